@@ -1,0 +1,266 @@
+package emit
+
+import (
+	"fmt"
+
+	. "github.com/dave/jennifer/jen"
+
+	"github.com/vssgen/vssgen/gen/model"
+)
+
+// Tests emits the generated package's own table-driven tests. They run on
+// every platform and check the generated Go against the model: every
+// constant's value, name, Error text and severity, and every OS-note mapping.
+func Tests(s *model.Spec, cfg Config) ([]Output, error) {
+	hr, err := render("hresult_test.go", hresultTests(s, cfg))
+	if err != nil {
+		return nil, err
+	}
+	mt, err := render("method_test.go", methodTests(s, cfg))
+	if err != nil {
+		return nil, err
+	}
+	return []Output{hr, mt}, nil
+}
+
+func hresultTests(s *model.Spec, cfg Config) *File {
+	f := newGoFile(s, cfg, "")
+	f.Func().Id("TestHRESULTTable").Params(Id("t").Op("*").Qual("testing", "T")).Block(
+		Id("tests").Op(":=").Index().Struct(
+			Id("code").Id("HRESULT"),
+			Id("value").Uint32(),
+			List(Id("name"), Id("err")).String(),
+			Id("failed").Bool(),
+			List(Id("facility"), Id("code16")).Uint16(),
+		).ValuesFunc(func(g *Group) {
+			for _, h := range s.HRESULTs {
+				named := h
+				if h.AliasOf != nil {
+					named = h.AliasOf
+				}
+				g.Line().Values(Id(h.Name), Id(hexLit(h.Value)), Lit(named.Name), Lit(named.ErrorText()), Lit(h.Failed()),
+					Lit(int(h.Facility())), Id(fmt.Sprintf("0x%04X", h.Code())))
+			}
+			g.Line()
+		}),
+		For(List(Id("_"), Id("tt")).Op(":=").Range().Id("tests")).Block(
+			If(Uint32().Call(Id("tt").Dot("code")).Op("!=").Id("tt").Dot("value")).Block(
+				Id("t").Dot("Errorf").Call(Lit("%s = %#x, want %#x"), Id("tt").Dot("name"), Uint32().Call(Id("tt").Dot("code")), Id("tt").Dot("value")),
+			),
+			checkEq("String()", Id("tt").Dot("code").Dot("String").Call(), Id("tt").Dot("name")),
+			checkEq("Error()", Id("tt").Dot("code").Dot("Error").Call(), Id("tt").Dot("err")),
+			checkEq("Failed()", Id("tt").Dot("code").Dot("Failed").Call(), Id("tt").Dot("failed")),
+			checkEq("Succeeded()", Id("tt").Dot("code").Dot("Succeeded").Call(), Op("!").Id("tt").Dot("failed")),
+			checkEq("Facility()", Id("tt").Dot("code").Dot("Facility").Call(), Id("tt").Dot("facility")),
+			checkEq("Code()", Id("tt").Dot("code").Dot("Code").Call(), Id("tt").Dot("code16")),
+		),
+	)
+
+	unknown := unusedValue(s)
+	f.Func().Id("TestHRESULTUnknown").Params(Id("t").Op("*").Qual("testing", "T")).Block(
+		Id("h").Op(":=").Id("HRESULT").Call(Id(hexLit(unknown))),
+		If(List(Id("got"), Id("want")).Op(":=").List(Id("h").Dot("String").Call(), Lit("HRESULT("+hexLit(unknown)+")")), Id("got").Op("!=").Id("want")).Block(
+			Id("t").Dot("Errorf").Call(Lit("String() = %q, want %q"), Id("got"), Id("want")),
+		),
+		If(List(Id("got"), Id("want")).Op(":=").List(Id("h").Dot("Error").Call(), Lit(fmt.Sprintf("HRESULT(%s): unknown failure code, facility %d, code %d", hexLit(unknown), unknown>>16&0x1fff, unknown&0xffff))), Id("got").Op("!=").Id("want")).Block(
+			Id("t").Dot("Errorf").Call(Lit("Error() = %q, want %q"), Id("got"), Id("want")),
+		),
+	)
+
+	f.Comment("// String and Error must stay cheap enough to call in hot logging paths.")
+	f.Func().Id("TestHRESULTNoAllocation").Params(Id("t").Op("*").Qual("testing", "T")).Block(
+		Id("allocs").Op(":=").Qual("testing", "AllocsPerRun").Call(Lit(10), Func().Params().Block(
+			For(List(Id("_"), Id("h")).Op(":=").Range().Id("_HRESULT_values")).Block(
+				Id("_").Op("=").Id("h").Dot("String").Call(),
+				Id("_").Op("=").Id("h").Dot("Error").Call(),
+			),
+		)),
+		If(Id("allocs").Op("!=").Lit(0)).Block(
+			Id("t").Dot("Errorf").Call(Lit("String and Error of known codes allocate %v times per run, want 0"), Id("allocs")),
+		),
+	)
+
+	sample := sampleFailure(s)
+	if sample != nil {
+		f.Comment("// Numeric verbs print the number, not the hex-encoded Error text.")
+		f.Func().Id("TestHRESULTFormat").Params(Id("t").Op("*").Qual("testing", "T")).Block(
+			For(List(Id("_"), Id("tt")).Op(":=").Range().Index().Struct(List(Id("format"), Id("want")).String()).Values(
+				Values(Lit("%#x"), Lit(fmt.Sprintf("%#x", sample.Value))),
+				Values(Lit("%08X"), Lit(fmt.Sprintf("%08X", sample.Value))),
+				Values(Lit("%d"), Lit(fmt.Sprintf("%d", sample.Value))),
+				Values(Lit("%v"), Lit(sample.ErrorText())),
+				Values(Lit("%s"), Lit(sample.ErrorText())),
+				Values(Lit("%q"), Lit(fmt.Sprintf("%q", sample.Name))),
+			)).Block(
+				If(Id("got").Op(":=").Qual("fmt", "Sprintf").Call(Id("tt").Dot("format"), Id(sample.Name)), Id("got").Op("!=").Id("tt").Dot("want")).Block(
+					Id("t").Dot("Errorf").Call(Lit("Sprintf(%q, %s) = %q, want %q"), Id("tt").Dot("format"), Lit(sample.Name), Id("got"), Id("tt").Dot("want")),
+				),
+			),
+		)
+	}
+	return f
+}
+
+func checkEq(what string, got, want Code) Code {
+	return If(List(Id("got"), Id("want")).Op(":=").List(got, want), Id("got").Op("!=").Id("want")).Block(
+		Id("t").Dot("Errorf").Call(Lit("%s."+what+" = %v, want %v"), Id("tt").Dot("name"), Id("got"), Id("want")),
+	)
+}
+
+// unusedValue picks a failure code of FACILITY_ITF that the table lacks, for
+// the unknown-code tests.
+func unusedValue(s *model.Spec) uint32 {
+	used := map[uint32]bool{}
+	for _, h := range s.HRESULTs {
+		used[h.Value] = true
+	}
+	v := uint32(0x8004FFFF)
+	for used[v] {
+		v--
+	}
+	return v
+}
+
+func sampleFailure(s *model.Spec) *model.HRESULT {
+	for _, h := range s.HRESULTs {
+		if h.Failed() && h.AliasOf == nil {
+			return h
+		}
+	}
+	return nil
+}
+
+func osLit(o *model.OSVersion) Code {
+	return Id("OSVersion").Values(Dict{Id("Major"): Lit(int(o.Major)), Id("Minor"): Lit(int(o.Minor))})
+}
+
+func methodTests(s *model.Spec, cfg Config) *File {
+	f := newGoFile(s, cfg, "")
+	methods := allMethods(s)
+
+	f.Func().Id("TestMethods").Params(Id("t").Op("*").Qual("testing", "T")).Block(
+		Id("tests").Op(":=").Index().Struct(
+			Id("m").Id("Method"),
+			List(Id("full"), Id("iface"), Id("name")).String(),
+			Id("slot").Int(),
+			Id("returns").Int(),
+		).ValuesFunc(func(g *Group) {
+			for _, m := range methods {
+				g.Line().Values(Id(m.ID()), Lit(m.FullName()), Lit(m.Interface.Name), Lit(m.Name), Lit(m.Slot), Lit(len(m.Returns)))
+			}
+			g.Line()
+		}),
+		For(List(Id("_"), Id("tt")).Op(":=").Range().Id("tests")).Block(
+			If(Id("tt").Dot("m").Dot("String").Call().Op("!=").Id("tt").Dot("full").Op("||").
+				Id("tt").Dot("m").Dot("Interface").Call().Op("!=").Id("tt").Dot("iface").Op("||").
+				Id("tt").Dot("m").Dot("Name").Call().Op("!=").Id("tt").Dot("name").Op("||").
+				Id("tt").Dot("m").Dot("Slot").Call().Op("!=").Id("tt").Dot("slot").Op("||").
+				Len(Id("tt").Dot("m").Dot("Returns").Call()).Op("!=").Id("tt").Dot("returns")).Block(
+				Id("t").Dot("Errorf").Call(Lit("method %d = %s %s %s %d %d, want %s %s %s %d %d"), Id("tt").Dot("m"),
+					Id("tt").Dot("m").Dot("String").Call(), Id("tt").Dot("m").Dot("Interface").Call(), Id("tt").Dot("m").Dot("Name").Call(), Id("tt").Dot("m").Dot("Slot").Call(), Len(Id("tt").Dot("m").Dot("Returns").Call()),
+					Id("tt").Dot("full"), Id("tt").Dot("iface"), Id("tt").Dot("name"), Id("tt").Dot("slot"), Id("tt").Dot("returns")),
+			),
+		),
+		If(Id("got").Op(":=").Id("Method").Call(Lit(0)).Dot("String").Call(), Id("got").Op("!=").Lit("Method(0)")).Block(
+			Id("t").Dot("Errorf").Call(Lit("Method(0).String() = %q"), Id("got")),
+		),
+	)
+
+	// Every documented code of every method on every system in the table,
+	// plus each code another one stands for: the generated switch must agree
+	// with the model's reading of the notes.
+	f.Func().Id("TestDocumented").Params(Id("t").Op("*").Qual("testing", "T")).Block(
+		Id("tests").Op(":=").Index().Struct(
+			Id("m").Id("Method"),
+			Id("observed").Id("HRESULT"),
+			Id("os").Id("OSVersion"),
+			Id("want").Id("HRESULT"),
+		).ValuesFunc(func(g *Group) {
+			for _, m := range methods {
+				var codes []*model.HRESULT
+				for _, r := range m.Returns {
+					codes = append(codes, r.Code)
+				}
+				for _, sub := range m.Substitutions() {
+					codes = append(codes, sub.Observed)
+				}
+				seen := map[*model.HRESULT]bool{}
+				for _, c := range codes {
+					if seen[c] {
+						continue
+					}
+					seen[c] = true
+					for _, o := range s.OSVersions {
+						g.Line().Values(Id(m.ID()), Id(c.Name), osLit(o), Id(m.Documented(c, o).Name))
+					}
+					g.Line().Values(Id(m.ID()), Id(c.Name), Id("OSVersion").Values(), Id(c.Name))
+				}
+			}
+			g.Line()
+		}),
+		For(List(Id("_"), Id("tt")).Op(":=").Range().Id("tests")).Block(
+			If(Id("got").Op(":=").Id("Documented").Call(Id("tt").Dot("m"), Id("tt").Dot("observed"), Id("tt").Dot("os")), Id("got").Op("!=").Id("tt").Dot("want")).Block(
+				Id("t").Dot("Errorf").Call(Lit("Documented(%s, %s, %s) = %s, want %s"), Id("tt").Dot("m"), Id("tt").Dot("observed").Dot("String").Call(), Id("tt").Dot("os"), Id("tt").Dot("want").Dot("String").Call(), Id("got").Dot("String").Call()),
+			),
+		),
+	)
+
+	// errors.Is must hold for the documented code wherever a note maps an
+	// observed code to it, and for the observed code itself.
+	f.Func().Id("TestErrorMatching").Params(Id("t").Op("*").Qual("testing", "T")).Block(
+		Id("tests").Op(":=").Index().Struct(
+			Id("m").Id("Method"),
+			Id("observed").Id("HRESULT"),
+			Id("os").Id("OSVersion"),
+			Id("documented").Id("HRESULT"),
+			Id("text").String(),
+		).ValuesFunc(func(g *Group) {
+			for _, m := range methods {
+				for _, r := range m.Returns {
+					if r.Code.Failed() {
+						last := s.OSVersions[len(s.OSVersions)-1]
+						g.Line().Values(Id(m.ID()), Id(r.Code.Name), osLit(last), Id(r.Code.Name),
+							Lit(fmt.Sprintf("%s: %s (%s): %s", m.FullName(), r.Code.Name, r.Code.Hex(), model.OneLine(r.Meaning))))
+					}
+				}
+				for _, sub := range m.Substitutions() {
+					for _, o := range s.OSVersions {
+						if !sub.Note.AppliesTo(o) {
+							continue
+						}
+						meaning := ""
+						for _, r := range m.Returns {
+							if r.Code == sub.Documented {
+								meaning = model.OneLine(r.Meaning)
+							}
+						}
+						g.Line().Values(Id(m.ID()), Id(sub.Observed.Name), osLit(o), Id(sub.Documented.Name),
+							Lit(fmt.Sprintf("%s: %s (%s) on Windows %d.%d.0, documented as %s: %s", m.FullName(), sub.Observed.Name, sub.Observed.Hex(), o.Major, o.Minor, sub.Documented.Name, meaning)))
+					}
+				}
+			}
+			g.Line()
+		}),
+		For(List(Id("_"), Id("tt")).Op(":=").Range().Id("tests")).Block(
+			Var().Id("err").Error().Op("=").Id("NewError").Call(Id("tt").Dot("m"), Id("tt").Dot("observed"), Id("tt").Dot("os")),
+			If(Op("!").Qual("errors", "Is").Call(Id("err"), Id("tt").Dot("documented"))).Block(
+				Id("t").Dot("Errorf").Call(Lit("errors.Is(%v, %s) = false"), Id("err"), Id("tt").Dot("documented").Dot("String").Call()),
+			),
+			If(Op("!").Qual("errors", "Is").Call(Id("err"), Id("tt").Dot("observed"))).Block(
+				Id("t").Dot("Errorf").Call(Lit("errors.Is(%v, %s) = false"), Id("err"), Id("tt").Dot("observed").Dot("String").Call()),
+			),
+			Var().Id("e").Op("*").Id("Error"),
+			If(Op("!").Qual("errors", "As").Call(Id("err"), Op("&").Id("e")).Op("||").Id("e").Dot("Method").Op("!=").Id("tt").Dot("m").Op("||").Id("e").Dot("Code").Op("!=").Id("tt").Dot("observed")).Block(
+				Id("t").Dot("Errorf").Call(Lit("errors.As(%v, *Error) did not give method %s and code %s"), Id("err"), Id("tt").Dot("m"), Id("tt").Dot("observed").Dot("String").Call()),
+			),
+			Var().Id("h").Id("HRESULT"),
+			If(Op("!").Qual("errors", "As").Call(Id("err"), Op("&").Id("h")).Op("||").Id("h").Op("!=").Id("tt").Dot("observed")).Block(
+				Id("t").Dot("Errorf").Call(Lit("errors.As(%v, *HRESULT) = %s, want %s"), Id("err"), Id("h").Dot("String").Call(), Id("tt").Dot("observed").Dot("String").Call()),
+			),
+			If(Id("got").Op(":=").Id("err").Dot("Error").Call(), Id("got").Op("!=").Id("tt").Dot("text")).Block(
+				Id("t").Dot("Errorf").Call(Lit("Error() = %q, want %q"), Id("got"), Id("tt").Dot("text")),
+			),
+		),
+	)
+	return f
+}

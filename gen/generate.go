@@ -1,0 +1,103 @@
+// Package gen is vssgen's generator: spec path in, files out. It runs the
+// stages in order — load (gen/load), validate into a model (gen/model),
+// emit (gen/emit) — and hands the result to gen/write, which puts it on disk
+// as one transaction or diffs it against the tree.
+package gen
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/vssgen/vssgen/gen/emit"
+	"github.com/vssgen/vssgen/gen/load"
+	"github.com/vssgen/vssgen/gen/model"
+	"github.com/vssgen/vssgen/gen/write"
+)
+
+// Options are the inputs of one generation.
+type Options struct {
+	Spec    string // path of the YAML spec
+	Out     string // output directory
+	Package string // overrides the spec's package name when set
+	Version string // stamped into headers when set
+}
+
+// Generate loads and validates the spec and renders every output in memory.
+// It writes nothing. Spec problems come back as load.Problems.
+func Generate(opt Options) ([]write.File, error) {
+	raw, err := load.File(opt.Spec)
+	if err != nil {
+		return nil, err
+	}
+	return FromRaw(raw, opt)
+}
+
+// GenerateBytes is Generate for a spec already in memory; name stands for
+// its path in messages and headers.
+func GenerateBytes(name string, data []byte, opt Options) ([]write.File, error) {
+	raw, err := load.Bytes(name, data)
+	if err != nil {
+		return nil, err
+	}
+	opt.Spec = name
+	return FromRaw(raw, opt)
+}
+
+// FromRaw runs the stages after loading.
+func FromRaw(raw *load.Spec, opt Options) ([]write.File, error) {
+	if opt.Package != "" {
+		raw.Package = load.Str{Value: opt.Package, Pos: raw.Package.Pos, Set: true}
+	}
+	spec, err := model.Build(raw, opt.Spec, SourceName(opt.Spec))
+	if err != nil {
+		return nil, err
+	}
+	outs, err := emit.All(spec, emit.Config{Version: opt.Version})
+	if err != nil {
+		return nil, err
+	}
+	files := make([]write.File, len(outs))
+	for i, o := range outs {
+		files[i] = write.File{Name: o.Name, Data: o.Data}
+	}
+	return files, nil
+}
+
+// Plan generates and compares the result with the output directory.
+func Plan(opt Options) (*write.Plan, error) {
+	files, err := Generate(opt)
+	if err != nil {
+		return nil, err
+	}
+	return write.NewPlan(opt.Out, files, emit.GeneratedMarker)
+}
+
+// SourceName is how generated headers name the spec: its path relative to
+// the root of the Go module holding it, with forward slashes, so the bytes
+// do not depend on the directory vssgen runs in. Outside a module it is the
+// file name alone. Names with control characters are quoted.
+func SourceName(specPath string) string {
+	name := filepath.Base(specPath)
+	if abs, err := filepath.Abs(specPath); err == nil {
+		for dir := filepath.Dir(abs); ; {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				if rel, err := filepath.Rel(dir, abs); err == nil {
+					name = filepath.ToSlash(rel)
+				}
+				break
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			dir = parent
+		}
+	}
+	if strings.IndexFunc(name, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) >= 0 {
+		name = strconv.Quote(name)
+	}
+	return name
+}

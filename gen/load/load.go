@@ -1,0 +1,397 @@
+// Package load reads a vssgen spec file into raw structs that remember where
+// every value stood in the file, so that later stages can report problems as
+// "file:line:col: message".
+//
+// The YAML is parsed by gopkg.in/yaml.v3 into a node tree and then mapped onto
+// the raw structs by a small reflective walker instead of yaml.v3's decoder:
+// the decoder stops at the first type error, reports lines without columns and
+// cannot keep a position for every scalar. The walker rejects unknown fields,
+// duplicate keys, anchors and aliases, and collects every problem at once.
+package load
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// MaxSpecSize is the largest spec file accepted. The flagship spec is about
+// 100 KiB; a limit keeps a stray multi-gigabyte file from exhausting memory.
+const MaxSpecSize = 8 << 20
+
+// Pos is a position in the spec file; Line and Col count from 1.
+type Pos struct {
+	Line, Col int
+}
+
+// Problem is one positioned problem in a spec file.
+type Problem struct {
+	File string
+	Pos  Pos
+	Msg  string
+}
+
+func (p Problem) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Pos.Line, p.Pos.Col, p.Msg)
+}
+
+// Problems is every problem found in a spec, in file order. It is the error
+// type returned by the load and model stages.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+// Str is a string scalar with its position; Set reports whether the key was present.
+type Str struct {
+	Value string
+	Pos   Pos
+	Set   bool
+}
+
+// Int is an integer scalar (decimal, 0x hex, 0o octal or 0b binary) with its position.
+type Int struct {
+	Value int64
+	Pos   Pos
+	Set   bool
+}
+
+// Bool is a boolean scalar with its position.
+type Bool struct {
+	Value bool
+	Pos   Pos
+	Set   bool
+}
+
+// Spec is the raw top level of a spec file.
+type Spec struct {
+	Pos        Pos
+	Package    Str         `yaml:"package"`
+	OSVersions []OSVersion `yaml:"os_versions"`
+	HRESULTs   []HRESULT   `yaml:"hresults"`
+	Interfaces []Interface `yaml:"interfaces"`
+}
+
+// OSVersion is one entry of the ordered os_versions table.
+type OSVersion struct {
+	Pos     Pos
+	ID      Str `yaml:"id"`
+	Name    Str `yaml:"name"`
+	Version Str `yaml:"version"`
+}
+
+// HRESULT is one entry of the hresults table.
+type HRESULT struct {
+	Pos     Pos
+	Name    Str `yaml:"name"`
+	Value   Int `yaml:"value"`
+	Doc     Str `yaml:"doc"`
+	AliasOf Str `yaml:"alias_of"`
+}
+
+// Interface is one COM interface.
+type Interface struct {
+	Pos     Pos
+	Name    Str      `yaml:"name"`
+	IID     Str      `yaml:"iid"`
+	Base    Str      `yaml:"base"`
+	Header  Str      `yaml:"header"`
+	Doc     Str      `yaml:"doc"`
+	Methods []Method `yaml:"methods"`
+}
+
+// Method is one method of an interface.
+type Method struct {
+	Pos         Pos
+	Name        Str      `yaml:"name"`
+	Slot        Int      `yaml:"slot"`
+	Doc         Str      `yaml:"doc"`
+	Params      []Param  `yaml:"params"`
+	Returns     []Return `yaml:"returns"`
+	StatusCodes []Return `yaml:"status_codes"`
+	Notes       []Note   `yaml:"notes"`
+}
+
+// Param is one parameter of a method, after the implicit this pointer.
+type Param struct {
+	Pos      Pos
+	Name     Str  `yaml:"name"`
+	Dir      Str  `yaml:"dir"`
+	Type     Str  `yaml:"type"`
+	Reserved Bool `yaml:"reserved"`
+	Doc      Str  `yaml:"doc"`
+}
+
+// Return is a documented return code of a method, or a documented status code
+// delivered through an out-parameter.
+type Return struct {
+	Pos     Pos
+	Code    Str    `yaml:"code"`
+	Meaning Str    `yaml:"meaning"`
+	Notes   []Note `yaml:"notes"`
+}
+
+// Note is an OS-version note from Microsoft's documentation.
+type Note struct {
+	Pos            Pos
+	Before         Str   `yaml:"before"`
+	On             []Str `yaml:"on"`
+	Text           Str   `yaml:"text"`
+	ReturnsInstead Str   `yaml:"returns_instead"`
+}
+
+// File reads and loads the spec at path. Problems are reported with path as
+// given, so messages match what the user typed.
+func File(path string) (*Spec, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// Read one byte past the limit to tell "at the limit" from "over it".
+	data, err := io.ReadAll(io.LimitReader(f, MaxSpecSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return Bytes(path, data)
+}
+
+// Bytes loads a spec from data; name is used in problem positions.
+func Bytes(name string, data []byte) (*Spec, error) {
+	if len(data) > MaxSpecSize {
+		return nil, Problems{{name, Pos{1, 1}, fmt.Sprintf("spec is larger than the %d MiB limit", MaxSpecSize>>20)}}
+	}
+	if !utf8.Valid(data) {
+		return nil, Problems{{name, invalidUTF8Pos(data), "spec is not valid UTF-8"}}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, Problems{{name, Pos{1, 1}, "spec is empty"}}
+	}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, Problems{syntaxProblem(name, err)}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, Problems{{name, Pos{extra.Line, extra.Column}, "spec holds more than one YAML document"}}
+	}
+	w := &walker{file: name}
+	var spec Spec
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	w.value(root, reflect.ValueOf(&spec).Elem(), "spec")
+	if len(w.problems) > 0 {
+		return nil, w.problems
+	}
+	return &spec, nil
+}
+
+// invalidUTF8Pos finds the line and column of the first byte that is not UTF-8.
+func invalidUTF8Pos(data []byte) Pos {
+	line, col := 1, 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		data = data[size:]
+	}
+	return Pos{line, col}
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// syntaxProblem turns a yaml.v3 parse error ("yaml: line 3: did not find
+// expected key") into a positioned problem. yaml.v3 gives no column for
+// syntax errors, so the column is 1.
+func syntaxProblem(name string, err error) Problem {
+	msg := err.Error()
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return Problem{name, Pos{line, 1}, "YAML syntax error: " + m[2]}
+	}
+	return Problem{name, Pos{1, 1}, "YAML syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// walker maps a yaml.v3 node tree onto the raw structs.
+type walker struct {
+	file     string
+	problems Problems
+}
+
+func (w *walker) errorf(n *yaml.Node, format string, args ...any) {
+	w.problems = append(w.problems, Problem{w.file, Pos{n.Line, n.Column}, fmt.Sprintf(format, args...)})
+}
+
+var (
+	posType  = reflect.TypeOf(Pos{})
+	strType  = reflect.TypeOf(Str{})
+	intType  = reflect.TypeOf(Int{})
+	boolType = reflect.TypeOf(Bool{})
+)
+
+// value decodes n into v; what names the value in messages ("field slot").
+func (w *walker) value(n *yaml.Node, v reflect.Value, what string) {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		w.errorf(n, "%s: YAML anchors and aliases are not supported in a spec", what)
+		return
+	}
+	switch v.Type() {
+	case strType:
+		if s, ok := w.scalar(n, what, "a string"); ok {
+			if n.Tag != "!!str" {
+				w.errorf(n, "%s: expected a string, found %s %q (quote it)", what, kindName(n), n.Value)
+				return
+			}
+			v.Set(reflect.ValueOf(Str{s, Pos{n.Line, n.Column}, true}))
+		}
+		return
+	case intType:
+		if s, ok := w.scalar(n, what, "an integer"); ok {
+			i, err := parseInt(n, s)
+			if err != nil {
+				w.errorf(n, "%s: %v", what, err)
+				return
+			}
+			v.Set(reflect.ValueOf(Int{i, Pos{n.Line, n.Column}, true}))
+		}
+		return
+	case boolType:
+		if s, ok := w.scalar(n, what, "true or false"); ok {
+			if n.Tag != "!!bool" || (s != "true" && s != "false") {
+				w.errorf(n, "%s: expected true or false, found %q", what, s)
+				return
+			}
+			v.Set(reflect.ValueOf(Bool{s == "true", Pos{n.Line, n.Column}, true}))
+		}
+		return
+	}
+	switch v.Kind() {
+	case reflect.Slice:
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return // "key:" with nothing after it is an empty list
+		}
+		if n.Kind != yaml.SequenceNode {
+			w.errorf(n, "%s: expected a list, found %s", what, kindName(n))
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			w.value(item, s.Index(i), fmt.Sprintf("%s[%d]", what, i))
+		}
+		v.Set(s)
+	case reflect.Struct:
+		w.mapping(n, v, what)
+	default:
+		panic("load: unsupported raw field type " + v.Type().String())
+	}
+}
+
+func (w *walker) scalar(n *yaml.Node, what, want string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		w.errorf(n, "%s: expected %s, found %s", what, want, kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (w *walker) mapping(n *yaml.Node, v reflect.Value, what string) {
+	if n.Kind != yaml.MappingNode {
+		w.errorf(n, "%s: expected a mapping, found %s", what, kindName(n))
+		return
+	}
+	t := v.Type()
+	fields := map[string]int{}
+	var known []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Type == posType {
+			v.Field(i).Set(reflect.ValueOf(Pos{n.Line, n.Column}))
+			continue
+		}
+		key := f.Tag.Get("yaml")
+		fields[key] = i
+		known = append(known, key)
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			w.errorf(k, "%s: keys must be plain words", what)
+			continue
+		}
+		idx, ok := fields[k.Value]
+		if !ok {
+			w.errorf(k, "%s: unknown field %q (known fields: %s)", what, k.Value, strings.Join(known, ", "))
+			continue
+		}
+		if seen[k.Value] {
+			w.errorf(k, "%s: field %q appears twice", what, k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		w.value(val, v.Field(idx), "field "+k.Value)
+	}
+}
+
+// parseInt accepts YAML integers written in decimal, hex, octal or binary.
+// yaml.v3 resolves these for us (Tag "!!int"); anything else is a type error.
+func parseInt(n *yaml.Node, s string) (int64, error) {
+	if n.Tag != "!!int" {
+		return 0, fmt.Errorf("expected an integer, found %s %q", kindName(n), s)
+	}
+	clean := strings.ReplaceAll(s, "_", "")
+	i, err := strconv.ParseInt(clean, 0, 64)
+	if err != nil {
+		return 0, fmt.Errorf("integer %s is out of range", s)
+	}
+	return i, nil
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	switch n.Tag {
+	case "!!null":
+		return "nothing"
+	case "!!str":
+		return "a string"
+	case "!!int":
+		return "an integer"
+	case "!!float":
+		return "a number"
+	case "!!bool":
+		return "a boolean"
+	}
+	return "a " + strings.TrimPrefix(n.Tag, "!!")
+}

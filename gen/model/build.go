@@ -1,0 +1,598 @@
+package model
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/vssgen/vssgen/gen/load"
+)
+
+// Build validates a raw spec and returns its model. file names the spec in
+// problem positions; source is what generated headers call it. Every problem
+// is collected and returned at once as load.Problems, in file order.
+func Build(raw *load.Spec, file, source string) (*Spec, error) {
+	b := &builder{file: file, spec: &Spec{Source: source}, names: map[string]string{}}
+	b.reserveGenerated()
+	b.pkg(raw.Package)
+	b.osVersions(raw.OSVersions)
+	b.hresults(raw.HRESULTs)
+	b.interfaces(raw.Interfaces)
+	if len(b.problems) > 0 {
+		sort.SliceStable(b.problems, func(i, j int) bool {
+			pi, pj := b.problems[i].Pos, b.problems[j].Pos
+			return pi.Line < pj.Line || pi.Line == pj.Line && pi.Col < pj.Col
+		})
+		return nil, b.problems
+	}
+	return b.spec, nil
+}
+
+type builder struct {
+	file     string
+	spec     *Spec
+	problems load.Problems
+	os       map[string]*OSVersion
+	codes    map[string]*HRESULT
+	// names maps every package-level Go identifier the emitters will declare
+	// to what declares it, so two spec names that become one Go name are caught.
+	names map[string]string
+}
+
+func (b *builder) errorf(p load.Pos, format string, args ...any) {
+	b.problems = append(b.problems, load.Problem{File: b.file, Pos: p, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Generated names that spec names must not take. They are the fixed
+// declarations of the generated package (see gen/emit).
+var fixedNames = []string{
+	"HRESULT", "Error", "Method", "OSVersion", "Documented", "CurrentOSVersion",
+	"IUnknown", "IUnknownVtbl", "IID_IUnknown", "IUnknown_QueryInterface", "IUnknown_AddRef", "IUnknown_Release",
+}
+
+func (b *builder) reserveGenerated() {
+	for _, n := range fixedNames {
+		b.names[n] = "a declaration vssgen always generates"
+	}
+}
+
+// declare records a package-level Go name; it reports a collision at p.
+func (b *builder) declare(p load.Pos, name, what string) {
+	if prev, ok := b.names[name]; ok {
+		b.errorf(p, "%s: Go name %s is already taken by %s", what, name, prev)
+		return
+	}
+	b.names[name] = what
+}
+
+// goName checks that s can name a Go declaration.
+func (b *builder) goName(s load.Str, what string) bool {
+	switch {
+	case !s.Set || s.Value == "":
+		return false
+	case !token.IsIdentifier(s.Value):
+		if token.IsKeyword(s.Value) {
+			b.errorf(s.Pos, "%s %q is a Go keyword", what, s.Value)
+		} else {
+			b.errorf(s.Pos, "%s %q is not a Go identifier", what, s.Value)
+		}
+		return false
+	case types.Universe.Lookup(s.Value) != nil:
+		b.errorf(s.Pos, "%s %q is a predeclared Go name", what, s.Value)
+		return false
+	case strings.HasPrefix(s.Value, "_"):
+		b.errorf(s.Pos, "%s %q must not start with an underscore (generated helpers do)", what, s.Value)
+		return false
+	}
+	return true
+}
+
+func (b *builder) required(p load.Pos, s load.Str, what string) bool {
+	if !s.Set || strings.TrimSpace(s.Value) == "" {
+		b.errorf(p, "%s is required", what)
+		return false
+	}
+	return true
+}
+
+// text checks prose that ends up in comments, strings and documents. Line
+// breaks and tabs are allowed; other control characters are refused so that
+// nothing invisible reaches generated files.
+func (b *builder) text(s load.Str, what string) string {
+	for _, r := range s.Value {
+		if r != '\n' && r != '\t' && (unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff') {
+			b.errorf(s.Pos, "%s contains the control character %U", what, r)
+			return ""
+		}
+	}
+	return strings.TrimSpace(s.Value)
+}
+
+func (b *builder) pkg(s load.Str) {
+	if !b.required(load.Pos{Line: 1, Col: 1}, s, "package") {
+		return
+	}
+	if !token.IsIdentifier(s.Value) || token.IsKeyword(s.Value) || s.Value == "_" {
+		b.errorf(s.Pos, "package %q is not a valid Go package name", s.Value)
+		return
+	}
+	b.spec.Package = s.Value
+}
+
+var osIDRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+var osVersionRE = regexp.MustCompile(`^(\d{1,4})\.(\d{1,4})$`)
+
+func (b *builder) osVersions(raw []load.OSVersion) {
+	b.os = map[string]*OSVersion{}
+	var prev *OSVersion
+	for _, r := range raw {
+		ok := b.required(r.Pos, r.ID, "os version id")
+		ok = b.required(r.Pos, r.Name, "os version name") && ok
+		ok = b.required(r.Pos, r.Version, "os version version") && ok
+		if !ok {
+			continue
+		}
+		if !osIDRE.MatchString(r.ID.Value) {
+			b.errorf(r.ID.Pos, "os version id %q must be lower-case letters, digits and underscores", r.ID.Value)
+			continue
+		}
+		m := osVersionRE.FindStringSubmatch(r.Version.Value)
+		if m == nil {
+			b.errorf(r.Version.Pos, "os version %q must be major.minor, like \"6.1\"", r.Version.Value)
+			continue
+		}
+		major, _ := strconv.Atoi(m[1])
+		minor, _ := strconv.Atoi(m[2])
+		o := &OSVersion{ID: r.ID.Value, Name: b.text(r.Name, "os version name"), Major: uint32(major), Minor: uint32(minor)}
+		if _, dup := b.os[o.ID]; dup {
+			b.errorf(r.ID.Pos, "os version %q is declared twice", o.ID)
+			continue
+		}
+		if prev != nil && !(o.Major > prev.Major || o.Major == prev.Major && o.Minor > prev.Minor) {
+			b.errorf(r.Version.Pos, "os version %s (%s) must be newer than %s (%s): the table is ordered oldest first", o.ID, o.Version(), prev.ID, prev.Version())
+		}
+		b.os[o.ID] = o
+		b.spec.OSVersions = append(b.spec.OSVersions, o)
+		prev = o
+	}
+}
+
+func (b *builder) hresults(raw []load.HRESULT) {
+	b.codes = map[string]*HRESULT{}
+	byValue := map[uint32]*HRESULT{}
+	type alias struct {
+		h   *HRESULT
+		raw load.HRESULT
+	}
+	var aliases []alias
+	for _, r := range raw {
+		if !b.required(r.Pos, r.Name, "hresult name") || !b.goName(r.Name, "hresult name") {
+			continue
+		}
+		name := r.Name.Value
+		if !r.Value.Set {
+			b.errorf(r.Pos, "hresult %s: value is required", name)
+			continue
+		}
+		if r.Value.Value < 0 || r.Value.Value > 0xFFFFFFFF {
+			b.errorf(r.Value.Pos, "hresult %s: value %d is outside the 32-bit range 0 to 0xFFFFFFFF", name, r.Value.Value)
+			continue
+		}
+		h := &HRESULT{Name: name, Value: uint32(r.Value.Value)}
+		if b.required(r.Pos, r.Doc, "hresult "+name+": doc") {
+			h.Doc = b.text(r.Doc, "hresult "+name+": doc")
+		}
+		if _, dup := b.codes[name]; dup {
+			b.errorf(r.Name.Pos, "hresult %s is declared twice", name)
+			continue
+		}
+		b.declare(r.Name.Pos, name, "hresult "+name)
+		if want, ok := severityFromName(name); ok && want != h.Failed() {
+			if want {
+				b.errorf(r.Value.Pos, "hresult %s: the name says failure but %s has the severity bit clear", name, h.Hex())
+			} else {
+				b.errorf(r.Value.Pos, "hresult %s: the name says success but %s has the severity bit set", name, h.Hex())
+			}
+		}
+		b.codes[name] = h
+		if r.AliasOf.Set {
+			aliases = append(aliases, alias{h, r})
+		} else if other, dup := byValue[h.Value]; dup {
+			b.errorf(r.Value.Pos, "hresult %s: value %s is already %s (mark a second name with alias_of)", name, h.Hex(), other.Name)
+			continue
+		} else {
+			byValue[h.Value] = h
+		}
+		b.spec.HRESULTs = append(b.spec.HRESULTs, h)
+	}
+	for _, a := range aliases {
+		target, ok := b.codes[a.raw.AliasOf.Value]
+		switch {
+		case !ok:
+			b.errorf(a.raw.AliasOf.Pos, "hresult %s: alias_of names unknown code %q", a.h.Name, a.raw.AliasOf.Value)
+		case target.AliasOf != nil || target == a.h:
+			b.errorf(a.raw.AliasOf.Pos, "hresult %s: alias_of must name a code that is not itself an alias", a.h.Name)
+		case target.Value != a.h.Value:
+			b.errorf(a.raw.AliasOf.Pos, "hresult %s: value %s differs from %s's %s", a.h.Name, a.h.Hex(), target.Name, target.Hex())
+		default:
+			a.h.AliasOf = target
+		}
+	}
+	sort.SliceStable(b.spec.HRESULTs, func(i, j int) bool {
+		hi, hj := b.spec.HRESULTs[i], b.spec.HRESULTs[j]
+		return hi.Value < hj.Value || hi.Value == hj.Value && hi.Name < hj.Name
+	})
+}
+
+// severityFromName reads the convention of the SDK's names: E_ and _E_ name
+// failures, S_ and _S_ successes. It reports false when the name follows neither.
+func severityFromName(name string) (failed, ok bool) {
+	switch {
+	case strings.HasPrefix(name, "E_") || strings.Contains(name, "_E_"):
+		return true, true
+	case strings.HasPrefix(name, "S_") || strings.Contains(name, "_S_"):
+		return false, true
+	}
+	return false, false
+}
+
+var guidRE = regexp.MustCompile(`^\{?([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})\}?$`)
+
+func parseGUID(s string) (GUID, bool) {
+	m := guidRE.FindStringSubmatch(s)
+	if m == nil || (strings.HasPrefix(s, "{") != strings.HasSuffix(s, "}")) {
+		return GUID{}, false
+	}
+	var g GUID
+	d1, _ := strconv.ParseUint(m[1], 16, 32)
+	d2, _ := strconv.ParseUint(m[2], 16, 16)
+	d3, _ := strconv.ParseUint(m[3], 16, 16)
+	g.Data1, g.Data2, g.Data3 = uint32(d1), uint16(d2), uint16(d3)
+	rest := m[4] + m[5]
+	for i := range g.Data4 {
+		v, _ := strconv.ParseUint(rest[2*i:2*i+2], 16, 8)
+		g.Data4[i] = byte(v)
+	}
+	return g, true
+}
+
+// unknown is the built-in IUnknown, the root of every interface.
+func unknown() *Interface {
+	iu := &Interface{
+		Name:    "IUnknown",
+		IID:     GUID{0, 0, 0, [8]byte{0xC0, 0, 0, 0, 0, 0, 0, 0x46}},
+		Header:  "unknwn.h",
+		Doc:     "IUnknown is the root of every COM interface: interface discovery and reference counting.",
+		Builtin: true,
+	}
+	for i, name := range []string{"QueryInterface", "AddRef", "Release"} {
+		iu.Methods = append(iu.Methods, &Method{Interface: iu, Name: name, Slot: i})
+	}
+	return iu
+}
+
+func (b *builder) interfaces(raw []load.Interface) {
+	root := unknown()
+	byName := map[string]*Interface{root.Name: root}
+	rawOf := map[*Interface]load.Interface{}
+	var declared []*Interface
+	for _, r := range raw {
+		if !b.required(r.Pos, r.Name, "interface name") {
+			continue
+		}
+		if r.Name.Value == "IUnknown" {
+			b.errorf(r.Name.Pos, "IUnknown is built in; interfaces name it as their base")
+			continue
+		}
+		if !b.goName(r.Name, "interface name") {
+			continue
+		}
+		if _, dup := byName[r.Name.Value]; dup {
+			b.errorf(r.Name.Pos, "interface %s is declared twice", r.Name.Value)
+			continue
+		}
+		it := &Interface{Name: r.Name.Value, Header: r.Header.Value}
+		it.Doc = b.text(r.Doc, "interface "+it.Name+": doc")
+		b.declare(r.Name.Pos, it.Name, "interface "+it.Name)
+		b.declare(r.Name.Pos, it.Name+"Vtbl", "the vtable of interface "+it.Name)
+		b.declare(r.Name.Pos, "IID_"+it.Name, "the IID of interface "+it.Name)
+		if b.required(r.Pos, r.IID, "interface "+it.Name+": iid") {
+			if g, ok := parseGUID(r.IID.Value); ok {
+				it.IID = g
+			} else {
+				b.errorf(r.IID.Pos, "interface %s: iid %q is not a GUID like 507c37b4-cf5b-4e95-b0af-14eb9767467e", it.Name, r.IID.Value)
+			}
+		}
+		byName[it.Name] = it
+		rawOf[it] = r
+		declared = append(declared, it)
+	}
+	// Resolve bases, then refuse cycles before anything walks the chains.
+	for _, it := range declared {
+		r := rawOf[it]
+		if !b.required(r.Pos, r.Base, "interface "+it.Name+": base") {
+			it.Base = root
+			continue
+		}
+		base, ok := byName[r.Base.Value]
+		if !ok {
+			b.errorf(r.Base.Pos, "interface %s: unknown base interface %q", it.Name, r.Base.Value)
+			it.Base = root
+			continue
+		}
+		it.Base = base
+	}
+	cyclic := map[*Interface]bool{}
+	for _, it := range declared {
+		seen := map[*Interface]bool{}
+		for x := it; x != nil; x = x.Base {
+			if seen[x] {
+				b.errorf(rawOf[it].Base.Pos, "interface %s: base chain is cyclic", it.Name)
+				cyclic[it] = true
+				break
+			}
+			seen[x] = true
+		}
+	}
+	for _, it := range declared {
+		if cyclic[it] {
+			it.Base = root
+		}
+	}
+	// Slots depend on the base's methods, so build bases first.
+	done := map[*Interface]bool{root: true}
+	var build func(it *Interface)
+	build = func(it *Interface) {
+		if done[it] {
+			return
+		}
+		done[it] = true
+		build(it.Base)
+		b.methods(it, rawOf[it].Methods)
+	}
+	for _, it := range declared {
+		build(it)
+	}
+	b.spec.Interfaces = append([]*Interface{root}, sortByBase(declared)...)
+}
+
+// sortByBase orders interfaces so that bases come first and siblings by name.
+func sortByBase(its []*Interface) []*Interface {
+	depth := func(it *Interface) int { return len(it.Chain()) }
+	out := append([]*Interface(nil), its...)
+	sort.SliceStable(out, func(i, j int) bool {
+		di, dj := depth(out[i]), depth(out[j])
+		return di < dj || di == dj && out[i].Name < out[j].Name
+	})
+	return out
+}
+
+func (b *builder) methods(it *Interface, raw []load.Method) {
+	inherited := it.Base.AllMethods()
+	first := len(inherited)
+	names := map[string]bool{}
+	for _, m := range inherited {
+		names[m.Name] = true
+	}
+	slots := map[int]bool{}
+	for _, r := range raw {
+		if !b.required(r.Pos, r.Name, "method name") || !b.goName(r.Name, "method name") {
+			continue
+		}
+		m := &Method{Interface: it, Name: r.Name.Value}
+		what := "method " + m.FullName()
+		if names[m.Name] {
+			b.errorf(r.Name.Pos, "%s is declared twice (or hides an inherited method)", what)
+			continue
+		}
+		names[m.Name] = true
+		b.declare(r.Name.Pos, m.ID(), what)
+		m.Doc = b.text(r.Doc, what+": doc")
+		switch {
+		case !r.Slot.Set:
+			b.errorf(r.Pos, "%s: slot is required", what)
+		case r.Slot.Value < int64(first):
+			b.errorf(r.Slot.Pos, "%s: slot %d belongs to the base interface %s (its methods take slots 0 to %d)", what, r.Slot.Value, it.Base.Name, first-1)
+		case r.Slot.Value > 1023:
+			b.errorf(r.Slot.Pos, "%s: slot %d is beyond any real vtable", what, r.Slot.Value)
+		case slots[int(r.Slot.Value)]:
+			b.errorf(r.Slot.Pos, "%s: slot %d is taken twice", what, r.Slot.Value)
+		default:
+			m.Slot = int(r.Slot.Value)
+			slots[m.Slot] = true
+		}
+		b.params(m, r.Params)
+		m.Returns = b.returns(m, r.Returns, what+": returns", true)
+		m.StatusCodes = b.returns(m, r.StatusCodes, what+": status_codes", false)
+		if len(m.StatusCodes) > 0 && !m.hasStatusOut() {
+			b.errorf(r.StatusCodes[0].Pos, "%s: status_codes need an out parameter of type HRESULT", what)
+		}
+		for _, n := range r.Notes {
+			if note := b.note(n, what+": note"); note != nil {
+				if note.ReturnsInstead != nil {
+					b.errorf(n.ReturnsInstead.Pos, "%s: returns_instead belongs on a note of a return code, not of the method", what)
+				}
+				m.Notes = append(m.Notes, note)
+			}
+		}
+		it.Methods = append(it.Methods, m)
+	}
+	sort.SliceStable(it.Methods, func(i, j int) bool { return it.Methods[i].Slot < it.Methods[j].Slot })
+	// Slots must run on from the base without gaps: a gap means a method is
+	// missing, and every later call would go to the wrong function.
+	for i, m := range it.Methods {
+		if want := first + i; m.Slot != want && slots[m.Slot] {
+			b.errorf(rawPosOfMethod(raw, m.Name), "method %s: slot %d leaves a gap; the next free slot of %s is %d", m.FullName(), m.Slot, it.Name, want)
+			break
+		}
+	}
+}
+
+func rawPosOfMethod(raw []load.Method, name string) load.Pos {
+	for _, r := range raw {
+		if r.Name.Value == name {
+			return r.Slot.Pos
+		}
+	}
+	return load.Pos{Line: 1, Col: 1}
+}
+
+func (m *Method) hasStatusOut() bool {
+	for _, p := range m.Params {
+		if p.Dir == Out && p.Type.C == "HRESULT" && !p.Reserved {
+			return true
+		}
+	}
+	return false
+}
+
+// Names a stub declares inside each method; parameters must not shadow them.
+var stubLocals = map[string]bool{"v": true, "err": true, "r": true, "hr": true, "unsafe": true, "syscall": true, "windows": true}
+
+func (b *builder) params(m *Method, raw []load.Param) {
+	seen := map[string]bool{}
+	for _, r := range raw {
+		what := "method " + m.FullName() + ": parameter"
+		if !b.required(r.Pos, r.Name, what+" name") || !b.goName(r.Name, what+" name") {
+			continue
+		}
+		p := &Param{Name: r.Name.Value, Reserved: r.Reserved.Value}
+		what += " " + p.Name
+		if stubLocals[p.Name] {
+			b.errorf(r.Name.Pos, "%s: the name is used by the generated stub; rename it", what)
+		}
+		if seen[p.Name] {
+			b.errorf(r.Name.Pos, "%s is declared twice", what)
+		}
+		seen[p.Name] = true
+		p.Doc = b.text(r.Doc, what+": doc")
+		switch r.Dir.Value {
+		case "in":
+			p.Dir = In
+		case "out":
+			p.Dir = Out
+		default:
+			if r.Dir.Set {
+				b.errorf(r.Dir.Pos, "%s: dir %q must be in or out", what, r.Dir.Value)
+			} else {
+				b.errorf(r.Pos, "%s: dir is required (in or out)", what)
+			}
+		}
+		if b.required(r.Pos, r.Type, what+": type") {
+			if t, ok := Types[r.Type.Value]; ok {
+				p.Type = t
+			} else {
+				b.errorf(r.Type.Pos, "%s: unknown type %q (known: %s)", what, r.Type.Value, strings.Join(typeNames(), ", "))
+			}
+		}
+		if p.Type != nil {
+			m.Params = append(m.Params, p)
+		}
+	}
+}
+
+func typeNames() []string {
+	var out []string
+	for n := range Types {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (b *builder) code(s load.Str, what string) *HRESULT {
+	if !b.required(s.Pos, s, what) {
+		return nil
+	}
+	h, ok := b.codes[s.Value]
+	if !ok {
+		b.errorf(s.Pos, "%s: %q is not in the hresults table", what, s.Value)
+		return nil
+	}
+	return h
+}
+
+func (b *builder) returns(m *Method, raw []load.Return, what string, notesMaySubstitute bool) []*Return {
+	var out []*Return
+	seen := map[*HRESULT]bool{}
+	instead := map[*HRESULT]*HRESULT{}
+	for _, r := range raw {
+		h := b.code(r.Code, what+" code")
+		if h == nil {
+			continue
+		}
+		if seen[h] {
+			b.errorf(r.Code.Pos, "%s: %s is listed twice", what, h.Name)
+			continue
+		}
+		seen[h] = true
+		ret := &Return{Code: h}
+		if b.required(r.Pos, r.Meaning, what+" "+h.Name+": meaning") {
+			ret.Meaning = b.text(r.Meaning, what+" "+h.Name+": meaning")
+		}
+		for _, n := range r.Notes {
+			note := b.note(n, what+" "+h.Name+": note")
+			if note == nil {
+				continue
+			}
+			if ri := note.ReturnsInstead; ri != nil {
+				switch {
+				case !notesMaySubstitute:
+					b.errorf(n.ReturnsInstead.Pos, "%s %s: returns_instead applies to return codes only", what, h.Name)
+				case ri == h:
+					b.errorf(n.ReturnsInstead.Pos, "%s %s: returns_instead names the code itself", what, h.Name)
+				case instead[ri] != nil && instead[ri] != h:
+					b.errorf(n.ReturnsInstead.Pos, "%s %s: %s already stands for %s on some systems; one observed code cannot stand for two", what, h.Name, ri.Name, instead[ri].Name)
+				default:
+					instead[ri] = h
+				}
+			}
+			ret.Notes = append(ret.Notes, note)
+		}
+		out = append(out, ret)
+	}
+	return out
+}
+
+func (b *builder) note(r load.Note, what string) *Note {
+	n := &Note{}
+	if b.required(r.Pos, r.Text, what+" text") {
+		n.Text = b.text(r.Text, what+" text")
+	}
+	switch {
+	case r.Before.Set && len(r.On) > 0:
+		b.errorf(r.Pos, "%s: give either before or on, not both", what)
+		return nil
+	case r.Before.Set:
+		o, ok := b.os[r.Before.Value]
+		if !ok {
+			b.errorf(r.Before.Pos, "%s: unknown os version %q", what, r.Before.Value)
+			return nil
+		}
+		if b.spec.OSVersions[0] == o {
+			b.errorf(r.Before.Pos, "%s: no os version in the table is older than %q", what, o.ID)
+		}
+		n.Before = o
+	case len(r.On) > 0:
+		for _, id := range r.On {
+			o, ok := b.os[id.Value]
+			if !ok {
+				b.errorf(id.Pos, "%s: unknown os version %q", what, id.Value)
+				return nil
+			}
+			n.On = append(n.On, o)
+		}
+	default:
+		b.errorf(r.Pos, "%s: say which systems it is about with before: or on:", what)
+		return nil
+	}
+	if r.ReturnsInstead.Set {
+		n.ReturnsInstead = b.code(r.ReturnsInstead, what+" returns_instead")
+	}
+	return n
+}

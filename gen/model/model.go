@@ -1,0 +1,251 @@
+// Package model holds the validated form of a spec: names resolved, slots
+// checked, notes tied to OS versions. Emitters read only these types, never
+// raw YAML.
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Spec is a validated spec.
+type Spec struct {
+	// Source names the spec file in generated headers, relative to its module
+	// root with forward slashes, so output does not depend on where vssgen runs.
+	Source     string
+	Package    string
+	OSVersions []*OSVersion // oldest first
+	HRESULTs   []*HRESULT   // ascending by value, then by name
+	Interfaces []*Interface // IUnknown first, then bases before the interfaces that extend them, ties by name
+}
+
+// OSVersion is an entry of the ordered table of Windows versions that notes refer to.
+type OSVersion struct {
+	ID           string
+	Name         string
+	Major, Minor uint32
+}
+
+// Version is "major.minor".
+func (o *OSVersion) Version() string { return fmt.Sprintf("%d.%d", o.Major, o.Minor) }
+
+// HRESULT is one code of the table.
+type HRESULT struct {
+	Name    string
+	Value   uint32
+	Doc     string
+	AliasOf *HRESULT // set when this name is a second name for AliasOf's value
+}
+
+// Failed reports whether the severity bit is set.
+func (h *HRESULT) Failed() bool { return h.Value&0x80000000 != 0 }
+
+// Facility is the 11-bit facility field.
+func (h *HRESULT) Facility() uint32 { return h.Value >> 16 & 0x7ff }
+
+// Code is the low 16 bits.
+func (h *HRESULT) Code() uint32 { return h.Value & 0xffff }
+
+// Hex is the value as the SDK writes it: 0x8004230F.
+func (h *HRESULT) Hex() string { return fmt.Sprintf("0x%08X", h.Value) }
+
+// ErrorText is what HRESULT.Error returns for this code in the generated package.
+func (h *HRESULT) ErrorText() string {
+	return fmt.Sprintf("%s (%s): %s", h.Name, h.Hex(), OneLine(h.Doc))
+}
+
+// Interface is a COM interface. IUnknown is built in and has Builtin set.
+type Interface struct {
+	Name    string
+	IID     GUID
+	Base    *Interface // nil only for IUnknown
+	Header  string
+	Doc     string
+	Methods []*Method // declared by this interface, ascending slot
+	Builtin bool
+}
+
+// AllMethods lists every method in vtable order, inherited ones first.
+func (i *Interface) AllMethods() []*Method {
+	if i == nil {
+		return nil
+	}
+	return append(i.Base.AllMethods(), i.Methods...)
+}
+
+// Chain lists the interface and its bases, the interface first.
+func (i *Interface) Chain() []*Interface {
+	var out []*Interface
+	for it := i; it != nil; it = it.Base {
+		out = append(out, it)
+	}
+	return out
+}
+
+// Method is a method of an interface.
+type Method struct {
+	Interface   *Interface
+	Name        string
+	Slot        int
+	Doc         string
+	Params      []*Param
+	Returns     []*Return // documented return codes, in the documentation's order
+	StatusCodes []*Return // codes documented for the HRESULT out-parameter
+	Notes       []*Note   // method-level OS notes
+}
+
+// ID is the Go name of the method's identifier in the generated package: IVssAsync_Wait.
+func (m *Method) ID() string { return m.Interface.Name + "_" + m.Name }
+
+// FullName is Interface.Method.
+func (m *Method) FullName() string { return m.Interface.Name + "." + m.Name }
+
+// Substitutions lists the notes that make another code stand for a documented one.
+func (m *Method) Substitutions() []Substitution {
+	var out []Substitution
+	for _, r := range m.Returns {
+		for _, n := range r.Notes {
+			if n.ReturnsInstead != nil {
+				out = append(out, Substitution{Documented: r.Code, Observed: n.ReturnsInstead, Note: n})
+			}
+		}
+	}
+	return out
+}
+
+// SuccessCodes reports the documented success codes other than S_OK, the ones
+// a caller must be able to tell apart.
+func (m *Method) SuccessCodes() []*HRESULT {
+	var out []*HRESULT
+	for _, r := range m.Returns {
+		if !r.Code.Failed() && r.Code.Value != 0 {
+			out = append(out, r.Code)
+		}
+	}
+	return out
+}
+
+// Substitution says that on the note's systems a method returns Observed
+// where its documentation names Documented.
+type Substitution struct {
+	Documented, Observed *HRESULT
+	Note                 *Note
+}
+
+// Direction of a parameter.
+type Direction int
+
+const (
+	In Direction = iota
+	Out
+)
+
+func (d Direction) String() string {
+	if d == Out {
+		return "out"
+	}
+	return "in"
+}
+
+// Param is a parameter after the implicit this pointer.
+type Param struct {
+	Name     string
+	Dir      Direction
+	Type     *Type
+	Reserved bool // always passed as NULL/zero; not part of the Go signature
+	Doc      string
+}
+
+// CDecl is the parameter as the SDK declares it: "HRESULT *pHrResult".
+func (p *Param) CDecl() string {
+	if p.Dir == Out {
+		return p.Type.C + " *" + p.Name
+	}
+	return p.Type.C + " " + p.Name
+}
+
+// Return is a documented code with its meaning for one method.
+type Return struct {
+	Code    *HRESULT
+	Meaning string
+	Notes   []*Note
+}
+
+// Note is an OS-version note. Exactly one of Before and On is set.
+type Note struct {
+	Before         *OSVersion   // systems older than this
+	On             []*OSVersion // exactly these systems
+	Text           string
+	ReturnsInstead *HRESULT // on those systems this code arrives instead
+}
+
+// Systems describes the systems a note applies to, for documents.
+func (n *Note) Systems() string {
+	if n.Before != nil {
+		return "before " + n.Before.Name + " (" + n.Before.Version() + ")"
+	}
+	var parts []string
+	for _, o := range n.On {
+		parts = append(parts, o.Name+" ("+o.Version()+")")
+	}
+	return "on " + strings.Join(parts, ", ")
+}
+
+// GUID is an interface identifier.
+type GUID struct {
+	Data1 uint32
+	Data2 uint16
+	Data3 uint16
+	Data4 [8]byte
+}
+
+// String is the registry form without braces, lower case: 507c37b4-cf5b-4e95-b0af-14eb9767467e.
+func (g GUID) String() string {
+	return fmt.Sprintf("%08x-%04x-%04x-%02x%02x-%x", g.Data1, g.Data2, g.Data3, g.Data4[0], g.Data4[1], g.Data4[2:])
+}
+
+// Type is a C parameter type the generator knows how to pass.
+type Type struct {
+	C  string // the SDK's name: DWORD
+	Go string // the Go type in signatures: uint32, or HRESULT (declared in the generated package)
+	// Local says Go names a type of the generated package.
+	Local bool
+}
+
+// Types are the parameter types a spec may use, by their SDK names.
+var Types = map[string]*Type{
+	"DWORD":   {C: "DWORD", Go: "uint32"},
+	"ULONG":   {C: "ULONG", Go: "uint32"},
+	"UINT":    {C: "UINT", Go: "uint32"},
+	"LONG":    {C: "LONG", Go: "int32"},
+	"INT":     {C: "INT", Go: "int32"},
+	"HRESULT": {C: "HRESULT", Go: "HRESULT", Local: true},
+}
+
+// OneLine folds text to a single line, for error strings and table cells.
+func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// AppliesTo reports whether the note is about the given system.
+func (n *Note) AppliesTo(o *OSVersion) bool {
+	if n.Before != nil {
+		return o.Major < n.Before.Major || o.Major == n.Before.Major && o.Minor < n.Before.Minor
+	}
+	for _, x := range n.On {
+		if x.Major == o.Major && x.Minor == o.Minor {
+			return true
+		}
+	}
+	return false
+}
+
+// Documented is the code the method's documentation names for observed on
+// the given system: the model's statement of what the generated Documented
+// function must compute.
+func (m *Method) Documented(observed *HRESULT, o *OSVersion) *HRESULT {
+	for _, s := range m.Substitutions() {
+		if s.Observed == observed && s.Note.AppliesTo(o) {
+			return s.Documented
+		}
+	}
+	return observed
+}
