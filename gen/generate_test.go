@@ -1,0 +1,189 @@
+package gen_test
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vssgen/vssgen/gen"
+	"github.com/vssgen/vssgen/gen/load"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+// TestGolden generates each spec under testdata/golden and compares every
+// output file with the committed one in want/. Run with -update to refresh.
+func TestGolden(t *testing.T) {
+	cases, err := filepath.Glob("testdata/golden/*/spec.yaml")
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no golden cases: %v", err)
+	}
+	for _, specPath := range cases {
+		dir := filepath.Dir(specPath)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			files, err := gen.Generate(gen.Options{Spec: specPath})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantDir := filepath.Join(dir, "want")
+			if *update {
+				os.RemoveAll(wantDir)
+				for _, f := range files {
+					p := filepath.Join(wantDir, filepath.FromSlash(f.Name))
+					if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return
+			}
+			got := map[string]string{}
+			for _, f := range files {
+				got[f.Name] = string(f.Data)
+			}
+			want := readTree(t, wantDir)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("generated files differ from %s (-want +got); run go test ./gen -update if the change is intended:\n%s", wantDir, diff)
+			}
+		})
+	}
+}
+
+func readTree(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		out[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestDeterministic generates the flagship spec repeatedly: the bytes must
+// never change between runs (map iteration order, for one, must not leak).
+func TestDeterministic(t *testing.T) {
+	opt := gen.Options{Spec: "../spec/vss.yaml"}
+	first, err := gen.Generate(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		again, err := gen.Generate(opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(again) != len(first) {
+			t.Fatalf("got %d files, then %d", len(first), len(again))
+		}
+		for i := range first {
+			if first[i].Name != again[i].Name || !bytes.Equal(first[i].Data, again[i].Data) {
+				t.Fatalf("%s differs between two runs", first[i].Name)
+			}
+		}
+	}
+}
+
+// TestSourceIndependentOfWorkingDirectory: the header names the spec
+// relative to its module, however the path was written.
+func TestSourceIndependentOfWorkingDirectory(t *testing.T) {
+	abs, err := filepath.Abs("../spec/vss.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"../spec/vss.yaml", abs, "../spec/../spec/vss.yaml"} {
+		if got := gen.SourceName(p); got != "spec/vss.yaml" {
+			t.Errorf("SourceName(%q) = %q, want spec/vss.yaml", p, got)
+		}
+	}
+}
+
+// TestFreshInEmptyDirectory regenerates the flagship spec into an empty
+// directory: the result must be the committed generated/vss, file for file.
+func TestFreshInEmptyDirectory(t *testing.T) {
+	out := t.TempDir()
+	plan, err := gen.Plan(gen.Options{Spec: "../spec/vss.yaml", Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plan.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	got := readTree(t, out)
+	committed := readTree(t, "../generated/vss")
+	delete(committed, "generate.go") // the go:generate line is written by hand
+	if diff := cmp.Diff(committed, got); diff != "" {
+		t.Errorf("generated/vss is stale; run go run ./cmd/vssgen (-committed +fresh):\n%s", diff)
+	}
+}
+
+var positioned = regexp.MustCompile(`^[^:]+:\d+:\d+: `)
+
+// TestProblemsArePositioned checks the common mistakes named in the README
+// each come back as file:line:col problems, all of them at once.
+func TestProblemsArePositioned(t *testing.T) {
+	for _, tc := range []struct {
+		name, spec string
+		want       []string
+	}{
+		{"yaml syntax", "package: vss\nhresults: [\n", []string{"bad.yaml:2:1: YAML syntax error: did not find expected node content"}},
+		{"unknown field", "package: vss\ncolour: blue\n", []string{`bad.yaml:2:1: spec: unknown field "colour" (known fields: package, os_versions, hresults, interfaces)`}},
+		{"duplicate code and unknown type", `package: vss
+hresults:
+  - {name: S_OK, value: 0, doc: ok}
+  - {name: S_OK, value: 1, doc: again}
+interfaces:
+  - name: IThing
+    iid: 11111111-2222-3333-4444-555555555555
+    base: IUnknown
+    methods:
+      - name: Do
+        slot: 3
+        params: [{name: x, dir: in, type: FLOAT}]
+`, []string{
+			"bad.yaml:4:12: hresult S_OK is declared twice",
+			`bad.yaml:12:43: method IThing.Do: parameter x: unknown type "FLOAT" (known: DWORD, HRESULT, INT, LONG, UINT, ULONG)`,
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := gen.GenerateBytes("bad.yaml", []byte(tc.spec), gen.Options{})
+			var problems load.Problems
+			if !errors.As(err, &problems) {
+				t.Fatalf("got %v, want spec problems", err)
+			}
+			var got []string
+			for _, p := range problems {
+				if !positioned.MatchString(p.Error()) {
+					t.Errorf("problem without position: %q", p.Error())
+				}
+				got = append(got, p.Error())
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestMissingSpec: a spec that does not exist is an error that names it.
+func TestMissingSpec(t *testing.T) {
+	_, err := gen.Plan(gen.Options{Spec: "testdata/no-such-spec.yaml", Out: t.TempDir()})
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("got %v, want a not-exist error", err)
+	}
+}
