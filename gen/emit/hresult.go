@@ -117,7 +117,8 @@ func HRESULTs(s *model.Spec, cfg Config) ([]Output, error) {
 
 	f.Comment("// Failed reports whether the severity bit of h is set (FAILED in the SDK).")
 	f.Func().Params(Id("h").Id("HRESULT")).Id("Failed").Params().Bool().Block(
-		Return(Id("h").Op("&").Lit(0x80000000).Op("!=").Lit(0)),
+		// The mask as text: an untyped 0x80000000 overflows int where vssgen itself is built for 32 bits.
+		Return(Id("h").Op("&").Id("2147483648").Op("!=").Lit(0)),
 	)
 	f.Comment("// Succeeded reports whether the severity bit of h is clear (SUCCEEDED in the SDK).")
 	f.Func().Params(Id("h").Id("HRESULT")).Id("Succeeded").Params().Bool().Block(
