@@ -3,6 +3,7 @@ package emit
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 
 	. "github.com/dave/jennifer/jen"
@@ -161,10 +162,17 @@ func methodsByCode(s *model.Spec) map[*model.HRESULT][]string {
 }
 
 // mdText makes spec prose inert in Markdown: one line, and every character
-// that could start markup, a link, HTML or a table cell escaped.
+// that could start markup, a link, HTML or a table cell escaped, as well as
+// a leading marker that would make the line a list item or a rule.
 func mdText(s string) string {
+	s = model.OneLine(s)
 	var b strings.Builder
-	for _, r := range model.OneLine(s) {
+	if m := mdBlockMarkerRE.FindString(s); m != "" {
+		b.WriteString(m[:len(m)-1])
+		b.WriteByte('\\')
+		s = s[len(m)-1:]
+	}
+	for _, r := range s {
 		if strings.ContainsRune("\\`*_[]<>|&#~!", r) {
 			b.WriteByte('\\')
 		}
@@ -172,6 +180,11 @@ func mdText(s string) string {
 	}
 	return b.String()
 }
+
+// mdBlockMarkerRE matches the start of a line that Markdown reads as a
+// bullet, an ordered list item or a thematic break; the last character
+// matched is the one to escape.
+var mdBlockMarkerRE = regexp.MustCompile(`^(?:[-+=]|[0-9]{1,9}[.)])`)
 
 // mdCode is text for inside a code span: backticks cannot be escaped there, so they are replaced.
 func mdCode(s string) string {

@@ -11,6 +11,7 @@ package load
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -180,12 +181,17 @@ func Bytes(name string, data []byte) (*Spec, error) {
 	if !utf8.Valid(data) {
 		return nil, Problems{{name, invalidUTF8Pos(data), "spec is not valid UTF-8"}}
 	}
+	if ps := controlChars(name, data); len(ps) > 0 {
+		return nil, ps
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, Problems{{name, Pos{1, 1}, "spec is empty"}}
 	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
+	if err := dec.Decode(&doc); err == io.EOF {
+		return nil, Problems{{name, Pos{1, 1}, "spec is empty (it holds only comments)"}}
+	} else if err != nil {
 		return nil, Problems{syntaxProblem(name, err)}
 	}
 	var extra yaml.Node
@@ -203,6 +209,33 @@ func Bytes(name string, data []byte) (*Spec, error) {
 		return nil, w.problems
 	}
 	return &spec, nil
+}
+
+// maxControlProblems caps the problems reported for control characters, so
+// that a binary file gives a screenful rather than a line per byte.
+const maxControlProblems = 10
+
+// controlChars reports the characters YAML does not allow in a file: the C0
+// and C1 controls other than tab, line feed, carriage return and NEL, and
+// DEL. yaml.v3 refuses them too, but without saying where.
+func controlChars(name string, data []byte) Problems {
+	var ps Problems
+	line, col := 1, 1
+	for _, r := range string(data) {
+		switch {
+		case r == '\n':
+			line, col = line+1, 1
+			continue
+		case r == '\t' || r == '\r' || r == '\u0085':
+		case r < 0x20 || r >= 0x7f && r < 0xa0:
+			if len(ps) == maxControlProblems {
+				return append(ps, Problem{name, Pos{line, col}, fmt.Sprintf("more control characters follow; only the first %d are listed", maxControlProblems)})
+			}
+			ps = append(ps, Problem{name, Pos{line, col}, fmt.Sprintf("spec contains the control character %U, which YAML does not allow", r)})
+		}
+		col++
+	}
+	return ps
 }
 
 // invalidUTF8Pos finds the line and column of the first byte that is not UTF-8.
@@ -358,18 +391,28 @@ func (w *walker) mapping(n *yaml.Node, v reflect.Value, what string) {
 	}
 }
 
+// intLiteralRE matches the plain YAML integers vssgen accepts: decimal, hex,
+// octal and binary, with optional sign and digit separators.
+var intLiteralRE = regexp.MustCompile(`^[-+]?(?:0[xX]_*[0-9a-fA-F][0-9a-fA-F_]*|0[oO]_*[0-7][0-7_]*|0[bB]_*[01][01_]*|[0-9][0-9_]*)$`)
+
 // parseInt accepts YAML integers written in decimal, hex, octal or binary.
-// yaml.v3 resolves these for us (Tag "!!int"); anything else is a type error.
+// yaml.v3 resolves these for us (Tag "!!int"), except that it gives up on
+// integers past 64 bits and tags them as numbers or strings; those are
+// reported as too large rather than as a type error.
 func parseInt(n *yaml.Node, s string) (int64, error) {
-	if n.Tag != "!!int" {
+	literal := n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 && intLiteralRE.MatchString(s)
+	if n.Tag != "!!int" && !(literal && (n.Tag == "!!float" || n.Tag == "!!str")) {
 		return 0, fmt.Errorf("expected an integer, found %s %q", kindName(n), s)
 	}
-	clean := strings.ReplaceAll(s, "_", "")
-	i, err := strconv.ParseInt(clean, 0, 64)
-	if err != nil {
-		return 0, fmt.Errorf("integer %s is out of range", s)
+	i, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 0, 64)
+	switch {
+	case err == nil:
+		return i, nil
+	case errors.Is(err, strconv.ErrRange) || literal:
+		return 0, fmt.Errorf("integer %s is too large", s)
+	default:
+		return 0, fmt.Errorf("expected an integer, found %q", s)
 	}
-	return i, nil
 }
 
 func kindName(n *yaml.Node) string {

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,7 +19,8 @@ import (
 // problem positions; source is what generated headers call it. Every problem
 // is collected and returned at once as load.Problems, in file order.
 func Build(raw *load.Spec, file, source string) (*Spec, error) {
-	b := &builder{file: file, spec: &Spec{Source: source}, names: map[string]string{}}
+	b := &builder{file: file, spec: &Spec{Source: source}, names: map[string]string{},
+		refusedOS: map[string]bool{}, refusedCodes: map[string]bool{}}
 	b.reserveGenerated()
 	b.pkg(raw.Package)
 	b.osVersions(raw.OSVersions)
@@ -42,6 +45,10 @@ type builder struct {
 	// names maps every package-level Go identifier the emitters will declare
 	// to what declares it, so two spec names that become one Go name are caught.
 	names map[string]string
+	// refusedOS and refusedCodes hold the ids and names of table entries
+	// that were declared but refused; references to them are not reported
+	// a second time.
+	refusedOS, refusedCodes map[string]bool
 }
 
 func (b *builder) errorf(p load.Pos, format string, args ...any) {
@@ -51,8 +58,12 @@ func (b *builder) errorf(p load.Pos, format string, args ...any) {
 // Generated names that spec names must not take. They are the fixed
 // declarations of the generated package (see gen/emit).
 var fixedNames = []string{
-	"HRESULT", "Error", "Method", "OSVersion", "Documented", "CurrentOSVersion",
+	"HRESULT", "Error", "NewError", "Method", "OSVersion", "Documented", "CurrentOSVersion",
 	"IUnknown", "IUnknownVtbl", "IID_IUnknown", "IUnknown_QueryInterface", "IUnknown_AddRef", "IUnknown_Release",
+	// the generated tests
+	"TestHRESULTTable", "TestHRESULTUnknown", "TestHRESULTNoAllocation", "TestHRESULTFormat",
+	"TestMethods", "TestDocumented", "TestErrorMatching",
+	"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "BenchmarkStubs",
 }
 
 func (b *builder) reserveGenerated() {
@@ -101,11 +112,13 @@ func (b *builder) required(p load.Pos, s load.Str, what string) bool {
 }
 
 // text checks prose that ends up in comments, strings and documents. Line
-// breaks and tabs are allowed; other control characters are refused so that
+// breaks and tabs are allowed; other control characters, and invisible
+// format characters such as the bidirectional overrides that can make a
+// comment read differently from what the compiler sees, are refused so that
 // nothing invisible reaches generated files.
 func (b *builder) text(s load.Str, what string) string {
 	for _, r := range s.Value {
-		if r != '\n' && r != '\t' && (unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff') {
+		if r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029') {
 			b.errorf(s.Pos, "%s contains the control character %U", what, r)
 			return ""
 		}
@@ -119,6 +132,10 @@ func (b *builder) pkg(s load.Str) {
 	}
 	if !token.IsIdentifier(s.Value) || token.IsKeyword(s.Value) || s.Value == "_" {
 		b.errorf(s.Pos, "package %q is not a valid Go package name", s.Value)
+		return
+	}
+	if s.Value == "main" {
+		b.errorf(s.Pos, "package main is for commands; give the generated package a name of its own")
 		return
 	}
 	b.spec.Package = s.Value
@@ -135,15 +152,18 @@ func (b *builder) osVersions(raw []load.OSVersion) {
 		ok = b.required(r.Pos, r.Name, "os version name") && ok
 		ok = b.required(r.Pos, r.Version, "os version version") && ok
 		if !ok {
+			b.refusedOS[r.ID.Value] = true
 			continue
 		}
 		if !osIDRE.MatchString(r.ID.Value) {
 			b.errorf(r.ID.Pos, "os version id %q must be lower-case letters, digits and underscores", r.ID.Value)
+			b.refusedOS[r.ID.Value] = true
 			continue
 		}
 		m := osVersionRE.FindStringSubmatch(r.Version.Value)
 		if m == nil {
 			b.errorf(r.Version.Pos, "os version %q must be major.minor, like \"6.1\"", r.Version.Value)
+			b.refusedOS[r.ID.Value] = true
 			continue
 		}
 		major, _ := strconv.Atoi(m[1])
@@ -170,17 +190,26 @@ func (b *builder) hresults(raw []load.HRESULT) {
 		raw load.HRESULT
 	}
 	var aliases []alias
+	isAlias := map[string]bool{}
+	for _, r := range raw {
+		if r.AliasOf.Set {
+			isAlias[r.Name.Value] = true
+		}
+	}
 	for _, r := range raw {
 		if !b.required(r.Pos, r.Name, "hresult name") || !b.goName(r.Name, "hresult name") {
+			b.refusedCodes[r.Name.Value] = true
 			continue
 		}
 		name := r.Name.Value
 		if !r.Value.Set {
 			b.errorf(r.Pos, "hresult %s: value is required", name)
+			b.refusedCodes[name] = true
 			continue
 		}
 		if r.Value.Value < 0 || r.Value.Value > 0xFFFFFFFF {
-			b.errorf(r.Value.Pos, "hresult %s: value %d is outside the 32-bit range 0 to 0xFFFFFFFF", name, r.Value.Value)
+			b.errorf(r.Value.Pos, "hresult %s: value %s is outside the 32-bit range 0 to 0xFFFFFFFF", name, signedHex(r.Value.Value))
+			b.refusedCodes[name] = true
 			continue
 		}
 		h := &HRESULT{Name: name, Value: uint32(r.Value.Value)}
@@ -215,7 +244,7 @@ func (b *builder) hresults(raw []load.HRESULT) {
 		switch {
 		case !ok:
 			b.errorf(a.raw.AliasOf.Pos, "hresult %s: alias_of names unknown code %q", a.h.Name, a.raw.AliasOf.Value)
-		case target.AliasOf != nil || target == a.h:
+		case isAlias[target.Name]:
 			b.errorf(a.raw.AliasOf.Pos, "hresult %s: alias_of must name a code that is not itself an alias", a.h.Name)
 		case target.Value != a.h.Value:
 			b.errorf(a.raw.AliasOf.Pos, "hresult %s: value %s differs from %s's %s", a.h.Name, a.h.Hex(), target.Name, target.Hex())
@@ -229,6 +258,14 @@ func (b *builder) hresults(raw []load.HRESULT) {
 	})
 }
 
+// signedHex writes v the way a spec usually does: 0x180004005, -0x1.
+func signedHex(v int64) string {
+	if v < 0 {
+		return fmt.Sprintf("-0x%X", uint64(-v))
+	}
+	return fmt.Sprintf("0x%X", v)
+}
+
 // severityFromName reads the convention of the SDK's names: E_ and _E_ name
 // failures, S_ and _S_ successes. It reports false when the name follows neither.
 func severityFromName(name string) (failed, ok bool) {
@@ -240,6 +277,10 @@ func severityFromName(name string) (failed, ok bool) {
 	}
 	return false, false
 }
+
+// headerRE matches the name of a C header, optionally in a subdirectory of
+// the include path: vss.h, ddk/ntddk.h.
+var headerRE = regexp.MustCompile(`^[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*(?:/[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*)*\.h$`)
 
 var guidRE = regexp.MustCompile(`^\{?([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})\}?$`)
 
@@ -279,6 +320,7 @@ func unknown() *Interface {
 func (b *builder) interfaces(raw []load.Interface) {
 	root := unknown()
 	byName := map[string]*Interface{root.Name: root}
+	byIID := map[GUID]*Interface{root.IID: root}
 	rawOf := map[*Interface]load.Interface{}
 	var declared []*Interface
 	for _, r := range raw {
@@ -296,16 +338,28 @@ func (b *builder) interfaces(raw []load.Interface) {
 			b.errorf(r.Name.Pos, "interface %s is declared twice", r.Name.Value)
 			continue
 		}
-		it := &Interface{Name: r.Name.Value, Header: r.Header.Value}
+		it := &Interface{Name: r.Name.Value}
+		if r.Header.Set {
+			// The header is named in comments and C #include lines, so it
+			// must be a plain file name and nothing more.
+			if headerRE.MatchString(r.Header.Value) {
+				it.Header = r.Header.Value
+			} else {
+				b.errorf(r.Header.Pos, "interface %s: header %q is not a C header file name like vss.h", it.Name, r.Header.Value)
+			}
+		}
 		it.Doc = b.text(r.Doc, "interface "+it.Name+": doc")
 		b.declare(r.Name.Pos, it.Name, "interface "+it.Name)
 		b.declare(r.Name.Pos, it.Name+"Vtbl", "the vtable of interface "+it.Name)
 		b.declare(r.Name.Pos, "IID_"+it.Name, "the IID of interface "+it.Name)
 		if b.required(r.Pos, r.IID, "interface "+it.Name+": iid") {
-			if g, ok := parseGUID(r.IID.Value); ok {
-				it.IID = g
-			} else {
+			if g, ok := parseGUID(r.IID.Value); !ok {
 				b.errorf(r.IID.Pos, "interface %s: iid %q is not a GUID like 507c37b4-cf5b-4e95-b0af-14eb9767467e", it.Name, r.IID.Value)
+			} else if other, dup := byIID[g]; dup {
+				b.errorf(r.IID.Pos, "interface %s: iid %s is already the IID of %s", it.Name, g, other.Name)
+			} else {
+				it.IID = g
+				byIID[g] = it
 			}
 		}
 		byName[it.Name] = it
@@ -327,16 +381,17 @@ func (b *builder) interfaces(raw []load.Interface) {
 		}
 		it.Base = base
 	}
+	// Only the members of a cycle are reported; an interface whose chain
+	// merely runs into a cycle is fine once the cycle is broken below.
 	cyclic := map[*Interface]bool{}
 	for _, it := range declared {
 		seen := map[*Interface]bool{}
-		for x := it; x != nil; x = x.Base {
-			if seen[x] {
+		for x := it; x != nil && !seen[x]; x = x.Base {
+			seen[x] = true
+			if x.Base == it {
 				b.errorf(rawOf[it].Base.Pos, "interface %s: base chain is cyclic", it.Name)
 				cyclic[it] = true
-				break
 			}
-			seen[x] = true
 		}
 	}
 	for _, it := range declared {
@@ -374,38 +429,75 @@ func sortByBase(its []*Interface) []*Interface {
 
 func (b *builder) methods(it *Interface, raw []load.Method) {
 	inherited := it.Base.AllMethods()
-	first := len(inherited)
+	// The first slot of the interface's own is one past the base's last
+	// valid one, so a slot refused in the base does not shift every message
+	// about this interface.
+	first := 0
+	for _, m := range inherited {
+		first = max(first, m.Slot+1)
+	}
 	names := map[string]bool{}
 	for _, m := range inherited {
 		names[m.Name] = true
 	}
-	slots := map[int]bool{}
+	type slotUse struct {
+		what string // the method, for messages
+		pos  load.Pos
+	}
+	slots := map[int]slotUse{}
+	slotRefused := false
+	// takeSlot checks r's slot and takes it. A method refused for its name
+	// still takes a valid slot, so that no gap is reported in its place;
+	// quiet leaves problems with its slot unreported, as its name already was.
+	takeSlot := func(r load.Method, what string, quiet bool) int {
+		v := r.Slot.Value
+		_, taken := slots[int(v)]
+		pos, problem := r.Slot.Pos, ""
+		switch {
+		case !r.Slot.Set:
+			pos, problem = r.Pos, fmt.Sprintf("%s: slot is required", what)
+		case v < 0:
+			problem = fmt.Sprintf("%s: slot %d is negative", what, v)
+		case v < int64(first):
+			problem = fmt.Sprintf("%s: slot %d belongs to the base interface %s (its methods take slots 0 to %d)", what, v, it.Base.Name, first-1)
+		case v > 1023:
+			problem = fmt.Sprintf("%s: slot %d is beyond any real vtable", what, v)
+		case taken:
+			problem = fmt.Sprintf("%s: slot %d is taken twice", what, v)
+		default:
+			slots[int(v)] = slotUse{what, r.Slot.Pos}
+			return int(v)
+		}
+		slotRefused = true
+		if !quiet {
+			b.errorf(pos, "%s", problem)
+		}
+		return 0
+	}
 	for _, r := range raw {
 		if !b.required(r.Pos, r.Name, "method name") || !b.goName(r.Name, "method name") {
+			takeSlot(r, "a method of "+it.Name, true)
 			continue
 		}
 		m := &Method{Interface: it, Name: r.Name.Value}
 		what := "method " + m.FullName()
 		if names[m.Name] {
 			b.errorf(r.Name.Pos, "%s is declared twice (or hides an inherited method)", what)
+			takeSlot(r, what, true)
+			continue
+		}
+		// The Go type of an interface embeds its base and has a vtable
+		// method that reads IUnknown's lpVtbl field; its vtable struct
+		// embeds the base's vtable struct.
+		if m.Name == "vtable" || m.Name == "lpVtbl" || m.Name == it.Base.Name || m.Name == it.Base.Name+"Vtbl" {
+			b.errorf(r.Name.Pos, "%s: Go name %s is already taken by a member vssgen generates for %s", what, m.Name, it.Name)
+			takeSlot(r, what, true)
 			continue
 		}
 		names[m.Name] = true
 		b.declare(r.Name.Pos, m.ID(), what)
 		m.Doc = b.text(r.Doc, what+": doc")
-		switch {
-		case !r.Slot.Set:
-			b.errorf(r.Pos, "%s: slot is required", what)
-		case r.Slot.Value < int64(first):
-			b.errorf(r.Slot.Pos, "%s: slot %d belongs to the base interface %s (its methods take slots 0 to %d)", what, r.Slot.Value, it.Base.Name, first-1)
-		case r.Slot.Value > 1023:
-			b.errorf(r.Slot.Pos, "%s: slot %d is beyond any real vtable", what, r.Slot.Value)
-		case slots[int(r.Slot.Value)]:
-			b.errorf(r.Slot.Pos, "%s: slot %d is taken twice", what, r.Slot.Value)
-		default:
-			m.Slot = int(r.Slot.Value)
-			slots[m.Slot] = true
-		}
+		m.Slot = takeSlot(r, what, false)
 		b.params(m, r.Params)
 		m.Returns = b.returns(m, r.Returns, what+": returns", true)
 		m.StatusCodes = b.returns(m, r.StatusCodes, what+": status_codes", false)
@@ -424,22 +516,21 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 	}
 	sort.SliceStable(it.Methods, func(i, j int) bool { return it.Methods[i].Slot < it.Methods[j].Slot })
 	// Slots must run on from the base without gaps: a gap means a method is
-	// missing, and every later call would go to the wrong function.
-	for i, m := range it.Methods {
-		if want := first + i; m.Slot != want && slots[m.Slot] {
-			b.errorf(rawPosOfMethod(raw, m.Name), "method %s: slot %d leaves a gap; the next free slot of %s is %d", m.FullName(), m.Slot, it.Name, want)
+	// missing, and every later call would go to the wrong function. A slot
+	// refused above may be the missing one, so gaps are sought only when
+	// every slot is known.
+	if slotRefused {
+		return
+	}
+	want := first
+	for _, s := range slices.Sorted(maps.Keys(slots)) {
+		if s != want {
+			use := slots[s]
+			b.errorf(use.pos, "%s: slot %d leaves a gap; the next free slot of %s is %d", use.what, s, it.Name, want)
 			break
 		}
+		want++
 	}
-}
-
-func rawPosOfMethod(raw []load.Method, name string) load.Pos {
-	for _, r := range raw {
-		if r.Name.Value == name {
-			return r.Slot.Pos
-		}
-	}
-	return load.Pos{Line: 1, Col: 1}
 }
 
 func (m *Method) hasStatusOut() bool {
@@ -463,7 +554,7 @@ func (b *builder) params(m *Method, raw []load.Param) {
 		}
 		p := &Param{Name: r.Name.Value, Reserved: r.Reserved.Value}
 		what += " " + p.Name
-		if stubLocals[p.Name] {
+		if stubLocals[p.Name] || p.Name == "HRESULT" || p.Name == m.ID() {
 			b.errorf(r.Name.Pos, "%s: the name is used by the generated stub; rename it", what)
 		}
 		if seen[p.Name] {
@@ -505,13 +596,17 @@ func typeNames() []string {
 	return out
 }
 
-func (b *builder) code(s load.Str, what string) *HRESULT {
-	if !b.required(s.Pos, s, what) {
+// code resolves a reference to the hresults table; p is where the entry
+// holding the reference starts, for when the reference is missing.
+func (b *builder) code(p load.Pos, s load.Str, what string) *HRESULT {
+	if !b.required(p, s, what) {
 		return nil
 	}
 	h, ok := b.codes[s.Value]
 	if !ok {
-		b.errorf(s.Pos, "%s: %q is not in the hresults table", what, s.Value)
+		if !b.refusedCodes[s.Value] {
+			b.errorf(s.Pos, "%s: %q is not in the hresults table", what, s.Value)
+		}
 		return nil
 	}
 	return h
@@ -522,7 +617,7 @@ func (b *builder) returns(m *Method, raw []load.Return, what string, notesMaySub
 	seen := map[*HRESULT]bool{}
 	instead := map[*HRESULT]*HRESULT{}
 	for _, r := range raw {
-		h := b.code(r.Code, what+" code")
+		h := b.code(r.Pos, r.Code, what+" code")
 		if h == nil {
 			continue
 		}
@@ -571,7 +666,9 @@ func (b *builder) note(r load.Note, what string) *Note {
 	case r.Before.Set:
 		o, ok := b.os[r.Before.Value]
 		if !ok {
-			b.errorf(r.Before.Pos, "%s: unknown os version %q", what, r.Before.Value)
+			if !b.refusedOS[r.Before.Value] {
+				b.errorf(r.Before.Pos, "%s: unknown os version %q", what, r.Before.Value)
+			}
 			return nil
 		}
 		if b.spec.OSVersions[0] == o {
@@ -582,7 +679,9 @@ func (b *builder) note(r load.Note, what string) *Note {
 		for _, id := range r.On {
 			o, ok := b.os[id.Value]
 			if !ok {
-				b.errorf(id.Pos, "%s: unknown os version %q", what, id.Value)
+				if !b.refusedOS[id.Value] {
+					b.errorf(id.Pos, "%s: unknown os version %q", what, id.Value)
+				}
 				return nil
 			}
 			n.On = append(n.On, o)
@@ -592,7 +691,7 @@ func (b *builder) note(r load.Note, what string) *Note {
 		return nil
 	}
 	if r.ReturnsInstead.Set {
-		n.ReturnsInstead = b.code(r.ReturnsInstead, what+" returns_instead")
+		n.ReturnsInstead = b.code(r.Pos, r.ReturnsInstead, what+" returns_instead")
 	}
 	return n
 }

@@ -45,10 +45,20 @@ func (p *Plan) Stale() bool { return len(p.Write) > 0 || len(p.Remove) > 0 }
 // markerSpan is how much of a file's start is searched for the marker.
 const markerSpan = 512
 
-// isGenerated reports whether data's first line carries marker.
+// isGenerated reports whether data's first line is marker as a comment:
+// "// marker", "/* marker */" or "<!-- marker -->", the forms the emitters
+// write (the closing delimiter may be left for a later line). A file whose
+// first line merely mentions the marker is not ours.
 func isGenerated(data []byte, marker string) bool {
 	first, _, _ := bytes.Cut(data[:min(len(data), markerSpan)], []byte("\n"))
-	return bytes.Contains(first, []byte(marker))
+	line := strings.TrimSpace(string(first))
+	for _, delims := range [][2]string{{"//", ""}, {"/*", "*/"}, {"<!--", "-->"}} {
+		if text, ok := strings.CutPrefix(line, delims[0]); ok {
+			text = strings.TrimSuffix(text, delims[1])
+			return strings.TrimSpace(text) == marker
+		}
+	}
+	return false
 }
 
 // NewPlan compares files with the contents of dir. Generated files found in
@@ -181,14 +191,17 @@ func (p *Plan) Apply() (err error) {
 	// Create missing directories, remembering them so a failure removes them again.
 	for _, f := range p.Write {
 		d := filepath.Dir(filepath.Join(p.Dir, filepath.FromSlash(f.Name)))
-		missing := missingDirs(d)
-		if err := ops.mkdirAll(d, 0o755); err != nil {
-			return err
-		}
 		// missing is deepest first; undo runs backwards, so append shallowest
-		// first and the deepest directory is removed before its parent.
+		// first and the deepest directory is removed before its parent. The
+		// undo steps go in before the attempt, since a failing MkdirAll may
+		// have made some of the directories already; removing a directory
+		// that was never made fails harmlessly.
+		missing := missingDirs(d)
 		for i := len(missing) - 1; i >= 0; i-- {
 			undo = append(undo, func() { os.Remove(missing[i]) })
+		}
+		if err := ops.mkdirAll(d, 0o755); err != nil {
+			return err
 		}
 	}
 	// Stage every file next to its target.

@@ -1,0 +1,278 @@
+package tests
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vssgen/vssgen/gen"
+	"github.com/vssgen/vssgen/gen/load"
+	"github.com/vssgen/vssgen/gen/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// invalidDir is the catalogue of specs vssgen must refuse: NAME.yaml is the
+// spec and NAME.golden is exactly what the command prints on stderr for it.
+const invalidDir = "testdata/invalid"
+
+// generatedInvalid are catalogue cases whose spec the test writes itself,
+// because committing it would mean committing megabytes.
+var generatedInvalid = map[string]func() []byte{
+	// One byte past the size limit, all of it a valid spec.
+	"too_large": func() []byte {
+		var b bytes.Buffer
+		b.WriteString("package: vss\nhresults:\n  - {name: S_OK, value: 0, doc: Success.}\n")
+		line := "# " + strings.Repeat("padding ", 9) + "\n"
+		for b.Len()+len(line) <= load.MaxSpecSize {
+			b.WriteString(line)
+		}
+		b.WriteString(strings.Repeat("#", load.MaxSpecSize+1-b.Len()))
+		return b.Bytes()
+	},
+}
+
+// TestInvalidSpecs runs the real command on every spec of the catalogue. Each
+// must exit with status 2, print every problem with its file:line:col and
+// nothing else than the golden file holds, and write nothing. The library
+// must report the same problems as the command prints.
+func TestInvalidSpecs(t *testing.T) {
+	bin := buildVSSGen(t)
+	cases := map[string]string{} // case name → directory holding NAME.yaml
+	specs, err := filepath.Glob(filepath.Join(invalidDir, "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range specs {
+		cases[strings.TrimSuffix(filepath.Base(p), ".yaml")] = invalidDir
+	}
+	for name, spec := range generatedInvalid {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, name+".yaml"), spec(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cases[name] = dir
+	}
+	if len(cases) < 30 {
+		t.Errorf("the catalogue holds %d cases; it should cover at least 30 kinds of bad spec", len(cases))
+	}
+	goldens, err := filepath.Glob(filepath.Join(invalidDir, "*.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range goldens {
+		if name := strings.TrimSuffix(filepath.Base(g), ".golden"); cases[name] == "" {
+			t.Errorf("%s has no spec: remove it, or add %s.yaml", g, name)
+		}
+	}
+
+	for _, name := range slices.Sorted(maps.Keys(cases)) {
+		dir := cases[name]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			specFile := name + ".yaml"
+			out := filepath.Join(t.TempDir(), "out")
+			cmd := exec.Command(bin, "-spec", specFile, "-out", out)
+			cmd.Dir = dir
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			if code := exitCode(err); code != 2 {
+				t.Errorf("exit status %d, want 2 (%v)", code, err)
+			}
+			if stdout.Len() > 0 {
+				t.Errorf("stdout should be empty, got:\n%s", &stdout)
+			}
+			if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the output directory was created (stat: %v)", err)
+			}
+
+			problems := checkPositioned(t, specFile, stderr.String())
+			golden := filepath.Join(invalidDir, name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, stderr.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			} else if want, err := os.ReadFile(golden); err != nil {
+				t.Errorf("%v; run go test ./tests -run TestInvalidSpecs -update to create it", err)
+			} else if diff := cmp.Diff(string(want), stderr.String()); diff != "" {
+				t.Errorf("stderr differs from %s (-want +got); run with -update if the change is intended:\n%s", golden, diff)
+			}
+
+			data, err := os.ReadFile(filepath.Join(dir, specFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = gen.GenerateBytes(specFile, data, gen.Options{})
+			var ps load.Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("gen.GenerateBytes returned %v, want load.Problems", err)
+			}
+			var lib []string
+			for _, p := range ps {
+				lib = append(lib, p.Error())
+			}
+			if diff := cmp.Diff(problems, lib); diff != "" {
+				t.Errorf("the library's problems differ from what the command printed (-command +library):\n%s", diff)
+			}
+		})
+	}
+}
+
+// checkPositioned checks the command's stderr for a refused spec: one
+// "file:line:col: message" line per problem, then the summary line. It
+// returns the problem lines.
+func checkPositioned(t *testing.T, specFile, stderr string) []string {
+	t.Helper()
+	positioned := regexp.MustCompile(`^` + regexp.QuoteMeta(specFile) + `:[1-9]\d*:[1-9]\d*: \S`)
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("stderr should hold at least one problem and a summary, got:\n%s", stderr)
+	}
+	problems, summary := lines[:len(lines)-1], lines[len(lines)-1]
+	for _, l := range problems {
+		if !positioned.MatchString(l) {
+			t.Errorf("problem without a position: %q", l)
+		}
+	}
+	if want := fmt.Sprintf("vssgen: %d problem(s) in the spec; nothing was written", len(problems)); summary != want {
+		t.Errorf("last line = %q, want %q", summary, want)
+	}
+	return problems
+}
+
+// TestGeneratedNamesAreReserved: every package-level name the generated
+// package declares on its own (not for a name of the spec) must be refused
+// as a spec name, or a spec could declare it a second time and the
+// generated package would not compile.
+func TestGeneratedNamesAreReserved(t *testing.T) {
+	const base = `package: vss
+os_versions:
+  - {id: vista, name: Windows Vista, version: "6.0"}
+  - {id: win7, name: Windows 7, version: "6.1"}
+hresults:
+  - {name: S_OK, value: 0, doc: Success.}
+  - {name: E_UNEXPECTED, value: 0x8000FFFF, doc: Unexpected failure.}
+  - {name: VSS_E_UNEXPECTED, value: 0x80042302, doc: Unexpected failure inside VSS.}
+interfaces:
+  - name: IVssAsync
+    iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e
+    base: IUnknown
+    methods:
+      - name: Cancel
+        slot: 3
+        returns:
+          - code: VSS_E_UNEXPECTED
+            meaning: Unexpected failure.
+            notes:
+              - {before: win7, returns_instead: E_UNEXPECTED, text: Older systems report E_UNEXPECTED.}
+`
+	files, err := gen.GenerateBytes("base.yaml", []byte(base), gen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := load.Bytes("base.yaml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := model.Build(raw, "base.yaml", "base.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromSpec := map[string]bool{}
+	for _, h := range spec.HRESULTs {
+		fromSpec[h.Name] = true
+	}
+	for _, it := range spec.Interfaces {
+		if it.Builtin {
+			continue
+		}
+		fromSpec[it.Name], fromSpec[it.Name+"Vtbl"], fromSpec["IID_"+it.Name] = true, true, true
+		for _, m := range it.Methods {
+			fromSpec[m.ID()] = true
+		}
+	}
+
+	var own []string
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name, ".go") {
+			continue
+		}
+		for _, name := range topLevelNames(t, f.Name, f.Data) {
+			if !fromSpec[name] && !strings.HasPrefix(name, "_") && !slices.Contains(own, name) {
+				own = append(own, name)
+			}
+		}
+	}
+	if len(own) == 0 {
+		t.Fatal("found no generated declarations; the test is not looking at the right files")
+	}
+	for _, name := range own {
+		spec := strings.Replace(base, "hresults:\n", "hresults:\n  - {name: "+name+", value: 0x00000005, doc: Taken.}\n", 1)
+		_, err := gen.GenerateBytes("taken.yaml", []byte(spec), gen.Options{})
+		want := "taken.yaml:6:12: hresult " + name + ": Go name " + name + " is already taken by "
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("an hresult named %s: got %v, want a problem starting %q", name, err, want)
+		}
+	}
+}
+
+// topLevelNames lists the package-level names a Go file declares.
+func topLevelNames(t *testing.T, name string, src []byte) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatalf("generated %s does not parse: %v", name, err)
+	}
+	var names []string
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil {
+				names = append(names, d.Name.Name)
+			}
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					names = append(names, s.Name.Name)
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						names = append(names, n.Name)
+					}
+				}
+			}
+		}
+	}
+	return names
+}
+
+// buildVSSGen builds the command once for the calling test and returns the
+// path of the binary.
+func buildVSSGen(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "vssgen")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/vssgen/vssgen/cmd/vssgen")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building vssgen: %v\n%s", err, out)
+	}
+	return bin
+}
