@@ -1,9 +1,15 @@
 // Command vssgen generates Go bindings for Windows' Volume Shadow Copy
-// Service from a YAML spec. Run from a module root with no flags it
-// regenerates generated/vss from spec/vss.yaml.
+// Service from a YAML spec. Run from a module root with no arguments it
+// regenerates generated/vss from spec/vss.yaml. Its other commands explain
+// an HRESULT (vssgen explain CODE), start a spec in a downstream module
+// (vssgen init) and print the spec's JSON Schema (vssgen schema).
 //
-// Exit status: 0 on success, 1 when -check finds the tree stale, 2 for a bad
-// spec, bad flags or any other error (nothing is written then).
+// Exit status: 0 on success; 1 when -check finds the tree stale or explain
+// does not find the code in the spec; 2 for a bad spec, bad arguments or any
+// other error (nothing is written then).
+//
+// This package parses arguments, dispatches and chooses exit codes; the
+// work is done by the gen packages.
 package main
 
 import (
@@ -12,10 +18,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
-	"time"
+	"strings"
 
-	"github.com/vssgen/vssgen/gen"
 	"github.com/vssgen/vssgen/gen/load"
 )
 
@@ -24,104 +28,116 @@ func main() {
 }
 
 const (
-	exitOK    = 0
-	exitStale = 1
-	exitError = 2
+	exitOK       = 0
+	exitStale    = 1 // -check found differences
+	exitNotFound = 1 // explain: the spec does not hold the code
+	exitError    = 2
 )
 
-func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("vssgen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var (
-		specPath = fs.String("spec", "spec/vss.yaml", "the YAML spec to read")
-		out      = fs.String("out", "generated/vss", "the directory to write the generated package to")
-		pkg      = fs.String("pkg", "", "package name of the generated code (default: the spec's package)")
-		check    = fs.Bool("check", false, "write nothing; print a unified diff of what would change and exit 1 if anything would")
-		quiet    = fs.Bool("q", false, "do not print the summary line")
-		version  = fs.Bool("version", false, "print vssgen's version and exit")
-		stamp    = fs.Bool("stamp", false, "name vssgen's version in every generated header (off by default, so upgrading vssgen does not touch every file)")
-	)
-	fs.Usage = func() { usage(fs) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "vssgen: unexpected argument %q (see vssgen -h)\n", fs.Arg(0))
-		return exitError
-	}
-	if *version {
-		fmt.Fprintln(stdout, "vssgen", buildVersion())
-		return exitOK
-	}
-	opt := gen.Options{Spec: *specPath, Out: *out, Package: *pkg}
-	if *stamp {
-		opt.Version = buildVersion()
-	}
-	start := time.Now()
-	plan, err := gen.Plan(opt)
-	if err != nil {
-		report(stderr, err)
-		return exitError
-	}
-	if *check {
-		if !plan.Stale() {
-			if !*quiet {
-				fmt.Fprintf(stderr, "vssgen: %s is up to date with %s\n", *out, *specPath)
-			}
-			return exitOK
-		}
-		fmt.Fprint(stdout, plan.Diff())
-		fmt.Fprintf(stderr, "vssgen: %s is stale: %d file(s) differ from %s; run vssgen to regenerate\n", *out, len(plan.Write)+len(plan.Remove), *specPath)
-		return exitStale
-	}
-	if err := plan.Apply(); err != nil {
-		fmt.Fprintf(stderr, "vssgen: %v (nothing was changed)\n", err)
-		return exitError
-	}
-	if !*quiet {
-		fmt.Fprintf(stderr, "vssgen: %s: %d written, %d unchanged, %d removed in %s\n",
-			*out, len(plan.Write), len(plan.Unchanged), len(plan.Remove), time.Since(start).Round(time.Millisecond))
-	}
-	return exitOK
+// A command is one of vssgen's subcommands.
+type command struct {
+	name    string
+	summary string // one line for the overview
+	run     func(args []string, stdout, stderr io.Writer) int
 }
 
-// report prints spec problems one per line, as compilers do, and any other error once.
-func report(stderr io.Writer, err error) {
+// commands are vssgen's subcommands; generate is the default. They are set
+// in init because generate's help lists them, which a variable initializer
+// referring to runGenerate could not allow (an initialization cycle).
+var commands []command
+
+func init() {
+	commands = []command{
+		{"generate", "generate the Go package from the spec (the default command)", runGenerate},
+		{"explain", "explain an HRESULT given by name or value", runExplain},
+		{"init", "start a spec and its go:generate file in your module", runInit},
+		{"schema", "print the JSON Schema of the spec format", runSchema},
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if args[0] == "help" {
+			return runHelp(args[1:], stdout, stderr)
+		}
+		for _, c := range commands {
+			if args[0] == c.name {
+				return c.run(args[1:], stdout, stderr)
+			}
+		}
+	}
+	return runGenerate(args, stdout, stderr)
+}
+
+// runHelp serves "vssgen help [command]" as "vssgen [command] -h".
+func runHelp(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return runGenerate([]string{"-h"}, stdout, stderr)
+	}
+	for _, c := range commands {
+		if args[0] == c.name {
+			return c.run([]string{"-h"}, stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "vssgen help: unknown command %q (commands: %s)\n", args[0], commandNames())
+	return exitError
+}
+
+func commandNames() string {
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// newFlagSet makes a flag set whose help (-h) goes to stdout, as output the
+// user asked for, and whose errors go to stderr with a pointer to the help.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {} // parse reports errors and prints help itself
+	return fs
+}
+
+// parse parses args with fs. When it returns false, the command is over:
+// help was printed (exit 0) or the arguments were bad (exit 2).
+func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer, help func(io.Writer)) (exit int, ok bool) {
+	err := fs.Parse(args)
+	return parseResult(fs, err, stdout, stderr, help)
+}
+
+func parseResult(fs *flag.FlagSet, err error, stdout, stderr io.Writer, help func(io.Writer)) (exit int, ok bool) {
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		help(stdout)
+		return exitOK, false
+	case err != nil:
+		// The flag package has printed what is wrong.
+		fmt.Fprintf(stderr, "run '%s -h' for usage\n", fs.Name())
+		return exitError, false
+	}
+	return exitOK, true
+}
+
+// printFlags lists fs's flags the way the flag package does, to w.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	out := fs.Output()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(out)
+}
+
+// reportSpecError prints spec problems one per line, as compilers do, and
+// any other error once.
+func reportSpecError(stderr io.Writer, prog string, err error, consequence string) {
 	var problems load.Problems
 	if errors.As(err, &problems) {
 		for _, p := range problems {
 			fmt.Fprintln(stderr, p.Error())
 		}
-		fmt.Fprintf(stderr, "vssgen: %d problem(s) in the spec; nothing was written\n", len(problems))
+		fmt.Fprintf(stderr, "%s: %d problem(s) in the spec%s\n", prog, len(problems), consequence)
 		return
 	}
-	fmt.Fprintf(stderr, "vssgen: %v\n", err)
-}
-
-func buildVersion() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok || info.Main.Version == "" {
-		return "(unknown)"
-	}
-	return info.Main.Version
-}
-
-func usage(fs *flag.FlagSet) {
-	w := fs.Output()
-	fmt.Fprint(w, `vssgen generates Go bindings for the Volume Shadow Copy Service from a YAML spec.
-
-Usage:
-  vssgen [flags]
-
-Examples:
-  vssgen                                   regenerate generated/vss from spec/vss.yaml
-  vssgen -spec vss.yaml -out . -pkg vss    generate into the current directory
-  vssgen -check                            fail with a diff when generated/ is stale
-
-Flags:
-`)
-	fs.PrintDefaults()
+	fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 }

@@ -1,0 +1,299 @@
+package explain
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vssgen/vssgen/gen/load"
+	"github.com/vssgen/vssgen/gen/model"
+)
+
+func TestParseArg(t *testing.T) {
+	values := map[string]uint32{
+		"0x80042302":         0x80042302,
+		"0X8004230f":         0x8004230F,
+		"0x8004230F":         0x8004230F,
+		"0x0":                0,
+		"0xFFFFFFFF":         0xFFFFFFFF,
+		"0xffffffff8004230f": 0x8004230F, // sign-extended to 64 bits
+		"80042302":           0x80042302, // 8 digits: hex, as event logs print codes
+		"8004230f":           0x8004230F,
+		"0004230A":           0x0004230A,
+		"4230a":              0x4230A, // starts with a digit and holds hex letters
+		"-2147212542":        0x80042302,
+		"+5":                 5,
+		"2147754754":         0x80042302,
+		"4294967295":         0xFFFFFFFF,
+		"-2147483648":        0x80000000,
+		"5":                  5,
+		"0":                  0,
+		"  0x80042302\n":     0x80042302,
+	}
+	for in, want := range values {
+		a, err := ParseArg(in)
+		if err != nil {
+			t.Errorf("ParseArg(%q): %v", in, err)
+			continue
+		}
+		if !a.IsValue || a.Value != want || a.Name != "" {
+			t.Errorf("ParseArg(%q) = %+v, want the value %#x", in, a, want)
+		}
+	}
+	for _, name := range []string{"VSS_E_UNEXPECTED", "E_FAIL", "vss_e_unexpected", "ABCDEF", "DEADBEEFCAFE"} {
+		a, err := ParseArg(name)
+		if err != nil || a.IsValue || a.Name != name {
+			t.Errorf("ParseArg(%q) = %+v, %v; want the name", name, a, err)
+		}
+	}
+	for _, bad := range []string{
+		"", "  ", "0x", "0xZZ", "0x1FFFFFFFF", "0x0000000180042302", "0x7fffffff80042302", "0x123456789abcdef01",
+		"4294967296", "-2147483649", "99999999999999999999", "123456789a", "-0x5", "--5", "-+5",
+		"VSS E UNEXPECTED", "E_FAIL!", "0x8004230f)",
+	} {
+		if a, err := ParseArg(bad); err == nil {
+			t.Errorf("ParseArg(%q) = %+v, want an error", bad, a)
+		}
+	}
+}
+
+func TestDecode(t *testing.T) {
+	tests := []struct {
+		v    uint32
+		want Fields
+	}{
+		{0x80042302, Fields{Failed: true, Facility: 4, Code: 0x2302}},
+		{0x0004230A, Fields{Facility: 4, Code: 0x230A}},
+		{0x80070005, Fields{Failed: true, Facility: 7, Code: 5}},
+		{0x8000FFFF, Fields{Failed: true, Facility: 0, Code: 0xFFFF}},
+		{0xA0010001, Fields{Failed: true, Customer: true, Facility: 1, Code: 1}},
+		{0xD0000022, Fields{Failed: true, NTStatus: true, Facility: 0, Code: 0x22}},
+		{0x07FF0000, Fields{Facility: 0x7FF}},
+	}
+	for _, tt := range tests {
+		if got := Decode(tt.v); got != tt.want {
+			t.Errorf("Decode(%#x) = %+v, want %+v", tt.v, got, tt.want)
+		}
+	}
+}
+
+func TestFacilityName(t *testing.T) {
+	for f, want := range map[uint32]string{
+		0: "FACILITY_NULL", 1: "FACILITY_RPC", 2: "FACILITY_DISPATCH", 3: "FACILITY_STORAGE",
+		4: "FACILITY_ITF", 7: "FACILITY_WIN32", 8: "FACILITY_WINDOWS", 5: "", 0x7FF: "",
+	} {
+		if got := FacilityName(f); got != want {
+			t.Errorf("FacilityName(%d) = %q, want %q", f, got, want)
+		}
+	}
+}
+
+func TestHRESULTFromWin32(t *testing.T) {
+	for in, want := range map[uint32]uint32{
+		0:          0,          // ERROR_SUCCESS stays S_OK
+		5:          0x80070005, // ERROR_ACCESS_DENIED is E_ACCESSDENIED
+		87:         0x80070057, // ERROR_INVALID_PARAMETER is E_INVALIDARG
+		0x80004005: 0x80004005, // already an HRESULT (negative as a LONG)
+	} {
+		if got := HRESULTFromWin32(in); got != want {
+			t.Errorf("HRESULTFromWin32(%d) = %#x, want %#x", in, got, want)
+		}
+	}
+}
+
+// testSpec documents VSS_E_UNEXPECTED on two methods with the note that
+// E_UNEXPECTED arrives instead before Windows 7, has a status code and an
+// alias, so that each part of an explanation shows up.
+const testSpec = `package: vss
+os_versions:
+  - {id: winxp, name: Windows XP, version: "5.1"}
+  - {id: win7, name: Windows 7, version: "6.1"}
+hresults:
+  - {name: S_OK, value: 0x00000000, doc: Success.}
+  - {name: E_UNEXPECTED, value: 0x8000FFFF, doc: Unexpected failure.}
+  - {name: E_ACCESSDENIED, value: 0x80070005, doc: Access denied.}
+  - {name: VSS_S_ASYNC_FINISHED, value: 0x0004230A, doc: Finished.}
+  - {name: VSS_E_UNEXPECTED, value: 0x80042302, doc: Unexpected failure inside VSS.}
+  - {name: VSS_E_UNEXPECTED_ALIAS, value: 0x80042302, alias_of: VSS_E_UNEXPECTED, doc: An older name.}
+  - {name: VSS_E_UNUSED, value: 0x80042399, doc: Documented by no method.}
+interfaces:
+  - name: IVssAsync
+    iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e
+    base: IUnknown
+    methods:
+      - name: Cancel
+        slot: 3
+        returns:
+          - {code: S_OK, meaning: Cancelled.}
+          - code: VSS_E_UNEXPECTED
+            meaning: Cancel failed unexpectedly.
+            notes:
+              - {before: win7, returns_instead: E_UNEXPECTED, text: Old systems return E_UNEXPECTED.}
+      - name: QueryStatus
+        slot: 4
+        params:
+          - {name: pHrResult, dir: out, type: HRESULT}
+        status_codes:
+          - {code: VSS_S_ASYNC_FINISHED, meaning: The operation finished.}
+        returns:
+          - code: VSS_E_UNEXPECTED
+            meaning: The query failed unexpectedly.
+            notes:
+              - {before: win7, returns_instead: E_UNEXPECTED, text: Old systems return E_UNEXPECTED.}
+              - {on: [winxp], text: XP logs nothing.}
+`
+
+func testModel(t *testing.T) *model.Spec {
+	t.Helper()
+	raw, err := load.Bytes("vss.yaml", []byte(testSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := model.Build(raw, "vss.yaml", "vss.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func explainArg(t *testing.T, s *model.Spec, arg string) *Explanation {
+	t.Helper()
+	a, err := ParseArg(arg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Explain(s, a)
+}
+
+func TestExplainFindsTheSameCodeByEveryForm(t *testing.T) {
+	s := testModel(t)
+	for _, arg := range []string{"VSS_E_UNEXPECTED", "vss_e_unexpected", "VSS_E_UNEXPECTED_ALIAS", "0x80042302", "80042302", "-2147212542", "2147754754"} {
+		e := explainArg(t, s, arg)
+		if !e.Found() || e.Code.Name != "VSS_E_UNEXPECTED" || e.Value != 0x80042302 {
+			t.Errorf("explain %s found %v (%#x), want VSS_E_UNEXPECTED", arg, e.Code, e.Value)
+			continue
+		}
+		if len(e.Aliases) != 1 || e.Aliases[0].Name != "VSS_E_UNEXPECTED_ALIAS" {
+			t.Errorf("explain %s: aliases %v, want VSS_E_UNEXPECTED_ALIAS", arg, e.Aliases)
+		}
+	}
+}
+
+func TestExplainDocumentedCode(t *testing.T) {
+	got := explainArg(t, testModel(t), "VSS_E_UNEXPECTED").String()
+	want := `VSS_E_UNEXPECTED (0x80042302)
+  value     0x80042302, 2147754754 unsigned, -2147212542 signed
+  severity  failure (bit 31 set)
+  facility  4, FACILITY_ITF: codes defined by the interface that returned them, as VSS defines its own
+  code      0x2302 (8962)
+  meaning   Unexpected failure inside VSS.
+  alias     VSS_E_UNEXPECTED_ALIAS, a second name for the same value
+
+Documented by
+  IVssAsync.Cancel: Cancel failed unexpectedly.
+    before Windows 7 (6.1), E_UNEXPECTED (0x8000FFFF) arrives instead: Old systems return E_UNEXPECTED.
+  IVssAsync.QueryStatus: The query failed unexpectedly.
+    before Windows 7 (6.1), E_UNEXPECTED (0x8000FFFF) arrives instead: Old systems return E_UNEXPECTED.
+    on Windows XP (5.1): XP logs nothing.
+`
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("explanation (-want +got):\n%s", diff)
+	}
+}
+
+func TestExplainStandIn(t *testing.T) {
+	e := explainArg(t, testModel(t), "E_UNEXPECTED")
+	if len(e.Uses) != 0 || len(e.StandsIn) != 2 {
+		t.Fatalf("E_UNEXPECTED: %d uses and %d stand-ins, want 0 and 2", len(e.Uses), len(e.StandsIn))
+	}
+	got := e.String()
+	want := "\nStands in for\n  VSS_E_UNEXPECTED (0x80042302) before Windows 7 (6.1), from IVssAsync.Cancel, IVssAsync.QueryStatus\n"
+	if !strings.HasSuffix(got, want) {
+		t.Errorf("E_UNEXPECTED explained as\n%s\nwant it to end with%s", got, want)
+	}
+}
+
+func TestExplainStatusCode(t *testing.T) {
+	got := explainArg(t, testModel(t), "0x0004230a").String()
+	for _, want := range []string{
+		"VSS_S_ASYNC_FINISHED (0x0004230A)\n",
+		"  severity  success (bit 31 clear)\n",
+		"\nDocumented by\n  IVssAsync.QueryStatus (as the status in pHrResult): The operation finished.\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestExplainUndocumentedCode(t *testing.T) {
+	got := explainArg(t, testModel(t), "VSS_E_UNUSED").String()
+	if !strings.HasSuffix(got, "\nNo method in vss.yaml documents it.\n") {
+		t.Errorf("explanation of a code no method names:\n%s", got)
+	}
+}
+
+func TestExplainValueNotInSpec(t *testing.T) {
+	s := testModel(t)
+	tests := []struct {
+		arg  string
+		want string
+	}{
+		{"0x80070002", `0x80070002 is not in vss.yaml; its bits say:
+  value     0x80070002, 2147942402 unsigned, -2147024894 signed
+  severity  failure (bit 31 set)
+  facility  7, FACILITY_WIN32: a Win32 error code wrapped by HRESULT_FROM_WIN32
+  code      0x0002 (2): HRESULT_FROM_WIN32 of Win32 error 2
+`},
+		{"5", `0x00000005 is not in vss.yaml; its bits say:
+  value     0x00000005, 5 unsigned, 5 signed
+  severity  success (bit 31 clear)
+  facility  0, FACILITY_NULL: general codes such as E_FAIL and E_INVALIDARG
+  code      0x0005 (5)
+  win32     as a Win32 error code, 5 is HRESULT_FROM_WIN32(5) = 0x80070005, E_ACCESSDENIED in vss.yaml
+`},
+		{"0xA0070002", `0xA0070002 is not in vss.yaml; its bits say:
+  value     0xA0070002, 2684813314 unsigned, -1610153982 signed
+  severity  failure (bit 31 set)
+  facility  7
+  code      0x0002 (2)
+  customer  bit 29 set: defined by a vendor, not by Microsoft, so the facility is the vendor's
+`},
+		{"0x80950001", `0x80950001 is not in vss.yaml; its bits say:
+  value     0x80950001, 2157248513 unsigned, -2137718783 signed
+  severity  failure (bit 31 set)
+  facility  149
+  code      0x0001 (1)
+`},
+	}
+	for _, tt := range tests {
+		e := explainArg(t, s, tt.arg)
+		if e.Found() {
+			t.Errorf("explain %s: found %s in a spec that lacks it", tt.arg, e.Code.Name)
+		}
+		if diff := cmp.Diff(tt.want, e.String()); diff != "" {
+			t.Errorf("explain %s (-want +got):\n%s", tt.arg, diff)
+		}
+	}
+}
+
+func TestExplainUnknownName(t *testing.T) {
+	e := explainArg(t, testModel(t), "UNEXPECTED")
+	if e.Found() || e.HasValue {
+		t.Fatalf("explain UNEXPECTED found %v", e.Code)
+	}
+	want := `no code named UNEXPECTED in vss.yaml
+
+Similar names
+  E_UNEXPECTED (0x8000FFFF)
+  VSS_E_UNEXPECTED (0x80042302)
+  VSS_E_UNEXPECTED_ALIAS (0x80042302)
+`
+	if diff := cmp.Diff(want, e.String()); diff != "" {
+		t.Errorf("explanation (-want +got):\n%s", diff)
+	}
+	if got := explainArg(t, testModel(t), "NOTHING_LIKE_IT").String(); got != "no code named NOTHING_LIKE_IT in vss.yaml\n" {
+		t.Errorf("explanation of a name like no other:\n%s", got)
+	}
+}

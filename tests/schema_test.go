@@ -1,0 +1,530 @@
+package tests
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"gopkg.in/yaml.v3"
+
+	"github.com/vssgen/vssgen/gen/load"
+	"github.com/vssgen/vssgen/gen/model"
+	"github.com/vssgen/vssgen/gen/scaffold"
+)
+
+// The spec's JSON Schema serves editors: a YAML language server completes
+// keys and flags mistakes with it while vssgen is nowhere in sight. These
+// tests hold it to the loader. Every spec in the repository that vssgen
+// accepts, the schema accepts; every spec of the invalid catalogue that
+// vssgen refuses, the schema refuses too, unless schemaCannotJudge lists
+// the case with the reason a schema cannot see the problem.
+
+const (
+	schemaPath = "../spec/schema.json"
+	// schemaModeline is how a spec names its schema on its first line; the
+	// path after it is relative to the spec.
+	schemaModeline = "# yaml-language-server: $schema="
+	// catalogueDir holds the invalid specs, NAME.yaml beside NAME.golden.
+	catalogueDir = "testdata/invalid"
+)
+
+// schemaCannotJudge lists the catalogue cases whose every problem lies
+// beyond what a JSON Schema can express, with the reason.
+var schemaCannotJudge = map[string]string{
+	"alias_errors":         "alias_of must name another entry of the same value that is not an alias: a cross-reference",
+	"cyclic_base":          "a base chain that runs in a circle is a cross-reference between list items",
+	"duplicate_code":       "a name declared twice is a duplicate across list items",
+	"duplicate_method":     "a method declared twice, or hiding an inherited one, is a duplicate across list items and interfaces",
+	"duplicate_value":      "two names for one value is a duplicate across list items",
+	"duplicate_keys":       "a key given twice is a YAML-level error: decoded, the document keeps one of the values",
+	"anchors":              "the schema sees the document with anchors and aliases expanded",
+	"alias_bomb":           "the schema sees the document with aliases expanded, which is what vssgen refuses to do",
+	"comments_only":        "a file of comments holds no YAML document to validate",
+	"empty":                "an empty file holds no YAML document to validate",
+	"two_documents":        "the schema validates one document; a second one is invisible to it",
+	"invalid_utf8":         "the bytes are not text, so there is no document to validate",
+	"control_characters":   "raw control characters in the file are a YAML-level error: there is no document to validate",
+	"integer_overflow":     "integers past 64 bits do not survive YAML decoding as numbers",
+	"syntax_bad_indent":    "a YAML syntax error: there is no document to validate",
+	"syntax_tab_indent":    "a YAML syntax error: there is no document to validate",
+	"syntax_unclosed_flow": "a YAML syntax error: there is no document to validate",
+	"slot_gap":             "slots must run on from the base without gaps: a relation between list items and the base interface",
+	"unknown_codes":        "codes must be in the hresults table: a cross-reference",
+	"unknown_os_version":   "notes must name ids of os_versions: a cross-reference",
+}
+
+// TestSchemaAcceptsEverySpec validates every spec that vssgen accepts
+// against the schema: the specs of the repository, which must also name
+// the schema on their first line, the specs inside the command's test
+// scripts, and the starter spec vssgen init writes.
+func TestSchemaAcceptsEverySpec(t *testing.T) {
+	schema := compileSchema(t)
+	root := filepath.Dir(schemaDirAbs(t))
+	specs := map[string][]byte{} // name for messages → content
+	modelines := map[string]string{}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if d.Name() == ".git" || path == filepath.Join(root, "tests", filepath.FromSlash(catalogueDir)) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		switch filepath.Ext(path) {
+		case ".yaml", ".yml":
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			if isSpec(data) {
+				specs[rel] = data
+				modelines[rel] = path
+			}
+		case ".txtar":
+			a, err := txtar.ParseFile(path)
+			if err != nil {
+				return err
+			}
+			for _, f := range a.Files {
+				if ext := filepath.Ext(f.Name); (ext == ".yaml" || ext == ".yml") && isSpec(f.Data) {
+					specs[rel+":"+f.Name] = f.Data
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	starter, err := scaffold.Files("vss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs["vssgen init's "+scaffold.SpecFile] = starter[0].Data
+
+	for _, must := range []string{filepath.Join("spec", "vss.yaml"), "vssgen init's " + scaffold.SpecFile} {
+		if _, ok := specs[must]; !ok {
+			t.Errorf("%s was not found among the specs", must)
+		}
+	}
+	accepted := 0
+	for _, name := range slices.Sorted(maps.Keys(specs)) {
+		data := specs[name]
+		if _, err := buildSpec(name, data); err != nil {
+			continue // a spec of some test's that vssgen refuses; the catalogue test covers refusals
+		}
+		accepted++
+		if err := validateYAML(schema, data); err != nil {
+			t.Errorf("%s: vssgen accepts it but the schema refuses it:\n%v", name, err)
+		}
+		if path, ok := modelines[name]; ok {
+			checkModeline(t, name, path, data)
+		}
+	}
+	t.Logf("validated %d specs that vssgen accepts", accepted)
+	if accepted < 3 {
+		t.Errorf("only %d specs were checked; the walk of the repository is broken", accepted)
+	}
+}
+
+// checkModeline checks that a spec file's first line names the schema by a
+// relative path that leads to spec/schema.json.
+func checkModeline(t *testing.T, name, path string, data []byte) {
+	t.Helper()
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	ref, ok := strings.CutPrefix(strings.TrimSpace(string(first)), schemaModeline)
+	if !ok {
+		t.Errorf("%s: the first line must name the schema for editors: %s<path of spec/schema.json relative to the spec>", name, schemaModeline)
+		return
+	}
+	got, err := filepath.Abs(filepath.Join(filepath.Dir(path), filepath.FromSlash(ref)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(schemaDirAbs(t), "schema.json"); got != want {
+		t.Errorf("%s: the first line names %s, which is not spec/schema.json", name, ref)
+	}
+}
+
+// TestSchemaRefusesInvalidCatalogue checks that the schema refuses every
+// spec of the invalid catalogue that vssgen refuses, except the cases
+// listed in schemaCannotJudge; and that those cases really are beyond it.
+func TestSchemaRefusesInvalidCatalogue(t *testing.T) {
+	schema := compileSchema(t)
+	paths, err := filepath.Glob(filepath.Join(catalogueDir, "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Fatalf("the invalid catalogue %s holds no specs", catalogueDir)
+	}
+	cases := map[string]bool{}
+	for _, path := range paths {
+		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
+		cases[name] = true
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := buildSpec(path, data); err == nil {
+			t.Errorf("%s: vssgen accepts this spec of the invalid catalogue", path)
+			continue
+		}
+		verdict := validateYAML(schema, data)
+		var notJSON *notJSONError
+		reason, listed := schemaCannotJudge[name]
+		switch {
+		case listed && verdict != nil && !errors.As(verdict, &notJSON):
+			t.Errorf("%s: listed as beyond the schema (%s), but the schema refuses it: take it off schemaCannotJudge\n%v", path, reason, verdict)
+		case listed:
+		case errors.As(verdict, &notJSON):
+			t.Errorf("%s: vssgen refuses it and the schema never sees it (%v); if that is right, list it in schemaCannotJudge with the reason", path, verdict)
+		case verdict == nil:
+			t.Errorf("%s: vssgen refuses it but the schema accepts it; make the schema say what is wrong, or list the case in schemaCannotJudge with the reason a schema cannot", path)
+		}
+	}
+	for name := range schemaCannotJudge {
+		if !cases[name] {
+			t.Errorf("schemaCannotJudge lists %q, which is not in %s", name, catalogueDir)
+		}
+	}
+}
+
+// TestSchemaRefusesSingleProblems checks the schema on specs that each hold
+// exactly one problem of a kind a schema can see, so that no rule hides
+// behind another one in the same spec. vssgen must refuse each of them too.
+func TestSchemaRefusesSingleProblems(t *testing.T) {
+	schema := compileSchema(t)
+	tests := []struct{ name, old, new string }{
+		{"unknown top-level key", "package: vss\n", "package: vss\nversion: 2\n"},
+		{"unknown hresult key", "doc: Success.}", "doc: Success., since: win7}"},
+		{"package missing", "package: vss\n", ""},
+		{"package a keyword", "package: vss", "package: func"},
+		{"os id upper case", "id: win7,", "id: Win7,"},
+		{"os version unquoted", `version: "6.1"`, "version: 6.1"},
+		{"os version not major.minor", `version: "6.1"`, `version: "6"`},
+		{"hresult value negative", "value: 0x80042302", "value: -1"},
+		{"hresult value past 32 bits", "value: 0x80042302", "value: 0x180042302"},
+		{"hresult value a string", "value: 0x80042302", `value: "0x80042302"`},
+		{"hresult doc missing", ", doc: Unexpected failure inside VSS.", ""},
+		{"hresult doc blank", "doc: Unexpected failure inside VSS.", `doc: "  "`},
+		{"failure name, success value", "value: 0x80042302", "value: 0x00042302"},
+		{"success name, failure value", "value: 0x0004230A", "value: 0x8004230A"},
+		{"hresult name predeclared", "name: E_UNEXPECTED,", "name: error,"},
+		{"hresult name starts with underscore", "name: E_UNEXPECTED,", "name: _E_UNEXPECTED,"},
+		{"hresult name taken by the generated package", "name: E_UNEXPECTED,", "name: NewError,"},
+		{"interface IUnknown declared", "name: IVssAsync\n", "name: IUnknown\n"},
+		{"iid not a GUID", "iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e", "iid: 507c37b4-cf5b-4e95-b0af"},
+		{"iid with one brace", "iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e", `iid: "{507c37b4-cf5b-4e95-b0af-14eb9767467e"`},
+		{"base missing", "    base: IUnknown\n", ""},
+		{"header not a file name", "header: vss.h", `header: "vss.h */ x"`},
+		{"slot in IUnknown", "slot: 3", "slot: 2"},
+		{"slot beyond any vtable", "slot: 3", "slot: 1024"},
+		{"slot missing", "        slot: 3\n", ""},
+		{"method named vtable", "name: Cancel", "name: vtable"},
+		{"dir neither in nor out", "dir: in", "dir: inout"},
+		{"unknown parameter type", "type: DWORD", "type: FLOAT"},
+		{"parameter named like a stub local", "name: dwMilliseconds", "name: err"},
+		{"reserved not a boolean", "reserved: true", "reserved: yes please"},
+		{"return meaning missing", "{code: S_OK, meaning: Cancelled.}", "{code: S_OK}"},
+		{"note with before and on", "before: win7,", "before: win7, on: [vista],"},
+		{"note naming no systems", "{before: win7, returns_instead", "{returns_instead"},
+		{"note with an empty on list", "before: win7,", "on: [],"},
+		{"returns_instead on a method note", "text: Only on old systems.}", "text: Only on old systems., returns_instead: E_UNEXPECTED}"},
+		{"returns_instead on a status code note", "meaning: Finished.}", "meaning: Finished., notes: [{before: win7, returns_instead: E_UNEXPECTED, text: No.}]}"},
+		{"control character in a doc", "doc: Success.", `doc: "Succ\x1bess."`},
+		{"bidirectional override in a meaning", "meaning: Cancelled.", `meaning: "Cancel\u202eled."`},
+		{"line separator in a note", "text: Only on old systems.", `text: "Only\u2028on old systems."`},
+		{"methods not a list", "    methods:\n", "    methods: {}\n    unused:\n"},
+	}
+	if _, err := buildSpec("base", []byte(singleProblemBase)); err != nil {
+		t.Fatalf("the base spec is refused: %v", err)
+	}
+	if err := validateYAML(schema, []byte(singleProblemBase)); err != nil {
+		t.Fatalf("the schema refuses the base spec: %v", err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(singleProblemBase, tt.old) {
+				t.Fatalf("the base spec lacks %q", tt.old)
+			}
+			spec := []byte(strings.Replace(singleProblemBase, tt.old, tt.new, 1))
+			if _, err := buildSpec(tt.name, spec); err == nil {
+				t.Fatalf("vssgen accepts the spec; the case is not a problem:\n%s", spec)
+			}
+			if err := validateYAML(schema, spec); err == nil {
+				t.Errorf("the schema accepts a spec that vssgen refuses:\n%s", spec)
+			}
+		})
+	}
+}
+
+// singleProblemBase is a valid spec that uses every key of the format.
+const singleProblemBase = `package: vss
+os_versions:
+  - {id: vista, name: Windows Vista, version: "6.0"}
+  - {id: win7, name: Windows 7, version: "6.1"}
+hresults:
+  - {name: S_OK, value: 0x00000000, doc: Success.}
+  - {name: E_UNEXPECTED, value: 0x8000FFFF, doc: Unexpected failure.}
+  - {name: VSS_S_ASYNC_FINISHED, value: 0x0004230A, doc: Finished.}
+  - {name: VSS_E_UNEXPECTED, value: 0x80042302, doc: Unexpected failure inside VSS.}
+  - {name: VSS_E_UNEXPECTED_OLD, value: 0x80042302, alias_of: VSS_E_UNEXPECTED, doc: Another name.}
+interfaces:
+  - name: IVssAsync
+    iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e
+    base: IUnknown
+    header: vss.h
+    doc: Tracks an asynchronous operation.
+    methods:
+      - name: Cancel
+        slot: 3
+        doc: Cancels.
+        notes:
+          - {on: [vista], text: Only on old systems.}
+        returns:
+          - {code: S_OK, meaning: Cancelled.}
+          - code: VSS_E_UNEXPECTED
+            meaning: Unexpected.
+            notes:
+              - {before: win7, returns_instead: E_UNEXPECTED, text: Older systems return E_UNEXPECTED.}
+      - name: QueryStatus
+        slot: 4
+        params:
+          - {name: pHrResult, dir: out, type: HRESULT, doc: The status.}
+          - {name: pReserved, dir: out, type: INT, reserved: true}
+        status_codes:
+          - {code: VSS_S_ASYNC_FINISHED, meaning: Finished.}
+      - name: Wait
+        slot: 5
+        params:
+          - {name: dwMilliseconds, dir: in, type: DWORD}
+`
+
+// TestSchemaMatchesLoader checks that the schema knows exactly the keys the
+// loader knows, object by object, and the parameter types the model knows,
+// and that every key has a description for the editor to show.
+func TestSchemaMatchesLoader(t *testing.T) {
+	var doc map[string]any
+	data, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	defs, _ := doc["definitions"].(map[string]any)
+	resolve := func(s map[string]any) map[string]any {
+		for {
+			ref, ok := s["$ref"].(string)
+			if !ok {
+				return s
+			}
+			s, _ = defs[strings.TrimPrefix(ref, "#/definitions/")].(map[string]any)
+		}
+	}
+	// keysOnlyInLoader are keys a schema object leaves out on purpose.
+	keysOnlyInLoader := map[string]string{
+		"note.returns_instead": "only the notes of return codes name a code that arrives instead",
+	}
+	checked := 0
+	var walk func(where string, s map[string]any, typ reflect.Type)
+	walk = func(where string, s map[string]any, typ reflect.Type) {
+		checked++
+		if s["additionalProperties"] != false {
+			t.Errorf("%s: additionalProperties must be false, so that editors flag unknown keys as vssgen does", where)
+		}
+		props, _ := s["properties"].(map[string]any)
+		loaderKeys := map[string]reflect.Type{}
+		for i := 0; i < typ.NumField(); i++ {
+			if key := typ.Field(i).Tag.Get("yaml"); key != "" {
+				loaderKeys[key] = typ.Field(i).Type
+			}
+		}
+		for key := range props {
+			if _, ok := loaderKeys[key]; !ok {
+				t.Errorf("%s: the schema knows key %q, which the loader (load.%s) does not", where, key, typ.Name())
+			}
+		}
+		for key, ft := range loaderKeys {
+			prop, ok := props[key].(map[string]any)
+			if !ok {
+				if _, onPurpose := keysOnlyInLoader[where+"."+key]; !onPurpose {
+					t.Errorf("%s: the loader (load.%s) knows key %q, which the schema does not", where, typ.Name(), key)
+				}
+				continue
+			}
+			if d, _ := prop["description"].(string); d == "" {
+				t.Errorf("%s.%s has no description", where, key)
+			}
+			if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && ft.Elem().Name() != "Str" {
+				items, _ := prop["items"].(map[string]any)
+				ref, _ := items["$ref"].(string)
+				name := strings.TrimPrefix(ref, "#/definitions/")
+				walk(name, resolve(items), ft.Elem())
+			}
+		}
+	}
+	walk("spec", doc, reflect.TypeOf(load.Spec{}))
+	if checked < 8 {
+		t.Errorf("only %d schema objects were compared with the loader", checked)
+	}
+
+	param := resolve(defs["param"].(map[string]any))
+	props := param["properties"].(map[string]any)
+	var schemaTypes []string
+	for _, v := range props["type"].(map[string]any)["enum"].([]any) {
+		schemaTypes = append(schemaTypes, v.(string))
+	}
+	sort.Strings(schemaTypes)
+	modelTypes := slices.Sorted(maps.Keys(model.Types))
+	if !slices.Equal(schemaTypes, modelTypes) {
+		t.Errorf("parameter types: the schema allows %v, the model %v", schemaTypes, modelTypes)
+	}
+}
+
+// TestSchemaCopyForInit checks that the schema vssgen init writes is this one.
+func TestSchemaCopyForInit(t *testing.T) {
+	data, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(scaffold.Schema(), data) {
+		t.Errorf("gen/scaffold/vss.schema.json differs from spec/schema.json; run go generate ./gen/scaffold")
+	}
+}
+
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	f, err := os.Open(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatalf("%s is not JSON: %v", schemaPath, err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("schema.json")
+	if err != nil {
+		t.Fatalf("%s is not a valid JSON Schema: %v", schemaPath, err)
+	}
+	return s
+}
+
+func schemaDirAbs(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Dir(schemaPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// isSpec reports whether YAML data looks like a vssgen spec: a mapping with
+// a key of the format at its top level. Other YAML (CI configuration, say)
+// is not a spec.
+func isSpec(data []byte) bool {
+	var top map[string]any
+	if yaml.Unmarshal(data, &top) != nil {
+		return false
+	}
+	for _, k := range []string{"package", "os_versions", "hresults", "interfaces"} {
+		if _, ok := top[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func buildSpec(name string, data []byte) (*model.Spec, error) {
+	raw, err := load.Bytes(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return model.Build(raw, name, name)
+}
+
+// notJSONError says that a spec could not be turned into a JSON document
+// for the schema: it is not YAML, or holds values JSON has no form for.
+type notJSONError struct{ err error }
+
+func (e *notJSONError) Error() string { return "no JSON document to validate: " + e.err.Error() }
+
+// validateYAML decodes a spec as an editor's YAML language server would,
+// turns it into JSON values and validates them against the schema.
+func validateYAML(schema *jsonschema.Schema, data []byte) error {
+	var doc any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return &notJSONError{err}
+	}
+	if doc == nil {
+		return &notJSONError{errors.New("the file holds no YAML document")}
+	}
+	v, err := jsonValue(doc)
+	if err != nil {
+		return &notJSONError{err}
+	}
+	return schema.Validate(v)
+}
+
+// jsonValue converts what yaml.v3 decodes into interface{} to the values
+// encoding/json would produce, with numbers as json.Number so that no
+// integer loses precision.
+func jsonValue(v any) (any, error) {
+	switch v := v.(type) {
+	case nil, bool, string:
+		return v, nil
+	case int:
+		return json.Number(strconv.Itoa(v)), nil
+	case int64:
+		return json.Number(strconv.FormatInt(v, 10)), nil
+	case uint64:
+		return json.Number(strconv.FormatUint(v, 10)), nil
+	case float64:
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return nil, fmt.Errorf("JSON has no number %v", v)
+		}
+		return json.Number(strconv.FormatFloat(v, 'g', -1, 64)), nil
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			var err error
+			if out[i], err = jsonValue(e); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			var err error
+			if out[k], err = jsonValue(e); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("JSON has no form for the YAML value %v (%T)", v, v)
+}
