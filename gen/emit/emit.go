@@ -39,7 +39,7 @@ type Config struct {
 func All(s *model.Spec, cfg Config) ([]Output, error) {
 	var files []Output
 	for _, e := range []func(*model.Spec, Config) ([]Output, error){
-		HRESULTs, Methods, Stubs, Tests, COMTests, Reference, Conformance,
+		HRESULTs, Enums, Methods, Stubs, Wait, Tests, COMTests, Reference, Conformance,
 	} {
 		fs, err := e(s, cfg)
 		if err != nil {

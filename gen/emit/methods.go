@@ -14,7 +14,7 @@ import (
 // the documented one) and the Error type the stubs return.
 func Methods(s *model.Spec, cfg Config) ([]Output, error) {
 	f := newGoFile(s, cfg, "")
-	methods := allMethods(s)
+	methods := allCallables(s)
 
 	f.Comment("// OSVersion is a Windows version as RtlGetVersion reports it. The zero value")
 	f.Comment("// means unknown: Documented then maps nothing.")
@@ -55,7 +55,7 @@ func Methods(s *model.Spec, cfg Config) ([]Output, error) {
 	).ValuesFunc(func(g *Group) {
 		for _, m := range methods {
 			g.Line().Id(m.ID()).Op(":").Values(
-				Lit(m.FullName()), Lit(m.Interface.Name), Lit(m.Name), Lit(m.Slot),
+				Lit(m.FullName()), Lit(m.Owner()), Lit(m.Name), Lit(m.Slot),
 				returnsList(m),
 			)
 		}
@@ -77,9 +77,9 @@ func Methods(s *model.Spec, cfg Config) ([]Output, error) {
 		),
 		Return(Id("_methods").Index(Id("m")).Dot("full")),
 	)
-	methodAccessor("Interface", "iface", "is the name of the interface that declares m.", String(), Lit(""))
+	methodAccessor("Interface", "iface", "is the name of the interface that declares m, or of the DLL that exports it.", String(), Lit(""))
 	methodAccessor("Name", "name", "is the method's own name.", String(), Lit(""))
-	methodAccessor("Slot", "slot", "is m's index in its interface's vtable, or -1 for an invalid m.", Int(), Lit(-1))
+	methodAccessor("Slot", "slot", "is m's index in its interface's vtable, or -1 for a DLL function or an invalid m.", Int(), Lit(-1))
 	f.Comment("// Returns lists the return codes Microsoft documents for m, in the documentation's order.")
 	f.Func().Params(Id("m").Id("Method")).Id("Returns").Params().Index().Id("HRESULT").Block(
 		If(Id("m").Op("==").Lit(0).Op("||").Int().Call(Id("m")).Op(">=").Len(Id("_methods"))).Block(
@@ -188,6 +188,12 @@ func allMethods(s *model.Spec) []*model.Method {
 		out = append(out, it.Methods...)
 	}
 	return out
+}
+
+// allCallables is allMethods followed by the spec's DLL functions: every
+// callable that has a Method identifier.
+func allCallables(s *model.Spec) []*model.Method {
+	return append(allMethods(s), s.Functions...)
 }
 
 func returnsList(m *model.Method) Code {

@@ -153,7 +153,7 @@ func goSignature(m *model.Method) string {
 // methodsByCode lists, for each code, the methods that document it.
 func methodsByCode(s *model.Spec) map[*model.HRESULT][]string {
 	out := map[*model.HRESULT][]string{}
-	for _, m := range allMethods(s) {
+	for _, m := range allCallables(s) {
 		for _, r := range m.Returns {
 			out[r.Code] = append(out[r.Code], m.FullName())
 		}

@@ -9,18 +9,78 @@ import (
 	"github.com/vssgen/vssgen/gen/model"
 )
 
-// Stubs emits com_windows.go: for each interface its IID, a vtable struct
-// whose fields sit at the spec's slots (checked at compile time), and one Go
-// method per COM method that calls through the vtable.
+// Stubs emits the Windows-only bindings:
+//   - com_windows.go: the helpers, each interface's IID, vtable struct (its
+//     slots checked at compile time) and Go type, one Go method per COM
+//     method, the DLL entry points, and the Go copies of structs;
+//   - com_windows_<arch>.go for amd64, 386 and arm64: the C-layout structs
+//     (their offsets checked at compile time against the layout the
+//     conformance file checks against the SDK), and the methods that pass a
+//     struct by value, whose argument words differ by architecture.
 func Stubs(s *model.Spec, cfg Config) ([]Output, error) {
 	f := newGoFile(s, cfg, "windows")
+	emitRuntimeHelpers(f)
+	for _, it := range s.Interfaces {
+		emitInterface(f, it)
+	}
+	emitFunctions(f, s)
+	for _, st := range s.Structs {
+		emitStructCopy(f, st)
+	}
+	outs := []Output{}
+	file, err := render("com_windows.go", f)
+	if err != nil {
+		return nil, err
+	}
+	outs = append(outs, file)
+	for _, arch := range model.Arches {
+		af := newGoFile(s, cfg, "")
+		emitArchHelpers(af, arch)
+		for _, st := range s.Structs {
+			emitStructLayout(af, st, arch)
+		}
+		for _, m := range archMethods(s) {
+			emitMethod(af, m, arch)
+		}
+		file, err := render("com_windows_"+string(arch)+".go", af)
+		if err != nil {
+			return nil, err
+		}
+		outs = append(outs, file)
+	}
+	return outs, nil
+}
 
+// archMethods are the methods and functions whose argument words depend on
+// the architecture; they live in the per-architecture files.
+func archMethods(s *model.Spec) []*model.Method {
+	var out []*model.Method
+	for _, m := range allCallables(s) {
+		if needsArch(m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func needsArch(m *model.Method) bool {
+	for _, p := range m.Params {
+		if p.ByValueStruct() {
+			return true
+		}
+	}
+	return false
+}
+
+// emitRuntimeHelpers writes what every stub shares: the running OS version,
+// error construction, and the OLE string functions x/sys/windows lacks.
+func emitRuntimeHelpers(f *File) {
 	f.Comment("// CurrentOSVersion is the running Windows version. It comes from")
 	f.Comment("// RtlGetVersion, which, unlike GetVersionEx, is not subject to")
 	f.Comment("// compatibility shims; it is read once per process.")
 	f.Func().Id("CurrentOSVersion").Params().Id("OSVersion").Block(Return(Id("_currentOS").Call()))
 	f.Var().Id("_currentOS").Op("=").Qual("sync", "OnceValue").Call(Func().Params().Id("OSVersion").Block(
-		Id("v").Op(":=").Qual("golang.org/x/sys/windows", "RtlGetVersion").Call(),
+		Id("v").Op(":=").Qual(winPkg, "RtlGetVersion").Call(),
 		Return(Id("OSVersion").Values(Dict{
 			Id("Major"): Id("v").Dot("MajorVersion"),
 			Id("Minor"): Id("v").Dot("MinorVersion"),
@@ -32,21 +92,66 @@ func Stubs(s *model.Spec, cfg Config) ([]Output, error) {
 	f.Func().Id("_newError").Params(Id("m").Id("Method"), Id("hr").Id("HRESULT")).Error().Block(
 		Return(Id("NewError").Call(Id("m"), Id("hr"), Id("CurrentOSVersion").Call())),
 	)
+	f.Comment("// _bool is a Go bool as a BOOL or boolean argument word.")
+	f.Func().Id("_bool").Params(Id("b").Bool()).Uintptr().Block(
+		If(Id("b")).Block(Return(Lit(1))),
+		Return(Lit(0)),
+	)
+	f.Comment("// BSTRs belong to OLE: SysAllocString makes one, SysFreeString frees it.")
+	f.Var().Defs(
+		Id("_oleaut32").Op("=").Qual(winPkg, "NewLazySystemDLL").Call(Lit("oleaut32.dll")),
+		Id("_procSysAllocString").Op("=").Id("_oleaut32").Dot("NewProc").Call(Lit("SysAllocString")),
+		Id("_procSysFreeString").Op("=").Id("_oleaut32").Dot("NewProc").Call(Lit("SysFreeString")),
+	)
+	f.Func().Id("_sysAllocString").Params(Id("s").String()).Params(Op("*").Uint16(), Error()).Block(
+		List(Id("p"), Err()).Op(":=").Qual(winPkg, "UTF16PtrFromString").Call(Id("s")),
+		If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
+		If(Err().Op(":=").Id("_procSysAllocString").Dot("Find").Call(), Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
+		List(Id("r"), Id("_"), Id("_")).Op(":=").Qual("syscall", "SyscallN").Call(Id("_procSysAllocString").Dot("Addr").Call(), ptrArg(Id("p"))),
+		If(Id("r").Op("==").Lit(0)).Block(Return(Nil(), Qual(winPkg, "ERROR_NOT_ENOUGH_MEMORY"))),
+		// Reading the word's bits as a pointer, rather than converting
+		// uintptr to unsafe.Pointer, keeps go vet's pointer check meaningful.
+		Return(Op("*").Parens(Op("**").Uint16()).Call(Qual("unsafe", "Pointer").Call(Op("&").Id("r"))), Nil()),
+	)
+	f.Func().Id("_sysFreeString").Params(Id("p").Op("*").Uint16()).Block(
+		If(Id("p").Op("!=").Nil().Op("&&").Id("_procSysFreeString").Dot("Find").Call().Op("==").Nil()).Block(
+			Qual("syscall", "SyscallN").Call(Id("_procSysFreeString").Dot("Addr").Call(), ptrArg(Id("p"))),
+		),
+	)
+}
 
-	for _, it := range s.Interfaces {
-		emitInterface(f, it)
+// emitArchHelpers writes the helpers that read a by-value struct as argument words.
+func emitArchHelpers(f *File, arch model.Arch) {
+	f.Comment("// _word32 is the i-th 4-byte word of the value at p, as an argument word.")
+	f.Func().Id("_word32").Params(Id("p").Qual("unsafe", "Pointer"), Id("i").Int()).Uintptr().Block(
+		Return(Uintptr().Call(Op("*").Parens(Op("*").Uint32()).Call(Qual("unsafe", "Add").Call(Id("p"), Lit(4).Op("*").Id("i"))))),
+	)
+	if arch != model.I386 {
+		f.Comment("// _word64 is the i-th 8-byte word of the value at p, as an argument word.")
+		f.Func().Id("_word64").Params(Id("p").Qual("unsafe", "Pointer"), Id("i").Int()).Uintptr().Block(
+			Return(Uintptr().Call(Op("*").Parens(Op("*").Uint64()).Call(Qual("unsafe", "Add").Call(Id("p"), Lit(8).Op("*").Id("i"))))),
+		)
 	}
-
-	file, err := render("com_windows.go", f)
-	if err != nil {
-		return nil, err
-	}
-	return []Output{file}, nil
 }
 
 func emitInterface(f *File, it *model.Interface) {
-	vtbl := it.Name + "Vtbl"
 	f.Line()
+	if it.HasIID {
+		emitIID(f, it)
+	}
+	emitVtable(f, it)
+	emitInterfaceType(f, it)
+	for _, m := range it.Methods {
+		switch {
+		case it.Builtin:
+			emitIUnknownMethod(f, m)
+		case !needsArch(m):
+			emitMethod(f, m, "")
+		}
+	}
+}
+
+func emitIID(f *File, it *model.Interface) {
 	f.Comment(fmt.Sprintf("// IID_%s is the interface identifier of %s, {%s}.", it.Name, it.Name, it.IID))
 	f.Var().Id("IID_"+it.Name).Op("=").Qual("golang.org/x/sys/windows", "GUID").Values(Dict{
 		Id("Data1"): Id(fmt.Sprintf("0x%08x", it.IID.Data1)),
@@ -58,7 +163,10 @@ func emitInterface(f *File, it *model.Interface) {
 			}
 		}),
 	})
+}
 
+func emitVtable(f *File, it *model.Interface) {
+	vtbl := it.Name + "Vtbl"
 	f.Comment(fmt.Sprintf("// %s is the function table of %s, one pointer per slot.", vtbl, it.Name))
 	f.Type().Id(vtbl).StructFunc(func(g *Group) {
 		if it.Base != nil {
@@ -79,7 +187,10 @@ func emitInterface(f *File, it *model.Interface) {
 		}
 		g.Id("_").Op("=").Id("x").Index(Qual("unsafe", "Sizeof").Call(Id("vt")).Op("/").Id("ptr").Op("-").Lit(len(it.AllMethods())))
 	})
+}
 
+func emitInterfaceType(f *File, it *model.Interface) {
+	vtbl := it.Name + "Vtbl"
 	f.Comment(fmt.Sprintf("// %s is the COM interface of that name, declared in %s.", it.Name, it.Header))
 	if it.Doc != "" {
 		f.Comment("//")
@@ -100,13 +211,6 @@ func emitInterface(f *File, it *model.Interface) {
 		f.Func().Params(Id("v").Op("*").Id(it.Name)).Id("vtable").Params().Op("*").Id(vtbl).Block(
 			Return(Parens(Op("*").Id(vtbl)).Call(Qual("unsafe", "Pointer").Call(Id("v").Dot("lpVtbl")))),
 		)
-	}
-	for _, m := range it.Methods {
-		if it.Builtin {
-			emitIUnknownMethod(f, m)
-		} else {
-			emitMethod(f, m)
-		}
 	}
 }
 
@@ -143,52 +247,60 @@ func emitIUnknownMethod(f *File, m *model.Method) {
 
 func this() Code { return Uintptr().Call(Qual("unsafe", "Pointer").Call(Id("v"))) }
 
-// emitMethod writes the stub of one spec method. The argument list is built
+// emitMethod writes the stub of one spec method or DLL function for arch
+// ("" when its arguments do not depend on it). The argument list is built
 // from the spec's parameters, so its count can never disagree with them.
-func emitMethod(f *File, m *model.Method) {
+func emitMethod(f *File, m *model.Method, arch model.Arch) {
 	for _, c := range methodDoc(m) {
 		f.Add(c)
 	}
-	params, results, args, returned := stubShape(m)
-	keepHR := len(m.SuccessCodes()) > 0
-	assignHR := Id("hr").Op(":=").Id("HRESULT").Call(Id("r"))
-	if keepHR {
-		assignHR = Id("hr").Op("=").Id("HRESULT").Call(Id("r"))
+	c := shapeOf(m, arch)
+	var fn, target *Statement
+	if m.Interface == nil {
+		fn = f.Func().Id(m.Name)
+		target = Id("_proc" + m.Name).Dot("Addr").Call()
+	} else {
+		fn = f.Func().Params(Id("v").Op("*").Id(m.Interface.Name)).Id(m.Name)
+		target = Id("v").Dot("vtable").Call().Dot(m.Name)
+		c.args = append([]Code{this()}, c.args...)
 	}
-	f.Func().Params(Id("v").Op("*").Id(m.Interface.Name)).Id(m.Name).Params(params...).Params(results...).Block(
-		List(Id("r"), Id("_"), Id("_")).Op(":=").Qual("syscall", "SyscallN").Call(append([]Code{Id("v").Dot("vtable").Call().Dot(m.Name)}, args...)...),
-		assignHR,
-		If(Id("hr").Dot("Failed").Call()).Block(
-			Err().Op("=").Id("_newError").Call(Id(m.ID()), Id("hr")),
-		),
-		Return(returned...),
-	)
+	keepHR := len(m.SuccessCodes()) > 0
+	fn.Params(c.params...).Params(c.results...).BlockFunc(func(g *Group) {
+		if m.Interface == nil {
+			g.If(Err().Op("=").Id("_loadProc").Call(Id("_proc"+m.Name)), Err().Op("!=").Nil()).Block(Return())
+		}
+		for _, st := range c.pre {
+			g.Add(st)
+		}
+		call := Qual("syscall", "SyscallN").Call(append([]Code{target}, c.args...)...)
+		if m.Void {
+			g.Add(call)
+			for _, st := range c.post {
+				g.Add(st)
+			}
+			g.Return(c.returned...)
+			return
+		}
+		g.List(Id("_r"), Id("_"), Id("_")).Op(":=").Add(call)
+		g.Id("_hr").Op(":=").Id("HRESULT").Call(Id("_r"))
+		if keepHR {
+			g.Id("hr").Op("=").Id("_hr")
+		}
+		for _, st := range c.post {
+			g.Add(st)
+		}
+		g.If(Id("_hr").Dot("Failed").Call()).Block(
+			Err().Op("=").Id("_newError").Call(Id(m.ID()), Id("_hr")),
+		)
+		g.Return(c.returned...)
+	})
 }
 
-// stubShape derives a stub's Go parameters and results and the arguments
-// it passes after the this pointer, all from the spec's parameter list.
+// stubShape derives a stub's Go parameters and results and the arguments it
+// passes after the this pointer, for code that shows signatures.
 func stubShape(m *model.Method) (params, results, args, returned []Code) {
-	args = append(args, this())
-	for _, p := range m.Params {
-		switch {
-		case p.Reserved:
-			args = append(args, Lit(0))
-		case p.Dir == model.In:
-			params = append(params, Id(p.Name).Id(p.Type.Go))
-			args = append(args, Uintptr().Call(Id(p.Name)))
-		default:
-			results = append(results, Id(p.Name).Id(p.Type.Go))
-			returned = append(returned, Id(p.Name))
-			args = append(args, Uintptr().Call(Qual("unsafe", "Pointer").Call(Op("&").Id(p.Name))))
-		}
-	}
-	if len(m.SuccessCodes()) > 0 {
-		results = append(results, Id("hr").Id("HRESULT"))
-		returned = append(returned, Id("hr"))
-	}
-	results = append(results, Err().Error())
-	returned = append(returned, Err())
-	return params, results, args, returned
+	c := shapeOf(m, model.AMD64)
+	return c.params, c.results, c.args, c.returned
 }
 
 // methodDoc is the doc comment of a stub: what it calls, the spec's prose,
@@ -197,7 +309,11 @@ func methodDoc(m *model.Method) []Code {
 	var out []Code
 	line := func(s string) { out = append(out, Comment("// "+s)) }
 	blank := func() { out = append(out, Comment("//")) }
-	line(fmt.Sprintf("%s calls %s::%s, slot %d of the vtable.", m.Name, m.Interface.Name, m.Name, m.Slot))
+	if m.Interface == nil {
+		line(fmt.Sprintf("%s calls %s, exported by %s, which is loaded on first use.", m.Name, m.Name, m.DLL))
+	} else {
+		line(fmt.Sprintf("%s calls %s::%s, slot %d of the vtable.", m.Name, m.Interface.Name, m.Name, m.Slot))
+	}
 	if m.Doc != "" {
 		blank()
 		out = append(out, docComment(m.Doc)...)

@@ -136,7 +136,7 @@ func osLit(o *model.OSVersion) Code {
 
 func methodTests(s *model.Spec, cfg Config) *File {
 	f := newGoFile(s, cfg, "")
-	methods := allMethods(s)
+	methods := allCallables(s)
 
 	f.Func().Id("TestMethods").Params(Id("t").Op("*").Qual("testing", "T")).Block(
 		Id("tests").Op(":=").Index().Struct(
@@ -146,7 +146,7 @@ func methodTests(s *model.Spec, cfg Config) *File {
 			Id("returns").Int(),
 		).ValuesFunc(func(g *Group) {
 			for _, m := range methods {
-				g.Line().Values(Id(m.ID()), Lit(m.FullName()), Lit(m.Interface.Name), Lit(m.Name), Lit(m.Slot), Lit(len(m.Returns)))
+				g.Line().Values(Id(m.ID()), Lit(m.FullName()), Lit(m.Owner()), Lit(m.Name), Lit(m.Slot), Lit(len(m.Returns)))
 			}
 			g.Line()
 		}),

@@ -86,7 +86,61 @@ type Spec struct {
 	Package    Str         `yaml:"package"`
 	OSVersions []OSVersion `yaml:"os_versions"`
 	HRESULTs   []HRESULT   `yaml:"hresults"`
+	Enums      []Enum      `yaml:"enums"`
+	Structs    []Struct    `yaml:"structs"`
 	Interfaces []Interface `yaml:"interfaces"`
+	Functions  []Function  `yaml:"functions"`
+}
+
+// Enum is an enum or flag set.
+type Enum struct {
+	Pos    Pos
+	Name   Str         `yaml:"name"`
+	Header Str         `yaml:"header"`
+	Doc    Str         `yaml:"doc"`
+	Flags  Bool        `yaml:"flags"`
+	Values []EnumValue `yaml:"values"`
+}
+
+// EnumValue is one constant of an enum.
+type EnumValue struct {
+	Pos         Pos
+	Name        Str  `yaml:"name"`
+	Value       Int  `yaml:"value"`
+	Doc         Str  `yaml:"doc"`
+	Combination Bool `yaml:"combination"`
+}
+
+// Struct is a C struct or union.
+type Struct struct {
+	Pos    Pos
+	Name   Str     `yaml:"name"`
+	GoName Str     `yaml:"go_name"`
+	Header Str     `yaml:"header"`
+	Doc    Str     `yaml:"doc"`
+	Union  Bool    `yaml:"union"`
+	Free   Str     `yaml:"free"`
+	Fields []Field `yaml:"fields"`
+}
+
+// Field is a member of a struct or union.
+type Field struct {
+	Pos    Pos
+	Name   Str `yaml:"name"`
+	GoName Str `yaml:"go_name"`
+	Type   Str `yaml:"type"`
+	Doc    Str `yaml:"doc"`
+}
+
+// Function is an entry point exported by a DLL.
+type Function struct {
+	Pos     Pos
+	Name    Str      `yaml:"name"`
+	DLL     Str      `yaml:"dll"`
+	Doc     Str      `yaml:"doc"`
+	Void    Bool     `yaml:"void"`
+	Params  []Param  `yaml:"params"`
+	Returns []Return `yaml:"returns"`
 }
 
 // OSVersion is one entry of the ordered os_versions table.
@@ -135,6 +189,7 @@ type Param struct {
 	Name     Str  `yaml:"name"`
 	Dir      Str  `yaml:"dir"`
 	Type     Str  `yaml:"type"`
+	By       Str  `yaml:"by"`
 	Reserved Bool `yaml:"reserved"`
 	Doc      Str  `yaml:"doc"`
 }
@@ -145,6 +200,7 @@ type Return struct {
 	Pos     Pos
 	Code    Str    `yaml:"code"`
 	Meaning Str    `yaml:"meaning"`
+	Via     Str    `yaml:"via"`
 	Notes   []Note `yaml:"notes"`
 }
 

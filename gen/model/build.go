@@ -20,12 +20,18 @@ import (
 // is collected and returned at once as load.Problems, in file order.
 func Build(raw *load.Spec, file, source string) (*Spec, error) {
 	b := &builder{file: file, spec: &Spec{Source: source}, names: map[string]string{},
-		refusedOS: map[string]bool{}, refusedCodes: map[string]bool{}}
+		refusedOS: map[string]bool{}, refusedCodes: map[string]bool{}, types: builtinTypes()}
 	b.reserveGenerated()
 	b.pkg(raw.Package)
 	b.osVersions(raw.OSVersions)
 	b.hresults(raw.HRESULTs)
-	b.interfaces(raw.Interfaces)
+	b.enums(raw.Enums)
+	structs := b.declareStructs(raw.Structs)
+	its := b.declareInterfaces(raw.Interfaces)
+	b.structFields(structs)
+	b.interfaceMethods(its)
+	b.functions(raw.Functions)
+	b.structFrees(structs)
 	if len(b.problems) > 0 {
 		sort.SliceStable(b.problems, func(i, j int) bool {
 			pi, pj := b.problems[i].Pos, b.problems[j].Pos
@@ -49,6 +55,9 @@ type builder struct {
 	// that were declared but refused; references to them are not reported
 	// a second time.
 	refusedOS, refusedCodes map[string]bool
+	// types are the parameter and field types by their SDK names: the
+	// built-in ones and the spec's enums, structs and interfaces.
+	types map[string]*Type
 }
 
 func (b *builder) errorf(p load.Pos, format string, args ...any) {
@@ -58,7 +67,7 @@ func (b *builder) errorf(p load.Pos, format string, args ...any) {
 // Generated names that spec names must not take. They are the fixed
 // declarations of the generated package (see gen/emit).
 var fixedNames = []string{
-	"HRESULT", "Error", "NewError", "Method", "OSVersion", "Documented", "CurrentOSVersion",
+	"HRESULT", "Error", "NewError", "Method", "OSVersion", "Documented", "CurrentOSVersion", "ErrWOW64",
 	"IUnknown", "IUnknownVtbl", "IID_IUnknown", "IUnknown_QueryInterface", "IUnknown_AddRef", "IUnknown_Release",
 	// the generated tests
 	"TestHRESULTTable", "TestHRESULTUnknown", "TestHRESULTNoAllocation", "TestHRESULTFormat",
@@ -307,6 +316,7 @@ func unknown() *Interface {
 	iu := &Interface{
 		Name:    "IUnknown",
 		IID:     GUID{0, 0, 0, [8]byte{0xC0, 0, 0, 0, 0, 0, 0, 0x46}},
+		HasIID:  true,
 		Header:  "unknwn.h",
 		Doc:     "IUnknown is the root of every COM interface: interface discovery and reference counting.",
 		Builtin: true,
@@ -317,7 +327,16 @@ func unknown() *Interface {
 	return iu
 }
 
-func (b *builder) interfaces(raw []load.Interface) {
+// declaredInterfaces carries what declareInterfaces learnt to interfaceMethods.
+type declaredInterfaces struct {
+	root     *Interface
+	declared []*Interface
+	rawOf    map[*Interface]load.Interface
+}
+
+// declareInterfaces names every interface and resolves its base, so that
+// parameters anywhere in the spec can refer to any interface.
+func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 	root := unknown()
 	byName := map[string]*Interface{root.Name: root}
 	byIID := map[GUID]*Interface{root.IID: root}
@@ -352,13 +371,15 @@ func (b *builder) interfaces(raw []load.Interface) {
 		b.declare(r.Name.Pos, it.Name, "interface "+it.Name)
 		b.declare(r.Name.Pos, it.Name+"Vtbl", "the vtable of interface "+it.Name)
 		b.declare(r.Name.Pos, "IID_"+it.Name, "the IID of interface "+it.Name)
-		if b.required(r.Pos, r.IID, "interface "+it.Name+": iid") {
+		// The C++-only interfaces of vsbackup.h (IVssWMComponent and others)
+		// have no IID, so it may be left out.
+		if r.IID.Set {
 			if g, ok := parseGUID(r.IID.Value); !ok {
 				b.errorf(r.IID.Pos, "interface %s: iid %q is not a GUID like 507c37b4-cf5b-4e95-b0af-14eb9767467e", it.Name, r.IID.Value)
 			} else if other, dup := byIID[g]; dup {
 				b.errorf(r.IID.Pos, "interface %s: iid %s is already the IID of %s", it.Name, g, other.Name)
 			} else {
-				it.IID = g
+				it.IID, it.HasIID = g, true
 				byIID[g] = it
 			}
 		}
@@ -371,6 +392,11 @@ func (b *builder) interfaces(raw []load.Interface) {
 		r := rawOf[it]
 		if !b.required(r.Pos, r.Base, "interface "+it.Name+": base") {
 			it.Base = root
+			continue
+		}
+		if r.Base.Value == "none" {
+			// A C++ interface whose vtable starts with its own methods.
+			it.Base = nil
 			continue
 		}
 		base, ok := byName[r.Base.Value]
@@ -399,11 +425,20 @@ func (b *builder) interfaces(raw []load.Interface) {
 			it.Base = root
 		}
 	}
+	for _, it := range append([]*Interface{root}, declared...) {
+		b.types[it.Name] = &Type{C: it.Name, Kind: InterfaceKind, Go: "*" + it.Name, Local: true, Interface: it}
+	}
+	return declaredInterfaces{root, declared, rawOf}
+}
+
+// interfaceMethods builds the methods of every interface.
+func (b *builder) interfaceMethods(d declaredInterfaces) {
+	root, declared, rawOf := d.root, d.declared, d.rawOf
 	// Slots depend on the base's methods, so build bases first.
 	done := map[*Interface]bool{root: true}
 	var build func(it *Interface)
 	build = func(it *Interface) {
-		if done[it] {
+		if it == nil || done[it] {
 			return
 		}
 		done[it] = true
@@ -459,7 +494,7 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		case v < 0:
 			problem = fmt.Sprintf("%s: slot %d is negative", what, v)
 		case v < int64(first):
-			problem = fmt.Sprintf("%s: slot %d belongs to the base interface %s (its methods take slots 0 to %d)", what, v, it.Base.Name, first-1)
+			problem = fmt.Sprintf("%s: slot %d belongs to the base interface %s (its methods take slots 0 to %d)", what, v, baseName(it), first-1)
 		case v > 1023:
 			problem = fmt.Sprintf("%s: slot %d is beyond any real vtable", what, v)
 		case taken:
@@ -489,7 +524,7 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		// The Go type of an interface embeds its base and has a vtable
 		// method that reads IUnknown's lpVtbl field; its vtable struct
 		// embeds the base's vtable struct.
-		if m.Name == "vtable" || m.Name == "lpVtbl" || m.Name == it.Base.Name || m.Name == it.Base.Name+"Vtbl" {
+		if m.Name == "vtable" || m.Name == "lpVtbl" || it.Base != nil && (m.Name == it.Base.Name || m.Name == it.Base.Name+"Vtbl") {
 			b.errorf(r.Name.Pos, "%s: Go name %s is already taken by a member vssgen generates for %s", what, m.Name, it.Name)
 			takeSlot(r, what, true)
 			continue
@@ -501,6 +536,7 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		b.params(m, r.Params)
 		m.Returns = b.returns(m, r.Returns, what+": returns", true)
 		m.StatusCodes = b.returns(m, r.StatusCodes, what+": status_codes", false)
+		b.checkResultNames(m, r.Params)
 		if len(m.StatusCodes) > 0 && !m.hasStatusOut() {
 			b.errorf(r.StatusCodes[0].Pos, "%s: status_codes need an out parameter of type HRESULT", what)
 		}
@@ -543,18 +579,19 @@ func (m *Method) hasStatusOut() bool {
 }
 
 // Names a stub declares inside each method; parameters must not shadow them.
-var stubLocals = map[string]bool{"v": true, "err": true, "r": true, "hr": true, "unsafe": true, "syscall": true, "windows": true}
+// ("hr" names the result that carries success codes, when there is one.)
+var stubLocals = map[string]bool{"v": true, "err": true, "unsafe": true, "syscall": true, "windows": true}
 
 func (b *builder) params(m *Method, raw []load.Param) {
 	seen := map[string]bool{}
 	for _, r := range raw {
-		what := "method " + m.FullName() + ": parameter"
+		what := m.what() + ": parameter"
 		if !b.required(r.Pos, r.Name, what+" name") || !b.goName(r.Name, what+" name") {
 			continue
 		}
 		p := &Param{Name: r.Name.Value, Reserved: r.Reserved.Value}
 		what += " " + p.Name
-		if stubLocals[p.Name] || p.Name == "HRESULT" || p.Name == m.ID() {
+		if stubLocals[p.Name] || p.Name == "HRESULT" || p.Name == m.ID() || p.Name == m.Name && m.Interface == nil {
 			b.errorf(r.Name.Pos, "%s: the name is used by the generated stub; rename it", what)
 		}
 		if seen[p.Name] {
@@ -574,26 +611,83 @@ func (b *builder) params(m *Method, raw []load.Param) {
 				b.errorf(r.Pos, "%s: dir is required (in or out)", what)
 			}
 		}
-		if b.required(r.Pos, r.Type, what+": type") {
-			if t, ok := Types[r.Type.Value]; ok {
-				p.Type = t
-			} else {
-				b.errorf(r.Type.Pos, "%s: unknown type %q (known: %s)", what, r.Type.Value, strings.Join(typeNames(), ", "))
-			}
+		switch r.By.Value {
+		case "", "value":
+		case "pointer":
+			p.ByPtr = true
+		default:
+			b.errorf(r.By.Pos, "%s: by %q must be value or pointer", what, r.By.Value)
 		}
-		if p.Type != nil {
-			m.Params = append(m.Params, p)
+		if b.required(r.Pos, r.Type, what+": type") {
+			p.Type = b.typeRef(r.Type, what)
+		}
+		if p.Type == nil {
+			continue
+		}
+		if problem := p.passable(); problem != "" {
+			b.errorf(r.Type.Pos, "%s: %s", what, problem)
+			continue
+		}
+		m.Params = append(m.Params, p)
+	}
+}
+
+// checkResultNames refuses a parameter named hr when the stub returns the
+// method's success codes in a result of that name.
+func (b *builder) checkResultNames(m *Method, raw []load.Param) {
+	if len(m.SuccessCodes()) == 0 {
+		return
+	}
+	for _, r := range raw {
+		if r.Name.Value == "hr" {
+			b.errorf(r.Name.Pos, "%s: parameter hr: the stub returns the method's success codes as hr; rename it", m.what())
 		}
 	}
 }
 
-func typeNames() []string {
-	var out []string
-	for n := range Types {
-		out = append(out, n)
+// passable says why a parameter cannot be passed, or "" when it can.
+func (p *Param) passable() string {
+	t := p.Type
+	switch {
+	case p.Dir == In && !p.ByPtr && t.Kind == StructKind:
+		return "structs are passed by pointer (by: pointer)"
+	case p.Dir == In && !p.ByPtr && t.Kind == Integer && t.Bytes == 8:
+		return "64-bit integers passed by value are not supported (their 386 calling convention differs)"
+	case p.ByPtr && t.Kind == InterfaceKind:
+		return "interfaces are pointers already; by: pointer does not apply"
+	case p.ByPtr && p.Dir == Out && t.Kind != StructKind:
+		return "an out parameter passed by pointer must be a struct"
 	}
-	sort.Strings(out)
-	return out
+	return ""
+}
+
+// typeRef resolves a type name.
+func (b *builder) typeRef(s load.Str, what string) *Type {
+	if t, ok := b.types[s.Value]; ok {
+		return t
+	}
+	b.errorf(s.Pos, "%s: unknown type %q (known: %s, or an enum, struct or interface of the spec)", what, s.Value, strings.Join(BuiltinTypeNames(), ", "))
+	return nil
+}
+
+// BuiltinTypeNames lists the SDK types every spec may use, sorted.
+func BuiltinTypeNames() []string {
+	return slices.Sorted(maps.Keys(builtinTypes()))
+}
+
+func baseName(it *Interface) string {
+	if it.Base == nil {
+		return "none"
+	}
+	return it.Base.Name
+}
+
+// what names the method or function in messages.
+func (m *Method) what() string {
+	if m.Interface == nil {
+		return "function " + m.Name
+	}
+	return "method " + m.FullName()
 }
 
 // code resolves a reference to the hresults table; p is where the entry
@@ -627,6 +721,13 @@ func (b *builder) returns(m *Method, raw []load.Return, what string, notesMaySub
 		}
 		seen[h] = true
 		ret := &Return{Code: h}
+		switch r.Via.Value {
+		case "":
+		case "async":
+			ret.Async = true
+		default:
+			b.errorf(r.Via.Pos, "%s %s: via %q must be async (or left out for the call itself)", what, h.Name, r.Via.Value)
+		}
 		if b.required(r.Pos, r.Meaning, what+" "+h.Name+": meaning") {
 			ret.Meaning = b.text(r.Meaning, what+" "+h.Name+": meaning")
 		}

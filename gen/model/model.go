@@ -16,7 +16,10 @@ type Spec struct {
 	Package    string
 	OSVersions []*OSVersion // oldest first
 	HRESULTs   []*HRESULT   // ascending by value, then by name
+	Enums      []*Enum      // in the spec's order
+	Structs    []*Struct    // members before the structs that hold them, ties in the spec's order
 	Interfaces []*Interface // IUnknown first, then bases before the interfaces that extend them, ties by name
+	Functions  []*Method    // DLL entry points, in the spec's order
 }
 
 // OSVersion is an entry of the ordered table of Windows versions that notes refer to.
@@ -58,7 +61,8 @@ func (h *HRESULT) ErrorText() string {
 type Interface struct {
 	Name    string
 	IID     GUID
-	Base    *Interface // nil only for IUnknown
+	HasIID  bool       // false for the C++-only interfaces that have no IID
+	Base    *Interface // nil for IUnknown and for interfaces that do not start with IUnknown
 	Header  string
 	Doc     string
 	Methods []*Method // declared by this interface, ascending slot
@@ -82,9 +86,12 @@ func (i *Interface) Chain() []*Interface {
 	return out
 }
 
-// Method is a method of an interface.
+// Method is a method of an interface, or a function exported by a DLL
+// (Interface nil, DLL set).
 type Method struct {
 	Interface   *Interface
+	DLL         string
+	Void        bool // a DLL function that returns nothing
 	Name        string
 	Slot        int
 	Doc         string
@@ -94,11 +101,30 @@ type Method struct {
 	Notes       []*Note   // method-level OS notes
 }
 
-// ID is the Go name of the method's identifier in the generated package: IVssAsync_Wait.
-func (m *Method) ID() string { return m.Interface.Name + "_" + m.Name }
+// ID is the Go name of the method's identifier in the generated package:
+// IVssAsync_Wait, or Proc_Name for a DLL function (whose own Go name is Name).
+func (m *Method) ID() string {
+	if m.Interface == nil {
+		return "Proc_" + m.Name
+	}
+	return m.Interface.Name + "_" + m.Name
+}
 
-// FullName is Interface.Method.
-func (m *Method) FullName() string { return m.Interface.Name + "." + m.Name }
+// Owner is the interface that declares the method, or the DLL that exports the function.
+func (m *Method) Owner() string {
+	if m.Interface == nil {
+		return m.DLL
+	}
+	return m.Interface.Name
+}
+
+// FullName is Interface.Method, or dll!Function.
+func (m *Method) FullName() string {
+	if m.Interface == nil {
+		return m.DLL + "!" + m.Name
+	}
+	return m.Interface.Name + "." + m.Name
+}
 
 // Substitutions lists the notes that make another code stand for a documented one.
 func (m *Method) Substitutions() []Substitution {
@@ -152,22 +178,47 @@ type Param struct {
 	Name     string
 	Dir      Direction
 	Type     *Type
+	ByPtr    bool // passed through one more pointer than its direction implies
 	Reserved bool // always passed as NULL/zero; not part of the Go signature
 	Doc      string
 }
 
+// Stars is how many pointer levels the C declaration has: one for out,
+// one for by-pointer, one for an interface (COM objects are always pointers).
+func (p *Param) Stars() int {
+	n := 0
+	if p.Dir == Out {
+		n++
+	}
+	if p.ByPtr {
+		n++
+	}
+	if p.Type.Kind == InterfaceKind {
+		n++
+	}
+	return n
+}
+
 // CDecl is the parameter as the SDK declares it: "HRESULT *pHrResult".
 func (p *Param) CDecl() string {
-	if p.Dir == Out {
-		return p.Type.C + " *" + p.Name
+	stars := strings.Repeat("*", p.Stars())
+	if stars == "" {
+		return p.Type.C + " " + p.Name
 	}
-	return p.Type.C + " " + p.Name
+	return p.Type.C + " " + stars + p.Name
+}
+
+// ByValueStruct reports whether the parameter is a 16- or 8-byte struct
+// passed by value, whose argument words differ by architecture.
+func (p *Param) ByValueStruct() bool {
+	return p.Dir == In && !p.ByPtr && !p.Reserved && (p.Type.Kind == GUIDKind || p.Type.Kind == Filetime)
 }
 
 // Return is a documented code with its meaning for one method.
 type Return struct {
 	Code    *HRESULT
 	Meaning string
+	Async   bool // delivered through the IVssAsync the method returns, not by the call
 	Notes   []*Note
 }
 
@@ -202,24 +253,6 @@ type GUID struct {
 // String is the registry form without braces, lower case: 507c37b4-cf5b-4e95-b0af-14eb9767467e.
 func (g GUID) String() string {
 	return fmt.Sprintf("%08x-%04x-%04x-%02x%02x-%x", g.Data1, g.Data2, g.Data3, g.Data4[0], g.Data4[1], g.Data4[2:])
-}
-
-// Type is a C parameter type the generator knows how to pass.
-type Type struct {
-	C  string // the SDK's name: DWORD
-	Go string // the Go type in signatures: uint32, or HRESULT (declared in the generated package)
-	// Local says Go names a type of the generated package.
-	Local bool
-}
-
-// Types are the parameter types a spec may use, by their SDK names.
-var Types = map[string]*Type{
-	"DWORD":   {C: "DWORD", Go: "uint32"},
-	"ULONG":   {C: "ULONG", Go: "uint32"},
-	"UINT":    {C: "UINT", Go: "uint32"},
-	"LONG":    {C: "LONG", Go: "int32"},
-	"INT":     {C: "INT", Go: "int32"},
-	"HRESULT": {C: "HRESULT", Go: "HRESULT", Local: true},
 }
 
 // OneLine folds text to a single line, for error strings and table cells.

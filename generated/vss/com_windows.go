@@ -6,6 +6,8 @@
 package vss
 
 import (
+	"errors"
+	"fmt"
 	"golang.org/x/sys/windows"
 	"sync"
 	"syscall"
@@ -32,6 +34,41 @@ var _currentOS = sync.OnceValue(func() OSVersion {
 // which documented code the failure stands for.
 func _newError(m Method, hr HRESULT) error {
 	return NewError(m, hr, CurrentOSVersion())
+}
+
+// _bool is a Go bool as a BOOL or boolean argument word.
+func _bool(b bool) uintptr {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// BSTRs belong to OLE: SysAllocString makes one, SysFreeString frees it.
+var (
+	_oleaut32           = windows.NewLazySystemDLL("oleaut32.dll")
+	_procSysAllocString = _oleaut32.NewProc("SysAllocString")
+	_procSysFreeString  = _oleaut32.NewProc("SysFreeString")
+)
+
+func _sysAllocString(s string) (*uint16, error) {
+	p, err := windows.UTF16PtrFromString(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := _procSysAllocString.Find(); err != nil {
+		return nil, err
+	}
+	r, _, _ := syscall.SyscallN(_procSysAllocString.Addr(), uintptr(unsafe.Pointer(p)))
+	if r == 0 {
+		return nil, windows.ERROR_NOT_ENOUGH_MEMORY
+	}
+	return *(**uint16)(unsafe.Pointer(&r)), nil
+}
+func _sysFreeString(p *uint16) {
+	if p != nil && _procSysFreeString.Find() == nil {
+		syscall.SyscallN(_procSysFreeString.Addr(), uintptr(unsafe.Pointer(p)))
+	}
 }
 
 // IID_IUnknown is the interface identifier of IUnknown, {00000000-0000-0000-c000-000000000046}.
@@ -100,6 +137,91 @@ func (v *IUnknown) Release() uint32 {
 	return uint32(r)
 }
 
+// IVssWriterComponentsVtbl is the function table of IVssWriterComponents, one pointer per slot.
+type IVssWriterComponentsVtbl struct {
+	GetComponentCount uintptr // slot 0
+	GetWriterInfo     uintptr // slot 1
+	GetComponent      uintptr // slot 2
+}
+
+// A compile error in this function means IVssWriterComponentsVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssWriterComponentsVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetComponentCount)/ptr-0]
+	_ = x[unsafe.Offsetof(vt.GetWriterInfo)/ptr-1]
+	_ = x[unsafe.Offsetof(vt.GetComponent)/ptr-2]
+	_ = x[unsafe.Sizeof(vt)/ptr-3]
+}
+
+// IVssWriterComponents is the COM interface of that name, declared in vswriter.h.
+//
+// Plain C++ interface that lists the components one writer has in the Backup
+// Components Document. Its vtable does not start with IUnknown: its own three
+// methods fill slots 0-2, and it has no IID.
+//
+// A *IVssWriterComponents is the object pointer C code holds as IVssWriterComponents *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssWriterComponents struct {
+	lpVtbl *IVssWriterComponentsVtbl
+}
+
+func (v *IVssWriterComponents) vtable() *IVssWriterComponentsVtbl {
+	return v.lpVtbl
+}
+
+// GetComponentCount calls IVssWriterComponents::GetComponentCount, slot 0 of the vtable.
+//
+// Returns how many of this writer's components are in the Backup Components
+// Document.
+//
+// Parameters:
+//   - pcComponents (out UINT): Receives the number of components.
+func (v *IVssWriterComponents) GetComponentCount() (pcComponents uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcComponents)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssWriterComponents_GetComponentCount, _hr)
+	}
+	return pcComponents, err
+}
+
+// GetWriterInfo calls IVssWriterComponents::GetWriterInfo, slot 1 of the vtable.
+//
+// Returns the instance and class IDs of the writer these components belong to.
+//
+// Parameters:
+//   - pidInstance (out VSS_ID): Receives the instance ID of the writer.
+//   - pidWriter (out VSS_ID): Receives the class ID of the writer.
+func (v *IVssWriterComponents) GetWriterInfo() (pidInstance windows.GUID, pidWriter windows.GUID, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterInfo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssWriterComponents_GetWriterInfo, _hr)
+	}
+	return pidInstance, pidWriter, err
+}
+
+// GetComponent calls IVssWriterComponents::GetComponent, slot 2 of the vtable.
+//
+// Returns one of the writer's components in the document, chosen by index.
+//
+// Parameters:
+//   - iComponent (in UINT): Zero-based index, lower than the count from
+//     GetComponentCount.
+//   - ppComponent (out IVssComponent): Receives an IVssComponent. The caller
+//     releases it.
+func (v *IVssWriterComponents) GetComponent(iComponent uint32) (ppComponent *IVssComponent, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetComponent, uintptr(unsafe.Pointer(v)), uintptr(iComponent), uintptr(unsafe.Pointer(&ppComponent)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssWriterComponents_GetComponent, _hr)
+	}
+	return ppComponent, err
+}
+
 // IID_IVssAsync is the interface identifier of IVssAsync, {507c37b4-cf5b-4e95-b0af-14eb9767467e}.
 var IID_IVssAsync = windows.GUID{
 	Data1: 0x507c37b4,
@@ -164,10 +286,11 @@ func (v *IVssAsync) vtable() *IVssAsyncVtbl {
 // The returned hr tells S_OK from the other documented success codes
 // (VSS_S_ASYNC_CANCELLED, VSS_S_ASYNC_FINISHED).
 func (v *IVssAsync) Cancel() (hr HRESULT, err error) {
-	r, _, _ := syscall.SyscallN(v.vtable().Cancel, uintptr(unsafe.Pointer(v)))
-	hr = HRESULT(r)
-	if hr.Failed() {
-		err = _newError(IVssAsync_Cancel, hr)
+	_r, _, _ := syscall.SyscallN(v.vtable().Cancel, uintptr(unsafe.Pointer(v)))
+	_hr := HRESULT(_r)
+	hr = _hr
+	if _hr.Failed() {
+		err = _newError(IVssAsync_Cancel, _hr)
 	}
 	return hr, err
 }
@@ -199,10 +322,10 @@ func (v *IVssAsync) Cancel() (hr HRESULT, err error) {
 //     with E_INVALIDARG.)
 //   - (On Windows XP (5.1): On Windows XP the method takes no argument at all.)
 func (v *IVssAsync) Wait(dwMilliseconds uint32) (err error) {
-	r, _, _ := syscall.SyscallN(v.vtable().Wait, uintptr(unsafe.Pointer(v)), uintptr(dwMilliseconds))
-	hr := HRESULT(r)
-	if hr.Failed() {
-		err = _newError(IVssAsync_Wait, hr)
+	_r, _, _ := syscall.SyscallN(v.vtable().Wait, uintptr(unsafe.Pointer(v)), uintptr(dwMilliseconds))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssAsync_Wait, _hr)
 	}
 	return err
 }
@@ -237,10 +360,3744 @@ func (v *IVssAsync) Wait(dwMilliseconds uint32) (err error) {
 //     E_UNEXPECTED in its place. The returned error matches both codes with
 //     errors.Is.)
 func (v *IVssAsync) QueryStatus() (pHrResult HRESULT, err error) {
-	r, _, _ := syscall.SyscallN(v.vtable().QueryStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pHrResult)), 0)
-	hr := HRESULT(r)
-	if hr.Failed() {
-		err = _newError(IVssAsync_QueryStatus, hr)
+	_r, _, _ := syscall.SyscallN(v.vtable().QueryStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pHrResult)), 0)
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssAsync_QueryStatus, _hr)
 	}
 	return pHrResult, err
+}
+
+// IID_IVssBackupComponents is the interface identifier of IVssBackupComponents, {665c1d5f-c218-414d-a05d-7fef5f9d5c86}.
+var IID_IVssBackupComponents = windows.GUID{
+	Data1: 0x665c1d5f,
+	Data2: 0xc218,
+	Data3: 0x414d,
+	Data4: [8]byte{0xa0, 0x5d, 0x7f, 0xef, 0x5f, 0x9d, 0x5c, 0x86},
+}
+
+// IVssBackupComponentsVtbl is the function table of IVssBackupComponents, one pointer per slot.
+type IVssBackupComponentsVtbl struct {
+	IUnknownVtbl
+	GetWriterComponentsCount      uintptr // slot 3
+	GetWriterComponents           uintptr // slot 4
+	InitializeForBackup           uintptr // slot 5
+	SetBackupState                uintptr // slot 6
+	InitializeForRestore          uintptr // slot 7
+	SetRestoreState               uintptr // slot 8
+	GatherWriterMetadata          uintptr // slot 9
+	GetWriterMetadataCount        uintptr // slot 10
+	GetWriterMetadata             uintptr // slot 11
+	FreeWriterMetadata            uintptr // slot 12
+	AddComponent                  uintptr // slot 13
+	PrepareForBackup              uintptr // slot 14
+	AbortBackup                   uintptr // slot 15
+	GatherWriterStatus            uintptr // slot 16
+	GetWriterStatusCount          uintptr // slot 17
+	FreeWriterStatus              uintptr // slot 18
+	GetWriterStatus               uintptr // slot 19
+	SetBackupSucceeded            uintptr // slot 20
+	SetBackupOptions              uintptr // slot 21
+	SetSelectedForRestore         uintptr // slot 22
+	SetRestoreOptions             uintptr // slot 23
+	SetAdditionalRestores         uintptr // slot 24
+	SetPreviousBackupStamp        uintptr // slot 25
+	SaveAsXML                     uintptr // slot 26
+	BackupComplete                uintptr // slot 27
+	AddAlternativeLocationMapping uintptr // slot 28
+	AddRestoreSubcomponent        uintptr // slot 29
+	SetFileRestoreStatus          uintptr // slot 30
+	AddNewTarget                  uintptr // slot 31
+	SetRangesFilePath             uintptr // slot 32
+	PreRestore                    uintptr // slot 33
+	PostRestore                   uintptr // slot 34
+	SetContext                    uintptr // slot 35
+	StartSnapshotSet              uintptr // slot 36
+	AddToSnapshotSet              uintptr // slot 37
+	DoSnapshotSet                 uintptr // slot 38
+	DeleteSnapshots               uintptr // slot 39
+	ImportSnapshots               uintptr // slot 40
+	BreakSnapshotSet              uintptr // slot 41
+	GetSnapshotProperties         uintptr // slot 42
+	Query                         uintptr // slot 43
+	IsVolumeSupported             uintptr // slot 44
+	DisableWriterClasses          uintptr // slot 45
+	EnableWriterClasses           uintptr // slot 46
+	DisableWriterInstances        uintptr // slot 47
+	ExposeSnapshot                uintptr // slot 48
+	RevertToSnapshot              uintptr // slot 49
+	QueryRevertStatus             uintptr // slot 50
+}
+
+// A compile error in this function means IVssBackupComponentsVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssBackupComponentsVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetWriterComponentsCount)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.GetWriterComponents)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.InitializeForBackup)/ptr-5]
+	_ = x[unsafe.Offsetof(vt.SetBackupState)/ptr-6]
+	_ = x[unsafe.Offsetof(vt.InitializeForRestore)/ptr-7]
+	_ = x[unsafe.Offsetof(vt.SetRestoreState)/ptr-8]
+	_ = x[unsafe.Offsetof(vt.GatherWriterMetadata)/ptr-9]
+	_ = x[unsafe.Offsetof(vt.GetWriterMetadataCount)/ptr-10]
+	_ = x[unsafe.Offsetof(vt.GetWriterMetadata)/ptr-11]
+	_ = x[unsafe.Offsetof(vt.FreeWriterMetadata)/ptr-12]
+	_ = x[unsafe.Offsetof(vt.AddComponent)/ptr-13]
+	_ = x[unsafe.Offsetof(vt.PrepareForBackup)/ptr-14]
+	_ = x[unsafe.Offsetof(vt.AbortBackup)/ptr-15]
+	_ = x[unsafe.Offsetof(vt.GatherWriterStatus)/ptr-16]
+	_ = x[unsafe.Offsetof(vt.GetWriterStatusCount)/ptr-17]
+	_ = x[unsafe.Offsetof(vt.FreeWriterStatus)/ptr-18]
+	_ = x[unsafe.Offsetof(vt.GetWriterStatus)/ptr-19]
+	_ = x[unsafe.Offsetof(vt.SetBackupSucceeded)/ptr-20]
+	_ = x[unsafe.Offsetof(vt.SetBackupOptions)/ptr-21]
+	_ = x[unsafe.Offsetof(vt.SetSelectedForRestore)/ptr-22]
+	_ = x[unsafe.Offsetof(vt.SetRestoreOptions)/ptr-23]
+	_ = x[unsafe.Offsetof(vt.SetAdditionalRestores)/ptr-24]
+	_ = x[unsafe.Offsetof(vt.SetPreviousBackupStamp)/ptr-25]
+	_ = x[unsafe.Offsetof(vt.SaveAsXML)/ptr-26]
+	_ = x[unsafe.Offsetof(vt.BackupComplete)/ptr-27]
+	_ = x[unsafe.Offsetof(vt.AddAlternativeLocationMapping)/ptr-28]
+	_ = x[unsafe.Offsetof(vt.AddRestoreSubcomponent)/ptr-29]
+	_ = x[unsafe.Offsetof(vt.SetFileRestoreStatus)/ptr-30]
+	_ = x[unsafe.Offsetof(vt.AddNewTarget)/ptr-31]
+	_ = x[unsafe.Offsetof(vt.SetRangesFilePath)/ptr-32]
+	_ = x[unsafe.Offsetof(vt.PreRestore)/ptr-33]
+	_ = x[unsafe.Offsetof(vt.PostRestore)/ptr-34]
+	_ = x[unsafe.Offsetof(vt.SetContext)/ptr-35]
+	_ = x[unsafe.Offsetof(vt.StartSnapshotSet)/ptr-36]
+	_ = x[unsafe.Offsetof(vt.AddToSnapshotSet)/ptr-37]
+	_ = x[unsafe.Offsetof(vt.DoSnapshotSet)/ptr-38]
+	_ = x[unsafe.Offsetof(vt.DeleteSnapshots)/ptr-39]
+	_ = x[unsafe.Offsetof(vt.ImportSnapshots)/ptr-40]
+	_ = x[unsafe.Offsetof(vt.BreakSnapshotSet)/ptr-41]
+	_ = x[unsafe.Offsetof(vt.GetSnapshotProperties)/ptr-42]
+	_ = x[unsafe.Offsetof(vt.Query)/ptr-43]
+	_ = x[unsafe.Offsetof(vt.IsVolumeSupported)/ptr-44]
+	_ = x[unsafe.Offsetof(vt.DisableWriterClasses)/ptr-45]
+	_ = x[unsafe.Offsetof(vt.EnableWriterClasses)/ptr-46]
+	_ = x[unsafe.Offsetof(vt.DisableWriterInstances)/ptr-47]
+	_ = x[unsafe.Offsetof(vt.ExposeSnapshot)/ptr-48]
+	_ = x[unsafe.Offsetof(vt.RevertToSnapshot)/ptr-49]
+	_ = x[unsafe.Offsetof(vt.QueryRevertStatus)/ptr-50]
+	_ = x[unsafe.Sizeof(vt)/ptr-51]
+}
+
+// IVssBackupComponents is the COM interface of that name, declared in vsbackup.h.
+//
+// The main requester interface, created by CreateVssBackupComponentsInternal.
+// It drives one backup or restore session: it gathers writer metadata and
+// status, records component choices in the Backup Components Document, and
+// creates, queries, exposes, reverts and deletes shadow copies.
+//
+// A *IVssBackupComponents is the object pointer C code holds as IVssBackupComponents *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssBackupComponents struct {
+	IUnknown
+}
+
+func (v *IVssBackupComponents) vtable() *IVssBackupComponentsVtbl {
+	return (*IVssBackupComponentsVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetWriterComponentsCount calls IVssBackupComponents::GetWriterComponentsCount, slot 3 of the vtable.
+//
+// Returns how many writers have components recorded in the Backup Components
+// Document.
+//
+// Parameters:
+//   - pcComponents (out UINT): Receives the number of writers with components in
+//     the document.
+func (v *IVssBackupComponents) GetWriterComponentsCount() (pcComponents uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterComponentsCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcComponents)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_GetWriterComponentsCount, _hr)
+	}
+	return pcComponents, err
+}
+
+// GetWriterComponents calls IVssBackupComponents::GetWriterComponents, slot 4 of the vtable.
+//
+// Returns the components that one writer has in the Backup Components
+// Document, chosen by index.
+//
+// Parameters:
+//   - iWriter (in UINT): Zero-based writer index, lower than the count from
+//     GetWriterComponentsCount.
+//   - ppWriter (out IVssWriterComponentsExt): Receives an IVssWriterComponentsExt
+//     for that writer. It must be released, which the generated binding cannot do
+//     through this interface's own vtable (see IVssWriterComponentsExt).
+func (v *IVssBackupComponents) GetWriterComponents(iWriter uint32) (ppWriter *IVssWriterComponentsExt, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterComponents, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&ppWriter)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_GetWriterComponents, _hr)
+	}
+	return ppWriter, err
+}
+
+// InitializeForBackup calls IVssBackupComponents::InitializeForBackup, slot 5 of the vtable.
+//
+// Sets up the backup components metadata so that a backup can begin.
+//
+// Parameters:
+//   - bstrXML (in BSTR): Optional XML document. When importing transported shadow
+//     copies it must be the original document saved earlier with SaveAsXML.
+//
+// Documented return codes:
+//   - S_OK: The document was initialized for backup.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The supplied XML document is invalid. The event
+//     log has details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssBackupComponents) InitializeForBackup(bstrXML string) (err error) {
+	_bstrXML, err := _sysAllocString(bstrXML)
+	if err != nil {
+		return
+	}
+	defer _sysFreeString(_bstrXML)
+	_r, _, _ := syscall.SyscallN(v.vtable().InitializeForBackup, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_bstrXML)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_InitializeForBackup, _hr)
+	}
+	return err
+}
+
+// SetBackupState calls IVssBackupComponents::SetBackupState, slot 6 of the vtable.
+//
+// Sets the overall configuration of a backup, such as component mode and
+// backup type. It must be called before PrepareForBackup.
+//
+// Parameters:
+//   - bSelectComponents (in boolean): True if the backup or restore runs in
+//     component mode, false if not.
+//   - bBackupBootableSystemState (in boolean): True when a bootable system state
+//     backup is being made.
+//   - backupType (in VSS_BACKUP_TYPE): A VSS_BACKUP_TYPE value naming the kind of
+//     backup to perform.
+//   - bPartialFileSupport (in boolean): Optional. True turns on partial file
+//     support. The default is false.
+//
+// Documented return codes:
+//   - S_OK: The backup state was set.
+//   - E_INVALIDARG: A parameter value is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is invalid. The event log has
+//     details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssBackupComponents) SetBackupState(bSelectComponents bool, bBackupBootableSystemState bool, backupType VSS_BACKUP_TYPE, bPartialFileSupport bool) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupState, uintptr(unsafe.Pointer(v)), _bool(bSelectComponents), _bool(bBackupBootableSystemState), uintptr(backupType), _bool(bPartialFileSupport))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_SetBackupState, _hr)
+	}
+	return err
+}
+
+// InitializeForRestore calls IVssBackupComponents::InitializeForRestore, slot 7 of the vtable.
+//
+// Prepares the object for a restore by loading the Backup Components Document
+// that was saved during the backup.
+//
+// Parameters:
+//   - bstrXML (in BSTR): The Backup Components Document that SaveAsXML produced
+//     during the backup. Must not be NULL.
+func (v *IVssBackupComponents) InitializeForRestore(bstrXML string) (err error) {
+	_bstrXML, err := _sysAllocString(bstrXML)
+	if err != nil {
+		return
+	}
+	defer _sysFreeString(_bstrXML)
+	_r, _, _ := syscall.SyscallN(v.vtable().InitializeForRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_bstrXML)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_InitializeForRestore, _hr)
+	}
+	return err
+}
+
+// SetRestoreState calls IVssBackupComponents::SetRestoreState, slot 8 of the vtable.
+//
+// Declares the kind of restore being done. Most restores keep the default; if
+// it is called, it must come before PreRestore.
+//
+// Parameters:
+//   - restoreType (in VSS_RESTORE_TYPE): A VSS_RESTORE_TYPE value naming the kind
+//     of restore.
+func (v *IVssBackupComponents) SetRestoreState(restoreType VSS_RESTORE_TYPE) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreState, uintptr(unsafe.Pointer(v)), uintptr(restoreType))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_SetRestoreState, _hr)
+	}
+	return err
+}
+
+// GatherWriterMetadata calls IVssBackupComponents::GatherWriterMetadata, slot 9 of the vtable.
+//
+// Raises an Identify event that asks every writer to send its metadata. The
+// operation finishes asynchronously and should be called only once per object.
+//
+// Parameters:
+//   - pAsync (out IVssAsync): Receives an IVssAsync that tracks the metadata
+//     gathering. The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: An IVssAsync was returned. The final result comes from its
+//     QueryStatus.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: The output pointer for the async object is NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_WRITER_INFRASTRUCTURE: The writer infrastructure is not working. Check
+//     that the event service and VSS are running, and look for related errors in
+//     the log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssBackupComponents) GatherWriterMetadata() (pAsync *IVssAsync, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GatherWriterMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pAsync)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_GatherWriterMetadata, _hr)
+	}
+	return pAsync, err
+}
+
+// GetWriterMetadataCount calls IVssBackupComponents::GetWriterMetadataCount, slot 10 of the vtable.
+//
+// Returns the number of writers that supplied metadata. Call it only after
+// GatherWriterMetadata has completed.
+//
+// Parameters:
+//   - pcWriters (out UINT): Receives the number of writers that have metadata.
+//
+// Documented return codes:
+//   - S_OK: The writer count was returned.
+//   - E_INVALIDARG: A parameter value is invalid.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssBackupComponents) GetWriterMetadataCount() (pcWriters uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterMetadataCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcWriters)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_GetWriterMetadataCount, _hr)
+	}
+	return pcWriters, err
+}
+
+// GetWriterMetadata calls IVssBackupComponents::GetWriterMetadata, slot 11 of the vtable.
+//
+// Returns the metadata of one writer, chosen by index. Call it only after
+// GatherWriterMetadata has completed.
+//
+// Parameters:
+//   - iWriter (in UINT): Zero-based writer index, lower than the count from
+//     GetWriterMetadataCount.
+//   - pidInstance (out VSS_ID): Receives the instance ID of the writer that
+//     produced the metadata.
+//   - ppMetadata (out IVssExamineWriterMetadata): Receives an
+//     IVssExamineWriterMetadata object holding the metadata. The caller releases
+//     it when finished.
+//
+// Documented return codes:
+//   - S_OK: An IVssExamineWriterMetadata object was returned.
+//   - E_INVALIDARG: A parameter value is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is invalid. The event log has
+//     details.
+//   - VSS_E_OBJECT_NOT_FOUND: The requested object was not found. The page words
+//     this as a missing shadow copy.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssBackupComponents) GetWriterMetadata(iWriter uint32) (pidInstance windows.GUID, ppMetadata *IVssExamineWriterMetadata, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterMetadata, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&ppMetadata)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_GetWriterMetadata, _hr)
+	}
+	return pidInstance, ppMetadata, err
+}
+
+// FreeWriterMetadata calls IVssBackupComponents::FreeWriterMetadata, slot 12 of the vtable.
+//
+// Frees the resources that GatherWriterMetadata allocated. Afterwards the
+// metadata cannot be retrieved again from this object.
+//
+// Documented return codes:
+//   - S_OK: The writer metadata was freed.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+func (v *IVssBackupComponents) FreeWriterMetadata() (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().FreeWriterMetadata, uintptr(unsafe.Pointer(v)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_FreeWriterMetadata, _hr)
+	}
+	return err
+}
+
+// PrepareForBackup calls IVssBackupComponents::PrepareForBackup, slot 14 of the vtable.
+//
+// Raises a PrepareForBackup event so writers get ready for the backup and can
+// read the Backup Components Document. The operation finishes asynchronously.
+//
+// Parameters:
+//   - ppAsync (out IVssAsync): Receives an IVssAsync used to learn when the
+//     operation is done. The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: An IVssAsync was returned. Its QueryStatus gives the final result.
+//   - E_INVALIDARG: ppAsync is NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssBackupComponents) PrepareForBackup() (ppAsync *IVssAsync, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().PrepareForBackup, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_PrepareForBackup, _hr)
+	}
+	return ppAsync, err
+}
+
+// AbortBackup calls IVssBackupComponents::AbortBackup, slot 15 of the vtable.
+//
+// Tells the writers that the backup has been abandoned so they can clean up.
+// Call it whenever a backup fails once shadow copy creation has begun.
+func (v *IVssBackupComponents) AbortBackup() (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().AbortBackup, uintptr(unsafe.Pointer(v)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_AbortBackup, _hr)
+	}
+	return err
+}
+
+// GatherWriterStatus calls IVssBackupComponents::GatherWriterStatus, slot 16 of the vtable.
+//
+// Asks every writer to send a status message. The operation finishes
+// asynchronously, and FreeWriterStatus should be called once the statuses have
+// been read.
+//
+// Parameters:
+//   - pAsync (out IVssAsync): Receives an IVssAsync that tracks the status
+//     gathering. The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: An IVssAsync was returned. Its QueryStatus gives the final result.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: The output pointer for the async object is NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_WRITER_INFRASTRUCTURE: The writer infrastructure is not working. Check
+//     that the event service and VSS are running, and look for related errors in
+//     the log.
+//
+// Notes:
+//   - (Before Windows 7 / Windows Server 2008 R2 (6.1): On Windows Server 2008 SP2
+//     and earlier, calling this after BackupComplete is required to move the
+//     writer session to the completed state.)
+func (v *IVssBackupComponents) GatherWriterStatus() (pAsync *IVssAsync, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GatherWriterStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pAsync)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_GatherWriterStatus, _hr)
+	}
+	return pAsync, err
+}
+
+// GetWriterStatusCount calls IVssBackupComponents::GetWriterStatusCount, slot 17 of the vtable.
+//
+// Returns the number of writers that reported status. Call it only after
+// GatherWriterStatus has completed.
+//
+// Parameters:
+//   - pcWriters (out UINT): Receives the number of writers with status.
+//
+// Documented return codes:
+//   - S_OK: The writer count was returned.
+//   - E_INVALIDARG: A parameter value is invalid.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssBackupComponents) GetWriterStatusCount() (pcWriters uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterStatusCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcWriters)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_GetWriterStatusCount, _hr)
+	}
+	return pcWriters, err
+}
+
+// FreeWriterStatus calls IVssBackupComponents::FreeWriterStatus, slot 18 of the vtable.
+//
+// Frees the resources that GatherWriterStatus allocated.
+//
+// Documented return codes:
+//   - S_OK: The writer status data was freed.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+func (v *IVssBackupComponents) FreeWriterStatus() (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().FreeWriterStatus, uintptr(unsafe.Pointer(v)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_FreeWriterStatus, _hr)
+	}
+	return err
+}
+
+// GetWriterStatus calls IVssBackupComponents::GetWriterStatus, slot 19 of the vtable.
+//
+// Returns the state and failure code of one writer, chosen by index. Call it
+// only after GatherWriterStatus has completed.
+//
+// Parameters:
+//   - iWriter (in UINT): Zero-based writer index, lower than the count from
+//     GetWriterStatusCount.
+//   - pidInstance (out VSS_ID): Receives the instance ID of the writer.
+//   - pidWriter (out VSS_ID): Receives the class ID of the writer.
+//   - pbstrWriter (out BSTR): Receives the writer's name. The caller frees it with
+//     SysFreeString.
+//   - pnStatus (out VSS_WRITER_STATE): Receives the writer's current state.
+//   - phResultFailure (out HRESULT): Receives the failure code the writer
+//     reported, or S_OK if it has not failed.
+func (v *IVssBackupComponents) GetWriterStatus(iWriter uint32) (pidInstance windows.GUID, pidWriter windows.GUID, pbstrWriter string, pnStatus VSS_WRITER_STATE, phResultFailure HRESULT, err error) {
+	var _pbstrWriter *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterStatus, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)), uintptr(unsafe.Pointer(&_pbstrWriter)), uintptr(unsafe.Pointer(&pnStatus)), uintptr(unsafe.Pointer(&phResultFailure)))
+	_hr := HRESULT(_r)
+	if _pbstrWriter != nil {
+		pbstrWriter = windows.UTF16PtrToString(_pbstrWriter)
+		_sysFreeString(_pbstrWriter)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_GetWriterStatus, _hr)
+	}
+	return pidInstance, pidWriter, pbstrWriter, pnStatus, phResultFailure, err
+}
+
+// SaveAsXML calls IVssBackupComponents::SaveAsXML, slot 26 of the vtable.
+//
+// Serializes the Backup Components Document to XML, so it can be stored with
+// the backup and loaded again for a restore.
+//
+// Parameters:
+//   - pbstrXML (out BSTR): Receives the XML document as a string. The caller frees
+//     it with SysFreeString.
+func (v *IVssBackupComponents) SaveAsXML() (pbstrXML string, err error) {
+	var _pbstrXML *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().SaveAsXML, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrXML)))
+	_hr := HRESULT(_r)
+	if _pbstrXML != nil {
+		pbstrXML = windows.UTF16PtrToString(_pbstrXML)
+		_sysFreeString(_pbstrXML)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_SaveAsXML, _hr)
+	}
+	return pbstrXML, err
+}
+
+// BackupComplete calls IVssBackupComponents::BackupComplete, slot 27 of the vtable.
+//
+// Raises a BackupComplete event that tells writers the backup is finished. It
+// completes asynchronously and should not be called if DoSnapshotSet failed.
+//
+// Parameters:
+//   - ppAsync (out IVssAsync): Receives an IVssAsync for following the
+//     notification. The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: An IVssAsync was returned. Its QueryStatus gives the final result.
+//   - E_INVALIDARG: ppAsync is NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_UNEXPECTED_WRITER_ERROR: Communication with the writers failed
+//     unexpectedly. The error is recorded in the error log file.
+//
+// Notes:
+//   - (Before Windows 7 / Windows Server 2008 R2 (6.1): On Windows Server 2008 SP2
+//     and earlier, the requester must call GatherWriterStatus afterwards so the
+//     writer session reaches the completed state.)
+func (v *IVssBackupComponents) BackupComplete() (ppAsync *IVssAsync, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().BackupComplete, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_BackupComplete, _hr)
+	}
+	return ppAsync, err
+}
+
+// PreRestore calls IVssBackupComponents::PreRestore, slot 33 of the vtable.
+//
+// Raises a PreRestore event that tells writers to get ready for a coming
+// restore. The operation finishes asynchronously.
+//
+// Parameters:
+//   - ppAsync (out IVssAsync): Receives an IVssAsync holding status for the event.
+//     The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: An IVssAsync was returned. Its QueryStatus gives the final result.
+//   - E_INVALIDARG: ppAsync is NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssBackupComponents) PreRestore() (ppAsync *IVssAsync, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().PreRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_PreRestore, _hr)
+	}
+	return ppAsync, err
+}
+
+// PostRestore calls IVssBackupComponents::PostRestore, slot 34 of the vtable.
+//
+// Raises a PostRestore event that tells writers the current restore is
+// finished. The operation finishes asynchronously.
+//
+// Parameters:
+//   - ppAsync (out IVssAsync): Receives an IVssAsync holding status for the event.
+//     The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: The call succeeded. The page's wording, about returning provider
+//     support information, looks copied from another method.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - E_INVALIDARG: ppAsync is NULL.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and wrote it to
+//     the event log.
+//   - VSS_E_OBJECT_NOT_FOUND: The volume could not be found or is unavailable.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssBackupComponents) PostRestore() (ppAsync *IVssAsync, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().PostRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_PostRestore, _hr)
+	}
+	return ppAsync, err
+}
+
+// SetContext calls IVssBackupComponents::SetContext, slot 35 of the vtable.
+//
+// Selects the shadow copy context used by later shadow copy operations on this
+// object. It can be called only once, before most other VSS calls.
+//
+// Parameters:
+//   - lContext (in LONG): A VSS_SNAPSHOT_CONTEXT value, optionally ORed with
+//     supported VSS_VOLUME_SNAPSHOT_ATTRIBUTES flags. VSS_CTX_ALL is passed as -1.
+//
+// Documented return codes:
+//   - S_OK: The context was set. This is the default result.
+//   - E_INVALIDARG: A parameter value is invalid.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - E_NOTIMPL: Setting a context is not implemented. This code is named in the
+//     page's remarks, not in its return table. (On Windows XP (5.1): Only Windows
+//     XP returns this. XP supports only the default VSS_CTX_BACKUP context.)
+//
+// Notes:
+//   - (On Windows XP (5.1): XP supports only the default VSS_CTX_BACKUP context,
+//     so calling SetContext there returns E_NOTIMPL.)
+func (v *IVssBackupComponents) SetContext(lContext int32) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().SetContext, uintptr(unsafe.Pointer(v)), uintptr(lContext))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_SetContext, _hr)
+	}
+	return err
+}
+
+// StartSnapshotSet calls IVssBackupComponents::StartSnapshotSet, slot 36 of the vtable.
+//
+// Creates a new, empty shadow copy set. During a backup it must be called
+// before PrepareForBackup.
+//
+// Parameters:
+//   - pSnapshotSetId (out VSS_ID): Receives the ID of the new shadow copy set.
+//
+// Documented return codes:
+//   - S_OK: The shadow copy set was started.
+//   - E_INVALIDARG: A parameter value is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_SNAPSHOT_SET_IN_PROGRESS: Another shadow copy creation is already
+//     running, and only one may run at a time. Retry later or give up.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssBackupComponents) StartSnapshotSet() (pSnapshotSetId windows.GUID, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().StartSnapshotSet, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pSnapshotSetId)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_StartSnapshotSet, _hr)
+	}
+	return pSnapshotSetId, err
+}
+
+// DoSnapshotSet calls IVssBackupComponents::DoSnapshotSet, slot 38 of the vtable.
+//
+// Commits every shadow copy in the current set at the same time. The operation
+// finishes asynchronously.
+//
+// Parameters:
+//   - ppAsync (out IVssAsync): Receives an IVssAsync used to follow the operation
+//     and read its final result. The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: An IVssAsync was returned. Its QueryStatus reports the outcome.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: ppAsync is NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, or the calls this context
+//     requires were not made before DoSnapshotSet.
+//   - VSS_E_INSUFFICIENT_STORAGE: The system or provider is out of storage space.
+//     Delete old or unneeded persistent shadow copies and retry.
+//   - VSS_E_FLUSH_WRITES_TIMEOUT: I/O writes could not be flushed. This may be
+//     temporary, so wait ten minutes and retry, up to three times.
+//   - VSS_E_HOLD_WRITES_TIMEOUT: I/O writes could not be held. This may be
+//     temporary, so wait ten minutes and retry, up to three times.
+//   - VSS_E_NESTED_VOLUME_LIMIT: A volume is nested too deeply to take part in a
+//     VSS operation. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows
+//     Server 2008, Vista, Server 2003 and XP do not return this code.)
+//   - VSS_E_PROVIDER_VETO: The provider could not do the work right now. This may
+//     be temporary, so wait ten minutes and retry, up to three times.
+//   - VSS_E_REBOOT_REQUIRED: The provider hit an error that needs the computer to
+//     be restarted. (On Windows XP (5.1), Windows Server 2003 / Windows XP x64
+//     (5.2): Windows Server 2003 and XP do not support this value.)
+//   - VSS_E_TRANSACTION_FREEZE_TIMEOUT: The Distributed Transaction Coordinator or
+//     Kernel Transaction Manager could not be frozen. (On Windows XP (5.1),
+//     Windows Server 2003 / Windows XP x64 (5.2): Windows Server 2003 and XP do
+//     not support this value.)
+//   - VSS_E_TRANSACTION_THAW_TIMEOUT: The Distributed Transaction Coordinator or
+//     Kernel Transaction Manager could not be thawed. (On Windows XP (5.1),
+//     Windows Server 2003 / Windows XP x64 (5.2): Windows Server 2003 and XP do
+//     not support this value.)
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_UNEXPECTED_PROVIDER_ERROR: The provider returned an unexpected error
+//     code. This may be temporary, so wait ten minutes and retry, up to three
+//     times.
+//
+// Notes:
+//   - (Before Windows 7 / Windows Server 2008 R2 (6.1): VHDs are not supported on
+//     Windows Server 2008, Vista, Server 2003 or XP. On later systems a VHD nested
+//     inside another VHD is still refused.)
+func (v *IVssBackupComponents) DoSnapshotSet() (ppAsync *IVssAsync, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().DoSnapshotSet, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_DoSnapshotSet, _hr)
+	}
+	return ppAsync, err
+}
+
+// ImportSnapshots calls IVssBackupComponents::ImportSnapshots, slot 40 of the vtable.
+//
+// Imports shadow copies transported from another machine, one at a time. It
+// works only on Windows Server with VSS hardware providers.
+//
+// Parameters:
+//   - ppAsync (out IVssAsync): Receives an IVssAsync holding the import status.
+//     The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: An IVssAsync was returned. Its QueryStatus gives the final result.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: ppAsync is NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// Notes:
+//   - (On Windows Server 2003 / Windows XP x64 (5.2): On Windows Server 2003 it
+//     needs SP1 or the Datacenter or Enterprise edition. The page lists no
+//     supported client version.)
+func (v *IVssBackupComponents) ImportSnapshots() (ppAsync *IVssAsync, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().ImportSnapshots, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_ImportSnapshots, _hr)
+	}
+	return ppAsync, err
+}
+
+// Query calls IVssBackupComponents::Query, slot 43 of the vtable.
+//
+// Lists the providers on the system, or the completed shadow copies in the
+// current context. It may be used only during backup, after
+// InitializeForBackup and SetContext.
+//
+// Parameters:
+//   - QueriedObjectId (in VSS_ID): Reserved. Must be GUID_NULL. Passed as NULL by
+//     this method.
+//   - eQueriedObjectType (in VSS_OBJECT_TYPE): Limits the query to an object type.
+//     Currently it must be VSS_OBJECT_NONE, which means no limit.
+//   - eReturnedObjectsType (in VSS_OBJECT_TYPE): Kind of objects to return:
+//     VSS_OBJECT_SNAPSHOT or VSS_OBJECT_PROVIDER.
+//   - ppEnum (out IVssEnumObject): Receives an IVssEnumObject enumerator over the
+//     results.
+//
+// Documented return codes:
+//   - S_OK: An IVssEnumObject enumerator was returned.
+//   - E_ACCESSDENIED: The caller is neither an administrator nor a backup
+//     operator.
+//   - E_INVALIDARG: A parameter value is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The queried object was not found.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and wrote it to
+//     the event log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_UNEXPECTED_PROVIDER_ERROR: The provider failed unexpectedly. The error
+//     is recorded in the error log.
+func (v *IVssBackupComponents) Query(eQueriedObjectType VSS_OBJECT_TYPE, eReturnedObjectsType VSS_OBJECT_TYPE) (ppEnum *IVssEnumObject, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Query, uintptr(unsafe.Pointer(v)), 0, uintptr(eQueriedObjectType), uintptr(eReturnedObjectsType), uintptr(unsafe.Pointer(&ppEnum)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_Query, _hr)
+	}
+	return ppEnum, err
+}
+
+// DisableWriterClasses calls IVssBackupComponents::DisableWriterClasses, slot 45 of the vtable.
+//
+// Stops writers of the given classes from receiving events from this object.
+// Call it before GatherWriterMetadata.
+//
+// Parameters:
+//   - rgWriterClassId (in VSS_ID): First element of an array of cClassId writer
+//     class IDs.
+//   - cClassId (in UINT): Number of entries in the array.
+func (v *IVssBackupComponents) DisableWriterClasses(rgWriterClassId *windows.GUID, cClassId uint32) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().DisableWriterClasses, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(rgWriterClassId)), uintptr(cClassId))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_DisableWriterClasses, _hr)
+	}
+	return err
+}
+
+// EnableWriterClasses calls IVssBackupComponents::EnableWriterClasses, slot 46 of the vtable.
+//
+// Limits events from this object to writers of the given classes. Call it
+// before GatherWriterMetadata.
+//
+// Parameters:
+//   - rgWriterClassId (in VSS_ID): First element of an array of cClassId writer
+//     class IDs.
+//   - cClassId (in UINT): Number of entries in the array.
+func (v *IVssBackupComponents) EnableWriterClasses(rgWriterClassId *windows.GUID, cClassId uint32) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().EnableWriterClasses, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(rgWriterClassId)), uintptr(cClassId))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_EnableWriterClasses, _hr)
+	}
+	return err
+}
+
+// DisableWriterInstances calls IVssBackupComponents::DisableWriterInstances, slot 47 of the vtable.
+//
+// Stops the given writer instances from receiving events from this object.
+// Call it before GatherWriterMetadata.
+//
+// Parameters:
+//   - rgWriterInstanceId (in VSS_ID): First element of an array of cInstanceId
+//     writer instance IDs.
+//   - cInstanceId (in UINT): Number of entries in the array.
+func (v *IVssBackupComponents) DisableWriterInstances(rgWriterInstanceId *windows.GUID, cInstanceId uint32) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().DisableWriterInstances, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(rgWriterInstanceId)), uintptr(cInstanceId))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_DisableWriterInstances, _hr)
+	}
+	return err
+}
+
+// QueryRevertStatus calls IVssBackupComponents::QueryRevertStatus, slot 50 of the vtable.
+//
+// Returns an IVssAsync for following a revert that is running on a volume.
+// Only Windows Server supports it.
+//
+// Parameters:
+//   - pwszVolume (in VSS_PWSZ): Name of the volume being reverted, ending in a
+//     backslash.
+//   - ppAsync (out IVssAsync): Receives an IVssAsync for following the operation.
+//     The caller must release it.
+func (v *IVssBackupComponents) QueryRevertStatus(pwszVolume string) (ppAsync *IVssAsync, err error) {
+	_pwszVolume, err := windows.UTF16PtrFromString(pwszVolume)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().QueryRevertStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolume)), uintptr(unsafe.Pointer(&ppAsync)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_QueryRevertStatus, _hr)
+	}
+	return ppAsync, err
+}
+
+// IID_IVssComponent is the interface identifier of IVssComponent, {d2c72c96-c121-4518-b627-e5a93d010ead}.
+var IID_IVssComponent = windows.GUID{
+	Data1: 0xd2c72c96,
+	Data2: 0xc121,
+	Data3: 0x4518,
+	Data4: [8]byte{0xb6, 0x27, 0xe5, 0xa9, 0x3d, 0x01, 0x0e, 0xad},
+}
+
+// IVssComponentVtbl is the function table of IVssComponent, one pointer per slot.
+type IVssComponentVtbl struct {
+	IUnknownVtbl
+	GetLogicalPath                      uintptr // slot 3
+	GetComponentType                    uintptr // slot 4
+	GetComponentName                    uintptr // slot 5
+	GetBackupSucceeded                  uintptr // slot 6
+	GetAlternateLocationMappingCount    uintptr // slot 7
+	GetAlternateLocationMapping         uintptr // slot 8
+	SetBackupMetadata                   uintptr // slot 9
+	GetBackupMetadata                   uintptr // slot 10
+	AddPartialFile                      uintptr // slot 11
+	GetPartialFileCount                 uintptr // slot 12
+	GetPartialFile                      uintptr // slot 13
+	IsSelectedForRestore                uintptr // slot 14
+	GetAdditionalRestores               uintptr // slot 15
+	GetNewTargetCount                   uintptr // slot 16
+	GetNewTarget                        uintptr // slot 17
+	AddDirectedTarget                   uintptr // slot 18
+	GetDirectedTargetCount              uintptr // slot 19
+	GetDirectedTarget                   uintptr // slot 20
+	SetRestoreMetadata                  uintptr // slot 21
+	GetRestoreMetadata                  uintptr // slot 22
+	SetRestoreTarget                    uintptr // slot 23
+	GetRestoreTarget                    uintptr // slot 24
+	SetPreRestoreFailureMsg             uintptr // slot 25
+	GetPreRestoreFailureMsg             uintptr // slot 26
+	SetPostRestoreFailureMsg            uintptr // slot 27
+	GetPostRestoreFailureMsg            uintptr // slot 28
+	SetBackupStamp                      uintptr // slot 29
+	GetBackupStamp                      uintptr // slot 30
+	GetPreviousBackupStamp              uintptr // slot 31
+	GetBackupOptions                    uintptr // slot 32
+	GetRestoreOptions                   uintptr // slot 33
+	GetRestoreSubcomponentCount         uintptr // slot 34
+	GetRestoreSubcomponent              uintptr // slot 35
+	GetFileRestoreStatus                uintptr // slot 36
+	AddDifferencedFilesByLastModifyTime uintptr // slot 37
+	AddDifferencedFilesByLastModifyLSN  uintptr // slot 38
+	GetDifferencedFilesCount            uintptr // slot 39
+	GetDifferencedFile                  uintptr // slot 40
+}
+
+// A compile error in this function means IVssComponentVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssComponentVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetLogicalPath)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.GetComponentType)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.GetComponentName)/ptr-5]
+	_ = x[unsafe.Offsetof(vt.GetBackupSucceeded)/ptr-6]
+	_ = x[unsafe.Offsetof(vt.GetAlternateLocationMappingCount)/ptr-7]
+	_ = x[unsafe.Offsetof(vt.GetAlternateLocationMapping)/ptr-8]
+	_ = x[unsafe.Offsetof(vt.SetBackupMetadata)/ptr-9]
+	_ = x[unsafe.Offsetof(vt.GetBackupMetadata)/ptr-10]
+	_ = x[unsafe.Offsetof(vt.AddPartialFile)/ptr-11]
+	_ = x[unsafe.Offsetof(vt.GetPartialFileCount)/ptr-12]
+	_ = x[unsafe.Offsetof(vt.GetPartialFile)/ptr-13]
+	_ = x[unsafe.Offsetof(vt.IsSelectedForRestore)/ptr-14]
+	_ = x[unsafe.Offsetof(vt.GetAdditionalRestores)/ptr-15]
+	_ = x[unsafe.Offsetof(vt.GetNewTargetCount)/ptr-16]
+	_ = x[unsafe.Offsetof(vt.GetNewTarget)/ptr-17]
+	_ = x[unsafe.Offsetof(vt.AddDirectedTarget)/ptr-18]
+	_ = x[unsafe.Offsetof(vt.GetDirectedTargetCount)/ptr-19]
+	_ = x[unsafe.Offsetof(vt.GetDirectedTarget)/ptr-20]
+	_ = x[unsafe.Offsetof(vt.SetRestoreMetadata)/ptr-21]
+	_ = x[unsafe.Offsetof(vt.GetRestoreMetadata)/ptr-22]
+	_ = x[unsafe.Offsetof(vt.SetRestoreTarget)/ptr-23]
+	_ = x[unsafe.Offsetof(vt.GetRestoreTarget)/ptr-24]
+	_ = x[unsafe.Offsetof(vt.SetPreRestoreFailureMsg)/ptr-25]
+	_ = x[unsafe.Offsetof(vt.GetPreRestoreFailureMsg)/ptr-26]
+	_ = x[unsafe.Offsetof(vt.SetPostRestoreFailureMsg)/ptr-27]
+	_ = x[unsafe.Offsetof(vt.GetPostRestoreFailureMsg)/ptr-28]
+	_ = x[unsafe.Offsetof(vt.SetBackupStamp)/ptr-29]
+	_ = x[unsafe.Offsetof(vt.GetBackupStamp)/ptr-30]
+	_ = x[unsafe.Offsetof(vt.GetPreviousBackupStamp)/ptr-31]
+	_ = x[unsafe.Offsetof(vt.GetBackupOptions)/ptr-32]
+	_ = x[unsafe.Offsetof(vt.GetRestoreOptions)/ptr-33]
+	_ = x[unsafe.Offsetof(vt.GetRestoreSubcomponentCount)/ptr-34]
+	_ = x[unsafe.Offsetof(vt.GetRestoreSubcomponent)/ptr-35]
+	_ = x[unsafe.Offsetof(vt.GetFileRestoreStatus)/ptr-36]
+	_ = x[unsafe.Offsetof(vt.AddDifferencedFilesByLastModifyTime)/ptr-37]
+	_ = x[unsafe.Offsetof(vt.AddDifferencedFilesByLastModifyLSN)/ptr-38]
+	_ = x[unsafe.Offsetof(vt.GetDifferencedFilesCount)/ptr-39]
+	_ = x[unsafe.Offsetof(vt.GetDifferencedFile)/ptr-40]
+	_ = x[unsafe.Sizeof(vt)/ptr-41]
+}
+
+// IVssComponent is the COM interface of that name, declared in vswriter.h.
+//
+// One component entry in the Backup Components Document. Requesters and
+// writers use it to read and record per-component backup and restore
+// information. Returned by IVssWriterComponents::GetComponent; the caller
+// releases it.
+//
+// A *IVssComponent is the object pointer C code holds as IVssComponent *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssComponent struct {
+	IUnknown
+}
+
+func (v *IVssComponent) vtable() *IVssComponentVtbl {
+	return (*IVssComponentVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetLogicalPath calls IVssComponent::GetLogicalPath, slot 3 of the vtable.
+//
+// Returns the logical path of the component. S_FALSE means the component has
+// none.
+//
+// Parameters:
+//   - pbstrPath (out BSTR): Receives the logical path. The caller frees it with
+//     SysFreeString.
+func (v *IVssComponent) GetLogicalPath() (pbstrPath string, err error) {
+	var _pbstrPath *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetLogicalPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPath)))
+	_hr := HRESULT(_r)
+	if _pbstrPath != nil {
+		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
+		_sysFreeString(_pbstrPath)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetLogicalPath, _hr)
+	}
+	return pbstrPath, err
+}
+
+// GetComponentType calls IVssComponent::GetComponentType, slot 4 of the vtable.
+//
+// Returns whether the component is a database or a file group.
+//
+// Parameters:
+//   - pct (out VSS_COMPONENT_TYPE): Receives the component type.
+func (v *IVssComponent) GetComponentType() (pct VSS_COMPONENT_TYPE, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentType, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pct)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetComponentType, _hr)
+	}
+	return pct, err
+}
+
+// GetComponentName calls IVssComponent::GetComponentName, slot 5 of the vtable.
+//
+// Returns the name of the component.
+//
+// Parameters:
+//   - pbstrName (out BSTR): Receives the component name. The caller frees it with
+//     SysFreeString.
+func (v *IVssComponent) GetComponentName() (pbstrName string, err error) {
+	var _pbstrName *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentName, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrName)))
+	_hr := HRESULT(_r)
+	if _pbstrName != nil {
+		pbstrName = windows.UTF16PtrToString(_pbstrName)
+		_sysFreeString(_pbstrName)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetComponentName, _hr)
+	}
+	return pbstrName, err
+}
+
+// GetBackupSucceeded calls IVssComponent::GetBackupSucceeded, slot 6 of the vtable.
+//
+// Reports whether the requester recorded the component's backup as successful.
+//
+// Parameters:
+//   - pbSucceeded (out boolean): Receives true if the backup of the component
+//     succeeded.
+func (v *IVssComponent) GetBackupSucceeded() (pbSucceeded bool, err error) {
+	var _pbSucceeded uint8
+	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupSucceeded, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbSucceeded)))
+	_hr := HRESULT(_r)
+	pbSucceeded = _pbSucceeded != 0
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetBackupSucceeded, _hr)
+	}
+	return pbSucceeded, err
+}
+
+// GetAlternateLocationMappingCount calls IVssComponent::GetAlternateLocationMappingCount, slot 7 of the vtable.
+//
+// Returns how many alternate location mappings the component has for restore.
+//
+// Parameters:
+//   - pcMappings (out UINT): Receives the number of mappings.
+func (v *IVssComponent) GetAlternateLocationMappingCount() (pcMappings uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocationMappingCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcMappings)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetAlternateLocationMappingCount, _hr)
+	}
+	return pcMappings, err
+}
+
+// GetAlternateLocationMapping calls IVssComponent::GetAlternateLocationMapping, slot 8 of the vtable.
+//
+// Returns one alternate location mapping of the component, chosen by index.
+//
+// Parameters:
+//   - iMapping (in UINT): Zero-based index, lower than the count from
+//     GetAlternateLocationMappingCount.
+//   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
+//     the file set. The caller releases it.
+func (v *IVssComponent) GetAlternateLocationMapping(iMapping uint32) (ppFiledesc *IVssWMFiledesc, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocationMapping, uintptr(unsafe.Pointer(v)), uintptr(iMapping), uintptr(unsafe.Pointer(&ppFiledesc)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetAlternateLocationMapping, _hr)
+	}
+	return ppFiledesc, err
+}
+
+// SetBackupMetadata calls IVssComponent::SetBackupMetadata, slot 9 of the vtable.
+//
+// Lets a writer store private backup metadata with the component.
+//
+// Parameters:
+//   - wszData (in LPCWSTR): The metadata, in a format that the writer defines.
+func (v *IVssComponent) SetBackupMetadata(wszData string) (err error) {
+	_wszData, err := windows.UTF16PtrFromString(wszData)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszData)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_SetBackupMetadata, _hr)
+	}
+	return err
+}
+
+// GetBackupMetadata calls IVssComponent::GetBackupMetadata, slot 10 of the vtable.
+//
+// Returns the private backup metadata a writer stored with the component.
+//
+// Parameters:
+//   - pbstrData (out BSTR): Receives the metadata. The caller frees it with
+//     SysFreeString.
+func (v *IVssComponent) GetBackupMetadata() (pbstrData string, err error) {
+	var _pbstrData *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrData)))
+	_hr := HRESULT(_r)
+	if _pbstrData != nil {
+		pbstrData = windows.UTF16PtrToString(_pbstrData)
+		_sysFreeString(_pbstrData)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetBackupMetadata, _hr)
+	}
+	return pbstrData, err
+}
+
+// AddPartialFile calls IVssComponent::AddPartialFile, slot 11 of the vtable.
+//
+// Lets a writer say that only some byte ranges of a file need to be backed up.
+//
+// Parameters:
+//   - wszPath (in LPCWSTR): Directory of the file.
+//   - wszFilename (in LPCWSTR): Name of the file.
+//   - wszRanges (in LPCWSTR): The byte ranges to back up as offset and length
+//     pairs, or the path of a file that lists them.
+//   - wszMetadata (in LPCWSTR): Extra writer-defined data about the partial file;
+//     may be NULL.
+func (v *IVssComponent) AddPartialFile(wszPath string, wszFilename string, wszRanges string, wszMetadata string) (err error) {
+	_wszPath, err := windows.UTF16PtrFromString(wszPath)
+	if err != nil {
+		return
+	}
+	_wszFilename, err := windows.UTF16PtrFromString(wszFilename)
+	if err != nil {
+		return
+	}
+	_wszRanges, err := windows.UTF16PtrFromString(wszRanges)
+	if err != nil {
+		return
+	}
+	_wszMetadata, err := windows.UTF16PtrFromString(wszMetadata)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().AddPartialFile, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFilename)), uintptr(unsafe.Pointer(_wszRanges)), uintptr(unsafe.Pointer(_wszMetadata)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_AddPartialFile, _hr)
+	}
+	return err
+}
+
+// GetPartialFileCount calls IVssComponent::GetPartialFileCount, slot 12 of the vtable.
+//
+// Returns how many partial files the component has.
+//
+// Parameters:
+//   - pcPartialFiles (out UINT): Receives the number of partial files.
+func (v *IVssComponent) GetPartialFileCount() (pcPartialFiles uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetPartialFileCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcPartialFiles)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetPartialFileCount, _hr)
+	}
+	return pcPartialFiles, err
+}
+
+// GetPartialFile calls IVssComponent::GetPartialFile, slot 13 of the vtable.
+//
+// Returns one partial file of the component, chosen by index.
+//
+// Parameters:
+//   - iPartialFile (in UINT): Zero-based index, lower than the count from
+//     GetPartialFileCount.
+//   - pbstrPath (out BSTR): Receives the directory of the file. The caller frees
+//     it with SysFreeString.
+//   - pbstrFilename (out BSTR): Receives the file name. The caller frees it with
+//     SysFreeString.
+//   - pbstrRange (out BSTR): Receives the byte ranges or the path of a ranges
+//     file. The caller frees it with SysFreeString.
+//   - pbstrMetadata (out BSTR): Receives the writer's extra data. The caller frees
+//     it with SysFreeString.
+func (v *IVssComponent) GetPartialFile(iPartialFile uint32) (pbstrPath string, pbstrFilename string, pbstrRange string, pbstrMetadata string, err error) {
+	var _pbstrPath *uint16
+	var _pbstrFilename *uint16
+	var _pbstrRange *uint16
+	var _pbstrMetadata *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetPartialFile, uintptr(unsafe.Pointer(v)), uintptr(iPartialFile), uintptr(unsafe.Pointer(&_pbstrPath)), uintptr(unsafe.Pointer(&_pbstrFilename)), uintptr(unsafe.Pointer(&_pbstrRange)), uintptr(unsafe.Pointer(&_pbstrMetadata)))
+	_hr := HRESULT(_r)
+	if _pbstrPath != nil {
+		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
+		_sysFreeString(_pbstrPath)
+	}
+	if _pbstrFilename != nil {
+		pbstrFilename = windows.UTF16PtrToString(_pbstrFilename)
+		_sysFreeString(_pbstrFilename)
+	}
+	if _pbstrRange != nil {
+		pbstrRange = windows.UTF16PtrToString(_pbstrRange)
+		_sysFreeString(_pbstrRange)
+	}
+	if _pbstrMetadata != nil {
+		pbstrMetadata = windows.UTF16PtrToString(_pbstrMetadata)
+		_sysFreeString(_pbstrMetadata)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetPartialFile, _hr)
+	}
+	return pbstrPath, pbstrFilename, pbstrRange, pbstrMetadata, err
+}
+
+// IsSelectedForRestore calls IVssComponent::IsSelectedForRestore, slot 14 of the vtable.
+//
+// Reports whether the requester chose this component for restore.
+//
+// Parameters:
+//   - pbSelectedForRestore (out boolean): Receives true if the component is to be
+//     restored.
+func (v *IVssComponent) IsSelectedForRestore() (pbSelectedForRestore bool, err error) {
+	var _pbSelectedForRestore uint8
+	_r, _, _ := syscall.SyscallN(v.vtable().IsSelectedForRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbSelectedForRestore)))
+	_hr := HRESULT(_r)
+	pbSelectedForRestore = _pbSelectedForRestore != 0
+	if _hr.Failed() {
+		err = _newError(IVssComponent_IsSelectedForRestore, _hr)
+	}
+	return pbSelectedForRestore, err
+}
+
+// GetAdditionalRestores calls IVssComponent::GetAdditionalRestores, slot 15 of the vtable.
+//
+// Reports whether more restores of the component will follow the current one.
+//
+// Parameters:
+//   - pbAdditionalRestores (out boolean): Receives true if further restores will
+//     follow.
+func (v *IVssComponent) GetAdditionalRestores() (pbAdditionalRestores bool, err error) {
+	var _pbAdditionalRestores uint8
+	_r, _, _ := syscall.SyscallN(v.vtable().GetAdditionalRestores, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbAdditionalRestores)))
+	_hr := HRESULT(_r)
+	pbAdditionalRestores = _pbAdditionalRestores != 0
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetAdditionalRestores, _hr)
+	}
+	return pbAdditionalRestores, err
+}
+
+// GetNewTargetCount calls IVssComponent::GetNewTargetCount, slot 16 of the vtable.
+//
+// Returns how many new restore targets the requester gave for the component.
+//
+// Parameters:
+//   - pcNewTarget (out UINT): Receives the number of new targets.
+func (v *IVssComponent) GetNewTargetCount() (pcNewTarget uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetNewTargetCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcNewTarget)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetNewTargetCount, _hr)
+	}
+	return pcNewTarget, err
+}
+
+// GetNewTarget calls IVssComponent::GetNewTarget, slot 17 of the vtable.
+//
+// Returns one new restore target of the component, chosen by index.
+//
+// Parameters:
+//   - iNewTarget (in UINT): Zero-based index, lower than the count from
+//     GetNewTargetCount.
+//   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
+//     the file set. The caller releases it.
+func (v *IVssComponent) GetNewTarget(iNewTarget uint32) (ppFiledesc *IVssWMFiledesc, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetNewTarget, uintptr(unsafe.Pointer(v)), uintptr(iNewTarget), uintptr(unsafe.Pointer(&ppFiledesc)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetNewTarget, _hr)
+	}
+	return ppFiledesc, err
+}
+
+// AddDirectedTarget calls IVssComponent::AddDirectedTarget, slot 18 of the vtable.
+//
+// Lets a writer ask for byte ranges of a source file to be restored into byte
+// ranges of a destination file (a directed restore).
+//
+// Parameters:
+//   - wszSourcePath (in LPCWSTR): Directory of the source file.
+//   - wszSourceFilename (in LPCWSTR): Name of the source file.
+//   - wszSourceRangeList (in LPCWSTR): Byte ranges to read from the source file.
+//   - wszDestinationPath (in LPCWSTR): Directory of the destination file.
+//   - wszDestinationFilename (in LPCWSTR): Name of the destination file.
+//   - wszDestinationRangeList (in LPCWSTR): Byte ranges to write in the
+//     destination file.
+func (v *IVssComponent) AddDirectedTarget(wszSourcePath string, wszSourceFilename string, wszSourceRangeList string, wszDestinationPath string, wszDestinationFilename string, wszDestinationRangeList string) (err error) {
+	_wszSourcePath, err := windows.UTF16PtrFromString(wszSourcePath)
+	if err != nil {
+		return
+	}
+	_wszSourceFilename, err := windows.UTF16PtrFromString(wszSourceFilename)
+	if err != nil {
+		return
+	}
+	_wszSourceRangeList, err := windows.UTF16PtrFromString(wszSourceRangeList)
+	if err != nil {
+		return
+	}
+	_wszDestinationPath, err := windows.UTF16PtrFromString(wszDestinationPath)
+	if err != nil {
+		return
+	}
+	_wszDestinationFilename, err := windows.UTF16PtrFromString(wszDestinationFilename)
+	if err != nil {
+		return
+	}
+	_wszDestinationRangeList, err := windows.UTF16PtrFromString(wszDestinationRangeList)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().AddDirectedTarget, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszSourcePath)), uintptr(unsafe.Pointer(_wszSourceFilename)), uintptr(unsafe.Pointer(_wszSourceRangeList)), uintptr(unsafe.Pointer(_wszDestinationPath)), uintptr(unsafe.Pointer(_wszDestinationFilename)), uintptr(unsafe.Pointer(_wszDestinationRangeList)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_AddDirectedTarget, _hr)
+	}
+	return err
+}
+
+// GetDirectedTargetCount calls IVssComponent::GetDirectedTargetCount, slot 19 of the vtable.
+//
+// Returns how many directed restore targets the component has.
+//
+// Parameters:
+//   - pcDirectedTarget (out UINT): Receives the number of directed targets.
+func (v *IVssComponent) GetDirectedTargetCount() (pcDirectedTarget uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetDirectedTargetCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcDirectedTarget)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetDirectedTargetCount, _hr)
+	}
+	return pcDirectedTarget, err
+}
+
+// GetDirectedTarget calls IVssComponent::GetDirectedTarget, slot 20 of the vtable.
+//
+// Returns one directed restore target of the component, chosen by index.
+//
+// Parameters:
+//   - iDirectedTarget (in UINT): Zero-based index, lower than the count from
+//     GetDirectedTargetCount.
+//   - pbstrSourcePath (out BSTR): Receives the directory of the source file. The
+//     caller frees it with SysFreeString.
+//   - pbstrSourceFileName (out BSTR): Receives the name of the source file. The
+//     caller frees it with SysFreeString.
+//   - pbstrSourceRangeList (out BSTR): Receives the source byte ranges. The caller
+//     frees it with SysFreeString.
+//   - pbstrDestinationPath (out BSTR): Receives the directory of the destination
+//     file. The caller frees it with SysFreeString.
+//   - pbstrDestinationFilename (out BSTR): Receives the name of the destination
+//     file. The caller frees it with SysFreeString.
+//   - pbstrDestinationRangeList (out BSTR): Receives the destination byte ranges.
+//     The caller frees it with SysFreeString.
+func (v *IVssComponent) GetDirectedTarget(iDirectedTarget uint32) (pbstrSourcePath string, pbstrSourceFileName string, pbstrSourceRangeList string, pbstrDestinationPath string, pbstrDestinationFilename string, pbstrDestinationRangeList string, err error) {
+	var _pbstrSourcePath *uint16
+	var _pbstrSourceFileName *uint16
+	var _pbstrSourceRangeList *uint16
+	var _pbstrDestinationPath *uint16
+	var _pbstrDestinationFilename *uint16
+	var _pbstrDestinationRangeList *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetDirectedTarget, uintptr(unsafe.Pointer(v)), uintptr(iDirectedTarget), uintptr(unsafe.Pointer(&_pbstrSourcePath)), uintptr(unsafe.Pointer(&_pbstrSourceFileName)), uintptr(unsafe.Pointer(&_pbstrSourceRangeList)), uintptr(unsafe.Pointer(&_pbstrDestinationPath)), uintptr(unsafe.Pointer(&_pbstrDestinationFilename)), uintptr(unsafe.Pointer(&_pbstrDestinationRangeList)))
+	_hr := HRESULT(_r)
+	if _pbstrSourcePath != nil {
+		pbstrSourcePath = windows.UTF16PtrToString(_pbstrSourcePath)
+		_sysFreeString(_pbstrSourcePath)
+	}
+	if _pbstrSourceFileName != nil {
+		pbstrSourceFileName = windows.UTF16PtrToString(_pbstrSourceFileName)
+		_sysFreeString(_pbstrSourceFileName)
+	}
+	if _pbstrSourceRangeList != nil {
+		pbstrSourceRangeList = windows.UTF16PtrToString(_pbstrSourceRangeList)
+		_sysFreeString(_pbstrSourceRangeList)
+	}
+	if _pbstrDestinationPath != nil {
+		pbstrDestinationPath = windows.UTF16PtrToString(_pbstrDestinationPath)
+		_sysFreeString(_pbstrDestinationPath)
+	}
+	if _pbstrDestinationFilename != nil {
+		pbstrDestinationFilename = windows.UTF16PtrToString(_pbstrDestinationFilename)
+		_sysFreeString(_pbstrDestinationFilename)
+	}
+	if _pbstrDestinationRangeList != nil {
+		pbstrDestinationRangeList = windows.UTF16PtrToString(_pbstrDestinationRangeList)
+		_sysFreeString(_pbstrDestinationRangeList)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetDirectedTarget, _hr)
+	}
+	return pbstrSourcePath, pbstrSourceFileName, pbstrSourceRangeList, pbstrDestinationPath, pbstrDestinationFilename, pbstrDestinationRangeList, err
+}
+
+// SetRestoreMetadata calls IVssComponent::SetRestoreMetadata, slot 21 of the vtable.
+//
+// Lets a writer store private restore metadata with the component while
+// handling PreRestore.
+//
+// Parameters:
+//   - wszRestoreMetadata (in LPCWSTR): The metadata, in a format that the writer
+//     defines.
+func (v *IVssComponent) SetRestoreMetadata(wszRestoreMetadata string) (err error) {
+	_wszRestoreMetadata, err := windows.UTF16PtrFromString(wszRestoreMetadata)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszRestoreMetadata)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_SetRestoreMetadata, _hr)
+	}
+	return err
+}
+
+// GetRestoreMetadata calls IVssComponent::GetRestoreMetadata, slot 22 of the vtable.
+//
+// Returns the private restore metadata a writer stored with the component.
+//
+// Parameters:
+//   - pbstrRestoreMetadata (out BSTR): Receives the metadata. The caller frees it
+//     with SysFreeString.
+func (v *IVssComponent) GetRestoreMetadata() (pbstrRestoreMetadata string, err error) {
+	var _pbstrRestoreMetadata *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrRestoreMetadata)))
+	_hr := HRESULT(_r)
+	if _pbstrRestoreMetadata != nil {
+		pbstrRestoreMetadata = windows.UTF16PtrToString(_pbstrRestoreMetadata)
+		_sysFreeString(_pbstrRestoreMetadata)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetRestoreMetadata, _hr)
+	}
+	return pbstrRestoreMetadata, err
+}
+
+// SetRestoreTarget calls IVssComponent::SetRestoreTarget, slot 23 of the vtable.
+//
+// Lets a writer choose where the component's files are restored.
+//
+// Parameters:
+//   - target (in VSS_RESTORE_TARGET): Where the files are to be restored.
+func (v *IVssComponent) SetRestoreTarget(target VSS_RESTORE_TARGET) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreTarget, uintptr(unsafe.Pointer(v)), uintptr(target))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_SetRestoreTarget, _hr)
+	}
+	return err
+}
+
+// GetRestoreTarget calls IVssComponent::GetRestoreTarget, slot 24 of the vtable.
+//
+// Returns where the component's files are to be restored.
+//
+// Parameters:
+//   - pTarget (out VSS_RESTORE_TARGET): Receives where the files are to be
+//     restored.
+func (v *IVssComponent) GetRestoreTarget() (pTarget VSS_RESTORE_TARGET, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreTarget, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pTarget)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetRestoreTarget, _hr)
+	}
+	return pTarget, err
+}
+
+// SetPreRestoreFailureMsg calls IVssComponent::SetPreRestoreFailureMsg, slot 25 of the vtable.
+//
+// Lets a writer record a message describing a failure while handling
+// PreRestore.
+//
+// Parameters:
+//   - wszPreRestoreFailureMsg (in LPCWSTR): The failure message.
+func (v *IVssComponent) SetPreRestoreFailureMsg(wszPreRestoreFailureMsg string) (err error) {
+	_wszPreRestoreFailureMsg, err := windows.UTF16PtrFromString(wszPreRestoreFailureMsg)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().SetPreRestoreFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszPreRestoreFailureMsg)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_SetPreRestoreFailureMsg, _hr)
+	}
+	return err
+}
+
+// GetPreRestoreFailureMsg calls IVssComponent::GetPreRestoreFailureMsg, slot 26 of the vtable.
+//
+// Returns the failure message a writer recorded for PreRestore.
+//
+// Parameters:
+//   - pbstrPreRestoreFailureMsg (out BSTR): Receives the failure message. The
+//     caller frees it with SysFreeString.
+func (v *IVssComponent) GetPreRestoreFailureMsg() (pbstrPreRestoreFailureMsg string, err error) {
+	var _pbstrPreRestoreFailureMsg *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetPreRestoreFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPreRestoreFailureMsg)))
+	_hr := HRESULT(_r)
+	if _pbstrPreRestoreFailureMsg != nil {
+		pbstrPreRestoreFailureMsg = windows.UTF16PtrToString(_pbstrPreRestoreFailureMsg)
+		_sysFreeString(_pbstrPreRestoreFailureMsg)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetPreRestoreFailureMsg, _hr)
+	}
+	return pbstrPreRestoreFailureMsg, err
+}
+
+// SetPostRestoreFailureMsg calls IVssComponent::SetPostRestoreFailureMsg, slot 27 of the vtable.
+//
+// Lets a writer record a message describing a failure while handling
+// PostRestore.
+//
+// Parameters:
+//   - wszPostRestoreFailureMsg (in LPCWSTR): The failure message.
+func (v *IVssComponent) SetPostRestoreFailureMsg(wszPostRestoreFailureMsg string) (err error) {
+	_wszPostRestoreFailureMsg, err := windows.UTF16PtrFromString(wszPostRestoreFailureMsg)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().SetPostRestoreFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszPostRestoreFailureMsg)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_SetPostRestoreFailureMsg, _hr)
+	}
+	return err
+}
+
+// GetPostRestoreFailureMsg calls IVssComponent::GetPostRestoreFailureMsg, slot 28 of the vtable.
+//
+// Returns the failure message a writer recorded for PostRestore.
+//
+// Parameters:
+//   - pbstrPostRestoreFailureMsg (out BSTR): Receives the failure message. The
+//     caller frees it with SysFreeString.
+func (v *IVssComponent) GetPostRestoreFailureMsg() (pbstrPostRestoreFailureMsg string, err error) {
+	var _pbstrPostRestoreFailureMsg *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetPostRestoreFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPostRestoreFailureMsg)))
+	_hr := HRESULT(_r)
+	if _pbstrPostRestoreFailureMsg != nil {
+		pbstrPostRestoreFailureMsg = windows.UTF16PtrToString(_pbstrPostRestoreFailureMsg)
+		_sysFreeString(_pbstrPostRestoreFailureMsg)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetPostRestoreFailureMsg, _hr)
+	}
+	return pbstrPostRestoreFailureMsg, err
+}
+
+// SetBackupStamp calls IVssComponent::SetBackupStamp, slot 29 of the vtable.
+//
+// Lets a writer store a stamp that marks this backup, for later incremental or
+// differential backups.
+//
+// Parameters:
+//   - wszBackupStamp (in LPCWSTR): The stamp, in a format that the writer defines.
+func (v *IVssComponent) SetBackupStamp(wszBackupStamp string) (err error) {
+	_wszBackupStamp, err := windows.UTF16PtrFromString(wszBackupStamp)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupStamp, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszBackupStamp)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_SetBackupStamp, _hr)
+	}
+	return err
+}
+
+// GetBackupStamp calls IVssComponent::GetBackupStamp, slot 30 of the vtable.
+//
+// Returns the backup stamp a writer stored for this backup.
+//
+// Parameters:
+//   - pbstrBackupStamp (out BSTR): Receives the stamp. The caller frees it with
+//     SysFreeString.
+func (v *IVssComponent) GetBackupStamp() (pbstrBackupStamp string, err error) {
+	var _pbstrBackupStamp *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupStamp, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrBackupStamp)))
+	_hr := HRESULT(_r)
+	if _pbstrBackupStamp != nil {
+		pbstrBackupStamp = windows.UTF16PtrToString(_pbstrBackupStamp)
+		_sysFreeString(_pbstrBackupStamp)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetBackupStamp, _hr)
+	}
+	return pbstrBackupStamp, err
+}
+
+// GetPreviousBackupStamp calls IVssComponent::GetPreviousBackupStamp, slot 31 of the vtable.
+//
+// Returns the stamp of the earlier backup that the requester passed on with
+// SetPreviousBackupStamp.
+//
+// Parameters:
+//   - pbstrBackupStamp (out BSTR): Receives the stamp of the earlier backup. The
+//     caller frees it with SysFreeString.
+func (v *IVssComponent) GetPreviousBackupStamp() (pbstrBackupStamp string, err error) {
+	var _pbstrBackupStamp *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetPreviousBackupStamp, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrBackupStamp)))
+	_hr := HRESULT(_r)
+	if _pbstrBackupStamp != nil {
+		pbstrBackupStamp = windows.UTF16PtrToString(_pbstrBackupStamp)
+		_sysFreeString(_pbstrBackupStamp)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetPreviousBackupStamp, _hr)
+	}
+	return pbstrBackupStamp, err
+}
+
+// GetBackupOptions calls IVssComponent::GetBackupOptions, slot 32 of the vtable.
+//
+// Returns the backup options string the requester set for the component.
+//
+// Parameters:
+//   - pbstrBackupOptions (out BSTR): Receives the options string. The caller frees
+//     it with SysFreeString.
+func (v *IVssComponent) GetBackupOptions() (pbstrBackupOptions string, err error) {
+	var _pbstrBackupOptions *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupOptions, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrBackupOptions)))
+	_hr := HRESULT(_r)
+	if _pbstrBackupOptions != nil {
+		pbstrBackupOptions = windows.UTF16PtrToString(_pbstrBackupOptions)
+		_sysFreeString(_pbstrBackupOptions)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetBackupOptions, _hr)
+	}
+	return pbstrBackupOptions, err
+}
+
+// GetRestoreOptions calls IVssComponent::GetRestoreOptions, slot 33 of the vtable.
+//
+// Returns the restore options string the requester set for the component.
+//
+// Parameters:
+//   - pbstrRestoreOptions (out BSTR): Receives the options string. The caller
+//     frees it with SysFreeString.
+func (v *IVssComponent) GetRestoreOptions() (pbstrRestoreOptions string, err error) {
+	var _pbstrRestoreOptions *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreOptions, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrRestoreOptions)))
+	_hr := HRESULT(_r)
+	if _pbstrRestoreOptions != nil {
+		pbstrRestoreOptions = windows.UTF16PtrToString(_pbstrRestoreOptions)
+		_sysFreeString(_pbstrRestoreOptions)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetRestoreOptions, _hr)
+	}
+	return pbstrRestoreOptions, err
+}
+
+// GetRestoreSubcomponentCount calls IVssComponent::GetRestoreSubcomponentCount, slot 34 of the vtable.
+//
+// Returns how many subcomponents the requester added for restore under this
+// component.
+//
+// Parameters:
+//   - pcRestoreSubcomponent (out UINT): Receives the number of subcomponents.
+func (v *IVssComponent) GetRestoreSubcomponentCount() (pcRestoreSubcomponent uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreSubcomponentCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcRestoreSubcomponent)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetRestoreSubcomponentCount, _hr)
+	}
+	return pcRestoreSubcomponent, err
+}
+
+// GetRestoreSubcomponent calls IVssComponent::GetRestoreSubcomponent, slot 35 of the vtable.
+//
+// Returns one subcomponent added for restore under this component, chosen by
+// index.
+//
+// Parameters:
+//   - iComponent (in UINT): Zero-based index, lower than the count from
+//     GetRestoreSubcomponentCount.
+//   - pbstrLogicalPath (out BSTR): Receives the logical path of the subcomponent.
+//     The caller frees it with SysFreeString.
+//   - pbstrComponentName (out BSTR): Receives the name of the subcomponent. The
+//     caller frees it with SysFreeString.
+//   - pbRepair (out boolean): Receives a value that Microsoft reserves for future
+//     use.
+func (v *IVssComponent) GetRestoreSubcomponent(iComponent uint32) (pbstrLogicalPath string, pbstrComponentName string, pbRepair bool, err error) {
+	var _pbstrLogicalPath *uint16
+	var _pbstrComponentName *uint16
+	var _pbRepair uint8
+	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreSubcomponent, uintptr(unsafe.Pointer(v)), uintptr(iComponent), uintptr(unsafe.Pointer(&_pbstrLogicalPath)), uintptr(unsafe.Pointer(&_pbstrComponentName)), uintptr(unsafe.Pointer(&_pbRepair)))
+	_hr := HRESULT(_r)
+	if _pbstrLogicalPath != nil {
+		pbstrLogicalPath = windows.UTF16PtrToString(_pbstrLogicalPath)
+		_sysFreeString(_pbstrLogicalPath)
+	}
+	if _pbstrComponentName != nil {
+		pbstrComponentName = windows.UTF16PtrToString(_pbstrComponentName)
+		_sysFreeString(_pbstrComponentName)
+	}
+	pbRepair = _pbRepair != 0
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetRestoreSubcomponent, _hr)
+	}
+	return pbstrLogicalPath, pbstrComponentName, pbRepair, err
+}
+
+// GetFileRestoreStatus calls IVssComponent::GetFileRestoreStatus, slot 36 of the vtable.
+//
+// Returns how the restore of the component's files turned out.
+//
+// Parameters:
+//   - pStatus (out VSS_FILE_RESTORE_STATUS): Receives the restore outcome.
+func (v *IVssComponent) GetFileRestoreStatus() (pStatus VSS_FILE_RESTORE_STATUS, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetFileRestoreStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pStatus)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetFileRestoreStatus, _hr)
+	}
+	return pStatus, err
+}
+
+// AddDifferencedFilesByLastModifyLSN calls IVssComponent::AddDifferencedFilesByLastModifyLSN, slot 38 of the vtable.
+//
+// Not supported; Microsoft reserves this method, and all of its parameters,
+// for system use.
+//
+// Parameters:
+//   - wszPath (in LPCWSTR): Reserved for system use. Passed as NULL by this
+//     method.
+//   - wszFilespec (in LPCWSTR): Reserved for system use. Passed as NULL by this
+//     method.
+//   - bRecursive (in BOOL): Reserved for system use. Passed as NULL by this
+//     method.
+//   - bstrLsnString (in BSTR): Reserved for system use. Passed as NULL by this
+//     method.
+func (v *IVssComponent) AddDifferencedFilesByLastModifyLSN() (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().AddDifferencedFilesByLastModifyLSN, uintptr(unsafe.Pointer(v)), 0, 0, 0, 0)
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_AddDifferencedFilesByLastModifyLSN, _hr)
+	}
+	return err
+}
+
+// GetDifferencedFilesCount calls IVssComponent::GetDifferencedFilesCount, slot 39 of the vtable.
+//
+// Returns how many differenced file sets the component has.
+//
+// Parameters:
+//   - pcDifferencedFiles (out UINT): Receives the number of differenced file sets.
+func (v *IVssComponent) GetDifferencedFilesCount() (pcDifferencedFiles uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetDifferencedFilesCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcDifferencedFiles)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetDifferencedFilesCount, _hr)
+	}
+	return pcDifferencedFiles, err
+}
+
+// GetDifferencedFile calls IVssComponent::GetDifferencedFile, slot 40 of the vtable.
+//
+// Returns one differenced file set of the component, chosen by index.
+//
+// Parameters:
+//   - iDifferencedFile (in UINT): Zero-based index, lower than the count from
+//     GetDifferencedFilesCount.
+//   - pbstrPath (out BSTR): Receives the directory of the files. The caller frees
+//     it with SysFreeString.
+//   - pbstrFilespec (out BSTR): Receives the file name or pattern. The caller
+//     frees it with SysFreeString.
+//   - pbRecursive (out BOOL): Receives true if subdirectories are included.
+//   - pbstrLsnString (out BSTR): Receives a log sequence number string; reserved
+//     for system use. The caller frees it with SysFreeString.
+//   - pftLastModifyTime (out FILETIME): Receives the time after which changed
+//     files are to be backed up.
+func (v *IVssComponent) GetDifferencedFile(iDifferencedFile uint32) (pbstrPath string, pbstrFilespec string, pbRecursive bool, pbstrLsnString string, pftLastModifyTime windows.Filetime, err error) {
+	var _pbstrPath *uint16
+	var _pbstrFilespec *uint16
+	var _pbRecursive int32
+	var _pbstrLsnString *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetDifferencedFile, uintptr(unsafe.Pointer(v)), uintptr(iDifferencedFile), uintptr(unsafe.Pointer(&_pbstrPath)), uintptr(unsafe.Pointer(&_pbstrFilespec)), uintptr(unsafe.Pointer(&_pbRecursive)), uintptr(unsafe.Pointer(&_pbstrLsnString)), uintptr(unsafe.Pointer(&pftLastModifyTime)))
+	_hr := HRESULT(_r)
+	if _pbstrPath != nil {
+		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
+		_sysFreeString(_pbstrPath)
+	}
+	if _pbstrFilespec != nil {
+		pbstrFilespec = windows.UTF16PtrToString(_pbstrFilespec)
+		_sysFreeString(_pbstrFilespec)
+	}
+	pbRecursive = _pbRecursive != 0
+	if _pbstrLsnString != nil {
+		pbstrLsnString = windows.UTF16PtrToString(_pbstrLsnString)
+		_sysFreeString(_pbstrLsnString)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponent_GetDifferencedFile, _hr)
+	}
+	return pbstrPath, pbstrFilespec, pbRecursive, pbstrLsnString, pftLastModifyTime, err
+}
+
+// IID_IVssEnumObject is the interface identifier of IVssEnumObject, {ae1c7110-2f60-11d3-8a39-00c04f72d8e3}.
+var IID_IVssEnumObject = windows.GUID{
+	Data1: 0xae1c7110,
+	Data2: 0x2f60,
+	Data3: 0x11d3,
+	Data4: [8]byte{0x8a, 0x39, 0x00, 0xc0, 0x4f, 0x72, 0xd8, 0xe3},
+}
+
+// IVssEnumObjectVtbl is the function table of IVssEnumObject, one pointer per slot.
+type IVssEnumObjectVtbl struct {
+	IUnknownVtbl
+	Next  uintptr // slot 3
+	Skip  uintptr // slot 4
+	Reset uintptr // slot 5
+	Clone uintptr // slot 6
+}
+
+// A compile error in this function means IVssEnumObjectVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssEnumObjectVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.Next)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.Skip)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.Reset)/ptr-5]
+	_ = x[unsafe.Offsetof(vt.Clone)/ptr-6]
+	_ = x[unsafe.Sizeof(vt)/ptr-7]
+}
+
+// IVssEnumObject is the COM interface of that name, declared in vss.h.
+//
+// Enumerator over the VSS_OBJECT_PROP records (shadow copies or providers)
+// that IVssBackupComponents::Query finds. The caller releases it when done.
+//
+// A *IVssEnumObject is the object pointer C code holds as IVssEnumObject *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssEnumObject struct {
+	IUnknown
+}
+
+func (v *IVssEnumObject) vtable() *IVssEnumObjectVtbl {
+	return (*IVssEnumObjectVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// Next calls IVssEnumObject::Next, slot 3 of the vtable.
+//
+// Copies up to the requested number of objects from the enumeration into a
+// caller buffer. The caller frees their strings with CoTaskMemFree or
+// VssFreeSnapshotProperties.
+//
+// Parameters:
+//   - celt (in ULONG): How many elements to read into rgelt.
+//   - rgelt (in VSS_OBJECT_PROP): Caller-allocated array of celt VSS_OBJECT_PROP
+//     structures that receives the objects. It must not be NULL.
+//   - pceltFetched (out ULONG): Receives how many elements were actually written
+//     to rgelt.
+//
+// Documented return codes:
+//   - S_OK: The requested elements were returned.
+//   - S_FALSE: Fewer items than requested were returned, meaning the end of the
+//     list was reached.
+//   - E_FAIL: The enumerator hit an internal error.
+//   - E_POINTER: A required pointer parameter is NULL.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssEnumObject) Next(celt uint32, rgelt *VSS_OBJECT_PROP) (pceltFetched uint32, hr HRESULT, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Next, uintptr(unsafe.Pointer(v)), uintptr(celt), uintptr(unsafe.Pointer(rgelt)), uintptr(unsafe.Pointer(&pceltFetched)))
+	_hr := HRESULT(_r)
+	hr = _hr
+	if _hr.Failed() {
+		err = _newError(IVssEnumObject_Next, _hr)
+	}
+	return pceltFetched, hr, err
+}
+
+// Skip calls IVssEnumObject::Skip, slot 4 of the vtable.
+//
+// Skips over the given number of elements in the enumeration.
+//
+// Parameters:
+//   - celt (in ULONG): How many elements to skip.
+func (v *IVssEnumObject) Skip(celt uint32) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Skip, uintptr(unsafe.Pointer(v)), uintptr(celt))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssEnumObject_Skip, _hr)
+	}
+	return err
+}
+
+// Reset calls IVssEnumObject::Reset, slot 5 of the vtable.
+//
+// Moves the enumeration back to its first element.
+func (v *IVssEnumObject) Reset() (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Reset, uintptr(unsafe.Pointer(v)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssEnumObject_Reset, _hr)
+	}
+	return err
+}
+
+// Clone calls IVssEnumObject::Clone, slot 6 of the vtable.
+//
+// Creates a second enumerator with the same contents and the same position.
+//
+// Parameters:
+//   - ppenum (out IVssEnumObject): Receives the new enumerator. The caller
+//     releases it.
+func (v *IVssEnumObject) Clone() (ppenum *IVssEnumObject, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Clone, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppenum)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssEnumObject_Clone, _hr)
+	}
+	return ppenum, err
+}
+
+// IID_IVssExamineWriterMetadata is the interface identifier of IVssExamineWriterMetadata, {902fcf7f-b7fd-42f8-81f1-b2e400b1e5bd}.
+var IID_IVssExamineWriterMetadata = windows.GUID{
+	Data1: 0x902fcf7f,
+	Data2: 0xb7fd,
+	Data3: 0x42f8,
+	Data4: [8]byte{0x81, 0xf1, 0xb2, 0xe4, 0x00, 0xb1, 0xe5, 0xbd},
+}
+
+// IVssExamineWriterMetadataVtbl is the function table of IVssExamineWriterMetadata, one pointer per slot.
+type IVssExamineWriterMetadataVtbl struct {
+	IUnknownVtbl
+	GetIdentity                 uintptr // slot 3
+	GetFileCounts               uintptr // slot 4
+	GetIncludeFile              uintptr // slot 5
+	GetExcludeFile              uintptr // slot 6
+	GetComponent                uintptr // slot 7
+	GetRestoreMethod            uintptr // slot 8
+	GetAlternateLocationMapping uintptr // slot 9
+	GetBackupSchema             uintptr // slot 10
+	GetDocument                 uintptr // slot 11
+	SaveAsXML                   uintptr // slot 12
+	LoadFromXML                 uintptr // slot 13
+}
+
+// A compile error in this function means IVssExamineWriterMetadataVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssExamineWriterMetadataVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetIdentity)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.GetFileCounts)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.GetIncludeFile)/ptr-5]
+	_ = x[unsafe.Offsetof(vt.GetExcludeFile)/ptr-6]
+	_ = x[unsafe.Offsetof(vt.GetComponent)/ptr-7]
+	_ = x[unsafe.Offsetof(vt.GetRestoreMethod)/ptr-8]
+	_ = x[unsafe.Offsetof(vt.GetAlternateLocationMapping)/ptr-9]
+	_ = x[unsafe.Offsetof(vt.GetBackupSchema)/ptr-10]
+	_ = x[unsafe.Offsetof(vt.GetDocument)/ptr-11]
+	_ = x[unsafe.Offsetof(vt.SaveAsXML)/ptr-12]
+	_ = x[unsafe.Offsetof(vt.LoadFromXML)/ptr-13]
+	_ = x[unsafe.Sizeof(vt)/ptr-14]
+}
+
+// IVssExamineWriterMetadata is the COM interface of that name, declared in vsbackup.h.
+//
+// Read-only view of one writer's metadata document: its identity, include and
+// exclude file sets, components, restore method, alternate location mappings
+// and backup schema. Returned by IVssBackupComponents::GetWriterMetadata; the
+// caller releases it.
+//
+// A *IVssExamineWriterMetadata is the object pointer C code holds as IVssExamineWriterMetadata *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssExamineWriterMetadata struct {
+	IUnknown
+}
+
+func (v *IVssExamineWriterMetadata) vtable() *IVssExamineWriterMetadataVtbl {
+	return (*IVssExamineWriterMetadataVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetIdentity calls IVssExamineWriterMetadata::GetIdentity, slot 3 of the vtable.
+//
+// Returns the writer's identity: instance and class IDs, name, usage type and
+// source type.
+//
+// Parameters:
+//   - pidInstance (out VSS_ID): Receives the instance ID of the writer.
+//   - pidWriter (out VSS_ID): Receives the class ID of the writer.
+//   - pbstrWriterName (out BSTR): Receives the writer's name. The caller frees it
+//     with SysFreeString.
+//   - pUsage (out VSS_USAGE_TYPE): Receives how the writer's data is used.
+//   - pSource (out VSS_SOURCE_TYPE): Receives the kind of data store the writer
+//     manages.
+func (v *IVssExamineWriterMetadata) GetIdentity() (pidInstance windows.GUID, pidWriter windows.GUID, pbstrWriterName string, pUsage VSS_USAGE_TYPE, pSource VSS_SOURCE_TYPE, err error) {
+	var _pbstrWriterName *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetIdentity, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)), uintptr(unsafe.Pointer(&_pbstrWriterName)), uintptr(unsafe.Pointer(&pUsage)), uintptr(unsafe.Pointer(&pSource)))
+	_hr := HRESULT(_r)
+	if _pbstrWriterName != nil {
+		pbstrWriterName = windows.UTF16PtrToString(_pbstrWriterName)
+		_sysFreeString(_pbstrWriterName)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadata_GetIdentity, _hr)
+	}
+	return pidInstance, pidWriter, pbstrWriterName, pUsage, pSource, err
+}
+
+// GetFileCounts calls IVssExamineWriterMetadata::GetFileCounts, slot 4 of the vtable.
+//
+// Returns how many include file sets, exclude file sets and components the
+// writer metadata lists.
+//
+// Parameters:
+//   - pcIncludeFiles (out UINT): Receives the number of include file sets.
+//   - pcExcludeFiles (out UINT): Receives the number of exclude file sets.
+//   - pcComponents (out UINT): Receives the number of components.
+func (v *IVssExamineWriterMetadata) GetFileCounts() (pcIncludeFiles uint32, pcExcludeFiles uint32, pcComponents uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetFileCounts, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcIncludeFiles)), uintptr(unsafe.Pointer(&pcExcludeFiles)), uintptr(unsafe.Pointer(&pcComponents)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadata_GetFileCounts, _hr)
+	}
+	return pcIncludeFiles, pcExcludeFiles, pcComponents, err
+}
+
+// GetIncludeFile calls IVssExamineWriterMetadata::GetIncludeFile, slot 5 of the vtable.
+//
+// Returns one of the writer's include file sets, chosen by index. Microsoft
+// lists this method as not supported; files are normally read per component
+// through IVssWMComponent.
+//
+// Parameters:
+//   - iFile (in UINT): Zero-based index, lower than the include count from
+//     GetFileCounts.
+//   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
+//     the file set. The caller releases it.
+func (v *IVssExamineWriterMetadata) GetIncludeFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetIncludeFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadata_GetIncludeFile, _hr)
+	}
+	return ppFiledesc, err
+}
+
+// GetExcludeFile calls IVssExamineWriterMetadata::GetExcludeFile, slot 6 of the vtable.
+//
+// Returns one of the file sets the writer wants left out of the backup, chosen
+// by index.
+//
+// Parameters:
+//   - iFile (in UINT): Zero-based index, lower than the exclude count from
+//     GetFileCounts.
+//   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
+//     the file set. The caller releases it.
+func (v *IVssExamineWriterMetadata) GetExcludeFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetExcludeFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadata_GetExcludeFile, _hr)
+	}
+	return ppFiledesc, err
+}
+
+// GetComponent calls IVssExamineWriterMetadata::GetComponent, slot 7 of the vtable.
+//
+// Returns one of the writer's components, chosen by index.
+//
+// Parameters:
+//   - iComponent (in UINT): Zero-based index, lower than the component count from
+//     GetFileCounts.
+//   - ppComponent (out IVssWMComponent): Receives an IVssWMComponent for the
+//     component. The caller releases it.
+func (v *IVssExamineWriterMetadata) GetComponent(iComponent uint32) (ppComponent *IVssWMComponent, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetComponent, uintptr(unsafe.Pointer(v)), uintptr(iComponent), uintptr(unsafe.Pointer(&ppComponent)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadata_GetComponent, _hr)
+	}
+	return ppComponent, err
+}
+
+// GetRestoreMethod calls IVssExamineWriterMetadata::GetRestoreMethod, slot 8 of the vtable.
+//
+// Returns how the writer wants its data restored: the method, any service to
+// stop, a custom procedure, whether the writer takes part in restore events,
+// whether a reboot is needed, and how many alternate location mappings exist.
+//
+// Parameters:
+//   - pMethod (out VSS_RESTOREMETHOD_ENUM): Receives the restore method the writer
+//     asks for.
+//   - pbstrService (out BSTR): Receives the name of the service to stop and start
+//     again, when the method involves one. The caller frees it with SysFreeString.
+//   - pbstrUserProcedure (out BSTR): Receives the address of a page describing a
+//     custom restore procedure, if any. The caller frees it with SysFreeString.
+//   - pwriterRestore (out VSS_WRITERRESTORE_ENUM): Receives whether the writer
+//     takes part in restore events.
+//   - pbRebootRequired (out boolean): Receives true if the computer must be
+//     restarted after the restore.
+//   - pcMappings (out UINT): Receives the number of alternate location mappings.
+func (v *IVssExamineWriterMetadata) GetRestoreMethod() (pMethod VSS_RESTOREMETHOD_ENUM, pbstrService string, pbstrUserProcedure string, pwriterRestore VSS_WRITERRESTORE_ENUM, pbRebootRequired bool, pcMappings uint32, err error) {
+	var _pbstrService *uint16
+	var _pbstrUserProcedure *uint16
+	var _pbRebootRequired uint8
+	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreMethod, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pMethod)), uintptr(unsafe.Pointer(&_pbstrService)), uintptr(unsafe.Pointer(&_pbstrUserProcedure)), uintptr(unsafe.Pointer(&pwriterRestore)), uintptr(unsafe.Pointer(&_pbRebootRequired)), uintptr(unsafe.Pointer(&pcMappings)))
+	_hr := HRESULT(_r)
+	if _pbstrService != nil {
+		pbstrService = windows.UTF16PtrToString(_pbstrService)
+		_sysFreeString(_pbstrService)
+	}
+	if _pbstrUserProcedure != nil {
+		pbstrUserProcedure = windows.UTF16PtrToString(_pbstrUserProcedure)
+		_sysFreeString(_pbstrUserProcedure)
+	}
+	pbRebootRequired = _pbRebootRequired != 0
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadata_GetRestoreMethod, _hr)
+	}
+	return pMethod, pbstrService, pbstrUserProcedure, pwriterRestore, pbRebootRequired, pcMappings, err
+}
+
+// GetAlternateLocationMapping calls IVssExamineWriterMetadata::GetAlternateLocationMapping, slot 9 of the vtable.
+//
+// Returns one alternate location mapping from the writer metadata, chosen by
+// index.
+//
+// Parameters:
+//   - iMapping (in UINT): Zero-based index, lower than the mapping count from
+//     GetRestoreMethod.
+//   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
+//     the file set. The caller releases it.
+func (v *IVssExamineWriterMetadata) GetAlternateLocationMapping(iMapping uint32) (ppFiledesc *IVssWMFiledesc, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocationMapping, uintptr(unsafe.Pointer(v)), uintptr(iMapping), uintptr(unsafe.Pointer(&ppFiledesc)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadata_GetAlternateLocationMapping, _hr)
+	}
+	return ppFiledesc, err
+}
+
+// GetBackupSchema calls IVssExamineWriterMetadata::GetBackupSchema, slot 10 of the vtable.
+//
+// Returns the backup and restore features the writer supports beyond a plain
+// full backup.
+//
+// Parameters:
+//   - pdwSchemaMask (out DWORD): Receives a bit mask of VSS_BACKUP_SCHEMA flags.
+func (v *IVssExamineWriterMetadata) GetBackupSchema() (pdwSchemaMask uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupSchema, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwSchemaMask)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadata_GetBackupSchema, _hr)
+	}
+	return pdwSchemaMask, err
+}
+
+// GetDocument calls IVssExamineWriterMetadata::GetDocument, slot 11 of the vtable.
+//
+// Not supported; Microsoft reserves this method, and its parameter, for system
+// use.
+//
+// Parameters:
+//   - pDoc (out IUnknown): Receives the document as an IXMLDOMDocument pointer;
+//     the binding treats it as IUnknown because IXMLDOMDocument is not part of the
+//     spec. Reserved for system use. Passed as NULL by this method.
+func (v *IVssExamineWriterMetadata) GetDocument() (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetDocument, uintptr(unsafe.Pointer(v)), 0)
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadata_GetDocument, _hr)
+	}
+	return err
+}
+
+// SaveAsXML calls IVssExamineWriterMetadata::SaveAsXML, slot 12 of the vtable.
+//
+// Serializes the writer metadata to an XML string.
+//
+// Parameters:
+//   - pbstrXML (out BSTR): Receives the XML document as a string. The caller frees
+//     it with SysFreeString.
+func (v *IVssExamineWriterMetadata) SaveAsXML() (pbstrXML string, err error) {
+	var _pbstrXML *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().SaveAsXML, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrXML)))
+	_hr := HRESULT(_r)
+	if _pbstrXML != nil {
+		pbstrXML = windows.UTF16PtrToString(_pbstrXML)
+		_sysFreeString(_pbstrXML)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadata_SaveAsXML, _hr)
+	}
+	return pbstrXML, err
+}
+
+// LoadFromXML calls IVssExamineWriterMetadata::LoadFromXML, slot 13 of the vtable.
+//
+// Loads writer metadata from an XML string saved earlier with SaveAsXML.
+//
+// Parameters:
+//   - bstrXML (in BSTR): XML writer metadata saved earlier with SaveAsXML.
+func (v *IVssExamineWriterMetadata) LoadFromXML(bstrXML string) (err error) {
+	_bstrXML, err := _sysAllocString(bstrXML)
+	if err != nil {
+		return
+	}
+	defer _sysFreeString(_bstrXML)
+	_r, _, _ := syscall.SyscallN(v.vtable().LoadFromXML, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_bstrXML)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadata_LoadFromXML, _hr)
+	}
+	return err
+}
+
+// IVssWMComponentVtbl is the function table of IVssWMComponent, one pointer per slot.
+type IVssWMComponentVtbl struct {
+	IUnknownVtbl
+	GetComponentInfo   uintptr // slot 3
+	FreeComponentInfo  uintptr // slot 4
+	GetFile            uintptr // slot 5
+	GetDatabaseFile    uintptr // slot 6
+	GetDatabaseLogFile uintptr // slot 7
+	GetDependency      uintptr // slot 8
+}
+
+// A compile error in this function means IVssWMComponentVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssWMComponentVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetComponentInfo)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.FreeComponentInfo)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.GetFile)/ptr-5]
+	_ = x[unsafe.Offsetof(vt.GetDatabaseFile)/ptr-6]
+	_ = x[unsafe.Offsetof(vt.GetDatabaseLogFile)/ptr-7]
+	_ = x[unsafe.Offsetof(vt.GetDependency)/ptr-8]
+	_ = x[unsafe.Sizeof(vt)/ptr-9]
+}
+
+// IVssWMComponent is the COM interface of that name, declared in vsbackup.h.
+//
+// Describes one component in a writer's metadata: a summary, its file sets,
+// database and log files, and dependencies. It is a plain C++ interface
+// without an IID (all zeros in mingw), so QueryInterface cannot produce it,
+// but its vtable starts with IUnknown, so Release works.
+//
+// A *IVssWMComponent is the object pointer C code holds as IVssWMComponent *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssWMComponent struct {
+	IUnknown
+}
+
+func (v *IVssWMComponent) vtable() *IVssWMComponentVtbl {
+	return (*IVssWMComponentVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetComponentInfo calls IVssWMComponent::GetComponentInfo, slot 3 of the vtable.
+//
+// Returns a summary of the component in a structure that VSS owns. Release it
+// with FreeComponentInfo.
+//
+// Parameters:
+//   - ppInfo (out VSS_COMPONENTINFO): Receives a pointer to a VSS_COMPONENTINFO
+//     that VSS owns.
+func (v *IVssWMComponent) GetComponentInfo() (ppInfo *VSS_COMPONENTINFO, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentInfo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppInfo)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssWMComponent_GetComponentInfo, _hr)
+	}
+	return ppInfo, err
+}
+
+// FreeComponentInfo calls IVssWMComponent::FreeComponentInfo, slot 4 of the vtable.
+//
+// Releases a VSS_COMPONENTINFO structure that GetComponentInfo returned.
+//
+// Parameters:
+//   - pInfo (in VSS_COMPONENTINFO): The pointer that GetComponentInfo returned.
+func (v *IVssWMComponent) FreeComponentInfo(pInfo *VSS_COMPONENTINFO) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().FreeComponentInfo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(pInfo)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssWMComponent_FreeComponentInfo, _hr)
+	}
+	return err
+}
+
+// GetFile calls IVssWMComponent::GetFile, slot 5 of the vtable.
+//
+// Returns one file set of a file group component, chosen by index.
+//
+// Parameters:
+//   - iFile (in UINT): Zero-based index, lower than cFileCount in the component
+//     summary.
+//   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
+//     the file set. The caller releases it.
+func (v *IVssWMComponent) GetFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssWMComponent_GetFile, _hr)
+	}
+	return ppFiledesc, err
+}
+
+// GetDatabaseFile calls IVssWMComponent::GetDatabaseFile, slot 6 of the vtable.
+//
+// Returns one database file set of a database component, chosen by index.
+//
+// Parameters:
+//   - iDBFile (in UINT): Zero-based index, lower than cDatabases in the component
+//     summary.
+//   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
+//     the file set. The caller releases it.
+func (v *IVssWMComponent) GetDatabaseFile(iDBFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetDatabaseFile, uintptr(unsafe.Pointer(v)), uintptr(iDBFile), uintptr(unsafe.Pointer(&ppFiledesc)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssWMComponent_GetDatabaseFile, _hr)
+	}
+	return ppFiledesc, err
+}
+
+// GetDatabaseLogFile calls IVssWMComponent::GetDatabaseLogFile, slot 7 of the vtable.
+//
+// Returns one log file set of a database component, chosen by index.
+//
+// Parameters:
+//   - iDbLogFile (in UINT): Zero-based index, lower than cLogFiles in the
+//     component summary.
+//   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
+//     the file set. The caller releases it.
+func (v *IVssWMComponent) GetDatabaseLogFile(iDbLogFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetDatabaseLogFile, uintptr(unsafe.Pointer(v)), uintptr(iDbLogFile), uintptr(unsafe.Pointer(&ppFiledesc)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssWMComponent_GetDatabaseLogFile, _hr)
+	}
+	return ppFiledesc, err
+}
+
+// GetDependency calls IVssWMComponent::GetDependency, slot 8 of the vtable.
+//
+// Returns one of the component's dependencies on other components, chosen by
+// index.
+//
+// Parameters:
+//   - iDependency (in UINT): Zero-based index, lower than cDependencies in the
+//     component summary.
+//   - ppDependency (out IVssWMDependency): Receives an IVssWMDependency. The
+//     caller releases it.
+func (v *IVssWMComponent) GetDependency(iDependency uint32) (ppDependency *IVssWMDependency, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetDependency, uintptr(unsafe.Pointer(v)), uintptr(iDependency), uintptr(unsafe.Pointer(&ppDependency)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssWMComponent_GetDependency, _hr)
+	}
+	return ppDependency, err
+}
+
+// IVssWMDependencyVtbl is the function table of IVssWMDependency, one pointer per slot.
+type IVssWMDependencyVtbl struct {
+	IUnknownVtbl
+	GetWriterId      uintptr // slot 3
+	GetLogicalPath   uintptr // slot 4
+	GetComponentName uintptr // slot 5
+}
+
+// A compile error in this function means IVssWMDependencyVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssWMDependencyVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetWriterId)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.GetLogicalPath)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.GetComponentName)/ptr-5]
+	_ = x[unsafe.Sizeof(vt)/ptr-6]
+}
+
+// IVssWMDependency is the COM interface of that name, declared in vswriter.h.
+//
+// Describes a dependency of one writer's component on a component of the same
+// or another writer. It is a plain C++ interface without an IID, but its
+// vtable starts with IUnknown, so Release works.
+//
+// A *IVssWMDependency is the object pointer C code holds as IVssWMDependency *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssWMDependency struct {
+	IUnknown
+}
+
+func (v *IVssWMDependency) vtable() *IVssWMDependencyVtbl {
+	return (*IVssWMDependencyVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetWriterId calls IVssWMDependency::GetWriterId, slot 3 of the vtable.
+//
+// Returns the class ID of the writer that owns the component depended on.
+//
+// Parameters:
+//   - pWriterId (out VSS_ID): Receives the writer class ID.
+func (v *IVssWMDependency) GetWriterId() (pWriterId windows.GUID, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterId, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pWriterId)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssWMDependency_GetWriterId, _hr)
+	}
+	return pWriterId, err
+}
+
+// GetLogicalPath calls IVssWMDependency::GetLogicalPath, slot 4 of the vtable.
+//
+// Returns the logical path of the component depended on.
+//
+// Parameters:
+//   - pbstrLogicalPath (out BSTR): Receives the logical path. The caller frees it
+//     with SysFreeString.
+func (v *IVssWMDependency) GetLogicalPath() (pbstrLogicalPath string, err error) {
+	var _pbstrLogicalPath *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetLogicalPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrLogicalPath)))
+	_hr := HRESULT(_r)
+	if _pbstrLogicalPath != nil {
+		pbstrLogicalPath = windows.UTF16PtrToString(_pbstrLogicalPath)
+		_sysFreeString(_pbstrLogicalPath)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssWMDependency_GetLogicalPath, _hr)
+	}
+	return pbstrLogicalPath, err
+}
+
+// GetComponentName calls IVssWMDependency::GetComponentName, slot 5 of the vtable.
+//
+// Returns the name of the component depended on.
+//
+// Parameters:
+//   - pbstrComponentName (out BSTR): Receives the component name. The caller frees
+//     it with SysFreeString.
+func (v *IVssWMDependency) GetComponentName() (pbstrComponentName string, err error) {
+	var _pbstrComponentName *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentName, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrComponentName)))
+	_hr := HRESULT(_r)
+	if _pbstrComponentName != nil {
+		pbstrComponentName = windows.UTF16PtrToString(_pbstrComponentName)
+		_sysFreeString(_pbstrComponentName)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssWMDependency_GetComponentName, _hr)
+	}
+	return pbstrComponentName, err
+}
+
+// IVssWMFiledescVtbl is the function table of IVssWMFiledesc, one pointer per slot.
+type IVssWMFiledescVtbl struct {
+	IUnknownVtbl
+	GetPath              uintptr // slot 3
+	GetFilespec          uintptr // slot 4
+	GetRecursive         uintptr // slot 5
+	GetAlternateLocation uintptr // slot 6
+	GetBackupTypeMask    uintptr // slot 7
+}
+
+// A compile error in this function means IVssWMFiledescVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssWMFiledescVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetPath)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.GetFilespec)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.GetRecursive)/ptr-5]
+	_ = x[unsafe.Offsetof(vt.GetAlternateLocation)/ptr-6]
+	_ = x[unsafe.Offsetof(vt.GetBackupTypeMask)/ptr-7]
+	_ = x[unsafe.Sizeof(vt)/ptr-8]
+}
+
+// IVssWMFiledesc is the COM interface of that name, declared in vswriter.h.
+//
+// Describes one file set by directory, file pattern, recursion flag, optional
+// alternate location and the backup types that need it. It is a plain C++
+// interface without an IID, but its vtable starts with IUnknown, so Release
+// works.
+//
+// A *IVssWMFiledesc is the object pointer C code holds as IVssWMFiledesc *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssWMFiledesc struct {
+	IUnknown
+}
+
+func (v *IVssWMFiledesc) vtable() *IVssWMFiledescVtbl {
+	return (*IVssWMFiledescVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetPath calls IVssWMFiledesc::GetPath, slot 3 of the vtable.
+//
+// Returns the directory the file set is rooted in.
+//
+// Parameters:
+//   - pbstrPath (out BSTR): Receives the directory. The caller frees it with
+//     SysFreeString.
+func (v *IVssWMFiledesc) GetPath() (pbstrPath string, err error) {
+	var _pbstrPath *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPath)))
+	_hr := HRESULT(_r)
+	if _pbstrPath != nil {
+		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
+		_sysFreeString(_pbstrPath)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssWMFiledesc_GetPath, _hr)
+	}
+	return pbstrPath, err
+}
+
+// GetFilespec calls IVssWMFiledesc::GetFilespec, slot 4 of the vtable.
+//
+// Returns the file name or wildcard pattern of the file set.
+//
+// Parameters:
+//   - pbstrFilespec (out BSTR): Receives the file name or pattern. The caller
+//     frees it with SysFreeString.
+func (v *IVssWMFiledesc) GetFilespec() (pbstrFilespec string, err error) {
+	var _pbstrFilespec *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetFilespec, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrFilespec)))
+	_hr := HRESULT(_r)
+	if _pbstrFilespec != nil {
+		pbstrFilespec = windows.UTF16PtrToString(_pbstrFilespec)
+		_sysFreeString(_pbstrFilespec)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssWMFiledesc_GetFilespec, _hr)
+	}
+	return pbstrFilespec, err
+}
+
+// GetRecursive calls IVssWMFiledesc::GetRecursive, slot 5 of the vtable.
+//
+// Reports whether the file set also covers the subdirectories of its
+// directory.
+//
+// Parameters:
+//   - pbRecursive (out boolean): Receives true if subdirectories are included.
+func (v *IVssWMFiledesc) GetRecursive() (pbRecursive bool, err error) {
+	var _pbRecursive uint8
+	_r, _, _ := syscall.SyscallN(v.vtable().GetRecursive, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbRecursive)))
+	_hr := HRESULT(_r)
+	pbRecursive = _pbRecursive != 0
+	if _hr.Failed() {
+		err = _newError(IVssWMFiledesc_GetRecursive, _hr)
+	}
+	return pbRecursive, err
+}
+
+// GetAlternateLocation calls IVssWMFiledesc::GetAlternateLocation, slot 6 of the vtable.
+//
+// Returns the alternate location of the file set, if it has one.
+//
+// Parameters:
+//   - pbstrAlternateLocation (out BSTR): Receives the alternate location. The
+//     caller frees it with SysFreeString.
+func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, err error) {
+	var _pbstrAlternateLocation *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocation, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrAlternateLocation)))
+	_hr := HRESULT(_r)
+	if _pbstrAlternateLocation != nil {
+		pbstrAlternateLocation = windows.UTF16PtrToString(_pbstrAlternateLocation)
+		_sysFreeString(_pbstrAlternateLocation)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssWMFiledesc_GetAlternateLocation, _hr)
+	}
+	return pbstrAlternateLocation, err
+}
+
+// GetBackupTypeMask calls IVssWMFiledesc::GetBackupTypeMask, slot 7 of the vtable.
+//
+// Returns for which backup types the files must be backed up and for which
+// they must come from a shadow copy.
+//
+// Parameters:
+//   - pdwTypeMask (out DWORD): Receives a bit mask of VSS_FILE_SPEC_BACKUP_TYPE
+//     flags.
+func (v *IVssWMFiledesc) GetBackupTypeMask() (pdwTypeMask uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupTypeMask, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwTypeMask)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssWMFiledesc_GetBackupTypeMask, _hr)
+	}
+	return pdwTypeMask, err
+}
+
+// IVssWriterComponentsExtVtbl is the function table of IVssWriterComponentsExt, one pointer per slot.
+type IVssWriterComponentsExtVtbl struct {
+	IVssWriterComponentsVtbl
+}
+
+// A compile error in this function means IVssWriterComponentsExtVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssWriterComponentsExtVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Sizeof(vt)/ptr-3]
+}
+
+// IVssWriterComponentsExt is the COM interface of that name, declared in vsbackup.h.
+//
+// Returned by IVssBackupComponents::GetWriterComponents. It adds no methods to
+// IVssWriterComponents, whose three methods the binding calls through slots
+// 0-2 of the first vtable. In Microsoft's C++ layout the object also inherits
+// IUnknown through a second vtable pointer stored right after the first, so
+// QueryInterface, AddRef and Release are not in this vtable and the generated
+// binding cannot call them; releasing the object needs a call through that
+// second pointer, which has not been checked on real Windows.
+//
+// A *IVssWriterComponentsExt is the object pointer C code holds as IVssWriterComponentsExt *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssWriterComponentsExt struct {
+	IVssWriterComponents
+}
+
+func (v *IVssWriterComponentsExt) vtable() *IVssWriterComponentsExtVtbl {
+	return (*IVssWriterComponentsExtVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// IID_IVssBackupComponentsEx is the interface identifier of IVssBackupComponentsEx, {963f03ad-9e4c-4a34-ac15-e4b6174e5036}.
+var IID_IVssBackupComponentsEx = windows.GUID{
+	Data1: 0x963f03ad,
+	Data2: 0x9e4c,
+	Data3: 0x4a34,
+	Data4: [8]byte{0xac, 0x15, 0xe4, 0xb6, 0x17, 0x4e, 0x50, 0x36},
+}
+
+// IVssBackupComponentsExVtbl is the function table of IVssBackupComponentsEx, one pointer per slot.
+type IVssBackupComponentsExVtbl struct {
+	IVssBackupComponentsVtbl
+	GetWriterMetadataEx     uintptr // slot 51
+	SetSelectedForRestoreEx uintptr // slot 52
+}
+
+// A compile error in this function means IVssBackupComponentsExVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssBackupComponentsExVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetWriterMetadataEx)/ptr-51]
+	_ = x[unsafe.Offsetof(vt.SetSelectedForRestoreEx)/ptr-52]
+	_ = x[unsafe.Sizeof(vt)/ptr-53]
+}
+
+// IVssBackupComponentsEx is the COM interface of that name, declared in vsbackup.h.
+//
+// Requester extension, obtained by QueryInterface on IVssBackupComponents, for
+// writers that run several instances: it reads per-instance metadata and
+// selects a target instance for restore. Available from Windows Vista and
+// Windows Server 2003 SP1 on.
+//
+// A *IVssBackupComponentsEx is the object pointer C code holds as IVssBackupComponentsEx *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssBackupComponentsEx struct {
+	IVssBackupComponents
+}
+
+func (v *IVssBackupComponentsEx) vtable() *IVssBackupComponentsExVtbl {
+	return (*IVssBackupComponentsExVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetWriterMetadataEx calls IVssBackupComponentsEx::GetWriterMetadataEx, slot 51 of the vtable.
+//
+// Like GetWriterMetadata, but returns an IVssExamineWriterMetadataEx, which
+// also names the writer instance.
+//
+// Parameters:
+//   - iWriter (in UINT): Zero-based writer index, lower than the count from
+//     GetWriterMetadataCount.
+//   - pidInstance (out VSS_ID): Receives the instance ID of the writer that
+//     produced the metadata.
+//   - ppMetadata (out IVssExamineWriterMetadataEx): Receives an
+//     IVssExamineWriterMetadataEx holding the metadata. The caller releases it.
+func (v *IVssBackupComponentsEx) GetWriterMetadataEx(iWriter uint32) (pidInstance windows.GUID, ppMetadata *IVssExamineWriterMetadataEx, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterMetadataEx, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&ppMetadata)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponentsEx_GetWriterMetadataEx, _hr)
+	}
+	return pidInstance, ppMetadata, err
+}
+
+// IID_IVssComponentEx is the interface identifier of IVssComponentEx, {156c8b5e-f131-4bd7-9c97-d1923be7e1fa}.
+var IID_IVssComponentEx = windows.GUID{
+	Data1: 0x156c8b5e,
+	Data2: 0xf131,
+	Data3: 0x4bd7,
+	Data4: [8]byte{0x9c, 0x97, 0xd1, 0x92, 0x3b, 0xe7, 0xe1, 0xfa},
+}
+
+// IVssComponentExVtbl is the function table of IVssComponentEx, one pointer per slot.
+type IVssComponentExVtbl struct {
+	IVssComponentVtbl
+	SetPrepareForBackupFailureMsg uintptr // slot 41
+	SetPostSnapshotFailureMsg     uintptr // slot 42
+	GetPrepareForBackupFailureMsg uintptr // slot 43
+	GetPostSnapshotFailureMsg     uintptr // slot 44
+	GetAuthoritativeRestore       uintptr // slot 45
+	GetRollForward                uintptr // slot 46
+	GetRestoreName                uintptr // slot 47
+}
+
+// A compile error in this function means IVssComponentExVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssComponentExVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.SetPrepareForBackupFailureMsg)/ptr-41]
+	_ = x[unsafe.Offsetof(vt.SetPostSnapshotFailureMsg)/ptr-42]
+	_ = x[unsafe.Offsetof(vt.GetPrepareForBackupFailureMsg)/ptr-43]
+	_ = x[unsafe.Offsetof(vt.GetPostSnapshotFailureMsg)/ptr-44]
+	_ = x[unsafe.Offsetof(vt.GetAuthoritativeRestore)/ptr-45]
+	_ = x[unsafe.Offsetof(vt.GetRollForward)/ptr-46]
+	_ = x[unsafe.Offsetof(vt.GetRestoreName)/ptr-47]
+	_ = x[unsafe.Sizeof(vt)/ptr-48]
+}
+
+// IVssComponentEx is the COM interface of that name, declared in vswriter.h.
+//
+// Component extension, obtained by QueryInterface on IVssComponent, that adds
+// writer failure messages for PrepareForBackup and PostSnapshot plus
+// authoritative restore, roll-forward and restore name information. Available
+// from Windows Vista and Windows Server 2008 on.
+//
+// A *IVssComponentEx is the object pointer C code holds as IVssComponentEx *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssComponentEx struct {
+	IVssComponent
+}
+
+func (v *IVssComponentEx) vtable() *IVssComponentExVtbl {
+	return (*IVssComponentExVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// SetPrepareForBackupFailureMsg calls IVssComponentEx::SetPrepareForBackupFailureMsg, slot 41 of the vtable.
+//
+// Lets a writer record a failure message for the PrepareForBackup event. Only
+// the writer's OnPrepareBackup handler may call it.
+//
+// Parameters:
+//   - wszFailureMsg (in LPCWSTR): The failure message.
+func (v *IVssComponentEx) SetPrepareForBackupFailureMsg(wszFailureMsg string) (err error) {
+	_wszFailureMsg, err := windows.UTF16PtrFromString(wszFailureMsg)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().SetPrepareForBackupFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszFailureMsg)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponentEx_SetPrepareForBackupFailureMsg, _hr)
+	}
+	return err
+}
+
+// SetPostSnapshotFailureMsg calls IVssComponentEx::SetPostSnapshotFailureMsg, slot 42 of the vtable.
+//
+// Lets a writer record a failure message for the PostSnapshot event. Only the
+// writer's OnPostSnapshot handler may call it.
+//
+// Parameters:
+//   - wszFailureMsg (in LPCWSTR): The failure message.
+func (v *IVssComponentEx) SetPostSnapshotFailureMsg(wszFailureMsg string) (err error) {
+	_wszFailureMsg, err := windows.UTF16PtrFromString(wszFailureMsg)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().SetPostSnapshotFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszFailureMsg)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponentEx_SetPostSnapshotFailureMsg, _hr)
+	}
+	return err
+}
+
+// GetPrepareForBackupFailureMsg calls IVssComponentEx::GetPrepareForBackupFailureMsg, slot 43 of the vtable.
+//
+// Returns the failure message a writer recorded for PrepareForBackup.
+//
+// Parameters:
+//   - pbstrFailureMsg (out BSTR): Receives the failure message. The caller frees
+//     it with SysFreeString.
+func (v *IVssComponentEx) GetPrepareForBackupFailureMsg() (pbstrFailureMsg string, err error) {
+	var _pbstrFailureMsg *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetPrepareForBackupFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrFailureMsg)))
+	_hr := HRESULT(_r)
+	if _pbstrFailureMsg != nil {
+		pbstrFailureMsg = windows.UTF16PtrToString(_pbstrFailureMsg)
+		_sysFreeString(_pbstrFailureMsg)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponentEx_GetPrepareForBackupFailureMsg, _hr)
+	}
+	return pbstrFailureMsg, err
+}
+
+// GetPostSnapshotFailureMsg calls IVssComponentEx::GetPostSnapshotFailureMsg, slot 44 of the vtable.
+//
+// Returns the failure message a writer recorded for PostSnapshot.
+//
+// Parameters:
+//   - pbstrFailureMsg (out BSTR): Receives the failure message. The caller frees
+//     it with SysFreeString.
+func (v *IVssComponentEx) GetPostSnapshotFailureMsg() (pbstrFailureMsg string, err error) {
+	var _pbstrFailureMsg *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetPostSnapshotFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrFailureMsg)))
+	_hr := HRESULT(_r)
+	if _pbstrFailureMsg != nil {
+		pbstrFailureMsg = windows.UTF16PtrToString(_pbstrFailureMsg)
+		_sysFreeString(_pbstrFailureMsg)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponentEx_GetPostSnapshotFailureMsg, _hr)
+	}
+	return pbstrFailureMsg, err
+}
+
+// GetAuthoritativeRestore calls IVssComponentEx::GetAuthoritativeRestore, slot 45 of the vtable.
+//
+// Reports whether the requester marked the component's restore as
+// authoritative.
+//
+// Parameters:
+//   - pbAuth (out boolean): Receives true if the restore is authoritative.
+func (v *IVssComponentEx) GetAuthoritativeRestore() (pbAuth bool, err error) {
+	var _pbAuth uint8
+	_r, _, _ := syscall.SyscallN(v.vtable().GetAuthoritativeRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbAuth)))
+	_hr := HRESULT(_r)
+	pbAuth = _pbAuth != 0
+	if _hr.Failed() {
+		err = _newError(IVssComponentEx_GetAuthoritativeRestore, _hr)
+	}
+	return pbAuth, err
+}
+
+// GetRollForward calls IVssComponentEx::GetRollForward, slot 46 of the vtable.
+//
+// Returns the roll-forward type for the component and, for a partial
+// roll-forward, where it stops.
+//
+// Parameters:
+//   - pRollType (out VSS_ROLLFORWARD_TYPE): Receives the roll-forward type.
+//   - pbstrPoint (out BSTR): Receives where a partial roll-forward stops. The
+//     caller frees it with SysFreeString.
+func (v *IVssComponentEx) GetRollForward() (pRollType VSS_ROLLFORWARD_TYPE, pbstrPoint string, err error) {
+	var _pbstrPoint *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetRollForward, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pRollType)), uintptr(unsafe.Pointer(&_pbstrPoint)))
+	_hr := HRESULT(_r)
+	if _pbstrPoint != nil {
+		pbstrPoint = windows.UTF16PtrToString(_pbstrPoint)
+		_sysFreeString(_pbstrPoint)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponentEx_GetRollForward, _hr)
+	}
+	return pRollType, pbstrPoint, err
+}
+
+// GetRestoreName calls IVssComponentEx::GetRestoreName, slot 47 of the vtable.
+//
+// Returns the new logical name the requester gave the component for the
+// restore.
+//
+// Parameters:
+//   - pbstrName (out BSTR): Receives the new name. The caller frees it with
+//     SysFreeString.
+func (v *IVssComponentEx) GetRestoreName() (pbstrName string, err error) {
+	var _pbstrName *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreName, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrName)))
+	_hr := HRESULT(_r)
+	if _pbstrName != nil {
+		pbstrName = windows.UTF16PtrToString(_pbstrName)
+		_sysFreeString(_pbstrName)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponentEx_GetRestoreName, _hr)
+	}
+	return pbstrName, err
+}
+
+// IID_IVssExamineWriterMetadataEx is the interface identifier of IVssExamineWriterMetadataEx, {0c0e5ec0-ca44-472b-b702-e652db1c0451}.
+var IID_IVssExamineWriterMetadataEx = windows.GUID{
+	Data1: 0x0c0e5ec0,
+	Data2: 0xca44,
+	Data3: 0x472b,
+	Data4: [8]byte{0xb7, 0x02, 0xe6, 0x52, 0xdb, 0x1c, 0x04, 0x51},
+}
+
+// IVssExamineWriterMetadataExVtbl is the function table of IVssExamineWriterMetadataEx, one pointer per slot.
+type IVssExamineWriterMetadataExVtbl struct {
+	IVssExamineWriterMetadataVtbl
+	GetIdentityEx uintptr // slot 14
+}
+
+// A compile error in this function means IVssExamineWriterMetadataExVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssExamineWriterMetadataExVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetIdentityEx)/ptr-14]
+	_ = x[unsafe.Sizeof(vt)/ptr-15]
+}
+
+// IVssExamineWriterMetadataEx is the COM interface of that name, declared in vsbackup.h.
+//
+// Writer metadata extension that also reports the name of the writer instance.
+// Returned by IVssBackupComponentsEx::GetWriterMetadataEx.
+//
+// A *IVssExamineWriterMetadataEx is the object pointer C code holds as IVssExamineWriterMetadataEx *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssExamineWriterMetadataEx struct {
+	IVssExamineWriterMetadata
+}
+
+func (v *IVssExamineWriterMetadataEx) vtable() *IVssExamineWriterMetadataExVtbl {
+	return (*IVssExamineWriterMetadataExVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetIdentityEx calls IVssExamineWriterMetadataEx::GetIdentityEx, slot 14 of the vtable.
+//
+// Like GetIdentity, but also returns the name of the writer instance.
+//
+// Parameters:
+//   - pidInstance (out VSS_ID): Receives the instance ID of the writer.
+//   - pidWriter (out VSS_ID): Receives the class ID of the writer.
+//   - pbstrWriterName (out BSTR): Receives the writer's name. The caller frees it
+//     with SysFreeString.
+//   - pbstrInstanceName (out BSTR): Receives the name of the writer instance. The
+//     caller frees it with SysFreeString.
+//   - pUsage (out VSS_USAGE_TYPE): Receives how the writer's data is used.
+//   - pSource (out VSS_SOURCE_TYPE): Receives the kind of data store the writer
+//     manages.
+func (v *IVssExamineWriterMetadataEx) GetIdentityEx() (pidInstance windows.GUID, pidWriter windows.GUID, pbstrWriterName string, pbstrInstanceName string, pUsage VSS_USAGE_TYPE, pSource VSS_SOURCE_TYPE, err error) {
+	var _pbstrWriterName *uint16
+	var _pbstrInstanceName *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetIdentityEx, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)), uintptr(unsafe.Pointer(&_pbstrWriterName)), uintptr(unsafe.Pointer(&_pbstrInstanceName)), uintptr(unsafe.Pointer(&pUsage)), uintptr(unsafe.Pointer(&pSource)))
+	_hr := HRESULT(_r)
+	if _pbstrWriterName != nil {
+		pbstrWriterName = windows.UTF16PtrToString(_pbstrWriterName)
+		_sysFreeString(_pbstrWriterName)
+	}
+	if _pbstrInstanceName != nil {
+		pbstrInstanceName = windows.UTF16PtrToString(_pbstrInstanceName)
+		_sysFreeString(_pbstrInstanceName)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadataEx_GetIdentityEx, _hr)
+	}
+	return pidInstance, pidWriter, pbstrWriterName, pbstrInstanceName, pUsage, pSource, err
+}
+
+// IID_IVssBackupComponentsEx2 is the interface identifier of IVssBackupComponentsEx2, {acfe2b3a-22c9-4ef8-bd03-2f9ca230084e}.
+var IID_IVssBackupComponentsEx2 = windows.GUID{
+	Data1: 0xacfe2b3a,
+	Data2: 0x22c9,
+	Data3: 0x4ef8,
+	Data4: [8]byte{0xbd, 0x03, 0x2f, 0x9c, 0xa2, 0x30, 0x08, 0x4e},
+}
+
+// IVssBackupComponentsEx2Vtbl is the function table of IVssBackupComponentsEx2, one pointer per slot.
+type IVssBackupComponentsEx2Vtbl struct {
+	IVssBackupComponentsExVtbl
+	UnexposeSnapshot        uintptr // slot 53
+	SetAuthoritativeRestore uintptr // slot 54
+	SetRollForward          uintptr // slot 55
+	SetRestoreName          uintptr // slot 56
+	BreakSnapshotSetEx      uintptr // slot 57
+	PreFastRecovery         uintptr // slot 58
+	FastRecovery            uintptr // slot 59
+}
+
+// A compile error in this function means IVssBackupComponentsEx2Vtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssBackupComponentsEx2Vtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.UnexposeSnapshot)/ptr-53]
+	_ = x[unsafe.Offsetof(vt.SetAuthoritativeRestore)/ptr-54]
+	_ = x[unsafe.Offsetof(vt.SetRollForward)/ptr-55]
+	_ = x[unsafe.Offsetof(vt.SetRestoreName)/ptr-56]
+	_ = x[unsafe.Offsetof(vt.BreakSnapshotSetEx)/ptr-57]
+	_ = x[unsafe.Offsetof(vt.PreFastRecovery)/ptr-58]
+	_ = x[unsafe.Offsetof(vt.FastRecovery)/ptr-59]
+	_ = x[unsafe.Sizeof(vt)/ptr-60]
+}
+
+// IVssBackupComponentsEx2 is the COM interface of that name, declared in vsbackup.h.
+//
+// Requester extension, obtained by QueryInterface, that adds unexposing shadow
+// copies, authoritative, roll-forward and renamed restores, and breaking a
+// hardware shadow copy set with options. Available from Windows Vista and
+// Windows Server 2008 on.
+//
+// A *IVssBackupComponentsEx2 is the object pointer C code holds as IVssBackupComponentsEx2 *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssBackupComponentsEx2 struct {
+	IVssBackupComponentsEx
+}
+
+func (v *IVssBackupComponentsEx2) vtable() *IVssBackupComponentsEx2Vtbl {
+	return (*IVssBackupComponentsEx2Vtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// PreFastRecovery calls IVssBackupComponentsEx2::PreFastRecovery, slot 58 of the vtable.
+//
+// Not supported; Microsoft reserves it for future use, and all of its
+// parameters are reserved.
+//
+// Parameters:
+//   - SnapshotSetID (in VSS_ID): Reserved for future use. Passed as NULL by this
+//     method.
+//   - dwPreFastRecoveryFlags (in DWORD): Reserved for future use. Passed as NULL
+//     by this method.
+//   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
+//     method.
+func (v *IVssBackupComponentsEx2) PreFastRecovery() (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().PreFastRecovery, uintptr(unsafe.Pointer(v)), 0, 0, 0)
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponentsEx2_PreFastRecovery, _hr)
+	}
+	return err
+}
+
+// FastRecovery calls IVssBackupComponentsEx2::FastRecovery, slot 59 of the vtable.
+//
+// Not supported; Microsoft reserves it for future use, and all of its
+// parameters are reserved.
+//
+// Parameters:
+//   - SnapshotSetID (in VSS_ID): Reserved for future use. Passed as NULL by this
+//     method.
+//   - dwFastRecoveryFlags (in DWORD): Reserved for future use. Passed as NULL by
+//     this method.
+//   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
+//     method.
+func (v *IVssBackupComponentsEx2) FastRecovery() (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().FastRecovery, uintptr(unsafe.Pointer(v)), 0, 0, 0)
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponentsEx2_FastRecovery, _hr)
+	}
+	return err
+}
+
+// IID_IVssComponentEx2 is the interface identifier of IVssComponentEx2, {3b5be0f2-07a9-4e4b-bdd3-cfdc8e2c0d2d}.
+var IID_IVssComponentEx2 = windows.GUID{
+	Data1: 0x3b5be0f2,
+	Data2: 0x07a9,
+	Data3: 0x4e4b,
+	Data4: [8]byte{0xbd, 0xd3, 0xcf, 0xdc, 0x8e, 0x2c, 0x0d, 0x2d},
+}
+
+// IVssComponentEx2Vtbl is the function table of IVssComponentEx2, one pointer per slot.
+type IVssComponentEx2Vtbl struct {
+	IVssComponentExVtbl
+	SetFailure uintptr // slot 48
+	GetFailure uintptr // slot 49
+}
+
+// A compile error in this function means IVssComponentEx2Vtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssComponentEx2Vtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.SetFailure)/ptr-48]
+	_ = x[unsafe.Offsetof(vt.GetFailure)/ptr-49]
+	_ = x[unsafe.Sizeof(vt)/ptr-50]
+}
+
+// IVssComponentEx2 is the COM interface of that name, declared in vswriter.h.
+//
+// Component extension, obtained by QueryInterface on IVssComponent, through
+// which a writer reports and a requester reads a component-level failure with
+// an application error code and message. Available from Windows 7 and Windows
+// Server 2008 R2 on.
+//
+// A *IVssComponentEx2 is the object pointer C code holds as IVssComponentEx2 *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssComponentEx2 struct {
+	IVssComponentEx
+}
+
+func (v *IVssComponentEx2) vtable() *IVssComponentEx2Vtbl {
+	return (*IVssComponentEx2Vtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// SetFailure calls IVssComponentEx2::SetFailure, slot 48 of the vtable.
+//
+// Lets a writer report a component-level failure together with an application
+// error code and message.
+//
+// Parameters:
+//   - hr (in HRESULT): The failure code for the requester to read with GetFailure,
+//     for example one of the VSS_E_WRITERERROR codes, or S_OK.
+//   - hrApplication (in HRESULT): An optional extra error code from the
+//     application.
+//   - wszApplicationMessage (in LPCWSTR): An optional message for the user,
+//     already localized by the writer. May be NULL or empty.
+//   - dwReserved (in DWORD): Reserved for future use; always passed as zero.
+//     Passed as NULL by this method.
+func (v *IVssComponentEx2) SetFailure(hr HRESULT, hrApplication HRESULT, wszApplicationMessage string) (err error) {
+	_wszApplicationMessage, err := windows.UTF16PtrFromString(wszApplicationMessage)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().SetFailure, uintptr(unsafe.Pointer(v)), uintptr(hr), uintptr(hrApplication), uintptr(unsafe.Pointer(_wszApplicationMessage)), 0)
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssComponentEx2_SetFailure, _hr)
+	}
+	return err
+}
+
+// GetFailure calls IVssComponentEx2::GetFailure, slot 49 of the vtable.
+//
+// Lets a requester read the component-level failure that a writer reported
+// with SetFailure.
+//
+// Parameters:
+//   - phr (out HRESULT): Receives the failure code the writer set. Must not be
+//     NULL.
+//   - phrApplication (out HRESULT): Receives the application error code the writer
+//     set. Must not be NULL.
+//   - pbstrApplicationMessage (out BSTR): Receives the writer's message; the
+//     caller frees it with SysFreeString. Must not be NULL.
+//   - pdwReserved (out DWORD): Receives a value that Microsoft reserves for future
+//     use. The pointer is still required and must not be NULL.
+func (v *IVssComponentEx2) GetFailure() (phr HRESULT, phrApplication HRESULT, pbstrApplicationMessage string, pdwReserved uint32, err error) {
+	var _pbstrApplicationMessage *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetFailure, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&phr)), uintptr(unsafe.Pointer(&phrApplication)), uintptr(unsafe.Pointer(&_pbstrApplicationMessage)), uintptr(unsafe.Pointer(&pdwReserved)))
+	_hr := HRESULT(_r)
+	if _pbstrApplicationMessage != nil {
+		pbstrApplicationMessage = windows.UTF16PtrToString(_pbstrApplicationMessage)
+		_sysFreeString(_pbstrApplicationMessage)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssComponentEx2_GetFailure, _hr)
+	}
+	return phr, phrApplication, pbstrApplicationMessage, pdwReserved, err
+}
+
+// IID_IVssExamineWriterMetadataEx2 is the interface identifier of IVssExamineWriterMetadataEx2, {ce115780-a611-431b-b57f-c38303ab6aee}.
+var IID_IVssExamineWriterMetadataEx2 = windows.GUID{
+	Data1: 0xce115780,
+	Data2: 0xa611,
+	Data3: 0x431b,
+	Data4: [8]byte{0xb5, 0x7f, 0xc3, 0x83, 0x03, 0xab, 0x6a, 0xee},
+}
+
+// IVssExamineWriterMetadataEx2Vtbl is the function table of IVssExamineWriterMetadataEx2, one pointer per slot.
+type IVssExamineWriterMetadataEx2Vtbl struct {
+	IVssExamineWriterMetadataExVtbl
+	GetVersion                  uintptr // slot 15
+	GetExcludeFromSnapshotCount uintptr // slot 16
+	GetExcludeFromSnapshotFile  uintptr // slot 17
+}
+
+// A compile error in this function means IVssExamineWriterMetadataEx2Vtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssExamineWriterMetadataEx2Vtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetVersion)/ptr-15]
+	_ = x[unsafe.Offsetof(vt.GetExcludeFromSnapshotCount)/ptr-16]
+	_ = x[unsafe.Offsetof(vt.GetExcludeFromSnapshotFile)/ptr-17]
+	_ = x[unsafe.Sizeof(vt)/ptr-18]
+}
+
+// IVssExamineWriterMetadataEx2 is the COM interface of that name, declared in vsbackup.h.
+//
+// Writer metadata extension that adds the writer's version number and the file
+// sets the writer wants left out of shadow copies. Obtained by QueryInterface
+// on writer metadata objects.
+//
+// A *IVssExamineWriterMetadataEx2 is the object pointer C code holds as IVssExamineWriterMetadataEx2 *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssExamineWriterMetadataEx2 struct {
+	IVssExamineWriterMetadataEx
+}
+
+func (v *IVssExamineWriterMetadataEx2) vtable() *IVssExamineWriterMetadataEx2Vtbl {
+	return (*IVssExamineWriterMetadataEx2Vtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetVersion calls IVssExamineWriterMetadataEx2::GetVersion, slot 15 of the vtable.
+//
+// Returns the writer's major and minor version numbers.
+//
+// Parameters:
+//   - pdwMajorVersion (out DWORD): Receives the major version number.
+//   - pdwMinorVersion (out DWORD): Receives the minor version number.
+func (v *IVssExamineWriterMetadataEx2) GetVersion() (pdwMajorVersion uint32, pdwMinorVersion uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetVersion, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwMajorVersion)), uintptr(unsafe.Pointer(&pdwMinorVersion)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadataEx2_GetVersion, _hr)
+	}
+	return pdwMajorVersion, pdwMinorVersion, err
+}
+
+// GetExcludeFromSnapshotCount calls IVssExamineWriterMetadataEx2::GetExcludeFromSnapshotCount, slot 16 of the vtable.
+//
+// Returns how many file sets the writer wants left out of shadow copies.
+//
+// Parameters:
+//   - pcExcludedFromSnapshot (out UINT): Receives the number of such file sets.
+func (v *IVssExamineWriterMetadataEx2) GetExcludeFromSnapshotCount() (pcExcludedFromSnapshot uint32, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetExcludeFromSnapshotCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcExcludedFromSnapshot)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, _hr)
+	}
+	return pcExcludedFromSnapshot, err
+}
+
+// GetExcludeFromSnapshotFile calls IVssExamineWriterMetadataEx2::GetExcludeFromSnapshotFile, slot 17 of the vtable.
+//
+// Returns one of the file sets the writer wants left out of shadow copies,
+// chosen by index.
+//
+// Parameters:
+//   - iFile (in UINT): Zero-based index, lower than the count from
+//     GetExcludeFromSnapshotCount.
+//   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
+//     the file set. The caller releases it.
+func (v *IVssExamineWriterMetadataEx2) GetExcludeFromSnapshotFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetExcludeFromSnapshotFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, _hr)
+	}
+	return ppFiledesc, err
+}
+
+// IID_IVssBackupComponentsEx3 is the interface identifier of IVssBackupComponentsEx3, {c191bfbc-b602-4675-8bd1-67d642f529d5}.
+var IID_IVssBackupComponentsEx3 = windows.GUID{
+	Data1: 0xc191bfbc,
+	Data2: 0xb602,
+	Data3: 0x4675,
+	Data4: [8]byte{0x8b, 0xd1, 0x67, 0xd6, 0x42, 0xf5, 0x29, 0xd5},
+}
+
+// IVssBackupComponentsEx3Vtbl is the function table of IVssBackupComponentsEx3, one pointer per slot.
+type IVssBackupComponentsEx3Vtbl struct {
+	IVssBackupComponentsEx2Vtbl
+	GetWriterStatusEx        uintptr // slot 60
+	AddSnapshotToRecoverySet uintptr // slot 61
+	RecoverSet               uintptr // slot 62
+	GetSessionId             uintptr // slot 63
+}
+
+// A compile error in this function means IVssBackupComponentsEx3Vtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssBackupComponentsEx3Vtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetWriterStatusEx)/ptr-60]
+	_ = x[unsafe.Offsetof(vt.AddSnapshotToRecoverySet)/ptr-61]
+	_ = x[unsafe.Offsetof(vt.RecoverSet)/ptr-62]
+	_ = x[unsafe.Offsetof(vt.GetSessionId)/ptr-63]
+	_ = x[unsafe.Sizeof(vt)/ptr-64]
+}
+
+// IVssBackupComponentsEx3 is the COM interface of that name, declared in vsbackup.h.
+//
+// Requester extension, obtained by QueryInterface, that adds extended writer
+// status with the application's own error code and message, LUN
+// resynchronization of recovery sets, and the session ID. Available from
+// Windows 7 and Windows Server 2008 R2 on.
+//
+// A *IVssBackupComponentsEx3 is the object pointer C code holds as IVssBackupComponentsEx3 *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssBackupComponentsEx3 struct {
+	IVssBackupComponentsEx2
+}
+
+func (v *IVssBackupComponentsEx3) vtable() *IVssBackupComponentsEx3Vtbl {
+	return (*IVssBackupComponentsEx3Vtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetWriterStatusEx calls IVssBackupComponentsEx3::GetWriterStatusEx, slot 60 of the vtable.
+//
+// Like GetWriterStatus, but also returns the application error code and
+// message that the writer attached to a failure.
+//
+// Parameters:
+//   - iWriter (in UINT): Zero-based writer index, lower than the count from
+//     GetWriterStatusCount.
+//   - pidInstance (out VSS_ID): Receives the instance ID of the writer.
+//   - pidWriter (out VSS_ID): Receives the class ID of the writer.
+//   - pbstrWriter (out BSTR): Receives the writer's name. The caller frees it with
+//     SysFreeString.
+//   - pnStatus (out VSS_WRITER_STATE): Receives the writer's current state.
+//   - phrFailureWriter (out HRESULT): Receives the failure code the writer
+//     reported, or S_OK if it has not failed.
+//   - phrApplication (out HRESULT): Receives the application's own error code for
+//     the failure. Optional; the Microsoft SDK defaults it to NULL.
+//   - pbstrApplicationMessage (out BSTR): Receives the application's failure
+//     message; the caller frees it with SysFreeString. Optional; the Microsoft SDK
+//     defaults it to NULL.
+func (v *IVssBackupComponentsEx3) GetWriterStatusEx(iWriter uint32) (pidInstance windows.GUID, pidWriter windows.GUID, pbstrWriter string, pnStatus VSS_WRITER_STATE, phrFailureWriter HRESULT, phrApplication HRESULT, pbstrApplicationMessage string, err error) {
+	var _pbstrWriter *uint16
+	var _pbstrApplicationMessage *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterStatusEx, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)), uintptr(unsafe.Pointer(&_pbstrWriter)), uintptr(unsafe.Pointer(&pnStatus)), uintptr(unsafe.Pointer(&phrFailureWriter)), uintptr(unsafe.Pointer(&phrApplication)), uintptr(unsafe.Pointer(&_pbstrApplicationMessage)))
+	_hr := HRESULT(_r)
+	if _pbstrWriter != nil {
+		pbstrWriter = windows.UTF16PtrToString(_pbstrWriter)
+		_sysFreeString(_pbstrWriter)
+	}
+	if _pbstrApplicationMessage != nil {
+		pbstrApplicationMessage = windows.UTF16PtrToString(_pbstrApplicationMessage)
+		_sysFreeString(_pbstrApplicationMessage)
+	}
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponentsEx3_GetWriterStatusEx, _hr)
+	}
+	return pidInstance, pidWriter, pbstrWriter, pnStatus, phrFailureWriter, phrApplication, pbstrApplicationMessage, err
+}
+
+// RecoverSet calls IVssBackupComponentsEx3::RecoverSet, slot 62 of the vtable.
+//
+// Starts the LUN resynchronization of the volumes added with
+// AddSnapshotToRecoverySet. It finishes asynchronously, and only Windows
+// Server supports it.
+//
+// Parameters:
+//   - dwFlags (in DWORD): Bit mask of VSS_RECOVERY_OPTIONS flags that control the
+//     resynchronization.
+//   - ppAsync (out IVssAsync): Receives an IVssAsync for following the operation.
+//     The caller must release it.
+func (v *IVssBackupComponentsEx3) RecoverSet(dwFlags uint32) (ppAsync *IVssAsync, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().RecoverSet, uintptr(unsafe.Pointer(v)), uintptr(dwFlags), uintptr(unsafe.Pointer(&ppAsync)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponentsEx3_RecoverSet, _hr)
+	}
+	return ppAsync, err
+}
+
+// GetSessionId calls IVssBackupComponentsEx3::GetSessionId, slot 63 of the vtable.
+//
+// Returns the ID of the current backup or restore session, which the writers
+// see as well.
+//
+// Parameters:
+//   - idSession (out VSS_ID): Receives the session ID.
+func (v *IVssBackupComponentsEx3) GetSessionId() (idSession windows.GUID, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetSessionId, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&idSession)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponentsEx3_GetSessionId, _hr)
+	}
+	return idSession, err
+}
+
+// IID_IVssBackupComponentsEx4 is the interface identifier of IVssBackupComponentsEx4, {f434c2fd-b553-4961-a9f9-a8e90b673e53}.
+var IID_IVssBackupComponentsEx4 = windows.GUID{
+	Data1: 0xf434c2fd,
+	Data2: 0xb553,
+	Data3: 0x4961,
+	Data4: [8]byte{0xa9, 0xf9, 0xa8, 0xe9, 0x0b, 0x67, 0x3e, 0x53},
+}
+
+// IVssBackupComponentsEx4Vtbl is the function table of IVssBackupComponentsEx4, one pointer per slot.
+type IVssBackupComponentsEx4Vtbl struct {
+	IVssBackupComponentsEx3Vtbl
+	GetRootAndLogicalPrefixPaths uintptr // slot 64
+}
+
+// A compile error in this function means IVssBackupComponentsEx4Vtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssBackupComponentsEx4Vtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetRootAndLogicalPrefixPaths)/ptr-64]
+	_ = x[unsafe.Sizeof(vt)/ptr-65]
+}
+
+// IVssBackupComponentsEx4 is the COM interface of that name, declared in vsbackup.h.
+//
+// Requester extension, obtained by QueryInterface, that normalizes local
+// volume paths and UNC share paths for AddToSnapshotSet. Available from
+// Windows 8 and Windows Server 2012 on.
+//
+// A *IVssBackupComponentsEx4 is the object pointer C code holds as IVssBackupComponentsEx4 *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssBackupComponentsEx4 struct {
+	IVssBackupComponentsEx3
+}
+
+func (v *IVssBackupComponentsEx4) vtable() *IVssBackupComponentsEx4Vtbl {
+	return (*IVssBackupComponentsEx4Vtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetRootAndLogicalPrefixPaths calls IVssBackupComponentsEx4::GetRootAndLogicalPrefixPaths, slot 64 of the vtable.
+//
+// Normalizes a local volume path or UNC share path and splits it into a root
+// path, to be passed to AddToSnapshotSet, and a logical prefix.
+//
+// Parameters:
+//   - pwszFilePath (in VSS_PWSZ): The local or UNC path to normalize.
+//   - ppwszRootPath (out VSS_PWSZ): Receives the root path to pass to
+//     AddToSnapshotSet. The caller frees it with CoTaskMemFree.
+//   - ppwszLogicalPrefix (out VSS_PWSZ): Receives the volume GUID name for a local
+//     path, or the fully evaluated share path for a UNC path. The caller frees it
+//     with CoTaskMemFree.
+//   - bNormalizeFQDNforRootPath (in BOOL): For UNC paths, true puts the fully
+//     qualified domain name into the root path and false the plain host name. Use
+//     the same value for every call within one shadow copy set.
+func (v *IVssBackupComponentsEx4) GetRootAndLogicalPrefixPaths(pwszFilePath string, bNormalizeFQDNforRootPath bool) (ppwszRootPath string, ppwszLogicalPrefix string, err error) {
+	_pwszFilePath, err := windows.UTF16PtrFromString(pwszFilePath)
+	if err != nil {
+		return
+	}
+	var _ppwszRootPath *uint16
+	var _ppwszLogicalPrefix *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().GetRootAndLogicalPrefixPaths, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszFilePath)), uintptr(unsafe.Pointer(&_ppwszRootPath)), uintptr(unsafe.Pointer(&_ppwszLogicalPrefix)), _bool(bNormalizeFQDNforRootPath))
+	_hr := HRESULT(_r)
+	if _ppwszRootPath != nil {
+		ppwszRootPath = windows.UTF16PtrToString(_ppwszRootPath)
+		windows.CoTaskMemFree(unsafe.Pointer(_ppwszRootPath))
+	}
+	if _ppwszLogicalPrefix != nil {
+		ppwszLogicalPrefix = windows.UTF16PtrToString(_ppwszLogicalPrefix)
+		windows.CoTaskMemFree(unsafe.Pointer(_ppwszLogicalPrefix))
+	}
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, _hr)
+	}
+	return ppwszRootPath, ppwszLogicalPrefix, err
+}
+
+// The DLLs are loaded from the system directory on first use, never from
+// the current directory.
+var (
+	_dllA                                  = windows.NewLazySystemDLL("vssapi.dll")
+	_procCreateVssBackupComponentsInternal = _dllA.NewProc("CreateVssBackupComponentsInternal")
+	_procVssFreeSnapshotPropertiesInternal = _dllA.NewProc("VssFreeSnapshotPropertiesInternal")
+	_procShouldBlockRevertInternal         = _dllA.NewProc("ShouldBlockRevertInternal")
+)
+
+// ErrWOW64 is returned by the DLL entry points in a 32-bit process on
+// 64-bit Windows: the Volume Shadow Copy Service does not support WOW64,
+// so such a process must not create backup components at all.
+var ErrWOW64 = errors.New("the Volume Shadow Copy Service does not support 32-bit processes on 64-bit Windows (WOW64); build the program for the machine's architecture")
+var _isWOW64 = sync.OnceValue(func() bool {
+	var wow64 bool
+	err := windows.IsWow64Process(windows.CurrentProcess(), &wow64)
+	return err == nil && wow64
+})
+
+// _loadProc refuses WOW64 and loads the procedure, with an error that
+// names the DLL and the procedure when either is missing.
+func _loadProc(p *windows.LazyProc) error {
+	if _isWOW64() {
+		return ErrWOW64
+	}
+	if err := p.Find(); err != nil {
+		return fmt.Errorf("%s is not available: %w", p.Name, err)
+	}
+	return nil
+}
+
+// CreateVssBackupComponentsInternal calls CreateVssBackupComponentsInternal, exported by vssapi.dll, which is loaded on first use.
+//
+// Creates an IVssBackupComponents object for one backup or restore session.
+// The SDK's CreateVssBackupComponents is an inline wrapper that calls this
+// export, the name vssapi.dll actually exports. Besides the listed codes it
+// may return any ordinary COM error.
+//
+// Parameters:
+//   - ppBackup (out IVssBackupComponents): Receives the new IVssBackupComponents.
+//     The caller releases it when finished.
+//
+// Documented return codes:
+//   - S_OK: An IVssBackupComponents object was returned.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func CreateVssBackupComponentsInternal() (ppBackup *IVssBackupComponents, err error) {
+	if err = _loadProc(_procCreateVssBackupComponentsInternal); err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(_procCreateVssBackupComponentsInternal.Addr(), uintptr(unsafe.Pointer(&ppBackup)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(Proc_CreateVssBackupComponentsInternal, _hr)
+	}
+	return ppBackup, err
+}
+
+// VssFreeSnapshotPropertiesInternal calls VssFreeSnapshotPropertiesInternal, exported by vssapi.dll, which is loaded on first use.
+//
+// Frees the strings held in a VSS_SNAPSHOT_PROP, not the structure itself; it
+// can also be used to clear one before use. The SDK's
+// VssFreeSnapshotProperties is an inline wrapper that calls it. It returns
+// nothing.
+//
+// Parameters:
+//   - pProp (in VSS_SNAPSHOT_PROP): Pointer to the VSS_SNAPSHOT_PROP whose
+//     contents are to be freed.
+func VssFreeSnapshotPropertiesInternal(pProp *VSS_SNAPSHOT_PROP) (err error) {
+	if err = _loadProc(_procVssFreeSnapshotPropertiesInternal); err != nil {
+		return
+	}
+	syscall.SyscallN(_procVssFreeSnapshotPropertiesInternal.Addr(), uintptr(unsafe.Pointer(pProp)))
+	return err
+}
+
+// ShouldBlockRevertInternal calls ShouldBlockRevertInternal, exported by vssapi.dll, which is loaded on first use.
+//
+// Checks the registry list of writers that block revert operations and reports
+// whether any of them has components on the given volume. Only Windows Server
+// supports it. The SDK's ShouldBlockRevert is an inline wrapper that calls it.
+//
+// Parameters:
+//   - wszVolumeName (in LPCWSTR): The volume, ending in a backslash: a mounted
+//     folder path, a drive letter or a volume GUID path.
+//   - pbBlock (out boolean): Receives true if the volume holds components of a
+//     writer that should block reverts, false otherwise.
+//
+// Documented return codes:
+//   - S_OK: The check completed and pbBlock holds the answer.
+//   - E_ACCESSDENIED: The caller is not an administrator.
+//   - E_INVALIDARG: A parameter value is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func ShouldBlockRevertInternal(wszVolumeName string) (pbBlock bool, err error) {
+	if err = _loadProc(_procShouldBlockRevertInternal); err != nil {
+		return
+	}
+	_wszVolumeName, err := windows.UTF16PtrFromString(wszVolumeName)
+	if err != nil {
+		return
+	}
+	var _pbBlock uint8
+	_r, _, _ := syscall.SyscallN(_procShouldBlockRevertInternal.Addr(), uintptr(unsafe.Pointer(_wszVolumeName)), uintptr(unsafe.Pointer(&_pbBlock)))
+	_hr := HRESULT(_r)
+	pbBlock = _pbBlock != 0
+	if _hr.Failed() {
+		err = _newError(Proc_ShouldBlockRevertInternal, _hr)
+	}
+	return pbBlock, err
+}
+
+// SnapshotProperties is a Go copy of VSS_SNAPSHOT_PROP with Go strings. Methods that fill a
+// VSS_SNAPSHOT_PROP return it and free the original with VssFreeSnapshotPropertiesInternal, so nothing leaks.
+type SnapshotProperties struct {
+	// Unique ID of this shadow copy.
+	SnapshotId windows.GUID
+	// ID of the shadow copy set it belongs to.
+	SnapshotSetId windows.GUID
+	// How many shadow copies were in the set when it was created.
+	SnapshotsCount int32
+	// Device path of the shadow copy volume, of the form
+	// \\?\GLOBALROOT\Device\HarddiskVolumeShadowCopyN.
+	SnapshotDeviceObject string
+	// Volume GUID path of the volume that was copied.
+	OriginalVolumeName string
+	// Machine that hosts the original volume.
+	OriginatingMachine string
+	// Machine whose VSS service created the shadow copy.
+	ServiceMachine string
+	// Drive letter, mount point or share name where the copy is exposed, if any.
+	ExposedName string
+	// Portion of the shadow copy that is exposed, when only a sub-directory is
+	// shared.
+	ExposedPath string
+	// ID of the provider that created the shadow copy.
+	ProviderId windows.GUID
+	// Bit mask of VSS_VOLUME_SNAPSHOT_ATTRIBUTES, context bits included.
+	SnapshotAttributes int32
+	// Creation time in 100-nanosecond intervals since 1 January 1601 UTC, as in a
+	// FILETIME.
+	CreationTimestamp int64
+	// Current lifecycle state of the shadow copy.
+	Status VSS_SNAPSHOT_STATE
+}
+
+// goCopy copies p into a SnapshotProperties; the strings are copied, not shared.
+func (p *VSS_SNAPSHOT_PROP) goCopy() SnapshotProperties {
+	return SnapshotProperties{
+		CreationTimestamp:    p.CreationTimestamp,
+		ExposedName:          windows.UTF16PtrToString(p.ExposedName),
+		ExposedPath:          windows.UTF16PtrToString(p.ExposedPath),
+		OriginalVolumeName:   windows.UTF16PtrToString(p.OriginalVolumeName),
+		OriginatingMachine:   windows.UTF16PtrToString(p.OriginatingMachine),
+		ProviderId:           p.ProviderId,
+		ServiceMachine:       windows.UTF16PtrToString(p.ServiceMachine),
+		SnapshotAttributes:   p.SnapshotAttributes,
+		SnapshotDeviceObject: windows.UTF16PtrToString(p.SnapshotDeviceObject),
+		SnapshotId:           p.SnapshotId,
+		SnapshotSetId:        p.SnapshotSetId,
+		SnapshotsCount:       p.SnapshotsCount,
+		Status:               p.Status,
+	}
+}
+
+// Snap is the union's Snap member.
+func (u *VSS_OBJECT_UNION) Snap() *VSS_SNAPSHOT_PROP {
+	return (*VSS_SNAPSHOT_PROP)(unsafe.Pointer(u))
+}
+
+// Prov is the union's Prov member.
+func (u *VSS_OBJECT_UNION) Prov() *VSS_PROVIDER_PROP {
+	return (*VSS_PROVIDER_PROP)(unsafe.Pointer(u))
 }

@@ -22,10 +22,10 @@ import (
 // syscall.NewCallback, placed at the spec's slot numbers.
 
 // _fakeSlots is the size of the largest vtable of the spec.
-const _fakeSlots = 6
+const _fakeSlots = 65
 
 // _fakeMaxParams is the largest number of parameters a method takes after this.
-const _fakeMaxParams = 2
+const _fakeMaxParams = 8
 
 // _fakeUpper is set in the upper half of every word a fake method returns on
 // 64-bit systems, where COM leaves it undefined for a 32-bit result: a stub
@@ -108,6 +108,1359 @@ var _fakeVtables = sync.OnceValue(func() map[string][]uintptr {
 			_this.args[0] = dwMilliseconds
 			return _fakeUpper | uintptr(_this.result)
 		}),
+		IVssBackupComponentsEx2_BreakSnapshotSetEx: syscall.NewCallback(func(_this *_fakeObject, SnapshotSetID uintptr, dwBreakFlags uintptr, ppAsync **IVssAsync) uintptr {
+			_this.calls[57]++
+			_this.args[0] = SnapshotSetID
+			_this.args[1] = dwBreakFlags
+			_this.args[2] = uintptr(unsafe.Pointer(ppAsync))
+			if ppAsync != nil {
+				*ppAsync = *IVssAsync(_this.outs[2])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx2_FastRecovery: syscall.NewCallback(func(_this *_fakeObject, SnapshotSetID uintptr, dwFastRecoveryFlags uintptr, ppAsync uintptr) uintptr {
+			_this.calls[59]++
+			_this.args[0] = SnapshotSetID
+			_this.args[1] = dwFastRecoveryFlags
+			_this.args[2] = ppAsync
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx2_PreFastRecovery: syscall.NewCallback(func(_this *_fakeObject, SnapshotSetID uintptr, dwPreFastRecoveryFlags uintptr, ppAsync uintptr) uintptr {
+			_this.calls[58]++
+			_this.args[0] = SnapshotSetID
+			_this.args[1] = dwPreFastRecoveryFlags
+			_this.args[2] = ppAsync
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx2_SetAuthoritativeRestore: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, bAuth uintptr) uintptr {
+			_this.calls[54]++
+			_this.args[0] = writerId
+			_this.args[1] = ct
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = bAuth
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx2_SetRestoreName: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszRestoreName uintptr) uintptr {
+			_this.calls[56]++
+			_this.args[0] = writerId
+			_this.args[1] = ct
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = wszRestoreName
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx2_SetRollForward: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, rollType uintptr, wszRollForwardPoint uintptr) uintptr {
+			_this.calls[55]++
+			_this.args[0] = writerId
+			_this.args[1] = ct
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = rollType
+			_this.args[5] = wszRollForwardPoint
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx2_UnexposeSnapshot: syscall.NewCallback(func(_this *_fakeObject, snapshotId uintptr) uintptr {
+			_this.calls[53]++
+			_this.args[0] = snapshotId
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx3_AddSnapshotToRecoverySet: syscall.NewCallback(func(_this *_fakeObject, snapshotId uintptr, dwFlags uintptr, pwszDestinationVolume uintptr) uintptr {
+			_this.calls[61]++
+			_this.args[0] = snapshotId
+			_this.args[1] = dwFlags
+			_this.args[2] = pwszDestinationVolume
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx3_GetSessionId: syscall.NewCallback(func(_this *_fakeObject, idSession *windows.GUID) uintptr {
+			_this.calls[63]++
+			_this.args[0] = uintptr(unsafe.Pointer(idSession))
+			if idSession != nil {
+				*idSession = windows.GUID(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx3_GetWriterStatusEx: syscall.NewCallback(func(_this *_fakeObject, iWriter uintptr, pidInstance *windows.GUID, pidWriter *windows.GUID, pbstrWriter **uint16, pnStatus *VSS_WRITER_STATE, phrFailureWriter *HRESULT, phrApplication *HRESULT, pbstrApplicationMessage **uint16) uintptr {
+			_this.calls[60]++
+			_this.args[0] = iWriter
+			_this.args[1] = uintptr(unsafe.Pointer(pidInstance))
+			if pidInstance != nil {
+				*pidInstance = windows.GUID(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(pidWriter))
+			if pidWriter != nil {
+				*pidWriter = windows.GUID(_this.outs[2])
+			}
+			_this.args[3] = uintptr(unsafe.Pointer(pbstrWriter))
+			if pbstrWriter != nil {
+				*pbstrWriter = *uint16(_this.outs[3])
+			}
+			_this.args[4] = uintptr(unsafe.Pointer(pnStatus))
+			if pnStatus != nil {
+				*pnStatus = VSS_WRITER_STATE(_this.outs[4])
+			}
+			_this.args[5] = uintptr(unsafe.Pointer(phrFailureWriter))
+			if phrFailureWriter != nil {
+				*phrFailureWriter = HRESULT(_this.outs[5])
+			}
+			_this.args[6] = uintptr(unsafe.Pointer(phrApplication))
+			if phrApplication != nil {
+				*phrApplication = HRESULT(_this.outs[6])
+			}
+			_this.args[7] = uintptr(unsafe.Pointer(pbstrApplicationMessage))
+			if pbstrApplicationMessage != nil {
+				*pbstrApplicationMessage = *uint16(_this.outs[7])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx3_RecoverSet: syscall.NewCallback(func(_this *_fakeObject, dwFlags uintptr, ppAsync **IVssAsync) uintptr {
+			_this.calls[62]++
+			_this.args[0] = dwFlags
+			_this.args[1] = uintptr(unsafe.Pointer(ppAsync))
+			if ppAsync != nil {
+				*ppAsync = *IVssAsync(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths: syscall.NewCallback(func(_this *_fakeObject, pwszFilePath uintptr, ppwszRootPath **uint16, ppwszLogicalPrefix **uint16, bNormalizeFQDNforRootPath uintptr) uintptr {
+			_this.calls[64]++
+			_this.args[0] = pwszFilePath
+			_this.args[1] = uintptr(unsafe.Pointer(ppwszRootPath))
+			if ppwszRootPath != nil {
+				*ppwszRootPath = *uint16(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(ppwszLogicalPrefix))
+			if ppwszLogicalPrefix != nil {
+				*ppwszLogicalPrefix = *uint16(_this.outs[2])
+			}
+			_this.args[3] = bNormalizeFQDNforRootPath
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx_GetWriterMetadataEx: syscall.NewCallback(func(_this *_fakeObject, iWriter uintptr, pidInstance *windows.GUID, ppMetadata **IVssExamineWriterMetadataEx) uintptr {
+			_this.calls[51]++
+			_this.args[0] = iWriter
+			_this.args[1] = uintptr(unsafe.Pointer(pidInstance))
+			if pidInstance != nil {
+				*pidInstance = windows.GUID(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(ppMetadata))
+			if ppMetadata != nil {
+				*ppMetadata = *IVssExamineWriterMetadataEx(_this.outs[2])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponentsEx_SetSelectedForRestoreEx: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, bSelectedForRestore uintptr, instanceId uintptr) uintptr {
+			_this.calls[52]++
+			_this.args[0] = writerId
+			_this.args[1] = ct
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = bSelectedForRestore
+			_this.args[5] = instanceId
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_AbortBackup: syscall.NewCallback(func(_this *_fakeObject) uintptr {
+			_this.calls[15]++
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_AddAlternativeLocationMapping: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, componentType uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszPath uintptr, wszFilespec uintptr, bRecursive uintptr, wszDestination uintptr) uintptr {
+			_this.calls[28]++
+			_this.args[0] = writerId
+			_this.args[1] = componentType
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = wszPath
+			_this.args[5] = wszFilespec
+			_this.args[6] = bRecursive
+			_this.args[7] = wszDestination
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_AddComponent: syscall.NewCallback(func(_this *_fakeObject, instanceId uintptr, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr) uintptr {
+			_this.calls[13]++
+			_this.args[0] = instanceId
+			_this.args[1] = writerId
+			_this.args[2] = ct
+			_this.args[3] = wszLogicalPath
+			_this.args[4] = wszComponentName
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_AddNewTarget: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszPath uintptr, wszFileName uintptr, bRecursive uintptr, wszAlternatePath uintptr) uintptr {
+			_this.calls[31]++
+			_this.args[0] = writerId
+			_this.args[1] = ct
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = wszPath
+			_this.args[5] = wszFileName
+			_this.args[6] = bRecursive
+			_this.args[7] = wszAlternatePath
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_AddRestoreSubcomponent: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, componentType uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszSubComponentLogicalPath uintptr, wszSubComponentName uintptr, bRepair uintptr) uintptr {
+			_this.calls[29]++
+			_this.args[0] = writerId
+			_this.args[1] = componentType
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = wszSubComponentLogicalPath
+			_this.args[5] = wszSubComponentName
+			_this.args[6] = bRepair
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_AddToSnapshotSet: syscall.NewCallback(func(_this *_fakeObject, pwszVolumeName uintptr, ProviderId uintptr, pidSnapshot *windows.GUID) uintptr {
+			_this.calls[37]++
+			_this.args[0] = pwszVolumeName
+			_this.args[1] = ProviderId
+			_this.args[2] = uintptr(unsafe.Pointer(pidSnapshot))
+			if pidSnapshot != nil {
+				*pidSnapshot = windows.GUID(_this.outs[2])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_BackupComplete: syscall.NewCallback(func(_this *_fakeObject, ppAsync **IVssAsync) uintptr {
+			_this.calls[27]++
+			_this.args[0] = uintptr(unsafe.Pointer(ppAsync))
+			if ppAsync != nil {
+				*ppAsync = *IVssAsync(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_BreakSnapshotSet: syscall.NewCallback(func(_this *_fakeObject, SnapshotSetId uintptr) uintptr {
+			_this.calls[41]++
+			_this.args[0] = SnapshotSetId
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_DeleteSnapshots: syscall.NewCallback(func(_this *_fakeObject, SourceObjectId uintptr, eSourceObjectType uintptr, bForceDelete uintptr, plDeletedSnapshots *int32, pNondeletedSnapshotID *windows.GUID) uintptr {
+			_this.calls[39]++
+			_this.args[0] = SourceObjectId
+			_this.args[1] = eSourceObjectType
+			_this.args[2] = bForceDelete
+			_this.args[3] = uintptr(unsafe.Pointer(plDeletedSnapshots))
+			if plDeletedSnapshots != nil {
+				*plDeletedSnapshots = int32(_this.outs[3])
+			}
+			_this.args[4] = uintptr(unsafe.Pointer(pNondeletedSnapshotID))
+			if pNondeletedSnapshotID != nil {
+				*pNondeletedSnapshotID = windows.GUID(_this.outs[4])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_DisableWriterClasses: syscall.NewCallback(func(_this *_fakeObject, rgWriterClassId uintptr, cClassId uintptr) uintptr {
+			_this.calls[45]++
+			_this.args[0] = rgWriterClassId
+			_this.args[1] = cClassId
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_DisableWriterInstances: syscall.NewCallback(func(_this *_fakeObject, rgWriterInstanceId uintptr, cInstanceId uintptr) uintptr {
+			_this.calls[47]++
+			_this.args[0] = rgWriterInstanceId
+			_this.args[1] = cInstanceId
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_DoSnapshotSet: syscall.NewCallback(func(_this *_fakeObject, ppAsync **IVssAsync) uintptr {
+			_this.calls[38]++
+			_this.args[0] = uintptr(unsafe.Pointer(ppAsync))
+			if ppAsync != nil {
+				*ppAsync = *IVssAsync(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_EnableWriterClasses: syscall.NewCallback(func(_this *_fakeObject, rgWriterClassId uintptr, cClassId uintptr) uintptr {
+			_this.calls[46]++
+			_this.args[0] = rgWriterClassId
+			_this.args[1] = cClassId
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_ExposeSnapshot: syscall.NewCallback(func(_this *_fakeObject, SnapshotId uintptr, wszPathFromRoot uintptr, lAttributes uintptr, wszExpose uintptr, pwszExposed **uint16) uintptr {
+			_this.calls[48]++
+			_this.args[0] = SnapshotId
+			_this.args[1] = wszPathFromRoot
+			_this.args[2] = lAttributes
+			_this.args[3] = wszExpose
+			_this.args[4] = uintptr(unsafe.Pointer(pwszExposed))
+			if pwszExposed != nil {
+				*pwszExposed = *uint16(_this.outs[4])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_FreeWriterMetadata: syscall.NewCallback(func(_this *_fakeObject) uintptr {
+			_this.calls[12]++
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_FreeWriterStatus: syscall.NewCallback(func(_this *_fakeObject) uintptr {
+			_this.calls[18]++
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_GatherWriterMetadata: syscall.NewCallback(func(_this *_fakeObject, pAsync **IVssAsync) uintptr {
+			_this.calls[9]++
+			_this.args[0] = uintptr(unsafe.Pointer(pAsync))
+			if pAsync != nil {
+				*pAsync = *IVssAsync(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_GatherWriterStatus: syscall.NewCallback(func(_this *_fakeObject, pAsync **IVssAsync) uintptr {
+			_this.calls[16]++
+			_this.args[0] = uintptr(unsafe.Pointer(pAsync))
+			if pAsync != nil {
+				*pAsync = *IVssAsync(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_GetSnapshotProperties: syscall.NewCallback(func(_this *_fakeObject, SnapshotId uintptr, pProp *VSS_SNAPSHOT_PROP) uintptr {
+			_this.calls[42]++
+			_this.args[0] = SnapshotId
+			_this.args[1] = uintptr(unsafe.Pointer(pProp))
+			if pProp != nil {
+				*pProp = VSS_SNAPSHOT_PROP(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_GetWriterComponents: syscall.NewCallback(func(_this *_fakeObject, iWriter uintptr, ppWriter **IVssWriterComponentsExt) uintptr {
+			_this.calls[4]++
+			_this.args[0] = iWriter
+			_this.args[1] = uintptr(unsafe.Pointer(ppWriter))
+			if ppWriter != nil {
+				*ppWriter = *IVssWriterComponentsExt(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_GetWriterComponentsCount: syscall.NewCallback(func(_this *_fakeObject, pcComponents *uint32) uintptr {
+			_this.calls[3]++
+			_this.args[0] = uintptr(unsafe.Pointer(pcComponents))
+			if pcComponents != nil {
+				*pcComponents = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_GetWriterMetadata: syscall.NewCallback(func(_this *_fakeObject, iWriter uintptr, pidInstance *windows.GUID, ppMetadata **IVssExamineWriterMetadata) uintptr {
+			_this.calls[11]++
+			_this.args[0] = iWriter
+			_this.args[1] = uintptr(unsafe.Pointer(pidInstance))
+			if pidInstance != nil {
+				*pidInstance = windows.GUID(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(ppMetadata))
+			if ppMetadata != nil {
+				*ppMetadata = *IVssExamineWriterMetadata(_this.outs[2])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_GetWriterMetadataCount: syscall.NewCallback(func(_this *_fakeObject, pcWriters *uint32) uintptr {
+			_this.calls[10]++
+			_this.args[0] = uintptr(unsafe.Pointer(pcWriters))
+			if pcWriters != nil {
+				*pcWriters = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_GetWriterStatus: syscall.NewCallback(func(_this *_fakeObject, iWriter uintptr, pidInstance *windows.GUID, pidWriter *windows.GUID, pbstrWriter **uint16, pnStatus *VSS_WRITER_STATE, phResultFailure *HRESULT) uintptr {
+			_this.calls[19]++
+			_this.args[0] = iWriter
+			_this.args[1] = uintptr(unsafe.Pointer(pidInstance))
+			if pidInstance != nil {
+				*pidInstance = windows.GUID(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(pidWriter))
+			if pidWriter != nil {
+				*pidWriter = windows.GUID(_this.outs[2])
+			}
+			_this.args[3] = uintptr(unsafe.Pointer(pbstrWriter))
+			if pbstrWriter != nil {
+				*pbstrWriter = *uint16(_this.outs[3])
+			}
+			_this.args[4] = uintptr(unsafe.Pointer(pnStatus))
+			if pnStatus != nil {
+				*pnStatus = VSS_WRITER_STATE(_this.outs[4])
+			}
+			_this.args[5] = uintptr(unsafe.Pointer(phResultFailure))
+			if phResultFailure != nil {
+				*phResultFailure = HRESULT(_this.outs[5])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_GetWriterStatusCount: syscall.NewCallback(func(_this *_fakeObject, pcWriters *uint32) uintptr {
+			_this.calls[17]++
+			_this.args[0] = uintptr(unsafe.Pointer(pcWriters))
+			if pcWriters != nil {
+				*pcWriters = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_ImportSnapshots: syscall.NewCallback(func(_this *_fakeObject, ppAsync **IVssAsync) uintptr {
+			_this.calls[40]++
+			_this.args[0] = uintptr(unsafe.Pointer(ppAsync))
+			if ppAsync != nil {
+				*ppAsync = *IVssAsync(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_InitializeForBackup: syscall.NewCallback(func(_this *_fakeObject, bstrXML uintptr) uintptr {
+			_this.calls[5]++
+			_this.args[0] = bstrXML
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_InitializeForRestore: syscall.NewCallback(func(_this *_fakeObject, bstrXML uintptr) uintptr {
+			_this.calls[7]++
+			_this.args[0] = bstrXML
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_IsVolumeSupported: syscall.NewCallback(func(_this *_fakeObject, ProviderId uintptr, pwszVolumeName uintptr, pbSupportedByThisProvider *int32) uintptr {
+			_this.calls[44]++
+			_this.args[0] = ProviderId
+			_this.args[1] = pwszVolumeName
+			_this.args[2] = uintptr(unsafe.Pointer(pbSupportedByThisProvider))
+			if pbSupportedByThisProvider != nil {
+				*pbSupportedByThisProvider = int32(_this.outs[2])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_PostRestore: syscall.NewCallback(func(_this *_fakeObject, ppAsync **IVssAsync) uintptr {
+			_this.calls[34]++
+			_this.args[0] = uintptr(unsafe.Pointer(ppAsync))
+			if ppAsync != nil {
+				*ppAsync = *IVssAsync(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_PreRestore: syscall.NewCallback(func(_this *_fakeObject, ppAsync **IVssAsync) uintptr {
+			_this.calls[33]++
+			_this.args[0] = uintptr(unsafe.Pointer(ppAsync))
+			if ppAsync != nil {
+				*ppAsync = *IVssAsync(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_PrepareForBackup: syscall.NewCallback(func(_this *_fakeObject, ppAsync **IVssAsync) uintptr {
+			_this.calls[14]++
+			_this.args[0] = uintptr(unsafe.Pointer(ppAsync))
+			if ppAsync != nil {
+				*ppAsync = *IVssAsync(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_Query: syscall.NewCallback(func(_this *_fakeObject, QueriedObjectId uintptr, eQueriedObjectType uintptr, eReturnedObjectsType uintptr, ppEnum **IVssEnumObject) uintptr {
+			_this.calls[43]++
+			_this.args[0] = QueriedObjectId
+			_this.args[1] = eQueriedObjectType
+			_this.args[2] = eReturnedObjectsType
+			_this.args[3] = uintptr(unsafe.Pointer(ppEnum))
+			if ppEnum != nil {
+				*ppEnum = *IVssEnumObject(_this.outs[3])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_QueryRevertStatus: syscall.NewCallback(func(_this *_fakeObject, pwszVolume uintptr, ppAsync **IVssAsync) uintptr {
+			_this.calls[50]++
+			_this.args[0] = pwszVolume
+			_this.args[1] = uintptr(unsafe.Pointer(ppAsync))
+			if ppAsync != nil {
+				*ppAsync = *IVssAsync(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_RevertToSnapshot: syscall.NewCallback(func(_this *_fakeObject, SnapshotId uintptr, bForceDismount uintptr) uintptr {
+			_this.calls[49]++
+			_this.args[0] = SnapshotId
+			_this.args[1] = bForceDismount
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_SaveAsXML: syscall.NewCallback(func(_this *_fakeObject, pbstrXML **uint16) uintptr {
+			_this.calls[26]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrXML))
+			if pbstrXML != nil {
+				*pbstrXML = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_SetAdditionalRestores: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, bAdditionalRestores uintptr) uintptr {
+			_this.calls[24]++
+			_this.args[0] = writerId
+			_this.args[1] = ct
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = bAdditionalRestores
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_SetBackupOptions: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszBackupOptions uintptr) uintptr {
+			_this.calls[21]++
+			_this.args[0] = writerId
+			_this.args[1] = ct
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = wszBackupOptions
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_SetBackupState: syscall.NewCallback(func(_this *_fakeObject, bSelectComponents uintptr, bBackupBootableSystemState uintptr, backupType uintptr, bPartialFileSupport uintptr) uintptr {
+			_this.calls[6]++
+			_this.args[0] = bSelectComponents
+			_this.args[1] = bBackupBootableSystemState
+			_this.args[2] = backupType
+			_this.args[3] = bPartialFileSupport
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_SetBackupSucceeded: syscall.NewCallback(func(_this *_fakeObject, instanceId uintptr, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, bSucceded uintptr) uintptr {
+			_this.calls[20]++
+			_this.args[0] = instanceId
+			_this.args[1] = writerId
+			_this.args[2] = ct
+			_this.args[3] = wszLogicalPath
+			_this.args[4] = wszComponentName
+			_this.args[5] = bSucceded
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_SetContext: syscall.NewCallback(func(_this *_fakeObject, lContext uintptr) uintptr {
+			_this.calls[35]++
+			_this.args[0] = lContext
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_SetFileRestoreStatus: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, status uintptr) uintptr {
+			_this.calls[30]++
+			_this.args[0] = writerId
+			_this.args[1] = ct
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = status
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_SetPreviousBackupStamp: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszPreviousBackupStamp uintptr) uintptr {
+			_this.calls[25]++
+			_this.args[0] = writerId
+			_this.args[1] = ct
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = wszPreviousBackupStamp
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_SetRangesFilePath: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, iPartialFile uintptr, wszRangesFile uintptr) uintptr {
+			_this.calls[32]++
+			_this.args[0] = writerId
+			_this.args[1] = ct
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = iPartialFile
+			_this.args[5] = wszRangesFile
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_SetRestoreOptions: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszRestoreOptions uintptr) uintptr {
+			_this.calls[23]++
+			_this.args[0] = writerId
+			_this.args[1] = ct
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = wszRestoreOptions
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_SetRestoreState: syscall.NewCallback(func(_this *_fakeObject, restoreType uintptr) uintptr {
+			_this.calls[8]++
+			_this.args[0] = restoreType
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_SetSelectedForRestore: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, bSelectedForRestore uintptr) uintptr {
+			_this.calls[22]++
+			_this.args[0] = writerId
+			_this.args[1] = ct
+			_this.args[2] = wszLogicalPath
+			_this.args[3] = wszComponentName
+			_this.args[4] = bSelectedForRestore
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssBackupComponents_StartSnapshotSet: syscall.NewCallback(func(_this *_fakeObject, pSnapshotSetId *windows.GUID) uintptr {
+			_this.calls[36]++
+			_this.args[0] = uintptr(unsafe.Pointer(pSnapshotSetId))
+			if pSnapshotSetId != nil {
+				*pSnapshotSetId = windows.GUID(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponentEx2_GetFailure: syscall.NewCallback(func(_this *_fakeObject, phr *HRESULT, phrApplication *HRESULT, pbstrApplicationMessage **uint16, pdwReserved *uint32) uintptr {
+			_this.calls[49]++
+			_this.args[0] = uintptr(unsafe.Pointer(phr))
+			if phr != nil {
+				*phr = HRESULT(_this.outs[0])
+			}
+			_this.args[1] = uintptr(unsafe.Pointer(phrApplication))
+			if phrApplication != nil {
+				*phrApplication = HRESULT(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(pbstrApplicationMessage))
+			if pbstrApplicationMessage != nil {
+				*pbstrApplicationMessage = *uint16(_this.outs[2])
+			}
+			_this.args[3] = uintptr(unsafe.Pointer(pdwReserved))
+			if pdwReserved != nil {
+				*pdwReserved = uint32(_this.outs[3])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponentEx2_SetFailure: syscall.NewCallback(func(_this *_fakeObject, hr uintptr, hrApplication uintptr, wszApplicationMessage uintptr, dwReserved uintptr) uintptr {
+			_this.calls[48]++
+			_this.args[0] = hr
+			_this.args[1] = hrApplication
+			_this.args[2] = wszApplicationMessage
+			_this.args[3] = dwReserved
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponentEx_GetAuthoritativeRestore: syscall.NewCallback(func(_this *_fakeObject, pbAuth *uint8) uintptr {
+			_this.calls[45]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbAuth))
+			if pbAuth != nil {
+				*pbAuth = uint8(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponentEx_GetPostSnapshotFailureMsg: syscall.NewCallback(func(_this *_fakeObject, pbstrFailureMsg **uint16) uintptr {
+			_this.calls[44]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrFailureMsg))
+			if pbstrFailureMsg != nil {
+				*pbstrFailureMsg = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponentEx_GetPrepareForBackupFailureMsg: syscall.NewCallback(func(_this *_fakeObject, pbstrFailureMsg **uint16) uintptr {
+			_this.calls[43]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrFailureMsg))
+			if pbstrFailureMsg != nil {
+				*pbstrFailureMsg = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponentEx_GetRestoreName: syscall.NewCallback(func(_this *_fakeObject, pbstrName **uint16) uintptr {
+			_this.calls[47]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrName))
+			if pbstrName != nil {
+				*pbstrName = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponentEx_GetRollForward: syscall.NewCallback(func(_this *_fakeObject, pRollType *VSS_ROLLFORWARD_TYPE, pbstrPoint **uint16) uintptr {
+			_this.calls[46]++
+			_this.args[0] = uintptr(unsafe.Pointer(pRollType))
+			if pRollType != nil {
+				*pRollType = VSS_ROLLFORWARD_TYPE(_this.outs[0])
+			}
+			_this.args[1] = uintptr(unsafe.Pointer(pbstrPoint))
+			if pbstrPoint != nil {
+				*pbstrPoint = *uint16(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponentEx_SetPostSnapshotFailureMsg: syscall.NewCallback(func(_this *_fakeObject, wszFailureMsg uintptr) uintptr {
+			_this.calls[42]++
+			_this.args[0] = wszFailureMsg
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponentEx_SetPrepareForBackupFailureMsg: syscall.NewCallback(func(_this *_fakeObject, wszFailureMsg uintptr) uintptr {
+			_this.calls[41]++
+			_this.args[0] = wszFailureMsg
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_AddDifferencedFilesByLastModifyLSN: syscall.NewCallback(func(_this *_fakeObject, wszPath uintptr, wszFilespec uintptr, bRecursive uintptr, bstrLsnString uintptr) uintptr {
+			_this.calls[38]++
+			_this.args[0] = wszPath
+			_this.args[1] = wszFilespec
+			_this.args[2] = bRecursive
+			_this.args[3] = bstrLsnString
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_AddDifferencedFilesByLastModifyTime: syscall.NewCallback(func(_this *_fakeObject, wszPath uintptr, wszFilespec uintptr, bRecursive uintptr, ftLastModifyTime uintptr) uintptr {
+			_this.calls[37]++
+			_this.args[0] = wszPath
+			_this.args[1] = wszFilespec
+			_this.args[2] = bRecursive
+			_this.args[3] = ftLastModifyTime
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_AddDirectedTarget: syscall.NewCallback(func(_this *_fakeObject, wszSourcePath uintptr, wszSourceFilename uintptr, wszSourceRangeList uintptr, wszDestinationPath uintptr, wszDestinationFilename uintptr, wszDestinationRangeList uintptr) uintptr {
+			_this.calls[18]++
+			_this.args[0] = wszSourcePath
+			_this.args[1] = wszSourceFilename
+			_this.args[2] = wszSourceRangeList
+			_this.args[3] = wszDestinationPath
+			_this.args[4] = wszDestinationFilename
+			_this.args[5] = wszDestinationRangeList
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_AddPartialFile: syscall.NewCallback(func(_this *_fakeObject, wszPath uintptr, wszFilename uintptr, wszRanges uintptr, wszMetadata uintptr) uintptr {
+			_this.calls[11]++
+			_this.args[0] = wszPath
+			_this.args[1] = wszFilename
+			_this.args[2] = wszRanges
+			_this.args[3] = wszMetadata
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetAdditionalRestores: syscall.NewCallback(func(_this *_fakeObject, pbAdditionalRestores *uint8) uintptr {
+			_this.calls[15]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbAdditionalRestores))
+			if pbAdditionalRestores != nil {
+				*pbAdditionalRestores = uint8(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetAlternateLocationMapping: syscall.NewCallback(func(_this *_fakeObject, iMapping uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
+			_this.calls[8]++
+			_this.args[0] = iMapping
+			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
+			if ppFiledesc != nil {
+				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetAlternateLocationMappingCount: syscall.NewCallback(func(_this *_fakeObject, pcMappings *uint32) uintptr {
+			_this.calls[7]++
+			_this.args[0] = uintptr(unsafe.Pointer(pcMappings))
+			if pcMappings != nil {
+				*pcMappings = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetBackupMetadata: syscall.NewCallback(func(_this *_fakeObject, pbstrData **uint16) uintptr {
+			_this.calls[10]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrData))
+			if pbstrData != nil {
+				*pbstrData = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetBackupOptions: syscall.NewCallback(func(_this *_fakeObject, pbstrBackupOptions **uint16) uintptr {
+			_this.calls[32]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrBackupOptions))
+			if pbstrBackupOptions != nil {
+				*pbstrBackupOptions = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetBackupStamp: syscall.NewCallback(func(_this *_fakeObject, pbstrBackupStamp **uint16) uintptr {
+			_this.calls[30]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrBackupStamp))
+			if pbstrBackupStamp != nil {
+				*pbstrBackupStamp = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetBackupSucceeded: syscall.NewCallback(func(_this *_fakeObject, pbSucceeded *uint8) uintptr {
+			_this.calls[6]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbSucceeded))
+			if pbSucceeded != nil {
+				*pbSucceeded = uint8(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetComponentName: syscall.NewCallback(func(_this *_fakeObject, pbstrName **uint16) uintptr {
+			_this.calls[5]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrName))
+			if pbstrName != nil {
+				*pbstrName = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetComponentType: syscall.NewCallback(func(_this *_fakeObject, pct *VSS_COMPONENT_TYPE) uintptr {
+			_this.calls[4]++
+			_this.args[0] = uintptr(unsafe.Pointer(pct))
+			if pct != nil {
+				*pct = VSS_COMPONENT_TYPE(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetDifferencedFile: syscall.NewCallback(func(_this *_fakeObject, iDifferencedFile uintptr, pbstrPath **uint16, pbstrFilespec **uint16, pbRecursive *int32, pbstrLsnString **uint16, pftLastModifyTime *windows.Filetime) uintptr {
+			_this.calls[40]++
+			_this.args[0] = iDifferencedFile
+			_this.args[1] = uintptr(unsafe.Pointer(pbstrPath))
+			if pbstrPath != nil {
+				*pbstrPath = *uint16(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(pbstrFilespec))
+			if pbstrFilespec != nil {
+				*pbstrFilespec = *uint16(_this.outs[2])
+			}
+			_this.args[3] = uintptr(unsafe.Pointer(pbRecursive))
+			if pbRecursive != nil {
+				*pbRecursive = int32(_this.outs[3])
+			}
+			_this.args[4] = uintptr(unsafe.Pointer(pbstrLsnString))
+			if pbstrLsnString != nil {
+				*pbstrLsnString = *uint16(_this.outs[4])
+			}
+			_this.args[5] = uintptr(unsafe.Pointer(pftLastModifyTime))
+			if pftLastModifyTime != nil {
+				*pftLastModifyTime = windows.Filetime(_this.outs[5])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetDifferencedFilesCount: syscall.NewCallback(func(_this *_fakeObject, pcDifferencedFiles *uint32) uintptr {
+			_this.calls[39]++
+			_this.args[0] = uintptr(unsafe.Pointer(pcDifferencedFiles))
+			if pcDifferencedFiles != nil {
+				*pcDifferencedFiles = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetDirectedTarget: syscall.NewCallback(func(_this *_fakeObject, iDirectedTarget uintptr, pbstrSourcePath **uint16, pbstrSourceFileName **uint16, pbstrSourceRangeList **uint16, pbstrDestinationPath **uint16, pbstrDestinationFilename **uint16, pbstrDestinationRangeList **uint16) uintptr {
+			_this.calls[20]++
+			_this.args[0] = iDirectedTarget
+			_this.args[1] = uintptr(unsafe.Pointer(pbstrSourcePath))
+			if pbstrSourcePath != nil {
+				*pbstrSourcePath = *uint16(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(pbstrSourceFileName))
+			if pbstrSourceFileName != nil {
+				*pbstrSourceFileName = *uint16(_this.outs[2])
+			}
+			_this.args[3] = uintptr(unsafe.Pointer(pbstrSourceRangeList))
+			if pbstrSourceRangeList != nil {
+				*pbstrSourceRangeList = *uint16(_this.outs[3])
+			}
+			_this.args[4] = uintptr(unsafe.Pointer(pbstrDestinationPath))
+			if pbstrDestinationPath != nil {
+				*pbstrDestinationPath = *uint16(_this.outs[4])
+			}
+			_this.args[5] = uintptr(unsafe.Pointer(pbstrDestinationFilename))
+			if pbstrDestinationFilename != nil {
+				*pbstrDestinationFilename = *uint16(_this.outs[5])
+			}
+			_this.args[6] = uintptr(unsafe.Pointer(pbstrDestinationRangeList))
+			if pbstrDestinationRangeList != nil {
+				*pbstrDestinationRangeList = *uint16(_this.outs[6])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetDirectedTargetCount: syscall.NewCallback(func(_this *_fakeObject, pcDirectedTarget *uint32) uintptr {
+			_this.calls[19]++
+			_this.args[0] = uintptr(unsafe.Pointer(pcDirectedTarget))
+			if pcDirectedTarget != nil {
+				*pcDirectedTarget = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetFileRestoreStatus: syscall.NewCallback(func(_this *_fakeObject, pStatus *VSS_FILE_RESTORE_STATUS) uintptr {
+			_this.calls[36]++
+			_this.args[0] = uintptr(unsafe.Pointer(pStatus))
+			if pStatus != nil {
+				*pStatus = VSS_FILE_RESTORE_STATUS(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetLogicalPath: syscall.NewCallback(func(_this *_fakeObject, pbstrPath **uint16) uintptr {
+			_this.calls[3]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrPath))
+			if pbstrPath != nil {
+				*pbstrPath = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetNewTarget: syscall.NewCallback(func(_this *_fakeObject, iNewTarget uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
+			_this.calls[17]++
+			_this.args[0] = iNewTarget
+			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
+			if ppFiledesc != nil {
+				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetNewTargetCount: syscall.NewCallback(func(_this *_fakeObject, pcNewTarget *uint32) uintptr {
+			_this.calls[16]++
+			_this.args[0] = uintptr(unsafe.Pointer(pcNewTarget))
+			if pcNewTarget != nil {
+				*pcNewTarget = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetPartialFile: syscall.NewCallback(func(_this *_fakeObject, iPartialFile uintptr, pbstrPath **uint16, pbstrFilename **uint16, pbstrRange **uint16, pbstrMetadata **uint16) uintptr {
+			_this.calls[13]++
+			_this.args[0] = iPartialFile
+			_this.args[1] = uintptr(unsafe.Pointer(pbstrPath))
+			if pbstrPath != nil {
+				*pbstrPath = *uint16(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(pbstrFilename))
+			if pbstrFilename != nil {
+				*pbstrFilename = *uint16(_this.outs[2])
+			}
+			_this.args[3] = uintptr(unsafe.Pointer(pbstrRange))
+			if pbstrRange != nil {
+				*pbstrRange = *uint16(_this.outs[3])
+			}
+			_this.args[4] = uintptr(unsafe.Pointer(pbstrMetadata))
+			if pbstrMetadata != nil {
+				*pbstrMetadata = *uint16(_this.outs[4])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetPartialFileCount: syscall.NewCallback(func(_this *_fakeObject, pcPartialFiles *uint32) uintptr {
+			_this.calls[12]++
+			_this.args[0] = uintptr(unsafe.Pointer(pcPartialFiles))
+			if pcPartialFiles != nil {
+				*pcPartialFiles = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetPostRestoreFailureMsg: syscall.NewCallback(func(_this *_fakeObject, pbstrPostRestoreFailureMsg **uint16) uintptr {
+			_this.calls[28]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrPostRestoreFailureMsg))
+			if pbstrPostRestoreFailureMsg != nil {
+				*pbstrPostRestoreFailureMsg = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetPreRestoreFailureMsg: syscall.NewCallback(func(_this *_fakeObject, pbstrPreRestoreFailureMsg **uint16) uintptr {
+			_this.calls[26]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrPreRestoreFailureMsg))
+			if pbstrPreRestoreFailureMsg != nil {
+				*pbstrPreRestoreFailureMsg = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetPreviousBackupStamp: syscall.NewCallback(func(_this *_fakeObject, pbstrBackupStamp **uint16) uintptr {
+			_this.calls[31]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrBackupStamp))
+			if pbstrBackupStamp != nil {
+				*pbstrBackupStamp = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetRestoreMetadata: syscall.NewCallback(func(_this *_fakeObject, pbstrRestoreMetadata **uint16) uintptr {
+			_this.calls[22]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrRestoreMetadata))
+			if pbstrRestoreMetadata != nil {
+				*pbstrRestoreMetadata = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetRestoreOptions: syscall.NewCallback(func(_this *_fakeObject, pbstrRestoreOptions **uint16) uintptr {
+			_this.calls[33]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrRestoreOptions))
+			if pbstrRestoreOptions != nil {
+				*pbstrRestoreOptions = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetRestoreSubcomponent: syscall.NewCallback(func(_this *_fakeObject, iComponent uintptr, pbstrLogicalPath **uint16, pbstrComponentName **uint16, pbRepair *uint8) uintptr {
+			_this.calls[35]++
+			_this.args[0] = iComponent
+			_this.args[1] = uintptr(unsafe.Pointer(pbstrLogicalPath))
+			if pbstrLogicalPath != nil {
+				*pbstrLogicalPath = *uint16(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(pbstrComponentName))
+			if pbstrComponentName != nil {
+				*pbstrComponentName = *uint16(_this.outs[2])
+			}
+			_this.args[3] = uintptr(unsafe.Pointer(pbRepair))
+			if pbRepair != nil {
+				*pbRepair = uint8(_this.outs[3])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetRestoreSubcomponentCount: syscall.NewCallback(func(_this *_fakeObject, pcRestoreSubcomponent *uint32) uintptr {
+			_this.calls[34]++
+			_this.args[0] = uintptr(unsafe.Pointer(pcRestoreSubcomponent))
+			if pcRestoreSubcomponent != nil {
+				*pcRestoreSubcomponent = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_GetRestoreTarget: syscall.NewCallback(func(_this *_fakeObject, pTarget *VSS_RESTORE_TARGET) uintptr {
+			_this.calls[24]++
+			_this.args[0] = uintptr(unsafe.Pointer(pTarget))
+			if pTarget != nil {
+				*pTarget = VSS_RESTORE_TARGET(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_IsSelectedForRestore: syscall.NewCallback(func(_this *_fakeObject, pbSelectedForRestore *uint8) uintptr {
+			_this.calls[14]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbSelectedForRestore))
+			if pbSelectedForRestore != nil {
+				*pbSelectedForRestore = uint8(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_SetBackupMetadata: syscall.NewCallback(func(_this *_fakeObject, wszData uintptr) uintptr {
+			_this.calls[9]++
+			_this.args[0] = wszData
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_SetBackupStamp: syscall.NewCallback(func(_this *_fakeObject, wszBackupStamp uintptr) uintptr {
+			_this.calls[29]++
+			_this.args[0] = wszBackupStamp
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_SetPostRestoreFailureMsg: syscall.NewCallback(func(_this *_fakeObject, wszPostRestoreFailureMsg uintptr) uintptr {
+			_this.calls[27]++
+			_this.args[0] = wszPostRestoreFailureMsg
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_SetPreRestoreFailureMsg: syscall.NewCallback(func(_this *_fakeObject, wszPreRestoreFailureMsg uintptr) uintptr {
+			_this.calls[25]++
+			_this.args[0] = wszPreRestoreFailureMsg
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_SetRestoreMetadata: syscall.NewCallback(func(_this *_fakeObject, wszRestoreMetadata uintptr) uintptr {
+			_this.calls[21]++
+			_this.args[0] = wszRestoreMetadata
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssComponent_SetRestoreTarget: syscall.NewCallback(func(_this *_fakeObject, target uintptr) uintptr {
+			_this.calls[23]++
+			_this.args[0] = target
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssEnumObject_Clone: syscall.NewCallback(func(_this *_fakeObject, ppenum **IVssEnumObject) uintptr {
+			_this.calls[6]++
+			_this.args[0] = uintptr(unsafe.Pointer(ppenum))
+			if ppenum != nil {
+				*ppenum = *IVssEnumObject(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssEnumObject_Next: syscall.NewCallback(func(_this *_fakeObject, celt uintptr, rgelt uintptr, pceltFetched *uint32) uintptr {
+			_this.calls[3]++
+			_this.args[0] = celt
+			_this.args[1] = rgelt
+			_this.args[2] = uintptr(unsafe.Pointer(pceltFetched))
+			if pceltFetched != nil {
+				*pceltFetched = uint32(_this.outs[2])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssEnumObject_Reset: syscall.NewCallback(func(_this *_fakeObject) uintptr {
+			_this.calls[5]++
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssEnumObject_Skip: syscall.NewCallback(func(_this *_fakeObject, celt uintptr) uintptr {
+			_this.calls[4]++
+			_this.args[0] = celt
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: syscall.NewCallback(func(_this *_fakeObject, pcExcludedFromSnapshot *uint32) uintptr {
+			_this.calls[16]++
+			_this.args[0] = uintptr(unsafe.Pointer(pcExcludedFromSnapshot))
+			if pcExcludedFromSnapshot != nil {
+				*pcExcludedFromSnapshot = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile: syscall.NewCallback(func(_this *_fakeObject, iFile uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
+			_this.calls[17]++
+			_this.args[0] = iFile
+			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
+			if ppFiledesc != nil {
+				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadataEx2_GetVersion: syscall.NewCallback(func(_this *_fakeObject, pdwMajorVersion *uint32, pdwMinorVersion *uint32) uintptr {
+			_this.calls[15]++
+			_this.args[0] = uintptr(unsafe.Pointer(pdwMajorVersion))
+			if pdwMajorVersion != nil {
+				*pdwMajorVersion = uint32(_this.outs[0])
+			}
+			_this.args[1] = uintptr(unsafe.Pointer(pdwMinorVersion))
+			if pdwMinorVersion != nil {
+				*pdwMinorVersion = uint32(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadataEx_GetIdentityEx: syscall.NewCallback(func(_this *_fakeObject, pidInstance *windows.GUID, pidWriter *windows.GUID, pbstrWriterName **uint16, pbstrInstanceName **uint16, pUsage *VSS_USAGE_TYPE, pSource *VSS_SOURCE_TYPE) uintptr {
+			_this.calls[14]++
+			_this.args[0] = uintptr(unsafe.Pointer(pidInstance))
+			if pidInstance != nil {
+				*pidInstance = windows.GUID(_this.outs[0])
+			}
+			_this.args[1] = uintptr(unsafe.Pointer(pidWriter))
+			if pidWriter != nil {
+				*pidWriter = windows.GUID(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(pbstrWriterName))
+			if pbstrWriterName != nil {
+				*pbstrWriterName = *uint16(_this.outs[2])
+			}
+			_this.args[3] = uintptr(unsafe.Pointer(pbstrInstanceName))
+			if pbstrInstanceName != nil {
+				*pbstrInstanceName = *uint16(_this.outs[3])
+			}
+			_this.args[4] = uintptr(unsafe.Pointer(pUsage))
+			if pUsage != nil {
+				*pUsage = VSS_USAGE_TYPE(_this.outs[4])
+			}
+			_this.args[5] = uintptr(unsafe.Pointer(pSource))
+			if pSource != nil {
+				*pSource = VSS_SOURCE_TYPE(_this.outs[5])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadata_GetAlternateLocationMapping: syscall.NewCallback(func(_this *_fakeObject, iMapping uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
+			_this.calls[9]++
+			_this.args[0] = iMapping
+			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
+			if ppFiledesc != nil {
+				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadata_GetBackupSchema: syscall.NewCallback(func(_this *_fakeObject, pdwSchemaMask *uint32) uintptr {
+			_this.calls[10]++
+			_this.args[0] = uintptr(unsafe.Pointer(pdwSchemaMask))
+			if pdwSchemaMask != nil {
+				*pdwSchemaMask = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadata_GetComponent: syscall.NewCallback(func(_this *_fakeObject, iComponent uintptr, ppComponent **IVssWMComponent) uintptr {
+			_this.calls[7]++
+			_this.args[0] = iComponent
+			_this.args[1] = uintptr(unsafe.Pointer(ppComponent))
+			if ppComponent != nil {
+				*ppComponent = *IVssWMComponent(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadata_GetDocument: syscall.NewCallback(func(_this *_fakeObject, pDoc uintptr) uintptr {
+			_this.calls[11]++
+			_this.args[0] = pDoc
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadata_GetExcludeFile: syscall.NewCallback(func(_this *_fakeObject, iFile uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
+			_this.calls[6]++
+			_this.args[0] = iFile
+			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
+			if ppFiledesc != nil {
+				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadata_GetFileCounts: syscall.NewCallback(func(_this *_fakeObject, pcIncludeFiles *uint32, pcExcludeFiles *uint32, pcComponents *uint32) uintptr {
+			_this.calls[4]++
+			_this.args[0] = uintptr(unsafe.Pointer(pcIncludeFiles))
+			if pcIncludeFiles != nil {
+				*pcIncludeFiles = uint32(_this.outs[0])
+			}
+			_this.args[1] = uintptr(unsafe.Pointer(pcExcludeFiles))
+			if pcExcludeFiles != nil {
+				*pcExcludeFiles = uint32(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(pcComponents))
+			if pcComponents != nil {
+				*pcComponents = uint32(_this.outs[2])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadata_GetIdentity: syscall.NewCallback(func(_this *_fakeObject, pidInstance *windows.GUID, pidWriter *windows.GUID, pbstrWriterName **uint16, pUsage *VSS_USAGE_TYPE, pSource *VSS_SOURCE_TYPE) uintptr {
+			_this.calls[3]++
+			_this.args[0] = uintptr(unsafe.Pointer(pidInstance))
+			if pidInstance != nil {
+				*pidInstance = windows.GUID(_this.outs[0])
+			}
+			_this.args[1] = uintptr(unsafe.Pointer(pidWriter))
+			if pidWriter != nil {
+				*pidWriter = windows.GUID(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(pbstrWriterName))
+			if pbstrWriterName != nil {
+				*pbstrWriterName = *uint16(_this.outs[2])
+			}
+			_this.args[3] = uintptr(unsafe.Pointer(pUsage))
+			if pUsage != nil {
+				*pUsage = VSS_USAGE_TYPE(_this.outs[3])
+			}
+			_this.args[4] = uintptr(unsafe.Pointer(pSource))
+			if pSource != nil {
+				*pSource = VSS_SOURCE_TYPE(_this.outs[4])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadata_GetIncludeFile: syscall.NewCallback(func(_this *_fakeObject, iFile uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
+			_this.calls[5]++
+			_this.args[0] = iFile
+			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
+			if ppFiledesc != nil {
+				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadata_GetRestoreMethod: syscall.NewCallback(func(_this *_fakeObject, pMethod *VSS_RESTOREMETHOD_ENUM, pbstrService **uint16, pbstrUserProcedure **uint16, pwriterRestore *VSS_WRITERRESTORE_ENUM, pbRebootRequired *uint8, pcMappings *uint32) uintptr {
+			_this.calls[8]++
+			_this.args[0] = uintptr(unsafe.Pointer(pMethod))
+			if pMethod != nil {
+				*pMethod = VSS_RESTOREMETHOD_ENUM(_this.outs[0])
+			}
+			_this.args[1] = uintptr(unsafe.Pointer(pbstrService))
+			if pbstrService != nil {
+				*pbstrService = *uint16(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(pbstrUserProcedure))
+			if pbstrUserProcedure != nil {
+				*pbstrUserProcedure = *uint16(_this.outs[2])
+			}
+			_this.args[3] = uintptr(unsafe.Pointer(pwriterRestore))
+			if pwriterRestore != nil {
+				*pwriterRestore = VSS_WRITERRESTORE_ENUM(_this.outs[3])
+			}
+			_this.args[4] = uintptr(unsafe.Pointer(pbRebootRequired))
+			if pbRebootRequired != nil {
+				*pbRebootRequired = uint8(_this.outs[4])
+			}
+			_this.args[5] = uintptr(unsafe.Pointer(pcMappings))
+			if pcMappings != nil {
+				*pcMappings = uint32(_this.outs[5])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadata_LoadFromXML: syscall.NewCallback(func(_this *_fakeObject, bstrXML uintptr) uintptr {
+			_this.calls[13]++
+			_this.args[0] = bstrXML
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssExamineWriterMetadata_SaveAsXML: syscall.NewCallback(func(_this *_fakeObject, pbstrXML **uint16) uintptr {
+			_this.calls[12]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrXML))
+			if pbstrXML != nil {
+				*pbstrXML = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMComponent_FreeComponentInfo: syscall.NewCallback(func(_this *_fakeObject, pInfo uintptr) uintptr {
+			_this.calls[4]++
+			_this.args[0] = pInfo
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMComponent_GetComponentInfo: syscall.NewCallback(func(_this *_fakeObject, ppInfo *VSS_COMPONENTINFO) uintptr {
+			_this.calls[3]++
+			_this.args[0] = uintptr(unsafe.Pointer(ppInfo))
+			if ppInfo != nil {
+				*ppInfo = VSS_COMPONENTINFO(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMComponent_GetDatabaseFile: syscall.NewCallback(func(_this *_fakeObject, iDBFile uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
+			_this.calls[6]++
+			_this.args[0] = iDBFile
+			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
+			if ppFiledesc != nil {
+				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMComponent_GetDatabaseLogFile: syscall.NewCallback(func(_this *_fakeObject, iDbLogFile uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
+			_this.calls[7]++
+			_this.args[0] = iDbLogFile
+			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
+			if ppFiledesc != nil {
+				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMComponent_GetDependency: syscall.NewCallback(func(_this *_fakeObject, iDependency uintptr, ppDependency **IVssWMDependency) uintptr {
+			_this.calls[8]++
+			_this.args[0] = iDependency
+			_this.args[1] = uintptr(unsafe.Pointer(ppDependency))
+			if ppDependency != nil {
+				*ppDependency = *IVssWMDependency(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMComponent_GetFile: syscall.NewCallback(func(_this *_fakeObject, iFile uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
+			_this.calls[5]++
+			_this.args[0] = iFile
+			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
+			if ppFiledesc != nil {
+				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMDependency_GetComponentName: syscall.NewCallback(func(_this *_fakeObject, pbstrComponentName **uint16) uintptr {
+			_this.calls[5]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrComponentName))
+			if pbstrComponentName != nil {
+				*pbstrComponentName = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMDependency_GetLogicalPath: syscall.NewCallback(func(_this *_fakeObject, pbstrLogicalPath **uint16) uintptr {
+			_this.calls[4]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrLogicalPath))
+			if pbstrLogicalPath != nil {
+				*pbstrLogicalPath = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMDependency_GetWriterId: syscall.NewCallback(func(_this *_fakeObject, pWriterId *windows.GUID) uintptr {
+			_this.calls[3]++
+			_this.args[0] = uintptr(unsafe.Pointer(pWriterId))
+			if pWriterId != nil {
+				*pWriterId = windows.GUID(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMFiledesc_GetAlternateLocation: syscall.NewCallback(func(_this *_fakeObject, pbstrAlternateLocation **uint16) uintptr {
+			_this.calls[6]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrAlternateLocation))
+			if pbstrAlternateLocation != nil {
+				*pbstrAlternateLocation = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMFiledesc_GetBackupTypeMask: syscall.NewCallback(func(_this *_fakeObject, pdwTypeMask *uint32) uintptr {
+			_this.calls[7]++
+			_this.args[0] = uintptr(unsafe.Pointer(pdwTypeMask))
+			if pdwTypeMask != nil {
+				*pdwTypeMask = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMFiledesc_GetFilespec: syscall.NewCallback(func(_this *_fakeObject, pbstrFilespec **uint16) uintptr {
+			_this.calls[4]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrFilespec))
+			if pbstrFilespec != nil {
+				*pbstrFilespec = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMFiledesc_GetPath: syscall.NewCallback(func(_this *_fakeObject, pbstrPath **uint16) uintptr {
+			_this.calls[3]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbstrPath))
+			if pbstrPath != nil {
+				*pbstrPath = *uint16(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWMFiledesc_GetRecursive: syscall.NewCallback(func(_this *_fakeObject, pbRecursive *uint8) uintptr {
+			_this.calls[5]++
+			_this.args[0] = uintptr(unsafe.Pointer(pbRecursive))
+			if pbRecursive != nil {
+				*pbRecursive = uint8(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWriterComponents_GetComponent: syscall.NewCallback(func(_this *_fakeObject, iComponent uintptr, ppComponent **IVssComponent) uintptr {
+			_this.calls[2]++
+			_this.args[0] = iComponent
+			_this.args[1] = uintptr(unsafe.Pointer(ppComponent))
+			if ppComponent != nil {
+				*ppComponent = *IVssComponent(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWriterComponents_GetComponentCount: syscall.NewCallback(func(_this *_fakeObject, pcComponents *uint32) uintptr {
+			_this.calls[0]++
+			_this.args[0] = uintptr(unsafe.Pointer(pcComponents))
+			if pcComponents != nil {
+				*pcComponents = uint32(_this.outs[0])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IVssWriterComponents_GetWriterInfo: syscall.NewCallback(func(_this *_fakeObject, pidInstance *windows.GUID, pidWriter *windows.GUID) uintptr {
+			_this.calls[1]++
+			_this.args[0] = uintptr(unsafe.Pointer(pidInstance))
+			if pidInstance != nil {
+				*pidInstance = windows.GUID(_this.outs[0])
+			}
+			_this.args[1] = uintptr(unsafe.Pointer(pidWriter))
+			if pidWriter != nil {
+				*pidWriter = windows.GUID(_this.outs[1])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
 	}
 	return map[string][]uintptr{
 		"IUnknown": {
@@ -123,18 +1476,584 @@ var _fakeVtables = sync.OnceValue(func() map[string][]uintptr {
 			4: cb[IVssAsync_Wait],
 			5: cb[IVssAsync_QueryStatus],
 		},
+		"IVssBackupComponents": {
+			0:  cb[IUnknown_QueryInterface],
+			1:  cb[IUnknown_AddRef],
+			10: cb[IVssBackupComponents_GetWriterMetadataCount],
+			11: cb[IVssBackupComponents_GetWriterMetadata],
+			12: cb[IVssBackupComponents_FreeWriterMetadata],
+			13: cb[IVssBackupComponents_AddComponent],
+			14: cb[IVssBackupComponents_PrepareForBackup],
+			15: cb[IVssBackupComponents_AbortBackup],
+			16: cb[IVssBackupComponents_GatherWriterStatus],
+			17: cb[IVssBackupComponents_GetWriterStatusCount],
+			18: cb[IVssBackupComponents_FreeWriterStatus],
+			19: cb[IVssBackupComponents_GetWriterStatus],
+			2:  cb[IUnknown_Release],
+			20: cb[IVssBackupComponents_SetBackupSucceeded],
+			21: cb[IVssBackupComponents_SetBackupOptions],
+			22: cb[IVssBackupComponents_SetSelectedForRestore],
+			23: cb[IVssBackupComponents_SetRestoreOptions],
+			24: cb[IVssBackupComponents_SetAdditionalRestores],
+			25: cb[IVssBackupComponents_SetPreviousBackupStamp],
+			26: cb[IVssBackupComponents_SaveAsXML],
+			27: cb[IVssBackupComponents_BackupComplete],
+			28: cb[IVssBackupComponents_AddAlternativeLocationMapping],
+			29: cb[IVssBackupComponents_AddRestoreSubcomponent],
+			3:  cb[IVssBackupComponents_GetWriterComponentsCount],
+			30: cb[IVssBackupComponents_SetFileRestoreStatus],
+			31: cb[IVssBackupComponents_AddNewTarget],
+			32: cb[IVssBackupComponents_SetRangesFilePath],
+			33: cb[IVssBackupComponents_PreRestore],
+			34: cb[IVssBackupComponents_PostRestore],
+			35: cb[IVssBackupComponents_SetContext],
+			36: cb[IVssBackupComponents_StartSnapshotSet],
+			37: cb[IVssBackupComponents_AddToSnapshotSet],
+			38: cb[IVssBackupComponents_DoSnapshotSet],
+			39: cb[IVssBackupComponents_DeleteSnapshots],
+			4:  cb[IVssBackupComponents_GetWriterComponents],
+			40: cb[IVssBackupComponents_ImportSnapshots],
+			41: cb[IVssBackupComponents_BreakSnapshotSet],
+			42: cb[IVssBackupComponents_GetSnapshotProperties],
+			43: cb[IVssBackupComponents_Query],
+			44: cb[IVssBackupComponents_IsVolumeSupported],
+			45: cb[IVssBackupComponents_DisableWriterClasses],
+			46: cb[IVssBackupComponents_EnableWriterClasses],
+			47: cb[IVssBackupComponents_DisableWriterInstances],
+			48: cb[IVssBackupComponents_ExposeSnapshot],
+			49: cb[IVssBackupComponents_RevertToSnapshot],
+			5:  cb[IVssBackupComponents_InitializeForBackup],
+			50: cb[IVssBackupComponents_QueryRevertStatus],
+			6:  cb[IVssBackupComponents_SetBackupState],
+			7:  cb[IVssBackupComponents_InitializeForRestore],
+			8:  cb[IVssBackupComponents_SetRestoreState],
+			9:  cb[IVssBackupComponents_GatherWriterMetadata],
+		},
+		"IVssBackupComponentsEx": {
+			0:  cb[IUnknown_QueryInterface],
+			1:  cb[IUnknown_AddRef],
+			10: cb[IVssBackupComponents_GetWriterMetadataCount],
+			11: cb[IVssBackupComponents_GetWriterMetadata],
+			12: cb[IVssBackupComponents_FreeWriterMetadata],
+			13: cb[IVssBackupComponents_AddComponent],
+			14: cb[IVssBackupComponents_PrepareForBackup],
+			15: cb[IVssBackupComponents_AbortBackup],
+			16: cb[IVssBackupComponents_GatherWriterStatus],
+			17: cb[IVssBackupComponents_GetWriterStatusCount],
+			18: cb[IVssBackupComponents_FreeWriterStatus],
+			19: cb[IVssBackupComponents_GetWriterStatus],
+			2:  cb[IUnknown_Release],
+			20: cb[IVssBackupComponents_SetBackupSucceeded],
+			21: cb[IVssBackupComponents_SetBackupOptions],
+			22: cb[IVssBackupComponents_SetSelectedForRestore],
+			23: cb[IVssBackupComponents_SetRestoreOptions],
+			24: cb[IVssBackupComponents_SetAdditionalRestores],
+			25: cb[IVssBackupComponents_SetPreviousBackupStamp],
+			26: cb[IVssBackupComponents_SaveAsXML],
+			27: cb[IVssBackupComponents_BackupComplete],
+			28: cb[IVssBackupComponents_AddAlternativeLocationMapping],
+			29: cb[IVssBackupComponents_AddRestoreSubcomponent],
+			3:  cb[IVssBackupComponents_GetWriterComponentsCount],
+			30: cb[IVssBackupComponents_SetFileRestoreStatus],
+			31: cb[IVssBackupComponents_AddNewTarget],
+			32: cb[IVssBackupComponents_SetRangesFilePath],
+			33: cb[IVssBackupComponents_PreRestore],
+			34: cb[IVssBackupComponents_PostRestore],
+			35: cb[IVssBackupComponents_SetContext],
+			36: cb[IVssBackupComponents_StartSnapshotSet],
+			37: cb[IVssBackupComponents_AddToSnapshotSet],
+			38: cb[IVssBackupComponents_DoSnapshotSet],
+			39: cb[IVssBackupComponents_DeleteSnapshots],
+			4:  cb[IVssBackupComponents_GetWriterComponents],
+			40: cb[IVssBackupComponents_ImportSnapshots],
+			41: cb[IVssBackupComponents_BreakSnapshotSet],
+			42: cb[IVssBackupComponents_GetSnapshotProperties],
+			43: cb[IVssBackupComponents_Query],
+			44: cb[IVssBackupComponents_IsVolumeSupported],
+			45: cb[IVssBackupComponents_DisableWriterClasses],
+			46: cb[IVssBackupComponents_EnableWriterClasses],
+			47: cb[IVssBackupComponents_DisableWriterInstances],
+			48: cb[IVssBackupComponents_ExposeSnapshot],
+			49: cb[IVssBackupComponents_RevertToSnapshot],
+			5:  cb[IVssBackupComponents_InitializeForBackup],
+			50: cb[IVssBackupComponents_QueryRevertStatus],
+			51: cb[IVssBackupComponentsEx_GetWriterMetadataEx],
+			52: cb[IVssBackupComponentsEx_SetSelectedForRestoreEx],
+			6:  cb[IVssBackupComponents_SetBackupState],
+			7:  cb[IVssBackupComponents_InitializeForRestore],
+			8:  cb[IVssBackupComponents_SetRestoreState],
+			9:  cb[IVssBackupComponents_GatherWriterMetadata],
+		},
+		"IVssBackupComponentsEx2": {
+			0:  cb[IUnknown_QueryInterface],
+			1:  cb[IUnknown_AddRef],
+			10: cb[IVssBackupComponents_GetWriterMetadataCount],
+			11: cb[IVssBackupComponents_GetWriterMetadata],
+			12: cb[IVssBackupComponents_FreeWriterMetadata],
+			13: cb[IVssBackupComponents_AddComponent],
+			14: cb[IVssBackupComponents_PrepareForBackup],
+			15: cb[IVssBackupComponents_AbortBackup],
+			16: cb[IVssBackupComponents_GatherWriterStatus],
+			17: cb[IVssBackupComponents_GetWriterStatusCount],
+			18: cb[IVssBackupComponents_FreeWriterStatus],
+			19: cb[IVssBackupComponents_GetWriterStatus],
+			2:  cb[IUnknown_Release],
+			20: cb[IVssBackupComponents_SetBackupSucceeded],
+			21: cb[IVssBackupComponents_SetBackupOptions],
+			22: cb[IVssBackupComponents_SetSelectedForRestore],
+			23: cb[IVssBackupComponents_SetRestoreOptions],
+			24: cb[IVssBackupComponents_SetAdditionalRestores],
+			25: cb[IVssBackupComponents_SetPreviousBackupStamp],
+			26: cb[IVssBackupComponents_SaveAsXML],
+			27: cb[IVssBackupComponents_BackupComplete],
+			28: cb[IVssBackupComponents_AddAlternativeLocationMapping],
+			29: cb[IVssBackupComponents_AddRestoreSubcomponent],
+			3:  cb[IVssBackupComponents_GetWriterComponentsCount],
+			30: cb[IVssBackupComponents_SetFileRestoreStatus],
+			31: cb[IVssBackupComponents_AddNewTarget],
+			32: cb[IVssBackupComponents_SetRangesFilePath],
+			33: cb[IVssBackupComponents_PreRestore],
+			34: cb[IVssBackupComponents_PostRestore],
+			35: cb[IVssBackupComponents_SetContext],
+			36: cb[IVssBackupComponents_StartSnapshotSet],
+			37: cb[IVssBackupComponents_AddToSnapshotSet],
+			38: cb[IVssBackupComponents_DoSnapshotSet],
+			39: cb[IVssBackupComponents_DeleteSnapshots],
+			4:  cb[IVssBackupComponents_GetWriterComponents],
+			40: cb[IVssBackupComponents_ImportSnapshots],
+			41: cb[IVssBackupComponents_BreakSnapshotSet],
+			42: cb[IVssBackupComponents_GetSnapshotProperties],
+			43: cb[IVssBackupComponents_Query],
+			44: cb[IVssBackupComponents_IsVolumeSupported],
+			45: cb[IVssBackupComponents_DisableWriterClasses],
+			46: cb[IVssBackupComponents_EnableWriterClasses],
+			47: cb[IVssBackupComponents_DisableWriterInstances],
+			48: cb[IVssBackupComponents_ExposeSnapshot],
+			49: cb[IVssBackupComponents_RevertToSnapshot],
+			5:  cb[IVssBackupComponents_InitializeForBackup],
+			50: cb[IVssBackupComponents_QueryRevertStatus],
+			51: cb[IVssBackupComponentsEx_GetWriterMetadataEx],
+			52: cb[IVssBackupComponentsEx_SetSelectedForRestoreEx],
+			53: cb[IVssBackupComponentsEx2_UnexposeSnapshot],
+			54: cb[IVssBackupComponentsEx2_SetAuthoritativeRestore],
+			55: cb[IVssBackupComponentsEx2_SetRollForward],
+			56: cb[IVssBackupComponentsEx2_SetRestoreName],
+			57: cb[IVssBackupComponentsEx2_BreakSnapshotSetEx],
+			58: cb[IVssBackupComponentsEx2_PreFastRecovery],
+			59: cb[IVssBackupComponentsEx2_FastRecovery],
+			6:  cb[IVssBackupComponents_SetBackupState],
+			7:  cb[IVssBackupComponents_InitializeForRestore],
+			8:  cb[IVssBackupComponents_SetRestoreState],
+			9:  cb[IVssBackupComponents_GatherWriterMetadata],
+		},
+		"IVssBackupComponentsEx3": {
+			0:  cb[IUnknown_QueryInterface],
+			1:  cb[IUnknown_AddRef],
+			10: cb[IVssBackupComponents_GetWriterMetadataCount],
+			11: cb[IVssBackupComponents_GetWriterMetadata],
+			12: cb[IVssBackupComponents_FreeWriterMetadata],
+			13: cb[IVssBackupComponents_AddComponent],
+			14: cb[IVssBackupComponents_PrepareForBackup],
+			15: cb[IVssBackupComponents_AbortBackup],
+			16: cb[IVssBackupComponents_GatherWriterStatus],
+			17: cb[IVssBackupComponents_GetWriterStatusCount],
+			18: cb[IVssBackupComponents_FreeWriterStatus],
+			19: cb[IVssBackupComponents_GetWriterStatus],
+			2:  cb[IUnknown_Release],
+			20: cb[IVssBackupComponents_SetBackupSucceeded],
+			21: cb[IVssBackupComponents_SetBackupOptions],
+			22: cb[IVssBackupComponents_SetSelectedForRestore],
+			23: cb[IVssBackupComponents_SetRestoreOptions],
+			24: cb[IVssBackupComponents_SetAdditionalRestores],
+			25: cb[IVssBackupComponents_SetPreviousBackupStamp],
+			26: cb[IVssBackupComponents_SaveAsXML],
+			27: cb[IVssBackupComponents_BackupComplete],
+			28: cb[IVssBackupComponents_AddAlternativeLocationMapping],
+			29: cb[IVssBackupComponents_AddRestoreSubcomponent],
+			3:  cb[IVssBackupComponents_GetWriterComponentsCount],
+			30: cb[IVssBackupComponents_SetFileRestoreStatus],
+			31: cb[IVssBackupComponents_AddNewTarget],
+			32: cb[IVssBackupComponents_SetRangesFilePath],
+			33: cb[IVssBackupComponents_PreRestore],
+			34: cb[IVssBackupComponents_PostRestore],
+			35: cb[IVssBackupComponents_SetContext],
+			36: cb[IVssBackupComponents_StartSnapshotSet],
+			37: cb[IVssBackupComponents_AddToSnapshotSet],
+			38: cb[IVssBackupComponents_DoSnapshotSet],
+			39: cb[IVssBackupComponents_DeleteSnapshots],
+			4:  cb[IVssBackupComponents_GetWriterComponents],
+			40: cb[IVssBackupComponents_ImportSnapshots],
+			41: cb[IVssBackupComponents_BreakSnapshotSet],
+			42: cb[IVssBackupComponents_GetSnapshotProperties],
+			43: cb[IVssBackupComponents_Query],
+			44: cb[IVssBackupComponents_IsVolumeSupported],
+			45: cb[IVssBackupComponents_DisableWriterClasses],
+			46: cb[IVssBackupComponents_EnableWriterClasses],
+			47: cb[IVssBackupComponents_DisableWriterInstances],
+			48: cb[IVssBackupComponents_ExposeSnapshot],
+			49: cb[IVssBackupComponents_RevertToSnapshot],
+			5:  cb[IVssBackupComponents_InitializeForBackup],
+			50: cb[IVssBackupComponents_QueryRevertStatus],
+			51: cb[IVssBackupComponentsEx_GetWriterMetadataEx],
+			52: cb[IVssBackupComponentsEx_SetSelectedForRestoreEx],
+			53: cb[IVssBackupComponentsEx2_UnexposeSnapshot],
+			54: cb[IVssBackupComponentsEx2_SetAuthoritativeRestore],
+			55: cb[IVssBackupComponentsEx2_SetRollForward],
+			56: cb[IVssBackupComponentsEx2_SetRestoreName],
+			57: cb[IVssBackupComponentsEx2_BreakSnapshotSetEx],
+			58: cb[IVssBackupComponentsEx2_PreFastRecovery],
+			59: cb[IVssBackupComponentsEx2_FastRecovery],
+			6:  cb[IVssBackupComponents_SetBackupState],
+			60: cb[IVssBackupComponentsEx3_GetWriterStatusEx],
+			61: cb[IVssBackupComponentsEx3_AddSnapshotToRecoverySet],
+			62: cb[IVssBackupComponentsEx3_RecoverSet],
+			63: cb[IVssBackupComponentsEx3_GetSessionId],
+			7:  cb[IVssBackupComponents_InitializeForRestore],
+			8:  cb[IVssBackupComponents_SetRestoreState],
+			9:  cb[IVssBackupComponents_GatherWriterMetadata],
+		},
+		"IVssBackupComponentsEx4": {
+			0:  cb[IUnknown_QueryInterface],
+			1:  cb[IUnknown_AddRef],
+			10: cb[IVssBackupComponents_GetWriterMetadataCount],
+			11: cb[IVssBackupComponents_GetWriterMetadata],
+			12: cb[IVssBackupComponents_FreeWriterMetadata],
+			13: cb[IVssBackupComponents_AddComponent],
+			14: cb[IVssBackupComponents_PrepareForBackup],
+			15: cb[IVssBackupComponents_AbortBackup],
+			16: cb[IVssBackupComponents_GatherWriterStatus],
+			17: cb[IVssBackupComponents_GetWriterStatusCount],
+			18: cb[IVssBackupComponents_FreeWriterStatus],
+			19: cb[IVssBackupComponents_GetWriterStatus],
+			2:  cb[IUnknown_Release],
+			20: cb[IVssBackupComponents_SetBackupSucceeded],
+			21: cb[IVssBackupComponents_SetBackupOptions],
+			22: cb[IVssBackupComponents_SetSelectedForRestore],
+			23: cb[IVssBackupComponents_SetRestoreOptions],
+			24: cb[IVssBackupComponents_SetAdditionalRestores],
+			25: cb[IVssBackupComponents_SetPreviousBackupStamp],
+			26: cb[IVssBackupComponents_SaveAsXML],
+			27: cb[IVssBackupComponents_BackupComplete],
+			28: cb[IVssBackupComponents_AddAlternativeLocationMapping],
+			29: cb[IVssBackupComponents_AddRestoreSubcomponent],
+			3:  cb[IVssBackupComponents_GetWriterComponentsCount],
+			30: cb[IVssBackupComponents_SetFileRestoreStatus],
+			31: cb[IVssBackupComponents_AddNewTarget],
+			32: cb[IVssBackupComponents_SetRangesFilePath],
+			33: cb[IVssBackupComponents_PreRestore],
+			34: cb[IVssBackupComponents_PostRestore],
+			35: cb[IVssBackupComponents_SetContext],
+			36: cb[IVssBackupComponents_StartSnapshotSet],
+			37: cb[IVssBackupComponents_AddToSnapshotSet],
+			38: cb[IVssBackupComponents_DoSnapshotSet],
+			39: cb[IVssBackupComponents_DeleteSnapshots],
+			4:  cb[IVssBackupComponents_GetWriterComponents],
+			40: cb[IVssBackupComponents_ImportSnapshots],
+			41: cb[IVssBackupComponents_BreakSnapshotSet],
+			42: cb[IVssBackupComponents_GetSnapshotProperties],
+			43: cb[IVssBackupComponents_Query],
+			44: cb[IVssBackupComponents_IsVolumeSupported],
+			45: cb[IVssBackupComponents_DisableWriterClasses],
+			46: cb[IVssBackupComponents_EnableWriterClasses],
+			47: cb[IVssBackupComponents_DisableWriterInstances],
+			48: cb[IVssBackupComponents_ExposeSnapshot],
+			49: cb[IVssBackupComponents_RevertToSnapshot],
+			5:  cb[IVssBackupComponents_InitializeForBackup],
+			50: cb[IVssBackupComponents_QueryRevertStatus],
+			51: cb[IVssBackupComponentsEx_GetWriterMetadataEx],
+			52: cb[IVssBackupComponentsEx_SetSelectedForRestoreEx],
+			53: cb[IVssBackupComponentsEx2_UnexposeSnapshot],
+			54: cb[IVssBackupComponentsEx2_SetAuthoritativeRestore],
+			55: cb[IVssBackupComponentsEx2_SetRollForward],
+			56: cb[IVssBackupComponentsEx2_SetRestoreName],
+			57: cb[IVssBackupComponentsEx2_BreakSnapshotSetEx],
+			58: cb[IVssBackupComponentsEx2_PreFastRecovery],
+			59: cb[IVssBackupComponentsEx2_FastRecovery],
+			6:  cb[IVssBackupComponents_SetBackupState],
+			60: cb[IVssBackupComponentsEx3_GetWriterStatusEx],
+			61: cb[IVssBackupComponentsEx3_AddSnapshotToRecoverySet],
+			62: cb[IVssBackupComponentsEx3_RecoverSet],
+			63: cb[IVssBackupComponentsEx3_GetSessionId],
+			64: cb[IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths],
+			7:  cb[IVssBackupComponents_InitializeForRestore],
+			8:  cb[IVssBackupComponents_SetRestoreState],
+			9:  cb[IVssBackupComponents_GatherWriterMetadata],
+		},
+		"IVssComponent": {
+			0:  cb[IUnknown_QueryInterface],
+			1:  cb[IUnknown_AddRef],
+			10: cb[IVssComponent_GetBackupMetadata],
+			11: cb[IVssComponent_AddPartialFile],
+			12: cb[IVssComponent_GetPartialFileCount],
+			13: cb[IVssComponent_GetPartialFile],
+			14: cb[IVssComponent_IsSelectedForRestore],
+			15: cb[IVssComponent_GetAdditionalRestores],
+			16: cb[IVssComponent_GetNewTargetCount],
+			17: cb[IVssComponent_GetNewTarget],
+			18: cb[IVssComponent_AddDirectedTarget],
+			19: cb[IVssComponent_GetDirectedTargetCount],
+			2:  cb[IUnknown_Release],
+			20: cb[IVssComponent_GetDirectedTarget],
+			21: cb[IVssComponent_SetRestoreMetadata],
+			22: cb[IVssComponent_GetRestoreMetadata],
+			23: cb[IVssComponent_SetRestoreTarget],
+			24: cb[IVssComponent_GetRestoreTarget],
+			25: cb[IVssComponent_SetPreRestoreFailureMsg],
+			26: cb[IVssComponent_GetPreRestoreFailureMsg],
+			27: cb[IVssComponent_SetPostRestoreFailureMsg],
+			28: cb[IVssComponent_GetPostRestoreFailureMsg],
+			29: cb[IVssComponent_SetBackupStamp],
+			3:  cb[IVssComponent_GetLogicalPath],
+			30: cb[IVssComponent_GetBackupStamp],
+			31: cb[IVssComponent_GetPreviousBackupStamp],
+			32: cb[IVssComponent_GetBackupOptions],
+			33: cb[IVssComponent_GetRestoreOptions],
+			34: cb[IVssComponent_GetRestoreSubcomponentCount],
+			35: cb[IVssComponent_GetRestoreSubcomponent],
+			36: cb[IVssComponent_GetFileRestoreStatus],
+			37: cb[IVssComponent_AddDifferencedFilesByLastModifyTime],
+			38: cb[IVssComponent_AddDifferencedFilesByLastModifyLSN],
+			39: cb[IVssComponent_GetDifferencedFilesCount],
+			4:  cb[IVssComponent_GetComponentType],
+			40: cb[IVssComponent_GetDifferencedFile],
+			5:  cb[IVssComponent_GetComponentName],
+			6:  cb[IVssComponent_GetBackupSucceeded],
+			7:  cb[IVssComponent_GetAlternateLocationMappingCount],
+			8:  cb[IVssComponent_GetAlternateLocationMapping],
+			9:  cb[IVssComponent_SetBackupMetadata],
+		},
+		"IVssComponentEx": {
+			0:  cb[IUnknown_QueryInterface],
+			1:  cb[IUnknown_AddRef],
+			10: cb[IVssComponent_GetBackupMetadata],
+			11: cb[IVssComponent_AddPartialFile],
+			12: cb[IVssComponent_GetPartialFileCount],
+			13: cb[IVssComponent_GetPartialFile],
+			14: cb[IVssComponent_IsSelectedForRestore],
+			15: cb[IVssComponent_GetAdditionalRestores],
+			16: cb[IVssComponent_GetNewTargetCount],
+			17: cb[IVssComponent_GetNewTarget],
+			18: cb[IVssComponent_AddDirectedTarget],
+			19: cb[IVssComponent_GetDirectedTargetCount],
+			2:  cb[IUnknown_Release],
+			20: cb[IVssComponent_GetDirectedTarget],
+			21: cb[IVssComponent_SetRestoreMetadata],
+			22: cb[IVssComponent_GetRestoreMetadata],
+			23: cb[IVssComponent_SetRestoreTarget],
+			24: cb[IVssComponent_GetRestoreTarget],
+			25: cb[IVssComponent_SetPreRestoreFailureMsg],
+			26: cb[IVssComponent_GetPreRestoreFailureMsg],
+			27: cb[IVssComponent_SetPostRestoreFailureMsg],
+			28: cb[IVssComponent_GetPostRestoreFailureMsg],
+			29: cb[IVssComponent_SetBackupStamp],
+			3:  cb[IVssComponent_GetLogicalPath],
+			30: cb[IVssComponent_GetBackupStamp],
+			31: cb[IVssComponent_GetPreviousBackupStamp],
+			32: cb[IVssComponent_GetBackupOptions],
+			33: cb[IVssComponent_GetRestoreOptions],
+			34: cb[IVssComponent_GetRestoreSubcomponentCount],
+			35: cb[IVssComponent_GetRestoreSubcomponent],
+			36: cb[IVssComponent_GetFileRestoreStatus],
+			37: cb[IVssComponent_AddDifferencedFilesByLastModifyTime],
+			38: cb[IVssComponent_AddDifferencedFilesByLastModifyLSN],
+			39: cb[IVssComponent_GetDifferencedFilesCount],
+			4:  cb[IVssComponent_GetComponentType],
+			40: cb[IVssComponent_GetDifferencedFile],
+			41: cb[IVssComponentEx_SetPrepareForBackupFailureMsg],
+			42: cb[IVssComponentEx_SetPostSnapshotFailureMsg],
+			43: cb[IVssComponentEx_GetPrepareForBackupFailureMsg],
+			44: cb[IVssComponentEx_GetPostSnapshotFailureMsg],
+			45: cb[IVssComponentEx_GetAuthoritativeRestore],
+			46: cb[IVssComponentEx_GetRollForward],
+			47: cb[IVssComponentEx_GetRestoreName],
+			5:  cb[IVssComponent_GetComponentName],
+			6:  cb[IVssComponent_GetBackupSucceeded],
+			7:  cb[IVssComponent_GetAlternateLocationMappingCount],
+			8:  cb[IVssComponent_GetAlternateLocationMapping],
+			9:  cb[IVssComponent_SetBackupMetadata],
+		},
+		"IVssComponentEx2": {
+			0:  cb[IUnknown_QueryInterface],
+			1:  cb[IUnknown_AddRef],
+			10: cb[IVssComponent_GetBackupMetadata],
+			11: cb[IVssComponent_AddPartialFile],
+			12: cb[IVssComponent_GetPartialFileCount],
+			13: cb[IVssComponent_GetPartialFile],
+			14: cb[IVssComponent_IsSelectedForRestore],
+			15: cb[IVssComponent_GetAdditionalRestores],
+			16: cb[IVssComponent_GetNewTargetCount],
+			17: cb[IVssComponent_GetNewTarget],
+			18: cb[IVssComponent_AddDirectedTarget],
+			19: cb[IVssComponent_GetDirectedTargetCount],
+			2:  cb[IUnknown_Release],
+			20: cb[IVssComponent_GetDirectedTarget],
+			21: cb[IVssComponent_SetRestoreMetadata],
+			22: cb[IVssComponent_GetRestoreMetadata],
+			23: cb[IVssComponent_SetRestoreTarget],
+			24: cb[IVssComponent_GetRestoreTarget],
+			25: cb[IVssComponent_SetPreRestoreFailureMsg],
+			26: cb[IVssComponent_GetPreRestoreFailureMsg],
+			27: cb[IVssComponent_SetPostRestoreFailureMsg],
+			28: cb[IVssComponent_GetPostRestoreFailureMsg],
+			29: cb[IVssComponent_SetBackupStamp],
+			3:  cb[IVssComponent_GetLogicalPath],
+			30: cb[IVssComponent_GetBackupStamp],
+			31: cb[IVssComponent_GetPreviousBackupStamp],
+			32: cb[IVssComponent_GetBackupOptions],
+			33: cb[IVssComponent_GetRestoreOptions],
+			34: cb[IVssComponent_GetRestoreSubcomponentCount],
+			35: cb[IVssComponent_GetRestoreSubcomponent],
+			36: cb[IVssComponent_GetFileRestoreStatus],
+			37: cb[IVssComponent_AddDifferencedFilesByLastModifyTime],
+			38: cb[IVssComponent_AddDifferencedFilesByLastModifyLSN],
+			39: cb[IVssComponent_GetDifferencedFilesCount],
+			4:  cb[IVssComponent_GetComponentType],
+			40: cb[IVssComponent_GetDifferencedFile],
+			41: cb[IVssComponentEx_SetPrepareForBackupFailureMsg],
+			42: cb[IVssComponentEx_SetPostSnapshotFailureMsg],
+			43: cb[IVssComponentEx_GetPrepareForBackupFailureMsg],
+			44: cb[IVssComponentEx_GetPostSnapshotFailureMsg],
+			45: cb[IVssComponentEx_GetAuthoritativeRestore],
+			46: cb[IVssComponentEx_GetRollForward],
+			47: cb[IVssComponentEx_GetRestoreName],
+			48: cb[IVssComponentEx2_SetFailure],
+			49: cb[IVssComponentEx2_GetFailure],
+			5:  cb[IVssComponent_GetComponentName],
+			6:  cb[IVssComponent_GetBackupSucceeded],
+			7:  cb[IVssComponent_GetAlternateLocationMappingCount],
+			8:  cb[IVssComponent_GetAlternateLocationMapping],
+			9:  cb[IVssComponent_SetBackupMetadata],
+		},
+		"IVssEnumObject": {
+			0: cb[IUnknown_QueryInterface],
+			1: cb[IUnknown_AddRef],
+			2: cb[IUnknown_Release],
+			3: cb[IVssEnumObject_Next],
+			4: cb[IVssEnumObject_Skip],
+			5: cb[IVssEnumObject_Reset],
+			6: cb[IVssEnumObject_Clone],
+		},
+		"IVssExamineWriterMetadata": {
+			0:  cb[IUnknown_QueryInterface],
+			1:  cb[IUnknown_AddRef],
+			10: cb[IVssExamineWriterMetadata_GetBackupSchema],
+			11: cb[IVssExamineWriterMetadata_GetDocument],
+			12: cb[IVssExamineWriterMetadata_SaveAsXML],
+			13: cb[IVssExamineWriterMetadata_LoadFromXML],
+			2:  cb[IUnknown_Release],
+			3:  cb[IVssExamineWriterMetadata_GetIdentity],
+			4:  cb[IVssExamineWriterMetadata_GetFileCounts],
+			5:  cb[IVssExamineWriterMetadata_GetIncludeFile],
+			6:  cb[IVssExamineWriterMetadata_GetExcludeFile],
+			7:  cb[IVssExamineWriterMetadata_GetComponent],
+			8:  cb[IVssExamineWriterMetadata_GetRestoreMethod],
+			9:  cb[IVssExamineWriterMetadata_GetAlternateLocationMapping],
+		},
+		"IVssExamineWriterMetadataEx": {
+			0:  cb[IUnknown_QueryInterface],
+			1:  cb[IUnknown_AddRef],
+			10: cb[IVssExamineWriterMetadata_GetBackupSchema],
+			11: cb[IVssExamineWriterMetadata_GetDocument],
+			12: cb[IVssExamineWriterMetadata_SaveAsXML],
+			13: cb[IVssExamineWriterMetadata_LoadFromXML],
+			14: cb[IVssExamineWriterMetadataEx_GetIdentityEx],
+			2:  cb[IUnknown_Release],
+			3:  cb[IVssExamineWriterMetadata_GetIdentity],
+			4:  cb[IVssExamineWriterMetadata_GetFileCounts],
+			5:  cb[IVssExamineWriterMetadata_GetIncludeFile],
+			6:  cb[IVssExamineWriterMetadata_GetExcludeFile],
+			7:  cb[IVssExamineWriterMetadata_GetComponent],
+			8:  cb[IVssExamineWriterMetadata_GetRestoreMethod],
+			9:  cb[IVssExamineWriterMetadata_GetAlternateLocationMapping],
+		},
+		"IVssExamineWriterMetadataEx2": {
+			0:  cb[IUnknown_QueryInterface],
+			1:  cb[IUnknown_AddRef],
+			10: cb[IVssExamineWriterMetadata_GetBackupSchema],
+			11: cb[IVssExamineWriterMetadata_GetDocument],
+			12: cb[IVssExamineWriterMetadata_SaveAsXML],
+			13: cb[IVssExamineWriterMetadata_LoadFromXML],
+			14: cb[IVssExamineWriterMetadataEx_GetIdentityEx],
+			15: cb[IVssExamineWriterMetadataEx2_GetVersion],
+			16: cb[IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount],
+			17: cb[IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile],
+			2:  cb[IUnknown_Release],
+			3:  cb[IVssExamineWriterMetadata_GetIdentity],
+			4:  cb[IVssExamineWriterMetadata_GetFileCounts],
+			5:  cb[IVssExamineWriterMetadata_GetIncludeFile],
+			6:  cb[IVssExamineWriterMetadata_GetExcludeFile],
+			7:  cb[IVssExamineWriterMetadata_GetComponent],
+			8:  cb[IVssExamineWriterMetadata_GetRestoreMethod],
+			9:  cb[IVssExamineWriterMetadata_GetAlternateLocationMapping],
+		},
+		"IVssWMComponent": {
+			0: cb[IUnknown_QueryInterface],
+			1: cb[IUnknown_AddRef],
+			2: cb[IUnknown_Release],
+			3: cb[IVssWMComponent_GetComponentInfo],
+			4: cb[IVssWMComponent_FreeComponentInfo],
+			5: cb[IVssWMComponent_GetFile],
+			6: cb[IVssWMComponent_GetDatabaseFile],
+			7: cb[IVssWMComponent_GetDatabaseLogFile],
+			8: cb[IVssWMComponent_GetDependency],
+		},
+		"IVssWMDependency": {
+			0: cb[IUnknown_QueryInterface],
+			1: cb[IUnknown_AddRef],
+			2: cb[IUnknown_Release],
+			3: cb[IVssWMDependency_GetWriterId],
+			4: cb[IVssWMDependency_GetLogicalPath],
+			5: cb[IVssWMDependency_GetComponentName],
+		},
+		"IVssWMFiledesc": {
+			0: cb[IUnknown_QueryInterface],
+			1: cb[IUnknown_AddRef],
+			2: cb[IUnknown_Release],
+			3: cb[IVssWMFiledesc_GetPath],
+			4: cb[IVssWMFiledesc_GetFilespec],
+			5: cb[IVssWMFiledesc_GetRecursive],
+			6: cb[IVssWMFiledesc_GetAlternateLocation],
+			7: cb[IVssWMFiledesc_GetBackupTypeMask],
+		},
+		"IVssWriterComponents": {
+			0: cb[IVssWriterComponents_GetComponentCount],
+			1: cb[IVssWriterComponents_GetWriterInfo],
+			2: cb[IVssWriterComponents_GetComponent],
+		},
+		"IVssWriterComponentsExt": {
+			0: cb[IVssWriterComponents_GetComponentCount],
+			1: cb[IVssWriterComponents_GetWriterInfo],
+			2: cb[IVssWriterComponents_GetComponent],
+		},
 	}
 })
 
 // _fakeIIDs lists for each interface the IIDs its objects answer
 // QueryInterface for: its own and its bases'.
 var _fakeIIDs = map[string][]windows.GUID{
-	"IUnknown":  {IID_IUnknown},
-	"IVssAsync": {IID_IVssAsync, IID_IUnknown},
+	"IUnknown":                     {IID_IUnknown},
+	"IVssAsync":                    {IID_IVssAsync, IID_IUnknown},
+	"IVssBackupComponents":         {IID_IVssBackupComponents, IID_IUnknown},
+	"IVssBackupComponentsEx":       {IID_IVssBackupComponentsEx, IID_IVssBackupComponents, IID_IUnknown},
+	"IVssBackupComponentsEx2":      {IID_IVssBackupComponentsEx2, IID_IVssBackupComponentsEx, IID_IVssBackupComponents, IID_IUnknown},
+	"IVssBackupComponentsEx3":      {IID_IVssBackupComponentsEx3, IID_IVssBackupComponentsEx2, IID_IVssBackupComponentsEx, IID_IVssBackupComponents, IID_IUnknown},
+	"IVssBackupComponentsEx4":      {IID_IVssBackupComponentsEx4, IID_IVssBackupComponentsEx3, IID_IVssBackupComponentsEx2, IID_IVssBackupComponentsEx, IID_IVssBackupComponents, IID_IUnknown},
+	"IVssComponent":                {IID_IVssComponent, IID_IUnknown},
+	"IVssComponentEx":              {IID_IVssComponentEx, IID_IVssComponent, IID_IUnknown},
+	"IVssComponentEx2":             {IID_IVssComponentEx2, IID_IVssComponentEx, IID_IVssComponent, IID_IUnknown},
+	"IVssEnumObject":               {IID_IVssEnumObject, IID_IUnknown},
+	"IVssExamineWriterMetadata":    {IID_IVssExamineWriterMetadata, IID_IUnknown},
+	"IVssExamineWriterMetadataEx":  {IID_IVssExamineWriterMetadataEx, IID_IVssExamineWriterMetadata, IID_IUnknown},
+	"IVssExamineWriterMetadataEx2": {IID_IVssExamineWriterMetadataEx2, IID_IVssExamineWriterMetadataEx, IID_IVssExamineWriterMetadata, IID_IUnknown},
+	"IVssWMComponent":              {IID_IVssWMComponent, IID_IUnknown},
+	"IVssWMDependency":             {IID_IVssWMDependency, IID_IUnknown},
+	"IVssWMFiledesc":               {IID_IVssWMFiledesc, IID_IUnknown},
+	"IVssWriterComponents":         {IID_IVssWriterComponents},
+	"IVssWriterComponentsExt":      {IID_IVssWriterComponentsExt, IID_IVssWriterComponents},
 }
 
 // _fakeInterfaces names every interface of the spec.
-var _fakeInterfaces = []string{"IUnknown", "IVssAsync"}
+var _fakeInterfaces = []string{"IUnknown", "IVssWriterComponents", "IVssAsync", "IVssBackupComponents", "IVssComponent", "IVssEnumObject", "IVssExamineWriterMetadata", "IVssWMComponent", "IVssWMDependency", "IVssWMFiledesc", "IVssWriterComponentsExt", "IVssBackupComponentsEx", "IVssComponentEx", "IVssExamineWriterMetadataEx", "IVssBackupComponentsEx2", "IVssComponentEx2", "IVssExamineWriterMetadataEx2", "IVssBackupComponentsEx3", "IVssBackupComponentsEx4"}
 
 // _newFake makes an object of the named interface holding one reference.
 func _newFake(iface string) *_fakeObject {
@@ -236,10 +2155,3529 @@ var _stubs = map[Method]_stub{
 			return HRESULT(r)
 		},
 	},
+	IVssBackupComponentsEx2_BreakSnapshotSetEx: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out2 *IVssAsync
+			out2, r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).BreakSnapshotSetEx(0x3A113900, 0x3A113901)
+			r.outs[2] = uint64(out2)
+			return r
+		},
+		iface: "IVssBackupComponentsEx2",
+		name:  "BreakSnapshotSetEx",
+		params: []_stubParam{{
+			in:   0x3A113900,
+			kind: _paramIn,
+			name: "SnapshotSetID",
+		}, {
+			in:   0x3A113901,
+			kind: _paramIn,
+			name: "dwBreakFlags",
+		}, {
+			kind: _paramOut,
+			name: "ppAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out2 *IVssAsync
+			r, _, _ := syscall.SyscallN(obj.vtbl[57], uintptr(unsafe.Pointer(obj)), 0x3A113900, 0x3A113901, uintptr(unsafe.Pointer(&out2)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx2_FastRecovery: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).FastRecovery()
+			return r
+		},
+		iface: "IVssBackupComponentsEx2",
+		name:  "FastRecovery",
+		params: []_stubParam{{
+			kind: _paramReservedIn,
+			name: "SnapshotSetID",
+		}, {
+			kind: _paramReservedIn,
+			name: "dwFastRecoveryFlags",
+		}, {
+			kind: _paramReservedOut,
+			name: "ppAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[59], uintptr(unsafe.Pointer(obj)), 0, 0, 0)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx2_PreFastRecovery: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).PreFastRecovery()
+			return r
+		},
+		iface: "IVssBackupComponentsEx2",
+		name:  "PreFastRecovery",
+		params: []_stubParam{{
+			kind: _paramReservedIn,
+			name: "SnapshotSetID",
+		}, {
+			kind: _paramReservedIn,
+			name: "dwPreFastRecoveryFlags",
+		}, {
+			kind: _paramReservedOut,
+			name: "ppAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[58], uintptr(unsafe.Pointer(obj)), 0, 0, 0)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx2_SetAuthoritativeRestore: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).SetAuthoritativeRestore(0x3A113600, 0x3A113601, 0x3A113602, 0x3A113603, 0x3A113604)
+			return r
+		},
+		iface: "IVssBackupComponentsEx2",
+		name:  "SetAuthoritativeRestore",
+		params: []_stubParam{{
+			in:   0x3A113600,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A113601,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A113602,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A113603,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A113604,
+			kind: _paramIn,
+			name: "bAuth",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[54], uintptr(unsafe.Pointer(obj)), 0x3A113600, 0x3A113601, 0x3A113602, 0x3A113603, 0x3A113604)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx2_SetRestoreName: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).SetRestoreName(0x3A113800, 0x3A113801, 0x3A113802, 0x3A113803, 0x3A113804)
+			return r
+		},
+		iface: "IVssBackupComponentsEx2",
+		name:  "SetRestoreName",
+		params: []_stubParam{{
+			in:   0x3A113800,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A113801,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A113802,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A113803,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A113804,
+			kind: _paramIn,
+			name: "wszRestoreName",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[56], uintptr(unsafe.Pointer(obj)), 0x3A113800, 0x3A113801, 0x3A113802, 0x3A113803, 0x3A113804)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx2_SetRollForward: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).SetRollForward(0x3A113700, 0x3A113701, 0x3A113702, 0x3A113703, 0x3A113704, 0x3A113705)
+			return r
+		},
+		iface: "IVssBackupComponentsEx2",
+		name:  "SetRollForward",
+		params: []_stubParam{{
+			in:   0x3A113700,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A113701,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A113702,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A113703,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A113704,
+			kind: _paramIn,
+			name: "rollType",
+		}, {
+			in:   0x3A113705,
+			kind: _paramIn,
+			name: "wszRollForwardPoint",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[55], uintptr(unsafe.Pointer(obj)), 0x3A113700, 0x3A113701, 0x3A113702, 0x3A113703, 0x3A113704, 0x3A113705)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx2_UnexposeSnapshot: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).UnexposeSnapshot(0x3A113500)
+			return r
+		},
+		iface: "IVssBackupComponentsEx2",
+		name:  "UnexposeSnapshot",
+		params: []_stubParam{{
+			in:   0x3A113500,
+			kind: _paramIn,
+			name: "snapshotId",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[53], uintptr(unsafe.Pointer(obj)), 0x3A113500)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx3_AddSnapshotToRecoverySet: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).AddSnapshotToRecoverySet(0x3A113D00, 0x3A113D02)
+			return r
+		},
+		iface: "IVssBackupComponentsEx3",
+		name:  "AddSnapshotToRecoverySet",
+		params: []_stubParam{{
+			in:   0x3A113D00,
+			kind: _paramIn,
+			name: "snapshotId",
+		}, {
+			kind: _paramReservedIn,
+			name: "dwFlags",
+		}, {
+			in:   0x3A113D02,
+			kind: _paramIn,
+			name: "pwszDestinationVolume",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[61], uintptr(unsafe.Pointer(obj)), 0x3A113D00, 0, 0x3A113D02)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx3_GetSessionId: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 windows.GUID
+			out0, r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).GetSessionId()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponentsEx3",
+		name:  "GetSessionId",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "idSession",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 windows.GUID
+			r, _, _ := syscall.SyscallN(obj.vtbl[63], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx3_GetWriterStatusEx: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 windows.GUID
+			var out2 windows.GUID
+			var out3 *uint16
+			var out4 VSS_WRITER_STATE
+			var out5 HRESULT
+			var out6 HRESULT
+			var out7 *uint16
+			out1, out2, out3, out4, out5, out6, out7, r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).GetWriterStatusEx(0x3A113C00)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			r.outs[3] = uint64(out3)
+			r.outs[4] = uint64(out4)
+			r.outs[5] = uint64(out5)
+			r.outs[6] = uint64(out6)
+			r.outs[7] = uint64(out7)
+			return r
+		},
+		iface: "IVssBackupComponentsEx3",
+		name:  "GetWriterStatusEx",
+		params: []_stubParam{{
+			in:   0x3A113C00,
+			kind: _paramIn,
+			name: "iWriter",
+		}, {
+			kind: _paramOut,
+			name: "pidInstance",
+		}, {
+			kind: _paramOut,
+			name: "pidWriter",
+		}, {
+			kind: _paramOut,
+			name: "pbstrWriter",
+		}, {
+			kind: _paramOut,
+			name: "pnStatus",
+		}, {
+			kind: _paramOut,
+			name: "phrFailureWriter",
+		}, {
+			kind: _paramOut,
+			name: "phrApplication",
+		}, {
+			kind: _paramOut,
+			name: "pbstrApplicationMessage",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 windows.GUID
+			var out2 windows.GUID
+			var out3 *uint16
+			var out4 VSS_WRITER_STATE
+			var out5 HRESULT
+			var out6 HRESULT
+			var out7 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[60], uintptr(unsafe.Pointer(obj)), 0x3A113C00, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)), uintptr(unsafe.Pointer(&out6)), uintptr(unsafe.Pointer(&out7)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx3_RecoverSet: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssAsync
+			out1, r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).RecoverSet(0x3A113E00)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssBackupComponentsEx3",
+		name:  "RecoverSet",
+		params: []_stubParam{{
+			in:   0x3A113E00,
+			kind: _paramIn,
+			name: "dwFlags",
+		}, {
+			kind: _paramOut,
+			name: "ppAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssAsync
+			r, _, _ := syscall.SyscallN(obj.vtbl[62], uintptr(unsafe.Pointer(obj)), 0x3A113E00, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *uint16
+			var out2 *uint16
+			out1, out2, r.err = (*IVssBackupComponentsEx4)(unsafe.Pointer(obj)).GetRootAndLogicalPrefixPaths(0x3A114000, 0x3A114003)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			return r
+		},
+		iface: "IVssBackupComponentsEx4",
+		name:  "GetRootAndLogicalPrefixPaths",
+		params: []_stubParam{{
+			in:   0x3A114000,
+			kind: _paramIn,
+			name: "pwszFilePath",
+		}, {
+			kind: _paramOut,
+			name: "ppwszRootPath",
+		}, {
+			kind: _paramOut,
+			name: "ppwszLogicalPrefix",
+		}, {
+			in:   0x3A114003,
+			kind: _paramIn,
+			name: "bNormalizeFQDNforRootPath",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *uint16
+			var out2 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[64], uintptr(unsafe.Pointer(obj)), 0x3A114000, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), 0x3A114003)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx_GetWriterMetadataEx: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 windows.GUID
+			var out2 *IVssExamineWriterMetadataEx
+			out1, out2, r.err = (*IVssBackupComponentsEx)(unsafe.Pointer(obj)).GetWriterMetadataEx(0x3A113300)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			return r
+		},
+		iface: "IVssBackupComponentsEx",
+		name:  "GetWriterMetadataEx",
+		params: []_stubParam{{
+			in:   0x3A113300,
+			kind: _paramIn,
+			name: "iWriter",
+		}, {
+			kind: _paramOut,
+			name: "pidInstance",
+		}, {
+			kind: _paramOut,
+			name: "ppMetadata",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 windows.GUID
+			var out2 *IVssExamineWriterMetadataEx
+			r, _, _ := syscall.SyscallN(obj.vtbl[51], uintptr(unsafe.Pointer(obj)), 0x3A113300, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponentsEx_SetSelectedForRestoreEx: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx)(unsafe.Pointer(obj)).SetSelectedForRestoreEx(0x3A113400, 0x3A113401, 0x3A113402, 0x3A113403, 0x3A113404, 0x3A113405)
+			return r
+		},
+		iface: "IVssBackupComponentsEx",
+		name:  "SetSelectedForRestoreEx",
+		params: []_stubParam{{
+			in:   0x3A113400,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A113401,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A113402,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A113403,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A113404,
+			kind: _paramIn,
+			name: "bSelectedForRestore",
+		}, {
+			in:   0x3A113405,
+			kind: _paramIn,
+			name: "instanceId",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[52], uintptr(unsafe.Pointer(obj)), 0x3A113400, 0x3A113401, 0x3A113402, 0x3A113403, 0x3A113404, 0x3A113405)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_AbortBackup: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AbortBackup()
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "AbortBackup",
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[15], uintptr(unsafe.Pointer(obj)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_AddAlternativeLocationMapping: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddAlternativeLocationMapping(0x3A111C00, 0x3A111C01, 0x3A111C02, 0x3A111C03, 0x3A111C04, 0x3A111C05, 0x3A111C06, 0x3A111C07)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "AddAlternativeLocationMapping",
+		params: []_stubParam{{
+			in:   0x3A111C00,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A111C01,
+			kind: _paramIn,
+			name: "componentType",
+		}, {
+			in:   0x3A111C02,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A111C03,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A111C04,
+			kind: _paramIn,
+			name: "wszPath",
+		}, {
+			in:   0x3A111C05,
+			kind: _paramIn,
+			name: "wszFilespec",
+		}, {
+			in:   0x3A111C06,
+			kind: _paramIn,
+			name: "bRecursive",
+		}, {
+			in:   0x3A111C07,
+			kind: _paramIn,
+			name: "wszDestination",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[28], uintptr(unsafe.Pointer(obj)), 0x3A111C00, 0x3A111C01, 0x3A111C02, 0x3A111C03, 0x3A111C04, 0x3A111C05, 0x3A111C06, 0x3A111C07)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_AddComponent: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddComponent(0x3A110D00, 0x3A110D01, 0x3A110D02, 0x3A110D03, 0x3A110D04)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "AddComponent",
+		params: []_stubParam{{
+			in:   0x3A110D00,
+			kind: _paramIn,
+			name: "instanceId",
+		}, {
+			in:   0x3A110D01,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A110D02,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A110D03,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A110D04,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[13], uintptr(unsafe.Pointer(obj)), 0x3A110D00, 0x3A110D01, 0x3A110D02, 0x3A110D03, 0x3A110D04)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_AddNewTarget: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddNewTarget(0x3A111F00, 0x3A111F01, 0x3A111F02, 0x3A111F03, 0x3A111F04, 0x3A111F05, 0x3A111F06, 0x3A111F07)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "AddNewTarget",
+		params: []_stubParam{{
+			in:   0x3A111F00,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A111F01,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A111F02,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A111F03,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A111F04,
+			kind: _paramIn,
+			name: "wszPath",
+		}, {
+			in:   0x3A111F05,
+			kind: _paramIn,
+			name: "wszFileName",
+		}, {
+			in:   0x3A111F06,
+			kind: _paramIn,
+			name: "bRecursive",
+		}, {
+			in:   0x3A111F07,
+			kind: _paramIn,
+			name: "wszAlternatePath",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[31], uintptr(unsafe.Pointer(obj)), 0x3A111F00, 0x3A111F01, 0x3A111F02, 0x3A111F03, 0x3A111F04, 0x3A111F05, 0x3A111F06, 0x3A111F07)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_AddRestoreSubcomponent: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddRestoreSubcomponent(0x3A111D00, 0x3A111D01, 0x3A111D02, 0x3A111D03, 0x3A111D04, 0x3A111D05)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "AddRestoreSubcomponent",
+		params: []_stubParam{{
+			in:   0x3A111D00,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A111D01,
+			kind: _paramIn,
+			name: "componentType",
+		}, {
+			in:   0x3A111D02,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A111D03,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A111D04,
+			kind: _paramIn,
+			name: "wszSubComponentLogicalPath",
+		}, {
+			in:   0x3A111D05,
+			kind: _paramIn,
+			name: "wszSubComponentName",
+		}, {
+			kind: _paramReservedIn,
+			name: "bRepair",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[29], uintptr(unsafe.Pointer(obj)), 0x3A111D00, 0x3A111D01, 0x3A111D02, 0x3A111D03, 0x3A111D04, 0x3A111D05, 0)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_AddToSnapshotSet: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out2 windows.GUID
+			out2, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddToSnapshotSet(0x3A112500, 0x3A112501)
+			r.outs[2] = uint64(out2)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "AddToSnapshotSet",
+		params: []_stubParam{{
+			in:   0x3A112500,
+			kind: _paramIn,
+			name: "pwszVolumeName",
+		}, {
+			in:   0x3A112501,
+			kind: _paramIn,
+			name: "ProviderId",
+		}, {
+			kind: _paramOut,
+			name: "pidSnapshot",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out2 windows.GUID
+			r, _, _ := syscall.SyscallN(obj.vtbl[37], uintptr(unsafe.Pointer(obj)), 0x3A112500, 0x3A112501, uintptr(unsafe.Pointer(&out2)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_BackupComplete: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *IVssAsync
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).BackupComplete()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "BackupComplete",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "ppAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *IVssAsync
+			r, _, _ := syscall.SyscallN(obj.vtbl[27], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_BreakSnapshotSet: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).BreakSnapshotSet(0x3A112900)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "BreakSnapshotSet",
+		params: []_stubParam{{
+			in:   0x3A112900,
+			kind: _paramIn,
+			name: "SnapshotSetId",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[41], uintptr(unsafe.Pointer(obj)), 0x3A112900)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_DeleteSnapshots: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out3 int32
+			var out4 windows.GUID
+			out3, out4, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).DeleteSnapshots(0x3A112700, 0x3A112701, 0x3A112702)
+			r.outs[3] = uint64(out3)
+			r.outs[4] = uint64(out4)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "DeleteSnapshots",
+		params: []_stubParam{{
+			in:   0x3A112700,
+			kind: _paramIn,
+			name: "SourceObjectId",
+		}, {
+			in:   0x3A112701,
+			kind: _paramIn,
+			name: "eSourceObjectType",
+		}, {
+			in:   0x3A112702,
+			kind: _paramIn,
+			name: "bForceDelete",
+		}, {
+			kind: _paramOut,
+			name: "plDeletedSnapshots",
+		}, {
+			kind: _paramOut,
+			name: "pNondeletedSnapshotID",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out3 int32
+			var out4 windows.GUID
+			r, _, _ := syscall.SyscallN(obj.vtbl[39], uintptr(unsafe.Pointer(obj)), 0x3A112700, 0x3A112701, 0x3A112702, uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_DisableWriterClasses: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).DisableWriterClasses(0x3A112D00, 0x3A112D01)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "DisableWriterClasses",
+		params: []_stubParam{{
+			in:   0x3A112D00,
+			kind: _paramIn,
+			name: "rgWriterClassId",
+		}, {
+			in:   0x3A112D01,
+			kind: _paramIn,
+			name: "cClassId",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[45], uintptr(unsafe.Pointer(obj)), 0x3A112D00, 0x3A112D01)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_DisableWriterInstances: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).DisableWriterInstances(0x3A112F00, 0x3A112F01)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "DisableWriterInstances",
+		params: []_stubParam{{
+			in:   0x3A112F00,
+			kind: _paramIn,
+			name: "rgWriterInstanceId",
+		}, {
+			in:   0x3A112F01,
+			kind: _paramIn,
+			name: "cInstanceId",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[47], uintptr(unsafe.Pointer(obj)), 0x3A112F00, 0x3A112F01)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_DoSnapshotSet: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *IVssAsync
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).DoSnapshotSet()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "DoSnapshotSet",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "ppAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *IVssAsync
+			r, _, _ := syscall.SyscallN(obj.vtbl[38], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_EnableWriterClasses: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).EnableWriterClasses(0x3A112E00, 0x3A112E01)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "EnableWriterClasses",
+		params: []_stubParam{{
+			in:   0x3A112E00,
+			kind: _paramIn,
+			name: "rgWriterClassId",
+		}, {
+			in:   0x3A112E01,
+			kind: _paramIn,
+			name: "cClassId",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[46], uintptr(unsafe.Pointer(obj)), 0x3A112E00, 0x3A112E01)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_ExposeSnapshot: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out4 *uint16
+			out4, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).ExposeSnapshot(0x3A113000, 0x3A113001, 0x3A113002, 0x3A113003)
+			r.outs[4] = uint64(out4)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "ExposeSnapshot",
+		params: []_stubParam{{
+			in:   0x3A113000,
+			kind: _paramIn,
+			name: "SnapshotId",
+		}, {
+			in:   0x3A113001,
+			kind: _paramIn,
+			name: "wszPathFromRoot",
+		}, {
+			in:   0x3A113002,
+			kind: _paramIn,
+			name: "lAttributes",
+		}, {
+			in:   0x3A113003,
+			kind: _paramIn,
+			name: "wszExpose",
+		}, {
+			kind: _paramOut,
+			name: "pwszExposed",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out4 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[48], uintptr(unsafe.Pointer(obj)), 0x3A113000, 0x3A113001, 0x3A113002, 0x3A113003, uintptr(unsafe.Pointer(&out4)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_FreeWriterMetadata: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).FreeWriterMetadata()
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "FreeWriterMetadata",
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[12], uintptr(unsafe.Pointer(obj)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_FreeWriterStatus: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).FreeWriterStatus()
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "FreeWriterStatus",
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[18], uintptr(unsafe.Pointer(obj)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_GatherWriterMetadata: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *IVssAsync
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GatherWriterMetadata()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "GatherWriterMetadata",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *IVssAsync
+			r, _, _ := syscall.SyscallN(obj.vtbl[9], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_GatherWriterStatus: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *IVssAsync
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GatherWriterStatus()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "GatherWriterStatus",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *IVssAsync
+			r, _, _ := syscall.SyscallN(obj.vtbl[16], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_GetSnapshotProperties: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 VSS_SNAPSHOT_PROP
+			out1, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetSnapshotProperties(0x3A112A00)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "GetSnapshotProperties",
+		params: []_stubParam{{
+			in:   0x3A112A00,
+			kind: _paramIn,
+			name: "SnapshotId",
+		}, {
+			kind: _paramOut,
+			name: "pProp",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 VSS_SNAPSHOT_PROP
+			r, _, _ := syscall.SyscallN(obj.vtbl[42], uintptr(unsafe.Pointer(obj)), 0x3A112A00, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_GetWriterComponents: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssWriterComponentsExt
+			out1, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterComponents(0x3A110400)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "GetWriterComponents",
+		params: []_stubParam{{
+			in:   0x3A110400,
+			kind: _paramIn,
+			name: "iWriter",
+		}, {
+			kind: _paramOut,
+			name: "ppWriter",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssWriterComponentsExt
+			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), 0x3A110400, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_GetWriterComponentsCount: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterComponentsCount()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "GetWriterComponentsCount",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pcComponents",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_GetWriterMetadata: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 windows.GUID
+			var out2 *IVssExamineWriterMetadata
+			out1, out2, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterMetadata(0x3A110B00)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "GetWriterMetadata",
+		params: []_stubParam{{
+			in:   0x3A110B00,
+			kind: _paramIn,
+			name: "iWriter",
+		}, {
+			kind: _paramOut,
+			name: "pidInstance",
+		}, {
+			kind: _paramOut,
+			name: "ppMetadata",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 windows.GUID
+			var out2 *IVssExamineWriterMetadata
+			r, _, _ := syscall.SyscallN(obj.vtbl[11], uintptr(unsafe.Pointer(obj)), 0x3A110B00, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_GetWriterMetadataCount: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterMetadataCount()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "GetWriterMetadataCount",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pcWriters",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[10], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_GetWriterStatus: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 windows.GUID
+			var out2 windows.GUID
+			var out3 *uint16
+			var out4 VSS_WRITER_STATE
+			var out5 HRESULT
+			out1, out2, out3, out4, out5, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterStatus(0x3A111300)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			r.outs[3] = uint64(out3)
+			r.outs[4] = uint64(out4)
+			r.outs[5] = uint64(out5)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "GetWriterStatus",
+		params: []_stubParam{{
+			in:   0x3A111300,
+			kind: _paramIn,
+			name: "iWriter",
+		}, {
+			kind: _paramOut,
+			name: "pidInstance",
+		}, {
+			kind: _paramOut,
+			name: "pidWriter",
+		}, {
+			kind: _paramOut,
+			name: "pbstrWriter",
+		}, {
+			kind: _paramOut,
+			name: "pnStatus",
+		}, {
+			kind: _paramOut,
+			name: "phResultFailure",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 windows.GUID
+			var out2 windows.GUID
+			var out3 *uint16
+			var out4 VSS_WRITER_STATE
+			var out5 HRESULT
+			r, _, _ := syscall.SyscallN(obj.vtbl[19], uintptr(unsafe.Pointer(obj)), 0x3A111300, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_GetWriterStatusCount: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterStatusCount()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "GetWriterStatusCount",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pcWriters",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[17], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_ImportSnapshots: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *IVssAsync
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).ImportSnapshots()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "ImportSnapshots",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "ppAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *IVssAsync
+			r, _, _ := syscall.SyscallN(obj.vtbl[40], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_InitializeForBackup: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).InitializeForBackup(0x3A110500)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "InitializeForBackup",
+		params: []_stubParam{{
+			in:   0x3A110500,
+			kind: _paramIn,
+			name: "bstrXML",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), 0x3A110500)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_InitializeForRestore: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).InitializeForRestore(0x3A110700)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "InitializeForRestore",
+		params: []_stubParam{{
+			in:   0x3A110700,
+			kind: _paramIn,
+			name: "bstrXML",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), 0x3A110700)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_IsVolumeSupported: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out2 int32
+			out2, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).IsVolumeSupported(0x3A112C00, 0x3A112C01)
+			r.outs[2] = uint64(out2)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "IsVolumeSupported",
+		params: []_stubParam{{
+			in:   0x3A112C00,
+			kind: _paramIn,
+			name: "ProviderId",
+		}, {
+			in:   0x3A112C01,
+			kind: _paramIn,
+			name: "pwszVolumeName",
+		}, {
+			kind: _paramOut,
+			name: "pbSupportedByThisProvider",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out2 int32
+			r, _, _ := syscall.SyscallN(obj.vtbl[44], uintptr(unsafe.Pointer(obj)), 0x3A112C00, 0x3A112C01, uintptr(unsafe.Pointer(&out2)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_PostRestore: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *IVssAsync
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).PostRestore()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "PostRestore",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "ppAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *IVssAsync
+			r, _, _ := syscall.SyscallN(obj.vtbl[34], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_PreRestore: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *IVssAsync
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).PreRestore()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "PreRestore",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "ppAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *IVssAsync
+			r, _, _ := syscall.SyscallN(obj.vtbl[33], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_PrepareForBackup: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *IVssAsync
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).PrepareForBackup()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "PrepareForBackup",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "ppAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *IVssAsync
+			r, _, _ := syscall.SyscallN(obj.vtbl[14], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_Query: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out3 *IVssEnumObject
+			out3, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).Query(0x3A112B01, 0x3A112B02)
+			r.outs[3] = uint64(out3)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "Query",
+		params: []_stubParam{{
+			kind: _paramReservedIn,
+			name: "QueriedObjectId",
+		}, {
+			in:   0x3A112B01,
+			kind: _paramIn,
+			name: "eQueriedObjectType",
+		}, {
+			in:   0x3A112B02,
+			kind: _paramIn,
+			name: "eReturnedObjectsType",
+		}, {
+			kind: _paramOut,
+			name: "ppEnum",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out3 *IVssEnumObject
+			r, _, _ := syscall.SyscallN(obj.vtbl[43], uintptr(unsafe.Pointer(obj)), 0, 0x3A112B01, 0x3A112B02, uintptr(unsafe.Pointer(&out3)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_QueryRevertStatus: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssAsync
+			out1, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).QueryRevertStatus(0x3A113200)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "QueryRevertStatus",
+		params: []_stubParam{{
+			in:   0x3A113200,
+			kind: _paramIn,
+			name: "pwszVolume",
+		}, {
+			kind: _paramOut,
+			name: "ppAsync",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssAsync
+			r, _, _ := syscall.SyscallN(obj.vtbl[50], uintptr(unsafe.Pointer(obj)), 0x3A113200, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_RevertToSnapshot: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).RevertToSnapshot(0x3A113100, 0x3A113101)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "RevertToSnapshot",
+		params: []_stubParam{{
+			in:   0x3A113100,
+			kind: _paramIn,
+			name: "SnapshotId",
+		}, {
+			in:   0x3A113101,
+			kind: _paramIn,
+			name: "bForceDismount",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[49], uintptr(unsafe.Pointer(obj)), 0x3A113100, 0x3A113101)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_SaveAsXML: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SaveAsXML()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "SaveAsXML",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrXML",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[26], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_SetAdditionalRestores: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetAdditionalRestores(0x3A111800, 0x3A111801, 0x3A111802, 0x3A111803, 0x3A111804)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "SetAdditionalRestores",
+		params: []_stubParam{{
+			in:   0x3A111800,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A111801,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A111802,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A111803,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A111804,
+			kind: _paramIn,
+			name: "bAdditionalRestores",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[24], uintptr(unsafe.Pointer(obj)), 0x3A111800, 0x3A111801, 0x3A111802, 0x3A111803, 0x3A111804)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_SetBackupOptions: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetBackupOptions(0x3A111500, 0x3A111501, 0x3A111502, 0x3A111503, 0x3A111504)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "SetBackupOptions",
+		params: []_stubParam{{
+			in:   0x3A111500,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A111501,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A111502,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A111503,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A111504,
+			kind: _paramIn,
+			name: "wszBackupOptions",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[21], uintptr(unsafe.Pointer(obj)), 0x3A111500, 0x3A111501, 0x3A111502, 0x3A111503, 0x3A111504)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_SetBackupState: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetBackupState(0x3A110600, 0x3A110601, 0x3A110602, 0x3A110603)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "SetBackupState",
+		params: []_stubParam{{
+			in:   0x3A110600,
+			kind: _paramIn,
+			name: "bSelectComponents",
+		}, {
+			in:   0x3A110601,
+			kind: _paramIn,
+			name: "bBackupBootableSystemState",
+		}, {
+			in:   0x3A110602,
+			kind: _paramIn,
+			name: "backupType",
+		}, {
+			in:   0x3A110603,
+			kind: _paramIn,
+			name: "bPartialFileSupport",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), 0x3A110600, 0x3A110601, 0x3A110602, 0x3A110603)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_SetBackupSucceeded: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetBackupSucceeded(0x3A111400, 0x3A111401, 0x3A111402, 0x3A111403, 0x3A111404, 0x3A111405)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "SetBackupSucceeded",
+		params: []_stubParam{{
+			in:   0x3A111400,
+			kind: _paramIn,
+			name: "instanceId",
+		}, {
+			in:   0x3A111401,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A111402,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A111403,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A111404,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A111405,
+			kind: _paramIn,
+			name: "bSucceded",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[20], uintptr(unsafe.Pointer(obj)), 0x3A111400, 0x3A111401, 0x3A111402, 0x3A111403, 0x3A111404, 0x3A111405)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_SetContext: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetContext(0x3A112300)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "SetContext",
+		params: []_stubParam{{
+			in:   0x3A112300,
+			kind: _paramIn,
+			name: "lContext",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[35], uintptr(unsafe.Pointer(obj)), 0x3A112300)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_SetFileRestoreStatus: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetFileRestoreStatus(0x3A111E00, 0x3A111E01, 0x3A111E02, 0x3A111E03, 0x3A111E04)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "SetFileRestoreStatus",
+		params: []_stubParam{{
+			in:   0x3A111E00,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A111E01,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A111E02,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A111E03,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A111E04,
+			kind: _paramIn,
+			name: "status",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[30], uintptr(unsafe.Pointer(obj)), 0x3A111E00, 0x3A111E01, 0x3A111E02, 0x3A111E03, 0x3A111E04)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_SetPreviousBackupStamp: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetPreviousBackupStamp(0x3A111900, 0x3A111901, 0x3A111902, 0x3A111903, 0x3A111904)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "SetPreviousBackupStamp",
+		params: []_stubParam{{
+			in:   0x3A111900,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A111901,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A111902,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A111903,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A111904,
+			kind: _paramIn,
+			name: "wszPreviousBackupStamp",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[25], uintptr(unsafe.Pointer(obj)), 0x3A111900, 0x3A111901, 0x3A111902, 0x3A111903, 0x3A111904)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_SetRangesFilePath: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetRangesFilePath(0x3A112000, 0x3A112001, 0x3A112002, 0x3A112003, 0x3A112004, 0x3A112005)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "SetRangesFilePath",
+		params: []_stubParam{{
+			in:   0x3A112000,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A112001,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A112002,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A112003,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A112004,
+			kind: _paramIn,
+			name: "iPartialFile",
+		}, {
+			in:   0x3A112005,
+			kind: _paramIn,
+			name: "wszRangesFile",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[32], uintptr(unsafe.Pointer(obj)), 0x3A112000, 0x3A112001, 0x3A112002, 0x3A112003, 0x3A112004, 0x3A112005)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_SetRestoreOptions: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetRestoreOptions(0x3A111700, 0x3A111701, 0x3A111702, 0x3A111703, 0x3A111704)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "SetRestoreOptions",
+		params: []_stubParam{{
+			in:   0x3A111700,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A111701,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A111702,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A111703,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A111704,
+			kind: _paramIn,
+			name: "wszRestoreOptions",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[23], uintptr(unsafe.Pointer(obj)), 0x3A111700, 0x3A111701, 0x3A111702, 0x3A111703, 0x3A111704)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_SetRestoreState: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetRestoreState(0x3A110800)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "SetRestoreState",
+		params: []_stubParam{{
+			in:   0x3A110800,
+			kind: _paramIn,
+			name: "restoreType",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[8], uintptr(unsafe.Pointer(obj)), 0x3A110800)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_SetSelectedForRestore: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetSelectedForRestore(0x3A111600, 0x3A111601, 0x3A111602, 0x3A111603, 0x3A111604)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "SetSelectedForRestore",
+		params: []_stubParam{{
+			in:   0x3A111600,
+			kind: _paramIn,
+			name: "writerId",
+		}, {
+			in:   0x3A111601,
+			kind: _paramIn,
+			name: "ct",
+		}, {
+			in:   0x3A111602,
+			kind: _paramIn,
+			name: "wszLogicalPath",
+		}, {
+			in:   0x3A111603,
+			kind: _paramIn,
+			name: "wszComponentName",
+		}, {
+			in:   0x3A111604,
+			kind: _paramIn,
+			name: "bSelectedForRestore",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[22], uintptr(unsafe.Pointer(obj)), 0x3A111600, 0x3A111601, 0x3A111602, 0x3A111603, 0x3A111604)
+			return HRESULT(r)
+		},
+	},
+	IVssBackupComponents_StartSnapshotSet: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 windows.GUID
+			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).StartSnapshotSet()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssBackupComponents",
+		name:  "StartSnapshotSet",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pSnapshotSetId",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 windows.GUID
+			r, _, _ := syscall.SyscallN(obj.vtbl[36], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponentEx2_GetFailure: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 HRESULT
+			var out1 HRESULT
+			var out2 *uint16
+			var out3 uint32
+			out0, out1, out2, out3, r.err = (*IVssComponentEx2)(unsafe.Pointer(obj)).GetFailure()
+			r.outs[0] = uint64(out0)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			r.outs[3] = uint64(out3)
+			return r
+		},
+		iface: "IVssComponentEx2",
+		name:  "GetFailure",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "phr",
+		}, {
+			kind: _paramOut,
+			name: "phrApplication",
+		}, {
+			kind: _paramOut,
+			name: "pbstrApplicationMessage",
+		}, {
+			kind: _paramOut,
+			name: "pdwReserved",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 HRESULT
+			var out1 HRESULT
+			var out2 *uint16
+			var out3 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[49], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponentEx2_SetFailure: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponentEx2)(unsafe.Pointer(obj)).SetFailure(0x3A113000, 0x3A113001, 0x3A113002)
+			return r
+		},
+		iface: "IVssComponentEx2",
+		name:  "SetFailure",
+		params: []_stubParam{{
+			in:   0x3A113000,
+			kind: _paramIn,
+			name: "hr",
+		}, {
+			in:   0x3A113001,
+			kind: _paramIn,
+			name: "hrApplication",
+		}, {
+			in:   0x3A113002,
+			kind: _paramIn,
+			name: "wszApplicationMessage",
+		}, {
+			kind: _paramReservedIn,
+			name: "dwReserved",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[48], uintptr(unsafe.Pointer(obj)), 0x3A113000, 0x3A113001, 0x3A113002, 0)
+			return HRESULT(r)
+		},
+	},
+	IVssComponentEx_GetAuthoritativeRestore: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint8
+			out0, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetAuthoritativeRestore()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponentEx",
+		name:  "GetAuthoritativeRestore",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbAuth",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint8
+			r, _, _ := syscall.SyscallN(obj.vtbl[45], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponentEx_GetPostSnapshotFailureMsg: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetPostSnapshotFailureMsg()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponentEx",
+		name:  "GetPostSnapshotFailureMsg",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrFailureMsg",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[44], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponentEx_GetPrepareForBackupFailureMsg: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetPrepareForBackupFailureMsg()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponentEx",
+		name:  "GetPrepareForBackupFailureMsg",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrFailureMsg",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[43], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponentEx_GetRestoreName: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetRestoreName()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponentEx",
+		name:  "GetRestoreName",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrName",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[47], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponentEx_GetRollForward: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 VSS_ROLLFORWARD_TYPE
+			var out1 *uint16
+			out0, out1, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetRollForward()
+			r.outs[0] = uint64(out0)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssComponentEx",
+		name:  "GetRollForward",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pRollType",
+		}, {
+			kind: _paramOut,
+			name: "pbstrPoint",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 VSS_ROLLFORWARD_TYPE
+			var out1 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[46], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponentEx_SetPostSnapshotFailureMsg: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).SetPostSnapshotFailureMsg(0x3A112A00)
+			return r
+		},
+		iface: "IVssComponentEx",
+		name:  "SetPostSnapshotFailureMsg",
+		params: []_stubParam{{
+			in:   0x3A112A00,
+			kind: _paramIn,
+			name: "wszFailureMsg",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[42], uintptr(unsafe.Pointer(obj)), 0x3A112A00)
+			return HRESULT(r)
+		},
+	},
+	IVssComponentEx_SetPrepareForBackupFailureMsg: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).SetPrepareForBackupFailureMsg(0x3A112900)
+			return r
+		},
+		iface: "IVssComponentEx",
+		name:  "SetPrepareForBackupFailureMsg",
+		params: []_stubParam{{
+			in:   0x3A112900,
+			kind: _paramIn,
+			name: "wszFailureMsg",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[41], uintptr(unsafe.Pointer(obj)), 0x3A112900)
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_AddDifferencedFilesByLastModifyLSN: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).AddDifferencedFilesByLastModifyLSN()
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "AddDifferencedFilesByLastModifyLSN",
+		params: []_stubParam{{
+			kind: _paramReservedIn,
+			name: "wszPath",
+		}, {
+			kind: _paramReservedIn,
+			name: "wszFilespec",
+		}, {
+			kind: _paramReservedIn,
+			name: "bRecursive",
+		}, {
+			kind: _paramReservedIn,
+			name: "bstrLsnString",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[38], uintptr(unsafe.Pointer(obj)), 0, 0, 0, 0)
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_AddDifferencedFilesByLastModifyTime: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).AddDifferencedFilesByLastModifyTime(0x3A112500, 0x3A112501, 0x3A112502, 0x3A112503)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "AddDifferencedFilesByLastModifyTime",
+		params: []_stubParam{{
+			in:   0x3A112500,
+			kind: _paramIn,
+			name: "wszPath",
+		}, {
+			in:   0x3A112501,
+			kind: _paramIn,
+			name: "wszFilespec",
+		}, {
+			in:   0x3A112502,
+			kind: _paramIn,
+			name: "bRecursive",
+		}, {
+			in:   0x3A112503,
+			kind: _paramIn,
+			name: "ftLastModifyTime",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[37], uintptr(unsafe.Pointer(obj)), 0x3A112500, 0x3A112501, 0x3A112502, 0x3A112503)
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_AddDirectedTarget: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).AddDirectedTarget(0x3A111200, 0x3A111201, 0x3A111202, 0x3A111203, 0x3A111204, 0x3A111205)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "AddDirectedTarget",
+		params: []_stubParam{{
+			in:   0x3A111200,
+			kind: _paramIn,
+			name: "wszSourcePath",
+		}, {
+			in:   0x3A111201,
+			kind: _paramIn,
+			name: "wszSourceFilename",
+		}, {
+			in:   0x3A111202,
+			kind: _paramIn,
+			name: "wszSourceRangeList",
+		}, {
+			in:   0x3A111203,
+			kind: _paramIn,
+			name: "wszDestinationPath",
+		}, {
+			in:   0x3A111204,
+			kind: _paramIn,
+			name: "wszDestinationFilename",
+		}, {
+			in:   0x3A111205,
+			kind: _paramIn,
+			name: "wszDestinationRangeList",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[18], uintptr(unsafe.Pointer(obj)), 0x3A111200, 0x3A111201, 0x3A111202, 0x3A111203, 0x3A111204, 0x3A111205)
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_AddPartialFile: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).AddPartialFile(0x3A110B00, 0x3A110B01, 0x3A110B02, 0x3A110B03)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "AddPartialFile",
+		params: []_stubParam{{
+			in:   0x3A110B00,
+			kind: _paramIn,
+			name: "wszPath",
+		}, {
+			in:   0x3A110B01,
+			kind: _paramIn,
+			name: "wszFilename",
+		}, {
+			in:   0x3A110B02,
+			kind: _paramIn,
+			name: "wszRanges",
+		}, {
+			in:   0x3A110B03,
+			kind: _paramIn,
+			name: "wszMetadata",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[11], uintptr(unsafe.Pointer(obj)), 0x3A110B00, 0x3A110B01, 0x3A110B02, 0x3A110B03)
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetAdditionalRestores: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint8
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetAdditionalRestores()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetAdditionalRestores",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbAdditionalRestores",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint8
+			r, _, _ := syscall.SyscallN(obj.vtbl[15], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetAlternateLocationMapping: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssWMFiledesc
+			out1, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetAlternateLocationMapping(0x3A110800)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetAlternateLocationMapping",
+		params: []_stubParam{{
+			in:   0x3A110800,
+			kind: _paramIn,
+			name: "iMapping",
+		}, {
+			kind: _paramOut,
+			name: "ppFiledesc",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssWMFiledesc
+			r, _, _ := syscall.SyscallN(obj.vtbl[8], uintptr(unsafe.Pointer(obj)), 0x3A110800, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetAlternateLocationMappingCount: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetAlternateLocationMappingCount()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetAlternateLocationMappingCount",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pcMappings",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetBackupMetadata: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupMetadata()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetBackupMetadata",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrData",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[10], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetBackupOptions: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupOptions()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetBackupOptions",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrBackupOptions",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[32], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetBackupStamp: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupStamp()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetBackupStamp",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrBackupStamp",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[30], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetBackupSucceeded: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint8
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupSucceeded()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetBackupSucceeded",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbSucceeded",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint8
+			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetComponentName: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetComponentName()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetComponentName",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrName",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetComponentType: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 VSS_COMPONENT_TYPE
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetComponentType()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetComponentType",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pct",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 VSS_COMPONENT_TYPE
+			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetDifferencedFile: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *uint16
+			var out2 *uint16
+			var out3 int32
+			var out4 *uint16
+			var out5 windows.Filetime
+			out1, out2, out3, out4, out5, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetDifferencedFile(0x3A112800)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			r.outs[3] = uint64(out3)
+			r.outs[4] = uint64(out4)
+			r.outs[5] = uint64(out5)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetDifferencedFile",
+		params: []_stubParam{{
+			in:   0x3A112800,
+			kind: _paramIn,
+			name: "iDifferencedFile",
+		}, {
+			kind: _paramOut,
+			name: "pbstrPath",
+		}, {
+			kind: _paramOut,
+			name: "pbstrFilespec",
+		}, {
+			kind: _paramOut,
+			name: "pbRecursive",
+		}, {
+			kind: _paramOut,
+			name: "pbstrLsnString",
+		}, {
+			kind: _paramOut,
+			name: "pftLastModifyTime",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *uint16
+			var out2 *uint16
+			var out3 int32
+			var out4 *uint16
+			var out5 windows.Filetime
+			r, _, _ := syscall.SyscallN(obj.vtbl[40], uintptr(unsafe.Pointer(obj)), 0x3A112800, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetDifferencedFilesCount: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetDifferencedFilesCount()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetDifferencedFilesCount",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pcDifferencedFiles",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[39], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetDirectedTarget: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *uint16
+			var out2 *uint16
+			var out3 *uint16
+			var out4 *uint16
+			var out5 *uint16
+			var out6 *uint16
+			out1, out2, out3, out4, out5, out6, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetDirectedTarget(0x3A111400)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			r.outs[3] = uint64(out3)
+			r.outs[4] = uint64(out4)
+			r.outs[5] = uint64(out5)
+			r.outs[6] = uint64(out6)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetDirectedTarget",
+		params: []_stubParam{{
+			in:   0x3A111400,
+			kind: _paramIn,
+			name: "iDirectedTarget",
+		}, {
+			kind: _paramOut,
+			name: "pbstrSourcePath",
+		}, {
+			kind: _paramOut,
+			name: "pbstrSourceFileName",
+		}, {
+			kind: _paramOut,
+			name: "pbstrSourceRangeList",
+		}, {
+			kind: _paramOut,
+			name: "pbstrDestinationPath",
+		}, {
+			kind: _paramOut,
+			name: "pbstrDestinationFilename",
+		}, {
+			kind: _paramOut,
+			name: "pbstrDestinationRangeList",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *uint16
+			var out2 *uint16
+			var out3 *uint16
+			var out4 *uint16
+			var out5 *uint16
+			var out6 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[20], uintptr(unsafe.Pointer(obj)), 0x3A111400, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)), uintptr(unsafe.Pointer(&out6)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetDirectedTargetCount: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetDirectedTargetCount()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetDirectedTargetCount",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pcDirectedTarget",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[19], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetFileRestoreStatus: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 VSS_FILE_RESTORE_STATUS
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetFileRestoreStatus()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetFileRestoreStatus",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pStatus",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 VSS_FILE_RESTORE_STATUS
+			r, _, _ := syscall.SyscallN(obj.vtbl[36], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetLogicalPath: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetLogicalPath()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetLogicalPath",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrPath",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetNewTarget: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssWMFiledesc
+			out1, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetNewTarget(0x3A111100)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetNewTarget",
+		params: []_stubParam{{
+			in:   0x3A111100,
+			kind: _paramIn,
+			name: "iNewTarget",
+		}, {
+			kind: _paramOut,
+			name: "ppFiledesc",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssWMFiledesc
+			r, _, _ := syscall.SyscallN(obj.vtbl[17], uintptr(unsafe.Pointer(obj)), 0x3A111100, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetNewTargetCount: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetNewTargetCount()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetNewTargetCount",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pcNewTarget",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[16], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetPartialFile: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *uint16
+			var out2 *uint16
+			var out3 *uint16
+			var out4 *uint16
+			out1, out2, out3, out4, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPartialFile(0x3A110D00)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			r.outs[3] = uint64(out3)
+			r.outs[4] = uint64(out4)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetPartialFile",
+		params: []_stubParam{{
+			in:   0x3A110D00,
+			kind: _paramIn,
+			name: "iPartialFile",
+		}, {
+			kind: _paramOut,
+			name: "pbstrPath",
+		}, {
+			kind: _paramOut,
+			name: "pbstrFilename",
+		}, {
+			kind: _paramOut,
+			name: "pbstrRange",
+		}, {
+			kind: _paramOut,
+			name: "pbstrMetadata",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *uint16
+			var out2 *uint16
+			var out3 *uint16
+			var out4 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[13], uintptr(unsafe.Pointer(obj)), 0x3A110D00, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetPartialFileCount: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPartialFileCount()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetPartialFileCount",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pcPartialFiles",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[12], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetPostRestoreFailureMsg: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPostRestoreFailureMsg()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetPostRestoreFailureMsg",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrPostRestoreFailureMsg",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[28], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetPreRestoreFailureMsg: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPreRestoreFailureMsg()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetPreRestoreFailureMsg",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrPreRestoreFailureMsg",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[26], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetPreviousBackupStamp: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPreviousBackupStamp()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetPreviousBackupStamp",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrBackupStamp",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[31], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetRestoreMetadata: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreMetadata()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetRestoreMetadata",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrRestoreMetadata",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[22], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetRestoreOptions: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreOptions()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetRestoreOptions",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrRestoreOptions",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[33], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetRestoreSubcomponent: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *uint16
+			var out2 *uint16
+			var out3 uint8
+			out1, out2, out3, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreSubcomponent(0x3A112300)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			r.outs[3] = uint64(out3)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetRestoreSubcomponent",
+		params: []_stubParam{{
+			in:   0x3A112300,
+			kind: _paramIn,
+			name: "iComponent",
+		}, {
+			kind: _paramOut,
+			name: "pbstrLogicalPath",
+		}, {
+			kind: _paramOut,
+			name: "pbstrComponentName",
+		}, {
+			kind: _paramOut,
+			name: "pbRepair",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *uint16
+			var out2 *uint16
+			var out3 uint8
+			r, _, _ := syscall.SyscallN(obj.vtbl[35], uintptr(unsafe.Pointer(obj)), 0x3A112300, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetRestoreSubcomponentCount: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreSubcomponentCount()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetRestoreSubcomponentCount",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pcRestoreSubcomponent",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[34], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_GetRestoreTarget: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 VSS_RESTORE_TARGET
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreTarget()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "GetRestoreTarget",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pTarget",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 VSS_RESTORE_TARGET
+			r, _, _ := syscall.SyscallN(obj.vtbl[24], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_IsSelectedForRestore: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint8
+			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).IsSelectedForRestore()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "IsSelectedForRestore",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbSelectedForRestore",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint8
+			r, _, _ := syscall.SyscallN(obj.vtbl[14], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_SetBackupMetadata: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetBackupMetadata(0x3A110900)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "SetBackupMetadata",
+		params: []_stubParam{{
+			in:   0x3A110900,
+			kind: _paramIn,
+			name: "wszData",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[9], uintptr(unsafe.Pointer(obj)), 0x3A110900)
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_SetBackupStamp: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetBackupStamp(0x3A111D00)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "SetBackupStamp",
+		params: []_stubParam{{
+			in:   0x3A111D00,
+			kind: _paramIn,
+			name: "wszBackupStamp",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[29], uintptr(unsafe.Pointer(obj)), 0x3A111D00)
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_SetPostRestoreFailureMsg: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetPostRestoreFailureMsg(0x3A111B00)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "SetPostRestoreFailureMsg",
+		params: []_stubParam{{
+			in:   0x3A111B00,
+			kind: _paramIn,
+			name: "wszPostRestoreFailureMsg",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[27], uintptr(unsafe.Pointer(obj)), 0x3A111B00)
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_SetPreRestoreFailureMsg: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetPreRestoreFailureMsg(0x3A111900)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "SetPreRestoreFailureMsg",
+		params: []_stubParam{{
+			in:   0x3A111900,
+			kind: _paramIn,
+			name: "wszPreRestoreFailureMsg",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[25], uintptr(unsafe.Pointer(obj)), 0x3A111900)
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_SetRestoreMetadata: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetRestoreMetadata(0x3A111500)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "SetRestoreMetadata",
+		params: []_stubParam{{
+			in:   0x3A111500,
+			kind: _paramIn,
+			name: "wszRestoreMetadata",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[21], uintptr(unsafe.Pointer(obj)), 0x3A111500)
+			return HRESULT(r)
+		},
+	},
+	IVssComponent_SetRestoreTarget: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetRestoreTarget(0x3A111700)
+			return r
+		},
+		iface: "IVssComponent",
+		name:  "SetRestoreTarget",
+		params: []_stubParam{{
+			in:   0x3A111700,
+			kind: _paramIn,
+			name: "target",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[23], uintptr(unsafe.Pointer(obj)), 0x3A111700)
+			return HRESULT(r)
+		},
+	},
+	IVssEnumObject_Clone: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *IVssEnumObject
+			out0, r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Clone()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssEnumObject",
+		name:  "Clone",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "ppenum",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *IVssEnumObject
+			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssEnumObject_Next: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out2 uint32
+			out2, r.hr, r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Next(0x3A110300, 0x3A110301)
+			r.outs[2] = uint64(out2)
+			return r
+		},
+		iface:   "IVssEnumObject",
+		keepsHR: true,
+		name:    "Next",
+		params: []_stubParam{{
+			in:   0x3A110300,
+			kind: _paramIn,
+			name: "celt",
+		}, {
+			in:   0x3A110301,
+			kind: _paramIn,
+			name: "rgelt",
+		}, {
+			kind: _paramOut,
+			name: "pceltFetched",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out2 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), 0x3A110300, 0x3A110301, uintptr(unsafe.Pointer(&out2)))
+			return HRESULT(r)
+		},
+	},
+	IVssEnumObject_Reset: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Reset()
+			return r
+		},
+		iface: "IVssEnumObject",
+		name:  "Reset",
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)))
+			return HRESULT(r)
+		},
+	},
+	IVssEnumObject_Skip: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Skip(0x3A110400)
+			return r
+		},
+		iface: "IVssEnumObject",
+		name:  "Skip",
+		params: []_stubParam{{
+			in:   0x3A110400,
+			kind: _paramIn,
+			name: "celt",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), 0x3A110400)
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssExamineWriterMetadataEx2)(unsafe.Pointer(obj)).GetExcludeFromSnapshotCount()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssExamineWriterMetadataEx2",
+		name:  "GetExcludeFromSnapshotCount",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pcExcludedFromSnapshot",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[16], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssWMFiledesc
+			out1, r.err = (*IVssExamineWriterMetadataEx2)(unsafe.Pointer(obj)).GetExcludeFromSnapshotFile(0x3A111100)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssExamineWriterMetadataEx2",
+		name:  "GetExcludeFromSnapshotFile",
+		params: []_stubParam{{
+			in:   0x3A111100,
+			kind: _paramIn,
+			name: "iFile",
+		}, {
+			kind: _paramOut,
+			name: "ppFiledesc",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssWMFiledesc
+			r, _, _ := syscall.SyscallN(obj.vtbl[17], uintptr(unsafe.Pointer(obj)), 0x3A111100, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadataEx2_GetVersion: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			var out1 uint32
+			out0, out1, r.err = (*IVssExamineWriterMetadataEx2)(unsafe.Pointer(obj)).GetVersion()
+			r.outs[0] = uint64(out0)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssExamineWriterMetadataEx2",
+		name:  "GetVersion",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pdwMajorVersion",
+		}, {
+			kind: _paramOut,
+			name: "pdwMinorVersion",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			var out1 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[15], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadataEx_GetIdentityEx: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 windows.GUID
+			var out1 windows.GUID
+			var out2 *uint16
+			var out3 *uint16
+			var out4 VSS_USAGE_TYPE
+			var out5 VSS_SOURCE_TYPE
+			out0, out1, out2, out3, out4, out5, r.err = (*IVssExamineWriterMetadataEx)(unsafe.Pointer(obj)).GetIdentityEx()
+			r.outs[0] = uint64(out0)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			r.outs[3] = uint64(out3)
+			r.outs[4] = uint64(out4)
+			r.outs[5] = uint64(out5)
+			return r
+		},
+		iface: "IVssExamineWriterMetadataEx",
+		name:  "GetIdentityEx",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pidInstance",
+		}, {
+			kind: _paramOut,
+			name: "pidWriter",
+		}, {
+			kind: _paramOut,
+			name: "pbstrWriterName",
+		}, {
+			kind: _paramOut,
+			name: "pbstrInstanceName",
+		}, {
+			kind: _paramOut,
+			name: "pUsage",
+		}, {
+			kind: _paramOut,
+			name: "pSource",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 windows.GUID
+			var out1 windows.GUID
+			var out2 *uint16
+			var out3 *uint16
+			var out4 VSS_USAGE_TYPE
+			var out5 VSS_SOURCE_TYPE
+			r, _, _ := syscall.SyscallN(obj.vtbl[14], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)))
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadata_GetAlternateLocationMapping: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssWMFiledesc
+			out1, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetAlternateLocationMapping(0x3A110900)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssExamineWriterMetadata",
+		name:  "GetAlternateLocationMapping",
+		params: []_stubParam{{
+			in:   0x3A110900,
+			kind: _paramIn,
+			name: "iMapping",
+		}, {
+			kind: _paramOut,
+			name: "ppFiledesc",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssWMFiledesc
+			r, _, _ := syscall.SyscallN(obj.vtbl[9], uintptr(unsafe.Pointer(obj)), 0x3A110900, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadata_GetBackupSchema: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetBackupSchema()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssExamineWriterMetadata",
+		name:  "GetBackupSchema",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pdwSchemaMask",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[10], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadata_GetComponent: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssWMComponent
+			out1, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetComponent(0x3A110700)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssExamineWriterMetadata",
+		name:  "GetComponent",
+		params: []_stubParam{{
+			in:   0x3A110700,
+			kind: _paramIn,
+			name: "iComponent",
+		}, {
+			kind: _paramOut,
+			name: "ppComponent",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssWMComponent
+			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), 0x3A110700, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadata_GetDocument: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetDocument()
+			return r
+		},
+		iface: "IVssExamineWriterMetadata",
+		name:  "GetDocument",
+		params: []_stubParam{{
+			kind: _paramReservedOut,
+			name: "pDoc",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[11], uintptr(unsafe.Pointer(obj)), 0)
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadata_GetExcludeFile: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssWMFiledesc
+			out1, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetExcludeFile(0x3A110600)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssExamineWriterMetadata",
+		name:  "GetExcludeFile",
+		params: []_stubParam{{
+			in:   0x3A110600,
+			kind: _paramIn,
+			name: "iFile",
+		}, {
+			kind: _paramOut,
+			name: "ppFiledesc",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssWMFiledesc
+			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), 0x3A110600, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadata_GetFileCounts: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			var out1 uint32
+			var out2 uint32
+			out0, out1, out2, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetFileCounts()
+			r.outs[0] = uint64(out0)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			return r
+		},
+		iface: "IVssExamineWriterMetadata",
+		name:  "GetFileCounts",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pcIncludeFiles",
+		}, {
+			kind: _paramOut,
+			name: "pcExcludeFiles",
+		}, {
+			kind: _paramOut,
+			name: "pcComponents",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			var out1 uint32
+			var out2 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)))
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadata_GetIdentity: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 windows.GUID
+			var out1 windows.GUID
+			var out2 *uint16
+			var out3 VSS_USAGE_TYPE
+			var out4 VSS_SOURCE_TYPE
+			out0, out1, out2, out3, out4, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetIdentity()
+			r.outs[0] = uint64(out0)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			r.outs[3] = uint64(out3)
+			r.outs[4] = uint64(out4)
+			return r
+		},
+		iface: "IVssExamineWriterMetadata",
+		name:  "GetIdentity",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pidInstance",
+		}, {
+			kind: _paramOut,
+			name: "pidWriter",
+		}, {
+			kind: _paramOut,
+			name: "pbstrWriterName",
+		}, {
+			kind: _paramOut,
+			name: "pUsage",
+		}, {
+			kind: _paramOut,
+			name: "pSource",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 windows.GUID
+			var out1 windows.GUID
+			var out2 *uint16
+			var out3 VSS_USAGE_TYPE
+			var out4 VSS_SOURCE_TYPE
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)))
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadata_GetIncludeFile: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssWMFiledesc
+			out1, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetIncludeFile(0x3A110500)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssExamineWriterMetadata",
+		name:  "GetIncludeFile",
+		params: []_stubParam{{
+			in:   0x3A110500,
+			kind: _paramIn,
+			name: "iFile",
+		}, {
+			kind: _paramOut,
+			name: "ppFiledesc",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssWMFiledesc
+			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), 0x3A110500, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadata_GetRestoreMethod: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 VSS_RESTOREMETHOD_ENUM
+			var out1 *uint16
+			var out2 *uint16
+			var out3 VSS_WRITERRESTORE_ENUM
+			var out4 uint8
+			var out5 uint32
+			out0, out1, out2, out3, out4, out5, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetRestoreMethod()
+			r.outs[0] = uint64(out0)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			r.outs[3] = uint64(out3)
+			r.outs[4] = uint64(out4)
+			r.outs[5] = uint64(out5)
+			return r
+		},
+		iface: "IVssExamineWriterMetadata",
+		name:  "GetRestoreMethod",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pMethod",
+		}, {
+			kind: _paramOut,
+			name: "pbstrService",
+		}, {
+			kind: _paramOut,
+			name: "pbstrUserProcedure",
+		}, {
+			kind: _paramOut,
+			name: "pwriterRestore",
+		}, {
+			kind: _paramOut,
+			name: "pbRebootRequired",
+		}, {
+			kind: _paramOut,
+			name: "pcMappings",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 VSS_RESTOREMETHOD_ENUM
+			var out1 *uint16
+			var out2 *uint16
+			var out3 VSS_WRITERRESTORE_ENUM
+			var out4 uint8
+			var out5 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[8], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)))
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadata_LoadFromXML: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).LoadFromXML(0x3A110D00)
+			return r
+		},
+		iface: "IVssExamineWriterMetadata",
+		name:  "LoadFromXML",
+		params: []_stubParam{{
+			in:   0x3A110D00,
+			kind: _paramIn,
+			name: "bstrXML",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[13], uintptr(unsafe.Pointer(obj)), 0x3A110D00)
+			return HRESULT(r)
+		},
+	},
+	IVssExamineWriterMetadata_SaveAsXML: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).SaveAsXML()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssExamineWriterMetadata",
+		name:  "SaveAsXML",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrXML",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[12], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMComponent_FreeComponentInfo: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).FreeComponentInfo(0x3A110400)
+			return r
+		},
+		iface: "IVssWMComponent",
+		name:  "FreeComponentInfo",
+		params: []_stubParam{{
+			in:   0x3A110400,
+			kind: _paramIn,
+			name: "pInfo",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), 0x3A110400)
+			return HRESULT(r)
+		},
+	},
+	IVssWMComponent_GetComponentInfo: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 VSS_COMPONENTINFO
+			out0, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetComponentInfo()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssWMComponent",
+		name:  "GetComponentInfo",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "ppInfo",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 VSS_COMPONENTINFO
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMComponent_GetDatabaseFile: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssWMFiledesc
+			out1, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetDatabaseFile(0x3A110600)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssWMComponent",
+		name:  "GetDatabaseFile",
+		params: []_stubParam{{
+			in:   0x3A110600,
+			kind: _paramIn,
+			name: "iDBFile",
+		}, {
+			kind: _paramOut,
+			name: "ppFiledesc",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssWMFiledesc
+			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), 0x3A110600, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMComponent_GetDatabaseLogFile: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssWMFiledesc
+			out1, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetDatabaseLogFile(0x3A110700)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssWMComponent",
+		name:  "GetDatabaseLogFile",
+		params: []_stubParam{{
+			in:   0x3A110700,
+			kind: _paramIn,
+			name: "iDbLogFile",
+		}, {
+			kind: _paramOut,
+			name: "ppFiledesc",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssWMFiledesc
+			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), 0x3A110700, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMComponent_GetDependency: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssWMDependency
+			out1, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetDependency(0x3A110800)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssWMComponent",
+		name:  "GetDependency",
+		params: []_stubParam{{
+			in:   0x3A110800,
+			kind: _paramIn,
+			name: "iDependency",
+		}, {
+			kind: _paramOut,
+			name: "ppDependency",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssWMDependency
+			r, _, _ := syscall.SyscallN(obj.vtbl[8], uintptr(unsafe.Pointer(obj)), 0x3A110800, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMComponent_GetFile: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssWMFiledesc
+			out1, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetFile(0x3A110500)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssWMComponent",
+		name:  "GetFile",
+		params: []_stubParam{{
+			in:   0x3A110500,
+			kind: _paramIn,
+			name: "iFile",
+		}, {
+			kind: _paramOut,
+			name: "ppFiledesc",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssWMFiledesc
+			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), 0x3A110500, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMDependency_GetComponentName: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetComponentName()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssWMDependency",
+		name:  "GetComponentName",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrComponentName",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMDependency_GetLogicalPath: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetLogicalPath()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssWMDependency",
+		name:  "GetLogicalPath",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrLogicalPath",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMDependency_GetWriterId: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 windows.GUID
+			out0, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetWriterId()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssWMDependency",
+		name:  "GetWriterId",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pWriterId",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 windows.GUID
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMFiledesc_GetAlternateLocation: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetAlternateLocation()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssWMFiledesc",
+		name:  "GetAlternateLocation",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrAlternateLocation",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMFiledesc_GetBackupTypeMask: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetBackupTypeMask()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssWMFiledesc",
+		name:  "GetBackupTypeMask",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pdwTypeMask",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMFiledesc_GetFilespec: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetFilespec()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssWMFiledesc",
+		name:  "GetFilespec",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrFilespec",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMFiledesc_GetPath: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 *uint16
+			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetPath()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssWMFiledesc",
+		name:  "GetPath",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbstrPath",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 *uint16
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssWMFiledesc_GetRecursive: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint8
+			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetRecursive()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssWMFiledesc",
+		name:  "GetRecursive",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pbRecursive",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint8
+			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssWriterComponents_GetComponent: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *IVssComponent
+			out1, r.err = (*IVssWriterComponents)(unsafe.Pointer(obj)).GetComponent(0x3A110200)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssWriterComponents",
+		name:  "GetComponent",
+		params: []_stubParam{{
+			in:   0x3A110200,
+			kind: _paramIn,
+			name: "iComponent",
+		}, {
+			kind: _paramOut,
+			name: "ppComponent",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *IVssComponent
+			r, _, _ := syscall.SyscallN(obj.vtbl[2], uintptr(unsafe.Pointer(obj)), 0x3A110200, uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
+	IVssWriterComponents_GetComponentCount: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 uint32
+			out0, r.err = (*IVssWriterComponents)(unsafe.Pointer(obj)).GetComponentCount()
+			r.outs[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssWriterComponents",
+		name:  "GetComponentCount",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pcComponents",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 uint32
+			r, _, _ := syscall.SyscallN(obj.vtbl[0], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+	},
+	IVssWriterComponents_GetWriterInfo: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 windows.GUID
+			var out1 windows.GUID
+			out0, out1, r.err = (*IVssWriterComponents)(unsafe.Pointer(obj)).GetWriterInfo()
+			r.outs[0] = uint64(out0)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IVssWriterComponents",
+		name:  "GetWriterInfo",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pidInstance",
+		}, {
+			kind: _paramOut,
+			name: "pidWriter",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 windows.GUID
+			var out1 windows.GUID
+			r, _, _ := syscall.SyscallN(obj.vtbl[1], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)))
+			return HRESULT(r)
+		},
+	},
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus}
+var _stubMethods = []Method{IVssWriterComponents_GetComponentCount, IVssWriterComponents_GetWriterInfo, IVssWriterComponents_GetComponent, IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssEnumObject_Next, IVssEnumObject_Skip, IVssEnumObject_Reset, IVssEnumObject_Clone, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssWMComponent_GetComponentInfo, IVssWMComponent_FreeComponentInfo, IVssWMComponent_GetFile, IVssWMComponent_GetDatabaseFile, IVssWMComponent_GetDatabaseLogFile, IVssWMComponent_GetDependency, IVssWMDependency_GetWriterId, IVssWMDependency_GetLogicalPath, IVssWMDependency_GetComponentName, IVssWMFiledesc_GetPath, IVssWMFiledesc_GetFilespec, IVssWMFiledesc_GetRecursive, IVssWMFiledesc_GetAlternateLocation, IVssWMFiledesc_GetBackupTypeMask, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName, IVssExamineWriterMetadataEx_GetIdentityEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery, IVssComponentEx2_SetFailure, IVssComponentEx2_GetFailure, IVssExamineWriterMetadataEx2_GetVersion, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, IVssBackupComponentsEx3_GetWriterStatusEx, IVssBackupComponentsEx3_AddSnapshotToRecoverySet, IVssBackupComponentsEx3_RecoverSet, IVssBackupComponentsEx3_GetSessionId, IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths}
 
 // _stubCases are the calls TestStubs makes: every documented return code of
 // every method, every status code delivered through an HRESULT
@@ -250,6 +5688,12 @@ var _stubCases = []struct {
 	result HRESULT                // what the fake returns
 	outs   [_fakeMaxParams]uint64 // what the fake writes to the out-parameters
 }{
+	{"IVssWriterComponents.GetComponentCount/undocumented 0x8004FFFF", IVssWriterComponents_GetComponentCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0000}},
+	{"IVssWriterComponents.GetWriterInfo/undocumented 0x8004FFFF", IVssWriterComponents_GetWriterInfo, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		0: 0x5EED0100,
+		1: 0x5EED0101,
+	}},
+	{"IVssWriterComponents.GetComponent/undocumented 0x8004FFFF", IVssWriterComponents_GetComponent, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0201}},
 	{"IVssAsync.Cancel/S_OK", IVssAsync_Cancel, S_OK, [_fakeMaxParams]uint64{}},
 	{"IVssAsync.Cancel/VSS_S_ASYNC_CANCELLED", IVssAsync_Cancel, VSS_S_ASYNC_CANCELLED, [_fakeMaxParams]uint64{}},
 	{"IVssAsync.Cancel/VSS_S_ASYNC_FINISHED", IVssAsync_Cancel, VSS_S_ASYNC_FINISHED, [_fakeMaxParams]uint64{}},
@@ -267,6 +5711,438 @@ var _stubCases = []struct {
 	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_FINISHED", IVssAsync_QueryStatus, S_OK, [_fakeMaxParams]uint64{0: 0x0004230A}},
 	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_PENDING", IVssAsync_QueryStatus, S_OK, [_fakeMaxParams]uint64{0: 0x00042309}},
 	{"IVssAsync.QueryStatus/undocumented 0x8004FFFF", IVssAsync_QueryStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0500}},
+	{"IVssBackupComponents.GetWriterComponentsCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterComponentsCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0300}},
+	{"IVssBackupComponents.GetWriterComponents/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterComponents, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0401}},
+	{"IVssBackupComponents.InitializeForBackup/S_OK", IVssBackupComponents_InitializeForBackup, S_OK, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.InitializeForBackup/E_ACCESSDENIED", IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.InitializeForBackup/E_OUTOFMEMORY", IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.InitializeForBackup/VSS_E_BAD_STATE", IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.InitializeForBackup/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.InitializeForBackup/VSS_E_UNEXPECTED", IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.InitializeForBackup/undocumented 0x8004FFFF", IVssBackupComponents_InitializeForBackup, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetBackupState/S_OK", IVssBackupComponents_SetBackupState, S_OK, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetBackupState/E_INVALIDARG", IVssBackupComponents_SetBackupState, E_INVALIDARG, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetBackupState/E_OUTOFMEMORY", IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetBackupState/VSS_E_BAD_STATE", IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetBackupState/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetBackupState/VSS_E_UNEXPECTED", IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetBackupState/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupState, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.InitializeForRestore/undocumented 0x8004FFFF", IVssBackupComponents_InitializeForRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetRestoreState/undocumented 0x8004FFFF", IVssBackupComponents_SetRestoreState, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.GatherWriterMetadata/S_OK", IVssBackupComponents_GatherWriterMetadata, S_OK, [_fakeMaxParams]uint64{0: 0x5EED0900}},
+	{"IVssBackupComponents.GatherWriterMetadata/E_ACCESSDENIED", IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, [_fakeMaxParams]uint64{0: 0x5EED0900}},
+	{"IVssBackupComponents.GatherWriterMetadata/E_INVALIDARG", IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED0900}},
+	{"IVssBackupComponents.GatherWriterMetadata/E_OUTOFMEMORY", IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED0900}},
+	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED0900}},
+	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_WRITER_INFRASTRUCTURE", IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, [_fakeMaxParams]uint64{0: 0x5EED0900}},
+	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_UNEXPECTED", IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED0900}},
+	{"IVssBackupComponents.GatherWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_GatherWriterMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0900}},
+	{"IVssBackupComponents.GetWriterMetadataCount/S_OK", IVssBackupComponents_GetWriterMetadataCount, S_OK, [_fakeMaxParams]uint64{0: 0x5EED0A00}},
+	{"IVssBackupComponents.GetWriterMetadataCount/E_INVALIDARG", IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED0A00}},
+	{"IVssBackupComponents.GetWriterMetadataCount/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED0A00}},
+	{"IVssBackupComponents.GetWriterMetadataCount/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED0A00}},
+	{"IVssBackupComponents.GetWriterMetadataCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterMetadataCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0A00}},
+	{"IVssBackupComponents.GetWriterMetadata/S_OK", IVssBackupComponents_GetWriterMetadata, S_OK, [_fakeMaxParams]uint64{
+		1: 0x5EED0B01,
+		2: 0x5EED0B02,
+	}},
+	{"IVssBackupComponents.GetWriterMetadata/E_INVALIDARG", IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, [_fakeMaxParams]uint64{
+		1: 0x5EED0B01,
+		2: 0x5EED0B02,
+	}},
+	{"IVssBackupComponents.GetWriterMetadata/E_OUTOFMEMORY", IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, [_fakeMaxParams]uint64{
+		1: 0x5EED0B01,
+		2: 0x5EED0B02,
+	}},
+	{"IVssBackupComponents.GetWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{
+		1: 0x5EED0B01,
+		2: 0x5EED0B02,
+	}},
+	{"IVssBackupComponents.GetWriterMetadata/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, [_fakeMaxParams]uint64{
+		1: 0x5EED0B01,
+		2: 0x5EED0B02,
+	}},
+	{"IVssBackupComponents.GetWriterMetadata/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{
+		1: 0x5EED0B01,
+		2: 0x5EED0B02,
+	}},
+	{"IVssBackupComponents.GetWriterMetadata/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{
+		1: 0x5EED0B01,
+		2: 0x5EED0B02,
+	}},
+	{"IVssBackupComponents.GetWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		1: 0x5EED0B01,
+		2: 0x5EED0B02,
+	}},
+	{"IVssBackupComponents.FreeWriterMetadata/S_OK", IVssBackupComponents_FreeWriterMetadata, S_OK, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.FreeWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.FreeWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_FreeWriterMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.AddComponent/undocumented 0x8004FFFF", IVssBackupComponents_AddComponent, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.PrepareForBackup/S_OK", IVssBackupComponents_PrepareForBackup, S_OK, [_fakeMaxParams]uint64{0: 0x5EED0E00}},
+	{"IVssBackupComponents.PrepareForBackup/E_INVALIDARG", IVssBackupComponents_PrepareForBackup, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED0E00}},
+	{"IVssBackupComponents.PrepareForBackup/E_OUTOFMEMORY", IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED0E00}},
+	{"IVssBackupComponents.PrepareForBackup/VSS_E_BAD_STATE", IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED0E00}},
+	{"IVssBackupComponents.PrepareForBackup/VSS_E_UNEXPECTED", IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED0E00}},
+	{"IVssBackupComponents.PrepareForBackup/undocumented 0x8004FFFF", IVssBackupComponents_PrepareForBackup, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0E00}},
+	{"IVssBackupComponents.AbortBackup/undocumented 0x8004FFFF", IVssBackupComponents_AbortBackup, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.GatherWriterStatus/S_OK", IVssBackupComponents_GatherWriterStatus, S_OK, [_fakeMaxParams]uint64{0: 0x5EED1000}},
+	{"IVssBackupComponents.GatherWriterStatus/E_ACCESSDENIED", IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, [_fakeMaxParams]uint64{0: 0x5EED1000}},
+	{"IVssBackupComponents.GatherWriterStatus/E_INVALIDARG", IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED1000}},
+	{"IVssBackupComponents.GatherWriterStatus/E_OUTOFMEMORY", IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED1000}},
+	{"IVssBackupComponents.GatherWriterStatus/VSS_E_BAD_STATE", IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED1000}},
+	{"IVssBackupComponents.GatherWriterStatus/VSS_E_UNEXPECTED", IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED1000}},
+	{"IVssBackupComponents.GatherWriterStatus/VSS_E_WRITER_INFRASTRUCTURE", IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, [_fakeMaxParams]uint64{0: 0x5EED1000}},
+	{"IVssBackupComponents.GatherWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_GatherWriterStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1000}},
+	{"IVssBackupComponents.GetWriterStatusCount/S_OK", IVssBackupComponents_GetWriterStatusCount, S_OK, [_fakeMaxParams]uint64{0: 0x5EED1100}},
+	{"IVssBackupComponents.GetWriterStatusCount/E_INVALIDARG", IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED1100}},
+	{"IVssBackupComponents.GetWriterStatusCount/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED1100}},
+	{"IVssBackupComponents.GetWriterStatusCount/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED1100}},
+	{"IVssBackupComponents.GetWriterStatusCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterStatusCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1100}},
+	{"IVssBackupComponents.FreeWriterStatus/S_OK", IVssBackupComponents_FreeWriterStatus, S_OK, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.FreeWriterStatus/E_OUTOFMEMORY", IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.FreeWriterStatus/VSS_E_BAD_STATE", IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.FreeWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_FreeWriterStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.GetWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		1: 0x5EED1301,
+		2: 0x5EED1302,
+		3: 0x5EED1303,
+		4: 0x5EED1304,
+		5: 0x5EED1305,
+	}},
+	{"IVssBackupComponents.SetBackupSucceeded/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupSucceeded, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetBackupOptions/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupOptions, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetSelectedForRestore/undocumented 0x8004FFFF", IVssBackupComponents_SetSelectedForRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetRestoreOptions/undocumented 0x8004FFFF", IVssBackupComponents_SetRestoreOptions, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetAdditionalRestores/undocumented 0x8004FFFF", IVssBackupComponents_SetAdditionalRestores, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetPreviousBackupStamp/undocumented 0x8004FFFF", IVssBackupComponents_SetPreviousBackupStamp, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SaveAsXML/undocumented 0x8004FFFF", IVssBackupComponents_SaveAsXML, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1A00}},
+	{"IVssBackupComponents.BackupComplete/S_OK", IVssBackupComponents_BackupComplete, S_OK, [_fakeMaxParams]uint64{0: 0x5EED1B00}},
+	{"IVssBackupComponents.BackupComplete/E_INVALIDARG", IVssBackupComponents_BackupComplete, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED1B00}},
+	{"IVssBackupComponents.BackupComplete/E_OUTOFMEMORY", IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED1B00}},
+	{"IVssBackupComponents.BackupComplete/VSS_E_BAD_STATE", IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED1B00}},
+	{"IVssBackupComponents.BackupComplete/VSS_E_UNEXPECTED", IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED1B00}},
+	{"IVssBackupComponents.BackupComplete/VSS_E_UNEXPECTED_WRITER_ERROR", IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, [_fakeMaxParams]uint64{0: 0x5EED1B00}},
+	{"IVssBackupComponents.BackupComplete/undocumented 0x8004FFFF", IVssBackupComponents_BackupComplete, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1B00}},
+	{"IVssBackupComponents.AddAlternativeLocationMapping/undocumented 0x8004FFFF", IVssBackupComponents_AddAlternativeLocationMapping, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.AddRestoreSubcomponent/undocumented 0x8004FFFF", IVssBackupComponents_AddRestoreSubcomponent, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetFileRestoreStatus/undocumented 0x8004FFFF", IVssBackupComponents_SetFileRestoreStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.AddNewTarget/undocumented 0x8004FFFF", IVssBackupComponents_AddNewTarget, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetRangesFilePath/undocumented 0x8004FFFF", IVssBackupComponents_SetRangesFilePath, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.PreRestore/S_OK", IVssBackupComponents_PreRestore, S_OK, [_fakeMaxParams]uint64{0: 0x5EED2100}},
+	{"IVssBackupComponents.PreRestore/E_INVALIDARG", IVssBackupComponents_PreRestore, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED2100}},
+	{"IVssBackupComponents.PreRestore/E_OUTOFMEMORY", IVssBackupComponents_PreRestore, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED2100}},
+	{"IVssBackupComponents.PreRestore/VSS_E_BAD_STATE", IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED2100}},
+	{"IVssBackupComponents.PreRestore/VSS_E_UNEXPECTED", IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED2100}},
+	{"IVssBackupComponents.PreRestore/undocumented 0x8004FFFF", IVssBackupComponents_PreRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2100}},
+	{"IVssBackupComponents.PostRestore/S_OK", IVssBackupComponents_PostRestore, S_OK, [_fakeMaxParams]uint64{0: 0x5EED2200}},
+	{"IVssBackupComponents.PostRestore/E_ACCESSDENIED", IVssBackupComponents_PostRestore, E_ACCESSDENIED, [_fakeMaxParams]uint64{0: 0x5EED2200}},
+	{"IVssBackupComponents.PostRestore/E_OUTOFMEMORY", IVssBackupComponents_PostRestore, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED2200}},
+	{"IVssBackupComponents.PostRestore/E_INVALIDARG", IVssBackupComponents_PostRestore, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED2200}},
+	{"IVssBackupComponents.PostRestore/VSS_E_BAD_STATE", IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED2200}},
+	{"IVssBackupComponents.PostRestore/VSS_E_PROVIDER_VETO", IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{0: 0x5EED2200}},
+	{"IVssBackupComponents.PostRestore/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{0: 0x5EED2200}},
+	{"IVssBackupComponents.PostRestore/VSS_E_UNEXPECTED", IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED2200}},
+	{"IVssBackupComponents.PostRestore/undocumented 0x8004FFFF", IVssBackupComponents_PostRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2200}},
+	{"IVssBackupComponents.SetContext/S_OK", IVssBackupComponents_SetContext, S_OK, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetContext/E_INVALIDARG", IVssBackupComponents_SetContext, E_INVALIDARG, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetContext/VSS_E_BAD_STATE", IVssBackupComponents_SetContext, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetContext/VSS_E_UNEXPECTED", IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetContext/E_NOTIMPL", IVssBackupComponents_SetContext, E_NOTIMPL, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.SetContext/undocumented 0x8004FFFF", IVssBackupComponents_SetContext, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.StartSnapshotSet/S_OK", IVssBackupComponents_StartSnapshotSet, S_OK, [_fakeMaxParams]uint64{0: 0x5EED2400}},
+	{"IVssBackupComponents.StartSnapshotSet/E_INVALIDARG", IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED2400}},
+	{"IVssBackupComponents.StartSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED2400}},
+	{"IVssBackupComponents.StartSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED2400}},
+	{"IVssBackupComponents.StartSnapshotSet/VSS_E_SNAPSHOT_SET_IN_PROGRESS", IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, [_fakeMaxParams]uint64{0: 0x5EED2400}},
+	{"IVssBackupComponents.StartSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED2400}},
+	{"IVssBackupComponents.StartSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_StartSnapshotSet, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2400}},
+	{"IVssBackupComponents.AddToSnapshotSet/S_OK", IVssBackupComponents_AddToSnapshotSet, S_OK, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/E_INVALIDARG", IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED", IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED", IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_PROVIDER_NOT_REGISTERED", IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_PROVIDER_VETO", IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_SNAPSHOT_SET_IN_PROGRESS", IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_VOLUME_NOT_SUPPORTED", IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER", IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.AddToSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_AddToSnapshotSet, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{2: 0x5EED2502}},
+	{"IVssBackupComponents.DoSnapshotSet/S_OK", IVssBackupComponents_DoSnapshotSet, S_OK, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/E_INVALIDARG", IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_INSUFFICIENT_STORAGE", IVssBackupComponents_DoSnapshotSet, VSS_E_INSUFFICIENT_STORAGE, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_FLUSH_WRITES_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_HOLD_WRITES_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_PROVIDER_VETO", IVssBackupComponents_DoSnapshotSet, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_REBOOT_REQUIRED", IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_TRANSACTION_FREEZE_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_TRANSACTION_THAW_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DoSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_DoSnapshotSet, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2600}},
+	{"IVssBackupComponents.DeleteSnapshots/S_OK", IVssBackupComponents_DeleteSnapshots, S_OK, [_fakeMaxParams]uint64{
+		3: 0x5EED2703,
+		4: 0x5EED2704,
+	}},
+	{"IVssBackupComponents.DeleteSnapshots/E_ACCESSDENIED", IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, [_fakeMaxParams]uint64{
+		3: 0x5EED2703,
+		4: 0x5EED2704,
+	}},
+	{"IVssBackupComponents.DeleteSnapshots/E_INVALIDARG", IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, [_fakeMaxParams]uint64{
+		3: 0x5EED2703,
+		4: 0x5EED2704,
+	}},
+	{"IVssBackupComponents.DeleteSnapshots/E_OUTOFMEMORY", IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, [_fakeMaxParams]uint64{
+		3: 0x5EED2703,
+		4: 0x5EED2704,
+	}},
+	{"IVssBackupComponents.DeleteSnapshots/VSS_E_UNEXPECTED", IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{
+		3: 0x5EED2703,
+		4: 0x5EED2704,
+	}},
+	{"IVssBackupComponents.DeleteSnapshots/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{
+		3: 0x5EED2703,
+		4: 0x5EED2704,
+	}},
+	{"IVssBackupComponents.DeleteSnapshots/VSS_E_PROVIDER_VETO", IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{
+		3: 0x5EED2703,
+		4: 0x5EED2704,
+	}},
+	{"IVssBackupComponents.DeleteSnapshots/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, [_fakeMaxParams]uint64{
+		3: 0x5EED2703,
+		4: 0x5EED2704,
+	}},
+	{"IVssBackupComponents.DeleteSnapshots/undocumented 0x8004FFFF", IVssBackupComponents_DeleteSnapshots, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		3: 0x5EED2703,
+		4: 0x5EED2704,
+	}},
+	{"IVssBackupComponents.ImportSnapshots/S_OK", IVssBackupComponents_ImportSnapshots, S_OK, [_fakeMaxParams]uint64{0: 0x5EED2800}},
+	{"IVssBackupComponents.ImportSnapshots/E_ACCESSDENIED", IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, [_fakeMaxParams]uint64{0: 0x5EED2800}},
+	{"IVssBackupComponents.ImportSnapshots/E_INVALIDARG", IVssBackupComponents_ImportSnapshots, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED2800}},
+	{"IVssBackupComponents.ImportSnapshots/E_OUTOFMEMORY", IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED2800}},
+	{"IVssBackupComponents.ImportSnapshots/VSS_E_BAD_STATE", IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED2800}},
+	{"IVssBackupComponents.ImportSnapshots/VSS_E_UNEXPECTED", IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED2800}},
+	{"IVssBackupComponents.ImportSnapshots/undocumented 0x8004FFFF", IVssBackupComponents_ImportSnapshots, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2800}},
+	{"IVssBackupComponents.BreakSnapshotSet/S_OK", IVssBackupComponents_BreakSnapshotSet, S_OK, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.BreakSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.BreakSnapshotSet/E_INVALIDARG", IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.BreakSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_PROVIDER_VETO", IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.BreakSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_BreakSnapshotSet, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.GetSnapshotProperties/S_OK", IVssBackupComponents_GetSnapshotProperties, S_OK, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
+	{"IVssBackupComponents.GetSnapshotProperties/E_ACCESSDENIED", IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
+	{"IVssBackupComponents.GetSnapshotProperties/E_INVALIDARG", IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
+	{"IVssBackupComponents.GetSnapshotProperties/E_OUTOFMEMORY", IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_BAD_STATE", IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_PROVIDER_VETO", IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_UNEXPECTED", IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
+	{"IVssBackupComponents.GetSnapshotProperties/undocumented 0x8004FFFF", IVssBackupComponents_GetSnapshotProperties, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED2A01}},
+	{"IVssBackupComponents.Query/S_OK", IVssBackupComponents_Query, S_OK, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
+	{"IVssBackupComponents.Query/E_ACCESSDENIED", IVssBackupComponents_Query, E_ACCESSDENIED, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
+	{"IVssBackupComponents.Query/E_INVALIDARG", IVssBackupComponents_Query, E_INVALIDARG, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
+	{"IVssBackupComponents.Query/E_OUTOFMEMORY", IVssBackupComponents_Query, E_OUTOFMEMORY, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
+	{"IVssBackupComponents.Query/VSS_E_BAD_STATE", IVssBackupComponents_Query, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
+	{"IVssBackupComponents.Query/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
+	{"IVssBackupComponents.Query/VSS_E_PROVIDER_VETO", IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
+	{"IVssBackupComponents.Query/VSS_E_UNEXPECTED", IVssBackupComponents_Query, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
+	{"IVssBackupComponents.Query/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
+	{"IVssBackupComponents.Query/undocumented 0x8004FFFF", IVssBackupComponents_Query, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{3: 0x5EED2B03}},
+	{"IVssBackupComponents.IsVolumeSupported/S_OK", IVssBackupComponents_IsVolumeSupported, S_OK, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
+	{"IVssBackupComponents.IsVolumeSupported/E_ACCESSDENIED", IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
+	{"IVssBackupComponents.IsVolumeSupported/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
+	{"IVssBackupComponents.IsVolumeSupported/E_OUTOFMEMORY", IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
+	{"IVssBackupComponents.IsVolumeSupported/VSS_E_BAD_STATE", IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
+	{"IVssBackupComponents.IsVolumeSupported/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
+	{"IVssBackupComponents.IsVolumeSupported/VSS_E_UNEXPECTED", IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
+	{"IVssBackupComponents.IsVolumeSupported/undocumented 0x8004FFFF", IVssBackupComponents_IsVolumeSupported, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{2: 0x5EED2C02}},
+	{"IVssBackupComponents.DisableWriterClasses/undocumented 0x8004FFFF", IVssBackupComponents_DisableWriterClasses, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.EnableWriterClasses/undocumented 0x8004FFFF", IVssBackupComponents_EnableWriterClasses, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.DisableWriterInstances/undocumented 0x8004FFFF", IVssBackupComponents_DisableWriterInstances, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.ExposeSnapshot/undocumented 0x8004FFFF", IVssBackupComponents_ExposeSnapshot, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{4: 0x5EED3004}},
+	{"IVssBackupComponents.RevertToSnapshot/undocumented 0x8004FFFF", IVssBackupComponents_RevertToSnapshot, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponents.QueryRevertStatus/undocumented 0x8004FFFF", IVssBackupComponents_QueryRevertStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED3201}},
+	{"IVssComponent.GetLogicalPath/undocumented 0x8004FFFF", IVssComponent_GetLogicalPath, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0300}},
+	{"IVssComponent.GetComponentType/undocumented 0x8004FFFF", IVssComponent_GetComponentType, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0400}},
+	{"IVssComponent.GetComponentName/undocumented 0x8004FFFF", IVssComponent_GetComponentName, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0500}},
+	{"IVssComponent.GetBackupSucceeded/undocumented 0x8004FFFF", IVssComponent_GetBackupSucceeded, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0600}},
+	{"IVssComponent.GetAlternateLocationMappingCount/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMappingCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0700}},
+	{"IVssComponent.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMapping, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0801}},
+	{"IVssComponent.SetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_SetBackupMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponent.GetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_GetBackupMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0A00}},
+	{"IVssComponent.AddPartialFile/undocumented 0x8004FFFF", IVssComponent_AddPartialFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponent.GetPartialFileCount/undocumented 0x8004FFFF", IVssComponent_GetPartialFileCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0C00}},
+	{"IVssComponent.GetPartialFile/undocumented 0x8004FFFF", IVssComponent_GetPartialFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		1: 0x5EED0D01,
+		2: 0x5EED0D02,
+		3: 0x5EED0D03,
+		4: 0x5EED0D04,
+	}},
+	{"IVssComponent.IsSelectedForRestore/undocumented 0x8004FFFF", IVssComponent_IsSelectedForRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0E00}},
+	{"IVssComponent.GetAdditionalRestores/undocumented 0x8004FFFF", IVssComponent_GetAdditionalRestores, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0F00}},
+	{"IVssComponent.GetNewTargetCount/undocumented 0x8004FFFF", IVssComponent_GetNewTargetCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1000}},
+	{"IVssComponent.GetNewTarget/undocumented 0x8004FFFF", IVssComponent_GetNewTarget, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED1101}},
+	{"IVssComponent.AddDirectedTarget/undocumented 0x8004FFFF", IVssComponent_AddDirectedTarget, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponent.GetDirectedTargetCount/undocumented 0x8004FFFF", IVssComponent_GetDirectedTargetCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1300}},
+	{"IVssComponent.GetDirectedTarget/undocumented 0x8004FFFF", IVssComponent_GetDirectedTarget, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		1: 0x5EED1401,
+		2: 0x5EED1402,
+		3: 0x5EED1403,
+		4: 0x5EED1404,
+		5: 0x5EED1405,
+		6: 0x5EED1406,
+	}},
+	{"IVssComponent.SetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_SetRestoreMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponent.GetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_GetRestoreMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1600}},
+	{"IVssComponent.SetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_SetRestoreTarget, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponent.GetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_GetRestoreTarget, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1800}},
+	{"IVssComponent.SetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPreRestoreFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponent.GetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPreRestoreFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1A00}},
+	{"IVssComponent.SetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPostRestoreFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponent.GetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPostRestoreFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1C00}},
+	{"IVssComponent.SetBackupStamp/undocumented 0x8004FFFF", IVssComponent_SetBackupStamp, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponent.GetBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetBackupStamp, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1E00}},
+	{"IVssComponent.GetPreviousBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetPreviousBackupStamp, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1F00}},
+	{"IVssComponent.GetBackupOptions/undocumented 0x8004FFFF", IVssComponent_GetBackupOptions, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2000}},
+	{"IVssComponent.GetRestoreOptions/undocumented 0x8004FFFF", IVssComponent_GetRestoreOptions, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2100}},
+	{"IVssComponent.GetRestoreSubcomponentCount/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponentCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2200}},
+	{"IVssComponent.GetRestoreSubcomponent/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponent, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		1: 0x5EED2301,
+		2: 0x5EED2302,
+		3: 0x5EED2303,
+	}},
+	{"IVssComponent.GetFileRestoreStatus/undocumented 0x8004FFFF", IVssComponent_GetFileRestoreStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2400}},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyTime, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponent.AddDifferencedFilesByLastModifyLSN/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyLSN, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponent.GetDifferencedFilesCount/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFilesCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2700}},
+	{"IVssComponent.GetDifferencedFile/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		1: 0x5EED2801,
+		2: 0x5EED2802,
+		3: 0x5EED2803,
+		4: 0x5EED2804,
+		5: 0x5EED2805,
+	}},
+	{"IVssEnumObject.Next/S_OK", IVssEnumObject_Next, S_OK, [_fakeMaxParams]uint64{2: 0x5EED0302}},
+	{"IVssEnumObject.Next/S_FALSE", IVssEnumObject_Next, S_FALSE, [_fakeMaxParams]uint64{2: 0x5EED0302}},
+	{"IVssEnumObject.Next/E_FAIL", IVssEnumObject_Next, E_FAIL, [_fakeMaxParams]uint64{2: 0x5EED0302}},
+	{"IVssEnumObject.Next/E_POINTER", IVssEnumObject_Next, E_POINTER, [_fakeMaxParams]uint64{2: 0x5EED0302}},
+	{"IVssEnumObject.Next/undocumented 0x8004FFFF", IVssEnumObject_Next, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{2: 0x5EED0302}},
+	{"IVssEnumObject.Skip/undocumented 0x8004FFFF", IVssEnumObject_Skip, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssEnumObject.Reset/undocumented 0x8004FFFF", IVssEnumObject_Reset, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssEnumObject.Clone/undocumented 0x8004FFFF", IVssEnumObject_Clone, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0600}},
+	{"IVssExamineWriterMetadata.GetIdentity/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIdentity, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		0: 0x5EED0300,
+		1: 0x5EED0301,
+		2: 0x5EED0302,
+		3: 0x5EED0303,
+		4: 0x5EED0304,
+	}},
+	{"IVssExamineWriterMetadata.GetFileCounts/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetFileCounts, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		0: 0x5EED0400,
+		1: 0x5EED0401,
+		2: 0x5EED0402,
+	}},
+	{"IVssExamineWriterMetadata.GetIncludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIncludeFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0501}},
+	{"IVssExamineWriterMetadata.GetExcludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetExcludeFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0601}},
+	{"IVssExamineWriterMetadata.GetComponent/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetComponent, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0701}},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetRestoreMethod, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		0: 0x5EED0800,
+		1: 0x5EED0801,
+		2: 0x5EED0802,
+		3: 0x5EED0803,
+		4: 0x5EED0804,
+		5: 0x5EED0805,
+	}},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetAlternateLocationMapping, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0901}},
+	{"IVssExamineWriterMetadata.GetBackupSchema/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetBackupSchema, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0A00}},
+	{"IVssExamineWriterMetadata.GetDocument/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetDocument, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssExamineWriterMetadata.SaveAsXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_SaveAsXML, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0C00}},
+	{"IVssExamineWriterMetadata.LoadFromXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_LoadFromXML, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssWMComponent.GetComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_GetComponentInfo, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0300}},
+	{"IVssWMComponent.FreeComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_FreeComponentInfo, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssWMComponent.GetFile/undocumented 0x8004FFFF", IVssWMComponent_GetFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0501}},
+	{"IVssWMComponent.GetDatabaseFile/undocumented 0x8004FFFF", IVssWMComponent_GetDatabaseFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0601}},
+	{"IVssWMComponent.GetDatabaseLogFile/undocumented 0x8004FFFF", IVssWMComponent_GetDatabaseLogFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0701}},
+	{"IVssWMComponent.GetDependency/undocumented 0x8004FFFF", IVssWMComponent_GetDependency, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0801}},
+	{"IVssWMDependency.GetWriterId/undocumented 0x8004FFFF", IVssWMDependency_GetWriterId, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0300}},
+	{"IVssWMDependency.GetLogicalPath/undocumented 0x8004FFFF", IVssWMDependency_GetLogicalPath, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0400}},
+	{"IVssWMDependency.GetComponentName/undocumented 0x8004FFFF", IVssWMDependency_GetComponentName, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0500}},
+	{"IVssWMFiledesc.GetPath/undocumented 0x8004FFFF", IVssWMFiledesc_GetPath, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0300}},
+	{"IVssWMFiledesc.GetFilespec/undocumented 0x8004FFFF", IVssWMFiledesc_GetFilespec, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0400}},
+	{"IVssWMFiledesc.GetRecursive/undocumented 0x8004FFFF", IVssWMFiledesc_GetRecursive, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0500}},
+	{"IVssWMFiledesc.GetAlternateLocation/undocumented 0x8004FFFF", IVssWMFiledesc_GetAlternateLocation, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0600}},
+	{"IVssWMFiledesc.GetBackupTypeMask/undocumented 0x8004FFFF", IVssWMFiledesc_GetBackupTypeMask, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0700}},
+	{"IVssBackupComponentsEx.GetWriterMetadataEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_GetWriterMetadataEx, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		1: 0x5EED3301,
+		2: 0x5EED3302,
+	}},
+	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_SetSelectedForRestoreEx, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponentEx.SetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponentEx.SetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponentEx.GetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2B00}},
+	{"IVssComponentEx.GetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2C00}},
+	{"IVssComponentEx.GetAuthoritativeRestore/undocumented 0x8004FFFF", IVssComponentEx_GetAuthoritativeRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2D00}},
+	{"IVssComponentEx.GetRollForward/undocumented 0x8004FFFF", IVssComponentEx_GetRollForward, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		0: 0x5EED2E00,
+		1: 0x5EED2E01,
+	}},
+	{"IVssComponentEx.GetRestoreName/undocumented 0x8004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2F00}},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx_GetIdentityEx, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		0: 0x5EED0E00,
+		1: 0x5EED0E01,
+		2: 0x5EED0E02,
+		3: 0x5EED0E03,
+		4: 0x5EED0E04,
+		5: 0x5EED0E05,
+	}},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/undocumented 0x8004FFFF", IVssBackupComponentsEx2_UnexposeSnapshot, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetAuthoritativeRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponentsEx2.SetRollForward/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetRollForward, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponentsEx2.SetRestoreName/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetRestoreName, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/undocumented 0x8004FFFF", IVssBackupComponentsEx2_BreakSnapshotSetEx, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{2: 0x5EED3902}},
+	{"IVssBackupComponentsEx2.PreFastRecovery/undocumented 0x8004FFFF", IVssBackupComponentsEx2_PreFastRecovery, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponentsEx2.FastRecovery/undocumented 0x8004FFFF", IVssBackupComponentsEx2_FastRecovery, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponentEx2.SetFailure/undocumented 0x8004FFFF", IVssComponentEx2_SetFailure, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssComponentEx2.GetFailure/undocumented 0x8004FFFF", IVssComponentEx2_GetFailure, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		0: 0x5EED3100,
+		1: 0x5EED3101,
+		2: 0x5EED3102,
+		3: 0x5EED3103,
+	}},
+	{"IVssExamineWriterMetadataEx2.GetVersion/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetVersion, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		0: 0x5EED0F00,
+		1: 0x5EED0F01,
+	}},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1000}},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED1101}},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/undocumented 0x8004FFFF", IVssBackupComponentsEx3_GetWriterStatusEx, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		1: 0x5EED3C01,
+		2: 0x5EED3C02,
+		3: 0x5EED3C03,
+		4: 0x5EED3C04,
+		5: 0x5EED3C05,
+		6: 0x5EED3C06,
+		7: 0x5EED3C07,
+	}},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/undocumented 0x8004FFFF", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IVssBackupComponentsEx3.RecoverSet/undocumented 0x8004FFFF", IVssBackupComponentsEx3_RecoverSet, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED3E01}},
+	{"IVssBackupComponentsEx3.GetSessionId/undocumented 0x8004FFFF", IVssBackupComponentsEx3_GetSessionId, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED3F00}},
+	{"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths/undocumented 0x8004FFFF", IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		1: 0x5EED4001,
+		2: 0x5EED4002,
+	}},
 }
 
 // TestStubs calls every stub on a fake object that answers with each code
@@ -418,6 +6294,90 @@ var _osNoteCases = []struct {
 		Minor: 1,
 	}, nil},
 	{IVssAsync_QueryStatus, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_InitializeForBackup, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_SetBackupState, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_GatherWriterMetadata, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_GetWriterMetadataCount, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_GetWriterMetadata, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_GatherWriterStatus, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_GetWriterStatusCount, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_BackupComplete, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_PreRestore, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_PostRestore, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_SetContext, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_StartSnapshotSet, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_AddToSnapshotSet, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_DoSnapshotSet, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_DeleteSnapshots, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_ImportSnapshots, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_BreakSnapshotSet, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_GetSnapshotProperties, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_Query, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
 	}, nil},

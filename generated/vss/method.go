@@ -45,6 +45,15 @@ const (
 	// IUnknown_Release is IUnknown.Release, slot 2.
 	IUnknown_Release
 
+	// IVssWriterComponents_GetComponentCount is IVssWriterComponents.GetComponentCount, slot 0.
+	IVssWriterComponents_GetComponentCount
+
+	// IVssWriterComponents_GetWriterInfo is IVssWriterComponents.GetWriterInfo, slot 1.
+	IVssWriterComponents_GetWriterInfo
+
+	// IVssWriterComponents_GetComponent is IVssWriterComponents.GetComponent, slot 2.
+	IVssWriterComponents_GetComponent
+
 	// IVssAsync_Cancel is IVssAsync.Cancel, slot 3.
 	IVssAsync_Cancel
 
@@ -53,6 +62,441 @@ const (
 
 	// IVssAsync_QueryStatus is IVssAsync.QueryStatus, slot 5.
 	IVssAsync_QueryStatus
+
+	// IVssBackupComponents_GetWriterComponentsCount is IVssBackupComponents.GetWriterComponentsCount, slot 3.
+	IVssBackupComponents_GetWriterComponentsCount
+
+	// IVssBackupComponents_GetWriterComponents is IVssBackupComponents.GetWriterComponents, slot 4.
+	IVssBackupComponents_GetWriterComponents
+
+	// IVssBackupComponents_InitializeForBackup is IVssBackupComponents.InitializeForBackup, slot 5.
+	IVssBackupComponents_InitializeForBackup
+
+	// IVssBackupComponents_SetBackupState is IVssBackupComponents.SetBackupState, slot 6.
+	IVssBackupComponents_SetBackupState
+
+	// IVssBackupComponents_InitializeForRestore is IVssBackupComponents.InitializeForRestore, slot 7.
+	IVssBackupComponents_InitializeForRestore
+
+	// IVssBackupComponents_SetRestoreState is IVssBackupComponents.SetRestoreState, slot 8.
+	IVssBackupComponents_SetRestoreState
+
+	// IVssBackupComponents_GatherWriterMetadata is IVssBackupComponents.GatherWriterMetadata, slot 9.
+	IVssBackupComponents_GatherWriterMetadata
+
+	// IVssBackupComponents_GetWriterMetadataCount is IVssBackupComponents.GetWriterMetadataCount, slot 10.
+	IVssBackupComponents_GetWriterMetadataCount
+
+	// IVssBackupComponents_GetWriterMetadata is IVssBackupComponents.GetWriterMetadata, slot 11.
+	IVssBackupComponents_GetWriterMetadata
+
+	// IVssBackupComponents_FreeWriterMetadata is IVssBackupComponents.FreeWriterMetadata, slot 12.
+	IVssBackupComponents_FreeWriterMetadata
+
+	// IVssBackupComponents_AddComponent is IVssBackupComponents.AddComponent, slot 13.
+	IVssBackupComponents_AddComponent
+
+	// IVssBackupComponents_PrepareForBackup is IVssBackupComponents.PrepareForBackup, slot 14.
+	IVssBackupComponents_PrepareForBackup
+
+	// IVssBackupComponents_AbortBackup is IVssBackupComponents.AbortBackup, slot 15.
+	IVssBackupComponents_AbortBackup
+
+	// IVssBackupComponents_GatherWriterStatus is IVssBackupComponents.GatherWriterStatus, slot 16.
+	IVssBackupComponents_GatherWriterStatus
+
+	// IVssBackupComponents_GetWriterStatusCount is IVssBackupComponents.GetWriterStatusCount, slot 17.
+	IVssBackupComponents_GetWriterStatusCount
+
+	// IVssBackupComponents_FreeWriterStatus is IVssBackupComponents.FreeWriterStatus, slot 18.
+	IVssBackupComponents_FreeWriterStatus
+
+	// IVssBackupComponents_GetWriterStatus is IVssBackupComponents.GetWriterStatus, slot 19.
+	IVssBackupComponents_GetWriterStatus
+
+	// IVssBackupComponents_SetBackupSucceeded is IVssBackupComponents.SetBackupSucceeded, slot 20.
+	IVssBackupComponents_SetBackupSucceeded
+
+	// IVssBackupComponents_SetBackupOptions is IVssBackupComponents.SetBackupOptions, slot 21.
+	IVssBackupComponents_SetBackupOptions
+
+	// IVssBackupComponents_SetSelectedForRestore is IVssBackupComponents.SetSelectedForRestore, slot 22.
+	IVssBackupComponents_SetSelectedForRestore
+
+	// IVssBackupComponents_SetRestoreOptions is IVssBackupComponents.SetRestoreOptions, slot 23.
+	IVssBackupComponents_SetRestoreOptions
+
+	// IVssBackupComponents_SetAdditionalRestores is IVssBackupComponents.SetAdditionalRestores, slot 24.
+	IVssBackupComponents_SetAdditionalRestores
+
+	// IVssBackupComponents_SetPreviousBackupStamp is IVssBackupComponents.SetPreviousBackupStamp, slot 25.
+	IVssBackupComponents_SetPreviousBackupStamp
+
+	// IVssBackupComponents_SaveAsXML is IVssBackupComponents.SaveAsXML, slot 26.
+	IVssBackupComponents_SaveAsXML
+
+	// IVssBackupComponents_BackupComplete is IVssBackupComponents.BackupComplete, slot 27.
+	IVssBackupComponents_BackupComplete
+
+	// IVssBackupComponents_AddAlternativeLocationMapping is IVssBackupComponents.AddAlternativeLocationMapping, slot 28.
+	IVssBackupComponents_AddAlternativeLocationMapping
+
+	// IVssBackupComponents_AddRestoreSubcomponent is IVssBackupComponents.AddRestoreSubcomponent, slot 29.
+	IVssBackupComponents_AddRestoreSubcomponent
+
+	// IVssBackupComponents_SetFileRestoreStatus is IVssBackupComponents.SetFileRestoreStatus, slot 30.
+	IVssBackupComponents_SetFileRestoreStatus
+
+	// IVssBackupComponents_AddNewTarget is IVssBackupComponents.AddNewTarget, slot 31.
+	IVssBackupComponents_AddNewTarget
+
+	// IVssBackupComponents_SetRangesFilePath is IVssBackupComponents.SetRangesFilePath, slot 32.
+	IVssBackupComponents_SetRangesFilePath
+
+	// IVssBackupComponents_PreRestore is IVssBackupComponents.PreRestore, slot 33.
+	IVssBackupComponents_PreRestore
+
+	// IVssBackupComponents_PostRestore is IVssBackupComponents.PostRestore, slot 34.
+	IVssBackupComponents_PostRestore
+
+	// IVssBackupComponents_SetContext is IVssBackupComponents.SetContext, slot 35.
+	IVssBackupComponents_SetContext
+
+	// IVssBackupComponents_StartSnapshotSet is IVssBackupComponents.StartSnapshotSet, slot 36.
+	IVssBackupComponents_StartSnapshotSet
+
+	// IVssBackupComponents_AddToSnapshotSet is IVssBackupComponents.AddToSnapshotSet, slot 37.
+	IVssBackupComponents_AddToSnapshotSet
+
+	// IVssBackupComponents_DoSnapshotSet is IVssBackupComponents.DoSnapshotSet, slot 38.
+	IVssBackupComponents_DoSnapshotSet
+
+	// IVssBackupComponents_DeleteSnapshots is IVssBackupComponents.DeleteSnapshots, slot 39.
+	IVssBackupComponents_DeleteSnapshots
+
+	// IVssBackupComponents_ImportSnapshots is IVssBackupComponents.ImportSnapshots, slot 40.
+	IVssBackupComponents_ImportSnapshots
+
+	// IVssBackupComponents_BreakSnapshotSet is IVssBackupComponents.BreakSnapshotSet, slot 41.
+	IVssBackupComponents_BreakSnapshotSet
+
+	// IVssBackupComponents_GetSnapshotProperties is IVssBackupComponents.GetSnapshotProperties, slot 42.
+	IVssBackupComponents_GetSnapshotProperties
+
+	// IVssBackupComponents_Query is IVssBackupComponents.Query, slot 43.
+	IVssBackupComponents_Query
+
+	// IVssBackupComponents_IsVolumeSupported is IVssBackupComponents.IsVolumeSupported, slot 44.
+	IVssBackupComponents_IsVolumeSupported
+
+	// IVssBackupComponents_DisableWriterClasses is IVssBackupComponents.DisableWriterClasses, slot 45.
+	IVssBackupComponents_DisableWriterClasses
+
+	// IVssBackupComponents_EnableWriterClasses is IVssBackupComponents.EnableWriterClasses, slot 46.
+	IVssBackupComponents_EnableWriterClasses
+
+	// IVssBackupComponents_DisableWriterInstances is IVssBackupComponents.DisableWriterInstances, slot 47.
+	IVssBackupComponents_DisableWriterInstances
+
+	// IVssBackupComponents_ExposeSnapshot is IVssBackupComponents.ExposeSnapshot, slot 48.
+	IVssBackupComponents_ExposeSnapshot
+
+	// IVssBackupComponents_RevertToSnapshot is IVssBackupComponents.RevertToSnapshot, slot 49.
+	IVssBackupComponents_RevertToSnapshot
+
+	// IVssBackupComponents_QueryRevertStatus is IVssBackupComponents.QueryRevertStatus, slot 50.
+	IVssBackupComponents_QueryRevertStatus
+
+	// IVssComponent_GetLogicalPath is IVssComponent.GetLogicalPath, slot 3.
+	IVssComponent_GetLogicalPath
+
+	// IVssComponent_GetComponentType is IVssComponent.GetComponentType, slot 4.
+	IVssComponent_GetComponentType
+
+	// IVssComponent_GetComponentName is IVssComponent.GetComponentName, slot 5.
+	IVssComponent_GetComponentName
+
+	// IVssComponent_GetBackupSucceeded is IVssComponent.GetBackupSucceeded, slot 6.
+	IVssComponent_GetBackupSucceeded
+
+	// IVssComponent_GetAlternateLocationMappingCount is IVssComponent.GetAlternateLocationMappingCount, slot 7.
+	IVssComponent_GetAlternateLocationMappingCount
+
+	// IVssComponent_GetAlternateLocationMapping is IVssComponent.GetAlternateLocationMapping, slot 8.
+	IVssComponent_GetAlternateLocationMapping
+
+	// IVssComponent_SetBackupMetadata is IVssComponent.SetBackupMetadata, slot 9.
+	IVssComponent_SetBackupMetadata
+
+	// IVssComponent_GetBackupMetadata is IVssComponent.GetBackupMetadata, slot 10.
+	IVssComponent_GetBackupMetadata
+
+	// IVssComponent_AddPartialFile is IVssComponent.AddPartialFile, slot 11.
+	IVssComponent_AddPartialFile
+
+	// IVssComponent_GetPartialFileCount is IVssComponent.GetPartialFileCount, slot 12.
+	IVssComponent_GetPartialFileCount
+
+	// IVssComponent_GetPartialFile is IVssComponent.GetPartialFile, slot 13.
+	IVssComponent_GetPartialFile
+
+	// IVssComponent_IsSelectedForRestore is IVssComponent.IsSelectedForRestore, slot 14.
+	IVssComponent_IsSelectedForRestore
+
+	// IVssComponent_GetAdditionalRestores is IVssComponent.GetAdditionalRestores, slot 15.
+	IVssComponent_GetAdditionalRestores
+
+	// IVssComponent_GetNewTargetCount is IVssComponent.GetNewTargetCount, slot 16.
+	IVssComponent_GetNewTargetCount
+
+	// IVssComponent_GetNewTarget is IVssComponent.GetNewTarget, slot 17.
+	IVssComponent_GetNewTarget
+
+	// IVssComponent_AddDirectedTarget is IVssComponent.AddDirectedTarget, slot 18.
+	IVssComponent_AddDirectedTarget
+
+	// IVssComponent_GetDirectedTargetCount is IVssComponent.GetDirectedTargetCount, slot 19.
+	IVssComponent_GetDirectedTargetCount
+
+	// IVssComponent_GetDirectedTarget is IVssComponent.GetDirectedTarget, slot 20.
+	IVssComponent_GetDirectedTarget
+
+	// IVssComponent_SetRestoreMetadata is IVssComponent.SetRestoreMetadata, slot 21.
+	IVssComponent_SetRestoreMetadata
+
+	// IVssComponent_GetRestoreMetadata is IVssComponent.GetRestoreMetadata, slot 22.
+	IVssComponent_GetRestoreMetadata
+
+	// IVssComponent_SetRestoreTarget is IVssComponent.SetRestoreTarget, slot 23.
+	IVssComponent_SetRestoreTarget
+
+	// IVssComponent_GetRestoreTarget is IVssComponent.GetRestoreTarget, slot 24.
+	IVssComponent_GetRestoreTarget
+
+	// IVssComponent_SetPreRestoreFailureMsg is IVssComponent.SetPreRestoreFailureMsg, slot 25.
+	IVssComponent_SetPreRestoreFailureMsg
+
+	// IVssComponent_GetPreRestoreFailureMsg is IVssComponent.GetPreRestoreFailureMsg, slot 26.
+	IVssComponent_GetPreRestoreFailureMsg
+
+	// IVssComponent_SetPostRestoreFailureMsg is IVssComponent.SetPostRestoreFailureMsg, slot 27.
+	IVssComponent_SetPostRestoreFailureMsg
+
+	// IVssComponent_GetPostRestoreFailureMsg is IVssComponent.GetPostRestoreFailureMsg, slot 28.
+	IVssComponent_GetPostRestoreFailureMsg
+
+	// IVssComponent_SetBackupStamp is IVssComponent.SetBackupStamp, slot 29.
+	IVssComponent_SetBackupStamp
+
+	// IVssComponent_GetBackupStamp is IVssComponent.GetBackupStamp, slot 30.
+	IVssComponent_GetBackupStamp
+
+	// IVssComponent_GetPreviousBackupStamp is IVssComponent.GetPreviousBackupStamp, slot 31.
+	IVssComponent_GetPreviousBackupStamp
+
+	// IVssComponent_GetBackupOptions is IVssComponent.GetBackupOptions, slot 32.
+	IVssComponent_GetBackupOptions
+
+	// IVssComponent_GetRestoreOptions is IVssComponent.GetRestoreOptions, slot 33.
+	IVssComponent_GetRestoreOptions
+
+	// IVssComponent_GetRestoreSubcomponentCount is IVssComponent.GetRestoreSubcomponentCount, slot 34.
+	IVssComponent_GetRestoreSubcomponentCount
+
+	// IVssComponent_GetRestoreSubcomponent is IVssComponent.GetRestoreSubcomponent, slot 35.
+	IVssComponent_GetRestoreSubcomponent
+
+	// IVssComponent_GetFileRestoreStatus is IVssComponent.GetFileRestoreStatus, slot 36.
+	IVssComponent_GetFileRestoreStatus
+
+	// IVssComponent_AddDifferencedFilesByLastModifyTime is IVssComponent.AddDifferencedFilesByLastModifyTime, slot 37.
+	IVssComponent_AddDifferencedFilesByLastModifyTime
+
+	// IVssComponent_AddDifferencedFilesByLastModifyLSN is IVssComponent.AddDifferencedFilesByLastModifyLSN, slot 38.
+	IVssComponent_AddDifferencedFilesByLastModifyLSN
+
+	// IVssComponent_GetDifferencedFilesCount is IVssComponent.GetDifferencedFilesCount, slot 39.
+	IVssComponent_GetDifferencedFilesCount
+
+	// IVssComponent_GetDifferencedFile is IVssComponent.GetDifferencedFile, slot 40.
+	IVssComponent_GetDifferencedFile
+
+	// IVssEnumObject_Next is IVssEnumObject.Next, slot 3.
+	IVssEnumObject_Next
+
+	// IVssEnumObject_Skip is IVssEnumObject.Skip, slot 4.
+	IVssEnumObject_Skip
+
+	// IVssEnumObject_Reset is IVssEnumObject.Reset, slot 5.
+	IVssEnumObject_Reset
+
+	// IVssEnumObject_Clone is IVssEnumObject.Clone, slot 6.
+	IVssEnumObject_Clone
+
+	// IVssExamineWriterMetadata_GetIdentity is IVssExamineWriterMetadata.GetIdentity, slot 3.
+	IVssExamineWriterMetadata_GetIdentity
+
+	// IVssExamineWriterMetadata_GetFileCounts is IVssExamineWriterMetadata.GetFileCounts, slot 4.
+	IVssExamineWriterMetadata_GetFileCounts
+
+	// IVssExamineWriterMetadata_GetIncludeFile is IVssExamineWriterMetadata.GetIncludeFile, slot 5.
+	IVssExamineWriterMetadata_GetIncludeFile
+
+	// IVssExamineWriterMetadata_GetExcludeFile is IVssExamineWriterMetadata.GetExcludeFile, slot 6.
+	IVssExamineWriterMetadata_GetExcludeFile
+
+	// IVssExamineWriterMetadata_GetComponent is IVssExamineWriterMetadata.GetComponent, slot 7.
+	IVssExamineWriterMetadata_GetComponent
+
+	// IVssExamineWriterMetadata_GetRestoreMethod is IVssExamineWriterMetadata.GetRestoreMethod, slot 8.
+	IVssExamineWriterMetadata_GetRestoreMethod
+
+	// IVssExamineWriterMetadata_GetAlternateLocationMapping is IVssExamineWriterMetadata.GetAlternateLocationMapping, slot 9.
+	IVssExamineWriterMetadata_GetAlternateLocationMapping
+
+	// IVssExamineWriterMetadata_GetBackupSchema is IVssExamineWriterMetadata.GetBackupSchema, slot 10.
+	IVssExamineWriterMetadata_GetBackupSchema
+
+	// IVssExamineWriterMetadata_GetDocument is IVssExamineWriterMetadata.GetDocument, slot 11.
+	IVssExamineWriterMetadata_GetDocument
+
+	// IVssExamineWriterMetadata_SaveAsXML is IVssExamineWriterMetadata.SaveAsXML, slot 12.
+	IVssExamineWriterMetadata_SaveAsXML
+
+	// IVssExamineWriterMetadata_LoadFromXML is IVssExamineWriterMetadata.LoadFromXML, slot 13.
+	IVssExamineWriterMetadata_LoadFromXML
+
+	// IVssWMComponent_GetComponentInfo is IVssWMComponent.GetComponentInfo, slot 3.
+	IVssWMComponent_GetComponentInfo
+
+	// IVssWMComponent_FreeComponentInfo is IVssWMComponent.FreeComponentInfo, slot 4.
+	IVssWMComponent_FreeComponentInfo
+
+	// IVssWMComponent_GetFile is IVssWMComponent.GetFile, slot 5.
+	IVssWMComponent_GetFile
+
+	// IVssWMComponent_GetDatabaseFile is IVssWMComponent.GetDatabaseFile, slot 6.
+	IVssWMComponent_GetDatabaseFile
+
+	// IVssWMComponent_GetDatabaseLogFile is IVssWMComponent.GetDatabaseLogFile, slot 7.
+	IVssWMComponent_GetDatabaseLogFile
+
+	// IVssWMComponent_GetDependency is IVssWMComponent.GetDependency, slot 8.
+	IVssWMComponent_GetDependency
+
+	// IVssWMDependency_GetWriterId is IVssWMDependency.GetWriterId, slot 3.
+	IVssWMDependency_GetWriterId
+
+	// IVssWMDependency_GetLogicalPath is IVssWMDependency.GetLogicalPath, slot 4.
+	IVssWMDependency_GetLogicalPath
+
+	// IVssWMDependency_GetComponentName is IVssWMDependency.GetComponentName, slot 5.
+	IVssWMDependency_GetComponentName
+
+	// IVssWMFiledesc_GetPath is IVssWMFiledesc.GetPath, slot 3.
+	IVssWMFiledesc_GetPath
+
+	// IVssWMFiledesc_GetFilespec is IVssWMFiledesc.GetFilespec, slot 4.
+	IVssWMFiledesc_GetFilespec
+
+	// IVssWMFiledesc_GetRecursive is IVssWMFiledesc.GetRecursive, slot 5.
+	IVssWMFiledesc_GetRecursive
+
+	// IVssWMFiledesc_GetAlternateLocation is IVssWMFiledesc.GetAlternateLocation, slot 6.
+	IVssWMFiledesc_GetAlternateLocation
+
+	// IVssWMFiledesc_GetBackupTypeMask is IVssWMFiledesc.GetBackupTypeMask, slot 7.
+	IVssWMFiledesc_GetBackupTypeMask
+
+	// IVssBackupComponentsEx_GetWriterMetadataEx is IVssBackupComponentsEx.GetWriterMetadataEx, slot 51.
+	IVssBackupComponentsEx_GetWriterMetadataEx
+
+	// IVssBackupComponentsEx_SetSelectedForRestoreEx is IVssBackupComponentsEx.SetSelectedForRestoreEx, slot 52.
+	IVssBackupComponentsEx_SetSelectedForRestoreEx
+
+	// IVssComponentEx_SetPrepareForBackupFailureMsg is IVssComponentEx.SetPrepareForBackupFailureMsg, slot 41.
+	IVssComponentEx_SetPrepareForBackupFailureMsg
+
+	// IVssComponentEx_SetPostSnapshotFailureMsg is IVssComponentEx.SetPostSnapshotFailureMsg, slot 42.
+	IVssComponentEx_SetPostSnapshotFailureMsg
+
+	// IVssComponentEx_GetPrepareForBackupFailureMsg is IVssComponentEx.GetPrepareForBackupFailureMsg, slot 43.
+	IVssComponentEx_GetPrepareForBackupFailureMsg
+
+	// IVssComponentEx_GetPostSnapshotFailureMsg is IVssComponentEx.GetPostSnapshotFailureMsg, slot 44.
+	IVssComponentEx_GetPostSnapshotFailureMsg
+
+	// IVssComponentEx_GetAuthoritativeRestore is IVssComponentEx.GetAuthoritativeRestore, slot 45.
+	IVssComponentEx_GetAuthoritativeRestore
+
+	// IVssComponentEx_GetRollForward is IVssComponentEx.GetRollForward, slot 46.
+	IVssComponentEx_GetRollForward
+
+	// IVssComponentEx_GetRestoreName is IVssComponentEx.GetRestoreName, slot 47.
+	IVssComponentEx_GetRestoreName
+
+	// IVssExamineWriterMetadataEx_GetIdentityEx is IVssExamineWriterMetadataEx.GetIdentityEx, slot 14.
+	IVssExamineWriterMetadataEx_GetIdentityEx
+
+	// IVssBackupComponentsEx2_UnexposeSnapshot is IVssBackupComponentsEx2.UnexposeSnapshot, slot 53.
+	IVssBackupComponentsEx2_UnexposeSnapshot
+
+	// IVssBackupComponentsEx2_SetAuthoritativeRestore is IVssBackupComponentsEx2.SetAuthoritativeRestore, slot 54.
+	IVssBackupComponentsEx2_SetAuthoritativeRestore
+
+	// IVssBackupComponentsEx2_SetRollForward is IVssBackupComponentsEx2.SetRollForward, slot 55.
+	IVssBackupComponentsEx2_SetRollForward
+
+	// IVssBackupComponentsEx2_SetRestoreName is IVssBackupComponentsEx2.SetRestoreName, slot 56.
+	IVssBackupComponentsEx2_SetRestoreName
+
+	// IVssBackupComponentsEx2_BreakSnapshotSetEx is IVssBackupComponentsEx2.BreakSnapshotSetEx, slot 57.
+	IVssBackupComponentsEx2_BreakSnapshotSetEx
+
+	// IVssBackupComponentsEx2_PreFastRecovery is IVssBackupComponentsEx2.PreFastRecovery, slot 58.
+	IVssBackupComponentsEx2_PreFastRecovery
+
+	// IVssBackupComponentsEx2_FastRecovery is IVssBackupComponentsEx2.FastRecovery, slot 59.
+	IVssBackupComponentsEx2_FastRecovery
+
+	// IVssComponentEx2_SetFailure is IVssComponentEx2.SetFailure, slot 48.
+	IVssComponentEx2_SetFailure
+
+	// IVssComponentEx2_GetFailure is IVssComponentEx2.GetFailure, slot 49.
+	IVssComponentEx2_GetFailure
+
+	// IVssExamineWriterMetadataEx2_GetVersion is IVssExamineWriterMetadataEx2.GetVersion, slot 15.
+	IVssExamineWriterMetadataEx2_GetVersion
+
+	// IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount is IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount, slot 16.
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount
+
+	// IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile is IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile, slot 17.
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile
+
+	// IVssBackupComponentsEx3_GetWriterStatusEx is IVssBackupComponentsEx3.GetWriterStatusEx, slot 60.
+	IVssBackupComponentsEx3_GetWriterStatusEx
+
+	// IVssBackupComponentsEx3_AddSnapshotToRecoverySet is IVssBackupComponentsEx3.AddSnapshotToRecoverySet, slot 61.
+	IVssBackupComponentsEx3_AddSnapshotToRecoverySet
+
+	// IVssBackupComponentsEx3_RecoverSet is IVssBackupComponentsEx3.RecoverSet, slot 62.
+	IVssBackupComponentsEx3_RecoverSet
+
+	// IVssBackupComponentsEx3_GetSessionId is IVssBackupComponentsEx3.GetSessionId, slot 63.
+	IVssBackupComponentsEx3_GetSessionId
+
+	// IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths is IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths, slot 64.
+	IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths
+
+	// Proc_CreateVssBackupComponentsInternal is vssapi.dll!CreateVssBackupComponentsInternal, slot -1.
+	Proc_CreateVssBackupComponentsInternal
+
+	// Proc_VssFreeSnapshotPropertiesInternal is vssapi.dll!VssFreeSnapshotPropertiesInternal, slot -1.
+	Proc_VssFreeSnapshotPropertiesInternal
+
+	// Proc_ShouldBlockRevertInternal is vssapi.dll!ShouldBlockRevertInternal, slot -1.
+	Proc_ShouldBlockRevertInternal
 )
 
 var _methods = [...]struct {
@@ -60,12 +504,160 @@ var _methods = [...]struct {
 	slot              int
 	returns           []HRESULT
 }{
-	IUnknown_QueryInterface: {"IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, nil},
-	IUnknown_AddRef:         {"IUnknown.AddRef", "IUnknown", "AddRef", 1, nil},
-	IUnknown_Release:        {"IUnknown.Release", "IUnknown", "Release", 2, nil},
-	IVssAsync_Cancel:        {"IVssAsync.Cancel", "IVssAsync", "Cancel", 3, []HRESULT{S_OK, VSS_S_ASYNC_CANCELLED, VSS_S_ASYNC_FINISHED, VSS_E_UNEXPECTED}},
-	IVssAsync_Wait:          {"IVssAsync.Wait", "IVssAsync", "Wait", 4, []HRESULT{S_OK, E_ACCESSDENIED, VSS_E_UNEXPECTED}},
-	IVssAsync_QueryStatus:   {"IVssAsync.QueryStatus", "IVssAsync", "QueryStatus", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, VSS_E_UNEXPECTED}},
+	IUnknown_QueryInterface:                                  {"IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, nil},
+	IUnknown_AddRef:                                          {"IUnknown.AddRef", "IUnknown", "AddRef", 1, nil},
+	IUnknown_Release:                                         {"IUnknown.Release", "IUnknown", "Release", 2, nil},
+	IVssWriterComponents_GetComponentCount:                   {"IVssWriterComponents.GetComponentCount", "IVssWriterComponents", "GetComponentCount", 0, nil},
+	IVssWriterComponents_GetWriterInfo:                       {"IVssWriterComponents.GetWriterInfo", "IVssWriterComponents", "GetWriterInfo", 1, nil},
+	IVssWriterComponents_GetComponent:                        {"IVssWriterComponents.GetComponent", "IVssWriterComponents", "GetComponent", 2, nil},
+	IVssAsync_Cancel:                                         {"IVssAsync.Cancel", "IVssAsync", "Cancel", 3, []HRESULT{S_OK, VSS_S_ASYNC_CANCELLED, VSS_S_ASYNC_FINISHED, VSS_E_UNEXPECTED}},
+	IVssAsync_Wait:                                           {"IVssAsync.Wait", "IVssAsync", "Wait", 4, []HRESULT{S_OK, E_ACCESSDENIED, VSS_E_UNEXPECTED}},
+	IVssAsync_QueryStatus:                                    {"IVssAsync.QueryStatus", "IVssAsync", "QueryStatus", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GetWriterComponentsCount:            {"IVssBackupComponents.GetWriterComponentsCount", "IVssBackupComponents", "GetWriterComponentsCount", 3, nil},
+	IVssBackupComponents_GetWriterComponents:                 {"IVssBackupComponents.GetWriterComponents", "IVssBackupComponents", "GetWriterComponents", 4, nil},
+	IVssBackupComponents_InitializeForBackup:                 {"IVssBackupComponents.InitializeForBackup", "IVssBackupComponents", "InitializeForBackup", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetBackupState:                      {"IVssBackupComponents.SetBackupState", "IVssBackupComponents", "SetBackupState", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_InitializeForRestore:                {"IVssBackupComponents.InitializeForRestore", "IVssBackupComponents", "InitializeForRestore", 7, nil},
+	IVssBackupComponents_SetRestoreState:                     {"IVssBackupComponents.SetRestoreState", "IVssBackupComponents", "SetRestoreState", 8, nil},
+	IVssBackupComponents_GatherWriterMetadata:                {"IVssBackupComponents.GatherWriterMetadata", "IVssBackupComponents", "GatherWriterMetadata", 9, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_WRITER_INFRASTRUCTURE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GetWriterMetadataCount:              {"IVssBackupComponents.GetWriterMetadataCount", "IVssBackupComponents", "GetWriterMetadataCount", 10, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GetWriterMetadata:                   {"IVssBackupComponents.GetWriterMetadata", "IVssBackupComponents", "GetWriterMetadata", 11, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_FreeWriterMetadata:                  {"IVssBackupComponents.FreeWriterMetadata", "IVssBackupComponents", "FreeWriterMetadata", 12, []HRESULT{S_OK, VSS_E_BAD_STATE}},
+	IVssBackupComponents_AddComponent:                        {"IVssBackupComponents.AddComponent", "IVssBackupComponents", "AddComponent", 13, nil},
+	IVssBackupComponents_PrepareForBackup:                    {"IVssBackupComponents.PrepareForBackup", "IVssBackupComponents", "PrepareForBackup", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_AbortBackup:                         {"IVssBackupComponents.AbortBackup", "IVssBackupComponents", "AbortBackup", 15, nil},
+	IVssBackupComponents_GatherWriterStatus:                  {"IVssBackupComponents.GatherWriterStatus", "IVssBackupComponents", "GatherWriterStatus", 16, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, VSS_E_WRITER_INFRASTRUCTURE}},
+	IVssBackupComponents_GetWriterStatusCount:                {"IVssBackupComponents.GetWriterStatusCount", "IVssBackupComponents", "GetWriterStatusCount", 17, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_FreeWriterStatus:                    {"IVssBackupComponents.FreeWriterStatus", "IVssBackupComponents", "FreeWriterStatus", 18, []HRESULT{S_OK, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssBackupComponents_GetWriterStatus:                     {"IVssBackupComponents.GetWriterStatus", "IVssBackupComponents", "GetWriterStatus", 19, nil},
+	IVssBackupComponents_SetBackupSucceeded:                  {"IVssBackupComponents.SetBackupSucceeded", "IVssBackupComponents", "SetBackupSucceeded", 20, nil},
+	IVssBackupComponents_SetBackupOptions:                    {"IVssBackupComponents.SetBackupOptions", "IVssBackupComponents", "SetBackupOptions", 21, nil},
+	IVssBackupComponents_SetSelectedForRestore:               {"IVssBackupComponents.SetSelectedForRestore", "IVssBackupComponents", "SetSelectedForRestore", 22, nil},
+	IVssBackupComponents_SetRestoreOptions:                   {"IVssBackupComponents.SetRestoreOptions", "IVssBackupComponents", "SetRestoreOptions", 23, nil},
+	IVssBackupComponents_SetAdditionalRestores:               {"IVssBackupComponents.SetAdditionalRestores", "IVssBackupComponents", "SetAdditionalRestores", 24, nil},
+	IVssBackupComponents_SetPreviousBackupStamp:              {"IVssBackupComponents.SetPreviousBackupStamp", "IVssBackupComponents", "SetPreviousBackupStamp", 25, nil},
+	IVssBackupComponents_SaveAsXML:                           {"IVssBackupComponents.SaveAsXML", "IVssBackupComponents", "SaveAsXML", 26, nil},
+	IVssBackupComponents_BackupComplete:                      {"IVssBackupComponents.BackupComplete", "IVssBackupComponents", "BackupComplete", 27, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_WRITER_ERROR}},
+	IVssBackupComponents_AddAlternativeLocationMapping:       {"IVssBackupComponents.AddAlternativeLocationMapping", "IVssBackupComponents", "AddAlternativeLocationMapping", 28, nil},
+	IVssBackupComponents_AddRestoreSubcomponent:              {"IVssBackupComponents.AddRestoreSubcomponent", "IVssBackupComponents", "AddRestoreSubcomponent", 29, nil},
+	IVssBackupComponents_SetFileRestoreStatus:                {"IVssBackupComponents.SetFileRestoreStatus", "IVssBackupComponents", "SetFileRestoreStatus", 30, nil},
+	IVssBackupComponents_AddNewTarget:                        {"IVssBackupComponents.AddNewTarget", "IVssBackupComponents", "AddNewTarget", 31, nil},
+	IVssBackupComponents_SetRangesFilePath:                   {"IVssBackupComponents.SetRangesFilePath", "IVssBackupComponents", "SetRangesFilePath", 32, nil},
+	IVssBackupComponents_PreRestore:                          {"IVssBackupComponents.PreRestore", "IVssBackupComponents", "PreRestore", 33, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_PostRestore:                         {"IVssBackupComponents.PostRestore", "IVssBackupComponents", "PostRestore", 34, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetContext:                          {"IVssBackupComponents.SetContext", "IVssBackupComponents", "SetContext", 35, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, E_NOTIMPL}},
+	IVssBackupComponents_StartSnapshotSet:                    {"IVssBackupComponents.StartSnapshotSet", "IVssBackupComponents", "StartSnapshotSet", 36, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_SNAPSHOT_SET_IN_PROGRESS, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_AddToSnapshotSet:                    {"IVssBackupComponents.AddToSnapshotSet", "IVssBackupComponents", "AddToSnapshotSet", 37, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, VSS_E_NESTED_VOLUME_LIMIT, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_NOT_REGISTERED, VSS_E_PROVIDER_VETO, VSS_E_SNAPSHOT_SET_IN_PROGRESS, VSS_E_VOLUME_NOT_SUPPORTED, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_DoSnapshotSet:                       {"IVssBackupComponents.DoSnapshotSet", "IVssBackupComponents", "DoSnapshotSet", 38, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INSUFFICIENT_STORAGE, VSS_E_FLUSH_WRITES_TIMEOUT, VSS_E_HOLD_WRITES_TIMEOUT, VSS_E_NESTED_VOLUME_LIMIT, VSS_E_PROVIDER_VETO, VSS_E_REBOOT_REQUIRED, VSS_E_TRANSACTION_FREEZE_TIMEOUT, VSS_E_TRANSACTION_THAW_TIMEOUT, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_DeleteSnapshots:                     {"IVssBackupComponents.DeleteSnapshots", "IVssBackupComponents", "DeleteSnapshots", 39, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_ImportSnapshots:                     {"IVssBackupComponents.ImportSnapshots", "IVssBackupComponents", "ImportSnapshots", 40, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_BreakSnapshotSet:                    {"IVssBackupComponents.BreakSnapshotSet", "IVssBackupComponents", "BreakSnapshotSet", 41, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GetSnapshotProperties:               {"IVssBackupComponents.GetSnapshotProperties", "IVssBackupComponents", "GetSnapshotProperties", 42, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_Query:                               {"IVssBackupComponents.Query", "IVssBackupComponents", "Query", 43, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_IsVolumeSupported:                   {"IVssBackupComponents.IsVolumeSupported", "IVssBackupComponents", "IsVolumeSupported", 44, []HRESULT{S_OK, E_ACCESSDENIED, VSS_E_NESTED_VOLUME_LIMIT, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_DisableWriterClasses:                {"IVssBackupComponents.DisableWriterClasses", "IVssBackupComponents", "DisableWriterClasses", 45, nil},
+	IVssBackupComponents_EnableWriterClasses:                 {"IVssBackupComponents.EnableWriterClasses", "IVssBackupComponents", "EnableWriterClasses", 46, nil},
+	IVssBackupComponents_DisableWriterInstances:              {"IVssBackupComponents.DisableWriterInstances", "IVssBackupComponents", "DisableWriterInstances", 47, nil},
+	IVssBackupComponents_ExposeSnapshot:                      {"IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, nil},
+	IVssBackupComponents_RevertToSnapshot:                    {"IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, nil},
+	IVssBackupComponents_QueryRevertStatus:                   {"IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, nil},
+	IVssComponent_GetLogicalPath:                             {"IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, nil},
+	IVssComponent_GetComponentType:                           {"IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, nil},
+	IVssComponent_GetComponentName:                           {"IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, nil},
+	IVssComponent_GetBackupSucceeded:                         {"IVssComponent.GetBackupSucceeded", "IVssComponent", "GetBackupSucceeded", 6, nil},
+	IVssComponent_GetAlternateLocationMappingCount:           {"IVssComponent.GetAlternateLocationMappingCount", "IVssComponent", "GetAlternateLocationMappingCount", 7, nil},
+	IVssComponent_GetAlternateLocationMapping:                {"IVssComponent.GetAlternateLocationMapping", "IVssComponent", "GetAlternateLocationMapping", 8, nil},
+	IVssComponent_SetBackupMetadata:                          {"IVssComponent.SetBackupMetadata", "IVssComponent", "SetBackupMetadata", 9, nil},
+	IVssComponent_GetBackupMetadata:                          {"IVssComponent.GetBackupMetadata", "IVssComponent", "GetBackupMetadata", 10, nil},
+	IVssComponent_AddPartialFile:                             {"IVssComponent.AddPartialFile", "IVssComponent", "AddPartialFile", 11, nil},
+	IVssComponent_GetPartialFileCount:                        {"IVssComponent.GetPartialFileCount", "IVssComponent", "GetPartialFileCount", 12, nil},
+	IVssComponent_GetPartialFile:                             {"IVssComponent.GetPartialFile", "IVssComponent", "GetPartialFile", 13, nil},
+	IVssComponent_IsSelectedForRestore:                       {"IVssComponent.IsSelectedForRestore", "IVssComponent", "IsSelectedForRestore", 14, nil},
+	IVssComponent_GetAdditionalRestores:                      {"IVssComponent.GetAdditionalRestores", "IVssComponent", "GetAdditionalRestores", 15, nil},
+	IVssComponent_GetNewTargetCount:                          {"IVssComponent.GetNewTargetCount", "IVssComponent", "GetNewTargetCount", 16, nil},
+	IVssComponent_GetNewTarget:                               {"IVssComponent.GetNewTarget", "IVssComponent", "GetNewTarget", 17, nil},
+	IVssComponent_AddDirectedTarget:                          {"IVssComponent.AddDirectedTarget", "IVssComponent", "AddDirectedTarget", 18, nil},
+	IVssComponent_GetDirectedTargetCount:                     {"IVssComponent.GetDirectedTargetCount", "IVssComponent", "GetDirectedTargetCount", 19, nil},
+	IVssComponent_GetDirectedTarget:                          {"IVssComponent.GetDirectedTarget", "IVssComponent", "GetDirectedTarget", 20, nil},
+	IVssComponent_SetRestoreMetadata:                         {"IVssComponent.SetRestoreMetadata", "IVssComponent", "SetRestoreMetadata", 21, nil},
+	IVssComponent_GetRestoreMetadata:                         {"IVssComponent.GetRestoreMetadata", "IVssComponent", "GetRestoreMetadata", 22, nil},
+	IVssComponent_SetRestoreTarget:                           {"IVssComponent.SetRestoreTarget", "IVssComponent", "SetRestoreTarget", 23, nil},
+	IVssComponent_GetRestoreTarget:                           {"IVssComponent.GetRestoreTarget", "IVssComponent", "GetRestoreTarget", 24, nil},
+	IVssComponent_SetPreRestoreFailureMsg:                    {"IVssComponent.SetPreRestoreFailureMsg", "IVssComponent", "SetPreRestoreFailureMsg", 25, nil},
+	IVssComponent_GetPreRestoreFailureMsg:                    {"IVssComponent.GetPreRestoreFailureMsg", "IVssComponent", "GetPreRestoreFailureMsg", 26, nil},
+	IVssComponent_SetPostRestoreFailureMsg:                   {"IVssComponent.SetPostRestoreFailureMsg", "IVssComponent", "SetPostRestoreFailureMsg", 27, nil},
+	IVssComponent_GetPostRestoreFailureMsg:                   {"IVssComponent.GetPostRestoreFailureMsg", "IVssComponent", "GetPostRestoreFailureMsg", 28, nil},
+	IVssComponent_SetBackupStamp:                             {"IVssComponent.SetBackupStamp", "IVssComponent", "SetBackupStamp", 29, nil},
+	IVssComponent_GetBackupStamp:                             {"IVssComponent.GetBackupStamp", "IVssComponent", "GetBackupStamp", 30, nil},
+	IVssComponent_GetPreviousBackupStamp:                     {"IVssComponent.GetPreviousBackupStamp", "IVssComponent", "GetPreviousBackupStamp", 31, nil},
+	IVssComponent_GetBackupOptions:                           {"IVssComponent.GetBackupOptions", "IVssComponent", "GetBackupOptions", 32, nil},
+	IVssComponent_GetRestoreOptions:                          {"IVssComponent.GetRestoreOptions", "IVssComponent", "GetRestoreOptions", 33, nil},
+	IVssComponent_GetRestoreSubcomponentCount:                {"IVssComponent.GetRestoreSubcomponentCount", "IVssComponent", "GetRestoreSubcomponentCount", 34, nil},
+	IVssComponent_GetRestoreSubcomponent:                     {"IVssComponent.GetRestoreSubcomponent", "IVssComponent", "GetRestoreSubcomponent", 35, nil},
+	IVssComponent_GetFileRestoreStatus:                       {"IVssComponent.GetFileRestoreStatus", "IVssComponent", "GetFileRestoreStatus", 36, nil},
+	IVssComponent_AddDifferencedFilesByLastModifyTime:        {"IVssComponent.AddDifferencedFilesByLastModifyTime", "IVssComponent", "AddDifferencedFilesByLastModifyTime", 37, nil},
+	IVssComponent_AddDifferencedFilesByLastModifyLSN:         {"IVssComponent.AddDifferencedFilesByLastModifyLSN", "IVssComponent", "AddDifferencedFilesByLastModifyLSN", 38, nil},
+	IVssComponent_GetDifferencedFilesCount:                   {"IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, nil},
+	IVssComponent_GetDifferencedFile:                         {"IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, nil},
+	IVssEnumObject_Next:                                      {"IVssEnumObject.Next", "IVssEnumObject", "Next", 3, []HRESULT{S_OK, S_FALSE, E_FAIL, E_POINTER}},
+	IVssEnumObject_Skip:                                      {"IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, nil},
+	IVssEnumObject_Reset:                                     {"IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, nil},
+	IVssEnumObject_Clone:                                     {"IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, nil},
+	IVssExamineWriterMetadata_GetIdentity:                    {"IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, nil},
+	IVssExamineWriterMetadata_GetFileCounts:                  {"IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, nil},
+	IVssExamineWriterMetadata_GetIncludeFile:                 {"IVssExamineWriterMetadata.GetIncludeFile", "IVssExamineWriterMetadata", "GetIncludeFile", 5, nil},
+	IVssExamineWriterMetadata_GetExcludeFile:                 {"IVssExamineWriterMetadata.GetExcludeFile", "IVssExamineWriterMetadata", "GetExcludeFile", 6, nil},
+	IVssExamineWriterMetadata_GetComponent:                   {"IVssExamineWriterMetadata.GetComponent", "IVssExamineWriterMetadata", "GetComponent", 7, nil},
+	IVssExamineWriterMetadata_GetRestoreMethod:               {"IVssExamineWriterMetadata.GetRestoreMethod", "IVssExamineWriterMetadata", "GetRestoreMethod", 8, nil},
+	IVssExamineWriterMetadata_GetAlternateLocationMapping:    {"IVssExamineWriterMetadata.GetAlternateLocationMapping", "IVssExamineWriterMetadata", "GetAlternateLocationMapping", 9, nil},
+	IVssExamineWriterMetadata_GetBackupSchema:                {"IVssExamineWriterMetadata.GetBackupSchema", "IVssExamineWriterMetadata", "GetBackupSchema", 10, nil},
+	IVssExamineWriterMetadata_GetDocument:                    {"IVssExamineWriterMetadata.GetDocument", "IVssExamineWriterMetadata", "GetDocument", 11, nil},
+	IVssExamineWriterMetadata_SaveAsXML:                      {"IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, nil},
+	IVssExamineWriterMetadata_LoadFromXML:                    {"IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, nil},
+	IVssWMComponent_GetComponentInfo:                         {"IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, nil},
+	IVssWMComponent_FreeComponentInfo:                        {"IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, nil},
+	IVssWMComponent_GetFile:                                  {"IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, nil},
+	IVssWMComponent_GetDatabaseFile:                          {"IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, nil},
+	IVssWMComponent_GetDatabaseLogFile:                       {"IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, nil},
+	IVssWMComponent_GetDependency:                            {"IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, nil},
+	IVssWMDependency_GetWriterId:                             {"IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, nil},
+	IVssWMDependency_GetLogicalPath:                          {"IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, nil},
+	IVssWMDependency_GetComponentName:                        {"IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, nil},
+	IVssWMFiledesc_GetPath:                                   {"IVssWMFiledesc.GetPath", "IVssWMFiledesc", "GetPath", 3, nil},
+	IVssWMFiledesc_GetFilespec:                               {"IVssWMFiledesc.GetFilespec", "IVssWMFiledesc", "GetFilespec", 4, nil},
+	IVssWMFiledesc_GetRecursive:                              {"IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, nil},
+	IVssWMFiledesc_GetAlternateLocation:                      {"IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, nil},
+	IVssWMFiledesc_GetBackupTypeMask:                         {"IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, nil},
+	IVssBackupComponentsEx_GetWriterMetadataEx:               {"IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, nil},
+	IVssBackupComponentsEx_SetSelectedForRestoreEx:           {"IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, nil},
+	IVssComponentEx_SetPrepareForBackupFailureMsg:            {"IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, nil},
+	IVssComponentEx_SetPostSnapshotFailureMsg:                {"IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, nil},
+	IVssComponentEx_GetPrepareForBackupFailureMsg:            {"IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, nil},
+	IVssComponentEx_GetPostSnapshotFailureMsg:                {"IVssComponentEx.GetPostSnapshotFailureMsg", "IVssComponentEx", "GetPostSnapshotFailureMsg", 44, nil},
+	IVssComponentEx_GetAuthoritativeRestore:                  {"IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, nil},
+	IVssComponentEx_GetRollForward:                           {"IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, nil},
+	IVssComponentEx_GetRestoreName:                           {"IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, nil},
+	IVssExamineWriterMetadataEx_GetIdentityEx:                {"IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, nil},
+	IVssBackupComponentsEx2_UnexposeSnapshot:                 {"IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, nil},
+	IVssBackupComponentsEx2_SetAuthoritativeRestore:          {"IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, nil},
+	IVssBackupComponentsEx2_SetRollForward:                   {"IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, nil},
+	IVssBackupComponentsEx2_SetRestoreName:                   {"IVssBackupComponentsEx2.SetRestoreName", "IVssBackupComponentsEx2", "SetRestoreName", 56, nil},
+	IVssBackupComponentsEx2_BreakSnapshotSetEx:               {"IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, nil},
+	IVssBackupComponentsEx2_PreFastRecovery:                  {"IVssBackupComponentsEx2.PreFastRecovery", "IVssBackupComponentsEx2", "PreFastRecovery", 58, nil},
+	IVssBackupComponentsEx2_FastRecovery:                     {"IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, nil},
+	IVssComponentEx2_SetFailure:                              {"IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, nil},
+	IVssComponentEx2_GetFailure:                              {"IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, nil},
+	IVssExamineWriterMetadataEx2_GetVersion:                  {"IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, nil},
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, nil},
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:  {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, nil},
+	IVssBackupComponentsEx3_GetWriterStatusEx:                {"IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, nil},
+	IVssBackupComponentsEx3_AddSnapshotToRecoverySet:         {"IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, nil},
+	IVssBackupComponentsEx3_RecoverSet:                       {"IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, nil},
+	IVssBackupComponentsEx3_GetSessionId:                     {"IVssBackupComponentsEx3.GetSessionId", "IVssBackupComponentsEx3", "GetSessionId", 63, nil},
+	IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths:     {"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths", "IVssBackupComponentsEx4", "GetRootAndLogicalPrefixPaths", 64, nil},
+	Proc_CreateVssBackupComponentsInternal:                   {"vssapi.dll!CreateVssBackupComponentsInternal", "vssapi.dll", "CreateVssBackupComponentsInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	Proc_VssFreeSnapshotPropertiesInternal:                   {"vssapi.dll!VssFreeSnapshotPropertiesInternal", "vssapi.dll", "VssFreeSnapshotPropertiesInternal", -1, nil},
+	Proc_ShouldBlockRevertInternal:                           {"vssapi.dll!ShouldBlockRevertInternal", "vssapi.dll", "ShouldBlockRevertInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
 }
 
 // String gives Interface.Method, or Method(N) for an invalid value.
@@ -76,7 +668,7 @@ func (m Method) String() string {
 	return _methods[m].full
 }
 
-// Interface is the name of the interface that declares m.
+// Interface is the name of the interface that declares m, or of the DLL that exports it.
 func (m Method) Interface() string {
 	if m == 0 || int(m) >= len(_methods) {
 		return ""
@@ -92,7 +684,7 @@ func (m Method) Name() string {
 	return _methods[m].name
 }
 
-// Slot is m's index in its interface's vtable, or -1 for an invalid m.
+// Slot is m's index in its interface's vtable, or -1 for a DLL function or an invalid m.
 func (m Method) Slot() int {
 	if m == 0 || int(m) >= len(_methods) {
 		return -1
@@ -143,6 +735,428 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_UNEXPECTED:
 			return "An unexpected error occurred and was written to the error log.", true
 		}
+	case IVssBackupComponents_InitializeForBackup:
+		switch code {
+		case S_OK:
+			return "The document was initialized for backup.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The supplied XML document is invalid. The event log has details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetBackupState:
+		switch code {
+		case S_OK:
+			return "The backup state was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is invalid. The event log has details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_GatherWriterMetadata:
+		switch code {
+		case S_OK:
+			return "An IVssAsync was returned. The final result comes from its QueryStatus.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "The output pointer for the async object is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_WRITER_INFRASTRUCTURE:
+			return "The writer infrastructure is not working. Check that the event service and VSS are running, and look for related errors in the log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_GetWriterMetadataCount:
+		switch code {
+		case S_OK:
+			return "The writer count was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is invalid.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_GetWriterMetadata:
+		switch code {
+		case S_OK:
+			return "An IVssExamineWriterMetadata object was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is invalid. The event log has details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The requested object was not found. The page words this as a missing shadow copy.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_FreeWriterMetadata:
+		switch code {
+		case S_OK:
+			return "The writer metadata was freed.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		}
+	case IVssBackupComponents_PrepareForBackup:
+		switch code {
+		case S_OK:
+			return "An IVssAsync was returned. Its QueryStatus gives the final result.", true
+		case E_INVALIDARG:
+			return "ppAsync is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_GatherWriterStatus:
+		switch code {
+		case S_OK:
+			return "An IVssAsync was returned. Its QueryStatus gives the final result.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "The output pointer for the async object is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_WRITER_INFRASTRUCTURE:
+			return "The writer infrastructure is not working. Check that the event service and VSS are running, and look for related errors in the log.", true
+		}
+	case IVssBackupComponents_GetWriterStatusCount:
+		switch code {
+		case S_OK:
+			return "The writer count was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is invalid.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_FreeWriterStatus:
+		switch code {
+		case S_OK:
+			return "The writer status data was freed.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		}
+	case IVssBackupComponents_BackupComplete:
+		switch code {
+		case S_OK:
+			return "An IVssAsync was returned. Its QueryStatus gives the final result.", true
+		case E_INVALIDARG:
+			return "ppAsync is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_UNEXPECTED_WRITER_ERROR:
+			return "Communication with the writers failed unexpectedly. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_PreRestore:
+		switch code {
+		case S_OK:
+			return "An IVssAsync was returned. Its QueryStatus gives the final result.", true
+		case E_INVALIDARG:
+			return "ppAsync is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_PostRestore:
+		switch code {
+		case S_OK:
+			return "The call succeeded. The page's wording, about returning provider support information, looks copied from another method.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case E_INVALIDARG:
+			return "ppAsync is NULL.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and wrote it to the event log.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The volume could not be found or is unavailable.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetContext:
+		switch code {
+		case S_OK:
+			return "The context was set. This is the default result.", true
+		case E_INVALIDARG:
+			return "A parameter value is invalid.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case E_NOTIMPL:
+			return "Setting a context is not implemented. This code is named in the page's remarks, not in its return table.", true
+		}
+	case IVssBackupComponents_StartSnapshotSet:
+		switch code {
+		case S_OK:
+			return "The shadow copy set was started.", true
+		case E_INVALIDARG:
+			return "A parameter value is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_SNAPSHOT_SET_IN_PROGRESS:
+			return "Another shadow copy creation is already running, and only one may run at a time. Retry later or give up.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_AddToSnapshotSet:
+		switch code {
+		case S_OK:
+			return "The volume or share was added to the set.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED:
+			return "The set already holds the largest allowed number of volumes or shares, so this one was not added.", true
+		case VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED:
+			return "This volume or share is already in the largest allowed number of shadow copy sets, so it was not added.", true
+		case VSS_E_NESTED_VOLUME_LIMIT:
+			return "The volume is nested too deeply for VSS. Examples are a volume on a VHD inside another VHD, or a VHD volume in the same set as the volume that holds the VHD.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "pwszVolumeName does not name an existing volume or remote file share.", true
+		case VSS_E_PROVIDER_NOT_REGISTERED:
+			return "ProviderId does not name a registered provider.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and wrote it to the event log.", true
+		case VSS_E_SNAPSHOT_SET_IN_PROGRESS:
+			return "Another shadow copy creation is already under way. This happens when several nodes add a CSV volume, or several SMB clients add a scale-out share, at the same moment.", true
+		case VSS_E_VOLUME_NOT_SUPPORTED:
+			return "ProviderId is GUID_NULL and no provider supports the given volume or share.", true
+		case VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER:
+			return "The chosen provider does not support the volume or share.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+			return "The provider returned an unexpected error code. The page says it arrives only through QueryStatus on the IVssAsync from a ppAsync parameter, which this method lacks.", true
+		}
+	case IVssBackupComponents_DoSnapshotSet:
+		switch code {
+		case S_OK:
+			return "An IVssAsync was returned. Its QueryStatus reports the outcome.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "ppAsync is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, or the calls this context requires were not made before DoSnapshotSet.", true
+		case VSS_E_INSUFFICIENT_STORAGE:
+			return "The system or provider is out of storage space. Delete old or unneeded persistent shadow copies and retry.", true
+		case VSS_E_FLUSH_WRITES_TIMEOUT:
+			return "I/O writes could not be flushed. This may be temporary, so wait ten minutes and retry, up to three times.", true
+		case VSS_E_HOLD_WRITES_TIMEOUT:
+			return "I/O writes could not be held. This may be temporary, so wait ten minutes and retry, up to three times.", true
+		case VSS_E_NESTED_VOLUME_LIMIT:
+			return "A volume is nested too deeply to take part in a VSS operation.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider could not do the work right now. This may be temporary, so wait ten minutes and retry, up to three times.", true
+		case VSS_E_REBOOT_REQUIRED:
+			return "The provider hit an error that needs the computer to be restarted.", true
+		case VSS_E_TRANSACTION_FREEZE_TIMEOUT:
+			return "The Distributed Transaction Coordinator or Kernel Transaction Manager could not be frozen.", true
+		case VSS_E_TRANSACTION_THAW_TIMEOUT:
+			return "The Distributed Transaction Coordinator or Kernel Transaction Manager could not be thawed.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+			return "The provider returned an unexpected error code. This may be temporary, so wait ten minutes and retry, up to three times.", true
+		}
+	case IVssBackupComponents_DeleteSnapshots:
+		switch code {
+		case S_OK:
+			return "The shadow copies were deleted.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The given shadow copy does not exist.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and wrote it to the event log.", true
+		case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+			return "The provider failed unexpectedly. The error is recorded in the error log.", true
+		}
+	case IVssBackupComponents_ImportSnapshots:
+		switch code {
+		case S_OK:
+			return "An IVssAsync was returned. Its QueryStatus gives the final result.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "ppAsync is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_BreakSnapshotSet:
+		switch code {
+		case S_OK:
+			return "The shadow copy set was broken.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The given shadow copy does not exist.", true
+		case VSS_E_PROVIDER_VETO:
+			return "A software provider made the shadow copy, so it cannot be broken.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_GetSnapshotProperties:
+		switch code {
+		case S_OK:
+			return "The properties were returned.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No shadow copy has that ID.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and wrote it to the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+			return "The provider failed unexpectedly. The error is recorded in the error log.", true
+		}
+	case IVssBackupComponents_Query:
+		switch code {
+		case S_OK:
+			return "An IVssEnumObject enumerator was returned.", true
+		case E_ACCESSDENIED:
+			return "The caller is neither an administrator nor a backup operator.", true
+		case E_INVALIDARG:
+			return "A parameter value is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The queried object was not found.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and wrote it to the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+			return "The provider failed unexpectedly. The error is recorded in the error log.", true
+		}
+	case IVssBackupComponents_IsVolumeSupported:
+		switch code {
+		case S_OK:
+			return "The support answer was returned.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case VSS_E_NESTED_VOLUME_LIMIT:
+			return "The volume is nested too deeply to take part in a VSS operation.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The volume or share could not be found or is unavailable.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssEnumObject_Next:
+		switch code {
+		case S_OK:
+			return "The requested elements were returned.", true
+		case S_FALSE:
+			return "Fewer items than requested were returned, meaning the end of the list was reached.", true
+		case E_FAIL:
+			return "The enumerator hit an internal error.", true
+		case E_POINTER:
+			return "A required pointer parameter is NULL.", true
+		}
+	case Proc_CreateVssBackupComponentsInternal:
+		switch code {
+		case S_OK:
+			return "An IVssBackupComponents object was returned.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case Proc_ShouldBlockRevertInternal:
+		switch code {
+		case S_OK:
+			return "The check completed and pbBlock holds the answer.", true
+		case E_ACCESSDENIED:
+			return "The caller is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
 	}
 	return "", false
 }
@@ -163,6 +1177,98 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssAsync_QueryStatus:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_InitializeForBackup:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetBackupState:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_GatherWriterMetadata:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_GetWriterMetadataCount:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_GetWriterMetadata:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_PrepareForBackup:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_GatherWriterStatus:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_GetWriterStatusCount:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_BackupComplete:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_PreRestore:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_PostRestore:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetContext:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_StartSnapshotSet:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_AddToSnapshotSet:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_DoSnapshotSet:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_DeleteSnapshots:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_ImportSnapshots:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_BreakSnapshotSet:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_GetSnapshotProperties:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_Query:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_IsVolumeSupported:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case Proc_CreateVssBackupComponentsInternal:
+		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case Proc_ShouldBlockRevertInternal:
 		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}

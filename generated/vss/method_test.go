@@ -18,9 +18,157 @@ func TestMethods(t *testing.T) {
 		{IUnknown_QueryInterface, "IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, 0},
 		{IUnknown_AddRef, "IUnknown.AddRef", "IUnknown", "AddRef", 1, 0},
 		{IUnknown_Release, "IUnknown.Release", "IUnknown", "Release", 2, 0},
+		{IVssWriterComponents_GetComponentCount, "IVssWriterComponents.GetComponentCount", "IVssWriterComponents", "GetComponentCount", 0, 0},
+		{IVssWriterComponents_GetWriterInfo, "IVssWriterComponents.GetWriterInfo", "IVssWriterComponents", "GetWriterInfo", 1, 0},
+		{IVssWriterComponents_GetComponent, "IVssWriterComponents.GetComponent", "IVssWriterComponents", "GetComponent", 2, 0},
 		{IVssAsync_Cancel, "IVssAsync.Cancel", "IVssAsync", "Cancel", 3, 4},
 		{IVssAsync_Wait, "IVssAsync.Wait", "IVssAsync", "Wait", 4, 3},
 		{IVssAsync_QueryStatus, "IVssAsync.QueryStatus", "IVssAsync", "QueryStatus", 5, 4},
+		{IVssBackupComponents_GetWriterComponentsCount, "IVssBackupComponents.GetWriterComponentsCount", "IVssBackupComponents", "GetWriterComponentsCount", 3, 0},
+		{IVssBackupComponents_GetWriterComponents, "IVssBackupComponents.GetWriterComponents", "IVssBackupComponents", "GetWriterComponents", 4, 0},
+		{IVssBackupComponents_InitializeForBackup, "IVssBackupComponents.InitializeForBackup", "IVssBackupComponents", "InitializeForBackup", 5, 6},
+		{IVssBackupComponents_SetBackupState, "IVssBackupComponents.SetBackupState", "IVssBackupComponents", "SetBackupState", 6, 6},
+		{IVssBackupComponents_InitializeForRestore, "IVssBackupComponents.InitializeForRestore", "IVssBackupComponents", "InitializeForRestore", 7, 0},
+		{IVssBackupComponents_SetRestoreState, "IVssBackupComponents.SetRestoreState", "IVssBackupComponents", "SetRestoreState", 8, 0},
+		{IVssBackupComponents_GatherWriterMetadata, "IVssBackupComponents.GatherWriterMetadata", "IVssBackupComponents", "GatherWriterMetadata", 9, 7},
+		{IVssBackupComponents_GetWriterMetadataCount, "IVssBackupComponents.GetWriterMetadataCount", "IVssBackupComponents", "GetWriterMetadataCount", 10, 4},
+		{IVssBackupComponents_GetWriterMetadata, "IVssBackupComponents.GetWriterMetadata", "IVssBackupComponents", "GetWriterMetadata", 11, 7},
+		{IVssBackupComponents_FreeWriterMetadata, "IVssBackupComponents.FreeWriterMetadata", "IVssBackupComponents", "FreeWriterMetadata", 12, 2},
+		{IVssBackupComponents_AddComponent, "IVssBackupComponents.AddComponent", "IVssBackupComponents", "AddComponent", 13, 0},
+		{IVssBackupComponents_PrepareForBackup, "IVssBackupComponents.PrepareForBackup", "IVssBackupComponents", "PrepareForBackup", 14, 5},
+		{IVssBackupComponents_AbortBackup, "IVssBackupComponents.AbortBackup", "IVssBackupComponents", "AbortBackup", 15, 0},
+		{IVssBackupComponents_GatherWriterStatus, "IVssBackupComponents.GatherWriterStatus", "IVssBackupComponents", "GatherWriterStatus", 16, 7},
+		{IVssBackupComponents_GetWriterStatusCount, "IVssBackupComponents.GetWriterStatusCount", "IVssBackupComponents", "GetWriterStatusCount", 17, 4},
+		{IVssBackupComponents_FreeWriterStatus, "IVssBackupComponents.FreeWriterStatus", "IVssBackupComponents", "FreeWriterStatus", 18, 3},
+		{IVssBackupComponents_GetWriterStatus, "IVssBackupComponents.GetWriterStatus", "IVssBackupComponents", "GetWriterStatus", 19, 0},
+		{IVssBackupComponents_SetBackupSucceeded, "IVssBackupComponents.SetBackupSucceeded", "IVssBackupComponents", "SetBackupSucceeded", 20, 0},
+		{IVssBackupComponents_SetBackupOptions, "IVssBackupComponents.SetBackupOptions", "IVssBackupComponents", "SetBackupOptions", 21, 0},
+		{IVssBackupComponents_SetSelectedForRestore, "IVssBackupComponents.SetSelectedForRestore", "IVssBackupComponents", "SetSelectedForRestore", 22, 0},
+		{IVssBackupComponents_SetRestoreOptions, "IVssBackupComponents.SetRestoreOptions", "IVssBackupComponents", "SetRestoreOptions", 23, 0},
+		{IVssBackupComponents_SetAdditionalRestores, "IVssBackupComponents.SetAdditionalRestores", "IVssBackupComponents", "SetAdditionalRestores", 24, 0},
+		{IVssBackupComponents_SetPreviousBackupStamp, "IVssBackupComponents.SetPreviousBackupStamp", "IVssBackupComponents", "SetPreviousBackupStamp", 25, 0},
+		{IVssBackupComponents_SaveAsXML, "IVssBackupComponents.SaveAsXML", "IVssBackupComponents", "SaveAsXML", 26, 0},
+		{IVssBackupComponents_BackupComplete, "IVssBackupComponents.BackupComplete", "IVssBackupComponents", "BackupComplete", 27, 6},
+		{IVssBackupComponents_AddAlternativeLocationMapping, "IVssBackupComponents.AddAlternativeLocationMapping", "IVssBackupComponents", "AddAlternativeLocationMapping", 28, 0},
+		{IVssBackupComponents_AddRestoreSubcomponent, "IVssBackupComponents.AddRestoreSubcomponent", "IVssBackupComponents", "AddRestoreSubcomponent", 29, 0},
+		{IVssBackupComponents_SetFileRestoreStatus, "IVssBackupComponents.SetFileRestoreStatus", "IVssBackupComponents", "SetFileRestoreStatus", 30, 0},
+		{IVssBackupComponents_AddNewTarget, "IVssBackupComponents.AddNewTarget", "IVssBackupComponents", "AddNewTarget", 31, 0},
+		{IVssBackupComponents_SetRangesFilePath, "IVssBackupComponents.SetRangesFilePath", "IVssBackupComponents", "SetRangesFilePath", 32, 0},
+		{IVssBackupComponents_PreRestore, "IVssBackupComponents.PreRestore", "IVssBackupComponents", "PreRestore", 33, 5},
+		{IVssBackupComponents_PostRestore, "IVssBackupComponents.PostRestore", "IVssBackupComponents", "PostRestore", 34, 8},
+		{IVssBackupComponents_SetContext, "IVssBackupComponents.SetContext", "IVssBackupComponents", "SetContext", 35, 5},
+		{IVssBackupComponents_StartSnapshotSet, "IVssBackupComponents.StartSnapshotSet", "IVssBackupComponents", "StartSnapshotSet", 36, 6},
+		{IVssBackupComponents_AddToSnapshotSet, "IVssBackupComponents.AddToSnapshotSet", "IVssBackupComponents", "AddToSnapshotSet", 37, 16},
+		{IVssBackupComponents_DoSnapshotSet, "IVssBackupComponents.DoSnapshotSet", "IVssBackupComponents", "DoSnapshotSet", 38, 15},
+		{IVssBackupComponents_DeleteSnapshots, "IVssBackupComponents.DeleteSnapshots", "IVssBackupComponents", "DeleteSnapshots", 39, 8},
+		{IVssBackupComponents_ImportSnapshots, "IVssBackupComponents.ImportSnapshots", "IVssBackupComponents", "ImportSnapshots", 40, 6},
+		{IVssBackupComponents_BreakSnapshotSet, "IVssBackupComponents.BreakSnapshotSet", "IVssBackupComponents", "BreakSnapshotSet", 41, 7},
+		{IVssBackupComponents_GetSnapshotProperties, "IVssBackupComponents.GetSnapshotProperties", "IVssBackupComponents", "GetSnapshotProperties", 42, 9},
+		{IVssBackupComponents_Query, "IVssBackupComponents.Query", "IVssBackupComponents", "Query", 43, 9},
+		{IVssBackupComponents_IsVolumeSupported, "IVssBackupComponents.IsVolumeSupported", "IVssBackupComponents", "IsVolumeSupported", 44, 7},
+		{IVssBackupComponents_DisableWriterClasses, "IVssBackupComponents.DisableWriterClasses", "IVssBackupComponents", "DisableWriterClasses", 45, 0},
+		{IVssBackupComponents_EnableWriterClasses, "IVssBackupComponents.EnableWriterClasses", "IVssBackupComponents", "EnableWriterClasses", 46, 0},
+		{IVssBackupComponents_DisableWriterInstances, "IVssBackupComponents.DisableWriterInstances", "IVssBackupComponents", "DisableWriterInstances", 47, 0},
+		{IVssBackupComponents_ExposeSnapshot, "IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, 0},
+		{IVssBackupComponents_RevertToSnapshot, "IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, 0},
+		{IVssBackupComponents_QueryRevertStatus, "IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, 0},
+		{IVssComponent_GetLogicalPath, "IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, 0},
+		{IVssComponent_GetComponentType, "IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, 0},
+		{IVssComponent_GetComponentName, "IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, 0},
+		{IVssComponent_GetBackupSucceeded, "IVssComponent.GetBackupSucceeded", "IVssComponent", "GetBackupSucceeded", 6, 0},
+		{IVssComponent_GetAlternateLocationMappingCount, "IVssComponent.GetAlternateLocationMappingCount", "IVssComponent", "GetAlternateLocationMappingCount", 7, 0},
+		{IVssComponent_GetAlternateLocationMapping, "IVssComponent.GetAlternateLocationMapping", "IVssComponent", "GetAlternateLocationMapping", 8, 0},
+		{IVssComponent_SetBackupMetadata, "IVssComponent.SetBackupMetadata", "IVssComponent", "SetBackupMetadata", 9, 0},
+		{IVssComponent_GetBackupMetadata, "IVssComponent.GetBackupMetadata", "IVssComponent", "GetBackupMetadata", 10, 0},
+		{IVssComponent_AddPartialFile, "IVssComponent.AddPartialFile", "IVssComponent", "AddPartialFile", 11, 0},
+		{IVssComponent_GetPartialFileCount, "IVssComponent.GetPartialFileCount", "IVssComponent", "GetPartialFileCount", 12, 0},
+		{IVssComponent_GetPartialFile, "IVssComponent.GetPartialFile", "IVssComponent", "GetPartialFile", 13, 0},
+		{IVssComponent_IsSelectedForRestore, "IVssComponent.IsSelectedForRestore", "IVssComponent", "IsSelectedForRestore", 14, 0},
+		{IVssComponent_GetAdditionalRestores, "IVssComponent.GetAdditionalRestores", "IVssComponent", "GetAdditionalRestores", 15, 0},
+		{IVssComponent_GetNewTargetCount, "IVssComponent.GetNewTargetCount", "IVssComponent", "GetNewTargetCount", 16, 0},
+		{IVssComponent_GetNewTarget, "IVssComponent.GetNewTarget", "IVssComponent", "GetNewTarget", 17, 0},
+		{IVssComponent_AddDirectedTarget, "IVssComponent.AddDirectedTarget", "IVssComponent", "AddDirectedTarget", 18, 0},
+		{IVssComponent_GetDirectedTargetCount, "IVssComponent.GetDirectedTargetCount", "IVssComponent", "GetDirectedTargetCount", 19, 0},
+		{IVssComponent_GetDirectedTarget, "IVssComponent.GetDirectedTarget", "IVssComponent", "GetDirectedTarget", 20, 0},
+		{IVssComponent_SetRestoreMetadata, "IVssComponent.SetRestoreMetadata", "IVssComponent", "SetRestoreMetadata", 21, 0},
+		{IVssComponent_GetRestoreMetadata, "IVssComponent.GetRestoreMetadata", "IVssComponent", "GetRestoreMetadata", 22, 0},
+		{IVssComponent_SetRestoreTarget, "IVssComponent.SetRestoreTarget", "IVssComponent", "SetRestoreTarget", 23, 0},
+		{IVssComponent_GetRestoreTarget, "IVssComponent.GetRestoreTarget", "IVssComponent", "GetRestoreTarget", 24, 0},
+		{IVssComponent_SetPreRestoreFailureMsg, "IVssComponent.SetPreRestoreFailureMsg", "IVssComponent", "SetPreRestoreFailureMsg", 25, 0},
+		{IVssComponent_GetPreRestoreFailureMsg, "IVssComponent.GetPreRestoreFailureMsg", "IVssComponent", "GetPreRestoreFailureMsg", 26, 0},
+		{IVssComponent_SetPostRestoreFailureMsg, "IVssComponent.SetPostRestoreFailureMsg", "IVssComponent", "SetPostRestoreFailureMsg", 27, 0},
+		{IVssComponent_GetPostRestoreFailureMsg, "IVssComponent.GetPostRestoreFailureMsg", "IVssComponent", "GetPostRestoreFailureMsg", 28, 0},
+		{IVssComponent_SetBackupStamp, "IVssComponent.SetBackupStamp", "IVssComponent", "SetBackupStamp", 29, 0},
+		{IVssComponent_GetBackupStamp, "IVssComponent.GetBackupStamp", "IVssComponent", "GetBackupStamp", 30, 0},
+		{IVssComponent_GetPreviousBackupStamp, "IVssComponent.GetPreviousBackupStamp", "IVssComponent", "GetPreviousBackupStamp", 31, 0},
+		{IVssComponent_GetBackupOptions, "IVssComponent.GetBackupOptions", "IVssComponent", "GetBackupOptions", 32, 0},
+		{IVssComponent_GetRestoreOptions, "IVssComponent.GetRestoreOptions", "IVssComponent", "GetRestoreOptions", 33, 0},
+		{IVssComponent_GetRestoreSubcomponentCount, "IVssComponent.GetRestoreSubcomponentCount", "IVssComponent", "GetRestoreSubcomponentCount", 34, 0},
+		{IVssComponent_GetRestoreSubcomponent, "IVssComponent.GetRestoreSubcomponent", "IVssComponent", "GetRestoreSubcomponent", 35, 0},
+		{IVssComponent_GetFileRestoreStatus, "IVssComponent.GetFileRestoreStatus", "IVssComponent", "GetFileRestoreStatus", 36, 0},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, "IVssComponent.AddDifferencedFilesByLastModifyTime", "IVssComponent", "AddDifferencedFilesByLastModifyTime", 37, 0},
+		{IVssComponent_AddDifferencedFilesByLastModifyLSN, "IVssComponent.AddDifferencedFilesByLastModifyLSN", "IVssComponent", "AddDifferencedFilesByLastModifyLSN", 38, 0},
+		{IVssComponent_GetDifferencedFilesCount, "IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, 0},
+		{IVssComponent_GetDifferencedFile, "IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, 0},
+		{IVssEnumObject_Next, "IVssEnumObject.Next", "IVssEnumObject", "Next", 3, 4},
+		{IVssEnumObject_Skip, "IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, 0},
+		{IVssEnumObject_Reset, "IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, 0},
+		{IVssEnumObject_Clone, "IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, 0},
+		{IVssExamineWriterMetadata_GetIdentity, "IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, 0},
+		{IVssExamineWriterMetadata_GetFileCounts, "IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, 0},
+		{IVssExamineWriterMetadata_GetIncludeFile, "IVssExamineWriterMetadata.GetIncludeFile", "IVssExamineWriterMetadata", "GetIncludeFile", 5, 0},
+		{IVssExamineWriterMetadata_GetExcludeFile, "IVssExamineWriterMetadata.GetExcludeFile", "IVssExamineWriterMetadata", "GetExcludeFile", 6, 0},
+		{IVssExamineWriterMetadata_GetComponent, "IVssExamineWriterMetadata.GetComponent", "IVssExamineWriterMetadata", "GetComponent", 7, 0},
+		{IVssExamineWriterMetadata_GetRestoreMethod, "IVssExamineWriterMetadata.GetRestoreMethod", "IVssExamineWriterMetadata", "GetRestoreMethod", 8, 0},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, "IVssExamineWriterMetadata.GetAlternateLocationMapping", "IVssExamineWriterMetadata", "GetAlternateLocationMapping", 9, 0},
+		{IVssExamineWriterMetadata_GetBackupSchema, "IVssExamineWriterMetadata.GetBackupSchema", "IVssExamineWriterMetadata", "GetBackupSchema", 10, 0},
+		{IVssExamineWriterMetadata_GetDocument, "IVssExamineWriterMetadata.GetDocument", "IVssExamineWriterMetadata", "GetDocument", 11, 0},
+		{IVssExamineWriterMetadata_SaveAsXML, "IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, 0},
+		{IVssExamineWriterMetadata_LoadFromXML, "IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, 0},
+		{IVssWMComponent_GetComponentInfo, "IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, 0},
+		{IVssWMComponent_FreeComponentInfo, "IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, 0},
+		{IVssWMComponent_GetFile, "IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, 0},
+		{IVssWMComponent_GetDatabaseFile, "IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, 0},
+		{IVssWMComponent_GetDatabaseLogFile, "IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, 0},
+		{IVssWMComponent_GetDependency, "IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, 0},
+		{IVssWMDependency_GetWriterId, "IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, 0},
+		{IVssWMDependency_GetLogicalPath, "IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, 0},
+		{IVssWMDependency_GetComponentName, "IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, 0},
+		{IVssWMFiledesc_GetPath, "IVssWMFiledesc.GetPath", "IVssWMFiledesc", "GetPath", 3, 0},
+		{IVssWMFiledesc_GetFilespec, "IVssWMFiledesc.GetFilespec", "IVssWMFiledesc", "GetFilespec", 4, 0},
+		{IVssWMFiledesc_GetRecursive, "IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, 0},
+		{IVssWMFiledesc_GetAlternateLocation, "IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, 0},
+		{IVssWMFiledesc_GetBackupTypeMask, "IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, 0},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, "IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, 0},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, "IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, 0},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, "IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, 0},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, "IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, 0},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, "IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, 0},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, "IVssComponentEx.GetPostSnapshotFailureMsg", "IVssComponentEx", "GetPostSnapshotFailureMsg", 44, 0},
+		{IVssComponentEx_GetAuthoritativeRestore, "IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, 0},
+		{IVssComponentEx_GetRollForward, "IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, 0},
+		{IVssComponentEx_GetRestoreName, "IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, 0},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, "IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, 0},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, "IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, 0},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, "IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, 0},
+		{IVssBackupComponentsEx2_SetRollForward, "IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, 0},
+		{IVssBackupComponentsEx2_SetRestoreName, "IVssBackupComponentsEx2.SetRestoreName", "IVssBackupComponentsEx2", "SetRestoreName", 56, 0},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, "IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, 0},
+		{IVssBackupComponentsEx2_PreFastRecovery, "IVssBackupComponentsEx2.PreFastRecovery", "IVssBackupComponentsEx2", "PreFastRecovery", 58, 0},
+		{IVssBackupComponentsEx2_FastRecovery, "IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, 0},
+		{IVssComponentEx2_SetFailure, "IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, 0},
+		{IVssComponentEx2_GetFailure, "IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, 0},
+		{IVssExamineWriterMetadataEx2_GetVersion, "IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, 0},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, 0},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, 0},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, "IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, 0},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, 0},
+		{IVssBackupComponentsEx3_RecoverSet, "IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, 0},
+		{IVssBackupComponentsEx3_GetSessionId, "IVssBackupComponentsEx3.GetSessionId", "IVssBackupComponentsEx3", "GetSessionId", 63, 0},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, "IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths", "IVssBackupComponentsEx4", "GetRootAndLogicalPrefixPaths", 64, 0},
+		{Proc_CreateVssBackupComponentsInternal, "vssapi.dll!CreateVssBackupComponentsInternal", "vssapi.dll", "CreateVssBackupComponentsInternal", -1, 5},
+		{Proc_VssFreeSnapshotPropertiesInternal, "vssapi.dll!VssFreeSnapshotPropertiesInternal", "vssapi.dll", "VssFreeSnapshotPropertiesInternal", -1, 0},
+		{Proc_ShouldBlockRevertInternal, "vssapi.dll!ShouldBlockRevertInternal", "vssapi.dll", "ShouldBlockRevertInternal", -1, 5},
 	}
 	for _, tt := range tests {
 		if tt.m.String() != tt.full || tt.m.Interface() != tt.iface || tt.m.Name() != tt.name || tt.m.Slot() != tt.slot || len(tt.m.Returns()) != tt.returns {
@@ -388,6 +536,4881 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssAsync_QueryStatus, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForBackup, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForBackup, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForBackup, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForBackup, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForBackup, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForBackup, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForBackup, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupState, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupState, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupState, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupState, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupState, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupState, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetBackupState, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupState, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupState, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupState, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupState, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupState, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupState, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupState, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GatherWriterMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GatherWriterMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GatherWriterMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GatherWriterMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GatherWriterMetadata, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GatherWriterMetadata, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterMetadata, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterMetadataCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterMetadataCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterMetadataCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterMetadataCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterMetadataCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterMetadataCount, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadataCount, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterMetadata, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterMetadata, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterMetadata, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_FreeWriterMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_FreeWriterMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_FreeWriterMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_FreeWriterMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_FreeWriterMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_FreeWriterMetadata, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_FreeWriterMetadata, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PrepareForBackup, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_PrepareForBackup, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_PrepareForBackup, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_PrepareForBackup, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_PrepareForBackup, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_PrepareForBackup, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_PrepareForBackup, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_PrepareForBackup, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PrepareForBackup, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PrepareForBackup, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PrepareForBackup, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PrepareForBackup, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PrepareForBackup, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PrepareForBackup, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GatherWriterStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GatherWriterStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GatherWriterStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GatherWriterStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GatherWriterStatus, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GatherWriterStatus, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{}, VSS_E_WRITER_INFRASTRUCTURE},
+		{IVssBackupComponents_GatherWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GatherWriterStatus, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatusCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatusCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatusCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatusCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatusCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatusCount, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatusCount, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_FreeWriterStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_FreeWriterStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_FreeWriterStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_FreeWriterStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_FreeWriterStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_FreeWriterStatus, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_FreeWriterStatus, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_BackupComplete, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_BackupComplete, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_BackupComplete, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_BackupComplete, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_BackupComplete, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_BackupComplete, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_BackupComplete, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_BackupComplete, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_BackupComplete, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_BackupComplete, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_BackupComplete, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_BackupComplete, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_BackupComplete, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_BackupComplete, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_WRITER_ERROR},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_WRITER_ERROR},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_WRITER_ERROR},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_WRITER_ERROR},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_WRITER_ERROR},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_WRITER_ERROR},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, OSVersion{}, VSS_E_UNEXPECTED_WRITER_ERROR},
+		{IVssBackupComponents_BackupComplete, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_BackupComplete, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_PreRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_PreRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_PreRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_PreRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_PreRestore, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_PreRestore, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_PreRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PreRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PreRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PreRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PreRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PreRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PreRestore, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_PreRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PreRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PreRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PreRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PreRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PreRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PreRestore, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_PreRestore, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_PostRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_PostRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_PostRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_PostRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_PostRestore, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_PostRestore, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_PostRestore, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_PostRestore, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_PostRestore, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_PostRestore, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_PostRestore, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_PostRestore, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_PostRestore, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_PostRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PostRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PostRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PostRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PostRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PostRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PostRestore, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_PostRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PostRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PostRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PostRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PostRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PostRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_PostRestore, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_PostRestore, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetContext, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetContext, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetContext, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetContext, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetContext, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetContext, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetContext, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetContext, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetContext, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetContext, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetContext, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetContext, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetContext, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetContext, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetContext, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetContext, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetContext, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetContext, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetContext, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetContext, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_SetContext, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_SetContext, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_SetContext, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_SetContext, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_SetContext, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_SetContext, E_NOTIMPL, OSVersion{}, E_NOTIMPL},
+		{IVssBackupComponents_SetContext, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetContext, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_StartSnapshotSet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_StartSnapshotSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_StartSnapshotSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_StartSnapshotSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_StartSnapshotSet, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_StartSnapshotSet, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_StartSnapshotSet, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddToSnapshotSet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddToSnapshotSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddToSnapshotSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddToSnapshotSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddToSnapshotSet, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddToSnapshotSet, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, OSVersion{}, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, OSVersion{}, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{}, VSS_E_SNAPSHOT_SET_IN_PROGRESS},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, OSVersion{}, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_AddToSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddToSnapshotSet, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_DoSnapshotSet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_DoSnapshotSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_DoSnapshotSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_DoSnapshotSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_DoSnapshotSet, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_DoSnapshotSet, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_INSUFFICIENT_STORAGE, OSVersion{}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_FLUSH_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_FLUSH_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_FLUSH_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_FLUSH_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_FLUSH_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_FLUSH_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, OSVersion{}, VSS_E_FLUSH_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_HOLD_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_HOLD_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_HOLD_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_HOLD_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_HOLD_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_HOLD_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, OSVersion{}, VSS_E_HOLD_WRITES_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_REBOOT_REQUIRED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_REBOOT_REQUIRED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_REBOOT_REQUIRED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_REBOOT_REQUIRED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_REBOOT_REQUIRED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_REBOOT_REQUIRED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, OSVersion{}, VSS_E_REBOOT_REQUIRED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_TRANSACTION_FREEZE_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_TRANSACTION_FREEZE_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_TRANSACTION_FREEZE_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_TRANSACTION_FREEZE_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_TRANSACTION_FREEZE_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_TRANSACTION_FREEZE_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, OSVersion{}, VSS_E_TRANSACTION_FREEZE_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_TRANSACTION_THAW_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_TRANSACTION_THAW_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_TRANSACTION_THAW_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_TRANSACTION_THAW_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_TRANSACTION_THAW_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_TRANSACTION_THAW_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, OSVersion{}, VSS_E_TRANSACTION_THAW_TIMEOUT},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DoSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DoSnapshotSet, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_DeleteSnapshots, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_DeleteSnapshots, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_DeleteSnapshots, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_DeleteSnapshots, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_DeleteSnapshots, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_DeleteSnapshots, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_DeleteSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DeleteSnapshots, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_ImportSnapshots, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_ImportSnapshots, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_ImportSnapshots, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_ImportSnapshots, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_ImportSnapshots, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_ImportSnapshots, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_ImportSnapshots, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ImportSnapshots, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ImportSnapshots, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ImportSnapshots, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ImportSnapshots, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ImportSnapshots, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ImportSnapshots, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_ImportSnapshots, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_BreakSnapshotSet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_BreakSnapshotSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_BreakSnapshotSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_BreakSnapshotSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_BreakSnapshotSet, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_BreakSnapshotSet, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_BreakSnapshotSet, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetSnapshotProperties, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetSnapshotProperties, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetSnapshotProperties, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetSnapshotProperties, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetSnapshotProperties, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetSnapshotProperties, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_GetSnapshotProperties, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetSnapshotProperties, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_Query, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_Query, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_Query, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_Query, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_Query, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_Query, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_Query, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_Query, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_Query, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_Query, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_Query, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_Query, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_Query, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_Query, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_Query, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_Query, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_Query, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_Query, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_Query, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_Query, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_Query, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_Query, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_Query, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_Query, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_Query, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_Query, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_Query, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_Query, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_Query, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_Query, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_Query, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_Query, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_Query, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_Query, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_Query, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_Query, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_Query, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_Query, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_Query, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_Query, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_Query, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_Query, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_IsVolumeSupported, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_IsVolumeSupported, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_IsVolumeSupported, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_IsVolumeSupported, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_IsVolumeSupported, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_IsVolumeSupported, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssEnumObject_Next, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Next, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Next, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Next, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Next, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Next, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Next, S_OK, OSVersion{}, S_OK},
+		{IVssEnumObject_Next, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssEnumObject_Next, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssEnumObject_Next, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssEnumObject_Next, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssEnumObject_Next, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssEnumObject_Next, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssEnumObject_Next, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssEnumObject_Next, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Next, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Next, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Next, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Next, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Next, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Next, E_FAIL, OSVersion{}, E_FAIL},
+		{IVssEnumObject_Next, E_POINTER, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_POINTER},
+		{IVssEnumObject_Next, E_POINTER, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_POINTER},
+		{IVssEnumObject_Next, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_POINTER},
+		{IVssEnumObject_Next, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_POINTER},
+		{IVssEnumObject_Next, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_POINTER},
+		{IVssEnumObject_Next, E_POINTER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_POINTER},
+		{IVssEnumObject_Next, E_POINTER, OSVersion{}, E_POINTER},
+		{Proc_CreateVssBackupComponentsInternal, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{Proc_CreateVssBackupComponentsInternal, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{Proc_CreateVssBackupComponentsInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{Proc_CreateVssBackupComponentsInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{Proc_CreateVssBackupComponentsInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{Proc_CreateVssBackupComponentsInternal, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{Proc_CreateVssBackupComponentsInternal, S_OK, OSVersion{}, S_OK},
+		{Proc_CreateVssBackupComponentsInternal, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssBackupComponentsInternal, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssBackupComponentsInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssBackupComponentsInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssBackupComponentsInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssBackupComponentsInternal, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssBackupComponentsInternal, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{Proc_CreateVssBackupComponentsInternal, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{Proc_CreateVssBackupComponentsInternal, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{Proc_CreateVssBackupComponentsInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_CreateVssBackupComponentsInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{Proc_CreateVssBackupComponentsInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{Proc_CreateVssBackupComponentsInternal, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_CreateVssBackupComponentsInternal, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{Proc_CreateVssBackupComponentsInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssBackupComponentsInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssBackupComponentsInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssBackupComponentsInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssBackupComponentsInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssBackupComponentsInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssBackupComponentsInternal, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{Proc_CreateVssBackupComponentsInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{Proc_CreateVssBackupComponentsInternal, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{Proc_ShouldBlockRevertInternal, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{Proc_ShouldBlockRevertInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{Proc_ShouldBlockRevertInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{Proc_ShouldBlockRevertInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{Proc_ShouldBlockRevertInternal, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{Proc_ShouldBlockRevertInternal, S_OK, OSVersion{}, S_OK},
+		{Proc_ShouldBlockRevertInternal, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{Proc_ShouldBlockRevertInternal, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{Proc_ShouldBlockRevertInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{Proc_ShouldBlockRevertInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{Proc_ShouldBlockRevertInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{Proc_ShouldBlockRevertInternal, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{Proc_ShouldBlockRevertInternal, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{Proc_ShouldBlockRevertInternal, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{Proc_ShouldBlockRevertInternal, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{Proc_ShouldBlockRevertInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_ShouldBlockRevertInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{Proc_ShouldBlockRevertInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{Proc_ShouldBlockRevertInternal, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_ShouldBlockRevertInternal, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{Proc_ShouldBlockRevertInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{Proc_ShouldBlockRevertInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{Proc_ShouldBlockRevertInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_ShouldBlockRevertInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{Proc_ShouldBlockRevertInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{Proc_ShouldBlockRevertInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_ShouldBlockRevertInternal, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{Proc_ShouldBlockRevertInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{Proc_ShouldBlockRevertInternal, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 	}
 	for _, tt := range tests {
 		if got := Documented(tt.m, tt.observed, tt.os); got != tt.want {
@@ -463,6 +5486,862 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssAsync.QueryStatus: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: An unexpected error occurred and was written to the error log."},
+		{IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.InitializeForBackup: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.InitializeForBackup: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.InitializeForBackup: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.InitializeForBackup: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The supplied XML document is invalid. The event log has details."},
+		{IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.InitializeForBackup: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_InitializeForBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.InitializeForBackup: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_InitializeForBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.InitializeForBackup: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_InitializeForBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.InitializeForBackup: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupState, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetBackupState: E_INVALIDARG (0x80070057): A parameter value is invalid."},
+		{IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetBackupState: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetBackupState: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetBackupState: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is invalid. The event log has details."},
+		{IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupState: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupState, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupState: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupState, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupState: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupState, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupState: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.GatherWriterMetadata: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.GatherWriterMetadata: E_INVALIDARG (0x80070057): The output pointer for the async object is NULL."},
+		{IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.GatherWriterMetadata: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.GatherWriterMetadata: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_WRITER_INFRASTRUCTURE, "IVssBackupComponents.GatherWriterMetadata: VSS_E_WRITER_INFRASTRUCTURE (0x80042318): The writer infrastructure is not working. Check that the event service and VSS are running, and look for related errors in the log."},
+		{IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GatherWriterMetadata: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GatherWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GatherWriterMetadata: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GatherWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GatherWriterMetadata: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GatherWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GatherWriterMetadata: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.GetWriterMetadataCount: E_INVALIDARG (0x80070057): A parameter value is invalid."},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.GetWriterMetadataCount: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterMetadataCount: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterMetadataCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterMetadataCount: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterMetadataCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterMetadataCount: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterMetadataCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterMetadataCount: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.GetWriterMetadata: E_INVALIDARG (0x80070057): A parameter value is invalid."},
+		{IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.GetWriterMetadata: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.GetWriterMetadata: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.GetWriterMetadata: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is invalid. The event log has details."},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.GetWriterMetadata: VSS_E_OBJECT_NOT_FOUND (0x80042308): The requested object was not found. The page words this as a missing shadow copy."},
+		{IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterMetadata: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterMetadata: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterMetadata: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterMetadata, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterMetadata: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.FreeWriterMetadata: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_PrepareForBackup, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.PrepareForBackup: E_INVALIDARG (0x80070057): ppAsync is NULL."},
+		{IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.PrepareForBackup: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.PrepareForBackup: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PrepareForBackup: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PrepareForBackup: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PrepareForBackup: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PrepareForBackup: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.GatherWriterStatus: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.GatherWriterStatus: E_INVALIDARG (0x80070057): The output pointer for the async object is NULL."},
+		{IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.GatherWriterStatus: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.GatherWriterStatus: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GatherWriterStatus: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_WRITER_INFRASTRUCTURE, "IVssBackupComponents.GatherWriterStatus: VSS_E_WRITER_INFRASTRUCTURE (0x80042318): The writer infrastructure is not working. Check that the event service and VSS are running, and look for related errors in the log."},
+		{IVssBackupComponents_GatherWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GatherWriterStatus: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GatherWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GatherWriterStatus: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GatherWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GatherWriterStatus: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.GetWriterStatusCount: E_INVALIDARG (0x80070057): A parameter value is invalid."},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.GetWriterStatusCount: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterStatusCount: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterStatusCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterStatusCount: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterStatusCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterStatusCount: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterStatusCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterStatusCount: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.FreeWriterStatus: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.FreeWriterStatus: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_BackupComplete, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.BackupComplete: E_INVALIDARG (0x80070057): ppAsync is NULL."},
+		{IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.BackupComplete: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.BackupComplete: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.BackupComplete: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_WRITER_ERROR, "IVssBackupComponents.BackupComplete: VSS_E_UNEXPECTED_WRITER_ERROR (0x80042315): Communication with the writers failed unexpectedly. The error is recorded in the error log file."},
+		{IVssBackupComponents_BackupComplete, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.BackupComplete: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_BackupComplete, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.BackupComplete: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_BackupComplete, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.BackupComplete: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_PreRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.PreRestore: E_INVALIDARG (0x80070057): ppAsync is NULL."},
+		{IVssBackupComponents_PreRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.PreRestore: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.PreRestore: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PreRestore: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_PreRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PreRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_PreRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PreRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_PreRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PreRestore: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_PostRestore, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.PostRestore: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_PostRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.PostRestore: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_PostRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.PostRestore: E_INVALIDARG (0x80070057): ppAsync is NULL."},
+		{IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.PostRestore: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponents.PostRestore: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and wrote it to the event log."},
+		{IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.PostRestore: VSS_E_OBJECT_NOT_FOUND (0x80042308): The volume could not be found or is unavailable."},
+		{IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PostRestore: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_PostRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PostRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_PostRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PostRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_PostRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PostRestore: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetContext, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetContext: E_INVALIDARG (0x80070057): A parameter value is invalid."},
+		{IVssBackupComponents_SetContext, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetContext: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetContext: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetContext, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL, "IVssBackupComponents.SetContext: E_NOTIMPL (0x80004001): Setting a context is not implemented. This code is named in the page's remarks, not in its return table."},
+		{IVssBackupComponents_SetContext, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetContext: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetContext, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetContext: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetContext, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetContext: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.StartSnapshotSet: E_INVALIDARG (0x80070057): A parameter value is invalid."},
+		{IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.StartSnapshotSet: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.StartSnapshotSet: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS, "IVssBackupComponents.StartSnapshotSet: VSS_E_SNAPSHOT_SET_IN_PROGRESS (0x80042316): Another shadow copy creation is already running, and only one may run at a time. Retry later or give up."},
+		{IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.StartSnapshotSet: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_StartSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.StartSnapshotSet: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_StartSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.StartSnapshotSet: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_StartSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.StartSnapshotSet: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.AddToSnapshotSet: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.AddToSnapshotSet: E_INVALIDARG (0x80070057): A parameter value is invalid."},
+		{IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.AddToSnapshotSet: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.AddToSnapshotSet: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, "IVssBackupComponents.AddToSnapshotSet: VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED (0x80042312): The set already holds the largest allowed number of volumes or shares, so this one was not added."},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, "IVssBackupComponents.AddToSnapshotSet: VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED (0x80042317): This volume or share is already in the largest allowed number of shadow copy sets, so it was not added."},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_NESTED_VOLUME_LIMIT, "IVssBackupComponents.AddToSnapshotSet: VSS_E_NESTED_VOLUME_LIMIT (0x8004232C): The volume is nested too deeply for VSS. Examples are a volume on a VHD inside another VHD, or a VHD volume in the same set as the volume that holds the VHD."},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.AddToSnapshotSet: VSS_E_OBJECT_NOT_FOUND (0x80042308): pwszVolumeName does not name an existing volume or remote file share."},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_NOT_REGISTERED, "IVssBackupComponents.AddToSnapshotSet: VSS_E_PROVIDER_NOT_REGISTERED (0x80042304): ProviderId does not name a registered provider."},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponents.AddToSnapshotSet: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and wrote it to the event log."},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_SNAPSHOT_SET_IN_PROGRESS, "IVssBackupComponents.AddToSnapshotSet: VSS_E_SNAPSHOT_SET_IN_PROGRESS (0x80042316): Another shadow copy creation is already under way. This happens when several nodes add a CSV volume, or several SMB clients add a scale-out share, at the same moment."},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED, "IVssBackupComponents.AddToSnapshotSet: VSS_E_VOLUME_NOT_SUPPORTED (0x8004230C): ProviderId is GUID_NULL and no provider supports the given volume or share."},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, "IVssBackupComponents.AddToSnapshotSet: VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER (0x8004230E): The chosen provider does not support the volume or share."},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddToSnapshotSet: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR, "IVssBackupComponents.AddToSnapshotSet: VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F): The provider returned an unexpected error code. The page says it arrives only through QueryStatus on the IVssAsync from a ppAsync parameter, which this method lacks."},
+		{IVssBackupComponents_AddToSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddToSnapshotSet: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddToSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddToSnapshotSet: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddToSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddToSnapshotSet: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.DoSnapshotSet: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.DoSnapshotSet: E_INVALIDARG (0x80070057): ppAsync is NULL."},
+		{IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.DoSnapshotSet: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.DoSnapshotSet: VSS_E_BAD_STATE (0x80042301): The object is not initialized, or the calls this context requires were not made before DoSnapshotSet."},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INSUFFICIENT_STORAGE, "IVssBackupComponents.DoSnapshotSet: VSS_E_INSUFFICIENT_STORAGE (0x8004231F): The system or provider is out of storage space. Delete old or unneeded persistent shadow copies and retry."},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_FLUSH_WRITES_TIMEOUT, "IVssBackupComponents.DoSnapshotSet: VSS_E_FLUSH_WRITES_TIMEOUT (0x80042313): I/O writes could not be flushed. This may be temporary, so wait ten minutes and retry, up to three times."},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_HOLD_WRITES_TIMEOUT, "IVssBackupComponents.DoSnapshotSet: VSS_E_HOLD_WRITES_TIMEOUT (0x80042314): I/O writes could not be held. This may be temporary, so wait ten minutes and retry, up to three times."},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_NESTED_VOLUME_LIMIT, "IVssBackupComponents.DoSnapshotSet: VSS_E_NESTED_VOLUME_LIMIT (0x8004232C): A volume is nested too deeply to take part in a VSS operation."},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponents.DoSnapshotSet: VSS_E_PROVIDER_VETO (0x80042306): The provider could not do the work right now. This may be temporary, so wait ten minutes and retry, up to three times."},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_REBOOT_REQUIRED, "IVssBackupComponents.DoSnapshotSet: VSS_E_REBOOT_REQUIRED (0x80042327): The provider hit an error that needs the computer to be restarted."},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_TRANSACTION_FREEZE_TIMEOUT, "IVssBackupComponents.DoSnapshotSet: VSS_E_TRANSACTION_FREEZE_TIMEOUT (0x80042328): The Distributed Transaction Coordinator or Kernel Transaction Manager could not be frozen."},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_TRANSACTION_THAW_TIMEOUT, "IVssBackupComponents.DoSnapshotSet: VSS_E_TRANSACTION_THAW_TIMEOUT (0x80042329): The Distributed Transaction Coordinator or Kernel Transaction Manager could not be thawed."},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DoSnapshotSet: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR, "IVssBackupComponents.DoSnapshotSet: VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F): The provider returned an unexpected error code. This may be temporary, so wait ten minutes and retry, up to three times."},
+		{IVssBackupComponents_DoSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DoSnapshotSet: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DoSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DoSnapshotSet: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DoSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DoSnapshotSet: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.DeleteSnapshots: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.DeleteSnapshots: E_INVALIDARG (0x80070057): A parameter value is invalid."},
+		{IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.DeleteSnapshots: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DeleteSnapshots: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.DeleteSnapshots: VSS_E_OBJECT_NOT_FOUND (0x80042308): The given shadow copy does not exist."},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponents.DeleteSnapshots: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and wrote it to the event log."},
+		{IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR, "IVssBackupComponents.DeleteSnapshots: VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F): The provider failed unexpectedly. The error is recorded in the error log."},
+		{IVssBackupComponents_DeleteSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DeleteSnapshots: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DeleteSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DeleteSnapshots: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DeleteSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DeleteSnapshots: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.ImportSnapshots: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_ImportSnapshots, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.ImportSnapshots: E_INVALIDARG (0x80070057): ppAsync is NULL."},
+		{IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.ImportSnapshots: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.ImportSnapshots: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.ImportSnapshots: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_ImportSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.ImportSnapshots: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_ImportSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.ImportSnapshots: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_ImportSnapshots, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.ImportSnapshots: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.BreakSnapshotSet: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.BreakSnapshotSet: E_INVALIDARG (0x80070057): A parameter value is invalid."},
+		{IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.BreakSnapshotSet: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.BreakSnapshotSet: VSS_E_OBJECT_NOT_FOUND (0x80042308): The given shadow copy does not exist."},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponents.BreakSnapshotSet: VSS_E_PROVIDER_VETO (0x80042306): A software provider made the shadow copy, so it cannot be broken."},
+		{IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.BreakSnapshotSet: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_BreakSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.BreakSnapshotSet: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_BreakSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.BreakSnapshotSet: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_BreakSnapshotSet, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.BreakSnapshotSet: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.GetSnapshotProperties: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.GetSnapshotProperties: E_INVALIDARG (0x80070057): A parameter value is invalid."},
+		{IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.GetSnapshotProperties: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.GetSnapshotProperties: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.GetSnapshotProperties: VSS_E_OBJECT_NOT_FOUND (0x80042308): No shadow copy has that ID."},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponents.GetSnapshotProperties: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and wrote it to the event log."},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetSnapshotProperties: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR, "IVssBackupComponents.GetSnapshotProperties: VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F): The provider failed unexpectedly. The error is recorded in the error log."},
+		{IVssBackupComponents_GetSnapshotProperties, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetSnapshotProperties: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetSnapshotProperties, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetSnapshotProperties: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetSnapshotProperties, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetSnapshotProperties: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_Query, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.Query: E_ACCESSDENIED (0x80070005): The caller is neither an administrator nor a backup operator."},
+		{IVssBackupComponents_Query, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.Query: E_INVALIDARG (0x80070057): A parameter value is invalid."},
+		{IVssBackupComponents_Query, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.Query: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_Query, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.Query: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.Query: VSS_E_OBJECT_NOT_FOUND (0x80042308): The queried object was not found."},
+		{IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponents.Query: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and wrote it to the event log."},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.Query: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR, "IVssBackupComponents.Query: VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F): The provider failed unexpectedly. The error is recorded in the error log."},
+		{IVssBackupComponents_Query, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.Query: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_Query, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.Query: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_Query, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.Query: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.IsVolumeSupported: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_NESTED_VOLUME_LIMIT, "IVssBackupComponents.IsVolumeSupported: VSS_E_NESTED_VOLUME_LIMIT (0x8004232C): The volume is nested too deeply to take part in a VSS operation."},
+		{IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.IsVolumeSupported: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.IsVolumeSupported: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.IsVolumeSupported: VSS_E_OBJECT_NOT_FOUND (0x80042308): The volume or share could not be found or is unavailable."},
+		{IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.IsVolumeSupported: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.IsVolumeSupported: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.IsVolumeSupported: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.IsVolumeSupported: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssEnumObject_Next, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL, "IVssEnumObject.Next: E_FAIL (0x80004005): The enumerator hit an internal error."},
+		{IVssEnumObject_Next, E_POINTER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_POINTER, "IVssEnumObject.Next: E_POINTER (0x80004003): A required pointer parameter is NULL."},
+		{Proc_CreateVssBackupComponentsInternal, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "vssapi.dll!CreateVssBackupComponentsInternal: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{Proc_CreateVssBackupComponentsInternal, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "vssapi.dll!CreateVssBackupComponentsInternal: E_INVALIDARG (0x80070057): A parameter is invalid."},
+		{Proc_CreateVssBackupComponentsInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "vssapi.dll!CreateVssBackupComponentsInternal: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{Proc_CreateVssBackupComponentsInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!CreateVssBackupComponentsInternal: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{Proc_CreateVssBackupComponentsInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!CreateVssBackupComponentsInternal: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_CreateVssBackupComponentsInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!CreateVssBackupComponentsInternal: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_CreateVssBackupComponentsInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!CreateVssBackupComponentsInternal: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_ShouldBlockRevertInternal, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "vssapi.dll!ShouldBlockRevertInternal: E_ACCESSDENIED (0x80070005): The caller is not an administrator."},
+		{Proc_ShouldBlockRevertInternal, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "vssapi.dll!ShouldBlockRevertInternal: E_INVALIDARG (0x80070057): A parameter value is invalid."},
+		{Proc_ShouldBlockRevertInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "vssapi.dll!ShouldBlockRevertInternal: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{Proc_ShouldBlockRevertInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!ShouldBlockRevertInternal: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{Proc_ShouldBlockRevertInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!ShouldBlockRevertInternal: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_ShouldBlockRevertInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!ShouldBlockRevertInternal: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_ShouldBlockRevertInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!ShouldBlockRevertInternal: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 	}
 	for _, tt := range tests {
 		var err error = NewError(tt.m, tt.observed, tt.os)

@@ -19,7 +19,9 @@
 #include <initguid.h>
 #include <windows.h>
 #include <unknwn.h>
+#include <vswriter.h>
 #include <vss.h>
+#include <vsbackup.h>
 #include <winerror.h>
 #include <vsserror.h>
 #include <stddef.h>
@@ -29,17 +31,452 @@
 _Static_assert(offsetof(IUnknownVtbl, QueryInterface) / sizeof(void *) == 0, "IUnknown.QueryInterface slot");
 _Static_assert(offsetof(IUnknownVtbl, AddRef) / sizeof(void *) == 1, "IUnknown.AddRef slot");
 _Static_assert(offsetof(IUnknownVtbl, Release) / sizeof(void *) == 2, "IUnknown.Release slot");
+_Static_assert(offsetof(IVssWriterComponentsVtbl, GetComponentCount) / sizeof(void *) == 0, "IVssWriterComponents.GetComponentCount slot");
+_Static_assert(offsetof(IVssWriterComponentsVtbl, GetWriterInfo) / sizeof(void *) == 1, "IVssWriterComponents.GetWriterInfo slot");
+_Static_assert(offsetof(IVssWriterComponentsVtbl, GetComponent) / sizeof(void *) == 2, "IVssWriterComponents.GetComponent slot");
 _Static_assert(offsetof(IVssAsyncVtbl, Cancel) / sizeof(void *) == 3, "IVssAsync.Cancel slot");
 _Static_assert(offsetof(IVssAsyncVtbl, Wait) / sizeof(void *) == 4, "IVssAsync.Wait slot");
 _Static_assert(offsetof(IVssAsyncVtbl, QueryStatus) / sizeof(void *) == 5, "IVssAsync.QueryStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, GetWriterComponentsCount) / sizeof(void *) == 3, "IVssBackupComponents.GetWriterComponentsCount slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, GetWriterComponents) / sizeof(void *) == 4, "IVssBackupComponents.GetWriterComponents slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, InitializeForBackup) / sizeof(void *) == 5, "IVssBackupComponents.InitializeForBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, SetBackupState) / sizeof(void *) == 6, "IVssBackupComponents.SetBackupState slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, InitializeForRestore) / sizeof(void *) == 7, "IVssBackupComponents.InitializeForRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, SetRestoreState) / sizeof(void *) == 8, "IVssBackupComponents.SetRestoreState slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, GatherWriterMetadata) / sizeof(void *) == 9, "IVssBackupComponents.GatherWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, GetWriterMetadataCount) / sizeof(void *) == 10, "IVssBackupComponents.GetWriterMetadataCount slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, GetWriterMetadata) / sizeof(void *) == 11, "IVssBackupComponents.GetWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, FreeWriterMetadata) / sizeof(void *) == 12, "IVssBackupComponents.FreeWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, AddComponent) / sizeof(void *) == 13, "IVssBackupComponents.AddComponent slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, PrepareForBackup) / sizeof(void *) == 14, "IVssBackupComponents.PrepareForBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, AbortBackup) / sizeof(void *) == 15, "IVssBackupComponents.AbortBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, GatherWriterStatus) / sizeof(void *) == 16, "IVssBackupComponents.GatherWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, GetWriterStatusCount) / sizeof(void *) == 17, "IVssBackupComponents.GetWriterStatusCount slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, FreeWriterStatus) / sizeof(void *) == 18, "IVssBackupComponents.FreeWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, GetWriterStatus) / sizeof(void *) == 19, "IVssBackupComponents.GetWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, SetBackupSucceeded) / sizeof(void *) == 20, "IVssBackupComponents.SetBackupSucceeded slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, SetBackupOptions) / sizeof(void *) == 21, "IVssBackupComponents.SetBackupOptions slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, SetSelectedForRestore) / sizeof(void *) == 22, "IVssBackupComponents.SetSelectedForRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, SetRestoreOptions) / sizeof(void *) == 23, "IVssBackupComponents.SetRestoreOptions slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, SetAdditionalRestores) / sizeof(void *) == 24, "IVssBackupComponents.SetAdditionalRestores slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, SetPreviousBackupStamp) / sizeof(void *) == 25, "IVssBackupComponents.SetPreviousBackupStamp slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, SaveAsXML) / sizeof(void *) == 26, "IVssBackupComponents.SaveAsXML slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, BackupComplete) / sizeof(void *) == 27, "IVssBackupComponents.BackupComplete slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, AddAlternativeLocationMapping) / sizeof(void *) == 28, "IVssBackupComponents.AddAlternativeLocationMapping slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, AddRestoreSubcomponent) / sizeof(void *) == 29, "IVssBackupComponents.AddRestoreSubcomponent slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, SetFileRestoreStatus) / sizeof(void *) == 30, "IVssBackupComponents.SetFileRestoreStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, AddNewTarget) / sizeof(void *) == 31, "IVssBackupComponents.AddNewTarget slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, SetRangesFilePath) / sizeof(void *) == 32, "IVssBackupComponents.SetRangesFilePath slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, PreRestore) / sizeof(void *) == 33, "IVssBackupComponents.PreRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, PostRestore) / sizeof(void *) == 34, "IVssBackupComponents.PostRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, SetContext) / sizeof(void *) == 35, "IVssBackupComponents.SetContext slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, StartSnapshotSet) / sizeof(void *) == 36, "IVssBackupComponents.StartSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, AddToSnapshotSet) / sizeof(void *) == 37, "IVssBackupComponents.AddToSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, DoSnapshotSet) / sizeof(void *) == 38, "IVssBackupComponents.DoSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, DeleteSnapshots) / sizeof(void *) == 39, "IVssBackupComponents.DeleteSnapshots slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, ImportSnapshots) / sizeof(void *) == 40, "IVssBackupComponents.ImportSnapshots slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, BreakSnapshotSet) / sizeof(void *) == 41, "IVssBackupComponents.BreakSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, GetSnapshotProperties) / sizeof(void *) == 42, "IVssBackupComponents.GetSnapshotProperties slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, Query) / sizeof(void *) == 43, "IVssBackupComponents.Query slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, IsVolumeSupported) / sizeof(void *) == 44, "IVssBackupComponents.IsVolumeSupported slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, DisableWriterClasses) / sizeof(void *) == 45, "IVssBackupComponents.DisableWriterClasses slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, EnableWriterClasses) / sizeof(void *) == 46, "IVssBackupComponents.EnableWriterClasses slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, DisableWriterInstances) / sizeof(void *) == 47, "IVssBackupComponents.DisableWriterInstances slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, ExposeSnapshot) / sizeof(void *) == 48, "IVssBackupComponents.ExposeSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, RevertToSnapshot) / sizeof(void *) == 49, "IVssBackupComponents.RevertToSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, QueryRevertStatus) / sizeof(void *) == 50, "IVssBackupComponents.QueryRevertStatus slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetLogicalPath) / sizeof(void *) == 3, "IVssComponent.GetLogicalPath slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetComponentType) / sizeof(void *) == 4, "IVssComponent.GetComponentType slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetComponentName) / sizeof(void *) == 5, "IVssComponent.GetComponentName slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetBackupSucceeded) / sizeof(void *) == 6, "IVssComponent.GetBackupSucceeded slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetAlternateLocationMappingCount) / sizeof(void *) == 7, "IVssComponent.GetAlternateLocationMappingCount slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetAlternateLocationMapping) / sizeof(void *) == 8, "IVssComponent.GetAlternateLocationMapping slot");
+_Static_assert(offsetof(IVssComponentVtbl, SetBackupMetadata) / sizeof(void *) == 9, "IVssComponent.SetBackupMetadata slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetBackupMetadata) / sizeof(void *) == 10, "IVssComponent.GetBackupMetadata slot");
+_Static_assert(offsetof(IVssComponentVtbl, AddPartialFile) / sizeof(void *) == 11, "IVssComponent.AddPartialFile slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetPartialFileCount) / sizeof(void *) == 12, "IVssComponent.GetPartialFileCount slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetPartialFile) / sizeof(void *) == 13, "IVssComponent.GetPartialFile slot");
+_Static_assert(offsetof(IVssComponentVtbl, IsSelectedForRestore) / sizeof(void *) == 14, "IVssComponent.IsSelectedForRestore slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetAdditionalRestores) / sizeof(void *) == 15, "IVssComponent.GetAdditionalRestores slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetNewTargetCount) / sizeof(void *) == 16, "IVssComponent.GetNewTargetCount slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetNewTarget) / sizeof(void *) == 17, "IVssComponent.GetNewTarget slot");
+_Static_assert(offsetof(IVssComponentVtbl, AddDirectedTarget) / sizeof(void *) == 18, "IVssComponent.AddDirectedTarget slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetDirectedTargetCount) / sizeof(void *) == 19, "IVssComponent.GetDirectedTargetCount slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetDirectedTarget) / sizeof(void *) == 20, "IVssComponent.GetDirectedTarget slot");
+_Static_assert(offsetof(IVssComponentVtbl, SetRestoreMetadata) / sizeof(void *) == 21, "IVssComponent.SetRestoreMetadata slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetRestoreMetadata) / sizeof(void *) == 22, "IVssComponent.GetRestoreMetadata slot");
+_Static_assert(offsetof(IVssComponentVtbl, SetRestoreTarget) / sizeof(void *) == 23, "IVssComponent.SetRestoreTarget slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetRestoreTarget) / sizeof(void *) == 24, "IVssComponent.GetRestoreTarget slot");
+_Static_assert(offsetof(IVssComponentVtbl, SetPreRestoreFailureMsg) / sizeof(void *) == 25, "IVssComponent.SetPreRestoreFailureMsg slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetPreRestoreFailureMsg) / sizeof(void *) == 26, "IVssComponent.GetPreRestoreFailureMsg slot");
+_Static_assert(offsetof(IVssComponentVtbl, SetPostRestoreFailureMsg) / sizeof(void *) == 27, "IVssComponent.SetPostRestoreFailureMsg slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetPostRestoreFailureMsg) / sizeof(void *) == 28, "IVssComponent.GetPostRestoreFailureMsg slot");
+_Static_assert(offsetof(IVssComponentVtbl, SetBackupStamp) / sizeof(void *) == 29, "IVssComponent.SetBackupStamp slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetBackupStamp) / sizeof(void *) == 30, "IVssComponent.GetBackupStamp slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetPreviousBackupStamp) / sizeof(void *) == 31, "IVssComponent.GetPreviousBackupStamp slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetBackupOptions) / sizeof(void *) == 32, "IVssComponent.GetBackupOptions slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetRestoreOptions) / sizeof(void *) == 33, "IVssComponent.GetRestoreOptions slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetRestoreSubcomponentCount) / sizeof(void *) == 34, "IVssComponent.GetRestoreSubcomponentCount slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetRestoreSubcomponent) / sizeof(void *) == 35, "IVssComponent.GetRestoreSubcomponent slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetFileRestoreStatus) / sizeof(void *) == 36, "IVssComponent.GetFileRestoreStatus slot");
+_Static_assert(offsetof(IVssComponentVtbl, AddDifferencedFilesByLastModifyTime) / sizeof(void *) == 37, "IVssComponent.AddDifferencedFilesByLastModifyTime slot");
+_Static_assert(offsetof(IVssComponentVtbl, AddDifferencedFilesByLastModifyLSN) / sizeof(void *) == 38, "IVssComponent.AddDifferencedFilesByLastModifyLSN slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetDifferencedFilesCount) / sizeof(void *) == 39, "IVssComponent.GetDifferencedFilesCount slot");
+_Static_assert(offsetof(IVssComponentVtbl, GetDifferencedFile) / sizeof(void *) == 40, "IVssComponent.GetDifferencedFile slot");
+_Static_assert(offsetof(IVssEnumObjectVtbl, Next) / sizeof(void *) == 3, "IVssEnumObject.Next slot");
+_Static_assert(offsetof(IVssEnumObjectVtbl, Skip) / sizeof(void *) == 4, "IVssEnumObject.Skip slot");
+_Static_assert(offsetof(IVssEnumObjectVtbl, Reset) / sizeof(void *) == 5, "IVssEnumObject.Reset slot");
+_Static_assert(offsetof(IVssEnumObjectVtbl, Clone) / sizeof(void *) == 6, "IVssEnumObject.Clone slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetIdentity) / sizeof(void *) == 3, "IVssExamineWriterMetadata.GetIdentity slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetFileCounts) / sizeof(void *) == 4, "IVssExamineWriterMetadata.GetFileCounts slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetIncludeFile) / sizeof(void *) == 5, "IVssExamineWriterMetadata.GetIncludeFile slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetExcludeFile) / sizeof(void *) == 6, "IVssExamineWriterMetadata.GetExcludeFile slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetComponent) / sizeof(void *) == 7, "IVssExamineWriterMetadata.GetComponent slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetRestoreMethod) / sizeof(void *) == 8, "IVssExamineWriterMetadata.GetRestoreMethod slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetAlternateLocationMapping) / sizeof(void *) == 9, "IVssExamineWriterMetadata.GetAlternateLocationMapping slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetBackupSchema) / sizeof(void *) == 10, "IVssExamineWriterMetadata.GetBackupSchema slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetDocument) / sizeof(void *) == 11, "IVssExamineWriterMetadata.GetDocument slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, SaveAsXML) / sizeof(void *) == 12, "IVssExamineWriterMetadata.SaveAsXML slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, LoadFromXML) / sizeof(void *) == 13, "IVssExamineWriterMetadata.LoadFromXML slot");
+_Static_assert(offsetof(IVssWMComponentVtbl, GetComponentInfo) / sizeof(void *) == 3, "IVssWMComponent.GetComponentInfo slot");
+_Static_assert(offsetof(IVssWMComponentVtbl, FreeComponentInfo) / sizeof(void *) == 4, "IVssWMComponent.FreeComponentInfo slot");
+_Static_assert(offsetof(IVssWMComponentVtbl, GetFile) / sizeof(void *) == 5, "IVssWMComponent.GetFile slot");
+_Static_assert(offsetof(IVssWMComponentVtbl, GetDatabaseFile) / sizeof(void *) == 6, "IVssWMComponent.GetDatabaseFile slot");
+_Static_assert(offsetof(IVssWMComponentVtbl, GetDatabaseLogFile) / sizeof(void *) == 7, "IVssWMComponent.GetDatabaseLogFile slot");
+_Static_assert(offsetof(IVssWMComponentVtbl, GetDependency) / sizeof(void *) == 8, "IVssWMComponent.GetDependency slot");
+_Static_assert(offsetof(IVssWMDependencyVtbl, GetWriterId) / sizeof(void *) == 3, "IVssWMDependency.GetWriterId slot");
+_Static_assert(offsetof(IVssWMDependencyVtbl, GetLogicalPath) / sizeof(void *) == 4, "IVssWMDependency.GetLogicalPath slot");
+_Static_assert(offsetof(IVssWMDependencyVtbl, GetComponentName) / sizeof(void *) == 5, "IVssWMDependency.GetComponentName slot");
+_Static_assert(offsetof(IVssWMFiledescVtbl, GetPath) / sizeof(void *) == 3, "IVssWMFiledesc.GetPath slot");
+_Static_assert(offsetof(IVssWMFiledescVtbl, GetFilespec) / sizeof(void *) == 4, "IVssWMFiledesc.GetFilespec slot");
+_Static_assert(offsetof(IVssWMFiledescVtbl, GetRecursive) / sizeof(void *) == 5, "IVssWMFiledesc.GetRecursive slot");
+_Static_assert(offsetof(IVssWMFiledescVtbl, GetAlternateLocation) / sizeof(void *) == 6, "IVssWMFiledesc.GetAlternateLocation slot");
+_Static_assert(offsetof(IVssWMFiledescVtbl, GetBackupTypeMask) / sizeof(void *) == 7, "IVssWMFiledesc.GetBackupTypeMask slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, GetWriterMetadataEx) / sizeof(void *) == 51, "IVssBackupComponentsEx.GetWriterMetadataEx slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SetSelectedForRestoreEx) / sizeof(void *) == 52, "IVssBackupComponentsEx.SetSelectedForRestoreEx slot");
+_Static_assert(offsetof(IVssComponentExVtbl, SetPrepareForBackupFailureMsg) / sizeof(void *) == 41, "IVssComponentEx.SetPrepareForBackupFailureMsg slot");
+_Static_assert(offsetof(IVssComponentExVtbl, SetPostSnapshotFailureMsg) / sizeof(void *) == 42, "IVssComponentEx.SetPostSnapshotFailureMsg slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetPrepareForBackupFailureMsg) / sizeof(void *) == 43, "IVssComponentEx.GetPrepareForBackupFailureMsg slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetPostSnapshotFailureMsg) / sizeof(void *) == 44, "IVssComponentEx.GetPostSnapshotFailureMsg slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetAuthoritativeRestore) / sizeof(void *) == 45, "IVssComponentEx.GetAuthoritativeRestore slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetRollForward) / sizeof(void *) == 46, "IVssComponentEx.GetRollForward slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetRestoreName) / sizeof(void *) == 47, "IVssComponentEx.GetRestoreName slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, GetIdentityEx) / sizeof(void *) == 14, "IVssExamineWriterMetadataEx.GetIdentityEx slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, UnexposeSnapshot) / sizeof(void *) == 53, "IVssBackupComponentsEx2.UnexposeSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetAuthoritativeRestore) / sizeof(void *) == 54, "IVssBackupComponentsEx2.SetAuthoritativeRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetRollForward) / sizeof(void *) == 55, "IVssBackupComponentsEx2.SetRollForward slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetRestoreName) / sizeof(void *) == 56, "IVssBackupComponentsEx2.SetRestoreName slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, BreakSnapshotSetEx) / sizeof(void *) == 57, "IVssBackupComponentsEx2.BreakSnapshotSetEx slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, PreFastRecovery) / sizeof(void *) == 58, "IVssBackupComponentsEx2.PreFastRecovery slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, FastRecovery) / sizeof(void *) == 59, "IVssBackupComponentsEx2.FastRecovery slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, SetFailure) / sizeof(void *) == 48, "IVssComponentEx2.SetFailure slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetFailure) / sizeof(void *) == 49, "IVssComponentEx2.GetFailure slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetVersion) / sizeof(void *) == 15, "IVssExamineWriterMetadataEx2.GetVersion slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetExcludeFromSnapshotCount) / sizeof(void *) == 16, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetExcludeFromSnapshotFile) / sizeof(void *) == 17, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GetWriterStatusEx) / sizeof(void *) == 60, "IVssBackupComponentsEx3.GetWriterStatusEx slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, AddSnapshotToRecoverySet) / sizeof(void *) == 61, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, RecoverSet) / sizeof(void *) == 62, "IVssBackupComponentsEx3.RecoverSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GetSessionId) / sizeof(void *) == 63, "IVssBackupComponentsEx3.GetSessionId slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GetRootAndLogicalPrefixPaths) / sizeof(void *) == 64, "IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths slot");
 
 /* Method signatures: calling convention, return type and parameters in order. */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWriterComponentsVtbl *)0)->GetComponentCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWriterComponents *, UINT *)), "IVssWriterComponents.GetComponentCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWriterComponentsVtbl *)0)->GetWriterInfo),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWriterComponents *, VSS_ID *, VSS_ID *)), "IVssWriterComponents.GetWriterInfo parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWriterComponentsVtbl *)0)->GetComponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWriterComponents *, UINT, IVssComponent *)), "IVssWriterComponents.GetComponent parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssAsyncVtbl *)0)->Cancel),
 	HRESULT (STDMETHODCALLTYPE *)(IVssAsync *)), "IVssAsync.Cancel parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssAsyncVtbl *)0)->Wait),
 	HRESULT (STDMETHODCALLTYPE *)(IVssAsync *, DWORD)), "IVssAsync.Wait parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssAsyncVtbl *)0)->QueryStatus),
 	HRESULT (STDMETHODCALLTYPE *)(IVssAsync *, HRESULT *, INT *)), "IVssAsync.QueryStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetWriterComponentsCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT *)), "IVssBackupComponents.GetWriterComponentsCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetWriterComponents),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT, IVssWriterComponentsExt *)), "IVssBackupComponents.GetWriterComponents parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->InitializeForBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, BSTR)), "IVssBackupComponents.InitializeForBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetBackupState),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, boolean, boolean, VSS_BACKUP_TYPE, boolean)), "IVssBackupComponents.SetBackupState parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->InitializeForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, BSTR)), "IVssBackupComponents.InitializeForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetRestoreState),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_RESTORE_TYPE)), "IVssBackupComponents.SetRestoreState parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GatherWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.GatherWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetWriterMetadataCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT *)), "IVssBackupComponents.GetWriterMetadataCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT, VSS_ID *, IVssExamineWriterMetadata *)), "IVssBackupComponents.GetWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->FreeWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *)), "IVssBackupComponents.FreeWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->AddComponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR)), "IVssBackupComponents.AddComponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->PrepareForBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.PrepareForBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->AbortBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *)), "IVssBackupComponents.AbortBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GatherWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.GatherWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetWriterStatusCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT *)), "IVssBackupComponents.GetWriterStatusCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->FreeWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *)), "IVssBackupComponents.FreeWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT, VSS_ID *, VSS_ID *, BSTR *, VSS_WRITER_STATE *, HRESULT *)), "IVssBackupComponents.GetWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetBackupSucceeded),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponents.SetBackupSucceeded parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetBackupOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponents.SetBackupOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetSelectedForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponents.SetSelectedForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetRestoreOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponents.SetRestoreOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetAdditionalRestores),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponents.SetAdditionalRestores parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetPreviousBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponents.SetPreviousBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SaveAsXML),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, BSTR *)), "IVssBackupComponents.SaveAsXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->BackupComplete),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.BackupComplete parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->AddAlternativeLocationMapping),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean, LPCWSTR)), "IVssBackupComponents.AddAlternativeLocationMapping parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->AddRestoreSubcomponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponents.AddRestoreSubcomponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetFileRestoreStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, VSS_FILE_RESTORE_STATUS)), "IVssBackupComponents.SetFileRestoreStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->AddNewTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean, LPCWSTR)), "IVssBackupComponents.AddNewTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetRangesFilePath),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, UINT, LPCWSTR)), "IVssBackupComponents.SetRangesFilePath parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->PreRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.PreRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->PostRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.PostRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetContext),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, LONG)), "IVssBackupComponents.SetContext parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->StartSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID *)), "IVssBackupComponents.StartSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->AddToSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_PWSZ, VSS_ID, VSS_ID *)), "IVssBackupComponents.AddToSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->DoSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.DoSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->DeleteSnapshots),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_OBJECT_TYPE, BOOL, LONG *, VSS_ID *)), "IVssBackupComponents.DeleteSnapshots parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->ImportSnapshots),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.ImportSnapshots parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->BreakSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID)), "IVssBackupComponents.BreakSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetSnapshotProperties),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_SNAPSHOT_PROP *)), "IVssBackupComponents.GetSnapshotProperties parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->Query),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_OBJECT_TYPE, VSS_OBJECT_TYPE, IVssEnumObject *)), "IVssBackupComponents.Query parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->IsVolumeSupported),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_PWSZ, BOOL *)), "IVssBackupComponents.IsVolumeSupported parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->DisableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, UINT)), "IVssBackupComponents.DisableWriterClasses parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->EnableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, UINT)), "IVssBackupComponents.EnableWriterClasses parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->DisableWriterInstances),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, UINT)), "IVssBackupComponents.DisableWriterInstances parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->ExposeSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_PWSZ, LONG, VSS_PWSZ, VSS_PWSZ *)), "IVssBackupComponents.ExposeSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->RevertToSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, BOOL)), "IVssBackupComponents.RevertToSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->QueryRevertStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_PWSZ, IVssAsync *)), "IVssBackupComponents.QueryRevertStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetLogicalPath),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, BSTR *)), "IVssComponent.GetLogicalPath parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetComponentType),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, VSS_COMPONENT_TYPE *)), "IVssComponent.GetComponentType parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetComponentName),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, BSTR *)), "IVssComponent.GetComponentName parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetBackupSucceeded),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, boolean *)), "IVssComponent.GetBackupSucceeded parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetAlternateLocationMappingCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT *)), "IVssComponent.GetAlternateLocationMappingCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetAlternateLocationMapping),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, IVssWMFiledesc *)), "IVssComponent.GetAlternateLocationMapping parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->SetBackupMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, LPCWSTR)), "IVssComponent.SetBackupMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetBackupMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, BSTR *)), "IVssComponent.GetBackupMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->AddPartialFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssComponent.AddPartialFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetPartialFileCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT *)), "IVssComponent.GetPartialFileCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetPartialFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, BSTR *, BSTR *, BSTR *, BSTR *)), "IVssComponent.GetPartialFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->IsSelectedForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, boolean *)), "IVssComponent.IsSelectedForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetAdditionalRestores),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, boolean *)), "IVssComponent.GetAdditionalRestores parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetNewTargetCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT *)), "IVssComponent.GetNewTargetCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetNewTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, IVssWMFiledesc *)), "IVssComponent.GetNewTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->AddDirectedTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssComponent.AddDirectedTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetDirectedTargetCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT *)), "IVssComponent.GetDirectedTargetCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetDirectedTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, BSTR *, BSTR *, BSTR *, BSTR *, BSTR *, BSTR *)), "IVssComponent.GetDirectedTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->SetRestoreMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, LPCWSTR)), "IVssComponent.SetRestoreMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetRestoreMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, BSTR *)), "IVssComponent.GetRestoreMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->SetRestoreTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, VSS_RESTORE_TARGET)), "IVssComponent.SetRestoreTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetRestoreTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, VSS_RESTORE_TARGET *)), "IVssComponent.GetRestoreTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->SetPreRestoreFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, LPCWSTR)), "IVssComponent.SetPreRestoreFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetPreRestoreFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, BSTR *)), "IVssComponent.GetPreRestoreFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->SetPostRestoreFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, LPCWSTR)), "IVssComponent.SetPostRestoreFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetPostRestoreFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, BSTR *)), "IVssComponent.GetPostRestoreFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->SetBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, LPCWSTR)), "IVssComponent.SetBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, BSTR *)), "IVssComponent.GetBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetPreviousBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, BSTR *)), "IVssComponent.GetPreviousBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetBackupOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, BSTR *)), "IVssComponent.GetBackupOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetRestoreOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, BSTR *)), "IVssComponent.GetRestoreOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetRestoreSubcomponentCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT *)), "IVssComponent.GetRestoreSubcomponentCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetRestoreSubcomponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, BSTR *, BSTR *, boolean *)), "IVssComponent.GetRestoreSubcomponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetFileRestoreStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, VSS_FILE_RESTORE_STATUS *)), "IVssComponent.GetFileRestoreStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->AddDifferencedFilesByLastModifyTime),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, LPCWSTR, LPCWSTR, BOOL, FILETIME)), "IVssComponent.AddDifferencedFilesByLastModifyTime parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->AddDifferencedFilesByLastModifyLSN),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, LPCWSTR, LPCWSTR, BOOL, BSTR)), "IVssComponent.AddDifferencedFilesByLastModifyLSN parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetDifferencedFilesCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT *)), "IVssComponent.GetDifferencedFilesCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetDifferencedFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, BSTR *, BSTR *, BOOL *, BSTR *, FILETIME *)), "IVssComponent.GetDifferencedFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->Next),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *, ULONG, VSS_OBJECT_PROP, ULONG *)), "IVssEnumObject.Next parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->Skip),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *, ULONG)), "IVssEnumObject.Skip parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->Reset),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *)), "IVssEnumObject.Reset parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->Clone),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *, IVssEnumObject *)), "IVssEnumObject.Clone parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetIdentity),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, VSS_ID *, VSS_ID *, BSTR *, VSS_USAGE_TYPE *, VSS_SOURCE_TYPE *)), "IVssExamineWriterMetadata.GetIdentity parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetFileCounts),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT *, UINT *, UINT *)), "IVssExamineWriterMetadata.GetFileCounts parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetIncludeFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT, IVssWMFiledesc *)), "IVssExamineWriterMetadata.GetIncludeFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetExcludeFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT, IVssWMFiledesc *)), "IVssExamineWriterMetadata.GetExcludeFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetComponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT, IVssWMComponent *)), "IVssExamineWriterMetadata.GetComponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetRestoreMethod),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, VSS_RESTOREMETHOD_ENUM *, BSTR *, BSTR *, VSS_WRITERRESTORE_ENUM *, boolean *, UINT *)), "IVssExamineWriterMetadata.GetRestoreMethod parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetAlternateLocationMapping),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT, IVssWMFiledesc *)), "IVssExamineWriterMetadata.GetAlternateLocationMapping parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetBackupSchema),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, DWORD *)), "IVssExamineWriterMetadata.GetBackupSchema parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetDocument),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, IUnknown *)), "IVssExamineWriterMetadata.GetDocument parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->SaveAsXML),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, BSTR *)), "IVssExamineWriterMetadata.SaveAsXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->LoadFromXML),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, BSTR)), "IVssExamineWriterMetadata.LoadFromXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->GetComponentInfo),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, VSS_COMPONENTINFO *)), "IVssWMComponent.GetComponentInfo parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->FreeComponentInfo),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, VSS_COMPONENTINFO)), "IVssWMComponent.FreeComponentInfo parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->GetFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, UINT, IVssWMFiledesc *)), "IVssWMComponent.GetFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->GetDatabaseFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, UINT, IVssWMFiledesc *)), "IVssWMComponent.GetDatabaseFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->GetDatabaseLogFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, UINT, IVssWMFiledesc *)), "IVssWMComponent.GetDatabaseLogFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->GetDependency),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, UINT, IVssWMDependency *)), "IVssWMComponent.GetDependency parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMDependencyVtbl *)0)->GetWriterId),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMDependency *, VSS_ID *)), "IVssWMDependency.GetWriterId parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMDependencyVtbl *)0)->GetLogicalPath),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMDependency *, BSTR *)), "IVssWMDependency.GetLogicalPath parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMDependencyVtbl *)0)->GetComponentName),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMDependency *, BSTR *)), "IVssWMDependency.GetComponentName parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMFiledescVtbl *)0)->GetPath),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMFiledesc *, BSTR *)), "IVssWMFiledesc.GetPath parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMFiledescVtbl *)0)->GetFilespec),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMFiledesc *, BSTR *)), "IVssWMFiledesc.GetFilespec parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMFiledescVtbl *)0)->GetRecursive),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMFiledesc *, boolean *)), "IVssWMFiledesc.GetRecursive parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMFiledescVtbl *)0)->GetAlternateLocation),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMFiledesc *, BSTR *)), "IVssWMFiledesc.GetAlternateLocation parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMFiledescVtbl *)0)->GetBackupTypeMask),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMFiledesc *, DWORD *)), "IVssWMFiledesc.GetBackupTypeMask parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->GetWriterMetadataEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, UINT, VSS_ID *, IVssExamineWriterMetadataEx *)), "IVssBackupComponentsEx.GetWriterMetadataEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetSelectedForRestoreEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean, VSS_ID)), "IVssBackupComponentsEx.SetSelectedForRestoreEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->SetPrepareForBackupFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, LPCWSTR)), "IVssComponentEx.SetPrepareForBackupFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->SetPostSnapshotFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, LPCWSTR)), "IVssComponentEx.SetPostSnapshotFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetPrepareForBackupFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetPrepareForBackupFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetPostSnapshotFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetPostSnapshotFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetAuthoritativeRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, boolean *)), "IVssComponentEx.GetAuthoritativeRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetRollForward),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, VSS_ROLLFORWARD_TYPE *, BSTR *)), "IVssComponentEx.GetRollForward parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetRestoreName),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetRestoreName parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->GetIdentityEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, VSS_ID *, VSS_ID *, BSTR *, BSTR *, VSS_USAGE_TYPE *, VSS_SOURCE_TYPE *)), "IVssExamineWriterMetadataEx.GetIdentityEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->UnexposeSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID)), "IVssBackupComponentsEx2.UnexposeSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetAuthoritativeRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx2.SetAuthoritativeRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetRollForward),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, VSS_ROLLFORWARD_TYPE, LPCWSTR)), "IVssBackupComponentsEx2.SetRollForward parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetRestoreName),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx2.SetRestoreName parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->BreakSnapshotSetEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, DWORD, IVssAsync *)), "IVssBackupComponentsEx2.BreakSnapshotSetEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->PreFastRecovery),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, DWORD, IVssAsync *)), "IVssBackupComponentsEx2.PreFastRecovery parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->FastRecovery),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, DWORD, IVssAsync *)), "IVssBackupComponentsEx2.FastRecovery parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->SetFailure),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, HRESULT, HRESULT, LPCWSTR, DWORD)), "IVssComponentEx2.SetFailure parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetFailure),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, HRESULT *, HRESULT *, BSTR *, DWORD *)), "IVssComponentEx2.GetFailure parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetVersion),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, DWORD *, DWORD *)), "IVssExamineWriterMetadataEx2.GetVersion parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetExcludeFromSnapshotCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, UINT *)), "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetExcludeFromSnapshotFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, UINT, IVssWMFiledesc *)), "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GetWriterStatusEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, UINT, VSS_ID *, VSS_ID *, BSTR *, VSS_WRITER_STATE *, HRESULT *, HRESULT *, BSTR *)), "IVssBackupComponentsEx3.GetWriterStatusEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->AddSnapshotToRecoverySet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, DWORD, VSS_PWSZ)), "IVssBackupComponentsEx3.AddSnapshotToRecoverySet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->RecoverSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, DWORD, IVssAsync *)), "IVssBackupComponentsEx3.RecoverSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GetSessionId),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID *)), "IVssBackupComponentsEx3.GetSessionId parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GetRootAndLogicalPrefixPaths),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_PWSZ, VSS_PWSZ *, VSS_PWSZ *, BOOL)), "IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths parameters");
 
 /* HRESULT values. */
 _Static_assert((ULONG)(S_OK) == 0x00000000UL, "S_OK value");
@@ -144,7 +581,24 @@ static const struct {
 	IID spec;
 } iids[] = {
 	{"IUnknown IID", &IID_IUnknown, {0x00000000, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}}},
+	{"IVssWriterComponents IID", &IID_IVssWriterComponents, {0x00000000, 0x0000, 0x0000, {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}}},
 	{"IVssAsync IID", &IID_IVssAsync, {0x507c37b4, 0xcf5b, 0x4e95, {0xb0, 0xaf, 0x14, 0xeb, 0x97, 0x67, 0x46, 0x7e}}},
+	{"IVssBackupComponents IID", &IID_IVssBackupComponents, {0x665c1d5f, 0xc218, 0x414d, {0xa0, 0x5d, 0x7f, 0xef, 0x5f, 0x9d, 0x5c, 0x86}}},
+	{"IVssComponent IID", &IID_IVssComponent, {0xd2c72c96, 0xc121, 0x4518, {0xb6, 0x27, 0xe5, 0xa9, 0x3d, 0x01, 0x0e, 0xad}}},
+	{"IVssEnumObject IID", &IID_IVssEnumObject, {0xae1c7110, 0x2f60, 0x11d3, {0x8a, 0x39, 0x00, 0xc0, 0x4f, 0x72, 0xd8, 0xe3}}},
+	{"IVssExamineWriterMetadata IID", &IID_IVssExamineWriterMetadata, {0x902fcf7f, 0xb7fd, 0x42f8, {0x81, 0xf1, 0xb2, 0xe4, 0x00, 0xb1, 0xe5, 0xbd}}},
+	{"IVssWMComponent IID", &IID_IVssWMComponent, {0x00000000, 0x0000, 0x0000, {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}}},
+	{"IVssWMDependency IID", &IID_IVssWMDependency, {0x00000000, 0x0000, 0x0000, {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}}},
+	{"IVssWMFiledesc IID", &IID_IVssWMFiledesc, {0x00000000, 0x0000, 0x0000, {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}}},
+	{"IVssWriterComponentsExt IID", &IID_IVssWriterComponentsExt, {0x00000000, 0x0000, 0x0000, {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}}},
+	{"IVssBackupComponentsEx IID", &IID_IVssBackupComponentsEx, {0x963f03ad, 0x9e4c, 0x4a34, {0xac, 0x15, 0xe4, 0xb6, 0x17, 0x4e, 0x50, 0x36}}},
+	{"IVssComponentEx IID", &IID_IVssComponentEx, {0x156c8b5e, 0xf131, 0x4bd7, {0x9c, 0x97, 0xd1, 0x92, 0x3b, 0xe7, 0xe1, 0xfa}}},
+	{"IVssExamineWriterMetadataEx IID", &IID_IVssExamineWriterMetadataEx, {0x0c0e5ec0, 0xca44, 0x472b, {0xb7, 0x02, 0xe6, 0x52, 0xdb, 0x1c, 0x04, 0x51}}},
+	{"IVssBackupComponentsEx2 IID", &IID_IVssBackupComponentsEx2, {0xacfe2b3a, 0x22c9, 0x4ef8, {0xbd, 0x03, 0x2f, 0x9c, 0xa2, 0x30, 0x08, 0x4e}}},
+	{"IVssComponentEx2 IID", &IID_IVssComponentEx2, {0x3b5be0f2, 0x07a9, 0x4e4b, {0xbd, 0xd3, 0xcf, 0xdc, 0x8e, 0x2c, 0x0d, 0x2d}}},
+	{"IVssExamineWriterMetadataEx2 IID", &IID_IVssExamineWriterMetadataEx2, {0xce115780, 0xa611, 0x431b, {0xb5, 0x7f, 0xc3, 0x83, 0x03, 0xab, 0x6a, 0xee}}},
+	{"IVssBackupComponentsEx3 IID", &IID_IVssBackupComponentsEx3, {0xc191bfbc, 0xb602, 0x4675, {0x8b, 0xd1, 0x67, 0xd6, 0x42, 0xf5, 0x29, 0xd5}}},
+	{"IVssBackupComponentsEx4 IID", &IID_IVssBackupComponentsEx4, {0xf434c2fd, 0xb553, 0x4961, {0xa9, 0xf9, 0xa8, 0xe9, 0x0b, 0x67, 0x3e, 0x53}}},
 };
 
 static void print_iid(const IID *g)

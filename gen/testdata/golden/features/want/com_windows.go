@@ -6,6 +6,8 @@
 package widgets
 
 import (
+	"errors"
+	"fmt"
 	"golang.org/x/sys/windows"
 	"sync"
 	"syscall"
@@ -32,6 +34,41 @@ var _currentOS = sync.OnceValue(func() OSVersion {
 // which documented code the failure stands for.
 func _newError(m Method, hr HRESULT) error {
 	return NewError(m, hr, CurrentOSVersion())
+}
+
+// _bool is a Go bool as a BOOL or boolean argument word.
+func _bool(b bool) uintptr {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// BSTRs belong to OLE: SysAllocString makes one, SysFreeString frees it.
+var (
+	_oleaut32           = windows.NewLazySystemDLL("oleaut32.dll")
+	_procSysAllocString = _oleaut32.NewProc("SysAllocString")
+	_procSysFreeString  = _oleaut32.NewProc("SysFreeString")
+)
+
+func _sysAllocString(s string) (*uint16, error) {
+	p, err := windows.UTF16PtrFromString(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := _procSysAllocString.Find(); err != nil {
+		return nil, err
+	}
+	r, _, _ := syscall.SyscallN(_procSysAllocString.Addr(), uintptr(unsafe.Pointer(p)))
+	if r == 0 {
+		return nil, windows.ERROR_NOT_ENOUGH_MEMORY
+	}
+	return *(**uint16)(unsafe.Pointer(&r)), nil
+}
+func _sysFreeString(p *uint16) {
+	if p != nil && _procSysFreeString.Find() == nil {
+		syscall.SyscallN(_procSysFreeString.Addr(), uintptr(unsafe.Pointer(p)))
+	}
 }
 
 // IID_IUnknown is the interface identifier of IUnknown, {00000000-0000-0000-c000-000000000046}.
@@ -100,6 +137,109 @@ func (v *IUnknown) Release() uint32 {
 	return uint32(r)
 }
 
+// IID_IGadgetShop is the interface identifier of IGadgetShop, {22222222-3333-4444-5555-666666666666}.
+var IID_IGadgetShop = windows.GUID{
+	Data1: 0x22222222,
+	Data2: 0x3333,
+	Data3: 0x4444,
+	Data4: [8]byte{0x55, 0x55, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66},
+}
+
+// IGadgetShopVtbl is the function table of IGadgetShop, one pointer per slot.
+type IGadgetShopVtbl struct {
+	IUnknownVtbl
+	Find     uintptr // slot 3
+	Describe uintptr // slot 4
+	Props    uintptr // slot 5
+}
+
+// A compile error in this function means IGadgetShopVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IGadgetShopVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.Find)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.Describe)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.Props)/ptr-5]
+	_ = x[unsafe.Sizeof(vt)/ptr-6]
+}
+
+// IGadgetShop is the COM interface of that name, declared in widget.h.
+//
+// Every kind of parameter, once.
+//
+// A *IGadgetShop is the object pointer C code holds as IGadgetShop *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IGadgetShop struct {
+	IUnknown
+}
+
+func (v *IGadgetShop) vtable() *IGadgetShopVtbl {
+	return (*IGadgetShopVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// Describe calls IGadgetShop::Describe, slot 4 of the vtable.
+//
+// Parameters:
+//   - pOwner (in IWidget): An interface in.
+//   - pwszName (out VSS_PWSZ): A string out, freed with CoTaskMemFree.
+//   - pbstrNote (out BSTR): A BSTR out, freed with SysFreeString.
+//   - pbShiny (out boolean): A one-byte boolean out.
+//   - pbBig (out BOOL): A four-byte boolean out.
+//   - peColor (out WIDGET_COLOR): An enum out.
+//   - pId (out VSS_ID): A GUID out.
+//   - pData (out PVOID): An untyped pointer out.
+//
+// Documented return codes:
+//   - S_OK: Described.
+func (v *IGadgetShop) Describe(pOwner *IWidget) (pwszName string, pbstrNote string, pbShiny bool, pbBig bool, peColor WIDGET_COLOR, pId windows.GUID, pData unsafe.Pointer, err error) {
+	var _pwszName *uint16
+	var _pbstrNote *uint16
+	var _pbShiny uint8
+	var _pbBig int32
+	_r, _, _ := syscall.SyscallN(v.vtable().Describe, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(pOwner)), uintptr(unsafe.Pointer(&_pwszName)), uintptr(unsafe.Pointer(&_pbstrNote)), uintptr(unsafe.Pointer(&_pbShiny)), uintptr(unsafe.Pointer(&_pbBig)), uintptr(unsafe.Pointer(&peColor)), uintptr(unsafe.Pointer(&pId)), uintptr(unsafe.Pointer(&pData)))
+	_hr := HRESULT(_r)
+	if _pwszName != nil {
+		pwszName = windows.UTF16PtrToString(_pwszName)
+		windows.CoTaskMemFree(unsafe.Pointer(_pwszName))
+	}
+	if _pbstrNote != nil {
+		pbstrNote = windows.UTF16PtrToString(_pbstrNote)
+		_sysFreeString(_pbstrNote)
+	}
+	pbShiny = _pbShiny != 0
+	pbBig = _pbBig != 0
+	if _hr.Failed() {
+		err = _newError(IGadgetShop_Describe, _hr)
+	}
+	return pwszName, pbstrNote, pbShiny, pbBig, peColor, pId, pData, err
+}
+
+// Props calls IGadgetShop::Props, slot 5 of the vtable.
+//
+// Parameters:
+//   - pProp (out WIDGET_PROP): Filled by the shop and copied to Go.
+//   - ppGadget (out GADGET_PROP): The shop's own gadget.
+//   - pThings (in THING_PROP): A caller array.
+//
+// Documented return codes:
+//   - S_OK: Done.
+//   - WID_E_BROKEN: Broken shop, reported through the async object.
+func (v *IGadgetShop) Props(pThings *THING_PROP) (pProp WidgetProperties, ppGadget *GADGET_PROP, err error) {
+	var _pProp WIDGET_PROP
+	_r, _, _ := syscall.SyscallN(v.vtable().Props, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pProp)), uintptr(unsafe.Pointer(&ppGadget)), uintptr(unsafe.Pointer(pThings)))
+	_hr := HRESULT(_r)
+	if !_hr.Failed() {
+		pProp = _pProp.goCopy()
+		_ = FreeWidgetProp(&_pProp)
+	}
+	if _hr.Failed() {
+		err = _newError(IGadgetShop_Props, _hr)
+	}
+	return pProp, ppGadget, err
+}
+
 // IID_IWidget is the interface identifier of IWidget, {11111111-2222-3333-4444-555555555555}.
 var IID_IWidget = windows.GUID{
 	Data1: 0x11111111,
@@ -158,10 +298,11 @@ func (v *IWidget) vtable() *IWidgetVtbl {
 // The returned hr tells S_OK from the other documented success codes
 // (S_FALSE).
 func (v *IWidget) Spin(dwTurns uint32, lSpeed int32) (hr HRESULT, err error) {
-	r, _, _ := syscall.SyscallN(v.vtable().Spin, uintptr(unsafe.Pointer(v)), uintptr(dwTurns), uintptr(lSpeed))
-	hr = HRESULT(r)
-	if hr.Failed() {
-		err = _newError(IWidget_Spin, hr)
+	_r, _, _ := syscall.SyscallN(v.vtable().Spin, uintptr(unsafe.Pointer(v)), uintptr(dwTurns), uintptr(lSpeed))
+	_hr := HRESULT(_r)
+	hr = _hr
+	if _hr.Failed() {
+		err = _newError(IWidget_Spin, _hr)
 	}
 	return hr, err
 }
@@ -184,10 +325,10 @@ func (v *IWidget) Spin(dwTurns uint32, lSpeed int32) (hr HRESULT, err error) {
 // Notes:
 //   - (On Old Windows (5.1), Middle Windows (6.0): Counts wrap at 65535 there.)
 func (v *IWidget) Status() (pHr HRESULT, pCount uint32, err error) {
-	r, _, _ := syscall.SyscallN(v.vtable().Status, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pHr)), uintptr(unsafe.Pointer(&pCount)), 0)
-	hr := HRESULT(r)
-	if hr.Failed() {
-		err = _newError(IWidget_Status, hr)
+	_r, _, _ := syscall.SyscallN(v.vtable().Status, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pHr)), uintptr(unsafe.Pointer(&pCount)), 0)
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IWidget_Status, _hr)
 	}
 	return pHr, pCount, err
 }
@@ -234,10 +375,113 @@ func (v *ISuperWidget) vtable() *ISuperWidgetVtbl {
 //   - S_OK: Flying.
 //   - WID_E_BROKEN: Cannot fly while broken.
 func (v *ISuperWidget) Fly() (err error) {
-	r, _, _ := syscall.SyscallN(v.vtable().Fly, uintptr(unsafe.Pointer(v)))
-	hr := HRESULT(r)
-	if hr.Failed() {
-		err = _newError(ISuperWidget_Fly, hr)
+	_r, _, _ := syscall.SyscallN(v.vtable().Fly, uintptr(unsafe.Pointer(v)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(ISuperWidget_Fly, _hr)
 	}
 	return err
+}
+
+// The DLLs are loaded from the system directory on first use, never from
+// the current directory.
+var (
+	_dllA                 = windows.NewLazySystemDLL("widgets.dll")
+	_procCreateGadgetShop = _dllA.NewProc("CreateGadgetShop")
+	_procFreeWidgetProp   = _dllA.NewProc("FreeWidgetProp")
+	_procFindByGuid       = _dllA.NewProc("FindByGuid")
+)
+
+// ErrWOW64 is returned by the DLL entry points in a 32-bit process on
+// 64-bit Windows: the Volume Shadow Copy Service does not support WOW64,
+// so such a process must not create backup components at all.
+var ErrWOW64 = errors.New("the Volume Shadow Copy Service does not support 32-bit processes on 64-bit Windows (WOW64); build the program for the machine's architecture")
+var _isWOW64 = sync.OnceValue(func() bool {
+	var wow64 bool
+	err := windows.IsWow64Process(windows.CurrentProcess(), &wow64)
+	return err == nil && wow64
+})
+
+// _loadProc refuses WOW64 and loads the procedure, with an error that
+// names the DLL and the procedure when either is missing.
+func _loadProc(p *windows.LazyProc) error {
+	if _isWOW64() {
+		return ErrWOW64
+	}
+	if err := p.Find(); err != nil {
+		return fmt.Errorf("%s is not available: %w", p.Name, err)
+	}
+	return nil
+}
+
+// CreateGadgetShop calls CreateGadgetShop, exported by widgets.dll, which is loaded on first use.
+//
+// Creates a shop.
+//
+// Parameters:
+//   - ppShop (out IGadgetShop): Receives the shop.
+//
+// Documented return codes:
+//   - S_OK: Created.
+//   - E_UNEXPECTED: Could not.
+func CreateGadgetShop() (ppShop *IGadgetShop, err error) {
+	if err = _loadProc(_procCreateGadgetShop); err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(_procCreateGadgetShop.Addr(), uintptr(unsafe.Pointer(&ppShop)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(Proc_CreateGadgetShop, _hr)
+	}
+	return ppShop, err
+}
+
+// FreeWidgetProp calls FreeWidgetProp, exported by widgets.dll, which is loaded on first use.
+//
+// Frees the strings of a WIDGET_PROP.
+//
+// Parameters:
+//   - pProp (in WIDGET_PROP): The struct to free.
+func FreeWidgetProp(pProp *WIDGET_PROP) (err error) {
+	if err = _loadProc(_procFreeWidgetProp); err != nil {
+		return
+	}
+	syscall.SyscallN(_procFreeWidgetProp.Addr(), uintptr(unsafe.Pointer(pProp)))
+	return err
+}
+
+// WidgetProperties is a Go copy of WIDGET_PROP with Go strings. Methods that fill a
+// WIDGET_PROP return it and free the original with FreeWidgetProp, so nothing leaks.
+type WidgetProperties struct {
+	// Its identity.
+	Id windows.GUID
+	// Its name.
+	Name string
+	// Whether it shines.
+	Shiny bool
+	// When it was built; 8-byte aligned in C even on 386.
+	Built int64
+	// Its colour.
+	Color WIDGET_COLOR
+}
+
+// goCopy copies p into a WidgetProperties; the strings are copied, not shared.
+func (p *WIDGET_PROP) goCopy() WidgetProperties {
+	return WidgetProperties{
+		Built: p.Built,
+		Color: p.Color,
+		Id:    p.Id,
+		Name:  windows.UTF16PtrToString(p.Name),
+		Shiny: p.Shiny != 0,
+	}
+}
+
+// Widget is the union's Widget member.
+func (u *THING_UNION) Widget() *WIDGET_PROP {
+	return (*WIDGET_PROP)(unsafe.Pointer(u))
+}
+
+// Gadget is the union's Gadget member.
+func (u *THING_UNION) Gadget() *GADGET_PROP {
+	return (*GADGET_PROP)(unsafe.Pointer(u))
 }

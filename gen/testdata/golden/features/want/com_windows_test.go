@@ -25,7 +25,7 @@ import (
 const _fakeSlots = 6
 
 // _fakeMaxParams is the largest number of parameters a method takes after this.
-const _fakeMaxParams = 3
+const _fakeMaxParams = 9
 
 // _fakeUpper is set in the upper half of every word a fake method returns on
 // 64-bit systems, where COM leaves it undefined for a 32-bit result: a stub
@@ -67,6 +67,68 @@ type _fakeObject struct {
 // and never frees them, so each is made once and shared by every fake.
 var _fakeVtables = sync.OnceValue(func() map[string][]uintptr {
 	cb := map[Method]uintptr{
+		IGadgetShop_Describe: syscall.NewCallback(func(_this *_fakeObject, pOwner uintptr, pwszName **uint16, pbstrNote **uint16, pbShiny *uint8, pbBig *int32, peColor *WIDGET_COLOR, pId *windows.GUID, pData *unsafe.Pointer) uintptr {
+			_this.calls[4]++
+			_this.args[0] = pOwner
+			_this.args[1] = uintptr(unsafe.Pointer(pwszName))
+			if pwszName != nil {
+				*pwszName = *uint16(_this.outs[1])
+			}
+			_this.args[2] = uintptr(unsafe.Pointer(pbstrNote))
+			if pbstrNote != nil {
+				*pbstrNote = *uint16(_this.outs[2])
+			}
+			_this.args[3] = uintptr(unsafe.Pointer(pbShiny))
+			if pbShiny != nil {
+				*pbShiny = uint8(_this.outs[3])
+			}
+			_this.args[4] = uintptr(unsafe.Pointer(pbBig))
+			if pbBig != nil {
+				*pbBig = int32(_this.outs[4])
+			}
+			_this.args[5] = uintptr(unsafe.Pointer(peColor))
+			if peColor != nil {
+				*peColor = WIDGET_COLOR(_this.outs[5])
+			}
+			_this.args[6] = uintptr(unsafe.Pointer(pId))
+			if pId != nil {
+				*pId = windows.GUID(_this.outs[6])
+			}
+			_this.args[7] = uintptr(unsafe.Pointer(pData))
+			if pData != nil {
+				*pData = unsafe.Pointer(_this.outs[7])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IGadgetShop_Find: syscall.NewCallback(func(_this *_fakeObject, GadgetId uintptr, pwszName uintptr, bstrNote uintptr, bExact uintptr, bForce uintptr, eColor uintptr, ftSince uintptr, pIds uintptr, pWidget **IWidget) uintptr {
+			_this.calls[3]++
+			_this.args[0] = GadgetId
+			_this.args[1] = pwszName
+			_this.args[2] = bstrNote
+			_this.args[3] = bExact
+			_this.args[4] = bForce
+			_this.args[5] = eColor
+			_this.args[6] = ftSince
+			_this.args[7] = pIds
+			_this.args[8] = uintptr(unsafe.Pointer(pWidget))
+			if pWidget != nil {
+				*pWidget = *IWidget(_this.outs[8])
+			}
+			return _fakeUpper | uintptr(_this.result)
+		}),
+		IGadgetShop_Props: syscall.NewCallback(func(_this *_fakeObject, pProp *WIDGET_PROP, ppGadget *GADGET_PROP, pThings uintptr) uintptr {
+			_this.calls[5]++
+			_this.args[0] = uintptr(unsafe.Pointer(pProp))
+			if pProp != nil {
+				*pProp = WIDGET_PROP(_this.outs[0])
+			}
+			_this.args[1] = uintptr(unsafe.Pointer(ppGadget))
+			if ppGadget != nil {
+				*ppGadget = GADGET_PROP(_this.outs[1])
+			}
+			_this.args[2] = pThings
+			return _fakeUpper | uintptr(_this.result)
+		}),
 		ISuperWidget_Fly: syscall.NewCallback(func(_this *_fakeObject) uintptr {
 			_this.calls[5]++
 			return _fakeUpper | uintptr(_this.result)
@@ -115,6 +177,14 @@ var _fakeVtables = sync.OnceValue(func() map[string][]uintptr {
 		}),
 	}
 	return map[string][]uintptr{
+		"IGadgetShop": {
+			0: cb[IUnknown_QueryInterface],
+			1: cb[IUnknown_AddRef],
+			2: cb[IUnknown_Release],
+			3: cb[IGadgetShop_Find],
+			4: cb[IGadgetShop_Describe],
+			5: cb[IGadgetShop_Props],
+		},
 		"ISuperWidget": {
 			0: cb[IUnknown_QueryInterface],
 			1: cb[IUnknown_AddRef],
@@ -141,13 +211,14 @@ var _fakeVtables = sync.OnceValue(func() map[string][]uintptr {
 // _fakeIIDs lists for each interface the IIDs its objects answer
 // QueryInterface for: its own and its bases'.
 var _fakeIIDs = map[string][]windows.GUID{
+	"IGadgetShop":  {IID_IGadgetShop, IID_IUnknown},
 	"ISuperWidget": {IID_ISuperWidget, IID_IWidget, IID_IUnknown},
 	"IUnknown":     {IID_IUnknown},
 	"IWidget":      {IID_IWidget, IID_IUnknown},
 }
 
 // _fakeInterfaces names every interface of the spec.
-var _fakeInterfaces = []string{"IUnknown", "IWidget", "ISuperWidget"}
+var _fakeInterfaces = []string{"IUnknown", "IGadgetShop", "IWidget", "ISuperWidget"}
 
 // _newFake makes an object of the named interface holding one reference.
 func _newFake(iface string) *_fakeObject {
@@ -197,6 +268,145 @@ type _stub struct {
 
 // _stubs describes every stub of the spec's interfaces.
 var _stubs = map[Method]_stub{
+	IGadgetShop_Describe: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out1 *uint16
+			var out2 *uint16
+			var out3 uint8
+			var out4 int32
+			var out5 WIDGET_COLOR
+			var out6 windows.GUID
+			var out7 unsafe.Pointer
+			out1, out2, out3, out4, out5, out6, out7, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Describe(0x3A110400)
+			r.outs[1] = uint64(out1)
+			r.outs[2] = uint64(out2)
+			r.outs[3] = uint64(out3)
+			r.outs[4] = uint64(out4)
+			r.outs[5] = uint64(out5)
+			r.outs[6] = uint64(out6)
+			r.outs[7] = uint64(out7)
+			return r
+		},
+		iface: "IGadgetShop",
+		name:  "Describe",
+		params: []_stubParam{{
+			in:   0x3A110400,
+			kind: _paramIn,
+			name: "pOwner",
+		}, {
+			kind: _paramOut,
+			name: "pwszName",
+		}, {
+			kind: _paramOut,
+			name: "pbstrNote",
+		}, {
+			kind: _paramOut,
+			name: "pbShiny",
+		}, {
+			kind: _paramOut,
+			name: "pbBig",
+		}, {
+			kind: _paramOut,
+			name: "peColor",
+		}, {
+			kind: _paramOut,
+			name: "pId",
+		}, {
+			kind: _paramOut,
+			name: "pData",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out1 *uint16
+			var out2 *uint16
+			var out3 uint8
+			var out4 int32
+			var out5 WIDGET_COLOR
+			var out6 windows.GUID
+			var out7 unsafe.Pointer
+			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), 0x3A110400, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)), uintptr(unsafe.Pointer(&out6)), uintptr(unsafe.Pointer(&out7)))
+			return HRESULT(r)
+		},
+	},
+	IGadgetShop_Find: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out8 *IWidget
+			out8, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Find(0x3A110300, 0x3A110301, 0x3A110302, 0x3A110303, 0x3A110304, 0x3A110305, 0x3A110306, 0x3A110307)
+			r.outs[8] = uint64(out8)
+			return r
+		},
+		iface: "IGadgetShop",
+		name:  "Find",
+		params: []_stubParam{{
+			in:   0x3A110300,
+			kind: _paramIn,
+			name: "GadgetId",
+		}, {
+			in:   0x3A110301,
+			kind: _paramIn,
+			name: "pwszName",
+		}, {
+			in:   0x3A110302,
+			kind: _paramIn,
+			name: "bstrNote",
+		}, {
+			in:   0x3A110303,
+			kind: _paramIn,
+			name: "bExact",
+		}, {
+			in:   0x3A110304,
+			kind: _paramIn,
+			name: "bForce",
+		}, {
+			in:   0x3A110305,
+			kind: _paramIn,
+			name: "eColor",
+		}, {
+			in:   0x3A110306,
+			kind: _paramIn,
+			name: "ftSince",
+		}, {
+			in:   0x3A110307,
+			kind: _paramIn,
+			name: "pIds",
+		}, {
+			kind: _paramOut,
+			name: "pWidget",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out8 *IWidget
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), 0x3A110300, 0x3A110301, 0x3A110302, 0x3A110303, 0x3A110304, 0x3A110305, 0x3A110306, 0x3A110307, uintptr(unsafe.Pointer(&out8)))
+			return HRESULT(r)
+		},
+	},
+	IGadgetShop_Props: {
+		call: func(obj *_fakeObject) (r _stubResult) {
+			var out0 WIDGET_PROP
+			var out1 GADGET_PROP
+			out0, out1, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Props(0x3A110502)
+			r.outs[0] = uint64(out0)
+			r.outs[1] = uint64(out1)
+			return r
+		},
+		iface: "IGadgetShop",
+		name:  "Props",
+		params: []_stubParam{{
+			kind: _paramOut,
+			name: "pProp",
+		}, {
+			kind: _paramOut,
+			name: "ppGadget",
+		}, {
+			in:   0x3A110502,
+			kind: _paramIn,
+			name: "pThings",
+		}},
+		raw: func(obj *_fakeObject) HRESULT {
+			var out0 WIDGET_PROP
+			var out1 GADGET_PROP
+			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), 0x3A110502)
+			return HRESULT(r)
+		},
+	},
 	ISuperWidget_Fly: {
 		call: func(obj *_fakeObject) (r _stubResult) {
 			r.err = (*ISuperWidget)(unsafe.Pointer(obj)).Fly()
@@ -262,7 +472,7 @@ var _stubs = map[Method]_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
+var _stubMethods = []Method{IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
 
 // _stubCases are the calls TestStubs makes: every documented return code of
 // every method, every status code delivered through an HRESULT
@@ -273,6 +483,38 @@ var _stubCases = []struct {
 	result HRESULT                // what the fake returns
 	outs   [_fakeMaxParams]uint64 // what the fake writes to the out-parameters
 }{
+	{"IGadgetShop.Find/S_OK", IGadgetShop_Find, S_OK, [_fakeMaxParams]uint64{8: 0x5EED0308}},
+	{"IGadgetShop.Find/undocumented 0x8004FFFF", IGadgetShop_Find, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{8: 0x5EED0308}},
+	{"IGadgetShop.Describe/S_OK", IGadgetShop_Describe, S_OK, [_fakeMaxParams]uint64{
+		1: 0x5EED0401,
+		2: 0x5EED0402,
+		3: 0x5EED0403,
+		4: 0x5EED0404,
+		5: 0x5EED0405,
+		6: 0x5EED0406,
+		7: 0x5EED0407,
+	}},
+	{"IGadgetShop.Describe/undocumented 0x8004FFFF", IGadgetShop_Describe, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		1: 0x5EED0401,
+		2: 0x5EED0402,
+		3: 0x5EED0403,
+		4: 0x5EED0404,
+		5: 0x5EED0405,
+		6: 0x5EED0406,
+		7: 0x5EED0407,
+	}},
+	{"IGadgetShop.Props/S_OK", IGadgetShop_Props, S_OK, [_fakeMaxParams]uint64{
+		0: 0x5EED0500,
+		1: 0x5EED0501,
+	}},
+	{"IGadgetShop.Props/WID_E_BROKEN", IGadgetShop_Props, WID_E_BROKEN, [_fakeMaxParams]uint64{
+		0: 0x5EED0500,
+		1: 0x5EED0501,
+	}},
+	{"IGadgetShop.Props/undocumented 0x8004FFFF", IGadgetShop_Props, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
+		0: 0x5EED0500,
+		1: 0x5EED0501,
+	}},
 	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, [_fakeMaxParams]uint64{}},
 	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, [_fakeMaxParams]uint64{}},
 	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, [_fakeMaxParams]uint64{}},

@@ -45,6 +45,15 @@ const (
 	// IUnknown_Release is IUnknown.Release, slot 2.
 	IUnknown_Release
 
+	// IGadgetShop_Find is IGadgetShop.Find, slot 3.
+	IGadgetShop_Find
+
+	// IGadgetShop_Describe is IGadgetShop.Describe, slot 4.
+	IGadgetShop_Describe
+
+	// IGadgetShop_Props is IGadgetShop.Props, slot 5.
+	IGadgetShop_Props
+
 	// IWidget_Spin is IWidget.Spin, slot 3.
 	IWidget_Spin
 
@@ -53,6 +62,15 @@ const (
 
 	// ISuperWidget_Fly is ISuperWidget.Fly, slot 5.
 	ISuperWidget_Fly
+
+	// Proc_CreateGadgetShop is widgets.dll!CreateGadgetShop, slot -1.
+	Proc_CreateGadgetShop
+
+	// Proc_FreeWidgetProp is widgets.dll!FreeWidgetProp, slot -1.
+	Proc_FreeWidgetProp
+
+	// Proc_FindByGuid is widgets.dll!FindByGuid, slot -1.
+	Proc_FindByGuid
 )
 
 var _methods = [...]struct {
@@ -63,9 +81,15 @@ var _methods = [...]struct {
 	IUnknown_QueryInterface: {"IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, nil},
 	IUnknown_AddRef:         {"IUnknown.AddRef", "IUnknown", "AddRef", 1, nil},
 	IUnknown_Release:        {"IUnknown.Release", "IUnknown", "Release", 2, nil},
+	IGadgetShop_Find:        {"IGadgetShop.Find", "IGadgetShop", "Find", 3, []HRESULT{S_OK}},
+	IGadgetShop_Describe:    {"IGadgetShop.Describe", "IGadgetShop", "Describe", 4, []HRESULT{S_OK}},
+	IGadgetShop_Props:       {"IGadgetShop.Props", "IGadgetShop", "Props", 5, []HRESULT{S_OK, WID_E_BROKEN}},
 	IWidget_Spin:            {"IWidget.Spin", "IWidget", "Spin", 3, []HRESULT{S_OK, S_FALSE, WID_E_UNEXPECTED}},
 	IWidget_Status:          {"IWidget.Status", "IWidget", "Status", 4, []HRESULT{S_OK, E_INVALIDARG}},
 	ISuperWidget_Fly:        {"ISuperWidget.Fly", "ISuperWidget", "Fly", 5, []HRESULT{S_OK, WID_E_BROKEN}},
+	Proc_CreateGadgetShop:   {"widgets.dll!CreateGadgetShop", "widgets.dll", "CreateGadgetShop", -1, []HRESULT{S_OK, E_UNEXPECTED}},
+	Proc_FreeWidgetProp:     {"widgets.dll!FreeWidgetProp", "widgets.dll", "FreeWidgetProp", -1, nil},
+	Proc_FindByGuid:         {"widgets.dll!FindByGuid", "widgets.dll", "FindByGuid", -1, []HRESULT{S_OK}},
 }
 
 // String gives Interface.Method, or Method(N) for an invalid value.
@@ -76,7 +100,7 @@ func (m Method) String() string {
 	return _methods[m].full
 }
 
-// Interface is the name of the interface that declares m.
+// Interface is the name of the interface that declares m, or of the DLL that exports it.
 func (m Method) Interface() string {
 	if m == 0 || int(m) >= len(_methods) {
 		return ""
@@ -92,7 +116,7 @@ func (m Method) Name() string {
 	return _methods[m].name
 }
 
-// Slot is m's index in its interface's vtable, or -1 for an invalid m.
+// Slot is m's index in its interface's vtable, or -1 for a DLL function or an invalid m.
 func (m Method) Slot() int {
 	if m == 0 || int(m) >= len(_methods) {
 		return -1
@@ -112,6 +136,23 @@ func (m Method) Returns() []HRESULT {
 // documentation says; ok is false when the method does not document code.
 func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 	switch m {
+	case IGadgetShop_Find:
+		switch code {
+		case S_OK:
+			return "Found.", true
+		}
+	case IGadgetShop_Describe:
+		switch code {
+		case S_OK:
+			return "Described.", true
+		}
+	case IGadgetShop_Props:
+		switch code {
+		case S_OK:
+			return "Done.", true
+		case WID_E_BROKEN:
+			return "Broken shop, reported through the async object.", true
+		}
 	case IWidget_Spin:
 		switch code {
 		case S_OK:
@@ -134,6 +175,18 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "Flying.", true
 		case WID_E_BROKEN:
 			return "Cannot fly while broken.", true
+		}
+	case Proc_CreateGadgetShop:
+		switch code {
+		case S_OK:
+			return "Created.", true
+		case E_UNEXPECTED:
+			return "Could not.", true
+		}
+	case Proc_FindByGuid:
+		switch code {
+		case S_OK:
+			return "Found.", true
 		}
 	}
 	return "", false

@@ -18,9 +18,15 @@ func TestMethods(t *testing.T) {
 		{IUnknown_QueryInterface, "IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, 0},
 		{IUnknown_AddRef, "IUnknown.AddRef", "IUnknown", "AddRef", 1, 0},
 		{IUnknown_Release, "IUnknown.Release", "IUnknown", "Release", 2, 0},
+		{IGadgetShop_Find, "IGadgetShop.Find", "IGadgetShop", "Find", 3, 1},
+		{IGadgetShop_Describe, "IGadgetShop.Describe", "IGadgetShop", "Describe", 4, 1},
+		{IGadgetShop_Props, "IGadgetShop.Props", "IGadgetShop", "Props", 5, 2},
 		{IWidget_Spin, "IWidget.Spin", "IWidget", "Spin", 3, 3},
 		{IWidget_Status, "IWidget.Status", "IWidget", "Status", 4, 2},
 		{ISuperWidget_Fly, "ISuperWidget.Fly", "ISuperWidget", "Fly", 5, 2},
+		{Proc_CreateGadgetShop, "widgets.dll!CreateGadgetShop", "widgets.dll", "CreateGadgetShop", -1, 2},
+		{Proc_FreeWidgetProp, "widgets.dll!FreeWidgetProp", "widgets.dll", "FreeWidgetProp", -1, 0},
+		{Proc_FindByGuid, "widgets.dll!FindByGuid", "widgets.dll", "FindByGuid", -1, 1},
 	}
 	for _, tt := range tests {
 		if tt.m.String() != tt.full || tt.m.Interface() != tt.iface || tt.m.Name() != tt.name || tt.m.Slot() != tt.slot || len(tt.m.Returns()) != tt.returns {
@@ -38,6 +44,58 @@ func TestDocumented(t *testing.T) {
 		os       OSVersion
 		want     HRESULT
 	}{
+		{IGadgetShop_Find, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IGadgetShop_Find, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IGadgetShop_Find, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IGadgetShop_Find, S_OK, OSVersion{}, S_OK},
+		{IGadgetShop_Describe, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IGadgetShop_Describe, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IGadgetShop_Describe, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IGadgetShop_Describe, S_OK, OSVersion{}, S_OK},
+		{IGadgetShop_Props, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IGadgetShop_Props, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IGadgetShop_Props, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IGadgetShop_Props, S_OK, OSVersion{}, S_OK},
+		{IGadgetShop_Props, WID_E_BROKEN, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, WID_E_BROKEN},
+		{IGadgetShop_Props, WID_E_BROKEN, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, WID_E_BROKEN},
+		{IGadgetShop_Props, WID_E_BROKEN, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, WID_E_BROKEN},
+		{IGadgetShop_Props, WID_E_BROKEN, OSVersion{}, WID_E_BROKEN},
 		{IWidget_Spin, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -142,6 +200,45 @@ func TestDocumented(t *testing.T) {
 			Minor: 1,
 		}, WID_E_BROKEN},
 		{ISuperWidget_Fly, WID_E_BROKEN, OSVersion{}, WID_E_BROKEN},
+		{Proc_CreateGadgetShop, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{Proc_CreateGadgetShop, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{Proc_CreateGadgetShop, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{Proc_CreateGadgetShop, S_OK, OSVersion{}, S_OK},
+		{Proc_CreateGadgetShop, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{Proc_CreateGadgetShop, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{Proc_CreateGadgetShop, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{Proc_CreateGadgetShop, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{Proc_FindByGuid, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{Proc_FindByGuid, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{Proc_FindByGuid, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{Proc_FindByGuid, S_OK, OSVersion{}, S_OK},
 	}
 	for _, tt := range tests {
 		if got := Documented(tt.m, tt.observed, tt.os); got != tt.want {
@@ -157,6 +254,10 @@ func TestErrorMatching(t *testing.T) {
 		documented HRESULT
 		text       string
 	}{
+		{IGadgetShop_Props, WID_E_BROKEN, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, WID_E_BROKEN, "IGadgetShop.Props: WID_E_BROKEN (0x80041001): Broken shop, reported through the async object."},
 		{IWidget_Spin, WID_E_UNEXPECTED, OSVersion{
 			Major: 6,
 			Minor: 1,
@@ -177,6 +278,10 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 1,
 		}, WID_E_BROKEN, "ISuperWidget.Fly: WID_E_BROKEN (0x80041001): Cannot fly while broken."},
+		{Proc_CreateGadgetShop, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED, "widgets.dll!CreateGadgetShop: E_UNEXPECTED (0x8000FFFF): Could not."},
 	}
 	for _, tt := range tests {
 		var err error = NewError(tt.m, tt.observed, tt.os)

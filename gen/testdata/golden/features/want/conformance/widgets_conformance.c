@@ -29,11 +29,20 @@
 _Static_assert(offsetof(IUnknownVtbl, QueryInterface) / sizeof(void *) == 0, "IUnknown.QueryInterface slot");
 _Static_assert(offsetof(IUnknownVtbl, AddRef) / sizeof(void *) == 1, "IUnknown.AddRef slot");
 _Static_assert(offsetof(IUnknownVtbl, Release) / sizeof(void *) == 2, "IUnknown.Release slot");
+_Static_assert(offsetof(IGadgetShopVtbl, Find) / sizeof(void *) == 3, "IGadgetShop.Find slot");
+_Static_assert(offsetof(IGadgetShopVtbl, Describe) / sizeof(void *) == 4, "IGadgetShop.Describe slot");
+_Static_assert(offsetof(IGadgetShopVtbl, Props) / sizeof(void *) == 5, "IGadgetShop.Props slot");
 _Static_assert(offsetof(IWidgetVtbl, Spin) / sizeof(void *) == 3, "IWidget.Spin slot");
 _Static_assert(offsetof(IWidgetVtbl, Status) / sizeof(void *) == 4, "IWidget.Status slot");
 _Static_assert(offsetof(ISuperWidgetVtbl, Fly) / sizeof(void *) == 5, "ISuperWidget.Fly slot");
 
 /* Method signatures: calling convention, return type and parameters in order. */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Find),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID, VSS_PWSZ, BSTR, boolean, BOOL, WIDGET_COLOR, FILETIME, VSS_ID, IWidget *)), "IGadgetShop.Find parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Describe),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, IWidget, VSS_PWSZ *, BSTR *, boolean *, BOOL *, WIDGET_COLOR *, VSS_ID *, PVOID *)), "IGadgetShop.Describe parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Props),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, WIDGET_PROP *, GADGET_PROP *, THING_PROP)), "IGadgetShop.Props parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->Spin),
 	HRESULT (STDMETHODCALLTYPE *)(IWidget *, DWORD, LONG)), "IWidget.Spin parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->Status),
@@ -58,6 +67,7 @@ static const struct {
 	IID spec;
 } iids[] = {
 	{"IUnknown IID", &IID_IUnknown, {0x00000000, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}}},
+	{"IGadgetShop IID", &IID_IGadgetShop, {0x22222222, 0x3333, 0x4444, {0x55, 0x55, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66}}},
 	{"IWidget IID", &IID_IWidget, {0x11111111, 0x2222, 0x3333, {0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55}}},
 	{"ISuperWidget IID", &IID_ISuperWidget, {0xaaaaaaaa, 0xbbbb, 0xcccc, {0xdd, 0xdd, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee}}},
 };

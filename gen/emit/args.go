@@ -1,0 +1,225 @@
+package emit
+
+import (
+	. "github.com/dave/jennifer/jen"
+
+	"github.com/vssgen/vssgen/gen/model"
+)
+
+const winPkg = "golang.org/x/sys/windows"
+
+// callShape is everything a stub needs to pass its parameters: the Go
+// parameters and results of its signature, statements before the call
+// (string conversions), the argument words after the this pointer,
+// statements after the call (copying and freeing out-values), and the
+// results to return.
+type callShape struct {
+	params, results []Code
+	pre             []Code
+	args            []Code
+	post            []Code
+	returned        []Code
+	// needsArch says the argument words depend on the architecture.
+	needsArch bool
+}
+
+// shapeOf derives the call shape of m for arch (empty arch: any, valid only
+// when no parameter needs per-architecture words).
+func shapeOf(m *model.Method, arch model.Arch) callShape {
+	var c callShape
+	words := 0
+	if m.Interface != nil {
+		words = 1 // the this pointer
+	}
+	for _, p := range m.Params {
+		c.param(p, arch, &words)
+	}
+	if len(m.SuccessCodes()) > 0 {
+		c.results = append(c.results, Id("hr").Id("HRESULT"))
+		c.returned = append(c.returned, Id("hr"))
+	}
+	c.results = append(c.results, Err().Error())
+	c.returned = append(c.returned, Err())
+	return c
+}
+
+// goType is the Go type of a parameter's value in a signature.
+func goType(t *model.Type) Code {
+	switch t.Kind {
+	case model.Boolean:
+		return Bool()
+	case model.WString, model.BSTRKind:
+		return String()
+	case model.GUIDKind:
+		return Qual(winPkg, "GUID")
+	case model.Filetime:
+		return Qual(winPkg, "Filetime")
+	case model.RawPointer:
+		return Qual("unsafe", "Pointer")
+	case model.InterfaceKind:
+		return Op("*").Id(t.Interface.Name)
+	case model.StructKind:
+		return Id(t.Struct.Name)
+	}
+	return Id(t.Go)
+}
+
+// rawType is the Go type of the C-layout representation (struct fields).
+func rawType(t *model.Type) Code {
+	switch t.Kind {
+	case model.Boolean, model.Integer:
+		return Id(t.Go)
+	case model.WString, model.BSTRKind:
+		return Op("*").Uint16()
+	}
+	return goType(t)
+}
+
+func (c *callShape) addResult(name string, typ Code) {
+	c.results = append(c.results, Id(name).Add(typ))
+	c.returned = append(c.returned, Id(name))
+}
+
+func ptrArg(x Code) Code { return Uintptr().Call(Qual("unsafe", "Pointer").Call(x)) }
+
+func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
+	name, local := p.Name, "_"+p.Name
+	t := p.Type
+	if p.Reserved {
+		c.args = append(c.args, Lit(0))
+		*words++
+		return
+	}
+	switch {
+	case p.Dir == model.In && p.ByPtr:
+		typ := Op("*").Add(rawType(t))
+		if t.Kind == model.GUIDKind {
+			typ = Op("*").Qual(winPkg, "GUID")
+		}
+		c.params = append(c.params, Id(name).Add(typ))
+		c.args = append(c.args, ptrArg(Id(name)))
+		*words++
+	case p.Dir == model.In:
+		c.params = append(c.params, Id(name).Add(goType(t)))
+		switch t.Kind {
+		case model.Boolean:
+			c.args = append(c.args, Id("_bool").Call(Id(name)))
+		case model.WString:
+			c.pre = append(c.pre,
+				List(Id(local), Err()).Op(":=").Qual(winPkg, "UTF16PtrFromString").Call(Id(name)),
+				If(Err().Op("!=").Nil()).Block(Return()),
+			)
+			c.args = append(c.args, ptrArg(Id(local)))
+		case model.BSTRKind:
+			c.pre = append(c.pre,
+				List(Id(local), Err()).Op(":=").Id("_sysAllocString").Call(Id(name)),
+				If(Err().Op("!=").Nil()).Block(Return()),
+				Defer().Id("_sysFreeString").Call(Id(local)),
+			)
+			c.args = append(c.args, ptrArg(Id(local)))
+		case model.RawPointer:
+			c.args = append(c.args, Uintptr().Call(Id(name)))
+		case model.InterfaceKind:
+			c.args = append(c.args, ptrArg(Id(name)))
+		case model.GUIDKind, model.Filetime:
+			c.needsArch = true
+			c.args = append(c.args, byValueWords(p, arch, words)...)
+			return
+		default:
+			c.args = append(c.args, Uintptr().Call(Id(name)))
+		}
+		*words++
+	case p.ByPtr: // out, a pointer to a struct the callee owns
+		c.addResult(name, Op("*").Id(t.Struct.Name))
+		c.args = append(c.args, ptrArg(Op("&").Id(name)))
+		*words++
+	default: // out
+		*words++
+		switch t.Kind {
+		case model.Boolean:
+			c.addResult(name, Bool())
+			c.pre = append(c.pre, Var().Id(local).Id(t.Go))
+			c.args = append(c.args, ptrArg(Op("&").Id(local)))
+			c.post = append(c.post, Id(name).Op("=").Id(local).Op("!=").Lit(0))
+		case model.WString:
+			c.addResult(name, String())
+			c.pre = append(c.pre, Var().Id(local).Op("*").Uint16())
+			c.args = append(c.args, ptrArg(Op("&").Id(local)))
+			c.post = append(c.post, If(Id(local).Op("!=").Nil()).Block(
+				Id(name).Op("=").Qual(winPkg, "UTF16PtrToString").Call(Id(local)),
+				Qual(winPkg, "CoTaskMemFree").Call(Qual("unsafe", "Pointer").Call(Id(local))),
+			))
+		case model.BSTRKind:
+			c.addResult(name, String())
+			c.pre = append(c.pre, Var().Id(local).Op("*").Uint16())
+			c.args = append(c.args, ptrArg(Op("&").Id(local)))
+			c.post = append(c.post, If(Id(local).Op("!=").Nil()).Block(
+				Id(name).Op("=").Qual(winPkg, "UTF16PtrToString").Call(Id(local)),
+				Id("_sysFreeString").Call(Id(local)),
+			))
+		case model.StructKind:
+			if st := t.Struct; st.Free != nil {
+				// The service allocated the strings inside: copy them to Go
+				// and free the original, so the caller cannot leak it.
+				c.addResult(name, Id(st.GoName))
+				c.pre = append(c.pre, Var().Id(local).Id(st.Name))
+				c.args = append(c.args, ptrArg(Op("&").Id(local)))
+				c.post = append(c.post, If(Op("!").Id("_hr").Dot("Failed").Call()).Block(
+					Id(name).Op("=").Id(local).Dot("goCopy").Call(),
+					Id("_").Op("=").Id(st.Free.Name).Call(Op("&").Id(local)),
+				))
+				return
+			}
+			c.addResult(name, Id(t.Struct.Name))
+			c.args = append(c.args, ptrArg(Op("&").Id(name)))
+		default:
+			c.addResult(name, goType(t))
+			c.args = append(c.args, ptrArg(Op("&").Id(name)))
+		}
+	}
+}
+
+// byValueWords passes a 16-byte GUID or an 8-byte FILETIME by value, which
+// each Windows ABI does differently:
+//   - amd64: a struct larger than 8 bytes goes by reference to a copy the
+//     caller makes; an 8-byte one goes in one register;
+//   - 386 (stdcall): the struct's bytes are pushed as 4-byte stack words;
+//   - arm64: a struct up to 16 bytes goes in one or two 8-byte registers,
+//     and never straddles the last register and the stack: if it does not
+//     fit in x0-x7 it goes wholly on the stack.
+func byValueWords(p *model.Param, arch model.Arch, words *int) []Code {
+	name := Id(p.Name)
+	size := p.Type.Size(arch)
+	switch arch {
+	case model.AMD64:
+		*words++
+		if size > 8 {
+			// p.Name is the stub's own copy, so the callee cannot change the caller's value.
+			return []Code{ptrArg(Op("&").Add(name))}
+		}
+		return []Code{Id("_word64").Call(Qual("unsafe", "Pointer").Call(Op("&").Add(name)), Lit(0))}
+	case model.I386:
+		var out []Code
+		for i := 0; i < size/4; i++ {
+			out = append(out, Id("_word32").Call(Qual("unsafe", "Pointer").Call(Op("&").Add(name)), Lit(i)))
+			*words++
+		}
+		return out
+	case model.ARM64:
+		var out []Code
+		n := size / 8
+		if *words < 8 && *words+n > 8 {
+			// The rest of the registers stay unused; the struct and every
+			// later argument go to the stack.
+			for ; *words < 8; *words++ {
+				out = append(out, Lit(0))
+			}
+		}
+		for i := 0; i < n; i++ {
+			out = append(out, Id("_word64").Call(Qual("unsafe", "Pointer").Call(Op("&").Add(name)), Lit(i)))
+			*words++
+		}
+		return out
+	}
+	panic("emit: no architecture for a by-value struct parameter")
+}

@@ -1,0 +1,62 @@
+package emit
+
+import (
+	"slices"
+
+	. "github.com/dave/jennifer/jen"
+
+	"github.com/vssgen/vssgen/gen/model"
+)
+
+// emitFunctions writes the DLL entry points: one lazily loaded DLL per name,
+// one procedure each, and the check every call makes first.
+func emitFunctions(f *File, s *model.Spec) {
+	if len(s.Functions) == 0 {
+		return
+	}
+	var dlls []string
+	for _, fn := range s.Functions {
+		if !slices.Contains(dlls, fn.DLL) {
+			dlls = append(dlls, fn.DLL)
+		}
+	}
+	f.Comment("// The DLLs are loaded from the system directory on first use, never from")
+	f.Comment("// the current directory.")
+	f.Var().DefsFunc(func(g *Group) {
+		for i, d := range dlls {
+			g.Id(dllVar(i)).Op("=").Qual(winPkg, "NewLazySystemDLL").Call(Lit(d))
+		}
+		for _, fn := range s.Functions {
+			g.Id("_proc"+fn.Name).Op("=").Id(dllVar(slices.Index(dlls, fn.DLL))).Dot("NewProc").Call(Lit(fn.Name))
+		}
+	})
+
+	f.Comment("// ErrWOW64 is returned by the DLL entry points in a 32-bit process on")
+	f.Comment("// 64-bit Windows: the Volume Shadow Copy Service does not support WOW64,")
+	f.Comment("// so such a process must not create backup components at all.")
+	f.Var().Id("ErrWOW64").Op("=").Qual("errors", "New").Call(Lit("the Volume Shadow Copy Service does not support 32-bit processes on 64-bit Windows (WOW64); build the program for the machine's architecture"))
+
+	f.Var().Id("_isWOW64").Op("=").Qual("sync", "OnceValue").Call(Func().Params().Bool().Block(
+		Var().Id("wow64").Bool(),
+		Err().Op(":=").Qual(winPkg, "IsWow64Process").Call(Qual(winPkg, "CurrentProcess").Call(), Op("&").Id("wow64")),
+		Return(Err().Op("==").Nil().Op("&&").Id("wow64")),
+	))
+
+	f.Comment("// _loadProc refuses WOW64 and loads the procedure, with an error that")
+	f.Comment("// names the DLL and the procedure when either is missing.")
+	f.Func().Id("_loadProc").Params(Id("p").Op("*").Qual(winPkg, "LazyProc")).Error().Block(
+		If(Id("_isWOW64").Call()).Block(Return(Id("ErrWOW64"))),
+		If(Err().Op(":=").Id("p").Dot("Find").Call(), Err().Op("!=").Nil()).Block(
+			Return(Qual("fmt", "Errorf").Call(Lit("%s is not available: %w"), Id("p").Dot("Name"), Err())),
+		),
+		Return(Nil()),
+	)
+
+	for _, fn := range s.Functions {
+		if !needsArch(fn) {
+			emitMethod(f, fn, "")
+		}
+	}
+}
+
+func dllVar(i int) string { return "_dll" + string(rune('A'+i)) }

@@ -1,0 +1,246 @@
+package model
+
+import (
+	"go/token"
+	"regexp"
+	"strings"
+
+	"github.com/vssgen/vssgen/gen/load"
+)
+
+// enums builds the enums and flag sets and registers them as types.
+func (b *builder) enums(raw []load.Enum) {
+	for _, r := range raw {
+		if !b.required(r.Pos, r.Name, "enum name") || !b.goName(r.Name, "enum name") {
+			continue
+		}
+		e := &Enum{Name: r.Name.Value, Flags: r.Flags.Value}
+		what := "enum " + e.Name
+		if _, dup := b.types[e.Name]; dup {
+			b.errorf(r.Name.Pos, "%s: type %s is declared twice", what, e.Name)
+			continue
+		}
+		b.declare(r.Name.Pos, e.Name, what)
+		e.Header = b.header(r.Header, what)
+		e.Doc = b.text(r.Doc, what+": doc")
+		seen := map[int32]string{}
+		for _, rv := range r.Values {
+			if !b.required(rv.Pos, rv.Name, what+": value name") || !b.goName(rv.Name, what+": value name") {
+				continue
+			}
+			v := &EnumValue{Name: rv.Name.Value, Combination: rv.Combination.Value}
+			vwhat := what + " value " + v.Name
+			b.declare(rv.Name.Pos, v.Name, vwhat)
+			v.Doc = b.text(rv.Doc, vwhat+": doc")
+			switch {
+			case !rv.Value.Set:
+				b.errorf(rv.Pos, "%s: value is required", vwhat)
+				continue
+			case rv.Value.Value < -1<<31 || rv.Value.Value > 0xFFFFFFFF:
+				b.errorf(rv.Value.Pos, "%s: %d does not fit a 32-bit C enum", vwhat, rv.Value.Value)
+				continue
+			}
+			// C enums are 32-bit ints; hex values above 0x7FFFFFFF are their bit patterns.
+			v.Value = int32(uint32(rv.Value.Value))
+			if other, dup := seen[v.Value]; dup && !e.Flags {
+				b.errorf(rv.Value.Pos, "%s: value %d is already %s", vwhat, v.Value, other)
+				continue
+			}
+			seen[v.Value] = v.Name
+			e.Values = append(e.Values, v)
+		}
+		b.spec.Enums = append(b.spec.Enums, e)
+		b.types[e.Name] = &Type{C: e.Name, Kind: EnumKind, Go: e.Name, Local: true, Bytes: 4, Signed: true, Enum: e}
+	}
+}
+
+// header checks a C header file name, which reaches comments and #include lines.
+func (b *builder) header(s load.Str, what string) string {
+	if !s.Set {
+		return ""
+	}
+	if !headerRE.MatchString(s.Value) {
+		b.errorf(s.Pos, "%s: header %q is not a C header file name like vss.h", what, s.Value)
+		return ""
+	}
+	return s.Value
+}
+
+type declaredStruct struct {
+	s   *Struct
+	raw load.Struct
+}
+
+// declareStructs registers every struct name first, so fields may refer to
+// structs declared later in the file.
+func (b *builder) declareStructs(raw []load.Struct) []declaredStruct {
+	var out []declaredStruct
+	for _, r := range raw {
+		if !b.required(r.Pos, r.Name, "struct name") || !b.goName(r.Name, "struct name") {
+			continue
+		}
+		st := &Struct{Name: r.Name.Value, Union: r.Union.Value}
+		what := "struct " + st.Name
+		if _, dup := b.types[st.Name]; dup {
+			b.errorf(r.Name.Pos, "%s: type %s is declared twice", what, st.Name)
+			continue
+		}
+		b.declare(r.Name.Pos, st.Name, what)
+		st.Header = b.header(r.Header, what)
+		st.Doc = b.text(r.Doc, what+": doc")
+		if r.GoName.Set && b.goName(r.GoName, what+": go_name") {
+			if !token.IsExported(r.GoName.Value) {
+				b.errorf(r.GoName.Pos, "%s: go_name %q must start with an upper-case letter", what, r.GoName.Value)
+			} else {
+				st.GoName = r.GoName.Value
+				b.declare(r.GoName.Pos, st.GoName, what+" (its Go copy)")
+			}
+		}
+		b.types[st.Name] = &Type{C: st.Name, Kind: StructKind, Go: st.Name, Local: true, Struct: st}
+		out = append(out, declaredStruct{st, r})
+	}
+	return out
+}
+
+// structFields resolves the fields of every struct, refuses structs that
+// contain themselves, and orders the spec's structs members first.
+func (b *builder) structFields(ds []declaredStruct) {
+	for _, d := range ds {
+		st, what := d.s, "struct "+d.s.Name
+		goNames := map[string]bool{}
+		for _, rf := range d.raw.Fields {
+			if !b.required(rf.Pos, rf.Name, what+": field name") {
+				continue
+			}
+			f := &Field{Name: rf.Name.Value}
+			fwhat := what + " field " + f.Name
+			if !cIdentRE.MatchString(f.Name) {
+				b.errorf(rf.Name.Pos, "%s: %q is not a C identifier", fwhat, f.Name)
+				continue
+			}
+			switch {
+			case rf.GoName.Set:
+				if b.goName(rf.GoName, fwhat+": go_name") {
+					f.GoName = rf.GoName.Value
+				}
+			default:
+				f.GoName = f.Name
+			}
+			if f.GoName != "" && !token.IsExported(f.GoName) {
+				b.errorf(rf.Name.Pos, "%s: the Go field must be exported; give a go_name that starts with an upper-case letter", fwhat)
+				continue
+			}
+			if goNames[f.GoName] {
+				b.errorf(rf.Name.Pos, "%s: Go field name %s is used twice", fwhat, f.GoName)
+				continue
+			}
+			goNames[f.GoName] = true
+			f.Doc = b.text(rf.Doc, fwhat+": doc")
+			if !b.required(rf.Pos, rf.Type, fwhat+": type") {
+				continue
+			}
+			if f.Type = b.typeRef(rf.Type, fwhat); f.Type == nil {
+				continue
+			}
+			if f.Type.Kind == InterfaceKind {
+				b.errorf(rf.Type.Pos, "%s: interface pointers in structs are not supported; use PVOID", fwhat)
+				continue
+			}
+			st.Fields = append(st.Fields, f)
+		}
+		if len(st.Fields) == 0 {
+			b.errorf(d.raw.Pos, "%s has no fields", what)
+		}
+	}
+	// Depth-first: a struct after the structs it contains; a cycle is an error.
+	state := map[*Struct]int{} // 1 visiting, 2 done
+	var visit func(d declaredStruct) bool
+	byStruct := map[*Struct]declaredStruct{}
+	for _, d := range ds {
+		byStruct[d.s] = d
+	}
+	visit = func(d declaredStruct) bool {
+		switch state[d.s] {
+		case 1:
+			b.errorf(d.raw.Name.Pos, "struct %s contains itself", d.s.Name)
+			return false
+		case 2:
+			return true
+		}
+		state[d.s] = 1
+		ok := true
+		for _, f := range d.s.Fields {
+			if f.Type.Kind == StructKind && !visit(byStruct[f.Type.Struct]) {
+				ok = false
+			}
+		}
+		state[d.s] = 2
+		if ok {
+			b.spec.Structs = append(b.spec.Structs, d.s)
+		}
+		return ok
+	}
+	for _, d := range ds {
+		visit(d)
+	}
+}
+
+// functions builds the DLL entry points.
+func (b *builder) functions(raw []load.Function) {
+	for _, r := range raw {
+		if !b.required(r.Pos, r.Name, "function name") || !b.goName(r.Name, "function name") {
+			continue
+		}
+		m := &Method{Name: r.Name.Value, Void: r.Void.Value, Slot: -1}
+		what := m.what()
+		if b.required(r.Pos, r.DLL, what+": dll") {
+			if dllRE.MatchString(r.DLL.Value) {
+				m.DLL = strings.ToLower(r.DLL.Value)
+			} else {
+				b.errorf(r.DLL.Pos, "%s: dll %q is not a DLL file name like vssapi.dll", what, r.DLL.Value)
+			}
+		}
+		b.declare(r.Name.Pos, m.Name, what)
+		b.declare(r.Name.Pos, m.ID(), what+" (its identifier)")
+		m.Doc = b.text(r.Doc, what+": doc")
+		b.params(m, r.Params)
+		m.Returns = b.returns(m, r.Returns, what+": returns", true)
+		b.checkResultNames(m, r.Params)
+		if m.Void && len(m.Returns) > 0 {
+			b.errorf(r.Returns[0].Pos, "%s returns nothing (void: true) and cannot document return codes", what)
+		}
+		b.spec.Functions = append(b.spec.Functions, m)
+	}
+}
+
+var cIdentRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+var dllRE = regexp.MustCompile(`(?i)^[a-z0-9_-]+\.dll$`)
+
+// structFrees resolves each struct's free function: a DLL function taking
+// a pointer to the struct and returning nothing.
+func (b *builder) structFrees(ds []declaredStruct) {
+	byName := map[string]*Method{}
+	for _, f := range b.spec.Functions {
+		byName[f.Name] = f
+	}
+	for _, d := range ds {
+		if !d.raw.Free.Set {
+			if d.s.GoName != "" {
+				b.errorf(d.raw.GoName.Pos, "struct %s: go_name names the Go copy made when free is set; set free too", d.s.Name)
+			}
+			continue
+		}
+		f, ok := byName[d.raw.Free.Value]
+		switch {
+		case !ok:
+			b.errorf(d.raw.Free.Pos, "struct %s: free names unknown function %q", d.s.Name, d.raw.Free.Value)
+		case len(f.Params) != 1 || f.Params[0].Type.Struct != d.s || !f.Params[0].ByPtr:
+			b.errorf(d.raw.Free.Pos, "struct %s: free function %s must take one %s by pointer", d.s.Name, f.Name, d.s.Name)
+		case d.s.GoName == "":
+			b.errorf(d.raw.Free.Pos, "struct %s: a struct with free needs a go_name for the Go copy that out-parameters return", d.s.Name)
+		default:
+			d.s.Free = f
+		}
+	}
+}
