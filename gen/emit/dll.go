@@ -27,7 +27,7 @@ func emitFunctions(f *File, s *model.Spec) {
 			g.Id(dllVar(i)).Op("=").Qual(winPkg, "NewLazySystemDLL").Call(Lit(d))
 		}
 		for _, fn := range s.Functions {
-			g.Id("_proc"+fn.Name).Op("=").Id(dllVar(slices.Index(dlls, fn.DLL))).Dot("NewProc").Call(Lit(fn.Name))
+			g.Id("_proc" + fn.Name).Op("=").Id(dllVar(slices.Index(dlls, fn.DLL))).Dot("NewProc").Call(Lit(fn.Name))
 		}
 	})
 

@@ -62,7 +62,7 @@ func emitEnum(f *File, e *model.Enum) {
 			}
 		})
 		if !e.Flags {
-			g.Return(Lit(e.Name + "(").Op("+").Qual("strconv", "Itoa").Call(Int().Call(Id("v"))).Op("+").Lit(")"))
+			g.Return(Lit(e.Name+"(").Op("+").Qual("strconv", "Itoa").Call(Int().Call(Id("v"))).Op("+").Lit(")"))
 			return
 		}
 		g.Id("s").Op(",").Id("rest").Op(":=").Lit("").Op(",").Uint32().Call(Id("v"))
