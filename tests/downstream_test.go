@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/vssgen/vssgen/tests/internal/wine"
 )
 
 // downstreamSpec is the spec a downstream module writes for itself: a
@@ -81,6 +83,21 @@ func TestDownstreamModule(t *testing.T) {
 		goCmd(t, mod, []string{"GOOS=windows", "GOARCH=" + arch}, "vet", "./...")
 	}
 	goCmd(t, mod, nil, "test", "./...")
+
+	// The generated Windows tests of the downstream package call its stubs
+	// through fake vtables; run them under Wine on both sides of the
+	// package's OS-version note.
+	t.Run("wine", func(t *testing.T) {
+		p := wine.Shared(t)
+		t.Setenv("GOWORK", "off")
+		t.Setenv("GOFLAGS", "-mod=mod")
+		exe := wine.BuildTest(t, mod, "./shadow")
+		for _, v := range []wine.Version{wine.Vista, wine.Win10} {
+			if out, err := p.RunTest(t.Context(), v, exe); err != nil {
+				t.Fatalf("the downstream package's Windows tests under %s: %v\n%s", v.Name, err, out)
+			}
+		}
+	})
 
 	// The CI drift step: clean now, stale (exit 1, with a diff) after a spec edit.
 	goCmd(t, mod, nil, "tool", "vssgen", "-spec", "shadow/vss.yaml", "-out", "shadow", "-pkg", "shadow", "-check")

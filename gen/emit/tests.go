@@ -2,6 +2,9 @@ package emit
 
 import (
 	"fmt"
+	"math/bits"
+	"slices"
+	"strings"
 
 	. "github.com/dave/jennifer/jen"
 
@@ -20,7 +23,121 @@ func Tests(s *model.Spec, cfg Config) ([]Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Output{hr, mt}, nil
+	outs := []Output{hr, mt}
+	if len(s.Enums) > 0 {
+		et, err := render("enum_test.go", enumTests(s, cfg))
+		if err != nil {
+			return nil, err
+		}
+		outs = append(outs, et)
+	}
+	return outs, nil
+}
+
+// enumTests checks every enum value's String, the form of values the SDK
+// does not name, and the flag lists of flag sets.
+func enumTests(s *model.Spec, cfg Config) *File {
+	f := newGoFile(s, cfg, "")
+	f.Func().Id("TestEnumStrings").Params(Id("t").Op("*").Qual("testing", "T")).Block(
+		Id("tests").Op(":=").Index().Struct(
+			Id("got").Qual("fmt", "Stringer"),
+			Id("want").String(),
+		).ValuesFunc(func(g *Group) {
+			for _, e := range s.Enums {
+				first := map[int32]string{}
+				for _, v := range e.Values {
+					if _, ok := first[v.Value]; !ok {
+						first[v.Value] = v.Name
+					}
+					g.Line().Values(Id(v.Name), Lit(first[v.Value]))
+				}
+				unknown := unnamedEnumValue(e)
+				want := fmt.Sprintf("%s(%d)", e.Name, unknown)
+				if e.Flags {
+					want = flagString(e, unknown)
+				}
+				g.Line().Values(Id(e.Name).Call(Lit(int(unknown))), Lit(want))
+				if e.Flags {
+					if v, ok := twoFlags(e); ok {
+						g.Line().Values(Id(e.Name).Call(Lit(int(v))), Lit(flagString(e, v)))
+					}
+				}
+			}
+			g.Line()
+		}),
+		For(List(Id("_"), Id("tt")).Op(":=").Range().Id("tests")).Block(
+			If(Id("s").Op(":=").Id("tt").Dot("got").Dot("String").Call(), Id("s").Op("!=").Id("tt").Dot("want")).Block(
+				Id("t").Dot("Errorf").Call(Lit("String() = %q, want %q"), Id("s"), Id("tt").Dot("want")),
+			),
+		),
+	)
+	return f
+}
+
+// unnamedEnumValue is a value the enum does not name: for a flag set an
+// unnamed high bit, else one past the largest value.
+func unnamedEnumValue(e *model.Enum) int32 {
+	named := map[int32]bool{}
+	var union uint32
+	largest := int32(0)
+	for _, v := range e.Values {
+		named[v.Value] = true
+		largest = max(largest, v.Value)
+		if bits.OnesCount32(uint32(v.Value)) == 1 {
+			union |= uint32(v.Value)
+		}
+	}
+	if e.Flags {
+		for bit := uint32(1 << 30); bit != 0; bit >>= 1 {
+			if union&bit == 0 && !named[int32(bit)] {
+				return int32(bit)
+			}
+		}
+	}
+	v := largest + 1
+	for named[v] {
+		v++
+	}
+	return v
+}
+
+// twoFlags is the union of the first two single-bit flags, when no value is
+// named exactly that.
+func twoFlags(e *model.Enum) (int32, bool) {
+	var flags []int32
+	named := map[int32]bool{}
+	for _, v := range e.Values {
+		named[v.Value] = true
+		if bits.OnesCount32(uint32(v.Value)) == 1 && !slices.Contains(flags, v.Value) {
+			flags = append(flags, v.Value)
+		}
+	}
+	if len(flags) < 2 || named[flags[0]|flags[1]] {
+		return 0, false
+	}
+	return flags[0] | flags[1], true
+}
+
+// flagString is what the generated String of a flag set returns for v: the
+// model's statement of the rule the emitter implements.
+func flagString(e *model.Enum, v int32) string {
+	for _, x := range uniqueValues(e) {
+		if x.Value == v {
+			return x.Name
+		}
+	}
+	var parts []string
+	rest := uint32(v)
+	for _, x := range uniqueValues(e) {
+		if bit := uint32(x.Value); bits.OnesCount32(bit) == 1 && rest&bit != 0 {
+			parts = append(parts, x.Name)
+			rest &^= bit
+		}
+	}
+	if rest != 0 || len(parts) == 0 {
+		parts = append(parts, fmt.Sprintf("%s(0x%x)", e.Name, rest))
+	}
+	return strings.Join(parts, "|")
 }
 
 func hresultTests(s *model.Spec, cfg Config) *File {

@@ -71,7 +71,7 @@ var fixedNames = []string{
 	"IUnknown", "IUnknownVtbl", "IID_IUnknown", "IUnknown_QueryInterface", "IUnknown_AddRef", "IUnknown_Release",
 	// the generated tests
 	"TestHRESULTTable", "TestHRESULTUnknown", "TestHRESULTNoAllocation", "TestHRESULTFormat",
-	"TestMethods", "TestDocumented", "TestErrorMatching",
+	"TestMethods", "TestDocumented", "TestErrorMatching", "TestEnumStrings",
 	"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "BenchmarkStubs",
 }
 

@@ -1,0 +1,67 @@
+package model_test
+
+import (
+	"testing"
+
+	"github.com/vssgen/vssgen/gen/load"
+	"github.com/vssgen/vssgen/gen/model"
+)
+
+// TestStructLayouts pins the layouts computed for the flagship spec's
+// structs to the sizes mingw-w64's gcc reports for the SDK's definitions
+// (the conformance tier checks every offset against the headers; this test
+// keeps the layout code honest without the cross-compilers).
+func TestStructLayouts(t *testing.T) {
+	raw, err := load.File("../../spec/vss.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := model.Build(raw, "spec/vss.yaml", "spec/vss.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[model.Arch][2]int{ // size, alignment
+		"VSS_SNAPSHOT_PROP": {model.AMD64: {128, 8}, model.I386: {96, 8}, model.ARM64: {128, 8}},
+		"VSS_PROVIDER_PROP": {model.AMD64: {72, 8}, model.I386: {60, 4}, model.ARM64: {72, 8}},
+		"VSS_OBJECT_UNION":  {model.AMD64: {128, 8}, model.I386: {96, 8}, model.ARM64: {128, 8}},
+		"VSS_OBJECT_PROP":   {model.AMD64: {136, 8}, model.I386: {104, 8}, model.ARM64: {136, 8}},
+		"VSS_COMPONENTINFO": {model.AMD64: {72, 8}, model.I386: {48, 4}, model.ARM64: {72, 8}},
+	}
+	seen := 0
+	for _, st := range spec.Structs {
+		w, ok := want[st.Name]
+		if !ok {
+			continue
+		}
+		seen++
+		for arch, sa := range w {
+			l := st.Layout(arch)
+			if l.Size != sa[0] || l.Align != sa[1] {
+				t.Errorf("%s on %s: size %d align %d, want size %d align %d", st.Name, arch, l.Size, l.Align, sa[0], sa[1])
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("found %d of the %d structs", seen, len(want))
+	}
+}
+
+// TestPaddingFor386 checks the padding Go needs where C aligns 8-byte
+// members to 8 on 386 and Go aligns them to 4.
+func TestPaddingFor386(t *testing.T) {
+	i64 := &model.Type{C: "LONGLONG", Kind: model.Integer, Go: "int64", Bytes: 8, Signed: true}
+	i32 := &model.Type{C: "LONG", Kind: model.Integer, Go: "int32", Bytes: 4, Signed: true}
+	st := &model.Struct{Name: "S", Fields: []*model.Field{
+		{Name: "a", GoName: "A", Type: i32},
+		{Name: "b", GoName: "B", Type: i64},
+		{Name: "c", GoName: "C", Type: i32},
+	}}
+	l := st.Layout(model.I386)
+	if l.Size != 24 || l.Offsets[1] != 8 || l.PadBefore[1] != 4 || l.TailPad != 4 {
+		t.Errorf("386 layout = %+v, want size 24, b at 8 after 4 bytes of padding, 4 bytes of tail padding", l)
+	}
+	l = st.Layout(model.AMD64)
+	if l.Size != 24 || l.Offsets[1] != 8 || l.PadBefore[1] != 0 || l.TailPad != 0 {
+		t.Errorf("amd64 layout = %+v, want size 24 with no explicit padding", l)
+	}
+}
