@@ -33,7 +33,11 @@ var goDirectiveRE = regexp.MustCompile(`^(//go:|//line |/\*line |//export |//ext
 // specs.
 func FuzzGenerate(f *testing.F) {
 	var seeds []string
-	for _, pattern := range []string{"../spec/*.yaml", "testdata/golden/*/spec.yaml", "../tests/testdata/invalid/*.yaml"} {
+	// The golden feature spec uses every construct of the format in a few
+	// kilobytes. The flagship spec is left out: at 140 KiB each run of it
+	// takes long enough that the fuzzer spends its time minimising
+	// mutations of it instead of exploring.
+	for _, pattern := range []string{"testdata/golden/*/spec.yaml", "../tests/testdata/invalid/*.yaml"} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			f.Fatal(err)
