@@ -2,6 +2,7 @@ package emit
 
 import (
 	"slices"
+	"strings"
 
 	. "github.com/dave/jennifer/jen"
 
@@ -23,11 +24,11 @@ func emitFunctions(f *File, s *model.Spec) {
 	f.Comment("// The DLLs are loaded from the system directory on first use, never from")
 	f.Comment("// the current directory.")
 	f.Var().DefsFunc(func(g *Group) {
-		for i, d := range dlls {
-			g.Id(dllVar(i)).Op("=").Qual(winPkg, "NewLazySystemDLL").Call(Lit(d))
+		for _, d := range dlls {
+			g.Id(dllVar(d)).Op("=").Qual(winPkg, "NewLazySystemDLL").Call(Lit(d))
 		}
 		for _, fn := range s.Functions {
-			g.Id("_proc" + fn.Name).Op("=").Id(dllVar(slices.Index(dlls, fn.DLL))).Dot("NewProc").Call(Lit(fn.Name))
+			g.Id("_proc" + fn.Name).Op("=").Id(dllVar(fn.DLL)).Dot("NewProc").Call(Lit(fn.Name))
 		}
 	})
 
@@ -59,4 +60,8 @@ func emitFunctions(f *File, s *model.Spec) {
 	}
 }
 
-func dllVar(i int) string { return "_dll" + string(rune('A'+i)) }
+// dllVar names the variable of a DLL: vssapi.dll is _dll_vssapi. DLL names
+// are validated to letters, digits, - and _, and are lower case.
+func dllVar(dll string) string {
+	return "_dll_" + strings.ReplaceAll(strings.TrimSuffix(dll, ".dll"), "-", "_")
+}

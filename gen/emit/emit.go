@@ -10,8 +10,11 @@ package emit
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	. "github.com/dave/jennifer/jen"
 
@@ -35,19 +38,24 @@ type Config struct {
 	Version string
 }
 
-// All runs every emitter.
+// All runs every emitter. The emitters are independent pure functions of
+// the model, and most of their time goes to gofmt inside jennifer's Render,
+// so they run concurrently; the outputs keep the emitters' order.
 func All(s *model.Spec, cfg Config) ([]Output, error) {
-	var files []Output
-	for _, e := range []func(*model.Spec, Config) ([]Output, error){
+	emitters := []func(*model.Spec, Config) ([]Output, error){
 		HRESULTs, Enums, Methods, Stubs, Wait, Tests, COMTests, Reference, Conformance,
-	} {
-		fs, err := e(s, cfg)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, fs...)
 	}
-	return files, nil
+	outs := make([][]Output, len(emitters))
+	errs := make([]error, len(emitters))
+	var wg sync.WaitGroup
+	for i, e := range emitters {
+		wg.Go(func() { outs[i], errs[i] = e(s, cfg) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return slices.Concat(outs...), nil
 }
 
 // headerLines are the lines every file starts with, without comment syntax.

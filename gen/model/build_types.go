@@ -3,6 +3,7 @@ package model
 import (
 	"go/token"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/vssgen/vssgen/gen/load"
@@ -37,7 +38,7 @@ func (b *builder) enums(raw []load.Enum) {
 				b.errorf(rv.Pos, "%s: value is required", vwhat)
 				continue
 			case rv.Value.Value < -1<<31 || rv.Value.Value > 0xFFFFFFFF:
-				b.errorf(rv.Value.Pos, "%s: %d does not fit a 32-bit C enum", vwhat, rv.Value.Value)
+				b.errorf(rv.Value.Pos, "%s: %d does not fit a 32-bit C enum (-2147483648 to 2147483647, or a bit pattern up to 0xFFFFFFFF)", vwhat, rv.Value.Value)
 				continue
 			}
 			// C enums are 32-bit ints; hex values above 0x7FFFFFFF are their bit patterns.
@@ -120,15 +121,19 @@ func (b *builder) structFields(ds []declaredStruct) {
 			}
 			switch {
 			case rf.GoName.Set:
-				if b.goName(rf.GoName, fwhat+": go_name") {
-					f.GoName = rf.GoName.Value
+				if !b.goName(rf.GoName, fwhat+": go_name") {
+					continue
 				}
-			default:
-				f.GoName = f.Name
-			}
-			if f.GoName != "" && !token.IsExported(f.GoName) {
+				if !token.IsExported(rf.GoName.Value) {
+					b.errorf(rf.GoName.Pos, "%s: go_name %q must start with an upper-case letter", fwhat, rf.GoName.Value)
+					continue
+				}
+				f.GoName = rf.GoName.Value
+			case !token.IsExported(f.Name):
 				b.errorf(rf.Name.Pos, "%s: the Go field must be exported; give a go_name that starts with an upper-case letter", fwhat)
 				continue
+			default:
+				f.GoName = f.Name
 			}
 			if goNames[f.GoName] {
 				b.errorf(rf.Name.Pos, "%s: Go field name %s is used twice", fwhat, f.GoName)
@@ -159,21 +164,29 @@ func (b *builder) structFields(ds []declaredStruct) {
 	for _, d := range ds {
 		byStruct[d.s] = d
 	}
+	var path []string // the structs being visited, outermost first
 	visit = func(d declaredStruct) bool {
 		switch state[d.s] {
 		case 1:
-			b.errorf(d.raw.Name.Pos, "struct %s contains itself", d.s.Name)
+			through := path[slices.Index(path, d.s.Name)+1:]
+			if len(through) == 0 {
+				b.errorf(d.raw.Name.Pos, "struct %s contains itself", d.s.Name)
+			} else {
+				b.errorf(d.raw.Name.Pos, "struct %s contains itself through %s", d.s.Name, strings.Join(through, ", "))
+			}
 			return false
 		case 2:
 			return true
 		}
 		state[d.s] = 1
+		path = append(path, d.s.Name)
 		ok := true
 		for _, f := range d.s.Fields {
 			if f.Type.Kind == StructKind && !visit(byStruct[f.Type.Struct]) {
 				ok = false
 			}
 		}
+		path = path[:len(path)-1]
 		state[d.s] = 2
 		if ok {
 			b.spec.Structs = append(b.spec.Structs, d.s)
@@ -182,6 +195,13 @@ func (b *builder) structFields(ds []declaredStruct) {
 	}
 	for _, d := range ds {
 		visit(d)
+	}
+	// Compute every layout now: the model is read-only once built, and
+	// emitters read it concurrently.
+	for _, st := range b.spec.Structs {
+		for _, a := range Arches {
+			st.Layout(a)
+		}
 	}
 }
 
@@ -218,7 +238,8 @@ var cIdentRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 var dllRE = regexp.MustCompile(`(?i)^[a-z0-9_-]+\.dll$`)
 
 // structFrees resolves each struct's free function: a DLL function taking
-// a pointer to the struct and returning nothing.
+// a pointer to the struct and returning nothing. Stubs call it as
+// "_ = Free(&copy)", which compiles only for that shape.
 func (b *builder) structFrees(ds []declaredStruct) {
 	byName := map[string]*Method{}
 	for _, f := range b.spec.Functions {
@@ -235,8 +256,10 @@ func (b *builder) structFrees(ds []declaredStruct) {
 		switch {
 		case !ok:
 			b.errorf(d.raw.Free.Pos, "struct %s: free names unknown function %q", d.s.Name, d.raw.Free.Value)
-		case len(f.Params) != 1 || f.Params[0].Type.Struct != d.s || !f.Params[0].ByPtr:
-			b.errorf(d.raw.Free.Pos, "struct %s: free function %s must take one %s by pointer", d.s.Name, f.Name, d.s.Name)
+		case len(f.Params) != 1 || f.Params[0].Type.Struct != d.s || !f.Params[0].ByPtr || f.Params[0].Dir != In || f.Params[0].Reserved:
+			b.errorf(d.raw.Free.Pos, "struct %s: free function %s must take one %s by pointer (dir: in, by: pointer)", d.s.Name, f.Name, d.s.Name)
+		case !f.Void:
+			b.errorf(d.raw.Free.Pos, "struct %s: free function %s must return nothing (void: true)", d.s.Name, f.Name)
 		case d.s.GoName == "":
 			b.errorf(d.raw.Free.Pos, "struct %s: a struct with free needs a go_name for the Go copy that out-parameters return", d.s.Name)
 		default:

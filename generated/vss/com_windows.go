@@ -3921,10 +3921,10 @@ func (v *IVssBackupComponentsEx4) GetRootAndLogicalPrefixPaths(pwszFilePath stri
 // The DLLs are loaded from the system directory on first use, never from
 // the current directory.
 var (
-	_dllA                                  = windows.NewLazySystemDLL("vssapi.dll")
-	_procCreateVssBackupComponentsInternal = _dllA.NewProc("CreateVssBackupComponentsInternal")
-	_procVssFreeSnapshotPropertiesInternal = _dllA.NewProc("VssFreeSnapshotPropertiesInternal")
-	_procShouldBlockRevertInternal         = _dllA.NewProc("ShouldBlockRevertInternal")
+	_dll_vssapi                            = windows.NewLazySystemDLL("vssapi.dll")
+	_procCreateVssBackupComponentsInternal = _dll_vssapi.NewProc("CreateVssBackupComponentsInternal")
+	_procVssFreeSnapshotPropertiesInternal = _dll_vssapi.NewProc("VssFreeSnapshotPropertiesInternal")
+	_procShouldBlockRevertInternal         = _dll_vssapi.NewProc("ShouldBlockRevertInternal")
 )
 
 // ErrWOW64 is returned by the DLL entry points in a 32-bit process on
