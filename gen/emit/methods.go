@@ -27,8 +27,9 @@ func Methods(s *model.Spec, cfg Config) ([]Output, error) {
 			Op("+").Qual("strconv", "FormatUint").Call(Uint64().Call(Id("v").Dot("Minor")), Lit(10)).Op("+").Lit(".").
 			Op("+").Qual("strconv", "FormatUint").Call(Uint64().Call(Id("v").Dot("Build")), Lit(10))),
 	)
-	f.Comment("// olderThan reports whether v is a known version older than major.minor.")
-	f.Func().Params(Id("v").Id("OSVersion")).Id("olderThan").Params(List(Id("major"), Id("minor")).Uint32()).Bool().Block(
+	f.Comment("// OlderThan reports whether v is a known version older than major.minor:")
+	f.Comment("// v.OlderThan(6, 1) holds on Windows Vista and Server 2008, not on the zero OSVersion.")
+	f.Func().Params(Id("v").Id("OSVersion")).Id("OlderThan").Params(List(Id("major"), Id("minor")).Uint32()).Bool().Block(
 		Return(Id("v").Op("!=").Id("OSVersion").Values().Op("&&").Parens(
 			Id("v").Dot("Major").Op("<").Id("major").Op("||").Id("v").Dot("Major").Op("==").Id("major").Op("&&").Id("v").Dot("Minor").Op("<").Id("minor"))),
 	)
@@ -210,7 +211,7 @@ func returnsList(m *model.Method) Code {
 // osCondition is the Go condition that the running system falls under a note.
 func osCondition(n *model.Note) Code {
 	if n.Before != nil {
-		return Id("os").Dot("olderThan").Call(Lit(int(n.Before.Major)), Lit(int(n.Before.Minor)))
+		return Id("os").Dot("OlderThan").Call(Lit(int(n.Before.Major)), Lit(int(n.Before.Minor)))
 	}
 	var parts []Code
 	for _, o := range n.On {

@@ -103,7 +103,11 @@ func emitRuntimeHelpers(f *File) {
 		Id("_procSysAllocString").Op("=").Id("_oleaut32").Dot("NewProc").Call(Lit("SysAllocString")),
 		Id("_procSysFreeString").Op("=").Id("_oleaut32").Dot("NewProc").Call(Lit("SysFreeString")),
 	)
+	f.Comment("// _sysAllocString makes the BSTR for s. The empty string is passed as NULL,")
+	f.Comment("// which COM defines as the empty BSTR and which APIs such as")
+	f.Comment("// InitializeForBackup document as their default.")
 	f.Func().Id("_sysAllocString").Params(Id("s").String()).Params(Op("*").Uint16(), Error()).Block(
+		If(Id("s").Op("==").Lit("")).Block(Return(Nil(), Nil())),
 		List(Id("p"), Err()).Op(":=").Qual(winPkg, "UTF16PtrFromString").Call(Id("s")),
 		If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
 		If(Err().Op(":=").Id("_procSysAllocString").Dot("Find").Call(), Err().Op("!=").Nil()).Block(Return(Nil(), Err())),

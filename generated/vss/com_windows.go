@@ -51,7 +51,13 @@ var (
 	_procSysFreeString  = _oleaut32.NewProc("SysFreeString")
 )
 
+// _sysAllocString makes the BSTR for s. The empty string is passed as NULL,
+// which COM defines as the empty BSTR and which APIs such as
+// InitializeForBackup document as their default.
 func _sysAllocString(s string) (*uint16, error) {
+	if s == "" {
+		return nil, nil
+	}
 	p, err := windows.UTF16PtrFromString(s)
 	if err != nil {
 		return nil, err

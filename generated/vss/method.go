@@ -19,8 +19,9 @@ func (v OSVersion) String() string {
 	return strconv.FormatUint(uint64(v.Major), 10) + "." + strconv.FormatUint(uint64(v.Minor), 10) + "." + strconv.FormatUint(uint64(v.Build), 10)
 }
 
-// olderThan reports whether v is a known version older than major.minor.
-func (v OSVersion) olderThan(major, minor uint32) bool {
+// OlderThan reports whether v is a known version older than major.minor:
+// v.OlderThan(6, 1) holds on Windows Vista and Server 2008, not on the zero OSVersion.
+func (v OSVersion) OlderThan(major, minor uint32) bool {
 	return v != OSVersion{} && (v.Major < major || v.Major == major && v.Minor < minor)
 }
 
@@ -1169,107 +1170,107 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 	switch m {
 	case IVssAsync_Cancel:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssAsync_Wait:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssAsync_QueryStatus:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_InitializeForBackup:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_SetBackupState:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_GatherWriterMetadata:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_GetWriterMetadataCount:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_GetWriterMetadata:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_PrepareForBackup:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_GatherWriterStatus:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_GetWriterStatusCount:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_BackupComplete:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_PreRestore:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_PostRestore:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_SetContext:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_StartSnapshotSet:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_AddToSnapshotSet:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_DoSnapshotSet:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_DeleteSnapshots:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_ImportSnapshots:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_BreakSnapshotSet:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_GetSnapshotProperties:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_Query:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_IsVolumeSupported:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case Proc_CreateVssBackupComponentsInternal:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case Proc_ShouldBlockRevertInternal:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	}
