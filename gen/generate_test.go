@@ -142,7 +142,7 @@ func TestProblemsArePositioned(t *testing.T) {
 		want       []string
 	}{
 		{"yaml syntax", "package: vss\nhresults: [\n", []string{"bad.yaml:2:1: YAML syntax error: did not find expected node content"}},
-		{"unknown field", "package: vss\ncolour: blue\n", []string{`bad.yaml:2:1: spec: unknown field "colour" (known fields: package, os_versions, hresults, interfaces)`}},
+		{"unknown field", "package: vss\ncolour: blue\n", []string{`bad.yaml:2:1: spec: unknown field "colour" (known fields: package, os_versions, hresults, enums, structs, interfaces, functions)`}},
 		{"duplicate code and unknown type", `package: vss
 hresults:
   - {name: S_OK, value: 0, doc: ok}
@@ -157,7 +157,7 @@ interfaces:
         params: [{name: x, dir: in, type: FLOAT}]
 `, []string{
 			"bad.yaml:4:12: hresult S_OK is declared twice",
-			`bad.yaml:12:43: method IThing.Do: parameter x: unknown type "FLOAT" (known: DWORD, HRESULT, INT, LONG, UINT, ULONG)`,
+			`bad.yaml:12:43: method IThing.Do: parameter x: unknown type "FLOAT" (known: BOOL, BSTR, BYTE, CLSID, DWORD, FILETIME, GUID, HRESULT, INT, LONG, LONGLONG, LPCWSTR, PVOID, UINT, ULONG, VSS_ID, VSS_PWSZ, VSS_TIMESTAMP, boolean, or an enum, struct or interface of the spec)`,
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,10 +2,12 @@ package tests
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,17 +60,36 @@ func failedAssertions(out []byte) []string {
 	return slices.Compact(msgs)
 }
 
-// iidsMatch is what the conformance program prints when every IID agrees.
-var iidsMatch = regexp.MustCompile(`(?m)^vss_conformance: all (\d+) IIDs match the SDK\r?$`)
+// Lines the conformance program prints when it runs.
+var (
+	staticFactsLine = regexp.MustCompile(`(?m)^vss_conformance: (\d+) static facts held when this program was compiled\r?$`)
+	iidsMatchLine   = regexp.MustCompile(`(?m)^vss_conformance: all (\d+) IIDs match the SDK\r?$`)
+	exportedLine    = regexp.MustCompile(`(?m)^vss_conformance: all (\d+) functions are exported\r?$`)
+	// factLine is the program's report of one runtime fact: an IID that
+	// differs, or whether a DLL exports a function ("...: found").
+	factLine = regexp.MustCompile(`(?m)^(\S+ (?:IID|export)): (.*?)\r?$`)
+)
+
+// runtimeFacts maps each runtime fact the program reported to what it said.
+func runtimeFacts(out []byte) map[string]string {
+	facts := map[string]string{}
+	for _, m := range factLine.FindAllSubmatch(out, -1) {
+		facts[string(m[1])] = string(m[2])
+	}
+	return facts
+}
 
 // TestConformance holds spec/vss.yaml against the mingw-w64 SDK headers:
-// the generated C file must compile for x86_64 and i686 (every slot,
-// method signature and HRESULT value agrees), and the x86_64 program must
-// find every IID equal when it runs under Wine. Wine cannot run i686
-// programs without wine32, so the IIDs are compared on x86_64 only; they
-// are the same bytes on both.
+// the generated C file must compile for x86_64 and i686 (every slot, method
+// and function signature, HRESULT and enum value, and struct layout of that
+// architecture agrees), and the x86_64 program must find, under Wine, every
+// IID of the spec equal to the SDK's and every DLL function of the spec
+// exported by Wine's DLLs. Wine cannot run i686 programs without wine32,
+// so the runtime facts are checked on x86_64 only; IIDs are the same bytes
+// on both, and the exports are the system's, not the headers'.
 func TestConformance(t *testing.T) {
 	compilers := wine.RequireCompilers(t)
+	spec := flagshipModel(t)
 	src := conformanceFile(t, readFlagshipSpec(t))
 	var amd64Exe string
 	for _, c := range compilers {
@@ -78,7 +99,7 @@ func TestConformance(t *testing.T) {
 				t.Fatalf("the SDK headers disagree with the spec (%v); failed facts: %q\n%s", err, failedAssertions(out), out)
 			}
 			if c.GOARCH == "amd64" {
-				// Kept beyond the subtest: the IID check below runs it.
+				// Kept beyond the subtest: the runtime check below runs it.
 				dst := filepath.Join(filepath.Dir(src), "vss_conformance_amd64.exe")
 				if err := os.Rename(exe, dst); err != nil {
 					t.Fatal(err)
@@ -87,7 +108,7 @@ func TestConformance(t *testing.T) {
 			}
 		})
 	}
-	t.Run("iids", func(t *testing.T) {
+	t.Run("runtime", func(t *testing.T) {
 		if amd64Exe == "" {
 			t.Fatal("no x86_64 program to run: its compilation failed")
 		}
@@ -96,11 +117,36 @@ func TestConformance(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
-		m := iidsMatch.FindSubmatch(out)
-		if m == nil {
-			t.Fatalf("the program did not report matching IIDs:\n%s", out)
+		if m := staticFactsLine.FindSubmatch(out); m != nil {
+			t.Logf("%s static facts held when the x86_64 program was compiled", m[1])
+		} else {
+			t.Errorf("the program did not say how many static facts it held:\n%s", out)
 		}
-		t.Logf("%s IIDs match the SDK", m[1])
+
+		var withIID int
+		for _, it := range spec.Interfaces {
+			if it.HasIID {
+				withIID++
+			}
+		}
+		if m := iidsMatchLine.FindSubmatch(out); m == nil || string(m[1]) != strconv.Itoa(withIID) {
+			t.Errorf("the program did not report the %d IIDs of the spec matching:\n%s", withIID, out)
+		}
+
+		facts := runtimeFacts(out)
+		var exported []string
+		for _, f := range spec.Functions {
+			fact := f.FullName() + " export"
+			if got := facts[fact]; got != "found" {
+				t.Errorf("%s: %q, want found", fact, got)
+				continue
+			}
+			exported = append(exported, f.FullName())
+		}
+		if m := exportedLine.FindSubmatch(out); m == nil || string(m[1]) != strconv.Itoa(len(spec.Functions)) {
+			t.Errorf("the program did not report the %d functions of the spec exported:\n%s", len(spec.Functions), out)
+		}
+		t.Logf("%d IIDs match; Wine exports %s", withIID, strings.Join(exported, ", "))
 	})
 }
 
@@ -113,75 +159,144 @@ func editSpec(t *testing.T, spec []byte, old, new string) []byte {
 	return bytes.Replace(spec, []byte(old), []byte(new), 1)
 }
 
-// TestConformanceBites changes one fact in a copy of the spec at a time
-// and expects the SDK check to fail naming exactly that fact: the
-// compilation for a slot or a value, the program run under Wine for an
-// IID. The generator refuses gaps between slots, so the slot case swaps
-// two methods' slots.
+// swapSpec exchanges a and b, which must each occur exactly once.
+func swapSpec(t *testing.T, spec []byte, a, b string) []byte {
+	t.Helper()
+	const mark = "\x00swapped\x00"
+	spec = editSpec(t, spec, a, mark)
+	spec = editSpec(t, spec, b, a)
+	return editSpec(t, spec, mark, b)
+}
+
+// TestConformanceBites changes facts in a copy of the spec and expects the
+// SDK check to fail naming exactly those facts: the compilation for what
+// the headers state, the program run under Wine for IIDs and exports. The
+// generator refuses gaps between slots, so the slot cases swap two
+// methods' slots. The struct case compiles for both architectures: each
+// must report the offsets of its own layout.
 func TestConformanceBites(t *testing.T) {
 	compilers := wine.RequireCompilers(t)
-	cc := compilers[0] // x86_64: the facts are the same for every target
 	spec := readFlagshipSpec(t)
 
 	for _, tt := range []struct {
-		name  string
-		edit  func(*testing.T, []byte) []byte
-		facts []string // the failed static assertions, sorted
+		name string
+		edit func(*testing.T, []byte) []byte
+		// facts are the failed static assertions, sorted, for each
+		// architecture the case compiles for.
+		facts map[string][]string
 	}{
 		{
 			name: "slots swapped",
 			edit: func(t *testing.T, s []byte) []byte {
-				s = editSpec(t, s, "        slot: 4\n", "        slot: @@\n")
-				s = editSpec(t, s, "        slot: 5\n", "        slot: 4\n")
-				return editSpec(t, s, "        slot: @@\n", "        slot: 5\n")
+				return swapSpec(t, s, "        slot: 4\n", "        slot: 5\n")
 			},
-			facts: []string{"IVssAsync.QueryStatus slot", "IVssAsync.Wait slot"},
+			facts: map[string][]string{"amd64": {"IVssAsync.QueryStatus slot", "IVssAsync.Wait slot"}},
+		},
+		{
+			// IVssWriterComponents does not start with IUnknown: its own
+			// methods are slots 0-2, which IVssWriterComponentsExt inherits.
+			name: "slots swapped in an interface without IUnknown",
+			edit: func(t *testing.T, s []byte) []byte {
+				return swapSpec(t, s, "      slot: 1\n", "      slot: 2\n")
+			},
+			facts: map[string][]string{"amd64": {
+				"IVssWriterComponents.GetComponent slot", "IVssWriterComponents.GetWriterInfo slot",
+				"IVssWriterComponentsExt.GetComponent slot", "IVssWriterComponentsExt.GetWriterInfo slot",
+			}},
 		},
 		{
 			name: "value changed",
 			edit: func(t *testing.T, s []byte) []byte {
 				return editSpec(t, s, "value: 0x80042302\n", "value: 0x8004230A\n")
 			},
-			facts: []string{"VSS_E_UNEXPECTED value"},
+			facts: map[string][]string{"amd64": {"VSS_E_UNEXPECTED value"}},
+		},
+		{
+			// One plain enum value and one flag, which the header writes
+			// as 0xFFFFFFFF and the model holds as -1.
+			name: "enum values changed",
+			edit: func(t *testing.T, s []byte) []byte {
+				s = editSpec(t, s, "{name: VSS_OBJECT_TYPE_COUNT, value: 5,", "{name: VSS_OBJECT_TYPE_COUNT, value: 6,")
+				return editSpec(t, s, "{name: VSS_CTX_ALL, value: 0xFFFFFFFF,", "{name: VSS_CTX_ALL, value: 0x7FFFFFFF,")
+			},
+			facts: map[string][]string{"amd64": {"VSS_CTX_ALL value", "VSS_OBJECT_TYPE_COUNT value"}},
 		},
 		{
 			name: "parameter type changed",
 			edit: func(t *testing.T, s []byte) []byte {
-				return editSpec(t, s, "dir: in, type: DWORD,", "dir: in, type: UINT,")
+				return editSpec(t, s, "{name: dwMilliseconds, dir: in, type: DWORD,", "{name: dwMilliseconds, dir: in, type: UINT,")
 			},
-			facts: []string{"IVssAsync.Wait parameters"},
+			facts: map[string][]string{"amd64": {"IVssAsync.Wait parameters"}},
+		},
+		{
+			name: "function parameter type changed",
+			edit: func(t *testing.T, s []byte) []byte {
+				return editSpec(t, s, "{name: ppBackup, dir: out, type: IVssBackupComponents,", "{name: ppBackup, dir: out, type: IVssBackupComponentsEx,")
+			},
+			facts: map[string][]string{"amd64": {"vssapi.dll!CreateVssBackupComponentsInternal parameters"}},
+		},
+		{
+			// A 4-byte LONG moved before a 16-byte VSS_ID: the total size
+			// stays, the two offsets change.
+			name: "struct fields swapped",
+			edit: func(t *testing.T, s []byte) []byte {
+				return swapSpec(t, s,
+					"  - {name: m_SnapshotSetId, type: VSS_ID, doc: ID of the shadow copy set it belongs to., go_name: SnapshotSetId}\n",
+					"  - {name: m_lSnapshotsCount, type: LONG, doc: How many shadow copies were in the set when it was created., go_name: SnapshotsCount}\n")
+			},
+			facts: map[string][]string{
+				"amd64": {"VSS_SNAPSHOT_PROP.m_SnapshotSetId offset on amd64", "VSS_SNAPSHOT_PROP.m_lSnapshotsCount offset on amd64"},
+				"386":   {"VSS_SNAPSHOT_PROP.m_SnapshotSetId offset on 386", "VSS_SNAPSHOT_PROP.m_lSnapshotsCount offset on 386"},
+			},
 		},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			src := conformanceFile(t, tt.edit(t, spec))
-			out, err := cc.Compile(t.Context(), src, filepath.Join(t.TempDir(), "vss_conformance.exe"))
-			if err == nil {
-				t.Fatalf("the conformance file compiled although the spec contradicts the SDK")
+		src := conformanceFile(t, tt.edit(t, spec))
+		for _, cc := range compilers {
+			want, ok := tt.facts[cc.GOARCH]
+			if !ok {
+				continue
 			}
-			if got := failedAssertions(out); !slices.Equal(got, tt.facts) {
-				t.Fatalf("failed facts %q, want %q\n%s", got, tt.facts, out)
-			}
-		})
+			t.Run(tt.name+"/"+cc.GOARCH, func(t *testing.T) {
+				t.Parallel()
+				out, err := cc.Compile(t.Context(), src, filepath.Join(t.TempDir(), "vss_conformance.exe"))
+				if err == nil {
+					t.Fatalf("the conformance file compiled although the spec contradicts the SDK")
+				}
+				if got := failedAssertions(out); !slices.Equal(got, want) {
+					t.Fatalf("failed facts %q, want %q\n%s", got, want, out)
+				}
+			})
+		}
 	}
 
-	t.Run("iid changed", func(t *testing.T) {
-		src := conformanceFile(t, editSpec(t, spec,
-			"iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e\n", "iid: 507c37b4-cf5b-4e95-b0af-14eb9767467f\n"))
+	// One run under Wine covers both runtime facts: an IID changed, and a
+	// function that the headers declare but vssapi.dll does not export.
+	t.Run("iid changed and export missing", func(t *testing.T) {
+		edited := editSpec(t, spec,
+			"iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e\n", "iid: 507c37b4-cf5b-4e95-b0af-14eb9767467f\n")
+		edited = append(edited, "- {name: CoUninitialize, dll: vssapi.dll, void: true, doc: Declared by objbase.h and exported by ole32.dll.}\n"...)
+		src := conformanceFile(t, edited)
 		exe := filepath.Join(t.TempDir(), "vss_conformance.exe")
-		if out, err := cc.Compile(t.Context(), src, exe); err != nil {
+		if out, err := compilers[0].Compile(t.Context(), src, exe); err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
 		p := wine.Shared(t)
 		out, err := p.Run(t.Context(), wine.Win10, exe, nil)
 		if err == nil {
-			t.Fatalf("the program accepted an IID the SDK does not have:\n%s", out)
+			t.Fatalf("the program accepted an IID the SDK does not have and a missing export:\n%s", out)
 		}
-		want := "IVssAsync IID: the SDK has {507c37b4-cf5b-4e95-b0af-14eb9767467e}, the spec has {507c37b4-cf5b-4e95-b0af-14eb9767467f}"
-		if !bytes.Contains(out, []byte(want)) {
-			t.Fatalf("output lacks %q:\n%s", want, out)
+		failed := map[string]string{}
+		for fact, said := range runtimeFacts(out) {
+			if said != "found" {
+				failed[fact] = said
+			}
 		}
-		if bytes.Contains(out, []byte("IUnknown IID")) {
-			t.Errorf("an IID that was not changed was reported:\n%s", out)
+		want := map[string]string{
+			"IVssAsync IID":                    "the SDK has {507c37b4-cf5b-4e95-b0af-14eb9767467e}, the spec has {507c37b4-cf5b-4e95-b0af-14eb9767467f}",
+			"vssapi.dll!CoUninitialize export": "vssapi.dll does not export it",
+		}
+		if !maps.Equal(failed, want) {
+			t.Fatalf("failed runtime facts %q, want %q\n%s", failed, want, out)
 		}
 	})
 }

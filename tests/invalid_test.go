@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -159,7 +160,12 @@ func checkPositioned(t *testing.T, specFile, stderr string) []string {
 // TestGeneratedNamesAreReserved: every package-level name the generated
 // package declares on its own (not for a name of the spec) must be refused
 // as a spec name, or a spec could declare it a second time and the
-// generated package would not compile.
+// generated package would not compile. The schema must refuse them too, so
+// that an editor flags them before vssgen does.
+//
+// The spec uses every construct that makes an emitter declare something:
+// enums, a struct with its Go copy, DLL functions, and IVssAsync with what
+// WaitContext needs.
 func TestGeneratedNamesAreReserved(t *testing.T) {
 	const base = `package: vss
 os_versions:
@@ -167,8 +173,35 @@ os_versions:
   - {id: win7, name: Windows 7, version: "6.1"}
 hresults:
   - {name: S_OK, value: 0, doc: Success.}
+  - {name: VSS_S_ASYNC_PENDING, value: 0x00042309, doc: Pending.}
+  - {name: VSS_S_ASYNC_FINISHED, value: 0x0004230A, doc: Finished.}
+  - {name: VSS_S_ASYNC_CANCELLED, value: 0x0004230B, doc: Cancelled.}
   - {name: E_UNEXPECTED, value: 0x8000FFFF, doc: Unexpected failure.}
   - {name: VSS_E_UNEXPECTED, value: 0x80042302, doc: Unexpected failure inside VSS.}
+enums:
+  - name: VSS_BACKUP_TYPE
+    values:
+      - {name: VSS_BT_UNDEFINED, value: 0}
+      - {name: VSS_BT_FULL, value: 1}
+  - name: VSS_SNAPSHOT_BITS
+    flags: true
+    values:
+      - {name: VSS_SB_ONE, value: 1}
+      - {name: VSS_SB_TWO, value: 2}
+structs:
+  - name: VSS_SNAPSHOT_PROP
+    go_name: SnapshotProperties
+    free: VssFreeSnapshotPropertiesInternal
+    fields:
+      - {name: m_SnapshotId, go_name: SnapshotId, type: VSS_ID}
+      - {name: m_pwszName, go_name: Name, type: VSS_PWSZ}
+      - {name: m_tsCreated, go_name: Created, type: VSS_TIMESTAMP}
+      - {name: m_eType, go_name: Type, type: VSS_BACKUP_TYPE}
+  - name: VSS_OBJECT_UNION
+    union: true
+    fields:
+      - {name: Snap, type: VSS_SNAPSHOT_PROP}
+      - {name: Bits, type: VSS_SNAPSHOT_BITS}
 interfaces:
   - name: IVssAsync
     iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e
@@ -181,6 +214,42 @@ interfaces:
             meaning: Unexpected failure.
             notes:
               - {before: win7, returns_instead: E_UNEXPECTED, text: Older systems report E_UNEXPECTED.}
+      - name: QueryStatus
+        slot: 4
+        params:
+          - {name: pHrResult, dir: out, type: HRESULT}
+        status_codes:
+          - {code: VSS_S_ASYNC_PENDING, meaning: Pending.}
+          - {code: VSS_S_ASYNC_FINISHED, meaning: Finished.}
+          - {code: VSS_S_ASYNC_CANCELLED, meaning: Cancelled.}
+  - name: IVssEnumObject
+    base: none
+    methods:
+      - name: Next
+        slot: 0
+        params:
+          - {name: Id, dir: in, type: VSS_ID}
+          - {name: ftSince, dir: in, type: FILETIME}
+          - {name: bstrName, dir: in, type: BSTR}
+          - {name: bFlag, dir: in, type: BOOL}
+          - {name: pObj, dir: out, type: VSS_OBJECT_UNION, by: pointer}
+          - {name: pProp, dir: out, type: VSS_SNAPSHOT_PROP}
+          - {name: pData, dir: out, type: PVOID}
+        returns:
+          - {code: S_OK, meaning: Read.}
+          - {code: VSS_E_UNEXPECTED, meaning: Failed later., via: async}
+functions:
+  - name: CreateVssBackupComponentsInternal
+    dll: vssapi.dll
+    params:
+      - {name: ppAsync, dir: out, type: IVssAsync}
+    returns:
+      - {code: S_OK, meaning: Created.}
+  - name: VssFreeSnapshotPropertiesInternal
+    dll: vssapi.dll
+    void: true
+    params:
+      - {name: pProp, dir: in, type: VSS_SNAPSHOT_PROP, by: pointer}
 `
 	files, err := gen.GenerateBytes("base.yaml", []byte(base), gen.Options{})
 	if err != nil {
@@ -198,6 +267,18 @@ interfaces:
 	for _, h := range spec.HRESULTs {
 		fromSpec[h.Name] = true
 	}
+	for _, e := range spec.Enums {
+		fromSpec[e.Name] = true
+		for _, v := range e.Values {
+			fromSpec[v.Name] = true
+		}
+	}
+	for _, st := range spec.Structs {
+		fromSpec[st.Name] = true
+		if st.GoName != "" {
+			fromSpec[st.GoName] = true
+		}
+	}
 	for _, it := range spec.Interfaces {
 		if it.Builtin {
 			continue
@@ -207,9 +288,14 @@ interfaces:
 			fromSpec[m.ID()] = true
 		}
 	}
+	for _, fn := range spec.Functions {
+		fromSpec[fn.Name], fromSpec[fn.ID()] = true, true
+	}
 
 	var own []string
+	emitted := map[string]bool{}
 	for _, f := range files {
+		emitted[f.Name] = true
 		if !strings.HasSuffix(f.Name, ".go") {
 			continue
 		}
@@ -219,9 +305,19 @@ interfaces:
 			}
 		}
 	}
-	if len(own) == 0 {
-		t.Fatal("found no generated declarations; the test is not looking at the right files")
+	// The spec must make every Go file be emitted, or the names of a
+	// missing one go unchecked.
+	for _, want := range []string{"enum.go", "wait_windows.go", "com_windows_386.go"} {
+		if !emitted[want] {
+			t.Errorf("the spec does not make vssgen emit %s; extend it so that its names are checked", want)
+		}
 	}
+	for _, want := range []string{"HRESULT", "NewError", "ErrWOW64"} {
+		if !slices.Contains(own, want) {
+			t.Errorf("%s is not among the names found (%v); the test is not looking at the right files", want, own)
+		}
+	}
+	schemaRefuses := schemaReservedNames(t)
 	for _, name := range own {
 		spec := strings.Replace(base, "hresults:\n", "hresults:\n  - {name: "+name+", value: 0x00000005, doc: Taken.}\n", 1)
 		_, err := gen.GenerateBytes("taken.yaml", []byte(spec), gen.Options{})
@@ -229,7 +325,44 @@ interfaces:
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("an hresult named %s: got %v, want a problem starting %q", name, err, want)
 		}
+		if !schemaRefuses[name] {
+			t.Errorf("the schema does not refuse %s as a declared name; add it to definitions.declaredName in %s", name, schemaPath)
+		}
 	}
+}
+
+// schemaReservedNames reads the names the schema refuses for declarations:
+// the enum inside the not of definitions.declaredName.
+func schemaReservedNames(t *testing.T) map[string]bool {
+	t.Helper()
+	data, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Definitions struct {
+			DeclaredName struct {
+				AllOf []struct {
+					Not struct {
+						Enum []string `json:"enum"`
+					} `json:"not"`
+				} `json:"allOf"`
+			} `json:"declaredName"`
+		} `json:"definitions"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, part := range doc.Definitions.DeclaredName.AllOf {
+		for _, n := range part.Not.Enum {
+			names[n] = true
+		}
+	}
+	if len(names) == 0 {
+		t.Fatalf("%s: definitions.declaredName lists no reserved names", schemaPath)
+	}
+	return names
 }
 
 // topLevelNames lists the package-level names a Go file declares.

@@ -65,6 +65,8 @@ var schemaCannotJudge = map[string]string{
 	"slot_gap":             "slots must run on from the base without gaps: a relation between list items and the base interface",
 	"unknown_codes":        "codes must be in the hresults table: a cross-reference",
 	"unknown_os_version":   "notes must name ids of os_versions: a cross-reference",
+	"struct_cycle":         "a struct that contains itself is a cycle of references between list items",
+	"hr_param":             "hr is taken only in a method that documents a success code other than S_OK: a cross-reference to the hresults table",
 }
 
 // TestSchemaAcceptsEverySpec validates every spec that vssgen accepts
@@ -240,7 +242,30 @@ func TestSchemaRefusesSingleProblems(t *testing.T) {
 		{"slot missing", "        slot: 3\n", ""},
 		{"method named vtable", "name: Cancel", "name: vtable"},
 		{"dir neither in nor out", "dir: in", "dir: inout"},
-		{"unknown parameter type", "type: DWORD", "type: FLOAT"},
+		{"parameter type not a C name", "type: DWORD", `type: "DWORD *"`},
+		{"by neither value nor pointer", "by: pointer}", "by: reference}"},
+		{"8-byte integer by value", "dwMilliseconds, dir: in, type: DWORD", "dwMilliseconds, dir: in, type: VSS_TIMESTAMP"},
+		{"built-in out type by pointer", "{name: pcComponents, dir: out, type: UINT}", "{name: pcComponents, dir: out, type: UINT, by: pointer}"},
+		{"slot of an interface without IUnknown negative", "slot: 0", "slot: -1"},
+		{"via other than async", "via: async}", "via: later}"},
+		{"via on a status code", "{code: VSS_S_ASYNC_FINISHED, meaning: Finished.}", "{code: VSS_S_ASYNC_FINISHED, meaning: Finished., via: async}"},
+		{"enum value past 32 bits", "value: 0xFFFFFFFF, combination", "value: 0x100000000, combination"},
+		{"enum value below the int32 range", "value: 0xFFFFFFFF, combination", "value: -2147483649, combination"},
+		{"enum value missing", "{name: VSS_BT_FULL, value: 1}", "{name: VSS_BT_FULL}"},
+		{"enum value name predeclared", "{name: VSS_BT_FULL,", "{name: string,"},
+		{"enum flags not a boolean", "flags: true", "flags: yes please"},
+		{"struct without fields", "    union: true\n    fields:\n", "    union: true\n    unused:\n"},
+		{"field name not a C identifier", "{name: Count,", "{name: 2Count,"},
+		{"field Go name not exported", "{name: Count,", "{name: count,"},
+		{"field go_name not exported", "go_name: SnapshotId", "go_name: snapshotId"},
+		{"struct go_name not exported", "go_name: SnapshotProperties", "go_name: snapshotProperties"},
+		{"struct go_name taken by the generated package", "go_name: SnapshotProperties", "go_name: ErrWOW64"},
+		{"free without go_name", "    go_name: SnapshotProperties\n", ""},
+		{"go_name without free", "    free: VssFreeSnapshotPropertiesInternal\n", ""},
+		{"dll not a file name", "dll: vssapi.dll", "dll: vssapi"},
+		{"dll with a directory", "dll: vssapi.dll", `dll: 'C:\Windows\System32\vssapi.dll'`},
+		{"function without dll", "    dll: vssapi.dll\n", ""},
+		{"void function with returns", "    void: true\n", "    void: true\n    returns: [{code: S_OK, meaning: Freed.}]\n"},
 		{"parameter named like a stub local", "name: dwMilliseconds", "name: err"},
 		{"reserved not a boolean", "reserved: true", "reserved: yes please"},
 		{"return meaning missing", "{code: S_OK, meaning: Cancelled.}", "{code: S_OK}"},
@@ -287,7 +312,75 @@ hresults:
   - {name: VSS_S_ASYNC_FINISHED, value: 0x0004230A, doc: Finished.}
   - {name: VSS_E_UNEXPECTED, value: 0x80042302, doc: Unexpected failure inside VSS.}
   - {name: VSS_E_UNEXPECTED_OLD, value: 0x80042302, alias_of: VSS_E_UNEXPECTED, doc: Another name.}
+  - {name: VSS_E_PROVIDER_VETO, value: 0x80042306, doc: The provider refused.}
+enums:
+  - name: VSS_BACKUP_TYPE
+    header: vss.h
+    doc: The kinds of backup.
+    values:
+      - {name: VSS_BT_UNDEFINED, value: 0, doc: Not set.}
+      - {name: VSS_BT_FULL, value: 1}
+  - name: VSS_SNAPSHOT_BITS
+    flags: true
+    values:
+      - {name: VSS_SB_NONE, value: 0, combination: true}
+      - {name: VSS_SB_ONE, value: 0x1}
+      - {name: VSS_SB_ALL, value: 0xFFFFFFFF, combination: true}
+structs:
+  - name: VSS_SNAPSHOT_PROP
+    go_name: SnapshotProperties
+    header: vss.h
+    doc: One shadow copy.
+    free: VssFreeSnapshotPropertiesInternal
+    fields:
+      - {name: m_SnapshotId, go_name: SnapshotId, type: VSS_ID, doc: Its identity.}
+      - {name: Count, type: LONG}
+  - name: VSS_OBJECT_UNION
+    union: true
+    fields:
+      - {name: Snap, type: VSS_SNAPSHOT_PROP}
+      - {name: Type, type: VSS_BACKUP_TYPE}
+functions:
+  - name: CreateVssBackupComponentsInternal
+    dll: vssapi.dll
+    doc: Creates the backup components.
+    params:
+      - {name: ppBackup, dir: out, type: IVssBackupComponents}
+    returns:
+      - {code: S_OK, meaning: Created.}
+  - name: VssFreeSnapshotPropertiesInternal
+    dll: VSSAPI.DLL
+    void: true
+    params:
+      - {name: pProp, dir: in, type: VSS_SNAPSHOT_PROP, by: pointer}
 interfaces:
+  - name: IVssWriterComponents
+    base: none
+    header: vsbackup.h
+    methods:
+      - name: GetComponentCount
+        slot: 0
+        params:
+          - {name: pcComponents, dir: out, type: UINT}
+  - name: IVssBackupComponents
+    iid: 665c1d5f-c218-414d-a05d-7fef5f9d5c86
+    base: IUnknown
+    methods:
+      - name: DoSnapshotSet
+        slot: 3
+        params:
+          - {name: ppAsync, dir: out, type: IVssAsync}
+        returns:
+          - {code: S_OK, meaning: Started.}
+          - {code: VSS_E_PROVIDER_VETO, meaning: The provider refused., via: async}
+      - name: GetSnapshotProperties
+        slot: 4
+        params:
+          - {name: SnapshotId, dir: in, type: VSS_ID}
+          - {name: pIds, dir: in, type: VSS_ID, by: pointer}
+          - {name: eType, dir: in, type: VSS_BACKUP_TYPE, by: value}
+          - {name: pProp, dir: out, type: VSS_SNAPSHOT_PROP}
+          - {name: pObj, dir: out, type: VSS_OBJECT_UNION, by: pointer}
   - name: IVssAsync
     iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e
     base: IUnknown
@@ -343,6 +436,7 @@ func TestSchemaMatchesLoader(t *testing.T) {
 	// keysOnlyInLoader are keys a schema object leaves out on purpose.
 	keysOnlyInLoader := map[string]string{
 		"note.returns_instead": "only the notes of return codes name a code that arrives instead",
+		"statusCode.via":       "a status code arrives through the HRESULT out-parameter, never as the final status of an IVssAsync",
 	}
 	checked := 0
 	var walk func(where string, s map[string]any, typ reflect.Type)
@@ -383,20 +477,31 @@ func TestSchemaMatchesLoader(t *testing.T) {
 		}
 	}
 	walk("spec", doc, reflect.TypeOf(load.Spec{}))
-	if checked < 8 {
+	if checked < 13 {
 		t.Errorf("only %d schema objects were compared with the loader", checked)
 	}
 
-	param := resolve(defs["param"].(map[string]any))
-	props := param["properties"].(map[string]any)
-	var schemaTypes []string
-	for _, v := range props["type"].(map[string]any)["enum"].([]any) {
-		schemaTypes = append(schemaTypes, v.(string))
+	// Types are open-ended (the spec's enums, structs and interfaces are
+	// types too), so the schema lists the built-in ones for the editor to
+	// offer, and refuses them where only a struct will do; both lists must
+	// be the model's.
+	builtin := model.BuiltinTypeNames()
+	for _, where := range []struct{ def, key string }{{"typeName", "examples"}, {"builtinType", "enum"}} {
+		list, _ := defs[where.def].(map[string]any)[where.key].([]any)
+		var names []string
+		for _, v := range list {
+			names = append(names, v.(string))
+		}
+		sort.Strings(names)
+		if !slices.Equal(names, builtin) {
+			t.Errorf("definitions.%s.%s lists %v, the model's built-in types are %v", where.def, where.key, names, builtin)
+		}
 	}
-	sort.Strings(schemaTypes)
-	modelTypes := slices.Sorted(maps.Keys(model.Types))
-	if !slices.Equal(schemaTypes, modelTypes) {
-		t.Errorf("parameter types: the schema allows %v, the model %v", schemaTypes, modelTypes)
+	for _, where := range []string{"param", "field"} {
+		typ := resolve(defs[where].(map[string]any))["properties"].(map[string]any)["type"].(map[string]any)
+		if typ["$ref"] != "#/definitions/typeName" {
+			t.Errorf("%s.type must refer to #/definitions/typeName, the one list of built-in types", where)
+		}
 	}
 }
 
@@ -450,7 +555,7 @@ func isSpec(data []byte) bool {
 	if yaml.Unmarshal(data, &top) != nil {
 		return false
 	}
-	for _, k := range []string{"package", "os_versions", "hresults", "interfaces"} {
+	for _, k := range []string{"package", "os_versions", "hresults", "enums", "structs", "interfaces", "functions"} {
 		if _, ok := top[k]; ok {
 			return true
 		}

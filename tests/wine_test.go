@@ -26,17 +26,46 @@ import (
 const generatedPkg = "./generated/vss"
 
 // windowsTests are the generated Windows tests every run must pass; a run
-// that lacks one of them did not test what it claims to.
-var windowsTests = []string{"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations"}
+// that lacks one of them did not test what it claims to. Both specs the
+// tier runs declare DLL functions.
+var windowsTests = []string{"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "TestDLLFunctions"}
+
+// checkEveryStubPassed fails t unless the output of TestStubs has a passing
+// case for every method of spec: every stub was called through a fake
+// vtable, whatever the generated case list says.
+func checkEveryStubPassed(t *testing.T, spec *model.Spec, out string) {
+	t.Helper()
+	stubs := 0
+	for _, it := range spec.Interfaces {
+		if it.Builtin {
+			continue
+		}
+		for _, m := range it.Methods {
+			stubs++
+			if !strings.Contains(out, "--- PASS: TestStubs/"+m.FullName()+"/") {
+				t.Errorf("no case of TestStubs called %s and passed", m.FullName())
+			}
+		}
+	}
+	if stubs == 0 {
+		t.Fatal("the spec has no stubs to check")
+	}
+}
 
 // flagshipModel is spec/vss.yaml, validated.
 func flagshipModel(t *testing.T) *model.Spec {
 	t.Helper()
-	raw, err := load.File(flagshipSpec)
+	return specModel(t, flagshipSpec, "spec/vss.yaml")
+}
+
+// specModel is the spec at path, validated; source is its name in the module.
+func specModel(t *testing.T, path, source string) *model.Spec {
+	t.Helper()
+	raw, err := load.File(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := model.Build(raw, flagshipSpec, "spec/vss.yaml")
+	s, err := model.Build(raw, path, source)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,12 +75,20 @@ func flagshipModel(t *testing.T) *model.Spec {
 // TestGeneratedStubsUnderWine runs the generated package's tests as a
 // windows/amd64 binary under Wine, once with Wine reporting each of Windows
 // XP x64, Vista, 7 and 10. Every stub is called through a vtable of
-// syscall.NewCallback functions (TestStubs, TestIUnknownStubs), the version
-// the stubs detect through RtlGetVersion must be the one Wine was set to
-// (TestCurrentOSVersion), and an E_UNEXPECTED from a method whose
+// syscall.NewCallback functions that check each argument word it receives,
+// by-value GUIDs and FILETIMEs, strings, BSTRs and booleans included, and
+// write each out-parameter with its C size (TestStubs, TestIUnknownStubs);
+// this test checks that every method of the spec had a passing case. The
+// version the stubs detect through RtlGetVersion must be the one Wine was
+// set to (TestCurrentOSVersion), and an E_UNEXPECTED from a method whose
 // documentation has the Windows 7 note must match VSS_E_UNEXPECTED with
-// errors.Is exactly on the versions older than 6.1 (TestStubOSNotes, whose
-// log this test reads).
+// errors.Is exactly on the versions older than 6.1, both as a call's result
+// (TestStubOSNotes) and as a status WaitContext reads from IVssAsync
+// (TestWaitContext, which also waits on fakes that finish, fail, stay
+// pending or ignore Cancel). Wine's vssapi.dll is there but does not
+// implement CreateVssBackupComponentsInternal: the generated function must
+// return an *Error of it with E_NOTIMPL (TestDLLFunctions). This test reads
+// the logs of those tests.
 func TestGeneratedStubsUnderWine(t *testing.T) {
 	p := wine.Shared(t)
 	exe := wine.BuildTest(t, "..", generatedPkg)
@@ -63,10 +100,20 @@ func TestGeneratedStubsUnderWine(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
-			for _, name := range windowsTests {
+			for _, name := range append(windowsTests, "TestWaitContext") {
 				if !strings.Contains(out, "--- PASS: "+name+" ") {
 					t.Errorf("%s did not run and pass:\n%s", name, out)
 				}
+			}
+			checkEveryStubPassed(t, spec, out)
+			const notImplemented = "vssapi.dll!CreateVssBackupComponentsInternal failed with E_NOTIMPL (0x80004001)"
+			if !strings.Contains(out, notImplemented+"\n") {
+				t.Errorf("the log lacks %q:\n%s", notImplemented, out)
+			}
+			wait := regexp.MustCompile(`WaitContext for \S+ reported E_UNEXPECTED on Windows ` + regexp.QuoteMeta(v.String()) +
+				`: errors.Is\(err, VSS_E_UNEXPECTED\) = (true|false)\n`).FindStringSubmatch(out)
+			if wait == nil || wait[1] != strconv.FormatBool(v.OlderThan(6, 1)) {
+				t.Errorf("WaitContext must report E_UNEXPECTED as VSS_E_UNEXPECTED exactly before 6.1; the log has %q:\n%s", wait, out)
 			}
 			osv := &model.OSVersion{Major: v.Major, Minor: v.Minor}
 			notes := 0
@@ -98,12 +145,15 @@ const featureSpec = "../gen/testdata/golden/features/spec.yaml"
 
 // TestFeatureSpecUnderWine runs the Windows tests generated from the spec
 // that uses every feature of the format (an interface extending another,
-// in-parameters of several types, two out-parameters beside a reserved one,
-// status and success codes, both kinds of OS-version note) under Wine, as
-// Vista, where its "before 6.1" note applies, and as Windows 10, where it
-// does not. The package exists only in a go build overlay.
+// every kind of parameter, reserved ones, status and success codes, both
+// kinds of OS-version note, structs returned by value, freed or owned by the
+// callee, DLL functions) under Wine, as Vista, where its "before 6.1" note
+// applies, and as Windows 10, where it does not. Its DLL, widgets.dll, does
+// not exist: every function must fail with an error that names it. The
+// package exists only in a go build overlay.
 func TestFeatureSpecUnderWine(t *testing.T) {
 	p := wine.Shared(t)
+	spec := specModel(t, featureSpec, "gen/testdata/golden/features/spec.yaml")
 	files, err := gen.Generate(gen.Options{Spec: featureSpec})
 	if err != nil {
 		t.Fatal(err)
@@ -143,6 +193,16 @@ func TestFeatureSpecUnderWine(t *testing.T) {
 			if !strings.Contains(out, want+"\n") {
 				t.Errorf("the log lacks %q:\n%s", want, out)
 			}
+			checkEveryStubPassed(t, spec, out)
+			if len(spec.Functions) == 0 {
+				t.Fatal("the feature spec has no DLL functions to check")
+			}
+			for _, fn := range spec.Functions {
+				missing := regexp.MustCompile(regexp.QuoteMeta(fn.FullName()+" is not available: ") + ".*\n").FindString(out)
+				if missing == "" || !strings.Contains(missing, "widgets.dll") {
+					t.Errorf("%s must fail naming widgets.dll, which does not exist; the log has %q:\n%s", fn.FullName(), missing, out)
+				}
+			}
 		})
 	}
 }
@@ -167,10 +227,11 @@ var benchLine = regexp.MustCompile(`(?m)^BenchmarkStubs/(\S+)/(stub|raw)(?:-\d+)
 
 // TestStubOverheadUnderWine runs the generated BenchmarkStubs under Wine
 // for a fixed number of calls, five times over. A stub must not allocate
-// more than the bare syscall.SyscallN call it makes; the time per call of
-// the two and their ratio are logged, never checked. The fastest of the
-// five rounds is logged, as the one least disturbed by other work on the
-// machine.
+// more than the bare syscall.SyscallN call it makes with the same words; one
+// of the stubs timed passes a GUID by value, which on amd64 means a
+// reference to a copy the stub makes. The time per call of the two and their
+// ratio are logged, never checked. The fastest of the five rounds is logged,
+// as the one least disturbed by other work on the machine.
 func TestStubOverheadUnderWine(t *testing.T) {
 	p := wine.Shared(t)
 	exe := wine.BuildTest(t, "..", generatedPkg)
@@ -202,6 +263,8 @@ func TestStubOverheadUnderWine(t *testing.T) {
 	if len(order) == 0 {
 		t.Fatalf("no BenchmarkStubs results in the output:\n%s", out)
 	}
+	byValue := byValueGUIDMethods(flagshipModel(t))
+	timedByValue := false
 	for _, method := range order {
 		stub, okStub := results[method]["stub"]
 		raw, okRaw := results[method]["raw"]
@@ -212,65 +275,144 @@ func TestStubOverheadUnderWine(t *testing.T) {
 		if stub.allocs > raw.allocs {
 			t.Errorf("%s: the stub makes %d allocations per call, syscall.SyscallN alone %d", method, stub.allocs, raw.allocs)
 		}
+		timedByValue = timedByValue || byValue[method]
 		t.Logf("%s: stub %.1f ns/call, syscall.SyscallN %.1f ns/call, ratio %.2f; allocations %d and %d",
 			method, stub.ns, raw.ns, stub.ns/raw.ns, stub.allocs, raw.allocs)
 	}
+	if !timedByValue {
+		t.Errorf("none of the stubs timed passes a GUID by value:\n%s", out)
+	}
 }
 
-// TestDroppedArgumentFailsUnderWine proves that the Wine tier catches the
-// classic hand-written binding bug of an argument list one word short: it
-// rebuilds the generated tests with IVssAsync.Wait's stub passing no
-// timeout (through a go build overlay, leaving the tree alone) and expects
-// TestStubs to fail naming the parameter that did not arrive.
-func TestDroppedArgumentFailsUnderWine(t *testing.T) {
+// byValueGUIDMethods are the methods of spec, as Interface.Method, that
+// take a GUID by value.
+func byValueGUIDMethods(spec *model.Spec) map[string]bool {
+	out := map[string]bool{}
+	for _, it := range spec.Interfaces {
+		for _, m := range it.Methods {
+			for _, p := range m.Params {
+				if p.ByValueStruct() && p.Type.Kind == model.GUIDKind {
+					out[m.FullName()] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// stubMutant breaks one stub of the generated package the way hand-written
+// bindings break, and says how TestStubs must report it.
+type stubMutant struct {
+	file           string // the generated file that holds the stub
+	iface, method  string
+	breakArgs      func(args []ast.Expr) []ast.Expr // the broken argument words after the function pointer and this
+	failure, shows string                           // a case of TestStubs that must fail, and what it must say
+}
+
+// TestBrokenStubsFailUnderWine proves that the Wine tier catches the bugs of
+// hand-written bindings: it rebuilds the generated tests (through a go build
+// overlay, leaving the tree alone) with three stubs broken, and expects
+// TestStubs to fail for exactly those, naming the parameter that did not
+// arrive as passed:
+//   - IVssAsync.Wait passes no timeout, its argument list one word short;
+//   - IVssBackupComponents.Query passes its reserved GUID as a lone 0, which
+//     on amd64 is a NULL reference where a reference to a zero copy belongs;
+//   - IVssBackupComponents.BreakSnapshotSet passes its GUID as two words, the
+//     arm64 way, where amd64 passes a reference to a copy.
+func TestBrokenStubsFailUnderWine(t *testing.T) {
 	p := wine.Shared(t)
-	stubs, err := filepath.Abs(filepath.Join("..", "generated", "vss", "com_windows.go"))
-	if err != nil {
-		t.Fatal(err)
+	expr := func(src string) ast.Expr {
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
 	}
-	src, err := os.ReadFile(stubs)
-	if err != nil {
-		t.Fatal(err)
+	mutants := []stubMutant{
+		{
+			file: "com_windows.go", iface: "IVssAsync", method: "Wait",
+			breakArgs: func(args []ast.Expr) []ast.Expr { return args[:len(args)-1] },
+			failure:   "IVssAsync.Wait/S_OK", shows: "parameter 1 (dwMilliseconds) arrived as ",
+		},
+		{
+			file: "com_windows_amd64.go", iface: "IVssBackupComponents", method: "Query",
+			breakArgs: func(args []ast.Expr) []ast.Expr {
+				// Zero, still using the stub's zero GUID so that it compiles.
+				return append([]ast.Expr{expr("uintptr(0) & uintptr(unsafe.Pointer(&_QueriedObjectId))")}, args[1:]...)
+			},
+			failure: "IVssBackupComponents.Query/S_OK", shows: "parameter 1 (QueriedObjectId) arrived as NULL, want a reference to a copy of ",
+		},
+		{
+			file: "com_windows_amd64.go", iface: "IVssBackupComponents", method: "BreakSnapshotSet",
+			breakArgs: func(args []ast.Expr) []ast.Expr {
+				return []ast.Expr{expr("_word64(unsafe.Pointer(&SnapshotSetId), 0)"), expr("_word64(unsafe.Pointer(&SnapshotSetId), 1)")}
+			},
+			failure: "IVssBackupComponents.BreakSnapshotSet/S_OK", shows: "parameter 1 (SnapshotSetId) arrived as ",
+		},
 	}
-	mutant := filepath.Join(t.TempDir(), "com_windows.go")
-	if err := os.WriteFile(mutant, dropLastArgument(t, src, "IVssAsync", "Wait"), 0o644); err != nil {
-		t.Fatal(err)
+	byFile := map[string][]stubMutant{}
+	for _, m := range mutants {
+		byFile[m.file] = append(byFile[m.file], m)
 	}
-	exe := wine.BuildTest(t, "..", generatedPkg, "-overlay", writeOverlay(t, map[string]string{stubs: mutant}))
+	replace := map[string]string{}
+	for file, ms := range byFile {
+		path, err := filepath.Abs(filepath.Join("..", "generated", "vss", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			src = breakStub(t, src, m)
+		}
+		mutant := filepath.Join(t.TempDir(), file)
+		if err := os.WriteFile(mutant, src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		replace[path] = mutant
+	}
+	exe := wine.BuildTest(t, "..", generatedPkg, "-overlay", writeOverlay(t, replace))
 
 	out, err := p.RunTest(t.Context(), wine.Win10, exe, "-test.run=^TestStubs$")
 	if err == nil {
-		t.Fatalf("TestStubs passed with a Wait stub that drops its argument:\n%s", out)
+		t.Fatalf("TestStubs passed with broken stubs:\n%s", out)
 	}
-	for _, want := range []string{
-		"--- FAIL: TestStubs/IVssAsync.Wait/S_OK ",
-		"parameter 1 (dwMilliseconds) arrived as ",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("the output lacks %q:\n%s", want, out)
+	failed := map[string]bool{}
+	for _, f := range regexp.MustCompile(`--- FAIL: TestStubs/([^/\s]+)/`).FindAllStringSubmatch(out, -1) {
+		failed[f[1]] = true
+	}
+	for _, m := range mutants {
+		for _, want := range []string{"--- FAIL: TestStubs/" + m.failure + " ", m.shows} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the output lacks %q:\n%s", want, out)
+			}
 		}
+		delete(failed, m.iface+"."+m.method)
 	}
-	if strings.Contains(out, "--- FAIL: TestStubs/IVssAsync.Cancel/") {
-		t.Errorf("stubs that were not changed failed too:\n%s", out)
+	if len(failed) > 0 {
+		t.Errorf("stubs that were not broken failed too: %v\n%s", failed, out)
 	}
 }
 
-// dropLastArgument returns the Go source src with the last argument of the
-// syscall.SyscallN call in the method iface.method removed.
-func dropLastArgument(t *testing.T, src []byte, iface, method string) []byte {
+// breakStub returns the Go source src with the argument words of the
+// syscall.SyscallN call in the method m.iface.m.method replaced by
+// m.breakArgs.
+func breakStub(t *testing.T, src []byte, m stubMutant) []byte {
 	t.Helper()
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "com_windows.go", src, parser.ParseComments)
+	f, err := parser.ParseFile(fset, m.file, src, parser.ParseComments)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dropped := 0
+	broken := 0
 	for _, decl := range f.Decls {
 		fn, ok := decl.(*ast.FuncDecl)
-		if !ok || fn.Name.Name != method || fn.Recv == nil || len(fn.Recv.List) != 1 {
+		if !ok || fn.Name.Name != m.method || fn.Recv == nil || len(fn.Recv.List) != 1 {
 			continue
 		}
-		if star, ok := fn.Recv.List[0].Type.(*ast.StarExpr); !ok || !isIdent(star.X, iface) {
+		if star, ok := fn.Recv.List[0].Type.(*ast.StarExpr); !ok || !isIdent(star.X, m.iface) {
 			continue
 		}
 		ast.Inspect(fn.Body, func(n ast.Node) bool {
@@ -282,14 +424,14 @@ func dropLastArgument(t *testing.T, src []byte, iface, method string) []byte {
 			// them is an argument of the method.
 			sel, ok := call.Fun.(*ast.SelectorExpr)
 			if ok && isIdent(sel.X, "syscall") && sel.Sel.Name == "SyscallN" && len(call.Args) > 2 {
-				call.Args = call.Args[:len(call.Args)-1]
-				dropped++
+				call.Args = append(call.Args[:2:2], m.breakArgs(call.Args[2:])...)
+				broken++
 			}
 			return true
 		})
 	}
-	if dropped != 1 {
-		t.Fatalf("found %d syscall.SyscallN calls with arguments in %s.%s, want 1", dropped, iface, method)
+	if broken != 1 {
+		t.Fatalf("found %d syscall.SyscallN calls with arguments in %s.%s in %s, want 1", broken, m.iface, m.method, m.file)
 	}
 	var b bytes.Buffer
 	if err := format.Node(&b, fset, f); err != nil {

@@ -79,9 +79,10 @@ func explainHelp(w io.Writer, fs *flag.FlagSet) {
   vssgen explain [-spec FILE] CODE
 
 Explains an HRESULT: its name, value, severity, facility and code, its
-meaning, every method of the spec that documents it with the meaning there,
-and the OS-version notes that go with it, including the codes older systems
-return in its place. A value the spec does not hold is still decoded.
+meaning, every method and DLL function of the spec that documents it with
+the meaning there (marking codes that arrive through the IVssAsync a method
+returns), and the OS-version notes that go with it, including the codes older
+systems return in its place. A value the spec does not hold is still decoded.
 
 CODE is a name or a value in any common form:
   vssgen explain VSS_E_UNEXPECTED            a name (any case)

@@ -102,7 +102,10 @@ func cmdGoGenerate(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: gogenerate ./...")
 	}
 	root := ts.MkAbs(".")
-	ran := 0
+	// Collect the lines first, as the go command does: running one may add
+	// or remove files the walk has not reached yet.
+	type directive struct{ file, line string }
+	var directives []directive
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -119,25 +122,27 @@ func cmdGoGenerate(ts *testscript.TestScript, neg bool, args []string) {
 			return nil
 		}
 		for _, line := range strings.Split(ts.ReadFile(path), "\n") {
-			directive, ok := strings.CutPrefix(line, "//go:generate ")
-			if !ok {
-				continue
+			if strings.HasPrefix(line, "//go:generate ") {
+				directives = append(directives, directive{path, line})
 			}
-			words := strings.Fields(directive)
-			if len(words) < 3 || words[0] != "go" || words[1] != "tool" || words[2] != "vssgen" {
-				ts.Fatalf("%s: %q does not run go tool vssgen", path, line)
-			}
-			ts.Check(ts.Chdir(filepath.Dir(path)))
-			err := ts.Exec("vssgen", words[3:]...)
-			ts.Check(ts.Chdir(root))
-			if err != nil {
-				ts.Fatalf("%s: %s: %v", path, line, err)
-			}
-			ran++
 		}
 		return nil
 	})
 	ts.Check(err)
+	ran := 0
+	for _, d := range directives {
+		words := strings.Fields(strings.TrimPrefix(d.line, "//go:generate "))
+		if len(words) < 3 || words[0] != "go" || words[1] != "tool" || words[2] != "vssgen" {
+			ts.Fatalf("%s: %q does not run go tool vssgen", d.file, d.line)
+		}
+		ts.Check(ts.Chdir(filepath.Dir(d.file)))
+		err := ts.Exec("vssgen", words[3:]...)
+		ts.Check(ts.Chdir(root))
+		if err != nil {
+			ts.Fatalf("%s: %s: %v", d.file, d.line, err)
+		}
+		ran++
+	}
 	if ran == 0 {
 		ts.Fatalf("gogenerate: no //go:generate lines below %s", root)
 	}

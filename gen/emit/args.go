@@ -86,6 +86,15 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 	name, local := p.Name, "_"+p.Name
 	t := p.Type
 	if p.Reserved {
+		if byValueStruct(p) {
+			// A reserved GUID or FILETIME still takes a struct's argument
+			// words, all zero: a lone 0 would be a NULL pointer on amd64 and
+			// would shift every later argument on 386.
+			c.pre = append(c.pre, Var().Id(local).Add(goType(t)))
+			c.needsArch = true
+			c.args = append(c.args, byValueWords(local, t, arch, words)...)
+			return
+		}
 		c.args = append(c.args, Lit(0))
 		*words++
 		return
@@ -123,7 +132,7 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 			c.args = append(c.args, ptrArg(Id(name)))
 		case model.GUIDKind, model.Filetime:
 			c.needsArch = true
-			c.args = append(c.args, byValueWords(p, arch, words)...)
+			c.args = append(c.args, byValueWords(name, t, arch, words)...)
 			return
 		default:
 			c.args = append(c.args, Uintptr().Call(Id(name)))
@@ -166,7 +175,7 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 				c.args = append(c.args, ptrArg(Op("&").Id(local)))
 				c.post = append(c.post, If(Op("!").Id("_hr").Dot("Failed").Call()).Block(
 					Id(name).Op("=").Id(local).Dot("goCopy").Call(),
-					Id("_").Op("=").Id(st.Free.Name).Call(Op("&").Id(local)),
+					Id("_").Op("=").Id(freeVar(st)).Call(Op("&").Id(local)),
 				))
 				return
 			}
@@ -179,7 +188,13 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 	}
 }
 
-// byValueWords passes a 16-byte GUID or an 8-byte FILETIME by value, which
+// byValueStruct reports whether p is a GUID or FILETIME passed by value,
+// reserved or not: its argument words depend on the architecture.
+func byValueStruct(p *model.Param) bool {
+	return p.Dir == model.In && !p.ByPtr && (p.Type.Kind == model.GUIDKind || p.Type.Kind == model.Filetime)
+}
+
+// byValueWords passes the 16-byte GUID or 8-byte FILETIME variable v by value, which
 // each Windows ABI does differently:
 //   - amd64: a struct larger than 8 bytes goes by reference to a copy the
 //     caller makes; an 8-byte one goes in one register;
@@ -187,14 +202,14 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 //   - arm64: a struct up to 16 bytes goes in one or two 8-byte registers,
 //     and never straddles the last register and the stack: if it does not
 //     fit in x0-x7 it goes wholly on the stack.
-func byValueWords(p *model.Param, arch model.Arch, words *int) []Code {
-	name := Id(p.Name)
-	size := p.Type.Size(arch)
+func byValueWords(v string, t *model.Type, arch model.Arch, words *int) []Code {
+	name := Id(v)
+	size := t.Size(arch)
 	switch arch {
 	case model.AMD64:
 		*words++
 		if size > 8 {
-			// p.Name is the stub's own copy, so the callee cannot change the caller's value.
+			// v is the stub's own copy, so the callee cannot change the caller's value.
 			return []Code{ptrArg(Op("&").Add(name))}
 		}
 		return []Code{Id("_word64").Call(Qual("unsafe", "Pointer").Call(Op("&").Add(name)), Lit(0))}

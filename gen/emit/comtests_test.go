@@ -2,6 +2,7 @@ package emit
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,28 +17,39 @@ import (
 // featureSpec uses every feature of the format once.
 const featureSpec = "../testdata/golden/features/spec.yaml"
 
-func loadFeatureSpec(t *testing.T) *model.Spec {
+func loadSpec(t *testing.T, path, source string) *model.Spec {
 	t.Helper()
-	raw, err := load.File(featureSpec)
+	raw, err := load.File(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := model.Build(raw, featureSpec, "gen/testdata/golden/features/spec.yaml")
+	s, err := model.Build(raw, path, source)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-// Every documented return code, every status code and one unknown failure
-// become a call of TestStubs; status codes travel in the HRESULT
-// out-parameter of a call that succeeds.
+func loadFeatureSpec(t *testing.T) *model.Spec {
+	t.Helper()
+	return loadSpec(t, featureSpec, "gen/testdata/golden/features/spec.yaml")
+}
+
+// Every documented return code but those that arrive through an IVssAsync,
+// every status code and one unknown failure become a call of TestStubs;
+// status codes travel in the HRESULT out-parameter of a call that succeeds.
 func TestCOMTestCases(t *testing.T) {
 	var got []string
 	for _, tc := range newCOMTests(loadFeatureSpec(t)).stubCases() {
 		got = append(got, tc.name)
 	}
 	want := []string{
+		"IGadgetShop.Find/S_OK",
+		"IGadgetShop.Find/undocumented 0x8004FFFF",
+		"IGadgetShop.Describe/S_OK",
+		"IGadgetShop.Describe/undocumented 0x8004FFFF",
+		"IGadgetShop.Props/S_OK", // WID_E_BROKEN arrives through an IVssAsync
+		"IGadgetShop.Props/undocumented 0x8004FFFF",
 		"IWidget.Spin/S_OK",
 		"IWidget.Spin/S_FALSE",
 		"IWidget.Spin/WID_E_UNEXPECTED",
@@ -55,24 +67,120 @@ func TestCOMTestCases(t *testing.T) {
 	}
 }
 
-// The values passed and written must differ between positions, or a
-// swapped or dropped argument could go unnoticed.
+// The values passed and written must differ between positions and methods,
+// or a swapped or dropped argument could go unnoticed, and integers must
+// mean the same as any signed or unsigned type of their size.
 func TestCOMTestValuesAreDistinct(t *testing.T) {
-	s := loadFeatureSpec(t)
-	seen := map[uint32]string{}
-	for _, it := range s.Interfaces {
-		for _, m := range it.Methods {
-			for i := range m.Params {
-				for _, v := range []uint32{inValue(m, i), outValue(m, i)} {
-					if other, dup := seen[v]; dup {
-						t.Errorf("%s parameter %d uses %#x, as does %s", m.FullName(), i, v, other)
+	for _, spec := range []struct{ path, source string }{
+		{featureSpec, "gen/testdata/golden/features/spec.yaml"},
+		{"../../spec/vss.yaml", "spec/vss.yaml"},
+	} {
+		t.Run(spec.source, func(t *testing.T) {
+			c := newCOMTests(loadSpec(t, spec.path, spec.source))
+			seen := map[string]string{}
+			distinct := func(what, key string) {
+				if other, dup := seen[key]; dup {
+					t.Errorf("%s uses %s, as does %s", what, key, other)
+				}
+				seen[key] = what
+			}
+			for _, m := range append(append([]*model.Method{}, c.stubbed...), c.functions...) {
+				for i, p := range m.Params {
+					what := fmt.Sprintf("%s parameter %d (%s)", m.FullName(), i+1, p.Name)
+					v := c.value(m, i)
+					switch kind := testKind(p); {
+					case p.Reserved:
+						if v != (paramValue{}) {
+							t.Errorf("%s is reserved but carries %+v", what, v)
+						}
+					case kind == "_kindInteger":
+						if v.word >= 1<<(8*p.Type.Bytes-1) {
+							t.Errorf("%s: %#x does not fit a signed %d-byte integer", what, v.word, p.Type.Bytes)
+						}
+						if p.Type.Bytes >= 4 {
+							distinct(what, fmt.Sprintf("integer %#x", v.word))
+						}
+					case kind == "_kindFiletime":
+						distinct(what, fmt.Sprintf("FILETIME %#x", v.word))
+					case kind == "_kindWString", kind == "_kindBSTR":
+						distinct(what, fmt.Sprintf("string %q", v.str))
+					case kind == "_kindGUID":
+						distinct(what, "GUID "+v.guid.String())
+						words := map[uint32]bool{v.guid.Data1: true, uint32(v.guid.Data2) | uint32(v.guid.Data3)<<16: true}
+						d := v.guid.Data4
+						words[uint32(d[0])|uint32(d[1])<<8|uint32(d[2])<<16|uint32(d[3])<<24] = true
+						words[uint32(d[4])|uint32(d[5])<<8|uint32(d[6])<<16|uint32(d[7])<<24] = true
+						if len(words) != 4 {
+							t.Errorf("%s: the 4-byte words of %v repeat, so a stub passing them out of order could pass", what, v.guid)
+						}
 					}
-					if v >= 1<<31 {
-						t.Errorf("%#x does not fit an int32", v)
-					}
-					seen[v] = m.FullName()
 				}
 			}
+		})
+	}
+}
+
+// A reserved GUID passed by value still takes a GUID's argument words, all
+// zero: on amd64 a reference to a zero copy (a lone 0 would be a NULL
+// reference the callee reads through), on 386 four stack words and on
+// arm64 two registers (a lone 0 would shift every later argument). The
+// fakes of the generated tests check exactly this; IVssBackupComponents.
+// Query has such a parameter.
+func TestReservedGUIDWords(t *testing.T) {
+	s := loadSpec(t, "../../spec/vss.yaml", "spec/vss.yaml")
+	var query *model.Method
+	for _, it := range s.Interfaces {
+		for _, m := range it.Methods {
+			if m.FullName() == "IVssBackupComponents.Query" {
+				query = m
+			}
+		}
+	}
+	if query == nil || !query.Params[0].Reserved || query.Params[0].Type.Kind != model.GUIDKind {
+		t.Fatal("spec/vss.yaml no longer has IVssBackupComponents.Query with a reserved GUID first")
+	}
+	if !needsArch(query) {
+		t.Error("Query is not in the per-architecture files, though its argument words differ per architecture")
+	}
+	for arch, want := range map[model.Arch][]string{
+		model.AMD64: {"uintptr(unsafe.Pointer(&_QueriedObjectId))"},
+		model.I386: {
+			"_word32(unsafe.Pointer(&_QueriedObjectId), 0)", "_word32(unsafe.Pointer(&_QueriedObjectId), 1)",
+			"_word32(unsafe.Pointer(&_QueriedObjectId), 2)", "_word32(unsafe.Pointer(&_QueriedObjectId), 3)",
+		},
+		model.ARM64: {"_word64(unsafe.Pointer(&_QueriedObjectId), 0)", "_word64(unsafe.Pointer(&_QueriedObjectId), 1)"},
+	} {
+		c := shapeOf(query, arch)
+		var got []string
+		for _, a := range c.args[:len(want)] {
+			got = append(got, fmt.Sprintf("%#v", a))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the reserved GUID goes as %q, want %q", arch, got, want)
+		}
+		if n := len(c.args); n != len(want)+3 {
+			t.Errorf("%s: %d argument words after this, want %d", arch, n, len(want)+3)
+		}
+		if len(c.pre) != 1 || fmt.Sprintf("%#v", c.pre[0]) != "var _QueriedObjectId windows.GUID" {
+			t.Errorf("%s: the stub does not declare the zero GUID it passes: %#v", arch, c.pre)
+		}
+	}
+}
+
+// The Windows tests of the flagship spec stay within what
+// syscall.NewCallback allows a process: one callback per slot and word
+// count, which the fakes count again at run time.
+func TestCOMTestCallbackBudget(t *testing.T) {
+	c := newCOMTests(loadSpec(t, "../../spec/vss.yaml", "spec/vss.yaml"))
+	for _, arch := range model.Arches {
+		keys := map[[2]int]bool{}
+		for _, m := range c.stubbed {
+			keys[[2]int{m.Slot, 1 + len(shapeOf(m, arch).args)}] = true
+		}
+		if n := 3 + len(keys); n > 500 {
+			t.Errorf("%s: the fakes need %d callbacks; syscall.NewCallback allows about 2000 per process, shared with the program", arch, n)
+		} else {
+			t.Logf("%s: %d callbacks for %d stubs", arch, n, len(c.stubbed))
 		}
 	}
 }

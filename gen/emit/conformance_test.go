@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -9,7 +11,7 @@ import (
 )
 
 // conformanceSpec has an interface that extends another in the same
-// header, every kind of parameter, and prose that would be code in C if it
+// header, plain parameters, and prose that would be code in C if it
 // escaped its comment.
 const conformanceSpec = `package: demo
 os_versions:
@@ -44,6 +46,83 @@ interfaces:
           - {code: DEMO_E_BROKEN, meaning: Broken.}
 `
 
+// conformanceKindsSpec has the rest of the format: enums and flag sets,
+// structs (one whose layout differs between amd64 and 386) and a union, an
+// interface that does not start with IUnknown and one without an IID,
+// by-pointer parameters, a parameter the spec types as IUnknown, and DLL
+// functions.
+const conformanceKindsSpec = `package: kinds
+os_versions:
+  - {id: w7, name: Windows 7, version: "6.1"}
+hresults:
+  - {name: S_OK, value: 0x00000000, doc: Fine.}
+enums:
+  - name: KIND_MODE
+    header: kinds.h
+    doc: "*/ int injected_by_enum; /*"
+    values:
+      - {name: KM_LOW, value: -2147483648, doc: The lowest.}
+      - {name: KM_NONE, value: -1, doc: None.}
+      - {name: KM_ONE, value: 1, doc: One.}
+  - name: KIND_FLAGS
+    header: kinds.h
+    flags: true
+    values:
+      - {name: KF_A, value: 0x1, doc: A.}
+      - {name: KF_ALL, value: 0xFFFFFFFF, combination: true, doc: "*/ int injected_by_value; /*"}
+structs:
+  - name: KIND_PROP
+    header: kindstruct.h
+    doc: "*/ int injected_by_struct; /*"
+    fields:
+      - {name: m_Id, go_name: Id, type: VSS_ID}
+      - {name: m_pwszName, go_name: Name, type: VSS_PWSZ, doc: "*/ int injected_by_field; /*"}
+      - {name: m_tsWhen, go_name: When, type: VSS_TIMESTAMP}
+      - {name: m_pData, go_name: Data, type: PVOID}
+      - {name: m_eMode, go_name: Mode, type: KIND_MODE}
+  - name: KIND_UNION
+    header: kindstruct.h
+    union: true
+    fields:
+      - {name: Prop, type: KIND_PROP}
+      - {name: Count, type: LONG}
+interfaces:
+  - name: IKindList
+    base: none
+    header: kinds.h
+    methods:
+      - name: Count
+        slot: 0
+        params:
+          - {name: pc, dir: out, type: UINT}
+      - name: Item
+        slot: 1
+        params:
+          - {name: i, dir: in, type: UINT}
+          - {name: ppProp, dir: out, type: KIND_PROP, by: pointer}
+          - {name: pIds, dir: in, type: VSS_ID, by: pointer}
+  - name: IKindListExt
+    base: IKindList
+    header: kinds.h
+    methods:
+      - name: Document
+        slot: 2
+        params:
+          - {name: ppDoc, dir: out, type: IUnknown}
+functions:
+  - name: CreateKinds
+    dll: kinds.dll
+    params:
+      - {name: ppList, dir: out, type: IKindList}
+    returns:
+      - {code: S_OK, meaning: "*/ int injected_by_function; /*"}
+  - name: FreeKinds
+    dll: kinds.dll
+    void: true
+    params:
+      - {name: pProp, dir: in, type: KIND_PROP, by: pointer}
+`
+
 func buildSpec(t *testing.T, text, source string) *model.Spec {
 	t.Helper()
 	raw, err := load.Bytes("demo.yaml", []byte(text))
@@ -69,6 +148,16 @@ func conformanceText(t *testing.T, s *model.Spec) (name, text string) {
 	return outs[0].Name, string(outs[0].Data)
 }
 
+// containsAll reports each wanted text the C file lacks.
+func containsAll(t *testing.T, text string, wants []string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(text, want) {
+			t.Errorf("the C file lacks\n%s\n--- file:\n%s", want, text)
+		}
+	}
+}
+
 func TestConformanceFacts(t *testing.T) {
 	name, text := conformanceText(t, buildSpec(t, conformanceSpec, "demo.yaml"))
 	if want := "conformance/demo_conformance.c"; name != want {
@@ -77,33 +166,160 @@ func TestConformanceFacts(t *testing.T) {
 	if first, _, _ := strings.Cut(text, "\n"); first != "/* "+GeneratedMarker+" */" {
 		t.Errorf("first line %q does not carry the generated marker", first)
 	}
-	for _, want := range []string{
+	containsAll(t, text, []string{
 		"#include <initguid.h>\n#include <windows.h>\n#include <unknwn.h>\n#include <demo.h>\n#include <winerror.h>\n#include <vsserror.h>\n",
 		`_Static_assert(offsetof(IUnknownVtbl, Release) / sizeof(void *) == 2, "IUnknown.Release slot");`,
 		`_Static_assert(offsetof(IDemoVtbl, Poke) / sizeof(void *) == 3, "IDemo.Poke slot");`,
 		`_Static_assert(offsetof(IDemo2Vtbl, Prod) / sizeof(void *) == 4, "IDemo2.Prod slot");`,
+		// The C headers repeat inherited methods in each vtable struct.
+		`_Static_assert(offsetof(IDemo2Vtbl, QueryInterface) / sizeof(void *) == 0, "IDemo2.QueryInterface slot");`,
+		`_Static_assert(offsetof(IDemo2Vtbl, Poke) / sizeof(void *) == 3, "IDemo2.Poke slot");`,
+		`_Static_assert(sizeof(IDemo2Vtbl) / sizeof(void *) == 5, "IDemo2 vtable size");`,
 		"_Static_assert(__builtin_types_compatible_p(__typeof__(((IDemoVtbl *)0)->Poke),\n" +
 			`	HRESULT (STDMETHODCALLTYPE *)(IDemo *, DWORD, LONG, UINT *, INT *)), "IDemo.Poke parameters");`,
+		"_Static_assert(__builtin_types_compatible_p(__typeof__(((IDemo2Vtbl *)0)->Poke),\n" +
+			`	HRESULT (STDMETHODCALLTYPE *)(IDemo2 *, DWORD, LONG, UINT *, INT *)), "IDemo2.Poke parameters");`,
 		`	HRESULT (STDMETHODCALLTYPE *)(IDemo2 *)), "IDemo2.Prod parameters");`,
+		// IUnknown's methods have COM's fixed signatures, in every vtable.
+		"_Static_assert(__builtin_types_compatible_p(__typeof__(((IUnknownVtbl *)0)->QueryInterface),\n" +
+			`	HRESULT (STDMETHODCALLTYPE *)(IUnknown *, REFIID, void **)), "IUnknown.QueryInterface parameters");`,
+		"_Static_assert(__builtin_types_compatible_p(__typeof__(((IDemoVtbl *)0)->Release),\n" +
+			`	ULONG (STDMETHODCALLTYPE *)(IDemo *)), "IDemo.Release parameters");`,
 		`_Static_assert((ULONG)(DEMO_E_BROKEN) == 0x80041001UL, "DEMO_E_BROKEN value");`,
 		`	{"IUnknown IID", &IID_IUnknown, {0x00000000, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}}},`,
 		`	{"IDemo IID", &IID_IDemo, {0x11111111, 0x2222, 0x3333, {0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55}}},`,
 		`	{"IDemo2 IID", &IID_IDemo2, {0xaaaaaaaa, 0xbbbb, 0xcccc, {0xdd, 0xdd, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee}}},`,
 		`printf("demo_conformance: all %u IIDs match the SDK\n", n);`,
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the C file lacks\n%s\n--- file:\n%s", want, text)
+		"\tfailed += check_iids();\n",
+	})
+	// Without functions or structs the program has no exports to look up
+	// and no per-architecture section.
+	for _, absent := range []string{"check_exports", "#if ", "not checked"} {
+		if strings.Contains(text, absent) {
+			t.Errorf("the C file has %q although the spec has nothing that needs it", absent)
 		}
-	}
-	// IUnknown's signature is COM's, not the spec's, and is not asserted.
-	if strings.Contains(text, "IUnknown *") {
-		t.Errorf("the C file asserts a signature for IUnknown:\n%s", text)
 	}
 	// Prose stays out of the file entirely.
 	for _, prose := range []string{"injected", "evil", "Poked", "A bias"} {
 		if strings.Contains(text, prose) {
 			t.Errorf("spec prose %q reached the C file", prose)
 		}
+	}
+}
+
+func TestConformanceKinds(t *testing.T) {
+	_, text := conformanceText(t, buildSpec(t, conformanceKindsSpec, "kinds.yaml"))
+	containsAll(t, text, []string{
+		"#include <unknwn.h>\n#include <kinds.h>\n#include <kindstruct.h>\n#include <winerror.h>\n",
+
+		// An interface without IUnknown: its own methods from slot 0, in
+		// its vtable and in the vtable of the interface that extends it.
+		`_Static_assert(offsetof(IKindListVtbl, Count) / sizeof(void *) == 0, "IKindList.Count slot");`,
+		`_Static_assert(sizeof(IKindListVtbl) / sizeof(void *) == 2, "IKindList vtable size");`,
+		`_Static_assert(offsetof(IKindListExtVtbl, Item) / sizeof(void *) == 1, "IKindListExt.Item slot");`,
+		`_Static_assert(sizeof(IKindListExtVtbl) / sizeof(void *) == 3, "IKindListExt vtable size");`,
+
+		// By-pointer parameters may point to const: every combination is accepted.
+		"_Static_assert(__builtin_types_compatible_p(__typeof__(((IKindListVtbl *)0)->Item),\n" +
+			"\tHRESULT (STDMETHODCALLTYPE *)(IKindList *, UINT, KIND_PROP **, VSS_ID *))\n" +
+			"\t|| __builtin_types_compatible_p(__typeof__(((IKindListVtbl *)0)->Item),\n" +
+			"\tHRESULT (STDMETHODCALLTYPE *)(IKindList *, UINT, KIND_PROP **, const VSS_ID *))\n" +
+			"\t|| __builtin_types_compatible_p(__typeof__(((IKindListVtbl *)0)->Item),\n" +
+			"\tHRESULT (STDMETHODCALLTYPE *)(IKindList *, UINT, const KIND_PROP **, VSS_ID *))\n" +
+			"\t|| __builtin_types_compatible_p(__typeof__(((IKindListVtbl *)0)->Item),\n" +
+			`	HRESULT (STDMETHODCALLTYPE *)(IKindList *, UINT, const KIND_PROP **, const VSS_ID *)), "IKindList.Item parameters");`,
+		// A parameter typed IUnknown may stand for any interface: not checked, and the file says why.
+		"/* IKindListExt.Document parameters: not checked: the spec declares ppDoc as IUnknown, which may stand for an interface the spec does not describe; the slot is checked */\n",
+		`_Static_assert(offsetof(IKindListExtVtbl, Document) / sizeof(void *) == 2, "IKindListExt.Document slot");`,
+
+		// DLL functions: stdcall on 386, as the Go package calls them.
+		"_Static_assert(__builtin_types_compatible_p(__typeof__(&CreateKinds),\n" +
+			`	HRESULT (WINAPI *)(IKindList **)), "kinds.dll!CreateKinds parameters");`,
+		"_Static_assert(__builtin_types_compatible_p(__typeof__(&FreeKinds),\n" +
+			"\tvoid (WINAPI *)(KIND_PROP *))\n" +
+			"\t|| __builtin_types_compatible_p(__typeof__(&FreeKinds),\n" +
+			`	void (WINAPI *)(const KIND_PROP *)), "kinds.dll!FreeKinds parameters");`,
+		"\t{\"kinds.dll!CreateKinds export\", \"kinds.dll\", \"CreateKinds\"},\n",
+		"\t{\"kinds.dll!FreeKinds export\", \"kinds.dll\", \"FreeKinds\"},\n",
+		"\tfailed += check_exports();\n",
+
+		// Enums: plain values as signed ints, flags as bit patterns.
+		`_Static_assert(sizeof(KIND_MODE) == 4, "KIND_MODE size");`,
+		`_Static_assert((LONG)(KM_LOW) == (-2147483647 - 1), "KM_LOW value");`,
+		`_Static_assert((LONG)(KM_NONE) == -1, "KM_NONE value");`,
+		`_Static_assert((LONG)(KM_ONE) == 1, "KM_ONE value");`,
+		`_Static_assert((ULONG)(KF_A) == 0x00000001UL, "KF_A value");`,
+		`_Static_assert((ULONG)(KF_ALL) == 0xFFFFFFFFUL, "KF_ALL value");`,
+
+		// Member types, except PVOID, which stands for any data pointer.
+		`_Static_assert(__builtin_types_compatible_p(__typeof__(((KIND_PROP *)0)->m_tsWhen), VSS_TIMESTAMP), "KIND_PROP.m_tsWhen type");`,
+		"/* KIND_PROP.m_pData type: not checked: PVOID stands for any data pointer; its size and offset are checked */\n",
+		`_Static_assert(__builtin_types_compatible_p(__typeof__(((KIND_UNION *)0)->Count), LONG), "KIND_UNION.Count type");`,
+
+		// Layouts per architecture: a pointer is 8 bytes on amd64 and
+		// arm64 and 4 on 386, where the 8-byte timestamp still aligns to 8.
+		"#if defined(_M_AMD64) || defined(__x86_64__)\n" +
+			`_Static_assert(sizeof(KIND_PROP) == 48, "KIND_PROP size on amd64");` + "\n" +
+			`_Static_assert(_Alignof(KIND_PROP) == 8, "KIND_PROP alignment on amd64");` + "\n" +
+			`_Static_assert(offsetof(KIND_PROP, m_Id) == 0, "KIND_PROP.m_Id offset on amd64");` + "\n" +
+			`_Static_assert(offsetof(KIND_PROP, m_pwszName) == 16, "KIND_PROP.m_pwszName offset on amd64");` + "\n" +
+			`_Static_assert(offsetof(KIND_PROP, m_tsWhen) == 24, "KIND_PROP.m_tsWhen offset on amd64");` + "\n" +
+			`_Static_assert(offsetof(KIND_PROP, m_pData) == 32, "KIND_PROP.m_pData offset on amd64");` + "\n" +
+			`_Static_assert(offsetof(KIND_PROP, m_eMode) == 40, "KIND_PROP.m_eMode offset on amd64");` + "\n" +
+			`_Static_assert(sizeof(KIND_UNION) == 48, "KIND_UNION size on amd64");` + "\n" +
+			`_Static_assert(_Alignof(KIND_UNION) == 8, "KIND_UNION alignment on amd64");` + "\n" +
+			"#elif defined(_M_IX86) || defined(__i386__)\n" +
+			`_Static_assert(sizeof(KIND_PROP) == 40, "KIND_PROP size on 386");` + "\n" +
+			`_Static_assert(_Alignof(KIND_PROP) == 8, "KIND_PROP alignment on 386");` + "\n" +
+			`_Static_assert(offsetof(KIND_PROP, m_Id) == 0, "KIND_PROP.m_Id offset on 386");` + "\n" +
+			`_Static_assert(offsetof(KIND_PROP, m_pwszName) == 16, "KIND_PROP.m_pwszName offset on 386");` + "\n" +
+			`_Static_assert(offsetof(KIND_PROP, m_tsWhen) == 24, "KIND_PROP.m_tsWhen offset on 386");` + "\n" +
+			`_Static_assert(offsetof(KIND_PROP, m_pData) == 32, "KIND_PROP.m_pData offset on 386");` + "\n" +
+			`_Static_assert(offsetof(KIND_PROP, m_eMode) == 36, "KIND_PROP.m_eMode offset on 386");` + "\n" +
+			`_Static_assert(sizeof(KIND_UNION) == 40, "KIND_UNION size on 386");` + "\n" +
+			`_Static_assert(_Alignof(KIND_UNION) == 8, "KIND_UNION alignment on 386");` + "\n" +
+			"#elif defined(_M_ARM64) || defined(__aarch64__)\n",
+		"#else\n#error \"no struct layouts for this architecture\"\n#endif\n",
+	})
+	// Only interfaces with an IID have one to compare.
+	if strings.Contains(text, "IID_IKindList") {
+		t.Errorf("the C file compares an IID for an interface that has none:\n%s", text)
+	}
+	// IKindList does not start with IUnknown.
+	if strings.Contains(text, "IKindList.QueryInterface") || strings.Contains(text, "IKindList.Release") {
+		t.Errorf("the C file checks IUnknown slots of an interface without IUnknown:\n%s", text)
+	}
+	if strings.Contains(text, "injected") {
+		t.Errorf("spec prose reached the C file:\n%s", text)
+	}
+}
+
+// staticFactsRE finds the count of static assertions the program reports.
+var staticFactsRE = regexp.MustCompile(`static const unsigned static_facts = (\d+);`)
+
+// The program reports how many static assertions one compilation checked:
+// those outside the per-architecture section and those of one branch of it.
+func TestConformanceCountsFacts(t *testing.T) {
+	for _, tt := range []struct{ name, spec string }{
+		{"no structs", conformanceSpec},
+		{"structs", conformanceKindsSpec},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, text := conformanceText(t, buildSpec(t, tt.spec, "demo.yaml"))
+			m := staticFactsRE.FindAllStringSubmatch(text, -1)
+			if len(m) != 1 {
+				t.Fatalf("the C file defines static_facts %d times, want once:\n%s", len(m), text)
+			}
+			// Keep the first architecture's branch, drop the others.
+			compiled := text
+			if i := strings.Index(text, "#elif "); i >= 0 {
+				j := strings.Index(text, "#endif\n")
+				compiled = text[:i] + text[j:]
+			}
+			if got, want := m[0][1], strconv.Itoa(strings.Count(compiled, "_Static_assert(")); got != want {
+				t.Errorf("static_facts is %s, but one compilation checks %s assertions", got, want)
+			}
+		})
 	}
 }
 

@@ -43,12 +43,13 @@ func emitFunctions(f *File, s *model.Spec) {
 		Return(Err().Op("==").Nil().Op("&&").Id("wow64")),
 	))
 
-	f.Comment("// _loadProc refuses WOW64 and loads the procedure, with an error that")
-	f.Comment("// names the DLL and the procedure when either is missing.")
-	f.Func().Id("_loadProc").Params(Id("p").Op("*").Qual(winPkg, "LazyProc")).Error().Block(
+	f.Comment("// _loadProc refuses WOW64 and loads the procedure p of the function m, with")
+	f.Comment("// an error that names the DLL and the procedure when either is missing: the")
+	f.Comment("// error of a system DLL that does not load names neither.")
+	f.Func().Id("_loadProc").Params(Id("m").Id("Method"), Id("p").Op("*").Qual(winPkg, "LazyProc")).Error().Block(
 		If(Id("_isWOW64").Call()).Block(Return(Id("ErrWOW64"))),
 		If(Err().Op(":=").Id("p").Dot("Find").Call(), Err().Op("!=").Nil()).Block(
-			Return(Qual("fmt", "Errorf").Call(Lit("%s is not available: %w"), Id("p").Dot("Name"), Err())),
+			Return(Qual("fmt", "Errorf").Call(Lit("%s is not available: %w"), Id("m"), Err())),
 		),
 		Return(Nil()),
 	)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	. "github.com/dave/jennifer/jen"
@@ -13,7 +14,9 @@ import (
 
 // Reference emits REFERENCE.md, the document reviewers read when the spec
 // changes: every interface and method with its C and Go signatures, slot,
-// documented codes with meanings and OS notes, and the HRESULT table.
+// documented codes with meanings and OS notes; the DLL functions likewise;
+// the enums with their values; the structs with their C layout on each
+// architecture and their Go types; and the HRESULT table.
 func Reference(s *model.Spec, cfg Config) ([]Output, error) {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -22,25 +25,31 @@ func Reference(s *model.Spec, cfg Config) ([]Output, error) {
 	}
 	p("\n# Package %s reference\n\n", s.Package)
 	p("Generated from `%s`. Constants, interfaces, methods and parameters keep the SDK's names.\n\n", mdCode(s.Source))
+	referenceContents(&b, s)
 
-	p("## Contents\n\n")
+	p("## Interfaces\n\n")
 	for _, it := range s.Interfaces {
-		p("- [%s](#%s)\n", it.Name, strings.ToLower(it.Name))
+		referenceInterface(&b, it)
 	}
-	p("- [HRESULT table](#hresult-table)\n- [OS versions](#os-versions)\n\n")
-
-	for _, it := range s.Interfaces {
-		p("## %s\n\n", it.Name)
-		base := "none"
-		if it.Base != nil {
-			base = "[" + it.Base.Name + "](#" + strings.ToLower(it.Base.Name) + ")"
+	if len(s.Functions) > 0 {
+		p("## DLL functions\n\n")
+		p("Each Go function loads its DLL from the system directory on first use. In a 32-bit process on 64-bit Windows it returns `ErrWOW64` instead: the service does not support WOW64.\n\n")
+		for _, f := range s.Functions {
+			referenceMethod(&b, f)
 		}
-		p("IID `{%s}`, base %s, header `%s`, %d vtable slots.\n\n", it.IID, base, mdCode(it.Header), len(it.AllMethods()))
-		if it.Doc != "" {
-			p("%s\n\n", mdText(it.Doc))
+	}
+	if len(s.Enums) > 0 {
+		p("## Enums\n\n")
+		p("Each is a Go type of the same name, an `int32` like a C enum, with constants of the same names and a `String` method.\n\n")
+		for _, e := range s.Enums {
+			referenceEnum(&b, e)
 		}
-		for _, m := range it.Methods {
-			referenceMethod(&b, m)
+	}
+	if len(s.Structs) > 0 {
+		p("## Structs\n\n")
+		p("Each is a Go type of the same name with the struct's C layout on each architecture; the package checks its offsets and size when it compiles, and the conformance file checks the same layout against the SDK headers.\n\n")
+		for _, st := range s.Structs {
+			referenceStruct(&b, st)
 		}
 	}
 
@@ -66,25 +75,77 @@ func Reference(s *model.Spec, cfg Config) ([]Output, error) {
 	return []Output{{Name: "REFERENCE.md", Data: b.Bytes()}}, nil
 }
 
-func referenceMethod(b *bytes.Buffer, m *model.Method) {
+// anchor is the fragment a Markdown renderer gives the heading name (an
+// identifier: lower case, nothing to drop).
+func anchor(name string) string { return "#" + strings.ToLower(name) }
+
+func referenceContents(b *bytes.Buffer, s *model.Spec) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-	it := m.Interface
-	p("### %s::%s\n\n", it.Name, m.Name)
-	p("Slot %d. Method identifier `%s`.\n\n", m.Slot, m.ID())
-	cparams := []string{it.Name + " *This"}
-	switch {
-	case it.Builtin && m.Name == "QueryInterface":
-		cparams = append(cparams, "REFIID riid", "void **ppvObject")
-	default:
-		for _, par := range m.Params {
-			cparams = append(cparams, par.CDecl())
+	p("## Contents\n\n")
+	p("- [Interfaces](#interfaces)\n")
+	for _, it := range s.Interfaces {
+		p("  - [%s](%s)\n", it.Name, anchor(it.Name))
+	}
+	if len(s.Functions) > 0 {
+		p("- [DLL functions](#dll-functions)\n")
+		for _, f := range s.Functions {
+			p("  - [%s](%s)\n", f.Name, anchor(f.Name))
 		}
 	}
-	ret := "HRESULT"
-	if it.Builtin && m.Name != "QueryInterface" {
-		ret = "ULONG"
+	if len(s.Enums) > 0 {
+		p("- [Enums](#enums)\n")
+		for _, e := range s.Enums {
+			p("  - [%s](%s)\n", e.Name, anchor(e.Name))
+		}
 	}
-	p("```c\n%s %s(%s);\n```\n\n", ret, m.Name, strings.Join(cparams, ", "))
+	if len(s.Structs) > 0 {
+		p("- [Structs](#structs)\n")
+		for _, st := range s.Structs {
+			p("  - [%s](%s)\n", st.Name, anchor(st.Name))
+		}
+	}
+	p("- [HRESULT table](#hresult-table)\n- [OS versions](#os-versions)\n\n")
+}
+
+func referenceInterface(b *bytes.Buffer, it *model.Interface) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("### %s\n\n", it.Name)
+	if it.HasIID {
+		p("- IID: `{%s}`\n", it.IID)
+	} else {
+		p("- IID: none; a C++ interface, which QueryInterface cannot return\n")
+	}
+	switch {
+	case it.Builtin:
+		p("- Base: none; the root of every COM interface\n")
+	case it.Base == nil:
+		p("- Base: none; the vtable starts with this interface's own methods at slot 0, not with IUnknown's\n")
+	default:
+		p("- Base: [%s](%s)\n", it.Base.Name, anchor(it.Base.Name))
+	}
+	if it.Header != "" {
+		p("- Header: `%s`\n", mdCode(it.Header))
+	}
+	p("- Vtable: %d slots\n\n", len(it.AllMethods()))
+	if it.Doc != "" {
+		p("%s\n\n", mdText(it.Doc))
+	}
+	for _, m := range it.Methods {
+		referenceMethod(b, m)
+	}
+}
+
+// referenceMethod documents a method of an interface or a DLL function.
+func referenceMethod(b *bytes.Buffer, m *model.Method) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	if it := m.Interface; it != nil {
+		p("#### %s::%s\n\n", it.Name, m.Name)
+		p("Slot %d. Method identifier `%s`.\n\n", m.Slot, m.ID())
+	} else {
+		p("### %s\n\n", m.Name)
+		p("Exported by `%s`. Function identifier `%s`.\n\n", m.DLL, m.ID())
+	}
+	p("```c\n%s;\n```\n\n", cDeclaration(m))
 	p("```go\n%s\n```\n\n", goSignature(m))
 	if m.Doc != "" {
 		p("%s\n\n", mdText(m.Doc))
@@ -92,11 +153,14 @@ func referenceMethod(b *bytes.Buffer, m *model.Method) {
 	if len(m.Params) > 0 {
 		p("| Parameter | Direction | C type | Go | Meaning |\n|---|---|---|---|---|\n")
 		for _, par := range m.Params {
-			goSide := "`" + par.Type.Go + "`"
-			if par.Reserved {
-				goSide = "passed as NULL"
+			goSide := "passed as NULL"
+			if !par.Reserved {
+				goSide = "`" + goParamType(par) + "`"
+				if par.Dir == model.Out {
+					goSide = "result " + goSide
+				}
 			}
-			p("| `%s` | %s | `%s` | %s | %s |\n", par.Name, par.Dir, par.Type.C, goSide, mdText(par.Doc))
+			p("| `%s` | %s | `%s` | %s | %s |\n", par.Name, par.Dir, cParamType(par), goSide, mdText(par.Doc))
 		}
 		p("\n")
 	}
@@ -108,13 +172,28 @@ func referenceMethod(b *bytes.Buffer, m *model.Method) {
 		p("\n")
 	}
 	if len(m.Returns) > 0 {
-		p("| Return code | Value | Meaning | OS notes |\n|---|---|---|---|\n")
+		// Codes that arrive through the returned IVssAsync, not from the
+		// call, get a column that says so.
+		async := slices.ContainsFunc(m.Returns, func(r *model.Return) bool { return r.Async })
+		if async {
+			p("| Return code | Value | Arrives | Meaning | OS notes |\n|---|---|---|---|---|\n")
+		} else {
+			p("| Return code | Value | Meaning | OS notes |\n|---|---|---|---|\n")
+		}
 		for _, r := range m.Returns {
 			var notes []string
 			for _, n := range r.Notes {
 				notes = append(notes, mdNote(n))
 			}
-			p("| `%s` | `%s` | %s | %s |\n", r.Code.Name, r.Code.Hex(), mdText(r.Meaning), strings.Join(notes, " "))
+			arrives := ""
+			switch {
+			case !async:
+			case r.Async:
+				arrives = " through IVssAsync |"
+			default:
+				arrives = " from the call |"
+			}
+			p("| `%s` | `%s` |%s %s | %s |\n", r.Code.Name, r.Code.Hex(), arrives, mdText(r.Meaning), strings.Join(notes, " "))
 		}
 		p("\n")
 	}
@@ -124,6 +203,36 @@ func referenceMethod(b *bytes.Buffer, m *model.Method) {
 	if len(m.Notes) > 0 {
 		p("\n")
 	}
+}
+
+// cDeclaration is the C declaration of a method (as a call through the
+// vtable sees it, This first) or of a DLL function.
+func cDeclaration(m *model.Method) string {
+	ret, params := "HRESULT", []string{}
+	if m.Interface != nil {
+		params = append(params, m.Interface.Name+" *This")
+	}
+	if sig, ok := iunknownMethods[m.Name]; ok && m.Interface != nil && m.Interface.Builtin {
+		ret = sig.ret
+		for _, cp := range sig.params {
+			params = append(params, cDecl(cp.typ, cp.name))
+		}
+	} else {
+		for _, par := range m.Params {
+			params = append(params, par.CDecl())
+		}
+	}
+	name := m.Name
+	if m.Interface == nil {
+		if m.Void {
+			ret = "void"
+		}
+		name = "WINAPI " + name
+	}
+	if len(params) == 0 {
+		params = []string{"void"}
+	}
+	return fmt.Sprintf("%s %s(%s)", ret, name, strings.Join(params, ", "))
 }
 
 func mdNote(n *model.Note) string {
@@ -137,17 +246,190 @@ func mdNote(n *model.Note) string {
 // goSignature renders a stub's declaration the way go doc shows it.
 func goSignature(m *model.Method) string {
 	var st *Statement
-	recv := Params(Id("v").Op("*").Id(m.Interface.Name))
 	switch {
+	case m.Interface == nil:
+		params, results, _, _ := stubShape(m)
+		st = Func().Id(m.Name).Params(params...).Params(results...)
 	case m.Interface.Builtin && m.Name == "QueryInterface":
-		st = Func().Add(recv).Id(m.Name).Params(Id("riid").Op("*").Qual("golang.org/x/sys/windows", "GUID")).Params(Id("ppvObject").Qual("unsafe", "Pointer"), Err().Error())
+		st = Func().Add(receiver(m)).Id(m.Name).Params(Id("riid").Op("*").Qual(winPkg, "GUID")).Params(Id("ppvObject").Qual("unsafe", "Pointer"), Err().Error())
 	case m.Interface.Builtin:
-		st = Func().Add(recv).Id(m.Name).Params().Uint32()
+		st = Func().Add(receiver(m)).Id(m.Name).Params().Uint32()
 	default:
 		params, results, _, _ := stubShape(m)
-		st = Func().Add(recv).Id(m.Name).Params(params...).Params(results...)
+		st = Func().Add(receiver(m)).Id(m.Name).Params(params...).Params(results...)
 	}
 	return strings.TrimSpace(st.GoString())
+}
+
+func receiver(m *model.Method) Code { return Params(Id("v").Op("*").Id(m.Interface.Name)) }
+
+// goParamType is the Go type a parameter has in its stub's signature: the
+// type of the Go parameter for an in-parameter, of the result for an
+// out-parameter; empty for a reserved one, which the stub passes itself.
+func goParamType(p *model.Param) string {
+	var c callShape
+	words := 1
+	c.param(p, model.AMD64, &words) // the Go types are the same on every architecture
+	switch {
+	case len(c.params) == 1:
+		return goTypeText(c.params[0], p.Name)
+	case len(c.results) == 1:
+		return goTypeText(c.results[0], p.Name)
+	}
+	return ""
+}
+
+// goTypeText renders the type of a declaration "name type" as Go source.
+func goTypeText(decl Code, name string) string {
+	return strings.TrimPrefix(Var().Add(decl).GoString(), "var "+name+" ")
+}
+
+// goType renders a type as Go source.
+func goTypeString(typ Code) string { return goTypeText(Id("x").Add(typ), "x") }
+
+func referenceEnum(b *bytes.Buffer, e *model.Enum) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("### %s\n\n", e.Name)
+	kind := "Enum"
+	if e.Flags {
+		kind = "Flag set; `String` lists the flags a value holds, or names a combination it equals"
+	}
+	if e.Header != "" {
+		p("%s. Header `%s`.\n\n", kind, mdCode(e.Header))
+	} else {
+		p("%s.\n\n", kind)
+	}
+	if e.Doc != "" {
+		p("%s\n\n", mdText(e.Doc))
+	}
+	if !e.Flags {
+		p("| Name | Value | Meaning |\n|---|---|---|\n")
+		for _, v := range e.Values {
+			p("| `%s` | %d | %s |\n", v.Name, v.Value, mdText(v.Doc))
+		}
+		p("\n")
+		return
+	}
+	p("| Name | Value | Kind | Meaning |\n|---|---|---|---|\n")
+	for _, v := range e.Values {
+		value := fmt.Sprintf("`0x%08X`", uint32(v.Value))
+		if v.Value < 0 {
+			// The Go constant is the int32 of the same bits.
+			value += fmt.Sprintf(" (%d as `int32`)", v.Value)
+		}
+		kind := "flag"
+		if v.Combination {
+			kind = "combination"
+		}
+		p("| `%s` | %s | %s | %s |\n", v.Name, value, kind, mdText(v.Doc))
+	}
+	p("\n")
+}
+
+// archGroup is a set of architectures on which a struct has the same layout.
+type archGroup struct {
+	arches []model.Arch
+	layout *model.Layout
+}
+
+func (g archGroup) label() string {
+	var names []string
+	for _, a := range g.arches {
+		names = append(names, string(a))
+	}
+	return strings.Join(names, ", ")
+}
+
+// layoutGroups groups the architectures by the layout st has on them:
+// size, alignment, and the offset and size of every field.
+func layoutGroups(st *model.Struct) []archGroup {
+	var groups []archGroup
+	same := func(a, b model.Arch) bool {
+		la, lb := st.Layout(a), st.Layout(b)
+		if la.Size != lb.Size || la.Align != lb.Align || !slices.Equal(la.Offsets, lb.Offsets) {
+			return false
+		}
+		for _, f := range st.Fields {
+			if f.Type.Size(a) != f.Type.Size(b) {
+				return false
+			}
+		}
+		return true
+	}
+next:
+	for _, a := range model.Arches {
+		for i, g := range groups {
+			if same(g.arches[0], a) {
+				groups[i].arches = append(groups[i].arches, a)
+				continue next
+			}
+		}
+		groups = append(groups, archGroup{arches: []model.Arch{a}, layout: st.Layout(a)})
+	}
+	return groups
+}
+
+func referenceStruct(b *bytes.Buffer, st *model.Struct) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("### %s\n\n", st.Name)
+	kind := "Struct"
+	if st.Union {
+		kind = "Union"
+	}
+	if st.Header != "" {
+		kind += ", header `" + mdCode(st.Header) + "`"
+	}
+	groups := layoutGroups(st)
+	var sizes []string
+	for _, g := range groups {
+		sizes = append(sizes, fmt.Sprintf("%d bytes aligned to %d on %s", g.layout.Size, g.layout.Align, g.label()))
+	}
+	p("%s: %s.\n\n", kind, strings.Join(sizes, "; "))
+	if st.Union {
+		p("Go has no unions: the Go type is an array of words of the union's size and alignment, and each member is reached through a method named like its Go field.\n\n")
+	}
+	if st.Free != nil {
+		p("Go copy: `%s`, with Go strings. Methods that fill a `%s` return the copy and free the original with [%s](%s).\n\n",
+			st.GoName, st.Name, st.Free.Name, anchor(st.Free.Name))
+	}
+	if st.Doc != "" {
+		p("%s\n\n", mdText(st.Doc))
+	}
+
+	head := []string{"Field", "C type", "Go field", "Go type"}
+	if st.Union {
+		head = []string{"Member", "C type", "Go method", "Go result"}
+	}
+	if st.GoName != "" {
+		head = append(head, "In `"+st.GoName+"`")
+	}
+	for _, g := range groups {
+		if !st.Union {
+			head = append(head, "Offset ("+g.label()+")")
+		}
+		head = append(head, "Size ("+g.label()+")")
+	}
+	head = append(head, "Meaning")
+	p("| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
+	for i, f := range st.Fields {
+		row := []string{"`" + f.Name + "`", "`" + f.Type.C + "`", "`" + f.GoName + "`", "`" + goTypeString(rawType(f.Type)) + "`"}
+		if st.Union {
+			row[2] = "`" + f.GoName + "()`"
+			row[3] = "`*" + goTypeString(rawType(f.Type)) + "`"
+		}
+		if st.GoName != "" {
+			row = append(row, "`"+goTypeString(copyType(f.Type))+"`")
+		}
+		for _, g := range groups {
+			if !st.Union {
+				row = append(row, fmt.Sprint(g.layout.Offsets[i]))
+			}
+			row = append(row, fmt.Sprint(f.Type.Size(g.arches[0])))
+		}
+		row = append(row, mdText(f.Doc))
+		p("| %s |\n", strings.Join(row, " | "))
+	}
+	p("\n")
 }
 
 // methodsByCode lists, for each code, the methods that document it.

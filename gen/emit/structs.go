@@ -100,6 +100,11 @@ func emitStructCopy(f *File, st *model.Struct) {
 			g.Id(fld.GoName).Add(copyType(fld.Type))
 		}
 	})
+	f.Comment(fmt.Sprintf("// %s is %s, the function", freeVar(st), st.Free.Name))
+	f.Comment(fmt.Sprintf("// the stubs free a %s with. It is a variable so that the", st.Name))
+	f.Comment("// package's tests of fake COM objects, which allocate the strings")
+	f.Comment("// themselves, can check the call and free them without the DLL.")
+	f.Var().Id(freeVar(st)).Op("=").Id(st.Free.Name)
 	f.Comment(fmt.Sprintf("// goCopy copies p into a %s; the strings are copied, not shared.", st.GoName))
 	f.Func().Params(Id("p").Op("*").Id(st.Name)).Id("goCopy").Params().Id(st.GoName).Block(
 		Return(Id(st.GoName).Values(DictFunc(func(d Dict) {
@@ -109,6 +114,9 @@ func emitStructCopy(f *File, st *model.Struct) {
 		}))),
 	)
 }
+
+// freeVar names the variable holding the free function of st.
+func freeVar(st *model.Struct) string { return "_free" + st.Name }
 
 func copyType(t *model.Type) Code {
 	if t.Kind == model.StructKind && t.Struct.GoName != "" {

@@ -65,7 +65,7 @@ func archMethods(s *model.Spec) []*model.Method {
 
 func needsArch(m *model.Method) bool {
 	for _, p := range m.Params {
-		if p.ByValueStruct() {
+		if byValueStruct(p) {
 			return true
 		}
 	}
@@ -100,8 +100,8 @@ func emitRuntimeHelpers(f *File) {
 	f.Comment("// BSTRs belong to OLE: SysAllocString makes one, SysFreeString frees it.")
 	f.Var().Defs(
 		Id("_oleaut32").Op("=").Qual(winPkg, "NewLazySystemDLL").Call(Lit("oleaut32.dll")),
-		Id("_procSysAllocString").Op("=").Id("_oleaut32").Dot("NewProc").Call(Lit("SysAllocString")),
-		Id("_procSysFreeString").Op("=").Id("_oleaut32").Dot("NewProc").Call(Lit("SysFreeString")),
+		Id("_bstrAllocProc").Op("=").Id("_oleaut32").Dot("NewProc").Call(Lit("SysAllocString")),
+		Id("_bstrFreeProc").Op("=").Id("_oleaut32").Dot("NewProc").Call(Lit("SysFreeString")),
 	)
 	f.Comment("// _sysAllocString makes the BSTR for s. The empty string is passed as NULL,")
 	f.Comment("// which COM defines as the empty BSTR and which APIs such as")
@@ -110,16 +110,16 @@ func emitRuntimeHelpers(f *File) {
 		If(Id("s").Op("==").Lit("")).Block(Return(Nil(), Nil())),
 		List(Id("p"), Err()).Op(":=").Qual(winPkg, "UTF16PtrFromString").Call(Id("s")),
 		If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
-		If(Err().Op(":=").Id("_procSysAllocString").Dot("Find").Call(), Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
-		List(Id("r"), Id("_"), Id("_")).Op(":=").Qual("syscall", "SyscallN").Call(Id("_procSysAllocString").Dot("Addr").Call(), ptrArg(Id("p"))),
+		If(Err().Op(":=").Id("_bstrAllocProc").Dot("Find").Call(), Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
+		List(Id("r"), Id("_"), Id("_")).Op(":=").Qual("syscall", "SyscallN").Call(Id("_bstrAllocProc").Dot("Addr").Call(), ptrArg(Id("p"))),
 		If(Id("r").Op("==").Lit(0)).Block(Return(Nil(), Qual(winPkg, "ERROR_NOT_ENOUGH_MEMORY"))),
 		// Reading the word's bits as a pointer, rather than converting
 		// uintptr to unsafe.Pointer, keeps go vet's pointer check meaningful.
 		Return(Op("*").Parens(Op("**").Uint16()).Call(Qual("unsafe", "Pointer").Call(Op("&").Id("r"))), Nil()),
 	)
 	f.Func().Id("_sysFreeString").Params(Id("p").Op("*").Uint16()).Block(
-		If(Id("p").Op("!=").Nil().Op("&&").Id("_procSysFreeString").Dot("Find").Call().Op("==").Nil()).Block(
-			Qual("syscall", "SyscallN").Call(Id("_procSysFreeString").Dot("Addr").Call(), ptrArg(Id("p"))),
+		If(Id("p").Op("!=").Nil().Op("&&").Id("_bstrFreeProc").Dot("Find").Call().Op("==").Nil()).Block(
+			Qual("syscall", "SyscallN").Call(Id("_bstrFreeProc").Dot("Addr").Call(), ptrArg(Id("p"))),
 		),
 	)
 }
@@ -271,7 +271,7 @@ func emitMethod(f *File, m *model.Method, arch model.Arch) {
 	keepHR := len(m.SuccessCodes()) > 0
 	fn.Params(c.params...).Params(c.results...).BlockFunc(func(g *Group) {
 		if m.Interface == nil {
-			g.If(Err().Op("=").Id("_loadProc").Call(Id("_proc"+m.Name)), Err().Op("!=").Nil()).Block(Return())
+			g.If(Err().Op("=").Id("_loadProc").Call(Id(m.ID()), Id("_proc"+m.Name)), Err().Op("!=").Nil()).Block(Return())
 		}
 		for _, st := range c.pre {
 			g.Add(st)

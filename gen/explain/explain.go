@@ -1,7 +1,9 @@
 // Package explain answers "what does this HRESULT mean?" from a validated
-// spec: the code's name, value and fields, its meaning, every method that
-// documents it and the OS-version notes that go with it, including the
-// codes older systems return in its place. A value the spec does not hold
+// spec: the code's name, value and fields, its meaning, every method and
+// DLL function that documents it (and whether it arrives from the call, as
+// a status through an out-parameter, or through the IVssAsync the call
+// returns) and the OS-version notes that go with it, including the codes
+// older systems return in its place. A value the spec does not hold
 // is still decoded into severity, facility and code.
 package explain
 
@@ -40,7 +42,8 @@ type Explanation struct {
 	HasValue bool
 	// Aliases are the other names of Code's value.
 	Aliases []*model.HRESULT
-	// Uses lists the methods that document the code, in the spec's order.
+	// Uses lists the methods and DLL functions that document the code:
+	// interface methods in the model's order, then functions in the spec's.
 	Uses []Use
 	// StandsIn lists where this code arrives in place of a documented one.
 	StandsIn []StandIn
@@ -48,8 +51,9 @@ type Explanation struct {
 	Similar []*model.HRESULT
 }
 
-// Use is one method documenting a code, as a return code or as a status
-// delivered through an HRESULT out-parameter.
+// Use is one method or DLL function documenting a code, as a return code
+// (Entry.Async when it arrives through the IVssAsync the method returns) or
+// as a status delivered through an HRESULT out-parameter.
 type Use struct {
 	Method *model.Method
 	Entry  *model.Return
@@ -99,10 +103,13 @@ func Explain(spec *model.Spec, a Arg) *Explanation {
 			e.collect(m)
 		}
 	}
+	for _, fn := range spec.Functions {
+		e.collect(fn)
+	}
 	return e
 }
 
-// collect adds what method m documents about the explained code.
+// collect adds what method or function m documents about the explained code.
 func (e *Explanation) collect(m *model.Method) {
 	for _, r := range m.Returns {
 		if r.Code == e.Code {

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -102,9 +103,10 @@ func TestHRESULTFromWin32(t *testing.T) {
 	}
 }
 
-// testSpec documents VSS_E_UNEXPECTED on two methods with the note that
-// E_UNEXPECTED arrives instead before Windows 7, has a status code and an
-// alias, so that each part of an explanation shows up.
+// testSpec documents VSS_E_UNEXPECTED on two methods and a DLL function
+// with the note that E_UNEXPECTED arrives instead before Windows 7, has a
+// status code, a code delivered through IVssAsync and an alias, so that
+// each part of an explanation shows up.
 const testSpec = `package: vss
 os_versions:
   - {id: winxp, name: Windows XP, version: "5.1"}
@@ -117,6 +119,8 @@ hresults:
   - {name: VSS_E_UNEXPECTED, value: 0x80042302, doc: Unexpected failure inside VSS.}
   - {name: VSS_E_UNEXPECTED_ALIAS, value: 0x80042302, alias_of: VSS_E_UNEXPECTED, doc: An older name.}
   - {name: VSS_E_UNUSED, value: 0x80042399, doc: Documented by no method.}
+  - {name: E_NOTIMPL, value: 0x80004001, doc: Not implemented.}
+  - {name: VSS_E_PROVIDER_VETO, value: 0x80042306, doc: The provider refused.}
 interfaces:
   - name: IVssAsync
     iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e
@@ -142,6 +146,29 @@ interfaces:
             notes:
               - {before: win7, returns_instead: E_UNEXPECTED, text: Old systems return E_UNEXPECTED.}
               - {on: [winxp], text: XP logs nothing.}
+  - name: IVssBackupComponents
+    iid: 665c1d5f-c218-414d-a05d-7fef5f9d5c86
+    base: IUnknown
+    methods:
+      - name: DoSnapshotSet
+        slot: 3
+        params:
+          - {name: ppAsync, dir: out, type: IVssAsync}
+        returns:
+          - {code: S_OK, meaning: The snapshot set is being made.}
+          - {code: VSS_E_PROVIDER_VETO, meaning: The provider refused to make the copy., via: async}
+functions:
+  - name: CreateVssBackupComponentsInternal
+    dll: vssapi.dll
+    params:
+      - {name: ppBackup, dir: out, type: IVssBackupComponents}
+    returns:
+      - {code: S_OK, meaning: Created.}
+      - {code: E_NOTIMPL, meaning: The system has no VSS for this architecture.}
+      - code: VSS_E_UNEXPECTED
+        meaning: Creation failed unexpectedly.
+        notes:
+          - {before: win7, returns_instead: E_UNEXPECTED, text: Old systems return E_UNEXPECTED.}
 `
 
 func testModel(t *testing.T) *model.Spec {
@@ -196,6 +223,8 @@ Documented by
   IVssAsync.QueryStatus: The query failed unexpectedly.
     before Windows 7 (6.1), E_UNEXPECTED (0x8000FFFF) arrives instead: Old systems return E_UNEXPECTED.
     on Windows XP (5.1): XP logs nothing.
+  vssapi.dll!CreateVssBackupComponentsInternal: Creation failed unexpectedly.
+    before Windows 7 (6.1), E_UNEXPECTED (0x8000FFFF) arrives instead: Old systems return E_UNEXPECTED.
 `
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("explanation (-want +got):\n%s", diff)
@@ -204,13 +233,69 @@ Documented by
 
 func TestExplainStandIn(t *testing.T) {
 	e := explainArg(t, testModel(t), "E_UNEXPECTED")
-	if len(e.Uses) != 0 || len(e.StandsIn) != 2 {
-		t.Fatalf("E_UNEXPECTED: %d uses and %d stand-ins, want 0 and 2", len(e.Uses), len(e.StandsIn))
+	if len(e.Uses) != 0 || len(e.StandsIn) != 3 {
+		t.Fatalf("E_UNEXPECTED: %d uses and %d stand-ins, want 0 and 3", len(e.Uses), len(e.StandsIn))
 	}
 	got := e.String()
-	want := "\nStands in for\n  VSS_E_UNEXPECTED (0x80042302) before Windows 7 (6.1), from IVssAsync.Cancel, IVssAsync.QueryStatus\n"
+	want := "\nStands in for\n  VSS_E_UNEXPECTED (0x80042302) before Windows 7 (6.1), from\n    IVssAsync.Cancel, IVssAsync.QueryStatus, vssapi.dll!CreateVssBackupComponentsInternal\n"
 	if !strings.HasSuffix(got, want) {
 		t.Errorf("E_UNEXPECTED explained as\n%s\nwant it to end with%s", got, want)
+	}
+}
+
+// TestExplainAsyncCode: a code that arrives as the final status of the
+// IVssAsync a method returns is marked so, since the call itself succeeded.
+func TestExplainAsyncCode(t *testing.T) {
+	e := explainArg(t, testModel(t), "VSS_E_PROVIDER_VETO")
+	if len(e.Uses) != 1 || !e.Uses[0].Entry.Async {
+		t.Fatalf("VSS_E_PROVIDER_VETO: uses %+v, want one delivered through IVssAsync", e.Uses)
+	}
+	want := "\nDocumented by\n  IVssBackupComponents.DoSnapshotSet (through the IVssAsync it returns): The provider refused to make the copy.\n"
+	if got := e.String(); !strings.HasSuffix(got, want) {
+		t.Errorf("VSS_E_PROVIDER_VETO explained as\n%s\nwant it to end with%s", got, want)
+	}
+	// The same method's S_OK comes from the call and carries no mark.
+	for _, u := range explainArg(t, testModel(t), "S_OK").Uses {
+		if u.Method.Name == "DoSnapshotSet" && u.Entry.Async {
+			t.Errorf("S_OK of DoSnapshotSet is marked as delivered through IVssAsync")
+		}
+	}
+}
+
+// TestExplainFunctionCode: codes documented only by a DLL function are
+// found by name and by value, and the function is named with its DLL.
+func TestExplainFunctionCode(t *testing.T) {
+	s := testModel(t)
+	for _, arg := range []string{"E_NOTIMPL", "0x80004001", "-2147467263"} {
+		e := explainArg(t, s, arg)
+		if !e.Found() || len(e.Uses) != 1 || e.Uses[0].Method.Interface != nil {
+			t.Errorf("explain %s: %v with uses %+v, want E_NOTIMPL documented by one function", arg, e.Code, e.Uses)
+			continue
+		}
+		want := "\nDocumented by\n  vssapi.dll!CreateVssBackupComponentsInternal: The system has no VSS for this architecture.\n"
+		if got := e.String(); !strings.HasSuffix(got, want) {
+			t.Errorf("explain %s:\n%s\nwant it to end with%s", arg, got, want)
+		}
+	}
+}
+
+func TestWrapList(t *testing.T) {
+	tests := []struct {
+		items []string
+		width int
+		want  []string
+	}{
+		{nil, 10, nil},
+		{[]string{"A.B"}, 10, []string{"A.B"}},
+		{[]string{"A.B", "C.D"}, 8, []string{"A.B, C.D"}},                // exactly the width
+		{[]string{"A.B", "C.D", "E.F"}, 9, []string{"A.B, C.D,", "E.F"}}, // the trailing comma counts
+		{[]string{"A.B", "C.D", "E.F"}, 8, []string{"A.B,", "C.D, E.F"}}, // "A.B, C.D," would be 9
+		{[]string{"LongerThanWidth", "A"}, 5, []string{"LongerThanWidth,", "A"}},
+	}
+	for _, tt := range tests {
+		if got := wrapList(tt.items, tt.width); !slices.Equal(got, tt.want) {
+			t.Errorf("wrapList(%q, %d) = %q, want %q", tt.items, tt.width, got, tt.want)
+		}
 	}
 }
 
@@ -229,7 +314,7 @@ func TestExplainStatusCode(t *testing.T) {
 
 func TestExplainUndocumentedCode(t *testing.T) {
 	got := explainArg(t, testModel(t), "VSS_E_UNUSED").String()
-	if !strings.HasSuffix(got, "\nNo method in vss.yaml documents it.\n") {
+	if !strings.HasSuffix(got, "\nNo method or function in vss.yaml documents it.\n") {
 		t.Errorf("explanation of a code no method names:\n%s", got)
 	}
 }

@@ -35,8 +35,11 @@ func (e *Explanation) String() string {
 		b.WriteString("\nDocumented by\n")
 		for _, u := range e.Uses {
 			where := u.Method.FullName()
-			if u.Status {
+			switch {
+			case u.Status:
 				where += fmt.Sprintf(" (as the status in %s)", u.Param)
+			case u.Entry.Async:
+				where += " (through the IVssAsync it returns)"
 			}
 			fmt.Fprintf(&b, "  %s: %s\n", where, model.OneLine(u.Entry.Meaning))
 			for _, n := range u.Entry.Notes {
@@ -47,11 +50,14 @@ func (e *Explanation) String() string {
 	if len(e.StandsIn) > 0 {
 		b.WriteString("\nStands in for\n")
 		for _, g := range groupStandIns(e.StandsIn) {
-			fmt.Fprintf(&b, "  %s (%s) %s, from %s\n", g.documented.Name, hex(g.documented.Value), g.systems, strings.Join(g.methods, ", "))
+			fmt.Fprintf(&b, "  %s (%s) %s, from\n", g.documented.Name, hex(g.documented.Value), g.systems)
+			for _, l := range wrapList(g.methods, standInWidth) {
+				fmt.Fprintf(&b, "    %s\n", l)
+			}
 		}
 	}
 	if len(e.Uses) == 0 && len(e.StandsIn) == 0 {
-		fmt.Fprintf(&b, "\nNo method in %s documents it.\n", e.Spec.Source)
+		fmt.Fprintf(&b, "\nNo method or function in %s documents it.\n", e.Spec.Source)
 	}
 	return b.String()
 }
@@ -105,6 +111,36 @@ func noteLine(n *model.Note) string {
 		s += fmt.Sprintf(", %s (%s) arrives instead", n.ReturnsInstead.Name, hex(n.ReturnsInstead.Value))
 	}
 	return s + ": " + model.OneLine(n.Text)
+}
+
+// standInWidth bounds the lines listing the methods a stand-in comes from;
+// in the flagship spec E_UNEXPECTED stands in for VSS_E_UNEXPECTED in
+// dozens of them.
+const standInWidth = 100
+
+// wrapList joins items with ", " into lines of at most width bytes (a
+// longer item gets a line of its own).
+func wrapList(items []string, width int) []string {
+	var lines []string
+	line := ""
+	for i, item := range items {
+		if i < len(items)-1 {
+			item += ","
+		}
+		switch {
+		case line == "":
+			line = item
+		case len(line)+1+len(item) <= width:
+			line += " " + item
+		default:
+			lines = append(lines, line)
+			line = item
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 type standInGroup struct {

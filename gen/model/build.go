@@ -32,6 +32,7 @@ func Build(raw *load.Spec, file, source string) (*Spec, error) {
 	b.interfaceMethods(its)
 	b.functions(raw.Functions)
 	b.structFrees(structs)
+	b.checkParamShadowing()
 	if len(b.problems) > 0 {
 		sort.SliceStable(b.problems, func(i, j int) bool {
 			pi, pj := b.problems[i].Pos, b.problems[j].Pos
@@ -55,6 +56,9 @@ type builder struct {
 	// that were declared but refused; references to them are not reported
 	// a second time.
 	refusedOS, refusedCodes map[string]bool
+	// paramPositions are the parameters' names, checked against the
+	// package-level names once every declaration is known.
+	paramPositions []paramPosition
 	// types are the parameter and field types by their SDK names: the
 	// built-in ones and the spec's enums, structs and interfaces.
 	types map[string]*Type
@@ -73,6 +77,7 @@ var fixedNames = []string{
 	"TestHRESULTTable", "TestHRESULTUnknown", "TestHRESULTNoAllocation", "TestHRESULTFormat",
 	"TestMethods", "TestDocumented", "TestErrorMatching", "TestEnumStrings",
 	"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "BenchmarkStubs",
+	"TestDLLFunctions", "TestWaitContext",
 }
 
 func (b *builder) reserveGenerated() {
@@ -400,8 +405,13 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 			continue
 		}
 		base, ok := byName[r.Base.Value]
-		if !ok {
-			b.errorf(r.Base.Pos, "interface %s: unknown base interface %q", it.Name, r.Base.Value)
+		switch {
+		case !ok && strings.EqualFold(r.Base.Value, "none"):
+			b.errorf(r.Base.Pos, "interface %s: unknown base interface %q; write none in lower case for an interface that does not start with IUnknown", it.Name, r.Base.Value)
+			it.Base = nil // what was meant, so that its slots are judged from 0
+			continue
+		case !ok:
+			b.errorf(r.Base.Pos, "interface %s: unknown base interface %q (name IUnknown, an interface of the spec, or none)", it.Name, r.Base.Value)
 			it.Base = root
 			continue
 		}
@@ -523,8 +533,10 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		}
 		// The Go type of an interface embeds its base and has a vtable
 		// method that reads IUnknown's lpVtbl field; its vtable struct
-		// embeds the base's vtable struct.
-		if m.Name == "vtable" || m.Name == "lpVtbl" || it.Base != nil && (m.Name == it.Base.Name || m.Name == it.Base.Name+"Vtbl") {
+		// embeds the base's vtable struct. IVssAsync also gets WaitContext
+		// (gen/emit/wait.go).
+		if m.Name == "vtable" || m.Name == "lpVtbl" || it.Base != nil && (m.Name == it.Base.Name || m.Name == it.Base.Name+"Vtbl") ||
+			it.Name == "IVssAsync" && m.Name == "WaitContext" {
 			b.errorf(r.Name.Pos, "%s: Go name %s is already taken by a member vssgen generates for %s", what, m.Name, it.Name)
 			takeSlot(r, what, true)
 			continue
@@ -591,13 +603,14 @@ func (b *builder) params(m *Method, raw []load.Param) {
 		}
 		p := &Param{Name: r.Name.Value, Reserved: r.Reserved.Value}
 		what += " " + p.Name
-		if stubLocals[p.Name] || p.Name == "HRESULT" || p.Name == m.ID() || p.Name == m.Name && m.Interface == nil {
+		if stubLocals[p.Name] {
 			b.errorf(r.Name.Pos, "%s: the name is used by the generated stub; rename it", what)
 		}
 		if seen[p.Name] {
 			b.errorf(r.Name.Pos, "%s is declared twice", what)
 		}
 		seen[p.Name] = true
+		b.paramPositions = append(b.paramPositions, paramPosition{m, p.Name, r.Name.Pos})
 		p.Doc = b.text(r.Doc, what+": doc")
 		switch r.Dir.Value {
 		case "in":
@@ -611,9 +624,9 @@ func (b *builder) params(m *Method, raw []load.Param) {
 				b.errorf(r.Pos, "%s: dir is required (in or out)", what)
 			}
 		}
-		switch r.By.Value {
-		case "", "value":
-		case "pointer":
+		switch {
+		case !r.By.Set || r.By.Value == "value":
+		case r.By.Value == "pointer":
 			p.ByPtr = true
 		default:
 			b.errorf(r.By.Pos, "%s: by %q must be value or pointer", what, r.By.Value)
@@ -629,6 +642,25 @@ func (b *builder) params(m *Method, raw []load.Param) {
 			continue
 		}
 		m.Params = append(m.Params, p)
+	}
+}
+
+// checkParamShadowing refuses parameters named like a package-level name
+// the stub's body refers to, which the parameter would hide: HRESULT, the
+// method's identifier, and the struct and free function of an out-parameter
+// the stub copies and frees. Other package-level names are fine: the body
+// does not use them.
+func (b *builder) checkParamShadowing() {
+	for _, p := range b.paramPositions {
+		used := map[string]bool{"HRESULT": true, p.method.ID(): true}
+		for _, q := range p.method.Params {
+			if st := q.Type.Struct; q.Dir == Out && !q.ByPtr && st != nil && st.Free != nil {
+				used[st.Name], used[st.Free.Name] = true, true
+			}
+		}
+		if used[p.name] {
+			b.errorf(p.pos, "%s: parameter %s hides %s, which the generated stub uses; rename it", p.method.what(), p.name, b.names[p.name])
+		}
 	}
 }
 
@@ -675,6 +707,12 @@ func BuiltinTypeNames() []string {
 	return slices.Sorted(maps.Keys(builtinTypes()))
 }
 
+type paramPosition struct {
+	method *Method
+	name   string
+	pos    load.Pos
+}
+
 func baseName(it *Interface) string {
 	if it.Base == nil {
 		return "none"
@@ -706,7 +744,10 @@ func (b *builder) code(p load.Pos, s load.Str, what string) *HRESULT {
 	return h
 }
 
-func (b *builder) returns(m *Method, raw []load.Return, what string, notesMaySubstitute bool) []*Return {
+// returns builds a method's return codes (returnCodes true) or its status
+// codes, which arrive through the HRESULT out-parameter: only return codes
+// may arrive through an IVssAsync or have another code stand in for them.
+func (b *builder) returns(m *Method, raw []load.Return, what string, returnCodes bool) []*Return {
 	var out []*Return
 	seen := map[*HRESULT]bool{}
 	instead := map[*HRESULT]*HRESULT{}
@@ -721,12 +762,14 @@ func (b *builder) returns(m *Method, raw []load.Return, what string, notesMaySub
 		}
 		seen[h] = true
 		ret := &Return{Code: h}
-		switch r.Via.Value {
-		case "":
-		case "async":
-			ret.Async = true
-		default:
+		switch {
+		case !r.Via.Set:
+		case r.Via.Value != "async":
 			b.errorf(r.Via.Pos, "%s %s: via %q must be async (or left out for the call itself)", what, h.Name, r.Via.Value)
+		case !returnCodes:
+			b.errorf(r.Via.Pos, "%s %s: via applies to return codes only; a status code arrives through the HRESULT out-parameter", what, h.Name)
+		default:
+			ret.Async = true
 		}
 		if b.required(r.Pos, r.Meaning, what+" "+h.Name+": meaning") {
 			ret.Meaning = b.text(r.Meaning, what+" "+h.Name+": meaning")
@@ -738,7 +781,7 @@ func (b *builder) returns(m *Method, raw []load.Return, what string, notesMaySub
 			}
 			if ri := note.ReturnsInstead; ri != nil {
 				switch {
-				case !notesMaySubstitute:
+				case !returnCodes:
 					b.errorf(n.ReturnsInstead.Pos, "%s %s: returns_instead applies to return codes only", what, h.Name)
 				case ri == h:
 					b.errorf(n.ReturnsInstead.Pos, "%s %s: returns_instead names the code itself", what, h.Name)

@@ -207,6 +207,7 @@ func (b *builder) structFields(ds []declaredStruct) {
 
 // functions builds the DLL entry points.
 func (b *builder) functions(raw []load.Function) {
+	dllKeys := map[string]string{}
 	for _, r := range raw {
 		if !b.required(r.Pos, r.Name, "function name") || !b.goName(r.Name, "function name") {
 			continue
@@ -216,6 +217,12 @@ func (b *builder) functions(raw []load.Function) {
 		if b.required(r.Pos, r.DLL, what+": dll") {
 			if dllRE.MatchString(r.DLL.Value) {
 				m.DLL = strings.ToLower(r.DLL.Value)
+				// The generated variable of a DLL is named after it with - as _.
+				key := strings.ReplaceAll(m.DLL, "-", "_")
+				if other, ok := dllKeys[key]; ok && other != m.DLL {
+					b.errorf(r.DLL.Pos, "%s: dll %s and %s differ only in - and _; name each DLL one way", what, other, m.DLL)
+				}
+				dllKeys[key] = m.DLL
 			} else {
 				b.errorf(r.DLL.Pos, "%s: dll %q is not a DLL file name like vssapi.dll", what, r.DLL.Value)
 			}

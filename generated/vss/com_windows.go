@@ -46,9 +46,9 @@ func _bool(b bool) uintptr {
 
 // BSTRs belong to OLE: SysAllocString makes one, SysFreeString frees it.
 var (
-	_oleaut32           = windows.NewLazySystemDLL("oleaut32.dll")
-	_procSysAllocString = _oleaut32.NewProc("SysAllocString")
-	_procSysFreeString  = _oleaut32.NewProc("SysFreeString")
+	_oleaut32      = windows.NewLazySystemDLL("oleaut32.dll")
+	_bstrAllocProc = _oleaut32.NewProc("SysAllocString")
+	_bstrFreeProc  = _oleaut32.NewProc("SysFreeString")
 )
 
 // _sysAllocString makes the BSTR for s. The empty string is passed as NULL,
@@ -62,18 +62,18 @@ func _sysAllocString(s string) (*uint16, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := _procSysAllocString.Find(); err != nil {
+	if err := _bstrAllocProc.Find(); err != nil {
 		return nil, err
 	}
-	r, _, _ := syscall.SyscallN(_procSysAllocString.Addr(), uintptr(unsafe.Pointer(p)))
+	r, _, _ := syscall.SyscallN(_bstrAllocProc.Addr(), uintptr(unsafe.Pointer(p)))
 	if r == 0 {
 		return nil, windows.ERROR_NOT_ENOUGH_MEMORY
 	}
 	return *(**uint16)(unsafe.Pointer(&r)), nil
 }
 func _sysFreeString(p *uint16) {
-	if p != nil && _procSysFreeString.Find() == nil {
-		syscall.SyscallN(_procSysFreeString.Addr(), uintptr(unsafe.Pointer(p)))
+	if p != nil && _bstrFreeProc.Find() == nil {
+		syscall.SyscallN(_bstrFreeProc.Addr(), uintptr(unsafe.Pointer(p)))
 	}
 }
 
@@ -1199,48 +1199,6 @@ func (v *IVssBackupComponents) ImportSnapshots() (ppAsync *IVssAsync, err error)
 		err = _newError(IVssBackupComponents_ImportSnapshots, _hr)
 	}
 	return ppAsync, err
-}
-
-// Query calls IVssBackupComponents::Query, slot 43 of the vtable.
-//
-// Lists the providers on the system, or the completed shadow copies in the
-// current context. It may be used only during backup, after
-// InitializeForBackup and SetContext.
-//
-// Parameters:
-//   - QueriedObjectId (in VSS_ID): Reserved. Must be GUID_NULL. Passed as NULL by
-//     this method.
-//   - eQueriedObjectType (in VSS_OBJECT_TYPE): Limits the query to an object type.
-//     Currently it must be VSS_OBJECT_NONE, which means no limit.
-//   - eReturnedObjectsType (in VSS_OBJECT_TYPE): Kind of objects to return:
-//     VSS_OBJECT_SNAPSHOT or VSS_OBJECT_PROVIDER.
-//   - ppEnum (out IVssEnumObject): Receives an IVssEnumObject enumerator over the
-//     results.
-//
-// Documented return codes:
-//   - S_OK: An IVssEnumObject enumerator was returned.
-//   - E_ACCESSDENIED: The caller is neither an administrator nor a backup
-//     operator.
-//   - E_INVALIDARG: A parameter value is invalid.
-//   - E_OUTOFMEMORY: Not enough memory or other system resources.
-//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
-//     restore, or it was made out of the required order.
-//   - VSS_E_OBJECT_NOT_FOUND: The queried object was not found.
-//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and wrote it to
-//     the event log.
-//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
-//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
-//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
-//     returned error matches both codes with errors.Is.)
-//   - VSS_E_UNEXPECTED_PROVIDER_ERROR: The provider failed unexpectedly. The error
-//     is recorded in the error log.
-func (v *IVssBackupComponents) Query(eQueriedObjectType VSS_OBJECT_TYPE, eReturnedObjectsType VSS_OBJECT_TYPE) (ppEnum *IVssEnumObject, err error) {
-	_r, _, _ := syscall.SyscallN(v.vtable().Query, uintptr(unsafe.Pointer(v)), 0, uintptr(eQueriedObjectType), uintptr(eReturnedObjectsType), uintptr(unsafe.Pointer(&ppEnum)))
-	_hr := HRESULT(_r)
-	if _hr.Failed() {
-		err = _newError(IVssBackupComponents_Query, _hr)
-	}
-	return ppEnum, err
 }
 
 // DisableWriterClasses calls IVssBackupComponents::DisableWriterClasses, slot 45 of the vtable.
@@ -3490,48 +3448,6 @@ func (v *IVssBackupComponentsEx2) vtable() *IVssBackupComponentsEx2Vtbl {
 	return (*IVssBackupComponentsEx2Vtbl)(unsafe.Pointer(v.lpVtbl))
 }
 
-// PreFastRecovery calls IVssBackupComponentsEx2::PreFastRecovery, slot 58 of the vtable.
-//
-// Not supported; Microsoft reserves it for future use, and all of its
-// parameters are reserved.
-//
-// Parameters:
-//   - SnapshotSetID (in VSS_ID): Reserved for future use. Passed as NULL by this
-//     method.
-//   - dwPreFastRecoveryFlags (in DWORD): Reserved for future use. Passed as NULL
-//     by this method.
-//   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
-//     method.
-func (v *IVssBackupComponentsEx2) PreFastRecovery() (err error) {
-	_r, _, _ := syscall.SyscallN(v.vtable().PreFastRecovery, uintptr(unsafe.Pointer(v)), 0, 0, 0)
-	_hr := HRESULT(_r)
-	if _hr.Failed() {
-		err = _newError(IVssBackupComponentsEx2_PreFastRecovery, _hr)
-	}
-	return err
-}
-
-// FastRecovery calls IVssBackupComponentsEx2::FastRecovery, slot 59 of the vtable.
-//
-// Not supported; Microsoft reserves it for future use, and all of its
-// parameters are reserved.
-//
-// Parameters:
-//   - SnapshotSetID (in VSS_ID): Reserved for future use. Passed as NULL by this
-//     method.
-//   - dwFastRecoveryFlags (in DWORD): Reserved for future use. Passed as NULL by
-//     this method.
-//   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
-//     method.
-func (v *IVssBackupComponentsEx2) FastRecovery() (err error) {
-	_r, _, _ := syscall.SyscallN(v.vtable().FastRecovery, uintptr(unsafe.Pointer(v)), 0, 0, 0)
-	_hr := HRESULT(_r)
-	if _hr.Failed() {
-		err = _newError(IVssBackupComponentsEx2_FastRecovery, _hr)
-	}
-	return err
-}
-
 // IID_IVssComponentEx2 is the interface identifier of IVssComponentEx2, {3b5be0f2-07a9-4e4b-bdd3-cfdc8e2c0d2d}.
 var IID_IVssComponentEx2 = windows.GUID{
 	Data1: 0x3b5be0f2,
@@ -3943,14 +3859,15 @@ var _isWOW64 = sync.OnceValue(func() bool {
 	return err == nil && wow64
 })
 
-// _loadProc refuses WOW64 and loads the procedure, with an error that
-// names the DLL and the procedure when either is missing.
-func _loadProc(p *windows.LazyProc) error {
+// _loadProc refuses WOW64 and loads the procedure p of the function m, with
+// an error that names the DLL and the procedure when either is missing: the
+// error of a system DLL that does not load names neither.
+func _loadProc(m Method, p *windows.LazyProc) error {
 	if _isWOW64() {
 		return ErrWOW64
 	}
 	if err := p.Find(); err != nil {
-		return fmt.Errorf("%s is not available: %w", p.Name, err)
+		return fmt.Errorf("%s is not available: %w", m, err)
 	}
 	return nil
 }
@@ -3977,7 +3894,7 @@ func _loadProc(p *windows.LazyProc) error {
 //     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
 //     returned error matches both codes with errors.Is.)
 func CreateVssBackupComponentsInternal() (ppBackup *IVssBackupComponents, err error) {
-	if err = _loadProc(_procCreateVssBackupComponentsInternal); err != nil {
+	if err = _loadProc(Proc_CreateVssBackupComponentsInternal, _procCreateVssBackupComponentsInternal); err != nil {
 		return
 	}
 	_r, _, _ := syscall.SyscallN(_procCreateVssBackupComponentsInternal.Addr(), uintptr(unsafe.Pointer(&ppBackup)))
@@ -3999,7 +3916,7 @@ func CreateVssBackupComponentsInternal() (ppBackup *IVssBackupComponents, err er
 //   - pProp (in VSS_SNAPSHOT_PROP): Pointer to the VSS_SNAPSHOT_PROP whose
 //     contents are to be freed.
 func VssFreeSnapshotPropertiesInternal(pProp *VSS_SNAPSHOT_PROP) (err error) {
-	if err = _loadProc(_procVssFreeSnapshotPropertiesInternal); err != nil {
+	if err = _loadProc(Proc_VssFreeSnapshotPropertiesInternal, _procVssFreeSnapshotPropertiesInternal); err != nil {
 		return
 	}
 	syscall.SyscallN(_procVssFreeSnapshotPropertiesInternal.Addr(), uintptr(unsafe.Pointer(pProp)))
@@ -4028,7 +3945,7 @@ func VssFreeSnapshotPropertiesInternal(pProp *VSS_SNAPSHOT_PROP) (err error) {
 //     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
 //     returned error matches both codes with errors.Is.)
 func ShouldBlockRevertInternal(wszVolumeName string) (pbBlock bool, err error) {
-	if err = _loadProc(_procShouldBlockRevertInternal); err != nil {
+	if err = _loadProc(Proc_ShouldBlockRevertInternal, _procShouldBlockRevertInternal); err != nil {
 		return
 	}
 	_wszVolumeName, err := windows.UTF16PtrFromString(wszVolumeName)
@@ -4078,6 +3995,12 @@ type SnapshotProperties struct {
 	// Current lifecycle state of the shadow copy.
 	Status VSS_SNAPSHOT_STATE
 }
+
+// _freeVSS_SNAPSHOT_PROP is VssFreeSnapshotPropertiesInternal, the function
+// the stubs free a VSS_SNAPSHOT_PROP with. It is a variable so that the
+// package's tests of fake COM objects, which allocate the strings
+// themselves, can check the call and free them without the DLL.
+var _freeVSS_SNAPSHOT_PROP = VssFreeSnapshotPropertiesInternal
 
 // goCopy copies p into a SnapshotProperties; the strings are copied, not shared.
 func (p *VSS_SNAPSHOT_PROP) goCopy() SnapshotProperties {

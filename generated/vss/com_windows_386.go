@@ -823,12 +823,55 @@ func (v *IVssBackupComponents) GetSnapshotProperties(SnapshotId windows.GUID) (p
 	_hr := HRESULT(_r)
 	if !_hr.Failed() {
 		pProp = _pProp.goCopy()
-		_ = VssFreeSnapshotPropertiesInternal(&_pProp)
+		_ = _freeVSS_SNAPSHOT_PROP(&_pProp)
 	}
 	if _hr.Failed() {
 		err = _newError(IVssBackupComponents_GetSnapshotProperties, _hr)
 	}
 	return pProp, err
+}
+
+// Query calls IVssBackupComponents::Query, slot 43 of the vtable.
+//
+// Lists the providers on the system, or the completed shadow copies in the
+// current context. It may be used only during backup, after
+// InitializeForBackup and SetContext.
+//
+// Parameters:
+//   - QueriedObjectId (in VSS_ID): Reserved. Must be GUID_NULL. Passed as NULL by
+//     this method.
+//   - eQueriedObjectType (in VSS_OBJECT_TYPE): Limits the query to an object type.
+//     Currently it must be VSS_OBJECT_NONE, which means no limit.
+//   - eReturnedObjectsType (in VSS_OBJECT_TYPE): Kind of objects to return:
+//     VSS_OBJECT_SNAPSHOT or VSS_OBJECT_PROVIDER.
+//   - ppEnum (out IVssEnumObject): Receives an IVssEnumObject enumerator over the
+//     results.
+//
+// Documented return codes:
+//   - S_OK: An IVssEnumObject enumerator was returned.
+//   - E_ACCESSDENIED: The caller is neither an administrator nor a backup
+//     operator.
+//   - E_INVALIDARG: A parameter value is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The object is not initialized, the call came during a
+//     restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The queried object was not found.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and wrote it to
+//     the event log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_UNEXPECTED_PROVIDER_ERROR: The provider failed unexpectedly. The error
+//     is recorded in the error log.
+func (v *IVssBackupComponents) Query(eQueriedObjectType VSS_OBJECT_TYPE, eReturnedObjectsType VSS_OBJECT_TYPE) (ppEnum *IVssEnumObject, err error) {
+	var _QueriedObjectId windows.GUID
+	_r, _, _ := syscall.SyscallN(v.vtable().Query, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&_QueriedObjectId), 0), _word32(unsafe.Pointer(&_QueriedObjectId), 1), _word32(unsafe.Pointer(&_QueriedObjectId), 2), _word32(unsafe.Pointer(&_QueriedObjectId), 3), uintptr(eQueriedObjectType), uintptr(eReturnedObjectsType), uintptr(unsafe.Pointer(&ppEnum)))
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponents_Query, _hr)
+	}
+	return ppEnum, err
 }
 
 // IsVolumeSupported calls IVssBackupComponents::IsVolumeSupported, slot 44 of the vtable.
@@ -1139,6 +1182,50 @@ func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID,
 		err = _newError(IVssBackupComponentsEx2_BreakSnapshotSetEx, _hr)
 	}
 	return ppAsync, err
+}
+
+// PreFastRecovery calls IVssBackupComponentsEx2::PreFastRecovery, slot 58 of the vtable.
+//
+// Not supported; Microsoft reserves it for future use, and all of its
+// parameters are reserved.
+//
+// Parameters:
+//   - SnapshotSetID (in VSS_ID): Reserved for future use. Passed as NULL by this
+//     method.
+//   - dwPreFastRecoveryFlags (in DWORD): Reserved for future use. Passed as NULL
+//     by this method.
+//   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
+//     method.
+func (v *IVssBackupComponentsEx2) PreFastRecovery() (err error) {
+	var _SnapshotSetID windows.GUID
+	_r, _, _ := syscall.SyscallN(v.vtable().PreFastRecovery, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&_SnapshotSetID), 0), _word32(unsafe.Pointer(&_SnapshotSetID), 1), _word32(unsafe.Pointer(&_SnapshotSetID), 2), _word32(unsafe.Pointer(&_SnapshotSetID), 3), 0, 0)
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponentsEx2_PreFastRecovery, _hr)
+	}
+	return err
+}
+
+// FastRecovery calls IVssBackupComponentsEx2::FastRecovery, slot 59 of the vtable.
+//
+// Not supported; Microsoft reserves it for future use, and all of its
+// parameters are reserved.
+//
+// Parameters:
+//   - SnapshotSetID (in VSS_ID): Reserved for future use. Passed as NULL by this
+//     method.
+//   - dwFastRecoveryFlags (in DWORD): Reserved for future use. Passed as NULL by
+//     this method.
+//   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
+//     method.
+func (v *IVssBackupComponentsEx2) FastRecovery() (err error) {
+	var _SnapshotSetID windows.GUID
+	_r, _, _ := syscall.SyscallN(v.vtable().FastRecovery, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&_SnapshotSetID), 0), _word32(unsafe.Pointer(&_SnapshotSetID), 1), _word32(unsafe.Pointer(&_SnapshotSetID), 2), _word32(unsafe.Pointer(&_SnapshotSetID), 3), 0, 0)
+	_hr := HRESULT(_r)
+	if _hr.Failed() {
+		err = _newError(IVssBackupComponentsEx2_FastRecovery, _hr)
+	}
+	return err
 }
 
 // AddSnapshotToRecoverySet calls IVssBackupComponentsEx3::AddSnapshotToRecoverySet, slot 61 of the vtable.

@@ -6,26 +6,39 @@
 package vss
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"golang.org/x/sys/windows"
 	"os"
+	"reflect"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
+	"unicode/utf16"
 	"unsafe"
 )
 
 // The tests below call every stub through the vtable of a fake COM object
 // whose entries are Go functions made callable from C with
-// syscall.NewCallback, placed at the spec's slot numbers.
+// syscall.NewCallback, placed at the spec's slot numbers. A fake method
+// receives its arguments as raw words and takes them apart with the calling
+// convention of the running architecture (_fakeArgs), stated here a second
+// time, independently of the stubs; the table _stubs says what each
+// parameter must carry in and what the fake writes out.
 
-// _fakeSlots is the size of the largest vtable of the spec.
-const _fakeSlots = 65
-
-// _fakeMaxParams is the largest number of parameters a method takes after this.
-const _fakeMaxParams = 8
+// Sizes the fakes need, from the spec.
+const (
+	_fakeSlots       = 65 // the size of the largest vtable
+	_fakeMaxParams   = 8  // the most parameters a method takes, at least 1
+	_fakeMaxWords    = 13 // the most argument words a call takes, this included, on any architecture
+	_fakeTargetWords = 17 // 8-byte words in the largest struct an argument may point at
+)
 
 // _fakeUpper is set in the upper half of every word a fake method returns on
 // 64-bit systems, where COM leaves it undefined for a 32-bit result: a stub
@@ -46,6147 +59,5655 @@ var _fakeOtherIID = windows.GUID{
 	Data4: [8]byte{0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01},
 }
 
-// _fakeObject is a COM object made in Go: its first word points at a vtable,
-// as COM's binary layout requires, and the rest is the fake's state. A test
-// sets what the methods answer; the callbacks record what reached them.
-type _fakeObject struct {
-	lpVtbl *uintptr
-	vtbl   []uintptr      // the vtable lpVtbl points into
-	iids   []windows.GUID // the interfaces QueryInterface grants
-	refs   uint32
+// _fakeZeroGUID is GUID_NULL, which reserved GUIDs carry.
+var _fakeZeroGUID windows.GUID
 
-	result HRESULT                // what every method but AddRef and Release returns
-	outs   [_fakeMaxParams]uint64 // what each out-parameter receives, by parameter index
-
-	calls [_fakeSlots]int         // calls per vtable slot
-	args  [_fakeMaxParams]uintptr // the words the last call received after this, by parameter index
-}
-
-// _fakeVtables holds one vtable per interface, filled at the spec's slot
-// numbers. syscall.NewCallback makes at most about 2000 callbacks per process
-// and never frees them, so each is made once and shared by every fake.
-var _fakeVtables = sync.OnceValue(func() map[string][]uintptr {
-	cb := map[Method]uintptr{
-		IUnknown_AddRef: syscall.NewCallback(func(_this *_fakeObject) uintptr {
-			_this.calls[1]++
-			_this.refs++
-			return _fakeUpper | uintptr(_this.refs)
-		}),
-		IUnknown_QueryInterface: syscall.NewCallback(func(_this *_fakeObject, riid *windows.GUID, ppvObject *unsafe.Pointer) uintptr {
-			_this.calls[0]++
-			if ppvObject == nil {
-				return _fakeUpper | uintptr(_fakeE_POINTER)
-			}
-			*ppvObject = nil
-			if riid == nil || !slices.Contains(_this.iids, *riid) {
-				return _fakeUpper | uintptr(_fakeE_NOINTERFACE)
-			}
-			*ppvObject = unsafe.Pointer(_this)
-			_this.refs++
-			return _fakeUpper | uintptr(0)
-		}),
-		IUnknown_Release: syscall.NewCallback(func(_this *_fakeObject) uintptr {
-			_this.calls[2]++
-			_this.refs--
-			return _fakeUpper | uintptr(_this.refs)
-		}),
-		IVssAsync_Cancel: syscall.NewCallback(func(_this *_fakeObject) uintptr {
-			_this.calls[3]++
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssAsync_QueryStatus: syscall.NewCallback(func(_this *_fakeObject, pHrResult *HRESULT, pReserved uintptr) uintptr {
-			_this.calls[5]++
-			_this.args[0] = uintptr(unsafe.Pointer(pHrResult))
-			if pHrResult != nil {
-				*pHrResult = HRESULT(_this.outs[0])
-			}
-			_this.args[1] = pReserved
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssAsync_Wait: syscall.NewCallback(func(_this *_fakeObject, dwMilliseconds uintptr) uintptr {
-			_this.calls[4]++
-			_this.args[0] = dwMilliseconds
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx2_BreakSnapshotSetEx: syscall.NewCallback(func(_this *_fakeObject, SnapshotSetID uintptr, dwBreakFlags uintptr, ppAsync **IVssAsync) uintptr {
-			_this.calls[57]++
-			_this.args[0] = SnapshotSetID
-			_this.args[1] = dwBreakFlags
-			_this.args[2] = uintptr(unsafe.Pointer(ppAsync))
-			if ppAsync != nil {
-				*ppAsync = *IVssAsync(_this.outs[2])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx2_FastRecovery: syscall.NewCallback(func(_this *_fakeObject, SnapshotSetID uintptr, dwFastRecoveryFlags uintptr, ppAsync uintptr) uintptr {
-			_this.calls[59]++
-			_this.args[0] = SnapshotSetID
-			_this.args[1] = dwFastRecoveryFlags
-			_this.args[2] = ppAsync
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx2_PreFastRecovery: syscall.NewCallback(func(_this *_fakeObject, SnapshotSetID uintptr, dwPreFastRecoveryFlags uintptr, ppAsync uintptr) uintptr {
-			_this.calls[58]++
-			_this.args[0] = SnapshotSetID
-			_this.args[1] = dwPreFastRecoveryFlags
-			_this.args[2] = ppAsync
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx2_SetAuthoritativeRestore: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, bAuth uintptr) uintptr {
-			_this.calls[54]++
-			_this.args[0] = writerId
-			_this.args[1] = ct
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = bAuth
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx2_SetRestoreName: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszRestoreName uintptr) uintptr {
-			_this.calls[56]++
-			_this.args[0] = writerId
-			_this.args[1] = ct
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = wszRestoreName
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx2_SetRollForward: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, rollType uintptr, wszRollForwardPoint uintptr) uintptr {
-			_this.calls[55]++
-			_this.args[0] = writerId
-			_this.args[1] = ct
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = rollType
-			_this.args[5] = wszRollForwardPoint
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx2_UnexposeSnapshot: syscall.NewCallback(func(_this *_fakeObject, snapshotId uintptr) uintptr {
-			_this.calls[53]++
-			_this.args[0] = snapshotId
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx3_AddSnapshotToRecoverySet: syscall.NewCallback(func(_this *_fakeObject, snapshotId uintptr, dwFlags uintptr, pwszDestinationVolume uintptr) uintptr {
-			_this.calls[61]++
-			_this.args[0] = snapshotId
-			_this.args[1] = dwFlags
-			_this.args[2] = pwszDestinationVolume
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx3_GetSessionId: syscall.NewCallback(func(_this *_fakeObject, idSession *windows.GUID) uintptr {
-			_this.calls[63]++
-			_this.args[0] = uintptr(unsafe.Pointer(idSession))
-			if idSession != nil {
-				*idSession = windows.GUID(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx3_GetWriterStatusEx: syscall.NewCallback(func(_this *_fakeObject, iWriter uintptr, pidInstance *windows.GUID, pidWriter *windows.GUID, pbstrWriter **uint16, pnStatus *VSS_WRITER_STATE, phrFailureWriter *HRESULT, phrApplication *HRESULT, pbstrApplicationMessage **uint16) uintptr {
-			_this.calls[60]++
-			_this.args[0] = iWriter
-			_this.args[1] = uintptr(unsafe.Pointer(pidInstance))
-			if pidInstance != nil {
-				*pidInstance = windows.GUID(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(pidWriter))
-			if pidWriter != nil {
-				*pidWriter = windows.GUID(_this.outs[2])
-			}
-			_this.args[3] = uintptr(unsafe.Pointer(pbstrWriter))
-			if pbstrWriter != nil {
-				*pbstrWriter = *uint16(_this.outs[3])
-			}
-			_this.args[4] = uintptr(unsafe.Pointer(pnStatus))
-			if pnStatus != nil {
-				*pnStatus = VSS_WRITER_STATE(_this.outs[4])
-			}
-			_this.args[5] = uintptr(unsafe.Pointer(phrFailureWriter))
-			if phrFailureWriter != nil {
-				*phrFailureWriter = HRESULT(_this.outs[5])
-			}
-			_this.args[6] = uintptr(unsafe.Pointer(phrApplication))
-			if phrApplication != nil {
-				*phrApplication = HRESULT(_this.outs[6])
-			}
-			_this.args[7] = uintptr(unsafe.Pointer(pbstrApplicationMessage))
-			if pbstrApplicationMessage != nil {
-				*pbstrApplicationMessage = *uint16(_this.outs[7])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx3_RecoverSet: syscall.NewCallback(func(_this *_fakeObject, dwFlags uintptr, ppAsync **IVssAsync) uintptr {
-			_this.calls[62]++
-			_this.args[0] = dwFlags
-			_this.args[1] = uintptr(unsafe.Pointer(ppAsync))
-			if ppAsync != nil {
-				*ppAsync = *IVssAsync(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths: syscall.NewCallback(func(_this *_fakeObject, pwszFilePath uintptr, ppwszRootPath **uint16, ppwszLogicalPrefix **uint16, bNormalizeFQDNforRootPath uintptr) uintptr {
-			_this.calls[64]++
-			_this.args[0] = pwszFilePath
-			_this.args[1] = uintptr(unsafe.Pointer(ppwszRootPath))
-			if ppwszRootPath != nil {
-				*ppwszRootPath = *uint16(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(ppwszLogicalPrefix))
-			if ppwszLogicalPrefix != nil {
-				*ppwszLogicalPrefix = *uint16(_this.outs[2])
-			}
-			_this.args[3] = bNormalizeFQDNforRootPath
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx_GetWriterMetadataEx: syscall.NewCallback(func(_this *_fakeObject, iWriter uintptr, pidInstance *windows.GUID, ppMetadata **IVssExamineWriterMetadataEx) uintptr {
-			_this.calls[51]++
-			_this.args[0] = iWriter
-			_this.args[1] = uintptr(unsafe.Pointer(pidInstance))
-			if pidInstance != nil {
-				*pidInstance = windows.GUID(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(ppMetadata))
-			if ppMetadata != nil {
-				*ppMetadata = *IVssExamineWriterMetadataEx(_this.outs[2])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponentsEx_SetSelectedForRestoreEx: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, bSelectedForRestore uintptr, instanceId uintptr) uintptr {
-			_this.calls[52]++
-			_this.args[0] = writerId
-			_this.args[1] = ct
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = bSelectedForRestore
-			_this.args[5] = instanceId
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_AbortBackup: syscall.NewCallback(func(_this *_fakeObject) uintptr {
-			_this.calls[15]++
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_AddAlternativeLocationMapping: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, componentType uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszPath uintptr, wszFilespec uintptr, bRecursive uintptr, wszDestination uintptr) uintptr {
-			_this.calls[28]++
-			_this.args[0] = writerId
-			_this.args[1] = componentType
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = wszPath
-			_this.args[5] = wszFilespec
-			_this.args[6] = bRecursive
-			_this.args[7] = wszDestination
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_AddComponent: syscall.NewCallback(func(_this *_fakeObject, instanceId uintptr, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr) uintptr {
-			_this.calls[13]++
-			_this.args[0] = instanceId
-			_this.args[1] = writerId
-			_this.args[2] = ct
-			_this.args[3] = wszLogicalPath
-			_this.args[4] = wszComponentName
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_AddNewTarget: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszPath uintptr, wszFileName uintptr, bRecursive uintptr, wszAlternatePath uintptr) uintptr {
-			_this.calls[31]++
-			_this.args[0] = writerId
-			_this.args[1] = ct
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = wszPath
-			_this.args[5] = wszFileName
-			_this.args[6] = bRecursive
-			_this.args[7] = wszAlternatePath
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_AddRestoreSubcomponent: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, componentType uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszSubComponentLogicalPath uintptr, wszSubComponentName uintptr, bRepair uintptr) uintptr {
-			_this.calls[29]++
-			_this.args[0] = writerId
-			_this.args[1] = componentType
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = wszSubComponentLogicalPath
-			_this.args[5] = wszSubComponentName
-			_this.args[6] = bRepair
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_AddToSnapshotSet: syscall.NewCallback(func(_this *_fakeObject, pwszVolumeName uintptr, ProviderId uintptr, pidSnapshot *windows.GUID) uintptr {
-			_this.calls[37]++
-			_this.args[0] = pwszVolumeName
-			_this.args[1] = ProviderId
-			_this.args[2] = uintptr(unsafe.Pointer(pidSnapshot))
-			if pidSnapshot != nil {
-				*pidSnapshot = windows.GUID(_this.outs[2])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_BackupComplete: syscall.NewCallback(func(_this *_fakeObject, ppAsync **IVssAsync) uintptr {
-			_this.calls[27]++
-			_this.args[0] = uintptr(unsafe.Pointer(ppAsync))
-			if ppAsync != nil {
-				*ppAsync = *IVssAsync(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_BreakSnapshotSet: syscall.NewCallback(func(_this *_fakeObject, SnapshotSetId uintptr) uintptr {
-			_this.calls[41]++
-			_this.args[0] = SnapshotSetId
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_DeleteSnapshots: syscall.NewCallback(func(_this *_fakeObject, SourceObjectId uintptr, eSourceObjectType uintptr, bForceDelete uintptr, plDeletedSnapshots *int32, pNondeletedSnapshotID *windows.GUID) uintptr {
-			_this.calls[39]++
-			_this.args[0] = SourceObjectId
-			_this.args[1] = eSourceObjectType
-			_this.args[2] = bForceDelete
-			_this.args[3] = uintptr(unsafe.Pointer(plDeletedSnapshots))
-			if plDeletedSnapshots != nil {
-				*plDeletedSnapshots = int32(_this.outs[3])
-			}
-			_this.args[4] = uintptr(unsafe.Pointer(pNondeletedSnapshotID))
-			if pNondeletedSnapshotID != nil {
-				*pNondeletedSnapshotID = windows.GUID(_this.outs[4])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_DisableWriterClasses: syscall.NewCallback(func(_this *_fakeObject, rgWriterClassId uintptr, cClassId uintptr) uintptr {
-			_this.calls[45]++
-			_this.args[0] = rgWriterClassId
-			_this.args[1] = cClassId
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_DisableWriterInstances: syscall.NewCallback(func(_this *_fakeObject, rgWriterInstanceId uintptr, cInstanceId uintptr) uintptr {
-			_this.calls[47]++
-			_this.args[0] = rgWriterInstanceId
-			_this.args[1] = cInstanceId
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_DoSnapshotSet: syscall.NewCallback(func(_this *_fakeObject, ppAsync **IVssAsync) uintptr {
-			_this.calls[38]++
-			_this.args[0] = uintptr(unsafe.Pointer(ppAsync))
-			if ppAsync != nil {
-				*ppAsync = *IVssAsync(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_EnableWriterClasses: syscall.NewCallback(func(_this *_fakeObject, rgWriterClassId uintptr, cClassId uintptr) uintptr {
-			_this.calls[46]++
-			_this.args[0] = rgWriterClassId
-			_this.args[1] = cClassId
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_ExposeSnapshot: syscall.NewCallback(func(_this *_fakeObject, SnapshotId uintptr, wszPathFromRoot uintptr, lAttributes uintptr, wszExpose uintptr, pwszExposed **uint16) uintptr {
-			_this.calls[48]++
-			_this.args[0] = SnapshotId
-			_this.args[1] = wszPathFromRoot
-			_this.args[2] = lAttributes
-			_this.args[3] = wszExpose
-			_this.args[4] = uintptr(unsafe.Pointer(pwszExposed))
-			if pwszExposed != nil {
-				*pwszExposed = *uint16(_this.outs[4])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_FreeWriterMetadata: syscall.NewCallback(func(_this *_fakeObject) uintptr {
-			_this.calls[12]++
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_FreeWriterStatus: syscall.NewCallback(func(_this *_fakeObject) uintptr {
-			_this.calls[18]++
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_GatherWriterMetadata: syscall.NewCallback(func(_this *_fakeObject, pAsync **IVssAsync) uintptr {
-			_this.calls[9]++
-			_this.args[0] = uintptr(unsafe.Pointer(pAsync))
-			if pAsync != nil {
-				*pAsync = *IVssAsync(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_GatherWriterStatus: syscall.NewCallback(func(_this *_fakeObject, pAsync **IVssAsync) uintptr {
-			_this.calls[16]++
-			_this.args[0] = uintptr(unsafe.Pointer(pAsync))
-			if pAsync != nil {
-				*pAsync = *IVssAsync(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_GetSnapshotProperties: syscall.NewCallback(func(_this *_fakeObject, SnapshotId uintptr, pProp *VSS_SNAPSHOT_PROP) uintptr {
-			_this.calls[42]++
-			_this.args[0] = SnapshotId
-			_this.args[1] = uintptr(unsafe.Pointer(pProp))
-			if pProp != nil {
-				*pProp = VSS_SNAPSHOT_PROP(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_GetWriterComponents: syscall.NewCallback(func(_this *_fakeObject, iWriter uintptr, ppWriter **IVssWriterComponentsExt) uintptr {
-			_this.calls[4]++
-			_this.args[0] = iWriter
-			_this.args[1] = uintptr(unsafe.Pointer(ppWriter))
-			if ppWriter != nil {
-				*ppWriter = *IVssWriterComponentsExt(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_GetWriterComponentsCount: syscall.NewCallback(func(_this *_fakeObject, pcComponents *uint32) uintptr {
-			_this.calls[3]++
-			_this.args[0] = uintptr(unsafe.Pointer(pcComponents))
-			if pcComponents != nil {
-				*pcComponents = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_GetWriterMetadata: syscall.NewCallback(func(_this *_fakeObject, iWriter uintptr, pidInstance *windows.GUID, ppMetadata **IVssExamineWriterMetadata) uintptr {
-			_this.calls[11]++
-			_this.args[0] = iWriter
-			_this.args[1] = uintptr(unsafe.Pointer(pidInstance))
-			if pidInstance != nil {
-				*pidInstance = windows.GUID(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(ppMetadata))
-			if ppMetadata != nil {
-				*ppMetadata = *IVssExamineWriterMetadata(_this.outs[2])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_GetWriterMetadataCount: syscall.NewCallback(func(_this *_fakeObject, pcWriters *uint32) uintptr {
-			_this.calls[10]++
-			_this.args[0] = uintptr(unsafe.Pointer(pcWriters))
-			if pcWriters != nil {
-				*pcWriters = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_GetWriterStatus: syscall.NewCallback(func(_this *_fakeObject, iWriter uintptr, pidInstance *windows.GUID, pidWriter *windows.GUID, pbstrWriter **uint16, pnStatus *VSS_WRITER_STATE, phResultFailure *HRESULT) uintptr {
-			_this.calls[19]++
-			_this.args[0] = iWriter
-			_this.args[1] = uintptr(unsafe.Pointer(pidInstance))
-			if pidInstance != nil {
-				*pidInstance = windows.GUID(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(pidWriter))
-			if pidWriter != nil {
-				*pidWriter = windows.GUID(_this.outs[2])
-			}
-			_this.args[3] = uintptr(unsafe.Pointer(pbstrWriter))
-			if pbstrWriter != nil {
-				*pbstrWriter = *uint16(_this.outs[3])
-			}
-			_this.args[4] = uintptr(unsafe.Pointer(pnStatus))
-			if pnStatus != nil {
-				*pnStatus = VSS_WRITER_STATE(_this.outs[4])
-			}
-			_this.args[5] = uintptr(unsafe.Pointer(phResultFailure))
-			if phResultFailure != nil {
-				*phResultFailure = HRESULT(_this.outs[5])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_GetWriterStatusCount: syscall.NewCallback(func(_this *_fakeObject, pcWriters *uint32) uintptr {
-			_this.calls[17]++
-			_this.args[0] = uintptr(unsafe.Pointer(pcWriters))
-			if pcWriters != nil {
-				*pcWriters = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_ImportSnapshots: syscall.NewCallback(func(_this *_fakeObject, ppAsync **IVssAsync) uintptr {
-			_this.calls[40]++
-			_this.args[0] = uintptr(unsafe.Pointer(ppAsync))
-			if ppAsync != nil {
-				*ppAsync = *IVssAsync(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_InitializeForBackup: syscall.NewCallback(func(_this *_fakeObject, bstrXML uintptr) uintptr {
-			_this.calls[5]++
-			_this.args[0] = bstrXML
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_InitializeForRestore: syscall.NewCallback(func(_this *_fakeObject, bstrXML uintptr) uintptr {
-			_this.calls[7]++
-			_this.args[0] = bstrXML
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_IsVolumeSupported: syscall.NewCallback(func(_this *_fakeObject, ProviderId uintptr, pwszVolumeName uintptr, pbSupportedByThisProvider *int32) uintptr {
-			_this.calls[44]++
-			_this.args[0] = ProviderId
-			_this.args[1] = pwszVolumeName
-			_this.args[2] = uintptr(unsafe.Pointer(pbSupportedByThisProvider))
-			if pbSupportedByThisProvider != nil {
-				*pbSupportedByThisProvider = int32(_this.outs[2])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_PostRestore: syscall.NewCallback(func(_this *_fakeObject, ppAsync **IVssAsync) uintptr {
-			_this.calls[34]++
-			_this.args[0] = uintptr(unsafe.Pointer(ppAsync))
-			if ppAsync != nil {
-				*ppAsync = *IVssAsync(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_PreRestore: syscall.NewCallback(func(_this *_fakeObject, ppAsync **IVssAsync) uintptr {
-			_this.calls[33]++
-			_this.args[0] = uintptr(unsafe.Pointer(ppAsync))
-			if ppAsync != nil {
-				*ppAsync = *IVssAsync(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_PrepareForBackup: syscall.NewCallback(func(_this *_fakeObject, ppAsync **IVssAsync) uintptr {
-			_this.calls[14]++
-			_this.args[0] = uintptr(unsafe.Pointer(ppAsync))
-			if ppAsync != nil {
-				*ppAsync = *IVssAsync(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_Query: syscall.NewCallback(func(_this *_fakeObject, QueriedObjectId uintptr, eQueriedObjectType uintptr, eReturnedObjectsType uintptr, ppEnum **IVssEnumObject) uintptr {
-			_this.calls[43]++
-			_this.args[0] = QueriedObjectId
-			_this.args[1] = eQueriedObjectType
-			_this.args[2] = eReturnedObjectsType
-			_this.args[3] = uintptr(unsafe.Pointer(ppEnum))
-			if ppEnum != nil {
-				*ppEnum = *IVssEnumObject(_this.outs[3])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_QueryRevertStatus: syscall.NewCallback(func(_this *_fakeObject, pwszVolume uintptr, ppAsync **IVssAsync) uintptr {
-			_this.calls[50]++
-			_this.args[0] = pwszVolume
-			_this.args[1] = uintptr(unsafe.Pointer(ppAsync))
-			if ppAsync != nil {
-				*ppAsync = *IVssAsync(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_RevertToSnapshot: syscall.NewCallback(func(_this *_fakeObject, SnapshotId uintptr, bForceDismount uintptr) uintptr {
-			_this.calls[49]++
-			_this.args[0] = SnapshotId
-			_this.args[1] = bForceDismount
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_SaveAsXML: syscall.NewCallback(func(_this *_fakeObject, pbstrXML **uint16) uintptr {
-			_this.calls[26]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrXML))
-			if pbstrXML != nil {
-				*pbstrXML = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_SetAdditionalRestores: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, bAdditionalRestores uintptr) uintptr {
-			_this.calls[24]++
-			_this.args[0] = writerId
-			_this.args[1] = ct
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = bAdditionalRestores
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_SetBackupOptions: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszBackupOptions uintptr) uintptr {
-			_this.calls[21]++
-			_this.args[0] = writerId
-			_this.args[1] = ct
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = wszBackupOptions
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_SetBackupState: syscall.NewCallback(func(_this *_fakeObject, bSelectComponents uintptr, bBackupBootableSystemState uintptr, backupType uintptr, bPartialFileSupport uintptr) uintptr {
-			_this.calls[6]++
-			_this.args[0] = bSelectComponents
-			_this.args[1] = bBackupBootableSystemState
-			_this.args[2] = backupType
-			_this.args[3] = bPartialFileSupport
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_SetBackupSucceeded: syscall.NewCallback(func(_this *_fakeObject, instanceId uintptr, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, bSucceded uintptr) uintptr {
-			_this.calls[20]++
-			_this.args[0] = instanceId
-			_this.args[1] = writerId
-			_this.args[2] = ct
-			_this.args[3] = wszLogicalPath
-			_this.args[4] = wszComponentName
-			_this.args[5] = bSucceded
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_SetContext: syscall.NewCallback(func(_this *_fakeObject, lContext uintptr) uintptr {
-			_this.calls[35]++
-			_this.args[0] = lContext
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_SetFileRestoreStatus: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, status uintptr) uintptr {
-			_this.calls[30]++
-			_this.args[0] = writerId
-			_this.args[1] = ct
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = status
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_SetPreviousBackupStamp: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszPreviousBackupStamp uintptr) uintptr {
-			_this.calls[25]++
-			_this.args[0] = writerId
-			_this.args[1] = ct
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = wszPreviousBackupStamp
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_SetRangesFilePath: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, iPartialFile uintptr, wszRangesFile uintptr) uintptr {
-			_this.calls[32]++
-			_this.args[0] = writerId
-			_this.args[1] = ct
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = iPartialFile
-			_this.args[5] = wszRangesFile
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_SetRestoreOptions: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, wszRestoreOptions uintptr) uintptr {
-			_this.calls[23]++
-			_this.args[0] = writerId
-			_this.args[1] = ct
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = wszRestoreOptions
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_SetRestoreState: syscall.NewCallback(func(_this *_fakeObject, restoreType uintptr) uintptr {
-			_this.calls[8]++
-			_this.args[0] = restoreType
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_SetSelectedForRestore: syscall.NewCallback(func(_this *_fakeObject, writerId uintptr, ct uintptr, wszLogicalPath uintptr, wszComponentName uintptr, bSelectedForRestore uintptr) uintptr {
-			_this.calls[22]++
-			_this.args[0] = writerId
-			_this.args[1] = ct
-			_this.args[2] = wszLogicalPath
-			_this.args[3] = wszComponentName
-			_this.args[4] = bSelectedForRestore
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssBackupComponents_StartSnapshotSet: syscall.NewCallback(func(_this *_fakeObject, pSnapshotSetId *windows.GUID) uintptr {
-			_this.calls[36]++
-			_this.args[0] = uintptr(unsafe.Pointer(pSnapshotSetId))
-			if pSnapshotSetId != nil {
-				*pSnapshotSetId = windows.GUID(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponentEx2_GetFailure: syscall.NewCallback(func(_this *_fakeObject, phr *HRESULT, phrApplication *HRESULT, pbstrApplicationMessage **uint16, pdwReserved *uint32) uintptr {
-			_this.calls[49]++
-			_this.args[0] = uintptr(unsafe.Pointer(phr))
-			if phr != nil {
-				*phr = HRESULT(_this.outs[0])
-			}
-			_this.args[1] = uintptr(unsafe.Pointer(phrApplication))
-			if phrApplication != nil {
-				*phrApplication = HRESULT(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(pbstrApplicationMessage))
-			if pbstrApplicationMessage != nil {
-				*pbstrApplicationMessage = *uint16(_this.outs[2])
-			}
-			_this.args[3] = uintptr(unsafe.Pointer(pdwReserved))
-			if pdwReserved != nil {
-				*pdwReserved = uint32(_this.outs[3])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponentEx2_SetFailure: syscall.NewCallback(func(_this *_fakeObject, hr uintptr, hrApplication uintptr, wszApplicationMessage uintptr, dwReserved uintptr) uintptr {
-			_this.calls[48]++
-			_this.args[0] = hr
-			_this.args[1] = hrApplication
-			_this.args[2] = wszApplicationMessage
-			_this.args[3] = dwReserved
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponentEx_GetAuthoritativeRestore: syscall.NewCallback(func(_this *_fakeObject, pbAuth *uint8) uintptr {
-			_this.calls[45]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbAuth))
-			if pbAuth != nil {
-				*pbAuth = uint8(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponentEx_GetPostSnapshotFailureMsg: syscall.NewCallback(func(_this *_fakeObject, pbstrFailureMsg **uint16) uintptr {
-			_this.calls[44]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrFailureMsg))
-			if pbstrFailureMsg != nil {
-				*pbstrFailureMsg = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponentEx_GetPrepareForBackupFailureMsg: syscall.NewCallback(func(_this *_fakeObject, pbstrFailureMsg **uint16) uintptr {
-			_this.calls[43]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrFailureMsg))
-			if pbstrFailureMsg != nil {
-				*pbstrFailureMsg = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponentEx_GetRestoreName: syscall.NewCallback(func(_this *_fakeObject, pbstrName **uint16) uintptr {
-			_this.calls[47]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrName))
-			if pbstrName != nil {
-				*pbstrName = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponentEx_GetRollForward: syscall.NewCallback(func(_this *_fakeObject, pRollType *VSS_ROLLFORWARD_TYPE, pbstrPoint **uint16) uintptr {
-			_this.calls[46]++
-			_this.args[0] = uintptr(unsafe.Pointer(pRollType))
-			if pRollType != nil {
-				*pRollType = VSS_ROLLFORWARD_TYPE(_this.outs[0])
-			}
-			_this.args[1] = uintptr(unsafe.Pointer(pbstrPoint))
-			if pbstrPoint != nil {
-				*pbstrPoint = *uint16(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponentEx_SetPostSnapshotFailureMsg: syscall.NewCallback(func(_this *_fakeObject, wszFailureMsg uintptr) uintptr {
-			_this.calls[42]++
-			_this.args[0] = wszFailureMsg
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponentEx_SetPrepareForBackupFailureMsg: syscall.NewCallback(func(_this *_fakeObject, wszFailureMsg uintptr) uintptr {
-			_this.calls[41]++
-			_this.args[0] = wszFailureMsg
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_AddDifferencedFilesByLastModifyLSN: syscall.NewCallback(func(_this *_fakeObject, wszPath uintptr, wszFilespec uintptr, bRecursive uintptr, bstrLsnString uintptr) uintptr {
-			_this.calls[38]++
-			_this.args[0] = wszPath
-			_this.args[1] = wszFilespec
-			_this.args[2] = bRecursive
-			_this.args[3] = bstrLsnString
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_AddDifferencedFilesByLastModifyTime: syscall.NewCallback(func(_this *_fakeObject, wszPath uintptr, wszFilespec uintptr, bRecursive uintptr, ftLastModifyTime uintptr) uintptr {
-			_this.calls[37]++
-			_this.args[0] = wszPath
-			_this.args[1] = wszFilespec
-			_this.args[2] = bRecursive
-			_this.args[3] = ftLastModifyTime
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_AddDirectedTarget: syscall.NewCallback(func(_this *_fakeObject, wszSourcePath uintptr, wszSourceFilename uintptr, wszSourceRangeList uintptr, wszDestinationPath uintptr, wszDestinationFilename uintptr, wszDestinationRangeList uintptr) uintptr {
-			_this.calls[18]++
-			_this.args[0] = wszSourcePath
-			_this.args[1] = wszSourceFilename
-			_this.args[2] = wszSourceRangeList
-			_this.args[3] = wszDestinationPath
-			_this.args[4] = wszDestinationFilename
-			_this.args[5] = wszDestinationRangeList
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_AddPartialFile: syscall.NewCallback(func(_this *_fakeObject, wszPath uintptr, wszFilename uintptr, wszRanges uintptr, wszMetadata uintptr) uintptr {
-			_this.calls[11]++
-			_this.args[0] = wszPath
-			_this.args[1] = wszFilename
-			_this.args[2] = wszRanges
-			_this.args[3] = wszMetadata
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetAdditionalRestores: syscall.NewCallback(func(_this *_fakeObject, pbAdditionalRestores *uint8) uintptr {
-			_this.calls[15]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbAdditionalRestores))
-			if pbAdditionalRestores != nil {
-				*pbAdditionalRestores = uint8(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetAlternateLocationMapping: syscall.NewCallback(func(_this *_fakeObject, iMapping uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
-			_this.calls[8]++
-			_this.args[0] = iMapping
-			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
-			if ppFiledesc != nil {
-				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetAlternateLocationMappingCount: syscall.NewCallback(func(_this *_fakeObject, pcMappings *uint32) uintptr {
-			_this.calls[7]++
-			_this.args[0] = uintptr(unsafe.Pointer(pcMappings))
-			if pcMappings != nil {
-				*pcMappings = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetBackupMetadata: syscall.NewCallback(func(_this *_fakeObject, pbstrData **uint16) uintptr {
-			_this.calls[10]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrData))
-			if pbstrData != nil {
-				*pbstrData = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetBackupOptions: syscall.NewCallback(func(_this *_fakeObject, pbstrBackupOptions **uint16) uintptr {
-			_this.calls[32]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrBackupOptions))
-			if pbstrBackupOptions != nil {
-				*pbstrBackupOptions = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetBackupStamp: syscall.NewCallback(func(_this *_fakeObject, pbstrBackupStamp **uint16) uintptr {
-			_this.calls[30]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrBackupStamp))
-			if pbstrBackupStamp != nil {
-				*pbstrBackupStamp = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetBackupSucceeded: syscall.NewCallback(func(_this *_fakeObject, pbSucceeded *uint8) uintptr {
-			_this.calls[6]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbSucceeded))
-			if pbSucceeded != nil {
-				*pbSucceeded = uint8(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetComponentName: syscall.NewCallback(func(_this *_fakeObject, pbstrName **uint16) uintptr {
-			_this.calls[5]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrName))
-			if pbstrName != nil {
-				*pbstrName = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetComponentType: syscall.NewCallback(func(_this *_fakeObject, pct *VSS_COMPONENT_TYPE) uintptr {
-			_this.calls[4]++
-			_this.args[0] = uintptr(unsafe.Pointer(pct))
-			if pct != nil {
-				*pct = VSS_COMPONENT_TYPE(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetDifferencedFile: syscall.NewCallback(func(_this *_fakeObject, iDifferencedFile uintptr, pbstrPath **uint16, pbstrFilespec **uint16, pbRecursive *int32, pbstrLsnString **uint16, pftLastModifyTime *windows.Filetime) uintptr {
-			_this.calls[40]++
-			_this.args[0] = iDifferencedFile
-			_this.args[1] = uintptr(unsafe.Pointer(pbstrPath))
-			if pbstrPath != nil {
-				*pbstrPath = *uint16(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(pbstrFilespec))
-			if pbstrFilespec != nil {
-				*pbstrFilespec = *uint16(_this.outs[2])
-			}
-			_this.args[3] = uintptr(unsafe.Pointer(pbRecursive))
-			if pbRecursive != nil {
-				*pbRecursive = int32(_this.outs[3])
-			}
-			_this.args[4] = uintptr(unsafe.Pointer(pbstrLsnString))
-			if pbstrLsnString != nil {
-				*pbstrLsnString = *uint16(_this.outs[4])
-			}
-			_this.args[5] = uintptr(unsafe.Pointer(pftLastModifyTime))
-			if pftLastModifyTime != nil {
-				*pftLastModifyTime = windows.Filetime(_this.outs[5])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetDifferencedFilesCount: syscall.NewCallback(func(_this *_fakeObject, pcDifferencedFiles *uint32) uintptr {
-			_this.calls[39]++
-			_this.args[0] = uintptr(unsafe.Pointer(pcDifferencedFiles))
-			if pcDifferencedFiles != nil {
-				*pcDifferencedFiles = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetDirectedTarget: syscall.NewCallback(func(_this *_fakeObject, iDirectedTarget uintptr, pbstrSourcePath **uint16, pbstrSourceFileName **uint16, pbstrSourceRangeList **uint16, pbstrDestinationPath **uint16, pbstrDestinationFilename **uint16, pbstrDestinationRangeList **uint16) uintptr {
-			_this.calls[20]++
-			_this.args[0] = iDirectedTarget
-			_this.args[1] = uintptr(unsafe.Pointer(pbstrSourcePath))
-			if pbstrSourcePath != nil {
-				*pbstrSourcePath = *uint16(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(pbstrSourceFileName))
-			if pbstrSourceFileName != nil {
-				*pbstrSourceFileName = *uint16(_this.outs[2])
-			}
-			_this.args[3] = uintptr(unsafe.Pointer(pbstrSourceRangeList))
-			if pbstrSourceRangeList != nil {
-				*pbstrSourceRangeList = *uint16(_this.outs[3])
-			}
-			_this.args[4] = uintptr(unsafe.Pointer(pbstrDestinationPath))
-			if pbstrDestinationPath != nil {
-				*pbstrDestinationPath = *uint16(_this.outs[4])
-			}
-			_this.args[5] = uintptr(unsafe.Pointer(pbstrDestinationFilename))
-			if pbstrDestinationFilename != nil {
-				*pbstrDestinationFilename = *uint16(_this.outs[5])
-			}
-			_this.args[6] = uintptr(unsafe.Pointer(pbstrDestinationRangeList))
-			if pbstrDestinationRangeList != nil {
-				*pbstrDestinationRangeList = *uint16(_this.outs[6])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetDirectedTargetCount: syscall.NewCallback(func(_this *_fakeObject, pcDirectedTarget *uint32) uintptr {
-			_this.calls[19]++
-			_this.args[0] = uintptr(unsafe.Pointer(pcDirectedTarget))
-			if pcDirectedTarget != nil {
-				*pcDirectedTarget = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetFileRestoreStatus: syscall.NewCallback(func(_this *_fakeObject, pStatus *VSS_FILE_RESTORE_STATUS) uintptr {
-			_this.calls[36]++
-			_this.args[0] = uintptr(unsafe.Pointer(pStatus))
-			if pStatus != nil {
-				*pStatus = VSS_FILE_RESTORE_STATUS(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetLogicalPath: syscall.NewCallback(func(_this *_fakeObject, pbstrPath **uint16) uintptr {
-			_this.calls[3]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrPath))
-			if pbstrPath != nil {
-				*pbstrPath = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetNewTarget: syscall.NewCallback(func(_this *_fakeObject, iNewTarget uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
-			_this.calls[17]++
-			_this.args[0] = iNewTarget
-			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
-			if ppFiledesc != nil {
-				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetNewTargetCount: syscall.NewCallback(func(_this *_fakeObject, pcNewTarget *uint32) uintptr {
-			_this.calls[16]++
-			_this.args[0] = uintptr(unsafe.Pointer(pcNewTarget))
-			if pcNewTarget != nil {
-				*pcNewTarget = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetPartialFile: syscall.NewCallback(func(_this *_fakeObject, iPartialFile uintptr, pbstrPath **uint16, pbstrFilename **uint16, pbstrRange **uint16, pbstrMetadata **uint16) uintptr {
-			_this.calls[13]++
-			_this.args[0] = iPartialFile
-			_this.args[1] = uintptr(unsafe.Pointer(pbstrPath))
-			if pbstrPath != nil {
-				*pbstrPath = *uint16(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(pbstrFilename))
-			if pbstrFilename != nil {
-				*pbstrFilename = *uint16(_this.outs[2])
-			}
-			_this.args[3] = uintptr(unsafe.Pointer(pbstrRange))
-			if pbstrRange != nil {
-				*pbstrRange = *uint16(_this.outs[3])
-			}
-			_this.args[4] = uintptr(unsafe.Pointer(pbstrMetadata))
-			if pbstrMetadata != nil {
-				*pbstrMetadata = *uint16(_this.outs[4])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetPartialFileCount: syscall.NewCallback(func(_this *_fakeObject, pcPartialFiles *uint32) uintptr {
-			_this.calls[12]++
-			_this.args[0] = uintptr(unsafe.Pointer(pcPartialFiles))
-			if pcPartialFiles != nil {
-				*pcPartialFiles = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetPostRestoreFailureMsg: syscall.NewCallback(func(_this *_fakeObject, pbstrPostRestoreFailureMsg **uint16) uintptr {
-			_this.calls[28]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrPostRestoreFailureMsg))
-			if pbstrPostRestoreFailureMsg != nil {
-				*pbstrPostRestoreFailureMsg = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetPreRestoreFailureMsg: syscall.NewCallback(func(_this *_fakeObject, pbstrPreRestoreFailureMsg **uint16) uintptr {
-			_this.calls[26]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrPreRestoreFailureMsg))
-			if pbstrPreRestoreFailureMsg != nil {
-				*pbstrPreRestoreFailureMsg = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetPreviousBackupStamp: syscall.NewCallback(func(_this *_fakeObject, pbstrBackupStamp **uint16) uintptr {
-			_this.calls[31]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrBackupStamp))
-			if pbstrBackupStamp != nil {
-				*pbstrBackupStamp = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetRestoreMetadata: syscall.NewCallback(func(_this *_fakeObject, pbstrRestoreMetadata **uint16) uintptr {
-			_this.calls[22]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrRestoreMetadata))
-			if pbstrRestoreMetadata != nil {
-				*pbstrRestoreMetadata = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetRestoreOptions: syscall.NewCallback(func(_this *_fakeObject, pbstrRestoreOptions **uint16) uintptr {
-			_this.calls[33]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrRestoreOptions))
-			if pbstrRestoreOptions != nil {
-				*pbstrRestoreOptions = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetRestoreSubcomponent: syscall.NewCallback(func(_this *_fakeObject, iComponent uintptr, pbstrLogicalPath **uint16, pbstrComponentName **uint16, pbRepair *uint8) uintptr {
-			_this.calls[35]++
-			_this.args[0] = iComponent
-			_this.args[1] = uintptr(unsafe.Pointer(pbstrLogicalPath))
-			if pbstrLogicalPath != nil {
-				*pbstrLogicalPath = *uint16(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(pbstrComponentName))
-			if pbstrComponentName != nil {
-				*pbstrComponentName = *uint16(_this.outs[2])
-			}
-			_this.args[3] = uintptr(unsafe.Pointer(pbRepair))
-			if pbRepair != nil {
-				*pbRepair = uint8(_this.outs[3])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetRestoreSubcomponentCount: syscall.NewCallback(func(_this *_fakeObject, pcRestoreSubcomponent *uint32) uintptr {
-			_this.calls[34]++
-			_this.args[0] = uintptr(unsafe.Pointer(pcRestoreSubcomponent))
-			if pcRestoreSubcomponent != nil {
-				*pcRestoreSubcomponent = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_GetRestoreTarget: syscall.NewCallback(func(_this *_fakeObject, pTarget *VSS_RESTORE_TARGET) uintptr {
-			_this.calls[24]++
-			_this.args[0] = uintptr(unsafe.Pointer(pTarget))
-			if pTarget != nil {
-				*pTarget = VSS_RESTORE_TARGET(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_IsSelectedForRestore: syscall.NewCallback(func(_this *_fakeObject, pbSelectedForRestore *uint8) uintptr {
-			_this.calls[14]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbSelectedForRestore))
-			if pbSelectedForRestore != nil {
-				*pbSelectedForRestore = uint8(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_SetBackupMetadata: syscall.NewCallback(func(_this *_fakeObject, wszData uintptr) uintptr {
-			_this.calls[9]++
-			_this.args[0] = wszData
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_SetBackupStamp: syscall.NewCallback(func(_this *_fakeObject, wszBackupStamp uintptr) uintptr {
-			_this.calls[29]++
-			_this.args[0] = wszBackupStamp
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_SetPostRestoreFailureMsg: syscall.NewCallback(func(_this *_fakeObject, wszPostRestoreFailureMsg uintptr) uintptr {
-			_this.calls[27]++
-			_this.args[0] = wszPostRestoreFailureMsg
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_SetPreRestoreFailureMsg: syscall.NewCallback(func(_this *_fakeObject, wszPreRestoreFailureMsg uintptr) uintptr {
-			_this.calls[25]++
-			_this.args[0] = wszPreRestoreFailureMsg
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_SetRestoreMetadata: syscall.NewCallback(func(_this *_fakeObject, wszRestoreMetadata uintptr) uintptr {
-			_this.calls[21]++
-			_this.args[0] = wszRestoreMetadata
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssComponent_SetRestoreTarget: syscall.NewCallback(func(_this *_fakeObject, target uintptr) uintptr {
-			_this.calls[23]++
-			_this.args[0] = target
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssEnumObject_Clone: syscall.NewCallback(func(_this *_fakeObject, ppenum **IVssEnumObject) uintptr {
-			_this.calls[6]++
-			_this.args[0] = uintptr(unsafe.Pointer(ppenum))
-			if ppenum != nil {
-				*ppenum = *IVssEnumObject(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssEnumObject_Next: syscall.NewCallback(func(_this *_fakeObject, celt uintptr, rgelt uintptr, pceltFetched *uint32) uintptr {
-			_this.calls[3]++
-			_this.args[0] = celt
-			_this.args[1] = rgelt
-			_this.args[2] = uintptr(unsafe.Pointer(pceltFetched))
-			if pceltFetched != nil {
-				*pceltFetched = uint32(_this.outs[2])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssEnumObject_Reset: syscall.NewCallback(func(_this *_fakeObject) uintptr {
-			_this.calls[5]++
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssEnumObject_Skip: syscall.NewCallback(func(_this *_fakeObject, celt uintptr) uintptr {
-			_this.calls[4]++
-			_this.args[0] = celt
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: syscall.NewCallback(func(_this *_fakeObject, pcExcludedFromSnapshot *uint32) uintptr {
-			_this.calls[16]++
-			_this.args[0] = uintptr(unsafe.Pointer(pcExcludedFromSnapshot))
-			if pcExcludedFromSnapshot != nil {
-				*pcExcludedFromSnapshot = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile: syscall.NewCallback(func(_this *_fakeObject, iFile uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
-			_this.calls[17]++
-			_this.args[0] = iFile
-			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
-			if ppFiledesc != nil {
-				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadataEx2_GetVersion: syscall.NewCallback(func(_this *_fakeObject, pdwMajorVersion *uint32, pdwMinorVersion *uint32) uintptr {
-			_this.calls[15]++
-			_this.args[0] = uintptr(unsafe.Pointer(pdwMajorVersion))
-			if pdwMajorVersion != nil {
-				*pdwMajorVersion = uint32(_this.outs[0])
-			}
-			_this.args[1] = uintptr(unsafe.Pointer(pdwMinorVersion))
-			if pdwMinorVersion != nil {
-				*pdwMinorVersion = uint32(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadataEx_GetIdentityEx: syscall.NewCallback(func(_this *_fakeObject, pidInstance *windows.GUID, pidWriter *windows.GUID, pbstrWriterName **uint16, pbstrInstanceName **uint16, pUsage *VSS_USAGE_TYPE, pSource *VSS_SOURCE_TYPE) uintptr {
-			_this.calls[14]++
-			_this.args[0] = uintptr(unsafe.Pointer(pidInstance))
-			if pidInstance != nil {
-				*pidInstance = windows.GUID(_this.outs[0])
-			}
-			_this.args[1] = uintptr(unsafe.Pointer(pidWriter))
-			if pidWriter != nil {
-				*pidWriter = windows.GUID(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(pbstrWriterName))
-			if pbstrWriterName != nil {
-				*pbstrWriterName = *uint16(_this.outs[2])
-			}
-			_this.args[3] = uintptr(unsafe.Pointer(pbstrInstanceName))
-			if pbstrInstanceName != nil {
-				*pbstrInstanceName = *uint16(_this.outs[3])
-			}
-			_this.args[4] = uintptr(unsafe.Pointer(pUsage))
-			if pUsage != nil {
-				*pUsage = VSS_USAGE_TYPE(_this.outs[4])
-			}
-			_this.args[5] = uintptr(unsafe.Pointer(pSource))
-			if pSource != nil {
-				*pSource = VSS_SOURCE_TYPE(_this.outs[5])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadata_GetAlternateLocationMapping: syscall.NewCallback(func(_this *_fakeObject, iMapping uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
-			_this.calls[9]++
-			_this.args[0] = iMapping
-			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
-			if ppFiledesc != nil {
-				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadata_GetBackupSchema: syscall.NewCallback(func(_this *_fakeObject, pdwSchemaMask *uint32) uintptr {
-			_this.calls[10]++
-			_this.args[0] = uintptr(unsafe.Pointer(pdwSchemaMask))
-			if pdwSchemaMask != nil {
-				*pdwSchemaMask = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadata_GetComponent: syscall.NewCallback(func(_this *_fakeObject, iComponent uintptr, ppComponent **IVssWMComponent) uintptr {
-			_this.calls[7]++
-			_this.args[0] = iComponent
-			_this.args[1] = uintptr(unsafe.Pointer(ppComponent))
-			if ppComponent != nil {
-				*ppComponent = *IVssWMComponent(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadata_GetDocument: syscall.NewCallback(func(_this *_fakeObject, pDoc uintptr) uintptr {
-			_this.calls[11]++
-			_this.args[0] = pDoc
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadata_GetExcludeFile: syscall.NewCallback(func(_this *_fakeObject, iFile uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
-			_this.calls[6]++
-			_this.args[0] = iFile
-			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
-			if ppFiledesc != nil {
-				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadata_GetFileCounts: syscall.NewCallback(func(_this *_fakeObject, pcIncludeFiles *uint32, pcExcludeFiles *uint32, pcComponents *uint32) uintptr {
-			_this.calls[4]++
-			_this.args[0] = uintptr(unsafe.Pointer(pcIncludeFiles))
-			if pcIncludeFiles != nil {
-				*pcIncludeFiles = uint32(_this.outs[0])
-			}
-			_this.args[1] = uintptr(unsafe.Pointer(pcExcludeFiles))
-			if pcExcludeFiles != nil {
-				*pcExcludeFiles = uint32(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(pcComponents))
-			if pcComponents != nil {
-				*pcComponents = uint32(_this.outs[2])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadata_GetIdentity: syscall.NewCallback(func(_this *_fakeObject, pidInstance *windows.GUID, pidWriter *windows.GUID, pbstrWriterName **uint16, pUsage *VSS_USAGE_TYPE, pSource *VSS_SOURCE_TYPE) uintptr {
-			_this.calls[3]++
-			_this.args[0] = uintptr(unsafe.Pointer(pidInstance))
-			if pidInstance != nil {
-				*pidInstance = windows.GUID(_this.outs[0])
-			}
-			_this.args[1] = uintptr(unsafe.Pointer(pidWriter))
-			if pidWriter != nil {
-				*pidWriter = windows.GUID(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(pbstrWriterName))
-			if pbstrWriterName != nil {
-				*pbstrWriterName = *uint16(_this.outs[2])
-			}
-			_this.args[3] = uintptr(unsafe.Pointer(pUsage))
-			if pUsage != nil {
-				*pUsage = VSS_USAGE_TYPE(_this.outs[3])
-			}
-			_this.args[4] = uintptr(unsafe.Pointer(pSource))
-			if pSource != nil {
-				*pSource = VSS_SOURCE_TYPE(_this.outs[4])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadata_GetIncludeFile: syscall.NewCallback(func(_this *_fakeObject, iFile uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
-			_this.calls[5]++
-			_this.args[0] = iFile
-			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
-			if ppFiledesc != nil {
-				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadata_GetRestoreMethod: syscall.NewCallback(func(_this *_fakeObject, pMethod *VSS_RESTOREMETHOD_ENUM, pbstrService **uint16, pbstrUserProcedure **uint16, pwriterRestore *VSS_WRITERRESTORE_ENUM, pbRebootRequired *uint8, pcMappings *uint32) uintptr {
-			_this.calls[8]++
-			_this.args[0] = uintptr(unsafe.Pointer(pMethod))
-			if pMethod != nil {
-				*pMethod = VSS_RESTOREMETHOD_ENUM(_this.outs[0])
-			}
-			_this.args[1] = uintptr(unsafe.Pointer(pbstrService))
-			if pbstrService != nil {
-				*pbstrService = *uint16(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(pbstrUserProcedure))
-			if pbstrUserProcedure != nil {
-				*pbstrUserProcedure = *uint16(_this.outs[2])
-			}
-			_this.args[3] = uintptr(unsafe.Pointer(pwriterRestore))
-			if pwriterRestore != nil {
-				*pwriterRestore = VSS_WRITERRESTORE_ENUM(_this.outs[3])
-			}
-			_this.args[4] = uintptr(unsafe.Pointer(pbRebootRequired))
-			if pbRebootRequired != nil {
-				*pbRebootRequired = uint8(_this.outs[4])
-			}
-			_this.args[5] = uintptr(unsafe.Pointer(pcMappings))
-			if pcMappings != nil {
-				*pcMappings = uint32(_this.outs[5])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadata_LoadFromXML: syscall.NewCallback(func(_this *_fakeObject, bstrXML uintptr) uintptr {
-			_this.calls[13]++
-			_this.args[0] = bstrXML
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssExamineWriterMetadata_SaveAsXML: syscall.NewCallback(func(_this *_fakeObject, pbstrXML **uint16) uintptr {
-			_this.calls[12]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrXML))
-			if pbstrXML != nil {
-				*pbstrXML = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMComponent_FreeComponentInfo: syscall.NewCallback(func(_this *_fakeObject, pInfo uintptr) uintptr {
-			_this.calls[4]++
-			_this.args[0] = pInfo
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMComponent_GetComponentInfo: syscall.NewCallback(func(_this *_fakeObject, ppInfo *VSS_COMPONENTINFO) uintptr {
-			_this.calls[3]++
-			_this.args[0] = uintptr(unsafe.Pointer(ppInfo))
-			if ppInfo != nil {
-				*ppInfo = VSS_COMPONENTINFO(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMComponent_GetDatabaseFile: syscall.NewCallback(func(_this *_fakeObject, iDBFile uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
-			_this.calls[6]++
-			_this.args[0] = iDBFile
-			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
-			if ppFiledesc != nil {
-				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMComponent_GetDatabaseLogFile: syscall.NewCallback(func(_this *_fakeObject, iDbLogFile uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
-			_this.calls[7]++
-			_this.args[0] = iDbLogFile
-			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
-			if ppFiledesc != nil {
-				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMComponent_GetDependency: syscall.NewCallback(func(_this *_fakeObject, iDependency uintptr, ppDependency **IVssWMDependency) uintptr {
-			_this.calls[8]++
-			_this.args[0] = iDependency
-			_this.args[1] = uintptr(unsafe.Pointer(ppDependency))
-			if ppDependency != nil {
-				*ppDependency = *IVssWMDependency(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMComponent_GetFile: syscall.NewCallback(func(_this *_fakeObject, iFile uintptr, ppFiledesc **IVssWMFiledesc) uintptr {
-			_this.calls[5]++
-			_this.args[0] = iFile
-			_this.args[1] = uintptr(unsafe.Pointer(ppFiledesc))
-			if ppFiledesc != nil {
-				*ppFiledesc = *IVssWMFiledesc(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMDependency_GetComponentName: syscall.NewCallback(func(_this *_fakeObject, pbstrComponentName **uint16) uintptr {
-			_this.calls[5]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrComponentName))
-			if pbstrComponentName != nil {
-				*pbstrComponentName = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMDependency_GetLogicalPath: syscall.NewCallback(func(_this *_fakeObject, pbstrLogicalPath **uint16) uintptr {
-			_this.calls[4]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrLogicalPath))
-			if pbstrLogicalPath != nil {
-				*pbstrLogicalPath = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMDependency_GetWriterId: syscall.NewCallback(func(_this *_fakeObject, pWriterId *windows.GUID) uintptr {
-			_this.calls[3]++
-			_this.args[0] = uintptr(unsafe.Pointer(pWriterId))
-			if pWriterId != nil {
-				*pWriterId = windows.GUID(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMFiledesc_GetAlternateLocation: syscall.NewCallback(func(_this *_fakeObject, pbstrAlternateLocation **uint16) uintptr {
-			_this.calls[6]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrAlternateLocation))
-			if pbstrAlternateLocation != nil {
-				*pbstrAlternateLocation = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMFiledesc_GetBackupTypeMask: syscall.NewCallback(func(_this *_fakeObject, pdwTypeMask *uint32) uintptr {
-			_this.calls[7]++
-			_this.args[0] = uintptr(unsafe.Pointer(pdwTypeMask))
-			if pdwTypeMask != nil {
-				*pdwTypeMask = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMFiledesc_GetFilespec: syscall.NewCallback(func(_this *_fakeObject, pbstrFilespec **uint16) uintptr {
-			_this.calls[4]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrFilespec))
-			if pbstrFilespec != nil {
-				*pbstrFilespec = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMFiledesc_GetPath: syscall.NewCallback(func(_this *_fakeObject, pbstrPath **uint16) uintptr {
-			_this.calls[3]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbstrPath))
-			if pbstrPath != nil {
-				*pbstrPath = *uint16(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWMFiledesc_GetRecursive: syscall.NewCallback(func(_this *_fakeObject, pbRecursive *uint8) uintptr {
-			_this.calls[5]++
-			_this.args[0] = uintptr(unsafe.Pointer(pbRecursive))
-			if pbRecursive != nil {
-				*pbRecursive = uint8(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWriterComponents_GetComponent: syscall.NewCallback(func(_this *_fakeObject, iComponent uintptr, ppComponent **IVssComponent) uintptr {
-			_this.calls[2]++
-			_this.args[0] = iComponent
-			_this.args[1] = uintptr(unsafe.Pointer(ppComponent))
-			if ppComponent != nil {
-				*ppComponent = *IVssComponent(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWriterComponents_GetComponentCount: syscall.NewCallback(func(_this *_fakeObject, pcComponents *uint32) uintptr {
-			_this.calls[0]++
-			_this.args[0] = uintptr(unsafe.Pointer(pcComponents))
-			if pcComponents != nil {
-				*pcComponents = uint32(_this.outs[0])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IVssWriterComponents_GetWriterInfo: syscall.NewCallback(func(_this *_fakeObject, pidInstance *windows.GUID, pidWriter *windows.GUID) uintptr {
-			_this.calls[1]++
-			_this.args[0] = uintptr(unsafe.Pointer(pidInstance))
-			if pidInstance != nil {
-				*pidInstance = windows.GUID(_this.outs[0])
-			}
-			_this.args[1] = uintptr(unsafe.Pointer(pidWriter))
-			if pidWriter != nil {
-				*pidWriter = windows.GUID(_this.outs[1])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-	}
-	return map[string][]uintptr{
-		"IUnknown": {
-			0: cb[IUnknown_QueryInterface],
-			1: cb[IUnknown_AddRef],
-			2: cb[IUnknown_Release],
-		},
-		"IVssAsync": {
-			0: cb[IUnknown_QueryInterface],
-			1: cb[IUnknown_AddRef],
-			2: cb[IUnknown_Release],
-			3: cb[IVssAsync_Cancel],
-			4: cb[IVssAsync_Wait],
-			5: cb[IVssAsync_QueryStatus],
-		},
-		"IVssBackupComponents": {
-			0:  cb[IUnknown_QueryInterface],
-			1:  cb[IUnknown_AddRef],
-			10: cb[IVssBackupComponents_GetWriterMetadataCount],
-			11: cb[IVssBackupComponents_GetWriterMetadata],
-			12: cb[IVssBackupComponents_FreeWriterMetadata],
-			13: cb[IVssBackupComponents_AddComponent],
-			14: cb[IVssBackupComponents_PrepareForBackup],
-			15: cb[IVssBackupComponents_AbortBackup],
-			16: cb[IVssBackupComponents_GatherWriterStatus],
-			17: cb[IVssBackupComponents_GetWriterStatusCount],
-			18: cb[IVssBackupComponents_FreeWriterStatus],
-			19: cb[IVssBackupComponents_GetWriterStatus],
-			2:  cb[IUnknown_Release],
-			20: cb[IVssBackupComponents_SetBackupSucceeded],
-			21: cb[IVssBackupComponents_SetBackupOptions],
-			22: cb[IVssBackupComponents_SetSelectedForRestore],
-			23: cb[IVssBackupComponents_SetRestoreOptions],
-			24: cb[IVssBackupComponents_SetAdditionalRestores],
-			25: cb[IVssBackupComponents_SetPreviousBackupStamp],
-			26: cb[IVssBackupComponents_SaveAsXML],
-			27: cb[IVssBackupComponents_BackupComplete],
-			28: cb[IVssBackupComponents_AddAlternativeLocationMapping],
-			29: cb[IVssBackupComponents_AddRestoreSubcomponent],
-			3:  cb[IVssBackupComponents_GetWriterComponentsCount],
-			30: cb[IVssBackupComponents_SetFileRestoreStatus],
-			31: cb[IVssBackupComponents_AddNewTarget],
-			32: cb[IVssBackupComponents_SetRangesFilePath],
-			33: cb[IVssBackupComponents_PreRestore],
-			34: cb[IVssBackupComponents_PostRestore],
-			35: cb[IVssBackupComponents_SetContext],
-			36: cb[IVssBackupComponents_StartSnapshotSet],
-			37: cb[IVssBackupComponents_AddToSnapshotSet],
-			38: cb[IVssBackupComponents_DoSnapshotSet],
-			39: cb[IVssBackupComponents_DeleteSnapshots],
-			4:  cb[IVssBackupComponents_GetWriterComponents],
-			40: cb[IVssBackupComponents_ImportSnapshots],
-			41: cb[IVssBackupComponents_BreakSnapshotSet],
-			42: cb[IVssBackupComponents_GetSnapshotProperties],
-			43: cb[IVssBackupComponents_Query],
-			44: cb[IVssBackupComponents_IsVolumeSupported],
-			45: cb[IVssBackupComponents_DisableWriterClasses],
-			46: cb[IVssBackupComponents_EnableWriterClasses],
-			47: cb[IVssBackupComponents_DisableWriterInstances],
-			48: cb[IVssBackupComponents_ExposeSnapshot],
-			49: cb[IVssBackupComponents_RevertToSnapshot],
-			5:  cb[IVssBackupComponents_InitializeForBackup],
-			50: cb[IVssBackupComponents_QueryRevertStatus],
-			6:  cb[IVssBackupComponents_SetBackupState],
-			7:  cb[IVssBackupComponents_InitializeForRestore],
-			8:  cb[IVssBackupComponents_SetRestoreState],
-			9:  cb[IVssBackupComponents_GatherWriterMetadata],
-		},
-		"IVssBackupComponentsEx": {
-			0:  cb[IUnknown_QueryInterface],
-			1:  cb[IUnknown_AddRef],
-			10: cb[IVssBackupComponents_GetWriterMetadataCount],
-			11: cb[IVssBackupComponents_GetWriterMetadata],
-			12: cb[IVssBackupComponents_FreeWriterMetadata],
-			13: cb[IVssBackupComponents_AddComponent],
-			14: cb[IVssBackupComponents_PrepareForBackup],
-			15: cb[IVssBackupComponents_AbortBackup],
-			16: cb[IVssBackupComponents_GatherWriterStatus],
-			17: cb[IVssBackupComponents_GetWriterStatusCount],
-			18: cb[IVssBackupComponents_FreeWriterStatus],
-			19: cb[IVssBackupComponents_GetWriterStatus],
-			2:  cb[IUnknown_Release],
-			20: cb[IVssBackupComponents_SetBackupSucceeded],
-			21: cb[IVssBackupComponents_SetBackupOptions],
-			22: cb[IVssBackupComponents_SetSelectedForRestore],
-			23: cb[IVssBackupComponents_SetRestoreOptions],
-			24: cb[IVssBackupComponents_SetAdditionalRestores],
-			25: cb[IVssBackupComponents_SetPreviousBackupStamp],
-			26: cb[IVssBackupComponents_SaveAsXML],
-			27: cb[IVssBackupComponents_BackupComplete],
-			28: cb[IVssBackupComponents_AddAlternativeLocationMapping],
-			29: cb[IVssBackupComponents_AddRestoreSubcomponent],
-			3:  cb[IVssBackupComponents_GetWriterComponentsCount],
-			30: cb[IVssBackupComponents_SetFileRestoreStatus],
-			31: cb[IVssBackupComponents_AddNewTarget],
-			32: cb[IVssBackupComponents_SetRangesFilePath],
-			33: cb[IVssBackupComponents_PreRestore],
-			34: cb[IVssBackupComponents_PostRestore],
-			35: cb[IVssBackupComponents_SetContext],
-			36: cb[IVssBackupComponents_StartSnapshotSet],
-			37: cb[IVssBackupComponents_AddToSnapshotSet],
-			38: cb[IVssBackupComponents_DoSnapshotSet],
-			39: cb[IVssBackupComponents_DeleteSnapshots],
-			4:  cb[IVssBackupComponents_GetWriterComponents],
-			40: cb[IVssBackupComponents_ImportSnapshots],
-			41: cb[IVssBackupComponents_BreakSnapshotSet],
-			42: cb[IVssBackupComponents_GetSnapshotProperties],
-			43: cb[IVssBackupComponents_Query],
-			44: cb[IVssBackupComponents_IsVolumeSupported],
-			45: cb[IVssBackupComponents_DisableWriterClasses],
-			46: cb[IVssBackupComponents_EnableWriterClasses],
-			47: cb[IVssBackupComponents_DisableWriterInstances],
-			48: cb[IVssBackupComponents_ExposeSnapshot],
-			49: cb[IVssBackupComponents_RevertToSnapshot],
-			5:  cb[IVssBackupComponents_InitializeForBackup],
-			50: cb[IVssBackupComponents_QueryRevertStatus],
-			51: cb[IVssBackupComponentsEx_GetWriterMetadataEx],
-			52: cb[IVssBackupComponentsEx_SetSelectedForRestoreEx],
-			6:  cb[IVssBackupComponents_SetBackupState],
-			7:  cb[IVssBackupComponents_InitializeForRestore],
-			8:  cb[IVssBackupComponents_SetRestoreState],
-			9:  cb[IVssBackupComponents_GatherWriterMetadata],
-		},
-		"IVssBackupComponentsEx2": {
-			0:  cb[IUnknown_QueryInterface],
-			1:  cb[IUnknown_AddRef],
-			10: cb[IVssBackupComponents_GetWriterMetadataCount],
-			11: cb[IVssBackupComponents_GetWriterMetadata],
-			12: cb[IVssBackupComponents_FreeWriterMetadata],
-			13: cb[IVssBackupComponents_AddComponent],
-			14: cb[IVssBackupComponents_PrepareForBackup],
-			15: cb[IVssBackupComponents_AbortBackup],
-			16: cb[IVssBackupComponents_GatherWriterStatus],
-			17: cb[IVssBackupComponents_GetWriterStatusCount],
-			18: cb[IVssBackupComponents_FreeWriterStatus],
-			19: cb[IVssBackupComponents_GetWriterStatus],
-			2:  cb[IUnknown_Release],
-			20: cb[IVssBackupComponents_SetBackupSucceeded],
-			21: cb[IVssBackupComponents_SetBackupOptions],
-			22: cb[IVssBackupComponents_SetSelectedForRestore],
-			23: cb[IVssBackupComponents_SetRestoreOptions],
-			24: cb[IVssBackupComponents_SetAdditionalRestores],
-			25: cb[IVssBackupComponents_SetPreviousBackupStamp],
-			26: cb[IVssBackupComponents_SaveAsXML],
-			27: cb[IVssBackupComponents_BackupComplete],
-			28: cb[IVssBackupComponents_AddAlternativeLocationMapping],
-			29: cb[IVssBackupComponents_AddRestoreSubcomponent],
-			3:  cb[IVssBackupComponents_GetWriterComponentsCount],
-			30: cb[IVssBackupComponents_SetFileRestoreStatus],
-			31: cb[IVssBackupComponents_AddNewTarget],
-			32: cb[IVssBackupComponents_SetRangesFilePath],
-			33: cb[IVssBackupComponents_PreRestore],
-			34: cb[IVssBackupComponents_PostRestore],
-			35: cb[IVssBackupComponents_SetContext],
-			36: cb[IVssBackupComponents_StartSnapshotSet],
-			37: cb[IVssBackupComponents_AddToSnapshotSet],
-			38: cb[IVssBackupComponents_DoSnapshotSet],
-			39: cb[IVssBackupComponents_DeleteSnapshots],
-			4:  cb[IVssBackupComponents_GetWriterComponents],
-			40: cb[IVssBackupComponents_ImportSnapshots],
-			41: cb[IVssBackupComponents_BreakSnapshotSet],
-			42: cb[IVssBackupComponents_GetSnapshotProperties],
-			43: cb[IVssBackupComponents_Query],
-			44: cb[IVssBackupComponents_IsVolumeSupported],
-			45: cb[IVssBackupComponents_DisableWriterClasses],
-			46: cb[IVssBackupComponents_EnableWriterClasses],
-			47: cb[IVssBackupComponents_DisableWriterInstances],
-			48: cb[IVssBackupComponents_ExposeSnapshot],
-			49: cb[IVssBackupComponents_RevertToSnapshot],
-			5:  cb[IVssBackupComponents_InitializeForBackup],
-			50: cb[IVssBackupComponents_QueryRevertStatus],
-			51: cb[IVssBackupComponentsEx_GetWriterMetadataEx],
-			52: cb[IVssBackupComponentsEx_SetSelectedForRestoreEx],
-			53: cb[IVssBackupComponentsEx2_UnexposeSnapshot],
-			54: cb[IVssBackupComponentsEx2_SetAuthoritativeRestore],
-			55: cb[IVssBackupComponentsEx2_SetRollForward],
-			56: cb[IVssBackupComponentsEx2_SetRestoreName],
-			57: cb[IVssBackupComponentsEx2_BreakSnapshotSetEx],
-			58: cb[IVssBackupComponentsEx2_PreFastRecovery],
-			59: cb[IVssBackupComponentsEx2_FastRecovery],
-			6:  cb[IVssBackupComponents_SetBackupState],
-			7:  cb[IVssBackupComponents_InitializeForRestore],
-			8:  cb[IVssBackupComponents_SetRestoreState],
-			9:  cb[IVssBackupComponents_GatherWriterMetadata],
-		},
-		"IVssBackupComponentsEx3": {
-			0:  cb[IUnknown_QueryInterface],
-			1:  cb[IUnknown_AddRef],
-			10: cb[IVssBackupComponents_GetWriterMetadataCount],
-			11: cb[IVssBackupComponents_GetWriterMetadata],
-			12: cb[IVssBackupComponents_FreeWriterMetadata],
-			13: cb[IVssBackupComponents_AddComponent],
-			14: cb[IVssBackupComponents_PrepareForBackup],
-			15: cb[IVssBackupComponents_AbortBackup],
-			16: cb[IVssBackupComponents_GatherWriterStatus],
-			17: cb[IVssBackupComponents_GetWriterStatusCount],
-			18: cb[IVssBackupComponents_FreeWriterStatus],
-			19: cb[IVssBackupComponents_GetWriterStatus],
-			2:  cb[IUnknown_Release],
-			20: cb[IVssBackupComponents_SetBackupSucceeded],
-			21: cb[IVssBackupComponents_SetBackupOptions],
-			22: cb[IVssBackupComponents_SetSelectedForRestore],
-			23: cb[IVssBackupComponents_SetRestoreOptions],
-			24: cb[IVssBackupComponents_SetAdditionalRestores],
-			25: cb[IVssBackupComponents_SetPreviousBackupStamp],
-			26: cb[IVssBackupComponents_SaveAsXML],
-			27: cb[IVssBackupComponents_BackupComplete],
-			28: cb[IVssBackupComponents_AddAlternativeLocationMapping],
-			29: cb[IVssBackupComponents_AddRestoreSubcomponent],
-			3:  cb[IVssBackupComponents_GetWriterComponentsCount],
-			30: cb[IVssBackupComponents_SetFileRestoreStatus],
-			31: cb[IVssBackupComponents_AddNewTarget],
-			32: cb[IVssBackupComponents_SetRangesFilePath],
-			33: cb[IVssBackupComponents_PreRestore],
-			34: cb[IVssBackupComponents_PostRestore],
-			35: cb[IVssBackupComponents_SetContext],
-			36: cb[IVssBackupComponents_StartSnapshotSet],
-			37: cb[IVssBackupComponents_AddToSnapshotSet],
-			38: cb[IVssBackupComponents_DoSnapshotSet],
-			39: cb[IVssBackupComponents_DeleteSnapshots],
-			4:  cb[IVssBackupComponents_GetWriterComponents],
-			40: cb[IVssBackupComponents_ImportSnapshots],
-			41: cb[IVssBackupComponents_BreakSnapshotSet],
-			42: cb[IVssBackupComponents_GetSnapshotProperties],
-			43: cb[IVssBackupComponents_Query],
-			44: cb[IVssBackupComponents_IsVolumeSupported],
-			45: cb[IVssBackupComponents_DisableWriterClasses],
-			46: cb[IVssBackupComponents_EnableWriterClasses],
-			47: cb[IVssBackupComponents_DisableWriterInstances],
-			48: cb[IVssBackupComponents_ExposeSnapshot],
-			49: cb[IVssBackupComponents_RevertToSnapshot],
-			5:  cb[IVssBackupComponents_InitializeForBackup],
-			50: cb[IVssBackupComponents_QueryRevertStatus],
-			51: cb[IVssBackupComponentsEx_GetWriterMetadataEx],
-			52: cb[IVssBackupComponentsEx_SetSelectedForRestoreEx],
-			53: cb[IVssBackupComponentsEx2_UnexposeSnapshot],
-			54: cb[IVssBackupComponentsEx2_SetAuthoritativeRestore],
-			55: cb[IVssBackupComponentsEx2_SetRollForward],
-			56: cb[IVssBackupComponentsEx2_SetRestoreName],
-			57: cb[IVssBackupComponentsEx2_BreakSnapshotSetEx],
-			58: cb[IVssBackupComponentsEx2_PreFastRecovery],
-			59: cb[IVssBackupComponentsEx2_FastRecovery],
-			6:  cb[IVssBackupComponents_SetBackupState],
-			60: cb[IVssBackupComponentsEx3_GetWriterStatusEx],
-			61: cb[IVssBackupComponentsEx3_AddSnapshotToRecoverySet],
-			62: cb[IVssBackupComponentsEx3_RecoverSet],
-			63: cb[IVssBackupComponentsEx3_GetSessionId],
-			7:  cb[IVssBackupComponents_InitializeForRestore],
-			8:  cb[IVssBackupComponents_SetRestoreState],
-			9:  cb[IVssBackupComponents_GatherWriterMetadata],
-		},
-		"IVssBackupComponentsEx4": {
-			0:  cb[IUnknown_QueryInterface],
-			1:  cb[IUnknown_AddRef],
-			10: cb[IVssBackupComponents_GetWriterMetadataCount],
-			11: cb[IVssBackupComponents_GetWriterMetadata],
-			12: cb[IVssBackupComponents_FreeWriterMetadata],
-			13: cb[IVssBackupComponents_AddComponent],
-			14: cb[IVssBackupComponents_PrepareForBackup],
-			15: cb[IVssBackupComponents_AbortBackup],
-			16: cb[IVssBackupComponents_GatherWriterStatus],
-			17: cb[IVssBackupComponents_GetWriterStatusCount],
-			18: cb[IVssBackupComponents_FreeWriterStatus],
-			19: cb[IVssBackupComponents_GetWriterStatus],
-			2:  cb[IUnknown_Release],
-			20: cb[IVssBackupComponents_SetBackupSucceeded],
-			21: cb[IVssBackupComponents_SetBackupOptions],
-			22: cb[IVssBackupComponents_SetSelectedForRestore],
-			23: cb[IVssBackupComponents_SetRestoreOptions],
-			24: cb[IVssBackupComponents_SetAdditionalRestores],
-			25: cb[IVssBackupComponents_SetPreviousBackupStamp],
-			26: cb[IVssBackupComponents_SaveAsXML],
-			27: cb[IVssBackupComponents_BackupComplete],
-			28: cb[IVssBackupComponents_AddAlternativeLocationMapping],
-			29: cb[IVssBackupComponents_AddRestoreSubcomponent],
-			3:  cb[IVssBackupComponents_GetWriterComponentsCount],
-			30: cb[IVssBackupComponents_SetFileRestoreStatus],
-			31: cb[IVssBackupComponents_AddNewTarget],
-			32: cb[IVssBackupComponents_SetRangesFilePath],
-			33: cb[IVssBackupComponents_PreRestore],
-			34: cb[IVssBackupComponents_PostRestore],
-			35: cb[IVssBackupComponents_SetContext],
-			36: cb[IVssBackupComponents_StartSnapshotSet],
-			37: cb[IVssBackupComponents_AddToSnapshotSet],
-			38: cb[IVssBackupComponents_DoSnapshotSet],
-			39: cb[IVssBackupComponents_DeleteSnapshots],
-			4:  cb[IVssBackupComponents_GetWriterComponents],
-			40: cb[IVssBackupComponents_ImportSnapshots],
-			41: cb[IVssBackupComponents_BreakSnapshotSet],
-			42: cb[IVssBackupComponents_GetSnapshotProperties],
-			43: cb[IVssBackupComponents_Query],
-			44: cb[IVssBackupComponents_IsVolumeSupported],
-			45: cb[IVssBackupComponents_DisableWriterClasses],
-			46: cb[IVssBackupComponents_EnableWriterClasses],
-			47: cb[IVssBackupComponents_DisableWriterInstances],
-			48: cb[IVssBackupComponents_ExposeSnapshot],
-			49: cb[IVssBackupComponents_RevertToSnapshot],
-			5:  cb[IVssBackupComponents_InitializeForBackup],
-			50: cb[IVssBackupComponents_QueryRevertStatus],
-			51: cb[IVssBackupComponentsEx_GetWriterMetadataEx],
-			52: cb[IVssBackupComponentsEx_SetSelectedForRestoreEx],
-			53: cb[IVssBackupComponentsEx2_UnexposeSnapshot],
-			54: cb[IVssBackupComponentsEx2_SetAuthoritativeRestore],
-			55: cb[IVssBackupComponentsEx2_SetRollForward],
-			56: cb[IVssBackupComponentsEx2_SetRestoreName],
-			57: cb[IVssBackupComponentsEx2_BreakSnapshotSetEx],
-			58: cb[IVssBackupComponentsEx2_PreFastRecovery],
-			59: cb[IVssBackupComponentsEx2_FastRecovery],
-			6:  cb[IVssBackupComponents_SetBackupState],
-			60: cb[IVssBackupComponentsEx3_GetWriterStatusEx],
-			61: cb[IVssBackupComponentsEx3_AddSnapshotToRecoverySet],
-			62: cb[IVssBackupComponentsEx3_RecoverSet],
-			63: cb[IVssBackupComponentsEx3_GetSessionId],
-			64: cb[IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths],
-			7:  cb[IVssBackupComponents_InitializeForRestore],
-			8:  cb[IVssBackupComponents_SetRestoreState],
-			9:  cb[IVssBackupComponents_GatherWriterMetadata],
-		},
-		"IVssComponent": {
-			0:  cb[IUnknown_QueryInterface],
-			1:  cb[IUnknown_AddRef],
-			10: cb[IVssComponent_GetBackupMetadata],
-			11: cb[IVssComponent_AddPartialFile],
-			12: cb[IVssComponent_GetPartialFileCount],
-			13: cb[IVssComponent_GetPartialFile],
-			14: cb[IVssComponent_IsSelectedForRestore],
-			15: cb[IVssComponent_GetAdditionalRestores],
-			16: cb[IVssComponent_GetNewTargetCount],
-			17: cb[IVssComponent_GetNewTarget],
-			18: cb[IVssComponent_AddDirectedTarget],
-			19: cb[IVssComponent_GetDirectedTargetCount],
-			2:  cb[IUnknown_Release],
-			20: cb[IVssComponent_GetDirectedTarget],
-			21: cb[IVssComponent_SetRestoreMetadata],
-			22: cb[IVssComponent_GetRestoreMetadata],
-			23: cb[IVssComponent_SetRestoreTarget],
-			24: cb[IVssComponent_GetRestoreTarget],
-			25: cb[IVssComponent_SetPreRestoreFailureMsg],
-			26: cb[IVssComponent_GetPreRestoreFailureMsg],
-			27: cb[IVssComponent_SetPostRestoreFailureMsg],
-			28: cb[IVssComponent_GetPostRestoreFailureMsg],
-			29: cb[IVssComponent_SetBackupStamp],
-			3:  cb[IVssComponent_GetLogicalPath],
-			30: cb[IVssComponent_GetBackupStamp],
-			31: cb[IVssComponent_GetPreviousBackupStamp],
-			32: cb[IVssComponent_GetBackupOptions],
-			33: cb[IVssComponent_GetRestoreOptions],
-			34: cb[IVssComponent_GetRestoreSubcomponentCount],
-			35: cb[IVssComponent_GetRestoreSubcomponent],
-			36: cb[IVssComponent_GetFileRestoreStatus],
-			37: cb[IVssComponent_AddDifferencedFilesByLastModifyTime],
-			38: cb[IVssComponent_AddDifferencedFilesByLastModifyLSN],
-			39: cb[IVssComponent_GetDifferencedFilesCount],
-			4:  cb[IVssComponent_GetComponentType],
-			40: cb[IVssComponent_GetDifferencedFile],
-			5:  cb[IVssComponent_GetComponentName],
-			6:  cb[IVssComponent_GetBackupSucceeded],
-			7:  cb[IVssComponent_GetAlternateLocationMappingCount],
-			8:  cb[IVssComponent_GetAlternateLocationMapping],
-			9:  cb[IVssComponent_SetBackupMetadata],
-		},
-		"IVssComponentEx": {
-			0:  cb[IUnknown_QueryInterface],
-			1:  cb[IUnknown_AddRef],
-			10: cb[IVssComponent_GetBackupMetadata],
-			11: cb[IVssComponent_AddPartialFile],
-			12: cb[IVssComponent_GetPartialFileCount],
-			13: cb[IVssComponent_GetPartialFile],
-			14: cb[IVssComponent_IsSelectedForRestore],
-			15: cb[IVssComponent_GetAdditionalRestores],
-			16: cb[IVssComponent_GetNewTargetCount],
-			17: cb[IVssComponent_GetNewTarget],
-			18: cb[IVssComponent_AddDirectedTarget],
-			19: cb[IVssComponent_GetDirectedTargetCount],
-			2:  cb[IUnknown_Release],
-			20: cb[IVssComponent_GetDirectedTarget],
-			21: cb[IVssComponent_SetRestoreMetadata],
-			22: cb[IVssComponent_GetRestoreMetadata],
-			23: cb[IVssComponent_SetRestoreTarget],
-			24: cb[IVssComponent_GetRestoreTarget],
-			25: cb[IVssComponent_SetPreRestoreFailureMsg],
-			26: cb[IVssComponent_GetPreRestoreFailureMsg],
-			27: cb[IVssComponent_SetPostRestoreFailureMsg],
-			28: cb[IVssComponent_GetPostRestoreFailureMsg],
-			29: cb[IVssComponent_SetBackupStamp],
-			3:  cb[IVssComponent_GetLogicalPath],
-			30: cb[IVssComponent_GetBackupStamp],
-			31: cb[IVssComponent_GetPreviousBackupStamp],
-			32: cb[IVssComponent_GetBackupOptions],
-			33: cb[IVssComponent_GetRestoreOptions],
-			34: cb[IVssComponent_GetRestoreSubcomponentCount],
-			35: cb[IVssComponent_GetRestoreSubcomponent],
-			36: cb[IVssComponent_GetFileRestoreStatus],
-			37: cb[IVssComponent_AddDifferencedFilesByLastModifyTime],
-			38: cb[IVssComponent_AddDifferencedFilesByLastModifyLSN],
-			39: cb[IVssComponent_GetDifferencedFilesCount],
-			4:  cb[IVssComponent_GetComponentType],
-			40: cb[IVssComponent_GetDifferencedFile],
-			41: cb[IVssComponentEx_SetPrepareForBackupFailureMsg],
-			42: cb[IVssComponentEx_SetPostSnapshotFailureMsg],
-			43: cb[IVssComponentEx_GetPrepareForBackupFailureMsg],
-			44: cb[IVssComponentEx_GetPostSnapshotFailureMsg],
-			45: cb[IVssComponentEx_GetAuthoritativeRestore],
-			46: cb[IVssComponentEx_GetRollForward],
-			47: cb[IVssComponentEx_GetRestoreName],
-			5:  cb[IVssComponent_GetComponentName],
-			6:  cb[IVssComponent_GetBackupSucceeded],
-			7:  cb[IVssComponent_GetAlternateLocationMappingCount],
-			8:  cb[IVssComponent_GetAlternateLocationMapping],
-			9:  cb[IVssComponent_SetBackupMetadata],
-		},
-		"IVssComponentEx2": {
-			0:  cb[IUnknown_QueryInterface],
-			1:  cb[IUnknown_AddRef],
-			10: cb[IVssComponent_GetBackupMetadata],
-			11: cb[IVssComponent_AddPartialFile],
-			12: cb[IVssComponent_GetPartialFileCount],
-			13: cb[IVssComponent_GetPartialFile],
-			14: cb[IVssComponent_IsSelectedForRestore],
-			15: cb[IVssComponent_GetAdditionalRestores],
-			16: cb[IVssComponent_GetNewTargetCount],
-			17: cb[IVssComponent_GetNewTarget],
-			18: cb[IVssComponent_AddDirectedTarget],
-			19: cb[IVssComponent_GetDirectedTargetCount],
-			2:  cb[IUnknown_Release],
-			20: cb[IVssComponent_GetDirectedTarget],
-			21: cb[IVssComponent_SetRestoreMetadata],
-			22: cb[IVssComponent_GetRestoreMetadata],
-			23: cb[IVssComponent_SetRestoreTarget],
-			24: cb[IVssComponent_GetRestoreTarget],
-			25: cb[IVssComponent_SetPreRestoreFailureMsg],
-			26: cb[IVssComponent_GetPreRestoreFailureMsg],
-			27: cb[IVssComponent_SetPostRestoreFailureMsg],
-			28: cb[IVssComponent_GetPostRestoreFailureMsg],
-			29: cb[IVssComponent_SetBackupStamp],
-			3:  cb[IVssComponent_GetLogicalPath],
-			30: cb[IVssComponent_GetBackupStamp],
-			31: cb[IVssComponent_GetPreviousBackupStamp],
-			32: cb[IVssComponent_GetBackupOptions],
-			33: cb[IVssComponent_GetRestoreOptions],
-			34: cb[IVssComponent_GetRestoreSubcomponentCount],
-			35: cb[IVssComponent_GetRestoreSubcomponent],
-			36: cb[IVssComponent_GetFileRestoreStatus],
-			37: cb[IVssComponent_AddDifferencedFilesByLastModifyTime],
-			38: cb[IVssComponent_AddDifferencedFilesByLastModifyLSN],
-			39: cb[IVssComponent_GetDifferencedFilesCount],
-			4:  cb[IVssComponent_GetComponentType],
-			40: cb[IVssComponent_GetDifferencedFile],
-			41: cb[IVssComponentEx_SetPrepareForBackupFailureMsg],
-			42: cb[IVssComponentEx_SetPostSnapshotFailureMsg],
-			43: cb[IVssComponentEx_GetPrepareForBackupFailureMsg],
-			44: cb[IVssComponentEx_GetPostSnapshotFailureMsg],
-			45: cb[IVssComponentEx_GetAuthoritativeRestore],
-			46: cb[IVssComponentEx_GetRollForward],
-			47: cb[IVssComponentEx_GetRestoreName],
-			48: cb[IVssComponentEx2_SetFailure],
-			49: cb[IVssComponentEx2_GetFailure],
-			5:  cb[IVssComponent_GetComponentName],
-			6:  cb[IVssComponent_GetBackupSucceeded],
-			7:  cb[IVssComponent_GetAlternateLocationMappingCount],
-			8:  cb[IVssComponent_GetAlternateLocationMapping],
-			9:  cb[IVssComponent_SetBackupMetadata],
-		},
-		"IVssEnumObject": {
-			0: cb[IUnknown_QueryInterface],
-			1: cb[IUnknown_AddRef],
-			2: cb[IUnknown_Release],
-			3: cb[IVssEnumObject_Next],
-			4: cb[IVssEnumObject_Skip],
-			5: cb[IVssEnumObject_Reset],
-			6: cb[IVssEnumObject_Clone],
-		},
-		"IVssExamineWriterMetadata": {
-			0:  cb[IUnknown_QueryInterface],
-			1:  cb[IUnknown_AddRef],
-			10: cb[IVssExamineWriterMetadata_GetBackupSchema],
-			11: cb[IVssExamineWriterMetadata_GetDocument],
-			12: cb[IVssExamineWriterMetadata_SaveAsXML],
-			13: cb[IVssExamineWriterMetadata_LoadFromXML],
-			2:  cb[IUnknown_Release],
-			3:  cb[IVssExamineWriterMetadata_GetIdentity],
-			4:  cb[IVssExamineWriterMetadata_GetFileCounts],
-			5:  cb[IVssExamineWriterMetadata_GetIncludeFile],
-			6:  cb[IVssExamineWriterMetadata_GetExcludeFile],
-			7:  cb[IVssExamineWriterMetadata_GetComponent],
-			8:  cb[IVssExamineWriterMetadata_GetRestoreMethod],
-			9:  cb[IVssExamineWriterMetadata_GetAlternateLocationMapping],
-		},
-		"IVssExamineWriterMetadataEx": {
-			0:  cb[IUnknown_QueryInterface],
-			1:  cb[IUnknown_AddRef],
-			10: cb[IVssExamineWriterMetadata_GetBackupSchema],
-			11: cb[IVssExamineWriterMetadata_GetDocument],
-			12: cb[IVssExamineWriterMetadata_SaveAsXML],
-			13: cb[IVssExamineWriterMetadata_LoadFromXML],
-			14: cb[IVssExamineWriterMetadataEx_GetIdentityEx],
-			2:  cb[IUnknown_Release],
-			3:  cb[IVssExamineWriterMetadata_GetIdentity],
-			4:  cb[IVssExamineWriterMetadata_GetFileCounts],
-			5:  cb[IVssExamineWriterMetadata_GetIncludeFile],
-			6:  cb[IVssExamineWriterMetadata_GetExcludeFile],
-			7:  cb[IVssExamineWriterMetadata_GetComponent],
-			8:  cb[IVssExamineWriterMetadata_GetRestoreMethod],
-			9:  cb[IVssExamineWriterMetadata_GetAlternateLocationMapping],
-		},
-		"IVssExamineWriterMetadataEx2": {
-			0:  cb[IUnknown_QueryInterface],
-			1:  cb[IUnknown_AddRef],
-			10: cb[IVssExamineWriterMetadata_GetBackupSchema],
-			11: cb[IVssExamineWriterMetadata_GetDocument],
-			12: cb[IVssExamineWriterMetadata_SaveAsXML],
-			13: cb[IVssExamineWriterMetadata_LoadFromXML],
-			14: cb[IVssExamineWriterMetadataEx_GetIdentityEx],
-			15: cb[IVssExamineWriterMetadataEx2_GetVersion],
-			16: cb[IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount],
-			17: cb[IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile],
-			2:  cb[IUnknown_Release],
-			3:  cb[IVssExamineWriterMetadata_GetIdentity],
-			4:  cb[IVssExamineWriterMetadata_GetFileCounts],
-			5:  cb[IVssExamineWriterMetadata_GetIncludeFile],
-			6:  cb[IVssExamineWriterMetadata_GetExcludeFile],
-			7:  cb[IVssExamineWriterMetadata_GetComponent],
-			8:  cb[IVssExamineWriterMetadata_GetRestoreMethod],
-			9:  cb[IVssExamineWriterMetadata_GetAlternateLocationMapping],
-		},
-		"IVssWMComponent": {
-			0: cb[IUnknown_QueryInterface],
-			1: cb[IUnknown_AddRef],
-			2: cb[IUnknown_Release],
-			3: cb[IVssWMComponent_GetComponentInfo],
-			4: cb[IVssWMComponent_FreeComponentInfo],
-			5: cb[IVssWMComponent_GetFile],
-			6: cb[IVssWMComponent_GetDatabaseFile],
-			7: cb[IVssWMComponent_GetDatabaseLogFile],
-			8: cb[IVssWMComponent_GetDependency],
-		},
-		"IVssWMDependency": {
-			0: cb[IUnknown_QueryInterface],
-			1: cb[IUnknown_AddRef],
-			2: cb[IUnknown_Release],
-			3: cb[IVssWMDependency_GetWriterId],
-			4: cb[IVssWMDependency_GetLogicalPath],
-			5: cb[IVssWMDependency_GetComponentName],
-		},
-		"IVssWMFiledesc": {
-			0: cb[IUnknown_QueryInterface],
-			1: cb[IUnknown_AddRef],
-			2: cb[IUnknown_Release],
-			3: cb[IVssWMFiledesc_GetPath],
-			4: cb[IVssWMFiledesc_GetFilespec],
-			5: cb[IVssWMFiledesc_GetRecursive],
-			6: cb[IVssWMFiledesc_GetAlternateLocation],
-			7: cb[IVssWMFiledesc_GetBackupTypeMask],
-		},
-		"IVssWriterComponents": {
-			0: cb[IVssWriterComponents_GetComponentCount],
-			1: cb[IVssWriterComponents_GetWriterInfo],
-			2: cb[IVssWriterComponents_GetComponent],
-		},
-		"IVssWriterComponentsExt": {
-			0: cb[IVssWriterComponents_GetComponentCount],
-			1: cb[IVssWriterComponents_GetWriterInfo],
-			2: cb[IVssWriterComponents_GetComponent],
-		},
-	}
-})
-
-// _fakeIIDs lists for each interface the IIDs its objects answer
-// QueryInterface for: its own and its bases'.
-var _fakeIIDs = map[string][]windows.GUID{
-	"IUnknown":                     {IID_IUnknown},
-	"IVssAsync":                    {IID_IVssAsync, IID_IUnknown},
-	"IVssBackupComponents":         {IID_IVssBackupComponents, IID_IUnknown},
-	"IVssBackupComponentsEx":       {IID_IVssBackupComponentsEx, IID_IVssBackupComponents, IID_IUnknown},
-	"IVssBackupComponentsEx2":      {IID_IVssBackupComponentsEx2, IID_IVssBackupComponentsEx, IID_IVssBackupComponents, IID_IUnknown},
-	"IVssBackupComponentsEx3":      {IID_IVssBackupComponentsEx3, IID_IVssBackupComponentsEx2, IID_IVssBackupComponentsEx, IID_IVssBackupComponents, IID_IUnknown},
-	"IVssBackupComponentsEx4":      {IID_IVssBackupComponentsEx4, IID_IVssBackupComponentsEx3, IID_IVssBackupComponentsEx2, IID_IVssBackupComponentsEx, IID_IVssBackupComponents, IID_IUnknown},
-	"IVssComponent":                {IID_IVssComponent, IID_IUnknown},
-	"IVssComponentEx":              {IID_IVssComponentEx, IID_IVssComponent, IID_IUnknown},
-	"IVssComponentEx2":             {IID_IVssComponentEx2, IID_IVssComponentEx, IID_IVssComponent, IID_IUnknown},
-	"IVssEnumObject":               {IID_IVssEnumObject, IID_IUnknown},
-	"IVssExamineWriterMetadata":    {IID_IVssExamineWriterMetadata, IID_IUnknown},
-	"IVssExamineWriterMetadataEx":  {IID_IVssExamineWriterMetadataEx, IID_IVssExamineWriterMetadata, IID_IUnknown},
-	"IVssExamineWriterMetadataEx2": {IID_IVssExamineWriterMetadataEx2, IID_IVssExamineWriterMetadataEx, IID_IVssExamineWriterMetadata, IID_IUnknown},
-	"IVssWMComponent":              {IID_IVssWMComponent, IID_IUnknown},
-	"IVssWMDependency":             {IID_IVssWMDependency, IID_IUnknown},
-	"IVssWMFiledesc":               {IID_IVssWMFiledesc, IID_IUnknown},
-	"IVssWriterComponents":         {IID_IVssWriterComponents},
-	"IVssWriterComponentsExt":      {IID_IVssWriterComponentsExt, IID_IVssWriterComponents},
-}
-
-// _fakeInterfaces names every interface of the spec.
-var _fakeInterfaces = []string{"IUnknown", "IVssWriterComponents", "IVssAsync", "IVssBackupComponents", "IVssComponent", "IVssEnumObject", "IVssExamineWriterMetadata", "IVssWMComponent", "IVssWMDependency", "IVssWMFiledesc", "IVssWriterComponentsExt", "IVssBackupComponentsEx", "IVssComponentEx", "IVssExamineWriterMetadataEx", "IVssBackupComponentsEx2", "IVssComponentEx2", "IVssExamineWriterMetadataEx2", "IVssBackupComponentsEx3", "IVssBackupComponentsEx4"}
-
-// _newFake makes an object of the named interface holding one reference.
-func _newFake(iface string) *_fakeObject {
-	vt := _fakeVtables()[iface]
-	return &_fakeObject{
-		iids:   _fakeIIDs[iface],
-		lpVtbl: &vt[0],
-		refs:   1,
-		vtbl:   vt,
-	}
-}
-
-// _paramKind says how a parameter must arrive at the object.
+// _paramKind says how a parameter crosses the call, and so how the fake
+// checks it (in) or writes it (out).
 type _paramKind int
 
 const (
-	_paramIn          _paramKind = iota // with the value the test passed
-	_paramOut                           // as a pointer the object can write through
-	_paramReservedIn                    // as zero
-	_paramReservedOut                   // as NULL
+	_kindInteger  _paramKind = iota // an integer, enum or HRESULT of bytes bytes
+	_kindBool                       // a BOOL (4 bytes) or boolean (1 byte): in, 0 or 1; out, any non-zero value is true
+	_kindWString                    // a NUL-terminated UTF-16 string; out, allocated with CoTaskMemAlloc
+	_kindBSTR                       // a BSTR; out, allocated with SysAllocString
+	_kindGUID                       // a GUID: in, by value; out, through a pointer
+	_kindFiletime                   // a FILETIME: in, by value; out, through a pointer
+	_kindPointer                    // an address: an interface, an untyped pointer, or anything passed by pointer
+	_kindStruct                     // a struct the object fills (out)
 )
 
-// _stubParam is a parameter of a method after this.
+// _stubParam is a parameter of a method after this, with the value the test
+// passes (in) or the fake object writes (out).
 type _stubParam struct {
-	name string
-	kind _paramKind
-	in   uint32 // the value the test passes, for _paramIn
+	name          string
+	kind          _paramKind
+	out, reserved bool
+	bytes         int    // the C size of an integer or boolean; 8 for an address
+	word          uint64 // an integer, enum, HRESULT, boolean (as C has it) or FILETIME (its 64 bits)
+	str           string
+	guid          windows.GUID
+	// fill writes the struct of a _kindStruct parameter at p as the object's
+	// method would, and returns the value the stub must return for it.
+	fill    func(p unsafe.Pointer) any
+	frees   bool // the stub must free what the struct holds with the struct's free function
+	unknown bool // an interface whose vtable starts with IUnknown's methods
 }
 
-// _stubResult is what a stub returned.
+// _stubResult is what a stub returned, its out-parameters by parameter index.
 type _stubResult struct {
-	outs [_fakeMaxParams]uint64 // out-parameters, by parameter index
-	hr   HRESULT                // for stubs that return the HRESULT beside the error
-	err  error
+	hr     HRESULT // for stubs that return the HRESULT beside the error
+	err    error
+	words  [_fakeMaxParams]uint64 // integers, enums, HRESULTs, booleans as 0 or 1, FILETIMEs as 64 bits
+	strs   [_fakeMaxParams]string
+	guids  [_fakeMaxParams]windows.GUID
+	ptrs   [_fakeMaxParams]unsafe.Pointer // interfaces and other addresses
+	values [_fakeMaxParams]any            // structs
 }
 
 // _stub says how the tests call one stub.
 type _stub struct {
 	iface, name string
+	slot        int
 	params      []_stubParam
 	keepsHR     bool // the stub returns the HRESULT beside the error
-	// call calls the stub on obj, passing each in-parameter's value.
-	call func(obj *_fakeObject) _stubResult
-	// raw makes the same call with syscall.SyscallN alone, as a baseline.
-	raw func(obj *_fakeObject) HRESULT
+	// call calls the stub on obj, passing the in-values of p; what the
+	// in-parameters passed by address point at is obj.target(i).
+	call func(obj *_fakeObject, p []_stubParam) _stubResult
+	// raw makes the same call with syscall.SyscallN alone, as a baseline; nil
+	// for a stub whose arguments need converting (strings, structs, addresses).
+	raw func(obj *_fakeObject, p []_stubParam) HRESULT
+}
+
+// _fakeLow is the n low bytes of v.
+func _fakeLow(v uint64, n int) uint64 {
+	if n >= 8 {
+		return v
+	}
+	return v & (1<<(8*n) - 1)
+}
+
+// _fakePut writes the n low bytes of v at p: exactly the C size of the value,
+// as a C callee does, so that a stub that reads more or fewer bytes than C
+// writes does not see the value.
+func _fakePut(p unsafe.Pointer, v uint64, n int) {
+	b := unsafe.Slice((*byte)(p), n)
+	for j := range b {
+		b[j] = byte(v >> (8 * j))
+	}
+}
+
+// _fakeBoolWord is b as 0 or 1.
+func _fakeBoolWord(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// _fakeFiletime is the FILETIME whose 64 bits are v.
+func _fakeFiletime(v uint64) windows.Filetime {
+	return windows.Filetime{
+		HighDateTime: uint32(v >> 32),
+		LowDateTime:  uint32(v),
+	}
+}
+
+// _fakeFiletimeWord is the 64 bits of ft.
+func _fakeFiletimeWord(ft windows.Filetime) uint64 {
+	return uint64(ft.HighDateTime)<<32 | uint64(ft.LowDateTime)
+}
+
+var _fakeCoTaskMemAlloc = windows.NewLazySystemDLL("ole32.dll").NewProc("CoTaskMemAlloc")
+
+// _fakeCoTaskString allocates s as a NUL-terminated UTF-16 string with
+// CoTaskMemAlloc, as COM servers hand out strings the caller frees.
+func _fakeCoTaskString(s string) *uint16 {
+	u, err := windows.UTF16FromString(s)
+	if err != nil {
+		panic(err)
+	}
+	r, _, _ := syscall.SyscallN(_fakeCoTaskMemAlloc.Addr(), uintptr(2*len(u)))
+	if r == 0 {
+		panic("CoTaskMemAlloc failed")
+	}
+	p := *(**uint16)(unsafe.Pointer(&r))
+	copy(unsafe.Slice(p, len(u)), u)
+	return p
+}
+
+// _fakeBSTR allocates s as a BSTR, as COM servers hand out BSTRs.
+func _fakeBSTR(s string) *uint16 {
+	p, err := _sysAllocString(s)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// _fakeStack runs f, which calls stubs on fakes, on a goroutine stack grown
+// well beyond what f and the fake methods need, with the garbage collector
+// off. The stubs pass the addresses of their own stack variables through
+// syscall.SyscallN, which keeps them alive but does not move them to the
+// heap, and a fake method is Go code that runs on the caller's goroutine
+// stack: if that stack grew, or the collector shrank it, during the call, it
+// would move, and the fake would write where the variables were. A COM
+// object that is not Go code cannot move it.
+func _fakeStack(f func()) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	_fakeGrowStack(64)
+	f()
+}
+
+// _fakeGrowStack uses n KiB of stack, which the goroutine keeps while the
+// collector is off.
+//
+//go:noinline
+func _fakeGrowStack(n int) byte {
+	var pad [1024]byte
+	if n > 0 {
+		pad[n%len(pad)] = _fakeGrowStack(n - 1)
+	}
+	return pad[0]
+}
+
+// _fakeMemory reports whether w is the address of committed memory the
+// process may read, and write too with write. The fakes check an address
+// before they use it, so that a stub that passes something else where an
+// address belongs fails the test rather than crashing it.
+func _fakeMemory(w uintptr, write bool) bool {
+	var m windows.MemoryBasicInformation
+	if w == 0 || windows.VirtualQuery(w, &m, unsafe.Sizeof(m)) != nil {
+		return false
+	}
+	if m.State != windows.MEM_COMMIT || m.Protect&(windows.PAGE_GUARD|windows.PAGE_NOACCESS) != 0 {
+		return false
+	}
+	allowed := uint32(windows.PAGE_READWRITE | windows.PAGE_WRITECOPY | windows.PAGE_EXECUTE_READWRITE | windows.PAGE_EXECUTE_WRITECOPY)
+	if !write {
+		allowed |= windows.PAGE_READONLY | windows.PAGE_EXECUTE_READ
+	}
+	return m.Protect&allowed != 0
+}
+
+// _fakeUTF16Len is the length of s in UTF-16 code units.
+func _fakeUTF16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// _fakeArgs holds the argument words of a call and walks them with the
+// calling convention of the running architecture. They differ for a GUID or
+// FILETIME passed by value:
+//   - amd64: a struct larger than 8 bytes goes by reference to a copy the
+//     caller makes; an 8-byte one in one word;
+//   - 386: the struct's bytes go as 4-byte stack words;
+//   - arm64: the struct goes in one or two 8-byte words, and one that does
+//     not fit in the registers left (x0-x7) goes wholly to the stack, the
+//     registers left unused.
+type _fakeArgs struct {
+	w   [_fakeMaxWords]uintptr
+	n   int // the words held
+	pos int // the next word to read
+}
+
+// put appends the word w.
+func (a *_fakeArgs) put(w uintptr) {
+	if a.n == len(a.w) {
+		panic("a call takes more argument words than _fakeMaxWords")
+	}
+	a.w[a.n], a.n = w, a.n+1
+}
+
+// next reads a word; past the end it reads zero.
+func (a *_fakeArgs) next() uintptr {
+	w := uintptr(0)
+	if a.pos < a.n {
+		w = a.w[a.pos]
+	}
+	a.pos++
+	return w
+}
+
+// skipToStack moves past the registers an arm64 struct of n words does not
+// fit in: the struct goes to the stack instead.
+func (a *_fakeArgs) skipToStack(n int) {
+	if runtime.GOARCH == "arm64" && a.pos < 8 && a.pos+n > 8 {
+		a.pos = 8
+	}
+}
+
+// guid reads a GUID passed by value; ok is false when the reference amd64
+// passes is no address of readable memory.
+func (a *_fakeArgs) guid() (g windows.GUID, ok bool) {
+	switch runtime.GOARCH {
+	case "amd64":
+		w := a.next()
+		if !_fakeMemory(w, false) {
+			return g, false
+		}
+		return *(*windows.GUID)(*(*unsafe.Pointer)(unsafe.Pointer(&w))), true
+	case "arm64":
+		a.skipToStack(2)
+		words := [2]uint64{uint64(a.next()), uint64(a.next())}
+		return *(*windows.GUID)(unsafe.Pointer(&words)), true
+	}
+	var words [4]uint32
+	for i := range words {
+		words[i] = uint32(a.next())
+	}
+	return *(*windows.GUID)(unsafe.Pointer(&words)), true
+}
+
+// filetime reads a FILETIME passed by value, as its 64 bits.
+func (a *_fakeArgs) filetime() uint64 {
+	if runtime.GOARCH == "386" {
+		low := uint64(uint32(a.next()))
+		return low | uint64(uint32(a.next()))<<32
+	}
+	return uint64(a.next())
+}
+
+// putGUID appends the words of *g passed by value. On amd64 that is g
+// itself, so g must not be on a stack, which may move.
+func (a *_fakeArgs) putGUID(g *windows.GUID) {
+	switch runtime.GOARCH {
+	case "amd64":
+		a.put(uintptr(unsafe.Pointer(g)))
+		return
+	case "arm64":
+		for a.n < 8 && a.n+2 > 8 {
+			a.put(0)
+		}
+		for _, w := range *(*[2]uint64)(unsafe.Pointer(g)) {
+			a.put(uintptr(w))
+		}
+		return
+	}
+	for _, w := range *(*[4]uint32)(unsafe.Pointer(g)) {
+		a.put(uintptr(w))
+	}
+}
+
+// putFiletime appends a FILETIME passed by value, given as its 64 bits.
+func (a *_fakeArgs) putFiletime(v uint64) {
+	if runtime.GOARCH == "386" {
+		a.put(uintptr(uint32(v)))
+		a.put(uintptr(uint32(v >> 32)))
+		return
+	}
+	a.put(uintptr(v))
+}
+
+// _fakeWords is how many argument words a method with these parameters
+// takes on the running architecture, this included.
+func _fakeWords(params []_stubParam) int {
+	var a _fakeArgs
+	a.put(0)
+	for _, p := range params {
+		switch {
+		case !p.out && p.kind == _kindGUID:
+			a.putGUID(&_fakeZeroGUID)
+		case !p.out && p.kind == _kindFiletime:
+			a.putFiletime(0)
+		default:
+			a.put(0)
+		}
+	}
+	return a.n
+}
+
+// _fakeInterface is an interface as the fakes implement it.
+type _fakeInterface struct {
+	name    string
+	methods []Method       // by slot
+	iids    []windows.GUID // what QueryInterface grants: the IIDs of the interface and its bases
+	unknown bool           // the vtable starts with IUnknown's methods
+}
+
+// _fakeInterfaces lists every interface of the spec.
+var _fakeInterfaces = []_fakeInterface{
+	{
+		iids:    []windows.GUID{IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release},
+		name:    "IUnknown",
+		unknown: true,
+	},
+	{
+		methods: []Method{IVssWriterComponents_GetComponentCount, IVssWriterComponents_GetWriterInfo, IVssWriterComponents_GetComponent},
+		name:    "IVssWriterComponents",
+	},
+	{
+		iids:    []windows.GUID{IID_IVssAsync, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus},
+		name:    "IVssAsync",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssBackupComponents, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus},
+		name:    "IVssBackupComponents",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssComponent, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile},
+		name:    "IVssComponent",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssEnumObject, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssEnumObject_Next, IVssEnumObject_Skip, IVssEnumObject_Reset, IVssEnumObject_Clone},
+		name:    "IVssEnumObject",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssExamineWriterMetadata, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML},
+		name:    "IVssExamineWriterMetadata",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssWMComponent_GetComponentInfo, IVssWMComponent_FreeComponentInfo, IVssWMComponent_GetFile, IVssWMComponent_GetDatabaseFile, IVssWMComponent_GetDatabaseLogFile, IVssWMComponent_GetDependency},
+		name:    "IVssWMComponent",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssWMDependency_GetWriterId, IVssWMDependency_GetLogicalPath, IVssWMDependency_GetComponentName},
+		name:    "IVssWMDependency",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssWMFiledesc_GetPath, IVssWMFiledesc_GetFilespec, IVssWMFiledesc_GetRecursive, IVssWMFiledesc_GetAlternateLocation, IVssWMFiledesc_GetBackupTypeMask},
+		name:    "IVssWMFiledesc",
+		unknown: true,
+	},
+	{
+		methods: []Method{IVssWriterComponents_GetComponentCount, IVssWriterComponents_GetWriterInfo, IVssWriterComponents_GetComponent},
+		name:    "IVssWriterComponentsExt",
+	},
+	{
+		iids:    []windows.GUID{IID_IVssBackupComponentsEx, IID_IVssBackupComponents, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx},
+		name:    "IVssBackupComponentsEx",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssComponentEx, IID_IVssComponent, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName},
+		name:    "IVssComponentEx",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssExamineWriterMetadataEx, IID_IVssExamineWriterMetadata, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssExamineWriterMetadataEx_GetIdentityEx},
+		name:    "IVssExamineWriterMetadataEx",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssBackupComponentsEx2, IID_IVssBackupComponentsEx, IID_IVssBackupComponents, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery},
+		name:    "IVssBackupComponentsEx2",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssComponentEx2, IID_IVssComponentEx, IID_IVssComponent, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName, IVssComponentEx2_SetFailure, IVssComponentEx2_GetFailure},
+		name:    "IVssComponentEx2",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssExamineWriterMetadataEx2, IID_IVssExamineWriterMetadataEx, IID_IVssExamineWriterMetadata, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssExamineWriterMetadataEx_GetIdentityEx, IVssExamineWriterMetadataEx2_GetVersion, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile},
+		name:    "IVssExamineWriterMetadataEx2",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssBackupComponentsEx3, IID_IVssBackupComponentsEx2, IID_IVssBackupComponentsEx, IID_IVssBackupComponents, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery, IVssBackupComponentsEx3_GetWriterStatusEx, IVssBackupComponentsEx3_AddSnapshotToRecoverySet, IVssBackupComponentsEx3_RecoverSet, IVssBackupComponentsEx3_GetSessionId},
+		name:    "IVssBackupComponentsEx3",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssBackupComponentsEx4, IID_IVssBackupComponentsEx3, IID_IVssBackupComponentsEx2, IID_IVssBackupComponentsEx, IID_IVssBackupComponents, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery, IVssBackupComponentsEx3_GetWriterStatusEx, IVssBackupComponentsEx3_AddSnapshotToRecoverySet, IVssBackupComponentsEx3_RecoverSet, IVssBackupComponentsEx3_GetSessionId, IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths},
+		name:    "IVssBackupComponentsEx4",
+		unknown: true,
+	},
+}
+
+// _fakeObject is a COM object made in Go: its first word points at a vtable,
+// as COM's binary layout requires, and the rest is the fake's state. A test
+// sets what the methods answer; the methods record what reached them.
+type _fakeObject struct {
+	lpVtbl *uintptr
+	vtbl   []uintptr // the vtable lpVtbl points into
+	iface  *_fakeInterface
+	refs   uint32
+
+	result HRESULT                 // what every method but IUnknown's returns
+	values map[Method][]_stubParam // parameter values in place of those of _stubs, by method
+	hook   func(m Method)          // called first by every method but IUnknown's
+
+	calls    [_fakeSlots]int         // calls per vtable slot
+	args     _fakeArgs               // the words the last call received, this first
+	argWords [_fakeMaxParams]uintptr // the first word of each parameter in the last call
+	filled   [_fakeMaxParams]any     // what the structs the last call filled must come back as
+	problems []string                // what arrived wrong, for the test to report
+
+	targets [_fakeMaxParams][_fakeTargetWords]uint64 // what address parameters point at, by parameter index
+}
+
+// target is the address parameter i passes in or the object writes out.
+func (o *_fakeObject) target(i int) unsafe.Pointer {
+	return unsafe.Pointer(&o.targets[i])
+}
+
+// problemf records something that arrived wrong.
+func (o *_fakeObject) problemf(format string, args ...any) {
+	o.problems = append(o.problems, fmt.Sprintf(format, args...))
+}
+
+// call is every method but IUnknown's: it records the call, checks the
+// in-parameters against the table and, when it succeeds, writes the
+// out-parameters.
+func (o *_fakeObject) call(slot int, args ...uintptr) uintptr {
+	o.calls[slot]++
+	o.args = _fakeArgs{}
+	o.args.put(uintptr(unsafe.Pointer(o)))
+	for _, w := range args {
+		o.args.put(w)
+	}
+	o.args.pos = 1
+	m := o.iface.methods[slot]
+	if o.hook != nil {
+		o.hook(m)
+	}
+	params := _stubs[m].params
+	if v, ok := o.values[m]; ok {
+		params = v
+	}
+	for i := range params {
+		o.receive(i, &params[i])
+	}
+	return _fakeUpper | uintptr(o.result)
+}
+
+// receive takes parameter i from the call's words: it checks an in-value, and
+// writes an out-value when the call succeeds.
+func (o *_fakeObject) receive(i int, p *_stubParam) {
+	if !p.out && (p.kind == _kindGUID || p.kind == _kindFiletime) {
+		o.receiveByValue(i, p)
+		return
+	}
+	w := o.args.next()
+	o.argWords[i] = w
+	switch {
+	case p.reserved && p.out:
+		if w != 0 {
+			o.problemf("reserved parameter %d (%s) arrived as %#x, want NULL", i+1, p.name, w)
+		}
+	case p.reserved:
+		if got := _fakeLow(uint64(w), p.bytes); got != 0 {
+			o.problemf("reserved parameter %d (%s) arrived as %#x, want 0", i+1, p.name, got)
+		}
+	case p.out && w == 0:
+		o.problemf("out-parameter %d (%s) arrived as NULL", i+1, p.name)
+	case p.out && !_fakeMemory(w, true):
+		o.problemf("out-parameter %d (%s) arrived as %#x, which is no address the object can write to", i+1, p.name, w)
+	case p.out:
+		if !o.result.Failed() {
+			o.write(i, p, *(*unsafe.Pointer)(unsafe.Pointer(&w)))
+		}
+	default:
+		o.check(i, p, w)
+	}
+}
+
+// receiveByValue takes a GUID or FILETIME passed by value and compares it
+// with the value the test passed, or with zero for a reserved one.
+func (o *_fakeObject) receiveByValue(i int, p *_stubParam) {
+	if p.kind == _kindFiletime {
+		want := p.word
+		if p.reserved {
+			want = 0
+		}
+		if got := o.args.filetime(); got != want {
+			o.problemf("parameter %d (%s) arrived as FILETIME %#x, want %#x", i+1, p.name, got, want)
+		}
+		return
+	}
+	want := p.guid
+	if p.reserved {
+		want = windows.GUID{}
+	}
+	o.args.skipToStack(2)
+	o.argWords[i] = o.args.w[min(o.args.pos, len(o.args.w)-1)]
+	got, ok := o.args.guid()
+	switch {
+	case !ok && o.argWords[i] == 0:
+		o.problemf("parameter %d (%s) arrived as NULL, want a reference to a copy of %v", i+1, p.name, want)
+	case !ok:
+		o.problemf("parameter %d (%s) arrived as %#x, which is no reference to a copy of %v", i+1, p.name, o.argWords[i], want)
+	case got != want:
+		o.problemf("parameter %d (%s) arrived as %v, want %v", i+1, p.name, got, want)
+	}
+}
+
+// check compares in-parameter i, which arrived as the word w, with the value
+// the test passed.
+func (o *_fakeObject) check(i int, p *_stubParam, w uintptr) {
+	switch p.kind {
+	case _kindInteger:
+		if got, want := _fakeLow(uint64(w), p.bytes), _fakeLow(p.word, p.bytes); got != want {
+			o.problemf("parameter %d (%s) arrived as %#x, want %#x", i+1, p.name, got, want)
+		}
+	case _kindBool:
+		want := _fakeBoolWord(p.word != 0)
+		if got := _fakeLow(uint64(w), p.bytes); got != want {
+			o.problemf("boolean parameter %d (%s) arrived as %#x, want %d", i+1, p.name, got, want)
+		}
+	case _kindWString, _kindBSTR:
+		s := (*uint16)(*(*unsafe.Pointer)(unsafe.Pointer(&w)))
+		if s == nil {
+			o.problemf("parameter %d (%s) arrived as NULL, want %q", i+1, p.name, p.str)
+			return
+		}
+		if !_fakeMemory(w, false) {
+			o.problemf("parameter %d (%s) arrived as %#x, which is no address of a string", i+1, p.name, w)
+			return
+		}
+		if got := windows.UTF16PtrToString(s); got != p.str {
+			o.problemf("parameter %d (%s) arrived as %q, want %q", i+1, p.name, got, p.str)
+			return
+		}
+		// A BSTR has its length in bytes in the 4 bytes before the text.
+		if p.kind == _kindBSTR {
+			length := *(*uint32)(unsafe.Add(unsafe.Pointer(s), -4))
+			if want := uint32(2 * _fakeUTF16Len(p.str)); length != want {
+				o.problemf("parameter %d (%s) arrived with BSTR length %d, want %d: it is no BSTR", i+1, p.name, length, want)
+			}
+		}
+	case _kindPointer:
+		if want := uintptr(o.target(i)); w != want {
+			o.problemf("parameter %d (%s) arrived as %#x, want the address %#x the test passed", i+1, p.name, w, want)
+		}
+	}
+}
+
+// write writes out-parameter i at ptr as the object's method would.
+func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
+	switch p.kind {
+	case _kindInteger, _kindBool:
+		_fakePut(ptr, p.word, p.bytes)
+	case _kindFiletime:
+		_fakePut(ptr, p.word, 8)
+	case _kindGUID:
+		*(*windows.GUID)(ptr) = p.guid
+	case _kindWString:
+		*(**uint16)(ptr) = _fakeCoTaskString(p.str)
+	case _kindBSTR:
+		*(**uint16)(ptr) = _fakeBSTR(p.str)
+	case _kindPointer:
+		*(*unsafe.Pointer)(ptr) = o.target(i)
+	case _kindStruct:
+		o.filled[i] = p.fill(ptr)
+	}
+}
+
+// IUnknown's methods: QueryInterface grants the object's IIDs, AddRef and
+// Release count references.
+func _fakeQueryInterface(this *_fakeObject, riid *windows.GUID, ppvObject *unsafe.Pointer) uintptr {
+	this.calls[0]++
+	if ppvObject == nil {
+		return _fakeUpper | uintptr(_fakeE_POINTER)
+	}
+	*ppvObject = nil
+	if riid == nil || !slices.Contains(this.iface.iids, *riid) {
+		return _fakeUpper | uintptr(_fakeE_NOINTERFACE)
+	}
+	*ppvObject = unsafe.Pointer(this)
+	this.refs++
+	return _fakeUpper | uintptr(0)
+}
+func _fakeAddRef(this *_fakeObject) uintptr {
+	this.calls[1]++
+	this.refs++
+	return _fakeUpper | uintptr(this.refs)
+}
+func _fakeRelease(this *_fakeObject) uintptr {
+	this.calls[2]++
+	this.refs--
+	return _fakeUpper | uintptr(this.refs)
+}
+
+// _fakeCallback makes the vtable entry for slot of a method that takes words
+// argument words, this included: a callback with that many word parameters,
+// as a stdcall callee on 386 must pop exactly what the caller pushed.
+func _fakeCallback(slot, words int) uintptr {
+	switch words {
+	case 1:
+		return syscall.NewCallback(func(this *_fakeObject) uintptr {
+			return this.call(slot)
+		})
+	case 2:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr) uintptr {
+			return this.call(slot, a1)
+		})
+	case 3:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr) uintptr {
+			return this.call(slot, a1, a2)
+		})
+	case 4:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3)
+		})
+	case 5:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4)
+		})
+	case 6:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5)
+		})
+	case 7:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6)
+		})
+	case 8:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7)
+		})
+	case 9:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr, a8 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7, a8)
+		})
+	case 10:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr, a8 uintptr, a9 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7, a8, a9)
+		})
+	case 11:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr, a8 uintptr, a9 uintptr, a10 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10)
+		})
+	case 12:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr, a8 uintptr, a9 uintptr, a10 uintptr, a11 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11)
+		})
+	case 13:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr, a8 uintptr, a9 uintptr, a10 uintptr, a11 uintptr, a12 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12)
+		})
+	}
+	panic(fmt.Sprintf("the method at slot %d takes %d argument words, more than _fakeMaxWords", slot, words))
+}
+
+// _fakeCallbacks counts the callbacks the fakes made; syscall.NewCallback
+// makes at most about 2000 per process.
+var _fakeCallbacks int
+
+// _fakeVtables holds one vtable per interface, made on first use.
+// syscall.NewCallback makes at most about 2000 callbacks per process and
+// never frees them, so each is made once: IUnknown's three, and one per
+// slot and word count, shared by every interface and every fake.
+var _fakeVtables = sync.OnceValue(func() map[string][]uintptr {
+	unknown := map[Method]uintptr{
+		IUnknown_AddRef:         syscall.NewCallback(_fakeAddRef),
+		IUnknown_QueryInterface: syscall.NewCallback(_fakeQueryInterface),
+		IUnknown_Release:        syscall.NewCallback(_fakeRelease),
+	}
+	shared := map[[2]int]uintptr{}
+	vtables := map[string][]uintptr{}
+	for _, it := range _fakeInterfaces {
+		vt := make([]uintptr, len(it.methods))
+		for slot, m := range it.methods {
+			if cb, ok := unknown[m]; ok {
+				vt[slot] = cb
+				continue
+			}
+			key := [2]int{slot, _fakeWords(_stubs[m].params)}
+			if shared[key] == 0 {
+				shared[key] = _fakeCallback(key[0], key[1])
+			}
+			vt[slot] = shared[key]
+		}
+		vtables[it.name] = vt
+	}
+	_fakeCallbacks = len(unknown) + len(shared)
+	return vtables
+})
+
+// _newFake makes an object of the named interface holding one reference.
+func _newFake(iface string) *_fakeObject {
+	for i := range _fakeInterfaces {
+		if it := &_fakeInterfaces[i]; it.name == iface {
+			vt := _fakeVtables()[iface]
+			return &_fakeObject{
+				iface:  it,
+				lpVtbl: &vt[0],
+				refs:   1,
+				vtbl:   vt,
+			}
+		}
+	}
+	panic("no interface " + iface)
+}
+
+// _fakeFill_VSS_SNAPSHOT_PROP fills the VSS_SNAPSHOT_PROP at p as a COM server would, its
+// strings newly allocated, and returns what the stub must return for it.
+func _fakeFill_VSS_SNAPSHOT_PROP(p unsafe.Pointer) any {
+	s := (*VSS_SNAPSHOT_PROP)(p)
+	*s = VSS_SNAPSHOT_PROP{
+		CreationTimestamp:  int64(0x1D500005C00000B),
+		ExposedName:        _fakeCoTaskString("VSS_SNAPSHOT_PROP.m_pwszExposedName: ü€𝄞"),
+		ExposedPath:        _fakeCoTaskString("VSS_SNAPSHOT_PROP.m_pwszExposedPath: ü€𝄞"),
+		OriginalVolumeName: _fakeCoTaskString("VSS_SNAPSHOT_PROP.m_pwszOriginalVolumeName: ü€𝄞"),
+		OriginatingMachine: _fakeCoTaskString("VSS_SNAPSHOT_PROP.m_pwszOriginatingMachine: ü€𝄞"),
+		ProviderId: windows.GUID{
+			Data1: 0x5c000009,
+			Data2: 0x5c01,
+			Data3: 0x5c02,
+			Data4: [8]byte{0x5c, 0x09, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07},
+		},
+		ServiceMachine:       _fakeCoTaskString("VSS_SNAPSHOT_PROP.m_pwszServiceMachine: ü€𝄞"),
+		SnapshotAttributes:   int32(0x5C00000A),
+		SnapshotDeviceObject: _fakeCoTaskString("VSS_SNAPSHOT_PROP.m_pwszSnapshotDeviceObject: ü€𝄞"),
+		SnapshotId: windows.GUID{
+			Data1: 0x5c000000,
+			Data2: 0x5c01,
+			Data3: 0x5c02,
+			Data4: [8]byte{0x5c, 0x00, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07},
+		},
+		SnapshotSetId: windows.GUID{
+			Data1: 0x5c000001,
+			Data2: 0x5c01,
+			Data3: 0x5c02,
+			Data4: [8]byte{0x5c, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07},
+		},
+		SnapshotsCount: int32(0x5C000002),
+		Status:         VSS_SNAPSHOT_STATE(0x5C00000C),
+	}
+	return SnapshotProperties{
+		CreationTimestamp:  int64(0x1D500005C00000B),
+		ExposedName:        "VSS_SNAPSHOT_PROP.m_pwszExposedName: ü€𝄞",
+		ExposedPath:        "VSS_SNAPSHOT_PROP.m_pwszExposedPath: ü€𝄞",
+		OriginalVolumeName: "VSS_SNAPSHOT_PROP.m_pwszOriginalVolumeName: ü€𝄞",
+		OriginatingMachine: "VSS_SNAPSHOT_PROP.m_pwszOriginatingMachine: ü€𝄞",
+		ProviderId: windows.GUID{
+			Data1: 0x5c000009,
+			Data2: 0x5c01,
+			Data3: 0x5c02,
+			Data4: [8]byte{0x5c, 0x09, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07},
+		},
+		ServiceMachine:       "VSS_SNAPSHOT_PROP.m_pwszServiceMachine: ü€𝄞",
+		SnapshotAttributes:   int32(0x5C00000A),
+		SnapshotDeviceObject: "VSS_SNAPSHOT_PROP.m_pwszSnapshotDeviceObject: ü€𝄞",
+		SnapshotId: windows.GUID{
+			Data1: 0x5c000000,
+			Data2: 0x5c01,
+			Data3: 0x5c02,
+			Data4: [8]byte{0x5c, 0x00, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07},
+		},
+		SnapshotSetId: windows.GUID{
+			Data1: 0x5c000001,
+			Data2: 0x5c01,
+			Data3: 0x5c02,
+			Data4: [8]byte{0x5c, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07},
+		},
+		SnapshotsCount: int32(0x5C000002),
+		Status:         VSS_SNAPSHOT_STATE(0x5C00000C),
+	}
+}
+
+// _fakeFreed records the structs the fake free functions were given.
+var _fakeFreed []uintptr
+
+// _fakeFrees puts fakes in place of the functions the stubs free structs
+// with, until tb ends: the fakes record the struct they get in _fakeFreed
+// and free its strings as the DLL function does. The DLL is not needed, and
+// the test sees which struct was freed.
+func _fakeFrees(tb testing.TB) {
+	_fakeFreed = nil
+	{
+		saved := _freeVSS_SNAPSHOT_PROP
+		tb.Cleanup(func() {
+			_freeVSS_SNAPSHOT_PROP = saved
+		})
+		_freeVSS_SNAPSHOT_PROP = func(p *VSS_SNAPSHOT_PROP) error {
+			_fakeFreed = append(_fakeFreed, uintptr(unsafe.Pointer(p)))
+			windows.CoTaskMemFree(unsafe.Pointer(p.SnapshotDeviceObject))
+			windows.CoTaskMemFree(unsafe.Pointer(p.OriginalVolumeName))
+			windows.CoTaskMemFree(unsafe.Pointer(p.OriginatingMachine))
+			windows.CoTaskMemFree(unsafe.Pointer(p.ServiceMachine))
+			windows.CoTaskMemFree(unsafe.Pointer(p.ExposedName))
+			windows.CoTaskMemFree(unsafe.Pointer(p.ExposedPath))
+			return nil
+		}
+	}
 }
 
 // _stubs describes every stub of the spec's interfaces.
-var _stubs = map[Method]_stub{
-	IVssAsync_Cancel: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+var _stubs = map[Method]*_stub{
+	IVssAsync_Cancel: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.hr, r.err = (*IVssAsync)(unsafe.Pointer(obj)).Cancel()
 			return r
 		},
 		iface:   "IVssAsync",
 		keepsHR: true,
 		name:    "Cancel",
-		raw: func(obj *_fakeObject) HRESULT {
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)))
 			return HRESULT(r)
 		},
+		slot: 3,
 	},
-	IVssAsync_QueryStatus: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssAsync_QueryStatus: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 HRESULT
 			out0, r.err = (*IVssAsync)(unsafe.Pointer(obj)).QueryStatus()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssAsync",
 		name:  "QueryStatus",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pHrResult",
-		}, {
-			kind: _paramReservedOut,
-			name: "pReserved",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pHrResult",
+				out:   true,
+				word:  0x5E000500,
+			},
+			{
+				bytes:    4,
+				kind:     _kindInteger,
+				name:     "pReserved",
+				out:      true,
+				reserved: true,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 HRESULT
 			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), 0)
 			return HRESULT(r)
 		},
+		slot: 5,
 	},
-	IVssAsync_Wait: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssAsync)(unsafe.Pointer(obj)).Wait(0x3A110400)
+	IVssAsync_Wait: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssAsync)(unsafe.Pointer(obj)).Wait(uint32(p[0].word))
 			return r
 		},
 		iface: "IVssAsync",
 		name:  "Wait",
-		params: []_stubParam{{
-			in:   0x3A110400,
-			kind: _paramIn,
-			name: "dwMilliseconds",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), 0x3A110400)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwMilliseconds",
+				word:  0x3A000400,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word))
 			return HRESULT(r)
 		},
+		slot: 4,
 	},
-	IVssBackupComponentsEx2_BreakSnapshotSetEx: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponentsEx2_BreakSnapshotSetEx: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out2 *IVssAsync
-			out2, r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).BreakSnapshotSetEx(0x3A113900, 0x3A113901)
-			r.outs[2] = uint64(out2)
+			out2, r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).BreakSnapshotSetEx(p[0].guid, uint32(p[1].word))
+			r.ptrs[2] = unsafe.Pointer(out2)
 			return r
 		},
 		iface: "IVssBackupComponentsEx2",
 		name:  "BreakSnapshotSetEx",
-		params: []_stubParam{{
-			in:   0x3A113900,
-			kind: _paramIn,
-			name: "SnapshotSetID",
-		}, {
-			in:   0x3A113901,
-			kind: _paramIn,
-			name: "dwBreakFlags",
-		}, {
-			kind: _paramOut,
-			name: "ppAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out2 *IVssAsync
-			r, _, _ := syscall.SyscallN(obj.vtbl[57], uintptr(unsafe.Pointer(obj)), 0x3A113900, 0x3A113901, uintptr(unsafe.Pointer(&out2)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a008700,
+					Data2: 0x1000,
+					Data3: 0x2087,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "SnapshotSetID",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwBreakFlags",
+				word:  0x3A008701,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 57,
 	},
-	IVssBackupComponentsEx2_FastRecovery: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponentsEx2_FastRecovery: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).FastRecovery()
 			return r
 		},
 		iface: "IVssBackupComponentsEx2",
 		name:  "FastRecovery",
-		params: []_stubParam{{
-			kind: _paramReservedIn,
-			name: "SnapshotSetID",
-		}, {
-			kind: _paramReservedIn,
-			name: "dwFastRecoveryFlags",
-		}, {
-			kind: _paramReservedOut,
-			name: "ppAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[59], uintptr(unsafe.Pointer(obj)), 0, 0, 0)
+		params: []_stubParam{
+			{
+				bytes:    8,
+				kind:     _kindGUID,
+				name:     "SnapshotSetID",
+				reserved: true,
+			},
+			{
+				bytes:    4,
+				kind:     _kindInteger,
+				name:     "dwFastRecoveryFlags",
+				reserved: true,
+			},
+			{
+				bytes:    8,
+				kind:     _kindPointer,
+				name:     "ppAsync",
+				out:      true,
+				reserved: true,
+				unknown:  true,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putGUID(&_fakeZeroGUID)
+			a.put(0)
+			a.put(0)
+			r, _, _ := syscall.SyscallN(obj.vtbl[59], a.w[:a.n]...)
 			return HRESULT(r)
 		},
+		slot: 59,
 	},
-	IVssBackupComponentsEx2_PreFastRecovery: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponentsEx2_PreFastRecovery: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).PreFastRecovery()
 			return r
 		},
 		iface: "IVssBackupComponentsEx2",
 		name:  "PreFastRecovery",
-		params: []_stubParam{{
-			kind: _paramReservedIn,
-			name: "SnapshotSetID",
-		}, {
-			kind: _paramReservedIn,
-			name: "dwPreFastRecoveryFlags",
-		}, {
-			kind: _paramReservedOut,
-			name: "ppAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[58], uintptr(unsafe.Pointer(obj)), 0, 0, 0)
+		params: []_stubParam{
+			{
+				bytes:    8,
+				kind:     _kindGUID,
+				name:     "SnapshotSetID",
+				reserved: true,
+			},
+			{
+				bytes:    4,
+				kind:     _kindInteger,
+				name:     "dwPreFastRecoveryFlags",
+				reserved: true,
+			},
+			{
+				bytes:    8,
+				kind:     _kindPointer,
+				name:     "ppAsync",
+				out:      true,
+				reserved: true,
+				unknown:  true,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putGUID(&_fakeZeroGUID)
+			a.put(0)
+			a.put(0)
+			r, _, _ := syscall.SyscallN(obj.vtbl[58], a.w[:a.n]...)
 			return HRESULT(r)
 		},
+		slot: 58,
 	},
-	IVssBackupComponentsEx2_SetAuthoritativeRestore: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).SetAuthoritativeRestore(0x3A113600, 0x3A113601, 0x3A113602, 0x3A113603, 0x3A113604)
+	IVssBackupComponentsEx2_SetAuthoritativeRestore: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).SetAuthoritativeRestore(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, p[4].word != 0)
 			return r
 		},
 		iface: "IVssBackupComponentsEx2",
 		name:  "SetAuthoritativeRestore",
-		params: []_stubParam{{
-			in:   0x3A113600,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A113601,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A113602,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A113603,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A113604,
-			kind: _paramIn,
-			name: "bAuth",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[54], uintptr(unsafe.Pointer(obj)), 0x3A113600, 0x3A113601, 0x3A113602, 0x3A113603, 0x3A113604)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a008400,
+					Data2: 0x1000,
+					Data3: 0x2084,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A008401,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponentsEx2.SetAuthoritativeRestore: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponentsEx2.SetAuthoritativeRestore: ü€𝄞",
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "bAuth",
+				word:  0x1,
+			},
 		},
+		slot: 54,
 	},
-	IVssBackupComponentsEx2_SetRestoreName: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).SetRestoreName(0x3A113800, 0x3A113801, 0x3A113802, 0x3A113803, 0x3A113804)
+	IVssBackupComponentsEx2_SetRestoreName: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).SetRestoreName(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, p[4].str)
 			return r
 		},
 		iface: "IVssBackupComponentsEx2",
 		name:  "SetRestoreName",
-		params: []_stubParam{{
-			in:   0x3A113800,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A113801,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A113802,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A113803,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A113804,
-			kind: _paramIn,
-			name: "wszRestoreName",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[56], uintptr(unsafe.Pointer(obj)), 0x3A113800, 0x3A113801, 0x3A113802, 0x3A113803, 0x3A113804)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a008600,
+					Data2: 0x1000,
+					Data3: 0x2086,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A008601,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponentsEx2.SetRestoreName: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponentsEx2.SetRestoreName: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszRestoreName",
+				str:  "in wszRestoreName of IVssBackupComponentsEx2.SetRestoreName: ü€𝄞",
+			},
 		},
+		slot: 56,
 	},
-	IVssBackupComponentsEx2_SetRollForward: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).SetRollForward(0x3A113700, 0x3A113701, 0x3A113702, 0x3A113703, 0x3A113704, 0x3A113705)
+	IVssBackupComponentsEx2_SetRollForward: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).SetRollForward(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, VSS_ROLLFORWARD_TYPE(p[4].word), p[5].str)
 			return r
 		},
 		iface: "IVssBackupComponentsEx2",
 		name:  "SetRollForward",
-		params: []_stubParam{{
-			in:   0x3A113700,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A113701,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A113702,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A113703,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A113704,
-			kind: _paramIn,
-			name: "rollType",
-		}, {
-			in:   0x3A113705,
-			kind: _paramIn,
-			name: "wszRollForwardPoint",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[55], uintptr(unsafe.Pointer(obj)), 0x3A113700, 0x3A113701, 0x3A113702, 0x3A113703, 0x3A113704, 0x3A113705)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a008500,
+					Data2: 0x1000,
+					Data3: 0x2085,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A008501,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponentsEx2.SetRollForward: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponentsEx2.SetRollForward: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "rollType",
+				word:  0x3A008504,
+			},
+			{
+				kind: _kindWString,
+				name: "wszRollForwardPoint",
+				str:  "in wszRollForwardPoint of IVssBackupComponentsEx2.SetRollForward: ü€𝄞",
+			},
 		},
+		slot: 55,
 	},
-	IVssBackupComponentsEx2_UnexposeSnapshot: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).UnexposeSnapshot(0x3A113500)
+	IVssBackupComponentsEx2_UnexposeSnapshot: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).UnexposeSnapshot(p[0].guid)
 			return r
 		},
 		iface: "IVssBackupComponentsEx2",
 		name:  "UnexposeSnapshot",
-		params: []_stubParam{{
-			in:   0x3A113500,
-			kind: _paramIn,
-			name: "snapshotId",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[53], uintptr(unsafe.Pointer(obj)), 0x3A113500)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a008300,
+					Data2: 0x1000,
+					Data3: 0x2083,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "snapshotId",
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putGUID(&p[0].guid)
+			r, _, _ := syscall.SyscallN(obj.vtbl[53], a.w[:a.n]...)
 			return HRESULT(r)
 		},
+		slot: 53,
 	},
-	IVssBackupComponentsEx3_AddSnapshotToRecoverySet: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).AddSnapshotToRecoverySet(0x3A113D00, 0x3A113D02)
+	IVssBackupComponentsEx3_AddSnapshotToRecoverySet: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).AddSnapshotToRecoverySet(p[0].guid, p[2].str)
 			return r
 		},
 		iface: "IVssBackupComponentsEx3",
 		name:  "AddSnapshotToRecoverySet",
-		params: []_stubParam{{
-			in:   0x3A113D00,
-			kind: _paramIn,
-			name: "snapshotId",
-		}, {
-			kind: _paramReservedIn,
-			name: "dwFlags",
-		}, {
-			in:   0x3A113D02,
-			kind: _paramIn,
-			name: "pwszDestinationVolume",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[61], uintptr(unsafe.Pointer(obj)), 0x3A113D00, 0, 0x3A113D02)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a009000,
+					Data2: 0x1000,
+					Data3: 0x2090,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "snapshotId",
+			},
+			{
+				bytes:    4,
+				kind:     _kindInteger,
+				name:     "dwFlags",
+				reserved: true,
+			},
+			{
+				kind: _kindWString,
+				name: "pwszDestinationVolume",
+				str:  "in pwszDestinationVolume of IVssBackupComponentsEx3.AddSnapshotToRecoverySet: ü€𝄞",
+			},
 		},
+		slot: 61,
 	},
-	IVssBackupComponentsEx3_GetSessionId: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponentsEx3_GetSessionId: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 windows.GUID
 			out0, r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).GetSessionId()
-			r.outs[0] = uint64(out0)
+			r.guids[0] = out0
 			return r
 		},
 		iface: "IVssBackupComponentsEx3",
 		name:  "GetSessionId",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "idSession",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6b009200,
+					Data2: 0x1000,
+					Data3: 0x2092,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "idSession",
+				out:  true,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 windows.GUID
 			r, _, _ := syscall.SyscallN(obj.vtbl[63], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 63,
 	},
-	IVssBackupComponentsEx3_GetWriterStatusEx: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponentsEx3_GetWriterStatusEx: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 windows.GUID
 			var out2 windows.GUID
-			var out3 *uint16
+			var out3 string
 			var out4 VSS_WRITER_STATE
 			var out5 HRESULT
 			var out6 HRESULT
-			var out7 *uint16
-			out1, out2, out3, out4, out5, out6, out7, r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).GetWriterStatusEx(0x3A113C00)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
-			r.outs[3] = uint64(out3)
-			r.outs[4] = uint64(out4)
-			r.outs[5] = uint64(out5)
-			r.outs[6] = uint64(out6)
-			r.outs[7] = uint64(out7)
+			var out7 string
+			out1, out2, out3, out4, out5, out6, out7, r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).GetWriterStatusEx(uint32(p[0].word))
+			r.guids[1] = out1
+			r.guids[2] = out2
+			r.strs[3] = out3
+			r.words[4] = uint64(out4)
+			r.words[5] = uint64(out5)
+			r.words[6] = uint64(out6)
+			r.strs[7] = out7
 			return r
 		},
 		iface: "IVssBackupComponentsEx3",
 		name:  "GetWriterStatusEx",
-		params: []_stubParam{{
-			in:   0x3A113C00,
-			kind: _paramIn,
-			name: "iWriter",
-		}, {
-			kind: _paramOut,
-			name: "pidInstance",
-		}, {
-			kind: _paramOut,
-			name: "pidWriter",
-		}, {
-			kind: _paramOut,
-			name: "pbstrWriter",
-		}, {
-			kind: _paramOut,
-			name: "pnStatus",
-		}, {
-			kind: _paramOut,
-			name: "phrFailureWriter",
-		}, {
-			kind: _paramOut,
-			name: "phrApplication",
-		}, {
-			kind: _paramOut,
-			name: "pbstrApplicationMessage",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 windows.GUID
-			var out2 windows.GUID
-			var out3 *uint16
-			var out4 VSS_WRITER_STATE
-			var out5 HRESULT
-			var out6 HRESULT
-			var out7 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[60], uintptr(unsafe.Pointer(obj)), 0x3A113C00, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)), uintptr(unsafe.Pointer(&out6)), uintptr(unsafe.Pointer(&out7)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iWriter",
+				word:  0x3A008F00,
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6b008f01,
+					Data2: 0x1001,
+					Data3: 0x208f,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidInstance",
+				out:  true,
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6b008f02,
+					Data2: 0x1002,
+					Data3: 0x208f,
+					Data4: [8]byte{0x42, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidWriter",
+				out:  true,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrWriter",
+				out:  true,
+				str:  "out pbstrWriter of IVssBackupComponentsEx3.GetWriterStatusEx: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pnStatus",
+				out:   true,
+				word:  0x5E008F04,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "phrFailureWriter",
+				out:   true,
+				word:  0x5E008F05,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "phrApplication",
+				out:   true,
+				word:  0x5E008F06,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrApplicationMessage",
+				out:  true,
+				str:  "out pbstrApplicationMessage of IVssBackupComponentsEx3.GetWriterStatusEx: ü€𝄞",
+			},
 		},
+		slot: 60,
 	},
-	IVssBackupComponentsEx3_RecoverSet: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponentsEx3_RecoverSet: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssAsync
-			out1, r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).RecoverSet(0x3A113E00)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).RecoverSet(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssBackupComponentsEx3",
 		name:  "RecoverSet",
-		params: []_stubParam{{
-			in:   0x3A113E00,
-			kind: _paramIn,
-			name: "dwFlags",
-		}, {
-			kind: _paramOut,
-			name: "ppAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssAsync
-			r, _, _ := syscall.SyscallN(obj.vtbl[62], uintptr(unsafe.Pointer(obj)), 0x3A113E00, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwFlags",
+				word:  0x3A009100,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 62,
 	},
-	IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out1 *uint16
-			var out2 *uint16
-			out1, out2, r.err = (*IVssBackupComponentsEx4)(unsafe.Pointer(obj)).GetRootAndLogicalPrefixPaths(0x3A114000, 0x3A114003)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
+	IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 string
+			var out2 string
+			out1, out2, r.err = (*IVssBackupComponentsEx4)(unsafe.Pointer(obj)).GetRootAndLogicalPrefixPaths(p[0].str, p[3].word != 0)
+			r.strs[1] = out1
+			r.strs[2] = out2
 			return r
 		},
 		iface: "IVssBackupComponentsEx4",
 		name:  "GetRootAndLogicalPrefixPaths",
-		params: []_stubParam{{
-			in:   0x3A114000,
-			kind: _paramIn,
-			name: "pwszFilePath",
-		}, {
-			kind: _paramOut,
-			name: "ppwszRootPath",
-		}, {
-			kind: _paramOut,
-			name: "ppwszLogicalPrefix",
-		}, {
-			in:   0x3A114003,
-			kind: _paramIn,
-			name: "bNormalizeFQDNforRootPath",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *uint16
-			var out2 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[64], uintptr(unsafe.Pointer(obj)), 0x3A114000, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), 0x3A114003)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszFilePath",
+				str:  "in pwszFilePath of IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "ppwszRootPath",
+				out:  true,
+				str:  "out ppwszRootPath of IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "ppwszLogicalPrefix",
+				out:  true,
+				str:  "out ppwszLogicalPrefix of IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindBool,
+				name:  "bNormalizeFQDNforRootPath",
+				word:  0x1,
+			},
 		},
+		slot: 64,
 	},
-	IVssBackupComponentsEx_GetWriterMetadataEx: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponentsEx_GetWriterMetadataEx: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 windows.GUID
 			var out2 *IVssExamineWriterMetadataEx
-			out1, out2, r.err = (*IVssBackupComponentsEx)(unsafe.Pointer(obj)).GetWriterMetadataEx(0x3A113300)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
+			out1, out2, r.err = (*IVssBackupComponentsEx)(unsafe.Pointer(obj)).GetWriterMetadataEx(uint32(p[0].word))
+			r.guids[1] = out1
+			r.ptrs[2] = unsafe.Pointer(out2)
 			return r
 		},
 		iface: "IVssBackupComponentsEx",
 		name:  "GetWriterMetadataEx",
-		params: []_stubParam{{
-			in:   0x3A113300,
-			kind: _paramIn,
-			name: "iWriter",
-		}, {
-			kind: _paramOut,
-			name: "pidInstance",
-		}, {
-			kind: _paramOut,
-			name: "ppMetadata",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 windows.GUID
-			var out2 *IVssExamineWriterMetadataEx
-			r, _, _ := syscall.SyscallN(obj.vtbl[51], uintptr(unsafe.Pointer(obj)), 0x3A113300, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iWriter",
+				word:  0x3A007900,
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6b007901,
+					Data2: 0x1001,
+					Data3: 0x2079,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidInstance",
+				out:  true,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppMetadata",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 51,
 	},
-	IVssBackupComponentsEx_SetSelectedForRestoreEx: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponentsEx)(unsafe.Pointer(obj)).SetSelectedForRestoreEx(0x3A113400, 0x3A113401, 0x3A113402, 0x3A113403, 0x3A113404, 0x3A113405)
+	IVssBackupComponentsEx_SetSelectedForRestoreEx: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponentsEx)(unsafe.Pointer(obj)).SetSelectedForRestoreEx(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, p[4].word != 0, p[5].guid)
 			return r
 		},
 		iface: "IVssBackupComponentsEx",
 		name:  "SetSelectedForRestoreEx",
-		params: []_stubParam{{
-			in:   0x3A113400,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A113401,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A113402,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A113403,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A113404,
-			kind: _paramIn,
-			name: "bSelectedForRestore",
-		}, {
-			in:   0x3A113405,
-			kind: _paramIn,
-			name: "instanceId",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[52], uintptr(unsafe.Pointer(obj)), 0x3A113400, 0x3A113401, 0x3A113402, 0x3A113403, 0x3A113404, 0x3A113405)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a007a00,
+					Data2: 0x1000,
+					Data3: 0x207a,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A007A01,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponentsEx.SetSelectedForRestoreEx: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponentsEx.SetSelectedForRestoreEx: ü€𝄞",
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "bSelectedForRestore",
+				word:  0x1,
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6a007a05,
+					Data2: 0x1005,
+					Data3: 0x207a,
+					Data4: [8]byte{0x45, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "instanceId",
+			},
 		},
+		slot: 52,
 	},
-	IVssBackupComponents_AbortBackup: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_AbortBackup: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AbortBackup()
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "AbortBackup",
-		raw: func(obj *_fakeObject) HRESULT {
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			r, _, _ := syscall.SyscallN(obj.vtbl[15], uintptr(unsafe.Pointer(obj)))
 			return HRESULT(r)
 		},
+		slot: 15,
 	},
-	IVssBackupComponents_AddAlternativeLocationMapping: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddAlternativeLocationMapping(0x3A111C00, 0x3A111C01, 0x3A111C02, 0x3A111C03, 0x3A111C04, 0x3A111C05, 0x3A111C06, 0x3A111C07)
+	IVssBackupComponents_AddAlternativeLocationMapping: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddAlternativeLocationMapping(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, p[4].str, p[5].str, p[6].word != 0, p[7].str)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "AddAlternativeLocationMapping",
-		params: []_stubParam{{
-			in:   0x3A111C00,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A111C01,
-			kind: _paramIn,
-			name: "componentType",
-		}, {
-			in:   0x3A111C02,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A111C03,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A111C04,
-			kind: _paramIn,
-			name: "wszPath",
-		}, {
-			in:   0x3A111C05,
-			kind: _paramIn,
-			name: "wszFilespec",
-		}, {
-			in:   0x3A111C06,
-			kind: _paramIn,
-			name: "bRecursive",
-		}, {
-			in:   0x3A111C07,
-			kind: _paramIn,
-			name: "wszDestination",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[28], uintptr(unsafe.Pointer(obj)), 0x3A111C00, 0x3A111C01, 0x3A111C02, 0x3A111C03, 0x3A111C04, 0x3A111C05, 0x3A111C06, 0x3A111C07)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a001f00,
+					Data2: 0x1000,
+					Data3: 0x201f,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "componentType",
+				word:  0x3A001F01,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponents.AddAlternativeLocationMapping: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponents.AddAlternativeLocationMapping: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszPath",
+				str:  "in wszPath of IVssBackupComponents.AddAlternativeLocationMapping: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszFilespec",
+				str:  "in wszFilespec of IVssBackupComponents.AddAlternativeLocationMapping: ü€𝄞",
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "bRecursive",
+				word:  0x1,
+			},
+			{
+				kind: _kindWString,
+				name: "wszDestination",
+				str:  "in wszDestination of IVssBackupComponents.AddAlternativeLocationMapping: ü€𝄞",
+			},
 		},
+		slot: 28,
 	},
-	IVssBackupComponents_AddComponent: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddComponent(0x3A110D00, 0x3A110D01, 0x3A110D02, 0x3A110D03, 0x3A110D04)
+	IVssBackupComponents_AddComponent: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddComponent(p[0].guid, p[1].guid, VSS_COMPONENT_TYPE(p[2].word), p[3].str, p[4].str)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "AddComponent",
-		params: []_stubParam{{
-			in:   0x3A110D00,
-			kind: _paramIn,
-			name: "instanceId",
-		}, {
-			in:   0x3A110D01,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A110D02,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A110D03,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A110D04,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[13], uintptr(unsafe.Pointer(obj)), 0x3A110D00, 0x3A110D01, 0x3A110D02, 0x3A110D03, 0x3A110D04)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a001000,
+					Data2: 0x1000,
+					Data3: 0x2010,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "instanceId",
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6a001001,
+					Data2: 0x1001,
+					Data3: 0x2010,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A001002,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponents.AddComponent: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponents.AddComponent: ü€𝄞",
+			},
 		},
+		slot: 13,
 	},
-	IVssBackupComponents_AddNewTarget: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddNewTarget(0x3A111F00, 0x3A111F01, 0x3A111F02, 0x3A111F03, 0x3A111F04, 0x3A111F05, 0x3A111F06, 0x3A111F07)
+	IVssBackupComponents_AddNewTarget: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddNewTarget(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, p[4].str, p[5].str, p[6].word != 0, p[7].str)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "AddNewTarget",
-		params: []_stubParam{{
-			in:   0x3A111F00,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A111F01,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A111F02,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A111F03,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A111F04,
-			kind: _paramIn,
-			name: "wszPath",
-		}, {
-			in:   0x3A111F05,
-			kind: _paramIn,
-			name: "wszFileName",
-		}, {
-			in:   0x3A111F06,
-			kind: _paramIn,
-			name: "bRecursive",
-		}, {
-			in:   0x3A111F07,
-			kind: _paramIn,
-			name: "wszAlternatePath",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[31], uintptr(unsafe.Pointer(obj)), 0x3A111F00, 0x3A111F01, 0x3A111F02, 0x3A111F03, 0x3A111F04, 0x3A111F05, 0x3A111F06, 0x3A111F07)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a002200,
+					Data2: 0x1000,
+					Data3: 0x2022,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A002201,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponents.AddNewTarget: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponents.AddNewTarget: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszPath",
+				str:  "in wszPath of IVssBackupComponents.AddNewTarget: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszFileName",
+				str:  "in wszFileName of IVssBackupComponents.AddNewTarget: ü€𝄞",
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "bRecursive",
+				word:  0x1,
+			},
+			{
+				kind: _kindWString,
+				name: "wszAlternatePath",
+				str:  "in wszAlternatePath of IVssBackupComponents.AddNewTarget: ü€𝄞",
+			},
 		},
+		slot: 31,
 	},
-	IVssBackupComponents_AddRestoreSubcomponent: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddRestoreSubcomponent(0x3A111D00, 0x3A111D01, 0x3A111D02, 0x3A111D03, 0x3A111D04, 0x3A111D05)
+	IVssBackupComponents_AddRestoreSubcomponent: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddRestoreSubcomponent(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, p[4].str, p[5].str)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "AddRestoreSubcomponent",
-		params: []_stubParam{{
-			in:   0x3A111D00,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A111D01,
-			kind: _paramIn,
-			name: "componentType",
-		}, {
-			in:   0x3A111D02,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A111D03,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A111D04,
-			kind: _paramIn,
-			name: "wszSubComponentLogicalPath",
-		}, {
-			in:   0x3A111D05,
-			kind: _paramIn,
-			name: "wszSubComponentName",
-		}, {
-			kind: _paramReservedIn,
-			name: "bRepair",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[29], uintptr(unsafe.Pointer(obj)), 0x3A111D00, 0x3A111D01, 0x3A111D02, 0x3A111D03, 0x3A111D04, 0x3A111D05, 0)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a002000,
+					Data2: 0x1000,
+					Data3: 0x2020,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "componentType",
+				word:  0x3A002001,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponents.AddRestoreSubcomponent: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponents.AddRestoreSubcomponent: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszSubComponentLogicalPath",
+				str:  "in wszSubComponentLogicalPath of IVssBackupComponents.AddRestoreSubcomponent: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszSubComponentName",
+				str:  "in wszSubComponentName of IVssBackupComponents.AddRestoreSubcomponent: ü€𝄞",
+			},
+			{
+				bytes:    1,
+				kind:     _kindBool,
+				name:     "bRepair",
+				reserved: true,
+			},
 		},
+		slot: 29,
 	},
-	IVssBackupComponents_AddToSnapshotSet: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_AddToSnapshotSet: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out2 windows.GUID
-			out2, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddToSnapshotSet(0x3A112500, 0x3A112501)
-			r.outs[2] = uint64(out2)
+			out2, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).AddToSnapshotSet(p[0].str, p[1].guid)
+			r.guids[2] = out2
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "AddToSnapshotSet",
-		params: []_stubParam{{
-			in:   0x3A112500,
-			kind: _paramIn,
-			name: "pwszVolumeName",
-		}, {
-			in:   0x3A112501,
-			kind: _paramIn,
-			name: "ProviderId",
-		}, {
-			kind: _paramOut,
-			name: "pidSnapshot",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out2 windows.GUID
-			r, _, _ := syscall.SyscallN(obj.vtbl[37], uintptr(unsafe.Pointer(obj)), 0x3A112500, 0x3A112501, uintptr(unsafe.Pointer(&out2)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssBackupComponents.AddToSnapshotSet: ü€𝄞",
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6a002801,
+					Data2: 0x1001,
+					Data3: 0x2028,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "ProviderId",
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6b002802,
+					Data2: 0x1002,
+					Data3: 0x2028,
+					Data4: [8]byte{0x42, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidSnapshot",
+				out:  true,
+			},
 		},
+		slot: 37,
 	},
-	IVssBackupComponents_BackupComplete: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_BackupComplete: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 *IVssAsync
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).BackupComplete()
-			r.outs[0] = uint64(out0)
+			r.ptrs[0] = unsafe.Pointer(out0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "BackupComplete",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "ppAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *IVssAsync
-			r, _, _ := syscall.SyscallN(obj.vtbl[27], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 27,
 	},
-	IVssBackupComponents_BreakSnapshotSet: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).BreakSnapshotSet(0x3A112900)
+	IVssBackupComponents_BreakSnapshotSet: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).BreakSnapshotSet(p[0].guid)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "BreakSnapshotSet",
-		params: []_stubParam{{
-			in:   0x3A112900,
-			kind: _paramIn,
-			name: "SnapshotSetId",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[41], uintptr(unsafe.Pointer(obj)), 0x3A112900)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a002c00,
+					Data2: 0x1000,
+					Data3: 0x202c,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "SnapshotSetId",
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putGUID(&p[0].guid)
+			r, _, _ := syscall.SyscallN(obj.vtbl[41], a.w[:a.n]...)
 			return HRESULT(r)
 		},
+		slot: 41,
 	},
-	IVssBackupComponents_DeleteSnapshots: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_DeleteSnapshots: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out3 int32
 			var out4 windows.GUID
-			out3, out4, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).DeleteSnapshots(0x3A112700, 0x3A112701, 0x3A112702)
-			r.outs[3] = uint64(out3)
-			r.outs[4] = uint64(out4)
+			out3, out4, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).DeleteSnapshots(p[0].guid, VSS_OBJECT_TYPE(p[1].word), p[2].word != 0)
+			r.words[3] = uint64(out3)
+			r.guids[4] = out4
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "DeleteSnapshots",
-		params: []_stubParam{{
-			in:   0x3A112700,
-			kind: _paramIn,
-			name: "SourceObjectId",
-		}, {
-			in:   0x3A112701,
-			kind: _paramIn,
-			name: "eSourceObjectType",
-		}, {
-			in:   0x3A112702,
-			kind: _paramIn,
-			name: "bForceDelete",
-		}, {
-			kind: _paramOut,
-			name: "plDeletedSnapshots",
-		}, {
-			kind: _paramOut,
-			name: "pNondeletedSnapshotID",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out3 int32
-			var out4 windows.GUID
-			r, _, _ := syscall.SyscallN(obj.vtbl[39], uintptr(unsafe.Pointer(obj)), 0x3A112700, 0x3A112701, 0x3A112702, uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)))
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a002a00,
+					Data2: 0x1000,
+					Data3: 0x202a,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "SourceObjectId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "eSourceObjectType",
+				word:  0x3A002A01,
+			},
+			{
+				bytes: 4,
+				kind:  _kindBool,
+				name:  "bForceDelete",
+				word:  0x1,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "plDeletedSnapshots",
+				out:   true,
+				word:  0x5E002A03,
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6b002a04,
+					Data2: 0x1004,
+					Data3: 0x202a,
+					Data4: [8]byte{0x44, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pNondeletedSnapshotID",
+				out:  true,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putGUID(&p[0].guid)
+			a.put(uintptr(p[1].word))
+			a.put(uintptr(p[2].word))
+			a.put(uintptr(obj.target(3)))
+			a.put(uintptr(obj.target(4)))
+			r, _, _ := syscall.SyscallN(obj.vtbl[39], a.w[:a.n]...)
 			return HRESULT(r)
 		},
+		slot: 39,
 	},
-	IVssBackupComponents_DisableWriterClasses: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).DisableWriterClasses(0x3A112D00, 0x3A112D01)
+	IVssBackupComponents_DisableWriterClasses: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).DisableWriterClasses((*windows.GUID)(obj.target(0)), uint32(p[1].word))
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "DisableWriterClasses",
-		params: []_stubParam{{
-			in:   0x3A112D00,
-			kind: _paramIn,
-			name: "rgWriterClassId",
-		}, {
-			in:   0x3A112D01,
-			kind: _paramIn,
-			name: "cClassId",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[45], uintptr(unsafe.Pointer(obj)), 0x3A112D00, 0x3A112D01)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "rgWriterClassId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "cClassId",
+				word:  0x3A003001,
+			},
 		},
+		slot: 45,
 	},
-	IVssBackupComponents_DisableWriterInstances: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).DisableWriterInstances(0x3A112F00, 0x3A112F01)
+	IVssBackupComponents_DisableWriterInstances: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).DisableWriterInstances((*windows.GUID)(obj.target(0)), uint32(p[1].word))
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "DisableWriterInstances",
-		params: []_stubParam{{
-			in:   0x3A112F00,
-			kind: _paramIn,
-			name: "rgWriterInstanceId",
-		}, {
-			in:   0x3A112F01,
-			kind: _paramIn,
-			name: "cInstanceId",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[47], uintptr(unsafe.Pointer(obj)), 0x3A112F00, 0x3A112F01)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "rgWriterInstanceId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "cInstanceId",
+				word:  0x3A003201,
+			},
 		},
+		slot: 47,
 	},
-	IVssBackupComponents_DoSnapshotSet: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_DoSnapshotSet: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 *IVssAsync
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).DoSnapshotSet()
-			r.outs[0] = uint64(out0)
+			r.ptrs[0] = unsafe.Pointer(out0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "DoSnapshotSet",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "ppAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *IVssAsync
-			r, _, _ := syscall.SyscallN(obj.vtbl[38], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 38,
 	},
-	IVssBackupComponents_EnableWriterClasses: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).EnableWriterClasses(0x3A112E00, 0x3A112E01)
+	IVssBackupComponents_EnableWriterClasses: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).EnableWriterClasses((*windows.GUID)(obj.target(0)), uint32(p[1].word))
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "EnableWriterClasses",
-		params: []_stubParam{{
-			in:   0x3A112E00,
-			kind: _paramIn,
-			name: "rgWriterClassId",
-		}, {
-			in:   0x3A112E01,
-			kind: _paramIn,
-			name: "cClassId",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[46], uintptr(unsafe.Pointer(obj)), 0x3A112E00, 0x3A112E01)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "rgWriterClassId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "cClassId",
+				word:  0x3A003101,
+			},
 		},
+		slot: 46,
 	},
-	IVssBackupComponents_ExposeSnapshot: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out4 *uint16
-			out4, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).ExposeSnapshot(0x3A113000, 0x3A113001, 0x3A113002, 0x3A113003)
-			r.outs[4] = uint64(out4)
+	IVssBackupComponents_ExposeSnapshot: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out4 string
+			out4, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).ExposeSnapshot(p[0].guid, p[1].str, int32(p[2].word), p[3].str)
+			r.strs[4] = out4
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "ExposeSnapshot",
-		params: []_stubParam{{
-			in:   0x3A113000,
-			kind: _paramIn,
-			name: "SnapshotId",
-		}, {
-			in:   0x3A113001,
-			kind: _paramIn,
-			name: "wszPathFromRoot",
-		}, {
-			in:   0x3A113002,
-			kind: _paramIn,
-			name: "lAttributes",
-		}, {
-			in:   0x3A113003,
-			kind: _paramIn,
-			name: "wszExpose",
-		}, {
-			kind: _paramOut,
-			name: "pwszExposed",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out4 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[48], uintptr(unsafe.Pointer(obj)), 0x3A113000, 0x3A113001, 0x3A113002, 0x3A113003, uintptr(unsafe.Pointer(&out4)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a003300,
+					Data2: 0x1000,
+					Data3: 0x2033,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "SnapshotId",
+			},
+			{
+				kind: _kindWString,
+				name: "wszPathFromRoot",
+				str:  "in wszPathFromRoot of IVssBackupComponents.ExposeSnapshot: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "lAttributes",
+				word:  0x3A003302,
+			},
+			{
+				kind: _kindWString,
+				name: "wszExpose",
+				str:  "in wszExpose of IVssBackupComponents.ExposeSnapshot: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszExposed",
+				out:  true,
+				str:  "out pwszExposed of IVssBackupComponents.ExposeSnapshot: ü€𝄞",
+			},
 		},
+		slot: 48,
 	},
-	IVssBackupComponents_FreeWriterMetadata: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_FreeWriterMetadata: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).FreeWriterMetadata()
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "FreeWriterMetadata",
-		raw: func(obj *_fakeObject) HRESULT {
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			r, _, _ := syscall.SyscallN(obj.vtbl[12], uintptr(unsafe.Pointer(obj)))
 			return HRESULT(r)
 		},
+		slot: 12,
 	},
-	IVssBackupComponents_FreeWriterStatus: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_FreeWriterStatus: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).FreeWriterStatus()
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "FreeWriterStatus",
-		raw: func(obj *_fakeObject) HRESULT {
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			r, _, _ := syscall.SyscallN(obj.vtbl[18], uintptr(unsafe.Pointer(obj)))
 			return HRESULT(r)
 		},
+		slot: 18,
 	},
-	IVssBackupComponents_GatherWriterMetadata: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_GatherWriterMetadata: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 *IVssAsync
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GatherWriterMetadata()
-			r.outs[0] = uint64(out0)
+			r.ptrs[0] = unsafe.Pointer(out0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "GatherWriterMetadata",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *IVssAsync
-			r, _, _ := syscall.SyscallN(obj.vtbl[9], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "pAsync",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 9,
 	},
-	IVssBackupComponents_GatherWriterStatus: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_GatherWriterStatus: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 *IVssAsync
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GatherWriterStatus()
-			r.outs[0] = uint64(out0)
+			r.ptrs[0] = unsafe.Pointer(out0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "GatherWriterStatus",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *IVssAsync
-			r, _, _ := syscall.SyscallN(obj.vtbl[16], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "pAsync",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 16,
 	},
-	IVssBackupComponents_GetSnapshotProperties: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out1 VSS_SNAPSHOT_PROP
-			out1, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetSnapshotProperties(0x3A112A00)
-			r.outs[1] = uint64(out1)
+	IVssBackupComponents_GetSnapshotProperties: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 SnapshotProperties
+			out1, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetSnapshotProperties(p[0].guid)
+			r.values[1] = out1
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "GetSnapshotProperties",
-		params: []_stubParam{{
-			in:   0x3A112A00,
-			kind: _paramIn,
-			name: "SnapshotId",
-		}, {
-			kind: _paramOut,
-			name: "pProp",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 VSS_SNAPSHOT_PROP
-			r, _, _ := syscall.SyscallN(obj.vtbl[42], uintptr(unsafe.Pointer(obj)), 0x3A112A00, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a002d00,
+					Data2: 0x1000,
+					Data3: 0x202d,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "SnapshotId",
+			},
+			{
+				fill:  _fakeFill_VSS_SNAPSHOT_PROP,
+				frees: true,
+				kind:  _kindStruct,
+				name:  "pProp",
+				out:   true,
+			},
 		},
+		slot: 42,
 	},
-	IVssBackupComponents_GetWriterComponents: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_GetWriterComponents: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssWriterComponentsExt
-			out1, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterComponents(0x3A110400)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterComponents(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "GetWriterComponents",
-		params: []_stubParam{{
-			in:   0x3A110400,
-			kind: _paramIn,
-			name: "iWriter",
-		}, {
-			kind: _paramOut,
-			name: "ppWriter",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssWriterComponentsExt
-			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), 0x3A110400, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iWriter",
+				word:  0x3A000700,
+			},
+			{
+				kind: _kindPointer,
+				name: "ppWriter",
+				out:  true,
+			},
 		},
+		slot: 4,
 	},
-	IVssBackupComponents_GetWriterComponentsCount: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_GetWriterComponentsCount: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterComponentsCount()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "GetWriterComponentsCount",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pcComponents",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcComponents",
+				out:   true,
+				word:  0x5E000600,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 3,
 	},
-	IVssBackupComponents_GetWriterMetadata: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_GetWriterMetadata: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 windows.GUID
 			var out2 *IVssExamineWriterMetadata
-			out1, out2, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterMetadata(0x3A110B00)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
+			out1, out2, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterMetadata(uint32(p[0].word))
+			r.guids[1] = out1
+			r.ptrs[2] = unsafe.Pointer(out2)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "GetWriterMetadata",
-		params: []_stubParam{{
-			in:   0x3A110B00,
-			kind: _paramIn,
-			name: "iWriter",
-		}, {
-			kind: _paramOut,
-			name: "pidInstance",
-		}, {
-			kind: _paramOut,
-			name: "ppMetadata",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 windows.GUID
-			var out2 *IVssExamineWriterMetadata
-			r, _, _ := syscall.SyscallN(obj.vtbl[11], uintptr(unsafe.Pointer(obj)), 0x3A110B00, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iWriter",
+				word:  0x3A000E00,
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6b000e01,
+					Data2: 0x1001,
+					Data3: 0x200e,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidInstance",
+				out:  true,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppMetadata",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 11,
 	},
-	IVssBackupComponents_GetWriterMetadataCount: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_GetWriterMetadataCount: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterMetadataCount()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "GetWriterMetadataCount",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pcWriters",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcWriters",
+				out:   true,
+				word:  0x5E000D00,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[10], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 10,
 	},
-	IVssBackupComponents_GetWriterStatus: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_GetWriterStatus: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 windows.GUID
 			var out2 windows.GUID
-			var out3 *uint16
+			var out3 string
 			var out4 VSS_WRITER_STATE
 			var out5 HRESULT
-			out1, out2, out3, out4, out5, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterStatus(0x3A111300)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
-			r.outs[3] = uint64(out3)
-			r.outs[4] = uint64(out4)
-			r.outs[5] = uint64(out5)
+			out1, out2, out3, out4, out5, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterStatus(uint32(p[0].word))
+			r.guids[1] = out1
+			r.guids[2] = out2
+			r.strs[3] = out3
+			r.words[4] = uint64(out4)
+			r.words[5] = uint64(out5)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "GetWriterStatus",
-		params: []_stubParam{{
-			in:   0x3A111300,
-			kind: _paramIn,
-			name: "iWriter",
-		}, {
-			kind: _paramOut,
-			name: "pidInstance",
-		}, {
-			kind: _paramOut,
-			name: "pidWriter",
-		}, {
-			kind: _paramOut,
-			name: "pbstrWriter",
-		}, {
-			kind: _paramOut,
-			name: "pnStatus",
-		}, {
-			kind: _paramOut,
-			name: "phResultFailure",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 windows.GUID
-			var out2 windows.GUID
-			var out3 *uint16
-			var out4 VSS_WRITER_STATE
-			var out5 HRESULT
-			r, _, _ := syscall.SyscallN(obj.vtbl[19], uintptr(unsafe.Pointer(obj)), 0x3A111300, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iWriter",
+				word:  0x3A001600,
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6b001601,
+					Data2: 0x1001,
+					Data3: 0x2016,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidInstance",
+				out:  true,
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6b001602,
+					Data2: 0x1002,
+					Data3: 0x2016,
+					Data4: [8]byte{0x42, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidWriter",
+				out:  true,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrWriter",
+				out:  true,
+				str:  "out pbstrWriter of IVssBackupComponents.GetWriterStatus: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pnStatus",
+				out:   true,
+				word:  0x5E001604,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "phResultFailure",
+				out:   true,
+				word:  0x5E001605,
+			},
 		},
+		slot: 19,
 	},
-	IVssBackupComponents_GetWriterStatusCount: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_GetWriterStatusCount: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).GetWriterStatusCount()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "GetWriterStatusCount",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pcWriters",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcWriters",
+				out:   true,
+				word:  0x5E001400,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[17], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 17,
 	},
-	IVssBackupComponents_ImportSnapshots: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_ImportSnapshots: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 *IVssAsync
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).ImportSnapshots()
-			r.outs[0] = uint64(out0)
+			r.ptrs[0] = unsafe.Pointer(out0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "ImportSnapshots",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "ppAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *IVssAsync
-			r, _, _ := syscall.SyscallN(obj.vtbl[40], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 40,
 	},
-	IVssBackupComponents_InitializeForBackup: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).InitializeForBackup(0x3A110500)
+	IVssBackupComponents_InitializeForBackup: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).InitializeForBackup(p[0].str)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "InitializeForBackup",
-		params: []_stubParam{{
-			in:   0x3A110500,
-			kind: _paramIn,
-			name: "bstrXML",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), 0x3A110500)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "bstrXML",
+				str:  "in bstrXML of IVssBackupComponents.InitializeForBackup: ü€𝄞",
+			},
 		},
+		slot: 5,
 	},
-	IVssBackupComponents_InitializeForRestore: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).InitializeForRestore(0x3A110700)
+	IVssBackupComponents_InitializeForRestore: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).InitializeForRestore(p[0].str)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "InitializeForRestore",
-		params: []_stubParam{{
-			in:   0x3A110700,
-			kind: _paramIn,
-			name: "bstrXML",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), 0x3A110700)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "bstrXML",
+				str:  "in bstrXML of IVssBackupComponents.InitializeForRestore: ü€𝄞",
+			},
 		},
+		slot: 7,
 	},
-	IVssBackupComponents_IsVolumeSupported: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out2 int32
-			out2, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).IsVolumeSupported(0x3A112C00, 0x3A112C01)
-			r.outs[2] = uint64(out2)
+	IVssBackupComponents_IsVolumeSupported: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 bool
+			out2, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).IsVolumeSupported(p[0].guid, p[1].str)
+			r.words[2] = _fakeBoolWord(out2)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "IsVolumeSupported",
-		params: []_stubParam{{
-			in:   0x3A112C00,
-			kind: _paramIn,
-			name: "ProviderId",
-		}, {
-			in:   0x3A112C01,
-			kind: _paramIn,
-			name: "pwszVolumeName",
-		}, {
-			kind: _paramOut,
-			name: "pbSupportedByThisProvider",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out2 int32
-			r, _, _ := syscall.SyscallN(obj.vtbl[44], uintptr(unsafe.Pointer(obj)), 0x3A112C00, 0x3A112C01, uintptr(unsafe.Pointer(&out2)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a002f00,
+					Data2: 0x1000,
+					Data3: 0x202f,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "ProviderId",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssBackupComponents.IsVolumeSupported: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindBool,
+				name:  "pbSupportedByThisProvider",
+				out:   true,
+				word:  0x100,
+			},
 		},
+		slot: 44,
 	},
-	IVssBackupComponents_PostRestore: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_PostRestore: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 *IVssAsync
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).PostRestore()
-			r.outs[0] = uint64(out0)
+			r.ptrs[0] = unsafe.Pointer(out0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "PostRestore",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "ppAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *IVssAsync
-			r, _, _ := syscall.SyscallN(obj.vtbl[34], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 34,
 	},
-	IVssBackupComponents_PreRestore: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_PreRestore: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 *IVssAsync
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).PreRestore()
-			r.outs[0] = uint64(out0)
+			r.ptrs[0] = unsafe.Pointer(out0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "PreRestore",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "ppAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *IVssAsync
-			r, _, _ := syscall.SyscallN(obj.vtbl[33], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 33,
 	},
-	IVssBackupComponents_PrepareForBackup: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_PrepareForBackup: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 *IVssAsync
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).PrepareForBackup()
-			r.outs[0] = uint64(out0)
+			r.ptrs[0] = unsafe.Pointer(out0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "PrepareForBackup",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "ppAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *IVssAsync
-			r, _, _ := syscall.SyscallN(obj.vtbl[14], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 14,
 	},
-	IVssBackupComponents_Query: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_Query: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out3 *IVssEnumObject
-			out3, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).Query(0x3A112B01, 0x3A112B02)
-			r.outs[3] = uint64(out3)
+			out3, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).Query(VSS_OBJECT_TYPE(p[1].word), VSS_OBJECT_TYPE(p[2].word))
+			r.ptrs[3] = unsafe.Pointer(out3)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "Query",
-		params: []_stubParam{{
-			kind: _paramReservedIn,
-			name: "QueriedObjectId",
-		}, {
-			in:   0x3A112B01,
-			kind: _paramIn,
-			name: "eQueriedObjectType",
-		}, {
-			in:   0x3A112B02,
-			kind: _paramIn,
-			name: "eReturnedObjectsType",
-		}, {
-			kind: _paramOut,
-			name: "ppEnum",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out3 *IVssEnumObject
-			r, _, _ := syscall.SyscallN(obj.vtbl[43], uintptr(unsafe.Pointer(obj)), 0, 0x3A112B01, 0x3A112B02, uintptr(unsafe.Pointer(&out3)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes:    8,
+				kind:     _kindGUID,
+				name:     "QueriedObjectId",
+				reserved: true,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "eQueriedObjectType",
+				word:  0x3A002E01,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "eReturnedObjectsType",
+				word:  0x3A002E02,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppEnum",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 43,
 	},
-	IVssBackupComponents_QueryRevertStatus: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_QueryRevertStatus: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssAsync
-			out1, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).QueryRevertStatus(0x3A113200)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).QueryRevertStatus(p[0].str)
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "QueryRevertStatus",
-		params: []_stubParam{{
-			in:   0x3A113200,
-			kind: _paramIn,
-			name: "pwszVolume",
-		}, {
-			kind: _paramOut,
-			name: "ppAsync",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssAsync
-			r, _, _ := syscall.SyscallN(obj.vtbl[50], uintptr(unsafe.Pointer(obj)), 0x3A113200, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolume",
+				str:  "in pwszVolume of IVssBackupComponents.QueryRevertStatus: ü€𝄞",
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 50,
 	},
-	IVssBackupComponents_RevertToSnapshot: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).RevertToSnapshot(0x3A113100, 0x3A113101)
+	IVssBackupComponents_RevertToSnapshot: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).RevertToSnapshot(p[0].guid, p[1].word != 0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "RevertToSnapshot",
-		params: []_stubParam{{
-			in:   0x3A113100,
-			kind: _paramIn,
-			name: "SnapshotId",
-		}, {
-			in:   0x3A113101,
-			kind: _paramIn,
-			name: "bForceDismount",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[49], uintptr(unsafe.Pointer(obj)), 0x3A113100, 0x3A113101)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a003400,
+					Data2: 0x1000,
+					Data3: 0x2034,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "SnapshotId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindBool,
+				name:  "bForceDismount",
+				word:  0x1,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putGUID(&p[0].guid)
+			a.put(uintptr(p[1].word))
+			r, _, _ := syscall.SyscallN(obj.vtbl[49], a.w[:a.n]...)
 			return HRESULT(r)
 		},
+		slot: 49,
 	},
-	IVssBackupComponents_SaveAsXML: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssBackupComponents_SaveAsXML: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SaveAsXML()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "SaveAsXML",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrXML",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[26], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrXML",
+				out:  true,
+				str:  "out pbstrXML of IVssBackupComponents.SaveAsXML: ü€𝄞",
+			},
 		},
+		slot: 26,
 	},
-	IVssBackupComponents_SetAdditionalRestores: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetAdditionalRestores(0x3A111800, 0x3A111801, 0x3A111802, 0x3A111803, 0x3A111804)
+	IVssBackupComponents_SetAdditionalRestores: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetAdditionalRestores(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, p[4].word != 0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "SetAdditionalRestores",
-		params: []_stubParam{{
-			in:   0x3A111800,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A111801,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A111802,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A111803,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A111804,
-			kind: _paramIn,
-			name: "bAdditionalRestores",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[24], uintptr(unsafe.Pointer(obj)), 0x3A111800, 0x3A111801, 0x3A111802, 0x3A111803, 0x3A111804)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a001b00,
+					Data2: 0x1000,
+					Data3: 0x201b,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A001B01,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponents.SetAdditionalRestores: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponents.SetAdditionalRestores: ü€𝄞",
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "bAdditionalRestores",
+				word:  0x1,
+			},
 		},
+		slot: 24,
 	},
-	IVssBackupComponents_SetBackupOptions: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetBackupOptions(0x3A111500, 0x3A111501, 0x3A111502, 0x3A111503, 0x3A111504)
+	IVssBackupComponents_SetBackupOptions: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetBackupOptions(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, p[4].str)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "SetBackupOptions",
-		params: []_stubParam{{
-			in:   0x3A111500,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A111501,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A111502,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A111503,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A111504,
-			kind: _paramIn,
-			name: "wszBackupOptions",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[21], uintptr(unsafe.Pointer(obj)), 0x3A111500, 0x3A111501, 0x3A111502, 0x3A111503, 0x3A111504)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a001800,
+					Data2: 0x1000,
+					Data3: 0x2018,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A001801,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponents.SetBackupOptions: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponents.SetBackupOptions: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszBackupOptions",
+				str:  "in wszBackupOptions of IVssBackupComponents.SetBackupOptions: ü€𝄞",
+			},
 		},
+		slot: 21,
 	},
-	IVssBackupComponents_SetBackupState: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetBackupState(0x3A110600, 0x3A110601, 0x3A110602, 0x3A110603)
+	IVssBackupComponents_SetBackupState: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetBackupState(p[0].word != 0, p[1].word != 0, VSS_BACKUP_TYPE(p[2].word), p[3].word != 0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "SetBackupState",
-		params: []_stubParam{{
-			in:   0x3A110600,
-			kind: _paramIn,
-			name: "bSelectComponents",
-		}, {
-			in:   0x3A110601,
-			kind: _paramIn,
-			name: "bBackupBootableSystemState",
-		}, {
-			in:   0x3A110602,
-			kind: _paramIn,
-			name: "backupType",
-		}, {
-			in:   0x3A110603,
-			kind: _paramIn,
-			name: "bPartialFileSupport",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), 0x3A110600, 0x3A110601, 0x3A110602, 0x3A110603)
+		params: []_stubParam{
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "bSelectComponents",
+				word:  0x1,
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "bBackupBootableSystemState",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "backupType",
+				word:  0x3A000902,
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "bPartialFileSupport",
+				word:  0x1,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word), uintptr(p[1].word), uintptr(p[2].word), uintptr(p[3].word))
 			return HRESULT(r)
 		},
+		slot: 6,
 	},
-	IVssBackupComponents_SetBackupSucceeded: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetBackupSucceeded(0x3A111400, 0x3A111401, 0x3A111402, 0x3A111403, 0x3A111404, 0x3A111405)
+	IVssBackupComponents_SetBackupSucceeded: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetBackupSucceeded(p[0].guid, p[1].guid, VSS_COMPONENT_TYPE(p[2].word), p[3].str, p[4].str, p[5].word != 0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "SetBackupSucceeded",
-		params: []_stubParam{{
-			in:   0x3A111400,
-			kind: _paramIn,
-			name: "instanceId",
-		}, {
-			in:   0x3A111401,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A111402,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A111403,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A111404,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A111405,
-			kind: _paramIn,
-			name: "bSucceded",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[20], uintptr(unsafe.Pointer(obj)), 0x3A111400, 0x3A111401, 0x3A111402, 0x3A111403, 0x3A111404, 0x3A111405)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a001700,
+					Data2: 0x1000,
+					Data3: 0x2017,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "instanceId",
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6a001701,
+					Data2: 0x1001,
+					Data3: 0x2017,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A001702,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponents.SetBackupSucceeded: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponents.SetBackupSucceeded: ü€𝄞",
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "bSucceded",
+				word:  0x1,
+			},
 		},
+		slot: 20,
 	},
-	IVssBackupComponents_SetContext: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetContext(0x3A112300)
+	IVssBackupComponents_SetContext: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetContext(int32(p[0].word))
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "SetContext",
-		params: []_stubParam{{
-			in:   0x3A112300,
-			kind: _paramIn,
-			name: "lContext",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[35], uintptr(unsafe.Pointer(obj)), 0x3A112300)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "lContext",
+				word:  0x3A002600,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[35], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word))
 			return HRESULT(r)
 		},
+		slot: 35,
 	},
-	IVssBackupComponents_SetFileRestoreStatus: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetFileRestoreStatus(0x3A111E00, 0x3A111E01, 0x3A111E02, 0x3A111E03, 0x3A111E04)
+	IVssBackupComponents_SetFileRestoreStatus: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetFileRestoreStatus(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, VSS_FILE_RESTORE_STATUS(p[4].word))
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "SetFileRestoreStatus",
-		params: []_stubParam{{
-			in:   0x3A111E00,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A111E01,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A111E02,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A111E03,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A111E04,
-			kind: _paramIn,
-			name: "status",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[30], uintptr(unsafe.Pointer(obj)), 0x3A111E00, 0x3A111E01, 0x3A111E02, 0x3A111E03, 0x3A111E04)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a002100,
+					Data2: 0x1000,
+					Data3: 0x2021,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A002101,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponents.SetFileRestoreStatus: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponents.SetFileRestoreStatus: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "status",
+				word:  0x3A002104,
+			},
 		},
+		slot: 30,
 	},
-	IVssBackupComponents_SetPreviousBackupStamp: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetPreviousBackupStamp(0x3A111900, 0x3A111901, 0x3A111902, 0x3A111903, 0x3A111904)
+	IVssBackupComponents_SetPreviousBackupStamp: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetPreviousBackupStamp(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, p[4].str)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "SetPreviousBackupStamp",
-		params: []_stubParam{{
-			in:   0x3A111900,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A111901,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A111902,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A111903,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A111904,
-			kind: _paramIn,
-			name: "wszPreviousBackupStamp",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[25], uintptr(unsafe.Pointer(obj)), 0x3A111900, 0x3A111901, 0x3A111902, 0x3A111903, 0x3A111904)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a001c00,
+					Data2: 0x1000,
+					Data3: 0x201c,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A001C01,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponents.SetPreviousBackupStamp: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponents.SetPreviousBackupStamp: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszPreviousBackupStamp",
+				str:  "in wszPreviousBackupStamp of IVssBackupComponents.SetPreviousBackupStamp: ü€𝄞",
+			},
 		},
+		slot: 25,
 	},
-	IVssBackupComponents_SetRangesFilePath: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetRangesFilePath(0x3A112000, 0x3A112001, 0x3A112002, 0x3A112003, 0x3A112004, 0x3A112005)
+	IVssBackupComponents_SetRangesFilePath: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetRangesFilePath(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, uint32(p[4].word), p[5].str)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "SetRangesFilePath",
-		params: []_stubParam{{
-			in:   0x3A112000,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A112001,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A112002,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A112003,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A112004,
-			kind: _paramIn,
-			name: "iPartialFile",
-		}, {
-			in:   0x3A112005,
-			kind: _paramIn,
-			name: "wszRangesFile",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[32], uintptr(unsafe.Pointer(obj)), 0x3A112000, 0x3A112001, 0x3A112002, 0x3A112003, 0x3A112004, 0x3A112005)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a002300,
+					Data2: 0x1000,
+					Data3: 0x2023,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A002301,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponents.SetRangesFilePath: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponents.SetRangesFilePath: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iPartialFile",
+				word:  0x3A002304,
+			},
+			{
+				kind: _kindWString,
+				name: "wszRangesFile",
+				str:  "in wszRangesFile of IVssBackupComponents.SetRangesFilePath: ü€𝄞",
+			},
 		},
+		slot: 32,
 	},
-	IVssBackupComponents_SetRestoreOptions: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetRestoreOptions(0x3A111700, 0x3A111701, 0x3A111702, 0x3A111703, 0x3A111704)
+	IVssBackupComponents_SetRestoreOptions: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetRestoreOptions(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, p[4].str)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "SetRestoreOptions",
-		params: []_stubParam{{
-			in:   0x3A111700,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A111701,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A111702,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A111703,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A111704,
-			kind: _paramIn,
-			name: "wszRestoreOptions",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[23], uintptr(unsafe.Pointer(obj)), 0x3A111700, 0x3A111701, 0x3A111702, 0x3A111703, 0x3A111704)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a001a00,
+					Data2: 0x1000,
+					Data3: 0x201a,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A001A01,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponents.SetRestoreOptions: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponents.SetRestoreOptions: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszRestoreOptions",
+				str:  "in wszRestoreOptions of IVssBackupComponents.SetRestoreOptions: ü€𝄞",
+			},
 		},
+		slot: 23,
 	},
-	IVssBackupComponents_SetRestoreState: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetRestoreState(0x3A110800)
+	IVssBackupComponents_SetRestoreState: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetRestoreState(VSS_RESTORE_TYPE(p[0].word))
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "SetRestoreState",
-		params: []_stubParam{{
-			in:   0x3A110800,
-			kind: _paramIn,
-			name: "restoreType",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[8], uintptr(unsafe.Pointer(obj)), 0x3A110800)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "restoreType",
+				word:  0x3A000B00,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[8], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word))
 			return HRESULT(r)
 		},
+		slot: 8,
 	},
-	IVssBackupComponents_SetSelectedForRestore: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetSelectedForRestore(0x3A111600, 0x3A111601, 0x3A111602, 0x3A111603, 0x3A111604)
+	IVssBackupComponents_SetSelectedForRestore: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetSelectedForRestore(p[0].guid, VSS_COMPONENT_TYPE(p[1].word), p[2].str, p[3].str, p[4].word != 0)
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "SetSelectedForRestore",
-		params: []_stubParam{{
-			in:   0x3A111600,
-			kind: _paramIn,
-			name: "writerId",
-		}, {
-			in:   0x3A111601,
-			kind: _paramIn,
-			name: "ct",
-		}, {
-			in:   0x3A111602,
-			kind: _paramIn,
-			name: "wszLogicalPath",
-		}, {
-			in:   0x3A111603,
-			kind: _paramIn,
-			name: "wszComponentName",
-		}, {
-			in:   0x3A111604,
-			kind: _paramIn,
-			name: "bSelectedForRestore",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[22], uintptr(unsafe.Pointer(obj)), 0x3A111600, 0x3A111601, 0x3A111602, 0x3A111603, 0x3A111604)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a001900,
+					Data2: 0x1000,
+					Data3: 0x2019,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "writerId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "ct",
+				word:  0x3A001901,
+			},
+			{
+				kind: _kindWString,
+				name: "wszLogicalPath",
+				str:  "in wszLogicalPath of IVssBackupComponents.SetSelectedForRestore: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszComponentName",
+				str:  "in wszComponentName of IVssBackupComponents.SetSelectedForRestore: ü€𝄞",
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "bSelectedForRestore",
+				word:  0x1,
+			},
 		},
+		slot: 22,
 	},
-	IVssBackupComponents_StartSnapshotSet: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssBackupComponents_StartSnapshotSet: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 windows.GUID
 			out0, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).StartSnapshotSet()
-			r.outs[0] = uint64(out0)
+			r.guids[0] = out0
 			return r
 		},
 		iface: "IVssBackupComponents",
 		name:  "StartSnapshotSet",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pSnapshotSetId",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6b002700,
+					Data2: 0x1000,
+					Data3: 0x2027,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pSnapshotSetId",
+				out:  true,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 windows.GUID
 			r, _, _ := syscall.SyscallN(obj.vtbl[36], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 36,
 	},
-	IVssComponentEx2_GetFailure: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponentEx2_GetFailure: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 HRESULT
 			var out1 HRESULT
-			var out2 *uint16
+			var out2 string
 			var out3 uint32
 			out0, out1, out2, out3, r.err = (*IVssComponentEx2)(unsafe.Pointer(obj)).GetFailure()
-			r.outs[0] = uint64(out0)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
-			r.outs[3] = uint64(out3)
+			r.words[0] = uint64(out0)
+			r.words[1] = uint64(out1)
+			r.strs[2] = out2
+			r.words[3] = uint64(out3)
 			return r
 		},
 		iface: "IVssComponentEx2",
 		name:  "GetFailure",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "phr",
-		}, {
-			kind: _paramOut,
-			name: "phrApplication",
-		}, {
-			kind: _paramOut,
-			name: "pbstrApplicationMessage",
-		}, {
-			kind: _paramOut,
-			name: "pdwReserved",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 HRESULT
-			var out1 HRESULT
-			var out2 *uint16
-			var out3 uint32
-			r, _, _ := syscall.SyscallN(obj.vtbl[49], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "phr",
+				out:   true,
+				word:  0x5E008B00,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "phrApplication",
+				out:   true,
+				word:  0x5E008B01,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrApplicationMessage",
+				out:  true,
+				str:  "out pbstrApplicationMessage of IVssComponentEx2.GetFailure: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pdwReserved",
+				out:   true,
+				word:  0x5E008B03,
+			},
 		},
+		slot: 49,
 	},
-	IVssComponentEx2_SetFailure: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssComponentEx2)(unsafe.Pointer(obj)).SetFailure(0x3A113000, 0x3A113001, 0x3A113002)
+	IVssComponentEx2_SetFailure: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssComponentEx2)(unsafe.Pointer(obj)).SetFailure(HRESULT(p[0].word), HRESULT(p[1].word), p[2].str)
 			return r
 		},
 		iface: "IVssComponentEx2",
 		name:  "SetFailure",
-		params: []_stubParam{{
-			in:   0x3A113000,
-			kind: _paramIn,
-			name: "hr",
-		}, {
-			in:   0x3A113001,
-			kind: _paramIn,
-			name: "hrApplication",
-		}, {
-			in:   0x3A113002,
-			kind: _paramIn,
-			name: "wszApplicationMessage",
-		}, {
-			kind: _paramReservedIn,
-			name: "dwReserved",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[48], uintptr(unsafe.Pointer(obj)), 0x3A113000, 0x3A113001, 0x3A113002, 0)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "hr",
+				word:  0x3A008A00,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "hrApplication",
+				word:  0x3A008A01,
+			},
+			{
+				kind: _kindWString,
+				name: "wszApplicationMessage",
+				str:  "in wszApplicationMessage of IVssComponentEx2.SetFailure: ü€𝄞",
+			},
+			{
+				bytes:    4,
+				kind:     _kindInteger,
+				name:     "dwReserved",
+				reserved: true,
+			},
 		},
+		slot: 48,
 	},
-	IVssComponentEx_GetAuthoritativeRestore: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 uint8
+	IVssComponentEx_GetAuthoritativeRestore: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 bool
 			out0, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetAuthoritativeRestore()
-			r.outs[0] = uint64(out0)
+			r.words[0] = _fakeBoolWord(out0)
 			return r
 		},
 		iface: "IVssComponentEx",
 		name:  "GetAuthoritativeRestore",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbAuth",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "pbAuth",
+				out:   true,
+				word:  0x1,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint8
 			r, _, _ := syscall.SyscallN(obj.vtbl[45], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 45,
 	},
-	IVssComponentEx_GetPostSnapshotFailureMsg: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponentEx_GetPostSnapshotFailureMsg: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetPostSnapshotFailureMsg()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponentEx",
 		name:  "GetPostSnapshotFailureMsg",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrFailureMsg",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[44], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrFailureMsg",
+				out:  true,
+				str:  "out pbstrFailureMsg of IVssComponentEx.GetPostSnapshotFailureMsg: ü€𝄞",
+			},
 		},
+		slot: 44,
 	},
-	IVssComponentEx_GetPrepareForBackupFailureMsg: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponentEx_GetPrepareForBackupFailureMsg: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetPrepareForBackupFailureMsg()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponentEx",
 		name:  "GetPrepareForBackupFailureMsg",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrFailureMsg",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[43], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrFailureMsg",
+				out:  true,
+				str:  "out pbstrFailureMsg of IVssComponentEx.GetPrepareForBackupFailureMsg: ü€𝄞",
+			},
 		},
+		slot: 43,
 	},
-	IVssComponentEx_GetRestoreName: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponentEx_GetRestoreName: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetRestoreName()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponentEx",
 		name:  "GetRestoreName",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrName",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[47], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrName",
+				out:  true,
+				str:  "out pbstrName of IVssComponentEx.GetRestoreName: ü€𝄞",
+			},
 		},
+		slot: 47,
 	},
-	IVssComponentEx_GetRollForward: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponentEx_GetRollForward: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 VSS_ROLLFORWARD_TYPE
-			var out1 *uint16
+			var out1 string
 			out0, out1, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetRollForward()
-			r.outs[0] = uint64(out0)
-			r.outs[1] = uint64(out1)
+			r.words[0] = uint64(out0)
+			r.strs[1] = out1
 			return r
 		},
 		iface: "IVssComponentEx",
 		name:  "GetRollForward",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pRollType",
-		}, {
-			kind: _paramOut,
-			name: "pbstrPoint",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 VSS_ROLLFORWARD_TYPE
-			var out1 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[46], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pRollType",
+				out:   true,
+				word:  0x5E008000,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrPoint",
+				out:  true,
+				str:  "out pbstrPoint of IVssComponentEx.GetRollForward: ü€𝄞",
+			},
 		},
+		slot: 46,
 	},
-	IVssComponentEx_SetPostSnapshotFailureMsg: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).SetPostSnapshotFailureMsg(0x3A112A00)
+	IVssComponentEx_SetPostSnapshotFailureMsg: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).SetPostSnapshotFailureMsg(p[0].str)
 			return r
 		},
 		iface: "IVssComponentEx",
 		name:  "SetPostSnapshotFailureMsg",
-		params: []_stubParam{{
-			in:   0x3A112A00,
-			kind: _paramIn,
-			name: "wszFailureMsg",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[42], uintptr(unsafe.Pointer(obj)), 0x3A112A00)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "wszFailureMsg",
+				str:  "in wszFailureMsg of IVssComponentEx.SetPostSnapshotFailureMsg: ü€𝄞",
+			},
 		},
+		slot: 42,
 	},
-	IVssComponentEx_SetPrepareForBackupFailureMsg: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).SetPrepareForBackupFailureMsg(0x3A112900)
+	IVssComponentEx_SetPrepareForBackupFailureMsg: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).SetPrepareForBackupFailureMsg(p[0].str)
 			return r
 		},
 		iface: "IVssComponentEx",
 		name:  "SetPrepareForBackupFailureMsg",
-		params: []_stubParam{{
-			in:   0x3A112900,
-			kind: _paramIn,
-			name: "wszFailureMsg",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[41], uintptr(unsafe.Pointer(obj)), 0x3A112900)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "wszFailureMsg",
+				str:  "in wszFailureMsg of IVssComponentEx.SetPrepareForBackupFailureMsg: ü€𝄞",
+			},
 		},
+		slot: 41,
 	},
-	IVssComponent_AddDifferencedFilesByLastModifyLSN: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponent_AddDifferencedFilesByLastModifyLSN: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*IVssComponent)(unsafe.Pointer(obj)).AddDifferencedFilesByLastModifyLSN()
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "AddDifferencedFilesByLastModifyLSN",
-		params: []_stubParam{{
-			kind: _paramReservedIn,
-			name: "wszPath",
-		}, {
-			kind: _paramReservedIn,
-			name: "wszFilespec",
-		}, {
-			kind: _paramReservedIn,
-			name: "bRecursive",
-		}, {
-			kind: _paramReservedIn,
-			name: "bstrLsnString",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes:    8,
+				kind:     _kindWString,
+				name:     "wszPath",
+				reserved: true,
+			},
+			{
+				bytes:    8,
+				kind:     _kindWString,
+				name:     "wszFilespec",
+				reserved: true,
+			},
+			{
+				bytes:    4,
+				kind:     _kindBool,
+				name:     "bRecursive",
+				reserved: true,
+			},
+			{
+				bytes:    8,
+				kind:     _kindBSTR,
+				name:     "bstrLsnString",
+				reserved: true,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			r, _, _ := syscall.SyscallN(obj.vtbl[38], uintptr(unsafe.Pointer(obj)), 0, 0, 0, 0)
 			return HRESULT(r)
 		},
+		slot: 38,
 	},
-	IVssComponent_AddDifferencedFilesByLastModifyTime: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssComponent)(unsafe.Pointer(obj)).AddDifferencedFilesByLastModifyTime(0x3A112500, 0x3A112501, 0x3A112502, 0x3A112503)
+	IVssComponent_AddDifferencedFilesByLastModifyTime: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).AddDifferencedFilesByLastModifyTime(p[0].str, p[1].str, p[2].word != 0, _fakeFiletime(p[3].word))
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "AddDifferencedFilesByLastModifyTime",
-		params: []_stubParam{{
-			in:   0x3A112500,
-			kind: _paramIn,
-			name: "wszPath",
-		}, {
-			in:   0x3A112501,
-			kind: _paramIn,
-			name: "wszFilespec",
-		}, {
-			in:   0x3A112502,
-			kind: _paramIn,
-			name: "bRecursive",
-		}, {
-			in:   0x3A112503,
-			kind: _paramIn,
-			name: "ftLastModifyTime",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[37], uintptr(unsafe.Pointer(obj)), 0x3A112500, 0x3A112501, 0x3A112502, 0x3A112503)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "wszPath",
+				str:  "in wszPath of IVssComponent.AddDifferencedFilesByLastModifyTime: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszFilespec",
+				str:  "in wszFilespec of IVssComponent.AddDifferencedFilesByLastModifyTime: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindBool,
+				name:  "bRecursive",
+				word:  0x1,
+			},
+			{
+				kind: _kindFiletime,
+				name: "ftLastModifyTime",
+				word: 0x1D000037A005803,
+			},
 		},
+		slot: 37,
 	},
-	IVssComponent_AddDirectedTarget: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssComponent)(unsafe.Pointer(obj)).AddDirectedTarget(0x3A111200, 0x3A111201, 0x3A111202, 0x3A111203, 0x3A111204, 0x3A111205)
+	IVssComponent_AddDirectedTarget: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).AddDirectedTarget(p[0].str, p[1].str, p[2].str, p[3].str, p[4].str, p[5].str)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "AddDirectedTarget",
-		params: []_stubParam{{
-			in:   0x3A111200,
-			kind: _paramIn,
-			name: "wszSourcePath",
-		}, {
-			in:   0x3A111201,
-			kind: _paramIn,
-			name: "wszSourceFilename",
-		}, {
-			in:   0x3A111202,
-			kind: _paramIn,
-			name: "wszSourceRangeList",
-		}, {
-			in:   0x3A111203,
-			kind: _paramIn,
-			name: "wszDestinationPath",
-		}, {
-			in:   0x3A111204,
-			kind: _paramIn,
-			name: "wszDestinationFilename",
-		}, {
-			in:   0x3A111205,
-			kind: _paramIn,
-			name: "wszDestinationRangeList",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[18], uintptr(unsafe.Pointer(obj)), 0x3A111200, 0x3A111201, 0x3A111202, 0x3A111203, 0x3A111204, 0x3A111205)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "wszSourcePath",
+				str:  "in wszSourcePath of IVssComponent.AddDirectedTarget: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszSourceFilename",
+				str:  "in wszSourceFilename of IVssComponent.AddDirectedTarget: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszSourceRangeList",
+				str:  "in wszSourceRangeList of IVssComponent.AddDirectedTarget: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszDestinationPath",
+				str:  "in wszDestinationPath of IVssComponent.AddDirectedTarget: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszDestinationFilename",
+				str:  "in wszDestinationFilename of IVssComponent.AddDirectedTarget: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszDestinationRangeList",
+				str:  "in wszDestinationRangeList of IVssComponent.AddDirectedTarget: ü€𝄞",
+			},
 		},
+		slot: 18,
 	},
-	IVssComponent_AddPartialFile: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssComponent)(unsafe.Pointer(obj)).AddPartialFile(0x3A110B00, 0x3A110B01, 0x3A110B02, 0x3A110B03)
+	IVssComponent_AddPartialFile: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).AddPartialFile(p[0].str, p[1].str, p[2].str, p[3].str)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "AddPartialFile",
-		params: []_stubParam{{
-			in:   0x3A110B00,
-			kind: _paramIn,
-			name: "wszPath",
-		}, {
-			in:   0x3A110B01,
-			kind: _paramIn,
-			name: "wszFilename",
-		}, {
-			in:   0x3A110B02,
-			kind: _paramIn,
-			name: "wszRanges",
-		}, {
-			in:   0x3A110B03,
-			kind: _paramIn,
-			name: "wszMetadata",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[11], uintptr(unsafe.Pointer(obj)), 0x3A110B00, 0x3A110B01, 0x3A110B02, 0x3A110B03)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "wszPath",
+				str:  "in wszPath of IVssComponent.AddPartialFile: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszFilename",
+				str:  "in wszFilename of IVssComponent.AddPartialFile: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszRanges",
+				str:  "in wszRanges of IVssComponent.AddPartialFile: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "wszMetadata",
+				str:  "in wszMetadata of IVssComponent.AddPartialFile: ü€𝄞",
+			},
 		},
+		slot: 11,
 	},
-	IVssComponent_GetAdditionalRestores: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 uint8
+	IVssComponent_GetAdditionalRestores: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 bool
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetAdditionalRestores()
-			r.outs[0] = uint64(out0)
+			r.words[0] = _fakeBoolWord(out0)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetAdditionalRestores",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbAdditionalRestores",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "pbAdditionalRestores",
+				out:   true,
+				word:  0x1,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint8
 			r, _, _ := syscall.SyscallN(obj.vtbl[15], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 15,
 	},
-	IVssComponent_GetAlternateLocationMapping: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponent_GetAlternateLocationMapping: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssWMFiledesc
-			out1, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetAlternateLocationMapping(0x3A110800)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetAlternateLocationMapping(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetAlternateLocationMapping",
-		params: []_stubParam{{
-			in:   0x3A110800,
-			kind: _paramIn,
-			name: "iMapping",
-		}, {
-			kind: _paramOut,
-			name: "ppFiledesc",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssWMFiledesc
-			r, _, _ := syscall.SyscallN(obj.vtbl[8], uintptr(unsafe.Pointer(obj)), 0x3A110800, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iMapping",
+				word:  0x3A003B00,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppFiledesc",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 8,
 	},
-	IVssComponent_GetAlternateLocationMappingCount: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponent_GetAlternateLocationMappingCount: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetAlternateLocationMappingCount()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetAlternateLocationMappingCount",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pcMappings",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcMappings",
+				out:   true,
+				word:  0x5E003A00,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 7,
 	},
-	IVssComponent_GetBackupMetadata: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponent_GetBackupMetadata: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupMetadata()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetBackupMetadata",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrData",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[10], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrData",
+				out:  true,
+				str:  "out pbstrData of IVssComponent.GetBackupMetadata: ü€𝄞",
+			},
 		},
+		slot: 10,
 	},
-	IVssComponent_GetBackupOptions: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponent_GetBackupOptions: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupOptions()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetBackupOptions",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrBackupOptions",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[32], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrBackupOptions",
+				out:  true,
+				str:  "out pbstrBackupOptions of IVssComponent.GetBackupOptions: ü€𝄞",
+			},
 		},
+		slot: 32,
 	},
-	IVssComponent_GetBackupStamp: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponent_GetBackupStamp: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupStamp()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetBackupStamp",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrBackupStamp",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[30], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrBackupStamp",
+				out:  true,
+				str:  "out pbstrBackupStamp of IVssComponent.GetBackupStamp: ü€𝄞",
+			},
 		},
+		slot: 30,
 	},
-	IVssComponent_GetBackupSucceeded: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 uint8
+	IVssComponent_GetBackupSucceeded: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 bool
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupSucceeded()
-			r.outs[0] = uint64(out0)
+			r.words[0] = _fakeBoolWord(out0)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetBackupSucceeded",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbSucceeded",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "pbSucceeded",
+				out:   true,
+				word:  0x1,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint8
 			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 6,
 	},
-	IVssComponent_GetComponentName: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponent_GetComponentName: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetComponentName()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetComponentName",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrName",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrName",
+				out:  true,
+				str:  "out pbstrName of IVssComponent.GetComponentName: ü€𝄞",
+			},
 		},
+		slot: 5,
 	},
-	IVssComponent_GetComponentType: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponent_GetComponentType: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 VSS_COMPONENT_TYPE
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetComponentType()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetComponentType",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pct",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pct",
+				out:   true,
+				word:  0x5E003700,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 VSS_COMPONENT_TYPE
 			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 4,
 	},
-	IVssComponent_GetDifferencedFile: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out1 *uint16
-			var out2 *uint16
-			var out3 int32
-			var out4 *uint16
+	IVssComponent_GetDifferencedFile: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 string
+			var out2 string
+			var out3 bool
+			var out4 string
 			var out5 windows.Filetime
-			out1, out2, out3, out4, out5, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetDifferencedFile(0x3A112800)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
-			r.outs[3] = uint64(out3)
-			r.outs[4] = uint64(out4)
-			r.outs[5] = uint64(out5)
+			out1, out2, out3, out4, out5, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetDifferencedFile(uint32(p[0].word))
+			r.strs[1] = out1
+			r.strs[2] = out2
+			r.words[3] = _fakeBoolWord(out3)
+			r.strs[4] = out4
+			r.words[5] = _fakeFiletimeWord(out5)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetDifferencedFile",
-		params: []_stubParam{{
-			in:   0x3A112800,
-			kind: _paramIn,
-			name: "iDifferencedFile",
-		}, {
-			kind: _paramOut,
-			name: "pbstrPath",
-		}, {
-			kind: _paramOut,
-			name: "pbstrFilespec",
-		}, {
-			kind: _paramOut,
-			name: "pbRecursive",
-		}, {
-			kind: _paramOut,
-			name: "pbstrLsnString",
-		}, {
-			kind: _paramOut,
-			name: "pftLastModifyTime",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *uint16
-			var out2 *uint16
-			var out3 int32
-			var out4 *uint16
-			var out5 windows.Filetime
-			r, _, _ := syscall.SyscallN(obj.vtbl[40], uintptr(unsafe.Pointer(obj)), 0x3A112800, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iDifferencedFile",
+				word:  0x3A005B00,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrPath",
+				out:  true,
+				str:  "out pbstrPath of IVssComponent.GetDifferencedFile: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrFilespec",
+				out:  true,
+				str:  "out pbstrFilespec of IVssComponent.GetDifferencedFile: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindBool,
+				name:  "pbRecursive",
+				out:   true,
+				word:  0x100,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrLsnString",
+				out:  true,
+				str:  "out pbstrLsnString of IVssComponent.GetDifferencedFile: ü€𝄞",
+			},
+			{
+				kind: _kindFiletime,
+				name: "pftLastModifyTime",
+				out:  true,
+				word: 0x1D100057B005B05,
+			},
 		},
+		slot: 40,
 	},
-	IVssComponent_GetDifferencedFilesCount: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponent_GetDifferencedFilesCount: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetDifferencedFilesCount()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetDifferencedFilesCount",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pcDifferencedFiles",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcDifferencedFiles",
+				out:   true,
+				word:  0x5E005A00,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[39], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 39,
 	},
-	IVssComponent_GetDirectedTarget: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out1 *uint16
-			var out2 *uint16
-			var out3 *uint16
-			var out4 *uint16
-			var out5 *uint16
-			var out6 *uint16
-			out1, out2, out3, out4, out5, out6, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetDirectedTarget(0x3A111400)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
-			r.outs[3] = uint64(out3)
-			r.outs[4] = uint64(out4)
-			r.outs[5] = uint64(out5)
-			r.outs[6] = uint64(out6)
+	IVssComponent_GetDirectedTarget: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 string
+			var out2 string
+			var out3 string
+			var out4 string
+			var out5 string
+			var out6 string
+			out1, out2, out3, out4, out5, out6, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetDirectedTarget(uint32(p[0].word))
+			r.strs[1] = out1
+			r.strs[2] = out2
+			r.strs[3] = out3
+			r.strs[4] = out4
+			r.strs[5] = out5
+			r.strs[6] = out6
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetDirectedTarget",
-		params: []_stubParam{{
-			in:   0x3A111400,
-			kind: _paramIn,
-			name: "iDirectedTarget",
-		}, {
-			kind: _paramOut,
-			name: "pbstrSourcePath",
-		}, {
-			kind: _paramOut,
-			name: "pbstrSourceFileName",
-		}, {
-			kind: _paramOut,
-			name: "pbstrSourceRangeList",
-		}, {
-			kind: _paramOut,
-			name: "pbstrDestinationPath",
-		}, {
-			kind: _paramOut,
-			name: "pbstrDestinationFilename",
-		}, {
-			kind: _paramOut,
-			name: "pbstrDestinationRangeList",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *uint16
-			var out2 *uint16
-			var out3 *uint16
-			var out4 *uint16
-			var out5 *uint16
-			var out6 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[20], uintptr(unsafe.Pointer(obj)), 0x3A111400, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)), uintptr(unsafe.Pointer(&out6)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iDirectedTarget",
+				word:  0x3A004700,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrSourcePath",
+				out:  true,
+				str:  "out pbstrSourcePath of IVssComponent.GetDirectedTarget: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrSourceFileName",
+				out:  true,
+				str:  "out pbstrSourceFileName of IVssComponent.GetDirectedTarget: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrSourceRangeList",
+				out:  true,
+				str:  "out pbstrSourceRangeList of IVssComponent.GetDirectedTarget: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrDestinationPath",
+				out:  true,
+				str:  "out pbstrDestinationPath of IVssComponent.GetDirectedTarget: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrDestinationFilename",
+				out:  true,
+				str:  "out pbstrDestinationFilename of IVssComponent.GetDirectedTarget: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrDestinationRangeList",
+				out:  true,
+				str:  "out pbstrDestinationRangeList of IVssComponent.GetDirectedTarget: ü€𝄞",
+			},
 		},
+		slot: 20,
 	},
-	IVssComponent_GetDirectedTargetCount: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponent_GetDirectedTargetCount: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetDirectedTargetCount()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetDirectedTargetCount",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pcDirectedTarget",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcDirectedTarget",
+				out:   true,
+				word:  0x5E004600,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[19], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 19,
 	},
-	IVssComponent_GetFileRestoreStatus: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponent_GetFileRestoreStatus: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 VSS_FILE_RESTORE_STATUS
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetFileRestoreStatus()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetFileRestoreStatus",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pStatus",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pStatus",
+				out:   true,
+				word:  0x5E005700,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 VSS_FILE_RESTORE_STATUS
 			r, _, _ := syscall.SyscallN(obj.vtbl[36], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 36,
 	},
-	IVssComponent_GetLogicalPath: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponent_GetLogicalPath: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetLogicalPath()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetLogicalPath",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrPath",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrPath",
+				out:  true,
+				str:  "out pbstrPath of IVssComponent.GetLogicalPath: ü€𝄞",
+			},
 		},
+		slot: 3,
 	},
-	IVssComponent_GetNewTarget: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponent_GetNewTarget: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssWMFiledesc
-			out1, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetNewTarget(0x3A111100)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetNewTarget(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetNewTarget",
-		params: []_stubParam{{
-			in:   0x3A111100,
-			kind: _paramIn,
-			name: "iNewTarget",
-		}, {
-			kind: _paramOut,
-			name: "ppFiledesc",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssWMFiledesc
-			r, _, _ := syscall.SyscallN(obj.vtbl[17], uintptr(unsafe.Pointer(obj)), 0x3A111100, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iNewTarget",
+				word:  0x3A004400,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppFiledesc",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 17,
 	},
-	IVssComponent_GetNewTargetCount: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponent_GetNewTargetCount: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetNewTargetCount()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetNewTargetCount",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pcNewTarget",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcNewTarget",
+				out:   true,
+				word:  0x5E004300,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[16], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 16,
 	},
-	IVssComponent_GetPartialFile: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out1 *uint16
-			var out2 *uint16
-			var out3 *uint16
-			var out4 *uint16
-			out1, out2, out3, out4, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPartialFile(0x3A110D00)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
-			r.outs[3] = uint64(out3)
-			r.outs[4] = uint64(out4)
+	IVssComponent_GetPartialFile: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 string
+			var out2 string
+			var out3 string
+			var out4 string
+			out1, out2, out3, out4, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPartialFile(uint32(p[0].word))
+			r.strs[1] = out1
+			r.strs[2] = out2
+			r.strs[3] = out3
+			r.strs[4] = out4
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetPartialFile",
-		params: []_stubParam{{
-			in:   0x3A110D00,
-			kind: _paramIn,
-			name: "iPartialFile",
-		}, {
-			kind: _paramOut,
-			name: "pbstrPath",
-		}, {
-			kind: _paramOut,
-			name: "pbstrFilename",
-		}, {
-			kind: _paramOut,
-			name: "pbstrRange",
-		}, {
-			kind: _paramOut,
-			name: "pbstrMetadata",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *uint16
-			var out2 *uint16
-			var out3 *uint16
-			var out4 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[13], uintptr(unsafe.Pointer(obj)), 0x3A110D00, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iPartialFile",
+				word:  0x3A004000,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrPath",
+				out:  true,
+				str:  "out pbstrPath of IVssComponent.GetPartialFile: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrFilename",
+				out:  true,
+				str:  "out pbstrFilename of IVssComponent.GetPartialFile: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrRange",
+				out:  true,
+				str:  "out pbstrRange of IVssComponent.GetPartialFile: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrMetadata",
+				out:  true,
+				str:  "out pbstrMetadata of IVssComponent.GetPartialFile: ü€𝄞",
+			},
 		},
+		slot: 13,
 	},
-	IVssComponent_GetPartialFileCount: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponent_GetPartialFileCount: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPartialFileCount()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetPartialFileCount",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pcPartialFiles",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcPartialFiles",
+				out:   true,
+				word:  0x5E003F00,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[12], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 12,
 	},
-	IVssComponent_GetPostRestoreFailureMsg: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponent_GetPostRestoreFailureMsg: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPostRestoreFailureMsg()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetPostRestoreFailureMsg",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrPostRestoreFailureMsg",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[28], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrPostRestoreFailureMsg",
+				out:  true,
+				str:  "out pbstrPostRestoreFailureMsg of IVssComponent.GetPostRestoreFailureMsg: ü€𝄞",
+			},
 		},
+		slot: 28,
 	},
-	IVssComponent_GetPreRestoreFailureMsg: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponent_GetPreRestoreFailureMsg: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPreRestoreFailureMsg()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetPreRestoreFailureMsg",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrPreRestoreFailureMsg",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[26], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrPreRestoreFailureMsg",
+				out:  true,
+				str:  "out pbstrPreRestoreFailureMsg of IVssComponent.GetPreRestoreFailureMsg: ü€𝄞",
+			},
 		},
+		slot: 26,
 	},
-	IVssComponent_GetPreviousBackupStamp: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponent_GetPreviousBackupStamp: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPreviousBackupStamp()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetPreviousBackupStamp",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrBackupStamp",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[31], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrBackupStamp",
+				out:  true,
+				str:  "out pbstrBackupStamp of IVssComponent.GetPreviousBackupStamp: ü€𝄞",
+			},
 		},
+		slot: 31,
 	},
-	IVssComponent_GetRestoreMetadata: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponent_GetRestoreMetadata: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreMetadata()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetRestoreMetadata",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrRestoreMetadata",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[22], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrRestoreMetadata",
+				out:  true,
+				str:  "out pbstrRestoreMetadata of IVssComponent.GetRestoreMetadata: ü€𝄞",
+			},
 		},
+		slot: 22,
 	},
-	IVssComponent_GetRestoreOptions: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssComponent_GetRestoreOptions: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreOptions()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetRestoreOptions",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrRestoreOptions",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[33], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrRestoreOptions",
+				out:  true,
+				str:  "out pbstrRestoreOptions of IVssComponent.GetRestoreOptions: ü€𝄞",
+			},
 		},
+		slot: 33,
 	},
-	IVssComponent_GetRestoreSubcomponent: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out1 *uint16
-			var out2 *uint16
-			var out3 uint8
-			out1, out2, out3, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreSubcomponent(0x3A112300)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
-			r.outs[3] = uint64(out3)
+	IVssComponent_GetRestoreSubcomponent: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 string
+			var out2 string
+			var out3 bool
+			out1, out2, out3, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreSubcomponent(uint32(p[0].word))
+			r.strs[1] = out1
+			r.strs[2] = out2
+			r.words[3] = _fakeBoolWord(out3)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetRestoreSubcomponent",
-		params: []_stubParam{{
-			in:   0x3A112300,
-			kind: _paramIn,
-			name: "iComponent",
-		}, {
-			kind: _paramOut,
-			name: "pbstrLogicalPath",
-		}, {
-			kind: _paramOut,
-			name: "pbstrComponentName",
-		}, {
-			kind: _paramOut,
-			name: "pbRepair",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *uint16
-			var out2 *uint16
-			var out3 uint8
-			r, _, _ := syscall.SyscallN(obj.vtbl[35], uintptr(unsafe.Pointer(obj)), 0x3A112300, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iComponent",
+				word:  0x3A005600,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrLogicalPath",
+				out:  true,
+				str:  "out pbstrLogicalPath of IVssComponent.GetRestoreSubcomponent: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrComponentName",
+				out:  true,
+				str:  "out pbstrComponentName of IVssComponent.GetRestoreSubcomponent: ü€𝄞",
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "pbRepair",
+				out:   true,
+				word:  0x1,
+			},
 		},
+		slot: 35,
 	},
-	IVssComponent_GetRestoreSubcomponentCount: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponent_GetRestoreSubcomponentCount: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreSubcomponentCount()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetRestoreSubcomponentCount",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pcRestoreSubcomponent",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcRestoreSubcomponent",
+				out:   true,
+				word:  0x5E005500,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[34], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 34,
 	},
-	IVssComponent_GetRestoreTarget: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssComponent_GetRestoreTarget: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 VSS_RESTORE_TARGET
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreTarget()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "GetRestoreTarget",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pTarget",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pTarget",
+				out:   true,
+				word:  0x5E004B00,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 VSS_RESTORE_TARGET
 			r, _, _ := syscall.SyscallN(obj.vtbl[24], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 24,
 	},
-	IVssComponent_IsSelectedForRestore: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 uint8
+	IVssComponent_IsSelectedForRestore: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 bool
 			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).IsSelectedForRestore()
-			r.outs[0] = uint64(out0)
+			r.words[0] = _fakeBoolWord(out0)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "IsSelectedForRestore",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbSelectedForRestore",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "pbSelectedForRestore",
+				out:   true,
+				word:  0x1,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint8
 			r, _, _ := syscall.SyscallN(obj.vtbl[14], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 14,
 	},
-	IVssComponent_SetBackupMetadata: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetBackupMetadata(0x3A110900)
+	IVssComponent_SetBackupMetadata: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetBackupMetadata(p[0].str)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "SetBackupMetadata",
-		params: []_stubParam{{
-			in:   0x3A110900,
-			kind: _paramIn,
-			name: "wszData",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[9], uintptr(unsafe.Pointer(obj)), 0x3A110900)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "wszData",
+				str:  "in wszData of IVssComponent.SetBackupMetadata: ü€𝄞",
+			},
 		},
+		slot: 9,
 	},
-	IVssComponent_SetBackupStamp: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetBackupStamp(0x3A111D00)
+	IVssComponent_SetBackupStamp: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetBackupStamp(p[0].str)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "SetBackupStamp",
-		params: []_stubParam{{
-			in:   0x3A111D00,
-			kind: _paramIn,
-			name: "wszBackupStamp",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[29], uintptr(unsafe.Pointer(obj)), 0x3A111D00)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "wszBackupStamp",
+				str:  "in wszBackupStamp of IVssComponent.SetBackupStamp: ü€𝄞",
+			},
 		},
+		slot: 29,
 	},
-	IVssComponent_SetPostRestoreFailureMsg: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetPostRestoreFailureMsg(0x3A111B00)
+	IVssComponent_SetPostRestoreFailureMsg: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetPostRestoreFailureMsg(p[0].str)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "SetPostRestoreFailureMsg",
-		params: []_stubParam{{
-			in:   0x3A111B00,
-			kind: _paramIn,
-			name: "wszPostRestoreFailureMsg",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[27], uintptr(unsafe.Pointer(obj)), 0x3A111B00)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "wszPostRestoreFailureMsg",
+				str:  "in wszPostRestoreFailureMsg of IVssComponent.SetPostRestoreFailureMsg: ü€𝄞",
+			},
 		},
+		slot: 27,
 	},
-	IVssComponent_SetPreRestoreFailureMsg: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetPreRestoreFailureMsg(0x3A111900)
+	IVssComponent_SetPreRestoreFailureMsg: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetPreRestoreFailureMsg(p[0].str)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "SetPreRestoreFailureMsg",
-		params: []_stubParam{{
-			in:   0x3A111900,
-			kind: _paramIn,
-			name: "wszPreRestoreFailureMsg",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[25], uintptr(unsafe.Pointer(obj)), 0x3A111900)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "wszPreRestoreFailureMsg",
+				str:  "in wszPreRestoreFailureMsg of IVssComponent.SetPreRestoreFailureMsg: ü€𝄞",
+			},
 		},
+		slot: 25,
 	},
-	IVssComponent_SetRestoreMetadata: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetRestoreMetadata(0x3A111500)
+	IVssComponent_SetRestoreMetadata: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetRestoreMetadata(p[0].str)
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "SetRestoreMetadata",
-		params: []_stubParam{{
-			in:   0x3A111500,
-			kind: _paramIn,
-			name: "wszRestoreMetadata",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[21], uintptr(unsafe.Pointer(obj)), 0x3A111500)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "wszRestoreMetadata",
+				str:  "in wszRestoreMetadata of IVssComponent.SetRestoreMetadata: ü€𝄞",
+			},
 		},
+		slot: 21,
 	},
-	IVssComponent_SetRestoreTarget: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetRestoreTarget(0x3A111700)
+	IVssComponent_SetRestoreTarget: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssComponent)(unsafe.Pointer(obj)).SetRestoreTarget(VSS_RESTORE_TARGET(p[0].word))
 			return r
 		},
 		iface: "IVssComponent",
 		name:  "SetRestoreTarget",
-		params: []_stubParam{{
-			in:   0x3A111700,
-			kind: _paramIn,
-			name: "target",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[23], uintptr(unsafe.Pointer(obj)), 0x3A111700)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "target",
+				word:  0x3A004A00,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[23], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word))
 			return HRESULT(r)
 		},
+		slot: 23,
 	},
-	IVssEnumObject_Clone: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssEnumObject_Clone: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 *IVssEnumObject
 			out0, r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Clone()
-			r.outs[0] = uint64(out0)
+			r.ptrs[0] = unsafe.Pointer(out0)
 			return r
 		},
 		iface: "IVssEnumObject",
 		name:  "Clone",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "ppenum",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *IVssEnumObject
-			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "ppenum",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 6,
 	},
-	IVssEnumObject_Next: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssEnumObject_Next: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out2 uint32
-			out2, r.hr, r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Next(0x3A110300, 0x3A110301)
-			r.outs[2] = uint64(out2)
+			out2, r.hr, r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Next(uint32(p[0].word), (*VSS_OBJECT_PROP)(obj.target(1)))
+			r.words[2] = uint64(out2)
 			return r
 		},
 		iface:   "IVssEnumObject",
 		keepsHR: true,
 		name:    "Next",
-		params: []_stubParam{{
-			in:   0x3A110300,
-			kind: _paramIn,
-			name: "celt",
-		}, {
-			in:   0x3A110301,
-			kind: _paramIn,
-			name: "rgelt",
-		}, {
-			kind: _paramOut,
-			name: "pceltFetched",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out2 uint32
-			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), 0x3A110300, 0x3A110301, uintptr(unsafe.Pointer(&out2)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "celt",
+				word:  0x3A005C00,
+			},
+			{
+				kind: _kindPointer,
+				name: "rgelt",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pceltFetched",
+				out:   true,
+				word:  0x5E005C02,
+			},
 		},
+		slot: 3,
 	},
-	IVssEnumObject_Reset: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssEnumObject_Reset: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Reset()
 			return r
 		},
 		iface: "IVssEnumObject",
 		name:  "Reset",
-		raw: func(obj *_fakeObject) HRESULT {
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)))
 			return HRESULT(r)
 		},
+		slot: 5,
 	},
-	IVssEnumObject_Skip: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Skip(0x3A110400)
+	IVssEnumObject_Skip: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Skip(uint32(p[0].word))
 			return r
 		},
 		iface: "IVssEnumObject",
 		name:  "Skip",
-		params: []_stubParam{{
-			in:   0x3A110400,
-			kind: _paramIn,
-			name: "celt",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), 0x3A110400)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "celt",
+				word:  0x3A005D00,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word))
 			return HRESULT(r)
 		},
+		slot: 4,
 	},
-	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssExamineWriterMetadataEx2)(unsafe.Pointer(obj)).GetExcludeFromSnapshotCount()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssExamineWriterMetadataEx2",
 		name:  "GetExcludeFromSnapshotCount",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pcExcludedFromSnapshot",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcExcludedFromSnapshot",
+				out:   true,
+				word:  0x5E008D00,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[16], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 16,
 	},
-	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssWMFiledesc
-			out1, r.err = (*IVssExamineWriterMetadataEx2)(unsafe.Pointer(obj)).GetExcludeFromSnapshotFile(0x3A111100)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssExamineWriterMetadataEx2)(unsafe.Pointer(obj)).GetExcludeFromSnapshotFile(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssExamineWriterMetadataEx2",
 		name:  "GetExcludeFromSnapshotFile",
-		params: []_stubParam{{
-			in:   0x3A111100,
-			kind: _paramIn,
-			name: "iFile",
-		}, {
-			kind: _paramOut,
-			name: "ppFiledesc",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssWMFiledesc
-			r, _, _ := syscall.SyscallN(obj.vtbl[17], uintptr(unsafe.Pointer(obj)), 0x3A111100, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iFile",
+				word:  0x3A008E00,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppFiledesc",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 17,
 	},
-	IVssExamineWriterMetadataEx2_GetVersion: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadataEx2_GetVersion: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			var out1 uint32
 			out0, out1, r.err = (*IVssExamineWriterMetadataEx2)(unsafe.Pointer(obj)).GetVersion()
-			r.outs[0] = uint64(out0)
-			r.outs[1] = uint64(out1)
+			r.words[0] = uint64(out0)
+			r.words[1] = uint64(out1)
 			return r
 		},
 		iface: "IVssExamineWriterMetadataEx2",
 		name:  "GetVersion",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pdwMajorVersion",
-		}, {
-			kind: _paramOut,
-			name: "pdwMinorVersion",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pdwMajorVersion",
+				out:   true,
+				word:  0x5E008C00,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pdwMinorVersion",
+				out:   true,
+				word:  0x5E008C01,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			var out1 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[15], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)))
 			return HRESULT(r)
 		},
+		slot: 15,
 	},
-	IVssExamineWriterMetadataEx_GetIdentityEx: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadataEx_GetIdentityEx: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 windows.GUID
 			var out1 windows.GUID
-			var out2 *uint16
-			var out3 *uint16
+			var out2 string
+			var out3 string
 			var out4 VSS_USAGE_TYPE
 			var out5 VSS_SOURCE_TYPE
 			out0, out1, out2, out3, out4, out5, r.err = (*IVssExamineWriterMetadataEx)(unsafe.Pointer(obj)).GetIdentityEx()
-			r.outs[0] = uint64(out0)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
-			r.outs[3] = uint64(out3)
-			r.outs[4] = uint64(out4)
-			r.outs[5] = uint64(out5)
+			r.guids[0] = out0
+			r.guids[1] = out1
+			r.strs[2] = out2
+			r.strs[3] = out3
+			r.words[4] = uint64(out4)
+			r.words[5] = uint64(out5)
 			return r
 		},
 		iface: "IVssExamineWriterMetadataEx",
 		name:  "GetIdentityEx",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pidInstance",
-		}, {
-			kind: _paramOut,
-			name: "pidWriter",
-		}, {
-			kind: _paramOut,
-			name: "pbstrWriterName",
-		}, {
-			kind: _paramOut,
-			name: "pbstrInstanceName",
-		}, {
-			kind: _paramOut,
-			name: "pUsage",
-		}, {
-			kind: _paramOut,
-			name: "pSource",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 windows.GUID
-			var out1 windows.GUID
-			var out2 *uint16
-			var out3 *uint16
-			var out4 VSS_USAGE_TYPE
-			var out5 VSS_SOURCE_TYPE
-			r, _, _ := syscall.SyscallN(obj.vtbl[14], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6b008200,
+					Data2: 0x1000,
+					Data3: 0x2082,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidInstance",
+				out:  true,
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6b008201,
+					Data2: 0x1001,
+					Data3: 0x2082,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidWriter",
+				out:  true,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrWriterName",
+				out:  true,
+				str:  "out pbstrWriterName of IVssExamineWriterMetadataEx.GetIdentityEx: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrInstanceName",
+				out:  true,
+				str:  "out pbstrInstanceName of IVssExamineWriterMetadataEx.GetIdentityEx: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pUsage",
+				out:   true,
+				word:  0x5E008204,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pSource",
+				out:   true,
+				word:  0x5E008205,
+			},
 		},
+		slot: 14,
 	},
-	IVssExamineWriterMetadata_GetAlternateLocationMapping: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadata_GetAlternateLocationMapping: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssWMFiledesc
-			out1, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetAlternateLocationMapping(0x3A110900)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetAlternateLocationMapping(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssExamineWriterMetadata",
 		name:  "GetAlternateLocationMapping",
-		params: []_stubParam{{
-			in:   0x3A110900,
-			kind: _paramIn,
-			name: "iMapping",
-		}, {
-			kind: _paramOut,
-			name: "ppFiledesc",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssWMFiledesc
-			r, _, _ := syscall.SyscallN(obj.vtbl[9], uintptr(unsafe.Pointer(obj)), 0x3A110900, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iMapping",
+				word:  0x3A006600,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppFiledesc",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 9,
 	},
-	IVssExamineWriterMetadata_GetBackupSchema: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadata_GetBackupSchema: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetBackupSchema()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssExamineWriterMetadata",
 		name:  "GetBackupSchema",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pdwSchemaMask",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pdwSchemaMask",
+				out:   true,
+				word:  0x5E006700,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[10], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 10,
 	},
-	IVssExamineWriterMetadata_GetComponent: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadata_GetComponent: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssWMComponent
-			out1, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetComponent(0x3A110700)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetComponent(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssExamineWriterMetadata",
 		name:  "GetComponent",
-		params: []_stubParam{{
-			in:   0x3A110700,
-			kind: _paramIn,
-			name: "iComponent",
-		}, {
-			kind: _paramOut,
-			name: "ppComponent",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssWMComponent
-			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), 0x3A110700, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iComponent",
+				word:  0x3A006400,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppComponent",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 7,
 	},
-	IVssExamineWriterMetadata_GetDocument: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadata_GetDocument: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetDocument()
 			return r
 		},
 		iface: "IVssExamineWriterMetadata",
 		name:  "GetDocument",
-		params: []_stubParam{{
-			kind: _paramReservedOut,
-			name: "pDoc",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes:    8,
+				kind:     _kindPointer,
+				name:     "pDoc",
+				out:      true,
+				reserved: true,
+				unknown:  true,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			r, _, _ := syscall.SyscallN(obj.vtbl[11], uintptr(unsafe.Pointer(obj)), 0)
 			return HRESULT(r)
 		},
+		slot: 11,
 	},
-	IVssExamineWriterMetadata_GetExcludeFile: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadata_GetExcludeFile: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssWMFiledesc
-			out1, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetExcludeFile(0x3A110600)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetExcludeFile(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssExamineWriterMetadata",
 		name:  "GetExcludeFile",
-		params: []_stubParam{{
-			in:   0x3A110600,
-			kind: _paramIn,
-			name: "iFile",
-		}, {
-			kind: _paramOut,
-			name: "ppFiledesc",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssWMFiledesc
-			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), 0x3A110600, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iFile",
+				word:  0x3A006300,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppFiledesc",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 6,
 	},
-	IVssExamineWriterMetadata_GetFileCounts: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadata_GetFileCounts: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			var out1 uint32
 			var out2 uint32
 			out0, out1, out2, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetFileCounts()
-			r.outs[0] = uint64(out0)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
+			r.words[0] = uint64(out0)
+			r.words[1] = uint64(out1)
+			r.words[2] = uint64(out2)
 			return r
 		},
 		iface: "IVssExamineWriterMetadata",
 		name:  "GetFileCounts",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pcIncludeFiles",
-		}, {
-			kind: _paramOut,
-			name: "pcExcludeFiles",
-		}, {
-			kind: _paramOut,
-			name: "pcComponents",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcIncludeFiles",
+				out:   true,
+				word:  0x5E006100,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcExcludeFiles",
+				out:   true,
+				word:  0x5E006101,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcComponents",
+				out:   true,
+				word:  0x5E006102,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			var out1 uint32
 			var out2 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)))
 			return HRESULT(r)
 		},
+		slot: 4,
 	},
-	IVssExamineWriterMetadata_GetIdentity: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadata_GetIdentity: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 windows.GUID
 			var out1 windows.GUID
-			var out2 *uint16
+			var out2 string
 			var out3 VSS_USAGE_TYPE
 			var out4 VSS_SOURCE_TYPE
 			out0, out1, out2, out3, out4, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetIdentity()
-			r.outs[0] = uint64(out0)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
-			r.outs[3] = uint64(out3)
-			r.outs[4] = uint64(out4)
+			r.guids[0] = out0
+			r.guids[1] = out1
+			r.strs[2] = out2
+			r.words[3] = uint64(out3)
+			r.words[4] = uint64(out4)
 			return r
 		},
 		iface: "IVssExamineWriterMetadata",
 		name:  "GetIdentity",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pidInstance",
-		}, {
-			kind: _paramOut,
-			name: "pidWriter",
-		}, {
-			kind: _paramOut,
-			name: "pbstrWriterName",
-		}, {
-			kind: _paramOut,
-			name: "pUsage",
-		}, {
-			kind: _paramOut,
-			name: "pSource",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 windows.GUID
-			var out1 windows.GUID
-			var out2 *uint16
-			var out3 VSS_USAGE_TYPE
-			var out4 VSS_SOURCE_TYPE
-			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6b006000,
+					Data2: 0x1000,
+					Data3: 0x2060,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidInstance",
+				out:  true,
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6b006001,
+					Data2: 0x1001,
+					Data3: 0x2060,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidWriter",
+				out:  true,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrWriterName",
+				out:  true,
+				str:  "out pbstrWriterName of IVssExamineWriterMetadata.GetIdentity: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pUsage",
+				out:   true,
+				word:  0x5E006003,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pSource",
+				out:   true,
+				word:  0x5E006004,
+			},
 		},
+		slot: 3,
 	},
-	IVssExamineWriterMetadata_GetIncludeFile: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadata_GetIncludeFile: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssWMFiledesc
-			out1, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetIncludeFile(0x3A110500)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetIncludeFile(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssExamineWriterMetadata",
 		name:  "GetIncludeFile",
-		params: []_stubParam{{
-			in:   0x3A110500,
-			kind: _paramIn,
-			name: "iFile",
-		}, {
-			kind: _paramOut,
-			name: "ppFiledesc",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssWMFiledesc
-			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), 0x3A110500, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iFile",
+				word:  0x3A006200,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppFiledesc",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 5,
 	},
-	IVssExamineWriterMetadata_GetRestoreMethod: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssExamineWriterMetadata_GetRestoreMethod: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 VSS_RESTOREMETHOD_ENUM
-			var out1 *uint16
-			var out2 *uint16
+			var out1 string
+			var out2 string
 			var out3 VSS_WRITERRESTORE_ENUM
-			var out4 uint8
+			var out4 bool
 			var out5 uint32
 			out0, out1, out2, out3, out4, out5, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetRestoreMethod()
-			r.outs[0] = uint64(out0)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
-			r.outs[3] = uint64(out3)
-			r.outs[4] = uint64(out4)
-			r.outs[5] = uint64(out5)
+			r.words[0] = uint64(out0)
+			r.strs[1] = out1
+			r.strs[2] = out2
+			r.words[3] = uint64(out3)
+			r.words[4] = _fakeBoolWord(out4)
+			r.words[5] = uint64(out5)
 			return r
 		},
 		iface: "IVssExamineWriterMetadata",
 		name:  "GetRestoreMethod",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pMethod",
-		}, {
-			kind: _paramOut,
-			name: "pbstrService",
-		}, {
-			kind: _paramOut,
-			name: "pbstrUserProcedure",
-		}, {
-			kind: _paramOut,
-			name: "pwriterRestore",
-		}, {
-			kind: _paramOut,
-			name: "pbRebootRequired",
-		}, {
-			kind: _paramOut,
-			name: "pcMappings",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 VSS_RESTOREMETHOD_ENUM
-			var out1 *uint16
-			var out2 *uint16
-			var out3 VSS_WRITERRESTORE_ENUM
-			var out4 uint8
-			var out5 uint32
-			r, _, _ := syscall.SyscallN(obj.vtbl[8], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pMethod",
+				out:   true,
+				word:  0x5E006500,
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrService",
+				out:  true,
+				str:  "out pbstrService of IVssExamineWriterMetadata.GetRestoreMethod: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrUserProcedure",
+				out:  true,
+				str:  "out pbstrUserProcedure of IVssExamineWriterMetadata.GetRestoreMethod: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pwriterRestore",
+				out:   true,
+				word:  0x5E006503,
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "pbRebootRequired",
+				out:   true,
+				word:  0x1,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcMappings",
+				out:   true,
+				word:  0x5E006505,
+			},
 		},
+		slot: 8,
 	},
-	IVssExamineWriterMetadata_LoadFromXML: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).LoadFromXML(0x3A110D00)
+	IVssExamineWriterMetadata_LoadFromXML: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).LoadFromXML(p[0].str)
 			return r
 		},
 		iface: "IVssExamineWriterMetadata",
 		name:  "LoadFromXML",
-		params: []_stubParam{{
-			in:   0x3A110D00,
-			kind: _paramIn,
-			name: "bstrXML",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[13], uintptr(unsafe.Pointer(obj)), 0x3A110D00)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "bstrXML",
+				str:  "in bstrXML of IVssExamineWriterMetadata.LoadFromXML: ü€𝄞",
+			},
 		},
+		slot: 13,
 	},
-	IVssExamineWriterMetadata_SaveAsXML: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssExamineWriterMetadata_SaveAsXML: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).SaveAsXML()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssExamineWriterMetadata",
 		name:  "SaveAsXML",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrXML",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[12], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrXML",
+				out:  true,
+				str:  "out pbstrXML of IVssExamineWriterMetadata.SaveAsXML: ü€𝄞",
+			},
 		},
+		slot: 12,
 	},
-	IVssWMComponent_FreeComponentInfo: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).FreeComponentInfo(0x3A110400)
+	IVssWMComponent_FreeComponentInfo: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).FreeComponentInfo((*VSS_COMPONENTINFO)(obj.target(0)))
 			return r
 		},
 		iface: "IVssWMComponent",
 		name:  "FreeComponentInfo",
-		params: []_stubParam{{
-			in:   0x3A110400,
-			kind: _paramIn,
-			name: "pInfo",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), 0x3A110400)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "pInfo",
+			},
 		},
+		slot: 4,
 	},
-	IVssWMComponent_GetComponentInfo: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 VSS_COMPONENTINFO
+	IVssWMComponent_GetComponentInfo: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 *VSS_COMPONENTINFO
 			out0, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetComponentInfo()
-			r.outs[0] = uint64(out0)
+			r.ptrs[0] = unsafe.Pointer(out0)
 			return r
 		},
 		iface: "IVssWMComponent",
 		name:  "GetComponentInfo",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "ppInfo",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 VSS_COMPONENTINFO
-			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "ppInfo",
+				out:  true,
+			},
 		},
+		slot: 3,
 	},
-	IVssWMComponent_GetDatabaseFile: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssWMComponent_GetDatabaseFile: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssWMFiledesc
-			out1, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetDatabaseFile(0x3A110600)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetDatabaseFile(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssWMComponent",
 		name:  "GetDatabaseFile",
-		params: []_stubParam{{
-			in:   0x3A110600,
-			kind: _paramIn,
-			name: "iDBFile",
-		}, {
-			kind: _paramOut,
-			name: "ppFiledesc",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssWMFiledesc
-			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), 0x3A110600, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iDBFile",
+				word:  0x3A006E00,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppFiledesc",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 6,
 	},
-	IVssWMComponent_GetDatabaseLogFile: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssWMComponent_GetDatabaseLogFile: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssWMFiledesc
-			out1, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetDatabaseLogFile(0x3A110700)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetDatabaseLogFile(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssWMComponent",
 		name:  "GetDatabaseLogFile",
-		params: []_stubParam{{
-			in:   0x3A110700,
-			kind: _paramIn,
-			name: "iDbLogFile",
-		}, {
-			kind: _paramOut,
-			name: "ppFiledesc",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssWMFiledesc
-			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), 0x3A110700, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iDbLogFile",
+				word:  0x3A006F00,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppFiledesc",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 7,
 	},
-	IVssWMComponent_GetDependency: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssWMComponent_GetDependency: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssWMDependency
-			out1, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetDependency(0x3A110800)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetDependency(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssWMComponent",
 		name:  "GetDependency",
-		params: []_stubParam{{
-			in:   0x3A110800,
-			kind: _paramIn,
-			name: "iDependency",
-		}, {
-			kind: _paramOut,
-			name: "ppDependency",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssWMDependency
-			r, _, _ := syscall.SyscallN(obj.vtbl[8], uintptr(unsafe.Pointer(obj)), 0x3A110800, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iDependency",
+				word:  0x3A007000,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppDependency",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 8,
 	},
-	IVssWMComponent_GetFile: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssWMComponent_GetFile: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssWMFiledesc
-			out1, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetFile(0x3A110500)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssWMComponent)(unsafe.Pointer(obj)).GetFile(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssWMComponent",
 		name:  "GetFile",
-		params: []_stubParam{{
-			in:   0x3A110500,
-			kind: _paramIn,
-			name: "iFile",
-		}, {
-			kind: _paramOut,
-			name: "ppFiledesc",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssWMFiledesc
-			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), 0x3A110500, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iFile",
+				word:  0x3A006D00,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppFiledesc",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 5,
 	},
-	IVssWMDependency_GetComponentName: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssWMDependency_GetComponentName: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetComponentName()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssWMDependency",
 		name:  "GetComponentName",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrComponentName",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrComponentName",
+				out:  true,
+				str:  "out pbstrComponentName of IVssWMDependency.GetComponentName: ü€𝄞",
+			},
 		},
+		slot: 5,
 	},
-	IVssWMDependency_GetLogicalPath: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssWMDependency_GetLogicalPath: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetLogicalPath()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssWMDependency",
 		name:  "GetLogicalPath",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrLogicalPath",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrLogicalPath",
+				out:  true,
+				str:  "out pbstrLogicalPath of IVssWMDependency.GetLogicalPath: ü€𝄞",
+			},
 		},
+		slot: 4,
 	},
-	IVssWMDependency_GetWriterId: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssWMDependency_GetWriterId: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 windows.GUID
 			out0, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetWriterId()
-			r.outs[0] = uint64(out0)
+			r.guids[0] = out0
 			return r
 		},
 		iface: "IVssWMDependency",
 		name:  "GetWriterId",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pWriterId",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6b007100,
+					Data2: 0x1000,
+					Data3: 0x2071,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pWriterId",
+				out:  true,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 windows.GUID
 			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 3,
 	},
-	IVssWMFiledesc_GetAlternateLocation: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssWMFiledesc_GetAlternateLocation: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetAlternateLocation()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssWMFiledesc",
 		name:  "GetAlternateLocation",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrAlternateLocation",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrAlternateLocation",
+				out:  true,
+				str:  "out pbstrAlternateLocation of IVssWMFiledesc.GetAlternateLocation: ü€𝄞",
+			},
 		},
+		slot: 6,
 	},
-	IVssWMFiledesc_GetBackupTypeMask: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssWMFiledesc_GetBackupTypeMask: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetBackupTypeMask()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssWMFiledesc",
 		name:  "GetBackupTypeMask",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pdwTypeMask",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pdwTypeMask",
+				out:   true,
+				word:  0x5E007800,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 7,
 	},
-	IVssWMFiledesc_GetFilespec: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssWMFiledesc_GetFilespec: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetFilespec()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssWMFiledesc",
 		name:  "GetFilespec",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrFilespec",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrFilespec",
+				out:  true,
+				str:  "out pbstrFilespec of IVssWMFiledesc.GetFilespec: ü€𝄞",
+			},
 		},
+		slot: 4,
 	},
-	IVssWMFiledesc_GetPath: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 *uint16
+	IVssWMFiledesc_GetPath: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 string
 			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetPath()
-			r.outs[0] = uint64(out0)
+			r.strs[0] = out0
 			return r
 		},
 		iface: "IVssWMFiledesc",
 		name:  "GetPath",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbstrPath",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 *uint16
-			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstrPath",
+				out:  true,
+				str:  "out pbstrPath of IVssWMFiledesc.GetPath: ü€𝄞",
+			},
 		},
+		slot: 3,
 	},
-	IVssWMFiledesc_GetRecursive: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 uint8
+	IVssWMFiledesc_GetRecursive: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 bool
 			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetRecursive()
-			r.outs[0] = uint64(out0)
+			r.words[0] = _fakeBoolWord(out0)
 			return r
 		},
 		iface: "IVssWMFiledesc",
 		name:  "GetRecursive",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pbRecursive",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "pbRecursive",
+				out:   true,
+				word:  0x1,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint8
 			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 5,
 	},
-	IVssWriterComponents_GetComponent: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssWriterComponents_GetComponent: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssComponent
-			out1, r.err = (*IVssWriterComponents)(unsafe.Pointer(obj)).GetComponent(0x3A110200)
-			r.outs[1] = uint64(out1)
+			out1, r.err = (*IVssWriterComponents)(unsafe.Pointer(obj)).GetComponent(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IVssWriterComponents",
 		name:  "GetComponent",
-		params: []_stubParam{{
-			in:   0x3A110200,
-			kind: _paramIn,
-			name: "iComponent",
-		}, {
-			kind: _paramOut,
-			name: "ppComponent",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *IVssComponent
-			r, _, _ := syscall.SyscallN(obj.vtbl[2], uintptr(unsafe.Pointer(obj)), 0x3A110200, uintptr(unsafe.Pointer(&out1)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "iComponent",
+				word:  0x3A000200,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppComponent",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 2,
 	},
-	IVssWriterComponents_GetComponentCount: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssWriterComponents_GetComponentCount: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 uint32
 			out0, r.err = (*IVssWriterComponents)(unsafe.Pointer(obj)).GetComponentCount()
-			r.outs[0] = uint64(out0)
+			r.words[0] = uint64(out0)
 			return r
 		},
 		iface: "IVssWriterComponents",
 		name:  "GetComponentCount",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pcComponents",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcComponents",
+				out:   true,
+				word:  0x5E000000,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[0], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
+		slot: 0,
 	},
-	IVssWriterComponents_GetWriterInfo: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IVssWriterComponents_GetWriterInfo: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 windows.GUID
 			var out1 windows.GUID
 			out0, out1, r.err = (*IVssWriterComponents)(unsafe.Pointer(obj)).GetWriterInfo()
-			r.outs[0] = uint64(out0)
-			r.outs[1] = uint64(out1)
+			r.guids[0] = out0
+			r.guids[1] = out1
 			return r
 		},
 		iface: "IVssWriterComponents",
 		name:  "GetWriterInfo",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pidInstance",
-		}, {
-			kind: _paramOut,
-			name: "pidWriter",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6b000100,
+					Data2: 0x1000,
+					Data3: 0x2001,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidInstance",
+				out:  true,
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6b000101,
+					Data2: 0x1001,
+					Data3: 0x2001,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pidWriter",
+				out:  true,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 windows.GUID
 			var out1 windows.GUID
 			r, _, _ := syscall.SyscallN(obj.vtbl[1], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)))
 			return HRESULT(r)
 		},
+		slot: 1,
 	},
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
 var _stubMethods = []Method{IVssWriterComponents_GetComponentCount, IVssWriterComponents_GetWriterInfo, IVssWriterComponents_GetComponent, IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssEnumObject_Next, IVssEnumObject_Skip, IVssEnumObject_Reset, IVssEnumObject_Clone, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssWMComponent_GetComponentInfo, IVssWMComponent_FreeComponentInfo, IVssWMComponent_GetFile, IVssWMComponent_GetDatabaseFile, IVssWMComponent_GetDatabaseLogFile, IVssWMComponent_GetDependency, IVssWMDependency_GetWriterId, IVssWMDependency_GetLogicalPath, IVssWMDependency_GetComponentName, IVssWMFiledesc_GetPath, IVssWMFiledesc_GetFilespec, IVssWMFiledesc_GetRecursive, IVssWMFiledesc_GetAlternateLocation, IVssWMFiledesc_GetBackupTypeMask, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName, IVssExamineWriterMetadataEx_GetIdentityEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery, IVssComponentEx2_SetFailure, IVssComponentEx2_GetFailure, IVssExamineWriterMetadataEx2_GetVersion, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, IVssBackupComponentsEx3_GetWriterStatusEx, IVssBackupComponentsEx3_AddSnapshotToRecoverySet, IVssBackupComponentsEx3_RecoverSet, IVssBackupComponentsEx3_GetSessionId, IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths}
 
+// _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
+var _benchMethods = []Method{IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_DeleteSnapshots}
+
 // _stubCases are the calls TestStubs makes: every documented return code of
-// every method, every status code delivered through an HRESULT
-// out-parameter, and a failure code the spec does not know.
+// every method (but those that arrive through an IVssAsync), every status
+// code delivered through an HRESULT out-parameter, and a failure code the
+// spec does not know.
 var _stubCases = []struct {
 	name   string
 	m      Method
-	result HRESULT                // what the fake returns
-	outs   [_fakeMaxParams]uint64 // what the fake writes to the out-parameters
+	result HRESULT // what the object returns
+	status int     // the HRESULT out-parameter that carries code, or -1
+	code   HRESULT
 }{
-	{"IVssWriterComponents.GetComponentCount/undocumented 0x8004FFFF", IVssWriterComponents_GetComponentCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0000}},
-	{"IVssWriterComponents.GetWriterInfo/undocumented 0x8004FFFF", IVssWriterComponents_GetWriterInfo, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		0: 0x5EED0100,
-		1: 0x5EED0101,
-	}},
-	{"IVssWriterComponents.GetComponent/undocumented 0x8004FFFF", IVssWriterComponents_GetComponent, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0201}},
-	{"IVssAsync.Cancel/S_OK", IVssAsync_Cancel, S_OK, [_fakeMaxParams]uint64{}},
-	{"IVssAsync.Cancel/VSS_S_ASYNC_CANCELLED", IVssAsync_Cancel, VSS_S_ASYNC_CANCELLED, [_fakeMaxParams]uint64{}},
-	{"IVssAsync.Cancel/VSS_S_ASYNC_FINISHED", IVssAsync_Cancel, VSS_S_ASYNC_FINISHED, [_fakeMaxParams]uint64{}},
-	{"IVssAsync.Cancel/VSS_E_UNEXPECTED", IVssAsync_Cancel, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{}},
-	{"IVssAsync.Cancel/undocumented 0x8004FFFF", IVssAsync_Cancel, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssAsync.Wait/S_OK", IVssAsync_Wait, S_OK, [_fakeMaxParams]uint64{}},
-	{"IVssAsync.Wait/E_ACCESSDENIED", IVssAsync_Wait, E_ACCESSDENIED, [_fakeMaxParams]uint64{}},
-	{"IVssAsync.Wait/VSS_E_UNEXPECTED", IVssAsync_Wait, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{}},
-	{"IVssAsync.Wait/undocumented 0x8004FFFF", IVssAsync_Wait, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssAsync.QueryStatus/S_OK", IVssAsync_QueryStatus, S_OK, [_fakeMaxParams]uint64{0: 0x5EED0500}},
-	{"IVssAsync.QueryStatus/E_ACCESSDENIED", IVssAsync_QueryStatus, E_ACCESSDENIED, [_fakeMaxParams]uint64{0: 0x5EED0500}},
-	{"IVssAsync.QueryStatus/E_INVALIDARG", IVssAsync_QueryStatus, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED0500}},
-	{"IVssAsync.QueryStatus/VSS_E_UNEXPECTED", IVssAsync_QueryStatus, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED0500}},
-	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_CANCELLED", IVssAsync_QueryStatus, S_OK, [_fakeMaxParams]uint64{0: 0x0004230B}},
-	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_FINISHED", IVssAsync_QueryStatus, S_OK, [_fakeMaxParams]uint64{0: 0x0004230A}},
-	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_PENDING", IVssAsync_QueryStatus, S_OK, [_fakeMaxParams]uint64{0: 0x00042309}},
-	{"IVssAsync.QueryStatus/undocumented 0x8004FFFF", IVssAsync_QueryStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0500}},
-	{"IVssBackupComponents.GetWriterComponentsCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterComponentsCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0300}},
-	{"IVssBackupComponents.GetWriterComponents/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterComponents, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0401}},
-	{"IVssBackupComponents.InitializeForBackup/S_OK", IVssBackupComponents_InitializeForBackup, S_OK, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.InitializeForBackup/E_ACCESSDENIED", IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.InitializeForBackup/E_OUTOFMEMORY", IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.InitializeForBackup/VSS_E_BAD_STATE", IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.InitializeForBackup/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.InitializeForBackup/VSS_E_UNEXPECTED", IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.InitializeForBackup/undocumented 0x8004FFFF", IVssBackupComponents_InitializeForBackup, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetBackupState/S_OK", IVssBackupComponents_SetBackupState, S_OK, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetBackupState/E_INVALIDARG", IVssBackupComponents_SetBackupState, E_INVALIDARG, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetBackupState/E_OUTOFMEMORY", IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetBackupState/VSS_E_BAD_STATE", IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetBackupState/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetBackupState/VSS_E_UNEXPECTED", IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetBackupState/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupState, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.InitializeForRestore/undocumented 0x8004FFFF", IVssBackupComponents_InitializeForRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetRestoreState/undocumented 0x8004FFFF", IVssBackupComponents_SetRestoreState, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.GatherWriterMetadata/S_OK", IVssBackupComponents_GatherWriterMetadata, S_OK, [_fakeMaxParams]uint64{0: 0x5EED0900}},
-	{"IVssBackupComponents.GatherWriterMetadata/E_ACCESSDENIED", IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, [_fakeMaxParams]uint64{0: 0x5EED0900}},
-	{"IVssBackupComponents.GatherWriterMetadata/E_INVALIDARG", IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED0900}},
-	{"IVssBackupComponents.GatherWriterMetadata/E_OUTOFMEMORY", IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED0900}},
-	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED0900}},
-	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_WRITER_INFRASTRUCTURE", IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, [_fakeMaxParams]uint64{0: 0x5EED0900}},
-	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_UNEXPECTED", IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED0900}},
-	{"IVssBackupComponents.GatherWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_GatherWriterMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0900}},
-	{"IVssBackupComponents.GetWriterMetadataCount/S_OK", IVssBackupComponents_GetWriterMetadataCount, S_OK, [_fakeMaxParams]uint64{0: 0x5EED0A00}},
-	{"IVssBackupComponents.GetWriterMetadataCount/E_INVALIDARG", IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED0A00}},
-	{"IVssBackupComponents.GetWriterMetadataCount/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED0A00}},
-	{"IVssBackupComponents.GetWriterMetadataCount/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED0A00}},
-	{"IVssBackupComponents.GetWriterMetadataCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterMetadataCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0A00}},
-	{"IVssBackupComponents.GetWriterMetadata/S_OK", IVssBackupComponents_GetWriterMetadata, S_OK, [_fakeMaxParams]uint64{
-		1: 0x5EED0B01,
-		2: 0x5EED0B02,
-	}},
-	{"IVssBackupComponents.GetWriterMetadata/E_INVALIDARG", IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, [_fakeMaxParams]uint64{
-		1: 0x5EED0B01,
-		2: 0x5EED0B02,
-	}},
-	{"IVssBackupComponents.GetWriterMetadata/E_OUTOFMEMORY", IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, [_fakeMaxParams]uint64{
-		1: 0x5EED0B01,
-		2: 0x5EED0B02,
-	}},
-	{"IVssBackupComponents.GetWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{
-		1: 0x5EED0B01,
-		2: 0x5EED0B02,
-	}},
-	{"IVssBackupComponents.GetWriterMetadata/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, [_fakeMaxParams]uint64{
-		1: 0x5EED0B01,
-		2: 0x5EED0B02,
-	}},
-	{"IVssBackupComponents.GetWriterMetadata/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{
-		1: 0x5EED0B01,
-		2: 0x5EED0B02,
-	}},
-	{"IVssBackupComponents.GetWriterMetadata/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{
-		1: 0x5EED0B01,
-		2: 0x5EED0B02,
-	}},
-	{"IVssBackupComponents.GetWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		1: 0x5EED0B01,
-		2: 0x5EED0B02,
-	}},
-	{"IVssBackupComponents.FreeWriterMetadata/S_OK", IVssBackupComponents_FreeWriterMetadata, S_OK, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.FreeWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.FreeWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_FreeWriterMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.AddComponent/undocumented 0x8004FFFF", IVssBackupComponents_AddComponent, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.PrepareForBackup/S_OK", IVssBackupComponents_PrepareForBackup, S_OK, [_fakeMaxParams]uint64{0: 0x5EED0E00}},
-	{"IVssBackupComponents.PrepareForBackup/E_INVALIDARG", IVssBackupComponents_PrepareForBackup, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED0E00}},
-	{"IVssBackupComponents.PrepareForBackup/E_OUTOFMEMORY", IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED0E00}},
-	{"IVssBackupComponents.PrepareForBackup/VSS_E_BAD_STATE", IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED0E00}},
-	{"IVssBackupComponents.PrepareForBackup/VSS_E_UNEXPECTED", IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED0E00}},
-	{"IVssBackupComponents.PrepareForBackup/undocumented 0x8004FFFF", IVssBackupComponents_PrepareForBackup, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0E00}},
-	{"IVssBackupComponents.AbortBackup/undocumented 0x8004FFFF", IVssBackupComponents_AbortBackup, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.GatherWriterStatus/S_OK", IVssBackupComponents_GatherWriterStatus, S_OK, [_fakeMaxParams]uint64{0: 0x5EED1000}},
-	{"IVssBackupComponents.GatherWriterStatus/E_ACCESSDENIED", IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, [_fakeMaxParams]uint64{0: 0x5EED1000}},
-	{"IVssBackupComponents.GatherWriterStatus/E_INVALIDARG", IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED1000}},
-	{"IVssBackupComponents.GatherWriterStatus/E_OUTOFMEMORY", IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED1000}},
-	{"IVssBackupComponents.GatherWriterStatus/VSS_E_BAD_STATE", IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED1000}},
-	{"IVssBackupComponents.GatherWriterStatus/VSS_E_UNEXPECTED", IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED1000}},
-	{"IVssBackupComponents.GatherWriterStatus/VSS_E_WRITER_INFRASTRUCTURE", IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, [_fakeMaxParams]uint64{0: 0x5EED1000}},
-	{"IVssBackupComponents.GatherWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_GatherWriterStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1000}},
-	{"IVssBackupComponents.GetWriterStatusCount/S_OK", IVssBackupComponents_GetWriterStatusCount, S_OK, [_fakeMaxParams]uint64{0: 0x5EED1100}},
-	{"IVssBackupComponents.GetWriterStatusCount/E_INVALIDARG", IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED1100}},
-	{"IVssBackupComponents.GetWriterStatusCount/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED1100}},
-	{"IVssBackupComponents.GetWriterStatusCount/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED1100}},
-	{"IVssBackupComponents.GetWriterStatusCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterStatusCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1100}},
-	{"IVssBackupComponents.FreeWriterStatus/S_OK", IVssBackupComponents_FreeWriterStatus, S_OK, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.FreeWriterStatus/E_OUTOFMEMORY", IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.FreeWriterStatus/VSS_E_BAD_STATE", IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.FreeWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_FreeWriterStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.GetWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		1: 0x5EED1301,
-		2: 0x5EED1302,
-		3: 0x5EED1303,
-		4: 0x5EED1304,
-		5: 0x5EED1305,
-	}},
-	{"IVssBackupComponents.SetBackupSucceeded/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupSucceeded, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetBackupOptions/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupOptions, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetSelectedForRestore/undocumented 0x8004FFFF", IVssBackupComponents_SetSelectedForRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetRestoreOptions/undocumented 0x8004FFFF", IVssBackupComponents_SetRestoreOptions, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetAdditionalRestores/undocumented 0x8004FFFF", IVssBackupComponents_SetAdditionalRestores, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetPreviousBackupStamp/undocumented 0x8004FFFF", IVssBackupComponents_SetPreviousBackupStamp, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SaveAsXML/undocumented 0x8004FFFF", IVssBackupComponents_SaveAsXML, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1A00}},
-	{"IVssBackupComponents.BackupComplete/S_OK", IVssBackupComponents_BackupComplete, S_OK, [_fakeMaxParams]uint64{0: 0x5EED1B00}},
-	{"IVssBackupComponents.BackupComplete/E_INVALIDARG", IVssBackupComponents_BackupComplete, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED1B00}},
-	{"IVssBackupComponents.BackupComplete/E_OUTOFMEMORY", IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED1B00}},
-	{"IVssBackupComponents.BackupComplete/VSS_E_BAD_STATE", IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED1B00}},
-	{"IVssBackupComponents.BackupComplete/VSS_E_UNEXPECTED", IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED1B00}},
-	{"IVssBackupComponents.BackupComplete/VSS_E_UNEXPECTED_WRITER_ERROR", IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, [_fakeMaxParams]uint64{0: 0x5EED1B00}},
-	{"IVssBackupComponents.BackupComplete/undocumented 0x8004FFFF", IVssBackupComponents_BackupComplete, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1B00}},
-	{"IVssBackupComponents.AddAlternativeLocationMapping/undocumented 0x8004FFFF", IVssBackupComponents_AddAlternativeLocationMapping, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.AddRestoreSubcomponent/undocumented 0x8004FFFF", IVssBackupComponents_AddRestoreSubcomponent, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetFileRestoreStatus/undocumented 0x8004FFFF", IVssBackupComponents_SetFileRestoreStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.AddNewTarget/undocumented 0x8004FFFF", IVssBackupComponents_AddNewTarget, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetRangesFilePath/undocumented 0x8004FFFF", IVssBackupComponents_SetRangesFilePath, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.PreRestore/S_OK", IVssBackupComponents_PreRestore, S_OK, [_fakeMaxParams]uint64{0: 0x5EED2100}},
-	{"IVssBackupComponents.PreRestore/E_INVALIDARG", IVssBackupComponents_PreRestore, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED2100}},
-	{"IVssBackupComponents.PreRestore/E_OUTOFMEMORY", IVssBackupComponents_PreRestore, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED2100}},
-	{"IVssBackupComponents.PreRestore/VSS_E_BAD_STATE", IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED2100}},
-	{"IVssBackupComponents.PreRestore/VSS_E_UNEXPECTED", IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED2100}},
-	{"IVssBackupComponents.PreRestore/undocumented 0x8004FFFF", IVssBackupComponents_PreRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2100}},
-	{"IVssBackupComponents.PostRestore/S_OK", IVssBackupComponents_PostRestore, S_OK, [_fakeMaxParams]uint64{0: 0x5EED2200}},
-	{"IVssBackupComponents.PostRestore/E_ACCESSDENIED", IVssBackupComponents_PostRestore, E_ACCESSDENIED, [_fakeMaxParams]uint64{0: 0x5EED2200}},
-	{"IVssBackupComponents.PostRestore/E_OUTOFMEMORY", IVssBackupComponents_PostRestore, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED2200}},
-	{"IVssBackupComponents.PostRestore/E_INVALIDARG", IVssBackupComponents_PostRestore, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED2200}},
-	{"IVssBackupComponents.PostRestore/VSS_E_BAD_STATE", IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED2200}},
-	{"IVssBackupComponents.PostRestore/VSS_E_PROVIDER_VETO", IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{0: 0x5EED2200}},
-	{"IVssBackupComponents.PostRestore/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{0: 0x5EED2200}},
-	{"IVssBackupComponents.PostRestore/VSS_E_UNEXPECTED", IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED2200}},
-	{"IVssBackupComponents.PostRestore/undocumented 0x8004FFFF", IVssBackupComponents_PostRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2200}},
-	{"IVssBackupComponents.SetContext/S_OK", IVssBackupComponents_SetContext, S_OK, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetContext/E_INVALIDARG", IVssBackupComponents_SetContext, E_INVALIDARG, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetContext/VSS_E_BAD_STATE", IVssBackupComponents_SetContext, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetContext/VSS_E_UNEXPECTED", IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetContext/E_NOTIMPL", IVssBackupComponents_SetContext, E_NOTIMPL, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.SetContext/undocumented 0x8004FFFF", IVssBackupComponents_SetContext, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.StartSnapshotSet/S_OK", IVssBackupComponents_StartSnapshotSet, S_OK, [_fakeMaxParams]uint64{0: 0x5EED2400}},
-	{"IVssBackupComponents.StartSnapshotSet/E_INVALIDARG", IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED2400}},
-	{"IVssBackupComponents.StartSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED2400}},
-	{"IVssBackupComponents.StartSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED2400}},
-	{"IVssBackupComponents.StartSnapshotSet/VSS_E_SNAPSHOT_SET_IN_PROGRESS", IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, [_fakeMaxParams]uint64{0: 0x5EED2400}},
-	{"IVssBackupComponents.StartSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED2400}},
-	{"IVssBackupComponents.StartSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_StartSnapshotSet, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2400}},
-	{"IVssBackupComponents.AddToSnapshotSet/S_OK", IVssBackupComponents_AddToSnapshotSet, S_OK, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/E_INVALIDARG", IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED", IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED", IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_PROVIDER_NOT_REGISTERED", IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_PROVIDER_VETO", IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_SNAPSHOT_SET_IN_PROGRESS", IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_VOLUME_NOT_SUPPORTED", IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER", IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.AddToSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_AddToSnapshotSet, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{2: 0x5EED2502}},
-	{"IVssBackupComponents.DoSnapshotSet/S_OK", IVssBackupComponents_DoSnapshotSet, S_OK, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/E_INVALIDARG", IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_INSUFFICIENT_STORAGE", IVssBackupComponents_DoSnapshotSet, VSS_E_INSUFFICIENT_STORAGE, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_FLUSH_WRITES_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_HOLD_WRITES_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_PROVIDER_VETO", IVssBackupComponents_DoSnapshotSet, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_REBOOT_REQUIRED", IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_TRANSACTION_FREEZE_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_TRANSACTION_THAW_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED_PROVIDER_ERROR, [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DoSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_DoSnapshotSet, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2600}},
-	{"IVssBackupComponents.DeleteSnapshots/S_OK", IVssBackupComponents_DeleteSnapshots, S_OK, [_fakeMaxParams]uint64{
-		3: 0x5EED2703,
-		4: 0x5EED2704,
-	}},
-	{"IVssBackupComponents.DeleteSnapshots/E_ACCESSDENIED", IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, [_fakeMaxParams]uint64{
-		3: 0x5EED2703,
-		4: 0x5EED2704,
-	}},
-	{"IVssBackupComponents.DeleteSnapshots/E_INVALIDARG", IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, [_fakeMaxParams]uint64{
-		3: 0x5EED2703,
-		4: 0x5EED2704,
-	}},
-	{"IVssBackupComponents.DeleteSnapshots/E_OUTOFMEMORY", IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, [_fakeMaxParams]uint64{
-		3: 0x5EED2703,
-		4: 0x5EED2704,
-	}},
-	{"IVssBackupComponents.DeleteSnapshots/VSS_E_UNEXPECTED", IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{
-		3: 0x5EED2703,
-		4: 0x5EED2704,
-	}},
-	{"IVssBackupComponents.DeleteSnapshots/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{
-		3: 0x5EED2703,
-		4: 0x5EED2704,
-	}},
-	{"IVssBackupComponents.DeleteSnapshots/VSS_E_PROVIDER_VETO", IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{
-		3: 0x5EED2703,
-		4: 0x5EED2704,
-	}},
-	{"IVssBackupComponents.DeleteSnapshots/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, [_fakeMaxParams]uint64{
-		3: 0x5EED2703,
-		4: 0x5EED2704,
-	}},
-	{"IVssBackupComponents.DeleteSnapshots/undocumented 0x8004FFFF", IVssBackupComponents_DeleteSnapshots, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		3: 0x5EED2703,
-		4: 0x5EED2704,
-	}},
-	{"IVssBackupComponents.ImportSnapshots/S_OK", IVssBackupComponents_ImportSnapshots, S_OK, [_fakeMaxParams]uint64{0: 0x5EED2800}},
-	{"IVssBackupComponents.ImportSnapshots/E_ACCESSDENIED", IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, [_fakeMaxParams]uint64{0: 0x5EED2800}},
-	{"IVssBackupComponents.ImportSnapshots/E_INVALIDARG", IVssBackupComponents_ImportSnapshots, E_INVALIDARG, [_fakeMaxParams]uint64{0: 0x5EED2800}},
-	{"IVssBackupComponents.ImportSnapshots/E_OUTOFMEMORY", IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, [_fakeMaxParams]uint64{0: 0x5EED2800}},
-	{"IVssBackupComponents.ImportSnapshots/VSS_E_BAD_STATE", IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{0: 0x5EED2800}},
-	{"IVssBackupComponents.ImportSnapshots/VSS_E_UNEXPECTED", IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{0: 0x5EED2800}},
-	{"IVssBackupComponents.ImportSnapshots/undocumented 0x8004FFFF", IVssBackupComponents_ImportSnapshots, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2800}},
-	{"IVssBackupComponents.BreakSnapshotSet/S_OK", IVssBackupComponents_BreakSnapshotSet, S_OK, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.BreakSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.BreakSnapshotSet/E_INVALIDARG", IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.BreakSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_PROVIDER_VETO", IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.BreakSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_BreakSnapshotSet, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.GetSnapshotProperties/S_OK", IVssBackupComponents_GetSnapshotProperties, S_OK, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
-	{"IVssBackupComponents.GetSnapshotProperties/E_ACCESSDENIED", IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
-	{"IVssBackupComponents.GetSnapshotProperties/E_INVALIDARG", IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
-	{"IVssBackupComponents.GetSnapshotProperties/E_OUTOFMEMORY", IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
-	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_BAD_STATE", IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
-	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
-	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_PROVIDER_VETO", IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
-	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_UNEXPECTED", IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
-	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, [_fakeMaxParams]uint64{1: 0x5EED2A01}},
-	{"IVssBackupComponents.GetSnapshotProperties/undocumented 0x8004FFFF", IVssBackupComponents_GetSnapshotProperties, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED2A01}},
-	{"IVssBackupComponents.Query/S_OK", IVssBackupComponents_Query, S_OK, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
-	{"IVssBackupComponents.Query/E_ACCESSDENIED", IVssBackupComponents_Query, E_ACCESSDENIED, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
-	{"IVssBackupComponents.Query/E_INVALIDARG", IVssBackupComponents_Query, E_INVALIDARG, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
-	{"IVssBackupComponents.Query/E_OUTOFMEMORY", IVssBackupComponents_Query, E_OUTOFMEMORY, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
-	{"IVssBackupComponents.Query/VSS_E_BAD_STATE", IVssBackupComponents_Query, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
-	{"IVssBackupComponents.Query/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
-	{"IVssBackupComponents.Query/VSS_E_PROVIDER_VETO", IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
-	{"IVssBackupComponents.Query/VSS_E_UNEXPECTED", IVssBackupComponents_Query, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
-	{"IVssBackupComponents.Query/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, [_fakeMaxParams]uint64{3: 0x5EED2B03}},
-	{"IVssBackupComponents.Query/undocumented 0x8004FFFF", IVssBackupComponents_Query, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{3: 0x5EED2B03}},
-	{"IVssBackupComponents.IsVolumeSupported/S_OK", IVssBackupComponents_IsVolumeSupported, S_OK, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
-	{"IVssBackupComponents.IsVolumeSupported/E_ACCESSDENIED", IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
-	{"IVssBackupComponents.IsVolumeSupported/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
-	{"IVssBackupComponents.IsVolumeSupported/E_OUTOFMEMORY", IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
-	{"IVssBackupComponents.IsVolumeSupported/VSS_E_BAD_STATE", IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
-	{"IVssBackupComponents.IsVolumeSupported/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
-	{"IVssBackupComponents.IsVolumeSupported/VSS_E_UNEXPECTED", IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, [_fakeMaxParams]uint64{2: 0x5EED2C02}},
-	{"IVssBackupComponents.IsVolumeSupported/undocumented 0x8004FFFF", IVssBackupComponents_IsVolumeSupported, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{2: 0x5EED2C02}},
-	{"IVssBackupComponents.DisableWriterClasses/undocumented 0x8004FFFF", IVssBackupComponents_DisableWriterClasses, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.EnableWriterClasses/undocumented 0x8004FFFF", IVssBackupComponents_EnableWriterClasses, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.DisableWriterInstances/undocumented 0x8004FFFF", IVssBackupComponents_DisableWriterInstances, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.ExposeSnapshot/undocumented 0x8004FFFF", IVssBackupComponents_ExposeSnapshot, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{4: 0x5EED3004}},
-	{"IVssBackupComponents.RevertToSnapshot/undocumented 0x8004FFFF", IVssBackupComponents_RevertToSnapshot, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponents.QueryRevertStatus/undocumented 0x8004FFFF", IVssBackupComponents_QueryRevertStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED3201}},
-	{"IVssComponent.GetLogicalPath/undocumented 0x8004FFFF", IVssComponent_GetLogicalPath, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0300}},
-	{"IVssComponent.GetComponentType/undocumented 0x8004FFFF", IVssComponent_GetComponentType, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0400}},
-	{"IVssComponent.GetComponentName/undocumented 0x8004FFFF", IVssComponent_GetComponentName, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0500}},
-	{"IVssComponent.GetBackupSucceeded/undocumented 0x8004FFFF", IVssComponent_GetBackupSucceeded, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0600}},
-	{"IVssComponent.GetAlternateLocationMappingCount/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMappingCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0700}},
-	{"IVssComponent.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMapping, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0801}},
-	{"IVssComponent.SetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_SetBackupMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponent.GetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_GetBackupMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0A00}},
-	{"IVssComponent.AddPartialFile/undocumented 0x8004FFFF", IVssComponent_AddPartialFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponent.GetPartialFileCount/undocumented 0x8004FFFF", IVssComponent_GetPartialFileCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0C00}},
-	{"IVssComponent.GetPartialFile/undocumented 0x8004FFFF", IVssComponent_GetPartialFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		1: 0x5EED0D01,
-		2: 0x5EED0D02,
-		3: 0x5EED0D03,
-		4: 0x5EED0D04,
-	}},
-	{"IVssComponent.IsSelectedForRestore/undocumented 0x8004FFFF", IVssComponent_IsSelectedForRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0E00}},
-	{"IVssComponent.GetAdditionalRestores/undocumented 0x8004FFFF", IVssComponent_GetAdditionalRestores, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0F00}},
-	{"IVssComponent.GetNewTargetCount/undocumented 0x8004FFFF", IVssComponent_GetNewTargetCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1000}},
-	{"IVssComponent.GetNewTarget/undocumented 0x8004FFFF", IVssComponent_GetNewTarget, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED1101}},
-	{"IVssComponent.AddDirectedTarget/undocumented 0x8004FFFF", IVssComponent_AddDirectedTarget, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponent.GetDirectedTargetCount/undocumented 0x8004FFFF", IVssComponent_GetDirectedTargetCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1300}},
-	{"IVssComponent.GetDirectedTarget/undocumented 0x8004FFFF", IVssComponent_GetDirectedTarget, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		1: 0x5EED1401,
-		2: 0x5EED1402,
-		3: 0x5EED1403,
-		4: 0x5EED1404,
-		5: 0x5EED1405,
-		6: 0x5EED1406,
-	}},
-	{"IVssComponent.SetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_SetRestoreMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponent.GetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_GetRestoreMetadata, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1600}},
-	{"IVssComponent.SetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_SetRestoreTarget, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponent.GetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_GetRestoreTarget, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1800}},
-	{"IVssComponent.SetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPreRestoreFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponent.GetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPreRestoreFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1A00}},
-	{"IVssComponent.SetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPostRestoreFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponent.GetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPostRestoreFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1C00}},
-	{"IVssComponent.SetBackupStamp/undocumented 0x8004FFFF", IVssComponent_SetBackupStamp, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponent.GetBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetBackupStamp, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1E00}},
-	{"IVssComponent.GetPreviousBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetPreviousBackupStamp, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1F00}},
-	{"IVssComponent.GetBackupOptions/undocumented 0x8004FFFF", IVssComponent_GetBackupOptions, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2000}},
-	{"IVssComponent.GetRestoreOptions/undocumented 0x8004FFFF", IVssComponent_GetRestoreOptions, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2100}},
-	{"IVssComponent.GetRestoreSubcomponentCount/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponentCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2200}},
-	{"IVssComponent.GetRestoreSubcomponent/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponent, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		1: 0x5EED2301,
-		2: 0x5EED2302,
-		3: 0x5EED2303,
-	}},
-	{"IVssComponent.GetFileRestoreStatus/undocumented 0x8004FFFF", IVssComponent_GetFileRestoreStatus, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2400}},
-	{"IVssComponent.AddDifferencedFilesByLastModifyTime/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyTime, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponent.AddDifferencedFilesByLastModifyLSN/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyLSN, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponent.GetDifferencedFilesCount/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFilesCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2700}},
-	{"IVssComponent.GetDifferencedFile/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		1: 0x5EED2801,
-		2: 0x5EED2802,
-		3: 0x5EED2803,
-		4: 0x5EED2804,
-		5: 0x5EED2805,
-	}},
-	{"IVssEnumObject.Next/S_OK", IVssEnumObject_Next, S_OK, [_fakeMaxParams]uint64{2: 0x5EED0302}},
-	{"IVssEnumObject.Next/S_FALSE", IVssEnumObject_Next, S_FALSE, [_fakeMaxParams]uint64{2: 0x5EED0302}},
-	{"IVssEnumObject.Next/E_FAIL", IVssEnumObject_Next, E_FAIL, [_fakeMaxParams]uint64{2: 0x5EED0302}},
-	{"IVssEnumObject.Next/E_POINTER", IVssEnumObject_Next, E_POINTER, [_fakeMaxParams]uint64{2: 0x5EED0302}},
-	{"IVssEnumObject.Next/undocumented 0x8004FFFF", IVssEnumObject_Next, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{2: 0x5EED0302}},
-	{"IVssEnumObject.Skip/undocumented 0x8004FFFF", IVssEnumObject_Skip, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssEnumObject.Reset/undocumented 0x8004FFFF", IVssEnumObject_Reset, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssEnumObject.Clone/undocumented 0x8004FFFF", IVssEnumObject_Clone, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0600}},
-	{"IVssExamineWriterMetadata.GetIdentity/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIdentity, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		0: 0x5EED0300,
-		1: 0x5EED0301,
-		2: 0x5EED0302,
-		3: 0x5EED0303,
-		4: 0x5EED0304,
-	}},
-	{"IVssExamineWriterMetadata.GetFileCounts/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetFileCounts, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		0: 0x5EED0400,
-		1: 0x5EED0401,
-		2: 0x5EED0402,
-	}},
-	{"IVssExamineWriterMetadata.GetIncludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIncludeFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0501}},
-	{"IVssExamineWriterMetadata.GetExcludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetExcludeFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0601}},
-	{"IVssExamineWriterMetadata.GetComponent/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetComponent, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0701}},
-	{"IVssExamineWriterMetadata.GetRestoreMethod/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetRestoreMethod, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		0: 0x5EED0800,
-		1: 0x5EED0801,
-		2: 0x5EED0802,
-		3: 0x5EED0803,
-		4: 0x5EED0804,
-		5: 0x5EED0805,
-	}},
-	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetAlternateLocationMapping, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0901}},
-	{"IVssExamineWriterMetadata.GetBackupSchema/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetBackupSchema, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0A00}},
-	{"IVssExamineWriterMetadata.GetDocument/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetDocument, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssExamineWriterMetadata.SaveAsXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_SaveAsXML, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0C00}},
-	{"IVssExamineWriterMetadata.LoadFromXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_LoadFromXML, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssWMComponent.GetComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_GetComponentInfo, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0300}},
-	{"IVssWMComponent.FreeComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_FreeComponentInfo, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssWMComponent.GetFile/undocumented 0x8004FFFF", IVssWMComponent_GetFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0501}},
-	{"IVssWMComponent.GetDatabaseFile/undocumented 0x8004FFFF", IVssWMComponent_GetDatabaseFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0601}},
-	{"IVssWMComponent.GetDatabaseLogFile/undocumented 0x8004FFFF", IVssWMComponent_GetDatabaseLogFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0701}},
-	{"IVssWMComponent.GetDependency/undocumented 0x8004FFFF", IVssWMComponent_GetDependency, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED0801}},
-	{"IVssWMDependency.GetWriterId/undocumented 0x8004FFFF", IVssWMDependency_GetWriterId, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0300}},
-	{"IVssWMDependency.GetLogicalPath/undocumented 0x8004FFFF", IVssWMDependency_GetLogicalPath, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0400}},
-	{"IVssWMDependency.GetComponentName/undocumented 0x8004FFFF", IVssWMDependency_GetComponentName, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0500}},
-	{"IVssWMFiledesc.GetPath/undocumented 0x8004FFFF", IVssWMFiledesc_GetPath, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0300}},
-	{"IVssWMFiledesc.GetFilespec/undocumented 0x8004FFFF", IVssWMFiledesc_GetFilespec, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0400}},
-	{"IVssWMFiledesc.GetRecursive/undocumented 0x8004FFFF", IVssWMFiledesc_GetRecursive, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0500}},
-	{"IVssWMFiledesc.GetAlternateLocation/undocumented 0x8004FFFF", IVssWMFiledesc_GetAlternateLocation, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0600}},
-	{"IVssWMFiledesc.GetBackupTypeMask/undocumented 0x8004FFFF", IVssWMFiledesc_GetBackupTypeMask, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED0700}},
-	{"IVssBackupComponentsEx.GetWriterMetadataEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_GetWriterMetadataEx, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		1: 0x5EED3301,
-		2: 0x5EED3302,
-	}},
-	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_SetSelectedForRestoreEx, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponentEx.SetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponentEx.SetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponentEx.GetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2B00}},
-	{"IVssComponentEx.GetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2C00}},
-	{"IVssComponentEx.GetAuthoritativeRestore/undocumented 0x8004FFFF", IVssComponentEx_GetAuthoritativeRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2D00}},
-	{"IVssComponentEx.GetRollForward/undocumented 0x8004FFFF", IVssComponentEx_GetRollForward, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		0: 0x5EED2E00,
-		1: 0x5EED2E01,
-	}},
-	{"IVssComponentEx.GetRestoreName/undocumented 0x8004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED2F00}},
-	{"IVssExamineWriterMetadataEx.GetIdentityEx/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx_GetIdentityEx, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		0: 0x5EED0E00,
-		1: 0x5EED0E01,
-		2: 0x5EED0E02,
-		3: 0x5EED0E03,
-		4: 0x5EED0E04,
-		5: 0x5EED0E05,
-	}},
-	{"IVssBackupComponentsEx2.UnexposeSnapshot/undocumented 0x8004FFFF", IVssBackupComponentsEx2_UnexposeSnapshot, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetAuthoritativeRestore, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponentsEx2.SetRollForward/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetRollForward, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponentsEx2.SetRestoreName/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetRestoreName, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/undocumented 0x8004FFFF", IVssBackupComponentsEx2_BreakSnapshotSetEx, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{2: 0x5EED3902}},
-	{"IVssBackupComponentsEx2.PreFastRecovery/undocumented 0x8004FFFF", IVssBackupComponentsEx2_PreFastRecovery, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponentsEx2.FastRecovery/undocumented 0x8004FFFF", IVssBackupComponentsEx2_FastRecovery, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponentEx2.SetFailure/undocumented 0x8004FFFF", IVssComponentEx2_SetFailure, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssComponentEx2.GetFailure/undocumented 0x8004FFFF", IVssComponentEx2_GetFailure, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		0: 0x5EED3100,
-		1: 0x5EED3101,
-		2: 0x5EED3102,
-		3: 0x5EED3103,
-	}},
-	{"IVssExamineWriterMetadataEx2.GetVersion/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetVersion, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		0: 0x5EED0F00,
-		1: 0x5EED0F01,
-	}},
-	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED1000}},
-	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED1101}},
-	{"IVssBackupComponentsEx3.GetWriterStatusEx/undocumented 0x8004FFFF", IVssBackupComponentsEx3_GetWriterStatusEx, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		1: 0x5EED3C01,
-		2: 0x5EED3C02,
-		3: 0x5EED3C03,
-		4: 0x5EED3C04,
-		5: 0x5EED3C05,
-		6: 0x5EED3C06,
-		7: 0x5EED3C07,
-	}},
-	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/undocumented 0x8004FFFF", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IVssBackupComponentsEx3.RecoverSet/undocumented 0x8004FFFF", IVssBackupComponentsEx3_RecoverSet, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{1: 0x5EED3E01}},
-	{"IVssBackupComponentsEx3.GetSessionId/undocumented 0x8004FFFF", IVssBackupComponentsEx3_GetSessionId, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{0: 0x5EED3F00}},
-	{"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths/undocumented 0x8004FFFF", IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		1: 0x5EED4001,
-		2: 0x5EED4002,
-	}},
+	{"IVssWriterComponents.GetComponentCount/undocumented 0x8004FFFF", IVssWriterComponents_GetComponentCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWriterComponents.GetWriterInfo/undocumented 0x8004FFFF", IVssWriterComponents_GetWriterInfo, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWriterComponents.GetComponent/undocumented 0x8004FFFF", IVssWriterComponents_GetComponent, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssAsync.Cancel/S_OK", IVssAsync_Cancel, S_OK, -1, 0},
+	{"IVssAsync.Cancel/VSS_S_ASYNC_CANCELLED", IVssAsync_Cancel, VSS_S_ASYNC_CANCELLED, -1, 0},
+	{"IVssAsync.Cancel/VSS_S_ASYNC_FINISHED", IVssAsync_Cancel, VSS_S_ASYNC_FINISHED, -1, 0},
+	{"IVssAsync.Cancel/VSS_E_UNEXPECTED", IVssAsync_Cancel, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssAsync.Cancel/undocumented 0x8004FFFF", IVssAsync_Cancel, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssAsync.Wait/S_OK", IVssAsync_Wait, S_OK, -1, 0},
+	{"IVssAsync.Wait/E_ACCESSDENIED", IVssAsync_Wait, E_ACCESSDENIED, -1, 0},
+	{"IVssAsync.Wait/VSS_E_UNEXPECTED", IVssAsync_Wait, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssAsync.Wait/undocumented 0x8004FFFF", IVssAsync_Wait, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssAsync.QueryStatus/S_OK", IVssAsync_QueryStatus, S_OK, -1, 0},
+	{"IVssAsync.QueryStatus/E_ACCESSDENIED", IVssAsync_QueryStatus, E_ACCESSDENIED, -1, 0},
+	{"IVssAsync.QueryStatus/E_INVALIDARG", IVssAsync_QueryStatus, E_INVALIDARG, -1, 0},
+	{"IVssAsync.QueryStatus/VSS_E_UNEXPECTED", IVssAsync_QueryStatus, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_CANCELLED", IVssAsync_QueryStatus, S_OK, 0, VSS_S_ASYNC_CANCELLED},
+	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_FINISHED", IVssAsync_QueryStatus, S_OK, 0, VSS_S_ASYNC_FINISHED},
+	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_PENDING", IVssAsync_QueryStatus, S_OK, 0, VSS_S_ASYNC_PENDING},
+	{"IVssAsync.QueryStatus/undocumented 0x8004FFFF", IVssAsync_QueryStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.GetWriterComponentsCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterComponentsCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.GetWriterComponents/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterComponents, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.InitializeForBackup/S_OK", IVssBackupComponents_InitializeForBackup, S_OK, -1, 0},
+	{"IVssBackupComponents.InitializeForBackup/E_ACCESSDENIED", IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, -1, 0},
+	{"IVssBackupComponents.InitializeForBackup/E_OUTOFMEMORY", IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.InitializeForBackup/VSS_E_BAD_STATE", IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.InitializeForBackup/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssBackupComponents.InitializeForBackup/VSS_E_UNEXPECTED", IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.InitializeForBackup/undocumented 0x8004FFFF", IVssBackupComponents_InitializeForBackup, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetBackupState/S_OK", IVssBackupComponents_SetBackupState, S_OK, -1, 0},
+	{"IVssBackupComponents.SetBackupState/E_INVALIDARG", IVssBackupComponents_SetBackupState, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.SetBackupState/E_OUTOFMEMORY", IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.SetBackupState/VSS_E_BAD_STATE", IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.SetBackupState/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssBackupComponents.SetBackupState/VSS_E_UNEXPECTED", IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.SetBackupState/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupState, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.InitializeForRestore/undocumented 0x8004FFFF", IVssBackupComponents_InitializeForRestore, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetRestoreState/undocumented 0x8004FFFF", IVssBackupComponents_SetRestoreState, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.GatherWriterMetadata/S_OK", IVssBackupComponents_GatherWriterMetadata, S_OK, -1, 0},
+	{"IVssBackupComponents.GatherWriterMetadata/E_ACCESSDENIED", IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, -1, 0},
+	{"IVssBackupComponents.GatherWriterMetadata/E_INVALIDARG", IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.GatherWriterMetadata/E_OUTOFMEMORY", IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_WRITER_INFRASTRUCTURE", IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, -1, 0},
+	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_UNEXPECTED", IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.GatherWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_GatherWriterMetadata, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.GetWriterMetadataCount/S_OK", IVssBackupComponents_GetWriterMetadataCount, S_OK, -1, 0},
+	{"IVssBackupComponents.GetWriterMetadataCount/E_INVALIDARG", IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.GetWriterMetadataCount/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.GetWriterMetadataCount/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.GetWriterMetadataCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterMetadataCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.GetWriterMetadata/S_OK", IVssBackupComponents_GetWriterMetadata, S_OK, -1, 0},
+	{"IVssBackupComponents.GetWriterMetadata/E_INVALIDARG", IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.GetWriterMetadata/E_OUTOFMEMORY", IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.GetWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.GetWriterMetadata/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssBackupComponents.GetWriterMetadata/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, -1, 0},
+	{"IVssBackupComponents.GetWriterMetadata/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.GetWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterMetadata, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.FreeWriterMetadata/S_OK", IVssBackupComponents_FreeWriterMetadata, S_OK, -1, 0},
+	{"IVssBackupComponents.FreeWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.FreeWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_FreeWriterMetadata, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.AddComponent/undocumented 0x8004FFFF", IVssBackupComponents_AddComponent, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.PrepareForBackup/S_OK", IVssBackupComponents_PrepareForBackup, S_OK, -1, 0},
+	{"IVssBackupComponents.PrepareForBackup/E_INVALIDARG", IVssBackupComponents_PrepareForBackup, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.PrepareForBackup/E_OUTOFMEMORY", IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.PrepareForBackup/VSS_E_BAD_STATE", IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.PrepareForBackup/VSS_E_UNEXPECTED", IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.PrepareForBackup/undocumented 0x8004FFFF", IVssBackupComponents_PrepareForBackup, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.AbortBackup/undocumented 0x8004FFFF", IVssBackupComponents_AbortBackup, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.GatherWriterStatus/S_OK", IVssBackupComponents_GatherWriterStatus, S_OK, -1, 0},
+	{"IVssBackupComponents.GatherWriterStatus/E_ACCESSDENIED", IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, -1, 0},
+	{"IVssBackupComponents.GatherWriterStatus/E_INVALIDARG", IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.GatherWriterStatus/E_OUTOFMEMORY", IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.GatherWriterStatus/VSS_E_BAD_STATE", IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.GatherWriterStatus/VSS_E_UNEXPECTED", IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.GatherWriterStatus/VSS_E_WRITER_INFRASTRUCTURE", IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, -1, 0},
+	{"IVssBackupComponents.GatherWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_GatherWriterStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.GetWriterStatusCount/S_OK", IVssBackupComponents_GetWriterStatusCount, S_OK, -1, 0},
+	{"IVssBackupComponents.GetWriterStatusCount/E_INVALIDARG", IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.GetWriterStatusCount/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.GetWriterStatusCount/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.GetWriterStatusCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterStatusCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.FreeWriterStatus/S_OK", IVssBackupComponents_FreeWriterStatus, S_OK, -1, 0},
+	{"IVssBackupComponents.FreeWriterStatus/E_OUTOFMEMORY", IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.FreeWriterStatus/VSS_E_BAD_STATE", IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.FreeWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_FreeWriterStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.GetWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetBackupSucceeded/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupSucceeded, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetBackupOptions/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupOptions, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetSelectedForRestore/undocumented 0x8004FFFF", IVssBackupComponents_SetSelectedForRestore, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetRestoreOptions/undocumented 0x8004FFFF", IVssBackupComponents_SetRestoreOptions, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetAdditionalRestores/undocumented 0x8004FFFF", IVssBackupComponents_SetAdditionalRestores, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetPreviousBackupStamp/undocumented 0x8004FFFF", IVssBackupComponents_SetPreviousBackupStamp, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SaveAsXML/undocumented 0x8004FFFF", IVssBackupComponents_SaveAsXML, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.BackupComplete/S_OK", IVssBackupComponents_BackupComplete, S_OK, -1, 0},
+	{"IVssBackupComponents.BackupComplete/E_INVALIDARG", IVssBackupComponents_BackupComplete, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.BackupComplete/E_OUTOFMEMORY", IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.BackupComplete/VSS_E_BAD_STATE", IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.BackupComplete/VSS_E_UNEXPECTED", IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.BackupComplete/VSS_E_UNEXPECTED_WRITER_ERROR", IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, -1, 0},
+	{"IVssBackupComponents.BackupComplete/undocumented 0x8004FFFF", IVssBackupComponents_BackupComplete, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.AddAlternativeLocationMapping/undocumented 0x8004FFFF", IVssBackupComponents_AddAlternativeLocationMapping, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.AddRestoreSubcomponent/undocumented 0x8004FFFF", IVssBackupComponents_AddRestoreSubcomponent, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetFileRestoreStatus/undocumented 0x8004FFFF", IVssBackupComponents_SetFileRestoreStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.AddNewTarget/undocumented 0x8004FFFF", IVssBackupComponents_AddNewTarget, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetRangesFilePath/undocumented 0x8004FFFF", IVssBackupComponents_SetRangesFilePath, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.PreRestore/S_OK", IVssBackupComponents_PreRestore, S_OK, -1, 0},
+	{"IVssBackupComponents.PreRestore/E_INVALIDARG", IVssBackupComponents_PreRestore, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.PreRestore/E_OUTOFMEMORY", IVssBackupComponents_PreRestore, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.PreRestore/VSS_E_BAD_STATE", IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.PreRestore/VSS_E_UNEXPECTED", IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.PreRestore/undocumented 0x8004FFFF", IVssBackupComponents_PreRestore, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.PostRestore/S_OK", IVssBackupComponents_PostRestore, S_OK, -1, 0},
+	{"IVssBackupComponents.PostRestore/E_ACCESSDENIED", IVssBackupComponents_PostRestore, E_ACCESSDENIED, -1, 0},
+	{"IVssBackupComponents.PostRestore/E_OUTOFMEMORY", IVssBackupComponents_PostRestore, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.PostRestore/E_INVALIDARG", IVssBackupComponents_PostRestore, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.PostRestore/VSS_E_BAD_STATE", IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.PostRestore/VSS_E_PROVIDER_VETO", IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, -1, 0},
+	{"IVssBackupComponents.PostRestore/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, -1, 0},
+	{"IVssBackupComponents.PostRestore/VSS_E_UNEXPECTED", IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.PostRestore/undocumented 0x8004FFFF", IVssBackupComponents_PostRestore, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetContext/S_OK", IVssBackupComponents_SetContext, S_OK, -1, 0},
+	{"IVssBackupComponents.SetContext/E_INVALIDARG", IVssBackupComponents_SetContext, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.SetContext/VSS_E_BAD_STATE", IVssBackupComponents_SetContext, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.SetContext/VSS_E_UNEXPECTED", IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.SetContext/E_NOTIMPL", IVssBackupComponents_SetContext, E_NOTIMPL, -1, 0},
+	{"IVssBackupComponents.SetContext/undocumented 0x8004FFFF", IVssBackupComponents_SetContext, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.StartSnapshotSet/S_OK", IVssBackupComponents_StartSnapshotSet, S_OK, -1, 0},
+	{"IVssBackupComponents.StartSnapshotSet/E_INVALIDARG", IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.StartSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.StartSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.StartSnapshotSet/VSS_E_SNAPSHOT_SET_IN_PROGRESS", IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, -1, 0},
+	{"IVssBackupComponents.StartSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.StartSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_StartSnapshotSet, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/S_OK", IVssBackupComponents_AddToSnapshotSet, S_OK, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/E_INVALIDARG", IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED", IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED", IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_PROVIDER_NOT_REGISTERED", IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_PROVIDER_VETO", IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_SNAPSHOT_SET_IN_PROGRESS", IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_VOLUME_NOT_SUPPORTED", IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER", IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.AddToSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_AddToSnapshotSet, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/S_OK", IVssBackupComponents_DoSnapshotSet, S_OK, -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/E_INVALIDARG", IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_FLUSH_WRITES_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_HOLD_WRITES_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_REBOOT_REQUIRED", IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_TRANSACTION_FREEZE_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_TRANSACTION_THAW_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.DoSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_DoSnapshotSet, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.DeleteSnapshots/S_OK", IVssBackupComponents_DeleteSnapshots, S_OK, -1, 0},
+	{"IVssBackupComponents.DeleteSnapshots/E_ACCESSDENIED", IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, -1, 0},
+	{"IVssBackupComponents.DeleteSnapshots/E_INVALIDARG", IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.DeleteSnapshots/E_OUTOFMEMORY", IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.DeleteSnapshots/VSS_E_UNEXPECTED", IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.DeleteSnapshots/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, -1, 0},
+	{"IVssBackupComponents.DeleteSnapshots/VSS_E_PROVIDER_VETO", IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, -1, 0},
+	{"IVssBackupComponents.DeleteSnapshots/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, -1, 0},
+	{"IVssBackupComponents.DeleteSnapshots/undocumented 0x8004FFFF", IVssBackupComponents_DeleteSnapshots, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.ImportSnapshots/S_OK", IVssBackupComponents_ImportSnapshots, S_OK, -1, 0},
+	{"IVssBackupComponents.ImportSnapshots/E_ACCESSDENIED", IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, -1, 0},
+	{"IVssBackupComponents.ImportSnapshots/E_INVALIDARG", IVssBackupComponents_ImportSnapshots, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.ImportSnapshots/E_OUTOFMEMORY", IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.ImportSnapshots/VSS_E_BAD_STATE", IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.ImportSnapshots/VSS_E_UNEXPECTED", IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.ImportSnapshots/undocumented 0x8004FFFF", IVssBackupComponents_ImportSnapshots, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.BreakSnapshotSet/S_OK", IVssBackupComponents_BreakSnapshotSet, S_OK, -1, 0},
+	{"IVssBackupComponents.BreakSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, -1, 0},
+	{"IVssBackupComponents.BreakSnapshotSet/E_INVALIDARG", IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.BreakSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, -1, 0},
+	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_PROVIDER_VETO", IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, -1, 0},
+	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.BreakSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_BreakSnapshotSet, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.GetSnapshotProperties/S_OK", IVssBackupComponents_GetSnapshotProperties, S_OK, -1, 0},
+	{"IVssBackupComponents.GetSnapshotProperties/E_ACCESSDENIED", IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, -1, 0},
+	{"IVssBackupComponents.GetSnapshotProperties/E_INVALIDARG", IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.GetSnapshotProperties/E_OUTOFMEMORY", IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_BAD_STATE", IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, -1, 0},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_PROVIDER_VETO", IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, -1, 0},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_UNEXPECTED", IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, -1, 0},
+	{"IVssBackupComponents.GetSnapshotProperties/undocumented 0x8004FFFF", IVssBackupComponents_GetSnapshotProperties, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.Query/S_OK", IVssBackupComponents_Query, S_OK, -1, 0},
+	{"IVssBackupComponents.Query/E_ACCESSDENIED", IVssBackupComponents_Query, E_ACCESSDENIED, -1, 0},
+	{"IVssBackupComponents.Query/E_INVALIDARG", IVssBackupComponents_Query, E_INVALIDARG, -1, 0},
+	{"IVssBackupComponents.Query/E_OUTOFMEMORY", IVssBackupComponents_Query, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.Query/VSS_E_BAD_STATE", IVssBackupComponents_Query, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.Query/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, -1, 0},
+	{"IVssBackupComponents.Query/VSS_E_PROVIDER_VETO", IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, -1, 0},
+	{"IVssBackupComponents.Query/VSS_E_UNEXPECTED", IVssBackupComponents_Query, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.Query/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, -1, 0},
+	{"IVssBackupComponents.Query/undocumented 0x8004FFFF", IVssBackupComponents_Query, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.IsVolumeSupported/S_OK", IVssBackupComponents_IsVolumeSupported, S_OK, -1, 0},
+	{"IVssBackupComponents.IsVolumeSupported/E_ACCESSDENIED", IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, -1, 0},
+	{"IVssBackupComponents.IsVolumeSupported/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, -1, 0},
+	{"IVssBackupComponents.IsVolumeSupported/E_OUTOFMEMORY", IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, -1, 0},
+	{"IVssBackupComponents.IsVolumeSupported/VSS_E_BAD_STATE", IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, -1, 0},
+	{"IVssBackupComponents.IsVolumeSupported/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, -1, 0},
+	{"IVssBackupComponents.IsVolumeSupported/VSS_E_UNEXPECTED", IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssBackupComponents.IsVolumeSupported/undocumented 0x8004FFFF", IVssBackupComponents_IsVolumeSupported, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.DisableWriterClasses/undocumented 0x8004FFFF", IVssBackupComponents_DisableWriterClasses, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.EnableWriterClasses/undocumented 0x8004FFFF", IVssBackupComponents_EnableWriterClasses, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.DisableWriterInstances/undocumented 0x8004FFFF", IVssBackupComponents_DisableWriterInstances, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.ExposeSnapshot/undocumented 0x8004FFFF", IVssBackupComponents_ExposeSnapshot, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.RevertToSnapshot/undocumented 0x8004FFFF", IVssBackupComponents_RevertToSnapshot, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.QueryRevertStatus/undocumented 0x8004FFFF", IVssBackupComponents_QueryRevertStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetLogicalPath/undocumented 0x8004FFFF", IVssComponent_GetLogicalPath, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetComponentType/undocumented 0x8004FFFF", IVssComponent_GetComponentType, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetComponentName/undocumented 0x8004FFFF", IVssComponent_GetComponentName, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetBackupSucceeded/undocumented 0x8004FFFF", IVssComponent_GetBackupSucceeded, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetAlternateLocationMappingCount/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMappingCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMapping, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.SetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_SetBackupMetadata, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_GetBackupMetadata, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.AddPartialFile/undocumented 0x8004FFFF", IVssComponent_AddPartialFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetPartialFileCount/undocumented 0x8004FFFF", IVssComponent_GetPartialFileCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetPartialFile/undocumented 0x8004FFFF", IVssComponent_GetPartialFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.IsSelectedForRestore/undocumented 0x8004FFFF", IVssComponent_IsSelectedForRestore, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetAdditionalRestores/undocumented 0x8004FFFF", IVssComponent_GetAdditionalRestores, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetNewTargetCount/undocumented 0x8004FFFF", IVssComponent_GetNewTargetCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetNewTarget/undocumented 0x8004FFFF", IVssComponent_GetNewTarget, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.AddDirectedTarget/undocumented 0x8004FFFF", IVssComponent_AddDirectedTarget, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetDirectedTargetCount/undocumented 0x8004FFFF", IVssComponent_GetDirectedTargetCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetDirectedTarget/undocumented 0x8004FFFF", IVssComponent_GetDirectedTarget, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.SetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_SetRestoreMetadata, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_GetRestoreMetadata, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.SetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_SetRestoreTarget, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_GetRestoreTarget, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.SetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPreRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPreRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.SetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPostRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPostRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.SetBackupStamp/undocumented 0x8004FFFF", IVssComponent_SetBackupStamp, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetBackupStamp, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetPreviousBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetPreviousBackupStamp, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetBackupOptions/undocumented 0x8004FFFF", IVssComponent_GetBackupOptions, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetRestoreOptions/undocumented 0x8004FFFF", IVssComponent_GetRestoreOptions, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetRestoreSubcomponentCount/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponentCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetRestoreSubcomponent/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponent, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetFileRestoreStatus/undocumented 0x8004FFFF", IVssComponent_GetFileRestoreStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyTime, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.AddDifferencedFilesByLastModifyLSN/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyLSN, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetDifferencedFilesCount/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFilesCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetDifferencedFile/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssEnumObject.Next/S_OK", IVssEnumObject_Next, S_OK, -1, 0},
+	{"IVssEnumObject.Next/S_FALSE", IVssEnumObject_Next, S_FALSE, -1, 0},
+	{"IVssEnumObject.Next/E_FAIL", IVssEnumObject_Next, E_FAIL, -1, 0},
+	{"IVssEnumObject.Next/E_POINTER", IVssEnumObject_Next, E_POINTER, -1, 0},
+	{"IVssEnumObject.Next/undocumented 0x8004FFFF", IVssEnumObject_Next, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssEnumObject.Skip/undocumented 0x8004FFFF", IVssEnumObject_Skip, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssEnumObject.Reset/undocumented 0x8004FFFF", IVssEnumObject_Reset, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssEnumObject.Clone/undocumented 0x8004FFFF", IVssEnumObject_Clone, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetIdentity/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIdentity, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetFileCounts/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetFileCounts, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetIncludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIncludeFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetExcludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetExcludeFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetComponent/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetComponent, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetRestoreMethod, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetAlternateLocationMapping, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetBackupSchema/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetBackupSchema, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetDocument/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetDocument, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.SaveAsXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_SaveAsXML, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.LoadFromXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_LoadFromXML, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMComponent.GetComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_GetComponentInfo, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMComponent.FreeComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_FreeComponentInfo, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMComponent.GetFile/undocumented 0x8004FFFF", IVssWMComponent_GetFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMComponent.GetDatabaseFile/undocumented 0x8004FFFF", IVssWMComponent_GetDatabaseFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMComponent.GetDatabaseLogFile/undocumented 0x8004FFFF", IVssWMComponent_GetDatabaseLogFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMComponent.GetDependency/undocumented 0x8004FFFF", IVssWMComponent_GetDependency, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMDependency.GetWriterId/undocumented 0x8004FFFF", IVssWMDependency_GetWriterId, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMDependency.GetLogicalPath/undocumented 0x8004FFFF", IVssWMDependency_GetLogicalPath, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMDependency.GetComponentName/undocumented 0x8004FFFF", IVssWMDependency_GetComponentName, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMFiledesc.GetPath/undocumented 0x8004FFFF", IVssWMFiledesc_GetPath, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMFiledesc.GetFilespec/undocumented 0x8004FFFF", IVssWMFiledesc_GetFilespec, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMFiledesc.GetRecursive/undocumented 0x8004FFFF", IVssWMFiledesc_GetRecursive, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMFiledesc.GetAlternateLocation/undocumented 0x8004FFFF", IVssWMFiledesc_GetAlternateLocation, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMFiledesc.GetBackupTypeMask/undocumented 0x8004FFFF", IVssWMFiledesc_GetBackupTypeMask, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx.GetWriterMetadataEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_GetWriterMetadataEx, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_SetSelectedForRestoreEx, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.SetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.SetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.GetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.GetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.GetAuthoritativeRestore/undocumented 0x8004FFFF", IVssComponentEx_GetAuthoritativeRestore, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.GetRollForward/undocumented 0x8004FFFF", IVssComponentEx_GetRollForward, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.GetRestoreName/undocumented 0x8004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx_GetIdentityEx, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/undocumented 0x8004FFFF", IVssBackupComponentsEx2_UnexposeSnapshot, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetAuthoritativeRestore, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.SetRollForward/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetRollForward, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.SetRestoreName/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetRestoreName, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/undocumented 0x8004FFFF", IVssBackupComponentsEx2_BreakSnapshotSetEx, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.PreFastRecovery/undocumented 0x8004FFFF", IVssBackupComponentsEx2_PreFastRecovery, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.FastRecovery/undocumented 0x8004FFFF", IVssBackupComponentsEx2_FastRecovery, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx2.SetFailure/undocumented 0x8004FFFF", IVssComponentEx2_SetFailure, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx2.GetFailure/undocumented 0x8004FFFF", IVssComponentEx2_GetFailure, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetVersion/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetVersion, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/undocumented 0x8004FFFF", IVssBackupComponentsEx3_GetWriterStatusEx, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/undocumented 0x8004FFFF", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx3.RecoverSet/undocumented 0x8004FFFF", IVssBackupComponentsEx3_RecoverSet, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx3.GetSessionId/undocumented 0x8004FFFF", IVssBackupComponentsEx3_GetSessionId, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths/undocumented 0x8004FFFF", IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, HRESULT(0x8004FFFF), -1, 0},
+}
+
+// _checkOut compares out-parameter i of a call that succeeded with what the
+// object wrote, and checks that a struct the stub must free was freed once.
+func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubResult) {
+	t.Helper()
+	if !p.out || p.reserved {
+		return
+	}
+	switch p.kind {
+	case _kindInteger, _kindFiletime:
+		if got.words[i] != p.word {
+			t.Errorf("out-parameter %d (%s) = %#x, want %#x", i+1, p.name, got.words[i], p.word)
+		}
+	case _kindBool:
+		if want := _fakeBoolWord(p.word != 0); got.words[i] != want {
+			t.Errorf("out-parameter %d (%s) = %t, want %t: the object wrote %#x in %d bytes", i+1, p.name, got.words[i] != 0, want != 0, p.word, p.bytes)
+		}
+	case _kindWString, _kindBSTR:
+		if got.strs[i] != p.str {
+			t.Errorf("out-parameter %d (%s) = %q, want %q", i+1, p.name, got.strs[i], p.str)
+		}
+	case _kindGUID:
+		if got.guids[i] != p.guid {
+			t.Errorf("out-parameter %d (%s) = %v, want %v", i+1, p.name, got.guids[i], p.guid)
+		}
+	case _kindPointer:
+		if want := obj.target(i); got.ptrs[i] != want {
+			t.Errorf("out-parameter %d (%s) = %p, want %p, the address the object wrote", i+1, p.name, got.ptrs[i], want)
+		}
+	case _kindStruct:
+		if !reflect.DeepEqual(got.values[i], obj.filled[i]) {
+			t.Errorf("out-parameter %d (%s) = %+v, want %+v", i+1, p.name, got.values[i], obj.filled[i])
+		}
+		if !p.frees {
+			return
+		}
+		freed := 0
+		for _, a := range _fakeFreed {
+			if a == obj.argWords[i] {
+				freed++
+			}
+		}
+		if freed != 1 {
+			t.Errorf("out-parameter %d (%s): the struct the object filled at %#x was freed %d times, want once (freed: %#x)", i+1, p.name, obj.argWords[i], freed, _fakeFreed)
+		}
+	}
 }
 
 // TestStubs calls every stub on a fake object that answers with each code
 // in turn, and checks what reached the object and what came back.
 func TestStubs(t *testing.T) {
+	_fakeFrees(t)
+	_fakeVtables()
+	t.Logf("%d callbacks serve the fakes of %d interfaces", _fakeCallbacks, len(_fakeInterfaces))
 	current := CurrentOSVersion()
 	for _, tc := range _stubCases {
 		t.Run(tc.name, func(t *testing.T) {
 			st := _stubs[tc.m]
 			obj := _newFake(st.iface)
-			obj.result, obj.outs = tc.result, tc.outs
-			got := st.call(obj)
+			obj.result = tc.result
+			params := st.params
+			if tc.status >= 0 {
+				params = slices.Clone(params)
+				params[tc.status].word = uint64(tc.code)
+				obj.values = map[Method][]_stubParam{tc.m: params}
+			}
+			_fakeFreed = nil
+			var got _stubResult
+			_fakeStack(func() {
+				got = st.call(obj, st.params)
+			})
 
 			// Exactly the method's own slot was called.
 			for slot, n := range obj.calls {
 				want := 0
-				if slot == tc.m.Slot() {
+				if slot == st.slot {
 					want = 1
 				}
 				if n != want {
 					t.Errorf("slot %d was called %d times, want %d", slot, n, want)
 				}
 			}
-			// Every parameter arrived, in its place.
-			for i, p := range st.params {
-				word := obj.args[i]
-				switch p.kind {
-				case _paramIn:
-					if uint32(word) != p.in {
-						t.Errorf("parameter %d (%s) arrived as %#x, want %#x", i+1, p.name, uint32(word), p.in)
-					}
-				case _paramOut:
-					if word == 0 {
-						t.Errorf("out-parameter %d (%s) arrived as NULL", i+1, p.name)
-					}
-				case _paramReservedIn:
-					if uint32(word) != 0 {
-						t.Errorf("reserved parameter %d (%s) arrived as %#x, want 0", i+1, p.name, uint32(word))
-					}
-				case _paramReservedOut:
-					if word != 0 {
-						t.Errorf("reserved parameter %d (%s) arrived as %#x, want NULL", i+1, p.name, word)
-					}
-				}
+			// Every parameter arrived, in its place, as the test passed it.
+			for _, problem := range obj.problems {
+				t.Error(problem)
 			}
 			// Success codes stay observable.
 			if st.keepsHR && got.hr != tc.result {
@@ -6196,10 +5717,17 @@ func TestStubs(t *testing.T) {
 				if got.err != nil {
 					t.Errorf("error %v for the success code %s", got.err, tc.result.String())
 				}
-				for i, p := range st.params {
-					if p.kind == _paramOut && got.outs[i] != tc.outs[i] {
-						t.Errorf("out-parameter %s = %#x, want %#x", p.name, got.outs[i], tc.outs[i])
+				// Every out-parameter came back as the object wrote it, and what
+				// the stub must free was freed.
+				frees := 0
+				for i := range params {
+					_checkOut(t, obj, i, &params[i], &got)
+					if params[i].frees {
+						frees++
 					}
+				}
+				if len(_fakeFreed) != frees {
+					t.Errorf("the stub freed %d structs, want %d", len(_fakeFreed), frees)
 				}
 			} else {
 				// A failure carries interface, method, code and the system's version.
@@ -6222,6 +5750,9 @@ func TestStubs(t *testing.T) {
 				if prefix := st.iface + "." + st.name + ": "; !strings.HasPrefix(got.err.Error(), prefix) {
 					t.Errorf("error text %q does not start with %q", got.err.Error(), prefix)
 				}
+				if len(_fakeFreed) != 0 {
+					t.Errorf("the failed call freed %d structs the object never filled", len(_fakeFreed))
+				}
 			}
 			// Stubs leave reference counting to the caller.
 			if obj.refs != 1 {
@@ -6232,46 +5763,52 @@ func TestStubs(t *testing.T) {
 }
 
 // TestIUnknownStubs calls QueryInterface, AddRef and Release on an object of
-// each interface: the counts must balance, QueryInterface must hand out the
-// object with a reference for each IID of the interface and its bases, and a
-// refusal must come back as an error of IUnknown.QueryInterface.
+// each interface whose vtable starts with IUnknown's: the counts must
+// balance, QueryInterface must hand out the object with a reference for each
+// IID of the interface and its bases, and a refusal must come back as an
+// error of IUnknown.QueryInterface.
 func TestIUnknownStubs(t *testing.T) {
-	for _, iface := range _fakeInterfaces {
-		t.Run(iface, func(t *testing.T) {
-			obj := _newFake(iface)
-			unk := (*IUnknown)(unsafe.Pointer(obj))
-			if n := unk.AddRef(); n != 2 || obj.refs != 2 {
-				t.Errorf("AddRef = %d with %d references, want 2", n, obj.refs)
-			}
-			if n := unk.Release(); n != 1 || obj.refs != 1 {
-				t.Errorf("Release = %d with %d references, want 1", n, obj.refs)
-			}
-			for _, iid := range obj.iids {
-				p, err := unk.QueryInterface(&iid)
-				if err != nil || p != unsafe.Pointer(obj) {
-					t.Errorf("QueryInterface(%v) = %p, %v; want the object", iid, p, err)
-					continue
+	for _, it := range _fakeInterfaces {
+		if !it.unknown {
+			continue
+		}
+		t.Run(it.name, func(t *testing.T) {
+			_fakeStack(func() {
+				obj := _newFake(it.name)
+				unk := (*IUnknown)(unsafe.Pointer(obj))
+				if n := unk.AddRef(); n != 2 || obj.refs != 2 {
+					t.Errorf("AddRef = %d with %d references, want 2", n, obj.refs)
 				}
-				if obj.refs != 2 {
-					t.Errorf("QueryInterface(%v) left %d references, want 2", iid, obj.refs)
+				if n := unk.Release(); n != 1 || obj.refs != 1 {
+					t.Errorf("Release = %d with %d references, want 1", n, obj.refs)
 				}
-				if n := (*IUnknown)(p).Release(); n != 1 {
-					t.Errorf("Release after QueryInterface(%v) = %d, want 1", iid, n)
+				for _, iid := range it.iids {
+					p, err := unk.QueryInterface(&iid)
+					if err != nil || p != unsafe.Pointer(obj) {
+						t.Errorf("QueryInterface(%v) = %p, %v; want the object", iid, p, err)
+						continue
+					}
+					if obj.refs != 2 {
+						t.Errorf("QueryInterface(%v) left %d references, want 2", iid, obj.refs)
+					}
+					if n := (*IUnknown)(p).Release(); n != 1 {
+						t.Errorf("Release after QueryInterface(%v) = %d, want 1", iid, n)
+					}
 				}
-			}
-			p, err := unk.QueryInterface(&_fakeOtherIID)
-			var e *Error
-			if p != nil || !errors.As(err, &e) || e.Method != IUnknown_QueryInterface || !errors.Is(err, _fakeE_NOINTERFACE) {
-				t.Errorf("QueryInterface of a foreign IID = %p, %v; want nil and an IUnknown.QueryInterface error matching E_NOINTERFACE", p, err)
-			}
-			// Slots 0 to 2 are IUnknown's in every vtable.
-			calls := [3]int(obj.calls[:3])
-			if want := [3]int{len(obj.iids) + 1, 1, len(obj.iids) + 1}; calls != want {
-				t.Errorf("calls of QueryInterface, AddRef, Release = %v, want %v", calls, want)
-			}
-			if obj.refs != 1 {
-				t.Errorf("%d references at the end, want 1", obj.refs)
-			}
+				p, err := unk.QueryInterface(&_fakeOtherIID)
+				var e *Error
+				if p != nil || !errors.As(err, &e) || e.Method != IUnknown_QueryInterface || !errors.Is(err, _fakeE_NOINTERFACE) {
+					t.Errorf("QueryInterface of a foreign IID = %p, %v; want nil and an IUnknown.QueryInterface error matching E_NOINTERFACE", p, err)
+				}
+				// Slots 0 to 2 are IUnknown's in every such vtable.
+				calls := [3]int(obj.calls[:3])
+				if want := [3]int{len(it.iids) + 1, 1, len(it.iids) + 1}; calls != want {
+					t.Errorf("calls of QueryInterface, AddRef, Release = %v, want %v", calls, want)
+				}
+				if obj.refs != 1 {
+					t.Errorf("%d references at the end, want 1", obj.refs)
+				}
+			})
 		})
 	}
 }
@@ -6383,22 +5920,39 @@ var _osNoteCases = []struct {
 	}, nil},
 }
 
+// _noteApplies reports whether a note about systems older than before, or
+// about those in on, is about the system v.
+func _noteApplies(v, before OSVersion, on []OSVersion) bool {
+	if v == (OSVersion{}) {
+		return false
+	}
+	if v.Major < before.Major || v.Major == before.Major && v.Minor < before.Minor {
+		return true
+	}
+	for _, o := range on {
+		if o.Major == v.Major && o.Minor == v.Minor {
+			return true
+		}
+	}
+	return false
+}
+
 // TestStubOSNotes has each stub fail with the code an OS-version note is
 // about. On the systems the note names the error must match the documented
 // code too, elsewhere only the code returned; the version is the one the
 // stubs detect. Each outcome is logged for harnesses to check.
 func TestStubOSNotes(t *testing.T) {
+	_fakeFrees(t)
 	current := CurrentOSVersion()
 	for _, tc := range _osNoteCases {
-		applies := current != OSVersion{} && (current.Major < tc.before.Major || current.Major == tc.before.Major && current.Minor < tc.before.Minor)
-		for _, o := range tc.on {
-			if o.Major == current.Major && o.Minor == current.Minor {
-				applies = true
-			}
-		}
-		obj := _newFake(_stubs[tc.m].iface)
+		applies := _noteApplies(current, tc.before, tc.on)
+		st := _stubs[tc.m]
+		obj := _newFake(st.iface)
 		obj.result = tc.observed
-		err := _stubs[tc.m].call(obj).err
+		var err error
+		_fakeStack(func() {
+			err = st.call(obj, st.params).err
+		})
 		matches := errors.Is(err, tc.documented)
 		t.Logf("%s returned %s on Windows %s: errors.Is(err, %s) = %t", tc.m, tc.observed.String(), current, tc.documented.String(), matches)
 		if matches != applies {
@@ -6428,41 +5982,371 @@ func TestCurrentOSVersion(t *testing.T) {
 	}
 }
 
-// TestStubAllocations holds each stub to the allocations of the
-// syscall.SyscallN call it wraps: the stub itself must add none.
+// _functions describes the DLL entry points.
+var _functions = []struct {
+	m      Method
+	proc   *windows.LazyProc
+	inputs bool // the function takes in-parameters
+	params []_stubParam
+	call   func(obj *_fakeObject, p []_stubParam) _stubResult
+}{
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 *IVssBackupComponents
+			out0, r.err = CreateVssBackupComponentsInternal()
+			r.ptrs[0] = unsafe.Pointer(out0)
+			return r
+		},
+		m: Proc_CreateVssBackupComponentsInternal,
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "ppBackup",
+				out:     true,
+				unknown: true,
+			},
+		},
+		proc: _procCreateVssBackupComponentsInternal,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = VssFreeSnapshotPropertiesInternal((*VSS_SNAPSHOT_PROP)(obj.target(0)))
+			return r
+		},
+		inputs: true,
+		m:      Proc_VssFreeSnapshotPropertiesInternal,
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "pProp",
+			},
+		},
+		proc: _procVssFreeSnapshotPropertiesInternal,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 bool
+			out1, r.err = ShouldBlockRevertInternal(p[0].str)
+			r.words[1] = _fakeBoolWord(out1)
+			return r
+		},
+		inputs: true,
+		m:      Proc_ShouldBlockRevertInternal,
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "wszVolumeName",
+				str:  "in wszVolumeName of vssapi.dll!ShouldBlockRevertInternal: ü€𝄞",
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "pbBlock",
+				out:   true,
+				word:  0x1,
+			},
+		},
+		proc: _procShouldBlockRevertInternal,
+	},
+}
+
+// TestDLLFunctions calls each DLL entry point whose procedure cannot be
+// loaded, which must fail naming the DLL and the procedure, and each that
+// takes no in-parameters, whose failure must be an *Error of the function;
+// an object it returns is released. A function that takes in-parameters and
+// is available is not called: it would act on made-up arguments. Each
+// outcome is logged for harnesses to check.
+func TestDLLFunctions(t *testing.T) {
+	for _, fn := range _functions {
+		t.Run(fn.m.Name(), func(t *testing.T) {
+			obj := new(_fakeObject) // holds what address arguments point at
+			if _isWOW64() {
+				if err := fn.call(obj, fn.params).err; !errors.Is(err, ErrWOW64) {
+					t.Errorf("%s in a WOW64 process: %v, want ErrWOW64", fn.m, err)
+				}
+				return
+			}
+			loadErr := fn.proc.Find()
+			switch {
+			case loadErr != nil:
+				err := fn.call(obj, fn.params).err
+				if err == nil {
+					t.Fatalf("%s succeeded although its procedure does not load: %v", fn.m, loadErr)
+				}
+				for _, name := range []string{fn.m.Interface(), fn.m.Name()} {
+					if !strings.Contains(err.Error(), name) {
+						t.Errorf("the error %q does not name %s", err, name)
+					}
+				}
+				t.Log(err)
+			case fn.inputs:
+				t.Logf("%s is available; not called, as it takes in-parameters", fn.m)
+			default:
+				got := fn.call(obj, fn.params)
+				if got.err == nil {
+					t.Logf("%s succeeded", fn.m)
+					for i, p := range fn.params {
+						if p.unknown && got.ptrs[i] != nil {
+							(*IUnknown)(got.ptrs[i]).Release()
+						}
+					}
+					return
+				}
+				var e *Error
+				if !errors.As(got.err, &e) || e.Method != fn.m || !e.Code.Failed() {
+					t.Fatalf("%s: %v, want an *Error of the function with a failure code", fn.m, got.err)
+				}
+				t.Logf("%s failed with %s (%#x)", fn.m, e.Code.String(), uint32(e.Code))
+			}
+		})
+	}
+}
+
+// _waitOp is the operation the WaitContext tests wait on:
+// IVssBackupComponents.DoSnapshotSet hands out an IVssAsync and documents
+// VSS_E_INSUFFICIENT_STORAGE as a failure that may arrive through it.
+const _waitOp = IVssBackupComponents_DoSnapshotSet
+
+// _waitNote is an OS-version note of IVssBackupComponents.DoSnapshotSet: on
+// the systems it is about, the code observed stands for the one documented.
+var _waitNote = struct {
+	m                    Method
+	observed, documented HRESULT
+	before               OSVersion   // the note is about systems older than this, or
+	on                   []OSVersion // about these (any build)
+}{IVssBackupComponents_DoSnapshotSet, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+	Major: 6,
+	Minor: 1,
+}, nil}
+
+// TestWaitContext waits on fake operations that finish, fail, stay pending
+// until cancelled, ignore Cancel or fail to cancel, with contexts that stay
+// alive or have expired, and checks what WaitContext makes of each: the
+// operation's outcome, an *Error of the operation's method for a failure,
+// and the context's error, after exactly one Cancel, when it ends first.
+func TestWaitContext(t *testing.T) {
+	tests := []struct {
+		name        string
+		statuses    []HRESULT // what QueryStatus reports, one per call, the last repeated
+		query       HRESULT   // what QueryStatus returns
+		cancel      HRESULT   // what Cancel returns
+		afterCancel []HRESULT // what QueryStatus reports once Cancel was called, if not statuses
+		expired     bool      // the context has expired when the wait starts
+		// What WaitContext must return: nil, an *Error of method with code,
+		// or an error that wraps the context's error and says text.
+		method             Method
+		code               HRESULT
+		wantCtx            bool
+		text               string
+		cancels            int // calls of Cancel
+		queriesAfterCancel int // calls of QueryStatus after Cancel: once, not a poll
+	}{
+		{
+			name:     "finishes",
+			statuses: []HRESULT{VSS_S_ASYNC_PENDING, VSS_S_ASYNC_PENDING, VSS_S_ASYNC_FINISHED},
+		},
+		{
+			code:     VSS_E_INSUFFICIENT_STORAGE,
+			method:   _waitOp,
+			name:     "fails",
+			statuses: []HRESULT{VSS_S_ASYNC_PENDING, VSS_E_INSUFFICIENT_STORAGE},
+		},
+		{
+			code:     E_ACCESSDENIED,
+			method:   IVssAsync_QueryStatus,
+			name:     "QueryStatus fails",
+			query:    E_ACCESSDENIED,
+			statuses: []HRESULT{VSS_S_ASYNC_PENDING},
+		},
+		{
+			afterCancel:        []HRESULT{VSS_S_ASYNC_CANCELLED},
+			cancels:            1,
+			expired:            true,
+			name:               "stays pending until cancelled",
+			queriesAfterCancel: 1,
+			statuses:           []HRESULT{VSS_S_ASYNC_PENDING},
+			text:               "cancelled",
+			wantCtx:            true,
+		},
+		{
+			cancels:            1,
+			expired:            true,
+			name:               "ignores Cancel",
+			queriesAfterCancel: 1,
+			statuses:           []HRESULT{VSS_S_ASYNC_PENDING},
+			text:               "still pending after Cancel",
+			wantCtx:            true,
+		},
+		{
+			afterCancel:        []HRESULT{VSS_S_ASYNC_FINISHED},
+			cancel:             VSS_S_ASYNC_FINISHED,
+			cancels:            1,
+			expired:            true,
+			name:               "finishes before Cancel takes effect",
+			queriesAfterCancel: 1,
+			statuses:           []HRESULT{VSS_S_ASYNC_PENDING},
+		},
+		{
+			afterCancel:        []HRESULT{VSS_E_INSUFFICIENT_STORAGE},
+			cancels:            1,
+			code:               VSS_E_INSUFFICIENT_STORAGE,
+			expired:            true,
+			method:             _waitOp,
+			name:               "fails before Cancel takes effect",
+			queriesAfterCancel: 1,
+			statuses:           []HRESULT{VSS_S_ASYNC_PENDING},
+		},
+		{
+			cancel:   VSS_E_UNEXPECTED,
+			cancels:  1,
+			expired:  true,
+			name:     "Cancel fails",
+			statuses: []HRESULT{VSS_S_ASYNC_PENDING},
+			text:     "cancelling failed",
+			wantCtx:  true,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			obj := _newFake("IVssAsync")
+			status := slices.Clone(_stubs[IVssAsync_QueryStatus].params)
+			obj.values = map[Method][]_stubParam{IVssAsync_QueryStatus: status}
+			var queries, cancels, queriesAfterCancel int
+			obj.hook = func(m Method) {
+				switch m {
+				case IVssAsync_QueryStatus:
+					s := tc.statuses[min(queries, len(tc.statuses)-1)]
+					queries++
+					if cancels > 0 {
+						queriesAfterCancel++
+						if len(tc.afterCancel) > 0 {
+							s = tc.afterCancel[0]
+						}
+					}
+					status[0].word = uint64(s)
+					obj.result = tc.query
+				case IVssAsync_Cancel:
+					cancels++
+					obj.result = tc.cancel
+				}
+			}
+			ctx := context.Background()
+			if tc.expired {
+				var stop context.CancelFunc
+				// A deadline in the past: the context has expired.
+				ctx, stop = context.WithDeadline(ctx, time.Unix(0, 0))
+				defer stop()
+			}
+			var err error
+			_fakeStack(func() {
+				err = (*IVssAsync)(unsafe.Pointer(obj)).WaitContext(ctx, _waitOp)
+			})
+
+			for _, problem := range obj.problems {
+				t.Error(problem)
+			}
+			for slot, n := range obj.calls {
+				if n > 0 && slot != IVssAsync_QueryStatus.Slot() && slot != IVssAsync_Cancel.Slot() {
+					t.Errorf("slot %d was called %d times; WaitContext calls QueryStatus and Cancel only", slot, n)
+				}
+			}
+			if cancels != tc.cancels || queriesAfterCancel != tc.queriesAfterCancel {
+				t.Errorf("Cancel called %d times and QueryStatus %d times after it, want %d and %d", cancels, queriesAfterCancel, tc.cancels, tc.queriesAfterCancel)
+			}
+			switch {
+			case tc.method != 0:
+				var e *Error
+				if !errors.As(err, &e) || e.Method != tc.method || e.Code != tc.code || !errors.Is(err, tc.code) {
+					t.Errorf("WaitContext = %v, want an *Error of %s with %s", err, tc.method, tc.code.String())
+				}
+			case tc.wantCtx:
+				if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(fmt.Sprint(err), tc.text) {
+					t.Errorf("WaitContext = %v, want an error that wraps %v and says %q", err, context.DeadlineExceeded, tc.text)
+				}
+			default:
+				if err != nil {
+					t.Errorf("WaitContext = %v, want nil", err)
+				}
+			}
+		})
+	}
+
+	// An OS-version note of the operation applies to a status that arrives
+	// through the IVssAsync as it does to the call's result. The outcome is
+	// logged for harnesses to check.
+	obj := _newFake("IVssAsync")
+	status := slices.Clone(_stubs[IVssAsync_QueryStatus].params)
+	status[0].word = uint64(_waitNote.observed)
+	obj.values = map[Method][]_stubParam{IVssAsync_QueryStatus: status}
+	current := CurrentOSVersion()
+	var err error
+	_fakeStack(func() {
+		err = (*IVssAsync)(unsafe.Pointer(obj)).WaitContext(context.Background(), _waitNote.m)
+	})
+	applies := _noteApplies(current, _waitNote.before, _waitNote.on)
+	matches := errors.Is(err, _waitNote.documented)
+	t.Logf("WaitContext for %s reported %s on Windows %s: errors.Is(err, %s) = %t", _waitNote.m, _waitNote.observed.String(), current, _waitNote.documented.String(), matches)
+	if matches != applies {
+		t.Errorf("WaitContext for %s reported %s on Windows %s: errors.Is(err, %s) = %t, want %t", _waitNote.m, _waitNote.observed.String(), current, _waitNote.documented.String(), matches, applies)
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.Method != _waitNote.m || !errors.Is(err, _waitNote.observed) {
+		t.Errorf("WaitContext = %v, want an *Error of %s matching %s", err, _waitNote.m, _waitNote.observed.String())
+	}
+}
+
+// TestStubAllocations holds each stub that has a raw baseline to the
+// allocations of the syscall.SyscallN call it wraps: the stub itself must
+// add none. The figures of the stubs BenchmarkStubs times are logged.
 func TestStubAllocations(t *testing.T) {
 	for _, m := range _stubMethods {
 		st := _stubs[m]
+		if st.raw == nil {
+			continue
+		}
 		obj := _newFake(st.iface)
-		stub := testing.AllocsPerRun(100, func() {
-			st.call(obj)
-		})
-		raw := testing.AllocsPerRun(100, func() {
-			st.raw(obj)
+		var stub, raw float64
+		_fakeStack(func() {
+			stub = testing.AllocsPerRun(100, func() {
+				st.call(obj, st.params)
+			})
+			raw = testing.AllocsPerRun(100, func() {
+				st.raw(obj, st.params)
+			})
 		})
 		if stub > raw {
 			t.Errorf("%s: the stub allocates %v times per call, syscall.SyscallN alone %v", m, stub, raw)
 		}
+		if slices.Contains(_benchMethods, m) {
+			t.Logf("%s: %v allocations per call through the stub, %v through syscall.SyscallN alone", m, stub, raw)
+		}
+		for _, problem := range obj.problems {
+			t.Error(problem)
+		}
 	}
 }
 
-// BenchmarkStubs times each stub beside the bare syscall.SyscallN call it
-// makes, both on a fake object whose methods return S_OK at once.
+// BenchmarkStubs times some stubs beside the bare syscall.SyscallN calls
+// they make, both on a fake object whose methods return S_OK at once.
 func BenchmarkStubs(b *testing.B) {
-	for _, m := range _stubMethods {
+	for _, m := range _benchMethods {
 		st := _stubs[m]
 		obj := _newFake(st.iface)
 		b.Run(m.String()+"/stub", func(b *testing.B) {
 			b.ReportAllocs()
-			for b.Loop() {
-				st.call(obj)
-			}
+			_fakeStack(func() {
+				for b.Loop() {
+					st.call(obj, st.params)
+				}
+			})
 		})
 		b.Run(m.String()+"/raw", func(b *testing.B) {
 			b.ReportAllocs()
-			for b.Loop() {
-				st.raw(obj)
-			}
+			_fakeStack(func() {
+				for b.Loop() {
+					st.raw(obj, st.params)
+				}
+			})
 		})
 	}
 }

@@ -8,11 +8,11 @@
  *     x86_64-w64-mingw32-gcc -std=c11 -o conformance.exe vss_conformance.c
  *     i686-w64-mingw32-gcc -std=c11 -o conformance.exe vss_conformance.c
  *
- * Vtable slots, method signatures and HRESULT values are static
- * assertions: the compiler stops on the first fact the headers contradict
- * and prints its name. IIDs are compared when the program runs: it prints
- * each IID that differs and exits with status 1, or says how many it
- * checked and exits with status 0.
+ * Vtable slots, signatures, values and struct layouts are static
+ * assertions: the compiler reports every fact the headers contradict by
+ * its name. When the program runs it compares the IIDs and looks up the
+ * DLL functions, prints each that differs or is missing, and exits with
+ * status 1; when everything agrees it says so and exits with status 0.
  */
 
 /* initguid.h first, so that the headers below define the IIDs they declare. */
@@ -27,16 +27,25 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Vtable slots: the index of each method's pointer in its interface's vtable. */
+/* Vtable slots: the index of each method's pointer in each vtable that holds it, and each vtable's length. */
 _Static_assert(offsetof(IUnknownVtbl, QueryInterface) / sizeof(void *) == 0, "IUnknown.QueryInterface slot");
 _Static_assert(offsetof(IUnknownVtbl, AddRef) / sizeof(void *) == 1, "IUnknown.AddRef slot");
 _Static_assert(offsetof(IUnknownVtbl, Release) / sizeof(void *) == 2, "IUnknown.Release slot");
+_Static_assert(sizeof(IUnknownVtbl) / sizeof(void *) == 3, "IUnknown vtable size");
 _Static_assert(offsetof(IVssWriterComponentsVtbl, GetComponentCount) / sizeof(void *) == 0, "IVssWriterComponents.GetComponentCount slot");
 _Static_assert(offsetof(IVssWriterComponentsVtbl, GetWriterInfo) / sizeof(void *) == 1, "IVssWriterComponents.GetWriterInfo slot");
 _Static_assert(offsetof(IVssWriterComponentsVtbl, GetComponent) / sizeof(void *) == 2, "IVssWriterComponents.GetComponent slot");
+_Static_assert(sizeof(IVssWriterComponentsVtbl) / sizeof(void *) == 3, "IVssWriterComponents vtable size");
+_Static_assert(offsetof(IVssAsyncVtbl, QueryInterface) / sizeof(void *) == 0, "IVssAsync.QueryInterface slot");
+_Static_assert(offsetof(IVssAsyncVtbl, AddRef) / sizeof(void *) == 1, "IVssAsync.AddRef slot");
+_Static_assert(offsetof(IVssAsyncVtbl, Release) / sizeof(void *) == 2, "IVssAsync.Release slot");
 _Static_assert(offsetof(IVssAsyncVtbl, Cancel) / sizeof(void *) == 3, "IVssAsync.Cancel slot");
 _Static_assert(offsetof(IVssAsyncVtbl, Wait) / sizeof(void *) == 4, "IVssAsync.Wait slot");
 _Static_assert(offsetof(IVssAsyncVtbl, QueryStatus) / sizeof(void *) == 5, "IVssAsync.QueryStatus slot");
+_Static_assert(sizeof(IVssAsyncVtbl) / sizeof(void *) == 6, "IVssAsync vtable size");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, QueryInterface) / sizeof(void *) == 0, "IVssBackupComponents.QueryInterface slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, AddRef) / sizeof(void *) == 1, "IVssBackupComponents.AddRef slot");
+_Static_assert(offsetof(IVssBackupComponentsVtbl, Release) / sizeof(void *) == 2, "IVssBackupComponents.Release slot");
 _Static_assert(offsetof(IVssBackupComponentsVtbl, GetWriterComponentsCount) / sizeof(void *) == 3, "IVssBackupComponents.GetWriterComponentsCount slot");
 _Static_assert(offsetof(IVssBackupComponentsVtbl, GetWriterComponents) / sizeof(void *) == 4, "IVssBackupComponents.GetWriterComponents slot");
 _Static_assert(offsetof(IVssBackupComponentsVtbl, InitializeForBackup) / sizeof(void *) == 5, "IVssBackupComponents.InitializeForBackup slot");
@@ -85,6 +94,10 @@ _Static_assert(offsetof(IVssBackupComponentsVtbl, DisableWriterInstances) / size
 _Static_assert(offsetof(IVssBackupComponentsVtbl, ExposeSnapshot) / sizeof(void *) == 48, "IVssBackupComponents.ExposeSnapshot slot");
 _Static_assert(offsetof(IVssBackupComponentsVtbl, RevertToSnapshot) / sizeof(void *) == 49, "IVssBackupComponents.RevertToSnapshot slot");
 _Static_assert(offsetof(IVssBackupComponentsVtbl, QueryRevertStatus) / sizeof(void *) == 50, "IVssBackupComponents.QueryRevertStatus slot");
+_Static_assert(sizeof(IVssBackupComponentsVtbl) / sizeof(void *) == 51, "IVssBackupComponents vtable size");
+_Static_assert(offsetof(IVssComponentVtbl, QueryInterface) / sizeof(void *) == 0, "IVssComponent.QueryInterface slot");
+_Static_assert(offsetof(IVssComponentVtbl, AddRef) / sizeof(void *) == 1, "IVssComponent.AddRef slot");
+_Static_assert(offsetof(IVssComponentVtbl, Release) / sizeof(void *) == 2, "IVssComponent.Release slot");
 _Static_assert(offsetof(IVssComponentVtbl, GetLogicalPath) / sizeof(void *) == 3, "IVssComponent.GetLogicalPath slot");
 _Static_assert(offsetof(IVssComponentVtbl, GetComponentType) / sizeof(void *) == 4, "IVssComponent.GetComponentType slot");
 _Static_assert(offsetof(IVssComponentVtbl, GetComponentName) / sizeof(void *) == 5, "IVssComponent.GetComponentName slot");
@@ -123,10 +136,18 @@ _Static_assert(offsetof(IVssComponentVtbl, AddDifferencedFilesByLastModifyTime) 
 _Static_assert(offsetof(IVssComponentVtbl, AddDifferencedFilesByLastModifyLSN) / sizeof(void *) == 38, "IVssComponent.AddDifferencedFilesByLastModifyLSN slot");
 _Static_assert(offsetof(IVssComponentVtbl, GetDifferencedFilesCount) / sizeof(void *) == 39, "IVssComponent.GetDifferencedFilesCount slot");
 _Static_assert(offsetof(IVssComponentVtbl, GetDifferencedFile) / sizeof(void *) == 40, "IVssComponent.GetDifferencedFile slot");
+_Static_assert(sizeof(IVssComponentVtbl) / sizeof(void *) == 41, "IVssComponent vtable size");
+_Static_assert(offsetof(IVssEnumObjectVtbl, QueryInterface) / sizeof(void *) == 0, "IVssEnumObject.QueryInterface slot");
+_Static_assert(offsetof(IVssEnumObjectVtbl, AddRef) / sizeof(void *) == 1, "IVssEnumObject.AddRef slot");
+_Static_assert(offsetof(IVssEnumObjectVtbl, Release) / sizeof(void *) == 2, "IVssEnumObject.Release slot");
 _Static_assert(offsetof(IVssEnumObjectVtbl, Next) / sizeof(void *) == 3, "IVssEnumObject.Next slot");
 _Static_assert(offsetof(IVssEnumObjectVtbl, Skip) / sizeof(void *) == 4, "IVssEnumObject.Skip slot");
 _Static_assert(offsetof(IVssEnumObjectVtbl, Reset) / sizeof(void *) == 5, "IVssEnumObject.Reset slot");
 _Static_assert(offsetof(IVssEnumObjectVtbl, Clone) / sizeof(void *) == 6, "IVssEnumObject.Clone slot");
+_Static_assert(sizeof(IVssEnumObjectVtbl) / sizeof(void *) == 7, "IVssEnumObject vtable size");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, QueryInterface) / sizeof(void *) == 0, "IVssExamineWriterMetadata.QueryInterface slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, AddRef) / sizeof(void *) == 1, "IVssExamineWriterMetadata.AddRef slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataVtbl, Release) / sizeof(void *) == 2, "IVssExamineWriterMetadata.Release slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetIdentity) / sizeof(void *) == 3, "IVssExamineWriterMetadata.GetIdentity slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetFileCounts) / sizeof(void *) == 4, "IVssExamineWriterMetadata.GetFileCounts slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetIncludeFile) / sizeof(void *) == 5, "IVssExamineWriterMetadata.GetIncludeFile slot");
@@ -138,22 +159,132 @@ _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetBackupSchema) / sizeof
 _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetDocument) / sizeof(void *) == 11, "IVssExamineWriterMetadata.GetDocument slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, SaveAsXML) / sizeof(void *) == 12, "IVssExamineWriterMetadata.SaveAsXML slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, LoadFromXML) / sizeof(void *) == 13, "IVssExamineWriterMetadata.LoadFromXML slot");
+_Static_assert(sizeof(IVssExamineWriterMetadataVtbl) / sizeof(void *) == 14, "IVssExamineWriterMetadata vtable size");
+_Static_assert(offsetof(IVssWMComponentVtbl, QueryInterface) / sizeof(void *) == 0, "IVssWMComponent.QueryInterface slot");
+_Static_assert(offsetof(IVssWMComponentVtbl, AddRef) / sizeof(void *) == 1, "IVssWMComponent.AddRef slot");
+_Static_assert(offsetof(IVssWMComponentVtbl, Release) / sizeof(void *) == 2, "IVssWMComponent.Release slot");
 _Static_assert(offsetof(IVssWMComponentVtbl, GetComponentInfo) / sizeof(void *) == 3, "IVssWMComponent.GetComponentInfo slot");
 _Static_assert(offsetof(IVssWMComponentVtbl, FreeComponentInfo) / sizeof(void *) == 4, "IVssWMComponent.FreeComponentInfo slot");
 _Static_assert(offsetof(IVssWMComponentVtbl, GetFile) / sizeof(void *) == 5, "IVssWMComponent.GetFile slot");
 _Static_assert(offsetof(IVssWMComponentVtbl, GetDatabaseFile) / sizeof(void *) == 6, "IVssWMComponent.GetDatabaseFile slot");
 _Static_assert(offsetof(IVssWMComponentVtbl, GetDatabaseLogFile) / sizeof(void *) == 7, "IVssWMComponent.GetDatabaseLogFile slot");
 _Static_assert(offsetof(IVssWMComponentVtbl, GetDependency) / sizeof(void *) == 8, "IVssWMComponent.GetDependency slot");
+_Static_assert(sizeof(IVssWMComponentVtbl) / sizeof(void *) == 9, "IVssWMComponent vtable size");
+_Static_assert(offsetof(IVssWMDependencyVtbl, QueryInterface) / sizeof(void *) == 0, "IVssWMDependency.QueryInterface slot");
+_Static_assert(offsetof(IVssWMDependencyVtbl, AddRef) / sizeof(void *) == 1, "IVssWMDependency.AddRef slot");
+_Static_assert(offsetof(IVssWMDependencyVtbl, Release) / sizeof(void *) == 2, "IVssWMDependency.Release slot");
 _Static_assert(offsetof(IVssWMDependencyVtbl, GetWriterId) / sizeof(void *) == 3, "IVssWMDependency.GetWriterId slot");
 _Static_assert(offsetof(IVssWMDependencyVtbl, GetLogicalPath) / sizeof(void *) == 4, "IVssWMDependency.GetLogicalPath slot");
 _Static_assert(offsetof(IVssWMDependencyVtbl, GetComponentName) / sizeof(void *) == 5, "IVssWMDependency.GetComponentName slot");
+_Static_assert(sizeof(IVssWMDependencyVtbl) / sizeof(void *) == 6, "IVssWMDependency vtable size");
+_Static_assert(offsetof(IVssWMFiledescVtbl, QueryInterface) / sizeof(void *) == 0, "IVssWMFiledesc.QueryInterface slot");
+_Static_assert(offsetof(IVssWMFiledescVtbl, AddRef) / sizeof(void *) == 1, "IVssWMFiledesc.AddRef slot");
+_Static_assert(offsetof(IVssWMFiledescVtbl, Release) / sizeof(void *) == 2, "IVssWMFiledesc.Release slot");
 _Static_assert(offsetof(IVssWMFiledescVtbl, GetPath) / sizeof(void *) == 3, "IVssWMFiledesc.GetPath slot");
 _Static_assert(offsetof(IVssWMFiledescVtbl, GetFilespec) / sizeof(void *) == 4, "IVssWMFiledesc.GetFilespec slot");
 _Static_assert(offsetof(IVssWMFiledescVtbl, GetRecursive) / sizeof(void *) == 5, "IVssWMFiledesc.GetRecursive slot");
 _Static_assert(offsetof(IVssWMFiledescVtbl, GetAlternateLocation) / sizeof(void *) == 6, "IVssWMFiledesc.GetAlternateLocation slot");
 _Static_assert(offsetof(IVssWMFiledescVtbl, GetBackupTypeMask) / sizeof(void *) == 7, "IVssWMFiledesc.GetBackupTypeMask slot");
+_Static_assert(sizeof(IVssWMFiledescVtbl) / sizeof(void *) == 8, "IVssWMFiledesc vtable size");
+_Static_assert(offsetof(IVssWriterComponentsExtVtbl, GetComponentCount) / sizeof(void *) == 0, "IVssWriterComponentsExt.GetComponentCount slot");
+_Static_assert(offsetof(IVssWriterComponentsExtVtbl, GetWriterInfo) / sizeof(void *) == 1, "IVssWriterComponentsExt.GetWriterInfo slot");
+_Static_assert(offsetof(IVssWriterComponentsExtVtbl, GetComponent) / sizeof(void *) == 2, "IVssWriterComponentsExt.GetComponent slot");
+_Static_assert(sizeof(IVssWriterComponentsExtVtbl) / sizeof(void *) == 3, "IVssWriterComponentsExt vtable size");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, QueryInterface) / sizeof(void *) == 0, "IVssBackupComponentsEx.QueryInterface slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, AddRef) / sizeof(void *) == 1, "IVssBackupComponentsEx.AddRef slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, Release) / sizeof(void *) == 2, "IVssBackupComponentsEx.Release slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, GetWriterComponentsCount) / sizeof(void *) == 3, "IVssBackupComponentsEx.GetWriterComponentsCount slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, GetWriterComponents) / sizeof(void *) == 4, "IVssBackupComponentsEx.GetWriterComponents slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, InitializeForBackup) / sizeof(void *) == 5, "IVssBackupComponentsEx.InitializeForBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SetBackupState) / sizeof(void *) == 6, "IVssBackupComponentsEx.SetBackupState slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, InitializeForRestore) / sizeof(void *) == 7, "IVssBackupComponentsEx.InitializeForRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SetRestoreState) / sizeof(void *) == 8, "IVssBackupComponentsEx.SetRestoreState slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, GatherWriterMetadata) / sizeof(void *) == 9, "IVssBackupComponentsEx.GatherWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, GetWriterMetadataCount) / sizeof(void *) == 10, "IVssBackupComponentsEx.GetWriterMetadataCount slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, GetWriterMetadata) / sizeof(void *) == 11, "IVssBackupComponentsEx.GetWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, FreeWriterMetadata) / sizeof(void *) == 12, "IVssBackupComponentsEx.FreeWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, AddComponent) / sizeof(void *) == 13, "IVssBackupComponentsEx.AddComponent slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, PrepareForBackup) / sizeof(void *) == 14, "IVssBackupComponentsEx.PrepareForBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, AbortBackup) / sizeof(void *) == 15, "IVssBackupComponentsEx.AbortBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, GatherWriterStatus) / sizeof(void *) == 16, "IVssBackupComponentsEx.GatherWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, GetWriterStatusCount) / sizeof(void *) == 17, "IVssBackupComponentsEx.GetWriterStatusCount slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, FreeWriterStatus) / sizeof(void *) == 18, "IVssBackupComponentsEx.FreeWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, GetWriterStatus) / sizeof(void *) == 19, "IVssBackupComponentsEx.GetWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SetBackupSucceeded) / sizeof(void *) == 20, "IVssBackupComponentsEx.SetBackupSucceeded slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SetBackupOptions) / sizeof(void *) == 21, "IVssBackupComponentsEx.SetBackupOptions slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SetSelectedForRestore) / sizeof(void *) == 22, "IVssBackupComponentsEx.SetSelectedForRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SetRestoreOptions) / sizeof(void *) == 23, "IVssBackupComponentsEx.SetRestoreOptions slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SetAdditionalRestores) / sizeof(void *) == 24, "IVssBackupComponentsEx.SetAdditionalRestores slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SetPreviousBackupStamp) / sizeof(void *) == 25, "IVssBackupComponentsEx.SetPreviousBackupStamp slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SaveAsXML) / sizeof(void *) == 26, "IVssBackupComponentsEx.SaveAsXML slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, BackupComplete) / sizeof(void *) == 27, "IVssBackupComponentsEx.BackupComplete slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, AddAlternativeLocationMapping) / sizeof(void *) == 28, "IVssBackupComponentsEx.AddAlternativeLocationMapping slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, AddRestoreSubcomponent) / sizeof(void *) == 29, "IVssBackupComponentsEx.AddRestoreSubcomponent slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SetFileRestoreStatus) / sizeof(void *) == 30, "IVssBackupComponentsEx.SetFileRestoreStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, AddNewTarget) / sizeof(void *) == 31, "IVssBackupComponentsEx.AddNewTarget slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SetRangesFilePath) / sizeof(void *) == 32, "IVssBackupComponentsEx.SetRangesFilePath slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, PreRestore) / sizeof(void *) == 33, "IVssBackupComponentsEx.PreRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, PostRestore) / sizeof(void *) == 34, "IVssBackupComponentsEx.PostRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, SetContext) / sizeof(void *) == 35, "IVssBackupComponentsEx.SetContext slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, StartSnapshotSet) / sizeof(void *) == 36, "IVssBackupComponentsEx.StartSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, AddToSnapshotSet) / sizeof(void *) == 37, "IVssBackupComponentsEx.AddToSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, DoSnapshotSet) / sizeof(void *) == 38, "IVssBackupComponentsEx.DoSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, DeleteSnapshots) / sizeof(void *) == 39, "IVssBackupComponentsEx.DeleteSnapshots slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, ImportSnapshots) / sizeof(void *) == 40, "IVssBackupComponentsEx.ImportSnapshots slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, BreakSnapshotSet) / sizeof(void *) == 41, "IVssBackupComponentsEx.BreakSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, GetSnapshotProperties) / sizeof(void *) == 42, "IVssBackupComponentsEx.GetSnapshotProperties slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, Query) / sizeof(void *) == 43, "IVssBackupComponentsEx.Query slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, IsVolumeSupported) / sizeof(void *) == 44, "IVssBackupComponentsEx.IsVolumeSupported slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, DisableWriterClasses) / sizeof(void *) == 45, "IVssBackupComponentsEx.DisableWriterClasses slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, EnableWriterClasses) / sizeof(void *) == 46, "IVssBackupComponentsEx.EnableWriterClasses slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, DisableWriterInstances) / sizeof(void *) == 47, "IVssBackupComponentsEx.DisableWriterInstances slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, ExposeSnapshot) / sizeof(void *) == 48, "IVssBackupComponentsEx.ExposeSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, RevertToSnapshot) / sizeof(void *) == 49, "IVssBackupComponentsEx.RevertToSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsExVtbl, QueryRevertStatus) / sizeof(void *) == 50, "IVssBackupComponentsEx.QueryRevertStatus slot");
 _Static_assert(offsetof(IVssBackupComponentsExVtbl, GetWriterMetadataEx) / sizeof(void *) == 51, "IVssBackupComponentsEx.GetWriterMetadataEx slot");
 _Static_assert(offsetof(IVssBackupComponentsExVtbl, SetSelectedForRestoreEx) / sizeof(void *) == 52, "IVssBackupComponentsEx.SetSelectedForRestoreEx slot");
+_Static_assert(sizeof(IVssBackupComponentsExVtbl) / sizeof(void *) == 53, "IVssBackupComponentsEx vtable size");
+_Static_assert(offsetof(IVssComponentExVtbl, QueryInterface) / sizeof(void *) == 0, "IVssComponentEx.QueryInterface slot");
+_Static_assert(offsetof(IVssComponentExVtbl, AddRef) / sizeof(void *) == 1, "IVssComponentEx.AddRef slot");
+_Static_assert(offsetof(IVssComponentExVtbl, Release) / sizeof(void *) == 2, "IVssComponentEx.Release slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetLogicalPath) / sizeof(void *) == 3, "IVssComponentEx.GetLogicalPath slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetComponentType) / sizeof(void *) == 4, "IVssComponentEx.GetComponentType slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetComponentName) / sizeof(void *) == 5, "IVssComponentEx.GetComponentName slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetBackupSucceeded) / sizeof(void *) == 6, "IVssComponentEx.GetBackupSucceeded slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetAlternateLocationMappingCount) / sizeof(void *) == 7, "IVssComponentEx.GetAlternateLocationMappingCount slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetAlternateLocationMapping) / sizeof(void *) == 8, "IVssComponentEx.GetAlternateLocationMapping slot");
+_Static_assert(offsetof(IVssComponentExVtbl, SetBackupMetadata) / sizeof(void *) == 9, "IVssComponentEx.SetBackupMetadata slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetBackupMetadata) / sizeof(void *) == 10, "IVssComponentEx.GetBackupMetadata slot");
+_Static_assert(offsetof(IVssComponentExVtbl, AddPartialFile) / sizeof(void *) == 11, "IVssComponentEx.AddPartialFile slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetPartialFileCount) / sizeof(void *) == 12, "IVssComponentEx.GetPartialFileCount slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetPartialFile) / sizeof(void *) == 13, "IVssComponentEx.GetPartialFile slot");
+_Static_assert(offsetof(IVssComponentExVtbl, IsSelectedForRestore) / sizeof(void *) == 14, "IVssComponentEx.IsSelectedForRestore slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetAdditionalRestores) / sizeof(void *) == 15, "IVssComponentEx.GetAdditionalRestores slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetNewTargetCount) / sizeof(void *) == 16, "IVssComponentEx.GetNewTargetCount slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetNewTarget) / sizeof(void *) == 17, "IVssComponentEx.GetNewTarget slot");
+_Static_assert(offsetof(IVssComponentExVtbl, AddDirectedTarget) / sizeof(void *) == 18, "IVssComponentEx.AddDirectedTarget slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetDirectedTargetCount) / sizeof(void *) == 19, "IVssComponentEx.GetDirectedTargetCount slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetDirectedTarget) / sizeof(void *) == 20, "IVssComponentEx.GetDirectedTarget slot");
+_Static_assert(offsetof(IVssComponentExVtbl, SetRestoreMetadata) / sizeof(void *) == 21, "IVssComponentEx.SetRestoreMetadata slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetRestoreMetadata) / sizeof(void *) == 22, "IVssComponentEx.GetRestoreMetadata slot");
+_Static_assert(offsetof(IVssComponentExVtbl, SetRestoreTarget) / sizeof(void *) == 23, "IVssComponentEx.SetRestoreTarget slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetRestoreTarget) / sizeof(void *) == 24, "IVssComponentEx.GetRestoreTarget slot");
+_Static_assert(offsetof(IVssComponentExVtbl, SetPreRestoreFailureMsg) / sizeof(void *) == 25, "IVssComponentEx.SetPreRestoreFailureMsg slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetPreRestoreFailureMsg) / sizeof(void *) == 26, "IVssComponentEx.GetPreRestoreFailureMsg slot");
+_Static_assert(offsetof(IVssComponentExVtbl, SetPostRestoreFailureMsg) / sizeof(void *) == 27, "IVssComponentEx.SetPostRestoreFailureMsg slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetPostRestoreFailureMsg) / sizeof(void *) == 28, "IVssComponentEx.GetPostRestoreFailureMsg slot");
+_Static_assert(offsetof(IVssComponentExVtbl, SetBackupStamp) / sizeof(void *) == 29, "IVssComponentEx.SetBackupStamp slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetBackupStamp) / sizeof(void *) == 30, "IVssComponentEx.GetBackupStamp slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetPreviousBackupStamp) / sizeof(void *) == 31, "IVssComponentEx.GetPreviousBackupStamp slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetBackupOptions) / sizeof(void *) == 32, "IVssComponentEx.GetBackupOptions slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetRestoreOptions) / sizeof(void *) == 33, "IVssComponentEx.GetRestoreOptions slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetRestoreSubcomponentCount) / sizeof(void *) == 34, "IVssComponentEx.GetRestoreSubcomponentCount slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetRestoreSubcomponent) / sizeof(void *) == 35, "IVssComponentEx.GetRestoreSubcomponent slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetFileRestoreStatus) / sizeof(void *) == 36, "IVssComponentEx.GetFileRestoreStatus slot");
+_Static_assert(offsetof(IVssComponentExVtbl, AddDifferencedFilesByLastModifyTime) / sizeof(void *) == 37, "IVssComponentEx.AddDifferencedFilesByLastModifyTime slot");
+_Static_assert(offsetof(IVssComponentExVtbl, AddDifferencedFilesByLastModifyLSN) / sizeof(void *) == 38, "IVssComponentEx.AddDifferencedFilesByLastModifyLSN slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetDifferencedFilesCount) / sizeof(void *) == 39, "IVssComponentEx.GetDifferencedFilesCount slot");
+_Static_assert(offsetof(IVssComponentExVtbl, GetDifferencedFile) / sizeof(void *) == 40, "IVssComponentEx.GetDifferencedFile slot");
 _Static_assert(offsetof(IVssComponentExVtbl, SetPrepareForBackupFailureMsg) / sizeof(void *) == 41, "IVssComponentEx.SetPrepareForBackupFailureMsg slot");
 _Static_assert(offsetof(IVssComponentExVtbl, SetPostSnapshotFailureMsg) / sizeof(void *) == 42, "IVssComponentEx.SetPostSnapshotFailureMsg slot");
 _Static_assert(offsetof(IVssComponentExVtbl, GetPrepareForBackupFailureMsg) / sizeof(void *) == 43, "IVssComponentEx.GetPrepareForBackupFailureMsg slot");
@@ -161,7 +292,76 @@ _Static_assert(offsetof(IVssComponentExVtbl, GetPostSnapshotFailureMsg) / sizeof
 _Static_assert(offsetof(IVssComponentExVtbl, GetAuthoritativeRestore) / sizeof(void *) == 45, "IVssComponentEx.GetAuthoritativeRestore slot");
 _Static_assert(offsetof(IVssComponentExVtbl, GetRollForward) / sizeof(void *) == 46, "IVssComponentEx.GetRollForward slot");
 _Static_assert(offsetof(IVssComponentExVtbl, GetRestoreName) / sizeof(void *) == 47, "IVssComponentEx.GetRestoreName slot");
+_Static_assert(sizeof(IVssComponentExVtbl) / sizeof(void *) == 48, "IVssComponentEx vtable size");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, QueryInterface) / sizeof(void *) == 0, "IVssExamineWriterMetadataEx.QueryInterface slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, AddRef) / sizeof(void *) == 1, "IVssExamineWriterMetadataEx.AddRef slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, Release) / sizeof(void *) == 2, "IVssExamineWriterMetadataEx.Release slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, GetIdentity) / sizeof(void *) == 3, "IVssExamineWriterMetadataEx.GetIdentity slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, GetFileCounts) / sizeof(void *) == 4, "IVssExamineWriterMetadataEx.GetFileCounts slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, GetIncludeFile) / sizeof(void *) == 5, "IVssExamineWriterMetadataEx.GetIncludeFile slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, GetExcludeFile) / sizeof(void *) == 6, "IVssExamineWriterMetadataEx.GetExcludeFile slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, GetComponent) / sizeof(void *) == 7, "IVssExamineWriterMetadataEx.GetComponent slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, GetRestoreMethod) / sizeof(void *) == 8, "IVssExamineWriterMetadataEx.GetRestoreMethod slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, GetAlternateLocationMapping) / sizeof(void *) == 9, "IVssExamineWriterMetadataEx.GetAlternateLocationMapping slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, GetBackupSchema) / sizeof(void *) == 10, "IVssExamineWriterMetadataEx.GetBackupSchema slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, GetDocument) / sizeof(void *) == 11, "IVssExamineWriterMetadataEx.GetDocument slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, SaveAsXML) / sizeof(void *) == 12, "IVssExamineWriterMetadataEx.SaveAsXML slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, LoadFromXML) / sizeof(void *) == 13, "IVssExamineWriterMetadataEx.LoadFromXML slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, GetIdentityEx) / sizeof(void *) == 14, "IVssExamineWriterMetadataEx.GetIdentityEx slot");
+_Static_assert(sizeof(IVssExamineWriterMetadataExVtbl) / sizeof(void *) == 15, "IVssExamineWriterMetadataEx vtable size");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, QueryInterface) / sizeof(void *) == 0, "IVssBackupComponentsEx2.QueryInterface slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, AddRef) / sizeof(void *) == 1, "IVssBackupComponentsEx2.AddRef slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, Release) / sizeof(void *) == 2, "IVssBackupComponentsEx2.Release slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, GetWriterComponentsCount) / sizeof(void *) == 3, "IVssBackupComponentsEx2.GetWriterComponentsCount slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, GetWriterComponents) / sizeof(void *) == 4, "IVssBackupComponentsEx2.GetWriterComponents slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, InitializeForBackup) / sizeof(void *) == 5, "IVssBackupComponentsEx2.InitializeForBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetBackupState) / sizeof(void *) == 6, "IVssBackupComponentsEx2.SetBackupState slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, InitializeForRestore) / sizeof(void *) == 7, "IVssBackupComponentsEx2.InitializeForRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetRestoreState) / sizeof(void *) == 8, "IVssBackupComponentsEx2.SetRestoreState slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, GatherWriterMetadata) / sizeof(void *) == 9, "IVssBackupComponentsEx2.GatherWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, GetWriterMetadataCount) / sizeof(void *) == 10, "IVssBackupComponentsEx2.GetWriterMetadataCount slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, GetWriterMetadata) / sizeof(void *) == 11, "IVssBackupComponentsEx2.GetWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, FreeWriterMetadata) / sizeof(void *) == 12, "IVssBackupComponentsEx2.FreeWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, AddComponent) / sizeof(void *) == 13, "IVssBackupComponentsEx2.AddComponent slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, PrepareForBackup) / sizeof(void *) == 14, "IVssBackupComponentsEx2.PrepareForBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, AbortBackup) / sizeof(void *) == 15, "IVssBackupComponentsEx2.AbortBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, GatherWriterStatus) / sizeof(void *) == 16, "IVssBackupComponentsEx2.GatherWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, GetWriterStatusCount) / sizeof(void *) == 17, "IVssBackupComponentsEx2.GetWriterStatusCount slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, FreeWriterStatus) / sizeof(void *) == 18, "IVssBackupComponentsEx2.FreeWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, GetWriterStatus) / sizeof(void *) == 19, "IVssBackupComponentsEx2.GetWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetBackupSucceeded) / sizeof(void *) == 20, "IVssBackupComponentsEx2.SetBackupSucceeded slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetBackupOptions) / sizeof(void *) == 21, "IVssBackupComponentsEx2.SetBackupOptions slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetSelectedForRestore) / sizeof(void *) == 22, "IVssBackupComponentsEx2.SetSelectedForRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetRestoreOptions) / sizeof(void *) == 23, "IVssBackupComponentsEx2.SetRestoreOptions slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetAdditionalRestores) / sizeof(void *) == 24, "IVssBackupComponentsEx2.SetAdditionalRestores slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetPreviousBackupStamp) / sizeof(void *) == 25, "IVssBackupComponentsEx2.SetPreviousBackupStamp slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SaveAsXML) / sizeof(void *) == 26, "IVssBackupComponentsEx2.SaveAsXML slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, BackupComplete) / sizeof(void *) == 27, "IVssBackupComponentsEx2.BackupComplete slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, AddAlternativeLocationMapping) / sizeof(void *) == 28, "IVssBackupComponentsEx2.AddAlternativeLocationMapping slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, AddRestoreSubcomponent) / sizeof(void *) == 29, "IVssBackupComponentsEx2.AddRestoreSubcomponent slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetFileRestoreStatus) / sizeof(void *) == 30, "IVssBackupComponentsEx2.SetFileRestoreStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, AddNewTarget) / sizeof(void *) == 31, "IVssBackupComponentsEx2.AddNewTarget slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetRangesFilePath) / sizeof(void *) == 32, "IVssBackupComponentsEx2.SetRangesFilePath slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, PreRestore) / sizeof(void *) == 33, "IVssBackupComponentsEx2.PreRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, PostRestore) / sizeof(void *) == 34, "IVssBackupComponentsEx2.PostRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetContext) / sizeof(void *) == 35, "IVssBackupComponentsEx2.SetContext slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, StartSnapshotSet) / sizeof(void *) == 36, "IVssBackupComponentsEx2.StartSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, AddToSnapshotSet) / sizeof(void *) == 37, "IVssBackupComponentsEx2.AddToSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, DoSnapshotSet) / sizeof(void *) == 38, "IVssBackupComponentsEx2.DoSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, DeleteSnapshots) / sizeof(void *) == 39, "IVssBackupComponentsEx2.DeleteSnapshots slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, ImportSnapshots) / sizeof(void *) == 40, "IVssBackupComponentsEx2.ImportSnapshots slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, BreakSnapshotSet) / sizeof(void *) == 41, "IVssBackupComponentsEx2.BreakSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, GetSnapshotProperties) / sizeof(void *) == 42, "IVssBackupComponentsEx2.GetSnapshotProperties slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, Query) / sizeof(void *) == 43, "IVssBackupComponentsEx2.Query slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, IsVolumeSupported) / sizeof(void *) == 44, "IVssBackupComponentsEx2.IsVolumeSupported slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, DisableWriterClasses) / sizeof(void *) == 45, "IVssBackupComponentsEx2.DisableWriterClasses slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, EnableWriterClasses) / sizeof(void *) == 46, "IVssBackupComponentsEx2.EnableWriterClasses slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, DisableWriterInstances) / sizeof(void *) == 47, "IVssBackupComponentsEx2.DisableWriterInstances slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, ExposeSnapshot) / sizeof(void *) == 48, "IVssBackupComponentsEx2.ExposeSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, RevertToSnapshot) / sizeof(void *) == 49, "IVssBackupComponentsEx2.RevertToSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, QueryRevertStatus) / sizeof(void *) == 50, "IVssBackupComponentsEx2.QueryRevertStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, GetWriterMetadataEx) / sizeof(void *) == 51, "IVssBackupComponentsEx2.GetWriterMetadataEx slot");
+_Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetSelectedForRestoreEx) / sizeof(void *) == 52, "IVssBackupComponentsEx2.SetSelectedForRestoreEx slot");
 _Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, UnexposeSnapshot) / sizeof(void *) == 53, "IVssBackupComponentsEx2.UnexposeSnapshot slot");
 _Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetAuthoritativeRestore) / sizeof(void *) == 54, "IVssBackupComponentsEx2.SetAuthoritativeRestore slot");
 _Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetRollForward) / sizeof(void *) == 55, "IVssBackupComponentsEx2.SetRollForward slot");
@@ -169,34 +369,249 @@ _Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, SetRestoreName) / sizeof(vo
 _Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, BreakSnapshotSetEx) / sizeof(void *) == 57, "IVssBackupComponentsEx2.BreakSnapshotSetEx slot");
 _Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, PreFastRecovery) / sizeof(void *) == 58, "IVssBackupComponentsEx2.PreFastRecovery slot");
 _Static_assert(offsetof(IVssBackupComponentsEx2Vtbl, FastRecovery) / sizeof(void *) == 59, "IVssBackupComponentsEx2.FastRecovery slot");
+_Static_assert(sizeof(IVssBackupComponentsEx2Vtbl) / sizeof(void *) == 60, "IVssBackupComponentsEx2 vtable size");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, QueryInterface) / sizeof(void *) == 0, "IVssComponentEx2.QueryInterface slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, AddRef) / sizeof(void *) == 1, "IVssComponentEx2.AddRef slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, Release) / sizeof(void *) == 2, "IVssComponentEx2.Release slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetLogicalPath) / sizeof(void *) == 3, "IVssComponentEx2.GetLogicalPath slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetComponentType) / sizeof(void *) == 4, "IVssComponentEx2.GetComponentType slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetComponentName) / sizeof(void *) == 5, "IVssComponentEx2.GetComponentName slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetBackupSucceeded) / sizeof(void *) == 6, "IVssComponentEx2.GetBackupSucceeded slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetAlternateLocationMappingCount) / sizeof(void *) == 7, "IVssComponentEx2.GetAlternateLocationMappingCount slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetAlternateLocationMapping) / sizeof(void *) == 8, "IVssComponentEx2.GetAlternateLocationMapping slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, SetBackupMetadata) / sizeof(void *) == 9, "IVssComponentEx2.SetBackupMetadata slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetBackupMetadata) / sizeof(void *) == 10, "IVssComponentEx2.GetBackupMetadata slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, AddPartialFile) / sizeof(void *) == 11, "IVssComponentEx2.AddPartialFile slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetPartialFileCount) / sizeof(void *) == 12, "IVssComponentEx2.GetPartialFileCount slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetPartialFile) / sizeof(void *) == 13, "IVssComponentEx2.GetPartialFile slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, IsSelectedForRestore) / sizeof(void *) == 14, "IVssComponentEx2.IsSelectedForRestore slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetAdditionalRestores) / sizeof(void *) == 15, "IVssComponentEx2.GetAdditionalRestores slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetNewTargetCount) / sizeof(void *) == 16, "IVssComponentEx2.GetNewTargetCount slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetNewTarget) / sizeof(void *) == 17, "IVssComponentEx2.GetNewTarget slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, AddDirectedTarget) / sizeof(void *) == 18, "IVssComponentEx2.AddDirectedTarget slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetDirectedTargetCount) / sizeof(void *) == 19, "IVssComponentEx2.GetDirectedTargetCount slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetDirectedTarget) / sizeof(void *) == 20, "IVssComponentEx2.GetDirectedTarget slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, SetRestoreMetadata) / sizeof(void *) == 21, "IVssComponentEx2.SetRestoreMetadata slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetRestoreMetadata) / sizeof(void *) == 22, "IVssComponentEx2.GetRestoreMetadata slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, SetRestoreTarget) / sizeof(void *) == 23, "IVssComponentEx2.SetRestoreTarget slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetRestoreTarget) / sizeof(void *) == 24, "IVssComponentEx2.GetRestoreTarget slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, SetPreRestoreFailureMsg) / sizeof(void *) == 25, "IVssComponentEx2.SetPreRestoreFailureMsg slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetPreRestoreFailureMsg) / sizeof(void *) == 26, "IVssComponentEx2.GetPreRestoreFailureMsg slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, SetPostRestoreFailureMsg) / sizeof(void *) == 27, "IVssComponentEx2.SetPostRestoreFailureMsg slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetPostRestoreFailureMsg) / sizeof(void *) == 28, "IVssComponentEx2.GetPostRestoreFailureMsg slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, SetBackupStamp) / sizeof(void *) == 29, "IVssComponentEx2.SetBackupStamp slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetBackupStamp) / sizeof(void *) == 30, "IVssComponentEx2.GetBackupStamp slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetPreviousBackupStamp) / sizeof(void *) == 31, "IVssComponentEx2.GetPreviousBackupStamp slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetBackupOptions) / sizeof(void *) == 32, "IVssComponentEx2.GetBackupOptions slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetRestoreOptions) / sizeof(void *) == 33, "IVssComponentEx2.GetRestoreOptions slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetRestoreSubcomponentCount) / sizeof(void *) == 34, "IVssComponentEx2.GetRestoreSubcomponentCount slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetRestoreSubcomponent) / sizeof(void *) == 35, "IVssComponentEx2.GetRestoreSubcomponent slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetFileRestoreStatus) / sizeof(void *) == 36, "IVssComponentEx2.GetFileRestoreStatus slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, AddDifferencedFilesByLastModifyTime) / sizeof(void *) == 37, "IVssComponentEx2.AddDifferencedFilesByLastModifyTime slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, AddDifferencedFilesByLastModifyLSN) / sizeof(void *) == 38, "IVssComponentEx2.AddDifferencedFilesByLastModifyLSN slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetDifferencedFilesCount) / sizeof(void *) == 39, "IVssComponentEx2.GetDifferencedFilesCount slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetDifferencedFile) / sizeof(void *) == 40, "IVssComponentEx2.GetDifferencedFile slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, SetPrepareForBackupFailureMsg) / sizeof(void *) == 41, "IVssComponentEx2.SetPrepareForBackupFailureMsg slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, SetPostSnapshotFailureMsg) / sizeof(void *) == 42, "IVssComponentEx2.SetPostSnapshotFailureMsg slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetPrepareForBackupFailureMsg) / sizeof(void *) == 43, "IVssComponentEx2.GetPrepareForBackupFailureMsg slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetPostSnapshotFailureMsg) / sizeof(void *) == 44, "IVssComponentEx2.GetPostSnapshotFailureMsg slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetAuthoritativeRestore) / sizeof(void *) == 45, "IVssComponentEx2.GetAuthoritativeRestore slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetRollForward) / sizeof(void *) == 46, "IVssComponentEx2.GetRollForward slot");
+_Static_assert(offsetof(IVssComponentEx2Vtbl, GetRestoreName) / sizeof(void *) == 47, "IVssComponentEx2.GetRestoreName slot");
 _Static_assert(offsetof(IVssComponentEx2Vtbl, SetFailure) / sizeof(void *) == 48, "IVssComponentEx2.SetFailure slot");
 _Static_assert(offsetof(IVssComponentEx2Vtbl, GetFailure) / sizeof(void *) == 49, "IVssComponentEx2.GetFailure slot");
+_Static_assert(sizeof(IVssComponentEx2Vtbl) / sizeof(void *) == 50, "IVssComponentEx2 vtable size");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, QueryInterface) / sizeof(void *) == 0, "IVssExamineWriterMetadataEx2.QueryInterface slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, AddRef) / sizeof(void *) == 1, "IVssExamineWriterMetadataEx2.AddRef slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, Release) / sizeof(void *) == 2, "IVssExamineWriterMetadataEx2.Release slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetIdentity) / sizeof(void *) == 3, "IVssExamineWriterMetadataEx2.GetIdentity slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetFileCounts) / sizeof(void *) == 4, "IVssExamineWriterMetadataEx2.GetFileCounts slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetIncludeFile) / sizeof(void *) == 5, "IVssExamineWriterMetadataEx2.GetIncludeFile slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetExcludeFile) / sizeof(void *) == 6, "IVssExamineWriterMetadataEx2.GetExcludeFile slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetComponent) / sizeof(void *) == 7, "IVssExamineWriterMetadataEx2.GetComponent slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetRestoreMethod) / sizeof(void *) == 8, "IVssExamineWriterMetadataEx2.GetRestoreMethod slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetAlternateLocationMapping) / sizeof(void *) == 9, "IVssExamineWriterMetadataEx2.GetAlternateLocationMapping slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetBackupSchema) / sizeof(void *) == 10, "IVssExamineWriterMetadataEx2.GetBackupSchema slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetDocument) / sizeof(void *) == 11, "IVssExamineWriterMetadataEx2.GetDocument slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, SaveAsXML) / sizeof(void *) == 12, "IVssExamineWriterMetadataEx2.SaveAsXML slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, LoadFromXML) / sizeof(void *) == 13, "IVssExamineWriterMetadataEx2.LoadFromXML slot");
+_Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetIdentityEx) / sizeof(void *) == 14, "IVssExamineWriterMetadataEx2.GetIdentityEx slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetVersion) / sizeof(void *) == 15, "IVssExamineWriterMetadataEx2.GetVersion slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetExcludeFromSnapshotCount) / sizeof(void *) == 16, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, GetExcludeFromSnapshotFile) / sizeof(void *) == 17, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile slot");
+_Static_assert(sizeof(IVssExamineWriterMetadataEx2Vtbl) / sizeof(void *) == 18, "IVssExamineWriterMetadataEx2 vtable size");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, QueryInterface) / sizeof(void *) == 0, "IVssBackupComponentsEx3.QueryInterface slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, AddRef) / sizeof(void *) == 1, "IVssBackupComponentsEx3.AddRef slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, Release) / sizeof(void *) == 2, "IVssBackupComponentsEx3.Release slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GetWriterComponentsCount) / sizeof(void *) == 3, "IVssBackupComponentsEx3.GetWriterComponentsCount slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GetWriterComponents) / sizeof(void *) == 4, "IVssBackupComponentsEx3.GetWriterComponents slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, InitializeForBackup) / sizeof(void *) == 5, "IVssBackupComponentsEx3.InitializeForBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetBackupState) / sizeof(void *) == 6, "IVssBackupComponentsEx3.SetBackupState slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, InitializeForRestore) / sizeof(void *) == 7, "IVssBackupComponentsEx3.InitializeForRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetRestoreState) / sizeof(void *) == 8, "IVssBackupComponentsEx3.SetRestoreState slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GatherWriterMetadata) / sizeof(void *) == 9, "IVssBackupComponentsEx3.GatherWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GetWriterMetadataCount) / sizeof(void *) == 10, "IVssBackupComponentsEx3.GetWriterMetadataCount slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GetWriterMetadata) / sizeof(void *) == 11, "IVssBackupComponentsEx3.GetWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, FreeWriterMetadata) / sizeof(void *) == 12, "IVssBackupComponentsEx3.FreeWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, AddComponent) / sizeof(void *) == 13, "IVssBackupComponentsEx3.AddComponent slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, PrepareForBackup) / sizeof(void *) == 14, "IVssBackupComponentsEx3.PrepareForBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, AbortBackup) / sizeof(void *) == 15, "IVssBackupComponentsEx3.AbortBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GatherWriterStatus) / sizeof(void *) == 16, "IVssBackupComponentsEx3.GatherWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GetWriterStatusCount) / sizeof(void *) == 17, "IVssBackupComponentsEx3.GetWriterStatusCount slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, FreeWriterStatus) / sizeof(void *) == 18, "IVssBackupComponentsEx3.FreeWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GetWriterStatus) / sizeof(void *) == 19, "IVssBackupComponentsEx3.GetWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetBackupSucceeded) / sizeof(void *) == 20, "IVssBackupComponentsEx3.SetBackupSucceeded slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetBackupOptions) / sizeof(void *) == 21, "IVssBackupComponentsEx3.SetBackupOptions slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetSelectedForRestore) / sizeof(void *) == 22, "IVssBackupComponentsEx3.SetSelectedForRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetRestoreOptions) / sizeof(void *) == 23, "IVssBackupComponentsEx3.SetRestoreOptions slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetAdditionalRestores) / sizeof(void *) == 24, "IVssBackupComponentsEx3.SetAdditionalRestores slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetPreviousBackupStamp) / sizeof(void *) == 25, "IVssBackupComponentsEx3.SetPreviousBackupStamp slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SaveAsXML) / sizeof(void *) == 26, "IVssBackupComponentsEx3.SaveAsXML slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, BackupComplete) / sizeof(void *) == 27, "IVssBackupComponentsEx3.BackupComplete slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, AddAlternativeLocationMapping) / sizeof(void *) == 28, "IVssBackupComponentsEx3.AddAlternativeLocationMapping slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, AddRestoreSubcomponent) / sizeof(void *) == 29, "IVssBackupComponentsEx3.AddRestoreSubcomponent slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetFileRestoreStatus) / sizeof(void *) == 30, "IVssBackupComponentsEx3.SetFileRestoreStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, AddNewTarget) / sizeof(void *) == 31, "IVssBackupComponentsEx3.AddNewTarget slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetRangesFilePath) / sizeof(void *) == 32, "IVssBackupComponentsEx3.SetRangesFilePath slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, PreRestore) / sizeof(void *) == 33, "IVssBackupComponentsEx3.PreRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, PostRestore) / sizeof(void *) == 34, "IVssBackupComponentsEx3.PostRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetContext) / sizeof(void *) == 35, "IVssBackupComponentsEx3.SetContext slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, StartSnapshotSet) / sizeof(void *) == 36, "IVssBackupComponentsEx3.StartSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, AddToSnapshotSet) / sizeof(void *) == 37, "IVssBackupComponentsEx3.AddToSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, DoSnapshotSet) / sizeof(void *) == 38, "IVssBackupComponentsEx3.DoSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, DeleteSnapshots) / sizeof(void *) == 39, "IVssBackupComponentsEx3.DeleteSnapshots slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, ImportSnapshots) / sizeof(void *) == 40, "IVssBackupComponentsEx3.ImportSnapshots slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, BreakSnapshotSet) / sizeof(void *) == 41, "IVssBackupComponentsEx3.BreakSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GetSnapshotProperties) / sizeof(void *) == 42, "IVssBackupComponentsEx3.GetSnapshotProperties slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, Query) / sizeof(void *) == 43, "IVssBackupComponentsEx3.Query slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, IsVolumeSupported) / sizeof(void *) == 44, "IVssBackupComponentsEx3.IsVolumeSupported slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, DisableWriterClasses) / sizeof(void *) == 45, "IVssBackupComponentsEx3.DisableWriterClasses slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, EnableWriterClasses) / sizeof(void *) == 46, "IVssBackupComponentsEx3.EnableWriterClasses slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, DisableWriterInstances) / sizeof(void *) == 47, "IVssBackupComponentsEx3.DisableWriterInstances slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, ExposeSnapshot) / sizeof(void *) == 48, "IVssBackupComponentsEx3.ExposeSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, RevertToSnapshot) / sizeof(void *) == 49, "IVssBackupComponentsEx3.RevertToSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, QueryRevertStatus) / sizeof(void *) == 50, "IVssBackupComponentsEx3.QueryRevertStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GetWriterMetadataEx) / sizeof(void *) == 51, "IVssBackupComponentsEx3.GetWriterMetadataEx slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetSelectedForRestoreEx) / sizeof(void *) == 52, "IVssBackupComponentsEx3.SetSelectedForRestoreEx slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, UnexposeSnapshot) / sizeof(void *) == 53, "IVssBackupComponentsEx3.UnexposeSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetAuthoritativeRestore) / sizeof(void *) == 54, "IVssBackupComponentsEx3.SetAuthoritativeRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetRollForward) / sizeof(void *) == 55, "IVssBackupComponentsEx3.SetRollForward slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, SetRestoreName) / sizeof(void *) == 56, "IVssBackupComponentsEx3.SetRestoreName slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, BreakSnapshotSetEx) / sizeof(void *) == 57, "IVssBackupComponentsEx3.BreakSnapshotSetEx slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, PreFastRecovery) / sizeof(void *) == 58, "IVssBackupComponentsEx3.PreFastRecovery slot");
+_Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, FastRecovery) / sizeof(void *) == 59, "IVssBackupComponentsEx3.FastRecovery slot");
 _Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GetWriterStatusEx) / sizeof(void *) == 60, "IVssBackupComponentsEx3.GetWriterStatusEx slot");
 _Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, AddSnapshotToRecoverySet) / sizeof(void *) == 61, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet slot");
 _Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, RecoverSet) / sizeof(void *) == 62, "IVssBackupComponentsEx3.RecoverSet slot");
 _Static_assert(offsetof(IVssBackupComponentsEx3Vtbl, GetSessionId) / sizeof(void *) == 63, "IVssBackupComponentsEx3.GetSessionId slot");
+_Static_assert(sizeof(IVssBackupComponentsEx3Vtbl) / sizeof(void *) == 64, "IVssBackupComponentsEx3 vtable size");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, QueryInterface) / sizeof(void *) == 0, "IVssBackupComponentsEx4.QueryInterface slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, AddRef) / sizeof(void *) == 1, "IVssBackupComponentsEx4.AddRef slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, Release) / sizeof(void *) == 2, "IVssBackupComponentsEx4.Release slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GetWriterComponentsCount) / sizeof(void *) == 3, "IVssBackupComponentsEx4.GetWriterComponentsCount slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GetWriterComponents) / sizeof(void *) == 4, "IVssBackupComponentsEx4.GetWriterComponents slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, InitializeForBackup) / sizeof(void *) == 5, "IVssBackupComponentsEx4.InitializeForBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetBackupState) / sizeof(void *) == 6, "IVssBackupComponentsEx4.SetBackupState slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, InitializeForRestore) / sizeof(void *) == 7, "IVssBackupComponentsEx4.InitializeForRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetRestoreState) / sizeof(void *) == 8, "IVssBackupComponentsEx4.SetRestoreState slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GatherWriterMetadata) / sizeof(void *) == 9, "IVssBackupComponentsEx4.GatherWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GetWriterMetadataCount) / sizeof(void *) == 10, "IVssBackupComponentsEx4.GetWriterMetadataCount slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GetWriterMetadata) / sizeof(void *) == 11, "IVssBackupComponentsEx4.GetWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, FreeWriterMetadata) / sizeof(void *) == 12, "IVssBackupComponentsEx4.FreeWriterMetadata slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, AddComponent) / sizeof(void *) == 13, "IVssBackupComponentsEx4.AddComponent slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, PrepareForBackup) / sizeof(void *) == 14, "IVssBackupComponentsEx4.PrepareForBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, AbortBackup) / sizeof(void *) == 15, "IVssBackupComponentsEx4.AbortBackup slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GatherWriterStatus) / sizeof(void *) == 16, "IVssBackupComponentsEx4.GatherWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GetWriterStatusCount) / sizeof(void *) == 17, "IVssBackupComponentsEx4.GetWriterStatusCount slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, FreeWriterStatus) / sizeof(void *) == 18, "IVssBackupComponentsEx4.FreeWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GetWriterStatus) / sizeof(void *) == 19, "IVssBackupComponentsEx4.GetWriterStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetBackupSucceeded) / sizeof(void *) == 20, "IVssBackupComponentsEx4.SetBackupSucceeded slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetBackupOptions) / sizeof(void *) == 21, "IVssBackupComponentsEx4.SetBackupOptions slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetSelectedForRestore) / sizeof(void *) == 22, "IVssBackupComponentsEx4.SetSelectedForRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetRestoreOptions) / sizeof(void *) == 23, "IVssBackupComponentsEx4.SetRestoreOptions slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetAdditionalRestores) / sizeof(void *) == 24, "IVssBackupComponentsEx4.SetAdditionalRestores slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetPreviousBackupStamp) / sizeof(void *) == 25, "IVssBackupComponentsEx4.SetPreviousBackupStamp slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SaveAsXML) / sizeof(void *) == 26, "IVssBackupComponentsEx4.SaveAsXML slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, BackupComplete) / sizeof(void *) == 27, "IVssBackupComponentsEx4.BackupComplete slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, AddAlternativeLocationMapping) / sizeof(void *) == 28, "IVssBackupComponentsEx4.AddAlternativeLocationMapping slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, AddRestoreSubcomponent) / sizeof(void *) == 29, "IVssBackupComponentsEx4.AddRestoreSubcomponent slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetFileRestoreStatus) / sizeof(void *) == 30, "IVssBackupComponentsEx4.SetFileRestoreStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, AddNewTarget) / sizeof(void *) == 31, "IVssBackupComponentsEx4.AddNewTarget slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetRangesFilePath) / sizeof(void *) == 32, "IVssBackupComponentsEx4.SetRangesFilePath slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, PreRestore) / sizeof(void *) == 33, "IVssBackupComponentsEx4.PreRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, PostRestore) / sizeof(void *) == 34, "IVssBackupComponentsEx4.PostRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetContext) / sizeof(void *) == 35, "IVssBackupComponentsEx4.SetContext slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, StartSnapshotSet) / sizeof(void *) == 36, "IVssBackupComponentsEx4.StartSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, AddToSnapshotSet) / sizeof(void *) == 37, "IVssBackupComponentsEx4.AddToSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, DoSnapshotSet) / sizeof(void *) == 38, "IVssBackupComponentsEx4.DoSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, DeleteSnapshots) / sizeof(void *) == 39, "IVssBackupComponentsEx4.DeleteSnapshots slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, ImportSnapshots) / sizeof(void *) == 40, "IVssBackupComponentsEx4.ImportSnapshots slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, BreakSnapshotSet) / sizeof(void *) == 41, "IVssBackupComponentsEx4.BreakSnapshotSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GetSnapshotProperties) / sizeof(void *) == 42, "IVssBackupComponentsEx4.GetSnapshotProperties slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, Query) / sizeof(void *) == 43, "IVssBackupComponentsEx4.Query slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, IsVolumeSupported) / sizeof(void *) == 44, "IVssBackupComponentsEx4.IsVolumeSupported slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, DisableWriterClasses) / sizeof(void *) == 45, "IVssBackupComponentsEx4.DisableWriterClasses slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, EnableWriterClasses) / sizeof(void *) == 46, "IVssBackupComponentsEx4.EnableWriterClasses slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, DisableWriterInstances) / sizeof(void *) == 47, "IVssBackupComponentsEx4.DisableWriterInstances slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, ExposeSnapshot) / sizeof(void *) == 48, "IVssBackupComponentsEx4.ExposeSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, RevertToSnapshot) / sizeof(void *) == 49, "IVssBackupComponentsEx4.RevertToSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, QueryRevertStatus) / sizeof(void *) == 50, "IVssBackupComponentsEx4.QueryRevertStatus slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GetWriterMetadataEx) / sizeof(void *) == 51, "IVssBackupComponentsEx4.GetWriterMetadataEx slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetSelectedForRestoreEx) / sizeof(void *) == 52, "IVssBackupComponentsEx4.SetSelectedForRestoreEx slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, UnexposeSnapshot) / sizeof(void *) == 53, "IVssBackupComponentsEx4.UnexposeSnapshot slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetAuthoritativeRestore) / sizeof(void *) == 54, "IVssBackupComponentsEx4.SetAuthoritativeRestore slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetRollForward) / sizeof(void *) == 55, "IVssBackupComponentsEx4.SetRollForward slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, SetRestoreName) / sizeof(void *) == 56, "IVssBackupComponentsEx4.SetRestoreName slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, BreakSnapshotSetEx) / sizeof(void *) == 57, "IVssBackupComponentsEx4.BreakSnapshotSetEx slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, PreFastRecovery) / sizeof(void *) == 58, "IVssBackupComponentsEx4.PreFastRecovery slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, FastRecovery) / sizeof(void *) == 59, "IVssBackupComponentsEx4.FastRecovery slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GetWriterStatusEx) / sizeof(void *) == 60, "IVssBackupComponentsEx4.GetWriterStatusEx slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, AddSnapshotToRecoverySet) / sizeof(void *) == 61, "IVssBackupComponentsEx4.AddSnapshotToRecoverySet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, RecoverSet) / sizeof(void *) == 62, "IVssBackupComponentsEx4.RecoverSet slot");
+_Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GetSessionId) / sizeof(void *) == 63, "IVssBackupComponentsEx4.GetSessionId slot");
 _Static_assert(offsetof(IVssBackupComponentsEx4Vtbl, GetRootAndLogicalPrefixPaths) / sizeof(void *) == 64, "IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths slot");
+_Static_assert(sizeof(IVssBackupComponentsEx4Vtbl) / sizeof(void *) == 65, "IVssBackupComponentsEx4 vtable size");
 
-/* Method signatures: calling convention, return type and parameters in order. */
+/*
+ * Method signatures: calling convention, return type and parameter types in
+ * order. A by-pointer parameter may point to const in the header; const is
+ * the callee's promise and does not change what is passed, so both forms
+ * are accepted.
+ */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IUnknownVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IUnknown *, REFIID, void **)), "IUnknown.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IUnknownVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IUnknown *)), "IUnknown.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IUnknownVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IUnknown *)), "IUnknown.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWriterComponentsVtbl *)0)->GetComponentCount),
 	HRESULT (STDMETHODCALLTYPE *)(IVssWriterComponents *, UINT *)), "IVssWriterComponents.GetComponentCount parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWriterComponentsVtbl *)0)->GetWriterInfo),
 	HRESULT (STDMETHODCALLTYPE *)(IVssWriterComponents *, VSS_ID *, VSS_ID *)), "IVssWriterComponents.GetWriterInfo parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWriterComponentsVtbl *)0)->GetComponent),
-	HRESULT (STDMETHODCALLTYPE *)(IVssWriterComponents *, UINT, IVssComponent *)), "IVssWriterComponents.GetComponent parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssWriterComponents *, UINT, IVssComponent **)), "IVssWriterComponents.GetComponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssAsyncVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssAsync *, REFIID, void **)), "IVssAsync.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssAsyncVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssAsync *)), "IVssAsync.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssAsyncVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssAsync *)), "IVssAsync.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssAsyncVtbl *)0)->Cancel),
 	HRESULT (STDMETHODCALLTYPE *)(IVssAsync *)), "IVssAsync.Cancel parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssAsyncVtbl *)0)->Wait),
 	HRESULT (STDMETHODCALLTYPE *)(IVssAsync *, DWORD)), "IVssAsync.Wait parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssAsyncVtbl *)0)->QueryStatus),
 	HRESULT (STDMETHODCALLTYPE *)(IVssAsync *, HRESULT *, INT *)), "IVssAsync.QueryStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, REFIID, void **)), "IVssBackupComponents.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssBackupComponents *)), "IVssBackupComponents.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssBackupComponents *)), "IVssBackupComponents.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetWriterComponentsCount),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT *)), "IVssBackupComponents.GetWriterComponentsCount parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetWriterComponents),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT, IVssWriterComponentsExt *)), "IVssBackupComponents.GetWriterComponents parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT, IVssWriterComponentsExt **)), "IVssBackupComponents.GetWriterComponents parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->InitializeForBackup),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, BSTR)), "IVssBackupComponents.InitializeForBackup parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetBackupState),
@@ -206,21 +621,21 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtb
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetRestoreState),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_RESTORE_TYPE)), "IVssBackupComponents.SetRestoreState parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GatherWriterMetadata),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.GatherWriterMetadata parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync **)), "IVssBackupComponents.GatherWriterMetadata parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetWriterMetadataCount),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT *)), "IVssBackupComponents.GetWriterMetadataCount parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetWriterMetadata),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT, VSS_ID *, IVssExamineWriterMetadata *)), "IVssBackupComponents.GetWriterMetadata parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT, VSS_ID *, IVssExamineWriterMetadata **)), "IVssBackupComponents.GetWriterMetadata parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->FreeWriterMetadata),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *)), "IVssBackupComponents.FreeWriterMetadata parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->AddComponent),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR)), "IVssBackupComponents.AddComponent parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->PrepareForBackup),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.PrepareForBackup parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync **)), "IVssBackupComponents.PrepareForBackup parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->AbortBackup),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *)), "IVssBackupComponents.AbortBackup parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GatherWriterStatus),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.GatherWriterStatus parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync **)), "IVssBackupComponents.GatherWriterStatus parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetWriterStatusCount),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, UINT *)), "IVssBackupComponents.GetWriterStatusCount parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->FreeWriterStatus),
@@ -242,7 +657,7 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtb
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SaveAsXML),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, BSTR *)), "IVssBackupComponents.SaveAsXML parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->BackupComplete),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.BackupComplete parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync **)), "IVssBackupComponents.BackupComplete parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->AddAlternativeLocationMapping),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean, LPCWSTR)), "IVssBackupComponents.AddAlternativeLocationMapping parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->AddRestoreSubcomponent),
@@ -254,9 +669,9 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtb
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetRangesFilePath),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, UINT, LPCWSTR)), "IVssBackupComponents.SetRangesFilePath parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->PreRestore),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.PreRestore parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync **)), "IVssBackupComponents.PreRestore parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->PostRestore),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.PostRestore parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync **)), "IVssBackupComponents.PostRestore parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->SetContext),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, LONG)), "IVssBackupComponents.SetContext parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->StartSnapshotSet),
@@ -264,31 +679,43 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtb
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->AddToSnapshotSet),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_PWSZ, VSS_ID, VSS_ID *)), "IVssBackupComponents.AddToSnapshotSet parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->DoSnapshotSet),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.DoSnapshotSet parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync **)), "IVssBackupComponents.DoSnapshotSet parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->DeleteSnapshots),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_OBJECT_TYPE, BOOL, LONG *, VSS_ID *)), "IVssBackupComponents.DeleteSnapshots parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->ImportSnapshots),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync *)), "IVssBackupComponents.ImportSnapshots parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, IVssAsync **)), "IVssBackupComponents.ImportSnapshots parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->BreakSnapshotSet),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID)), "IVssBackupComponents.BreakSnapshotSet parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->GetSnapshotProperties),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_SNAPSHOT_PROP *)), "IVssBackupComponents.GetSnapshotProperties parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->Query),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_OBJECT_TYPE, VSS_OBJECT_TYPE, IVssEnumObject *)), "IVssBackupComponents.Query parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_OBJECT_TYPE, VSS_OBJECT_TYPE, IVssEnumObject **)), "IVssBackupComponents.Query parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->IsVolumeSupported),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_PWSZ, BOOL *)), "IVssBackupComponents.IsVolumeSupported parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->DisableWriterClasses),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, UINT)), "IVssBackupComponents.DisableWriterClasses parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->DisableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, const VSS_ID *, UINT)), "IVssBackupComponents.DisableWriterClasses parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->EnableWriterClasses),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, UINT)), "IVssBackupComponents.EnableWriterClasses parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->EnableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, const VSS_ID *, UINT)), "IVssBackupComponents.EnableWriterClasses parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->DisableWriterInstances),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, UINT)), "IVssBackupComponents.DisableWriterInstances parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->DisableWriterInstances),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, const VSS_ID *, UINT)), "IVssBackupComponents.DisableWriterInstances parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->ExposeSnapshot),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, VSS_PWSZ, LONG, VSS_PWSZ, VSS_PWSZ *)), "IVssBackupComponents.ExposeSnapshot parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->RevertToSnapshot),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_ID, BOOL)), "IVssBackupComponents.RevertToSnapshot parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsVtbl *)0)->QueryRevertStatus),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_PWSZ, IVssAsync *)), "IVssBackupComponents.QueryRevertStatus parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponents *, VSS_PWSZ, IVssAsync **)), "IVssBackupComponents.QueryRevertStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, REFIID, void **)), "IVssComponent.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssComponent *)), "IVssComponent.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssComponent *)), "IVssComponent.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetLogicalPath),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, BSTR *)), "IVssComponent.GetLogicalPath parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetComponentType),
@@ -300,7 +727,7 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)-
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetAlternateLocationMappingCount),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT *)), "IVssComponent.GetAlternateLocationMappingCount parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetAlternateLocationMapping),
-	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, IVssWMFiledesc *)), "IVssComponent.GetAlternateLocationMapping parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, IVssWMFiledesc **)), "IVssComponent.GetAlternateLocationMapping parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->SetBackupMetadata),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, LPCWSTR)), "IVssComponent.SetBackupMetadata parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetBackupMetadata),
@@ -318,7 +745,7 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)-
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetNewTargetCount),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT *)), "IVssComponent.GetNewTargetCount parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetNewTarget),
-	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, IVssWMFiledesc *)), "IVssComponent.GetNewTarget parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, IVssWMFiledesc **)), "IVssComponent.GetNewTarget parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->AddDirectedTarget),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssComponent.AddDirectedTarget parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetDirectedTargetCount),
@@ -365,54 +792,89 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)-
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT *)), "IVssComponent.GetDifferencedFilesCount parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetDifferencedFile),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, BSTR *, BSTR *, BOOL *, BSTR *, FILETIME *)), "IVssComponent.GetDifferencedFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *, REFIID, void **)), "IVssEnumObject.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssEnumObject *)), "IVssEnumObject.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssEnumObject *)), "IVssEnumObject.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->Next),
-	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *, ULONG, VSS_OBJECT_PROP, ULONG *)), "IVssEnumObject.Next parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *, ULONG, VSS_OBJECT_PROP *, ULONG *))
+	|| __builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->Next),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *, ULONG, const VSS_OBJECT_PROP *, ULONG *)), "IVssEnumObject.Next parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->Skip),
 	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *, ULONG)), "IVssEnumObject.Skip parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->Reset),
 	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *)), "IVssEnumObject.Reset parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->Clone),
-	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *, IVssEnumObject *)), "IVssEnumObject.Clone parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *, IVssEnumObject **)), "IVssEnumObject.Clone parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, REFIID, void **)), "IVssExamineWriterMetadata.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *)), "IVssExamineWriterMetadata.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *)), "IVssExamineWriterMetadata.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetIdentity),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, VSS_ID *, VSS_ID *, BSTR *, VSS_USAGE_TYPE *, VSS_SOURCE_TYPE *)), "IVssExamineWriterMetadata.GetIdentity parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetFileCounts),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT *, UINT *, UINT *)), "IVssExamineWriterMetadata.GetFileCounts parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetIncludeFile),
-	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT, IVssWMFiledesc *)), "IVssExamineWriterMetadata.GetIncludeFile parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT, IVssWMFiledesc **)), "IVssExamineWriterMetadata.GetIncludeFile parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetExcludeFile),
-	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT, IVssWMFiledesc *)), "IVssExamineWriterMetadata.GetExcludeFile parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT, IVssWMFiledesc **)), "IVssExamineWriterMetadata.GetExcludeFile parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetComponent),
-	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT, IVssWMComponent *)), "IVssExamineWriterMetadata.GetComponent parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT, IVssWMComponent **)), "IVssExamineWriterMetadata.GetComponent parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetRestoreMethod),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, VSS_RESTOREMETHOD_ENUM *, BSTR *, BSTR *, VSS_WRITERRESTORE_ENUM *, boolean *, UINT *)), "IVssExamineWriterMetadata.GetRestoreMethod parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetAlternateLocationMapping),
-	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT, IVssWMFiledesc *)), "IVssExamineWriterMetadata.GetAlternateLocationMapping parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, UINT, IVssWMFiledesc **)), "IVssExamineWriterMetadata.GetAlternateLocationMapping parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetBackupSchema),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, DWORD *)), "IVssExamineWriterMetadata.GetBackupSchema parameters");
-_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->GetDocument),
-	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, IUnknown *)), "IVssExamineWriterMetadata.GetDocument parameters");
+/* IVssExamineWriterMetadata.GetDocument parameters: not checked: the spec declares pDoc as IUnknown, which may stand for an interface the spec does not describe; the slot is checked */
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->SaveAsXML),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, BSTR *)), "IVssExamineWriterMetadata.SaveAsXML parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->LoadFromXML),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, BSTR)), "IVssExamineWriterMetadata.LoadFromXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, REFIID, void **)), "IVssWMComponent.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssWMComponent *)), "IVssWMComponent.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssWMComponent *)), "IVssWMComponent.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->GetComponentInfo),
-	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, VSS_COMPONENTINFO *)), "IVssWMComponent.GetComponentInfo parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, VSS_COMPONENTINFO **))
+	|| __builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->GetComponentInfo),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, const VSS_COMPONENTINFO **)), "IVssWMComponent.GetComponentInfo parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->FreeComponentInfo),
-	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, VSS_COMPONENTINFO)), "IVssWMComponent.FreeComponentInfo parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, VSS_COMPONENTINFO *))
+	|| __builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->FreeComponentInfo),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, const VSS_COMPONENTINFO *)), "IVssWMComponent.FreeComponentInfo parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->GetFile),
-	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, UINT, IVssWMFiledesc *)), "IVssWMComponent.GetFile parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, UINT, IVssWMFiledesc **)), "IVssWMComponent.GetFile parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->GetDatabaseFile),
-	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, UINT, IVssWMFiledesc *)), "IVssWMComponent.GetDatabaseFile parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, UINT, IVssWMFiledesc **)), "IVssWMComponent.GetDatabaseFile parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->GetDatabaseLogFile),
-	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, UINT, IVssWMFiledesc *)), "IVssWMComponent.GetDatabaseLogFile parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, UINT, IVssWMFiledesc **)), "IVssWMComponent.GetDatabaseLogFile parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->GetDependency),
-	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, UINT, IVssWMDependency *)), "IVssWMComponent.GetDependency parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, UINT, IVssWMDependency **)), "IVssWMComponent.GetDependency parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMDependencyVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMDependency *, REFIID, void **)), "IVssWMDependency.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMDependencyVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssWMDependency *)), "IVssWMDependency.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMDependencyVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssWMDependency *)), "IVssWMDependency.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMDependencyVtbl *)0)->GetWriterId),
 	HRESULT (STDMETHODCALLTYPE *)(IVssWMDependency *, VSS_ID *)), "IVssWMDependency.GetWriterId parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMDependencyVtbl *)0)->GetLogicalPath),
 	HRESULT (STDMETHODCALLTYPE *)(IVssWMDependency *, BSTR *)), "IVssWMDependency.GetLogicalPath parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMDependencyVtbl *)0)->GetComponentName),
 	HRESULT (STDMETHODCALLTYPE *)(IVssWMDependency *, BSTR *)), "IVssWMDependency.GetComponentName parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMFiledescVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWMFiledesc *, REFIID, void **)), "IVssWMFiledesc.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMFiledescVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssWMFiledesc *)), "IVssWMFiledesc.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMFiledescVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssWMFiledesc *)), "IVssWMFiledesc.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMFiledescVtbl *)0)->GetPath),
 	HRESULT (STDMETHODCALLTYPE *)(IVssWMFiledesc *, BSTR *)), "IVssWMFiledesc.GetPath parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMFiledescVtbl *)0)->GetFilespec),
@@ -423,10 +885,206 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMFiledescVtbl *)0)
 	HRESULT (STDMETHODCALLTYPE *)(IVssWMFiledesc *, BSTR *)), "IVssWMFiledesc.GetAlternateLocation parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMFiledescVtbl *)0)->GetBackupTypeMask),
 	HRESULT (STDMETHODCALLTYPE *)(IVssWMFiledesc *, DWORD *)), "IVssWMFiledesc.GetBackupTypeMask parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWriterComponentsExtVtbl *)0)->GetComponentCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWriterComponentsExt *, UINT *)), "IVssWriterComponentsExt.GetComponentCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWriterComponentsExtVtbl *)0)->GetWriterInfo),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWriterComponentsExt *, VSS_ID *, VSS_ID *)), "IVssWriterComponentsExt.GetWriterInfo parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWriterComponentsExtVtbl *)0)->GetComponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssWriterComponentsExt *, UINT, IVssComponent **)), "IVssWriterComponentsExt.GetComponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, REFIID, void **)), "IVssBackupComponentsEx.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *)), "IVssBackupComponentsEx.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *)), "IVssBackupComponentsEx.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->GetWriterComponentsCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, UINT *)), "IVssBackupComponentsEx.GetWriterComponentsCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->GetWriterComponents),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, UINT, IVssWriterComponentsExt **)), "IVssBackupComponentsEx.GetWriterComponents parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->InitializeForBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, BSTR)), "IVssBackupComponentsEx.InitializeForBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetBackupState),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, boolean, boolean, VSS_BACKUP_TYPE, boolean)), "IVssBackupComponentsEx.SetBackupState parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->InitializeForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, BSTR)), "IVssBackupComponentsEx.InitializeForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetRestoreState),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_RESTORE_TYPE)), "IVssBackupComponentsEx.SetRestoreState parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->GatherWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, IVssAsync **)), "IVssBackupComponentsEx.GatherWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->GetWriterMetadataCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, UINT *)), "IVssBackupComponentsEx.GetWriterMetadataCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->GetWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, UINT, VSS_ID *, IVssExamineWriterMetadata **)), "IVssBackupComponentsEx.GetWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->FreeWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *)), "IVssBackupComponentsEx.FreeWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->AddComponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx.AddComponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->PrepareForBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, IVssAsync **)), "IVssBackupComponentsEx.PrepareForBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->AbortBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *)), "IVssBackupComponentsEx.AbortBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->GatherWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, IVssAsync **)), "IVssBackupComponentsEx.GatherWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->GetWriterStatusCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, UINT *)), "IVssBackupComponentsEx.GetWriterStatusCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->FreeWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *)), "IVssBackupComponentsEx.FreeWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->GetWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, UINT, VSS_ID *, VSS_ID *, BSTR *, VSS_WRITER_STATE *, HRESULT *)), "IVssBackupComponentsEx.GetWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetBackupSucceeded),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx.SetBackupSucceeded parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetBackupOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx.SetBackupOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetSelectedForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx.SetSelectedForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetRestoreOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx.SetRestoreOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetAdditionalRestores),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx.SetAdditionalRestores parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetPreviousBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx.SetPreviousBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SaveAsXML),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, BSTR *)), "IVssBackupComponentsEx.SaveAsXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->BackupComplete),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, IVssAsync **)), "IVssBackupComponentsEx.BackupComplete parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->AddAlternativeLocationMapping),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean, LPCWSTR)), "IVssBackupComponentsEx.AddAlternativeLocationMapping parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->AddRestoreSubcomponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx.AddRestoreSubcomponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetFileRestoreStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, VSS_FILE_RESTORE_STATUS)), "IVssBackupComponentsEx.SetFileRestoreStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->AddNewTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean, LPCWSTR)), "IVssBackupComponentsEx.AddNewTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetRangesFilePath),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, UINT, LPCWSTR)), "IVssBackupComponentsEx.SetRangesFilePath parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->PreRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, IVssAsync **)), "IVssBackupComponentsEx.PreRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->PostRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, IVssAsync **)), "IVssBackupComponentsEx.PostRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetContext),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, LONG)), "IVssBackupComponentsEx.SetContext parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->StartSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID *)), "IVssBackupComponentsEx.StartSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->AddToSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_PWSZ, VSS_ID, VSS_ID *)), "IVssBackupComponentsEx.AddToSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->DoSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, IVssAsync **)), "IVssBackupComponentsEx.DoSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->DeleteSnapshots),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_OBJECT_TYPE, BOOL, LONG *, VSS_ID *)), "IVssBackupComponentsEx.DeleteSnapshots parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->ImportSnapshots),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, IVssAsync **)), "IVssBackupComponentsEx.ImportSnapshots parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->BreakSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID)), "IVssBackupComponentsEx.BreakSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->GetSnapshotProperties),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_SNAPSHOT_PROP *)), "IVssBackupComponentsEx.GetSnapshotProperties parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->Query),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_OBJECT_TYPE, VSS_OBJECT_TYPE, IVssEnumObject **)), "IVssBackupComponentsEx.Query parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->IsVolumeSupported),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_PWSZ, BOOL *)), "IVssBackupComponentsEx.IsVolumeSupported parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->DisableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->DisableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, const VSS_ID *, UINT)), "IVssBackupComponentsEx.DisableWriterClasses parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->EnableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->EnableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, const VSS_ID *, UINT)), "IVssBackupComponentsEx.EnableWriterClasses parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->DisableWriterInstances),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->DisableWriterInstances),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, const VSS_ID *, UINT)), "IVssBackupComponentsEx.DisableWriterInstances parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->ExposeSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_PWSZ, LONG, VSS_PWSZ, VSS_PWSZ *)), "IVssBackupComponentsEx.ExposeSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->RevertToSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, BOOL)), "IVssBackupComponentsEx.RevertToSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->QueryRevertStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_PWSZ, IVssAsync **)), "IVssBackupComponentsEx.QueryRevertStatus parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->GetWriterMetadataEx),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, UINT, VSS_ID *, IVssExamineWriterMetadataEx *)), "IVssBackupComponentsEx.GetWriterMetadataEx parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, UINT, VSS_ID *, IVssExamineWriterMetadataEx **)), "IVssBackupComponentsEx.GetWriterMetadataEx parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsExVtbl *)0)->SetSelectedForRestoreEx),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean, VSS_ID)), "IVssBackupComponentsEx.SetSelectedForRestoreEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, REFIID, void **)), "IVssComponentEx.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssComponentEx *)), "IVssComponentEx.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssComponentEx *)), "IVssComponentEx.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetLogicalPath),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetLogicalPath parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetComponentType),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, VSS_COMPONENT_TYPE *)), "IVssComponentEx.GetComponentType parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetComponentName),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetComponentName parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetBackupSucceeded),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, boolean *)), "IVssComponentEx.GetBackupSucceeded parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetAlternateLocationMappingCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, UINT *)), "IVssComponentEx.GetAlternateLocationMappingCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetAlternateLocationMapping),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, UINT, IVssWMFiledesc **)), "IVssComponentEx.GetAlternateLocationMapping parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->SetBackupMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, LPCWSTR)), "IVssComponentEx.SetBackupMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetBackupMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetBackupMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->AddPartialFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssComponentEx.AddPartialFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetPartialFileCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, UINT *)), "IVssComponentEx.GetPartialFileCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetPartialFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, UINT, BSTR *, BSTR *, BSTR *, BSTR *)), "IVssComponentEx.GetPartialFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->IsSelectedForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, boolean *)), "IVssComponentEx.IsSelectedForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetAdditionalRestores),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, boolean *)), "IVssComponentEx.GetAdditionalRestores parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetNewTargetCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, UINT *)), "IVssComponentEx.GetNewTargetCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetNewTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, UINT, IVssWMFiledesc **)), "IVssComponentEx.GetNewTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->AddDirectedTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssComponentEx.AddDirectedTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetDirectedTargetCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, UINT *)), "IVssComponentEx.GetDirectedTargetCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetDirectedTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, UINT, BSTR *, BSTR *, BSTR *, BSTR *, BSTR *, BSTR *)), "IVssComponentEx.GetDirectedTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->SetRestoreMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, LPCWSTR)), "IVssComponentEx.SetRestoreMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetRestoreMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetRestoreMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->SetRestoreTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, VSS_RESTORE_TARGET)), "IVssComponentEx.SetRestoreTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetRestoreTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, VSS_RESTORE_TARGET *)), "IVssComponentEx.GetRestoreTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->SetPreRestoreFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, LPCWSTR)), "IVssComponentEx.SetPreRestoreFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetPreRestoreFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetPreRestoreFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->SetPostRestoreFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, LPCWSTR)), "IVssComponentEx.SetPostRestoreFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetPostRestoreFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetPostRestoreFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->SetBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, LPCWSTR)), "IVssComponentEx.SetBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetPreviousBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetPreviousBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetBackupOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetBackupOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetRestoreOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetRestoreOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetRestoreSubcomponentCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, UINT *)), "IVssComponentEx.GetRestoreSubcomponentCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetRestoreSubcomponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, UINT, BSTR *, BSTR *, boolean *)), "IVssComponentEx.GetRestoreSubcomponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetFileRestoreStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, VSS_FILE_RESTORE_STATUS *)), "IVssComponentEx.GetFileRestoreStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->AddDifferencedFilesByLastModifyTime),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, LPCWSTR, LPCWSTR, BOOL, FILETIME)), "IVssComponentEx.AddDifferencedFilesByLastModifyTime parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->AddDifferencedFilesByLastModifyLSN),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, LPCWSTR, LPCWSTR, BOOL, BSTR)), "IVssComponentEx.AddDifferencedFilesByLastModifyLSN parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetDifferencedFilesCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, UINT *)), "IVssComponentEx.GetDifferencedFilesCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetDifferencedFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, UINT, BSTR *, BSTR *, BOOL *, BSTR *, FILETIME *)), "IVssComponentEx.GetDifferencedFile parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->SetPrepareForBackupFailureMsg),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, LPCWSTR)), "IVssComponentEx.SetPrepareForBackupFailureMsg parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->SetPostSnapshotFailureMsg),
@@ -441,8 +1099,147 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, VSS_ROLLFORWARD_TYPE *, BSTR *)), "IVssComponentEx.GetRollForward parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetRestoreName),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetRestoreName parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, REFIID, void **)), "IVssExamineWriterMetadataEx.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *)), "IVssExamineWriterMetadataEx.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *)), "IVssExamineWriterMetadataEx.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->GetIdentity),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, VSS_ID *, VSS_ID *, BSTR *, VSS_USAGE_TYPE *, VSS_SOURCE_TYPE *)), "IVssExamineWriterMetadataEx.GetIdentity parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->GetFileCounts),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, UINT *, UINT *, UINT *)), "IVssExamineWriterMetadataEx.GetFileCounts parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->GetIncludeFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, UINT, IVssWMFiledesc **)), "IVssExamineWriterMetadataEx.GetIncludeFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->GetExcludeFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, UINT, IVssWMFiledesc **)), "IVssExamineWriterMetadataEx.GetExcludeFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->GetComponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, UINT, IVssWMComponent **)), "IVssExamineWriterMetadataEx.GetComponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->GetRestoreMethod),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, VSS_RESTOREMETHOD_ENUM *, BSTR *, BSTR *, VSS_WRITERRESTORE_ENUM *, boolean *, UINT *)), "IVssExamineWriterMetadataEx.GetRestoreMethod parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->GetAlternateLocationMapping),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, UINT, IVssWMFiledesc **)), "IVssExamineWriterMetadataEx.GetAlternateLocationMapping parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->GetBackupSchema),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, DWORD *)), "IVssExamineWriterMetadataEx.GetBackupSchema parameters");
+/* IVssExamineWriterMetadataEx.GetDocument parameters: not checked: the spec declares pDoc as IUnknown, which may stand for an interface the spec does not describe; the slot is checked */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->SaveAsXML),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, BSTR *)), "IVssExamineWriterMetadataEx.SaveAsXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->LoadFromXML),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, BSTR)), "IVssExamineWriterMetadataEx.LoadFromXML parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->GetIdentityEx),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, VSS_ID *, VSS_ID *, BSTR *, BSTR *, VSS_USAGE_TYPE *, VSS_SOURCE_TYPE *)), "IVssExamineWriterMetadataEx.GetIdentityEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, REFIID, void **)), "IVssBackupComponentsEx2.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *)), "IVssBackupComponentsEx2.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *)), "IVssBackupComponentsEx2.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->GetWriterComponentsCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, UINT *)), "IVssBackupComponentsEx2.GetWriterComponentsCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->GetWriterComponents),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, UINT, IVssWriterComponentsExt **)), "IVssBackupComponentsEx2.GetWriterComponents parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->InitializeForBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, BSTR)), "IVssBackupComponentsEx2.InitializeForBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetBackupState),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, boolean, boolean, VSS_BACKUP_TYPE, boolean)), "IVssBackupComponentsEx2.SetBackupState parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->InitializeForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, BSTR)), "IVssBackupComponentsEx2.InitializeForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetRestoreState),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_RESTORE_TYPE)), "IVssBackupComponentsEx2.SetRestoreState parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->GatherWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, IVssAsync **)), "IVssBackupComponentsEx2.GatherWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->GetWriterMetadataCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, UINT *)), "IVssBackupComponentsEx2.GetWriterMetadataCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->GetWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, UINT, VSS_ID *, IVssExamineWriterMetadata **)), "IVssBackupComponentsEx2.GetWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->FreeWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *)), "IVssBackupComponentsEx2.FreeWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->AddComponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx2.AddComponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->PrepareForBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, IVssAsync **)), "IVssBackupComponentsEx2.PrepareForBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->AbortBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *)), "IVssBackupComponentsEx2.AbortBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->GatherWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, IVssAsync **)), "IVssBackupComponentsEx2.GatherWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->GetWriterStatusCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, UINT *)), "IVssBackupComponentsEx2.GetWriterStatusCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->FreeWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *)), "IVssBackupComponentsEx2.FreeWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->GetWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, UINT, VSS_ID *, VSS_ID *, BSTR *, VSS_WRITER_STATE *, HRESULT *)), "IVssBackupComponentsEx2.GetWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetBackupSucceeded),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx2.SetBackupSucceeded parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetBackupOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx2.SetBackupOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetSelectedForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx2.SetSelectedForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetRestoreOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx2.SetRestoreOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetAdditionalRestores),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx2.SetAdditionalRestores parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetPreviousBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx2.SetPreviousBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SaveAsXML),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, BSTR *)), "IVssBackupComponentsEx2.SaveAsXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->BackupComplete),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, IVssAsync **)), "IVssBackupComponentsEx2.BackupComplete parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->AddAlternativeLocationMapping),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean, LPCWSTR)), "IVssBackupComponentsEx2.AddAlternativeLocationMapping parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->AddRestoreSubcomponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx2.AddRestoreSubcomponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetFileRestoreStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, VSS_FILE_RESTORE_STATUS)), "IVssBackupComponentsEx2.SetFileRestoreStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->AddNewTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean, LPCWSTR)), "IVssBackupComponentsEx2.AddNewTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetRangesFilePath),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, UINT, LPCWSTR)), "IVssBackupComponentsEx2.SetRangesFilePath parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->PreRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, IVssAsync **)), "IVssBackupComponentsEx2.PreRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->PostRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, IVssAsync **)), "IVssBackupComponentsEx2.PostRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetContext),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, LONG)), "IVssBackupComponentsEx2.SetContext parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->StartSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID *)), "IVssBackupComponentsEx2.StartSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->AddToSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_PWSZ, VSS_ID, VSS_ID *)), "IVssBackupComponentsEx2.AddToSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->DoSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, IVssAsync **)), "IVssBackupComponentsEx2.DoSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->DeleteSnapshots),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_OBJECT_TYPE, BOOL, LONG *, VSS_ID *)), "IVssBackupComponentsEx2.DeleteSnapshots parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->ImportSnapshots),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, IVssAsync **)), "IVssBackupComponentsEx2.ImportSnapshots parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->BreakSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID)), "IVssBackupComponentsEx2.BreakSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->GetSnapshotProperties),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_SNAPSHOT_PROP *)), "IVssBackupComponentsEx2.GetSnapshotProperties parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->Query),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_OBJECT_TYPE, VSS_OBJECT_TYPE, IVssEnumObject **)), "IVssBackupComponentsEx2.Query parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->IsVolumeSupported),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_PWSZ, BOOL *)), "IVssBackupComponentsEx2.IsVolumeSupported parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->DisableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->DisableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, const VSS_ID *, UINT)), "IVssBackupComponentsEx2.DisableWriterClasses parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->EnableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->EnableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, const VSS_ID *, UINT)), "IVssBackupComponentsEx2.EnableWriterClasses parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->DisableWriterInstances),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->DisableWriterInstances),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, const VSS_ID *, UINT)), "IVssBackupComponentsEx2.DisableWriterInstances parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->ExposeSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_PWSZ, LONG, VSS_PWSZ, VSS_PWSZ *)), "IVssBackupComponentsEx2.ExposeSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->RevertToSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, BOOL)), "IVssBackupComponentsEx2.RevertToSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->QueryRevertStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_PWSZ, IVssAsync **)), "IVssBackupComponentsEx2.QueryRevertStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->GetWriterMetadataEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, UINT, VSS_ID *, IVssExamineWriterMetadataEx **)), "IVssBackupComponentsEx2.GetWriterMetadataEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetSelectedForRestoreEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean, VSS_ID)), "IVssBackupComponentsEx2.SetSelectedForRestoreEx parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->UnexposeSnapshot),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID)), "IVssBackupComponentsEx2.UnexposeSnapshot parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetAuthoritativeRestore),
@@ -452,31 +1249,426 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->SetRestoreName),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx2.SetRestoreName parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->BreakSnapshotSetEx),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, DWORD, IVssAsync *)), "IVssBackupComponentsEx2.BreakSnapshotSetEx parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, DWORD, IVssAsync **)), "IVssBackupComponentsEx2.BreakSnapshotSetEx parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->PreFastRecovery),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, DWORD, IVssAsync *)), "IVssBackupComponentsEx2.PreFastRecovery parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, DWORD, IVssAsync **)), "IVssBackupComponentsEx2.PreFastRecovery parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx2Vtbl *)0)->FastRecovery),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, DWORD, IVssAsync *)), "IVssBackupComponentsEx2.FastRecovery parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx2 *, VSS_ID, DWORD, IVssAsync **)), "IVssBackupComponentsEx2.FastRecovery parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, REFIID, void **)), "IVssComponentEx2.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssComponentEx2 *)), "IVssComponentEx2.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssComponentEx2 *)), "IVssComponentEx2.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetLogicalPath),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetLogicalPath parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetComponentType),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, VSS_COMPONENT_TYPE *)), "IVssComponentEx2.GetComponentType parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetComponentName),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetComponentName parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetBackupSucceeded),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, boolean *)), "IVssComponentEx2.GetBackupSucceeded parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetAlternateLocationMappingCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, UINT *)), "IVssComponentEx2.GetAlternateLocationMappingCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetAlternateLocationMapping),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, UINT, IVssWMFiledesc **)), "IVssComponentEx2.GetAlternateLocationMapping parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->SetBackupMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, LPCWSTR)), "IVssComponentEx2.SetBackupMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetBackupMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetBackupMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->AddPartialFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssComponentEx2.AddPartialFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetPartialFileCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, UINT *)), "IVssComponentEx2.GetPartialFileCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetPartialFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, UINT, BSTR *, BSTR *, BSTR *, BSTR *)), "IVssComponentEx2.GetPartialFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->IsSelectedForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, boolean *)), "IVssComponentEx2.IsSelectedForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetAdditionalRestores),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, boolean *)), "IVssComponentEx2.GetAdditionalRestores parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetNewTargetCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, UINT *)), "IVssComponentEx2.GetNewTargetCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetNewTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, UINT, IVssWMFiledesc **)), "IVssComponentEx2.GetNewTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->AddDirectedTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssComponentEx2.AddDirectedTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetDirectedTargetCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, UINT *)), "IVssComponentEx2.GetDirectedTargetCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetDirectedTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, UINT, BSTR *, BSTR *, BSTR *, BSTR *, BSTR *, BSTR *)), "IVssComponentEx2.GetDirectedTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->SetRestoreMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, LPCWSTR)), "IVssComponentEx2.SetRestoreMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetRestoreMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetRestoreMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->SetRestoreTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, VSS_RESTORE_TARGET)), "IVssComponentEx2.SetRestoreTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetRestoreTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, VSS_RESTORE_TARGET *)), "IVssComponentEx2.GetRestoreTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->SetPreRestoreFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, LPCWSTR)), "IVssComponentEx2.SetPreRestoreFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetPreRestoreFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetPreRestoreFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->SetPostRestoreFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, LPCWSTR)), "IVssComponentEx2.SetPostRestoreFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetPostRestoreFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetPostRestoreFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->SetBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, LPCWSTR)), "IVssComponentEx2.SetBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetPreviousBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetPreviousBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetBackupOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetBackupOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetRestoreOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetRestoreOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetRestoreSubcomponentCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, UINT *)), "IVssComponentEx2.GetRestoreSubcomponentCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetRestoreSubcomponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, UINT, BSTR *, BSTR *, boolean *)), "IVssComponentEx2.GetRestoreSubcomponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetFileRestoreStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, VSS_FILE_RESTORE_STATUS *)), "IVssComponentEx2.GetFileRestoreStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->AddDifferencedFilesByLastModifyTime),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, LPCWSTR, LPCWSTR, BOOL, FILETIME)), "IVssComponentEx2.AddDifferencedFilesByLastModifyTime parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->AddDifferencedFilesByLastModifyLSN),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, LPCWSTR, LPCWSTR, BOOL, BSTR)), "IVssComponentEx2.AddDifferencedFilesByLastModifyLSN parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetDifferencedFilesCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, UINT *)), "IVssComponentEx2.GetDifferencedFilesCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetDifferencedFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, UINT, BSTR *, BSTR *, BOOL *, BSTR *, FILETIME *)), "IVssComponentEx2.GetDifferencedFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->SetPrepareForBackupFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, LPCWSTR)), "IVssComponentEx2.SetPrepareForBackupFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->SetPostSnapshotFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, LPCWSTR)), "IVssComponentEx2.SetPostSnapshotFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetPrepareForBackupFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetPrepareForBackupFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetPostSnapshotFailureMsg),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetPostSnapshotFailureMsg parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetAuthoritativeRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, boolean *)), "IVssComponentEx2.GetAuthoritativeRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetRollForward),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, VSS_ROLLFORWARD_TYPE *, BSTR *)), "IVssComponentEx2.GetRollForward parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetRestoreName),
+	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, BSTR *)), "IVssComponentEx2.GetRestoreName parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->SetFailure),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, HRESULT, HRESULT, LPCWSTR, DWORD)), "IVssComponentEx2.SetFailure parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetFailure),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, HRESULT *, HRESULT *, BSTR *, DWORD *)), "IVssComponentEx2.GetFailure parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, REFIID, void **)), "IVssExamineWriterMetadataEx2.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *)), "IVssExamineWriterMetadataEx2.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *)), "IVssExamineWriterMetadataEx2.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetIdentity),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, VSS_ID *, VSS_ID *, BSTR *, VSS_USAGE_TYPE *, VSS_SOURCE_TYPE *)), "IVssExamineWriterMetadataEx2.GetIdentity parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetFileCounts),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, UINT *, UINT *, UINT *)), "IVssExamineWriterMetadataEx2.GetFileCounts parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetIncludeFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, UINT, IVssWMFiledesc **)), "IVssExamineWriterMetadataEx2.GetIncludeFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetExcludeFile),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, UINT, IVssWMFiledesc **)), "IVssExamineWriterMetadataEx2.GetExcludeFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetComponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, UINT, IVssWMComponent **)), "IVssExamineWriterMetadataEx2.GetComponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetRestoreMethod),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, VSS_RESTOREMETHOD_ENUM *, BSTR *, BSTR *, VSS_WRITERRESTORE_ENUM *, boolean *, UINT *)), "IVssExamineWriterMetadataEx2.GetRestoreMethod parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetAlternateLocationMapping),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, UINT, IVssWMFiledesc **)), "IVssExamineWriterMetadataEx2.GetAlternateLocationMapping parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetBackupSchema),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, DWORD *)), "IVssExamineWriterMetadataEx2.GetBackupSchema parameters");
+/* IVssExamineWriterMetadataEx2.GetDocument parameters: not checked: the spec declares pDoc as IUnknown, which may stand for an interface the spec does not describe; the slot is checked */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->SaveAsXML),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, BSTR *)), "IVssExamineWriterMetadataEx2.SaveAsXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->LoadFromXML),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, BSTR)), "IVssExamineWriterMetadataEx2.LoadFromXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetIdentityEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, VSS_ID *, VSS_ID *, BSTR *, BSTR *, VSS_USAGE_TYPE *, VSS_SOURCE_TYPE *)), "IVssExamineWriterMetadataEx2.GetIdentityEx parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetVersion),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, DWORD *, DWORD *)), "IVssExamineWriterMetadataEx2.GetVersion parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetExcludeFromSnapshotCount),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, UINT *)), "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->GetExcludeFromSnapshotFile),
-	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, UINT, IVssWMFiledesc *)), "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, UINT, IVssWMFiledesc **)), "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, REFIID, void **)), "IVssBackupComponentsEx3.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *)), "IVssBackupComponentsEx3.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *)), "IVssBackupComponentsEx3.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GetWriterComponentsCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, UINT *)), "IVssBackupComponentsEx3.GetWriterComponentsCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GetWriterComponents),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, UINT, IVssWriterComponentsExt **)), "IVssBackupComponentsEx3.GetWriterComponents parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->InitializeForBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, BSTR)), "IVssBackupComponentsEx3.InitializeForBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetBackupState),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, boolean, boolean, VSS_BACKUP_TYPE, boolean)), "IVssBackupComponentsEx3.SetBackupState parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->InitializeForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, BSTR)), "IVssBackupComponentsEx3.InitializeForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetRestoreState),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_RESTORE_TYPE)), "IVssBackupComponentsEx3.SetRestoreState parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GatherWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, IVssAsync **)), "IVssBackupComponentsEx3.GatherWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GetWriterMetadataCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, UINT *)), "IVssBackupComponentsEx3.GetWriterMetadataCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GetWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, UINT, VSS_ID *, IVssExamineWriterMetadata **)), "IVssBackupComponentsEx3.GetWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->FreeWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *)), "IVssBackupComponentsEx3.FreeWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->AddComponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx3.AddComponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->PrepareForBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, IVssAsync **)), "IVssBackupComponentsEx3.PrepareForBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->AbortBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *)), "IVssBackupComponentsEx3.AbortBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GatherWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, IVssAsync **)), "IVssBackupComponentsEx3.GatherWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GetWriterStatusCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, UINT *)), "IVssBackupComponentsEx3.GetWriterStatusCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->FreeWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *)), "IVssBackupComponentsEx3.FreeWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GetWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, UINT, VSS_ID *, VSS_ID *, BSTR *, VSS_WRITER_STATE *, HRESULT *)), "IVssBackupComponentsEx3.GetWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetBackupSucceeded),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx3.SetBackupSucceeded parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetBackupOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx3.SetBackupOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetSelectedForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx3.SetSelectedForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetRestoreOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx3.SetRestoreOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetAdditionalRestores),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx3.SetAdditionalRestores parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetPreviousBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx3.SetPreviousBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SaveAsXML),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, BSTR *)), "IVssBackupComponentsEx3.SaveAsXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->BackupComplete),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, IVssAsync **)), "IVssBackupComponentsEx3.BackupComplete parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->AddAlternativeLocationMapping),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean, LPCWSTR)), "IVssBackupComponentsEx3.AddAlternativeLocationMapping parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->AddRestoreSubcomponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx3.AddRestoreSubcomponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetFileRestoreStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, VSS_FILE_RESTORE_STATUS)), "IVssBackupComponentsEx3.SetFileRestoreStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->AddNewTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean, LPCWSTR)), "IVssBackupComponentsEx3.AddNewTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetRangesFilePath),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, UINT, LPCWSTR)), "IVssBackupComponentsEx3.SetRangesFilePath parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->PreRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, IVssAsync **)), "IVssBackupComponentsEx3.PreRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->PostRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, IVssAsync **)), "IVssBackupComponentsEx3.PostRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetContext),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, LONG)), "IVssBackupComponentsEx3.SetContext parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->StartSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID *)), "IVssBackupComponentsEx3.StartSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->AddToSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_PWSZ, VSS_ID, VSS_ID *)), "IVssBackupComponentsEx3.AddToSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->DoSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, IVssAsync **)), "IVssBackupComponentsEx3.DoSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->DeleteSnapshots),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_OBJECT_TYPE, BOOL, LONG *, VSS_ID *)), "IVssBackupComponentsEx3.DeleteSnapshots parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->ImportSnapshots),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, IVssAsync **)), "IVssBackupComponentsEx3.ImportSnapshots parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->BreakSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID)), "IVssBackupComponentsEx3.BreakSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GetSnapshotProperties),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_SNAPSHOT_PROP *)), "IVssBackupComponentsEx3.GetSnapshotProperties parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->Query),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_OBJECT_TYPE, VSS_OBJECT_TYPE, IVssEnumObject **)), "IVssBackupComponentsEx3.Query parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->IsVolumeSupported),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_PWSZ, BOOL *)), "IVssBackupComponentsEx3.IsVolumeSupported parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->DisableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->DisableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, const VSS_ID *, UINT)), "IVssBackupComponentsEx3.DisableWriterClasses parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->EnableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->EnableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, const VSS_ID *, UINT)), "IVssBackupComponentsEx3.EnableWriterClasses parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->DisableWriterInstances),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->DisableWriterInstances),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, const VSS_ID *, UINT)), "IVssBackupComponentsEx3.DisableWriterInstances parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->ExposeSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_PWSZ, LONG, VSS_PWSZ, VSS_PWSZ *)), "IVssBackupComponentsEx3.ExposeSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->RevertToSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, BOOL)), "IVssBackupComponentsEx3.RevertToSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->QueryRevertStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_PWSZ, IVssAsync **)), "IVssBackupComponentsEx3.QueryRevertStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GetWriterMetadataEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, UINT, VSS_ID *, IVssExamineWriterMetadataEx **)), "IVssBackupComponentsEx3.GetWriterMetadataEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetSelectedForRestoreEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean, VSS_ID)), "IVssBackupComponentsEx3.SetSelectedForRestoreEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->UnexposeSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID)), "IVssBackupComponentsEx3.UnexposeSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetAuthoritativeRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx3.SetAuthoritativeRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetRollForward),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, VSS_ROLLFORWARD_TYPE, LPCWSTR)), "IVssBackupComponentsEx3.SetRollForward parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->SetRestoreName),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx3.SetRestoreName parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->BreakSnapshotSetEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, DWORD, IVssAsync **)), "IVssBackupComponentsEx3.BreakSnapshotSetEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->PreFastRecovery),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, DWORD, IVssAsync **)), "IVssBackupComponentsEx3.PreFastRecovery parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->FastRecovery),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, DWORD, IVssAsync **)), "IVssBackupComponentsEx3.FastRecovery parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GetWriterStatusEx),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, UINT, VSS_ID *, VSS_ID *, BSTR *, VSS_WRITER_STATE *, HRESULT *, HRESULT *, BSTR *)), "IVssBackupComponentsEx3.GetWriterStatusEx parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->AddSnapshotToRecoverySet),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID, DWORD, VSS_PWSZ)), "IVssBackupComponentsEx3.AddSnapshotToRecoverySet parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->RecoverSet),
-	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, DWORD, IVssAsync *)), "IVssBackupComponentsEx3.RecoverSet parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, DWORD, IVssAsync **)), "IVssBackupComponentsEx3.RecoverSet parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx3Vtbl *)0)->GetSessionId),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx3 *, VSS_ID *)), "IVssBackupComponentsEx3.GetSessionId parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, REFIID, void **)), "IVssBackupComponentsEx4.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *)), "IVssBackupComponentsEx4.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *)), "IVssBackupComponentsEx4.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GetWriterComponentsCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, UINT *)), "IVssBackupComponentsEx4.GetWriterComponentsCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GetWriterComponents),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, UINT, IVssWriterComponentsExt **)), "IVssBackupComponentsEx4.GetWriterComponents parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->InitializeForBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, BSTR)), "IVssBackupComponentsEx4.InitializeForBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetBackupState),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, boolean, boolean, VSS_BACKUP_TYPE, boolean)), "IVssBackupComponentsEx4.SetBackupState parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->InitializeForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, BSTR)), "IVssBackupComponentsEx4.InitializeForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetRestoreState),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_RESTORE_TYPE)), "IVssBackupComponentsEx4.SetRestoreState parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GatherWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, IVssAsync **)), "IVssBackupComponentsEx4.GatherWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GetWriterMetadataCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, UINT *)), "IVssBackupComponentsEx4.GetWriterMetadataCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GetWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, UINT, VSS_ID *, IVssExamineWriterMetadata **)), "IVssBackupComponentsEx4.GetWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->FreeWriterMetadata),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *)), "IVssBackupComponentsEx4.FreeWriterMetadata parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->AddComponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx4.AddComponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->PrepareForBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, IVssAsync **)), "IVssBackupComponentsEx4.PrepareForBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->AbortBackup),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *)), "IVssBackupComponentsEx4.AbortBackup parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GatherWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, IVssAsync **)), "IVssBackupComponentsEx4.GatherWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GetWriterStatusCount),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, UINT *)), "IVssBackupComponentsEx4.GetWriterStatusCount parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->FreeWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *)), "IVssBackupComponentsEx4.FreeWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GetWriterStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, UINT, VSS_ID *, VSS_ID *, BSTR *, VSS_WRITER_STATE *, HRESULT *)), "IVssBackupComponentsEx4.GetWriterStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetBackupSucceeded),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx4.SetBackupSucceeded parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetBackupOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx4.SetBackupOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetSelectedForRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx4.SetSelectedForRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetRestoreOptions),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx4.SetRestoreOptions parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetAdditionalRestores),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx4.SetAdditionalRestores parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetPreviousBackupStamp),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx4.SetPreviousBackupStamp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SaveAsXML),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, BSTR *)), "IVssBackupComponentsEx4.SaveAsXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->BackupComplete),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, IVssAsync **)), "IVssBackupComponentsEx4.BackupComplete parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->AddAlternativeLocationMapping),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean, LPCWSTR)), "IVssBackupComponentsEx4.AddAlternativeLocationMapping parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->AddRestoreSubcomponent),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx4.AddRestoreSubcomponent parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetFileRestoreStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, VSS_FILE_RESTORE_STATUS)), "IVssBackupComponentsEx4.SetFileRestoreStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->AddNewTarget),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, boolean, LPCWSTR)), "IVssBackupComponentsEx4.AddNewTarget parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetRangesFilePath),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, UINT, LPCWSTR)), "IVssBackupComponentsEx4.SetRangesFilePath parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->PreRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, IVssAsync **)), "IVssBackupComponentsEx4.PreRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->PostRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, IVssAsync **)), "IVssBackupComponentsEx4.PostRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetContext),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, LONG)), "IVssBackupComponentsEx4.SetContext parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->StartSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID *)), "IVssBackupComponentsEx4.StartSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->AddToSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_PWSZ, VSS_ID, VSS_ID *)), "IVssBackupComponentsEx4.AddToSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->DoSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, IVssAsync **)), "IVssBackupComponentsEx4.DoSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->DeleteSnapshots),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_OBJECT_TYPE, BOOL, LONG *, VSS_ID *)), "IVssBackupComponentsEx4.DeleteSnapshots parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->ImportSnapshots),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, IVssAsync **)), "IVssBackupComponentsEx4.ImportSnapshots parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->BreakSnapshotSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID)), "IVssBackupComponentsEx4.BreakSnapshotSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GetSnapshotProperties),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_SNAPSHOT_PROP *)), "IVssBackupComponentsEx4.GetSnapshotProperties parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->Query),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_OBJECT_TYPE, VSS_OBJECT_TYPE, IVssEnumObject **)), "IVssBackupComponentsEx4.Query parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->IsVolumeSupported),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_PWSZ, BOOL *)), "IVssBackupComponentsEx4.IsVolumeSupported parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->DisableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->DisableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, const VSS_ID *, UINT)), "IVssBackupComponentsEx4.DisableWriterClasses parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->EnableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->EnableWriterClasses),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, const VSS_ID *, UINT)), "IVssBackupComponentsEx4.EnableWriterClasses parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->DisableWriterInstances),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID *, UINT))
+	|| __builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->DisableWriterInstances),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, const VSS_ID *, UINT)), "IVssBackupComponentsEx4.DisableWriterInstances parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->ExposeSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_PWSZ, LONG, VSS_PWSZ, VSS_PWSZ *)), "IVssBackupComponentsEx4.ExposeSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->RevertToSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, BOOL)), "IVssBackupComponentsEx4.RevertToSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->QueryRevertStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_PWSZ, IVssAsync **)), "IVssBackupComponentsEx4.QueryRevertStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GetWriterMetadataEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, UINT, VSS_ID *, IVssExamineWriterMetadataEx **)), "IVssBackupComponentsEx4.GetWriterMetadataEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetSelectedForRestoreEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean, VSS_ID)), "IVssBackupComponentsEx4.SetSelectedForRestoreEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->UnexposeSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID)), "IVssBackupComponentsEx4.UnexposeSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetAuthoritativeRestore),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, boolean)), "IVssBackupComponentsEx4.SetAuthoritativeRestore parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetRollForward),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, VSS_ROLLFORWARD_TYPE, LPCWSTR)), "IVssBackupComponentsEx4.SetRollForward parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->SetRestoreName),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, VSS_COMPONENT_TYPE, LPCWSTR, LPCWSTR, LPCWSTR)), "IVssBackupComponentsEx4.SetRestoreName parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->BreakSnapshotSetEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, DWORD, IVssAsync **)), "IVssBackupComponentsEx4.BreakSnapshotSetEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->PreFastRecovery),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, DWORD, IVssAsync **)), "IVssBackupComponentsEx4.PreFastRecovery parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->FastRecovery),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, DWORD, IVssAsync **)), "IVssBackupComponentsEx4.FastRecovery parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GetWriterStatusEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, UINT, VSS_ID *, VSS_ID *, BSTR *, VSS_WRITER_STATE *, HRESULT *, HRESULT *, BSTR *)), "IVssBackupComponentsEx4.GetWriterStatusEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->AddSnapshotToRecoverySet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID, DWORD, VSS_PWSZ)), "IVssBackupComponentsEx4.AddSnapshotToRecoverySet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->RecoverSet),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, DWORD, IVssAsync **)), "IVssBackupComponentsEx4.RecoverSet parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GetSessionId),
+	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_ID *)), "IVssBackupComponentsEx4.GetSessionId parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssBackupComponentsEx4Vtbl *)0)->GetRootAndLogicalPrefixPaths),
 	HRESULT (STDMETHODCALLTYPE *)(IVssBackupComponentsEx4 *, VSS_PWSZ, VSS_PWSZ *, VSS_PWSZ *, BOOL)), "IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths parameters");
+
+/* DLL functions: the declarations of the headers; the program looks up the exports when it runs. */
+_Static_assert(__builtin_types_compatible_p(__typeof__(&CreateVssBackupComponentsInternal),
+	HRESULT (WINAPI *)(IVssBackupComponents **)), "vssapi.dll!CreateVssBackupComponentsInternal parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&VssFreeSnapshotPropertiesInternal),
+	void (WINAPI *)(VSS_SNAPSHOT_PROP *))
+	|| __builtin_types_compatible_p(__typeof__(&VssFreeSnapshotPropertiesInternal),
+	void (WINAPI *)(const VSS_SNAPSHOT_PROP *)), "vssapi.dll!VssFreeSnapshotPropertiesInternal parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&ShouldBlockRevertInternal),
+	HRESULT (WINAPI *)(LPCWSTR, boolean *)), "vssapi.dll!ShouldBlockRevertInternal parameters");
 
 /* HRESULT values. */
 _Static_assert((ULONG)(S_OK) == 0x00000000UL, "S_OK value");
@@ -574,23 +1766,349 @@ _Static_assert((ULONG)(E_HANDLE) == 0x80070006UL, "E_HANDLE value");
 _Static_assert((ULONG)(E_OUTOFMEMORY) == 0x8007000EUL, "E_OUTOFMEMORY value");
 _Static_assert((ULONG)(E_INVALIDARG) == 0x80070057UL, "E_INVALIDARG value");
 
-/* IIDs, as the spec states them, beside the SDK's. */
+/*
+ * Enums: each is a 32-bit C enum. Flag values compare as 32-bit patterns in
+ * hex, as the headers write them (a flag set's 0xFFFFFFFF is -1 in the
+ * model); other values as the signed ints the model holds.
+ */
+_Static_assert(sizeof(VSS_OBJECT_TYPE) == 4, "VSS_OBJECT_TYPE size");
+_Static_assert((LONG)(VSS_OBJECT_UNKNOWN) == 0, "VSS_OBJECT_UNKNOWN value");
+_Static_assert((LONG)(VSS_OBJECT_NONE) == 1, "VSS_OBJECT_NONE value");
+_Static_assert((LONG)(VSS_OBJECT_SNAPSHOT_SET) == 2, "VSS_OBJECT_SNAPSHOT_SET value");
+_Static_assert((LONG)(VSS_OBJECT_SNAPSHOT) == 3, "VSS_OBJECT_SNAPSHOT value");
+_Static_assert((LONG)(VSS_OBJECT_PROVIDER) == 4, "VSS_OBJECT_PROVIDER value");
+_Static_assert((LONG)(VSS_OBJECT_TYPE_COUNT) == 5, "VSS_OBJECT_TYPE_COUNT value");
+_Static_assert(sizeof(VSS_SNAPSHOT_STATE) == 4, "VSS_SNAPSHOT_STATE size");
+_Static_assert((LONG)(VSS_SS_UNKNOWN) == 0, "VSS_SS_UNKNOWN value");
+_Static_assert((LONG)(VSS_SS_PREPARING) == 1, "VSS_SS_PREPARING value");
+_Static_assert((LONG)(VSS_SS_PROCESSING_PREPARE) == 2, "VSS_SS_PROCESSING_PREPARE value");
+_Static_assert((LONG)(VSS_SS_PREPARED) == 3, "VSS_SS_PREPARED value");
+_Static_assert((LONG)(VSS_SS_PROCESSING_PRECOMMIT) == 4, "VSS_SS_PROCESSING_PRECOMMIT value");
+_Static_assert((LONG)(VSS_SS_PRECOMMITTED) == 5, "VSS_SS_PRECOMMITTED value");
+_Static_assert((LONG)(VSS_SS_PROCESSING_COMMIT) == 6, "VSS_SS_PROCESSING_COMMIT value");
+_Static_assert((LONG)(VSS_SS_COMMITTED) == 7, "VSS_SS_COMMITTED value");
+_Static_assert((LONG)(VSS_SS_PROCESSING_POSTCOMMIT) == 8, "VSS_SS_PROCESSING_POSTCOMMIT value");
+_Static_assert((LONG)(VSS_SS_PROCESSING_PREFINALCOMMIT) == 9, "VSS_SS_PROCESSING_PREFINALCOMMIT value");
+_Static_assert((LONG)(VSS_SS_PREFINALCOMMITTED) == 10, "VSS_SS_PREFINALCOMMITTED value");
+_Static_assert((LONG)(VSS_SS_PROCESSING_POSTFINALCOMMIT) == 11, "VSS_SS_PROCESSING_POSTFINALCOMMIT value");
+_Static_assert((LONG)(VSS_SS_CREATED) == 12, "VSS_SS_CREATED value");
+_Static_assert((LONG)(VSS_SS_ABORTED) == 13, "VSS_SS_ABORTED value");
+_Static_assert((LONG)(VSS_SS_DELETED) == 14, "VSS_SS_DELETED value");
+_Static_assert((LONG)(VSS_SS_POSTCOMMITTED) == 15, "VSS_SS_POSTCOMMITTED value");
+_Static_assert((LONG)(VSS_SS_COUNT) == 16, "VSS_SS_COUNT value");
+_Static_assert(sizeof(VSS_BACKUP_TYPE) == 4, "VSS_BACKUP_TYPE size");
+_Static_assert((LONG)(VSS_BT_UNDEFINED) == 0, "VSS_BT_UNDEFINED value");
+_Static_assert((LONG)(VSS_BT_FULL) == 1, "VSS_BT_FULL value");
+_Static_assert((LONG)(VSS_BT_INCREMENTAL) == 2, "VSS_BT_INCREMENTAL value");
+_Static_assert((LONG)(VSS_BT_DIFFERENTIAL) == 3, "VSS_BT_DIFFERENTIAL value");
+_Static_assert((LONG)(VSS_BT_LOG) == 4, "VSS_BT_LOG value");
+_Static_assert((LONG)(VSS_BT_COPY) == 5, "VSS_BT_COPY value");
+_Static_assert((LONG)(VSS_BT_OTHER) == 6, "VSS_BT_OTHER value");
+_Static_assert(sizeof(VSS_WRITER_STATE) == 4, "VSS_WRITER_STATE size");
+_Static_assert((LONG)(VSS_WS_UNKNOWN) == 0, "VSS_WS_UNKNOWN value");
+_Static_assert((LONG)(VSS_WS_STABLE) == 1, "VSS_WS_STABLE value");
+_Static_assert((LONG)(VSS_WS_WAITING_FOR_FREEZE) == 2, "VSS_WS_WAITING_FOR_FREEZE value");
+_Static_assert((LONG)(VSS_WS_WAITING_FOR_THAW) == 3, "VSS_WS_WAITING_FOR_THAW value");
+_Static_assert((LONG)(VSS_WS_WAITING_FOR_POST_SNAPSHOT) == 4, "VSS_WS_WAITING_FOR_POST_SNAPSHOT value");
+_Static_assert((LONG)(VSS_WS_WAITING_FOR_BACKUP_COMPLETE) == 5, "VSS_WS_WAITING_FOR_BACKUP_COMPLETE value");
+_Static_assert((LONG)(VSS_WS_FAILED_AT_IDENTIFY) == 6, "VSS_WS_FAILED_AT_IDENTIFY value");
+_Static_assert((LONG)(VSS_WS_FAILED_AT_PREPARE_BACKUP) == 7, "VSS_WS_FAILED_AT_PREPARE_BACKUP value");
+_Static_assert((LONG)(VSS_WS_FAILED_AT_PREPARE_SNAPSHOT) == 8, "VSS_WS_FAILED_AT_PREPARE_SNAPSHOT value");
+_Static_assert((LONG)(VSS_WS_FAILED_AT_FREEZE) == 9, "VSS_WS_FAILED_AT_FREEZE value");
+_Static_assert((LONG)(VSS_WS_FAILED_AT_THAW) == 10, "VSS_WS_FAILED_AT_THAW value");
+_Static_assert((LONG)(VSS_WS_FAILED_AT_POST_SNAPSHOT) == 11, "VSS_WS_FAILED_AT_POST_SNAPSHOT value");
+_Static_assert((LONG)(VSS_WS_FAILED_AT_BACKUP_COMPLETE) == 12, "VSS_WS_FAILED_AT_BACKUP_COMPLETE value");
+_Static_assert((LONG)(VSS_WS_FAILED_AT_PRE_RESTORE) == 13, "VSS_WS_FAILED_AT_PRE_RESTORE value");
+_Static_assert((LONG)(VSS_WS_FAILED_AT_POST_RESTORE) == 14, "VSS_WS_FAILED_AT_POST_RESTORE value");
+_Static_assert((LONG)(VSS_WS_FAILED_AT_BACKUPSHUTDOWN) == 15, "VSS_WS_FAILED_AT_BACKUPSHUTDOWN value");
+_Static_assert((LONG)(VSS_WS_COUNT) == 16, "VSS_WS_COUNT value");
+_Static_assert(sizeof(VSS_RESTORE_TYPE) == 4, "VSS_RESTORE_TYPE size");
+_Static_assert((LONG)(VSS_RTYPE_UNDEFINED) == 0, "VSS_RTYPE_UNDEFINED value");
+_Static_assert((LONG)(VSS_RTYPE_BY_COPY) == 1, "VSS_RTYPE_BY_COPY value");
+_Static_assert((LONG)(VSS_RTYPE_IMPORT) == 2, "VSS_RTYPE_IMPORT value");
+_Static_assert((LONG)(VSS_RTYPE_OTHER) == 3, "VSS_RTYPE_OTHER value");
+_Static_assert(sizeof(VSS_USAGE_TYPE) == 4, "VSS_USAGE_TYPE size");
+_Static_assert((LONG)(VSS_UT_UNDEFINED) == 0, "VSS_UT_UNDEFINED value");
+_Static_assert((LONG)(VSS_UT_BOOTABLESYSTEMSTATE) == 1, "VSS_UT_BOOTABLESYSTEMSTATE value");
+_Static_assert((LONG)(VSS_UT_SYSTEMSERVICE) == 2, "VSS_UT_SYSTEMSERVICE value");
+_Static_assert((LONG)(VSS_UT_USERDATA) == 3, "VSS_UT_USERDATA value");
+_Static_assert((LONG)(VSS_UT_OTHER) == 4, "VSS_UT_OTHER value");
+_Static_assert(sizeof(VSS_SOURCE_TYPE) == 4, "VSS_SOURCE_TYPE size");
+_Static_assert((LONG)(VSS_ST_UNDEFINED) == 0, "VSS_ST_UNDEFINED value");
+_Static_assert((LONG)(VSS_ST_TRANSACTEDDB) == 1, "VSS_ST_TRANSACTEDDB value");
+_Static_assert((LONG)(VSS_ST_NONTRANSACTEDDB) == 2, "VSS_ST_NONTRANSACTEDDB value");
+_Static_assert((LONG)(VSS_ST_OTHER) == 3, "VSS_ST_OTHER value");
+_Static_assert(sizeof(VSS_COMPONENT_TYPE) == 4, "VSS_COMPONENT_TYPE size");
+_Static_assert((LONG)(VSS_CT_UNDEFINED) == 0, "VSS_CT_UNDEFINED value");
+_Static_assert((LONG)(VSS_CT_DATABASE) == 1, "VSS_CT_DATABASE value");
+_Static_assert((LONG)(VSS_CT_FILEGROUP) == 2, "VSS_CT_FILEGROUP value");
+_Static_assert(sizeof(VSS_FILE_RESTORE_STATUS) == 4, "VSS_FILE_RESTORE_STATUS size");
+_Static_assert((LONG)(VSS_RS_UNDEFINED) == 0, "VSS_RS_UNDEFINED value");
+_Static_assert((LONG)(VSS_RS_NONE) == 1, "VSS_RS_NONE value");
+_Static_assert((LONG)(VSS_RS_ALL) == 2, "VSS_RS_ALL value");
+_Static_assert((LONG)(VSS_RS_FAILED) == 3, "VSS_RS_FAILED value");
+_Static_assert(sizeof(VSS_RESTOREMETHOD_ENUM) == 4, "VSS_RESTOREMETHOD_ENUM size");
+_Static_assert((LONG)(VSS_RME_UNDEFINED) == 0, "VSS_RME_UNDEFINED value");
+_Static_assert((LONG)(VSS_RME_RESTORE_IF_NOT_THERE) == 1, "VSS_RME_RESTORE_IF_NOT_THERE value");
+_Static_assert((LONG)(VSS_RME_RESTORE_IF_CAN_REPLACE) == 2, "VSS_RME_RESTORE_IF_CAN_REPLACE value");
+_Static_assert((LONG)(VSS_RME_STOP_RESTORE_START) == 3, "VSS_RME_STOP_RESTORE_START value");
+_Static_assert((LONG)(VSS_RME_RESTORE_TO_ALTERNATE_LOCATION) == 4, "VSS_RME_RESTORE_TO_ALTERNATE_LOCATION value");
+_Static_assert((LONG)(VSS_RME_RESTORE_AT_REBOOT) == 5, "VSS_RME_RESTORE_AT_REBOOT value");
+_Static_assert((LONG)(VSS_RME_RESTORE_AT_REBOOT_IF_CANNOT_REPLACE) == 6, "VSS_RME_RESTORE_AT_REBOOT_IF_CANNOT_REPLACE value");
+_Static_assert((LONG)(VSS_RME_CUSTOM) == 7, "VSS_RME_CUSTOM value");
+_Static_assert((LONG)(VSS_RME_RESTORE_STOP_START) == 8, "VSS_RME_RESTORE_STOP_START value");
+_Static_assert(sizeof(VSS_WRITERRESTORE_ENUM) == 4, "VSS_WRITERRESTORE_ENUM size");
+_Static_assert((LONG)(VSS_WRE_UNDEFINED) == 0, "VSS_WRE_UNDEFINED value");
+_Static_assert((LONG)(VSS_WRE_NEVER) == 1, "VSS_WRE_NEVER value");
+_Static_assert((LONG)(VSS_WRE_IF_REPLACE_FAILS) == 2, "VSS_WRE_IF_REPLACE_FAILS value");
+_Static_assert((LONG)(VSS_WRE_ALWAYS) == 3, "VSS_WRE_ALWAYS value");
+_Static_assert(sizeof(VSS_ROLLFORWARD_TYPE) == 4, "VSS_ROLLFORWARD_TYPE size");
+_Static_assert((LONG)(VSS_RF_UNDEFINED) == 0, "VSS_RF_UNDEFINED value");
+_Static_assert((LONG)(VSS_RF_NONE) == 1, "VSS_RF_NONE value");
+_Static_assert((LONG)(VSS_RF_ALL) == 2, "VSS_RF_ALL value");
+_Static_assert((LONG)(VSS_RF_PARTIAL) == 3, "VSS_RF_PARTIAL value");
+_Static_assert(sizeof(VSS_PROVIDER_TYPE) == 4, "VSS_PROVIDER_TYPE size");
+_Static_assert((LONG)(VSS_PROV_UNKNOWN) == 0, "VSS_PROV_UNKNOWN value");
+_Static_assert((LONG)(VSS_PROV_SYSTEM) == 1, "VSS_PROV_SYSTEM value");
+_Static_assert((LONG)(VSS_PROV_SOFTWARE) == 2, "VSS_PROV_SOFTWARE value");
+_Static_assert((LONG)(VSS_PROV_HARDWARE) == 3, "VSS_PROV_HARDWARE value");
+_Static_assert((LONG)(VSS_PROV_FILESHARE) == 4, "VSS_PROV_FILESHARE value");
+_Static_assert(sizeof(VSS_SNAPSHOT_CONTEXT) == 4, "VSS_SNAPSHOT_CONTEXT size");
+_Static_assert((ULONG)(VSS_CTX_BACKUP) == 0x00000000UL, "VSS_CTX_BACKUP value");
+_Static_assert((ULONG)(VSS_CTX_FILE_SHARE_BACKUP) == 0x00000010UL, "VSS_CTX_FILE_SHARE_BACKUP value");
+_Static_assert((ULONG)(VSS_CTX_NAS_ROLLBACK) == 0x00000019UL, "VSS_CTX_NAS_ROLLBACK value");
+_Static_assert((ULONG)(VSS_CTX_APP_ROLLBACK) == 0x00000009UL, "VSS_CTX_APP_ROLLBACK value");
+_Static_assert((ULONG)(VSS_CTX_CLIENT_ACCESSIBLE) == 0x0000001DUL, "VSS_CTX_CLIENT_ACCESSIBLE value");
+_Static_assert((ULONG)(VSS_CTX_CLIENT_ACCESSIBLE_WRITERS) == 0x0000000DUL, "VSS_CTX_CLIENT_ACCESSIBLE_WRITERS value");
+_Static_assert((ULONG)(VSS_CTX_ALL) == 0xFFFFFFFFUL, "VSS_CTX_ALL value");
+_Static_assert(sizeof(VSS_VOLUME_SNAPSHOT_ATTRIBUTES) == 4, "VSS_VOLUME_SNAPSHOT_ATTRIBUTES size");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_PERSISTENT) == 0x00000001UL, "VSS_VOLSNAP_ATTR_PERSISTENT value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_NO_AUTORECOVERY) == 0x00000002UL, "VSS_VOLSNAP_ATTR_NO_AUTORECOVERY value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE) == 0x00000004UL, "VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE) == 0x00000008UL, "VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_NO_WRITERS) == 0x00000010UL, "VSS_VOLSNAP_ATTR_NO_WRITERS value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_TRANSPORTABLE) == 0x00000020UL, "VSS_VOLSNAP_ATTR_TRANSPORTABLE value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_NOT_SURFACED) == 0x00000040UL, "VSS_VOLSNAP_ATTR_NOT_SURFACED value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_NOT_TRANSACTED) == 0x00000080UL, "VSS_VOLSNAP_ATTR_NOT_TRANSACTED value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED) == 0x00010000UL, "VSS_VOLSNAP_ATTR_HARDWARE_ASSISTED value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_DIFFERENTIAL) == 0x00020000UL, "VSS_VOLSNAP_ATTR_DIFFERENTIAL value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_PLEX) == 0x00040000UL, "VSS_VOLSNAP_ATTR_PLEX value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_IMPORTED) == 0x00080000UL, "VSS_VOLSNAP_ATTR_IMPORTED value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY) == 0x00100000UL, "VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY) == 0x00200000UL, "VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_AUTORECOVER) == 0x00400000UL, "VSS_VOLSNAP_ATTR_AUTORECOVER value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY) == 0x00800000UL, "VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_DELAYED_POSTSNAPSHOT) == 0x01000000UL, "VSS_VOLSNAP_ATTR_DELAYED_POSTSNAPSHOT value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_TXF_RECOVERY) == 0x02000000UL, "VSS_VOLSNAP_ATTR_TXF_RECOVERY value");
+_Static_assert((ULONG)(VSS_VOLSNAP_ATTR_FILE_SHARE) == 0x04000000UL, "VSS_VOLSNAP_ATTR_FILE_SHARE value");
+_Static_assert(sizeof(VSS_RESTORE_TARGET) == 4, "VSS_RESTORE_TARGET size");
+_Static_assert((LONG)(VSS_RT_UNDEFINED) == 0, "VSS_RT_UNDEFINED value");
+_Static_assert((LONG)(VSS_RT_ORIGINAL) == 1, "VSS_RT_ORIGINAL value");
+_Static_assert((LONG)(VSS_RT_ALTERNATE) == 2, "VSS_RT_ALTERNATE value");
+_Static_assert((LONG)(VSS_RT_DIRECTED) == 3, "VSS_RT_DIRECTED value");
+_Static_assert((LONG)(VSS_RT_ORIGINAL_LOCATION) == 4, "VSS_RT_ORIGINAL_LOCATION value");
+
+/* Struct and union members: the C type of each, on every target. */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_SnapshotId), VSS_ID), "VSS_SNAPSHOT_PROP.m_SnapshotId type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_SnapshotSetId), VSS_ID), "VSS_SNAPSHOT_PROP.m_SnapshotSetId type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_lSnapshotsCount), LONG), "VSS_SNAPSHOT_PROP.m_lSnapshotsCount type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_pwszSnapshotDeviceObject), VSS_PWSZ), "VSS_SNAPSHOT_PROP.m_pwszSnapshotDeviceObject type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_pwszOriginalVolumeName), VSS_PWSZ), "VSS_SNAPSHOT_PROP.m_pwszOriginalVolumeName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_pwszOriginatingMachine), VSS_PWSZ), "VSS_SNAPSHOT_PROP.m_pwszOriginatingMachine type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_pwszServiceMachine), VSS_PWSZ), "VSS_SNAPSHOT_PROP.m_pwszServiceMachine type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_pwszExposedName), VSS_PWSZ), "VSS_SNAPSHOT_PROP.m_pwszExposedName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_pwszExposedPath), VSS_PWSZ), "VSS_SNAPSHOT_PROP.m_pwszExposedPath type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_ProviderId), VSS_ID), "VSS_SNAPSHOT_PROP.m_ProviderId type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_lSnapshotAttributes), LONG), "VSS_SNAPSHOT_PROP.m_lSnapshotAttributes type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_tsCreationTimestamp), VSS_TIMESTAMP), "VSS_SNAPSHOT_PROP.m_tsCreationTimestamp type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_SNAPSHOT_PROP *)0)->m_eStatus), VSS_SNAPSHOT_STATE), "VSS_SNAPSHOT_PROP.m_eStatus type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_PROVIDER_PROP *)0)->m_ProviderId), VSS_ID), "VSS_PROVIDER_PROP.m_ProviderId type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_PROVIDER_PROP *)0)->m_pwszProviderName), VSS_PWSZ), "VSS_PROVIDER_PROP.m_pwszProviderName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_PROVIDER_PROP *)0)->m_eProviderType), VSS_PROVIDER_TYPE), "VSS_PROVIDER_PROP.m_eProviderType type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_PROVIDER_PROP *)0)->m_pwszProviderVersion), VSS_PWSZ), "VSS_PROVIDER_PROP.m_pwszProviderVersion type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_PROVIDER_PROP *)0)->m_ProviderVersionId), VSS_ID), "VSS_PROVIDER_PROP.m_ProviderVersionId type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_PROVIDER_PROP *)0)->m_ClassId), VSS_ID), "VSS_PROVIDER_PROP.m_ClassId type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_OBJECT_UNION *)0)->Snap), VSS_SNAPSHOT_PROP), "VSS_OBJECT_UNION.Snap type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_OBJECT_UNION *)0)->Prov), VSS_PROVIDER_PROP), "VSS_OBJECT_UNION.Prov type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_OBJECT_PROP *)0)->Type), VSS_OBJECT_TYPE), "VSS_OBJECT_PROP.Type type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_OBJECT_PROP *)0)->Obj), VSS_OBJECT_UNION), "VSS_OBJECT_PROP.Obj type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->type), VSS_COMPONENT_TYPE), "VSS_COMPONENTINFO.type type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->bstrLogicalPath), BSTR), "VSS_COMPONENTINFO.bstrLogicalPath type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->bstrComponentName), BSTR), "VSS_COMPONENTINFO.bstrComponentName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->bstrCaption), BSTR), "VSS_COMPONENTINFO.bstrCaption type");
+/* VSS_COMPONENTINFO.pbIcon type: not checked: PVOID stands for any data pointer; its size and offset are checked */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->cbIcon), UINT), "VSS_COMPONENTINFO.cbIcon type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->bRestoreMetadata), boolean), "VSS_COMPONENTINFO.bRestoreMetadata type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->bNotifyOnBackupComplete), boolean), "VSS_COMPONENTINFO.bNotifyOnBackupComplete type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->bSelectable), boolean), "VSS_COMPONENTINFO.bSelectable type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->bSelectableForRestore), boolean), "VSS_COMPONENTINFO.bSelectableForRestore type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->dwComponentFlags), DWORD), "VSS_COMPONENTINFO.dwComponentFlags type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->cFileCount), UINT), "VSS_COMPONENTINFO.cFileCount type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->cDatabases), UINT), "VSS_COMPONENTINFO.cDatabases type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->cLogFiles), UINT), "VSS_COMPONENTINFO.cLogFiles type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->cDependencies), UINT), "VSS_COMPONENTINFO.cDependencies type");
+
+/*
+ * Struct layouts on the architecture being compiled: size, alignment and
+ * the offset of every field of a struct; size and alignment of a union.
+ */
+#if defined(_M_AMD64) || defined(__x86_64__)
+_Static_assert(sizeof(VSS_SNAPSHOT_PROP) == 128, "VSS_SNAPSHOT_PROP size on amd64");
+_Static_assert(_Alignof(VSS_SNAPSHOT_PROP) == 8, "VSS_SNAPSHOT_PROP alignment on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_SnapshotId) == 0, "VSS_SNAPSHOT_PROP.m_SnapshotId offset on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_SnapshotSetId) == 16, "VSS_SNAPSHOT_PROP.m_SnapshotSetId offset on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_lSnapshotsCount) == 32, "VSS_SNAPSHOT_PROP.m_lSnapshotsCount offset on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszSnapshotDeviceObject) == 40, "VSS_SNAPSHOT_PROP.m_pwszSnapshotDeviceObject offset on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszOriginalVolumeName) == 48, "VSS_SNAPSHOT_PROP.m_pwszOriginalVolumeName offset on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszOriginatingMachine) == 56, "VSS_SNAPSHOT_PROP.m_pwszOriginatingMachine offset on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszServiceMachine) == 64, "VSS_SNAPSHOT_PROP.m_pwszServiceMachine offset on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszExposedName) == 72, "VSS_SNAPSHOT_PROP.m_pwszExposedName offset on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszExposedPath) == 80, "VSS_SNAPSHOT_PROP.m_pwszExposedPath offset on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_ProviderId) == 88, "VSS_SNAPSHOT_PROP.m_ProviderId offset on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_lSnapshotAttributes) == 104, "VSS_SNAPSHOT_PROP.m_lSnapshotAttributes offset on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_tsCreationTimestamp) == 112, "VSS_SNAPSHOT_PROP.m_tsCreationTimestamp offset on amd64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_eStatus) == 120, "VSS_SNAPSHOT_PROP.m_eStatus offset on amd64");
+_Static_assert(sizeof(VSS_PROVIDER_PROP) == 72, "VSS_PROVIDER_PROP size on amd64");
+_Static_assert(_Alignof(VSS_PROVIDER_PROP) == 8, "VSS_PROVIDER_PROP alignment on amd64");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_ProviderId) == 0, "VSS_PROVIDER_PROP.m_ProviderId offset on amd64");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_pwszProviderName) == 16, "VSS_PROVIDER_PROP.m_pwszProviderName offset on amd64");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_eProviderType) == 24, "VSS_PROVIDER_PROP.m_eProviderType offset on amd64");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_pwszProviderVersion) == 32, "VSS_PROVIDER_PROP.m_pwszProviderVersion offset on amd64");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_ProviderVersionId) == 40, "VSS_PROVIDER_PROP.m_ProviderVersionId offset on amd64");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_ClassId) == 56, "VSS_PROVIDER_PROP.m_ClassId offset on amd64");
+_Static_assert(sizeof(VSS_OBJECT_UNION) == 128, "VSS_OBJECT_UNION size on amd64");
+_Static_assert(_Alignof(VSS_OBJECT_UNION) == 8, "VSS_OBJECT_UNION alignment on amd64");
+_Static_assert(sizeof(VSS_OBJECT_PROP) == 136, "VSS_OBJECT_PROP size on amd64");
+_Static_assert(_Alignof(VSS_OBJECT_PROP) == 8, "VSS_OBJECT_PROP alignment on amd64");
+_Static_assert(offsetof(VSS_OBJECT_PROP, Type) == 0, "VSS_OBJECT_PROP.Type offset on amd64");
+_Static_assert(offsetof(VSS_OBJECT_PROP, Obj) == 8, "VSS_OBJECT_PROP.Obj offset on amd64");
+_Static_assert(sizeof(VSS_COMPONENTINFO) == 72, "VSS_COMPONENTINFO size on amd64");
+_Static_assert(_Alignof(VSS_COMPONENTINFO) == 8, "VSS_COMPONENTINFO alignment on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, type) == 0, "VSS_COMPONENTINFO.type offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bstrLogicalPath) == 8, "VSS_COMPONENTINFO.bstrLogicalPath offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bstrComponentName) == 16, "VSS_COMPONENTINFO.bstrComponentName offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bstrCaption) == 24, "VSS_COMPONENTINFO.bstrCaption offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, pbIcon) == 32, "VSS_COMPONENTINFO.pbIcon offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cbIcon) == 40, "VSS_COMPONENTINFO.cbIcon offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bRestoreMetadata) == 44, "VSS_COMPONENTINFO.bRestoreMetadata offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bNotifyOnBackupComplete) == 45, "VSS_COMPONENTINFO.bNotifyOnBackupComplete offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bSelectable) == 46, "VSS_COMPONENTINFO.bSelectable offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bSelectableForRestore) == 47, "VSS_COMPONENTINFO.bSelectableForRestore offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, dwComponentFlags) == 48, "VSS_COMPONENTINFO.dwComponentFlags offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cFileCount) == 52, "VSS_COMPONENTINFO.cFileCount offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cDatabases) == 56, "VSS_COMPONENTINFO.cDatabases offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cLogFiles) == 60, "VSS_COMPONENTINFO.cLogFiles offset on amd64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cDependencies) == 64, "VSS_COMPONENTINFO.cDependencies offset on amd64");
+#elif defined(_M_IX86) || defined(__i386__)
+_Static_assert(sizeof(VSS_SNAPSHOT_PROP) == 96, "VSS_SNAPSHOT_PROP size on 386");
+_Static_assert(_Alignof(VSS_SNAPSHOT_PROP) == 8, "VSS_SNAPSHOT_PROP alignment on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_SnapshotId) == 0, "VSS_SNAPSHOT_PROP.m_SnapshotId offset on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_SnapshotSetId) == 16, "VSS_SNAPSHOT_PROP.m_SnapshotSetId offset on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_lSnapshotsCount) == 32, "VSS_SNAPSHOT_PROP.m_lSnapshotsCount offset on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszSnapshotDeviceObject) == 36, "VSS_SNAPSHOT_PROP.m_pwszSnapshotDeviceObject offset on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszOriginalVolumeName) == 40, "VSS_SNAPSHOT_PROP.m_pwszOriginalVolumeName offset on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszOriginatingMachine) == 44, "VSS_SNAPSHOT_PROP.m_pwszOriginatingMachine offset on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszServiceMachine) == 48, "VSS_SNAPSHOT_PROP.m_pwszServiceMachine offset on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszExposedName) == 52, "VSS_SNAPSHOT_PROP.m_pwszExposedName offset on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszExposedPath) == 56, "VSS_SNAPSHOT_PROP.m_pwszExposedPath offset on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_ProviderId) == 60, "VSS_SNAPSHOT_PROP.m_ProviderId offset on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_lSnapshotAttributes) == 76, "VSS_SNAPSHOT_PROP.m_lSnapshotAttributes offset on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_tsCreationTimestamp) == 80, "VSS_SNAPSHOT_PROP.m_tsCreationTimestamp offset on 386");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_eStatus) == 88, "VSS_SNAPSHOT_PROP.m_eStatus offset on 386");
+_Static_assert(sizeof(VSS_PROVIDER_PROP) == 60, "VSS_PROVIDER_PROP size on 386");
+_Static_assert(_Alignof(VSS_PROVIDER_PROP) == 4, "VSS_PROVIDER_PROP alignment on 386");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_ProviderId) == 0, "VSS_PROVIDER_PROP.m_ProviderId offset on 386");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_pwszProviderName) == 16, "VSS_PROVIDER_PROP.m_pwszProviderName offset on 386");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_eProviderType) == 20, "VSS_PROVIDER_PROP.m_eProviderType offset on 386");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_pwszProviderVersion) == 24, "VSS_PROVIDER_PROP.m_pwszProviderVersion offset on 386");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_ProviderVersionId) == 28, "VSS_PROVIDER_PROP.m_ProviderVersionId offset on 386");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_ClassId) == 44, "VSS_PROVIDER_PROP.m_ClassId offset on 386");
+_Static_assert(sizeof(VSS_OBJECT_UNION) == 96, "VSS_OBJECT_UNION size on 386");
+_Static_assert(_Alignof(VSS_OBJECT_UNION) == 8, "VSS_OBJECT_UNION alignment on 386");
+_Static_assert(sizeof(VSS_OBJECT_PROP) == 104, "VSS_OBJECT_PROP size on 386");
+_Static_assert(_Alignof(VSS_OBJECT_PROP) == 8, "VSS_OBJECT_PROP alignment on 386");
+_Static_assert(offsetof(VSS_OBJECT_PROP, Type) == 0, "VSS_OBJECT_PROP.Type offset on 386");
+_Static_assert(offsetof(VSS_OBJECT_PROP, Obj) == 8, "VSS_OBJECT_PROP.Obj offset on 386");
+_Static_assert(sizeof(VSS_COMPONENTINFO) == 48, "VSS_COMPONENTINFO size on 386");
+_Static_assert(_Alignof(VSS_COMPONENTINFO) == 4, "VSS_COMPONENTINFO alignment on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, type) == 0, "VSS_COMPONENTINFO.type offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bstrLogicalPath) == 4, "VSS_COMPONENTINFO.bstrLogicalPath offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bstrComponentName) == 8, "VSS_COMPONENTINFO.bstrComponentName offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bstrCaption) == 12, "VSS_COMPONENTINFO.bstrCaption offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, pbIcon) == 16, "VSS_COMPONENTINFO.pbIcon offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cbIcon) == 20, "VSS_COMPONENTINFO.cbIcon offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bRestoreMetadata) == 24, "VSS_COMPONENTINFO.bRestoreMetadata offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bNotifyOnBackupComplete) == 25, "VSS_COMPONENTINFO.bNotifyOnBackupComplete offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bSelectable) == 26, "VSS_COMPONENTINFO.bSelectable offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bSelectableForRestore) == 27, "VSS_COMPONENTINFO.bSelectableForRestore offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, dwComponentFlags) == 28, "VSS_COMPONENTINFO.dwComponentFlags offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cFileCount) == 32, "VSS_COMPONENTINFO.cFileCount offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cDatabases) == 36, "VSS_COMPONENTINFO.cDatabases offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cLogFiles) == 40, "VSS_COMPONENTINFO.cLogFiles offset on 386");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cDependencies) == 44, "VSS_COMPONENTINFO.cDependencies offset on 386");
+#elif defined(_M_ARM64) || defined(__aarch64__)
+_Static_assert(sizeof(VSS_SNAPSHOT_PROP) == 128, "VSS_SNAPSHOT_PROP size on arm64");
+_Static_assert(_Alignof(VSS_SNAPSHOT_PROP) == 8, "VSS_SNAPSHOT_PROP alignment on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_SnapshotId) == 0, "VSS_SNAPSHOT_PROP.m_SnapshotId offset on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_SnapshotSetId) == 16, "VSS_SNAPSHOT_PROP.m_SnapshotSetId offset on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_lSnapshotsCount) == 32, "VSS_SNAPSHOT_PROP.m_lSnapshotsCount offset on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszSnapshotDeviceObject) == 40, "VSS_SNAPSHOT_PROP.m_pwszSnapshotDeviceObject offset on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszOriginalVolumeName) == 48, "VSS_SNAPSHOT_PROP.m_pwszOriginalVolumeName offset on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszOriginatingMachine) == 56, "VSS_SNAPSHOT_PROP.m_pwszOriginatingMachine offset on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszServiceMachine) == 64, "VSS_SNAPSHOT_PROP.m_pwszServiceMachine offset on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszExposedName) == 72, "VSS_SNAPSHOT_PROP.m_pwszExposedName offset on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_pwszExposedPath) == 80, "VSS_SNAPSHOT_PROP.m_pwszExposedPath offset on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_ProviderId) == 88, "VSS_SNAPSHOT_PROP.m_ProviderId offset on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_lSnapshotAttributes) == 104, "VSS_SNAPSHOT_PROP.m_lSnapshotAttributes offset on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_tsCreationTimestamp) == 112, "VSS_SNAPSHOT_PROP.m_tsCreationTimestamp offset on arm64");
+_Static_assert(offsetof(VSS_SNAPSHOT_PROP, m_eStatus) == 120, "VSS_SNAPSHOT_PROP.m_eStatus offset on arm64");
+_Static_assert(sizeof(VSS_PROVIDER_PROP) == 72, "VSS_PROVIDER_PROP size on arm64");
+_Static_assert(_Alignof(VSS_PROVIDER_PROP) == 8, "VSS_PROVIDER_PROP alignment on arm64");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_ProviderId) == 0, "VSS_PROVIDER_PROP.m_ProviderId offset on arm64");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_pwszProviderName) == 16, "VSS_PROVIDER_PROP.m_pwszProviderName offset on arm64");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_eProviderType) == 24, "VSS_PROVIDER_PROP.m_eProviderType offset on arm64");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_pwszProviderVersion) == 32, "VSS_PROVIDER_PROP.m_pwszProviderVersion offset on arm64");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_ProviderVersionId) == 40, "VSS_PROVIDER_PROP.m_ProviderVersionId offset on arm64");
+_Static_assert(offsetof(VSS_PROVIDER_PROP, m_ClassId) == 56, "VSS_PROVIDER_PROP.m_ClassId offset on arm64");
+_Static_assert(sizeof(VSS_OBJECT_UNION) == 128, "VSS_OBJECT_UNION size on arm64");
+_Static_assert(_Alignof(VSS_OBJECT_UNION) == 8, "VSS_OBJECT_UNION alignment on arm64");
+_Static_assert(sizeof(VSS_OBJECT_PROP) == 136, "VSS_OBJECT_PROP size on arm64");
+_Static_assert(_Alignof(VSS_OBJECT_PROP) == 8, "VSS_OBJECT_PROP alignment on arm64");
+_Static_assert(offsetof(VSS_OBJECT_PROP, Type) == 0, "VSS_OBJECT_PROP.Type offset on arm64");
+_Static_assert(offsetof(VSS_OBJECT_PROP, Obj) == 8, "VSS_OBJECT_PROP.Obj offset on arm64");
+_Static_assert(sizeof(VSS_COMPONENTINFO) == 72, "VSS_COMPONENTINFO size on arm64");
+_Static_assert(_Alignof(VSS_COMPONENTINFO) == 8, "VSS_COMPONENTINFO alignment on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, type) == 0, "VSS_COMPONENTINFO.type offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bstrLogicalPath) == 8, "VSS_COMPONENTINFO.bstrLogicalPath offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bstrComponentName) == 16, "VSS_COMPONENTINFO.bstrComponentName offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bstrCaption) == 24, "VSS_COMPONENTINFO.bstrCaption offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, pbIcon) == 32, "VSS_COMPONENTINFO.pbIcon offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cbIcon) == 40, "VSS_COMPONENTINFO.cbIcon offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bRestoreMetadata) == 44, "VSS_COMPONENTINFO.bRestoreMetadata offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bNotifyOnBackupComplete) == 45, "VSS_COMPONENTINFO.bNotifyOnBackupComplete offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bSelectable) == 46, "VSS_COMPONENTINFO.bSelectable offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, bSelectableForRestore) == 47, "VSS_COMPONENTINFO.bSelectableForRestore offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, dwComponentFlags) == 48, "VSS_COMPONENTINFO.dwComponentFlags offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cFileCount) == 52, "VSS_COMPONENTINFO.cFileCount offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cDatabases) == 56, "VSS_COMPONENTINFO.cDatabases offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cLogFiles) == 60, "VSS_COMPONENTINFO.cLogFiles offset on arm64");
+_Static_assert(offsetof(VSS_COMPONENTINFO, cDependencies) == 64, "VSS_COMPONENTINFO.cDependencies offset on arm64");
+#else
+#error "no struct layouts for this architecture"
+#endif
+
+/* IIDs, as the spec states them, beside the SDK's; interfaces without an IID have none to check. */
 static const struct {
 	const char *fact;
 	const IID *sdk;
 	IID spec;
 } iids[] = {
 	{"IUnknown IID", &IID_IUnknown, {0x00000000, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}}},
-	{"IVssWriterComponents IID", &IID_IVssWriterComponents, {0x00000000, 0x0000, 0x0000, {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}}},
 	{"IVssAsync IID", &IID_IVssAsync, {0x507c37b4, 0xcf5b, 0x4e95, {0xb0, 0xaf, 0x14, 0xeb, 0x97, 0x67, 0x46, 0x7e}}},
 	{"IVssBackupComponents IID", &IID_IVssBackupComponents, {0x665c1d5f, 0xc218, 0x414d, {0xa0, 0x5d, 0x7f, 0xef, 0x5f, 0x9d, 0x5c, 0x86}}},
 	{"IVssComponent IID", &IID_IVssComponent, {0xd2c72c96, 0xc121, 0x4518, {0xb6, 0x27, 0xe5, 0xa9, 0x3d, 0x01, 0x0e, 0xad}}},
 	{"IVssEnumObject IID", &IID_IVssEnumObject, {0xae1c7110, 0x2f60, 0x11d3, {0x8a, 0x39, 0x00, 0xc0, 0x4f, 0x72, 0xd8, 0xe3}}},
 	{"IVssExamineWriterMetadata IID", &IID_IVssExamineWriterMetadata, {0x902fcf7f, 0xb7fd, 0x42f8, {0x81, 0xf1, 0xb2, 0xe4, 0x00, 0xb1, 0xe5, 0xbd}}},
-	{"IVssWMComponent IID", &IID_IVssWMComponent, {0x00000000, 0x0000, 0x0000, {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}}},
-	{"IVssWMDependency IID", &IID_IVssWMDependency, {0x00000000, 0x0000, 0x0000, {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}}},
-	{"IVssWMFiledesc IID", &IID_IVssWMFiledesc, {0x00000000, 0x0000, 0x0000, {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}}},
-	{"IVssWriterComponentsExt IID", &IID_IVssWriterComponentsExt, {0x00000000, 0x0000, 0x0000, {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}}},
 	{"IVssBackupComponentsEx IID", &IID_IVssBackupComponentsEx, {0x963f03ad, 0x9e4c, 0x4a34, {0xac, 0x15, 0xe4, 0xb6, 0x17, 0x4e, 0x50, 0x36}}},
 	{"IVssComponentEx IID", &IID_IVssComponentEx, {0x156c8b5e, 0xf131, 0x4bd7, {0x9c, 0x97, 0xd1, 0x92, 0x3b, 0xe7, 0xe1, 0xfa}}},
 	{"IVssExamineWriterMetadataEx IID", &IID_IVssExamineWriterMetadataEx, {0x0c0e5ec0, 0xca44, 0x472b, {0xb7, 0x02, 0xe6, 0x52, 0xdb, 0x1c, 0x04, 0x51}}},
@@ -608,7 +2126,8 @@ static void print_iid(const IID *g)
 		g->Data4[2], g->Data4[3], g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);
 }
 
-int main(void)
+/* check_iids prints each IID that differs from the SDK's and a summary; it returns how many differ. */
+static unsigned check_iids(void)
 {
 	unsigned i, n = sizeof iids / sizeof iids[0], differ = 0;
 
@@ -622,10 +2141,76 @@ int main(void)
 		printf("\n");
 		differ++;
 	}
-	if (differ > 0) {
+	if (differ > 0)
 		printf("vss_conformance: %u of %u IIDs differ from the SDK\n", differ, n);
-		return 1;
+	else
+		printf("vss_conformance: all %u IIDs match the SDK\n", n);
+	return differ;
+}
+
+/* DLL functions the Go package calls, which the DLLs must export. */
+static const struct {
+	const char *fact;
+	const char *dll;
+	const char *name;
+} exports[] = {
+	{"vssapi.dll!CreateVssBackupComponentsInternal export", "vssapi.dll", "CreateVssBackupComponentsInternal"},
+	{"vssapi.dll!VssFreeSnapshotPropertiesInternal export", "vssapi.dll", "VssFreeSnapshotPropertiesInternal"},
+	{"vssapi.dll!ShouldBlockRevertInternal export", "vssapi.dll", "ShouldBlockRevertInternal"},
+};
+
+/* load_system_dll loads a DLL from the system directory, as the Go package does. */
+static HMODULE load_system_dll(const char *name)
+{
+	char path[MAX_PATH];
+	UINT dir = GetSystemDirectoryA(path, MAX_PATH);
+	int length;
+
+	if (dir == 0 || dir >= MAX_PATH)
+		return NULL;
+	length = snprintf(path + dir, MAX_PATH - dir, "\\%s", name);
+	if (length < 0 || (UINT)length >= MAX_PATH - dir)
+		return NULL;
+	return LoadLibraryA(path);
+}
+
+/*
+ * check_exports loads each DLL and prints whether it exports each function, then a summary; it
+ * returns how many are missing.
+ */
+static unsigned check_exports(void)
+{
+	unsigned i, n = sizeof exports / sizeof exports[0], missing = 0;
+
+	for (i = 0; i < n; i++) {
+		HMODULE dll = load_system_dll(exports[i].dll);
+
+		if (dll == NULL) {
+			printf("%s: %s cannot be loaded (error %lu)\n", exports[i].fact, exports[i].dll, (unsigned long)GetLastError());
+			missing++;
+		} else if (GetProcAddress(dll, exports[i].name) == NULL) {
+			printf("%s: %s does not export it\n", exports[i].fact, exports[i].dll);
+			missing++;
+		} else {
+			printf("%s: found\n", exports[i].fact);
+		}
 	}
-	printf("vss_conformance: all %u IIDs match the SDK\n", n);
-	return 0;
+	if (missing > 0)
+		printf("vss_conformance: %u of %u functions are not exported\n", missing, n);
+	else
+		printf("vss_conformance: all %u functions are exported\n", n);
+	return missing;
+}
+
+/* How many static assertions the compiler checked (the struct layouts of one architecture). */
+static const unsigned static_facts = 1380;
+
+int main(void)
+{
+	unsigned failed = 0;
+
+	printf("vss_conformance: %u static facts held when this program was compiled\n", static_facts);
+	failed += check_iids();
+	failed += check_exports();
+	return failed > 0;
 }

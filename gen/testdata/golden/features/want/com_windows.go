@@ -46,28 +46,34 @@ func _bool(b bool) uintptr {
 
 // BSTRs belong to OLE: SysAllocString makes one, SysFreeString frees it.
 var (
-	_oleaut32           = windows.NewLazySystemDLL("oleaut32.dll")
-	_procSysAllocString = _oleaut32.NewProc("SysAllocString")
-	_procSysFreeString  = _oleaut32.NewProc("SysFreeString")
+	_oleaut32      = windows.NewLazySystemDLL("oleaut32.dll")
+	_bstrAllocProc = _oleaut32.NewProc("SysAllocString")
+	_bstrFreeProc  = _oleaut32.NewProc("SysFreeString")
 )
 
+// _sysAllocString makes the BSTR for s. The empty string is passed as NULL,
+// which COM defines as the empty BSTR and which APIs such as
+// InitializeForBackup document as their default.
 func _sysAllocString(s string) (*uint16, error) {
+	if s == "" {
+		return nil, nil
+	}
 	p, err := windows.UTF16PtrFromString(s)
 	if err != nil {
 		return nil, err
 	}
-	if err := _procSysAllocString.Find(); err != nil {
+	if err := _bstrAllocProc.Find(); err != nil {
 		return nil, err
 	}
-	r, _, _ := syscall.SyscallN(_procSysAllocString.Addr(), uintptr(unsafe.Pointer(p)))
+	r, _, _ := syscall.SyscallN(_bstrAllocProc.Addr(), uintptr(unsafe.Pointer(p)))
 	if r == 0 {
 		return nil, windows.ERROR_NOT_ENOUGH_MEMORY
 	}
 	return *(**uint16)(unsafe.Pointer(&r)), nil
 }
 func _sysFreeString(p *uint16) {
-	if p != nil && _procSysFreeString.Find() == nil {
-		syscall.SyscallN(_procSysFreeString.Addr(), uintptr(unsafe.Pointer(p)))
+	if p != nil && _bstrFreeProc.Find() == nil {
+		syscall.SyscallN(_bstrFreeProc.Addr(), uintptr(unsafe.Pointer(p)))
 	}
 }
 
@@ -232,7 +238,7 @@ func (v *IGadgetShop) Props(pThings *THING_PROP) (pProp WidgetProperties, ppGadg
 	_hr := HRESULT(_r)
 	if !_hr.Failed() {
 		pProp = _pProp.goCopy()
-		_ = FreeWidgetProp(&_pProp)
+		_ = _freeWIDGET_PROP(&_pProp)
 	}
 	if _hr.Failed() {
 		err = _newError(IGadgetShop_Props, _hr)
@@ -386,10 +392,10 @@ func (v *ISuperWidget) Fly() (err error) {
 // The DLLs are loaded from the system directory on first use, never from
 // the current directory.
 var (
-	_dllA                 = windows.NewLazySystemDLL("widgets.dll")
-	_procCreateGadgetShop = _dllA.NewProc("CreateGadgetShop")
-	_procFreeWidgetProp   = _dllA.NewProc("FreeWidgetProp")
-	_procFindByGuid       = _dllA.NewProc("FindByGuid")
+	_dll_widgets          = windows.NewLazySystemDLL("widgets.dll")
+	_procCreateGadgetShop = _dll_widgets.NewProc("CreateGadgetShop")
+	_procFreeWidgetProp   = _dll_widgets.NewProc("FreeWidgetProp")
+	_procFindByGuid       = _dll_widgets.NewProc("FindByGuid")
 )
 
 // ErrWOW64 is returned by the DLL entry points in a 32-bit process on
@@ -402,14 +408,15 @@ var _isWOW64 = sync.OnceValue(func() bool {
 	return err == nil && wow64
 })
 
-// _loadProc refuses WOW64 and loads the procedure, with an error that
-// names the DLL and the procedure when either is missing.
-func _loadProc(p *windows.LazyProc) error {
+// _loadProc refuses WOW64 and loads the procedure p of the function m, with
+// an error that names the DLL and the procedure when either is missing: the
+// error of a system DLL that does not load names neither.
+func _loadProc(m Method, p *windows.LazyProc) error {
 	if _isWOW64() {
 		return ErrWOW64
 	}
 	if err := p.Find(); err != nil {
-		return fmt.Errorf("%s is not available: %w", p.Name, err)
+		return fmt.Errorf("%s is not available: %w", m, err)
 	}
 	return nil
 }
@@ -425,7 +432,7 @@ func _loadProc(p *windows.LazyProc) error {
 //   - S_OK: Created.
 //   - E_UNEXPECTED: Could not.
 func CreateGadgetShop() (ppShop *IGadgetShop, err error) {
-	if err = _loadProc(_procCreateGadgetShop); err != nil {
+	if err = _loadProc(Proc_CreateGadgetShop, _procCreateGadgetShop); err != nil {
 		return
 	}
 	_r, _, _ := syscall.SyscallN(_procCreateGadgetShop.Addr(), uintptr(unsafe.Pointer(&ppShop)))
@@ -443,7 +450,7 @@ func CreateGadgetShop() (ppShop *IGadgetShop, err error) {
 // Parameters:
 //   - pProp (in WIDGET_PROP): The struct to free.
 func FreeWidgetProp(pProp *WIDGET_PROP) (err error) {
-	if err = _loadProc(_procFreeWidgetProp); err != nil {
+	if err = _loadProc(Proc_FreeWidgetProp, _procFreeWidgetProp); err != nil {
 		return
 	}
 	syscall.SyscallN(_procFreeWidgetProp.Addr(), uintptr(unsafe.Pointer(pProp)))
@@ -464,6 +471,12 @@ type WidgetProperties struct {
 	// Its colour.
 	Color WIDGET_COLOR
 }
+
+// _freeWIDGET_PROP is FreeWidgetProp, the function
+// the stubs free a WIDGET_PROP with. It is a variable so that the
+// package's tests of fake COM objects, which allocate the strings
+// themselves, can check the call and free them without the DLL.
+var _freeWIDGET_PROP = FreeWidgetProp
 
 // goCopy copies p into a WidgetProperties; the strings are copied, not shared.
 func (p *WIDGET_PROP) goCopy() WidgetProperties {

@@ -133,7 +133,7 @@ func (v *IGadgetShop) Find(GadgetId windows.GUID, pwszName string, bstrNote stri
 // Documented return codes:
 //   - S_OK: Found.
 func FindByGuid(Id windows.GUID) (err error) {
-	if err = _loadProc(_procFindByGuid); err != nil {
+	if err = _loadProc(Proc_FindByGuid, _procFindByGuid); err != nil {
 		return
 	}
 	_r, _, _ := syscall.SyscallN(_procFindByGuid.Addr(), _word32(unsafe.Pointer(&Id), 0), _word32(unsafe.Pointer(&Id), 1), _word32(unsafe.Pointer(&Id), 2), _word32(unsafe.Pointer(&Id), 3))

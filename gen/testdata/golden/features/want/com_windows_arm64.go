@@ -136,7 +136,7 @@ func (v *IGadgetShop) Find(GadgetId windows.GUID, pwszName string, bstrNote stri
 // Documented return codes:
 //   - S_OK: Found.
 func FindByGuid(Id windows.GUID) (err error) {
-	if err = _loadProc(_procFindByGuid); err != nil {
+	if err = _loadProc(Proc_FindByGuid, _procFindByGuid); err != nil {
 		return
 	}
 	_r, _, _ := syscall.SyscallN(_procFindByGuid.Addr(), _word64(unsafe.Pointer(&Id), 0), _word64(unsafe.Pointer(&Id), 1))

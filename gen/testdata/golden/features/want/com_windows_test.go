@@ -7,25 +7,36 @@ package widgets
 
 import (
 	"errors"
+	"fmt"
 	"golang.org/x/sys/windows"
 	"os"
+	"reflect"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"unicode/utf16"
 	"unsafe"
 )
 
 // The tests below call every stub through the vtable of a fake COM object
 // whose entries are Go functions made callable from C with
-// syscall.NewCallback, placed at the spec's slot numbers.
+// syscall.NewCallback, placed at the spec's slot numbers. A fake method
+// receives its arguments as raw words and takes them apart with the calling
+// convention of the running architecture (_fakeArgs), stated here a second
+// time, independently of the stubs; the table _stubs says what each
+// parameter must carry in and what the fake writes out.
 
-// _fakeSlots is the size of the largest vtable of the spec.
-const _fakeSlots = 6
-
-// _fakeMaxParams is the largest number of parameters a method takes after this.
-const _fakeMaxParams = 9
+// Sizes the fakes need, from the spec.
+const (
+	_fakeSlots       = 6  // the size of the largest vtable
+	_fakeMaxParams   = 9  // the most parameters a method takes, at least 1
+	_fakeMaxWords    = 14 // the most argument words a call takes, this included, on any architecture
+	_fakeTargetWords = 7  // 8-byte words in the largest struct an argument may point at
+)
 
 // _fakeUpper is set in the upper half of every word a fake method returns on
 // 64-bit systems, where COM leaves it undefined for a 32-bit result: a stub
@@ -46,542 +57,1098 @@ var _fakeOtherIID = windows.GUID{
 	Data4: [8]byte{0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01},
 }
 
-// _fakeObject is a COM object made in Go: its first word points at a vtable,
-// as COM's binary layout requires, and the rest is the fake's state. A test
-// sets what the methods answer; the callbacks record what reached them.
-type _fakeObject struct {
-	lpVtbl *uintptr
-	vtbl   []uintptr      // the vtable lpVtbl points into
-	iids   []windows.GUID // the interfaces QueryInterface grants
-	refs   uint32
+// _fakeZeroGUID is GUID_NULL, which reserved GUIDs carry.
+var _fakeZeroGUID windows.GUID
 
-	result HRESULT                // what every method but AddRef and Release returns
-	outs   [_fakeMaxParams]uint64 // what each out-parameter receives, by parameter index
-
-	calls [_fakeSlots]int         // calls per vtable slot
-	args  [_fakeMaxParams]uintptr // the words the last call received after this, by parameter index
-}
-
-// _fakeVtables holds one vtable per interface, filled at the spec's slot
-// numbers. syscall.NewCallback makes at most about 2000 callbacks per process
-// and never frees them, so each is made once and shared by every fake.
-var _fakeVtables = sync.OnceValue(func() map[string][]uintptr {
-	cb := map[Method]uintptr{
-		IGadgetShop_Describe: syscall.NewCallback(func(_this *_fakeObject, pOwner uintptr, pwszName **uint16, pbstrNote **uint16, pbShiny *uint8, pbBig *int32, peColor *WIDGET_COLOR, pId *windows.GUID, pData *unsafe.Pointer) uintptr {
-			_this.calls[4]++
-			_this.args[0] = pOwner
-			_this.args[1] = uintptr(unsafe.Pointer(pwszName))
-			if pwszName != nil {
-				*pwszName = *uint16(_this.outs[1])
-			}
-			_this.args[2] = uintptr(unsafe.Pointer(pbstrNote))
-			if pbstrNote != nil {
-				*pbstrNote = *uint16(_this.outs[2])
-			}
-			_this.args[3] = uintptr(unsafe.Pointer(pbShiny))
-			if pbShiny != nil {
-				*pbShiny = uint8(_this.outs[3])
-			}
-			_this.args[4] = uintptr(unsafe.Pointer(pbBig))
-			if pbBig != nil {
-				*pbBig = int32(_this.outs[4])
-			}
-			_this.args[5] = uintptr(unsafe.Pointer(peColor))
-			if peColor != nil {
-				*peColor = WIDGET_COLOR(_this.outs[5])
-			}
-			_this.args[6] = uintptr(unsafe.Pointer(pId))
-			if pId != nil {
-				*pId = windows.GUID(_this.outs[6])
-			}
-			_this.args[7] = uintptr(unsafe.Pointer(pData))
-			if pData != nil {
-				*pData = unsafe.Pointer(_this.outs[7])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IGadgetShop_Find: syscall.NewCallback(func(_this *_fakeObject, GadgetId uintptr, pwszName uintptr, bstrNote uintptr, bExact uintptr, bForce uintptr, eColor uintptr, ftSince uintptr, pIds uintptr, pWidget **IWidget) uintptr {
-			_this.calls[3]++
-			_this.args[0] = GadgetId
-			_this.args[1] = pwszName
-			_this.args[2] = bstrNote
-			_this.args[3] = bExact
-			_this.args[4] = bForce
-			_this.args[5] = eColor
-			_this.args[6] = ftSince
-			_this.args[7] = pIds
-			_this.args[8] = uintptr(unsafe.Pointer(pWidget))
-			if pWidget != nil {
-				*pWidget = *IWidget(_this.outs[8])
-			}
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IGadgetShop_Props: syscall.NewCallback(func(_this *_fakeObject, pProp *WIDGET_PROP, ppGadget *GADGET_PROP, pThings uintptr) uintptr {
-			_this.calls[5]++
-			_this.args[0] = uintptr(unsafe.Pointer(pProp))
-			if pProp != nil {
-				*pProp = WIDGET_PROP(_this.outs[0])
-			}
-			_this.args[1] = uintptr(unsafe.Pointer(ppGadget))
-			if ppGadget != nil {
-				*ppGadget = GADGET_PROP(_this.outs[1])
-			}
-			_this.args[2] = pThings
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		ISuperWidget_Fly: syscall.NewCallback(func(_this *_fakeObject) uintptr {
-			_this.calls[5]++
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IUnknown_AddRef: syscall.NewCallback(func(_this *_fakeObject) uintptr {
-			_this.calls[1]++
-			_this.refs++
-			return _fakeUpper | uintptr(_this.refs)
-		}),
-		IUnknown_QueryInterface: syscall.NewCallback(func(_this *_fakeObject, riid *windows.GUID, ppvObject *unsafe.Pointer) uintptr {
-			_this.calls[0]++
-			if ppvObject == nil {
-				return _fakeUpper | uintptr(_fakeE_POINTER)
-			}
-			*ppvObject = nil
-			if riid == nil || !slices.Contains(_this.iids, *riid) {
-				return _fakeUpper | uintptr(_fakeE_NOINTERFACE)
-			}
-			*ppvObject = unsafe.Pointer(_this)
-			_this.refs++
-			return _fakeUpper | uintptr(0)
-		}),
-		IUnknown_Release: syscall.NewCallback(func(_this *_fakeObject) uintptr {
-			_this.calls[2]++
-			_this.refs--
-			return _fakeUpper | uintptr(_this.refs)
-		}),
-		IWidget_Spin: syscall.NewCallback(func(_this *_fakeObject, dwTurns uintptr, lSpeed uintptr) uintptr {
-			_this.calls[3]++
-			_this.args[0] = dwTurns
-			_this.args[1] = lSpeed
-			return _fakeUpper | uintptr(_this.result)
-		}),
-		IWidget_Status: syscall.NewCallback(func(_this *_fakeObject, pHr *HRESULT, pCount *uint32, pReserved uintptr) uintptr {
-			_this.calls[4]++
-			_this.args[0] = uintptr(unsafe.Pointer(pHr))
-			if pHr != nil {
-				*pHr = HRESULT(_this.outs[0])
-			}
-			_this.args[1] = uintptr(unsafe.Pointer(pCount))
-			if pCount != nil {
-				*pCount = uint32(_this.outs[1])
-			}
-			_this.args[2] = pReserved
-			return _fakeUpper | uintptr(_this.result)
-		}),
-	}
-	return map[string][]uintptr{
-		"IGadgetShop": {
-			0: cb[IUnknown_QueryInterface],
-			1: cb[IUnknown_AddRef],
-			2: cb[IUnknown_Release],
-			3: cb[IGadgetShop_Find],
-			4: cb[IGadgetShop_Describe],
-			5: cb[IGadgetShop_Props],
-		},
-		"ISuperWidget": {
-			0: cb[IUnknown_QueryInterface],
-			1: cb[IUnknown_AddRef],
-			2: cb[IUnknown_Release],
-			3: cb[IWidget_Spin],
-			4: cb[IWidget_Status],
-			5: cb[ISuperWidget_Fly],
-		},
-		"IUnknown": {
-			0: cb[IUnknown_QueryInterface],
-			1: cb[IUnknown_AddRef],
-			2: cb[IUnknown_Release],
-		},
-		"IWidget": {
-			0: cb[IUnknown_QueryInterface],
-			1: cb[IUnknown_AddRef],
-			2: cb[IUnknown_Release],
-			3: cb[IWidget_Spin],
-			4: cb[IWidget_Status],
-		},
-	}
-})
-
-// _fakeIIDs lists for each interface the IIDs its objects answer
-// QueryInterface for: its own and its bases'.
-var _fakeIIDs = map[string][]windows.GUID{
-	"IGadgetShop":  {IID_IGadgetShop, IID_IUnknown},
-	"ISuperWidget": {IID_ISuperWidget, IID_IWidget, IID_IUnknown},
-	"IUnknown":     {IID_IUnknown},
-	"IWidget":      {IID_IWidget, IID_IUnknown},
-}
-
-// _fakeInterfaces names every interface of the spec.
-var _fakeInterfaces = []string{"IUnknown", "IGadgetShop", "IWidget", "ISuperWidget"}
-
-// _newFake makes an object of the named interface holding one reference.
-func _newFake(iface string) *_fakeObject {
-	vt := _fakeVtables()[iface]
-	return &_fakeObject{
-		iids:   _fakeIIDs[iface],
-		lpVtbl: &vt[0],
-		refs:   1,
-		vtbl:   vt,
-	}
-}
-
-// _paramKind says how a parameter must arrive at the object.
+// _paramKind says how a parameter crosses the call, and so how the fake
+// checks it (in) or writes it (out).
 type _paramKind int
 
 const (
-	_paramIn          _paramKind = iota // with the value the test passed
-	_paramOut                           // as a pointer the object can write through
-	_paramReservedIn                    // as zero
-	_paramReservedOut                   // as NULL
+	_kindInteger  _paramKind = iota // an integer, enum or HRESULT of bytes bytes
+	_kindBool                       // a BOOL (4 bytes) or boolean (1 byte): in, 0 or 1; out, any non-zero value is true
+	_kindWString                    // a NUL-terminated UTF-16 string; out, allocated with CoTaskMemAlloc
+	_kindBSTR                       // a BSTR; out, allocated with SysAllocString
+	_kindGUID                       // a GUID: in, by value; out, through a pointer
+	_kindFiletime                   // a FILETIME: in, by value; out, through a pointer
+	_kindPointer                    // an address: an interface, an untyped pointer, or anything passed by pointer
+	_kindStruct                     // a struct the object fills (out)
 )
 
-// _stubParam is a parameter of a method after this.
+// _stubParam is a parameter of a method after this, with the value the test
+// passes (in) or the fake object writes (out).
 type _stubParam struct {
-	name string
-	kind _paramKind
-	in   uint32 // the value the test passes, for _paramIn
+	name          string
+	kind          _paramKind
+	out, reserved bool
+	bytes         int    // the C size of an integer or boolean; 8 for an address
+	word          uint64 // an integer, enum, HRESULT, boolean (as C has it) or FILETIME (its 64 bits)
+	str           string
+	guid          windows.GUID
+	// fill writes the struct of a _kindStruct parameter at p as the object's
+	// method would, and returns the value the stub must return for it.
+	fill    func(p unsafe.Pointer) any
+	frees   bool // the stub must free what the struct holds with the struct's free function
+	unknown bool // an interface whose vtable starts with IUnknown's methods
 }
 
-// _stubResult is what a stub returned.
+// _stubResult is what a stub returned, its out-parameters by parameter index.
 type _stubResult struct {
-	outs [_fakeMaxParams]uint64 // out-parameters, by parameter index
-	hr   HRESULT                // for stubs that return the HRESULT beside the error
-	err  error
+	hr     HRESULT // for stubs that return the HRESULT beside the error
+	err    error
+	words  [_fakeMaxParams]uint64 // integers, enums, HRESULTs, booleans as 0 or 1, FILETIMEs as 64 bits
+	strs   [_fakeMaxParams]string
+	guids  [_fakeMaxParams]windows.GUID
+	ptrs   [_fakeMaxParams]unsafe.Pointer // interfaces and other addresses
+	values [_fakeMaxParams]any            // structs
 }
 
 // _stub says how the tests call one stub.
 type _stub struct {
 	iface, name string
+	slot        int
 	params      []_stubParam
 	keepsHR     bool // the stub returns the HRESULT beside the error
-	// call calls the stub on obj, passing each in-parameter's value.
-	call func(obj *_fakeObject) _stubResult
-	// raw makes the same call with syscall.SyscallN alone, as a baseline.
-	raw func(obj *_fakeObject) HRESULT
+	// call calls the stub on obj, passing the in-values of p; what the
+	// in-parameters passed by address point at is obj.target(i).
+	call func(obj *_fakeObject, p []_stubParam) _stubResult
+	// raw makes the same call with syscall.SyscallN alone, as a baseline; nil
+	// for a stub whose arguments need converting (strings, structs, addresses).
+	raw func(obj *_fakeObject, p []_stubParam) HRESULT
+}
+
+// _fakeLow is the n low bytes of v.
+func _fakeLow(v uint64, n int) uint64 {
+	if n >= 8 {
+		return v
+	}
+	return v & (1<<(8*n) - 1)
+}
+
+// _fakePut writes the n low bytes of v at p: exactly the C size of the value,
+// as a C callee does, so that a stub that reads more or fewer bytes than C
+// writes does not see the value.
+func _fakePut(p unsafe.Pointer, v uint64, n int) {
+	b := unsafe.Slice((*byte)(p), n)
+	for j := range b {
+		b[j] = byte(v >> (8 * j))
+	}
+}
+
+// _fakeBoolWord is b as 0 or 1.
+func _fakeBoolWord(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// _fakeFiletime is the FILETIME whose 64 bits are v.
+func _fakeFiletime(v uint64) windows.Filetime {
+	return windows.Filetime{
+		HighDateTime: uint32(v >> 32),
+		LowDateTime:  uint32(v),
+	}
+}
+
+// _fakeFiletimeWord is the 64 bits of ft.
+func _fakeFiletimeWord(ft windows.Filetime) uint64 {
+	return uint64(ft.HighDateTime)<<32 | uint64(ft.LowDateTime)
+}
+
+var _fakeCoTaskMemAlloc = windows.NewLazySystemDLL("ole32.dll").NewProc("CoTaskMemAlloc")
+
+// _fakeCoTaskString allocates s as a NUL-terminated UTF-16 string with
+// CoTaskMemAlloc, as COM servers hand out strings the caller frees.
+func _fakeCoTaskString(s string) *uint16 {
+	u, err := windows.UTF16FromString(s)
+	if err != nil {
+		panic(err)
+	}
+	r, _, _ := syscall.SyscallN(_fakeCoTaskMemAlloc.Addr(), uintptr(2*len(u)))
+	if r == 0 {
+		panic("CoTaskMemAlloc failed")
+	}
+	p := *(**uint16)(unsafe.Pointer(&r))
+	copy(unsafe.Slice(p, len(u)), u)
+	return p
+}
+
+// _fakeBSTR allocates s as a BSTR, as COM servers hand out BSTRs.
+func _fakeBSTR(s string) *uint16 {
+	p, err := _sysAllocString(s)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// _fakeStack runs f, which calls stubs on fakes, on a goroutine stack grown
+// well beyond what f and the fake methods need, with the garbage collector
+// off. The stubs pass the addresses of their own stack variables through
+// syscall.SyscallN, which keeps them alive but does not move them to the
+// heap, and a fake method is Go code that runs on the caller's goroutine
+// stack: if that stack grew, or the collector shrank it, during the call, it
+// would move, and the fake would write where the variables were. A COM
+// object that is not Go code cannot move it.
+func _fakeStack(f func()) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	_fakeGrowStack(64)
+	f()
+}
+
+// _fakeGrowStack uses n KiB of stack, which the goroutine keeps while the
+// collector is off.
+//
+//go:noinline
+func _fakeGrowStack(n int) byte {
+	var pad [1024]byte
+	if n > 0 {
+		pad[n%len(pad)] = _fakeGrowStack(n - 1)
+	}
+	return pad[0]
+}
+
+// _fakeMemory reports whether w is the address of committed memory the
+// process may read, and write too with write. The fakes check an address
+// before they use it, so that a stub that passes something else where an
+// address belongs fails the test rather than crashing it.
+func _fakeMemory(w uintptr, write bool) bool {
+	var m windows.MemoryBasicInformation
+	if w == 0 || windows.VirtualQuery(w, &m, unsafe.Sizeof(m)) != nil {
+		return false
+	}
+	if m.State != windows.MEM_COMMIT || m.Protect&(windows.PAGE_GUARD|windows.PAGE_NOACCESS) != 0 {
+		return false
+	}
+	allowed := uint32(windows.PAGE_READWRITE | windows.PAGE_WRITECOPY | windows.PAGE_EXECUTE_READWRITE | windows.PAGE_EXECUTE_WRITECOPY)
+	if !write {
+		allowed |= windows.PAGE_READONLY | windows.PAGE_EXECUTE_READ
+	}
+	return m.Protect&allowed != 0
+}
+
+// _fakeUTF16Len is the length of s in UTF-16 code units.
+func _fakeUTF16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// _fakeArgs holds the argument words of a call and walks them with the
+// calling convention of the running architecture. They differ for a GUID or
+// FILETIME passed by value:
+//   - amd64: a struct larger than 8 bytes goes by reference to a copy the
+//     caller makes; an 8-byte one in one word;
+//   - 386: the struct's bytes go as 4-byte stack words;
+//   - arm64: the struct goes in one or two 8-byte words, and one that does
+//     not fit in the registers left (x0-x7) goes wholly to the stack, the
+//     registers left unused.
+type _fakeArgs struct {
+	w   [_fakeMaxWords]uintptr
+	n   int // the words held
+	pos int // the next word to read
+}
+
+// put appends the word w.
+func (a *_fakeArgs) put(w uintptr) {
+	if a.n == len(a.w) {
+		panic("a call takes more argument words than _fakeMaxWords")
+	}
+	a.w[a.n], a.n = w, a.n+1
+}
+
+// next reads a word; past the end it reads zero.
+func (a *_fakeArgs) next() uintptr {
+	w := uintptr(0)
+	if a.pos < a.n {
+		w = a.w[a.pos]
+	}
+	a.pos++
+	return w
+}
+
+// skipToStack moves past the registers an arm64 struct of n words does not
+// fit in: the struct goes to the stack instead.
+func (a *_fakeArgs) skipToStack(n int) {
+	if runtime.GOARCH == "arm64" && a.pos < 8 && a.pos+n > 8 {
+		a.pos = 8
+	}
+}
+
+// guid reads a GUID passed by value; ok is false when the reference amd64
+// passes is no address of readable memory.
+func (a *_fakeArgs) guid() (g windows.GUID, ok bool) {
+	switch runtime.GOARCH {
+	case "amd64":
+		w := a.next()
+		if !_fakeMemory(w, false) {
+			return g, false
+		}
+		return *(*windows.GUID)(*(*unsafe.Pointer)(unsafe.Pointer(&w))), true
+	case "arm64":
+		a.skipToStack(2)
+		words := [2]uint64{uint64(a.next()), uint64(a.next())}
+		return *(*windows.GUID)(unsafe.Pointer(&words)), true
+	}
+	var words [4]uint32
+	for i := range words {
+		words[i] = uint32(a.next())
+	}
+	return *(*windows.GUID)(unsafe.Pointer(&words)), true
+}
+
+// filetime reads a FILETIME passed by value, as its 64 bits.
+func (a *_fakeArgs) filetime() uint64 {
+	if runtime.GOARCH == "386" {
+		low := uint64(uint32(a.next()))
+		return low | uint64(uint32(a.next()))<<32
+	}
+	return uint64(a.next())
+}
+
+// putGUID appends the words of *g passed by value. On amd64 that is g
+// itself, so g must not be on a stack, which may move.
+func (a *_fakeArgs) putGUID(g *windows.GUID) {
+	switch runtime.GOARCH {
+	case "amd64":
+		a.put(uintptr(unsafe.Pointer(g)))
+		return
+	case "arm64":
+		for a.n < 8 && a.n+2 > 8 {
+			a.put(0)
+		}
+		for _, w := range *(*[2]uint64)(unsafe.Pointer(g)) {
+			a.put(uintptr(w))
+		}
+		return
+	}
+	for _, w := range *(*[4]uint32)(unsafe.Pointer(g)) {
+		a.put(uintptr(w))
+	}
+}
+
+// putFiletime appends a FILETIME passed by value, given as its 64 bits.
+func (a *_fakeArgs) putFiletime(v uint64) {
+	if runtime.GOARCH == "386" {
+		a.put(uintptr(uint32(v)))
+		a.put(uintptr(uint32(v >> 32)))
+		return
+	}
+	a.put(uintptr(v))
+}
+
+// _fakeWords is how many argument words a method with these parameters
+// takes on the running architecture, this included.
+func _fakeWords(params []_stubParam) int {
+	var a _fakeArgs
+	a.put(0)
+	for _, p := range params {
+		switch {
+		case !p.out && p.kind == _kindGUID:
+			a.putGUID(&_fakeZeroGUID)
+		case !p.out && p.kind == _kindFiletime:
+			a.putFiletime(0)
+		default:
+			a.put(0)
+		}
+	}
+	return a.n
+}
+
+// _fakeInterface is an interface as the fakes implement it.
+type _fakeInterface struct {
+	name    string
+	methods []Method       // by slot
+	iids    []windows.GUID // what QueryInterface grants: the IIDs of the interface and its bases
+	unknown bool           // the vtable starts with IUnknown's methods
+}
+
+// _fakeInterfaces lists every interface of the spec.
+var _fakeInterfaces = []_fakeInterface{
+	{
+		iids:    []windows.GUID{IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release},
+		name:    "IUnknown",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IGadgetShop, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props},
+		name:    "IGadgetShop",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IWidget, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IWidget_Spin, IWidget_Status},
+		name:    "IWidget",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_ISuperWidget, IID_IWidget, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IWidget_Spin, IWidget_Status, ISuperWidget_Fly},
+		name:    "ISuperWidget",
+		unknown: true,
+	},
+}
+
+// _fakeObject is a COM object made in Go: its first word points at a vtable,
+// as COM's binary layout requires, and the rest is the fake's state. A test
+// sets what the methods answer; the methods record what reached them.
+type _fakeObject struct {
+	lpVtbl *uintptr
+	vtbl   []uintptr // the vtable lpVtbl points into
+	iface  *_fakeInterface
+	refs   uint32
+
+	result HRESULT                 // what every method but IUnknown's returns
+	values map[Method][]_stubParam // parameter values in place of those of _stubs, by method
+	hook   func(m Method)          // called first by every method but IUnknown's
+
+	calls    [_fakeSlots]int         // calls per vtable slot
+	args     _fakeArgs               // the words the last call received, this first
+	argWords [_fakeMaxParams]uintptr // the first word of each parameter in the last call
+	filled   [_fakeMaxParams]any     // what the structs the last call filled must come back as
+	problems []string                // what arrived wrong, for the test to report
+
+	targets [_fakeMaxParams][_fakeTargetWords]uint64 // what address parameters point at, by parameter index
+}
+
+// target is the address parameter i passes in or the object writes out.
+func (o *_fakeObject) target(i int) unsafe.Pointer {
+	return unsafe.Pointer(&o.targets[i])
+}
+
+// problemf records something that arrived wrong.
+func (o *_fakeObject) problemf(format string, args ...any) {
+	o.problems = append(o.problems, fmt.Sprintf(format, args...))
+}
+
+// call is every method but IUnknown's: it records the call, checks the
+// in-parameters against the table and, when it succeeds, writes the
+// out-parameters.
+func (o *_fakeObject) call(slot int, args ...uintptr) uintptr {
+	o.calls[slot]++
+	o.args = _fakeArgs{}
+	o.args.put(uintptr(unsafe.Pointer(o)))
+	for _, w := range args {
+		o.args.put(w)
+	}
+	o.args.pos = 1
+	m := o.iface.methods[slot]
+	if o.hook != nil {
+		o.hook(m)
+	}
+	params := _stubs[m].params
+	if v, ok := o.values[m]; ok {
+		params = v
+	}
+	for i := range params {
+		o.receive(i, &params[i])
+	}
+	return _fakeUpper | uintptr(o.result)
+}
+
+// receive takes parameter i from the call's words: it checks an in-value, and
+// writes an out-value when the call succeeds.
+func (o *_fakeObject) receive(i int, p *_stubParam) {
+	if !p.out && (p.kind == _kindGUID || p.kind == _kindFiletime) {
+		o.receiveByValue(i, p)
+		return
+	}
+	w := o.args.next()
+	o.argWords[i] = w
+	switch {
+	case p.reserved && p.out:
+		if w != 0 {
+			o.problemf("reserved parameter %d (%s) arrived as %#x, want NULL", i+1, p.name, w)
+		}
+	case p.reserved:
+		if got := _fakeLow(uint64(w), p.bytes); got != 0 {
+			o.problemf("reserved parameter %d (%s) arrived as %#x, want 0", i+1, p.name, got)
+		}
+	case p.out && w == 0:
+		o.problemf("out-parameter %d (%s) arrived as NULL", i+1, p.name)
+	case p.out && !_fakeMemory(w, true):
+		o.problemf("out-parameter %d (%s) arrived as %#x, which is no address the object can write to", i+1, p.name, w)
+	case p.out:
+		if !o.result.Failed() {
+			o.write(i, p, *(*unsafe.Pointer)(unsafe.Pointer(&w)))
+		}
+	default:
+		o.check(i, p, w)
+	}
+}
+
+// receiveByValue takes a GUID or FILETIME passed by value and compares it
+// with the value the test passed, or with zero for a reserved one.
+func (o *_fakeObject) receiveByValue(i int, p *_stubParam) {
+	if p.kind == _kindFiletime {
+		want := p.word
+		if p.reserved {
+			want = 0
+		}
+		if got := o.args.filetime(); got != want {
+			o.problemf("parameter %d (%s) arrived as FILETIME %#x, want %#x", i+1, p.name, got, want)
+		}
+		return
+	}
+	want := p.guid
+	if p.reserved {
+		want = windows.GUID{}
+	}
+	o.args.skipToStack(2)
+	o.argWords[i] = o.args.w[min(o.args.pos, len(o.args.w)-1)]
+	got, ok := o.args.guid()
+	switch {
+	case !ok && o.argWords[i] == 0:
+		o.problemf("parameter %d (%s) arrived as NULL, want a reference to a copy of %v", i+1, p.name, want)
+	case !ok:
+		o.problemf("parameter %d (%s) arrived as %#x, which is no reference to a copy of %v", i+1, p.name, o.argWords[i], want)
+	case got != want:
+		o.problemf("parameter %d (%s) arrived as %v, want %v", i+1, p.name, got, want)
+	}
+}
+
+// check compares in-parameter i, which arrived as the word w, with the value
+// the test passed.
+func (o *_fakeObject) check(i int, p *_stubParam, w uintptr) {
+	switch p.kind {
+	case _kindInteger:
+		if got, want := _fakeLow(uint64(w), p.bytes), _fakeLow(p.word, p.bytes); got != want {
+			o.problemf("parameter %d (%s) arrived as %#x, want %#x", i+1, p.name, got, want)
+		}
+	case _kindBool:
+		want := _fakeBoolWord(p.word != 0)
+		if got := _fakeLow(uint64(w), p.bytes); got != want {
+			o.problemf("boolean parameter %d (%s) arrived as %#x, want %d", i+1, p.name, got, want)
+		}
+	case _kindWString, _kindBSTR:
+		s := (*uint16)(*(*unsafe.Pointer)(unsafe.Pointer(&w)))
+		if s == nil {
+			o.problemf("parameter %d (%s) arrived as NULL, want %q", i+1, p.name, p.str)
+			return
+		}
+		if !_fakeMemory(w, false) {
+			o.problemf("parameter %d (%s) arrived as %#x, which is no address of a string", i+1, p.name, w)
+			return
+		}
+		if got := windows.UTF16PtrToString(s); got != p.str {
+			o.problemf("parameter %d (%s) arrived as %q, want %q", i+1, p.name, got, p.str)
+			return
+		}
+		// A BSTR has its length in bytes in the 4 bytes before the text.
+		if p.kind == _kindBSTR {
+			length := *(*uint32)(unsafe.Add(unsafe.Pointer(s), -4))
+			if want := uint32(2 * _fakeUTF16Len(p.str)); length != want {
+				o.problemf("parameter %d (%s) arrived with BSTR length %d, want %d: it is no BSTR", i+1, p.name, length, want)
+			}
+		}
+	case _kindPointer:
+		if want := uintptr(o.target(i)); w != want {
+			o.problemf("parameter %d (%s) arrived as %#x, want the address %#x the test passed", i+1, p.name, w, want)
+		}
+	}
+}
+
+// write writes out-parameter i at ptr as the object's method would.
+func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
+	switch p.kind {
+	case _kindInteger, _kindBool:
+		_fakePut(ptr, p.word, p.bytes)
+	case _kindFiletime:
+		_fakePut(ptr, p.word, 8)
+	case _kindGUID:
+		*(*windows.GUID)(ptr) = p.guid
+	case _kindWString:
+		*(**uint16)(ptr) = _fakeCoTaskString(p.str)
+	case _kindBSTR:
+		*(**uint16)(ptr) = _fakeBSTR(p.str)
+	case _kindPointer:
+		*(*unsafe.Pointer)(ptr) = o.target(i)
+	case _kindStruct:
+		o.filled[i] = p.fill(ptr)
+	}
+}
+
+// IUnknown's methods: QueryInterface grants the object's IIDs, AddRef and
+// Release count references.
+func _fakeQueryInterface(this *_fakeObject, riid *windows.GUID, ppvObject *unsafe.Pointer) uintptr {
+	this.calls[0]++
+	if ppvObject == nil {
+		return _fakeUpper | uintptr(_fakeE_POINTER)
+	}
+	*ppvObject = nil
+	if riid == nil || !slices.Contains(this.iface.iids, *riid) {
+		return _fakeUpper | uintptr(_fakeE_NOINTERFACE)
+	}
+	*ppvObject = unsafe.Pointer(this)
+	this.refs++
+	return _fakeUpper | uintptr(0)
+}
+func _fakeAddRef(this *_fakeObject) uintptr {
+	this.calls[1]++
+	this.refs++
+	return _fakeUpper | uintptr(this.refs)
+}
+func _fakeRelease(this *_fakeObject) uintptr {
+	this.calls[2]++
+	this.refs--
+	return _fakeUpper | uintptr(this.refs)
+}
+
+// _fakeCallback makes the vtable entry for slot of a method that takes words
+// argument words, this included: a callback with that many word parameters,
+// as a stdcall callee on 386 must pop exactly what the caller pushed.
+func _fakeCallback(slot, words int) uintptr {
+	switch words {
+	case 1:
+		return syscall.NewCallback(func(this *_fakeObject) uintptr {
+			return this.call(slot)
+		})
+	case 2:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr) uintptr {
+			return this.call(slot, a1)
+		})
+	case 3:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr) uintptr {
+			return this.call(slot, a1, a2)
+		})
+	case 4:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3)
+		})
+	case 5:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4)
+		})
+	case 6:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5)
+		})
+	case 7:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6)
+		})
+	case 8:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7)
+		})
+	case 9:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr, a8 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7, a8)
+		})
+	case 10:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr, a8 uintptr, a9 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7, a8, a9)
+		})
+	case 11:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr, a8 uintptr, a9 uintptr, a10 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10)
+		})
+	case 12:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr, a8 uintptr, a9 uintptr, a10 uintptr, a11 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11)
+		})
+	case 13:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr, a8 uintptr, a9 uintptr, a10 uintptr, a11 uintptr, a12 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12)
+		})
+	case 14:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr, a8 uintptr, a9 uintptr, a10 uintptr, a11 uintptr, a12 uintptr, a13 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13)
+		})
+	}
+	panic(fmt.Sprintf("the method at slot %d takes %d argument words, more than _fakeMaxWords", slot, words))
+}
+
+// _fakeCallbacks counts the callbacks the fakes made; syscall.NewCallback
+// makes at most about 2000 per process.
+var _fakeCallbacks int
+
+// _fakeVtables holds one vtable per interface, made on first use.
+// syscall.NewCallback makes at most about 2000 callbacks per process and
+// never frees them, so each is made once: IUnknown's three, and one per
+// slot and word count, shared by every interface and every fake.
+var _fakeVtables = sync.OnceValue(func() map[string][]uintptr {
+	unknown := map[Method]uintptr{
+		IUnknown_AddRef:         syscall.NewCallback(_fakeAddRef),
+		IUnknown_QueryInterface: syscall.NewCallback(_fakeQueryInterface),
+		IUnknown_Release:        syscall.NewCallback(_fakeRelease),
+	}
+	shared := map[[2]int]uintptr{}
+	vtables := map[string][]uintptr{}
+	for _, it := range _fakeInterfaces {
+		vt := make([]uintptr, len(it.methods))
+		for slot, m := range it.methods {
+			if cb, ok := unknown[m]; ok {
+				vt[slot] = cb
+				continue
+			}
+			key := [2]int{slot, _fakeWords(_stubs[m].params)}
+			if shared[key] == 0 {
+				shared[key] = _fakeCallback(key[0], key[1])
+			}
+			vt[slot] = shared[key]
+		}
+		vtables[it.name] = vt
+	}
+	_fakeCallbacks = len(unknown) + len(shared)
+	return vtables
+})
+
+// _newFake makes an object of the named interface holding one reference.
+func _newFake(iface string) *_fakeObject {
+	for i := range _fakeInterfaces {
+		if it := &_fakeInterfaces[i]; it.name == iface {
+			vt := _fakeVtables()[iface]
+			return &_fakeObject{
+				iface:  it,
+				lpVtbl: &vt[0],
+				refs:   1,
+				vtbl:   vt,
+			}
+		}
+	}
+	panic("no interface " + iface)
+}
+
+// _fakeFill_WIDGET_PROP fills the WIDGET_PROP at p as a COM server would, its
+// strings newly allocated, and returns what the stub must return for it.
+func _fakeFill_WIDGET_PROP(p unsafe.Pointer) any {
+	s := (*WIDGET_PROP)(p)
+	*s = WIDGET_PROP{
+		Built: int64(0x1D500005C000003),
+		Color: WIDGET_COLOR(0x5C000004),
+		Id: windows.GUID{
+			Data1: 0x5c000000,
+			Data2: 0x5c01,
+			Data3: 0x5c02,
+			Data4: [8]byte{0x5c, 0x00, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07},
+		},
+		Name:  _fakeCoTaskString("WIDGET_PROP.m_pwszName: ü€𝄞"),
+		Shiny: 1,
+	}
+	return WidgetProperties{
+		Built: int64(0x1D500005C000003),
+		Color: WIDGET_COLOR(0x5C000004),
+		Id: windows.GUID{
+			Data1: 0x5c000000,
+			Data2: 0x5c01,
+			Data3: 0x5c02,
+			Data4: [8]byte{0x5c, 0x00, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07},
+		},
+		Name:  "WIDGET_PROP.m_pwszName: ü€𝄞",
+		Shiny: true,
+	}
+}
+
+// _fakeFreed records the structs the fake free functions were given.
+var _fakeFreed []uintptr
+
+// _fakeFrees puts fakes in place of the functions the stubs free structs
+// with, until tb ends: the fakes record the struct they get in _fakeFreed
+// and free its strings as the DLL function does. The DLL is not needed, and
+// the test sees which struct was freed.
+func _fakeFrees(tb testing.TB) {
+	_fakeFreed = nil
+	{
+		saved := _freeWIDGET_PROP
+		tb.Cleanup(func() {
+			_freeWIDGET_PROP = saved
+		})
+		_freeWIDGET_PROP = func(p *WIDGET_PROP) error {
+			_fakeFreed = append(_fakeFreed, uintptr(unsafe.Pointer(p)))
+			windows.CoTaskMemFree(unsafe.Pointer(p.Name))
+			return nil
+		}
+	}
 }
 
 // _stubs describes every stub of the spec's interfaces.
-var _stubs = map[Method]_stub{
-	IGadgetShop_Describe: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out1 *uint16
-			var out2 *uint16
-			var out3 uint8
-			var out4 int32
+var _stubs = map[Method]*_stub{
+	IGadgetShop_Describe: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 string
+			var out2 string
+			var out3 bool
+			var out4 bool
 			var out5 WIDGET_COLOR
 			var out6 windows.GUID
 			var out7 unsafe.Pointer
-			out1, out2, out3, out4, out5, out6, out7, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Describe(0x3A110400)
-			r.outs[1] = uint64(out1)
-			r.outs[2] = uint64(out2)
-			r.outs[3] = uint64(out3)
-			r.outs[4] = uint64(out4)
-			r.outs[5] = uint64(out5)
-			r.outs[6] = uint64(out6)
-			r.outs[7] = uint64(out7)
+			out1, out2, out3, out4, out5, out6, out7, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Describe((*IWidget)(obj.target(0)))
+			r.strs[1] = out1
+			r.strs[2] = out2
+			r.words[3] = _fakeBoolWord(out3)
+			r.words[4] = _fakeBoolWord(out4)
+			r.words[5] = uint64(out5)
+			r.guids[6] = out6
+			r.ptrs[7] = out7
 			return r
 		},
 		iface: "IGadgetShop",
 		name:  "Describe",
-		params: []_stubParam{{
-			in:   0x3A110400,
-			kind: _paramIn,
-			name: "pOwner",
-		}, {
-			kind: _paramOut,
-			name: "pwszName",
-		}, {
-			kind: _paramOut,
-			name: "pbstrNote",
-		}, {
-			kind: _paramOut,
-			name: "pbShiny",
-		}, {
-			kind: _paramOut,
-			name: "pbBig",
-		}, {
-			kind: _paramOut,
-			name: "peColor",
-		}, {
-			kind: _paramOut,
-			name: "pId",
-		}, {
-			kind: _paramOut,
-			name: "pData",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out1 *uint16
-			var out2 *uint16
-			var out3 uint8
-			var out4 int32
-			var out5 WIDGET_COLOR
-			var out6 windows.GUID
-			var out7 unsafe.Pointer
-			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), 0x3A110400, uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), uintptr(unsafe.Pointer(&out3)), uintptr(unsafe.Pointer(&out4)), uintptr(unsafe.Pointer(&out5)), uintptr(unsafe.Pointer(&out6)), uintptr(unsafe.Pointer(&out7)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "pOwner",
+				unknown: true,
+			},
+			{
+				kind: _kindWString,
+				name: "pwszName",
+				out:  true,
+				str:  "out pwszName of IGadgetShop.Describe: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "pbstrNote",
+				out:  true,
+				str:  "out pbstrNote of IGadgetShop.Describe: ü€𝄞",
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "pbShiny",
+				out:   true,
+				word:  0x1,
+			},
+			{
+				bytes: 4,
+				kind:  _kindBool,
+				name:  "pbBig",
+				out:   true,
+				word:  0x100,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "peColor",
+				out:   true,
+				word:  0x5E000105,
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6b000106,
+					Data2: 0x1006,
+					Data3: 0x2001,
+					Data4: [8]byte{0x46, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "pId",
+				out:  true,
+			},
+			{
+				kind: _kindPointer,
+				name: "pData",
+				out:  true,
+			},
 		},
+		slot: 4,
 	},
-	IGadgetShop_Find: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IGadgetShop_Find: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out8 *IWidget
-			out8, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Find(0x3A110300, 0x3A110301, 0x3A110302, 0x3A110303, 0x3A110304, 0x3A110305, 0x3A110306, 0x3A110307)
-			r.outs[8] = uint64(out8)
+			out8, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Find(p[0].guid, p[1].str, p[2].str, p[3].word != 0, p[4].word != 0, WIDGET_COLOR(p[5].word), _fakeFiletime(p[6].word), (*windows.GUID)(obj.target(7)))
+			r.ptrs[8] = unsafe.Pointer(out8)
 			return r
 		},
 		iface: "IGadgetShop",
 		name:  "Find",
-		params: []_stubParam{{
-			in:   0x3A110300,
-			kind: _paramIn,
-			name: "GadgetId",
-		}, {
-			in:   0x3A110301,
-			kind: _paramIn,
-			name: "pwszName",
-		}, {
-			in:   0x3A110302,
-			kind: _paramIn,
-			name: "bstrNote",
-		}, {
-			in:   0x3A110303,
-			kind: _paramIn,
-			name: "bExact",
-		}, {
-			in:   0x3A110304,
-			kind: _paramIn,
-			name: "bForce",
-		}, {
-			in:   0x3A110305,
-			kind: _paramIn,
-			name: "eColor",
-		}, {
-			in:   0x3A110306,
-			kind: _paramIn,
-			name: "ftSince",
-		}, {
-			in:   0x3A110307,
-			kind: _paramIn,
-			name: "pIds",
-		}, {
-			kind: _paramOut,
-			name: "pWidget",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out8 *IWidget
-			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), 0x3A110300, 0x3A110301, 0x3A110302, 0x3A110303, 0x3A110304, 0x3A110305, 0x3A110306, 0x3A110307, uintptr(unsafe.Pointer(&out8)))
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a000000,
+					Data2: 0x1000,
+					Data3: 0x2000,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "GadgetId",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszName",
+				str:  "in pwszName of IGadgetShop.Find: ü€𝄞",
+			},
+			{
+				kind: _kindBSTR,
+				name: "bstrNote",
+				str:  "in bstrNote of IGadgetShop.Find: ü€𝄞",
+			},
+			{
+				bytes: 1,
+				kind:  _kindBool,
+				name:  "bExact",
+				word:  0x1,
+			},
+			{
+				bytes: 4,
+				kind:  _kindBool,
+				name:  "bForce",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "eColor",
+				word:  0x3A000005,
+			},
+			{
+				kind: _kindFiletime,
+				name: "ftSince",
+				word: 0x1D000067A000006,
+			},
+			{
+				kind: _kindPointer,
+				name: "pIds",
+			},
+			{
+				kind:    _kindPointer,
+				name:    "pWidget",
+				out:     true,
+				unknown: true,
+			},
 		},
+		slot: 3,
 	},
-	IGadgetShop_Props: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			var out0 WIDGET_PROP
-			var out1 GADGET_PROP
-			out0, out1, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Props(0x3A110502)
-			r.outs[0] = uint64(out0)
-			r.outs[1] = uint64(out1)
+	IGadgetShop_Props: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 WidgetProperties
+			var out1 *GADGET_PROP
+			out0, out1, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Props((*THING_PROP)(obj.target(2)))
+			r.values[0] = out0
+			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
 		iface: "IGadgetShop",
 		name:  "Props",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pProp",
-		}, {
-			kind: _paramOut,
-			name: "ppGadget",
-		}, {
-			in:   0x3A110502,
-			kind: _paramIn,
-			name: "pThings",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			var out0 WIDGET_PROP
-			var out1 GADGET_PROP
-			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), 0x3A110502)
-			return HRESULT(r)
+		params: []_stubParam{
+			{
+				fill:  _fakeFill_WIDGET_PROP,
+				frees: true,
+				kind:  _kindStruct,
+				name:  "pProp",
+				out:   true,
+			},
+			{
+				kind: _kindPointer,
+				name: "ppGadget",
+				out:  true,
+			},
+			{
+				kind: _kindPointer,
+				name: "pThings",
+			},
 		},
+		slot: 5,
 	},
-	ISuperWidget_Fly: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	ISuperWidget_Fly: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*ISuperWidget)(unsafe.Pointer(obj)).Fly()
 			return r
 		},
 		iface: "ISuperWidget",
 		name:  "Fly",
-		raw: func(obj *_fakeObject) HRESULT {
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)))
 			return HRESULT(r)
 		},
+		slot: 5,
 	},
-	IWidget_Spin: {
-		call: func(obj *_fakeObject) (r _stubResult) {
-			r.hr, r.err = (*IWidget)(unsafe.Pointer(obj)).Spin(0x3A110300, 0x3A110301)
+	IWidget_Spin: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.hr, r.err = (*IWidget)(unsafe.Pointer(obj)).Spin(uint32(p[0].word), int32(p[1].word))
 			return r
 		},
 		iface:   "IWidget",
 		keepsHR: true,
 		name:    "Spin",
-		params: []_stubParam{{
-			in:   0x3A110300,
-			kind: _paramIn,
-			name: "dwTurns",
-		}, {
-			in:   0x3A110301,
-			kind: _paramIn,
-			name: "lSpeed",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), 0x3A110300, 0x3A110301)
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwTurns",
+				word:  0x3A000300,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "lSpeed",
+				word:  0x3A000301,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word), uintptr(p[1].word))
 			return HRESULT(r)
 		},
+		slot: 3,
 	},
-	IWidget_Status: {
-		call: func(obj *_fakeObject) (r _stubResult) {
+	IWidget_Status: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 HRESULT
 			var out1 uint32
 			out0, out1, r.err = (*IWidget)(unsafe.Pointer(obj)).Status()
-			r.outs[0] = uint64(out0)
-			r.outs[1] = uint64(out1)
+			r.words[0] = uint64(out0)
+			r.words[1] = uint64(out1)
 			return r
 		},
 		iface: "IWidget",
 		name:  "Status",
-		params: []_stubParam{{
-			kind: _paramOut,
-			name: "pHr",
-		}, {
-			kind: _paramOut,
-			name: "pCount",
-		}, {
-			kind: _paramReservedOut,
-			name: "pReserved",
-		}},
-		raw: func(obj *_fakeObject) HRESULT {
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pHr",
+				out:   true,
+				word:  0x5E000400,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pCount",
+				out:   true,
+				word:  0x5E000401,
+			},
+			{
+				bytes:    4,
+				kind:     _kindInteger,
+				name:     "pReserved",
+				out:      true,
+				reserved: true,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 HRESULT
 			var out1 uint32
 			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), 0)
 			return HRESULT(r)
 		},
+		slot: 4,
 	},
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
 var _stubMethods = []Method{IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
 
+// _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
+var _benchMethods = []Method{}
+
 // _stubCases are the calls TestStubs makes: every documented return code of
-// every method, every status code delivered through an HRESULT
-// out-parameter, and a failure code the spec does not know.
+// every method (but those that arrive through an IVssAsync), every status
+// code delivered through an HRESULT out-parameter, and a failure code the
+// spec does not know.
 var _stubCases = []struct {
 	name   string
 	m      Method
-	result HRESULT                // what the fake returns
-	outs   [_fakeMaxParams]uint64 // what the fake writes to the out-parameters
+	result HRESULT // what the object returns
+	status int     // the HRESULT out-parameter that carries code, or -1
+	code   HRESULT
 }{
-	{"IGadgetShop.Find/S_OK", IGadgetShop_Find, S_OK, [_fakeMaxParams]uint64{8: 0x5EED0308}},
-	{"IGadgetShop.Find/undocumented 0x8004FFFF", IGadgetShop_Find, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{8: 0x5EED0308}},
-	{"IGadgetShop.Describe/S_OK", IGadgetShop_Describe, S_OK, [_fakeMaxParams]uint64{
-		1: 0x5EED0401,
-		2: 0x5EED0402,
-		3: 0x5EED0403,
-		4: 0x5EED0404,
-		5: 0x5EED0405,
-		6: 0x5EED0406,
-		7: 0x5EED0407,
-	}},
-	{"IGadgetShop.Describe/undocumented 0x8004FFFF", IGadgetShop_Describe, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		1: 0x5EED0401,
-		2: 0x5EED0402,
-		3: 0x5EED0403,
-		4: 0x5EED0404,
-		5: 0x5EED0405,
-		6: 0x5EED0406,
-		7: 0x5EED0407,
-	}},
-	{"IGadgetShop.Props/S_OK", IGadgetShop_Props, S_OK, [_fakeMaxParams]uint64{
-		0: 0x5EED0500,
-		1: 0x5EED0501,
-	}},
-	{"IGadgetShop.Props/WID_E_BROKEN", IGadgetShop_Props, WID_E_BROKEN, [_fakeMaxParams]uint64{
-		0: 0x5EED0500,
-		1: 0x5EED0501,
-	}},
-	{"IGadgetShop.Props/undocumented 0x8004FFFF", IGadgetShop_Props, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		0: 0x5EED0500,
-		1: 0x5EED0501,
-	}},
-	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, [_fakeMaxParams]uint64{}},
-	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, [_fakeMaxParams]uint64{}},
-	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, [_fakeMaxParams]uint64{}},
-	{"IWidget.Spin/undocumented 0x8004FFFF", IWidget_Spin, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
-	{"IWidget.Status/S_OK", IWidget_Status, S_OK, [_fakeMaxParams]uint64{
-		0: 0x5EED0400,
-		1: 0x5EED0401,
-	}},
-	{"IWidget.Status/E_INVALIDARG", IWidget_Status, E_INVALIDARG, [_fakeMaxParams]uint64{
-		0: 0x5EED0400,
-		1: 0x5EED0401,
-	}},
-	{"IWidget.Status/S_OK/pHr=WID_S_PENDING", IWidget_Status, S_OK, [_fakeMaxParams]uint64{
-		0: 0x00041002,
-		1: 0x5EED0401,
-	}},
-	{"IWidget.Status/undocumented 0x8004FFFF", IWidget_Status, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{
-		0: 0x5EED0400,
-		1: 0x5EED0401,
-	}},
-	{"ISuperWidget.Fly/S_OK", ISuperWidget_Fly, S_OK, [_fakeMaxParams]uint64{}},
-	{"ISuperWidget.Fly/WID_E_BROKEN", ISuperWidget_Fly, WID_E_BROKEN, [_fakeMaxParams]uint64{}},
-	{"ISuperWidget.Fly/undocumented 0x8004FFFF", ISuperWidget_Fly, HRESULT(0x8004FFFF), [_fakeMaxParams]uint64{}},
+	{"IGadgetShop.Find/S_OK", IGadgetShop_Find, S_OK, -1, 0},
+	{"IGadgetShop.Find/undocumented 0x8004FFFF", IGadgetShop_Find, HRESULT(0x8004FFFF), -1, 0},
+	{"IGadgetShop.Describe/S_OK", IGadgetShop_Describe, S_OK, -1, 0},
+	{"IGadgetShop.Describe/undocumented 0x8004FFFF", IGadgetShop_Describe, HRESULT(0x8004FFFF), -1, 0},
+	{"IGadgetShop.Props/S_OK", IGadgetShop_Props, S_OK, -1, 0},
+	{"IGadgetShop.Props/undocumented 0x8004FFFF", IGadgetShop_Props, HRESULT(0x8004FFFF), -1, 0},
+	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, -1, 0},
+	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, -1, 0},
+	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, -1, 0},
+	{"IWidget.Spin/undocumented 0x8004FFFF", IWidget_Spin, HRESULT(0x8004FFFF), -1, 0},
+	{"IWidget.Status/S_OK", IWidget_Status, S_OK, -1, 0},
+	{"IWidget.Status/E_INVALIDARG", IWidget_Status, E_INVALIDARG, -1, 0},
+	{"IWidget.Status/S_OK/pHr=WID_S_PENDING", IWidget_Status, S_OK, 0, WID_S_PENDING},
+	{"IWidget.Status/undocumented 0x8004FFFF", IWidget_Status, HRESULT(0x8004FFFF), -1, 0},
+	{"ISuperWidget.Fly/S_OK", ISuperWidget_Fly, S_OK, -1, 0},
+	{"ISuperWidget.Fly/WID_E_BROKEN", ISuperWidget_Fly, WID_E_BROKEN, -1, 0},
+	{"ISuperWidget.Fly/undocumented 0x8004FFFF", ISuperWidget_Fly, HRESULT(0x8004FFFF), -1, 0},
+}
+
+// _checkOut compares out-parameter i of a call that succeeded with what the
+// object wrote, and checks that a struct the stub must free was freed once.
+func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubResult) {
+	t.Helper()
+	if !p.out || p.reserved {
+		return
+	}
+	switch p.kind {
+	case _kindInteger, _kindFiletime:
+		if got.words[i] != p.word {
+			t.Errorf("out-parameter %d (%s) = %#x, want %#x", i+1, p.name, got.words[i], p.word)
+		}
+	case _kindBool:
+		if want := _fakeBoolWord(p.word != 0); got.words[i] != want {
+			t.Errorf("out-parameter %d (%s) = %t, want %t: the object wrote %#x in %d bytes", i+1, p.name, got.words[i] != 0, want != 0, p.word, p.bytes)
+		}
+	case _kindWString, _kindBSTR:
+		if got.strs[i] != p.str {
+			t.Errorf("out-parameter %d (%s) = %q, want %q", i+1, p.name, got.strs[i], p.str)
+		}
+	case _kindGUID:
+		if got.guids[i] != p.guid {
+			t.Errorf("out-parameter %d (%s) = %v, want %v", i+1, p.name, got.guids[i], p.guid)
+		}
+	case _kindPointer:
+		if want := obj.target(i); got.ptrs[i] != want {
+			t.Errorf("out-parameter %d (%s) = %p, want %p, the address the object wrote", i+1, p.name, got.ptrs[i], want)
+		}
+	case _kindStruct:
+		if !reflect.DeepEqual(got.values[i], obj.filled[i]) {
+			t.Errorf("out-parameter %d (%s) = %+v, want %+v", i+1, p.name, got.values[i], obj.filled[i])
+		}
+		if !p.frees {
+			return
+		}
+		freed := 0
+		for _, a := range _fakeFreed {
+			if a == obj.argWords[i] {
+				freed++
+			}
+		}
+		if freed != 1 {
+			t.Errorf("out-parameter %d (%s): the struct the object filled at %#x was freed %d times, want once (freed: %#x)", i+1, p.name, obj.argWords[i], freed, _fakeFreed)
+		}
+	}
 }
 
 // TestStubs calls every stub on a fake object that answers with each code
 // in turn, and checks what reached the object and what came back.
 func TestStubs(t *testing.T) {
+	_fakeFrees(t)
+	_fakeVtables()
+	t.Logf("%d callbacks serve the fakes of %d interfaces", _fakeCallbacks, len(_fakeInterfaces))
 	current := CurrentOSVersion()
 	for _, tc := range _stubCases {
 		t.Run(tc.name, func(t *testing.T) {
 			st := _stubs[tc.m]
 			obj := _newFake(st.iface)
-			obj.result, obj.outs = tc.result, tc.outs
-			got := st.call(obj)
+			obj.result = tc.result
+			params := st.params
+			if tc.status >= 0 {
+				params = slices.Clone(params)
+				params[tc.status].word = uint64(tc.code)
+				obj.values = map[Method][]_stubParam{tc.m: params}
+			}
+			_fakeFreed = nil
+			var got _stubResult
+			_fakeStack(func() {
+				got = st.call(obj, st.params)
+			})
 
 			// Exactly the method's own slot was called.
 			for slot, n := range obj.calls {
 				want := 0
-				if slot == tc.m.Slot() {
+				if slot == st.slot {
 					want = 1
 				}
 				if n != want {
 					t.Errorf("slot %d was called %d times, want %d", slot, n, want)
 				}
 			}
-			// Every parameter arrived, in its place.
-			for i, p := range st.params {
-				word := obj.args[i]
-				switch p.kind {
-				case _paramIn:
-					if uint32(word) != p.in {
-						t.Errorf("parameter %d (%s) arrived as %#x, want %#x", i+1, p.name, uint32(word), p.in)
-					}
-				case _paramOut:
-					if word == 0 {
-						t.Errorf("out-parameter %d (%s) arrived as NULL", i+1, p.name)
-					}
-				case _paramReservedIn:
-					if uint32(word) != 0 {
-						t.Errorf("reserved parameter %d (%s) arrived as %#x, want 0", i+1, p.name, uint32(word))
-					}
-				case _paramReservedOut:
-					if word != 0 {
-						t.Errorf("reserved parameter %d (%s) arrived as %#x, want NULL", i+1, p.name, word)
-					}
-				}
+			// Every parameter arrived, in its place, as the test passed it.
+			for _, problem := range obj.problems {
+				t.Error(problem)
 			}
 			// Success codes stay observable.
 			if st.keepsHR && got.hr != tc.result {
@@ -591,10 +1158,17 @@ func TestStubs(t *testing.T) {
 				if got.err != nil {
 					t.Errorf("error %v for the success code %s", got.err, tc.result.String())
 				}
-				for i, p := range st.params {
-					if p.kind == _paramOut && got.outs[i] != tc.outs[i] {
-						t.Errorf("out-parameter %s = %#x, want %#x", p.name, got.outs[i], tc.outs[i])
+				// Every out-parameter came back as the object wrote it, and what
+				// the stub must free was freed.
+				frees := 0
+				for i := range params {
+					_checkOut(t, obj, i, &params[i], &got)
+					if params[i].frees {
+						frees++
 					}
+				}
+				if len(_fakeFreed) != frees {
+					t.Errorf("the stub freed %d structs, want %d", len(_fakeFreed), frees)
 				}
 			} else {
 				// A failure carries interface, method, code and the system's version.
@@ -617,6 +1191,9 @@ func TestStubs(t *testing.T) {
 				if prefix := st.iface + "." + st.name + ": "; !strings.HasPrefix(got.err.Error(), prefix) {
 					t.Errorf("error text %q does not start with %q", got.err.Error(), prefix)
 				}
+				if len(_fakeFreed) != 0 {
+					t.Errorf("the failed call freed %d structs the object never filled", len(_fakeFreed))
+				}
 			}
 			// Stubs leave reference counting to the caller.
 			if obj.refs != 1 {
@@ -627,46 +1204,52 @@ func TestStubs(t *testing.T) {
 }
 
 // TestIUnknownStubs calls QueryInterface, AddRef and Release on an object of
-// each interface: the counts must balance, QueryInterface must hand out the
-// object with a reference for each IID of the interface and its bases, and a
-// refusal must come back as an error of IUnknown.QueryInterface.
+// each interface whose vtable starts with IUnknown's: the counts must
+// balance, QueryInterface must hand out the object with a reference for each
+// IID of the interface and its bases, and a refusal must come back as an
+// error of IUnknown.QueryInterface.
 func TestIUnknownStubs(t *testing.T) {
-	for _, iface := range _fakeInterfaces {
-		t.Run(iface, func(t *testing.T) {
-			obj := _newFake(iface)
-			unk := (*IUnknown)(unsafe.Pointer(obj))
-			if n := unk.AddRef(); n != 2 || obj.refs != 2 {
-				t.Errorf("AddRef = %d with %d references, want 2", n, obj.refs)
-			}
-			if n := unk.Release(); n != 1 || obj.refs != 1 {
-				t.Errorf("Release = %d with %d references, want 1", n, obj.refs)
-			}
-			for _, iid := range obj.iids {
-				p, err := unk.QueryInterface(&iid)
-				if err != nil || p != unsafe.Pointer(obj) {
-					t.Errorf("QueryInterface(%v) = %p, %v; want the object", iid, p, err)
-					continue
+	for _, it := range _fakeInterfaces {
+		if !it.unknown {
+			continue
+		}
+		t.Run(it.name, func(t *testing.T) {
+			_fakeStack(func() {
+				obj := _newFake(it.name)
+				unk := (*IUnknown)(unsafe.Pointer(obj))
+				if n := unk.AddRef(); n != 2 || obj.refs != 2 {
+					t.Errorf("AddRef = %d with %d references, want 2", n, obj.refs)
 				}
-				if obj.refs != 2 {
-					t.Errorf("QueryInterface(%v) left %d references, want 2", iid, obj.refs)
+				if n := unk.Release(); n != 1 || obj.refs != 1 {
+					t.Errorf("Release = %d with %d references, want 1", n, obj.refs)
 				}
-				if n := (*IUnknown)(p).Release(); n != 1 {
-					t.Errorf("Release after QueryInterface(%v) = %d, want 1", iid, n)
+				for _, iid := range it.iids {
+					p, err := unk.QueryInterface(&iid)
+					if err != nil || p != unsafe.Pointer(obj) {
+						t.Errorf("QueryInterface(%v) = %p, %v; want the object", iid, p, err)
+						continue
+					}
+					if obj.refs != 2 {
+						t.Errorf("QueryInterface(%v) left %d references, want 2", iid, obj.refs)
+					}
+					if n := (*IUnknown)(p).Release(); n != 1 {
+						t.Errorf("Release after QueryInterface(%v) = %d, want 1", iid, n)
+					}
 				}
-			}
-			p, err := unk.QueryInterface(&_fakeOtherIID)
-			var e *Error
-			if p != nil || !errors.As(err, &e) || e.Method != IUnknown_QueryInterface || !errors.Is(err, _fakeE_NOINTERFACE) {
-				t.Errorf("QueryInterface of a foreign IID = %p, %v; want nil and an IUnknown.QueryInterface error matching E_NOINTERFACE", p, err)
-			}
-			// Slots 0 to 2 are IUnknown's in every vtable.
-			calls := [3]int(obj.calls[:3])
-			if want := [3]int{len(obj.iids) + 1, 1, len(obj.iids) + 1}; calls != want {
-				t.Errorf("calls of QueryInterface, AddRef, Release = %v, want %v", calls, want)
-			}
-			if obj.refs != 1 {
-				t.Errorf("%d references at the end, want 1", obj.refs)
-			}
+				p, err := unk.QueryInterface(&_fakeOtherIID)
+				var e *Error
+				if p != nil || !errors.As(err, &e) || e.Method != IUnknown_QueryInterface || !errors.Is(err, _fakeE_NOINTERFACE) {
+					t.Errorf("QueryInterface of a foreign IID = %p, %v; want nil and an IUnknown.QueryInterface error matching E_NOINTERFACE", p, err)
+				}
+				// Slots 0 to 2 are IUnknown's in every such vtable.
+				calls := [3]int(obj.calls[:3])
+				if want := [3]int{len(it.iids) + 1, 1, len(it.iids) + 1}; calls != want {
+					t.Errorf("calls of QueryInterface, AddRef, Release = %v, want %v", calls, want)
+				}
+				if obj.refs != 1 {
+					t.Errorf("%d references at the end, want 1", obj.refs)
+				}
+			})
 		})
 	}
 }
@@ -686,22 +1269,39 @@ var _osNoteCases = []struct {
 	}, nil},
 }
 
+// _noteApplies reports whether a note about systems older than before, or
+// about those in on, is about the system v.
+func _noteApplies(v, before OSVersion, on []OSVersion) bool {
+	if v == (OSVersion{}) {
+		return false
+	}
+	if v.Major < before.Major || v.Major == before.Major && v.Minor < before.Minor {
+		return true
+	}
+	for _, o := range on {
+		if o.Major == v.Major && o.Minor == v.Minor {
+			return true
+		}
+	}
+	return false
+}
+
 // TestStubOSNotes has each stub fail with the code an OS-version note is
 // about. On the systems the note names the error must match the documented
 // code too, elsewhere only the code returned; the version is the one the
 // stubs detect. Each outcome is logged for harnesses to check.
 func TestStubOSNotes(t *testing.T) {
+	_fakeFrees(t)
 	current := CurrentOSVersion()
 	for _, tc := range _osNoteCases {
-		applies := current != OSVersion{} && (current.Major < tc.before.Major || current.Major == tc.before.Major && current.Minor < tc.before.Minor)
-		for _, o := range tc.on {
-			if o.Major == current.Major && o.Minor == current.Minor {
-				applies = true
-			}
-		}
-		obj := _newFake(_stubs[tc.m].iface)
+		applies := _noteApplies(current, tc.before, tc.on)
+		st := _stubs[tc.m]
+		obj := _newFake(st.iface)
 		obj.result = tc.observed
-		err := _stubs[tc.m].call(obj).err
+		var err error
+		_fakeStack(func() {
+			err = st.call(obj, st.params).err
+		})
 		matches := errors.Is(err, tc.documented)
 		t.Logf("%s returned %s on Windows %s: errors.Is(err, %s) = %t", tc.m, tc.observed.String(), current, tc.documented.String(), matches)
 		if matches != applies {
@@ -731,41 +1331,174 @@ func TestCurrentOSVersion(t *testing.T) {
 	}
 }
 
-// TestStubAllocations holds each stub to the allocations of the
-// syscall.SyscallN call it wraps: the stub itself must add none.
+// _functions describes the DLL entry points.
+var _functions = []struct {
+	m      Method
+	proc   *windows.LazyProc
+	inputs bool // the function takes in-parameters
+	params []_stubParam
+	call   func(obj *_fakeObject, p []_stubParam) _stubResult
+}{
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 *IGadgetShop
+			out0, r.err = CreateGadgetShop()
+			r.ptrs[0] = unsafe.Pointer(out0)
+			return r
+		},
+		m: Proc_CreateGadgetShop,
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "ppShop",
+				out:     true,
+				unknown: true,
+			},
+		},
+		proc: _procCreateGadgetShop,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = FreeWidgetProp((*WIDGET_PROP)(obj.target(0)))
+			return r
+		},
+		inputs: true,
+		m:      Proc_FreeWidgetProp,
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "pProp",
+			},
+		},
+		proc: _procFreeWidgetProp,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = FindByGuid(p[0].guid)
+			return r
+		},
+		inputs: true,
+		m:      Proc_FindByGuid,
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a000800,
+					Data2: 0x1000,
+					Data3: 0x2008,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "Id",
+			},
+		},
+		proc: _procFindByGuid,
+	},
+}
+
+// TestDLLFunctions calls each DLL entry point whose procedure cannot be
+// loaded, which must fail naming the DLL and the procedure, and each that
+// takes no in-parameters, whose failure must be an *Error of the function;
+// an object it returns is released. A function that takes in-parameters and
+// is available is not called: it would act on made-up arguments. Each
+// outcome is logged for harnesses to check.
+func TestDLLFunctions(t *testing.T) {
+	for _, fn := range _functions {
+		t.Run(fn.m.Name(), func(t *testing.T) {
+			obj := new(_fakeObject) // holds what address arguments point at
+			if _isWOW64() {
+				if err := fn.call(obj, fn.params).err; !errors.Is(err, ErrWOW64) {
+					t.Errorf("%s in a WOW64 process: %v, want ErrWOW64", fn.m, err)
+				}
+				return
+			}
+			loadErr := fn.proc.Find()
+			switch {
+			case loadErr != nil:
+				err := fn.call(obj, fn.params).err
+				if err == nil {
+					t.Fatalf("%s succeeded although its procedure does not load: %v", fn.m, loadErr)
+				}
+				for _, name := range []string{fn.m.Interface(), fn.m.Name()} {
+					if !strings.Contains(err.Error(), name) {
+						t.Errorf("the error %q does not name %s", err, name)
+					}
+				}
+				t.Log(err)
+			case fn.inputs:
+				t.Logf("%s is available; not called, as it takes in-parameters", fn.m)
+			default:
+				got := fn.call(obj, fn.params)
+				if got.err == nil {
+					t.Logf("%s succeeded", fn.m)
+					for i, p := range fn.params {
+						if p.unknown && got.ptrs[i] != nil {
+							(*IUnknown)(got.ptrs[i]).Release()
+						}
+					}
+					return
+				}
+				var e *Error
+				if !errors.As(got.err, &e) || e.Method != fn.m || !e.Code.Failed() {
+					t.Fatalf("%s: %v, want an *Error of the function with a failure code", fn.m, got.err)
+				}
+				t.Logf("%s failed with %s (%#x)", fn.m, e.Code.String(), uint32(e.Code))
+			}
+		})
+	}
+}
+
+// TestStubAllocations holds each stub that has a raw baseline to the
+// allocations of the syscall.SyscallN call it wraps: the stub itself must
+// add none. The figures of the stubs BenchmarkStubs times are logged.
 func TestStubAllocations(t *testing.T) {
 	for _, m := range _stubMethods {
 		st := _stubs[m]
+		if st.raw == nil {
+			continue
+		}
 		obj := _newFake(st.iface)
-		stub := testing.AllocsPerRun(100, func() {
-			st.call(obj)
-		})
-		raw := testing.AllocsPerRun(100, func() {
-			st.raw(obj)
+		var stub, raw float64
+		_fakeStack(func() {
+			stub = testing.AllocsPerRun(100, func() {
+				st.call(obj, st.params)
+			})
+			raw = testing.AllocsPerRun(100, func() {
+				st.raw(obj, st.params)
+			})
 		})
 		if stub > raw {
 			t.Errorf("%s: the stub allocates %v times per call, syscall.SyscallN alone %v", m, stub, raw)
 		}
+		if slices.Contains(_benchMethods, m) {
+			t.Logf("%s: %v allocations per call through the stub, %v through syscall.SyscallN alone", m, stub, raw)
+		}
+		for _, problem := range obj.problems {
+			t.Error(problem)
+		}
 	}
 }
 
-// BenchmarkStubs times each stub beside the bare syscall.SyscallN call it
-// makes, both on a fake object whose methods return S_OK at once.
+// BenchmarkStubs times some stubs beside the bare syscall.SyscallN calls
+// they make, both on a fake object whose methods return S_OK at once.
 func BenchmarkStubs(b *testing.B) {
-	for _, m := range _stubMethods {
+	for _, m := range _benchMethods {
 		st := _stubs[m]
 		obj := _newFake(st.iface)
 		b.Run(m.String()+"/stub", func(b *testing.B) {
 			b.ReportAllocs()
-			for b.Loop() {
-				st.call(obj)
-			}
+			_fakeStack(func() {
+				for b.Loop() {
+					st.call(obj, st.params)
+				}
+			})
 		})
 		b.Run(m.String()+"/raw", func(b *testing.B) {
 			b.ReportAllocs()
-			for b.Loop() {
-				st.raw(obj)
-			}
+			_fakeStack(func() {
+				for b.Loop() {
+					st.raw(obj, st.params)
+				}
+			})
 		})
 	}
 }

@@ -19,8 +19,9 @@ func (v OSVersion) String() string {
 	return strconv.FormatUint(uint64(v.Major), 10) + "." + strconv.FormatUint(uint64(v.Minor), 10) + "." + strconv.FormatUint(uint64(v.Build), 10)
 }
 
-// olderThan reports whether v is a known version older than major.minor.
-func (v OSVersion) olderThan(major, minor uint32) bool {
+// OlderThan reports whether v is a known version older than major.minor:
+// v.OlderThan(6, 1) holds on Windows Vista and Server 2008, not on the zero OSVersion.
+func (v OSVersion) OlderThan(major, minor uint32) bool {
 	return v != OSVersion{} && (v.Major < major || v.Major == major && v.Minor < minor)
 }
 
@@ -200,7 +201,7 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 	switch m {
 	case IWidget_Spin:
-		if observed == E_UNEXPECTED && os.olderThan(6, 1) {
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return WID_E_UNEXPECTED
 		}
 	}

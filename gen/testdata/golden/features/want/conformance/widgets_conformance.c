@@ -8,11 +8,11 @@
  *     x86_64-w64-mingw32-gcc -std=c11 -o conformance.exe widgets_conformance.c
  *     i686-w64-mingw32-gcc -std=c11 -o conformance.exe widgets_conformance.c
  *
- * Vtable slots, method signatures and HRESULT values are static
- * assertions: the compiler stops on the first fact the headers contradict
- * and prints its name. IIDs are compared when the program runs: it prints
- * each IID that differs and exits with status 1, or says how many it
- * checked and exits with status 0.
+ * Vtable slots, signatures, values and struct layouts are static
+ * assertions: the compiler reports every fact the headers contradict by
+ * its name. When the program runs it compares the IIDs and looks up the
+ * DLL functions, prints each that differs or is missing, and exits with
+ * status 1; when everything agrees it says so and exits with status 0.
  */
 
 /* initguid.h first, so that the headers below define the IIDs they declare. */
@@ -25,30 +25,96 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Vtable slots: the index of each method's pointer in its interface's vtable. */
+/* Vtable slots: the index of each method's pointer in each vtable that holds it, and each vtable's length. */
 _Static_assert(offsetof(IUnknownVtbl, QueryInterface) / sizeof(void *) == 0, "IUnknown.QueryInterface slot");
 _Static_assert(offsetof(IUnknownVtbl, AddRef) / sizeof(void *) == 1, "IUnknown.AddRef slot");
 _Static_assert(offsetof(IUnknownVtbl, Release) / sizeof(void *) == 2, "IUnknown.Release slot");
+_Static_assert(sizeof(IUnknownVtbl) / sizeof(void *) == 3, "IUnknown vtable size");
+_Static_assert(offsetof(IGadgetShopVtbl, QueryInterface) / sizeof(void *) == 0, "IGadgetShop.QueryInterface slot");
+_Static_assert(offsetof(IGadgetShopVtbl, AddRef) / sizeof(void *) == 1, "IGadgetShop.AddRef slot");
+_Static_assert(offsetof(IGadgetShopVtbl, Release) / sizeof(void *) == 2, "IGadgetShop.Release slot");
 _Static_assert(offsetof(IGadgetShopVtbl, Find) / sizeof(void *) == 3, "IGadgetShop.Find slot");
 _Static_assert(offsetof(IGadgetShopVtbl, Describe) / sizeof(void *) == 4, "IGadgetShop.Describe slot");
 _Static_assert(offsetof(IGadgetShopVtbl, Props) / sizeof(void *) == 5, "IGadgetShop.Props slot");
+_Static_assert(sizeof(IGadgetShopVtbl) / sizeof(void *) == 6, "IGadgetShop vtable size");
+_Static_assert(offsetof(IWidgetVtbl, QueryInterface) / sizeof(void *) == 0, "IWidget.QueryInterface slot");
+_Static_assert(offsetof(IWidgetVtbl, AddRef) / sizeof(void *) == 1, "IWidget.AddRef slot");
+_Static_assert(offsetof(IWidgetVtbl, Release) / sizeof(void *) == 2, "IWidget.Release slot");
 _Static_assert(offsetof(IWidgetVtbl, Spin) / sizeof(void *) == 3, "IWidget.Spin slot");
 _Static_assert(offsetof(IWidgetVtbl, Status) / sizeof(void *) == 4, "IWidget.Status slot");
+_Static_assert(sizeof(IWidgetVtbl) / sizeof(void *) == 5, "IWidget vtable size");
+_Static_assert(offsetof(ISuperWidgetVtbl, QueryInterface) / sizeof(void *) == 0, "ISuperWidget.QueryInterface slot");
+_Static_assert(offsetof(ISuperWidgetVtbl, AddRef) / sizeof(void *) == 1, "ISuperWidget.AddRef slot");
+_Static_assert(offsetof(ISuperWidgetVtbl, Release) / sizeof(void *) == 2, "ISuperWidget.Release slot");
+_Static_assert(offsetof(ISuperWidgetVtbl, Spin) / sizeof(void *) == 3, "ISuperWidget.Spin slot");
+_Static_assert(offsetof(ISuperWidgetVtbl, Status) / sizeof(void *) == 4, "ISuperWidget.Status slot");
 _Static_assert(offsetof(ISuperWidgetVtbl, Fly) / sizeof(void *) == 5, "ISuperWidget.Fly slot");
+_Static_assert(sizeof(ISuperWidgetVtbl) / sizeof(void *) == 6, "ISuperWidget vtable size");
 
-/* Method signatures: calling convention, return type and parameters in order. */
+/*
+ * Method signatures: calling convention, return type and parameter types in
+ * order. A by-pointer parameter may point to const in the header; const is
+ * the callee's promise and does not change what is passed, so both forms
+ * are accepted.
+ */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IUnknownVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IUnknown *, REFIID, void **)), "IUnknown.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IUnknownVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IUnknown *)), "IUnknown.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IUnknownVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IUnknown *)), "IUnknown.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, REFIID, void **)), "IGadgetShop.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IGadgetShop *)), "IGadgetShop.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IGadgetShop *)), "IGadgetShop.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Find),
-	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID, VSS_PWSZ, BSTR, boolean, BOOL, WIDGET_COLOR, FILETIME, VSS_ID, IWidget *)), "IGadgetShop.Find parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID, VSS_PWSZ, BSTR, boolean, BOOL, WIDGET_COLOR, FILETIME, VSS_ID *, IWidget **))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Find),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID, VSS_PWSZ, BSTR, boolean, BOOL, WIDGET_COLOR, FILETIME, const VSS_ID *, IWidget **)), "IGadgetShop.Find parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Describe),
-	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, IWidget, VSS_PWSZ *, BSTR *, boolean *, BOOL *, WIDGET_COLOR *, VSS_ID *, PVOID *)), "IGadgetShop.Describe parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, IWidget *, VSS_PWSZ *, BSTR *, boolean *, BOOL *, WIDGET_COLOR *, VSS_ID *, PVOID *)), "IGadgetShop.Describe parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Props),
-	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, WIDGET_PROP *, GADGET_PROP *, THING_PROP)), "IGadgetShop.Props parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, WIDGET_PROP *, GADGET_PROP **, THING_PROP *))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Props),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, WIDGET_PROP *, GADGET_PROP **, const THING_PROP *))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Props),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, WIDGET_PROP *, const GADGET_PROP **, THING_PROP *))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Props),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, WIDGET_PROP *, const GADGET_PROP **, const THING_PROP *)), "IGadgetShop.Props parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IWidget *, REFIID, void **)), "IWidget.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IWidget *)), "IWidget.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IWidget *)), "IWidget.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->Spin),
 	HRESULT (STDMETHODCALLTYPE *)(IWidget *, DWORD, LONG)), "IWidget.Spin parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->Status),
 	HRESULT (STDMETHODCALLTYPE *)(IWidget *, HRESULT *, UINT *, INT *)), "IWidget.Status parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(ISuperWidget *, REFIID, void **)), "ISuperWidget.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(ISuperWidget *)), "ISuperWidget.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(ISuperWidget *)), "ISuperWidget.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->Spin),
+	HRESULT (STDMETHODCALLTYPE *)(ISuperWidget *, DWORD, LONG)), "ISuperWidget.Spin parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->Status),
+	HRESULT (STDMETHODCALLTYPE *)(ISuperWidget *, HRESULT *, UINT *, INT *)), "ISuperWidget.Status parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->Fly),
 	HRESULT (STDMETHODCALLTYPE *)(ISuperWidget *)), "ISuperWidget.Fly parameters");
+
+/* DLL functions: the declarations of the headers; the program looks up the exports when it runs. */
+_Static_assert(__builtin_types_compatible_p(__typeof__(&CreateGadgetShop),
+	HRESULT (WINAPI *)(IGadgetShop **)), "widgets.dll!CreateGadgetShop parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&FreeWidgetProp),
+	void (WINAPI *)(WIDGET_PROP *))
+	|| __builtin_types_compatible_p(__typeof__(&FreeWidgetProp),
+	void (WINAPI *)(const WIDGET_PROP *)), "widgets.dll!FreeWidgetProp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&FindByGuid),
+	HRESULT (WINAPI *)(VSS_ID)), "widgets.dll!FindByGuid parameters");
 
 /* HRESULT values. */
 _Static_assert((ULONG)(S_OK) == 0x00000000UL, "S_OK value");
@@ -60,7 +126,98 @@ _Static_assert((ULONG)(WID_E_SMASHED) == 0x80041001UL, "WID_E_SMASHED value");
 _Static_assert((ULONG)(WID_E_UNEXPECTED) == 0x80041003UL, "WID_E_UNEXPECTED value");
 _Static_assert((ULONG)(E_INVALIDARG) == 0x80070057UL, "E_INVALIDARG value");
 
-/* IIDs, as the spec states them, beside the SDK's. */
+/*
+ * Enums: each is a 32-bit C enum. Flag values compare as 32-bit patterns in
+ * hex, as the headers write them (a flag set's 0xFFFFFFFF is -1 in the
+ * model); other values as the signed ints the model holds.
+ */
+_Static_assert(sizeof(WIDGET_COLOR) == 4, "WIDGET_COLOR size");
+_Static_assert((LONG)(WC_UNKNOWN) == 0, "WC_UNKNOWN value");
+_Static_assert((LONG)(WC_RED) == 1, "WC_RED value");
+_Static_assert((LONG)(WC_BLUE) == 2, "WC_BLUE value");
+_Static_assert(sizeof(WIDGET_FLAGS) == 4, "WIDGET_FLAGS size");
+_Static_assert((ULONG)(WF_NONE) == 0x00000000UL, "WF_NONE value");
+_Static_assert((ULONG)(WF_SPIN) == 0x00000001UL, "WF_SPIN value");
+_Static_assert((ULONG)(WF_FLY) == 0x00000004UL, "WF_FLY value");
+_Static_assert((ULONG)(WF_ALL) == 0x00000005UL, "WF_ALL value");
+_Static_assert((ULONG)(WF_ANY) == 0xFFFFFFFFUL, "WF_ANY value");
+
+/* Struct and union members: the C type of each, on every target. */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((WIDGET_PROP *)0)->m_Id), VSS_ID), "WIDGET_PROP.m_Id type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((WIDGET_PROP *)0)->m_pwszName), VSS_PWSZ), "WIDGET_PROP.m_pwszName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((WIDGET_PROP *)0)->m_bShiny), boolean), "WIDGET_PROP.m_bShiny type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((WIDGET_PROP *)0)->m_tsBuilt), VSS_TIMESTAMP), "WIDGET_PROP.m_tsBuilt type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((WIDGET_PROP *)0)->m_eColor), WIDGET_COLOR), "WIDGET_PROP.m_eColor type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((GADGET_PROP *)0)->Id), VSS_ID), "GADGET_PROP.Id type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((GADGET_PROP *)0)->Count), LONG), "GADGET_PROP.Count type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((THING_UNION *)0)->Widget), WIDGET_PROP), "THING_UNION.Widget type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((THING_UNION *)0)->Gadget), GADGET_PROP), "THING_UNION.Gadget type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((THING_PROP *)0)->Color), WIDGET_COLOR), "THING_PROP.Color type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((THING_PROP *)0)->Thing), THING_UNION), "THING_PROP.Thing type");
+
+/*
+ * Struct layouts on the architecture being compiled: size, alignment and
+ * the offset of every field of a struct; size and alignment of a union.
+ */
+#if defined(_M_AMD64) || defined(__x86_64__)
+_Static_assert(sizeof(WIDGET_PROP) == 48, "WIDGET_PROP size on amd64");
+_Static_assert(_Alignof(WIDGET_PROP) == 8, "WIDGET_PROP alignment on amd64");
+_Static_assert(offsetof(WIDGET_PROP, m_Id) == 0, "WIDGET_PROP.m_Id offset on amd64");
+_Static_assert(offsetof(WIDGET_PROP, m_pwszName) == 16, "WIDGET_PROP.m_pwszName offset on amd64");
+_Static_assert(offsetof(WIDGET_PROP, m_bShiny) == 24, "WIDGET_PROP.m_bShiny offset on amd64");
+_Static_assert(offsetof(WIDGET_PROP, m_tsBuilt) == 32, "WIDGET_PROP.m_tsBuilt offset on amd64");
+_Static_assert(offsetof(WIDGET_PROP, m_eColor) == 40, "WIDGET_PROP.m_eColor offset on amd64");
+_Static_assert(sizeof(GADGET_PROP) == 20, "GADGET_PROP size on amd64");
+_Static_assert(_Alignof(GADGET_PROP) == 4, "GADGET_PROP alignment on amd64");
+_Static_assert(offsetof(GADGET_PROP, Id) == 0, "GADGET_PROP.Id offset on amd64");
+_Static_assert(offsetof(GADGET_PROP, Count) == 16, "GADGET_PROP.Count offset on amd64");
+_Static_assert(sizeof(THING_UNION) == 48, "THING_UNION size on amd64");
+_Static_assert(_Alignof(THING_UNION) == 8, "THING_UNION alignment on amd64");
+_Static_assert(sizeof(THING_PROP) == 56, "THING_PROP size on amd64");
+_Static_assert(_Alignof(THING_PROP) == 8, "THING_PROP alignment on amd64");
+_Static_assert(offsetof(THING_PROP, Color) == 0, "THING_PROP.Color offset on amd64");
+_Static_assert(offsetof(THING_PROP, Thing) == 8, "THING_PROP.Thing offset on amd64");
+#elif defined(_M_IX86) || defined(__i386__)
+_Static_assert(sizeof(WIDGET_PROP) == 40, "WIDGET_PROP size on 386");
+_Static_assert(_Alignof(WIDGET_PROP) == 8, "WIDGET_PROP alignment on 386");
+_Static_assert(offsetof(WIDGET_PROP, m_Id) == 0, "WIDGET_PROP.m_Id offset on 386");
+_Static_assert(offsetof(WIDGET_PROP, m_pwszName) == 16, "WIDGET_PROP.m_pwszName offset on 386");
+_Static_assert(offsetof(WIDGET_PROP, m_bShiny) == 20, "WIDGET_PROP.m_bShiny offset on 386");
+_Static_assert(offsetof(WIDGET_PROP, m_tsBuilt) == 24, "WIDGET_PROP.m_tsBuilt offset on 386");
+_Static_assert(offsetof(WIDGET_PROP, m_eColor) == 32, "WIDGET_PROP.m_eColor offset on 386");
+_Static_assert(sizeof(GADGET_PROP) == 20, "GADGET_PROP size on 386");
+_Static_assert(_Alignof(GADGET_PROP) == 4, "GADGET_PROP alignment on 386");
+_Static_assert(offsetof(GADGET_PROP, Id) == 0, "GADGET_PROP.Id offset on 386");
+_Static_assert(offsetof(GADGET_PROP, Count) == 16, "GADGET_PROP.Count offset on 386");
+_Static_assert(sizeof(THING_UNION) == 40, "THING_UNION size on 386");
+_Static_assert(_Alignof(THING_UNION) == 8, "THING_UNION alignment on 386");
+_Static_assert(sizeof(THING_PROP) == 48, "THING_PROP size on 386");
+_Static_assert(_Alignof(THING_PROP) == 8, "THING_PROP alignment on 386");
+_Static_assert(offsetof(THING_PROP, Color) == 0, "THING_PROP.Color offset on 386");
+_Static_assert(offsetof(THING_PROP, Thing) == 8, "THING_PROP.Thing offset on 386");
+#elif defined(_M_ARM64) || defined(__aarch64__)
+_Static_assert(sizeof(WIDGET_PROP) == 48, "WIDGET_PROP size on arm64");
+_Static_assert(_Alignof(WIDGET_PROP) == 8, "WIDGET_PROP alignment on arm64");
+_Static_assert(offsetof(WIDGET_PROP, m_Id) == 0, "WIDGET_PROP.m_Id offset on arm64");
+_Static_assert(offsetof(WIDGET_PROP, m_pwszName) == 16, "WIDGET_PROP.m_pwszName offset on arm64");
+_Static_assert(offsetof(WIDGET_PROP, m_bShiny) == 24, "WIDGET_PROP.m_bShiny offset on arm64");
+_Static_assert(offsetof(WIDGET_PROP, m_tsBuilt) == 32, "WIDGET_PROP.m_tsBuilt offset on arm64");
+_Static_assert(offsetof(WIDGET_PROP, m_eColor) == 40, "WIDGET_PROP.m_eColor offset on arm64");
+_Static_assert(sizeof(GADGET_PROP) == 20, "GADGET_PROP size on arm64");
+_Static_assert(_Alignof(GADGET_PROP) == 4, "GADGET_PROP alignment on arm64");
+_Static_assert(offsetof(GADGET_PROP, Id) == 0, "GADGET_PROP.Id offset on arm64");
+_Static_assert(offsetof(GADGET_PROP, Count) == 16, "GADGET_PROP.Count offset on arm64");
+_Static_assert(sizeof(THING_UNION) == 48, "THING_UNION size on arm64");
+_Static_assert(_Alignof(THING_UNION) == 8, "THING_UNION alignment on arm64");
+_Static_assert(sizeof(THING_PROP) == 56, "THING_PROP size on arm64");
+_Static_assert(_Alignof(THING_PROP) == 8, "THING_PROP alignment on arm64");
+_Static_assert(offsetof(THING_PROP, Color) == 0, "THING_PROP.Color offset on arm64");
+_Static_assert(offsetof(THING_PROP, Thing) == 8, "THING_PROP.Thing offset on arm64");
+#else
+#error "no struct layouts for this architecture"
+#endif
+
+/* IIDs, as the spec states them, beside the SDK's; interfaces without an IID have none to check. */
 static const struct {
 	const char *fact;
 	const IID *sdk;
@@ -79,7 +236,8 @@ static void print_iid(const IID *g)
 		g->Data4[2], g->Data4[3], g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);
 }
 
-int main(void)
+/* check_iids prints each IID that differs from the SDK's and a summary; it returns how many differ. */
+static unsigned check_iids(void)
 {
 	unsigned i, n = sizeof iids / sizeof iids[0], differ = 0;
 
@@ -93,10 +251,76 @@ int main(void)
 		printf("\n");
 		differ++;
 	}
-	if (differ > 0) {
+	if (differ > 0)
 		printf("widgets_conformance: %u of %u IIDs differ from the SDK\n", differ, n);
-		return 1;
+	else
+		printf("widgets_conformance: all %u IIDs match the SDK\n", n);
+	return differ;
+}
+
+/* DLL functions the Go package calls, which the DLLs must export. */
+static const struct {
+	const char *fact;
+	const char *dll;
+	const char *name;
+} exports[] = {
+	{"widgets.dll!CreateGadgetShop export", "widgets.dll", "CreateGadgetShop"},
+	{"widgets.dll!FreeWidgetProp export", "widgets.dll", "FreeWidgetProp"},
+	{"widgets.dll!FindByGuid export", "widgets.dll", "FindByGuid"},
+};
+
+/* load_system_dll loads a DLL from the system directory, as the Go package does. */
+static HMODULE load_system_dll(const char *name)
+{
+	char path[MAX_PATH];
+	UINT dir = GetSystemDirectoryA(path, MAX_PATH);
+	int length;
+
+	if (dir == 0 || dir >= MAX_PATH)
+		return NULL;
+	length = snprintf(path + dir, MAX_PATH - dir, "\\%s", name);
+	if (length < 0 || (UINT)length >= MAX_PATH - dir)
+		return NULL;
+	return LoadLibraryA(path);
+}
+
+/*
+ * check_exports loads each DLL and prints whether it exports each function, then a summary; it
+ * returns how many are missing.
+ */
+static unsigned check_exports(void)
+{
+	unsigned i, n = sizeof exports / sizeof exports[0], missing = 0;
+
+	for (i = 0; i < n; i++) {
+		HMODULE dll = load_system_dll(exports[i].dll);
+
+		if (dll == NULL) {
+			printf("%s: %s cannot be loaded (error %lu)\n", exports[i].fact, exports[i].dll, (unsigned long)GetLastError());
+			missing++;
+		} else if (GetProcAddress(dll, exports[i].name) == NULL) {
+			printf("%s: %s does not export it\n", exports[i].fact, exports[i].dll);
+			missing++;
+		} else {
+			printf("%s: found\n", exports[i].fact);
+		}
 	}
-	printf("widgets_conformance: all %u IIDs match the SDK\n", n);
-	return 0;
+	if (missing > 0)
+		printf("widgets_conformance: %u of %u functions are not exported\n", missing, n);
+	else
+		printf("widgets_conformance: all %u functions are exported\n", n);
+	return missing;
+}
+
+/* How many static assertions the compiler checked (the struct layouts of one architecture). */
+static const unsigned static_facts = 93;
+
+int main(void)
+{
+	unsigned failed = 0;
+
+	printf("widgets_conformance: %u static facts held when this program was compiled\n", static_facts);
+	failed += check_iids();
+	failed += check_exports();
+	return failed > 0;
 }
