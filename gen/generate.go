@@ -46,6 +46,17 @@ func GenerateBytes(name string, data []byte, opt Options) ([]write.File, error) 
 	return FromRaw(raw, opt)
 }
 
+// LoadModel loads and validates the spec at path, for tools that read the
+// model rather than generate (vssgen explain, tests, benchmarks). Problems
+// come back as load.Problems, as from Generate.
+func LoadModel(path string) (*model.Spec, error) {
+	raw, err := load.File(path)
+	if err != nil {
+		return nil, err
+	}
+	return model.Build(raw, path, SourceName(path))
+}
+
 // FromRaw runs the stages after loading.
 func FromRaw(raw *load.Spec, opt Options) ([]write.File, error) {
 	if opt.Package != "" {

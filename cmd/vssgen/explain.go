@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 
+	"github.com/vssgen/vssgen/gen"
 	"github.com/vssgen/vssgen/gen/explain"
 )
 
@@ -27,7 +28,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vssgen explain: %v\n", err)
 		return exitError
 	}
-	spec, err := explain.LoadSpec(*specPath)
+	spec, err := gen.LoadModel(*specPath)
 	if errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(stderr, "vssgen explain: %v (name your spec with -spec)\n", err)
 		return exitError

@@ -12,20 +12,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vssgen/vssgen/gen/load"
 	"github.com/vssgen/vssgen/gen/model"
 )
-
-// LoadSpec loads and validates the spec at path. Problems come back as
-// load.Problems, as from generation. The spec's Source is path as given, so
-// that messages name the file the way the user did.
-func LoadSpec(path string) (*model.Spec, error) {
-	raw, err := load.File(path)
-	if err != nil {
-		return nil, err
-	}
-	return model.Build(raw, path, path)
-}
 
 // Explanation is everything the spec says about one code, or, for a code
 // it does not hold, what its bits say.

@@ -7,8 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/vssgen/vssgen/gen/load"
-	"github.com/vssgen/vssgen/gen/model"
+	"github.com/vssgen/vssgen/gen"
 	"github.com/vssgen/vssgen/generated/vss"
 	"github.com/vssgen/vssgen/tests/bench/stringerhr"
 )
@@ -20,11 +19,7 @@ const specPath = "../../spec/vss.yaml"
 // predictor can learn.
 func knownCodes(tb testing.TB) []uint32 {
 	tb.Helper()
-	raw, err := load.File(specPath)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	spec, err := model.Build(raw, specPath, "spec/vss.yaml")
+	spec, err := gen.LoadModel(specPath)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -9,8 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/vssgen/vssgen/gen/load"
-	"github.com/vssgen/vssgen/gen/model"
+	"github.com/vssgen/vssgen/gen"
 	"github.com/vssgen/vssgen/tests/bench/stringerhr"
 )
 
@@ -19,11 +18,7 @@ import (
 // go generate in this directory.
 func TestFreshWithSpec(t *testing.T) {
 	const specPath = "../../../spec/vss.yaml"
-	raw, err := load.File(specPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := model.Build(raw, specPath, "spec/vss.yaml")
+	spec, err := gen.LoadModel(specPath)
 	if err != nil {
 		t.Fatal(err)
 	}

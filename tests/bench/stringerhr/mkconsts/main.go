@@ -12,8 +12,6 @@ import (
 	"os"
 
 	"github.com/vssgen/vssgen/gen"
-	"github.com/vssgen/vssgen/gen/load"
-	"github.com/vssgen/vssgen/gen/model"
 )
 
 func main() {
@@ -24,11 +22,7 @@ func main() {
 	pkg := flag.String("pkg", "stringerhr", "package name of the Go file")
 	flag.Parse()
 
-	raw, err := load.File(*specPath)
-	if err != nil {
-		log.Fatal(err)
-	}
-	spec, err := model.Build(raw, *specPath, gen.SourceName(*specPath))
+	spec, err := gen.LoadModel(*specPath)
 	if err != nil {
 		log.Fatal(err)
 	}
