@@ -48,13 +48,14 @@ func GenerateBytes(name string, data []byte, opt Options) ([]write.File, error) 
 
 // LoadModel loads and validates the spec at path, for tools that read the
 // model rather than generate (vssgen explain, tests, benchmarks). Problems
-// come back as load.Problems, as from Generate.
+// come back as load.Problems, as from Generate. The model's Source is path
+// as given, so that what such tools print names the file the way the user did.
 func LoadModel(path string) (*model.Spec, error) {
 	raw, err := load.File(path)
 	if err != nil {
 		return nil, err
 	}
-	return model.Build(raw, path, SourceName(path))
+	return model.Build(raw, path, path)
 }
 
 // FromRaw runs the stages after loading.
