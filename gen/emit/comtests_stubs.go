@@ -1,0 +1,545 @@
+package emit
+
+// The table of every stub and the tests that call each one through a fake
+// object, and the IUnknown tests.
+
+import (
+	"fmt"
+
+	. "github.com/dave/jennifer/jen"
+
+	"github.com/vssgen/vssgen/gen/model"
+)
+
+func (c comTests) stubTable(f *File) {
+	f.Comment("// _stubs describes every stub of the spec's interfaces.")
+	f.Var().Id("_stubs").Op("=").Map(Id("Method")).Op("*").Id("_stub").Values(DictFunc(func(d Dict) {
+		for _, m := range c.stubbed {
+			d[Id(m.ID())] = c.stubEntry(m)
+		}
+	}))
+	f.Comment("// _stubMethods lists the keys of _stubs in the spec's order.")
+	f.Var().Id("_stubMethods").Op("=").Index().Id("Method").ValuesFunc(func(g *Group) {
+		for _, m := range c.stubbed {
+			g.Id(m.ID())
+		}
+	})
+	f.Comment("// _benchMethods are the stubs BenchmarkStubs times beside their raw calls.")
+	f.Var().Id("_benchMethods").Op("=").Index().Id("Method").ValuesFunc(func(g *Group) {
+		for _, m := range c.benchMethods() {
+			g.Id(m.ID())
+		}
+	})
+}
+
+func (c comTests) benchMethods() []*model.Method {
+	var out []*model.Method
+	for _, it := range c.s.Interfaces {
+		if it.Name == "IVssAsync" {
+			for _, m := range it.Methods {
+				if rawable(m) {
+					out = append(out, m)
+				}
+			}
+		}
+	}
+	for _, it := range c.s.Interfaces {
+		if len(out) > 0 || it.Builtin {
+			break
+		}
+		for _, m := range it.Methods {
+			if rawable(m) {
+				out = append(out, m)
+			}
+		}
+	}
+	for _, m := range c.stubbed {
+		if !rawable(m) {
+			continue
+		}
+		for _, p := range m.Params {
+			if !p.Reserved && byValueStruct(p) && p.Type.Kind == model.GUIDKind {
+				return append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+func rawable(m *model.Method) bool {
+	for _, p := range m.Params {
+		if p.Reserved {
+			continue
+		}
+		if p.ByPtr {
+			return false
+		}
+		switch p.Type.Kind {
+		case model.Integer, model.Status, model.EnumKind, model.Boolean, model.GUIDKind, model.Filetime:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func (c comTests) stubEntry(m *model.Method) Code {
+	d := Dict{
+		Id("iface"): Lit(m.Interface.Name),
+		Id("name"):  Lit(m.Name),
+		Id("slot"):  Lit(m.Slot),
+		Id("call"):  c.callClosure(m),
+	}
+	if len(m.Params) > 0 {
+		d[Id("params")] = c.paramsLit(m)
+	}
+	if len(m.SuccessCodes()) > 0 {
+		d[Id("keepsHR")] = True()
+	}
+	if rawable(m) {
+		d[Id("raw")] = c.rawClosure(m)
+	}
+	return Op("&").Id("_stub").Values(d)
+}
+
+func (c comTests) paramsLit(m *model.Method) Code {
+	return Index().Id("_stubParam").ValuesFunc(func(g *Group) {
+		for i, p := range m.Params {
+			kind := testKind(p)
+			d := Dict{
+				Id("name"): Lit(p.Name),
+				Id("kind"): Id(kind),
+			}
+			if kind == "_kindInteger" || kind == "_kindBool" || p.Reserved {
+				d[Id("bytes")] = Lit(testBytes(p))
+			}
+			if p.Dir == model.Out {
+				d[Id("out")] = True()
+			}
+			if p.Reserved {
+				d[Id("reserved")] = True()
+			}
+			v := c.value(m, i)
+			if v.word != 0 {
+				d[Id("word")] = Id(fmt.Sprintf("0x%X", v.word))
+			}
+			if v.str != "" {
+				d[Id("str")] = Lit(v.str)
+			}
+			if v.guid != (model.GUID{}) {
+				d[Id("guid")] = guidLit(v.guid)
+			}
+			if kind == "_kindStruct" && p.Dir == model.Out && !p.Reserved {
+				d[Id("fill")] = Id("_fakeFill_" + p.Type.Struct.Name)
+				if p.Type.Struct.Free != nil {
+					d[Id("frees")] = True()
+				}
+			}
+			if p.Type.Kind == model.InterfaceKind && hasUnknown(p.Type.Interface) {
+				d[Id("unknown")] = True()
+			}
+			g.Line().Values(d)
+		}
+		g.Line()
+	})
+}
+
+func (c comTests) callClosure(m *model.Method) Code {
+	var (
+		body    []Code
+		args    []Code
+		results []Code
+		post    []Code
+	)
+	for i, p := range m.Params {
+		if p.Reserved {
+			continue
+		}
+		if p.Dir == model.In {
+			args = append(args, inArg(p, i))
+			continue
+		}
+		out := Id(fmt.Sprintf("out%d", i))
+		body = append(body, Var().Add(out).Add(outType(p)))
+		results = append(results, out)
+		post = append(post, storeOut(p, i, out))
+	}
+	if len(m.SuccessCodes()) > 0 {
+		results = append(results, Id("r").Dot("hr"))
+	}
+	results = append(results, Id("r").Dot("err"))
+	target := Id(m.Name)
+	if m.Interface != nil {
+		target = Parens(Op("*").Id(m.Interface.Name)).Call(unsafePtr(Id("obj"))).Dot(m.Name)
+	}
+	body = append(body, List(results...).Op("=").Add(target).Call(args...))
+	body = append(body, post...)
+	body = append(body, Return(Id("r")))
+	return Func().Params(Id("obj").Op("*").Id("_fakeObject"), Id("p").Index().Id("_stubParam")).Params(Id("r").Id("_stubResult")).Block(body...)
+}
+
+func inArg(p *model.Param, i int) Code {
+	v := Id("p").Index(Lit(i))
+	target := Id("obj").Dot("target").Call(Lit(i))
+	t := p.Type
+	switch {
+	case p.ByPtr:
+		return Parens(Op("*").Add(rawType(t))).Call(target)
+	case t.Kind == model.Boolean:
+		return v.Dot("word").Op("!=").Lit(0)
+	case t.Kind == model.WString, t.Kind == model.BSTRKind:
+		return v.Dot("str")
+	case t.Kind == model.GUIDKind:
+		return v.Dot("guid")
+	case t.Kind == model.Filetime:
+		return Id("_fakeFiletime").Call(v.Dot("word"))
+	case t.Kind == model.RawPointer:
+		return target
+	case t.Kind == model.InterfaceKind:
+		return Parens(Op("*").Id(t.Interface.Name)).Call(target)
+	}
+	return Id(t.Go).Call(v.Dot("word"))
+}
+
+func outType(p *model.Param) Code {
+	t := p.Type
+	switch {
+	case p.ByPtr:
+		return Op("*").Id(t.Struct.Name)
+	case t.Kind == model.StructKind && t.Struct.GoName != "":
+		return Id(t.Struct.GoName)
+	}
+	return goType(t)
+}
+
+func storeOut(p *model.Param, i int, out *Statement) Code {
+	r := func(field string) *Statement { return Id("r").Dot(field).Index(Lit(i)) }
+	switch {
+	case p.ByPtr, p.Type.Kind == model.InterfaceKind:
+		return r("ptrs").Op("=").Add(unsafePtr(out))
+	}
+	switch p.Type.Kind {
+	case model.Boolean:
+		return r("words").Op("=").Id("_fakeBoolWord").Call(out)
+	case model.Filetime:
+		return r("words").Op("=").Id("_fakeFiletimeWord").Call(out)
+	case model.WString, model.BSTRKind:
+		return r("strs").Op("=").Add(out)
+	case model.GUIDKind:
+		return r("guids").Op("=").Add(out)
+	case model.RawPointer:
+		return r("ptrs").Op("=").Add(out)
+	case model.StructKind:
+		return r("values").Op("=").Add(out)
+	}
+	return r("words").Op("=").Uint64().Call(out)
+}
+
+func (c comTests) rawClosure(m *model.Method) Code {
+	fn := Id("obj").Dot("vtbl").Index(Lit(m.Slot))
+	byValue := false
+	for _, p := range m.Params {
+		byValue = byValue || byValueStruct(p)
+	}
+	var body []Code
+	if !byValue {
+		// The words as literal arguments, as the stubs pass them.
+		args := []Code{fn, Uintptr().Call(unsafePtr(Id("obj")))}
+		for i, p := range m.Params {
+			switch {
+			case p.Reserved:
+				args = append(args, Lit(0))
+			case p.Dir == model.In:
+				args = append(args, Uintptr().Call(Id("p").Index(Lit(i)).Dot("word")))
+			default:
+				out := Id(fmt.Sprintf("out%d", i))
+				body = append(body, Var().Add(out).Add(rawType(p.Type)))
+				args = append(args, Uintptr().Call(unsafePtr(Op("&").Add(out))))
+			}
+		}
+		body = append(body, List(Id("r"), Id("_"), Id("_")).Op(":=").Qual("syscall", "SyscallN").Call(args...))
+	} else {
+		// The words of a struct passed by value depend on the architecture:
+		// _fakeArgs lays them out. Out-values go to the object's memory,
+		// which, unlike a stack, does not move while the words hold it.
+		body = append(body,
+			Var().Id("a").Id("_fakeArgs"),
+			Id("a").Dot("put").Call(Uintptr().Call(unsafePtr(Id("obj")))),
+		)
+		for i, p := range m.Params {
+			v := Id("p").Index(Lit(i))
+			switch {
+			case byValueStruct(p) && p.Type.Kind == model.GUIDKind && p.Reserved:
+				body = append(body, Id("a").Dot("putGUID").Call(Op("&").Id("_fakeZeroGUID")))
+			case byValueStruct(p) && p.Type.Kind == model.GUIDKind:
+				body = append(body, Id("a").Dot("putGUID").Call(Op("&").Add(v.Dot("guid"))))
+			case byValueStruct(p):
+				body = append(body, Id("a").Dot("putFiletime").Call(v.Dot("word")))
+			case p.Reserved:
+				body = append(body, Id("a").Dot("put").Call(Lit(0)))
+			case p.Dir == model.In:
+				body = append(body, Id("a").Dot("put").Call(Uintptr().Call(v.Dot("word"))))
+			default:
+				body = append(body, Id("a").Dot("put").Call(Uintptr().Call(Id("obj").Dot("target").Call(Lit(i)))))
+			}
+		}
+		body = append(body, List(Id("r"), Id("_"), Id("_")).Op(":=").Qual("syscall", "SyscallN").Call(fn, Id("a").Dot("w").Index(Op(":").Id("a").Dot("n")).Op("...")))
+	}
+	body = append(body, Return(Id("HRESULT").Call(Id("r"))))
+	return Func().Params(Id("obj").Op("*").Id("_fakeObject"), Id("p").Index().Id("_stubParam")).Id("HRESULT").Block(body...)
+}
+
+type stubCase struct {
+	name   string
+	m      *model.Method
+	result uint32 // what the fake returns
+	status int    // the HRESULT out-parameter that carries code, or -1
+	code   uint32
+}
+
+func (c comTests) stubCases() []stubCase {
+	unknown := unusedValue(c.s)
+	var cases []stubCase
+	for _, m := range c.stubbed {
+		status := -1
+		for i, p := range m.Params {
+			if p.Dir == model.Out && !p.Reserved && !p.ByPtr && p.Type.Kind == model.Status {
+				status = i
+				break
+			}
+		}
+		for _, r := range m.Returns {
+			if !r.Async {
+				cases = append(cases, stubCase{name: m.FullName() + "/" + r.Code.Name, m: m, result: r.Code.Value, status: -1})
+			}
+		}
+		// Status codes come with the first documented success code, S_OK
+		// when the documentation lists none.
+		var success uint32
+		for _, r := range m.Returns {
+			if !r.Code.Failed() && !r.Async {
+				success = r.Code.Value
+				break
+			}
+		}
+		for _, r := range m.StatusCodes {
+			if status < 0 {
+				break
+			}
+			name := m.FullName() + "/" + c.codeName(success) + "/" + m.Params[status].Name + "=" + r.Code.Name
+			cases = append(cases, stubCase{name: name, m: m, result: success, status: status, code: r.Code.Value})
+		}
+		cases = append(cases, stubCase{name: m.FullName() + "/undocumented " + hexLit(unknown), m: m, result: unknown, status: -1})
+	}
+	return cases
+}
+
+func (c comTests) testStubs(f *File) {
+	f.Comment("// _stubCases are the calls TestStubs makes: every documented return code of")
+	f.Comment("// every method (but those that arrive through an IVssAsync), every status")
+	f.Comment("// code delivered through an HRESULT out-parameter, and a failure code the")
+	f.Comment("// spec does not know.")
+	f.Var().Id("_stubCases").Op("=").Index().Struct(
+		Id("name").String(),
+		Id("m").Id("Method"),
+		Id("result").Id("HRESULT").Comment("// what the object returns"),
+		Id("status").Int().Comment("// the HRESULT out-parameter that carries code, or -1"),
+		Id("code").Id("HRESULT"),
+	).ValuesFunc(func(g *Group) {
+		for _, tc := range c.stubCases() {
+			code := Code(Lit(0))
+			if tc.status >= 0 {
+				code = c.code(tc.code)
+			}
+			g.Line().Values(Lit(tc.name), Id(tc.m.ID()), c.code(tc.result), Lit(tc.status), code)
+		}
+		g.Line()
+	})
+
+	p := func(field string) *Statement { return Id("p").Dot(field) }
+	got := func(field string) *Statement { return Id("got").Dot(field).Index(Id("i")) }
+	n := func() *Statement { return Id("i").Op("+").Lit(1) }
+	f.Comment("// _checkOut compares out-parameter i of a call that succeeded with what the")
+	f.Comment("// object wrote, and checks that a struct the stub must free was freed once.")
+	f.Func().Id("_checkOut").Params(tPtr(), Id("obj").Op("*").Id("_fakeObject"), Id("i").Int(), Id("p").Op("*").Id("_stubParam"), Id("got").Op("*").Id("_stubResult")).Block(
+		Id("t").Dot("Helper").Call(),
+		If(Op("!").Add(p("out")).Op("||").Add(p("reserved"))).Block(Return()),
+		Switch(p("kind")).Block(
+			Case(Id("_kindInteger"), Id("_kindFiletime")).Block(
+				If(got("words").Op("!=").Add(p("word"))).Block(
+					errorf("out-parameter %d (%s) = %#x, want %#x", n(), p("name"), got("words"), p("word")),
+				),
+			),
+			Case(Id("_kindBool")).Block(
+				If(Id("want").Op(":=").Id("_fakeBoolWord").Call(p("word").Op("!=").Lit(0)), got("words").Op("!=").Id("want")).Block(
+					errorf("out-parameter %d (%s) = %t, want %t: the object wrote %#x in %d bytes", n(), p("name"), got("words").Op("!=").Lit(0), Id("want").Op("!=").Lit(0), p("word"), p("bytes")),
+				),
+			),
+			Case(Id("_kindWString"), Id("_kindBSTR")).Block(
+				If(got("strs").Op("!=").Add(p("str"))).Block(
+					errorf("out-parameter %d (%s) = %q, want %q", n(), p("name"), got("strs"), p("str")),
+				),
+			),
+			Case(Id("_kindGUID")).Block(
+				If(got("guids").Op("!=").Add(p("guid"))).Block(
+					errorf("out-parameter %d (%s) = %v, want %v", n(), p("name"), got("guids"), p("guid")),
+				),
+			),
+			Case(Id("_kindPointer")).Block(
+				If(Id("want").Op(":=").Id("obj").Dot("target").Call(Id("i")), got("ptrs").Op("!=").Id("want")).Block(
+					errorf("out-parameter %d (%s) = %p, want %p, the address the object wrote", n(), p("name"), got("ptrs"), Id("want")),
+				),
+			),
+			Case(Id("_kindStruct")).Block(
+				If(Op("!").Qual("reflect", "DeepEqual").Call(got("values"), Id("obj").Dot("filled").Index(Id("i")))).Block(
+					errorf("out-parameter %d (%s) = %+v, want %+v", n(), p("name"), got("values"), Id("obj").Dot("filled").Index(Id("i"))),
+				),
+				If(Op("!").Add(p("frees"))).Block(Return()),
+				Id("freed").Op(":=").Lit(0),
+				For(List(Id("_"), Id("a")).Op(":=").Range().Id("_fakeFreed")).Block(
+					If(Id("a").Op("==").Id("obj").Dot("argWords").Index(Id("i"))).Block(Id("freed").Op("++")),
+				),
+				If(Id("freed").Op("!=").Lit(1)).Block(
+					errorf("out-parameter %d (%s): the struct the object filled at %#x was freed %d times, want once (freed: %#x)", n(), p("name"), Id("obj").Dot("argWords").Index(Id("i")), Id("freed"), Id("_fakeFreed")),
+				),
+			),
+		),
+	)
+
+	tc := func(field string) *Statement { return Id("tc").Dot(field) }
+	st := func(field string) *Statement { return Id("st").Dot(field) }
+	f.Comment("// TestStubs calls every stub on a fake object that answers with each code")
+	f.Comment("// in turn, and checks what reached the object and what came back.")
+	f.Func().Id("TestStubs").Params(tPtr()).Block(
+		Id("_fakeFrees").Call(Id("t")),
+		Id("_fakeVtables").Call(),
+		Id("t").Dot("Logf").Call(Lit("%d callbacks serve the fakes of %d interfaces"), Id("_fakeCallbacks"), Len(Id("_fakeInterfaces"))),
+		Id("current").Op(":=").Id("CurrentOSVersion").Call(),
+		For(List(Id("_"), Id("tc")).Op(":=").Range().Id("_stubCases")).Block(
+			Id("t").Dot("Run").Call(tc("name"), Func().Params(tPtr()).Block(
+				Id("st").Op(":=").Id("_stubs").Index(tc("m")),
+				Id("obj").Op(":=").Id("_newFake").Call(st("iface")),
+				Id("obj").Dot("result").Op("=").Add(tc("result")),
+				Id("params").Op(":=").Add(st("params")),
+				If(tc("status").Op(">=").Lit(0)).Block(
+					Id("params").Op("=").Qual("slices", "Clone").Call(Id("params")),
+					Id("params").Index(tc("status")).Dot("word").Op("=").Uint64().Call(tc("code")),
+					Id("obj").Dot("values").Op("=").Map(Id("Method")).Index().Id("_stubParam").Values(Dict{tc("m"): Id("params")}),
+				),
+				Id("_fakeFreed").Op("=").Nil(),
+				Var().Id("got").Id("_stubResult"),
+				Id("_fakeStack").Call(Func().Params().Block(Id("got").Op("=").Id("st").Dot("call").Call(Id("obj"), st("params")))),
+				Line(),
+				Comment("// Exactly the method's own slot was called."),
+				For(List(Id("slot"), Id("n")).Op(":=").Range().Id("obj").Dot("calls")).Block(
+					Id("want").Op(":=").Lit(0),
+					If(Id("slot").Op("==").Add(st("slot"))).Block(Id("want").Op("=").Lit(1)),
+					If(Id("n").Op("!=").Id("want")).Block(
+						errorf("slot %d was called %d times, want %d", Id("slot"), Id("n"), Id("want")),
+					),
+				),
+				Comment("// Every parameter arrived, in its place, as the test passed it."),
+				For(List(Id("_"), Id("problem")).Op(":=").Range().Id("obj").Dot("problems")).Block(
+					Id("t").Dot("Error").Call(Id("problem")),
+				),
+				Comment("// Success codes stay observable."),
+				If(st("keepsHR").Op("&&").Id("got").Dot("hr").Op("!=").Add(tc("result"))).Block(
+					errorf("the stub returned hr %s, want %s", Id("got").Dot("hr").Dot("String").Call(), tc("result").Dot("String").Call()),
+				),
+				If(Op("!").Add(tc("result")).Dot("Failed").Call()).Block(
+					If(Id("got").Dot("err").Op("!=").Nil()).Block(
+						errorf("error %v for the success code %s", Id("got").Dot("err"), tc("result").Dot("String").Call()),
+					),
+					Comment("// Every out-parameter came back as the object wrote it, and what"),
+					Comment("// the stub must free was freed."),
+					Id("frees").Op(":=").Lit(0),
+					For(Id("i").Op(":=").Range().Id("params")).Block(
+						Id("_checkOut").Call(Id("t"), Id("obj"), Id("i"), Op("&").Id("params").Index(Id("i")), Op("&").Id("got")),
+						If(Id("params").Index(Id("i")).Dot("frees")).Block(Id("frees").Op("++")),
+					),
+					If(Len(Id("_fakeFreed")).Op("!=").Id("frees")).Block(
+						errorf("the stub freed %d structs, want %d", Len(Id("_fakeFreed")), Id("frees")),
+					),
+				).Else().Block(
+					Comment("// A failure carries interface, method, code and the system's version."),
+					Var().Id("e").Op("*").Id("Error"),
+					If(Op("!").Qual("errors", "As").Call(Id("got").Dot("err"), Op("&").Id("e"))).Block(
+						fatalf("error %v for %s is not an *Error", Id("got").Dot("err"), tc("result").Dot("String").Call()),
+					),
+					If(Id("e").Dot("Method").Op("!=").Add(tc("m")).Op("||").Id("e").Dot("Method").Dot("Interface").Call().Op("!=").Add(st("iface")).Op("||").Id("e").Dot("Method").Dot("Name").Call().Op("!=").Add(st("name"))).Block(
+						errorf("error for method %s (%s.%s), want %s.%s", Id("e").Dot("Method"), Id("e").Dot("Method").Dot("Interface").Call(), Id("e").Dot("Method").Dot("Name").Call(), st("iface"), st("name")),
+					),
+					If(Id("e").Dot("Code").Op("!=").Add(tc("result")).Op("||").Op("!").Qual("errors", "Is").Call(Id("got").Dot("err"), tc("result"))).Block(
+						errorf("error code %s, want %s matching with errors.Is", Id("e").Dot("Code").Dot("String").Call(), tc("result").Dot("String").Call()),
+					),
+					If(Id("e").Dot("OS").Op("!=").Id("current")).Block(
+						errorf("error for Windows %s, want the running %s", Id("e").Dot("OS"), Id("current")),
+					),
+					If(Id("want").Op(":=").Id("Documented").Call(tc("m"), tc("result"), Id("current")), Id("e").Dot("Documented").Op("!=").Id("want")).Block(
+						errorf("error documented as %s, want %s", Id("e").Dot("Documented").Dot("String").Call(), Id("want").Dot("String").Call()),
+					),
+					If(Id("prefix").Op(":=").Add(st("iface")).Op("+").Lit(".").Op("+").Add(st("name")).Op("+").Lit(": "), Op("!").Qual("strings", "HasPrefix").Call(Id("got").Dot("err").Dot("Error").Call(), Id("prefix"))).Block(
+						errorf("error text %q does not start with %q", Id("got").Dot("err").Dot("Error").Call(), Id("prefix")),
+					),
+					If(Len(Id("_fakeFreed")).Op("!=").Lit(0)).Block(
+						errorf("the failed call freed %d structs the object never filled", Len(Id("_fakeFreed"))),
+					),
+				),
+				Comment("// Stubs leave reference counting to the caller."),
+				If(Id("obj").Dot("refs").Op("!=").Lit(1)).Block(
+					errorf("%d references after the call, want 1", Id("obj").Dot("refs")),
+				),
+			)),
+		),
+	)
+}
+
+func (c comTests) testIUnknown(f *File) {
+	f.Comment("// TestIUnknownStubs calls QueryInterface, AddRef and Release on an object of")
+	f.Comment("// each interface whose vtable starts with IUnknown's: the counts must")
+	f.Comment("// balance, QueryInterface must hand out the object with a reference for each")
+	f.Comment("// IID of the interface and its bases, and a refusal must come back as an")
+	f.Comment("// error of IUnknown.QueryInterface.")
+	f.Func().Id("TestIUnknownStubs").Params(tPtr()).Block(
+		For(List(Id("_"), Id("it")).Op(":=").Range().Id("_fakeInterfaces")).Block(
+			If(Op("!").Id("it").Dot("unknown")).Block(Continue()),
+			Id("t").Dot("Run").Call(Id("it").Dot("name"), Func().Params(tPtr()).Block(Id("_fakeStack").Call(Func().Params().Block(
+				Id("obj").Op(":=").Id("_newFake").Call(Id("it").Dot("name")),
+				Id("unk").Op(":=").Parens(Op("*").Id("IUnknown")).Call(unsafePtr(Id("obj"))),
+				If(Id("n").Op(":=").Id("unk").Dot("AddRef").Call(), Id("n").Op("!=").Lit(2).Op("||").Id("obj").Dot("refs").Op("!=").Lit(2)).Block(
+					errorf("AddRef = %d with %d references, want 2", Id("n"), Id("obj").Dot("refs")),
+				),
+				If(Id("n").Op(":=").Id("unk").Dot("Release").Call(), Id("n").Op("!=").Lit(1).Op("||").Id("obj").Dot("refs").Op("!=").Lit(1)).Block(
+					errorf("Release = %d with %d references, want 1", Id("n"), Id("obj").Dot("refs")),
+				),
+				For(List(Id("_"), Id("iid")).Op(":=").Range().Id("it").Dot("iids")).Block(
+					List(Id("p"), Id("err")).Op(":=").Id("unk").Dot("QueryInterface").Call(Op("&").Id("iid")),
+					If(Id("err").Op("!=").Nil().Op("||").Id("p").Op("!=").Add(unsafePtr(Id("obj")))).Block(
+						errorf("QueryInterface(%v) = %p, %v; want the object", Id("iid"), Id("p"), Id("err")),
+						Continue(),
+					),
+					If(Id("obj").Dot("refs").Op("!=").Lit(2)).Block(
+						errorf("QueryInterface(%v) left %d references, want 2", Id("iid"), Id("obj").Dot("refs")),
+					),
+					If(Id("n").Op(":=").Parens(Op("*").Id("IUnknown")).Call(Id("p")).Dot("Release").Call(), Id("n").Op("!=").Lit(1)).Block(
+						errorf("Release after QueryInterface(%v) = %d, want 1", Id("iid"), Id("n")),
+					),
+				),
+				List(Id("p"), Id("err")).Op(":=").Id("unk").Dot("QueryInterface").Call(Op("&").Id("_fakeOtherIID")),
+				Var().Id("e").Op("*").Id("Error"),
+				If(Id("p").Op("!=").Nil().Op("||").Op("!").Qual("errors", "As").Call(Id("err"), Op("&").Id("e")).Op("||").
+					Id("e").Dot("Method").Op("!=").Id("IUnknown_QueryInterface").Op("||").Op("!").Qual("errors", "Is").Call(Id("err"), Id("_fakeE_NOINTERFACE"))).Block(
+					errorf("QueryInterface of a foreign IID = %p, %v; want nil and an IUnknown.QueryInterface error matching E_NOINTERFACE", Id("p"), Id("err")),
+				),
+				Comment("// Slots 0 to 2 are IUnknown's in every such vtable."),
+				Id("calls").Op(":=").Index(Lit(3)).Int().Call(Id("obj").Dot("calls").Index(Op(":").Lit(3))),
+				If(Id("want").Op(":=").Index(Lit(3)).Int().Values(Len(Id("it").Dot("iids")).Op("+").Lit(1), Lit(1), Len(Id("it").Dot("iids")).Op("+").Lit(1)), Id("calls").Op("!=").Id("want")).Block(
+					errorf("calls of QueryInterface, AddRef, Release = %v, want %v", Id("calls"), Id("want")),
+				),
+				If(Id("obj").Dot("refs").Op("!=").Lit(1)).Block(
+					errorf("%d references at the end, want 1", Id("obj").Dot("refs")),
+				),
+			)))),
+		),
+	)
+}
