@@ -1,0 +1,535 @@
+package model
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/vssgen/vssgen/gen/load"
+)
+
+// unknown is the built-in IUnknown, the root of every interface.
+func unknown() *Interface {
+	iu := &Interface{
+		Name:    "IUnknown",
+		IID:     GUID{0, 0, 0, [8]byte{0xC0, 0, 0, 0, 0, 0, 0, 0x46}},
+		HasIID:  true,
+		Header:  "unknwn.h",
+		Doc:     "IUnknown is the root of every COM interface: interface discovery and reference counting.",
+		Builtin: true,
+	}
+	for i, name := range []string{"QueryInterface", "AddRef", "Release"} {
+		iu.Methods = append(iu.Methods, &Method{Interface: iu, Name: name, Slot: i})
+	}
+	return iu
+}
+
+// declaredInterfaces carries what declareInterfaces learnt to interfaceMethods.
+type declaredInterfaces struct {
+	root     *Interface
+	declared []*Interface
+	rawOf    map[*Interface]load.Interface
+}
+
+// declareInterfaces names every interface and resolves its base, so that
+// parameters anywhere in the spec can refer to any interface.
+func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
+	root := unknown()
+	byName := map[string]*Interface{root.Name: root}
+	byIID := map[GUID]*Interface{root.IID: root}
+	rawOf := map[*Interface]load.Interface{}
+	var declared []*Interface
+	for _, r := range raw {
+		if !b.required(r.Pos, r.Name, "interface name") {
+			continue
+		}
+		if r.Name.Value == "IUnknown" {
+			b.errorf(r.Name.Pos, "IUnknown is built in; interfaces name it as their base")
+			continue
+		}
+		if !b.goName(r.Name, "interface name") {
+			continue
+		}
+		if _, dup := byName[r.Name.Value]; dup {
+			b.errorf(r.Name.Pos, "interface %s is declared twice", r.Name.Value)
+			continue
+		}
+		it := &Interface{Name: r.Name.Value}
+		if r.Header.Set {
+			// The header is named in comments and C #include lines, so it
+			// must be a plain file name and nothing more.
+			if headerRE.MatchString(r.Header.Value) {
+				it.Header = r.Header.Value
+			} else {
+				b.errorf(r.Header.Pos, "interface %s: header %q is not a C header file name like vss.h", it.Name, r.Header.Value)
+			}
+		}
+		it.Doc = b.text(r.Doc, "interface "+it.Name+": doc")
+		b.declare(r.Name.Pos, it.Name, "interface "+it.Name)
+		b.declare(r.Name.Pos, it.Name+"Vtbl", "the vtable of interface "+it.Name)
+		b.declare(r.Name.Pos, "IID_"+it.Name, "the IID of interface "+it.Name)
+		// The C++-only interfaces of vsbackup.h (IVssWMComponent and others)
+		// have no IID, so it may be left out.
+		if r.IID.Set {
+			if g, ok := parseGUID(r.IID.Value); !ok {
+				b.errorf(r.IID.Pos, "interface %s: iid %q is not a GUID like 507c37b4-cf5b-4e95-b0af-14eb9767467e", it.Name, r.IID.Value)
+			} else if other, dup := byIID[g]; dup {
+				b.errorf(r.IID.Pos, "interface %s: iid %s is already the IID of %s", it.Name, g, other.Name)
+			} else {
+				it.IID, it.HasIID = g, true
+				byIID[g] = it
+			}
+		}
+		byName[it.Name] = it
+		rawOf[it] = r
+		declared = append(declared, it)
+	}
+	// Resolve bases, then refuse cycles before anything walks the chains.
+	for _, it := range declared {
+		r := rawOf[it]
+		if !b.required(r.Pos, r.Base, "interface "+it.Name+": base") {
+			it.Base = root
+			continue
+		}
+		if r.Base.Value == "none" {
+			// A C++ interface whose vtable starts with its own methods.
+			it.Base = nil
+			continue
+		}
+		base, ok := byName[r.Base.Value]
+		switch {
+		case !ok && strings.EqualFold(r.Base.Value, "none"):
+			b.errorf(r.Base.Pos, "interface %s: unknown base interface %q; write none in lower case for an interface that does not start with IUnknown", it.Name, r.Base.Value)
+			it.Base = nil // what was meant, so that its slots are judged from 0
+			continue
+		case !ok:
+			b.errorf(r.Base.Pos, "interface %s: unknown base interface %q (name IUnknown, an interface of the spec, or none)", it.Name, r.Base.Value)
+			it.Base = root
+			continue
+		}
+		it.Base = base
+	}
+	// Only the members of a cycle are reported; an interface whose chain
+	// merely runs into a cycle is fine once the cycle is broken below.
+	cyclic := map[*Interface]bool{}
+	for _, it := range declared {
+		seen := map[*Interface]bool{}
+		for x := it; x != nil && !seen[x]; x = x.Base {
+			seen[x] = true
+			if x.Base == it {
+				b.errorf(rawOf[it].Base.Pos, "interface %s: base chain is cyclic", it.Name)
+				cyclic[it] = true
+			}
+		}
+	}
+	for _, it := range declared {
+		if cyclic[it] {
+			it.Base = root
+		}
+	}
+	for _, it := range append([]*Interface{root}, declared...) {
+		b.types[it.Name] = &Type{C: it.Name, Kind: InterfaceKind, Go: "*" + it.Name, Local: true, Interface: it}
+	}
+	return declaredInterfaces{root, declared, rawOf}
+}
+
+// interfaceMethods builds the methods of every interface.
+func (b *builder) interfaceMethods(d declaredInterfaces) {
+	root, declared, rawOf := d.root, d.declared, d.rawOf
+	// Slots depend on the base's methods, so build bases first.
+	done := map[*Interface]bool{root: true}
+	var build func(it *Interface)
+	build = func(it *Interface) {
+		if it == nil || done[it] {
+			return
+		}
+		done[it] = true
+		build(it.Base)
+		b.methods(it, rawOf[it].Methods)
+	}
+	for _, it := range declared {
+		build(it)
+	}
+	b.spec.Interfaces = append([]*Interface{root}, sortByBase(declared)...)
+}
+
+// sortByBase orders interfaces so that bases come first and siblings by name.
+func sortByBase(its []*Interface) []*Interface {
+	depth := func(it *Interface) int { return len(it.Chain()) }
+	out := append([]*Interface(nil), its...)
+	sort.SliceStable(out, func(i, j int) bool {
+		di, dj := depth(out[i]), depth(out[j])
+		return di < dj || di == dj && out[i].Name < out[j].Name
+	})
+	return out
+}
+
+func (b *builder) methods(it *Interface, raw []load.Method) {
+	inherited := it.Base.AllMethods()
+	// The first slot of the interface's own is one past the base's last
+	// valid one, so a slot refused in the base does not shift every message
+	// about this interface.
+	first := 0
+	for _, m := range inherited {
+		first = max(first, m.Slot+1)
+	}
+	names := map[string]bool{}
+	for _, m := range inherited {
+		names[m.Name] = true
+	}
+	type slotUse struct {
+		what string // the method, for messages
+		pos  load.Pos
+	}
+	slots := map[int]slotUse{}
+	slotRefused := false
+	// takeSlot checks r's slot and takes it. A method refused for its name
+	// still takes a valid slot, so that no gap is reported in its place;
+	// quiet leaves problems with its slot unreported, as its name already was.
+	takeSlot := func(r load.Method, what string, quiet bool) int {
+		v := r.Slot.Value
+		_, taken := slots[int(v)]
+		pos, problem := r.Slot.Pos, ""
+		switch {
+		case !r.Slot.Set:
+			pos, problem = r.Pos, fmt.Sprintf("%s: slot is required", what)
+		case v < 0:
+			problem = fmt.Sprintf("%s: slot %d is negative", what, v)
+		case v < int64(first):
+			problem = fmt.Sprintf("%s: slot %d belongs to the base interface %s (its methods take slots 0 to %d)", what, v, baseName(it), first-1)
+		case v > 1023:
+			problem = fmt.Sprintf("%s: slot %d is beyond any real vtable", what, v)
+		case taken:
+			problem = fmt.Sprintf("%s: slot %d is taken twice", what, v)
+		default:
+			slots[int(v)] = slotUse{what, r.Slot.Pos}
+			return int(v)
+		}
+		slotRefused = true
+		if !quiet {
+			b.errorf(pos, "%s", problem)
+		}
+		return 0
+	}
+	for _, r := range raw {
+		if !b.required(r.Pos, r.Name, "method name") || !b.goName(r.Name, "method name") {
+			takeSlot(r, "a method of "+it.Name, true)
+			continue
+		}
+		m := &Method{Interface: it, Name: r.Name.Value}
+		what := "method " + m.FullName()
+		if names[m.Name] {
+			b.errorf(r.Name.Pos, "%s is declared twice (or hides an inherited method)", what)
+			takeSlot(r, what, true)
+			continue
+		}
+		// The Go type of an interface embeds its base and has a vtable
+		// method that reads IUnknown's lpVtbl field; its vtable struct
+		// embeds the base's vtable struct. IVssAsync also gets WaitContext
+		// (gen/emit/wait.go).
+		if m.Name == "vtable" || m.Name == "lpVtbl" || it.Base != nil && (m.Name == it.Base.Name || m.Name == it.Base.Name+"Vtbl") ||
+			it.Name == "IVssAsync" && m.Name == "WaitContext" {
+			b.errorf(r.Name.Pos, "%s: Go name %s is already taken by a member vssgen generates for %s", what, m.Name, it.Name)
+			takeSlot(r, what, true)
+			continue
+		}
+		names[m.Name] = true
+		b.declare(r.Name.Pos, m.ID(), what)
+		m.Doc = b.text(r.Doc, what+": doc")
+		m.Slot = takeSlot(r, what, false)
+		b.params(m, r.Params)
+		m.Returns = b.returns(m, r.Returns, what+": returns", true)
+		m.StatusCodes = b.returns(m, r.StatusCodes, what+": status_codes", false)
+		b.checkResultNames(m, r.Params)
+		if len(m.StatusCodes) > 0 && !m.hasStatusOut() {
+			b.errorf(r.StatusCodes[0].Pos, "%s: status_codes need an out parameter of type HRESULT", what)
+		}
+		for _, n := range r.Notes {
+			if note := b.note(n, what+": note"); note != nil {
+				if note.ReturnsInstead != nil {
+					b.errorf(n.ReturnsInstead.Pos, "%s: returns_instead belongs on a note of a return code, not of the method", what)
+				}
+				m.Notes = append(m.Notes, note)
+			}
+		}
+		it.Methods = append(it.Methods, m)
+	}
+	sort.SliceStable(it.Methods, func(i, j int) bool { return it.Methods[i].Slot < it.Methods[j].Slot })
+	// Slots must run on from the base without gaps: a gap means a method is
+	// missing, and every later call would go to the wrong function. A slot
+	// refused above may be the missing one, so gaps are sought only when
+	// every slot is known.
+	if slotRefused {
+		return
+	}
+	want := first
+	for _, s := range slices.Sorted(maps.Keys(slots)) {
+		if s != want {
+			use := slots[s]
+			b.errorf(use.pos, "%s: slot %d leaves a gap; the next free slot of %s is %d", use.what, s, it.Name, want)
+			break
+		}
+		want++
+	}
+}
+
+func (m *Method) hasStatusOut() bool {
+	for _, p := range m.Params {
+		if p.Dir == Out && p.Type.C == "HRESULT" && !p.Reserved {
+			return true
+		}
+	}
+	return false
+}
+
+// Names a stub declares inside each method; parameters must not shadow them.
+// ("hr" names the result that carries success codes, when there is one.)
+var stubLocals = map[string]bool{"v": true, "err": true, "unsafe": true, "syscall": true, "windows": true}
+
+func (b *builder) params(m *Method, raw []load.Param) {
+	seen := map[string]bool{}
+	for _, r := range raw {
+		what := m.what() + ": parameter"
+		if !b.required(r.Pos, r.Name, what+" name") || !b.goName(r.Name, what+" name") {
+			continue
+		}
+		p := &Param{Name: r.Name.Value, Reserved: r.Reserved.Value}
+		what += " " + p.Name
+		if stubLocals[p.Name] {
+			b.errorf(r.Name.Pos, "%s: the name is used by the generated stub; rename it", what)
+		}
+		if seen[p.Name] {
+			b.errorf(r.Name.Pos, "%s is declared twice", what)
+		}
+		seen[p.Name] = true
+		b.paramPositions = append(b.paramPositions, paramPosition{m, p.Name, r.Name.Pos})
+		p.Doc = b.text(r.Doc, what+": doc")
+		switch r.Dir.Value {
+		case "in":
+			p.Dir = In
+		case "out":
+			p.Dir = Out
+		default:
+			if r.Dir.Set {
+				b.errorf(r.Dir.Pos, "%s: dir %q must be in or out", what, r.Dir.Value)
+			} else {
+				b.errorf(r.Pos, "%s: dir is required (in or out)", what)
+			}
+		}
+		switch {
+		case !r.By.Set || r.By.Value == "value":
+		case r.By.Value == "pointer":
+			p.ByPtr = true
+		default:
+			b.errorf(r.By.Pos, "%s: by %q must be value or pointer", what, r.By.Value)
+		}
+		if b.required(r.Pos, r.Type, what+": type") {
+			p.Type = b.typeRef(r.Type, what)
+		}
+		if p.Type == nil {
+			continue
+		}
+		if problem := p.passable(); problem != "" {
+			b.errorf(r.Type.Pos, "%s: %s", what, problem)
+			continue
+		}
+		m.Params = append(m.Params, p)
+	}
+}
+
+// checkParamShadowing refuses parameters named like a package-level name
+// the stub's body refers to, which the parameter would hide: HRESULT, the
+// method's identifier, and the struct and free function of an out-parameter
+// the stub copies and frees. Other package-level names are fine: the body
+// does not use them.
+func (b *builder) checkParamShadowing() {
+	for _, p := range b.paramPositions {
+		used := map[string]bool{"HRESULT": true, p.method.ID(): true}
+		for _, q := range p.method.Params {
+			if st := q.Type.Struct; q.Dir == Out && !q.ByPtr && st != nil && st.Free != nil {
+				used[st.Name], used[st.Free.Name] = true, true
+			}
+		}
+		if used[p.name] {
+			b.errorf(p.pos, "%s: parameter %s hides %s, which the generated stub uses; rename it", p.method.what(), p.name, b.names[p.name])
+		}
+	}
+}
+
+// checkResultNames refuses a parameter named hr when the stub returns the
+// method's success codes in a result of that name.
+func (b *builder) checkResultNames(m *Method, raw []load.Param) {
+	if len(m.SuccessCodes()) == 0 {
+		return
+	}
+	for _, r := range raw {
+		if r.Name.Value == "hr" {
+			b.errorf(r.Name.Pos, "%s: parameter hr: the stub returns the method's success codes as hr; rename it", m.what())
+		}
+	}
+}
+
+// passable says why a parameter cannot be passed, or "" when it can.
+func (p *Param) passable() string {
+	t := p.Type
+	switch {
+	case p.Dir == In && !p.ByPtr && t.Kind == StructKind:
+		return "structs are passed by pointer (by: pointer)"
+	case p.Dir == In && !p.ByPtr && t.Kind == Integer && t.Bytes == 8:
+		return "64-bit integers passed by value are not supported (their 386 calling convention differs)"
+	case p.ByPtr && t.Kind == InterfaceKind:
+		return "interfaces are pointers already; by: pointer does not apply"
+	case p.ByPtr && p.Dir == Out && t.Kind != StructKind:
+		return "an out parameter passed by pointer must be a struct"
+	}
+	return ""
+}
+
+// typeRef resolves a type name.
+func (b *builder) typeRef(s load.Str, what string) *Type {
+	if t, ok := b.types[s.Value]; ok {
+		return t
+	}
+	b.errorf(s.Pos, "%s: unknown type %q (known: %s, or an enum, struct or interface of the spec)", what, s.Value, strings.Join(BuiltinTypeNames(), ", "))
+	return nil
+}
+
+// BuiltinTypeNames lists the SDK types every spec may use, sorted.
+func BuiltinTypeNames() []string {
+	return slices.Sorted(maps.Keys(builtinTypes()))
+}
+
+type paramPosition struct {
+	method *Method
+	name   string
+	pos    load.Pos
+}
+
+func baseName(it *Interface) string {
+	if it.Base == nil {
+		return "none"
+	}
+	return it.Base.Name
+}
+
+// what names the method or function in messages.
+func (m *Method) what() string {
+	if m.Interface == nil {
+		return "function " + m.Name
+	}
+	return "method " + m.FullName()
+}
+
+// code resolves a reference to the hresults table; p is where the entry
+// holding the reference starts, for when the reference is missing.
+func (b *builder) code(p load.Pos, s load.Str, what string) *HRESULT {
+	if !b.required(p, s, what) {
+		return nil
+	}
+	h, ok := b.codes[s.Value]
+	if !ok {
+		if !b.refusedCodes[s.Value] {
+			b.errorf(s.Pos, "%s: %q is not in the hresults table", what, s.Value)
+		}
+		return nil
+	}
+	return h
+}
+
+// returns builds a method's return codes (returnCodes true) or its status
+// codes, which arrive through the HRESULT out-parameter: only return codes
+// may arrive through an IVssAsync or have another code stand in for them.
+func (b *builder) returns(m *Method, raw []load.Return, what string, returnCodes bool) []*Return {
+	var out []*Return
+	seen := map[*HRESULT]bool{}
+	instead := map[*HRESULT]*HRESULT{}
+	for _, r := range raw {
+		h := b.code(r.Pos, r.Code, what+" code")
+		if h == nil {
+			continue
+		}
+		if seen[h] {
+			b.errorf(r.Code.Pos, "%s: %s is listed twice", what, h.Name)
+			continue
+		}
+		seen[h] = true
+		ret := &Return{Code: h}
+		switch {
+		case !r.Via.Set:
+		case r.Via.Value != "async":
+			b.errorf(r.Via.Pos, "%s %s: via %q must be async (or left out for the call itself)", what, h.Name, r.Via.Value)
+		case !returnCodes:
+			b.errorf(r.Via.Pos, "%s %s: via applies to return codes only; a status code arrives through the HRESULT out-parameter", what, h.Name)
+		default:
+			ret.Async = true
+		}
+		if b.required(r.Pos, r.Meaning, what+" "+h.Name+": meaning") {
+			ret.Meaning = b.text(r.Meaning, what+" "+h.Name+": meaning")
+		}
+		for _, n := range r.Notes {
+			note := b.note(n, what+" "+h.Name+": note")
+			if note == nil {
+				continue
+			}
+			if ri := note.ReturnsInstead; ri != nil {
+				switch {
+				case !returnCodes:
+					b.errorf(n.ReturnsInstead.Pos, "%s %s: returns_instead applies to return codes only", what, h.Name)
+				case ri == h:
+					b.errorf(n.ReturnsInstead.Pos, "%s %s: returns_instead names the code itself", what, h.Name)
+				case instead[ri] != nil && instead[ri] != h:
+					b.errorf(n.ReturnsInstead.Pos, "%s %s: %s already stands for %s on some systems; one observed code cannot stand for two", what, h.Name, ri.Name, instead[ri].Name)
+				default:
+					instead[ri] = h
+				}
+			}
+			ret.Notes = append(ret.Notes, note)
+		}
+		out = append(out, ret)
+	}
+	return out
+}
+
+func (b *builder) note(r load.Note, what string) *Note {
+	n := &Note{}
+	if b.required(r.Pos, r.Text, what+" text") {
+		n.Text = b.text(r.Text, what+" text")
+	}
+	switch {
+	case r.Before.Set && len(r.On) > 0:
+		b.errorf(r.Pos, "%s: give either before or on, not both", what)
+		return nil
+	case r.Before.Set:
+		o, ok := b.os[r.Before.Value]
+		if !ok {
+			if !b.refusedOS[r.Before.Value] {
+				b.errorf(r.Before.Pos, "%s: unknown os version %q", what, r.Before.Value)
+			}
+			return nil
+		}
+		if b.spec.OSVersions[0] == o {
+			b.errorf(r.Before.Pos, "%s: no os version in the table is older than %q", what, o.ID)
+		}
+		n.Before = o
+	case len(r.On) > 0:
+		for _, id := range r.On {
+			o, ok := b.os[id.Value]
+			if !ok {
+				if !b.refusedOS[id.Value] {
+					b.errorf(id.Pos, "%s: unknown os version %q", what, id.Value)
+				}
+				return nil
+			}
+			n.On = append(n.On, o)
+		}
+	default:
+		b.errorf(r.Pos, "%s: say which systems it is about with before: or on:", what)
+		return nil
+	}
+	if r.ReturnsInstead.Set {
+		n.ReturnsInstead = b.code(r.Pos, r.ReturnsInstead, what+" returns_instead")
+	}
+	return n
+}
