@@ -289,10 +289,8 @@ func (p *Prefix) Run(ctx context.Context, v Version, exe string, args []string, 
 
 	// Wine reads the version from the registry when a process starts, so
 	// the program started next sees it.
-	setCtx, cancel := context.WithTimeout(ctx, toolTimeout)
-	defer cancel()
-	if out, err := p.combinedOutput(p.command(setCtx, nil, p.tools.Wine, "reg", "add", `HKCU\Software\Wine`, "/v", "Version", "/d", v.Name, "/f")); err != nil {
-		return nil, fmt.Errorf("setting the Wine prefix to %s: %v\n%s", v.Name, err, out)
+	if err := p.setVersion(ctx, v); err != nil {
+		return nil, err
 	}
 
 	exe, err = filepath.Abs(exe)
@@ -306,6 +304,30 @@ func (p *Prefix) Run(ctx context.Context, v Version, exe string, args []string, 
 		return out, fmt.Errorf("wine %s %s (as %s): %w", filepath.Base(exe), strings.Join(args, " "), v.Name, err)
 	}
 	return out, nil
+}
+
+// setVersion sets the Windows version Wine reports, for a caller that holds
+// the lock. reg add now and then fails without a word while a wineserver
+// that another test process stopped is still going away; it is tried again
+// after making sure no server is left.
+func (p *Prefix) setVersion(ctx context.Context, v Version) error {
+	var err error
+	var out []byte
+	for attempt := 0; attempt < 3; attempt++ {
+		setCtx, cancel := context.WithTimeout(ctx, toolTimeout)
+		if attempt > 0 {
+			if stopErr := p.stopLocked(setCtx); stopErr != nil {
+				cancel()
+				return stopErr
+			}
+		}
+		out, err = p.combinedOutput(p.command(setCtx, nil, p.tools.Wine, "reg", "add", `HKCU\Software\Wine`, "/v", "Version", "/d", v.Name, "/f"))
+		cancel()
+		if err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("setting the Wine prefix to %s: %v\n%s", v.Name, err, out)
 }
 
 // RunTest runs a Go test binary made by BuildTest under version v with
