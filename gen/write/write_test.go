@@ -201,11 +201,11 @@ func failingOps(op string, n int) osOps {
 			}
 			return os.MkdirAll(dir, perm)
 		},
-		writeTemp: func(dir, pattern string, data []byte) (string, error) {
+		writeTemp: func(dir, pattern string, data []byte, mode fs.FileMode) (string, error) {
 			if fail("writeTemp") {
 				return "", &fs.PathError{Op: "write", Path: filepath.Join(dir, pattern), Err: errDiskFull}
 			}
-			return writeTemp(dir, pattern, data)
+			return writeTemp(dir, pattern, data, mode)
 		},
 		rename: func(oldpath, newpath string) error {
 			if fail("rename") {
@@ -235,6 +235,12 @@ func TestApplyFailureChangesNothing(t *testing.T) {
 		for n := 1; ; n++ {
 			dir := t.TempDir()
 			writeTree(t, dir, existing)
+			// Permissions an owner chose must come back too.
+			for name, mode := range map[string]fs.FileMode{"changed.go": 0o600, "stale.go": 0o640} {
+				if err := os.Chmod(filepath.Join(dir, name), mode); err != nil {
+					t.Fatal(err)
+				}
+			}
 			before := snapshot(t, dir)
 			p, err := NewPlan(dir, produced, marker)
 			if err != nil {
