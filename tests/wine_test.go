@@ -16,7 +16,6 @@ import (
 	"testing"
 
 	"github.com/vssgen/vssgen/gen"
-	"github.com/vssgen/vssgen/gen/load"
 	"github.com/vssgen/vssgen/gen/model"
 	"github.com/vssgen/vssgen/tests/internal/wine"
 )
@@ -55,17 +54,13 @@ func checkEveryStubPassed(t *testing.T, spec *model.Spec, out string) {
 // flagshipModel is spec/vss.yaml, validated.
 func flagshipModel(t *testing.T) *model.Spec {
 	t.Helper()
-	return specModel(t, flagshipSpec, "spec/vss.yaml")
+	return specModel(t, flagshipSpec)
 }
 
-// specModel is the spec at path, validated; source is its name in the module.
-func specModel(t *testing.T, path, source string) *model.Spec {
+// specModel is the spec at path, validated.
+func specModel(t *testing.T, path string) *model.Spec {
 	t.Helper()
-	raw, err := load.File(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := model.Build(raw, path, source)
+	s, err := gen.LoadModel(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +148,7 @@ const featureSpec = "../gen/testdata/golden/features/spec.yaml"
 // package exists only in a go build overlay.
 func TestFeatureSpecUnderWine(t *testing.T) {
 	p := wine.Shared(t)
-	spec := specModel(t, featureSpec, "gen/testdata/golden/features/spec.yaml")
+	spec := specModel(t, featureSpec)
 	files, err := gen.Generate(gen.Options{Spec: featureSpec})
 	if err != nil {
 		t.Fatal(err)
