@@ -17,15 +17,11 @@ import (
 	"strings"
 	"text/template"
 	"unicode"
+
+	"github.com/vssgen/vssgen/spec"
 )
 
-// The schema is spec/schema.json; embed cannot reach outside this
-// directory, so a copy lives here and a test keeps the two identical.
-//go:generate cp ../../spec/schema.json vss.schema.json
-
 var (
-	//go:embed vss.schema.json
-	schema []byte
 	//go:embed vss.yaml.tmpl
 	specTemplateText string
 	//go:embed gen.go.tmpl
@@ -36,7 +32,7 @@ var (
 // SchemaFile by a relative path, so the two must stay side by side.
 const (
 	SpecFile   = "vss.yaml"
-	SchemaFile = "vss.schema.json"
+	SchemaFile = spec.SchemaFile
 	GenFile    = "gen.go"
 )
 
@@ -50,7 +46,7 @@ var templates = map[string]*template.Template{
 }
 
 // Schema returns the JSON Schema of the spec format.
-func Schema() []byte { return bytes.Clone(schema) }
+func Schema() []byte { return spec.Schema() }
 
 // File is one starter file; Name is relative to the target directory.
 type File struct {

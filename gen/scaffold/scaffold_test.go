@@ -16,16 +16,6 @@ import (
 	"github.com/vssgen/vssgen/gen/model"
 )
 
-func TestSchemaIsSpecSchema(t *testing.T) {
-	want, err := os.ReadFile(filepath.Join("..", "..", "spec", "schema.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(Schema(), want) {
-		t.Error("vss.schema.json differs from spec/schema.json; run go generate ./gen/scaffold")
-	}
-}
-
 func starterFiles(t *testing.T, pkg string) map[string][]byte {
 	t.Helper()
 	files, err := Files(pkg)
