@@ -14,6 +14,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("vssgen init", stderr)
 	dir := fs.String("dir", ".", "the `directory` to write the files to, created if missing, e.g. -dir vss")
 	pkg := fs.String("pkg", "", "the Go package `name` (default: the directory's name made into one, or "+scaffold.DefaultPackage+"), e.g. -pkg shadow")
+	full := fs.Bool("full", false, "start from the whole requester surface (vssgen's spec/vss.yaml: every interface, method and code) instead of IVssAsync alone; trim what you do not call")
 	if exit, ok := parse(fs, args, stdout, stderr, func(w io.Writer) { initHelp(w, fs) }); !ok {
 		return exit
 	}
@@ -25,7 +26,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	if name == "" {
 		name = scaffold.PackageName(*dir)
 	}
-	files, err := scaffold.Files(name)
+	files, err := scaffold.Files(name, *full)
 	if err != nil {
 		fmt.Fprintf(stderr, "vssgen init: -pkg: %v\n", err)
 		return exitError
@@ -44,7 +45,10 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	if !scaffold.InModule(*dir) {
 		fmt.Fprintf(stderr, "vssgen init: note: %s is not inside a Go module; the go:generate line needs one (go mod init, then go get -tool %s)\n", *dir, toolPath)
 	}
-	fmt.Fprintln(stderr, "vssgen init: next, run go generate ./... to generate the package")
+	fmt.Fprintln(stderr, "vssgen init: next, run go generate ./... to generate the package, then go mod tidy once (the package imports golang.org/x/sys/windows)")
+	if !*full {
+		fmt.Fprintln(stderr, "vssgen init: the spec holds IVssAsync alone; vssgen init -full starts from every interface and code of the VSS requester API")
+	}
 	return exitOK
 }
 
@@ -53,10 +57,12 @@ const toolPath = "github.com/vssgen/vssgen/cmd/vssgen"
 
 func initHelp(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, `Usage:
-  vssgen init [-dir DIR] [-pkg NAME]
+  vssgen init [-dir DIR] [-pkg NAME] [-full]
 
 Starts vssgen in your module by writing three files into DIR:
-  %-16s a starter spec: IVssAsync with the codes it uses; add your interfaces
+  %-16s the spec: IVssAsync with the codes it uses, to which you add the
+                   interfaces you call; or with -full, every interface and
+                   code of the VSS requester API, from which you trim
   %-16s the spec's JSON Schema, which the spec's first line names for editors
   %-16s //go:generate go tool vssgen -spec %s -out . -pkg NAME
 
@@ -66,6 +72,7 @@ and exits 2. Afterwards go generate ./... generates the package beside them.
 Examples:
   vssgen init -dir vss                       writes vss/vss.yaml, ... in package vss
   vssgen init -dir internal/shadow -pkg sh   another directory and package name
+  vssgen init -full -dir vss                 every VSS interface and code, to trim
 
 Flags:
 `, scaffold.SpecFile, scaffold.SchemaFile, scaffold.GenFile, scaffold.SpecFile)

@@ -56,11 +56,20 @@ type File struct {
 
 // Files renders the starter files for a Go package named pkg, in the order
 // a reader would open them: the spec, its schema, the go:generate file.
-func Files(pkg string) ([]File, error) {
+// With full, the spec is vssgen's flagship spec (the whole requester
+// surface of spec/vss.yaml) renamed to pkg, to be trimmed to what the
+// module calls; otherwise it is the small starter spec.
+func Files(pkg string, full bool) ([]File, error) {
 	if err := CheckPackageName(pkg); err != nil {
 		return nil, err
 	}
-	spec, err := render(SpecFile, pkg)
+	var specText []byte
+	var err error
+	if full {
+		specText, err = fullSpec(pkg)
+	} else {
+		specText, err = render(SpecFile, pkg)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +77,20 @@ func Files(pkg string) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []File{{SpecFile, spec}, {SchemaFile, Schema()}, {GenFile, gen}}, nil
+	return []File{{SpecFile, specText}, {SchemaFile, Schema()}, {GenFile, gen}}, nil
+}
+
+// flagshipPackageLine is the flagship spec's package line, which fullSpec
+// replaces; the flagship spec keeps its other lines, comments included.
+const flagshipPackageLine = "\npackage: vss\n"
+
+// fullSpec returns the flagship spec with its package named pkg.
+func fullSpec(pkg string) ([]byte, error) {
+	text := spec.VSS()
+	if bytes.Count(text, []byte(flagshipPackageLine)) != 1 {
+		return nil, errors.New("the built-in flagship spec has no single top-level \"package: vss\" line")
+	}
+	return bytes.Replace(text, []byte(flagshipPackageLine), []byte("\npackage: "+pkg+"\n"), 1), nil
 }
 
 func render(name, pkg string) ([]byte, error) {

@@ -18,7 +18,7 @@ import (
 
 func starterFiles(t *testing.T, pkg string) map[string][]byte {
 	t.Helper()
-	files, err := Files(pkg)
+	files, err := Files(pkg, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestCheckPackageName(t *testing.T) {
 		if err := CheckPackageName(bad); err == nil {
 			t.Errorf("CheckPackageName(%q) = nil, want an error", bad)
 		}
-		if _, err := Files(bad); err == nil {
+		if _, err := Files(bad, false); err == nil {
 			t.Errorf("Files(%q) succeeded", bad)
 		}
 	}
@@ -188,7 +188,7 @@ func TestPackageName(t *testing.T) {
 
 func TestWriteCreatesDirectories(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "a", "b")
-	files, err := Files("b")
+	files, err := Files("b", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestWriteRefusesExistingFiles(t *testing.T) {
 	if err := os.WriteFile(mine, []byte("package mine\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	files, err := Files("vss")
+	files, err := Files("vss", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,4 +337,37 @@ func describeInterface(it *model.Interface) string {
 		}
 	}
 	return b.String()
+}
+
+// TestFullSpecIsTheFlagship checks that init -full writes spec/vss.yaml as
+// it is, but for the package name, and that the result builds the same
+// model under that name.
+func TestFullSpecIsTheFlagship(t *testing.T) {
+	flagship, err := os.ReadFile(filepath.Join("..", "..", "spec", "vss.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Files("shadow", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := files[0].Data
+	if files[0].Name != SpecFile {
+		t.Fatalf("first file is %s, want %s", files[0].Name, SpecFile)
+	}
+	if want := bytes.Replace(flagship, []byte("\npackage: vss\n"), []byte("\npackage: shadow\n"), 1); !bytes.Equal(got, want) {
+		t.Errorf("the full spec is not spec/vss.yaml with package shadow")
+	}
+	full := buildModel(t, SpecFile, got)
+	ref := buildModel(t, "spec/vss.yaml", flagship)
+	if full.Package != "shadow" {
+		t.Errorf("package %q, want shadow", full.Package)
+	}
+	if len(full.Interfaces) != len(ref.Interfaces) || len(full.HRESULTs) != len(ref.HRESULTs) {
+		t.Errorf("full spec has %d interfaces and %d codes, spec/vss.yaml %d and %d",
+			len(full.Interfaces), len(full.HRESULTs), len(ref.Interfaces), len(ref.HRESULTs))
+	}
+	if !bytes.Equal(files[1].Data, Schema()) || files[1].Name != SchemaFile {
+		t.Errorf("the second file is not the schema")
+	}
 }
