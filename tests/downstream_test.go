@@ -2,73 +2,49 @@ package tests
 
 import (
 	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
+
+	"golang.org/x/mod/module"
+	modzip "golang.org/x/mod/zip"
 
 	"github.com/vssgen/vssgen/tests/internal/wine"
 )
 
-// downstreamSpec is the spec a downstream module writes for itself: a
-// package name of its own, one interface and the codes it uses.
-const downstreamSpec = `package: shadow
-os_versions:
-  - {id: vista, name: Windows Vista, version: "6.0"}
-  - {id: win7, name: Windows 7, version: "6.1"}
-hresults:
-  - {name: S_OK, value: 0x00000000, doc: Success.}
-  - {name: E_UNEXPECTED, value: 0x8000FFFF, doc: Unexpected failure.}
-  - {name: VSS_S_ASYNC_FINISHED, value: 0x0004230A, doc: The operation finished.}
-  - {name: VSS_E_UNEXPECTED, value: 0x80042302, doc: Unexpected failure inside VSS.}
-interfaces:
-  - name: IVssAsync
-    iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e
-    base: IUnknown
-    header: vss.h
-    methods:
-      - name: Cancel
-        slot: 3
-        returns:
-          - {code: S_OK, meaning: Cancelled.}
-          - {code: VSS_S_ASYNC_FINISHED, meaning: Already finished.}
-          - code: VSS_E_UNEXPECTED
-            meaning: Unexpected failure.
-            notes:
-              - {before: win7, returns_instead: E_UNEXPECTED, text: Older systems return E_UNEXPECTED.}
-`
+// The README's walk-throughs are the downstream tests: each is an indented
+// block of shell lines under an HTML comment that names it
+// (<!-- walkthrough: starter -->), and the tests run those lines with bash,
+// as written, in a fresh module. A README that lies fails here.
+//
+// Two things stand in for what a user's machine has and this one does not:
+// vssgen published on the module proxy, and the checksum database. A file
+// proxy put in front of the module proxy serves this checkout as
+// github.com/vssgen/vssgen at version checkoutVersion, which no checksum
+// database knows (GONOSUMDB names that one module); and the fresh module
+// starts with this repository's go.sum, the lines the checksum database
+// gave for every other module. A go.sum line the walk-through needs that
+// this repository lacks still fails, asking the unreachable database.
 
-const downstreamGenGo = `//go:build generate
+// checkoutVersion is the version the file proxy gives this checkout.
+const checkoutVersion = "v0.0.0-checkout"
 
-//go:generate go tool vssgen -spec vss.yaml -out . -pkg shadow
-
-package shadow
-`
-
-// TestDownstreamModule plays a downstream repository: a fresh module records
-// vssgen as a tool (go get -tool, with a replace directive pointing at this
-// checkout), runs go generate, builds and vets for Linux and Windows, runs
-// the generated tests, and uses -check as its CI drift step would.
-func TestDownstreamModule(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a module from scratch; skipped in -short mode")
-	}
-	root := repoRoot(t)
-	mod := t.TempDir()
-	pkgDir := filepath.Join(mod, "shadow")
-	writeFiles(t, mod, map[string]string{
-		"shadow/vss.yaml": downstreamSpec,
-		"shadow/gen.go":   downstreamGenGo,
-	})
-	goCmd(t, mod, nil, "mod", "init", "example.com/downstream")
-	goCmd(t, mod, nil, "mod", "edit", "-replace", "github.com/vssgen/vssgen="+root)
-	// The replaced module has no version on any proxy; with the proxy off the
-	// go command takes the replacement and the module cache for the rest.
-	goCmd(t, mod, []string{"GOPROXY=off"}, "get", "-tool", "github.com/vssgen/vssgen/cmd/vssgen")
-
-	goCmd(t, mod, nil, "generate", "./...")
+// TestDownstreamStarter runs the README's main walk-through: go get -tool,
+// vssgen init, go generate, go mod tidy, builds and vets for Linux and for
+// Windows on three architectures, and the generated tests. It then runs the
+// package's Windows tests under Wine and the README's drift check.
+func TestDownstreamStarter(t *testing.T) {
+	mod, _ := runWalkthrough(t, "starter", nil)
+	pkgDir := filepath.Join(mod, "vss")
 	for _, name := range []string{"hresult.go", "method.go", "com_windows.go", "hresult_test.go", "method_test.go", "REFERENCE.md"} {
 		data, err := os.ReadFile(filepath.Join(pkgDir, name))
 		if err != nil {
@@ -78,20 +54,25 @@ func TestDownstreamModule(t *testing.T) {
 			t.Errorf("%s lacks the generated-code header", name)
 		}
 	}
-	goCmd(t, mod, nil, "vet", "./...")
-	for _, arch := range []string{"amd64", "386", "arm64"} {
-		goCmd(t, mod, []string{"GOOS=windows", "GOARCH=" + arch}, "vet", "./...")
+	gomod, err := os.ReadFile(filepath.Join(mod, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	goCmd(t, mod, nil, "test", "./...")
+	for _, want := range []string{"\ntool github.com/vssgen/vssgen/cmd/vssgen\n", "golang.org/x/sys v"} {
+		if !bytes.Contains(gomod, []byte(want)) {
+			t.Errorf("go.mod after the walk-through lacks %q:\n%s", strings.TrimSpace(want), gomod)
+		}
+	}
 
-	// The generated Windows tests of the downstream package call its stubs
-	// through fake vtables; run them under Wine on both sides of the
-	// package's OS-version note.
+	// The generated Windows tests call the stubs through fake vtables; run
+	// them under Wine on both sides of the package's OS-version notes, with
+	// the go.mod the walk-through left (no -mod=mod).
 	t.Run("wine", func(t *testing.T) {
 		p := wine.Shared(t)
-		t.Setenv("GOWORK", "off")
-		t.Setenv("GOFLAGS", "-mod=mod")
-		exe := wine.BuildTest(t, mod, "./shadow")
+		for k, v := range downstreamEnv(t) {
+			t.Setenv(k, v)
+		}
+		exe := wine.BuildTest(t, mod, "./vss")
 		for _, v := range []wine.Version{wine.Vista, wine.Win10} {
 			if out, err := p.RunTest(t.Context(), v, exe); err != nil {
 				t.Fatalf("the downstream package's Windows tests under %s: %v\n%s", v.Name, err, out)
@@ -99,17 +80,272 @@ func TestDownstreamModule(t *testing.T) {
 		}
 	})
 
-	// The CI drift step: clean now, stale (exit 1, with a diff) after a spec edit.
-	goCmd(t, mod, nil, "tool", "vssgen", "-spec", "shadow/vss.yaml", "-out", "shadow", "-pkg", "shadow", "-check")
-	edited := strings.Replace(downstreamSpec, "doc: Unexpected failure inside VSS.", "doc: Unexpected failure inside the service.", 1)
-	writeFiles(t, mod, map[string]string{"shadow/vss.yaml": edited})
-	out, err := goOutput(mod, nil, "tool", "vssgen", "-spec", "shadow/vss.yaml", "-out", "shadow", "-pkg", "shadow", "-check")
+	// The README's CI drift step: clean now, stale (exit 1, with a diff
+	// that names the module's files) after a spec edit.
+	drift := readmeBlock(t, "drift")
+	runScript(t, mod, drift)
+	spec := filepath.Join(pkgDir, "vss.yaml")
+	data, err := os.ReadFile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const doc = "doc: The operation succeeded."
+	if !bytes.Contains(data, []byte(doc)) {
+		t.Fatalf("the starter spec no longer holds %q; pick another line to edit", doc)
+	}
+	if err := os.WriteFile(spec, bytes.Replace(data, []byte(doc), []byte("doc: It worked."), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := scriptOutput(t, mod, drift)
 	if code := exitCode(err); code != 1 {
-		t.Fatalf("-check on a stale tree: exit %d, want 1\n%s", code, out)
+		t.Fatalf("the drift check on a stale tree: exit %d, want 1\n%s", code, out)
 	}
-	if !strings.Contains(out, "+\t// VSS_E_UNEXPECTED: Unexpected failure inside the service.") {
-		t.Errorf("-check output lacks the changed doc line:\n%s", out)
+	if !strings.Contains(out, "It worked.") {
+		t.Errorf("the drift check's diff lacks the changed doc line:\n%s", out)
 	}
+}
+
+// TestDownstreamFull runs the README's walk-through that starts from the
+// whole flagship spec with vssgen init -full.
+func TestDownstreamFull(t *testing.T) {
+	mod, _ := runWalkthrough(t, "full", nil)
+	data, err := os.ReadFile(filepath.Join(mod, "vss", "com_windows.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte("func CreateVssBackupComponentsInternal()")) {
+		t.Error("the package generated from init -full lacks CreateVssBackupComponentsInternal")
+	}
+}
+
+// TestDownstreamLibrary runs the README's walk-through that imports
+// generated/vss as a library, with the README's main.go.
+func TestDownstreamLibrary(t *testing.T) {
+	_, out := runWalkthrough(t, "library", map[string]string{"main.go": readmeGoFile(t, "library main.go")})
+	if !strings.Contains(out, "VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F)") {
+		t.Errorf("go run . 0x8004230f did not name the code:\n%s", out)
+	}
+}
+
+// runWalkthrough runs the README block name with bash in a fresh module
+// directory holding files and this repository's go.sum, and returns the
+// directory and the script's output. A failing line fails t.
+func runWalkthrough(t *testing.T, name string, files map[string]string) (dir, output string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds modules from scratch; skipped in -short mode")
+	}
+	script := readmeBlock(t, name)
+	dir = t.TempDir()
+	sum, err := os.ReadFile(filepath.Join(repoRoot(t), "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = maps.Clone(files)
+	if files == nil {
+		files = map[string]string{}
+	}
+	files["go.sum"] = string(sum)
+	writeFiles(t, dir, files)
+	out := runScript(t, dir, script)
+	return dir, out
+}
+
+// runScript runs script with bash in dir, in the downstream environment,
+// and fails t if a line fails.
+func runScript(t *testing.T, dir, script string) string {
+	t.Helper()
+	out, err := scriptOutput(t, dir, script)
+	if err != nil {
+		t.Fatalf("the README's lines failed: %v\n%s\nThe lines:\n%s", err, out, script)
+	}
+	return out
+}
+
+func scriptOutput(t *testing.T, dir, script string) (string, error) {
+	t.Helper()
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skipf("bash is needed to run the README's lines: %v", err)
+	}
+	cmd := exec.Command(bash, "-e", "-u", "-o", "pipefail", "-x", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = os.Environ()
+	for k, v := range downstreamEnv(t) {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+var (
+	proxyDir  string // made by checkoutProxy, removed by TestMain
+	proxyOnce sync.Once
+	proxyURL  string
+	proxyErr  error
+)
+
+// downstreamEnv is the environment of a downstream module's go commands:
+// the go command of this toolchain first on PATH, the file proxy in front
+// of the configured module proxy, no workspace, no toolchain download, and
+// no GOFLAGS of this repository's (CI's -mod=readonly is for this module).
+func downstreamEnv(t *testing.T) map[string]string {
+	t.Helper()
+	proxyOnce.Do(func() { proxyURL, proxyErr = checkoutProxy() })
+	if proxyErr != nil {
+		t.Fatalf("serving this checkout on a file proxy: %v", proxyErr)
+	}
+	upstream, err := goOutput(repoRoot(t), nil, "env", "GOPROXY")
+	if err != nil {
+		t.Fatalf("go env GOPROXY: %v\n%s", err, upstream)
+	}
+	return map[string]string{
+		"PATH":        filepath.Join(runtime.GOROOT(), "bin") + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"GOPROXY":     proxyURL + "," + strings.TrimSpace(upstream),
+		"GONOSUMDB":   "github.com/vssgen/vssgen",
+		"GOFLAGS":     "",
+		"GOWORK":      "off",
+		"GOTOOLCHAIN": "local",
+	}
+}
+
+// checkoutProxy writes a module proxy directory that serves this checkout
+// as github.com/vssgen/vssgen at checkoutVersion, and returns its file URL.
+// The module zip holds the files git tracks or would track (untracked but
+// not ignored), as they are in the work tree; without git, every file.
+func checkoutProxy() (string, error) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "vssgen-proxy-")
+	if err != nil {
+		return "", err
+	}
+	// The directory outlives single tests; TestMain removes it.
+	proxyDir = dir
+	const modPath = "github.com/vssgen/vssgen"
+	vdir := filepath.Join(dir, filepath.FromSlash(modPath), "@v")
+	if err := os.MkdirAll(vdir, 0o755); err != nil {
+		return "", err
+	}
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return "", err
+	}
+	info := fmt.Sprintf(`{"Version":%q,"Time":"2026-01-01T00:00:00Z"}`, checkoutVersion)
+	for name, data := range map[string][]byte{
+		"list":                    []byte(checkoutVersion + "\n"),
+		checkoutVersion + ".info": []byte(info),
+		checkoutVersion + ".mod":  gomod,
+	} {
+		if err := os.WriteFile(filepath.Join(vdir, name), data, 0o644); err != nil {
+			return "", err
+		}
+	}
+	zf, err := os.Create(filepath.Join(vdir, checkoutVersion+".zip"))
+	if err != nil {
+		return "", err
+	}
+	defer zf.Close()
+	m := module.Version{Path: modPath, Version: checkoutVersion}
+	if files, ok := gitFiles(root); ok {
+		err = modzip.Create(zf, m, files)
+	} else {
+		err = modzip.CreateFromDir(zf, m, root)
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := zf.Close(); err != nil {
+		return "", err
+	}
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}).String(), nil
+}
+
+// gitFiles lists the files of the work tree at root that git tracks or
+// would track, or reports false when git cannot say.
+func gitFiles(root string) ([]modzip.File, bool) {
+	cmd := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil || len(out) == 0 {
+		return nil, false
+	}
+	var files []modzip.File
+	for _, name := range strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00") {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		fi, err := os.Lstat(p)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue // deleted in the work tree, or not a plain file
+		}
+		files = append(files, zipFile{name: name, path: p, info: fi})
+	}
+	return files, true
+}
+
+// zipFile is a file of the work tree for modzip.Create.
+type zipFile struct {
+	name, path string
+	info       fs.FileInfo
+}
+
+func (f zipFile) Path() string                 { return f.name }
+func (f zipFile) Lstat() (fs.FileInfo, error)  { return f.info, nil }
+func (f zipFile) Open() (io.ReadCloser, error) { return os.Open(f.path) }
+
+// readmeBlock returns the shell lines of the README's indented block that
+// follows <!-- walkthrough: name -->, without their indentation.
+func readmeBlock(t *testing.T, name string) string {
+	t.Helper()
+	lines := readmeAfter(t, name)
+	var script []string
+	for _, line := range lines {
+		code, ok := strings.CutPrefix(line, "    ")
+		if !ok {
+			break
+		}
+		script = append(script, code)
+	}
+	if len(script) == 0 {
+		t.Fatalf("README.md: no indented block after <!-- walkthrough: %s -->", name)
+	}
+	return strings.Join(script, "\n") + "\n"
+}
+
+// readmeGoFile returns the fenced Go block that follows
+// <!-- walkthrough: name --> in the README.
+func readmeGoFile(t *testing.T, name string) string {
+	t.Helper()
+	lines := readmeAfter(t, name)
+	if len(lines) == 0 || lines[0] != "```go" {
+		t.Fatalf("README.md: no ```go block right after <!-- walkthrough: %s -->", name)
+	}
+	for i, line := range lines[1:] {
+		if line == "```" {
+			return strings.Join(lines[1:1+i], "\n") + "\n"
+		}
+	}
+	t.Fatalf("README.md: the Go block after <!-- walkthrough: %s --> does not end", name)
+	return ""
+}
+
+// readmeAfter returns the README's lines after the marker of name.
+func readmeAfter(t *testing.T, name string) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	marker := "<!-- walkthrough: " + name + " -->"
+	for i, line := range lines {
+		if line == marker {
+			return lines[i+1:]
+		}
+	}
+	t.Fatalf("README.md has no %s", marker)
+	return nil
 }
 
 // repoRoot is the root of this checkout (the directory holding go.mod).
@@ -153,7 +389,7 @@ func goCmd(t *testing.T, dir string, env []string, args ...string) string {
 func goOutput(dir string, env []string, args ...string) (string, error) {
 	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), "GOWORK=off")
 	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err

@@ -115,7 +115,7 @@ func TestSchemaAcceptsEverySpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	starter, err := scaffold.Files("vss")
+	starter, err := scaffold.Files("vss", false)
 	if err != nil {
 		t.Fatal(err)
 	}
