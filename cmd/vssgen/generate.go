@@ -97,6 +97,7 @@ Examples:
   vssgen -spec vss.yaml -out . -check         CI: exit 1 with a diff if the package is stale
   vssgen explain 0x8004230f                   what does this code from a log mean?
   vssgen init -dir vss                        start vss/vss.yaml and vss/gen.go in your module
+  vssgen init -full -dir vss                  the same, starting from every VSS interface and code
   vssgen schema > vss.schema.json             refresh the schema copy after upgrading vssgen
 
 Run 'vssgen explain -h', 'vssgen init -h' or 'vssgen schema -h' for their flags.
