@@ -120,7 +120,10 @@ func TestSpecProseIsInert(t *testing.T) {
 		}
 		mod := t.TempDir()
 		files := map[string]string{
-			"go.mod": "module example.com/inert\n\ngo 1.26\n\nrequire golang.org/x/sys " + xsysVersion(t) + "\n",
+			// The go line is this repository's: x/sys may require a later
+			// patch release than "go 1.26", and with -mod=readonly (as in
+			// CI) the go command will not raise it.
+			"go.mod": "module example.com/inert\n\ngo " + repoGoVersion(t) + "\n\nrequire golang.org/x/sys " + xsysVersion(t) + "\n",
 			"go.sum": xsysSums(t),
 		}
 		for _, f := range hostile {
@@ -514,6 +517,20 @@ func TestControlCharactersInProseAreRefused(t *testing.T) {
 }
 
 // xsysVersion is the version of golang.org/x/sys this module requires.
+// repoGoVersion is the version on this repository's go line.
+func repoGoVersion(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(data)
+	if m == nil {
+		t.Fatal("go.mod has no go line")
+	}
+	return string(m[1])
+}
+
 func xsysVersion(t *testing.T) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(repoRoot(t), "go.mod"))
