@@ -105,15 +105,18 @@ type waitCase struct {
 	statuses    []Code // what QueryStatus reports, one per call, the last repeated
 	query       Code   // what QueryStatus returns; nil for S_OK
 	cancel      Code   // what Cancel returns; nil for S_OK
+	wait        Code   // what Wait returns; nil for S_OK
 	afterCancel Code   // what QueryStatus reports once Cancel was called; nil to go on with statuses
 	expired     bool   // the context has expired when the wait starts
-	// What WaitContext must return: nil, an *Error of method with code, or
-	// an error that wraps the context's error and says text.
+	// What WaitContext must return: nil, an *Error of method with code, an
+	// error that wraps the context's error and says text, or (text without
+	// method and wantCtx) an error that wraps code and says text.
 	method, code       Code
 	wantCtx            bool
 	text               string
 	cancels            int // calls of Cancel
 	queriesAfterCancel int // calls of QueryStatus after Cancel
+	waits              int // calls of Wait where Wait honours its timeout
 }
 
 func (c comTests) waitData() (op *model.Method, failure uint32, note *osNote) {
@@ -187,13 +190,15 @@ func (c comTests) testWait(f *File) {
 			async = it
 		}
 	}
-	var queryStatus, cancel *model.Method
+	var queryStatus, cancel, wait *model.Method
 	for _, m := range async.Methods {
 		switch m.Name {
 		case "QueryStatus":
 			queryStatus = m
 		case "Cancel":
 			cancel = m
+		case "Wait":
+			wait = m
 		}
 	}
 	op, failure, note := c.waitData()
@@ -206,8 +211,11 @@ func (c comTests) testWait(f *File) {
 	pending, cancelled := Id("VSS_S_ASYNC_PENDING"), Id("VSS_S_ASYNC_CANCELLED")
 	opFailure := c.code(failure)
 	cases := []waitCase{
-		{name: "finishes", statuses: []Code{pending, pending, finished}},
-		{name: "fails", statuses: []Code{pending, opFailure}, method: Id("_waitOp"), code: opFailure},
+		{name: "finishes", statuses: []Code{pending, pending, finished}, waits: 2},
+		{name: "fails", statuses: []Code{pending, opFailure}, method: Id("_waitOp"), code: opFailure, waits: 1},
+		{name: "is cancelled by someone else", statuses: []Code{pending, cancelled}, code: cancelled, text: "the operation was cancelled", waits: 1},
+		{name: "Wait fails, so it polls", statuses: []Code{pending, pending, finished}, wait: c.firstFailure(wait), waits: 1},
+		{name: "fails while waited on", statuses: []Code{pending, opFailure}, wait: opFailure, method: Id("_waitOp"), code: opFailure, waits: 1},
 		{name: "QueryStatus fails", statuses: []Code{pending}, query: c.firstFailure(queryStatus), method: Id(queryStatus.ID()), code: c.firstFailure(queryStatus)},
 		{name: "stays pending until cancelled", statuses: []Code{pending}, afterCancel: cancelled, expired: true,
 			wantCtx: true, text: "cancelled", cancels: 1, queriesAfterCancel: 1},
@@ -238,7 +246,7 @@ func (c comTests) testWait(f *File) {
 		).Values(Id(note.m.ID()), Id(note.sub.Observed.Name), Id(note.sub.Documented.Name), before, on)
 	}
 	tc := func(field string) *Statement { return Id("tc").Dot(field) }
-	qs, cn := Id(queryStatus.ID()), Id(cancel.ID())
+	qs, cn, wt := Id(queryStatus.ID()), Id(cancel.ID()), Id(wait.ID())
 	f.Comment("// TestWaitContext waits on fake operations that finish, fail, stay pending")
 	f.Comment("// until cancelled, ignore Cancel or fail to cancel, with contexts that stay")
 	f.Comment("// alive or have expired, and checks what WaitContext makes of each: the")
@@ -250,16 +258,19 @@ func (c comTests) testWait(f *File) {
 			Id("statuses").Index().Id("HRESULT").Comment("// what QueryStatus reports, one per call, the last repeated"),
 			Id("query").Id("HRESULT").Comment("// what QueryStatus returns"),
 			Id("cancel").Id("HRESULT").Comment("// what Cancel returns"),
+			Id("wait").Id("HRESULT").Comment("// what Wait returns"),
 			Id("afterCancel").Index().Id("HRESULT").Comment("// what QueryStatus reports once Cancel was called, if not statuses"),
 			Id("expired").Bool().Comment("// the context has expired when the wait starts"),
 			Comment("// What WaitContext must return: nil, an *Error of method with code,"),
-			Comment("// or an error that wraps the context's error and says text."),
+			Comment("// an error that wraps the context's error and says text, or (text"),
+			Comment("// alone) an error that wraps code and says text."),
 			Id("method").Id("Method"),
 			Id("code").Id("HRESULT"),
 			Id("wantCtx").Bool(),
 			Id("text").String(),
 			Id("cancels").Int().Comment("// calls of Cancel"),
 			Id("queriesAfterCancel").Int().Comment("// calls of QueryStatus after Cancel: once, not a poll"),
+			Id("waits").Int().Comment("// calls of Wait where it honours its timeout; none elsewhere"),
 		).ValuesFunc(func(v *Group) {
 			for _, w := range cases {
 				d := Dict{
@@ -272,6 +283,9 @@ func (c comTests) testWait(f *File) {
 				if w.cancel != nil {
 					d[Id("cancel")] = w.cancel
 				}
+				if w.wait != nil {
+					d[Id("wait")] = w.wait
+				}
 				if w.afterCancel != nil {
 					d[Id("afterCancel")] = Index().Id("HRESULT").Values(w.afterCancel)
 				}
@@ -279,7 +293,10 @@ func (c comTests) testWait(f *File) {
 					d[Id("expired")] = True()
 				}
 				if w.method != nil {
-					d[Id("method")], d[Id("code")] = w.method, w.code
+					d[Id("method")] = w.method
+				}
+				if w.code != nil {
+					d[Id("code")] = w.code
 				}
 				if w.wantCtx {
 					d[Id("wantCtx")] = True()
@@ -293,6 +310,9 @@ func (c comTests) testWait(f *File) {
 				if w.queriesAfterCancel != 0 {
 					d[Id("queriesAfterCancel")] = Lit(w.queriesAfterCancel)
 				}
+				if w.waits != 0 {
+					d[Id("waits")] = Lit(w.waits)
+				}
 				v.Line().Values(d)
 			}
 			v.Line()
@@ -301,8 +321,11 @@ func (c comTests) testWait(f *File) {
 			Id("t").Dot("Run").Call(tc("name"), Func().Params(tPtr()).Block(
 				Id("obj").Op(":=").Id("_newFake").Call(Lit("IVssAsync")),
 				Id("status").Op(":=").Qual("slices", "Clone").Call(Id("_stubs").Index(qs.Clone()).Dot("params")),
-				Id("obj").Dot("values").Op("=").Map(Id("Method")).Index().Id("_stubParam").Values(Dict{qs.Clone(): Id("status")}),
-				Var().List(Id("queries"), Id("cancels"), Id("queriesAfterCancel")).Int(),
+				Comment("// WaitContext waits in slices of _waitSlice milliseconds."),
+				Id("slice").Op(":=").Qual("slices", "Clone").Call(Id("_stubs").Index(wt.Clone()).Dot("params")),
+				Id("slice").Index(Lit(0)).Dot("word").Op("=").Id("_waitSlice"),
+				Id("obj").Dot("values").Op("=").Map(Id("Method")).Index().Id("_stubParam").Values(Dict{qs.Clone(): Id("status"), wt.Clone(): Id("slice")}),
+				Var().List(Id("queries"), Id("cancels"), Id("queriesAfterCancel"), Id("waits")).Int(),
 				Id("obj").Dot("hook").Op("=").Func().Params(Id("m").Id("Method")).Block(
 					Switch(Id("m")).Block(
 						Case(qs.Clone()).Block(
@@ -318,6 +341,10 @@ func (c comTests) testWait(f *File) {
 						Case(cn.Clone()).Block(
 							Id("cancels").Op("++"),
 							Id("obj").Dot("result").Op("=").Add(tc("cancel")),
+						),
+						Case(wt.Clone()).Block(
+							Id("waits").Op("++"),
+							Id("obj").Dot("result").Op("=").Add(tc("wait")),
 						),
 					),
 				),
@@ -335,9 +362,14 @@ func (c comTests) testWait(f *File) {
 				Line(),
 				For(List(Id("_"), Id("problem")).Op(":=").Range().Id("obj").Dot("problems")).Block(Id("t").Dot("Error").Call(Id("problem"))),
 				For(List(Id("slot"), Id("n")).Op(":=").Range().Id("obj").Dot("calls")).Block(
-					If(Id("n").Op(">").Lit(0).Op("&&").Id("slot").Op("!=").Add(qs.Clone()).Dot("Slot").Call().Op("&&").Id("slot").Op("!=").Add(cn.Clone()).Dot("Slot").Call()).Block(
-						errorf("slot %d was called %d times; WaitContext calls QueryStatus and Cancel only", Id("slot"), Id("n")),
+					If(Id("n").Op(">").Lit(0).Op("&&").Id("slot").Op("!=").Add(qs.Clone()).Dot("Slot").Call().Op("&&").Id("slot").Op("!=").Add(cn.Clone()).Dot("Slot").Call().Op("&&").Id("slot").Op("!=").Add(wt.Clone()).Dot("Slot").Call()).Block(
+						errorf("slot %d was called %d times; WaitContext calls QueryStatus, Wait and Cancel only", Id("slot"), Id("n")),
 					),
+				),
+				Id("wantWaits").Op(":=").Lit(0),
+				If(Id("_waitHonoursTimeout").Call(Id("CurrentOSVersion").Call())).Block(Id("wantWaits").Op("=").Add(tc("waits"))),
+				If(Id("waits").Op("!=").Id("wantWaits")).Block(
+					errorf("Wait called %d times on Windows %s, want %d", Id("waits"), Id("CurrentOSVersion").Call(), Id("wantWaits")),
 				),
 				If(Id("cancels").Op("!=").Add(tc("cancels")).Op("||").Id("queriesAfterCancel").Op("!=").Add(tc("queriesAfterCancel"))).Block(
 					errorf("Cancel called %d times and QueryStatus %d times after it, want %d and %d", Id("cancels"), Id("queriesAfterCancel"), tc("cancels"), tc("queriesAfterCancel")),
@@ -352,6 +384,11 @@ func (c comTests) testWait(f *File) {
 					Case(tc("wantCtx")).Block(
 						If(Op("!").Qual("errors", "Is").Call(Id("err"), Qual("context", "DeadlineExceeded")).Op("||").Op("!").Qual("strings", "Contains").Call(Qual("fmt", "Sprint").Call(Id("err")), tc("text"))).Block(
 							errorf("WaitContext = %v, want an error that wraps %v and says %q", Id("err"), Qual("context", "DeadlineExceeded"), tc("text")),
+						),
+					),
+					Case(tc("text").Op("!=").Lit("")).Block(
+						If(Op("!").Qual("errors", "Is").Call(Id("err"), tc("code")).Op("||").Op("!").Qual("strings", "Contains").Call(Qual("fmt", "Sprint").Call(Id("err")), tc("text"))).Block(
+							errorf("WaitContext = %v, want an error that wraps %s and says %q", Id("err"), tc("code").Dot("String").Call(), tc("text")),
 						),
 					),
 					Default().Block(

@@ -37,11 +37,19 @@ func emitFunctions(f *File, s *model.Spec) {
 	f.Comment("// so such a process must not create backup components at all.")
 	f.Var().Id("ErrWOW64").Op("=").Qual("errors", "New").Call(Lit("the Volume Shadow Copy Service does not support 32-bit processes on 64-bit Windows (WOW64); build the program for the machine's architecture"))
 
-	f.Var().Id("_isWOW64").Op("=").Qual("sync", "OnceValue").Call(Func().Params().Bool().Block(
-		Var().Id("wow64").Bool(),
-		Err().Op(":=").Qual(winPkg, "IsWow64Process").Call(Qual(winPkg, "CurrentProcess").Call(), Op("&").Id("wow64")),
-		Return(Err().Op("==").Nil().Op("&&").Id("wow64")),
-	))
+	f.Comment("// _isWOW64 reports whether this is a 32-bit process on 64-bit Windows.")
+	f.Func().Id("_isWOW64").Params().Bool().Block(
+		Id("_wow64Once").Dot("Do").Call(Func().Params().Block(
+			Var().Id("wow64").Bool(),
+			Err().Op(":=").Qual(winPkg, "IsWow64Process").Call(Qual(winPkg, "CurrentProcess").Call(), Op("&").Id("wow64")),
+			Id("_wow64").Op("=").Err().Op("==").Nil().Op("&&").Id("wow64"),
+		)),
+		Return(Id("_wow64")),
+	)
+	f.Var().Defs(
+		Id("_wow64Once").Qual("sync", "Once"),
+		Id("_wow64").Bool(),
+	)
 
 	f.Comment("// _loadProc refuses WOW64 and loads the procedure p of the function m, with")
 	f.Comment("// an error that names the DLL and the procedure when either is missing: the")

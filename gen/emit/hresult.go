@@ -104,13 +104,13 @@ func HRESULTs(s *model.Spec, cfg Config) ([]Output, error) {
 	f.Func().Params(Id("h").Id("HRESULT")).Id("Format").Params(Id("st").Qual("fmt", "State"), Id("verb").Rune()).Block(
 		Switch(Id("verb")).Block(
 			Case(LitRune('d'), LitRune('x'), LitRune('X'), LitRune('o'), LitRune('O'), LitRune('b'), LitRune('c'), LitRune('U')).Block(
-				Qual("fmt", "Fprintf").Call(Id("st"), Qual("fmt", "FormatString").Call(Id("st"), Id("verb")), Uint32().Call(Id("h"))),
+				Qual("fmt", "Fprintf").Call(Id("st"), Id("_formatString").Call(Id("st"), Id("verb")), Uint32().Call(Id("h"))),
 			),
 			Case(LitRune('q')).Block(
-				Qual("fmt", "Fprintf").Call(Id("st"), Qual("fmt", "FormatString").Call(Id("st"), Id("verb")), Id("h").Dot("String").Call()),
+				Qual("fmt", "Fprintf").Call(Id("st"), Id("_formatString").Call(Id("st"), Id("verb")), Id("h").Dot("String").Call()),
 			),
 			Default().Block(
-				Qual("fmt", "Fprintf").Call(Id("st"), Qual("fmt", "FormatString").Call(Id("st"), Id("verb")), Id("h").Dot("Error").Call()),
+				Qual("fmt", "Fprintf").Call(Id("st"), Id("_formatString").Call(Id("st"), Id("verb")), Id("h").Dot("Error").Call()),
 			),
 		),
 	)
@@ -147,7 +147,11 @@ func HRESULTs(s *model.Spec, cfg Config) ([]Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Output{file}, nil
+	format, err := verbatimFiles(s, cfg, "format.go")
+	if err != nil {
+		return nil, err
+	}
+	return append([]Output{file}, format...), nil
 }
 
 // primaries lists the codes that have a name of their own (no aliases), ascending.

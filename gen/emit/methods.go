@@ -86,7 +86,9 @@ func Methods(s *model.Spec, cfg Config) ([]Output, error) {
 		If(Id("m").Op("==").Lit(0).Op("||").Int().Call(Id("m")).Op(">=").Len(Id("_methods"))).Block(
 			Return(Nil()),
 		),
-		Return(Qual("slices", "Clone").Call(Id("_methods").Index(Id("m")).Dot("returns"))),
+		// append rather than slices.Clone, which Go 1.19 lacks.
+		Id("r").Op(":=").Id("_methods").Index(Id("m")).Dot("returns"),
+		Return(Append(Id("r").Index(Lit(0), Lit(0), Lit(0)), Id("r").Op("..."))),
 	)
 
 	f.Comment("// Meaning is what code means when m returns it, as the method's")

@@ -78,15 +78,23 @@ func emitRuntimeHelpers(f *File) {
 	f.Comment("// CurrentOSVersion is the running Windows version. It comes from")
 	f.Comment("// RtlGetVersion, which, unlike GetVersionEx, is not subject to")
 	f.Comment("// compatibility shims; it is read once per process.")
-	f.Func().Id("CurrentOSVersion").Params().Id("OSVersion").Block(Return(Id("_currentOS").Call()))
-	f.Var().Id("_currentOS").Op("=").Qual("sync", "OnceValue").Call(Func().Params().Id("OSVersion").Block(
-		Id("v").Op(":=").Qual(winPkg, "RtlGetVersion").Call(),
-		Return(Id("OSVersion").Values(Dict{
-			Id("Major"): Id("v").Dot("MajorVersion"),
-			Id("Minor"): Id("v").Dot("MinorVersion"),
-			Id("Build"): Id("v").Dot("BuildNumber"),
-		})),
-	))
+	// sync.Once rather than sync.OnceValue, so that the package builds with
+	// Go 1.19, the last release that runs on Windows 7 and Server 2008 R2.
+	f.Func().Id("CurrentOSVersion").Params().Id("OSVersion").Block(
+		Id("_currentOSOnce").Dot("Do").Call(Func().Params().Block(
+			Id("v").Op(":=").Qual(winPkg, "RtlGetVersion").Call(),
+			Id("_currentOS").Op("=").Id("OSVersion").Values(Dict{
+				Id("Major"): Id("v").Dot("MajorVersion"),
+				Id("Minor"): Id("v").Dot("MinorVersion"),
+				Id("Build"): Id("v").Dot("BuildNumber"),
+			}),
+		)),
+		Return(Id("_currentOS")),
+	)
+	f.Var().Defs(
+		Id("_currentOSOnce").Qual("sync", "Once"),
+		Id("_currentOS").Id("OSVersion"),
+	)
 	f.Comment("// _newError reports a failed call; the running system's version decides")
 	f.Comment("// which documented code the failure stands for.")
 	f.Func().Id("_newError").Params(Id("m").Id("Method"), Id("hr").Id("HRESULT")).Error().Block(

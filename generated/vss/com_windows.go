@@ -18,17 +18,21 @@ import (
 // RtlGetVersion, which, unlike GetVersionEx, is not subject to
 // compatibility shims; it is read once per process.
 func CurrentOSVersion() OSVersion {
-	return _currentOS()
+	_currentOSOnce.Do(func() {
+		v := windows.RtlGetVersion()
+		_currentOS = OSVersion{
+			Build: v.BuildNumber,
+			Major: v.MajorVersion,
+			Minor: v.MinorVersion,
+		}
+	})
+	return _currentOS
 }
 
-var _currentOS = sync.OnceValue(func() OSVersion {
-	v := windows.RtlGetVersion()
-	return OSVersion{
-		Build: v.BuildNumber,
-		Major: v.MajorVersion,
-		Minor: v.MinorVersion,
-	}
-})
+var (
+	_currentOSOnce sync.Once
+	_currentOS     OSVersion
+)
 
 // _newError reports a failed call; the running system's version decides
 // which documented code the failure stands for.
@@ -3853,11 +3857,21 @@ var (
 // 64-bit Windows: the Volume Shadow Copy Service does not support WOW64,
 // so such a process must not create backup components at all.
 var ErrWOW64 = errors.New("the Volume Shadow Copy Service does not support 32-bit processes on 64-bit Windows (WOW64); build the program for the machine's architecture")
-var _isWOW64 = sync.OnceValue(func() bool {
-	var wow64 bool
-	err := windows.IsWow64Process(windows.CurrentProcess(), &wow64)
-	return err == nil && wow64
-})
+
+// _isWOW64 reports whether this is a 32-bit process on 64-bit Windows.
+func _isWOW64() bool {
+	_wow64Once.Do(func() {
+		var wow64 bool
+		err := windows.IsWow64Process(windows.CurrentProcess(), &wow64)
+		_wow64 = err == nil && wow64
+	})
+	return _wow64
+}
+
+var (
+	_wow64Once sync.Once
+	_wow64     bool
+)
 
 // _loadProc refuses WOW64 and loads the procedure p of the function m, with
 // an error that names the DLL and the procedure when either is missing: the

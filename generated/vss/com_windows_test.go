@@ -6130,26 +6130,52 @@ func TestWaitContext(t *testing.T) {
 		statuses    []HRESULT // what QueryStatus reports, one per call, the last repeated
 		query       HRESULT   // what QueryStatus returns
 		cancel      HRESULT   // what Cancel returns
+		wait        HRESULT   // what Wait returns
 		afterCancel []HRESULT // what QueryStatus reports once Cancel was called, if not statuses
 		expired     bool      // the context has expired when the wait starts
 		// What WaitContext must return: nil, an *Error of method with code,
-		// or an error that wraps the context's error and says text.
+		// an error that wraps the context's error and says text, or (text
+		// alone) an error that wraps code and says text.
 		method             Method
 		code               HRESULT
 		wantCtx            bool
 		text               string
 		cancels            int // calls of Cancel
 		queriesAfterCancel int // calls of QueryStatus after Cancel: once, not a poll
+		waits              int // calls of Wait where it honours its timeout; none elsewhere
 	}{
 		{
 			name:     "finishes",
 			statuses: []HRESULT{VSS_S_ASYNC_PENDING, VSS_S_ASYNC_PENDING, VSS_S_ASYNC_FINISHED},
+			waits:    2,
 		},
 		{
 			code:     VSS_E_INSUFFICIENT_STORAGE,
 			method:   _waitOp,
 			name:     "fails",
 			statuses: []HRESULT{VSS_S_ASYNC_PENDING, VSS_E_INSUFFICIENT_STORAGE},
+			waits:    1,
+		},
+		{
+			code:     VSS_S_ASYNC_CANCELLED,
+			name:     "is cancelled by someone else",
+			statuses: []HRESULT{VSS_S_ASYNC_PENDING, VSS_S_ASYNC_CANCELLED},
+			text:     "the operation was cancelled",
+			waits:    1,
+		},
+		{
+			name:     "Wait fails, so it polls",
+			statuses: []HRESULT{VSS_S_ASYNC_PENDING, VSS_S_ASYNC_PENDING, VSS_S_ASYNC_FINISHED},
+			wait:     E_ACCESSDENIED,
+			waits:    1,
+		},
+		{
+			code:     VSS_E_INSUFFICIENT_STORAGE,
+			method:   _waitOp,
+			name:     "fails while waited on",
+			statuses: []HRESULT{VSS_S_ASYNC_PENDING, VSS_E_INSUFFICIENT_STORAGE},
+			wait:     VSS_E_INSUFFICIENT_STORAGE,
+			waits:    1,
 		},
 		{
 			code:     E_ACCESSDENIED,
@@ -6210,8 +6236,14 @@ func TestWaitContext(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			obj := _newFake("IVssAsync")
 			status := slices.Clone(_stubs[IVssAsync_QueryStatus].params)
-			obj.values = map[Method][]_stubParam{IVssAsync_QueryStatus: status}
-			var queries, cancels, queriesAfterCancel int
+			// WaitContext waits in slices of _waitSlice milliseconds.
+			slice := slices.Clone(_stubs[IVssAsync_Wait].params)
+			slice[0].word = _waitSlice
+			obj.values = map[Method][]_stubParam{
+				IVssAsync_QueryStatus: status,
+				IVssAsync_Wait:        slice,
+			}
+			var queries, cancels, queriesAfterCancel, waits int
 			obj.hook = func(m Method) {
 				switch m {
 				case IVssAsync_QueryStatus:
@@ -6228,6 +6260,9 @@ func TestWaitContext(t *testing.T) {
 				case IVssAsync_Cancel:
 					cancels++
 					obj.result = tc.cancel
+				case IVssAsync_Wait:
+					waits++
+					obj.result = tc.wait
 				}
 			}
 			ctx := context.Background()
@@ -6246,9 +6281,16 @@ func TestWaitContext(t *testing.T) {
 				t.Error(problem)
 			}
 			for slot, n := range obj.calls {
-				if n > 0 && slot != IVssAsync_QueryStatus.Slot() && slot != IVssAsync_Cancel.Slot() {
-					t.Errorf("slot %d was called %d times; WaitContext calls QueryStatus and Cancel only", slot, n)
+				if n > 0 && slot != IVssAsync_QueryStatus.Slot() && slot != IVssAsync_Cancel.Slot() && slot != IVssAsync_Wait.Slot() {
+					t.Errorf("slot %d was called %d times; WaitContext calls QueryStatus, Wait and Cancel only", slot, n)
 				}
+			}
+			wantWaits := 0
+			if _waitHonoursTimeout(CurrentOSVersion()) {
+				wantWaits = tc.waits
+			}
+			if waits != wantWaits {
+				t.Errorf("Wait called %d times on Windows %s, want %d", waits, CurrentOSVersion(), wantWaits)
 			}
 			if cancels != tc.cancels || queriesAfterCancel != tc.queriesAfterCancel {
 				t.Errorf("Cancel called %d times and QueryStatus %d times after it, want %d and %d", cancels, queriesAfterCancel, tc.cancels, tc.queriesAfterCancel)
@@ -6262,6 +6304,10 @@ func TestWaitContext(t *testing.T) {
 			case tc.wantCtx:
 				if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(fmt.Sprint(err), tc.text) {
 					t.Errorf("WaitContext = %v, want an error that wraps %v and says %q", err, context.DeadlineExceeded, tc.text)
+				}
+			case tc.text != "":
+				if !errors.Is(err, tc.code) || !strings.Contains(fmt.Sprint(err), tc.text) {
+					t.Errorf("WaitContext = %v, want an error that wraps %s and says %q", err, tc.code.String(), tc.text)
 				}
 			default:
 				if err != nil {

@@ -735,11 +735,11 @@ func (h HRESULT) hex() string {
 func (h HRESULT) Format(st fmt.State, verb rune) {
 	switch verb {
 	case 'd', 'x', 'X', 'o', 'O', 'b', 'c', 'U':
-		fmt.Fprintf(st, fmt.FormatString(st, verb), uint32(h))
+		fmt.Fprintf(st, _formatString(st, verb), uint32(h))
 	case 'q':
-		fmt.Fprintf(st, fmt.FormatString(st, verb), h.String())
+		fmt.Fprintf(st, _formatString(st, verb), h.String())
 	default:
-		fmt.Fprintf(st, fmt.FormatString(st, verb), h.Error())
+		fmt.Fprintf(st, _formatString(st, verb), h.Error())
 	}
 }
 

@@ -3,10 +3,7 @@
 
 package vss
 
-import (
-	"slices"
-	"strconv"
-)
+import "strconv"
 
 // OSVersion is a Windows version as RtlGetVersion reports it. The zero value
 // means unknown: Documented then maps nothing.
@@ -698,7 +695,8 @@ func (m Method) Returns() []HRESULT {
 	if m == 0 || int(m) >= len(_methods) {
 		return nil
 	}
-	return slices.Clone(_methods[m].returns)
+	r := _methods[m].returns
+	return append(r[0:0:0], r...)
 }
 
 // Meaning is what code means when m returns it, as the method's
