@@ -112,7 +112,7 @@ listed together, and the output keeps to one screen unless -all is given.
 
 The spec named by -spec (default spec/vss.yaml) answers first; for a code it
 lacks, vssgen's built-in VSS spec answers, and the source line says which
-did. A value neither holds is still decoded, and recognised as an NTSTATUS
+did. Without -spec and without spec/vss.yaml, the built-in spec answers alone. A value neither holds is still decoded, and recognised as an NTSTATUS
 (such as 0xC0000005, STATUS_ACCESS_VIOLATION) or a Win32 error code (such as
 5, ERROR_ACCESS_DENIED) when it is one.
 

@@ -45,7 +45,7 @@ type Explanation struct {
 	// Aliases are the other names of Code's value.
 	Aliases []*model.HRESULT
 	// Uses lists the methods and DLL functions that document the code:
-	// interface methods in the model's order, then functions in the spec's.
+	// interfaces and functions in the spec's order, methods by slot.
 	Uses []Use
 	// StandsIn lists where this code arrives in place of a documented one.
 	StandsIn []StandIn
@@ -134,7 +134,7 @@ func Lookup(a Arg, specs ...*model.Spec) *Explanation {
 			e.Aliases = append(e.Aliases, h)
 		}
 	}
-	for _, it := range s.Interfaces {
+	for _, it := range s.DeclaredInterfaces {
 		for _, m := range it.Methods {
 			e.collect(m)
 		}

@@ -586,7 +586,7 @@ func TestExplainKeepsToAScreen(t *testing.T) {
 		t.Errorf("%d lines, want at most %d:\n%s", n, ScreenLines, got)
 	}
 	last := got[strings.LastIndex(strings.TrimSuffix(got, "\n"), "\n")+1:]
-	re := regexp.MustCompile(`^  … and (\d+) more methods and functions with (\d+) other meanings: vssgen explain -all S_OK lists them\n$`)
+	re := regexp.MustCompile(`^  … and (\d+) more methods and functions with (\d+) other meanings \(-all lists them\)\n$`)
 	m := re.FindStringSubmatch(last)
 	if m == nil {
 		t.Fatalf("the last line is %q, want it to match %s", last, re)

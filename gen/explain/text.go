@@ -63,7 +63,7 @@ func (e *Explanation) Text(all bool) string {
 		// Each later section keeps room for its blank line, its title and
 		// the line that counts what it leaves out.
 		reserve := 3 * (len(sections) - i - 1)
-		budget -= s.write(&b, budget-reserve, all, e.Arg.Text)
+		budget -= s.write(&b, budget-reserve, all)
 	}
 	if len(e.Uses) == 0 && len(e.StandsIn) == 0 {
 		fmt.Fprintf(&b, "\nNo method or function in %s documents it.\n", e.Spec.Source)
@@ -101,7 +101,7 @@ type group struct {
 
 // write writes the section, fitting it into budget lines unless all is
 // set (the first group is always shown), and returns the lines written.
-func (s section) write(b *strings.Builder, budget int, all bool, arg string) int {
+func (s section) write(b *strings.Builder, budget int, all bool) int {
 	lines := []string{"", s.title}
 	shown := 0
 	for i, g := range s.groups {
@@ -124,7 +124,7 @@ func (s section) write(b *strings.Builder, budget int, all bool, arg string) int
 		if len(rest) == 1 {
 			kinds = strings.TrimSuffix(kinds, "s")
 		}
-		lines = append(lines, fmt.Sprintf("  … and %s with %d %s: vssgen explain -all %s lists them", s.noun(n, "more "), len(rest), kinds, arg))
+		lines = append(lines, fmt.Sprintf("  … and %s with %d %s (-all lists them)", s.noun(n, "more "), len(rest), kinds))
 	}
 	for _, l := range lines {
 		b.WriteString(l)
