@@ -586,7 +586,7 @@ func TestExplainKeepsToAScreen(t *testing.T) {
 		t.Errorf("%d lines, want at most %d:\n%s", n, ScreenLines, got)
 	}
 	last := got[strings.LastIndex(strings.TrimSuffix(got, "\n"), "\n")+1:]
-	re := regexp.MustCompile(`^  … and (\d+) more methods and functions with (\d+) other meanings \(-all lists them\)\n$`)
+	re := regexp.MustCompile(`^  … and (\d+) more methods and functions with (\d+) other meanings or notes \(-all lists them\)\n$`)
 	m := re.FindStringSubmatch(last)
 	if m == nil {
 		t.Fatalf("the last line is %q, want it to match %s", last, re)
@@ -626,5 +626,37 @@ func TestExplainAsyncCodeOfAMethodWithoutIVssAsync(t *testing.T) {
 	}
 	if strings.Contains(got, "AddToSnapshotSet (through the IVssAsync it returns)") {
 		t.Errorf("AddToSnapshotSet is said to return an IVssAsync:\n%s", got)
+	}
+}
+
+// TestSectionFitsItsBudget: a section shows whole groups while they fit,
+// always at least one, and counts the rest in one line, in the singular
+// for one group.
+func TestSectionFitsItsBudget(t *testing.T) {
+	g := func(size int, lines ...string) group { return group{lines: lines, size: size} }
+	s := section{
+		title:  "Title",
+		groups: []group{g(3, "  a", "  a2"), g(1, "  b"), g(2, "  c", "  c2")},
+		noun:   methodNoun([]*model.Method{{Name: "M", Interface: &model.Interface{Name: "I"}}}),
+		other:  [2]string{"other thing", "other things"},
+	}
+	tests := []struct {
+		budget int
+		all    bool
+		want   string
+	}{
+		{100, false, "\nTitle\n  a\n  a2\n  b\n  c\n  c2\n"},
+		{7, false, "\nTitle\n  a\n  a2\n  b\n  c\n  c2\n"},
+		{6, false, "\nTitle\n  a\n  a2\n  b\n  … and 2 more methods with 1 other thing (-all lists them)\n"},
+		{4, false, "\nTitle\n  a\n  a2\n  … and 3 more methods with 2 other things (-all lists them)\n"},
+		{0, false, "\nTitle\n  a\n  a2\n  … and 3 more methods with 2 other things (-all lists them)\n"},
+		{0, true, "\nTitle\n  a\n  a2\n  b\n  c\n  c2\n"},
+	}
+	for _, tt := range tests {
+		var b strings.Builder
+		n := s.write(&b, tt.budget, tt.all)
+		if got := b.String(); got != tt.want || n != strings.Count(got, "\n") {
+			t.Errorf("budget %d, all %v: wrote %d lines\n%s\nwant\n%s", tt.budget, tt.all, n, got, tt.want)
+		}
 	}
 }

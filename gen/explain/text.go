@@ -90,8 +90,9 @@ type section struct {
 	// noun counts what the left-out groups hold, for the line that says so:
 	// noun(3, "more ") is "3 more methods".
 	noun func(n int, more string) string
-	// other says what kind of groups were left out: "other meanings".
-	other string
+	// other says what kind of groups were left out, for one and for more:
+	// "other meaning", "other meanings".
+	other [2]string
 }
 
 type group struct {
@@ -120,9 +121,9 @@ func (s section) write(b *strings.Builder, budget int, all bool) int {
 		for _, g := range rest {
 			n += g.size
 		}
-		kinds := s.other
+		kinds := s.other[1]
 		if len(rest) == 1 {
-			kinds = strings.TrimSuffix(kinds, "s")
+			kinds = s.other[0]
 		}
 		lines = append(lines, fmt.Sprintf("  … and %s with %d %s (-all lists them)", s.noun(n, "more "), len(rest), kinds))
 	}
@@ -165,7 +166,7 @@ func (e *Explanation) usesSection() section {
 	}
 	sort.SliceStable(groups, func(i, j int) bool { return len(groups[i].uses) > len(groups[j].uses) })
 
-	s := section{title: "Documented by", noun: methodNoun(methods), other: "other meanings"}
+	s := section{title: "Documented by", noun: methodNoun(methods), other: [2]string{"other meaning or note", "other meanings or notes"}}
 	if n := len(e.Uses); n > 1 {
 		s.title += " " + s.noun(n, "")
 		if len(groups) < n {
@@ -204,7 +205,7 @@ func (e *Explanation) standInSection() section {
 	for _, s := range e.StandsIn {
 		methods = append(methods, s.Method)
 	}
-	s := section{title: "Stands in for", noun: methodNoun(methods), other: "other codes or systems"}
+	s := section{title: "Stands in for", noun: methodNoun(methods), other: [2]string{"other code or system", "other codes or systems"}}
 	for _, g := range groupStandIns(e.StandsIn) {
 		lines := []string{fmt.Sprintf("  %s (%s) %s, from", g.documented.Name, hex(g.documented.Value), g.systems)}
 		names := []string{g.methods[0].FullName()}
