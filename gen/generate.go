@@ -78,13 +78,58 @@ func FromRaw(raw *load.Spec, opt Options) ([]write.File, error) {
 	return files, nil
 }
 
-// Plan generates and compares the result with the output directory.
+// Plan generates and compares the result with the output directory. Its
+// diff names files relative to the module root that holds the output
+// directory, so that it applies from there.
 func Plan(opt Options) (*write.Plan, error) {
 	files, err := Generate(opt)
 	if err != nil {
 		return nil, err
 	}
-	return write.NewPlan(opt.Out, files, emit.GeneratedMarker)
+	p, err := write.NewPlan(opt.Out, files, emit.GeneratedMarker)
+	if err != nil {
+		return nil, err
+	}
+	p.DiffDir = DiffDir(opt.Out)
+	return p, nil
+}
+
+// DiffDir is how diffs name the output directory out: relative to the root
+// of the Go module holding it (where git apply and patch -p1 run), with
+// forward slashes. Outside a module it is out relative to the current
+// directory. It is "" (names relative to out) when out is that directory
+// or lies above it.
+func DiffDir(out string) string {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return ""
+	}
+	base, ok := moduleRoot(abs)
+	if !ok {
+		if base, err = os.Getwd(); err != nil {
+			return ""
+		}
+	}
+	rel, err := filepath.Rel(base, abs)
+	if err != nil || rel == "." || !filepath.IsLocal(rel) {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+// moduleRoot is the nearest directory at or above dir (absolute) that
+// holds a go.mod.
+func moduleRoot(dir string) (string, bool) {
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
 }
 
 // SourceName is how generated headers name the spec: its path relative to
@@ -94,18 +139,10 @@ func Plan(opt Options) (*write.Plan, error) {
 func SourceName(specPath string) string {
 	name := filepath.Base(specPath)
 	if abs, err := filepath.Abs(specPath); err == nil {
-		for dir := filepath.Dir(abs); ; {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				if rel, err := filepath.Rel(dir, abs); err == nil {
-					name = filepath.ToSlash(rel)
-				}
-				break
+		if root, ok := moduleRoot(filepath.Dir(abs)); ok {
+			if rel, err := filepath.Rel(root, abs); err == nil {
+				name = filepath.ToSlash(rel)
 			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
 		}
 	}
 	if strings.IndexFunc(name, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) >= 0 {

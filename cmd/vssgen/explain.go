@@ -10,11 +10,23 @@ import (
 
 	"github.com/vssgen/vssgen/gen"
 	"github.com/vssgen/vssgen/gen/explain"
+	"github.com/vssgen/vssgen/gen/model"
 )
+
+// defaultSpec is where both generate and explain look for the spec.
+const defaultSpec = "spec/vss.yaml"
+
+// flagSet reports whether the command line set the flag.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
 
 func runExplain(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("vssgen explain", stderr)
-	specPath := fs.String("spec", "spec/vss.yaml", "the YAML spec `file` to look codes up in, e.g. -spec vss/vss.yaml")
+	specPath := fs.String("spec", defaultSpec, "the YAML spec `file` to look codes up in first, e.g. -spec vss/vss.yaml")
+	all := fs.Bool("all", false, "list every method that documents the code, even past one screen, e.g. -all")
 	codes, err := parseInterspersed(fs, args)
 	if exit, ok := parseResult(fs, err, stdout, stderr, func(w io.Writer) { explainHelp(w, fs) }); !ok {
 		return exit
@@ -28,17 +40,29 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vssgen explain: %v\n", err)
 		return exitError
 	}
+	builtin, err := explain.Builtin()
+	if err != nil {
+		fmt.Fprintf(stderr, "vssgen explain: %v\n", err)
+		return exitError
+	}
+	// The user's spec answers first; vssgen's own flagship spec answers for
+	// every code it lacks. Without -spec and without spec/vss.yaml (outside
+	// this repository), the flagship spec answers alone.
+	specs := []*model.Spec{builtin}
 	spec, err := gen.LoadModel(*specPath)
-	if errors.Is(err, os.ErrNotExist) {
+	switch {
+	case errors.Is(err, os.ErrNotExist) && !flagSet(fs, "spec"):
+	case errors.Is(err, os.ErrNotExist):
 		fmt.Fprintf(stderr, "vssgen explain: %v (name your spec with -spec)\n", err)
 		return exitError
-	}
-	if err != nil {
+	case err != nil:
 		reportSpecError(stderr, "vssgen explain", err, "")
 		return exitError
+	default:
+		specs = []*model.Spec{spec, builtin}
 	}
-	e := explain.Explain(spec, arg)
-	fmt.Fprint(stdout, e)
+	e := explain.Lookup(arg, specs...)
+	fmt.Fprint(stdout, e.Text(*all))
 	if !e.Found() {
 		return exitNotFound
 	}
@@ -77,13 +101,20 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 
 func explainHelp(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, `Usage:
-  vssgen explain [-spec FILE] CODE
+  vssgen explain [-spec FILE] [-all] CODE
 
 Explains an HRESULT: its name, value, severity, facility and code, its
 meaning, every method and DLL function of the spec that documents it with
 the meaning there (marking codes that arrive through the IVssAsync a method
 returns), and the OS-version notes that go with it, including the codes older
-systems return in its place. A value the spec does not hold is still decoded.
+systems return in its place. Methods with the same meaning and notes are
+listed together, and the output keeps to one screen unless -all is given.
+
+The spec named by -spec (default spec/vss.yaml) answers first; for a code it
+lacks, vssgen's built-in VSS spec answers, and the source line says which
+did. Without -spec and without spec/vss.yaml, the built-in spec answers alone. A value neither holds is still decoded, and recognised as an NTSTATUS
+(such as 0xC0000005, STATUS_ACCESS_VIOLATION) or a Win32 error code (such as
+5, ERROR_ACCESS_DENIED) when it is one.
 
 CODE is a name or a value in any common form:
   vssgen explain VSS_E_UNEXPECTED            a name (any case)
@@ -91,13 +122,15 @@ CODE is a name or a value in any common form:
   vssgen explain 8004230F                    8 hex digits, as event logs print codes
   vssgen explain -2147212529                 signed decimal, as an int32 prints
   vssgen explain 2147754767                  unsigned decimal
-  vssgen explain 0x80070005 -spec vss.yaml   look in another spec
+  vssgen explain 0x80070005 -spec vss.yaml   look in another spec first
+  vssgen explain -all S_OK                   every method, past one screen
 
 Flags:
 `)
 	printFlags(w, fs)
 	fmt.Fprint(w, `
-Exit status: 0 when the spec holds the code; 1 when it does not (the value
-is still decoded); 2 for a malformed CODE or a bad spec.
+Exit status: 0 when the spec or the built-in one holds the code; 1 when
+neither does (the value is still decoded); 2 for a malformed CODE or a bad
+spec.
 `)
 }

@@ -16,7 +16,7 @@ import (
 func runGenerate(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("vssgen", stderr)
 	var (
-		specPath = fs.String("spec", "spec/vss.yaml", "the YAML `file` to read, e.g. -spec vss.yaml")
+		specPath = fs.String("spec", defaultSpec, "the YAML `file` to read, e.g. -spec vss.yaml")
 		out      = fs.String("out", "generated/vss", "the `directory` to write the package to, e.g. -out .")
 		pkg      = fs.String("pkg", "", "the package `name`, overriding the spec's package, e.g. -pkg shadow")
 		check    = fs.Bool("check", false, "write nothing; print a unified diff and exit 1 if anything would change, e.g. -check in CI")

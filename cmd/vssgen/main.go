@@ -5,7 +5,7 @@
 // (vssgen init) and print the spec's JSON Schema (vssgen schema).
 //
 // Exit status: 0 on success; 1 when -check finds the tree stale or explain
-// does not find the code in the spec; 2 for a bad spec, bad arguments or any
+// finds the code neither in the spec nor in its built-in VSS spec; 2 for a bad spec, bad arguments or any
 // other error (nothing is written then).
 //
 // This package parses arguments, dispatches and chooses exit codes; the
@@ -30,7 +30,7 @@ func main() {
 const (
 	exitOK       = 0
 	exitStale    = 1 // -check found differences
-	exitNotFound = 1 // explain: the spec does not hold the code
+	exitNotFound = 1 // explain: neither the spec nor the built-in one holds the code
 	exitError    = 2
 )
 

@@ -16,7 +16,12 @@ import (
 // changes: every interface and method with its C and Go signatures, slot,
 // documented codes with meanings and OS notes; the DLL functions likewise;
 // the enums with their values; the structs with their C layout on each
-// architecture and their Go types; and the HRESULT table.
+// architecture and their Go types; the HRESULT table; and, for each code,
+// the methods that document it.
+//
+// Everything follows the spec's order, and each fact about a method sits on
+// lines of its own (the code index has one line per method and code), so
+// that a change to one method changes only that method's lines.
 func Reference(s *model.Spec, cfg Config) ([]Output, error) {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -28,7 +33,7 @@ func Reference(s *model.Spec, cfg Config) ([]Output, error) {
 	referenceContents(&b, s)
 
 	p("## Interfaces\n\n")
-	for _, it := range s.Interfaces {
+	for _, it := range s.DeclaredInterfaces {
 		referenceInterface(&b, it)
 	}
 	if len(s.Functions) > 0 {
@@ -54,8 +59,7 @@ func Reference(s *model.Spec, cfg Config) ([]Output, error) {
 	}
 
 	p("## HRESULT table\n\n")
-	p("| Name | Value | Severity | Facility | Code | Meaning | Documented by |\n|---|---|---|---|---|---|---|\n")
-	users := methodsByCode(s)
+	p("| Name | Value | Severity | Facility | Code | Meaning |\n|---|---|---|---|---|---|\n")
 	for _, h := range s.HRESULTs {
 		sev := "success"
 		if h.Failed() {
@@ -65,8 +69,9 @@ func Reference(s *model.Spec, cfg Config) ([]Output, error) {
 		if h.AliasOf != nil {
 			meaning = "Another name for `" + h.AliasOf.Name + "`. " + meaning
 		}
-		p("| `%s` | `%s` | %s | %d | 0x%04X | %s | %s |\n", h.Name, h.Hex(), sev, h.Facility(), h.Code(), meaning, strings.Join(users[h], ", "))
+		p("| `%s` | `%s` | %s | %d | 0x%04X | %s |\n", h.Name, h.Hex(), sev, h.Facility(), h.Code(), meaning)
 	}
+	referenceCodeIndex(&b, s)
 	p("\n## OS versions\n\nNotes name these systems; a note that says \"before\" a version covers every older one.\n\n")
 	p("| Id | System | Version |\n|---|---|---|\n")
 	for _, o := range s.OSVersions {
@@ -83,7 +88,7 @@ func referenceContents(b *bytes.Buffer, s *model.Spec) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	p("## Contents\n\n")
 	p("- [Interfaces](#interfaces)\n")
-	for _, it := range s.Interfaces {
+	for _, it := range s.DeclaredInterfaces {
 		p("  - [%s](%s)\n", it.Name, anchor(it.Name))
 	}
 	if len(s.Functions) > 0 {
@@ -104,7 +109,11 @@ func referenceContents(b *bytes.Buffer, s *model.Spec) {
 			p("  - [%s](%s)\n", st.Name, anchor(st.Name))
 		}
 	}
-	p("- [HRESULT table](#hresult-table)\n- [OS versions](#os-versions)\n\n")
+	p("- [HRESULT table](#hresult-table)\n")
+	if len(codeIndex(s)) > 0 {
+		p("- [Where each code is documented](#where-each-code-is-documented)\n")
+	}
+	p("- [OS versions](#os-versions)\n\n")
 }
 
 func referenceInterface(b *bytes.Buffer, it *model.Interface) {
@@ -139,7 +148,7 @@ func referenceInterface(b *bytes.Buffer, it *model.Interface) {
 func referenceMethod(b *bytes.Buffer, m *model.Method) {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	if it := m.Interface; it != nil {
-		p("#### %s::%s\n\n", it.Name, m.Name)
+		p("#### %s\n\n", referenceTitle(m))
 		p("Slot %d. Method identifier `%s`.\n\n", m.Slot, m.ID())
 	} else {
 		p("### %s\n\n", m.Name)
@@ -432,15 +441,83 @@ func referenceStruct(b *bytes.Buffer, st *model.Struct) {
 	p("\n")
 }
 
-// methodsByCode lists, for each code, the methods that document it.
-func methodsByCode(s *model.Spec) map[*model.HRESULT][]string {
-	out := map[*model.HRESULT][]string{}
-	for _, m := range allCallables(s) {
+// codeUse is a method or function documenting a code, and how the code
+// reaches the caller there.
+type codeUse struct {
+	method *model.Method
+	how    string // "", "through IVssAsync" or "status in pHrResult"
+}
+
+// codeIndex lists, for each code that some method or function documents,
+// those methods: interfaces in the spec's order, each interface's methods
+// by slot, then the DLL functions in the spec's order.
+func codeIndex(s *model.Spec) map[*model.HRESULT][]codeUse {
+	out := map[*model.HRESULT][]codeUse{}
+	var callables []*model.Method
+	for _, it := range s.DeclaredInterfaces {
+		callables = append(callables, it.Methods...)
+	}
+	for _, m := range append(callables, s.Functions...) {
 		for _, r := range m.Returns {
-			out[r.Code] = append(out[r.Code], m.FullName())
+			how := ""
+			if r.Async {
+				how = "through IVssAsync"
+			}
+			out[r.Code] = append(out[r.Code], codeUse{m, how})
+		}
+		for _, r := range m.StatusCodes {
+			how := "status"
+			for _, par := range m.Params {
+				if par.Dir == model.Out && par.Type.C == "HRESULT" && !par.Reserved {
+					how = "status in `" + par.Name + "`"
+				}
+			}
+			out[r.Code] = append(out[r.Code], codeUse{m, how})
 		}
 	}
 	return out
+}
+
+// referenceCodeIndex lists, under each code, the methods and functions
+// that document it, one a line: a list that grows with the spec, kept out
+// of the HRESULT table so that its rows stay short and change only with
+// their code.
+func referenceCodeIndex(b *bytes.Buffer, s *model.Spec) {
+	index := codeIndex(s)
+	if len(index) == 0 {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("\n## Where each code is documented\n\n")
+	p("Each code of the table, with every method and DLL function whose documentation names it, one a line, in the order of this document.\n\n")
+	for _, h := range s.HRESULTs {
+		uses := index[h]
+		if len(uses) == 0 {
+			continue
+		}
+		p("- `%s`\n", h.Name)
+		for _, u := range uses {
+			how := ""
+			if u.how != "" {
+				how = " (" + u.how + ")"
+			}
+			p("  - [%s](%s)%s\n", referenceTitle(u.method), titleAnchor(u.method), how)
+		}
+	}
+}
+
+// referenceTitle is the heading of a method's or function's section.
+func referenceTitle(m *model.Method) string {
+	if m.Interface == nil {
+		return m.Name
+	}
+	return m.Interface.Name + "::" + m.Name
+}
+
+// titleAnchor is the fragment a Markdown renderer gives a method's
+// heading: lower case, without the colons.
+func titleAnchor(m *model.Method) string {
+	return anchor(strings.ReplaceAll(referenceTitle(m), "::", ""))
 }
 
 // mdText makes spec prose inert in Markdown: one line, and every character

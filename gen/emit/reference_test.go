@@ -1,8 +1,13 @@
 package emit
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/aymanbagabas/go-udiff"
 )
 
 func referenceText(t *testing.T, text string) string {
@@ -34,7 +39,7 @@ func TestReferenceKinds(t *testing.T) {
 			"- [DLL functions](#dll-functions)\n  - [CreateKinds](#createkinds)\n  - [FreeKinds](#freekinds)\n" +
 			"- [Enums](#enums)\n  - [KIND_MODE](#kind_mode)\n  - [KIND_FLAGS](#kind_flags)\n" +
 			"- [Structs](#structs)\n  - [KIND_PROP](#kind_prop)\n  - [KIND_UNION](#kind_union)\n" +
-			"- [HRESULT table](#hresult-table)\n",
+			"- [HRESULT table](#hresult-table)\n- [Where each code is documented](#where-each-code-is-documented)\n",
 
 		// Interfaces without an IID, and without IUnknown.
 		"### IKindList\n\n- IID: none; a C++ interface, which QueryInterface cannot return\n" +
@@ -53,7 +58,9 @@ func TestReferenceKinds(t *testing.T) {
 			"```c\nHRESULT WINAPI CreateKinds(IKindList **ppList);\n```\n\n" +
 			"```go\nfunc CreateKinds() (ppList *IKindList, err error)\n```\n",
 		"```c\nvoid WINAPI FreeKinds(KIND_PROP *pProp);\n```\n",
-		"| `S_OK` | `0x00000000` | success | 0 | 0x0000 | Fine. | kinds.dll!CreateKinds |",
+		"| `S_OK` | `0x00000000` | success | 0 | 0x0000 | Fine. |\n",
+		"## Where each code is documented\n\n",
+		"- `S_OK`\n  - [CreateKinds](#createkinds)\n",
 
 		// Enums: plain values in decimal, flag sets in hex with combinations marked.
 		"| `KM_LOW` | -2147483648 | The lowest. |",
@@ -119,6 +126,7 @@ functions:
 		"| Return code | Value | Arrives | Meaning | OS notes |\n",
 		"| `S_OK` | `0x00000000` | from the call | Started. |  |\n",
 		"| `C_E_LATE` | `0x80041001` | through IVssAsync | Too late. |  |\n",
+		"- `S_OK`\n  - [IAsyncish::Start](#iasyncishstart)\n- `C_E_LATE`\n  - [IAsyncish::Start](#iasyncishstart) (through IVssAsync)\n",
 	})
 	// Without async codes, no column says how codes arrive.
 	if doc := referenceText(t, conformanceSpec); strings.Contains(doc, "Arrives") {
@@ -162,6 +170,124 @@ functions:
 	for _, raw := range []string{"<b>", "| cell |", "[link](x)", " `code`", " *em*"} {
 		if strings.Contains(doc, raw) {
 			t.Errorf("unescaped markup %q reached the document:\n%s", raw, doc)
+		}
+	}
+}
+
+// orderSpec lists IZeta, an extension of it and IAlpha in an order that is
+// neither alphabetical nor bases first; its methods document S_OK, a
+// status code and a code of their own.
+const orderSpec = `package: order
+hresults:
+  - {name: S_OK, value: 0x00000000, doc: Fine.}
+  - {name: O_S_DONE, value: 0x00041001, doc: Done.}
+  - {name: O_E_LATE, value: 0x80041002, doc: Late.}
+interfaces:
+  - name: IZetaExt
+    iid: 11111111-2222-3333-4444-555555555501
+    base: IZeta
+    methods:
+      - name: More
+        slot: 4
+        returns:
+          - {code: S_OK, meaning: More done.}
+  - name: IZeta
+    iid: 11111111-2222-3333-4444-555555555502
+    base: IUnknown
+    methods:
+      - name: Run
+        slot: 3
+        params:
+          - {name: pHrResult, dir: out, type: HRESULT}
+        status_codes:
+          - {code: O_S_DONE, meaning: It is done.}
+        returns:
+          - {code: S_OK, meaning: Ran.}
+  - name: IAlpha
+    iid: 11111111-2222-3333-4444-555555555503
+    base: IUnknown
+    methods:
+      - name: First
+        slot: 3
+        returns:
+          - {code: S_OK, meaning: First done.}
+          - {code: O_E_LATE, meaning: Too late.}
+      - name: Second
+        slot: 4
+        returns:
+          - {code: O_E_LATE, meaning: Too late again.}
+`
+
+// TestReferenceFollowsTheSpecOrder: interfaces come in the spec's order in
+// the contents and in the document, and so do the methods under each code.
+func TestReferenceFollowsTheSpecOrder(t *testing.T) {
+	doc := referenceText(t, orderSpec)
+	referenceContains(t, doc, []string{
+		"- [Interfaces](#interfaces)\n  - [IUnknown](#iunknown)\n  - [IZetaExt](#izetaext)\n  - [IZeta](#izeta)\n  - [IAlpha](#ialpha)\n",
+		"- `S_OK`\n  - [IZetaExt::More](#izetaextmore)\n  - [IZeta::Run](#izetarun)\n  - [IAlpha::First](#ialphafirst)\n",
+		"- `O_S_DONE`\n  - [IZeta::Run](#izetarun) (status in `pHrResult`)\n",
+		"- `O_E_LATE`\n  - [IAlpha::First](#ialphafirst)\n  - [IAlpha::Second](#ialphasecond)\n",
+	})
+	var order []string
+	for _, m := range regexp.MustCompile(`(?m)^### (I\w+)$`).FindAllStringSubmatch(doc, -1) {
+		order = append(order, m[1])
+	}
+	if got := strings.Join(order, " "); got != "IUnknown IZetaExt IZeta IAlpha" {
+		t.Errorf("interface sections in the order %s, want the spec's: IUnknown IZetaExt IZeta IAlpha", got)
+	}
+	// Every link of the index leads to a heading of the document.
+	for _, m := range regexp.MustCompile(`\]\(#(\w+)\)`).FindAllStringSubmatch(doc, -1) {
+		heading := regexp.MustCompile(`(?mi)^#+ ` + strings.Join(strings.Split(m[1], ""), "(?:::)?") + `$`)
+		if !heading.MatchString(doc) {
+			t.Errorf("no heading for the link #%s", m[1])
+		}
+	}
+}
+
+// TestReferenceDiffsAreLocal: when one method starts documenting a code
+// that others document too, REFERENCE.md gains that method's row and its
+// line in the code index, and nothing else changes.
+func TestReferenceDiffsAreLocal(t *testing.T) {
+	before := referenceText(t, orderSpec)
+	edited := strings.Replace(orderSpec, "          - {code: O_E_LATE, meaning: Too late again.}\n",
+		"          - {code: S_OK, meaning: Second done.}\n          - {code: O_E_LATE, meaning: Too late again.}\n", 1)
+	if edited == orderSpec {
+		t.Fatal("the edit did not apply")
+	}
+	after := referenceText(t, edited)
+	var added, removed []string
+	lines := func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	}
+	for _, e := range udiff.Lines(before, after) {
+		added = append(added, lines(e.New)...)
+		removed = append(removed, lines(before[e.Start:e.End])...)
+	}
+	want := []string{"| `S_OK` | `0x00000000` | Second done. |  |", "  - [IAlpha::Second](#ialphasecond)"}
+	if strings.Join(added, "\n") != strings.Join(want, "\n") || len(removed) != 0 {
+		t.Errorf("adding S_OK to IAlpha::Second added\n%s\nand removed\n%s\nwant only\n%s", strings.Join(added, "\n"), strings.Join(removed, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestReferenceTableRowsStayShort: in the committed REFERENCE.md of the
+// flagship spec, no row of the HRESULT table lists the methods that
+// document its code, so no row grows with the spec.
+func TestReferenceTableRowsStayShort(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "generated", "vss", "REFERENCE.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	table := doc[strings.Index(doc, "## HRESULT table"):strings.Index(doc, "## Where each code is documented")]
+	for _, row := range strings.Split(table, "\n") {
+		if strings.HasPrefix(row, "| `S_OK` |") && strings.Contains(row, "IVss") {
+			t.Errorf("the S_OK row names methods: %s", row)
+		}
+		if len(row) > 400 {
+			t.Errorf("a row of %d characters: %s", len(row), row)
 		}
 	}
 }

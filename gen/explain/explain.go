@@ -4,22 +4,36 @@
 // a status through an out-parameter, or through the IVssAsync the call
 // returns) and the OS-version notes that go with it, including the codes
 // older systems return in its place. A value the spec does not hold
-// is still decoded into severity, facility and code.
+// is still decoded into severity, facility and code, and recognised as an
+// NTSTATUS or a bare Win32 error code when it is one.
+//
+// A code is looked up in several specs in turn, the user's first and then
+// vssgen's built-in flagship spec, so that every code of the VSS and COM
+// surface is known whatever spec a downstream module keeps.
 package explain
+
+//go:generate go run ./internal/mkwinerrors -o winerrors.go
 
 import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
+	"github.com/vssgen/vssgen/gen/load"
 	"github.com/vssgen/vssgen/gen/model"
+	"github.com/vssgen/vssgen/spec"
 )
 
 // Explanation is everything the spec says about one code, or, for a code
 // it does not hold, what its bits say.
 type Explanation struct {
-	Arg  Arg
+	Arg Arg
+	// Spec is the spec that answered: the first of Searched that holds the
+	// code, or the first of Searched when none does.
 	Spec *model.Spec
+	// Searched are the specs asked, in order.
+	Searched []*model.Spec
 
 	// Code is the code asked about; nil when the spec has none with the
 	// name or value. For a value with several names it is the primary one.
@@ -31,7 +45,7 @@ type Explanation struct {
 	// Aliases are the other names of Code's value.
 	Aliases []*model.HRESULT
 	// Uses lists the methods and DLL functions that document the code:
-	// interface methods in the model's order, then functions in the spec's.
+	// interfaces and functions in the spec's order, methods by slot.
 	Uses []Use
 	// StandsIn lists where this code arrives in place of a documented one.
 	StandsIn []StandIn
@@ -58,40 +72,74 @@ type StandIn struct {
 	Substitution model.Substitution
 }
 
-// Found reports whether the spec holds the code asked about.
+// Found reports whether one of the specs holds the code asked about.
 func (e *Explanation) Found() bool { return e.Code != nil }
 
-// Explain looks the argument up in the spec.
-func Explain(spec *model.Spec, a Arg) *Explanation {
-	e := &Explanation{Arg: a, Spec: spec}
-	if a.IsValue {
-		e.Value, e.HasValue = a.Value, true
-		e.Code = byValue(spec, a.Value)
-	} else {
-		e.Code = byName(spec, a.Name)
-		if e.Code == nil {
-			e.Similar = similar(spec, a.Name)
-			return e
+// Fallback reports whether a later spec answered because the first lacks the code.
+func (e *Explanation) Fallback() bool { return e.Code != nil && e.Spec != e.Searched[0] }
+
+// BuiltinName is how explanations name vssgen's built-in flagship spec.
+const BuiltinName = "vssgen's built-in VSS spec"
+
+// Builtin is vssgen's flagship spec (spec/vss.yaml, embedded in the
+// binary) as a model, built once.
+var Builtin = sync.OnceValues(func() (*model.Spec, error) {
+	raw, err := load.Bytes(spec.VSSFile, spec.VSS())
+	if err != nil {
+		return nil, fmt.Errorf("the built-in spec: %w", err)
+	}
+	s, err := model.Build(raw, spec.VSSFile, BuiltinName)
+	if err != nil {
+		return nil, fmt.Errorf("the built-in spec: %w", err)
+	}
+	return s, nil
+})
+
+// Explain looks the argument up in one spec.
+func Explain(s *model.Spec, a Arg) *Explanation { return Lookup(a, s) }
+
+// Lookup asks each spec in turn and explains the code from the first that
+// holds it. When none does, the explanation decodes the value and, for an
+// unknown name, suggests similar names from every spec.
+func Lookup(a Arg, specs ...*model.Spec) *Explanation {
+	e := &Explanation{Arg: a, Spec: specs[0], Searched: specs}
+	for _, s := range specs {
+		if a.IsValue {
+			e.Code = byValue(s, a.Value)
+		} else {
+			e.Code = byName(s, a.Name)
 		}
+		if e.Code != nil {
+			e.Spec = s
+			break
+		}
+	}
+	switch {
+	case a.IsValue:
+		e.Value, e.HasValue = a.Value, true
+	case e.Code != nil:
 		e.Value, e.HasValue = e.Code.Value, true
+	default:
+		e.Similar = similar(specs, a.Name)
 	}
 	if e.Code == nil {
 		return e
 	}
+	s := e.Spec
 	if e.Code.AliasOf != nil {
 		e.Code = e.Code.AliasOf // explain the primary name; the alias is listed beside it
 	}
-	for _, h := range spec.HRESULTs {
+	for _, h := range s.HRESULTs {
 		if h.AliasOf == e.Code {
 			e.Aliases = append(e.Aliases, h)
 		}
 	}
-	for _, it := range spec.Interfaces {
+	for _, it := range s.DeclaredInterfaces {
 		for _, m := range it.Methods {
 			e.collect(m)
 		}
 	}
-	for _, fn := range spec.Functions {
+	for _, fn := range s.Functions {
 		e.collect(fn)
 	}
 	return e
@@ -127,9 +175,9 @@ func statusParam(m *model.Method) string {
 }
 
 // byValue finds the code with value v, preferring a primary name to an alias.
-func byValue(spec *model.Spec, v uint32) *model.HRESULT {
+func byValue(s *model.Spec, v uint32) *model.HRESULT {
 	var alias *model.HRESULT
-	for _, h := range spec.HRESULTs {
+	for _, h := range s.HRESULTs {
 		if h.Value != v {
 			continue
 		}
@@ -143,9 +191,9 @@ func byValue(spec *model.Spec, v uint32) *model.HRESULT {
 
 // byName finds a code by its exact name, or else by a name that differs
 // only in case, since people type codes from memory.
-func byName(spec *model.Spec, name string) *model.HRESULT {
+func byName(s *model.Spec, name string) *model.HRESULT {
 	var folded *model.HRESULT
-	for _, h := range spec.HRESULTs {
+	for _, h := range s.HRESULTs {
 		if h.Name == name {
 			return h
 		}
@@ -159,12 +207,17 @@ func byName(spec *model.Spec, name string) *model.HRESULT {
 // maxSimilar bounds the suggestions for an unknown name.
 const maxSimilar = 10
 
-// similar lists codes whose names contain name, ignoring case.
-func similar(spec *model.Spec, name string) []*model.HRESULT {
+// similar lists codes whose names contain name, ignoring case, from every
+// spec, each name once.
+func similar(specs []*model.Spec, name string) []*model.HRESULT {
 	var out []*model.HRESULT
-	for _, h := range spec.HRESULTs {
-		if strings.Contains(strings.ToUpper(h.Name), strings.ToUpper(name)) {
-			out = append(out, h)
+	seen := map[string]bool{}
+	for _, s := range specs {
+		for _, h := range s.HRESULTs {
+			if !seen[h.Name] && strings.Contains(strings.ToUpper(h.Name), strings.ToUpper(name)) {
+				seen[h.Name] = true
+				out = append(out, h)
+			}
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return len(out[i].Name) < len(out[j].Name) })
@@ -192,6 +245,39 @@ func Decode(v uint32) Fields {
 		Facility: v >> 16 & 0x7FF,
 		Code:     v & 0xFFFF,
 	}
+}
+
+// Kind is what a 32-bit value most likely is, by its bits.
+type Kind int
+
+const (
+	// KindHRESULT is an HRESULT, including one that wraps an NTSTATUS
+	// (bit 28 set, by HRESULT_FROM_NT).
+	KindHRESULT Kind = iota
+	// KindNTSTATUS is an NTSTATUS: bit 30, the high bit of an NTSTATUS
+	// severity (informational or error), is set, and bit 28 clear. An
+	// HRESULT keeps bit 30 clear, as winerror.h reserves it; a warning
+	// NTSTATUS (bits 31-30 are 10) looks like a failure HRESULT and is
+	// classed as one.
+	KindNTSTATUS
+	// KindWin32 is a Win32 error code (a system error code): not zero and
+	// below 0x10000, where no HRESULT but a few success codes of
+	// FACILITY_NULL lie.
+	KindWin32
+)
+
+// ntBit is bit 28, the N bit HRESULT_FROM_NT sets.
+const ntBit = 0x10000000
+
+// KindOf tells what v most likely is.
+func KindOf(v uint32) Kind {
+	switch {
+	case v != 0 && v < 0x10000:
+		return KindWin32
+	case v&0x40000000 != 0 && v&ntBit == 0:
+		return KindNTSTATUS
+	}
+	return KindHRESULT
 }
 
 // Facilities are the well-known facilities of winerror.h with what they

@@ -1,7 +1,10 @@
 package explain
 
 import (
+	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -210,6 +213,7 @@ func TestExplainFindsTheSameCodeByEveryForm(t *testing.T) {
 func TestExplainDocumentedCode(t *testing.T) {
 	got := explainArg(t, testModel(t), "VSS_E_UNEXPECTED").String()
 	want := `VSS_E_UNEXPECTED (0x80042302)
+  source    vss.yaml
   value     0x80042302, 2147754754 unsigned, -2147212542 signed
   severity  failure (bit 31 set)
   facility  4, FACILITY_ITF: codes defined by the interface that returned them, as VSS defines its own
@@ -217,7 +221,7 @@ func TestExplainDocumentedCode(t *testing.T) {
   meaning   Unexpected failure inside VSS.
   alias     VSS_E_UNEXPECTED_ALIAS, a second name for the same value
 
-Documented by
+Documented by 3 methods and functions
   IVssAsync.Cancel: Cancel failed unexpectedly.
     before Windows 7 (6.1), E_UNEXPECTED (0x8000FFFF) arrives instead: Old systems return E_UNEXPECTED.
   IVssAsync.QueryStatus: The query failed unexpectedly.
@@ -237,7 +241,7 @@ func TestExplainStandIn(t *testing.T) {
 		t.Fatalf("E_UNEXPECTED: %d uses and %d stand-ins, want 0 and 3", len(e.Uses), len(e.StandsIn))
 	}
 	got := e.String()
-	want := "\nStands in for\n  VSS_E_UNEXPECTED (0x80042302) before Windows 7 (6.1), from\n    IVssAsync.Cancel, IVssAsync.QueryStatus, vssapi.dll!CreateVssBackupComponentsInternal\n"
+	want := "\nStands in for\n  VSS_E_UNEXPECTED (0x80042302) before Windows 7 (6.1), from\n    IVssAsync: Cancel, QueryStatus; vssapi.dll: CreateVssBackupComponentsInternal\n"
 	if !strings.HasSuffix(got, want) {
 		t.Errorf("E_UNEXPECTED explained as\n%s\nwant it to end with%s", got, want)
 	}
@@ -279,22 +283,22 @@ func TestExplainFunctionCode(t *testing.T) {
 	}
 }
 
-func TestWrapList(t *testing.T) {
+func TestWrapWords(t *testing.T) {
 	tests := []struct {
-		items []string
+		words []string
 		width int
 		want  []string
 	}{
 		{nil, 10, nil},
 		{[]string{"A.B"}, 10, []string{"A.B"}},
-		{[]string{"A.B", "C.D"}, 8, []string{"A.B, C.D"}},                // exactly the width
-		{[]string{"A.B", "C.D", "E.F"}, 9, []string{"A.B, C.D,", "E.F"}}, // the trailing comma counts
-		{[]string{"A.B", "C.D", "E.F"}, 8, []string{"A.B,", "C.D, E.F"}}, // "A.B, C.D," would be 9
-		{[]string{"LongerThanWidth", "A"}, 5, []string{"LongerThanWidth,", "A"}},
+		{[]string{"A.B,", "C.D"}, 8, []string{"A.B, C.D"}},                 // exactly the width
+		{[]string{"A.B,", "C.D,", "E.F"}, 9, []string{"A.B, C.D,", "E.F"}}, // the trailing comma counts
+		{[]string{"A.B,", "C.D,", "E.F"}, 8, []string{"A.B,", "C.D, E.F"}}, // "A.B, C.D," would be 9
+		{[]string{"LongerThanWidth,", "A"}, 5, []string{"LongerThanWidth,", "A"}},
 	}
 	for _, tt := range tests {
-		if got := wrapList(tt.items, tt.width); !slices.Equal(got, tt.want) {
-			t.Errorf("wrapList(%q, %d) = %q, want %q", tt.items, tt.width, got, tt.want)
+		if got := wrapWords(tt.words, tt.width); !slices.Equal(got, tt.want) {
+			t.Errorf("wrapWords(%q, %d) = %q, want %q", tt.words, tt.width, got, tt.want)
 		}
 	}
 }
@@ -329,14 +333,49 @@ func TestExplainValueNotInSpec(t *testing.T) {
   value     0x80070002, 2147942402 unsigned, -2147024894 signed
   severity  failure (bit 31 set)
   facility  7, FACILITY_WIN32: a Win32 error code wrapped by HRESULT_FROM_WIN32
-  code      0x0002 (2): HRESULT_FROM_WIN32 of Win32 error 2
+  code      0x0002 (2): HRESULT_FROM_WIN32 of Win32 error 2, ERROR_FILE_NOT_FOUND
 `},
 		{"5", `0x00000005 is not in vss.yaml; its bits say:
   value     0x00000005, 5 unsigned, 5 signed
-  severity  success (bit 31 clear)
+  kind      a Win32 error code (a value below 0x10000), not an HRESULT
+  win32     ERROR_ACCESS_DENIED (5)
+  hresult   HRESULT_FROM_WIN32 makes it 0x80070005 (E_ACCESSDENIED in vss.yaml) when a COM call reports it
+`},
+		// An NTSTATUS error, as an exception code or a kernel call reports
+		// it, is not an HRESULT of FACILITY_NULL.
+		{"0xC0000005", `0xC0000005 is not in vss.yaml; its bits say:
+  value     0xC0000005, 3221225477 unsigned, -1073741819 signed
+  kind      an NTSTATUS, not an HRESULT: bit 30 is set and bit 28 clear, which no HRESULT has
+  ntstatus  STATUS_ACCESS_VIOLATION
+  severity  error (bits 31-30 are 11)
+  facility  0, numbered as NTSTATUS facilities are, not as HRESULT ones
+  code      0x0005 (5)
+  hresult   HRESULT_FROM_NT makes it 0xD0000005 when a COM call reports it
+`},
+		{"0x40000000", `0x40000000 is not in vss.yaml; its bits say:
+  value     0x40000000, 1073741824 unsigned, 1073741824 signed
+  kind      an NTSTATUS, not an HRESULT: bit 30 is set and bit 28 clear, which no HRESULT has
+  ntstatus  STATUS_OBJECT_NAME_EXISTS
+  severity  informational (bits 31-30 are 01)
+  facility  0, numbered as NTSTATUS facilities are, not as HRESULT ones
+  code      0x0000 (0)
+  hresult   HRESULT_FROM_NT makes it 0x50000000 when a COM call reports it
+`},
+		// An HRESULT that wraps an NTSTATUS names it.
+		{"0xD0000022", `0xD0000022 is not in vss.yaml; its bits say:
+  value     0xD0000022, 3489660962 unsigned, -805306334 signed
+  severity  failure (bit 31 set)
+  facility  0
+  code      0x0022 (34)
+  ntstatus  bit 28 set: HRESULT_FROM_NT of the NTSTATUS 0xC0000022, STATUS_ACCESS_DENIED
+`},
+		// A failure HRESULT unknown to the spec that is also a warning NTSTATUS.
+		{"0x80000005", `0x80000005 is not in vss.yaml; its bits say:
+  value     0x80000005, 2147483653 unsigned, -2147483643 signed
+  severity  failure (bit 31 set)
   facility  0, FACILITY_NULL: general codes such as E_FAIL and E_INVALIDARG
   code      0x0005 (5)
-  win32     as a Win32 error code, 5 is HRESULT_FROM_WIN32(5) = 0x80070005, E_ACCESSDENIED in vss.yaml
+  ntstatus  read as an NTSTATUS instead, STATUS_BUFFER_OVERFLOW (a warning)
 `},
 		{"0xA0070002", `0xA0070002 is not in vss.yaml; its bits say:
   value     0xA0070002, 2684813314 unsigned, -1610153982 signed
@@ -380,5 +419,244 @@ Similar names
 	}
 	if got := explainArg(t, testModel(t), "NOTHING_LIKE_IT").String(); got != "no code named NOTHING_LIKE_IT in vss.yaml\n" {
 		t.Errorf("explanation of a name like no other:\n%s", got)
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	for v, want := range map[uint32]Kind{
+		0x00000000: KindHRESULT, // S_OK, also ERROR_SUCCESS
+		0x00000005: KindWin32,
+		0x0000FFFF: KindWin32,
+		0x00010000: KindHRESULT,
+		0x0004230A: KindHRESULT,
+		0x80070005: KindHRESULT,
+		0x80000005: KindHRESULT, // a warning NTSTATUS looks like a failure HRESULT
+		0xC0000005: KindNTSTATUS,
+		0x40000000: KindNTSTATUS,
+		0xD0000022: KindHRESULT, // HRESULT_FROM_NT(0xC0000022)
+	} {
+		if got := KindOf(v); got != want {
+			t.Errorf("KindOf(%#x) = %d, want %d", v, got, want)
+		}
+	}
+}
+
+func TestWindowsNames(t *testing.T) {
+	for code, want := range map[uint32]string{
+		1: "ERROR_INVALID_FUNCTION", 2: "ERROR_FILE_NOT_FOUND", 5: "ERROR_ACCESS_DENIED",
+		87: "ERROR_INVALID_PARAMETER", 0: "", 0xFFFF: "",
+	} {
+		if got := Win32Name(code); got != want {
+			t.Errorf("Win32Name(%d) = %q, want %q", code, got, want)
+		}
+	}
+	for v, want := range map[uint32]string{
+		0xC0000005: "STATUS_ACCESS_VIOLATION", 0xC0000022: "STATUS_ACCESS_DENIED",
+		0x80000005: "STATUS_BUFFER_OVERFLOW", 0xC0000001: "STATUS_UNSUCCESSFUL", 0xC000FFFF: "",
+	} {
+		if got := NTStatusName(v); got != want {
+			t.Errorf("NTStatusName(%#x) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// smallSpec is a downstream starter spec: it lacks most codes.
+const smallSpec = `package: vss
+hresults:
+  - {name: S_OK, value: 0x00000000, doc: Success in the small spec.}
+  - {name: E_UNEXPECTED, value: 0x8000FFFF, doc: Unexpected failure.}
+`
+
+func smallModel(t *testing.T) *model.Spec {
+	t.Helper()
+	raw, err := load.Bytes("vss/vss.yaml", []byte(smallSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := model.Build(raw, "vss/vss.yaml", "vss/vss.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func builtin(t *testing.T) *model.Spec {
+	t.Helper()
+	s, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestLookupFallsBackOnTheBuiltinSpec: every code of the flagship spec is
+// explained, by name and by value, whatever the first spec holds, and the
+// source says which spec answered.
+func TestLookupFallsBackOnTheBuiltinSpec(t *testing.T) {
+	small, flagship := smallModel(t), builtin(t)
+	if len(flagship.HRESULTs) < 90 {
+		t.Fatalf("the built-in spec holds %d codes; is it the flagship?", len(flagship.HRESULTs))
+	}
+	for _, h := range flagship.HRESULTs {
+		for _, arg := range []string{h.Name, h.Hex()} {
+			e := Lookup(mustArg(t, arg), small, flagship)
+			if !e.Found() || e.Value != h.Value {
+				t.Errorf("explain %s: not found, or found %#x", arg, e.Value)
+				continue
+			}
+			inSmall := byValue(small, h.Value) != nil
+			if e.Fallback() == inSmall {
+				t.Errorf("explain %s: fallback %v, but the small spec holds it: %v", arg, e.Fallback(), inSmall)
+			}
+		}
+	}
+
+	got := Lookup(mustArg(t, "0x8004230f"), small, flagship).String()
+	for _, want := range []string{
+		"VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F)\n  source    vssgen's built-in VSS spec, since vss/vss.yaml does not hold it\n",
+		"\nDocumented by 5 methods",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, got)
+		}
+	}
+	// The first spec answers for what it holds, with its own meaning.
+	got = Lookup(mustArg(t, "S_OK"), small, flagship).String()
+	if !strings.Contains(got, "  source    vss/vss.yaml\n") || !strings.Contains(got, "Success in the small spec.") {
+		t.Errorf("S_OK is not answered by the first spec:\n%s", got)
+	}
+	// Neither holds it: both are named.
+	got = Lookup(mustArg(t, "0x80070002"), small, flagship).String()
+	if want := "0x80070002 is not in vss/vss.yaml or vssgen's built-in VSS spec; its bits say:\n"; !strings.HasPrefix(got, want) {
+		t.Errorf("explanation of an unknown value:\n%s\nwant it to start with %q", got, want)
+	}
+	e := Lookup(mustArg(t, "PROVIDER_VETO"), small, flagship)
+	if e.Found() || len(e.Similar) == 0 || e.Similar[0].Name != "VSS_E_PROVIDER_VETO" {
+		t.Errorf("unknown name: similar names %v, want VSS_E_PROVIDER_VETO first, from the built-in spec", e.Similar)
+	}
+}
+
+func mustArg(t *testing.T, s string) Arg {
+	t.Helper()
+	a, err := ParseArg(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// TestExplainFoldsMethodsThatShareAMeaning: in the flagship spec,
+// VSS_E_UNEXPECTED is documented by 26 methods and functions with two
+// wordings of one meaning and one note; each wording and note is printed
+// once, and the whole fits a screen.
+func TestExplainFoldsMethodsThatShareAMeaning(t *testing.T) {
+	e := Lookup(mustArg(t, "0x80042302"), builtin(t))
+	got := e.String()
+	if n := strings.Count(got, "\n"); n > ScreenLines {
+		t.Errorf("%d lines, want at most %d:\n%s", n, ScreenLines, got)
+	}
+	want := fmt.Sprintf("\nDocumented by %d methods and functions, folded into 2 groups that share a meaning and notes\n", len(e.Uses))
+	if !strings.Contains(got, want) {
+		t.Errorf("explanation lacks %q:\n%s", want, got)
+	}
+	if n := strings.Count(got, "E_UNEXPECTED (0x8000FFFF) arrives instead"); n != 2 {
+		t.Errorf("the note that E_UNEXPECTED arrives instead is printed %d times, want 2 (once a group):\n%s", n, got)
+	}
+	for _, want := range []string{
+		"\n  IVssAsync: Cancel, Wait, QueryStatus\n    An unexpected error occurred",
+		"\n  IVssBackupComponents: InitializeForBackup, SetBackupState,",
+		"; vssapi.dll: CreateVssBackupComponentsInternal,",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, got)
+		}
+	}
+	if all := e.Text(true); all != got {
+		t.Errorf("what fits a screen differs with all:\n%s\nand without:\n%s", all, got)
+	}
+}
+
+// TestExplainKeepsToAScreen: S_OK has a meaning of its own for most
+// methods; the default text stops at a screen and says how many methods
+// it leaves out and how to see them, and -all shows each.
+func TestExplainKeepsToAScreen(t *testing.T) {
+	e := Lookup(mustArg(t, "S_OK"), builtin(t))
+	got := e.String()
+	if n := strings.Count(got, "\n"); n > ScreenLines {
+		t.Errorf("%d lines, want at most %d:\n%s", n, ScreenLines, got)
+	}
+	last := got[strings.LastIndex(strings.TrimSuffix(got, "\n"), "\n")+1:]
+	re := regexp.MustCompile(`^  … and (\d+) more methods and functions with (\d+) other meanings or notes \(-all lists them\)\n$`)
+	m := re.FindStringSubmatch(last)
+	if m == nil {
+		t.Fatalf("the last line is %q, want it to match %s", last, re)
+	}
+	shown := 0
+	for _, u := range e.Uses {
+		if strings.Contains(got, u.Method.Name) {
+			shown++
+		}
+	}
+	if left, _ := strconv.Atoi(m[1]); shown+left < len(e.Uses) || left == 0 {
+		t.Errorf("%d of %d methods shown and %d counted as left out", shown, len(e.Uses), left)
+	}
+
+	all := e.Text(true)
+	if strings.Contains(all, "…") {
+		t.Errorf("with all, something is still left out:\n%s", all)
+	}
+	for _, u := range e.Uses {
+		if !strings.Contains(all, u.Method.Name) || !strings.Contains(all, model.OneLine(u.Entry.Meaning)) {
+			t.Errorf("with all, %s and its meaning are missing", u.Method.FullName())
+		}
+	}
+}
+
+// TestExplainAsyncCodeOfAMethodWithoutIVssAsync: a code documented as
+// arriving through an IVssAsync, for a method that returns none, is not
+// said to come "through the IVssAsync it returns".
+func TestExplainAsyncCodeOfAMethodWithoutIVssAsync(t *testing.T) {
+	got := Lookup(mustArg(t, "0x8004230f"), builtin(t)).String()
+	want := "\n  IVssBackupComponents.AddToSnapshotSet (documented as arriving through an IVssAsync, though this method returns none): "
+	if !strings.Contains(got, want) {
+		t.Errorf("explanation lacks %q:\n%s", want, got)
+	}
+	if !strings.Contains(got, "\n  IVssBackupComponents.DoSnapshotSet (through the IVssAsync it returns): ") {
+		t.Errorf("DoSnapshotSet, which returns an IVssAsync, is not marked so:\n%s", got)
+	}
+	if strings.Contains(got, "AddToSnapshotSet (through the IVssAsync it returns)") {
+		t.Errorf("AddToSnapshotSet is said to return an IVssAsync:\n%s", got)
+	}
+}
+
+// TestSectionFitsItsBudget: a section shows whole groups while they fit,
+// always at least one, and counts the rest in one line, in the singular
+// for one group.
+func TestSectionFitsItsBudget(t *testing.T) {
+	g := func(size int, lines ...string) group { return group{lines: lines, size: size} }
+	s := section{
+		title:  "Title",
+		groups: []group{g(3, "  a", "  a2"), g(1, "  b"), g(2, "  c", "  c2")},
+		noun:   methodNoun([]*model.Method{{Name: "M", Interface: &model.Interface{Name: "I"}}}),
+		other:  [2]string{"other thing", "other things"},
+	}
+	tests := []struct {
+		budget int
+		all    bool
+		want   string
+	}{
+		{100, false, "\nTitle\n  a\n  a2\n  b\n  c\n  c2\n"},
+		{7, false, "\nTitle\n  a\n  a2\n  b\n  c\n  c2\n"},
+		{6, false, "\nTitle\n  a\n  a2\n  b\n  … and 2 more methods with 1 other thing (-all lists them)\n"},
+		{4, false, "\nTitle\n  a\n  a2\n  … and 3 more methods with 2 other things (-all lists them)\n"},
+		{0, false, "\nTitle\n  a\n  a2\n  … and 3 more methods with 2 other things (-all lists them)\n"},
+		{0, true, "\nTitle\n  a\n  a2\n  b\n  c\n  c2\n"},
+	}
+	for _, tt := range tests {
+		var b strings.Builder
+		n := s.write(&b, tt.budget, tt.all)
+		if got := b.String(); got != tt.want || n != strings.Count(got, "\n") {
+			t.Errorf("budget %d, all %v: wrote %d lines\n%s\nwant\n%s", tt.budget, tt.all, n, got, tt.want)
+		}
 	}
 }

@@ -153,6 +153,7 @@ func (b *builder) interfaceMethods(d declaredInterfaces) {
 		build(it)
 	}
 	b.spec.Interfaces = append([]*Interface{root}, sortByBase(declared)...)
+	b.spec.DeclaredInterfaces = append([]*Interface{root}, declared...)
 }
 
 // sortByBase orders interfaces so that bases come first and siblings by name.

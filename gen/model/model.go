@@ -20,6 +20,10 @@ type Spec struct {
 	Structs    []*Struct    // members before the structs that hold them, ties in the spec's order
 	Interfaces []*Interface // IUnknown first, then bases before the interfaces that extend them, ties by name
 	Functions  []*Method    // DLL entry points, in the spec's order
+
+	// DeclaredInterfaces holds the same interfaces as Interfaces, IUnknown
+	// first and the others in the spec's order, for documents that follow it.
+	DeclaredInterfaces []*Interface
 }
 
 // OSVersion is an entry of the ordered table of Windows versions that notes refer to.

@@ -32,7 +32,12 @@ type File struct {
 
 // Plan says what writing a set of files into a directory would change.
 type Plan struct {
-	Dir       string
+	Dir string
+	// DiffDir is Dir as the labels of Diff name it, with forward slashes:
+	// "a/DiffDir/name". Relative to the module root, it lets the diff be
+	// applied from there with git apply or patch -p1. Empty, the labels
+	// name files relative to Dir.
+	DiffDir   string
 	Write     []File   // new or changed files
 	Unchanged []string // files already holding the right bytes
 	Remove    []string // generated files the spec no longer produces
@@ -155,7 +160,8 @@ func (p *Plan) Diff() string {
 	slices.SortFunc(changes, func(a, b change) int { return strings.Compare(a.name, b.name) })
 	var b strings.Builder
 	for _, c := range changes {
-		oldLabel, newLabel := "a/"+c.name, "b/"+c.name
+		name := path.Join(p.DiffDir, c.name)
+		oldLabel, newLabel := "a/"+name, "b/"+name
 		if _, existed := p.old[c.name]; !existed {
 			oldLabel = "/dev/null"
 		}
