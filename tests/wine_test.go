@@ -439,3 +439,35 @@ func isIdent(e ast.Expr, name string) bool {
 	id, ok := e.(*ast.Ident)
 	return ok && id.Name == name
 }
+
+// latencyLine is a result line of BenchmarkWaitContextLatency.
+var latencyLine = regexp.MustCompile(`(?m)^BenchmarkWaitContextLatency(?:-\d+)?\s+\d+\s+([0-9.]+) ns/op\s+([0-9.]+) calls/op\s+([0-9.]+) ms-late-max\s+([0-9.]+) ms-late-median`)
+
+// TestWaitContextLatencyUnderWine runs BenchmarkWaitContextLatency
+// (tests/waitlatency) under Wine reporting Windows 10, where WaitContext
+// waits in slices of Wait, and Windows XP x64, where it polls QueryStatus,
+// and logs how late each returns after the operation ends and how many COM
+// calls a wait takes. The figures are logged for BENCHMARKS.md, never
+// checked: this machine is shared. What is checked is that each path ran:
+// Wait is called on Windows 10 and never on XP (calls/op tells them apart
+// only roughly, so the benchmark's own log names the version).
+func TestWaitContextLatencyUnderWine(t *testing.T) {
+	p := wine.Shared(t)
+	exe := wine.BuildTest(t, "..", "./tests/waitlatency")
+	for _, v := range []wine.Version{wine.Win10, wine.WinXP64} {
+		out, err := p.RunTest(t.Context(), v, exe,
+			"-test.run=^$", "-test.bench=^BenchmarkWaitContextLatency$", "-test.benchtime=100x", "-test.v")
+		if err != nil {
+			t.Fatalf("under %s: %v\n%s", v.Name, err, out)
+		}
+		m := latencyLine.FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("under %s: no BenchmarkWaitContextLatency result in the output:\n%s", v.Name, out)
+		}
+		if !strings.Contains(out, "Windows "+v.String()) {
+			t.Errorf("under %s: the benchmark did not run on Windows %s:\n%s", v.Name, v, out)
+		}
+		t.Logf("Windows %s: WaitContext returns %s ms after the operation ends (median; worst %s ms), %s COM calls per 30 ms wait",
+			v, m[4], m[3], m[2])
+	}
+}
