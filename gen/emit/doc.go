@@ -122,7 +122,11 @@ func docLines(s *model.Spec) []string {
 		heading("Windows only")
 		var what []string
 		if ifaces > 0 {
-			what = append(what, "COM interfaces")
+			if ifaces == 1 {
+				what = append(what, "COM interface")
+			} else {
+				what = append(what, "COM interfaces")
+			}
 		}
 		if len(s.Functions) > 0 {
 			what = append(what, "DLL functions")
@@ -137,7 +141,7 @@ func docLines(s *model.Spec) []string {
 		if len(s.Enums) > 0 {
 			portable += ", enums"
 		}
-		para("The %s are built only for GOOS=windows; %s, Method, OSVersion, Documented and Error build everywhere. On another system, go doc shows the Windows part when told to build for Windows, in the package's directory:", joinAnd(what), portable)
+		para("The %s %s built only for GOOS=windows; %s, Method, OSVersion, Documented and Error build everywhere. On another system, go doc shows the Windows part when told to build for Windows, in the package's directory:", joinAnd(what), isAre(what), portable)
 		var sym string
 		switch {
 		case r.backup != nil:
@@ -151,7 +155,11 @@ func docLines(s *model.Spec) []string {
 	}
 
 	heading("Reference")
-	para("REFERENCE.md, beside this file, lists every code, interface, method, parameter and struct layout with the C declaration and the Go signature, for review when the spec changes. The spec the package is generated from is %s; run go generate after editing it.", s.Source)
+	listed := "every code, interface, method and parameter"
+	if len(s.Structs) > 0 {
+		listed = "every code, interface, method, parameter and struct layout"
+	}
+	para("REFERENCE.md, beside this file, lists %s with the C declaration and the Go signature, for review when the spec changes. The spec the package is generated from is %s; run go generate after editing it.", listed, s.Source)
 	return out
 }
 
@@ -171,4 +179,13 @@ func joinAnd(items []string) string {
 		return items[0]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// isAre is the verb for a list of things: "The COM interface is", "The COM
+// interface and WaitContext are".
+func isAre(items []string) string {
+	if len(items) == 1 && !strings.HasSuffix(items[0], "s") {
+		return "is"
+	}
+	return "are"
 }
