@@ -97,10 +97,12 @@ func docLines(s *model.Spec) []string {
 		if r.async != nil {
 			text = append(text, fmt.Sprintf("The methods that return an %s finish in the background; %s.WaitContext waits for one until it ends or a context is done.", asyncInterface, asyncInterface))
 		}
+		para("%s", strings.Join(text, " "))
+		text = nil
 		if r.complete {
 			text = append(text, "The package's example shadowCopy goes through the whole sequence.")
 		}
-		text = append(text, "COM belongs to the thread that initialised it: call runtime.LockOSThread and CoInitializeEx (golang.org/x/sys/windows) before, on the same goroutine.")
+		text = append(text, "COM belongs to the thread that initialised it: call runtime.LockOSThread and CoInitializeEx (golang.org/x/sys/windows) first, on the goroutine that makes the calls.")
 		para("%s", strings.Join(text, " "))
 	}
 

@@ -14,10 +14,12 @@
 // AddToSnapshotSet, SetBackupState, PrepareForBackup, DoSnapshotSet,
 // GetSnapshotProperties, BackupComplete. The methods that return an IVssAsync
 // finish in the background; IVssAsync.WaitContext waits for one until it ends
-// or a context is done. The package's example shadowCopy goes through the
-// whole sequence. COM belongs to the thread that initialised it: call
-// runtime.LockOSThread and CoInitializeEx (golang.org/x/sys/windows) before,
-// on the same goroutine.
+// or a context is done.
+//
+// The package's example shadowCopy goes through the whole sequence. COM
+// belongs to the thread that initialised it: call runtime.LockOSThread and
+// CoInitializeEx (golang.org/x/sys/windows) first, on the goroutine that makes
+// the calls.
 //
 // # Codes seen in logs
 //

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/windows"
 	"log"
 	"runtime"
+	"syscall"
 	"time"
 )
 
@@ -56,7 +57,9 @@ func Example_shadowCopy() {
 		// COM belongs to the thread: stay on it until CoUninitialize.
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		if err := windows.CoInitializeEx(0, windows.COINIT_MULTITHREADED); err != nil {
+		// S_FALSE comes back as an error: COM was initialised on this thread
+		// already, which is fine and still takes its CoUninitialize.
+		if err := windows.CoInitializeEx(0, windows.COINIT_MULTITHREADED); err != nil && err != syscall.Errno(1) {
 			return "", err
 		}
 		defer windows.CoUninitialize()
