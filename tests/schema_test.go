@@ -268,6 +268,8 @@ func TestSchemaRefusesSingleProblems(t *testing.T) {
 		{"void function with returns", "    void: true\n", "    void: true\n    returns: [{code: S_OK, meaning: Freed.}]\n"},
 		{"parameter named like a stub local", "name: dwMilliseconds", "name: err"},
 		{"reserved not a boolean", "reserved: true", "reserved: yes please"},
+		{"enum on a parameter that is not a 4-byte integer", "type: HRESULT, doc: The status.}", "type: HRESULT, enum: VSS_BACKUP_TYPE, doc: The status.}"},
+		{"enum on a reserved parameter", "type: INT, reserved: true}", "type: INT, reserved: true, enum: VSS_BACKUP_TYPE}"},
 		{"return meaning missing", "{code: S_OK, meaning: Cancelled.}", "{code: S_OK}"},
 		{"note with before and on", "before: win7,", "before: win7, on: [vista],"},
 		{"note naming no systems", "{before: win7, returns_instead", "{returns_instead"},

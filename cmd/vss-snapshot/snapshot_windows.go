@@ -86,7 +86,7 @@ func (r *requester) takeShadowCopy(ctx context.Context) (err error) {
 	}
 	step := "setting the context to " + snapshotContext.String()
 	r.logStep(step)
-	if err := backup.SetContext(int32(snapshotContext)); err != nil {
+	if err := backup.SetContext(snapshotContext); err != nil {
 		// Windows XP knows only VSS_CTX_BACKUP, which is the default, and
 		// answers every SetContext with E_NOTIMPL.
 		if snapshotContext != vss.VSS_CTX_BACKUP || !errors.Is(err, vss.E_NOTIMPL) {

@@ -155,9 +155,9 @@ func cDecl(typ, name string) string {
 // (Param.CDecl) spells it without the name: "VSS_ID *".
 func cParamType(p *model.Param) string {
 	if stars := p.Stars(); stars > 0 {
-		return p.Type.C + " " + strings.Repeat("*", stars)
+		return p.CType().C + " " + strings.Repeat("*", stars)
 	}
-	return p.Type.C
+	return p.CType().C
 }
 
 // conformanceSignatures checks the type of every method pointer in every

@@ -333,6 +333,9 @@ func methodDoc(m *model.Method) []Code {
 	var ps []string
 	for _, p := range m.Params {
 		text := fmt.Sprintf("%s (%s %s): %s", p.Name, p.Dir, p.Type.C, p.Doc)
+		if p.Header != nil {
+			text = fmt.Sprintf("%s (%s %s, declared %s): %s", p.Name, p.Dir, p.Type.C, p.Header.C, p.Doc)
+		}
 		if p.Reserved {
 			text += " Passed as NULL by this method."
 		}

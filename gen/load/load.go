@@ -190,6 +190,7 @@ type Param struct {
 	Dir      Str  `yaml:"dir"`
 	Type     Str  `yaml:"type"`
 	By       Str  `yaml:"by"`
+	Enum     Str  `yaml:"enum"`
 	Reserved Bool `yaml:"reserved"`
 	Doc      Str  `yaml:"doc"`
 }

@@ -76,6 +76,8 @@ var fixedNames = []string{
 	"TestMethods", "TestDocumented", "TestErrorMatching", "TestEnumStrings",
 	"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "BenchmarkStubs",
 	"TestDLLFunctions", "TestWaitContext",
+	// the generated examples
+	"ExampleHRESULT", "ExampleNewError", "ExampleIVssAsync_WaitContext", "Example_shadowCopy",
 }
 
 func (b *builder) reserveGenerated() {

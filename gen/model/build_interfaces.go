@@ -332,12 +332,52 @@ func (b *builder) params(m *Method, raw []load.Param) {
 		if p.Type == nil {
 			continue
 		}
+		if r.Enum.Set && !b.paramEnum(p, r, what) {
+			continue
+		}
 		if problem := p.passable(); problem != "" {
 			b.errorf(r.Type.Pos, "%s: %s", what, problem)
 			continue
 		}
 		m.Params = append(m.Params, p)
 	}
+}
+
+// paramEnum gives p, declared by the header as a plain integer, the enum
+// the documentation says it takes (enum: on the parameter). The Go
+// signature then takes the enum's type; the header's type stays for C. The
+// two must have the same size, so that the argument words do not change.
+func (b *builder) paramEnum(p *Param, r load.Param, what string) bool {
+	t, ok := b.types[r.Enum.Value]
+	if !ok || t.Kind != EnumKind {
+		b.errorf(r.Enum.Pos, "%s: enum %q is not an enum of the spec (enums: %s)", what, r.Enum.Value, strings.Join(b.enumNames(), ", "))
+		return false
+	}
+	switch {
+	case p.Type.Kind != Integer:
+		b.errorf(r.Enum.Pos, "%s: enum %s applies only to an integer type such as LONG or DWORD, not %s", what, t.C, p.Type.C)
+		return false
+	case p.Type.Bytes != t.Bytes:
+		b.errorf(r.Enum.Pos, "%s: enum %s is %d bytes but %s is %d: the argument would change size", what, t.C, t.Bytes, p.Type.C, p.Type.Bytes)
+		return false
+	case p.Reserved:
+		b.errorf(r.Enum.Pos, "%s: a reserved parameter is left out of the Go signature, so enum %s has no use", what, t.C)
+		return false
+	}
+	p.Header, p.Type = p.Type, t
+	return true
+}
+
+// enumNames lists the spec's enums in its order, for messages.
+func (b *builder) enumNames() []string {
+	var names []string
+	for _, e := range b.spec.Enums {
+		names = append(names, e.Name)
+	}
+	if len(names) == 0 {
+		return []string{"none declared"}
+	}
+	return names
 }
 
 // checkParamShadowing refuses parameters named like a package-level name

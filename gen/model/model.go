@@ -179,9 +179,14 @@ func (d Direction) String() string {
 
 // Param is a parameter after the implicit this pointer.
 type Param struct {
-	Name     string
-	Dir      Direction
-	Type     *Type
+	Name string
+	Dir  Direction
+	Type *Type
+	// Header is the integer type the SDK header declares when the spec
+	// gives the parameter an enum of its own (enum: on a LONG or DWORD):
+	// Type is then that enum, which Go signatures use, while C declarations
+	// keep the header's type. Both are 4 bytes, so the ABI is the same.
+	Header   *Type
 	ByPtr    bool // passed through one more pointer than its direction implies
 	Reserved bool // always passed as NULL/zero; not part of the Go signature
 	Doc      string
@@ -203,13 +208,21 @@ func (p *Param) Stars() int {
 	return n
 }
 
+// CType is the type the SDK header declares: Header when set, else Type.
+func (p *Param) CType() *Type {
+	if p.Header != nil {
+		return p.Header
+	}
+	return p.Type
+}
+
 // CDecl is the parameter as the SDK declares it: "HRESULT *pHrResult".
 func (p *Param) CDecl() string {
 	stars := strings.Repeat("*", p.Stars())
 	if stars == "" {
-		return p.Type.C + " " + p.Name
+		return p.CType().C + " " + p.Name
 	}
-	return p.Type.C + " " + stars + p.Name
+	return p.CType().C + " " + stars + p.Name
 }
 
 // ByValueStruct reports whether the parameter is a 16- or 8-byte struct

@@ -1053,8 +1053,9 @@ func (v *IVssBackupComponents) PostRestore() (ppAsync *IVssAsync, err error) {
 // object. It can be called only once, before most other VSS calls.
 //
 // Parameters:
-//   - lContext (in LONG): A VSS_SNAPSHOT_CONTEXT value, optionally ORed with
-//     supported VSS_VOLUME_SNAPSHOT_ATTRIBUTES flags. VSS_CTX_ALL is passed as -1.
+//   - lContext (in VSS_SNAPSHOT_CONTEXT, declared LONG): A VSS_SNAPSHOT_CONTEXT
+//     value, optionally ORed with supported VSS_VOLUME_SNAPSHOT_ATTRIBUTES flags.
+//     VSS_CTX_ALL is passed as -1.
 //
 // Documented return codes:
 //   - S_OK: The context was set. This is the default result.
@@ -1072,7 +1073,7 @@ func (v *IVssBackupComponents) PostRestore() (ppAsync *IVssAsync, err error) {
 // Notes:
 //   - (On Windows XP (5.1): XP supports only the default VSS_CTX_BACKUP context,
 //     so calling SetContext there returns E_NOTIMPL.)
-func (v *IVssBackupComponents) SetContext(lContext int32) (err error) {
+func (v *IVssBackupComponents) SetContext(lContext VSS_SNAPSHOT_CONTEXT) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SetContext, uintptr(unsafe.Pointer(v)), uintptr(lContext))
 	_hr := HRESULT(_r)
 	if _hr.Failed() {
@@ -2582,8 +2583,9 @@ func (v *IVssExamineWriterMetadata) GetAlternateLocationMapping(iMapping uint32)
 // full backup.
 //
 // Parameters:
-//   - pdwSchemaMask (out DWORD): Receives a bit mask of VSS_BACKUP_SCHEMA flags.
-func (v *IVssExamineWriterMetadata) GetBackupSchema() (pdwSchemaMask uint32, err error) {
+//   - pdwSchemaMask (out VSS_BACKUP_SCHEMA, declared DWORD): Receives a bit mask
+//     of VSS_BACKUP_SCHEMA flags.
+func (v *IVssExamineWriterMetadata) GetBackupSchema() (pdwSchemaMask VSS_BACKUP_SCHEMA, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupSchema, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwSchemaMask)))
 	_hr := HRESULT(_r)
 	if _hr.Failed() {
@@ -3737,11 +3739,11 @@ func (v *IVssBackupComponentsEx3) GetWriterStatusEx(iWriter uint32) (pidInstance
 // Server supports it.
 //
 // Parameters:
-//   - dwFlags (in DWORD): Bit mask of VSS_RECOVERY_OPTIONS flags that control the
-//     resynchronization.
+//   - dwFlags (in VSS_RECOVERY_OPTIONS, declared DWORD): Bit mask of
+//     VSS_RECOVERY_OPTIONS flags that control the resynchronization.
 //   - ppAsync (out IVssAsync): Receives an IVssAsync for following the operation.
 //     The caller must release it.
-func (v *IVssBackupComponentsEx3) RecoverSet(dwFlags uint32) (ppAsync *IVssAsync, err error) {
+func (v *IVssBackupComponentsEx3) RecoverSet(dwFlags VSS_RECOVERY_OPTIONS) (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().RecoverSet, uintptr(unsafe.Pointer(v)), uintptr(dwFlags), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
 	if _hr.Failed() {

@@ -939,14 +939,15 @@ func (v *IVssBackupComponents) IsVolumeSupported(ProviderId windows.GUID, pwszVo
 //   - wszPathFromRoot (in VSS_PWSZ): When exposing as a file share, the directory
 //     of the shadow copy to share; NULL shares its root. Must be NULL when
 //     exposing locally.
-//   - lAttributes (in LONG): VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY or
-//     VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY, saying how to expose it.
+//   - lAttributes (in VSS_VOLUME_SNAPSHOT_ATTRIBUTES, declared LONG):
+//     VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY or VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY,
+//     saying how to expose it.
 //   - wszExpose (in VSS_PWSZ): Drive letter or empty mounted folder when exposing
 //     locally, share name when exposing remotely; for a share, NULL picks a
 //     default name.
 //   - pwszExposed (out VSS_PWSZ): Receives the name under which the shadow copy
 //     was exposed. The caller frees it with CoTaskMemFree.
-func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFromRoot string, lAttributes int32, wszExpose string) (pwszExposed string, err error) {
+func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFromRoot string, lAttributes VSS_VOLUME_SNAPSHOT_ATTRIBUTES, wszExpose string) (pwszExposed string, err error) {
 	_wszPathFromRoot, err := windows.UTF16PtrFromString(wszPathFromRoot)
 	if err != nil {
 		return
@@ -1174,11 +1175,11 @@ func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_C
 //
 // Parameters:
 //   - SnapshotSetID (in VSS_ID): ID of the shadow copy set to break.
-//   - dwBreakFlags (in DWORD): Bit mask of VSS_HARDWARE_OPTIONS break flags
-//     (VSS_BREAKEX_FLAG_...).
+//   - dwBreakFlags (in VSS_HARDWARE_OPTIONS, declared DWORD): Bit mask of
+//     VSS_HARDWARE_OPTIONS break flags (VSS_BREAKEX_FLAG_...).
 //   - ppAsync (out IVssAsync): Receives an IVssAsync for following the operation.
 //     The caller must release it.
-func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID, dwBreakFlags uint32) (ppAsync *IVssAsync, err error) {
+func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID, dwBreakFlags VSS_HARDWARE_OPTIONS) (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().BreakSnapshotSetEx, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&SnapshotSetID), 0), _word64(unsafe.Pointer(&SnapshotSetID), 1), uintptr(dwBreakFlags), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
 	if _hr.Failed() {

@@ -964,7 +964,7 @@ var _stubs = map[Method]*_stub{
 	IVssBackupComponentsEx2_BreakSnapshotSetEx: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out2 *IVssAsync
-			out2, r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).BreakSnapshotSetEx(p[0].guid, uint32(p[1].word))
+			out2, r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).BreakSnapshotSetEx(p[0].guid, VSS_HARDWARE_OPTIONS(p[1].word))
 			r.ptrs[2] = unsafe.Pointer(out2)
 			return r
 		},
@@ -1387,7 +1387,7 @@ var _stubs = map[Method]*_stub{
 	IVssBackupComponentsEx3_RecoverSet: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 *IVssAsync
-			out1, r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).RecoverSet(uint32(p[0].word))
+			out1, r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).RecoverSet(VSS_RECOVERY_OPTIONS(p[0].word))
 			r.ptrs[1] = unsafe.Pointer(out1)
 			return r
 		},
@@ -2004,7 +2004,7 @@ var _stubs = map[Method]*_stub{
 	IVssBackupComponents_ExposeSnapshot: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out4 string
-			out4, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).ExposeSnapshot(p[0].guid, p[1].str, int32(p[2].word), p[3].str)
+			out4, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).ExposeSnapshot(p[0].guid, p[1].str, VSS_VOLUME_SNAPSHOT_ATTRIBUTES(p[2].word), p[3].str)
 			r.strs[4] = out4
 			return r
 		},
@@ -2782,7 +2782,7 @@ var _stubs = map[Method]*_stub{
 	},
 	IVssBackupComponents_SetContext: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetContext(int32(p[0].word))
+			r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).SetContext(VSS_SNAPSHOT_CONTEXT(p[0].word))
 			return r
 		},
 		iface: "IVssBackupComponents",
@@ -4556,7 +4556,7 @@ var _stubs = map[Method]*_stub{
 	},
 	IVssExamineWriterMetadata_GetBackupSchema: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			var out0 uint32
+			var out0 VSS_BACKUP_SCHEMA
 			out0, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetBackupSchema()
 			r.words[0] = uint64(out0)
 			return r
@@ -4573,7 +4573,7 @@ var _stubs = map[Method]*_stub{
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
-			var out0 uint32
+			var out0 VSS_BACKUP_SCHEMA
 			r, _, _ := syscall.SyscallN(obj.vtbl[10], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},

@@ -904,6 +904,261 @@ func (v VSS_VOLUME_SNAPSHOT_ATTRIBUTES) String() string {
 	return s
 }
 
+// VSS_HARDWARE_OPTIONS is the C flag set of that name (vss.h).
+//
+// Options of hardware shadow copies. The VSS_BREAKEX_FLAG_ bits go to
+// IVssBackupComponentsEx2::BreakSnapshotSetEx, which takes them as a DWORD;
+// the VSS_ONLUNSTATECHANGE_ bits are what VSS tells a hardware provider about
+// the LUNs.
+type VSS_HARDWARE_OPTIONS int32
+
+const (
+
+	// VSS_BREAKEX_FLAG_MASK_LUNS: When the set is broken, its LUNs are masked from
+	// this computer.
+	VSS_BREAKEX_FLAG_MASK_LUNS VSS_HARDWARE_OPTIONS = 0x00000001
+
+	// VSS_BREAKEX_FLAG_MAKE_READ_WRITE: When the set is broken, its LUNs become
+	// writable.
+	VSS_BREAKEX_FLAG_MAKE_READ_WRITE VSS_HARDWARE_OPTIONS = 0x00000002
+
+	// VSS_BREAKEX_FLAG_REVERT_IDENTITY_ALL: The disk identities of all the LUNs
+	// are set back to those of the original volumes.
+	VSS_BREAKEX_FLAG_REVERT_IDENTITY_ALL VSS_HARDWARE_OPTIONS = 0x00000004
+
+	// VSS_BREAKEX_FLAG_REVERT_IDENTITY_NONE: The disk identities of the LUNs are
+	// left as they are.
+	VSS_BREAKEX_FLAG_REVERT_IDENTITY_NONE VSS_HARDWARE_OPTIONS = 0x00000008
+
+	// VSS_ONLUNSTATECHANGE_NOTIFY_READ_WRITE: Tells the provider that the LUNs are
+	// being made writable.
+	VSS_ONLUNSTATECHANGE_NOTIFY_READ_WRITE VSS_HARDWARE_OPTIONS = 0x00000100
+
+	// VSS_ONLUNSTATECHANGE_NOTIFY_LUN_PRE_RECOVERY: Tells the provider that a LUN
+	// resynchronization is about to start.
+	VSS_ONLUNSTATECHANGE_NOTIFY_LUN_PRE_RECOVERY VSS_HARDWARE_OPTIONS = 0x00000200
+
+	// VSS_ONLUNSTATECHANGE_NOTIFY_LUN_POST_RECOVERY: Tells the provider that a LUN
+	// resynchronization has ended.
+	VSS_ONLUNSTATECHANGE_NOTIFY_LUN_POST_RECOVERY VSS_HARDWARE_OPTIONS = 0x00000400
+
+	// VSS_ONLUNSTATECHANGE_DO_MASK_LUNS: Asks the provider to mask the LUNs.
+	VSS_ONLUNSTATECHANGE_DO_MASK_LUNS VSS_HARDWARE_OPTIONS = 0x00000800
+)
+
+// String gives the name of the value, or VSS_HARDWARE_OPTIONS(n) for a value the SDK does not name.
+// Other values are listed as their flags, joined by |.
+func (v VSS_HARDWARE_OPTIONS) String() string {
+	switch v {
+	case VSS_BREAKEX_FLAG_MASK_LUNS:
+		return "VSS_BREAKEX_FLAG_MASK_LUNS"
+	case VSS_BREAKEX_FLAG_MAKE_READ_WRITE:
+		return "VSS_BREAKEX_FLAG_MAKE_READ_WRITE"
+	case VSS_BREAKEX_FLAG_REVERT_IDENTITY_ALL:
+		return "VSS_BREAKEX_FLAG_REVERT_IDENTITY_ALL"
+	case VSS_BREAKEX_FLAG_REVERT_IDENTITY_NONE:
+		return "VSS_BREAKEX_FLAG_REVERT_IDENTITY_NONE"
+	case VSS_ONLUNSTATECHANGE_NOTIFY_READ_WRITE:
+		return "VSS_ONLUNSTATECHANGE_NOTIFY_READ_WRITE"
+	case VSS_ONLUNSTATECHANGE_NOTIFY_LUN_PRE_RECOVERY:
+		return "VSS_ONLUNSTATECHANGE_NOTIFY_LUN_PRE_RECOVERY"
+	case VSS_ONLUNSTATECHANGE_NOTIFY_LUN_POST_RECOVERY:
+		return "VSS_ONLUNSTATECHANGE_NOTIFY_LUN_POST_RECOVERY"
+	case VSS_ONLUNSTATECHANGE_DO_MASK_LUNS:
+		return "VSS_ONLUNSTATECHANGE_DO_MASK_LUNS"
+	}
+	s, rest := "", uint32(v)
+	for _, f := range [...]struct {
+		bit  uint32
+		name string
+	}{{0x00000001, "VSS_BREAKEX_FLAG_MASK_LUNS"}, {0x00000002, "VSS_BREAKEX_FLAG_MAKE_READ_WRITE"}, {0x00000004, "VSS_BREAKEX_FLAG_REVERT_IDENTITY_ALL"}, {0x00000008, "VSS_BREAKEX_FLAG_REVERT_IDENTITY_NONE"}, {0x00000100, "VSS_ONLUNSTATECHANGE_NOTIFY_READ_WRITE"}, {0x00000200, "VSS_ONLUNSTATECHANGE_NOTIFY_LUN_PRE_RECOVERY"}, {0x00000400, "VSS_ONLUNSTATECHANGE_NOTIFY_LUN_POST_RECOVERY"}, {0x00000800, "VSS_ONLUNSTATECHANGE_DO_MASK_LUNS"}} {
+		if rest&f.bit != 0 {
+			if s != "" {
+				s += "|"
+			}
+			s += f.name
+			rest &^= f.bit
+		}
+	}
+	if rest != 0 || s == "" {
+		if s != "" {
+			s += "|"
+		}
+		s += "VSS_HARDWARE_OPTIONS(0x" + strconv.FormatUint(uint64(rest), 16) + ")"
+	}
+	return s
+}
+
+// VSS_RECOVERY_OPTIONS is the C flag set of that name (vss.h).
+//
+// Options of a LUN resynchronization, for IVssBackupComponentsEx3::RecoverSet,
+// which takes them as a DWORD.
+type VSS_RECOVERY_OPTIONS int32
+
+const (
+
+	// VSS_RECOVERY_REVERT_IDENTITY_ALL: After the resynchronization, the
+	// destination LUNs take the disk identities of the originals.
+	VSS_RECOVERY_REVERT_IDENTITY_ALL VSS_RECOVERY_OPTIONS = 0x00000100
+
+	// VSS_RECOVERY_NO_VOLUME_CHECK: The safety checks on the destination volumes
+	// are skipped.
+	VSS_RECOVERY_NO_VOLUME_CHECK VSS_RECOVERY_OPTIONS = 0x00000200
+)
+
+// String gives the name of the value, or VSS_RECOVERY_OPTIONS(n) for a value the SDK does not name.
+// Other values are listed as their flags, joined by |.
+func (v VSS_RECOVERY_OPTIONS) String() string {
+	switch v {
+	case VSS_RECOVERY_REVERT_IDENTITY_ALL:
+		return "VSS_RECOVERY_REVERT_IDENTITY_ALL"
+	case VSS_RECOVERY_NO_VOLUME_CHECK:
+		return "VSS_RECOVERY_NO_VOLUME_CHECK"
+	}
+	s, rest := "", uint32(v)
+	for _, f := range [...]struct {
+		bit  uint32
+		name string
+	}{{0x00000100, "VSS_RECOVERY_REVERT_IDENTITY_ALL"}, {0x00000200, "VSS_RECOVERY_NO_VOLUME_CHECK"}} {
+		if rest&f.bit != 0 {
+			if s != "" {
+				s += "|"
+			}
+			s += f.name
+			rest &^= f.bit
+		}
+	}
+	if rest != 0 || s == "" {
+		if s != "" {
+			s += "|"
+		}
+		s += "VSS_RECOVERY_OPTIONS(0x" + strconv.FormatUint(uint64(rest), 16) + ")"
+	}
+	return s
+}
+
+// VSS_BACKUP_SCHEMA is the C flag set of that name (vss.h).
+//
+// What a writer supports beyond a plain full backup, as
+// IVssExamineWriterMetadata::GetBackupSchema reports it in a DWORD.
+type VSS_BACKUP_SCHEMA int32
+
+const (
+
+	// VSS_BS_UNDEFINED: Nothing beyond full backups.
+	VSS_BS_UNDEFINED VSS_BACKUP_SCHEMA = 0x00000000
+
+	// VSS_BS_DIFFERENTIAL: Differential backups.
+	VSS_BS_DIFFERENTIAL VSS_BACKUP_SCHEMA = 0x00000001
+
+	// VSS_BS_INCREMENTAL: Incremental backups.
+	VSS_BS_INCREMENTAL VSS_BACKUP_SCHEMA = 0x00000002
+
+	// VSS_BS_EXCLUSIVE_INCREMENTAL_DIFFERENTIAL: Incremental and differential
+	// backups, but not both in one series.
+	VSS_BS_EXCLUSIVE_INCREMENTAL_DIFFERENTIAL VSS_BACKUP_SCHEMA = 0x00000004
+
+	// VSS_BS_LOG: Backups of log files only.
+	VSS_BS_LOG VSS_BACKUP_SCHEMA = 0x00000008
+
+	// VSS_BS_COPY: Copy backups, which leave the backup history alone.
+	VSS_BS_COPY VSS_BACKUP_SCHEMA = 0x00000010
+
+	// VSS_BS_TIMESTAMPED: Backup time stamps for incremental and differential
+	// backups.
+	VSS_BS_TIMESTAMPED VSS_BACKUP_SCHEMA = 0x00000020
+
+	// VSS_BS_LAST_MODIFY: Last-modified times for incremental and differential
+	// backups.
+	VSS_BS_LAST_MODIFY VSS_BACKUP_SCHEMA = 0x00000040
+
+	// VSS_BS_LSN: Reserved for future use.
+	VSS_BS_LSN VSS_BACKUP_SCHEMA = 0x00000080
+
+	// VSS_BS_WRITER_SUPPORTS_NEW_TARGET: Restoring files to a new location
+	// (AddNewTarget).
+	VSS_BS_WRITER_SUPPORTS_NEW_TARGET VSS_BACKUP_SCHEMA = 0x00000100
+
+	// VSS_BS_WRITER_SUPPORTS_RESTORE_WITH_MOVE: Restoring files to a different
+	// location than the one they were backed up from.
+	VSS_BS_WRITER_SUPPORTS_RESTORE_WITH_MOVE VSS_BACKUP_SCHEMA = 0x00000200
+
+	// VSS_BS_INDEPENDENT_SYSTEM_STATE: Backing up its system state data apart from
+	// the rest of the system state.
+	VSS_BS_INDEPENDENT_SYSTEM_STATE VSS_BACKUP_SCHEMA = 0x00000400
+
+	// VSS_BS_ROLLFORWARD_RESTORE: Roll-forward restores.
+	VSS_BS_ROLLFORWARD_RESTORE VSS_BACKUP_SCHEMA = 0x00001000
+
+	// VSS_BS_RESTORE_RENAME: Restoring with renamed files.
+	VSS_BS_RESTORE_RENAME VSS_BACKUP_SCHEMA = 0x00002000
+
+	// VSS_BS_AUTHORITATIVE_RESTORE: Authoritative restores.
+	VSS_BS_AUTHORITATIVE_RESTORE VSS_BACKUP_SCHEMA = 0x00004000
+
+	// VSS_BS_WRITER_SUPPORTS_PARALLEL_RESTORES: Several restores at the same time.
+	VSS_BS_WRITER_SUPPORTS_PARALLEL_RESTORES VSS_BACKUP_SCHEMA = 0x00008000
+)
+
+// String gives the name of the value, or VSS_BACKUP_SCHEMA(n) for a value the SDK does not name.
+// Other values are listed as their flags, joined by |.
+func (v VSS_BACKUP_SCHEMA) String() string {
+	switch v {
+	case VSS_BS_UNDEFINED:
+		return "VSS_BS_UNDEFINED"
+	case VSS_BS_DIFFERENTIAL:
+		return "VSS_BS_DIFFERENTIAL"
+	case VSS_BS_INCREMENTAL:
+		return "VSS_BS_INCREMENTAL"
+	case VSS_BS_EXCLUSIVE_INCREMENTAL_DIFFERENTIAL:
+		return "VSS_BS_EXCLUSIVE_INCREMENTAL_DIFFERENTIAL"
+	case VSS_BS_LOG:
+		return "VSS_BS_LOG"
+	case VSS_BS_COPY:
+		return "VSS_BS_COPY"
+	case VSS_BS_TIMESTAMPED:
+		return "VSS_BS_TIMESTAMPED"
+	case VSS_BS_LAST_MODIFY:
+		return "VSS_BS_LAST_MODIFY"
+	case VSS_BS_LSN:
+		return "VSS_BS_LSN"
+	case VSS_BS_WRITER_SUPPORTS_NEW_TARGET:
+		return "VSS_BS_WRITER_SUPPORTS_NEW_TARGET"
+	case VSS_BS_WRITER_SUPPORTS_RESTORE_WITH_MOVE:
+		return "VSS_BS_WRITER_SUPPORTS_RESTORE_WITH_MOVE"
+	case VSS_BS_INDEPENDENT_SYSTEM_STATE:
+		return "VSS_BS_INDEPENDENT_SYSTEM_STATE"
+	case VSS_BS_ROLLFORWARD_RESTORE:
+		return "VSS_BS_ROLLFORWARD_RESTORE"
+	case VSS_BS_RESTORE_RENAME:
+		return "VSS_BS_RESTORE_RENAME"
+	case VSS_BS_AUTHORITATIVE_RESTORE:
+		return "VSS_BS_AUTHORITATIVE_RESTORE"
+	case VSS_BS_WRITER_SUPPORTS_PARALLEL_RESTORES:
+		return "VSS_BS_WRITER_SUPPORTS_PARALLEL_RESTORES"
+	}
+	s, rest := "", uint32(v)
+	for _, f := range [...]struct {
+		bit  uint32
+		name string
+	}{{0x00000001, "VSS_BS_DIFFERENTIAL"}, {0x00000002, "VSS_BS_INCREMENTAL"}, {0x00000004, "VSS_BS_EXCLUSIVE_INCREMENTAL_DIFFERENTIAL"}, {0x00000008, "VSS_BS_LOG"}, {0x00000010, "VSS_BS_COPY"}, {0x00000020, "VSS_BS_TIMESTAMPED"}, {0x00000040, "VSS_BS_LAST_MODIFY"}, {0x00000080, "VSS_BS_LSN"}, {0x00000100, "VSS_BS_WRITER_SUPPORTS_NEW_TARGET"}, {0x00000200, "VSS_BS_WRITER_SUPPORTS_RESTORE_WITH_MOVE"}, {0x00000400, "VSS_BS_INDEPENDENT_SYSTEM_STATE"}, {0x00001000, "VSS_BS_ROLLFORWARD_RESTORE"}, {0x00002000, "VSS_BS_RESTORE_RENAME"}, {0x00004000, "VSS_BS_AUTHORITATIVE_RESTORE"}, {0x00008000, "VSS_BS_WRITER_SUPPORTS_PARALLEL_RESTORES"}} {
+		if rest&f.bit != 0 {
+			if s != "" {
+				s += "|"
+			}
+			s += f.name
+			rest &^= f.bit
+		}
+	}
+	if rest != 0 || s == "" {
+		if s != "" {
+			s += "|"
+		}
+		s += "VSS_BACKUP_SCHEMA(0x" + strconv.FormatUint(uint64(rest), 16) + ")"
+	}
+	return s
+}
+
 // VSS_RESTORE_TARGET is the C enum of that name (vswriter.h).
 //
 // Where a component's files are to be restored, as set on IVssComponent.

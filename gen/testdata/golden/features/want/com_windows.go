@@ -297,6 +297,8 @@ func (v *IWidget) vtable() *IWidgetVtbl {
 // Parameters:
 //   - dwTurns (in DWORD): How many turns.
 //   - lSpeed (in LONG): Signed speed.
+//   - dwFlags (in WIDGET_FLAGS, declared DWORD): The header says DWORD; the
+//     documentation, WIDGET_FLAGS.
 //
 // Documented return codes:
 //   - S_OK: It spun.
@@ -307,8 +309,8 @@ func (v *IWidget) vtable() *IWidgetVtbl {
 //
 // The returned hr tells S_OK from the other documented success codes
 // (S_FALSE).
-func (v *IWidget) Spin(dwTurns uint32, lSpeed int32) (hr HRESULT, err error) {
-	_r, _, _ := syscall.SyscallN(v.vtable().Spin, uintptr(unsafe.Pointer(v)), uintptr(dwTurns), uintptr(lSpeed))
+func (v *IWidget) Spin(dwTurns uint32, lSpeed int32, dwFlags WIDGET_FLAGS) (hr HRESULT, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Spin, uintptr(unsafe.Pointer(v)), uintptr(dwTurns), uintptr(lSpeed), uintptr(dwFlags))
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _hr.Failed() {
@@ -322,6 +324,7 @@ func (v *IWidget) Spin(dwTurns uint32, lSpeed int32) (hr HRESULT, err error) {
 // Parameters:
 //   - pHr (out HRESULT): The status.
 //   - pCount (out UINT): The number of turns.
+//   - pColor (out WIDGET_COLOR, declared LONG): The colour, declared LONG.
 //   - pReserved (out INT): Reserved. Passed as NULL by this method.
 //
 // Status codes delivered through the HRESULT out-parameter:
@@ -334,13 +337,13 @@ func (v *IWidget) Spin(dwTurns uint32, lSpeed int32) (hr HRESULT, err error) {
 //
 // Notes:
 //   - (On Old Windows (5.1), Middle Windows (6.0): Counts wrap at 65535 there.)
-func (v *IWidget) Status() (pHr HRESULT, pCount uint32, err error) {
-	_r, _, _ := syscall.SyscallN(v.vtable().Status, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pHr)), uintptr(unsafe.Pointer(&pCount)), 0)
+func (v *IWidget) Status() (pHr HRESULT, pCount uint32, pColor WIDGET_COLOR, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Status, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pHr)), uintptr(unsafe.Pointer(&pCount)), uintptr(unsafe.Pointer(&pColor)), 0)
 	_hr := HRESULT(_r)
 	if _hr.Failed() {
 		err = _newError(IWidget_Status, _hr)
 	}
-	return pHr, pCount, err
+	return pHr, pCount, pColor, err
 }
 
 // IID_ISuperWidget is the interface identifier of ISuperWidget, {aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee}.

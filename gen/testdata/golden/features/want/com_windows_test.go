@@ -959,7 +959,7 @@ var _stubs = map[Method]*_stub{
 	},
 	IWidget_Spin: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			r.hr, r.err = (*IWidget)(unsafe.Pointer(obj)).Spin(uint32(p[0].word), int32(p[1].word))
+			r.hr, r.err = (*IWidget)(unsafe.Pointer(obj)).Spin(uint32(p[0].word), int32(p[1].word), WIDGET_FLAGS(p[2].word))
 			return r
 		},
 		iface:   "IWidget",
@@ -978,9 +978,15 @@ var _stubs = map[Method]*_stub{
 				name:  "lSpeed",
 				word:  0x3A000301,
 			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwFlags",
+				word:  0x3A000302,
+			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word), uintptr(p[1].word))
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word), uintptr(p[1].word), uintptr(p[2].word))
 			return HRESULT(r)
 		},
 		slot: 3,
@@ -989,9 +995,11 @@ var _stubs = map[Method]*_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 HRESULT
 			var out1 uint32
-			out0, out1, r.err = (*IWidget)(unsafe.Pointer(obj)).Status()
+			var out2 WIDGET_COLOR
+			out0, out1, out2, r.err = (*IWidget)(unsafe.Pointer(obj)).Status()
 			r.words[0] = uint64(out0)
 			r.words[1] = uint64(out1)
+			r.words[2] = uint64(out2)
 			return r
 		},
 		iface: "IWidget",
@@ -1012,6 +1020,13 @@ var _stubs = map[Method]*_stub{
 				word:  0x5E000401,
 			},
 			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pColor",
+				out:   true,
+				word:  0x5E000402,
+			},
+			{
 				bytes:    4,
 				kind:     _kindInteger,
 				name:     "pReserved",
@@ -1022,7 +1037,8 @@ var _stubs = map[Method]*_stub{
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
 			var out0 HRESULT
 			var out1 uint32
-			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), 0)
+			var out2 WIDGET_COLOR
+			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)), uintptr(unsafe.Pointer(&out1)), uintptr(unsafe.Pointer(&out2)), 0)
 			return HRESULT(r)
 		},
 		slot: 4,

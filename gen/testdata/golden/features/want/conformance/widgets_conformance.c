@@ -90,9 +90,9 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->AddRe
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->Release),
 	ULONG (STDMETHODCALLTYPE *)(IWidget *)), "IWidget.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->Spin),
-	HRESULT (STDMETHODCALLTYPE *)(IWidget *, DWORD, LONG)), "IWidget.Spin parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IWidget *, DWORD, LONG, DWORD)), "IWidget.Spin parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->Status),
-	HRESULT (STDMETHODCALLTYPE *)(IWidget *, HRESULT *, UINT *, INT *)), "IWidget.Status parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IWidget *, HRESULT *, UINT *, LONG *, INT *)), "IWidget.Status parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(ISuperWidget *, REFIID, void **)), "ISuperWidget.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->AddRef),
@@ -100,9 +100,9 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->
 _Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->Release),
 	ULONG (STDMETHODCALLTYPE *)(ISuperWidget *)), "ISuperWidget.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->Spin),
-	HRESULT (STDMETHODCALLTYPE *)(ISuperWidget *, DWORD, LONG)), "ISuperWidget.Spin parameters");
+	HRESULT (STDMETHODCALLTYPE *)(ISuperWidget *, DWORD, LONG, DWORD)), "ISuperWidget.Spin parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->Status),
-	HRESULT (STDMETHODCALLTYPE *)(ISuperWidget *, HRESULT *, UINT *, INT *)), "ISuperWidget.Status parameters");
+	HRESULT (STDMETHODCALLTYPE *)(ISuperWidget *, HRESULT *, UINT *, LONG *, INT *)), "ISuperWidget.Status parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((ISuperWidgetVtbl *)0)->Fly),
 	HRESULT (STDMETHODCALLTYPE *)(ISuperWidget *)), "ISuperWidget.Fly parameters");
 
