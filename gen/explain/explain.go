@@ -232,7 +232,7 @@ type Fields struct {
 	Failed   bool   // bit 31, severity
 	Customer bool   // bit 29: defined by a vendor, not by Microsoft
 	NTStatus bool   // bit 28: an NTSTATUS mapped by HRESULT_FROM_NT
-	Facility uint32 // bits 16 to 26
+	Facility uint32 // bits 16 to 28, as the SDK reads them
 	Code     uint32 // bits 0 to 15
 }
 
@@ -242,7 +242,7 @@ func Decode(v uint32) Fields {
 		Failed:   v&0x80000000 != 0,
 		Customer: v&0x20000000 != 0,
 		NTStatus: v&0x10000000 != 0,
-		Facility: v >> 16 & 0x7FF,
+		Facility: v >> 16 & 0x1FFF, // HRESULT_FACILITY of winerror.h: 13 bits
 		Code:     v & 0xFFFF,
 	}
 }

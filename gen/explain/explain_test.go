@@ -72,8 +72,12 @@ func TestDecode(t *testing.T) {
 		{0x80070005, Fields{Failed: true, Facility: 7, Code: 5}},
 		{0x8000FFFF, Fields{Failed: true, Facility: 0, Code: 0xFFFF}},
 		{0xA0010001, Fields{Failed: true, Customer: true, Facility: 1, Code: 1}},
-		{0xD0000022, Fields{Failed: true, NTStatus: true, Facility: 0, Code: 0x22}},
+		// The facility is 13 bits, as winerror.h's HRESULT_FACILITY reads it:
+		// (hr >> 16) & 0x1fff, which takes in the N bit (28) and bit 27.
+		{0xD0000022, Fields{Failed: true, NTStatus: true, Facility: 0x1000, Code: 0x22}},
 		{0x07FF0000, Fields{Facility: 0x7FF}},
+		{0x087A0001, Fields{Facility: 0x87A, Code: 1}},
+		{0x9FFF0000, Fields{Failed: true, NTStatus: true, Facility: 0x1FFF}},
 	}
 	for _, tt := range tests {
 		if got := Decode(tt.v); got != tt.want {
@@ -365,7 +369,7 @@ func TestExplainValueNotInSpec(t *testing.T) {
 		{"0xD0000022", `0xD0000022 is not in vss.yaml; its bits say:
   value     0xD0000022, 3489660962 unsigned, -805306334 signed
   severity  failure (bit 31 set)
-  facility  0
+  facility  4096
   code      0x0022 (34)
   ntstatus  bit 28 set: HRESULT_FROM_NT of the NTSTATUS 0xC0000022, STATUS_ACCESS_DENIED
 `},

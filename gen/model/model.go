@@ -47,8 +47,9 @@ type HRESULT struct {
 // Failed reports whether the severity bit is set.
 func (h *HRESULT) Failed() bool { return h.Value&0x80000000 != 0 }
 
-// Facility is the 11-bit facility field.
-func (h *HRESULT) Facility() uint32 { return h.Value >> 16 & 0x7ff }
+// Facility is the facility field as the SDK reads it (HRESULT_FACILITY in
+// winerror.h): 13 bits from bit 16.
+func (h *HRESULT) Facility() uint32 { return h.Value >> 16 & 0x1fff }
 
 // Code is the low 16 bits.
 func (h *HRESULT) Code() uint32 { return h.Value & 0xffff }
