@@ -139,8 +139,11 @@ func (p *Plan) ApplyContext(ctx context.Context) (err error) {
 			u := rollback(p.Dir, j)
 			if u.clean() {
 				removeDirs(made)
+				err = &ApplyError{Err: err}
+				return
 			}
-			err = &ApplyError{Err: err, Remains: append(u.failed, u.remains...)}
+			// The journal stays, so that the next run tries the undo again.
+			err = &ApplyError{Err: err, Remains: append(append(u.failed, u.remains...), filepath.Join(p.Dir, JournalName))}
 		}
 	}()
 	step := func(name string) error {
