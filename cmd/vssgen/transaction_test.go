@@ -308,3 +308,54 @@ func TestKilledRunIsFinishedOrUndone(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendOnlyOutputSaysWhatRemains: where the run can make files but
+// not remove them (chattr +a), it fails, and its message names what it
+// leaves instead of claiming that nothing changed.
+func TestAppendOnlyOutputSaysWhatRemains(t *testing.T) {
+	f := newFixture(t)
+	out := filepath.Join(t.TempDir(), "out")
+	put(t, out, f.one)
+	if b, err := exec.Command("chattr", "+a", out).CombinedOutput(); err != nil {
+		t.Skipf("cannot make the directory append-only (needs root and a file system with attributes): %v: %s", err, b)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-a", out).Run() })
+	b, err := f.command(out, "two").CombinedOutput()
+	said := string(b)
+	if exitCode(err) != 2 || strings.Contains(said, "nothing was changed") {
+		t.Errorf("exit %d, said:\n%s\nwant exit 2 without \"nothing was changed\"", exitCode(err), said)
+	}
+	for name := range files(t, out) {
+		if _, ok := f.one[name]; !ok && !strings.Contains(said, filepath.Join(out, filepath.FromSlash(name))) {
+			t.Errorf("%s remains, but the message does not name it:\n%s", name, said)
+		}
+	}
+	for name, data := range f.one {
+		if b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name))); data != "dir" && (err != nil || string(b) != data) {
+			t.Errorf("%s does not hold its old bytes (%v)", name, err)
+		}
+	}
+}
+
+// TestLockTimeout: a run that finds another one writing to its -out waits
+// at most -wait, then gives up with a message naming the other process,
+// and changes nothing.
+func TestLockTimeout(t *testing.T) {
+	f := newFixture(t)
+	out := filepath.Join(t.TempDir(), "out")
+	put(t, out, f.one)
+	holder, wait := f.paused(t, out, "journal") // holds the lock while paused
+	b, err := exec.Command(f.bin, "-spec", f.spec, "-out", out, "-pkg", "one", "-wait", "200ms").CombinedOutput()
+	want := fmt.Sprintf("vssgen: another vssgen run is writing to the directory (process %d): gave up after waiting 200ms for its lock %s; wait longer with -wait (nothing was changed)\n",
+		holder.Process.Pid, filepath.Join(out, write.LockName))
+	if exitCode(err) != 2 || string(b) != want {
+		t.Errorf("exit %d, said:\n%s\nwant exit 2 and:\n%s", exitCode(err), b, want)
+	}
+	holder.Process.Signal(syscall.SIGTERM)
+	if code, said := wait(); code != 2 {
+		t.Errorf("the holder exited %d: %s", code, said)
+	}
+	if d := same(f.one, files(t, out)); d != "" {
+		t.Errorf("the directory changed (-want +got):\n%s", d)
+	}
+}

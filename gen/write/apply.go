@@ -68,7 +68,13 @@ func (e *ApplyError) Error() string {
 	if len(e.Remains) == 0 {
 		return e.Err.Error()
 	}
-	return fmt.Sprintf("%v; these remain: %s", e.Err, strings.Join(e.Remains, ", "))
+	msg := fmt.Sprintf("%v; these remain: %s", e.Err, strings.Join(e.Remains, ", "))
+	for _, r := range e.Remains {
+		if filepath.Base(r) == JournalName {
+			return msg + " (the next run undoes the rest from the journal once the directory lets it)"
+		}
+	}
+	return msg
 }
 
 func (e *ApplyError) Unwrap() error { return e.Err }

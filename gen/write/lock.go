@@ -65,8 +65,8 @@ func lockDir(ctx context.Context, dir string, wait time.Duration) (*dirLock, err
 		}
 		f.Close()
 		if !time.Now().Before(deadline) {
-			return nil, fmt.Errorf("%w%s: %s has been locked for %s; wait longer with -wait, or remove %s if no vssgen is running",
-				ErrLocked, holder, dir, wait, path)
+			return nil, fmt.Errorf("%w%s: gave up after waiting %s for its lock %s; wait longer with -wait",
+				ErrLocked, holder, wait, path)
 		}
 		select {
 		case <-ctx.Done():

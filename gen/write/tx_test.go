@@ -322,7 +322,7 @@ func TestLockSerialisesWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = lockDir(context.Background(), dir, 100*time.Millisecond)
-	wantPrefix := fmt.Sprintf("another vssgen run is writing to the directory (process %d): %s has been locked for 100ms", os.Getpid(), dir)
+	wantPrefix := fmt.Sprintf("another vssgen run is writing to the directory (process %d): gave up after waiting 100ms for its lock %s; wait longer with -wait", os.Getpid(), filepath.Join(dir, LockName))
 	if !errors.Is(err, ErrLocked) || !strings.HasPrefix(err.Error(), wantPrefix) {
 		t.Errorf("second lock: %v, want an error starting %q", err, wantPrefix)
 	}

@@ -1,11 +1,17 @@
 // Package write puts generated files on disk as one transaction: every file
-// is first written to a temporary file beside its target, then all are
-// renamed into place; if any step fails, everything already done is undone,
-// so the output directory is byte for byte what it was. It also computes the
-// unified diff that -check prints.
+// is first staged beside its target, the old versions are kept beside
+// theirs, and only then are the new versions renamed into place; if any
+// step fails or the run is interrupted, everything already done is undone,
+// so the output directory is byte for byte what it was. A journal in the
+// directory records the transaction, so that a run killed outright is
+// finished or undone by the next one, and a lock file serialises runs
+// writing into the same directory. It also computes the unified diff that
+// -check prints.
 //
 // The writer only ever replaces or removes files whose first line carries
-// the generator's marker; any other file is left alone.
+// the generator's marker; any other file is left alone. It never follows a
+// symbolic link inside the output directory and reads only regular files
+// there, of bounded size.
 package write
 
 import (
