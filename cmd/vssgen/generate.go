@@ -160,7 +160,11 @@ Flags of generate (vssgen [generate] [flags]):
 `)
 	printFlags(w, fs)
 	fmt.Fprint(w, `
+Runs into one -out take turns (see -wait). On SIGINT or SIGTERM a run undoes
+what it began; a run killed outright is finished or undone by the next one.
+
 Exit status: 0 success; 1 when -check finds the package stale; 2 for a bad
-spec, bad flags or any other error, after which nothing on disk has changed.
+spec, bad flags, an interrupt or any other error, after which nothing on disk
+has changed unless the message lists files that remain.
 `)
 }

@@ -5,8 +5,9 @@
 // (vssgen init) and print the spec's JSON Schema (vssgen schema).
 //
 // Exit status: 0 on success; 1 when -check finds the tree stale or explain
-// does not find the code in the spec; 2 for a bad spec, bad arguments or any
-// other error (nothing is written then).
+// does not find the code in the spec; 2 for a bad spec, bad arguments, an
+// interrupt or any other error (nothing is written then, unless the message
+// lists files that could not be removed).
 //
 // This package parses arguments, dispatches and chooses exit codes; the
 // work is done by the gen packages.
