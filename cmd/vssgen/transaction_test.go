@@ -359,3 +359,28 @@ func TestLockTimeout(t *testing.T) {
 		t.Errorf("the directory changed (-want +got):\n%s", d)
 	}
 }
+
+// TestReadOnlyOutput: where no file can be made (chattr +i, which binds
+// root too), a run with nothing to change still succeeds without its lock
+// file, and a run that would change something fails and changes nothing.
+func TestReadOnlyOutput(t *testing.T) {
+	f := newFixture(t)
+	out := filepath.Join(t.TempDir(), "out")
+	put(t, out, f.one)
+	if b, err := exec.Command("chattr", "+i", out).CombinedOutput(); err != nil {
+		t.Skipf("cannot make the directory immutable (needs root and a file system with attributes): %v: %s", err, b)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-i", out).Run() })
+	b, err := f.command(out, "one").CombinedOutput()
+	if exitCode(err) != 0 || !strings.Contains(string(b), ": 0 written, 11 unchanged, 0 removed in ") {
+		t.Errorf("nothing to change: exit %d, said:\n%s", exitCode(err), b)
+	}
+	b, err = f.command(out, "two").CombinedOutput()
+	want := "vssgen: locking " + out + ": open " + filepath.Join(out, write.LockName) + ": operation not permitted (nothing was changed)\n"
+	if exitCode(err) != 2 || string(b) != want {
+		t.Errorf("something to change: exit %d, said:\n%s\nwant:\n%s", exitCode(err), b, want)
+	}
+	if d := same(f.one, files(t, out)); d != "" {
+		t.Errorf("the directory changed (-want +got):\n%s", d)
+	}
+}

@@ -2,7 +2,10 @@
 
 package write
 
-import "os"
+import (
+	"io/fs"
+	"os"
+)
 
 const openFlags = 0
 
@@ -13,3 +16,7 @@ const removeLockWhileHeld = true
 func tryLock(f *os.File) (bool, error) { return true, nil }
 
 func unlock(f *os.File) error { return nil }
+
+// errReadOnly: these systems report a read-only file system as a
+// permission error, which is checked separately.
+var errReadOnly = fs.ErrPermission

@@ -13,3 +13,6 @@ const openFlags = unix.O_NOFOLLOW | unix.O_NONBLOCK
 // lets go of the lock; a waiter that then gets the lock on the removed file
 // sees that the path no longer names it and tries again.
 const removeLockWhileHeld = true
+
+// errReadOnly is the error of making a file on a read-only file system.
+var errReadOnly error = unix.EROFS

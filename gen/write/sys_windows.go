@@ -29,3 +29,6 @@ func tryLock(f *os.File) (bool, error) {
 func unlock(f *os.File) error {
 	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, new(windows.Overlapped))
 }
+
+// errReadOnly is the error of making a file on write-protected media.
+var errReadOnly error = windows.ERROR_WRITE_PROTECT

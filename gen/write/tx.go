@@ -3,6 +3,7 @@ package write
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -34,6 +35,19 @@ func Write(ctx context.Context, dir string, files []File, marker string, wait ti
 		return nil, err
 	}
 	lock, err := lockDir(ctx, dir, wait)
+	if err != nil && len(made) == 0 && (errors.Is(err, fs.ErrPermission) || errors.Is(err, errReadOnly)) {
+		// No run can write to a directory where its lock file cannot be
+		// made, this one included; it still succeeds when nothing there
+		// would have to change, as on a read-only checkout that is current.
+		plan, perr := NewPlan(dir, files, marker)
+		if perr != nil {
+			return nil, perr
+		}
+		if plan.Stale() {
+			return nil, err
+		}
+		return &Result{Plan: plan}, nil
+	}
 	if err != nil {
 		removeDirs(made)
 		return nil, err
