@@ -290,7 +290,7 @@ func TestKilledRunIsFinishedOrUndone(t *testing.T) {
 		}
 		// -check refuses while the journal is there, and changes nothing.
 		b, err := exec.Command(f.bin, "-spec", f.spec, "-out", out, "-pkg", "one", "-check").CombinedOutput()
-		if exitCode(err) != 2 || !strings.Contains(string(b), "holds the journal of an interrupted vssgen run") {
+		if exitCode(err) != 2 || !strings.Contains(string(b), "holds the journal of a vssgen run that is still writing or was interrupted") {
 			t.Errorf("killed at %s: -check exited %d: %s", step, exitCode(err), b)
 		}
 		pkg, want, said := "one", f.one, "vssgen: an interrupted run had not finished writing "+out+"; undone: "

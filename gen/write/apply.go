@@ -142,7 +142,7 @@ func (p *Plan) ApplyContext(ctx context.Context) (err error) {
 	}
 	defer func() {
 		if err != nil {
-			u := rollback(p.Dir, j)
+			u := rollback(p.Dir, j, p.marker)
 			if u.clean() {
 				removeDirs(made)
 				err = &ApplyError{Err: err}

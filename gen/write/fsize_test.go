@@ -125,7 +125,7 @@ func TestAppendOnlyDirectorySaysWhatRemains(t *testing.T) {
 	if out, err := exec.Command("chattr", "-a", dir).CombinedOutput(); err != nil {
 		t.Fatalf("chattr -a: %v: %s", err, out)
 	}
-	if _, err := Recover(dir); err != nil {
+	if _, err := Recover(dir, marker); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {

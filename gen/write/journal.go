@@ -153,11 +153,11 @@ func (u *undoResult) clean() bool { return len(u.remains) == 0 && len(u.failed) 
 
 // rollback undoes a pending transaction, newest step first: every kept old
 // version goes back in place (with its permissions, since it is the same
-// file), new files and staged copies are removed, and so are the
+// file), new files (those with the marker) and staged copies are removed, and so are the
 // directories the transaction made. The journal is removed last, and only
 // when everything else succeeded, so that an unfinished rollback is tried
 // again by the next run.
-func rollback(dir string, j *journal) *undoResult {
+func rollback(dir string, j *journal, marker string) *undoResult {
 	u := &undoResult{}
 	remove := func(p string) bool {
 		err := os.Remove(p)
@@ -191,7 +191,8 @@ func rollback(dir string, j *journal) *undoResult {
 				}
 			}
 		} else if f.New {
-			if _, err := os.Lstat(target); err == nil && remove(target) {
+			// Only a file the run put there goes: one with the marker.
+			if head, _, err := readRegular(target, markerSpan, true); err == nil && isGenerated(head, marker) && remove(target) {
 				u.removed = append(u.removed, f.Name)
 			}
 		}
@@ -236,8 +237,9 @@ func finish(dir string, j *journal) []string {
 // and says what it did; it returns "" when there was none. A transaction
 // that had not reached its commit point is undone, so dir holds what it held
 // before that run; one that had is finished, so dir holds that run's output.
-// The caller must hold dir's lock.
-func Recover(dir string) (string, error) {
+// A file the run was adding is removed only when it carries marker. The
+// caller must hold dir's lock.
+func Recover(dir, marker string) (string, error) {
 	j, err := readJournal(dir)
 	if err != nil || j == nil {
 		return "", err
@@ -257,7 +259,7 @@ func Recover(dir string) (string, error) {
 		}
 		return fmt.Sprintf("an interrupted run had written %s completely; removed the old versions it kept", dir), nil
 	}
-	u := rollback(dir, j)
+	u := rollback(dir, j, marker)
 	if !u.clean() {
 		return "", fmt.Errorf("undoing the interrupted run recorded in %s: %s", p, u.problems())
 	}

@@ -70,7 +70,7 @@ func Write(ctx context.Context, dir string, files []File, marker string, wait ti
 		}
 	}()
 	res = &Result{}
-	if res.Recovered, err = Recover(dir); err != nil {
+	if res.Recovered, err = Recover(dir, marker); err != nil {
 		// What the next run needs to try again stays.
 		return nil, &ApplyError{Err: err, Remains: leftover(filepath.Join(dir, JournalName))}
 	}

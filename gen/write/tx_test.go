@@ -117,10 +117,10 @@ func TestKilledRunIsRecovered(t *testing.T) {
 			if _, err := os.Lstat(filepath.Join(dir, JournalName)); err != nil {
 				t.Fatalf("the killed run left no journal: %v", err)
 			}
-			if _, err := NewPlan(dir, produced, marker); err == nil || !strings.Contains(err.Error(), "holds the journal of an interrupted vssgen run") {
+			if _, err := NewPlan(dir, produced, marker); err == nil || !strings.Contains(err.Error(), "holds the journal of a vssgen run that is still writing or was interrupted") {
 				t.Errorf("planning over an interrupted transaction: %v, want a refusal", err)
 			}
-			msg, err := Recover(dir)
+			msg, err := Recover(dir, marker)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -134,7 +134,7 @@ func TestKilledRunIsRecovered(t *testing.T) {
 			if diff := cmp.Diff(want, snapshot(t, dir)); diff != "" {
 				t.Errorf("after recovery (-want +got):\n%s", diff)
 			}
-			if msg, err := Recover(dir); msg != "" || err != nil {
+			if msg, err := Recover(dir, marker); msg != "" || err != nil {
 				t.Errorf("a second Recover: %q, %v; want nothing to do", msg, err)
 			}
 		})
@@ -157,7 +157,7 @@ func TestRecoverSaysWhatItUndid(t *testing.T) {
 	waitForPause(t, stderr, "rename-2")
 	cmd.Process.Kill()
 	cmd.Wait()
-	msg, err := Recover(dir)
+	msg, err := Recover(dir, marker)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,5 +364,34 @@ func TestLockSerialisesWriters(t *testing.T) {
 	cancel(errSignal)
 	if _, err := lockDir(ctx, dir, time.Minute); !errors.Is(err, errSignal) {
 		t.Errorf("waiting with a cancelled context: %v, want the signal", err)
+	}
+}
+
+// TestRecoverKeepsForeignFiles: a file without the marker where the killed
+// run was adding one (written by hand after the run died) is not the run's
+// and is left alone.
+func TestRecoverKeepsForeignFiles(t *testing.T) {
+	dir := ready(t)
+	cmd := helper(t, "apply", dir, PauseEnv+"=rename-2")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForPause(t, stderr, "rename-2")
+	cmd.Process.Kill()
+	cmd.Wait()
+	writeTree(t, dir, map[string]string{"new.go": "package vss // by hand\n"})
+	msg, err := Recover(dir, marker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(msg, "new.go") {
+		t.Errorf("Recover said %q; new.go is not the run's", msg)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "new.go")); err != nil || string(data) != "package vss // by hand\n" {
+		t.Errorf("new.go: %q, %v", data, err)
 	}
 }

@@ -45,6 +45,7 @@ type Plan struct {
 	Remains   []string // after Apply: leftovers of a committed run that could not be removed
 	old       map[string][]byte
 	oldMode   map[string]fs.FileMode // permissions of the files in old
+	marker    string
 }
 
 // Stale reports whether applying the plan would change anything.
@@ -85,9 +86,9 @@ func NewPlan(dir string, files []File, marker string) (*Plan, error) {
 		return nil, errors.New("the output directory is empty; name one (\".\" for the current directory)")
 	}
 	if _, err := os.Lstat(filepath.Join(dir, JournalName)); err == nil {
-		return nil, fmt.Errorf("%s holds the journal of an interrupted vssgen run (%s); run vssgen without -check to finish or undo it", dir, filepath.Join(dir, JournalName))
+		return nil, fmt.Errorf("%s holds the journal of a vssgen run that is still writing or was interrupted (%s); run vssgen without -check to finish or undo it", dir, filepath.Join(dir, JournalName))
 	}
-	p := &Plan{Dir: dir, old: map[string][]byte{}, oldMode: map[string]fs.FileMode{}}
+	p := &Plan{Dir: dir, old: map[string][]byte{}, oldMode: map[string]fs.FileMode{}, marker: marker}
 	limit := int64(MaxFileSize)
 	for _, f := range files {
 		limit = max(limit, int64(len(f.Data)))
