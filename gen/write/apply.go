@@ -183,6 +183,9 @@ func (p *Plan) ApplyContext(ctx context.Context) (err error) {
 			}
 		}
 	}
+	if err := step("kept"); err != nil {
+		return err
+	}
 	// Rename into place, then remove stale files.
 	for i, f := range p.Write {
 		target := osPath(p.Dir, f.Name)
@@ -263,8 +266,8 @@ func missingDirs(d string) []string {
 }
 
 // PauseEnv names the environment variable with which tests stop a run at a
-// step of its transaction ("journal", "stage-N", "rename-N", "remove-N",
-// "committed") to interrupt it there. The run prints "vssgen: paused at
+// step of its transaction ("journal", "stage-N", "kept", "rename-N",
+// "remove-N", "committed") to interrupt it there. The run prints "vssgen: paused at
 // STEP" on stderr and waits until it is signalled or a minute has passed.
 const PauseEnv = "VSSGEN_TEST_PAUSE"
 

@@ -97,7 +97,7 @@ func applied(t *testing.T) map[string]entry {
 // journal may remain, and Recover must say what it did.
 func TestKilledRunIsRecovered(t *testing.T) {
 	after := applied(t)
-	for _, step := range []string{"journal", "stage-1", "stage-4", "rename-1", "rename-3", "rename-4", "remove-1", "committed"} {
+	for _, step := range []string{"journal", "stage-1", "stage-4", "kept", "rename-1", "rename-3", "rename-4", "remove-1", "committed"} {
 		t.Run(step, func(t *testing.T) {
 			dir := ready(t)
 			before := snapshot(t, dir)
