@@ -395,3 +395,42 @@ func TestRecoverKeepsForeignFiles(t *testing.T) {
 		t.Errorf("new.go: %q, %v", data, err)
 	}
 }
+
+// TestJournalsThatCannotBeTrusted: a journal cut short while its first
+// record was written (nothing had been touched then) is removed with a
+// note; one of another format, or naming paths outside the directory or
+// through a link, is refused and nothing is touched.
+func TestJournalsThatCannotBeTrusted(t *testing.T) {
+	for _, tc := range []struct {
+		journal, want string
+		wantErr       bool
+	}{
+		{`{"format": "vssgen journal 1", "state": "pend`, "removed the incomplete journal of a run interrupted before it changed anything in ", false},
+		{`{"format": "vssgen journal 9", "state": "pending", "files": []}`, `is not a journal this vssgen understands (format "vssgen journal 9", state "pending")`, true},
+		{`{"format": "vssgen journal 1", "state": "pending", "files": [{"name": "../outside.go", "new": true}]}`, `names "../outside.go", which is not a path inside the output directory`, true},
+		{`{"format": "vssgen journal 1", "state": "pending", "files": [{"name": "link/x.go", "new": true}]}`, `link is a symbolic link to a directory; vssgen does not follow it`, true},
+	} {
+		dir := ready(t)
+		if err := os.Symlink(t.TempDir(), filepath.Join(dir, "link")); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+		writeTree(t, dir, map[string]string{JournalName: tc.journal})
+		before := snapshot(t, dir)
+		msg, err := Recover(dir, marker)
+		if tc.wantErr {
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("journal %s: Recover returned %q, %v; want an error containing %q", tc.journal, msg, err, tc.want)
+			}
+			if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
+				t.Errorf("journal %s: the directory changed (-before +after):\n%s", tc.journal, diff)
+			}
+			continue
+		}
+		if err != nil || !strings.HasPrefix(msg, tc.want) {
+			t.Errorf("journal %s: Recover returned %q, %v; want %q", tc.journal, msg, err, tc.want)
+		}
+		if _, err := os.Lstat(filepath.Join(dir, JournalName)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("journal %s is still there: %v", tc.journal, err)
+		}
+	}
+}
