@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -382,5 +383,35 @@ func TestReadOnlyOutput(t *testing.T) {
 	}
 	if d := same(f.one, files(t, out)); d != "" {
 		t.Errorf("the directory changed (-want +got):\n%s", d)
+	}
+}
+
+// TestWaiterOutlivesAFailedFirstRun: a run that made -out and is stopped
+// removes -out again; a second run waiting for its lock meanwhile must
+// still write the whole package there.
+func TestWaiterOutlivesAFailedFirstRun(t *testing.T) {
+	f := newFixture(t)
+	for try := 0; try < 5; try++ {
+		out := filepath.Join(t.TempDir(), "new", "out")
+		first, wait := f.paused(t, out, "journal")
+		second := f.command(out, "one")
+		var said bytes.Buffer
+		second.Stderr = &said
+		if err := second.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Give the second run time to reach the lock; the outcome must be
+		// the same whether or not it has.
+		time.Sleep(100 * time.Millisecond)
+		first.Process.Signal(syscall.SIGTERM)
+		if code, s := wait(); code != 2 {
+			t.Errorf("the first run exited %d: %s", code, s)
+		}
+		if err := second.Wait(); err != nil {
+			t.Fatalf("the second run failed (%v): %s", err, said.String())
+		}
+		if d := same(f.one, files(t, out)); d != "" {
+			t.Errorf("not the second run's package (-want +got):\n%s", d)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -35,6 +36,14 @@ func lockDir(ctx context.Context, dir string, wait time.Duration) (*dirLock, err
 	deadline := time.Now().Add(wait)
 	for {
 		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|openFlags, 0o644)
+		if errors.Is(err, fs.ErrNotExist) {
+			// A run that made dir and then failed removed it again, empty,
+			// while this one waited.
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("locking %s: %w", dir, err)
+			}
+			f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|openFlags, 0o644)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("locking %s: %w", dir, refuseLink(path, err))
 		}
