@@ -5,10 +5,12 @@
 package gen
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/vssgen/vssgen/gen/emit"
@@ -130,6 +132,12 @@ func moduleRoot(dir string) (string, bool) {
 		}
 		dir = parent
 	}
+}
+
+// WriteFiles writes generated files into dir as one transaction, serialised
+// with other runs writing there (see write.Write).
+func WriteFiles(ctx context.Context, dir string, files []write.File, wait time.Duration) (*write.Result, error) {
+	return write.Write(ctx, dir, files, emit.GeneratedMarker, wait)
 }
 
 // SourceName is how generated headers name the spec: its path relative to

@@ -5,8 +5,9 @@
 // (vssgen init) and print the spec's JSON Schema (vssgen schema).
 //
 // Exit status: 0 on success; 1 when -check finds the tree stale or explain
-// finds the code neither in the spec nor in its built-in VSS spec; 2 for a bad spec, bad arguments or any
-// other error (nothing is written then).
+// finds the code neither in the spec nor in its built-in VSS spec; 2 for a
+// bad spec, bad arguments, an interrupt or any other error (nothing is
+// written then, unless the message lists files that could not be removed).
 //
 // This package parses arguments, dispatches and chooses exit codes; the
 // work is done by the gen packages.

@@ -37,6 +37,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status":     cmdStatus,
 			"gogenerate": cmdGoGenerate,
+			"mkfifo":     cmdMkfifo,
 		},
 		Setup: func(env *testscript.Env) error {
 			// Nothing a script runs may reach the network or fetch a toolchain.
@@ -146,4 +147,15 @@ func cmdGoGenerate(ts *testscript.TestScript, neg bool, args []string) {
 	if ran == 0 {
 		ts.Fatalf("gogenerate: no //go:generate lines below %s", root)
 	}
+}
+
+// cmdMkfifo makes a named pipe (Unix only; scripts using it start with
+// "[!unix] skip"):
+//
+//	mkfifo shadow/method.go
+func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: mkfifo PATH")
+	}
+	ts.Check(mkfifo(ts.MkAbs(args[0])))
 }

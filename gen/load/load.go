@@ -216,18 +216,57 @@ type Note struct {
 
 // File reads and loads the spec at path. Problems are reported with path as
 // given, so messages match what the user typed.
+//
+// Only a regular file (or a link to one) is read: a named pipe, device or
+// directory is refused before it is opened, so that a pipe nobody writes to
+// cannot make vssgen wait forever, and /dev/zero cannot fill memory.
 func File(path string) (*Spec, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := regular(path, info); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	// The file opened must still be the one checked.
+	if info, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if err := regular(path, info); err != nil {
+		return nil, err
+	}
 	// Read one byte past the limit to tell "at the limit" from "over it".
 	data, err := io.ReadAll(io.LimitReader(f, MaxSpecSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return Bytes(path, data)
+}
+
+// regular refuses a spec that is not a regular file, naming what it is.
+func regular(path string, info os.FileInfo) error {
+	m := info.Mode()
+	what := ""
+	switch {
+	case m.IsRegular():
+		return nil
+	case m&os.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case m&os.ModeSocket != 0:
+		what = "a socket"
+	case m&os.ModeDevice != 0:
+		what = "a device"
+	case m.IsDir():
+		what = "a directory"
+	default:
+		what = "not a regular file"
+	}
+	return fmt.Errorf("%s is %s; vssgen reads a spec only from a regular file", path, what)
 }
 
 // Bytes loads a spec from data; name is used in problem positions.

@@ -201,11 +201,17 @@ func failingOps(op string, n int) osOps {
 			}
 			return os.MkdirAll(dir, perm)
 		},
-		writeTemp: func(dir, pattern string, data []byte, mode fs.FileMode) (string, error) {
+		writeTemp: func(p string, data []byte, mode fs.FileMode) error {
 			if fail("writeTemp") {
-				return "", &fs.PathError{Op: "write", Path: filepath.Join(dir, pattern), Err: errDiskFull}
+				return &fs.PathError{Op: "write", Path: p, Err: errDiskFull}
 			}
-			return writeTemp(dir, pattern, data, mode)
+			return writeTemp(p, data, mode)
+		},
+		link: func(oldpath, newpath string) error {
+			if fail("link") {
+				return &os.LinkError{Op: "link", Old: oldpath, New: newpath, Err: syscall.EPERM}
+			}
+			return os.Link(oldpath, newpath)
 		},
 		rename: func(oldpath, newpath string) error {
 			if fail("rename") {
