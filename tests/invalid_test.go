@@ -210,12 +210,17 @@ interfaces:
       - name: Cancel
         slot: 3
         returns:
+          - {code: VSS_S_ASYNC_FINISHED, meaning: Already finished.}
           - code: VSS_E_UNEXPECTED
             meaning: Unexpected failure.
             notes:
               - {before: win7, returns_instead: E_UNEXPECTED, text: Older systems report E_UNEXPECTED.}
-      - name: QueryStatus
+      - name: Wait
         slot: 4
+        params:
+          - {name: dwMilliseconds, dir: in, type: DWORD}
+      - name: QueryStatus
+        slot: 5
         params:
           - {name: pHrResult, dir: out, type: HRESULT}
         status_codes:
