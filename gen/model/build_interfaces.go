@@ -49,7 +49,8 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 			b.errorf(r.Name.Pos, "IUnknown is built in; interfaces name it as their base")
 			continue
 		}
-		if !b.goName(r.Name, "interface name") {
+		if !b.exportedName(r.Name, "interface name") {
+			b.refusedTypes[r.Name.Value] = true
 			continue
 		}
 		if _, dup := byName[r.Name.Value]; dup {
@@ -103,6 +104,9 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 		case !ok && strings.EqualFold(r.Base.Value, "none"):
 			b.errorf(r.Base.Pos, "interface %s: unknown base interface %q; write none in lower case for an interface that does not start with IUnknown", it.Name, r.Base.Value)
 			it.Base = nil // what was meant, so that its slots are judged from 0
+			continue
+		case !ok && b.refusedTypes[r.Base.Value]:
+			it.Base = root // its name is reported already
 			continue
 		case !ok:
 			b.errorf(r.Base.Pos, "interface %s: unknown base interface %q (name IUnknown, an interface of the spec, or none)", it.Name, r.Base.Value)
@@ -214,7 +218,7 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		return 0
 	}
 	for _, r := range raw {
-		if !b.required(r.Pos, r.Name, "method name") || !b.goName(r.Name, "method name") {
+		if !b.required(r.Pos, r.Name, "method name") || !b.exportedName(r.Name, "method name") {
 			takeSlot(r, "a method of "+it.Name, true)
 			continue
 		}
@@ -225,11 +229,11 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 			takeSlot(r, what, true)
 			continue
 		}
-		// The Go type of an interface embeds its base and has a vtable
-		// method that reads IUnknown's lpVtbl field; its vtable struct
-		// embeds the base's vtable struct. IVssAsync also gets WaitContext
-		// (gen/emit/wait.go).
-		if m.Name == "vtable" || m.Name == "lpVtbl" || it.Base != nil && (m.Name == it.Base.Name || m.Name == it.Base.Name+"Vtbl") ||
+		// The Go type of an interface embeds its base and its vtable struct
+		// embeds the base's vtable struct (its vtable method and IUnknown's
+		// lpVtbl field are unexported, so no method name can take them).
+		// IVssAsync also gets WaitContext (gen/emit/wait.go).
+		if it.Base != nil && (m.Name == it.Base.Name || m.Name == it.Base.Name+"Vtbl") ||
 			it.Name == "IVssAsync" && m.Name == "WaitContext" {
 			b.errorf(r.Name.Pos, "%s: Go name %s is already taken by a member vssgen generates for %s", what, m.Name, it.Name)
 			takeSlot(r, what, true)
@@ -391,6 +395,9 @@ func (p *Param) passable() string {
 func (b *builder) typeRef(s load.Str, what string) *Type {
 	if t, ok := b.types[s.Value]; ok {
 		return t
+	}
+	if b.refusedTypes[s.Value] {
+		return nil // its declaration is reported already
 	}
 	b.errorf(s.Pos, "%s: unknown type %q (known: %s, or an enum, struct or interface of the spec)", what, s.Value, strings.Join(BuiltinTypeNames(), ", "))
 	return nil

@@ -12,7 +12,8 @@ import (
 // enums builds the enums and flag sets and registers them as types.
 func (b *builder) enums(raw []load.Enum) {
 	for _, r := range raw {
-		if !b.required(r.Pos, r.Name, "enum name") || !b.goName(r.Name, "enum name") {
+		if !b.required(r.Pos, r.Name, "enum name") || !b.exportedName(r.Name, "enum name") {
+			b.refusedTypes[r.Name.Value] = true
 			continue
 		}
 		e := &Enum{Name: r.Name.Value, Flags: r.Flags.Value}
@@ -26,7 +27,7 @@ func (b *builder) enums(raw []load.Enum) {
 		e.Doc = b.text(r.Doc, what+": doc")
 		seen := map[int32]string{}
 		for _, rv := range r.Values {
-			if !b.required(rv.Pos, rv.Name, what+": value name") || !b.goName(rv.Name, what+": value name") {
+			if !b.required(rv.Pos, rv.Name, what+": value name") || !b.exportedName(rv.Name, what+": value name") {
 				continue
 			}
 			v := &EnumValue{Name: rv.Name.Value, Combination: rv.Combination.Value}
@@ -77,7 +78,8 @@ type declaredStruct struct {
 func (b *builder) declareStructs(raw []load.Struct) []declaredStruct {
 	var out []declaredStruct
 	for _, r := range raw {
-		if !b.required(r.Pos, r.Name, "struct name") || !b.goName(r.Name, "struct name") {
+		if !b.required(r.Pos, r.Name, "struct name") || !b.exportedName(r.Name, "struct name") {
+			b.refusedTypes[r.Name.Value] = true
 			continue
 		}
 		st := &Struct{Name: r.Name.Value, Union: r.Union.Value}
@@ -209,7 +211,7 @@ func (b *builder) structFields(ds []declaredStruct) {
 func (b *builder) functions(raw []load.Function) {
 	dllKeys := map[string]string{}
 	for _, r := range raw {
-		if !b.required(r.Pos, r.Name, "function name") || !b.goName(r.Name, "function name") {
+		if !b.required(r.Pos, r.Name, "function name") || !b.exportedName(r.Name, "function name") {
 			continue
 		}
 		m := &Method{Name: r.Name.Value, Void: r.Void.Value, Slot: -1}
