@@ -72,10 +72,11 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 		b.declare(r.Name.Pos, it.Name+"Vtbl", "the vtable of interface "+it.Name)
 		b.declare(r.Name.Pos, "IID_"+it.Name, "the IID of interface "+it.Name)
 		// The C++-only interfaces of vsbackup.h (IVssWMComponent and others)
-		// have no IID, so it may be left out.
-		if r.IID.Set {
+		// have no IID; the spec says so with iid: none, checked below once
+		// the bases are known.
+		if r.IID.Set && r.IID.Value != "none" {
 			if g, ok := parseGUID(r.IID.Value); !ok {
-				b.errorf(r.IID.Pos, "interface %s: iid %q is not a GUID like 507c37b4-cf5b-4e95-b0af-14eb9767467e", it.Name, r.IID.Value)
+				b.errorf(r.IID.Pos, "interface %s: iid %q is not a GUID like 507c37b4-cf5b-4e95-b0af-14eb9767467e, or none for an interface that has no IID", it.Name, r.IID.Value)
 			} else if other, dup := byIID[g]; dup {
 				b.errorf(r.IID.Pos, "interface %s: iid %s is already the IID of %s", it.Name, g, other.Name)
 			} else {
@@ -88,10 +89,14 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 		declared = append(declared, it)
 	}
 	// Resolve bases, then refuse cycles before anything walks the chains.
+	// An interface whose base is not known is left out of the checks that
+	// depend on its base, so that one mistake gives one message.
+	unresolved := map[*Interface]bool{}
 	for _, it := range declared {
 		r := rawOf[it]
 		if !b.required(r.Pos, r.Base, "interface "+it.Name+": base") {
 			it.Base = root
+			unresolved[it] = true
 			continue
 		}
 		if r.Base.Value == "none" {
@@ -107,10 +112,12 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 			continue
 		case !ok && b.refusedTypes[r.Base.Value]:
 			it.Base = root // its name is reported already
+			unresolved[it] = true
 			continue
 		case !ok:
 			b.errorf(r.Base.Pos, "interface %s: unknown base interface %q (name IUnknown, an interface of the spec, or none)", it.Name, r.Base.Value)
 			it.Base = root
+			unresolved[it] = true
 			continue
 		}
 		it.Base = base
@@ -131,12 +138,34 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 	for _, it := range declared {
 		if cyclic[it] {
 			it.Base = root
+			unresolved[it] = true
 		}
+	}
+	// An interface whose vtable starts with IUnknown's methods can be asked
+	// for with QueryInterface, so the generated package needs its IID. A
+	// missing iid is far more often forgotten than meant: the interfaces
+	// that really have none say so with iid: none.
+	for _, it := range declared {
+		r := rawOf[it]
+		if r.IID.Set || unresolved[it] || !derivesFrom(it, root) {
+			continue
+		}
+		b.errorf(r.Pos, "interface %s: iid is required for an interface derived from IUnknown; write iid: none if it has none, as the C++-only interfaces of vsbackup.h do", it.Name)
 	}
 	for _, it := range append([]*Interface{root}, declared...) {
 		b.types[it.Name] = &Type{C: it.Name, Kind: InterfaceKind, Go: "*" + it.Name, Local: true, Interface: it}
 	}
 	return declaredInterfaces{root, declared, rawOf}
+}
+
+// derivesFrom reports whether base is in it's chain of bases.
+func derivesFrom(it, base *Interface) bool {
+	for x := it.Base; x != nil; x = x.Base {
+		if x == base {
+			return true
+		}
+	}
+	return false
 }
 
 // interfaceMethods builds the methods of every interface.
