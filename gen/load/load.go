@@ -248,7 +248,7 @@ func Bytes(name string, data []byte) (*Spec, error) {
 	if err := dec.Decode(&doc); err == io.EOF {
 		return nil, Problems{{name, Pos{1, 1}, "spec is empty (it holds only comments)"}}
 	} else if err != nil {
-		return nil, Problems{syntaxProblem(name, err)}
+		return nil, Problems{syntaxProblem(name, data, err)}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -315,15 +315,104 @@ func invalidUTF8Pos(data []byte) Pos {
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // syntaxProblem turns a yaml.v3 parse error ("yaml: line 3: did not find
-// expected key") into a positioned problem. yaml.v3 gives no column for
-// syntax errors, so the column is 1.
-func syntaxProblem(name string, err error) Problem {
+// expected key") into a positioned problem at the place the problem is.
+//
+// yaml.v3 names the line of the construct it was reading rather than of the
+// offending character: for a scanner error (a tab, a stray character) the
+// line where the scalar or key being scanned began, which may be lines
+// before the tab; for a parser error (a key at the wrong indentation, an
+// unclosed flow collection) the line before the one where the enclosing
+// list or mapping began, since it prints that mark counting from 0. It gives
+// no column. So the position is found again in the text: the tab itself,
+// or the line from which the text stops being YAML.
+func syntaxProblem(name string, data []byte, err error) Problem {
 	msg := err.Error()
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return Problem{name, Pos{line, 1}, "YAML syntax error: " + m[2]}
+	m := yamlLineRE.FindStringSubmatch(msg)
+	if m == nil {
+		return Problem{name, Pos{1, 1}, "YAML syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
 	}
-	return Problem{name, Pos{1, 1}, "YAML syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
+	line, _ := strconv.Atoi(m[1])
+	msg = m[2]
+	pos := Pos{line, 1}
+	lines := strings.SplitAfter(string(data), "\n")
+	switch {
+	case strings.Contains(msg, "tab character"):
+		// A tab where indentation is expected: the first tab in the
+		// indentation of a line at or after the one yaml.v3 names.
+		if p, ok := findTab(lines, line, true); ok {
+			pos = p
+		}
+	case msg == "found character that cannot start any token":
+		// yaml.v3 names the right line; a tab is the usual culprit.
+		if p, ok := findTab(lines[:min(line, len(lines))], line, false); ok {
+			pos = p
+		}
+	case strings.HasPrefix(msg, "did not find expected"):
+		pos = parserProblemPos(lines, line+1, msg)
+	}
+	return Problem{name, pos, "YAML syntax error: " + msg}
+}
+
+// findTab finds the first tab on line from (counting from 1) or after it;
+// inIndent limits the search to tabs that only blanks precede on their line.
+func findTab(lines []string, from int, inIndent bool) (Pos, bool) {
+	for i := max(from-1, 0); i < len(lines); i++ {
+		col := 1
+		for _, r := range lines[i] {
+			if r == '\t' {
+				return Pos{i + 1, col}, true
+			}
+			if inIndent && r != ' ' {
+				break
+			}
+			col++
+		}
+	}
+	return Pos{}, false
+}
+
+// parserProblemPos finds where a parser error lies, given the line where
+// the enclosing collection begins: the first line whose addition makes the
+// text fail to parse with the same message. Lines before the problem parse
+// on their own as long as no cut falls inside a multi-line flow collection
+// or quoted string, so a binary search finds it; a result that does not
+// hold up falls back to the collection's first line.
+func parserProblemPos(lines []string, start int, msg string) Pos {
+	start = min(max(start, 1), len(lines))
+	firstCol := func(line int) Pos {
+		col := 1
+		for _, r := range lines[line-1] {
+			if r != ' ' && r != '\t' {
+				break
+			}
+			col++
+		}
+		return Pos{line, col}
+	}
+	prefixErr := func(n int) error {
+		var doc yaml.Node
+		err := yaml.NewDecoder(strings.NewReader(strings.Join(lines[:n], ""))).Decode(&doc)
+		if err == io.EOF {
+			return nil
+		}
+		return err
+	}
+	lo, hi := start-1, len(lines) // lines[:lo] parse (assumed), lines[:hi] do not
+	if prefixErr(lo) != nil {
+		return firstCol(start)
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if prefixErr(mid) == nil {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	if err := prefixErr(hi); err == nil || !strings.HasSuffix(err.Error(), ": "+msg) {
+		return firstCol(start)
+	}
+	return firstCol(hi)
 }
 
 // walker maps a yaml.v3 node tree onto the raw structs.
