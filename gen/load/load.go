@@ -349,6 +349,9 @@ func syntaxProblem(name string, data []byte, err error) Problem {
 		}
 	case strings.HasPrefix(msg, "did not find expected"):
 		pos = parserProblemPos(lines, line+1, msg)
+		if pos.Line == len(lines) && strings.TrimSpace(lines[len(lines)-1]) == "" {
+			msg += " before the end of the file"
+		}
 	}
 	return Problem{name, pos, "YAML syntax error: " + msg}
 }
