@@ -48,22 +48,36 @@ func (p Problem) Error() string {
 // type returned by the load and model stages.
 type Problems []Problem
 
+// MaxListed is how many problems Error lists. A spec with thousands of
+// problems is usually one mistake repeated (or not a spec at all); the first
+// thousand show it, and a count says how many more there are.
+const MaxListed = 1000
+
+// Error lists the problems one a line, at most MaxListed of them, followed
+// by a line that counts the rest.
 func (ps Problems) Error() string {
 	var b strings.Builder
-	for i, p := range ps {
+	for i, p := range ps[:min(len(ps), MaxListed)] {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
 		b.WriteString(p.Error())
 	}
+	if more := len(ps) - MaxListed; more > 0 {
+		fmt.Fprintf(&b, "\n… and %d more problems", more)
+	}
 	return b.String()
 }
 
-// Str is a string scalar with its position; Set reports whether the key was present.
+// Str is a string scalar with its position; Set reports whether the key was
+// present with a value of the right kind. Bad reports that the key was
+// present but its value was refused, or that a misspelt key stood for it;
+// the problem is reported already, so later stages stay quiet about it.
 type Str struct {
 	Value string
 	Pos   Pos
 	Set   bool
+	Bad   bool // given, but its value was refused (and reported)
 }
 
 // Int is an integer scalar (decimal, 0x hex, 0o octal or 0b binary) with its position.
@@ -71,6 +85,7 @@ type Int struct {
 	Value int64
 	Pos   Pos
 	Set   bool
+	Bad   bool // given, but its value was refused (and reported)
 }
 
 // Bool is a boolean scalar with its position.
@@ -78,6 +93,7 @@ type Bool struct {
 	Value bool
 	Pos   Pos
 	Set   bool
+	Bad   bool // given, but its value was refused (and reported)
 }
 
 // Spec is the raw top level of a spec file.
@@ -111,16 +127,21 @@ type EnumValue struct {
 	Combination Bool `yaml:"combination"`
 }
 
+// Keys are the keys of a mapping whose values were refused, or that a
+// misspelt key stood for; the problem is reported already.
+type Keys map[string]bool
+
 // Struct is a C struct or union.
 type Struct struct {
-	Pos    Pos
-	Name   Str     `yaml:"name"`
-	GoName Str     `yaml:"go_name"`
-	Header Str     `yaml:"header"`
-	Doc    Str     `yaml:"doc"`
-	Union  Bool    `yaml:"union"`
-	Free   Str     `yaml:"free"`
-	Fields []Field `yaml:"fields"`
+	Pos     Pos
+	Refused Keys
+	Name    Str     `yaml:"name"`
+	GoName  Str     `yaml:"go_name"`
+	Header  Str     `yaml:"header"`
+	Doc     Str     `yaml:"doc"`
+	Union   Bool    `yaml:"union"`
+	Free    Str     `yaml:"free"`
+	Fields  []Field `yaml:"fields"`
 }
 
 // Field is a member of a struct or union.
@@ -207,6 +228,7 @@ type Return struct {
 // Note is an OS-version note from Microsoft's documentation.
 type Note struct {
 	Pos            Pos
+	Refused        Keys
 	Before         Str   `yaml:"before"`
 	On             []Str `yaml:"on"`
 	Text           Str   `yaml:"text"`
@@ -229,7 +251,11 @@ func File(path string) (*Spec, error) {
 	return Bytes(path, data)
 }
 
-// Bytes loads a spec from data; name is used in problem positions.
+// Bytes loads a spec from data; name is used in problem positions. When the
+// file is a YAML mapping but some of it does not fit the format (an unknown
+// field, a value of the wrong kind), Bytes returns the spec as far as it
+// could be read together with the problems, so that the model stage can
+// report its problems with them: every problem of a spec at once.
 func Bytes(name string, data []byte) (*Spec, error) {
 	if len(data) > MaxSpecSize {
 		return nil, Problems{{name, Pos{1, 1}, fmt.Sprintf("spec is larger than the %d MiB limit", MaxSpecSize>>20)}}
@@ -262,7 +288,12 @@ func Bytes(name string, data []byte) (*Spec, error) {
 	}
 	w.value(root, reflect.ValueOf(&spec).Elem(), "spec")
 	if len(w.problems) > 0 {
-		return nil, w.problems
+		if root.Kind != yaml.MappingNode {
+			return nil, w.problems
+		}
+		// The spec as far as it could be read, so that the model stage
+		// reports its problems together with these.
+		return &spec, w.problems
 	}
 	return &spec, nil
 }
@@ -433,10 +464,35 @@ var (
 	strType  = reflect.TypeOf(Str{})
 	intType  = reflect.TypeOf(Int{})
 	boolType = reflect.TypeOf(Bool{})
+	keysType = reflect.TypeOf(Keys{})
 )
 
 // value decodes n into v; what names the value in messages ("field slot").
-func (w *walker) value(n *yaml.Node, v reflect.Value, what string) {
+// It reports whether the value was taken; a refused scalar is marked Bad.
+func (w *walker) value(n *yaml.Node, v reflect.Value, what string) bool {
+	before := len(w.problems)
+	w.decode(n, v, what)
+	if len(w.problems) == before {
+		return true
+	}
+	markBad(v, Pos{n.Line, n.Column})
+	return false
+}
+
+// markBad marks a scalar whose value was refused, or that a misspelt key
+// stood for, so that the model stage does not call it missing.
+func markBad(v reflect.Value, p Pos) {
+	switch v.Type() {
+	case strType:
+		v.Set(reflect.ValueOf(Str{Pos: p, Bad: true}))
+	case intType:
+		v.Set(reflect.ValueOf(Int{Pos: p, Bad: true}))
+	case boolType:
+		v.Set(reflect.ValueOf(Bool{Pos: p, Bad: true}))
+	}
+}
+
+func (w *walker) decode(n *yaml.Node, v reflect.Value, what string) {
 	if n.Kind == yaml.AliasNode || n.Anchor != "" {
 		w.errorf(n, "%s: YAML anchors and aliases are not supported in a spec", what)
 		return
@@ -448,7 +504,7 @@ func (w *walker) value(n *yaml.Node, v reflect.Value, what string) {
 				w.errorf(n, "%s: expected a string, found %s %q (quote it)", what, kindName(n), n.Value)
 				return
 			}
-			v.Set(reflect.ValueOf(Str{s, Pos{n.Line, n.Column}, true}))
+			v.Set(reflect.ValueOf(Str{Value: s, Pos: Pos{n.Line, n.Column}, Set: true}))
 		}
 		return
 	case intType:
@@ -458,7 +514,7 @@ func (w *walker) value(n *yaml.Node, v reflect.Value, what string) {
 				w.errorf(n, "%s: %v", what, err)
 				return
 			}
-			v.Set(reflect.ValueOf(Int{i, Pos{n.Line, n.Column}, true}))
+			v.Set(reflect.ValueOf(Int{Value: i, Pos: Pos{n.Line, n.Column}, Set: true}))
 		}
 		return
 	case boolType:
@@ -467,7 +523,7 @@ func (w *walker) value(n *yaml.Node, v reflect.Value, what string) {
 				w.errorf(n, "%s: expected true or false, found %q", what, s)
 				return
 			}
-			v.Set(reflect.ValueOf(Bool{s == "true", Pos{n.Line, n.Column}, true}))
+			v.Set(reflect.ValueOf(Bool{Value: s == "true", Pos: Pos{n.Line, n.Column}, Set: true}))
 		}
 		return
 	}
@@ -480,9 +536,17 @@ func (w *walker) value(n *yaml.Node, v reflect.Value, what string) {
 			w.errorf(n, "%s: expected a list, found %s", what, kindName(n))
 			return
 		}
-		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		// An item refused as a whole (an alias, a scalar where a mapping
+		// belongs) is left out, so that later stages do not report it
+		// again as an entry with every field missing.
+		s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
 		for i, item := range n.Content {
-			w.value(item, s.Index(i), fmt.Sprintf("%s[%d]", what, i))
+			e := reflect.New(v.Type().Elem()).Elem()
+			ok := w.value(item, e, fmt.Sprintf("%s[%d]", what, i))
+			if ok || e.Kind() == reflect.Struct && e.Type() != strType && e.Type() != intType && e.Type() != boolType &&
+				item.Kind == yaml.MappingNode && item.Anchor == "" {
+				s = reflect.Append(s, e)
+			}
 		}
 		v.Set(s)
 	case reflect.Struct:
@@ -508,15 +572,24 @@ func (w *walker) mapping(n *yaml.Node, v reflect.Value, what string) {
 	t := v.Type()
 	fields := map[string]int{}
 	var known []string
+	refused := Keys{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if f.Type == posType {
+		switch f.Type {
+		case posType:
 			v.Field(i).Set(reflect.ValueOf(Pos{n.Line, n.Column}))
+			continue
+		case keysType:
+			v.Field(i).Set(reflect.ValueOf(refused))
 			continue
 		}
 		key := f.Tag.Get("yaml")
 		fields[key] = i
 		known = append(known, key)
+	}
+	given := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		given[n.Content[i].Value] = true
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -527,7 +600,26 @@ func (w *walker) mapping(n *yaml.Node, v reflect.Value, what string) {
 		}
 		idx, ok := fields[k.Value]
 		if !ok {
-			w.errorf(k, "%s: unknown field %q (known fields: %s)", what, k.Value, strings.Join(known, ", "))
+			if k.Value == "<<" {
+				// A YAML merge key: the fields it would have brought in
+				// are not missing, merely refused with it.
+				w.errorf(k, "%s: YAML merge keys (<<) are not supported in a spec", what)
+				for key, i := range fields {
+					if !given[key] {
+						markBad(v.Field(i), Pos{k.Line, k.Column})
+						refused[key] = true
+					}
+				}
+			} else if near := Suggest(k.Value, known); near != "" {
+				w.errorf(k, "%s: unknown field %q; did you mean %s?", what, k.Value, near)
+				if !given[near] {
+					// The misspelt key stands for the missing one.
+					markBad(v.Field(fields[near]), Pos{k.Line, k.Column})
+					refused[near] = true
+				}
+			} else {
+				w.errorf(k, "%s: unknown field %q (known fields: %s)", what, k.Value, strings.Join(known, ", "))
+			}
 			continue
 		}
 		if seen[k.Value] {
@@ -535,7 +627,9 @@ func (w *walker) mapping(n *yaml.Node, v reflect.Value, what string) {
 			continue
 		}
 		seen[k.Value] = true
-		w.value(val, v.Field(idx), "field "+k.Value)
+		if !w.value(val, v.Field(idx), "field "+k.Value) {
+			refused[k.Value] = true
+		}
 	}
 }
 

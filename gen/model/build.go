@@ -136,6 +136,9 @@ func (b *builder) exportedName(s load.Str, what string) bool {
 }
 
 func (b *builder) required(p load.Pos, s load.Str, what string) bool {
+	if s.Bad {
+		return false // refused by the load stage, which said why
+	}
 	if !s.Set || strings.TrimSpace(s.Value) == "" {
 		b.errorf(p, "%s is required", what)
 		return false
@@ -235,7 +238,9 @@ func (b *builder) hresults(raw []load.HRESULT) {
 		}
 		name := r.Name.Value
 		if !r.Value.Set {
-			b.errorf(r.Pos, "hresult %s: value is required", name)
+			if !r.Value.Bad {
+				b.errorf(r.Pos, "hresult %s: value is required", name)
+			}
 			b.refusedCodes[name] = true
 			continue
 		}

@@ -115,7 +115,11 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 			unresolved[it] = true
 			continue
 		case !ok:
-			b.errorf(r.Base.Pos, "interface %s: unknown base interface %q (name IUnknown, an interface of the spec, or none)", it.Name, r.Base.Value)
+			if near := load.Suggest(r.Base.Value, slices.Sorted(maps.Keys(byName))); near != "" {
+				b.errorf(r.Base.Pos, "interface %s: unknown base interface %q; did you mean %s?", it.Name, r.Base.Value, near)
+			} else {
+				b.errorf(r.Base.Pos, "interface %s: unknown base interface %q (name IUnknown, an interface of the spec, or none)", it.Name, r.Base.Value)
+			}
 			it.Base = root
 			unresolved[it] = true
 			continue
@@ -147,7 +151,7 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 	// that really have none say so with iid: none.
 	for _, it := range declared {
 		r := rawOf[it]
-		if r.IID.Set || unresolved[it] || !derivesFrom(it, root) {
+		if r.IID.Set || r.IID.Bad || unresolved[it] || !derivesFrom(it, root) {
 			continue
 		}
 		b.errorf(r.Pos, "interface %s: iid is required for an interface derived from IUnknown; write iid: none if it has none, as the C++-only interfaces of vsbackup.h do", it.Name)
@@ -226,6 +230,8 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		_, taken := slots[int(v)]
 		pos, problem := r.Slot.Pos, ""
 		switch {
+		case !r.Slot.Set && r.Slot.Bad:
+			quiet = true // the load stage said what is wrong with it
 		case !r.Slot.Set:
 			pos, problem = r.Pos, fmt.Sprintf("%s: slot is required", what)
 		case v < 0:
@@ -235,7 +241,8 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		case v > 1023:
 			problem = fmt.Sprintf("%s: slot %d is beyond any real vtable", what, v)
 		case taken:
-			problem = fmt.Sprintf("%s: slot %d is taken twice", what, v)
+			other := slots[int(v)]
+			problem = fmt.Sprintf("%s: slot %d is taken twice: %s has it too, at %d:%d", what, v, other.what, other.pos.Line, other.pos.Col)
 		default:
 			slots[int(v)] = slotUse{what, r.Slot.Pos}
 			return int(v)
@@ -347,7 +354,7 @@ func (b *builder) params(m *Method, raw []load.Param) {
 		default:
 			if r.Dir.Set {
 				b.errorf(r.Dir.Pos, "%s: dir %q must be in or out", what, r.Dir.Value)
-			} else {
+			} else if !r.Dir.Bad {
 				b.errorf(r.Pos, "%s: dir is required (in or out)", what)
 			}
 		}
@@ -428,6 +435,10 @@ func (b *builder) typeRef(s load.Str, what string) *Type {
 	if b.refusedTypes[s.Value] {
 		return nil // its declaration is reported already
 	}
+	if near := load.Suggest(s.Value, slices.Sorted(maps.Keys(b.types))); near != "" {
+		b.errorf(s.Pos, "%s: unknown type %q; did you mean %s?", what, s.Value, near)
+		return nil
+	}
 	b.errorf(s.Pos, "%s: unknown type %q (known: %s, or an enum, struct or interface of the spec)", what, s.Value, strings.Join(BuiltinTypeNames(), ", "))
 	return nil
 }
@@ -466,7 +477,12 @@ func (b *builder) code(p load.Pos, s load.Str, what string) *HRESULT {
 	}
 	h, ok := b.codes[s.Value]
 	if !ok {
-		if !b.refusedCodes[s.Value] {
+		if b.refusedCodes[s.Value] {
+			return nil
+		}
+		if near := load.Suggest(s.Value, slices.Sorted(maps.Keys(b.codes))); near != "" {
+			b.errorf(s.Pos, "%s: %q is not in the hresults table; did you mean %s?", what, s.Value, near)
+		} else {
 			b.errorf(s.Pos, "%s: %q is not in the hresults table", what, s.Value)
 		}
 		return nil
@@ -541,7 +557,7 @@ func (b *builder) note(r load.Note, what string) *Note {
 		o, ok := b.os[r.Before.Value]
 		if !ok {
 			if !b.refusedOS[r.Before.Value] {
-				b.errorf(r.Before.Pos, "%s: unknown os version %q", what, r.Before.Value)
+				b.errorf(r.Before.Pos, "%s: unknown os version %q (%s)", what, r.Before.Value, b.declaredOS())
 			}
 			return nil
 		}
@@ -554,12 +570,14 @@ func (b *builder) note(r load.Note, what string) *Note {
 			o, ok := b.os[id.Value]
 			if !ok {
 				if !b.refusedOS[id.Value] {
-					b.errorf(id.Pos, "%s: unknown os version %q", what, id.Value)
+					b.errorf(id.Pos, "%s: unknown os version %q (%s)", what, id.Value, b.declaredOS())
 				}
 				return nil
 			}
 			n.On = append(n.On, o)
 		}
+	case r.Before.Bad || r.Refused["on"]:
+		return nil // the load stage said what is wrong with them
 	default:
 		b.errorf(r.Pos, "%s: say which systems it is about with before: or on:", what)
 		return nil
@@ -568,4 +586,17 @@ func (b *builder) note(r load.Note, what string) *Note {
 		n.ReturnsInstead = b.code(r.Pos, r.ReturnsInstead, what+" returns_instead")
 	}
 	return n
+}
+
+// declaredOS lists the ids of os_versions, for messages about an id that
+// is not among them.
+func (b *builder) declaredOS() string {
+	if len(b.spec.OSVersions) == 0 {
+		return "os_versions declares none"
+	}
+	ids := make([]string, len(b.spec.OSVersions))
+	for i, o := range b.spec.OSVersions {
+		ids[i] = o.ID
+	}
+	return "os_versions declares " + strings.Join(ids, ", ")
 }

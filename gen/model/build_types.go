@@ -36,7 +36,9 @@ func (b *builder) enums(raw []load.Enum) {
 			v.Doc = b.text(rv.Doc, vwhat+": doc")
 			switch {
 			case !rv.Value.Set:
-				b.errorf(rv.Pos, "%s: value is required", vwhat)
+				if !rv.Value.Bad {
+					b.errorf(rv.Pos, "%s: value is required", vwhat)
+				}
 				continue
 			case rv.Value.Value < -1<<31 || rv.Value.Value > 0xFFFFFFFF:
 				b.errorf(rv.Value.Pos, "%s: %d does not fit a 32-bit C enum (-2147483648 to 2147483647, or a bit pattern up to 0xFFFFFFFF)", vwhat, rv.Value.Value)
@@ -155,7 +157,7 @@ func (b *builder) structFields(ds []declaredStruct) {
 			}
 			st.Fields = append(st.Fields, f)
 		}
-		if len(st.Fields) == 0 {
+		if len(st.Fields) == 0 && len(d.raw.Fields) == 0 && !d.raw.Refused["fields"] {
 			b.errorf(d.raw.Pos, "%s has no fields", what)
 		}
 	}
@@ -256,7 +258,7 @@ func (b *builder) structFrees(ds []declaredStruct) {
 	}
 	for _, d := range ds {
 		if !d.raw.Free.Set {
-			if d.s.GoName != "" {
+			if d.s.GoName != "" && !d.raw.Free.Bad {
 				b.errorf(d.raw.GoName.Pos, "struct %s: go_name names the Go copy made when free is set; set free too", d.s.Name)
 			}
 			continue
