@@ -244,6 +244,10 @@ func TestSchemaRefusesSingleProblems(t *testing.T) {
 		{"header not a file name", "header: vss.h", `header: "vss.h */ x"`},
 		{"slot in IUnknown", "slot: 3", "slot: 2"},
 		{"slot beyond any vtable", "slot: 3", "slot: 1024"},
+		{"reserved slot in IUnknown", "reserved_slots: [5, 6]", "reserved_slots: [2, 5, 6]"},
+		{"reserved slot beyond any vtable", "reserved_slots: [5, 6]", "reserved_slots: [5, 6, 1024]"},
+		{"reserved slot twice", "reserved_slots: [5, 6]", "reserved_slots: [5, 6, 6]"},
+		{"reserved slot not an integer", "reserved_slots: [5, 6]", "reserved_slots: [5, six]"},
 		{"slot missing", "        slot: 3\n", ""},
 		{"method named vtable", "name: Cancel", "name: vtable"},
 		{"dir neither in nor out", "dir: in", "dir: inout"},
@@ -370,6 +374,7 @@ interfaces:
   - name: IVssBackupComponents
     iid: 665c1d5f-c218-414d-a05d-7fef5f9d5c86
     base: IUnknown
+    reserved_slots: [5, 6]
     methods:
       - name: DoSnapshotSet
         slot: 3
@@ -473,7 +478,7 @@ func TestSchemaMatchesLoader(t *testing.T) {
 			if d, _ := prop["description"].(string); d == "" {
 				t.Errorf("%s.%s has no description", where, key)
 			}
-			if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && ft.Elem().Name() != "Str" {
+			if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && !slices.Contains([]string{"Str", "Int", "Bool"}, ft.Elem().Name()) {
 				items, _ := prop["items"].(map[string]any)
 				ref, _ := items["$ref"].(string)
 				name := strings.TrimPrefix(ref, "#/definitions/")

@@ -183,13 +183,14 @@ type HRESULT struct {
 
 // Interface is one COM interface.
 type Interface struct {
-	Pos     Pos
-	Name    Str      `yaml:"name"`
-	IID     Str      `yaml:"iid"`
-	Base    Str      `yaml:"base"`
-	Header  Str      `yaml:"header"`
-	Doc     Str      `yaml:"doc"`
-	Methods []Method `yaml:"methods"`
+	Pos           Pos
+	Name          Str      `yaml:"name"`
+	IID           Str      `yaml:"iid"`
+	Base          Str      `yaml:"base"`
+	Header        Str      `yaml:"header"`
+	Doc           Str      `yaml:"doc"`
+	ReservedSlots []Int    `yaml:"reserved_slots"`
+	Methods       []Method `yaml:"methods"`
 }
 
 // Method is one method of an interface.

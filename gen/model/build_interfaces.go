@@ -184,7 +184,7 @@ func (b *builder) interfaceMethods(d declaredInterfaces) {
 		}
 		done[it] = true
 		build(it.Base)
-		b.methods(it, rawOf[it].Methods)
+		b.methods(it, rawOf[it].Methods, rawOf[it].ReservedSlots)
 	}
 	for _, it := range declared {
 		build(it)
@@ -203,15 +203,12 @@ func sortByBase(its []*Interface) []*Interface {
 	return out
 }
 
-func (b *builder) methods(it *Interface, raw []load.Method) {
+func (b *builder) methods(it *Interface, raw []load.Method, reserved []load.Int) {
 	inherited := it.Base.AllMethods()
 	// The first slot of the interface's own is one past the base's last
-	// valid one, so a slot refused in the base does not shift every message
-	// about this interface.
-	first := 0
-	for _, m := range inherited {
-		first = max(first, m.Slot+1)
-	}
+	// valid one (a method's or a reserved one), so a slot refused in the
+	// base does not shift every message about this interface.
+	first := it.Base.VtableSize()
 	names := map[string]bool{}
 	for _, m := range inherited {
 		names[m.Name] = true
@@ -296,6 +293,32 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		}
 		it.Methods = append(it.Methods, m)
 	}
+	// Reserved slots hold methods the spec does not bind, so that a partial
+	// binding keeps the vtable's layout without declaring every method.
+	for _, r := range reserved {
+		v := r.Value
+		switch {
+		case !r.Set:
+			slotRefused = true // the load stage said what is wrong with it
+		case v < 0:
+			b.errorf(r.Pos, "interface %s: reserved slot %d is negative", it.Name, v)
+			slotRefused = true
+		case v < int64(first):
+			b.errorf(r.Pos, "interface %s: reserved slot %d belongs to the base interface %s (its methods take slots 0 to %d)", it.Name, v, baseName(it), first-1)
+			slotRefused = true
+		case v > 1023:
+			b.errorf(r.Pos, "interface %s: reserved slot %d is beyond any real vtable", it.Name, v)
+			slotRefused = true
+		default:
+			if other, taken := slots[int(v)]; taken {
+				b.errorf(r.Pos, "interface %s: reserved slot %d is taken twice: %s has it too, at %d:%d", it.Name, v, other.what, other.pos.Line, other.pos.Col)
+				continue
+			}
+			slots[int(v)] = slotUse{"a reserved slot of " + it.Name, r.Pos}
+			it.Reserved = append(it.Reserved, int(v))
+		}
+	}
+	slices.Sort(it.Reserved)
 	sort.SliceStable(it.Methods, func(i, j int) bool { return it.Methods[i].Slot < it.Methods[j].Slot })
 	// Slots must run on from the base without gaps: a gap means a method is
 	// missing, and every later call would go to the wrong function. A slot
@@ -308,7 +331,7 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 	for _, s := range slices.Sorted(maps.Keys(slots)) {
 		if s != want {
 			use := slots[s]
-			b.errorf(use.pos, "%s: slot %d leaves a gap; the next free slot of %s is %d", use.what, s, it.Name, want)
+			b.errorf(use.pos, "%s: slot %d leaves a gap; the next free slot of %s is %d (bind the methods in between, or list their slots in reserved_slots)", use.what, s, it.Name, want)
 			break
 		}
 		want++
