@@ -406,6 +406,9 @@ func findTab(lines []string, from int, inIndent bool) (Pos, bool) {
 	return Pos{}, false
 }
 
+// parseBudget bounds the bytes parserProblemPos parses to find a problem.
+const parseBudget = 32 << 20
+
 // parserProblemPos finds where a parser error lies, given the line where
 // the enclosing collection begins: the first line whose addition makes the
 // text fail to parse with the same message. Lines before the problem parse
@@ -424,9 +427,15 @@ func parserProblemPos(lines []string, start int, msg string) Pos {
 		}
 		return Pos{line, col}
 	}
+	// The search parses at most parseBudget bytes in all, so that a
+	// syntax error deep in a spec of several MiB costs seconds at most;
+	// past it, the collection's first line has to do.
+	budget := parseBudget
 	prefixErr := func(n int) error {
 		var doc yaml.Node
-		err := yaml.NewDecoder(strings.NewReader(strings.Join(lines[:n], ""))).Decode(&doc)
+		text := strings.Join(lines[:n], "")
+		budget -= len(text)
+		err := yaml.NewDecoder(strings.NewReader(text)).Decode(&doc)
 		if err == io.EOF {
 			return nil
 		}
@@ -437,6 +446,9 @@ func parserProblemPos(lines []string, start int, msg string) Pos {
 		return firstCol(start)
 	}
 	for hi-lo > 1 {
+		if budget < 0 {
+			return firstCol(start)
+		}
 		mid := (lo + hi) / 2
 		if prefixErr(mid) == nil {
 			lo = mid
