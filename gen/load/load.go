@@ -549,15 +549,17 @@ func (w *walker) decode(n *yaml.Node, v reflect.Value, what string) {
 			w.errorf(n, "%s: expected a list, found %s", what, kindName(n))
 			return
 		}
-		// An item refused as a whole (an alias, a scalar where a mapping
+		// An entry refused as a whole (an alias, a scalar where a mapping
 		// belongs) is left out, so that later stages do not report it
-		// again as an entry with every field missing.
+		// again as an entry with every field missing. A refused scalar
+		// stays, marked Bad, so that later stages know something stood
+		// there (a reserved slot, say, whose absence would look like a gap).
 		s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
 		for i, item := range n.Content {
 			e := reflect.New(v.Type().Elem()).Elem()
 			ok := w.value(item, e, fmt.Sprintf("%s[%d]", what, i))
-			if ok || e.Kind() == reflect.Struct && e.Type() != strType && e.Type() != intType && e.Type() != boolType &&
-				item.Kind == yaml.MappingNode && item.Anchor == "" {
+			scalar := e.Type() == strType || e.Type() == intType || e.Type() == boolType
+			if ok || scalar || item.Kind == yaml.MappingNode && item.Anchor == "" {
 				s = reflect.Append(s, e)
 			}
 		}

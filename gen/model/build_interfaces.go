@@ -590,6 +590,9 @@ func (b *builder) note(r load.Note, what string) *Note {
 		n.Before = o
 	case len(r.On) > 0:
 		for _, id := range r.On {
+			if id.Bad {
+				return nil // the load stage said what is wrong with it
+			}
 			o, ok := b.os[id.Value]
 			if !ok {
 				if !b.refusedOS[id.Value] {
