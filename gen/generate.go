@@ -6,8 +6,10 @@ package gen
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -31,21 +33,21 @@ type Options struct {
 // It writes nothing. Spec problems come back as load.Problems.
 func Generate(opt Options) ([]write.File, error) {
 	raw, err := load.File(opt.Spec)
-	if err != nil {
+	if raw == nil {
 		return nil, err
 	}
-	return FromRaw(raw, opt)
+	return fromRaw(raw, err, opt)
 }
 
 // GenerateBytes is Generate for a spec already in memory; name stands for
 // its path in messages and headers.
 func GenerateBytes(name string, data []byte, opt Options) ([]write.File, error) {
 	raw, err := load.Bytes(name, data)
-	if err != nil {
+	if raw == nil {
 		return nil, err
 	}
 	opt.Spec = name
-	return FromRaw(raw, opt)
+	return fromRaw(raw, err, opt)
 }
 
 // LoadModel loads and validates the spec at path, for tools that read the
@@ -54,18 +56,46 @@ func GenerateBytes(name string, data []byte, opt Options) ([]write.File, error) 
 // as given, so that what such tools print names the file the way the user did.
 func LoadModel(path string) (*model.Spec, error) {
 	raw, err := load.File(path)
-	if err != nil {
+	if raw == nil {
 		return nil, err
 	}
-	return model.Build(raw, path, path)
+	return build(raw, err, path, path)
+}
+
+// build runs the model stage on a loaded spec. loadErr holds the problems
+// the load stage found in the parts of the spec it could not read; they
+// are reported together with the model's, in file order.
+func build(raw *load.Spec, loadErr error, file, source string) (*model.Spec, error) {
+	spec, err := model.Build(raw, file, source)
+	if loadErr == nil {
+		return spec, err
+	}
+	var all, more load.Problems
+	if !errors.As(loadErr, &all) {
+		return nil, loadErr
+	}
+	if errors.As(err, &more) {
+		all = append(append(load.Problems(nil), all...), more...)
+		sort.SliceStable(all, func(i, j int) bool {
+			pi, pj := all[i].Pos, all[j].Pos
+			return pi.Line < pj.Line || pi.Line == pj.Line && pi.Col < pj.Col
+		})
+	} else if err != nil {
+		return nil, err
+	}
+	return nil, all
 }
 
 // FromRaw runs the stages after loading.
 func FromRaw(raw *load.Spec, opt Options) ([]write.File, error) {
+	return fromRaw(raw, nil, opt)
+}
+
+func fromRaw(raw *load.Spec, loadErr error, opt Options) ([]write.File, error) {
 	if opt.Package != "" {
 		raw.Package = load.Str{Value: opt.Package, Pos: raw.Package.Pos, Set: true}
 	}
-	spec, err := model.Build(raw, opt.Spec, SourceName(opt.Spec))
+	spec, err := build(raw, loadErr, opt.Spec, SourceName(opt.Spec))
 	if err != nil {
 		return nil, err
 	}

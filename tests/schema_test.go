@@ -45,28 +45,30 @@ const (
 // schemaCannotJudge lists the catalogue cases whose every problem lies
 // beyond what a JSON Schema can express, with the reason.
 var schemaCannotJudge = map[string]string{
-	"alias_errors":         "alias_of must name another entry of the same value that is not an alias: a cross-reference",
-	"cyclic_base":          "a base chain that runs in a circle is a cross-reference between list items",
-	"duplicate_code":       "a name declared twice is a duplicate across list items",
-	"duplicate_method":     "a method declared twice, or hiding an inherited one, is a duplicate across list items and interfaces",
-	"duplicate_value":      "two names for one value is a duplicate across list items",
-	"duplicate_keys":       "a key given twice is a YAML-level error: decoded, the document keeps one of the values",
-	"anchors":              "the schema sees the document with anchors and aliases expanded",
-	"alias_bomb":           "the schema sees the document with aliases expanded, which is what vssgen refuses to do",
-	"comments_only":        "a file of comments holds no YAML document to validate",
-	"empty":                "an empty file holds no YAML document to validate",
-	"two_documents":        "the schema validates one document; a second one is invisible to it",
-	"invalid_utf8":         "the bytes are not text, so there is no document to validate",
-	"control_characters":   "raw control characters in the file are a YAML-level error: there is no document to validate",
-	"integer_overflow":     "integers past 64 bits do not survive YAML decoding as numbers",
-	"syntax_bad_indent":    "a YAML syntax error: there is no document to validate",
-	"syntax_tab_indent":    "a YAML syntax error: there is no document to validate",
-	"syntax_unclosed_flow": "a YAML syntax error: there is no document to validate",
-	"slot_gap":             "slots must run on from the base without gaps: a relation between list items and the base interface",
-	"unknown_codes":        "codes must be in the hresults table: a cross-reference",
-	"unknown_os_version":   "notes must name ids of os_versions: a cross-reference",
-	"struct_cycle":         "a struct that contains itself is a cycle of references between list items",
-	"hr_param":             "hr is taken only in a method that documents a success code other than S_OK: a cross-reference to the hresults table",
+	"alias_errors":            "alias_of must name another entry of the same value that is not an alias: a cross-reference",
+	"cyclic_base":             "a base chain that runs in a circle is a cross-reference between list items",
+	"duplicate_code":          "a name declared twice is a duplicate across list items",
+	"duplicate_method":        "a method declared twice, or hiding an inherited one, is a duplicate across list items and interfaces",
+	"duplicate_value":         "two names for one value is a duplicate across list items",
+	"duplicate_keys":          "a key given twice is a YAML-level error: decoded, the document keeps one of the values",
+	"anchors":                 "the schema sees the document with anchors and aliases expanded",
+	"alias_bomb":              "the schema sees the document with aliases expanded, which is what vssgen refuses to do",
+	"comments_only":           "a file of comments holds no YAML document to validate",
+	"empty":                   "an empty file holds no YAML document to validate",
+	"two_documents":           "the schema validates one document; a second one is invisible to it",
+	"invalid_utf8":            "the bytes are not text, so there is no document to validate",
+	"control_characters":      "raw control characters in the file are a YAML-level error: there is no document to validate",
+	"integer_overflow":        "integers past 64 bits do not survive YAML decoding as numbers",
+	"syntax_bad_indent":       "a YAML syntax error: there is no document to validate",
+	"syntax_tab_indent":       "a YAML syntax error: there is no document to validate",
+	"syntax_unclosed_flow":    "a YAML syntax error: there is no document to validate",
+	"syntax_tab_after_scalar": "a YAML syntax error: there is no document to validate",
+	"syntax_bad_indent_deep":  "a YAML syntax error: there is no document to validate",
+	"slot_gap":                "slots must run on from the base without gaps: a relation between list items and the base interface",
+	"unknown_codes":           "codes must be in the hresults table: a cross-reference",
+	"unknown_os_version":      "notes must name ids of os_versions: a cross-reference",
+	"struct_cycle":            "a struct that contains itself is a cycle of references between list items",
+	"hr_param":                "hr is taken only in a method that documents a success code other than S_OK: a cross-reference to the hresults table",
 }
 
 // TestSchemaAcceptsEverySpec validates every spec that vssgen accepts
@@ -236,9 +238,16 @@ func TestSchemaRefusesSingleProblems(t *testing.T) {
 		{"iid not a GUID", "iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e", "iid: 507c37b4-cf5b-4e95-b0af"},
 		{"iid with one brace", "iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e", `iid: "{507c37b4-cf5b-4e95-b0af-14eb9767467e"`},
 		{"base missing", "    base: IUnknown\n", ""},
+		{"iid missing on an interface derived from IUnknown", "    iid: 665c1d5f-c218-414d-a05d-7fef5f9d5c86\n", ""},
+		{"iid none in upper case", "iid: 665c1d5f-c218-414d-a05d-7fef5f9d5c86", "iid: None"},
+		{"method name not exported", "name: Cancel", "name: cancel"},
 		{"header not a file name", "header: vss.h", `header: "vss.h */ x"`},
 		{"slot in IUnknown", "slot: 3", "slot: 2"},
 		{"slot beyond any vtable", "slot: 3", "slot: 1024"},
+		{"reserved slot in IUnknown", "reserved_slots: [5, 6]", "reserved_slots: [2, 5, 6]"},
+		{"reserved slot beyond any vtable", "reserved_slots: [5, 6]", "reserved_slots: [5, 6, 1024]"},
+		{"reserved slot twice", "reserved_slots: [5, 6]", "reserved_slots: [5, 6, 6]"},
+		{"reserved slot not an integer", "reserved_slots: [5, 6]", "reserved_slots: [5, six]"},
 		{"slot missing", "        slot: 3\n", ""},
 		{"method named vtable", "name: Cancel", "name: vtable"},
 		{"dir neither in nor out", "dir: in", "dir: inout"},
@@ -367,6 +376,7 @@ interfaces:
   - name: IVssBackupComponents
     iid: 665c1d5f-c218-414d-a05d-7fef5f9d5c86
     base: IUnknown
+    reserved_slots: [5, 6]
     methods:
       - name: DoSnapshotSet
         slot: 3
@@ -470,7 +480,7 @@ func TestSchemaMatchesLoader(t *testing.T) {
 			if d, _ := prop["description"].(string); d == "" {
 				t.Errorf("%s.%s has no description", where, key)
 			}
-			if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && ft.Elem().Name() != "Str" {
+			if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && !slices.Contains([]string{"Str", "Int", "Bool"}, ft.Elem().Name()) {
 				items, _ := prop["items"].(map[string]any)
 				ref, _ := items["$ref"].(string)
 				name := strings.TrimPrefix(ref, "#/definitions/")

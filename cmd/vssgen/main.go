@@ -129,14 +129,12 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 	fs.SetOutput(out)
 }
 
-// reportSpecError prints spec problems one per line, as compilers do, and
-// any other error once.
+// reportSpecError prints spec problems one per line, as compilers do (the
+// first load.MaxListed, then a count of the rest), and any other error once.
 func reportSpecError(stderr io.Writer, prog string, err error, consequence string) {
 	var problems load.Problems
 	if errors.As(err, &problems) {
-		for _, p := range problems {
-			fmt.Fprintln(stderr, p.Error())
-		}
+		fmt.Fprintln(stderr, problems.Error()) // at most load.MaxListed of them
 		fmt.Fprintf(stderr, "%s: %d problem(s) in the spec%s\n", prog, len(problems), consequence)
 		return
 	}

@@ -64,16 +64,18 @@ type comTests struct {
 	// index numbers the stubbed methods, then the functions, so that the
 	// values the tests use differ from method to method.
 	index       map[*model.Method]int
-	slots       int // the size of the largest vtable
-	params      int // the most parameters a method or function takes, at least 1
-	words       int // the most argument words a method call takes, this included, on any architecture
-	targetWords int // 8-byte words in the largest struct a pointer argument may point at
+	slots       int  // the size of the largest vtable
+	params      int  // the most parameters a method or function takes, at least 1
+	words       int  // the most argument words a method call takes, this included, on any architecture
+	targetWords int  // 8-byte words in the largest struct a pointer argument may point at
+	reserved    bool // some vtable has reserved slots, which the fakes leave empty
 }
 
 func newCOMTests(s *model.Spec) comTests {
 	c := comTests{s: s, params: 1, index: map[*model.Method]int{}, targetWords: 2}
 	for _, it := range s.Interfaces {
-		c.slots = max(c.slots, len(it.AllMethods()))
+		c.slots = max(c.slots, it.VtableSize())
+		c.reserved = c.reserved || len(it.Reserved) > 0
 		if it.Builtin {
 			continue
 		}

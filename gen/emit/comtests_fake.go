@@ -336,8 +336,12 @@ func (c comTests) fakeObject(f *File) {
 			d := Dict{
 				Id("name"): Lit(it.Name),
 				Id("methods"): Index().Id("Method").ValuesFunc(func(v *Group) {
-					for _, m := range it.AllMethods() {
-						v.Id(m.ID())
+					for _, m := range it.Slots() {
+						if m == nil {
+							v.Lit(0) // a reserved slot, which no stub calls
+						} else {
+							v.Id(m.ID())
+						}
 					}
 				}),
 			}
@@ -594,17 +598,22 @@ func (c comTests) fakeVtables(f *File) {
 		Id("vtables").Op(":=").Map(String()).Index().Uintptr().Values(),
 		For(List(Id("_"), Id("it")).Op(":=").Range().Id("_fakeInterfaces")).Block(
 			Id("vt").Op(":=").Make(Index().Uintptr(), Len(Id("it").Dot("methods"))),
-			For(List(Id("slot"), Id("m")).Op(":=").Range().Id("it").Dot("methods")).Block(
-				If(List(Id("cb"), Id("ok")).Op(":=").Id("unknown").Index(Id("m")), Id("ok")).Block(
+			For(List(Id("slot"), Id("m")).Op(":=").Range().Id("it").Dot("methods")).BlockFunc(func(g *Group) {
+				if c.reserved {
+					g.If(Id("m").Op("==").Lit(0)).Block(
+						Continue().Comment("// a reserved slot: nothing calls it"),
+					)
+				}
+				g.If(List(Id("cb"), Id("ok")).Op(":=").Id("unknown").Index(Id("m")), Id("ok")).Block(
 					Id("vt").Index(Id("slot")).Op("=").Id("cb"),
 					Continue(),
-				),
-				Id("key").Op(":=").Index(Lit(2)).Int().Values(Id("slot"), Id("_fakeWords").Call(Id("_stubs").Index(Id("m")).Dot("params"))),
-				If(Id("shared").Index(Id("key")).Op("==").Lit(0)).Block(
+				)
+				g.Id("key").Op(":=").Index(Lit(2)).Int().Values(Id("slot"), Id("_fakeWords").Call(Id("_stubs").Index(Id("m")).Dot("params")))
+				g.If(Id("shared").Index(Id("key")).Op("==").Lit(0)).Block(
 					Id("shared").Index(Id("key")).Op("=").Id("_fakeCallback").Call(Id("key").Index(Lit(0)), Id("key").Index(Lit(1))),
-				),
-				Id("vt").Index(Id("slot")).Op("=").Id("shared").Index(Id("key")),
-			),
+				)
+				g.Id("vt").Index(Id("slot")).Op("=").Id("shared").Index(Id("key"))
+			}),
 			Id("vtables").Index(Id("it").Dot("name")).Op("=").Id("vt"),
 		),
 		Id("_fakeCallbacks").Op("=").Len(Id("unknown")).Op("+").Len(Id("shared")),

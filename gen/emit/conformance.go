@@ -125,7 +125,7 @@ func conformanceSlots(c *cWriter, s *model.Spec) {
 		for _, m := range all {
 			c.assert(fmt.Sprintf("offsetof(%sVtbl, %s) / sizeof(void *) == %d", it.Name, m.Name, m.Slot), it.Name+"."+m.Name+" slot")
 		}
-		c.assert(fmt.Sprintf("sizeof(%sVtbl) / sizeof(void *) == %d", it.Name, len(all)), it.Name+" vtable size")
+		c.assert(fmt.Sprintf("sizeof(%sVtbl) / sizeof(void *) == %d", it.Name, it.VtableSize()), it.Name+" vtable size")
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	. "github.com/dave/jennifer/jen"
@@ -135,7 +136,11 @@ func referenceInterface(b *bytes.Buffer, it *model.Interface) {
 	if it.Header != "" {
 		p("- Header: `%s`\n", mdCode(it.Header))
 	}
-	p("- Vtable: %d slots\n\n", len(it.AllMethods()))
+	p("- Vtable: %d slots\n", it.VtableSize())
+	if len(it.Reserved) > 0 {
+		p("- Reserved slots, not bound by the spec: %s\n", slotList(it.Reserved))
+	}
+	p("\n")
 	if it.Doc != "" {
 		p("%s\n\n", mdText(it.Doc))
 	}
@@ -553,4 +558,22 @@ func mdCode(s string) string {
 // mdComment keeps text from closing an HTML comment early.
 func mdComment(s string) string {
 	return strings.ReplaceAll(model.OneLine(s), "--", "- -")
+}
+
+// slotList writes slots as a list with runs shortened: "3 to 17, 19".
+func slotList(slots []int) string {
+	var parts []string
+	for i := 0; i < len(slots); {
+		j := i
+		for j+1 < len(slots) && slots[j+1] == slots[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d to %d", slots[i], slots[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(slots[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
 }

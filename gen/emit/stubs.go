@@ -184,8 +184,13 @@ func emitVtable(f *File, it *model.Interface) {
 		if it.Base != nil {
 			g.Id(it.Base.Name + "Vtbl")
 		}
-		for _, m := range it.Methods {
-			g.Id(m.Name).Uintptr().Comment(fmt.Sprintf("// slot %d", m.Slot))
+		slots := it.Slots()
+		for slot := it.Base.VtableSize(); slot < len(slots); slot++ {
+			if m := slots[slot]; m != nil {
+				g.Id(m.Name).Uintptr().Comment(fmt.Sprintf("// slot %d", m.Slot))
+			} else {
+				g.Id("_").Uintptr().Comment(fmt.Sprintf("// slot %d, reserved: a method the spec does not bind", slot))
+			}
 		}
 	})
 	f.Comment(fmt.Sprintf("// A compile error in this function means %s no longer has the", vtbl))
@@ -197,7 +202,7 @@ func emitVtable(f *File, it *model.Interface) {
 		for _, m := range it.Methods {
 			g.Id("_").Op("=").Id("x").Index(Qual("unsafe", "Offsetof").Call(Id("vt").Dot(m.Name)).Op("/").Id("ptr").Op("-").Lit(m.Slot))
 		}
-		g.Id("_").Op("=").Id("x").Index(Qual("unsafe", "Sizeof").Call(Id("vt")).Op("/").Id("ptr").Op("-").Lit(len(it.AllMethods())))
+		g.Id("_").Op("=").Id("x").Index(Qual("unsafe", "Sizeof").Call(Id("vt")).Op("/").Id("ptr").Op("-").Lit(it.VtableSize()))
 	})
 }
 

@@ -48,22 +48,36 @@ func (p Problem) Error() string {
 // type returned by the load and model stages.
 type Problems []Problem
 
+// MaxListed is how many problems Error lists. A spec with thousands of
+// problems is usually one mistake repeated (or not a spec at all); the first
+// thousand show it, and a count says how many more there are.
+const MaxListed = 1000
+
+// Error lists the problems one a line, at most MaxListed of them, followed
+// by a line that counts the rest.
 func (ps Problems) Error() string {
 	var b strings.Builder
-	for i, p := range ps {
+	for i, p := range ps[:min(len(ps), MaxListed)] {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
 		b.WriteString(p.Error())
 	}
+	if more := len(ps) - MaxListed; more > 0 {
+		fmt.Fprintf(&b, "\n… and %d more problems", more)
+	}
 	return b.String()
 }
 
-// Str is a string scalar with its position; Set reports whether the key was present.
+// Str is a string scalar with its position; Set reports whether the key was
+// present with a value of the right kind. Bad reports that the key was
+// present but its value was refused, or that a misspelt key stood for it;
+// the problem is reported already, so later stages stay quiet about it.
 type Str struct {
 	Value string
 	Pos   Pos
 	Set   bool
+	Bad   bool // given, but its value was refused (and reported)
 }
 
 // Int is an integer scalar (decimal, 0x hex, 0o octal or 0b binary) with its position.
@@ -71,6 +85,7 @@ type Int struct {
 	Value int64
 	Pos   Pos
 	Set   bool
+	Bad   bool // given, but its value was refused (and reported)
 }
 
 // Bool is a boolean scalar with its position.
@@ -78,6 +93,7 @@ type Bool struct {
 	Value bool
 	Pos   Pos
 	Set   bool
+	Bad   bool // given, but its value was refused (and reported)
 }
 
 // Spec is the raw top level of a spec file.
@@ -111,16 +127,21 @@ type EnumValue struct {
 	Combination Bool `yaml:"combination"`
 }
 
+// Keys are the keys of a mapping whose values were refused, or that a
+// misspelt key stood for; the problem is reported already.
+type Keys map[string]bool
+
 // Struct is a C struct or union.
 type Struct struct {
-	Pos    Pos
-	Name   Str     `yaml:"name"`
-	GoName Str     `yaml:"go_name"`
-	Header Str     `yaml:"header"`
-	Doc    Str     `yaml:"doc"`
-	Union  Bool    `yaml:"union"`
-	Free   Str     `yaml:"free"`
-	Fields []Field `yaml:"fields"`
+	Pos     Pos
+	Refused Keys
+	Name    Str     `yaml:"name"`
+	GoName  Str     `yaml:"go_name"`
+	Header  Str     `yaml:"header"`
+	Doc     Str     `yaml:"doc"`
+	Union   Bool    `yaml:"union"`
+	Free    Str     `yaml:"free"`
+	Fields  []Field `yaml:"fields"`
 }
 
 // Field is a member of a struct or union.
@@ -162,13 +183,14 @@ type HRESULT struct {
 
 // Interface is one COM interface.
 type Interface struct {
-	Pos     Pos
-	Name    Str      `yaml:"name"`
-	IID     Str      `yaml:"iid"`
-	Base    Str      `yaml:"base"`
-	Header  Str      `yaml:"header"`
-	Doc     Str      `yaml:"doc"`
-	Methods []Method `yaml:"methods"`
+	Pos           Pos
+	Name          Str      `yaml:"name"`
+	IID           Str      `yaml:"iid"`
+	Base          Str      `yaml:"base"`
+	Header        Str      `yaml:"header"`
+	Doc           Str      `yaml:"doc"`
+	ReservedSlots []Int    `yaml:"reserved_slots"`
+	Methods       []Method `yaml:"methods"`
 }
 
 // Method is one method of an interface.
@@ -208,6 +230,7 @@ type Return struct {
 // Note is an OS-version note from Microsoft's documentation.
 type Note struct {
 	Pos            Pos
+	Refused        Keys
 	Before         Str   `yaml:"before"`
 	On             []Str `yaml:"on"`
 	Text           Str   `yaml:"text"`
@@ -269,7 +292,11 @@ func regular(path string, info os.FileInfo) error {
 	return fmt.Errorf("%s is %s; vssgen reads a spec only from a regular file", path, what)
 }
 
-// Bytes loads a spec from data; name is used in problem positions.
+// Bytes loads a spec from data; name is used in problem positions. When the
+// file is a YAML mapping but some of it does not fit the format (an unknown
+// field, a value of the wrong kind), Bytes returns the spec as far as it
+// could be read together with the problems, so that the model stage can
+// report its problems with them: every problem of a spec at once.
 func Bytes(name string, data []byte) (*Spec, error) {
 	if len(data) > MaxSpecSize {
 		return nil, Problems{{name, Pos{1, 1}, fmt.Sprintf("spec is larger than the %d MiB limit", MaxSpecSize>>20)}}
@@ -288,7 +315,7 @@ func Bytes(name string, data []byte) (*Spec, error) {
 	if err := dec.Decode(&doc); err == io.EOF {
 		return nil, Problems{{name, Pos{1, 1}, "spec is empty (it holds only comments)"}}
 	} else if err != nil {
-		return nil, Problems{syntaxProblem(name, err)}
+		return nil, Problems{syntaxProblem(name, data, err)}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -302,7 +329,12 @@ func Bytes(name string, data []byte) (*Spec, error) {
 	}
 	w.value(root, reflect.ValueOf(&spec).Elem(), "spec")
 	if len(w.problems) > 0 {
-		return nil, w.problems
+		if root.Kind != yaml.MappingNode {
+			return nil, w.problems
+		}
+		// The spec as far as it could be read, so that the model stage
+		// reports its problems together with these.
+		return &spec, w.problems
 	}
 	return &spec, nil
 }
@@ -355,15 +387,119 @@ func invalidUTF8Pos(data []byte) Pos {
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // syntaxProblem turns a yaml.v3 parse error ("yaml: line 3: did not find
-// expected key") into a positioned problem. yaml.v3 gives no column for
-// syntax errors, so the column is 1.
-func syntaxProblem(name string, err error) Problem {
+// expected key") into a positioned problem at the place the problem is.
+//
+// yaml.v3 names the line of the construct it was reading rather than of the
+// offending character: for a scanner error (a tab, a stray character) the
+// line where the scalar or key being scanned began, which may be lines
+// before the tab; for a parser error (a key at the wrong indentation, an
+// unclosed flow collection) the line before the one where the enclosing
+// list or mapping began, since it prints that mark counting from 0. It gives
+// no column. So the position is found again in the text: the tab itself,
+// or the line from which the text stops being YAML.
+func syntaxProblem(name string, data []byte, err error) Problem {
 	msg := err.Error()
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return Problem{name, Pos{line, 1}, "YAML syntax error: " + m[2]}
+	m := yamlLineRE.FindStringSubmatch(msg)
+	if m == nil {
+		return Problem{name, Pos{1, 1}, "YAML syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
 	}
-	return Problem{name, Pos{1, 1}, "YAML syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
+	line, _ := strconv.Atoi(m[1])
+	msg = m[2]
+	pos := Pos{line, 1}
+	lines := strings.SplitAfter(string(data), "\n")
+	switch {
+	case strings.Contains(msg, "tab character"):
+		// A tab where indentation is expected: the first tab in the
+		// indentation of a line at or after the one yaml.v3 names.
+		if p, ok := findTab(lines, line, true); ok {
+			pos = p
+		}
+	case msg == "found character that cannot start any token":
+		// yaml.v3 names the right line; a tab is the usual culprit.
+		if p, ok := findTab(lines[:min(line, len(lines))], line, false); ok {
+			pos = p
+		}
+	case strings.HasPrefix(msg, "did not find expected"):
+		pos = parserProblemPos(lines, line+1, msg)
+		if pos.Line == len(lines) && strings.TrimSpace(lines[len(lines)-1]) == "" {
+			msg += " before the end of the file"
+		}
+	}
+	return Problem{name, pos, "YAML syntax error: " + msg}
+}
+
+// findTab finds the first tab on line from (counting from 1) or after it;
+// inIndent limits the search to tabs that only blanks precede on their line.
+func findTab(lines []string, from int, inIndent bool) (Pos, bool) {
+	for i := max(from-1, 0); i < len(lines); i++ {
+		col := 1
+		for _, r := range lines[i] {
+			if r == '\t' {
+				return Pos{i + 1, col}, true
+			}
+			if inIndent && r != ' ' {
+				break
+			}
+			col++
+		}
+	}
+	return Pos{}, false
+}
+
+// parseBudget bounds the bytes parserProblemPos parses to find a problem.
+const parseBudget = 32 << 20
+
+// parserProblemPos finds where a parser error lies, given the line where
+// the enclosing collection begins: the first line whose addition makes the
+// text fail to parse with the same message. Lines before the problem parse
+// on their own as long as no cut falls inside a multi-line flow collection
+// or quoted string, so a binary search finds it; a result that does not
+// hold up falls back to the collection's first line.
+func parserProblemPos(lines []string, start int, msg string) Pos {
+	start = min(max(start, 1), len(lines))
+	firstCol := func(line int) Pos {
+		col := 1
+		for _, r := range lines[line-1] {
+			if r != ' ' && r != '\t' {
+				break
+			}
+			col++
+		}
+		return Pos{line, col}
+	}
+	// The search parses at most parseBudget bytes in all, so that a
+	// syntax error deep in a spec of several MiB costs seconds at most;
+	// past it, the collection's first line has to do.
+	budget := parseBudget
+	prefixErr := func(n int) error {
+		var doc yaml.Node
+		text := strings.Join(lines[:n], "")
+		budget -= len(text)
+		err := yaml.NewDecoder(strings.NewReader(text)).Decode(&doc)
+		if err == io.EOF {
+			return nil
+		}
+		return err
+	}
+	lo, hi := start-1, len(lines) // lines[:lo] parse (assumed), lines[:hi] do not
+	if prefixErr(lo) != nil {
+		return firstCol(start)
+	}
+	for hi-lo > 1 {
+		if budget < 0 {
+			return firstCol(start)
+		}
+		mid := (lo + hi) / 2
+		if prefixErr(mid) == nil {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	if err := prefixErr(hi); err == nil || !strings.HasSuffix(err.Error(), ": "+msg) {
+		return firstCol(start)
+	}
+	return firstCol(hi)
 }
 
 // walker maps a yaml.v3 node tree onto the raw structs.
@@ -381,10 +517,35 @@ var (
 	strType  = reflect.TypeOf(Str{})
 	intType  = reflect.TypeOf(Int{})
 	boolType = reflect.TypeOf(Bool{})
+	keysType = reflect.TypeOf(Keys{})
 )
 
 // value decodes n into v; what names the value in messages ("field slot").
-func (w *walker) value(n *yaml.Node, v reflect.Value, what string) {
+// It reports whether the value was taken; a refused scalar is marked Bad.
+func (w *walker) value(n *yaml.Node, v reflect.Value, what string) bool {
+	before := len(w.problems)
+	w.decode(n, v, what)
+	if len(w.problems) == before {
+		return true
+	}
+	markBad(v, Pos{n.Line, n.Column})
+	return false
+}
+
+// markBad marks a scalar whose value was refused, or that a misspelt key
+// stood for, so that the model stage does not call it missing.
+func markBad(v reflect.Value, p Pos) {
+	switch v.Type() {
+	case strType:
+		v.Set(reflect.ValueOf(Str{Pos: p, Bad: true}))
+	case intType:
+		v.Set(reflect.ValueOf(Int{Pos: p, Bad: true}))
+	case boolType:
+		v.Set(reflect.ValueOf(Bool{Pos: p, Bad: true}))
+	}
+}
+
+func (w *walker) decode(n *yaml.Node, v reflect.Value, what string) {
 	if n.Kind == yaml.AliasNode || n.Anchor != "" {
 		w.errorf(n, "%s: YAML anchors and aliases are not supported in a spec", what)
 		return
@@ -396,7 +557,7 @@ func (w *walker) value(n *yaml.Node, v reflect.Value, what string) {
 				w.errorf(n, "%s: expected a string, found %s %q (quote it)", what, kindName(n), n.Value)
 				return
 			}
-			v.Set(reflect.ValueOf(Str{s, Pos{n.Line, n.Column}, true}))
+			v.Set(reflect.ValueOf(Str{Value: s, Pos: Pos{n.Line, n.Column}, Set: true}))
 		}
 		return
 	case intType:
@@ -406,7 +567,7 @@ func (w *walker) value(n *yaml.Node, v reflect.Value, what string) {
 				w.errorf(n, "%s: %v", what, err)
 				return
 			}
-			v.Set(reflect.ValueOf(Int{i, Pos{n.Line, n.Column}, true}))
+			v.Set(reflect.ValueOf(Int{Value: i, Pos: Pos{n.Line, n.Column}, Set: true}))
 		}
 		return
 	case boolType:
@@ -415,7 +576,7 @@ func (w *walker) value(n *yaml.Node, v reflect.Value, what string) {
 				w.errorf(n, "%s: expected true or false, found %q", what, s)
 				return
 			}
-			v.Set(reflect.ValueOf(Bool{s == "true", Pos{n.Line, n.Column}, true}))
+			v.Set(reflect.ValueOf(Bool{Value: s == "true", Pos: Pos{n.Line, n.Column}, Set: true}))
 		}
 		return
 	}
@@ -428,9 +589,19 @@ func (w *walker) value(n *yaml.Node, v reflect.Value, what string) {
 			w.errorf(n, "%s: expected a list, found %s", what, kindName(n))
 			return
 		}
-		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		// An entry refused as a whole (an alias, a scalar where a mapping
+		// belongs) is left out, so that later stages do not report it
+		// again as an entry with every field missing. A refused scalar
+		// stays, marked Bad, so that later stages know something stood
+		// there (a reserved slot, say, whose absence would look like a gap).
+		s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
 		for i, item := range n.Content {
-			w.value(item, s.Index(i), fmt.Sprintf("%s[%d]", what, i))
+			e := reflect.New(v.Type().Elem()).Elem()
+			ok := w.value(item, e, fmt.Sprintf("%s[%d]", what, i))
+			scalar := e.Type() == strType || e.Type() == intType || e.Type() == boolType
+			if ok || scalar || item.Kind == yaml.MappingNode && item.Anchor == "" {
+				s = reflect.Append(s, e)
+			}
 		}
 		v.Set(s)
 	case reflect.Struct:
@@ -456,15 +627,24 @@ func (w *walker) mapping(n *yaml.Node, v reflect.Value, what string) {
 	t := v.Type()
 	fields := map[string]int{}
 	var known []string
+	refused := Keys{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if f.Type == posType {
+		switch f.Type {
+		case posType:
 			v.Field(i).Set(reflect.ValueOf(Pos{n.Line, n.Column}))
+			continue
+		case keysType:
+			v.Field(i).Set(reflect.ValueOf(refused))
 			continue
 		}
 		key := f.Tag.Get("yaml")
 		fields[key] = i
 		known = append(known, key)
+	}
+	given := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		given[n.Content[i].Value] = true
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -475,7 +655,26 @@ func (w *walker) mapping(n *yaml.Node, v reflect.Value, what string) {
 		}
 		idx, ok := fields[k.Value]
 		if !ok {
-			w.errorf(k, "%s: unknown field %q (known fields: %s)", what, k.Value, strings.Join(known, ", "))
+			if k.Value == "<<" {
+				// A YAML merge key: the fields it would have brought in
+				// are not missing, merely refused with it.
+				w.errorf(k, "%s: YAML merge keys (<<) are not supported in a spec", what)
+				for key, i := range fields {
+					if !given[key] {
+						markBad(v.Field(i), Pos{k.Line, k.Column})
+						refused[key] = true
+					}
+				}
+			} else if near := Suggest(k.Value, known); near != "" {
+				w.errorf(k, "%s: unknown field %q; did you mean %s?", what, k.Value, near)
+				if !given[near] {
+					// The misspelt key stands for the missing one.
+					markBad(v.Field(fields[near]), Pos{k.Line, k.Column})
+					refused[near] = true
+				}
+			} else {
+				w.errorf(k, "%s: unknown field %q (known fields: %s)", what, k.Value, strings.Join(known, ", "))
+			}
 			continue
 		}
 		if seen[k.Value] {
@@ -483,7 +682,9 @@ func (w *walker) mapping(n *yaml.Node, v reflect.Value, what string) {
 			continue
 		}
 		seen[k.Value] = true
-		w.value(val, v.Field(idx), "field "+k.Value)
+		if !w.value(val, v.Field(idx), "field "+k.Value) {
+			refused[k.Value] = true
+		}
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 // is collected and returned at once as load.Problems, in file order.
 func Build(raw *load.Spec, file, source string) (*Spec, error) {
 	b := &builder{file: file, spec: &Spec{Source: source}, names: map[string]string{},
-		refusedOS: map[string]bool{}, refusedCodes: map[string]bool{}, types: builtinTypes()}
+		refusedOS: map[string]bool{}, refusedCodes: map[string]bool{}, refusedTypes: map[string]bool{}, types: builtinTypes()}
 	b.reserveGenerated()
 	b.pkg(raw.Package)
 	b.osVersions(raw.OSVersions)
@@ -54,6 +54,10 @@ type builder struct {
 	// that were declared but refused; references to them are not reported
 	// a second time.
 	refusedOS, refusedCodes map[string]bool
+	// refusedTypes holds the names of enums, structs and interfaces that
+	// were refused for their name; parameters and fields of that type are
+	// not reported a second time.
+	refusedTypes map[string]bool
 	// paramPositions are the parameters' names, checked against the
 	// package-level names once every declaration is known.
 	paramPositions []paramPosition
@@ -117,7 +121,26 @@ func (b *builder) goName(s load.Str, what string) bool {
 	return true
 }
 
+// exportedName checks that s can name a declaration of the generated
+// package that other packages use: a code, enum, enum value, struct,
+// interface, method or function. Those keep the SDK's names, which start
+// with an upper-case letter; a lower-case one would make the Go name
+// unexported, and the declaration useless outside the package.
+func (b *builder) exportedName(s load.Str, what string) bool {
+	if !b.goName(s, what) {
+		return false
+	}
+	if !token.IsExported(s.Value) {
+		b.errorf(s.Pos, "%s %q must start with an upper-case letter, or the Go name would not be exported", what, s.Value)
+		return false
+	}
+	return true
+}
+
 func (b *builder) required(p load.Pos, s load.Str, what string) bool {
+	if s.Bad {
+		return false // refused by the load stage, which said why
+	}
 	if !s.Set || strings.TrimSpace(s.Value) == "" {
 		b.errorf(p, "%s is required", what)
 		return false
@@ -211,13 +234,15 @@ func (b *builder) hresults(raw []load.HRESULT) {
 		}
 	}
 	for _, r := range raw {
-		if !b.required(r.Pos, r.Name, "hresult name") || !b.goName(r.Name, "hresult name") {
+		if !b.required(r.Pos, r.Name, "hresult name") || !b.exportedName(r.Name, "hresult name") {
 			b.refusedCodes[r.Name.Value] = true
 			continue
 		}
 		name := r.Name.Value
 		if !r.Value.Set {
-			b.errorf(r.Pos, "hresult %s: value is required", name)
+			if !r.Value.Bad {
+				b.errorf(r.Pos, "hresult %s: value is required", name)
+			}
 			b.refusedCodes[name] = true
 			continue
 		}

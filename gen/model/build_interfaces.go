@@ -49,7 +49,8 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 			b.errorf(r.Name.Pos, "IUnknown is built in; interfaces name it as their base")
 			continue
 		}
-		if !b.goName(r.Name, "interface name") {
+		if !b.exportedName(r.Name, "interface name") {
+			b.refusedTypes[r.Name.Value] = true
 			continue
 		}
 		if _, dup := byName[r.Name.Value]; dup {
@@ -71,10 +72,11 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 		b.declare(r.Name.Pos, it.Name+"Vtbl", "the vtable of interface "+it.Name)
 		b.declare(r.Name.Pos, "IID_"+it.Name, "the IID of interface "+it.Name)
 		// The C++-only interfaces of vsbackup.h (IVssWMComponent and others)
-		// have no IID, so it may be left out.
-		if r.IID.Set {
+		// have no IID; the spec says so with iid: none, checked below once
+		// the bases are known.
+		if r.IID.Set && r.IID.Value != "none" {
 			if g, ok := parseGUID(r.IID.Value); !ok {
-				b.errorf(r.IID.Pos, "interface %s: iid %q is not a GUID like 507c37b4-cf5b-4e95-b0af-14eb9767467e", it.Name, r.IID.Value)
+				b.errorf(r.IID.Pos, "interface %s: iid %q is not a GUID like 507c37b4-cf5b-4e95-b0af-14eb9767467e, or none for an interface that has no IID", it.Name, r.IID.Value)
 			} else if other, dup := byIID[g]; dup {
 				b.errorf(r.IID.Pos, "interface %s: iid %s is already the IID of %s", it.Name, g, other.Name)
 			} else {
@@ -87,10 +89,14 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 		declared = append(declared, it)
 	}
 	// Resolve bases, then refuse cycles before anything walks the chains.
+	// An interface whose base is not known is left out of the checks that
+	// depend on its base, so that one mistake gives one message.
+	unresolved := map[*Interface]bool{}
 	for _, it := range declared {
 		r := rawOf[it]
 		if !b.required(r.Pos, r.Base, "interface "+it.Name+": base") {
 			it.Base = root
+			unresolved[it] = true
 			continue
 		}
 		if r.Base.Value == "none" {
@@ -104,9 +110,18 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 			b.errorf(r.Base.Pos, "interface %s: unknown base interface %q; write none in lower case for an interface that does not start with IUnknown", it.Name, r.Base.Value)
 			it.Base = nil // what was meant, so that its slots are judged from 0
 			continue
+		case !ok && b.refusedTypes[r.Base.Value]:
+			it.Base = root // its name is reported already
+			unresolved[it] = true
+			continue
 		case !ok:
-			b.errorf(r.Base.Pos, "interface %s: unknown base interface %q (name IUnknown, an interface of the spec, or none)", it.Name, r.Base.Value)
+			if near := load.Suggest(r.Base.Value, slices.Sorted(maps.Keys(byName))); near != "" {
+				b.errorf(r.Base.Pos, "interface %s: unknown base interface %q; did you mean %s?", it.Name, r.Base.Value, near)
+			} else {
+				b.errorf(r.Base.Pos, "interface %s: unknown base interface %q (name IUnknown, an interface of the spec, or none)", it.Name, r.Base.Value)
+			}
 			it.Base = root
+			unresolved[it] = true
 			continue
 		}
 		it.Base = base
@@ -127,12 +142,34 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 	for _, it := range declared {
 		if cyclic[it] {
 			it.Base = root
+			unresolved[it] = true
 		}
+	}
+	// An interface whose vtable starts with IUnknown's methods can be asked
+	// for with QueryInterface, so the generated package needs its IID. A
+	// missing iid is far more often forgotten than meant: the interfaces
+	// that really have none say so with iid: none.
+	for _, it := range declared {
+		r := rawOf[it]
+		if r.IID.Set || r.IID.Bad || unresolved[it] || !derivesFrom(it, root) {
+			continue
+		}
+		b.errorf(r.Pos, "interface %s: iid is required for an interface derived from IUnknown; write iid: none if it has none, as the C++-only interfaces of vsbackup.h do", it.Name)
 	}
 	for _, it := range append([]*Interface{root}, declared...) {
 		b.types[it.Name] = &Type{C: it.Name, Kind: InterfaceKind, Go: "*" + it.Name, Local: true, Interface: it}
 	}
 	return declaredInterfaces{root, declared, rawOf}
+}
+
+// derivesFrom reports whether base is in it's chain of bases.
+func derivesFrom(it, base *Interface) bool {
+	for x := it.Base; x != nil; x = x.Base {
+		if x == base {
+			return true
+		}
+	}
+	return false
 }
 
 // interfaceMethods builds the methods of every interface.
@@ -147,7 +184,7 @@ func (b *builder) interfaceMethods(d declaredInterfaces) {
 		}
 		done[it] = true
 		build(it.Base)
-		b.methods(it, rawOf[it].Methods)
+		b.methods(it, rawOf[it].Methods, rawOf[it].ReservedSlots)
 	}
 	for _, it := range declared {
 		build(it)
@@ -167,15 +204,12 @@ func sortByBase(its []*Interface) []*Interface {
 	return out
 }
 
-func (b *builder) methods(it *Interface, raw []load.Method) {
+func (b *builder) methods(it *Interface, raw []load.Method, reserved []load.Int) {
 	inherited := it.Base.AllMethods()
 	// The first slot of the interface's own is one past the base's last
-	// valid one, so a slot refused in the base does not shift every message
-	// about this interface.
-	first := 0
-	for _, m := range inherited {
-		first = max(first, m.Slot+1)
-	}
+	// valid one (a method's or a reserved one), so a slot refused in the
+	// base does not shift every message about this interface.
+	first := it.Base.VtableSize()
 	names := map[string]bool{}
 	for _, m := range inherited {
 		names[m.Name] = true
@@ -194,6 +228,8 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		_, taken := slots[int(v)]
 		pos, problem := r.Slot.Pos, ""
 		switch {
+		case !r.Slot.Set && r.Slot.Bad:
+			quiet = true // the load stage said what is wrong with it
 		case !r.Slot.Set:
 			pos, problem = r.Pos, fmt.Sprintf("%s: slot is required", what)
 		case v < 0:
@@ -203,7 +239,8 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		case v > 1023:
 			problem = fmt.Sprintf("%s: slot %d is beyond any real vtable", what, v)
 		case taken:
-			problem = fmt.Sprintf("%s: slot %d is taken twice", what, v)
+			other := slots[int(v)]
+			problem = fmt.Sprintf("%s: slot %d is taken twice: %s has it too, at %d:%d", what, v, other.what, other.pos.Line, other.pos.Col)
 		default:
 			slots[int(v)] = slotUse{what, r.Slot.Pos}
 			return int(v)
@@ -215,7 +252,7 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		return 0
 	}
 	for _, r := range raw {
-		if !b.required(r.Pos, r.Name, "method name") || !b.goName(r.Name, "method name") {
+		if !b.required(r.Pos, r.Name, "method name") || !b.exportedName(r.Name, "method name") {
 			takeSlot(r, "a method of "+it.Name, true)
 			continue
 		}
@@ -226,11 +263,11 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 			takeSlot(r, what, true)
 			continue
 		}
-		// The Go type of an interface embeds its base and has a vtable
-		// method that reads IUnknown's lpVtbl field; its vtable struct
-		// embeds the base's vtable struct. IVssAsync also gets WaitContext
-		// (gen/emit/wait.go).
-		if m.Name == "vtable" || m.Name == "lpVtbl" || it.Base != nil && (m.Name == it.Base.Name || m.Name == it.Base.Name+"Vtbl") ||
+		// The Go type of an interface embeds its base and its vtable struct
+		// embeds the base's vtable struct (its vtable method and IUnknown's
+		// lpVtbl field are unexported, so no method name can take them).
+		// IVssAsync also gets WaitContext (gen/emit/wait.go).
+		if it.Base != nil && (m.Name == it.Base.Name || m.Name == it.Base.Name+"Vtbl") ||
 			it.Name == "IVssAsync" && m.Name == "WaitContext" {
 			b.errorf(r.Name.Pos, "%s: Go name %s is already taken by a member vssgen generates for %s", what, m.Name, it.Name)
 			takeSlot(r, what, true)
@@ -257,6 +294,32 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		}
 		it.Methods = append(it.Methods, m)
 	}
+	// Reserved slots hold methods the spec does not bind, so that a partial
+	// binding keeps the vtable's layout without declaring every method.
+	for _, r := range reserved {
+		v := r.Value
+		switch {
+		case !r.Set:
+			slotRefused = true // the load stage said what is wrong with it
+		case v < 0:
+			b.errorf(r.Pos, "interface %s: reserved slot %d is negative", it.Name, v)
+			slotRefused = true
+		case v < int64(first):
+			b.errorf(r.Pos, "interface %s: reserved slot %d belongs to the base interface %s (its methods take slots 0 to %d)", it.Name, v, baseName(it), first-1)
+			slotRefused = true
+		case v > 1023:
+			b.errorf(r.Pos, "interface %s: reserved slot %d is beyond any real vtable", it.Name, v)
+			slotRefused = true
+		default:
+			if other, taken := slots[int(v)]; taken {
+				b.errorf(r.Pos, "interface %s: reserved slot %d is taken twice: %s has it too, at %d:%d", it.Name, v, other.what, other.pos.Line, other.pos.Col)
+				continue
+			}
+			slots[int(v)] = slotUse{"a reserved slot of " + it.Name, r.Pos}
+			it.Reserved = append(it.Reserved, int(v))
+		}
+	}
+	slices.Sort(it.Reserved)
 	sort.SliceStable(it.Methods, func(i, j int) bool { return it.Methods[i].Slot < it.Methods[j].Slot })
 	// Slots must run on from the base without gaps: a gap means a method is
 	// missing, and every later call would go to the wrong function. A slot
@@ -269,7 +332,7 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 	for _, s := range slices.Sorted(maps.Keys(slots)) {
 		if s != want {
 			use := slots[s]
-			b.errorf(use.pos, "%s: slot %d leaves a gap; the next free slot of %s is %d", use.what, s, it.Name, want)
+			b.errorf(use.pos, "%s: slot %d leaves a gap; the next free slot of %s is %d (bind the methods in between, or list their slots in reserved_slots)", use.what, s, it.Name, want)
 			break
 		}
 		want++
@@ -315,7 +378,7 @@ func (b *builder) params(m *Method, raw []load.Param) {
 		default:
 			if r.Dir.Set {
 				b.errorf(r.Dir.Pos, "%s: dir %q must be in or out", what, r.Dir.Value)
-			} else {
+			} else if !r.Dir.Bad {
 				b.errorf(r.Pos, "%s: dir is required (in or out)", what)
 			}
 		}
@@ -433,6 +496,13 @@ func (b *builder) typeRef(s load.Str, what string) *Type {
 	if t, ok := b.types[s.Value]; ok {
 		return t
 	}
+	if b.refusedTypes[s.Value] {
+		return nil // its declaration is reported already
+	}
+	if near := load.Suggest(s.Value, slices.Sorted(maps.Keys(b.types))); near != "" {
+		b.errorf(s.Pos, "%s: unknown type %q; did you mean %s?", what, s.Value, near)
+		return nil
+	}
 	b.errorf(s.Pos, "%s: unknown type %q (known: %s, or an enum, struct or interface of the spec)", what, s.Value, strings.Join(BuiltinTypeNames(), ", "))
 	return nil
 }
@@ -471,7 +541,12 @@ func (b *builder) code(p load.Pos, s load.Str, what string) *HRESULT {
 	}
 	h, ok := b.codes[s.Value]
 	if !ok {
-		if !b.refusedCodes[s.Value] {
+		if b.refusedCodes[s.Value] {
+			return nil
+		}
+		if near := load.Suggest(s.Value, slices.Sorted(maps.Keys(b.codes))); near != "" {
+			b.errorf(s.Pos, "%s: %q is not in the hresults table; did you mean %s?", what, s.Value, near)
+		} else {
 			b.errorf(s.Pos, "%s: %q is not in the hresults table", what, s.Value)
 		}
 		return nil
@@ -546,7 +621,7 @@ func (b *builder) note(r load.Note, what string) *Note {
 		o, ok := b.os[r.Before.Value]
 		if !ok {
 			if !b.refusedOS[r.Before.Value] {
-				b.errorf(r.Before.Pos, "%s: unknown os version %q", what, r.Before.Value)
+				b.errorf(r.Before.Pos, "%s: unknown os version %q (%s)", what, r.Before.Value, b.declaredOS())
 			}
 			return nil
 		}
@@ -556,15 +631,20 @@ func (b *builder) note(r load.Note, what string) *Note {
 		n.Before = o
 	case len(r.On) > 0:
 		for _, id := range r.On {
+			if id.Bad {
+				return nil // the load stage said what is wrong with it
+			}
 			o, ok := b.os[id.Value]
 			if !ok {
 				if !b.refusedOS[id.Value] {
-					b.errorf(id.Pos, "%s: unknown os version %q", what, id.Value)
+					b.errorf(id.Pos, "%s: unknown os version %q (%s)", what, id.Value, b.declaredOS())
 				}
 				return nil
 			}
 			n.On = append(n.On, o)
 		}
+	case r.Before.Bad || r.Refused["on"]:
+		return nil // the load stage said what is wrong with them
 	default:
 		b.errorf(r.Pos, "%s: say which systems it is about with before: or on:", what)
 		return nil
@@ -573,4 +653,17 @@ func (b *builder) note(r load.Note, what string) *Note {
 		n.ReturnsInstead = b.code(r.Pos, r.ReturnsInstead, what+" returns_instead")
 	}
 	return n
+}
+
+// declaredOS lists the ids of os_versions, for messages about an id that
+// is not among them.
+func (b *builder) declaredOS() string {
+	if len(b.spec.OSVersions) == 0 {
+		return "os_versions declares none"
+	}
+	ids := make([]string, len(b.spec.OSVersions))
+	for i, o := range b.spec.OSVersions {
+		ids[i] = o.ID
+	}
+	return "os_versions declares " + strings.Join(ids, ", ")
 }

@@ -12,7 +12,8 @@ import (
 // enums builds the enums and flag sets and registers them as types.
 func (b *builder) enums(raw []load.Enum) {
 	for _, r := range raw {
-		if !b.required(r.Pos, r.Name, "enum name") || !b.goName(r.Name, "enum name") {
+		if !b.required(r.Pos, r.Name, "enum name") || !b.exportedName(r.Name, "enum name") {
+			b.refusedTypes[r.Name.Value] = true
 			continue
 		}
 		e := &Enum{Name: r.Name.Value, Flags: r.Flags.Value}
@@ -26,7 +27,7 @@ func (b *builder) enums(raw []load.Enum) {
 		e.Doc = b.text(r.Doc, what+": doc")
 		seen := map[int32]string{}
 		for _, rv := range r.Values {
-			if !b.required(rv.Pos, rv.Name, what+": value name") || !b.goName(rv.Name, what+": value name") {
+			if !b.required(rv.Pos, rv.Name, what+": value name") || !b.exportedName(rv.Name, what+": value name") {
 				continue
 			}
 			v := &EnumValue{Name: rv.Name.Value, Combination: rv.Combination.Value}
@@ -35,7 +36,9 @@ func (b *builder) enums(raw []load.Enum) {
 			v.Doc = b.text(rv.Doc, vwhat+": doc")
 			switch {
 			case !rv.Value.Set:
-				b.errorf(rv.Pos, "%s: value is required", vwhat)
+				if !rv.Value.Bad {
+					b.errorf(rv.Pos, "%s: value is required", vwhat)
+				}
 				continue
 			case rv.Value.Value < -1<<31 || rv.Value.Value > 0xFFFFFFFF:
 				b.errorf(rv.Value.Pos, "%s: %d does not fit a 32-bit C enum (-2147483648 to 2147483647, or a bit pattern up to 0xFFFFFFFF)", vwhat, rv.Value.Value)
@@ -77,7 +80,8 @@ type declaredStruct struct {
 func (b *builder) declareStructs(raw []load.Struct) []declaredStruct {
 	var out []declaredStruct
 	for _, r := range raw {
-		if !b.required(r.Pos, r.Name, "struct name") || !b.goName(r.Name, "struct name") {
+		if !b.required(r.Pos, r.Name, "struct name") || !b.exportedName(r.Name, "struct name") {
+			b.refusedTypes[r.Name.Value] = true
 			continue
 		}
 		st := &Struct{Name: r.Name.Value, Union: r.Union.Value}
@@ -153,7 +157,7 @@ func (b *builder) structFields(ds []declaredStruct) {
 			}
 			st.Fields = append(st.Fields, f)
 		}
-		if len(st.Fields) == 0 {
+		if len(st.Fields) == 0 && len(d.raw.Fields) == 0 && !d.raw.Refused["fields"] {
 			b.errorf(d.raw.Pos, "%s has no fields", what)
 		}
 	}
@@ -209,7 +213,7 @@ func (b *builder) structFields(ds []declaredStruct) {
 func (b *builder) functions(raw []load.Function) {
 	dllKeys := map[string]string{}
 	for _, r := range raw {
-		if !b.required(r.Pos, r.Name, "function name") || !b.goName(r.Name, "function name") {
+		if !b.required(r.Pos, r.Name, "function name") || !b.exportedName(r.Name, "function name") {
 			continue
 		}
 		m := &Method{Name: r.Name.Value, Void: r.Void.Value, Slot: -1}
@@ -254,7 +258,7 @@ func (b *builder) structFrees(ds []declaredStruct) {
 	}
 	for _, d := range ds {
 		if !d.raw.Free.Set {
-			if d.s.GoName != "" {
+			if d.s.GoName != "" && !d.raw.Free.Bad {
 				b.errorf(d.raw.GoName.Pos, "struct %s: go_name names the Go copy made when free is set; set free too", d.s.Name)
 			}
 			continue

@@ -71,7 +71,37 @@ type Interface struct {
 	Header  string
 	Doc     string
 	Methods []*Method // declared by this interface, ascending slot
-	Builtin bool
+	// Reserved are the slots of this interface's own part of the vtable
+	// that the spec does not bind, ascending: placeholders that keep the
+	// layout of a partial binding checked.
+	Reserved []int
+	Builtin  bool
+}
+
+// VtableSize is the number of pointers in the interface's vtable: one past
+// its last slot, whether a method's or a reserved one, or its base's.
+func (i *Interface) VtableSize() int {
+	if i == nil {
+		return 0
+	}
+	n := i.Base.VtableSize()
+	for _, m := range i.Methods {
+		n = max(n, m.Slot+1)
+	}
+	for _, s := range i.Reserved {
+		n = max(n, s+1)
+	}
+	return n
+}
+
+// Slots lists the interface's vtable by slot: the method in each slot, nil
+// for a reserved one.
+func (i *Interface) Slots() []*Method {
+	out := make([]*Method, i.VtableSize())
+	for _, m := range i.AllMethods() {
+		out[m.Slot] = m
+	}
+	return out
 }
 
 // AllMethods lists every method in vtable order, inherited ones first.

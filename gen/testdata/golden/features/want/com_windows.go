@@ -357,7 +357,9 @@ var IID_ISuperWidget = windows.GUID{
 // ISuperWidgetVtbl is the function table of ISuperWidget, one pointer per slot.
 type ISuperWidgetVtbl struct {
 	IWidgetVtbl
-	Fly uintptr // slot 5
+	_   uintptr // slot 5, reserved: a method the spec does not bind
+	Fly uintptr // slot 6
+	_   uintptr // slot 7, reserved: a method the spec does not bind
 }
 
 // A compile error in this function means ISuperWidgetVtbl no longer has the
@@ -366,11 +368,13 @@ func _() {
 	const ptr = unsafe.Sizeof(uintptr(0))
 	var vt ISuperWidgetVtbl
 	var x [1]struct{}
-	_ = x[unsafe.Offsetof(vt.Fly)/ptr-5]
-	_ = x[unsafe.Sizeof(vt)/ptr-6]
+	_ = x[unsafe.Offsetof(vt.Fly)/ptr-6]
+	_ = x[unsafe.Sizeof(vt)/ptr-8]
 }
 
 // ISuperWidget is the COM interface of that name, declared in widget.h.
+//
+// Binds one method of three; the others' slots are reserved.
 //
 // A *ISuperWidget is the object pointer C code holds as ISuperWidget *: convert the
 // pointer a COM call returned; the Go methods call through its vtable.
@@ -382,7 +386,7 @@ func (v *ISuperWidget) vtable() *ISuperWidgetVtbl {
 	return (*ISuperWidgetVtbl)(unsafe.Pointer(v.lpVtbl))
 }
 
-// Fly calls ISuperWidget::Fly, slot 5 of the vtable.
+// Fly calls ISuperWidget::Fly, slot 6 of the vtable.
 //
 // Documented return codes:
 //   - S_OK: Flying.

@@ -32,7 +32,7 @@ import (
 
 // Sizes the fakes need, from the spec.
 const (
-	_fakeSlots       = 6  // the size of the largest vtable
+	_fakeSlots       = 8  // the size of the largest vtable
 	_fakeMaxParams   = 9  // the most parameters a method takes, at least 1
 	_fakeMaxWords    = 14 // the most argument words a call takes, this included, on any architecture
 	_fakeTargetWords = 7  // 8-byte words in the largest struct an argument may point at
@@ -388,7 +388,7 @@ var _fakeInterfaces = []_fakeInterface{
 	},
 	{
 		iids:    []windows.GUID{IID_ISuperWidget, IID_IWidget, IID_IUnknown},
-		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IWidget_Spin, IWidget_Status, ISuperWidget_Fly},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IWidget_Spin, IWidget_Status, 0, ISuperWidget_Fly, 0},
 		name:    "ISuperWidget",
 		unknown: true,
 	},
@@ -683,6 +683,9 @@ var _fakeVtables = sync.OnceValue(func() map[string][]uintptr {
 	for _, it := range _fakeInterfaces {
 		vt := make([]uintptr, len(it.methods))
 		for slot, m := range it.methods {
+			if m == 0 {
+				continue // a reserved slot: nothing calls it
+			}
 			if cb, ok := unknown[m]; ok {
 				vt[slot] = cb
 				continue
@@ -952,10 +955,10 @@ var _stubs = map[Method]*_stub{
 		iface: "ISuperWidget",
 		name:  "Fly",
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
-			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)))
+			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)))
 			return HRESULT(r)
 		},
-		slot: 5,
+		slot: 6,
 	},
 	IWidget_Spin: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {

@@ -58,7 +58,7 @@ const (
 	// IWidget_Status is IWidget.Status, slot 4.
 	IWidget_Status
 
-	// ISuperWidget_Fly is ISuperWidget.Fly, slot 5.
+	// ISuperWidget_Fly is ISuperWidget.Fly, slot 6.
 	ISuperWidget_Fly
 
 	// Proc_CreateGadgetShop is widgets.dll!CreateGadgetShop, slot -1.
@@ -84,7 +84,7 @@ var _methods = [...]struct {
 	IGadgetShop_Props:       {"IGadgetShop.Props", "IGadgetShop", "Props", 5, []HRESULT{S_OK, WID_E_BROKEN}},
 	IWidget_Spin:            {"IWidget.Spin", "IWidget", "Spin", 3, []HRESULT{S_OK, S_FALSE, WID_E_UNEXPECTED}},
 	IWidget_Status:          {"IWidget.Status", "IWidget", "Status", 4, []HRESULT{S_OK, E_INVALIDARG}},
-	ISuperWidget_Fly:        {"ISuperWidget.Fly", "ISuperWidget", "Fly", 5, []HRESULT{S_OK, WID_E_BROKEN}},
+	ISuperWidget_Fly:        {"ISuperWidget.Fly", "ISuperWidget", "Fly", 6, []HRESULT{S_OK, WID_E_BROKEN}},
 	Proc_CreateGadgetShop:   {"widgets.dll!CreateGadgetShop", "widgets.dll", "CreateGadgetShop", -1, []HRESULT{S_OK, E_UNEXPECTED}},
 	Proc_FreeWidgetProp:     {"widgets.dll!FreeWidgetProp", "widgets.dll", "FreeWidgetProp", -1, nil},
 	Proc_FindByGuid:         {"widgets.dll!FindByGuid", "widgets.dll", "FindByGuid", -1, []HRESULT{S_OK}},

@@ -23,7 +23,7 @@ func TestMethods(t *testing.T) {
 		{IGadgetShop_Props, "IGadgetShop.Props", "IGadgetShop", "Props", 5, 2},
 		{IWidget_Spin, "IWidget.Spin", "IWidget", "Spin", 3, 3},
 		{IWidget_Status, "IWidget.Status", "IWidget", "Status", 4, 2},
-		{ISuperWidget_Fly, "ISuperWidget.Fly", "ISuperWidget", "Fly", 5, 2},
+		{ISuperWidget_Fly, "ISuperWidget.Fly", "ISuperWidget", "Fly", 6, 2},
 		{Proc_CreateGadgetShop, "widgets.dll!CreateGadgetShop", "widgets.dll", "CreateGadgetShop", -1, 2},
 		{Proc_FreeWidgetProp, "widgets.dll!FreeWidgetProp", "widgets.dll", "FreeWidgetProp", -1, 0},
 		{Proc_FindByGuid, "widgets.dll!FindByGuid", "widgets.dll", "FindByGuid", -1, 1},

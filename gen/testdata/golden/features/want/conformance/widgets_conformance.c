@@ -48,8 +48,8 @@ _Static_assert(offsetof(ISuperWidgetVtbl, AddRef) / sizeof(void *) == 1, "ISuper
 _Static_assert(offsetof(ISuperWidgetVtbl, Release) / sizeof(void *) == 2, "ISuperWidget.Release slot");
 _Static_assert(offsetof(ISuperWidgetVtbl, Spin) / sizeof(void *) == 3, "ISuperWidget.Spin slot");
 _Static_assert(offsetof(ISuperWidgetVtbl, Status) / sizeof(void *) == 4, "ISuperWidget.Status slot");
-_Static_assert(offsetof(ISuperWidgetVtbl, Fly) / sizeof(void *) == 5, "ISuperWidget.Fly slot");
-_Static_assert(sizeof(ISuperWidgetVtbl) / sizeof(void *) == 6, "ISuperWidget vtable size");
+_Static_assert(offsetof(ISuperWidgetVtbl, Fly) / sizeof(void *) == 6, "ISuperWidget.Fly slot");
+_Static_assert(sizeof(ISuperWidgetVtbl) / sizeof(void *) == 8, "ISuperWidget vtable size");
 
 /*
  * Method signatures: calling convention, return type and parameter types in
