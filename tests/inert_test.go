@@ -153,7 +153,7 @@ os_versions:
 hresults:
   - {name: S_OK, value: 0, doc: Success.}
   - {name: E_UNEXPECTED, value: 0x8000FFFF, doc: Unexpected.}
-  - {name: lower_case_code, value: 0x80040001, doc: A lower-case name.}
+  - {name: Mixed_case_code, value: 0x80040001, doc: A name in mixed case.}
   - {name: Ünïcode, value: 0x80040002, doc: A name beyond ASCII.}
   - {name: String, value: 0x80040003, doc: Named like a method of HRESULT.}
   - {name: Format, value: 0x00040004, doc: Named like a method of HRESULT.}
@@ -177,7 +177,7 @@ interfaces:
         returns:
           - {code: S_OK, meaning: OK.}
           - {code: Code, meaning: A success.}
-          - code: lower_case_code
+          - code: Mixed_case_code
             meaning: Fails.
             notes:
               - {before: new, returns_instead: E_UNEXPECTED, text: Older systems say E_UNEXPECTED.}
@@ -197,16 +197,16 @@ interfaces:
         returns:
           - {code: Is, meaning: Named Is.}
           - {code: Ünïcode, meaning: Beyond ASCII.}
-  - name: iLower
+  - name: ILower_case
     iid: 00000000-0000-0000-0000-000000000002
     base: IFoo
     methods:
-      - {name: unexported, slot: 5}
+      - {name: Mixed_Case_method, slot: 5}
       - {name: IUnknown, slot: 6}
       - {name: IUnknownVtbl, slot: 7}
   - name: IDeep
     iid: 00000000-0000-0000-0000-000000000003
-    base: iLower
+    base: ILower_case
     methods:
       - {name: QueryInterfaceEx, slot: 8}
       - {name: IFoo, slot: 9}
