@@ -184,13 +184,21 @@ type HRESULT struct {
 // Interface is one COM interface.
 type Interface struct {
 	Pos           Pos
-	Name          Str      `yaml:"name"`
-	IID           Str      `yaml:"iid"`
-	Base          Str      `yaml:"base"`
-	Header        Str      `yaml:"header"`
-	Doc           Str      `yaml:"doc"`
-	ReservedSlots []Int    `yaml:"reserved_slots"`
-	Methods       []Method `yaml:"methods"`
+	Name          Str       `yaml:"name"`
+	IID           Str       `yaml:"iid"`
+	Base          Str       `yaml:"base"`
+	Header        Str       `yaml:"header"`
+	Doc           Str       `yaml:"doc"`
+	ReservedSlots []Int     `yaml:"reserved_slots"`
+	Available     Available `yaml:"available"`
+	Methods       []Method  `yaml:"methods"`
+}
+
+// Available says from which Windows release on an interface exists.
+type Available struct {
+	Pos   Pos
+	Since Str `yaml:"since"`
+	Text  Str `yaml:"text"`
 }
 
 // Method is one method of an interface.

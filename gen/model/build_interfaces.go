@@ -68,6 +68,14 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 			}
 		}
 		it.Doc = b.text(r.Doc, "interface "+it.Name+": doc")
+		if a := r.Available; a.Pos != (load.Pos{}) {
+			if b.required(a.Pos, a.Since, "interface "+it.Name+": available: since") {
+				it.Since = b.osRef(a.Since, "interface "+it.Name+": available: since")
+			}
+			if b.required(a.Pos, a.Text, "interface "+it.Name+": available: text") {
+				it.SinceText = b.text(a.Text, "interface "+it.Name+": available: text")
+			}
+		}
 		b.declare(r.Name.Pos, it.Name, "interface "+it.Name)
 		b.declare(r.Name.Pos, it.Name+"Vtbl", "the vtable of interface "+it.Name)
 		b.declare(r.Name.Pos, "IID_"+it.Name, "the IID of interface "+it.Name)
@@ -155,6 +163,18 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 			continue
 		}
 		b.errorf(r.Pos, "interface %s: iid is required for an interface derived from IUnknown; write iid: none if it has none, as the C++-only interfaces of vsbackup.h do", it.Name)
+	}
+	// Availability becomes an accessor that asks for the interface with
+	// QueryInterface, which needs its IID.
+	for _, it := range declared {
+		a := rawOf[it].Available
+		switch {
+		case it.Since == nil || unresolved[it]:
+		case !derivesFrom(it, root):
+			b.errorf(a.Pos, "interface %s: available needs an interface derived from IUnknown, since vssgen makes it an accessor that calls QueryInterface", it.Name)
+		case !it.HasIID && !rawOf[it].IID.Bad:
+			b.errorf(a.Pos, "interface %s: available needs the interface's iid, since vssgen makes it an accessor that asks for the interface by its IID", it.Name)
+		}
 	}
 	for _, it := range append([]*Interface{root}, declared...) {
 		b.types[it.Name] = &Type{C: it.Name, Kind: InterfaceKind, Go: "*" + it.Name, Local: true, Interface: it}
@@ -666,4 +686,16 @@ func (b *builder) declaredOS() string {
 		ids[i] = o.ID
 	}
 	return "os_versions declares " + strings.Join(ids, ", ")
+}
+
+// osRef resolves a reference to an id of os_versions, or reports it.
+func (b *builder) osRef(id load.Str, what string) *OSVersion {
+	if id.Bad {
+		return nil // the load stage said what is wrong with it
+	}
+	o, ok := b.os[id.Value]
+	if !ok && !b.refusedOS[id.Value] {
+		b.errorf(id.Pos, "%s: unknown os version %q (%s)", what, id.Value, b.declaredOS())
+	}
+	return o
 }

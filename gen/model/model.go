@@ -76,6 +76,11 @@ type Interface struct {
 	// layout of a partial binding checked.
 	Reserved []int
 	Builtin  bool
+	// Since is the oldest Windows version of the spec's table on which
+	// Microsoft documents the interface, and SinceText the releases as the
+	// documentation names them; nil when the spec does not say.
+	Since     *OSVersion
+	SinceText string
 }
 
 // VtableSize is the number of pointers in the interface's vtable: one past
