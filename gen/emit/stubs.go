@@ -358,6 +358,9 @@ func methodDoc(m *model.Method) []Code {
 		if p.Reserved {
 			text += " Passed as NULL by this method."
 		}
+		if p.Optional {
+			text += " Optional: nil passes NULL."
+		}
 		ps = append(ps, text)
 	}
 	out = append(out, listDoc("Parameters:", ps)...)

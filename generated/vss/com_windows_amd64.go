@@ -971,13 +971,13 @@ func (v *IVssBackupComponents) IsVolumeSupported(ProviderId windows.GUID, pwszVo
 //   - SnapshotId (in VSS_ID): ID of the shadow copy to expose.
 //   - wszPathFromRoot (in VSS_PWSZ): When exposing as a file share, the directory
 //     of the shadow copy to share; NULL shares its root. Must be NULL when
-//     exposing locally.
+//     exposing locally. Optional: nil passes NULL.
 //   - lAttributes (in VSS_VOLUME_SNAPSHOT_ATTRIBUTES, declared LONG):
 //     VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY or VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY,
 //     saying how to expose it.
 //   - wszExpose (in VSS_PWSZ): Drive letter or empty mounted folder when exposing
 //     locally, share name when exposing remotely; for a share, NULL picks a
-//     default name.
+//     default name. Optional: nil passes NULL.
 //   - pwszExposed (out VSS_PWSZ): Receives the name under which the shadow copy
 //     was exposed. The caller frees it with CoTaskMemFree.
 func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFromRoot *string, lAttributes VSS_VOLUME_SNAPSHOT_ATTRIBUTES, wszExpose *string) (pwszExposed string, err error) {
@@ -1292,7 +1292,7 @@ func (v *IVssBackupComponentsEx2) FastRecovery() (ppAsync *IVssAsync, err error)
 //     it during the backup. Must not be GUID_NULL.
 //   - dwFlags (in DWORD): Reserved; must be zero. Passed as NULL by this method.
 //   - pwszDestinationVolume (in VSS_PWSZ): Volume to copy the shadow copy onto, or
-//     NULL to copy it back onto the original volume.
+//     NULL to copy it back onto the original volume. Optional: nil passes NULL.
 func (v *IVssBackupComponentsEx3) AddSnapshotToRecoverySet(snapshotId windows.GUID, pwszDestinationVolume *string) (err error) {
 	var _snapshotIdCopy _aligned16
 	var _pwszDestinationVolume *uint16

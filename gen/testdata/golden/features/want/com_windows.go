@@ -192,7 +192,8 @@ func (v *IGadgetShop) vtable() *IGadgetShopVtbl {
 // Describe calls IGadgetShop::Describe, slot 4 of the vtable.
 //
 // Parameters:
-//   - pOwner (in IWidget): An optional interface in; nil passes NULL.
+//   - pOwner (in IWidget): An optional interface in; nil passes NULL. Optional:
+//     nil passes NULL.
 //   - pwszName (out VSS_PWSZ): A string out, freed with CoTaskMemFree.
 //   - pbstrNote (out BSTR): A BSTR out, freed with SysFreeString.
 //   - pbShiny (out boolean): A one-byte boolean out.

@@ -99,8 +99,10 @@ func _() {
 //   - GadgetId (in VSS_ID): A GUID by value.
 //   - pwszName (in VSS_PWSZ): A string in.
 //   - bstrNote (in BSTR): A BSTR in.
-//   - pwszAlias (in VSS_PWSZ): An optional string; nil passes NULL.
-//   - bstrMemo (in BSTR): An optional BSTR; nil passes NULL.
+//   - pwszAlias (in VSS_PWSZ): An optional string; nil passes NULL. Optional: nil
+//     passes NULL.
+//   - bstrMemo (in BSTR): An optional BSTR; nil passes NULL. Optional: nil passes
+//     NULL.
 //   - bExact (in boolean): A one-byte boolean.
 //   - bForce (in BOOL): A four-byte boolean.
 //   - eColor (in WIDGET_COLOR): An enum in.
