@@ -119,6 +119,9 @@ func (c comTests) paramsLit(m *model.Method) Code {
 			if p.Reserved {
 				d[Id("reserved")] = True()
 			}
+			if p.Optional {
+				d[Id("optional")] = True()
+			}
 			v := c.value(m, i)
 			if v.word != 0 {
 				d[Id("word")] = Id(fmt.Sprintf("0x%X", v.word))
@@ -182,6 +185,12 @@ func inArg(p *model.Param, i int) Code {
 	v := Id("p").Index(Lit(i))
 	target := Id("obj").Dot("target").Call(Lit(i))
 	t := p.Type
+	switch {
+	case p.Optional && (t.Kind == model.WString || t.Kind == model.BSTRKind):
+		return Id("_fakeOptional").Call(Op("&").Add(v))
+	case p.Optional:
+		target = Id("obj").Dot("in").Call(Lit(i), Op("&").Add(v.Clone()))
+	}
 	switch {
 	case p.ByPtr:
 		return Parens(Op("*").Add(rawType(t))).Call(target)
@@ -295,10 +304,14 @@ type stubCase struct {
 	result uint32 // what the fake returns
 	status int    // the HRESULT out-parameter that carries code, or -1
 	code   uint32
+	// undocumented: result is a success code the method does not document,
+	// which must come back as an *Error.
+	undocumented bool
+	absent       bool // the optional parameters are passed as nil
 }
 
 func (c comTests) stubCases() []stubCase {
-	unknown := unusedValue(c.s)
+	unknown, unknownSuccess := unusedValue(c.s), unusedSuccess(c.s)
 	var cases []stubCase
 	for _, m := range c.stubbed {
 		status := -1
@@ -330,6 +343,13 @@ func (c comTests) stubCases() []stubCase {
 			cases = append(cases, stubCase{name: name, m: m, result: success, status: status, code: r.Code.Value})
 		}
 		cases = append(cases, stubCase{name: m.FullName() + "/undocumented " + hexLit(unknown), m: m, result: unknown, status: -1})
+		cases = append(cases, stubCase{name: m.FullName() + "/undocumented success " + hexLit(unknownSuccess), m: m, result: unknownSuccess, status: -1, undocumented: true})
+		for _, p := range m.Params {
+			if p.Optional {
+				cases = append(cases, stubCase{name: m.FullName() + "/" + c.codeName(success) + "/optional parameters absent", m: m, result: success, status: -1, absent: true})
+				break
+			}
+		}
 	}
 	return cases
 }
@@ -338,20 +358,23 @@ func (c comTests) testStubs(f *File) {
 	f.Comment("// _stubCases are the calls TestStubs makes: every documented return code of")
 	f.Comment("// every method (but those that arrive through an IVssAsync), every status")
 	f.Comment("// code delivered through an HRESULT out-parameter, and a failure code the")
-	f.Comment("// spec does not know.")
+	f.Comment("// spec does not know, a success code the method does not document, and,")
+	f.Comment("// for a method with optional parameters, a call that passes them as nil.")
 	f.Var().Id("_stubCases").Op("=").Index().Struct(
 		Id("name").String(),
 		Id("m").Id("Method"),
 		Id("result").Id("HRESULT").Comment("// what the object returns"),
 		Id("status").Int().Comment("// the HRESULT out-parameter that carries code, or -1"),
 		Id("code").Id("HRESULT"),
+		Id("undocumented").Bool().Comment("// result is a success code the method does not document: an *Error"),
+		Id("absent").Bool().Comment("// the optional parameters are passed as nil and must arrive as NULL"),
 	).ValuesFunc(func(g *Group) {
 		for _, tc := range c.stubCases() {
 			code := Code(Lit(0))
 			if tc.status >= 0 {
 				code = c.code(tc.code)
 			}
-			g.Line().Values(Lit(tc.name), Id(tc.m.ID()), c.code(tc.result), Lit(tc.status), code)
+			g.Line().Values(Lit(tc.name), Id(tc.m.ID()), c.code(tc.result), Lit(tc.status), code, Lit(tc.undocumented), Lit(tc.absent))
 		}
 		g.Line()
 	})
@@ -426,9 +449,16 @@ func (c comTests) testStubs(f *File) {
 					Id("params").Index(tc("status")).Dot("word").Op("=").Uint64().Call(tc("code")),
 					Id("obj").Dot("values").Op("=").Map(Id("Method")).Index().Id("_stubParam").Values(Dict{tc("m"): Id("params")}),
 				),
+				If(tc("absent")).Block(
+					Id("params").Op("=").Qual("slices", "Clone").Call(Id("params")),
+					For(Id("i").Op(":=").Range().Id("params")).Block(
+						Id("params").Index(Id("i")).Dot("absent").Op("=").Id("params").Index(Id("i")).Dot("optional"),
+					),
+					Id("obj").Dot("values").Op("=").Map(Id("Method")).Index().Id("_stubParam").Values(Dict{tc("m"): Id("params")}),
+				),
 				Id("_fakeFreed").Op("=").Nil(),
 				Var().Id("got").Id("_stubResult"),
-				Id("_fakeStack").Call(Func().Params().Block(Id("got").Op("=").Id("st").Dot("call").Call(Id("obj"), st("params")))),
+				Id("_fakeStack").Call(Func().Params().Block(Id("got").Op("=").Id("st").Dot("call").Call(Id("obj"), Id("params")))),
 				Line(),
 				Comment("// Exactly the method's own slot was called."),
 				For(List(Id("slot"), Id("n")).Op(":=").Range().Id("obj").Dot("calls")).Block(
@@ -447,7 +477,7 @@ func (c comTests) testStubs(f *File) {
 					errorf("the stub returned hr %s, want %s", Id("got").Dot("hr").Dot("String").Call(), tc("result").Dot("String").Call()),
 				),
 				If(Op("!").Add(tc("result")).Dot("Failed").Call()).Block(
-					If(Id("got").Dot("err").Op("!=").Nil()).Block(
+					If(Op("!").Add(tc("undocumented")).Op("&&").Id("got").Dot("err").Op("!=").Nil()).Block(
 						errorf("error %v for the success code %s", Id("got").Dot("err"), tc("result").Dot("String").Call()),
 					),
 					Comment("// Every out-parameter came back as the object wrote it, and what"),
@@ -460,8 +490,10 @@ func (c comTests) testStubs(f *File) {
 					If(Len(Id("_fakeFreed")).Op("!=").Id("frees")).Block(
 						errorf("the stub freed %d structs, want %d", Len(Id("_fakeFreed")), Id("frees")),
 					),
-				).Else().Block(
-					Comment("// A failure carries interface, method, code and the system's version."),
+				),
+				If(tc("result").Dot("Failed").Call().Op("||").Add(tc("undocumented"))).Block(
+					Comment("// A failure, or a success code the method does not document, carries"),
+					Comment("// interface, method, code and the system's version."),
 					Var().Id("e").Op("*").Id("Error"),
 					If(Op("!").Qual("errors", "As").Call(Id("got").Dot("err"), Op("&").Id("e"))).Block(
 						fatalf("error %v for %s is not an *Error", Id("got").Dot("err"), tc("result").Dot("String").Call()),
@@ -481,7 +513,7 @@ func (c comTests) testStubs(f *File) {
 					If(Id("prefix").Op(":=").Add(st("iface")).Op("+").Lit(".").Op("+").Add(st("name")).Op("+").Lit(": "), Op("!").Qual("strings", "HasPrefix").Call(Id("got").Dot("err").Dot("Error").Call(), Id("prefix"))).Block(
 						errorf("error text %q does not start with %q", Id("got").Dot("err").Dot("Error").Call(), Id("prefix")),
 					),
-					If(Len(Id("_fakeFreed")).Op("!=").Lit(0)).Block(
+					If(tc("result").Dot("Failed").Call().Op("&&").Len(Id("_fakeFreed")).Op("!=").Lit(0)).Block(
 						errorf("the failed call freed %d structs the object never filled", Len(Id("_fakeFreed"))),
 					),
 				),

@@ -173,8 +173,15 @@ func referenceMethod(b *bytes.Buffer, m *model.Method) {
 				if par.Dir == model.Out {
 					goSide = "result " + goSide
 				}
+				if par.Optional {
+					goSide += ", nil passes NULL"
+				}
 			}
-			p("| `%s` | %s | `%s` | %s | %s |\n", par.Name, par.Dir, cParamType(par), goSide, mdText(par.Doc))
+			dir := par.Dir.String()
+			if par.Optional {
+				dir += ", optional"
+			}
+			p("| `%s` | %s | `%s` | %s | %s |\n", par.Name, dir, cParamType(par), goSide, mdText(par.Doc))
 		}
 		p("\n")
 	}

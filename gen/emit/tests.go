@@ -238,6 +238,20 @@ func unusedValue(s *model.Spec) uint32 {
 	return v
 }
 
+// unusedSuccess is a success code with FACILITY_ITF that the spec does
+// not hold, for a call that succeeds with a code no method documents.
+func unusedSuccess(s *model.Spec) uint32 {
+	used := map[uint32]bool{}
+	for _, h := range s.HRESULTs {
+		used[h.Value] = true
+	}
+	v := uint32(0x0004FFFF)
+	for used[v] {
+		v--
+	}
+	return v
+}
+
 func sampleFailure(s *model.Spec) *model.HRESULT {
 	for _, h := range s.HRESULTs {
 		if h.Failed() && h.AliasOf == nil {

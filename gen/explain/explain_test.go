@@ -569,7 +569,7 @@ func TestExplainFoldsMethodsThatShareAMeaning(t *testing.T) {
 	for _, want := range []string{
 		"\n  IVssAsync: Cancel, Wait, QueryStatus\n    An unexpected error occurred",
 		"\n  IVssBackupComponents: InitializeForBackup, SetBackupState,",
-		"; vssapi.dll: CreateVssBackupComponentsInternal,",
+		"vssapi.dll: CreateVssBackupComponentsInternal, ShouldBlockRevertInternal\n    Unexpected failure.",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("explanation lacks %q:\n%s", want, got)

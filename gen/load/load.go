@@ -222,6 +222,7 @@ type Param struct {
 	By       Str  `yaml:"by"`
 	Enum     Str  `yaml:"enum"`
 	Reserved Bool `yaml:"reserved"`
+	Optional Bool `yaml:"optional"`
 	Doc      Str  `yaml:"doc"`
 }
 

@@ -422,6 +422,9 @@ func (b *builder) params(m *Method, raw []load.Param) {
 			b.errorf(r.Type.Pos, "%s: %s", what, problem)
 			continue
 		}
+		if r.Optional.Value && !b.optional(p, r, what) {
+			continue
+		}
 		m.Params = append(m.Params, p)
 	}
 }
@@ -448,6 +451,25 @@ func (b *builder) paramEnum(p *Param, r load.Param, what string) bool {
 		return false
 	}
 	p.Header, p.Type = p.Type, t
+	return true
+}
+
+// optional marks p as one the caller may pass as NULL (optional: true). It
+// applies to what can be NULL, strings and pointers, that the caller passes;
+// a reserved parameter is always NULL already.
+func (b *builder) optional(p *Param, r load.Param, what string) bool {
+	switch {
+	case p.Reserved:
+		b.errorf(r.Optional.Pos, "%s: a reserved parameter is always passed as NULL; optional does not apply", what)
+		return false
+	case p.Dir == Out:
+		b.errorf(r.Optional.Pos, "%s: optional applies to in parameters; the stub always passes an out parameter somewhere to write", what)
+		return false
+	case !p.ByPtr && p.Type.Kind != WString && p.Type.Kind != BSTRKind && p.Type.Kind != RawPointer && p.Type.Kind != InterfaceKind:
+		b.errorf(r.Optional.Pos, "%s: optional applies to strings and pointers, which can be NULL; %s passed by value cannot", what, p.Type.C)
+		return false
+	}
+	p.Optional = true
 	return true
 }
 

@@ -225,6 +225,9 @@ type Param struct {
 	Header   *Type
 	ByPtr    bool // passed through one more pointer than its direction implies
 	Reserved bool // always passed as NULL/zero; not part of the Go signature
+	// Optional says the caller may pass NULL: a string becomes *string in
+	// the Go signature, nil passing NULL; a pointer is nil-able already.
+	Optional bool
 	Doc      string
 }
 

@@ -192,7 +192,7 @@ func (v *IVssWriterComponents) vtable() *IVssWriterComponentsVtbl {
 func (v *IVssWriterComponents) GetComponentCount() (pcComponents uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcComponents)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWriterComponents_GetComponentCount, _hr)
 	}
 	return pcComponents, err
@@ -208,7 +208,7 @@ func (v *IVssWriterComponents) GetComponentCount() (pcComponents uint32, err err
 func (v *IVssWriterComponents) GetWriterInfo() (pidInstance windows.GUID, pidWriter windows.GUID, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterInfo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWriterComponents_GetWriterInfo, _hr)
 	}
 	return pidInstance, pidWriter, err
@@ -226,7 +226,7 @@ func (v *IVssWriterComponents) GetWriterInfo() (pidInstance windows.GUID, pidWri
 func (v *IVssWriterComponents) GetComponent(iComponent uint32) (ppComponent *IVssComponent, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponent, uintptr(unsafe.Pointer(v)), uintptr(iComponent), uintptr(unsafe.Pointer(&ppComponent)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWriterComponents_GetComponent, _hr)
 	}
 	return ppComponent, err
@@ -299,7 +299,7 @@ func (v *IVssAsync) Cancel() (hr HRESULT, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Cancel, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
 	hr = _hr
-	if _hr.Failed() {
+	if _hr != 0 && _hr != VSS_S_ASYNC_CANCELLED && _hr != VSS_S_ASYNC_FINISHED {
 		err = _newError(IVssAsync_Cancel, _hr)
 	}
 	return hr, err
@@ -334,7 +334,7 @@ func (v *IVssAsync) Cancel() (hr HRESULT, err error) {
 func (v *IVssAsync) Wait(dwMilliseconds uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Wait, uintptr(unsafe.Pointer(v)), uintptr(dwMilliseconds))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssAsync_Wait, _hr)
 	}
 	return err
@@ -372,7 +372,7 @@ func (v *IVssAsync) Wait(dwMilliseconds uint32) (err error) {
 func (v *IVssAsync) QueryStatus() (pHrResult HRESULT, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().QueryStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pHrResult)), 0)
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssAsync_QueryStatus, _hr)
 	}
 	return pHrResult, err
@@ -524,7 +524,7 @@ func (v *IVssBackupComponents) vtable() *IVssBackupComponentsVtbl {
 func (v *IVssBackupComponents) GetWriterComponentsCount() (pcComponents uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterComponentsCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcComponents)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetWriterComponentsCount, _hr)
 	}
 	return pcComponents, err
@@ -544,7 +544,7 @@ func (v *IVssBackupComponents) GetWriterComponentsCount() (pcComponents uint32, 
 func (v *IVssBackupComponents) GetWriterComponents(iWriter uint32) (ppWriter *IVssWriterComponentsExt, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterComponents, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&ppWriter)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetWriterComponents, _hr)
 	}
 	return ppWriter, err
@@ -579,7 +579,7 @@ func (v *IVssBackupComponents) InitializeForBackup(bstrXML string) (err error) {
 	defer _sysFreeString(_bstrXML)
 	_r, _, _ := syscall.SyscallN(v.vtable().InitializeForBackup, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_bstrXML)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_InitializeForBackup, _hr)
 	}
 	return err
@@ -615,7 +615,7 @@ func (v *IVssBackupComponents) InitializeForBackup(bstrXML string) (err error) {
 func (v *IVssBackupComponents) SetBackupState(bSelectComponents bool, bBackupBootableSystemState bool, backupType VSS_BACKUP_TYPE, bPartialFileSupport bool) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupState, uintptr(unsafe.Pointer(v)), _bool(bSelectComponents), _bool(bBackupBootableSystemState), uintptr(backupType), _bool(bPartialFileSupport))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetBackupState, _hr)
 	}
 	return err
@@ -637,7 +637,7 @@ func (v *IVssBackupComponents) InitializeForRestore(bstrXML string) (err error) 
 	defer _sysFreeString(_bstrXML)
 	_r, _, _ := syscall.SyscallN(v.vtable().InitializeForRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_bstrXML)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_InitializeForRestore, _hr)
 	}
 	return err
@@ -654,7 +654,7 @@ func (v *IVssBackupComponents) InitializeForRestore(bstrXML string) (err error) 
 func (v *IVssBackupComponents) SetRestoreState(restoreType VSS_RESTORE_TYPE) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreState, uintptr(unsafe.Pointer(v)), uintptr(restoreType))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetRestoreState, _hr)
 	}
 	return err
@@ -688,7 +688,7 @@ func (v *IVssBackupComponents) SetRestoreState(restoreType VSS_RESTORE_TYPE) (er
 func (v *IVssBackupComponents) GatherWriterMetadata() (pAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GatherWriterMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GatherWriterMetadata, _hr)
 	}
 	return pAsync, err
@@ -714,7 +714,7 @@ func (v *IVssBackupComponents) GatherWriterMetadata() (pAsync *IVssAsync, err er
 func (v *IVssBackupComponents) GetWriterMetadataCount() (pcWriters uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterMetadataCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcWriters)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetWriterMetadataCount, _hr)
 	}
 	return pcWriters, err
@@ -751,7 +751,7 @@ func (v *IVssBackupComponents) GetWriterMetadataCount() (pcWriters uint32, err e
 func (v *IVssBackupComponents) GetWriterMetadata(iWriter uint32) (pidInstance windows.GUID, ppMetadata *IVssExamineWriterMetadata, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterMetadata, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&ppMetadata)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetWriterMetadata, _hr)
 	}
 	return pidInstance, ppMetadata, err
@@ -769,7 +769,7 @@ func (v *IVssBackupComponents) GetWriterMetadata(iWriter uint32) (pidInstance wi
 func (v *IVssBackupComponents) FreeWriterMetadata() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().FreeWriterMetadata, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_FreeWriterMetadata, _hr)
 	}
 	return err
@@ -797,7 +797,7 @@ func (v *IVssBackupComponents) FreeWriterMetadata() (err error) {
 func (v *IVssBackupComponents) PrepareForBackup() (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().PrepareForBackup, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_PrepareForBackup, _hr)
 	}
 	return ppAsync, err
@@ -810,7 +810,7 @@ func (v *IVssBackupComponents) PrepareForBackup() (ppAsync *IVssAsync, err error
 func (v *IVssBackupComponents) AbortBackup() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().AbortBackup, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AbortBackup, _hr)
 	}
 	return err
@@ -849,7 +849,7 @@ func (v *IVssBackupComponents) AbortBackup() (err error) {
 func (v *IVssBackupComponents) GatherWriterStatus() (pAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GatherWriterStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GatherWriterStatus, _hr)
 	}
 	return pAsync, err
@@ -875,7 +875,7 @@ func (v *IVssBackupComponents) GatherWriterStatus() (pAsync *IVssAsync, err erro
 func (v *IVssBackupComponents) GetWriterStatusCount() (pcWriters uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterStatusCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcWriters)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetWriterStatusCount, _hr)
 	}
 	return pcWriters, err
@@ -893,7 +893,7 @@ func (v *IVssBackupComponents) GetWriterStatusCount() (pcWriters uint32, err err
 func (v *IVssBackupComponents) FreeWriterStatus() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().FreeWriterStatus, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_FreeWriterStatus, _hr)
 	}
 	return err
@@ -922,7 +922,7 @@ func (v *IVssBackupComponents) GetWriterStatus(iWriter uint32) (pidInstance wind
 		pbstrWriter = windows.UTF16PtrToString(_pbstrWriter)
 		_sysFreeString(_pbstrWriter)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetWriterStatus, _hr)
 	}
 	return pidInstance, pidWriter, pbstrWriter, pnStatus, phResultFailure, err
@@ -944,7 +944,7 @@ func (v *IVssBackupComponents) SaveAsXML() (pbstrXML string, err error) {
 		pbstrXML = windows.UTF16PtrToString(_pbstrXML)
 		_sysFreeString(_pbstrXML)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SaveAsXML, _hr)
 	}
 	return pbstrXML, err
@@ -979,7 +979,7 @@ func (v *IVssBackupComponents) SaveAsXML() (pbstrXML string, err error) {
 func (v *IVssBackupComponents) BackupComplete() (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().BackupComplete, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_BackupComplete, _hr)
 	}
 	return ppAsync, err
@@ -1007,7 +1007,7 @@ func (v *IVssBackupComponents) BackupComplete() (ppAsync *IVssAsync, err error) 
 func (v *IVssBackupComponents) PreRestore() (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().PreRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_PreRestore, _hr)
 	}
 	return ppAsync, err
@@ -1041,7 +1041,7 @@ func (v *IVssBackupComponents) PreRestore() (ppAsync *IVssAsync, err error) {
 func (v *IVssBackupComponents) PostRestore() (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().PostRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_PostRestore, _hr)
 	}
 	return ppAsync, err
@@ -1076,7 +1076,7 @@ func (v *IVssBackupComponents) PostRestore() (ppAsync *IVssAsync, err error) {
 func (v *IVssBackupComponents) SetContext(lContext VSS_SNAPSHOT_CONTEXT) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SetContext, uintptr(unsafe.Pointer(v)), uintptr(lContext))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetContext, _hr)
 	}
 	return err
@@ -1105,7 +1105,7 @@ func (v *IVssBackupComponents) SetContext(lContext VSS_SNAPSHOT_CONTEXT) (err er
 func (v *IVssBackupComponents) StartSnapshotSet() (pSnapshotSetId windows.GUID, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().StartSnapshotSet, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pSnapshotSetId)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_StartSnapshotSet, _hr)
 	}
 	return pSnapshotSetId, err
@@ -1165,7 +1165,7 @@ func (v *IVssBackupComponents) StartSnapshotSet() (pSnapshotSetId windows.GUID, 
 func (v *IVssBackupComponents) DoSnapshotSet() (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().DoSnapshotSet, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_DoSnapshotSet, _hr)
 	}
 	return ppAsync, err
@@ -1200,7 +1200,7 @@ func (v *IVssBackupComponents) DoSnapshotSet() (ppAsync *IVssAsync, err error) {
 func (v *IVssBackupComponents) ImportSnapshots() (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().ImportSnapshots, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_ImportSnapshots, _hr)
 	}
 	return ppAsync, err
@@ -1218,7 +1218,7 @@ func (v *IVssBackupComponents) ImportSnapshots() (ppAsync *IVssAsync, err error)
 func (v *IVssBackupComponents) DisableWriterClasses(rgWriterClassId *windows.GUID, cClassId uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().DisableWriterClasses, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(rgWriterClassId)), uintptr(cClassId))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_DisableWriterClasses, _hr)
 	}
 	return err
@@ -1236,7 +1236,7 @@ func (v *IVssBackupComponents) DisableWriterClasses(rgWriterClassId *windows.GUI
 func (v *IVssBackupComponents) EnableWriterClasses(rgWriterClassId *windows.GUID, cClassId uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().EnableWriterClasses, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(rgWriterClassId)), uintptr(cClassId))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_EnableWriterClasses, _hr)
 	}
 	return err
@@ -1254,7 +1254,7 @@ func (v *IVssBackupComponents) EnableWriterClasses(rgWriterClassId *windows.GUID
 func (v *IVssBackupComponents) DisableWriterInstances(rgWriterInstanceId *windows.GUID, cInstanceId uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().DisableWriterInstances, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(rgWriterInstanceId)), uintptr(cInstanceId))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_DisableWriterInstances, _hr)
 	}
 	return err
@@ -1277,7 +1277,7 @@ func (v *IVssBackupComponents) QueryRevertStatus(pwszVolume string) (ppAsync *IV
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().QueryRevertStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolume)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_QueryRevertStatus, _hr)
 	}
 	return ppAsync, err
@@ -1406,18 +1406,30 @@ func (v *IVssComponent) vtable() *IVssComponentVtbl {
 // Parameters:
 //   - pbstrPath (out BSTR): Receives the logical path. The caller frees it with
 //     SysFreeString.
-func (v *IVssComponent) GetLogicalPath() (pbstrPath string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The logical path was returned.
+//   - S_FALSE: The component has no logical path.
+//   - E_INVALIDARG: A parameter value is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is invalid. The event log has
+//     details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetLogicalPath() (pbstrPath string, hr HRESULT, err error) {
 	var _pbstrPath *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetLogicalPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPath)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrPath != nil {
 		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
 		_sysFreeString(_pbstrPath)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetLogicalPath, _hr)
 	}
-	return pbstrPath, err
+	return pbstrPath, hr, err
 }
 
 // GetComponentType calls IVssComponent::GetComponentType, slot 4 of the vtable.
@@ -1429,7 +1441,7 @@ func (v *IVssComponent) GetLogicalPath() (pbstrPath string, err error) {
 func (v *IVssComponent) GetComponentType() (pct VSS_COMPONENT_TYPE, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentType, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pct)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetComponentType, _hr)
 	}
 	return pct, err
@@ -1450,7 +1462,7 @@ func (v *IVssComponent) GetComponentName() (pbstrName string, err error) {
 		pbstrName = windows.UTF16PtrToString(_pbstrName)
 		_sysFreeString(_pbstrName)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetComponentName, _hr)
 	}
 	return pbstrName, err
@@ -1468,7 +1480,7 @@ func (v *IVssComponent) GetBackupSucceeded() (pbSucceeded bool, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupSucceeded, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbSucceeded)))
 	_hr := HRESULT(_r)
 	pbSucceeded = _pbSucceeded != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetBackupSucceeded, _hr)
 	}
 	return pbSucceeded, err
@@ -1483,7 +1495,7 @@ func (v *IVssComponent) GetBackupSucceeded() (pbSucceeded bool, err error) {
 func (v *IVssComponent) GetAlternateLocationMappingCount() (pcMappings uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocationMappingCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcMappings)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetAlternateLocationMappingCount, _hr)
 	}
 	return pcMappings, err
@@ -1501,7 +1513,7 @@ func (v *IVssComponent) GetAlternateLocationMappingCount() (pcMappings uint32, e
 func (v *IVssComponent) GetAlternateLocationMapping(iMapping uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocationMapping, uintptr(unsafe.Pointer(v)), uintptr(iMapping), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetAlternateLocationMapping, _hr)
 	}
 	return ppFiledesc, err
@@ -1520,7 +1532,7 @@ func (v *IVssComponent) SetBackupMetadata(wszData string) (err error) {
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszData)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_SetBackupMetadata, _hr)
 	}
 	return err
@@ -1541,7 +1553,7 @@ func (v *IVssComponent) GetBackupMetadata() (pbstrData string, err error) {
 		pbstrData = windows.UTF16PtrToString(_pbstrData)
 		_sysFreeString(_pbstrData)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetBackupMetadata, _hr)
 	}
 	return pbstrData, err
@@ -1577,7 +1589,7 @@ func (v *IVssComponent) AddPartialFile(wszPath string, wszFilename string, wszRa
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddPartialFile, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFilename)), uintptr(unsafe.Pointer(_wszRanges)), uintptr(unsafe.Pointer(_wszMetadata)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_AddPartialFile, _hr)
 	}
 	return err
@@ -1592,7 +1604,7 @@ func (v *IVssComponent) AddPartialFile(wszPath string, wszFilename string, wszRa
 func (v *IVssComponent) GetPartialFileCount() (pcPartialFiles uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPartialFileCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcPartialFiles)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetPartialFileCount, _hr)
 	}
 	return pcPartialFiles, err
@@ -1636,7 +1648,7 @@ func (v *IVssComponent) GetPartialFile(iPartialFile uint32) (pbstrPath string, p
 		pbstrMetadata = windows.UTF16PtrToString(_pbstrMetadata)
 		_sysFreeString(_pbstrMetadata)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetPartialFile, _hr)
 	}
 	return pbstrPath, pbstrFilename, pbstrRange, pbstrMetadata, err
@@ -1654,7 +1666,7 @@ func (v *IVssComponent) IsSelectedForRestore() (pbSelectedForRestore bool, err e
 	_r, _, _ := syscall.SyscallN(v.vtable().IsSelectedForRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbSelectedForRestore)))
 	_hr := HRESULT(_r)
 	pbSelectedForRestore = _pbSelectedForRestore != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_IsSelectedForRestore, _hr)
 	}
 	return pbSelectedForRestore, err
@@ -1672,7 +1684,7 @@ func (v *IVssComponent) GetAdditionalRestores() (pbAdditionalRestores bool, err 
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAdditionalRestores, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbAdditionalRestores)))
 	_hr := HRESULT(_r)
 	pbAdditionalRestores = _pbAdditionalRestores != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetAdditionalRestores, _hr)
 	}
 	return pbAdditionalRestores, err
@@ -1687,7 +1699,7 @@ func (v *IVssComponent) GetAdditionalRestores() (pbAdditionalRestores bool, err 
 func (v *IVssComponent) GetNewTargetCount() (pcNewTarget uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetNewTargetCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcNewTarget)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetNewTargetCount, _hr)
 	}
 	return pcNewTarget, err
@@ -1705,7 +1717,7 @@ func (v *IVssComponent) GetNewTargetCount() (pcNewTarget uint32, err error) {
 func (v *IVssComponent) GetNewTarget(iNewTarget uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetNewTarget, uintptr(unsafe.Pointer(v)), uintptr(iNewTarget), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetNewTarget, _hr)
 	}
 	return ppFiledesc, err
@@ -1751,7 +1763,7 @@ func (v *IVssComponent) AddDirectedTarget(wszSourcePath string, wszSourceFilenam
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddDirectedTarget, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszSourcePath)), uintptr(unsafe.Pointer(_wszSourceFilename)), uintptr(unsafe.Pointer(_wszSourceRangeList)), uintptr(unsafe.Pointer(_wszDestinationPath)), uintptr(unsafe.Pointer(_wszDestinationFilename)), uintptr(unsafe.Pointer(_wszDestinationRangeList)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_AddDirectedTarget, _hr)
 	}
 	return err
@@ -1766,7 +1778,7 @@ func (v *IVssComponent) AddDirectedTarget(wszSourcePath string, wszSourceFilenam
 func (v *IVssComponent) GetDirectedTargetCount() (pcDirectedTarget uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDirectedTargetCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcDirectedTarget)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetDirectedTargetCount, _hr)
 	}
 	return pcDirectedTarget, err
@@ -1824,7 +1836,7 @@ func (v *IVssComponent) GetDirectedTarget(iDirectedTarget uint32) (pbstrSourcePa
 		pbstrDestinationRangeList = windows.UTF16PtrToString(_pbstrDestinationRangeList)
 		_sysFreeString(_pbstrDestinationRangeList)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetDirectedTarget, _hr)
 	}
 	return pbstrSourcePath, pbstrSourceFileName, pbstrSourceRangeList, pbstrDestinationPath, pbstrDestinationFilename, pbstrDestinationRangeList, err
@@ -1845,7 +1857,7 @@ func (v *IVssComponent) SetRestoreMetadata(wszRestoreMetadata string) (err error
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszRestoreMetadata)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_SetRestoreMetadata, _hr)
 	}
 	return err
@@ -1866,7 +1878,7 @@ func (v *IVssComponent) GetRestoreMetadata() (pbstrRestoreMetadata string, err e
 		pbstrRestoreMetadata = windows.UTF16PtrToString(_pbstrRestoreMetadata)
 		_sysFreeString(_pbstrRestoreMetadata)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetRestoreMetadata, _hr)
 	}
 	return pbstrRestoreMetadata, err
@@ -1881,7 +1893,7 @@ func (v *IVssComponent) GetRestoreMetadata() (pbstrRestoreMetadata string, err e
 func (v *IVssComponent) SetRestoreTarget(target VSS_RESTORE_TARGET) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreTarget, uintptr(unsafe.Pointer(v)), uintptr(target))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_SetRestoreTarget, _hr)
 	}
 	return err
@@ -1897,7 +1909,7 @@ func (v *IVssComponent) SetRestoreTarget(target VSS_RESTORE_TARGET) (err error) 
 func (v *IVssComponent) GetRestoreTarget() (pTarget VSS_RESTORE_TARGET, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreTarget, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pTarget)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetRestoreTarget, _hr)
 	}
 	return pTarget, err
@@ -1917,7 +1929,7 @@ func (v *IVssComponent) SetPreRestoreFailureMsg(wszPreRestoreFailureMsg string) 
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetPreRestoreFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszPreRestoreFailureMsg)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_SetPreRestoreFailureMsg, _hr)
 	}
 	return err
@@ -1938,7 +1950,7 @@ func (v *IVssComponent) GetPreRestoreFailureMsg() (pbstrPreRestoreFailureMsg str
 		pbstrPreRestoreFailureMsg = windows.UTF16PtrToString(_pbstrPreRestoreFailureMsg)
 		_sysFreeString(_pbstrPreRestoreFailureMsg)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetPreRestoreFailureMsg, _hr)
 	}
 	return pbstrPreRestoreFailureMsg, err
@@ -1958,7 +1970,7 @@ func (v *IVssComponent) SetPostRestoreFailureMsg(wszPostRestoreFailureMsg string
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetPostRestoreFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszPostRestoreFailureMsg)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_SetPostRestoreFailureMsg, _hr)
 	}
 	return err
@@ -1979,7 +1991,7 @@ func (v *IVssComponent) GetPostRestoreFailureMsg() (pbstrPostRestoreFailureMsg s
 		pbstrPostRestoreFailureMsg = windows.UTF16PtrToString(_pbstrPostRestoreFailureMsg)
 		_sysFreeString(_pbstrPostRestoreFailureMsg)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetPostRestoreFailureMsg, _hr)
 	}
 	return pbstrPostRestoreFailureMsg, err
@@ -1999,7 +2011,7 @@ func (v *IVssComponent) SetBackupStamp(wszBackupStamp string) (err error) {
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupStamp, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszBackupStamp)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_SetBackupStamp, _hr)
 	}
 	return err
@@ -2020,7 +2032,7 @@ func (v *IVssComponent) GetBackupStamp() (pbstrBackupStamp string, err error) {
 		pbstrBackupStamp = windows.UTF16PtrToString(_pbstrBackupStamp)
 		_sysFreeString(_pbstrBackupStamp)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetBackupStamp, _hr)
 	}
 	return pbstrBackupStamp, err
@@ -2042,7 +2054,7 @@ func (v *IVssComponent) GetPreviousBackupStamp() (pbstrBackupStamp string, err e
 		pbstrBackupStamp = windows.UTF16PtrToString(_pbstrBackupStamp)
 		_sysFreeString(_pbstrBackupStamp)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetPreviousBackupStamp, _hr)
 	}
 	return pbstrBackupStamp, err
@@ -2063,7 +2075,7 @@ func (v *IVssComponent) GetBackupOptions() (pbstrBackupOptions string, err error
 		pbstrBackupOptions = windows.UTF16PtrToString(_pbstrBackupOptions)
 		_sysFreeString(_pbstrBackupOptions)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetBackupOptions, _hr)
 	}
 	return pbstrBackupOptions, err
@@ -2084,7 +2096,7 @@ func (v *IVssComponent) GetRestoreOptions() (pbstrRestoreOptions string, err err
 		pbstrRestoreOptions = windows.UTF16PtrToString(_pbstrRestoreOptions)
 		_sysFreeString(_pbstrRestoreOptions)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetRestoreOptions, _hr)
 	}
 	return pbstrRestoreOptions, err
@@ -2100,7 +2112,7 @@ func (v *IVssComponent) GetRestoreOptions() (pbstrRestoreOptions string, err err
 func (v *IVssComponent) GetRestoreSubcomponentCount() (pcRestoreSubcomponent uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreSubcomponentCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcRestoreSubcomponent)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetRestoreSubcomponentCount, _hr)
 	}
 	return pcRestoreSubcomponent, err
@@ -2135,7 +2147,7 @@ func (v *IVssComponent) GetRestoreSubcomponent(iComponent uint32) (pbstrLogicalP
 		_sysFreeString(_pbstrComponentName)
 	}
 	pbRepair = _pbRepair != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetRestoreSubcomponent, _hr)
 	}
 	return pbstrLogicalPath, pbstrComponentName, pbRepair, err
@@ -2150,7 +2162,7 @@ func (v *IVssComponent) GetRestoreSubcomponent(iComponent uint32) (pbstrLogicalP
 func (v *IVssComponent) GetFileRestoreStatus() (pStatus VSS_FILE_RESTORE_STATUS, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFileRestoreStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pStatus)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetFileRestoreStatus, _hr)
 	}
 	return pStatus, err
@@ -2173,7 +2185,7 @@ func (v *IVssComponent) GetFileRestoreStatus() (pStatus VSS_FILE_RESTORE_STATUS,
 func (v *IVssComponent) AddDifferencedFilesByLastModifyLSN() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().AddDifferencedFilesByLastModifyLSN, uintptr(unsafe.Pointer(v)), 0, 0, 0, 0)
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_AddDifferencedFilesByLastModifyLSN, _hr)
 	}
 	return err
@@ -2188,7 +2200,7 @@ func (v *IVssComponent) AddDifferencedFilesByLastModifyLSN() (err error) {
 func (v *IVssComponent) GetDifferencedFilesCount() (pcDifferencedFiles uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDifferencedFilesCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcDifferencedFiles)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetDifferencedFilesCount, _hr)
 	}
 	return pcDifferencedFiles, err
@@ -2230,7 +2242,7 @@ func (v *IVssComponent) GetDifferencedFile(iDifferencedFile uint32) (pbstrPath s
 		pbstrLsnString = windows.UTF16PtrToString(_pbstrLsnString)
 		_sysFreeString(_pbstrLsnString)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetDifferencedFile, _hr)
 	}
 	return pbstrPath, pbstrFilespec, pbRecursive, pbstrLsnString, pftLastModifyTime, err
@@ -2307,7 +2319,7 @@ func (v *IVssEnumObject) Next(celt uint32, rgelt *VSS_OBJECT_PROP) (pceltFetched
 	_r, _, _ := syscall.SyscallN(v.vtable().Next, uintptr(unsafe.Pointer(v)), uintptr(celt), uintptr(unsafe.Pointer(rgelt)), uintptr(unsafe.Pointer(&pceltFetched)))
 	_hr := HRESULT(_r)
 	hr = _hr
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssEnumObject_Next, _hr)
 	}
 	return pceltFetched, hr, err
@@ -2322,7 +2334,7 @@ func (v *IVssEnumObject) Next(celt uint32, rgelt *VSS_OBJECT_PROP) (pceltFetched
 func (v *IVssEnumObject) Skip(celt uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Skip, uintptr(unsafe.Pointer(v)), uintptr(celt))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssEnumObject_Skip, _hr)
 	}
 	return err
@@ -2334,7 +2346,7 @@ func (v *IVssEnumObject) Skip(celt uint32) (err error) {
 func (v *IVssEnumObject) Reset() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Reset, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssEnumObject_Reset, _hr)
 	}
 	return err
@@ -2350,7 +2362,7 @@ func (v *IVssEnumObject) Reset() (err error) {
 func (v *IVssEnumObject) Clone() (ppenum *IVssEnumObject, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Clone, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppenum)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssEnumObject_Clone, _hr)
 	}
 	return ppenum, err
@@ -2438,7 +2450,7 @@ func (v *IVssExamineWriterMetadata) GetIdentity() (pidInstance windows.GUID, pid
 		pbstrWriterName = windows.UTF16PtrToString(_pbstrWriterName)
 		_sysFreeString(_pbstrWriterName)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetIdentity, _hr)
 	}
 	return pidInstance, pidWriter, pbstrWriterName, pUsage, pSource, err
@@ -2456,7 +2468,7 @@ func (v *IVssExamineWriterMetadata) GetIdentity() (pidInstance windows.GUID, pid
 func (v *IVssExamineWriterMetadata) GetFileCounts() (pcIncludeFiles uint32, pcExcludeFiles uint32, pcComponents uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFileCounts, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcIncludeFiles)), uintptr(unsafe.Pointer(&pcExcludeFiles)), uintptr(unsafe.Pointer(&pcComponents)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetFileCounts, _hr)
 	}
 	return pcIncludeFiles, pcExcludeFiles, pcComponents, err
@@ -2476,7 +2488,7 @@ func (v *IVssExamineWriterMetadata) GetFileCounts() (pcIncludeFiles uint32, pcEx
 func (v *IVssExamineWriterMetadata) GetIncludeFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetIncludeFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetIncludeFile, _hr)
 	}
 	return ppFiledesc, err
@@ -2495,7 +2507,7 @@ func (v *IVssExamineWriterMetadata) GetIncludeFile(iFile uint32) (ppFiledesc *IV
 func (v *IVssExamineWriterMetadata) GetExcludeFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetExcludeFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetExcludeFile, _hr)
 	}
 	return ppFiledesc, err
@@ -2513,7 +2525,7 @@ func (v *IVssExamineWriterMetadata) GetExcludeFile(iFile uint32) (ppFiledesc *IV
 func (v *IVssExamineWriterMetadata) GetComponent(iComponent uint32) (ppComponent *IVssWMComponent, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponent, uintptr(unsafe.Pointer(v)), uintptr(iComponent), uintptr(unsafe.Pointer(&ppComponent)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetComponent, _hr)
 	}
 	return ppComponent, err
@@ -2552,7 +2564,7 @@ func (v *IVssExamineWriterMetadata) GetRestoreMethod() (pMethod VSS_RESTOREMETHO
 		_sysFreeString(_pbstrUserProcedure)
 	}
 	pbRebootRequired = _pbRebootRequired != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetRestoreMethod, _hr)
 	}
 	return pMethod, pbstrService, pbstrUserProcedure, pwriterRestore, pbRebootRequired, pcMappings, err
@@ -2571,7 +2583,7 @@ func (v *IVssExamineWriterMetadata) GetRestoreMethod() (pMethod VSS_RESTOREMETHO
 func (v *IVssExamineWriterMetadata) GetAlternateLocationMapping(iMapping uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocationMapping, uintptr(unsafe.Pointer(v)), uintptr(iMapping), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetAlternateLocationMapping, _hr)
 	}
 	return ppFiledesc, err
@@ -2588,7 +2600,7 @@ func (v *IVssExamineWriterMetadata) GetAlternateLocationMapping(iMapping uint32)
 func (v *IVssExamineWriterMetadata) GetBackupSchema() (pdwSchemaMask VSS_BACKUP_SCHEMA, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupSchema, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwSchemaMask)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetBackupSchema, _hr)
 	}
 	return pdwSchemaMask, err
@@ -2606,7 +2618,7 @@ func (v *IVssExamineWriterMetadata) GetBackupSchema() (pdwSchemaMask VSS_BACKUP_
 func (v *IVssExamineWriterMetadata) GetDocument() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDocument, uintptr(unsafe.Pointer(v)), 0)
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetDocument, _hr)
 	}
 	return err
@@ -2627,7 +2639,7 @@ func (v *IVssExamineWriterMetadata) SaveAsXML() (pbstrXML string, err error) {
 		pbstrXML = windows.UTF16PtrToString(_pbstrXML)
 		_sysFreeString(_pbstrXML)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_SaveAsXML, _hr)
 	}
 	return pbstrXML, err
@@ -2639,7 +2651,23 @@ func (v *IVssExamineWriterMetadata) SaveAsXML() (pbstrXML string, err error) {
 //
 // Parameters:
 //   - bstrXML (in BSTR): XML writer metadata saved earlier with SaveAsXML.
-func (v *IVssExamineWriterMetadata) LoadFromXML(bstrXML string) (err error) {
+//
+// Documented return codes:
+//   - S_OK: The XML document was loaded into the object.
+//   - S_FALSE: The XML document could not be loaded, although the call itself
+//     succeeded.
+//   - E_INVALIDARG: A parameter value is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is invalid. The event log has
+//     details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssExamineWriterMetadata) LoadFromXML(bstrXML string) (hr HRESULT, err error) {
 	_bstrXML, err := _sysAllocString(bstrXML)
 	if err != nil {
 		return
@@ -2647,10 +2675,11 @@ func (v *IVssExamineWriterMetadata) LoadFromXML(bstrXML string) (err error) {
 	defer _sysFreeString(_bstrXML)
 	_r, _, _ := syscall.SyscallN(v.vtable().LoadFromXML, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_bstrXML)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	hr = _hr
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssExamineWriterMetadata_LoadFromXML, _hr)
 	}
-	return err
+	return hr, err
 }
 
 // IVssWMComponentVtbl is the function table of IVssWMComponent, one pointer per slot.
@@ -2707,7 +2736,7 @@ func (v *IVssWMComponent) vtable() *IVssWMComponentVtbl {
 func (v *IVssWMComponent) GetComponentInfo() (ppInfo *VSS_COMPONENTINFO, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentInfo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppInfo)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMComponent_GetComponentInfo, _hr)
 	}
 	return ppInfo, err
@@ -2722,7 +2751,7 @@ func (v *IVssWMComponent) GetComponentInfo() (ppInfo *VSS_COMPONENTINFO, err err
 func (v *IVssWMComponent) FreeComponentInfo(pInfo *VSS_COMPONENTINFO) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().FreeComponentInfo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(pInfo)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMComponent_FreeComponentInfo, _hr)
 	}
 	return err
@@ -2740,7 +2769,7 @@ func (v *IVssWMComponent) FreeComponentInfo(pInfo *VSS_COMPONENTINFO) (err error
 func (v *IVssWMComponent) GetFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMComponent_GetFile, _hr)
 	}
 	return ppFiledesc, err
@@ -2758,7 +2787,7 @@ func (v *IVssWMComponent) GetFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err
 func (v *IVssWMComponent) GetDatabaseFile(iDBFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDatabaseFile, uintptr(unsafe.Pointer(v)), uintptr(iDBFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMComponent_GetDatabaseFile, _hr)
 	}
 	return ppFiledesc, err
@@ -2776,7 +2805,7 @@ func (v *IVssWMComponent) GetDatabaseFile(iDBFile uint32) (ppFiledesc *IVssWMFil
 func (v *IVssWMComponent) GetDatabaseLogFile(iDbLogFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDatabaseLogFile, uintptr(unsafe.Pointer(v)), uintptr(iDbLogFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMComponent_GetDatabaseLogFile, _hr)
 	}
 	return ppFiledesc, err
@@ -2795,7 +2824,7 @@ func (v *IVssWMComponent) GetDatabaseLogFile(iDbLogFile uint32) (ppFiledesc *IVs
 func (v *IVssWMComponent) GetDependency(iDependency uint32) (ppDependency *IVssWMDependency, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDependency, uintptr(unsafe.Pointer(v)), uintptr(iDependency), uintptr(unsafe.Pointer(&ppDependency)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMComponent_GetDependency, _hr)
 	}
 	return ppDependency, err
@@ -2843,13 +2872,30 @@ func (v *IVssWMDependency) vtable() *IVssWMDependencyVtbl {
 //
 // Parameters:
 //   - pWriterId (out VSS_ID): Receives the writer class ID.
-func (v *IVssWMDependency) GetWriterId() (pWriterId windows.GUID, err error) {
+//
+// Documented return codes:
+//   - S_OK: The class ID of the writer that manages the component depended on was
+//     returned.
+//   - S_FALSE: No writer that manages the component depended on can be found.
+//   - E_INVALIDARG: The pointer pWriterId points to unallocated memory.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is invalid. The event log has
+//     details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssWMDependency) GetWriterId() (pWriterId windows.GUID, hr HRESULT, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterId, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pWriterId)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	hr = _hr
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssWMDependency_GetWriterId, _hr)
 	}
-	return pWriterId, err
+	return pWriterId, hr, err
 }
 
 // GetLogicalPath calls IVssWMDependency::GetLogicalPath, slot 4 of the vtable.
@@ -2859,18 +2905,34 @@ func (v *IVssWMDependency) GetWriterId() (pWriterId windows.GUID, err error) {
 // Parameters:
 //   - pbstrLogicalPath (out BSTR): Receives the logical path. The caller frees it
 //     with SysFreeString.
-func (v *IVssWMDependency) GetLogicalPath() (pbstrLogicalPath string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The logical path of the component depended on was returned.
+//   - S_FALSE: No writer that manages the component depended on can be found.
+//   - E_INVALIDARG: The pointer pbstrLogicalPath points to unallocated memory.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is invalid. The event log has
+//     details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssWMDependency) GetLogicalPath() (pbstrLogicalPath string, hr HRESULT, err error) {
 	var _pbstrLogicalPath *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetLogicalPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrLogicalPath)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrLogicalPath != nil {
 		pbstrLogicalPath = windows.UTF16PtrToString(_pbstrLogicalPath)
 		_sysFreeString(_pbstrLogicalPath)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssWMDependency_GetLogicalPath, _hr)
 	}
-	return pbstrLogicalPath, err
+	return pbstrLogicalPath, hr, err
 }
 
 // GetComponentName calls IVssWMDependency::GetComponentName, slot 5 of the vtable.
@@ -2880,18 +2942,34 @@ func (v *IVssWMDependency) GetLogicalPath() (pbstrLogicalPath string, err error)
 // Parameters:
 //   - pbstrComponentName (out BSTR): Receives the component name. The caller frees
 //     it with SysFreeString.
-func (v *IVssWMDependency) GetComponentName() (pbstrComponentName string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The name of the component depended on was returned.
+//   - S_FALSE: No writer that manages the component depended on can be found.
+//   - E_INVALIDARG: The pointer pbstrComponentName points to unallocated memory.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is invalid. The event log has
+//     details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssWMDependency) GetComponentName() (pbstrComponentName string, hr HRESULT, err error) {
 	var _pbstrComponentName *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentName, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrComponentName)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrComponentName != nil {
 		pbstrComponentName = windows.UTF16PtrToString(_pbstrComponentName)
 		_sysFreeString(_pbstrComponentName)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssWMDependency_GetComponentName, _hr)
 	}
-	return pbstrComponentName, err
+	return pbstrComponentName, hr, err
 }
 
 // IVssWMFiledescVtbl is the function table of IVssWMFiledesc, one pointer per slot.
@@ -2950,7 +3028,7 @@ func (v *IVssWMFiledesc) GetPath() (pbstrPath string, err error) {
 		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
 		_sysFreeString(_pbstrPath)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMFiledesc_GetPath, _hr)
 	}
 	return pbstrPath, err
@@ -2971,7 +3049,7 @@ func (v *IVssWMFiledesc) GetFilespec() (pbstrFilespec string, err error) {
 		pbstrFilespec = windows.UTF16PtrToString(_pbstrFilespec)
 		_sysFreeString(_pbstrFilespec)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMFiledesc_GetFilespec, _hr)
 	}
 	return pbstrFilespec, err
@@ -2989,7 +3067,7 @@ func (v *IVssWMFiledesc) GetRecursive() (pbRecursive bool, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRecursive, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbRecursive)))
 	_hr := HRESULT(_r)
 	pbRecursive = _pbRecursive != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMFiledesc_GetRecursive, _hr)
 	}
 	return pbRecursive, err
@@ -3010,7 +3088,7 @@ func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, 
 		pbstrAlternateLocation = windows.UTF16PtrToString(_pbstrAlternateLocation)
 		_sysFreeString(_pbstrAlternateLocation)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMFiledesc_GetAlternateLocation, _hr)
 	}
 	return pbstrAlternateLocation, err
@@ -3027,7 +3105,7 @@ func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, 
 func (v *IVssWMFiledesc) GetBackupTypeMask() (pdwTypeMask uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupTypeMask, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwTypeMask)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMFiledesc_GetBackupTypeMask, _hr)
 	}
 	return pdwTypeMask, err
@@ -3125,7 +3203,7 @@ func (v *IVssBackupComponentsEx) vtable() *IVssBackupComponentsExVtbl {
 func (v *IVssBackupComponentsEx) GetWriterMetadataEx(iWriter uint32) (pidInstance windows.GUID, ppMetadata *IVssExamineWriterMetadataEx, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterMetadataEx, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&ppMetadata)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx_GetWriterMetadataEx, _hr)
 	}
 	return pidInstance, ppMetadata, err
@@ -3198,7 +3276,7 @@ func (v *IVssComponentEx) SetPrepareForBackupFailureMsg(wszFailureMsg string) (e
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetPrepareForBackupFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszFailureMsg)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx_SetPrepareForBackupFailureMsg, _hr)
 	}
 	return err
@@ -3218,7 +3296,7 @@ func (v *IVssComponentEx) SetPostSnapshotFailureMsg(wszFailureMsg string) (err e
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetPostSnapshotFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszFailureMsg)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx_SetPostSnapshotFailureMsg, _hr)
 	}
 	return err
@@ -3239,7 +3317,7 @@ func (v *IVssComponentEx) GetPrepareForBackupFailureMsg() (pbstrFailureMsg strin
 		pbstrFailureMsg = windows.UTF16PtrToString(_pbstrFailureMsg)
 		_sysFreeString(_pbstrFailureMsg)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx_GetPrepareForBackupFailureMsg, _hr)
 	}
 	return pbstrFailureMsg, err
@@ -3260,7 +3338,7 @@ func (v *IVssComponentEx) GetPostSnapshotFailureMsg() (pbstrFailureMsg string, e
 		pbstrFailureMsg = windows.UTF16PtrToString(_pbstrFailureMsg)
 		_sysFreeString(_pbstrFailureMsg)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx_GetPostSnapshotFailureMsg, _hr)
 	}
 	return pbstrFailureMsg, err
@@ -3278,7 +3356,7 @@ func (v *IVssComponentEx) GetAuthoritativeRestore() (pbAuth bool, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAuthoritativeRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbAuth)))
 	_hr := HRESULT(_r)
 	pbAuth = _pbAuth != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx_GetAuthoritativeRestore, _hr)
 	}
 	return pbAuth, err
@@ -3301,7 +3379,7 @@ func (v *IVssComponentEx) GetRollForward() (pRollType VSS_ROLLFORWARD_TYPE, pbst
 		pbstrPoint = windows.UTF16PtrToString(_pbstrPoint)
 		_sysFreeString(_pbstrPoint)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx_GetRollForward, _hr)
 	}
 	return pRollType, pbstrPoint, err
@@ -3323,7 +3401,7 @@ func (v *IVssComponentEx) GetRestoreName() (pbstrName string, err error) {
 		pbstrName = windows.UTF16PtrToString(_pbstrName)
 		_sysFreeString(_pbstrName)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx_GetRestoreName, _hr)
 	}
 	return pbstrName, err
@@ -3395,7 +3473,7 @@ func (v *IVssExamineWriterMetadataEx) GetIdentityEx() (pidInstance windows.GUID,
 		pbstrInstanceName = windows.UTF16PtrToString(_pbstrInstanceName)
 		_sysFreeString(_pbstrInstanceName)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadataEx_GetIdentityEx, _hr)
 	}
 	return pidInstance, pidWriter, pbstrWriterName, pbstrInstanceName, pUsage, pSource, err
@@ -3518,7 +3596,7 @@ func (v *IVssComponentEx2) SetFailure(hr HRESULT, hrApplication HRESULT, wszAppl
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetFailure, uintptr(unsafe.Pointer(v)), uintptr(hr), uintptr(hrApplication), uintptr(unsafe.Pointer(_wszApplicationMessage)), 0)
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx2_SetFailure, _hr)
 	}
 	return err
@@ -3546,7 +3624,7 @@ func (v *IVssComponentEx2) GetFailure() (phr HRESULT, phrApplication HRESULT, pb
 		pbstrApplicationMessage = windows.UTF16PtrToString(_pbstrApplicationMessage)
 		_sysFreeString(_pbstrApplicationMessage)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx2_GetFailure, _hr)
 	}
 	return phr, phrApplication, pbstrApplicationMessage, pdwReserved, err
@@ -3606,7 +3684,7 @@ func (v *IVssExamineWriterMetadataEx2) vtable() *IVssExamineWriterMetadataEx2Vtb
 func (v *IVssExamineWriterMetadataEx2) GetVersion() (pdwMajorVersion uint32, pdwMinorVersion uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetVersion, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwMajorVersion)), uintptr(unsafe.Pointer(&pdwMinorVersion)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadataEx2_GetVersion, _hr)
 	}
 	return pdwMajorVersion, pdwMinorVersion, err
@@ -3621,7 +3699,7 @@ func (v *IVssExamineWriterMetadataEx2) GetVersion() (pdwMajorVersion uint32, pdw
 func (v *IVssExamineWriterMetadataEx2) GetExcludeFromSnapshotCount() (pcExcludedFromSnapshot uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetExcludeFromSnapshotCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcExcludedFromSnapshot)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, _hr)
 	}
 	return pcExcludedFromSnapshot, err
@@ -3640,7 +3718,7 @@ func (v *IVssExamineWriterMetadataEx2) GetExcludeFromSnapshotCount() (pcExcluded
 func (v *IVssExamineWriterMetadataEx2) GetExcludeFromSnapshotFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetExcludeFromSnapshotFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, _hr)
 	}
 	return ppFiledesc, err
@@ -3726,7 +3804,7 @@ func (v *IVssBackupComponentsEx3) GetWriterStatusEx(iWriter uint32) (pidInstance
 		pbstrApplicationMessage = windows.UTF16PtrToString(_pbstrApplicationMessage)
 		_sysFreeString(_pbstrApplicationMessage)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx3_GetWriterStatusEx, _hr)
 	}
 	return pidInstance, pidWriter, pbstrWriter, pnStatus, phrFailureWriter, phrApplication, pbstrApplicationMessage, err
@@ -3746,7 +3824,7 @@ func (v *IVssBackupComponentsEx3) GetWriterStatusEx(iWriter uint32) (pidInstance
 func (v *IVssBackupComponentsEx3) RecoverSet(dwFlags VSS_RECOVERY_OPTIONS) (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().RecoverSet, uintptr(unsafe.Pointer(v)), uintptr(dwFlags), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx3_RecoverSet, _hr)
 	}
 	return ppAsync, err
@@ -3762,7 +3840,7 @@ func (v *IVssBackupComponentsEx3) RecoverSet(dwFlags VSS_RECOVERY_OPTIONS) (ppAs
 func (v *IVssBackupComponentsEx3) GetSessionId() (idSession windows.GUID, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetSessionId, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&idSession)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx3_GetSessionId, _hr)
 	}
 	return idSession, err
@@ -3840,7 +3918,7 @@ func (v *IVssBackupComponentsEx4) GetRootAndLogicalPrefixPaths(pwszFilePath stri
 		ppwszLogicalPrefix = windows.UTF16PtrToString(_ppwszLogicalPrefix)
 		windows.CoTaskMemFree(unsafe.Pointer(_ppwszLogicalPrefix))
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, _hr)
 	}
 	return ppwszRootPath, ppwszLogicalPrefix, err
@@ -3915,7 +3993,7 @@ func CreateVssBackupComponentsInternal() (ppBackup *IVssBackupComponents, err er
 	}
 	_r, _, _ := syscall.SyscallN(_procCreateVssBackupComponentsInternal.Addr(), uintptr(unsafe.Pointer(&ppBackup)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(Proc_CreateVssBackupComponentsInternal, _hr)
 	}
 	return ppBackup, err
@@ -3972,7 +4050,7 @@ func ShouldBlockRevertInternal(wszVolumeName string) (pbBlock bool, err error) {
 	_r, _, _ := syscall.SyscallN(_procShouldBlockRevertInternal.Addr(), uintptr(unsafe.Pointer(_wszVolumeName)), uintptr(unsafe.Pointer(&_pbBlock)))
 	_hr := HRESULT(_r)
 	pbBlock = _pbBlock != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(Proc_ShouldBlockRevertInternal, _hr)
 	}
 	return pbBlock, err

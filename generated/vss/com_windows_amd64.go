@@ -14,6 +14,19 @@ func _word32(p unsafe.Pointer, i int) uintptr {
 	return uintptr(*(*uint32)(unsafe.Add(p, 4*i)))
 }
 
+// _aligned16 is stack room for the copy of a 16-byte struct passed by value,
+// which the x64 convention passes by its address and wants 16-byte aligned,
+// while Go aligns a GUID to 4 bytes only.
+type _aligned16 [32]byte
+
+// guid copies *g to the first 16-byte boundary in b and returns its address.
+func (b *_aligned16) guid(g *windows.GUID) unsafe.Pointer {
+	p := unsafe.Pointer(&b[0])
+	p = unsafe.Add(p, (16-uintptr(p)&15)&15)
+	*(*windows.GUID)(p) = *g
+	return p
+}
+
 // _word64 is the i-th 8-byte word of the value at p, as an argument word.
 func _word64(p unsafe.Pointer, i int) uintptr {
 	return uintptr(*(*uint64)(unsafe.Add(p, 8*i)))
@@ -227,6 +240,8 @@ func _() {
 //   - wszComponentName (in LPCWSTR): Name of the component, as given to
 //     AddComponent. Must not be NULL.
 func (v *IVssBackupComponents) AddComponent(instanceId windows.GUID, writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string) (err error) {
+	var _instanceIdCopy _aligned16
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -235,9 +250,9 @@ func (v *IVssBackupComponents) AddComponent(instanceId windows.GUID, writerId wi
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().AddComponent, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&instanceId)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)))
+	_r, _, _ := syscall.SyscallN(v.vtable().AddComponent, uintptr(unsafe.Pointer(v)), uintptr(_instanceIdCopy.guid(&instanceId)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddComponent, _hr)
 	}
 	return err
@@ -260,6 +275,8 @@ func (v *IVssBackupComponents) AddComponent(instanceId windows.GUID, writerId wi
 //   - bSucceded (in boolean): True if the component was backed up successfully,
 //     false if not.
 func (v *IVssBackupComponents) SetBackupSucceeded(instanceId windows.GUID, writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bSucceded bool) (err error) {
+	var _instanceIdCopy _aligned16
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -268,9 +285,9 @@ func (v *IVssBackupComponents) SetBackupSucceeded(instanceId windows.GUID, write
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupSucceeded, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&instanceId)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bSucceded))
+	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupSucceeded, uintptr(unsafe.Pointer(v)), uintptr(_instanceIdCopy.guid(&instanceId)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bSucceded))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetBackupSucceeded, _hr)
 	}
 	return err
@@ -292,6 +309,7 @@ func (v *IVssBackupComponents) SetBackupSucceeded(instanceId windows.GUID, write
 //   - wszBackupOptions (in LPCWSTR): The options string, in a format that the
 //     writer defines.
 func (v *IVssBackupComponents) SetBackupOptions(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszBackupOptions string) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -304,9 +322,9 @@ func (v *IVssBackupComponents) SetBackupOptions(writerId windows.GUID, ct VSS_CO
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupOptions, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszBackupOptions)))
+	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupOptions, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszBackupOptions)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetBackupOptions, _hr)
 	}
 	return err
@@ -327,6 +345,7 @@ func (v *IVssBackupComponents) SetBackupOptions(writerId windows.GUID, ct VSS_CO
 //   - bSelectedForRestore (in boolean): True to restore the component, false to
 //     leave it out.
 func (v *IVssBackupComponents) SetSelectedForRestore(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bSelectedForRestore bool) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -335,9 +354,9 @@ func (v *IVssBackupComponents) SetSelectedForRestore(writerId windows.GUID, ct V
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().SetSelectedForRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bSelectedForRestore))
+	_r, _, _ := syscall.SyscallN(v.vtable().SetSelectedForRestore, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bSelectedForRestore))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetSelectedForRestore, _hr)
 	}
 	return err
@@ -359,6 +378,7 @@ func (v *IVssBackupComponents) SetSelectedForRestore(writerId windows.GUID, ct V
 //   - wszRestoreOptions (in LPCWSTR): The options string, in a format that the
 //     writer defines.
 func (v *IVssBackupComponents) SetRestoreOptions(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszRestoreOptions string) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -371,9 +391,9 @@ func (v *IVssBackupComponents) SetRestoreOptions(writerId windows.GUID, ct VSS_C
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreOptions, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszRestoreOptions)))
+	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreOptions, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszRestoreOptions)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetRestoreOptions, _hr)
 	}
 	return err
@@ -395,6 +415,7 @@ func (v *IVssBackupComponents) SetRestoreOptions(writerId windows.GUID, ct VSS_C
 //   - bAdditionalRestores (in boolean): True if more restores of the component are
 //     still to come, false if this is the last one.
 func (v *IVssBackupComponents) SetAdditionalRestores(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bAdditionalRestores bool) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -403,9 +424,9 @@ func (v *IVssBackupComponents) SetAdditionalRestores(writerId windows.GUID, ct V
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().SetAdditionalRestores, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bAdditionalRestores))
+	_r, _, _ := syscall.SyscallN(v.vtable().SetAdditionalRestores, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bAdditionalRestores))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetAdditionalRestores, _hr)
 	}
 	return err
@@ -427,6 +448,7 @@ func (v *IVssBackupComponents) SetAdditionalRestores(writerId windows.GUID, ct V
 //   - wszPreviousBackupStamp (in LPCWSTR): The stamp the writer stored during that
 //     earlier backup.
 func (v *IVssBackupComponents) SetPreviousBackupStamp(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPreviousBackupStamp string) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -439,9 +461,9 @@ func (v *IVssBackupComponents) SetPreviousBackupStamp(writerId windows.GUID, ct 
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().SetPreviousBackupStamp, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszPreviousBackupStamp)))
+	_r, _, _ := syscall.SyscallN(v.vtable().SetPreviousBackupStamp, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszPreviousBackupStamp)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetPreviousBackupStamp, _hr)
 	}
 	return err
@@ -466,6 +488,7 @@ func (v *IVssBackupComponents) SetPreviousBackupStamp(writerId windows.GUID, ct 
 //     wszPath.
 //   - wszDestination (in LPCWSTR): Directory the files were restored to instead.
 func (v *IVssBackupComponents) AddAlternativeLocationMapping(writerId windows.GUID, componentType VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPath string, wszFilespec string, bRecursive bool, wszDestination string) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -486,9 +509,9 @@ func (v *IVssBackupComponents) AddAlternativeLocationMapping(writerId windows.GU
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().AddAlternativeLocationMapping, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(componentType), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFilespec)), _bool(bRecursive), uintptr(unsafe.Pointer(_wszDestination)))
+	_r, _, _ := syscall.SyscallN(v.vtable().AddAlternativeLocationMapping, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(componentType), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFilespec)), _bool(bRecursive), uintptr(unsafe.Pointer(_wszDestination)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddAlternativeLocationMapping, _hr)
 	}
 	return err
@@ -514,6 +537,7 @@ func (v *IVssBackupComponents) AddAlternativeLocationMapping(writerId windows.GU
 //   - bRepair (in boolean): Reserved for future use; always passed as false.
 //     Passed as NULL by this method.
 func (v *IVssBackupComponents) AddRestoreSubcomponent(writerId windows.GUID, componentType VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszSubComponentLogicalPath string, wszSubComponentName string) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -530,9 +554,9 @@ func (v *IVssBackupComponents) AddRestoreSubcomponent(writerId windows.GUID, com
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().AddRestoreSubcomponent, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(componentType), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszSubComponentLogicalPath)), uintptr(unsafe.Pointer(_wszSubComponentName)), 0)
+	_r, _, _ := syscall.SyscallN(v.vtable().AddRestoreSubcomponent, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(componentType), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszSubComponentLogicalPath)), uintptr(unsafe.Pointer(_wszSubComponentName)), 0)
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddRestoreSubcomponent, _hr)
 	}
 	return err
@@ -553,6 +577,7 @@ func (v *IVssBackupComponents) AddRestoreSubcomponent(writerId windows.GUID, com
 //   - status (in VSS_FILE_RESTORE_STATUS): A VSS_FILE_RESTORE_STATUS value naming
 //     the outcome.
 func (v *IVssBackupComponents) SetFileRestoreStatus(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, status VSS_FILE_RESTORE_STATUS) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -561,9 +586,9 @@ func (v *IVssBackupComponents) SetFileRestoreStatus(writerId windows.GUID, ct VS
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().SetFileRestoreStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(status))
+	_r, _, _ := syscall.SyscallN(v.vtable().SetFileRestoreStatus, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(status))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetFileRestoreStatus, _hr)
 	}
 	return err
@@ -588,6 +613,7 @@ func (v *IVssBackupComponents) SetFileRestoreStatus(writerId windows.GUID, ct VS
 //     wszPath.
 //   - wszAlternatePath (in LPCWSTR): Directory the files are restored to instead.
 func (v *IVssBackupComponents) AddNewTarget(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPath string, wszFileName string, bRecursive bool, wszAlternatePath string) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -608,9 +634,9 @@ func (v *IVssBackupComponents) AddNewTarget(writerId windows.GUID, ct VSS_COMPON
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().AddNewTarget, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFileName)), _bool(bRecursive), uintptr(unsafe.Pointer(_wszAlternatePath)))
+	_r, _, _ := syscall.SyscallN(v.vtable().AddNewTarget, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFileName)), _bool(bRecursive), uintptr(unsafe.Pointer(_wszAlternatePath)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddNewTarget, _hr)
 	}
 	return err
@@ -633,6 +659,7 @@ func (v *IVssBackupComponents) AddNewTarget(writerId windows.GUID, ct VSS_COMPON
 //     component.
 //   - wszRangesFile (in LPCWSTR): Full path of the ranges file.
 func (v *IVssBackupComponents) SetRangesFilePath(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, iPartialFile uint32, wszRangesFile string) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -645,9 +672,9 @@ func (v *IVssBackupComponents) SetRangesFilePath(writerId windows.GUID, ct VSS_C
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().SetRangesFilePath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(iPartialFile), uintptr(unsafe.Pointer(_wszRangesFile)))
+	_r, _, _ := syscall.SyscallN(v.vtable().SetRangesFilePath, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(iPartialFile), uintptr(unsafe.Pointer(_wszRangesFile)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetRangesFilePath, _hr)
 	}
 	return err
@@ -714,9 +741,10 @@ func (v *IVssBackupComponents) AddToSnapshotSet(pwszVolumeName string, ProviderI
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().AddToSnapshotSet, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&ProviderId)), uintptr(unsafe.Pointer(&pidSnapshot)))
+	var _ProviderIdCopy _aligned16
+	_r, _, _ := syscall.SyscallN(v.vtable().AddToSnapshotSet, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(_ProviderIdCopy.guid(&ProviderId)), uintptr(unsafe.Pointer(&pidSnapshot)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddToSnapshotSet, _hr)
 	}
 	return pidSnapshot, err
@@ -754,9 +782,10 @@ func (v *IVssBackupComponents) AddToSnapshotSet(pwszVolumeName string, ProviderI
 //   - VSS_E_UNEXPECTED_PROVIDER_ERROR: The provider failed unexpectedly. The error
 //     is recorded in the error log.
 func (v *IVssBackupComponents) DeleteSnapshots(SourceObjectId windows.GUID, eSourceObjectType VSS_OBJECT_TYPE, bForceDelete bool) (plDeletedSnapshots int32, pNondeletedSnapshotID windows.GUID, err error) {
-	_r, _, _ := syscall.SyscallN(v.vtable().DeleteSnapshots, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&SourceObjectId)), uintptr(eSourceObjectType), _bool(bForceDelete), uintptr(unsafe.Pointer(&plDeletedSnapshots)), uintptr(unsafe.Pointer(&pNondeletedSnapshotID)))
+	var _SourceObjectIdCopy _aligned16
+	_r, _, _ := syscall.SyscallN(v.vtable().DeleteSnapshots, uintptr(unsafe.Pointer(v)), uintptr(_SourceObjectIdCopy.guid(&SourceObjectId)), uintptr(eSourceObjectType), _bool(bForceDelete), uintptr(unsafe.Pointer(&plDeletedSnapshots)), uintptr(unsafe.Pointer(&pNondeletedSnapshotID)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_DeleteSnapshots, _hr)
 	}
 	return plDeletedSnapshots, pNondeletedSnapshotID, err
@@ -784,9 +813,10 @@ func (v *IVssBackupComponents) DeleteSnapshots(SourceObjectId windows.GUID, eSou
 //     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
 //     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) BreakSnapshotSet(SnapshotSetId windows.GUID) (err error) {
-	_r, _, _ := syscall.SyscallN(v.vtable().BreakSnapshotSet, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&SnapshotSetId)))
+	var _SnapshotSetIdCopy _aligned16
+	_r, _, _ := syscall.SyscallN(v.vtable().BreakSnapshotSet, uintptr(unsafe.Pointer(v)), uintptr(_SnapshotSetIdCopy.guid(&SnapshotSetId)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_BreakSnapshotSet, _hr)
 	}
 	return err
@@ -821,14 +851,15 @@ func (v *IVssBackupComponents) BreakSnapshotSet(SnapshotSetId windows.GUID) (err
 //   - VSS_E_UNEXPECTED_PROVIDER_ERROR: The provider failed unexpectedly. The error
 //     is recorded in the error log.
 func (v *IVssBackupComponents) GetSnapshotProperties(SnapshotId windows.GUID) (pProp SnapshotProperties, err error) {
+	var _SnapshotIdCopy _aligned16
 	var _pProp VSS_SNAPSHOT_PROP
-	_r, _, _ := syscall.SyscallN(v.vtable().GetSnapshotProperties, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&SnapshotId)), uintptr(unsafe.Pointer(&_pProp)))
+	_r, _, _ := syscall.SyscallN(v.vtable().GetSnapshotProperties, uintptr(unsafe.Pointer(v)), uintptr(_SnapshotIdCopy.guid(&SnapshotId)), uintptr(unsafe.Pointer(&_pProp)))
 	_hr := HRESULT(_r)
 	if !_hr.Failed() {
 		pProp = _pProp.goCopy()
 		_ = _freeVSS_SNAPSHOT_PROP(&_pProp)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetSnapshotProperties, _hr)
 	}
 	return pProp, err
@@ -869,9 +900,10 @@ func (v *IVssBackupComponents) GetSnapshotProperties(SnapshotId windows.GUID) (p
 //     is recorded in the error log.
 func (v *IVssBackupComponents) Query(eQueriedObjectType VSS_OBJECT_TYPE, eReturnedObjectsType VSS_OBJECT_TYPE) (ppEnum *IVssEnumObject, err error) {
 	var _QueriedObjectId windows.GUID
-	_r, _, _ := syscall.SyscallN(v.vtable().Query, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_QueriedObjectId)), uintptr(eQueriedObjectType), uintptr(eReturnedObjectsType), uintptr(unsafe.Pointer(&ppEnum)))
+	var _QueriedObjectIdCopy _aligned16
+	_r, _, _ := syscall.SyscallN(v.vtable().Query, uintptr(unsafe.Pointer(v)), uintptr(_QueriedObjectIdCopy.guid(&_QueriedObjectId)), uintptr(eQueriedObjectType), uintptr(eReturnedObjectsType), uintptr(unsafe.Pointer(&ppEnum)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_Query, _hr)
 	}
 	return ppEnum, err
@@ -915,15 +947,16 @@ func (v *IVssBackupComponents) Query(eQueriedObjectType VSS_OBJECT_TYPE, eReturn
 //   - (Before Windows 7 / Windows Server 2008 R2 (6.1): VHDs are not supported on
 //     Windows Server 2008, Vista, Server 2003 or XP.)
 func (v *IVssBackupComponents) IsVolumeSupported(ProviderId windows.GUID, pwszVolumeName string) (pbSupportedByThisProvider bool, err error) {
+	var _ProviderIdCopy _aligned16
 	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
 	if err != nil {
 		return
 	}
 	var _pbSupportedByThisProvider int32
-	_r, _, _ := syscall.SyscallN(v.vtable().IsVolumeSupported, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ProviderId)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&_pbSupportedByThisProvider)))
+	_r, _, _ := syscall.SyscallN(v.vtable().IsVolumeSupported, uintptr(unsafe.Pointer(v)), uintptr(_ProviderIdCopy.guid(&ProviderId)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&_pbSupportedByThisProvider)))
 	_hr := HRESULT(_r)
 	pbSupportedByThisProvider = _pbSupportedByThisProvider != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_IsVolumeSupported, _hr)
 	}
 	return pbSupportedByThisProvider, err
@@ -938,32 +971,37 @@ func (v *IVssBackupComponents) IsVolumeSupported(ProviderId windows.GUID, pwszVo
 //   - SnapshotId (in VSS_ID): ID of the shadow copy to expose.
 //   - wszPathFromRoot (in VSS_PWSZ): When exposing as a file share, the directory
 //     of the shadow copy to share; NULL shares its root. Must be NULL when
-//     exposing locally.
+//     exposing locally. Optional: nil passes NULL.
 //   - lAttributes (in VSS_VOLUME_SNAPSHOT_ATTRIBUTES, declared LONG):
 //     VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY or VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY,
 //     saying how to expose it.
 //   - wszExpose (in VSS_PWSZ): Drive letter or empty mounted folder when exposing
 //     locally, share name when exposing remotely; for a share, NULL picks a
-//     default name.
+//     default name. Optional: nil passes NULL.
 //   - pwszExposed (out VSS_PWSZ): Receives the name under which the shadow copy
 //     was exposed. The caller frees it with CoTaskMemFree.
-func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFromRoot string, lAttributes VSS_VOLUME_SNAPSHOT_ATTRIBUTES, wszExpose string) (pwszExposed string, err error) {
-	_wszPathFromRoot, err := windows.UTF16PtrFromString(wszPathFromRoot)
-	if err != nil {
-		return
+func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFromRoot *string, lAttributes VSS_VOLUME_SNAPSHOT_ATTRIBUTES, wszExpose *string) (pwszExposed string, err error) {
+	var _SnapshotIdCopy _aligned16
+	var _wszPathFromRoot *uint16
+	if wszPathFromRoot != nil {
+		if _wszPathFromRoot, err = windows.UTF16PtrFromString(*wszPathFromRoot); err != nil {
+			return
+		}
 	}
-	_wszExpose, err := windows.UTF16PtrFromString(wszExpose)
-	if err != nil {
-		return
+	var _wszExpose *uint16
+	if wszExpose != nil {
+		if _wszExpose, err = windows.UTF16PtrFromString(*wszExpose); err != nil {
+			return
+		}
 	}
 	var _pwszExposed *uint16
-	_r, _, _ := syscall.SyscallN(v.vtable().ExposeSnapshot, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&SnapshotId)), uintptr(unsafe.Pointer(_wszPathFromRoot)), uintptr(lAttributes), uintptr(unsafe.Pointer(_wszExpose)), uintptr(unsafe.Pointer(&_pwszExposed)))
+	_r, _, _ := syscall.SyscallN(v.vtable().ExposeSnapshot, uintptr(unsafe.Pointer(v)), uintptr(_SnapshotIdCopy.guid(&SnapshotId)), uintptr(unsafe.Pointer(_wszPathFromRoot)), uintptr(lAttributes), uintptr(unsafe.Pointer(_wszExpose)), uintptr(unsafe.Pointer(&_pwszExposed)))
 	_hr := HRESULT(_r)
 	if _pwszExposed != nil {
 		pwszExposed = windows.UTF16PtrToString(_pwszExposed)
 		windows.CoTaskMemFree(unsafe.Pointer(_pwszExposed))
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_ExposeSnapshot, _hr)
 	}
 	return pwszExposed, err
@@ -979,9 +1017,10 @@ func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFr
 //   - bForceDismount (in BOOL): True to dismount the volume by force when it
 //     cannot be locked.
 func (v *IVssBackupComponents) RevertToSnapshot(SnapshotId windows.GUID, bForceDismount bool) (err error) {
-	_r, _, _ := syscall.SyscallN(v.vtable().RevertToSnapshot, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&SnapshotId)), _bool(bForceDismount))
+	var _SnapshotIdCopy _aligned16
+	_r, _, _ := syscall.SyscallN(v.vtable().RevertToSnapshot, uintptr(unsafe.Pointer(v)), uintptr(_SnapshotIdCopy.guid(&SnapshotId)), _bool(bForceDismount))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_RevertToSnapshot, _hr)
 	}
 	return err
@@ -1009,7 +1048,7 @@ func (v *IVssComponent) AddDifferencedFilesByLastModifyTime(wszPath string, wszF
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddDifferencedFilesByLastModifyTime, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFilespec)), _bool(bRecursive), _word64(unsafe.Pointer(&ftLastModifyTime), 0))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_AddDifferencedFilesByLastModifyTime, _hr)
 	}
 	return err
@@ -1033,6 +1072,7 @@ func (v *IVssComponent) AddDifferencedFilesByLastModifyTime(wszPath string, wszF
 //   - instanceId (in VSS_ID): Instance ID of the writer instance that is to
 //     restore the component. The Microsoft SDK defaults it to GUID_NULL.
 func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bSelectedForRestore bool, instanceId windows.GUID) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -1041,9 +1081,10 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().SetSelectedForRestoreEx, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bSelectedForRestore), uintptr(unsafe.Pointer(&instanceId)))
+	var _instanceIdCopy _aligned16
+	_r, _, _ := syscall.SyscallN(v.vtable().SetSelectedForRestoreEx, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bSelectedForRestore), uintptr(_instanceIdCopy.guid(&instanceId)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx_SetSelectedForRestoreEx, _hr)
 	}
 	return err
@@ -1057,9 +1098,10 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 // Parameters:
 //   - snapshotId (in VSS_ID): ID of the exposed shadow copy.
 func (v *IVssBackupComponentsEx2) UnexposeSnapshot(snapshotId windows.GUID) (err error) {
-	_r, _, _ := syscall.SyscallN(v.vtable().UnexposeSnapshot, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&snapshotId)))
+	var _snapshotIdCopy _aligned16
+	_r, _, _ := syscall.SyscallN(v.vtable().UnexposeSnapshot, uintptr(unsafe.Pointer(v)), uintptr(_snapshotIdCopy.guid(&snapshotId)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_UnexposeSnapshot, _hr)
 	}
 	return err
@@ -1080,6 +1122,7 @@ func (v *IVssBackupComponentsEx2) UnexposeSnapshot(snapshotId windows.GUID) (err
 //     AddComponent. Must not be NULL.
 //   - bAuth (in boolean): True for an authoritative restore, false otherwise.
 func (v *IVssBackupComponentsEx2) SetAuthoritativeRestore(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bAuth bool) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -1088,9 +1131,9 @@ func (v *IVssBackupComponentsEx2) SetAuthoritativeRestore(writerId windows.GUID,
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().SetAuthoritativeRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bAuth))
+	_r, _, _ := syscall.SyscallN(v.vtable().SetAuthoritativeRestore, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bAuth))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_SetAuthoritativeRestore, _hr)
 	}
 	return err
@@ -1114,6 +1157,7 @@ func (v *IVssBackupComponentsEx2) SetAuthoritativeRestore(writerId windows.GUID,
 //   - wszRollForwardPoint (in LPCWSTR): Where a partial roll-forward stops, in a
 //     format that the writer defines. Used only with VSS_RF_PARTIAL.
 func (v *IVssBackupComponentsEx2) SetRollForward(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, rollType VSS_ROLLFORWARD_TYPE, wszRollForwardPoint string) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -1126,9 +1170,9 @@ func (v *IVssBackupComponentsEx2) SetRollForward(writerId windows.GUID, ct VSS_C
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().SetRollForward, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(rollType), uintptr(unsafe.Pointer(_wszRollForwardPoint)))
+	_r, _, _ := syscall.SyscallN(v.vtable().SetRollForward, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(rollType), uintptr(unsafe.Pointer(_wszRollForwardPoint)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_SetRollForward, _hr)
 	}
 	return err
@@ -1148,6 +1192,7 @@ func (v *IVssBackupComponentsEx2) SetRollForward(writerId windows.GUID, ct VSS_C
 //     AddComponent. Must not be NULL.
 //   - wszRestoreName (in LPCWSTR): The new logical name of the component.
 func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszRestoreName string) (err error) {
+	var _writerIdCopy _aligned16
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
 		return
@@ -1160,9 +1205,9 @@ func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_C
 	if err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreName, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszRestoreName)))
+	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreName, uintptr(unsafe.Pointer(v)), uintptr(_writerIdCopy.guid(&writerId)), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszRestoreName)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_SetRestoreName, _hr)
 	}
 	return err
@@ -1180,9 +1225,10 @@ func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_C
 //   - ppAsync (out IVssAsync): Receives an IVssAsync for following the operation.
 //     The caller must release it.
 func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID, dwBreakFlags VSS_HARDWARE_OPTIONS) (ppAsync *IVssAsync, err error) {
-	_r, _, _ := syscall.SyscallN(v.vtable().BreakSnapshotSetEx, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&SnapshotSetID)), uintptr(dwBreakFlags), uintptr(unsafe.Pointer(&ppAsync)))
+	var _SnapshotSetIDCopy _aligned16
+	_r, _, _ := syscall.SyscallN(v.vtable().BreakSnapshotSetEx, uintptr(unsafe.Pointer(v)), uintptr(_SnapshotSetIDCopy.guid(&SnapshotSetID)), uintptr(dwBreakFlags), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_BreakSnapshotSetEx, _hr)
 	}
 	return ppAsync, err
@@ -1190,46 +1236,50 @@ func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID,
 
 // PreFastRecovery calls IVssBackupComponentsEx2::PreFastRecovery, slot 58 of the vtable.
 //
-// Not supported; Microsoft reserves it for future use, and all of its
-// parameters are reserved.
+// Not supported; Microsoft reserves it and its parameters for future use. The
+// binding still passes ppAsync as the header declares it, a pointer the method
+// may write an IVssAsync to, and returns what it writes.
 //
 // Parameters:
 //   - SnapshotSetID (in VSS_ID): Reserved for future use. Passed as NULL by this
 //     method.
 //   - dwPreFastRecoveryFlags (in DWORD): Reserved for future use. Passed as NULL
 //     by this method.
-//   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
-//     method.
-func (v *IVssBackupComponentsEx2) PreFastRecovery() (err error) {
+//   - ppAsync (out IVssAsync): Receives an IVssAsync, should the method ever start
+//     an operation. The caller must release it.
+func (v *IVssBackupComponentsEx2) PreFastRecovery() (ppAsync *IVssAsync, err error) {
 	var _SnapshotSetID windows.GUID
-	_r, _, _ := syscall.SyscallN(v.vtable().PreFastRecovery, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_SnapshotSetID)), 0, 0)
+	var _SnapshotSetIDCopy _aligned16
+	_r, _, _ := syscall.SyscallN(v.vtable().PreFastRecovery, uintptr(unsafe.Pointer(v)), uintptr(_SnapshotSetIDCopy.guid(&_SnapshotSetID)), 0, uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_PreFastRecovery, _hr)
 	}
-	return err
+	return ppAsync, err
 }
 
 // FastRecovery calls IVssBackupComponentsEx2::FastRecovery, slot 59 of the vtable.
 //
-// Not supported; Microsoft reserves it for future use, and all of its
-// parameters are reserved.
+// Not supported; Microsoft reserves it and its parameters for future use. The
+// binding still passes ppAsync as the header declares it, a pointer the method
+// may write an IVssAsync to, and returns what it writes.
 //
 // Parameters:
 //   - SnapshotSetID (in VSS_ID): Reserved for future use. Passed as NULL by this
 //     method.
 //   - dwFastRecoveryFlags (in DWORD): Reserved for future use. Passed as NULL by
 //     this method.
-//   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
-//     method.
-func (v *IVssBackupComponentsEx2) FastRecovery() (err error) {
+//   - ppAsync (out IVssAsync): Receives an IVssAsync, should the method ever start
+//     an operation. The caller must release it.
+func (v *IVssBackupComponentsEx2) FastRecovery() (ppAsync *IVssAsync, err error) {
 	var _SnapshotSetID windows.GUID
-	_r, _, _ := syscall.SyscallN(v.vtable().FastRecovery, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_SnapshotSetID)), 0, 0)
+	var _SnapshotSetIDCopy _aligned16
+	_r, _, _ := syscall.SyscallN(v.vtable().FastRecovery, uintptr(unsafe.Pointer(v)), uintptr(_SnapshotSetIDCopy.guid(&_SnapshotSetID)), 0, uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_FastRecovery, _hr)
 	}
-	return err
+	return ppAsync, err
 }
 
 // AddSnapshotToRecoverySet calls IVssBackupComponentsEx3::AddSnapshotToRecoverySet, slot 61 of the vtable.
@@ -1242,15 +1292,18 @@ func (v *IVssBackupComponentsEx2) FastRecovery() (err error) {
 //     it during the backup. Must not be GUID_NULL.
 //   - dwFlags (in DWORD): Reserved; must be zero. Passed as NULL by this method.
 //   - pwszDestinationVolume (in VSS_PWSZ): Volume to copy the shadow copy onto, or
-//     NULL to copy it back onto the original volume.
-func (v *IVssBackupComponentsEx3) AddSnapshotToRecoverySet(snapshotId windows.GUID, pwszDestinationVolume string) (err error) {
-	_pwszDestinationVolume, err := windows.UTF16PtrFromString(pwszDestinationVolume)
-	if err != nil {
-		return
+//     NULL to copy it back onto the original volume. Optional: nil passes NULL.
+func (v *IVssBackupComponentsEx3) AddSnapshotToRecoverySet(snapshotId windows.GUID, pwszDestinationVolume *string) (err error) {
+	var _snapshotIdCopy _aligned16
+	var _pwszDestinationVolume *uint16
+	if pwszDestinationVolume != nil {
+		if _pwszDestinationVolume, err = windows.UTF16PtrFromString(*pwszDestinationVolume); err != nil {
+			return
+		}
 	}
-	_r, _, _ := syscall.SyscallN(v.vtable().AddSnapshotToRecoverySet, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&snapshotId)), 0, uintptr(unsafe.Pointer(_pwszDestinationVolume)))
+	_r, _, _ := syscall.SyscallN(v.vtable().AddSnapshotToRecoverySet, uintptr(unsafe.Pointer(v)), uintptr(_snapshotIdCopy.guid(&snapshotId)), 0, uintptr(unsafe.Pointer(_pwszDestinationVolume)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx3_AddSnapshotToRecoverySet, _hr)
 	}
 	return err

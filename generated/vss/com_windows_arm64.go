@@ -237,7 +237,7 @@ func (v *IVssBackupComponents) AddComponent(instanceId windows.GUID, writerId wi
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddComponent, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&instanceId), 0), _word64(unsafe.Pointer(&instanceId), 1), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddComponent, _hr)
 	}
 	return err
@@ -270,7 +270,7 @@ func (v *IVssBackupComponents) SetBackupSucceeded(instanceId windows.GUID, write
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupSucceeded, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&instanceId), 0), _word64(unsafe.Pointer(&instanceId), 1), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bSucceded))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetBackupSucceeded, _hr)
 	}
 	return err
@@ -306,7 +306,7 @@ func (v *IVssBackupComponents) SetBackupOptions(writerId windows.GUID, ct VSS_CO
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupOptions, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszBackupOptions)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetBackupOptions, _hr)
 	}
 	return err
@@ -337,7 +337,7 @@ func (v *IVssBackupComponents) SetSelectedForRestore(writerId windows.GUID, ct V
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetSelectedForRestore, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bSelectedForRestore))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetSelectedForRestore, _hr)
 	}
 	return err
@@ -373,7 +373,7 @@ func (v *IVssBackupComponents) SetRestoreOptions(writerId windows.GUID, ct VSS_C
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreOptions, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszRestoreOptions)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetRestoreOptions, _hr)
 	}
 	return err
@@ -405,7 +405,7 @@ func (v *IVssBackupComponents) SetAdditionalRestores(writerId windows.GUID, ct V
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetAdditionalRestores, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bAdditionalRestores))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetAdditionalRestores, _hr)
 	}
 	return err
@@ -441,7 +441,7 @@ func (v *IVssBackupComponents) SetPreviousBackupStamp(writerId windows.GUID, ct 
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetPreviousBackupStamp, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszPreviousBackupStamp)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetPreviousBackupStamp, _hr)
 	}
 	return err
@@ -488,7 +488,7 @@ func (v *IVssBackupComponents) AddAlternativeLocationMapping(writerId windows.GU
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddAlternativeLocationMapping, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(componentType), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFilespec)), _bool(bRecursive), uintptr(unsafe.Pointer(_wszDestination)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddAlternativeLocationMapping, _hr)
 	}
 	return err
@@ -532,7 +532,7 @@ func (v *IVssBackupComponents) AddRestoreSubcomponent(writerId windows.GUID, com
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddRestoreSubcomponent, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(componentType), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszSubComponentLogicalPath)), uintptr(unsafe.Pointer(_wszSubComponentName)), 0)
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddRestoreSubcomponent, _hr)
 	}
 	return err
@@ -563,7 +563,7 @@ func (v *IVssBackupComponents) SetFileRestoreStatus(writerId windows.GUID, ct VS
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetFileRestoreStatus, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(status))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetFileRestoreStatus, _hr)
 	}
 	return err
@@ -610,7 +610,7 @@ func (v *IVssBackupComponents) AddNewTarget(writerId windows.GUID, ct VSS_COMPON
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddNewTarget, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFileName)), _bool(bRecursive), uintptr(unsafe.Pointer(_wszAlternatePath)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddNewTarget, _hr)
 	}
 	return err
@@ -647,7 +647,7 @@ func (v *IVssBackupComponents) SetRangesFilePath(writerId windows.GUID, ct VSS_C
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRangesFilePath, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(iPartialFile), uintptr(unsafe.Pointer(_wszRangesFile)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetRangesFilePath, _hr)
 	}
 	return err
@@ -716,7 +716,7 @@ func (v *IVssBackupComponents) AddToSnapshotSet(pwszVolumeName string, ProviderI
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddToSnapshotSet, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), _word64(unsafe.Pointer(&ProviderId), 0), _word64(unsafe.Pointer(&ProviderId), 1), uintptr(unsafe.Pointer(&pidSnapshot)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddToSnapshotSet, _hr)
 	}
 	return pidSnapshot, err
@@ -756,7 +756,7 @@ func (v *IVssBackupComponents) AddToSnapshotSet(pwszVolumeName string, ProviderI
 func (v *IVssBackupComponents) DeleteSnapshots(SourceObjectId windows.GUID, eSourceObjectType VSS_OBJECT_TYPE, bForceDelete bool) (plDeletedSnapshots int32, pNondeletedSnapshotID windows.GUID, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().DeleteSnapshots, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&SourceObjectId), 0), _word64(unsafe.Pointer(&SourceObjectId), 1), uintptr(eSourceObjectType), _bool(bForceDelete), uintptr(unsafe.Pointer(&plDeletedSnapshots)), uintptr(unsafe.Pointer(&pNondeletedSnapshotID)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_DeleteSnapshots, _hr)
 	}
 	return plDeletedSnapshots, pNondeletedSnapshotID, err
@@ -786,7 +786,7 @@ func (v *IVssBackupComponents) DeleteSnapshots(SourceObjectId windows.GUID, eSou
 func (v *IVssBackupComponents) BreakSnapshotSet(SnapshotSetId windows.GUID) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().BreakSnapshotSet, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&SnapshotSetId), 0), _word64(unsafe.Pointer(&SnapshotSetId), 1))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_BreakSnapshotSet, _hr)
 	}
 	return err
@@ -828,7 +828,7 @@ func (v *IVssBackupComponents) GetSnapshotProperties(SnapshotId windows.GUID) (p
 		pProp = _pProp.goCopy()
 		_ = _freeVSS_SNAPSHOT_PROP(&_pProp)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetSnapshotProperties, _hr)
 	}
 	return pProp, err
@@ -871,7 +871,7 @@ func (v *IVssBackupComponents) Query(eQueriedObjectType VSS_OBJECT_TYPE, eReturn
 	var _QueriedObjectId windows.GUID
 	_r, _, _ := syscall.SyscallN(v.vtable().Query, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&_QueriedObjectId), 0), _word64(unsafe.Pointer(&_QueriedObjectId), 1), uintptr(eQueriedObjectType), uintptr(eReturnedObjectsType), uintptr(unsafe.Pointer(&ppEnum)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_Query, _hr)
 	}
 	return ppEnum, err
@@ -923,7 +923,7 @@ func (v *IVssBackupComponents) IsVolumeSupported(ProviderId windows.GUID, pwszVo
 	_r, _, _ := syscall.SyscallN(v.vtable().IsVolumeSupported, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&ProviderId), 0), _word64(unsafe.Pointer(&ProviderId), 1), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&_pbSupportedByThisProvider)))
 	_hr := HRESULT(_r)
 	pbSupportedByThisProvider = _pbSupportedByThisProvider != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_IsVolumeSupported, _hr)
 	}
 	return pbSupportedByThisProvider, err
@@ -938,23 +938,27 @@ func (v *IVssBackupComponents) IsVolumeSupported(ProviderId windows.GUID, pwszVo
 //   - SnapshotId (in VSS_ID): ID of the shadow copy to expose.
 //   - wszPathFromRoot (in VSS_PWSZ): When exposing as a file share, the directory
 //     of the shadow copy to share; NULL shares its root. Must be NULL when
-//     exposing locally.
+//     exposing locally. Optional: nil passes NULL.
 //   - lAttributes (in VSS_VOLUME_SNAPSHOT_ATTRIBUTES, declared LONG):
 //     VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY or VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY,
 //     saying how to expose it.
 //   - wszExpose (in VSS_PWSZ): Drive letter or empty mounted folder when exposing
 //     locally, share name when exposing remotely; for a share, NULL picks a
-//     default name.
+//     default name. Optional: nil passes NULL.
 //   - pwszExposed (out VSS_PWSZ): Receives the name under which the shadow copy
 //     was exposed. The caller frees it with CoTaskMemFree.
-func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFromRoot string, lAttributes VSS_VOLUME_SNAPSHOT_ATTRIBUTES, wszExpose string) (pwszExposed string, err error) {
-	_wszPathFromRoot, err := windows.UTF16PtrFromString(wszPathFromRoot)
-	if err != nil {
-		return
+func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFromRoot *string, lAttributes VSS_VOLUME_SNAPSHOT_ATTRIBUTES, wszExpose *string) (pwszExposed string, err error) {
+	var _wszPathFromRoot *uint16
+	if wszPathFromRoot != nil {
+		if _wszPathFromRoot, err = windows.UTF16PtrFromString(*wszPathFromRoot); err != nil {
+			return
+		}
 	}
-	_wszExpose, err := windows.UTF16PtrFromString(wszExpose)
-	if err != nil {
-		return
+	var _wszExpose *uint16
+	if wszExpose != nil {
+		if _wszExpose, err = windows.UTF16PtrFromString(*wszExpose); err != nil {
+			return
+		}
 	}
 	var _pwszExposed *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().ExposeSnapshot, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&SnapshotId), 0), _word64(unsafe.Pointer(&SnapshotId), 1), uintptr(unsafe.Pointer(_wszPathFromRoot)), uintptr(lAttributes), uintptr(unsafe.Pointer(_wszExpose)), uintptr(unsafe.Pointer(&_pwszExposed)))
@@ -963,7 +967,7 @@ func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFr
 		pwszExposed = windows.UTF16PtrToString(_pwszExposed)
 		windows.CoTaskMemFree(unsafe.Pointer(_pwszExposed))
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_ExposeSnapshot, _hr)
 	}
 	return pwszExposed, err
@@ -981,7 +985,7 @@ func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFr
 func (v *IVssBackupComponents) RevertToSnapshot(SnapshotId windows.GUID, bForceDismount bool) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().RevertToSnapshot, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&SnapshotId), 0), _word64(unsafe.Pointer(&SnapshotId), 1), _bool(bForceDismount))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_RevertToSnapshot, _hr)
 	}
 	return err
@@ -1009,7 +1013,7 @@ func (v *IVssComponent) AddDifferencedFilesByLastModifyTime(wszPath string, wszF
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddDifferencedFilesByLastModifyTime, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFilespec)), _bool(bRecursive), _word64(unsafe.Pointer(&ftLastModifyTime), 0))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_AddDifferencedFilesByLastModifyTime, _hr)
 	}
 	return err
@@ -1043,7 +1047,7 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetSelectedForRestoreEx, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bSelectedForRestore), 0, _word64(unsafe.Pointer(&instanceId), 0), _word64(unsafe.Pointer(&instanceId), 1))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx_SetSelectedForRestoreEx, _hr)
 	}
 	return err
@@ -1059,7 +1063,7 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 func (v *IVssBackupComponentsEx2) UnexposeSnapshot(snapshotId windows.GUID) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().UnexposeSnapshot, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&snapshotId), 0), _word64(unsafe.Pointer(&snapshotId), 1))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_UnexposeSnapshot, _hr)
 	}
 	return err
@@ -1090,7 +1094,7 @@ func (v *IVssBackupComponentsEx2) SetAuthoritativeRestore(writerId windows.GUID,
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetAuthoritativeRestore, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bAuth))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_SetAuthoritativeRestore, _hr)
 	}
 	return err
@@ -1128,7 +1132,7 @@ func (v *IVssBackupComponentsEx2) SetRollForward(writerId windows.GUID, ct VSS_C
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRollForward, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(rollType), uintptr(unsafe.Pointer(_wszRollForwardPoint)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_SetRollForward, _hr)
 	}
 	return err
@@ -1162,7 +1166,7 @@ func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_C
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreName, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszRestoreName)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_SetRestoreName, _hr)
 	}
 	return err
@@ -1182,7 +1186,7 @@ func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_C
 func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID, dwBreakFlags VSS_HARDWARE_OPTIONS) (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().BreakSnapshotSetEx, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&SnapshotSetID), 0), _word64(unsafe.Pointer(&SnapshotSetID), 1), uintptr(dwBreakFlags), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_BreakSnapshotSetEx, _hr)
 	}
 	return ppAsync, err
@@ -1190,46 +1194,48 @@ func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID,
 
 // PreFastRecovery calls IVssBackupComponentsEx2::PreFastRecovery, slot 58 of the vtable.
 //
-// Not supported; Microsoft reserves it for future use, and all of its
-// parameters are reserved.
+// Not supported; Microsoft reserves it and its parameters for future use. The
+// binding still passes ppAsync as the header declares it, a pointer the method
+// may write an IVssAsync to, and returns what it writes.
 //
 // Parameters:
 //   - SnapshotSetID (in VSS_ID): Reserved for future use. Passed as NULL by this
 //     method.
 //   - dwPreFastRecoveryFlags (in DWORD): Reserved for future use. Passed as NULL
 //     by this method.
-//   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
-//     method.
-func (v *IVssBackupComponentsEx2) PreFastRecovery() (err error) {
+//   - ppAsync (out IVssAsync): Receives an IVssAsync, should the method ever start
+//     an operation. The caller must release it.
+func (v *IVssBackupComponentsEx2) PreFastRecovery() (ppAsync *IVssAsync, err error) {
 	var _SnapshotSetID windows.GUID
-	_r, _, _ := syscall.SyscallN(v.vtable().PreFastRecovery, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&_SnapshotSetID), 0), _word64(unsafe.Pointer(&_SnapshotSetID), 1), 0, 0)
+	_r, _, _ := syscall.SyscallN(v.vtable().PreFastRecovery, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&_SnapshotSetID), 0), _word64(unsafe.Pointer(&_SnapshotSetID), 1), 0, uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_PreFastRecovery, _hr)
 	}
-	return err
+	return ppAsync, err
 }
 
 // FastRecovery calls IVssBackupComponentsEx2::FastRecovery, slot 59 of the vtable.
 //
-// Not supported; Microsoft reserves it for future use, and all of its
-// parameters are reserved.
+// Not supported; Microsoft reserves it and its parameters for future use. The
+// binding still passes ppAsync as the header declares it, a pointer the method
+// may write an IVssAsync to, and returns what it writes.
 //
 // Parameters:
 //   - SnapshotSetID (in VSS_ID): Reserved for future use. Passed as NULL by this
 //     method.
 //   - dwFastRecoveryFlags (in DWORD): Reserved for future use. Passed as NULL by
 //     this method.
-//   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
-//     method.
-func (v *IVssBackupComponentsEx2) FastRecovery() (err error) {
+//   - ppAsync (out IVssAsync): Receives an IVssAsync, should the method ever start
+//     an operation. The caller must release it.
+func (v *IVssBackupComponentsEx2) FastRecovery() (ppAsync *IVssAsync, err error) {
 	var _SnapshotSetID windows.GUID
-	_r, _, _ := syscall.SyscallN(v.vtable().FastRecovery, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&_SnapshotSetID), 0), _word64(unsafe.Pointer(&_SnapshotSetID), 1), 0, 0)
+	_r, _, _ := syscall.SyscallN(v.vtable().FastRecovery, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&_SnapshotSetID), 0), _word64(unsafe.Pointer(&_SnapshotSetID), 1), 0, uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_FastRecovery, _hr)
 	}
-	return err
+	return ppAsync, err
 }
 
 // AddSnapshotToRecoverySet calls IVssBackupComponentsEx3::AddSnapshotToRecoverySet, slot 61 of the vtable.
@@ -1242,15 +1248,17 @@ func (v *IVssBackupComponentsEx2) FastRecovery() (err error) {
 //     it during the backup. Must not be GUID_NULL.
 //   - dwFlags (in DWORD): Reserved; must be zero. Passed as NULL by this method.
 //   - pwszDestinationVolume (in VSS_PWSZ): Volume to copy the shadow copy onto, or
-//     NULL to copy it back onto the original volume.
-func (v *IVssBackupComponentsEx3) AddSnapshotToRecoverySet(snapshotId windows.GUID, pwszDestinationVolume string) (err error) {
-	_pwszDestinationVolume, err := windows.UTF16PtrFromString(pwszDestinationVolume)
-	if err != nil {
-		return
+//     NULL to copy it back onto the original volume. Optional: nil passes NULL.
+func (v *IVssBackupComponentsEx3) AddSnapshotToRecoverySet(snapshotId windows.GUID, pwszDestinationVolume *string) (err error) {
+	var _pwszDestinationVolume *uint16
+	if pwszDestinationVolume != nil {
+		if _pwszDestinationVolume, err = windows.UTF16PtrFromString(*pwszDestinationVolume); err != nil {
+			return
+		}
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddSnapshotToRecoverySet, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&snapshotId), 0), _word64(unsafe.Pointer(&snapshotId), 1), 0, uintptr(unsafe.Pointer(_pwszDestinationVolume)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx3_AddSnapshotToRecoverySet, _hr)
 	}
 	return err
