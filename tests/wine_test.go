@@ -546,3 +546,19 @@ func TestWaitContextLatencyUnderWine(t *testing.T) {
 			v, m[4], m[3], m[2])
 	}
 }
+
+// TestSecondaryBaseUnderWine runs tests/secondarybase under Wine: the
+// IUnknown methods of the generated IVssWriterComponentsExt, called on an
+// object laid out as MSVC lays out that class (two vtable pointers), must
+// go through the second vtable pointer with this pointing at it.
+func TestSecondaryBaseUnderWine(t *testing.T) {
+	p := wine.Shared(t)
+	exe := wine.BuildTest(t, "..", "./tests/secondarybase")
+	out, err := p.RunTest(t.Context(), wine.Win10, exe, "-test.v")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, "--- PASS: TestIUnknownThroughTheSecondVtable") {
+		t.Fatalf("TestIUnknownThroughTheSecondVtable did not pass:\n%s", out)
+	}
+}

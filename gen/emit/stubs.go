@@ -236,12 +236,40 @@ func emitInterfaceType(f *File, it *model.Interface) {
 		f.Func().Params(Id("v").Op("*").Id(it.Name)).Id("vtable").Params().Op("*").Id(vtbl).Block(
 			Return(Id("v").Dot("lpVtbl")),
 		)
+	} else if it.Secondary != nil {
+		// The C++ object: the base's vtable pointer, then the secondary
+		// base's. Embedding the second as a field at that offset makes its
+		// promoted methods (QueryInterface, AddRef, Release) call through
+		// the second pointer with this pointing at it, as C++ adjusts this.
+		f.Type().Id(it.Name).Struct(
+			Id(it.Base.Name),
+			Id(it.Secondary.Name).Comment("// the "+it.Secondary.Name+" subobject: a second vtable pointer, after the first"),
+		)
+		f.Func().Params(Id("v").Op("*").Id(it.Name)).Id("vtable").Params().Op("*").Id(vtbl).Block(
+			Return(Parens(Op("*").Id(vtbl)).Call(Qual("unsafe", "Pointer").Call(Id("v").Dot(it.Base.Name).Dot("lpVtbl")))),
+		)
+	} else if secondaryInChain(it.Base) {
+		// lpVtbl is ambiguous below a secondary base: ask the base.
+		f.Type().Id(it.Name).Struct(Id(it.Base.Name))
+		f.Func().Params(Id("v").Op("*").Id(it.Name)).Id("vtable").Params().Op("*").Id(vtbl).Block(
+			Return(Parens(Op("*").Id(vtbl)).Call(Qual("unsafe", "Pointer").Call(Id("v").Dot(it.Base.Name).Dot("vtable").Call()))),
+		)
 	} else {
 		f.Type().Id(it.Name).Struct(Id(it.Base.Name))
 		f.Func().Params(Id("v").Op("*").Id(it.Name)).Id("vtable").Params().Op("*").Id(vtbl).Block(
 			Return(Parens(Op("*").Id(vtbl)).Call(Qual("unsafe", "Pointer").Call(Id("v").Dot("lpVtbl")))),
 		)
 	}
+}
+
+// secondaryInChain reports whether it or one of its bases has a secondary base.
+func secondaryInChain(it *model.Interface) bool {
+	for x := it; x != nil; x = x.Base {
+		if x.Secondary != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // emitIUnknownMethod writes QueryInterface, AddRef and Release, whose shapes

@@ -191,6 +191,7 @@ type Interface struct {
 	Doc           Str       `yaml:"doc"`
 	ReservedSlots []Int     `yaml:"reserved_slots"`
 	Available     Available `yaml:"available"`
+	SecondaryBase Str       `yaml:"secondary_base"`
 	Methods       []Method  `yaml:"methods"`
 }
 

@@ -164,6 +164,20 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 		}
 		b.errorf(r.Pos, "interface %s: iid is required for an interface derived from IUnknown; write iid: none if it has none, as the C++-only interfaces of vsbackup.h do", it.Name)
 	}
+	// A secondary base is IUnknown, for an interface whose own chain lacks it.
+	for _, it := range declared {
+		r := rawOf[it].SecondaryBase
+		switch {
+		case !r.Set || r.Bad:
+		case r.Value != root.Name:
+			b.errorf(r.Pos, "interface %s: secondary_base %q: only IUnknown can be a secondary base", it.Name, r.Value)
+		case unresolved[it]:
+		case derivesFrom(it, root):
+			b.errorf(r.Pos, "interface %s: secondary_base IUnknown: the interface has IUnknown in its chain of bases already", it.Name)
+		default:
+			it.Secondary = root
+		}
+	}
 	// Availability becomes an accessor that asks for the interface with
 	// QueryInterface, which needs its IID.
 	for _, it := range declared {

@@ -81,6 +81,12 @@ type Interface struct {
 	// documentation names them; nil when the spec does not say.
 	Since     *OSVersion
 	SinceText string
+	// Secondary is a second base in the C++ sense, IUnknown alone so far:
+	// the object holds a second vtable pointer, right after the first, for
+	// that base's methods, and calls them with this pointing at it. Microsoft
+	// declares IVssWriterComponentsExt so, a class deriving from both
+	// IVssWriterComponents and IUnknown.
+	Secondary *Interface
 }
 
 // VtableSize is the number of pointers in the interface's vtable: one past

@@ -539,8 +539,8 @@ func (v *IVssBackupComponents) GetWriterComponentsCount() (pcComponents uint32, 
 //   - iWriter (in UINT): Zero-based writer index, lower than the count from
 //     GetWriterComponentsCount.
 //   - ppWriter (out IVssWriterComponentsExt): Receives an IVssWriterComponentsExt
-//     for that writer. It must be released, which the generated binding cannot do
-//     through this interface's own vtable (see IVssWriterComponentsExt).
+//     for that writer, which the caller releases (its Release goes through the
+//     object's second vtable pointer; see IVssWriterComponentsExt).
 func (v *IVssBackupComponents) GetWriterComponents(iWriter uint32) (ppWriter *IVssWriterComponentsExt, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterComponents, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&ppWriter)))
 	_hr := HRESULT(_r)
@@ -3128,21 +3128,22 @@ func _() {
 // IVssWriterComponentsExt is the COM interface of that name, declared in vsbackup.h.
 //
 // Returned by IVssBackupComponents::GetWriterComponents. It adds no methods to
-// IVssWriterComponents, whose three methods the binding calls through slots
-// 0-2 of the first vtable. In Microsoft's C++ layout the object also inherits
-// IUnknown through a second vtable pointer stored right after the first, so
-// QueryInterface, AddRef and Release are not in this vtable and the generated
-// binding cannot call them; releasing the object needs a call through that
-// second pointer, which has not been checked on real Windows.
+// IVssWriterComponents, whose three methods take slots 0-2 of the object's
+// first vtable. Microsoft's vsbackup.h declares it as a C++ class that derives
+// from both IVssWriterComponents and IUnknown, so the object holds a second
+// vtable pointer, right after the first, for QueryInterface, AddRef and
+// Release, which are called with this pointing at that second pointer. The
+// mingw-w64 header declares the first base only.
 //
 // A *IVssWriterComponentsExt is the object pointer C code holds as IVssWriterComponentsExt *: convert the
 // pointer a COM call returned; the Go methods call through its vtable.
 type IVssWriterComponentsExt struct {
 	IVssWriterComponents
+	IUnknown // the IUnknown subobject: a second vtable pointer, after the first
 }
 
 func (v *IVssWriterComponentsExt) vtable() *IVssWriterComponentsExtVtbl {
-	return (*IVssWriterComponentsExtVtbl)(unsafe.Pointer(v.lpVtbl))
+	return (*IVssWriterComponentsExtVtbl)(unsafe.Pointer(v.IVssWriterComponents.lpVtbl))
 }
 
 // IID_IVssBackupComponentsEx is the interface identifier of IVssBackupComponentsEx, {963f03ad-9e4c-4a34-ac15-e4b6174e5036}.
