@@ -495,11 +495,12 @@ type _fakeObject struct {
 	values map[Method][]_stubParam // parameter values in place of those of _stubs, by method
 	hook   func(m Method)          // called first by every method but IUnknown's
 
-	calls    [_fakeSlots]int         // calls per vtable slot
-	args     _fakeArgs               // the words the last call received, this first
-	argWords [_fakeMaxParams]uintptr // the first word of each parameter in the last call
-	filled   [_fakeMaxParams]any     // what the structs the last call filled must come back as
-	problems []string                // what arrived wrong, for the test to report
+	calls    [_fakeSlots]int           // calls per vtable slot
+	args     _fakeArgs                 // the words the last call received, this first
+	argWords [_fakeMaxParams]uintptr   // the first word of each parameter in the last call
+	filled   [_fakeMaxParams]any       // what the structs the last call filled must come back as
+	allocs   [_fakeMaxParams][]uintptr // the task-allocator blocks of the strings the last call wrote out
+	problems []string                  // what arrived wrong, for the test to report
 
 	targets [_fakeMaxParams][_fakeTargetWords]uint64 // what address parameters point at, by parameter index
 }
@@ -651,9 +652,13 @@ func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
 	case _kindGUID:
 		*(*windows.GUID)(ptr) = p.guid
 	case _kindWString:
-		*(**uint16)(ptr) = _fakeCoTaskString(p.str)
+		o.allocs[i] = _spyAllocated(func() {
+			*(**uint16)(ptr) = _fakeCoTaskString(p.str)
+		})
 	case _kindBSTR:
-		*(**uint16)(ptr) = _fakeBSTR(p.str)
+		o.allocs[i] = _spyAllocated(func() {
+			*(**uint16)(ptr) = _fakeBSTR(p.str)
+		})
 	case _kindPointer:
 		*(*unsafe.Pointer)(ptr) = o.target(i)
 	case _kindStruct:
@@ -5302,8 +5307,11 @@ var _stubCases = []struct {
 	status int     // the HRESULT out-parameter that carries code, or -1
 	code   HRESULT
 }{
+	{"IVssWriterComponents.GetComponentCount/S_OK", IVssWriterComponents_GetComponentCount, S_OK, -1, 0},
 	{"IVssWriterComponents.GetComponentCount/undocumented 0x8004FFFF", IVssWriterComponents_GetComponentCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWriterComponents.GetWriterInfo/S_OK", IVssWriterComponents_GetWriterInfo, S_OK, -1, 0},
 	{"IVssWriterComponents.GetWriterInfo/undocumented 0x8004FFFF", IVssWriterComponents_GetWriterInfo, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWriterComponents.GetComponent/S_OK", IVssWriterComponents_GetComponent, S_OK, -1, 0},
 	{"IVssWriterComponents.GetComponent/undocumented 0x8004FFFF", IVssWriterComponents_GetComponent, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssAsync.Cancel/S_OK", IVssAsync_Cancel, S_OK, -1, 0},
 	{"IVssAsync.Cancel/VSS_S_ASYNC_CANCELLED", IVssAsync_Cancel, VSS_S_ASYNC_CANCELLED, -1, 0},
@@ -5322,7 +5330,9 @@ var _stubCases = []struct {
 	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_FINISHED", IVssAsync_QueryStatus, S_OK, 0, VSS_S_ASYNC_FINISHED},
 	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_PENDING", IVssAsync_QueryStatus, S_OK, 0, VSS_S_ASYNC_PENDING},
 	{"IVssAsync.QueryStatus/undocumented 0x8004FFFF", IVssAsync_QueryStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.GetWriterComponentsCount/S_OK", IVssBackupComponents_GetWriterComponentsCount, S_OK, -1, 0},
 	{"IVssBackupComponents.GetWriterComponentsCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterComponentsCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.GetWriterComponents/S_OK", IVssBackupComponents_GetWriterComponents, S_OK, -1, 0},
 	{"IVssBackupComponents.GetWriterComponents/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterComponents, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssBackupComponents.InitializeForBackup/S_OK", IVssBackupComponents_InitializeForBackup, S_OK, -1, 0},
 	{"IVssBackupComponents.InitializeForBackup/E_ACCESSDENIED", IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, -1, 0},
@@ -5338,7 +5348,9 @@ var _stubCases = []struct {
 	{"IVssBackupComponents.SetBackupState/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssBackupComponents.SetBackupState/VSS_E_UNEXPECTED", IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssBackupComponents.SetBackupState/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupState, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.InitializeForRestore/S_OK", IVssBackupComponents_InitializeForRestore, S_OK, -1, 0},
 	{"IVssBackupComponents.InitializeForRestore/undocumented 0x8004FFFF", IVssBackupComponents_InitializeForRestore, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetRestoreState/S_OK", IVssBackupComponents_SetRestoreState, S_OK, -1, 0},
 	{"IVssBackupComponents.SetRestoreState/undocumented 0x8004FFFF", IVssBackupComponents_SetRestoreState, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssBackupComponents.GatherWriterMetadata/S_OK", IVssBackupComponents_GatherWriterMetadata, S_OK, -1, 0},
 	{"IVssBackupComponents.GatherWriterMetadata/E_ACCESSDENIED", IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, -1, 0},
@@ -5364,6 +5376,7 @@ var _stubCases = []struct {
 	{"IVssBackupComponents.FreeWriterMetadata/S_OK", IVssBackupComponents_FreeWriterMetadata, S_OK, -1, 0},
 	{"IVssBackupComponents.FreeWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, -1, 0},
 	{"IVssBackupComponents.FreeWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_FreeWriterMetadata, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.AddComponent/S_OK", IVssBackupComponents_AddComponent, S_OK, -1, 0},
 	{"IVssBackupComponents.AddComponent/undocumented 0x8004FFFF", IVssBackupComponents_AddComponent, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssBackupComponents.PrepareForBackup/S_OK", IVssBackupComponents_PrepareForBackup, S_OK, -1, 0},
 	{"IVssBackupComponents.PrepareForBackup/E_INVALIDARG", IVssBackupComponents_PrepareForBackup, E_INVALIDARG, -1, 0},
@@ -5371,6 +5384,7 @@ var _stubCases = []struct {
 	{"IVssBackupComponents.PrepareForBackup/VSS_E_BAD_STATE", IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, -1, 0},
 	{"IVssBackupComponents.PrepareForBackup/VSS_E_UNEXPECTED", IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssBackupComponents.PrepareForBackup/undocumented 0x8004FFFF", IVssBackupComponents_PrepareForBackup, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.AbortBackup/S_OK", IVssBackupComponents_AbortBackup, S_OK, -1, 0},
 	{"IVssBackupComponents.AbortBackup/undocumented 0x8004FFFF", IVssBackupComponents_AbortBackup, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssBackupComponents.GatherWriterStatus/S_OK", IVssBackupComponents_GatherWriterStatus, S_OK, -1, 0},
 	{"IVssBackupComponents.GatherWriterStatus/E_ACCESSDENIED", IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, -1, 0},
@@ -5389,13 +5403,21 @@ var _stubCases = []struct {
 	{"IVssBackupComponents.FreeWriterStatus/E_OUTOFMEMORY", IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, -1, 0},
 	{"IVssBackupComponents.FreeWriterStatus/VSS_E_BAD_STATE", IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, -1, 0},
 	{"IVssBackupComponents.FreeWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_FreeWriterStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.GetWriterStatus/S_OK", IVssBackupComponents_GetWriterStatus, S_OK, -1, 0},
 	{"IVssBackupComponents.GetWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetBackupSucceeded/S_OK", IVssBackupComponents_SetBackupSucceeded, S_OK, -1, 0},
 	{"IVssBackupComponents.SetBackupSucceeded/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupSucceeded, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetBackupOptions/S_OK", IVssBackupComponents_SetBackupOptions, S_OK, -1, 0},
 	{"IVssBackupComponents.SetBackupOptions/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupOptions, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetSelectedForRestore/S_OK", IVssBackupComponents_SetSelectedForRestore, S_OK, -1, 0},
 	{"IVssBackupComponents.SetSelectedForRestore/undocumented 0x8004FFFF", IVssBackupComponents_SetSelectedForRestore, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetRestoreOptions/S_OK", IVssBackupComponents_SetRestoreOptions, S_OK, -1, 0},
 	{"IVssBackupComponents.SetRestoreOptions/undocumented 0x8004FFFF", IVssBackupComponents_SetRestoreOptions, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetAdditionalRestores/S_OK", IVssBackupComponents_SetAdditionalRestores, S_OK, -1, 0},
 	{"IVssBackupComponents.SetAdditionalRestores/undocumented 0x8004FFFF", IVssBackupComponents_SetAdditionalRestores, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetPreviousBackupStamp/S_OK", IVssBackupComponents_SetPreviousBackupStamp, S_OK, -1, 0},
 	{"IVssBackupComponents.SetPreviousBackupStamp/undocumented 0x8004FFFF", IVssBackupComponents_SetPreviousBackupStamp, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SaveAsXML/S_OK", IVssBackupComponents_SaveAsXML, S_OK, -1, 0},
 	{"IVssBackupComponents.SaveAsXML/undocumented 0x8004FFFF", IVssBackupComponents_SaveAsXML, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssBackupComponents.BackupComplete/S_OK", IVssBackupComponents_BackupComplete, S_OK, -1, 0},
 	{"IVssBackupComponents.BackupComplete/E_INVALIDARG", IVssBackupComponents_BackupComplete, E_INVALIDARG, -1, 0},
@@ -5404,10 +5426,15 @@ var _stubCases = []struct {
 	{"IVssBackupComponents.BackupComplete/VSS_E_UNEXPECTED", IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssBackupComponents.BackupComplete/VSS_E_UNEXPECTED_WRITER_ERROR", IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, -1, 0},
 	{"IVssBackupComponents.BackupComplete/undocumented 0x8004FFFF", IVssBackupComponents_BackupComplete, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.AddAlternativeLocationMapping/S_OK", IVssBackupComponents_AddAlternativeLocationMapping, S_OK, -1, 0},
 	{"IVssBackupComponents.AddAlternativeLocationMapping/undocumented 0x8004FFFF", IVssBackupComponents_AddAlternativeLocationMapping, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.AddRestoreSubcomponent/S_OK", IVssBackupComponents_AddRestoreSubcomponent, S_OK, -1, 0},
 	{"IVssBackupComponents.AddRestoreSubcomponent/undocumented 0x8004FFFF", IVssBackupComponents_AddRestoreSubcomponent, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetFileRestoreStatus/S_OK", IVssBackupComponents_SetFileRestoreStatus, S_OK, -1, 0},
 	{"IVssBackupComponents.SetFileRestoreStatus/undocumented 0x8004FFFF", IVssBackupComponents_SetFileRestoreStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.AddNewTarget/S_OK", IVssBackupComponents_AddNewTarget, S_OK, -1, 0},
 	{"IVssBackupComponents.AddNewTarget/undocumented 0x8004FFFF", IVssBackupComponents_AddNewTarget, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.SetRangesFilePath/S_OK", IVssBackupComponents_SetRangesFilePath, S_OK, -1, 0},
 	{"IVssBackupComponents.SetRangesFilePath/undocumented 0x8004FFFF", IVssBackupComponents_SetRangesFilePath, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssBackupComponents.PreRestore/S_OK", IVssBackupComponents_PreRestore, S_OK, -1, 0},
 	{"IVssBackupComponents.PreRestore/E_INVALIDARG", IVssBackupComponents_PreRestore, E_INVALIDARG, -1, 0},
@@ -5518,114 +5545,214 @@ var _stubCases = []struct {
 	{"IVssBackupComponents.IsVolumeSupported/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, -1, 0},
 	{"IVssBackupComponents.IsVolumeSupported/VSS_E_UNEXPECTED", IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssBackupComponents.IsVolumeSupported/undocumented 0x8004FFFF", IVssBackupComponents_IsVolumeSupported, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.DisableWriterClasses/S_OK", IVssBackupComponents_DisableWriterClasses, S_OK, -1, 0},
 	{"IVssBackupComponents.DisableWriterClasses/undocumented 0x8004FFFF", IVssBackupComponents_DisableWriterClasses, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.EnableWriterClasses/S_OK", IVssBackupComponents_EnableWriterClasses, S_OK, -1, 0},
 	{"IVssBackupComponents.EnableWriterClasses/undocumented 0x8004FFFF", IVssBackupComponents_EnableWriterClasses, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.DisableWriterInstances/S_OK", IVssBackupComponents_DisableWriterInstances, S_OK, -1, 0},
 	{"IVssBackupComponents.DisableWriterInstances/undocumented 0x8004FFFF", IVssBackupComponents_DisableWriterInstances, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.ExposeSnapshot/S_OK", IVssBackupComponents_ExposeSnapshot, S_OK, -1, 0},
 	{"IVssBackupComponents.ExposeSnapshot/undocumented 0x8004FFFF", IVssBackupComponents_ExposeSnapshot, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.RevertToSnapshot/S_OK", IVssBackupComponents_RevertToSnapshot, S_OK, -1, 0},
 	{"IVssBackupComponents.RevertToSnapshot/undocumented 0x8004FFFF", IVssBackupComponents_RevertToSnapshot, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponents.QueryRevertStatus/S_OK", IVssBackupComponents_QueryRevertStatus, S_OK, -1, 0},
 	{"IVssBackupComponents.QueryRevertStatus/undocumented 0x8004FFFF", IVssBackupComponents_QueryRevertStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetLogicalPath/S_OK", IVssComponent_GetLogicalPath, S_OK, -1, 0},
 	{"IVssComponent.GetLogicalPath/undocumented 0x8004FFFF", IVssComponent_GetLogicalPath, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetComponentType/S_OK", IVssComponent_GetComponentType, S_OK, -1, 0},
 	{"IVssComponent.GetComponentType/undocumented 0x8004FFFF", IVssComponent_GetComponentType, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetComponentName/S_OK", IVssComponent_GetComponentName, S_OK, -1, 0},
 	{"IVssComponent.GetComponentName/undocumented 0x8004FFFF", IVssComponent_GetComponentName, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetBackupSucceeded/S_OK", IVssComponent_GetBackupSucceeded, S_OK, -1, 0},
 	{"IVssComponent.GetBackupSucceeded/undocumented 0x8004FFFF", IVssComponent_GetBackupSucceeded, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetAlternateLocationMappingCount/S_OK", IVssComponent_GetAlternateLocationMappingCount, S_OK, -1, 0},
 	{"IVssComponent.GetAlternateLocationMappingCount/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMappingCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetAlternateLocationMapping/S_OK", IVssComponent_GetAlternateLocationMapping, S_OK, -1, 0},
 	{"IVssComponent.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMapping, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.SetBackupMetadata/S_OK", IVssComponent_SetBackupMetadata, S_OK, -1, 0},
 	{"IVssComponent.SetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_SetBackupMetadata, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetBackupMetadata/S_OK", IVssComponent_GetBackupMetadata, S_OK, -1, 0},
 	{"IVssComponent.GetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_GetBackupMetadata, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.AddPartialFile/S_OK", IVssComponent_AddPartialFile, S_OK, -1, 0},
 	{"IVssComponent.AddPartialFile/undocumented 0x8004FFFF", IVssComponent_AddPartialFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetPartialFileCount/S_OK", IVssComponent_GetPartialFileCount, S_OK, -1, 0},
 	{"IVssComponent.GetPartialFileCount/undocumented 0x8004FFFF", IVssComponent_GetPartialFileCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetPartialFile/S_OK", IVssComponent_GetPartialFile, S_OK, -1, 0},
 	{"IVssComponent.GetPartialFile/undocumented 0x8004FFFF", IVssComponent_GetPartialFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.IsSelectedForRestore/S_OK", IVssComponent_IsSelectedForRestore, S_OK, -1, 0},
 	{"IVssComponent.IsSelectedForRestore/undocumented 0x8004FFFF", IVssComponent_IsSelectedForRestore, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetAdditionalRestores/S_OK", IVssComponent_GetAdditionalRestores, S_OK, -1, 0},
 	{"IVssComponent.GetAdditionalRestores/undocumented 0x8004FFFF", IVssComponent_GetAdditionalRestores, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetNewTargetCount/S_OK", IVssComponent_GetNewTargetCount, S_OK, -1, 0},
 	{"IVssComponent.GetNewTargetCount/undocumented 0x8004FFFF", IVssComponent_GetNewTargetCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetNewTarget/S_OK", IVssComponent_GetNewTarget, S_OK, -1, 0},
 	{"IVssComponent.GetNewTarget/undocumented 0x8004FFFF", IVssComponent_GetNewTarget, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.AddDirectedTarget/S_OK", IVssComponent_AddDirectedTarget, S_OK, -1, 0},
 	{"IVssComponent.AddDirectedTarget/undocumented 0x8004FFFF", IVssComponent_AddDirectedTarget, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetDirectedTargetCount/S_OK", IVssComponent_GetDirectedTargetCount, S_OK, -1, 0},
 	{"IVssComponent.GetDirectedTargetCount/undocumented 0x8004FFFF", IVssComponent_GetDirectedTargetCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetDirectedTarget/S_OK", IVssComponent_GetDirectedTarget, S_OK, -1, 0},
 	{"IVssComponent.GetDirectedTarget/undocumented 0x8004FFFF", IVssComponent_GetDirectedTarget, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.SetRestoreMetadata/S_OK", IVssComponent_SetRestoreMetadata, S_OK, -1, 0},
 	{"IVssComponent.SetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_SetRestoreMetadata, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetRestoreMetadata/S_OK", IVssComponent_GetRestoreMetadata, S_OK, -1, 0},
 	{"IVssComponent.GetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_GetRestoreMetadata, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.SetRestoreTarget/S_OK", IVssComponent_SetRestoreTarget, S_OK, -1, 0},
 	{"IVssComponent.SetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_SetRestoreTarget, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetRestoreTarget/S_OK", IVssComponent_GetRestoreTarget, S_OK, -1, 0},
 	{"IVssComponent.GetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_GetRestoreTarget, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.SetPreRestoreFailureMsg/S_OK", IVssComponent_SetPreRestoreFailureMsg, S_OK, -1, 0},
 	{"IVssComponent.SetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPreRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetPreRestoreFailureMsg/S_OK", IVssComponent_GetPreRestoreFailureMsg, S_OK, -1, 0},
 	{"IVssComponent.GetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPreRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.SetPostRestoreFailureMsg/S_OK", IVssComponent_SetPostRestoreFailureMsg, S_OK, -1, 0},
 	{"IVssComponent.SetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPostRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetPostRestoreFailureMsg/S_OK", IVssComponent_GetPostRestoreFailureMsg, S_OK, -1, 0},
 	{"IVssComponent.GetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPostRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.SetBackupStamp/S_OK", IVssComponent_SetBackupStamp, S_OK, -1, 0},
 	{"IVssComponent.SetBackupStamp/undocumented 0x8004FFFF", IVssComponent_SetBackupStamp, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetBackupStamp/S_OK", IVssComponent_GetBackupStamp, S_OK, -1, 0},
 	{"IVssComponent.GetBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetBackupStamp, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetPreviousBackupStamp/S_OK", IVssComponent_GetPreviousBackupStamp, S_OK, -1, 0},
 	{"IVssComponent.GetPreviousBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetPreviousBackupStamp, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetBackupOptions/S_OK", IVssComponent_GetBackupOptions, S_OK, -1, 0},
 	{"IVssComponent.GetBackupOptions/undocumented 0x8004FFFF", IVssComponent_GetBackupOptions, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetRestoreOptions/S_OK", IVssComponent_GetRestoreOptions, S_OK, -1, 0},
 	{"IVssComponent.GetRestoreOptions/undocumented 0x8004FFFF", IVssComponent_GetRestoreOptions, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetRestoreSubcomponentCount/S_OK", IVssComponent_GetRestoreSubcomponentCount, S_OK, -1, 0},
 	{"IVssComponent.GetRestoreSubcomponentCount/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponentCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetRestoreSubcomponent/S_OK", IVssComponent_GetRestoreSubcomponent, S_OK, -1, 0},
 	{"IVssComponent.GetRestoreSubcomponent/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponent, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetFileRestoreStatus/S_OK", IVssComponent_GetFileRestoreStatus, S_OK, -1, 0},
 	{"IVssComponent.GetFileRestoreStatus/undocumented 0x8004FFFF", IVssComponent_GetFileRestoreStatus, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/S_OK", IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, -1, 0},
 	{"IVssComponent.AddDifferencedFilesByLastModifyTime/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyTime, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.AddDifferencedFilesByLastModifyLSN/S_OK", IVssComponent_AddDifferencedFilesByLastModifyLSN, S_OK, -1, 0},
 	{"IVssComponent.AddDifferencedFilesByLastModifyLSN/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyLSN, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetDifferencedFilesCount/S_OK", IVssComponent_GetDifferencedFilesCount, S_OK, -1, 0},
 	{"IVssComponent.GetDifferencedFilesCount/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFilesCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponent.GetDifferencedFile/S_OK", IVssComponent_GetDifferencedFile, S_OK, -1, 0},
 	{"IVssComponent.GetDifferencedFile/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFile, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssEnumObject.Next/S_OK", IVssEnumObject_Next, S_OK, -1, 0},
 	{"IVssEnumObject.Next/S_FALSE", IVssEnumObject_Next, S_FALSE, -1, 0},
 	{"IVssEnumObject.Next/E_FAIL", IVssEnumObject_Next, E_FAIL, -1, 0},
 	{"IVssEnumObject.Next/E_POINTER", IVssEnumObject_Next, E_POINTER, -1, 0},
 	{"IVssEnumObject.Next/undocumented 0x8004FFFF", IVssEnumObject_Next, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssEnumObject.Skip/S_OK", IVssEnumObject_Skip, S_OK, -1, 0},
 	{"IVssEnumObject.Skip/undocumented 0x8004FFFF", IVssEnumObject_Skip, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssEnumObject.Reset/S_OK", IVssEnumObject_Reset, S_OK, -1, 0},
 	{"IVssEnumObject.Reset/undocumented 0x8004FFFF", IVssEnumObject_Reset, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssEnumObject.Clone/S_OK", IVssEnumObject_Clone, S_OK, -1, 0},
 	{"IVssEnumObject.Clone/undocumented 0x8004FFFF", IVssEnumObject_Clone, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetIdentity/S_OK", IVssExamineWriterMetadata_GetIdentity, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.GetIdentity/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIdentity, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetFileCounts/S_OK", IVssExamineWriterMetadata_GetFileCounts, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.GetFileCounts/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetFileCounts, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetIncludeFile/S_OK", IVssExamineWriterMetadata_GetIncludeFile, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.GetIncludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIncludeFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetExcludeFile/S_OK", IVssExamineWriterMetadata_GetExcludeFile, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.GetExcludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetExcludeFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetComponent/S_OK", IVssExamineWriterMetadata_GetComponent, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.GetComponent/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetComponent, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/S_OK", IVssExamineWriterMetadata_GetRestoreMethod, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.GetRestoreMethod/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetRestoreMethod, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/S_OK", IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetAlternateLocationMapping, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetBackupSchema/S_OK", IVssExamineWriterMetadata_GetBackupSchema, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.GetBackupSchema/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetBackupSchema, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.GetDocument/S_OK", IVssExamineWriterMetadata_GetDocument, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.GetDocument/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetDocument, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.SaveAsXML/S_OK", IVssExamineWriterMetadata_SaveAsXML, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.SaveAsXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_SaveAsXML, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadata.LoadFromXML/S_OK", IVssExamineWriterMetadata_LoadFromXML, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.LoadFromXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_LoadFromXML, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMComponent.GetComponentInfo/S_OK", IVssWMComponent_GetComponentInfo, S_OK, -1, 0},
 	{"IVssWMComponent.GetComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_GetComponentInfo, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMComponent.FreeComponentInfo/S_OK", IVssWMComponent_FreeComponentInfo, S_OK, -1, 0},
 	{"IVssWMComponent.FreeComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_FreeComponentInfo, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMComponent.GetFile/S_OK", IVssWMComponent_GetFile, S_OK, -1, 0},
 	{"IVssWMComponent.GetFile/undocumented 0x8004FFFF", IVssWMComponent_GetFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMComponent.GetDatabaseFile/S_OK", IVssWMComponent_GetDatabaseFile, S_OK, -1, 0},
 	{"IVssWMComponent.GetDatabaseFile/undocumented 0x8004FFFF", IVssWMComponent_GetDatabaseFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMComponent.GetDatabaseLogFile/S_OK", IVssWMComponent_GetDatabaseLogFile, S_OK, -1, 0},
 	{"IVssWMComponent.GetDatabaseLogFile/undocumented 0x8004FFFF", IVssWMComponent_GetDatabaseLogFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMComponent.GetDependency/S_OK", IVssWMComponent_GetDependency, S_OK, -1, 0},
 	{"IVssWMComponent.GetDependency/undocumented 0x8004FFFF", IVssWMComponent_GetDependency, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMDependency.GetWriterId/S_OK", IVssWMDependency_GetWriterId, S_OK, -1, 0},
 	{"IVssWMDependency.GetWriterId/undocumented 0x8004FFFF", IVssWMDependency_GetWriterId, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMDependency.GetLogicalPath/S_OK", IVssWMDependency_GetLogicalPath, S_OK, -1, 0},
 	{"IVssWMDependency.GetLogicalPath/undocumented 0x8004FFFF", IVssWMDependency_GetLogicalPath, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMDependency.GetComponentName/S_OK", IVssWMDependency_GetComponentName, S_OK, -1, 0},
 	{"IVssWMDependency.GetComponentName/undocumented 0x8004FFFF", IVssWMDependency_GetComponentName, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMFiledesc.GetPath/S_OK", IVssWMFiledesc_GetPath, S_OK, -1, 0},
 	{"IVssWMFiledesc.GetPath/undocumented 0x8004FFFF", IVssWMFiledesc_GetPath, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMFiledesc.GetFilespec/S_OK", IVssWMFiledesc_GetFilespec, S_OK, -1, 0},
 	{"IVssWMFiledesc.GetFilespec/undocumented 0x8004FFFF", IVssWMFiledesc_GetFilespec, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMFiledesc.GetRecursive/S_OK", IVssWMFiledesc_GetRecursive, S_OK, -1, 0},
 	{"IVssWMFiledesc.GetRecursive/undocumented 0x8004FFFF", IVssWMFiledesc_GetRecursive, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMFiledesc.GetAlternateLocation/S_OK", IVssWMFiledesc_GetAlternateLocation, S_OK, -1, 0},
 	{"IVssWMFiledesc.GetAlternateLocation/undocumented 0x8004FFFF", IVssWMFiledesc_GetAlternateLocation, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWMFiledesc.GetBackupTypeMask/S_OK", IVssWMFiledesc_GetBackupTypeMask, S_OK, -1, 0},
 	{"IVssWMFiledesc.GetBackupTypeMask/undocumented 0x8004FFFF", IVssWMFiledesc_GetBackupTypeMask, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx.GetWriterMetadataEx/S_OK", IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, -1, 0},
 	{"IVssBackupComponentsEx.GetWriterMetadataEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_GetWriterMetadataEx, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/S_OK", IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, -1, 0},
 	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_SetSelectedForRestoreEx, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.SetPrepareForBackupFailureMsg/S_OK", IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, -1, 0},
 	{"IVssComponentEx.SetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.SetPostSnapshotFailureMsg/S_OK", IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, -1, 0},
 	{"IVssComponentEx.SetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.GetPrepareForBackupFailureMsg/S_OK", IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, -1, 0},
 	{"IVssComponentEx.GetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.GetPostSnapshotFailureMsg/S_OK", IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, -1, 0},
 	{"IVssComponentEx.GetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.GetAuthoritativeRestore/S_OK", IVssComponentEx_GetAuthoritativeRestore, S_OK, -1, 0},
 	{"IVssComponentEx.GetAuthoritativeRestore/undocumented 0x8004FFFF", IVssComponentEx_GetAuthoritativeRestore, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.GetRollForward/S_OK", IVssComponentEx_GetRollForward, S_OK, -1, 0},
 	{"IVssComponentEx.GetRollForward/undocumented 0x8004FFFF", IVssComponentEx_GetRollForward, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx.GetRestoreName/S_OK", IVssComponentEx_GetRestoreName, S_OK, -1, 0},
 	{"IVssComponentEx.GetRestoreName/undocumented 0x8004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/S_OK", IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, -1, 0},
 	{"IVssExamineWriterMetadataEx.GetIdentityEx/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx_GetIdentityEx, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/S_OK", IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, -1, 0},
 	{"IVssBackupComponentsEx2.UnexposeSnapshot/undocumented 0x8004FFFF", IVssBackupComponentsEx2_UnexposeSnapshot, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/S_OK", IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, -1, 0},
 	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetAuthoritativeRestore, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.SetRollForward/S_OK", IVssBackupComponentsEx2_SetRollForward, S_OK, -1, 0},
 	{"IVssBackupComponentsEx2.SetRollForward/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetRollForward, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.SetRestoreName/S_OK", IVssBackupComponentsEx2_SetRestoreName, S_OK, -1, 0},
 	{"IVssBackupComponentsEx2.SetRestoreName/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetRestoreName, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/S_OK", IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, -1, 0},
 	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/undocumented 0x8004FFFF", IVssBackupComponentsEx2_BreakSnapshotSetEx, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.PreFastRecovery/S_OK", IVssBackupComponentsEx2_PreFastRecovery, S_OK, -1, 0},
 	{"IVssBackupComponentsEx2.PreFastRecovery/undocumented 0x8004FFFF", IVssBackupComponentsEx2_PreFastRecovery, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx2.FastRecovery/S_OK", IVssBackupComponentsEx2_FastRecovery, S_OK, -1, 0},
 	{"IVssBackupComponentsEx2.FastRecovery/undocumented 0x8004FFFF", IVssBackupComponentsEx2_FastRecovery, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx2.SetFailure/S_OK", IVssComponentEx2_SetFailure, S_OK, -1, 0},
 	{"IVssComponentEx2.SetFailure/undocumented 0x8004FFFF", IVssComponentEx2_SetFailure, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssComponentEx2.GetFailure/S_OK", IVssComponentEx2_GetFailure, S_OK, -1, 0},
 	{"IVssComponentEx2.GetFailure/undocumented 0x8004FFFF", IVssComponentEx2_GetFailure, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetVersion/S_OK", IVssExamineWriterMetadataEx2_GetVersion, S_OK, -1, 0},
 	{"IVssExamineWriterMetadataEx2.GetVersion/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetVersion, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/S_OK", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, -1, 0},
 	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/S_OK", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, -1, 0},
 	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/S_OK", IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, -1, 0},
 	{"IVssBackupComponentsEx3.GetWriterStatusEx/undocumented 0x8004FFFF", IVssBackupComponentsEx3_GetWriterStatusEx, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/S_OK", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, -1, 0},
 	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/undocumented 0x8004FFFF", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx3.RecoverSet/S_OK", IVssBackupComponentsEx3_RecoverSet, S_OK, -1, 0},
 	{"IVssBackupComponentsEx3.RecoverSet/undocumented 0x8004FFFF", IVssBackupComponentsEx3_RecoverSet, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx3.GetSessionId/S_OK", IVssBackupComponentsEx3_GetSessionId, S_OK, -1, 0},
 	{"IVssBackupComponentsEx3.GetSessionId/undocumented 0x8004FFFF", IVssBackupComponentsEx3_GetSessionId, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths/S_OK", IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, -1, 0},
 	{"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths/undocumented 0x8004FFFF", IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, HRESULT(0x8004FFFF), -1, 0},
 }
 
 // _checkOut compares out-parameter i of a call that succeeded with what the
-// object wrote, and checks that a struct the stub must free was freed once.
+// object wrote, and checks that a struct, string or BSTR the stub must free
+// was freed once.
 func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubResult) {
 	t.Helper()
 	if !p.out || p.reserved {
@@ -5643,6 +5770,19 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 	case _kindWString, _kindBSTR:
 		if got.strs[i] != p.str {
 			t.Errorf("out-parameter %d (%s) = %q, want %q", i+1, p.name, got.strs[i], p.str)
+		}
+		// The stub frees the string once, as it frees a struct.
+		what, free := "string", "CoTaskMemFree"
+		if p.kind == _kindBSTR {
+			what, free = "BSTR", "SysFreeString"
+		}
+		if len(obj.allocs[i]) == 0 {
+			t.Errorf("out-parameter %d (%s): the task allocator saw no allocation of the %s the object wrote, so its free cannot be counted", i+1, p.name, what)
+		}
+		for _, b := range obj.allocs[i] {
+			if freed := _spyFreed(b); freed != 1 {
+				t.Errorf("out-parameter %d (%s): the %s the object allocated (block %#x) was freed %d times, want once with %s", i+1, p.name, what, b, freed, free)
+			}
 		}
 	case _kindGUID:
 		if got.guids[i] != p.guid {
@@ -5675,6 +5815,7 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 // in turn, and checks what reached the object and what came back.
 func TestStubs(t *testing.T) {
 	_fakeFrees(t)
+	_spyWatch(t)
 	_fakeVtables()
 	t.Logf("%d callbacks serve the fakes of %d interfaces", _fakeCallbacks, len(_fakeInterfaces))
 	current := CurrentOSVersion()
