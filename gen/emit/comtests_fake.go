@@ -387,6 +387,7 @@ func (c comTests) fakeObject(f *File) {
 		Id("args").Id("_fakeArgs").Comment("// the words the last call received, this first"),
 		Id("argWords").Index(Id("_fakeMaxParams")).Uintptr().Comment("// the first word of each parameter in the last call"),
 		Id("filled").Index(Id("_fakeMaxParams")).Any().Comment("// what the structs the last call filled must come back as"),
+		Id("allocs").Index(Id("_fakeMaxParams")).Index().Uintptr().Comment("// the task-allocator blocks of the strings the last call wrote out"),
 		Id("problems").Index().String().Comment("// what arrived wrong, for the test to report"),
 		Line(),
 		Id("targets").Index(Id("_fakeMaxParams")).Index(Id("_fakeTargetWords")).Uint64().Comment("// what address parameters point at, by parameter index"),
@@ -557,8 +558,12 @@ func (c comTests) fakeObject(f *File) {
 			Case(Id("_kindInteger"), Id("_kindBool")).Block(Id("_fakePut").Call(Id("ptr"), p("word"), p("bytes"))),
 			Case(Id("_kindFiletime")).Block(Id("_fakePut").Call(Id("ptr"), p("word"), Lit(8))),
 			Case(Id("_kindGUID")).Block(Op("*").Parens(Op("*").Qual(winPkg, "GUID")).Call(Id("ptr")).Op("=").Add(p("guid"))),
-			Case(Id("_kindWString")).Block(Op("*").Parens(Op("**").Uint16()).Call(Id("ptr")).Op("=").Id("_fakeCoTaskString").Call(p("str"))),
-			Case(Id("_kindBSTR")).Block(Op("*").Parens(Op("**").Uint16()).Call(Id("ptr")).Op("=").Id("_fakeBSTR").Call(p("str"))),
+			Case(Id("_kindWString")).Block(o().Dot("allocs").Index(Id("i")).Op("=").Id("_spyAllocated").Call(Func().Params().Block(
+				Op("*").Parens(Op("**").Uint16()).Call(Id("ptr")).Op("=").Id("_fakeCoTaskString").Call(p("str")),
+			))),
+			Case(Id("_kindBSTR")).Block(o().Dot("allocs").Index(Id("i")).Op("=").Id("_spyAllocated").Call(Func().Params().Block(
+				Op("*").Parens(Op("**").Uint16()).Call(Id("ptr")).Op("=").Id("_fakeBSTR").Call(p("str")),
+			))),
 			Case(Id("_kindPointer")).Block(Op("*").Parens(Op("*").Qual("unsafe", "Pointer")).Call(Id("ptr")).Op("=").Add(o().Dot("target").Call(Id("i")))),
 			Case(Id("_kindStruct")).Block(o().Dot("filled").Index(Id("i")).Op("=").Add(p("fill")).Call(Id("ptr"))),
 		),

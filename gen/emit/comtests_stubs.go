@@ -321,10 +321,18 @@ func (c comTests) stubCases() []stubCase {
 				break
 			}
 		}
+		documented := false
 		for _, r := range m.Returns {
 			if !r.Async {
 				cases = append(cases, stubCase{name: m.FullName() + "/" + r.Code.Name, m: m, result: r.Code.Value, status: -1})
+				documented = documented || !r.Code.Failed()
 			}
+		}
+		// A method documented with no success code still succeeds with
+		// S_OK, so that its out-parameters, and the freeing of what they
+		// hand over, are checked too.
+		if !documented && (status < 0 || len(m.StatusCodes) == 0) {
+			cases = append(cases, stubCase{name: m.FullName() + "/" + c.codeName(0), m: m, result: 0, status: -1})
 		}
 		// Status codes come with the first documented success code, S_OK
 		// when the documentation lists none.
@@ -383,7 +391,8 @@ func (c comTests) testStubs(f *File) {
 	got := func(field string) *Statement { return Id("got").Dot(field).Index(Id("i")) }
 	n := func() *Statement { return Id("i").Op("+").Lit(1) }
 	f.Comment("// _checkOut compares out-parameter i of a call that succeeded with what the")
-	f.Comment("// object wrote, and checks that a struct the stub must free was freed once.")
+	f.Comment("// object wrote, and checks that a struct, string or BSTR the stub must free")
+	f.Comment("// was freed once.")
 	f.Func().Id("_checkOut").Params(tPtr(), Id("obj").Op("*").Id("_fakeObject"), Id("i").Int(), Id("p").Op("*").Id("_stubParam"), Id("got").Op("*").Id("_stubResult")).Block(
 		Id("t").Dot("Helper").Call(),
 		If(Op("!").Add(p("out")).Op("||").Add(p("reserved"))).Block(Return()),
@@ -401,6 +410,19 @@ func (c comTests) testStubs(f *File) {
 			Case(Id("_kindWString"), Id("_kindBSTR")).Block(
 				If(got("strs").Op("!=").Add(p("str"))).Block(
 					errorf("out-parameter %d (%s) = %q, want %q", n(), p("name"), got("strs"), p("str")),
+				),
+				Comment("// The stub frees the string once, as it frees a struct."),
+				List(Id("what"), Id("free")).Op(":=").List(Lit("string"), Lit("CoTaskMemFree")),
+				If(p("kind").Op("==").Id("_kindBSTR")).Block(
+					List(Id("what"), Id("free")).Op("=").List(Lit("BSTR"), Lit("SysFreeString")),
+				),
+				If(Len(Id("obj").Dot("allocs").Index(Id("i"))).Op("==").Lit(0)).Block(
+					errorf("out-parameter %d (%s): the task allocator saw no allocation of the %s the object wrote, so its free cannot be counted", n(), p("name"), Id("what")),
+				),
+				For(List(Id("_"), Id("b")).Op(":=").Range().Id("obj").Dot("allocs").Index(Id("i"))).Block(
+					If(Id("freed").Op(":=").Id("_spyFreed").Call(Id("b")), Id("freed").Op("!=").Lit(1)).Block(
+						errorf("out-parameter %d (%s): the %s the object allocated (block %#x) was freed %d times, want once with %s", n(), p("name"), Id("what"), Id("b"), Id("freed"), Id("free")),
+					),
 				),
 			),
 			Case(Id("_kindGUID")).Block(
@@ -435,6 +457,7 @@ func (c comTests) testStubs(f *File) {
 	f.Comment("// in turn, and checks what reached the object and what came back.")
 	f.Func().Id("TestStubs").Params(tPtr()).Block(
 		Id("_fakeFrees").Call(Id("t")),
+		Id("_spyWatch").Call(Id("t")),
 		Id("_fakeVtables").Call(),
 		Id("t").Dot("Logf").Call(Lit("%d callbacks serve the fakes of %d interfaces"), Id("_fakeCallbacks"), Len(Id("_fakeInterfaces"))),
 		Id("current").Op(":=").Id("CurrentOSVersion").Call(),

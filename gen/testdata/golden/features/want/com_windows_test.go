@@ -416,11 +416,12 @@ type _fakeObject struct {
 	values map[Method][]_stubParam // parameter values in place of those of _stubs, by method
 	hook   func(m Method)          // called first by every method but IUnknown's
 
-	calls    [_fakeSlots]int         // calls per vtable slot
-	args     _fakeArgs               // the words the last call received, this first
-	argWords [_fakeMaxParams]uintptr // the first word of each parameter in the last call
-	filled   [_fakeMaxParams]any     // what the structs the last call filled must come back as
-	problems []string                // what arrived wrong, for the test to report
+	calls    [_fakeSlots]int           // calls per vtable slot
+	args     _fakeArgs                 // the words the last call received, this first
+	argWords [_fakeMaxParams]uintptr   // the first word of each parameter in the last call
+	filled   [_fakeMaxParams]any       // what the structs the last call filled must come back as
+	allocs   [_fakeMaxParams][]uintptr // the task-allocator blocks of the strings the last call wrote out
+	problems []string                  // what arrived wrong, for the test to report
 
 	targets [_fakeMaxParams][_fakeTargetWords]uint64 // what address parameters point at, by parameter index
 }
@@ -598,9 +599,13 @@ func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
 	case _kindGUID:
 		*(*windows.GUID)(ptr) = p.guid
 	case _kindWString:
-		*(**uint16)(ptr) = _fakeCoTaskString(p.str)
+		o.allocs[i] = _spyAllocated(func() {
+			*(**uint16)(ptr) = _fakeCoTaskString(p.str)
+		})
 	case _kindBSTR:
-		*(**uint16)(ptr) = _fakeBSTR(p.str)
+		o.allocs[i] = _spyAllocated(func() {
+			*(**uint16)(ptr) = _fakeBSTR(p.str)
+		})
 	case _kindPointer:
 		*(*unsafe.Pointer)(ptr) = o.target(i)
 	case _kindStruct:
@@ -1152,7 +1157,8 @@ var _stubCases = []struct {
 }
 
 // _checkOut compares out-parameter i of a call that succeeded with what the
-// object wrote, and checks that a struct the stub must free was freed once.
+// object wrote, and checks that a struct, string or BSTR the stub must free
+// was freed once.
 func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubResult) {
 	t.Helper()
 	if !p.out || p.reserved {
@@ -1170,6 +1176,19 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 	case _kindWString, _kindBSTR:
 		if got.strs[i] != p.str {
 			t.Errorf("out-parameter %d (%s) = %q, want %q", i+1, p.name, got.strs[i], p.str)
+		}
+		// The stub frees the string once, as it frees a struct.
+		what, free := "string", "CoTaskMemFree"
+		if p.kind == _kindBSTR {
+			what, free = "BSTR", "SysFreeString"
+		}
+		if len(obj.allocs[i]) == 0 {
+			t.Errorf("out-parameter %d (%s): the task allocator saw no allocation of the %s the object wrote, so its free cannot be counted", i+1, p.name, what)
+		}
+		for _, b := range obj.allocs[i] {
+			if freed := _spyFreed(b); freed != 1 {
+				t.Errorf("out-parameter %d (%s): the %s the object allocated (block %#x) was freed %d times, want once with %s", i+1, p.name, what, b, freed, free)
+			}
 		}
 	case _kindGUID:
 		if got.guids[i] != p.guid {
@@ -1202,6 +1221,7 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 // in turn, and checks what reached the object and what came back.
 func TestStubs(t *testing.T) {
 	_fakeFrees(t)
+	_spyWatch(t)
 	_fakeVtables()
 	t.Logf("%d callbacks serve the fakes of %d interfaces", _fakeCallbacks, len(_fakeInterfaces))
 	current := CurrentOSVersion()
