@@ -316,11 +316,18 @@ func (c comTests) stubCases() []stubCase {
 		// Status codes come with the first documented success code, S_OK
 		// when the documentation lists none.
 		var success uint32
+		documentsSuccess := false
 		for _, r := range m.Returns {
 			if !r.Code.Failed() && !r.Async {
-				success = r.Code.Value
+				success, documentsSuccess = r.Code.Value, true
 				break
 			}
+		}
+		// A method whose documentation lists no success code (or no codes
+		// at all) still succeeds with S_OK, and its out-parameters must be
+		// checked then too.
+		if !documentsSuccess {
+			cases = append(cases, stubCase{name: m.FullName() + "/" + c.codeName(0), m: m, result: 0, status: -1})
 		}
 		for _, r := range m.StatusCodes {
 			if status < 0 {

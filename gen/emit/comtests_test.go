@@ -60,6 +60,7 @@ func TestCOMTestCases(t *testing.T) {
 		"IWidget.Status/undocumented 0x8004FFFF",
 		"ISuperWidget.Fly/S_OK",
 		"ISuperWidget.Fly/WID_E_BROKEN",
+		"ISuperWidget.Fly/WID_E_UNEXPECTED",
 		"ISuperWidget.Fly/undocumented 0x8004FFFF",
 	}
 	if !slices.Equal(got, want) {

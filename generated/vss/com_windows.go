@@ -288,10 +288,9 @@ func (v *IVssAsync) vtable() *IVssAsyncVtbl {
 //     call.
 //   - VSS_S_ASYNC_FINISHED: The operation had already completed before this call.
 //   - VSS_E_UNEXPECTED: An unexpected error occurred and was written to the error
-//     log. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows versions
-//     before Windows 7 and Windows Server 2008 R2 do not use this code and report
-//     E_UNEXPECTED in its place. The returned error matches both codes with
-//     errors.Is.)
+//     log. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 //
 // The returned hr tells S_OK from the other documented success codes
 // (VSS_S_ASYNC_CANCELLED, VSS_S_ASYNC_FINISHED).
@@ -321,10 +320,9 @@ func (v *IVssAsync) Cancel() (hr HRESULT, err error) {
 //   - E_ACCESSDENIED: The caller lacks the privileges needed to wait on the
 //     operation.
 //   - VSS_E_UNEXPECTED: An unexpected error occurred and was written to the error
-//     log. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows versions
-//     before Windows 7 and Windows Server 2008 R2 do not use this code and report
-//     E_UNEXPECTED in its place. The returned error matches both codes with
-//     errors.Is.)
+//     log. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 //
 // Notes:
 //   - (On Windows Server 2003 / Windows XP x64 (5.2): On Windows Server 2003 the
@@ -365,10 +363,9 @@ func (v *IVssAsync) Wait(dwMilliseconds uint32) (err error) {
 //   - E_INVALIDARG: The pHrResult pointer is NULL or does not point to usable
 //     memory.
 //   - VSS_E_UNEXPECTED: An unexpected error occurred and was written to the error
-//     log. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows versions
-//     before Windows 7 and Windows Server 2008 R2 do not use this code and report
-//     E_UNEXPECTED in its place. The returned error matches both codes with
-//     errors.Is.)
+//     log. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssAsync) QueryStatus() (pHrResult HRESULT, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().QueryStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pHrResult)), 0)
 	_hr := HRESULT(_r)
