@@ -518,6 +518,17 @@ func (v *IVssBackupComponents) vtable() *IVssBackupComponentsVtbl {
 // Parameters:
 //   - pcComponents (out UINT): Receives the number of writers with components in
 //     the document.
+//
+// Documented return codes:
+//   - S_OK: The count was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) GetWriterComponentsCount() (pcComponents uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterComponentsCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcComponents)))
 	_hr := HRESULT(_r)
@@ -538,6 +549,19 @@ func (v *IVssBackupComponents) GetWriterComponentsCount() (pcComponents uint32, 
 //   - ppWriter (out IVssWriterComponentsExt): Receives an IVssWriterComponentsExt
 //     for that writer. It must be released, which the generated binding cannot do
 //     through this interface's own vtable (see IVssWriterComponentsExt).
+//
+// Documented return codes:
+//   - S_OK: The IVssWriterComponentsExt object was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The page says the given shadow copy does not exist;
+//     for this method that means no writer at iWriter.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) GetWriterComponents(iWriter uint32) (ppWriter *IVssWriterComponentsExt, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterComponents, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&ppWriter)))
 	_hr := HRESULT(_r)
@@ -626,6 +650,19 @@ func (v *IVssBackupComponents) SetBackupState(bSelectComponents bool, bBackupBoo
 // Parameters:
 //   - bstrXML (in BSTR): The Backup Components Document that SaveAsXML produced
 //     during the backup. Must not be NULL.
+//
+// Documented return codes:
+//   - S_OK: The object was initialized from the document for a restore.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The given XML document could not be loaded.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) InitializeForRestore(bstrXML string) (err error) {
 	_bstrXML, err := _sysAllocString(bstrXML)
 	if err != nil {
@@ -648,6 +685,19 @@ func (v *IVssBackupComponents) InitializeForRestore(bstrXML string) (err error) 
 // Parameters:
 //   - restoreType (in VSS_RESTORE_TYPE): A VSS_RESTORE_TYPE value naming the kind
 //     of restore.
+//
+// Documented return codes:
+//   - S_OK: The restore type was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a backup, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetRestoreState(restoreType VSS_RESTORE_TYPE) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreState, uintptr(unsafe.Pointer(v)), uintptr(restoreType))
 	_hr := HRESULT(_r)
@@ -804,6 +854,15 @@ func (v *IVssBackupComponents) PrepareForBackup() (ppAsync *IVssAsync, err error
 //
 // Tells the writers that the backup has been abandoned so they can clean up.
 // Call it whenever a backup fails once shadow copy creation has begun.
+//
+// Documented return codes:
+//   - S_OK: The backup was marked as abandoned.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) AbortBackup() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().AbortBackup, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
@@ -911,6 +970,36 @@ func (v *IVssBackupComponents) FreeWriterStatus() (err error) {
 //   - pnStatus (out VSS_WRITER_STATE): Receives the writer's current state.
 //   - phResultFailure (out HRESULT): Receives the failure code the writer
 //     reported, or S_OK if it has not failed.
+//
+// Status codes delivered through the HRESULT out-parameter:
+//   - VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT: The shadow copy holds only some of
+//     the volumes the writer needs to back up its component correctly.
+//   - VSS_E_WRITERERROR_OUTOFRESOURCES: The writer ran out of memory or other
+//     resources. Wait ten minutes and retry, up to three times.
+//   - VSS_E_WRITERERROR_TIMEOUT: The writer timed out between the Freeze and Thaw
+//     events. Wait ten minutes and retry, up to three times.
+//   - VSS_E_WRITERERROR_RETRYABLE: The writer failed in a way that restarting the
+//     whole operation would probably avoid. Wait ten minutes and retry, up to
+//     three times.
+//   - VSS_E_WRITERERROR_NONRETRYABLE: The writer failed in a way that may happen
+//     again with another shadow copy.
+//   - VSS_E_WRITER_NOT_RESPONDING: The writer does not respond.
+//   - VSS_E_WRITER_STATUS_NOT_AVAILABLE: The status of one or more writers is not
+//     available; a writer may have reached its largest number of backup and
+//     restore sessions.
+//
+// Documented return codes:
+//   - S_OK: The status was returned. Check phResultFailure too: the writer itself
+//     may have failed.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No writer has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) GetWriterStatus(iWriter uint32) (pidInstance windows.GUID, pidWriter windows.GUID, pbstrWriter string, pnStatus VSS_WRITER_STATE, phResultFailure HRESULT, err error) {
 	var _pbstrWriter *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterStatus, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)), uintptr(unsafe.Pointer(&_pbstrWriter)), uintptr(unsafe.Pointer(&pnStatus)), uintptr(unsafe.Pointer(&phResultFailure)))
@@ -933,6 +1022,17 @@ func (v *IVssBackupComponents) GetWriterStatus(iWriter uint32) (pidInstance wind
 // Parameters:
 //   - pbstrXML (out BSTR): Receives the XML document as a string. The caller frees
 //     it with SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The document was saved into pbstrXML.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SaveAsXML() (pbstrXML string, err error) {
 	var _pbstrXML *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().SaveAsXML, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrXML)))
@@ -1212,6 +1312,18 @@ func (v *IVssBackupComponents) ImportSnapshots() (ppAsync *IVssAsync, err error)
 //   - rgWriterClassId (in VSS_ID): First element of an array of cClassId writer
 //     class IDs.
 //   - cClassId (in UINT): Number of entries in the array.
+//
+// Documented return codes:
+//   - S_OK: The writer classes were disabled.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) DisableWriterClasses(rgWriterClassId *windows.GUID, cClassId uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().DisableWriterClasses, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(rgWriterClassId)), uintptr(cClassId))
 	_hr := HRESULT(_r)
@@ -1230,6 +1342,18 @@ func (v *IVssBackupComponents) DisableWriterClasses(rgWriterClassId *windows.GUI
 //   - rgWriterClassId (in VSS_ID): First element of an array of cClassId writer
 //     class IDs.
 //   - cClassId (in UINT): Number of entries in the array.
+//
+// Documented return codes:
+//   - S_OK: The writer classes were enabled.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) EnableWriterClasses(rgWriterClassId *windows.GUID, cClassId uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().EnableWriterClasses, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(rgWriterClassId)), uintptr(cClassId))
 	_hr := HRESULT(_r)
@@ -1248,6 +1372,18 @@ func (v *IVssBackupComponents) EnableWriterClasses(rgWriterClassId *windows.GUID
 //   - rgWriterInstanceId (in VSS_ID): First element of an array of cInstanceId
 //     writer instance IDs.
 //   - cInstanceId (in UINT): Number of entries in the array.
+//
+// Documented return codes:
+//   - S_OK: The writer instances were disabled.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) DisableWriterInstances(rgWriterInstanceId *windows.GUID, cInstanceId uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().DisableWriterInstances, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(rgWriterInstanceId)), uintptr(cInstanceId))
 	_hr := HRESULT(_r)
@@ -1267,6 +1403,17 @@ func (v *IVssBackupComponents) DisableWriterInstances(rgWriterInstanceId *window
 //     backslash.
 //   - ppAsync (out IVssAsync): Receives an IVssAsync for following the operation.
 //     The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: The IVssAsync that follows the revert was returned.
+//   - E_ACCESSDENIED: The calling process lacks the privileges needed.
+//   - E_FAIL: An internal error occurred.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_NOTIMPL: The volume's provider cannot revert.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - E_POINTER: A required pointer parameter is NULL.
+//   - VSS_E_OBJECT_NOT_FOUND: pwszVolume does not name a valid volume.
+//   - VSS_E_VOLUME_NOT_SUPPORTED: This volume does not support revert.
 func (v *IVssBackupComponents) QueryRevertStatus(pwszVolume string) (ppAsync *IVssAsync, err error) {
 	_pwszVolume, err := windows.UTF16PtrFromString(pwszVolume)
 	if err != nil {
@@ -3119,6 +3266,20 @@ func (v *IVssBackupComponentsEx) vtable() *IVssBackupComponentsExVtbl {
 //     produced the metadata.
 //   - ppMetadata (out IVssExamineWriterMetadataEx): Receives an
 //     IVssExamineWriterMetadataEx holding the metadata. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssExamineWriterMetadataEx object was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: iWriter does not name a writer.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx) GetWriterMetadataEx(iWriter uint32) (pidInstance windows.GUID, ppMetadata *IVssExamineWriterMetadataEx, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterMetadataEx, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&ppMetadata)))
 	_hr := HRESULT(_r)

@@ -226,6 +226,21 @@ func _() {
 //     AddComponent. May be NULL when the component has none.
 //   - wszComponentName (in LPCWSTR): Name of the component, as given to
 //     AddComponent. Must not be NULL.
+//
+// Documented return codes:
+//   - S_OK: The component was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_ALREADY_EXISTS: A component with the same logical path and name
+//     was added already.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) AddComponent(instanceId windows.GUID, writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -259,6 +274,20 @@ func (v *IVssBackupComponents) AddComponent(instanceId windows.GUID, writerId wi
 //     AddComponent. Must not be NULL.
 //   - bSucceded (in boolean): True if the component was backed up successfully,
 //     false if not.
+//
+// Documented return codes:
+//   - S_OK: The component's backup result was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetBackupSucceeded(instanceId windows.GUID, writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bSucceded bool) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -291,6 +320,20 @@ func (v *IVssBackupComponents) SetBackupSucceeded(instanceId windows.GUID, write
 //     AddComponent. Must not be NULL.
 //   - wszBackupOptions (in LPCWSTR): The options string, in a format that the
 //     writer defines.
+//
+// Documented return codes:
+//   - S_OK: The backup options were set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetBackupOptions(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszBackupOptions string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -326,6 +369,21 @@ func (v *IVssBackupComponents) SetBackupOptions(writerId windows.GUID, ct VSS_CO
 //     AddComponent. Must not be NULL.
 //   - bSelectedForRestore (in boolean): True to restore the component, false to
 //     leave it out.
+//
+// Documented return codes:
+//   - S_OK: The component's selection for restore was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The component is not in the Backup Components
+//     Document, or no instance of its writer is running.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetSelectedForRestore(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bSelectedForRestore bool) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -358,6 +416,20 @@ func (v *IVssBackupComponents) SetSelectedForRestore(writerId windows.GUID, ct V
 //     AddComponent. Must not be NULL.
 //   - wszRestoreOptions (in LPCWSTR): The options string, in a format that the
 //     writer defines.
+//
+// Documented return codes:
+//   - S_OK: The restore options were set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetRestoreOptions(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszRestoreOptions string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -394,6 +466,20 @@ func (v *IVssBackupComponents) SetRestoreOptions(writerId windows.GUID, ct VSS_C
 //     AddComponent. Must not be NULL.
 //   - bAdditionalRestores (in boolean): True if more restores of the component are
 //     still to come, false if this is the last one.
+//
+// Documented return codes:
+//   - S_OK: Whether more restores follow was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetAdditionalRestores(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bAdditionalRestores bool) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -426,6 +512,20 @@ func (v *IVssBackupComponents) SetAdditionalRestores(writerId windows.GUID, ct V
 //     AddComponent. Must not be NULL.
 //   - wszPreviousBackupStamp (in LPCWSTR): The stamp the writer stored during that
 //     earlier backup.
+//
+// Documented return codes:
+//   - S_OK: The previous backup stamp was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetPreviousBackupStamp(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPreviousBackupStamp string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -465,6 +565,20 @@ func (v *IVssBackupComponents) SetPreviousBackupStamp(writerId windows.GUID, ct 
 //   - bRecursive (in boolean): True if the mapping also covers subdirectories of
 //     wszPath.
 //   - wszDestination (in LPCWSTR): Directory the files were restored to instead.
+//
+// Documented return codes:
+//   - S_OK: The alternate location mapping was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) AddAlternativeLocationMapping(writerId windows.GUID, componentType VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPath string, wszFilespec string, bRecursive bool, wszDestination string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -513,6 +627,20 @@ func (v *IVssBackupComponents) AddAlternativeLocationMapping(writerId windows.GU
 //     NULL.
 //   - bRepair (in boolean): Reserved for future use; always passed as false.
 //     Passed as NULL by this method.
+//
+// Documented return codes:
+//   - S_OK: The subcomponent was added for restore.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     did not come during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) AddRestoreSubcomponent(writerId windows.GUID, componentType VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszSubComponentLogicalPath string, wszSubComponentName string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -552,6 +680,20 @@ func (v *IVssBackupComponents) AddRestoreSubcomponent(writerId windows.GUID, com
 //     AddComponent. Must not be NULL.
 //   - status (in VSS_FILE_RESTORE_STATUS): A VSS_FILE_RESTORE_STATUS value naming
 //     the outcome.
+//
+// Documented return codes:
+//   - S_OK: The file restore status was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, or the
+//     call was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetFileRestoreStatus(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, status VSS_FILE_RESTORE_STATUS) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -587,6 +729,21 @@ func (v *IVssBackupComponents) SetFileRestoreStatus(writerId windows.GUID, ct VS
 //   - bRecursive (in boolean): True if the target also covers subdirectories of
 //     wszPath.
 //   - wszAlternatePath (in LPCWSTR): Directory the files are restored to instead.
+//
+// Documented return codes:
+//   - S_OK: The new restore target was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, or the
+//     call came during a restore.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: The component does not exist, or no file set of the
+//     component has this path and file specification.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) AddNewTarget(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPath string, wszFileName string, bRecursive bool, wszAlternatePath string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -632,6 +789,20 @@ func (v *IVssBackupComponents) AddNewTarget(writerId windows.GUID, ct VSS_COMPON
 //   - iPartialFile (in UINT): Zero-based index of the partial file within the
 //     component.
 //   - wszRangesFile (in LPCWSTR): Full path of the ranges file.
+//
+// Documented return codes:
+//   - S_OK: The ranges file path was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, or the
+//     call did not come during a restore.
+//   - VSS_E_OBJECT_NOT_FOUND: The component or the partial file does not exist.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetRangesFilePath(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, iPartialFile uint32, wszRangesFile string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -947,6 +1118,24 @@ func (v *IVssBackupComponents) IsVolumeSupported(ProviderId windows.GUID, pwszVo
 //     default name.
 //   - pwszExposed (out VSS_PWSZ): Receives the name under which the shadow copy
 //     was exposed. The caller frees it with CoTaskMemFree.
+//
+// Documented return codes:
+//   - S_OK: The shadow copy was exposed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The given shadow copy does not exist.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and wrote it to
+//     the event log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_UNEXPECTED_PROVIDER_ERROR: The provider failed unexpectedly. The error
+//     is recorded in the error log.
 func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFromRoot string, lAttributes VSS_VOLUME_SNAPSHOT_ATTRIBUTES, wszExpose string) (pwszExposed string, err error) {
 	_wszPathFromRoot, err := windows.UTF16PtrFromString(wszPathFromRoot)
 	if err != nil {
@@ -978,6 +1167,21 @@ func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFr
 //   - SnapshotId (in VSS_ID): ID of the shadow copy to revert the volume to.
 //   - bForceDismount (in BOOL): True to dismount the volume by force when it
 //     cannot be locked.
+//
+// Documented return codes:
+//   - S_OK: The revert was carried out.
+//   - E_ACCESSDENIED: The calling process lacks the privileges needed.
+//   - E_FAIL: An internal error occurred.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_NOTIMPL: The volume's provider cannot revert.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_OBJECT_NOT_FOUND: SnapshotId does not name a valid shadow copy.
+//   - VSS_E_PROVIDER_NOT_REGISTERED: The provider was not found.
+//   - VSS_E_REVERT_IN_PROGRESS: A revert of the volume is running already.
+//   - VSS_E_UNSUPPORTED_CONTEXT: Only persistent shadow copies can be reverted to.
+//   - VSS_E_VOLUME_IN_USE: bForceDismount was FALSE and the volume could not be
+//     locked.
+//   - VSS_E_VOLUME_NOT_SUPPORTED: This volume does not support revert.
 func (v *IVssBackupComponents) RevertToSnapshot(SnapshotId windows.GUID, bForceDismount bool) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().RevertToSnapshot, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&SnapshotId)), _bool(bForceDismount))
 	_hr := HRESULT(_r)
@@ -1032,6 +1236,21 @@ func (v *IVssComponent) AddDifferencedFilesByLastModifyTime(wszPath string, wszF
 //     leave it out.
 //   - instanceId (in VSS_ID): Instance ID of the writer instance that is to
 //     restore the component. The Microsoft SDK defaults it to GUID_NULL.
+//
+// Documented return codes:
+//   - S_OK: The component's selection for restore was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The component is not in the Backup Components
+//     Document, or no instance of its writer is running.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bSelectedForRestore bool, instanceId windows.GUID) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {

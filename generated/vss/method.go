@@ -511,36 +511,36 @@ var _methods = [...]struct {
 	IVssAsync_Cancel:                                         {"IVssAsync.Cancel", "IVssAsync", "Cancel", 3, []HRESULT{S_OK, VSS_S_ASYNC_CANCELLED, VSS_S_ASYNC_FINISHED, VSS_E_UNEXPECTED}},
 	IVssAsync_Wait:                                           {"IVssAsync.Wait", "IVssAsync", "Wait", 4, []HRESULT{S_OK, E_ACCESSDENIED, VSS_E_UNEXPECTED}},
 	IVssAsync_QueryStatus:                                    {"IVssAsync.QueryStatus", "IVssAsync", "QueryStatus", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_GetWriterComponentsCount:            {"IVssBackupComponents.GetWriterComponentsCount", "IVssBackupComponents", "GetWriterComponentsCount", 3, nil},
-	IVssBackupComponents_GetWriterComponents:                 {"IVssBackupComponents.GetWriterComponents", "IVssBackupComponents", "GetWriterComponents", 4, nil},
+	IVssBackupComponents_GetWriterComponentsCount:            {"IVssBackupComponents.GetWriterComponentsCount", "IVssBackupComponents", "GetWriterComponentsCount", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GetWriterComponents:                 {"IVssBackupComponents.GetWriterComponents", "IVssBackupComponents", "GetWriterComponents", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_InitializeForBackup:                 {"IVssBackupComponents.InitializeForBackup", "IVssBackupComponents", "InitializeForBackup", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_SetBackupState:                      {"IVssBackupComponents.SetBackupState", "IVssBackupComponents", "SetBackupState", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_InitializeForRestore:                {"IVssBackupComponents.InitializeForRestore", "IVssBackupComponents", "InitializeForRestore", 7, nil},
-	IVssBackupComponents_SetRestoreState:                     {"IVssBackupComponents.SetRestoreState", "IVssBackupComponents", "SetRestoreState", 8, nil},
+	IVssBackupComponents_InitializeForRestore:                {"IVssBackupComponents.InitializeForRestore", "IVssBackupComponents", "InitializeForRestore", 7, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetRestoreState:                     {"IVssBackupComponents.SetRestoreState", "IVssBackupComponents", "SetRestoreState", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_GatherWriterMetadata:                {"IVssBackupComponents.GatherWriterMetadata", "IVssBackupComponents", "GatherWriterMetadata", 9, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_WRITER_INFRASTRUCTURE, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_GetWriterMetadataCount:              {"IVssBackupComponents.GetWriterMetadataCount", "IVssBackupComponents", "GetWriterMetadataCount", 10, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_GetWriterMetadata:                   {"IVssBackupComponents.GetWriterMetadata", "IVssBackupComponents", "GetWriterMetadata", 11, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_FreeWriterMetadata:                  {"IVssBackupComponents.FreeWriterMetadata", "IVssBackupComponents", "FreeWriterMetadata", 12, []HRESULT{S_OK, VSS_E_BAD_STATE}},
-	IVssBackupComponents_AddComponent:                        {"IVssBackupComponents.AddComponent", "IVssBackupComponents", "AddComponent", 13, nil},
+	IVssBackupComponents_AddComponent:                        {"IVssBackupComponents.AddComponent", "IVssBackupComponents", "AddComponent", 13, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_PrepareForBackup:                    {"IVssBackupComponents.PrepareForBackup", "IVssBackupComponents", "PrepareForBackup", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_AbortBackup:                         {"IVssBackupComponents.AbortBackup", "IVssBackupComponents", "AbortBackup", 15, nil},
+	IVssBackupComponents_AbortBackup:                         {"IVssBackupComponents.AbortBackup", "IVssBackupComponents", "AbortBackup", 15, []HRESULT{S_OK, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_GatherWriterStatus:                  {"IVssBackupComponents.GatherWriterStatus", "IVssBackupComponents", "GatherWriterStatus", 16, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, VSS_E_WRITER_INFRASTRUCTURE}},
 	IVssBackupComponents_GetWriterStatusCount:                {"IVssBackupComponents.GetWriterStatusCount", "IVssBackupComponents", "GetWriterStatusCount", 17, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_FreeWriterStatus:                    {"IVssBackupComponents.FreeWriterStatus", "IVssBackupComponents", "FreeWriterStatus", 18, []HRESULT{S_OK, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssBackupComponents_GetWriterStatus:                     {"IVssBackupComponents.GetWriterStatus", "IVssBackupComponents", "GetWriterStatus", 19, nil},
-	IVssBackupComponents_SetBackupSucceeded:                  {"IVssBackupComponents.SetBackupSucceeded", "IVssBackupComponents", "SetBackupSucceeded", 20, nil},
-	IVssBackupComponents_SetBackupOptions:                    {"IVssBackupComponents.SetBackupOptions", "IVssBackupComponents", "SetBackupOptions", 21, nil},
-	IVssBackupComponents_SetSelectedForRestore:               {"IVssBackupComponents.SetSelectedForRestore", "IVssBackupComponents", "SetSelectedForRestore", 22, nil},
-	IVssBackupComponents_SetRestoreOptions:                   {"IVssBackupComponents.SetRestoreOptions", "IVssBackupComponents", "SetRestoreOptions", 23, nil},
-	IVssBackupComponents_SetAdditionalRestores:               {"IVssBackupComponents.SetAdditionalRestores", "IVssBackupComponents", "SetAdditionalRestores", 24, nil},
-	IVssBackupComponents_SetPreviousBackupStamp:              {"IVssBackupComponents.SetPreviousBackupStamp", "IVssBackupComponents", "SetPreviousBackupStamp", 25, nil},
-	IVssBackupComponents_SaveAsXML:                           {"IVssBackupComponents.SaveAsXML", "IVssBackupComponents", "SaveAsXML", 26, nil},
+	IVssBackupComponents_GetWriterStatus:                     {"IVssBackupComponents.GetWriterStatus", "IVssBackupComponents", "GetWriterStatus", 19, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetBackupSucceeded:                  {"IVssBackupComponents.SetBackupSucceeded", "IVssBackupComponents", "SetBackupSucceeded", 20, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetBackupOptions:                    {"IVssBackupComponents.SetBackupOptions", "IVssBackupComponents", "SetBackupOptions", 21, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetSelectedForRestore:               {"IVssBackupComponents.SetSelectedForRestore", "IVssBackupComponents", "SetSelectedForRestore", 22, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetRestoreOptions:                   {"IVssBackupComponents.SetRestoreOptions", "IVssBackupComponents", "SetRestoreOptions", 23, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetAdditionalRestores:               {"IVssBackupComponents.SetAdditionalRestores", "IVssBackupComponents", "SetAdditionalRestores", 24, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetPreviousBackupStamp:              {"IVssBackupComponents.SetPreviousBackupStamp", "IVssBackupComponents", "SetPreviousBackupStamp", 25, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SaveAsXML:                           {"IVssBackupComponents.SaveAsXML", "IVssBackupComponents", "SaveAsXML", 26, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_BackupComplete:                      {"IVssBackupComponents.BackupComplete", "IVssBackupComponents", "BackupComplete", 27, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_WRITER_ERROR}},
-	IVssBackupComponents_AddAlternativeLocationMapping:       {"IVssBackupComponents.AddAlternativeLocationMapping", "IVssBackupComponents", "AddAlternativeLocationMapping", 28, nil},
-	IVssBackupComponents_AddRestoreSubcomponent:              {"IVssBackupComponents.AddRestoreSubcomponent", "IVssBackupComponents", "AddRestoreSubcomponent", 29, nil},
-	IVssBackupComponents_SetFileRestoreStatus:                {"IVssBackupComponents.SetFileRestoreStatus", "IVssBackupComponents", "SetFileRestoreStatus", 30, nil},
-	IVssBackupComponents_AddNewTarget:                        {"IVssBackupComponents.AddNewTarget", "IVssBackupComponents", "AddNewTarget", 31, nil},
-	IVssBackupComponents_SetRangesFilePath:                   {"IVssBackupComponents.SetRangesFilePath", "IVssBackupComponents", "SetRangesFilePath", 32, nil},
+	IVssBackupComponents_AddAlternativeLocationMapping:       {"IVssBackupComponents.AddAlternativeLocationMapping", "IVssBackupComponents", "AddAlternativeLocationMapping", 28, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_AddRestoreSubcomponent:              {"IVssBackupComponents.AddRestoreSubcomponent", "IVssBackupComponents", "AddRestoreSubcomponent", 29, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetFileRestoreStatus:                {"IVssBackupComponents.SetFileRestoreStatus", "IVssBackupComponents", "SetFileRestoreStatus", 30, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_AddNewTarget:                        {"IVssBackupComponents.AddNewTarget", "IVssBackupComponents", "AddNewTarget", 31, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetRangesFilePath:                   {"IVssBackupComponents.SetRangesFilePath", "IVssBackupComponents", "SetRangesFilePath", 32, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_PreRestore:                          {"IVssBackupComponents.PreRestore", "IVssBackupComponents", "PreRestore", 33, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_PostRestore:                         {"IVssBackupComponents.PostRestore", "IVssBackupComponents", "PostRestore", 34, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_SetContext:                          {"IVssBackupComponents.SetContext", "IVssBackupComponents", "SetContext", 35, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, E_NOTIMPL}},
@@ -553,12 +553,12 @@ var _methods = [...]struct {
 	IVssBackupComponents_GetSnapshotProperties:               {"IVssBackupComponents.GetSnapshotProperties", "IVssBackupComponents", "GetSnapshotProperties", 42, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
 	IVssBackupComponents_Query:                               {"IVssBackupComponents.Query", "IVssBackupComponents", "Query", 43, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
 	IVssBackupComponents_IsVolumeSupported:                   {"IVssBackupComponents.IsVolumeSupported", "IVssBackupComponents", "IsVolumeSupported", 44, []HRESULT{S_OK, E_ACCESSDENIED, VSS_E_NESTED_VOLUME_LIMIT, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_DisableWriterClasses:                {"IVssBackupComponents.DisableWriterClasses", "IVssBackupComponents", "DisableWriterClasses", 45, nil},
-	IVssBackupComponents_EnableWriterClasses:                 {"IVssBackupComponents.EnableWriterClasses", "IVssBackupComponents", "EnableWriterClasses", 46, nil},
-	IVssBackupComponents_DisableWriterInstances:              {"IVssBackupComponents.DisableWriterInstances", "IVssBackupComponents", "DisableWriterInstances", 47, nil},
-	IVssBackupComponents_ExposeSnapshot:                      {"IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, nil},
-	IVssBackupComponents_RevertToSnapshot:                    {"IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, nil},
-	IVssBackupComponents_QueryRevertStatus:                   {"IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, nil},
+	IVssBackupComponents_DisableWriterClasses:                {"IVssBackupComponents.DisableWriterClasses", "IVssBackupComponents", "DisableWriterClasses", 45, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_EnableWriterClasses:                 {"IVssBackupComponents.EnableWriterClasses", "IVssBackupComponents", "EnableWriterClasses", 46, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_DisableWriterInstances:              {"IVssBackupComponents.DisableWriterInstances", "IVssBackupComponents", "DisableWriterInstances", 47, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_ExposeSnapshot:                      {"IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_RevertToSnapshot:                    {"IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, []HRESULT{S_OK, E_ACCESSDENIED, E_FAIL, E_INVALIDARG, E_NOTIMPL, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_NOT_REGISTERED, VSS_E_REVERT_IN_PROGRESS, VSS_E_UNSUPPORTED_CONTEXT, VSS_E_VOLUME_IN_USE, VSS_E_VOLUME_NOT_SUPPORTED}},
+	IVssBackupComponents_QueryRevertStatus:                   {"IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, []HRESULT{S_OK, E_ACCESSDENIED, E_FAIL, E_INVALIDARG, E_NOTIMPL, E_OUTOFMEMORY, E_POINTER, VSS_E_OBJECT_NOT_FOUND, VSS_E_VOLUME_NOT_SUPPORTED}},
 	IVssComponent_GetLogicalPath:                             {"IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, nil},
 	IVssComponent_GetComponentType:                           {"IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, nil},
 	IVssComponent_GetComponentName:                           {"IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, nil},
@@ -626,8 +626,8 @@ var _methods = [...]struct {
 	IVssWMFiledesc_GetRecursive:                              {"IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, nil},
 	IVssWMFiledesc_GetAlternateLocation:                      {"IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, nil},
 	IVssWMFiledesc_GetBackupTypeMask:                         {"IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, nil},
-	IVssBackupComponentsEx_GetWriterMetadataEx:               {"IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, nil},
-	IVssBackupComponentsEx_SetSelectedForRestoreEx:           {"IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, nil},
+	IVssBackupComponentsEx_GetWriterMetadataEx:               {"IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx_SetSelectedForRestoreEx:           {"IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssComponentEx_SetPrepareForBackupFailureMsg:            {"IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, nil},
 	IVssComponentEx_SetPostSnapshotFailureMsg:                {"IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, nil},
 	IVssComponentEx_GetPrepareForBackupFailureMsg:            {"IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, nil},
@@ -734,6 +734,34 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_UNEXPECTED:
 			return "An unexpected error occurred and was written to the error log.", true
 		}
+	case IVssBackupComponents_GetWriterComponentsCount:
+		switch code {
+		case S_OK:
+			return "The count was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_GetWriterComponents:
+		switch code {
+		case S_OK:
+			return "The IVssWriterComponentsExt object was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The page says the given shadow copy does not exist; for this method that means no writer at iWriter.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
 	case IVssBackupComponents_InitializeForBackup:
 		switch code {
 		case S_OK:
@@ -761,6 +789,36 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
 		case VSS_E_INVALID_XML_DOCUMENT:
 			return "The XML document is invalid. The event log has details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_InitializeForRestore:
+		switch code {
+		case S_OK:
+			return "The object was initialized from the document for a restore.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The given XML document could not be loaded.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetRestoreState:
+		switch code {
+		case S_OK:
+			return "The restore type was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a backup, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
@@ -816,6 +874,23 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_BAD_STATE:
 			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
 		}
+	case IVssBackupComponents_AddComponent:
+		switch code {
+		case S_OK:
+			return "The component was added.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_ALREADY_EXISTS:
+			return "A component with the same logical path and name was added already.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
 	case IVssBackupComponents_PrepareForBackup:
 		switch code {
 		case S_OK:
@@ -826,6 +901,17 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "Not enough memory or other system resources.", true
 		case VSS_E_BAD_STATE:
 			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_AbortBackup:
+		switch code {
+		case S_OK:
+			return "The backup was marked as abandoned.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized.", true
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
@@ -866,6 +952,136 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_BAD_STATE:
 			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
 		}
+	case IVssBackupComponents_GetWriterStatus:
+		switch code {
+		case S_OK:
+			return "The status was returned. Check phResultFailure too: the writer itself may have failed.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No writer has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetBackupSucceeded:
+		switch code {
+		case S_OK:
+			return "The component's backup result was recorded.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetBackupOptions:
+		switch code {
+		case S_OK:
+			return "The backup options were set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetSelectedForRestore:
+		switch code {
+		case S_OK:
+			return "The component's selection for restore was recorded.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component is not in the Backup Components Document, or no instance of its writer is running.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetRestoreOptions:
+		switch code {
+		case S_OK:
+			return "The restore options were set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetAdditionalRestores:
+		switch code {
+		case S_OK:
+			return "Whether more restores follow was recorded.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetPreviousBackupStamp:
+		switch code {
+		case S_OK:
+			return "The previous backup stamp was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SaveAsXML:
+		switch code {
+		case S_OK:
+			return "The document was saved into pbstrXML.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
 	case IVssBackupComponents_BackupComplete:
 		switch code {
 		case S_OK:
@@ -880,6 +1096,91 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		case VSS_E_UNEXPECTED_WRITER_ERROR:
 			return "Communication with the writers failed unexpectedly. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_AddAlternativeLocationMapping:
+		switch code {
+		case S_OK:
+			return "The alternate location mapping was added.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_AddRestoreSubcomponent:
+		switch code {
+		case S_OK:
+			return "The subcomponent was added for restore.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call did not come during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetFileRestoreStatus:
+		switch code {
+		case S_OK:
+			return "The file restore status was recorded.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, or the call was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_AddNewTarget:
+		switch code {
+		case S_OK:
+			return "The new restore target was added.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, or the call came during a restore.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component does not exist, or no file set of the component has this path and file specification.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetRangesFilePath:
+		switch code {
+		case S_OK:
+			return "The ranges file path was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, or the call did not come during a restore.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component or the partial file does not exist.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
 	case IVssBackupComponents_PreRestore:
 		switch code {
@@ -1119,6 +1420,114 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
+	case IVssBackupComponents_DisableWriterClasses:
+		switch code {
+		case S_OK:
+			return "The writer classes were disabled.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_EnableWriterClasses:
+		switch code {
+		case S_OK:
+			return "The writer classes were enabled.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_DisableWriterInstances:
+		switch code {
+		case S_OK:
+			return "The writer instances were disabled.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_ExposeSnapshot:
+		switch code {
+		case S_OK:
+			return "The shadow copy was exposed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The given shadow copy does not exist.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and wrote it to the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+			return "The provider failed unexpectedly. The error is recorded in the error log.", true
+		}
+	case IVssBackupComponents_RevertToSnapshot:
+		switch code {
+		case S_OK:
+			return "The revert was carried out.", true
+		case E_ACCESSDENIED:
+			return "The calling process lacks the privileges needed.", true
+		case E_FAIL:
+			return "An internal error occurred.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_NOTIMPL:
+			return "The volume's provider cannot revert.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "SnapshotId does not name a valid shadow copy.", true
+		case VSS_E_PROVIDER_NOT_REGISTERED:
+			return "The provider was not found.", true
+		case VSS_E_REVERT_IN_PROGRESS:
+			return "A revert of the volume is running already.", true
+		case VSS_E_UNSUPPORTED_CONTEXT:
+			return "Only persistent shadow copies can be reverted to.", true
+		case VSS_E_VOLUME_IN_USE:
+			return "bForceDismount was FALSE and the volume could not be locked.", true
+		case VSS_E_VOLUME_NOT_SUPPORTED:
+			return "This volume does not support revert.", true
+		}
+	case IVssBackupComponents_QueryRevertStatus:
+		switch code {
+		case S_OK:
+			return "The IVssAsync that follows the revert was returned.", true
+		case E_ACCESSDENIED:
+			return "The calling process lacks the privileges needed.", true
+		case E_FAIL:
+			return "An internal error occurred.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_NOTIMPL:
+			return "The volume's provider cannot revert.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case E_POINTER:
+			return "A required pointer parameter is NULL.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "pwszVolume does not name a valid volume.", true
+		case VSS_E_VOLUME_NOT_SUPPORTED:
+			return "This volume does not support revert.", true
+		}
 	case IVssEnumObject_Next:
 		switch code {
 		case S_OK:
@@ -1129,6 +1538,40 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "The enumerator hit an internal error.", true
 		case E_POINTER:
 			return "A required pointer parameter is NULL.", true
+		}
+	case IVssBackupComponentsEx_GetWriterMetadataEx:
+		switch code {
+		case S_OK:
+			return "The IVssExamineWriterMetadataEx object was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "iWriter does not name a writer.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponentsEx_SetSelectedForRestoreEx:
+		switch code {
+		case S_OK:
+			return "The component's selection for restore was recorded.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component is not in the Backup Components Document, or no instance of its writer is running.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
 	case Proc_CreateVssBackupComponentsInternal:
 		switch code {
@@ -1179,11 +1622,27 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
+	case IVssBackupComponents_GetWriterComponentsCount:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_GetWriterComponents:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
 	case IVssBackupComponents_InitializeForBackup:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_SetBackupState:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_InitializeForRestore:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetRestoreState:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
@@ -1199,7 +1658,15 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
+	case IVssBackupComponents_AddComponent:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
 	case IVssBackupComponents_PrepareForBackup:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_AbortBackup:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
@@ -1211,7 +1678,59 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
+	case IVssBackupComponents_GetWriterStatus:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetBackupSucceeded:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetBackupOptions:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetSelectedForRestore:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetRestoreOptions:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetAdditionalRestores:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetPreviousBackupStamp:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SaveAsXML:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
 	case IVssBackupComponents_BackupComplete:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_AddAlternativeLocationMapping:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_AddRestoreSubcomponent:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetFileRestoreStatus:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_AddNewTarget:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetRangesFilePath:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
@@ -1260,6 +1779,30 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_IsVolumeSupported:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_DisableWriterClasses:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_EnableWriterClasses:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_DisableWriterInstances:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_ExposeSnapshot:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx_GetWriterMetadataEx:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx_SetSelectedForRestoreEx:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}

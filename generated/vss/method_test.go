@@ -24,36 +24,36 @@ func TestMethods(t *testing.T) {
 		{IVssAsync_Cancel, "IVssAsync.Cancel", "IVssAsync", "Cancel", 3, 4},
 		{IVssAsync_Wait, "IVssAsync.Wait", "IVssAsync", "Wait", 4, 3},
 		{IVssAsync_QueryStatus, "IVssAsync.QueryStatus", "IVssAsync", "QueryStatus", 5, 4},
-		{IVssBackupComponents_GetWriterComponentsCount, "IVssBackupComponents.GetWriterComponentsCount", "IVssBackupComponents", "GetWriterComponentsCount", 3, 0},
-		{IVssBackupComponents_GetWriterComponents, "IVssBackupComponents.GetWriterComponents", "IVssBackupComponents", "GetWriterComponents", 4, 0},
+		{IVssBackupComponents_GetWriterComponentsCount, "IVssBackupComponents.GetWriterComponentsCount", "IVssBackupComponents", "GetWriterComponentsCount", 3, 5},
+		{IVssBackupComponents_GetWriterComponents, "IVssBackupComponents.GetWriterComponents", "IVssBackupComponents", "GetWriterComponents", 4, 6},
 		{IVssBackupComponents_InitializeForBackup, "IVssBackupComponents.InitializeForBackup", "IVssBackupComponents", "InitializeForBackup", 5, 6},
 		{IVssBackupComponents_SetBackupState, "IVssBackupComponents.SetBackupState", "IVssBackupComponents", "SetBackupState", 6, 6},
-		{IVssBackupComponents_InitializeForRestore, "IVssBackupComponents.InitializeForRestore", "IVssBackupComponents", "InitializeForRestore", 7, 0},
-		{IVssBackupComponents_SetRestoreState, "IVssBackupComponents.SetRestoreState", "IVssBackupComponents", "SetRestoreState", 8, 0},
+		{IVssBackupComponents_InitializeForRestore, "IVssBackupComponents.InitializeForRestore", "IVssBackupComponents", "InitializeForRestore", 7, 6},
+		{IVssBackupComponents_SetRestoreState, "IVssBackupComponents.SetRestoreState", "IVssBackupComponents", "SetRestoreState", 8, 6},
 		{IVssBackupComponents_GatherWriterMetadata, "IVssBackupComponents.GatherWriterMetadata", "IVssBackupComponents", "GatherWriterMetadata", 9, 7},
 		{IVssBackupComponents_GetWriterMetadataCount, "IVssBackupComponents.GetWriterMetadataCount", "IVssBackupComponents", "GetWriterMetadataCount", 10, 4},
 		{IVssBackupComponents_GetWriterMetadata, "IVssBackupComponents.GetWriterMetadata", "IVssBackupComponents", "GetWriterMetadata", 11, 7},
 		{IVssBackupComponents_FreeWriterMetadata, "IVssBackupComponents.FreeWriterMetadata", "IVssBackupComponents", "FreeWriterMetadata", 12, 2},
-		{IVssBackupComponents_AddComponent, "IVssBackupComponents.AddComponent", "IVssBackupComponents", "AddComponent", 13, 0},
+		{IVssBackupComponents_AddComponent, "IVssBackupComponents.AddComponent", "IVssBackupComponents", "AddComponent", 13, 7},
 		{IVssBackupComponents_PrepareForBackup, "IVssBackupComponents.PrepareForBackup", "IVssBackupComponents", "PrepareForBackup", 14, 5},
-		{IVssBackupComponents_AbortBackup, "IVssBackupComponents.AbortBackup", "IVssBackupComponents", "AbortBackup", 15, 0},
+		{IVssBackupComponents_AbortBackup, "IVssBackupComponents.AbortBackup", "IVssBackupComponents", "AbortBackup", 15, 4},
 		{IVssBackupComponents_GatherWriterStatus, "IVssBackupComponents.GatherWriterStatus", "IVssBackupComponents", "GatherWriterStatus", 16, 7},
 		{IVssBackupComponents_GetWriterStatusCount, "IVssBackupComponents.GetWriterStatusCount", "IVssBackupComponents", "GetWriterStatusCount", 17, 4},
 		{IVssBackupComponents_FreeWriterStatus, "IVssBackupComponents.FreeWriterStatus", "IVssBackupComponents", "FreeWriterStatus", 18, 3},
-		{IVssBackupComponents_GetWriterStatus, "IVssBackupComponents.GetWriterStatus", "IVssBackupComponents", "GetWriterStatus", 19, 0},
-		{IVssBackupComponents_SetBackupSucceeded, "IVssBackupComponents.SetBackupSucceeded", "IVssBackupComponents", "SetBackupSucceeded", 20, 0},
-		{IVssBackupComponents_SetBackupOptions, "IVssBackupComponents.SetBackupOptions", "IVssBackupComponents", "SetBackupOptions", 21, 0},
-		{IVssBackupComponents_SetSelectedForRestore, "IVssBackupComponents.SetSelectedForRestore", "IVssBackupComponents", "SetSelectedForRestore", 22, 0},
-		{IVssBackupComponents_SetRestoreOptions, "IVssBackupComponents.SetRestoreOptions", "IVssBackupComponents", "SetRestoreOptions", 23, 0},
-		{IVssBackupComponents_SetAdditionalRestores, "IVssBackupComponents.SetAdditionalRestores", "IVssBackupComponents", "SetAdditionalRestores", 24, 0},
-		{IVssBackupComponents_SetPreviousBackupStamp, "IVssBackupComponents.SetPreviousBackupStamp", "IVssBackupComponents", "SetPreviousBackupStamp", 25, 0},
-		{IVssBackupComponents_SaveAsXML, "IVssBackupComponents.SaveAsXML", "IVssBackupComponents", "SaveAsXML", 26, 0},
+		{IVssBackupComponents_GetWriterStatus, "IVssBackupComponents.GetWriterStatus", "IVssBackupComponents", "GetWriterStatus", 19, 6},
+		{IVssBackupComponents_SetBackupSucceeded, "IVssBackupComponents.SetBackupSucceeded", "IVssBackupComponents", "SetBackupSucceeded", 20, 7},
+		{IVssBackupComponents_SetBackupOptions, "IVssBackupComponents.SetBackupOptions", "IVssBackupComponents", "SetBackupOptions", 21, 7},
+		{IVssBackupComponents_SetSelectedForRestore, "IVssBackupComponents.SetSelectedForRestore", "IVssBackupComponents", "SetSelectedForRestore", 22, 7},
+		{IVssBackupComponents_SetRestoreOptions, "IVssBackupComponents.SetRestoreOptions", "IVssBackupComponents", "SetRestoreOptions", 23, 7},
+		{IVssBackupComponents_SetAdditionalRestores, "IVssBackupComponents.SetAdditionalRestores", "IVssBackupComponents", "SetAdditionalRestores", 24, 7},
+		{IVssBackupComponents_SetPreviousBackupStamp, "IVssBackupComponents.SetPreviousBackupStamp", "IVssBackupComponents", "SetPreviousBackupStamp", 25, 7},
+		{IVssBackupComponents_SaveAsXML, "IVssBackupComponents.SaveAsXML", "IVssBackupComponents", "SaveAsXML", 26, 5},
 		{IVssBackupComponents_BackupComplete, "IVssBackupComponents.BackupComplete", "IVssBackupComponents", "BackupComplete", 27, 6},
-		{IVssBackupComponents_AddAlternativeLocationMapping, "IVssBackupComponents.AddAlternativeLocationMapping", "IVssBackupComponents", "AddAlternativeLocationMapping", 28, 0},
-		{IVssBackupComponents_AddRestoreSubcomponent, "IVssBackupComponents.AddRestoreSubcomponent", "IVssBackupComponents", "AddRestoreSubcomponent", 29, 0},
-		{IVssBackupComponents_SetFileRestoreStatus, "IVssBackupComponents.SetFileRestoreStatus", "IVssBackupComponents", "SetFileRestoreStatus", 30, 0},
-		{IVssBackupComponents_AddNewTarget, "IVssBackupComponents.AddNewTarget", "IVssBackupComponents", "AddNewTarget", 31, 0},
-		{IVssBackupComponents_SetRangesFilePath, "IVssBackupComponents.SetRangesFilePath", "IVssBackupComponents", "SetRangesFilePath", 32, 0},
+		{IVssBackupComponents_AddAlternativeLocationMapping, "IVssBackupComponents.AddAlternativeLocationMapping", "IVssBackupComponents", "AddAlternativeLocationMapping", 28, 7},
+		{IVssBackupComponents_AddRestoreSubcomponent, "IVssBackupComponents.AddRestoreSubcomponent", "IVssBackupComponents", "AddRestoreSubcomponent", 29, 7},
+		{IVssBackupComponents_SetFileRestoreStatus, "IVssBackupComponents.SetFileRestoreStatus", "IVssBackupComponents", "SetFileRestoreStatus", 30, 7},
+		{IVssBackupComponents_AddNewTarget, "IVssBackupComponents.AddNewTarget", "IVssBackupComponents", "AddNewTarget", 31, 7},
+		{IVssBackupComponents_SetRangesFilePath, "IVssBackupComponents.SetRangesFilePath", "IVssBackupComponents", "SetRangesFilePath", 32, 7},
 		{IVssBackupComponents_PreRestore, "IVssBackupComponents.PreRestore", "IVssBackupComponents", "PreRestore", 33, 5},
 		{IVssBackupComponents_PostRestore, "IVssBackupComponents.PostRestore", "IVssBackupComponents", "PostRestore", 34, 8},
 		{IVssBackupComponents_SetContext, "IVssBackupComponents.SetContext", "IVssBackupComponents", "SetContext", 35, 5},
@@ -66,12 +66,12 @@ func TestMethods(t *testing.T) {
 		{IVssBackupComponents_GetSnapshotProperties, "IVssBackupComponents.GetSnapshotProperties", "IVssBackupComponents", "GetSnapshotProperties", 42, 9},
 		{IVssBackupComponents_Query, "IVssBackupComponents.Query", "IVssBackupComponents", "Query", 43, 9},
 		{IVssBackupComponents_IsVolumeSupported, "IVssBackupComponents.IsVolumeSupported", "IVssBackupComponents", "IsVolumeSupported", 44, 7},
-		{IVssBackupComponents_DisableWriterClasses, "IVssBackupComponents.DisableWriterClasses", "IVssBackupComponents", "DisableWriterClasses", 45, 0},
-		{IVssBackupComponents_EnableWriterClasses, "IVssBackupComponents.EnableWriterClasses", "IVssBackupComponents", "EnableWriterClasses", 46, 0},
-		{IVssBackupComponents_DisableWriterInstances, "IVssBackupComponents.DisableWriterInstances", "IVssBackupComponents", "DisableWriterInstances", 47, 0},
-		{IVssBackupComponents_ExposeSnapshot, "IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, 0},
-		{IVssBackupComponents_RevertToSnapshot, "IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, 0},
-		{IVssBackupComponents_QueryRevertStatus, "IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, 0},
+		{IVssBackupComponents_DisableWriterClasses, "IVssBackupComponents.DisableWriterClasses", "IVssBackupComponents", "DisableWriterClasses", 45, 5},
+		{IVssBackupComponents_EnableWriterClasses, "IVssBackupComponents.EnableWriterClasses", "IVssBackupComponents", "EnableWriterClasses", 46, 5},
+		{IVssBackupComponents_DisableWriterInstances, "IVssBackupComponents.DisableWriterInstances", "IVssBackupComponents", "DisableWriterInstances", 47, 5},
+		{IVssBackupComponents_ExposeSnapshot, "IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, 9},
+		{IVssBackupComponents_RevertToSnapshot, "IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, 12},
+		{IVssBackupComponents_QueryRevertStatus, "IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, 9},
 		{IVssComponent_GetLogicalPath, "IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, 0},
 		{IVssComponent_GetComponentType, "IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, 0},
 		{IVssComponent_GetComponentName, "IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, 0},
@@ -139,8 +139,8 @@ func TestMethods(t *testing.T) {
 		{IVssWMFiledesc_GetRecursive, "IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, 0},
 		{IVssWMFiledesc_GetAlternateLocation, "IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, 0},
 		{IVssWMFiledesc_GetBackupTypeMask, "IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, 0},
-		{IVssBackupComponentsEx_GetWriterMetadataEx, "IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, 0},
-		{IVssBackupComponentsEx_SetSelectedForRestoreEx, "IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, 0},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, "IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, 7},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, "IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, 7},
 		{IVssComponentEx_SetPrepareForBackupFailureMsg, "IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, 0},
 		{IVssComponentEx_SetPostSnapshotFailureMsg, "IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, 0},
 		{IVssComponentEx_GetPrepareForBackupFailureMsg, "IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, 0},
@@ -536,6 +536,331 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssAsync_QueryStatus, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponents_InitializeForBackup, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -886,6 +1211,356 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponents_SetBackupState, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponents_GatherWriterMetadata, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -1461,6 +2136,206 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, VSS_E_BAD_STATE},
 		{IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponents_PrepareForBackup, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -1611,6 +2486,131 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponents_GatherWriterStatus, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -2011,6 +3011,1531 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, VSS_E_BAD_STATE},
 		{IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponents_BackupComplete, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -2186,6 +4711,1006 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponents_BackupComplete, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponents_PreRestore, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -5011,6 +8536,1231 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{}, VSS_E_VOLUME_NOT_SUPPORTED},
 		{IVssEnumObject_Next, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -5111,6 +9861,406 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_POINTER},
 		{IVssEnumObject_Next, E_POINTER, OSVersion{}, E_POINTER},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{Proc_CreateVssBackupComponentsInternal, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -5486,6 +10636,66 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssAsync.QueryStatus: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: An unexpected error occurred and was written to the error log."},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.GetWriterComponentsCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.GetWriterComponentsCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.GetWriterComponentsCount: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponentsCount: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponentsCount: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponentsCount: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponentsCount: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.GetWriterComponents: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.GetWriterComponents: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.GetWriterComponents: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.GetWriterComponents: VSS_E_OBJECT_NOT_FOUND (0x80042308): The page says the given shadow copy does not exist; for this method that means no writer at iWriter."},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponents: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponents: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponents: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponents: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -5550,6 +10760,70 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupState: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.InitializeForRestore: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.InitializeForRestore: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.InitializeForRestore: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.InitializeForRestore: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The given XML document could not be loaded."},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.InitializeForRestore: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.InitializeForRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.InitializeForRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.InitializeForRestore: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetRestoreState: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetRestoreState: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetRestoreState: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a backup, or it was made out of the required order."},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetRestoreState: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreState: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreState: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreState: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreState: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -5650,6 +10924,42 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, VSS_E_BAD_STATE, "IVssBackupComponents.FreeWriterMetadata: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.AddComponent: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.AddComponent: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.AddComponent: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.AddComponent: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS, "IVssBackupComponents.AddComponent: VSS_E_OBJECT_ALREADY_EXISTS (0x8004230D): A component with the same logical path and name was added already."},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddComponent: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddComponent: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddComponent: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddComponent: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponents_PrepareForBackup, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -5678,6 +10988,30 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PrepareForBackup: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.AbortBackup: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.AbortBackup: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized."},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AbortBackup: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AbortBackup: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AbortBackup: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AbortBackup: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -5746,6 +11080,282 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, VSS_E_BAD_STATE, "IVssBackupComponents.FreeWriterStatus: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.GetWriterStatus: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.GetWriterStatus: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.GetWriterStatus: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.GetWriterStatus: VSS_E_OBJECT_NOT_FOUND (0x80042308): No writer has the given index."},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterStatus: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterStatus: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterStatus: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterStatus: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetBackupSucceeded: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetBackupSucceeded: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetBackupSucceeded: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetBackupSucceeded: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetBackupSucceeded: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupSucceeded: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupSucceeded: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupSucceeded: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupSucceeded: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetBackupOptions: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetBackupOptions: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetBackupOptions: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetBackupOptions: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetBackupOptions: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupOptions: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupOptions: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupOptions: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupOptions: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetSelectedForRestore: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetSelectedForRestore: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetSelectedForRestore: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetSelectedForRestore: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component is not in the Backup Components Document, or no instance of its writer is running."},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetSelectedForRestore: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetSelectedForRestore: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetSelectedForRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetSelectedForRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetSelectedForRestore: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetRestoreOptions: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetRestoreOptions: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetRestoreOptions: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetRestoreOptions: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetRestoreOptions: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreOptions: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreOptions: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreOptions: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreOptions: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetAdditionalRestores: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetAdditionalRestores: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetAdditionalRestores: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetAdditionalRestores: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetAdditionalRestores: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetAdditionalRestores: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetAdditionalRestores: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetAdditionalRestores: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetAdditionalRestores: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetPreviousBackupStamp: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetPreviousBackupStamp: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetPreviousBackupStamp: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetPreviousBackupStamp: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetPreviousBackupStamp: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetPreviousBackupStamp: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetPreviousBackupStamp: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetPreviousBackupStamp: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetPreviousBackupStamp: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SaveAsXML: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SaveAsXML: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SaveAsXML: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SaveAsXML: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SaveAsXML: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SaveAsXML: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SaveAsXML: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponents_BackupComplete, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -5778,6 +11388,186 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponents.BackupComplete: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.AddAlternativeLocationMapping: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.AddAlternativeLocationMapping: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.AddAlternativeLocationMapping: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.AddAlternativeLocationMapping: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.AddAlternativeLocationMapping: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddAlternativeLocationMapping: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddAlternativeLocationMapping: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddAlternativeLocationMapping: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddAlternativeLocationMapping: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.AddRestoreSubcomponent: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.AddRestoreSubcomponent: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.AddRestoreSubcomponent: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call did not come during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.AddRestoreSubcomponent: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.AddRestoreSubcomponent: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddRestoreSubcomponent: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddRestoreSubcomponent: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddRestoreSubcomponent: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddRestoreSubcomponent: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetFileRestoreStatus: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetFileRestoreStatus: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetFileRestoreStatus: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, or the call was made out of the required order."},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetFileRestoreStatus: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetFileRestoreStatus: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetFileRestoreStatus: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetFileRestoreStatus: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetFileRestoreStatus: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetFileRestoreStatus: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.AddNewTarget: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.AddNewTarget: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.AddNewTarget: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, or the call came during a restore."},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.AddNewTarget: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.AddNewTarget: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component does not exist, or no file set of the component has this path and file specification."},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddNewTarget: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddNewTarget: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddNewTarget: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddNewTarget: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetRangesFilePath: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetRangesFilePath: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetRangesFilePath: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, or the call did not come during a restore."},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetRangesFilePath: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component or the partial file does not exist."},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetRangesFilePath: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRangesFilePath: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRangesFilePath: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRangesFilePath: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRangesFilePath: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponents_PreRestore, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -6278,6 +12068,210 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponents.IsVolumeSupported: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.DisableWriterClasses: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.DisableWriterClasses: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.DisableWriterClasses: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterClasses: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterClasses: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterClasses: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterClasses: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.EnableWriterClasses: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.EnableWriterClasses: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.EnableWriterClasses: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.EnableWriterClasses: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.EnableWriterClasses: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.EnableWriterClasses: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.EnableWriterClasses: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.DisableWriterInstances: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.DisableWriterInstances: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.DisableWriterInstances: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterInstances: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterInstances: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterInstances: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterInstances: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.ExposeSnapshot: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.ExposeSnapshot: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.ExposeSnapshot: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.ExposeSnapshot: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.ExposeSnapshot: VSS_E_OBJECT_NOT_FOUND (0x80042308): The given shadow copy does not exist."},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponents.ExposeSnapshot: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and wrote it to the event log."},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.ExposeSnapshot: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR, "IVssBackupComponents.ExposeSnapshot: VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F): The provider failed unexpectedly. The error is recorded in the error log."},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.ExposeSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.ExposeSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.ExposeSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.RevertToSnapshot: E_ACCESSDENIED (0x80070005): The calling process lacks the privileges needed."},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL, "IVssBackupComponents.RevertToSnapshot: E_FAIL (0x80004005): An internal error occurred."},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.RevertToSnapshot: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL, "IVssBackupComponents.RevertToSnapshot: E_NOTIMPL (0x80004001): The volume's provider cannot revert."},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.RevertToSnapshot: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.RevertToSnapshot: VSS_E_OBJECT_NOT_FOUND (0x80042308): SnapshotId does not name a valid shadow copy."},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_NOT_REGISTERED, "IVssBackupComponents.RevertToSnapshot: VSS_E_PROVIDER_NOT_REGISTERED (0x80042304): The provider was not found."},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_REVERT_IN_PROGRESS, "IVssBackupComponents.RevertToSnapshot: VSS_E_REVERT_IN_PROGRESS (0x80042325): A revert of the volume is running already."},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNSUPPORTED_CONTEXT, "IVssBackupComponents.RevertToSnapshot: VSS_E_UNSUPPORTED_CONTEXT (0x8004231B): Only persistent shadow copies can be reverted to."},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_IN_USE, "IVssBackupComponents.RevertToSnapshot: VSS_E_VOLUME_IN_USE (0x8004231D): bForceDismount was FALSE and the volume could not be locked."},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED, "IVssBackupComponents.RevertToSnapshot: VSS_E_VOLUME_NOT_SUPPORTED (0x8004230C): This volume does not support revert."},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.QueryRevertStatus: E_ACCESSDENIED (0x80070005): The calling process lacks the privileges needed."},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL, "IVssBackupComponents.QueryRevertStatus: E_FAIL (0x80004005): An internal error occurred."},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.QueryRevertStatus: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL, "IVssBackupComponents.QueryRevertStatus: E_NOTIMPL (0x80004001): The volume's provider cannot revert."},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.QueryRevertStatus: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_POINTER, "IVssBackupComponents.QueryRevertStatus: E_POINTER (0x80004003): A required pointer parameter is NULL."},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.QueryRevertStatus: VSS_E_OBJECT_NOT_FOUND (0x80042308): pwszVolume does not name a valid volume."},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED, "IVssBackupComponents.QueryRevertStatus: VSS_E_VOLUME_NOT_SUPPORTED (0x8004230C): This volume does not support revert."},
 		{IVssEnumObject_Next, E_FAIL, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -6286,6 +12280,78 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, E_POINTER, "IVssEnumObject.Next: E_POINTER (0x80004003): A required pointer parameter is NULL."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx.GetWriterMetadataEx: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx.GetWriterMetadataEx: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx.GetWriterMetadataEx: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponentsEx.GetWriterMetadataEx: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx.GetWriterMetadataEx: VSS_E_OBJECT_NOT_FOUND (0x80042308): iWriter does not name a writer."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.GetWriterMetadataEx: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.GetWriterMetadataEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.GetWriterMetadataEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.GetWriterMetadataEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx.SetSelectedForRestoreEx: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx.SetSelectedForRestoreEx: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component is not in the Backup Components Document, or no instance of its writer is running."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponentsEx.SetSelectedForRestoreEx: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.SetSelectedForRestoreEx: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{Proc_CreateVssBackupComponentsInternal, E_ACCESSDENIED, OSVersion{
 			Major: 10,
 			Minor: 0,
