@@ -3871,6 +3871,34 @@ func (v *IVssBackupComponentsEx3) vtable() *IVssBackupComponentsEx3Vtbl {
 //   - pbstrApplicationMessage (out BSTR): Receives the application's failure
 //     message; the caller frees it with SysFreeString. Optional; the Microsoft SDK
 //     defaults it to NULL.
+//
+// Status codes delivered through the HRESULT out-parameter:
+//   - VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT: The shadow copy holds only some of
+//     the volumes the writer needs to back up its component correctly.
+//   - VSS_E_WRITERERROR_OUTOFRESOURCES: The writer ran out of memory or other
+//     resources. Wait ten minutes and retry, up to three times.
+//   - VSS_E_WRITERERROR_TIMEOUT: The writer timed out between the Freeze and Thaw
+//     events. Wait ten minutes and retry, up to three times.
+//   - VSS_E_WRITERERROR_RETRYABLE: The writer failed in a way that restarting the
+//     whole operation would probably avoid. Wait ten minutes and retry, up to
+//     three times.
+//   - VSS_E_WRITERERROR_NONRETRYABLE: The writer failed in a way that may happen
+//     again with another shadow copy.
+//   - VSS_E_WRITER_NOT_RESPONDING: The writer does not respond.
+//   - VSS_E_WRITER_STATUS_NOT_AVAILABLE: The status of one or more writers is not
+//     available; a writer may have reached its largest number of backup and
+//     restore sessions.
+//   - VSS_E_WRITERERROR_PARTIAL_FAILURE: The writer reports errors of single
+//     components; IVssComponentEx2.GetFailure returns them.
+//
+// Documented return codes:
+//   - S_OK: The status was returned. Check phrFailureWriter too: the writer itself
+//     may have failed.
+//   - E_INVALIDARG: pnStatus, pidWriter, pbstrWriter or pidInstance is NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No writer has the given index.
 func (v *IVssBackupComponentsEx3) GetWriterStatusEx(iWriter uint32) (pidInstance windows.GUID, pidWriter windows.GUID, pbstrWriter string, pnStatus VSS_WRITER_STATE, phrFailureWriter HRESULT, phrApplication HRESULT, pbstrApplicationMessage string, err error) {
 	var _pbstrWriter *uint16
 	var _pbstrApplicationMessage *uint16
@@ -3901,6 +3929,22 @@ func (v *IVssBackupComponentsEx3) GetWriterStatusEx(iWriter uint32) (pidInstance
 //     VSS_RECOVERY_OPTIONS flags that control the resynchronization.
 //   - ppAsync (out IVssAsync): Receives an IVssAsync for following the operation.
 //     The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: The resynchronization was carried out.
+//   - E_NOTIMPL: The volume's provider cannot resynchronize LUNs.
+//   - VSS_E_BAD_STATE: No hardware provider supports the operation, no volume was
+//     added to the recovery set, the call came in WinPE or Safe mode, or
+//     InitializeForRestore was not called first.
+//   - VSS_E_LEGACY_PROVIDER: This version of the hardware provider does not
+//     support the operation.
+//   - VSS_E_PROVIDER_VETO: The provider failed; the Application event log says how
+//     to resolve it.
+//   - VSS_E_UNSELECTED_VOLUME: The resynchronization destination holds a volume
+//     that was not included explicitly.
+//   - VSS_E_CANNOT_REVERT_DISKID: The MBR signature or GPT identifier of one or
+//     more disks could not be set to the intended value; the Application event log
+//     has the details.
 func (v *IVssBackupComponentsEx3) RecoverSet(dwFlags VSS_RECOVERY_OPTIONS) (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().RecoverSet, uintptr(unsafe.Pointer(v)), uintptr(dwFlags), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
@@ -3917,6 +3961,10 @@ func (v *IVssBackupComponentsEx3) RecoverSet(dwFlags VSS_RECOVERY_OPTIONS) (ppAs
 //
 // Parameters:
 //   - idSession (out VSS_ID): Receives the session ID.
+//
+// Documented return codes:
+//   - S_OK: The session identifier was returned. The page names no other code: any
+//     failure is some other HRESULT.
 func (v *IVssBackupComponentsEx3) GetSessionId() (idSession windows.GUID, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetSessionId, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&idSession)))
 	_hr := HRESULT(_r)
@@ -3981,6 +4029,10 @@ func (v *IVssBackupComponentsEx4) vtable() *IVssBackupComponentsEx4Vtbl {
 //   - bNormalizeFQDNforRootPath (in BOOL): For UNC paths, true puts the fully
 //     qualified domain name into the root path and false the plain host name. Use
 //     the same value for every call within one shadow copy set.
+//
+// Documented return codes:
+//   - S_OK: The root and logical prefix paths were returned.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssBackupComponentsEx4) GetRootAndLogicalPrefixPaths(pwszFilePath string, bNormalizeFQDNforRootPath bool) (ppwszRootPath string, ppwszLogicalPrefix string, err error) {
 	_pwszFilePath, err := windows.UTF16PtrFromString(pwszFilePath)
 	if err != nil {

@@ -1275,6 +1275,24 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 //
 // Parameters:
 //   - snapshotId (in VSS_ID): ID of the exposed shadow copy.
+//
+// Documented return codes:
+//   - S_OK: The shadow copy is no longer exposed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The shadow copy does not exist or is not exposed.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and wrote it to
+//     the event log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_UNEXPECTED_PROVIDER_ERROR: The provider failed unexpectedly. The error
+//     is recorded in the error log.
 func (v *IVssBackupComponentsEx2) UnexposeSnapshot(snapshotId windows.GUID) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().UnexposeSnapshot, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&snapshotId), 0), _word64(unsafe.Pointer(&snapshotId), 1))
 	_hr := HRESULT(_r)
@@ -1298,6 +1316,17 @@ func (v *IVssBackupComponentsEx2) UnexposeSnapshot(snapshotId windows.GUID) (err
 //   - wszComponentName (in LPCWSTR): Name of the component, as given to
 //     AddComponent. Must not be NULL.
 //   - bAuth (in boolean): True for an authoritative restore, false otherwise.
+//
+// Documented return codes:
+//   - S_OK: The restore of the component was marked authoritative or not.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come during a restore.
+//   - VSS_E_OBJECT_NOT_FOUND: The component was not found.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx2) SetAuthoritativeRestore(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bAuth bool) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -1332,6 +1361,17 @@ func (v *IVssBackupComponentsEx2) SetAuthoritativeRestore(writerId windows.GUID,
 //     the restore.
 //   - wszRollForwardPoint (in LPCWSTR): Where a partial roll-forward stops, in a
 //     format that the writer defines. Used only with VSS_RF_PARTIAL.
+//
+// Documented return codes:
+//   - S_OK: The roll-forward type and point were set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come during a restore.
+//   - VSS_E_OBJECT_NOT_FOUND: The component was not found.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx2) SetRollForward(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, rollType VSS_ROLLFORWARD_TYPE, wszRollForwardPoint string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -1366,6 +1406,17 @@ func (v *IVssBackupComponentsEx2) SetRollForward(writerId windows.GUID, ct VSS_C
 //   - wszComponentName (in LPCWSTR): Name of the component, as given to
 //     AddComponent. Must not be NULL.
 //   - wszRestoreName (in LPCWSTR): The new logical name of the component.
+//
+// Documented return codes:
+//   - S_OK: The restore name was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come during a restore.
+//   - VSS_E_OBJECT_NOT_FOUND: The component was not found.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszRestoreName string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -1398,6 +1449,24 @@ func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_C
 //     VSS_HARDWARE_OPTIONS break flags (VSS_BREAKEX_FLAG_...).
 //   - ppAsync (out IVssAsync): Receives an IVssAsync for following the operation.
 //     The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: The shadow copy set was broken.
+//   - E_ACCESSDENIED: The caller lacks the privileges needed or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BREAK_REVERT_ID_FAILED: The disk signature or GPT identifiers of one
+//     or more destination LUNs could not be set back to those of the original
+//     LUNs; with an original LUN unmasked, breaking would make the signatures
+//     collide.
+//   - VSS_E_OBJECT_NOT_FOUND: The given shadow copy set does not exist.
+//   - VSS_E_PROVIDER_VETO: A software provider made the shadow copies, and those
+//     cannot be broken.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID, dwBreakFlags VSS_HARDWARE_OPTIONS) (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().BreakSnapshotSetEx, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&SnapshotSetID), 0), _word64(unsafe.Pointer(&SnapshotSetID), 1), uintptr(dwBreakFlags), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
@@ -1419,6 +1488,10 @@ func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID,
 //     by this method.
 //   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
 //     method.
+//
+// Documented return codes: none. The reference page says only that the method
+// is not supported and reserved for future use; it has no return value
+// section.
 func (v *IVssBackupComponentsEx2) PreFastRecovery() (err error) {
 	var _SnapshotSetID windows.GUID
 	_r, _, _ := syscall.SyscallN(v.vtable().PreFastRecovery, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&_SnapshotSetID), 0), _word64(unsafe.Pointer(&_SnapshotSetID), 1), 0, 0)
@@ -1441,6 +1514,10 @@ func (v *IVssBackupComponentsEx2) PreFastRecovery() (err error) {
 //     this method.
 //   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
 //     method.
+//
+// Documented return codes: none. The reference page says only that the method
+// is not supported and reserved for future use; it has no return value
+// section.
 func (v *IVssBackupComponentsEx2) FastRecovery() (err error) {
 	var _SnapshotSetID windows.GUID
 	_r, _, _ := syscall.SyscallN(v.vtable().FastRecovery, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&_SnapshotSetID), 0), _word64(unsafe.Pointer(&_SnapshotSetID), 1), 0, 0)
@@ -1462,6 +1539,22 @@ func (v *IVssBackupComponentsEx2) FastRecovery() (err error) {
 //   - dwFlags (in DWORD): Reserved; must be zero. Passed as NULL by this method.
 //   - pwszDestinationVolume (in VSS_PWSZ): Volume to copy the shadow copy onto, or
 //     NULL to copy it back onto the original volume.
+//
+// Documented return codes:
+//   - S_OK: The shadow copy was added to the recovery set.
+//   - VSS_E_BAD_STATE: No hardware provider supports the operation, or no volume
+//     was added to the recovery set.
+//   - VSS_E_LEGACY_PROVIDER: This version of the hardware provider does not
+//     support the operation.
+//   - VSS_E_OBJECT_NOT_FOUND: snapshotId names a shadow copy the hardware provider
+//     does not own.
+//   - VSS_E_RESYNC_IN_PROGRESS: Another LUN resynchronization is running already.
+//   - VSS_E_SNAPSHOT_NOT_IN_SET: snapshotId names a shadow copy that is not in the
+//     Backup Components Document.
+//   - VSS_E_VOLUME_NOT_SUPPORTED: The volume cannot be resynchronized: it is
+//     dynamic, the destination disk has no unique page 83 identifier or is a
+//     cluster quorum disk, or the volume is not on a LUN a hardware provider
+//     manages.
 func (v *IVssBackupComponentsEx3) AddSnapshotToRecoverySet(snapshotId windows.GUID, pwszDestinationVolume string) (err error) {
 	_pwszDestinationVolume, err := windows.UTF16PtrFromString(pwszDestinationVolume)
 	if err != nil {

@@ -636,11 +636,11 @@ var _methods = [...]struct {
 	IVssComponentEx_GetRollForward:                           {"IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, nil},
 	IVssComponentEx_GetRestoreName:                           {"IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, nil},
 	IVssExamineWriterMetadataEx_GetIdentityEx:                {"IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, nil},
-	IVssBackupComponentsEx2_UnexposeSnapshot:                 {"IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, nil},
-	IVssBackupComponentsEx2_SetAuthoritativeRestore:          {"IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, nil},
-	IVssBackupComponentsEx2_SetRollForward:                   {"IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, nil},
-	IVssBackupComponentsEx2_SetRestoreName:                   {"IVssBackupComponentsEx2.SetRestoreName", "IVssBackupComponentsEx2", "SetRestoreName", 56, nil},
-	IVssBackupComponentsEx2_BreakSnapshotSetEx:               {"IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, nil},
+	IVssBackupComponentsEx2_UnexposeSnapshot:                 {"IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponentsEx2_SetAuthoritativeRestore:          {"IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx2_SetRollForward:                   {"IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx2_SetRestoreName:                   {"IVssBackupComponentsEx2.SetRestoreName", "IVssBackupComponentsEx2", "SetRestoreName", 56, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx2_BreakSnapshotSetEx:               {"IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BREAK_REVERT_ID_FAILED, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
 	IVssBackupComponentsEx2_PreFastRecovery:                  {"IVssBackupComponentsEx2.PreFastRecovery", "IVssBackupComponentsEx2", "PreFastRecovery", 58, nil},
 	IVssBackupComponentsEx2_FastRecovery:                     {"IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, nil},
 	IVssComponentEx2_SetFailure:                              {"IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, nil},
@@ -648,11 +648,11 @@ var _methods = [...]struct {
 	IVssExamineWriterMetadataEx2_GetVersion:                  {"IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, nil},
 	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, nil},
 	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:  {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, nil},
-	IVssBackupComponentsEx3_GetWriterStatusEx:                {"IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, nil},
-	IVssBackupComponentsEx3_AddSnapshotToRecoverySet:         {"IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, nil},
-	IVssBackupComponentsEx3_RecoverSet:                       {"IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, nil},
-	IVssBackupComponentsEx3_GetSessionId:                     {"IVssBackupComponentsEx3.GetSessionId", "IVssBackupComponentsEx3", "GetSessionId", 63, nil},
-	IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths:     {"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths", "IVssBackupComponentsEx4", "GetRootAndLogicalPrefixPaths", 64, nil},
+	IVssBackupComponentsEx3_GetWriterStatusEx:                {"IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND}},
+	IVssBackupComponentsEx3_AddSnapshotToRecoverySet:         {"IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, []HRESULT{S_OK, VSS_E_BAD_STATE, VSS_E_LEGACY_PROVIDER, VSS_E_OBJECT_NOT_FOUND, VSS_E_RESYNC_IN_PROGRESS, VSS_E_SNAPSHOT_NOT_IN_SET, VSS_E_VOLUME_NOT_SUPPORTED}},
+	IVssBackupComponentsEx3_RecoverSet:                       {"IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, []HRESULT{S_OK, E_NOTIMPL, VSS_E_BAD_STATE, VSS_E_LEGACY_PROVIDER, VSS_E_PROVIDER_VETO, VSS_E_UNSELECTED_VOLUME, VSS_E_CANNOT_REVERT_DISKID}},
+	IVssBackupComponentsEx3_GetSessionId:                     {"IVssBackupComponentsEx3.GetSessionId", "IVssBackupComponentsEx3", "GetSessionId", 63, []HRESULT{S_OK}},
+	IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths:     {"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths", "IVssBackupComponentsEx4", "GetRootAndLogicalPrefixPaths", 64, []HRESULT{S_OK, E_OUTOFMEMORY}},
 	Proc_CreateVssBackupComponentsInternal:                   {"vssapi.dll!CreateVssBackupComponentsInternal", "vssapi.dll", "CreateVssBackupComponentsInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
 	Proc_VssFreeSnapshotPropertiesInternal:                   {"vssapi.dll!VssFreeSnapshotPropertiesInternal", "vssapi.dll", "VssFreeSnapshotPropertiesInternal", -1, nil},
 	Proc_ShouldBlockRevertInternal:                           {"vssapi.dll!ShouldBlockRevertInternal", "vssapi.dll", "ShouldBlockRevertInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
@@ -1573,6 +1573,150 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
+	case IVssBackupComponentsEx2_UnexposeSnapshot:
+		switch code {
+		case S_OK:
+			return "The shadow copy is no longer exposed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The shadow copy does not exist or is not exposed.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and wrote it to the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+			return "The provider failed unexpectedly. The error is recorded in the error log.", true
+		}
+	case IVssBackupComponentsEx2_SetAuthoritativeRestore:
+		switch code {
+		case S_OK:
+			return "The restore of the component was marked authoritative or not.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The call did not come during a restore.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component was not found.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponentsEx2_SetRollForward:
+		switch code {
+		case S_OK:
+			return "The roll-forward type and point were set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The call did not come during a restore.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component was not found.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponentsEx2_SetRestoreName:
+		switch code {
+		case S_OK:
+			return "The restore name was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The call did not come during a restore.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component was not found.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponentsEx2_BreakSnapshotSetEx:
+		switch code {
+		case S_OK:
+			return "The shadow copy set was broken.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks the privileges needed or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BREAK_REVERT_ID_FAILED:
+			return "The disk signature or GPT identifiers of one or more destination LUNs could not be set back to those of the original LUNs; with an original LUN unmasked, breaking would make the signatures collide.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The given shadow copy set does not exist.", true
+		case VSS_E_PROVIDER_VETO:
+			return "A software provider made the shadow copies, and those cannot be broken.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponentsEx3_GetWriterStatusEx:
+		switch code {
+		case S_OK:
+			return "The status was returned. Check phrFailureWriter too: the writer itself may have failed.", true
+		case E_INVALIDARG:
+			return "pnStatus, pidWriter, pbstrWriter or pidInstance is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No writer has the given index.", true
+		}
+	case IVssBackupComponentsEx3_AddSnapshotToRecoverySet:
+		switch code {
+		case S_OK:
+			return "The shadow copy was added to the recovery set.", true
+		case VSS_E_BAD_STATE:
+			return "No hardware provider supports the operation, or no volume was added to the recovery set.", true
+		case VSS_E_LEGACY_PROVIDER:
+			return "This version of the hardware provider does not support the operation.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "snapshotId names a shadow copy the hardware provider does not own.", true
+		case VSS_E_RESYNC_IN_PROGRESS:
+			return "Another LUN resynchronization is running already.", true
+		case VSS_E_SNAPSHOT_NOT_IN_SET:
+			return "snapshotId names a shadow copy that is not in the Backup Components Document.", true
+		case VSS_E_VOLUME_NOT_SUPPORTED:
+			return "The volume cannot be resynchronized: it is dynamic, the destination disk has no unique page 83 identifier or is a cluster quorum disk, or the volume is not on a LUN a hardware provider manages.", true
+		}
+	case IVssBackupComponentsEx3_RecoverSet:
+		switch code {
+		case S_OK:
+			return "The resynchronization was carried out.", true
+		case E_NOTIMPL:
+			return "The volume's provider cannot resynchronize LUNs.", true
+		case VSS_E_BAD_STATE:
+			return "No hardware provider supports the operation, no volume was added to the recovery set, the call came in WinPE or Safe mode, or InitializeForRestore was not called first.", true
+		case VSS_E_LEGACY_PROVIDER:
+			return "This version of the hardware provider does not support the operation.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider failed; the Application event log says how to resolve it.", true
+		case VSS_E_UNSELECTED_VOLUME:
+			return "The resynchronization destination holds a volume that was not included explicitly.", true
+		case VSS_E_CANNOT_REVERT_DISKID:
+			return "The MBR signature or GPT identifier of one or more disks could not be set to the intended value; the Application event log has the details.", true
+		}
+	case IVssBackupComponentsEx3_GetSessionId:
+		switch code {
+		case S_OK:
+			return "The session identifier was returned. The page names no other code: any failure is some other HRESULT.", true
+		}
+	case IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths:
+		switch code {
+		case S_OK:
+			return "The root and logical prefix paths were returned.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
 	case Proc_CreateVssBackupComponentsInternal:
 		switch code {
 		case S_OK:
@@ -1803,6 +1947,26 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponentsEx_SetSelectedForRestoreEx:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx2_UnexposeSnapshot:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx2_SetAuthoritativeRestore:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx2_SetRollForward:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx2_SetRestoreName:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx2_BreakSnapshotSetEx:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}

@@ -149,11 +149,11 @@ func TestMethods(t *testing.T) {
 		{IVssComponentEx_GetRollForward, "IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, 0},
 		{IVssComponentEx_GetRestoreName, "IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, 0},
 		{IVssExamineWriterMetadataEx_GetIdentityEx, "IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, 0},
-		{IVssBackupComponentsEx2_UnexposeSnapshot, "IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, 0},
-		{IVssBackupComponentsEx2_SetAuthoritativeRestore, "IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, 0},
-		{IVssBackupComponentsEx2_SetRollForward, "IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, 0},
-		{IVssBackupComponentsEx2_SetRestoreName, "IVssBackupComponentsEx2.SetRestoreName", "IVssBackupComponentsEx2", "SetRestoreName", 56, 0},
-		{IVssBackupComponentsEx2_BreakSnapshotSetEx, "IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, 0},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, "IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, 9},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, "IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, 6},
+		{IVssBackupComponentsEx2_SetRollForward, "IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, 6},
+		{IVssBackupComponentsEx2_SetRestoreName, "IVssBackupComponentsEx2.SetRestoreName", "IVssBackupComponentsEx2", "SetRestoreName", 56, 6},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, "IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, 8},
 		{IVssBackupComponentsEx2_PreFastRecovery, "IVssBackupComponentsEx2.PreFastRecovery", "IVssBackupComponentsEx2", "PreFastRecovery", 58, 0},
 		{IVssBackupComponentsEx2_FastRecovery, "IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, 0},
 		{IVssComponentEx2_SetFailure, "IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, 0},
@@ -161,11 +161,11 @@ func TestMethods(t *testing.T) {
 		{IVssExamineWriterMetadataEx2_GetVersion, "IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, 0},
 		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, 0},
 		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, 0},
-		{IVssBackupComponentsEx3_GetWriterStatusEx, "IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, 0},
-		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, 0},
-		{IVssBackupComponentsEx3_RecoverSet, "IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, 0},
-		{IVssBackupComponentsEx3_GetSessionId, "IVssBackupComponentsEx3.GetSessionId", "IVssBackupComponentsEx3", "GetSessionId", 63, 0},
-		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, "IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths", "IVssBackupComponentsEx4", "GetRootAndLogicalPrefixPaths", 64, 0},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, "IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, 5},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, 7},
+		{IVssBackupComponentsEx3_RecoverSet, "IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, 7},
+		{IVssBackupComponentsEx3_GetSessionId, "IVssBackupComponentsEx3.GetSessionId", "IVssBackupComponentsEx3", "GetSessionId", 63, 1},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, "IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths", "IVssBackupComponentsEx4", "GetRootAndLogicalPrefixPaths", 64, 2},
 		{Proc_CreateVssBackupComponentsInternal, "vssapi.dll!CreateVssBackupComponentsInternal", "vssapi.dll", "CreateVssBackupComponentsInternal", -1, 5},
 		{Proc_VssFreeSnapshotPropertiesInternal, "vssapi.dll!VssFreeSnapshotPropertiesInternal", "vssapi.dll", "VssFreeSnapshotPropertiesInternal", -1, 0},
 		{Proc_ShouldBlockRevertInternal, "vssapi.dll!ShouldBlockRevertInternal", "vssapi.dll", "ShouldBlockRevertInternal", -1, 5},
@@ -10261,6 +10261,1556 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
 		{Proc_CreateVssBackupComponentsInternal, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -12352,6 +13902,254 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponentsEx2.UnexposeSnapshot: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx2.UnexposeSnapshot: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx2.UnexposeSnapshot: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx2.UnexposeSnapshot: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx2.UnexposeSnapshot: VSS_E_OBJECT_NOT_FOUND (0x80042308): The shadow copy does not exist or is not exposed."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponentsEx2.UnexposeSnapshot: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and wrote it to the event log."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.UnexposeSnapshot: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR, "IVssBackupComponentsEx2.UnexposeSnapshot: VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F): The provider failed unexpectedly. The error is recorded in the error log."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.UnexposeSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.UnexposeSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.UnexposeSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx2.SetAuthoritativeRestore: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx2.SetAuthoritativeRestore: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx2.SetAuthoritativeRestore: VSS_E_BAD_STATE (0x80042301): The call did not come during a restore."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx2.SetAuthoritativeRestore: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component was not found."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetAuthoritativeRestore: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetAuthoritativeRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetAuthoritativeRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetAuthoritativeRestore: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx2.SetRollForward: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx2.SetRollForward: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx2.SetRollForward: VSS_E_BAD_STATE (0x80042301): The call did not come during a restore."},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx2.SetRollForward: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component was not found."},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRollForward: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRollForward: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRollForward: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRollForward: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx2.SetRestoreName: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx2.SetRestoreName: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx2.SetRestoreName: VSS_E_BAD_STATE (0x80042301): The call did not come during a restore."},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx2.SetRestoreName: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component was not found."},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRestoreName: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRestoreName: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRestoreName: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRestoreName: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_ACCESSDENIED (0x80070005): The caller lacks the privileges needed or is not an administrator."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BREAK_REVERT_ID_FAILED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: VSS_E_BREAK_REVERT_ID_FAILED (0x800423F6): The disk signature or GPT identifiers of one or more destination LUNs could not be set back to those of the original LUNs; with an original LUN unmasked, breaking would make the signatures collide."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx2.BreakSnapshotSetEx: VSS_E_OBJECT_NOT_FOUND (0x80042308): The given shadow copy set does not exist."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponentsEx2.BreakSnapshotSetEx: VSS_E_PROVIDER_VETO (0x80042306): A software provider made the shadow copies, and those cannot be broken."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx3.GetWriterStatusEx: E_INVALIDARG (0x80070057): pnStatus, pidWriter, pbstrWriter or pidInstance is NULL."},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx3.GetWriterStatusEx: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx3.GetWriterStatusEx: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx3.GetWriterStatusEx: VSS_E_OBJECT_NOT_FOUND (0x80042308): No writer has the given index."},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet: VSS_E_BAD_STATE (0x80042301): No hardware provider supports the operation, or no volume was added to the recovery set."},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_LEGACY_PROVIDER, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet: VSS_E_LEGACY_PROVIDER (0x800423F7): This version of the hardware provider does not support the operation."},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet: VSS_E_OBJECT_NOT_FOUND (0x80042308): snapshotId names a shadow copy the hardware provider does not own."},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_RESYNC_IN_PROGRESS, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet: VSS_E_RESYNC_IN_PROGRESS (0x800423FF): Another LUN resynchronization is running already."},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet: VSS_E_SNAPSHOT_NOT_IN_SET (0x8004232B): snapshotId names a shadow copy that is not in the Backup Components Document."},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet: VSS_E_VOLUME_NOT_SUPPORTED (0x8004230C): The volume cannot be resynchronized: it is dynamic, the destination disk has no unique page 83 identifier or is a cluster quorum disk, or the volume is not on a LUN a hardware provider manages."},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL, "IVssBackupComponentsEx3.RecoverSet: E_NOTIMPL (0x80004001): The volume's provider cannot resynchronize LUNs."},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx3.RecoverSet: VSS_E_BAD_STATE (0x80042301): No hardware provider supports the operation, no volume was added to the recovery set, the call came in WinPE or Safe mode, or InitializeForRestore was not called first."},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_LEGACY_PROVIDER, "IVssBackupComponentsEx3.RecoverSet: VSS_E_LEGACY_PROVIDER (0x800423F7): This version of the hardware provider does not support the operation."},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponentsEx3.RecoverSet: VSS_E_PROVIDER_VETO (0x80042306): The provider failed; the Application event log says how to resolve it."},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNSELECTED_VOLUME, "IVssBackupComponentsEx3.RecoverSet: VSS_E_UNSELECTED_VOLUME (0x8004232A): The resynchronization destination holds a volume that was not included explicitly."},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_CANNOT_REVERT_DISKID, "IVssBackupComponentsEx3.RecoverSet: VSS_E_CANNOT_REVERT_DISKID (0x800423FE): The MBR signature or GPT identifier of one or more disks could not be set to the intended value; the Application event log has the details."},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
 		{Proc_CreateVssBackupComponentsInternal, E_ACCESSDENIED, OSVersion{
 			Major: 10,
 			Minor: 0,
