@@ -594,7 +594,7 @@ func TestExplainFoldsMethodsThatShareAMeaning(t *testing.T) {
 	}
 	for _, want := range []string{
 		"\n  IVssAsync: Cancel, Wait, QueryStatus\n",
-		"; vssapi.dll: CreateVssBackupComponentsInternal",
+		"vssapi.dll: CreateVssBackupComponentsInternal",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("explanation lacks %q:\n%s", want, all)

@@ -2574,6 +2574,17 @@ func (v *IVssExamineWriterMetadata) vtable() *IVssExamineWriterMetadataVtbl {
 //   - pUsage (out VSS_USAGE_TYPE): Receives how the writer's data is used.
 //   - pSource (out VSS_SOURCE_TYPE): Receives the kind of data store the writer
 //     manages.
+//
+// Documented return codes:
+//   - S_OK: The writer's identity was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadata) GetIdentity() (pidInstance windows.GUID, pidWriter windows.GUID, pbstrWriterName string, pUsage VSS_USAGE_TYPE, pSource VSS_SOURCE_TYPE, err error) {
 	var _pbstrWriterName *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetIdentity, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)), uintptr(unsafe.Pointer(&_pbstrWriterName)), uintptr(unsafe.Pointer(&pUsage)), uintptr(unsafe.Pointer(&pSource)))
@@ -2597,6 +2608,17 @@ func (v *IVssExamineWriterMetadata) GetIdentity() (pidInstance windows.GUID, pid
 //   - pcIncludeFiles (out UINT): Receives the number of include file sets.
 //   - pcExcludeFiles (out UINT): Receives the number of exclude file sets.
 //   - pcComponents (out UINT): Receives the number of components.
+//
+// Documented return codes:
+//   - S_OK: The counts were returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadata) GetFileCounts() (pcIncludeFiles uint32, pcExcludeFiles uint32, pcComponents uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFileCounts, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcIncludeFiles)), uintptr(unsafe.Pointer(&pcExcludeFiles)), uintptr(unsafe.Pointer(&pcComponents)))
 	_hr := HRESULT(_r)
@@ -2617,6 +2639,10 @@ func (v *IVssExamineWriterMetadata) GetFileCounts() (pcIncludeFiles uint32, pcEx
 //     GetFileCounts.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes: none. The reference page says the method is not
+// supported and reserved for system use, and that it "does not return a
+// value"; it lists no codes.
 func (v *IVssExamineWriterMetadata) GetIncludeFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetIncludeFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
@@ -2636,6 +2662,18 @@ func (v *IVssExamineWriterMetadata) GetIncludeFile(iFile uint32) (ppFiledesc *IV
 //     GetFileCounts.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the excluded file set was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No excluded file set has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadata) GetExcludeFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetExcludeFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
@@ -2654,6 +2692,18 @@ func (v *IVssExamineWriterMetadata) GetExcludeFile(iFile uint32) (ppFiledesc *IV
 //     GetFileCounts.
 //   - ppComponent (out IVssWMComponent): Receives an IVssWMComponent for the
 //     component. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMComponent was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No component has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadata) GetComponent(iComponent uint32) (ppComponent *IVssWMComponent, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponent, uintptr(unsafe.Pointer(v)), uintptr(iComponent), uintptr(unsafe.Pointer(&ppComponent)))
 	_hr := HRESULT(_r)
@@ -2681,12 +2731,28 @@ func (v *IVssExamineWriterMetadata) GetComponent(iComponent uint32) (ppComponent
 //   - pbRebootRequired (out boolean): Receives true if the computer must be
 //     restarted after the restore.
 //   - pcMappings (out UINT): Receives the number of alternate location mappings.
-func (v *IVssExamineWriterMetadata) GetRestoreMethod() (pMethod VSS_RESTOREMETHOD_ENUM, pbstrService string, pbstrUserProcedure string, pwriterRestore VSS_WRITERRESTORE_ENUM, pbRebootRequired bool, pcMappings uint32, err error) {
+//
+// Documented return codes:
+//   - S_OK: The restore method was returned.
+//   - S_FALSE: The writer defines no restore method.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssExamineWriterMetadata) GetRestoreMethod() (pMethod VSS_RESTOREMETHOD_ENUM, pbstrService string, pbstrUserProcedure string, pwriterRestore VSS_WRITERRESTORE_ENUM, pbRebootRequired bool, pcMappings uint32, hr HRESULT, err error) {
 	var _pbstrService *uint16
 	var _pbstrUserProcedure *uint16
 	var _pbRebootRequired uint8
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreMethod, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pMethod)), uintptr(unsafe.Pointer(&_pbstrService)), uintptr(unsafe.Pointer(&_pbstrUserProcedure)), uintptr(unsafe.Pointer(&pwriterRestore)), uintptr(unsafe.Pointer(&_pbRebootRequired)), uintptr(unsafe.Pointer(&pcMappings)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrService != nil {
 		pbstrService = windows.UTF16PtrToString(_pbstrService)
 		_sysFreeString(_pbstrService)
@@ -2699,7 +2765,7 @@ func (v *IVssExamineWriterMetadata) GetRestoreMethod() (pMethod VSS_RESTOREMETHO
 	if _hr.Failed() {
 		err = _newError(IVssExamineWriterMetadata_GetRestoreMethod, _hr)
 	}
-	return pMethod, pbstrService, pbstrUserProcedure, pwriterRestore, pbRebootRequired, pcMappings, err
+	return pMethod, pbstrService, pbstrUserProcedure, pwriterRestore, pbRebootRequired, pcMappings, hr, err
 }
 
 // GetAlternateLocationMapping calls IVssExamineWriterMetadata::GetAlternateLocationMapping, slot 9 of the vtable.
@@ -2712,6 +2778,18 @@ func (v *IVssExamineWriterMetadata) GetRestoreMethod() (pMethod VSS_RESTOREMETHO
 //     GetRestoreMethod.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the mapping was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No alternate location mapping has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadata) GetAlternateLocationMapping(iMapping uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocationMapping, uintptr(unsafe.Pointer(v)), uintptr(iMapping), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
@@ -2729,6 +2807,14 @@ func (v *IVssExamineWriterMetadata) GetAlternateLocationMapping(iMapping uint32)
 // Parameters:
 //   - pdwSchemaMask (out VSS_BACKUP_SCHEMA, declared DWORD): Receives a bit mask
 //     of VSS_BACKUP_SCHEMA flags.
+//
+// Documented return codes:
+//   - S_OK: The backup schema was returned. (The page says "set the failure
+//     message", a slip copied from another page.)
+//   - E_INVALIDARG: The backup schema argument is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
 func (v *IVssExamineWriterMetadata) GetBackupSchema() (pdwSchemaMask VSS_BACKUP_SCHEMA, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupSchema, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwSchemaMask)))
 	_hr := HRESULT(_r)
@@ -2747,6 +2833,10 @@ func (v *IVssExamineWriterMetadata) GetBackupSchema() (pdwSchemaMask VSS_BACKUP_
 //   - pDoc (out IUnknown): Receives the document as an IXMLDOMDocument pointer;
 //     the binding treats it as IUnknown because IXMLDOMDocument is not part of the
 //     spec. Reserved for system use. Passed as NULL by this method.
+//
+// Documented return codes: none. The reference page says the method is not
+// supported and reserved for system use, and that it "does not return a
+// value"; it lists no codes.
 func (v *IVssExamineWriterMetadata) GetDocument() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDocument, uintptr(unsafe.Pointer(v)), 0)
 	_hr := HRESULT(_r)
@@ -2763,6 +2853,15 @@ func (v *IVssExamineWriterMetadata) GetDocument() (err error) {
 // Parameters:
 //   - pbstrXML (out BSTR): Receives the XML document as a string. The caller frees
 //     it with SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The Writer Metadata Document was saved into pbstrXML.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadata) SaveAsXML() (pbstrXML string, err error) {
 	var _pbstrXML *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().SaveAsXML, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrXML)))
@@ -2783,7 +2882,22 @@ func (v *IVssExamineWriterMetadata) SaveAsXML() (pbstrXML string, err error) {
 //
 // Parameters:
 //   - bstrXML (in BSTR): XML writer metadata saved earlier with SaveAsXML.
-func (v *IVssExamineWriterMetadata) LoadFromXML(bstrXML string) (err error) {
+//
+// Documented return codes:
+//   - S_OK: The document was loaded from bstrXML.
+//   - S_FALSE: The XML document could not be loaded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssExamineWriterMetadata) LoadFromXML(bstrXML string) (hr HRESULT, err error) {
 	_bstrXML, err := _sysAllocString(bstrXML)
 	if err != nil {
 		return
@@ -2791,10 +2905,11 @@ func (v *IVssExamineWriterMetadata) LoadFromXML(bstrXML string) (err error) {
 	defer _sysFreeString(_bstrXML)
 	_r, _, _ := syscall.SyscallN(v.vtable().LoadFromXML, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_bstrXML)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _hr.Failed() {
 		err = _newError(IVssExamineWriterMetadata_LoadFromXML, _hr)
 	}
-	return err
+	return hr, err
 }
 
 // IVssWMComponentVtbl is the function table of IVssWMComponent, one pointer per slot.
@@ -3540,6 +3655,17 @@ func (v *IVssExamineWriterMetadataEx) vtable() *IVssExamineWriterMetadataExVtbl 
 //   - pUsage (out VSS_USAGE_TYPE): Receives how the writer's data is used.
 //   - pSource (out VSS_SOURCE_TYPE): Receives the kind of data store the writer
 //     manages.
+//
+// Documented return codes:
+//   - S_OK: The writer's identity and instance name were returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadataEx) GetIdentityEx() (pidInstance windows.GUID, pidWriter windows.GUID, pbstrWriterName string, pbstrInstanceName string, pUsage VSS_USAGE_TYPE, pSource VSS_SOURCE_TYPE, err error) {
 	var _pbstrWriterName *uint16
 	var _pbstrInstanceName *uint16
@@ -3761,6 +3887,15 @@ func (v *IVssExamineWriterMetadataEx2) vtable() *IVssExamineWriterMetadataEx2Vtb
 // Parameters:
 //   - pdwMajorVersion (out DWORD): Receives the major version number.
 //   - pdwMinorVersion (out DWORD): Receives the minor version number.
+//
+// Documented return codes:
+//   - S_OK: The writer's version was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadataEx2) GetVersion() (pdwMajorVersion uint32, pdwMinorVersion uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetVersion, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwMajorVersion)), uintptr(unsafe.Pointer(&pdwMinorVersion)))
 	_hr := HRESULT(_r)
@@ -3776,6 +3911,15 @@ func (v *IVssExamineWriterMetadataEx2) GetVersion() (pdwMajorVersion uint32, pdw
 //
 // Parameters:
 //   - pcExcludedFromSnapshot (out UINT): Receives the number of such file sets.
+//
+// Documented return codes:
+//   - S_OK: The number of file sets excluded from the shadow copy was returned.
+//   - E_INVALIDARG: pcExcludedFromSnapshot is NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadataEx2) GetExcludeFromSnapshotCount() (pcExcludedFromSnapshot uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetExcludeFromSnapshotCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcExcludedFromSnapshot)))
 	_hr := HRESULT(_r)
@@ -3795,6 +3939,15 @@ func (v *IVssExamineWriterMetadataEx2) GetExcludeFromSnapshotCount() (pcExcluded
 //     GetExcludeFromSnapshotCount.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the excluded file set was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadataEx2) GetExcludeFromSnapshotFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetExcludeFromSnapshotFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)

@@ -4793,7 +4793,7 @@ var _stubs = map[Method]*_stub{
 			var out3 VSS_WRITERRESTORE_ENUM
 			var out4 bool
 			var out5 uint32
-			out0, out1, out2, out3, out4, out5, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetRestoreMethod()
+			out0, out1, out2, out3, out4, out5, r.hr, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetRestoreMethod()
 			r.words[0] = uint64(out0)
 			r.strs[1] = out1
 			r.strs[2] = out2
@@ -4802,8 +4802,9 @@ var _stubs = map[Method]*_stub{
 			r.words[5] = uint64(out5)
 			return r
 		},
-		iface: "IVssExamineWriterMetadata",
-		name:  "GetRestoreMethod",
+		iface:   "IVssExamineWriterMetadata",
+		keepsHR: true,
+		name:    "GetRestoreMethod",
 		params: []_stubParam{
 			{
 				bytes: 4,
@@ -4850,11 +4851,12 @@ var _stubs = map[Method]*_stub{
 	},
 	IVssExamineWriterMetadata_LoadFromXML: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).LoadFromXML(p[0].str)
+			r.hr, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).LoadFromXML(p[0].str)
 			return r
 		},
-		iface: "IVssExamineWriterMetadata",
-		name:  "LoadFromXML",
+		iface:   "IVssExamineWriterMetadata",
+		keepsHR: true,
+		name:    "LoadFromXML",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -5789,26 +5791,65 @@ var _stubCases = []struct {
 	{"IVssEnumObject.Clone/S_OK", IVssEnumObject_Clone, S_OK, -1, 0},
 	{"IVssEnumObject.Clone/undocumented 0x8004FFFF", IVssEnumObject_Clone, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadata.GetIdentity/S_OK", IVssExamineWriterMetadata_GetIdentity, S_OK, -1, 0},
+	{"IVssExamineWriterMetadata.GetIdentity/E_INVALIDARG", IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadata.GetIdentity/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadata.GetIdentity/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssExamineWriterMetadata.GetIdentity/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssExamineWriterMetadata.GetIdentity/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIdentity, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadata.GetFileCounts/S_OK", IVssExamineWriterMetadata_GetFileCounts, S_OK, -1, 0},
+	{"IVssExamineWriterMetadata.GetFileCounts/E_INVALIDARG", IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadata.GetFileCounts/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadata.GetFileCounts/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssExamineWriterMetadata.GetFileCounts/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssExamineWriterMetadata.GetFileCounts/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetFileCounts, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadata.GetIncludeFile/S_OK", IVssExamineWriterMetadata_GetIncludeFile, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.GetIncludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIncludeFile, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadata.GetExcludeFile/S_OK", IVssExamineWriterMetadata_GetExcludeFile, S_OK, -1, 0},
+	{"IVssExamineWriterMetadata.GetExcludeFile/E_INVALIDARG", IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadata.GetExcludeFile/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadata.GetExcludeFile/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssExamineWriterMetadata.GetExcludeFile/VSS_E_OBJECT_NOT_FOUND", IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, -1, 0},
+	{"IVssExamineWriterMetadata.GetExcludeFile/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssExamineWriterMetadata.GetExcludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetExcludeFile, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadata.GetComponent/S_OK", IVssExamineWriterMetadata_GetComponent, S_OK, -1, 0},
+	{"IVssExamineWriterMetadata.GetComponent/E_INVALIDARG", IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadata.GetComponent/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadata.GetComponent/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssExamineWriterMetadata.GetComponent/VSS_E_OBJECT_NOT_FOUND", IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, -1, 0},
+	{"IVssExamineWriterMetadata.GetComponent/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssExamineWriterMetadata.GetComponent/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetComponent, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadata.GetRestoreMethod/S_OK", IVssExamineWriterMetadata_GetRestoreMethod, S_OK, -1, 0},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/S_FALSE", IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, -1, 0},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/E_INVALIDARG", IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssExamineWriterMetadata.GetRestoreMethod/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetRestoreMethod, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/S_OK", IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, -1, 0},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/E_INVALIDARG", IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/VSS_E_OBJECT_NOT_FOUND", IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, -1, 0},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetAlternateLocationMapping, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadata.GetBackupSchema/S_OK", IVssExamineWriterMetadata_GetBackupSchema, S_OK, -1, 0},
+	{"IVssExamineWriterMetadata.GetBackupSchema/E_INVALIDARG", IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadata.GetBackupSchema/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadata.GetBackupSchema/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssExamineWriterMetadata.GetBackupSchema/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetBackupSchema, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadata.GetDocument/S_OK", IVssExamineWriterMetadata_GetDocument, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.GetDocument/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetDocument, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadata.SaveAsXML/S_OK", IVssExamineWriterMetadata_SaveAsXML, S_OK, -1, 0},
+	{"IVssExamineWriterMetadata.SaveAsXML/E_INVALIDARG", IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadata.SaveAsXML/E_OUTOFMEMORY", IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadata.SaveAsXML/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssExamineWriterMetadata.SaveAsXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_SaveAsXML, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadata.LoadFromXML/S_OK", IVssExamineWriterMetadata_LoadFromXML, S_OK, -1, 0},
+	{"IVssExamineWriterMetadata.LoadFromXML/S_FALSE", IVssExamineWriterMetadata_LoadFromXML, S_FALSE, -1, 0},
+	{"IVssExamineWriterMetadata.LoadFromXML/E_INVALIDARG", IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadata.LoadFromXML/E_OUTOFMEMORY", IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadata.LoadFromXML/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssExamineWriterMetadata.LoadFromXML/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssExamineWriterMetadata.LoadFromXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_LoadFromXML, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssWMComponent.GetComponentInfo/S_OK", IVssWMComponent_GetComponentInfo, S_OK, -1, 0},
 	{"IVssWMComponent.GetComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_GetComponentInfo, HRESULT(0x8004FFFF), -1, 0},
@@ -5869,6 +5910,10 @@ var _stubCases = []struct {
 	{"IVssComponentEx.GetRestoreName/S_OK", IVssComponentEx_GetRestoreName, S_OK, -1, 0},
 	{"IVssComponentEx.GetRestoreName/undocumented 0x8004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadataEx.GetIdentityEx/S_OK", IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, -1, 0},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/E_INVALIDARG", IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/E_OUTOFMEMORY", IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/VSS_E_UNEXPECTED", IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssExamineWriterMetadataEx.GetIdentityEx/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx_GetIdentityEx, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssBackupComponentsEx2.UnexposeSnapshot/S_OK", IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, -1, 0},
 	{"IVssBackupComponentsEx2.UnexposeSnapshot/E_ACCESSDENIED", IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, -1, 0},
@@ -5919,10 +5964,19 @@ var _stubCases = []struct {
 	{"IVssComponentEx2.GetFailure/S_OK", IVssComponentEx2_GetFailure, S_OK, -1, 0},
 	{"IVssComponentEx2.GetFailure/undocumented 0x8004FFFF", IVssComponentEx2_GetFailure, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadataEx2.GetVersion/S_OK", IVssExamineWriterMetadataEx2_GetVersion, S_OK, -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetVersion/E_INVALIDARG", IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetVersion/E_OUTOFMEMORY", IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetVersion/VSS_E_UNEXPECTED", IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssExamineWriterMetadataEx2.GetVersion/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetVersion, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/S_OK", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/E_INVALIDARG", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/E_OUTOFMEMORY", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/VSS_E_UNEXPECTED", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/S_OK", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/E_INVALIDARG", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/E_OUTOFMEMORY", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, -1, 0},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/VSS_E_UNEXPECTED", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssBackupComponentsEx3.GetWriterStatusEx/S_OK", IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, -1, 0},
 	{"IVssBackupComponentsEx3.GetWriterStatusEx/E_INVALIDARG", IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, -1, 0},
@@ -6347,11 +6401,47 @@ var _osNoteCases = []struct {
 		Major: 6,
 		Minor: 1,
 	}, nil},
+	{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
 	{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
 	}, nil},
 	{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
 	}, nil},
@@ -6372,6 +6462,18 @@ var _osNoteCases = []struct {
 		Minor: 1,
 	}, nil},
 	{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
 	}, nil},

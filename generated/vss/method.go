@@ -601,17 +601,17 @@ var _methods = [...]struct {
 	IVssEnumObject_Skip:                                      {"IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, nil},
 	IVssEnumObject_Reset:                                     {"IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, nil},
 	IVssEnumObject_Clone:                                     {"IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, nil},
-	IVssExamineWriterMetadata_GetIdentity:                    {"IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, nil},
-	IVssExamineWriterMetadata_GetFileCounts:                  {"IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, nil},
+	IVssExamineWriterMetadata_GetIdentity:                    {"IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetFileCounts:                  {"IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssExamineWriterMetadata_GetIncludeFile:                 {"IVssExamineWriterMetadata.GetIncludeFile", "IVssExamineWriterMetadata", "GetIncludeFile", 5, nil},
-	IVssExamineWriterMetadata_GetExcludeFile:                 {"IVssExamineWriterMetadata.GetExcludeFile", "IVssExamineWriterMetadata", "GetExcludeFile", 6, nil},
-	IVssExamineWriterMetadata_GetComponent:                   {"IVssExamineWriterMetadata.GetComponent", "IVssExamineWriterMetadata", "GetComponent", 7, nil},
-	IVssExamineWriterMetadata_GetRestoreMethod:               {"IVssExamineWriterMetadata.GetRestoreMethod", "IVssExamineWriterMetadata", "GetRestoreMethod", 8, nil},
-	IVssExamineWriterMetadata_GetAlternateLocationMapping:    {"IVssExamineWriterMetadata.GetAlternateLocationMapping", "IVssExamineWriterMetadata", "GetAlternateLocationMapping", 9, nil},
-	IVssExamineWriterMetadata_GetBackupSchema:                {"IVssExamineWriterMetadata.GetBackupSchema", "IVssExamineWriterMetadata", "GetBackupSchema", 10, nil},
+	IVssExamineWriterMetadata_GetExcludeFile:                 {"IVssExamineWriterMetadata.GetExcludeFile", "IVssExamineWriterMetadata", "GetExcludeFile", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetComponent:                   {"IVssExamineWriterMetadata.GetComponent", "IVssExamineWriterMetadata", "GetComponent", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetRestoreMethod:               {"IVssExamineWriterMetadata.GetRestoreMethod", "IVssExamineWriterMetadata", "GetRestoreMethod", 8, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetAlternateLocationMapping:    {"IVssExamineWriterMetadata.GetAlternateLocationMapping", "IVssExamineWriterMetadata", "GetAlternateLocationMapping", 9, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetBackupSchema:                {"IVssExamineWriterMetadata.GetBackupSchema", "IVssExamineWriterMetadata", "GetBackupSchema", 10, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
 	IVssExamineWriterMetadata_GetDocument:                    {"IVssExamineWriterMetadata.GetDocument", "IVssExamineWriterMetadata", "GetDocument", 11, nil},
-	IVssExamineWriterMetadata_SaveAsXML:                      {"IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, nil},
-	IVssExamineWriterMetadata_LoadFromXML:                    {"IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, nil},
+	IVssExamineWriterMetadata_SaveAsXML:                      {"IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_LoadFromXML:                    {"IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssWMComponent_GetComponentInfo:                         {"IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, nil},
 	IVssWMComponent_FreeComponentInfo:                        {"IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, nil},
 	IVssWMComponent_GetFile:                                  {"IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, nil},
@@ -635,7 +635,7 @@ var _methods = [...]struct {
 	IVssComponentEx_GetAuthoritativeRestore:                  {"IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, nil},
 	IVssComponentEx_GetRollForward:                           {"IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, nil},
 	IVssComponentEx_GetRestoreName:                           {"IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, nil},
-	IVssExamineWriterMetadataEx_GetIdentityEx:                {"IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, nil},
+	IVssExamineWriterMetadataEx_GetIdentityEx:                {"IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssBackupComponentsEx2_UnexposeSnapshot:                 {"IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
 	IVssBackupComponentsEx2_SetAuthoritativeRestore:          {"IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
 	IVssBackupComponentsEx2_SetRollForward:                   {"IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
@@ -645,9 +645,9 @@ var _methods = [...]struct {
 	IVssBackupComponentsEx2_FastRecovery:                     {"IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, nil},
 	IVssComponentEx2_SetFailure:                              {"IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, nil},
 	IVssComponentEx2_GetFailure:                              {"IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, nil},
-	IVssExamineWriterMetadataEx2_GetVersion:                  {"IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, nil},
-	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, nil},
-	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:  {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, nil},
+	IVssExamineWriterMetadataEx2_GetVersion:                  {"IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:  {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
 	IVssBackupComponentsEx3_GetWriterStatusEx:                {"IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND}},
 	IVssBackupComponentsEx3_AddSnapshotToRecoverySet:         {"IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, []HRESULT{S_OK, VSS_E_BAD_STATE, VSS_E_LEGACY_PROVIDER, VSS_E_OBJECT_NOT_FOUND, VSS_E_RESYNC_IN_PROGRESS, VSS_E_SNAPSHOT_NOT_IN_SET, VSS_E_VOLUME_NOT_SUPPORTED}},
 	IVssBackupComponentsEx3_RecoverSet:                       {"IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, []HRESULT{S_OK, E_NOTIMPL, VSS_E_BAD_STATE, VSS_E_LEGACY_PROVIDER, VSS_E_PROVIDER_VETO, VSS_E_UNSELECTED_VOLUME, VSS_E_CANNOT_REVERT_DISKID}},
@@ -1539,6 +1539,129 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case E_POINTER:
 			return "A required pointer parameter is NULL.", true
 		}
+	case IVssExamineWriterMetadata_GetIdentity:
+		switch code {
+		case S_OK:
+			return "The writer's identity was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_GetFileCounts:
+		switch code {
+		case S_OK:
+			return "The counts were returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_GetExcludeFile:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the excluded file set was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No excluded file set has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_GetComponent:
+		switch code {
+		case S_OK:
+			return "The IVssWMComponent was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No component has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_GetRestoreMethod:
+		switch code {
+		case S_OK:
+			return "The restore method was returned.", true
+		case S_FALSE:
+			return "The writer defines no restore method.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_GetAlternateLocationMapping:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the mapping was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No alternate location mapping has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_GetBackupSchema:
+		switch code {
+		case S_OK:
+			return "The backup schema was returned. (The page says \"set the failure message\", a slip copied from another page.)", true
+		case E_INVALIDARG:
+			return "The backup schema argument is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssExamineWriterMetadata_SaveAsXML:
+		switch code {
+		case S_OK:
+			return "The Writer Metadata Document was saved into pbstrXML.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_LoadFromXML:
+		switch code {
+		case S_OK:
+			return "The document was loaded from bstrXML.", true
+		case S_FALSE:
+			return "The XML document could not be loaded.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
 	case IVssBackupComponentsEx_GetWriterMetadataEx:
 		switch code {
 		case S_OK:
@@ -1568,6 +1691,19 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
 		case VSS_E_OBJECT_NOT_FOUND:
 			return "The component is not in the Backup Components Document, or no instance of its writer is running.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadataEx_GetIdentityEx:
+		switch code {
+		case S_OK:
+			return "The writer's identity and instance name were returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
 		case VSS_E_INVALID_XML_DOCUMENT:
 			return "The XML document is not valid; the event log has the details.", true
 		case VSS_E_UNEXPECTED:
@@ -1655,6 +1791,39 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "The given shadow copy set does not exist.", true
 		case VSS_E_PROVIDER_VETO:
 			return "A software provider made the shadow copies, and those cannot be broken.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadataEx2_GetVersion:
+		switch code {
+		case S_OK:
+			return "The writer's version was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount:
+		switch code {
+		case S_OK:
+			return "The number of file sets excluded from the shadow copy was returned.", true
+		case E_INVALIDARG:
+			return "pcExcludedFromSnapshot is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the excluded file set was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
@@ -1942,11 +2111,47 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
+	case IVssExamineWriterMetadata_GetIdentity:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_GetFileCounts:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_GetExcludeFile:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_GetComponent:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_GetRestoreMethod:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_GetAlternateLocationMapping:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_SaveAsXML:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_LoadFromXML:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
 	case IVssBackupComponentsEx_GetWriterMetadataEx:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponentsEx_SetSelectedForRestoreEx:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadataEx_GetIdentityEx:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
@@ -1967,6 +2172,18 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponentsEx2_BreakSnapshotSetEx:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadataEx2_GetVersion:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}

@@ -114,17 +114,17 @@ func TestMethods(t *testing.T) {
 		{IVssEnumObject_Skip, "IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, 0},
 		{IVssEnumObject_Reset, "IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, 0},
 		{IVssEnumObject_Clone, "IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, 0},
-		{IVssExamineWriterMetadata_GetIdentity, "IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, 0},
-		{IVssExamineWriterMetadata_GetFileCounts, "IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, 0},
+		{IVssExamineWriterMetadata_GetIdentity, "IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, 5},
+		{IVssExamineWriterMetadata_GetFileCounts, "IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, 5},
 		{IVssExamineWriterMetadata_GetIncludeFile, "IVssExamineWriterMetadata.GetIncludeFile", "IVssExamineWriterMetadata", "GetIncludeFile", 5, 0},
-		{IVssExamineWriterMetadata_GetExcludeFile, "IVssExamineWriterMetadata.GetExcludeFile", "IVssExamineWriterMetadata", "GetExcludeFile", 6, 0},
-		{IVssExamineWriterMetadata_GetComponent, "IVssExamineWriterMetadata.GetComponent", "IVssExamineWriterMetadata", "GetComponent", 7, 0},
-		{IVssExamineWriterMetadata_GetRestoreMethod, "IVssExamineWriterMetadata.GetRestoreMethod", "IVssExamineWriterMetadata", "GetRestoreMethod", 8, 0},
-		{IVssExamineWriterMetadata_GetAlternateLocationMapping, "IVssExamineWriterMetadata.GetAlternateLocationMapping", "IVssExamineWriterMetadata", "GetAlternateLocationMapping", 9, 0},
-		{IVssExamineWriterMetadata_GetBackupSchema, "IVssExamineWriterMetadata.GetBackupSchema", "IVssExamineWriterMetadata", "GetBackupSchema", 10, 0},
+		{IVssExamineWriterMetadata_GetExcludeFile, "IVssExamineWriterMetadata.GetExcludeFile", "IVssExamineWriterMetadata", "GetExcludeFile", 6, 6},
+		{IVssExamineWriterMetadata_GetComponent, "IVssExamineWriterMetadata.GetComponent", "IVssExamineWriterMetadata", "GetComponent", 7, 6},
+		{IVssExamineWriterMetadata_GetRestoreMethod, "IVssExamineWriterMetadata.GetRestoreMethod", "IVssExamineWriterMetadata", "GetRestoreMethod", 8, 6},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, "IVssExamineWriterMetadata.GetAlternateLocationMapping", "IVssExamineWriterMetadata", "GetAlternateLocationMapping", 9, 6},
+		{IVssExamineWriterMetadata_GetBackupSchema, "IVssExamineWriterMetadata.GetBackupSchema", "IVssExamineWriterMetadata", "GetBackupSchema", 10, 4},
 		{IVssExamineWriterMetadata_GetDocument, "IVssExamineWriterMetadata.GetDocument", "IVssExamineWriterMetadata", "GetDocument", 11, 0},
-		{IVssExamineWriterMetadata_SaveAsXML, "IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, 0},
-		{IVssExamineWriterMetadata_LoadFromXML, "IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, 0},
+		{IVssExamineWriterMetadata_SaveAsXML, "IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, 4},
+		{IVssExamineWriterMetadata_LoadFromXML, "IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, 6},
 		{IVssWMComponent_GetComponentInfo, "IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, 0},
 		{IVssWMComponent_FreeComponentInfo, "IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, 0},
 		{IVssWMComponent_GetFile, "IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, 0},
@@ -148,7 +148,7 @@ func TestMethods(t *testing.T) {
 		{IVssComponentEx_GetAuthoritativeRestore, "IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, 0},
 		{IVssComponentEx_GetRollForward, "IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, 0},
 		{IVssComponentEx_GetRestoreName, "IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, 0},
-		{IVssExamineWriterMetadataEx_GetIdentityEx, "IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, 0},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, "IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, 5},
 		{IVssBackupComponentsEx2_UnexposeSnapshot, "IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, 9},
 		{IVssBackupComponentsEx2_SetAuthoritativeRestore, "IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, 6},
 		{IVssBackupComponentsEx2_SetRollForward, "IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, 6},
@@ -158,9 +158,9 @@ func TestMethods(t *testing.T) {
 		{IVssBackupComponentsEx2_FastRecovery, "IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, 0},
 		{IVssComponentEx2_SetFailure, "IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, 0},
 		{IVssComponentEx2_GetFailure, "IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, 0},
-		{IVssExamineWriterMetadataEx2_GetVersion, "IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, 0},
-		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, 0},
-		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, 0},
+		{IVssExamineWriterMetadataEx2_GetVersion, "IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, 4},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, 4},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, 4},
 		{IVssBackupComponentsEx3_GetWriterStatusEx, "IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, 5},
 		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, 7},
 		{IVssBackupComponentsEx3_RecoverSet, "IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, 7},
@@ -9861,6 +9861,1406 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_POINTER},
 		{IVssEnumObject_Next, E_POINTER, OSVersion{}, E_POINTER},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -10261,6 +11661,156 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -11261,6 +12811,381 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -13830,6 +15755,250 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, E_POINTER, "IVssEnumObject.Next: E_POINTER (0x80004003): A required pointer parameter is NULL."},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetIdentity: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetIdentity: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetIdentity: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetIdentity: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetIdentity: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetIdentity: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetIdentity: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetFileCounts: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetFileCounts: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetFileCounts: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetFileCounts: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetFileCounts: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetFileCounts: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetFileCounts: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetExcludeFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetExcludeFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetExcludeFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssExamineWriterMetadata.GetExcludeFile: VSS_E_OBJECT_NOT_FOUND (0x80042308): No excluded file set has the given index."},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetExcludeFile: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetExcludeFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetExcludeFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetExcludeFile: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetComponent: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetComponent: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetComponent: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssExamineWriterMetadata.GetComponent: VSS_E_OBJECT_NOT_FOUND (0x80042308): No component has the given index."},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetComponent: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetComponent: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetComponent: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetComponent: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetRestoreMethod: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetRestoreMethod: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetRestoreMethod: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetRestoreMethod: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetRestoreMethod: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetRestoreMethod: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetRestoreMethod: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetAlternateLocationMapping: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetAlternateLocationMapping: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetAlternateLocationMapping: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssExamineWriterMetadata.GetAlternateLocationMapping: VSS_E_OBJECT_NOT_FOUND (0x80042308): No alternate location mapping has the given index."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetAlternateLocationMapping: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetAlternateLocationMapping: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetAlternateLocationMapping: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetAlternateLocationMapping: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetBackupSchema: E_INVALIDARG (0x80070057): The backup schema argument is not valid."},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetBackupSchema: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetBackupSchema: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.SaveAsXML: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.SaveAsXML: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.SaveAsXML: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.SaveAsXML: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.SaveAsXML: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.SaveAsXML: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.LoadFromXML: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.LoadFromXML: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.LoadFromXML: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.LoadFromXML: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.LoadFromXML: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.LoadFromXML: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.LoadFromXML: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -13902,6 +16071,34 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadataEx.GetIdentityEx: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadataEx.GetIdentityEx: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadataEx.GetIdentityEx: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx.GetIdentityEx: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx.GetIdentityEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx.GetIdentityEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx.GetIdentityEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -14082,6 +16279,78 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadataEx2.GetVersion: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadataEx2.GetVersion: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetVersion: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetVersion: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetVersion: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetVersion: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount: E_INVALIDARG (0x80070057): pcExcludedFromSnapshot is NULL."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
