@@ -2963,6 +2963,17 @@ func (v *IVssWMComponent) vtable() *IVssWMComponentVtbl {
 // Parameters:
 //   - ppInfo (out VSS_COMPONENTINFO): Receives a pointer to a VSS_COMPONENTINFO
 //     that VSS owns.
+//
+// Documented return codes:
+//   - S_OK: The component information was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMComponent) GetComponentInfo() (ppInfo *VSS_COMPONENTINFO, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentInfo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppInfo)))
 	_hr := HRESULT(_r)
@@ -2978,6 +2989,9 @@ func (v *IVssWMComponent) GetComponentInfo() (ppInfo *VSS_COMPONENTINFO, err err
 //
 // Parameters:
 //   - pInfo (in VSS_COMPONENTINFO): The pointer that GetComponentInfo returned.
+//
+// Documented return codes:
+//   - S_OK: The component information was freed.
 func (v *IVssWMComponent) FreeComponentInfo(pInfo *VSS_COMPONENTINFO) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().FreeComponentInfo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(pInfo)))
 	_hr := HRESULT(_r)
@@ -2996,6 +3010,18 @@ func (v *IVssWMComponent) FreeComponentInfo(pInfo *VSS_COMPONENTINFO) (err error
 //     summary.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the file set was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No file set has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMComponent) GetFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
@@ -3014,6 +3040,18 @@ func (v *IVssWMComponent) GetFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err
 //     summary.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the database file was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No database file has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMComponent) GetDatabaseFile(iDBFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDatabaseFile, uintptr(unsafe.Pointer(v)), uintptr(iDBFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
@@ -3032,6 +3070,18 @@ func (v *IVssWMComponent) GetDatabaseFile(iDBFile uint32) (ppFiledesc *IVssWMFil
 //     component summary.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the log file was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No database log file has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMComponent) GetDatabaseLogFile(iDbLogFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDatabaseLogFile, uintptr(unsafe.Pointer(v)), uintptr(iDbLogFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
@@ -3051,6 +3101,18 @@ func (v *IVssWMComponent) GetDatabaseLogFile(iDbLogFile uint32) (ppFiledesc *IVs
 //     component summary.
 //   - ppDependency (out IVssWMDependency): Receives an IVssWMDependency. The
 //     caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMDependency was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No dependency has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMComponent) GetDependency(iDependency uint32) (ppDependency *IVssWMDependency, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDependency, uintptr(unsafe.Pointer(v)), uintptr(iDependency), uintptr(unsafe.Pointer(&ppDependency)))
 	_hr := HRESULT(_r)

@@ -612,12 +612,12 @@ var _methods = [...]struct {
 	IVssExamineWriterMetadata_GetDocument:                    {"IVssExamineWriterMetadata.GetDocument", "IVssExamineWriterMetadata", "GetDocument", 11, nil},
 	IVssExamineWriterMetadata_SaveAsXML:                      {"IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
 	IVssExamineWriterMetadata_LoadFromXML:                    {"IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssWMComponent_GetComponentInfo:                         {"IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, nil},
-	IVssWMComponent_FreeComponentInfo:                        {"IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, nil},
-	IVssWMComponent_GetFile:                                  {"IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, nil},
-	IVssWMComponent_GetDatabaseFile:                          {"IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, nil},
-	IVssWMComponent_GetDatabaseLogFile:                       {"IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, nil},
-	IVssWMComponent_GetDependency:                            {"IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, nil},
+	IVssWMComponent_GetComponentInfo:                         {"IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMComponent_FreeComponentInfo:                        {"IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, []HRESULT{S_OK}},
+	IVssWMComponent_GetFile:                                  {"IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssWMComponent_GetDatabaseFile:                          {"IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssWMComponent_GetDatabaseLogFile:                       {"IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssWMComponent_GetDependency:                            {"IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
 	IVssWMDependency_GetWriterId:                             {"IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, nil},
 	IVssWMDependency_GetLogicalPath:                          {"IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, nil},
 	IVssWMDependency_GetComponentName:                        {"IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, nil},
@@ -1662,6 +1662,84 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
+	case IVssWMComponent_GetComponentInfo:
+		switch code {
+		case S_OK:
+			return "The component information was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMComponent_FreeComponentInfo:
+		switch code {
+		case S_OK:
+			return "The component information was freed.", true
+		}
+	case IVssWMComponent_GetFile:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the file set was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No file set has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMComponent_GetDatabaseFile:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the database file was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No database file has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMComponent_GetDatabaseLogFile:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the log file was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No database log file has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMComponent_GetDependency:
+		switch code {
+		case S_OK:
+			return "The IVssWMDependency was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No dependency has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
 	case IVssBackupComponentsEx_GetWriterMetadataEx:
 		switch code {
 		case S_OK:
@@ -2140,6 +2218,26 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssExamineWriterMetadata_LoadFromXML:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMComponent_GetComponentInfo:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMComponent_GetFile:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMComponent_GetDatabaseFile:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMComponent_GetDatabaseLogFile:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMComponent_GetDependency:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}

@@ -125,12 +125,12 @@ func TestMethods(t *testing.T) {
 		{IVssExamineWriterMetadata_GetDocument, "IVssExamineWriterMetadata.GetDocument", "IVssExamineWriterMetadata", "GetDocument", 11, 0},
 		{IVssExamineWriterMetadata_SaveAsXML, "IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, 4},
 		{IVssExamineWriterMetadata_LoadFromXML, "IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, 6},
-		{IVssWMComponent_GetComponentInfo, "IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, 0},
-		{IVssWMComponent_FreeComponentInfo, "IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, 0},
-		{IVssWMComponent_GetFile, "IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, 0},
-		{IVssWMComponent_GetDatabaseFile, "IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, 0},
-		{IVssWMComponent_GetDatabaseLogFile, "IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, 0},
-		{IVssWMComponent_GetDependency, "IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, 0},
+		{IVssWMComponent_GetComponentInfo, "IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, 5},
+		{IVssWMComponent_FreeComponentInfo, "IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, 1},
+		{IVssWMComponent_GetFile, "IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, 6},
+		{IVssWMComponent_GetDatabaseFile, "IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, 6},
+		{IVssWMComponent_GetDatabaseLogFile, "IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, 6},
+		{IVssWMComponent_GetDependency, "IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, 6},
 		{IVssWMDependency_GetWriterId, "IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, 0},
 		{IVssWMDependency_GetLogicalPath, "IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, 0},
 		{IVssWMDependency_GetComponentName, "IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, 0},
@@ -11261,6 +11261,881 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{}, S_OK},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{}, S_OK},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{}, S_OK},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -15999,6 +16874,162 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.LoadFromXML: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMComponent.GetComponentInfo: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMComponent.GetComponentInfo: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMComponent.GetComponentInfo: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetComponentInfo: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetComponentInfo: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetComponentInfo: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetComponentInfo: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMComponent.GetFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMComponent.GetFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMComponent.GetFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssWMComponent.GetFile: VSS_E_OBJECT_NOT_FOUND (0x80042308): No file set has the given index."},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetFile: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetFile: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMComponent.GetDatabaseFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMComponent.GetDatabaseFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMComponent.GetDatabaseFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssWMComponent.GetDatabaseFile: VSS_E_OBJECT_NOT_FOUND (0x80042308): No database file has the given index."},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseFile: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseFile: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMComponent.GetDatabaseLogFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMComponent.GetDatabaseLogFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMComponent.GetDatabaseLogFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssWMComponent.GetDatabaseLogFile: VSS_E_OBJECT_NOT_FOUND (0x80042308): No database log file has the given index."},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseLogFile: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseLogFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseLogFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseLogFile: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMComponent.GetDependency: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMComponent.GetDependency: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMComponent.GetDependency: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssWMComponent.GetDependency: VSS_E_OBJECT_NOT_FOUND (0x80042308): No dependency has the given index."},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDependency: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDependency: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDependency: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDependency: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
