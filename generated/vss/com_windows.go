@@ -3164,13 +3164,29 @@ func (v *IVssWMDependency) vtable() *IVssWMDependencyVtbl {
 //
 // Parameters:
 //   - pWriterId (out VSS_ID): Receives the writer class ID.
-func (v *IVssWMDependency) GetWriterId() (pWriterId windows.GUID, err error) {
+//
+// Documented return codes:
+//   - S_OK: The class ID of the writer of the component depended on was returned.
+//   - S_FALSE: No writer manages the component depended on.
+//   - E_INVALIDARG: pWriterId points to memory that is not allocated.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssWMDependency) GetWriterId() (pWriterId windows.GUID, hr HRESULT, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterId, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pWriterId)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _hr.Failed() {
 		err = _newError(IVssWMDependency_GetWriterId, _hr)
 	}
-	return pWriterId, err
+	return pWriterId, hr, err
 }
 
 // GetLogicalPath calls IVssWMDependency::GetLogicalPath, slot 4 of the vtable.
@@ -3180,10 +3196,26 @@ func (v *IVssWMDependency) GetWriterId() (pWriterId windows.GUID, err error) {
 // Parameters:
 //   - pbstrLogicalPath (out BSTR): Receives the logical path. The caller frees it
 //     with SysFreeString.
-func (v *IVssWMDependency) GetLogicalPath() (pbstrLogicalPath string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The logical path of the component depended on was returned.
+//   - S_FALSE: No writer manages the component depended on.
+//   - E_INVALIDARG: pbstrLogicalPath points to memory that is not allocated.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssWMDependency) GetLogicalPath() (pbstrLogicalPath string, hr HRESULT, err error) {
 	var _pbstrLogicalPath *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetLogicalPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrLogicalPath)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrLogicalPath != nil {
 		pbstrLogicalPath = windows.UTF16PtrToString(_pbstrLogicalPath)
 		_sysFreeString(_pbstrLogicalPath)
@@ -3191,7 +3223,7 @@ func (v *IVssWMDependency) GetLogicalPath() (pbstrLogicalPath string, err error)
 	if _hr.Failed() {
 		err = _newError(IVssWMDependency_GetLogicalPath, _hr)
 	}
-	return pbstrLogicalPath, err
+	return pbstrLogicalPath, hr, err
 }
 
 // GetComponentName calls IVssWMDependency::GetComponentName, slot 5 of the vtable.
@@ -3201,10 +3233,26 @@ func (v *IVssWMDependency) GetLogicalPath() (pbstrLogicalPath string, err error)
 // Parameters:
 //   - pbstrComponentName (out BSTR): Receives the component name. The caller frees
 //     it with SysFreeString.
-func (v *IVssWMDependency) GetComponentName() (pbstrComponentName string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The name of the component depended on was returned.
+//   - S_FALSE: No writer manages the component depended on.
+//   - E_INVALIDARG: pbstrComponentName points to memory that is not allocated.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssWMDependency) GetComponentName() (pbstrComponentName string, hr HRESULT, err error) {
 	var _pbstrComponentName *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentName, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrComponentName)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrComponentName != nil {
 		pbstrComponentName = windows.UTF16PtrToString(_pbstrComponentName)
 		_sysFreeString(_pbstrComponentName)
@@ -3212,7 +3260,7 @@ func (v *IVssWMDependency) GetComponentName() (pbstrComponentName string, err er
 	if _hr.Failed() {
 		err = _newError(IVssWMDependency_GetComponentName, _hr)
 	}
-	return pbstrComponentName, err
+	return pbstrComponentName, hr, err
 }
 
 // IVssWMFiledescVtbl is the function table of IVssWMFiledesc, one pointer per slot.
@@ -3263,6 +3311,17 @@ func (v *IVssWMFiledesc) vtable() *IVssWMFiledescVtbl {
 // Parameters:
 //   - pbstrPath (out BSTR): Receives the directory. The caller frees it with
 //     SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The path was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMFiledesc) GetPath() (pbstrPath string, err error) {
 	var _pbstrPath *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPath)))
@@ -3284,6 +3343,17 @@ func (v *IVssWMFiledesc) GetPath() (pbstrPath string, err error) {
 // Parameters:
 //   - pbstrFilespec (out BSTR): Receives the file name or pattern. The caller
 //     frees it with SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The file specification was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMFiledesc) GetFilespec() (pbstrFilespec string, err error) {
 	var _pbstrFilespec *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFilespec, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrFilespec)))
@@ -3305,6 +3375,17 @@ func (v *IVssWMFiledesc) GetFilespec() (pbstrFilespec string, err error) {
 //
 // Parameters:
 //   - pbRecursive (out boolean): Receives true if subdirectories are included.
+//
+// Documented return codes:
+//   - S_OK: Whether the path is recursive was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
 func (v *IVssWMFiledesc) GetRecursive() (pbRecursive bool, err error) {
 	var _pbRecursive uint8
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRecursive, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbRecursive)))
@@ -3323,10 +3404,26 @@ func (v *IVssWMFiledesc) GetRecursive() (pbRecursive bool, err error) {
 // Parameters:
 //   - pbstrAlternateLocation (out BSTR): Receives the alternate location. The
 //     caller frees it with SysFreeString.
-func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The alternate location was returned.
+//   - S_FALSE: No alternate location was found.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, hr HRESULT, err error) {
 	var _pbstrAlternateLocation *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocation, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrAlternateLocation)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrAlternateLocation != nil {
 		pbstrAlternateLocation = windows.UTF16PtrToString(_pbstrAlternateLocation)
 		_sysFreeString(_pbstrAlternateLocation)
@@ -3334,7 +3431,7 @@ func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, 
 	if _hr.Failed() {
 		err = _newError(IVssWMFiledesc_GetAlternateLocation, _hr)
 	}
-	return pbstrAlternateLocation, err
+	return pbstrAlternateLocation, hr, err
 }
 
 // GetBackupTypeMask calls IVssWMFiledesc::GetBackupTypeMask, slot 7 of the vtable.
@@ -3345,6 +3442,17 @@ func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, 
 // Parameters:
 //   - pdwTypeMask (out DWORD): Receives a bit mask of VSS_FILE_SPEC_BACKUP_TYPE
 //     flags.
+//
+// Documented return codes:
+//   - S_OK: The file backup type mask was returned.
+//   - E_INVALIDARG: pdwTypeMask points to NULL memory.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMFiledesc) GetBackupTypeMask() (pdwTypeMask uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupTypeMask, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwTypeMask)))
 	_hr := HRESULT(_r)

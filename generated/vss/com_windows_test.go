@@ -5021,12 +5021,13 @@ var _stubs = map[Method]*_stub{
 	IVssWMDependency_GetComponentName: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetComponentName()
+			out0, r.hr, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetComponentName()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssWMDependency",
-		name:  "GetComponentName",
+		iface:   "IVssWMDependency",
+		keepsHR: true,
+		name:    "GetComponentName",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -5040,12 +5041,13 @@ var _stubs = map[Method]*_stub{
 	IVssWMDependency_GetLogicalPath: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetLogicalPath()
+			out0, r.hr, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetLogicalPath()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssWMDependency",
-		name:  "GetLogicalPath",
+		iface:   "IVssWMDependency",
+		keepsHR: true,
+		name:    "GetLogicalPath",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -5059,12 +5061,13 @@ var _stubs = map[Method]*_stub{
 	IVssWMDependency_GetWriterId: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 windows.GUID
-			out0, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetWriterId()
+			out0, r.hr, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetWriterId()
 			r.guids[0] = out0
 			return r
 		},
-		iface: "IVssWMDependency",
-		name:  "GetWriterId",
+		iface:   "IVssWMDependency",
+		keepsHR: true,
+		name:    "GetWriterId",
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
@@ -5088,12 +5091,13 @@ var _stubs = map[Method]*_stub{
 	IVssWMFiledesc_GetAlternateLocation: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetAlternateLocation()
+			out0, r.hr, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetAlternateLocation()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssWMFiledesc",
-		name:  "GetAlternateLocation",
+		iface:   "IVssWMFiledesc",
+		keepsHR: true,
+		name:    "GetAlternateLocation",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -5888,20 +5892,56 @@ var _stubCases = []struct {
 	{"IVssWMComponent.GetDependency/VSS_E_UNEXPECTED", IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssWMComponent.GetDependency/undocumented 0x8004FFFF", IVssWMComponent_GetDependency, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssWMDependency.GetWriterId/S_OK", IVssWMDependency_GetWriterId, S_OK, -1, 0},
+	{"IVssWMDependency.GetWriterId/S_FALSE", IVssWMDependency_GetWriterId, S_FALSE, -1, 0},
+	{"IVssWMDependency.GetWriterId/E_INVALIDARG", IVssWMDependency_GetWriterId, E_INVALIDARG, -1, 0},
+	{"IVssWMDependency.GetWriterId/E_OUTOFMEMORY", IVssWMDependency_GetWriterId, E_OUTOFMEMORY, -1, 0},
+	{"IVssWMDependency.GetWriterId/VSS_E_INVALID_XML_DOCUMENT", IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssWMDependency.GetWriterId/VSS_E_UNEXPECTED", IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssWMDependency.GetWriterId/undocumented 0x8004FFFF", IVssWMDependency_GetWriterId, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssWMDependency.GetLogicalPath/S_OK", IVssWMDependency_GetLogicalPath, S_OK, -1, 0},
+	{"IVssWMDependency.GetLogicalPath/S_FALSE", IVssWMDependency_GetLogicalPath, S_FALSE, -1, 0},
+	{"IVssWMDependency.GetLogicalPath/E_INVALIDARG", IVssWMDependency_GetLogicalPath, E_INVALIDARG, -1, 0},
+	{"IVssWMDependency.GetLogicalPath/E_OUTOFMEMORY", IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, -1, 0},
+	{"IVssWMDependency.GetLogicalPath/VSS_E_INVALID_XML_DOCUMENT", IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssWMDependency.GetLogicalPath/VSS_E_UNEXPECTED", IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssWMDependency.GetLogicalPath/undocumented 0x8004FFFF", IVssWMDependency_GetLogicalPath, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssWMDependency.GetComponentName/S_OK", IVssWMDependency_GetComponentName, S_OK, -1, 0},
+	{"IVssWMDependency.GetComponentName/S_FALSE", IVssWMDependency_GetComponentName, S_FALSE, -1, 0},
+	{"IVssWMDependency.GetComponentName/E_INVALIDARG", IVssWMDependency_GetComponentName, E_INVALIDARG, -1, 0},
+	{"IVssWMDependency.GetComponentName/E_OUTOFMEMORY", IVssWMDependency_GetComponentName, E_OUTOFMEMORY, -1, 0},
+	{"IVssWMDependency.GetComponentName/VSS_E_INVALID_XML_DOCUMENT", IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssWMDependency.GetComponentName/VSS_E_UNEXPECTED", IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssWMDependency.GetComponentName/undocumented 0x8004FFFF", IVssWMDependency_GetComponentName, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssWMFiledesc.GetPath/S_OK", IVssWMFiledesc_GetPath, S_OK, -1, 0},
+	{"IVssWMFiledesc.GetPath/E_INVALIDARG", IVssWMFiledesc_GetPath, E_INVALIDARG, -1, 0},
+	{"IVssWMFiledesc.GetPath/E_OUTOFMEMORY", IVssWMFiledesc_GetPath, E_OUTOFMEMORY, -1, 0},
+	{"IVssWMFiledesc.GetPath/VSS_E_INVALID_XML_DOCUMENT", IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssWMFiledesc.GetPath/VSS_E_UNEXPECTED", IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssWMFiledesc.GetPath/undocumented 0x8004FFFF", IVssWMFiledesc_GetPath, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssWMFiledesc.GetFilespec/S_OK", IVssWMFiledesc_GetFilespec, S_OK, -1, 0},
+	{"IVssWMFiledesc.GetFilespec/E_INVALIDARG", IVssWMFiledesc_GetFilespec, E_INVALIDARG, -1, 0},
+	{"IVssWMFiledesc.GetFilespec/E_OUTOFMEMORY", IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, -1, 0},
+	{"IVssWMFiledesc.GetFilespec/VSS_E_INVALID_XML_DOCUMENT", IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssWMFiledesc.GetFilespec/VSS_E_UNEXPECTED", IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssWMFiledesc.GetFilespec/undocumented 0x8004FFFF", IVssWMFiledesc_GetFilespec, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssWMFiledesc.GetRecursive/S_OK", IVssWMFiledesc_GetRecursive, S_OK, -1, 0},
+	{"IVssWMFiledesc.GetRecursive/E_INVALIDARG", IVssWMFiledesc_GetRecursive, E_INVALIDARG, -1, 0},
+	{"IVssWMFiledesc.GetRecursive/E_OUTOFMEMORY", IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, -1, 0},
+	{"IVssWMFiledesc.GetRecursive/VSS_E_UNEXPECTED", IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, -1, 0},
+	{"IVssWMFiledesc.GetRecursive/VSS_E_INVALID_XML_DOCUMENT", IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssWMFiledesc.GetRecursive/undocumented 0x8004FFFF", IVssWMFiledesc_GetRecursive, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssWMFiledesc.GetAlternateLocation/S_OK", IVssWMFiledesc_GetAlternateLocation, S_OK, -1, 0},
+	{"IVssWMFiledesc.GetAlternateLocation/S_FALSE", IVssWMFiledesc_GetAlternateLocation, S_FALSE, -1, 0},
+	{"IVssWMFiledesc.GetAlternateLocation/E_INVALIDARG", IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, -1, 0},
+	{"IVssWMFiledesc.GetAlternateLocation/E_OUTOFMEMORY", IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, -1, 0},
+	{"IVssWMFiledesc.GetAlternateLocation/VSS_E_INVALID_XML_DOCUMENT", IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssWMFiledesc.GetAlternateLocation/VSS_E_UNEXPECTED", IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssWMFiledesc.GetAlternateLocation/undocumented 0x8004FFFF", IVssWMFiledesc_GetAlternateLocation, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssWMFiledesc.GetBackupTypeMask/S_OK", IVssWMFiledesc_GetBackupTypeMask, S_OK, -1, 0},
+	{"IVssWMFiledesc.GetBackupTypeMask/E_INVALIDARG", IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, -1, 0},
+	{"IVssWMFiledesc.GetBackupTypeMask/E_OUTOFMEMORY", IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, -1, 0},
+	{"IVssWMFiledesc.GetBackupTypeMask/VSS_E_INVALID_XML_DOCUMENT", IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssWMFiledesc.GetBackupTypeMask/VSS_E_UNEXPECTED", IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssWMFiledesc.GetBackupTypeMask/undocumented 0x8004FFFF", IVssWMFiledesc_GetBackupTypeMask, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssBackupComponentsEx.GetWriterMetadataEx/S_OK", IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, -1, 0},
 	{"IVssBackupComponentsEx.GetWriterMetadataEx/E_INVALIDARG", IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, -1, 0},
@@ -6474,6 +6514,38 @@ var _osNoteCases = []struct {
 		Minor: 1,
 	}, nil},
 	{IVssWMComponent_GetDependency, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMDependency_GetWriterId, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMDependency_GetComponentName, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMFiledesc_GetPath, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
 	}, nil},

@@ -618,14 +618,14 @@ var _methods = [...]struct {
 	IVssWMComponent_GetDatabaseFile:                          {"IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
 	IVssWMComponent_GetDatabaseLogFile:                       {"IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
 	IVssWMComponent_GetDependency:                            {"IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssWMDependency_GetWriterId:                             {"IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, nil},
-	IVssWMDependency_GetLogicalPath:                          {"IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, nil},
-	IVssWMDependency_GetComponentName:                        {"IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, nil},
-	IVssWMFiledesc_GetPath:                                   {"IVssWMFiledesc.GetPath", "IVssWMFiledesc", "GetPath", 3, nil},
-	IVssWMFiledesc_GetFilespec:                               {"IVssWMFiledesc.GetFilespec", "IVssWMFiledesc", "GetFilespec", 4, nil},
-	IVssWMFiledesc_GetRecursive:                              {"IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, nil},
-	IVssWMFiledesc_GetAlternateLocation:                      {"IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, nil},
-	IVssWMFiledesc_GetBackupTypeMask:                         {"IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, nil},
+	IVssWMDependency_GetWriterId:                             {"IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMDependency_GetLogicalPath:                          {"IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMDependency_GetComponentName:                        {"IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMFiledesc_GetPath:                                   {"IVssWMFiledesc.GetPath", "IVssWMFiledesc", "GetPath", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMFiledesc_GetFilespec:                               {"IVssWMFiledesc.GetFilespec", "IVssWMFiledesc", "GetFilespec", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMFiledesc_GetRecursive:                              {"IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssWMFiledesc_GetAlternateLocation:                      {"IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMFiledesc_GetBackupTypeMask:                         {"IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssBackupComponentsEx_GetWriterMetadataEx:               {"IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
 	IVssBackupComponentsEx_SetSelectedForRestoreEx:           {"IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssComponentEx_SetPrepareForBackupFailureMsg:            {"IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, nil},
@@ -1740,6 +1740,118 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
+	case IVssWMDependency_GetWriterId:
+		switch code {
+		case S_OK:
+			return "The class ID of the writer of the component depended on was returned.", true
+		case S_FALSE:
+			return "No writer manages the component depended on.", true
+		case E_INVALIDARG:
+			return "pWriterId points to memory that is not allocated.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMDependency_GetLogicalPath:
+		switch code {
+		case S_OK:
+			return "The logical path of the component depended on was returned.", true
+		case S_FALSE:
+			return "No writer manages the component depended on.", true
+		case E_INVALIDARG:
+			return "pbstrLogicalPath points to memory that is not allocated.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMDependency_GetComponentName:
+		switch code {
+		case S_OK:
+			return "The name of the component depended on was returned.", true
+		case S_FALSE:
+			return "No writer manages the component depended on.", true
+		case E_INVALIDARG:
+			return "pbstrComponentName points to memory that is not allocated.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMFiledesc_GetPath:
+		switch code {
+		case S_OK:
+			return "The path was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMFiledesc_GetFilespec:
+		switch code {
+		case S_OK:
+			return "The file specification was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMFiledesc_GetRecursive:
+		switch code {
+		case S_OK:
+			return "Whether the path is recursive was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssWMFiledesc_GetAlternateLocation:
+		switch code {
+		case S_OK:
+			return "The alternate location was returned.", true
+		case S_FALSE:
+			return "No alternate location was found.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMFiledesc_GetBackupTypeMask:
+		switch code {
+		case S_OK:
+			return "The file backup type mask was returned.", true
+		case E_INVALIDARG:
+			return "pdwTypeMask points to NULL memory.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
 	case IVssBackupComponentsEx_GetWriterMetadataEx:
 		switch code {
 		case S_OK:
@@ -2238,6 +2350,38 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssWMComponent_GetDependency:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMDependency_GetWriterId:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMDependency_GetLogicalPath:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMDependency_GetComponentName:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMFiledesc_GetPath:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMFiledesc_GetFilespec:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMFiledesc_GetRecursive:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMFiledesc_GetAlternateLocation:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMFiledesc_GetBackupTypeMask:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}

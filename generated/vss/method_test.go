@@ -131,14 +131,14 @@ func TestMethods(t *testing.T) {
 		{IVssWMComponent_GetDatabaseFile, "IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, 6},
 		{IVssWMComponent_GetDatabaseLogFile, "IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, 6},
 		{IVssWMComponent_GetDependency, "IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, 6},
-		{IVssWMDependency_GetWriterId, "IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, 0},
-		{IVssWMDependency_GetLogicalPath, "IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, 0},
-		{IVssWMDependency_GetComponentName, "IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, 0},
-		{IVssWMFiledesc_GetPath, "IVssWMFiledesc.GetPath", "IVssWMFiledesc", "GetPath", 3, 0},
-		{IVssWMFiledesc_GetFilespec, "IVssWMFiledesc.GetFilespec", "IVssWMFiledesc", "GetFilespec", 4, 0},
-		{IVssWMFiledesc_GetRecursive, "IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, 0},
-		{IVssWMFiledesc_GetAlternateLocation, "IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, 0},
-		{IVssWMFiledesc_GetBackupTypeMask, "IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, 0},
+		{IVssWMDependency_GetWriterId, "IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, 6},
+		{IVssWMDependency_GetLogicalPath, "IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, 6},
+		{IVssWMDependency_GetComponentName, "IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, 6},
+		{IVssWMFiledesc_GetPath, "IVssWMFiledesc.GetPath", "IVssWMFiledesc", "GetPath", 3, 5},
+		{IVssWMFiledesc_GetFilespec, "IVssWMFiledesc.GetFilespec", "IVssWMFiledesc", "GetFilespec", 4, 5},
+		{IVssWMFiledesc_GetRecursive, "IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, 5},
+		{IVssWMFiledesc_GetAlternateLocation, "IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, 6},
+		{IVssWMFiledesc_GetBackupTypeMask, "IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, 5},
 		{IVssBackupComponentsEx_GetWriterMetadataEx, "IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, 7},
 		{IVssBackupComponentsEx_SetSelectedForRestoreEx, "IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, 7},
 		{IVssComponentEx_SetPrepareForBackupFailureMsg, "IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, 0},
@@ -12136,6 +12136,1306 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{}, S_OK},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{}, S_OK},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{}, S_OK},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{}, S_OK},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{}, S_OK},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -17030,6 +18330,230 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDependency: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMDependency.GetWriterId: E_INVALIDARG (0x80070057): pWriterId points to memory that is not allocated."},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMDependency.GetWriterId: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMDependency.GetWriterId: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetWriterId: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetWriterId: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetWriterId: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetWriterId: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMDependency.GetLogicalPath: E_INVALIDARG (0x80070057): pbstrLogicalPath points to memory that is not allocated."},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMDependency.GetLogicalPath: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMDependency.GetLogicalPath: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetLogicalPath: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetLogicalPath: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetLogicalPath: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetLogicalPath: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMDependency.GetComponentName: E_INVALIDARG (0x80070057): pbstrComponentName points to memory that is not allocated."},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMDependency.GetComponentName: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMDependency.GetComponentName: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetComponentName: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetComponentName: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetComponentName: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetComponentName: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMFiledesc.GetPath: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMFiledesc.GetPath: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMFiledesc.GetPath: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetPath: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetPath: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetPath: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetPath: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMFiledesc.GetFilespec: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMFiledesc.GetFilespec: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMFiledesc.GetFilespec: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetFilespec: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetFilespec: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetFilespec: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetFilespec: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMFiledesc.GetRecursive: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMFiledesc.GetRecursive: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetRecursive: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMFiledesc.GetRecursive: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetRecursive: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetRecursive: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetRecursive: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMFiledesc.GetAlternateLocation: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMFiledesc.GetAlternateLocation: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMFiledesc.GetAlternateLocation: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetAlternateLocation: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetAlternateLocation: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetAlternateLocation: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetAlternateLocation: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMFiledesc.GetBackupTypeMask: E_INVALIDARG (0x80070057): pdwTypeMask points to NULL memory."},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMFiledesc.GetBackupTypeMask: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMFiledesc.GetBackupTypeMask: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetBackupTypeMask: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetBackupTypeMask: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetBackupTypeMask: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetBackupTypeMask: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
