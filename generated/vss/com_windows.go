@@ -1550,10 +1550,22 @@ func (v *IVssComponent) vtable() *IVssComponentVtbl {
 // Parameters:
 //   - pbstrPath (out BSTR): Receives the logical path. The caller frees it with
 //     SysFreeString.
-func (v *IVssComponent) GetLogicalPath() (pbstrPath string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The logical path was returned.
+//   - S_FALSE: The component has no logical path.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetLogicalPath() (pbstrPath string, hr HRESULT, err error) {
 	var _pbstrPath *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetLogicalPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPath)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrPath != nil {
 		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
 		_sysFreeString(_pbstrPath)
@@ -1561,7 +1573,7 @@ func (v *IVssComponent) GetLogicalPath() (pbstrPath string, err error) {
 	if _hr.Failed() {
 		err = _newError(IVssComponent_GetLogicalPath, _hr)
 	}
-	return pbstrPath, err
+	return pbstrPath, hr, err
 }
 
 // GetComponentType calls IVssComponent::GetComponentType, slot 4 of the vtable.
@@ -1570,6 +1582,13 @@ func (v *IVssComponent) GetLogicalPath() (pbstrPath string, err error) {
 //
 // Parameters:
 //   - pct (out VSS_COMPONENT_TYPE): Receives the component type.
+//
+// Documented return codes:
+//   - S_OK: The component type was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
 func (v *IVssComponent) GetComponentType() (pct VSS_COMPONENT_TYPE, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentType, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pct)))
 	_hr := HRESULT(_r)
@@ -1586,10 +1605,22 @@ func (v *IVssComponent) GetComponentType() (pct VSS_COMPONENT_TYPE, err error) {
 // Parameters:
 //   - pbstrName (out BSTR): Receives the component name. The caller frees it with
 //     SysFreeString.
-func (v *IVssComponent) GetComponentName() (pbstrName string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The component name was returned.
+//   - S_FALSE: The component has no name, which should never happen.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetComponentName() (pbstrName string, hr HRESULT, err error) {
 	var _pbstrName *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentName, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrName)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrName != nil {
 		pbstrName = windows.UTF16PtrToString(_pbstrName)
 		_sysFreeString(_pbstrName)
@@ -1597,7 +1628,7 @@ func (v *IVssComponent) GetComponentName() (pbstrName string, err error) {
 	if _hr.Failed() {
 		err = _newError(IVssComponent_GetComponentName, _hr)
 	}
-	return pbstrName, err
+	return pbstrName, hr, err
 }
 
 // GetBackupSucceeded calls IVssComponent::GetBackupSucceeded, slot 6 of the vtable.
@@ -1607,15 +1638,28 @@ func (v *IVssComponent) GetComponentName() (pbstrName string, err error) {
 // Parameters:
 //   - pbSucceeded (out boolean): Receives true if the backup of the component
 //     succeeded.
-func (v *IVssComponent) GetBackupSucceeded() (pbSucceeded bool, err error) {
+//
+// Documented return codes:
+//   - S_OK: Whether the backup succeeded was returned.
+//   - S_FALSE: The result is not known yet, because the call came before the
+//     BackupComplete event.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetBackupSucceeded() (pbSucceeded bool, hr HRESULT, err error) {
 	var _pbSucceeded uint8
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupSucceeded, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbSucceeded)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	pbSucceeded = _pbSucceeded != 0
 	if _hr.Failed() {
 		err = _newError(IVssComponent_GetBackupSucceeded, _hr)
 	}
-	return pbSucceeded, err
+	return pbSucceeded, hr, err
 }
 
 // GetAlternateLocationMappingCount calls IVssComponent::GetAlternateLocationMappingCount, slot 7 of the vtable.
@@ -1624,6 +1668,11 @@ func (v *IVssComponent) GetBackupSucceeded() (pbSucceeded bool, err error) {
 //
 // Parameters:
 //   - pcMappings (out UINT): Receives the number of mappings.
+//
+// Documented return codes:
+//   - S_OK: The number of alternate location mappings was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponent) GetAlternateLocationMappingCount() (pcMappings uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocationMappingCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcMappings)))
 	_hr := HRESULT(_r)
@@ -1642,6 +1691,14 @@ func (v *IVssComponent) GetAlternateLocationMappingCount() (pcMappings uint32, e
 //     GetAlternateLocationMappingCount.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the mapping was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No mapping has the given index.
 func (v *IVssComponent) GetAlternateLocationMapping(iMapping uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocationMapping, uintptr(unsafe.Pointer(v)), uintptr(iMapping), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
@@ -1657,6 +1714,15 @@ func (v *IVssComponent) GetAlternateLocationMapping(iMapping uint32) (ppFiledesc
 //
 // Parameters:
 //   - wszData (in LPCWSTR): The metadata, in a format that the writer defines.
+//
+// Documented return codes:
+//   - S_OK: The backup metadata was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_OBJECT_ALREADY_EXISTS: Private metadata was written for this component
+//     already.
+//   - VSS_E_BAD_STATE: The caller is not a writer, or the call came outside a
+//     backup or while a BackupComplete or BackupShutdown event was being handled.
 func (v *IVssComponent) SetBackupMetadata(wszData string) (err error) {
 	_wszData, err := windows.UTF16PtrFromString(wszData)
 	if err != nil {
@@ -1677,10 +1743,22 @@ func (v *IVssComponent) SetBackupMetadata(wszData string) (err error) {
 // Parameters:
 //   - pbstrData (out BSTR): Receives the metadata. The caller frees it with
 //     SysFreeString.
-func (v *IVssComponent) GetBackupMetadata() (pbstrData string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The backup metadata was returned.
+//   - S_FALSE: The component has no backup metadata.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetBackupMetadata() (pbstrData string, hr HRESULT, err error) {
 	var _pbstrData *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrData)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrData != nil {
 		pbstrData = windows.UTF16PtrToString(_pbstrData)
 		_sysFreeString(_pbstrData)
@@ -1688,7 +1766,7 @@ func (v *IVssComponent) GetBackupMetadata() (pbstrData string, err error) {
 	if _hr.Failed() {
 		err = _newError(IVssComponent_GetBackupMetadata, _hr)
 	}
-	return pbstrData, err
+	return pbstrData, hr, err
 }
 
 // AddPartialFile calls IVssComponent::AddPartialFile, slot 11 of the vtable.
@@ -1702,6 +1780,14 @@ func (v *IVssComponent) GetBackupMetadata() (pbstrData string, err error) {
 //     pairs, or the path of a file that lists them.
 //   - wszMetadata (in LPCWSTR): Extra writer-defined data about the partial file;
 //     may be NULL.
+//
+// Documented return codes:
+//   - S_OK: The partial file was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not a writer, or the call came at the wrong
+//     time. The page's table says outside a restore; its remarks say a writer must
+//     not call it during one.
 func (v *IVssComponent) AddPartialFile(wszPath string, wszFilename string, wszRanges string, wszMetadata string) (err error) {
 	_wszPath, err := windows.UTF16PtrFromString(wszPath)
 	if err != nil {
@@ -1733,6 +1819,11 @@ func (v *IVssComponent) AddPartialFile(wszPath string, wszFilename string, wszRa
 //
 // Parameters:
 //   - pcPartialFiles (out UINT): Receives the number of partial files.
+//
+// Documented return codes:
+//   - S_OK: The number of partial files was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponent) GetPartialFileCount() (pcPartialFiles uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPartialFileCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcPartialFiles)))
 	_hr := HRESULT(_r)
@@ -1757,6 +1848,16 @@ func (v *IVssComponent) GetPartialFileCount() (pcPartialFiles uint32, err error)
 //     file. The caller frees it with SysFreeString.
 //   - pbstrMetadata (out BSTR): Receives the writer's extra data. The caller frees
 //     it with SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The partial file was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not in the backup or restore state the call
+//     needs.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No partial file has the given index.
 func (v *IVssComponent) GetPartialFile(iPartialFile uint32) (pbstrPath string, pbstrFilename string, pbstrRange string, pbstrMetadata string, err error) {
 	var _pbstrPath *uint16
 	var _pbstrFilename *uint16
@@ -1793,6 +1894,13 @@ func (v *IVssComponent) GetPartialFile(iPartialFile uint32) (pbstrPath string, p
 // Parameters:
 //   - pbSelectedForRestore (out boolean): Receives true if the component is to be
 //     restored.
+//
+// Documented return codes:
+//   - S_OK: Whether the component is selected for restore was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not in the backup or restore state the call
+//     needs.
 func (v *IVssComponent) IsSelectedForRestore() (pbSelectedForRestore bool, err error) {
 	var _pbSelectedForRestore uint8
 	_r, _, _ := syscall.SyscallN(v.vtable().IsSelectedForRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbSelectedForRestore)))
@@ -1811,15 +1919,27 @@ func (v *IVssComponent) IsSelectedForRestore() (pbSelectedForRestore bool, err e
 // Parameters:
 //   - pbAdditionalRestores (out boolean): Receives true if further restores will
 //     follow.
-func (v *IVssComponent) GetAdditionalRestores() (pbAdditionalRestores bool, err error) {
+//
+// Documented return codes:
+//   - S_OK: Whether more restores follow was returned.
+//   - S_FALSE: The attribute has no value.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetAdditionalRestores() (pbAdditionalRestores bool, hr HRESULT, err error) {
 	var _pbAdditionalRestores uint8
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAdditionalRestores, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbAdditionalRestores)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	pbAdditionalRestores = _pbAdditionalRestores != 0
 	if _hr.Failed() {
 		err = _newError(IVssComponent_GetAdditionalRestores, _hr)
 	}
-	return pbAdditionalRestores, err
+	return pbAdditionalRestores, hr, err
 }
 
 // GetNewTargetCount calls IVssComponent::GetNewTargetCount, slot 16 of the vtable.
@@ -1828,6 +1948,11 @@ func (v *IVssComponent) GetAdditionalRestores() (pbAdditionalRestores bool, err 
 //
 // Parameters:
 //   - pcNewTarget (out UINT): Receives the number of new targets.
+//
+// Documented return codes:
+//   - S_OK: The number of new targets was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponent) GetNewTargetCount() (pcNewTarget uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetNewTargetCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcNewTarget)))
 	_hr := HRESULT(_r)
@@ -1846,6 +1971,14 @@ func (v *IVssComponent) GetNewTargetCount() (pcNewTarget uint32, err error) {
 //     GetNewTargetCount.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the new target was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No new target has the given index.
 func (v *IVssComponent) GetNewTarget(iNewTarget uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetNewTarget, uintptr(unsafe.Pointer(v)), uintptr(iNewTarget), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
@@ -1868,6 +2001,13 @@ func (v *IVssComponent) GetNewTarget(iNewTarget uint32) (ppFiledesc *IVssWMFiled
 //   - wszDestinationFilename (in LPCWSTR): Name of the destination file.
 //   - wszDestinationRangeList (in LPCWSTR): Byte ranges to write in the
 //     destination file.
+//
+// Documented return codes:
+//   - S_OK: The directed target was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not a writer, or the call came outside a
+//     restore or while a BackupComplete or BackupShutdown event was being handled.
 func (v *IVssComponent) AddDirectedTarget(wszSourcePath string, wszSourceFilename string, wszSourceRangeList string, wszDestinationPath string, wszDestinationFilename string, wszDestinationRangeList string) (err error) {
 	_wszSourcePath, err := windows.UTF16PtrFromString(wszSourcePath)
 	if err != nil {
@@ -1907,6 +2047,11 @@ func (v *IVssComponent) AddDirectedTarget(wszSourcePath string, wszSourceFilenam
 //
 // Parameters:
 //   - pcDirectedTarget (out UINT): Receives the number of directed targets.
+//
+// Documented return codes:
+//   - S_OK: The number of directed targets was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponent) GetDirectedTargetCount() (pcDirectedTarget uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDirectedTargetCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcDirectedTarget)))
 	_hr := HRESULT(_r)
@@ -1935,6 +2080,14 @@ func (v *IVssComponent) GetDirectedTargetCount() (pcDirectedTarget uint32, err e
 //     file. The caller frees it with SysFreeString.
 //   - pbstrDestinationRangeList (out BSTR): Receives the destination byte ranges.
 //     The caller frees it with SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The directed target was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No directed target has the given index.
 func (v *IVssComponent) GetDirectedTarget(iDirectedTarget uint32) (pbstrSourcePath string, pbstrSourceFileName string, pbstrSourceRangeList string, pbstrDestinationPath string, pbstrDestinationFilename string, pbstrDestinationRangeList string, err error) {
 	var _pbstrSourcePath *uint16
 	var _pbstrSourceFileName *uint16
@@ -1982,6 +2135,15 @@ func (v *IVssComponent) GetDirectedTarget(iDirectedTarget uint32) (pbstrSourcePa
 // Parameters:
 //   - wszRestoreMetadata (in LPCWSTR): The metadata, in a format that the writer
 //     defines.
+//
+// Documented return codes:
+//   - S_OK: The restore metadata was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_OBJECT_ALREADY_EXISTS: Private metadata was written for this component
+//     already.
+//   - VSS_E_BAD_STATE: The call did not come from a writer handling a PreRestore
+//     event.
 func (v *IVssComponent) SetRestoreMetadata(wszRestoreMetadata string) (err error) {
 	_wszRestoreMetadata, err := windows.UTF16PtrFromString(wszRestoreMetadata)
 	if err != nil {
@@ -2002,10 +2164,22 @@ func (v *IVssComponent) SetRestoreMetadata(wszRestoreMetadata string) (err error
 // Parameters:
 //   - pbstrRestoreMetadata (out BSTR): Receives the metadata. The caller frees it
 //     with SysFreeString.
-func (v *IVssComponent) GetRestoreMetadata() (pbstrRestoreMetadata string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The restore metadata was returned.
+//   - S_FALSE: The component has no restore metadata.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetRestoreMetadata() (pbstrRestoreMetadata string, hr HRESULT, err error) {
 	var _pbstrRestoreMetadata *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrRestoreMetadata)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrRestoreMetadata != nil {
 		pbstrRestoreMetadata = windows.UTF16PtrToString(_pbstrRestoreMetadata)
 		_sysFreeString(_pbstrRestoreMetadata)
@@ -2013,7 +2187,7 @@ func (v *IVssComponent) GetRestoreMetadata() (pbstrRestoreMetadata string, err e
 	if _hr.Failed() {
 		err = _newError(IVssComponent_GetRestoreMetadata, _hr)
 	}
-	return pbstrRestoreMetadata, err
+	return pbstrRestoreMetadata, hr, err
 }
 
 // SetRestoreTarget calls IVssComponent::SetRestoreTarget, slot 23 of the vtable.
@@ -2022,6 +2196,13 @@ func (v *IVssComponent) GetRestoreMetadata() (pbstrRestoreMetadata string, err e
 //
 // Parameters:
 //   - target (in VSS_RESTORE_TARGET): Where the files are to be restored.
+//
+// Documented return codes:
+//   - S_OK: The restore target was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not in the backup or restore state the call
+//     needs.
 func (v *IVssComponent) SetRestoreTarget(target VSS_RESTORE_TARGET) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreTarget, uintptr(unsafe.Pointer(v)), uintptr(target))
 	_hr := HRESULT(_r)
@@ -2038,6 +2219,14 @@ func (v *IVssComponent) SetRestoreTarget(target VSS_RESTORE_TARGET) (err error) 
 // Parameters:
 //   - pTarget (out VSS_RESTORE_TARGET): Receives where the files are to be
 //     restored.
+//
+// Documented return codes:
+//   - S_OK: The restore target was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: The item was not found.
 func (v *IVssComponent) GetRestoreTarget() (pTarget VSS_RESTORE_TARGET, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreTarget, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pTarget)))
 	_hr := HRESULT(_r)
@@ -2054,6 +2243,13 @@ func (v *IVssComponent) GetRestoreTarget() (pTarget VSS_RESTORE_TARGET, err erro
 //
 // Parameters:
 //   - wszPreRestoreFailureMsg (in LPCWSTR): The failure message.
+//
+// Documented return codes:
+//   - S_OK: The failure message was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not in the backup or restore state the call
+//     needs.
 func (v *IVssComponent) SetPreRestoreFailureMsg(wszPreRestoreFailureMsg string) (err error) {
 	_wszPreRestoreFailureMsg, err := windows.UTF16PtrFromString(wszPreRestoreFailureMsg)
 	if err != nil {
@@ -2074,10 +2270,22 @@ func (v *IVssComponent) SetPreRestoreFailureMsg(wszPreRestoreFailureMsg string) 
 // Parameters:
 //   - pbstrPreRestoreFailureMsg (out BSTR): Receives the failure message. The
 //     caller frees it with SysFreeString.
-func (v *IVssComponent) GetPreRestoreFailureMsg() (pbstrPreRestoreFailureMsg string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The failure message was returned.
+//   - S_FALSE: No PreRestore failure message was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetPreRestoreFailureMsg() (pbstrPreRestoreFailureMsg string, hr HRESULT, err error) {
 	var _pbstrPreRestoreFailureMsg *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPreRestoreFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPreRestoreFailureMsg)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrPreRestoreFailureMsg != nil {
 		pbstrPreRestoreFailureMsg = windows.UTF16PtrToString(_pbstrPreRestoreFailureMsg)
 		_sysFreeString(_pbstrPreRestoreFailureMsg)
@@ -2085,7 +2293,7 @@ func (v *IVssComponent) GetPreRestoreFailureMsg() (pbstrPreRestoreFailureMsg str
 	if _hr.Failed() {
 		err = _newError(IVssComponent_GetPreRestoreFailureMsg, _hr)
 	}
-	return pbstrPreRestoreFailureMsg, err
+	return pbstrPreRestoreFailureMsg, hr, err
 }
 
 // SetPostRestoreFailureMsg calls IVssComponent::SetPostRestoreFailureMsg, slot 27 of the vtable.
@@ -2095,6 +2303,13 @@ func (v *IVssComponent) GetPreRestoreFailureMsg() (pbstrPreRestoreFailureMsg str
 //
 // Parameters:
 //   - wszPostRestoreFailureMsg (in LPCWSTR): The failure message.
+//
+// Documented return codes:
+//   - S_OK: The failure message was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not in the backup or restore state the call
+//     needs.
 func (v *IVssComponent) SetPostRestoreFailureMsg(wszPostRestoreFailureMsg string) (err error) {
 	_wszPostRestoreFailureMsg, err := windows.UTF16PtrFromString(wszPostRestoreFailureMsg)
 	if err != nil {
@@ -2115,10 +2330,22 @@ func (v *IVssComponent) SetPostRestoreFailureMsg(wszPostRestoreFailureMsg string
 // Parameters:
 //   - pbstrPostRestoreFailureMsg (out BSTR): Receives the failure message. The
 //     caller frees it with SysFreeString.
-func (v *IVssComponent) GetPostRestoreFailureMsg() (pbstrPostRestoreFailureMsg string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The failure message was returned.
+//   - S_FALSE: No PostRestore failure message was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetPostRestoreFailureMsg() (pbstrPostRestoreFailureMsg string, hr HRESULT, err error) {
 	var _pbstrPostRestoreFailureMsg *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPostRestoreFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPostRestoreFailureMsg)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrPostRestoreFailureMsg != nil {
 		pbstrPostRestoreFailureMsg = windows.UTF16PtrToString(_pbstrPostRestoreFailureMsg)
 		_sysFreeString(_pbstrPostRestoreFailureMsg)
@@ -2126,7 +2353,7 @@ func (v *IVssComponent) GetPostRestoreFailureMsg() (pbstrPostRestoreFailureMsg s
 	if _hr.Failed() {
 		err = _newError(IVssComponent_GetPostRestoreFailureMsg, _hr)
 	}
-	return pbstrPostRestoreFailureMsg, err
+	return pbstrPostRestoreFailureMsg, hr, err
 }
 
 // SetBackupStamp calls IVssComponent::SetBackupStamp, slot 29 of the vtable.
@@ -2136,6 +2363,13 @@ func (v *IVssComponent) GetPostRestoreFailureMsg() (pbstrPostRestoreFailureMsg s
 //
 // Parameters:
 //   - wszBackupStamp (in LPCWSTR): The stamp, in a format that the writer defines.
+//
+// Documented return codes:
+//   - S_OK: The backup stamp was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not a writer, or the call came outside a
+//     backup or while a BackupComplete or BackupShutdown event was being handled.
 func (v *IVssComponent) SetBackupStamp(wszBackupStamp string) (err error) {
 	_wszBackupStamp, err := windows.UTF16PtrFromString(wszBackupStamp)
 	if err != nil {
@@ -2156,10 +2390,22 @@ func (v *IVssComponent) SetBackupStamp(wszBackupStamp string) (err error) {
 // Parameters:
 //   - pbstrBackupStamp (out BSTR): Receives the stamp. The caller frees it with
 //     SysFreeString.
-func (v *IVssComponent) GetBackupStamp() (pbstrBackupStamp string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The backup stamp was returned.
+//   - S_FALSE: The component has no backup stamp.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetBackupStamp() (pbstrBackupStamp string, hr HRESULT, err error) {
 	var _pbstrBackupStamp *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupStamp, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrBackupStamp)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrBackupStamp != nil {
 		pbstrBackupStamp = windows.UTF16PtrToString(_pbstrBackupStamp)
 		_sysFreeString(_pbstrBackupStamp)
@@ -2167,7 +2413,7 @@ func (v *IVssComponent) GetBackupStamp() (pbstrBackupStamp string, err error) {
 	if _hr.Failed() {
 		err = _newError(IVssComponent_GetBackupStamp, _hr)
 	}
-	return pbstrBackupStamp, err
+	return pbstrBackupStamp, hr, err
 }
 
 // GetPreviousBackupStamp calls IVssComponent::GetPreviousBackupStamp, slot 31 of the vtable.
@@ -2178,10 +2424,22 @@ func (v *IVssComponent) GetBackupStamp() (pbstrBackupStamp string, err error) {
 // Parameters:
 //   - pbstrBackupStamp (out BSTR): Receives the stamp of the earlier backup. The
 //     caller frees it with SysFreeString.
-func (v *IVssComponent) GetPreviousBackupStamp() (pbstrBackupStamp string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The previous backup stamp was returned.
+//   - S_FALSE: No previous backup stamp was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetPreviousBackupStamp() (pbstrBackupStamp string, hr HRESULT, err error) {
 	var _pbstrBackupStamp *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPreviousBackupStamp, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrBackupStamp)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrBackupStamp != nil {
 		pbstrBackupStamp = windows.UTF16PtrToString(_pbstrBackupStamp)
 		_sysFreeString(_pbstrBackupStamp)
@@ -2189,7 +2447,7 @@ func (v *IVssComponent) GetPreviousBackupStamp() (pbstrBackupStamp string, err e
 	if _hr.Failed() {
 		err = _newError(IVssComponent_GetPreviousBackupStamp, _hr)
 	}
-	return pbstrBackupStamp, err
+	return pbstrBackupStamp, hr, err
 }
 
 // GetBackupOptions calls IVssComponent::GetBackupOptions, slot 32 of the vtable.
@@ -2199,10 +2457,22 @@ func (v *IVssComponent) GetPreviousBackupStamp() (pbstrBackupStamp string, err e
 // Parameters:
 //   - pbstrBackupOptions (out BSTR): Receives the options string. The caller frees
 //     it with SysFreeString.
-func (v *IVssComponent) GetBackupOptions() (pbstrBackupOptions string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The backup options were returned.
+//   - S_FALSE: No backup options were set for the component.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetBackupOptions() (pbstrBackupOptions string, hr HRESULT, err error) {
 	var _pbstrBackupOptions *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupOptions, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrBackupOptions)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrBackupOptions != nil {
 		pbstrBackupOptions = windows.UTF16PtrToString(_pbstrBackupOptions)
 		_sysFreeString(_pbstrBackupOptions)
@@ -2210,7 +2480,7 @@ func (v *IVssComponent) GetBackupOptions() (pbstrBackupOptions string, err error
 	if _hr.Failed() {
 		err = _newError(IVssComponent_GetBackupOptions, _hr)
 	}
-	return pbstrBackupOptions, err
+	return pbstrBackupOptions, hr, err
 }
 
 // GetRestoreOptions calls IVssComponent::GetRestoreOptions, slot 33 of the vtable.
@@ -2220,10 +2490,22 @@ func (v *IVssComponent) GetBackupOptions() (pbstrBackupOptions string, err error
 // Parameters:
 //   - pbstrRestoreOptions (out BSTR): Receives the options string. The caller
 //     frees it with SysFreeString.
-func (v *IVssComponent) GetRestoreOptions() (pbstrRestoreOptions string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The restore options were returned.
+//   - S_FALSE: No restore options were set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetRestoreOptions() (pbstrRestoreOptions string, hr HRESULT, err error) {
 	var _pbstrRestoreOptions *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreOptions, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrRestoreOptions)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrRestoreOptions != nil {
 		pbstrRestoreOptions = windows.UTF16PtrToString(_pbstrRestoreOptions)
 		_sysFreeString(_pbstrRestoreOptions)
@@ -2231,7 +2513,7 @@ func (v *IVssComponent) GetRestoreOptions() (pbstrRestoreOptions string, err err
 	if _hr.Failed() {
 		err = _newError(IVssComponent_GetRestoreOptions, _hr)
 	}
-	return pbstrRestoreOptions, err
+	return pbstrRestoreOptions, hr, err
 }
 
 // GetRestoreSubcomponentCount calls IVssComponent::GetRestoreSubcomponentCount, slot 34 of the vtable.
@@ -2241,6 +2523,11 @@ func (v *IVssComponent) GetRestoreOptions() (pbstrRestoreOptions string, err err
 //
 // Parameters:
 //   - pcRestoreSubcomponent (out UINT): Receives the number of subcomponents.
+//
+// Documented return codes:
+//   - S_OK: The number of subcomponents to restore was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponent) GetRestoreSubcomponentCount() (pcRestoreSubcomponent uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreSubcomponentCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcRestoreSubcomponent)))
 	_hr := HRESULT(_r)
@@ -2264,6 +2551,14 @@ func (v *IVssComponent) GetRestoreSubcomponentCount() (pcRestoreSubcomponent uin
 //     caller frees it with SysFreeString.
 //   - pbRepair (out boolean): Receives a value that Microsoft reserves for future
 //     use.
+//
+// Documented return codes:
+//   - S_OK: The subcomponent was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No subcomponent has the given index.
 func (v *IVssComponent) GetRestoreSubcomponent(iComponent uint32) (pbstrLogicalPath string, pbstrComponentName string, pbRepair bool, err error) {
 	var _pbstrLogicalPath *uint16
 	var _pbstrComponentName *uint16
@@ -2291,6 +2586,14 @@ func (v *IVssComponent) GetRestoreSubcomponent(iComponent uint32) (pbstrLogicalP
 //
 // Parameters:
 //   - pStatus (out VSS_FILE_RESTORE_STATUS): Receives the restore outcome.
+//
+// Documented return codes:
+//   - S_OK: The file restore status was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call was not part of a restore.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
 func (v *IVssComponent) GetFileRestoreStatus() (pStatus VSS_FILE_RESTORE_STATUS, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFileRestoreStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pStatus)))
 	_hr := HRESULT(_r)
@@ -2314,6 +2617,10 @@ func (v *IVssComponent) GetFileRestoreStatus() (pStatus VSS_FILE_RESTORE_STATUS,
 //     method.
 //   - bstrLsnString (in BSTR): Reserved for system use. Passed as NULL by this
 //     method.
+//
+// Documented return codes: none. The reference page says the method is not
+// supported and reserved for system use, and that it "does not return a
+// value"; it lists no codes.
 func (v *IVssComponent) AddDifferencedFilesByLastModifyLSN() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().AddDifferencedFilesByLastModifyLSN, uintptr(unsafe.Pointer(v)), 0, 0, 0, 0)
 	_hr := HRESULT(_r)
@@ -2329,6 +2636,11 @@ func (v *IVssComponent) AddDifferencedFilesByLastModifyLSN() (err error) {
 //
 // Parameters:
 //   - pcDifferencedFiles (out UINT): Receives the number of differenced file sets.
+//
+// Documented return codes:
+//   - S_OK: The number of differenced file sets was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponent) GetDifferencedFilesCount() (pcDifferencedFiles uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDifferencedFilesCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcDifferencedFiles)))
 	_hr := HRESULT(_r)
@@ -2354,6 +2666,14 @@ func (v *IVssComponent) GetDifferencedFilesCount() (pcDifferencedFiles uint32, e
 //     for system use. The caller frees it with SysFreeString.
 //   - pftLastModifyTime (out FILETIME): Receives the time after which changed
 //     files are to be backed up.
+//
+// Documented return codes:
+//   - S_OK: The differenced file set was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_OBJECT_NOT_FOUND: No differenced file set has the given index.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
 func (v *IVssComponent) GetDifferencedFile(iDifferencedFile uint32) (pbstrPath string, pbstrFilespec string, pbRecursive bool, pbstrLsnString string, pftLastModifyTime windows.Filetime, err error) {
 	var _pbstrPath *uint16
 	var _pbstrFilespec *uint16

@@ -1202,6 +1202,19 @@ func (v *IVssBackupComponents) RevertToSnapshot(SnapshotId windows.GUID, bForceD
 //   - bRecursive (in BOOL): True if subdirectories of wszPath are included.
 //   - ftLastModifyTime (in FILETIME): Files changed after this time are to be
 //     backed up.
+//
+// Documented return codes:
+//   - S_OK: The differenced files were added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not a writer, or the call came outside a
+//     backup or while a BackupComplete or BackupShutdown event was being handled.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssComponent) AddDifferencedFilesByLastModifyTime(wszPath string, wszFilespec string, bRecursive bool, ftLastModifyTime windows.Filetime) (err error) {
 	_wszPath, err := windows.UTF16PtrFromString(wszPath)
 	if err != nil {

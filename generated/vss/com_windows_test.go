@@ -3437,12 +3437,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetAdditionalRestores: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 bool
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetAdditionalRestores()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetAdditionalRestores()
 			r.words[0] = _fakeBoolWord(out0)
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetAdditionalRestores",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetAdditionalRestores",
 		params: []_stubParam{
 			{
 				bytes: 1,
@@ -3512,12 +3513,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetBackupMetadata: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupMetadata()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupMetadata()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetBackupMetadata",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetBackupMetadata",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3531,12 +3533,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetBackupOptions: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupOptions()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupOptions()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetBackupOptions",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetBackupOptions",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3550,12 +3553,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetBackupStamp: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupStamp()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupStamp()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetBackupStamp",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetBackupStamp",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3569,12 +3573,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetBackupSucceeded: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 bool
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupSucceeded()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupSucceeded()
 			r.words[0] = _fakeBoolWord(out0)
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetBackupSucceeded",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetBackupSucceeded",
 		params: []_stubParam{
 			{
 				bytes: 1,
@@ -3594,12 +3599,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetComponentName: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetComponentName()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetComponentName()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetComponentName",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetComponentName",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3836,12 +3842,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetLogicalPath: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetLogicalPath()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetLogicalPath()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetLogicalPath",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetLogicalPath",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3979,12 +3986,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetPostRestoreFailureMsg: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPostRestoreFailureMsg()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPostRestoreFailureMsg()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetPostRestoreFailureMsg",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetPostRestoreFailureMsg",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3998,12 +4006,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetPreRestoreFailureMsg: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPreRestoreFailureMsg()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPreRestoreFailureMsg()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetPreRestoreFailureMsg",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetPreRestoreFailureMsg",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -4017,12 +4026,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetPreviousBackupStamp: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPreviousBackupStamp()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPreviousBackupStamp()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetPreviousBackupStamp",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetPreviousBackupStamp",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -4036,12 +4046,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetRestoreMetadata: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreMetadata()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreMetadata()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetRestoreMetadata",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetRestoreMetadata",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -4055,12 +4066,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetRestoreOptions: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreOptions()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreOptions()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetRestoreOptions",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetRestoreOptions",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -5708,80 +5720,210 @@ var _stubCases = []struct {
 	{"IVssBackupComponents.QueryRevertStatus/VSS_E_VOLUME_NOT_SUPPORTED", IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, -1, 0},
 	{"IVssBackupComponents.QueryRevertStatus/undocumented 0x8004FFFF", IVssBackupComponents_QueryRevertStatus, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetLogicalPath/S_OK", IVssComponent_GetLogicalPath, S_OK, -1, 0},
+	{"IVssComponent.GetLogicalPath/S_FALSE", IVssComponent_GetLogicalPath, S_FALSE, -1, 0},
+	{"IVssComponent.GetLogicalPath/E_INVALIDARG", IVssComponent_GetLogicalPath, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetLogicalPath/E_OUTOFMEMORY", IVssComponent_GetLogicalPath, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetLogicalPath/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetLogicalPath/undocumented 0x8004FFFF", IVssComponent_GetLogicalPath, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetComponentType/S_OK", IVssComponent_GetComponentType, S_OK, -1, 0},
+	{"IVssComponent.GetComponentType/E_INVALIDARG", IVssComponent_GetComponentType, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetComponentType/E_OUTOFMEMORY", IVssComponent_GetComponentType, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetComponentType/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetComponentType/undocumented 0x8004FFFF", IVssComponent_GetComponentType, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetComponentName/S_OK", IVssComponent_GetComponentName, S_OK, -1, 0},
+	{"IVssComponent.GetComponentName/S_FALSE", IVssComponent_GetComponentName, S_FALSE, -1, 0},
+	{"IVssComponent.GetComponentName/E_INVALIDARG", IVssComponent_GetComponentName, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetComponentName/E_OUTOFMEMORY", IVssComponent_GetComponentName, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetComponentName/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetComponentName/undocumented 0x8004FFFF", IVssComponent_GetComponentName, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetBackupSucceeded/S_OK", IVssComponent_GetBackupSucceeded, S_OK, -1, 0},
+	{"IVssComponent.GetBackupSucceeded/S_FALSE", IVssComponent_GetBackupSucceeded, S_FALSE, -1, 0},
+	{"IVssComponent.GetBackupSucceeded/E_INVALIDARG", IVssComponent_GetBackupSucceeded, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetBackupSucceeded/E_OUTOFMEMORY", IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetBackupSucceeded/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetBackupSucceeded/undocumented 0x8004FFFF", IVssComponent_GetBackupSucceeded, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetAlternateLocationMappingCount/S_OK", IVssComponent_GetAlternateLocationMappingCount, S_OK, -1, 0},
+	{"IVssComponent.GetAlternateLocationMappingCount/E_INVALIDARG", IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetAlternateLocationMappingCount/E_OUTOFMEMORY", IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, -1, 0},
 	{"IVssComponent.GetAlternateLocationMappingCount/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMappingCount, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetAlternateLocationMapping/S_OK", IVssComponent_GetAlternateLocationMapping, S_OK, -1, 0},
+	{"IVssComponent.GetAlternateLocationMapping/E_INVALIDARG", IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetAlternateLocationMapping/E_OUTOFMEMORY", IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetAlternateLocationMapping/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssComponent.GetAlternateLocationMapping/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, -1, 0},
 	{"IVssComponent.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMapping, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.SetBackupMetadata/S_OK", IVssComponent_SetBackupMetadata, S_OK, -1, 0},
+	{"IVssComponent.SetBackupMetadata/E_INVALIDARG", IVssComponent_SetBackupMetadata, E_INVALIDARG, -1, 0},
+	{"IVssComponent.SetBackupMetadata/E_OUTOFMEMORY", IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.SetBackupMetadata/VSS_E_OBJECT_ALREADY_EXISTS", IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, -1, 0},
+	{"IVssComponent.SetBackupMetadata/VSS_E_BAD_STATE", IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, -1, 0},
 	{"IVssComponent.SetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_SetBackupMetadata, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetBackupMetadata/S_OK", IVssComponent_GetBackupMetadata, S_OK, -1, 0},
+	{"IVssComponent.GetBackupMetadata/S_FALSE", IVssComponent_GetBackupMetadata, S_FALSE, -1, 0},
+	{"IVssComponent.GetBackupMetadata/E_INVALIDARG", IVssComponent_GetBackupMetadata, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetBackupMetadata/E_OUTOFMEMORY", IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetBackupMetadata/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_GetBackupMetadata, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.AddPartialFile/S_OK", IVssComponent_AddPartialFile, S_OK, -1, 0},
+	{"IVssComponent.AddPartialFile/E_INVALIDARG", IVssComponent_AddPartialFile, E_INVALIDARG, -1, 0},
+	{"IVssComponent.AddPartialFile/E_OUTOFMEMORY", IVssComponent_AddPartialFile, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.AddPartialFile/VSS_E_BAD_STATE", IVssComponent_AddPartialFile, VSS_E_BAD_STATE, -1, 0},
 	{"IVssComponent.AddPartialFile/undocumented 0x8004FFFF", IVssComponent_AddPartialFile, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetPartialFileCount/S_OK", IVssComponent_GetPartialFileCount, S_OK, -1, 0},
+	{"IVssComponent.GetPartialFileCount/E_INVALIDARG", IVssComponent_GetPartialFileCount, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetPartialFileCount/E_OUTOFMEMORY", IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, -1, 0},
 	{"IVssComponent.GetPartialFileCount/undocumented 0x8004FFFF", IVssComponent_GetPartialFileCount, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetPartialFile/S_OK", IVssComponent_GetPartialFile, S_OK, -1, 0},
+	{"IVssComponent.GetPartialFile/E_INVALIDARG", IVssComponent_GetPartialFile, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetPartialFile/E_OUTOFMEMORY", IVssComponent_GetPartialFile, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetPartialFile/VSS_E_BAD_STATE", IVssComponent_GetPartialFile, VSS_E_BAD_STATE, -1, 0},
+	{"IVssComponent.GetPartialFile/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssComponent.GetPartialFile/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, -1, 0},
 	{"IVssComponent.GetPartialFile/undocumented 0x8004FFFF", IVssComponent_GetPartialFile, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.IsSelectedForRestore/S_OK", IVssComponent_IsSelectedForRestore, S_OK, -1, 0},
+	{"IVssComponent.IsSelectedForRestore/E_INVALIDARG", IVssComponent_IsSelectedForRestore, E_INVALIDARG, -1, 0},
+	{"IVssComponent.IsSelectedForRestore/E_OUTOFMEMORY", IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.IsSelectedForRestore/VSS_E_BAD_STATE", IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, -1, 0},
 	{"IVssComponent.IsSelectedForRestore/undocumented 0x8004FFFF", IVssComponent_IsSelectedForRestore, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetAdditionalRestores/S_OK", IVssComponent_GetAdditionalRestores, S_OK, -1, 0},
+	{"IVssComponent.GetAdditionalRestores/S_FALSE", IVssComponent_GetAdditionalRestores, S_FALSE, -1, 0},
+	{"IVssComponent.GetAdditionalRestores/E_INVALIDARG", IVssComponent_GetAdditionalRestores, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetAdditionalRestores/E_OUTOFMEMORY", IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetAdditionalRestores/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetAdditionalRestores/undocumented 0x8004FFFF", IVssComponent_GetAdditionalRestores, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetNewTargetCount/S_OK", IVssComponent_GetNewTargetCount, S_OK, -1, 0},
+	{"IVssComponent.GetNewTargetCount/E_INVALIDARG", IVssComponent_GetNewTargetCount, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetNewTargetCount/E_OUTOFMEMORY", IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, -1, 0},
 	{"IVssComponent.GetNewTargetCount/undocumented 0x8004FFFF", IVssComponent_GetNewTargetCount, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetNewTarget/S_OK", IVssComponent_GetNewTarget, S_OK, -1, 0},
+	{"IVssComponent.GetNewTarget/E_INVALIDARG", IVssComponent_GetNewTarget, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetNewTarget/E_OUTOFMEMORY", IVssComponent_GetNewTarget, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetNewTarget/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssComponent.GetNewTarget/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, -1, 0},
 	{"IVssComponent.GetNewTarget/undocumented 0x8004FFFF", IVssComponent_GetNewTarget, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.AddDirectedTarget/S_OK", IVssComponent_AddDirectedTarget, S_OK, -1, 0},
+	{"IVssComponent.AddDirectedTarget/E_INVALIDARG", IVssComponent_AddDirectedTarget, E_INVALIDARG, -1, 0},
+	{"IVssComponent.AddDirectedTarget/E_OUTOFMEMORY", IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.AddDirectedTarget/VSS_E_BAD_STATE", IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, -1, 0},
 	{"IVssComponent.AddDirectedTarget/undocumented 0x8004FFFF", IVssComponent_AddDirectedTarget, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetDirectedTargetCount/S_OK", IVssComponent_GetDirectedTargetCount, S_OK, -1, 0},
+	{"IVssComponent.GetDirectedTargetCount/E_INVALIDARG", IVssComponent_GetDirectedTargetCount, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetDirectedTargetCount/E_OUTOFMEMORY", IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, -1, 0},
 	{"IVssComponent.GetDirectedTargetCount/undocumented 0x8004FFFF", IVssComponent_GetDirectedTargetCount, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetDirectedTarget/S_OK", IVssComponent_GetDirectedTarget, S_OK, -1, 0},
+	{"IVssComponent.GetDirectedTarget/E_INVALIDARG", IVssComponent_GetDirectedTarget, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetDirectedTarget/E_OUTOFMEMORY", IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetDirectedTarget/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssComponent.GetDirectedTarget/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, -1, 0},
 	{"IVssComponent.GetDirectedTarget/undocumented 0x8004FFFF", IVssComponent_GetDirectedTarget, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.SetRestoreMetadata/S_OK", IVssComponent_SetRestoreMetadata, S_OK, -1, 0},
+	{"IVssComponent.SetRestoreMetadata/E_INVALIDARG", IVssComponent_SetRestoreMetadata, E_INVALIDARG, -1, 0},
+	{"IVssComponent.SetRestoreMetadata/E_OUTOFMEMORY", IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.SetRestoreMetadata/VSS_E_OBJECT_ALREADY_EXISTS", IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, -1, 0},
+	{"IVssComponent.SetRestoreMetadata/VSS_E_BAD_STATE", IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, -1, 0},
 	{"IVssComponent.SetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_SetRestoreMetadata, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetRestoreMetadata/S_OK", IVssComponent_GetRestoreMetadata, S_OK, -1, 0},
+	{"IVssComponent.GetRestoreMetadata/S_FALSE", IVssComponent_GetRestoreMetadata, S_FALSE, -1, 0},
+	{"IVssComponent.GetRestoreMetadata/E_INVALIDARG", IVssComponent_GetRestoreMetadata, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetRestoreMetadata/E_OUTOFMEMORY", IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetRestoreMetadata/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_GetRestoreMetadata, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.SetRestoreTarget/S_OK", IVssComponent_SetRestoreTarget, S_OK, -1, 0},
+	{"IVssComponent.SetRestoreTarget/E_INVALIDARG", IVssComponent_SetRestoreTarget, E_INVALIDARG, -1, 0},
+	{"IVssComponent.SetRestoreTarget/E_OUTOFMEMORY", IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.SetRestoreTarget/VSS_E_BAD_STATE", IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, -1, 0},
 	{"IVssComponent.SetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_SetRestoreTarget, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetRestoreTarget/S_OK", IVssComponent_GetRestoreTarget, S_OK, -1, 0},
+	{"IVssComponent.GetRestoreTarget/E_INVALIDARG", IVssComponent_GetRestoreTarget, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetRestoreTarget/E_OUTOFMEMORY", IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetRestoreTarget/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssComponent.GetRestoreTarget/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, -1, 0},
 	{"IVssComponent.GetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_GetRestoreTarget, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.SetPreRestoreFailureMsg/S_OK", IVssComponent_SetPreRestoreFailureMsg, S_OK, -1, 0},
+	{"IVssComponent.SetPreRestoreFailureMsg/E_INVALIDARG", IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, -1, 0},
+	{"IVssComponent.SetPreRestoreFailureMsg/E_OUTOFMEMORY", IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.SetPreRestoreFailureMsg/VSS_E_BAD_STATE", IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, -1, 0},
 	{"IVssComponent.SetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPreRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetPreRestoreFailureMsg/S_OK", IVssComponent_GetPreRestoreFailureMsg, S_OK, -1, 0},
+	{"IVssComponent.GetPreRestoreFailureMsg/S_FALSE", IVssComponent_GetPreRestoreFailureMsg, S_FALSE, -1, 0},
+	{"IVssComponent.GetPreRestoreFailureMsg/E_INVALIDARG", IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetPreRestoreFailureMsg/E_OUTOFMEMORY", IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetPreRestoreFailureMsg/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPreRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.SetPostRestoreFailureMsg/S_OK", IVssComponent_SetPostRestoreFailureMsg, S_OK, -1, 0},
+	{"IVssComponent.SetPostRestoreFailureMsg/E_INVALIDARG", IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, -1, 0},
+	{"IVssComponent.SetPostRestoreFailureMsg/E_OUTOFMEMORY", IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.SetPostRestoreFailureMsg/VSS_E_BAD_STATE", IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, -1, 0},
 	{"IVssComponent.SetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPostRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetPostRestoreFailureMsg/S_OK", IVssComponent_GetPostRestoreFailureMsg, S_OK, -1, 0},
+	{"IVssComponent.GetPostRestoreFailureMsg/S_FALSE", IVssComponent_GetPostRestoreFailureMsg, S_FALSE, -1, 0},
+	{"IVssComponent.GetPostRestoreFailureMsg/E_INVALIDARG", IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetPostRestoreFailureMsg/E_OUTOFMEMORY", IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetPostRestoreFailureMsg/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPostRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.SetBackupStamp/S_OK", IVssComponent_SetBackupStamp, S_OK, -1, 0},
+	{"IVssComponent.SetBackupStamp/E_INVALIDARG", IVssComponent_SetBackupStamp, E_INVALIDARG, -1, 0},
+	{"IVssComponent.SetBackupStamp/E_OUTOFMEMORY", IVssComponent_SetBackupStamp, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.SetBackupStamp/VSS_E_BAD_STATE", IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, -1, 0},
 	{"IVssComponent.SetBackupStamp/undocumented 0x8004FFFF", IVssComponent_SetBackupStamp, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetBackupStamp/S_OK", IVssComponent_GetBackupStamp, S_OK, -1, 0},
+	{"IVssComponent.GetBackupStamp/S_FALSE", IVssComponent_GetBackupStamp, S_FALSE, -1, 0},
+	{"IVssComponent.GetBackupStamp/E_INVALIDARG", IVssComponent_GetBackupStamp, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetBackupStamp/E_OUTOFMEMORY", IVssComponent_GetBackupStamp, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetBackupStamp/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetBackupStamp, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetPreviousBackupStamp/S_OK", IVssComponent_GetPreviousBackupStamp, S_OK, -1, 0},
+	{"IVssComponent.GetPreviousBackupStamp/S_FALSE", IVssComponent_GetPreviousBackupStamp, S_FALSE, -1, 0},
+	{"IVssComponent.GetPreviousBackupStamp/E_INVALIDARG", IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetPreviousBackupStamp/E_OUTOFMEMORY", IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetPreviousBackupStamp/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetPreviousBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetPreviousBackupStamp, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetBackupOptions/S_OK", IVssComponent_GetBackupOptions, S_OK, -1, 0},
+	{"IVssComponent.GetBackupOptions/S_FALSE", IVssComponent_GetBackupOptions, S_FALSE, -1, 0},
+	{"IVssComponent.GetBackupOptions/E_INVALIDARG", IVssComponent_GetBackupOptions, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetBackupOptions/E_OUTOFMEMORY", IVssComponent_GetBackupOptions, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetBackupOptions/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetBackupOptions/undocumented 0x8004FFFF", IVssComponent_GetBackupOptions, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetRestoreOptions/S_OK", IVssComponent_GetRestoreOptions, S_OK, -1, 0},
+	{"IVssComponent.GetRestoreOptions/S_FALSE", IVssComponent_GetRestoreOptions, S_FALSE, -1, 0},
+	{"IVssComponent.GetRestoreOptions/E_INVALIDARG", IVssComponent_GetRestoreOptions, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetRestoreOptions/E_OUTOFMEMORY", IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetRestoreOptions/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetRestoreOptions/undocumented 0x8004FFFF", IVssComponent_GetRestoreOptions, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetRestoreSubcomponentCount/S_OK", IVssComponent_GetRestoreSubcomponentCount, S_OK, -1, 0},
+	{"IVssComponent.GetRestoreSubcomponentCount/E_INVALIDARG", IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetRestoreSubcomponentCount/E_OUTOFMEMORY", IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, -1, 0},
 	{"IVssComponent.GetRestoreSubcomponentCount/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponentCount, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetRestoreSubcomponent/S_OK", IVssComponent_GetRestoreSubcomponent, S_OK, -1, 0},
+	{"IVssComponent.GetRestoreSubcomponent/E_INVALIDARG", IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetRestoreSubcomponent/E_OUTOFMEMORY", IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetRestoreSubcomponent/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssComponent.GetRestoreSubcomponent/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, -1, 0},
 	{"IVssComponent.GetRestoreSubcomponent/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponent, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetFileRestoreStatus/S_OK", IVssComponent_GetFileRestoreStatus, S_OK, -1, 0},
+	{"IVssComponent.GetFileRestoreStatus/E_INVALIDARG", IVssComponent_GetFileRestoreStatus, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetFileRestoreStatus/E_OUTOFMEMORY", IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetFileRestoreStatus/VSS_E_BAD_STATE", IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, -1, 0},
+	{"IVssComponent.GetFileRestoreStatus/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetFileRestoreStatus/undocumented 0x8004FFFF", IVssComponent_GetFileRestoreStatus, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.AddDifferencedFilesByLastModifyTime/S_OK", IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, -1, 0},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/E_INVALIDARG", IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, -1, 0},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/E_OUTOFMEMORY", IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/VSS_E_BAD_STATE", IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, -1, 0},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/VSS_E_UNEXPECTED", IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssComponent.AddDifferencedFilesByLastModifyTime/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyTime, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.AddDifferencedFilesByLastModifyLSN/S_OK", IVssComponent_AddDifferencedFilesByLastModifyLSN, S_OK, -1, 0},
 	{"IVssComponent.AddDifferencedFilesByLastModifyLSN/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyLSN, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetDifferencedFilesCount/S_OK", IVssComponent_GetDifferencedFilesCount, S_OK, -1, 0},
+	{"IVssComponent.GetDifferencedFilesCount/E_INVALIDARG", IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetDifferencedFilesCount/E_OUTOFMEMORY", IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, -1, 0},
 	{"IVssComponent.GetDifferencedFilesCount/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFilesCount, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponent.GetDifferencedFile/S_OK", IVssComponent_GetDifferencedFile, S_OK, -1, 0},
+	{"IVssComponent.GetDifferencedFile/E_INVALIDARG", IVssComponent_GetDifferencedFile, E_INVALIDARG, -1, 0},
+	{"IVssComponent.GetDifferencedFile/E_OUTOFMEMORY", IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponent.GetDifferencedFile/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, -1, 0},
+	{"IVssComponent.GetDifferencedFile/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssComponent.GetDifferencedFile/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFile, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssEnumObject.Next/S_OK", IVssEnumObject_Next, S_OK, -1, 0},
 	{"IVssEnumObject.Next/S_FALSE", IVssEnumObject_Next, S_FALSE, -1, 0},
@@ -6462,6 +6604,10 @@ var _osNoteCases = []struct {
 		Minor: 1,
 	}, nil},
 	{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
 	}, nil},

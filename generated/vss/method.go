@@ -559,44 +559,44 @@ var _methods = [...]struct {
 	IVssBackupComponents_ExposeSnapshot:                      {"IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
 	IVssBackupComponents_RevertToSnapshot:                    {"IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, []HRESULT{S_OK, E_ACCESSDENIED, E_FAIL, E_INVALIDARG, E_NOTIMPL, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_NOT_REGISTERED, VSS_E_REVERT_IN_PROGRESS, VSS_E_UNSUPPORTED_CONTEXT, VSS_E_VOLUME_IN_USE, VSS_E_VOLUME_NOT_SUPPORTED}},
 	IVssBackupComponents_QueryRevertStatus:                   {"IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, []HRESULT{S_OK, E_ACCESSDENIED, E_FAIL, E_INVALIDARG, E_NOTIMPL, E_OUTOFMEMORY, E_POINTER, VSS_E_OBJECT_NOT_FOUND, VSS_E_VOLUME_NOT_SUPPORTED}},
-	IVssComponent_GetLogicalPath:                             {"IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, nil},
-	IVssComponent_GetComponentType:                           {"IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, nil},
-	IVssComponent_GetComponentName:                           {"IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, nil},
-	IVssComponent_GetBackupSucceeded:                         {"IVssComponent.GetBackupSucceeded", "IVssComponent", "GetBackupSucceeded", 6, nil},
-	IVssComponent_GetAlternateLocationMappingCount:           {"IVssComponent.GetAlternateLocationMappingCount", "IVssComponent", "GetAlternateLocationMappingCount", 7, nil},
-	IVssComponent_GetAlternateLocationMapping:                {"IVssComponent.GetAlternateLocationMapping", "IVssComponent", "GetAlternateLocationMapping", 8, nil},
-	IVssComponent_SetBackupMetadata:                          {"IVssComponent.SetBackupMetadata", "IVssComponent", "SetBackupMetadata", 9, nil},
-	IVssComponent_GetBackupMetadata:                          {"IVssComponent.GetBackupMetadata", "IVssComponent", "GetBackupMetadata", 10, nil},
-	IVssComponent_AddPartialFile:                             {"IVssComponent.AddPartialFile", "IVssComponent", "AddPartialFile", 11, nil},
-	IVssComponent_GetPartialFileCount:                        {"IVssComponent.GetPartialFileCount", "IVssComponent", "GetPartialFileCount", 12, nil},
-	IVssComponent_GetPartialFile:                             {"IVssComponent.GetPartialFile", "IVssComponent", "GetPartialFile", 13, nil},
-	IVssComponent_IsSelectedForRestore:                       {"IVssComponent.IsSelectedForRestore", "IVssComponent", "IsSelectedForRestore", 14, nil},
-	IVssComponent_GetAdditionalRestores:                      {"IVssComponent.GetAdditionalRestores", "IVssComponent", "GetAdditionalRestores", 15, nil},
-	IVssComponent_GetNewTargetCount:                          {"IVssComponent.GetNewTargetCount", "IVssComponent", "GetNewTargetCount", 16, nil},
-	IVssComponent_GetNewTarget:                               {"IVssComponent.GetNewTarget", "IVssComponent", "GetNewTarget", 17, nil},
-	IVssComponent_AddDirectedTarget:                          {"IVssComponent.AddDirectedTarget", "IVssComponent", "AddDirectedTarget", 18, nil},
-	IVssComponent_GetDirectedTargetCount:                     {"IVssComponent.GetDirectedTargetCount", "IVssComponent", "GetDirectedTargetCount", 19, nil},
-	IVssComponent_GetDirectedTarget:                          {"IVssComponent.GetDirectedTarget", "IVssComponent", "GetDirectedTarget", 20, nil},
-	IVssComponent_SetRestoreMetadata:                         {"IVssComponent.SetRestoreMetadata", "IVssComponent", "SetRestoreMetadata", 21, nil},
-	IVssComponent_GetRestoreMetadata:                         {"IVssComponent.GetRestoreMetadata", "IVssComponent", "GetRestoreMetadata", 22, nil},
-	IVssComponent_SetRestoreTarget:                           {"IVssComponent.SetRestoreTarget", "IVssComponent", "SetRestoreTarget", 23, nil},
-	IVssComponent_GetRestoreTarget:                           {"IVssComponent.GetRestoreTarget", "IVssComponent", "GetRestoreTarget", 24, nil},
-	IVssComponent_SetPreRestoreFailureMsg:                    {"IVssComponent.SetPreRestoreFailureMsg", "IVssComponent", "SetPreRestoreFailureMsg", 25, nil},
-	IVssComponent_GetPreRestoreFailureMsg:                    {"IVssComponent.GetPreRestoreFailureMsg", "IVssComponent", "GetPreRestoreFailureMsg", 26, nil},
-	IVssComponent_SetPostRestoreFailureMsg:                   {"IVssComponent.SetPostRestoreFailureMsg", "IVssComponent", "SetPostRestoreFailureMsg", 27, nil},
-	IVssComponent_GetPostRestoreFailureMsg:                   {"IVssComponent.GetPostRestoreFailureMsg", "IVssComponent", "GetPostRestoreFailureMsg", 28, nil},
-	IVssComponent_SetBackupStamp:                             {"IVssComponent.SetBackupStamp", "IVssComponent", "SetBackupStamp", 29, nil},
-	IVssComponent_GetBackupStamp:                             {"IVssComponent.GetBackupStamp", "IVssComponent", "GetBackupStamp", 30, nil},
-	IVssComponent_GetPreviousBackupStamp:                     {"IVssComponent.GetPreviousBackupStamp", "IVssComponent", "GetPreviousBackupStamp", 31, nil},
-	IVssComponent_GetBackupOptions:                           {"IVssComponent.GetBackupOptions", "IVssComponent", "GetBackupOptions", 32, nil},
-	IVssComponent_GetRestoreOptions:                          {"IVssComponent.GetRestoreOptions", "IVssComponent", "GetRestoreOptions", 33, nil},
-	IVssComponent_GetRestoreSubcomponentCount:                {"IVssComponent.GetRestoreSubcomponentCount", "IVssComponent", "GetRestoreSubcomponentCount", 34, nil},
-	IVssComponent_GetRestoreSubcomponent:                     {"IVssComponent.GetRestoreSubcomponent", "IVssComponent", "GetRestoreSubcomponent", 35, nil},
-	IVssComponent_GetFileRestoreStatus:                       {"IVssComponent.GetFileRestoreStatus", "IVssComponent", "GetFileRestoreStatus", 36, nil},
-	IVssComponent_AddDifferencedFilesByLastModifyTime:        {"IVssComponent.AddDifferencedFilesByLastModifyTime", "IVssComponent", "AddDifferencedFilesByLastModifyTime", 37, nil},
+	IVssComponent_GetLogicalPath:                             {"IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetComponentType:                           {"IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetComponentName:                           {"IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetBackupSucceeded:                         {"IVssComponent.GetBackupSucceeded", "IVssComponent", "GetBackupSucceeded", 6, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetAlternateLocationMappingCount:           {"IVssComponent.GetAlternateLocationMappingCount", "IVssComponent", "GetAlternateLocationMappingCount", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetAlternateLocationMapping:                {"IVssComponent.GetAlternateLocationMapping", "IVssComponent", "GetAlternateLocationMapping", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_SetBackupMetadata:                          {"IVssComponent.SetBackupMetadata", "IVssComponent", "SetBackupMetadata", 9, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_BAD_STATE}},
+	IVssComponent_GetBackupMetadata:                          {"IVssComponent.GetBackupMetadata", "IVssComponent", "GetBackupMetadata", 10, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_AddPartialFile:                             {"IVssComponent.AddPartialFile", "IVssComponent", "AddPartialFile", 11, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetPartialFileCount:                        {"IVssComponent.GetPartialFileCount", "IVssComponent", "GetPartialFileCount", 12, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetPartialFile:                             {"IVssComponent.GetPartialFile", "IVssComponent", "GetPartialFile", 13, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_IsSelectedForRestore:                       {"IVssComponent.IsSelectedForRestore", "IVssComponent", "IsSelectedForRestore", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetAdditionalRestores:                      {"IVssComponent.GetAdditionalRestores", "IVssComponent", "GetAdditionalRestores", 15, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetNewTargetCount:                          {"IVssComponent.GetNewTargetCount", "IVssComponent", "GetNewTargetCount", 16, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetNewTarget:                               {"IVssComponent.GetNewTarget", "IVssComponent", "GetNewTarget", 17, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_AddDirectedTarget:                          {"IVssComponent.AddDirectedTarget", "IVssComponent", "AddDirectedTarget", 18, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetDirectedTargetCount:                     {"IVssComponent.GetDirectedTargetCount", "IVssComponent", "GetDirectedTargetCount", 19, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetDirectedTarget:                          {"IVssComponent.GetDirectedTarget", "IVssComponent", "GetDirectedTarget", 20, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_SetRestoreMetadata:                         {"IVssComponent.SetRestoreMetadata", "IVssComponent", "SetRestoreMetadata", 21, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_BAD_STATE}},
+	IVssComponent_GetRestoreMetadata:                         {"IVssComponent.GetRestoreMetadata", "IVssComponent", "GetRestoreMetadata", 22, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_SetRestoreTarget:                           {"IVssComponent.SetRestoreTarget", "IVssComponent", "SetRestoreTarget", 23, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetRestoreTarget:                           {"IVssComponent.GetRestoreTarget", "IVssComponent", "GetRestoreTarget", 24, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_SetPreRestoreFailureMsg:                    {"IVssComponent.SetPreRestoreFailureMsg", "IVssComponent", "SetPreRestoreFailureMsg", 25, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetPreRestoreFailureMsg:                    {"IVssComponent.GetPreRestoreFailureMsg", "IVssComponent", "GetPreRestoreFailureMsg", 26, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_SetPostRestoreFailureMsg:                   {"IVssComponent.SetPostRestoreFailureMsg", "IVssComponent", "SetPostRestoreFailureMsg", 27, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetPostRestoreFailureMsg:                   {"IVssComponent.GetPostRestoreFailureMsg", "IVssComponent", "GetPostRestoreFailureMsg", 28, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_SetBackupStamp:                             {"IVssComponent.SetBackupStamp", "IVssComponent", "SetBackupStamp", 29, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetBackupStamp:                             {"IVssComponent.GetBackupStamp", "IVssComponent", "GetBackupStamp", 30, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetPreviousBackupStamp:                     {"IVssComponent.GetPreviousBackupStamp", "IVssComponent", "GetPreviousBackupStamp", 31, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetBackupOptions:                           {"IVssComponent.GetBackupOptions", "IVssComponent", "GetBackupOptions", 32, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetRestoreOptions:                          {"IVssComponent.GetRestoreOptions", "IVssComponent", "GetRestoreOptions", 33, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetRestoreSubcomponentCount:                {"IVssComponent.GetRestoreSubcomponentCount", "IVssComponent", "GetRestoreSubcomponentCount", 34, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetRestoreSubcomponent:                     {"IVssComponent.GetRestoreSubcomponent", "IVssComponent", "GetRestoreSubcomponent", 35, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_GetFileRestoreStatus:                       {"IVssComponent.GetFileRestoreStatus", "IVssComponent", "GetFileRestoreStatus", 36, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_AddDifferencedFilesByLastModifyTime:        {"IVssComponent.AddDifferencedFilesByLastModifyTime", "IVssComponent", "AddDifferencedFilesByLastModifyTime", 37, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssComponent_AddDifferencedFilesByLastModifyLSN:         {"IVssComponent.AddDifferencedFilesByLastModifyLSN", "IVssComponent", "AddDifferencedFilesByLastModifyLSN", 38, nil},
-	IVssComponent_GetDifferencedFilesCount:                   {"IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, nil},
-	IVssComponent_GetDifferencedFile:                         {"IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, nil},
+	IVssComponent_GetDifferencedFilesCount:                   {"IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetDifferencedFile:                         {"IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT}},
 	IVssEnumObject_Next:                                      {"IVssEnumObject.Next", "IVssEnumObject", "Next", 3, []HRESULT{S_OK, S_FALSE, E_FAIL, E_POINTER}},
 	IVssEnumObject_Skip:                                      {"IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, nil},
 	IVssEnumObject_Reset:                                     {"IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, nil},
@@ -1528,6 +1528,451 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_VOLUME_NOT_SUPPORTED:
 			return "This volume does not support revert.", true
 		}
+	case IVssComponent_GetLogicalPath:
+		switch code {
+		case S_OK:
+			return "The logical path was returned.", true
+		case S_FALSE:
+			return "The component has no logical path.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetComponentType:
+		switch code {
+		case S_OK:
+			return "The component type was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetComponentName:
+		switch code {
+		case S_OK:
+			return "The component name was returned.", true
+		case S_FALSE:
+			return "The component has no name, which should never happen.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetBackupSucceeded:
+		switch code {
+		case S_OK:
+			return "Whether the backup succeeded was returned.", true
+		case S_FALSE:
+			return "The result is not known yet, because the call came before the BackupComplete event.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetAlternateLocationMappingCount:
+		switch code {
+		case S_OK:
+			return "The number of alternate location mappings was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponent_GetAlternateLocationMapping:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the mapping was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No mapping has the given index.", true
+		}
+	case IVssComponent_SetBackupMetadata:
+		switch code {
+		case S_OK:
+			return "The backup metadata was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_OBJECT_ALREADY_EXISTS:
+			return "Private metadata was written for this component already.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not a writer, or the call came outside a backup or while a BackupComplete or BackupShutdown event was being handled.", true
+		}
+	case IVssComponent_GetBackupMetadata:
+		switch code {
+		case S_OK:
+			return "The backup metadata was returned.", true
+		case S_FALSE:
+			return "The component has no backup metadata.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_AddPartialFile:
+		switch code {
+		case S_OK:
+			return "The partial file was added.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not a writer, or the call came at the wrong time. The page's table says outside a restore; its remarks say a writer must not call it during one.", true
+		}
+	case IVssComponent_GetPartialFileCount:
+		switch code {
+		case S_OK:
+			return "The number of partial files was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponent_GetPartialFile:
+		switch code {
+		case S_OK:
+			return "The partial file was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not in the backup or restore state the call needs.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No partial file has the given index.", true
+		}
+	case IVssComponent_IsSelectedForRestore:
+		switch code {
+		case S_OK:
+			return "Whether the component is selected for restore was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not in the backup or restore state the call needs.", true
+		}
+	case IVssComponent_GetAdditionalRestores:
+		switch code {
+		case S_OK:
+			return "Whether more restores follow was returned.", true
+		case S_FALSE:
+			return "The attribute has no value.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetNewTargetCount:
+		switch code {
+		case S_OK:
+			return "The number of new targets was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponent_GetNewTarget:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the new target was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No new target has the given index.", true
+		}
+	case IVssComponent_AddDirectedTarget:
+		switch code {
+		case S_OK:
+			return "The directed target was added.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not a writer, or the call came outside a restore or while a BackupComplete or BackupShutdown event was being handled.", true
+		}
+	case IVssComponent_GetDirectedTargetCount:
+		switch code {
+		case S_OK:
+			return "The number of directed targets was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponent_GetDirectedTarget:
+		switch code {
+		case S_OK:
+			return "The directed target was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No directed target has the given index.", true
+		}
+	case IVssComponent_SetRestoreMetadata:
+		switch code {
+		case S_OK:
+			return "The restore metadata was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_OBJECT_ALREADY_EXISTS:
+			return "Private metadata was written for this component already.", true
+		case VSS_E_BAD_STATE:
+			return "The call did not come from a writer handling a PreRestore event.", true
+		}
+	case IVssComponent_GetRestoreMetadata:
+		switch code {
+		case S_OK:
+			return "The restore metadata was returned.", true
+		case S_FALSE:
+			return "The component has no restore metadata.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_SetRestoreTarget:
+		switch code {
+		case S_OK:
+			return "The restore target was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not in the backup or restore state the call needs.", true
+		}
+	case IVssComponent_GetRestoreTarget:
+		switch code {
+		case S_OK:
+			return "The restore target was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The item was not found.", true
+		}
+	case IVssComponent_SetPreRestoreFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not in the backup or restore state the call needs.", true
+		}
+	case IVssComponent_GetPreRestoreFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was returned.", true
+		case S_FALSE:
+			return "No PreRestore failure message was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_SetPostRestoreFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not in the backup or restore state the call needs.", true
+		}
+	case IVssComponent_GetPostRestoreFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was returned.", true
+		case S_FALSE:
+			return "No PostRestore failure message was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_SetBackupStamp:
+		switch code {
+		case S_OK:
+			return "The backup stamp was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not a writer, or the call came outside a backup or while a BackupComplete or BackupShutdown event was being handled.", true
+		}
+	case IVssComponent_GetBackupStamp:
+		switch code {
+		case S_OK:
+			return "The backup stamp was returned.", true
+		case S_FALSE:
+			return "The component has no backup stamp.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetPreviousBackupStamp:
+		switch code {
+		case S_OK:
+			return "The previous backup stamp was returned.", true
+		case S_FALSE:
+			return "No previous backup stamp was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetBackupOptions:
+		switch code {
+		case S_OK:
+			return "The backup options were returned.", true
+		case S_FALSE:
+			return "No backup options were set for the component.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetRestoreOptions:
+		switch code {
+		case S_OK:
+			return "The restore options were returned.", true
+		case S_FALSE:
+			return "No restore options were set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetRestoreSubcomponentCount:
+		switch code {
+		case S_OK:
+			return "The number of subcomponents to restore was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponent_GetRestoreSubcomponent:
+		switch code {
+		case S_OK:
+			return "The subcomponent was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No subcomponent has the given index.", true
+		}
+	case IVssComponent_GetFileRestoreStatus:
+		switch code {
+		case S_OK:
+			return "The file restore status was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The call was not part of a restore.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_AddDifferencedFilesByLastModifyTime:
+		switch code {
+		case S_OK:
+			return "The differenced files were added.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not a writer, or the call came outside a backup or while a BackupComplete or BackupShutdown event was being handled.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssComponent_GetDifferencedFilesCount:
+		switch code {
+		case S_OK:
+			return "The number of differenced file sets was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponent_GetDifferencedFile:
+		switch code {
+		case S_OK:
+			return "The differenced file set was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No differenced file set has the given index.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
 	case IVssEnumObject_Next:
 		switch code {
 		case S_OK:
@@ -2298,6 +2743,10 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_ExposeSnapshot:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssComponent_AddDifferencedFilesByLastModifyTime:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}

@@ -72,44 +72,44 @@ func TestMethods(t *testing.T) {
 		{IVssBackupComponents_ExposeSnapshot, "IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, 9},
 		{IVssBackupComponents_RevertToSnapshot, "IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, 12},
 		{IVssBackupComponents_QueryRevertStatus, "IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, 9},
-		{IVssComponent_GetLogicalPath, "IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, 0},
-		{IVssComponent_GetComponentType, "IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, 0},
-		{IVssComponent_GetComponentName, "IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, 0},
-		{IVssComponent_GetBackupSucceeded, "IVssComponent.GetBackupSucceeded", "IVssComponent", "GetBackupSucceeded", 6, 0},
-		{IVssComponent_GetAlternateLocationMappingCount, "IVssComponent.GetAlternateLocationMappingCount", "IVssComponent", "GetAlternateLocationMappingCount", 7, 0},
-		{IVssComponent_GetAlternateLocationMapping, "IVssComponent.GetAlternateLocationMapping", "IVssComponent", "GetAlternateLocationMapping", 8, 0},
-		{IVssComponent_SetBackupMetadata, "IVssComponent.SetBackupMetadata", "IVssComponent", "SetBackupMetadata", 9, 0},
-		{IVssComponent_GetBackupMetadata, "IVssComponent.GetBackupMetadata", "IVssComponent", "GetBackupMetadata", 10, 0},
-		{IVssComponent_AddPartialFile, "IVssComponent.AddPartialFile", "IVssComponent", "AddPartialFile", 11, 0},
-		{IVssComponent_GetPartialFileCount, "IVssComponent.GetPartialFileCount", "IVssComponent", "GetPartialFileCount", 12, 0},
-		{IVssComponent_GetPartialFile, "IVssComponent.GetPartialFile", "IVssComponent", "GetPartialFile", 13, 0},
-		{IVssComponent_IsSelectedForRestore, "IVssComponent.IsSelectedForRestore", "IVssComponent", "IsSelectedForRestore", 14, 0},
-		{IVssComponent_GetAdditionalRestores, "IVssComponent.GetAdditionalRestores", "IVssComponent", "GetAdditionalRestores", 15, 0},
-		{IVssComponent_GetNewTargetCount, "IVssComponent.GetNewTargetCount", "IVssComponent", "GetNewTargetCount", 16, 0},
-		{IVssComponent_GetNewTarget, "IVssComponent.GetNewTarget", "IVssComponent", "GetNewTarget", 17, 0},
-		{IVssComponent_AddDirectedTarget, "IVssComponent.AddDirectedTarget", "IVssComponent", "AddDirectedTarget", 18, 0},
-		{IVssComponent_GetDirectedTargetCount, "IVssComponent.GetDirectedTargetCount", "IVssComponent", "GetDirectedTargetCount", 19, 0},
-		{IVssComponent_GetDirectedTarget, "IVssComponent.GetDirectedTarget", "IVssComponent", "GetDirectedTarget", 20, 0},
-		{IVssComponent_SetRestoreMetadata, "IVssComponent.SetRestoreMetadata", "IVssComponent", "SetRestoreMetadata", 21, 0},
-		{IVssComponent_GetRestoreMetadata, "IVssComponent.GetRestoreMetadata", "IVssComponent", "GetRestoreMetadata", 22, 0},
-		{IVssComponent_SetRestoreTarget, "IVssComponent.SetRestoreTarget", "IVssComponent", "SetRestoreTarget", 23, 0},
-		{IVssComponent_GetRestoreTarget, "IVssComponent.GetRestoreTarget", "IVssComponent", "GetRestoreTarget", 24, 0},
-		{IVssComponent_SetPreRestoreFailureMsg, "IVssComponent.SetPreRestoreFailureMsg", "IVssComponent", "SetPreRestoreFailureMsg", 25, 0},
-		{IVssComponent_GetPreRestoreFailureMsg, "IVssComponent.GetPreRestoreFailureMsg", "IVssComponent", "GetPreRestoreFailureMsg", 26, 0},
-		{IVssComponent_SetPostRestoreFailureMsg, "IVssComponent.SetPostRestoreFailureMsg", "IVssComponent", "SetPostRestoreFailureMsg", 27, 0},
-		{IVssComponent_GetPostRestoreFailureMsg, "IVssComponent.GetPostRestoreFailureMsg", "IVssComponent", "GetPostRestoreFailureMsg", 28, 0},
-		{IVssComponent_SetBackupStamp, "IVssComponent.SetBackupStamp", "IVssComponent", "SetBackupStamp", 29, 0},
-		{IVssComponent_GetBackupStamp, "IVssComponent.GetBackupStamp", "IVssComponent", "GetBackupStamp", 30, 0},
-		{IVssComponent_GetPreviousBackupStamp, "IVssComponent.GetPreviousBackupStamp", "IVssComponent", "GetPreviousBackupStamp", 31, 0},
-		{IVssComponent_GetBackupOptions, "IVssComponent.GetBackupOptions", "IVssComponent", "GetBackupOptions", 32, 0},
-		{IVssComponent_GetRestoreOptions, "IVssComponent.GetRestoreOptions", "IVssComponent", "GetRestoreOptions", 33, 0},
-		{IVssComponent_GetRestoreSubcomponentCount, "IVssComponent.GetRestoreSubcomponentCount", "IVssComponent", "GetRestoreSubcomponentCount", 34, 0},
-		{IVssComponent_GetRestoreSubcomponent, "IVssComponent.GetRestoreSubcomponent", "IVssComponent", "GetRestoreSubcomponent", 35, 0},
-		{IVssComponent_GetFileRestoreStatus, "IVssComponent.GetFileRestoreStatus", "IVssComponent", "GetFileRestoreStatus", 36, 0},
-		{IVssComponent_AddDifferencedFilesByLastModifyTime, "IVssComponent.AddDifferencedFilesByLastModifyTime", "IVssComponent", "AddDifferencedFilesByLastModifyTime", 37, 0},
+		{IVssComponent_GetLogicalPath, "IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, 5},
+		{IVssComponent_GetComponentType, "IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, 4},
+		{IVssComponent_GetComponentName, "IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, 5},
+		{IVssComponent_GetBackupSucceeded, "IVssComponent.GetBackupSucceeded", "IVssComponent", "GetBackupSucceeded", 6, 5},
+		{IVssComponent_GetAlternateLocationMappingCount, "IVssComponent.GetAlternateLocationMappingCount", "IVssComponent", "GetAlternateLocationMappingCount", 7, 3},
+		{IVssComponent_GetAlternateLocationMapping, "IVssComponent.GetAlternateLocationMapping", "IVssComponent", "GetAlternateLocationMapping", 8, 5},
+		{IVssComponent_SetBackupMetadata, "IVssComponent.SetBackupMetadata", "IVssComponent", "SetBackupMetadata", 9, 5},
+		{IVssComponent_GetBackupMetadata, "IVssComponent.GetBackupMetadata", "IVssComponent", "GetBackupMetadata", 10, 5},
+		{IVssComponent_AddPartialFile, "IVssComponent.AddPartialFile", "IVssComponent", "AddPartialFile", 11, 4},
+		{IVssComponent_GetPartialFileCount, "IVssComponent.GetPartialFileCount", "IVssComponent", "GetPartialFileCount", 12, 3},
+		{IVssComponent_GetPartialFile, "IVssComponent.GetPartialFile", "IVssComponent", "GetPartialFile", 13, 6},
+		{IVssComponent_IsSelectedForRestore, "IVssComponent.IsSelectedForRestore", "IVssComponent", "IsSelectedForRestore", 14, 4},
+		{IVssComponent_GetAdditionalRestores, "IVssComponent.GetAdditionalRestores", "IVssComponent", "GetAdditionalRestores", 15, 5},
+		{IVssComponent_GetNewTargetCount, "IVssComponent.GetNewTargetCount", "IVssComponent", "GetNewTargetCount", 16, 3},
+		{IVssComponent_GetNewTarget, "IVssComponent.GetNewTarget", "IVssComponent", "GetNewTarget", 17, 5},
+		{IVssComponent_AddDirectedTarget, "IVssComponent.AddDirectedTarget", "IVssComponent", "AddDirectedTarget", 18, 4},
+		{IVssComponent_GetDirectedTargetCount, "IVssComponent.GetDirectedTargetCount", "IVssComponent", "GetDirectedTargetCount", 19, 3},
+		{IVssComponent_GetDirectedTarget, "IVssComponent.GetDirectedTarget", "IVssComponent", "GetDirectedTarget", 20, 5},
+		{IVssComponent_SetRestoreMetadata, "IVssComponent.SetRestoreMetadata", "IVssComponent", "SetRestoreMetadata", 21, 5},
+		{IVssComponent_GetRestoreMetadata, "IVssComponent.GetRestoreMetadata", "IVssComponent", "GetRestoreMetadata", 22, 5},
+		{IVssComponent_SetRestoreTarget, "IVssComponent.SetRestoreTarget", "IVssComponent", "SetRestoreTarget", 23, 4},
+		{IVssComponent_GetRestoreTarget, "IVssComponent.GetRestoreTarget", "IVssComponent", "GetRestoreTarget", 24, 5},
+		{IVssComponent_SetPreRestoreFailureMsg, "IVssComponent.SetPreRestoreFailureMsg", "IVssComponent", "SetPreRestoreFailureMsg", 25, 4},
+		{IVssComponent_GetPreRestoreFailureMsg, "IVssComponent.GetPreRestoreFailureMsg", "IVssComponent", "GetPreRestoreFailureMsg", 26, 5},
+		{IVssComponent_SetPostRestoreFailureMsg, "IVssComponent.SetPostRestoreFailureMsg", "IVssComponent", "SetPostRestoreFailureMsg", 27, 4},
+		{IVssComponent_GetPostRestoreFailureMsg, "IVssComponent.GetPostRestoreFailureMsg", "IVssComponent", "GetPostRestoreFailureMsg", 28, 5},
+		{IVssComponent_SetBackupStamp, "IVssComponent.SetBackupStamp", "IVssComponent", "SetBackupStamp", 29, 4},
+		{IVssComponent_GetBackupStamp, "IVssComponent.GetBackupStamp", "IVssComponent", "GetBackupStamp", 30, 5},
+		{IVssComponent_GetPreviousBackupStamp, "IVssComponent.GetPreviousBackupStamp", "IVssComponent", "GetPreviousBackupStamp", 31, 5},
+		{IVssComponent_GetBackupOptions, "IVssComponent.GetBackupOptions", "IVssComponent", "GetBackupOptions", 32, 5},
+		{IVssComponent_GetRestoreOptions, "IVssComponent.GetRestoreOptions", "IVssComponent", "GetRestoreOptions", 33, 5},
+		{IVssComponent_GetRestoreSubcomponentCount, "IVssComponent.GetRestoreSubcomponentCount", "IVssComponent", "GetRestoreSubcomponentCount", 34, 3},
+		{IVssComponent_GetRestoreSubcomponent, "IVssComponent.GetRestoreSubcomponent", "IVssComponent", "GetRestoreSubcomponent", 35, 5},
+		{IVssComponent_GetFileRestoreStatus, "IVssComponent.GetFileRestoreStatus", "IVssComponent", "GetFileRestoreStatus", 36, 5},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, "IVssComponent.AddDifferencedFilesByLastModifyTime", "IVssComponent", "AddDifferencedFilesByLastModifyTime", 37, 6},
 		{IVssComponent_AddDifferencedFilesByLastModifyLSN, "IVssComponent.AddDifferencedFilesByLastModifyLSN", "IVssComponent", "AddDifferencedFilesByLastModifyLSN", 38, 0},
-		{IVssComponent_GetDifferencedFilesCount, "IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, 0},
-		{IVssComponent_GetDifferencedFile, "IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, 0},
+		{IVssComponent_GetDifferencedFilesCount, "IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, 3},
+		{IVssComponent_GetDifferencedFile, "IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, 5},
 		{IVssEnumObject_Next, "IVssEnumObject.Next", "IVssEnumObject", "Next", 3, 4},
 		{IVssEnumObject_Skip, "IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, 0},
 		{IVssEnumObject_Reset, "IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, 0},
@@ -9761,6 +9761,4206 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, VSS_E_VOLUME_NOT_SUPPORTED},
 		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
 		{IVssEnumObject_Next, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -17922,6 +22122,490 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, VSS_E_VOLUME_NOT_SUPPORTED, "IVssBackupComponents.QueryRevertStatus: VSS_E_VOLUME_NOT_SUPPORTED (0x8004230C): This volume does not support revert."},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetLogicalPath: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetLogicalPath: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetLogicalPath: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetComponentType: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetComponentType: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetComponentType: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetComponentName: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetComponentName: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetComponentName: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetBackupSucceeded: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetBackupSucceeded: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetBackupSucceeded: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetAlternateLocationMappingCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetAlternateLocationMappingCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetAlternateLocationMapping: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetAlternateLocationMapping: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetAlternateLocationMapping: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetAlternateLocationMapping: VSS_E_OBJECT_NOT_FOUND (0x80042308): No mapping has the given index."},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.SetBackupMetadata: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.SetBackupMetadata: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS, "IVssComponent.SetBackupMetadata: VSS_E_OBJECT_ALREADY_EXISTS (0x8004230D): Private metadata was written for this component already."},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.SetBackupMetadata: VSS_E_BAD_STATE (0x80042301): The caller is not a writer, or the call came outside a backup or while a BackupComplete or BackupShutdown event was being handled."},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetBackupMetadata: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetBackupMetadata: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetBackupMetadata: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.AddPartialFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.AddPartialFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.AddPartialFile: VSS_E_BAD_STATE (0x80042301): The caller is not a writer, or the call came at the wrong time. The page's table says outside a restore; its remarks say a writer must not call it during one."},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetPartialFileCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetPartialFileCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetPartialFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetPartialFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.GetPartialFile: VSS_E_BAD_STATE (0x80042301): The caller is not in the backup or restore state the call needs."},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetPartialFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetPartialFile: VSS_E_OBJECT_NOT_FOUND (0x80042308): No partial file has the given index."},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.IsSelectedForRestore: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.IsSelectedForRestore: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.IsSelectedForRestore: VSS_E_BAD_STATE (0x80042301): The caller is not in the backup or restore state the call needs."},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetAdditionalRestores: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetAdditionalRestores: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetAdditionalRestores: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetNewTargetCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetNewTargetCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetNewTarget: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetNewTarget: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetNewTarget: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetNewTarget: VSS_E_OBJECT_NOT_FOUND (0x80042308): No new target has the given index."},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.AddDirectedTarget: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.AddDirectedTarget: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.AddDirectedTarget: VSS_E_BAD_STATE (0x80042301): The caller is not a writer, or the call came outside a restore or while a BackupComplete or BackupShutdown event was being handled."},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetDirectedTargetCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetDirectedTargetCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetDirectedTarget: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetDirectedTarget: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetDirectedTarget: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetDirectedTarget: VSS_E_OBJECT_NOT_FOUND (0x80042308): No directed target has the given index."},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.SetRestoreMetadata: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.SetRestoreMetadata: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS, "IVssComponent.SetRestoreMetadata: VSS_E_OBJECT_ALREADY_EXISTS (0x8004230D): Private metadata was written for this component already."},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.SetRestoreMetadata: VSS_E_BAD_STATE (0x80042301): The call did not come from a writer handling a PreRestore event."},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetRestoreMetadata: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetRestoreMetadata: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetRestoreMetadata: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.SetRestoreTarget: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.SetRestoreTarget: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.SetRestoreTarget: VSS_E_BAD_STATE (0x80042301): The caller is not in the backup or restore state the call needs."},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetRestoreTarget: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetRestoreTarget: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetRestoreTarget: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetRestoreTarget: VSS_E_OBJECT_NOT_FOUND (0x80042308): The item was not found."},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.SetPreRestoreFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.SetPreRestoreFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.SetPreRestoreFailureMsg: VSS_E_BAD_STATE (0x80042301): The caller is not in the backup or restore state the call needs."},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetPreRestoreFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetPreRestoreFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetPreRestoreFailureMsg: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.SetPostRestoreFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.SetPostRestoreFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.SetPostRestoreFailureMsg: VSS_E_BAD_STATE (0x80042301): The caller is not in the backup or restore state the call needs."},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetPostRestoreFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetPostRestoreFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetPostRestoreFailureMsg: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.SetBackupStamp: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.SetBackupStamp: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.SetBackupStamp: VSS_E_BAD_STATE (0x80042301): The caller is not a writer, or the call came outside a backup or while a BackupComplete or BackupShutdown event was being handled."},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetBackupStamp: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetBackupStamp: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetBackupStamp: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetPreviousBackupStamp: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetPreviousBackupStamp: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetPreviousBackupStamp: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetBackupOptions: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetBackupOptions: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetBackupOptions: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetRestoreOptions: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetRestoreOptions: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetRestoreOptions: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetRestoreSubcomponentCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetRestoreSubcomponentCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetRestoreSubcomponent: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetRestoreSubcomponent: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetRestoreSubcomponent: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetRestoreSubcomponent: VSS_E_OBJECT_NOT_FOUND (0x80042308): No subcomponent has the given index."},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetFileRestoreStatus: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetFileRestoreStatus: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.GetFileRestoreStatus: VSS_E_BAD_STATE (0x80042301): The call was not part of a restore."},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetFileRestoreStatus: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.AddDifferencedFilesByLastModifyTime: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.AddDifferencedFilesByLastModifyTime: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.AddDifferencedFilesByLastModifyTime: VSS_E_BAD_STATE (0x80042301): The caller is not a writer, or the call came outside a backup or while a BackupComplete or BackupShutdown event was being handled."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.AddDifferencedFilesByLastModifyTime: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssComponent.AddDifferencedFilesByLastModifyTime: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssComponent.AddDifferencedFilesByLastModifyTime: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssComponent.AddDifferencedFilesByLastModifyTime: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssComponent.AddDifferencedFilesByLastModifyTime: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetDifferencedFilesCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetDifferencedFilesCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetDifferencedFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetDifferencedFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetDifferencedFile: VSS_E_OBJECT_NOT_FOUND (0x80042308): No differenced file set has the given index."},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetDifferencedFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
 		{IVssEnumObject_Next, E_FAIL, OSVersion{
 			Major: 10,
 			Minor: 0,
