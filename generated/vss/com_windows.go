@@ -189,6 +189,11 @@ func (v *IVssWriterComponents) vtable() *IVssWriterComponentsVtbl {
 //
 // Parameters:
 //   - pcComponents (out UINT): Receives the number of components.
+//
+// Documented return codes:
+//   - S_OK: The number of the writer's components was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssWriterComponents) GetComponentCount() (pcComponents uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcComponents)))
 	_hr := HRESULT(_r)
@@ -205,6 +210,13 @@ func (v *IVssWriterComponents) GetComponentCount() (pcComponents uint32, err err
 // Parameters:
 //   - pidInstance (out VSS_ID): Receives the instance ID of the writer.
 //   - pidWriter (out VSS_ID): Receives the class ID of the writer.
+//
+// Documented return codes:
+//   - S_OK: The writer's instance and class IDs were returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
 func (v *IVssWriterComponents) GetWriterInfo() (pidInstance windows.GUID, pidWriter windows.GUID, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterInfo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)))
 	_hr := HRESULT(_r)
@@ -223,6 +235,12 @@ func (v *IVssWriterComponents) GetWriterInfo() (pidInstance windows.GUID, pidWri
 //     GetComponentCount.
 //   - ppComponent (out IVssComponent): Receives an IVssComponent. The caller
 //     releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssComponent was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_OBJECT_NOT_FOUND: No component has the given index.
 func (v *IVssWriterComponents) GetComponent(iComponent uint32) (ppComponent *IVssComponent, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponent, uintptr(unsafe.Pointer(v)), uintptr(iComponent), uintptr(unsafe.Pointer(&ppComponent)))
 	_hr := HRESULT(_r)
@@ -3954,6 +3972,13 @@ func (v *IVssComponentEx) vtable() *IVssComponentExVtbl {
 //
 // Parameters:
 //   - wszFailureMsg (in LPCWSTR): The failure message.
+//
+// Documented return codes:
+//   - S_OK: The failure message was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come from a writer's OnPrepareBackup
+//     handler.
 func (v *IVssComponentEx) SetPrepareForBackupFailureMsg(wszFailureMsg string) (err error) {
 	_wszFailureMsg, err := windows.UTF16PtrFromString(wszFailureMsg)
 	if err != nil {
@@ -3974,6 +3999,13 @@ func (v *IVssComponentEx) SetPrepareForBackupFailureMsg(wszFailureMsg string) (e
 //
 // Parameters:
 //   - wszFailureMsg (in LPCWSTR): The failure message.
+//
+// Documented return codes:
+//   - S_OK: The failure message was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come from a writer's OnPostSnapshot
+//     handler.
 func (v *IVssComponentEx) SetPostSnapshotFailureMsg(wszFailureMsg string) (err error) {
 	_wszFailureMsg, err := windows.UTF16PtrFromString(wszFailureMsg)
 	if err != nil {
@@ -3994,10 +4026,20 @@ func (v *IVssComponentEx) SetPostSnapshotFailureMsg(wszFailureMsg string) (err e
 // Parameters:
 //   - pbstrFailureMsg (out BSTR): Receives the failure message. The caller frees
 //     it with SysFreeString.
-func (v *IVssComponentEx) GetPrepareForBackupFailureMsg() (pbstrFailureMsg string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The failure message was returned.
+//   - S_FALSE: No PrepareForBackup failure message was set for the component.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponentEx) GetPrepareForBackupFailureMsg() (pbstrFailureMsg string, hr HRESULT, err error) {
 	var _pbstrFailureMsg *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPrepareForBackupFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrFailureMsg)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrFailureMsg != nil {
 		pbstrFailureMsg = windows.UTF16PtrToString(_pbstrFailureMsg)
 		_sysFreeString(_pbstrFailureMsg)
@@ -4005,7 +4047,7 @@ func (v *IVssComponentEx) GetPrepareForBackupFailureMsg() (pbstrFailureMsg strin
 	if _hr.Failed() {
 		err = _newError(IVssComponentEx_GetPrepareForBackupFailureMsg, _hr)
 	}
-	return pbstrFailureMsg, err
+	return pbstrFailureMsg, hr, err
 }
 
 // GetPostSnapshotFailureMsg calls IVssComponentEx::GetPostSnapshotFailureMsg, slot 44 of the vtable.
@@ -4015,10 +4057,20 @@ func (v *IVssComponentEx) GetPrepareForBackupFailureMsg() (pbstrFailureMsg strin
 // Parameters:
 //   - pbstrFailureMsg (out BSTR): Receives the failure message. The caller frees
 //     it with SysFreeString.
-func (v *IVssComponentEx) GetPostSnapshotFailureMsg() (pbstrFailureMsg string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The failure message was returned.
+//   - S_FALSE: No PostSnapshot failure message was set for the component.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponentEx) GetPostSnapshotFailureMsg() (pbstrFailureMsg string, hr HRESULT, err error) {
 	var _pbstrFailureMsg *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPostSnapshotFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrFailureMsg)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrFailureMsg != nil {
 		pbstrFailureMsg = windows.UTF16PtrToString(_pbstrFailureMsg)
 		_sysFreeString(_pbstrFailureMsg)
@@ -4026,7 +4078,7 @@ func (v *IVssComponentEx) GetPostSnapshotFailureMsg() (pbstrFailureMsg string, e
 	if _hr.Failed() {
 		err = _newError(IVssComponentEx_GetPostSnapshotFailureMsg, _hr)
 	}
-	return pbstrFailureMsg, err
+	return pbstrFailureMsg, hr, err
 }
 
 // GetAuthoritativeRestore calls IVssComponentEx::GetAuthoritativeRestore, slot 45 of the vtable.
@@ -4036,6 +4088,11 @@ func (v *IVssComponentEx) GetPostSnapshotFailureMsg() (pbstrFailureMsg string, e
 //
 // Parameters:
 //   - pbAuth (out boolean): Receives true if the restore is authoritative.
+//
+// Documented return codes:
+//   - S_OK: Whether the restore is authoritative was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponentEx) GetAuthoritativeRestore() (pbAuth bool, err error) {
 	var _pbAuth uint8
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAuthoritativeRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbAuth)))
@@ -4056,6 +4113,11 @@ func (v *IVssComponentEx) GetAuthoritativeRestore() (pbAuth bool, err error) {
 //   - pRollType (out VSS_ROLLFORWARD_TYPE): Receives the roll-forward type.
 //   - pbstrPoint (out BSTR): Receives where a partial roll-forward stops. The
 //     caller frees it with SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The roll-forward type and point were returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponentEx) GetRollForward() (pRollType VSS_ROLLFORWARD_TYPE, pbstrPoint string, err error) {
 	var _pbstrPoint *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRollForward, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pRollType)), uintptr(unsafe.Pointer(&_pbstrPoint)))
@@ -4078,6 +4140,11 @@ func (v *IVssComponentEx) GetRollForward() (pRollType VSS_ROLLFORWARD_TYPE, pbst
 // Parameters:
 //   - pbstrName (out BSTR): Receives the new name. The caller frees it with
 //     SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The restore name was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponentEx) GetRestoreName() (pbstrName string, err error) {
 	var _pbstrName *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreName, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrName)))
@@ -4285,6 +4352,10 @@ func (v *IVssComponentEx2) vtable() *IVssComponentEx2Vtbl {
 //     already localized by the writer. May be NULL or empty.
 //   - dwReserved (in DWORD): Reserved for future use; always passed as zero.
 //     Passed as NULL by this method.
+//
+// Documented return codes:
+//   - S_OK: The failure was recorded. The page names no other code: any failure is
+//     some other HRESULT.
 func (v *IVssComponentEx2) SetFailure(hr HRESULT, hrApplication HRESULT, wszApplicationMessage string) (err error) {
 	_wszApplicationMessage, err := windows.UTF16PtrFromString(wszApplicationMessage)
 	if err != nil {
@@ -4312,6 +4383,32 @@ func (v *IVssComponentEx2) SetFailure(hr HRESULT, hrApplication HRESULT, wszAppl
 //     caller frees it with SysFreeString. Must not be NULL.
 //   - pdwReserved (out DWORD): Receives a value that Microsoft reserves for future
 //     use. The pointer is still required and must not be NULL.
+//
+// Status codes delivered through the HRESULT out-parameter:
+//   - VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT: The shadow copy holds only some of
+//     the volumes the writer needs to back up its component correctly.
+//   - VSS_E_WRITERERROR_OUTOFRESOURCES: The writer ran out of memory or other
+//     resources. Wait ten minutes and retry, up to three times.
+//   - VSS_E_WRITERERROR_TIMEOUT: The writer timed out between the Freeze and Thaw
+//     events. Wait ten minutes and retry, up to three times.
+//   - VSS_E_WRITERERROR_RETRYABLE: The writer failed in a way that restarting the
+//     whole operation would probably avoid. Wait ten minutes and retry, up to
+//     three times.
+//   - VSS_E_WRITERERROR_NONRETRYABLE: The writer failed in a way that may happen
+//     again with another shadow copy.
+//   - VSS_E_WRITER_NOT_RESPONDING: The writer does not respond.
+//   - VSS_E_WRITER_STATUS_NOT_AVAILABLE: The status of one or more writers is not
+//     available; a writer may have reached its largest number of backup and
+//     restore sessions.
+//
+// Documented return codes:
+//   - S_OK: The failure the writer set was returned. Check phr too: it tells
+//     whether the writer failed.
+//   - E_INVALIDARG: phr, phrApplication, pbstrApplicationMessage or pdwReserved is
+//     NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
 func (v *IVssComponentEx2) GetFailure() (phr HRESULT, phrApplication HRESULT, pbstrApplicationMessage string, pdwReserved uint32, err error) {
 	var _pbstrApplicationMessage *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFailure, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&phr)), uintptr(unsafe.Pointer(&phrApplication)), uintptr(unsafe.Pointer(&_pbstrApplicationMessage)), uintptr(unsafe.Pointer(&pdwReserved)))

@@ -3177,12 +3177,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponentEx_GetPostSnapshotFailureMsg: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetPostSnapshotFailureMsg()
+			out0, r.hr, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetPostSnapshotFailureMsg()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponentEx",
-		name:  "GetPostSnapshotFailureMsg",
+		iface:   "IVssComponentEx",
+		keepsHR: true,
+		name:    "GetPostSnapshotFailureMsg",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3196,12 +3197,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponentEx_GetPrepareForBackupFailureMsg: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetPrepareForBackupFailureMsg()
+			out0, r.hr, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetPrepareForBackupFailureMsg()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponentEx",
-		name:  "GetPrepareForBackupFailureMsg",
+		iface:   "IVssComponentEx",
+		keepsHR: true,
+		name:    "GetPrepareForBackupFailureMsg",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -5321,10 +5323,18 @@ var _stubCases = []struct {
 	code   HRESULT
 }{
 	{"IVssWriterComponents.GetComponentCount/S_OK", IVssWriterComponents_GetComponentCount, S_OK, -1, 0},
+	{"IVssWriterComponents.GetComponentCount/E_INVALIDARG", IVssWriterComponents_GetComponentCount, E_INVALIDARG, -1, 0},
+	{"IVssWriterComponents.GetComponentCount/E_OUTOFMEMORY", IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, -1, 0},
 	{"IVssWriterComponents.GetComponentCount/undocumented 0x8004FFFF", IVssWriterComponents_GetComponentCount, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssWriterComponents.GetWriterInfo/S_OK", IVssWriterComponents_GetWriterInfo, S_OK, -1, 0},
+	{"IVssWriterComponents.GetWriterInfo/E_INVALIDARG", IVssWriterComponents_GetWriterInfo, E_INVALIDARG, -1, 0},
+	{"IVssWriterComponents.GetWriterInfo/E_OUTOFMEMORY", IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, -1, 0},
+	{"IVssWriterComponents.GetWriterInfo/VSS_E_INVALID_XML_DOCUMENT", IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
 	{"IVssWriterComponents.GetWriterInfo/undocumented 0x8004FFFF", IVssWriterComponents_GetWriterInfo, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssWriterComponents.GetComponent/S_OK", IVssWriterComponents_GetComponent, S_OK, -1, 0},
+	{"IVssWriterComponents.GetComponent/E_INVALIDARG", IVssWriterComponents_GetComponent, E_INVALIDARG, -1, 0},
+	{"IVssWriterComponents.GetComponent/E_OUTOFMEMORY", IVssWriterComponents_GetComponent, E_OUTOFMEMORY, -1, 0},
+	{"IVssWriterComponents.GetComponent/VSS_E_OBJECT_NOT_FOUND", IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, -1, 0},
 	{"IVssWriterComponents.GetComponent/undocumented 0x8004FFFF", IVssWriterComponents_GetComponent, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssAsync.Cancel/S_OK", IVssAsync_Cancel, S_OK, -1, 0},
 	{"IVssAsync.Cancel/VSS_S_ASYNC_CANCELLED", IVssAsync_Cancel, VSS_S_ASYNC_CANCELLED, -1, 0},
@@ -6102,18 +6112,36 @@ var _stubCases = []struct {
 	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/VSS_E_UNEXPECTED", IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, -1, 0},
 	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_SetSelectedForRestoreEx, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponentEx.SetPrepareForBackupFailureMsg/S_OK", IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, -1, 0},
+	{"IVssComponentEx.SetPrepareForBackupFailureMsg/E_INVALIDARG", IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, -1, 0},
+	{"IVssComponentEx.SetPrepareForBackupFailureMsg/E_OUTOFMEMORY", IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponentEx.SetPrepareForBackupFailureMsg/VSS_E_BAD_STATE", IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, -1, 0},
 	{"IVssComponentEx.SetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponentEx.SetPostSnapshotFailureMsg/S_OK", IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, -1, 0},
+	{"IVssComponentEx.SetPostSnapshotFailureMsg/E_INVALIDARG", IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, -1, 0},
+	{"IVssComponentEx.SetPostSnapshotFailureMsg/E_OUTOFMEMORY", IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponentEx.SetPostSnapshotFailureMsg/VSS_E_BAD_STATE", IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, -1, 0},
 	{"IVssComponentEx.SetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponentEx.GetPrepareForBackupFailureMsg/S_OK", IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, -1, 0},
+	{"IVssComponentEx.GetPrepareForBackupFailureMsg/S_FALSE", IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, -1, 0},
+	{"IVssComponentEx.GetPrepareForBackupFailureMsg/E_INVALIDARG", IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, -1, 0},
+	{"IVssComponentEx.GetPrepareForBackupFailureMsg/E_OUTOFMEMORY", IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, -1, 0},
 	{"IVssComponentEx.GetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponentEx.GetPostSnapshotFailureMsg/S_OK", IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, -1, 0},
+	{"IVssComponentEx.GetPostSnapshotFailureMsg/S_FALSE", IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, -1, 0},
+	{"IVssComponentEx.GetPostSnapshotFailureMsg/E_INVALIDARG", IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, -1, 0},
+	{"IVssComponentEx.GetPostSnapshotFailureMsg/E_OUTOFMEMORY", IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, -1, 0},
 	{"IVssComponentEx.GetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponentEx.GetAuthoritativeRestore/S_OK", IVssComponentEx_GetAuthoritativeRestore, S_OK, -1, 0},
+	{"IVssComponentEx.GetAuthoritativeRestore/E_INVALIDARG", IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, -1, 0},
+	{"IVssComponentEx.GetAuthoritativeRestore/E_OUTOFMEMORY", IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, -1, 0},
 	{"IVssComponentEx.GetAuthoritativeRestore/undocumented 0x8004FFFF", IVssComponentEx_GetAuthoritativeRestore, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponentEx.GetRollForward/S_OK", IVssComponentEx_GetRollForward, S_OK, -1, 0},
+	{"IVssComponentEx.GetRollForward/E_INVALIDARG", IVssComponentEx_GetRollForward, E_INVALIDARG, -1, 0},
+	{"IVssComponentEx.GetRollForward/E_OUTOFMEMORY", IVssComponentEx_GetRollForward, E_OUTOFMEMORY, -1, 0},
 	{"IVssComponentEx.GetRollForward/undocumented 0x8004FFFF", IVssComponentEx_GetRollForward, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponentEx.GetRestoreName/S_OK", IVssComponentEx_GetRestoreName, S_OK, -1, 0},
+	{"IVssComponentEx.GetRestoreName/E_INVALIDARG", IVssComponentEx_GetRestoreName, E_INVALIDARG, -1, 0},
+	{"IVssComponentEx.GetRestoreName/E_OUTOFMEMORY", IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, -1, 0},
 	{"IVssComponentEx.GetRestoreName/undocumented 0x8004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadataEx.GetIdentityEx/S_OK", IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, -1, 0},
 	{"IVssExamineWriterMetadataEx.GetIdentityEx/E_INVALIDARG", IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, -1, 0},
@@ -6168,6 +6196,16 @@ var _stubCases = []struct {
 	{"IVssComponentEx2.SetFailure/S_OK", IVssComponentEx2_SetFailure, S_OK, -1, 0},
 	{"IVssComponentEx2.SetFailure/undocumented 0x8004FFFF", IVssComponentEx2_SetFailure, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssComponentEx2.GetFailure/S_OK", IVssComponentEx2_GetFailure, S_OK, -1, 0},
+	{"IVssComponentEx2.GetFailure/E_INVALIDARG", IVssComponentEx2_GetFailure, E_INVALIDARG, -1, 0},
+	{"IVssComponentEx2.GetFailure/E_OUTOFMEMORY", IVssComponentEx2_GetFailure, E_OUTOFMEMORY, -1, 0},
+	{"IVssComponentEx2.GetFailure/VSS_E_BAD_STATE", IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, -1, 0},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITERERROR_OUTOFRESOURCES", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITERERROR_OUTOFRESOURCES},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITERERROR_TIMEOUT", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITERERROR_TIMEOUT},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITERERROR_RETRYABLE", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITERERROR_RETRYABLE},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITERERROR_NONRETRYABLE", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITERERROR_NONRETRYABLE},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITER_NOT_RESPONDING", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITER_NOT_RESPONDING},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITER_STATUS_NOT_AVAILABLE", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITER_STATUS_NOT_AVAILABLE},
 	{"IVssComponentEx2.GetFailure/undocumented 0x8004FFFF", IVssComponentEx2_GetFailure, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadataEx2.GetVersion/S_OK", IVssExamineWriterMetadataEx2_GetVersion, S_OK, -1, 0},
 	{"IVssExamineWriterMetadataEx2.GetVersion/E_INVALIDARG", IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, -1, 0},

@@ -505,9 +505,9 @@ var _methods = [...]struct {
 	IUnknown_QueryInterface:                                  {"IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, nil},
 	IUnknown_AddRef:                                          {"IUnknown.AddRef", "IUnknown", "AddRef", 1, nil},
 	IUnknown_Release:                                         {"IUnknown.Release", "IUnknown", "Release", 2, nil},
-	IVssWriterComponents_GetComponentCount:                   {"IVssWriterComponents.GetComponentCount", "IVssWriterComponents", "GetComponentCount", 0, nil},
-	IVssWriterComponents_GetWriterInfo:                       {"IVssWriterComponents.GetWriterInfo", "IVssWriterComponents", "GetWriterInfo", 1, nil},
-	IVssWriterComponents_GetComponent:                        {"IVssWriterComponents.GetComponent", "IVssWriterComponents", "GetComponent", 2, nil},
+	IVssWriterComponents_GetComponentCount:                   {"IVssWriterComponents.GetComponentCount", "IVssWriterComponents", "GetComponentCount", 0, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssWriterComponents_GetWriterInfo:                       {"IVssWriterComponents.GetWriterInfo", "IVssWriterComponents", "GetWriterInfo", 1, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssWriterComponents_GetComponent:                        {"IVssWriterComponents.GetComponent", "IVssWriterComponents", "GetComponent", 2, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND}},
 	IVssAsync_Cancel:                                         {"IVssAsync.Cancel", "IVssAsync", "Cancel", 3, []HRESULT{S_OK, VSS_S_ASYNC_CANCELLED, VSS_S_ASYNC_FINISHED, VSS_E_UNEXPECTED}},
 	IVssAsync_Wait:                                           {"IVssAsync.Wait", "IVssAsync", "Wait", 4, []HRESULT{S_OK, E_ACCESSDENIED, VSS_E_UNEXPECTED}},
 	IVssAsync_QueryStatus:                                    {"IVssAsync.QueryStatus", "IVssAsync", "QueryStatus", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, VSS_E_UNEXPECTED}},
@@ -628,13 +628,13 @@ var _methods = [...]struct {
 	IVssWMFiledesc_GetBackupTypeMask:                         {"IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssBackupComponentsEx_GetWriterMetadataEx:               {"IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
 	IVssBackupComponentsEx_SetSelectedForRestoreEx:           {"IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssComponentEx_SetPrepareForBackupFailureMsg:            {"IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, nil},
-	IVssComponentEx_SetPostSnapshotFailureMsg:                {"IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, nil},
-	IVssComponentEx_GetPrepareForBackupFailureMsg:            {"IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, nil},
-	IVssComponentEx_GetPostSnapshotFailureMsg:                {"IVssComponentEx.GetPostSnapshotFailureMsg", "IVssComponentEx", "GetPostSnapshotFailureMsg", 44, nil},
-	IVssComponentEx_GetAuthoritativeRestore:                  {"IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, nil},
-	IVssComponentEx_GetRollForward:                           {"IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, nil},
-	IVssComponentEx_GetRestoreName:                           {"IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, nil},
+	IVssComponentEx_SetPrepareForBackupFailureMsg:            {"IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponentEx_SetPostSnapshotFailureMsg:                {"IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponentEx_GetPrepareForBackupFailureMsg:            {"IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponentEx_GetPostSnapshotFailureMsg:                {"IVssComponentEx.GetPostSnapshotFailureMsg", "IVssComponentEx", "GetPostSnapshotFailureMsg", 44, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponentEx_GetAuthoritativeRestore:                  {"IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponentEx_GetRollForward:                           {"IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponentEx_GetRestoreName:                           {"IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
 	IVssExamineWriterMetadataEx_GetIdentityEx:                {"IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssBackupComponentsEx2_UnexposeSnapshot:                 {"IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
 	IVssBackupComponentsEx2_SetAuthoritativeRestore:          {"IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
@@ -643,8 +643,8 @@ var _methods = [...]struct {
 	IVssBackupComponentsEx2_BreakSnapshotSetEx:               {"IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BREAK_REVERT_ID_FAILED, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
 	IVssBackupComponentsEx2_PreFastRecovery:                  {"IVssBackupComponentsEx2.PreFastRecovery", "IVssBackupComponentsEx2", "PreFastRecovery", 58, nil},
 	IVssBackupComponentsEx2_FastRecovery:                     {"IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, nil},
-	IVssComponentEx2_SetFailure:                              {"IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, nil},
-	IVssComponentEx2_GetFailure:                              {"IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, nil},
+	IVssComponentEx2_SetFailure:                              {"IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, []HRESULT{S_OK}},
+	IVssComponentEx2_GetFailure:                              {"IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
 	IVssExamineWriterMetadataEx2_GetVersion:                  {"IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
 	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
 	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:  {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
@@ -703,6 +703,37 @@ func (m Method) Returns() []HRESULT {
 // documentation says; ok is false when the method does not document code.
 func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 	switch m {
+	case IVssWriterComponents_GetComponentCount:
+		switch code {
+		case S_OK:
+			return "The number of the writer's components was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssWriterComponents_GetWriterInfo:
+		switch code {
+		case S_OK:
+			return "The writer's instance and class IDs were returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssWriterComponents_GetComponent:
+		switch code {
+		case S_OK:
+			return "The IVssComponent was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No component has the given index.", true
+		}
 	case IVssAsync_Cancel:
 		switch code {
 		case S_OK:
@@ -2331,6 +2362,77 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
+	case IVssComponentEx_SetPrepareForBackupFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The call did not come from a writer's OnPrepareBackup handler.", true
+		}
+	case IVssComponentEx_SetPostSnapshotFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The call did not come from a writer's OnPostSnapshot handler.", true
+		}
+	case IVssComponentEx_GetPrepareForBackupFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was returned.", true
+		case S_FALSE:
+			return "No PrepareForBackup failure message was set for the component.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponentEx_GetPostSnapshotFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was returned.", true
+		case S_FALSE:
+			return "No PostSnapshot failure message was set for the component.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponentEx_GetAuthoritativeRestore:
+		switch code {
+		case S_OK:
+			return "Whether the restore is authoritative was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponentEx_GetRollForward:
+		switch code {
+		case S_OK:
+			return "The roll-forward type and point were returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponentEx_GetRestoreName:
+		switch code {
+		case S_OK:
+			return "The restore name was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
 	case IVssExamineWriterMetadataEx_GetIdentityEx:
 		switch code {
 		case S_OK:
@@ -2428,6 +2530,22 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "A software provider made the shadow copies, and those cannot be broken.", true
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssComponentEx2_SetFailure:
+		switch code {
+		case S_OK:
+			return "The failure was recorded. The page names no other code: any failure is some other HRESULT.", true
+		}
+	case IVssComponentEx2_GetFailure:
+		switch code {
+		case S_OK:
+			return "The failure the writer set was returned. Check phr too: it tells whether the writer failed.", true
+		case E_INVALIDARG:
+			return "phr, phrApplication, pbstrApplicationMessage or pdwReserved is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
 		}
 	case IVssExamineWriterMetadataEx2_GetVersion:
 		switch code {

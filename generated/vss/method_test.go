@@ -18,9 +18,9 @@ func TestMethods(t *testing.T) {
 		{IUnknown_QueryInterface, "IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, 0},
 		{IUnknown_AddRef, "IUnknown.AddRef", "IUnknown", "AddRef", 1, 0},
 		{IUnknown_Release, "IUnknown.Release", "IUnknown", "Release", 2, 0},
-		{IVssWriterComponents_GetComponentCount, "IVssWriterComponents.GetComponentCount", "IVssWriterComponents", "GetComponentCount", 0, 0},
-		{IVssWriterComponents_GetWriterInfo, "IVssWriterComponents.GetWriterInfo", "IVssWriterComponents", "GetWriterInfo", 1, 0},
-		{IVssWriterComponents_GetComponent, "IVssWriterComponents.GetComponent", "IVssWriterComponents", "GetComponent", 2, 0},
+		{IVssWriterComponents_GetComponentCount, "IVssWriterComponents.GetComponentCount", "IVssWriterComponents", "GetComponentCount", 0, 3},
+		{IVssWriterComponents_GetWriterInfo, "IVssWriterComponents.GetWriterInfo", "IVssWriterComponents", "GetWriterInfo", 1, 4},
+		{IVssWriterComponents_GetComponent, "IVssWriterComponents.GetComponent", "IVssWriterComponents", "GetComponent", 2, 4},
 		{IVssAsync_Cancel, "IVssAsync.Cancel", "IVssAsync", "Cancel", 3, 4},
 		{IVssAsync_Wait, "IVssAsync.Wait", "IVssAsync", "Wait", 4, 3},
 		{IVssAsync_QueryStatus, "IVssAsync.QueryStatus", "IVssAsync", "QueryStatus", 5, 4},
@@ -141,13 +141,13 @@ func TestMethods(t *testing.T) {
 		{IVssWMFiledesc_GetBackupTypeMask, "IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, 5},
 		{IVssBackupComponentsEx_GetWriterMetadataEx, "IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, 7},
 		{IVssBackupComponentsEx_SetSelectedForRestoreEx, "IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, 7},
-		{IVssComponentEx_SetPrepareForBackupFailureMsg, "IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, 0},
-		{IVssComponentEx_SetPostSnapshotFailureMsg, "IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, 0},
-		{IVssComponentEx_GetPrepareForBackupFailureMsg, "IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, 0},
-		{IVssComponentEx_GetPostSnapshotFailureMsg, "IVssComponentEx.GetPostSnapshotFailureMsg", "IVssComponentEx", "GetPostSnapshotFailureMsg", 44, 0},
-		{IVssComponentEx_GetAuthoritativeRestore, "IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, 0},
-		{IVssComponentEx_GetRollForward, "IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, 0},
-		{IVssComponentEx_GetRestoreName, "IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, 0},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, "IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, 4},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, "IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, 4},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, "IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, 4},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, "IVssComponentEx.GetPostSnapshotFailureMsg", "IVssComponentEx", "GetPostSnapshotFailureMsg", 44, 4},
+		{IVssComponentEx_GetAuthoritativeRestore, "IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, 3},
+		{IVssComponentEx_GetRollForward, "IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, 3},
+		{IVssComponentEx_GetRestoreName, "IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, 3},
 		{IVssExamineWriterMetadataEx_GetIdentityEx, "IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, 5},
 		{IVssBackupComponentsEx2_UnexposeSnapshot, "IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, 9},
 		{IVssBackupComponentsEx2_SetAuthoritativeRestore, "IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, 6},
@@ -156,8 +156,8 @@ func TestMethods(t *testing.T) {
 		{IVssBackupComponentsEx2_BreakSnapshotSetEx, "IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, 8},
 		{IVssBackupComponentsEx2_PreFastRecovery, "IVssBackupComponentsEx2.PreFastRecovery", "IVssBackupComponentsEx2", "PreFastRecovery", 58, 0},
 		{IVssBackupComponentsEx2_FastRecovery, "IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, 0},
-		{IVssComponentEx2_SetFailure, "IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, 0},
-		{IVssComponentEx2_GetFailure, "IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, 0},
+		{IVssComponentEx2_SetFailure, "IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, 1},
+		{IVssComponentEx2_GetFailure, "IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, 4},
 		{IVssExamineWriterMetadataEx2_GetVersion, "IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, 4},
 		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, 4},
 		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, 4},
@@ -186,6 +186,281 @@ func TestDocumented(t *testing.T) {
 		os       OSVersion
 		want     HRESULT
 	}{
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{}, S_OK},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{}, S_OK},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
 		{IVssAsync_Cancel, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -18036,6 +18311,631 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
 		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -19186,6 +20086,131 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
 		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -20426,6 +21451,38 @@ func TestErrorMatching(t *testing.T) {
 		documented HRESULT
 		text       string
 	}{
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWriterComponents.GetComponentCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWriterComponents.GetComponentCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWriterComponents.GetWriterInfo: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWriterComponents.GetWriterInfo: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWriterComponents.GetWriterInfo: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWriterComponents.GetComponent: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWriterComponents.GetComponent: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssWriterComponents.GetComponent: VSS_E_OBJECT_NOT_FOUND (0x80042308): No component has the given index."},
 		{IVssAsync_Cancel, VSS_E_UNEXPECTED, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -23310,6 +24367,70 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.SetPrepareForBackupFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.SetPrepareForBackupFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponentEx.SetPrepareForBackupFailureMsg: VSS_E_BAD_STATE (0x80042301): The call did not come from a writer's OnPrepareBackup handler."},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.SetPostSnapshotFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.SetPostSnapshotFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponentEx.SetPostSnapshotFailureMsg: VSS_E_BAD_STATE (0x80042301): The call did not come from a writer's OnPostSnapshot handler."},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.GetPrepareForBackupFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.GetPrepareForBackupFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.GetPostSnapshotFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.GetPostSnapshotFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.GetAuthoritativeRestore: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.GetAuthoritativeRestore: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.GetRollForward: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.GetRollForward: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.GetRestoreName: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.GetRestoreName: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
 		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -23518,6 +24639,18 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx2.GetFailure: E_INVALIDARG (0x80070057): phr, phrApplication, pbstrApplicationMessage or pdwReserved is NULL."},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx2.GetFailure: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponentEx2.GetFailure: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
 		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
