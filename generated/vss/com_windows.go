@@ -2801,18 +2801,31 @@ func (v *IVssEnumObject) Next(celt uint32, rgelt *VSS_OBJECT_PROP) (pceltFetched
 //
 // Parameters:
 //   - celt (in ULONG): How many elements to skip.
-func (v *IVssEnumObject) Skip(celt uint32) (err error) {
+//
+// Documented return codes:
+//   - S_OK: The elements were skipped.
+//   - S_FALSE: The skip went past the end of the enumeration.
+//   - E_FAIL: The enumerator failed internally.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssEnumObject) Skip(celt uint32) (hr HRESULT, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Skip, uintptr(unsafe.Pointer(v)), uintptr(celt))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _hr.Failed() {
 		err = _newError(IVssEnumObject_Skip, _hr)
 	}
-	return err
+	return hr, err
 }
 
 // Reset calls IVssEnumObject::Reset, slot 5 of the vtable.
 //
 // Moves the enumeration back to its first element.
+//
+// Documented return codes:
+//   - S_OK: The enumeration starts again at its first element.
+//   - E_FAIL: The enumerator failed internally.
 func (v *IVssEnumObject) Reset() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Reset, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
@@ -2829,6 +2842,12 @@ func (v *IVssEnumObject) Reset() (err error) {
 // Parameters:
 //   - ppenum (out IVssEnumObject): Receives the new enumerator. The caller
 //     releases it.
+//
+// Documented return codes:
+//   - S_OK: The copy of the enumerator was returned.
+//   - E_FAIL: The enumerator failed internally.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - E_POINTER: A required pointer parameter is NULL.
 func (v *IVssEnumObject) Clone() (ppenum *IVssEnumObject, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Clone, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppenum)))
 	_hr := HRESULT(_r)

@@ -4368,11 +4368,12 @@ var _stubs = map[Method]*_stub{
 	},
 	IVssEnumObject_Skip: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Skip(uint32(p[0].word))
+			r.hr, r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Skip(uint32(p[0].word))
 			return r
 		},
-		iface: "IVssEnumObject",
-		name:  "Skip",
+		iface:   "IVssEnumObject",
+		keepsHR: true,
+		name:    "Skip",
 		params: []_stubParam{
 			{
 				bytes: 4,
@@ -5941,10 +5942,16 @@ var _stubCases = []struct {
 	{"IVssEnumObject.Next/E_POINTER", IVssEnumObject_Next, E_POINTER, -1, 0},
 	{"IVssEnumObject.Next/undocumented 0x8004FFFF", IVssEnumObject_Next, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssEnumObject.Skip/S_OK", IVssEnumObject_Skip, S_OK, -1, 0},
+	{"IVssEnumObject.Skip/S_FALSE", IVssEnumObject_Skip, S_FALSE, -1, 0},
+	{"IVssEnumObject.Skip/E_FAIL", IVssEnumObject_Skip, E_FAIL, -1, 0},
 	{"IVssEnumObject.Skip/undocumented 0x8004FFFF", IVssEnumObject_Skip, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssEnumObject.Reset/S_OK", IVssEnumObject_Reset, S_OK, -1, 0},
+	{"IVssEnumObject.Reset/E_FAIL", IVssEnumObject_Reset, E_FAIL, -1, 0},
 	{"IVssEnumObject.Reset/undocumented 0x8004FFFF", IVssEnumObject_Reset, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssEnumObject.Clone/S_OK", IVssEnumObject_Clone, S_OK, -1, 0},
+	{"IVssEnumObject.Clone/E_FAIL", IVssEnumObject_Clone, E_FAIL, -1, 0},
+	{"IVssEnumObject.Clone/E_OUTOFMEMORY", IVssEnumObject_Clone, E_OUTOFMEMORY, -1, 0},
+	{"IVssEnumObject.Clone/E_POINTER", IVssEnumObject_Clone, E_POINTER, -1, 0},
 	{"IVssEnumObject.Clone/undocumented 0x8004FFFF", IVssEnumObject_Clone, HRESULT(0x8004FFFF), -1, 0},
 	{"IVssExamineWriterMetadata.GetIdentity/S_OK", IVssExamineWriterMetadata_GetIdentity, S_OK, -1, 0},
 	{"IVssExamineWriterMetadata.GetIdentity/E_INVALIDARG", IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, -1, 0},

@@ -598,9 +598,9 @@ var _methods = [...]struct {
 	IVssComponent_GetDifferencedFilesCount:                   {"IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
 	IVssComponent_GetDifferencedFile:                         {"IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT}},
 	IVssEnumObject_Next:                                      {"IVssEnumObject.Next", "IVssEnumObject", "Next", 3, []HRESULT{S_OK, S_FALSE, E_FAIL, E_POINTER}},
-	IVssEnumObject_Skip:                                      {"IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, nil},
-	IVssEnumObject_Reset:                                     {"IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, nil},
-	IVssEnumObject_Clone:                                     {"IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, nil},
+	IVssEnumObject_Skip:                                      {"IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, []HRESULT{S_OK, S_FALSE, E_FAIL}},
+	IVssEnumObject_Reset:                                     {"IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, []HRESULT{S_OK, E_FAIL}},
+	IVssEnumObject_Clone:                                     {"IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, []HRESULT{S_OK, E_FAIL, E_OUTOFMEMORY, E_POINTER}},
 	IVssExamineWriterMetadata_GetIdentity:                    {"IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssExamineWriterMetadata_GetFileCounts:                  {"IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssExamineWriterMetadata_GetIncludeFile:                 {"IVssExamineWriterMetadata.GetIncludeFile", "IVssExamineWriterMetadata", "GetIncludeFile", 5, nil},
@@ -2012,6 +2012,33 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "Fewer items than requested were returned, meaning the end of the list was reached.", true
 		case E_FAIL:
 			return "The enumerator hit an internal error.", true
+		case E_POINTER:
+			return "A required pointer parameter is NULL.", true
+		}
+	case IVssEnumObject_Skip:
+		switch code {
+		case S_OK:
+			return "The elements were skipped.", true
+		case S_FALSE:
+			return "The skip went past the end of the enumeration.", true
+		case E_FAIL:
+			return "The enumerator failed internally.", true
+		}
+	case IVssEnumObject_Reset:
+		switch code {
+		case S_OK:
+			return "The enumeration starts again at its first element.", true
+		case E_FAIL:
+			return "The enumerator failed internally.", true
+		}
+	case IVssEnumObject_Clone:
+		switch code {
+		case S_OK:
+			return "The copy of the enumerator was returned.", true
+		case E_FAIL:
+			return "The enumerator failed internally.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
 		case E_POINTER:
 			return "A required pointer parameter is NULL.", true
 		}

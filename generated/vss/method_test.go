@@ -111,9 +111,9 @@ func TestMethods(t *testing.T) {
 		{IVssComponent_GetDifferencedFilesCount, "IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, 3},
 		{IVssComponent_GetDifferencedFile, "IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, 5},
 		{IVssEnumObject_Next, "IVssEnumObject.Next", "IVssEnumObject", "Next", 3, 4},
-		{IVssEnumObject_Skip, "IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, 0},
-		{IVssEnumObject_Reset, "IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, 0},
-		{IVssEnumObject_Clone, "IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, 0},
+		{IVssEnumObject_Skip, "IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, 3},
+		{IVssEnumObject_Reset, "IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, 2},
+		{IVssEnumObject_Clone, "IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, 4},
 		{IVssExamineWriterMetadata_GetIdentity, "IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, 5},
 		{IVssExamineWriterMetadata_GetFileCounts, "IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, 5},
 		{IVssExamineWriterMetadata_GetIncludeFile, "IVssExamineWriterMetadata.GetIncludeFile", "IVssExamineWriterMetadata", "GetIncludeFile", 5, 0},
@@ -14336,6 +14336,231 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_POINTER},
 		{IVssEnumObject_Next, E_POINTER, OSVersion{}, E_POINTER},
+		{IVssEnumObject_Skip, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Skip, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Skip, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Skip, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Skip, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Skip, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Skip, S_OK, OSVersion{}, S_OK},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{}, E_FAIL},
+		{IVssEnumObject_Reset, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Reset, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Reset, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Reset, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Reset, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Reset, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Reset, S_OK, OSVersion{}, S_OK},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{}, E_FAIL},
+		{IVssEnumObject_Clone, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Clone, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Clone, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Clone, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Clone, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Clone, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Clone, S_OK, OSVersion{}, S_OK},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{}, E_FAIL},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_POINTER},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_POINTER},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_POINTER},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_POINTER},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_POINTER},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_POINTER},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{}, E_POINTER},
 		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -23671,6 +23896,26 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, E_POINTER, "IVssEnumObject.Next: E_POINTER (0x80004003): A required pointer parameter is NULL."},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL, "IVssEnumObject.Skip: E_FAIL (0x80004005): The enumerator failed internally."},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL, "IVssEnumObject.Reset: E_FAIL (0x80004005): The enumerator failed internally."},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL, "IVssEnumObject.Clone: E_FAIL (0x80004005): The enumerator failed internally."},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssEnumObject.Clone: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_POINTER, "IVssEnumObject.Clone: E_POINTER (0x80004003): A required pointer parameter is NULL."},
 		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
