@@ -3679,6 +3679,10 @@ func (v *IVssWMFiledesc) vtable() *IVssWMFiledescVtbl {
 //     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
 //     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
 //     returned error matches both codes with errors.Is.)
+//
+// Notes:
+//   - (Before Windows 8 / Windows Server 2012 (6.2): Paths on remote file shares
+//     exist only from Windows 8 and Windows Server 2012 on.)
 func (v *IVssWMFiledesc) GetPath() (pbstrPath string, err error) {
 	var _pbstrPath *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPath)))
@@ -3773,6 +3777,10 @@ func (v *IVssWMFiledesc) GetRecursive() (pbRecursive bool, err error) {
 //     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
 //     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
 //     returned error matches both codes with errors.Is.)
+//
+// Notes:
+//   - (Before Windows 8 / Windows Server 2012 (6.2): Alternate locations on remote
+//     file shares exist only from Windows 8 and Windows Server 2012 on.)
 //
 // The returned hr tells S_OK from the other documented success codes
 // (S_FALSE).

@@ -744,6 +744,10 @@ func (v *IVssBackupComponents) SetFileRestoreStatus(writerId windows.GUID, ct VS
 //     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
 //     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
 //     returned error matches both codes with errors.Is.)
+//
+// Notes:
+//   - (Before Windows 8 / Windows Server 2012 (6.2): Remote file shares can be new
+//     restore targets only from Windows 8 and Windows Server 2012 on.)
 func (v *IVssBackupComponents) AddNewTarget(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPath string, wszFileName string, bRecursive bool, wszAlternatePath string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
