@@ -321,27 +321,26 @@ func (c comTests) stubCases() []stubCase {
 				break
 			}
 		}
-		documented := false
 		for _, r := range m.Returns {
 			if !r.Async {
 				cases = append(cases, stubCase{name: m.FullName() + "/" + r.Code.Name, m: m, result: r.Code.Value, status: -1})
-				documented = documented || !r.Code.Failed()
 			}
-		}
-		// A method documented with no success code still succeeds with
-		// S_OK, so that its out-parameters, and the freeing of what they
-		// hand over, are checked too.
-		if !documented && (status < 0 || len(m.StatusCodes) == 0) {
-			cases = append(cases, stubCase{name: m.FullName() + "/" + c.codeName(0), m: m, result: 0, status: -1})
 		}
 		// Status codes come with the first documented success code, S_OK
 		// when the documentation lists none.
 		var success uint32
+		documentsSuccess := false
 		for _, r := range m.Returns {
 			if !r.Code.Failed() && !r.Async {
-				success = r.Code.Value
+				success, documentsSuccess = r.Code.Value, true
 				break
 			}
+		}
+		// A method whose documentation lists no success code (or no codes
+		// at all) still succeeds with S_OK, and its out-parameters, and the
+		// freeing of what they hand over, must be checked then too.
+		if !documentsSuccess {
+			cases = append(cases, stubCase{name: m.FullName() + "/" + c.codeName(0), m: m, result: 0, status: -1})
 		}
 		for _, r := range m.StatusCodes {
 			if status < 0 {

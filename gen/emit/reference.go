@@ -70,6 +70,9 @@ func Reference(s *model.Spec, cfg Config) ([]Output, error) {
 		if h.AliasOf != nil {
 			meaning = "Another name for `" + h.AliasOf.Name + "`. " + meaning
 		}
+		for _, n := range h.Notes {
+			meaning += " " + mdNote(n)
+		}
 		p("| `%s` | `%s` | %s | %d | 0x%04X | %s |\n", h.Name, h.Hex(), sev, h.Facility(), h.Code(), meaning)
 	}
 	referenceCodeIndex(&b, s)
@@ -217,6 +220,9 @@ func referenceMethod(b *bytes.Buffer, m *model.Method) {
 			p("| `%s` | `%s` |%s %s | %s |\n", r.Code.Name, r.Code.Hex(), arrives, mdText(r.Meaning), strings.Join(notes, " "))
 		}
 		p("\n")
+	}
+	if m.ReturnsUndocumented != "" {
+		p("Documented return codes: none. %s\n\n", mdText(m.ReturnsUndocumented))
 	}
 	for _, n := range m.Notes {
 		p("- %s\n", mdNote(n))

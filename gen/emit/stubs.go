@@ -411,6 +411,10 @@ func methodDoc(m *model.Method) []Code {
 		rs = append(rs, text)
 	}
 	out = append(out, listDoc("Documented return codes:", rs)...)
+	if m.ReturnsUndocumented != "" {
+		blank()
+		out = append(out, docComment("Documented return codes: none. "+m.ReturnsUndocumented)...)
+	}
 	var ns []string
 	for _, n := range m.Notes {
 		ns = append(ns, noteText(n))

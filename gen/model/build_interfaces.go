@@ -313,6 +313,7 @@ func (b *builder) methods(it *Interface, raw []load.Method, reserved []load.Int)
 		m.Slot = takeSlot(r, what, false)
 		b.params(m, r.Params)
 		m.Returns = b.returns(m, r.Returns, what+": returns", true)
+		m.ReturnsUndocumented = b.undocumented(r.Returns, r.ReturnsUndocumented, what)
 		m.StatusCodes = b.returns(m, r.StatusCodes, what+": status_codes", false)
 		b.checkResultNames(m, r.Params)
 		if len(m.StatusCodes) > 0 && !m.hasStatusOut() {
@@ -640,6 +641,25 @@ func (b *builder) returns(m *Method, raw []load.Return, what string, returnCodes
 		if b.required(r.Pos, r.Meaning, what+" "+h.Name+": meaning") {
 			ret.Meaning = b.text(r.Meaning, what+" "+h.Name+": meaning")
 		}
+		if r.Notes == nil {
+			// No notes of the method's own: the code's notes apply. A status
+			// code arrives through an out-parameter, where no other code
+			// stands in for it, so it takes only the notes without
+			// returns_instead.
+			for _, note := range h.Notes {
+				if ri := note.ReturnsInstead; ri != nil {
+					if !returnCodes {
+						continue
+					}
+					if instead[ri] != nil && instead[ri] != h {
+						b.errorf(r.Code.Pos, "%s %s: the code's note makes %s stand for it, but %s already stands for %s on some systems; give this code notes of its own", what, h.Name, ri.Name, ri.Name, instead[ri].Name)
+						continue
+					}
+					instead[ri] = h
+				}
+				ret.Notes = append(ret.Notes, note)
+			}
+		}
 		for _, n := range r.Notes {
 			note := b.note(n, what+" "+h.Name+": note")
 			if note == nil {
@@ -662,6 +682,24 @@ func (b *builder) returns(m *Method, raw []load.Return, what string, returnCodes
 		out = append(out, ret)
 	}
 	return out
+}
+
+// undocumented reads returns_undocumented, the reason a method or function
+// lists no return codes. It takes the place of returns, so both together are
+// refused, as is an empty reason.
+func (b *builder) undocumented(returns []load.Return, s load.Str, what string) string {
+	if !s.Set {
+		return ""
+	}
+	if strings.TrimSpace(s.Value) == "" {
+		b.errorf(s.Pos, "%s: returns_undocumented needs the reason no codes are listed, such as \"The reference page has no return value section.\"", what)
+		return ""
+	}
+	if len(returns) > 0 {
+		b.errorf(s.Pos, "%s: returns_undocumented says the documentation lists no return codes, but returns lists some; keep one of them", what)
+		return ""
+	}
+	return b.text(s, what+": returns_undocumented")
 }
 
 func (b *builder) note(r load.Note, what string) *Note {

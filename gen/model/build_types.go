@@ -236,9 +236,13 @@ func (b *builder) functions(raw []load.Function) {
 		m.Doc = b.text(r.Doc, what+": doc")
 		b.params(m, r.Params)
 		m.Returns = b.returns(m, r.Returns, what+": returns", true)
+		m.ReturnsUndocumented = b.undocumented(r.Returns, r.ReturnsUndocumented, what)
 		b.checkResultNames(m, r.Params)
 		if m.Void && len(m.Returns) > 0 {
 			b.errorf(r.Returns[0].Pos, "%s returns nothing (void: true) and cannot document return codes", what)
+		}
+		if m.Void && r.ReturnsUndocumented.Set {
+			b.errorf(r.ReturnsUndocumented.Pos, "%s returns nothing (void: true), which says already that it has no return codes; drop returns_undocumented", what)
 		}
 		b.spec.Functions = append(b.spec.Functions, m)
 	}

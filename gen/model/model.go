@@ -42,6 +42,9 @@ type HRESULT struct {
 	Value   uint32
 	Doc     string
 	AliasOf *HRESULT // set when this name is a second name for AliasOf's value
+	// Notes are the code's own OS-version notes. Every method that documents
+	// the code has them in its Return's Notes unless it gives notes of its own.
+	Notes []*Note
 }
 
 // Failed reports whether the severity bit is set.
@@ -145,6 +148,9 @@ type Method struct {
 	Returns     []*Return // documented return codes, in the documentation's order
 	StatusCodes []*Return // codes documented for the HRESULT out-parameter
 	Notes       []*Note   // method-level OS notes
+	// ReturnsUndocumented, when set, says why Returns is empty: Microsoft's
+	// page documents no return codes for the method.
+	ReturnsUndocumented string
 }
 
 // ID is the Go name of the method's identifier in the generated package:
@@ -281,7 +287,9 @@ type Return struct {
 	Code    *HRESULT
 	Meaning string
 	Async   bool // delivered through the IVssAsync the method returns, not by the call
-	Notes   []*Note
+	// Notes are the method's notes on the code, or the code's own notes
+	// (HRESULT.Notes) when the method gives none.
+	Notes []*Note
 }
 
 // Note is an OS-version note. Exactly one of Before and On is set.

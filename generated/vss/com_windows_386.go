@@ -223,6 +223,21 @@ func _() {
 //     AddComponent. May be NULL when the component has none.
 //   - wszComponentName (in LPCWSTR): Name of the component, as given to
 //     AddComponent. Must not be NULL.
+//
+// Documented return codes:
+//   - S_OK: The component was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_ALREADY_EXISTS: A component with the same logical path and name
+//     was added already.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) AddComponent(instanceId windows.GUID, writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -256,6 +271,20 @@ func (v *IVssBackupComponents) AddComponent(instanceId windows.GUID, writerId wi
 //     AddComponent. Must not be NULL.
 //   - bSucceded (in boolean): True if the component was backed up successfully,
 //     false if not.
+//
+// Documented return codes:
+//   - S_OK: The component's backup result was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetBackupSucceeded(instanceId windows.GUID, writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bSucceded bool) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -288,6 +317,20 @@ func (v *IVssBackupComponents) SetBackupSucceeded(instanceId windows.GUID, write
 //     AddComponent. Must not be NULL.
 //   - wszBackupOptions (in LPCWSTR): The options string, in a format that the
 //     writer defines.
+//
+// Documented return codes:
+//   - S_OK: The backup options were set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetBackupOptions(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszBackupOptions string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -323,6 +366,21 @@ func (v *IVssBackupComponents) SetBackupOptions(writerId windows.GUID, ct VSS_CO
 //     AddComponent. Must not be NULL.
 //   - bSelectedForRestore (in boolean): True to restore the component, false to
 //     leave it out.
+//
+// Documented return codes:
+//   - S_OK: The component's selection for restore was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The component is not in the Backup Components
+//     Document, or no instance of its writer is running.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetSelectedForRestore(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bSelectedForRestore bool) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -355,6 +413,20 @@ func (v *IVssBackupComponents) SetSelectedForRestore(writerId windows.GUID, ct V
 //     AddComponent. Must not be NULL.
 //   - wszRestoreOptions (in LPCWSTR): The options string, in a format that the
 //     writer defines.
+//
+// Documented return codes:
+//   - S_OK: The restore options were set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetRestoreOptions(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszRestoreOptions string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -391,6 +463,20 @@ func (v *IVssBackupComponents) SetRestoreOptions(writerId windows.GUID, ct VSS_C
 //     AddComponent. Must not be NULL.
 //   - bAdditionalRestores (in boolean): True if more restores of the component are
 //     still to come, false if this is the last one.
+//
+// Documented return codes:
+//   - S_OK: Whether more restores follow was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetAdditionalRestores(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bAdditionalRestores bool) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -423,6 +509,20 @@ func (v *IVssBackupComponents) SetAdditionalRestores(writerId windows.GUID, ct V
 //     AddComponent. Must not be NULL.
 //   - wszPreviousBackupStamp (in LPCWSTR): The stamp the writer stored during that
 //     earlier backup.
+//
+// Documented return codes:
+//   - S_OK: The previous backup stamp was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetPreviousBackupStamp(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPreviousBackupStamp string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -462,6 +562,20 @@ func (v *IVssBackupComponents) SetPreviousBackupStamp(writerId windows.GUID, ct 
 //   - bRecursive (in boolean): True if the mapping also covers subdirectories of
 //     wszPath.
 //   - wszDestination (in LPCWSTR): Directory the files were restored to instead.
+//
+// Documented return codes:
+//   - S_OK: The alternate location mapping was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) AddAlternativeLocationMapping(writerId windows.GUID, componentType VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPath string, wszFilespec string, bRecursive bool, wszDestination string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -510,6 +624,20 @@ func (v *IVssBackupComponents) AddAlternativeLocationMapping(writerId windows.GU
 //     NULL.
 //   - bRepair (in boolean): Reserved for future use; always passed as false.
 //     Passed as NULL by this method.
+//
+// Documented return codes:
+//   - S_OK: The subcomponent was added for restore.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     did not come during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) AddRestoreSubcomponent(writerId windows.GUID, componentType VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszSubComponentLogicalPath string, wszSubComponentName string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -549,6 +677,20 @@ func (v *IVssBackupComponents) AddRestoreSubcomponent(writerId windows.GUID, com
 //     AddComponent. Must not be NULL.
 //   - status (in VSS_FILE_RESTORE_STATUS): A VSS_FILE_RESTORE_STATUS value naming
 //     the outcome.
+//
+// Documented return codes:
+//   - S_OK: The file restore status was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, or the
+//     call was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetFileRestoreStatus(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, status VSS_FILE_RESTORE_STATUS) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -584,6 +726,25 @@ func (v *IVssBackupComponents) SetFileRestoreStatus(writerId windows.GUID, ct VS
 //   - bRecursive (in boolean): True if the target also covers subdirectories of
 //     wszPath.
 //   - wszAlternatePath (in LPCWSTR): Directory the files are restored to instead.
+//
+// Documented return codes:
+//   - S_OK: The new restore target was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, or the
+//     call came during a restore.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: The component does not exist, or no file set of the
+//     component has this path and file specification.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// Notes:
+//   - (Before Windows 8 / Windows Server 2012 (6.2): Remote file shares can be new
+//     restore targets only from Windows 8 and Windows Server 2012 on.)
 func (v *IVssBackupComponents) AddNewTarget(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPath string, wszFileName string, bRecursive bool, wszAlternatePath string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -629,6 +790,20 @@ func (v *IVssBackupComponents) AddNewTarget(writerId windows.GUID, ct VSS_COMPON
 //   - iPartialFile (in UINT): Zero-based index of the partial file within the
 //     component.
 //   - wszRangesFile (in LPCWSTR): Full path of the ranges file.
+//
+// Documented return codes:
+//   - S_OK: The ranges file path was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, or the
+//     call did not come during a restore.
+//   - VSS_E_OBJECT_NOT_FOUND: The component or the partial file does not exist.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetRangesFilePath(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, iPartialFile uint32, wszRangesFile string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -944,6 +1119,24 @@ func (v *IVssBackupComponents) IsVolumeSupported(ProviderId windows.GUID, pwszVo
 //     default name. Optional: nil passes NULL.
 //   - pwszExposed (out VSS_PWSZ): Receives the name under which the shadow copy
 //     was exposed. The caller frees it with CoTaskMemFree.
+//
+// Documented return codes:
+//   - S_OK: The shadow copy was exposed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The given shadow copy does not exist.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and wrote it to
+//     the event log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_UNEXPECTED_PROVIDER_ERROR: The provider failed unexpectedly. The error
+//     is recorded in the error log.
 func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFromRoot *string, lAttributes VSS_VOLUME_SNAPSHOT_ATTRIBUTES, wszExpose *string) (pwszExposed string, err error) {
 	var _wszPathFromRoot *uint16
 	if wszPathFromRoot != nil {
@@ -979,6 +1172,21 @@ func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFr
 //   - SnapshotId (in VSS_ID): ID of the shadow copy to revert the volume to.
 //   - bForceDismount (in BOOL): True to dismount the volume by force when it
 //     cannot be locked.
+//
+// Documented return codes:
+//   - S_OK: The revert was carried out.
+//   - E_ACCESSDENIED: The calling process lacks the privileges needed.
+//   - E_FAIL: An internal error occurred.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_NOTIMPL: The volume's provider cannot revert.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_OBJECT_NOT_FOUND: SnapshotId does not name a valid shadow copy.
+//   - VSS_E_PROVIDER_NOT_REGISTERED: The provider was not found.
+//   - VSS_E_REVERT_IN_PROGRESS: A revert of the volume is running already.
+//   - VSS_E_UNSUPPORTED_CONTEXT: Only persistent shadow copies can be reverted to.
+//   - VSS_E_VOLUME_IN_USE: bForceDismount was FALSE and the volume could not be
+//     locked.
+//   - VSS_E_VOLUME_NOT_SUPPORTED: This volume does not support revert.
 func (v *IVssBackupComponents) RevertToSnapshot(SnapshotId windows.GUID, bForceDismount bool) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().RevertToSnapshot, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&SnapshotId), 0), _word32(unsafe.Pointer(&SnapshotId), 1), _word32(unsafe.Pointer(&SnapshotId), 2), _word32(unsafe.Pointer(&SnapshotId), 3), _bool(bForceDismount))
 	_hr := HRESULT(_r)
@@ -999,6 +1207,19 @@ func (v *IVssBackupComponents) RevertToSnapshot(SnapshotId windows.GUID, bForceD
 //   - bRecursive (in BOOL): True if subdirectories of wszPath are included.
 //   - ftLastModifyTime (in FILETIME): Files changed after this time are to be
 //     backed up.
+//
+// Documented return codes:
+//   - S_OK: The differenced files were added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not a writer, or the call came outside a
+//     backup or while a BackupComplete or BackupShutdown event was being handled.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssComponent) AddDifferencedFilesByLastModifyTime(wszPath string, wszFilespec string, bRecursive bool, ftLastModifyTime windows.Filetime) (err error) {
 	_wszPath, err := windows.UTF16PtrFromString(wszPath)
 	if err != nil {
@@ -1033,6 +1254,21 @@ func (v *IVssComponent) AddDifferencedFilesByLastModifyTime(wszPath string, wszF
 //     leave it out.
 //   - instanceId (in VSS_ID): Instance ID of the writer instance that is to
 //     restore the component. The Microsoft SDK defaults it to GUID_NULL.
+//
+// Documented return codes:
+//   - S_OK: The component's selection for restore was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The component is not in the Backup Components
+//     Document, or no instance of its writer is running.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bSelectedForRestore bool, instanceId windows.GUID) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -1057,6 +1293,24 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 //
 // Parameters:
 //   - snapshotId (in VSS_ID): ID of the exposed shadow copy.
+//
+// Documented return codes:
+//   - S_OK: The shadow copy is no longer exposed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The shadow copy does not exist or is not exposed.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and wrote it to
+//     the event log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_UNEXPECTED_PROVIDER_ERROR: The provider failed unexpectedly. The error
+//     is recorded in the error log.
 func (v *IVssBackupComponentsEx2) UnexposeSnapshot(snapshotId windows.GUID) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().UnexposeSnapshot, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&snapshotId), 0), _word32(unsafe.Pointer(&snapshotId), 1), _word32(unsafe.Pointer(&snapshotId), 2), _word32(unsafe.Pointer(&snapshotId), 3))
 	_hr := HRESULT(_r)
@@ -1080,6 +1334,17 @@ func (v *IVssBackupComponentsEx2) UnexposeSnapshot(snapshotId windows.GUID) (err
 //   - wszComponentName (in LPCWSTR): Name of the component, as given to
 //     AddComponent. Must not be NULL.
 //   - bAuth (in boolean): True for an authoritative restore, false otherwise.
+//
+// Documented return codes:
+//   - S_OK: The restore of the component was marked authoritative or not.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come during a restore.
+//   - VSS_E_OBJECT_NOT_FOUND: The component was not found.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx2) SetAuthoritativeRestore(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bAuth bool) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -1114,6 +1379,17 @@ func (v *IVssBackupComponentsEx2) SetAuthoritativeRestore(writerId windows.GUID,
 //     the restore.
 //   - wszRollForwardPoint (in LPCWSTR): Where a partial roll-forward stops, in a
 //     format that the writer defines. Used only with VSS_RF_PARTIAL.
+//
+// Documented return codes:
+//   - S_OK: The roll-forward type and point were set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come during a restore.
+//   - VSS_E_OBJECT_NOT_FOUND: The component was not found.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx2) SetRollForward(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, rollType VSS_ROLLFORWARD_TYPE, wszRollForwardPoint string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -1148,6 +1424,17 @@ func (v *IVssBackupComponentsEx2) SetRollForward(writerId windows.GUID, ct VSS_C
 //   - wszComponentName (in LPCWSTR): Name of the component, as given to
 //     AddComponent. Must not be NULL.
 //   - wszRestoreName (in LPCWSTR): The new logical name of the component.
+//
+// Documented return codes:
+//   - S_OK: The restore name was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come during a restore.
+//   - VSS_E_OBJECT_NOT_FOUND: The component was not found.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszRestoreName string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -1180,6 +1467,24 @@ func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_C
 //     VSS_HARDWARE_OPTIONS break flags (VSS_BREAKEX_FLAG_...).
 //   - ppAsync (out IVssAsync): Receives an IVssAsync for following the operation.
 //     The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: The shadow copy set was broken.
+//   - E_ACCESSDENIED: The caller lacks the privileges needed or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BREAK_REVERT_ID_FAILED: The disk signature or GPT identifiers of one
+//     or more destination LUNs could not be set back to those of the original
+//     LUNs; with an original LUN unmasked, breaking would make the signatures
+//     collide.
+//   - VSS_E_OBJECT_NOT_FOUND: The given shadow copy set does not exist.
+//   - VSS_E_PROVIDER_VETO: A software provider made the shadow copies, and those
+//     cannot be broken.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID, dwBreakFlags VSS_HARDWARE_OPTIONS) (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().BreakSnapshotSetEx, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&SnapshotSetID), 0), _word32(unsafe.Pointer(&SnapshotSetID), 1), _word32(unsafe.Pointer(&SnapshotSetID), 2), _word32(unsafe.Pointer(&SnapshotSetID), 3), uintptr(dwBreakFlags), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
@@ -1202,6 +1507,10 @@ func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID,
 //     by this method.
 //   - ppAsync (out IVssAsync): Receives an IVssAsync, should the method ever start
 //     an operation. The caller must release it.
+//
+// Documented return codes: none. The reference page says only that the method
+// is not supported and reserved for future use; it has no return value
+// section.
 func (v *IVssBackupComponentsEx2) PreFastRecovery() (ppAsync *IVssAsync, err error) {
 	var _SnapshotSetID windows.GUID
 	_r, _, _ := syscall.SyscallN(v.vtable().PreFastRecovery, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&_SnapshotSetID), 0), _word32(unsafe.Pointer(&_SnapshotSetID), 1), _word32(unsafe.Pointer(&_SnapshotSetID), 2), _word32(unsafe.Pointer(&_SnapshotSetID), 3), 0, uintptr(unsafe.Pointer(&ppAsync)))
@@ -1225,6 +1534,10 @@ func (v *IVssBackupComponentsEx2) PreFastRecovery() (ppAsync *IVssAsync, err err
 //     this method.
 //   - ppAsync (out IVssAsync): Receives an IVssAsync, should the method ever start
 //     an operation. The caller must release it.
+//
+// Documented return codes: none. The reference page says only that the method
+// is not supported and reserved for future use; it has no return value
+// section.
 func (v *IVssBackupComponentsEx2) FastRecovery() (ppAsync *IVssAsync, err error) {
 	var _SnapshotSetID windows.GUID
 	_r, _, _ := syscall.SyscallN(v.vtable().FastRecovery, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&_SnapshotSetID), 0), _word32(unsafe.Pointer(&_SnapshotSetID), 1), _word32(unsafe.Pointer(&_SnapshotSetID), 2), _word32(unsafe.Pointer(&_SnapshotSetID), 3), 0, uintptr(unsafe.Pointer(&ppAsync)))
@@ -1246,6 +1559,22 @@ func (v *IVssBackupComponentsEx2) FastRecovery() (ppAsync *IVssAsync, err error)
 //   - dwFlags (in DWORD): Reserved; must be zero. Passed as NULL by this method.
 //   - pwszDestinationVolume (in VSS_PWSZ): Volume to copy the shadow copy onto, or
 //     NULL to copy it back onto the original volume. Optional: nil passes NULL.
+//
+// Documented return codes:
+//   - S_OK: The shadow copy was added to the recovery set.
+//   - VSS_E_BAD_STATE: No hardware provider supports the operation, or no volume
+//     was added to the recovery set.
+//   - VSS_E_LEGACY_PROVIDER: This version of the hardware provider does not
+//     support the operation.
+//   - VSS_E_OBJECT_NOT_FOUND: snapshotId names a shadow copy the hardware provider
+//     does not own.
+//   - VSS_E_RESYNC_IN_PROGRESS: Another LUN resynchronization is running already.
+//   - VSS_E_SNAPSHOT_NOT_IN_SET: snapshotId names a shadow copy that is not in the
+//     Backup Components Document.
+//   - VSS_E_VOLUME_NOT_SUPPORTED: The volume cannot be resynchronized: it is
+//     dynamic, the destination disk has no unique page 83 identifier or is a
+//     cluster quorum disk, or the volume is not on a LUN a hardware provider
+//     manages.
 func (v *IVssBackupComponentsEx3) AddSnapshotToRecoverySet(snapshotId windows.GUID, pwszDestinationVolume *string) (err error) {
 	var _pwszDestinationVolume *uint16
 	if pwszDestinationVolume != nil {

@@ -202,8 +202,8 @@ func (v *IGadgetShop) vtable() *IGadgetShopVtbl {
 //   - pId (out VSS_ID): A GUID out.
 //   - pData (out PVOID): An untyped pointer out.
 //
-// Documented return codes:
-//   - S_OK: Described.
+// Documented return codes: none. Its reference page has no return value
+// section.
 func (v *IGadgetShop) Describe(pOwner *IWidget) (pwszName string, pbstrNote string, pbShiny bool, pbBig bool, peColor WIDGET_COLOR, pId windows.GUID, pData unsafe.Pointer, err error) {
 	var _pwszName *uint16
 	var _pbstrNote *uint16
@@ -392,6 +392,9 @@ func (v *ISuperWidget) vtable() *ISuperWidgetVtbl {
 // Documented return codes:
 //   - S_OK: Flying.
 //   - WID_E_BROKEN: Cannot fly while broken.
+//   - WID_E_UNEXPECTED: Trouble in the air. (Before Middle Windows (6.0): Only Old
+//     Windows reports E_UNEXPECTED when flying. The returned error matches both
+//     codes with errors.Is.)
 func (v *ISuperWidget) Fly() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Fly, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)

@@ -1152,6 +1152,7 @@ var _stubCases = []struct {
 	{"IWidget.Status/undocumented success 0x0004FFFF", IWidget_Status, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"ISuperWidget.Fly/S_OK", ISuperWidget_Fly, S_OK, -1, 0, false, false},
 	{"ISuperWidget.Fly/WID_E_BROKEN", ISuperWidget_Fly, WID_E_BROKEN, -1, 0, false, false},
+	{"ISuperWidget.Fly/WID_E_UNEXPECTED", ISuperWidget_Fly, WID_E_UNEXPECTED, -1, 0, false, false},
 	{"ISuperWidget.Fly/undocumented 0x8004FFFF", ISuperWidget_Fly, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"ISuperWidget.Fly/undocumented success 0x0004FFFF", ISuperWidget_Fly, HRESULT(0x0004FFFF), -1, 0, true, false},
 }
@@ -1381,6 +1382,10 @@ var _osNoteCases = []struct {
 	{IWidget_Spin, E_UNEXPECTED, WID_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
+	}, nil},
+	{ISuperWidget_Fly, E_UNEXPECTED, WID_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 0,
 	}, nil},
 }
 
