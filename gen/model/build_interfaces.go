@@ -241,6 +241,7 @@ func (b *builder) methods(it *Interface, raw []load.Method) {
 		m.Doc = b.text(r.Doc, what+": doc")
 		m.Slot = takeSlot(r, what, false)
 		b.params(m, r.Params)
+		b.checkArgWords(m, r.Name.Pos, what)
 		m.Returns = b.returns(m, r.Returns, what+": returns", true)
 		m.StatusCodes = b.returns(m, r.StatusCodes, what+": status_codes", false)
 		b.checkResultNames(m, r.Params)

@@ -231,6 +231,7 @@ func (b *builder) functions(raw []load.Function) {
 		b.declare(r.Name.Pos, m.ID(), what+" (its identifier)")
 		m.Doc = b.text(r.Doc, what+": doc")
 		b.params(m, r.Params)
+		b.checkArgWords(m, r.Name.Pos, what)
 		m.Returns = b.returns(m, r.Returns, what+": returns", true)
 		b.checkResultNames(m, r.Params)
 		if m.Void && len(m.Returns) > 0 {
