@@ -112,23 +112,34 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 		it.Base = base
 	}
 	// Only the members of a cycle are reported; an interface whose chain
-	// merely runs into a cycle is fine once the cycle is broken below.
+	// merely runs into a cycle is fine once the cycle is broken below. Each
+	// interface is walked once: a walk stops at an interface an earlier
+	// walk has finished.
 	cyclic := map[*Interface]bool{}
+	state := map[*Interface]int{} // 1 on the current walk, 2 finished
 	for _, it := range declared {
-		seen := map[*Interface]bool{}
-		for x := it; x != nil && !seen[x]; x = x.Base {
-			seen[x] = true
-			if x.Base == it {
-				b.errorf(rawOf[it].Base.Pos, "interface %s: base chain is cyclic", it.Name)
-				cyclic[it] = true
+		var path []*Interface
+		x := it
+		for ; x != nil && state[x] == 0; x = x.Base {
+			state[x] = 1
+			path = append(path, x)
+		}
+		if x != nil && state[x] == 1 {
+			for _, c := range path[slices.Index(path, x):] {
+				cyclic[c] = true
 			}
+		}
+		for _, p := range path {
+			state[p] = 2
 		}
 	}
 	for _, it := range declared {
 		if cyclic[it] {
+			b.errorf(rawOf[it].Base.Pos, "interface %s: base chain is cyclic", it.Name)
 			it.Base = root
 		}
 	}
+	declared = b.refuseDeepChains(root, declared, rawOf)
 	for _, it := range append([]*Interface{root}, declared...) {
 		b.types[it.Name] = &Type{C: it.Name, Kind: InterfaceKind, Go: "*" + it.Name, Local: true, Interface: it}
 	}
@@ -152,13 +163,18 @@ func (b *builder) interfaceMethods(d declaredInterfaces) {
 	for _, it := range declared {
 		build(it)
 	}
+	b.limitVtables(declared, rawOf)
 	b.spec.Interfaces = append([]*Interface{root}, sortByBase(declared)...)
 	b.spec.DeclaredInterfaces = append([]*Interface{root}, declared...)
 }
 
 // sortByBase orders interfaces so that bases come first and siblings by name.
 func sortByBase(its []*Interface) []*Interface {
-	depth := func(it *Interface) int { return len(it.Chain()) }
+	depths := map[*Interface]int{}
+	for _, it := range its {
+		depths[it] = len(it.Chain()) // at most MaxBases+2: refuseDeepChains ran
+	}
+	depth := func(it *Interface) int { return depths[it] }
 	out := append([]*Interface(nil), its...)
 	sort.SliceStable(out, func(i, j int) bool {
 		di, dj := depth(out[i]), depth(out[j])
@@ -574,4 +590,83 @@ func (b *builder) note(r load.Note, what string) *Note {
 		n.ReturnsInstead = b.code(r.Pos, r.ReturnsInstead, what+" returns_instead")
 	}
 	return n
+}
+
+// MaxBases is how many interfaces an interface may inherit from, IUnknown
+// included. The deepest chain of the SDK's VSS interfaces is 5
+// (IVssBackupComponentsEx4 to IUnknown). Each interface's vtable, checks
+// and tests repeat every inherited method, so output grows with the square
+// of a chain's length.
+const MaxBases = 32
+
+// MaxVtableEntries is how many methods the vtables of a spec's interfaces
+// may hold together, inherited methods counted again in each interface
+// that inherits them. spec/vss.yaml has 521; generated output grows
+// by about 300 bytes for each.
+const MaxVtableEntries = 20_000
+
+// refuseDeepChains refuses interfaces with more than MaxBases bases and
+// leaves them, and the interfaces derived from them, out of what is built
+// further. Only the first interface past the limit on each chain is
+// reported. Depths are computed once per interface.
+func (b *builder) refuseDeepChains(root *Interface, declared []*Interface, rawOf map[*Interface]load.Interface) []*Interface {
+	depth := map[*Interface]int{root: 0}
+	depthOf := func(it *Interface) int {
+		var path []*Interface
+		x := it
+		for ; x != nil; x = x.Base {
+			if _, ok := depth[x]; ok {
+				break
+			}
+			path = append(path, x)
+		}
+		d := -1 // an interface without IUnknown has no base at all
+		if x != nil {
+			d = depth[x]
+		}
+		for i := len(path) - 1; i >= 0; i-- {
+			d++
+			depth[path[i]] = d
+		}
+		return depth[it]
+	}
+	var kept []*Interface
+	for _, it := range declared {
+		switch d := depthOf(it); {
+		case d == MaxBases+1:
+			b.errorf(rawOf[it].Base.Pos, "interface %s inherits from %d interfaces (from %s to %s), more than the %d vssgen accepts; each interface repeats every inherited method, so output grows with the square of the chain",
+				it.Name, d, it.Base.Name, it.Chain()[d].Name, MaxBases)
+		case d <= MaxBases:
+			kept = append(kept, it)
+		}
+	}
+	return kept
+}
+
+// limitVtables refuses the spec when its vtables hold more than
+// MaxVtableEntries methods together, at the interface that passes the
+// limit.
+func (b *builder) limitVtables(declared []*Interface, rawOf map[*Interface]load.Interface) {
+	length := map[*Interface]int{}
+	var lengthOf func(it *Interface) int
+	lengthOf = func(it *Interface) int {
+		if it == nil {
+			return 0
+		}
+		if n, ok := length[it]; ok {
+			return n
+		}
+		n := lengthOf(it.Base) + len(it.Methods) // depth at most MaxBases+1
+		length[it] = n
+		return n
+	}
+	total := 0
+	for _, it := range declared {
+		total += lengthOf(it)
+		if total > MaxVtableEntries {
+			b.errorf(rawOf[it].Name.Pos, "interface %s: the vtables of the interfaces up to this one hold %d methods, inherited ones counted in every interface that inherits them, more than the %d vssgen accepts; each is checked and tested in every vtable that holds it",
+				it.Name, total, MaxVtableEntries)
+			return
+		}
+	}
 }
