@@ -180,6 +180,8 @@ func worstShapes() []shape {
 	return []shape{
 		{"chain=32x31", chainSpec(32, 31)},
 		{"wide=1000+18", wideSpec(1000, 18)},
+		{"byptr=20", byPointerSpec(20)},
+		{"byptr=41", byPointerSpec(41)},
 	}
 }
 
