@@ -150,7 +150,12 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 func (b *builder) interfaceMethods(d declaredInterfaces) {
 	root, declared, rawOf := d.root, d.declared, d.rawOf
 	// Slots depend on the base's methods, so build bases first.
+	// The vtables' lengths are counted before each interface is built, so
+	// that a spec past MaxVtableEntries is refused before the work grows
+	// with it.
 	done := map[*Interface]bool{root: true}
+	length := map[*Interface]int{root: len(root.Methods)} // of each vtable built
+	total, over := 0, false
 	var build func(it *Interface)
 	build = func(it *Interface) {
 		if it == nil || done[it] {
@@ -158,12 +163,28 @@ func (b *builder) interfaceMethods(d declaredInterfaces) {
 		}
 		done[it] = true
 		build(it.Base)
+		if over {
+			return
+		}
+		n := len(rawOf[it].Methods)
+		if it.Base != nil {
+			n += length[it.Base]
+		}
+		if total += n; total > MaxVtableEntries {
+			b.errorf(rawOf[it].Name.Pos, "interface %s: the vtables of the interfaces up to this one hold %d methods, inherited ones counted in every interface that inherits them, more than the %d vssgen accepts; each is checked and tested in every vtable that holds it",
+				it.Name, total, MaxVtableEntries)
+			over = true
+			return
+		}
 		b.methods(it, rawOf[it].Methods)
+		length[it] = len(it.Methods)
+		if it.Base != nil {
+			length[it] += length[it.Base]
+		}
 	}
 	for _, it := range declared {
 		build(it)
 	}
-	b.limitVtables(declared, rawOf)
 	b.spec.Interfaces = append([]*Interface{root}, sortByBase(declared)...)
 	b.spec.DeclaredInterfaces = append([]*Interface{root}, declared...)
 }
@@ -641,32 +662,4 @@ func (b *builder) refuseDeepChains(root *Interface, declared []*Interface, rawOf
 		}
 	}
 	return kept
-}
-
-// limitVtables refuses the spec when its vtables hold more than
-// MaxVtableEntries methods together, at the interface that passes the
-// limit.
-func (b *builder) limitVtables(declared []*Interface, rawOf map[*Interface]load.Interface) {
-	length := map[*Interface]int{}
-	var lengthOf func(it *Interface) int
-	lengthOf = func(it *Interface) int {
-		if it == nil {
-			return 0
-		}
-		if n, ok := length[it]; ok {
-			return n
-		}
-		n := lengthOf(it.Base) + len(it.Methods) // depth at most MaxBases+1
-		length[it] = n
-		return n
-	}
-	total := 0
-	for _, it := range declared {
-		total += lengthOf(it)
-		if total > MaxVtableEntries {
-			b.errorf(rawOf[it].Name.Pos, "interface %s: the vtables of the interfaces up to this one hold %d methods, inherited ones counted in every interface that inherits them, more than the %d vssgen accepts; each is checked and tested in every vtable that holds it",
-				it.Name, total, MaxVtableEntries)
-			return
-		}
-	}
 }
