@@ -11,7 +11,7 @@ import (
 // TestWorstShapesStayBounded generates the fastest-growing shapes at the
 // largest size the spec limits accept and checks that the output stays
 // within a bound proportional to the spec: at most 150 bytes of output per
-// byte of spec (spec/vss.yaml gives about 15) and 16 MiB in all. The
+// byte of spec (spec/vss.yaml gives about 10) and 16 MiB in all. The
 // figures are logged; BENCHMARKS.md records them with memory.
 func TestWorstShapesStayBounded(t *testing.T) {
 	if testing.Short() {
