@@ -240,11 +240,19 @@ func TestCOMTestsCompileForWindows(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles a generated package three times; skipped in -short mode")
 	}
+	compileForWindows(t, loadFeatureSpec(t), "gen/emit/testdata/comtests")
+}
+
+// compileForWindows compiles the package generated from s, with its tests,
+// for windows/amd64, 386 and arm64. The package exists only in a go build
+// overlay, as if it were at pkgDir (relative to the module root).
+func compileForWindows(t *testing.T, s *model.Spec, pkgDir string) {
+	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command in PATH")
 	}
-	outs, err := All(loadFeatureSpec(t), Config{})
+	outs, err := All(s, Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +260,6 @@ func TestCOMTestsCompileForWindows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const pkgDir = "gen/emit/testdata/comtests"
 	tmp := t.TempDir()
 	replace := map[string]string{}
 	for _, o := range outs {
@@ -277,7 +284,7 @@ func TestCOMTestsCompileForWindows(t *testing.T) {
 		t.Run(arch, func(t *testing.T) {
 			// -vet=off: vet would change into the package directory, which
 			// is not on disk.
-			cmd := exec.Command(goTool, "test", "-c", "-vet=off", "-o", filepath.Join(t.TempDir(), "widgets.test.exe"),
+			cmd := exec.Command(goTool, "test", "-c", "-vet=off", "-o", filepath.Join(t.TempDir(), "generated.test.exe"),
 				"-overlay", overlayFile, "./"+pkgDir)
 			cmd.Dir = root
 			cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH="+arch, "CGO_ENABLED=0")
@@ -286,4 +293,29 @@ func TestCOMTestsCompileForWindows(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSmallUnionsCompileForWindows compiles a package with unions of 1-byte
+// members, of C size 1 and 3, for every Windows architecture: the
+// compile-time size check of each union's Go type must hold.
+func TestSmallUnionsCompileForWindows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a generated package three times; skipped in -short mode")
+	}
+	const spec = `package: small
+hresults:
+  - {name: S_OK, value: 0, doc: Success.}
+structs:
+  - name: SMALL_THREE
+    fields: [{name: A, type: BYTE}, {name: B, type: boolean}, {name: C, type: BYTE}]
+  - name: SMALL_ONE
+    union: true
+    fields: [{name: Byte, type: BYTE}, {name: Flag, type: boolean}]
+  - name: SMALL_ODD
+    union: true
+    fields: [{name: Byte, type: BYTE}, {name: Three, type: SMALL_THREE}]
+  - name: SMALL_HOLDER
+    fields: [{name: One, type: SMALL_ONE}, {name: Odd, type: SMALL_ODD}, {name: Count, type: LONG}]
+`
+	compileForWindows(t, buildSpec(t, spec, "small.yaml"), "gen/emit/testdata/smallunions")
 }

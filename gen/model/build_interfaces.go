@@ -135,20 +135,30 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 		it.Base = base
 	}
 	// Only the members of a cycle are reported; an interface whose chain
-	// merely runs into a cycle is fine once the cycle is broken below.
+	// merely runs into a cycle is fine once the cycle is broken below. Each
+	// interface is walked once: a walk stops at an interface an earlier
+	// walk has finished.
 	cyclic := map[*Interface]bool{}
+	state := map[*Interface]int{} // 1 on the current walk, 2 finished
 	for _, it := range declared {
-		seen := map[*Interface]bool{}
-		for x := it; x != nil && !seen[x]; x = x.Base {
-			seen[x] = true
-			if x.Base == it {
-				b.errorf(rawOf[it].Base.Pos, "interface %s: base chain is cyclic", it.Name)
-				cyclic[it] = true
+		var path []*Interface
+		x := it
+		for ; x != nil && state[x] == 0; x = x.Base {
+			state[x] = 1
+			path = append(path, x)
+		}
+		if x != nil && state[x] == 1 {
+			for _, c := range path[slices.Index(path, x):] {
+				cyclic[c] = true
 			}
+		}
+		for _, p := range path {
+			state[p] = 2
 		}
 	}
 	for _, it := range declared {
 		if cyclic[it] {
+			b.errorf(rawOf[it].Base.Pos, "interface %s: base chain is cyclic", it.Name)
 			it.Base = root
 			unresolved[it] = true
 		}
@@ -190,6 +200,7 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 			b.errorf(a.Pos, "interface %s: available needs the interface's iid, since vssgen makes it an accessor that asks for the interface by its IID", it.Name)
 		}
 	}
+	declared = b.refuseDeepChains(root, declared, rawOf)
 	for _, it := range append([]*Interface{root}, declared...) {
 		b.types[it.Name] = &Type{C: it.Name, Kind: InterfaceKind, Go: "*" + it.Name, Local: true, Interface: it}
 	}
@@ -210,7 +221,12 @@ func derivesFrom(it, base *Interface) bool {
 func (b *builder) interfaceMethods(d declaredInterfaces) {
 	root, declared, rawOf := d.root, d.declared, d.rawOf
 	// Slots depend on the base's methods, so build bases first.
+	// The vtables' lengths are counted before each interface is built, so
+	// that a spec past MaxVtableEntries is refused before the work grows
+	// with it.
 	done := map[*Interface]bool{root: true}
+	length := map[*Interface]int{root: len(root.Methods)} // of each vtable built
+	total, over := 0, false
 	var build func(it *Interface)
 	build = func(it *Interface) {
 		if it == nil || done[it] {
@@ -218,7 +234,24 @@ func (b *builder) interfaceMethods(d declaredInterfaces) {
 		}
 		done[it] = true
 		build(it.Base)
+		if over {
+			return
+		}
+		n := len(rawOf[it].Methods)
+		if it.Base != nil {
+			n += length[it.Base]
+		}
+		if total += n; total > MaxVtableEntries {
+			b.errorf(rawOf[it].Name.Pos, "interface %s: the vtables of the interfaces up to this one hold %d methods, inherited ones counted in every interface that inherits them, more than the %d vssgen accepts; each is checked and tested in every vtable that holds it",
+				it.Name, total, MaxVtableEntries)
+			over = true
+			return
+		}
 		b.methods(it, rawOf[it].Methods, rawOf[it].ReservedSlots)
+		length[it] = len(it.Methods)
+		if it.Base != nil {
+			length[it] += length[it.Base]
+		}
 	}
 	for _, it := range declared {
 		build(it)
@@ -229,7 +262,11 @@ func (b *builder) interfaceMethods(d declaredInterfaces) {
 
 // sortByBase orders interfaces so that bases come first and siblings by name.
 func sortByBase(its []*Interface) []*Interface {
-	depth := func(it *Interface) int { return len(it.Chain()) }
+	depths := map[*Interface]int{}
+	for _, it := range its {
+		depths[it] = len(it.Chain()) // at most MaxBases+2: refuseDeepChains ran
+	}
+	depth := func(it *Interface) int { return depths[it] }
 	out := append([]*Interface(nil), its...)
 	sort.SliceStable(out, func(i, j int) bool {
 		di, dj := depth(out[i]), depth(out[j])
@@ -312,6 +349,7 @@ func (b *builder) methods(it *Interface, raw []load.Method, reserved []load.Int)
 		m.Doc = b.text(r.Doc, what+": doc")
 		m.Slot = takeSlot(r, what, false)
 		b.params(m, r.Params)
+		b.checkArgWords(m, r.Name.Pos, what)
 		m.Returns = b.returns(m, r.Returns, what+": returns", true)
 		m.ReturnsUndocumented = b.undocumented(r.Returns, r.ReturnsUndocumented, what)
 		m.StatusCodes = b.returns(m, r.StatusCodes, what+": status_codes", false)
@@ -772,4 +810,55 @@ func (b *builder) osRef(id load.Str, what string) *OSVersion {
 		b.errorf(id.Pos, "%s: unknown os version %q (%s)", what, id.Value, b.declaredOS())
 	}
 	return o
+}
+
+// MaxBases is how many interfaces an interface may inherit from, IUnknown
+// included. The deepest chain of the SDK's VSS interfaces is 5
+// (IVssBackupComponentsEx4 to IUnknown). Each interface's vtable, checks
+// and tests repeat every inherited method, so output grows with the square
+// of a chain's length.
+const MaxBases = 32
+
+// MaxVtableEntries is how many methods the vtables of a spec's interfaces
+// may hold together, inherited methods counted again in each interface
+// that inherits them. spec/vss.yaml has 521; generated output grows
+// by about 300 bytes for each.
+const MaxVtableEntries = 20_000
+
+// refuseDeepChains refuses interfaces with more than MaxBases bases and
+// leaves them, and the interfaces derived from them, out of what is built
+// further. Only the first interface past the limit on each chain is
+// reported. Depths are computed once per interface.
+func (b *builder) refuseDeepChains(root *Interface, declared []*Interface, rawOf map[*Interface]load.Interface) []*Interface {
+	depth := map[*Interface]int{root: 0}
+	depthOf := func(it *Interface) int {
+		var path []*Interface
+		x := it
+		for ; x != nil; x = x.Base {
+			if _, ok := depth[x]; ok {
+				break
+			}
+			path = append(path, x)
+		}
+		d := -1 // an interface without IUnknown has no base at all
+		if x != nil {
+			d = depth[x]
+		}
+		for i := len(path) - 1; i >= 0; i-- {
+			d++
+			depth[path[i]] = d
+		}
+		return depth[it]
+	}
+	var kept []*Interface
+	for _, it := range declared {
+		switch d := depthOf(it); {
+		case d == MaxBases+1:
+			b.errorf(rawOf[it].Base.Pos, "interface %s inherits from %d interfaces (from %s to %s), more than the %d vssgen accepts; each interface repeats every inherited method, so output grows with the square of the chain",
+				it.Name, d, it.Base.Name, it.Chain()[d].Name, MaxBases)
+		case d <= MaxBases:
+			kept = append(kept, it)
+		}
+	}
+	return kept
 }
