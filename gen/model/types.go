@@ -267,7 +267,7 @@ const MaxStructSize = 64 << 10
 // sizeCap is where layout sizes stop growing: sizes above MaxStructSize are
 // refused, so only the fact that they are too large matters, and nesting
 // structs that are each too large cannot overflow an int.
-const sizeCap = 1 << 40
+const sizeCap = 1 << 30 // fits the int of 32-bit platforms, where vssgen builds too
 
 // addSize adds two sizes of at most sizeCap, saturating at sizeCap.
 func addSize(a, b int) int {
