@@ -7,6 +7,7 @@ package gen
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -93,6 +94,11 @@ func FromRaw(raw *load.Spec, opt Options) ([]write.File, error) {
 
 func fromRaw(raw *load.Spec, loadErr error, opt Options) ([]write.File, error) {
 	if opt.Package != "" {
+		// The flag's name is checked here, so that a bad one is blamed on
+		// the flag rather than on the spec's package line.
+		if err := model.CheckPackageName(opt.Package); err != nil {
+			return nil, fmt.Errorf("-pkg: %w", err)
+		}
 		raw.Package = load.Str{Value: opt.Package, Pos: raw.Package.Pos, Set: true}
 	}
 	spec, err := build(raw, loadErr, opt.Spec, SourceName(opt.Spec))

@@ -167,12 +167,8 @@ func (b *builder) pkg(s load.Str) {
 	if !b.required(load.Pos{Line: 1, Col: 1}, s, "package") {
 		return
 	}
-	if !token.IsIdentifier(s.Value) || token.IsKeyword(s.Value) || s.Value == "_" {
-		b.errorf(s.Pos, "package %q is not a valid Go package name", s.Value)
-		return
-	}
-	if s.Value == "main" {
-		b.errorf(s.Pos, "package main is for commands; give the generated package a name of its own")
+	if err := CheckPackageName(s.Value); err != nil {
+		b.errorf(s.Pos, "package %v", err)
 		return
 	}
 	b.spec.Package = s.Value
