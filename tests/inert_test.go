@@ -142,8 +142,9 @@ func TestSpecProseIsInert(t *testing.T) {
 }
 
 // unusualNamesSpec is a valid spec whose names a careless generator would
-// trip over: lower-case and non-ASCII names, codes named like the methods
-// of HRESULT, parameters named like the generated package's declarations
+// trip over: lower-case and odd names (in ASCII, as names must be), codes
+// named like the methods of HRESULT, parameters named like the generated
+// package's declarations
 // and like the locals of generated tests, methods named like the embedded
 // fields of deeper bases. It is built beside the hostile prose.
 const unusualNamesSpec = `package: names
@@ -154,7 +155,7 @@ hresults:
   - {name: S_OK, value: 0, doc: Success.}
   - {name: E_UNEXPECTED, value: 0x8000FFFF, doc: Unexpected.}
   - {name: Mixed_case_code, value: 0x80040001, doc: A name in mixed case.}
-  - {name: Ünïcode, value: 0x80040002, doc: A name beyond ASCII.}
+  - {name: Trailing_underscore_, value: 0x80040002, doc: A name that ends in an underscore.}
   - {name: String, value: 0x80040003, doc: Named like a method of HRESULT.}
   - {name: Format, value: 0x00040004, doc: Named like a method of HRESULT.}
   - {name: Code, value: 0x00040005, doc: Named like a method of HRESULT.}
@@ -196,7 +197,7 @@ interfaces:
           - {name: i, dir: in, type: DWORD}
         returns:
           - {code: Is, meaning: Named Is.}
-          - {code: Ünïcode, meaning: Beyond ASCII.}
+          - {code: Trailing_underscore_, meaning: Ends in an underscore.}
   - name: ILower_case
     iid: 00000000-0000-0000-0000-000000000002
     base: IFoo
@@ -559,4 +560,45 @@ func xsysSums(t *testing.T) string {
 		}
 	}
 	return b.String()
+}
+
+// invisibleRanges are the code points of the Unicode property
+// Default_Ignorable_Code_Point as DerivedCoreProperties.txt lists them
+// (Unicode 14.0; the same from 6.0 to 15.1), with U+2800 BRAILLE PATTERN
+// BLANK, which draws as a space without being one. Written out here from
+// the Unicode data rather than taken from vssgen, so that the test does not
+// check the table against itself.
+var invisibleRanges = [][2]rune{
+	{0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x061C, 0x061C}, {0x115F, 0x1160},
+	{0x17B4, 0x17B5}, {0x180B, 0x180F}, {0x200B, 0x200F}, {0x202A, 0x202E},
+	{0x2060, 0x206F}, {0x2800, 0x2800}, {0x3164, 0x3164}, {0xFE00, 0xFE0F},
+	{0xFEFF, 0xFEFF}, {0xFFA0, 0xFFA0}, {0xFFF0, 0xFFF8},
+	{0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
+}
+
+// TestInvisibleCharactersInProseAreRefused puts every default-ignorable
+// code point into a doc: vssgen must refuse each at the doc's position, and
+// the schema each one of the Basic Multilingual Plane, which its pattern
+// can name. Visible neighbours stay accepted.
+func TestInvisibleCharactersInProseAreRefused(t *testing.T) {
+	schema := compileSchema(t)
+	spec := func(r rune) []byte {
+		return []byte(fmt.Sprintf("package: vss\nhresults:\n  - name: S_OK\n    value: 0\n    doc: \"Suc\\U%08Xcess.\"\n", r))
+	}
+	for _, rg := range invisibleRanges {
+		for r := rg[0]; r <= rg[1]; r++ {
+			_, err := gen.GenerateBytes("inv.yaml", spec(r), gen.Options{})
+			if err == nil || !strings.HasPrefix(err.Error(), "inv.yaml:5:10: hresult S_OK: doc contains the ") || !strings.HasSuffix(err.Error(), fmt.Sprintf(" character %U", r)) {
+				t.Errorf("%U in a doc: got %v, want it refused at 5:10", r, err)
+			}
+			if r <= 0xFFFF && validateYAML(schema, spec(r)) == nil {
+				t.Errorf("%U in a doc: the schema accepts it; add it to definitions.text.pattern", r)
+			}
+		}
+	}
+	for _, r := range []rune{'é', 'Е', '\u00A0', '\u0300', '\u1161', '\u3165', '\u2801', '\uFFA1'} {
+		if _, err := gen.GenerateBytes("vis.yaml", spec(r), gen.Options{}); err != nil {
+			t.Errorf("%U in a doc is refused: %v", r, err)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"go/token"
+	"unicode"
 )
 
 // CheckPackageName says why name cannot name the generated package, or
@@ -44,4 +45,64 @@ func isASCIIIdentifier(s string) bool {
 		}
 	}
 	return true
+}
+
+// defaultIgnorable are the code points of the Unicode property
+// Default_Ignorable_Code_Point (DerivedCoreProperties.txt, unchanged from
+// Unicode 6.0 to 15.1): characters a renderer shows as nothing. The
+// unicode package has no table of it, so the ranges are written here.
+// Those that are also format characters (Cf) are refused as such already;
+// the others are combining marks and Hangul fillers that draw nothing
+// (U+034F COMBINING GRAPHEME JOINER, U+115F and U+1160, U+3164, U+FFA0),
+// variation selectors, and code points reserved as ignorable.
+var defaultIgnorable = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{Lo: 0x00AD, Hi: 0x00AD, Stride: 1},
+		{Lo: 0x034F, Hi: 0x034F, Stride: 1},
+		{Lo: 0x061C, Hi: 0x061C, Stride: 1},
+		{Lo: 0x115F, Hi: 0x1160, Stride: 1},
+		{Lo: 0x17B4, Hi: 0x17B5, Stride: 1},
+		{Lo: 0x180B, Hi: 0x180F, Stride: 1},
+		{Lo: 0x200B, Hi: 0x200F, Stride: 1},
+		{Lo: 0x202A, Hi: 0x202E, Stride: 1},
+		{Lo: 0x2060, Hi: 0x206F, Stride: 1},
+		{Lo: 0x3164, Hi: 0x3164, Stride: 1},
+		{Lo: 0xFE00, Hi: 0xFE0F, Stride: 1},
+		{Lo: 0xFEFF, Hi: 0xFEFF, Stride: 1},
+		{Lo: 0xFFA0, Hi: 0xFFA0, Stride: 1},
+		{Lo: 0xFFF0, Hi: 0xFFF8, Stride: 1},
+	},
+	R32: []unicode.Range32{
+		{Lo: 0x1BCA0, Hi: 0x1BCA3, Stride: 1},
+		{Lo: 0x1D173, Hi: 0x1D17A, Stride: 1},
+		{Lo: 0xE0000, Hi: 0xE0FFF, Stride: 1},
+	},
+}
+
+// invisible names what kind of character r is when prose must not hold
+// it, or returns "" when it may: line breaks and tabs may; other control
+// characters, format characters (bidirectional overrides among them), the
+// line and paragraph separators, the default-ignorable code points, and
+// U+2800 BRAILLE PATTERN BLANK, which is no whitespace but draws as one,
+// may not, so that nothing invisible reaches a generated file.
+func invisible(r rune) string {
+	switch {
+	case r == '\n' || r == '\t':
+		return ""
+	case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029':
+		return "control character"
+	case unicode.Is(defaultIgnorable, r) || r == '\u2800':
+		return "invisible character"
+	}
+	return ""
+}
+
+// nonASCII returns the first character of s outside ASCII.
+func nonASCII(s string) rune {
+	for _, r := range s {
+		if r > unicode.MaxASCII {
+			return r
+		}
+	}
+	return 0
 }
