@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
@@ -601,4 +603,107 @@ func TestInvisibleCharactersInProseAreRefused(t *testing.T) {
 			t.Errorf("%U in a doc is refused: %v", r, err)
 		}
 	}
+}
+
+// hostilePaths are spec file names written to break out of the header
+// lines that name the spec: an HTML comment closed early, C and Go comment
+// ends, a line break, bidirectional controls that reorder the line, and
+// characters that draw nothing.
+var hostilePaths = []string{
+	"a--->b<img src=x onerror=alert(1)>c.yaml",
+	"a--!>b<img src=x onerror=alert(1)>c.yaml",
+	"x*/ int injected; /*y.yaml",
+	"line\nfunc init() { panic(1) }\n.yaml",
+	"evil\u202eyaml.go\u202c.yaml",
+	"iso\u2066late\u2069.yaml",
+	"in\u034fvis\u115fible\u3164.yaml",
+	"bad\xffutf8.yaml",
+	"`code` and \"quotes\" \\.yaml",
+}
+
+// TestSpecPathIsInert generates a spec under each hostile file name and
+// compares the output with the same spec under a plain name: the name may
+// change comments and nothing else, no generated file may hold a character
+// that does not show as itself, and REFERENCE.md's header stays one HTML
+// comment a line.
+func TestSpecPathIsInert(t *testing.T) {
+	data, err := os.ReadFile("../spec/vss.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := gen.GenerateBytes("plain.yaml", data, gen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plainByName := map[string][]byte{}
+	for _, f := range plain {
+		plainByName[f.Name] = f.Data
+	}
+	for _, name := range hostilePaths {
+		files, err := gen.GenerateBytes(name, data, gen.Options{})
+		if err != nil {
+			t.Fatalf("%q: %v", name, err)
+		}
+		for _, f := range files {
+			want := plainByName[f.Name]
+			if !utf8.Valid(f.Data) {
+				t.Errorf("%q: %s is not UTF-8", name, f.Name)
+			}
+			for _, r := range string(f.Data) {
+				if r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || inRanges(r, invisibleRanges)) {
+					t.Errorf("%q: %s holds %U", name, f.Name, r)
+					break
+				}
+			}
+			t.Run(fmt.Sprintf("%q/%s", name, f.Name), func(t *testing.T) {
+				switch path.Ext(f.Name) {
+				case ".go":
+					checkGoInert(t, f.Name, f.Data, want)
+				case ".c", ".h":
+					checkCInert(t, string(f.Data), string(want))
+				case ".md":
+					checkMarkdownHeader(t, string(f.Data))
+				default:
+					t.Errorf("no check for files like %s: add one", f.Name)
+				}
+			})
+		}
+	}
+}
+
+// checkMarkdownHeader checks that each header line of REFERENCE.md is one
+// whole HTML comment, and that the spec's name in the text stands in a code
+// span, where HTML is inert.
+func checkMarkdownHeader(t *testing.T, md string) {
+	t.Helper()
+	lines := strings.Split(md, "\n")
+	for i, l := range lines {
+		if l == "" {
+			break
+		}
+		body, ok := strings.CutPrefix(l, "<!-- ")
+		body, ok2 := strings.CutSuffix(body, " -->")
+		if !ok || !ok2 || strings.Contains(body, "--") || strings.Contains(body, "-->") {
+			t.Errorf("header line %d is not one HTML comment: %q", i+1, l)
+		}
+	}
+	for _, l := range lines {
+		if rest, ok := strings.CutPrefix(l, "Generated from `"); ok {
+			code, after, ok := strings.Cut(rest, "`")
+			if !ok || !strings.HasPrefix(after, ". ") || strings.Contains(after, "<") {
+				t.Errorf("the spec's name does not stand in one code span: %q (code %q)", l, code)
+			}
+			return
+		}
+	}
+	t.Error(`REFERENCE.md has no "Generated from" line`)
+}
+
+func inRanges(r rune, ranges [][2]rune) bool {
+	for _, rg := range ranges {
+		if rg[0] <= r && r <= rg[1] {
+			return true
+		}
+	}
+	return false
 }

@@ -3,7 +3,9 @@ package model
 import (
 	"fmt"
 	"go/token"
+	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // CheckPackageName says why name cannot name the generated package, or
@@ -105,4 +107,46 @@ func nonASCII(s string) rune {
 		}
 	}
 	return 0
+}
+
+// QuotePath is how generated files name a path: as it is when every
+// character shows as itself, and otherwise as a double-quoted Go string in
+// which each character that does not (control, format and bidirectional
+// characters, the other invisible ones, bytes that are not UTF-8) is
+// written as an escape, so that a file name cannot hide text, reorder a
+// header line or break out of the comment that holds it. Each output adds
+// what its own comment syntax needs (see gen/emit).
+func QuotePath(p string) string {
+	plain := utf8.ValidString(p)
+	for _, r := range p {
+		if invisible(r) != "" || r == '\n' || r == '\t' || !unicode.IsPrint(r) && r != ' ' {
+			plain = false
+		}
+	}
+	if plain {
+		return p
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(p); {
+		r, size := utf8.DecodeRuneInString(p[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, p[i])
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case invisible(r) != "" || r == '\n' || r == '\t' || !unicode.IsPrint(r) && r != ' ':
+			if r > 0xFFFF {
+				fmt.Fprintf(&b, `\U%08X`, r)
+			} else {
+				fmt.Fprintf(&b, `\u%04X`, r)
+			}
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	b.WriteByte('"')
+	return b.String()
 }
