@@ -25,9 +25,7 @@ func TestParseArg(t *testing.T) {
 		"80042302":           0x80042302, // 8 digits: hex, as event logs print codes
 		"8004230f":           0x8004230F,
 		"0004230A":           0x0004230A,
-		"4230a":              0x4230A, // starts with a digit and holds hex letters
 		"-2147212542":        0x80042302,
-		"+5":                 5,
 		"2147754754":         0x80042302,
 		"4294967295":         0xFFFFFFFF,
 		"-2147483648":        0x80000000,
@@ -55,6 +53,8 @@ func TestParseArg(t *testing.T) {
 		"", "  ", "0x", "0xZZ", "0x1FFFFFFFF", "0x0000000180042302", "0x7fffffff80042302", "0x123456789abcdef01",
 		"4294967296", "-2147483649", "99999999999999999999", "123456789a", "-0x5", "--5", "-+5",
 		"VSS E UNEXPECTED", "E_FAIL!", "0x8004230f)",
+		// forms that look like numbers of another notation: refused, not read as hex
+		"4230a", "1e3", "1E3", "0b101", "0B101", "0o17", "1_000", "0x8004_230f", "+5", "+0x8004230f", "+2147754754", "1.5",
 	} {
 		if a, err := ParseArg(bad); err == nil {
 			t.Errorf("ParseArg(%q) = %+v, want an error", bad, a)
