@@ -214,6 +214,35 @@ func TestExplainFindsTheSameCodeByEveryForm(t *testing.T) {
 	}
 }
 
+// TestAmbiguousNameIsNotGuessed: a name that matches several codes only
+// ignoring case picks none and lists them all; the exact name, and a name
+// that matches one code ignoring case, still answer.
+func TestAmbiguousNameIsNotGuessed(t *testing.T) {
+	const spec = `package: vss
+hresults:
+  - {name: E_CASE, value: 0x80040001, doc: Upper case.}
+  - {name: E_Case, value: 0x80040002, doc: Mixed case.}
+  - {name: E_OTHER, value: 0x80040003, doc: Other.}
+`
+	raw, err := load.Bytes("cases.yaml", []byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := model.Build(raw, "cases.yaml", "cases.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := explainArg(t, s, "e_case")
+	if e.Found() || len(e.Ambiguous) != 2 || e.Ambiguous[0].Name != "E_CASE" || e.Ambiguous[1].Name != "E_Case" {
+		t.Errorf("e_case: found %v, ambiguous %v; want no code and E_CASE, E_Case", e.Code, e.Ambiguous)
+	}
+	for arg, want := range map[string]string{"E_CASE": "E_CASE", "E_Case": "E_Case", "e_other": "E_OTHER"} {
+		if e := explainArg(t, s, arg); !e.Found() || e.Code.Name != want || len(e.Ambiguous) > 0 {
+			t.Errorf("%s: found %v, ambiguous %v; want %s", arg, e.Code, e.Ambiguous, want)
+		}
+	}
+}
+
 func TestExplainDocumentedCode(t *testing.T) {
 	got := explainArg(t, testModel(t), "VSS_E_UNEXPECTED").String()
 	want := `VSS_E_UNEXPECTED (0x80042302)
