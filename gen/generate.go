@@ -107,11 +107,25 @@ func fromRaw(raw *load.Spec, loadErr error, opt Options) ([]write.File, error) {
 		return nil, err
 	}
 	files := make([]write.File, len(outs))
+	total := 0
 	for i, o := range outs {
 		files[i] = write.File{Name: o.Name, Data: o.Data}
+		total += len(o.Data)
+	}
+	if total > outputLimit {
+		return nil, fmt.Errorf("%s: the generated files would take %d bytes, more than the %d (%d MiB) vssgen writes", opt.Spec, total, outputLimit, outputLimit>>20)
 	}
 	return files, nil
 }
+
+// MaxOutputSize is the most bytes one generation may produce, all files
+// together; the generator refuses a spec that would give more before
+// anything is written. The limits of the spec format (see gen/model) keep
+// every accepted spec far below it: spec/vss.yaml gives 1.5 MB.
+const MaxOutputSize = 256 << 20
+
+// outputLimit is MaxOutputSize, lowered by tests.
+var outputLimit = MaxOutputSize
 
 // Plan generates and compares the result with the output directory. Its
 // diff names files relative to the module root that holds the output

@@ -138,3 +138,97 @@ interfaces:
 	}
 	return b.Bytes()
 }
+
+// BenchmarkWorstShapes generates the spec shapes whose output grows
+// fastest with their size, each at the largest size the limits accept
+// (gen/model: MaxBases, MaxVtableEntries and the slot limit): a chain of
+// interfaces, each repeating what it inherits; a wide tree, one large
+// interface and many that derive from it; and a method with many by-pointer
+// parameters, whose C signature check once listed every const and
+// non-const combination. It reports the spec's size, the output's, and
+// their ratio.
+func BenchmarkWorstShapes(b *testing.B) {
+	for _, s := range worstShapes() {
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var out int
+			for b.Loop() {
+				files, err := gen.GenerateBytes("synthetic.yaml", s.spec, gen.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				out = 0
+				for _, f := range files {
+					out += len(f.Data)
+				}
+			}
+			b.ReportMetric(float64(len(s.spec)), "spec-bytes")
+			b.ReportMetric(float64(out), "out-bytes")
+			b.ReportMetric(float64(out)/float64(len(s.spec)), "out/spec")
+		})
+	}
+}
+
+type shape struct {
+	name string
+	spec []byte
+}
+
+// worstShapes are the shapes of BenchmarkWorstShapes and
+// TestWorstShapesStayBounded.
+func worstShapes() []shape {
+	return []shape{
+		{"chain=32x31", chainSpec(32, 31)},
+		{"wide=1000+18", wideSpec(1000, 18)},
+		{"byptr=20", byPointerSpec(20)},
+		{"byptr=41", byPointerSpec(41)},
+	}
+}
+
+const shapeHeader = "package: synthetic\nhresults:\n  - {name: S_OK, value: 0, doc: Success.}\ninterfaces:\n"
+
+// chainSpec is a chain of depth interfaces, each deriving from the one
+// before and declaring per methods of one DWORD parameter.
+func chainSpec(depth, per int) []byte {
+	var b bytes.Buffer
+	b.WriteString(shapeHeader)
+	slot := 3
+	for i := range depth {
+		base := "IUnknown"
+		if i > 0 {
+			base = fmt.Sprintf("IChain%d", i-1)
+		}
+		fmt.Fprintf(&b, "  - name: IChain%d\n    iid: none\n    base: %s\n    methods:\n", i, base)
+		for j := range per {
+			fmt.Fprintf(&b, "      - {name: M%d_%d, slot: %d, params: [{name: dw, dir: in, type: DWORD}]}\n", i, j, slot)
+			slot++
+		}
+	}
+	return b.Bytes()
+}
+
+// wideSpec is an interface of n methods and k interfaces that derive from
+// it, each with one method of its own.
+func wideSpec(n, k int) []byte {
+	var b bytes.Buffer
+	b.WriteString(shapeHeader)
+	b.WriteString("  - name: IWide\n    iid: none\n    base: IUnknown\n    methods:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "      - {name: M%d, slot: %d, params: [{name: dw, dir: in, type: DWORD}]}\n", i, 3+i)
+	}
+	for i := range k {
+		fmt.Fprintf(&b, "  - {name: IDerived%d, iid: none, base: IWide, methods: [{name: D%d, slot: %d}]}\n", i, i, 3+n)
+	}
+	return b.Bytes()
+}
+
+// byPointerSpec is one method with n in-parameters passed by pointer.
+func byPointerSpec(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(shapeHeader)
+	b.WriteString("  - name: IPointers\n    iid: none\n    base: IUnknown\n    methods:\n      - name: Take\n        slot: 3\n        params:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "          - {name: p%d, dir: in, type: VSS_ID, by: pointer}\n", i)
+	}
+	return b.Bytes()
+}

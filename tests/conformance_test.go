@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -299,4 +300,134 @@ func TestConformanceBites(t *testing.T) {
 			t.Fatalf("failed runtime facts %q, want %q\n%s", failed, want, out)
 		}
 	})
+}
+
+// manyPointers is how many by-pointer parameters the method and function
+// of TestConformanceManyPointerParameters take: listing every const and
+// non-const signature of them would take 2^20 alternatives.
+const manyPointers = 20
+
+// manyPointersSpec is a spec whose interface IMany (and IManyEx, which
+// inherits it) and DLL function ManyTake take manyPointers GUIDs by
+// pointer, then a DWORD and a LONG.
+func manyPointersSpec() []byte {
+	var params strings.Builder
+	for i := range manyPointers {
+		fmt.Fprintf(&params, "      - {name: p%d, dir: in, type: GUID, by: pointer}\n", i)
+	}
+	params.WriteString("      - {name: dwFlags, dir: in, type: DWORD}\n      - {name: lCount, dir: in, type: LONG}\n")
+	indented := strings.ReplaceAll(params.String(), "      - ", "          - ")
+	return []byte("package: vss\nhresults:\n  - {name: S_OK, value: 0, doc: Success.}\ninterfaces:\n" +
+		"  - name: IMany\n    iid: none\n    base: IUnknown\n    header: many.h\n    methods:\n      - name: Take\n        slot: 3\n        params:\n" + indented +
+		"  - name: IManyEx\n    iid: none\n    base: IMany\n    header: many.h\n    methods:\n      - {name: More, slot: 4}\n" +
+		"functions:\n  - name: ManyTake\n    dll: many.dll\n    params:\n" + params.String())
+}
+
+// manyHeader declares IMany, IManyEx and ManyTake as a C header would, each
+// parameter of the spec in its type (pointers to even-numbered GUIDs
+// const, the others not), with edit applied to the list of parameter
+// declarations and convention as the methods' calling convention.
+func manyHeader(edit func([]string) []string, convention string) string {
+	var ps []string
+	for i := range manyPointers {
+		if i%2 == 0 {
+			ps = append(ps, fmt.Sprintf("const GUID *p%d", i))
+		} else {
+			ps = append(ps, fmt.Sprintf("GUID *p%d", i))
+		}
+	}
+	ps = append(ps, "DWORD dwFlags", "LONG lCount")
+	if edit != nil {
+		ps = edit(ps)
+	}
+	params := strings.Join(ps, ", ")
+	var b strings.Builder
+	b.WriteString("#include <windows.h>\n")
+	for _, it := range []string{"IMany", "IManyEx"} {
+		fmt.Fprintf(&b, "typedef struct %[1]s %[1]s;\ntypedef struct %[1]sVtbl {\n", it)
+		fmt.Fprintf(&b, "\tHRESULT (STDMETHODCALLTYPE *QueryInterface)(%s *This, REFIID riid, void **ppvObject);\n", it)
+		fmt.Fprintf(&b, "\tULONG (STDMETHODCALLTYPE *AddRef)(%s *This);\n\tULONG (STDMETHODCALLTYPE *Release)(%[1]s *This);\n", it)
+		fmt.Fprintf(&b, "\tHRESULT (%s *Take)(%s *This, %s);\n", convention, it, params)
+		if it == "IManyEx" {
+			fmt.Fprintf(&b, "\tHRESULT (STDMETHODCALLTYPE *More)(%s *This);\n", it)
+		}
+		fmt.Fprintf(&b, "} %[1]sVtbl;\nstruct %[1]s { %[1]sVtbl *lpVtbl; };\n", it)
+	}
+	fmt.Fprintf(&b, "HRESULT WINAPI ManyTake(%s);\n", params)
+	return b.String()
+}
+
+// TestConformanceManyPointerParameters compiles the conformance file of a
+// method and a function with 20 by-pointer parameters against a header
+// that declares some of them const: the check must accept it, and it must
+// reject a header that changes one parameter's pointer type, an integer's
+// signedness, the number of parameters or the calling convention. Listing
+// every const form, as signatures of at most four by-pointer parameters
+// are checked, would take a C file of hundreds of megabytes.
+func TestConformanceManyPointerParameters(t *testing.T) {
+	compilers := wine.RequireCompilers(t)
+	src := conformanceFile(t, manyPointersSpec())
+	if info, err := os.Stat(src); err != nil {
+		t.Fatal(err)
+	} else if info.Size() > 64<<10 {
+		t.Errorf("the conformance file has %d bytes; it should grow linearly with the parameters", info.Size())
+	}
+	edit := func(i int, decl string) func([]string) []string {
+		return func(ps []string) []string {
+			ps = slices.Clone(ps)
+			ps[i] = decl
+			return ps
+		}
+	}
+	for _, tt := range []struct {
+		name       string
+		edit       func([]string) []string
+		convention string
+		// wants are what the compiler's messages must hold; nil: it compiles.
+		wants []string
+		// onlyFor limits a case to one architecture.
+		onlyFor string
+	}{
+		{name: "as the spec says", convention: "STDMETHODCALLTYPE"},
+		{name: "a pointer to another type", edit: edit(7, "LONG *p7"), convention: "STDMETHODCALLTYPE",
+			wants: []string{"incompatible-pointer-types", "IMany.Take parameters", "IManyEx.Take parameters", "many.dll!ManyTake parameters"}},
+		{name: "a pointer to a pointer", edit: edit(3, "GUID **p3"), convention: "STDMETHODCALLTYPE",
+			wants: []string{"incompatible-pointer-types", "IMany.Take parameters"}},
+		{name: "a signed integer for an unsigned one", edit: edit(manyPointers, "LONG dwFlags"), convention: "STDMETHODCALLTYPE",
+			wants: []string{"sign-conversion", "IMany.Take parameters"}},
+		{name: "a wider integer", edit: edit(manyPointers+1, "LONGLONG lCount"), convention: "STDMETHODCALLTYPE",
+			wants: []string{"traditional-conversion", "IMany.Take parameters"}},
+		{name: "one parameter fewer", edit: func(ps []string) []string { return ps[:len(ps)-1] }, convention: "STDMETHODCALLTYPE",
+			wants: []string{"too many arguments", "IMany.Take parameters"}},
+		{name: "cdecl", convention: "__cdecl", onlyFor: "386",
+			wants: []string{`static assertion failed: "IMany.Take calling convention"`, `static assertion failed: "IManyEx.Take calling convention"`}},
+	} {
+		for _, cc := range compilers {
+			if tt.onlyFor != "" && cc.GOARCH != tt.onlyFor {
+				continue
+			}
+			t.Run(tt.name+"/"+cc.GOARCH, func(t *testing.T) {
+				t.Parallel()
+				dir := t.TempDir()
+				if err := os.WriteFile(filepath.Join(dir, "many.h"), []byte(manyHeader(tt.edit, tt.convention)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				out, err := cc.Compile(t.Context(), src, filepath.Join(dir, "many.exe"), "-I", dir)
+				if tt.wants == nil {
+					if err != nil {
+						t.Fatalf("the header agrees with the spec, but the conformance file did not compile: %v\n%s", err, out)
+					}
+					return
+				}
+				if err == nil {
+					t.Fatalf("the conformance file compiled although the header contradicts the spec")
+				}
+				for _, want := range tt.wants {
+					if !bytes.Contains(out, []byte(want)) {
+						t.Errorf("the compiler's messages do not hold %q:\n%s", want, out)
+					}
+				}
+			})
+		}
+	}
 }

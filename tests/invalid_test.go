@@ -46,6 +46,21 @@ var generatedInvalid = map[string]func() []byte{
 		b.WriteString(strings.Repeat("#", load.MaxSpecSize+1-b.Len()))
 		return b.Bytes()
 	},
+	// IWide has 1,000 methods and 20 interfaces derive from it with one
+	// method each: 1,020 methods, but 21,083 in the vtables, where each
+	// derived interface repeats what it inherits. The limit is 20,000; the
+	// vtables pass it at IDerived19. Slots alone stay far below their limit.
+	"too_many_vtable_entries": func() []byte {
+		var b bytes.Buffer
+		b.WriteString("package: vss\nhresults:\n  - {name: S_OK, value: 0, doc: Success.}\ninterfaces:\n  - name: IWide\n    iid: none\n    base: IUnknown\n    methods:\n")
+		for i := range 1000 {
+			fmt.Fprintf(&b, "      - {name: M%d, slot: %d}\n", i, 3+i)
+		}
+		for i := 1; i <= 20; i++ {
+			fmt.Fprintf(&b, "  - {name: IDerived%d, iid: none, base: IWide, methods: [{name: D%d, slot: 1003}]}\n", i, i)
+		}
+		return b.Bytes()
+	},
 }
 
 // TestInvalidSpecs runs the real command on every spec of the catalogue. Each

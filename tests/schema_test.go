@@ -45,6 +45,9 @@ const (
 // schemaCannotJudge lists the catalogue cases whose every problem lies
 // beyond what a JSON Schema can express, with the reason.
 var schemaCannotJudge = map[string]string{
+	"inheritance_too_deep":    "the depth of a chain of bases is counted along references between list items",
+	"struct_too_large":        "a struct's size is computed from the sizes of the types its fields name",
+	"too_many_words":          "the argument words of a call follow from each parameter's type and each architecture's calling convention",
 	"alias_errors":            "alias_of must name another entry of the same value that is not an alias: a cross-reference",
 	"cyclic_base":             "a base chain that runs in a circle is a cross-reference between list items",
 	"duplicate_code":          "a name declared twice is a duplicate across list items",

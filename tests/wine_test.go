@@ -102,7 +102,7 @@ func TestGeneratedStubsUnderWine(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
-			for _, name := range slices.Concat(windowsTests, outputExamples, []string{"TestWaitContext"}) {
+			for _, name := range slices.Concat(windowsTests, outputExamples, []string{"TestWaitContext", "TestAvailabilityAccessors"}) {
 				if !strings.Contains(out, "--- PASS: "+name+" ") {
 					t.Errorf("%s did not run and pass:\n%s", name, out)
 				}
@@ -308,19 +308,26 @@ type stubMutant struct {
 	file           string // the generated file that holds the stub
 	iface, method  string
 	breakArgs      func(args []ast.Expr) []ast.Expr // the broken argument words after the function pointer and this
+	breakError     ast.Expr                         // or: the broken condition under which the stub returns an *Error
 	failure, shows string                           // a case of TestStubs that must fail, and what it must say
 }
 
 // TestBrokenStubsFailUnderWine proves that the Wine tier catches the bugs of
 // hand-written bindings: it rebuilds the generated tests (through a go build
-// overlay, leaving the tree alone) with three stubs broken, and expects
+// overlay, leaving the tree alone) with six stubs broken, and expects
 // TestStubs to fail for exactly those, naming the parameter that did not
 // arrive as passed:
 //   - IVssAsync.Wait passes no timeout, its argument list one word short;
 //   - IVssBackupComponents.Query passes its reserved GUID as a lone 0, which
 //     on amd64 is a NULL reference where a reference to a zero copy belongs;
 //   - IVssBackupComponents.BreakSnapshotSet passes its GUID as two words, the
-//     arm64 way, where amd64 passes a reference to a copy.
+//     arm64 way, where amd64 passes a reference to a copy;
+//   - IVssBackupComponents.RevertToSnapshot passes a reference to a copy of
+//     its GUID that is not 16-byte aligned, as the x64 convention wants;
+//   - IVssBackupComponents.ExposeSnapshot passes an absent optional string
+//     as the empty string rather than NULL;
+//   - IVssExamineWriterMetadata.LoadFromXML returns nil for a success code
+//     the spec does not document.
 func TestBrokenStubsFailUnderWine(t *testing.T) {
 	p := wine.Shared(t)
 	expr := func(src string) ast.Expr {
@@ -340,16 +347,55 @@ func TestBrokenStubsFailUnderWine(t *testing.T) {
 			file: "com_windows_amd64.go", iface: "IVssBackupComponents", method: "Query",
 			breakArgs: func(args []ast.Expr) []ast.Expr {
 				// Zero, still using the stub's zero GUID so that it compiles.
-				return append([]ast.Expr{expr("uintptr(0) & uintptr(unsafe.Pointer(&_QueriedObjectId))")}, args[1:]...)
+				return append([]ast.Expr{expr("uintptr(0) & uintptr(_QueriedObjectIdCopy.guid(&_QueriedObjectId))")}, args[1:]...)
 			},
 			failure: "IVssBackupComponents.Query/S_OK", shows: "parameter 1 (QueriedObjectId) arrived as NULL, want a reference to a copy of ",
 		},
 		{
 			file: "com_windows_amd64.go", iface: "IVssBackupComponents", method: "BreakSnapshotSet",
 			breakArgs: func(args []ast.Expr) []ast.Expr {
-				return []ast.Expr{expr("_word64(unsafe.Pointer(&SnapshotSetId), 0)"), expr("_word64(unsafe.Pointer(&SnapshotSetId), 1)")}
+				return []ast.Expr{expr("_word64(_SnapshotSetIdCopy.guid(&SnapshotSetId), 0)"), expr("_word64(_SnapshotSetIdCopy.guid(&SnapshotSetId), 1)")}
 			},
 			failure: "IVssBackupComponents.BreakSnapshotSet/S_OK", shows: "parameter 1 (SnapshotSetId) arrived as ",
+		},
+		{
+			file: "com_windows_amd64.go", iface: "IVssBackupComponents", method: "RevertToSnapshot",
+			breakArgs: func(args []ast.Expr) []ast.Expr {
+				// A good copy, but 4 bytes off a 16-byte boundary.
+				return append([]ast.Expr{expr(`func() uintptr {
+					p := unsafe.Pointer(&_SnapshotIdCopy[0])
+					o := (16 - uintptr(p)&15) & 15
+					if o <= 12 {
+						o += 4
+					} else {
+						o -= 4
+					}
+					q := unsafe.Add(p, o)
+					*(*windows.GUID)(q) = SnapshotId
+					return uintptr(q)
+				}()`)}, args[1:]...)
+			},
+			failure: "IVssBackupComponents.RevertToSnapshot/undocumented_0x8004FFFF", shows: "parameter 1 (SnapshotId) arrived as a reference to ",
+		},
+		{
+			file: "com_windows.go", iface: "IVssExamineWriterMetadata", method: "LoadFromXML",
+			// Success codes dropped but for those the spec documents.
+			breakError: expr("_hr.Failed()"),
+			failure:    "IVssExamineWriterMetadata.LoadFromXML/undocumented_success_0x0004FFFF", shows: "is not an *Error",
+		},
+		{
+			file: "com_windows_amd64.go", iface: "IVssBackupComponents", method: "ExposeSnapshot",
+			breakArgs: func(args []ast.Expr) []ast.Expr {
+				// An absent path as the empty string, as bindings without
+				// optional parameters pass it.
+				return append([]ast.Expr{args[0], expr(`uintptr(unsafe.Pointer(func() *uint16 {
+					if _wszPathFromRoot == nil {
+						return new(uint16)
+					}
+					return _wszPathFromRoot
+				}()))`)}, args[2:]...)
+			},
+			failure: "IVssBackupComponents.ExposeSnapshot/S_OK/optional_parameters_absent", shows: "optional parameter 2 (wszPathFromRoot), passed as nil, arrived as ",
 		},
 	}
 	byFile := map[string][]stubMutant{}
@@ -400,7 +446,8 @@ func TestBrokenStubsFailUnderWine(t *testing.T) {
 
 // breakStub returns the Go source src with the argument words of the
 // syscall.SyscallN call in the method m.iface.m.method replaced by
-// m.breakArgs.
+// m.breakArgs, or the condition of its if statement that makes an *Error
+// replaced by m.breakError.
 func breakStub(t *testing.T, src []byte, m stubMutant) []byte {
 	t.Helper()
 	fset := token.NewFileSet()
@@ -415,6 +462,17 @@ func breakStub(t *testing.T, src []byte, m stubMutant) []byte {
 			continue
 		}
 		if star, ok := fn.Recv.List[0].Type.(*ast.StarExpr); !ok || !isIdent(star.X, m.iface) {
+			continue
+		}
+		if m.breakError != nil {
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				st, ok := n.(*ast.IfStmt)
+				if ok && strings.Contains(nodeText(t, fset, st.Body), "_newError(") {
+					st.Cond = m.breakError
+					broken++
+				}
+				return true
+			})
 			continue
 		}
 		ast.Inspect(fn.Body, func(n ast.Node) bool {
@@ -433,13 +491,23 @@ func breakStub(t *testing.T, src []byte, m stubMutant) []byte {
 		})
 	}
 	if broken != 1 {
-		t.Fatalf("found %d syscall.SyscallN calls with arguments in %s.%s in %s, want 1", broken, m.iface, m.method, m.file)
+		t.Fatalf("found %d syscall.SyscallN calls with arguments, or if statements that make an *Error, in %s.%s in %s, want 1", broken, m.iface, m.method, m.file)
 	}
 	var b bytes.Buffer
 	if err := format.Node(&b, fset, f); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// nodeText is the Go source of n.
+func nodeText(t *testing.T, fset *token.FileSet, n ast.Node) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := format.Node(&b, fset, n); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 func isIdent(e ast.Expr, name string) bool {
@@ -476,5 +544,21 @@ func TestWaitContextLatencyUnderWine(t *testing.T) {
 		}
 		t.Logf("Windows %s: WaitContext returns %s ms after the operation ends (median; worst %s ms), %s COM calls per 30 ms wait",
 			v, m[4], m[3], m[2])
+	}
+}
+
+// TestSecondaryBaseUnderWine runs tests/secondarybase under Wine: the
+// IUnknown methods of the generated IVssWriterComponentsExt, called on an
+// object laid out as MSVC lays out that class (two vtable pointers), must
+// go through the second vtable pointer with this pointing at it.
+func TestSecondaryBaseUnderWine(t *testing.T) {
+	p := wine.Shared(t)
+	exe := wine.BuildTest(t, "..", "./tests/secondarybase")
+	out, err := p.RunTest(t.Context(), wine.Win10, exe, "-test.v")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, "--- PASS: TestIUnknownThroughTheSecondVtable") {
+		t.Fatalf("TestIUnknownThroughTheSecondVtable did not pass:\n%s", out)
 	}
 }

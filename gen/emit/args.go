@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"strings"
+
 	. "github.com/dave/jennifer/jen"
 
 	"github.com/vssgen/vssgen/gen/model"
@@ -92,7 +94,7 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 			// would shift every later argument on 386.
 			c.pre = append(c.pre, Var().Id(local).Add(goType(t)))
 			c.needsArch = true
-			c.args = append(c.args, byValueWords(local, t, arch, words)...)
+			c.byValue(local, t, arch, words)
 			return
 		}
 		c.args = append(c.args, Lit(0))
@@ -107,6 +109,22 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 		}
 		c.params = append(c.params, Id(name).Add(typ))
 		c.args = append(c.args, ptrArg(Id(name)))
+		*words++
+	case p.Dir == model.In && p.Optional && (t.Kind == model.WString || t.Kind == model.BSTRKind):
+		// nil passes NULL; a string, even "", passes the string.
+		c.params = append(c.params, Id(name).Op("*").String())
+		c.pre = append(c.pre, Var().Id(local).Op("*").Uint16())
+		conv := Qual(winPkg, "UTF16PtrFromString")
+		if t.Kind == model.BSTRKind {
+			conv = Id("_sysAllocString")
+		}
+		c.pre = append(c.pre, If(Id(name).Op("!=").Nil()).Block(
+			If(List(Id(local), Err()).Op("=").Add(conv).Call(Op("*").Id(name)), Err().Op("!=").Nil()).Block(Return()),
+		))
+		if t.Kind == model.BSTRKind {
+			c.pre = append(c.pre, Defer().Id("_sysFreeString").Call(Id(local)))
+		}
+		c.args = append(c.args, ptrArg(Id(local)))
 		*words++
 	case p.Dir == model.In:
 		c.params = append(c.params, Id(name).Add(goType(t)))
@@ -132,7 +150,7 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 			c.args = append(c.args, ptrArg(Id(name)))
 		case model.GUIDKind, model.Filetime:
 			c.needsArch = true
-			c.args = append(c.args, byValueWords(name, t, arch, words)...)
+			c.byValue(name, t, arch, words)
 			return
 		default:
 			c.args = append(c.args, Uintptr().Call(Id(name)))
@@ -192,6 +210,22 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 // reserved or not: its argument words depend on the architecture.
 func byValueStruct(p *model.Param) bool {
 	return p.Dir == model.In && !p.ByPtr && (p.Type.Kind == model.GUIDKind || p.Type.Kind == model.Filetime)
+}
+
+// byValue passes the GUID or FILETIME variable v by value. On amd64 a
+// struct larger than 8 bytes goes as the address of a copy that the
+// convention wants 16-byte aligned, while a Go variable of it is only
+// 4-byte aligned: the copy is made in a stack buffer of the stub's, at its
+// first 16-byte boundary, which allocates nothing.
+func (c *callShape) byValue(v string, t *model.Type, arch model.Arch, words *int) {
+	if arch == model.AMD64 && t.Size(arch) > 8 {
+		buf := "_" + strings.TrimPrefix(v, "_") + "Copy"
+		c.pre = append(c.pre, Var().Id(buf).Id("_aligned16"))
+		c.args = append(c.args, Uintptr().Call(Id(buf).Dot("guid").Call(Op("&").Id(v))))
+		*words++
+		return
+	}
+	c.args = append(c.args, byValueWords(v, t, arch, words)...)
 }
 
 // byValueWords passes the 16-byte GUID or 8-byte FILETIME variable v by value, which

@@ -18,7 +18,9 @@ import (
 // wrong slot, drops, reorders or garbles an argument, lays out a GUID passed
 // by value wrongly, passes a reserved parameter that is not zero, reads an
 // out-value with the wrong size, loses a success code, an out-parameter or
-// the identity of a failure, does not free what it must, or touches the
+// the identity of a failure, does not free what it must (a struct through
+// its free function, a string or BSTR out-parameter once, counted by an
+// IMallocSpy: see _verbatim/fakemalloc_windows_test.go), or touches the
 // reference count, fails here. They run on Windows and under Wine; a harness
 // that sets VSSGEN_EXPECT_OS_VERSION also has the version the stubs detect
 // checked, and with it the OS-version notes.
@@ -54,7 +56,11 @@ func COMTests(s *model.Spec, cfg Config) ([]Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Output{out}, nil
+	spy, err := verbatimFiles(s, cfg, "fakemalloc_windows_test.go")
+	if err != nil {
+		return nil, err
+	}
+	return append([]Output{out}, spy...), nil
 }
 
 type comTests struct {

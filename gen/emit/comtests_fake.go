@@ -71,6 +71,8 @@ func (c comTests) fakeTypes(f *File) {
 		Id("name").String(),
 		Id("kind").Id("_paramKind"),
 		List(Id("out"), Id("reserved")).Bool(),
+		Id("optional").Bool().Comment("// the caller may pass NULL: nil for a string or pointer"),
+		Id("absent").Bool().Comment("// an optional parameter the test passes as nil, which must arrive as NULL"),
 		Id("bytes").Int().Comment("// the C size of an integer or boolean; 8 for an address"),
 		Id("word").Uint64().Comment("// an integer, enum, HRESULT, boolean (as C has it) or FILETIME (its 64 bits)"),
 		Id("str").String(),
@@ -270,12 +272,18 @@ func (c comTests) fakeABI(f *File) {
 		),
 		Return(Uint64().Call(Id("a").Dot("next").Call())),
 	))
-	f.Comment("// putGUID appends the words of *g passed by value. On amd64 that is g")
-	f.Comment("// itself, so g must not be on a stack, which may move.")
+	f.Comment("// _fakeGUIDCopies holds the copies of GUIDs putGUID passes by reference on")
+	f.Comment("// amd64, one per argument word, off the stack, which may move.")
+	f.Var().Id("_fakeGUIDCopies").Index(Parens(Id("_fakeMaxWords").Op("+").Lit(1)).Op("*").Lit(16)).Byte()
+	f.Comment("// putGUID appends the words of *g passed by value. On amd64 that is the")
+	f.Comment("// address of a copy, 16-byte aligned as the convention requires.")
 	f.Add(recv("putGUID").Params(Id("g").Op("*").Qual(winPkg, "GUID")).Block(
 		Switch(Qual("runtime", "GOARCH")).Block(
 			Case(Lit("amd64")).Block(
-				Id("a").Dot("put").Call(Uintptr().Call(unsafePtr(Id("g")))),
+				Id("p").Op(":=").Qual("unsafe", "Pointer").Call(Op("&").Id("_fakeGUIDCopies").Index(Lit(0))),
+				Id("p").Op("=").Qual("unsafe", "Add").Call(Id("p"), Parens(Lit(16).Op("-").Uintptr().Call(Id("p")).Op("&").Lit(15)).Op("&").Lit(15).Op("+").Lit(16).Op("*").Uintptr().Call(Id("a").Dot("n"))),
+				Op("*").Parens(Op("*").Qual(winPkg, "GUID")).Call(Id("p")).Op("=").Op("*").Id("g"),
+				Id("a").Dot("put").Call(Uintptr().Call(Id("p"))),
 				Return(),
 			),
 			Case(Lit("arm64")).Block(
@@ -379,6 +387,7 @@ func (c comTests) fakeObject(f *File) {
 		Id("args").Id("_fakeArgs").Comment("// the words the last call received, this first"),
 		Id("argWords").Index(Id("_fakeMaxParams")).Uintptr().Comment("// the first word of each parameter in the last call"),
 		Id("filled").Index(Id("_fakeMaxParams")).Any().Comment("// what the structs the last call filled must come back as"),
+		Id("allocs").Index(Id("_fakeMaxParams")).Index().Uintptr().Comment("// the task-allocator blocks of the strings the last call wrote out"),
 		Id("problems").Index().String().Comment("// what arrived wrong, for the test to report"),
 		Line(),
 		Id("targets").Index(Id("_fakeMaxParams")).Index(Id("_fakeTargetWords")).Uint64().Comment("// what address parameters point at, by parameter index"),
@@ -388,6 +397,18 @@ func (c comTests) fakeObject(f *File) {
 	f.Add(recv("target").Params(Id("i").Int()).Qual("unsafe", "Pointer").Block(
 		Return(unsafePtr(Op("&").Add(o().Dot("targets").Index(Id("i"))))),
 	))
+	f.Comment("// in is the address in-parameter i passes: nil when the test passes it as")
+	f.Comment("// absent, else target(i).")
+	f.Add(recv("in").Params(Id("i").Int(), Id("p").Op("*").Id("_stubParam")).Qual("unsafe", "Pointer").Block(
+		If(Id("p").Dot("absent")).Block(Return(Nil())),
+		Return(o().Dot("target").Call(Id("i"))),
+	))
+	f.Comment("// _fakeOptional is the *string the test passes for an optional string: nil")
+	f.Comment("// when the test passes it as absent.")
+	f.Func().Id("_fakeOptional").Params(Id("p").Op("*").Id("_stubParam")).Op("*").String().Block(
+		If(Id("p").Dot("absent")).Block(Return(Nil())),
+		Return(Op("&").Id("p").Dot("str")),
+	)
 	f.Comment("// problemf records something that arrived wrong.")
 	f.Add(recv("problemf").Params(Id("format").String(), Id("args").Op("...").Any()).Block(
 		o().Dot("problems").Op("=").Append(o().Dot("problems"), Qual("fmt", "Sprintf").Call(Id("format"), Id("args").Op("..."))),
@@ -473,11 +494,20 @@ func (c comTests) fakeObject(f *File) {
 			Case(Id("got").Op("!=").Id("want")).Block(
 				problemf("parameter %d (%s) arrived as %v, want %v", n.Clone(), p("name"), Id("got"), Id("want")),
 			),
+			Case(Qual("runtime", "GOARCH").Op("==").Lit("amd64").Op("&&").Add(o().Dot("argWords").Index(Id("i"))).Op("%").Lit(16).Op("!=").Lit(0)).Block(
+				problemf("parameter %d (%s) arrived as a reference to %#x, which is not 16-byte aligned as the x64 convention requires of the copy", n.Clone(), p("name"), o().Dot("argWords").Index(Id("i"))),
+			),
 		),
 	))
 	f.Comment("// check compares in-parameter i, which arrived as the word w, with the value")
 	f.Comment("// the test passed.")
 	f.Add(recv("check").Params(Id("i").Int(), Id("p").Op("*").Id("_stubParam"), Id("w").Uintptr()).Block(
+		If(p("absent")).Block(
+			If(Id("w").Op("!=").Lit(0)).Block(
+				problemf("optional parameter %d (%s), passed as nil, arrived as %#x, want NULL", n.Clone(), p("name"), Id("w")),
+			),
+			Return(),
+		),
 		Switch(p("kind")).Block(
 			Case(Id("_kindInteger")).Block(
 				If(List(Id("got"), Id("want")).Op(":=").List(
@@ -528,8 +558,12 @@ func (c comTests) fakeObject(f *File) {
 			Case(Id("_kindInteger"), Id("_kindBool")).Block(Id("_fakePut").Call(Id("ptr"), p("word"), p("bytes"))),
 			Case(Id("_kindFiletime")).Block(Id("_fakePut").Call(Id("ptr"), p("word"), Lit(8))),
 			Case(Id("_kindGUID")).Block(Op("*").Parens(Op("*").Qual(winPkg, "GUID")).Call(Id("ptr")).Op("=").Add(p("guid"))),
-			Case(Id("_kindWString")).Block(Op("*").Parens(Op("**").Uint16()).Call(Id("ptr")).Op("=").Id("_fakeCoTaskString").Call(p("str"))),
-			Case(Id("_kindBSTR")).Block(Op("*").Parens(Op("**").Uint16()).Call(Id("ptr")).Op("=").Id("_fakeBSTR").Call(p("str"))),
+			Case(Id("_kindWString")).Block(o().Dot("allocs").Index(Id("i")).Op("=").Id("_spyAllocated").Call(Func().Params().Block(
+				Op("*").Parens(Op("**").Uint16()).Call(Id("ptr")).Op("=").Id("_fakeCoTaskString").Call(p("str")),
+			))),
+			Case(Id("_kindBSTR")).Block(o().Dot("allocs").Index(Id("i")).Op("=").Id("_spyAllocated").Call(Func().Params().Block(
+				Op("*").Parens(Op("**").Uint16()).Call(Id("ptr")).Op("=").Id("_fakeBSTR").Call(p("str")),
+			))),
 			Case(Id("_kindPointer")).Block(Op("*").Parens(Op("*").Qual("unsafe", "Pointer")).Call(Id("ptr")).Op("=").Add(o().Dot("target").Call(Id("i")))),
 			Case(Id("_kindStruct")).Block(o().Dot("filled").Index(Id("i")).Op("=").Add(p("fill")).Call(Id("ptr"))),
 		),

@@ -119,6 +119,9 @@ func (c comTests) paramsLit(m *model.Method) Code {
 			if p.Reserved {
 				d[Id("reserved")] = True()
 			}
+			if p.Optional {
+				d[Id("optional")] = True()
+			}
 			v := c.value(m, i)
 			if v.word != 0 {
 				d[Id("word")] = Id(fmt.Sprintf("0x%X", v.word))
@@ -182,6 +185,12 @@ func inArg(p *model.Param, i int) Code {
 	v := Id("p").Index(Lit(i))
 	target := Id("obj").Dot("target").Call(Lit(i))
 	t := p.Type
+	switch {
+	case p.Optional && (t.Kind == model.WString || t.Kind == model.BSTRKind):
+		return Id("_fakeOptional").Call(Op("&").Add(v))
+	case p.Optional:
+		target = Id("obj").Dot("in").Call(Lit(i), Op("&").Add(v.Clone()))
+	}
 	switch {
 	case p.ByPtr:
 		return Parens(Op("*").Add(rawType(t))).Call(target)
@@ -295,10 +304,14 @@ type stubCase struct {
 	result uint32 // what the fake returns
 	status int    // the HRESULT out-parameter that carries code, or -1
 	code   uint32
+	// undocumented: result is a success code the method does not document,
+	// which must come back as an *Error.
+	undocumented bool
+	absent       bool // the optional parameters are passed as nil
 }
 
 func (c comTests) stubCases() []stubCase {
-	unknown := unusedValue(c.s)
+	unknown, unknownSuccess := unusedValue(c.s), unusedSuccess(c.s)
 	var cases []stubCase
 	for _, m := range c.stubbed {
 		status := -1
@@ -316,11 +329,18 @@ func (c comTests) stubCases() []stubCase {
 		// Status codes come with the first documented success code, S_OK
 		// when the documentation lists none.
 		var success uint32
+		documentsSuccess := false
 		for _, r := range m.Returns {
 			if !r.Code.Failed() && !r.Async {
-				success = r.Code.Value
+				success, documentsSuccess = r.Code.Value, true
 				break
 			}
+		}
+		// A method whose documentation lists no success code (or no codes
+		// at all) still succeeds with S_OK, and its out-parameters, and the
+		// freeing of what they hand over, must be checked then too.
+		if !documentsSuccess {
+			cases = append(cases, stubCase{name: m.FullName() + "/" + c.codeName(0), m: m, result: 0, status: -1})
 		}
 		for _, r := range m.StatusCodes {
 			if status < 0 {
@@ -330,6 +350,13 @@ func (c comTests) stubCases() []stubCase {
 			cases = append(cases, stubCase{name: name, m: m, result: success, status: status, code: r.Code.Value})
 		}
 		cases = append(cases, stubCase{name: m.FullName() + "/undocumented " + hexLit(unknown), m: m, result: unknown, status: -1})
+		cases = append(cases, stubCase{name: m.FullName() + "/undocumented success " + hexLit(unknownSuccess), m: m, result: unknownSuccess, status: -1, undocumented: true})
+		for _, p := range m.Params {
+			if p.Optional {
+				cases = append(cases, stubCase{name: m.FullName() + "/" + c.codeName(success) + "/optional parameters absent", m: m, result: success, status: -1, absent: true})
+				break
+			}
+		}
 	}
 	return cases
 }
@@ -338,20 +365,23 @@ func (c comTests) testStubs(f *File) {
 	f.Comment("// _stubCases are the calls TestStubs makes: every documented return code of")
 	f.Comment("// every method (but those that arrive through an IVssAsync), every status")
 	f.Comment("// code delivered through an HRESULT out-parameter, and a failure code the")
-	f.Comment("// spec does not know.")
+	f.Comment("// spec does not know, a success code the method does not document, and,")
+	f.Comment("// for a method with optional parameters, a call that passes them as nil.")
 	f.Var().Id("_stubCases").Op("=").Index().Struct(
 		Id("name").String(),
 		Id("m").Id("Method"),
 		Id("result").Id("HRESULT").Comment("// what the object returns"),
 		Id("status").Int().Comment("// the HRESULT out-parameter that carries code, or -1"),
 		Id("code").Id("HRESULT"),
+		Id("undocumented").Bool().Comment("// result is a success code the method does not document: an *Error"),
+		Id("absent").Bool().Comment("// the optional parameters are passed as nil and must arrive as NULL"),
 	).ValuesFunc(func(g *Group) {
 		for _, tc := range c.stubCases() {
 			code := Code(Lit(0))
 			if tc.status >= 0 {
 				code = c.code(tc.code)
 			}
-			g.Line().Values(Lit(tc.name), Id(tc.m.ID()), c.code(tc.result), Lit(tc.status), code)
+			g.Line().Values(Lit(tc.name), Id(tc.m.ID()), c.code(tc.result), Lit(tc.status), code, Lit(tc.undocumented), Lit(tc.absent))
 		}
 		g.Line()
 	})
@@ -360,7 +390,8 @@ func (c comTests) testStubs(f *File) {
 	got := func(field string) *Statement { return Id("got").Dot(field).Index(Id("i")) }
 	n := func() *Statement { return Id("i").Op("+").Lit(1) }
 	f.Comment("// _checkOut compares out-parameter i of a call that succeeded with what the")
-	f.Comment("// object wrote, and checks that a struct the stub must free was freed once.")
+	f.Comment("// object wrote, and checks that a struct, string or BSTR the stub must free")
+	f.Comment("// was freed once.")
 	f.Func().Id("_checkOut").Params(tPtr(), Id("obj").Op("*").Id("_fakeObject"), Id("i").Int(), Id("p").Op("*").Id("_stubParam"), Id("got").Op("*").Id("_stubResult")).Block(
 		Id("t").Dot("Helper").Call(),
 		If(Op("!").Add(p("out")).Op("||").Add(p("reserved"))).Block(Return()),
@@ -378,6 +409,19 @@ func (c comTests) testStubs(f *File) {
 			Case(Id("_kindWString"), Id("_kindBSTR")).Block(
 				If(got("strs").Op("!=").Add(p("str"))).Block(
 					errorf("out-parameter %d (%s) = %q, want %q", n(), p("name"), got("strs"), p("str")),
+				),
+				Comment("// The stub frees the string once, as it frees a struct."),
+				List(Id("what"), Id("free")).Op(":=").List(Lit("string"), Lit("CoTaskMemFree")),
+				If(p("kind").Op("==").Id("_kindBSTR")).Block(
+					List(Id("what"), Id("free")).Op("=").List(Lit("BSTR"), Lit("SysFreeString")),
+				),
+				If(Len(Id("obj").Dot("allocs").Index(Id("i"))).Op("==").Lit(0)).Block(
+					errorf("out-parameter %d (%s): the task allocator saw no allocation of the %s the object wrote, so its free cannot be counted", n(), p("name"), Id("what")),
+				),
+				For(List(Id("_"), Id("b")).Op(":=").Range().Id("obj").Dot("allocs").Index(Id("i"))).Block(
+					If(Id("freed").Op(":=").Id("_spyFreed").Call(Id("b")), Id("freed").Op("!=").Lit(1)).Block(
+						errorf("out-parameter %d (%s): the %s the object allocated (block %#x) was freed %d times, want once with %s", n(), p("name"), Id("what"), Id("b"), Id("freed"), Id("free")),
+					),
 				),
 			),
 			Case(Id("_kindGUID")).Block(
@@ -412,6 +456,7 @@ func (c comTests) testStubs(f *File) {
 	f.Comment("// in turn, and checks what reached the object and what came back.")
 	f.Func().Id("TestStubs").Params(tPtr()).Block(
 		Id("_fakeFrees").Call(Id("t")),
+		Id("_spyWatch").Call(Id("t")),
 		Id("_fakeVtables").Call(),
 		Id("t").Dot("Logf").Call(Lit("%d callbacks serve the fakes of %d interfaces"), Id("_fakeCallbacks"), Len(Id("_fakeInterfaces"))),
 		Id("current").Op(":=").Id("CurrentOSVersion").Call(),
@@ -426,9 +471,16 @@ func (c comTests) testStubs(f *File) {
 					Id("params").Index(tc("status")).Dot("word").Op("=").Uint64().Call(tc("code")),
 					Id("obj").Dot("values").Op("=").Map(Id("Method")).Index().Id("_stubParam").Values(Dict{tc("m"): Id("params")}),
 				),
+				If(tc("absent")).Block(
+					Id("params").Op("=").Qual("slices", "Clone").Call(Id("params")),
+					For(Id("i").Op(":=").Range().Id("params")).Block(
+						Id("params").Index(Id("i")).Dot("absent").Op("=").Id("params").Index(Id("i")).Dot("optional"),
+					),
+					Id("obj").Dot("values").Op("=").Map(Id("Method")).Index().Id("_stubParam").Values(Dict{tc("m"): Id("params")}),
+				),
 				Id("_fakeFreed").Op("=").Nil(),
 				Var().Id("got").Id("_stubResult"),
-				Id("_fakeStack").Call(Func().Params().Block(Id("got").Op("=").Id("st").Dot("call").Call(Id("obj"), st("params")))),
+				Id("_fakeStack").Call(Func().Params().Block(Id("got").Op("=").Id("st").Dot("call").Call(Id("obj"), Id("params")))),
 				Line(),
 				Comment("// Exactly the method's own slot was called."),
 				For(List(Id("slot"), Id("n")).Op(":=").Range().Id("obj").Dot("calls")).Block(
@@ -447,7 +499,7 @@ func (c comTests) testStubs(f *File) {
 					errorf("the stub returned hr %s, want %s", Id("got").Dot("hr").Dot("String").Call(), tc("result").Dot("String").Call()),
 				),
 				If(Op("!").Add(tc("result")).Dot("Failed").Call()).Block(
-					If(Id("got").Dot("err").Op("!=").Nil()).Block(
+					If(Op("!").Add(tc("undocumented")).Op("&&").Id("got").Dot("err").Op("!=").Nil()).Block(
 						errorf("error %v for the success code %s", Id("got").Dot("err"), tc("result").Dot("String").Call()),
 					),
 					Comment("// Every out-parameter came back as the object wrote it, and what"),
@@ -460,8 +512,10 @@ func (c comTests) testStubs(f *File) {
 					If(Len(Id("_fakeFreed")).Op("!=").Id("frees")).Block(
 						errorf("the stub freed %d structs, want %d", Len(Id("_fakeFreed")), Id("frees")),
 					),
-				).Else().Block(
-					Comment("// A failure carries interface, method, code and the system's version."),
+				),
+				If(tc("result").Dot("Failed").Call().Op("||").Add(tc("undocumented"))).Block(
+					Comment("// A failure, or a success code the method does not document, carries"),
+					Comment("// interface, method, code and the system's version."),
 					Var().Id("e").Op("*").Id("Error"),
 					If(Op("!").Qual("errors", "As").Call(Id("got").Dot("err"), Op("&").Id("e"))).Block(
 						fatalf("error %v for %s is not an *Error", Id("got").Dot("err"), tc("result").Dot("String").Call()),
@@ -481,7 +535,7 @@ func (c comTests) testStubs(f *File) {
 					If(Id("prefix").Op(":=").Add(st("iface")).Op("+").Lit(".").Op("+").Add(st("name")).Op("+").Lit(": "), Op("!").Qual("strings", "HasPrefix").Call(Id("got").Dot("err").Dot("Error").Call(), Id("prefix"))).Block(
 						errorf("error text %q does not start with %q", Id("got").Dot("err").Dot("Error").Call(), Id("prefix")),
 					),
-					If(Len(Id("_fakeFreed")).Op("!=").Lit(0)).Block(
+					If(tc("result").Dot("Failed").Call().Op("&&").Len(Id("_fakeFreed")).Op("!=").Lit(0)).Block(
 						errorf("the failed call freed %d structs the object never filled", Len(Id("_fakeFreed"))),
 					),
 				),

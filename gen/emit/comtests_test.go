@@ -38,6 +38,8 @@ func loadFeatureSpec(t *testing.T) *model.Spec {
 // Every documented return code but those that arrive through an IVssAsync,
 // every status code and one unknown failure become a call of TestStubs;
 // status codes travel in the HRESULT out-parameter of a call that succeeds.
+// (A method documented with no success code also gets an S_OK call; every
+// method here has one documented.)
 func TestCOMTestCases(t *testing.T) {
 	var got []string
 	for _, tc := range newCOMTests(loadFeatureSpec(t)).stubCases() {
@@ -46,24 +48,60 @@ func TestCOMTestCases(t *testing.T) {
 	want := []string{
 		"IGadgetShop.Find/S_OK",
 		"IGadgetShop.Find/undocumented 0x8004FFFF",
+		"IGadgetShop.Find/undocumented success 0x0004FFFF",
+		"IGadgetShop.Find/S_OK/optional parameters absent",
 		"IGadgetShop.Describe/S_OK",
 		"IGadgetShop.Describe/undocumented 0x8004FFFF",
+		"IGadgetShop.Describe/undocumented success 0x0004FFFF",
+		"IGadgetShop.Describe/S_OK/optional parameters absent",
 		"IGadgetShop.Props/S_OK", // WID_E_BROKEN arrives through an IVssAsync
 		"IGadgetShop.Props/undocumented 0x8004FFFF",
+		"IGadgetShop.Props/undocumented success 0x0004FFFF",
 		"IWidget.Spin/S_OK",
 		"IWidget.Spin/S_FALSE",
 		"IWidget.Spin/WID_E_UNEXPECTED",
 		"IWidget.Spin/undocumented 0x8004FFFF",
+		"IWidget.Spin/undocumented success 0x0004FFFF",
 		"IWidget.Status/S_OK",
 		"IWidget.Status/E_INVALIDARG",
 		"IWidget.Status/S_OK/pHr=WID_S_PENDING",
 		"IWidget.Status/undocumented 0x8004FFFF",
+		"IWidget.Status/undocumented success 0x0004FFFF",
 		"ISuperWidget.Fly/S_OK",
 		"ISuperWidget.Fly/WID_E_BROKEN",
+		"ISuperWidget.Fly/WID_E_UNEXPECTED",
 		"ISuperWidget.Fly/undocumented 0x8004FFFF",
+		"ISuperWidget.Fly/undocumented success 0x0004FFFF",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("cases\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// Every method of the flagship spec is called at least once with a success
+// code, also when its documentation lists none (IVssBackupComponents.
+// ExposeSnapshot, whose out-string the stub must free): only a call that
+// succeeds has out-parameters to check.
+func TestCOMTestCasesSucceedOnce(t *testing.T) {
+	c := newCOMTests(loadSpec(t, "../../spec/vss.yaml", "spec/vss.yaml"))
+	succeeds := map[*model.Method]bool{}
+	for _, tc := range c.stubCases() {
+		if tc.result&0x80000000 == 0 {
+			succeeds[tc.m] = true
+		}
+	}
+	for _, m := range c.stubbed {
+		if !succeeds[m] {
+			t.Errorf("%s has no call that succeeds, so its out-parameters go unchecked", m.FullName())
+		}
+	}
+	// Each case is one call; a name twice means one call made twice.
+	seen := map[string]bool{}
+	for _, tc := range c.stubCases() {
+		if seen[tc.name] {
+			t.Errorf("case %s appears twice", tc.name)
+		}
+		seen[tc.name] = true
 	}
 }
 
@@ -143,7 +181,8 @@ func TestReservedGUIDWords(t *testing.T) {
 		t.Error("Query is not in the per-architecture files, though its argument words differ per architecture")
 	}
 	for arch, want := range map[model.Arch][]string{
-		model.AMD64: {"uintptr(unsafe.Pointer(&_QueriedObjectId))"},
+		// A copy at a 16-byte boundary of a stack buffer, as the x64 convention wants.
+		model.AMD64: {"uintptr(_QueriedObjectIdCopy.guid(&_QueriedObjectId))"},
 		model.I386: {
 			"_word32(unsafe.Pointer(&_QueriedObjectId), 0)", "_word32(unsafe.Pointer(&_QueriedObjectId), 1)",
 			"_word32(unsafe.Pointer(&_QueriedObjectId), 2)", "_word32(unsafe.Pointer(&_QueriedObjectId), 3)",
@@ -161,8 +200,16 @@ func TestReservedGUIDWords(t *testing.T) {
 		if n := len(c.args); n != len(want)+3 {
 			t.Errorf("%s: %d argument words after this, want %d", arch, n, len(want)+3)
 		}
-		if len(c.pre) != 1 || fmt.Sprintf("%#v", c.pre[0]) != "var _QueriedObjectId windows.GUID" {
-			t.Errorf("%s: the stub does not declare the zero GUID it passes: %#v", arch, c.pre)
+		wantPre := []string{"var _QueriedObjectId windows.GUID"}
+		if arch == model.AMD64 {
+			wantPre = append(wantPre, "var _QueriedObjectIdCopy _aligned16")
+		}
+		var pre []string
+		for _, st := range c.pre {
+			pre = append(pre, fmt.Sprintf("%#v", st))
+		}
+		if !slices.Equal(pre, wantPre) {
+			t.Errorf("%s: the stub declares %q before the call, want %q: the zero GUID it passes and, on amd64, the aligned room for its copy", arch, pre, wantPre)
 		}
 	}
 }
@@ -193,11 +240,19 @@ func TestCOMTestsCompileForWindows(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles a generated package three times; skipped in -short mode")
 	}
+	compileForWindows(t, loadFeatureSpec(t), "gen/emit/testdata/comtests")
+}
+
+// compileForWindows compiles the package generated from s, with its tests,
+// for windows/amd64, 386 and arm64. The package exists only in a go build
+// overlay, as if it were at pkgDir (relative to the module root).
+func compileForWindows(t *testing.T, s *model.Spec, pkgDir string) {
+	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command in PATH")
 	}
-	outs, err := All(loadFeatureSpec(t), Config{})
+	outs, err := All(s, Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +260,6 @@ func TestCOMTestsCompileForWindows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const pkgDir = "gen/emit/testdata/comtests"
 	tmp := t.TempDir()
 	replace := map[string]string{}
 	for _, o := range outs {
@@ -230,7 +284,7 @@ func TestCOMTestsCompileForWindows(t *testing.T) {
 		t.Run(arch, func(t *testing.T) {
 			// -vet=off: vet would change into the package directory, which
 			// is not on disk.
-			cmd := exec.Command(goTool, "test", "-c", "-vet=off", "-o", filepath.Join(t.TempDir(), "widgets.test.exe"),
+			cmd := exec.Command(goTool, "test", "-c", "-vet=off", "-o", filepath.Join(t.TempDir(), "generated.test.exe"),
 				"-overlay", overlayFile, "./"+pkgDir)
 			cmd.Dir = root
 			cmd.Env = append(os.Environ(), "GOOS=windows", "GOARCH="+arch, "CGO_ENABLED=0")
@@ -239,4 +293,29 @@ func TestCOMTestsCompileForWindows(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSmallUnionsCompileForWindows compiles a package with unions of 1-byte
+// members, of C size 1 and 3, for every Windows architecture: the
+// compile-time size check of each union's Go type must hold.
+func TestSmallUnionsCompileForWindows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a generated package three times; skipped in -short mode")
+	}
+	const spec = `package: small
+hresults:
+  - {name: S_OK, value: 0, doc: Success.}
+structs:
+  - name: SMALL_THREE
+    fields: [{name: A, type: BYTE}, {name: B, type: boolean}, {name: C, type: BYTE}]
+  - name: SMALL_ONE
+    union: true
+    fields: [{name: Byte, type: BYTE}, {name: Flag, type: boolean}]
+  - name: SMALL_ODD
+    union: true
+    fields: [{name: Byte, type: BYTE}, {name: Three, type: SMALL_THREE}]
+  - name: SMALL_HOLDER
+    fields: [{name: One, type: SMALL_ONE}, {name: Odd, type: SMALL_ODD}, {name: Count, type: LONG}]
+`
+	compileForWindows(t, buildSpec(t, spec, "small.yaml"), "gen/emit/testdata/smallunions")
 }

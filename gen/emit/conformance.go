@@ -80,6 +80,9 @@ func Conformance(s *model.Spec, cfg Config) ([]Output, error) {
 type cWriter struct {
 	buf   bytes.Buffer
 	facts int
+	// checks counts the signatures checked by a call (callCheck), which
+	// names its functions by number.
+	checks int
 }
 
 func (c *cWriter) printf(format string, args ...any) { fmt.Fprintf(&c.buf, format, args...) }
@@ -187,6 +190,10 @@ func conformanceSignatures(c *cWriter, s *model.Spec) {
 				c.printf("/* %s: not checked: %s */\n", fact, reason)
 				continue
 			}
+			if byPointerCount(m) > maxConstForms {
+				c.callCheck(fmt.Sprintf("%sVtbl *vtbl", it.Name), "vtbl->"+m.Name, it.Name+" *This", member, "STDMETHODCALLTYPE", fact, m)
+				continue
+			}
 			c.assert(typesCompatible(member, "HRESULT (STDMETHODCALLTYPE *)", paramTypeLists(it.Name+" *", m.Params)), fact)
 		}
 	}
@@ -202,6 +209,13 @@ func conformanceSignatures(c *cWriter, s *model.Spec) {
 		ret := "HRESULT"
 		if f.Void {
 			ret = "void"
+		}
+		if byPointerCount(f) > maxConstForms {
+			// Through a pointer of the function's type, so that the program
+			// does not link against the function: the DLL is looked up when
+			// it runs.
+			c.callCheck(fmt.Sprintf("__typeof__(&%s) fn", f.Name), "fn", "", "&"+f.Name, "WINAPI", fact, f)
+			continue
 		}
 		c.assert(typesCompatible("&"+f.Name, ret+" (WINAPI *)", paramTypeLists("", f.Params)), fact)
 	}
@@ -220,9 +234,92 @@ func signatureUncheckable(m *model.Method) string {
 	return ""
 }
 
+// maxConstForms is how many by-pointer parameters a signature may have for
+// its check to list every combination of them with and without const
+// (2^4 = 16 lists at most). A signature with more is checked by a call
+// (cWriter.callCheck), so that the file grows linearly with the parameters.
+const maxConstForms = 4
+
+// byPointerCount is how many parameters of m are passed by pointer.
+func byPointerCount(m *model.Method) int {
+	n := 0
+	for _, p := range m.Params {
+		if p.ByPtr {
+			n++
+		}
+	}
+	return n
+}
+
+// callCheck checks the signature of a method or function with more than
+// maxConstForms by-pointer parameters by calling it, in a function that is
+// never called, with one variable of each parameter's type, where every
+// implicit conversion that could change what is passed is an error: an
+// argument count that differs, a pointer to another type, a pointer to
+// const where the header does not accept one, an integer of another width
+// or signedness (-Wtraditional-conversion, which also catches a wider
+// integer). What a call cannot tell, it accepts: a header parameter that
+// points to const, to void, or is an integer of the same width and
+// signedness under another name (UINT for DWORD). A static assertion checks the call's
+// return type and, when no parameter is narrower than int (which an
+// unprototyped type cannot match), the calling convention, against a
+// function pointer type without parameters. Each parameter adds one
+// parameter and one argument, where listing the const forms doubled the
+// check.
+//
+// holder declares the variable that holds what is called (the vtable of a
+// method, a pointer of a function's type); callee is what is called; this
+// declares the this pointer ("" for a function); expr is the method or
+// function as a value, for the calling convention.
+func (c *cWriter) callCheck(holder, callee, this, expr, convention, fact string, m *model.Method) {
+	decls := []string{holder}
+	var args []string
+	if this != "" {
+		decls = append(decls, this)
+		args = append(args, "This")
+	}
+	promoted := false
+	for i, p := range m.Params {
+		decls = append(decls, cDecl(cParamType(p), fmt.Sprintf("p%d", i)))
+		args = append(args, fmt.Sprintf("p%d", i))
+		if t := p.CType(); p.Stars() == 0 && (t.Kind == model.Integer || t.Kind == model.Boolean) && t.Bytes < 4 {
+			promoted = true
+		}
+	}
+	ret := "HRESULT"
+	if m.Void {
+		ret = "void"
+	}
+	call := fmt.Sprintf("%s(%s)", callee, strings.Join(args, ", "))
+	c.checks++
+	p := c.printf
+	p("/* %s: %d by-pointer parameters would be %d const and non-const signatures; a call checks each argument. */\n", fact, byPointerCount(m), 1<<min(byPointerCount(m), 62))
+	p("#pragma GCC diagnostic push\n")
+	warnings := []string{"incompatible-pointer-types", "discarded-qualifiers", "int-conversion", "conversion", "sign-conversion", "traditional-conversion"}
+	if promoted {
+		// An argument narrower than int would be reported as one of
+		// another width even where the header agrees.
+		warnings = warnings[:len(warnings)-1]
+		p("/* %s: an integer parameter narrower than int: the call cannot tell a wider integer of the same sign. */\n", fact)
+	}
+	for _, w := range warnings {
+		p("#pragma GCC diagnostic error \"-W%s\"\n", w)
+	}
+	p("__attribute__((unused)) static void check_call_%d(%s)\n{\n", c.checks, strings.Join(decls, ", "))
+	p("\t_Static_assert(__builtin_types_compatible_p(__typeof__(%s), %s), \"%s\");\n", call, ret, fact)
+	c.facts++
+	p("\t%s;\n}\n#pragma GCC diagnostic pop\n", call)
+	if promoted {
+		p("/* %s calling convention: not checked: a parameter narrower than int has no unprototyped form */\n", strings.TrimSuffix(fact, " parameters"))
+		return
+	}
+	c.assert(fmt.Sprintf("__builtin_types_compatible_p(__typeof__(%s), %s (%s *)())", expr, ret, convention), strings.TrimSuffix(fact, " parameters")+" calling convention")
+}
+
 // paramTypeLists lists the parameter type lists a signature may have:
 // every combination of each by-pointer parameter with and without const
-// (2^n lists for n such parameters; the spec's methods have at most two).
+// (2^n lists for n such parameters, at most maxConstForms; the spec's
+// methods have at most one).
 func paramTypeLists(this string, params []*model.Param) [][]string {
 	lists := [][]string{nil}
 	if this != "" {

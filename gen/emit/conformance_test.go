@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -330,4 +331,44 @@ func TestConformanceSourceStaysInComment(t *testing.T) {
 	if want := "/* Source: specs*\\/demo.yaml */\n"; !strings.Contains(text, want) {
 		t.Errorf("the C file lacks %q:\n%s", want, text)
 	}
+}
+
+// TestConformanceByPointerGrowth checks how the signature check of a method
+// grows with its by-pointer parameters: up to maxConstForms of them, one
+// assertion lists every const and non-const form (2^n); beyond, a call
+// checks the arguments, and the file grows by the same few bytes for each
+// parameter added, where it once doubled.
+func TestConformanceByPointerGrowth(t *testing.T) {
+	spec := func(n int) string {
+		var b strings.Builder
+		b.WriteString("package: ptrs\nhresults:\n  - {name: S_OK, value: 0, doc: Success.}\ninterfaces:\n  - name: IPtrs\n    iid: none\n    base: IUnknown\n    header: ptrs.h\n    methods:\n      - name: Take\n        slot: 3\n        params:\n")
+		for i := range n {
+			fmt.Fprintf(&b, "          - {name: p%d, dir: in, type: VSS_ID, by: pointer}\n", i)
+		}
+		return b.String()
+	}
+	size := map[int]int{}
+	for _, n := range []int{4, 5, 20, 40} {
+		_, text := conformanceText(t, buildSpec(t, spec(n), "ptrs.yaml"))
+		size[n] = len(text)
+		forms := strings.Count(text, "(STDMETHODCALLTYPE *)(IPtrs *, VSS_ID *") + strings.Count(text, "(STDMETHODCALLTYPE *)(IPtrs *, const VSS_ID *")
+		calls := strings.Count(text, "static void check_call_")
+		switch {
+		case n <= maxConstForms && (forms != 1<<n || calls != 0):
+			t.Errorf("%d by-pointer parameters: %d listed forms and %d calls, want %d forms", n, forms, calls, 1<<n)
+		case n > maxConstForms && (forms != 0 || calls != 1):
+			t.Errorf("%d by-pointer parameters: %d listed forms and %d calls, want one call", n, forms, calls)
+		}
+		if n > maxConstForms && !strings.Contains(text, `"IPtrs.Take parameters"`) || n > maxConstForms && !strings.Contains(text, `"IPtrs.Take calling convention"`) {
+			t.Errorf("%d by-pointer parameters: the call check does not name its facts", n)
+		}
+	}
+	// Parameter names grow by a digit from p10 on, so the growth per
+	// parameter is bounded rather than equal.
+	for _, step := range [][2]int{{5, 20}, {20, 40}} {
+		if per := float64(size[step[1]]-size[step[0]]) / float64(step[1]-step[0]); per <= 0 || per > 100 {
+			t.Errorf("sizes %v: from %d to %d parameters the file grows by %.1f bytes a parameter, want 1 to 100", size, step[0], step[1], per)
+		}
+	}
+	t.Logf("conformance file sizes by by-pointer parameters: %v", size)
 }

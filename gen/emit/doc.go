@@ -118,6 +118,7 @@ func docLines(s *model.Spec) []string {
 			text += " The NewError example shows it."
 		}
 		para("%s", text)
+		para("No success code is dropped either. A method whose documentation lists success codes besides S_OK returns the code as hr beside the error. Any other code but S_OK, one the spec does not document for the method, comes back as an *Error whose Code has no failure bit; the out-values are returned as for S_OK, and what they hold is the caller's to release.")
 	}
 
 	if ifaces > 0 || len(s.Functions) > 0 {

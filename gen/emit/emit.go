@@ -43,7 +43,7 @@ type Config struct {
 // so they run concurrently; the outputs keep the emitters' order.
 func All(s *model.Spec, cfg Config) ([]Output, error) {
 	emitters := []func(*model.Spec, Config) ([]Output, error){
-		Doc, HRESULTs, Enums, Methods, Stubs, Wait, Tests, Examples, COMTests, Reference, Conformance,
+		Doc, HRESULTs, Enums, Methods, Stubs, Wait, Query, Tests, Examples, COMTests, Reference, Conformance,
 	}
 	outs := make([][]Output, len(emitters))
 	errs := make([]error, len(emitters))

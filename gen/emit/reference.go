@@ -70,6 +70,9 @@ func Reference(s *model.Spec, cfg Config) ([]Output, error) {
 		if h.AliasOf != nil {
 			meaning = "Another name for `" + h.AliasOf.Name + "`. " + meaning
 		}
+		for _, n := range h.Notes {
+			meaning += " " + mdNote(n)
+		}
 		p("| `%s` | `%s` | %s | %d | 0x%04X | %s |\n", h.Name, h.Hex(), sev, h.Facility(), h.Code(), meaning)
 	}
 	referenceCodeIndex(&b, s)
@@ -173,8 +176,15 @@ func referenceMethod(b *bytes.Buffer, m *model.Method) {
 				if par.Dir == model.Out {
 					goSide = "result " + goSide
 				}
+				if par.Optional {
+					goSide += ", nil passes NULL"
+				}
 			}
-			p("| `%s` | %s | `%s` | %s | %s |\n", par.Name, par.Dir, cParamType(par), goSide, mdText(par.Doc))
+			dir := par.Dir.String()
+			if par.Optional {
+				dir += ", optional"
+			}
+			p("| `%s` | %s | `%s` | %s | %s |\n", par.Name, dir, cParamType(par), goSide, mdText(par.Doc))
 		}
 		p("\n")
 	}
@@ -210,6 +220,9 @@ func referenceMethod(b *bytes.Buffer, m *model.Method) {
 			p("| `%s` | `%s` |%s %s | %s |\n", r.Code.Name, r.Code.Hex(), arrives, mdText(r.Meaning), strings.Join(notes, " "))
 		}
 		p("\n")
+	}
+	if m.ReturnsUndocumented != "" {
+		p("Documented return codes: none. %s\n\n", mdText(m.ReturnsUndocumented))
 	}
 	for _, n := range m.Notes {
 		p("- %s\n", mdNote(n))

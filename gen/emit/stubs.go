@@ -138,6 +138,19 @@ func emitArchHelpers(f *File, arch model.Arch) {
 	f.Func().Id("_word32").Params(Id("p").Qual("unsafe", "Pointer"), Id("i").Int()).Uintptr().Block(
 		Return(Uintptr().Call(Op("*").Parens(Op("*").Uint32()).Call(Qual("unsafe", "Add").Call(Id("p"), Lit(4).Op("*").Id("i"))))),
 	)
+	if arch == model.AMD64 {
+		f.Comment("// _aligned16 is stack room for the copy of a 16-byte struct passed by value,")
+		f.Comment("// which the x64 convention passes by its address and wants 16-byte aligned,")
+		f.Comment("// while Go aligns a GUID to 4 bytes only.")
+		f.Type().Id("_aligned16").Index(Lit(32)).Byte()
+		f.Comment("// guid copies *g to the first 16-byte boundary in b and returns its address.")
+		f.Func().Params(Id("b").Op("*").Id("_aligned16")).Id("guid").Params(Id("g").Op("*").Qual(winPkg, "GUID")).Qual("unsafe", "Pointer").Block(
+			Id("p").Op(":=").Qual("unsafe", "Pointer").Call(Op("&").Id("b").Index(Lit(0))),
+			Id("p").Op("=").Qual("unsafe", "Add").Call(Id("p"), Parens(Lit(16).Op("-").Uintptr().Call(Id("p")).Op("&").Lit(15)).Op("&").Lit(15)),
+			Op("*").Parens(Op("*").Qual(winPkg, "GUID")).Call(Id("p")).Op("=").Op("*").Id("g"),
+			Return(Id("p")),
+		)
+	}
 	if arch != model.I386 {
 		f.Comment("// _word64 is the i-th 8-byte word of the value at p, as an argument word.")
 		f.Func().Id("_word64").Params(Id("p").Qual("unsafe", "Pointer"), Id("i").Int()).Uintptr().Block(
@@ -223,12 +236,40 @@ func emitInterfaceType(f *File, it *model.Interface) {
 		f.Func().Params(Id("v").Op("*").Id(it.Name)).Id("vtable").Params().Op("*").Id(vtbl).Block(
 			Return(Id("v").Dot("lpVtbl")),
 		)
+	} else if it.Secondary != nil {
+		// The C++ object: the base's vtable pointer, then the secondary
+		// base's. Embedding the second as a field at that offset makes its
+		// promoted methods (QueryInterface, AddRef, Release) call through
+		// the second pointer with this pointing at it, as C++ adjusts this.
+		f.Type().Id(it.Name).Struct(
+			Id(it.Base.Name),
+			Id(it.Secondary.Name).Comment("// the "+it.Secondary.Name+" subobject: a second vtable pointer, after the first"),
+		)
+		f.Func().Params(Id("v").Op("*").Id(it.Name)).Id("vtable").Params().Op("*").Id(vtbl).Block(
+			Return(Parens(Op("*").Id(vtbl)).Call(Qual("unsafe", "Pointer").Call(Id("v").Dot(it.Base.Name).Dot("lpVtbl")))),
+		)
+	} else if secondaryInChain(it.Base) {
+		// lpVtbl is ambiguous below a secondary base: ask the base.
+		f.Type().Id(it.Name).Struct(Id(it.Base.Name))
+		f.Func().Params(Id("v").Op("*").Id(it.Name)).Id("vtable").Params().Op("*").Id(vtbl).Block(
+			Return(Parens(Op("*").Id(vtbl)).Call(Qual("unsafe", "Pointer").Call(Id("v").Dot(it.Base.Name).Dot("vtable").Call()))),
+		)
 	} else {
 		f.Type().Id(it.Name).Struct(Id(it.Base.Name))
 		f.Func().Params(Id("v").Op("*").Id(it.Name)).Id("vtable").Params().Op("*").Id(vtbl).Block(
 			Return(Parens(Op("*").Id(vtbl)).Call(Qual("unsafe", "Pointer").Call(Id("v").Dot("lpVtbl")))),
 		)
 	}
+}
+
+// secondaryInChain reports whether it or one of its bases has a secondary base.
+func secondaryInChain(it *model.Interface) bool {
+	for x := it; x != nil; x = x.Base {
+		if x.Secondary != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // emitIUnknownMethod writes QueryInterface, AddRef and Release, whose shapes
@@ -306,7 +347,13 @@ func emitMethod(f *File, m *model.Method, arch model.Arch) {
 		for _, st := range c.post {
 			g.Add(st)
 		}
-		g.If(Id("_hr").Dot("Failed").Call()).Block(
+		// A failure, or a success code other than S_OK that the spec does not
+		// document for the method, comes back as an *Error.
+		cond := Id("_hr").Op("!=").Lit(0)
+		for _, h := range m.SuccessCodes() {
+			cond = cond.Op("&&").Id("_hr").Op("!=").Id(h.Name)
+		}
+		g.If(cond).Block(
 			Err().Op("=").Id("_newError").Call(Id(m.ID()), Id("_hr")),
 		)
 		g.Return(c.returned...)
@@ -344,6 +391,9 @@ func methodDoc(m *model.Method) []Code {
 		if p.Reserved {
 			text += " Passed as NULL by this method."
 		}
+		if p.Optional {
+			text += " Optional: nil passes NULL."
+		}
 		ps = append(ps, text)
 	}
 	out = append(out, listDoc("Parameters:", ps)...)
@@ -361,6 +411,10 @@ func methodDoc(m *model.Method) []Code {
 		rs = append(rs, text)
 	}
 	out = append(out, listDoc("Documented return codes:", rs)...)
+	if m.ReturnsUndocumented != "" {
+		blank()
+		out = append(out, docComment("Documented return codes: none. "+m.ReturnsUndocumented)...)
+	}
 	var ns []string
 	for _, n := range m.Notes {
 		ns = append(ns, noteText(n))

@@ -140,13 +140,23 @@ func flagString(e *model.Enum, v int32) string {
 	return strings.Join(parts, "|")
 }
 
+// errorFormat is the form of HRESULT.Error for a known code: name, value
+// in eight upper-case hex digits, meaning. The generated tests build the
+// expected text with it at run time, from the name, value and meaning in
+// their own table, rather than take the text the model formats for the
+// generated table, so that a wrong format in one place cannot agree with
+// itself in the other.
+const errorFormat = "%s (0x%08X): %s"
+
 func hresultTests(s *model.Spec, cfg Config) *File {
 	f := newGoFile(s, cfg, "")
+	f.Comment("// The expected Error text is built here, with a format of its own, from")
+	f.Comment("// the name, value and meaning in the table.")
 	f.Func().Id("TestHRESULTTable").Params(Id("t").Op("*").Qual("testing", "T")).Block(
 		Id("tests").Op(":=").Index().Struct(
 			Id("code").Id("HRESULT"),
 			Id("value").Uint32(),
-			List(Id("name"), Id("err")).String(),
+			List(Id("name"), Id("meaning")).String(),
 			Id("failed").Bool(),
 			List(Id("facility"), Id("code16")).Uint16(),
 		).ValuesFunc(func(g *Group) {
@@ -155,7 +165,7 @@ func hresultTests(s *model.Spec, cfg Config) *File {
 				if h.AliasOf != nil {
 					named = h.AliasOf
 				}
-				g.Line().Values(Id(h.Name), Id(hexLit(h.Value)), Lit(named.Name), Lit(named.ErrorText()), Lit(h.Failed()),
+				g.Line().Values(Id(h.Name), Id(hexLit(h.Value)), Lit(named.Name), Lit(model.OneLine(named.Doc)), Lit(h.Failed()),
 					Lit(int(h.Facility())), Id(fmt.Sprintf("0x%04X", h.Code())))
 			}
 			g.Line()
@@ -165,7 +175,8 @@ func hresultTests(s *model.Spec, cfg Config) *File {
 				Id("t").Dot("Errorf").Call(Lit("%s = %#x, want %#x"), Id("tt").Dot("name"), Uint32().Call(Id("tt").Dot("code")), Id("tt").Dot("value")),
 			),
 			checkEq("String()", Id("tt").Dot("code").Dot("String").Call(), Id("tt").Dot("name")),
-			checkEq("Error()", Id("tt").Dot("code").Dot("Error").Call(), Id("tt").Dot("err")),
+			checkEq("Error()", Id("tt").Dot("code").Dot("Error").Call(),
+				Qual("fmt", "Sprintf").Call(Lit(errorFormat), Id("tt").Dot("name"), Id("tt").Dot("value"), Id("tt").Dot("meaning"))),
 			checkEq("Failed()", Id("tt").Dot("code").Dot("Failed").Call(), Id("tt").Dot("failed")),
 			checkEq("Succeeded()", Id("tt").Dot("code").Dot("Succeeded").Call(), Op("!").Id("tt").Dot("failed")),
 			checkEq("Facility()", Id("tt").Dot("code").Dot("Facility").Call(), Id("tt").Dot("facility")),
@@ -175,12 +186,20 @@ func hresultTests(s *model.Spec, cfg Config) *File {
 
 	unknown := unusedValue(s)
 	f.Func().Id("TestHRESULTUnknown").Params(Id("t").Op("*").Qual("testing", "T")).Block(
-		Id("h").Op(":=").Id("HRESULT").Call(Id(hexLit(unknown))),
-		If(List(Id("got"), Id("want")).Op(":=").List(Id("h").Dot("String").Call(), Lit("HRESULT("+hexLit(unknown)+")")), Id("got").Op("!=").Id("want")).Block(
-			Id("t").Dot("Errorf").Call(Lit("String() = %q, want %q"), Id("got"), Id("want")),
-		),
-		If(List(Id("got"), Id("want")).Op(":=").List(Id("h").Dot("Error").Call(), Lit(fmt.Sprintf("HRESULT(%s): unknown failure code, facility %d, code %d", hexLit(unknown), unknown>>16&0x1fff, unknown&0xffff))), Id("got").Op("!=").Id("want")).Block(
-			Id("t").Dot("Errorf").Call(Lit("Error() = %q, want %q"), Id("got"), Id("want")),
+		For(List(Id("_"), Id("tt")).Op(":=").Range().Index().Struct(
+			Id("h").Id("HRESULT"),
+			Id("kind").String(),
+		).Values(
+			Values(Id("HRESULT").Call(Id(hexLit(unknown))), Lit("failure")),
+			Values(Id("HRESULT").Call(Id(hexLit(unusedSmallSuccess(s)))), Lit("success")),
+		)).Block(
+			Id("h").Op(":=").Id("tt").Dot("h"),
+			If(List(Id("got"), Id("want")).Op(":=").List(Id("h").Dot("String").Call(), Qual("fmt", "Sprintf").Call(Lit("HRESULT(0x%08X)"), Uint32().Call(Id("h")))), Id("got").Op("!=").Id("want")).Block(
+				Id("t").Dot("Errorf").Call(Lit("String() = %q, want %q"), Id("got"), Id("want")),
+			),
+			If(List(Id("got"), Id("want")).Op(":=").List(Id("h").Dot("Error").Call(), Qual("fmt", "Sprintf").Call(Lit("HRESULT(0x%08X): unknown %s code, facility %d, code %d"), Uint32().Call(Id("h")), Id("tt").Dot("kind"), Uint32().Call(Id("h")).Op(">>").Lit(16).Op("&").Lit(0x1fff), Uint32().Call(Id("h")).Op("&").Lit(0xffff))), Id("got").Op("!=").Id("want")).Block(
+				Id("t").Dot("Errorf").Call(Lit("Error() = %q, want %q"), Id("got"), Id("want")),
+			),
 		),
 	)
 
@@ -205,8 +224,8 @@ func hresultTests(s *model.Spec, cfg Config) *File {
 				Values(Lit("%#x"), Lit(fmt.Sprintf("%#x", sample.Value))),
 				Values(Lit("%08X"), Lit(fmt.Sprintf("%08X", sample.Value))),
 				Values(Lit("%d"), Lit(fmt.Sprintf("%d", sample.Value))),
-				Values(Lit("%v"), Lit(sample.ErrorText())),
-				Values(Lit("%s"), Lit(sample.ErrorText())),
+				Values(Lit("%v"), Lit(fmt.Sprintf(errorFormat, sample.Name, sample.Value, model.OneLine(sample.Doc)))),
+				Values(Lit("%s"), Lit(fmt.Sprintf(errorFormat, sample.Name, sample.Value, model.OneLine(sample.Doc)))),
 				Values(Lit("%q"), Lit(fmt.Sprintf("%q", sample.Name))),
 			)).Block(
 				If(Id("got").Op(":=").Qual("fmt", "Sprintf").Call(Id("tt").Dot("format"), Id(sample.Name)), Id("got").Op("!=").Id("tt").Dot("want")).Block(
@@ -234,6 +253,35 @@ func unusedValue(s *model.Spec) uint32 {
 	v := uint32(0x8004FFFF)
 	for used[v] {
 		v--
+	}
+	return v
+}
+
+// unusedSuccess is a success code with FACILITY_ITF that the spec does
+// not hold, for a call that succeeds with a code no method documents.
+func unusedSuccess(s *model.Spec) uint32 {
+	used := map[uint32]bool{}
+	for _, h := range s.HRESULTs {
+		used[h.Value] = true
+	}
+	v := uint32(0x0004FFFF)
+	for used[v] {
+		v--
+	}
+	return v
+}
+
+// unusedSmallSuccess picks the smallest success code above S_FALSE that the
+// table lacks: its hex value has leading zeros, which Error and String
+// must keep.
+func unusedSmallSuccess(s *model.Spec) uint32 {
+	used := map[uint32]bool{}
+	for _, h := range s.HRESULTs {
+		used[h.Value] = true
+	}
+	v := uint32(2)
+	for used[v] {
+		v++
 	}
 	return v
 }

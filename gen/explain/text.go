@@ -97,8 +97,15 @@ type section struct {
 
 type group struct {
 	lines []string
+	// short, when set, stands for lines unless all is set: the group with
+	// its methods counted per interface instead of named.
+	short []string
 	size  int // methods and functions in the group
 }
+
+// maxNameLines is how many lines a group's names may take before the text
+// without all counts them per interface instead.
+const maxNameLines = 4
 
 // write writes the section, fitting it into budget lines unless all is
 // set (the first group is always shown), and returns the lines written.
@@ -110,10 +117,14 @@ func (s section) write(b *strings.Builder, budget int, all bool) int {
 		if i < len(s.groups)-1 {
 			more = 1 // the line that counts the rest
 		}
-		if !all && shown > 0 && len(lines)+len(g.lines)+more > budget {
+		gl := g.lines
+		if !all && g.short != nil {
+			gl = g.short
+		}
+		if !all && shown > 0 && len(lines)+len(gl)+more > budget {
 			break
 		}
-		lines = append(lines, g.lines...)
+		lines = append(lines, gl...)
 		shown++
 	}
 	if rest := s.groups[shown:]; len(rest) > 0 {
@@ -174,7 +185,7 @@ func (e *Explanation) usesSection() section {
 		}
 	}
 	for _, g := range groups {
-		var lines []string
+		var lines, short []string
 		if len(g.uses) == 1 {
 			lines = append(lines, fmt.Sprintf("  %s%s: %s", g.uses[0].Method.FullName(), g.how.phrase(false), g.meaning))
 		} else {
@@ -182,18 +193,27 @@ func (e *Explanation) usesSection() section {
 			for _, u := range g.uses {
 				ms = append(ms, u.Method)
 			}
-			list := wrapWords(compactNames(ms), listWidth)
-			list[len(list)-1] += g.how.phrase(true)
-			lines = append(lines, "  "+list[0])
-			for _, l := range list[1:] {
-				lines = append(lines, "      "+l)
+			named := func(words []string) []string {
+				list := wrapWords(words, listWidth)
+				list[len(list)-1] += g.how.phrase(true)
+				out := []string{"  " + list[0]}
+				for _, l := range list[1:] {
+					out = append(out, "      "+l)
+				}
+				return append(out, "    "+g.meaning)
 			}
-			lines = append(lines, "    "+g.meaning)
+			lines = named(compactNames(ms))
+			if len(lines)-1 > maxNameLines {
+				short = named(countedNames(ms))
+			}
 		}
 		for _, n := range g.notes {
 			lines = append(lines, "    "+n)
+			if short != nil {
+				short = append(short, "    "+n)
+			}
 		}
-		s.groups = append(s.groups, group{lines: lines, size: len(g.uses)})
+		s.groups = append(s.groups, group{lines: lines, short: short, size: len(g.uses)})
 	}
 	return s
 }
@@ -322,6 +342,35 @@ func compactNames(ms []*model.Method) []string {
 			w += ","
 		}
 		words = append(words, w)
+	}
+	return words
+}
+
+// countedNames counts methods per interface or DLL, for a group too long
+// to name them all: "IVssBackupComponents: 44 methods;", "vssapi.dll: 2
+// functions (-all names them)". The words keep their separators.
+func countedNames(ms []*model.Method) []string {
+	var words []string
+	for i := 0; i < len(ms); {
+		j := i
+		for j < len(ms) && ms[j].Owner() == ms[i].Owner() {
+			j++
+		}
+		noun := "methods"
+		if ms[i].Interface == nil {
+			noun = "functions"
+		}
+		if j-i == 1 {
+			noun = strings.TrimSuffix(noun, "s")
+		}
+		w := fmt.Sprintf("%s: %d %s", ms[i].Owner(), j-i, noun)
+		if j < len(ms) {
+			w += ";"
+		} else {
+			w += " (-all names them)"
+		}
+		words = append(words, w)
+		i = j
 	}
 	return words
 }

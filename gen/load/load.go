@@ -162,6 +162,8 @@ type Function struct {
 	Void    Bool     `yaml:"void"`
 	Params  []Param  `yaml:"params"`
 	Returns []Return `yaml:"returns"`
+	// ReturnsUndocumented says why the function lists no return codes.
+	ReturnsUndocumented Str `yaml:"returns_undocumented"`
 }
 
 // OSVersion is one entry of the ordered os_versions table.
@@ -175,22 +177,32 @@ type OSVersion struct {
 // HRESULT is one entry of the hresults table.
 type HRESULT struct {
 	Pos     Pos
-	Name    Str `yaml:"name"`
-	Value   Int `yaml:"value"`
-	Doc     Str `yaml:"doc"`
-	AliasOf Str `yaml:"alias_of"`
+	Name    Str    `yaml:"name"`
+	Value   Int    `yaml:"value"`
+	Doc     Str    `yaml:"doc"`
+	AliasOf Str    `yaml:"alias_of"`
+	Notes   []Note `yaml:"notes"`
 }
 
 // Interface is one COM interface.
 type Interface struct {
 	Pos           Pos
-	Name          Str      `yaml:"name"`
-	IID           Str      `yaml:"iid"`
-	Base          Str      `yaml:"base"`
-	Header        Str      `yaml:"header"`
-	Doc           Str      `yaml:"doc"`
-	ReservedSlots []Int    `yaml:"reserved_slots"`
-	Methods       []Method `yaml:"methods"`
+	Name          Str       `yaml:"name"`
+	IID           Str       `yaml:"iid"`
+	Base          Str       `yaml:"base"`
+	Header        Str       `yaml:"header"`
+	Doc           Str       `yaml:"doc"`
+	ReservedSlots []Int     `yaml:"reserved_slots"`
+	Available     Available `yaml:"available"`
+	SecondaryBase Str       `yaml:"secondary_base"`
+	Methods       []Method  `yaml:"methods"`
+}
+
+// Available says from which Windows release on an interface exists.
+type Available struct {
+	Pos   Pos
+	Since Str `yaml:"since"`
+	Text  Str `yaml:"text"`
 }
 
 // Method is one method of an interface.
@@ -203,6 +215,8 @@ type Method struct {
 	Returns     []Return `yaml:"returns"`
 	StatusCodes []Return `yaml:"status_codes"`
 	Notes       []Note   `yaml:"notes"`
+	// ReturnsUndocumented says why the method lists no return codes.
+	ReturnsUndocumented Str `yaml:"returns_undocumented"`
 }
 
 // Param is one parameter of a method, after the implicit this pointer.
@@ -214,11 +228,14 @@ type Param struct {
 	By       Str  `yaml:"by"`
 	Enum     Str  `yaml:"enum"`
 	Reserved Bool `yaml:"reserved"`
+	Optional Bool `yaml:"optional"`
 	Doc      Str  `yaml:"doc"`
 }
 
 // Return is a documented return code of a method, or a documented status code
-// delivered through an out-parameter.
+// delivered through an out-parameter. Notes is nil when the key is absent, so
+// the code's own notes apply, and non-nil (perhaps empty) when the method
+// gives notes of its own in their place.
 type Return struct {
 	Pos     Pos
 	Code    Str    `yaml:"code"`
@@ -590,7 +607,10 @@ func (w *walker) decode(n *yaml.Node, v reflect.Value, what string) {
 	switch v.Kind() {
 	case reflect.Slice:
 		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-			return // "key:" with nothing after it is an empty list
+			// "key:" with nothing after it is an empty list, and a present
+			// one: non-nil, as for "key: []".
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+			return
 		}
 		if n.Kind != yaml.SequenceNode {
 			w.errorf(n, "%s: expected a list, found %s", what, kindName(n))

@@ -290,6 +290,27 @@ func (b *builder) hresults(raw []load.HRESULT) {
 			a.h.AliasOf = target
 		}
 	}
+	// Notes may name any code of the table in returns_instead, so they are
+	// read once the table is complete.
+	for _, r := range raw {
+		h, ok := b.codes[r.Name.Value]
+		if !ok || len(r.Notes) == 0 || h.Notes != nil {
+			continue // refused, without notes, or declared twice (reported above)
+		}
+		h.Notes = []*Note{}
+		what := "hresult " + h.Name + ": note"
+		for _, n := range r.Notes {
+			note := b.note(n, what)
+			if note == nil {
+				continue
+			}
+			if note.ReturnsInstead == h {
+				b.errorf(n.ReturnsInstead.Pos, "%s: returns_instead names the code itself", what)
+				continue
+			}
+			h.Notes = append(h.Notes, note)
+		}
+	}
 	sort.SliceStable(b.spec.HRESULTs, func(i, j int) bool {
 		hi, hj := b.spec.HRESULTs[i], b.spec.HRESULTs[j]
 		return hi.Value < hj.Value || hi.Value == hj.Value && hi.Name < hj.Name

@@ -68,6 +68,14 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 			}
 		}
 		it.Doc = b.text(r.Doc, "interface "+it.Name+": doc")
+		if a := r.Available; a.Pos != (load.Pos{}) {
+			if b.required(a.Pos, a.Since, "interface "+it.Name+": available: since") {
+				it.Since = b.osRef(a.Since, "interface "+it.Name+": available: since")
+			}
+			if b.required(a.Pos, a.Text, "interface "+it.Name+": available: text") {
+				it.SinceText = b.text(a.Text, "interface "+it.Name+": available: text")
+			}
+		}
 		b.declare(r.Name.Pos, it.Name, "interface "+it.Name)
 		b.declare(r.Name.Pos, it.Name+"Vtbl", "the vtable of interface "+it.Name)
 		b.declare(r.Name.Pos, "IID_"+it.Name, "the IID of interface "+it.Name)
@@ -127,20 +135,30 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 		it.Base = base
 	}
 	// Only the members of a cycle are reported; an interface whose chain
-	// merely runs into a cycle is fine once the cycle is broken below.
+	// merely runs into a cycle is fine once the cycle is broken below. Each
+	// interface is walked once: a walk stops at an interface an earlier
+	// walk has finished.
 	cyclic := map[*Interface]bool{}
+	state := map[*Interface]int{} // 1 on the current walk, 2 finished
 	for _, it := range declared {
-		seen := map[*Interface]bool{}
-		for x := it; x != nil && !seen[x]; x = x.Base {
-			seen[x] = true
-			if x.Base == it {
-				b.errorf(rawOf[it].Base.Pos, "interface %s: base chain is cyclic", it.Name)
-				cyclic[it] = true
+		var path []*Interface
+		x := it
+		for ; x != nil && state[x] == 0; x = x.Base {
+			state[x] = 1
+			path = append(path, x)
+		}
+		if x != nil && state[x] == 1 {
+			for _, c := range path[slices.Index(path, x):] {
+				cyclic[c] = true
 			}
+		}
+		for _, p := range path {
+			state[p] = 2
 		}
 	}
 	for _, it := range declared {
 		if cyclic[it] {
+			b.errorf(rawOf[it].Base.Pos, "interface %s: base chain is cyclic", it.Name)
 			it.Base = root
 			unresolved[it] = true
 		}
@@ -156,6 +174,33 @@ func (b *builder) declareInterfaces(raw []load.Interface) declaredInterfaces {
 		}
 		b.errorf(r.Pos, "interface %s: iid is required for an interface derived from IUnknown; write iid: none if it has none, as the C++-only interfaces of vsbackup.h do", it.Name)
 	}
+	// A secondary base is IUnknown, for an interface whose own chain lacks it.
+	for _, it := range declared {
+		r := rawOf[it].SecondaryBase
+		switch {
+		case !r.Set || r.Bad:
+		case r.Value != root.Name:
+			b.errorf(r.Pos, "interface %s: secondary_base %q: only IUnknown can be a secondary base", it.Name, r.Value)
+		case unresolved[it]:
+		case derivesFrom(it, root):
+			b.errorf(r.Pos, "interface %s: secondary_base IUnknown: the interface has IUnknown in its chain of bases already", it.Name)
+		default:
+			it.Secondary = root
+		}
+	}
+	// Availability becomes an accessor that asks for the interface with
+	// QueryInterface, which needs its IID.
+	for _, it := range declared {
+		a := rawOf[it].Available
+		switch {
+		case it.Since == nil || unresolved[it]:
+		case !derivesFrom(it, root):
+			b.errorf(a.Pos, "interface %s: available needs an interface derived from IUnknown, since vssgen makes it an accessor that calls QueryInterface", it.Name)
+		case !it.HasIID && !rawOf[it].IID.Bad:
+			b.errorf(a.Pos, "interface %s: available needs the interface's iid, since vssgen makes it an accessor that asks for the interface by its IID", it.Name)
+		}
+	}
+	declared = b.refuseDeepChains(root, declared, rawOf)
 	for _, it := range append([]*Interface{root}, declared...) {
 		b.types[it.Name] = &Type{C: it.Name, Kind: InterfaceKind, Go: "*" + it.Name, Local: true, Interface: it}
 	}
@@ -176,7 +221,12 @@ func derivesFrom(it, base *Interface) bool {
 func (b *builder) interfaceMethods(d declaredInterfaces) {
 	root, declared, rawOf := d.root, d.declared, d.rawOf
 	// Slots depend on the base's methods, so build bases first.
+	// The vtables' lengths are counted before each interface is built, so
+	// that a spec past MaxVtableEntries is refused before the work grows
+	// with it.
 	done := map[*Interface]bool{root: true}
+	length := map[*Interface]int{root: len(root.Methods)} // of each vtable built
+	total, over := 0, false
 	var build func(it *Interface)
 	build = func(it *Interface) {
 		if it == nil || done[it] {
@@ -184,7 +234,24 @@ func (b *builder) interfaceMethods(d declaredInterfaces) {
 		}
 		done[it] = true
 		build(it.Base)
+		if over {
+			return
+		}
+		n := len(rawOf[it].Methods)
+		if it.Base != nil {
+			n += length[it.Base]
+		}
+		if total += n; total > MaxVtableEntries {
+			b.errorf(rawOf[it].Name.Pos, "interface %s: the vtables of the interfaces up to this one hold %d methods, inherited ones counted in every interface that inherits them, more than the %d vssgen accepts; each is checked and tested in every vtable that holds it",
+				it.Name, total, MaxVtableEntries)
+			over = true
+			return
+		}
 		b.methods(it, rawOf[it].Methods, rawOf[it].ReservedSlots)
+		length[it] = len(it.Methods)
+		if it.Base != nil {
+			length[it] += length[it.Base]
+		}
 	}
 	for _, it := range declared {
 		build(it)
@@ -195,7 +262,11 @@ func (b *builder) interfaceMethods(d declaredInterfaces) {
 
 // sortByBase orders interfaces so that bases come first and siblings by name.
 func sortByBase(its []*Interface) []*Interface {
-	depth := func(it *Interface) int { return len(it.Chain()) }
+	depths := map[*Interface]int{}
+	for _, it := range its {
+		depths[it] = len(it.Chain()) // at most MaxBases+2: refuseDeepChains ran
+	}
+	depth := func(it *Interface) int { return depths[it] }
 	out := append([]*Interface(nil), its...)
 	sort.SliceStable(out, func(i, j int) bool {
 		di, dj := depth(out[i]), depth(out[j])
@@ -278,7 +349,9 @@ func (b *builder) methods(it *Interface, raw []load.Method, reserved []load.Int)
 		m.Doc = b.text(r.Doc, what+": doc")
 		m.Slot = takeSlot(r, what, false)
 		b.params(m, r.Params)
+		b.checkArgWords(m, r.Name.Pos, what)
 		m.Returns = b.returns(m, r.Returns, what+": returns", true)
+		m.ReturnsUndocumented = b.undocumented(r.Returns, r.ReturnsUndocumented, what)
 		m.StatusCodes = b.returns(m, r.StatusCodes, what+": status_codes", false)
 		b.checkResultNames(m, r.Params)
 		if len(m.StatusCodes) > 0 && !m.hasStatusOut() {
@@ -420,6 +493,9 @@ func (b *builder) params(m *Method, raw []load.Param) {
 			b.errorf(r.Type.Pos, "%s: %s", what, problem)
 			continue
 		}
+		if r.Optional.Value && !b.optional(p, r, what) {
+			continue
+		}
 		m.Params = append(m.Params, p)
 	}
 }
@@ -446,6 +522,25 @@ func (b *builder) paramEnum(p *Param, r load.Param, what string) bool {
 		return false
 	}
 	p.Header, p.Type = p.Type, t
+	return true
+}
+
+// optional marks p as one the caller may pass as NULL (optional: true). It
+// applies to what can be NULL, strings and pointers, that the caller passes;
+// a reserved parameter is always NULL already.
+func (b *builder) optional(p *Param, r load.Param, what string) bool {
+	switch {
+	case p.Reserved:
+		b.errorf(r.Optional.Pos, "%s: a reserved parameter is always passed as NULL; optional does not apply", what)
+		return false
+	case p.Dir == Out:
+		b.errorf(r.Optional.Pos, "%s: optional applies to in parameters; the stub always passes an out parameter somewhere to write", what)
+		return false
+	case !p.ByPtr && p.Type.Kind != WString && p.Type.Kind != BSTRKind && p.Type.Kind != RawPointer && p.Type.Kind != InterfaceKind:
+		b.errorf(r.Optional.Pos, "%s: optional applies to strings and pointers, which can be NULL; %s passed by value cannot", what, p.Type.C)
+		return false
+	}
+	p.Optional = true
 	return true
 }
 
@@ -628,6 +723,25 @@ func (b *builder) returns(m *Method, raw []load.Return, what string, returnCodes
 		if b.required(r.Pos, r.Meaning, what+" "+h.Name+": meaning") {
 			ret.Meaning = b.text(r.Meaning, what+" "+h.Name+": meaning")
 		}
+		if r.Notes == nil {
+			// No notes of the method's own: the code's notes apply. A status
+			// code arrives through an out-parameter, where no other code
+			// stands in for it, so it takes only the notes without
+			// returns_instead.
+			for _, note := range h.Notes {
+				if ri := note.ReturnsInstead; ri != nil {
+					if !returnCodes {
+						continue
+					}
+					if instead[ri] != nil && instead[ri] != h {
+						b.errorf(r.Code.Pos, "%s %s: the code's note makes %s stand for it, but %s already stands for %s on some systems; give this code notes of its own", what, h.Name, ri.Name, ri.Name, instead[ri].Name)
+						continue
+					}
+					instead[ri] = h
+				}
+				ret.Notes = append(ret.Notes, note)
+			}
+		}
 		for _, n := range r.Notes {
 			note := b.note(n, what+" "+h.Name+": note")
 			if note == nil {
@@ -650,6 +764,24 @@ func (b *builder) returns(m *Method, raw []load.Return, what string, returnCodes
 		out = append(out, ret)
 	}
 	return out
+}
+
+// undocumented reads returns_undocumented, the reason a method or function
+// lists no return codes. It takes the place of returns, so both together are
+// refused, as is an empty reason.
+func (b *builder) undocumented(returns []load.Return, s load.Str, what string) string {
+	if !s.Set {
+		return ""
+	}
+	if strings.TrimSpace(s.Value) == "" {
+		b.errorf(s.Pos, "%s: returns_undocumented needs the reason no codes are listed, such as \"The reference page has no return value section.\"", what)
+		return ""
+	}
+	if len(returns) > 0 {
+		b.errorf(s.Pos, "%s: returns_undocumented says the documentation lists no return codes, but returns lists some; keep one of them", what)
+		return ""
+	}
+	return b.text(s, what+": returns_undocumented")
 }
 
 func (b *builder) note(r load.Note, what string) *Note {
@@ -710,4 +842,67 @@ func (b *builder) declaredOS() string {
 		ids[i] = o.ID
 	}
 	return "os_versions declares " + strings.Join(ids, ", ")
+}
+
+// osRef resolves a reference to an id of os_versions, or reports it.
+func (b *builder) osRef(id load.Str, what string) *OSVersion {
+	if id.Bad {
+		return nil // the load stage said what is wrong with it
+	}
+	o, ok := b.os[id.Value]
+	if !ok && !b.refusedOS[id.Value] {
+		b.errorf(id.Pos, "%s: unknown os version %q (%s)", what, id.Value, b.declaredOS())
+	}
+	return o
+}
+
+// MaxBases is how many interfaces an interface may inherit from, IUnknown
+// included. The deepest chain of the SDK's VSS interfaces is 5
+// (IVssBackupComponentsEx4 to IUnknown). Each interface's vtable, checks
+// and tests repeat every inherited method, so output grows with the square
+// of a chain's length.
+const MaxBases = 32
+
+// MaxVtableEntries is how many methods the vtables of a spec's interfaces
+// may hold together, inherited methods counted again in each interface
+// that inherits them. spec/vss.yaml has 521; generated output grows
+// by about 300 bytes for each.
+const MaxVtableEntries = 20_000
+
+// refuseDeepChains refuses interfaces with more than MaxBases bases and
+// leaves them, and the interfaces derived from them, out of what is built
+// further. Only the first interface past the limit on each chain is
+// reported. Depths are computed once per interface.
+func (b *builder) refuseDeepChains(root *Interface, declared []*Interface, rawOf map[*Interface]load.Interface) []*Interface {
+	depth := map[*Interface]int{root: 0}
+	depthOf := func(it *Interface) int {
+		var path []*Interface
+		x := it
+		for ; x != nil; x = x.Base {
+			if _, ok := depth[x]; ok {
+				break
+			}
+			path = append(path, x)
+		}
+		d := -1 // an interface without IUnknown has no base at all
+		if x != nil {
+			d = depth[x]
+		}
+		for i := len(path) - 1; i >= 0; i-- {
+			d++
+			depth[path[i]] = d
+		}
+		return depth[it]
+	}
+	var kept []*Interface
+	for _, it := range declared {
+		switch d := depthOf(it); {
+		case d == MaxBases+1:
+			b.errorf(rawOf[it].Base.Pos, "interface %s inherits from %d interfaces (from %s to %s), more than the %d vssgen accepts; each interface repeats every inherited method, so output grows with the square of the chain",
+				it.Name, d, it.Base.Name, it.Chain()[d].Name, MaxBases)
+		case d <= MaxBases:
+			kept = append(kept, it)
+		}
+	}
+	return kept
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"go/token"
 	"regexp"
 	"slices"
@@ -200,12 +201,44 @@ func (b *builder) structFields(ds []declaredStruct) {
 	for _, d := range ds {
 		visit(d)
 	}
-	// Compute every layout now: the model is read-only once built, and
-	// emitters read it concurrently.
+	// Compute every layout now, bases first: the model is read-only once
+	// built, and emitters read it concurrently. A struct beyond
+	// MaxStructSize is refused; one that contains such a struct says so
+	// instead of a size.
+	tooLarge := map[*Struct]bool{}
 	for _, st := range b.spec.Structs {
+		var sizes []string
+		same := true
 		for _, a := range Arches {
-			st.Layout(a)
+			n := st.Layout(a).Size
+			if n > MaxStructSize {
+				sizes = append(sizes, fmt.Sprintf("%d bytes on %s", n, a))
+			}
+			same = same && n == st.Layout(Arches[0]).Size
 		}
+		if len(sizes) == 0 {
+			continue
+		}
+		if same {
+			sizes = []string{fmt.Sprintf("%d bytes on every architecture", st.Layout(Arches[0]).Size)}
+		}
+		tooLarge[st] = true
+		pos, what := byStruct[st].raw.Name.Pos, "struct"
+		if st.Union {
+			what = "union"
+		}
+		inner := ""
+		for _, f := range st.Fields {
+			if f.Type.Kind == StructKind && tooLarge[f.Type.Struct] {
+				inner = fmt.Sprintf("member %s is %s, which is too large itself", f.Name, f.Type.Struct.Name)
+				break
+			}
+		}
+		if inner != "" {
+			b.errorf(pos, "%s %s is larger than the %d bytes (64 KiB) a struct or union may take: %s", what, st.Name, MaxStructSize, inner)
+			continue
+		}
+		b.errorf(pos, "%s %s takes %s, more than the %d bytes (64 KiB) a struct or union may take", what, st.Name, strings.Join(sizes, ", "), MaxStructSize)
 	}
 }
 
@@ -235,10 +268,15 @@ func (b *builder) functions(raw []load.Function) {
 		b.declare(r.Name.Pos, m.ID(), what+" (its identifier)")
 		m.Doc = b.text(r.Doc, what+": doc")
 		b.params(m, r.Params)
+		b.checkArgWords(m, r.Name.Pos, what)
 		m.Returns = b.returns(m, r.Returns, what+": returns", true)
+		m.ReturnsUndocumented = b.undocumented(r.Returns, r.ReturnsUndocumented, what)
 		b.checkResultNames(m, r.Params)
 		if m.Void && len(m.Returns) > 0 {
 			b.errorf(r.Returns[0].Pos, "%s returns nothing (void: true) and cannot document return codes", what)
+		}
+		if m.Void && r.ReturnsUndocumented.Set {
+			b.errorf(r.ReturnsUndocumented.Pos, "%s returns nothing (void: true), which says already that it has no return codes; drop returns_undocumented", what)
 		}
 		b.spec.Functions = append(b.spec.Functions, m)
 	}

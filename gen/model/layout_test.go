@@ -65,3 +65,38 @@ func TestPaddingFor386(t *testing.T) {
 		t.Errorf("amd64 layout = %+v, want size 24 with no explicit padding", l)
 	}
 }
+
+// TestSmallUnions checks the Go representation of unions whose members are
+// narrower than 4 bytes: an array of words of the union's alignment that
+// covers its C size (a union of bytes was [0]uint32, of size 0).
+func TestSmallUnions(t *testing.T) {
+	u8 := &model.Type{C: "BYTE", Kind: model.Integer, Go: "uint8", Bytes: 1}
+	i32 := &model.Type{C: "LONG", Kind: model.Integer, Go: "int32", Bytes: 4, Signed: true}
+	three := &model.Struct{Name: "THREE", Fields: []*model.Field{
+		{Name: "a", GoName: "A", Type: u8}, {Name: "b", GoName: "B", Type: u8}, {Name: "c", GoName: "C", Type: u8},
+	}}
+	for _, tt := range []struct {
+		name   string
+		fields []*model.Type
+		size   int
+		n      int
+		word   string
+	}{
+		{"one byte", []*model.Type{u8}, 1, 1, "uint8"},
+		{"three bytes", []*model.Type{u8, {C: "THREE", Kind: model.StructKind, Struct: three}}, 3, 3, "uint8"},
+		{"a LONG beside a byte", []*model.Type{u8, i32}, 4, 1, "uint32"},
+	} {
+		u := &model.Struct{Name: "U", Union: true}
+		for i, f := range tt.fields {
+			u.Fields = append(u.Fields, &model.Field{Name: string(rune('a' + i)), GoName: string(rune('A' + i)), Type: f})
+		}
+		for _, a := range model.Arches {
+			if got := u.Layout(a).Size; got != tt.size {
+				t.Errorf("%s on %s: size %d, want %d", tt.name, a, got, tt.size)
+			}
+			if n, word := u.UnionWords(a); n != tt.n || word != tt.word {
+				t.Errorf("%s on %s: [%d]%s, want [%d]%s", tt.name, a, n, word, tt.n, tt.word)
+			}
+		}
+	}
+}

@@ -42,6 +42,9 @@ type HRESULT struct {
 	Value   uint32
 	Doc     string
 	AliasOf *HRESULT // set when this name is a second name for AliasOf's value
+	// Notes are the code's own OS-version notes. Every method that documents
+	// the code has them in its Return's Notes unless it gives notes of its own.
+	Notes []*Note
 }
 
 // Failed reports whether the severity bit is set.
@@ -76,6 +79,17 @@ type Interface struct {
 	// layout of a partial binding checked.
 	Reserved []int
 	Builtin  bool
+	// Since is the oldest Windows version of the spec's table on which
+	// Microsoft documents the interface, and SinceText the releases as the
+	// documentation names them; nil when the spec does not say.
+	Since     *OSVersion
+	SinceText string
+	// Secondary is a second base in the C++ sense, IUnknown alone so far:
+	// the object holds a second vtable pointer, right after the first, for
+	// that base's methods, and calls them with this pointing at it. Microsoft
+	// declares IVssWriterComponentsExt so, a class deriving from both
+	// IVssWriterComponents and IUnknown.
+	Secondary *Interface
 }
 
 // VtableSize is the number of pointers in the interface's vtable: one past
@@ -134,6 +148,9 @@ type Method struct {
 	Returns     []*Return // documented return codes, in the documentation's order
 	StatusCodes []*Return // codes documented for the HRESULT out-parameter
 	Notes       []*Note   // method-level OS notes
+	// ReturnsUndocumented, when set, says why Returns is empty: Microsoft's
+	// page documents no return codes for the method.
+	ReturnsUndocumented string
 }
 
 // ID is the Go name of the method's identifier in the generated package:
@@ -220,6 +237,9 @@ type Param struct {
 	Header   *Type
 	ByPtr    bool // passed through one more pointer than its direction implies
 	Reserved bool // always passed as NULL/zero; not part of the Go signature
+	// Optional says the caller may pass NULL: a string becomes *string in
+	// the Go signature, nil passing NULL; a pointer is nil-able already.
+	Optional bool
 	Doc      string
 }
 
@@ -267,7 +287,9 @@ type Return struct {
 	Code    *HRESULT
 	Meaning string
 	Async   bool // delivered through the IVssAsync the method returns, not by the call
-	Notes   []*Note
+	// Notes are the method's notes on the code, or the code's own notes
+	// (HRESULT.Notes) when the method gives none.
+	Notes []*Note
 }
 
 // Note is an OS-version note. Exactly one of Before and On is set.

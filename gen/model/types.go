@@ -208,7 +208,7 @@ func (s *Struct) Layout(a Arch) *Layout {
 		// enough for the biggest member, with that member's alignment.
 		for _, f := range s.Fields {
 			l.Offsets = append(l.Offsets, 0)
-			l.Size = max(l.Size, f.Type.Size(a))
+			l.Size = max(l.Size, f.Type.Size(a)) // each at most sizeCap
 			l.Align = max(l.Align, f.Type.Align(a))
 		}
 		l.Size = roundUp(l.Size, l.Align)
@@ -223,7 +223,7 @@ func (s *Struct) Layout(a Arch) *Layout {
 		goOff = roundUp(goOff, gal)
 		l.PadBefore = append(l.PadBefore, cOff-goOff)
 		l.Offsets = append(l.Offsets, cOff)
-		cOff += f.Type.Size(a)
+		cOff = addSize(cOff, f.Type.Size(a))
 		goOff = cOff
 		l.Align = max(l.Align, al)
 		l.GoAlign = max(l.GoAlign, gal)
@@ -233,13 +233,20 @@ func (s *Struct) Layout(a Arch) *Layout {
 	return l
 }
 
-// UnionWords is the element count and Go element type of a union's representation on a.
+// UnionWords is the element count and Go element type of a union's
+// representation on a: words of the union's alignment, so that a union of
+// 1-byte members is an array of bytes rather than of no uint32s.
 func (s *Struct) UnionWords(a Arch) (int, string) {
 	l := s.Layout(a)
-	if l.Align >= 8 {
+	switch {
+	case l.Align >= 8:
 		return l.Size / 8, "uint64"
+	case l.Align >= 4:
+		return l.Size / 4, "uint32"
+	case l.Align >= 2:
+		return l.Size / 2, "uint16"
 	}
-	return l.Size / 4, "uint32"
+	return l.Size, "uint8"
 }
 
 // goWordAlign is the alignment Go gives the word type chosen for a union.
@@ -251,3 +258,21 @@ func goWordAlign(a Arch, cAlign int) int {
 }
 
 func roundUp(n, align int) int { return (n + align - 1) / align * align }
+
+// MaxStructSize is the largest struct or union, in bytes on any
+// architecture, that a spec may declare. The SDK's largest VSS struct is
+// 136 bytes; a Go array type of gigabytes makes go build run for minutes.
+const MaxStructSize = 64 << 10
+
+// sizeCap is where layout sizes stop growing: sizes above MaxStructSize are
+// refused, so only the fact that they are too large matters, and nesting
+// structs that are each too large cannot overflow an int.
+const sizeCap = 1 << 40
+
+// addSize adds two sizes of at most sizeCap, saturating at sizeCap.
+func addSize(a, b int) int {
+	if a > sizeCap-b {
+		return sizeCap
+	}
+	return a + b
+}

@@ -19,6 +19,10 @@ const LockName = ".vssgen.lock"
 // lockPoll is how often a waiting run tries the lock again.
 const lockPoll = 20 * time.Millisecond
 
+// maxRemake bounds how often lockDir makes its directory again after a
+// failed run removed it: each time, that run is still removing what it made.
+const maxRemake = 100
+
 // dirLock is a held lock on an output directory.
 type dirLock struct {
 	f    *os.File
@@ -34,15 +38,18 @@ var ErrLocked = errors.New("another vssgen run is writing to the directory")
 func lockDir(ctx context.Context, dir string, wait time.Duration) (*dirLock, error) {
 	path := filepath.Join(dir, LockName)
 	deadline := time.Now().Add(wait)
+	remade := 0
 	for {
 		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|openFlags, 0o644)
-		if errors.Is(err, fs.ErrNotExist) {
-			// A run that made dir and then failed removed it again, empty,
-			// while this one waited.
-			if err := os.MkdirAll(dir, 0o755); err != nil {
+		if errors.Is(err, fs.ErrNotExist) && remade < maxRemake {
+			// A run that made dir and then failed removes it again, empty,
+			// while this one waits; it may be removing dir's parents while
+			// this one makes dir again, so a missing parent means try again.
+			remade++
+			if err := os.MkdirAll(dir, 0o755); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return nil, fmt.Errorf("locking %s: %w", dir, err)
 			}
-			f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|openFlags, 0o644)
+			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("locking %s: %w", dir, refuseLink(path, err))

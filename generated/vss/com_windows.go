@@ -189,10 +189,15 @@ func (v *IVssWriterComponents) vtable() *IVssWriterComponentsVtbl {
 //
 // Parameters:
 //   - pcComponents (out UINT): Receives the number of components.
+//
+// Documented return codes:
+//   - S_OK: The number of the writer's components was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssWriterComponents) GetComponentCount() (pcComponents uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcComponents)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWriterComponents_GetComponentCount, _hr)
 	}
 	return pcComponents, err
@@ -205,10 +210,17 @@ func (v *IVssWriterComponents) GetComponentCount() (pcComponents uint32, err err
 // Parameters:
 //   - pidInstance (out VSS_ID): Receives the instance ID of the writer.
 //   - pidWriter (out VSS_ID): Receives the class ID of the writer.
+//
+// Documented return codes:
+//   - S_OK: The writer's instance and class IDs were returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
 func (v *IVssWriterComponents) GetWriterInfo() (pidInstance windows.GUID, pidWriter windows.GUID, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterInfo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWriterComponents_GetWriterInfo, _hr)
 	}
 	return pidInstance, pidWriter, err
@@ -223,10 +235,16 @@ func (v *IVssWriterComponents) GetWriterInfo() (pidInstance windows.GUID, pidWri
 //     GetComponentCount.
 //   - ppComponent (out IVssComponent): Receives an IVssComponent. The caller
 //     releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssComponent was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_OBJECT_NOT_FOUND: No component has the given index.
 func (v *IVssWriterComponents) GetComponent(iComponent uint32) (ppComponent *IVssComponent, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponent, uintptr(unsafe.Pointer(v)), uintptr(iComponent), uintptr(unsafe.Pointer(&ppComponent)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWriterComponents_GetComponent, _hr)
 	}
 	return ppComponent, err
@@ -288,10 +306,9 @@ func (v *IVssAsync) vtable() *IVssAsyncVtbl {
 //     call.
 //   - VSS_S_ASYNC_FINISHED: The operation had already completed before this call.
 //   - VSS_E_UNEXPECTED: An unexpected error occurred and was written to the error
-//     log. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows versions
-//     before Windows 7 and Windows Server 2008 R2 do not use this code and report
-//     E_UNEXPECTED in its place. The returned error matches both codes with
-//     errors.Is.)
+//     log. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 //
 // The returned hr tells S_OK from the other documented success codes
 // (VSS_S_ASYNC_CANCELLED, VSS_S_ASYNC_FINISHED).
@@ -299,7 +316,7 @@ func (v *IVssAsync) Cancel() (hr HRESULT, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Cancel, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
 	hr = _hr
-	if _hr.Failed() {
+	if _hr != 0 && _hr != VSS_S_ASYNC_CANCELLED && _hr != VSS_S_ASYNC_FINISHED {
 		err = _newError(IVssAsync_Cancel, _hr)
 	}
 	return hr, err
@@ -321,10 +338,9 @@ func (v *IVssAsync) Cancel() (hr HRESULT, err error) {
 //   - E_ACCESSDENIED: The caller lacks the privileges needed to wait on the
 //     operation.
 //   - VSS_E_UNEXPECTED: An unexpected error occurred and was written to the error
-//     log. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows versions
-//     before Windows 7 and Windows Server 2008 R2 do not use this code and report
-//     E_UNEXPECTED in its place. The returned error matches both codes with
-//     errors.Is.)
+//     log. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 //
 // Notes:
 //   - (On Windows Server 2003 / Windows XP x64 (5.2): On Windows Server 2003 the
@@ -334,7 +350,7 @@ func (v *IVssAsync) Cancel() (hr HRESULT, err error) {
 func (v *IVssAsync) Wait(dwMilliseconds uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Wait, uintptr(unsafe.Pointer(v)), uintptr(dwMilliseconds))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssAsync_Wait, _hr)
 	}
 	return err
@@ -365,14 +381,13 @@ func (v *IVssAsync) Wait(dwMilliseconds uint32) (err error) {
 //   - E_INVALIDARG: The pHrResult pointer is NULL or does not point to usable
 //     memory.
 //   - VSS_E_UNEXPECTED: An unexpected error occurred and was written to the error
-//     log. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows versions
-//     before Windows 7 and Windows Server 2008 R2 do not use this code and report
-//     E_UNEXPECTED in its place. The returned error matches both codes with
-//     errors.Is.)
+//     log. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssAsync) QueryStatus() (pHrResult HRESULT, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().QueryStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pHrResult)), 0)
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssAsync_QueryStatus, _hr)
 	}
 	return pHrResult, err
@@ -521,10 +536,21 @@ func (v *IVssBackupComponents) vtable() *IVssBackupComponentsVtbl {
 // Parameters:
 //   - pcComponents (out UINT): Receives the number of writers with components in
 //     the document.
+//
+// Documented return codes:
+//   - S_OK: The count was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) GetWriterComponentsCount() (pcComponents uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterComponentsCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcComponents)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetWriterComponentsCount, _hr)
 	}
 	return pcComponents, err
@@ -539,12 +565,25 @@ func (v *IVssBackupComponents) GetWriterComponentsCount() (pcComponents uint32, 
 //   - iWriter (in UINT): Zero-based writer index, lower than the count from
 //     GetWriterComponentsCount.
 //   - ppWriter (out IVssWriterComponentsExt): Receives an IVssWriterComponentsExt
-//     for that writer. It must be released, which the generated binding cannot do
-//     through this interface's own vtable (see IVssWriterComponentsExt).
+//     for that writer, which the caller releases (its Release goes through the
+//     object's second vtable pointer; see IVssWriterComponentsExt).
+//
+// Documented return codes:
+//   - S_OK: The IVssWriterComponentsExt object was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The page says the given shadow copy does not exist;
+//     for this method that means no writer at iWriter.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) GetWriterComponents(iWriter uint32) (ppWriter *IVssWriterComponentsExt, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterComponents, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&ppWriter)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetWriterComponents, _hr)
 	}
 	return ppWriter, err
@@ -579,7 +618,7 @@ func (v *IVssBackupComponents) InitializeForBackup(bstrXML string) (err error) {
 	defer _sysFreeString(_bstrXML)
 	_r, _, _ := syscall.SyscallN(v.vtable().InitializeForBackup, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_bstrXML)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_InitializeForBackup, _hr)
 	}
 	return err
@@ -615,7 +654,7 @@ func (v *IVssBackupComponents) InitializeForBackup(bstrXML string) (err error) {
 func (v *IVssBackupComponents) SetBackupState(bSelectComponents bool, bBackupBootableSystemState bool, backupType VSS_BACKUP_TYPE, bPartialFileSupport bool) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupState, uintptr(unsafe.Pointer(v)), _bool(bSelectComponents), _bool(bBackupBootableSystemState), uintptr(backupType), _bool(bPartialFileSupport))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetBackupState, _hr)
 	}
 	return err
@@ -629,6 +668,19 @@ func (v *IVssBackupComponents) SetBackupState(bSelectComponents bool, bBackupBoo
 // Parameters:
 //   - bstrXML (in BSTR): The Backup Components Document that SaveAsXML produced
 //     during the backup. Must not be NULL.
+//
+// Documented return codes:
+//   - S_OK: The object was initialized from the document for a restore.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The given XML document could not be loaded.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) InitializeForRestore(bstrXML string) (err error) {
 	_bstrXML, err := _sysAllocString(bstrXML)
 	if err != nil {
@@ -637,7 +689,7 @@ func (v *IVssBackupComponents) InitializeForRestore(bstrXML string) (err error) 
 	defer _sysFreeString(_bstrXML)
 	_r, _, _ := syscall.SyscallN(v.vtable().InitializeForRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_bstrXML)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_InitializeForRestore, _hr)
 	}
 	return err
@@ -651,10 +703,23 @@ func (v *IVssBackupComponents) InitializeForRestore(bstrXML string) (err error) 
 // Parameters:
 //   - restoreType (in VSS_RESTORE_TYPE): A VSS_RESTORE_TYPE value naming the kind
 //     of restore.
+//
+// Documented return codes:
+//   - S_OK: The restore type was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a backup, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetRestoreState(restoreType VSS_RESTORE_TYPE) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreState, uintptr(unsafe.Pointer(v)), uintptr(restoreType))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetRestoreState, _hr)
 	}
 	return err
@@ -688,7 +753,7 @@ func (v *IVssBackupComponents) SetRestoreState(restoreType VSS_RESTORE_TYPE) (er
 func (v *IVssBackupComponents) GatherWriterMetadata() (pAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GatherWriterMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GatherWriterMetadata, _hr)
 	}
 	return pAsync, err
@@ -714,7 +779,7 @@ func (v *IVssBackupComponents) GatherWriterMetadata() (pAsync *IVssAsync, err er
 func (v *IVssBackupComponents) GetWriterMetadataCount() (pcWriters uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterMetadataCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcWriters)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetWriterMetadataCount, _hr)
 	}
 	return pcWriters, err
@@ -751,7 +816,7 @@ func (v *IVssBackupComponents) GetWriterMetadataCount() (pcWriters uint32, err e
 func (v *IVssBackupComponents) GetWriterMetadata(iWriter uint32) (pidInstance windows.GUID, ppMetadata *IVssExamineWriterMetadata, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterMetadata, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&ppMetadata)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetWriterMetadata, _hr)
 	}
 	return pidInstance, ppMetadata, err
@@ -769,7 +834,7 @@ func (v *IVssBackupComponents) GetWriterMetadata(iWriter uint32) (pidInstance wi
 func (v *IVssBackupComponents) FreeWriterMetadata() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().FreeWriterMetadata, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_FreeWriterMetadata, _hr)
 	}
 	return err
@@ -797,7 +862,7 @@ func (v *IVssBackupComponents) FreeWriterMetadata() (err error) {
 func (v *IVssBackupComponents) PrepareForBackup() (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().PrepareForBackup, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_PrepareForBackup, _hr)
 	}
 	return ppAsync, err
@@ -807,10 +872,19 @@ func (v *IVssBackupComponents) PrepareForBackup() (ppAsync *IVssAsync, err error
 //
 // Tells the writers that the backup has been abandoned so they can clean up.
 // Call it whenever a backup fails once shadow copy creation has begun.
+//
+// Documented return codes:
+//   - S_OK: The backup was marked as abandoned.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) AbortBackup() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().AbortBackup, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AbortBackup, _hr)
 	}
 	return err
@@ -849,7 +923,7 @@ func (v *IVssBackupComponents) AbortBackup() (err error) {
 func (v *IVssBackupComponents) GatherWriterStatus() (pAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GatherWriterStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GatherWriterStatus, _hr)
 	}
 	return pAsync, err
@@ -875,7 +949,7 @@ func (v *IVssBackupComponents) GatherWriterStatus() (pAsync *IVssAsync, err erro
 func (v *IVssBackupComponents) GetWriterStatusCount() (pcWriters uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterStatusCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcWriters)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetWriterStatusCount, _hr)
 	}
 	return pcWriters, err
@@ -893,7 +967,7 @@ func (v *IVssBackupComponents) GetWriterStatusCount() (pcWriters uint32, err err
 func (v *IVssBackupComponents) FreeWriterStatus() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().FreeWriterStatus, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_FreeWriterStatus, _hr)
 	}
 	return err
@@ -914,6 +988,36 @@ func (v *IVssBackupComponents) FreeWriterStatus() (err error) {
 //   - pnStatus (out VSS_WRITER_STATE): Receives the writer's current state.
 //   - phResultFailure (out HRESULT): Receives the failure code the writer
 //     reported, or S_OK if it has not failed.
+//
+// Status codes delivered through the HRESULT out-parameter:
+//   - VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT: The shadow copy holds only some of
+//     the volumes the writer needs to back up its component correctly.
+//   - VSS_E_WRITERERROR_OUTOFRESOURCES: The writer ran out of memory or other
+//     resources. Wait ten minutes and retry, up to three times.
+//   - VSS_E_WRITERERROR_TIMEOUT: The writer timed out between the Freeze and Thaw
+//     events. Wait ten minutes and retry, up to three times.
+//   - VSS_E_WRITERERROR_RETRYABLE: The writer failed in a way that restarting the
+//     whole operation would probably avoid. Wait ten minutes and retry, up to
+//     three times.
+//   - VSS_E_WRITERERROR_NONRETRYABLE: The writer failed in a way that may happen
+//     again with another shadow copy.
+//   - VSS_E_WRITER_NOT_RESPONDING: The writer does not respond.
+//   - VSS_E_WRITER_STATUS_NOT_AVAILABLE: The status of one or more writers is not
+//     available; a writer may have reached its largest number of backup and
+//     restore sessions.
+//
+// Documented return codes:
+//   - S_OK: The status was returned. Check phResultFailure too: the writer itself
+//     may have failed.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No writer has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) GetWriterStatus(iWriter uint32) (pidInstance windows.GUID, pidWriter windows.GUID, pbstrWriter string, pnStatus VSS_WRITER_STATE, phResultFailure HRESULT, err error) {
 	var _pbstrWriter *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterStatus, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)), uintptr(unsafe.Pointer(&_pbstrWriter)), uintptr(unsafe.Pointer(&pnStatus)), uintptr(unsafe.Pointer(&phResultFailure)))
@@ -922,7 +1026,7 @@ func (v *IVssBackupComponents) GetWriterStatus(iWriter uint32) (pidInstance wind
 		pbstrWriter = windows.UTF16PtrToString(_pbstrWriter)
 		_sysFreeString(_pbstrWriter)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetWriterStatus, _hr)
 	}
 	return pidInstance, pidWriter, pbstrWriter, pnStatus, phResultFailure, err
@@ -936,6 +1040,17 @@ func (v *IVssBackupComponents) GetWriterStatus(iWriter uint32) (pidInstance wind
 // Parameters:
 //   - pbstrXML (out BSTR): Receives the XML document as a string. The caller frees
 //     it with SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The document was saved into pbstrXML.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SaveAsXML() (pbstrXML string, err error) {
 	var _pbstrXML *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().SaveAsXML, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrXML)))
@@ -944,7 +1059,7 @@ func (v *IVssBackupComponents) SaveAsXML() (pbstrXML string, err error) {
 		pbstrXML = windows.UTF16PtrToString(_pbstrXML)
 		_sysFreeString(_pbstrXML)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SaveAsXML, _hr)
 	}
 	return pbstrXML, err
@@ -979,7 +1094,7 @@ func (v *IVssBackupComponents) SaveAsXML() (pbstrXML string, err error) {
 func (v *IVssBackupComponents) BackupComplete() (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().BackupComplete, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_BackupComplete, _hr)
 	}
 	return ppAsync, err
@@ -1007,7 +1122,7 @@ func (v *IVssBackupComponents) BackupComplete() (ppAsync *IVssAsync, err error) 
 func (v *IVssBackupComponents) PreRestore() (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().PreRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_PreRestore, _hr)
 	}
 	return ppAsync, err
@@ -1041,7 +1156,7 @@ func (v *IVssBackupComponents) PreRestore() (ppAsync *IVssAsync, err error) {
 func (v *IVssBackupComponents) PostRestore() (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().PostRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_PostRestore, _hr)
 	}
 	return ppAsync, err
@@ -1076,7 +1191,7 @@ func (v *IVssBackupComponents) PostRestore() (ppAsync *IVssAsync, err error) {
 func (v *IVssBackupComponents) SetContext(lContext VSS_SNAPSHOT_CONTEXT) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SetContext, uintptr(unsafe.Pointer(v)), uintptr(lContext))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetContext, _hr)
 	}
 	return err
@@ -1105,7 +1220,7 @@ func (v *IVssBackupComponents) SetContext(lContext VSS_SNAPSHOT_CONTEXT) (err er
 func (v *IVssBackupComponents) StartSnapshotSet() (pSnapshotSetId windows.GUID, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().StartSnapshotSet, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pSnapshotSetId)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_StartSnapshotSet, _hr)
 	}
 	return pSnapshotSetId, err
@@ -1165,7 +1280,7 @@ func (v *IVssBackupComponents) StartSnapshotSet() (pSnapshotSetId windows.GUID, 
 func (v *IVssBackupComponents) DoSnapshotSet() (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().DoSnapshotSet, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_DoSnapshotSet, _hr)
 	}
 	return ppAsync, err
@@ -1200,7 +1315,7 @@ func (v *IVssBackupComponents) DoSnapshotSet() (ppAsync *IVssAsync, err error) {
 func (v *IVssBackupComponents) ImportSnapshots() (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().ImportSnapshots, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_ImportSnapshots, _hr)
 	}
 	return ppAsync, err
@@ -1215,10 +1330,22 @@ func (v *IVssBackupComponents) ImportSnapshots() (ppAsync *IVssAsync, err error)
 //   - rgWriterClassId (in VSS_ID): First element of an array of cClassId writer
 //     class IDs.
 //   - cClassId (in UINT): Number of entries in the array.
+//
+// Documented return codes:
+//   - S_OK: The writer classes were disabled.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) DisableWriterClasses(rgWriterClassId *windows.GUID, cClassId uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().DisableWriterClasses, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(rgWriterClassId)), uintptr(cClassId))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_DisableWriterClasses, _hr)
 	}
 	return err
@@ -1233,10 +1360,22 @@ func (v *IVssBackupComponents) DisableWriterClasses(rgWriterClassId *windows.GUI
 //   - rgWriterClassId (in VSS_ID): First element of an array of cClassId writer
 //     class IDs.
 //   - cClassId (in UINT): Number of entries in the array.
+//
+// Documented return codes:
+//   - S_OK: The writer classes were enabled.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) EnableWriterClasses(rgWriterClassId *windows.GUID, cClassId uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().EnableWriterClasses, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(rgWriterClassId)), uintptr(cClassId))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_EnableWriterClasses, _hr)
 	}
 	return err
@@ -1251,10 +1390,22 @@ func (v *IVssBackupComponents) EnableWriterClasses(rgWriterClassId *windows.GUID
 //   - rgWriterInstanceId (in VSS_ID): First element of an array of cInstanceId
 //     writer instance IDs.
 //   - cInstanceId (in UINT): Number of entries in the array.
+//
+// Documented return codes:
+//   - S_OK: The writer instances were disabled.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) DisableWriterInstances(rgWriterInstanceId *windows.GUID, cInstanceId uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().DisableWriterInstances, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(rgWriterInstanceId)), uintptr(cInstanceId))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_DisableWriterInstances, _hr)
 	}
 	return err
@@ -1270,6 +1421,17 @@ func (v *IVssBackupComponents) DisableWriterInstances(rgWriterInstanceId *window
 //     backslash.
 //   - ppAsync (out IVssAsync): Receives an IVssAsync for following the operation.
 //     The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: The IVssAsync that follows the revert was returned.
+//   - E_ACCESSDENIED: The calling process lacks the privileges needed.
+//   - E_FAIL: An internal error occurred.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_NOTIMPL: The volume's provider cannot revert.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - E_POINTER: A required pointer parameter is NULL.
+//   - VSS_E_OBJECT_NOT_FOUND: pwszVolume does not name a valid volume.
+//   - VSS_E_VOLUME_NOT_SUPPORTED: This volume does not support revert.
 func (v *IVssBackupComponents) QueryRevertStatus(pwszVolume string) (ppAsync *IVssAsync, err error) {
 	_pwszVolume, err := windows.UTF16PtrFromString(pwszVolume)
 	if err != nil {
@@ -1277,7 +1439,7 @@ func (v *IVssBackupComponents) QueryRevertStatus(pwszVolume string) (ppAsync *IV
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().QueryRevertStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolume)), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_QueryRevertStatus, _hr)
 	}
 	return ppAsync, err
@@ -1406,18 +1568,30 @@ func (v *IVssComponent) vtable() *IVssComponentVtbl {
 // Parameters:
 //   - pbstrPath (out BSTR): Receives the logical path. The caller frees it with
 //     SysFreeString.
-func (v *IVssComponent) GetLogicalPath() (pbstrPath string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The logical path was returned.
+//   - S_FALSE: The component has no logical path.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetLogicalPath() (pbstrPath string, hr HRESULT, err error) {
 	var _pbstrPath *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetLogicalPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPath)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrPath != nil {
 		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
 		_sysFreeString(_pbstrPath)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetLogicalPath, _hr)
 	}
-	return pbstrPath, err
+	return pbstrPath, hr, err
 }
 
 // GetComponentType calls IVssComponent::GetComponentType, slot 4 of the vtable.
@@ -1426,10 +1600,17 @@ func (v *IVssComponent) GetLogicalPath() (pbstrPath string, err error) {
 //
 // Parameters:
 //   - pct (out VSS_COMPONENT_TYPE): Receives the component type.
+//
+// Documented return codes:
+//   - S_OK: The component type was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
 func (v *IVssComponent) GetComponentType() (pct VSS_COMPONENT_TYPE, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentType, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pct)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetComponentType, _hr)
 	}
 	return pct, err
@@ -1442,18 +1623,30 @@ func (v *IVssComponent) GetComponentType() (pct VSS_COMPONENT_TYPE, err error) {
 // Parameters:
 //   - pbstrName (out BSTR): Receives the component name. The caller frees it with
 //     SysFreeString.
-func (v *IVssComponent) GetComponentName() (pbstrName string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The component name was returned.
+//   - S_FALSE: The component has no name, which should never happen.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetComponentName() (pbstrName string, hr HRESULT, err error) {
 	var _pbstrName *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentName, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrName)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrName != nil {
 		pbstrName = windows.UTF16PtrToString(_pbstrName)
 		_sysFreeString(_pbstrName)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetComponentName, _hr)
 	}
-	return pbstrName, err
+	return pbstrName, hr, err
 }
 
 // GetBackupSucceeded calls IVssComponent::GetBackupSucceeded, slot 6 of the vtable.
@@ -1463,15 +1656,28 @@ func (v *IVssComponent) GetComponentName() (pbstrName string, err error) {
 // Parameters:
 //   - pbSucceeded (out boolean): Receives true if the backup of the component
 //     succeeded.
-func (v *IVssComponent) GetBackupSucceeded() (pbSucceeded bool, err error) {
+//
+// Documented return codes:
+//   - S_OK: Whether the backup succeeded was returned.
+//   - S_FALSE: The result is not known yet, because the call came before the
+//     BackupComplete event.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetBackupSucceeded() (pbSucceeded bool, hr HRESULT, err error) {
 	var _pbSucceeded uint8
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupSucceeded, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbSucceeded)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	pbSucceeded = _pbSucceeded != 0
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetBackupSucceeded, _hr)
 	}
-	return pbSucceeded, err
+	return pbSucceeded, hr, err
 }
 
 // GetAlternateLocationMappingCount calls IVssComponent::GetAlternateLocationMappingCount, slot 7 of the vtable.
@@ -1480,10 +1686,15 @@ func (v *IVssComponent) GetBackupSucceeded() (pbSucceeded bool, err error) {
 //
 // Parameters:
 //   - pcMappings (out UINT): Receives the number of mappings.
+//
+// Documented return codes:
+//   - S_OK: The number of alternate location mappings was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponent) GetAlternateLocationMappingCount() (pcMappings uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocationMappingCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcMappings)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetAlternateLocationMappingCount, _hr)
 	}
 	return pcMappings, err
@@ -1498,10 +1709,18 @@ func (v *IVssComponent) GetAlternateLocationMappingCount() (pcMappings uint32, e
 //     GetAlternateLocationMappingCount.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the mapping was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No mapping has the given index.
 func (v *IVssComponent) GetAlternateLocationMapping(iMapping uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocationMapping, uintptr(unsafe.Pointer(v)), uintptr(iMapping), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetAlternateLocationMapping, _hr)
 	}
 	return ppFiledesc, err
@@ -1513,6 +1732,15 @@ func (v *IVssComponent) GetAlternateLocationMapping(iMapping uint32) (ppFiledesc
 //
 // Parameters:
 //   - wszData (in LPCWSTR): The metadata, in a format that the writer defines.
+//
+// Documented return codes:
+//   - S_OK: The backup metadata was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_OBJECT_ALREADY_EXISTS: Private metadata was written for this component
+//     already.
+//   - VSS_E_BAD_STATE: The caller is not a writer, or the call came outside a
+//     backup or while a BackupComplete or BackupShutdown event was being handled.
 func (v *IVssComponent) SetBackupMetadata(wszData string) (err error) {
 	_wszData, err := windows.UTF16PtrFromString(wszData)
 	if err != nil {
@@ -1520,7 +1748,7 @@ func (v *IVssComponent) SetBackupMetadata(wszData string) (err error) {
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszData)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_SetBackupMetadata, _hr)
 	}
 	return err
@@ -1533,18 +1761,30 @@ func (v *IVssComponent) SetBackupMetadata(wszData string) (err error) {
 // Parameters:
 //   - pbstrData (out BSTR): Receives the metadata. The caller frees it with
 //     SysFreeString.
-func (v *IVssComponent) GetBackupMetadata() (pbstrData string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The backup metadata was returned.
+//   - S_FALSE: The component has no backup metadata.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetBackupMetadata() (pbstrData string, hr HRESULT, err error) {
 	var _pbstrData *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrData)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrData != nil {
 		pbstrData = windows.UTF16PtrToString(_pbstrData)
 		_sysFreeString(_pbstrData)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetBackupMetadata, _hr)
 	}
-	return pbstrData, err
+	return pbstrData, hr, err
 }
 
 // AddPartialFile calls IVssComponent::AddPartialFile, slot 11 of the vtable.
@@ -1558,6 +1798,14 @@ func (v *IVssComponent) GetBackupMetadata() (pbstrData string, err error) {
 //     pairs, or the path of a file that lists them.
 //   - wszMetadata (in LPCWSTR): Extra writer-defined data about the partial file;
 //     may be NULL.
+//
+// Documented return codes:
+//   - S_OK: The partial file was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not a writer, or the call came at the wrong
+//     time. The page's table says outside a restore; its remarks say a writer must
+//     not call it during one.
 func (v *IVssComponent) AddPartialFile(wszPath string, wszFilename string, wszRanges string, wszMetadata string) (err error) {
 	_wszPath, err := windows.UTF16PtrFromString(wszPath)
 	if err != nil {
@@ -1577,7 +1825,7 @@ func (v *IVssComponent) AddPartialFile(wszPath string, wszFilename string, wszRa
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddPartialFile, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFilename)), uintptr(unsafe.Pointer(_wszRanges)), uintptr(unsafe.Pointer(_wszMetadata)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_AddPartialFile, _hr)
 	}
 	return err
@@ -1589,10 +1837,15 @@ func (v *IVssComponent) AddPartialFile(wszPath string, wszFilename string, wszRa
 //
 // Parameters:
 //   - pcPartialFiles (out UINT): Receives the number of partial files.
+//
+// Documented return codes:
+//   - S_OK: The number of partial files was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponent) GetPartialFileCount() (pcPartialFiles uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPartialFileCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcPartialFiles)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetPartialFileCount, _hr)
 	}
 	return pcPartialFiles, err
@@ -1613,6 +1866,16 @@ func (v *IVssComponent) GetPartialFileCount() (pcPartialFiles uint32, err error)
 //     file. The caller frees it with SysFreeString.
 //   - pbstrMetadata (out BSTR): Receives the writer's extra data. The caller frees
 //     it with SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The partial file was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not in the backup or restore state the call
+//     needs.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No partial file has the given index.
 func (v *IVssComponent) GetPartialFile(iPartialFile uint32) (pbstrPath string, pbstrFilename string, pbstrRange string, pbstrMetadata string, err error) {
 	var _pbstrPath *uint16
 	var _pbstrFilename *uint16
@@ -1636,7 +1899,7 @@ func (v *IVssComponent) GetPartialFile(iPartialFile uint32) (pbstrPath string, p
 		pbstrMetadata = windows.UTF16PtrToString(_pbstrMetadata)
 		_sysFreeString(_pbstrMetadata)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetPartialFile, _hr)
 	}
 	return pbstrPath, pbstrFilename, pbstrRange, pbstrMetadata, err
@@ -1649,12 +1912,19 @@ func (v *IVssComponent) GetPartialFile(iPartialFile uint32) (pbstrPath string, p
 // Parameters:
 //   - pbSelectedForRestore (out boolean): Receives true if the component is to be
 //     restored.
+//
+// Documented return codes:
+//   - S_OK: Whether the component is selected for restore was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not in the backup or restore state the call
+//     needs.
 func (v *IVssComponent) IsSelectedForRestore() (pbSelectedForRestore bool, err error) {
 	var _pbSelectedForRestore uint8
 	_r, _, _ := syscall.SyscallN(v.vtable().IsSelectedForRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbSelectedForRestore)))
 	_hr := HRESULT(_r)
 	pbSelectedForRestore = _pbSelectedForRestore != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_IsSelectedForRestore, _hr)
 	}
 	return pbSelectedForRestore, err
@@ -1667,15 +1937,27 @@ func (v *IVssComponent) IsSelectedForRestore() (pbSelectedForRestore bool, err e
 // Parameters:
 //   - pbAdditionalRestores (out boolean): Receives true if further restores will
 //     follow.
-func (v *IVssComponent) GetAdditionalRestores() (pbAdditionalRestores bool, err error) {
+//
+// Documented return codes:
+//   - S_OK: Whether more restores follow was returned.
+//   - S_FALSE: The attribute has no value.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetAdditionalRestores() (pbAdditionalRestores bool, hr HRESULT, err error) {
 	var _pbAdditionalRestores uint8
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAdditionalRestores, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbAdditionalRestores)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	pbAdditionalRestores = _pbAdditionalRestores != 0
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetAdditionalRestores, _hr)
 	}
-	return pbAdditionalRestores, err
+	return pbAdditionalRestores, hr, err
 }
 
 // GetNewTargetCount calls IVssComponent::GetNewTargetCount, slot 16 of the vtable.
@@ -1684,10 +1966,15 @@ func (v *IVssComponent) GetAdditionalRestores() (pbAdditionalRestores bool, err 
 //
 // Parameters:
 //   - pcNewTarget (out UINT): Receives the number of new targets.
+//
+// Documented return codes:
+//   - S_OK: The number of new targets was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponent) GetNewTargetCount() (pcNewTarget uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetNewTargetCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcNewTarget)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetNewTargetCount, _hr)
 	}
 	return pcNewTarget, err
@@ -1702,10 +1989,18 @@ func (v *IVssComponent) GetNewTargetCount() (pcNewTarget uint32, err error) {
 //     GetNewTargetCount.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the new target was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No new target has the given index.
 func (v *IVssComponent) GetNewTarget(iNewTarget uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetNewTarget, uintptr(unsafe.Pointer(v)), uintptr(iNewTarget), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetNewTarget, _hr)
 	}
 	return ppFiledesc, err
@@ -1724,6 +2019,13 @@ func (v *IVssComponent) GetNewTarget(iNewTarget uint32) (ppFiledesc *IVssWMFiled
 //   - wszDestinationFilename (in LPCWSTR): Name of the destination file.
 //   - wszDestinationRangeList (in LPCWSTR): Byte ranges to write in the
 //     destination file.
+//
+// Documented return codes:
+//   - S_OK: The directed target was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not a writer, or the call came outside a
+//     restore or while a BackupComplete or BackupShutdown event was being handled.
 func (v *IVssComponent) AddDirectedTarget(wszSourcePath string, wszSourceFilename string, wszSourceRangeList string, wszDestinationPath string, wszDestinationFilename string, wszDestinationRangeList string) (err error) {
 	_wszSourcePath, err := windows.UTF16PtrFromString(wszSourcePath)
 	if err != nil {
@@ -1751,7 +2053,7 @@ func (v *IVssComponent) AddDirectedTarget(wszSourcePath string, wszSourceFilenam
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddDirectedTarget, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszSourcePath)), uintptr(unsafe.Pointer(_wszSourceFilename)), uintptr(unsafe.Pointer(_wszSourceRangeList)), uintptr(unsafe.Pointer(_wszDestinationPath)), uintptr(unsafe.Pointer(_wszDestinationFilename)), uintptr(unsafe.Pointer(_wszDestinationRangeList)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_AddDirectedTarget, _hr)
 	}
 	return err
@@ -1763,10 +2065,15 @@ func (v *IVssComponent) AddDirectedTarget(wszSourcePath string, wszSourceFilenam
 //
 // Parameters:
 //   - pcDirectedTarget (out UINT): Receives the number of directed targets.
+//
+// Documented return codes:
+//   - S_OK: The number of directed targets was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponent) GetDirectedTargetCount() (pcDirectedTarget uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDirectedTargetCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcDirectedTarget)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetDirectedTargetCount, _hr)
 	}
 	return pcDirectedTarget, err
@@ -1791,6 +2098,14 @@ func (v *IVssComponent) GetDirectedTargetCount() (pcDirectedTarget uint32, err e
 //     file. The caller frees it with SysFreeString.
 //   - pbstrDestinationRangeList (out BSTR): Receives the destination byte ranges.
 //     The caller frees it with SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The directed target was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No directed target has the given index.
 func (v *IVssComponent) GetDirectedTarget(iDirectedTarget uint32) (pbstrSourcePath string, pbstrSourceFileName string, pbstrSourceRangeList string, pbstrDestinationPath string, pbstrDestinationFilename string, pbstrDestinationRangeList string, err error) {
 	var _pbstrSourcePath *uint16
 	var _pbstrSourceFileName *uint16
@@ -1824,7 +2139,7 @@ func (v *IVssComponent) GetDirectedTarget(iDirectedTarget uint32) (pbstrSourcePa
 		pbstrDestinationRangeList = windows.UTF16PtrToString(_pbstrDestinationRangeList)
 		_sysFreeString(_pbstrDestinationRangeList)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetDirectedTarget, _hr)
 	}
 	return pbstrSourcePath, pbstrSourceFileName, pbstrSourceRangeList, pbstrDestinationPath, pbstrDestinationFilename, pbstrDestinationRangeList, err
@@ -1838,6 +2153,15 @@ func (v *IVssComponent) GetDirectedTarget(iDirectedTarget uint32) (pbstrSourcePa
 // Parameters:
 //   - wszRestoreMetadata (in LPCWSTR): The metadata, in a format that the writer
 //     defines.
+//
+// Documented return codes:
+//   - S_OK: The restore metadata was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_OBJECT_ALREADY_EXISTS: Private metadata was written for this component
+//     already.
+//   - VSS_E_BAD_STATE: The call did not come from a writer handling a PreRestore
+//     event.
 func (v *IVssComponent) SetRestoreMetadata(wszRestoreMetadata string) (err error) {
 	_wszRestoreMetadata, err := windows.UTF16PtrFromString(wszRestoreMetadata)
 	if err != nil {
@@ -1845,7 +2169,7 @@ func (v *IVssComponent) SetRestoreMetadata(wszRestoreMetadata string) (err error
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszRestoreMetadata)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_SetRestoreMetadata, _hr)
 	}
 	return err
@@ -1858,18 +2182,30 @@ func (v *IVssComponent) SetRestoreMetadata(wszRestoreMetadata string) (err error
 // Parameters:
 //   - pbstrRestoreMetadata (out BSTR): Receives the metadata. The caller frees it
 //     with SysFreeString.
-func (v *IVssComponent) GetRestoreMetadata() (pbstrRestoreMetadata string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The restore metadata was returned.
+//   - S_FALSE: The component has no restore metadata.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetRestoreMetadata() (pbstrRestoreMetadata string, hr HRESULT, err error) {
 	var _pbstrRestoreMetadata *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreMetadata, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrRestoreMetadata)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrRestoreMetadata != nil {
 		pbstrRestoreMetadata = windows.UTF16PtrToString(_pbstrRestoreMetadata)
 		_sysFreeString(_pbstrRestoreMetadata)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetRestoreMetadata, _hr)
 	}
-	return pbstrRestoreMetadata, err
+	return pbstrRestoreMetadata, hr, err
 }
 
 // SetRestoreTarget calls IVssComponent::SetRestoreTarget, slot 23 of the vtable.
@@ -1878,10 +2214,17 @@ func (v *IVssComponent) GetRestoreMetadata() (pbstrRestoreMetadata string, err e
 //
 // Parameters:
 //   - target (in VSS_RESTORE_TARGET): Where the files are to be restored.
+//
+// Documented return codes:
+//   - S_OK: The restore target was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not in the backup or restore state the call
+//     needs.
 func (v *IVssComponent) SetRestoreTarget(target VSS_RESTORE_TARGET) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreTarget, uintptr(unsafe.Pointer(v)), uintptr(target))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_SetRestoreTarget, _hr)
 	}
 	return err
@@ -1894,10 +2237,18 @@ func (v *IVssComponent) SetRestoreTarget(target VSS_RESTORE_TARGET) (err error) 
 // Parameters:
 //   - pTarget (out VSS_RESTORE_TARGET): Receives where the files are to be
 //     restored.
+//
+// Documented return codes:
+//   - S_OK: The restore target was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: The item was not found.
 func (v *IVssComponent) GetRestoreTarget() (pTarget VSS_RESTORE_TARGET, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreTarget, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pTarget)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetRestoreTarget, _hr)
 	}
 	return pTarget, err
@@ -1910,6 +2261,13 @@ func (v *IVssComponent) GetRestoreTarget() (pTarget VSS_RESTORE_TARGET, err erro
 //
 // Parameters:
 //   - wszPreRestoreFailureMsg (in LPCWSTR): The failure message.
+//
+// Documented return codes:
+//   - S_OK: The failure message was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not in the backup or restore state the call
+//     needs.
 func (v *IVssComponent) SetPreRestoreFailureMsg(wszPreRestoreFailureMsg string) (err error) {
 	_wszPreRestoreFailureMsg, err := windows.UTF16PtrFromString(wszPreRestoreFailureMsg)
 	if err != nil {
@@ -1917,7 +2275,7 @@ func (v *IVssComponent) SetPreRestoreFailureMsg(wszPreRestoreFailureMsg string) 
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetPreRestoreFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszPreRestoreFailureMsg)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_SetPreRestoreFailureMsg, _hr)
 	}
 	return err
@@ -1930,18 +2288,30 @@ func (v *IVssComponent) SetPreRestoreFailureMsg(wszPreRestoreFailureMsg string) 
 // Parameters:
 //   - pbstrPreRestoreFailureMsg (out BSTR): Receives the failure message. The
 //     caller frees it with SysFreeString.
-func (v *IVssComponent) GetPreRestoreFailureMsg() (pbstrPreRestoreFailureMsg string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The failure message was returned.
+//   - S_FALSE: No PreRestore failure message was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetPreRestoreFailureMsg() (pbstrPreRestoreFailureMsg string, hr HRESULT, err error) {
 	var _pbstrPreRestoreFailureMsg *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPreRestoreFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPreRestoreFailureMsg)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrPreRestoreFailureMsg != nil {
 		pbstrPreRestoreFailureMsg = windows.UTF16PtrToString(_pbstrPreRestoreFailureMsg)
 		_sysFreeString(_pbstrPreRestoreFailureMsg)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetPreRestoreFailureMsg, _hr)
 	}
-	return pbstrPreRestoreFailureMsg, err
+	return pbstrPreRestoreFailureMsg, hr, err
 }
 
 // SetPostRestoreFailureMsg calls IVssComponent::SetPostRestoreFailureMsg, slot 27 of the vtable.
@@ -1951,6 +2321,13 @@ func (v *IVssComponent) GetPreRestoreFailureMsg() (pbstrPreRestoreFailureMsg str
 //
 // Parameters:
 //   - wszPostRestoreFailureMsg (in LPCWSTR): The failure message.
+//
+// Documented return codes:
+//   - S_OK: The failure message was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not in the backup or restore state the call
+//     needs.
 func (v *IVssComponent) SetPostRestoreFailureMsg(wszPostRestoreFailureMsg string) (err error) {
 	_wszPostRestoreFailureMsg, err := windows.UTF16PtrFromString(wszPostRestoreFailureMsg)
 	if err != nil {
@@ -1958,7 +2335,7 @@ func (v *IVssComponent) SetPostRestoreFailureMsg(wszPostRestoreFailureMsg string
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetPostRestoreFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszPostRestoreFailureMsg)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_SetPostRestoreFailureMsg, _hr)
 	}
 	return err
@@ -1971,18 +2348,30 @@ func (v *IVssComponent) SetPostRestoreFailureMsg(wszPostRestoreFailureMsg string
 // Parameters:
 //   - pbstrPostRestoreFailureMsg (out BSTR): Receives the failure message. The
 //     caller frees it with SysFreeString.
-func (v *IVssComponent) GetPostRestoreFailureMsg() (pbstrPostRestoreFailureMsg string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The failure message was returned.
+//   - S_FALSE: No PostRestore failure message was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetPostRestoreFailureMsg() (pbstrPostRestoreFailureMsg string, hr HRESULT, err error) {
 	var _pbstrPostRestoreFailureMsg *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPostRestoreFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPostRestoreFailureMsg)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrPostRestoreFailureMsg != nil {
 		pbstrPostRestoreFailureMsg = windows.UTF16PtrToString(_pbstrPostRestoreFailureMsg)
 		_sysFreeString(_pbstrPostRestoreFailureMsg)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetPostRestoreFailureMsg, _hr)
 	}
-	return pbstrPostRestoreFailureMsg, err
+	return pbstrPostRestoreFailureMsg, hr, err
 }
 
 // SetBackupStamp calls IVssComponent::SetBackupStamp, slot 29 of the vtable.
@@ -1992,6 +2381,13 @@ func (v *IVssComponent) GetPostRestoreFailureMsg() (pbstrPostRestoreFailureMsg s
 //
 // Parameters:
 //   - wszBackupStamp (in LPCWSTR): The stamp, in a format that the writer defines.
+//
+// Documented return codes:
+//   - S_OK: The backup stamp was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not a writer, or the call came outside a
+//     backup or while a BackupComplete or BackupShutdown event was being handled.
 func (v *IVssComponent) SetBackupStamp(wszBackupStamp string) (err error) {
 	_wszBackupStamp, err := windows.UTF16PtrFromString(wszBackupStamp)
 	if err != nil {
@@ -1999,7 +2395,7 @@ func (v *IVssComponent) SetBackupStamp(wszBackupStamp string) (err error) {
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupStamp, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszBackupStamp)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_SetBackupStamp, _hr)
 	}
 	return err
@@ -2012,18 +2408,30 @@ func (v *IVssComponent) SetBackupStamp(wszBackupStamp string) (err error) {
 // Parameters:
 //   - pbstrBackupStamp (out BSTR): Receives the stamp. The caller frees it with
 //     SysFreeString.
-func (v *IVssComponent) GetBackupStamp() (pbstrBackupStamp string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The backup stamp was returned.
+//   - S_FALSE: The component has no backup stamp.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetBackupStamp() (pbstrBackupStamp string, hr HRESULT, err error) {
 	var _pbstrBackupStamp *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupStamp, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrBackupStamp)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrBackupStamp != nil {
 		pbstrBackupStamp = windows.UTF16PtrToString(_pbstrBackupStamp)
 		_sysFreeString(_pbstrBackupStamp)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetBackupStamp, _hr)
 	}
-	return pbstrBackupStamp, err
+	return pbstrBackupStamp, hr, err
 }
 
 // GetPreviousBackupStamp calls IVssComponent::GetPreviousBackupStamp, slot 31 of the vtable.
@@ -2034,18 +2442,30 @@ func (v *IVssComponent) GetBackupStamp() (pbstrBackupStamp string, err error) {
 // Parameters:
 //   - pbstrBackupStamp (out BSTR): Receives the stamp of the earlier backup. The
 //     caller frees it with SysFreeString.
-func (v *IVssComponent) GetPreviousBackupStamp() (pbstrBackupStamp string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The previous backup stamp was returned.
+//   - S_FALSE: No previous backup stamp was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetPreviousBackupStamp() (pbstrBackupStamp string, hr HRESULT, err error) {
 	var _pbstrBackupStamp *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPreviousBackupStamp, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrBackupStamp)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrBackupStamp != nil {
 		pbstrBackupStamp = windows.UTF16PtrToString(_pbstrBackupStamp)
 		_sysFreeString(_pbstrBackupStamp)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetPreviousBackupStamp, _hr)
 	}
-	return pbstrBackupStamp, err
+	return pbstrBackupStamp, hr, err
 }
 
 // GetBackupOptions calls IVssComponent::GetBackupOptions, slot 32 of the vtable.
@@ -2055,18 +2475,30 @@ func (v *IVssComponent) GetPreviousBackupStamp() (pbstrBackupStamp string, err e
 // Parameters:
 //   - pbstrBackupOptions (out BSTR): Receives the options string. The caller frees
 //     it with SysFreeString.
-func (v *IVssComponent) GetBackupOptions() (pbstrBackupOptions string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The backup options were returned.
+//   - S_FALSE: No backup options were set for the component.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetBackupOptions() (pbstrBackupOptions string, hr HRESULT, err error) {
 	var _pbstrBackupOptions *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupOptions, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrBackupOptions)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrBackupOptions != nil {
 		pbstrBackupOptions = windows.UTF16PtrToString(_pbstrBackupOptions)
 		_sysFreeString(_pbstrBackupOptions)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetBackupOptions, _hr)
 	}
-	return pbstrBackupOptions, err
+	return pbstrBackupOptions, hr, err
 }
 
 // GetRestoreOptions calls IVssComponent::GetRestoreOptions, slot 33 of the vtable.
@@ -2076,18 +2508,30 @@ func (v *IVssComponent) GetBackupOptions() (pbstrBackupOptions string, err error
 // Parameters:
 //   - pbstrRestoreOptions (out BSTR): Receives the options string. The caller
 //     frees it with SysFreeString.
-func (v *IVssComponent) GetRestoreOptions() (pbstrRestoreOptions string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The restore options were returned.
+//   - S_FALSE: No restore options were set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponent) GetRestoreOptions() (pbstrRestoreOptions string, hr HRESULT, err error) {
 	var _pbstrRestoreOptions *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreOptions, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrRestoreOptions)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrRestoreOptions != nil {
 		pbstrRestoreOptions = windows.UTF16PtrToString(_pbstrRestoreOptions)
 		_sysFreeString(_pbstrRestoreOptions)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponent_GetRestoreOptions, _hr)
 	}
-	return pbstrRestoreOptions, err
+	return pbstrRestoreOptions, hr, err
 }
 
 // GetRestoreSubcomponentCount calls IVssComponent::GetRestoreSubcomponentCount, slot 34 of the vtable.
@@ -2097,10 +2541,15 @@ func (v *IVssComponent) GetRestoreOptions() (pbstrRestoreOptions string, err err
 //
 // Parameters:
 //   - pcRestoreSubcomponent (out UINT): Receives the number of subcomponents.
+//
+// Documented return codes:
+//   - S_OK: The number of subcomponents to restore was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponent) GetRestoreSubcomponentCount() (pcRestoreSubcomponent uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreSubcomponentCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcRestoreSubcomponent)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetRestoreSubcomponentCount, _hr)
 	}
 	return pcRestoreSubcomponent, err
@@ -2120,6 +2569,14 @@ func (v *IVssComponent) GetRestoreSubcomponentCount() (pcRestoreSubcomponent uin
 //     caller frees it with SysFreeString.
 //   - pbRepair (out boolean): Receives a value that Microsoft reserves for future
 //     use.
+//
+// Documented return codes:
+//   - S_OK: The subcomponent was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No subcomponent has the given index.
 func (v *IVssComponent) GetRestoreSubcomponent(iComponent uint32) (pbstrLogicalPath string, pbstrComponentName string, pbRepair bool, err error) {
 	var _pbstrLogicalPath *uint16
 	var _pbstrComponentName *uint16
@@ -2135,7 +2592,7 @@ func (v *IVssComponent) GetRestoreSubcomponent(iComponent uint32) (pbstrLogicalP
 		_sysFreeString(_pbstrComponentName)
 	}
 	pbRepair = _pbRepair != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetRestoreSubcomponent, _hr)
 	}
 	return pbstrLogicalPath, pbstrComponentName, pbRepair, err
@@ -2147,10 +2604,18 @@ func (v *IVssComponent) GetRestoreSubcomponent(iComponent uint32) (pbstrLogicalP
 //
 // Parameters:
 //   - pStatus (out VSS_FILE_RESTORE_STATUS): Receives the restore outcome.
+//
+// Documented return codes:
+//   - S_OK: The file restore status was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call was not part of a restore.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
 func (v *IVssComponent) GetFileRestoreStatus() (pStatus VSS_FILE_RESTORE_STATUS, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFileRestoreStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pStatus)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetFileRestoreStatus, _hr)
 	}
 	return pStatus, err
@@ -2170,10 +2635,14 @@ func (v *IVssComponent) GetFileRestoreStatus() (pStatus VSS_FILE_RESTORE_STATUS,
 //     method.
 //   - bstrLsnString (in BSTR): Reserved for system use. Passed as NULL by this
 //     method.
+//
+// Documented return codes: none. The reference page says the method is not
+// supported and reserved for system use, and that it "does not return a
+// value"; it lists no codes.
 func (v *IVssComponent) AddDifferencedFilesByLastModifyLSN() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().AddDifferencedFilesByLastModifyLSN, uintptr(unsafe.Pointer(v)), 0, 0, 0, 0)
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_AddDifferencedFilesByLastModifyLSN, _hr)
 	}
 	return err
@@ -2185,10 +2654,15 @@ func (v *IVssComponent) AddDifferencedFilesByLastModifyLSN() (err error) {
 //
 // Parameters:
 //   - pcDifferencedFiles (out UINT): Receives the number of differenced file sets.
+//
+// Documented return codes:
+//   - S_OK: The number of differenced file sets was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponent) GetDifferencedFilesCount() (pcDifferencedFiles uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDifferencedFilesCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcDifferencedFiles)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetDifferencedFilesCount, _hr)
 	}
 	return pcDifferencedFiles, err
@@ -2210,6 +2684,14 @@ func (v *IVssComponent) GetDifferencedFilesCount() (pcDifferencedFiles uint32, e
 //     for system use. The caller frees it with SysFreeString.
 //   - pftLastModifyTime (out FILETIME): Receives the time after which changed
 //     files are to be backed up.
+//
+// Documented return codes:
+//   - S_OK: The differenced file set was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_OBJECT_NOT_FOUND: No differenced file set has the given index.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
 func (v *IVssComponent) GetDifferencedFile(iDifferencedFile uint32) (pbstrPath string, pbstrFilespec string, pbRecursive bool, pbstrLsnString string, pftLastModifyTime windows.Filetime, err error) {
 	var _pbstrPath *uint16
 	var _pbstrFilespec *uint16
@@ -2230,7 +2712,7 @@ func (v *IVssComponent) GetDifferencedFile(iDifferencedFile uint32) (pbstrPath s
 		pbstrLsnString = windows.UTF16PtrToString(_pbstrLsnString)
 		_sysFreeString(_pbstrLsnString)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_GetDifferencedFile, _hr)
 	}
 	return pbstrPath, pbstrFilespec, pbRecursive, pbstrLsnString, pftLastModifyTime, err
@@ -2307,7 +2789,7 @@ func (v *IVssEnumObject) Next(celt uint32, rgelt *VSS_OBJECT_PROP) (pceltFetched
 	_r, _, _ := syscall.SyscallN(v.vtable().Next, uintptr(unsafe.Pointer(v)), uintptr(celt), uintptr(unsafe.Pointer(rgelt)), uintptr(unsafe.Pointer(&pceltFetched)))
 	_hr := HRESULT(_r)
 	hr = _hr
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssEnumObject_Next, _hr)
 	}
 	return pceltFetched, hr, err
@@ -2319,22 +2801,35 @@ func (v *IVssEnumObject) Next(celt uint32, rgelt *VSS_OBJECT_PROP) (pceltFetched
 //
 // Parameters:
 //   - celt (in ULONG): How many elements to skip.
-func (v *IVssEnumObject) Skip(celt uint32) (err error) {
+//
+// Documented return codes:
+//   - S_OK: The elements were skipped.
+//   - S_FALSE: The skip went past the end of the enumeration.
+//   - E_FAIL: The enumerator failed internally.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssEnumObject) Skip(celt uint32) (hr HRESULT, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Skip, uintptr(unsafe.Pointer(v)), uintptr(celt))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	hr = _hr
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssEnumObject_Skip, _hr)
 	}
-	return err
+	return hr, err
 }
 
 // Reset calls IVssEnumObject::Reset, slot 5 of the vtable.
 //
 // Moves the enumeration back to its first element.
+//
+// Documented return codes:
+//   - S_OK: The enumeration starts again at its first element.
+//   - E_FAIL: The enumerator failed internally.
 func (v *IVssEnumObject) Reset() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Reset, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssEnumObject_Reset, _hr)
 	}
 	return err
@@ -2347,10 +2842,16 @@ func (v *IVssEnumObject) Reset() (err error) {
 // Parameters:
 //   - ppenum (out IVssEnumObject): Receives the new enumerator. The caller
 //     releases it.
+//
+// Documented return codes:
+//   - S_OK: The copy of the enumerator was returned.
+//   - E_FAIL: The enumerator failed internally.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - E_POINTER: A required pointer parameter is NULL.
 func (v *IVssEnumObject) Clone() (ppenum *IVssEnumObject, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Clone, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppenum)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssEnumObject_Clone, _hr)
 	}
 	return ppenum, err
@@ -2430,6 +2931,17 @@ func (v *IVssExamineWriterMetadata) vtable() *IVssExamineWriterMetadataVtbl {
 //   - pUsage (out VSS_USAGE_TYPE): Receives how the writer's data is used.
 //   - pSource (out VSS_SOURCE_TYPE): Receives the kind of data store the writer
 //     manages.
+//
+// Documented return codes:
+//   - S_OK: The writer's identity was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadata) GetIdentity() (pidInstance windows.GUID, pidWriter windows.GUID, pbstrWriterName string, pUsage VSS_USAGE_TYPE, pSource VSS_SOURCE_TYPE, err error) {
 	var _pbstrWriterName *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetIdentity, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)), uintptr(unsafe.Pointer(&_pbstrWriterName)), uintptr(unsafe.Pointer(&pUsage)), uintptr(unsafe.Pointer(&pSource)))
@@ -2438,7 +2950,7 @@ func (v *IVssExamineWriterMetadata) GetIdentity() (pidInstance windows.GUID, pid
 		pbstrWriterName = windows.UTF16PtrToString(_pbstrWriterName)
 		_sysFreeString(_pbstrWriterName)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetIdentity, _hr)
 	}
 	return pidInstance, pidWriter, pbstrWriterName, pUsage, pSource, err
@@ -2453,10 +2965,21 @@ func (v *IVssExamineWriterMetadata) GetIdentity() (pidInstance windows.GUID, pid
 //   - pcIncludeFiles (out UINT): Receives the number of include file sets.
 //   - pcExcludeFiles (out UINT): Receives the number of exclude file sets.
 //   - pcComponents (out UINT): Receives the number of components.
+//
+// Documented return codes:
+//   - S_OK: The counts were returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadata) GetFileCounts() (pcIncludeFiles uint32, pcExcludeFiles uint32, pcComponents uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFileCounts, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcIncludeFiles)), uintptr(unsafe.Pointer(&pcExcludeFiles)), uintptr(unsafe.Pointer(&pcComponents)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetFileCounts, _hr)
 	}
 	return pcIncludeFiles, pcExcludeFiles, pcComponents, err
@@ -2473,10 +2996,14 @@ func (v *IVssExamineWriterMetadata) GetFileCounts() (pcIncludeFiles uint32, pcEx
 //     GetFileCounts.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes: none. The reference page says the method is not
+// supported and reserved for system use, and that it "does not return a
+// value"; it lists no codes.
 func (v *IVssExamineWriterMetadata) GetIncludeFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetIncludeFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetIncludeFile, _hr)
 	}
 	return ppFiledesc, err
@@ -2492,10 +3019,22 @@ func (v *IVssExamineWriterMetadata) GetIncludeFile(iFile uint32) (ppFiledesc *IV
 //     GetFileCounts.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the excluded file set was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No excluded file set has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadata) GetExcludeFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetExcludeFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetExcludeFile, _hr)
 	}
 	return ppFiledesc, err
@@ -2510,10 +3049,22 @@ func (v *IVssExamineWriterMetadata) GetExcludeFile(iFile uint32) (ppFiledesc *IV
 //     GetFileCounts.
 //   - ppComponent (out IVssWMComponent): Receives an IVssWMComponent for the
 //     component. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMComponent was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No component has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadata) GetComponent(iComponent uint32) (ppComponent *IVssWMComponent, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponent, uintptr(unsafe.Pointer(v)), uintptr(iComponent), uintptr(unsafe.Pointer(&ppComponent)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetComponent, _hr)
 	}
 	return ppComponent, err
@@ -2537,12 +3088,28 @@ func (v *IVssExamineWriterMetadata) GetComponent(iComponent uint32) (ppComponent
 //   - pbRebootRequired (out boolean): Receives true if the computer must be
 //     restarted after the restore.
 //   - pcMappings (out UINT): Receives the number of alternate location mappings.
-func (v *IVssExamineWriterMetadata) GetRestoreMethod() (pMethod VSS_RESTOREMETHOD_ENUM, pbstrService string, pbstrUserProcedure string, pwriterRestore VSS_WRITERRESTORE_ENUM, pbRebootRequired bool, pcMappings uint32, err error) {
+//
+// Documented return codes:
+//   - S_OK: The restore method was returned.
+//   - S_FALSE: The writer defines no restore method.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssExamineWriterMetadata) GetRestoreMethod() (pMethod VSS_RESTOREMETHOD_ENUM, pbstrService string, pbstrUserProcedure string, pwriterRestore VSS_WRITERRESTORE_ENUM, pbRebootRequired bool, pcMappings uint32, hr HRESULT, err error) {
 	var _pbstrService *uint16
 	var _pbstrUserProcedure *uint16
 	var _pbRebootRequired uint8
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreMethod, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pMethod)), uintptr(unsafe.Pointer(&_pbstrService)), uintptr(unsafe.Pointer(&_pbstrUserProcedure)), uintptr(unsafe.Pointer(&pwriterRestore)), uintptr(unsafe.Pointer(&_pbRebootRequired)), uintptr(unsafe.Pointer(&pcMappings)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrService != nil {
 		pbstrService = windows.UTF16PtrToString(_pbstrService)
 		_sysFreeString(_pbstrService)
@@ -2552,10 +3119,10 @@ func (v *IVssExamineWriterMetadata) GetRestoreMethod() (pMethod VSS_RESTOREMETHO
 		_sysFreeString(_pbstrUserProcedure)
 	}
 	pbRebootRequired = _pbRebootRequired != 0
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssExamineWriterMetadata_GetRestoreMethod, _hr)
 	}
-	return pMethod, pbstrService, pbstrUserProcedure, pwriterRestore, pbRebootRequired, pcMappings, err
+	return pMethod, pbstrService, pbstrUserProcedure, pwriterRestore, pbRebootRequired, pcMappings, hr, err
 }
 
 // GetAlternateLocationMapping calls IVssExamineWriterMetadata::GetAlternateLocationMapping, slot 9 of the vtable.
@@ -2568,10 +3135,22 @@ func (v *IVssExamineWriterMetadata) GetRestoreMethod() (pMethod VSS_RESTOREMETHO
 //     GetRestoreMethod.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the mapping was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No alternate location mapping has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadata) GetAlternateLocationMapping(iMapping uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocationMapping, uintptr(unsafe.Pointer(v)), uintptr(iMapping), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetAlternateLocationMapping, _hr)
 	}
 	return ppFiledesc, err
@@ -2585,10 +3164,18 @@ func (v *IVssExamineWriterMetadata) GetAlternateLocationMapping(iMapping uint32)
 // Parameters:
 //   - pdwSchemaMask (out VSS_BACKUP_SCHEMA, declared DWORD): Receives a bit mask
 //     of VSS_BACKUP_SCHEMA flags.
+//
+// Documented return codes:
+//   - S_OK: The backup schema was returned. (The page says "set the failure
+//     message", a slip copied from another page.)
+//   - E_INVALIDARG: The backup schema argument is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
 func (v *IVssExamineWriterMetadata) GetBackupSchema() (pdwSchemaMask VSS_BACKUP_SCHEMA, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupSchema, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwSchemaMask)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetBackupSchema, _hr)
 	}
 	return pdwSchemaMask, err
@@ -2603,10 +3190,14 @@ func (v *IVssExamineWriterMetadata) GetBackupSchema() (pdwSchemaMask VSS_BACKUP_
 //   - pDoc (out IUnknown): Receives the document as an IXMLDOMDocument pointer;
 //     the binding treats it as IUnknown because IXMLDOMDocument is not part of the
 //     spec. Reserved for system use. Passed as NULL by this method.
+//
+// Documented return codes: none. The reference page says the method is not
+// supported and reserved for system use, and that it "does not return a
+// value"; it lists no codes.
 func (v *IVssExamineWriterMetadata) GetDocument() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDocument, uintptr(unsafe.Pointer(v)), 0)
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_GetDocument, _hr)
 	}
 	return err
@@ -2619,6 +3210,15 @@ func (v *IVssExamineWriterMetadata) GetDocument() (err error) {
 // Parameters:
 //   - pbstrXML (out BSTR): Receives the XML document as a string. The caller frees
 //     it with SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The Writer Metadata Document was saved into pbstrXML.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadata) SaveAsXML() (pbstrXML string, err error) {
 	var _pbstrXML *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().SaveAsXML, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrXML)))
@@ -2627,7 +3227,7 @@ func (v *IVssExamineWriterMetadata) SaveAsXML() (pbstrXML string, err error) {
 		pbstrXML = windows.UTF16PtrToString(_pbstrXML)
 		_sysFreeString(_pbstrXML)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadata_SaveAsXML, _hr)
 	}
 	return pbstrXML, err
@@ -2639,7 +3239,22 @@ func (v *IVssExamineWriterMetadata) SaveAsXML() (pbstrXML string, err error) {
 //
 // Parameters:
 //   - bstrXML (in BSTR): XML writer metadata saved earlier with SaveAsXML.
-func (v *IVssExamineWriterMetadata) LoadFromXML(bstrXML string) (err error) {
+//
+// Documented return codes:
+//   - S_OK: The document was loaded from bstrXML.
+//   - S_FALSE: The XML document could not be loaded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssExamineWriterMetadata) LoadFromXML(bstrXML string) (hr HRESULT, err error) {
 	_bstrXML, err := _sysAllocString(bstrXML)
 	if err != nil {
 		return
@@ -2647,10 +3262,11 @@ func (v *IVssExamineWriterMetadata) LoadFromXML(bstrXML string) (err error) {
 	defer _sysFreeString(_bstrXML)
 	_r, _, _ := syscall.SyscallN(v.vtable().LoadFromXML, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_bstrXML)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	hr = _hr
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssExamineWriterMetadata_LoadFromXML, _hr)
 	}
-	return err
+	return hr, err
 }
 
 // IVssWMComponentVtbl is the function table of IVssWMComponent, one pointer per slot.
@@ -2704,10 +3320,21 @@ func (v *IVssWMComponent) vtable() *IVssWMComponentVtbl {
 // Parameters:
 //   - ppInfo (out VSS_COMPONENTINFO): Receives a pointer to a VSS_COMPONENTINFO
 //     that VSS owns.
+//
+// Documented return codes:
+//   - S_OK: The component information was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMComponent) GetComponentInfo() (ppInfo *VSS_COMPONENTINFO, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentInfo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppInfo)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMComponent_GetComponentInfo, _hr)
 	}
 	return ppInfo, err
@@ -2719,10 +3346,13 @@ func (v *IVssWMComponent) GetComponentInfo() (ppInfo *VSS_COMPONENTINFO, err err
 //
 // Parameters:
 //   - pInfo (in VSS_COMPONENTINFO): The pointer that GetComponentInfo returned.
+//
+// Documented return codes:
+//   - S_OK: The component information was freed.
 func (v *IVssWMComponent) FreeComponentInfo(pInfo *VSS_COMPONENTINFO) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().FreeComponentInfo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(pInfo)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMComponent_FreeComponentInfo, _hr)
 	}
 	return err
@@ -2737,10 +3367,22 @@ func (v *IVssWMComponent) FreeComponentInfo(pInfo *VSS_COMPONENTINFO) (err error
 //     summary.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the file set was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No file set has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMComponent) GetFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMComponent_GetFile, _hr)
 	}
 	return ppFiledesc, err
@@ -2755,10 +3397,22 @@ func (v *IVssWMComponent) GetFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err
 //     summary.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the database file was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No database file has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMComponent) GetDatabaseFile(iDBFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDatabaseFile, uintptr(unsafe.Pointer(v)), uintptr(iDBFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMComponent_GetDatabaseFile, _hr)
 	}
 	return ppFiledesc, err
@@ -2773,10 +3427,22 @@ func (v *IVssWMComponent) GetDatabaseFile(iDBFile uint32) (ppFiledesc *IVssWMFil
 //     component summary.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the log file was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No database log file has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMComponent) GetDatabaseLogFile(iDbLogFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDatabaseLogFile, uintptr(unsafe.Pointer(v)), uintptr(iDbLogFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMComponent_GetDatabaseLogFile, _hr)
 	}
 	return ppFiledesc, err
@@ -2792,10 +3458,22 @@ func (v *IVssWMComponent) GetDatabaseLogFile(iDbLogFile uint32) (ppFiledesc *IVs
 //     component summary.
 //   - ppDependency (out IVssWMDependency): Receives an IVssWMDependency. The
 //     caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMDependency was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No dependency has the given index.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMComponent) GetDependency(iDependency uint32) (ppDependency *IVssWMDependency, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDependency, uintptr(unsafe.Pointer(v)), uintptr(iDependency), uintptr(unsafe.Pointer(&ppDependency)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMComponent_GetDependency, _hr)
 	}
 	return ppDependency, err
@@ -2843,13 +3521,29 @@ func (v *IVssWMDependency) vtable() *IVssWMDependencyVtbl {
 //
 // Parameters:
 //   - pWriterId (out VSS_ID): Receives the writer class ID.
-func (v *IVssWMDependency) GetWriterId() (pWriterId windows.GUID, err error) {
+//
+// Documented return codes:
+//   - S_OK: The class ID of the writer of the component depended on was returned.
+//   - S_FALSE: No writer manages the component depended on.
+//   - E_INVALIDARG: pWriterId points to memory that is not allocated.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssWMDependency) GetWriterId() (pWriterId windows.GUID, hr HRESULT, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterId, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pWriterId)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	hr = _hr
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssWMDependency_GetWriterId, _hr)
 	}
-	return pWriterId, err
+	return pWriterId, hr, err
 }
 
 // GetLogicalPath calls IVssWMDependency::GetLogicalPath, slot 4 of the vtable.
@@ -2859,18 +3553,34 @@ func (v *IVssWMDependency) GetWriterId() (pWriterId windows.GUID, err error) {
 // Parameters:
 //   - pbstrLogicalPath (out BSTR): Receives the logical path. The caller frees it
 //     with SysFreeString.
-func (v *IVssWMDependency) GetLogicalPath() (pbstrLogicalPath string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The logical path of the component depended on was returned.
+//   - S_FALSE: No writer manages the component depended on.
+//   - E_INVALIDARG: pbstrLogicalPath points to memory that is not allocated.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssWMDependency) GetLogicalPath() (pbstrLogicalPath string, hr HRESULT, err error) {
 	var _pbstrLogicalPath *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetLogicalPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrLogicalPath)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrLogicalPath != nil {
 		pbstrLogicalPath = windows.UTF16PtrToString(_pbstrLogicalPath)
 		_sysFreeString(_pbstrLogicalPath)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssWMDependency_GetLogicalPath, _hr)
 	}
-	return pbstrLogicalPath, err
+	return pbstrLogicalPath, hr, err
 }
 
 // GetComponentName calls IVssWMDependency::GetComponentName, slot 5 of the vtable.
@@ -2880,18 +3590,34 @@ func (v *IVssWMDependency) GetLogicalPath() (pbstrLogicalPath string, err error)
 // Parameters:
 //   - pbstrComponentName (out BSTR): Receives the component name. The caller frees
 //     it with SysFreeString.
-func (v *IVssWMDependency) GetComponentName() (pbstrComponentName string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The name of the component depended on was returned.
+//   - S_FALSE: No writer manages the component depended on.
+//   - E_INVALIDARG: pbstrComponentName points to memory that is not allocated.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssWMDependency) GetComponentName() (pbstrComponentName string, hr HRESULT, err error) {
 	var _pbstrComponentName *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetComponentName, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrComponentName)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrComponentName != nil {
 		pbstrComponentName = windows.UTF16PtrToString(_pbstrComponentName)
 		_sysFreeString(_pbstrComponentName)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssWMDependency_GetComponentName, _hr)
 	}
-	return pbstrComponentName, err
+	return pbstrComponentName, hr, err
 }
 
 // IVssWMFiledescVtbl is the function table of IVssWMFiledesc, one pointer per slot.
@@ -2942,6 +3668,21 @@ func (v *IVssWMFiledesc) vtable() *IVssWMFiledescVtbl {
 // Parameters:
 //   - pbstrPath (out BSTR): Receives the directory. The caller frees it with
 //     SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The path was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// Notes:
+//   - (Before Windows 8 / Windows Server 2012 (6.2): Paths on remote file shares
+//     exist only from Windows 8 and Windows Server 2012 on.)
 func (v *IVssWMFiledesc) GetPath() (pbstrPath string, err error) {
 	var _pbstrPath *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPath)))
@@ -2950,7 +3691,7 @@ func (v *IVssWMFiledesc) GetPath() (pbstrPath string, err error) {
 		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
 		_sysFreeString(_pbstrPath)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMFiledesc_GetPath, _hr)
 	}
 	return pbstrPath, err
@@ -2963,6 +3704,17 @@ func (v *IVssWMFiledesc) GetPath() (pbstrPath string, err error) {
 // Parameters:
 //   - pbstrFilespec (out BSTR): Receives the file name or pattern. The caller
 //     frees it with SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The file specification was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMFiledesc) GetFilespec() (pbstrFilespec string, err error) {
 	var _pbstrFilespec *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFilespec, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrFilespec)))
@@ -2971,7 +3723,7 @@ func (v *IVssWMFiledesc) GetFilespec() (pbstrFilespec string, err error) {
 		pbstrFilespec = windows.UTF16PtrToString(_pbstrFilespec)
 		_sysFreeString(_pbstrFilespec)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMFiledesc_GetFilespec, _hr)
 	}
 	return pbstrFilespec, err
@@ -2984,12 +3736,23 @@ func (v *IVssWMFiledesc) GetFilespec() (pbstrFilespec string, err error) {
 //
 // Parameters:
 //   - pbRecursive (out boolean): Receives true if subdirectories are included.
+//
+// Documented return codes:
+//   - S_OK: Whether the path is recursive was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
 func (v *IVssWMFiledesc) GetRecursive() (pbRecursive bool, err error) {
 	var _pbRecursive uint8
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRecursive, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbRecursive)))
 	_hr := HRESULT(_r)
 	pbRecursive = _pbRecursive != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMFiledesc_GetRecursive, _hr)
 	}
 	return pbRecursive, err
@@ -3002,18 +3765,38 @@ func (v *IVssWMFiledesc) GetRecursive() (pbRecursive bool, err error) {
 // Parameters:
 //   - pbstrAlternateLocation (out BSTR): Receives the alternate location. The
 //     caller frees it with SysFreeString.
-func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The alternate location was returned.
+//   - S_FALSE: No alternate location was found.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// Notes:
+//   - (Before Windows 8 / Windows Server 2012 (6.2): Alternate locations on remote
+//     file shares exist only from Windows 8 and Windows Server 2012 on.)
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, hr HRESULT, err error) {
 	var _pbstrAlternateLocation *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAlternateLocation, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrAlternateLocation)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrAlternateLocation != nil {
 		pbstrAlternateLocation = windows.UTF16PtrToString(_pbstrAlternateLocation)
 		_sysFreeString(_pbstrAlternateLocation)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssWMFiledesc_GetAlternateLocation, _hr)
 	}
-	return pbstrAlternateLocation, err
+	return pbstrAlternateLocation, hr, err
 }
 
 // GetBackupTypeMask calls IVssWMFiledesc::GetBackupTypeMask, slot 7 of the vtable.
@@ -3024,10 +3807,21 @@ func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, 
 // Parameters:
 //   - pdwTypeMask (out DWORD): Receives a bit mask of VSS_FILE_SPEC_BACKUP_TYPE
 //     flags.
+//
+// Documented return codes:
+//   - S_OK: The file backup type mask was returned.
+//   - E_INVALIDARG: pdwTypeMask points to NULL memory.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssWMFiledesc) GetBackupTypeMask() (pdwTypeMask uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupTypeMask, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwTypeMask)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssWMFiledesc_GetBackupTypeMask, _hr)
 	}
 	return pdwTypeMask, err
@@ -3050,21 +3844,22 @@ func _() {
 // IVssWriterComponentsExt is the COM interface of that name, declared in vsbackup.h.
 //
 // Returned by IVssBackupComponents::GetWriterComponents. It adds no methods to
-// IVssWriterComponents, whose three methods the binding calls through slots
-// 0-2 of the first vtable. In Microsoft's C++ layout the object also inherits
-// IUnknown through a second vtable pointer stored right after the first, so
-// QueryInterface, AddRef and Release are not in this vtable and the generated
-// binding cannot call them; releasing the object needs a call through that
-// second pointer, which has not been checked on real Windows.
+// IVssWriterComponents, whose three methods take slots 0-2 of the object's
+// first vtable. Microsoft's vsbackup.h declares it as a C++ class that derives
+// from both IVssWriterComponents and IUnknown, so the object holds a second
+// vtable pointer, right after the first, for QueryInterface, AddRef and
+// Release, which are called with this pointing at that second pointer. The
+// mingw-w64 header declares the first base only.
 //
 // A *IVssWriterComponentsExt is the object pointer C code holds as IVssWriterComponentsExt *: convert the
 // pointer a COM call returned; the Go methods call through its vtable.
 type IVssWriterComponentsExt struct {
 	IVssWriterComponents
+	IUnknown // the IUnknown subobject: a second vtable pointer, after the first
 }
 
 func (v *IVssWriterComponentsExt) vtable() *IVssWriterComponentsExtVtbl {
-	return (*IVssWriterComponentsExtVtbl)(unsafe.Pointer(v.lpVtbl))
+	return (*IVssWriterComponentsExtVtbl)(unsafe.Pointer(v.IVssWriterComponents.lpVtbl))
 }
 
 // IID_IVssBackupComponentsEx is the interface identifier of IVssBackupComponentsEx, {963f03ad-9e4c-4a34-ac15-e4b6174e5036}.
@@ -3122,10 +3917,24 @@ func (v *IVssBackupComponentsEx) vtable() *IVssBackupComponentsExVtbl {
 //     produced the metadata.
 //   - ppMetadata (out IVssExamineWriterMetadataEx): Receives an
 //     IVssExamineWriterMetadataEx holding the metadata. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssExamineWriterMetadataEx object was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: iWriter does not name a writer.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx) GetWriterMetadataEx(iWriter uint32) (pidInstance windows.GUID, ppMetadata *IVssExamineWriterMetadataEx, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterMetadataEx, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&ppMetadata)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx_GetWriterMetadataEx, _hr)
 	}
 	return pidInstance, ppMetadata, err
@@ -3191,6 +4000,13 @@ func (v *IVssComponentEx) vtable() *IVssComponentExVtbl {
 //
 // Parameters:
 //   - wszFailureMsg (in LPCWSTR): The failure message.
+//
+// Documented return codes:
+//   - S_OK: The failure message was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come from a writer's OnPrepareBackup
+//     handler.
 func (v *IVssComponentEx) SetPrepareForBackupFailureMsg(wszFailureMsg string) (err error) {
 	_wszFailureMsg, err := windows.UTF16PtrFromString(wszFailureMsg)
 	if err != nil {
@@ -3198,7 +4014,7 @@ func (v *IVssComponentEx) SetPrepareForBackupFailureMsg(wszFailureMsg string) (e
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetPrepareForBackupFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszFailureMsg)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx_SetPrepareForBackupFailureMsg, _hr)
 	}
 	return err
@@ -3211,6 +4027,13 @@ func (v *IVssComponentEx) SetPrepareForBackupFailureMsg(wszFailureMsg string) (e
 //
 // Parameters:
 //   - wszFailureMsg (in LPCWSTR): The failure message.
+//
+// Documented return codes:
+//   - S_OK: The failure message was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come from a writer's OnPostSnapshot
+//     handler.
 func (v *IVssComponentEx) SetPostSnapshotFailureMsg(wszFailureMsg string) (err error) {
 	_wszFailureMsg, err := windows.UTF16PtrFromString(wszFailureMsg)
 	if err != nil {
@@ -3218,7 +4041,7 @@ func (v *IVssComponentEx) SetPostSnapshotFailureMsg(wszFailureMsg string) (err e
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetPostSnapshotFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszFailureMsg)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx_SetPostSnapshotFailureMsg, _hr)
 	}
 	return err
@@ -3231,18 +4054,28 @@ func (v *IVssComponentEx) SetPostSnapshotFailureMsg(wszFailureMsg string) (err e
 // Parameters:
 //   - pbstrFailureMsg (out BSTR): Receives the failure message. The caller frees
 //     it with SysFreeString.
-func (v *IVssComponentEx) GetPrepareForBackupFailureMsg() (pbstrFailureMsg string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The failure message was returned.
+//   - S_FALSE: No PrepareForBackup failure message was set for the component.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponentEx) GetPrepareForBackupFailureMsg() (pbstrFailureMsg string, hr HRESULT, err error) {
 	var _pbstrFailureMsg *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPrepareForBackupFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrFailureMsg)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrFailureMsg != nil {
 		pbstrFailureMsg = windows.UTF16PtrToString(_pbstrFailureMsg)
 		_sysFreeString(_pbstrFailureMsg)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponentEx_GetPrepareForBackupFailureMsg, _hr)
 	}
-	return pbstrFailureMsg, err
+	return pbstrFailureMsg, hr, err
 }
 
 // GetPostSnapshotFailureMsg calls IVssComponentEx::GetPostSnapshotFailureMsg, slot 44 of the vtable.
@@ -3252,18 +4085,28 @@ func (v *IVssComponentEx) GetPrepareForBackupFailureMsg() (pbstrFailureMsg strin
 // Parameters:
 //   - pbstrFailureMsg (out BSTR): Receives the failure message. The caller frees
 //     it with SysFreeString.
-func (v *IVssComponentEx) GetPostSnapshotFailureMsg() (pbstrFailureMsg string, err error) {
+//
+// Documented return codes:
+//   - S_OK: The failure message was returned.
+//   - S_FALSE: No PostSnapshot failure message was set for the component.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssComponentEx) GetPostSnapshotFailureMsg() (pbstrFailureMsg string, hr HRESULT, err error) {
 	var _pbstrFailureMsg *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPostSnapshotFailureMsg, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrFailureMsg)))
 	_hr := HRESULT(_r)
+	hr = _hr
 	if _pbstrFailureMsg != nil {
 		pbstrFailureMsg = windows.UTF16PtrToString(_pbstrFailureMsg)
 		_sysFreeString(_pbstrFailureMsg)
 	}
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IVssComponentEx_GetPostSnapshotFailureMsg, _hr)
 	}
-	return pbstrFailureMsg, err
+	return pbstrFailureMsg, hr, err
 }
 
 // GetAuthoritativeRestore calls IVssComponentEx::GetAuthoritativeRestore, slot 45 of the vtable.
@@ -3273,12 +4116,17 @@ func (v *IVssComponentEx) GetPostSnapshotFailureMsg() (pbstrFailureMsg string, e
 //
 // Parameters:
 //   - pbAuth (out boolean): Receives true if the restore is authoritative.
+//
+// Documented return codes:
+//   - S_OK: Whether the restore is authoritative was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponentEx) GetAuthoritativeRestore() (pbAuth bool, err error) {
 	var _pbAuth uint8
 	_r, _, _ := syscall.SyscallN(v.vtable().GetAuthoritativeRestore, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbAuth)))
 	_hr := HRESULT(_r)
 	pbAuth = _pbAuth != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx_GetAuthoritativeRestore, _hr)
 	}
 	return pbAuth, err
@@ -3293,6 +4141,11 @@ func (v *IVssComponentEx) GetAuthoritativeRestore() (pbAuth bool, err error) {
 //   - pRollType (out VSS_ROLLFORWARD_TYPE): Receives the roll-forward type.
 //   - pbstrPoint (out BSTR): Receives where a partial roll-forward stops. The
 //     caller frees it with SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The roll-forward type and point were returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponentEx) GetRollForward() (pRollType VSS_ROLLFORWARD_TYPE, pbstrPoint string, err error) {
 	var _pbstrPoint *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRollForward, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pRollType)), uintptr(unsafe.Pointer(&_pbstrPoint)))
@@ -3301,7 +4154,7 @@ func (v *IVssComponentEx) GetRollForward() (pRollType VSS_ROLLFORWARD_TYPE, pbst
 		pbstrPoint = windows.UTF16PtrToString(_pbstrPoint)
 		_sysFreeString(_pbstrPoint)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx_GetRollForward, _hr)
 	}
 	return pRollType, pbstrPoint, err
@@ -3315,6 +4168,11 @@ func (v *IVssComponentEx) GetRollForward() (pRollType VSS_ROLLFORWARD_TYPE, pbst
 // Parameters:
 //   - pbstrName (out BSTR): Receives the new name. The caller frees it with
 //     SysFreeString.
+//
+// Documented return codes:
+//   - S_OK: The restore name was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssComponentEx) GetRestoreName() (pbstrName string, err error) {
 	var _pbstrName *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreName, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrName)))
@@ -3323,7 +4181,7 @@ func (v *IVssComponentEx) GetRestoreName() (pbstrName string, err error) {
 		pbstrName = windows.UTF16PtrToString(_pbstrName)
 		_sysFreeString(_pbstrName)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx_GetRestoreName, _hr)
 	}
 	return pbstrName, err
@@ -3382,6 +4240,17 @@ func (v *IVssExamineWriterMetadataEx) vtable() *IVssExamineWriterMetadataExVtbl 
 //   - pUsage (out VSS_USAGE_TYPE): Receives how the writer's data is used.
 //   - pSource (out VSS_SOURCE_TYPE): Receives the kind of data store the writer
 //     manages.
+//
+// Documented return codes:
+//   - S_OK: The writer's identity and instance name were returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadataEx) GetIdentityEx() (pidInstance windows.GUID, pidWriter windows.GUID, pbstrWriterName string, pbstrInstanceName string, pUsage VSS_USAGE_TYPE, pSource VSS_SOURCE_TYPE, err error) {
 	var _pbstrWriterName *uint16
 	var _pbstrInstanceName *uint16
@@ -3395,7 +4264,7 @@ func (v *IVssExamineWriterMetadataEx) GetIdentityEx() (pidInstance windows.GUID,
 		pbstrInstanceName = windows.UTF16PtrToString(_pbstrInstanceName)
 		_sysFreeString(_pbstrInstanceName)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadataEx_GetIdentityEx, _hr)
 	}
 	return pidInstance, pidWriter, pbstrWriterName, pbstrInstanceName, pUsage, pSource, err
@@ -3511,6 +4380,10 @@ func (v *IVssComponentEx2) vtable() *IVssComponentEx2Vtbl {
 //     already localized by the writer. May be NULL or empty.
 //   - dwReserved (in DWORD): Reserved for future use; always passed as zero.
 //     Passed as NULL by this method.
+//
+// Documented return codes:
+//   - S_OK: The failure was recorded. The page names no other code: any failure is
+//     some other HRESULT.
 func (v *IVssComponentEx2) SetFailure(hr HRESULT, hrApplication HRESULT, wszApplicationMessage string) (err error) {
 	_wszApplicationMessage, err := windows.UTF16PtrFromString(wszApplicationMessage)
 	if err != nil {
@@ -3518,7 +4391,7 @@ func (v *IVssComponentEx2) SetFailure(hr HRESULT, hrApplication HRESULT, wszAppl
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetFailure, uintptr(unsafe.Pointer(v)), uintptr(hr), uintptr(hrApplication), uintptr(unsafe.Pointer(_wszApplicationMessage)), 0)
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx2_SetFailure, _hr)
 	}
 	return err
@@ -3538,6 +4411,32 @@ func (v *IVssComponentEx2) SetFailure(hr HRESULT, hrApplication HRESULT, wszAppl
 //     caller frees it with SysFreeString. Must not be NULL.
 //   - pdwReserved (out DWORD): Receives a value that Microsoft reserves for future
 //     use. The pointer is still required and must not be NULL.
+//
+// Status codes delivered through the HRESULT out-parameter:
+//   - VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT: The shadow copy holds only some of
+//     the volumes the writer needs to back up its component correctly.
+//   - VSS_E_WRITERERROR_OUTOFRESOURCES: The writer ran out of memory or other
+//     resources. Wait ten minutes and retry, up to three times.
+//   - VSS_E_WRITERERROR_TIMEOUT: The writer timed out between the Freeze and Thaw
+//     events. Wait ten minutes and retry, up to three times.
+//   - VSS_E_WRITERERROR_RETRYABLE: The writer failed in a way that restarting the
+//     whole operation would probably avoid. Wait ten minutes and retry, up to
+//     three times.
+//   - VSS_E_WRITERERROR_NONRETRYABLE: The writer failed in a way that may happen
+//     again with another shadow copy.
+//   - VSS_E_WRITER_NOT_RESPONDING: The writer does not respond.
+//   - VSS_E_WRITER_STATUS_NOT_AVAILABLE: The status of one or more writers is not
+//     available; a writer may have reached its largest number of backup and
+//     restore sessions.
+//
+// Documented return codes:
+//   - S_OK: The failure the writer set was returned. Check phr too: it tells
+//     whether the writer failed.
+//   - E_INVALIDARG: phr, phrApplication, pbstrApplicationMessage or pdwReserved is
+//     NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
 func (v *IVssComponentEx2) GetFailure() (phr HRESULT, phrApplication HRESULT, pbstrApplicationMessage string, pdwReserved uint32, err error) {
 	var _pbstrApplicationMessage *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFailure, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&phr)), uintptr(unsafe.Pointer(&phrApplication)), uintptr(unsafe.Pointer(&_pbstrApplicationMessage)), uintptr(unsafe.Pointer(&pdwReserved)))
@@ -3546,7 +4445,7 @@ func (v *IVssComponentEx2) GetFailure() (phr HRESULT, phrApplication HRESULT, pb
 		pbstrApplicationMessage = windows.UTF16PtrToString(_pbstrApplicationMessage)
 		_sysFreeString(_pbstrApplicationMessage)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponentEx2_GetFailure, _hr)
 	}
 	return phr, phrApplication, pbstrApplicationMessage, pdwReserved, err
@@ -3603,10 +4502,19 @@ func (v *IVssExamineWriterMetadataEx2) vtable() *IVssExamineWriterMetadataEx2Vtb
 // Parameters:
 //   - pdwMajorVersion (out DWORD): Receives the major version number.
 //   - pdwMinorVersion (out DWORD): Receives the minor version number.
+//
+// Documented return codes:
+//   - S_OK: The writer's version was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadataEx2) GetVersion() (pdwMajorVersion uint32, pdwMinorVersion uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetVersion, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwMajorVersion)), uintptr(unsafe.Pointer(&pdwMinorVersion)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadataEx2_GetVersion, _hr)
 	}
 	return pdwMajorVersion, pdwMinorVersion, err
@@ -3618,10 +4526,19 @@ func (v *IVssExamineWriterMetadataEx2) GetVersion() (pdwMajorVersion uint32, pdw
 //
 // Parameters:
 //   - pcExcludedFromSnapshot (out UINT): Receives the number of such file sets.
+//
+// Documented return codes:
+//   - S_OK: The number of file sets excluded from the shadow copy was returned.
+//   - E_INVALIDARG: pcExcludedFromSnapshot is NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadataEx2) GetExcludeFromSnapshotCount() (pcExcludedFromSnapshot uint32, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetExcludeFromSnapshotCount, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pcExcludedFromSnapshot)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, _hr)
 	}
 	return pcExcludedFromSnapshot, err
@@ -3637,10 +4554,19 @@ func (v *IVssExamineWriterMetadataEx2) GetExcludeFromSnapshotCount() (pcExcluded
 //     GetExcludeFromSnapshotCount.
 //   - ppFiledesc (out IVssWMFiledesc): Receives an IVssWMFiledesc that describes
 //     the file set. The caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The IVssWMFiledesc of the excluded file set was returned.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssExamineWriterMetadataEx2) GetExcludeFromSnapshotFile(iFile uint32) (ppFiledesc *IVssWMFiledesc, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetExcludeFromSnapshotFile, uintptr(unsafe.Pointer(v)), uintptr(iFile), uintptr(unsafe.Pointer(&ppFiledesc)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, _hr)
 	}
 	return ppFiledesc, err
@@ -3713,6 +4639,34 @@ func (v *IVssBackupComponentsEx3) vtable() *IVssBackupComponentsEx3Vtbl {
 //   - pbstrApplicationMessage (out BSTR): Receives the application's failure
 //     message; the caller frees it with SysFreeString. Optional; the Microsoft SDK
 //     defaults it to NULL.
+//
+// Status codes delivered through the HRESULT out-parameter:
+//   - VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT: The shadow copy holds only some of
+//     the volumes the writer needs to back up its component correctly.
+//   - VSS_E_WRITERERROR_OUTOFRESOURCES: The writer ran out of memory or other
+//     resources. Wait ten minutes and retry, up to three times.
+//   - VSS_E_WRITERERROR_TIMEOUT: The writer timed out between the Freeze and Thaw
+//     events. Wait ten minutes and retry, up to three times.
+//   - VSS_E_WRITERERROR_RETRYABLE: The writer failed in a way that restarting the
+//     whole operation would probably avoid. Wait ten minutes and retry, up to
+//     three times.
+//   - VSS_E_WRITERERROR_NONRETRYABLE: The writer failed in a way that may happen
+//     again with another shadow copy.
+//   - VSS_E_WRITER_NOT_RESPONDING: The writer does not respond.
+//   - VSS_E_WRITER_STATUS_NOT_AVAILABLE: The status of one or more writers is not
+//     available; a writer may have reached its largest number of backup and
+//     restore sessions.
+//   - VSS_E_WRITERERROR_PARTIAL_FAILURE: The writer reports errors of single
+//     components; IVssComponentEx2.GetFailure returns them.
+//
+// Documented return codes:
+//   - S_OK: The status was returned. Check phrFailureWriter too: the writer itself
+//     may have failed.
+//   - E_INVALIDARG: pnStatus, pidWriter, pbstrWriter or pidInstance is NULL.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No writer has the given index.
 func (v *IVssBackupComponentsEx3) GetWriterStatusEx(iWriter uint32) (pidInstance windows.GUID, pidWriter windows.GUID, pbstrWriter string, pnStatus VSS_WRITER_STATE, phrFailureWriter HRESULT, phrApplication HRESULT, pbstrApplicationMessage string, err error) {
 	var _pbstrWriter *uint16
 	var _pbstrApplicationMessage *uint16
@@ -3726,7 +4680,7 @@ func (v *IVssBackupComponentsEx3) GetWriterStatusEx(iWriter uint32) (pidInstance
 		pbstrApplicationMessage = windows.UTF16PtrToString(_pbstrApplicationMessage)
 		_sysFreeString(_pbstrApplicationMessage)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx3_GetWriterStatusEx, _hr)
 	}
 	return pidInstance, pidWriter, pbstrWriter, pnStatus, phrFailureWriter, phrApplication, pbstrApplicationMessage, err
@@ -3743,10 +4697,26 @@ func (v *IVssBackupComponentsEx3) GetWriterStatusEx(iWriter uint32) (pidInstance
 //     VSS_RECOVERY_OPTIONS flags that control the resynchronization.
 //   - ppAsync (out IVssAsync): Receives an IVssAsync for following the operation.
 //     The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: The resynchronization was carried out.
+//   - E_NOTIMPL: The volume's provider cannot resynchronize LUNs.
+//   - VSS_E_BAD_STATE: No hardware provider supports the operation, no volume was
+//     added to the recovery set, the call came in WinPE or Safe mode, or
+//     InitializeForRestore was not called first.
+//   - VSS_E_LEGACY_PROVIDER: This version of the hardware provider does not
+//     support the operation.
+//   - VSS_E_PROVIDER_VETO: The provider failed; the Application event log says how
+//     to resolve it.
+//   - VSS_E_UNSELECTED_VOLUME: The resynchronization destination holds a volume
+//     that was not included explicitly.
+//   - VSS_E_CANNOT_REVERT_DISKID: The MBR signature or GPT identifier of one or
+//     more disks could not be set to the intended value; the Application event log
+//     has the details.
 func (v *IVssBackupComponentsEx3) RecoverSet(dwFlags VSS_RECOVERY_OPTIONS) (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().RecoverSet, uintptr(unsafe.Pointer(v)), uintptr(dwFlags), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx3_RecoverSet, _hr)
 	}
 	return ppAsync, err
@@ -3759,10 +4729,14 @@ func (v *IVssBackupComponentsEx3) RecoverSet(dwFlags VSS_RECOVERY_OPTIONS) (ppAs
 //
 // Parameters:
 //   - idSession (out VSS_ID): Receives the session ID.
+//
+// Documented return codes:
+//   - S_OK: The session identifier was returned. The page names no other code: any
+//     failure is some other HRESULT.
 func (v *IVssBackupComponentsEx3) GetSessionId() (idSession windows.GUID, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetSessionId, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&idSession)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx3_GetSessionId, _hr)
 	}
 	return idSession, err
@@ -3823,6 +4797,10 @@ func (v *IVssBackupComponentsEx4) vtable() *IVssBackupComponentsEx4Vtbl {
 //   - bNormalizeFQDNforRootPath (in BOOL): For UNC paths, true puts the fully
 //     qualified domain name into the root path and false the plain host name. Use
 //     the same value for every call within one shadow copy set.
+//
+// Documented return codes:
+//   - S_OK: The root and logical prefix paths were returned.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
 func (v *IVssBackupComponentsEx4) GetRootAndLogicalPrefixPaths(pwszFilePath string, bNormalizeFQDNforRootPath bool) (ppwszRootPath string, ppwszLogicalPrefix string, err error) {
 	_pwszFilePath, err := windows.UTF16PtrFromString(pwszFilePath)
 	if err != nil {
@@ -3840,7 +4818,7 @@ func (v *IVssBackupComponentsEx4) GetRootAndLogicalPrefixPaths(pwszFilePath stri
 		ppwszLogicalPrefix = windows.UTF16PtrToString(_ppwszLogicalPrefix)
 		windows.CoTaskMemFree(unsafe.Pointer(_ppwszLogicalPrefix))
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, _hr)
 	}
 	return ppwszRootPath, ppwszLogicalPrefix, err
@@ -3915,7 +4893,7 @@ func CreateVssBackupComponentsInternal() (ppBackup *IVssBackupComponents, err er
 	}
 	_r, _, _ := syscall.SyscallN(_procCreateVssBackupComponentsInternal.Addr(), uintptr(unsafe.Pointer(&ppBackup)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(Proc_CreateVssBackupComponentsInternal, _hr)
 	}
 	return ppBackup, err
@@ -3972,7 +4950,7 @@ func ShouldBlockRevertInternal(wszVolumeName string) (pbBlock bool, err error) {
 	_r, _, _ := syscall.SyscallN(_procShouldBlockRevertInternal.Addr(), uintptr(unsafe.Pointer(_wszVolumeName)), uintptr(unsafe.Pointer(&_pbBlock)))
 	_hr := HRESULT(_r)
 	pbBlock = _pbBlock != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(Proc_ShouldBlockRevertInternal, _hr)
 	}
 	return pbBlock, err

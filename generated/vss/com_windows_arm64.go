@@ -226,6 +226,21 @@ func _() {
 //     AddComponent. May be NULL when the component has none.
 //   - wszComponentName (in LPCWSTR): Name of the component, as given to
 //     AddComponent. Must not be NULL.
+//
+// Documented return codes:
+//   - S_OK: The component was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_ALREADY_EXISTS: A component with the same logical path and name
+//     was added already.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) AddComponent(instanceId windows.GUID, writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -237,7 +252,7 @@ func (v *IVssBackupComponents) AddComponent(instanceId windows.GUID, writerId wi
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddComponent, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&instanceId), 0), _word64(unsafe.Pointer(&instanceId), 1), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddComponent, _hr)
 	}
 	return err
@@ -259,6 +274,20 @@ func (v *IVssBackupComponents) AddComponent(instanceId windows.GUID, writerId wi
 //     AddComponent. Must not be NULL.
 //   - bSucceded (in boolean): True if the component was backed up successfully,
 //     false if not.
+//
+// Documented return codes:
+//   - S_OK: The component's backup result was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetBackupSucceeded(instanceId windows.GUID, writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bSucceded bool) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -270,7 +299,7 @@ func (v *IVssBackupComponents) SetBackupSucceeded(instanceId windows.GUID, write
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupSucceeded, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&instanceId), 0), _word64(unsafe.Pointer(&instanceId), 1), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bSucceded))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetBackupSucceeded, _hr)
 	}
 	return err
@@ -291,6 +320,20 @@ func (v *IVssBackupComponents) SetBackupSucceeded(instanceId windows.GUID, write
 //     AddComponent. Must not be NULL.
 //   - wszBackupOptions (in LPCWSTR): The options string, in a format that the
 //     writer defines.
+//
+// Documented return codes:
+//   - S_OK: The backup options were set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetBackupOptions(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszBackupOptions string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -306,7 +349,7 @@ func (v *IVssBackupComponents) SetBackupOptions(writerId windows.GUID, ct VSS_CO
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetBackupOptions, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszBackupOptions)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetBackupOptions, _hr)
 	}
 	return err
@@ -326,6 +369,21 @@ func (v *IVssBackupComponents) SetBackupOptions(writerId windows.GUID, ct VSS_CO
 //     AddComponent. Must not be NULL.
 //   - bSelectedForRestore (in boolean): True to restore the component, false to
 //     leave it out.
+//
+// Documented return codes:
+//   - S_OK: The component's selection for restore was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The component is not in the Backup Components
+//     Document, or no instance of its writer is running.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetSelectedForRestore(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bSelectedForRestore bool) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -337,7 +395,7 @@ func (v *IVssBackupComponents) SetSelectedForRestore(writerId windows.GUID, ct V
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetSelectedForRestore, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bSelectedForRestore))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetSelectedForRestore, _hr)
 	}
 	return err
@@ -358,6 +416,20 @@ func (v *IVssBackupComponents) SetSelectedForRestore(writerId windows.GUID, ct V
 //     AddComponent. Must not be NULL.
 //   - wszRestoreOptions (in LPCWSTR): The options string, in a format that the
 //     writer defines.
+//
+// Documented return codes:
+//   - S_OK: The restore options were set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetRestoreOptions(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszRestoreOptions string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -373,7 +445,7 @@ func (v *IVssBackupComponents) SetRestoreOptions(writerId windows.GUID, ct VSS_C
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreOptions, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszRestoreOptions)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetRestoreOptions, _hr)
 	}
 	return err
@@ -394,6 +466,20 @@ func (v *IVssBackupComponents) SetRestoreOptions(writerId windows.GUID, ct VSS_C
 //     AddComponent. Must not be NULL.
 //   - bAdditionalRestores (in boolean): True if more restores of the component are
 //     still to come, false if this is the last one.
+//
+// Documented return codes:
+//   - S_OK: Whether more restores follow was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetAdditionalRestores(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bAdditionalRestores bool) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -405,7 +491,7 @@ func (v *IVssBackupComponents) SetAdditionalRestores(writerId windows.GUID, ct V
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetAdditionalRestores, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bAdditionalRestores))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetAdditionalRestores, _hr)
 	}
 	return err
@@ -426,6 +512,20 @@ func (v *IVssBackupComponents) SetAdditionalRestores(writerId windows.GUID, ct V
 //     AddComponent. Must not be NULL.
 //   - wszPreviousBackupStamp (in LPCWSTR): The stamp the writer stored during that
 //     earlier backup.
+//
+// Documented return codes:
+//   - S_OK: The previous backup stamp was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetPreviousBackupStamp(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPreviousBackupStamp string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -441,7 +541,7 @@ func (v *IVssBackupComponents) SetPreviousBackupStamp(writerId windows.GUID, ct 
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetPreviousBackupStamp, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszPreviousBackupStamp)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetPreviousBackupStamp, _hr)
 	}
 	return err
@@ -465,6 +565,20 @@ func (v *IVssBackupComponents) SetPreviousBackupStamp(writerId windows.GUID, ct 
 //   - bRecursive (in boolean): True if the mapping also covers subdirectories of
 //     wszPath.
 //   - wszDestination (in LPCWSTR): Directory the files were restored to instead.
+//
+// Documented return codes:
+//   - S_OK: The alternate location mapping was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) AddAlternativeLocationMapping(writerId windows.GUID, componentType VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPath string, wszFilespec string, bRecursive bool, wszDestination string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -488,7 +602,7 @@ func (v *IVssBackupComponents) AddAlternativeLocationMapping(writerId windows.GU
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddAlternativeLocationMapping, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(componentType), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFilespec)), _bool(bRecursive), uintptr(unsafe.Pointer(_wszDestination)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddAlternativeLocationMapping, _hr)
 	}
 	return err
@@ -513,6 +627,20 @@ func (v *IVssBackupComponents) AddAlternativeLocationMapping(writerId windows.GU
 //     NULL.
 //   - bRepair (in boolean): Reserved for future use; always passed as false.
 //     Passed as NULL by this method.
+//
+// Documented return codes:
+//   - S_OK: The subcomponent was added for restore.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     did not come during a restore, or it was made out of the required order.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) AddRestoreSubcomponent(writerId windows.GUID, componentType VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszSubComponentLogicalPath string, wszSubComponentName string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -532,7 +660,7 @@ func (v *IVssBackupComponents) AddRestoreSubcomponent(writerId windows.GUID, com
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddRestoreSubcomponent, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(componentType), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszSubComponentLogicalPath)), uintptr(unsafe.Pointer(_wszSubComponentName)), 0)
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddRestoreSubcomponent, _hr)
 	}
 	return err
@@ -552,6 +680,20 @@ func (v *IVssBackupComponents) AddRestoreSubcomponent(writerId windows.GUID, com
 //     AddComponent. Must not be NULL.
 //   - status (in VSS_FILE_RESTORE_STATUS): A VSS_FILE_RESTORE_STATUS value naming
 //     the outcome.
+//
+// Documented return codes:
+//   - S_OK: The file restore status was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, or the
+//     call was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: No such component is in the document.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetFileRestoreStatus(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, status VSS_FILE_RESTORE_STATUS) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -563,7 +705,7 @@ func (v *IVssBackupComponents) SetFileRestoreStatus(writerId windows.GUID, ct VS
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetFileRestoreStatus, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(status))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetFileRestoreStatus, _hr)
 	}
 	return err
@@ -587,6 +729,25 @@ func (v *IVssBackupComponents) SetFileRestoreStatus(writerId windows.GUID, ct VS
 //   - bRecursive (in boolean): True if the target also covers subdirectories of
 //     wszPath.
 //   - wszAlternatePath (in LPCWSTR): Directory the files are restored to instead.
+//
+// Documented return codes:
+//   - S_OK: The new restore target was added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, or the
+//     call came during a restore.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_OBJECT_NOT_FOUND: The component does not exist, or no file set of the
+//     component has this path and file specification.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//
+// Notes:
+//   - (Before Windows 8 / Windows Server 2012 (6.2): Remote file shares can be new
+//     restore targets only from Windows 8 and Windows Server 2012 on.)
 func (v *IVssBackupComponents) AddNewTarget(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszPath string, wszFileName string, bRecursive bool, wszAlternatePath string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -610,7 +771,7 @@ func (v *IVssBackupComponents) AddNewTarget(writerId windows.GUID, ct VSS_COMPON
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddNewTarget, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFileName)), _bool(bRecursive), uintptr(unsafe.Pointer(_wszAlternatePath)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddNewTarget, _hr)
 	}
 	return err
@@ -632,6 +793,20 @@ func (v *IVssBackupComponents) AddNewTarget(writerId windows.GUID, ct VSS_COMPON
 //   - iPartialFile (in UINT): Zero-based index of the partial file within the
 //     component.
 //   - wszRangesFile (in LPCWSTR): Full path of the ranges file.
+//
+// Documented return codes:
+//   - S_OK: The ranges file path was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, or the
+//     call did not come during a restore.
+//   - VSS_E_OBJECT_NOT_FOUND: The component or the partial file does not exist.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponents) SetRangesFilePath(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, iPartialFile uint32, wszRangesFile string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -647,7 +822,7 @@ func (v *IVssBackupComponents) SetRangesFilePath(writerId windows.GUID, ct VSS_C
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRangesFilePath, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(iPartialFile), uintptr(unsafe.Pointer(_wszRangesFile)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_SetRangesFilePath, _hr)
 	}
 	return err
@@ -716,7 +891,7 @@ func (v *IVssBackupComponents) AddToSnapshotSet(pwszVolumeName string, ProviderI
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddToSnapshotSet, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), _word64(unsafe.Pointer(&ProviderId), 0), _word64(unsafe.Pointer(&ProviderId), 1), uintptr(unsafe.Pointer(&pidSnapshot)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_AddToSnapshotSet, _hr)
 	}
 	return pidSnapshot, err
@@ -756,7 +931,7 @@ func (v *IVssBackupComponents) AddToSnapshotSet(pwszVolumeName string, ProviderI
 func (v *IVssBackupComponents) DeleteSnapshots(SourceObjectId windows.GUID, eSourceObjectType VSS_OBJECT_TYPE, bForceDelete bool) (plDeletedSnapshots int32, pNondeletedSnapshotID windows.GUID, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().DeleteSnapshots, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&SourceObjectId), 0), _word64(unsafe.Pointer(&SourceObjectId), 1), uintptr(eSourceObjectType), _bool(bForceDelete), uintptr(unsafe.Pointer(&plDeletedSnapshots)), uintptr(unsafe.Pointer(&pNondeletedSnapshotID)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_DeleteSnapshots, _hr)
 	}
 	return plDeletedSnapshots, pNondeletedSnapshotID, err
@@ -786,7 +961,7 @@ func (v *IVssBackupComponents) DeleteSnapshots(SourceObjectId windows.GUID, eSou
 func (v *IVssBackupComponents) BreakSnapshotSet(SnapshotSetId windows.GUID) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().BreakSnapshotSet, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&SnapshotSetId), 0), _word64(unsafe.Pointer(&SnapshotSetId), 1))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_BreakSnapshotSet, _hr)
 	}
 	return err
@@ -828,7 +1003,7 @@ func (v *IVssBackupComponents) GetSnapshotProperties(SnapshotId windows.GUID) (p
 		pProp = _pProp.goCopy()
 		_ = _freeVSS_SNAPSHOT_PROP(&_pProp)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_GetSnapshotProperties, _hr)
 	}
 	return pProp, err
@@ -871,7 +1046,7 @@ func (v *IVssBackupComponents) Query(eQueriedObjectType VSS_OBJECT_TYPE, eReturn
 	var _QueriedObjectId windows.GUID
 	_r, _, _ := syscall.SyscallN(v.vtable().Query, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&_QueriedObjectId), 0), _word64(unsafe.Pointer(&_QueriedObjectId), 1), uintptr(eQueriedObjectType), uintptr(eReturnedObjectsType), uintptr(unsafe.Pointer(&ppEnum)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_Query, _hr)
 	}
 	return ppEnum, err
@@ -923,7 +1098,7 @@ func (v *IVssBackupComponents) IsVolumeSupported(ProviderId windows.GUID, pwszVo
 	_r, _, _ := syscall.SyscallN(v.vtable().IsVolumeSupported, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&ProviderId), 0), _word64(unsafe.Pointer(&ProviderId), 1), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&_pbSupportedByThisProvider)))
 	_hr := HRESULT(_r)
 	pbSupportedByThisProvider = _pbSupportedByThisProvider != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_IsVolumeSupported, _hr)
 	}
 	return pbSupportedByThisProvider, err
@@ -938,23 +1113,45 @@ func (v *IVssBackupComponents) IsVolumeSupported(ProviderId windows.GUID, pwszVo
 //   - SnapshotId (in VSS_ID): ID of the shadow copy to expose.
 //   - wszPathFromRoot (in VSS_PWSZ): When exposing as a file share, the directory
 //     of the shadow copy to share; NULL shares its root. Must be NULL when
-//     exposing locally.
+//     exposing locally. Optional: nil passes NULL.
 //   - lAttributes (in VSS_VOLUME_SNAPSHOT_ATTRIBUTES, declared LONG):
 //     VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY or VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY,
 //     saying how to expose it.
 //   - wszExpose (in VSS_PWSZ): Drive letter or empty mounted folder when exposing
 //     locally, share name when exposing remotely; for a share, NULL picks a
-//     default name.
+//     default name. Optional: nil passes NULL.
 //   - pwszExposed (out VSS_PWSZ): Receives the name under which the shadow copy
 //     was exposed. The caller frees it with CoTaskMemFree.
-func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFromRoot string, lAttributes VSS_VOLUME_SNAPSHOT_ATTRIBUTES, wszExpose string) (pwszExposed string, err error) {
-	_wszPathFromRoot, err := windows.UTF16PtrFromString(wszPathFromRoot)
-	if err != nil {
-		return
+//
+// Documented return codes:
+//   - S_OK: The shadow copy was exposed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The given shadow copy does not exist.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and wrote it to
+//     the event log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_UNEXPECTED_PROVIDER_ERROR: The provider failed unexpectedly. The error
+//     is recorded in the error log.
+func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFromRoot *string, lAttributes VSS_VOLUME_SNAPSHOT_ATTRIBUTES, wszExpose *string) (pwszExposed string, err error) {
+	var _wszPathFromRoot *uint16
+	if wszPathFromRoot != nil {
+		if _wszPathFromRoot, err = windows.UTF16PtrFromString(*wszPathFromRoot); err != nil {
+			return
+		}
 	}
-	_wszExpose, err := windows.UTF16PtrFromString(wszExpose)
-	if err != nil {
-		return
+	var _wszExpose *uint16
+	if wszExpose != nil {
+		if _wszExpose, err = windows.UTF16PtrFromString(*wszExpose); err != nil {
+			return
+		}
 	}
 	var _pwszExposed *uint16
 	_r, _, _ := syscall.SyscallN(v.vtable().ExposeSnapshot, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&SnapshotId), 0), _word64(unsafe.Pointer(&SnapshotId), 1), uintptr(unsafe.Pointer(_wszPathFromRoot)), uintptr(lAttributes), uintptr(unsafe.Pointer(_wszExpose)), uintptr(unsafe.Pointer(&_pwszExposed)))
@@ -963,7 +1160,7 @@ func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFr
 		pwszExposed = windows.UTF16PtrToString(_pwszExposed)
 		windows.CoTaskMemFree(unsafe.Pointer(_pwszExposed))
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_ExposeSnapshot, _hr)
 	}
 	return pwszExposed, err
@@ -978,10 +1175,25 @@ func (v *IVssBackupComponents) ExposeSnapshot(SnapshotId windows.GUID, wszPathFr
 //   - SnapshotId (in VSS_ID): ID of the shadow copy to revert the volume to.
 //   - bForceDismount (in BOOL): True to dismount the volume by force when it
 //     cannot be locked.
+//
+// Documented return codes:
+//   - S_OK: The revert was carried out.
+//   - E_ACCESSDENIED: The calling process lacks the privileges needed.
+//   - E_FAIL: An internal error occurred.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_NOTIMPL: The volume's provider cannot revert.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_OBJECT_NOT_FOUND: SnapshotId does not name a valid shadow copy.
+//   - VSS_E_PROVIDER_NOT_REGISTERED: The provider was not found.
+//   - VSS_E_REVERT_IN_PROGRESS: A revert of the volume is running already.
+//   - VSS_E_UNSUPPORTED_CONTEXT: Only persistent shadow copies can be reverted to.
+//   - VSS_E_VOLUME_IN_USE: bForceDismount was FALSE and the volume could not be
+//     locked.
+//   - VSS_E_VOLUME_NOT_SUPPORTED: This volume does not support revert.
 func (v *IVssBackupComponents) RevertToSnapshot(SnapshotId windows.GUID, bForceDismount bool) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().RevertToSnapshot, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&SnapshotId), 0), _word64(unsafe.Pointer(&SnapshotId), 1), _bool(bForceDismount))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponents_RevertToSnapshot, _hr)
 	}
 	return err
@@ -998,6 +1210,19 @@ func (v *IVssBackupComponents) RevertToSnapshot(SnapshotId windows.GUID, bForceD
 //   - bRecursive (in BOOL): True if subdirectories of wszPath are included.
 //   - ftLastModifyTime (in FILETIME): Files changed after this time are to be
 //     backed up.
+//
+// Documented return codes:
+//   - S_OK: The differenced files were added.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The caller is not a writer, or the call came outside a
+//     backup or while a BackupComplete or BackupShutdown event was being handled.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssComponent) AddDifferencedFilesByLastModifyTime(wszPath string, wszFilespec string, bRecursive bool, ftLastModifyTime windows.Filetime) (err error) {
 	_wszPath, err := windows.UTF16PtrFromString(wszPath)
 	if err != nil {
@@ -1009,7 +1234,7 @@ func (v *IVssComponent) AddDifferencedFilesByLastModifyTime(wszPath string, wszF
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddDifferencedFilesByLastModifyTime, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_wszPath)), uintptr(unsafe.Pointer(_wszFilespec)), _bool(bRecursive), _word64(unsafe.Pointer(&ftLastModifyTime), 0))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssComponent_AddDifferencedFilesByLastModifyTime, _hr)
 	}
 	return err
@@ -1032,6 +1257,21 @@ func (v *IVssComponent) AddDifferencedFilesByLastModifyTime(wszPath string, wszF
 //     leave it out.
 //   - instanceId (in VSS_ID): Instance ID of the writer instance that is to
 //     restore the component. The Microsoft SDK defaults it to GUID_NULL.
+//
+// Documented return codes:
+//   - S_OK: The component's selection for restore was recorded.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The component is not in the Backup Components
+//     Document, or no instance of its writer is running.
+//   - VSS_E_INVALID_XML_DOCUMENT: The XML document is not valid; the event log has
+//     the details.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bSelectedForRestore bool, instanceId windows.GUID) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -1043,7 +1283,7 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetSelectedForRestoreEx, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bSelectedForRestore), 0, _word64(unsafe.Pointer(&instanceId), 0), _word64(unsafe.Pointer(&instanceId), 1))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx_SetSelectedForRestoreEx, _hr)
 	}
 	return err
@@ -1056,10 +1296,28 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 //
 // Parameters:
 //   - snapshotId (in VSS_ID): ID of the exposed shadow copy.
+//
+// Documented return codes:
+//   - S_OK: The shadow copy is no longer exposed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The backup components object is not initialized, the call
+//     came during a restore, or it was made out of the required order.
+//   - VSS_E_OBJECT_NOT_FOUND: The shadow copy does not exist or is not exposed.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and wrote it to
+//     the event log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_UNEXPECTED_PROVIDER_ERROR: The provider failed unexpectedly. The error
+//     is recorded in the error log.
 func (v *IVssBackupComponentsEx2) UnexposeSnapshot(snapshotId windows.GUID) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().UnexposeSnapshot, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&snapshotId), 0), _word64(unsafe.Pointer(&snapshotId), 1))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_UnexposeSnapshot, _hr)
 	}
 	return err
@@ -1079,6 +1337,17 @@ func (v *IVssBackupComponentsEx2) UnexposeSnapshot(snapshotId windows.GUID) (err
 //   - wszComponentName (in LPCWSTR): Name of the component, as given to
 //     AddComponent. Must not be NULL.
 //   - bAuth (in boolean): True for an authoritative restore, false otherwise.
+//
+// Documented return codes:
+//   - S_OK: The restore of the component was marked authoritative or not.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come during a restore.
+//   - VSS_E_OBJECT_NOT_FOUND: The component was not found.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx2) SetAuthoritativeRestore(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, bAuth bool) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -1090,7 +1359,7 @@ func (v *IVssBackupComponentsEx2) SetAuthoritativeRestore(writerId windows.GUID,
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetAuthoritativeRestore, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), _bool(bAuth))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_SetAuthoritativeRestore, _hr)
 	}
 	return err
@@ -1113,6 +1382,17 @@ func (v *IVssBackupComponentsEx2) SetAuthoritativeRestore(writerId windows.GUID,
 //     the restore.
 //   - wszRollForwardPoint (in LPCWSTR): Where a partial roll-forward stops, in a
 //     format that the writer defines. Used only with VSS_RF_PARTIAL.
+//
+// Documented return codes:
+//   - S_OK: The roll-forward type and point were set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come during a restore.
+//   - VSS_E_OBJECT_NOT_FOUND: The component was not found.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx2) SetRollForward(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, rollType VSS_ROLLFORWARD_TYPE, wszRollForwardPoint string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -1128,7 +1408,7 @@ func (v *IVssBackupComponentsEx2) SetRollForward(writerId windows.GUID, ct VSS_C
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRollForward, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(rollType), uintptr(unsafe.Pointer(_wszRollForwardPoint)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_SetRollForward, _hr)
 	}
 	return err
@@ -1147,6 +1427,17 @@ func (v *IVssBackupComponentsEx2) SetRollForward(writerId windows.GUID, ct VSS_C
 //   - wszComponentName (in LPCWSTR): Name of the component, as given to
 //     AddComponent. Must not be NULL.
 //   - wszRestoreName (in LPCWSTR): The new logical name of the component.
+//
+// Documented return codes:
+//   - S_OK: The restore name was set.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BAD_STATE: The call did not come during a restore.
+//   - VSS_E_OBJECT_NOT_FOUND: The component was not found.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_COMPONENT_TYPE, wszLogicalPath string, wszComponentName string, wszRestoreName string) (err error) {
 	_wszLogicalPath, err := windows.UTF16PtrFromString(wszLogicalPath)
 	if err != nil {
@@ -1162,7 +1453,7 @@ func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_C
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().SetRestoreName, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&writerId), 0), _word64(unsafe.Pointer(&writerId), 1), uintptr(ct), uintptr(unsafe.Pointer(_wszLogicalPath)), uintptr(unsafe.Pointer(_wszComponentName)), uintptr(unsafe.Pointer(_wszRestoreName)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_SetRestoreName, _hr)
 	}
 	return err
@@ -1179,10 +1470,28 @@ func (v *IVssBackupComponentsEx2) SetRestoreName(writerId windows.GUID, ct VSS_C
 //     VSS_HARDWARE_OPTIONS break flags (VSS_BREAKEX_FLAG_...).
 //   - ppAsync (out IVssAsync): Receives an IVssAsync for following the operation.
 //     The caller must release it.
+//
+// Documented return codes:
+//   - S_OK: The shadow copy set was broken.
+//   - E_ACCESSDENIED: The caller lacks the privileges needed or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_BREAK_REVERT_ID_FAILED: The disk signature or GPT identifiers of one
+//     or more destination LUNs could not be set back to those of the original
+//     LUNs; with an original LUN unmasked, breaking would make the signatures
+//     collide.
+//   - VSS_E_OBJECT_NOT_FOUND: The given shadow copy set does not exist.
+//   - VSS_E_PROVIDER_VETO: A software provider made the shadow copies, and those
+//     cannot be broken.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
 func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID, dwBreakFlags VSS_HARDWARE_OPTIONS) (ppAsync *IVssAsync, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().BreakSnapshotSetEx, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&SnapshotSetID), 0), _word64(unsafe.Pointer(&SnapshotSetID), 1), uintptr(dwBreakFlags), uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_BreakSnapshotSetEx, _hr)
 	}
 	return ppAsync, err
@@ -1190,46 +1499,56 @@ func (v *IVssBackupComponentsEx2) BreakSnapshotSetEx(SnapshotSetID windows.GUID,
 
 // PreFastRecovery calls IVssBackupComponentsEx2::PreFastRecovery, slot 58 of the vtable.
 //
-// Not supported; Microsoft reserves it for future use, and all of its
-// parameters are reserved.
+// Not supported; Microsoft reserves it and its parameters for future use. The
+// binding still passes ppAsync as the header declares it, a pointer the method
+// may write an IVssAsync to, and returns what it writes.
 //
 // Parameters:
 //   - SnapshotSetID (in VSS_ID): Reserved for future use. Passed as NULL by this
 //     method.
 //   - dwPreFastRecoveryFlags (in DWORD): Reserved for future use. Passed as NULL
 //     by this method.
-//   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
-//     method.
-func (v *IVssBackupComponentsEx2) PreFastRecovery() (err error) {
+//   - ppAsync (out IVssAsync): Receives an IVssAsync, should the method ever start
+//     an operation. The caller must release it.
+//
+// Documented return codes: none. The reference page says only that the method
+// is not supported and reserved for future use; it has no return value
+// section.
+func (v *IVssBackupComponentsEx2) PreFastRecovery() (ppAsync *IVssAsync, err error) {
 	var _SnapshotSetID windows.GUID
-	_r, _, _ := syscall.SyscallN(v.vtable().PreFastRecovery, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&_SnapshotSetID), 0), _word64(unsafe.Pointer(&_SnapshotSetID), 1), 0, 0)
+	_r, _, _ := syscall.SyscallN(v.vtable().PreFastRecovery, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&_SnapshotSetID), 0), _word64(unsafe.Pointer(&_SnapshotSetID), 1), 0, uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_PreFastRecovery, _hr)
 	}
-	return err
+	return ppAsync, err
 }
 
 // FastRecovery calls IVssBackupComponentsEx2::FastRecovery, slot 59 of the vtable.
 //
-// Not supported; Microsoft reserves it for future use, and all of its
-// parameters are reserved.
+// Not supported; Microsoft reserves it and its parameters for future use. The
+// binding still passes ppAsync as the header declares it, a pointer the method
+// may write an IVssAsync to, and returns what it writes.
 //
 // Parameters:
 //   - SnapshotSetID (in VSS_ID): Reserved for future use. Passed as NULL by this
 //     method.
 //   - dwFastRecoveryFlags (in DWORD): Reserved for future use. Passed as NULL by
 //     this method.
-//   - ppAsync (out IVssAsync): Reserved for future use. Passed as NULL by this
-//     method.
-func (v *IVssBackupComponentsEx2) FastRecovery() (err error) {
+//   - ppAsync (out IVssAsync): Receives an IVssAsync, should the method ever start
+//     an operation. The caller must release it.
+//
+// Documented return codes: none. The reference page says only that the method
+// is not supported and reserved for future use; it has no return value
+// section.
+func (v *IVssBackupComponentsEx2) FastRecovery() (ppAsync *IVssAsync, err error) {
 	var _SnapshotSetID windows.GUID
-	_r, _, _ := syscall.SyscallN(v.vtable().FastRecovery, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&_SnapshotSetID), 0), _word64(unsafe.Pointer(&_SnapshotSetID), 1), 0, 0)
+	_r, _, _ := syscall.SyscallN(v.vtable().FastRecovery, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&_SnapshotSetID), 0), _word64(unsafe.Pointer(&_SnapshotSetID), 1), 0, uintptr(unsafe.Pointer(&ppAsync)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx2_FastRecovery, _hr)
 	}
-	return err
+	return ppAsync, err
 }
 
 // AddSnapshotToRecoverySet calls IVssBackupComponentsEx3::AddSnapshotToRecoverySet, slot 61 of the vtable.
@@ -1242,15 +1561,33 @@ func (v *IVssBackupComponentsEx2) FastRecovery() (err error) {
 //     it during the backup. Must not be GUID_NULL.
 //   - dwFlags (in DWORD): Reserved; must be zero. Passed as NULL by this method.
 //   - pwszDestinationVolume (in VSS_PWSZ): Volume to copy the shadow copy onto, or
-//     NULL to copy it back onto the original volume.
-func (v *IVssBackupComponentsEx3) AddSnapshotToRecoverySet(snapshotId windows.GUID, pwszDestinationVolume string) (err error) {
-	_pwszDestinationVolume, err := windows.UTF16PtrFromString(pwszDestinationVolume)
-	if err != nil {
-		return
+//     NULL to copy it back onto the original volume. Optional: nil passes NULL.
+//
+// Documented return codes:
+//   - S_OK: The shadow copy was added to the recovery set.
+//   - VSS_E_BAD_STATE: No hardware provider supports the operation, or no volume
+//     was added to the recovery set.
+//   - VSS_E_LEGACY_PROVIDER: This version of the hardware provider does not
+//     support the operation.
+//   - VSS_E_OBJECT_NOT_FOUND: snapshotId names a shadow copy the hardware provider
+//     does not own.
+//   - VSS_E_RESYNC_IN_PROGRESS: Another LUN resynchronization is running already.
+//   - VSS_E_SNAPSHOT_NOT_IN_SET: snapshotId names a shadow copy that is not in the
+//     Backup Components Document.
+//   - VSS_E_VOLUME_NOT_SUPPORTED: The volume cannot be resynchronized: it is
+//     dynamic, the destination disk has no unique page 83 identifier or is a
+//     cluster quorum disk, or the volume is not on a LUN a hardware provider
+//     manages.
+func (v *IVssBackupComponentsEx3) AddSnapshotToRecoverySet(snapshotId windows.GUID, pwszDestinationVolume *string) (err error) {
+	var _pwszDestinationVolume *uint16
+	if pwszDestinationVolume != nil {
+		if _pwszDestinationVolume, err = windows.UTF16PtrFromString(*pwszDestinationVolume); err != nil {
+			return
+		}
 	}
 	_r, _, _ := syscall.SyscallN(v.vtable().AddSnapshotToRecoverySet, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&snapshotId), 0), _word64(unsafe.Pointer(&snapshotId), 1), 0, uintptr(unsafe.Pointer(_pwszDestinationVolume)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx3_AddSnapshotToRecoverySet, _hr)
 	}
 	return err

@@ -83,6 +83,8 @@ type _stubParam struct {
 	name          string
 	kind          _paramKind
 	out, reserved bool
+	optional      bool   // the caller may pass NULL: nil for a string or pointer
+	absent        bool   // an optional parameter the test passes as nil, which must arrive as NULL
 	bytes         int    // the C size of an integer or boolean; 8 for an address
 	word          uint64 // an integer, enum, HRESULT, boolean (as C has it) or FILETIME (its 64 bits)
 	str           string
@@ -311,12 +313,19 @@ func (a *_fakeArgs) filetime() uint64 {
 	return uint64(a.next())
 }
 
-// putGUID appends the words of *g passed by value. On amd64 that is g
-// itself, so g must not be on a stack, which may move.
+// _fakeGUIDCopies holds the copies of GUIDs putGUID passes by reference on
+// amd64, one per argument word, off the stack, which may move.
+var _fakeGUIDCopies [(_fakeMaxWords + 1) * 16]byte
+
+// putGUID appends the words of *g passed by value. On amd64 that is the
+// address of a copy, 16-byte aligned as the convention requires.
 func (a *_fakeArgs) putGUID(g *windows.GUID) {
 	switch runtime.GOARCH {
 	case "amd64":
-		a.put(uintptr(unsafe.Pointer(g)))
+		p := unsafe.Pointer(&_fakeGUIDCopies[0])
+		p = unsafe.Add(p, (16-uintptr(p)&15)&15+16*uintptr(a.n))
+		*(*windows.GUID)(p) = *g
+		a.put(uintptr(p))
 		return
 	case "arm64":
 		for a.n < 8 && a.n+2 > 8 {
@@ -495,11 +504,12 @@ type _fakeObject struct {
 	values map[Method][]_stubParam // parameter values in place of those of _stubs, by method
 	hook   func(m Method)          // called first by every method but IUnknown's
 
-	calls    [_fakeSlots]int         // calls per vtable slot
-	args     _fakeArgs               // the words the last call received, this first
-	argWords [_fakeMaxParams]uintptr // the first word of each parameter in the last call
-	filled   [_fakeMaxParams]any     // what the structs the last call filled must come back as
-	problems []string                // what arrived wrong, for the test to report
+	calls    [_fakeSlots]int           // calls per vtable slot
+	args     _fakeArgs                 // the words the last call received, this first
+	argWords [_fakeMaxParams]uintptr   // the first word of each parameter in the last call
+	filled   [_fakeMaxParams]any       // what the structs the last call filled must come back as
+	allocs   [_fakeMaxParams][]uintptr // the task-allocator blocks of the strings the last call wrote out
+	problems []string                  // what arrived wrong, for the test to report
 
 	targets [_fakeMaxParams][_fakeTargetWords]uint64 // what address parameters point at, by parameter index
 }
@@ -507,6 +517,24 @@ type _fakeObject struct {
 // target is the address parameter i passes in or the object writes out.
 func (o *_fakeObject) target(i int) unsafe.Pointer {
 	return unsafe.Pointer(&o.targets[i])
+}
+
+// in is the address in-parameter i passes: nil when the test passes it as
+// absent, else target(i).
+func (o *_fakeObject) in(i int, p *_stubParam) unsafe.Pointer {
+	if p.absent {
+		return nil
+	}
+	return o.target(i)
+}
+
+// _fakeOptional is the *string the test passes for an optional string: nil
+// when the test passes it as absent.
+func _fakeOptional(p *_stubParam) *string {
+	if p.absent {
+		return nil
+	}
+	return &p.str
 }
 
 // problemf records something that arrived wrong.
@@ -597,12 +625,20 @@ func (o *_fakeObject) receiveByValue(i int, p *_stubParam) {
 		o.problemf("parameter %d (%s) arrived as %#x, which is no reference to a copy of %v", i+1, p.name, o.argWords[i], want)
 	case got != want:
 		o.problemf("parameter %d (%s) arrived as %v, want %v", i+1, p.name, got, want)
+	case runtime.GOARCH == "amd64" && o.argWords[i]%16 != 0:
+		o.problemf("parameter %d (%s) arrived as a reference to %#x, which is not 16-byte aligned as the x64 convention requires of the copy", i+1, p.name, o.argWords[i])
 	}
 }
 
 // check compares in-parameter i, which arrived as the word w, with the value
 // the test passed.
 func (o *_fakeObject) check(i int, p *_stubParam, w uintptr) {
+	if p.absent {
+		if w != 0 {
+			o.problemf("optional parameter %d (%s), passed as nil, arrived as %#x, want NULL", i+1, p.name, w)
+		}
+		return
+	}
 	switch p.kind {
 	case _kindInteger:
 		if got, want := _fakeLow(uint64(w), p.bytes), _fakeLow(p.word, p.bytes); got != want {
@@ -651,9 +687,13 @@ func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
 	case _kindGUID:
 		*(*windows.GUID)(ptr) = p.guid
 	case _kindWString:
-		*(**uint16)(ptr) = _fakeCoTaskString(p.str)
+		o.allocs[i] = _spyAllocated(func() {
+			*(**uint16)(ptr) = _fakeCoTaskString(p.str)
+		})
 	case _kindBSTR:
-		*(**uint16)(ptr) = _fakeBSTR(p.str)
+		o.allocs[i] = _spyAllocated(func() {
+			*(**uint16)(ptr) = _fakeBSTR(p.str)
+		})
 	case _kindPointer:
 		*(*unsafe.Pointer)(ptr) = o.target(i)
 	case _kindStruct:
@@ -998,7 +1038,9 @@ var _stubs = map[Method]*_stub{
 	},
 	IVssBackupComponentsEx2_FastRecovery: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).FastRecovery()
+			var out2 *IVssAsync
+			out2, r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).FastRecovery()
+			r.ptrs[2] = unsafe.Pointer(out2)
 			return r
 		},
 		iface: "IVssBackupComponentsEx2",
@@ -1017,28 +1059,19 @@ var _stubs = map[Method]*_stub{
 				reserved: true,
 			},
 			{
-				bytes:    8,
-				kind:     _kindPointer,
-				name:     "ppAsync",
-				out:      true,
-				reserved: true,
-				unknown:  true,
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
 			},
-		},
-		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
-			var a _fakeArgs
-			a.put(uintptr(unsafe.Pointer(obj)))
-			a.putGUID(&_fakeZeroGUID)
-			a.put(0)
-			a.put(0)
-			r, _, _ := syscall.SyscallN(obj.vtbl[59], a.w[:a.n]...)
-			return HRESULT(r)
 		},
 		slot: 59,
 	},
 	IVssBackupComponentsEx2_PreFastRecovery: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).PreFastRecovery()
+			var out2 *IVssAsync
+			out2, r.err = (*IVssBackupComponentsEx2)(unsafe.Pointer(obj)).PreFastRecovery()
+			r.ptrs[2] = unsafe.Pointer(out2)
 			return r
 		},
 		iface: "IVssBackupComponentsEx2",
@@ -1057,22 +1090,11 @@ var _stubs = map[Method]*_stub{
 				reserved: true,
 			},
 			{
-				bytes:    8,
-				kind:     _kindPointer,
-				name:     "ppAsync",
-				out:      true,
-				reserved: true,
-				unknown:  true,
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
 			},
-		},
-		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
-			var a _fakeArgs
-			a.put(uintptr(unsafe.Pointer(obj)))
-			a.putGUID(&_fakeZeroGUID)
-			a.put(0)
-			a.put(0)
-			r, _, _ := syscall.SyscallN(obj.vtbl[58], a.w[:a.n]...)
-			return HRESULT(r)
 		},
 		slot: 58,
 	},
@@ -1239,7 +1261,7 @@ var _stubs = map[Method]*_stub{
 	},
 	IVssBackupComponentsEx3_AddSnapshotToRecoverySet: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).AddSnapshotToRecoverySet(p[0].guid, p[2].str)
+			r.err = (*IVssBackupComponentsEx3)(unsafe.Pointer(obj)).AddSnapshotToRecoverySet(p[0].guid, _fakeOptional(&p[2]))
 			return r
 		},
 		iface: "IVssBackupComponentsEx3",
@@ -1262,9 +1284,10 @@ var _stubs = map[Method]*_stub{
 				reserved: true,
 			},
 			{
-				kind: _kindWString,
-				name: "pwszDestinationVolume",
-				str:  "in pwszDestinationVolume of IVssBackupComponentsEx3.AddSnapshotToRecoverySet: ü€𝄞",
+				kind:     _kindWString,
+				name:     "pwszDestinationVolume",
+				optional: true,
+				str:      "in pwszDestinationVolume of IVssBackupComponentsEx3.AddSnapshotToRecoverySet: ü€𝄞",
 			},
 		},
 		slot: 61,
@@ -2004,7 +2027,7 @@ var _stubs = map[Method]*_stub{
 	IVssBackupComponents_ExposeSnapshot: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out4 string
-			out4, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).ExposeSnapshot(p[0].guid, p[1].str, VSS_VOLUME_SNAPSHOT_ATTRIBUTES(p[2].word), p[3].str)
+			out4, r.err = (*IVssBackupComponents)(unsafe.Pointer(obj)).ExposeSnapshot(p[0].guid, _fakeOptional(&p[1]), VSS_VOLUME_SNAPSHOT_ATTRIBUTES(p[2].word), _fakeOptional(&p[3]))
 			r.strs[4] = out4
 			return r
 		},
@@ -2022,9 +2045,10 @@ var _stubs = map[Method]*_stub{
 				name: "SnapshotId",
 			},
 			{
-				kind: _kindWString,
-				name: "wszPathFromRoot",
-				str:  "in wszPathFromRoot of IVssBackupComponents.ExposeSnapshot: ü€𝄞",
+				kind:     _kindWString,
+				name:     "wszPathFromRoot",
+				optional: true,
+				str:      "in wszPathFromRoot of IVssBackupComponents.ExposeSnapshot: ü€𝄞",
 			},
 			{
 				bytes: 4,
@@ -2033,9 +2057,10 @@ var _stubs = map[Method]*_stub{
 				word:  0x3A003302,
 			},
 			{
-				kind: _kindWString,
-				name: "wszExpose",
-				str:  "in wszExpose of IVssBackupComponents.ExposeSnapshot: ü€𝄞",
+				kind:     _kindWString,
+				name:     "wszExpose",
+				optional: true,
+				str:      "in wszExpose of IVssBackupComponents.ExposeSnapshot: ü€𝄞",
 			},
 			{
 				kind: _kindWString,
@@ -3177,12 +3202,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponentEx_GetPostSnapshotFailureMsg: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetPostSnapshotFailureMsg()
+			out0, r.hr, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetPostSnapshotFailureMsg()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponentEx",
-		name:  "GetPostSnapshotFailureMsg",
+		iface:   "IVssComponentEx",
+		keepsHR: true,
+		name:    "GetPostSnapshotFailureMsg",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3196,12 +3222,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponentEx_GetPrepareForBackupFailureMsg: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetPrepareForBackupFailureMsg()
+			out0, r.hr, r.err = (*IVssComponentEx)(unsafe.Pointer(obj)).GetPrepareForBackupFailureMsg()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponentEx",
-		name:  "GetPrepareForBackupFailureMsg",
+		iface:   "IVssComponentEx",
+		keepsHR: true,
+		name:    "GetPrepareForBackupFailureMsg",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3437,12 +3464,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetAdditionalRestores: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 bool
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetAdditionalRestores()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetAdditionalRestores()
 			r.words[0] = _fakeBoolWord(out0)
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetAdditionalRestores",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetAdditionalRestores",
 		params: []_stubParam{
 			{
 				bytes: 1,
@@ -3512,12 +3540,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetBackupMetadata: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupMetadata()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupMetadata()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetBackupMetadata",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetBackupMetadata",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3531,12 +3560,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetBackupOptions: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupOptions()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupOptions()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetBackupOptions",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetBackupOptions",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3550,12 +3580,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetBackupStamp: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupStamp()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupStamp()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetBackupStamp",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetBackupStamp",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3569,12 +3600,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetBackupSucceeded: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 bool
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupSucceeded()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetBackupSucceeded()
 			r.words[0] = _fakeBoolWord(out0)
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetBackupSucceeded",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetBackupSucceeded",
 		params: []_stubParam{
 			{
 				bytes: 1,
@@ -3594,12 +3626,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetComponentName: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetComponentName()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetComponentName()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetComponentName",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetComponentName",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3836,12 +3869,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetLogicalPath: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetLogicalPath()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetLogicalPath()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetLogicalPath",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetLogicalPath",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3979,12 +4013,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetPostRestoreFailureMsg: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPostRestoreFailureMsg()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPostRestoreFailureMsg()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetPostRestoreFailureMsg",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetPostRestoreFailureMsg",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -3998,12 +4033,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetPreRestoreFailureMsg: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPreRestoreFailureMsg()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPreRestoreFailureMsg()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetPreRestoreFailureMsg",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetPreRestoreFailureMsg",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -4017,12 +4053,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetPreviousBackupStamp: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPreviousBackupStamp()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetPreviousBackupStamp()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetPreviousBackupStamp",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetPreviousBackupStamp",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -4036,12 +4073,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetRestoreMetadata: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreMetadata()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreMetadata()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetRestoreMetadata",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetRestoreMetadata",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -4055,12 +4093,13 @@ var _stubs = map[Method]*_stub{
 	IVssComponent_GetRestoreOptions: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreOptions()
+			out0, r.hr, r.err = (*IVssComponent)(unsafe.Pointer(obj)).GetRestoreOptions()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssComponent",
-		name:  "GetRestoreOptions",
+		iface:   "IVssComponent",
+		keepsHR: true,
+		name:    "GetRestoreOptions",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -4354,11 +4393,12 @@ var _stubs = map[Method]*_stub{
 	},
 	IVssEnumObject_Skip: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Skip(uint32(p[0].word))
+			r.hr, r.err = (*IVssEnumObject)(unsafe.Pointer(obj)).Skip(uint32(p[0].word))
 			return r
 		},
-		iface: "IVssEnumObject",
-		name:  "Skip",
+		iface:   "IVssEnumObject",
+		keepsHR: true,
+		name:    "Skip",
 		params: []_stubParam{
 			{
 				bytes: 4,
@@ -4793,7 +4833,7 @@ var _stubs = map[Method]*_stub{
 			var out3 VSS_WRITERRESTORE_ENUM
 			var out4 bool
 			var out5 uint32
-			out0, out1, out2, out3, out4, out5, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetRestoreMethod()
+			out0, out1, out2, out3, out4, out5, r.hr, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).GetRestoreMethod()
 			r.words[0] = uint64(out0)
 			r.strs[1] = out1
 			r.strs[2] = out2
@@ -4802,8 +4842,9 @@ var _stubs = map[Method]*_stub{
 			r.words[5] = uint64(out5)
 			return r
 		},
-		iface: "IVssExamineWriterMetadata",
-		name:  "GetRestoreMethod",
+		iface:   "IVssExamineWriterMetadata",
+		keepsHR: true,
+		name:    "GetRestoreMethod",
 		params: []_stubParam{
 			{
 				bytes: 4,
@@ -4850,11 +4891,12 @@ var _stubs = map[Method]*_stub{
 	},
 	IVssExamineWriterMetadata_LoadFromXML: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).LoadFromXML(p[0].str)
+			r.hr, r.err = (*IVssExamineWriterMetadata)(unsafe.Pointer(obj)).LoadFromXML(p[0].str)
 			return r
 		},
-		iface: "IVssExamineWriterMetadata",
-		name:  "LoadFromXML",
+		iface:   "IVssExamineWriterMetadata",
+		keepsHR: true,
+		name:    "LoadFromXML",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -5019,12 +5061,13 @@ var _stubs = map[Method]*_stub{
 	IVssWMDependency_GetComponentName: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetComponentName()
+			out0, r.hr, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetComponentName()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssWMDependency",
-		name:  "GetComponentName",
+		iface:   "IVssWMDependency",
+		keepsHR: true,
+		name:    "GetComponentName",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -5038,12 +5081,13 @@ var _stubs = map[Method]*_stub{
 	IVssWMDependency_GetLogicalPath: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetLogicalPath()
+			out0, r.hr, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetLogicalPath()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssWMDependency",
-		name:  "GetLogicalPath",
+		iface:   "IVssWMDependency",
+		keepsHR: true,
+		name:    "GetLogicalPath",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -5057,12 +5101,13 @@ var _stubs = map[Method]*_stub{
 	IVssWMDependency_GetWriterId: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 windows.GUID
-			out0, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetWriterId()
+			out0, r.hr, r.err = (*IVssWMDependency)(unsafe.Pointer(obj)).GetWriterId()
 			r.guids[0] = out0
 			return r
 		},
-		iface: "IVssWMDependency",
-		name:  "GetWriterId",
+		iface:   "IVssWMDependency",
+		keepsHR: true,
+		name:    "GetWriterId",
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
@@ -5086,12 +5131,13 @@ var _stubs = map[Method]*_stub{
 	IVssWMFiledesc_GetAlternateLocation: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 string
-			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetAlternateLocation()
+			out0, r.hr, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetAlternateLocation()
 			r.strs[0] = out0
 			return r
 		},
-		iface: "IVssWMFiledesc",
-		name:  "GetAlternateLocation",
+		iface:   "IVssWMFiledesc",
+		keepsHR: true,
+		name:    "GetAlternateLocation",
 		params: []_stubParam{
 			{
 				kind: _kindBSTR,
@@ -5294,338 +5340,1113 @@ var _benchMethods = []Method{IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QuerySt
 // _stubCases are the calls TestStubs makes: every documented return code of
 // every method (but those that arrive through an IVssAsync), every status
 // code delivered through an HRESULT out-parameter, and a failure code the
-// spec does not know.
+// spec does not know, a success code the method does not document, and,
+// for a method with optional parameters, a call that passes them as nil.
 var _stubCases = []struct {
-	name   string
-	m      Method
-	result HRESULT // what the object returns
-	status int     // the HRESULT out-parameter that carries code, or -1
-	code   HRESULT
+	name         string
+	m            Method
+	result       HRESULT // what the object returns
+	status       int     // the HRESULT out-parameter that carries code, or -1
+	code         HRESULT
+	undocumented bool // result is a success code the method does not document: an *Error
+	absent       bool // the optional parameters are passed as nil and must arrive as NULL
 }{
-	{"IVssWriterComponents.GetComponentCount/undocumented 0x8004FFFF", IVssWriterComponents_GetComponentCount, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWriterComponents.GetWriterInfo/undocumented 0x8004FFFF", IVssWriterComponents_GetWriterInfo, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWriterComponents.GetComponent/undocumented 0x8004FFFF", IVssWriterComponents_GetComponent, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssAsync.Cancel/S_OK", IVssAsync_Cancel, S_OK, -1, 0},
-	{"IVssAsync.Cancel/VSS_S_ASYNC_CANCELLED", IVssAsync_Cancel, VSS_S_ASYNC_CANCELLED, -1, 0},
-	{"IVssAsync.Cancel/VSS_S_ASYNC_FINISHED", IVssAsync_Cancel, VSS_S_ASYNC_FINISHED, -1, 0},
-	{"IVssAsync.Cancel/VSS_E_UNEXPECTED", IVssAsync_Cancel, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssAsync.Cancel/undocumented 0x8004FFFF", IVssAsync_Cancel, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssAsync.Wait/S_OK", IVssAsync_Wait, S_OK, -1, 0},
-	{"IVssAsync.Wait/E_ACCESSDENIED", IVssAsync_Wait, E_ACCESSDENIED, -1, 0},
-	{"IVssAsync.Wait/VSS_E_UNEXPECTED", IVssAsync_Wait, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssAsync.Wait/undocumented 0x8004FFFF", IVssAsync_Wait, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssAsync.QueryStatus/S_OK", IVssAsync_QueryStatus, S_OK, -1, 0},
-	{"IVssAsync.QueryStatus/E_ACCESSDENIED", IVssAsync_QueryStatus, E_ACCESSDENIED, -1, 0},
-	{"IVssAsync.QueryStatus/E_INVALIDARG", IVssAsync_QueryStatus, E_INVALIDARG, -1, 0},
-	{"IVssAsync.QueryStatus/VSS_E_UNEXPECTED", IVssAsync_QueryStatus, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_CANCELLED", IVssAsync_QueryStatus, S_OK, 0, VSS_S_ASYNC_CANCELLED},
-	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_FINISHED", IVssAsync_QueryStatus, S_OK, 0, VSS_S_ASYNC_FINISHED},
-	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_PENDING", IVssAsync_QueryStatus, S_OK, 0, VSS_S_ASYNC_PENDING},
-	{"IVssAsync.QueryStatus/undocumented 0x8004FFFF", IVssAsync_QueryStatus, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.GetWriterComponentsCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterComponentsCount, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.GetWriterComponents/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterComponents, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.InitializeForBackup/S_OK", IVssBackupComponents_InitializeForBackup, S_OK, -1, 0},
-	{"IVssBackupComponents.InitializeForBackup/E_ACCESSDENIED", IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, -1, 0},
-	{"IVssBackupComponents.InitializeForBackup/E_OUTOFMEMORY", IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.InitializeForBackup/VSS_E_BAD_STATE", IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.InitializeForBackup/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
-	{"IVssBackupComponents.InitializeForBackup/VSS_E_UNEXPECTED", IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.InitializeForBackup/undocumented 0x8004FFFF", IVssBackupComponents_InitializeForBackup, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.SetBackupState/S_OK", IVssBackupComponents_SetBackupState, S_OK, -1, 0},
-	{"IVssBackupComponents.SetBackupState/E_INVALIDARG", IVssBackupComponents_SetBackupState, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.SetBackupState/E_OUTOFMEMORY", IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.SetBackupState/VSS_E_BAD_STATE", IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.SetBackupState/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
-	{"IVssBackupComponents.SetBackupState/VSS_E_UNEXPECTED", IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.SetBackupState/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupState, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.InitializeForRestore/undocumented 0x8004FFFF", IVssBackupComponents_InitializeForRestore, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.SetRestoreState/undocumented 0x8004FFFF", IVssBackupComponents_SetRestoreState, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.GatherWriterMetadata/S_OK", IVssBackupComponents_GatherWriterMetadata, S_OK, -1, 0},
-	{"IVssBackupComponents.GatherWriterMetadata/E_ACCESSDENIED", IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, -1, 0},
-	{"IVssBackupComponents.GatherWriterMetadata/E_INVALIDARG", IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.GatherWriterMetadata/E_OUTOFMEMORY", IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_WRITER_INFRASTRUCTURE", IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, -1, 0},
-	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_UNEXPECTED", IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.GatherWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_GatherWriterMetadata, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.GetWriterMetadataCount/S_OK", IVssBackupComponents_GetWriterMetadataCount, S_OK, -1, 0},
-	{"IVssBackupComponents.GetWriterMetadataCount/E_INVALIDARG", IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.GetWriterMetadataCount/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.GetWriterMetadataCount/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.GetWriterMetadataCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterMetadataCount, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.GetWriterMetadata/S_OK", IVssBackupComponents_GetWriterMetadata, S_OK, -1, 0},
-	{"IVssBackupComponents.GetWriterMetadata/E_INVALIDARG", IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.GetWriterMetadata/E_OUTOFMEMORY", IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.GetWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.GetWriterMetadata/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, -1, 0},
-	{"IVssBackupComponents.GetWriterMetadata/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, -1, 0},
-	{"IVssBackupComponents.GetWriterMetadata/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.GetWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterMetadata, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.FreeWriterMetadata/S_OK", IVssBackupComponents_FreeWriterMetadata, S_OK, -1, 0},
-	{"IVssBackupComponents.FreeWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.FreeWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_FreeWriterMetadata, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.AddComponent/undocumented 0x8004FFFF", IVssBackupComponents_AddComponent, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.PrepareForBackup/S_OK", IVssBackupComponents_PrepareForBackup, S_OK, -1, 0},
-	{"IVssBackupComponents.PrepareForBackup/E_INVALIDARG", IVssBackupComponents_PrepareForBackup, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.PrepareForBackup/E_OUTOFMEMORY", IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.PrepareForBackup/VSS_E_BAD_STATE", IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.PrepareForBackup/VSS_E_UNEXPECTED", IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.PrepareForBackup/undocumented 0x8004FFFF", IVssBackupComponents_PrepareForBackup, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.AbortBackup/undocumented 0x8004FFFF", IVssBackupComponents_AbortBackup, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.GatherWriterStatus/S_OK", IVssBackupComponents_GatherWriterStatus, S_OK, -1, 0},
-	{"IVssBackupComponents.GatherWriterStatus/E_ACCESSDENIED", IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, -1, 0},
-	{"IVssBackupComponents.GatherWriterStatus/E_INVALIDARG", IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.GatherWriterStatus/E_OUTOFMEMORY", IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.GatherWriterStatus/VSS_E_BAD_STATE", IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.GatherWriterStatus/VSS_E_UNEXPECTED", IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.GatherWriterStatus/VSS_E_WRITER_INFRASTRUCTURE", IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, -1, 0},
-	{"IVssBackupComponents.GatherWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_GatherWriterStatus, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.GetWriterStatusCount/S_OK", IVssBackupComponents_GetWriterStatusCount, S_OK, -1, 0},
-	{"IVssBackupComponents.GetWriterStatusCount/E_INVALIDARG", IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.GetWriterStatusCount/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.GetWriterStatusCount/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.GetWriterStatusCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterStatusCount, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.FreeWriterStatus/S_OK", IVssBackupComponents_FreeWriterStatus, S_OK, -1, 0},
-	{"IVssBackupComponents.FreeWriterStatus/E_OUTOFMEMORY", IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.FreeWriterStatus/VSS_E_BAD_STATE", IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.FreeWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_FreeWriterStatus, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.GetWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterStatus, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.SetBackupSucceeded/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupSucceeded, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.SetBackupOptions/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupOptions, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.SetSelectedForRestore/undocumented 0x8004FFFF", IVssBackupComponents_SetSelectedForRestore, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.SetRestoreOptions/undocumented 0x8004FFFF", IVssBackupComponents_SetRestoreOptions, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.SetAdditionalRestores/undocumented 0x8004FFFF", IVssBackupComponents_SetAdditionalRestores, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.SetPreviousBackupStamp/undocumented 0x8004FFFF", IVssBackupComponents_SetPreviousBackupStamp, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.SaveAsXML/undocumented 0x8004FFFF", IVssBackupComponents_SaveAsXML, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.BackupComplete/S_OK", IVssBackupComponents_BackupComplete, S_OK, -1, 0},
-	{"IVssBackupComponents.BackupComplete/E_INVALIDARG", IVssBackupComponents_BackupComplete, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.BackupComplete/E_OUTOFMEMORY", IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.BackupComplete/VSS_E_BAD_STATE", IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.BackupComplete/VSS_E_UNEXPECTED", IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.BackupComplete/VSS_E_UNEXPECTED_WRITER_ERROR", IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, -1, 0},
-	{"IVssBackupComponents.BackupComplete/undocumented 0x8004FFFF", IVssBackupComponents_BackupComplete, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.AddAlternativeLocationMapping/undocumented 0x8004FFFF", IVssBackupComponents_AddAlternativeLocationMapping, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.AddRestoreSubcomponent/undocumented 0x8004FFFF", IVssBackupComponents_AddRestoreSubcomponent, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.SetFileRestoreStatus/undocumented 0x8004FFFF", IVssBackupComponents_SetFileRestoreStatus, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.AddNewTarget/undocumented 0x8004FFFF", IVssBackupComponents_AddNewTarget, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.SetRangesFilePath/undocumented 0x8004FFFF", IVssBackupComponents_SetRangesFilePath, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.PreRestore/S_OK", IVssBackupComponents_PreRestore, S_OK, -1, 0},
-	{"IVssBackupComponents.PreRestore/E_INVALIDARG", IVssBackupComponents_PreRestore, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.PreRestore/E_OUTOFMEMORY", IVssBackupComponents_PreRestore, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.PreRestore/VSS_E_BAD_STATE", IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.PreRestore/VSS_E_UNEXPECTED", IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.PreRestore/undocumented 0x8004FFFF", IVssBackupComponents_PreRestore, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.PostRestore/S_OK", IVssBackupComponents_PostRestore, S_OK, -1, 0},
-	{"IVssBackupComponents.PostRestore/E_ACCESSDENIED", IVssBackupComponents_PostRestore, E_ACCESSDENIED, -1, 0},
-	{"IVssBackupComponents.PostRestore/E_OUTOFMEMORY", IVssBackupComponents_PostRestore, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.PostRestore/E_INVALIDARG", IVssBackupComponents_PostRestore, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.PostRestore/VSS_E_BAD_STATE", IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.PostRestore/VSS_E_PROVIDER_VETO", IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, -1, 0},
-	{"IVssBackupComponents.PostRestore/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, -1, 0},
-	{"IVssBackupComponents.PostRestore/VSS_E_UNEXPECTED", IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.PostRestore/undocumented 0x8004FFFF", IVssBackupComponents_PostRestore, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.SetContext/S_OK", IVssBackupComponents_SetContext, S_OK, -1, 0},
-	{"IVssBackupComponents.SetContext/E_INVALIDARG", IVssBackupComponents_SetContext, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.SetContext/VSS_E_BAD_STATE", IVssBackupComponents_SetContext, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.SetContext/VSS_E_UNEXPECTED", IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.SetContext/E_NOTIMPL", IVssBackupComponents_SetContext, E_NOTIMPL, -1, 0},
-	{"IVssBackupComponents.SetContext/undocumented 0x8004FFFF", IVssBackupComponents_SetContext, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.StartSnapshotSet/S_OK", IVssBackupComponents_StartSnapshotSet, S_OK, -1, 0},
-	{"IVssBackupComponents.StartSnapshotSet/E_INVALIDARG", IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.StartSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.StartSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.StartSnapshotSet/VSS_E_SNAPSHOT_SET_IN_PROGRESS", IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, -1, 0},
-	{"IVssBackupComponents.StartSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.StartSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_StartSnapshotSet, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/S_OK", IVssBackupComponents_AddToSnapshotSet, S_OK, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/E_INVALIDARG", IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED", IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED", IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_PROVIDER_NOT_REGISTERED", IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_PROVIDER_VETO", IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_SNAPSHOT_SET_IN_PROGRESS", IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_VOLUME_NOT_SUPPORTED", IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER", IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.AddToSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_AddToSnapshotSet, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/S_OK", IVssBackupComponents_DoSnapshotSet, S_OK, -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/E_INVALIDARG", IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_FLUSH_WRITES_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_HOLD_WRITES_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_REBOOT_REQUIRED", IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_TRANSACTION_FREEZE_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_TRANSACTION_THAW_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.DoSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_DoSnapshotSet, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.DeleteSnapshots/S_OK", IVssBackupComponents_DeleteSnapshots, S_OK, -1, 0},
-	{"IVssBackupComponents.DeleteSnapshots/E_ACCESSDENIED", IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, -1, 0},
-	{"IVssBackupComponents.DeleteSnapshots/E_INVALIDARG", IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.DeleteSnapshots/E_OUTOFMEMORY", IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.DeleteSnapshots/VSS_E_UNEXPECTED", IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.DeleteSnapshots/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, -1, 0},
-	{"IVssBackupComponents.DeleteSnapshots/VSS_E_PROVIDER_VETO", IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, -1, 0},
-	{"IVssBackupComponents.DeleteSnapshots/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, -1, 0},
-	{"IVssBackupComponents.DeleteSnapshots/undocumented 0x8004FFFF", IVssBackupComponents_DeleteSnapshots, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.ImportSnapshots/S_OK", IVssBackupComponents_ImportSnapshots, S_OK, -1, 0},
-	{"IVssBackupComponents.ImportSnapshots/E_ACCESSDENIED", IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, -1, 0},
-	{"IVssBackupComponents.ImportSnapshots/E_INVALIDARG", IVssBackupComponents_ImportSnapshots, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.ImportSnapshots/E_OUTOFMEMORY", IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.ImportSnapshots/VSS_E_BAD_STATE", IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.ImportSnapshots/VSS_E_UNEXPECTED", IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.ImportSnapshots/undocumented 0x8004FFFF", IVssBackupComponents_ImportSnapshots, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.BreakSnapshotSet/S_OK", IVssBackupComponents_BreakSnapshotSet, S_OK, -1, 0},
-	{"IVssBackupComponents.BreakSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, -1, 0},
-	{"IVssBackupComponents.BreakSnapshotSet/E_INVALIDARG", IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.BreakSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, -1, 0},
-	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_PROVIDER_VETO", IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, -1, 0},
-	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.BreakSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_BreakSnapshotSet, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.GetSnapshotProperties/S_OK", IVssBackupComponents_GetSnapshotProperties, S_OK, -1, 0},
-	{"IVssBackupComponents.GetSnapshotProperties/E_ACCESSDENIED", IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, -1, 0},
-	{"IVssBackupComponents.GetSnapshotProperties/E_INVALIDARG", IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.GetSnapshotProperties/E_OUTOFMEMORY", IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_BAD_STATE", IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, -1, 0},
-	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_PROVIDER_VETO", IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, -1, 0},
-	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_UNEXPECTED", IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, -1, 0},
-	{"IVssBackupComponents.GetSnapshotProperties/undocumented 0x8004FFFF", IVssBackupComponents_GetSnapshotProperties, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.Query/S_OK", IVssBackupComponents_Query, S_OK, -1, 0},
-	{"IVssBackupComponents.Query/E_ACCESSDENIED", IVssBackupComponents_Query, E_ACCESSDENIED, -1, 0},
-	{"IVssBackupComponents.Query/E_INVALIDARG", IVssBackupComponents_Query, E_INVALIDARG, -1, 0},
-	{"IVssBackupComponents.Query/E_OUTOFMEMORY", IVssBackupComponents_Query, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.Query/VSS_E_BAD_STATE", IVssBackupComponents_Query, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.Query/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, -1, 0},
-	{"IVssBackupComponents.Query/VSS_E_PROVIDER_VETO", IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, -1, 0},
-	{"IVssBackupComponents.Query/VSS_E_UNEXPECTED", IVssBackupComponents_Query, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.Query/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, -1, 0},
-	{"IVssBackupComponents.Query/undocumented 0x8004FFFF", IVssBackupComponents_Query, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.IsVolumeSupported/S_OK", IVssBackupComponents_IsVolumeSupported, S_OK, -1, 0},
-	{"IVssBackupComponents.IsVolumeSupported/E_ACCESSDENIED", IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, -1, 0},
-	{"IVssBackupComponents.IsVolumeSupported/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, -1, 0},
-	{"IVssBackupComponents.IsVolumeSupported/E_OUTOFMEMORY", IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, -1, 0},
-	{"IVssBackupComponents.IsVolumeSupported/VSS_E_BAD_STATE", IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, -1, 0},
-	{"IVssBackupComponents.IsVolumeSupported/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, -1, 0},
-	{"IVssBackupComponents.IsVolumeSupported/VSS_E_UNEXPECTED", IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, -1, 0},
-	{"IVssBackupComponents.IsVolumeSupported/undocumented 0x8004FFFF", IVssBackupComponents_IsVolumeSupported, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.DisableWriterClasses/undocumented 0x8004FFFF", IVssBackupComponents_DisableWriterClasses, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.EnableWriterClasses/undocumented 0x8004FFFF", IVssBackupComponents_EnableWriterClasses, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.DisableWriterInstances/undocumented 0x8004FFFF", IVssBackupComponents_DisableWriterInstances, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.ExposeSnapshot/undocumented 0x8004FFFF", IVssBackupComponents_ExposeSnapshot, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.RevertToSnapshot/undocumented 0x8004FFFF", IVssBackupComponents_RevertToSnapshot, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponents.QueryRevertStatus/undocumented 0x8004FFFF", IVssBackupComponents_QueryRevertStatus, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetLogicalPath/undocumented 0x8004FFFF", IVssComponent_GetLogicalPath, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetComponentType/undocumented 0x8004FFFF", IVssComponent_GetComponentType, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetComponentName/undocumented 0x8004FFFF", IVssComponent_GetComponentName, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetBackupSucceeded/undocumented 0x8004FFFF", IVssComponent_GetBackupSucceeded, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetAlternateLocationMappingCount/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMappingCount, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMapping, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.SetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_SetBackupMetadata, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_GetBackupMetadata, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.AddPartialFile/undocumented 0x8004FFFF", IVssComponent_AddPartialFile, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetPartialFileCount/undocumented 0x8004FFFF", IVssComponent_GetPartialFileCount, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetPartialFile/undocumented 0x8004FFFF", IVssComponent_GetPartialFile, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.IsSelectedForRestore/undocumented 0x8004FFFF", IVssComponent_IsSelectedForRestore, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetAdditionalRestores/undocumented 0x8004FFFF", IVssComponent_GetAdditionalRestores, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetNewTargetCount/undocumented 0x8004FFFF", IVssComponent_GetNewTargetCount, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetNewTarget/undocumented 0x8004FFFF", IVssComponent_GetNewTarget, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.AddDirectedTarget/undocumented 0x8004FFFF", IVssComponent_AddDirectedTarget, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetDirectedTargetCount/undocumented 0x8004FFFF", IVssComponent_GetDirectedTargetCount, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetDirectedTarget/undocumented 0x8004FFFF", IVssComponent_GetDirectedTarget, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.SetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_SetRestoreMetadata, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_GetRestoreMetadata, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.SetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_SetRestoreTarget, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_GetRestoreTarget, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.SetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPreRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPreRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.SetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPostRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPostRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.SetBackupStamp/undocumented 0x8004FFFF", IVssComponent_SetBackupStamp, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetBackupStamp, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetPreviousBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetPreviousBackupStamp, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetBackupOptions/undocumented 0x8004FFFF", IVssComponent_GetBackupOptions, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetRestoreOptions/undocumented 0x8004FFFF", IVssComponent_GetRestoreOptions, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetRestoreSubcomponentCount/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponentCount, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetRestoreSubcomponent/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponent, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetFileRestoreStatus/undocumented 0x8004FFFF", IVssComponent_GetFileRestoreStatus, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.AddDifferencedFilesByLastModifyTime/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyTime, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.AddDifferencedFilesByLastModifyLSN/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyLSN, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetDifferencedFilesCount/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFilesCount, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponent.GetDifferencedFile/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFile, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssEnumObject.Next/S_OK", IVssEnumObject_Next, S_OK, -1, 0},
-	{"IVssEnumObject.Next/S_FALSE", IVssEnumObject_Next, S_FALSE, -1, 0},
-	{"IVssEnumObject.Next/E_FAIL", IVssEnumObject_Next, E_FAIL, -1, 0},
-	{"IVssEnumObject.Next/E_POINTER", IVssEnumObject_Next, E_POINTER, -1, 0},
-	{"IVssEnumObject.Next/undocumented 0x8004FFFF", IVssEnumObject_Next, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssEnumObject.Skip/undocumented 0x8004FFFF", IVssEnumObject_Skip, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssEnumObject.Reset/undocumented 0x8004FFFF", IVssEnumObject_Reset, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssEnumObject.Clone/undocumented 0x8004FFFF", IVssEnumObject_Clone, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadata.GetIdentity/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIdentity, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadata.GetFileCounts/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetFileCounts, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadata.GetIncludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIncludeFile, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadata.GetExcludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetExcludeFile, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadata.GetComponent/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetComponent, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadata.GetRestoreMethod/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetRestoreMethod, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetAlternateLocationMapping, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadata.GetBackupSchema/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetBackupSchema, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadata.GetDocument/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetDocument, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadata.SaveAsXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_SaveAsXML, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadata.LoadFromXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_LoadFromXML, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMComponent.GetComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_GetComponentInfo, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMComponent.FreeComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_FreeComponentInfo, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMComponent.GetFile/undocumented 0x8004FFFF", IVssWMComponent_GetFile, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMComponent.GetDatabaseFile/undocumented 0x8004FFFF", IVssWMComponent_GetDatabaseFile, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMComponent.GetDatabaseLogFile/undocumented 0x8004FFFF", IVssWMComponent_GetDatabaseLogFile, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMComponent.GetDependency/undocumented 0x8004FFFF", IVssWMComponent_GetDependency, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMDependency.GetWriterId/undocumented 0x8004FFFF", IVssWMDependency_GetWriterId, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMDependency.GetLogicalPath/undocumented 0x8004FFFF", IVssWMDependency_GetLogicalPath, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMDependency.GetComponentName/undocumented 0x8004FFFF", IVssWMDependency_GetComponentName, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMFiledesc.GetPath/undocumented 0x8004FFFF", IVssWMFiledesc_GetPath, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMFiledesc.GetFilespec/undocumented 0x8004FFFF", IVssWMFiledesc_GetFilespec, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMFiledesc.GetRecursive/undocumented 0x8004FFFF", IVssWMFiledesc_GetRecursive, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMFiledesc.GetAlternateLocation/undocumented 0x8004FFFF", IVssWMFiledesc_GetAlternateLocation, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssWMFiledesc.GetBackupTypeMask/undocumented 0x8004FFFF", IVssWMFiledesc_GetBackupTypeMask, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx.GetWriterMetadataEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_GetWriterMetadataEx, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_SetSelectedForRestoreEx, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponentEx.SetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponentEx.SetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponentEx.GetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponentEx.GetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponentEx.GetAuthoritativeRestore/undocumented 0x8004FFFF", IVssComponentEx_GetAuthoritativeRestore, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponentEx.GetRollForward/undocumented 0x8004FFFF", IVssComponentEx_GetRollForward, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponentEx.GetRestoreName/undocumented 0x8004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadataEx.GetIdentityEx/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx_GetIdentityEx, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx2.UnexposeSnapshot/undocumented 0x8004FFFF", IVssBackupComponentsEx2_UnexposeSnapshot, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetAuthoritativeRestore, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx2.SetRollForward/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetRollForward, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx2.SetRestoreName/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetRestoreName, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/undocumented 0x8004FFFF", IVssBackupComponentsEx2_BreakSnapshotSetEx, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx2.PreFastRecovery/undocumented 0x8004FFFF", IVssBackupComponentsEx2_PreFastRecovery, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx2.FastRecovery/undocumented 0x8004FFFF", IVssBackupComponentsEx2_FastRecovery, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponentEx2.SetFailure/undocumented 0x8004FFFF", IVssComponentEx2_SetFailure, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssComponentEx2.GetFailure/undocumented 0x8004FFFF", IVssComponentEx2_GetFailure, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadataEx2.GetVersion/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetVersion, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx3.GetWriterStatusEx/undocumented 0x8004FFFF", IVssBackupComponentsEx3_GetWriterStatusEx, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/undocumented 0x8004FFFF", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx3.RecoverSet/undocumented 0x8004FFFF", IVssBackupComponentsEx3_RecoverSet, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx3.GetSessionId/undocumented 0x8004FFFF", IVssBackupComponentsEx3_GetSessionId, HRESULT(0x8004FFFF), -1, 0},
-	{"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths/undocumented 0x8004FFFF", IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, HRESULT(0x8004FFFF), -1, 0},
+	{"IVssWriterComponents.GetComponentCount/S_OK", IVssWriterComponents_GetComponentCount, S_OK, -1, 0, false, false},
+	{"IVssWriterComponents.GetComponentCount/E_INVALIDARG", IVssWriterComponents_GetComponentCount, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWriterComponents.GetComponentCount/E_OUTOFMEMORY", IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWriterComponents.GetComponentCount/undocumented 0x8004FFFF", IVssWriterComponents_GetComponentCount, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWriterComponents.GetComponentCount/undocumented success 0x0004FFFF", IVssWriterComponents_GetComponentCount, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWriterComponents.GetWriterInfo/S_OK", IVssWriterComponents_GetWriterInfo, S_OK, -1, 0, false, false},
+	{"IVssWriterComponents.GetWriterInfo/E_INVALIDARG", IVssWriterComponents_GetWriterInfo, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWriterComponents.GetWriterInfo/E_OUTOFMEMORY", IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWriterComponents.GetWriterInfo/VSS_E_INVALID_XML_DOCUMENT", IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWriterComponents.GetWriterInfo/undocumented 0x8004FFFF", IVssWriterComponents_GetWriterInfo, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWriterComponents.GetWriterInfo/undocumented success 0x0004FFFF", IVssWriterComponents_GetWriterInfo, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWriterComponents.GetComponent/S_OK", IVssWriterComponents_GetComponent, S_OK, -1, 0, false, false},
+	{"IVssWriterComponents.GetComponent/E_INVALIDARG", IVssWriterComponents_GetComponent, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWriterComponents.GetComponent/E_OUTOFMEMORY", IVssWriterComponents_GetComponent, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWriterComponents.GetComponent/VSS_E_OBJECT_NOT_FOUND", IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssWriterComponents.GetComponent/undocumented 0x8004FFFF", IVssWriterComponents_GetComponent, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWriterComponents.GetComponent/undocumented success 0x0004FFFF", IVssWriterComponents_GetComponent, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssAsync.Cancel/S_OK", IVssAsync_Cancel, S_OK, -1, 0, false, false},
+	{"IVssAsync.Cancel/VSS_S_ASYNC_CANCELLED", IVssAsync_Cancel, VSS_S_ASYNC_CANCELLED, -1, 0, false, false},
+	{"IVssAsync.Cancel/VSS_S_ASYNC_FINISHED", IVssAsync_Cancel, VSS_S_ASYNC_FINISHED, -1, 0, false, false},
+	{"IVssAsync.Cancel/VSS_E_UNEXPECTED", IVssAsync_Cancel, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssAsync.Cancel/undocumented 0x8004FFFF", IVssAsync_Cancel, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssAsync.Cancel/undocumented success 0x0004FFFF", IVssAsync_Cancel, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssAsync.Wait/S_OK", IVssAsync_Wait, S_OK, -1, 0, false, false},
+	{"IVssAsync.Wait/E_ACCESSDENIED", IVssAsync_Wait, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssAsync.Wait/VSS_E_UNEXPECTED", IVssAsync_Wait, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssAsync.Wait/undocumented 0x8004FFFF", IVssAsync_Wait, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssAsync.Wait/undocumented success 0x0004FFFF", IVssAsync_Wait, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssAsync.QueryStatus/S_OK", IVssAsync_QueryStatus, S_OK, -1, 0, false, false},
+	{"IVssAsync.QueryStatus/E_ACCESSDENIED", IVssAsync_QueryStatus, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssAsync.QueryStatus/E_INVALIDARG", IVssAsync_QueryStatus, E_INVALIDARG, -1, 0, false, false},
+	{"IVssAsync.QueryStatus/VSS_E_UNEXPECTED", IVssAsync_QueryStatus, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_CANCELLED", IVssAsync_QueryStatus, S_OK, 0, VSS_S_ASYNC_CANCELLED, false, false},
+	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_FINISHED", IVssAsync_QueryStatus, S_OK, 0, VSS_S_ASYNC_FINISHED, false, false},
+	{"IVssAsync.QueryStatus/S_OK/pHrResult=VSS_S_ASYNC_PENDING", IVssAsync_QueryStatus, S_OK, 0, VSS_S_ASYNC_PENDING, false, false},
+	{"IVssAsync.QueryStatus/undocumented 0x8004FFFF", IVssAsync_QueryStatus, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssAsync.QueryStatus/undocumented success 0x0004FFFF", IVssAsync_QueryStatus, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.GetWriterComponentsCount/S_OK", IVssBackupComponents_GetWriterComponentsCount, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponentsCount/E_INVALIDARG", IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponentsCount/E_OUTOFMEMORY", IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponentsCount/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponentsCount/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponentsCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterComponentsCount, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponentsCount/undocumented success 0x0004FFFF", IVssBackupComponents_GetWriterComponentsCount, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.GetWriterComponents/S_OK", IVssBackupComponents_GetWriterComponents, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponents/E_INVALIDARG", IVssBackupComponents_GetWriterComponents, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponents/E_OUTOFMEMORY", IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponents/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponents/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponents/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponents/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterComponents, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterComponents/undocumented success 0x0004FFFF", IVssBackupComponents_GetWriterComponents, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.InitializeForBackup/S_OK", IVssBackupComponents_InitializeForBackup, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForBackup/E_ACCESSDENIED", IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForBackup/E_OUTOFMEMORY", IVssBackupComponents_InitializeForBackup, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForBackup/VSS_E_BAD_STATE", IVssBackupComponents_InitializeForBackup, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForBackup/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_InitializeForBackup, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForBackup/VSS_E_UNEXPECTED", IVssBackupComponents_InitializeForBackup, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForBackup/undocumented 0x8004FFFF", IVssBackupComponents_InitializeForBackup, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForBackup/undocumented success 0x0004FFFF", IVssBackupComponents_InitializeForBackup, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.SetBackupState/S_OK", IVssBackupComponents_SetBackupState, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupState/E_INVALIDARG", IVssBackupComponents_SetBackupState, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupState/E_OUTOFMEMORY", IVssBackupComponents_SetBackupState, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupState/VSS_E_BAD_STATE", IVssBackupComponents_SetBackupState, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupState/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetBackupState, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupState/VSS_E_UNEXPECTED", IVssBackupComponents_SetBackupState, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupState/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupState, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupState/undocumented success 0x0004FFFF", IVssBackupComponents_SetBackupState, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.InitializeForRestore/S_OK", IVssBackupComponents_InitializeForRestore, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForRestore/E_ACCESSDENIED", IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForRestore/E_OUTOFMEMORY", IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForRestore/VSS_E_BAD_STATE", IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForRestore/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForRestore/VSS_E_UNEXPECTED", IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForRestore/undocumented 0x8004FFFF", IVssBackupComponents_InitializeForRestore, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.InitializeForRestore/undocumented success 0x0004FFFF", IVssBackupComponents_InitializeForRestore, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.SetRestoreState/S_OK", IVssBackupComponents_SetRestoreState, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreState/E_INVALIDARG", IVssBackupComponents_SetRestoreState, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreState/E_OUTOFMEMORY", IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreState/VSS_E_BAD_STATE", IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreState/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreState/VSS_E_UNEXPECTED", IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreState/undocumented 0x8004FFFF", IVssBackupComponents_SetRestoreState, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreState/undocumented success 0x0004FFFF", IVssBackupComponents_SetRestoreState, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.GatherWriterMetadata/S_OK", IVssBackupComponents_GatherWriterMetadata, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterMetadata/E_ACCESSDENIED", IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterMetadata/E_INVALIDARG", IVssBackupComponents_GatherWriterMetadata, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterMetadata/E_OUTOFMEMORY", IVssBackupComponents_GatherWriterMetadata, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_GatherWriterMetadata, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_WRITER_INFRASTRUCTURE", IVssBackupComponents_GatherWriterMetadata, VSS_E_WRITER_INFRASTRUCTURE, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterMetadata/VSS_E_UNEXPECTED", IVssBackupComponents_GatherWriterMetadata, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_GatherWriterMetadata, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterMetadata/undocumented success 0x0004FFFF", IVssBackupComponents_GatherWriterMetadata, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.GetWriterMetadataCount/S_OK", IVssBackupComponents_GetWriterMetadataCount, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadataCount/E_INVALIDARG", IVssBackupComponents_GetWriterMetadataCount, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadataCount/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterMetadataCount, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadataCount/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterMetadataCount, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadataCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterMetadataCount, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadataCount/undocumented success 0x0004FFFF", IVssBackupComponents_GetWriterMetadataCount, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.GetWriterMetadata/S_OK", IVssBackupComponents_GetWriterMetadata, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadata/E_INVALIDARG", IVssBackupComponents_GetWriterMetadata, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadata/E_OUTOFMEMORY", IVssBackupComponents_GetWriterMetadata, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterMetadata, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadata/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_GetWriterMetadata, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadata/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_GetWriterMetadata, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadata/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterMetadata, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterMetadata, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterMetadata/undocumented success 0x0004FFFF", IVssBackupComponents_GetWriterMetadata, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.FreeWriterMetadata/S_OK", IVssBackupComponents_FreeWriterMetadata, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.FreeWriterMetadata/VSS_E_BAD_STATE", IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.FreeWriterMetadata/undocumented 0x8004FFFF", IVssBackupComponents_FreeWriterMetadata, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.FreeWriterMetadata/undocumented success 0x0004FFFF", IVssBackupComponents_FreeWriterMetadata, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.AddComponent/S_OK", IVssBackupComponents_AddComponent, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.AddComponent/E_INVALIDARG", IVssBackupComponents_AddComponent, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.AddComponent/E_OUTOFMEMORY", IVssBackupComponents_AddComponent, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.AddComponent/VSS_E_BAD_STATE", IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.AddComponent/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.AddComponent/VSS_E_OBJECT_ALREADY_EXISTS", IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, -1, 0, false, false},
+	{"IVssBackupComponents.AddComponent/VSS_E_UNEXPECTED", IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.AddComponent/undocumented 0x8004FFFF", IVssBackupComponents_AddComponent, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.AddComponent/undocumented success 0x0004FFFF", IVssBackupComponents_AddComponent, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.PrepareForBackup/S_OK", IVssBackupComponents_PrepareForBackup, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.PrepareForBackup/E_INVALIDARG", IVssBackupComponents_PrepareForBackup, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.PrepareForBackup/E_OUTOFMEMORY", IVssBackupComponents_PrepareForBackup, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.PrepareForBackup/VSS_E_BAD_STATE", IVssBackupComponents_PrepareForBackup, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.PrepareForBackup/VSS_E_UNEXPECTED", IVssBackupComponents_PrepareForBackup, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.PrepareForBackup/undocumented 0x8004FFFF", IVssBackupComponents_PrepareForBackup, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.PrepareForBackup/undocumented success 0x0004FFFF", IVssBackupComponents_PrepareForBackup, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.AbortBackup/S_OK", IVssBackupComponents_AbortBackup, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.AbortBackup/E_OUTOFMEMORY", IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.AbortBackup/VSS_E_BAD_STATE", IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.AbortBackup/VSS_E_UNEXPECTED", IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.AbortBackup/undocumented 0x8004FFFF", IVssBackupComponents_AbortBackup, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.AbortBackup/undocumented success 0x0004FFFF", IVssBackupComponents_AbortBackup, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.GatherWriterStatus/S_OK", IVssBackupComponents_GatherWriterStatus, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterStatus/E_ACCESSDENIED", IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterStatus/E_INVALIDARG", IVssBackupComponents_GatherWriterStatus, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterStatus/E_OUTOFMEMORY", IVssBackupComponents_GatherWriterStatus, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterStatus/VSS_E_BAD_STATE", IVssBackupComponents_GatherWriterStatus, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterStatus/VSS_E_UNEXPECTED", IVssBackupComponents_GatherWriterStatus, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterStatus/VSS_E_WRITER_INFRASTRUCTURE", IVssBackupComponents_GatherWriterStatus, VSS_E_WRITER_INFRASTRUCTURE, -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_GatherWriterStatus, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.GatherWriterStatus/undocumented success 0x0004FFFF", IVssBackupComponents_GatherWriterStatus, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.GetWriterStatusCount/S_OK", IVssBackupComponents_GetWriterStatusCount, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterStatusCount/E_INVALIDARG", IVssBackupComponents_GetWriterStatusCount, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterStatusCount/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterStatusCount, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterStatusCount/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterStatusCount, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterStatusCount/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterStatusCount, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterStatusCount/undocumented success 0x0004FFFF", IVssBackupComponents_GetWriterStatusCount, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.FreeWriterStatus/S_OK", IVssBackupComponents_FreeWriterStatus, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.FreeWriterStatus/E_OUTOFMEMORY", IVssBackupComponents_FreeWriterStatus, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.FreeWriterStatus/VSS_E_BAD_STATE", IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.FreeWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_FreeWriterStatus, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.FreeWriterStatus/undocumented success 0x0004FFFF", IVssBackupComponents_FreeWriterStatus, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.GetWriterStatus/S_OK", IVssBackupComponents_GetWriterStatus, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterStatus/E_INVALIDARG", IVssBackupComponents_GetWriterStatus, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterStatus/E_OUTOFMEMORY", IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterStatus/VSS_E_BAD_STATE", IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterStatus/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterStatus/VSS_E_UNEXPECTED", IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterStatus/S_OK/phResultFailure=VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT", IVssBackupComponents_GetWriterStatus, S_OK, 5, VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT, false, false},
+	{"IVssBackupComponents.GetWriterStatus/S_OK/phResultFailure=VSS_E_WRITERERROR_OUTOFRESOURCES", IVssBackupComponents_GetWriterStatus, S_OK, 5, VSS_E_WRITERERROR_OUTOFRESOURCES, false, false},
+	{"IVssBackupComponents.GetWriterStatus/S_OK/phResultFailure=VSS_E_WRITERERROR_TIMEOUT", IVssBackupComponents_GetWriterStatus, S_OK, 5, VSS_E_WRITERERROR_TIMEOUT, false, false},
+	{"IVssBackupComponents.GetWriterStatus/S_OK/phResultFailure=VSS_E_WRITERERROR_RETRYABLE", IVssBackupComponents_GetWriterStatus, S_OK, 5, VSS_E_WRITERERROR_RETRYABLE, false, false},
+	{"IVssBackupComponents.GetWriterStatus/S_OK/phResultFailure=VSS_E_WRITERERROR_NONRETRYABLE", IVssBackupComponents_GetWriterStatus, S_OK, 5, VSS_E_WRITERERROR_NONRETRYABLE, false, false},
+	{"IVssBackupComponents.GetWriterStatus/S_OK/phResultFailure=VSS_E_WRITER_NOT_RESPONDING", IVssBackupComponents_GetWriterStatus, S_OK, 5, VSS_E_WRITER_NOT_RESPONDING, false, false},
+	{"IVssBackupComponents.GetWriterStatus/S_OK/phResultFailure=VSS_E_WRITER_STATUS_NOT_AVAILABLE", IVssBackupComponents_GetWriterStatus, S_OK, 5, VSS_E_WRITER_STATUS_NOT_AVAILABLE, false, false},
+	{"IVssBackupComponents.GetWriterStatus/undocumented 0x8004FFFF", IVssBackupComponents_GetWriterStatus, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.GetWriterStatus/undocumented success 0x0004FFFF", IVssBackupComponents_GetWriterStatus, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.SetBackupSucceeded/S_OK", IVssBackupComponents_SetBackupSucceeded, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupSucceeded/E_INVALIDARG", IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupSucceeded/E_OUTOFMEMORY", IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupSucceeded/VSS_E_BAD_STATE", IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupSucceeded/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupSucceeded/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupSucceeded/VSS_E_UNEXPECTED", IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupSucceeded/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupSucceeded, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupSucceeded/undocumented success 0x0004FFFF", IVssBackupComponents_SetBackupSucceeded, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.SetBackupOptions/S_OK", IVssBackupComponents_SetBackupOptions, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupOptions/E_INVALIDARG", IVssBackupComponents_SetBackupOptions, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupOptions/E_OUTOFMEMORY", IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupOptions/VSS_E_BAD_STATE", IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupOptions/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupOptions/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupOptions/VSS_E_UNEXPECTED", IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupOptions/undocumented 0x8004FFFF", IVssBackupComponents_SetBackupOptions, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.SetBackupOptions/undocumented success 0x0004FFFF", IVssBackupComponents_SetBackupOptions, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.SetSelectedForRestore/S_OK", IVssBackupComponents_SetSelectedForRestore, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.SetSelectedForRestore/E_INVALIDARG", IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.SetSelectedForRestore/E_OUTOFMEMORY", IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.SetSelectedForRestore/VSS_E_BAD_STATE", IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.SetSelectedForRestore/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.SetSelectedForRestore/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.SetSelectedForRestore/VSS_E_UNEXPECTED", IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.SetSelectedForRestore/undocumented 0x8004FFFF", IVssBackupComponents_SetSelectedForRestore, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.SetSelectedForRestore/undocumented success 0x0004FFFF", IVssBackupComponents_SetSelectedForRestore, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.SetRestoreOptions/S_OK", IVssBackupComponents_SetRestoreOptions, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreOptions/E_INVALIDARG", IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreOptions/E_OUTOFMEMORY", IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreOptions/VSS_E_BAD_STATE", IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreOptions/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreOptions/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreOptions/VSS_E_UNEXPECTED", IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreOptions/undocumented 0x8004FFFF", IVssBackupComponents_SetRestoreOptions, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.SetRestoreOptions/undocumented success 0x0004FFFF", IVssBackupComponents_SetRestoreOptions, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.SetAdditionalRestores/S_OK", IVssBackupComponents_SetAdditionalRestores, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.SetAdditionalRestores/E_INVALIDARG", IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.SetAdditionalRestores/E_OUTOFMEMORY", IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.SetAdditionalRestores/VSS_E_BAD_STATE", IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.SetAdditionalRestores/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.SetAdditionalRestores/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.SetAdditionalRestores/VSS_E_UNEXPECTED", IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.SetAdditionalRestores/undocumented 0x8004FFFF", IVssBackupComponents_SetAdditionalRestores, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.SetAdditionalRestores/undocumented success 0x0004FFFF", IVssBackupComponents_SetAdditionalRestores, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.SetPreviousBackupStamp/S_OK", IVssBackupComponents_SetPreviousBackupStamp, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.SetPreviousBackupStamp/E_INVALIDARG", IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.SetPreviousBackupStamp/E_OUTOFMEMORY", IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.SetPreviousBackupStamp/VSS_E_BAD_STATE", IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.SetPreviousBackupStamp/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.SetPreviousBackupStamp/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.SetPreviousBackupStamp/VSS_E_UNEXPECTED", IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.SetPreviousBackupStamp/undocumented 0x8004FFFF", IVssBackupComponents_SetPreviousBackupStamp, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.SetPreviousBackupStamp/undocumented success 0x0004FFFF", IVssBackupComponents_SetPreviousBackupStamp, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.SaveAsXML/S_OK", IVssBackupComponents_SaveAsXML, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.SaveAsXML/E_INVALIDARG", IVssBackupComponents_SaveAsXML, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.SaveAsXML/E_OUTOFMEMORY", IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.SaveAsXML/VSS_E_BAD_STATE", IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.SaveAsXML/VSS_E_UNEXPECTED", IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.SaveAsXML/undocumented 0x8004FFFF", IVssBackupComponents_SaveAsXML, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.SaveAsXML/undocumented success 0x0004FFFF", IVssBackupComponents_SaveAsXML, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.BackupComplete/S_OK", IVssBackupComponents_BackupComplete, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.BackupComplete/E_INVALIDARG", IVssBackupComponents_BackupComplete, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.BackupComplete/E_OUTOFMEMORY", IVssBackupComponents_BackupComplete, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.BackupComplete/VSS_E_BAD_STATE", IVssBackupComponents_BackupComplete, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.BackupComplete/VSS_E_UNEXPECTED", IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.BackupComplete/VSS_E_UNEXPECTED_WRITER_ERROR", IVssBackupComponents_BackupComplete, VSS_E_UNEXPECTED_WRITER_ERROR, -1, 0, false, false},
+	{"IVssBackupComponents.BackupComplete/undocumented 0x8004FFFF", IVssBackupComponents_BackupComplete, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.BackupComplete/undocumented success 0x0004FFFF", IVssBackupComponents_BackupComplete, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.AddAlternativeLocationMapping/S_OK", IVssBackupComponents_AddAlternativeLocationMapping, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.AddAlternativeLocationMapping/E_INVALIDARG", IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.AddAlternativeLocationMapping/E_OUTOFMEMORY", IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.AddAlternativeLocationMapping/VSS_E_BAD_STATE", IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.AddAlternativeLocationMapping/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.AddAlternativeLocationMapping/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.AddAlternativeLocationMapping/VSS_E_UNEXPECTED", IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.AddAlternativeLocationMapping/undocumented 0x8004FFFF", IVssBackupComponents_AddAlternativeLocationMapping, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.AddAlternativeLocationMapping/undocumented success 0x0004FFFF", IVssBackupComponents_AddAlternativeLocationMapping, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.AddRestoreSubcomponent/S_OK", IVssBackupComponents_AddRestoreSubcomponent, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.AddRestoreSubcomponent/E_INVALIDARG", IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.AddRestoreSubcomponent/E_OUTOFMEMORY", IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.AddRestoreSubcomponent/VSS_E_BAD_STATE", IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.AddRestoreSubcomponent/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.AddRestoreSubcomponent/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.AddRestoreSubcomponent/VSS_E_UNEXPECTED", IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.AddRestoreSubcomponent/undocumented 0x8004FFFF", IVssBackupComponents_AddRestoreSubcomponent, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.AddRestoreSubcomponent/undocumented success 0x0004FFFF", IVssBackupComponents_AddRestoreSubcomponent, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.SetFileRestoreStatus/S_OK", IVssBackupComponents_SetFileRestoreStatus, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.SetFileRestoreStatus/E_INVALIDARG", IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.SetFileRestoreStatus/E_OUTOFMEMORY", IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.SetFileRestoreStatus/VSS_E_BAD_STATE", IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.SetFileRestoreStatus/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.SetFileRestoreStatus/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.SetFileRestoreStatus/VSS_E_UNEXPECTED", IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.SetFileRestoreStatus/undocumented 0x8004FFFF", IVssBackupComponents_SetFileRestoreStatus, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.SetFileRestoreStatus/undocumented success 0x0004FFFF", IVssBackupComponents_SetFileRestoreStatus, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.AddNewTarget/S_OK", IVssBackupComponents_AddNewTarget, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.AddNewTarget/E_INVALIDARG", IVssBackupComponents_AddNewTarget, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.AddNewTarget/E_OUTOFMEMORY", IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.AddNewTarget/VSS_E_BAD_STATE", IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.AddNewTarget/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.AddNewTarget/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.AddNewTarget/VSS_E_UNEXPECTED", IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.AddNewTarget/undocumented 0x8004FFFF", IVssBackupComponents_AddNewTarget, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.AddNewTarget/undocumented success 0x0004FFFF", IVssBackupComponents_AddNewTarget, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.SetRangesFilePath/S_OK", IVssBackupComponents_SetRangesFilePath, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.SetRangesFilePath/E_INVALIDARG", IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.SetRangesFilePath/E_OUTOFMEMORY", IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.SetRangesFilePath/VSS_E_BAD_STATE", IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.SetRangesFilePath/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.SetRangesFilePath/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponents.SetRangesFilePath/VSS_E_UNEXPECTED", IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.SetRangesFilePath/undocumented 0x8004FFFF", IVssBackupComponents_SetRangesFilePath, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.SetRangesFilePath/undocumented success 0x0004FFFF", IVssBackupComponents_SetRangesFilePath, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.PreRestore/S_OK", IVssBackupComponents_PreRestore, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.PreRestore/E_INVALIDARG", IVssBackupComponents_PreRestore, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.PreRestore/E_OUTOFMEMORY", IVssBackupComponents_PreRestore, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.PreRestore/VSS_E_BAD_STATE", IVssBackupComponents_PreRestore, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.PreRestore/VSS_E_UNEXPECTED", IVssBackupComponents_PreRestore, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.PreRestore/undocumented 0x8004FFFF", IVssBackupComponents_PreRestore, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.PreRestore/undocumented success 0x0004FFFF", IVssBackupComponents_PreRestore, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.PostRestore/S_OK", IVssBackupComponents_PostRestore, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.PostRestore/E_ACCESSDENIED", IVssBackupComponents_PostRestore, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.PostRestore/E_OUTOFMEMORY", IVssBackupComponents_PostRestore, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.PostRestore/E_INVALIDARG", IVssBackupComponents_PostRestore, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.PostRestore/VSS_E_BAD_STATE", IVssBackupComponents_PostRestore, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.PostRestore/VSS_E_PROVIDER_VETO", IVssBackupComponents_PostRestore, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssBackupComponents.PostRestore/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_PostRestore, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.PostRestore/VSS_E_UNEXPECTED", IVssBackupComponents_PostRestore, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.PostRestore/undocumented 0x8004FFFF", IVssBackupComponents_PostRestore, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.PostRestore/undocumented success 0x0004FFFF", IVssBackupComponents_PostRestore, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.SetContext/S_OK", IVssBackupComponents_SetContext, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.SetContext/E_INVALIDARG", IVssBackupComponents_SetContext, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.SetContext/VSS_E_BAD_STATE", IVssBackupComponents_SetContext, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.SetContext/VSS_E_UNEXPECTED", IVssBackupComponents_SetContext, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.SetContext/E_NOTIMPL", IVssBackupComponents_SetContext, E_NOTIMPL, -1, 0, false, false},
+	{"IVssBackupComponents.SetContext/undocumented 0x8004FFFF", IVssBackupComponents_SetContext, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.SetContext/undocumented success 0x0004FFFF", IVssBackupComponents_SetContext, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.StartSnapshotSet/S_OK", IVssBackupComponents_StartSnapshotSet, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.StartSnapshotSet/E_INVALIDARG", IVssBackupComponents_StartSnapshotSet, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.StartSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_StartSnapshotSet, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.StartSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_StartSnapshotSet, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.StartSnapshotSet/VSS_E_SNAPSHOT_SET_IN_PROGRESS", IVssBackupComponents_StartSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, -1, 0, false, false},
+	{"IVssBackupComponents.StartSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_StartSnapshotSet, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.StartSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_StartSnapshotSet, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.StartSnapshotSet/undocumented success 0x0004FFFF", IVssBackupComponents_StartSnapshotSet, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.AddToSnapshotSet/S_OK", IVssBackupComponents_AddToSnapshotSet, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_AddToSnapshotSet, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/E_INVALIDARG", IVssBackupComponents_AddToSnapshotSet, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_AddToSnapshotSet, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_AddToSnapshotSet, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED", IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED", IVssBackupComponents_AddToSnapshotSet, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_AddToSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_AddToSnapshotSet, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_PROVIDER_NOT_REGISTERED", IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_NOT_REGISTERED, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_PROVIDER_VETO", IVssBackupComponents_AddToSnapshotSet, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_SNAPSHOT_SET_IN_PROGRESS", IVssBackupComponents_AddToSnapshotSet, VSS_E_SNAPSHOT_SET_IN_PROGRESS, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_VOLUME_NOT_SUPPORTED", IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER", IVssBackupComponents_AddToSnapshotSet, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_AddToSnapshotSet, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_AddToSnapshotSet, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.AddToSnapshotSet/undocumented success 0x0004FFFF", IVssBackupComponents_AddToSnapshotSet, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.DoSnapshotSet/S_OK", IVssBackupComponents_DoSnapshotSet, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_DoSnapshotSet, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/E_INVALIDARG", IVssBackupComponents_DoSnapshotSet, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_DoSnapshotSet, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_BAD_STATE", IVssBackupComponents_DoSnapshotSet, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_FLUSH_WRITES_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_FLUSH_WRITES_TIMEOUT, -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_HOLD_WRITES_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_HOLD_WRITES_TIMEOUT, -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_DoSnapshotSet, VSS_E_NESTED_VOLUME_LIMIT, -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_REBOOT_REQUIRED", IVssBackupComponents_DoSnapshotSet, VSS_E_REBOOT_REQUIRED, -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_TRANSACTION_FREEZE_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_FREEZE_TIMEOUT, -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_TRANSACTION_THAW_TIMEOUT", IVssBackupComponents_DoSnapshotSet, VSS_E_TRANSACTION_THAW_TIMEOUT, -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_DoSnapshotSet, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_DoSnapshotSet, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.DoSnapshotSet/undocumented success 0x0004FFFF", IVssBackupComponents_DoSnapshotSet, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.DeleteSnapshots/S_OK", IVssBackupComponents_DeleteSnapshots, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.DeleteSnapshots/E_ACCESSDENIED", IVssBackupComponents_DeleteSnapshots, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.DeleteSnapshots/E_INVALIDARG", IVssBackupComponents_DeleteSnapshots, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.DeleteSnapshots/E_OUTOFMEMORY", IVssBackupComponents_DeleteSnapshots, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.DeleteSnapshots/VSS_E_UNEXPECTED", IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.DeleteSnapshots/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_DeleteSnapshots, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.DeleteSnapshots/VSS_E_PROVIDER_VETO", IVssBackupComponents_DeleteSnapshots, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssBackupComponents.DeleteSnapshots/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_DeleteSnapshots, VSS_E_UNEXPECTED_PROVIDER_ERROR, -1, 0, false, false},
+	{"IVssBackupComponents.DeleteSnapshots/undocumented 0x8004FFFF", IVssBackupComponents_DeleteSnapshots, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.DeleteSnapshots/undocumented success 0x0004FFFF", IVssBackupComponents_DeleteSnapshots, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.ImportSnapshots/S_OK", IVssBackupComponents_ImportSnapshots, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.ImportSnapshots/E_ACCESSDENIED", IVssBackupComponents_ImportSnapshots, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.ImportSnapshots/E_INVALIDARG", IVssBackupComponents_ImportSnapshots, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.ImportSnapshots/E_OUTOFMEMORY", IVssBackupComponents_ImportSnapshots, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.ImportSnapshots/VSS_E_BAD_STATE", IVssBackupComponents_ImportSnapshots, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.ImportSnapshots/VSS_E_UNEXPECTED", IVssBackupComponents_ImportSnapshots, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.ImportSnapshots/undocumented 0x8004FFFF", IVssBackupComponents_ImportSnapshots, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.ImportSnapshots/undocumented success 0x0004FFFF", IVssBackupComponents_ImportSnapshots, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.BreakSnapshotSet/S_OK", IVssBackupComponents_BreakSnapshotSet, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.BreakSnapshotSet/E_ACCESSDENIED", IVssBackupComponents_BreakSnapshotSet, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.BreakSnapshotSet/E_INVALIDARG", IVssBackupComponents_BreakSnapshotSet, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.BreakSnapshotSet/E_OUTOFMEMORY", IVssBackupComponents_BreakSnapshotSet, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_BreakSnapshotSet, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_PROVIDER_VETO", IVssBackupComponents_BreakSnapshotSet, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssBackupComponents.BreakSnapshotSet/VSS_E_UNEXPECTED", IVssBackupComponents_BreakSnapshotSet, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.BreakSnapshotSet/undocumented 0x8004FFFF", IVssBackupComponents_BreakSnapshotSet, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.BreakSnapshotSet/undocumented success 0x0004FFFF", IVssBackupComponents_BreakSnapshotSet, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.GetSnapshotProperties/S_OK", IVssBackupComponents_GetSnapshotProperties, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.GetSnapshotProperties/E_ACCESSDENIED", IVssBackupComponents_GetSnapshotProperties, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.GetSnapshotProperties/E_INVALIDARG", IVssBackupComponents_GetSnapshotProperties, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.GetSnapshotProperties/E_OUTOFMEMORY", IVssBackupComponents_GetSnapshotProperties, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_BAD_STATE", IVssBackupComponents_GetSnapshotProperties, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_GetSnapshotProperties, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_PROVIDER_VETO", IVssBackupComponents_GetSnapshotProperties, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_UNEXPECTED", IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.GetSnapshotProperties/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_GetSnapshotProperties, VSS_E_UNEXPECTED_PROVIDER_ERROR, -1, 0, false, false},
+	{"IVssBackupComponents.GetSnapshotProperties/undocumented 0x8004FFFF", IVssBackupComponents_GetSnapshotProperties, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.GetSnapshotProperties/undocumented success 0x0004FFFF", IVssBackupComponents_GetSnapshotProperties, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.Query/S_OK", IVssBackupComponents_Query, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.Query/E_ACCESSDENIED", IVssBackupComponents_Query, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.Query/E_INVALIDARG", IVssBackupComponents_Query, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.Query/E_OUTOFMEMORY", IVssBackupComponents_Query, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.Query/VSS_E_BAD_STATE", IVssBackupComponents_Query, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.Query/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_Query, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.Query/VSS_E_PROVIDER_VETO", IVssBackupComponents_Query, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssBackupComponents.Query/VSS_E_UNEXPECTED", IVssBackupComponents_Query, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.Query/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_Query, VSS_E_UNEXPECTED_PROVIDER_ERROR, -1, 0, false, false},
+	{"IVssBackupComponents.Query/undocumented 0x8004FFFF", IVssBackupComponents_Query, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.Query/undocumented success 0x0004FFFF", IVssBackupComponents_Query, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.IsVolumeSupported/S_OK", IVssBackupComponents_IsVolumeSupported, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.IsVolumeSupported/E_ACCESSDENIED", IVssBackupComponents_IsVolumeSupported, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.IsVolumeSupported/VSS_E_NESTED_VOLUME_LIMIT", IVssBackupComponents_IsVolumeSupported, VSS_E_NESTED_VOLUME_LIMIT, -1, 0, false, false},
+	{"IVssBackupComponents.IsVolumeSupported/E_OUTOFMEMORY", IVssBackupComponents_IsVolumeSupported, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.IsVolumeSupported/VSS_E_BAD_STATE", IVssBackupComponents_IsVolumeSupported, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.IsVolumeSupported/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_IsVolumeSupported, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.IsVolumeSupported/VSS_E_UNEXPECTED", IVssBackupComponents_IsVolumeSupported, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.IsVolumeSupported/undocumented 0x8004FFFF", IVssBackupComponents_IsVolumeSupported, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.IsVolumeSupported/undocumented success 0x0004FFFF", IVssBackupComponents_IsVolumeSupported, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.DisableWriterClasses/S_OK", IVssBackupComponents_DisableWriterClasses, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.DisableWriterClasses/E_ACCESSDENIED", IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.DisableWriterClasses/E_OUTOFMEMORY", IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.DisableWriterClasses/VSS_E_BAD_STATE", IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.DisableWriterClasses/VSS_E_UNEXPECTED", IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.DisableWriterClasses/undocumented 0x8004FFFF", IVssBackupComponents_DisableWriterClasses, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.DisableWriterClasses/undocumented success 0x0004FFFF", IVssBackupComponents_DisableWriterClasses, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.EnableWriterClasses/S_OK", IVssBackupComponents_EnableWriterClasses, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.EnableWriterClasses/E_ACCESSDENIED", IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.EnableWriterClasses/E_OUTOFMEMORY", IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.EnableWriterClasses/VSS_E_BAD_STATE", IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.EnableWriterClasses/VSS_E_UNEXPECTED", IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.EnableWriterClasses/undocumented 0x8004FFFF", IVssBackupComponents_EnableWriterClasses, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.EnableWriterClasses/undocumented success 0x0004FFFF", IVssBackupComponents_EnableWriterClasses, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.DisableWriterInstances/S_OK", IVssBackupComponents_DisableWriterInstances, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.DisableWriterInstances/E_ACCESSDENIED", IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.DisableWriterInstances/E_OUTOFMEMORY", IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.DisableWriterInstances/VSS_E_BAD_STATE", IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.DisableWriterInstances/VSS_E_UNEXPECTED", IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.DisableWriterInstances/undocumented 0x8004FFFF", IVssBackupComponents_DisableWriterInstances, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.DisableWriterInstances/undocumented success 0x0004FFFF", IVssBackupComponents_DisableWriterInstances, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.ExposeSnapshot/S_OK", IVssBackupComponents_ExposeSnapshot, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.ExposeSnapshot/E_ACCESSDENIED", IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.ExposeSnapshot/E_INVALIDARG", IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.ExposeSnapshot/E_OUTOFMEMORY", IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.ExposeSnapshot/VSS_E_BAD_STATE", IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponents.ExposeSnapshot/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.ExposeSnapshot/VSS_E_PROVIDER_VETO", IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssBackupComponents.ExposeSnapshot/VSS_E_UNEXPECTED", IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponents.ExposeSnapshot/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, -1, 0, false, false},
+	{"IVssBackupComponents.ExposeSnapshot/undocumented 0x8004FFFF", IVssBackupComponents_ExposeSnapshot, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.ExposeSnapshot/undocumented success 0x0004FFFF", IVssBackupComponents_ExposeSnapshot, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.ExposeSnapshot/S_OK/optional parameters absent", IVssBackupComponents_ExposeSnapshot, S_OK, -1, 0, false, true},
+	{"IVssBackupComponents.RevertToSnapshot/S_OK", IVssBackupComponents_RevertToSnapshot, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/E_ACCESSDENIED", IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/E_FAIL", IVssBackupComponents_RevertToSnapshot, E_FAIL, -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/E_INVALIDARG", IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/E_NOTIMPL", IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/E_OUTOFMEMORY", IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/VSS_E_PROVIDER_NOT_REGISTERED", IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/VSS_E_REVERT_IN_PROGRESS", IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/VSS_E_UNSUPPORTED_CONTEXT", IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/VSS_E_VOLUME_IN_USE", IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/VSS_E_VOLUME_NOT_SUPPORTED", IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/undocumented 0x8004FFFF", IVssBackupComponents_RevertToSnapshot, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.RevertToSnapshot/undocumented success 0x0004FFFF", IVssBackupComponents_RevertToSnapshot, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponents.QueryRevertStatus/S_OK", IVssBackupComponents_QueryRevertStatus, S_OK, -1, 0, false, false},
+	{"IVssBackupComponents.QueryRevertStatus/E_ACCESSDENIED", IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponents.QueryRevertStatus/E_FAIL", IVssBackupComponents_QueryRevertStatus, E_FAIL, -1, 0, false, false},
+	{"IVssBackupComponents.QueryRevertStatus/E_INVALIDARG", IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponents.QueryRevertStatus/E_NOTIMPL", IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, -1, 0, false, false},
+	{"IVssBackupComponents.QueryRevertStatus/E_OUTOFMEMORY", IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponents.QueryRevertStatus/E_POINTER", IVssBackupComponents_QueryRevertStatus, E_POINTER, -1, 0, false, false},
+	{"IVssBackupComponents.QueryRevertStatus/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponents.QueryRevertStatus/VSS_E_VOLUME_NOT_SUPPORTED", IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, -1, 0, false, false},
+	{"IVssBackupComponents.QueryRevertStatus/undocumented 0x8004FFFF", IVssBackupComponents_QueryRevertStatus, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponents.QueryRevertStatus/undocumented success 0x0004FFFF", IVssBackupComponents_QueryRevertStatus, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetLogicalPath/S_OK", IVssComponent_GetLogicalPath, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetLogicalPath/S_FALSE", IVssComponent_GetLogicalPath, S_FALSE, -1, 0, false, false},
+	{"IVssComponent.GetLogicalPath/E_INVALIDARG", IVssComponent_GetLogicalPath, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetLogicalPath/E_OUTOFMEMORY", IVssComponent_GetLogicalPath, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetLogicalPath/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetLogicalPath/undocumented 0x8004FFFF", IVssComponent_GetLogicalPath, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetLogicalPath/undocumented success 0x0004FFFF", IVssComponent_GetLogicalPath, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetComponentType/S_OK", IVssComponent_GetComponentType, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetComponentType/E_INVALIDARG", IVssComponent_GetComponentType, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetComponentType/E_OUTOFMEMORY", IVssComponent_GetComponentType, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetComponentType/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetComponentType/undocumented 0x8004FFFF", IVssComponent_GetComponentType, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetComponentType/undocumented success 0x0004FFFF", IVssComponent_GetComponentType, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetComponentName/S_OK", IVssComponent_GetComponentName, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetComponentName/S_FALSE", IVssComponent_GetComponentName, S_FALSE, -1, 0, false, false},
+	{"IVssComponent.GetComponentName/E_INVALIDARG", IVssComponent_GetComponentName, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetComponentName/E_OUTOFMEMORY", IVssComponent_GetComponentName, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetComponentName/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetComponentName/undocumented 0x8004FFFF", IVssComponent_GetComponentName, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetComponentName/undocumented success 0x0004FFFF", IVssComponent_GetComponentName, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetBackupSucceeded/S_OK", IVssComponent_GetBackupSucceeded, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetBackupSucceeded/S_FALSE", IVssComponent_GetBackupSucceeded, S_FALSE, -1, 0, false, false},
+	{"IVssComponent.GetBackupSucceeded/E_INVALIDARG", IVssComponent_GetBackupSucceeded, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetBackupSucceeded/E_OUTOFMEMORY", IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetBackupSucceeded/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetBackupSucceeded/undocumented 0x8004FFFF", IVssComponent_GetBackupSucceeded, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetBackupSucceeded/undocumented success 0x0004FFFF", IVssComponent_GetBackupSucceeded, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetAlternateLocationMappingCount/S_OK", IVssComponent_GetAlternateLocationMappingCount, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetAlternateLocationMappingCount/E_INVALIDARG", IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetAlternateLocationMappingCount/E_OUTOFMEMORY", IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetAlternateLocationMappingCount/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMappingCount, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetAlternateLocationMappingCount/undocumented success 0x0004FFFF", IVssComponent_GetAlternateLocationMappingCount, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetAlternateLocationMapping/S_OK", IVssComponent_GetAlternateLocationMapping, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetAlternateLocationMapping/E_INVALIDARG", IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetAlternateLocationMapping/E_OUTOFMEMORY", IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetAlternateLocationMapping/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetAlternateLocationMapping/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssComponent.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssComponent_GetAlternateLocationMapping, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetAlternateLocationMapping/undocumented success 0x0004FFFF", IVssComponent_GetAlternateLocationMapping, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.SetBackupMetadata/S_OK", IVssComponent_SetBackupMetadata, S_OK, -1, 0, false, false},
+	{"IVssComponent.SetBackupMetadata/E_INVALIDARG", IVssComponent_SetBackupMetadata, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.SetBackupMetadata/E_OUTOFMEMORY", IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.SetBackupMetadata/VSS_E_OBJECT_ALREADY_EXISTS", IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, -1, 0, false, false},
+	{"IVssComponent.SetBackupMetadata/VSS_E_BAD_STATE", IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponent.SetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_SetBackupMetadata, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.SetBackupMetadata/undocumented success 0x0004FFFF", IVssComponent_SetBackupMetadata, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetBackupMetadata/S_OK", IVssComponent_GetBackupMetadata, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetBackupMetadata/S_FALSE", IVssComponent_GetBackupMetadata, S_FALSE, -1, 0, false, false},
+	{"IVssComponent.GetBackupMetadata/E_INVALIDARG", IVssComponent_GetBackupMetadata, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetBackupMetadata/E_OUTOFMEMORY", IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetBackupMetadata/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetBackupMetadata/undocumented 0x8004FFFF", IVssComponent_GetBackupMetadata, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetBackupMetadata/undocumented success 0x0004FFFF", IVssComponent_GetBackupMetadata, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.AddPartialFile/S_OK", IVssComponent_AddPartialFile, S_OK, -1, 0, false, false},
+	{"IVssComponent.AddPartialFile/E_INVALIDARG", IVssComponent_AddPartialFile, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.AddPartialFile/E_OUTOFMEMORY", IVssComponent_AddPartialFile, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.AddPartialFile/VSS_E_BAD_STATE", IVssComponent_AddPartialFile, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponent.AddPartialFile/undocumented 0x8004FFFF", IVssComponent_AddPartialFile, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.AddPartialFile/undocumented success 0x0004FFFF", IVssComponent_AddPartialFile, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetPartialFileCount/S_OK", IVssComponent_GetPartialFileCount, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetPartialFileCount/E_INVALIDARG", IVssComponent_GetPartialFileCount, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetPartialFileCount/E_OUTOFMEMORY", IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetPartialFileCount/undocumented 0x8004FFFF", IVssComponent_GetPartialFileCount, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetPartialFileCount/undocumented success 0x0004FFFF", IVssComponent_GetPartialFileCount, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetPartialFile/S_OK", IVssComponent_GetPartialFile, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetPartialFile/E_INVALIDARG", IVssComponent_GetPartialFile, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetPartialFile/E_OUTOFMEMORY", IVssComponent_GetPartialFile, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetPartialFile/VSS_E_BAD_STATE", IVssComponent_GetPartialFile, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponent.GetPartialFile/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetPartialFile/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssComponent.GetPartialFile/undocumented 0x8004FFFF", IVssComponent_GetPartialFile, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetPartialFile/undocumented success 0x0004FFFF", IVssComponent_GetPartialFile, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.IsSelectedForRestore/S_OK", IVssComponent_IsSelectedForRestore, S_OK, -1, 0, false, false},
+	{"IVssComponent.IsSelectedForRestore/E_INVALIDARG", IVssComponent_IsSelectedForRestore, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.IsSelectedForRestore/E_OUTOFMEMORY", IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.IsSelectedForRestore/VSS_E_BAD_STATE", IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponent.IsSelectedForRestore/undocumented 0x8004FFFF", IVssComponent_IsSelectedForRestore, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.IsSelectedForRestore/undocumented success 0x0004FFFF", IVssComponent_IsSelectedForRestore, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetAdditionalRestores/S_OK", IVssComponent_GetAdditionalRestores, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetAdditionalRestores/S_FALSE", IVssComponent_GetAdditionalRestores, S_FALSE, -1, 0, false, false},
+	{"IVssComponent.GetAdditionalRestores/E_INVALIDARG", IVssComponent_GetAdditionalRestores, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetAdditionalRestores/E_OUTOFMEMORY", IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetAdditionalRestores/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetAdditionalRestores/undocumented 0x8004FFFF", IVssComponent_GetAdditionalRestores, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetAdditionalRestores/undocumented success 0x0004FFFF", IVssComponent_GetAdditionalRestores, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetNewTargetCount/S_OK", IVssComponent_GetNewTargetCount, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetNewTargetCount/E_INVALIDARG", IVssComponent_GetNewTargetCount, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetNewTargetCount/E_OUTOFMEMORY", IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetNewTargetCount/undocumented 0x8004FFFF", IVssComponent_GetNewTargetCount, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetNewTargetCount/undocumented success 0x0004FFFF", IVssComponent_GetNewTargetCount, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetNewTarget/S_OK", IVssComponent_GetNewTarget, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetNewTarget/E_INVALIDARG", IVssComponent_GetNewTarget, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetNewTarget/E_OUTOFMEMORY", IVssComponent_GetNewTarget, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetNewTarget/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetNewTarget/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssComponent.GetNewTarget/undocumented 0x8004FFFF", IVssComponent_GetNewTarget, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetNewTarget/undocumented success 0x0004FFFF", IVssComponent_GetNewTarget, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.AddDirectedTarget/S_OK", IVssComponent_AddDirectedTarget, S_OK, -1, 0, false, false},
+	{"IVssComponent.AddDirectedTarget/E_INVALIDARG", IVssComponent_AddDirectedTarget, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.AddDirectedTarget/E_OUTOFMEMORY", IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.AddDirectedTarget/VSS_E_BAD_STATE", IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponent.AddDirectedTarget/undocumented 0x8004FFFF", IVssComponent_AddDirectedTarget, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.AddDirectedTarget/undocumented success 0x0004FFFF", IVssComponent_AddDirectedTarget, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetDirectedTargetCount/S_OK", IVssComponent_GetDirectedTargetCount, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetDirectedTargetCount/E_INVALIDARG", IVssComponent_GetDirectedTargetCount, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetDirectedTargetCount/E_OUTOFMEMORY", IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetDirectedTargetCount/undocumented 0x8004FFFF", IVssComponent_GetDirectedTargetCount, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetDirectedTargetCount/undocumented success 0x0004FFFF", IVssComponent_GetDirectedTargetCount, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetDirectedTarget/S_OK", IVssComponent_GetDirectedTarget, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetDirectedTarget/E_INVALIDARG", IVssComponent_GetDirectedTarget, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetDirectedTarget/E_OUTOFMEMORY", IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetDirectedTarget/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetDirectedTarget/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssComponent.GetDirectedTarget/undocumented 0x8004FFFF", IVssComponent_GetDirectedTarget, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetDirectedTarget/undocumented success 0x0004FFFF", IVssComponent_GetDirectedTarget, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.SetRestoreMetadata/S_OK", IVssComponent_SetRestoreMetadata, S_OK, -1, 0, false, false},
+	{"IVssComponent.SetRestoreMetadata/E_INVALIDARG", IVssComponent_SetRestoreMetadata, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.SetRestoreMetadata/E_OUTOFMEMORY", IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.SetRestoreMetadata/VSS_E_OBJECT_ALREADY_EXISTS", IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, -1, 0, false, false},
+	{"IVssComponent.SetRestoreMetadata/VSS_E_BAD_STATE", IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponent.SetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_SetRestoreMetadata, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.SetRestoreMetadata/undocumented success 0x0004FFFF", IVssComponent_SetRestoreMetadata, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetRestoreMetadata/S_OK", IVssComponent_GetRestoreMetadata, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetRestoreMetadata/S_FALSE", IVssComponent_GetRestoreMetadata, S_FALSE, -1, 0, false, false},
+	{"IVssComponent.GetRestoreMetadata/E_INVALIDARG", IVssComponent_GetRestoreMetadata, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetRestoreMetadata/E_OUTOFMEMORY", IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetRestoreMetadata/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetRestoreMetadata/undocumented 0x8004FFFF", IVssComponent_GetRestoreMetadata, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetRestoreMetadata/undocumented success 0x0004FFFF", IVssComponent_GetRestoreMetadata, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.SetRestoreTarget/S_OK", IVssComponent_SetRestoreTarget, S_OK, -1, 0, false, false},
+	{"IVssComponent.SetRestoreTarget/E_INVALIDARG", IVssComponent_SetRestoreTarget, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.SetRestoreTarget/E_OUTOFMEMORY", IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.SetRestoreTarget/VSS_E_BAD_STATE", IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponent.SetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_SetRestoreTarget, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.SetRestoreTarget/undocumented success 0x0004FFFF", IVssComponent_SetRestoreTarget, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetRestoreTarget/S_OK", IVssComponent_GetRestoreTarget, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetRestoreTarget/E_INVALIDARG", IVssComponent_GetRestoreTarget, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetRestoreTarget/E_OUTOFMEMORY", IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetRestoreTarget/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetRestoreTarget/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssComponent.GetRestoreTarget/undocumented 0x8004FFFF", IVssComponent_GetRestoreTarget, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetRestoreTarget/undocumented success 0x0004FFFF", IVssComponent_GetRestoreTarget, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.SetPreRestoreFailureMsg/S_OK", IVssComponent_SetPreRestoreFailureMsg, S_OK, -1, 0, false, false},
+	{"IVssComponent.SetPreRestoreFailureMsg/E_INVALIDARG", IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.SetPreRestoreFailureMsg/E_OUTOFMEMORY", IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.SetPreRestoreFailureMsg/VSS_E_BAD_STATE", IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponent.SetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPreRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.SetPreRestoreFailureMsg/undocumented success 0x0004FFFF", IVssComponent_SetPreRestoreFailureMsg, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetPreRestoreFailureMsg/S_OK", IVssComponent_GetPreRestoreFailureMsg, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetPreRestoreFailureMsg/S_FALSE", IVssComponent_GetPreRestoreFailureMsg, S_FALSE, -1, 0, false, false},
+	{"IVssComponent.GetPreRestoreFailureMsg/E_INVALIDARG", IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetPreRestoreFailureMsg/E_OUTOFMEMORY", IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetPreRestoreFailureMsg/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetPreRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPreRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetPreRestoreFailureMsg/undocumented success 0x0004FFFF", IVssComponent_GetPreRestoreFailureMsg, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.SetPostRestoreFailureMsg/S_OK", IVssComponent_SetPostRestoreFailureMsg, S_OK, -1, 0, false, false},
+	{"IVssComponent.SetPostRestoreFailureMsg/E_INVALIDARG", IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.SetPostRestoreFailureMsg/E_OUTOFMEMORY", IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.SetPostRestoreFailureMsg/VSS_E_BAD_STATE", IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponent.SetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_SetPostRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.SetPostRestoreFailureMsg/undocumented success 0x0004FFFF", IVssComponent_SetPostRestoreFailureMsg, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetPostRestoreFailureMsg/S_OK", IVssComponent_GetPostRestoreFailureMsg, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetPostRestoreFailureMsg/S_FALSE", IVssComponent_GetPostRestoreFailureMsg, S_FALSE, -1, 0, false, false},
+	{"IVssComponent.GetPostRestoreFailureMsg/E_INVALIDARG", IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetPostRestoreFailureMsg/E_OUTOFMEMORY", IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetPostRestoreFailureMsg/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetPostRestoreFailureMsg/undocumented 0x8004FFFF", IVssComponent_GetPostRestoreFailureMsg, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetPostRestoreFailureMsg/undocumented success 0x0004FFFF", IVssComponent_GetPostRestoreFailureMsg, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.SetBackupStamp/S_OK", IVssComponent_SetBackupStamp, S_OK, -1, 0, false, false},
+	{"IVssComponent.SetBackupStamp/E_INVALIDARG", IVssComponent_SetBackupStamp, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.SetBackupStamp/E_OUTOFMEMORY", IVssComponent_SetBackupStamp, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.SetBackupStamp/VSS_E_BAD_STATE", IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponent.SetBackupStamp/undocumented 0x8004FFFF", IVssComponent_SetBackupStamp, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.SetBackupStamp/undocumented success 0x0004FFFF", IVssComponent_SetBackupStamp, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetBackupStamp/S_OK", IVssComponent_GetBackupStamp, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetBackupStamp/S_FALSE", IVssComponent_GetBackupStamp, S_FALSE, -1, 0, false, false},
+	{"IVssComponent.GetBackupStamp/E_INVALIDARG", IVssComponent_GetBackupStamp, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetBackupStamp/E_OUTOFMEMORY", IVssComponent_GetBackupStamp, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetBackupStamp/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetBackupStamp, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetBackupStamp/undocumented success 0x0004FFFF", IVssComponent_GetBackupStamp, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetPreviousBackupStamp/S_OK", IVssComponent_GetPreviousBackupStamp, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetPreviousBackupStamp/S_FALSE", IVssComponent_GetPreviousBackupStamp, S_FALSE, -1, 0, false, false},
+	{"IVssComponent.GetPreviousBackupStamp/E_INVALIDARG", IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetPreviousBackupStamp/E_OUTOFMEMORY", IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetPreviousBackupStamp/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetPreviousBackupStamp/undocumented 0x8004FFFF", IVssComponent_GetPreviousBackupStamp, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetPreviousBackupStamp/undocumented success 0x0004FFFF", IVssComponent_GetPreviousBackupStamp, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetBackupOptions/S_OK", IVssComponent_GetBackupOptions, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetBackupOptions/S_FALSE", IVssComponent_GetBackupOptions, S_FALSE, -1, 0, false, false},
+	{"IVssComponent.GetBackupOptions/E_INVALIDARG", IVssComponent_GetBackupOptions, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetBackupOptions/E_OUTOFMEMORY", IVssComponent_GetBackupOptions, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetBackupOptions/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetBackupOptions/undocumented 0x8004FFFF", IVssComponent_GetBackupOptions, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetBackupOptions/undocumented success 0x0004FFFF", IVssComponent_GetBackupOptions, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetRestoreOptions/S_OK", IVssComponent_GetRestoreOptions, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetRestoreOptions/S_FALSE", IVssComponent_GetRestoreOptions, S_FALSE, -1, 0, false, false},
+	{"IVssComponent.GetRestoreOptions/E_INVALIDARG", IVssComponent_GetRestoreOptions, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetRestoreOptions/E_OUTOFMEMORY", IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetRestoreOptions/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetRestoreOptions/undocumented 0x8004FFFF", IVssComponent_GetRestoreOptions, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetRestoreOptions/undocumented success 0x0004FFFF", IVssComponent_GetRestoreOptions, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetRestoreSubcomponentCount/S_OK", IVssComponent_GetRestoreSubcomponentCount, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetRestoreSubcomponentCount/E_INVALIDARG", IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetRestoreSubcomponentCount/E_OUTOFMEMORY", IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetRestoreSubcomponentCount/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponentCount, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetRestoreSubcomponentCount/undocumented success 0x0004FFFF", IVssComponent_GetRestoreSubcomponentCount, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetRestoreSubcomponent/S_OK", IVssComponent_GetRestoreSubcomponent, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetRestoreSubcomponent/E_INVALIDARG", IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetRestoreSubcomponent/E_OUTOFMEMORY", IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetRestoreSubcomponent/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetRestoreSubcomponent/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssComponent.GetRestoreSubcomponent/undocumented 0x8004FFFF", IVssComponent_GetRestoreSubcomponent, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetRestoreSubcomponent/undocumented success 0x0004FFFF", IVssComponent_GetRestoreSubcomponent, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetFileRestoreStatus/S_OK", IVssComponent_GetFileRestoreStatus, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetFileRestoreStatus/E_INVALIDARG", IVssComponent_GetFileRestoreStatus, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetFileRestoreStatus/E_OUTOFMEMORY", IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetFileRestoreStatus/VSS_E_BAD_STATE", IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponent.GetFileRestoreStatus/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetFileRestoreStatus/undocumented 0x8004FFFF", IVssComponent_GetFileRestoreStatus, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetFileRestoreStatus/undocumented success 0x0004FFFF", IVssComponent_GetFileRestoreStatus, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/S_OK", IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, -1, 0, false, false},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/E_INVALIDARG", IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/E_OUTOFMEMORY", IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/VSS_E_BAD_STATE", IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/VSS_E_UNEXPECTED", IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyTime, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.AddDifferencedFilesByLastModifyTime/undocumented success 0x0004FFFF", IVssComponent_AddDifferencedFilesByLastModifyTime, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.AddDifferencedFilesByLastModifyLSN/S_OK", IVssComponent_AddDifferencedFilesByLastModifyLSN, S_OK, -1, 0, false, false},
+	{"IVssComponent.AddDifferencedFilesByLastModifyLSN/undocumented 0x8004FFFF", IVssComponent_AddDifferencedFilesByLastModifyLSN, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.AddDifferencedFilesByLastModifyLSN/undocumented success 0x0004FFFF", IVssComponent_AddDifferencedFilesByLastModifyLSN, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetDifferencedFilesCount/S_OK", IVssComponent_GetDifferencedFilesCount, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetDifferencedFilesCount/E_INVALIDARG", IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetDifferencedFilesCount/E_OUTOFMEMORY", IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetDifferencedFilesCount/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFilesCount, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetDifferencedFilesCount/undocumented success 0x0004FFFF", IVssComponent_GetDifferencedFilesCount, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponent.GetDifferencedFile/S_OK", IVssComponent_GetDifferencedFile, S_OK, -1, 0, false, false},
+	{"IVssComponent.GetDifferencedFile/E_INVALIDARG", IVssComponent_GetDifferencedFile, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponent.GetDifferencedFile/E_OUTOFMEMORY", IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponent.GetDifferencedFile/VSS_E_OBJECT_NOT_FOUND", IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssComponent.GetDifferencedFile/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssComponent.GetDifferencedFile/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFile, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponent.GetDifferencedFile/undocumented success 0x0004FFFF", IVssComponent_GetDifferencedFile, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssEnumObject.Next/S_OK", IVssEnumObject_Next, S_OK, -1, 0, false, false},
+	{"IVssEnumObject.Next/S_FALSE", IVssEnumObject_Next, S_FALSE, -1, 0, false, false},
+	{"IVssEnumObject.Next/E_FAIL", IVssEnumObject_Next, E_FAIL, -1, 0, false, false},
+	{"IVssEnumObject.Next/E_POINTER", IVssEnumObject_Next, E_POINTER, -1, 0, false, false},
+	{"IVssEnumObject.Next/undocumented 0x8004FFFF", IVssEnumObject_Next, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssEnumObject.Next/undocumented success 0x0004FFFF", IVssEnumObject_Next, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssEnumObject.Skip/S_OK", IVssEnumObject_Skip, S_OK, -1, 0, false, false},
+	{"IVssEnumObject.Skip/S_FALSE", IVssEnumObject_Skip, S_FALSE, -1, 0, false, false},
+	{"IVssEnumObject.Skip/E_FAIL", IVssEnumObject_Skip, E_FAIL, -1, 0, false, false},
+	{"IVssEnumObject.Skip/undocumented 0x8004FFFF", IVssEnumObject_Skip, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssEnumObject.Skip/undocumented success 0x0004FFFF", IVssEnumObject_Skip, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssEnumObject.Reset/S_OK", IVssEnumObject_Reset, S_OK, -1, 0, false, false},
+	{"IVssEnumObject.Reset/E_FAIL", IVssEnumObject_Reset, E_FAIL, -1, 0, false, false},
+	{"IVssEnumObject.Reset/undocumented 0x8004FFFF", IVssEnumObject_Reset, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssEnumObject.Reset/undocumented success 0x0004FFFF", IVssEnumObject_Reset, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssEnumObject.Clone/S_OK", IVssEnumObject_Clone, S_OK, -1, 0, false, false},
+	{"IVssEnumObject.Clone/E_FAIL", IVssEnumObject_Clone, E_FAIL, -1, 0, false, false},
+	{"IVssEnumObject.Clone/E_OUTOFMEMORY", IVssEnumObject_Clone, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssEnumObject.Clone/E_POINTER", IVssEnumObject_Clone, E_POINTER, -1, 0, false, false},
+	{"IVssEnumObject.Clone/undocumented 0x8004FFFF", IVssEnumObject_Clone, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssEnumObject.Clone/undocumented success 0x0004FFFF", IVssEnumObject_Clone, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadata.GetIdentity/S_OK", IVssExamineWriterMetadata_GetIdentity, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetIdentity/E_INVALIDARG", IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetIdentity/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetIdentity/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetIdentity/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetIdentity/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIdentity, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetIdentity/undocumented success 0x0004FFFF", IVssExamineWriterMetadata_GetIdentity, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadata.GetFileCounts/S_OK", IVssExamineWriterMetadata_GetFileCounts, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetFileCounts/E_INVALIDARG", IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetFileCounts/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetFileCounts/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetFileCounts/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetFileCounts/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetFileCounts, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetFileCounts/undocumented success 0x0004FFFF", IVssExamineWriterMetadata_GetFileCounts, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadata.GetIncludeFile/S_OK", IVssExamineWriterMetadata_GetIncludeFile, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetIncludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetIncludeFile, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetIncludeFile/undocumented success 0x0004FFFF", IVssExamineWriterMetadata_GetIncludeFile, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadata.GetExcludeFile/S_OK", IVssExamineWriterMetadata_GetExcludeFile, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetExcludeFile/E_INVALIDARG", IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetExcludeFile/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetExcludeFile/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetExcludeFile/VSS_E_OBJECT_NOT_FOUND", IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetExcludeFile/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetExcludeFile/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetExcludeFile, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetExcludeFile/undocumented success 0x0004FFFF", IVssExamineWriterMetadata_GetExcludeFile, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadata.GetComponent/S_OK", IVssExamineWriterMetadata_GetComponent, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetComponent/E_INVALIDARG", IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetComponent/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetComponent/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetComponent/VSS_E_OBJECT_NOT_FOUND", IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetComponent/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetComponent/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetComponent, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetComponent/undocumented success 0x0004FFFF", IVssExamineWriterMetadata_GetComponent, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/S_OK", IVssExamineWriterMetadata_GetRestoreMethod, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/S_FALSE", IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/E_INVALIDARG", IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetRestoreMethod, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetRestoreMethod/undocumented success 0x0004FFFF", IVssExamineWriterMetadata_GetRestoreMethod, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/S_OK", IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/E_INVALIDARG", IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/VSS_E_OBJECT_NOT_FOUND", IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetAlternateLocationMapping, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetAlternateLocationMapping/undocumented success 0x0004FFFF", IVssExamineWriterMetadata_GetAlternateLocationMapping, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadata.GetBackupSchema/S_OK", IVssExamineWriterMetadata_GetBackupSchema, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetBackupSchema/E_INVALIDARG", IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetBackupSchema/E_OUTOFMEMORY", IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetBackupSchema/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetBackupSchema/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetBackupSchema, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetBackupSchema/undocumented success 0x0004FFFF", IVssExamineWriterMetadata_GetBackupSchema, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadata.GetDocument/S_OK", IVssExamineWriterMetadata_GetDocument, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetDocument/undocumented 0x8004FFFF", IVssExamineWriterMetadata_GetDocument, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadata.GetDocument/undocumented success 0x0004FFFF", IVssExamineWriterMetadata_GetDocument, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadata.SaveAsXML/S_OK", IVssExamineWriterMetadata_SaveAsXML, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.SaveAsXML/E_INVALIDARG", IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.SaveAsXML/E_OUTOFMEMORY", IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.SaveAsXML/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.SaveAsXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_SaveAsXML, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadata.SaveAsXML/undocumented success 0x0004FFFF", IVssExamineWriterMetadata_SaveAsXML, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadata.LoadFromXML/S_OK", IVssExamineWriterMetadata_LoadFromXML, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.LoadFromXML/S_FALSE", IVssExamineWriterMetadata_LoadFromXML, S_FALSE, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.LoadFromXML/E_INVALIDARG", IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.LoadFromXML/E_OUTOFMEMORY", IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.LoadFromXML/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.LoadFromXML/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssExamineWriterMetadata.LoadFromXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_LoadFromXML, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadata.LoadFromXML/undocumented success 0x0004FFFF", IVssExamineWriterMetadata_LoadFromXML, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMComponent.GetComponentInfo/S_OK", IVssWMComponent_GetComponentInfo, S_OK, -1, 0, false, false},
+	{"IVssWMComponent.GetComponentInfo/E_INVALIDARG", IVssWMComponent_GetComponentInfo, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMComponent.GetComponentInfo/E_OUTOFMEMORY", IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMComponent.GetComponentInfo/VSS_E_INVALID_XML_DOCUMENT", IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMComponent.GetComponentInfo/VSS_E_UNEXPECTED", IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMComponent.GetComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_GetComponentInfo, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMComponent.GetComponentInfo/undocumented success 0x0004FFFF", IVssWMComponent_GetComponentInfo, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMComponent.FreeComponentInfo/S_OK", IVssWMComponent_FreeComponentInfo, S_OK, -1, 0, false, false},
+	{"IVssWMComponent.FreeComponentInfo/undocumented 0x8004FFFF", IVssWMComponent_FreeComponentInfo, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMComponent.FreeComponentInfo/undocumented success 0x0004FFFF", IVssWMComponent_FreeComponentInfo, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMComponent.GetFile/S_OK", IVssWMComponent_GetFile, S_OK, -1, 0, false, false},
+	{"IVssWMComponent.GetFile/E_INVALIDARG", IVssWMComponent_GetFile, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMComponent.GetFile/E_OUTOFMEMORY", IVssWMComponent_GetFile, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMComponent.GetFile/VSS_E_INVALID_XML_DOCUMENT", IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMComponent.GetFile/VSS_E_OBJECT_NOT_FOUND", IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssWMComponent.GetFile/VSS_E_UNEXPECTED", IVssWMComponent_GetFile, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMComponent.GetFile/undocumented 0x8004FFFF", IVssWMComponent_GetFile, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMComponent.GetFile/undocumented success 0x0004FFFF", IVssWMComponent_GetFile, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMComponent.GetDatabaseFile/S_OK", IVssWMComponent_GetDatabaseFile, S_OK, -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseFile/E_INVALIDARG", IVssWMComponent_GetDatabaseFile, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseFile/E_OUTOFMEMORY", IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseFile/VSS_E_INVALID_XML_DOCUMENT", IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseFile/VSS_E_OBJECT_NOT_FOUND", IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseFile/VSS_E_UNEXPECTED", IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseFile/undocumented 0x8004FFFF", IVssWMComponent_GetDatabaseFile, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseFile/undocumented success 0x0004FFFF", IVssWMComponent_GetDatabaseFile, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMComponent.GetDatabaseLogFile/S_OK", IVssWMComponent_GetDatabaseLogFile, S_OK, -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseLogFile/E_INVALIDARG", IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseLogFile/E_OUTOFMEMORY", IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseLogFile/VSS_E_INVALID_XML_DOCUMENT", IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseLogFile/VSS_E_OBJECT_NOT_FOUND", IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseLogFile/VSS_E_UNEXPECTED", IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseLogFile/undocumented 0x8004FFFF", IVssWMComponent_GetDatabaseLogFile, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMComponent.GetDatabaseLogFile/undocumented success 0x0004FFFF", IVssWMComponent_GetDatabaseLogFile, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMComponent.GetDependency/S_OK", IVssWMComponent_GetDependency, S_OK, -1, 0, false, false},
+	{"IVssWMComponent.GetDependency/E_INVALIDARG", IVssWMComponent_GetDependency, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMComponent.GetDependency/E_OUTOFMEMORY", IVssWMComponent_GetDependency, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMComponent.GetDependency/VSS_E_INVALID_XML_DOCUMENT", IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMComponent.GetDependency/VSS_E_OBJECT_NOT_FOUND", IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssWMComponent.GetDependency/VSS_E_UNEXPECTED", IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMComponent.GetDependency/undocumented 0x8004FFFF", IVssWMComponent_GetDependency, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMComponent.GetDependency/undocumented success 0x0004FFFF", IVssWMComponent_GetDependency, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMDependency.GetWriterId/S_OK", IVssWMDependency_GetWriterId, S_OK, -1, 0, false, false},
+	{"IVssWMDependency.GetWriterId/S_FALSE", IVssWMDependency_GetWriterId, S_FALSE, -1, 0, false, false},
+	{"IVssWMDependency.GetWriterId/E_INVALIDARG", IVssWMDependency_GetWriterId, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMDependency.GetWriterId/E_OUTOFMEMORY", IVssWMDependency_GetWriterId, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMDependency.GetWriterId/VSS_E_INVALID_XML_DOCUMENT", IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMDependency.GetWriterId/VSS_E_UNEXPECTED", IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMDependency.GetWriterId/undocumented 0x8004FFFF", IVssWMDependency_GetWriterId, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMDependency.GetWriterId/undocumented success 0x0004FFFF", IVssWMDependency_GetWriterId, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMDependency.GetLogicalPath/S_OK", IVssWMDependency_GetLogicalPath, S_OK, -1, 0, false, false},
+	{"IVssWMDependency.GetLogicalPath/S_FALSE", IVssWMDependency_GetLogicalPath, S_FALSE, -1, 0, false, false},
+	{"IVssWMDependency.GetLogicalPath/E_INVALIDARG", IVssWMDependency_GetLogicalPath, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMDependency.GetLogicalPath/E_OUTOFMEMORY", IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMDependency.GetLogicalPath/VSS_E_INVALID_XML_DOCUMENT", IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMDependency.GetLogicalPath/VSS_E_UNEXPECTED", IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMDependency.GetLogicalPath/undocumented 0x8004FFFF", IVssWMDependency_GetLogicalPath, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMDependency.GetLogicalPath/undocumented success 0x0004FFFF", IVssWMDependency_GetLogicalPath, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMDependency.GetComponentName/S_OK", IVssWMDependency_GetComponentName, S_OK, -1, 0, false, false},
+	{"IVssWMDependency.GetComponentName/S_FALSE", IVssWMDependency_GetComponentName, S_FALSE, -1, 0, false, false},
+	{"IVssWMDependency.GetComponentName/E_INVALIDARG", IVssWMDependency_GetComponentName, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMDependency.GetComponentName/E_OUTOFMEMORY", IVssWMDependency_GetComponentName, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMDependency.GetComponentName/VSS_E_INVALID_XML_DOCUMENT", IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMDependency.GetComponentName/VSS_E_UNEXPECTED", IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMDependency.GetComponentName/undocumented 0x8004FFFF", IVssWMDependency_GetComponentName, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMDependency.GetComponentName/undocumented success 0x0004FFFF", IVssWMDependency_GetComponentName, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMFiledesc.GetPath/S_OK", IVssWMFiledesc_GetPath, S_OK, -1, 0, false, false},
+	{"IVssWMFiledesc.GetPath/E_INVALIDARG", IVssWMFiledesc_GetPath, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMFiledesc.GetPath/E_OUTOFMEMORY", IVssWMFiledesc_GetPath, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMFiledesc.GetPath/VSS_E_INVALID_XML_DOCUMENT", IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMFiledesc.GetPath/VSS_E_UNEXPECTED", IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMFiledesc.GetPath/undocumented 0x8004FFFF", IVssWMFiledesc_GetPath, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMFiledesc.GetPath/undocumented success 0x0004FFFF", IVssWMFiledesc_GetPath, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMFiledesc.GetFilespec/S_OK", IVssWMFiledesc_GetFilespec, S_OK, -1, 0, false, false},
+	{"IVssWMFiledesc.GetFilespec/E_INVALIDARG", IVssWMFiledesc_GetFilespec, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMFiledesc.GetFilespec/E_OUTOFMEMORY", IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMFiledesc.GetFilespec/VSS_E_INVALID_XML_DOCUMENT", IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMFiledesc.GetFilespec/VSS_E_UNEXPECTED", IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMFiledesc.GetFilespec/undocumented 0x8004FFFF", IVssWMFiledesc_GetFilespec, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMFiledesc.GetFilespec/undocumented success 0x0004FFFF", IVssWMFiledesc_GetFilespec, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMFiledesc.GetRecursive/S_OK", IVssWMFiledesc_GetRecursive, S_OK, -1, 0, false, false},
+	{"IVssWMFiledesc.GetRecursive/E_INVALIDARG", IVssWMFiledesc_GetRecursive, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMFiledesc.GetRecursive/E_OUTOFMEMORY", IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMFiledesc.GetRecursive/VSS_E_UNEXPECTED", IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMFiledesc.GetRecursive/VSS_E_INVALID_XML_DOCUMENT", IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMFiledesc.GetRecursive/undocumented 0x8004FFFF", IVssWMFiledesc_GetRecursive, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMFiledesc.GetRecursive/undocumented success 0x0004FFFF", IVssWMFiledesc_GetRecursive, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMFiledesc.GetAlternateLocation/S_OK", IVssWMFiledesc_GetAlternateLocation, S_OK, -1, 0, false, false},
+	{"IVssWMFiledesc.GetAlternateLocation/S_FALSE", IVssWMFiledesc_GetAlternateLocation, S_FALSE, -1, 0, false, false},
+	{"IVssWMFiledesc.GetAlternateLocation/E_INVALIDARG", IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMFiledesc.GetAlternateLocation/E_OUTOFMEMORY", IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMFiledesc.GetAlternateLocation/VSS_E_INVALID_XML_DOCUMENT", IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMFiledesc.GetAlternateLocation/VSS_E_UNEXPECTED", IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMFiledesc.GetAlternateLocation/undocumented 0x8004FFFF", IVssWMFiledesc_GetAlternateLocation, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMFiledesc.GetAlternateLocation/undocumented success 0x0004FFFF", IVssWMFiledesc_GetAlternateLocation, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssWMFiledesc.GetBackupTypeMask/S_OK", IVssWMFiledesc_GetBackupTypeMask, S_OK, -1, 0, false, false},
+	{"IVssWMFiledesc.GetBackupTypeMask/E_INVALIDARG", IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, -1, 0, false, false},
+	{"IVssWMFiledesc.GetBackupTypeMask/E_OUTOFMEMORY", IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssWMFiledesc.GetBackupTypeMask/VSS_E_INVALID_XML_DOCUMENT", IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssWMFiledesc.GetBackupTypeMask/VSS_E_UNEXPECTED", IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssWMFiledesc.GetBackupTypeMask/undocumented 0x8004FFFF", IVssWMFiledesc_GetBackupTypeMask, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssWMFiledesc.GetBackupTypeMask/undocumented success 0x0004FFFF", IVssWMFiledesc_GetBackupTypeMask, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx.GetWriterMetadataEx/S_OK", IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx.GetWriterMetadataEx/E_INVALIDARG", IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponentsEx.GetWriterMetadataEx/E_OUTOFMEMORY", IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponentsEx.GetWriterMetadataEx/VSS_E_BAD_STATE", IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponentsEx.GetWriterMetadataEx/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponentsEx.GetWriterMetadataEx/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponentsEx.GetWriterMetadataEx/VSS_E_UNEXPECTED", IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponentsEx.GetWriterMetadataEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_GetWriterMetadataEx, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx.GetWriterMetadataEx/undocumented success 0x0004FFFF", IVssBackupComponentsEx_GetWriterMetadataEx, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/S_OK", IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/E_INVALIDARG", IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/E_OUTOFMEMORY", IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/VSS_E_BAD_STATE", IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/VSS_E_INVALID_XML_DOCUMENT", IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/VSS_E_UNEXPECTED", IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/undocumented 0x8004FFFF", IVssBackupComponentsEx_SetSelectedForRestoreEx, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx.SetSelectedForRestoreEx/undocumented success 0x0004FFFF", IVssBackupComponentsEx_SetSelectedForRestoreEx, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponentEx.SetPrepareForBackupFailureMsg/S_OK", IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, -1, 0, false, false},
+	{"IVssComponentEx.SetPrepareForBackupFailureMsg/E_INVALIDARG", IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponentEx.SetPrepareForBackupFailureMsg/E_OUTOFMEMORY", IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponentEx.SetPrepareForBackupFailureMsg/VSS_E_BAD_STATE", IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponentEx.SetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponentEx.SetPrepareForBackupFailureMsg/undocumented success 0x0004FFFF", IVssComponentEx_SetPrepareForBackupFailureMsg, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponentEx.SetPostSnapshotFailureMsg/S_OK", IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, -1, 0, false, false},
+	{"IVssComponentEx.SetPostSnapshotFailureMsg/E_INVALIDARG", IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponentEx.SetPostSnapshotFailureMsg/E_OUTOFMEMORY", IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponentEx.SetPostSnapshotFailureMsg/VSS_E_BAD_STATE", IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponentEx.SetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_SetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponentEx.SetPostSnapshotFailureMsg/undocumented success 0x0004FFFF", IVssComponentEx_SetPostSnapshotFailureMsg, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponentEx.GetPrepareForBackupFailureMsg/S_OK", IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, -1, 0, false, false},
+	{"IVssComponentEx.GetPrepareForBackupFailureMsg/S_FALSE", IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, -1, 0, false, false},
+	{"IVssComponentEx.GetPrepareForBackupFailureMsg/E_INVALIDARG", IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponentEx.GetPrepareForBackupFailureMsg/E_OUTOFMEMORY", IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponentEx.GetPrepareForBackupFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPrepareForBackupFailureMsg, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponentEx.GetPrepareForBackupFailureMsg/undocumented success 0x0004FFFF", IVssComponentEx_GetPrepareForBackupFailureMsg, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponentEx.GetPostSnapshotFailureMsg/S_OK", IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, -1, 0, false, false},
+	{"IVssComponentEx.GetPostSnapshotFailureMsg/S_FALSE", IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, -1, 0, false, false},
+	{"IVssComponentEx.GetPostSnapshotFailureMsg/E_INVALIDARG", IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponentEx.GetPostSnapshotFailureMsg/E_OUTOFMEMORY", IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponentEx.GetPostSnapshotFailureMsg/undocumented 0x8004FFFF", IVssComponentEx_GetPostSnapshotFailureMsg, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponentEx.GetPostSnapshotFailureMsg/undocumented success 0x0004FFFF", IVssComponentEx_GetPostSnapshotFailureMsg, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponentEx.GetAuthoritativeRestore/S_OK", IVssComponentEx_GetAuthoritativeRestore, S_OK, -1, 0, false, false},
+	{"IVssComponentEx.GetAuthoritativeRestore/E_INVALIDARG", IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponentEx.GetAuthoritativeRestore/E_OUTOFMEMORY", IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponentEx.GetAuthoritativeRestore/undocumented 0x8004FFFF", IVssComponentEx_GetAuthoritativeRestore, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponentEx.GetAuthoritativeRestore/undocumented success 0x0004FFFF", IVssComponentEx_GetAuthoritativeRestore, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponentEx.GetRollForward/S_OK", IVssComponentEx_GetRollForward, S_OK, -1, 0, false, false},
+	{"IVssComponentEx.GetRollForward/E_INVALIDARG", IVssComponentEx_GetRollForward, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponentEx.GetRollForward/E_OUTOFMEMORY", IVssComponentEx_GetRollForward, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponentEx.GetRollForward/undocumented 0x8004FFFF", IVssComponentEx_GetRollForward, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponentEx.GetRollForward/undocumented success 0x0004FFFF", IVssComponentEx_GetRollForward, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponentEx.GetRestoreName/S_OK", IVssComponentEx_GetRestoreName, S_OK, -1, 0, false, false},
+	{"IVssComponentEx.GetRestoreName/E_INVALIDARG", IVssComponentEx_GetRestoreName, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponentEx.GetRestoreName/E_OUTOFMEMORY", IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponentEx.GetRestoreName/undocumented 0x8004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponentEx.GetRestoreName/undocumented success 0x0004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/S_OK", IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/E_INVALIDARG", IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/E_OUTOFMEMORY", IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/VSS_E_INVALID_XML_DOCUMENT", IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/VSS_E_UNEXPECTED", IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx_GetIdentityEx, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx.GetIdentityEx/undocumented success 0x0004FFFF", IVssExamineWriterMetadataEx_GetIdentityEx, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/S_OK", IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/E_ACCESSDENIED", IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/E_INVALIDARG", IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/E_OUTOFMEMORY", IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/VSS_E_BAD_STATE", IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/VSS_E_PROVIDER_VETO", IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/VSS_E_UNEXPECTED", IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/VSS_E_UNEXPECTED_PROVIDER_ERROR", IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/undocumented 0x8004FFFF", IVssBackupComponentsEx2_UnexposeSnapshot, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx2.UnexposeSnapshot/undocumented success 0x0004FFFF", IVssBackupComponentsEx2_UnexposeSnapshot, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/S_OK", IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/E_INVALIDARG", IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/E_OUTOFMEMORY", IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/VSS_E_BAD_STATE", IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/VSS_E_UNEXPECTED", IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetAuthoritativeRestore, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetAuthoritativeRestore/undocumented success 0x0004FFFF", IVssBackupComponentsEx2_SetAuthoritativeRestore, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx2.SetRollForward/S_OK", IVssBackupComponentsEx2_SetRollForward, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRollForward/E_INVALIDARG", IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRollForward/E_OUTOFMEMORY", IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRollForward/VSS_E_BAD_STATE", IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRollForward/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRollForward/VSS_E_UNEXPECTED", IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRollForward/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetRollForward, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRollForward/undocumented success 0x0004FFFF", IVssBackupComponentsEx2_SetRollForward, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx2.SetRestoreName/S_OK", IVssBackupComponentsEx2_SetRestoreName, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRestoreName/E_INVALIDARG", IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRestoreName/E_OUTOFMEMORY", IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRestoreName/VSS_E_BAD_STATE", IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRestoreName/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRestoreName/VSS_E_UNEXPECTED", IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRestoreName/undocumented 0x8004FFFF", IVssBackupComponentsEx2_SetRestoreName, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx2.SetRestoreName/undocumented success 0x0004FFFF", IVssBackupComponentsEx2_SetRestoreName, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/S_OK", IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/E_ACCESSDENIED", IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/E_INVALIDARG", IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/E_OUTOFMEMORY", IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/VSS_E_BREAK_REVERT_ID_FAILED", IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/VSS_E_PROVIDER_VETO", IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/VSS_E_UNEXPECTED", IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/undocumented 0x8004FFFF", IVssBackupComponentsEx2_BreakSnapshotSetEx, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx2.BreakSnapshotSetEx/undocumented success 0x0004FFFF", IVssBackupComponentsEx2_BreakSnapshotSetEx, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx2.PreFastRecovery/S_OK", IVssBackupComponentsEx2_PreFastRecovery, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.PreFastRecovery/undocumented 0x8004FFFF", IVssBackupComponentsEx2_PreFastRecovery, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx2.PreFastRecovery/undocumented success 0x0004FFFF", IVssBackupComponentsEx2_PreFastRecovery, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx2.FastRecovery/S_OK", IVssBackupComponentsEx2_FastRecovery, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx2.FastRecovery/undocumented 0x8004FFFF", IVssBackupComponentsEx2_FastRecovery, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx2.FastRecovery/undocumented success 0x0004FFFF", IVssBackupComponentsEx2_FastRecovery, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponentEx2.SetFailure/S_OK", IVssComponentEx2_SetFailure, S_OK, -1, 0, false, false},
+	{"IVssComponentEx2.SetFailure/undocumented 0x8004FFFF", IVssComponentEx2_SetFailure, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponentEx2.SetFailure/undocumented success 0x0004FFFF", IVssComponentEx2_SetFailure, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssComponentEx2.GetFailure/S_OK", IVssComponentEx2_GetFailure, S_OK, -1, 0, false, false},
+	{"IVssComponentEx2.GetFailure/E_INVALIDARG", IVssComponentEx2_GetFailure, E_INVALIDARG, -1, 0, false, false},
+	{"IVssComponentEx2.GetFailure/E_OUTOFMEMORY", IVssComponentEx2_GetFailure, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssComponentEx2.GetFailure/VSS_E_BAD_STATE", IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT, false, false},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITERERROR_OUTOFRESOURCES", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITERERROR_OUTOFRESOURCES, false, false},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITERERROR_TIMEOUT", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITERERROR_TIMEOUT, false, false},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITERERROR_RETRYABLE", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITERERROR_RETRYABLE, false, false},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITERERROR_NONRETRYABLE", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITERERROR_NONRETRYABLE, false, false},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITER_NOT_RESPONDING", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITER_NOT_RESPONDING, false, false},
+	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITER_STATUS_NOT_AVAILABLE", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITER_STATUS_NOT_AVAILABLE, false, false},
+	{"IVssComponentEx2.GetFailure/undocumented 0x8004FFFF", IVssComponentEx2_GetFailure, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssComponentEx2.GetFailure/undocumented success 0x0004FFFF", IVssComponentEx2_GetFailure, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadataEx2.GetVersion/S_OK", IVssExamineWriterMetadataEx2_GetVersion, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetVersion/E_INVALIDARG", IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetVersion/E_OUTOFMEMORY", IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetVersion/VSS_E_UNEXPECTED", IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetVersion/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetVersion, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetVersion/undocumented success 0x0004FFFF", IVssExamineWriterMetadataEx2_GetVersion, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/S_OK", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/E_INVALIDARG", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/E_OUTOFMEMORY", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/VSS_E_UNEXPECTED", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount/undocumented success 0x0004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/S_OK", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/E_INVALIDARG", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/E_OUTOFMEMORY", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/VSS_E_UNEXPECTED", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/undocumented 0x8004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile/undocumented success 0x0004FFFF", IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/S_OK", IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/E_INVALIDARG", IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/E_OUTOFMEMORY", IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/VSS_E_BAD_STATE", IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/S_OK/phrFailureWriter=VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT", IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, 5, VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/S_OK/phrFailureWriter=VSS_E_WRITERERROR_OUTOFRESOURCES", IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, 5, VSS_E_WRITERERROR_OUTOFRESOURCES, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/S_OK/phrFailureWriter=VSS_E_WRITERERROR_TIMEOUT", IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, 5, VSS_E_WRITERERROR_TIMEOUT, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/S_OK/phrFailureWriter=VSS_E_WRITERERROR_RETRYABLE", IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, 5, VSS_E_WRITERERROR_RETRYABLE, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/S_OK/phrFailureWriter=VSS_E_WRITERERROR_NONRETRYABLE", IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, 5, VSS_E_WRITERERROR_NONRETRYABLE, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/S_OK/phrFailureWriter=VSS_E_WRITER_NOT_RESPONDING", IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, 5, VSS_E_WRITER_NOT_RESPONDING, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/S_OK/phrFailureWriter=VSS_E_WRITER_STATUS_NOT_AVAILABLE", IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, 5, VSS_E_WRITER_STATUS_NOT_AVAILABLE, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/S_OK/phrFailureWriter=VSS_E_WRITERERROR_PARTIAL_FAILURE", IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, 5, VSS_E_WRITERERROR_PARTIAL_FAILURE, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/undocumented 0x8004FFFF", IVssBackupComponentsEx3_GetWriterStatusEx, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx3.GetWriterStatusEx/undocumented success 0x0004FFFF", IVssBackupComponentsEx3_GetWriterStatusEx, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/S_OK", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/VSS_E_BAD_STATE", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/VSS_E_LEGACY_PROVIDER", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/VSS_E_OBJECT_NOT_FOUND", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/VSS_E_RESYNC_IN_PROGRESS", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/VSS_E_SNAPSHOT_NOT_IN_SET", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/VSS_E_VOLUME_NOT_SUPPORTED", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/undocumented 0x8004FFFF", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/undocumented success 0x0004FFFF", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx3.AddSnapshotToRecoverySet/S_OK/optional parameters absent", IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, -1, 0, false, true},
+	{"IVssBackupComponentsEx3.RecoverSet/S_OK", IVssBackupComponentsEx3_RecoverSet, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.RecoverSet/E_NOTIMPL", IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.RecoverSet/VSS_E_BAD_STATE", IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.RecoverSet/VSS_E_LEGACY_PROVIDER", IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.RecoverSet/VSS_E_PROVIDER_VETO", IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.RecoverSet/VSS_E_UNSELECTED_VOLUME", IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.RecoverSet/VSS_E_CANNOT_REVERT_DISKID", IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.RecoverSet/undocumented 0x8004FFFF", IVssBackupComponentsEx3_RecoverSet, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx3.RecoverSet/undocumented success 0x0004FFFF", IVssBackupComponentsEx3_RecoverSet, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx3.GetSessionId/S_OK", IVssBackupComponentsEx3_GetSessionId, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx3.GetSessionId/undocumented 0x8004FFFF", IVssBackupComponentsEx3_GetSessionId, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx3.GetSessionId/undocumented success 0x0004FFFF", IVssBackupComponentsEx3_GetSessionId, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths/S_OK", IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, -1, 0, false, false},
+	{"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths/E_OUTOFMEMORY", IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths/undocumented 0x8004FFFF", IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths/undocumented success 0x0004FFFF", IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, HRESULT(0x0004FFFF), -1, 0, true, false},
 }
 
 // _checkOut compares out-parameter i of a call that succeeded with what the
-// object wrote, and checks that a struct the stub must free was freed once.
+// object wrote, and checks that a struct, string or BSTR the stub must free
+// was freed once.
 func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubResult) {
 	t.Helper()
 	if !p.out || p.reserved {
@@ -5643,6 +6464,19 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 	case _kindWString, _kindBSTR:
 		if got.strs[i] != p.str {
 			t.Errorf("out-parameter %d (%s) = %q, want %q", i+1, p.name, got.strs[i], p.str)
+		}
+		// The stub frees the string once, as it frees a struct.
+		what, free := "string", "CoTaskMemFree"
+		if p.kind == _kindBSTR {
+			what, free = "BSTR", "SysFreeString"
+		}
+		if len(obj.allocs[i]) == 0 {
+			t.Errorf("out-parameter %d (%s): the task allocator saw no allocation of the %s the object wrote, so its free cannot be counted", i+1, p.name, what)
+		}
+		for _, b := range obj.allocs[i] {
+			if freed := _spyFreed(b); freed != 1 {
+				t.Errorf("out-parameter %d (%s): the %s the object allocated (block %#x) was freed %d times, want once with %s", i+1, p.name, what, b, freed, free)
+			}
 		}
 	case _kindGUID:
 		if got.guids[i] != p.guid {
@@ -5675,6 +6509,7 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 // in turn, and checks what reached the object and what came back.
 func TestStubs(t *testing.T) {
 	_fakeFrees(t)
+	_spyWatch(t)
 	_fakeVtables()
 	t.Logf("%d callbacks serve the fakes of %d interfaces", _fakeCallbacks, len(_fakeInterfaces))
 	current := CurrentOSVersion()
@@ -5689,10 +6524,17 @@ func TestStubs(t *testing.T) {
 				params[tc.status].word = uint64(tc.code)
 				obj.values = map[Method][]_stubParam{tc.m: params}
 			}
+			if tc.absent {
+				params = slices.Clone(params)
+				for i := range params {
+					params[i].absent = params[i].optional
+				}
+				obj.values = map[Method][]_stubParam{tc.m: params}
+			}
 			_fakeFreed = nil
 			var got _stubResult
 			_fakeStack(func() {
-				got = st.call(obj, st.params)
+				got = st.call(obj, params)
 			})
 
 			// Exactly the method's own slot was called.
@@ -5714,7 +6556,7 @@ func TestStubs(t *testing.T) {
 				t.Errorf("the stub returned hr %s, want %s", got.hr.String(), tc.result.String())
 			}
 			if !tc.result.Failed() {
-				if got.err != nil {
+				if !tc.undocumented && got.err != nil {
 					t.Errorf("error %v for the success code %s", got.err, tc.result.String())
 				}
 				// Every out-parameter came back as the object wrote it, and what
@@ -5729,8 +6571,10 @@ func TestStubs(t *testing.T) {
 				if len(_fakeFreed) != frees {
 					t.Errorf("the stub freed %d structs, want %d", len(_fakeFreed), frees)
 				}
-			} else {
-				// A failure carries interface, method, code and the system's version.
+			}
+			if tc.result.Failed() || tc.undocumented {
+				// A failure, or a success code the method does not document, carries
+				// interface, method, code and the system's version.
 				var e *Error
 				if !errors.As(got.err, &e) {
 					t.Fatalf("error %v for %s is not an *Error", got.err, tc.result.String())
@@ -5750,7 +6594,7 @@ func TestStubs(t *testing.T) {
 				if prefix := st.iface + "." + st.name + ": "; !strings.HasPrefix(got.err.Error(), prefix) {
 					t.Errorf("error text %q does not start with %q", got.err.Error(), prefix)
 				}
-				if len(_fakeFreed) != 0 {
+				if tc.result.Failed() && len(_fakeFreed) != 0 {
 					t.Errorf("the failed call freed %d structs the object never filled", len(_fakeFreed))
 				}
 			}
@@ -5834,11 +6678,27 @@ var _osNoteCases = []struct {
 		Major: 6,
 		Minor: 1,
 	}, nil},
+	{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
 	{IVssBackupComponents_InitializeForBackup, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
 	}, nil},
 	{IVssBackupComponents_SetBackupState, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
 	}, nil},
@@ -5854,7 +6714,15 @@ var _osNoteCases = []struct {
 		Major: 6,
 		Minor: 1,
 	}, nil},
+	{IVssBackupComponents_AddComponent, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
 	{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_AbortBackup, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
 	}, nil},
@@ -5866,7 +6734,59 @@ var _osNoteCases = []struct {
 		Major: 6,
 		Minor: 1,
 	}, nil},
+	{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
 	{IVssBackupComponents_BackupComplete, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
 	}, nil},
@@ -5915,6 +6835,154 @@ var _osNoteCases = []struct {
 		Minor: 1,
 	}, nil},
 	{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMComponent_GetFile, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMComponent_GetDependency, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMDependency_GetWriterId, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMDependency_GetComponentName, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMFiledesc_GetPath, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
 	}, nil},

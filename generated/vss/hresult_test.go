@@ -8,108 +8,110 @@ import (
 	"testing"
 )
 
+// The expected Error text is built here, with a format of its own, from
+// the name, value and meaning in the table.
 func TestHRESULTTable(t *testing.T) {
 	tests := []struct {
 		code             HRESULT
 		value            uint32
-		name, err        string
+		name, meaning    string
 		failed           bool
 		facility, code16 uint16
 	}{
-		{S_OK, 0x00000000, "S_OK", "S_OK (0x00000000): The operation succeeded.", false, 0, 0x0000},
-		{S_FALSE, 0x00000001, "S_FALSE", "S_FALSE (0x00000001): The call succeeded but produced a false or empty result, for example an enumeration with nothing left to return.", false, 0, 0x0001},
-		{VSS_S_ASYNC_PENDING, 0x00042309, "VSS_S_ASYNC_PENDING", "VSS_S_ASYNC_PENDING (0x00042309): The asynchronous operation has not finished and is still running.", false, 4, 0x2309},
-		{VSS_S_ASYNC_FINISHED, 0x0004230A, "VSS_S_ASYNC_FINISHED", "VSS_S_ASYNC_FINISHED (0x0004230A): The asynchronous operation ran to completion.", false, 4, 0x230A},
-		{VSS_S_ASYNC_CANCELLED, 0x0004230B, "VSS_S_ASYNC_CANCELLED", "VSS_S_ASYNC_CANCELLED (0x0004230B): The asynchronous operation was stopped by a cancel request.", false, 4, 0x230B},
-		{VSS_S_SOME_SNAPSHOTS_NOT_IMPORTED, 0x00042321, "VSS_S_SOME_SNAPSHOTS_NOT_IMPORTED", "VSS_S_SOME_SNAPSHOTS_NOT_IMPORTED (0x00042321): The import only partly succeeded because some of the shadow copies could not be imported.", false, 4, 0x2321},
-		{E_PENDING, 0x8000000A, "E_PENDING", "E_PENDING (0x8000000A): The data or result the call depends on is not available yet.", true, 0, 0x000A},
-		{E_NOTIMPL, 0x80004001, "E_NOTIMPL", "E_NOTIMPL (0x80004001): The object does not implement the requested function.", true, 0, 0x4001},
-		{E_NOINTERFACE, 0x80004002, "E_NOINTERFACE", "E_NOINTERFACE (0x80004002): The object does not support the requested interface.", true, 0, 0x4002},
-		{E_POINTER, 0x80004003, "E_POINTER", "E_POINTER (0x80004003): A pointer argument was NULL or otherwise not usable.", true, 0, 0x4003},
-		{E_ABORT, 0x80004004, "E_ABORT", "E_ABORT (0x80004004): The operation was stopped before it could finish.", true, 0, 0x4004},
-		{E_FAIL, 0x80004005, "E_FAIL", "E_FAIL (0x80004005): The operation failed for an unspecified reason.", true, 0, 0x4005},
-		{E_UNEXPECTED, 0x8000FFFF, "E_UNEXPECTED", "E_UNEXPECTED (0x8000FFFF): A catastrophic or unexpected failure happened. VSS on systems older than Windows 7 reports this code where newer systems use VSS_E_UNEXPECTED.", true, 0, 0xFFFF},
-		{VSS_E_BAD_STATE, 0x80042301, "VSS_E_BAD_STATE", "VSS_E_BAD_STATE (0x80042301): The object is not in a state that allows this call, typically because a required earlier step was skipped or calls came out of order.", true, 4, 0x2301},
-		{VSS_E_UNEXPECTED, 0x80042302, "VSS_E_UNEXPECTED", "VSS_E_UNEXPECTED (0x80042302): A VSS component ran into an unexpected error. The Application event log holds the details.", true, 4, 0x2302},
-		{VSS_E_PROVIDER_ALREADY_REGISTERED, 0x80042303, "VSS_E_PROVIDER_ALREADY_REGISTERED", "VSS_E_PROVIDER_ALREADY_REGISTERED (0x80042303): The shadow copy provider is registered already.", true, 4, 0x2303},
-		{VSS_E_PROVIDER_NOT_REGISTERED, 0x80042304, "VSS_E_PROVIDER_NOT_REGISTERED", "VSS_E_PROVIDER_NOT_REGISTERED (0x80042304): No shadow copy provider with the given identity is registered on this system.", true, 4, 0x2304},
-		{VSS_E_PROVIDER_VETO, 0x80042306, "VSS_E_PROVIDER_VETO", "VSS_E_PROVIDER_VETO (0x80042306): The shadow copy provider reported an error or refused the request. The System and Application event logs explain why.", true, 4, 0x2306},
-		{VSS_E_PROVIDER_IN_USE, 0x80042307, "VSS_E_PROVIDER_IN_USE", "VSS_E_PROVIDER_IN_USE (0x80042307): The provider is still being used and so cannot be unregistered.", true, 4, 0x2307},
-		{VSS_E_OBJECT_NOT_FOUND, 0x80042308, "VSS_E_OBJECT_NOT_FOUND", "VSS_E_OBJECT_NOT_FOUND (0x80042308): The requested object, such as a volume or shadow copy, does not exist.", true, 4, 0x2308},
-		{VSS_E_VOLUME_NOT_SUPPORTED, 0x8004230C, "VSS_E_VOLUME_NOT_SUPPORTED", "VSS_E_VOLUME_NOT_SUPPORTED (0x8004230C): Shadow copies cannot be made of the given volume.", true, 4, 0x230C},
-		{VSS_E_OBJECT_ALREADY_EXISTS, 0x8004230D, "VSS_E_OBJECT_ALREADY_EXISTS", "VSS_E_OBJECT_ALREADY_EXISTS (0x8004230D): An object with the same identity is already present.", true, 4, 0x230D},
-		{VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, 0x8004230E, "VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER", "VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER (0x8004230E): The chosen provider is unable to make shadow copies of the given volume.", true, 4, 0x230E},
-		{VSS_E_UNEXPECTED_PROVIDER_ERROR, 0x8004230F, "VSS_E_UNEXPECTED_PROVIDER_ERROR", "VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F): The provider failed unexpectedly while carrying out the requested operation.", true, 4, 0x230F},
-		{VSS_E_CORRUPT_XML_DOCUMENT, 0x80042310, "VSS_E_CORRUPT_XML_DOCUMENT", "VSS_E_CORRUPT_XML_DOCUMENT (0x80042310): A supplied XML document is malformed or does not match the schema. This code is deprecated in favour of VSS_E_INVALID_XML_DOCUMENT.", true, 4, 0x2310},
-		{VSS_E_INVALID_XML_DOCUMENT, 0x80042311, "VSS_E_INVALID_XML_DOCUMENT", "VSS_E_INVALID_XML_DOCUMENT (0x80042311): A supplied XML document is malformed or does not match the expected schema.", true, 4, 0x2311},
-		{VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, 0x80042312, "VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED", "VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED (0x80042312): The operation already covers as many volumes as it is allowed to.", true, 4, 0x2312},
-		{VSS_E_FLUSH_WRITES_TIMEOUT, 0x80042313, "VSS_E_FLUSH_WRITES_TIMEOUT", "VSS_E_FLUSH_WRITES_TIMEOUT (0x80042313): The provider ran out of time while flushing pending writes to the volume, most likely because the volume is very busy. Trying again later may succeed.", true, 4, 0x2313},
-		{VSS_E_HOLD_WRITES_TIMEOUT, 0x80042314, "VSS_E_HOLD_WRITES_TIMEOUT", "VSS_E_HOLD_WRITES_TIMEOUT (0x80042314): The provider ran out of time while holding back writes to the volume, most likely because of heavy activity. Trying again later may succeed.", true, 4, 0x2314},
-		{VSS_E_UNEXPECTED_WRITER_ERROR, 0x80042315, "VSS_E_UNEXPECTED_WRITER_ERROR", "VSS_E_UNEXPECTED_WRITER_ERROR (0x80042315): VSS had trouble delivering its events to the writers.", true, 4, 0x2315},
-		{VSS_E_SNAPSHOT_SET_IN_PROGRESS, 0x80042316, "VSS_E_SNAPSHOT_SET_IN_PROGRESS", "VSS_E_SNAPSHOT_SET_IN_PROGRESS (0x80042316): Another shadow copy is being created at the moment. Wait a little and try again.", true, 4, 0x2316},
-		{VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, 0x80042317, "VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED", "VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED (0x80042317): The volume already holds the largest number of shadow copies it can have.", true, 4, 0x2317},
-		{VSS_E_WRITER_INFRASTRUCTURE, 0x80042318, "VSS_E_WRITER_INFRASTRUCTURE", "VSS_E_WRITER_INFRASTRUCTURE (0x80042318): VSS failed while trying to reach its writers. Make sure the Event System and VSS services are running.", true, 4, 0x2318},
-		{VSS_E_WRITER_NOT_RESPONDING, 0x80042319, "VSS_E_WRITER_NOT_RESPONDING", "VSS_E_WRITER_NOT_RESPONDING (0x80042319): A writer gave no answer while writer status was being collected, so it may have exited or hung.", true, 4, 0x2319},
-		{VSS_E_WRITER_ALREADY_SUBSCRIBED, 0x8004231A, "VSS_E_WRITER_ALREADY_SUBSCRIBED", "VSS_E_WRITER_ALREADY_SUBSCRIBED (0x8004231A): The writer has subscribed already and may not subscribe a second time.", true, 4, 0x231A},
-		{VSS_E_UNSUPPORTED_CONTEXT, 0x8004231B, "VSS_E_UNSUPPORTED_CONTEXT", "VSS_E_UNSUPPORTED_CONTEXT (0x8004231B): The provider does not support the requested kind of shadow copy.", true, 4, 0x231B},
-		{VSS_E_VOLUME_IN_USE, 0x8004231D, "VSS_E_VOLUME_IN_USE", "VSS_E_VOLUME_IN_USE (0x8004231D): The shadow copy storage association is in use and cannot be removed.", true, 4, 0x231D},
-		{VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, 0x8004231E, "VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED", "VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED (0x8004231E): No further shadow copy storage associations can be created because the limit has been hit.", true, 4, 0x231E},
-		{VSS_E_INSUFFICIENT_STORAGE, 0x8004231F, "VSS_E_INSUFFICIENT_STORAGE", "VSS_E_INSUFFICIENT_STORAGE (0x8004231F): There is not enough free space for the shadow copy storage area or other shadow copy data.", true, 4, 0x231F},
-		{VSS_E_NO_SNAPSHOTS_IMPORTED, 0x80042320, "VSS_E_NO_SNAPSHOTS_IMPORTED", "VSS_E_NO_SNAPSHOTS_IMPORTED (0x80042320): Not a single shadow copy could be imported.", true, 4, 0x2320},
-		{VSS_E_SOME_SNAPSHOTS_NOT_IMPORTED, 0x80042321, "VSS_E_SOME_SNAPSHOTS_NOT_IMPORTED", "VSS_E_SOME_SNAPSHOTS_NOT_IMPORTED (0x80042321): Only part of the shadow copies were imported and the rest failed.", true, 4, 0x2321},
-		{VSS_E_MAXIMUM_NUMBER_OF_REMOTE_MACHINES_REACHED, 0x80042322, "VSS_E_MAXIMUM_NUMBER_OF_REMOTE_MACHINES_REACHED", "VSS_E_MAXIMUM_NUMBER_OF_REMOTE_MACHINES_REACHED (0x80042322): The operation already involves as many remote computers as it is allowed to.", true, 4, 0x2322},
-		{VSS_E_REMOTE_SERVER_UNAVAILABLE, 0x80042323, "VSS_E_REMOTE_SERVER_UNAVAILABLE", "VSS_E_REMOTE_SERVER_UNAVAILABLE (0x80042323): The remote server cannot be reached.", true, 4, 0x2323},
-		{VSS_E_REMOTE_SERVER_UNSUPPORTED, 0x80042324, "VSS_E_REMOTE_SERVER_UNSUPPORTED", "VSS_E_REMOTE_SERVER_UNSUPPORTED (0x80042324): The VSS version on the remote server cannot create shadow copies for a remote caller.", true, 4, 0x2324},
-		{VSS_E_REVERT_IN_PROGRESS, 0x80042325, "VSS_E_REVERT_IN_PROGRESS", "VSS_E_REVERT_IN_PROGRESS (0x80042325): The volume is already being reverted, and a new revert cannot start until that one ends.", true, 4, 0x2325},
-		{VSS_E_REVERT_VOLUME_LOST, 0x80042326, "VSS_E_REVERT_VOLUME_LOST", "VSS_E_REVERT_VOLUME_LOST (0x80042326): The volume went missing while it was being reverted.", true, 4, 0x2326},
-		{VSS_E_REBOOT_REQUIRED, 0x80042327, "VSS_E_REBOOT_REQUIRED", "VSS_E_REBOOT_REQUIRED (0x80042327): The computer has to be restarted once this operation is done.", true, 4, 0x2327},
-		{VSS_E_TRANSACTION_FREEZE_TIMEOUT, 0x80042328, "VSS_E_TRANSACTION_FREEZE_TIMEOUT", "VSS_E_TRANSACTION_FREEZE_TIMEOUT (0x80042328): Freezing a transaction manager such as DTC or KTM took too long.", true, 4, 0x2328},
-		{VSS_E_TRANSACTION_THAW_TIMEOUT, 0x80042329, "VSS_E_TRANSACTION_THAW_TIMEOUT", "VSS_E_TRANSACTION_THAW_TIMEOUT (0x80042329): Too much time passed between freezing a transaction manager and thawing it again.", true, 4, 0x2329},
-		{VSS_E_UNSELECTED_VOLUME, 0x8004232A, "VSS_E_UNSELECTED_VOLUME", "VSS_E_UNSELECTED_VOLUME (0x8004232A): The operation would overwrite a volume that was not explicitly chosen. The Application event log has details.", true, 4, 0x232A},
-		{VSS_E_SNAPSHOT_NOT_IN_SET, 0x8004232B, "VSS_E_SNAPSHOT_NOT_IN_SET", "VSS_E_SNAPSHOT_NOT_IN_SET (0x8004232B): The given shadow copy ID is not listed in the Backup Components Document for the shadow copy set.", true, 4, 0x232B},
-		{VSS_E_NESTED_VOLUME_LIMIT, 0x8004232C, "VSS_E_NESTED_VOLUME_LIMIT", "VSS_E_NESTED_VOLUME_LIMIT (0x8004232C): The volume is nested too deeply, for example a VHD inside another VHD, to take part in a VSS operation.", true, 4, 0x232C},
-		{VSS_E_VOLUME_NOT_LOCAL, 0x8004232D, "VSS_E_VOLUME_NOT_LOCAL", "VSS_E_VOLUME_NOT_LOCAL (0x8004232D): The volume to be backed up is not mounted on this computer.", true, 4, 0x232D},
-		{VSS_E_CLUSTER_TIMEOUT, 0x8004232E, "VSS_E_CLUSTER_TIMEOUT", "VSS_E_CLUSTER_TIMEOUT (0x8004232E): Getting a cluster shared volume ready for backup took too long.", true, 4, 0x232E},
-		{VSS_E_NOT_SUPPORTED, 0x8004232F, "VSS_E_NOT_SUPPORTED", "VSS_E_NOT_SUPPORTED (0x8004232F): VSS does not support the requested operation.", true, 4, 0x232F},
-		{VSS_E_WRITERERROR_PARTIAL_FAILURE, 0x80042336, "VSS_E_WRITERERROR_PARTIAL_FAILURE", "VSS_E_WRITERERROR_PARTIAL_FAILURE (0x80042336): The writer failed for some of its components. The per-component error state gives the details.", true, 4, 0x2336},
-		{VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT, 0x800423F0, "VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT", "VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT (0x800423F0): The shadow copy set is missing some of the volumes the writer needs to back up the selected components correctly.", true, 4, 0x23F0},
-		{VSS_E_WRITERERROR_OUTOFRESOURCES, 0x800423F1, "VSS_E_WRITERERROR_OUTOFRESOURCES", "VSS_E_WRITERERROR_OUTOFRESOURCES (0x800423F1): The writer could not obtain memory or another resource it needed.", true, 4, 0x23F1},
-		{VSS_E_WRITERERROR_TIMEOUT, 0x800423F2, "VSS_E_WRITERERROR_TIMEOUT", "VSS_E_WRITERERROR_TIMEOUT (0x800423F2): The writer's time limit between the Freeze and Thaw events ran out.", true, 4, 0x23F2},
-		{VSS_E_WRITERERROR_RETRYABLE, 0x800423F3, "VSS_E_WRITERERROR_RETRYABLE", "VSS_E_WRITERERROR_RETRYABLE (0x800423F3): The writer hit a temporary error that will probably not come back if the operation is run again.", true, 4, 0x23F3},
-		{VSS_E_WRITERERROR_NONRETRYABLE, 0x800423F4, "VSS_E_WRITERERROR_NONRETRYABLE", "VSS_E_WRITERERROR_NONRETRYABLE (0x800423F4): The writer hit a lasting error that will probably come back if the operation is run again.", true, 4, 0x23F4},
-		{VSS_E_WRITERERROR_RECOVERY_FAILED, 0x800423F5, "VSS_E_WRITERERROR_RECOVERY_FAILED", "VSS_E_WRITERERROR_RECOVERY_FAILED (0x800423F5): Recovering the shadow copy volume failed inside the writer.", true, 4, 0x23F5},
-		{VSS_E_BREAK_REVERT_ID_FAILED, 0x800423F6, "VSS_E_BREAK_REVERT_ID_FAILED", "VSS_E_BREAK_REVERT_ID_FAILED (0x800423F6): Breaking the shadow copy set failed because the disk or partition identities could not be put back. The target identity already exists and has to be masked first.", true, 4, 0x23F6},
-		{VSS_E_LEGACY_PROVIDER, 0x800423F7, "VSS_E_LEGACY_PROVIDER", "VSS_E_LEGACY_PROVIDER (0x800423F7): The hardware provider is an older version that cannot perform this operation.", true, 4, 0x23F7},
-		{VSS_E_MISSING_DISK, 0x800423F8, "VSS_E_MISSING_DISK", "VSS_E_MISSING_DISK (0x800423F8): A disk that was expected to appear on the system never showed up.", true, 4, 0x23F8},
-		{VSS_E_MISSING_HIDDEN_VOLUME, 0x800423F9, "VSS_E_MISSING_HIDDEN_VOLUME", "VSS_E_MISSING_HIDDEN_VOLUME (0x800423F9): A hidden volume that was expected to appear on the system never showed up.", true, 4, 0x23F9},
-		{VSS_E_MISSING_VOLUME, 0x800423FA, "VSS_E_MISSING_VOLUME", "VSS_E_MISSING_VOLUME (0x800423FA): A volume that was expected to appear on the system never showed up.", true, 4, 0x23FA},
-		{VSS_E_AUTORECOVERY_FAILED, 0x800423FB, "VSS_E_AUTORECOVERY_FAILED", "VSS_E_AUTORECOVERY_FAILED (0x800423FB): Automatic recovery of the shadow copy did not complete.", true, 4, 0x23FB},
-		{VSS_E_DYNAMIC_DISK_ERROR, 0x800423FC, "VSS_E_DYNAMIC_DISK_ERROR", "VSS_E_DYNAMIC_DISK_ERROR (0x800423FC): Handling the dynamic disks involved in the operation failed.", true, 4, 0x23FC},
-		{VSS_E_NONTRANSPORTABLE_BCD, 0x800423FD, "VSS_E_NONTRANSPORTABLE_BCD", "VSS_E_NONTRANSPORTABLE_BCD (0x800423FD): The Backup Components Document describes a shadow copy that is not transportable, but this operation works only on transportable ones.", true, 4, 0x23FD},
-		{VSS_E_CANNOT_REVERT_DISKID, 0x800423FE, "VSS_E_CANNOT_REVERT_DISKID", "VSS_E_CANNOT_REVERT_DISKID (0x800423FE): The MBR signature or GPT ID of one or more disks could not be set to the intended value.", true, 4, 0x23FE},
-		{VSS_E_RESYNC_IN_PROGRESS, 0x800423FF, "VSS_E_RESYNC_IN_PROGRESS", "VSS_E_RESYNC_IN_PROGRESS (0x800423FF): A LUN resynchronization could not start because another one is already running.", true, 4, 0x23FF},
-		{VSS_E_CLUSTER_ERROR, 0x80042400, "VSS_E_CLUSTER_ERROR", "VSS_E_CLUSTER_ERROR (0x80042400): The clustered disks could not be listed or could not be put into cluster maintenance mode.", true, 4, 0x2400},
-		{VSS_E_ASRERROR_DISK_ASSIGNMENT_FAILED, 0x80042401, "VSS_E_ASRERROR_DISK_ASSIGNMENT_FAILED", "VSS_E_ASRERROR_DISK_ASSIGNMENT_FAILED (0x80042401): The computer has too few disks, or a disk that is too small, to match the backup being restored.", true, 4, 0x2401},
-		{VSS_E_ASRERROR_DISK_RECREATION_FAILED, 0x80042402, "VSS_E_ASRERROR_DISK_RECREATION_FAILED", "VSS_E_ASRERROR_DISK_RECREATION_FAILED (0x80042402): A disk needed for the restore could not be created on this computer.", true, 4, 0x2402},
-		{VSS_E_ASRERROR_NO_ARCPATH, 0x80042403, "VSS_E_ASRERROR_NO_ARCPATH", "VSS_E_ASRERROR_NO_ARCPATH (0x80042403): A restart is needed to finish preparing a disk for the restore. Restart and run the restore again.", true, 4, 0x2403},
-		{VSS_E_ASRERROR_MISSING_DYNDISK, 0x80042404, "VSS_E_ASRERROR_MISSING_DYNDISK", "VSS_E_ASRERROR_MISSING_DYNDISK (0x80042404): The backup failed because a disk belonging to a dynamic volume is missing.", true, 4, 0x2404},
-		{VSS_E_ASRERROR_SHARED_CRIDISK, 0x80042405, "VSS_E_ASRERROR_SHARED_CRIDISK", "VSS_E_ASRERROR_SHARED_CRIDISK (0x80042405): A critical volume chosen for backup lives on a cluster shared disk, which Automated System Recovery does not support.", true, 4, 0x2405},
-		{VSS_E_ASRERROR_DATADISK_RDISK0, 0x80042406, "VSS_E_ASRERROR_DATADISK_RDISK0", "VSS_E_ASRERROR_DATADISK_RDISK0 (0x80042406): A data disk is marked as the active disk in the BIOS, which blocks the restore.", true, 4, 0x2406},
-		{VSS_E_ASRERROR_RDISK0_TOOSMALL, 0x80042407, "VSS_E_ASRERROR_RDISK0_TOOSMALL", "VSS_E_ASRERROR_RDISK0_TOOSMALL (0x80042407): The disk marked active in the BIOS is too small to take the original system disk.", true, 4, 0x2407},
-		{VSS_E_ASRERROR_CRITICAL_DISKS_TOO_SMALL, 0x80042408, "VSS_E_ASRERROR_CRITICAL_DISKS_TOO_SMALL", "VSS_E_ASRERROR_CRITICAL_DISKS_TOO_SMALL (0x80042408): There are not enough disks of adequate size to recreate every critical disk from the backup.", true, 4, 0x2408},
-		{VSS_E_WRITER_STATUS_NOT_AVAILABLE, 0x80042409, "VSS_E_WRITER_STATUS_NOT_AVAILABLE", "VSS_E_WRITER_STATUS_NOT_AVAILABLE (0x80042409): Status is missing for one or more writers, possibly because a writer has used up its backup and restore session states.", true, 4, 0x2409},
-		{VSS_E_ASRERROR_DYNAMIC_VHD_NOT_SUPPORTED, 0x8004240A, "VSS_E_ASRERROR_DYNAMIC_VHD_NOT_SUPPORTED", "VSS_E_ASRERROR_DYNAMIC_VHD_NOT_SUPPORTED (0x8004240A): A critical dynamic disk is a virtual hard disk, which is not a supported setup.", true, 4, 0x240A},
-		{VSS_E_CRITICAL_VOLUME_ON_INVALID_DISK, 0x80042411, "VSS_E_CRITICAL_VOLUME_ON_INVALID_DISK", "VSS_E_CRITICAL_VOLUME_ON_INVALID_DISK (0x80042411): A critical volume chosen for backup sits on a disk that Automated System Recovery cannot back up.", true, 4, 0x2411},
-		{VSS_E_ASRERROR_RDISK_FOR_SYSTEM_DISK_NOT_FOUND, 0x80042412, "VSS_E_ASRERROR_RDISK_FOR_SYSTEM_DISK_NOT_FOUND", "VSS_E_ASRERROR_RDISK_FOR_SYSTEM_DISK_NOT_FOUND (0x80042412): No disk fit for recovering the system disk was found. It may have been excluded by mistake, or a USB or unsuitable disk may have been picked as the system disk.", true, 4, 0x2412},
-		{VSS_E_ASRERROR_NO_PHYSICAL_DISK_AVAILABLE, 0x80042413, "VSS_E_ASRERROR_NO_PHYSICAL_DISK_AVAILABLE", "VSS_E_ASRERROR_NO_PHYSICAL_DISK_AVAILABLE (0x80042413): No fixed disk was found on which the volumes in the backup could be recreated.", true, 4, 0x2413},
-		{VSS_E_ASRERROR_FIXED_PHYSICAL_DISK_AVAILABLE_AFTER_DISK_EXCLUSION, 0x80042414, "VSS_E_ASRERROR_FIXED_PHYSICAL_DISK_AVAILABLE_AFTER_DISK_EXCLUSION", "VSS_E_ASRERROR_FIXED_PHYSICAL_DISK_AVAILABLE_AFTER_DISK_EXCLUSION (0x80042414): Once offline, cluster shared and user-excluded disks are left out, no disk remains on which to recreate the backed-up volumes.", true, 4, 0x2414},
-		{VSS_E_ASRERROR_CRITICAL_DISK_CANNOT_BE_EXCLUDED, 0x80042415, "VSS_E_ASRERROR_CRITICAL_DISK_CANNOT_BE_EXCLUDED", "VSS_E_ASRERROR_CRITICAL_DISK_CANNOT_BE_EXCLUDED (0x80042415): The restore failed because a disk that was critical at backup time has been excluded.", true, 4, 0x2415},
-		{VSS_E_ASRERROR_SYSTEM_PARTITION_HIDDEN, 0x80042416, "VSS_E_ASRERROR_SYSTEM_PARTITION_HIDDEN", "VSS_E_ASRERROR_SYSTEM_PARTITION_HIDDEN (0x80042416): The active system partition is hidden or uses an unrecognized file system, which backup does not support.", true, 4, 0x2416},
-		{VSS_E_FSS_TIMEOUT, 0x80042417, "VSS_E_FSS_TIMEOUT", "VSS_E_FSS_TIMEOUT (0x80042417): Getting a shadow copy of a file share ready for backup took too long.", true, 4, 0x2417},
-		{E_ACCESSDENIED, 0x80070005, "E_ACCESSDENIED", "E_ACCESSDENIED (0x80070005): The caller does not hold the rights or privileges the operation needs.", true, 7, 0x0005},
-		{E_HANDLE, 0x80070006, "E_HANDLE", "E_HANDLE (0x80070006): A handle given to the call is not valid.", true, 7, 0x0006},
-		{E_OUTOFMEMORY, 0x8007000E, "E_OUTOFMEMORY", "E_OUTOFMEMORY (0x8007000E): The system ran out of memory or other resources needed to complete the call.", true, 7, 0x000E},
-		{E_INVALIDARG, 0x80070057, "E_INVALIDARG", "E_INVALIDARG (0x80070057): At least one argument has a value the method does not accept.", true, 7, 0x0057},
+		{S_OK, 0x00000000, "S_OK", "The operation succeeded.", false, 0, 0x0000},
+		{S_FALSE, 0x00000001, "S_FALSE", "The call succeeded but produced a false or empty result, for example an enumeration with nothing left to return.", false, 0, 0x0001},
+		{VSS_S_ASYNC_PENDING, 0x00042309, "VSS_S_ASYNC_PENDING", "The asynchronous operation has not finished and is still running.", false, 4, 0x2309},
+		{VSS_S_ASYNC_FINISHED, 0x0004230A, "VSS_S_ASYNC_FINISHED", "The asynchronous operation ran to completion.", false, 4, 0x230A},
+		{VSS_S_ASYNC_CANCELLED, 0x0004230B, "VSS_S_ASYNC_CANCELLED", "The asynchronous operation was stopped by a cancel request.", false, 4, 0x230B},
+		{VSS_S_SOME_SNAPSHOTS_NOT_IMPORTED, 0x00042321, "VSS_S_SOME_SNAPSHOTS_NOT_IMPORTED", "The import only partly succeeded because some of the shadow copies could not be imported.", false, 4, 0x2321},
+		{E_PENDING, 0x8000000A, "E_PENDING", "The data or result the call depends on is not available yet.", true, 0, 0x000A},
+		{E_NOTIMPL, 0x80004001, "E_NOTIMPL", "The object does not implement the requested function.", true, 0, 0x4001},
+		{E_NOINTERFACE, 0x80004002, "E_NOINTERFACE", "The object does not support the requested interface.", true, 0, 0x4002},
+		{E_POINTER, 0x80004003, "E_POINTER", "A pointer argument was NULL or otherwise not usable.", true, 0, 0x4003},
+		{E_ABORT, 0x80004004, "E_ABORT", "The operation was stopped before it could finish.", true, 0, 0x4004},
+		{E_FAIL, 0x80004005, "E_FAIL", "The operation failed for an unspecified reason.", true, 0, 0x4005},
+		{E_UNEXPECTED, 0x8000FFFF, "E_UNEXPECTED", "A catastrophic or unexpected failure happened. VSS on systems older than Windows 7 reports this code where newer systems use VSS_E_UNEXPECTED.", true, 0, 0xFFFF},
+		{VSS_E_BAD_STATE, 0x80042301, "VSS_E_BAD_STATE", "The object is not in a state that allows this call, typically because a required earlier step was skipped or calls came out of order.", true, 4, 0x2301},
+		{VSS_E_UNEXPECTED, 0x80042302, "VSS_E_UNEXPECTED", "A VSS component ran into an unexpected error. The Application event log holds the details.", true, 4, 0x2302},
+		{VSS_E_PROVIDER_ALREADY_REGISTERED, 0x80042303, "VSS_E_PROVIDER_ALREADY_REGISTERED", "The shadow copy provider is registered already.", true, 4, 0x2303},
+		{VSS_E_PROVIDER_NOT_REGISTERED, 0x80042304, "VSS_E_PROVIDER_NOT_REGISTERED", "No shadow copy provider with the given identity is registered on this system.", true, 4, 0x2304},
+		{VSS_E_PROVIDER_VETO, 0x80042306, "VSS_E_PROVIDER_VETO", "The shadow copy provider reported an error or refused the request. The System and Application event logs explain why.", true, 4, 0x2306},
+		{VSS_E_PROVIDER_IN_USE, 0x80042307, "VSS_E_PROVIDER_IN_USE", "The provider is still being used and so cannot be unregistered.", true, 4, 0x2307},
+		{VSS_E_OBJECT_NOT_FOUND, 0x80042308, "VSS_E_OBJECT_NOT_FOUND", "The requested object, such as a volume or shadow copy, does not exist.", true, 4, 0x2308},
+		{VSS_E_VOLUME_NOT_SUPPORTED, 0x8004230C, "VSS_E_VOLUME_NOT_SUPPORTED", "Shadow copies cannot be made of the given volume.", true, 4, 0x230C},
+		{VSS_E_OBJECT_ALREADY_EXISTS, 0x8004230D, "VSS_E_OBJECT_ALREADY_EXISTS", "An object with the same identity is already present.", true, 4, 0x230D},
+		{VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, 0x8004230E, "VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER", "The chosen provider is unable to make shadow copies of the given volume.", true, 4, 0x230E},
+		{VSS_E_UNEXPECTED_PROVIDER_ERROR, 0x8004230F, "VSS_E_UNEXPECTED_PROVIDER_ERROR", "The provider failed unexpectedly while carrying out the requested operation.", true, 4, 0x230F},
+		{VSS_E_CORRUPT_XML_DOCUMENT, 0x80042310, "VSS_E_CORRUPT_XML_DOCUMENT", "A supplied XML document is malformed or does not match the schema. This code is deprecated in favour of VSS_E_INVALID_XML_DOCUMENT.", true, 4, 0x2310},
+		{VSS_E_INVALID_XML_DOCUMENT, 0x80042311, "VSS_E_INVALID_XML_DOCUMENT", "A supplied XML document is malformed or does not match the expected schema.", true, 4, 0x2311},
+		{VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, 0x80042312, "VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED", "The operation already covers as many volumes as it is allowed to.", true, 4, 0x2312},
+		{VSS_E_FLUSH_WRITES_TIMEOUT, 0x80042313, "VSS_E_FLUSH_WRITES_TIMEOUT", "The provider ran out of time while flushing pending writes to the volume, most likely because the volume is very busy. Trying again later may succeed.", true, 4, 0x2313},
+		{VSS_E_HOLD_WRITES_TIMEOUT, 0x80042314, "VSS_E_HOLD_WRITES_TIMEOUT", "The provider ran out of time while holding back writes to the volume, most likely because of heavy activity. Trying again later may succeed.", true, 4, 0x2314},
+		{VSS_E_UNEXPECTED_WRITER_ERROR, 0x80042315, "VSS_E_UNEXPECTED_WRITER_ERROR", "VSS had trouble delivering its events to the writers.", true, 4, 0x2315},
+		{VSS_E_SNAPSHOT_SET_IN_PROGRESS, 0x80042316, "VSS_E_SNAPSHOT_SET_IN_PROGRESS", "Another shadow copy is being created at the moment. Wait a little and try again.", true, 4, 0x2316},
+		{VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, 0x80042317, "VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED", "The volume already holds the largest number of shadow copies it can have.", true, 4, 0x2317},
+		{VSS_E_WRITER_INFRASTRUCTURE, 0x80042318, "VSS_E_WRITER_INFRASTRUCTURE", "VSS failed while trying to reach its writers. Make sure the Event System and VSS services are running.", true, 4, 0x2318},
+		{VSS_E_WRITER_NOT_RESPONDING, 0x80042319, "VSS_E_WRITER_NOT_RESPONDING", "A writer gave no answer while writer status was being collected, so it may have exited or hung.", true, 4, 0x2319},
+		{VSS_E_WRITER_ALREADY_SUBSCRIBED, 0x8004231A, "VSS_E_WRITER_ALREADY_SUBSCRIBED", "The writer has subscribed already and may not subscribe a second time.", true, 4, 0x231A},
+		{VSS_E_UNSUPPORTED_CONTEXT, 0x8004231B, "VSS_E_UNSUPPORTED_CONTEXT", "The provider does not support the requested kind of shadow copy.", true, 4, 0x231B},
+		{VSS_E_VOLUME_IN_USE, 0x8004231D, "VSS_E_VOLUME_IN_USE", "The shadow copy storage association is in use and cannot be removed.", true, 4, 0x231D},
+		{VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, 0x8004231E, "VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED", "No further shadow copy storage associations can be created because the limit has been hit.", true, 4, 0x231E},
+		{VSS_E_INSUFFICIENT_STORAGE, 0x8004231F, "VSS_E_INSUFFICIENT_STORAGE", "There is not enough free space for the shadow copy storage area or other shadow copy data.", true, 4, 0x231F},
+		{VSS_E_NO_SNAPSHOTS_IMPORTED, 0x80042320, "VSS_E_NO_SNAPSHOTS_IMPORTED", "Not a single shadow copy could be imported.", true, 4, 0x2320},
+		{VSS_E_SOME_SNAPSHOTS_NOT_IMPORTED, 0x80042321, "VSS_E_SOME_SNAPSHOTS_NOT_IMPORTED", "Only part of the shadow copies were imported and the rest failed.", true, 4, 0x2321},
+		{VSS_E_MAXIMUM_NUMBER_OF_REMOTE_MACHINES_REACHED, 0x80042322, "VSS_E_MAXIMUM_NUMBER_OF_REMOTE_MACHINES_REACHED", "The operation already involves as many remote computers as it is allowed to.", true, 4, 0x2322},
+		{VSS_E_REMOTE_SERVER_UNAVAILABLE, 0x80042323, "VSS_E_REMOTE_SERVER_UNAVAILABLE", "The remote server cannot be reached.", true, 4, 0x2323},
+		{VSS_E_REMOTE_SERVER_UNSUPPORTED, 0x80042324, "VSS_E_REMOTE_SERVER_UNSUPPORTED", "The VSS version on the remote server cannot create shadow copies for a remote caller.", true, 4, 0x2324},
+		{VSS_E_REVERT_IN_PROGRESS, 0x80042325, "VSS_E_REVERT_IN_PROGRESS", "The volume is already being reverted, and a new revert cannot start until that one ends.", true, 4, 0x2325},
+		{VSS_E_REVERT_VOLUME_LOST, 0x80042326, "VSS_E_REVERT_VOLUME_LOST", "The volume went missing while it was being reverted.", true, 4, 0x2326},
+		{VSS_E_REBOOT_REQUIRED, 0x80042327, "VSS_E_REBOOT_REQUIRED", "The computer has to be restarted once this operation is done.", true, 4, 0x2327},
+		{VSS_E_TRANSACTION_FREEZE_TIMEOUT, 0x80042328, "VSS_E_TRANSACTION_FREEZE_TIMEOUT", "Freezing a transaction manager such as DTC or KTM took too long.", true, 4, 0x2328},
+		{VSS_E_TRANSACTION_THAW_TIMEOUT, 0x80042329, "VSS_E_TRANSACTION_THAW_TIMEOUT", "Too much time passed between freezing a transaction manager and thawing it again.", true, 4, 0x2329},
+		{VSS_E_UNSELECTED_VOLUME, 0x8004232A, "VSS_E_UNSELECTED_VOLUME", "The operation would overwrite a volume that was not explicitly chosen. The Application event log has details.", true, 4, 0x232A},
+		{VSS_E_SNAPSHOT_NOT_IN_SET, 0x8004232B, "VSS_E_SNAPSHOT_NOT_IN_SET", "The given shadow copy ID is not listed in the Backup Components Document for the shadow copy set.", true, 4, 0x232B},
+		{VSS_E_NESTED_VOLUME_LIMIT, 0x8004232C, "VSS_E_NESTED_VOLUME_LIMIT", "The volume is nested too deeply, for example a VHD inside another VHD, to take part in a VSS operation.", true, 4, 0x232C},
+		{VSS_E_VOLUME_NOT_LOCAL, 0x8004232D, "VSS_E_VOLUME_NOT_LOCAL", "The volume to be backed up is not mounted on this computer.", true, 4, 0x232D},
+		{VSS_E_CLUSTER_TIMEOUT, 0x8004232E, "VSS_E_CLUSTER_TIMEOUT", "Getting a cluster shared volume ready for backup took too long.", true, 4, 0x232E},
+		{VSS_E_NOT_SUPPORTED, 0x8004232F, "VSS_E_NOT_SUPPORTED", "VSS does not support the requested operation.", true, 4, 0x232F},
+		{VSS_E_WRITERERROR_PARTIAL_FAILURE, 0x80042336, "VSS_E_WRITERERROR_PARTIAL_FAILURE", "The writer failed for some of its components. The per-component error state gives the details.", true, 4, 0x2336},
+		{VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT, 0x800423F0, "VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT", "The shadow copy set is missing some of the volumes the writer needs to back up the selected components correctly.", true, 4, 0x23F0},
+		{VSS_E_WRITERERROR_OUTOFRESOURCES, 0x800423F1, "VSS_E_WRITERERROR_OUTOFRESOURCES", "The writer could not obtain memory or another resource it needed.", true, 4, 0x23F1},
+		{VSS_E_WRITERERROR_TIMEOUT, 0x800423F2, "VSS_E_WRITERERROR_TIMEOUT", "The writer's time limit between the Freeze and Thaw events ran out.", true, 4, 0x23F2},
+		{VSS_E_WRITERERROR_RETRYABLE, 0x800423F3, "VSS_E_WRITERERROR_RETRYABLE", "The writer hit a temporary error that will probably not come back if the operation is run again.", true, 4, 0x23F3},
+		{VSS_E_WRITERERROR_NONRETRYABLE, 0x800423F4, "VSS_E_WRITERERROR_NONRETRYABLE", "The writer hit a lasting error that will probably come back if the operation is run again.", true, 4, 0x23F4},
+		{VSS_E_WRITERERROR_RECOVERY_FAILED, 0x800423F5, "VSS_E_WRITERERROR_RECOVERY_FAILED", "Recovering the shadow copy volume failed inside the writer.", true, 4, 0x23F5},
+		{VSS_E_BREAK_REVERT_ID_FAILED, 0x800423F6, "VSS_E_BREAK_REVERT_ID_FAILED", "Breaking the shadow copy set failed because the disk or partition identities could not be put back. The target identity already exists and has to be masked first.", true, 4, 0x23F6},
+		{VSS_E_LEGACY_PROVIDER, 0x800423F7, "VSS_E_LEGACY_PROVIDER", "The hardware provider is an older version that cannot perform this operation.", true, 4, 0x23F7},
+		{VSS_E_MISSING_DISK, 0x800423F8, "VSS_E_MISSING_DISK", "A disk that was expected to appear on the system never showed up.", true, 4, 0x23F8},
+		{VSS_E_MISSING_HIDDEN_VOLUME, 0x800423F9, "VSS_E_MISSING_HIDDEN_VOLUME", "A hidden volume that was expected to appear on the system never showed up.", true, 4, 0x23F9},
+		{VSS_E_MISSING_VOLUME, 0x800423FA, "VSS_E_MISSING_VOLUME", "A volume that was expected to appear on the system never showed up.", true, 4, 0x23FA},
+		{VSS_E_AUTORECOVERY_FAILED, 0x800423FB, "VSS_E_AUTORECOVERY_FAILED", "Automatic recovery of the shadow copy did not complete.", true, 4, 0x23FB},
+		{VSS_E_DYNAMIC_DISK_ERROR, 0x800423FC, "VSS_E_DYNAMIC_DISK_ERROR", "Handling the dynamic disks involved in the operation failed.", true, 4, 0x23FC},
+		{VSS_E_NONTRANSPORTABLE_BCD, 0x800423FD, "VSS_E_NONTRANSPORTABLE_BCD", "The Backup Components Document describes a shadow copy that is not transportable, but this operation works only on transportable ones.", true, 4, 0x23FD},
+		{VSS_E_CANNOT_REVERT_DISKID, 0x800423FE, "VSS_E_CANNOT_REVERT_DISKID", "The MBR signature or GPT ID of one or more disks could not be set to the intended value.", true, 4, 0x23FE},
+		{VSS_E_RESYNC_IN_PROGRESS, 0x800423FF, "VSS_E_RESYNC_IN_PROGRESS", "A LUN resynchronization could not start because another one is already running.", true, 4, 0x23FF},
+		{VSS_E_CLUSTER_ERROR, 0x80042400, "VSS_E_CLUSTER_ERROR", "The clustered disks could not be listed or could not be put into cluster maintenance mode.", true, 4, 0x2400},
+		{VSS_E_ASRERROR_DISK_ASSIGNMENT_FAILED, 0x80042401, "VSS_E_ASRERROR_DISK_ASSIGNMENT_FAILED", "The computer has too few disks, or a disk that is too small, to match the backup being restored.", true, 4, 0x2401},
+		{VSS_E_ASRERROR_DISK_RECREATION_FAILED, 0x80042402, "VSS_E_ASRERROR_DISK_RECREATION_FAILED", "A disk needed for the restore could not be created on this computer.", true, 4, 0x2402},
+		{VSS_E_ASRERROR_NO_ARCPATH, 0x80042403, "VSS_E_ASRERROR_NO_ARCPATH", "A restart is needed to finish preparing a disk for the restore. Restart and run the restore again.", true, 4, 0x2403},
+		{VSS_E_ASRERROR_MISSING_DYNDISK, 0x80042404, "VSS_E_ASRERROR_MISSING_DYNDISK", "The backup failed because a disk belonging to a dynamic volume is missing.", true, 4, 0x2404},
+		{VSS_E_ASRERROR_SHARED_CRIDISK, 0x80042405, "VSS_E_ASRERROR_SHARED_CRIDISK", "A critical volume chosen for backup lives on a cluster shared disk, which Automated System Recovery does not support.", true, 4, 0x2405},
+		{VSS_E_ASRERROR_DATADISK_RDISK0, 0x80042406, "VSS_E_ASRERROR_DATADISK_RDISK0", "A data disk is marked as the active disk in the BIOS, which blocks the restore.", true, 4, 0x2406},
+		{VSS_E_ASRERROR_RDISK0_TOOSMALL, 0x80042407, "VSS_E_ASRERROR_RDISK0_TOOSMALL", "The disk marked active in the BIOS is too small to take the original system disk.", true, 4, 0x2407},
+		{VSS_E_ASRERROR_CRITICAL_DISKS_TOO_SMALL, 0x80042408, "VSS_E_ASRERROR_CRITICAL_DISKS_TOO_SMALL", "There are not enough disks of adequate size to recreate every critical disk from the backup.", true, 4, 0x2408},
+		{VSS_E_WRITER_STATUS_NOT_AVAILABLE, 0x80042409, "VSS_E_WRITER_STATUS_NOT_AVAILABLE", "Status is missing for one or more writers, possibly because a writer has used up its backup and restore session states.", true, 4, 0x2409},
+		{VSS_E_ASRERROR_DYNAMIC_VHD_NOT_SUPPORTED, 0x8004240A, "VSS_E_ASRERROR_DYNAMIC_VHD_NOT_SUPPORTED", "A critical dynamic disk is a virtual hard disk, which is not a supported setup.", true, 4, 0x240A},
+		{VSS_E_CRITICAL_VOLUME_ON_INVALID_DISK, 0x80042411, "VSS_E_CRITICAL_VOLUME_ON_INVALID_DISK", "A critical volume chosen for backup sits on a disk that Automated System Recovery cannot back up.", true, 4, 0x2411},
+		{VSS_E_ASRERROR_RDISK_FOR_SYSTEM_DISK_NOT_FOUND, 0x80042412, "VSS_E_ASRERROR_RDISK_FOR_SYSTEM_DISK_NOT_FOUND", "No disk fit for recovering the system disk was found. It may have been excluded by mistake, or a USB or unsuitable disk may have been picked as the system disk.", true, 4, 0x2412},
+		{VSS_E_ASRERROR_NO_PHYSICAL_DISK_AVAILABLE, 0x80042413, "VSS_E_ASRERROR_NO_PHYSICAL_DISK_AVAILABLE", "No fixed disk was found on which the volumes in the backup could be recreated.", true, 4, 0x2413},
+		{VSS_E_ASRERROR_FIXED_PHYSICAL_DISK_AVAILABLE_AFTER_DISK_EXCLUSION, 0x80042414, "VSS_E_ASRERROR_FIXED_PHYSICAL_DISK_AVAILABLE_AFTER_DISK_EXCLUSION", "Once offline, cluster shared and user-excluded disks are left out, no disk remains on which to recreate the backed-up volumes.", true, 4, 0x2414},
+		{VSS_E_ASRERROR_CRITICAL_DISK_CANNOT_BE_EXCLUDED, 0x80042415, "VSS_E_ASRERROR_CRITICAL_DISK_CANNOT_BE_EXCLUDED", "The restore failed because a disk that was critical at backup time has been excluded.", true, 4, 0x2415},
+		{VSS_E_ASRERROR_SYSTEM_PARTITION_HIDDEN, 0x80042416, "VSS_E_ASRERROR_SYSTEM_PARTITION_HIDDEN", "The active system partition is hidden or uses an unrecognized file system, which backup does not support.", true, 4, 0x2416},
+		{VSS_E_FSS_TIMEOUT, 0x80042417, "VSS_E_FSS_TIMEOUT", "Getting a shadow copy of a file share ready for backup took too long.", true, 4, 0x2417},
+		{E_ACCESSDENIED, 0x80070005, "E_ACCESSDENIED", "The caller does not hold the rights or privileges the operation needs.", true, 7, 0x0005},
+		{E_HANDLE, 0x80070006, "E_HANDLE", "A handle given to the call is not valid.", true, 7, 0x0006},
+		{E_OUTOFMEMORY, 0x8007000E, "E_OUTOFMEMORY", "The system ran out of memory or other resources needed to complete the call.", true, 7, 0x000E},
+		{E_INVALIDARG, 0x80070057, "E_INVALIDARG", "At least one argument has a value the method does not accept.", true, 7, 0x0057},
 	}
 	for _, tt := range tests {
 		if uint32(tt.code) != tt.value {
@@ -118,7 +120,7 @@ func TestHRESULTTable(t *testing.T) {
 		if got, want := tt.code.String(), tt.name; got != want {
 			t.Errorf("%s.String() = %v, want %v", tt.name, got, want)
 		}
-		if got, want := tt.code.Error(), tt.err; got != want {
+		if got, want := tt.code.Error(), fmt.Sprintf("%s (0x%08X): %s", tt.name, tt.value, tt.meaning); got != want {
 			t.Errorf("%s.Error() = %v, want %v", tt.name, got, want)
 		}
 		if got, want := tt.code.Failed(), tt.failed; got != want {
@@ -136,12 +138,17 @@ func TestHRESULTTable(t *testing.T) {
 	}
 }
 func TestHRESULTUnknown(t *testing.T) {
-	h := HRESULT(0x8004FFFF)
-	if got, want := h.String(), "HRESULT(0x8004FFFF)"; got != want {
-		t.Errorf("String() = %q, want %q", got, want)
-	}
-	if got, want := h.Error(), "HRESULT(0x8004FFFF): unknown failure code, facility 4, code 65535"; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
+	for _, tt := range []struct {
+		h    HRESULT
+		kind string
+	}{{HRESULT(0x8004FFFF), "failure"}, {HRESULT(0x00000002), "success"}} {
+		h := tt.h
+		if got, want := h.String(), fmt.Sprintf("HRESULT(0x%08X)", uint32(h)); got != want {
+			t.Errorf("String() = %q, want %q", got, want)
+		}
+		if got, want := h.Error(), fmt.Sprintf("HRESULT(0x%08X): unknown %s code, facility %d, code %d", uint32(h), tt.kind, uint32(h)>>16&8191, uint32(h)&65535); got != want {
+			t.Errorf("Error() = %q, want %q", got, want)
+		}
 	}
 }
 

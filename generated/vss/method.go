@@ -505,42 +505,42 @@ var _methods = [...]struct {
 	IUnknown_QueryInterface:                                  {"IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, nil},
 	IUnknown_AddRef:                                          {"IUnknown.AddRef", "IUnknown", "AddRef", 1, nil},
 	IUnknown_Release:                                         {"IUnknown.Release", "IUnknown", "Release", 2, nil},
-	IVssWriterComponents_GetComponentCount:                   {"IVssWriterComponents.GetComponentCount", "IVssWriterComponents", "GetComponentCount", 0, nil},
-	IVssWriterComponents_GetWriterInfo:                       {"IVssWriterComponents.GetWriterInfo", "IVssWriterComponents", "GetWriterInfo", 1, nil},
-	IVssWriterComponents_GetComponent:                        {"IVssWriterComponents.GetComponent", "IVssWriterComponents", "GetComponent", 2, nil},
+	IVssWriterComponents_GetComponentCount:                   {"IVssWriterComponents.GetComponentCount", "IVssWriterComponents", "GetComponentCount", 0, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssWriterComponents_GetWriterInfo:                       {"IVssWriterComponents.GetWriterInfo", "IVssWriterComponents", "GetWriterInfo", 1, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssWriterComponents_GetComponent:                        {"IVssWriterComponents.GetComponent", "IVssWriterComponents", "GetComponent", 2, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND}},
 	IVssAsync_Cancel:                                         {"IVssAsync.Cancel", "IVssAsync", "Cancel", 3, []HRESULT{S_OK, VSS_S_ASYNC_CANCELLED, VSS_S_ASYNC_FINISHED, VSS_E_UNEXPECTED}},
 	IVssAsync_Wait:                                           {"IVssAsync.Wait", "IVssAsync", "Wait", 4, []HRESULT{S_OK, E_ACCESSDENIED, VSS_E_UNEXPECTED}},
 	IVssAsync_QueryStatus:                                    {"IVssAsync.QueryStatus", "IVssAsync", "QueryStatus", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_GetWriterComponentsCount:            {"IVssBackupComponents.GetWriterComponentsCount", "IVssBackupComponents", "GetWriterComponentsCount", 3, nil},
-	IVssBackupComponents_GetWriterComponents:                 {"IVssBackupComponents.GetWriterComponents", "IVssBackupComponents", "GetWriterComponents", 4, nil},
+	IVssBackupComponents_GetWriterComponentsCount:            {"IVssBackupComponents.GetWriterComponentsCount", "IVssBackupComponents", "GetWriterComponentsCount", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GetWriterComponents:                 {"IVssBackupComponents.GetWriterComponents", "IVssBackupComponents", "GetWriterComponents", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_InitializeForBackup:                 {"IVssBackupComponents.InitializeForBackup", "IVssBackupComponents", "InitializeForBackup", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_SetBackupState:                      {"IVssBackupComponents.SetBackupState", "IVssBackupComponents", "SetBackupState", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_InitializeForRestore:                {"IVssBackupComponents.InitializeForRestore", "IVssBackupComponents", "InitializeForRestore", 7, nil},
-	IVssBackupComponents_SetRestoreState:                     {"IVssBackupComponents.SetRestoreState", "IVssBackupComponents", "SetRestoreState", 8, nil},
+	IVssBackupComponents_InitializeForRestore:                {"IVssBackupComponents.InitializeForRestore", "IVssBackupComponents", "InitializeForRestore", 7, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetRestoreState:                     {"IVssBackupComponents.SetRestoreState", "IVssBackupComponents", "SetRestoreState", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_GatherWriterMetadata:                {"IVssBackupComponents.GatherWriterMetadata", "IVssBackupComponents", "GatherWriterMetadata", 9, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_WRITER_INFRASTRUCTURE, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_GetWriterMetadataCount:              {"IVssBackupComponents.GetWriterMetadataCount", "IVssBackupComponents", "GetWriterMetadataCount", 10, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_GetWriterMetadata:                   {"IVssBackupComponents.GetWriterMetadata", "IVssBackupComponents", "GetWriterMetadata", 11, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_FreeWriterMetadata:                  {"IVssBackupComponents.FreeWriterMetadata", "IVssBackupComponents", "FreeWriterMetadata", 12, []HRESULT{S_OK, VSS_E_BAD_STATE}},
-	IVssBackupComponents_AddComponent:                        {"IVssBackupComponents.AddComponent", "IVssBackupComponents", "AddComponent", 13, nil},
+	IVssBackupComponents_AddComponent:                        {"IVssBackupComponents.AddComponent", "IVssBackupComponents", "AddComponent", 13, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_PrepareForBackup:                    {"IVssBackupComponents.PrepareForBackup", "IVssBackupComponents", "PrepareForBackup", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_AbortBackup:                         {"IVssBackupComponents.AbortBackup", "IVssBackupComponents", "AbortBackup", 15, nil},
+	IVssBackupComponents_AbortBackup:                         {"IVssBackupComponents.AbortBackup", "IVssBackupComponents", "AbortBackup", 15, []HRESULT{S_OK, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_GatherWriterStatus:                  {"IVssBackupComponents.GatherWriterStatus", "IVssBackupComponents", "GatherWriterStatus", 16, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, VSS_E_WRITER_INFRASTRUCTURE}},
 	IVssBackupComponents_GetWriterStatusCount:                {"IVssBackupComponents.GetWriterStatusCount", "IVssBackupComponents", "GetWriterStatusCount", 17, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_FreeWriterStatus:                    {"IVssBackupComponents.FreeWriterStatus", "IVssBackupComponents", "FreeWriterStatus", 18, []HRESULT{S_OK, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssBackupComponents_GetWriterStatus:                     {"IVssBackupComponents.GetWriterStatus", "IVssBackupComponents", "GetWriterStatus", 19, nil},
-	IVssBackupComponents_SetBackupSucceeded:                  {"IVssBackupComponents.SetBackupSucceeded", "IVssBackupComponents", "SetBackupSucceeded", 20, nil},
-	IVssBackupComponents_SetBackupOptions:                    {"IVssBackupComponents.SetBackupOptions", "IVssBackupComponents", "SetBackupOptions", 21, nil},
-	IVssBackupComponents_SetSelectedForRestore:               {"IVssBackupComponents.SetSelectedForRestore", "IVssBackupComponents", "SetSelectedForRestore", 22, nil},
-	IVssBackupComponents_SetRestoreOptions:                   {"IVssBackupComponents.SetRestoreOptions", "IVssBackupComponents", "SetRestoreOptions", 23, nil},
-	IVssBackupComponents_SetAdditionalRestores:               {"IVssBackupComponents.SetAdditionalRestores", "IVssBackupComponents", "SetAdditionalRestores", 24, nil},
-	IVssBackupComponents_SetPreviousBackupStamp:              {"IVssBackupComponents.SetPreviousBackupStamp", "IVssBackupComponents", "SetPreviousBackupStamp", 25, nil},
-	IVssBackupComponents_SaveAsXML:                           {"IVssBackupComponents.SaveAsXML", "IVssBackupComponents", "SaveAsXML", 26, nil},
+	IVssBackupComponents_GetWriterStatus:                     {"IVssBackupComponents.GetWriterStatus", "IVssBackupComponents", "GetWriterStatus", 19, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetBackupSucceeded:                  {"IVssBackupComponents.SetBackupSucceeded", "IVssBackupComponents", "SetBackupSucceeded", 20, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetBackupOptions:                    {"IVssBackupComponents.SetBackupOptions", "IVssBackupComponents", "SetBackupOptions", 21, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetSelectedForRestore:               {"IVssBackupComponents.SetSelectedForRestore", "IVssBackupComponents", "SetSelectedForRestore", 22, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetRestoreOptions:                   {"IVssBackupComponents.SetRestoreOptions", "IVssBackupComponents", "SetRestoreOptions", 23, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetAdditionalRestores:               {"IVssBackupComponents.SetAdditionalRestores", "IVssBackupComponents", "SetAdditionalRestores", 24, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetPreviousBackupStamp:              {"IVssBackupComponents.SetPreviousBackupStamp", "IVssBackupComponents", "SetPreviousBackupStamp", 25, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SaveAsXML:                           {"IVssBackupComponents.SaveAsXML", "IVssBackupComponents", "SaveAsXML", 26, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_BackupComplete:                      {"IVssBackupComponents.BackupComplete", "IVssBackupComponents", "BackupComplete", 27, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_WRITER_ERROR}},
-	IVssBackupComponents_AddAlternativeLocationMapping:       {"IVssBackupComponents.AddAlternativeLocationMapping", "IVssBackupComponents", "AddAlternativeLocationMapping", 28, nil},
-	IVssBackupComponents_AddRestoreSubcomponent:              {"IVssBackupComponents.AddRestoreSubcomponent", "IVssBackupComponents", "AddRestoreSubcomponent", 29, nil},
-	IVssBackupComponents_SetFileRestoreStatus:                {"IVssBackupComponents.SetFileRestoreStatus", "IVssBackupComponents", "SetFileRestoreStatus", 30, nil},
-	IVssBackupComponents_AddNewTarget:                        {"IVssBackupComponents.AddNewTarget", "IVssBackupComponents", "AddNewTarget", 31, nil},
-	IVssBackupComponents_SetRangesFilePath:                   {"IVssBackupComponents.SetRangesFilePath", "IVssBackupComponents", "SetRangesFilePath", 32, nil},
+	IVssBackupComponents_AddAlternativeLocationMapping:       {"IVssBackupComponents.AddAlternativeLocationMapping", "IVssBackupComponents", "AddAlternativeLocationMapping", 28, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_AddRestoreSubcomponent:              {"IVssBackupComponents.AddRestoreSubcomponent", "IVssBackupComponents", "AddRestoreSubcomponent", 29, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetFileRestoreStatus:                {"IVssBackupComponents.SetFileRestoreStatus", "IVssBackupComponents", "SetFileRestoreStatus", 30, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_AddNewTarget:                        {"IVssBackupComponents.AddNewTarget", "IVssBackupComponents", "AddNewTarget", 31, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetRangesFilePath:                   {"IVssBackupComponents.SetRangesFilePath", "IVssBackupComponents", "SetRangesFilePath", 32, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_PreRestore:                          {"IVssBackupComponents.PreRestore", "IVssBackupComponents", "PreRestore", 33, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_PostRestore:                         {"IVssBackupComponents.PostRestore", "IVssBackupComponents", "PostRestore", 34, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
 	IVssBackupComponents_SetContext:                          {"IVssBackupComponents.SetContext", "IVssBackupComponents", "SetContext", 35, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, E_NOTIMPL}},
@@ -553,106 +553,106 @@ var _methods = [...]struct {
 	IVssBackupComponents_GetSnapshotProperties:               {"IVssBackupComponents.GetSnapshotProperties", "IVssBackupComponents", "GetSnapshotProperties", 42, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
 	IVssBackupComponents_Query:                               {"IVssBackupComponents.Query", "IVssBackupComponents", "Query", 43, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
 	IVssBackupComponents_IsVolumeSupported:                   {"IVssBackupComponents.IsVolumeSupported", "IVssBackupComponents", "IsVolumeSupported", 44, []HRESULT{S_OK, E_ACCESSDENIED, VSS_E_NESTED_VOLUME_LIMIT, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_DisableWriterClasses:                {"IVssBackupComponents.DisableWriterClasses", "IVssBackupComponents", "DisableWriterClasses", 45, nil},
-	IVssBackupComponents_EnableWriterClasses:                 {"IVssBackupComponents.EnableWriterClasses", "IVssBackupComponents", "EnableWriterClasses", 46, nil},
-	IVssBackupComponents_DisableWriterInstances:              {"IVssBackupComponents.DisableWriterInstances", "IVssBackupComponents", "DisableWriterInstances", 47, nil},
-	IVssBackupComponents_ExposeSnapshot:                      {"IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, nil},
-	IVssBackupComponents_RevertToSnapshot:                    {"IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, nil},
-	IVssBackupComponents_QueryRevertStatus:                   {"IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, nil},
-	IVssComponent_GetLogicalPath:                             {"IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, nil},
-	IVssComponent_GetComponentType:                           {"IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, nil},
-	IVssComponent_GetComponentName:                           {"IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, nil},
-	IVssComponent_GetBackupSucceeded:                         {"IVssComponent.GetBackupSucceeded", "IVssComponent", "GetBackupSucceeded", 6, nil},
-	IVssComponent_GetAlternateLocationMappingCount:           {"IVssComponent.GetAlternateLocationMappingCount", "IVssComponent", "GetAlternateLocationMappingCount", 7, nil},
-	IVssComponent_GetAlternateLocationMapping:                {"IVssComponent.GetAlternateLocationMapping", "IVssComponent", "GetAlternateLocationMapping", 8, nil},
-	IVssComponent_SetBackupMetadata:                          {"IVssComponent.SetBackupMetadata", "IVssComponent", "SetBackupMetadata", 9, nil},
-	IVssComponent_GetBackupMetadata:                          {"IVssComponent.GetBackupMetadata", "IVssComponent", "GetBackupMetadata", 10, nil},
-	IVssComponent_AddPartialFile:                             {"IVssComponent.AddPartialFile", "IVssComponent", "AddPartialFile", 11, nil},
-	IVssComponent_GetPartialFileCount:                        {"IVssComponent.GetPartialFileCount", "IVssComponent", "GetPartialFileCount", 12, nil},
-	IVssComponent_GetPartialFile:                             {"IVssComponent.GetPartialFile", "IVssComponent", "GetPartialFile", 13, nil},
-	IVssComponent_IsSelectedForRestore:                       {"IVssComponent.IsSelectedForRestore", "IVssComponent", "IsSelectedForRestore", 14, nil},
-	IVssComponent_GetAdditionalRestores:                      {"IVssComponent.GetAdditionalRestores", "IVssComponent", "GetAdditionalRestores", 15, nil},
-	IVssComponent_GetNewTargetCount:                          {"IVssComponent.GetNewTargetCount", "IVssComponent", "GetNewTargetCount", 16, nil},
-	IVssComponent_GetNewTarget:                               {"IVssComponent.GetNewTarget", "IVssComponent", "GetNewTarget", 17, nil},
-	IVssComponent_AddDirectedTarget:                          {"IVssComponent.AddDirectedTarget", "IVssComponent", "AddDirectedTarget", 18, nil},
-	IVssComponent_GetDirectedTargetCount:                     {"IVssComponent.GetDirectedTargetCount", "IVssComponent", "GetDirectedTargetCount", 19, nil},
-	IVssComponent_GetDirectedTarget:                          {"IVssComponent.GetDirectedTarget", "IVssComponent", "GetDirectedTarget", 20, nil},
-	IVssComponent_SetRestoreMetadata:                         {"IVssComponent.SetRestoreMetadata", "IVssComponent", "SetRestoreMetadata", 21, nil},
-	IVssComponent_GetRestoreMetadata:                         {"IVssComponent.GetRestoreMetadata", "IVssComponent", "GetRestoreMetadata", 22, nil},
-	IVssComponent_SetRestoreTarget:                           {"IVssComponent.SetRestoreTarget", "IVssComponent", "SetRestoreTarget", 23, nil},
-	IVssComponent_GetRestoreTarget:                           {"IVssComponent.GetRestoreTarget", "IVssComponent", "GetRestoreTarget", 24, nil},
-	IVssComponent_SetPreRestoreFailureMsg:                    {"IVssComponent.SetPreRestoreFailureMsg", "IVssComponent", "SetPreRestoreFailureMsg", 25, nil},
-	IVssComponent_GetPreRestoreFailureMsg:                    {"IVssComponent.GetPreRestoreFailureMsg", "IVssComponent", "GetPreRestoreFailureMsg", 26, nil},
-	IVssComponent_SetPostRestoreFailureMsg:                   {"IVssComponent.SetPostRestoreFailureMsg", "IVssComponent", "SetPostRestoreFailureMsg", 27, nil},
-	IVssComponent_GetPostRestoreFailureMsg:                   {"IVssComponent.GetPostRestoreFailureMsg", "IVssComponent", "GetPostRestoreFailureMsg", 28, nil},
-	IVssComponent_SetBackupStamp:                             {"IVssComponent.SetBackupStamp", "IVssComponent", "SetBackupStamp", 29, nil},
-	IVssComponent_GetBackupStamp:                             {"IVssComponent.GetBackupStamp", "IVssComponent", "GetBackupStamp", 30, nil},
-	IVssComponent_GetPreviousBackupStamp:                     {"IVssComponent.GetPreviousBackupStamp", "IVssComponent", "GetPreviousBackupStamp", 31, nil},
-	IVssComponent_GetBackupOptions:                           {"IVssComponent.GetBackupOptions", "IVssComponent", "GetBackupOptions", 32, nil},
-	IVssComponent_GetRestoreOptions:                          {"IVssComponent.GetRestoreOptions", "IVssComponent", "GetRestoreOptions", 33, nil},
-	IVssComponent_GetRestoreSubcomponentCount:                {"IVssComponent.GetRestoreSubcomponentCount", "IVssComponent", "GetRestoreSubcomponentCount", 34, nil},
-	IVssComponent_GetRestoreSubcomponent:                     {"IVssComponent.GetRestoreSubcomponent", "IVssComponent", "GetRestoreSubcomponent", 35, nil},
-	IVssComponent_GetFileRestoreStatus:                       {"IVssComponent.GetFileRestoreStatus", "IVssComponent", "GetFileRestoreStatus", 36, nil},
-	IVssComponent_AddDifferencedFilesByLastModifyTime:        {"IVssComponent.AddDifferencedFilesByLastModifyTime", "IVssComponent", "AddDifferencedFilesByLastModifyTime", 37, nil},
+	IVssBackupComponents_DisableWriterClasses:                {"IVssBackupComponents.DisableWriterClasses", "IVssBackupComponents", "DisableWriterClasses", 45, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_EnableWriterClasses:                 {"IVssBackupComponents.EnableWriterClasses", "IVssBackupComponents", "EnableWriterClasses", 46, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_DisableWriterInstances:              {"IVssBackupComponents.DisableWriterInstances", "IVssBackupComponents", "DisableWriterInstances", 47, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_ExposeSnapshot:                      {"IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_RevertToSnapshot:                    {"IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, []HRESULT{S_OK, E_ACCESSDENIED, E_FAIL, E_INVALIDARG, E_NOTIMPL, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_NOT_REGISTERED, VSS_E_REVERT_IN_PROGRESS, VSS_E_UNSUPPORTED_CONTEXT, VSS_E_VOLUME_IN_USE, VSS_E_VOLUME_NOT_SUPPORTED}},
+	IVssBackupComponents_QueryRevertStatus:                   {"IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, []HRESULT{S_OK, E_ACCESSDENIED, E_FAIL, E_INVALIDARG, E_NOTIMPL, E_OUTOFMEMORY, E_POINTER, VSS_E_OBJECT_NOT_FOUND, VSS_E_VOLUME_NOT_SUPPORTED}},
+	IVssComponent_GetLogicalPath:                             {"IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetComponentType:                           {"IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetComponentName:                           {"IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetBackupSucceeded:                         {"IVssComponent.GetBackupSucceeded", "IVssComponent", "GetBackupSucceeded", 6, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetAlternateLocationMappingCount:           {"IVssComponent.GetAlternateLocationMappingCount", "IVssComponent", "GetAlternateLocationMappingCount", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetAlternateLocationMapping:                {"IVssComponent.GetAlternateLocationMapping", "IVssComponent", "GetAlternateLocationMapping", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_SetBackupMetadata:                          {"IVssComponent.SetBackupMetadata", "IVssComponent", "SetBackupMetadata", 9, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_BAD_STATE}},
+	IVssComponent_GetBackupMetadata:                          {"IVssComponent.GetBackupMetadata", "IVssComponent", "GetBackupMetadata", 10, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_AddPartialFile:                             {"IVssComponent.AddPartialFile", "IVssComponent", "AddPartialFile", 11, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetPartialFileCount:                        {"IVssComponent.GetPartialFileCount", "IVssComponent", "GetPartialFileCount", 12, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetPartialFile:                             {"IVssComponent.GetPartialFile", "IVssComponent", "GetPartialFile", 13, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_IsSelectedForRestore:                       {"IVssComponent.IsSelectedForRestore", "IVssComponent", "IsSelectedForRestore", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetAdditionalRestores:                      {"IVssComponent.GetAdditionalRestores", "IVssComponent", "GetAdditionalRestores", 15, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetNewTargetCount:                          {"IVssComponent.GetNewTargetCount", "IVssComponent", "GetNewTargetCount", 16, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetNewTarget:                               {"IVssComponent.GetNewTarget", "IVssComponent", "GetNewTarget", 17, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_AddDirectedTarget:                          {"IVssComponent.AddDirectedTarget", "IVssComponent", "AddDirectedTarget", 18, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetDirectedTargetCount:                     {"IVssComponent.GetDirectedTargetCount", "IVssComponent", "GetDirectedTargetCount", 19, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetDirectedTarget:                          {"IVssComponent.GetDirectedTarget", "IVssComponent", "GetDirectedTarget", 20, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_SetRestoreMetadata:                         {"IVssComponent.SetRestoreMetadata", "IVssComponent", "SetRestoreMetadata", 21, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_BAD_STATE}},
+	IVssComponent_GetRestoreMetadata:                         {"IVssComponent.GetRestoreMetadata", "IVssComponent", "GetRestoreMetadata", 22, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_SetRestoreTarget:                           {"IVssComponent.SetRestoreTarget", "IVssComponent", "SetRestoreTarget", 23, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetRestoreTarget:                           {"IVssComponent.GetRestoreTarget", "IVssComponent", "GetRestoreTarget", 24, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_SetPreRestoreFailureMsg:                    {"IVssComponent.SetPreRestoreFailureMsg", "IVssComponent", "SetPreRestoreFailureMsg", 25, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetPreRestoreFailureMsg:                    {"IVssComponent.GetPreRestoreFailureMsg", "IVssComponent", "GetPreRestoreFailureMsg", 26, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_SetPostRestoreFailureMsg:                   {"IVssComponent.SetPostRestoreFailureMsg", "IVssComponent", "SetPostRestoreFailureMsg", 27, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetPostRestoreFailureMsg:                   {"IVssComponent.GetPostRestoreFailureMsg", "IVssComponent", "GetPostRestoreFailureMsg", 28, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_SetBackupStamp:                             {"IVssComponent.SetBackupStamp", "IVssComponent", "SetBackupStamp", 29, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetBackupStamp:                             {"IVssComponent.GetBackupStamp", "IVssComponent", "GetBackupStamp", 30, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetPreviousBackupStamp:                     {"IVssComponent.GetPreviousBackupStamp", "IVssComponent", "GetPreviousBackupStamp", 31, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetBackupOptions:                           {"IVssComponent.GetBackupOptions", "IVssComponent", "GetBackupOptions", 32, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetRestoreOptions:                          {"IVssComponent.GetRestoreOptions", "IVssComponent", "GetRestoreOptions", 33, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetRestoreSubcomponentCount:                {"IVssComponent.GetRestoreSubcomponentCount", "IVssComponent", "GetRestoreSubcomponentCount", 34, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetRestoreSubcomponent:                     {"IVssComponent.GetRestoreSubcomponent", "IVssComponent", "GetRestoreSubcomponent", 35, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_GetFileRestoreStatus:                       {"IVssComponent.GetFileRestoreStatus", "IVssComponent", "GetFileRestoreStatus", 36, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_AddDifferencedFilesByLastModifyTime:        {"IVssComponent.AddDifferencedFilesByLastModifyTime", "IVssComponent", "AddDifferencedFilesByLastModifyTime", 37, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssComponent_AddDifferencedFilesByLastModifyLSN:         {"IVssComponent.AddDifferencedFilesByLastModifyLSN", "IVssComponent", "AddDifferencedFilesByLastModifyLSN", 38, nil},
-	IVssComponent_GetDifferencedFilesCount:                   {"IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, nil},
-	IVssComponent_GetDifferencedFile:                         {"IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, nil},
+	IVssComponent_GetDifferencedFilesCount:                   {"IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetDifferencedFile:                         {"IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT}},
 	IVssEnumObject_Next:                                      {"IVssEnumObject.Next", "IVssEnumObject", "Next", 3, []HRESULT{S_OK, S_FALSE, E_FAIL, E_POINTER}},
-	IVssEnumObject_Skip:                                      {"IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, nil},
-	IVssEnumObject_Reset:                                     {"IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, nil},
-	IVssEnumObject_Clone:                                     {"IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, nil},
-	IVssExamineWriterMetadata_GetIdentity:                    {"IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, nil},
-	IVssExamineWriterMetadata_GetFileCounts:                  {"IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, nil},
+	IVssEnumObject_Skip:                                      {"IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, []HRESULT{S_OK, S_FALSE, E_FAIL}},
+	IVssEnumObject_Reset:                                     {"IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, []HRESULT{S_OK, E_FAIL}},
+	IVssEnumObject_Clone:                                     {"IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, []HRESULT{S_OK, E_FAIL, E_OUTOFMEMORY, E_POINTER}},
+	IVssExamineWriterMetadata_GetIdentity:                    {"IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetFileCounts:                  {"IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssExamineWriterMetadata_GetIncludeFile:                 {"IVssExamineWriterMetadata.GetIncludeFile", "IVssExamineWriterMetadata", "GetIncludeFile", 5, nil},
-	IVssExamineWriterMetadata_GetExcludeFile:                 {"IVssExamineWriterMetadata.GetExcludeFile", "IVssExamineWriterMetadata", "GetExcludeFile", 6, nil},
-	IVssExamineWriterMetadata_GetComponent:                   {"IVssExamineWriterMetadata.GetComponent", "IVssExamineWriterMetadata", "GetComponent", 7, nil},
-	IVssExamineWriterMetadata_GetRestoreMethod:               {"IVssExamineWriterMetadata.GetRestoreMethod", "IVssExamineWriterMetadata", "GetRestoreMethod", 8, nil},
-	IVssExamineWriterMetadata_GetAlternateLocationMapping:    {"IVssExamineWriterMetadata.GetAlternateLocationMapping", "IVssExamineWriterMetadata", "GetAlternateLocationMapping", 9, nil},
-	IVssExamineWriterMetadata_GetBackupSchema:                {"IVssExamineWriterMetadata.GetBackupSchema", "IVssExamineWriterMetadata", "GetBackupSchema", 10, nil},
+	IVssExamineWriterMetadata_GetExcludeFile:                 {"IVssExamineWriterMetadata.GetExcludeFile", "IVssExamineWriterMetadata", "GetExcludeFile", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetComponent:                   {"IVssExamineWriterMetadata.GetComponent", "IVssExamineWriterMetadata", "GetComponent", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetRestoreMethod:               {"IVssExamineWriterMetadata.GetRestoreMethod", "IVssExamineWriterMetadata", "GetRestoreMethod", 8, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetAlternateLocationMapping:    {"IVssExamineWriterMetadata.GetAlternateLocationMapping", "IVssExamineWriterMetadata", "GetAlternateLocationMapping", 9, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetBackupSchema:                {"IVssExamineWriterMetadata.GetBackupSchema", "IVssExamineWriterMetadata", "GetBackupSchema", 10, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
 	IVssExamineWriterMetadata_GetDocument:                    {"IVssExamineWriterMetadata.GetDocument", "IVssExamineWriterMetadata", "GetDocument", 11, nil},
-	IVssExamineWriterMetadata_SaveAsXML:                      {"IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, nil},
-	IVssExamineWriterMetadata_LoadFromXML:                    {"IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, nil},
-	IVssWMComponent_GetComponentInfo:                         {"IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, nil},
-	IVssWMComponent_FreeComponentInfo:                        {"IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, nil},
-	IVssWMComponent_GetFile:                                  {"IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, nil},
-	IVssWMComponent_GetDatabaseFile:                          {"IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, nil},
-	IVssWMComponent_GetDatabaseLogFile:                       {"IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, nil},
-	IVssWMComponent_GetDependency:                            {"IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, nil},
-	IVssWMDependency_GetWriterId:                             {"IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, nil},
-	IVssWMDependency_GetLogicalPath:                          {"IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, nil},
-	IVssWMDependency_GetComponentName:                        {"IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, nil},
-	IVssWMFiledesc_GetPath:                                   {"IVssWMFiledesc.GetPath", "IVssWMFiledesc", "GetPath", 3, nil},
-	IVssWMFiledesc_GetFilespec:                               {"IVssWMFiledesc.GetFilespec", "IVssWMFiledesc", "GetFilespec", 4, nil},
-	IVssWMFiledesc_GetRecursive:                              {"IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, nil},
-	IVssWMFiledesc_GetAlternateLocation:                      {"IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, nil},
-	IVssWMFiledesc_GetBackupTypeMask:                         {"IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, nil},
-	IVssBackupComponentsEx_GetWriterMetadataEx:               {"IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, nil},
-	IVssBackupComponentsEx_SetSelectedForRestoreEx:           {"IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, nil},
-	IVssComponentEx_SetPrepareForBackupFailureMsg:            {"IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, nil},
-	IVssComponentEx_SetPostSnapshotFailureMsg:                {"IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, nil},
-	IVssComponentEx_GetPrepareForBackupFailureMsg:            {"IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, nil},
-	IVssComponentEx_GetPostSnapshotFailureMsg:                {"IVssComponentEx.GetPostSnapshotFailureMsg", "IVssComponentEx", "GetPostSnapshotFailureMsg", 44, nil},
-	IVssComponentEx_GetAuthoritativeRestore:                  {"IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, nil},
-	IVssComponentEx_GetRollForward:                           {"IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, nil},
-	IVssComponentEx_GetRestoreName:                           {"IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, nil},
-	IVssExamineWriterMetadataEx_GetIdentityEx:                {"IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, nil},
-	IVssBackupComponentsEx2_UnexposeSnapshot:                 {"IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, nil},
-	IVssBackupComponentsEx2_SetAuthoritativeRestore:          {"IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, nil},
-	IVssBackupComponentsEx2_SetRollForward:                   {"IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, nil},
-	IVssBackupComponentsEx2_SetRestoreName:                   {"IVssBackupComponentsEx2.SetRestoreName", "IVssBackupComponentsEx2", "SetRestoreName", 56, nil},
-	IVssBackupComponentsEx2_BreakSnapshotSetEx:               {"IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, nil},
+	IVssExamineWriterMetadata_SaveAsXML:                      {"IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_LoadFromXML:                    {"IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMComponent_GetComponentInfo:                         {"IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMComponent_FreeComponentInfo:                        {"IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, []HRESULT{S_OK}},
+	IVssWMComponent_GetFile:                                  {"IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssWMComponent_GetDatabaseFile:                          {"IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssWMComponent_GetDatabaseLogFile:                       {"IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssWMComponent_GetDependency:                            {"IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssWMDependency_GetWriterId:                             {"IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMDependency_GetLogicalPath:                          {"IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMDependency_GetComponentName:                        {"IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMFiledesc_GetPath:                                   {"IVssWMFiledesc.GetPath", "IVssWMFiledesc", "GetPath", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMFiledesc_GetFilespec:                               {"IVssWMFiledesc.GetFilespec", "IVssWMFiledesc", "GetFilespec", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMFiledesc_GetRecursive:                              {"IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssWMFiledesc_GetAlternateLocation:                      {"IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMFiledesc_GetBackupTypeMask:                         {"IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx_GetWriterMetadataEx:               {"IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx_SetSelectedForRestoreEx:           {"IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssComponentEx_SetPrepareForBackupFailureMsg:            {"IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponentEx_SetPostSnapshotFailureMsg:                {"IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponentEx_GetPrepareForBackupFailureMsg:            {"IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponentEx_GetPostSnapshotFailureMsg:                {"IVssComponentEx.GetPostSnapshotFailureMsg", "IVssComponentEx", "GetPostSnapshotFailureMsg", 44, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponentEx_GetAuthoritativeRestore:                  {"IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponentEx_GetRollForward:                           {"IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponentEx_GetRestoreName:                           {"IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssExamineWriterMetadataEx_GetIdentityEx:                {"IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx2_UnexposeSnapshot:                 {"IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponentsEx2_SetAuthoritativeRestore:          {"IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx2_SetRollForward:                   {"IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx2_SetRestoreName:                   {"IVssBackupComponentsEx2.SetRestoreName", "IVssBackupComponentsEx2", "SetRestoreName", 56, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx2_BreakSnapshotSetEx:               {"IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BREAK_REVERT_ID_FAILED, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
 	IVssBackupComponentsEx2_PreFastRecovery:                  {"IVssBackupComponentsEx2.PreFastRecovery", "IVssBackupComponentsEx2", "PreFastRecovery", 58, nil},
 	IVssBackupComponentsEx2_FastRecovery:                     {"IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, nil},
-	IVssComponentEx2_SetFailure:                              {"IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, nil},
-	IVssComponentEx2_GetFailure:                              {"IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, nil},
-	IVssExamineWriterMetadataEx2_GetVersion:                  {"IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, nil},
-	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, nil},
-	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:  {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, nil},
-	IVssBackupComponentsEx3_GetWriterStatusEx:                {"IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, nil},
-	IVssBackupComponentsEx3_AddSnapshotToRecoverySet:         {"IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, nil},
-	IVssBackupComponentsEx3_RecoverSet:                       {"IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, nil},
-	IVssBackupComponentsEx3_GetSessionId:                     {"IVssBackupComponentsEx3.GetSessionId", "IVssBackupComponentsEx3", "GetSessionId", 63, nil},
-	IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths:     {"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths", "IVssBackupComponentsEx4", "GetRootAndLogicalPrefixPaths", 64, nil},
+	IVssComponentEx2_SetFailure:                              {"IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, []HRESULT{S_OK}},
+	IVssComponentEx2_GetFailure:                              {"IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssExamineWriterMetadataEx2_GetVersion:                  {"IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:  {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx3_GetWriterStatusEx:                {"IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND}},
+	IVssBackupComponentsEx3_AddSnapshotToRecoverySet:         {"IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, []HRESULT{S_OK, VSS_E_BAD_STATE, VSS_E_LEGACY_PROVIDER, VSS_E_OBJECT_NOT_FOUND, VSS_E_RESYNC_IN_PROGRESS, VSS_E_SNAPSHOT_NOT_IN_SET, VSS_E_VOLUME_NOT_SUPPORTED}},
+	IVssBackupComponentsEx3_RecoverSet:                       {"IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, []HRESULT{S_OK, E_NOTIMPL, VSS_E_BAD_STATE, VSS_E_LEGACY_PROVIDER, VSS_E_PROVIDER_VETO, VSS_E_UNSELECTED_VOLUME, VSS_E_CANNOT_REVERT_DISKID}},
+	IVssBackupComponentsEx3_GetSessionId:                     {"IVssBackupComponentsEx3.GetSessionId", "IVssBackupComponentsEx3", "GetSessionId", 63, []HRESULT{S_OK}},
+	IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths:     {"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths", "IVssBackupComponentsEx4", "GetRootAndLogicalPrefixPaths", 64, []HRESULT{S_OK, E_OUTOFMEMORY}},
 	Proc_CreateVssBackupComponentsInternal:                   {"vssapi.dll!CreateVssBackupComponentsInternal", "vssapi.dll", "CreateVssBackupComponentsInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
 	Proc_VssFreeSnapshotPropertiesInternal:                   {"vssapi.dll!VssFreeSnapshotPropertiesInternal", "vssapi.dll", "VssFreeSnapshotPropertiesInternal", -1, nil},
 	Proc_ShouldBlockRevertInternal:                           {"vssapi.dll!ShouldBlockRevertInternal", "vssapi.dll", "ShouldBlockRevertInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
@@ -703,6 +703,37 @@ func (m Method) Returns() []HRESULT {
 // documentation says; ok is false when the method does not document code.
 func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 	switch m {
+	case IVssWriterComponents_GetComponentCount:
+		switch code {
+		case S_OK:
+			return "The number of the writer's components was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssWriterComponents_GetWriterInfo:
+		switch code {
+		case S_OK:
+			return "The writer's instance and class IDs were returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssWriterComponents_GetComponent:
+		switch code {
+		case S_OK:
+			return "The IVssComponent was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No component has the given index.", true
+		}
 	case IVssAsync_Cancel:
 		switch code {
 		case S_OK:
@@ -734,6 +765,34 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_UNEXPECTED:
 			return "An unexpected error occurred and was written to the error log.", true
 		}
+	case IVssBackupComponents_GetWriterComponentsCount:
+		switch code {
+		case S_OK:
+			return "The count was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_GetWriterComponents:
+		switch code {
+		case S_OK:
+			return "The IVssWriterComponentsExt object was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The page says the given shadow copy does not exist; for this method that means no writer at iWriter.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
 	case IVssBackupComponents_InitializeForBackup:
 		switch code {
 		case S_OK:
@@ -761,6 +820,36 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
 		case VSS_E_INVALID_XML_DOCUMENT:
 			return "The XML document is invalid. The event log has details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_InitializeForRestore:
+		switch code {
+		case S_OK:
+			return "The object was initialized from the document for a restore.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The given XML document could not be loaded.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetRestoreState:
+		switch code {
+		case S_OK:
+			return "The restore type was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a backup, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
@@ -816,6 +905,23 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_BAD_STATE:
 			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
 		}
+	case IVssBackupComponents_AddComponent:
+		switch code {
+		case S_OK:
+			return "The component was added.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_ALREADY_EXISTS:
+			return "A component with the same logical path and name was added already.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
 	case IVssBackupComponents_PrepareForBackup:
 		switch code {
 		case S_OK:
@@ -826,6 +932,17 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "Not enough memory or other system resources.", true
 		case VSS_E_BAD_STATE:
 			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_AbortBackup:
+		switch code {
+		case S_OK:
+			return "The backup was marked as abandoned.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized.", true
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
@@ -866,6 +983,136 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_BAD_STATE:
 			return "The object is not initialized, the call came during a restore, or it was made out of the required order.", true
 		}
+	case IVssBackupComponents_GetWriterStatus:
+		switch code {
+		case S_OK:
+			return "The status was returned. Check phResultFailure too: the writer itself may have failed.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No writer has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetBackupSucceeded:
+		switch code {
+		case S_OK:
+			return "The component's backup result was recorded.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetBackupOptions:
+		switch code {
+		case S_OK:
+			return "The backup options were set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetSelectedForRestore:
+		switch code {
+		case S_OK:
+			return "The component's selection for restore was recorded.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component is not in the Backup Components Document, or no instance of its writer is running.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetRestoreOptions:
+		switch code {
+		case S_OK:
+			return "The restore options were set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetAdditionalRestores:
+		switch code {
+		case S_OK:
+			return "Whether more restores follow was recorded.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetPreviousBackupStamp:
+		switch code {
+		case S_OK:
+			return "The previous backup stamp was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SaveAsXML:
+		switch code {
+		case S_OK:
+			return "The document was saved into pbstrXML.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
 	case IVssBackupComponents_BackupComplete:
 		switch code {
 		case S_OK:
@@ -880,6 +1127,91 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		case VSS_E_UNEXPECTED_WRITER_ERROR:
 			return "Communication with the writers failed unexpectedly. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_AddAlternativeLocationMapping:
+		switch code {
+		case S_OK:
+			return "The alternate location mapping was added.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_AddRestoreSubcomponent:
+		switch code {
+		case S_OK:
+			return "The subcomponent was added for restore.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call did not come during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetFileRestoreStatus:
+		switch code {
+		case S_OK:
+			return "The file restore status was recorded.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, or the call was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No such component is in the document.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_AddNewTarget:
+		switch code {
+		case S_OK:
+			return "The new restore target was added.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, or the call came during a restore.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component does not exist, or no file set of the component has this path and file specification.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_SetRangesFilePath:
+		switch code {
+		case S_OK:
+			return "The ranges file path was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, or the call did not come during a restore.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component or the partial file does not exist.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
 	case IVssBackupComponents_PreRestore:
 		switch code {
@@ -1119,6 +1451,559 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
+	case IVssBackupComponents_DisableWriterClasses:
+		switch code {
+		case S_OK:
+			return "The writer classes were disabled.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_EnableWriterClasses:
+		switch code {
+		case S_OK:
+			return "The writer classes were enabled.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_DisableWriterInstances:
+		switch code {
+		case S_OK:
+			return "The writer instances were disabled.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponents_ExposeSnapshot:
+		switch code {
+		case S_OK:
+			return "The shadow copy was exposed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The given shadow copy does not exist.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and wrote it to the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+			return "The provider failed unexpectedly. The error is recorded in the error log.", true
+		}
+	case IVssBackupComponents_RevertToSnapshot:
+		switch code {
+		case S_OK:
+			return "The revert was carried out.", true
+		case E_ACCESSDENIED:
+			return "The calling process lacks the privileges needed.", true
+		case E_FAIL:
+			return "An internal error occurred.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_NOTIMPL:
+			return "The volume's provider cannot revert.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "SnapshotId does not name a valid shadow copy.", true
+		case VSS_E_PROVIDER_NOT_REGISTERED:
+			return "The provider was not found.", true
+		case VSS_E_REVERT_IN_PROGRESS:
+			return "A revert of the volume is running already.", true
+		case VSS_E_UNSUPPORTED_CONTEXT:
+			return "Only persistent shadow copies can be reverted to.", true
+		case VSS_E_VOLUME_IN_USE:
+			return "bForceDismount was FALSE and the volume could not be locked.", true
+		case VSS_E_VOLUME_NOT_SUPPORTED:
+			return "This volume does not support revert.", true
+		}
+	case IVssBackupComponents_QueryRevertStatus:
+		switch code {
+		case S_OK:
+			return "The IVssAsync that follows the revert was returned.", true
+		case E_ACCESSDENIED:
+			return "The calling process lacks the privileges needed.", true
+		case E_FAIL:
+			return "An internal error occurred.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_NOTIMPL:
+			return "The volume's provider cannot revert.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case E_POINTER:
+			return "A required pointer parameter is NULL.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "pwszVolume does not name a valid volume.", true
+		case VSS_E_VOLUME_NOT_SUPPORTED:
+			return "This volume does not support revert.", true
+		}
+	case IVssComponent_GetLogicalPath:
+		switch code {
+		case S_OK:
+			return "The logical path was returned.", true
+		case S_FALSE:
+			return "The component has no logical path.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetComponentType:
+		switch code {
+		case S_OK:
+			return "The component type was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetComponentName:
+		switch code {
+		case S_OK:
+			return "The component name was returned.", true
+		case S_FALSE:
+			return "The component has no name, which should never happen.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetBackupSucceeded:
+		switch code {
+		case S_OK:
+			return "Whether the backup succeeded was returned.", true
+		case S_FALSE:
+			return "The result is not known yet, because the call came before the BackupComplete event.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetAlternateLocationMappingCount:
+		switch code {
+		case S_OK:
+			return "The number of alternate location mappings was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponent_GetAlternateLocationMapping:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the mapping was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No mapping has the given index.", true
+		}
+	case IVssComponent_SetBackupMetadata:
+		switch code {
+		case S_OK:
+			return "The backup metadata was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_OBJECT_ALREADY_EXISTS:
+			return "Private metadata was written for this component already.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not a writer, or the call came outside a backup or while a BackupComplete or BackupShutdown event was being handled.", true
+		}
+	case IVssComponent_GetBackupMetadata:
+		switch code {
+		case S_OK:
+			return "The backup metadata was returned.", true
+		case S_FALSE:
+			return "The component has no backup metadata.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_AddPartialFile:
+		switch code {
+		case S_OK:
+			return "The partial file was added.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not a writer, or the call came at the wrong time. The page's table says outside a restore; its remarks say a writer must not call it during one.", true
+		}
+	case IVssComponent_GetPartialFileCount:
+		switch code {
+		case S_OK:
+			return "The number of partial files was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponent_GetPartialFile:
+		switch code {
+		case S_OK:
+			return "The partial file was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not in the backup or restore state the call needs.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No partial file has the given index.", true
+		}
+	case IVssComponent_IsSelectedForRestore:
+		switch code {
+		case S_OK:
+			return "Whether the component is selected for restore was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not in the backup or restore state the call needs.", true
+		}
+	case IVssComponent_GetAdditionalRestores:
+		switch code {
+		case S_OK:
+			return "Whether more restores follow was returned.", true
+		case S_FALSE:
+			return "The attribute has no value.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetNewTargetCount:
+		switch code {
+		case S_OK:
+			return "The number of new targets was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponent_GetNewTarget:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the new target was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No new target has the given index.", true
+		}
+	case IVssComponent_AddDirectedTarget:
+		switch code {
+		case S_OK:
+			return "The directed target was added.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not a writer, or the call came outside a restore or while a BackupComplete or BackupShutdown event was being handled.", true
+		}
+	case IVssComponent_GetDirectedTargetCount:
+		switch code {
+		case S_OK:
+			return "The number of directed targets was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponent_GetDirectedTarget:
+		switch code {
+		case S_OK:
+			return "The directed target was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No directed target has the given index.", true
+		}
+	case IVssComponent_SetRestoreMetadata:
+		switch code {
+		case S_OK:
+			return "The restore metadata was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_OBJECT_ALREADY_EXISTS:
+			return "Private metadata was written for this component already.", true
+		case VSS_E_BAD_STATE:
+			return "The call did not come from a writer handling a PreRestore event.", true
+		}
+	case IVssComponent_GetRestoreMetadata:
+		switch code {
+		case S_OK:
+			return "The restore metadata was returned.", true
+		case S_FALSE:
+			return "The component has no restore metadata.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_SetRestoreTarget:
+		switch code {
+		case S_OK:
+			return "The restore target was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not in the backup or restore state the call needs.", true
+		}
+	case IVssComponent_GetRestoreTarget:
+		switch code {
+		case S_OK:
+			return "The restore target was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The item was not found.", true
+		}
+	case IVssComponent_SetPreRestoreFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not in the backup or restore state the call needs.", true
+		}
+	case IVssComponent_GetPreRestoreFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was returned.", true
+		case S_FALSE:
+			return "No PreRestore failure message was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_SetPostRestoreFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not in the backup or restore state the call needs.", true
+		}
+	case IVssComponent_GetPostRestoreFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was returned.", true
+		case S_FALSE:
+			return "No PostRestore failure message was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_SetBackupStamp:
+		switch code {
+		case S_OK:
+			return "The backup stamp was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not a writer, or the call came outside a backup or while a BackupComplete or BackupShutdown event was being handled.", true
+		}
+	case IVssComponent_GetBackupStamp:
+		switch code {
+		case S_OK:
+			return "The backup stamp was returned.", true
+		case S_FALSE:
+			return "The component has no backup stamp.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetPreviousBackupStamp:
+		switch code {
+		case S_OK:
+			return "The previous backup stamp was returned.", true
+		case S_FALSE:
+			return "No previous backup stamp was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetBackupOptions:
+		switch code {
+		case S_OK:
+			return "The backup options were returned.", true
+		case S_FALSE:
+			return "No backup options were set for the component.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetRestoreOptions:
+		switch code {
+		case S_OK:
+			return "The restore options were returned.", true
+		case S_FALSE:
+			return "No restore options were set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_GetRestoreSubcomponentCount:
+		switch code {
+		case S_OK:
+			return "The number of subcomponents to restore was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponent_GetRestoreSubcomponent:
+		switch code {
+		case S_OK:
+			return "The subcomponent was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No subcomponent has the given index.", true
+		}
+	case IVssComponent_GetFileRestoreStatus:
+		switch code {
+		case S_OK:
+			return "The file restore status was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The call was not part of a restore.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssComponent_AddDifferencedFilesByLastModifyTime:
+		switch code {
+		case S_OK:
+			return "The differenced files were added.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The caller is not a writer, or the call came outside a backup or while a BackupComplete or BackupShutdown event was being handled.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssComponent_GetDifferencedFilesCount:
+		switch code {
+		case S_OK:
+			return "The number of differenced file sets was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponent_GetDifferencedFile:
+		switch code {
+		case S_OK:
+			return "The differenced file set was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No differenced file set has the given index.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
 	case IVssEnumObject_Next:
 		switch code {
 		case S_OK:
@@ -1129,6 +2014,657 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "The enumerator hit an internal error.", true
 		case E_POINTER:
 			return "A required pointer parameter is NULL.", true
+		}
+	case IVssEnumObject_Skip:
+		switch code {
+		case S_OK:
+			return "The elements were skipped.", true
+		case S_FALSE:
+			return "The skip went past the end of the enumeration.", true
+		case E_FAIL:
+			return "The enumerator failed internally.", true
+		}
+	case IVssEnumObject_Reset:
+		switch code {
+		case S_OK:
+			return "The enumeration starts again at its first element.", true
+		case E_FAIL:
+			return "The enumerator failed internally.", true
+		}
+	case IVssEnumObject_Clone:
+		switch code {
+		case S_OK:
+			return "The copy of the enumerator was returned.", true
+		case E_FAIL:
+			return "The enumerator failed internally.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case E_POINTER:
+			return "A required pointer parameter is NULL.", true
+		}
+	case IVssExamineWriterMetadata_GetIdentity:
+		switch code {
+		case S_OK:
+			return "The writer's identity was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_GetFileCounts:
+		switch code {
+		case S_OK:
+			return "The counts were returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_GetExcludeFile:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the excluded file set was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No excluded file set has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_GetComponent:
+		switch code {
+		case S_OK:
+			return "The IVssWMComponent was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No component has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_GetRestoreMethod:
+		switch code {
+		case S_OK:
+			return "The restore method was returned.", true
+		case S_FALSE:
+			return "The writer defines no restore method.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_GetAlternateLocationMapping:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the mapping was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No alternate location mapping has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_GetBackupSchema:
+		switch code {
+		case S_OK:
+			return "The backup schema was returned. (The page says \"set the failure message\", a slip copied from another page.)", true
+		case E_INVALIDARG:
+			return "The backup schema argument is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssExamineWriterMetadata_SaveAsXML:
+		switch code {
+		case S_OK:
+			return "The Writer Metadata Document was saved into pbstrXML.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadata_LoadFromXML:
+		switch code {
+		case S_OK:
+			return "The document was loaded from bstrXML.", true
+		case S_FALSE:
+			return "The XML document could not be loaded.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMComponent_GetComponentInfo:
+		switch code {
+		case S_OK:
+			return "The component information was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMComponent_FreeComponentInfo:
+		switch code {
+		case S_OK:
+			return "The component information was freed.", true
+		}
+	case IVssWMComponent_GetFile:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the file set was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No file set has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMComponent_GetDatabaseFile:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the database file was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No database file has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMComponent_GetDatabaseLogFile:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the log file was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No database log file has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMComponent_GetDependency:
+		switch code {
+		case S_OK:
+			return "The IVssWMDependency was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No dependency has the given index.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMDependency_GetWriterId:
+		switch code {
+		case S_OK:
+			return "The class ID of the writer of the component depended on was returned.", true
+		case S_FALSE:
+			return "No writer manages the component depended on.", true
+		case E_INVALIDARG:
+			return "pWriterId points to memory that is not allocated.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMDependency_GetLogicalPath:
+		switch code {
+		case S_OK:
+			return "The logical path of the component depended on was returned.", true
+		case S_FALSE:
+			return "No writer manages the component depended on.", true
+		case E_INVALIDARG:
+			return "pbstrLogicalPath points to memory that is not allocated.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMDependency_GetComponentName:
+		switch code {
+		case S_OK:
+			return "The name of the component depended on was returned.", true
+		case S_FALSE:
+			return "No writer manages the component depended on.", true
+		case E_INVALIDARG:
+			return "pbstrComponentName points to memory that is not allocated.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMFiledesc_GetPath:
+		switch code {
+		case S_OK:
+			return "The path was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMFiledesc_GetFilespec:
+		switch code {
+		case S_OK:
+			return "The file specification was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMFiledesc_GetRecursive:
+		switch code {
+		case S_OK:
+			return "Whether the path is recursive was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		}
+	case IVssWMFiledesc_GetAlternateLocation:
+		switch code {
+		case S_OK:
+			return "The alternate location was returned.", true
+		case S_FALSE:
+			return "No alternate location was found.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssWMFiledesc_GetBackupTypeMask:
+		switch code {
+		case S_OK:
+			return "The file backup type mask was returned.", true
+		case E_INVALIDARG:
+			return "pdwTypeMask points to NULL memory.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponentsEx_GetWriterMetadataEx:
+		switch code {
+		case S_OK:
+			return "The IVssExamineWriterMetadataEx object was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "iWriter does not name a writer.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponentsEx_SetSelectedForRestoreEx:
+		switch code {
+		case S_OK:
+			return "The component's selection for restore was recorded.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component is not in the Backup Components Document, or no instance of its writer is running.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssComponentEx_SetPrepareForBackupFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The call did not come from a writer's OnPrepareBackup handler.", true
+		}
+	case IVssComponentEx_SetPostSnapshotFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The call did not come from a writer's OnPostSnapshot handler.", true
+		}
+	case IVssComponentEx_GetPrepareForBackupFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was returned.", true
+		case S_FALSE:
+			return "No PrepareForBackup failure message was set for the component.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponentEx_GetPostSnapshotFailureMsg:
+		switch code {
+		case S_OK:
+			return "The failure message was returned.", true
+		case S_FALSE:
+			return "No PostSnapshot failure message was set for the component.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponentEx_GetAuthoritativeRestore:
+		switch code {
+		case S_OK:
+			return "Whether the restore is authoritative was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponentEx_GetRollForward:
+		switch code {
+		case S_OK:
+			return "The roll-forward type and point were returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssComponentEx_GetRestoreName:
+		switch code {
+		case S_OK:
+			return "The restore name was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		}
+	case IVssExamineWriterMetadataEx_GetIdentityEx:
+		switch code {
+		case S_OK:
+			return "The writer's identity and instance name were returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "The XML document is not valid; the event log has the details.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponentsEx2_UnexposeSnapshot:
+		switch code {
+		case S_OK:
+			return "The shadow copy is no longer exposed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The shadow copy does not exist or is not exposed.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and wrote it to the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+			return "The provider failed unexpectedly. The error is recorded in the error log.", true
+		}
+	case IVssBackupComponentsEx2_SetAuthoritativeRestore:
+		switch code {
+		case S_OK:
+			return "The restore of the component was marked authoritative or not.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The call did not come during a restore.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component was not found.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponentsEx2_SetRollForward:
+		switch code {
+		case S_OK:
+			return "The roll-forward type and point were set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The call did not come during a restore.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component was not found.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponentsEx2_SetRestoreName:
+		switch code {
+		case S_OK:
+			return "The restore name was set.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The call did not come during a restore.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The component was not found.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponentsEx2_BreakSnapshotSetEx:
+		switch code {
+		case S_OK:
+			return "The shadow copy set was broken.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks the privileges needed or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BREAK_REVERT_ID_FAILED:
+			return "The disk signature or GPT identifiers of one or more destination LUNs could not be set back to those of the original LUNs; with an original LUN unmasked, breaking would make the signatures collide.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The given shadow copy set does not exist.", true
+		case VSS_E_PROVIDER_VETO:
+			return "A software provider made the shadow copies, and those cannot be broken.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssComponentEx2_SetFailure:
+		switch code {
+		case S_OK:
+			return "The failure was recorded. The page names no other code: any failure is some other HRESULT.", true
+		}
+	case IVssComponentEx2_GetFailure:
+		switch code {
+		case S_OK:
+			return "The failure the writer set was returned. Check phr too: it tells whether the writer failed.", true
+		case E_INVALIDARG:
+			return "phr, phrApplication, pbstrApplicationMessage or pdwReserved is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		}
+	case IVssExamineWriterMetadataEx2_GetVersion:
+		switch code {
+		case S_OK:
+			return "The writer's version was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount:
+		switch code {
+		case S_OK:
+			return "The number of file sets excluded from the shadow copy was returned.", true
+		case E_INVALIDARG:
+			return "pcExcludedFromSnapshot is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:
+		switch code {
+		case S_OK:
+			return "The IVssWMFiledesc of the excluded file set was returned.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssBackupComponentsEx3_GetWriterStatusEx:
+		switch code {
+		case S_OK:
+			return "The status was returned. Check phrFailureWriter too: the writer itself may have failed.", true
+		case E_INVALIDARG:
+			return "pnStatus, pidWriter, pbstrWriter or pidInstance is NULL.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_BAD_STATE:
+			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "No writer has the given index.", true
+		}
+	case IVssBackupComponentsEx3_AddSnapshotToRecoverySet:
+		switch code {
+		case S_OK:
+			return "The shadow copy was added to the recovery set.", true
+		case VSS_E_BAD_STATE:
+			return "No hardware provider supports the operation, or no volume was added to the recovery set.", true
+		case VSS_E_LEGACY_PROVIDER:
+			return "This version of the hardware provider does not support the operation.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "snapshotId names a shadow copy the hardware provider does not own.", true
+		case VSS_E_RESYNC_IN_PROGRESS:
+			return "Another LUN resynchronization is running already.", true
+		case VSS_E_SNAPSHOT_NOT_IN_SET:
+			return "snapshotId names a shadow copy that is not in the Backup Components Document.", true
+		case VSS_E_VOLUME_NOT_SUPPORTED:
+			return "The volume cannot be resynchronized: it is dynamic, the destination disk has no unique page 83 identifier or is a cluster quorum disk, or the volume is not on a LUN a hardware provider manages.", true
+		}
+	case IVssBackupComponentsEx3_RecoverSet:
+		switch code {
+		case S_OK:
+			return "The resynchronization was carried out.", true
+		case E_NOTIMPL:
+			return "The volume's provider cannot resynchronize LUNs.", true
+		case VSS_E_BAD_STATE:
+			return "No hardware provider supports the operation, no volume was added to the recovery set, the call came in WinPE or Safe mode, or InitializeForRestore was not called first.", true
+		case VSS_E_LEGACY_PROVIDER:
+			return "This version of the hardware provider does not support the operation.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider failed; the Application event log says how to resolve it.", true
+		case VSS_E_UNSELECTED_VOLUME:
+			return "The resynchronization destination holds a volume that was not included explicitly.", true
+		case VSS_E_CANNOT_REVERT_DISKID:
+			return "The MBR signature or GPT identifier of one or more disks could not be set to the intended value; the Application event log has the details.", true
+		}
+	case IVssBackupComponentsEx3_GetSessionId:
+		switch code {
+		case S_OK:
+			return "The session identifier was returned. The page names no other code: any failure is some other HRESULT.", true
+		}
+	case IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths:
+		switch code {
+		case S_OK:
+			return "The root and logical prefix paths were returned.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
 		}
 	case Proc_CreateVssBackupComponentsInternal:
 		switch code {
@@ -1179,11 +2715,27 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
+	case IVssBackupComponents_GetWriterComponentsCount:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_GetWriterComponents:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
 	case IVssBackupComponents_InitializeForBackup:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_SetBackupState:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_InitializeForRestore:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetRestoreState:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
@@ -1199,7 +2751,15 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
+	case IVssBackupComponents_AddComponent:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
 	case IVssBackupComponents_PrepareForBackup:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_AbortBackup:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
@@ -1211,7 +2771,59 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
+	case IVssBackupComponents_GetWriterStatus:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetBackupSucceeded:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetBackupOptions:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetSelectedForRestore:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetRestoreOptions:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetAdditionalRestores:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetPreviousBackupStamp:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SaveAsXML:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
 	case IVssBackupComponents_BackupComplete:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_AddAlternativeLocationMapping:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_AddRestoreSubcomponent:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetFileRestoreStatus:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_AddNewTarget:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_SetRangesFilePath:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
@@ -1260,6 +2872,154 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponents_IsVolumeSupported:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_DisableWriterClasses:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_EnableWriterClasses:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_DisableWriterInstances:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponents_ExposeSnapshot:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssComponent_AddDifferencedFilesByLastModifyTime:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_GetIdentity:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_GetFileCounts:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_GetExcludeFile:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_GetComponent:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_GetRestoreMethod:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_GetAlternateLocationMapping:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_SaveAsXML:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadata_LoadFromXML:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMComponent_GetComponentInfo:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMComponent_GetFile:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMComponent_GetDatabaseFile:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMComponent_GetDatabaseLogFile:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMComponent_GetDependency:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMDependency_GetWriterId:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMDependency_GetLogicalPath:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMDependency_GetComponentName:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMFiledesc_GetPath:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMFiledesc_GetFilespec:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMFiledesc_GetRecursive:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMFiledesc_GetAlternateLocation:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssWMFiledesc_GetBackupTypeMask:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx_GetWriterMetadataEx:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx_SetSelectedForRestoreEx:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadataEx_GetIdentityEx:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx2_UnexposeSnapshot:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx2_SetAuthoritativeRestore:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx2_SetRollForward:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx2_SetRestoreName:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssBackupComponentsEx2_BreakSnapshotSetEx:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadataEx2_GetVersion:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}

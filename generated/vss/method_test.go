@@ -18,42 +18,42 @@ func TestMethods(t *testing.T) {
 		{IUnknown_QueryInterface, "IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, 0},
 		{IUnknown_AddRef, "IUnknown.AddRef", "IUnknown", "AddRef", 1, 0},
 		{IUnknown_Release, "IUnknown.Release", "IUnknown", "Release", 2, 0},
-		{IVssWriterComponents_GetComponentCount, "IVssWriterComponents.GetComponentCount", "IVssWriterComponents", "GetComponentCount", 0, 0},
-		{IVssWriterComponents_GetWriterInfo, "IVssWriterComponents.GetWriterInfo", "IVssWriterComponents", "GetWriterInfo", 1, 0},
-		{IVssWriterComponents_GetComponent, "IVssWriterComponents.GetComponent", "IVssWriterComponents", "GetComponent", 2, 0},
+		{IVssWriterComponents_GetComponentCount, "IVssWriterComponents.GetComponentCount", "IVssWriterComponents", "GetComponentCount", 0, 3},
+		{IVssWriterComponents_GetWriterInfo, "IVssWriterComponents.GetWriterInfo", "IVssWriterComponents", "GetWriterInfo", 1, 4},
+		{IVssWriterComponents_GetComponent, "IVssWriterComponents.GetComponent", "IVssWriterComponents", "GetComponent", 2, 4},
 		{IVssAsync_Cancel, "IVssAsync.Cancel", "IVssAsync", "Cancel", 3, 4},
 		{IVssAsync_Wait, "IVssAsync.Wait", "IVssAsync", "Wait", 4, 3},
 		{IVssAsync_QueryStatus, "IVssAsync.QueryStatus", "IVssAsync", "QueryStatus", 5, 4},
-		{IVssBackupComponents_GetWriterComponentsCount, "IVssBackupComponents.GetWriterComponentsCount", "IVssBackupComponents", "GetWriterComponentsCount", 3, 0},
-		{IVssBackupComponents_GetWriterComponents, "IVssBackupComponents.GetWriterComponents", "IVssBackupComponents", "GetWriterComponents", 4, 0},
+		{IVssBackupComponents_GetWriterComponentsCount, "IVssBackupComponents.GetWriterComponentsCount", "IVssBackupComponents", "GetWriterComponentsCount", 3, 5},
+		{IVssBackupComponents_GetWriterComponents, "IVssBackupComponents.GetWriterComponents", "IVssBackupComponents", "GetWriterComponents", 4, 6},
 		{IVssBackupComponents_InitializeForBackup, "IVssBackupComponents.InitializeForBackup", "IVssBackupComponents", "InitializeForBackup", 5, 6},
 		{IVssBackupComponents_SetBackupState, "IVssBackupComponents.SetBackupState", "IVssBackupComponents", "SetBackupState", 6, 6},
-		{IVssBackupComponents_InitializeForRestore, "IVssBackupComponents.InitializeForRestore", "IVssBackupComponents", "InitializeForRestore", 7, 0},
-		{IVssBackupComponents_SetRestoreState, "IVssBackupComponents.SetRestoreState", "IVssBackupComponents", "SetRestoreState", 8, 0},
+		{IVssBackupComponents_InitializeForRestore, "IVssBackupComponents.InitializeForRestore", "IVssBackupComponents", "InitializeForRestore", 7, 6},
+		{IVssBackupComponents_SetRestoreState, "IVssBackupComponents.SetRestoreState", "IVssBackupComponents", "SetRestoreState", 8, 6},
 		{IVssBackupComponents_GatherWriterMetadata, "IVssBackupComponents.GatherWriterMetadata", "IVssBackupComponents", "GatherWriterMetadata", 9, 7},
 		{IVssBackupComponents_GetWriterMetadataCount, "IVssBackupComponents.GetWriterMetadataCount", "IVssBackupComponents", "GetWriterMetadataCount", 10, 4},
 		{IVssBackupComponents_GetWriterMetadata, "IVssBackupComponents.GetWriterMetadata", "IVssBackupComponents", "GetWriterMetadata", 11, 7},
 		{IVssBackupComponents_FreeWriterMetadata, "IVssBackupComponents.FreeWriterMetadata", "IVssBackupComponents", "FreeWriterMetadata", 12, 2},
-		{IVssBackupComponents_AddComponent, "IVssBackupComponents.AddComponent", "IVssBackupComponents", "AddComponent", 13, 0},
+		{IVssBackupComponents_AddComponent, "IVssBackupComponents.AddComponent", "IVssBackupComponents", "AddComponent", 13, 7},
 		{IVssBackupComponents_PrepareForBackup, "IVssBackupComponents.PrepareForBackup", "IVssBackupComponents", "PrepareForBackup", 14, 5},
-		{IVssBackupComponents_AbortBackup, "IVssBackupComponents.AbortBackup", "IVssBackupComponents", "AbortBackup", 15, 0},
+		{IVssBackupComponents_AbortBackup, "IVssBackupComponents.AbortBackup", "IVssBackupComponents", "AbortBackup", 15, 4},
 		{IVssBackupComponents_GatherWriterStatus, "IVssBackupComponents.GatherWriterStatus", "IVssBackupComponents", "GatherWriterStatus", 16, 7},
 		{IVssBackupComponents_GetWriterStatusCount, "IVssBackupComponents.GetWriterStatusCount", "IVssBackupComponents", "GetWriterStatusCount", 17, 4},
 		{IVssBackupComponents_FreeWriterStatus, "IVssBackupComponents.FreeWriterStatus", "IVssBackupComponents", "FreeWriterStatus", 18, 3},
-		{IVssBackupComponents_GetWriterStatus, "IVssBackupComponents.GetWriterStatus", "IVssBackupComponents", "GetWriterStatus", 19, 0},
-		{IVssBackupComponents_SetBackupSucceeded, "IVssBackupComponents.SetBackupSucceeded", "IVssBackupComponents", "SetBackupSucceeded", 20, 0},
-		{IVssBackupComponents_SetBackupOptions, "IVssBackupComponents.SetBackupOptions", "IVssBackupComponents", "SetBackupOptions", 21, 0},
-		{IVssBackupComponents_SetSelectedForRestore, "IVssBackupComponents.SetSelectedForRestore", "IVssBackupComponents", "SetSelectedForRestore", 22, 0},
-		{IVssBackupComponents_SetRestoreOptions, "IVssBackupComponents.SetRestoreOptions", "IVssBackupComponents", "SetRestoreOptions", 23, 0},
-		{IVssBackupComponents_SetAdditionalRestores, "IVssBackupComponents.SetAdditionalRestores", "IVssBackupComponents", "SetAdditionalRestores", 24, 0},
-		{IVssBackupComponents_SetPreviousBackupStamp, "IVssBackupComponents.SetPreviousBackupStamp", "IVssBackupComponents", "SetPreviousBackupStamp", 25, 0},
-		{IVssBackupComponents_SaveAsXML, "IVssBackupComponents.SaveAsXML", "IVssBackupComponents", "SaveAsXML", 26, 0},
+		{IVssBackupComponents_GetWriterStatus, "IVssBackupComponents.GetWriterStatus", "IVssBackupComponents", "GetWriterStatus", 19, 6},
+		{IVssBackupComponents_SetBackupSucceeded, "IVssBackupComponents.SetBackupSucceeded", "IVssBackupComponents", "SetBackupSucceeded", 20, 7},
+		{IVssBackupComponents_SetBackupOptions, "IVssBackupComponents.SetBackupOptions", "IVssBackupComponents", "SetBackupOptions", 21, 7},
+		{IVssBackupComponents_SetSelectedForRestore, "IVssBackupComponents.SetSelectedForRestore", "IVssBackupComponents", "SetSelectedForRestore", 22, 7},
+		{IVssBackupComponents_SetRestoreOptions, "IVssBackupComponents.SetRestoreOptions", "IVssBackupComponents", "SetRestoreOptions", 23, 7},
+		{IVssBackupComponents_SetAdditionalRestores, "IVssBackupComponents.SetAdditionalRestores", "IVssBackupComponents", "SetAdditionalRestores", 24, 7},
+		{IVssBackupComponents_SetPreviousBackupStamp, "IVssBackupComponents.SetPreviousBackupStamp", "IVssBackupComponents", "SetPreviousBackupStamp", 25, 7},
+		{IVssBackupComponents_SaveAsXML, "IVssBackupComponents.SaveAsXML", "IVssBackupComponents", "SaveAsXML", 26, 5},
 		{IVssBackupComponents_BackupComplete, "IVssBackupComponents.BackupComplete", "IVssBackupComponents", "BackupComplete", 27, 6},
-		{IVssBackupComponents_AddAlternativeLocationMapping, "IVssBackupComponents.AddAlternativeLocationMapping", "IVssBackupComponents", "AddAlternativeLocationMapping", 28, 0},
-		{IVssBackupComponents_AddRestoreSubcomponent, "IVssBackupComponents.AddRestoreSubcomponent", "IVssBackupComponents", "AddRestoreSubcomponent", 29, 0},
-		{IVssBackupComponents_SetFileRestoreStatus, "IVssBackupComponents.SetFileRestoreStatus", "IVssBackupComponents", "SetFileRestoreStatus", 30, 0},
-		{IVssBackupComponents_AddNewTarget, "IVssBackupComponents.AddNewTarget", "IVssBackupComponents", "AddNewTarget", 31, 0},
-		{IVssBackupComponents_SetRangesFilePath, "IVssBackupComponents.SetRangesFilePath", "IVssBackupComponents", "SetRangesFilePath", 32, 0},
+		{IVssBackupComponents_AddAlternativeLocationMapping, "IVssBackupComponents.AddAlternativeLocationMapping", "IVssBackupComponents", "AddAlternativeLocationMapping", 28, 7},
+		{IVssBackupComponents_AddRestoreSubcomponent, "IVssBackupComponents.AddRestoreSubcomponent", "IVssBackupComponents", "AddRestoreSubcomponent", 29, 7},
+		{IVssBackupComponents_SetFileRestoreStatus, "IVssBackupComponents.SetFileRestoreStatus", "IVssBackupComponents", "SetFileRestoreStatus", 30, 7},
+		{IVssBackupComponents_AddNewTarget, "IVssBackupComponents.AddNewTarget", "IVssBackupComponents", "AddNewTarget", 31, 7},
+		{IVssBackupComponents_SetRangesFilePath, "IVssBackupComponents.SetRangesFilePath", "IVssBackupComponents", "SetRangesFilePath", 32, 7},
 		{IVssBackupComponents_PreRestore, "IVssBackupComponents.PreRestore", "IVssBackupComponents", "PreRestore", 33, 5},
 		{IVssBackupComponents_PostRestore, "IVssBackupComponents.PostRestore", "IVssBackupComponents", "PostRestore", 34, 8},
 		{IVssBackupComponents_SetContext, "IVssBackupComponents.SetContext", "IVssBackupComponents", "SetContext", 35, 5},
@@ -66,106 +66,106 @@ func TestMethods(t *testing.T) {
 		{IVssBackupComponents_GetSnapshotProperties, "IVssBackupComponents.GetSnapshotProperties", "IVssBackupComponents", "GetSnapshotProperties", 42, 9},
 		{IVssBackupComponents_Query, "IVssBackupComponents.Query", "IVssBackupComponents", "Query", 43, 9},
 		{IVssBackupComponents_IsVolumeSupported, "IVssBackupComponents.IsVolumeSupported", "IVssBackupComponents", "IsVolumeSupported", 44, 7},
-		{IVssBackupComponents_DisableWriterClasses, "IVssBackupComponents.DisableWriterClasses", "IVssBackupComponents", "DisableWriterClasses", 45, 0},
-		{IVssBackupComponents_EnableWriterClasses, "IVssBackupComponents.EnableWriterClasses", "IVssBackupComponents", "EnableWriterClasses", 46, 0},
-		{IVssBackupComponents_DisableWriterInstances, "IVssBackupComponents.DisableWriterInstances", "IVssBackupComponents", "DisableWriterInstances", 47, 0},
-		{IVssBackupComponents_ExposeSnapshot, "IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, 0},
-		{IVssBackupComponents_RevertToSnapshot, "IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, 0},
-		{IVssBackupComponents_QueryRevertStatus, "IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, 0},
-		{IVssComponent_GetLogicalPath, "IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, 0},
-		{IVssComponent_GetComponentType, "IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, 0},
-		{IVssComponent_GetComponentName, "IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, 0},
-		{IVssComponent_GetBackupSucceeded, "IVssComponent.GetBackupSucceeded", "IVssComponent", "GetBackupSucceeded", 6, 0},
-		{IVssComponent_GetAlternateLocationMappingCount, "IVssComponent.GetAlternateLocationMappingCount", "IVssComponent", "GetAlternateLocationMappingCount", 7, 0},
-		{IVssComponent_GetAlternateLocationMapping, "IVssComponent.GetAlternateLocationMapping", "IVssComponent", "GetAlternateLocationMapping", 8, 0},
-		{IVssComponent_SetBackupMetadata, "IVssComponent.SetBackupMetadata", "IVssComponent", "SetBackupMetadata", 9, 0},
-		{IVssComponent_GetBackupMetadata, "IVssComponent.GetBackupMetadata", "IVssComponent", "GetBackupMetadata", 10, 0},
-		{IVssComponent_AddPartialFile, "IVssComponent.AddPartialFile", "IVssComponent", "AddPartialFile", 11, 0},
-		{IVssComponent_GetPartialFileCount, "IVssComponent.GetPartialFileCount", "IVssComponent", "GetPartialFileCount", 12, 0},
-		{IVssComponent_GetPartialFile, "IVssComponent.GetPartialFile", "IVssComponent", "GetPartialFile", 13, 0},
-		{IVssComponent_IsSelectedForRestore, "IVssComponent.IsSelectedForRestore", "IVssComponent", "IsSelectedForRestore", 14, 0},
-		{IVssComponent_GetAdditionalRestores, "IVssComponent.GetAdditionalRestores", "IVssComponent", "GetAdditionalRestores", 15, 0},
-		{IVssComponent_GetNewTargetCount, "IVssComponent.GetNewTargetCount", "IVssComponent", "GetNewTargetCount", 16, 0},
-		{IVssComponent_GetNewTarget, "IVssComponent.GetNewTarget", "IVssComponent", "GetNewTarget", 17, 0},
-		{IVssComponent_AddDirectedTarget, "IVssComponent.AddDirectedTarget", "IVssComponent", "AddDirectedTarget", 18, 0},
-		{IVssComponent_GetDirectedTargetCount, "IVssComponent.GetDirectedTargetCount", "IVssComponent", "GetDirectedTargetCount", 19, 0},
-		{IVssComponent_GetDirectedTarget, "IVssComponent.GetDirectedTarget", "IVssComponent", "GetDirectedTarget", 20, 0},
-		{IVssComponent_SetRestoreMetadata, "IVssComponent.SetRestoreMetadata", "IVssComponent", "SetRestoreMetadata", 21, 0},
-		{IVssComponent_GetRestoreMetadata, "IVssComponent.GetRestoreMetadata", "IVssComponent", "GetRestoreMetadata", 22, 0},
-		{IVssComponent_SetRestoreTarget, "IVssComponent.SetRestoreTarget", "IVssComponent", "SetRestoreTarget", 23, 0},
-		{IVssComponent_GetRestoreTarget, "IVssComponent.GetRestoreTarget", "IVssComponent", "GetRestoreTarget", 24, 0},
-		{IVssComponent_SetPreRestoreFailureMsg, "IVssComponent.SetPreRestoreFailureMsg", "IVssComponent", "SetPreRestoreFailureMsg", 25, 0},
-		{IVssComponent_GetPreRestoreFailureMsg, "IVssComponent.GetPreRestoreFailureMsg", "IVssComponent", "GetPreRestoreFailureMsg", 26, 0},
-		{IVssComponent_SetPostRestoreFailureMsg, "IVssComponent.SetPostRestoreFailureMsg", "IVssComponent", "SetPostRestoreFailureMsg", 27, 0},
-		{IVssComponent_GetPostRestoreFailureMsg, "IVssComponent.GetPostRestoreFailureMsg", "IVssComponent", "GetPostRestoreFailureMsg", 28, 0},
-		{IVssComponent_SetBackupStamp, "IVssComponent.SetBackupStamp", "IVssComponent", "SetBackupStamp", 29, 0},
-		{IVssComponent_GetBackupStamp, "IVssComponent.GetBackupStamp", "IVssComponent", "GetBackupStamp", 30, 0},
-		{IVssComponent_GetPreviousBackupStamp, "IVssComponent.GetPreviousBackupStamp", "IVssComponent", "GetPreviousBackupStamp", 31, 0},
-		{IVssComponent_GetBackupOptions, "IVssComponent.GetBackupOptions", "IVssComponent", "GetBackupOptions", 32, 0},
-		{IVssComponent_GetRestoreOptions, "IVssComponent.GetRestoreOptions", "IVssComponent", "GetRestoreOptions", 33, 0},
-		{IVssComponent_GetRestoreSubcomponentCount, "IVssComponent.GetRestoreSubcomponentCount", "IVssComponent", "GetRestoreSubcomponentCount", 34, 0},
-		{IVssComponent_GetRestoreSubcomponent, "IVssComponent.GetRestoreSubcomponent", "IVssComponent", "GetRestoreSubcomponent", 35, 0},
-		{IVssComponent_GetFileRestoreStatus, "IVssComponent.GetFileRestoreStatus", "IVssComponent", "GetFileRestoreStatus", 36, 0},
-		{IVssComponent_AddDifferencedFilesByLastModifyTime, "IVssComponent.AddDifferencedFilesByLastModifyTime", "IVssComponent", "AddDifferencedFilesByLastModifyTime", 37, 0},
+		{IVssBackupComponents_DisableWriterClasses, "IVssBackupComponents.DisableWriterClasses", "IVssBackupComponents", "DisableWriterClasses", 45, 5},
+		{IVssBackupComponents_EnableWriterClasses, "IVssBackupComponents.EnableWriterClasses", "IVssBackupComponents", "EnableWriterClasses", 46, 5},
+		{IVssBackupComponents_DisableWriterInstances, "IVssBackupComponents.DisableWriterInstances", "IVssBackupComponents", "DisableWriterInstances", 47, 5},
+		{IVssBackupComponents_ExposeSnapshot, "IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, 9},
+		{IVssBackupComponents_RevertToSnapshot, "IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, 12},
+		{IVssBackupComponents_QueryRevertStatus, "IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, 9},
+		{IVssComponent_GetLogicalPath, "IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, 5},
+		{IVssComponent_GetComponentType, "IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, 4},
+		{IVssComponent_GetComponentName, "IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, 5},
+		{IVssComponent_GetBackupSucceeded, "IVssComponent.GetBackupSucceeded", "IVssComponent", "GetBackupSucceeded", 6, 5},
+		{IVssComponent_GetAlternateLocationMappingCount, "IVssComponent.GetAlternateLocationMappingCount", "IVssComponent", "GetAlternateLocationMappingCount", 7, 3},
+		{IVssComponent_GetAlternateLocationMapping, "IVssComponent.GetAlternateLocationMapping", "IVssComponent", "GetAlternateLocationMapping", 8, 5},
+		{IVssComponent_SetBackupMetadata, "IVssComponent.SetBackupMetadata", "IVssComponent", "SetBackupMetadata", 9, 5},
+		{IVssComponent_GetBackupMetadata, "IVssComponent.GetBackupMetadata", "IVssComponent", "GetBackupMetadata", 10, 5},
+		{IVssComponent_AddPartialFile, "IVssComponent.AddPartialFile", "IVssComponent", "AddPartialFile", 11, 4},
+		{IVssComponent_GetPartialFileCount, "IVssComponent.GetPartialFileCount", "IVssComponent", "GetPartialFileCount", 12, 3},
+		{IVssComponent_GetPartialFile, "IVssComponent.GetPartialFile", "IVssComponent", "GetPartialFile", 13, 6},
+		{IVssComponent_IsSelectedForRestore, "IVssComponent.IsSelectedForRestore", "IVssComponent", "IsSelectedForRestore", 14, 4},
+		{IVssComponent_GetAdditionalRestores, "IVssComponent.GetAdditionalRestores", "IVssComponent", "GetAdditionalRestores", 15, 5},
+		{IVssComponent_GetNewTargetCount, "IVssComponent.GetNewTargetCount", "IVssComponent", "GetNewTargetCount", 16, 3},
+		{IVssComponent_GetNewTarget, "IVssComponent.GetNewTarget", "IVssComponent", "GetNewTarget", 17, 5},
+		{IVssComponent_AddDirectedTarget, "IVssComponent.AddDirectedTarget", "IVssComponent", "AddDirectedTarget", 18, 4},
+		{IVssComponent_GetDirectedTargetCount, "IVssComponent.GetDirectedTargetCount", "IVssComponent", "GetDirectedTargetCount", 19, 3},
+		{IVssComponent_GetDirectedTarget, "IVssComponent.GetDirectedTarget", "IVssComponent", "GetDirectedTarget", 20, 5},
+		{IVssComponent_SetRestoreMetadata, "IVssComponent.SetRestoreMetadata", "IVssComponent", "SetRestoreMetadata", 21, 5},
+		{IVssComponent_GetRestoreMetadata, "IVssComponent.GetRestoreMetadata", "IVssComponent", "GetRestoreMetadata", 22, 5},
+		{IVssComponent_SetRestoreTarget, "IVssComponent.SetRestoreTarget", "IVssComponent", "SetRestoreTarget", 23, 4},
+		{IVssComponent_GetRestoreTarget, "IVssComponent.GetRestoreTarget", "IVssComponent", "GetRestoreTarget", 24, 5},
+		{IVssComponent_SetPreRestoreFailureMsg, "IVssComponent.SetPreRestoreFailureMsg", "IVssComponent", "SetPreRestoreFailureMsg", 25, 4},
+		{IVssComponent_GetPreRestoreFailureMsg, "IVssComponent.GetPreRestoreFailureMsg", "IVssComponent", "GetPreRestoreFailureMsg", 26, 5},
+		{IVssComponent_SetPostRestoreFailureMsg, "IVssComponent.SetPostRestoreFailureMsg", "IVssComponent", "SetPostRestoreFailureMsg", 27, 4},
+		{IVssComponent_GetPostRestoreFailureMsg, "IVssComponent.GetPostRestoreFailureMsg", "IVssComponent", "GetPostRestoreFailureMsg", 28, 5},
+		{IVssComponent_SetBackupStamp, "IVssComponent.SetBackupStamp", "IVssComponent", "SetBackupStamp", 29, 4},
+		{IVssComponent_GetBackupStamp, "IVssComponent.GetBackupStamp", "IVssComponent", "GetBackupStamp", 30, 5},
+		{IVssComponent_GetPreviousBackupStamp, "IVssComponent.GetPreviousBackupStamp", "IVssComponent", "GetPreviousBackupStamp", 31, 5},
+		{IVssComponent_GetBackupOptions, "IVssComponent.GetBackupOptions", "IVssComponent", "GetBackupOptions", 32, 5},
+		{IVssComponent_GetRestoreOptions, "IVssComponent.GetRestoreOptions", "IVssComponent", "GetRestoreOptions", 33, 5},
+		{IVssComponent_GetRestoreSubcomponentCount, "IVssComponent.GetRestoreSubcomponentCount", "IVssComponent", "GetRestoreSubcomponentCount", 34, 3},
+		{IVssComponent_GetRestoreSubcomponent, "IVssComponent.GetRestoreSubcomponent", "IVssComponent", "GetRestoreSubcomponent", 35, 5},
+		{IVssComponent_GetFileRestoreStatus, "IVssComponent.GetFileRestoreStatus", "IVssComponent", "GetFileRestoreStatus", 36, 5},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, "IVssComponent.AddDifferencedFilesByLastModifyTime", "IVssComponent", "AddDifferencedFilesByLastModifyTime", 37, 6},
 		{IVssComponent_AddDifferencedFilesByLastModifyLSN, "IVssComponent.AddDifferencedFilesByLastModifyLSN", "IVssComponent", "AddDifferencedFilesByLastModifyLSN", 38, 0},
-		{IVssComponent_GetDifferencedFilesCount, "IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, 0},
-		{IVssComponent_GetDifferencedFile, "IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, 0},
+		{IVssComponent_GetDifferencedFilesCount, "IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, 3},
+		{IVssComponent_GetDifferencedFile, "IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, 5},
 		{IVssEnumObject_Next, "IVssEnumObject.Next", "IVssEnumObject", "Next", 3, 4},
-		{IVssEnumObject_Skip, "IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, 0},
-		{IVssEnumObject_Reset, "IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, 0},
-		{IVssEnumObject_Clone, "IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, 0},
-		{IVssExamineWriterMetadata_GetIdentity, "IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, 0},
-		{IVssExamineWriterMetadata_GetFileCounts, "IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, 0},
+		{IVssEnumObject_Skip, "IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, 3},
+		{IVssEnumObject_Reset, "IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, 2},
+		{IVssEnumObject_Clone, "IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, 4},
+		{IVssExamineWriterMetadata_GetIdentity, "IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, 5},
+		{IVssExamineWriterMetadata_GetFileCounts, "IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, 5},
 		{IVssExamineWriterMetadata_GetIncludeFile, "IVssExamineWriterMetadata.GetIncludeFile", "IVssExamineWriterMetadata", "GetIncludeFile", 5, 0},
-		{IVssExamineWriterMetadata_GetExcludeFile, "IVssExamineWriterMetadata.GetExcludeFile", "IVssExamineWriterMetadata", "GetExcludeFile", 6, 0},
-		{IVssExamineWriterMetadata_GetComponent, "IVssExamineWriterMetadata.GetComponent", "IVssExamineWriterMetadata", "GetComponent", 7, 0},
-		{IVssExamineWriterMetadata_GetRestoreMethod, "IVssExamineWriterMetadata.GetRestoreMethod", "IVssExamineWriterMetadata", "GetRestoreMethod", 8, 0},
-		{IVssExamineWriterMetadata_GetAlternateLocationMapping, "IVssExamineWriterMetadata.GetAlternateLocationMapping", "IVssExamineWriterMetadata", "GetAlternateLocationMapping", 9, 0},
-		{IVssExamineWriterMetadata_GetBackupSchema, "IVssExamineWriterMetadata.GetBackupSchema", "IVssExamineWriterMetadata", "GetBackupSchema", 10, 0},
+		{IVssExamineWriterMetadata_GetExcludeFile, "IVssExamineWriterMetadata.GetExcludeFile", "IVssExamineWriterMetadata", "GetExcludeFile", 6, 6},
+		{IVssExamineWriterMetadata_GetComponent, "IVssExamineWriterMetadata.GetComponent", "IVssExamineWriterMetadata", "GetComponent", 7, 6},
+		{IVssExamineWriterMetadata_GetRestoreMethod, "IVssExamineWriterMetadata.GetRestoreMethod", "IVssExamineWriterMetadata", "GetRestoreMethod", 8, 6},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, "IVssExamineWriterMetadata.GetAlternateLocationMapping", "IVssExamineWriterMetadata", "GetAlternateLocationMapping", 9, 6},
+		{IVssExamineWriterMetadata_GetBackupSchema, "IVssExamineWriterMetadata.GetBackupSchema", "IVssExamineWriterMetadata", "GetBackupSchema", 10, 4},
 		{IVssExamineWriterMetadata_GetDocument, "IVssExamineWriterMetadata.GetDocument", "IVssExamineWriterMetadata", "GetDocument", 11, 0},
-		{IVssExamineWriterMetadata_SaveAsXML, "IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, 0},
-		{IVssExamineWriterMetadata_LoadFromXML, "IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, 0},
-		{IVssWMComponent_GetComponentInfo, "IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, 0},
-		{IVssWMComponent_FreeComponentInfo, "IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, 0},
-		{IVssWMComponent_GetFile, "IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, 0},
-		{IVssWMComponent_GetDatabaseFile, "IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, 0},
-		{IVssWMComponent_GetDatabaseLogFile, "IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, 0},
-		{IVssWMComponent_GetDependency, "IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, 0},
-		{IVssWMDependency_GetWriterId, "IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, 0},
-		{IVssWMDependency_GetLogicalPath, "IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, 0},
-		{IVssWMDependency_GetComponentName, "IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, 0},
-		{IVssWMFiledesc_GetPath, "IVssWMFiledesc.GetPath", "IVssWMFiledesc", "GetPath", 3, 0},
-		{IVssWMFiledesc_GetFilespec, "IVssWMFiledesc.GetFilespec", "IVssWMFiledesc", "GetFilespec", 4, 0},
-		{IVssWMFiledesc_GetRecursive, "IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, 0},
-		{IVssWMFiledesc_GetAlternateLocation, "IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, 0},
-		{IVssWMFiledesc_GetBackupTypeMask, "IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, 0},
-		{IVssBackupComponentsEx_GetWriterMetadataEx, "IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, 0},
-		{IVssBackupComponentsEx_SetSelectedForRestoreEx, "IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, 0},
-		{IVssComponentEx_SetPrepareForBackupFailureMsg, "IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, 0},
-		{IVssComponentEx_SetPostSnapshotFailureMsg, "IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, 0},
-		{IVssComponentEx_GetPrepareForBackupFailureMsg, "IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, 0},
-		{IVssComponentEx_GetPostSnapshotFailureMsg, "IVssComponentEx.GetPostSnapshotFailureMsg", "IVssComponentEx", "GetPostSnapshotFailureMsg", 44, 0},
-		{IVssComponentEx_GetAuthoritativeRestore, "IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, 0},
-		{IVssComponentEx_GetRollForward, "IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, 0},
-		{IVssComponentEx_GetRestoreName, "IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, 0},
-		{IVssExamineWriterMetadataEx_GetIdentityEx, "IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, 0},
-		{IVssBackupComponentsEx2_UnexposeSnapshot, "IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, 0},
-		{IVssBackupComponentsEx2_SetAuthoritativeRestore, "IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, 0},
-		{IVssBackupComponentsEx2_SetRollForward, "IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, 0},
-		{IVssBackupComponentsEx2_SetRestoreName, "IVssBackupComponentsEx2.SetRestoreName", "IVssBackupComponentsEx2", "SetRestoreName", 56, 0},
-		{IVssBackupComponentsEx2_BreakSnapshotSetEx, "IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, 0},
+		{IVssExamineWriterMetadata_SaveAsXML, "IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, 4},
+		{IVssExamineWriterMetadata_LoadFromXML, "IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, 6},
+		{IVssWMComponent_GetComponentInfo, "IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, 5},
+		{IVssWMComponent_FreeComponentInfo, "IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, 1},
+		{IVssWMComponent_GetFile, "IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, 6},
+		{IVssWMComponent_GetDatabaseFile, "IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, 6},
+		{IVssWMComponent_GetDatabaseLogFile, "IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, 6},
+		{IVssWMComponent_GetDependency, "IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, 6},
+		{IVssWMDependency_GetWriterId, "IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, 6},
+		{IVssWMDependency_GetLogicalPath, "IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, 6},
+		{IVssWMDependency_GetComponentName, "IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, 6},
+		{IVssWMFiledesc_GetPath, "IVssWMFiledesc.GetPath", "IVssWMFiledesc", "GetPath", 3, 5},
+		{IVssWMFiledesc_GetFilespec, "IVssWMFiledesc.GetFilespec", "IVssWMFiledesc", "GetFilespec", 4, 5},
+		{IVssWMFiledesc_GetRecursive, "IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, 5},
+		{IVssWMFiledesc_GetAlternateLocation, "IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, 6},
+		{IVssWMFiledesc_GetBackupTypeMask, "IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, 5},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, "IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, 7},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, "IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, 7},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, "IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, 4},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, "IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, 4},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, "IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, 4},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, "IVssComponentEx.GetPostSnapshotFailureMsg", "IVssComponentEx", "GetPostSnapshotFailureMsg", 44, 4},
+		{IVssComponentEx_GetAuthoritativeRestore, "IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, 3},
+		{IVssComponentEx_GetRollForward, "IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, 3},
+		{IVssComponentEx_GetRestoreName, "IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, 3},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, "IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, 5},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, "IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, 9},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, "IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, 6},
+		{IVssBackupComponentsEx2_SetRollForward, "IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, 6},
+		{IVssBackupComponentsEx2_SetRestoreName, "IVssBackupComponentsEx2.SetRestoreName", "IVssBackupComponentsEx2", "SetRestoreName", 56, 6},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, "IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, 8},
 		{IVssBackupComponentsEx2_PreFastRecovery, "IVssBackupComponentsEx2.PreFastRecovery", "IVssBackupComponentsEx2", "PreFastRecovery", 58, 0},
 		{IVssBackupComponentsEx2_FastRecovery, "IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, 0},
-		{IVssComponentEx2_SetFailure, "IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, 0},
-		{IVssComponentEx2_GetFailure, "IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, 0},
-		{IVssExamineWriterMetadataEx2_GetVersion, "IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, 0},
-		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, 0},
-		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, 0},
-		{IVssBackupComponentsEx3_GetWriterStatusEx, "IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, 0},
-		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, 0},
-		{IVssBackupComponentsEx3_RecoverSet, "IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, 0},
-		{IVssBackupComponentsEx3_GetSessionId, "IVssBackupComponentsEx3.GetSessionId", "IVssBackupComponentsEx3", "GetSessionId", 63, 0},
-		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, "IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths", "IVssBackupComponentsEx4", "GetRootAndLogicalPrefixPaths", 64, 0},
+		{IVssComponentEx2_SetFailure, "IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, 1},
+		{IVssComponentEx2_GetFailure, "IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, 4},
+		{IVssExamineWriterMetadataEx2_GetVersion, "IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, 4},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, 4},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, 4},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, "IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, 5},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, 7},
+		{IVssBackupComponentsEx3_RecoverSet, "IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, 7},
+		{IVssBackupComponentsEx3_GetSessionId, "IVssBackupComponentsEx3.GetSessionId", "IVssBackupComponentsEx3", "GetSessionId", 63, 1},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, "IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths", "IVssBackupComponentsEx4", "GetRootAndLogicalPrefixPaths", 64, 2},
 		{Proc_CreateVssBackupComponentsInternal, "vssapi.dll!CreateVssBackupComponentsInternal", "vssapi.dll", "CreateVssBackupComponentsInternal", -1, 5},
 		{Proc_VssFreeSnapshotPropertiesInternal, "vssapi.dll!VssFreeSnapshotPropertiesInternal", "vssapi.dll", "VssFreeSnapshotPropertiesInternal", -1, 0},
 		{Proc_ShouldBlockRevertInternal, "vssapi.dll!ShouldBlockRevertInternal", "vssapi.dll", "ShouldBlockRevertInternal", -1, 5},
@@ -186,6 +186,281 @@ func TestDocumented(t *testing.T) {
 		os       OSVersion
 		want     HRESULT
 	}{
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWriterComponents_GetComponentCount, S_OK, OSVersion{}, S_OK},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, S_OK, OSVersion{}, S_OK},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWriterComponents_GetComponent, S_OK, OSVersion{}, S_OK},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
 		{IVssAsync_Cancel, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -536,6 +811,331 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssAsync_QueryStatus, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponents_InitializeForBackup, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -886,6 +1486,356 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponents_SetBackupState, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreState, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponents_GatherWriterMetadata, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -1461,6 +2411,206 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, VSS_E_BAD_STATE},
 		{IVssBackupComponents_FreeWriterMetadata, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddComponent, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponents_PrepareForBackup, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -1611,6 +2761,131 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponents_PrepareForBackup, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AbortBackup, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponents_GatherWriterStatus, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -2011,6 +3286,1531 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, VSS_E_BAD_STATE},
 		{IVssBackupComponents_FreeWriterStatus, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SaveAsXML, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponents_BackupComplete, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -2186,6 +4986,1006 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponents_BackupComplete, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_AddNewTarget, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssBackupComponents_PreRestore, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -5011,6 +8811,5431 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssBackupComponents_IsVolumeSupported, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{}, E_FAIL},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{}, E_NOTIMPL},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{}, VSS_E_PROVIDER_NOT_REGISTERED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{}, VSS_E_REVERT_IN_PROGRESS},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{}, VSS_E_UNSUPPORTED_CONTEXT},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{}, VSS_E_VOLUME_IN_USE},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{}, E_FAIL},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{}, E_NOTIMPL},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{}, E_POINTER},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetLogicalPath, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetLogicalPath, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetComponentType, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetComponentName, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetComponentName, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetBackupMetadata, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_AddPartialFile, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPartialFileCount, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPartialFile, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_IsSelectedForRestore, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetNewTargetCount, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetNewTarget, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_AddDirectedTarget, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDirectedTarget, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetRestoreMetadata, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetRestoreTarget, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreTarget, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_SetBackupStamp, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupStamp, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupStamp, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetBackupOptions, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetBackupOptions, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponent_GetDifferencedFile, S_OK, OSVersion{}, S_OK},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
 		{IVssEnumObject_Next, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -5111,6 +14336,7031 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_POINTER},
 		{IVssEnumObject_Next, E_POINTER, OSVersion{}, E_POINTER},
+		{IVssEnumObject_Skip, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Skip, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Skip, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Skip, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Skip, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Skip, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Skip, S_OK, OSVersion{}, S_OK},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssEnumObject_Skip, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{}, E_FAIL},
+		{IVssEnumObject_Reset, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Reset, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Reset, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Reset, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Reset, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Reset, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Reset, S_OK, OSVersion{}, S_OK},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{}, E_FAIL},
+		{IVssEnumObject_Clone, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Clone, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Clone, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Clone, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumObject_Clone, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumObject_Clone, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumObject_Clone, S_OK, OSVersion{}, S_OK},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_FAIL},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_FAIL},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{}, E_FAIL},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_POINTER},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_POINTER},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_POINTER},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_POINTER},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_POINTER},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_POINTER},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{}, E_POINTER},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{}, S_OK},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_FreeComponentInfo, S_OK, OSVersion{}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetFile, S_OK, OSVersion{}, S_OK},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, S_OK, OSVersion{}, S_OK},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, S_OK, OSVersion{}, S_OK},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMComponent_GetDependency, S_OK, OSVersion{}, S_OK},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMDependency_GetWriterId, S_OK, OSVersion{}, S_OK},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMDependency_GetWriterId, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_OK, OSVersion{}, S_OK},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMDependency_GetComponentName, S_OK, OSVersion{}, S_OK},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMDependency_GetComponentName, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetPath, S_OK, OSVersion{}, S_OK},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetFilespec, S_OK, OSVersion{}, S_OK},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetRecursive, S_OK, OSVersion{}, S_OK},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_OK, OSVersion{}, S_OK},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, S_OK, OSVersion{}, S_OK},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetRollForward, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx_GetRestoreName, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{}, VSS_E_BREAK_REVERT_ID_FAILED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx2_SetFailure, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssComponentEx2_GetFailure, S_OK, OSVersion{}, S_OK},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, S_OK, OSVersion{}, S_OK},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{}, VSS_E_RESYNC_IN_PROGRESS},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{}, VSS_E_SNAPSHOT_NOT_IN_SET},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{}, VSS_E_VOLUME_NOT_SUPPORTED},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{}, E_NOTIMPL},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{}, VSS_E_LEGACY_PROVIDER},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{}, VSS_E_UNSELECTED_VOLUME},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{}, VSS_E_CANNOT_REVERT_DISKID},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx3_GetSessionId, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, S_OK, OSVersion{}, S_OK},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
 		{Proc_CreateVssBackupComponentsInternal, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -5426,6 +21676,38 @@ func TestErrorMatching(t *testing.T) {
 		documented HRESULT
 		text       string
 	}{
+		{IVssWriterComponents_GetComponentCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWriterComponents.GetComponentCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWriterComponents_GetComponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWriterComponents.GetComponentCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWriterComponents_GetWriterInfo, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWriterComponents.GetWriterInfo: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWriterComponents_GetWriterInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWriterComponents.GetWriterInfo: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWriterComponents_GetWriterInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWriterComponents.GetWriterInfo: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWriterComponents_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWriterComponents.GetComponent: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWriterComponents_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWriterComponents.GetComponent: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWriterComponents_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssWriterComponents.GetComponent: VSS_E_OBJECT_NOT_FOUND (0x80042308): No component has the given index."},
 		{IVssAsync_Cancel, VSS_E_UNEXPECTED, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -5486,6 +21768,66 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssAsync.QueryStatus: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: An unexpected error occurred and was written to the error log."},
+		{IVssBackupComponents_GetWriterComponentsCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.GetWriterComponentsCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_GetWriterComponentsCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.GetWriterComponentsCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.GetWriterComponentsCount: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GetWriterComponentsCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponentsCount: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponentsCount: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponentsCount: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponentsCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponentsCount: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponents, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.GetWriterComponents: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_GetWriterComponents, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.GetWriterComponents: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.GetWriterComponents: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.GetWriterComponents: VSS_E_OBJECT_NOT_FOUND (0x80042308): The page says the given shadow copy does not exist; for this method that means no writer at iWriter."},
+		{IVssBackupComponents_GetWriterComponents, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponents: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponents: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponents: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterComponents, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterComponents: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponents_InitializeForBackup, E_ACCESSDENIED, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -5550,6 +21892,70 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupState: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_InitializeForRestore, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.InitializeForRestore: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_InitializeForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.InitializeForRestore: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.InitializeForRestore: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.InitializeForRestore: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The given XML document could not be loaded."},
+		{IVssBackupComponents_InitializeForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.InitializeForRestore: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.InitializeForRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.InitializeForRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_InitializeForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.InitializeForRestore: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreState, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetRestoreState: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetRestoreState, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetRestoreState: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetRestoreState, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetRestoreState: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a backup, or it was made out of the required order."},
+		{IVssBackupComponents_SetRestoreState, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetRestoreState: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetRestoreState, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreState: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreState: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreState: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreState, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreState: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponents_GatherWriterMetadata, E_ACCESSDENIED, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -5650,6 +22056,42 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, VSS_E_BAD_STATE, "IVssBackupComponents.FreeWriterMetadata: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_AddComponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.AddComponent: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_AddComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.AddComponent: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_AddComponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.AddComponent: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_AddComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.AddComponent: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_AddComponent, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS, "IVssBackupComponents.AddComponent: VSS_E_OBJECT_ALREADY_EXISTS (0x8004230D): A component with the same logical path and name was added already."},
+		{IVssBackupComponents_AddComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddComponent: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddComponent: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddComponent: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddComponent: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponents_PrepareForBackup, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -5678,6 +22120,30 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponents.PrepareForBackup: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AbortBackup, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.AbortBackup: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_AbortBackup, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.AbortBackup: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized."},
+		{IVssBackupComponents_AbortBackup, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AbortBackup: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AbortBackup: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AbortBackup: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AbortBackup, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AbortBackup: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponents_GatherWriterStatus, E_ACCESSDENIED, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -5746,6 +22212,282 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, VSS_E_BAD_STATE, "IVssBackupComponents.FreeWriterStatus: VSS_E_BAD_STATE (0x80042301): The object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GetWriterStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.GetWriterStatus: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_GetWriterStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.GetWriterStatus: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.GetWriterStatus: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.GetWriterStatus: VSS_E_OBJECT_NOT_FOUND (0x80042308): No writer has the given index."},
+		{IVssBackupComponents_GetWriterStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterStatus: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterStatus: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterStatus: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_GetWriterStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.GetWriterStatus: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetBackupSucceeded: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetBackupSucceeded: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetBackupSucceeded: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetBackupSucceeded: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetBackupSucceeded: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetBackupSucceeded, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupSucceeded: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupSucceeded: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupSucceeded: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupSucceeded, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupSucceeded: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetBackupOptions: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetBackupOptions: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetBackupOptions: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetBackupOptions: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetBackupOptions: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetBackupOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupOptions: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupOptions: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupOptions: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetBackupOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetBackupOptions: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetSelectedForRestore: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetSelectedForRestore: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetSelectedForRestore: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetSelectedForRestore: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component is not in the Backup Components Document, or no instance of its writer is running."},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetSelectedForRestore: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetSelectedForRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetSelectedForRestore: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetSelectedForRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetSelectedForRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetSelectedForRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetSelectedForRestore: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetRestoreOptions: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetRestoreOptions: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetRestoreOptions: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetRestoreOptions: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetRestoreOptions: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetRestoreOptions, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreOptions: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreOptions: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreOptions: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRestoreOptions, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRestoreOptions: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetAdditionalRestores: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetAdditionalRestores: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetAdditionalRestores: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetAdditionalRestores: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetAdditionalRestores: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetAdditionalRestores, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetAdditionalRestores: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetAdditionalRestores: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetAdditionalRestores: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetAdditionalRestores, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetAdditionalRestores: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetPreviousBackupStamp: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetPreviousBackupStamp: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetPreviousBackupStamp: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetPreviousBackupStamp: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetPreviousBackupStamp: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetPreviousBackupStamp, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetPreviousBackupStamp: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetPreviousBackupStamp: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetPreviousBackupStamp: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetPreviousBackupStamp, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetPreviousBackupStamp: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SaveAsXML: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SaveAsXML: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SaveAsXML, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SaveAsXML: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SaveAsXML: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SaveAsXML: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SaveAsXML: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SaveAsXML: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponents_BackupComplete, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -5778,6 +22520,186 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponents.BackupComplete: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.AddAlternativeLocationMapping: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.AddAlternativeLocationMapping: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.AddAlternativeLocationMapping: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.AddAlternativeLocationMapping: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.AddAlternativeLocationMapping: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddAlternativeLocationMapping: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddAlternativeLocationMapping: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddAlternativeLocationMapping: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddAlternativeLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddAlternativeLocationMapping: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.AddRestoreSubcomponent: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.AddRestoreSubcomponent: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.AddRestoreSubcomponent: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call did not come during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.AddRestoreSubcomponent: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.AddRestoreSubcomponent: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_AddRestoreSubcomponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddRestoreSubcomponent: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddRestoreSubcomponent: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddRestoreSubcomponent: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddRestoreSubcomponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddRestoreSubcomponent: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetFileRestoreStatus: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetFileRestoreStatus: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetFileRestoreStatus: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, or the call was made out of the required order."},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetFileRestoreStatus: VSS_E_OBJECT_NOT_FOUND (0x80042308): No such component is in the document."},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetFileRestoreStatus: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetFileRestoreStatus, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetFileRestoreStatus: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetFileRestoreStatus: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetFileRestoreStatus: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetFileRestoreStatus, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetFileRestoreStatus: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddNewTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.AddNewTarget: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_AddNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.AddNewTarget: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_AddNewTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.AddNewTarget: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, or the call came during a restore."},
+		{IVssBackupComponents_AddNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.AddNewTarget: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_AddNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.AddNewTarget: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component does not exist, or no file set of the component has this path and file specification."},
+		{IVssBackupComponents_AddNewTarget, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddNewTarget: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddNewTarget: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddNewTarget: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_AddNewTarget, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.AddNewTarget: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRangesFilePath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.SetRangesFilePath: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_SetRangesFilePath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.SetRangesFilePath: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.SetRangesFilePath: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, or the call did not come during a restore."},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.SetRangesFilePath: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component or the partial file does not exist."},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponents.SetRangesFilePath: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponents_SetRangesFilePath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRangesFilePath: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRangesFilePath: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRangesFilePath: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_SetRangesFilePath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.SetRangesFilePath: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssBackupComponents_PreRestore, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -6278,6 +23200,694 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "IVssBackupComponents.IsVolumeSupported: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.DisableWriterClasses: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_DisableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.DisableWriterClasses: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.DisableWriterClasses: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_DisableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterClasses: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterClasses: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterClasses: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterClasses: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_EnableWriterClasses, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.EnableWriterClasses: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_EnableWriterClasses, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.EnableWriterClasses: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.EnableWriterClasses: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_EnableWriterClasses, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.EnableWriterClasses: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.EnableWriterClasses: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.EnableWriterClasses: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_EnableWriterClasses, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.EnableWriterClasses: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterInstances, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.DisableWriterInstances: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_DisableWriterInstances, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.DisableWriterInstances: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.DisableWriterInstances: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_DisableWriterInstances, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterInstances: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterInstances: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterInstances: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_DisableWriterInstances, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.DisableWriterInstances: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_ExposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.ExposeSnapshot: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponents_ExposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.ExposeSnapshot: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_ExposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.ExposeSnapshot: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponents.ExposeSnapshot: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.ExposeSnapshot: VSS_E_OBJECT_NOT_FOUND (0x80042308): The given shadow copy does not exist."},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponents.ExposeSnapshot: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and wrote it to the event log."},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.ExposeSnapshot: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_ExposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR, "IVssBackupComponents.ExposeSnapshot: VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F): The provider failed unexpectedly. The error is recorded in the error log."},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.ExposeSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.ExposeSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_ExposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponents.ExposeSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponents_RevertToSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.RevertToSnapshot: E_ACCESSDENIED (0x80070005): The calling process lacks the privileges needed."},
+		{IVssBackupComponents_RevertToSnapshot, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL, "IVssBackupComponents.RevertToSnapshot: E_FAIL (0x80004005): An internal error occurred."},
+		{IVssBackupComponents_RevertToSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.RevertToSnapshot: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_RevertToSnapshot, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL, "IVssBackupComponents.RevertToSnapshot: E_NOTIMPL (0x80004001): The volume's provider cannot revert."},
+		{IVssBackupComponents_RevertToSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.RevertToSnapshot: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.RevertToSnapshot: VSS_E_OBJECT_NOT_FOUND (0x80042308): SnapshotId does not name a valid shadow copy."},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_PROVIDER_NOT_REGISTERED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_NOT_REGISTERED, "IVssBackupComponents.RevertToSnapshot: VSS_E_PROVIDER_NOT_REGISTERED (0x80042304): The provider was not found."},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_REVERT_IN_PROGRESS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_REVERT_IN_PROGRESS, "IVssBackupComponents.RevertToSnapshot: VSS_E_REVERT_IN_PROGRESS (0x80042325): A revert of the volume is running already."},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_UNSUPPORTED_CONTEXT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNSUPPORTED_CONTEXT, "IVssBackupComponents.RevertToSnapshot: VSS_E_UNSUPPORTED_CONTEXT (0x8004231B): Only persistent shadow copies can be reverted to."},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_IN_USE, "IVssBackupComponents.RevertToSnapshot: VSS_E_VOLUME_IN_USE (0x8004231D): bForceDismount was FALSE and the volume could not be locked."},
+		{IVssBackupComponents_RevertToSnapshot, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED, "IVssBackupComponents.RevertToSnapshot: VSS_E_VOLUME_NOT_SUPPORTED (0x8004230C): This volume does not support revert."},
+		{IVssBackupComponents_QueryRevertStatus, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponents.QueryRevertStatus: E_ACCESSDENIED (0x80070005): The calling process lacks the privileges needed."},
+		{IVssBackupComponents_QueryRevertStatus, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL, "IVssBackupComponents.QueryRevertStatus: E_FAIL (0x80004005): An internal error occurred."},
+		{IVssBackupComponents_QueryRevertStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponents.QueryRevertStatus: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponents_QueryRevertStatus, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL, "IVssBackupComponents.QueryRevertStatus: E_NOTIMPL (0x80004001): The volume's provider cannot revert."},
+		{IVssBackupComponents_QueryRevertStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponents.QueryRevertStatus: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponents_QueryRevertStatus, E_POINTER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_POINTER, "IVssBackupComponents.QueryRevertStatus: E_POINTER (0x80004003): A required pointer parameter is NULL."},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponents.QueryRevertStatus: VSS_E_OBJECT_NOT_FOUND (0x80042308): pwszVolume does not name a valid volume."},
+		{IVssBackupComponents_QueryRevertStatus, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED, "IVssBackupComponents.QueryRevertStatus: VSS_E_VOLUME_NOT_SUPPORTED (0x8004230C): This volume does not support revert."},
+		{IVssComponent_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetLogicalPath: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetLogicalPath: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetLogicalPath: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetComponentType, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetComponentType: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetComponentType, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetComponentType: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetComponentType, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetComponentType: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetComponentName: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetComponentName: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetComponentName: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetBackupSucceeded, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetBackupSucceeded: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetBackupSucceeded, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetBackupSucceeded: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetBackupSucceeded, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetBackupSucceeded: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetAlternateLocationMappingCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetAlternateLocationMappingCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetAlternateLocationMappingCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetAlternateLocationMappingCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetAlternateLocationMapping: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetAlternateLocationMapping: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetAlternateLocationMapping: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetAlternateLocationMapping: VSS_E_OBJECT_NOT_FOUND (0x80042308): No mapping has the given index."},
+		{IVssComponent_SetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.SetBackupMetadata: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_SetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.SetBackupMetadata: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_SetBackupMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS, "IVssComponent.SetBackupMetadata: VSS_E_OBJECT_ALREADY_EXISTS (0x8004230D): Private metadata was written for this component already."},
+		{IVssComponent_SetBackupMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.SetBackupMetadata: VSS_E_BAD_STATE (0x80042301): The caller is not a writer, or the call came outside a backup or while a BackupComplete or BackupShutdown event was being handled."},
+		{IVssComponent_GetBackupMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetBackupMetadata: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetBackupMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetBackupMetadata: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetBackupMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetBackupMetadata: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_AddPartialFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.AddPartialFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_AddPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.AddPartialFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_AddPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.AddPartialFile: VSS_E_BAD_STATE (0x80042301): The caller is not a writer, or the call came at the wrong time. The page's table says outside a restore; its remarks say a writer must not call it during one."},
+		{IVssComponent_GetPartialFileCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetPartialFileCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetPartialFileCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetPartialFileCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetPartialFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetPartialFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetPartialFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetPartialFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetPartialFile, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.GetPartialFile: VSS_E_BAD_STATE (0x80042301): The caller is not in the backup or restore state the call needs."},
+		{IVssComponent_GetPartialFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetPartialFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetPartialFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetPartialFile: VSS_E_OBJECT_NOT_FOUND (0x80042308): No partial file has the given index."},
+		{IVssComponent_IsSelectedForRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.IsSelectedForRestore: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_IsSelectedForRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.IsSelectedForRestore: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_IsSelectedForRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.IsSelectedForRestore: VSS_E_BAD_STATE (0x80042301): The caller is not in the backup or restore state the call needs."},
+		{IVssComponent_GetAdditionalRestores, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetAdditionalRestores: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetAdditionalRestores, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetAdditionalRestores: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetAdditionalRestores, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetAdditionalRestores: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetNewTargetCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetNewTargetCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetNewTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetNewTargetCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetNewTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetNewTarget: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetNewTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetNewTarget: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetNewTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetNewTarget: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetNewTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetNewTarget: VSS_E_OBJECT_NOT_FOUND (0x80042308): No new target has the given index."},
+		{IVssComponent_AddDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.AddDirectedTarget: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_AddDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.AddDirectedTarget: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_AddDirectedTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.AddDirectedTarget: VSS_E_BAD_STATE (0x80042301): The caller is not a writer, or the call came outside a restore or while a BackupComplete or BackupShutdown event was being handled."},
+		{IVssComponent_GetDirectedTargetCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetDirectedTargetCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetDirectedTargetCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetDirectedTargetCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetDirectedTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetDirectedTarget: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetDirectedTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetDirectedTarget: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetDirectedTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetDirectedTarget: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetDirectedTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetDirectedTarget: VSS_E_OBJECT_NOT_FOUND (0x80042308): No directed target has the given index."},
+		{IVssComponent_SetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.SetRestoreMetadata: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_SetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.SetRestoreMetadata: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_SetRestoreMetadata, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS, "IVssComponent.SetRestoreMetadata: VSS_E_OBJECT_ALREADY_EXISTS (0x8004230D): Private metadata was written for this component already."},
+		{IVssComponent_SetRestoreMetadata, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.SetRestoreMetadata: VSS_E_BAD_STATE (0x80042301): The call did not come from a writer handling a PreRestore event."},
+		{IVssComponent_GetRestoreMetadata, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetRestoreMetadata: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetRestoreMetadata, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetRestoreMetadata: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetRestoreMetadata, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetRestoreMetadata: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_SetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.SetRestoreTarget: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_SetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.SetRestoreTarget: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_SetRestoreTarget, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.SetRestoreTarget: VSS_E_BAD_STATE (0x80042301): The caller is not in the backup or restore state the call needs."},
+		{IVssComponent_GetRestoreTarget, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetRestoreTarget: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetRestoreTarget, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetRestoreTarget: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetRestoreTarget, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetRestoreTarget: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetRestoreTarget, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetRestoreTarget: VSS_E_OBJECT_NOT_FOUND (0x80042308): The item was not found."},
+		{IVssComponent_SetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.SetPreRestoreFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_SetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.SetPreRestoreFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_SetPreRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.SetPreRestoreFailureMsg: VSS_E_BAD_STATE (0x80042301): The caller is not in the backup or restore state the call needs."},
+		{IVssComponent_GetPreRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetPreRestoreFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetPreRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetPreRestoreFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetPreRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetPreRestoreFailureMsg: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_SetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.SetPostRestoreFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_SetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.SetPostRestoreFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_SetPostRestoreFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.SetPostRestoreFailureMsg: VSS_E_BAD_STATE (0x80042301): The caller is not in the backup or restore state the call needs."},
+		{IVssComponent_GetPostRestoreFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetPostRestoreFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetPostRestoreFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetPostRestoreFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetPostRestoreFailureMsg, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetPostRestoreFailureMsg: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_SetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.SetBackupStamp: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_SetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.SetBackupStamp: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_SetBackupStamp, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.SetBackupStamp: VSS_E_BAD_STATE (0x80042301): The caller is not a writer, or the call came outside a backup or while a BackupComplete or BackupShutdown event was being handled."},
+		{IVssComponent_GetBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetBackupStamp: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetBackupStamp: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetBackupStamp: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetPreviousBackupStamp, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetPreviousBackupStamp: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetPreviousBackupStamp, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetPreviousBackupStamp: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetPreviousBackupStamp, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetPreviousBackupStamp: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetBackupOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetBackupOptions: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetBackupOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetBackupOptions: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetBackupOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetBackupOptions: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetRestoreOptions, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetRestoreOptions: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetRestoreOptions, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetRestoreOptions: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetRestoreOptions, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetRestoreOptions: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetRestoreSubcomponentCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetRestoreSubcomponentCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetRestoreSubcomponentCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetRestoreSubcomponentCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetRestoreSubcomponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetRestoreSubcomponent: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetRestoreSubcomponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetRestoreSubcomponent: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetRestoreSubcomponent: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_GetRestoreSubcomponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetRestoreSubcomponent: VSS_E_OBJECT_NOT_FOUND (0x80042308): No subcomponent has the given index."},
+		{IVssComponent_GetFileRestoreStatus, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetFileRestoreStatus: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetFileRestoreStatus, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetFileRestoreStatus: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.GetFileRestoreStatus: VSS_E_BAD_STATE (0x80042301): The call was not part of a restore."},
+		{IVssComponent_GetFileRestoreStatus, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetFileRestoreStatus: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.AddDifferencedFilesByLastModifyTime: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.AddDifferencedFilesByLastModifyTime: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponent.AddDifferencedFilesByLastModifyTime: VSS_E_BAD_STATE (0x80042301): The caller is not a writer, or the call came outside a backup or while a BackupComplete or BackupShutdown event was being handled."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.AddDifferencedFilesByLastModifyTime: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssComponent.AddDifferencedFilesByLastModifyTime: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssComponent.AddDifferencedFilesByLastModifyTime: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssComponent.AddDifferencedFilesByLastModifyTime: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssComponent_AddDifferencedFilesByLastModifyTime, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssComponent.AddDifferencedFilesByLastModifyTime: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssComponent_GetDifferencedFilesCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetDifferencedFilesCount: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetDifferencedFilesCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetDifferencedFilesCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetDifferencedFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponent.GetDifferencedFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponent_GetDifferencedFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponent.GetDifferencedFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponent_GetDifferencedFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssComponent.GetDifferencedFile: VSS_E_OBJECT_NOT_FOUND (0x80042308): No differenced file set has the given index."},
+		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetDifferencedFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
 		{IVssEnumObject_Next, E_FAIL, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -6286,6 +23896,1146 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, E_POINTER, "IVssEnumObject.Next: E_POINTER (0x80004003): A required pointer parameter is NULL."},
+		{IVssEnumObject_Skip, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL, "IVssEnumObject.Skip: E_FAIL (0x80004005): The enumerator failed internally."},
+		{IVssEnumObject_Reset, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL, "IVssEnumObject.Reset: E_FAIL (0x80004005): The enumerator failed internally."},
+		{IVssEnumObject_Clone, E_FAIL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_FAIL, "IVssEnumObject.Clone: E_FAIL (0x80004005): The enumerator failed internally."},
+		{IVssEnumObject_Clone, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssEnumObject.Clone: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssEnumObject_Clone, E_POINTER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_POINTER, "IVssEnumObject.Clone: E_POINTER (0x80004003): A required pointer parameter is NULL."},
+		{IVssExamineWriterMetadata_GetIdentity, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetIdentity: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_GetIdentity, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetIdentity: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetIdentity: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_GetIdentity, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetIdentity: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetIdentity: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetIdentity: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetIdentity: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetFileCounts, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetFileCounts: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_GetFileCounts, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetFileCounts: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetFileCounts: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_GetFileCounts, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetFileCounts: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetFileCounts: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetFileCounts: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetFileCounts, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetFileCounts: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetExcludeFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetExcludeFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetExcludeFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssExamineWriterMetadata.GetExcludeFile: VSS_E_OBJECT_NOT_FOUND (0x80042308): No excluded file set has the given index."},
+		{IVssExamineWriterMetadata_GetExcludeFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetExcludeFile: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetExcludeFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetExcludeFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetExcludeFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetExcludeFile: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetComponent, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetComponent: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_GetComponent, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetComponent: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetComponent: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssExamineWriterMetadata.GetComponent: VSS_E_OBJECT_NOT_FOUND (0x80042308): No component has the given index."},
+		{IVssExamineWriterMetadata_GetComponent, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetComponent: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetComponent: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetComponent: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetComponent, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetComponent: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetRestoreMethod: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetRestoreMethod: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetRestoreMethod: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetRestoreMethod: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetRestoreMethod: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetRestoreMethod: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetRestoreMethod, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetRestoreMethod: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetAlternateLocationMapping: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetAlternateLocationMapping: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetAlternateLocationMapping: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssExamineWriterMetadata.GetAlternateLocationMapping: VSS_E_OBJECT_NOT_FOUND (0x80042308): No alternate location mapping has the given index."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetAlternateLocationMapping: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetAlternateLocationMapping: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetAlternateLocationMapping: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetAlternateLocationMapping, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.GetAlternateLocationMapping: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.GetBackupSchema: E_INVALIDARG (0x80070057): The backup schema argument is not valid."},
+		{IVssExamineWriterMetadata_GetBackupSchema, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.GetBackupSchema: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_GetBackupSchema, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.GetBackupSchema: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_SaveAsXML, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.SaveAsXML: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_SaveAsXML, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.SaveAsXML: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_SaveAsXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.SaveAsXML: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.SaveAsXML: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.SaveAsXML: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_SaveAsXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.SaveAsXML: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_LoadFromXML, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadata.LoadFromXML: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadata_LoadFromXML, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadata.LoadFromXML: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadata.LoadFromXML: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.LoadFromXML: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.LoadFromXML: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.LoadFromXML: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadata.LoadFromXML: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetComponentInfo, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMComponent.GetComponentInfo: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMComponent.GetComponentInfo: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMComponent_GetComponentInfo, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMComponent.GetComponentInfo: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMComponent_GetComponentInfo, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetComponentInfo: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetComponentInfo: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetComponentInfo: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetComponentInfo, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetComponentInfo: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMComponent.GetFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMComponent_GetFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMComponent.GetFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMComponent_GetFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMComponent.GetFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMComponent_GetFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssWMComponent.GetFile: VSS_E_OBJECT_NOT_FOUND (0x80042308): No file set has the given index."},
+		{IVssWMComponent_GetFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetFile: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetFile: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMComponent.GetDatabaseFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMComponent_GetDatabaseFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMComponent.GetDatabaseFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMComponent.GetDatabaseFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssWMComponent.GetDatabaseFile: VSS_E_OBJECT_NOT_FOUND (0x80042308): No database file has the given index."},
+		{IVssWMComponent_GetDatabaseFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseFile: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseFile: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseLogFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMComponent.GetDatabaseLogFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMComponent_GetDatabaseLogFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMComponent.GetDatabaseLogFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMComponent.GetDatabaseLogFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssWMComponent.GetDatabaseLogFile: VSS_E_OBJECT_NOT_FOUND (0x80042308): No database log file has the given index."},
+		{IVssWMComponent_GetDatabaseLogFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseLogFile: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseLogFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseLogFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDatabaseLogFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDatabaseLogFile: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDependency, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMComponent.GetDependency: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMComponent_GetDependency, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMComponent.GetDependency: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMComponent_GetDependency, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMComponent.GetDependency: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMComponent_GetDependency, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssWMComponent.GetDependency: VSS_E_OBJECT_NOT_FOUND (0x80042308): No dependency has the given index."},
+		{IVssWMComponent_GetDependency, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDependency: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDependency: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDependency: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMComponent_GetDependency, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMComponent.GetDependency: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetWriterId, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMDependency.GetWriterId: E_INVALIDARG (0x80070057): pWriterId points to memory that is not allocated."},
+		{IVssWMDependency_GetWriterId, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMDependency.GetWriterId: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMDependency_GetWriterId, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMDependency.GetWriterId: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMDependency_GetWriterId, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetWriterId: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetWriterId: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetWriterId: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetWriterId, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetWriterId: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetLogicalPath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMDependency.GetLogicalPath: E_INVALIDARG (0x80070057): pbstrLogicalPath points to memory that is not allocated."},
+		{IVssWMDependency_GetLogicalPath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMDependency.GetLogicalPath: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMDependency_GetLogicalPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMDependency.GetLogicalPath: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMDependency_GetLogicalPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetLogicalPath: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetLogicalPath: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetLogicalPath: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetLogicalPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetLogicalPath: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetComponentName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMDependency.GetComponentName: E_INVALIDARG (0x80070057): pbstrComponentName points to memory that is not allocated."},
+		{IVssWMDependency_GetComponentName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMDependency.GetComponentName: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMDependency_GetComponentName, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMDependency.GetComponentName: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMDependency_GetComponentName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetComponentName: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetComponentName: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetComponentName: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMDependency_GetComponentName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMDependency.GetComponentName: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetPath, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMFiledesc.GetPath: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMFiledesc_GetPath, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMFiledesc.GetPath: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMFiledesc_GetPath, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMFiledesc.GetPath: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMFiledesc_GetPath, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetPath: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetPath: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetPath: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetPath, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetPath: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetFilespec, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMFiledesc.GetFilespec: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMFiledesc_GetFilespec, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMFiledesc.GetFilespec: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMFiledesc_GetFilespec, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMFiledesc.GetFilespec: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMFiledesc_GetFilespec, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetFilespec: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetFilespec: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetFilespec: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetFilespec, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetFilespec: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetRecursive, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMFiledesc.GetRecursive: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMFiledesc_GetRecursive, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMFiledesc.GetRecursive: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMFiledesc_GetRecursive, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetRecursive: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetRecursive, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMFiledesc.GetRecursive: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetRecursive: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetRecursive: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetRecursive, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetRecursive: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetAlternateLocation, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMFiledesc.GetAlternateLocation: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssWMFiledesc_GetAlternateLocation, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMFiledesc.GetAlternateLocation: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMFiledesc.GetAlternateLocation: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMFiledesc_GetAlternateLocation, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetAlternateLocation: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetAlternateLocation: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetAlternateLocation: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetAlternateLocation, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetAlternateLocation: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetBackupTypeMask, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssWMFiledesc.GetBackupTypeMask: E_INVALIDARG (0x80070057): pdwTypeMask points to NULL memory."},
+		{IVssWMFiledesc_GetBackupTypeMask, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssWMFiledesc.GetBackupTypeMask: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssWMFiledesc.GetBackupTypeMask: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssWMFiledesc_GetBackupTypeMask, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetBackupTypeMask: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetBackupTypeMask: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetBackupTypeMask: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssWMFiledesc_GetBackupTypeMask, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssWMFiledesc.GetBackupTypeMask: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx.GetWriterMetadataEx: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx.GetWriterMetadataEx: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx.GetWriterMetadataEx: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponentsEx.GetWriterMetadataEx: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx.GetWriterMetadataEx: VSS_E_OBJECT_NOT_FOUND (0x80042308): iWriter does not name a writer."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.GetWriterMetadataEx: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.GetWriterMetadataEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.GetWriterMetadataEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_GetWriterMetadataEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.GetWriterMetadataEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx.SetSelectedForRestoreEx: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx.SetSelectedForRestoreEx: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component is not in the Backup Components Document, or no instance of its writer is running."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssBackupComponentsEx.SetSelectedForRestoreEx: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.SetSelectedForRestoreEx: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx_SetSelectedForRestoreEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx.SetSelectedForRestoreEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.SetPrepareForBackupFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.SetPrepareForBackupFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx_SetPrepareForBackupFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponentEx.SetPrepareForBackupFailureMsg: VSS_E_BAD_STATE (0x80042301): The call did not come from a writer's OnPrepareBackup handler."},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.SetPostSnapshotFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.SetPostSnapshotFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx_SetPostSnapshotFailureMsg, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponentEx.SetPostSnapshotFailureMsg: VSS_E_BAD_STATE (0x80042301): The call did not come from a writer's OnPostSnapshot handler."},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.GetPrepareForBackupFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_GetPrepareForBackupFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.GetPrepareForBackupFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.GetPostSnapshotFailureMsg: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_GetPostSnapshotFailureMsg, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.GetPostSnapshotFailureMsg: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx_GetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.GetAuthoritativeRestore: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_GetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.GetAuthoritativeRestore: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx_GetRollForward, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.GetRollForward: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_GetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.GetRollForward: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx_GetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx.GetRestoreName: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx.GetRestoreName: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadataEx.GetIdentityEx: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadataEx.GetIdentityEx: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "IVssExamineWriterMetadataEx.GetIdentityEx: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx.GetIdentityEx: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx.GetIdentityEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx.GetIdentityEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx.GetIdentityEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponentsEx2.UnexposeSnapshot: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx2.UnexposeSnapshot: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx2.UnexposeSnapshot: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx2.UnexposeSnapshot: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx2.UnexposeSnapshot: VSS_E_OBJECT_NOT_FOUND (0x80042308): The shadow copy does not exist or is not exposed."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponentsEx2.UnexposeSnapshot: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and wrote it to the event log."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.UnexposeSnapshot: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR, "IVssBackupComponentsEx2.UnexposeSnapshot: VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F): The provider failed unexpectedly. The error is recorded in the error log."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.UnexposeSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.UnexposeSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_UnexposeSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.UnexposeSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx2.SetAuthoritativeRestore: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx2.SetAuthoritativeRestore: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx2.SetAuthoritativeRestore: VSS_E_BAD_STATE (0x80042301): The call did not come during a restore."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx2.SetAuthoritativeRestore: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component was not found."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetAuthoritativeRestore: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetAuthoritativeRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetAuthoritativeRestore: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetAuthoritativeRestore, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetAuthoritativeRestore: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRollForward, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx2.SetRollForward: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx2_SetRollForward, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx2.SetRollForward: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx2.SetRollForward: VSS_E_BAD_STATE (0x80042301): The call did not come during a restore."},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx2.SetRollForward: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component was not found."},
+		{IVssBackupComponentsEx2_SetRollForward, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRollForward: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRollForward: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRollForward: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRollForward, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRollForward: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRestoreName, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx2.SetRestoreName: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx2_SetRestoreName, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx2.SetRestoreName: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx2.SetRestoreName: VSS_E_BAD_STATE (0x80042301): The call did not come during a restore."},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx2.SetRestoreName: VSS_E_OBJECT_NOT_FOUND (0x80042308): The component was not found."},
+		{IVssBackupComponentsEx2_SetRestoreName, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRestoreName: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRestoreName: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRestoreName: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_SetRestoreName, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.SetRestoreName: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_ACCESSDENIED (0x80070005): The caller lacks the privileges needed or is not an administrator."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_BREAK_REVERT_ID_FAILED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BREAK_REVERT_ID_FAILED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: VSS_E_BREAK_REVERT_ID_FAILED (0x800423F6): The disk signature or GPT identifiers of one or more destination LUNs could not be set back to those of the original LUNs; with an original LUN unmasked, breaking would make the signatures collide."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx2.BreakSnapshotSetEx: VSS_E_OBJECT_NOT_FOUND (0x80042308): The given shadow copy set does not exist."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponentsEx2.BreakSnapshotSetEx: VSS_E_PROVIDER_VETO (0x80042306): A software provider made the shadow copies, and those cannot be broken."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx2_BreakSnapshotSetEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssBackupComponentsEx2.BreakSnapshotSetEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssComponentEx2_GetFailure, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssComponentEx2.GetFailure: E_INVALIDARG (0x80070057): phr, phrApplication, pbstrApplicationMessage or pdwReserved is NULL."},
+		{IVssComponentEx2_GetFailure, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssComponentEx2.GetFailure: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssComponentEx2.GetFailure: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadataEx2.GetVersion: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadataEx2.GetVersion: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadataEx2_GetVersion, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetVersion: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetVersion: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetVersion: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetVersion, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetVersion: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount: E_INVALIDARG (0x80070057): pcExcludedFromSnapshot is NULL."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssBackupComponentsEx3.GetWriterStatusEx: E_INVALIDARG (0x80070057): pnStatus, pidWriter, pbstrWriter or pidInstance is NULL."},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx3.GetWriterStatusEx: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx3.GetWriterStatusEx: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssBackupComponentsEx3_GetWriterStatusEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx3.GetWriterStatusEx: VSS_E_OBJECT_NOT_FOUND (0x80042308): No writer has the given index."},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet: VSS_E_BAD_STATE (0x80042301): No hardware provider supports the operation, or no volume was added to the recovery set."},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_LEGACY_PROVIDER, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet: VSS_E_LEGACY_PROVIDER (0x800423F7): This version of the hardware provider does not support the operation."},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet: VSS_E_OBJECT_NOT_FOUND (0x80042308): snapshotId names a shadow copy the hardware provider does not own."},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_RESYNC_IN_PROGRESS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_RESYNC_IN_PROGRESS, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet: VSS_E_RESYNC_IN_PROGRESS (0x800423FF): Another LUN resynchronization is running already."},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_SNAPSHOT_NOT_IN_SET, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_SNAPSHOT_NOT_IN_SET, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet: VSS_E_SNAPSHOT_NOT_IN_SET (0x8004232B): snapshotId names a shadow copy that is not in the Backup Components Document."},
+		{IVssBackupComponentsEx3_AddSnapshotToRecoverySet, VSS_E_VOLUME_NOT_SUPPORTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_NOT_SUPPORTED, "IVssBackupComponentsEx3.AddSnapshotToRecoverySet: VSS_E_VOLUME_NOT_SUPPORTED (0x8004230C): The volume cannot be resynchronized: it is dynamic, the destination disk has no unique page 83 identifier or is a cluster quorum disk, or the volume is not on a LUN a hardware provider manages."},
+		{IVssBackupComponentsEx3_RecoverSet, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL, "IVssBackupComponentsEx3.RecoverSet: E_NOTIMPL (0x80004001): The volume's provider cannot resynchronize LUNs."},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_BAD_STATE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_BAD_STATE, "IVssBackupComponentsEx3.RecoverSet: VSS_E_BAD_STATE (0x80042301): No hardware provider supports the operation, no volume was added to the recovery set, the call came in WinPE or Safe mode, or InitializeForRestore was not called first."},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_LEGACY_PROVIDER, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_LEGACY_PROVIDER, "IVssBackupComponentsEx3.RecoverSet: VSS_E_LEGACY_PROVIDER (0x800423F7): This version of the hardware provider does not support the operation."},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssBackupComponentsEx3.RecoverSet: VSS_E_PROVIDER_VETO (0x80042306): The provider failed; the Application event log says how to resolve it."},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_UNSELECTED_VOLUME, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNSELECTED_VOLUME, "IVssBackupComponentsEx3.RecoverSet: VSS_E_UNSELECTED_VOLUME (0x8004232A): The resynchronization destination holds a volume that was not included explicitly."},
+		{IVssBackupComponentsEx3_RecoverSet, VSS_E_CANNOT_REVERT_DISKID, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_CANNOT_REVERT_DISKID, "IVssBackupComponentsEx3.RecoverSet: VSS_E_CANNOT_REVERT_DISKID (0x800423FE): The MBR signature or GPT identifier of one or more disks could not be set to the intended value; the Application event log has the details."},
+		{IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
 		{Proc_CreateVssBackupComponentsInternal, E_ACCESSDENIED, OSVersion{
 			Major: 10,
 			Minor: 0,

@@ -192,7 +192,8 @@ func (v *IGadgetShop) vtable() *IGadgetShopVtbl {
 // Describe calls IGadgetShop::Describe, slot 4 of the vtable.
 //
 // Parameters:
-//   - pOwner (in IWidget): An interface in.
+//   - pOwner (in IWidget): An optional interface in; nil passes NULL. Optional:
+//     nil passes NULL.
 //   - pwszName (out VSS_PWSZ): A string out, freed with CoTaskMemFree.
 //   - pbstrNote (out BSTR): A BSTR out, freed with SysFreeString.
 //   - pbShiny (out boolean): A one-byte boolean out.
@@ -201,8 +202,8 @@ func (v *IGadgetShop) vtable() *IGadgetShopVtbl {
 //   - pId (out VSS_ID): A GUID out.
 //   - pData (out PVOID): An untyped pointer out.
 //
-// Documented return codes:
-//   - S_OK: Described.
+// Documented return codes: none. Its reference page has no return value
+// section.
 func (v *IGadgetShop) Describe(pOwner *IWidget) (pwszName string, pbstrNote string, pbShiny bool, pbBig bool, peColor WIDGET_COLOR, pId windows.GUID, pData unsafe.Pointer, err error) {
 	var _pwszName *uint16
 	var _pbstrNote *uint16
@@ -220,7 +221,7 @@ func (v *IGadgetShop) Describe(pOwner *IWidget) (pwszName string, pbstrNote stri
 	}
 	pbShiny = _pbShiny != 0
 	pbBig = _pbBig != 0
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IGadgetShop_Describe, _hr)
 	}
 	return pwszName, pbstrNote, pbShiny, pbBig, peColor, pId, pData, err
@@ -244,7 +245,7 @@ func (v *IGadgetShop) Props(pThings *THING_PROP) (pProp WidgetProperties, ppGadg
 		pProp = _pProp.goCopy()
 		_ = _freeWIDGET_PROP(&_pProp)
 	}
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IGadgetShop_Props, _hr)
 	}
 	return pProp, ppGadget, err
@@ -313,7 +314,7 @@ func (v *IWidget) Spin(dwTurns uint32, lSpeed int32, dwFlags WIDGET_FLAGS) (hr H
 	_r, _, _ := syscall.SyscallN(v.vtable().Spin, uintptr(unsafe.Pointer(v)), uintptr(dwTurns), uintptr(lSpeed), uintptr(dwFlags))
 	_hr := HRESULT(_r)
 	hr = _hr
-	if _hr.Failed() {
+	if _hr != 0 && _hr != S_FALSE {
 		err = _newError(IWidget_Spin, _hr)
 	}
 	return hr, err
@@ -340,7 +341,7 @@ func (v *IWidget) Spin(dwTurns uint32, lSpeed int32, dwFlags WIDGET_FLAGS) (hr H
 func (v *IWidget) Status() (pHr HRESULT, pCount uint32, pColor WIDGET_COLOR, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Status, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pHr)), uintptr(unsafe.Pointer(&pCount)), uintptr(unsafe.Pointer(&pColor)), 0)
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IWidget_Status, _hr)
 	}
 	return pHr, pCount, pColor, err
@@ -391,10 +392,13 @@ func (v *ISuperWidget) vtable() *ISuperWidgetVtbl {
 // Documented return codes:
 //   - S_OK: Flying.
 //   - WID_E_BROKEN: Cannot fly while broken.
+//   - WID_E_UNEXPECTED: Trouble in the air. (Before Middle Windows (6.0): Only Old
+//     Windows reports E_UNEXPECTED when flying. The returned error matches both
+//     codes with errors.Is.)
 func (v *ISuperWidget) Fly() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Fly, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(ISuperWidget_Fly, _hr)
 	}
 	return err
@@ -458,7 +462,7 @@ func CreateGadgetShop() (ppShop *IGadgetShop, err error) {
 	}
 	_r, _, _ := syscall.SyscallN(_procCreateGadgetShop.Addr(), uintptr(unsafe.Pointer(&ppShop)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(Proc_CreateGadgetShop, _hr)
 	}
 	return ppShop, err

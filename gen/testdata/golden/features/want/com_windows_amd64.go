@@ -14,6 +14,19 @@ func _word32(p unsafe.Pointer, i int) uintptr {
 	return uintptr(*(*uint32)(unsafe.Add(p, 4*i)))
 }
 
+// _aligned16 is stack room for the copy of a 16-byte struct passed by value,
+// which the x64 convention passes by its address and wants 16-byte aligned,
+// while Go aligns a GUID to 4 bytes only.
+type _aligned16 [32]byte
+
+// guid copies *g to the first 16-byte boundary in b and returns its address.
+func (b *_aligned16) guid(g *windows.GUID) unsafe.Pointer {
+	p := unsafe.Pointer(&b[0])
+	p = unsafe.Add(p, (16-uintptr(p)&15)&15)
+	*(*windows.GUID)(p) = *g
+	return p
+}
+
 // _word64 is the i-th 8-byte word of the value at p, as an argument word.
 func _word64(p unsafe.Pointer, i int) uintptr {
 	return uintptr(*(*uint64)(unsafe.Add(p, 8*i)))
@@ -99,6 +112,10 @@ func _() {
 //   - GadgetId (in VSS_ID): A GUID by value.
 //   - pwszName (in VSS_PWSZ): A string in.
 //   - bstrNote (in BSTR): A BSTR in.
+//   - pwszAlias (in VSS_PWSZ): An optional string; nil passes NULL. Optional: nil
+//     passes NULL.
+//   - bstrMemo (in BSTR): An optional BSTR; nil passes NULL. Optional: nil passes
+//     NULL.
 //   - bExact (in boolean): A one-byte boolean.
 //   - bForce (in BOOL): A four-byte boolean.
 //   - eColor (in WIDGET_COLOR): An enum in.
@@ -108,7 +125,8 @@ func _() {
 //
 // Documented return codes:
 //   - S_OK: Found.
-func (v *IGadgetShop) Find(GadgetId windows.GUID, pwszName string, bstrNote string, bExact bool, bForce bool, eColor WIDGET_COLOR, ftSince windows.Filetime, pIds *windows.GUID) (pWidget *IWidget, err error) {
+func (v *IGadgetShop) Find(GadgetId windows.GUID, pwszName string, bstrNote string, pwszAlias *string, bstrMemo *string, bExact bool, bForce bool, eColor WIDGET_COLOR, ftSince windows.Filetime, pIds *windows.GUID) (pWidget *IWidget, err error) {
+	var _GadgetIdCopy _aligned16
 	_pwszName, err := windows.UTF16PtrFromString(pwszName)
 	if err != nil {
 		return
@@ -118,9 +136,22 @@ func (v *IGadgetShop) Find(GadgetId windows.GUID, pwszName string, bstrNote stri
 		return
 	}
 	defer _sysFreeString(_bstrNote)
-	_r, _, _ := syscall.SyscallN(v.vtable().Find, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&GadgetId)), uintptr(unsafe.Pointer(_pwszName)), uintptr(unsafe.Pointer(_bstrNote)), _bool(bExact), _bool(bForce), uintptr(eColor), _word64(unsafe.Pointer(&ftSince), 0), uintptr(unsafe.Pointer(pIds)), uintptr(unsafe.Pointer(&pWidget)))
+	var _pwszAlias *uint16
+	if pwszAlias != nil {
+		if _pwszAlias, err = windows.UTF16PtrFromString(*pwszAlias); err != nil {
+			return
+		}
+	}
+	var _bstrMemo *uint16
+	if bstrMemo != nil {
+		if _bstrMemo, err = _sysAllocString(*bstrMemo); err != nil {
+			return
+		}
+	}
+	defer _sysFreeString(_bstrMemo)
+	_r, _, _ := syscall.SyscallN(v.vtable().Find, uintptr(unsafe.Pointer(v)), uintptr(_GadgetIdCopy.guid(&GadgetId)), uintptr(unsafe.Pointer(_pwszName)), uintptr(unsafe.Pointer(_bstrNote)), uintptr(unsafe.Pointer(_pwszAlias)), uintptr(unsafe.Pointer(_bstrMemo)), _bool(bExact), _bool(bForce), uintptr(eColor), _word64(unsafe.Pointer(&ftSince), 0), uintptr(unsafe.Pointer(pIds)), uintptr(unsafe.Pointer(&pWidget)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IGadgetShop_Find, _hr)
 	}
 	return pWidget, err
@@ -139,9 +170,10 @@ func FindByGuid(Id windows.GUID) (err error) {
 	if err = _loadProc(Proc_FindByGuid, _procFindByGuid); err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(_procFindByGuid.Addr(), uintptr(unsafe.Pointer(&Id)))
+	var _IdCopy _aligned16
+	_r, _, _ := syscall.SyscallN(_procFindByGuid.Addr(), uintptr(_IdCopy.guid(&Id)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(Proc_FindByGuid, _hr)
 	}
 	return err

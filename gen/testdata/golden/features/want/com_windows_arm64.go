@@ -99,6 +99,10 @@ func _() {
 //   - GadgetId (in VSS_ID): A GUID by value.
 //   - pwszName (in VSS_PWSZ): A string in.
 //   - bstrNote (in BSTR): A BSTR in.
+//   - pwszAlias (in VSS_PWSZ): An optional string; nil passes NULL. Optional: nil
+//     passes NULL.
+//   - bstrMemo (in BSTR): An optional BSTR; nil passes NULL. Optional: nil passes
+//     NULL.
 //   - bExact (in boolean): A one-byte boolean.
 //   - bForce (in BOOL): A four-byte boolean.
 //   - eColor (in WIDGET_COLOR): An enum in.
@@ -108,7 +112,7 @@ func _() {
 //
 // Documented return codes:
 //   - S_OK: Found.
-func (v *IGadgetShop) Find(GadgetId windows.GUID, pwszName string, bstrNote string, bExact bool, bForce bool, eColor WIDGET_COLOR, ftSince windows.Filetime, pIds *windows.GUID) (pWidget *IWidget, err error) {
+func (v *IGadgetShop) Find(GadgetId windows.GUID, pwszName string, bstrNote string, pwszAlias *string, bstrMemo *string, bExact bool, bForce bool, eColor WIDGET_COLOR, ftSince windows.Filetime, pIds *windows.GUID) (pWidget *IWidget, err error) {
 	_pwszName, err := windows.UTF16PtrFromString(pwszName)
 	if err != nil {
 		return
@@ -118,9 +122,22 @@ func (v *IGadgetShop) Find(GadgetId windows.GUID, pwszName string, bstrNote stri
 		return
 	}
 	defer _sysFreeString(_bstrNote)
-	_r, _, _ := syscall.SyscallN(v.vtable().Find, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&GadgetId), 0), _word64(unsafe.Pointer(&GadgetId), 1), uintptr(unsafe.Pointer(_pwszName)), uintptr(unsafe.Pointer(_bstrNote)), _bool(bExact), _bool(bForce), uintptr(eColor), _word64(unsafe.Pointer(&ftSince), 0), uintptr(unsafe.Pointer(pIds)), uintptr(unsafe.Pointer(&pWidget)))
+	var _pwszAlias *uint16
+	if pwszAlias != nil {
+		if _pwszAlias, err = windows.UTF16PtrFromString(*pwszAlias); err != nil {
+			return
+		}
+	}
+	var _bstrMemo *uint16
+	if bstrMemo != nil {
+		if _bstrMemo, err = _sysAllocString(*bstrMemo); err != nil {
+			return
+		}
+	}
+	defer _sysFreeString(_bstrMemo)
+	_r, _, _ := syscall.SyscallN(v.vtable().Find, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&GadgetId), 0), _word64(unsafe.Pointer(&GadgetId), 1), uintptr(unsafe.Pointer(_pwszName)), uintptr(unsafe.Pointer(_bstrNote)), uintptr(unsafe.Pointer(_pwszAlias)), uintptr(unsafe.Pointer(_bstrMemo)), _bool(bExact), _bool(bForce), uintptr(eColor), _word64(unsafe.Pointer(&ftSince), 0), uintptr(unsafe.Pointer(pIds)), uintptr(unsafe.Pointer(&pWidget)))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(IGadgetShop_Find, _hr)
 	}
 	return pWidget, err
@@ -141,7 +158,7 @@ func FindByGuid(Id windows.GUID) (err error) {
 	}
 	_r, _, _ := syscall.SyscallN(_procFindByGuid.Addr(), _word64(unsafe.Pointer(&Id), 0), _word64(unsafe.Pointer(&Id), 1))
 	_hr := HRESULT(_r)
-	if _hr.Failed() {
+	if _hr != 0 {
 		err = _newError(Proc_FindByGuid, _hr)
 	}
 	return err

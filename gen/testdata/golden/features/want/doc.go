@@ -18,6 +18,12 @@
 // Documented and NewError apply the same rule to any code and version. The
 // NewError example shows it.
 //
+// No success code is dropped either. A method whose documentation lists
+// success codes besides S_OK returns the code as hr beside the error. Any
+// other code but S_OK, one the spec does not document for the method, comes
+// back as an *Error whose Code has no failure bit; the out-values are returned
+// as for S_OK, and what they hold is the caller's to release.
+//
 // # Windows only
 //
 // The COM interfaces, DLL functions and C structs are built only for

@@ -8,22 +8,24 @@ import (
 	"testing"
 )
 
+// The expected Error text is built here, with a format of its own, from
+// the name, value and meaning in the table.
 func TestHRESULTTable(t *testing.T) {
 	tests := []struct {
 		code             HRESULT
 		value            uint32
-		name, err        string
+		name, meaning    string
 		failed           bool
 		facility, code16 uint16
 	}{
-		{S_OK, 0x00000000, "S_OK", "S_OK (0x00000000): Success.", false, 0, 0x0000},
-		{S_FALSE, 0x00000001, "S_FALSE", "S_FALSE (0x00000001): Success with nothing to report.", false, 0, 0x0001},
-		{WID_S_PENDING, 0x00041002, "WID_S_PENDING", "WID_S_PENDING (0x00041002): The widget is still spinning.", false, 4, 0x1002},
-		{E_UNEXPECTED, 0x8000FFFF, "E_UNEXPECTED", "E_UNEXPECTED (0x8000FFFF): Something unexpected.", true, 0, 0xFFFF},
-		{WID_E_BROKEN, 0x80041001, "WID_E_BROKEN", "WID_E_BROKEN (0x80041001): The widget is broken: */ stays a comment.", true, 4, 0x1001},
-		{WID_E_SMASHED, 0x80041001, "WID_E_BROKEN", "WID_E_BROKEN (0x80041001): The widget is broken: */ stays a comment.", true, 4, 0x1001},
-		{WID_E_UNEXPECTED, 0x80041003, "WID_E_UNEXPECTED", "WID_E_UNEXPECTED (0x80041003): Unexpected widget trouble. //go:generate echo this line stays prose", true, 4, 0x1003},
-		{E_INVALIDARG, 0x80070057, "E_INVALIDARG", "E_INVALIDARG (0x80070057): An argument is wrong.", true, 7, 0x0057},
+		{S_OK, 0x00000000, "S_OK", "Success.", false, 0, 0x0000},
+		{S_FALSE, 0x00000001, "S_FALSE", "Success with nothing to report.", false, 0, 0x0001},
+		{WID_S_PENDING, 0x00041002, "WID_S_PENDING", "The widget is still spinning.", false, 4, 0x1002},
+		{E_UNEXPECTED, 0x8000FFFF, "E_UNEXPECTED", "Something unexpected.", true, 0, 0xFFFF},
+		{WID_E_BROKEN, 0x80041001, "WID_E_BROKEN", "The widget is broken: */ stays a comment.", true, 4, 0x1001},
+		{WID_E_SMASHED, 0x80041001, "WID_E_BROKEN", "The widget is broken: */ stays a comment.", true, 4, 0x1001},
+		{WID_E_UNEXPECTED, 0x80041003, "WID_E_UNEXPECTED", "Unexpected widget trouble. //go:generate echo this line stays prose", true, 4, 0x1003},
+		{E_INVALIDARG, 0x80070057, "E_INVALIDARG", "An argument is wrong.", true, 7, 0x0057},
 	}
 	for _, tt := range tests {
 		if uint32(tt.code) != tt.value {
@@ -32,7 +34,7 @@ func TestHRESULTTable(t *testing.T) {
 		if got, want := tt.code.String(), tt.name; got != want {
 			t.Errorf("%s.String() = %v, want %v", tt.name, got, want)
 		}
-		if got, want := tt.code.Error(), tt.err; got != want {
+		if got, want := tt.code.Error(), fmt.Sprintf("%s (0x%08X): %s", tt.name, tt.value, tt.meaning); got != want {
 			t.Errorf("%s.Error() = %v, want %v", tt.name, got, want)
 		}
 		if got, want := tt.code.Failed(), tt.failed; got != want {
@@ -50,12 +52,17 @@ func TestHRESULTTable(t *testing.T) {
 	}
 }
 func TestHRESULTUnknown(t *testing.T) {
-	h := HRESULT(0x8004FFFF)
-	if got, want := h.String(), "HRESULT(0x8004FFFF)"; got != want {
-		t.Errorf("String() = %q, want %q", got, want)
-	}
-	if got, want := h.Error(), "HRESULT(0x8004FFFF): unknown failure code, facility 4, code 65535"; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
+	for _, tt := range []struct {
+		h    HRESULT
+		kind string
+	}{{HRESULT(0x8004FFFF), "failure"}, {HRESULT(0x00000002), "success"}} {
+		h := tt.h
+		if got, want := h.String(), fmt.Sprintf("HRESULT(0x%08X)", uint32(h)); got != want {
+			t.Errorf("String() = %q, want %q", got, want)
+		}
+		if got, want := h.Error(), fmt.Sprintf("HRESULT(0x%08X): unknown %s code, facility %d, code %d", uint32(h), tt.kind, uint32(h)>>16&8191, uint32(h)&65535); got != want {
+			t.Errorf("Error() = %q, want %q", got, want)
+		}
 	}
 }
 

@@ -80,11 +80,11 @@ var _methods = [...]struct {
 	IUnknown_AddRef:         {"IUnknown.AddRef", "IUnknown", "AddRef", 1, nil},
 	IUnknown_Release:        {"IUnknown.Release", "IUnknown", "Release", 2, nil},
 	IGadgetShop_Find:        {"IGadgetShop.Find", "IGadgetShop", "Find", 3, []HRESULT{S_OK}},
-	IGadgetShop_Describe:    {"IGadgetShop.Describe", "IGadgetShop", "Describe", 4, []HRESULT{S_OK}},
+	IGadgetShop_Describe:    {"IGadgetShop.Describe", "IGadgetShop", "Describe", 4, nil},
 	IGadgetShop_Props:       {"IGadgetShop.Props", "IGadgetShop", "Props", 5, []HRESULT{S_OK, WID_E_BROKEN}},
 	IWidget_Spin:            {"IWidget.Spin", "IWidget", "Spin", 3, []HRESULT{S_OK, S_FALSE, WID_E_UNEXPECTED}},
 	IWidget_Status:          {"IWidget.Status", "IWidget", "Status", 4, []HRESULT{S_OK, E_INVALIDARG}},
-	ISuperWidget_Fly:        {"ISuperWidget.Fly", "ISuperWidget", "Fly", 6, []HRESULT{S_OK, WID_E_BROKEN}},
+	ISuperWidget_Fly:        {"ISuperWidget.Fly", "ISuperWidget", "Fly", 6, []HRESULT{S_OK, WID_E_BROKEN, WID_E_UNEXPECTED}},
 	Proc_CreateGadgetShop:   {"widgets.dll!CreateGadgetShop", "widgets.dll", "CreateGadgetShop", -1, []HRESULT{S_OK, E_UNEXPECTED}},
 	Proc_FreeWidgetProp:     {"widgets.dll!FreeWidgetProp", "widgets.dll", "FreeWidgetProp", -1, nil},
 	Proc_FindByGuid:         {"widgets.dll!FindByGuid", "widgets.dll", "FindByGuid", -1, []HRESULT{S_OK}},
@@ -140,11 +140,6 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case S_OK:
 			return "Found.", true
 		}
-	case IGadgetShop_Describe:
-		switch code {
-		case S_OK:
-			return "Described.", true
-		}
 	case IGadgetShop_Props:
 		switch code {
 		case S_OK:
@@ -174,6 +169,8 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "Flying.", true
 		case WID_E_BROKEN:
 			return "Cannot fly while broken.", true
+		case WID_E_UNEXPECTED:
+			return "Trouble in the air.", true
 		}
 	case Proc_CreateGadgetShop:
 		switch code {
@@ -200,6 +197,10 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 	switch m {
 	case IWidget_Spin:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return WID_E_UNEXPECTED
+		}
+	case ISuperWidget_Fly:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 0) {
 			return WID_E_UNEXPECTED
 		}
 	}

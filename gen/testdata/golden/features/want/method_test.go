@@ -19,11 +19,11 @@ func TestMethods(t *testing.T) {
 		{IUnknown_AddRef, "IUnknown.AddRef", "IUnknown", "AddRef", 1, 0},
 		{IUnknown_Release, "IUnknown.Release", "IUnknown", "Release", 2, 0},
 		{IGadgetShop_Find, "IGadgetShop.Find", "IGadgetShop", "Find", 3, 1},
-		{IGadgetShop_Describe, "IGadgetShop.Describe", "IGadgetShop", "Describe", 4, 1},
+		{IGadgetShop_Describe, "IGadgetShop.Describe", "IGadgetShop", "Describe", 4, 0},
 		{IGadgetShop_Props, "IGadgetShop.Props", "IGadgetShop", "Props", 5, 2},
 		{IWidget_Spin, "IWidget.Spin", "IWidget", "Spin", 3, 3},
 		{IWidget_Status, "IWidget.Status", "IWidget", "Status", 4, 2},
-		{ISuperWidget_Fly, "ISuperWidget.Fly", "ISuperWidget", "Fly", 6, 2},
+		{ISuperWidget_Fly, "ISuperWidget.Fly", "ISuperWidget", "Fly", 6, 3},
 		{Proc_CreateGadgetShop, "widgets.dll!CreateGadgetShop", "widgets.dll", "CreateGadgetShop", -1, 2},
 		{Proc_FreeWidgetProp, "widgets.dll!FreeWidgetProp", "widgets.dll", "FreeWidgetProp", -1, 0},
 		{Proc_FindByGuid, "widgets.dll!FindByGuid", "widgets.dll", "FindByGuid", -1, 1},
@@ -57,19 +57,6 @@ func TestDocumented(t *testing.T) {
 			Minor: 1,
 		}, S_OK},
 		{IGadgetShop_Find, S_OK, OSVersion{}, S_OK},
-		{IGadgetShop_Describe, S_OK, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, S_OK},
-		{IGadgetShop_Describe, S_OK, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, S_OK},
-		{IGadgetShop_Describe, S_OK, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, S_OK},
-		{IGadgetShop_Describe, S_OK, OSVersion{}, S_OK},
 		{IGadgetShop_Props, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -200,6 +187,32 @@ func TestDocumented(t *testing.T) {
 			Minor: 1,
 		}, WID_E_BROKEN},
 		{ISuperWidget_Fly, WID_E_BROKEN, OSVersion{}, WID_E_BROKEN},
+		{ISuperWidget_Fly, WID_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, WID_E_UNEXPECTED},
+		{ISuperWidget_Fly, WID_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, WID_E_UNEXPECTED},
+		{ISuperWidget_Fly, WID_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, WID_E_UNEXPECTED},
+		{ISuperWidget_Fly, WID_E_UNEXPECTED, OSVersion{}, WID_E_UNEXPECTED},
+		{ISuperWidget_Fly, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, WID_E_UNEXPECTED},
+		{ISuperWidget_Fly, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{ISuperWidget_Fly, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{ISuperWidget_Fly, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{Proc_CreateGadgetShop, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -278,6 +291,14 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 1,
 		}, WID_E_BROKEN, "ISuperWidget.Fly: WID_E_BROKEN (0x80041001): Cannot fly while broken."},
+		{ISuperWidget_Fly, WID_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, WID_E_UNEXPECTED, "ISuperWidget.Fly: WID_E_UNEXPECTED (0x80041003): Trouble in the air."},
+		{ISuperWidget_Fly, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, WID_E_UNEXPECTED, "ISuperWidget.Fly: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as WID_E_UNEXPECTED: Trouble in the air."},
 		{Proc_CreateGadgetShop, E_UNEXPECTED, OSVersion{
 			Major: 6,
 			Minor: 1,

@@ -70,9 +70,9 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->A
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Release),
 	ULONG (STDMETHODCALLTYPE *)(IGadgetShop *)), "IGadgetShop.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Find),
-	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID, VSS_PWSZ, BSTR, boolean, BOOL, WIDGET_COLOR, FILETIME, VSS_ID *, IWidget **))
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID, VSS_PWSZ, BSTR, VSS_PWSZ, BSTR, boolean, BOOL, WIDGET_COLOR, FILETIME, VSS_ID *, IWidget **))
 	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Find),
-	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID, VSS_PWSZ, BSTR, boolean, BOOL, WIDGET_COLOR, FILETIME, const VSS_ID *, IWidget **)), "IGadgetShop.Find parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID, VSS_PWSZ, BSTR, VSS_PWSZ, BSTR, boolean, BOOL, WIDGET_COLOR, FILETIME, const VSS_ID *, IWidget **)), "IGadgetShop.Find parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Describe),
 	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, IWidget *, VSS_PWSZ *, BSTR *, boolean *, BOOL *, WIDGET_COLOR *, VSS_ID *, PVOID *)), "IGadgetShop.Describe parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Props),

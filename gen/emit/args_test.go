@@ -1,0 +1,410 @@
+package emit
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vssgen/vssgen/gen/load"
+	"github.com/vssgen/vssgen/gen/model"
+)
+
+// abiSpec puts a GUID (16 bytes) and a FILETIME (8 bytes) by value at every
+// position class of the three Windows calling conventions: first, right
+// before the last register, straddling the last register and the stack,
+// after the registers are used up, several in a row, reserved, and in a DLL
+// function, which has no this pointer. DWORDs a1..a7 fill the positions
+// before, and z follows to show where later arguments go.
+const abiSpec = `package: abi
+hresults:
+  - {name: S_OK, value: 0x00000000, doc: Success.}
+interfaces:
+  - name: IAbi
+    iid: 11111111-2222-3333-4444-555555555555
+    base: IUnknown
+    header: abi.h
+    methods:
+%s
+functions:
+%s
+`
+
+// abiParams are the spec parameters of a list such as "a1 a2 G z": aN and z
+// are DWORDs, names starting with G GUIDs, with F FILETIMEs, and with R
+// reserved GUIDs.
+func abiParams(list string) string {
+	var b strings.Builder
+	for _, name := range strings.Fields(list) {
+		typ, extra := "DWORD", ""
+		switch name[0] {
+		case 'G':
+			typ = "VSS_ID"
+		case 'F':
+			typ = "FILETIME"
+		case 'R':
+			typ, extra = "VSS_ID", ", reserved: true"
+		}
+		fmt.Fprintf(&b, "          - {name: %s, dir: in, type: %s%s}\n", name, typ, extra)
+	}
+	return b.String()
+}
+
+// abiWord tells what an argument word of a stub holds, from the Go
+// expression the emitter wrote for it: "a1" (an integer), "G[8:16]" (bytes
+// 8 to 16 of the stub's own variable G), "&G" (the address of the stub's
+// variable G, a copy of the caller's value), "p" (the pointer p),
+// "_bool(b)" or "unused" (a literal zero).
+func abiWord(t *testing.T, code string) string {
+	t.Helper()
+	e, err := parser.ParseExpr(code)
+	if err != nil {
+		t.Fatalf("argument word %s: %v", code, err)
+	}
+	bad := func() string { t.Fatalf("argument word of an unknown form: %s", code); return "" }
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		if e.Kind == token.INT && e.Value == "0" {
+			return "unused"
+		}
+	case *ast.CallExpr:
+		fun, ok := e.Fun.(*ast.Ident)
+		if !ok || len(e.Args) == 0 {
+			return bad()
+		}
+		// pointer returns "&X" of unsafe.Pointer(&X) and "X" of unsafe.Pointer(X).
+		pointer := func(x ast.Expr) string {
+			c, ok := x.(*ast.CallExpr)
+			if !ok || len(c.Args) != 1 {
+				return bad()
+			}
+			if sel, ok := c.Fun.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Pointer" {
+				return bad()
+			}
+			if id, ok := c.Args[0].(*ast.Ident); ok {
+				return id.Name
+			}
+			u, ok := c.Args[0].(*ast.UnaryExpr)
+			if !ok || u.Op != token.AND {
+				return bad()
+			}
+			id, ok := u.X.(*ast.Ident)
+			if !ok {
+				return bad()
+			}
+			return "&" + id.Name
+		}
+		switch fun.Name {
+		case "uintptr":
+			if id, ok := e.Args[0].(*ast.Ident); ok {
+				return id.Name
+			}
+			// buf.guid(&G): the address of a 16-byte aligned copy of G
+			// (amd64), which counts as the address of the stub's copy.
+			if c, ok := e.Args[0].(*ast.CallExpr); ok {
+				if sel, ok := c.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "guid" && len(c.Args) == 1 {
+					if u, ok := c.Args[0].(*ast.UnaryExpr); ok && u.Op == token.AND {
+						if id, ok := u.X.(*ast.Ident); ok {
+							return "&" + id.Name
+						}
+					}
+				}
+			}
+			return pointer(e.Args[0])
+		case "_bool":
+			if id, ok := e.Args[0].(*ast.Ident); ok {
+				return "_bool(" + id.Name + ")"
+			}
+		case "_word32", "_word64":
+			size := 4
+			if fun.Name == "_word64" {
+				size = 8
+			}
+			lit, ok := e.Args[1].(*ast.BasicLit)
+			if !ok {
+				return bad()
+			}
+			i, err := strconv.Atoi(lit.Value)
+			if err != nil {
+				return bad()
+			}
+			v := pointer(e.Args[0])
+			if !strings.HasPrefix(v, "&") {
+				return bad()
+			}
+			return fmt.Sprintf("%s[%d:%d]", v[1:], size*i, size*(i+1))
+		}
+	}
+	return bad()
+}
+
+// abiPlace is where argument word i (the this pointer, if any, being word
+// 0) goes under the calling convention of arch, as syscall.SyscallN passes
+// its words: on amd64 rcx, rdx, r8, r9, then the stack after the 32 bytes
+// of home space; on 386 the stack, first word lowest (stdcall); on arm64
+// x0-x7, then the stack.
+func abiPlace(arch model.Arch, i int) string {
+	switch arch {
+	case model.AMD64:
+		if i < 4 {
+			return []string{"rcx", "rdx", "r8", "r9"}[i]
+		}
+		return fmt.Sprintf("sp+%d", 8*i)
+	case model.I386:
+		return fmt.Sprintf("sp+%d", 4*i)
+	case model.ARM64:
+		if i < 8 {
+			return fmt.Sprintf("x%d", i)
+		}
+		return fmt.Sprintf("sp+%d", 8*(i-8))
+	}
+	panic("no architecture " + arch)
+}
+
+// The argument words of stubs with a GUID or FILETIME by value, in every
+// position class, are where each Windows ABI wants them. The expected
+// placements are written out by hand from the ABI rules, not derived from
+// the emitter:
+//   - amd64: an 8-byte struct goes in one word (register or stack slot);
+//     a larger one goes as the address of a copy the caller made;
+//   - 386 (stdcall): every argument is on the stack in order, a struct as
+//     its bytes in 4-byte words, the GUID as 4 words, the FILETIME as 2;
+//   - arm64 (AAPCS64): a composite of up to 16 bytes goes in as many
+//     consecutive x registers as it has 8-byte words, or, if not enough of
+//     x0-x7 are left, wholly on the stack; it is never split between x7 and
+//     the stack, and once that happened (NGRN = 8), every later argument is
+//     on the stack too, x7 staying unused.
+func TestByValueArgumentWords(t *testing.T) {
+	type placement map[model.Arch]string
+	cases := []struct {
+		name, params string
+		function     bool // a DLL function: no this pointer
+		want         placement
+	}{{
+		name: "GuidFirst", params: "G z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=&G r8=z",
+			model.I386:  "sp+0=this sp+4=G[0:4] sp+8=G[4:8] sp+12=G[8:12] sp+16=G[12:16] sp+20=z",
+			model.ARM64: "x0=this x1=G[0:8] x2=G[8:16] x3=z",
+		},
+	}, {
+		name: "GuidInX6X7", params: "a1 a2 a3 a4 a5 G z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=a1 r8=a2 r9=a3 sp+32=a4 sp+40=a5 sp+48=&G sp+56=z",
+			model.I386: "sp+0=this sp+4=a1 sp+8=a2 sp+12=a3 sp+16=a4 sp+20=a5 " +
+				"sp+24=G[0:4] sp+28=G[4:8] sp+32=G[8:12] sp+36=G[12:16] sp+40=z",
+			model.ARM64: "x0=this x1=a1 x2=a2 x3=a3 x4=a4 x5=a5 x6=G[0:8] x7=G[8:16] sp+0=z",
+		},
+	}, {
+		// One register left: the GUID goes to the stack, x7 stays unused,
+		// and z follows the GUID on the stack rather than taking x7.
+		name: "GuidStraddlesX7", params: "a1 a2 a3 a4 a5 a6 G z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=a1 r8=a2 r9=a3 sp+32=a4 sp+40=a5 sp+48=a6 sp+56=&G sp+64=z",
+			model.I386: "sp+0=this sp+4=a1 sp+8=a2 sp+12=a3 sp+16=a4 sp+20=a5 sp+24=a6 " +
+				"sp+28=G[0:4] sp+32=G[4:8] sp+36=G[8:12] sp+40=G[12:16] sp+44=z",
+			model.ARM64: "x0=this x1=a1 x2=a2 x3=a3 x4=a4 x5=a5 x6=a6 x7=unused sp+0=G[0:8] sp+8=G[8:16] sp+16=z",
+		},
+	}, {
+		name: "GuidAfterRegisters", params: "a1 a2 a3 a4 a5 a6 a7 G z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=a1 r8=a2 r9=a3 sp+32=a4 sp+40=a5 sp+48=a6 sp+56=a7 sp+64=&G sp+72=z",
+			model.I386: "sp+0=this sp+4=a1 sp+8=a2 sp+12=a3 sp+16=a4 sp+20=a5 sp+24=a6 sp+28=a7 " +
+				"sp+32=G[0:4] sp+36=G[4:8] sp+40=G[8:12] sp+44=G[12:16] sp+48=z",
+			model.ARM64: "x0=this x1=a1 x2=a2 x3=a3 x4=a4 x5=a5 x6=a6 x7=a7 sp+0=G[0:8] sp+8=G[8:16] sp+16=z",
+		},
+	}, {
+		name: "FourGuids", params: "G1 G2 G3 G4 z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=&G1 r8=&G2 r9=&G3 sp+32=&G4 sp+40=z",
+			model.I386: "sp+0=this sp+4=G1[0:4] sp+8=G1[4:8] sp+12=G1[8:12] sp+16=G1[12:16] " +
+				"sp+20=G2[0:4] sp+24=G2[4:8] sp+28=G2[8:12] sp+32=G2[12:16] " +
+				"sp+36=G3[0:4] sp+40=G3[4:8] sp+44=G3[8:12] sp+48=G3[12:16] " +
+				"sp+52=G4[0:4] sp+56=G4[4:8] sp+60=G4[8:12] sp+64=G4[12:16] sp+68=z",
+			model.ARM64: "x0=this x1=G1[0:8] x2=G1[8:16] x3=G2[0:8] x4=G2[8:16] x5=G3[0:8] x6=G3[8:16] " +
+				"x7=unused sp+0=G4[0:8] sp+8=G4[8:16] sp+16=z",
+		},
+	}, {
+		// A FILETIME is 8 bytes: one word on amd64 and arm64, so it fits x7.
+		name: "FiletimeInX7", params: "a1 a2 a3 a4 a5 a6 F z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=a1 r8=a2 r9=a3 sp+32=a4 sp+40=a5 sp+48=a6 sp+56=F[0:8] sp+64=z",
+			model.I386: "sp+0=this sp+4=a1 sp+8=a2 sp+12=a3 sp+16=a4 sp+20=a5 sp+24=a6 " +
+				"sp+28=F[0:4] sp+32=F[4:8] sp+36=z",
+			model.ARM64: "x0=this x1=a1 x2=a2 x3=a3 x4=a4 x5=a5 x6=a6 x7=F[0:8] sp+0=z",
+		},
+	}, {
+		name: "FiletimeAfterRegisters", params: "a1 a2 a3 a4 a5 a6 a7 F z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=a1 r8=a2 r9=a3 sp+32=a4 sp+40=a5 sp+48=a6 sp+56=a7 sp+64=F[0:8] sp+72=z",
+			model.I386: "sp+0=this sp+4=a1 sp+8=a2 sp+12=a3 sp+16=a4 sp+20=a5 sp+24=a6 sp+28=a7 " +
+				"sp+32=F[0:4] sp+36=F[4:8] sp+40=z",
+			model.ARM64: "x0=this x1=a1 x2=a2 x3=a3 x4=a4 x5=a5 x6=a6 x7=a7 sp+0=F[0:8] sp+8=z",
+		},
+	}, {
+		name: "FiletimeThenGuid", params: "a1 a2 a3 a4 a5 F G z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=a1 r8=a2 r9=a3 sp+32=a4 sp+40=a5 sp+48=F[0:8] sp+56=&G sp+64=z",
+			model.I386: "sp+0=this sp+4=a1 sp+8=a2 sp+12=a3 sp+16=a4 sp+20=a5 sp+24=F[0:4] sp+28=F[4:8] " +
+				"sp+32=G[0:4] sp+36=G[4:8] sp+40=G[8:12] sp+44=G[12:16] sp+48=z",
+			model.ARM64: "x0=this x1=a1 x2=a2 x3=a3 x4=a4 x5=a5 x6=F[0:8] x7=unused sp+0=G[0:8] sp+8=G[8:16] sp+16=z",
+		},
+	}, {
+		// A reserved GUID takes the words of a zero GUID, at the same places.
+		name: "ReservedGuidStraddlesX7", params: "a1 a2 a3 a4 a5 a6 R z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=a1 r8=a2 r9=a3 sp+32=a4 sp+40=a5 sp+48=a6 sp+56=&_R sp+64=z",
+			model.I386: "sp+0=this sp+4=a1 sp+8=a2 sp+12=a3 sp+16=a4 sp+20=a5 sp+24=a6 " +
+				"sp+28=_R[0:4] sp+32=_R[4:8] sp+36=_R[8:12] sp+40=_R[12:16] sp+44=z",
+			model.ARM64: "x0=this x1=a1 x2=a2 x3=a3 x4=a4 x5=a5 x6=a6 x7=unused sp+0=_R[0:8] sp+8=_R[8:16] sp+16=z",
+		},
+	}, {
+		// Without a this pointer the same rules start at the first register.
+		name: "FuncGuidInX6X7", params: "a1 a2 a3 a4 a5 a6 G z", function: true,
+		want: placement{
+			model.AMD64: "rcx=a1 rdx=a2 r8=a3 r9=a4 sp+32=a5 sp+40=a6 sp+48=&G sp+56=z",
+			model.I386: "sp+0=a1 sp+4=a2 sp+8=a3 sp+12=a4 sp+16=a5 sp+20=a6 " +
+				"sp+24=G[0:4] sp+28=G[4:8] sp+32=G[8:12] sp+36=G[12:16] sp+40=z",
+			model.ARM64: "x0=a1 x1=a2 x2=a3 x3=a4 x4=a5 x5=a6 x6=G[0:8] x7=G[8:16] sp+0=z",
+		},
+	}, {
+		name: "FuncGuidStraddlesX7", params: "a1 a2 a3 a4 a5 a6 a7 G z", function: true,
+		want: placement{
+			model.AMD64: "rcx=a1 rdx=a2 r8=a3 r9=a4 sp+32=a5 sp+40=a6 sp+48=a7 sp+56=&G sp+64=z",
+			model.I386: "sp+0=a1 sp+4=a2 sp+8=a3 sp+12=a4 sp+16=a5 sp+20=a6 sp+24=a7 " +
+				"sp+28=G[0:4] sp+32=G[4:8] sp+36=G[8:12] sp+40=G[12:16] sp+44=z",
+			model.ARM64: "x0=a1 x1=a2 x2=a3 x3=a4 x4=a5 x5=a6 x6=a7 x7=unused sp+0=G[0:8] sp+8=G[8:16] sp+16=z",
+		},
+	}}
+
+	var methods, functions strings.Builder
+	slot := 3
+	for _, tc := range cases {
+		if tc.function {
+			fmt.Fprintf(&functions, "  - name: %s\n    dll: abi.dll\n    params:\n%s", tc.name,
+				strings.ReplaceAll(abiParams(tc.params), "          -", "      -"))
+			fmt.Fprintf(&functions, "    returns:\n      - {code: S_OK, meaning: Done.}\n")
+			continue
+		}
+		fmt.Fprintf(&methods, "      - name: %s\n        slot: %d\n        params:\n%s", tc.name, slot, abiParams(tc.params))
+		fmt.Fprintf(&methods, "        returns:\n          - {code: S_OK, meaning: Done.}\n")
+		slot++
+	}
+	text := fmt.Sprintf(abiSpec, methods.String(), functions.String())
+	raw, err := load.Bytes("abi.yaml", []byte(text))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	s, err := model.Build(raw, "abi.yaml", "abi.yaml")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	byName := map[string]*model.Method{}
+	for _, m := range s.Functions {
+		byName[m.Name] = m
+	}
+	for _, it := range s.Interfaces {
+		for _, m := range it.Methods {
+			byName[m.Name] = m
+		}
+	}
+	for _, tc := range cases {
+		m := byName[tc.name]
+		if m == nil {
+			t.Fatalf("%s is not in the spec", tc.name)
+		}
+		for _, arch := range model.Arches {
+			var words []string
+			if !tc.function {
+				words = append(words, "this")
+			}
+			for _, a := range shapeOf(m, arch).args {
+				words = append(words, abiWord(t, fmt.Sprintf("%#v", a)))
+			}
+			var got []string
+			for i, w := range words {
+				got = append(got, abiPlace(arch, i)+"="+w)
+			}
+			if g := strings.Join(got, " "); g != tc.want[arch] {
+				t.Errorf("%s(%s) on %s:\n got  %s\n want %s", tc.name, tc.params, arch, g, tc.want[arch])
+			}
+		}
+	}
+}
+
+// In spec/vss.yaml, IVssBackupComponentsEx.SetSelectedForRestoreEx has its
+// second GUID where only x7 is left on arm64: it goes wholly to the stack.
+func TestSetSelectedForRestoreExOnARM64(t *testing.T) {
+	s := loadSpec(t, "../../spec/vss.yaml", "spec/vss.yaml")
+	for _, it := range s.Interfaces {
+		for _, m := range it.Methods {
+			if m.Name != "SetSelectedForRestoreEx" {
+				continue
+			}
+			words := []string{"this"}
+			for _, a := range shapeOf(m, model.ARM64).args {
+				words = append(words, abiWord(t, fmt.Sprintf("%#v", a)))
+			}
+			var got []string
+			for i, w := range words {
+				got = append(got, abiPlace(model.ARM64, i)+"="+w)
+			}
+			const want = "x0=this x1=writerId[0:8] x2=writerId[8:16] x3=ct x4=_wszLogicalPath x5=_wszComponentName " +
+				"x6=_bool(bSelectedForRestore) x7=unused sp+0=instanceId[0:8] sp+8=instanceId[8:16]"
+			if g := strings.Join(got, " "); g != want {
+				t.Errorf("SetSelectedForRestoreEx on arm64:\n got  %s\n want %s", g, want)
+			}
+			return
+		}
+	}
+	t.Fatal("spec/vss.yaml no longer has SetSelectedForRestoreEx")
+}
+
+// TestArgWordsMatchStubs holds model.Method.ArgWords, which validation
+// compares with syscall.SyscallN's limit, to the argument words the stubs
+// really pass, for every method and function of the flagship and feature
+// specs and of a spec built to put GUIDs and FILETIMEs in every position
+// class (in registers, straddling x7 on arm64, on the stack).
+func TestArgWordsMatchStubs(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("package: words\nhresults:\n  - {name: S_OK, value: 0, doc: Success.}\ninterfaces:\n  - name: IWords\n    iid: none\n    base: IUnknown\n    methods:\n")
+	for i := range 10 {
+		fmt.Fprintf(&b, "      - name: M%d\n        slot: %d\n        params:\n", i, 3+i)
+		for j := range i {
+			fmt.Fprintf(&b, "          - {name: dw%d, dir: in, type: DWORD}\n", j)
+		}
+		b.WriteString("          - {name: id, dir: in, type: VSS_ID}\n          - {name: ft, dir: in, type: FILETIME}\n")
+		b.WriteString("          - {name: r, dir: in, type: VSS_ID, reserved: true}\n          - {name: last, dir: in, type: VSS_ID}\n")
+	}
+	specs := []*model.Spec{
+		loadSpec(t, "../../spec/vss.yaml", "spec/vss.yaml"),
+		loadFeatureSpec(t),
+		buildSpec(t, b.String(), "words.yaml"),
+	}
+	checked := 0
+	for _, s := range specs {
+		var methods []*model.Method
+		for _, it := range s.Interfaces {
+			methods = append(methods, it.Methods...)
+		}
+		methods = append(methods, s.Functions...)
+		for _, m := range methods {
+			for _, a := range model.Arches {
+				got := len(shapeOf(m, a).args)
+				if m.Interface != nil {
+					got++ // the this pointer, which the stub passes before the shape's words
+				}
+				if want := m.ArgWords(a); got != want {
+					t.Errorf("%s on %s: the stub passes %d words, ArgWords says %d", m.FullName(), a, got, want)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 100 {
+		t.Errorf("checked %d method and architecture pairs; the specs should give more", checked)
+	}
+}
