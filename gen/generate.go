@@ -11,10 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/vssgen/vssgen/gen/emit"
 	"github.com/vssgen/vssgen/gen/load"
@@ -94,6 +91,11 @@ func FromRaw(raw *load.Spec, opt Options) ([]write.File, error) {
 
 func fromRaw(raw *load.Spec, loadErr error, opt Options) ([]write.File, error) {
 	if opt.Package != "" {
+		// The flag's name is checked here, so that a bad one is blamed on
+		// the flag rather than on the spec's package line.
+		if err := model.CheckPackageName(opt.Package); err != nil {
+			return nil, fmt.Errorf("-pkg: %w", err)
+		}
 		raw.Package = load.Str{Value: opt.Package, Pos: raw.Package.Pos, Set: true}
 	}
 	spec, err := build(raw, loadErr, opt.Spec, SourceName(opt.Spec))
@@ -188,7 +190,8 @@ func WriteFiles(ctx context.Context, dir string, files []write.File, wait time.D
 // SourceName is how generated headers name the spec: its path relative to
 // the root of the Go module holding it, with forward slashes, so the bytes
 // do not depend on the directory vssgen runs in. Outside a module it is the
-// file name alone. Names with control characters are quoted.
+// file name alone. A name with characters that do not show as themselves
+// (control, bidirectional, invisible) is quoted with those escaped.
 func SourceName(specPath string) string {
 	name := filepath.Base(specPath)
 	if abs, err := filepath.Abs(specPath); err == nil {
@@ -198,8 +201,5 @@ func SourceName(specPath string) string {
 			}
 		}
 	}
-	if strings.IndexFunc(name, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) >= 0 {
-		name = strconv.Quote(name)
-	}
-	return name
+	return model.QuotePath(name)
 }

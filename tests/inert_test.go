@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
@@ -142,8 +144,9 @@ func TestSpecProseIsInert(t *testing.T) {
 }
 
 // unusualNamesSpec is a valid spec whose names a careless generator would
-// trip over: lower-case and non-ASCII names, codes named like the methods
-// of HRESULT, parameters named like the generated package's declarations
+// trip over: lower-case and odd names (in ASCII, as names must be), codes
+// named like the methods of HRESULT, parameters named like the generated
+// package's declarations
 // and like the locals of generated tests, methods named like the embedded
 // fields of deeper bases. It is built beside the hostile prose.
 const unusualNamesSpec = `package: names
@@ -154,7 +157,7 @@ hresults:
   - {name: S_OK, value: 0, doc: Success.}
   - {name: E_UNEXPECTED, value: 0x8000FFFF, doc: Unexpected.}
   - {name: Mixed_case_code, value: 0x80040001, doc: A name in mixed case.}
-  - {name: Ünïcode, value: 0x80040002, doc: A name beyond ASCII.}
+  - {name: Trailing_underscore_, value: 0x80040002, doc: A name that ends in an underscore.}
   - {name: String, value: 0x80040003, doc: Named like a method of HRESULT.}
   - {name: Format, value: 0x00040004, doc: Named like a method of HRESULT.}
   - {name: Code, value: 0x00040005, doc: Named like a method of HRESULT.}
@@ -196,7 +199,7 @@ interfaces:
           - {name: i, dir: in, type: DWORD}
         returns:
           - {code: Is, meaning: Named Is.}
-          - {code: Ünïcode, meaning: Beyond ASCII.}
+          - {code: Trailing_underscore_, meaning: Ends in an underscore.}
   - name: ILower_case
     iid: 00000000-0000-0000-0000-000000000002
     base: IFoo
@@ -559,4 +562,148 @@ func xsysSums(t *testing.T) string {
 		}
 	}
 	return b.String()
+}
+
+// invisibleRanges are the code points of the Unicode property
+// Default_Ignorable_Code_Point as DerivedCoreProperties.txt lists them
+// (Unicode 14.0; the same from 6.0 to 15.1), with U+2800 BRAILLE PATTERN
+// BLANK, which draws as a space without being one. Written out here from
+// the Unicode data rather than taken from vssgen, so that the test does not
+// check the table against itself.
+var invisibleRanges = [][2]rune{
+	{0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x061C, 0x061C}, {0x115F, 0x1160},
+	{0x17B4, 0x17B5}, {0x180B, 0x180F}, {0x200B, 0x200F}, {0x202A, 0x202E},
+	{0x2060, 0x206F}, {0x2800, 0x2800}, {0x3164, 0x3164}, {0xFE00, 0xFE0F},
+	{0xFEFF, 0xFEFF}, {0xFFA0, 0xFFA0}, {0xFFF0, 0xFFF8},
+	{0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
+}
+
+// TestInvisibleCharactersInProseAreRefused puts every default-ignorable
+// code point into a doc: vssgen must refuse each at the doc's position, and
+// the schema each one of the Basic Multilingual Plane, which its pattern
+// can name. Visible neighbours stay accepted.
+func TestInvisibleCharactersInProseAreRefused(t *testing.T) {
+	schema := compileSchema(t)
+	spec := func(r rune) []byte {
+		return []byte(fmt.Sprintf("package: vss\nhresults:\n  - name: S_OK\n    value: 0\n    doc: \"Suc\\U%08Xcess.\"\n", r))
+	}
+	for _, rg := range invisibleRanges {
+		for r := rg[0]; r <= rg[1]; r++ {
+			_, err := gen.GenerateBytes("inv.yaml", spec(r), gen.Options{})
+			if err == nil || !strings.HasPrefix(err.Error(), "inv.yaml:5:10: hresult S_OK: doc contains the ") || !strings.HasSuffix(err.Error(), fmt.Sprintf(" character %U", r)) {
+				t.Errorf("%U in a doc: got %v, want it refused at 5:10", r, err)
+			}
+			if r <= 0xFFFF && validateYAML(schema, spec(r)) == nil {
+				t.Errorf("%U in a doc: the schema accepts it; add it to definitions.text.pattern", r)
+			}
+		}
+	}
+	for _, r := range []rune{'é', 'Е', '\u00A0', '\u0300', '\u1161', '\u3165', '\u2801', '\uFFA1'} {
+		if _, err := gen.GenerateBytes("vis.yaml", spec(r), gen.Options{}); err != nil {
+			t.Errorf("%U in a doc is refused: %v", r, err)
+		}
+	}
+}
+
+// hostilePaths are spec file names written to break out of the header
+// lines that name the spec: an HTML comment closed early, C and Go comment
+// ends, a line break, bidirectional controls that reorder the line, and
+// characters that draw nothing.
+var hostilePaths = []string{
+	"a--->b<img src=x onerror=alert(1)>c.yaml",
+	"a--!>b<img src=x onerror=alert(1)>c.yaml",
+	"x*/ int injected; /*y.yaml",
+	"line\nfunc init() { panic(1) }\n.yaml",
+	"evil\u202eyaml.go\u202c.yaml",
+	"iso\u2066late\u2069.yaml",
+	"in\u034fvis\u115fible\u3164.yaml",
+	"bad\xffutf8.yaml",
+	"`code` and \"quotes\" \\.yaml",
+}
+
+// TestSpecPathIsInert generates a spec under each hostile file name and
+// compares the output with the same spec under a plain name: the name may
+// change comments and nothing else, no generated file may hold a character
+// that does not show as itself, and REFERENCE.md's header stays one HTML
+// comment a line.
+func TestSpecPathIsInert(t *testing.T) {
+	data, err := os.ReadFile("../spec/vss.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := gen.GenerateBytes("plain.yaml", data, gen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plainByName := map[string][]byte{}
+	for _, f := range plain {
+		plainByName[f.Name] = f.Data
+	}
+	for _, name := range hostilePaths {
+		files, err := gen.GenerateBytes(name, data, gen.Options{})
+		if err != nil {
+			t.Fatalf("%q: %v", name, err)
+		}
+		for _, f := range files {
+			want := plainByName[f.Name]
+			if !utf8.Valid(f.Data) {
+				t.Errorf("%q: %s is not UTF-8", name, f.Name)
+			}
+			for _, r := range string(f.Data) {
+				if r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || inRanges(r, invisibleRanges)) {
+					t.Errorf("%q: %s holds %U", name, f.Name, r)
+					break
+				}
+			}
+			t.Run(fmt.Sprintf("%q/%s", name, f.Name), func(t *testing.T) {
+				switch path.Ext(f.Name) {
+				case ".go":
+					checkGoInert(t, f.Name, f.Data, want)
+				case ".c", ".h":
+					checkCInert(t, string(f.Data), string(want))
+				case ".md":
+					checkMarkdownHeader(t, string(f.Data))
+				default:
+					t.Errorf("no check for files like %s: add one", f.Name)
+				}
+			})
+		}
+	}
+}
+
+// checkMarkdownHeader checks that each header line of REFERENCE.md is one
+// whole HTML comment, and that the spec's name in the text stands in a code
+// span, where HTML is inert.
+func checkMarkdownHeader(t *testing.T, md string) {
+	t.Helper()
+	lines := strings.Split(md, "\n")
+	for i, l := range lines {
+		if l == "" {
+			break
+		}
+		body, ok := strings.CutPrefix(l, "<!-- ")
+		body, ok2 := strings.CutSuffix(body, " -->")
+		if !ok || !ok2 || strings.Contains(body, "--") || strings.Contains(body, "-->") {
+			t.Errorf("header line %d is not one HTML comment: %q", i+1, l)
+		}
+	}
+	for _, l := range lines {
+		if rest, ok := strings.CutPrefix(l, "Generated from `"); ok {
+			code, after, ok := strings.Cut(rest, "`")
+			if !ok || !strings.HasPrefix(after, ". ") || strings.Contains(after, "<") {
+				t.Errorf("the spec's name does not stand in one code span: %q (code %q)", l, code)
+			}
+			return
+		}
+	}
+	t.Error(`REFERENCE.md has no "Generated from" line`)
+}
+
+func inRanges(r rune, ranges [][2]rune) bool {
+	for _, rg := range ranges {
+		if rg[0] <= r && r <= rg[1] {
+			return true
+		}
+	}
+	return false
 }

@@ -429,3 +429,109 @@ func buildVSSGen(t testing.TB) string {
 	}
 	return bin
 }
+
+// TestImportedPackagesAreReserved: a parameter named like a package the
+// generated files import would hide that package from the stub or the
+// generated test that uses it, so model.ImportedPackages must list every
+// package any generated Go file imports, of the flagship spec and of the
+// feature spec, and each of them must be refused as a parameter name, by
+// vssgen and by the schema.
+func TestImportedPackagesAreReserved(t *testing.T) {
+	listed := map[string]bool{}
+	for _, name := range model.ImportedPackages {
+		listed[name] = true
+	}
+	seen := map[string]bool{}
+	for _, spec := range []string{"../spec/vss.yaml", "../gen/testdata/golden/features/spec.yaml"} {
+		files, err := gen.Generate(gen.Options{Spec: spec})
+		if err != nil {
+			t.Fatalf("%s: %v", spec, err)
+		}
+		for _, f := range files {
+			if !strings.HasSuffix(f.Name, ".go") {
+				continue
+			}
+			parsed, err := parser.ParseFile(token.NewFileSet(), f.Name, f.Data, parser.ImportsOnly)
+			if err != nil {
+				t.Fatalf("%s: generated %s does not parse: %v", spec, f.Name, err)
+			}
+			for _, imp := range parsed.Imports {
+				path := strings.Trim(imp.Path.Value, `"`)
+				name := path[strings.LastIndex(path, "/")+1:]
+				if imp.Name != nil {
+					name = imp.Name.Name
+				}
+				if name == "_" || name == "." || strings.HasPrefix(path, "github.com/vssgen/") {
+					continue
+				}
+				seen[name] = true
+				if !listed[name] {
+					t.Errorf("%s: generated %s imports %s as %s, which model.ImportedPackages does not list", spec, f.Name, path, name)
+				}
+			}
+		}
+	}
+	for _, want := range []string{"windows", "unsafe", "syscall", "testing"} {
+		if !seen[want] {
+			t.Errorf("no generated file imports %s; the test is not looking at the right files", want)
+		}
+	}
+	schemaRefuses := schemaParamNames(t)
+	const spec = `package: vss
+hresults:
+  - {name: S_OK, value: 0, doc: Success.}
+interfaces:
+  - name: IVssAsync
+    iid: 507c37b4-cf5b-4e95-b0af-14eb9767467e
+    base: IUnknown
+    methods:
+      - name: Wait
+        slot: 3
+        params:
+          - {name: NAME, dir: in, type: DWORD}
+`
+	for _, name := range model.ImportedPackages {
+		_, err := gen.GenerateBytes("param.yaml", []byte(strings.Replace(spec, "NAME", name, 1)), gen.Options{})
+		want := "param.yaml:12:20: method IVssAsync.Wait: parameter " + name + ": the name is used by the generated stub (the package " + name + ", which the generated files import); rename it"
+		if err == nil || err.Error() != want {
+			t.Errorf("a parameter named %s: got %v, want %q", name, err, want)
+		}
+		if !schemaRefuses[name] {
+			t.Errorf("the schema does not refuse %s as a parameter name; add it to definitions.param.properties.name in %s", name, schemaPath)
+		}
+	}
+}
+
+// schemaParamNames reads the names the schema refuses for parameters.
+func schemaParamNames(t *testing.T) map[string]bool {
+	t.Helper()
+	data, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Definitions struct {
+			Param struct {
+				Properties struct {
+					Name struct {
+						AllOf []struct {
+							Not struct {
+								Enum []string `json:"enum"`
+							} `json:"not"`
+						} `json:"allOf"`
+					} `json:"name"`
+				} `json:"properties"`
+			} `json:"param"`
+		} `json:"definitions"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, part := range doc.Definitions.Param.Properties.Name.AllOf {
+		for _, n := range part.Not.Enum {
+			names[n] = true
+		}
+	}
+	return names
+}

@@ -71,6 +71,7 @@ var schemaCannotJudge = map[string]string{
 	"unknown_codes":           "codes must be in the hresults table: a cross-reference",
 	"unknown_os_version":      "notes must name ids of os_versions: a cross-reference",
 	"struct_cycle":            "a struct that contains itself is a cycle of references between list items",
+	"yaml_tags_unseen":        "a YAML tag that leaves the value's JSON form as it was (!!float 4 is the number 4) is gone once the document is decoded",
 	"hr_param":                "hr is taken only in a method that documents a success code other than S_OK: a cross-reference to the hresults table",
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strings"
 
 	"github.com/vssgen/vssgen/gen"
 	"github.com/vssgen/vssgen/gen/explain"
@@ -62,6 +63,16 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		specs = []*model.Spec{spec, builtin}
 	}
 	e := explain.Lookup(arg, specs...)
+	if len(e.Ambiguous) > 0 {
+		// Picking one would explain a code the user may not have meant.
+		var names []string
+		for _, h := range e.Ambiguous {
+			names = append(names, fmt.Sprintf("%s (%s)", h.Name, h.Hex()))
+		}
+		fmt.Fprintf(stderr, "vssgen explain: %s is ambiguous: %s holds %s, which differ from it only in case; give one of them exactly\n",
+			arg.Text, e.Spec.Source, strings.Join(names, ", "))
+		return exitError
+	}
 	fmt.Fprint(stdout, e.Text(*all))
 	if !e.Found() {
 		return exitNotFound
@@ -116,7 +127,7 @@ did. Without -spec and without spec/vss.yaml, the built-in spec answers alone. A
 (such as 0xC0000005, STATUS_ACCESS_VIOLATION) or a Win32 error code (such as
 5, ERROR_ACCESS_DENIED) when it is one.
 
-CODE is a name or a value in any common form:
+CODE is a name or a value in one of these forms:
   vssgen explain VSS_E_UNEXPECTED            a name (any case)
   vssgen explain 0x8004230f                  hex, also 0X8004230F
   vssgen explain 8004230F                    8 hex digits, as event logs print codes
@@ -125,12 +136,19 @@ CODE is a name or a value in any common form:
   vssgen explain 0x80070005 -spec vss.yaml   look in another spec first
   vssgen explain -all S_OK                   every method, past one screen
 
+Other forms are refused rather than guessed at: a + sign, 0b and 0o
+prefixes, exponents such as 1e3, digit separators, and hex without 0x
+unless it has exactly 8 digits (write 0x4230a, not 4230a). A name is
+matched exactly, else ignoring case; when several names of the spec differ
+from it only in case (E_Case and E_CASE for e_case), vssgen lists them and
+exits 2 rather than pick one.
+
 Flags:
 `)
 	printFlags(w, fs)
 	fmt.Fprint(w, `
 Exit status: 0 when the spec or the built-in one holds the code; 1 when
-neither does (the value is still decoded); 2 for a malformed CODE or a bad
-spec.
+neither does (the value is still decoded); 2 for a malformed CODE, a name
+that matches several codes only ignoring case, or a bad spec.
 `)
 }

@@ -377,7 +377,7 @@ func TestArgWordsMatchStubs(t *testing.T) {
 			fmt.Fprintf(&b, "          - {name: dw%d, dir: in, type: DWORD}\n", j)
 		}
 		b.WriteString("          - {name: id, dir: in, type: VSS_ID}\n          - {name: ft, dir: in, type: FILETIME}\n")
-		b.WriteString("          - {name: r, dir: in, type: VSS_ID, reserved: true}\n          - {name: last, dir: in, type: VSS_ID}\n")
+		b.WriteString("          - {name: rsv, dir: in, type: VSS_ID, reserved: true}\n          - {name: last, dir: in, type: VSS_ID}\n")
 	}
 	specs := []*model.Spec{
 		loadSpec(t, "../../spec/vss.yaml", "spec/vss.yaml"),

@@ -568,9 +568,15 @@ func mdCode(s string) string {
 	return strings.ReplaceAll(model.OneLine(s), "`", "'")
 }
 
-// mdComment keeps text from closing an HTML comment early.
+// mdComment keeps text from closing an HTML comment early: it leaves no
+// two hyphens in a row, so neither --> nor --!> can appear ("--->" becomes
+// "- - ->", where one pass of replacing "--" would leave "- -->").
 func mdComment(s string) string {
-	return strings.ReplaceAll(model.OneLine(s), "--", "- -")
+	s = model.OneLine(s)
+	for strings.Contains(s, "--") {
+		s = strings.ReplaceAll(s, "--", "- -")
+	}
+	return s
 }
 
 // slotList writes slots as a list with runs shortened: "3 to 17, 19".

@@ -15,17 +15,22 @@ type Arg struct {
 	IsValue bool
 }
 
-// ParseArg reads a code the way logs and people write it:
+// ParseArg reads a code the way logs and people write it, in these forms
+// and no others:
 //
-//	VSS_E_UNEXPECTED        a name (matched case-insensitively when no exact match exists)
+//	VSS_E_UNEXPECTED        a name; matched exactly, or else ignoring case when
+//	                        that leaves one candidate (see Lookup)
 //	0x80042302, 0X8004230f  hex with a 0x prefix, up to 8 digits
 //	0xFFFFFFFF80042302      the same, sign-extended to 64 bits as a Go int64 or C long long prints it
 //	80042302, 8004230f      exactly 8 hex digits without prefix, as Windows event logs print codes
-//	-2147212542             decimal, signed (as an int32 prints it)
-//	2147754754              decimal, unsigned
+//	-2147212542             decimal with a minus sign (as an int32 prints it)
+//	2147754754              decimal without a sign
 //
 // A bare string of digits is decimal unless it is exactly 8 digits long;
-// write 0x to force hex.
+// write 0x to force hex. Anything else is refused rather than guessed at:
+// a + sign, 0b and 0o prefixes, digit separators, exponents (1e3), and
+// hex of other lengths without 0x (4230a), which could as well be a
+// mistyped decimal.
 func ParseArg(s string) (Arg, error) {
 	s = strings.TrimSpace(s)
 	a := Arg{Text: s}
@@ -35,6 +40,8 @@ func ParseArg(s string) (Arg, error) {
 	switch {
 	case s == "":
 		return bad("it is empty")
+	case s[0] == '+':
+		return bad("a value takes no + sign; write it without one")
 	case hasHexPrefix(s):
 		digits := s[2:]
 		if !isHex(digits) {
@@ -55,12 +62,14 @@ func ParseArg(s string) (Arg, error) {
 			return bad("it is outside the range of a 32-bit value (-2147483648 to 4294967295)")
 		}
 		a.Value, a.IsValue = uint32(v), true // a negative int32 wraps to its two's complement, as the SDK means it
-	case s[0] >= '0' && s[0] <= '9' && isHex(s):
-		if len(s) > 8 {
-			return bad("it has more than 8 hex digits")
+	case len(s) >= 2 && s[0] == '0' && strings.ContainsRune("bBoO", rune(s[1])):
+		return bad("only hex (0x) and decimal values are read, not binary or octal")
+	case s[0] >= '0' && s[0] <= '9' || s[0] == '-':
+		hint := ""
+		if isHex(s) {
+			hint = "; write 0x" + s + " if it is hex"
 		}
-		v, _ := strconv.ParseUint(s, 16, 32)
-		a.Value, a.IsValue = uint32(v), true
+		return bad("a value is decimal, hex after 0x, or exactly 8 hex digits as event logs print them" + hint)
 	case token.IsIdentifier(s):
 		a.Name = s
 	default:
@@ -86,7 +95,7 @@ func isHex(s string) bool {
 }
 
 func isDecimal(s string) bool {
-	if s != "" && (s[0] == '-' || s[0] == '+') {
+	if s != "" && s[0] == '-' {
 		s = s[1:]
 	}
 	if s == "" {

@@ -49,6 +49,11 @@ type Explanation struct {
 	Uses []Use
 	// StandsIn lists where this code arrives in place of a documented one.
 	StandsIn []StandIn
+	// Ambiguous lists the codes whose names differ from the name asked
+	// about only in case, when the first spec that holds any has more than
+	// one and none is the exact name. Code is then nil: vssgen does not
+	// pick one.
+	Ambiguous []*model.HRESULT
 	// Similar lists codes whose names contain an unknown name asked about.
 	Similar []*model.HRESULT
 }
@@ -107,7 +112,11 @@ func Lookup(a Arg, specs ...*model.Spec) *Explanation {
 		if a.IsValue {
 			e.Code = byValue(s, a.Value)
 		} else {
-			e.Code = byName(s, a.Name)
+			e.Code, e.Ambiguous = byName(s, a.Name)
+		}
+		if len(e.Ambiguous) > 0 {
+			e.Spec = s
+			return e
 		}
 		if e.Code != nil {
 			e.Spec = s
@@ -189,19 +198,27 @@ func byValue(s *model.Spec, v uint32) *model.HRESULT {
 	return alias
 }
 
-// byName finds a code by its exact name, or else by a name that differs
-// only in case, since people type codes from memory.
-func byName(s *model.Spec, name string) *model.HRESULT {
-	var folded *model.HRESULT
+// byName finds a code by its exact name, or else by the one name that
+// differs only in case, since people type codes from memory. When several
+// names differ from it only in case (E_Case and E_CASE for e_case), it
+// returns them all instead (in the model's order, by value) and no code.
+func byName(s *model.Spec, name string) (*model.HRESULT, []*model.HRESULT) {
+	var folded []*model.HRESULT
 	for _, h := range s.HRESULTs {
 		if h.Name == name {
-			return h
+			return h, nil
 		}
-		if folded == nil && strings.EqualFold(h.Name, name) {
-			folded = h
+		if strings.EqualFold(h.Name, name) {
+			folded = append(folded, h)
 		}
 	}
-	return folded
+	switch len(folded) {
+	case 0:
+		return nil, nil
+	case 1:
+		return folded[0], nil
+	}
+	return nil, folded
 }
 
 // maxSimilar bounds the suggestions for an unknown name.

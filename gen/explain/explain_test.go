@@ -25,9 +25,7 @@ func TestParseArg(t *testing.T) {
 		"80042302":           0x80042302, // 8 digits: hex, as event logs print codes
 		"8004230f":           0x8004230F,
 		"0004230A":           0x0004230A,
-		"4230a":              0x4230A, // starts with a digit and holds hex letters
 		"-2147212542":        0x80042302,
-		"+5":                 5,
 		"2147754754":         0x80042302,
 		"4294967295":         0xFFFFFFFF,
 		"-2147483648":        0x80000000,
@@ -55,6 +53,8 @@ func TestParseArg(t *testing.T) {
 		"", "  ", "0x", "0xZZ", "0x1FFFFFFFF", "0x0000000180042302", "0x7fffffff80042302", "0x123456789abcdef01",
 		"4294967296", "-2147483649", "99999999999999999999", "123456789a", "-0x5", "--5", "-+5",
 		"VSS E UNEXPECTED", "E_FAIL!", "0x8004230f)",
+		// forms that look like numbers of another notation: refused, not read as hex
+		"4230a", "1e3", "1E3", "0b101", "0B101", "0o17", "1_000", "0x8004_230f", "+5", "+0x8004230f", "+2147754754", "1.5",
 	} {
 		if a, err := ParseArg(bad); err == nil {
 			t.Errorf("ParseArg(%q) = %+v, want an error", bad, a)
@@ -210,6 +210,35 @@ func TestExplainFindsTheSameCodeByEveryForm(t *testing.T) {
 		}
 		if len(e.Aliases) != 1 || e.Aliases[0].Name != "VSS_E_UNEXPECTED_ALIAS" {
 			t.Errorf("explain %s: aliases %v, want VSS_E_UNEXPECTED_ALIAS", arg, e.Aliases)
+		}
+	}
+}
+
+// TestAmbiguousNameIsNotGuessed: a name that matches several codes only
+// ignoring case picks none and lists them all; the exact name, and a name
+// that matches one code ignoring case, still answer.
+func TestAmbiguousNameIsNotGuessed(t *testing.T) {
+	const spec = `package: vss
+hresults:
+  - {name: E_CASE, value: 0x80040001, doc: Upper case.}
+  - {name: E_Case, value: 0x80040002, doc: Mixed case.}
+  - {name: E_OTHER, value: 0x80040003, doc: Other.}
+`
+	raw, err := load.Bytes("cases.yaml", []byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := model.Build(raw, "cases.yaml", "cases.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := explainArg(t, s, "e_case")
+	if e.Found() || len(e.Ambiguous) != 2 || e.Ambiguous[0].Name != "E_CASE" || e.Ambiguous[1].Name != "E_Case" {
+		t.Errorf("e_case: found %v, ambiguous %v; want no code and E_CASE, E_Case", e.Code, e.Ambiguous)
+	}
+	for arg, want := range map[string]string{"E_CASE": "E_CASE", "E_Case": "E_Case", "e_other": "E_OTHER"} {
+		if e := explainArg(t, s, arg); !e.Found() || e.Code.Name != want || len(e.Ambiguous) > 0 {
+			t.Errorf("%s: found %v, ambiguous %v; want %s", arg, e.Code, e.Ambiguous, want)
 		}
 	}
 }

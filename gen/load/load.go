@@ -567,6 +567,13 @@ func (w *walker) decode(n *yaml.Node, v reflect.Value, what string) {
 		w.errorf(n, "%s: YAML anchors and aliases are not supported in a spec", what)
 		return
 	}
+	if n.Style&yaml.TaggedStyle != 0 {
+		// An explicit tag changes what a value is (!!str 3 is a string,
+		// !!float 4 a number with a fraction) where the reader sees a
+		// plain value; a spec's values have one kind each, so say it plainly.
+		w.errorf(n, "%s: YAML tags such as %s are not supported in a spec; write the value without it", what, n.Tag)
+		return
+	}
 	switch v.Type() {
 	case strType:
 		if s, ok := w.scalar(n, what, "a string"); ok {
@@ -671,6 +678,10 @@ func (w *walker) mapping(n *yaml.Node, v reflect.Value, what string) {
 		k, val := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			w.errorf(k, "%s: keys must be plain words", what)
+			continue
+		}
+		if k.Style&yaml.TaggedStyle != 0 {
+			w.errorf(k, "%s: key %q: YAML tags such as %s are not supported in a spec; write the key without it", what, k.Value, k.Tag)
 			continue
 		}
 		idx, ok := fields[k.Value]

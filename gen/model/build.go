@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/vssgen/vssgen/gen/load"
 )
@@ -104,6 +103,9 @@ func (b *builder) goName(s load.Str, what string) bool {
 	switch {
 	case !s.Set || s.Value == "":
 		return false
+	case !isASCIIIdentifier(s.Value) && token.IsIdentifier(s.Value):
+		b.errorf(s.Pos, "%s %q holds %U, which is not ASCII: names must be ASCII, so that no look-alike letter of another script passes for the SDK's", what, s.Value, nonASCII(s.Value))
+		return false
 	case !token.IsIdentifier(s.Value):
 		if token.IsKeyword(s.Value) {
 			b.errorf(s.Pos, "%s %q is a Go keyword", what, s.Value)
@@ -149,14 +151,15 @@ func (b *builder) required(p load.Pos, s load.Str, what string) bool {
 }
 
 // text checks prose that ends up in comments, strings and documents. Line
-// breaks and tabs are allowed; other control characters, and invisible
-// format characters such as the bidirectional overrides that can make a
-// comment read differently from what the compiler sees, are refused so that
-// nothing invisible reaches generated files.
+// breaks and tabs are allowed; other control characters, invisible format
+// characters such as the bidirectional overrides that can make a comment
+// read differently from what the compiler sees, and the other characters
+// that draw nothing are refused (see invisible), so that nothing invisible
+// reaches generated files.
 func (b *builder) text(s load.Str, what string) string {
 	for _, r := range s.Value {
-		if r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029') {
-			b.errorf(s.Pos, "%s contains the control character %U", what, r)
+		if kind := invisible(r); kind != "" {
+			b.errorf(s.Pos, "%s contains the %s %U", what, kind, r)
 			return ""
 		}
 	}
@@ -167,12 +170,8 @@ func (b *builder) pkg(s load.Str) {
 	if !b.required(load.Pos{Line: 1, Col: 1}, s, "package") {
 		return
 	}
-	if !token.IsIdentifier(s.Value) || token.IsKeyword(s.Value) || s.Value == "_" {
-		b.errorf(s.Pos, "package %q is not a valid Go package name", s.Value)
-		return
-	}
-	if s.Value == "main" {
-		b.errorf(s.Pos, "package main is for commands; give the generated package a name of its own")
+	if err := CheckPackageName(s.Value); err != nil {
+		b.errorf(s.Pos, "package %v", err)
 		return
 	}
 	b.spec.Package = s.Value

@@ -421,9 +421,27 @@ func (m *Method) hasStatusOut() bool {
 	return false
 }
 
-// Names a stub declares inside each method; parameters must not shadow them.
-// ("hr" names the result that carries success codes, when there is one.)
-var stubLocals = map[string]bool{"v": true, "err": true, "unsafe": true, "syscall": true, "windows": true}
+// ImportedPackages are the names under which the generated Go files, tests
+// included, import packages. A parameter of one of these names would hide
+// the package from the stub's body, or from the generated test that calls
+// the stub; tests/invalid_test.go checks that every import of the
+// generated files is listed here.
+var ImportedPackages = []string{
+	"context", "debug", "errors", "fmt", "log", "os", "reflect", "runtime", "slices",
+	"strconv", "strings", "sync", "syscall", "testing", "time", "unsafe", "utf16", "windows",
+}
+
+// stubLocals are the names a stub declares inside each method, which
+// parameters must not shadow: the receiver v and the result err. ("hr"
+// names the result that carries success codes, when there is one, and the
+// locals _r and _hr hold what the call returns; see checkParamShadowing.)
+var stubLocals = map[string]string{"v": "the receiver v", "err": "the result err"}
+
+func init() {
+	for _, name := range ImportedPackages {
+		stubLocals[name] = "the package " + name + ", which the generated files import"
+	}
+}
 
 func (b *builder) params(m *Method, raw []load.Param) {
 	seen := map[string]bool{}
@@ -434,8 +452,8 @@ func (b *builder) params(m *Method, raw []load.Param) {
 		}
 		p := &Param{Name: r.Name.Value, Reserved: r.Reserved.Value}
 		what += " " + p.Name
-		if stubLocals[p.Name] {
-			b.errorf(r.Name.Pos, "%s: the name is used by the generated stub; rename it", what)
+		if used, ok := stubLocals[p.Name]; ok {
+			b.errorf(r.Name.Pos, "%s: the name is used by the generated stub (%s); rename it", what, used)
 		}
 		if seen[p.Name] {
 			b.errorf(r.Name.Pos, "%s is declared twice", what)
@@ -554,7 +572,33 @@ func (b *builder) checkParamShadowing() {
 		if used[p.name] {
 			b.errorf(p.pos, "%s: parameter %s hides %s, which the generated stub uses; rename it", p.method.what(), p.name, b.names[p.name])
 		}
+		if p.name == "r" || p.name == "hr" && len(p.method.SuccessCodes()) == 0 {
+			for _, q := range p.method.Params {
+				if q.Name == p.name && q.stubLocal() {
+					b.errorf(p.pos, "%s: parameter %s: the stub would keep it in _%s, its own local for what the call returns; rename it", p.method.what(), p.name, p.name)
+				}
+			}
+		}
 	}
+}
+
+// stubLocal reports whether the stub keeps the parameter in a local
+// variable named after it with a leading underscore (see gen/emit/args.go):
+// strings passed in, GUIDs and FILETIMEs that are reserved, and
+// out-parameters it converts after the call.
+func (p *Param) stubLocal() bool {
+	t := p.Type
+	switch {
+	case t == nil:
+		return false
+	case p.Reserved:
+		return p.Dir == In && !p.ByPtr && (t.Kind == GUIDKind || t.Kind == Filetime)
+	case p.Dir == In:
+		return !p.ByPtr && (t.Kind == WString || t.Kind == BSTRKind)
+	case p.ByPtr:
+		return false
+	}
+	return t.Kind == Boolean || t.Kind == WString || t.Kind == BSTRKind || t.Kind == StructKind && t.Struct.Free != nil
 }
 
 // checkResultNames refuses a parameter named hr when the stub returns the

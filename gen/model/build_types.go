@@ -284,7 +284,7 @@ func (b *builder) functions(raw []load.Function) {
 
 var cIdentRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-var dllRE = regexp.MustCompile(`(?i)^[a-z0-9_-]+\.dll$`)
+var dllRE = regexp.MustCompile(`^[A-Za-z0-9_-]+\.[dD][lL][lL]$`) // ASCII alone: (?i) would let U+017F pass for s and U+212A for k
 
 // structFrees resolves each struct's free function: a DLL function taking
 // a pointer to the struct and returning nothing. Stubs call it as

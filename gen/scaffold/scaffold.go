@@ -10,14 +10,13 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"text/template"
-	"unicode"
 
+	"github.com/vssgen/vssgen/gen/model"
 	"github.com/vssgen/vssgen/spec"
 )
 
@@ -99,19 +98,18 @@ func render(name, pkg string) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// CheckPackageName reports whether pkg can name the package: a Go
-// identifier other than the blank one, in ASCII as the schema asks.
+// CheckPackageName reports whether pkg can name the package, by the rule
+// generate applies to a spec's package (model.CheckPackageName), so that
+// init never writes a spec that generate refuses.
 func CheckPackageName(pkg string) error {
-	if !token.IsIdentifier(pkg) || pkg == "_" || strings.IndexFunc(pkg, func(r rune) bool { return r > unicode.MaxASCII }) >= 0 {
-		return fmt.Errorf("%q is not a valid Go package name", pkg)
-	}
-	return nil
+	return model.CheckPackageName(pkg)
 }
 
 // PackageName makes a package name from a directory's base name the way
 // Go authors name packages: lower-case ASCII letters and digits, starting
 // with a letter ("VSS-Bindings" becomes "vssbindings"). It returns
-// DefaultPackage when no letter is left or the result is a Go keyword.
+// DefaultPackage when no letter is left or the result cannot name a
+// package (a Go keyword, main, documentation).
 func PackageName(dir string) string {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
@@ -123,7 +121,7 @@ func PackageName(dir string) string {
 		}
 	}
 	name := b.String()
-	if name == "" || token.IsKeyword(name) {
+	if CheckPackageName(name) != nil {
 		return DefaultPackage
 	}
 	return name

@@ -155,12 +155,52 @@ func TestCheckPackageName(t *testing.T) {
 			t.Errorf("CheckPackageName(%q) = %v, want nil", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "_", "func", "2vss", "vss-api", "vss api", "vßs"} {
+	for _, bad := range []string{"", "_", "func", "2vss", "vss-api", "vss api", "vßs", "пакет", "main", "documentation"} {
 		if err := CheckPackageName(bad); err == nil {
 			t.Errorf("CheckPackageName(%q) = nil, want an error", bad)
 		}
 		if _, err := Files(bad, false); err == nil {
 			t.Errorf("Files(%q) succeeded", bad)
+		}
+	}
+}
+
+// TestInitAndGenerateShareThePackageRule: a name init accepts for -pkg
+// gives a spec that generate accepts, with the spec's package line and as
+// generate's -pkg; a name init refuses, generate refuses in both places
+// too, the spec's at its position and the flag's by the flag's name.
+func TestInitAndGenerateShareThePackageRule(t *testing.T) {
+	for _, name := range []string{"vss", "Vss", "_x", "shadow2", "", "_", "func", "main", "documentation", "пакет", "vßs", "vss-api", "2vss"} {
+		initErr := CheckPackageName(name)
+		files, err := Files(DefaultPackage, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		starter := files[0].Data
+		if !bytes.Contains(starter, []byte("\npackage: vss\n")) {
+			t.Fatal("the starter spec has no package: vss line")
+		}
+		withName := bytes.Replace(starter, []byte("\npackage: vss\n"), []byte("\npackage: \""+name+"\"\n"), 1)
+		_, specErr := gen.GenerateBytes("vss.yaml", withName, gen.Options{})
+		_, flagErr := gen.GenerateBytes("vss.yaml", starter, gen.Options{Package: name})
+		if initErr == nil {
+			if specErr != nil || flagErr != nil {
+				t.Errorf("init accepts %q, but generate refuses it: in the spec %v, as -pkg %v", name, specErr, flagErr)
+			}
+			continue
+		}
+		if name == "" {
+			if specErr == nil {
+				t.Error("generate accepts an empty package")
+			}
+			continue // an empty package line is a missing one, and -pkg "" means no -pkg
+		}
+		var ps load.Problems
+		if !errors.As(specErr, &ps) || len(ps) != 1 || ps[0].Msg != "package "+initErr.Error() {
+			t.Errorf("package %q in the spec: got %v, want the one problem %q", name, specErr, "package "+initErr.Error())
+		}
+		if flagErr == nil || flagErr.Error() != "-pkg: "+initErr.Error() {
+			t.Errorf("-pkg %q: got %v, want %q", name, flagErr, "-pkg: "+initErr.Error())
 		}
 	}
 }
@@ -173,6 +213,8 @@ func TestPackageName(t *testing.T) {
 		"vss_bindings":           "vssbindings",
 		"2024-vss":               "vss",
 		"func":                   DefaultPackage,
+		"main":                   DefaultPackage,
+		"documentation":          DefaultPackage,
 		"---":                    DefaultPackage,
 		"日本":                     DefaultPackage,
 		filepath.Join("a", "go"): DefaultPackage,
