@@ -3805,8 +3805,8 @@ func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, 
 // they must come from a shadow copy.
 //
 // Parameters:
-//   - pdwTypeMask (out DWORD): Receives a bit mask of VSS_FILE_SPEC_BACKUP_TYPE
-//     flags.
+//   - pdwTypeMask (out VSS_FILE_SPEC_BACKUP_TYPE, declared DWORD): Receives a bit
+//     mask of VSS_FILE_SPEC_BACKUP_TYPE flags.
 //
 // Documented return codes:
 //   - S_OK: The file backup type mask was returned.
@@ -3818,7 +3818,7 @@ func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, 
 //     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
 //     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
 //     returned error matches both codes with errors.Is.)
-func (v *IVssWMFiledesc) GetBackupTypeMask() (pdwTypeMask uint32, err error) {
+func (v *IVssWMFiledesc) GetBackupTypeMask() (pdwTypeMask VSS_FILE_SPEC_BACKUP_TYPE, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupTypeMask, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwTypeMask)))
 	_hr := HRESULT(_r)
 	if _hr != 0 {

@@ -175,7 +175,7 @@ type VSS_COMPONENTINFO struct {
 	// bSelectableForRestore: Whether the component can be chosen individually for
 	// restore.
 	SelectableForRestore uint8
-	// dwComponentFlags: Bit mask of VSS_COMPONENT_FLAGS.
+	// dwComponentFlags: Bit mask of VSS_COMPONENT_FLAGS (see that flag set).
 	ComponentFlags uint32
 	// cFileCount: Number of file descriptors in a file-group component.
 	FileCount uint32

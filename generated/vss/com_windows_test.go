@@ -5150,7 +5150,7 @@ var _stubs = map[Method]*_stub{
 	},
 	IVssWMFiledesc_GetBackupTypeMask: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			var out0 uint32
+			var out0 VSS_FILE_SPEC_BACKUP_TYPE
 			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetBackupTypeMask()
 			r.words[0] = uint64(out0)
 			return r
@@ -5167,7 +5167,7 @@ var _stubs = map[Method]*_stub{
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
-			var out0 uint32
+			var out0 VSS_FILE_SPEC_BACKUP_TYPE
 			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
