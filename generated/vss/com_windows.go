@@ -4827,10 +4827,12 @@ func (v *IVssBackupComponentsEx4) GetRootAndLogicalPrefixPaths(pwszFilePath stri
 // The DLLs are loaded from the system directory on first use, never from
 // the current directory.
 var (
-	_dll_vssapi                            = windows.NewLazySystemDLL("vssapi.dll")
-	_procCreateVssBackupComponentsInternal = _dll_vssapi.NewProc("CreateVssBackupComponentsInternal")
-	_procVssFreeSnapshotPropertiesInternal = _dll_vssapi.NewProc("VssFreeSnapshotPropertiesInternal")
-	_procShouldBlockRevertInternal         = _dll_vssapi.NewProc("ShouldBlockRevertInternal")
+	_dll_vssapi                                 = windows.NewLazySystemDLL("vssapi.dll")
+	_procCreateVssBackupComponentsInternal      = _dll_vssapi.NewProc("CreateVssBackupComponentsInternal")
+	_procVssFreeSnapshotPropertiesInternal      = _dll_vssapi.NewProc("VssFreeSnapshotPropertiesInternal")
+	_procShouldBlockRevertInternal              = _dll_vssapi.NewProc("ShouldBlockRevertInternal")
+	_procCreateVssExamineWriterMetadataInternal = _dll_vssapi.NewProc("CreateVssExamineWriterMetadataInternal")
+	_procIsVolumeSnapshottedInternal            = _dll_vssapi.NewProc("IsVolumeSnapshottedInternal")
 )
 
 // ErrWOW64 is returned by the DLL entry points in a 32-bit process on
@@ -4954,6 +4956,97 @@ func ShouldBlockRevertInternal(wszVolumeName string) (pbBlock bool, err error) {
 		err = _newError(Proc_ShouldBlockRevertInternal, _hr)
 	}
 	return pbBlock, err
+}
+
+// CreateVssExamineWriterMetadataInternal calls CreateVssExamineWriterMetadataInternal, exported by vssapi.dll, which is loaded on first use.
+//
+// Creates an IVssExamineWriterMetadata object loaded from a Writer Metadata
+// Document, for example one saved earlier with SaveAsXML. The SDK's
+// CreateVssExamineWriterMetadata is an inline wrapper that calls this export,
+// the name vssapi.dll actually exports. Besides the listed codes it may return
+// any ordinary COM error.
+//
+// Parameters:
+//   - bstrXML (in BSTR): The Writer Metadata Document as XML.
+//   - ppMetadata (out IVssExamineWriterMetadata): Receives the new
+//     IVssExamineWriterMetadata. The caller releases it when finished.
+//
+// Documented return codes:
+//   - S_OK: An IVssExamineWriterMetadata object was returned.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: bstrXML is not well-formed XML, or it does not
+//     match the schema.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func CreateVssExamineWriterMetadataInternal(bstrXML string) (ppMetadata *IVssExamineWriterMetadata, err error) {
+	if err = _loadProc(Proc_CreateVssExamineWriterMetadataInternal, _procCreateVssExamineWriterMetadataInternal); err != nil {
+		return
+	}
+	_bstrXML, err := _sysAllocString(bstrXML)
+	if err != nil {
+		return
+	}
+	defer _sysFreeString(_bstrXML)
+	_r, _, _ := syscall.SyscallN(_procCreateVssExamineWriterMetadataInternal.Addr(), uintptr(unsafe.Pointer(_bstrXML)), uintptr(unsafe.Pointer(&ppMetadata)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(Proc_CreateVssExamineWriterMetadataInternal, _hr)
+	}
+	return ppMetadata, err
+}
+
+// IsVolumeSnapshottedInternal calls IsVolumeSnapshottedInternal, exported by vssapi.dll, which is loaded on first use.
+//
+// Tells whether a volume has any shadow copies, and which operations they turn
+// off on it. COM must be initialized first. The SDK's IsVolumeSnapshotted is
+// an inline wrapper that calls this export. Besides the listed codes it may
+// return any ordinary COM error.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
+//     folder path, a drive letter or a volume GUID path.
+//   - pbSnapshotsPresent (out BOOL): Receives TRUE if the volume has a shadow copy
+//     and FALSE if it has none.
+//   - plSnapshotCapability (out VSS_SNAPSHOT_COMPATIBILITY, declared LONG):
+//     Receives a bit mask of VSS_SNAPSHOT_COMPATIBILITY flags: the operations
+//     turned off on the volume while shadow copies of it exist; zero when none is.
+//
+// Documented return codes:
+//   - S_OK: The check completed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_PROVIDER_VETO: A provider reported an expected error and logged it in
+//     the event log.
+//   - VSS_E_OBJECT_NOT_FOUND: The volume was not found.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_UNEXPECTED_PROVIDER_ERROR: A provider failed unexpectedly and logged
+//     the error in the event log.
+func IsVolumeSnapshottedInternal(pwszVolumeName string) (pbSnapshotsPresent bool, plSnapshotCapability VSS_SNAPSHOT_COMPATIBILITY, err error) {
+	if err = _loadProc(Proc_IsVolumeSnapshottedInternal, _procIsVolumeSnapshottedInternal); err != nil {
+		return
+	}
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	var _pbSnapshotsPresent int32
+	_r, _, _ := syscall.SyscallN(_procIsVolumeSnapshottedInternal.Addr(), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&_pbSnapshotsPresent)), uintptr(unsafe.Pointer(&plSnapshotCapability)))
+	_hr := HRESULT(_r)
+	pbSnapshotsPresent = _pbSnapshotsPresent != 0
+	if _hr != 0 {
+		err = _newError(Proc_IsVolumeSnapshottedInternal, _hr)
+	}
+	return pbSnapshotsPresent, plSnapshotCapability, err
 }
 
 // SnapshotProperties is a Go copy of VSS_SNAPSHOT_PROP with Go strings. Methods that fill a

@@ -7116,6 +7116,64 @@ var _functions = []struct {
 		},
 		proc: _procShouldBlockRevertInternal,
 	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 *IVssExamineWriterMetadata
+			out1, r.err = CreateVssExamineWriterMetadataInternal(p[0].str)
+			r.ptrs[1] = unsafe.Pointer(out1)
+			return r
+		},
+		inputs: true,
+		m:      Proc_CreateVssExamineWriterMetadataInternal,
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "bstrXML",
+				str:  "in bstrXML of vssapi.dll!CreateVssExamineWriterMetadataInternal: ü€𝄞",
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppMetadata",
+				out:     true,
+				unknown: true,
+			},
+		},
+		proc: _procCreateVssExamineWriterMetadataInternal,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 bool
+			var out2 VSS_SNAPSHOT_COMPATIBILITY
+			out1, out2, r.err = IsVolumeSnapshottedInternal(p[0].str)
+			r.words[1] = _fakeBoolWord(out1)
+			r.words[2] = uint64(out2)
+			return r
+		},
+		inputs: true,
+		m:      Proc_IsVolumeSnapshottedInternal,
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of vssapi.dll!IsVolumeSnapshottedInternal: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindBool,
+				name:  "pbSnapshotsPresent",
+				out:   true,
+				word:  0x100,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "plSnapshotCapability",
+				out:   true,
+				word:  0x5E009802,
+			},
+		},
+		proc: _procIsVolumeSnapshottedInternal,
+	},
 }
 
 // TestDLLFunctions calls each DLL entry point whose procedure cannot be

@@ -1323,6 +1323,53 @@ func (v VSS_COMPONENT_FLAGS) String() string {
 	return s
 }
 
+// VSS_SNAPSHOT_COMPATIBILITY is the C flag set of that name (vss.h).
+//
+// Volume control and file I/O operations that are turned off on a volume while
+// it has a shadow copy, as IsVolumeSnapshottedInternal reports them in a LONG.
+type VSS_SNAPSHOT_COMPATIBILITY int32
+
+const (
+
+	// VSS_SC_DISABLE_DEFRAG: Defragmentation of the volume is turned off.
+	VSS_SC_DISABLE_DEFRAG VSS_SNAPSHOT_COMPATIBILITY = 0x00000001
+
+	// VSS_SC_DISABLE_CONTENTINDEX: The content indexing service is turned off for
+	// the volume.
+	VSS_SC_DISABLE_CONTENTINDEX VSS_SNAPSHOT_COMPATIBILITY = 0x00000002
+)
+
+// String gives the name of the value, or VSS_SNAPSHOT_COMPATIBILITY(n) for a value the SDK does not name.
+// Other values are listed as their flags, joined by |.
+func (v VSS_SNAPSHOT_COMPATIBILITY) String() string {
+	switch v {
+	case VSS_SC_DISABLE_DEFRAG:
+		return "VSS_SC_DISABLE_DEFRAG"
+	case VSS_SC_DISABLE_CONTENTINDEX:
+		return "VSS_SC_DISABLE_CONTENTINDEX"
+	}
+	s, rest := "", uint32(v)
+	for _, f := range [...]struct {
+		bit  uint32
+		name string
+	}{{0x00000001, "VSS_SC_DISABLE_DEFRAG"}, {0x00000002, "VSS_SC_DISABLE_CONTENTINDEX"}} {
+		if rest&f.bit != 0 {
+			if s != "" {
+				s += "|"
+			}
+			s += f.name
+			rest &^= f.bit
+		}
+	}
+	if rest != 0 || s == "" {
+		if s != "" {
+			s += "|"
+		}
+		s += "VSS_SNAPSHOT_COMPATIBILITY(0x" + strconv.FormatUint(uint64(rest), 16) + ")"
+	}
+	return s
+}
+
 // VSS_RESTORE_TARGET is the C enum of that name (vswriter.h).
 //
 // Where a component's files are to be restored, as set on IVssComponent.

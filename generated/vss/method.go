@@ -495,6 +495,12 @@ const (
 
 	// Proc_ShouldBlockRevertInternal is vssapi.dll!ShouldBlockRevertInternal, slot -1.
 	Proc_ShouldBlockRevertInternal
+
+	// Proc_CreateVssExamineWriterMetadataInternal is vssapi.dll!CreateVssExamineWriterMetadataInternal, slot -1.
+	Proc_CreateVssExamineWriterMetadataInternal
+
+	// Proc_IsVolumeSnapshottedInternal is vssapi.dll!IsVolumeSnapshottedInternal, slot -1.
+	Proc_IsVolumeSnapshottedInternal
 )
 
 var _methods = [...]struct {
@@ -656,6 +662,8 @@ var _methods = [...]struct {
 	Proc_CreateVssBackupComponentsInternal:                   {"vssapi.dll!CreateVssBackupComponentsInternal", "vssapi.dll", "CreateVssBackupComponentsInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
 	Proc_VssFreeSnapshotPropertiesInternal:                   {"vssapi.dll!VssFreeSnapshotPropertiesInternal", "vssapi.dll", "VssFreeSnapshotPropertiesInternal", -1, nil},
 	Proc_ShouldBlockRevertInternal:                           {"vssapi.dll!ShouldBlockRevertInternal", "vssapi.dll", "ShouldBlockRevertInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	Proc_CreateVssExamineWriterMetadataInternal:              {"vssapi.dll!CreateVssExamineWriterMetadataInternal", "vssapi.dll", "CreateVssExamineWriterMetadataInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	Proc_IsVolumeSnapshottedInternal:                         {"vssapi.dll!IsVolumeSnapshottedInternal", "vssapi.dll", "IsVolumeSnapshottedInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
 }
 
 // String gives Interface.Method, or Method(N) for an invalid value.
@@ -2692,6 +2700,40 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
+	case Proc_CreateVssExamineWriterMetadataInternal:
+		switch code {
+		case S_OK:
+			return "An IVssExamineWriterMetadata object was returned.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "bstrXML is not well-formed XML, or it does not match the schema.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case Proc_IsVolumeSnapshottedInternal:
+		switch code {
+		case S_OK:
+			return "The check completed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_PROVIDER_VETO:
+			return "A provider reported an expected error and logged it in the event log.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The volume was not found.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+			return "A provider failed unexpectedly and logged the error in the event log.", true
+		}
 	}
 	return "", false
 }
@@ -3028,6 +3070,14 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 			return VSS_E_UNEXPECTED
 		}
 	case Proc_ShouldBlockRevertInternal:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case Proc_CreateVssExamineWriterMetadataInternal:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case Proc_IsVolumeSnapshottedInternal:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}

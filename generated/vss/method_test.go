@@ -169,6 +169,8 @@ func TestMethods(t *testing.T) {
 		{Proc_CreateVssBackupComponentsInternal, "vssapi.dll!CreateVssBackupComponentsInternal", "vssapi.dll", "CreateVssBackupComponentsInternal", -1, 5},
 		{Proc_VssFreeSnapshotPropertiesInternal, "vssapi.dll!VssFreeSnapshotPropertiesInternal", "vssapi.dll", "VssFreeSnapshotPropertiesInternal", -1, 0},
 		{Proc_ShouldBlockRevertInternal, "vssapi.dll!ShouldBlockRevertInternal", "vssapi.dll", "ShouldBlockRevertInternal", -1, 5},
+		{Proc_CreateVssExamineWriterMetadataInternal, "vssapi.dll!CreateVssExamineWriterMetadataInternal", "vssapi.dll", "CreateVssExamineWriterMetadataInternal", -1, 6},
+		{Proc_IsVolumeSnapshottedInternal, "vssapi.dll!IsVolumeSnapshottedInternal", "vssapi.dll", "IsVolumeSnapshottedInternal", -1, 8},
 	}
 	for _, tt := range tests {
 		if tt.m.String() != tt.full || tt.m.Interface() != tt.iface || tt.m.Name() != tt.name || tt.m.Slot() != tt.slot || len(tt.m.Returns()) != tt.returns {
@@ -21661,6 +21663,406 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{Proc_ShouldBlockRevertInternal, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 	}
 	for _, tt := range tests {
 		if got := Documented(tt.m, tt.observed, tt.os); got != tt.want {
@@ -25092,6 +25494,78 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "vssapi.dll!ShouldBlockRevertInternal: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "vssapi.dll!CreateVssExamineWriterMetadataInternal: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "vssapi.dll!CreateVssExamineWriterMetadataInternal: E_INVALIDARG (0x80070057): A parameter is invalid."},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "vssapi.dll!CreateVssExamineWriterMetadataInternal: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "vssapi.dll!CreateVssExamineWriterMetadataInternal: VSS_E_INVALID_XML_DOCUMENT (0x80042311): bstrXML is not well-formed XML, or it does not match the schema."},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!CreateVssExamineWriterMetadataInternal: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!CreateVssExamineWriterMetadataInternal: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!CreateVssExamineWriterMetadataInternal: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!CreateVssExamineWriterMetadataInternal: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "vssapi.dll!IsVolumeSnapshottedInternal: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "vssapi.dll!IsVolumeSnapshottedInternal: E_INVALIDARG (0x80070057): A parameter is invalid."},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "vssapi.dll!IsVolumeSnapshottedInternal: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "vssapi.dll!IsVolumeSnapshottedInternal: VSS_E_PROVIDER_VETO (0x80042306): A provider reported an expected error and logged it in the event log."},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "vssapi.dll!IsVolumeSnapshottedInternal: VSS_E_OBJECT_NOT_FOUND (0x80042308): The volume was not found."},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!IsVolumeSnapshottedInternal: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR, "vssapi.dll!IsVolumeSnapshottedInternal: VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F): A provider failed unexpectedly and logged the error in the event log."},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!IsVolumeSnapshottedInternal: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!IsVolumeSnapshottedInternal: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!IsVolumeSnapshottedInternal: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 	}
 	for _, tt := range tests {
 		var err error = NewError(tt.m, tt.observed, tt.os)

@@ -1669,6 +1669,10 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&VssFreeSnapshotPropertie
 	void (WINAPI *)(const VSS_SNAPSHOT_PROP *)), "vssapi.dll!VssFreeSnapshotPropertiesInternal parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&ShouldBlockRevertInternal),
 	HRESULT (WINAPI *)(LPCWSTR, boolean *)), "vssapi.dll!ShouldBlockRevertInternal parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&CreateVssExamineWriterMetadataInternal),
+	HRESULT (WINAPI *)(BSTR, IVssExamineWriterMetadata **)), "vssapi.dll!CreateVssExamineWriterMetadataInternal parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&IsVolumeSnapshottedInternal),
+	HRESULT (WINAPI *)(VSS_PWSZ, BOOL *, LONG *)), "vssapi.dll!IsVolumeSnapshottedInternal parameters");
 
 /* HRESULT values. */
 _Static_assert((ULONG)(S_OK) == 0x00000000UL, "S_OK value");
@@ -1946,6 +1950,9 @@ _Static_assert(sizeof(VSS_COMPONENT_FLAGS) == 4, "VSS_COMPONENT_FLAGS size");
 _Static_assert((ULONG)(VSS_CF_BACKUP_RECOVERY) == 0x00000001UL, "VSS_CF_BACKUP_RECOVERY value");
 _Static_assert((ULONG)(VSS_CF_APP_ROLLBACK_RECOVERY) == 0x00000002UL, "VSS_CF_APP_ROLLBACK_RECOVERY value");
 _Static_assert((ULONG)(VSS_CF_NOT_SYSTEM_STATE) == 0x00000004UL, "VSS_CF_NOT_SYSTEM_STATE value");
+_Static_assert(sizeof(VSS_SNAPSHOT_COMPATIBILITY) == 4, "VSS_SNAPSHOT_COMPATIBILITY size");
+_Static_assert((ULONG)(VSS_SC_DISABLE_DEFRAG) == 0x00000001UL, "VSS_SC_DISABLE_DEFRAG value");
+_Static_assert((ULONG)(VSS_SC_DISABLE_CONTENTINDEX) == 0x00000002UL, "VSS_SC_DISABLE_CONTENTINDEX value");
 _Static_assert(sizeof(VSS_RESTORE_TARGET) == 4, "VSS_RESTORE_TARGET size");
 _Static_assert((LONG)(VSS_RT_UNDEFINED) == 0, "VSS_RT_UNDEFINED value");
 _Static_assert((LONG)(VSS_RT_ORIGINAL) == 1, "VSS_RT_ORIGINAL value");
@@ -2202,6 +2209,8 @@ static const struct {
 	{"vssapi.dll!CreateVssBackupComponentsInternal export", "vssapi.dll", "CreateVssBackupComponentsInternal"},
 	{"vssapi.dll!VssFreeSnapshotPropertiesInternal export", "vssapi.dll", "VssFreeSnapshotPropertiesInternal"},
 	{"vssapi.dll!ShouldBlockRevertInternal export", "vssapi.dll", "ShouldBlockRevertInternal"},
+	{"vssapi.dll!CreateVssExamineWriterMetadataInternal export", "vssapi.dll", "CreateVssExamineWriterMetadataInternal"},
+	{"vssapi.dll!IsVolumeSnapshottedInternal export", "vssapi.dll", "IsVolumeSnapshottedInternal"},
 };
 
 /* load_system_dll loads a DLL from the system directory, as the Go package does. */
@@ -2248,7 +2257,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 1425;
+static const unsigned static_facts = 1430;
 
 int main(void)
 {
