@@ -570,7 +570,7 @@ func (o *_fakeObject) call(slot int, args ...uintptr) uintptr {
 // receive takes parameter i from the call's words: it checks an in-value, and
 // writes an out-value when the call succeeds.
 func (o *_fakeObject) receive(i int, p *_stubParam) {
-	if !p.out && (p.kind == _kindGUID || p.kind == _kindFiletime) {
+	if !p.out && (p.kind == _kindGUID || p.kind == _kindFiletime || p.kind == _kindInteger && p.bytes == 8) {
 		o.receiveByValue(i, p)
 		return
 	}
@@ -598,16 +598,22 @@ func (o *_fakeObject) receive(i int, p *_stubParam) {
 	}
 }
 
-// receiveByValue takes a GUID or FILETIME passed by value and compares it
-// with the value the test passed, or with zero for a reserved one.
+// receiveByValue takes a GUID, FILETIME or 64-bit integer passed by value
+// and compares it with the value the test passed, or with zero for a
+// reserved one. A FILETIME and a 64-bit integer take the same words: two
+// on 386, low half first, and one elsewhere.
 func (o *_fakeObject) receiveByValue(i int, p *_stubParam) {
-	if p.kind == _kindFiletime {
+	if p.kind != _kindGUID {
 		want := p.word
 		if p.reserved {
 			want = 0
 		}
+		what := "FILETIME"
+		if p.kind == _kindInteger {
+			what = "64-bit integer"
+		}
 		if got := o.args.filetime(); got != want {
-			o.problemf("parameter %d (%s) arrived as FILETIME %#x, want %#x", i+1, p.name, got, want)
+			o.problemf("parameter %d (%s) arrived as %s %#x, want %#x", i+1, p.name, what, got, want)
 		}
 		return
 	}
