@@ -1370,6 +1370,45 @@ func (v VSS_SNAPSHOT_COMPATIBILITY) String() string {
 	return s
 }
 
+// VSS_MGMT_OBJECT_TYPE is the C enum of that name (vsmgmt.h).
+//
+// Which member of a VSS_MGMT_OBJECT_PROP's union holds data.
+type VSS_MGMT_OBJECT_TYPE int32
+
+const (
+
+	// VSS_MGMT_OBJECT_UNKNOWN: The type is not known; this indicates an
+	// application error.
+	VSS_MGMT_OBJECT_UNKNOWN VSS_MGMT_OBJECT_TYPE = 0
+
+	// VSS_MGMT_OBJECT_VOLUME: A volume that can be shadow copied (Vol, a
+	// VSS_VOLUME_PROP).
+	VSS_MGMT_OBJECT_VOLUME VSS_MGMT_OBJECT_TYPE = 1
+
+	// VSS_MGMT_OBJECT_DIFF_VOLUME: A volume that can hold a shadow copy storage
+	// area (DiffVol, a VSS_DIFF_VOLUME_PROP).
+	VSS_MGMT_OBJECT_DIFF_VOLUME VSS_MGMT_OBJECT_TYPE = 2
+
+	// VSS_MGMT_OBJECT_DIFF_AREA: An association between a volume and a shadow copy
+	// storage area (DiffArea, a VSS_DIFF_AREA_PROP).
+	VSS_MGMT_OBJECT_DIFF_AREA VSS_MGMT_OBJECT_TYPE = 3
+)
+
+// String gives the name of the value, or VSS_MGMT_OBJECT_TYPE(n) for a value the SDK does not name.
+func (v VSS_MGMT_OBJECT_TYPE) String() string {
+	switch v {
+	case VSS_MGMT_OBJECT_UNKNOWN:
+		return "VSS_MGMT_OBJECT_UNKNOWN"
+	case VSS_MGMT_OBJECT_VOLUME:
+		return "VSS_MGMT_OBJECT_VOLUME"
+	case VSS_MGMT_OBJECT_DIFF_VOLUME:
+		return "VSS_MGMT_OBJECT_DIFF_VOLUME"
+	case VSS_MGMT_OBJECT_DIFF_AREA:
+		return "VSS_MGMT_OBJECT_DIFF_AREA"
+	}
+	return "VSS_MGMT_OBJECT_TYPE(" + strconv.Itoa(int(v)) + ")"
+}
+
 // VSS_RESTORE_TARGET is the C enum of that name (vswriter.h).
 //
 // Where a component's files are to be restored, as set on IVssComponent.

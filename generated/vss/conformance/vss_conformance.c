@@ -22,6 +22,7 @@
 #include <vswriter.h>
 #include <vss.h>
 #include <vsbackup.h>
+#include <vsmgmt.h>
 #include <winerror.h>
 #include <vsserror.h>
 #include <stddef.h>
@@ -137,6 +138,24 @@ _Static_assert(offsetof(IVssComponentVtbl, AddDifferencedFilesByLastModifyLSN) /
 _Static_assert(offsetof(IVssComponentVtbl, GetDifferencedFilesCount) / sizeof(void *) == 39, "IVssComponent.GetDifferencedFilesCount slot");
 _Static_assert(offsetof(IVssComponentVtbl, GetDifferencedFile) / sizeof(void *) == 40, "IVssComponent.GetDifferencedFile slot");
 _Static_assert(sizeof(IVssComponentVtbl) / sizeof(void *) == 41, "IVssComponent vtable size");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, QueryInterface) / sizeof(void *) == 0, "IVssDifferentialSoftwareSnapshotMgmt.QueryInterface slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, AddRef) / sizeof(void *) == 1, "IVssDifferentialSoftwareSnapshotMgmt.AddRef slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, Release) / sizeof(void *) == 2, "IVssDifferentialSoftwareSnapshotMgmt.Release slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, AddDiffArea) / sizeof(void *) == 3, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, ChangeDiffAreaMaximumSize) / sizeof(void *) == 4, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, QueryVolumesSupportedForDiffAreas) / sizeof(void *) == 5, "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, QueryDiffAreasForVolume) / sizeof(void *) == 6, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, QueryDiffAreasOnVolume) / sizeof(void *) == 7, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, QueryDiffAreasForSnapshot) / sizeof(void *) == 8, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot slot");
+_Static_assert(sizeof(IVssDifferentialSoftwareSnapshotMgmtVtbl) / sizeof(void *) == 9, "IVssDifferentialSoftwareSnapshotMgmt vtable size");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, QueryInterface) / sizeof(void *) == 0, "IVssEnumMgmtObject.QueryInterface slot");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, AddRef) / sizeof(void *) == 1, "IVssEnumMgmtObject.AddRef slot");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, Release) / sizeof(void *) == 2, "IVssEnumMgmtObject.Release slot");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, Next) / sizeof(void *) == 3, "IVssEnumMgmtObject.Next slot");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, Skip) / sizeof(void *) == 4, "IVssEnumMgmtObject.Skip slot");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, Reset) / sizeof(void *) == 5, "IVssEnumMgmtObject.Reset slot");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, Clone) / sizeof(void *) == 6, "IVssEnumMgmtObject.Clone slot");
+_Static_assert(sizeof(IVssEnumMgmtObjectVtbl) / sizeof(void *) == 7, "IVssEnumMgmtObject vtable size");
 _Static_assert(offsetof(IVssEnumObjectVtbl, QueryInterface) / sizeof(void *) == 0, "IVssEnumObject.QueryInterface slot");
 _Static_assert(offsetof(IVssEnumObjectVtbl, AddRef) / sizeof(void *) == 1, "IVssEnumObject.AddRef slot");
 _Static_assert(offsetof(IVssEnumObjectVtbl, Release) / sizeof(void *) == 2, "IVssEnumObject.Release slot");
@@ -160,6 +179,13 @@ _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetDocument) / sizeof(voi
 _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, SaveAsXML) / sizeof(void *) == 12, "IVssExamineWriterMetadata.SaveAsXML slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, LoadFromXML) / sizeof(void *) == 13, "IVssExamineWriterMetadata.LoadFromXML slot");
 _Static_assert(sizeof(IVssExamineWriterMetadataVtbl) / sizeof(void *) == 14, "IVssExamineWriterMetadata vtable size");
+_Static_assert(offsetof(IVssSnapshotMgmtVtbl, QueryInterface) / sizeof(void *) == 0, "IVssSnapshotMgmt.QueryInterface slot");
+_Static_assert(offsetof(IVssSnapshotMgmtVtbl, AddRef) / sizeof(void *) == 1, "IVssSnapshotMgmt.AddRef slot");
+_Static_assert(offsetof(IVssSnapshotMgmtVtbl, Release) / sizeof(void *) == 2, "IVssSnapshotMgmt.Release slot");
+_Static_assert(offsetof(IVssSnapshotMgmtVtbl, GetProviderMgmtInterface) / sizeof(void *) == 3, "IVssSnapshotMgmt.GetProviderMgmtInterface slot");
+_Static_assert(offsetof(IVssSnapshotMgmtVtbl, QueryVolumesSupportedForSnapshots) / sizeof(void *) == 4, "IVssSnapshotMgmt.QueryVolumesSupportedForSnapshots slot");
+_Static_assert(offsetof(IVssSnapshotMgmtVtbl, QuerySnapshotsByVolume) / sizeof(void *) == 5, "IVssSnapshotMgmt.QuerySnapshotsByVolume slot");
+_Static_assert(sizeof(IVssSnapshotMgmtVtbl) / sizeof(void *) == 6, "IVssSnapshotMgmt vtable size");
 _Static_assert(offsetof(IVssWMComponentVtbl, QueryInterface) / sizeof(void *) == 0, "IVssWMComponent.QueryInterface slot");
 _Static_assert(offsetof(IVssWMComponentVtbl, AddRef) / sizeof(void *) == 1, "IVssWMComponent.AddRef slot");
 _Static_assert(offsetof(IVssWMComponentVtbl, Release) / sizeof(void *) == 2, "IVssWMComponent.Release slot");
@@ -792,6 +818,40 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)-
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT *)), "IVssComponent.GetDifferencedFilesCount parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetDifferencedFile),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, BSTR *, BSTR *, BOOL *, BSTR *, FILETIME *)), "IVssComponent.GetDifferencedFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, REFIID, void **)), "IVssDifferentialSoftwareSnapshotMgmt.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *)), "IVssDifferentialSoftwareSnapshotMgmt.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *)), "IVssDifferentialSoftwareSnapshotMgmt.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->AddDiffArea),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, VSS_PWSZ, VSS_PWSZ, LONGLONG)), "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->ChangeDiffAreaMaximumSize),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, VSS_PWSZ, VSS_PWSZ, LONGLONG)), "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->QueryVolumesSupportedForDiffAreas),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, VSS_PWSZ, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->QueryDiffAreasForVolume),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, VSS_PWSZ, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->QueryDiffAreasOnVolume),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, VSS_PWSZ, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->QueryDiffAreasForSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, VSS_ID, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *, REFIID, void **)), "IVssEnumMgmtObject.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *)), "IVssEnumMgmtObject.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *)), "IVssEnumMgmtObject.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->Next),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *, ULONG, VSS_MGMT_OBJECT_PROP *, ULONG *))
+	|| __builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->Next),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *, ULONG, const VSS_MGMT_OBJECT_PROP *, ULONG *)), "IVssEnumMgmtObject.Next parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->Skip),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *, ULONG)), "IVssEnumMgmtObject.Skip parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->Reset),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *)), "IVssEnumMgmtObject.Reset parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->Clone),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *, IVssEnumMgmtObject **)), "IVssEnumMgmtObject.Clone parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *, REFIID, void **)), "IVssEnumObject.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->AddRef),
@@ -835,6 +895,17 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetada
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, BSTR *)), "IVssExamineWriterMetadata.SaveAsXML parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->LoadFromXML),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, BSTR)), "IVssExamineWriterMetadata.LoadFromXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmtVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssSnapshotMgmt *, REFIID, void **)), "IVssSnapshotMgmt.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmtVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssSnapshotMgmt *)), "IVssSnapshotMgmt.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmtVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssSnapshotMgmt *)), "IVssSnapshotMgmt.Release parameters");
+/* IVssSnapshotMgmt.GetProviderMgmtInterface parameters: not checked: the spec declares ppItf as IUnknown, which may stand for an interface the spec does not describe; the slot is checked */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmtVtbl *)0)->QueryVolumesSupportedForSnapshots),
+	HRESULT (STDMETHODCALLTYPE *)(IVssSnapshotMgmt *, VSS_ID, LONG, IVssEnumMgmtObject **)), "IVssSnapshotMgmt.QueryVolumesSupportedForSnapshots parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmtVtbl *)0)->QuerySnapshotsByVolume),
+	HRESULT (STDMETHODCALLTYPE *)(IVssSnapshotMgmt *, VSS_PWSZ, VSS_ID, IVssEnumObject **)), "IVssSnapshotMgmt.QuerySnapshotsByVolume parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, REFIID, void **)), "IVssWMComponent.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->AddRef),
@@ -1953,6 +2024,11 @@ _Static_assert((ULONG)(VSS_CF_NOT_SYSTEM_STATE) == 0x00000004UL, "VSS_CF_NOT_SYS
 _Static_assert(sizeof(VSS_SNAPSHOT_COMPATIBILITY) == 4, "VSS_SNAPSHOT_COMPATIBILITY size");
 _Static_assert((ULONG)(VSS_SC_DISABLE_DEFRAG) == 0x00000001UL, "VSS_SC_DISABLE_DEFRAG value");
 _Static_assert((ULONG)(VSS_SC_DISABLE_CONTENTINDEX) == 0x00000002UL, "VSS_SC_DISABLE_CONTENTINDEX value");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_TYPE) == 4, "VSS_MGMT_OBJECT_TYPE size");
+_Static_assert((LONG)(VSS_MGMT_OBJECT_UNKNOWN) == 0, "VSS_MGMT_OBJECT_UNKNOWN value");
+_Static_assert((LONG)(VSS_MGMT_OBJECT_VOLUME) == 1, "VSS_MGMT_OBJECT_VOLUME value");
+_Static_assert((LONG)(VSS_MGMT_OBJECT_DIFF_VOLUME) == 2, "VSS_MGMT_OBJECT_DIFF_VOLUME value");
+_Static_assert((LONG)(VSS_MGMT_OBJECT_DIFF_AREA) == 3, "VSS_MGMT_OBJECT_DIFF_AREA value");
 _Static_assert(sizeof(VSS_RESTORE_TARGET) == 4, "VSS_RESTORE_TARGET size");
 _Static_assert((LONG)(VSS_RT_UNDEFINED) == 0, "VSS_RT_UNDEFINED value");
 _Static_assert((LONG)(VSS_RT_ORIGINAL) == 1, "VSS_RT_ORIGINAL value");
@@ -1999,6 +2075,22 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)-
 _Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->cDatabases), UINT), "VSS_COMPONENTINFO.cDatabases type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->cLogFiles), UINT), "VSS_COMPONENTINFO.cLogFiles type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->cDependencies), UINT), "VSS_COMPONENTINFO.cDependencies type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_VOLUME_PROP *)0)->m_pwszVolumeName), VSS_PWSZ), "VSS_VOLUME_PROP.m_pwszVolumeName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_VOLUME_PROP *)0)->m_pwszVolumeDisplayName), VSS_PWSZ), "VSS_VOLUME_PROP.m_pwszVolumeDisplayName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_VOLUME_PROP *)0)->m_pwszVolumeName), VSS_PWSZ), "VSS_DIFF_VOLUME_PROP.m_pwszVolumeName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_VOLUME_PROP *)0)->m_pwszVolumeDisplayName), VSS_PWSZ), "VSS_DIFF_VOLUME_PROP.m_pwszVolumeDisplayName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_VOLUME_PROP *)0)->m_llVolumeFreeSpace), LONGLONG), "VSS_DIFF_VOLUME_PROP.m_llVolumeFreeSpace type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_VOLUME_PROP *)0)->m_llVolumeTotalSpace), LONGLONG), "VSS_DIFF_VOLUME_PROP.m_llVolumeTotalSpace type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_AREA_PROP *)0)->m_pwszVolumeName), VSS_PWSZ), "VSS_DIFF_AREA_PROP.m_pwszVolumeName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_AREA_PROP *)0)->m_pwszDiffAreaVolumeName), VSS_PWSZ), "VSS_DIFF_AREA_PROP.m_pwszDiffAreaVolumeName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_AREA_PROP *)0)->m_llMaximumDiffSpace), LONGLONG), "VSS_DIFF_AREA_PROP.m_llMaximumDiffSpace type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_AREA_PROP *)0)->m_llAllocatedDiffSpace), LONGLONG), "VSS_DIFF_AREA_PROP.m_llAllocatedDiffSpace type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_AREA_PROP *)0)->m_llUsedDiffSpace), LONGLONG), "VSS_DIFF_AREA_PROP.m_llUsedDiffSpace type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_UNION *)0)->Vol), VSS_VOLUME_PROP), "VSS_MGMT_OBJECT_UNION.Vol type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_UNION *)0)->DiffVol), VSS_DIFF_VOLUME_PROP), "VSS_MGMT_OBJECT_UNION.DiffVol type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_UNION *)0)->DiffArea), VSS_DIFF_AREA_PROP), "VSS_MGMT_OBJECT_UNION.DiffArea type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_PROP *)0)->Type), VSS_MGMT_OBJECT_TYPE), "VSS_MGMT_OBJECT_PROP.Type type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_PROP *)0)->Obj), VSS_MGMT_OBJECT_UNION), "VSS_MGMT_OBJECT_PROP.Obj type");
 
 /*
  * Struct layouts on the architecture being compiled: size, alignment and
@@ -2051,6 +2143,29 @@ _Static_assert(offsetof(VSS_COMPONENTINFO, cFileCount) == 52, "VSS_COMPONENTINFO
 _Static_assert(offsetof(VSS_COMPONENTINFO, cDatabases) == 56, "VSS_COMPONENTINFO.cDatabases offset on amd64");
 _Static_assert(offsetof(VSS_COMPONENTINFO, cLogFiles) == 60, "VSS_COMPONENTINFO.cLogFiles offset on amd64");
 _Static_assert(offsetof(VSS_COMPONENTINFO, cDependencies) == 64, "VSS_COMPONENTINFO.cDependencies offset on amd64");
+_Static_assert(sizeof(VSS_VOLUME_PROP) == 16, "VSS_VOLUME_PROP size on amd64");
+_Static_assert(_Alignof(VSS_VOLUME_PROP) == 8, "VSS_VOLUME_PROP alignment on amd64");
+_Static_assert(offsetof(VSS_VOLUME_PROP, m_pwszVolumeName) == 0, "VSS_VOLUME_PROP.m_pwszVolumeName offset on amd64");
+_Static_assert(offsetof(VSS_VOLUME_PROP, m_pwszVolumeDisplayName) == 8, "VSS_VOLUME_PROP.m_pwszVolumeDisplayName offset on amd64");
+_Static_assert(sizeof(VSS_DIFF_VOLUME_PROP) == 32, "VSS_DIFF_VOLUME_PROP size on amd64");
+_Static_assert(_Alignof(VSS_DIFF_VOLUME_PROP) == 8, "VSS_DIFF_VOLUME_PROP alignment on amd64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_pwszVolumeName) == 0, "VSS_DIFF_VOLUME_PROP.m_pwszVolumeName offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_pwszVolumeDisplayName) == 8, "VSS_DIFF_VOLUME_PROP.m_pwszVolumeDisplayName offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_llVolumeFreeSpace) == 16, "VSS_DIFF_VOLUME_PROP.m_llVolumeFreeSpace offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_llVolumeTotalSpace) == 24, "VSS_DIFF_VOLUME_PROP.m_llVolumeTotalSpace offset on amd64");
+_Static_assert(sizeof(VSS_DIFF_AREA_PROP) == 40, "VSS_DIFF_AREA_PROP size on amd64");
+_Static_assert(_Alignof(VSS_DIFF_AREA_PROP) == 8, "VSS_DIFF_AREA_PROP alignment on amd64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_pwszVolumeName) == 0, "VSS_DIFF_AREA_PROP.m_pwszVolumeName offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_pwszDiffAreaVolumeName) == 8, "VSS_DIFF_AREA_PROP.m_pwszDiffAreaVolumeName offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llMaximumDiffSpace) == 16, "VSS_DIFF_AREA_PROP.m_llMaximumDiffSpace offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llAllocatedDiffSpace) == 24, "VSS_DIFF_AREA_PROP.m_llAllocatedDiffSpace offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llUsedDiffSpace) == 32, "VSS_DIFF_AREA_PROP.m_llUsedDiffSpace offset on amd64");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_UNION) == 40, "VSS_MGMT_OBJECT_UNION size on amd64");
+_Static_assert(_Alignof(VSS_MGMT_OBJECT_UNION) == 8, "VSS_MGMT_OBJECT_UNION alignment on amd64");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_PROP) == 48, "VSS_MGMT_OBJECT_PROP size on amd64");
+_Static_assert(_Alignof(VSS_MGMT_OBJECT_PROP) == 8, "VSS_MGMT_OBJECT_PROP alignment on amd64");
+_Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Type) == 0, "VSS_MGMT_OBJECT_PROP.Type offset on amd64");
+_Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Obj) == 8, "VSS_MGMT_OBJECT_PROP.Obj offset on amd64");
 #elif defined(_M_IX86) || defined(__i386__)
 _Static_assert(sizeof(VSS_SNAPSHOT_PROP) == 96, "VSS_SNAPSHOT_PROP size on 386");
 _Static_assert(_Alignof(VSS_SNAPSHOT_PROP) == 8, "VSS_SNAPSHOT_PROP alignment on 386");
@@ -2098,6 +2213,29 @@ _Static_assert(offsetof(VSS_COMPONENTINFO, cFileCount) == 32, "VSS_COMPONENTINFO
 _Static_assert(offsetof(VSS_COMPONENTINFO, cDatabases) == 36, "VSS_COMPONENTINFO.cDatabases offset on 386");
 _Static_assert(offsetof(VSS_COMPONENTINFO, cLogFiles) == 40, "VSS_COMPONENTINFO.cLogFiles offset on 386");
 _Static_assert(offsetof(VSS_COMPONENTINFO, cDependencies) == 44, "VSS_COMPONENTINFO.cDependencies offset on 386");
+_Static_assert(sizeof(VSS_VOLUME_PROP) == 8, "VSS_VOLUME_PROP size on 386");
+_Static_assert(_Alignof(VSS_VOLUME_PROP) == 4, "VSS_VOLUME_PROP alignment on 386");
+_Static_assert(offsetof(VSS_VOLUME_PROP, m_pwszVolumeName) == 0, "VSS_VOLUME_PROP.m_pwszVolumeName offset on 386");
+_Static_assert(offsetof(VSS_VOLUME_PROP, m_pwszVolumeDisplayName) == 4, "VSS_VOLUME_PROP.m_pwszVolumeDisplayName offset on 386");
+_Static_assert(sizeof(VSS_DIFF_VOLUME_PROP) == 24, "VSS_DIFF_VOLUME_PROP size on 386");
+_Static_assert(_Alignof(VSS_DIFF_VOLUME_PROP) == 8, "VSS_DIFF_VOLUME_PROP alignment on 386");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_pwszVolumeName) == 0, "VSS_DIFF_VOLUME_PROP.m_pwszVolumeName offset on 386");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_pwszVolumeDisplayName) == 4, "VSS_DIFF_VOLUME_PROP.m_pwszVolumeDisplayName offset on 386");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_llVolumeFreeSpace) == 8, "VSS_DIFF_VOLUME_PROP.m_llVolumeFreeSpace offset on 386");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_llVolumeTotalSpace) == 16, "VSS_DIFF_VOLUME_PROP.m_llVolumeTotalSpace offset on 386");
+_Static_assert(sizeof(VSS_DIFF_AREA_PROP) == 32, "VSS_DIFF_AREA_PROP size on 386");
+_Static_assert(_Alignof(VSS_DIFF_AREA_PROP) == 8, "VSS_DIFF_AREA_PROP alignment on 386");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_pwszVolumeName) == 0, "VSS_DIFF_AREA_PROP.m_pwszVolumeName offset on 386");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_pwszDiffAreaVolumeName) == 4, "VSS_DIFF_AREA_PROP.m_pwszDiffAreaVolumeName offset on 386");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llMaximumDiffSpace) == 8, "VSS_DIFF_AREA_PROP.m_llMaximumDiffSpace offset on 386");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llAllocatedDiffSpace) == 16, "VSS_DIFF_AREA_PROP.m_llAllocatedDiffSpace offset on 386");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llUsedDiffSpace) == 24, "VSS_DIFF_AREA_PROP.m_llUsedDiffSpace offset on 386");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_UNION) == 32, "VSS_MGMT_OBJECT_UNION size on 386");
+_Static_assert(_Alignof(VSS_MGMT_OBJECT_UNION) == 8, "VSS_MGMT_OBJECT_UNION alignment on 386");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_PROP) == 40, "VSS_MGMT_OBJECT_PROP size on 386");
+_Static_assert(_Alignof(VSS_MGMT_OBJECT_PROP) == 8, "VSS_MGMT_OBJECT_PROP alignment on 386");
+_Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Type) == 0, "VSS_MGMT_OBJECT_PROP.Type offset on 386");
+_Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Obj) == 8, "VSS_MGMT_OBJECT_PROP.Obj offset on 386");
 #elif defined(_M_ARM64) || defined(__aarch64__)
 _Static_assert(sizeof(VSS_SNAPSHOT_PROP) == 128, "VSS_SNAPSHOT_PROP size on arm64");
 _Static_assert(_Alignof(VSS_SNAPSHOT_PROP) == 8, "VSS_SNAPSHOT_PROP alignment on arm64");
@@ -2145,6 +2283,29 @@ _Static_assert(offsetof(VSS_COMPONENTINFO, cFileCount) == 52, "VSS_COMPONENTINFO
 _Static_assert(offsetof(VSS_COMPONENTINFO, cDatabases) == 56, "VSS_COMPONENTINFO.cDatabases offset on arm64");
 _Static_assert(offsetof(VSS_COMPONENTINFO, cLogFiles) == 60, "VSS_COMPONENTINFO.cLogFiles offset on arm64");
 _Static_assert(offsetof(VSS_COMPONENTINFO, cDependencies) == 64, "VSS_COMPONENTINFO.cDependencies offset on arm64");
+_Static_assert(sizeof(VSS_VOLUME_PROP) == 16, "VSS_VOLUME_PROP size on arm64");
+_Static_assert(_Alignof(VSS_VOLUME_PROP) == 8, "VSS_VOLUME_PROP alignment on arm64");
+_Static_assert(offsetof(VSS_VOLUME_PROP, m_pwszVolumeName) == 0, "VSS_VOLUME_PROP.m_pwszVolumeName offset on arm64");
+_Static_assert(offsetof(VSS_VOLUME_PROP, m_pwszVolumeDisplayName) == 8, "VSS_VOLUME_PROP.m_pwszVolumeDisplayName offset on arm64");
+_Static_assert(sizeof(VSS_DIFF_VOLUME_PROP) == 32, "VSS_DIFF_VOLUME_PROP size on arm64");
+_Static_assert(_Alignof(VSS_DIFF_VOLUME_PROP) == 8, "VSS_DIFF_VOLUME_PROP alignment on arm64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_pwszVolumeName) == 0, "VSS_DIFF_VOLUME_PROP.m_pwszVolumeName offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_pwszVolumeDisplayName) == 8, "VSS_DIFF_VOLUME_PROP.m_pwszVolumeDisplayName offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_llVolumeFreeSpace) == 16, "VSS_DIFF_VOLUME_PROP.m_llVolumeFreeSpace offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_llVolumeTotalSpace) == 24, "VSS_DIFF_VOLUME_PROP.m_llVolumeTotalSpace offset on arm64");
+_Static_assert(sizeof(VSS_DIFF_AREA_PROP) == 40, "VSS_DIFF_AREA_PROP size on arm64");
+_Static_assert(_Alignof(VSS_DIFF_AREA_PROP) == 8, "VSS_DIFF_AREA_PROP alignment on arm64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_pwszVolumeName) == 0, "VSS_DIFF_AREA_PROP.m_pwszVolumeName offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_pwszDiffAreaVolumeName) == 8, "VSS_DIFF_AREA_PROP.m_pwszDiffAreaVolumeName offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llMaximumDiffSpace) == 16, "VSS_DIFF_AREA_PROP.m_llMaximumDiffSpace offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llAllocatedDiffSpace) == 24, "VSS_DIFF_AREA_PROP.m_llAllocatedDiffSpace offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llUsedDiffSpace) == 32, "VSS_DIFF_AREA_PROP.m_llUsedDiffSpace offset on arm64");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_UNION) == 40, "VSS_MGMT_OBJECT_UNION size on arm64");
+_Static_assert(_Alignof(VSS_MGMT_OBJECT_UNION) == 8, "VSS_MGMT_OBJECT_UNION alignment on arm64");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_PROP) == 48, "VSS_MGMT_OBJECT_PROP size on arm64");
+_Static_assert(_Alignof(VSS_MGMT_OBJECT_PROP) == 8, "VSS_MGMT_OBJECT_PROP alignment on arm64");
+_Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Type) == 0, "VSS_MGMT_OBJECT_PROP.Type offset on arm64");
+_Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Obj) == 8, "VSS_MGMT_OBJECT_PROP.Obj offset on arm64");
 #else
 #error "no struct layouts for this architecture"
 #endif
@@ -2159,8 +2320,11 @@ static const struct {
 	{"IVssAsync IID", &IID_IVssAsync, {0x507c37b4, 0xcf5b, 0x4e95, {0xb0, 0xaf, 0x14, 0xeb, 0x97, 0x67, 0x46, 0x7e}}},
 	{"IVssBackupComponents IID", &IID_IVssBackupComponents, {0x665c1d5f, 0xc218, 0x414d, {0xa0, 0x5d, 0x7f, 0xef, 0x5f, 0x9d, 0x5c, 0x86}}},
 	{"IVssComponent IID", &IID_IVssComponent, {0xd2c72c96, 0xc121, 0x4518, {0xb6, 0x27, 0xe5, 0xa9, 0x3d, 0x01, 0x0e, 0xad}}},
+	{"IVssDifferentialSoftwareSnapshotMgmt IID", &IID_IVssDifferentialSoftwareSnapshotMgmt, {0x214a0f28, 0xb737, 0x4026, {0xb8, 0x47, 0x4f, 0x9e, 0x37, 0xd7, 0x95, 0x29}}},
+	{"IVssEnumMgmtObject IID", &IID_IVssEnumMgmtObject, {0x01954e6b, 0x9254, 0x4e6e, {0x80, 0x8c, 0xc9, 0xe0, 0x5d, 0x00, 0x76, 0x96}}},
 	{"IVssEnumObject IID", &IID_IVssEnumObject, {0xae1c7110, 0x2f60, 0x11d3, {0x8a, 0x39, 0x00, 0xc0, 0x4f, 0x72, 0xd8, 0xe3}}},
 	{"IVssExamineWriterMetadata IID", &IID_IVssExamineWriterMetadata, {0x902fcf7f, 0xb7fd, 0x42f8, {0x81, 0xf1, 0xb2, 0xe4, 0x00, 0xb1, 0xe5, 0xbd}}},
+	{"IVssSnapshotMgmt IID", &IID_IVssSnapshotMgmt, {0xfa7df749, 0x66e7, 0x4986, {0xa2, 0x7f, 0xe2, 0xf0, 0x4a, 0xe5, 0x37, 0x72}}},
 	{"IVssBackupComponentsEx IID", &IID_IVssBackupComponentsEx, {0x963f03ad, 0x9e4c, 0x4a34, {0xac, 0x15, 0xe4, 0xb6, 0x17, 0x4e, 0x50, 0x36}}},
 	{"IVssComponentEx IID", &IID_IVssComponentEx, {0x156c8b5e, 0xf131, 0x4bd7, {0x9c, 0x97, 0xd1, 0x92, 0x3b, 0xe7, 0xe1, 0xfa}}},
 	{"IVssExamineWriterMetadataEx IID", &IID_IVssExamineWriterMetadataEx, {0x0c0e5ec0, 0xca44, 0x472b, {0xb7, 0x02, 0xe6, 0x52, 0xdb, 0x1c, 0x04, 0x51}}},
@@ -2257,7 +2421,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 1430;
+static const unsigned static_facts = 1520;
 
 int main(void)
 {
