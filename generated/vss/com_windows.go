@@ -3602,6 +3602,66 @@ func (v *IVssSnapshotMgmt) vtable() *IVssSnapshotMgmtVtbl {
 	return (*IVssSnapshotMgmtVtbl)(unsafe.Pointer(v.lpVtbl))
 }
 
+// IID_IVssSnapshotMgmt2 is the interface identifier of IVssSnapshotMgmt2, {0f61ec39-fe82-45f2-a3f0-768b5d427102}.
+var IID_IVssSnapshotMgmt2 = windows.GUID{
+	Data1: 0x0f61ec39,
+	Data2: 0xfe82,
+	Data3: 0x45f2,
+	Data4: [8]byte{0xa3, 0xf0, 0x76, 0x8b, 0x5d, 0x42, 0x71, 0x02},
+}
+
+// IVssSnapshotMgmt2Vtbl is the function table of IVssSnapshotMgmt2, one pointer per slot.
+type IVssSnapshotMgmt2Vtbl struct {
+	IUnknownVtbl
+	GetMinDiffAreaSize uintptr // slot 3
+}
+
+// A compile error in this function means IVssSnapshotMgmt2Vtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssSnapshotMgmt2Vtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetMinDiffAreaSize)/ptr-3]
+	_ = x[unsafe.Sizeof(vt)/ptr-4]
+}
+
+// IVssSnapshotMgmt2 is the COM interface of that name, declared in vsmgmt.h.
+//
+// Reports the minimum size of a shadow copy storage area. Obtain it with
+// QueryInterface on an IVssSnapshotMgmt for IID_IVssSnapshotMgmt2 (Windows
+// Vista, Windows Server 2003 SP1 and later).
+//
+// A *IVssSnapshotMgmt2 is the object pointer C code holds as IVssSnapshotMgmt2 *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssSnapshotMgmt2 struct {
+	IUnknown
+}
+
+func (v *IVssSnapshotMgmt2) vtable() *IVssSnapshotMgmt2Vtbl {
+	return (*IVssSnapshotMgmt2Vtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetMinDiffAreaSize calls IVssSnapshotMgmt2::GetMinDiffAreaSize, slot 3 of the vtable.
+//
+// Returns the current minimum size of a shadow copy storage area, a
+// per-computer setting taken from the MinDiffAreaFileSize registry value.
+//
+// Parameters:
+//   - pllMinDiffAreaSize (out LONGLONG): Receives the minimum size in bytes.
+//
+// Documented return codes:
+//   - S_OK: The size was returned; otherwise the method returns an HRESULT error
+//     code.
+func (v *IVssSnapshotMgmt2) GetMinDiffAreaSize() (pllMinDiffAreaSize int64, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetMinDiffAreaSize, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pllMinDiffAreaSize)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssSnapshotMgmt2_GetMinDiffAreaSize, _hr)
+	}
+	return pllMinDiffAreaSize, err
+}
+
 // IVssWMComponentVtbl is the function table of IVssWMComponent, one pointer per slot.
 type IVssWMComponentVtbl struct {
 	IUnknownVtbl
@@ -4518,6 +4578,112 @@ func (v *IVssComponentEx) GetRestoreName() (pbstrName string, err error) {
 		err = _newError(IVssComponentEx_GetRestoreName, _hr)
 	}
 	return pbstrName, err
+}
+
+// IID_IVssDifferentialSoftwareSnapshotMgmt2 is the interface identifier of IVssDifferentialSoftwareSnapshotMgmt2, {949d7353-675f-4275-8969-f044c6277815}.
+var IID_IVssDifferentialSoftwareSnapshotMgmt2 = windows.GUID{
+	Data1: 0x949d7353,
+	Data2: 0x675f,
+	Data3: 0x4275,
+	Data4: [8]byte{0x89, 0x69, 0xf0, 0x44, 0xc6, 0x27, 0x78, 0x15},
+}
+
+// IVssDifferentialSoftwareSnapshotMgmt2Vtbl is the function table of IVssDifferentialSoftwareSnapshotMgmt2, one pointer per slot.
+type IVssDifferentialSoftwareSnapshotMgmt2Vtbl struct {
+	IVssDifferentialSoftwareSnapshotMgmtVtbl
+	ChangeDiffAreaMaximumSizeEx uintptr // slot 9
+	MigrateDiffAreas            uintptr // slot 10
+	QueryMigrationStatus        uintptr // slot 11
+	SetSnapshotPriority         uintptr // slot 12
+}
+
+// A compile error in this function means IVssDifferentialSoftwareSnapshotMgmt2Vtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssDifferentialSoftwareSnapshotMgmt2Vtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.ChangeDiffAreaMaximumSizeEx)/ptr-9]
+	_ = x[unsafe.Offsetof(vt.MigrateDiffAreas)/ptr-10]
+	_ = x[unsafe.Offsetof(vt.QueryMigrationStatus)/ptr-11]
+	_ = x[unsafe.Offsetof(vt.SetSnapshotPriority)/ptr-12]
+	_ = x[unsafe.Sizeof(vt)/ptr-13]
+}
+
+// IVssDifferentialSoftwareSnapshotMgmt2 is the COM interface of that name, declared in vsmgmt.h.
+//
+// More storage area methods (Windows Vista, Windows Server 2008 and later).
+// Obtain it with QueryInterface on an IVssDifferentialSoftwareSnapshotMgmt for
+// IID_IVssDifferentialSoftwareSnapshotMgmt2.
+//
+// A *IVssDifferentialSoftwareSnapshotMgmt2 is the object pointer C code holds as IVssDifferentialSoftwareSnapshotMgmt2 *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssDifferentialSoftwareSnapshotMgmt2 struct {
+	IVssDifferentialSoftwareSnapshotMgmt
+}
+
+func (v *IVssDifferentialSoftwareSnapshotMgmt2) vtable() *IVssDifferentialSoftwareSnapshotMgmt2Vtbl {
+	return (*IVssDifferentialSoftwareSnapshotMgmt2Vtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// MigrateDiffAreas calls IVssDifferentialSoftwareSnapshotMgmt2::MigrateDiffAreas, slot 10 of the vtable.
+//
+// Reserved for future use; the reference page says it is not supported.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): Reserved.
+//   - pwszDiffAreaVolumeName (in VSS_PWSZ): Reserved.
+//   - pwszNewDiffAreaVolumeName (in VSS_PWSZ): Reserved.
+//
+// Documented return codes:
+//   - S_OK: The method succeeded; otherwise it returns an HRESULT error code.
+func (v *IVssDifferentialSoftwareSnapshotMgmt2) MigrateDiffAreas(pwszVolumeName string, pwszDiffAreaVolumeName string, pwszNewDiffAreaVolumeName string) (err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_pwszDiffAreaVolumeName, err := windows.UTF16PtrFromString(pwszDiffAreaVolumeName)
+	if err != nil {
+		return
+	}
+	_pwszNewDiffAreaVolumeName, err := windows.UTF16PtrFromString(pwszNewDiffAreaVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().MigrateDiffAreas, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(_pwszDiffAreaVolumeName)), uintptr(unsafe.Pointer(_pwszNewDiffAreaVolumeName)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, _hr)
+	}
+	return err
+}
+
+// QueryMigrationStatus calls IVssDifferentialSoftwareSnapshotMgmt2::QueryMigrationStatus, slot 11 of the vtable.
+//
+// Reserved for future use; the reference page says it is not supported.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): Reserved.
+//   - pwszDiffAreaVolumeName (in VSS_PWSZ): Reserved.
+//   - ppAsync (out IVssAsync): Reserved. The caller releases what comes back.
+//
+// Documented return codes:
+//   - S_OK: The method succeeded; otherwise it returns an HRESULT error code.
+func (v *IVssDifferentialSoftwareSnapshotMgmt2) QueryMigrationStatus(pwszVolumeName string, pwszDiffAreaVolumeName string) (ppAsync *IVssAsync, err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_pwszDiffAreaVolumeName, err := windows.UTF16PtrFromString(pwszDiffAreaVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().QueryMigrationStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(_pwszDiffAreaVolumeName)), uintptr(unsafe.Pointer(&ppAsync)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, _hr)
+	}
+	return ppAsync, err
 }
 
 // IID_IVssExamineWriterMetadataEx is the interface identifier of IVssExamineWriterMetadataEx, {0c0e5ec0-ca44-472b-b702-e652db1c0451}.

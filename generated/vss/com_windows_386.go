@@ -1606,6 +1606,68 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 	return err
 }
 
+// ChangeDiffAreaMaximumSizeEx calls IVssDifferentialSoftwareSnapshotMgmt2::ChangeDiffAreaMaximumSizeEx, slot 9 of the vtable.
+//
+// Like ChangeDiffAreaMaximumSize, and says whether the change survives a
+// reboot.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
+//     folder path, a drive letter or a volume GUID path. It is the source of the
+//     shadow copies.
+//   - pwszDiffAreaVolumeName (in VSS_PWSZ): The volume that holds the storage
+//     area, in the same forms.
+//   - llMaximumDiffSpace (in LONGLONG): Most bytes the storage area may use; 0
+//     deletes it and -1 removes the limit.
+//   - bVolatile (in BOOL): TRUE if the change must not survive a reboot. It must
+//     be FALSE when llMaximumDiffSpace is 0.
+//
+// Documented return codes:
+//   - S_OK: The maximum size was changed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INSUFFICIENT_STORAGE: The storage volume has not enough free space.
+//   - VSS_E_OBJECT_NOT_FOUND: The two volumes are not associated.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and logged it
+//     in the event log.
+func (v *IVssDifferentialSoftwareSnapshotMgmt2) ChangeDiffAreaMaximumSizeEx(pwszVolumeName string, pwszDiffAreaVolumeName string, llMaximumDiffSpace int64, bVolatile bool) (err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_pwszDiffAreaVolumeName, err := windows.UTF16PtrFromString(pwszDiffAreaVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().ChangeDiffAreaMaximumSizeEx, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(_pwszDiffAreaVolumeName)), uintptr(uint32(llMaximumDiffSpace)), uintptr(uint64(llMaximumDiffSpace)>>32), _bool(bVolatile))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, _hr)
+	}
+	return err
+}
+
+// SetSnapshotPriority calls IVssDifferentialSoftwareSnapshotMgmt2::SetSnapshotPriority, slot 12 of the vtable.
+//
+// Reserved for future use; the reference page says it is not supported.
+//
+// Parameters:
+//   - idSnapshot (in VSS_ID): Reserved.
+//   - priority (in BYTE): Reserved.
+//
+// Documented return codes:
+//   - S_OK: The method succeeded; otherwise it returns an HRESULT error code.
+func (v *IVssDifferentialSoftwareSnapshotMgmt2) SetSnapshotPriority(idSnapshot windows.GUID, priority uint8) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().SetSnapshotPriority, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&idSnapshot), 0), _word32(unsafe.Pointer(&idSnapshot), 1), _word32(unsafe.Pointer(&idSnapshot), 2), _word32(unsafe.Pointer(&idSnapshot), 3), uintptr(priority))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, _hr)
+	}
+	return err
+}
+
 // UnexposeSnapshot calls IVssBackupComponentsEx2::UnexposeSnapshot, slot 53 of the vtable.
 //
 // Undoes ExposeSnapshot by removing the drive letter, mounted folder or file

@@ -438,6 +438,12 @@ var _fakeInterfaces = []_fakeInterface{
 		unknown: true,
 	},
 	{
+		iids:    []windows.GUID{IID_IVssSnapshotMgmt2, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssSnapshotMgmt2_GetMinDiffAreaSize},
+		name:    "IVssSnapshotMgmt2",
+		unknown: true,
+	},
+	{
 		iids:    []windows.GUID{IID_IUnknown},
 		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssWMComponent_GetComponentInfo, IVssWMComponent_FreeComponentInfo, IVssWMComponent_GetFile, IVssWMComponent_GetDatabaseFile, IVssWMComponent_GetDatabaseLogFile, IVssWMComponent_GetDependency},
 		name:    "IVssWMComponent",
@@ -469,6 +475,12 @@ var _fakeInterfaces = []_fakeInterface{
 		iids:    []windows.GUID{IID_IVssComponentEx, IID_IVssComponent, IID_IUnknown},
 		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName},
 		name:    "IVssComponentEx",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssDifferentialSoftwareSnapshotMgmt2, IID_IVssDifferentialSoftwareSnapshotMgmt, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority},
+		name:    "IVssDifferentialSoftwareSnapshotMgmt2",
 		unknown: true,
 	},
 	{
@@ -1037,9 +1049,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a009400,
+					Data1: 0x6a009900,
 					Data2: 0x1000,
-					Data3: 0x2094,
+					Data3: 0x2099,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1049,7 +1061,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwBreakFlags",
-				word:  0x3A009401,
+				word:  0x3A009901,
 			},
 			{
 				kind:    _kindPointer,
@@ -1132,9 +1144,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a009100,
+					Data1: 0x6a009600,
 					Data2: 0x1000,
-					Data3: 0x2091,
+					Data3: 0x2096,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1144,7 +1156,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "ct",
-				word:  0x3A009101,
+				word:  0x3A009601,
 			},
 			{
 				kind: _kindWString,
@@ -1175,9 +1187,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a009300,
+					Data1: 0x6a009800,
 					Data2: 0x1000,
-					Data3: 0x2093,
+					Data3: 0x2098,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1187,7 +1199,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "ct",
-				word:  0x3A009301,
+				word:  0x3A009801,
 			},
 			{
 				kind: _kindWString,
@@ -1217,9 +1229,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a009200,
+					Data1: 0x6a009700,
 					Data2: 0x1000,
-					Data3: 0x2092,
+					Data3: 0x2097,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1229,7 +1241,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "ct",
-				word:  0x3A009201,
+				word:  0x3A009701,
 			},
 			{
 				kind: _kindWString,
@@ -1245,7 +1257,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "rollType",
-				word:  0x3A009204,
+				word:  0x3A009704,
 			},
 			{
 				kind: _kindWString,
@@ -1265,9 +1277,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a009000,
+					Data1: 0x6a009500,
 					Data2: 0x1000,
-					Data3: 0x2090,
+					Data3: 0x2095,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1293,9 +1305,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a009d00,
+					Data1: 0x6a00a200,
 					Data2: 0x1000,
-					Data3: 0x209d,
+					Data3: 0x20a2,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1328,9 +1340,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6b009f00,
+					Data1: 0x6b00a400,
 					Data2: 0x1000,
-					Data3: 0x209f,
+					Data3: 0x20a4,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1371,13 +1383,13 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iWriter",
-				word:  0x3A009C00,
+				word:  0x3A00A100,
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b009c01,
+					Data1: 0x6b00a101,
 					Data2: 0x1001,
-					Data3: 0x209c,
+					Data3: 0x20a1,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1386,9 +1398,9 @@ var _stubs = map[Method]*_stub{
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b009c02,
+					Data1: 0x6b00a102,
 					Data2: 0x1002,
-					Data3: 0x209c,
+					Data3: 0x20a1,
 					Data4: [8]byte{0x42, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1406,21 +1418,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pnStatus",
 				out:   true,
-				word:  0x5E009C04,
+				word:  0x5E00A104,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "phrFailureWriter",
 				out:   true,
-				word:  0x5E009C05,
+				word:  0x5E00A105,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "phrApplication",
 				out:   true,
-				word:  0x5E009C06,
+				word:  0x5E00A106,
 			},
 			{
 				kind: _kindBSTR,
@@ -1445,7 +1457,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A009E00,
+				word:  0x3A00A300,
 			},
 			{
 				kind:    _kindPointer,
@@ -1510,13 +1522,13 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iWriter",
-				word:  0x3A008600,
+				word:  0x3A008700,
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b008601,
+					Data1: 0x6b008701,
 					Data2: 0x1001,
-					Data3: 0x2086,
+					Data3: 0x2087,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1542,9 +1554,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a008700,
+					Data1: 0x6a008800,
 					Data2: 0x1000,
-					Data3: 0x2087,
+					Data3: 0x2088,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1554,7 +1566,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "ct",
-				word:  0x3A008701,
+				word:  0x3A008801,
 			},
 			{
 				kind: _kindWString,
@@ -1574,9 +1586,9 @@ var _stubs = map[Method]*_stub{
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6a008705,
+					Data1: 0x6a008805,
 					Data2: 0x1005,
-					Data3: 0x2087,
+					Data3: 0x2088,
 					Data4: [8]byte{0x45, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -3139,14 +3151,14 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "phr",
 				out:   true,
-				word:  0x5E009800,
+				word:  0x5E009D00,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "phrApplication",
 				out:   true,
-				word:  0x5E009801,
+				word:  0x5E009D01,
 			},
 			{
 				kind: _kindBSTR,
@@ -3159,7 +3171,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pdwReserved",
 				out:   true,
-				word:  0x5E009803,
+				word:  0x5E009D03,
 			},
 		},
 		slot: 49,
@@ -3176,13 +3188,13 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "hr",
-				word:  0x3A009700,
+				word:  0x3A009C00,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "hrApplication",
-				word:  0x3A009701,
+				word:  0x3A009C01,
 			},
 			{
 				kind: _kindWString,
@@ -3299,7 +3311,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pRollType",
 				out:   true,
-				word:  0x5E008D00,
+				word:  0x5E008E00,
 			},
 			{
 				kind: _kindBSTR,
@@ -4352,6 +4364,129 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 23,
 	},
+	IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssDifferentialSoftwareSnapshotMgmt2)(unsafe.Pointer(obj)).ChangeDiffAreaMaximumSizeEx(p[0].str, p[1].str, int64(p[2].word), p[3].word != 0)
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt2",
+		name:  "ChangeDiffAreaMaximumSizeEx",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszDiffAreaVolumeName",
+				str:  "in pwszDiffAreaVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: ü€𝄞",
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "llMaximumDiffSpace",
+				word:  0x1C0090023A009002,
+			},
+			{
+				bytes: 4,
+				kind:  _kindBool,
+				name:  "bVolatile",
+				word:  0x1,
+			},
+		},
+		slot: 9,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssDifferentialSoftwareSnapshotMgmt2)(unsafe.Pointer(obj)).MigrateDiffAreas(p[0].str, p[1].str, p[2].str)
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt2",
+		name:  "MigrateDiffAreas",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszDiffAreaVolumeName",
+				str:  "in pwszDiffAreaVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszNewDiffAreaVolumeName",
+				str:  "in pwszNewDiffAreaVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas: ü€𝄞",
+			},
+		},
+		slot: 10,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 *IVssAsync
+			out2, r.err = (*IVssDifferentialSoftwareSnapshotMgmt2)(unsafe.Pointer(obj)).QueryMigrationStatus(p[0].str, p[1].str)
+			r.ptrs[2] = unsafe.Pointer(out2)
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt2",
+		name:  "QueryMigrationStatus",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszDiffAreaVolumeName",
+				str:  "in pwszDiffAreaVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus: ü€𝄞",
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
+			},
+		},
+		slot: 11,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssDifferentialSoftwareSnapshotMgmt2)(unsafe.Pointer(obj)).SetSnapshotPriority(p[0].guid, uint8(p[1].word))
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt2",
+		name:  "SetSnapshotPriority",
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a009300,
+					Data2: 0x1000,
+					Data3: 0x2093,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "idSnapshot",
+			},
+			{
+				bytes: 1,
+				kind:  _kindInteger,
+				name:  "priority",
+				word:  0x1,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putGUID(&p[0].guid)
+			a.put(uintptr(p[1].word))
+			r, _, _ := syscall.SyscallN(obj.vtbl[12], a.w[:a.n]...)
+			return HRESULT(r)
+		},
+		slot: 12,
+	},
 	IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*IVssDifferentialSoftwareSnapshotMgmt)(unsafe.Pointer(obj)).AddDiffArea(p[0].str, p[1].str, int64(p[2].word))
@@ -4691,7 +4826,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pcExcludedFromSnapshot",
 				out:   true,
-				word:  0x5E009A00,
+				word:  0x5E009F00,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -4715,7 +4850,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iFile",
-				word:  0x3A009B00,
+				word:  0x3A00A000,
 			},
 			{
 				kind:    _kindPointer,
@@ -4743,14 +4878,14 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pdwMajorVersion",
 				out:   true,
-				word:  0x5E009900,
+				word:  0x5E009E00,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pdwMinorVersion",
 				out:   true,
-				word:  0x5E009901,
+				word:  0x5E009E01,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -4783,9 +4918,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6b008f00,
+					Data1: 0x6b009400,
 					Data2: 0x1000,
-					Data3: 0x208f,
+					Data3: 0x2094,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -4794,9 +4929,9 @@ var _stubs = map[Method]*_stub{
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b008f01,
+					Data1: 0x6b009401,
 					Data2: 0x1001,
-					Data3: 0x208f,
+					Data3: 0x2094,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -4820,14 +4955,14 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pUsage",
 				out:   true,
-				word:  0x5E008F04,
+				word:  0x5E009404,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pSource",
 				out:   true,
-				word:  0x5E008F05,
+				word:  0x5E009405,
 			},
 		},
 		slot: 14,
@@ -5188,6 +5323,31 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 12,
 	},
+	IVssSnapshotMgmt2_GetMinDiffAreaSize: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 int64
+			out0, r.err = (*IVssSnapshotMgmt2)(unsafe.Pointer(obj)).GetMinDiffAreaSize()
+			r.words[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssSnapshotMgmt2",
+		name:  "GetMinDiffAreaSize",
+		params: []_stubParam{
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "pllMinDiffAreaSize",
+				out:   true,
+				word:  0x1C0078005E007800,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var out0 int64
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+		slot: 3,
+	},
 	IVssSnapshotMgmt_GetProviderMgmtInterface: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out2 *IUnknown
@@ -5337,7 +5497,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iDBFile",
-				word:  0x3A007B00,
+				word:  0x3A007C00,
 			},
 			{
 				kind:    _kindPointer,
@@ -5362,7 +5522,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iDbLogFile",
-				word:  0x3A007C00,
+				word:  0x3A007D00,
 			},
 			{
 				kind:    _kindPointer,
@@ -5387,7 +5547,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iDependency",
-				word:  0x3A007D00,
+				word:  0x3A007E00,
 			},
 			{
 				kind:    _kindPointer,
@@ -5412,7 +5572,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iFile",
-				word:  0x3A007A00,
+				word:  0x3A007B00,
 			},
 			{
 				kind:    _kindPointer,
@@ -5476,9 +5636,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6b007e00,
+					Data1: 0x6b007f00,
 					Data2: 0x1000,
-					Data3: 0x207e,
+					Data3: 0x207f,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -5528,7 +5688,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pdwTypeMask",
 				out:   true,
-				word:  0x5E008500,
+				word:  0x5E008600,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -5697,7 +5857,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IVssWriterComponents_GetComponentCount, IVssWriterComponents_GetWriterInfo, IVssWriterComponents_GetComponent, IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, IVssEnumMgmtObject_Next, IVssEnumMgmtObject_Skip, IVssEnumMgmtObject_Reset, IVssEnumMgmtObject_Clone, IVssEnumObject_Next, IVssEnumObject_Skip, IVssEnumObject_Reset, IVssEnumObject_Clone, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssSnapshotMgmt_GetProviderMgmtInterface, IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, IVssSnapshotMgmt_QuerySnapshotsByVolume, IVssWMComponent_GetComponentInfo, IVssWMComponent_FreeComponentInfo, IVssWMComponent_GetFile, IVssWMComponent_GetDatabaseFile, IVssWMComponent_GetDatabaseLogFile, IVssWMComponent_GetDependency, IVssWMDependency_GetWriterId, IVssWMDependency_GetLogicalPath, IVssWMDependency_GetComponentName, IVssWMFiledesc_GetPath, IVssWMFiledesc_GetFilespec, IVssWMFiledesc_GetRecursive, IVssWMFiledesc_GetAlternateLocation, IVssWMFiledesc_GetBackupTypeMask, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName, IVssExamineWriterMetadataEx_GetIdentityEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery, IVssComponentEx2_SetFailure, IVssComponentEx2_GetFailure, IVssExamineWriterMetadataEx2_GetVersion, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, IVssBackupComponentsEx3_GetWriterStatusEx, IVssBackupComponentsEx3_AddSnapshotToRecoverySet, IVssBackupComponentsEx3_RecoverSet, IVssBackupComponentsEx3_GetSessionId, IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths}
+var _stubMethods = []Method{IVssWriterComponents_GetComponentCount, IVssWriterComponents_GetWriterInfo, IVssWriterComponents_GetComponent, IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, IVssEnumMgmtObject_Next, IVssEnumMgmtObject_Skip, IVssEnumMgmtObject_Reset, IVssEnumMgmtObject_Clone, IVssEnumObject_Next, IVssEnumObject_Skip, IVssEnumObject_Reset, IVssEnumObject_Clone, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssSnapshotMgmt_GetProviderMgmtInterface, IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, IVssSnapshotMgmt_QuerySnapshotsByVolume, IVssSnapshotMgmt2_GetMinDiffAreaSize, IVssWMComponent_GetComponentInfo, IVssWMComponent_FreeComponentInfo, IVssWMComponent_GetFile, IVssWMComponent_GetDatabaseFile, IVssWMComponent_GetDatabaseLogFile, IVssWMComponent_GetDependency, IVssWMDependency_GetWriterId, IVssWMDependency_GetLogicalPath, IVssWMDependency_GetComponentName, IVssWMFiledesc_GetPath, IVssWMFiledesc_GetFilespec, IVssWMFiledesc_GetRecursive, IVssWMFiledesc_GetAlternateLocation, IVssWMFiledesc_GetBackupTypeMask, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName, IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, IVssExamineWriterMetadataEx_GetIdentityEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery, IVssComponentEx2_SetFailure, IVssComponentEx2_GetFailure, IVssExamineWriterMetadataEx2_GetVersion, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, IVssBackupComponentsEx3_GetWriterStatusEx, IVssBackupComponentsEx3_AddSnapshotToRecoverySet, IVssBackupComponentsEx3_RecoverSet, IVssBackupComponentsEx3_GetSessionId, IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_DeleteSnapshots}
@@ -6591,6 +6751,9 @@ var _stubCases = []struct {
 	{"IVssSnapshotMgmt.QuerySnapshotsByVolume/S_OK", IVssSnapshotMgmt_QuerySnapshotsByVolume, S_OK, -1, 0, false, false},
 	{"IVssSnapshotMgmt.QuerySnapshotsByVolume/undocumented 0x8004FFFF", IVssSnapshotMgmt_QuerySnapshotsByVolume, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IVssSnapshotMgmt.QuerySnapshotsByVolume/undocumented success 0x0004FFFF", IVssSnapshotMgmt_QuerySnapshotsByVolume, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssSnapshotMgmt2.GetMinDiffAreaSize/S_OK", IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, -1, 0, false, false},
+	{"IVssSnapshotMgmt2.GetMinDiffAreaSize/undocumented 0x8004FFFF", IVssSnapshotMgmt2_GetMinDiffAreaSize, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssSnapshotMgmt2.GetMinDiffAreaSize/undocumented success 0x0004FFFF", IVssSnapshotMgmt2_GetMinDiffAreaSize, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"IVssWMComponent.GetComponentInfo/S_OK", IVssWMComponent_GetComponentInfo, S_OK, -1, 0, false, false},
 	{"IVssWMComponent.GetComponentInfo/E_INVALIDARG", IVssWMComponent_GetComponentInfo, E_INVALIDARG, -1, 0, false, false},
 	{"IVssWMComponent.GetComponentInfo/E_OUTOFMEMORY", IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, -1, 0, false, false},
@@ -6750,6 +6913,24 @@ var _stubCases = []struct {
 	{"IVssComponentEx.GetRestoreName/E_OUTOFMEMORY", IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, -1, 0, false, false},
 	{"IVssComponentEx.GetRestoreName/undocumented 0x8004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IVssComponentEx.GetRestoreName/undocumented success 0x0004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/S_OK", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/E_ACCESSDENIED", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/E_INVALIDARG", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/E_OUTOFMEMORY", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/VSS_E_INSUFFICIENT_STORAGE", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/VSS_E_OBJECT_NOT_FOUND", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas/S_OK", IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus/S_OK", IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority/S_OK", IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"IVssExamineWriterMetadataEx.GetIdentityEx/S_OK", IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, -1, 0, false, false},
 	{"IVssExamineWriterMetadataEx.GetIdentityEx/E_INVALIDARG", IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, -1, 0, false, false},
 	{"IVssExamineWriterMetadataEx.GetIdentityEx/E_OUTOFMEMORY", IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, -1, 0, false, false},
@@ -7634,7 +7815,7 @@ var _functions = []struct {
 				kind:  _kindInteger,
 				name:  "plSnapshotCapability",
 				out:   true,
-				word:  0x5E00A502,
+				word:  0x5E00AA02,
 			},
 		},
 		proc: _procIsVolumeSnapshottedInternal,

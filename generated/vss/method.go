@@ -403,6 +403,9 @@ const (
 	// IVssSnapshotMgmt_QuerySnapshotsByVolume is IVssSnapshotMgmt.QuerySnapshotsByVolume, slot 5.
 	IVssSnapshotMgmt_QuerySnapshotsByVolume
 
+	// IVssSnapshotMgmt2_GetMinDiffAreaSize is IVssSnapshotMgmt2.GetMinDiffAreaSize, slot 3.
+	IVssSnapshotMgmt2_GetMinDiffAreaSize
+
 	// IVssWMComponent_GetComponentInfo is IVssWMComponent.GetComponentInfo, slot 3.
 	IVssWMComponent_GetComponentInfo
 
@@ -471,6 +474,18 @@ const (
 
 	// IVssComponentEx_GetRestoreName is IVssComponentEx.GetRestoreName, slot 47.
 	IVssComponentEx_GetRestoreName
+
+	// IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx is IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx, slot 9.
+	IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx
+
+	// IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas is IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas, slot 10.
+	IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas
+
+	// IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus is IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus, slot 11.
+	IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus
+
+	// IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority is IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority, slot 12.
+	IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority
 
 	// IVssExamineWriterMetadataEx_GetIdentityEx is IVssExamineWriterMetadataEx.GetIdentityEx, slot 14.
 	IVssExamineWriterMetadataEx_GetIdentityEx
@@ -670,6 +685,7 @@ var _methods = [...]struct {
 	IVssSnapshotMgmt_GetProviderMgmtInterface:                              {"IVssSnapshotMgmt.GetProviderMgmtInterface", "IVssSnapshotMgmt", "GetProviderMgmtInterface", 3, []HRESULT{S_OK}},
 	IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots:                     {"IVssSnapshotMgmt.QueryVolumesSupportedForSnapshots", "IVssSnapshotMgmt", "QueryVolumesSupportedForSnapshots", 4, []HRESULT{S_OK}},
 	IVssSnapshotMgmt_QuerySnapshotsByVolume:                                {"IVssSnapshotMgmt.QuerySnapshotsByVolume", "IVssSnapshotMgmt", "QuerySnapshotsByVolume", 5, []HRESULT{S_OK}},
+	IVssSnapshotMgmt2_GetMinDiffAreaSize:                                   {"IVssSnapshotMgmt2.GetMinDiffAreaSize", "IVssSnapshotMgmt2", "GetMinDiffAreaSize", 3, []HRESULT{S_OK}},
 	IVssWMComponent_GetComponentInfo:                                       {"IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssWMComponent_FreeComponentInfo:                                      {"IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, []HRESULT{S_OK}},
 	IVssWMComponent_GetFile:                                                {"IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
@@ -693,6 +709,10 @@ var _methods = [...]struct {
 	IVssComponentEx_GetAuthoritativeRestore:                                {"IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
 	IVssComponentEx_GetRollForward:                                         {"IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
 	IVssComponentEx_GetRestoreName:                                         {"IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx:      {"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx", "IVssDifferentialSoftwareSnapshotMgmt2", "ChangeDiffAreaMaximumSizeEx", 9, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INSUFFICIENT_STORAGE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO}},
+	IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas:                 {"IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas", "IVssDifferentialSoftwareSnapshotMgmt2", "MigrateDiffAreas", 10, []HRESULT{S_OK}},
+	IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus:             {"IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus", "IVssDifferentialSoftwareSnapshotMgmt2", "QueryMigrationStatus", 11, []HRESULT{S_OK}},
+	IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority:              {"IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority", "IVssDifferentialSoftwareSnapshotMgmt2", "SetSnapshotPriority", 12, []HRESULT{S_OK}},
 	IVssExamineWriterMetadataEx_GetIdentityEx:                              {"IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
 	IVssBackupComponentsEx2_UnexposeSnapshot:                               {"IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
 	IVssBackupComponentsEx2_SetAuthoritativeRestore:                        {"IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
@@ -2364,6 +2384,11 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case S_OK:
 			return "The method succeeded; otherwise it returns an HRESULT error code.", true
 		}
+	case IVssSnapshotMgmt2_GetMinDiffAreaSize:
+		switch code {
+		case S_OK:
+			return "The size was returned; otherwise the method returns an HRESULT error code.", true
+		}
 	case IVssWMComponent_GetComponentInfo:
 		switch code {
 		case S_OK:
@@ -2658,6 +2683,38 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "A parameter value is not valid.", true
 		case E_OUTOFMEMORY:
 			return "Not enough memory or other system resources.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx:
+		switch code {
+		case S_OK:
+			return "The maximum size was changed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INSUFFICIENT_STORAGE:
+			return "The storage volume has not enough free space.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The two volumes are not associated.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and logged it in the event log.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas:
+		switch code {
+		case S_OK:
+			return "The method succeeded; otherwise it returns an HRESULT error code.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus:
+		switch code {
+		case S_OK:
+			return "The method succeeded; otherwise it returns an HRESULT error code.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority:
+		switch code {
+		case S_OK:
+			return "The method succeeded; otherwise it returns an HRESULT error code.", true
 		}
 	case IVssExamineWriterMetadataEx_GetIdentityEx:
 		switch code {

@@ -138,6 +138,7 @@ func TestMethods(t *testing.T) {
 		{IVssSnapshotMgmt_GetProviderMgmtInterface, "IVssSnapshotMgmt.GetProviderMgmtInterface", "IVssSnapshotMgmt", "GetProviderMgmtInterface", 3, 1},
 		{IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, "IVssSnapshotMgmt.QueryVolumesSupportedForSnapshots", "IVssSnapshotMgmt", "QueryVolumesSupportedForSnapshots", 4, 1},
 		{IVssSnapshotMgmt_QuerySnapshotsByVolume, "IVssSnapshotMgmt.QuerySnapshotsByVolume", "IVssSnapshotMgmt", "QuerySnapshotsByVolume", 5, 1},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, "IVssSnapshotMgmt2.GetMinDiffAreaSize", "IVssSnapshotMgmt2", "GetMinDiffAreaSize", 3, 1},
 		{IVssWMComponent_GetComponentInfo, "IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, 5},
 		{IVssWMComponent_FreeComponentInfo, "IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, 1},
 		{IVssWMComponent_GetFile, "IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, 6},
@@ -161,6 +162,10 @@ func TestMethods(t *testing.T) {
 		{IVssComponentEx_GetAuthoritativeRestore, "IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, 3},
 		{IVssComponentEx_GetRollForward, "IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, 3},
 		{IVssComponentEx_GetRestoreName, "IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, 3},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx", "IVssDifferentialSoftwareSnapshotMgmt2", "ChangeDiffAreaMaximumSizeEx", 9, 7},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, "IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas", "IVssDifferentialSoftwareSnapshotMgmt2", "MigrateDiffAreas", 10, 1},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, "IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus", "IVssDifferentialSoftwareSnapshotMgmt2", "QueryMigrationStatus", 11, 1},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, "IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority", "IVssDifferentialSoftwareSnapshotMgmt2", "SetSnapshotPriority", 12, 1},
 		{IVssExamineWriterMetadataEx_GetIdentityEx, "IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, 5},
 		{IVssBackupComponentsEx2_UnexposeSnapshot, "IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, 9},
 		{IVssBackupComponentsEx2_SetAuthoritativeRestore, "IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, 6},
@@ -17376,6 +17381,31 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, S_OK},
 		{IVssSnapshotMgmt_QuerySnapshotsByVolume, S_OK, OSVersion{}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{}, S_OK},
 		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -20576,6 +20606,256 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_OUTOFMEMORY},
 		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{}, S_OK},
 		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -26707,6 +26987,30 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, E_OUTOFMEMORY, "IVssComponentEx.GetRestoreName: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INSUFFICIENT_STORAGE, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: VSS_E_INSUFFICIENT_STORAGE (0x8004231F): The storage volume has not enough free space."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: VSS_E_OBJECT_NOT_FOUND (0x80042308): The two volumes are not associated."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and logged it in the event log."},
 		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
