@@ -191,7 +191,7 @@ func abiPlace(arch model.Arch, i int) string {
 	panic("no architecture " + arch)
 }
 
-// The argument words of stubs with a GUID or FILETIME by value, in every
+// The argument words of stubs with a GUID, FILETIME or 64-bit integer by value, in every
 // position class, are where each Windows ABI wants them. The expected
 // placements are written out by hand from the ABI rules, not derived from
 // the emitter:
@@ -203,7 +203,10 @@ func abiPlace(arch model.Arch, i int) string {
 //     consecutive x registers as it has 8-byte words, or, if not enough of
 //     x0-x7 are left, wholly on the stack; it is never split between x7 and
 //     the stack, and once that happened (NGRN = 8), every later argument is
-//     on the stack too, x7 staying unused.
+//     on the stack too, x7 staying unused;
+//   - a LONGLONG or ULONGLONG is one word (register or stack slot) on amd64
+//     and arm64, where it fits x7, and two stack words on 386, the low half
+//     at the lower address, with no padding before it.
 func TestByValueArgumentWords(t *testing.T) {
 	type placement map[model.Arch]string
 	cases := []struct {
