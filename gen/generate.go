@@ -121,7 +121,7 @@ func fromRaw(raw *load.Spec, loadErr error, opt Options) ([]write.File, error) {
 // MaxOutputSize is the most bytes one generation may produce, all files
 // together; the generator refuses a spec that would give more before
 // anything is written. The limits of the spec format (see gen/model) keep
-// every accepted spec far below it: spec/vss.yaml gives 1.5 MB.
+// every accepted spec far below it: spec/vss.yaml gives about 2.7 MB.
 const MaxOutputSize = 256 << 20
 
 // outputLimit is MaxOutputSize, lowered by tests.

@@ -44,8 +44,10 @@ func TestOutputLimit(t *testing.T) {
 	for _, f := range files {
 		total += len(f.Data)
 	}
-	if total*100 > gen.MaxOutputSize {
-		t.Errorf("spec/vss.yaml gives %d bytes, more than a hundredth of the limit of %d", total, gen.MaxOutputSize)
+	// The flagship spec must stay far below the limit: at most a fiftieth of
+	// it (5.1 MB), which leaves room for the whole SDK surface.
+	if total*50 > gen.MaxOutputSize {
+		t.Errorf("spec/vss.yaml gives %d bytes, more than a fiftieth of the limit of %d", total, gen.MaxOutputSize)
 	}
 	defer gen.SetOutputLimit(total - 1)()
 	files, err = gen.Generate(gen.Options{Spec: "../spec/vss.yaml"})

@@ -314,7 +314,7 @@ type stubMutant struct {
 
 // TestBrokenStubsFailUnderWine proves that the Wine tier catches the bugs of
 // hand-written bindings: it rebuilds the generated tests (through a go build
-// overlay, leaving the tree alone) with six stubs broken, and expects
+// overlay, leaving the tree alone) with seven stubs broken, and expects
 // TestStubs to fail for exactly those, naming the parameter that did not
 // arrive as passed:
 //   - IVssAsync.Wait passes no timeout, its argument list one word short;
@@ -327,7 +327,9 @@ type stubMutant struct {
 //   - IVssBackupComponents.ExposeSnapshot passes an absent optional string
 //     as the empty string rather than NULL;
 //   - IVssExamineWriterMetadata.LoadFromXML returns nil for a success code
-//     the spec does not document.
+//     the spec does not document;
+//   - IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea passes its LONGLONG
+//     cut to its low 32 bits, as a binding that treats it as a LONG would.
 func TestBrokenStubsFailUnderWine(t *testing.T) {
 	p := wine.Shared(t)
 	expr := func(src string) ast.Expr {
@@ -396,6 +398,13 @@ func TestBrokenStubsFailUnderWine(t *testing.T) {
 				}()))`)}, args[2:]...)
 			},
 			failure: "IVssBackupComponents.ExposeSnapshot/S_OK/optional_parameters_absent", shows: "optional parameter 2 (wszPathFromRoot), passed as nil, arrived as ",
+		},
+		{
+			file: "com_windows_amd64.go", iface: "IVssDifferentialSoftwareSnapshotMgmt", method: "AddDiffArea",
+			breakArgs: func(args []ast.Expr) []ast.Expr {
+				return append(args[:2:2], expr("uintptr(uint32(llMaximumDiffSpace))"))
+			},
+			failure: "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/S_OK", shows: "parameter 3 (llMaximumDiffSpace) arrived as 64-bit integer ",
 		},
 	}
 	byFile := map[string][]stubMutant{}

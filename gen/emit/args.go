@@ -97,6 +97,16 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 			c.byValue(local, t, arch, words)
 			return
 		}
+		if byValue64(p) && arch == model.I386 {
+			// A reserved 64-bit integer still takes two stack words on 386.
+			c.needsArch = true
+			c.args = append(c.args, Lit(0), Lit(0))
+			*words += 2
+			return
+		}
+		if byValue64(p) {
+			c.needsArch = true
+		}
 		c.args = append(c.args, Lit(0))
 		*words++
 		return
@@ -126,6 +136,10 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 		}
 		c.args = append(c.args, ptrArg(Id(local)))
 		*words++
+	case byValue64(p):
+		c.params = append(c.params, Id(name).Add(goType(t)))
+		c.needsArch = true
+		c.args = append(c.args, int64Words(name, arch, words)...)
 	case p.Dir == model.In:
 		c.params = append(c.params, Id(name).Add(goType(t)))
 		switch t.Kind {
@@ -210,6 +224,33 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 // reserved or not: its argument words depend on the architecture.
 func byValueStruct(p *model.Param) bool {
 	return p.Dir == model.In && !p.ByPtr && (p.Type.Kind == model.GUIDKind || p.Type.Kind == model.Filetime)
+}
+
+// byValue64 reports whether p is a 64-bit integer (LONGLONG, ULONGLONG)
+// passed by value, reserved or not: its argument words depend on the
+// architecture.
+func byValue64(p *model.Param) bool {
+	return p.Dir == model.In && !p.ByPtr && p.Type.Kind == model.Integer && p.Type.Bytes == 8
+}
+
+// int64Words passes the 64-bit integer v by value:
+//   - amd64 and arm64: one 8-byte word, a register or a stack slot, like
+//     any integer;
+//   - 386 (stdcall): two 4-byte stack words, the low one first (at the lower
+//     address), with no padding before them.
+func int64Words(v string, arch model.Arch, words *int) []Code {
+	switch arch {
+	case model.AMD64, model.ARM64:
+		*words++
+		return []Code{Uintptr().Call(Id(v))}
+	case model.I386:
+		*words += 2
+		return []Code{
+			Uintptr().Call(Uint32().Call(Id(v))),
+			Uintptr().Call(Uint64().Call(Id(v)).Op(">>").Lit(32)),
+		}
+	}
+	panic("emit: no architecture for a 64-bit integer parameter")
 }
 
 // byValue passes the GUID or FILETIME variable v by value. On amd64 a

@@ -34,8 +34,9 @@ functions:
 `
 
 // abiParams are the spec parameters of a list such as "a1 a2 G z": aN and z
-// are DWORDs, names starting with G GUIDs, with F FILETIMEs, and with R
-// reserved GUIDs.
+// are DWORDs, names starting with G GUIDs, with F FILETIMEs, with R
+// reserved GUIDs, with L LONGLONGs, with U ULONGLONGs and with Q reserved
+// LONGLONGs.
 func abiParams(list string) string {
 	var b strings.Builder
 	for _, name := range strings.Fields(list) {
@@ -47,6 +48,12 @@ func abiParams(list string) string {
 			typ = "FILETIME"
 		case 'R':
 			typ, extra = "VSS_ID", ", reserved: true"
+		case 'L':
+			typ = "LONGLONG"
+		case 'U':
+			typ = "ULONGLONG"
+		case 'Q':
+			typ, extra = "LONGLONG", ", reserved: true"
 		}
 		fmt.Fprintf(&b, "          - {name: %s, dir: in, type: %s%s}\n", name, typ, extra)
 	}
@@ -101,6 +108,26 @@ func abiWord(t *testing.T, code string) string {
 		case "uintptr":
 			if id, ok := e.Args[0].(*ast.Ident); ok {
 				return id.Name
+			}
+			// uintptr(uint32(L)): the low 4 bytes of the integer L.
+			if c, ok := e.Args[0].(*ast.CallExpr); ok && len(c.Args) == 1 {
+				if f, ok := c.Fun.(*ast.Ident); ok && f.Name == "uint32" {
+					if id, ok := c.Args[0].(*ast.Ident); ok {
+						return id.Name + "[0:4]"
+					}
+				}
+			}
+			// uintptr(uint64(L) >> 32): the high 4 bytes of the integer L.
+			if b, ok := e.Args[0].(*ast.BinaryExpr); ok && b.Op == token.SHR {
+				if lit, ok := b.Y.(*ast.BasicLit); ok && lit.Value == "32" {
+					if c, ok := b.X.(*ast.CallExpr); ok && len(c.Args) == 1 {
+						if f, ok := c.Fun.(*ast.Ident); ok && f.Name == "uint64" {
+							if id, ok := c.Args[0].(*ast.Ident); ok {
+								return id.Name + "[4:8]"
+							}
+						}
+					}
+				}
 			}
 			// buf.guid(&G): the address of a 16-byte aligned copy of G
 			// (amd64), which counts as the address of the stub's copy.
@@ -164,7 +191,7 @@ func abiPlace(arch model.Arch, i int) string {
 	panic("no architecture " + arch)
 }
 
-// The argument words of stubs with a GUID or FILETIME by value, in every
+// The argument words of stubs with a GUID, FILETIME or 64-bit integer by value, in every
 // position class, are where each Windows ABI wants them. The expected
 // placements are written out by hand from the ABI rules, not derived from
 // the emitter:
@@ -176,7 +203,10 @@ func abiPlace(arch model.Arch, i int) string {
 //     consecutive x registers as it has 8-byte words, or, if not enough of
 //     x0-x7 are left, wholly on the stack; it is never split between x7 and
 //     the stack, and once that happened (NGRN = 8), every later argument is
-//     on the stack too, x7 staying unused.
+//     on the stack too, x7 staying unused;
+//   - a LONGLONG or ULONGLONG is one word (register or stack slot) on amd64
+//     and arm64, where it fits x7, and two stack words on 386, the low half
+//     at the lower address, with no padding before it.
 func TestByValueArgumentWords(t *testing.T) {
 	type placement map[model.Arch]string
 	cases := []struct {
@@ -277,6 +307,55 @@ func TestByValueArgumentWords(t *testing.T) {
 			model.I386: "sp+0=a1 sp+4=a2 sp+8=a3 sp+12=a4 sp+16=a5 sp+20=a6 sp+24=a7 " +
 				"sp+28=G[0:4] sp+32=G[4:8] sp+36=G[8:12] sp+40=G[12:16] sp+44=z",
 			model.ARM64: "x0=a1 x1=a2 x2=a3 x3=a4 x4=a5 x5=a6 x6=a7 x7=unused sp+0=G[0:8] sp+8=G[8:16] sp+16=z",
+		},
+	}, {
+		// A 64-bit integer by value: one word on amd64 and arm64 (L is the
+		// whole integer), two stack words on 386, the low half first.
+		name: "LonglongFirst", params: "L z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=L r8=z",
+			model.I386:  "sp+0=this sp+4=L[0:4] sp+8=L[4:8] sp+12=z",
+			model.ARM64: "x0=this x1=L x2=z",
+		},
+	}, {
+		// On arm64 an 8-byte integer fits the last register, x7.
+		name: "LonglongInX7", params: "a1 a2 a3 a4 a5 a6 L z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=a1 r8=a2 r9=a3 sp+32=a4 sp+40=a5 sp+48=a6 sp+56=L sp+64=z",
+			model.I386: "sp+0=this sp+4=a1 sp+8=a2 sp+12=a3 sp+16=a4 sp+20=a5 sp+24=a6 " +
+				"sp+28=L[0:4] sp+32=L[4:8] sp+36=z",
+			model.ARM64: "x0=this x1=a1 x2=a2 x3=a3 x4=a4 x5=a5 x6=a6 x7=L sp+0=z",
+		},
+	}, {
+		name: "UlonglongAfterRegisters", params: "a1 a2 a3 a4 a5 a6 a7 U z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=a1 r8=a2 r9=a3 sp+32=a4 sp+40=a5 sp+48=a6 sp+56=a7 sp+64=U sp+72=z",
+			model.I386: "sp+0=this sp+4=a1 sp+8=a2 sp+12=a3 sp+16=a4 sp+20=a5 sp+24=a6 sp+28=a7 " +
+				"sp+32=U[0:4] sp+36=U[4:8] sp+40=z",
+			model.ARM64: "x0=this x1=a1 x2=a2 x3=a3 x4=a4 x5=a5 x6=a6 x7=a7 sp+0=U sp+8=z",
+		},
+	}, {
+		// Two in a row, as ChangeDiffAreaMaximumSizeEx would pass them.
+		name: "TwoLonglongs", params: "a1 L1 L2 z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=a1 r8=L1 r9=L2 sp+32=z",
+			model.I386:  "sp+0=this sp+4=a1 sp+8=L1[0:4] sp+12=L1[4:8] sp+16=L2[0:4] sp+20=L2[4:8] sp+24=z",
+			model.ARM64: "x0=this x1=a1 x2=L1 x3=L2 x4=z",
+		},
+	}, {
+		// A reserved one is zero in as many words.
+		name: "ReservedLonglong", params: "a1 Q z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=a1 r8=unused r9=z",
+			model.I386:  "sp+0=this sp+4=a1 sp+8=unused sp+12=unused sp+16=z",
+			model.ARM64: "x0=this x1=a1 x2=unused x3=z",
+		},
+	}, {
+		name: "FuncLonglong", params: "a1 L z", function: true,
+		want: placement{
+			model.AMD64: "rcx=a1 rdx=L r8=z",
+			model.I386:  "sp+0=a1 sp+4=L[0:4] sp+8=L[4:8] sp+12=z",
+			model.ARM64: "x0=a1 x1=L x2=z",
 		},
 	}}
 

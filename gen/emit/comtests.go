@@ -231,8 +231,13 @@ func intValue(dir model.Direction, k uint32, i, bytes int) uint64 {
 		base = 0x5E000000
 	}
 	v := base | uint64(k)<<8 | uint64(i&0xff)
-	if bytes < 4 {
+	switch {
+	case bytes < 4:
 		v &= 1<<(8*bytes-1) - 1
+	case bytes == 8:
+		// A high half that differs from the low one shows a 64-bit
+		// integer cut to 32 bits or passed with its halves swapped.
+		v |= (0x1C000000 | uint64(k)<<8 | uint64(i&0xff)) << 32
 	}
 	return v
 }

@@ -437,7 +437,7 @@ func (c comTests) fakeObject(f *File) {
 	f.Comment("// receive takes parameter i from the call's words: it checks an in-value, and")
 	f.Comment("// writes an out-value when the call succeeds.")
 	f.Add(recv("receive").Params(Id("i").Int(), Id("p").Op("*").Id("_stubParam")).Block(
-		If(Op("!").Add(p("out")).Op("&&").Parens(p("kind").Op("==").Id("_kindGUID").Op("||").Add(p("kind")).Op("==").Id("_kindFiletime"))).Block(
+		If(Op("!").Add(p("out")).Op("&&").Parens(p("kind").Op("==").Id("_kindGUID").Op("||").Add(p("kind")).Op("==").Id("_kindFiletime").Op("||").Add(p("kind")).Op("==").Id("_kindInteger").Op("&&").Add(p("bytes")).Op("==").Lit(8))).Block(
 			o().Dot("receiveByValue").Call(Id("i"), Id("p")),
 			Return(),
 		),
@@ -468,14 +468,18 @@ func (c comTests) fakeObject(f *File) {
 			Default().Block(o().Dot("check").Call(Id("i"), Id("p"), Id("w"))),
 		),
 	))
-	f.Comment("// receiveByValue takes a GUID or FILETIME passed by value and compares it")
-	f.Comment("// with the value the test passed, or with zero for a reserved one.")
+	f.Comment("// receiveByValue takes a GUID, FILETIME or 64-bit integer passed by value")
+	f.Comment("// and compares it with the value the test passed, or with zero for a")
+	f.Comment("// reserved one. A FILETIME and a 64-bit integer take the same words: two")
+	f.Comment("// on 386, low half first, and one elsewhere.")
 	f.Add(recv("receiveByValue").Params(Id("i").Int(), Id("p").Op("*").Id("_stubParam")).Block(
-		If(p("kind").Op("==").Id("_kindFiletime")).Block(
+		If(p("kind").Op("!=").Id("_kindGUID")).Block(
 			Id("want").Op(":=").Add(p("word")),
 			If(p("reserved")).Block(Id("want").Op("=").Lit(0)),
+			Id("what").Op(":=").Lit("FILETIME"),
+			If(p("kind").Op("==").Id("_kindInteger")).Block(Id("what").Op("=").Lit("64-bit integer")),
 			If(Id("got").Op(":=").Add(o().Dot("args").Dot("filetime").Call()), Id("got").Op("!=").Id("want")).Block(
-				problemf("parameter %d (%s) arrived as FILETIME %#x, want %#x", n.Clone(), p("name"), Id("got"), Id("want")),
+				problemf("parameter %d (%s) arrived as %s %#x, want %#x", n.Clone(), p("name"), Id("what"), Id("got"), Id("want")),
 			),
 			Return(),
 		),

@@ -248,7 +248,7 @@ func (c comTests) rawClosure(m *model.Method) Code {
 	fn := Id("obj").Dot("vtbl").Index(Lit(m.Slot))
 	byValue := false
 	for _, p := range m.Params {
-		byValue = byValue || byValueStruct(p)
+		byValue = byValue || byValueStruct(p) || byValue64(p)
 	}
 	var body []Code
 	if !byValue {
@@ -283,6 +283,11 @@ func (c comTests) rawClosure(m *model.Method) Code {
 			case byValueStruct(p) && p.Type.Kind == model.GUIDKind:
 				body = append(body, Id("a").Dot("putGUID").Call(Op("&").Add(v.Dot("guid"))))
 			case byValueStruct(p):
+				body = append(body, Id("a").Dot("putFiletime").Call(v.Dot("word")))
+			case byValue64(p) && p.Reserved:
+				// A 64-bit integer takes the words of a FILETIME.
+				body = append(body, Id("a").Dot("putFiletime").Call(Lit(0)))
+			case byValue64(p):
 				body = append(body, Id("a").Dot("putFiletime").Call(v.Dot("word")))
 			case p.Reserved:
 				body = append(body, Id("a").Dot("put").Call(Lit(0)))

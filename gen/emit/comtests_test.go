@@ -57,6 +57,9 @@ func TestCOMTestCases(t *testing.T) {
 		"IGadgetShop.Props/S_OK", // WID_E_BROKEN arrives through an IVssAsync
 		"IGadgetShop.Props/undocumented 0x8004FFFF",
 		"IGadgetShop.Props/undocumented success 0x0004FFFF",
+		"IGadgetShop.Resize/S_OK",
+		"IGadgetShop.Resize/undocumented 0x8004FFFF",
+		"IGadgetShop.Resize/undocumented success 0x0004FFFF",
 		"IWidget.Spin/S_OK",
 		"IWidget.Spin/S_FALSE",
 		"IWidget.Spin/WID_E_UNEXPECTED",

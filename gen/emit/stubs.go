@@ -65,7 +65,7 @@ func archMethods(s *model.Spec) []*model.Method {
 
 func needsArch(m *model.Method) bool {
 	for _, p := range m.Params {
-		if byValueStruct(p) {
+		if byValueStruct(p) || byValue64(p) {
 			return true
 		}
 	}

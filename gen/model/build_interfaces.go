@@ -620,8 +620,6 @@ func (p *Param) passable() string {
 	switch {
 	case p.Dir == In && !p.ByPtr && t.Kind == StructKind:
 		return "structs are passed by pointer (by: pointer)"
-	case p.Dir == In && !p.ByPtr && t.Kind == Integer && t.Bytes == 8:
-		return "64-bit integers passed by value are not supported (their 386 calling convention differs)"
 	case p.ByPtr && t.Kind == InterfaceKind:
 		return "interfaces are pointers already; by: pointer does not apply"
 	case p.ByPtr && p.Dir == Out && t.Kind != StructKind:

@@ -117,6 +117,7 @@ func builtinTypes() map[string]*Type {
 		{"LONG", "int32", 4, true},
 		{"INT", "int32", 4, true},
 		{"LONGLONG", "int64", 8, true},
+		{"ULONGLONG", "uint64", 8, false},
 		{"VSS_TIMESTAMP", "int64", 8, true},
 	} {
 		add(&Type{C: i.c, Kind: Integer, Go: i.goType, Bytes: i.bytes, Signed: i.signed})

@@ -15,7 +15,8 @@ const MaxArgWords = 42
 
 // ArgWords is how many argument words a call of m passes on a, the this
 // pointer of a method included. Every parameter is one word except a GUID
-// or FILETIME passed by value (reserved or not), whose words depend on the
+// or FILETIME passed by value (reserved or not), and a 64-bit integer by
+// value, which takes two words on 386, whose words depend on the
 // architecture (see gen/emit/args.go, which makes the words):
 //   - amd64: one word, the 8-byte FILETIME itself or a pointer to a copy
 //     of the 16-byte GUID;
@@ -28,6 +29,15 @@ func (m *Method) ArgWords(a Arch) int {
 		words = 1
 	}
 	for _, p := range m.Params {
+		if p.Dir == In && !p.ByPtr && p.Type.Kind == Integer && p.Type.Bytes == 8 {
+			// A 64-bit integer by value: two stack words on 386, one
+			// register or stack slot elsewhere.
+			words++
+			if a == I386 {
+				words++
+			}
+			continue
+		}
 		if p.Dir != In || p.ByPtr || p.Type.Kind != GUIDKind && p.Type.Kind != Filetime {
 			words++
 			continue

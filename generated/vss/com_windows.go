@@ -2718,6 +2718,293 @@ func (v *IVssComponent) GetDifferencedFile(iDifferencedFile uint32) (pbstrPath s
 	return pbstrPath, pbstrFilespec, pbRecursive, pbstrLsnString, pftLastModifyTime, err
 }
 
+// IID_IVssDifferentialSoftwareSnapshotMgmt is the interface identifier of IVssDifferentialSoftwareSnapshotMgmt, {214a0f28-b737-4026-b847-4f9e37d79529}.
+var IID_IVssDifferentialSoftwareSnapshotMgmt = windows.GUID{
+	Data1: 0x214a0f28,
+	Data2: 0xb737,
+	Data3: 0x4026,
+	Data4: [8]byte{0xb8, 0x47, 0x4f, 0x9e, 0x37, 0xd7, 0x95, 0x29},
+}
+
+// IVssDifferentialSoftwareSnapshotMgmtVtbl is the function table of IVssDifferentialSoftwareSnapshotMgmt, one pointer per slot.
+type IVssDifferentialSoftwareSnapshotMgmtVtbl struct {
+	IUnknownVtbl
+	AddDiffArea                       uintptr // slot 3
+	ChangeDiffAreaMaximumSize         uintptr // slot 4
+	QueryVolumesSupportedForDiffAreas uintptr // slot 5
+	QueryDiffAreasForVolume           uintptr // slot 6
+	QueryDiffAreasOnVolume            uintptr // slot 7
+	QueryDiffAreasForSnapshot         uintptr // slot 8
+}
+
+// A compile error in this function means IVssDifferentialSoftwareSnapshotMgmtVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssDifferentialSoftwareSnapshotMgmtVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.AddDiffArea)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.ChangeDiffAreaMaximumSize)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.QueryVolumesSupportedForDiffAreas)/ptr-5]
+	_ = x[unsafe.Offsetof(vt.QueryDiffAreasForVolume)/ptr-6]
+	_ = x[unsafe.Offsetof(vt.QueryDiffAreasOnVolume)/ptr-7]
+	_ = x[unsafe.Offsetof(vt.QueryDiffAreasForSnapshot)/ptr-8]
+	_ = x[unsafe.Sizeof(vt)/ptr-9]
+}
+
+// IVssDifferentialSoftwareSnapshotMgmt is the COM interface of that name, declared in vsmgmt.h.
+//
+// Queries and manages the shadow copy storage areas (diff areas) of the system
+// provider, as `vssadmin list/add/resize shadowstorage` does. Obtain it from
+// IVssSnapshotMgmt::GetProviderMgmtInterface.
+//
+// A *IVssDifferentialSoftwareSnapshotMgmt is the object pointer C code holds as IVssDifferentialSoftwareSnapshotMgmt *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssDifferentialSoftwareSnapshotMgmt struct {
+	IUnknown
+}
+
+func (v *IVssDifferentialSoftwareSnapshotMgmt) vtable() *IVssDifferentialSoftwareSnapshotMgmtVtbl {
+	return (*IVssDifferentialSoftwareSnapshotMgmtVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// QueryVolumesSupportedForDiffAreas calls IVssDifferentialSoftwareSnapshotMgmt::QueryVolumesSupportedForDiffAreas, slot 5 of the vtable.
+//
+// Lists the volumes that can hold a storage area for a volume, those whose
+// storage areas are disabled included, as VSS_DIFF_VOLUME_PROP records.
+//
+// Parameters:
+//   - pwszOriginalVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a
+//     mounted folder path, a drive letter or a volume GUID path. It is the source
+//     of the shadow copies.
+//   - ppEnum (out IVssEnumMgmtObject): Receives the enumerator. The caller
+//     releases it.
+//
+// Documented return codes:
+//   - S_OK: The volumes were listed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_PROVIDER_VETO: The provider failed and logged the error in the event
+//     log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssDifferentialSoftwareSnapshotMgmt) QueryVolumesSupportedForDiffAreas(pwszOriginalVolumeName string) (ppEnum *IVssEnumMgmtObject, err error) {
+	_pwszOriginalVolumeName, err := windows.UTF16PtrFromString(pwszOriginalVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().QueryVolumesSupportedForDiffAreas, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszOriginalVolumeName)), uintptr(unsafe.Pointer(&ppEnum)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, _hr)
+	}
+	return ppEnum, err
+}
+
+// QueryDiffAreasForVolume calls IVssDifferentialSoftwareSnapshotMgmt::QueryDiffAreasForVolume, slot 6 of the vtable.
+//
+// Lists the storage areas a volume uses, as VSS_DIFF_AREA_PROP records.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
+//     folder path, a drive letter or a volume GUID path.
+//   - ppEnum (out IVssEnumMgmtObject): Receives the enumerator. The caller
+//     releases it.
+//
+// Documented return codes:
+//   - S_OK: The storage areas were listed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_PROVIDER_VETO: The provider failed and logged the error in the event
+//     log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssDifferentialSoftwareSnapshotMgmt) QueryDiffAreasForVolume(pwszVolumeName string) (ppEnum *IVssEnumMgmtObject, err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().QueryDiffAreasForVolume, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&ppEnum)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, _hr)
+	}
+	return ppEnum, err
+}
+
+// QueryDiffAreasOnVolume calls IVssDifferentialSoftwareSnapshotMgmt::QueryDiffAreasOnVolume, slot 7 of the vtable.
+//
+// Lists the storage areas that physically reside on a volume, as
+// VSS_DIFF_AREA_PROP records.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
+//     folder path, a drive letter or a volume GUID path.
+//   - ppEnum (out IVssEnumMgmtObject): Receives the enumerator. The caller
+//     releases it.
+//
+// Documented return codes:
+//   - S_OK: The storage areas were listed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_PROVIDER_VETO: The provider failed and logged the error in the event
+//     log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssDifferentialSoftwareSnapshotMgmt) QueryDiffAreasOnVolume(pwszVolumeName string) (ppEnum *IVssEnumMgmtObject, err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().QueryDiffAreasOnVolume, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&ppEnum)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, _hr)
+	}
+	return ppEnum, err
+}
+
+// IID_IVssEnumMgmtObject is the interface identifier of IVssEnumMgmtObject, {01954e6b-9254-4e6e-808c-c9e05d007696}.
+var IID_IVssEnumMgmtObject = windows.GUID{
+	Data1: 0x01954e6b,
+	Data2: 0x9254,
+	Data3: 0x4e6e,
+	Data4: [8]byte{0x80, 0x8c, 0xc9, 0xe0, 0x5d, 0x00, 0x76, 0x96},
+}
+
+// IVssEnumMgmtObjectVtbl is the function table of IVssEnumMgmtObject, one pointer per slot.
+type IVssEnumMgmtObjectVtbl struct {
+	IUnknownVtbl
+	Next  uintptr // slot 3
+	Skip  uintptr // slot 4
+	Reset uintptr // slot 5
+	Clone uintptr // slot 6
+}
+
+// A compile error in this function means IVssEnumMgmtObjectVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssEnumMgmtObjectVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.Next)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.Skip)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.Reset)/ptr-5]
+	_ = x[unsafe.Offsetof(vt.Clone)/ptr-6]
+	_ = x[unsafe.Sizeof(vt)/ptr-7]
+}
+
+// IVssEnumMgmtObject is the COM interface of that name, declared in vsmgmt.h.
+//
+// Enumerator over the VSS_MGMT_OBJECT_PROP records that the
+// IVssDifferentialSoftwareSnapshotMgmt queries and
+// IVssSnapshotMgmt::QueryVolumesSupportedForSnapshots return. The caller
+// releases it when done.
+//
+// A *IVssEnumMgmtObject is the object pointer C code holds as IVssEnumMgmtObject *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssEnumMgmtObject struct {
+	IUnknown
+}
+
+func (v *IVssEnumMgmtObject) vtable() *IVssEnumMgmtObjectVtbl {
+	return (*IVssEnumMgmtObjectVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// Next calls IVssEnumMgmtObject::Next, slot 3 of the vtable.
+//
+// Copies up to the requested number of records from the enumeration into a
+// caller buffer. The caller frees the strings in them with CoTaskMemFree.
+//
+// Parameters:
+//   - celt (in ULONG): How many elements to read into rgelt.
+//   - rgelt (in VSS_MGMT_OBJECT_PROP): Caller-allocated array of celt
+//     VSS_MGMT_OBJECT_PROP structures that receives the records. It must not be
+//     NULL.
+//   - pceltFetched (out ULONG): Receives how many elements were written to rgelt.
+//
+// Documented return codes:
+//   - S_OK: The requested elements were returned.
+//   - S_FALSE: Fewer elements than requested were returned: the end of the
+//     enumeration was reached. The reference page names only S_OK; this is the
+//     success code of every COM enumerator at its end.
+//
+// The returned hr tells S_OK from the other documented success codes
+// (S_FALSE).
+func (v *IVssEnumMgmtObject) Next(celt uint32, rgelt *VSS_MGMT_OBJECT_PROP) (pceltFetched uint32, hr HRESULT, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Next, uintptr(unsafe.Pointer(v)), uintptr(celt), uintptr(unsafe.Pointer(rgelt)), uintptr(unsafe.Pointer(&pceltFetched)))
+	_hr := HRESULT(_r)
+	hr = _hr
+	if _hr != 0 && _hr != S_FALSE {
+		err = _newError(IVssEnumMgmtObject_Next, _hr)
+	}
+	return pceltFetched, hr, err
+}
+
+// Skip calls IVssEnumMgmtObject::Skip, slot 4 of the vtable.
+//
+// Skips over the given number of elements in the enumeration.
+//
+// Parameters:
+//   - celt (in ULONG): How many elements to skip.
+//
+// Documented return codes:
+//   - S_OK: The elements were skipped.
+func (v *IVssEnumMgmtObject) Skip(celt uint32) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Skip, uintptr(unsafe.Pointer(v)), uintptr(celt))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssEnumMgmtObject_Skip, _hr)
+	}
+	return err
+}
+
+// Reset calls IVssEnumMgmtObject::Reset, slot 5 of the vtable.
+//
+// Moves the enumeration back to its first element.
+//
+// Documented return codes:
+//   - S_OK: The enumeration starts again at its first element.
+func (v *IVssEnumMgmtObject) Reset() (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Reset, uintptr(unsafe.Pointer(v)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssEnumMgmtObject_Reset, _hr)
+	}
+	return err
+}
+
+// Clone calls IVssEnumMgmtObject::Clone, slot 6 of the vtable.
+//
+// Creates a second enumerator with the same contents and the same position.
+//
+// Parameters:
+//   - ppenum (out IVssEnumMgmtObject): Receives the new enumerator. The caller
+//     releases it.
+//
+// Documented return codes:
+//   - S_OK: The copy of the enumerator was returned.
+func (v *IVssEnumMgmtObject) Clone() (ppenum *IVssEnumMgmtObject, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Clone, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppenum)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssEnumMgmtObject_Clone, _hr)
+	}
+	return ppenum, err
+}
+
 // IID_IVssEnumObject is the interface identifier of IVssEnumObject, {ae1c7110-2f60-11d3-8a39-00c04f72d8e3}.
 var IID_IVssEnumObject = windows.GUID{
 	Data1: 0xae1c7110,
@@ -3269,6 +3556,112 @@ func (v *IVssExamineWriterMetadata) LoadFromXML(bstrXML string) (hr HRESULT, err
 	return hr, err
 }
 
+// IID_IVssSnapshotMgmt is the interface identifier of IVssSnapshotMgmt, {fa7df749-66e7-4986-a27f-e2f04ae53772}.
+var IID_IVssSnapshotMgmt = windows.GUID{
+	Data1: 0xfa7df749,
+	Data2: 0x66e7,
+	Data3: 0x4986,
+	Data4: [8]byte{0xa2, 0x7f, 0xe2, 0xf0, 0x4a, 0xe5, 0x37, 0x72},
+}
+
+// IVssSnapshotMgmtVtbl is the function table of IVssSnapshotMgmt, one pointer per slot.
+type IVssSnapshotMgmtVtbl struct {
+	IUnknownVtbl
+	GetProviderMgmtInterface          uintptr // slot 3
+	QueryVolumesSupportedForSnapshots uintptr // slot 4
+	QuerySnapshotsByVolume            uintptr // slot 5
+}
+
+// A compile error in this function means IVssSnapshotMgmtVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssSnapshotMgmtVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetProviderMgmtInterface)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.QueryVolumesSupportedForSnapshots)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.QuerySnapshotsByVolume)/ptr-5]
+	_ = x[unsafe.Sizeof(vt)/ptr-6]
+}
+
+// IVssSnapshotMgmt is the COM interface of that name, declared in vsmgmt.h.
+//
+// Entry point of the management interfaces. Create it with CoCreateInstance of
+// CLSID_VssSnapshotMgmt ({0B5A2C52-3EB9-470A-96E2-6C6D4570E40F}, as vsmgmt.h
+// declares it), then get the shadow copy storage interface from
+// GetProviderMgmtInterface with the system provider's ID and
+// IID_IVssDifferentialSoftwareSnapshotMgmt.
+//
+// A *IVssSnapshotMgmt is the object pointer C code holds as IVssSnapshotMgmt *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssSnapshotMgmt struct {
+	IUnknown
+}
+
+func (v *IVssSnapshotMgmt) vtable() *IVssSnapshotMgmtVtbl {
+	return (*IVssSnapshotMgmtVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// IID_IVssSnapshotMgmt2 is the interface identifier of IVssSnapshotMgmt2, {0f61ec39-fe82-45f2-a3f0-768b5d427102}.
+var IID_IVssSnapshotMgmt2 = windows.GUID{
+	Data1: 0x0f61ec39,
+	Data2: 0xfe82,
+	Data3: 0x45f2,
+	Data4: [8]byte{0xa3, 0xf0, 0x76, 0x8b, 0x5d, 0x42, 0x71, 0x02},
+}
+
+// IVssSnapshotMgmt2Vtbl is the function table of IVssSnapshotMgmt2, one pointer per slot.
+type IVssSnapshotMgmt2Vtbl struct {
+	IUnknownVtbl
+	GetMinDiffAreaSize uintptr // slot 3
+}
+
+// A compile error in this function means IVssSnapshotMgmt2Vtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssSnapshotMgmt2Vtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.GetMinDiffAreaSize)/ptr-3]
+	_ = x[unsafe.Sizeof(vt)/ptr-4]
+}
+
+// IVssSnapshotMgmt2 is the COM interface of that name, declared in vsmgmt.h.
+//
+// Reports the minimum size of a shadow copy storage area. Obtain it with
+// QueryInterface on an IVssSnapshotMgmt for IID_IVssSnapshotMgmt2 (Windows
+// Vista, Windows Server 2003 SP1 and later).
+//
+// A *IVssSnapshotMgmt2 is the object pointer C code holds as IVssSnapshotMgmt2 *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssSnapshotMgmt2 struct {
+	IUnknown
+}
+
+func (v *IVssSnapshotMgmt2) vtable() *IVssSnapshotMgmt2Vtbl {
+	return (*IVssSnapshotMgmt2Vtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// GetMinDiffAreaSize calls IVssSnapshotMgmt2::GetMinDiffAreaSize, slot 3 of the vtable.
+//
+// Returns the current minimum size of a shadow copy storage area, a
+// per-computer setting taken from the MinDiffAreaFileSize registry value.
+//
+// Parameters:
+//   - pllMinDiffAreaSize (out LONGLONG): Receives the minimum size in bytes.
+//
+// Documented return codes:
+//   - S_OK: The size was returned; otherwise the method returns an HRESULT error
+//     code.
+func (v *IVssSnapshotMgmt2) GetMinDiffAreaSize() (pllMinDiffAreaSize int64, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetMinDiffAreaSize, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pllMinDiffAreaSize)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssSnapshotMgmt2_GetMinDiffAreaSize, _hr)
+	}
+	return pllMinDiffAreaSize, err
+}
+
 // IVssWMComponentVtbl is the function table of IVssWMComponent, one pointer per slot.
 type IVssWMComponentVtbl struct {
 	IUnknownVtbl
@@ -3805,8 +4198,8 @@ func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, 
 // they must come from a shadow copy.
 //
 // Parameters:
-//   - pdwTypeMask (out DWORD): Receives a bit mask of VSS_FILE_SPEC_BACKUP_TYPE
-//     flags.
+//   - pdwTypeMask (out VSS_FILE_SPEC_BACKUP_TYPE, declared DWORD): Receives a bit
+//     mask of VSS_FILE_SPEC_BACKUP_TYPE flags.
 //
 // Documented return codes:
 //   - S_OK: The file backup type mask was returned.
@@ -3818,7 +4211,7 @@ func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, 
 //     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
 //     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
 //     returned error matches both codes with errors.Is.)
-func (v *IVssWMFiledesc) GetBackupTypeMask() (pdwTypeMask uint32, err error) {
+func (v *IVssWMFiledesc) GetBackupTypeMask() (pdwTypeMask VSS_FILE_SPEC_BACKUP_TYPE, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetBackupTypeMask, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pdwTypeMask)))
 	_hr := HRESULT(_r)
 	if _hr != 0 {
@@ -4185,6 +4578,112 @@ func (v *IVssComponentEx) GetRestoreName() (pbstrName string, err error) {
 		err = _newError(IVssComponentEx_GetRestoreName, _hr)
 	}
 	return pbstrName, err
+}
+
+// IID_IVssDifferentialSoftwareSnapshotMgmt2 is the interface identifier of IVssDifferentialSoftwareSnapshotMgmt2, {949d7353-675f-4275-8969-f044c6277815}.
+var IID_IVssDifferentialSoftwareSnapshotMgmt2 = windows.GUID{
+	Data1: 0x949d7353,
+	Data2: 0x675f,
+	Data3: 0x4275,
+	Data4: [8]byte{0x89, 0x69, 0xf0, 0x44, 0xc6, 0x27, 0x78, 0x15},
+}
+
+// IVssDifferentialSoftwareSnapshotMgmt2Vtbl is the function table of IVssDifferentialSoftwareSnapshotMgmt2, one pointer per slot.
+type IVssDifferentialSoftwareSnapshotMgmt2Vtbl struct {
+	IVssDifferentialSoftwareSnapshotMgmtVtbl
+	ChangeDiffAreaMaximumSizeEx uintptr // slot 9
+	MigrateDiffAreas            uintptr // slot 10
+	QueryMigrationStatus        uintptr // slot 11
+	SetSnapshotPriority         uintptr // slot 12
+}
+
+// A compile error in this function means IVssDifferentialSoftwareSnapshotMgmt2Vtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssDifferentialSoftwareSnapshotMgmt2Vtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.ChangeDiffAreaMaximumSizeEx)/ptr-9]
+	_ = x[unsafe.Offsetof(vt.MigrateDiffAreas)/ptr-10]
+	_ = x[unsafe.Offsetof(vt.QueryMigrationStatus)/ptr-11]
+	_ = x[unsafe.Offsetof(vt.SetSnapshotPriority)/ptr-12]
+	_ = x[unsafe.Sizeof(vt)/ptr-13]
+}
+
+// IVssDifferentialSoftwareSnapshotMgmt2 is the COM interface of that name, declared in vsmgmt.h.
+//
+// More storage area methods (Windows Vista, Windows Server 2008 and later).
+// Obtain it with QueryInterface on an IVssDifferentialSoftwareSnapshotMgmt for
+// IID_IVssDifferentialSoftwareSnapshotMgmt2.
+//
+// A *IVssDifferentialSoftwareSnapshotMgmt2 is the object pointer C code holds as IVssDifferentialSoftwareSnapshotMgmt2 *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssDifferentialSoftwareSnapshotMgmt2 struct {
+	IVssDifferentialSoftwareSnapshotMgmt
+}
+
+func (v *IVssDifferentialSoftwareSnapshotMgmt2) vtable() *IVssDifferentialSoftwareSnapshotMgmt2Vtbl {
+	return (*IVssDifferentialSoftwareSnapshotMgmt2Vtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// MigrateDiffAreas calls IVssDifferentialSoftwareSnapshotMgmt2::MigrateDiffAreas, slot 10 of the vtable.
+//
+// Reserved for future use; the reference page says it is not supported.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): Reserved.
+//   - pwszDiffAreaVolumeName (in VSS_PWSZ): Reserved.
+//   - pwszNewDiffAreaVolumeName (in VSS_PWSZ): Reserved.
+//
+// Documented return codes:
+//   - S_OK: The method succeeded; otherwise it returns an HRESULT error code.
+func (v *IVssDifferentialSoftwareSnapshotMgmt2) MigrateDiffAreas(pwszVolumeName string, pwszDiffAreaVolumeName string, pwszNewDiffAreaVolumeName string) (err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_pwszDiffAreaVolumeName, err := windows.UTF16PtrFromString(pwszDiffAreaVolumeName)
+	if err != nil {
+		return
+	}
+	_pwszNewDiffAreaVolumeName, err := windows.UTF16PtrFromString(pwszNewDiffAreaVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().MigrateDiffAreas, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(_pwszDiffAreaVolumeName)), uintptr(unsafe.Pointer(_pwszNewDiffAreaVolumeName)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, _hr)
+	}
+	return err
+}
+
+// QueryMigrationStatus calls IVssDifferentialSoftwareSnapshotMgmt2::QueryMigrationStatus, slot 11 of the vtable.
+//
+// Reserved for future use; the reference page says it is not supported.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): Reserved.
+//   - pwszDiffAreaVolumeName (in VSS_PWSZ): Reserved.
+//   - ppAsync (out IVssAsync): Reserved. The caller releases what comes back.
+//
+// Documented return codes:
+//   - S_OK: The method succeeded; otherwise it returns an HRESULT error code.
+func (v *IVssDifferentialSoftwareSnapshotMgmt2) QueryMigrationStatus(pwszVolumeName string, pwszDiffAreaVolumeName string) (ppAsync *IVssAsync, err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_pwszDiffAreaVolumeName, err := windows.UTF16PtrFromString(pwszDiffAreaVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().QueryMigrationStatus, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(_pwszDiffAreaVolumeName)), uintptr(unsafe.Pointer(&ppAsync)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, _hr)
+	}
+	return ppAsync, err
 }
 
 // IID_IVssExamineWriterMetadataEx is the interface identifier of IVssExamineWriterMetadataEx, {0c0e5ec0-ca44-472b-b702-e652db1c0451}.
@@ -4827,10 +5326,12 @@ func (v *IVssBackupComponentsEx4) GetRootAndLogicalPrefixPaths(pwszFilePath stri
 // The DLLs are loaded from the system directory on first use, never from
 // the current directory.
 var (
-	_dll_vssapi                            = windows.NewLazySystemDLL("vssapi.dll")
-	_procCreateVssBackupComponentsInternal = _dll_vssapi.NewProc("CreateVssBackupComponentsInternal")
-	_procVssFreeSnapshotPropertiesInternal = _dll_vssapi.NewProc("VssFreeSnapshotPropertiesInternal")
-	_procShouldBlockRevertInternal         = _dll_vssapi.NewProc("ShouldBlockRevertInternal")
+	_dll_vssapi                                 = windows.NewLazySystemDLL("vssapi.dll")
+	_procCreateVssBackupComponentsInternal      = _dll_vssapi.NewProc("CreateVssBackupComponentsInternal")
+	_procVssFreeSnapshotPropertiesInternal      = _dll_vssapi.NewProc("VssFreeSnapshotPropertiesInternal")
+	_procShouldBlockRevertInternal              = _dll_vssapi.NewProc("ShouldBlockRevertInternal")
+	_procCreateVssExamineWriterMetadataInternal = _dll_vssapi.NewProc("CreateVssExamineWriterMetadataInternal")
+	_procIsVolumeSnapshottedInternal            = _dll_vssapi.NewProc("IsVolumeSnapshottedInternal")
 )
 
 // ErrWOW64 is returned by the DLL entry points in a 32-bit process on
@@ -4956,6 +5457,97 @@ func ShouldBlockRevertInternal(wszVolumeName string) (pbBlock bool, err error) {
 	return pbBlock, err
 }
 
+// CreateVssExamineWriterMetadataInternal calls CreateVssExamineWriterMetadataInternal, exported by vssapi.dll, which is loaded on first use.
+//
+// Creates an IVssExamineWriterMetadata object loaded from a Writer Metadata
+// Document, for example one saved earlier with SaveAsXML. The SDK's
+// CreateVssExamineWriterMetadata is an inline wrapper that calls this export,
+// the name vssapi.dll actually exports. Besides the listed codes it may return
+// any ordinary COM error.
+//
+// Parameters:
+//   - bstrXML (in BSTR): The Writer Metadata Document as XML.
+//   - ppMetadata (out IVssExamineWriterMetadata): Receives the new
+//     IVssExamineWriterMetadata. The caller releases it when finished.
+//
+// Documented return codes:
+//   - S_OK: An IVssExamineWriterMetadata object was returned.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INVALID_XML_DOCUMENT: bstrXML is not well-formed XML, or it does not
+//     match the schema.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func CreateVssExamineWriterMetadataInternal(bstrXML string) (ppMetadata *IVssExamineWriterMetadata, err error) {
+	if err = _loadProc(Proc_CreateVssExamineWriterMetadataInternal, _procCreateVssExamineWriterMetadataInternal); err != nil {
+		return
+	}
+	_bstrXML, err := _sysAllocString(bstrXML)
+	if err != nil {
+		return
+	}
+	defer _sysFreeString(_bstrXML)
+	_r, _, _ := syscall.SyscallN(_procCreateVssExamineWriterMetadataInternal.Addr(), uintptr(unsafe.Pointer(_bstrXML)), uintptr(unsafe.Pointer(&ppMetadata)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(Proc_CreateVssExamineWriterMetadataInternal, _hr)
+	}
+	return ppMetadata, err
+}
+
+// IsVolumeSnapshottedInternal calls IsVolumeSnapshottedInternal, exported by vssapi.dll, which is loaded on first use.
+//
+// Tells whether a volume has any shadow copies, and which operations they turn
+// off on it. COM must be initialized first. The SDK's IsVolumeSnapshotted is
+// an inline wrapper that calls this export. Besides the listed codes it may
+// return any ordinary COM error.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
+//     folder path, a drive letter or a volume GUID path.
+//   - pbSnapshotsPresent (out BOOL): Receives TRUE if the volume has a shadow copy
+//     and FALSE if it has none.
+//   - plSnapshotCapability (out VSS_SNAPSHOT_COMPATIBILITY, declared LONG):
+//     Receives a bit mask of VSS_SNAPSHOT_COMPATIBILITY flags: the operations
+//     turned off on the volume while shadow copies of it exist; zero when none is.
+//
+// Documented return codes:
+//   - S_OK: The check completed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter is invalid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_PROVIDER_VETO: A provider reported an expected error and logged it in
+//     the event log.
+//   - VSS_E_OBJECT_NOT_FOUND: The volume was not found.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_UNEXPECTED_PROVIDER_ERROR: A provider failed unexpectedly and logged
+//     the error in the event log.
+func IsVolumeSnapshottedInternal(pwszVolumeName string) (pbSnapshotsPresent bool, plSnapshotCapability VSS_SNAPSHOT_COMPATIBILITY, err error) {
+	if err = _loadProc(Proc_IsVolumeSnapshottedInternal, _procIsVolumeSnapshottedInternal); err != nil {
+		return
+	}
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	var _pbSnapshotsPresent int32
+	_r, _, _ := syscall.SyscallN(_procIsVolumeSnapshottedInternal.Addr(), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&_pbSnapshotsPresent)), uintptr(unsafe.Pointer(&plSnapshotCapability)))
+	_hr := HRESULT(_r)
+	pbSnapshotsPresent = _pbSnapshotsPresent != 0
+	if _hr != 0 {
+		err = _newError(Proc_IsVolumeSnapshottedInternal, _hr)
+	}
+	return pbSnapshotsPresent, plSnapshotCapability, err
+}
+
 // SnapshotProperties is a Go copy of VSS_SNAPSHOT_PROP with Go strings. Methods that fill a
 // VSS_SNAPSHOT_PROP return it and free the original with VssFreeSnapshotPropertiesInternal, so nothing leaks.
 type SnapshotProperties struct {
@@ -5023,4 +5615,19 @@ func (u *VSS_OBJECT_UNION) Snap() *VSS_SNAPSHOT_PROP {
 // Prov is the union's Prov member.
 func (u *VSS_OBJECT_UNION) Prov() *VSS_PROVIDER_PROP {
 	return (*VSS_PROVIDER_PROP)(unsafe.Pointer(u))
+}
+
+// Vol is the union's Vol member.
+func (u *VSS_MGMT_OBJECT_UNION) Vol() *VSS_VOLUME_PROP {
+	return (*VSS_VOLUME_PROP)(unsafe.Pointer(u))
+}
+
+// DiffVol is the union's DiffVol member.
+func (u *VSS_MGMT_OBJECT_UNION) DiffVol() *VSS_DIFF_VOLUME_PROP {
+	return (*VSS_DIFF_VOLUME_PROP)(unsafe.Pointer(u))
+}
+
+// DiffArea is the union's DiffArea member.
+func (u *VSS_MGMT_OBJECT_UNION) DiffArea() *VSS_DIFF_AREA_PROP {
+	return (*VSS_DIFF_AREA_PROP)(unsafe.Pointer(u))
 }

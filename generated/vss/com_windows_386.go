@@ -175,7 +175,7 @@ type VSS_COMPONENTINFO struct {
 	// bSelectableForRestore: Whether the component can be chosen individually for
 	// restore.
 	SelectableForRestore uint8
-	// dwComponentFlags: Bit mask of VSS_COMPONENT_FLAGS.
+	// dwComponentFlags: Bit mask of VSS_COMPONENT_FLAGS (see that flag set).
 	ComponentFlags uint32
 	// cFileCount: Number of file descriptors in a file-group component.
 	FileCount uint32
@@ -207,6 +207,127 @@ func _() {
 	_ = x[unsafe.Offsetof(s.LogFiles)-40]
 	_ = x[unsafe.Offsetof(s.Dependencies)-44]
 	_ = x[unsafe.Sizeof(s)-48]
+}
+
+// VSS_VOLUME_PROP is the C struct of that name (vsmgmt.h): 8 bytes on 386.
+//
+// A volume that can be shadow copied. VSS allocates the strings; free them
+// with CoTaskMemFree.
+type VSS_VOLUME_PROP struct {
+	// m_pwszVolumeName: The volume GUID path, ending in a backslash.
+	VolumeName *uint16
+	// m_pwszVolumeDisplayName: A name to show for the volume: a drive letter or
+	// mount point when it has one, else the volume GUID path.
+	VolumeDisplayName *uint16
+}
+
+// A compile error in this function means VSS_VOLUME_PROP no longer has the SDK's layout on 386.
+func _() {
+	var s VSS_VOLUME_PROP
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(s.VolumeName)-0]
+	_ = x[unsafe.Offsetof(s.VolumeDisplayName)-4]
+	_ = x[unsafe.Sizeof(s)-8]
+}
+
+// VSS_DIFF_VOLUME_PROP is the C struct of that name (vsmgmt.h): 24 bytes on 386.
+//
+// A volume that can hold a shadow copy storage area. VSS allocates the
+// strings; free them with CoTaskMemFree.
+type VSS_DIFF_VOLUME_PROP struct {
+	// m_pwszVolumeName: The volume GUID path, ending in a backslash.
+	VolumeName *uint16
+	// m_pwszVolumeDisplayName: A name to show for the volume: a drive letter or
+	// mount point when it has one, else the volume GUID path.
+	VolumeDisplayName *uint16
+	// m_llVolumeFreeSpace: Free space on the volume in bytes.
+	VolumeFreeSpace int64
+	// m_llVolumeTotalSpace: Size of the volume in bytes.
+	VolumeTotalSpace int64
+}
+
+// A compile error in this function means VSS_DIFF_VOLUME_PROP no longer has the SDK's layout on 386.
+func _() {
+	var s VSS_DIFF_VOLUME_PROP
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(s.VolumeName)-0]
+	_ = x[unsafe.Offsetof(s.VolumeDisplayName)-4]
+	_ = x[unsafe.Offsetof(s.VolumeFreeSpace)-8]
+	_ = x[unsafe.Offsetof(s.VolumeTotalSpace)-16]
+	_ = x[unsafe.Sizeof(s)-24]
+}
+
+// VSS_DIFF_AREA_PROP is the C struct of that name (vsmgmt.h): 32 bytes on 386.
+//
+// An association between an original volume and the volume that holds its
+// shadow copy storage area (diff area), with the sizes `vssadmin list
+// shadowstorage` shows. VSS allocates the strings; free them with
+// CoTaskMemFree.
+type VSS_DIFF_AREA_PROP struct {
+	// m_pwszVolumeName: The original volume.
+	VolumeName *uint16
+	// m_pwszDiffAreaVolumeName: The volume that holds the shadow copy storage
+	// area.
+	DiffAreaVolumeName *uint16
+	// m_llMaximumDiffSpace: Most bytes the association may use on the storage
+	// volume; the value AddDiffArea and ChangeDiffAreaMaximumSize set.
+	MaximumDiffSpace int64
+	// m_llAllocatedDiffSpace: Bytes allocated to the association on the storage
+	// volume; at most m_llMaximumDiffSpace.
+	AllocatedDiffSpace int64
+	// m_llUsedDiffSpace: Bytes of the allocated space in use; at most
+	// m_llAllocatedDiffSpace.
+	UsedDiffSpace int64
+}
+
+// A compile error in this function means VSS_DIFF_AREA_PROP no longer has the SDK's layout on 386.
+func _() {
+	var s VSS_DIFF_AREA_PROP
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(s.VolumeName)-0]
+	_ = x[unsafe.Offsetof(s.DiffAreaVolumeName)-4]
+	_ = x[unsafe.Offsetof(s.MaximumDiffSpace)-8]
+	_ = x[unsafe.Offsetof(s.AllocatedDiffSpace)-16]
+	_ = x[unsafe.Offsetof(s.UsedDiffSpace)-24]
+	_ = x[unsafe.Sizeof(s)-32]
+}
+
+// VSS_MGMT_OBJECT_UNION is the C union of that name (vsmgmt.h): 32 bytes on 386.
+//
+// Holds one of the management records; the Type field of the enclosing
+// VSS_MGMT_OBJECT_PROP says which.
+//
+// Go has no unions: the members are reached through methods of the same names.
+type VSS_MGMT_OBJECT_UNION struct {
+	_ [4]uint64
+}
+
+// A compile error in this function means VSS_MGMT_OBJECT_UNION no longer has the SDK's layout on 386.
+func _() {
+	var s VSS_MGMT_OBJECT_UNION
+	var x [1]struct{}
+	_ = x[unsafe.Sizeof(s)-32]
+}
+
+// VSS_MGMT_OBJECT_PROP is the C struct of that name (vsmgmt.h): 40 bytes on 386.
+//
+// One record produced by IVssEnumMgmtObject::Next: a type tag and the matching
+// volume, storage volume or storage area properties.
+type VSS_MGMT_OBJECT_PROP struct {
+	// Type: Says which member of Obj holds data.
+	Type VSS_MGMT_OBJECT_TYPE
+	_    [4]byte // C aligns the next member to 8 bytes; Go would not
+	// Obj: The properties.
+	Obj VSS_MGMT_OBJECT_UNION
+}
+
+// A compile error in this function means VSS_MGMT_OBJECT_PROP no longer has the SDK's layout on 386.
+func _() {
+	var s VSS_MGMT_OBJECT_PROP
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(s.Type)-0]
+	_ = x[unsafe.Offsetof(s.Obj)-8]
+	_ = x[unsafe.Sizeof(s)-40]
 }
 
 // AddComponent calls IVssBackupComponents::AddComponent, slot 13 of the vtable.
@@ -1237,6 +1358,205 @@ func (v *IVssComponent) AddDifferencedFilesByLastModifyTime(wszPath string, wszF
 	return err
 }
 
+// AddDiffArea calls IVssDifferentialSoftwareSnapshotMgmt::AddDiffArea, slot 3 of the vtable.
+//
+// Associates a volume with a shadow copy storage area on another (or the same)
+// volume.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
+//     folder path, a drive letter or a volume GUID path. It is the source of the
+//     shadow copies.
+//   - pwszDiffAreaVolumeName (in VSS_PWSZ): The volume to hold the storage area,
+//     in the same forms.
+//   - llMaximumDiffSpace (in LONGLONG): Most bytes the storage area may use: at
+//     least 320 MB, or -1 for no limit. Before Windows Server 2003 SP1 the size
+//     was fixed at 100 MB.
+//
+// Documented return codes:
+//   - S_OK: The association was added.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED: The volume already has the most
+//     storage areas it may have; nothing was associated.
+//   - VSS_E_NESTED_VOLUME_LIMIT: The volume is nested too deeply to take part in
+//     VSS operations. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows
+//     Server 2008, Vista, Server 2003 and XP do not return this code.)
+//   - VSS_E_OBJECT_ALREADY_EXISTS: The two volumes are associated already.
+//   - VSS_E_PROVIDER_VETO: The provider failed and logged the error in the event
+//     log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssDifferentialSoftwareSnapshotMgmt) AddDiffArea(pwszVolumeName string, pwszDiffAreaVolumeName string, llMaximumDiffSpace int64) (err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_pwszDiffAreaVolumeName, err := windows.UTF16PtrFromString(pwszDiffAreaVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().AddDiffArea, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(_pwszDiffAreaVolumeName)), uintptr(uint32(llMaximumDiffSpace)), uintptr(uint64(llMaximumDiffSpace)>>32))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, _hr)
+	}
+	return err
+}
+
+// ChangeDiffAreaMaximumSize calls IVssDifferentialSoftwareSnapshotMgmt::ChangeDiffAreaMaximumSize, slot 4 of the vtable.
+//
+// Changes the most space the storage area of a volume may use; it may not take
+// effect at once. It makes the storage area explicit, so it is not deleted
+// with the last shadow copy, and from Windows 7 on creates it when missing.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
+//     folder path, a drive letter or a volume GUID path. It is the source of the
+//     shadow copies.
+//   - pwszDiffAreaVolumeName (in VSS_PWSZ): The volume that holds the storage
+//     area, in the same forms.
+//   - llMaximumDiffSpace (in LONGLONG): Most bytes the storage area may use; 0
+//     deletes it and -1 removes the limit.
+//
+// Documented return codes:
+//   - S_OK: The maximum size was changed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INSUFFICIENT_STORAGE: The storage volume has not enough free space.
+//   - VSS_E_OBJECT_NOT_FOUND: The two volumes are not associated.
+//   - VSS_E_PROVIDER_VETO: The provider failed and logged the error in the event
+//     log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_VOLUME_IN_USE: A shadow copy is using the storage area.
+func (v *IVssDifferentialSoftwareSnapshotMgmt) ChangeDiffAreaMaximumSize(pwszVolumeName string, pwszDiffAreaVolumeName string, llMaximumDiffSpace int64) (err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_pwszDiffAreaVolumeName, err := windows.UTF16PtrFromString(pwszDiffAreaVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().ChangeDiffAreaMaximumSize, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(_pwszDiffAreaVolumeName)), uintptr(uint32(llMaximumDiffSpace)), uintptr(uint64(llMaximumDiffSpace)>>32))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, _hr)
+	}
+	return err
+}
+
+// QueryDiffAreasForSnapshot calls IVssDifferentialSoftwareSnapshotMgmt::QueryDiffAreasForSnapshot, slot 8 of the vtable.
+//
+// Lists the storage areas used by the original volume of a shadow copy, as
+// VSS_DIFF_AREA_PROP records.
+//
+// Parameters:
+//   - SnapshotId (in VSS_ID): ID of the shadow copy.
+//   - ppEnum (out IVssEnumMgmtObject): Receives the enumerator. The caller
+//     releases it.
+//
+// Documented return codes:
+//   - S_OK: The storage areas were listed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_PROVIDER_VETO: The provider failed and logged the error in the event
+//     log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+func (v *IVssDifferentialSoftwareSnapshotMgmt) QueryDiffAreasForSnapshot(SnapshotId windows.GUID) (ppEnum *IVssEnumMgmtObject, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().QueryDiffAreasForSnapshot, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&SnapshotId), 0), _word32(unsafe.Pointer(&SnapshotId), 1), _word32(unsafe.Pointer(&SnapshotId), 2), _word32(unsafe.Pointer(&SnapshotId), 3), uintptr(unsafe.Pointer(&ppEnum)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, _hr)
+	}
+	return ppEnum, err
+}
+
+// GetProviderMgmtInterface calls IVssSnapshotMgmt::GetProviderMgmtInterface, slot 3 of the vtable.
+//
+// Returns an interface that configures the system provider further. ProviderId
+// must be the system provider's, {b5946137-7b9f-4925-af80-51abd60b20d5}, and
+// InterfaceId IID_IVssDifferentialSoftwareSnapshotMgmt. IVssSnapshotMgmt can
+// be called remotely through DCOM by a member of the remote machine's local
+// Administrators group.
+//
+// Parameters:
+//   - ProviderId (in VSS_ID): ID of the provider whose interface is wanted.
+//   - InterfaceId (in GUID): IID of the interface wanted (REFIID), for example
+//     IID_IVssDifferentialSoftwareSnapshotMgmt.
+//   - ppItf (out IUnknown): Receives the interface; query it for the IID asked and
+//     release both.
+//
+// Documented return codes:
+//   - S_OK: The interface was returned; otherwise the method returns an HRESULT
+//     error code.
+func (v *IVssSnapshotMgmt) GetProviderMgmtInterface(ProviderId windows.GUID, InterfaceId *windows.GUID) (ppItf *IUnknown, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetProviderMgmtInterface, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&ProviderId), 0), _word32(unsafe.Pointer(&ProviderId), 1), _word32(unsafe.Pointer(&ProviderId), 2), _word32(unsafe.Pointer(&ProviderId), 3), uintptr(unsafe.Pointer(InterfaceId)), uintptr(unsafe.Pointer(&ppItf)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssSnapshotMgmt_GetProviderMgmtInterface, _hr)
+	}
+	return ppItf, err
+}
+
+// QueryVolumesSupportedForSnapshots calls IVssSnapshotMgmt::QueryVolumesSupportedForSnapshots, slot 4 of the vtable.
+//
+// Reserved for system use; the reference page says it is not supported.
+//
+// Parameters:
+//   - ProviderId (in VSS_ID): Reserved for system use.
+//   - lContext (in LONG): Reserved for system use.
+//   - ppEnum (out IVssEnumMgmtObject): Reserved for system use.
+//
+// Documented return codes:
+//   - S_OK: The method succeeded; otherwise it returns an HRESULT error code.
+func (v *IVssSnapshotMgmt) QueryVolumesSupportedForSnapshots(ProviderId windows.GUID, lContext int32) (ppEnum *IVssEnumMgmtObject, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().QueryVolumesSupportedForSnapshots, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&ProviderId), 0), _word32(unsafe.Pointer(&ProviderId), 1), _word32(unsafe.Pointer(&ProviderId), 2), _word32(unsafe.Pointer(&ProviderId), 3), uintptr(lContext), uintptr(unsafe.Pointer(&ppEnum)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, _hr)
+	}
+	return ppEnum, err
+}
+
+// QuerySnapshotsByVolume calls IVssSnapshotMgmt::QuerySnapshotsByVolume, slot 5 of the vtable.
+//
+// Reserved for system use; the reference page says it is not supported.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): Reserved for system use.
+//   - ProviderId (in VSS_ID): Reserved for system use.
+//   - ppEnum (out IVssEnumObject): Reserved for system use.
+//
+// Documented return codes:
+//   - S_OK: The method succeeded; otherwise it returns an HRESULT error code.
+func (v *IVssSnapshotMgmt) QuerySnapshotsByVolume(pwszVolumeName string, ProviderId windows.GUID) (ppEnum *IVssEnumObject, err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().QuerySnapshotsByVolume, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), _word32(unsafe.Pointer(&ProviderId), 0), _word32(unsafe.Pointer(&ProviderId), 1), _word32(unsafe.Pointer(&ProviderId), 2), _word32(unsafe.Pointer(&ProviderId), 3), uintptr(unsafe.Pointer(&ppEnum)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssSnapshotMgmt_QuerySnapshotsByVolume, _hr)
+	}
+	return ppEnum, err
+}
+
 // SetSelectedForRestoreEx calls IVssBackupComponentsEx::SetSelectedForRestoreEx, slot 52 of the vtable.
 //
 // Like SetSelectedForRestore, but also names the writer instance that is to
@@ -1282,6 +1602,68 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 	_hr := HRESULT(_r)
 	if _hr != 0 {
 		err = _newError(IVssBackupComponentsEx_SetSelectedForRestoreEx, _hr)
+	}
+	return err
+}
+
+// ChangeDiffAreaMaximumSizeEx calls IVssDifferentialSoftwareSnapshotMgmt2::ChangeDiffAreaMaximumSizeEx, slot 9 of the vtable.
+//
+// Like ChangeDiffAreaMaximumSize, and says whether the change survives a
+// reboot.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
+//     folder path, a drive letter or a volume GUID path. It is the source of the
+//     shadow copies.
+//   - pwszDiffAreaVolumeName (in VSS_PWSZ): The volume that holds the storage
+//     area, in the same forms.
+//   - llMaximumDiffSpace (in LONGLONG): Most bytes the storage area may use; 0
+//     deletes it and -1 removes the limit.
+//   - bVolatile (in BOOL): TRUE if the change must not survive a reboot. It must
+//     be FALSE when llMaximumDiffSpace is 0.
+//
+// Documented return codes:
+//   - S_OK: The maximum size was changed.
+//   - E_ACCESSDENIED: The caller lacks backup privileges or is not an
+//     administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_OUTOFMEMORY: Not enough memory or other system resources.
+//   - VSS_E_INSUFFICIENT_STORAGE: The storage volume has not enough free space.
+//   - VSS_E_OBJECT_NOT_FOUND: The two volumes are not associated.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and logged it
+//     in the event log.
+func (v *IVssDifferentialSoftwareSnapshotMgmt2) ChangeDiffAreaMaximumSizeEx(pwszVolumeName string, pwszDiffAreaVolumeName string, llMaximumDiffSpace int64, bVolatile bool) (err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_pwszDiffAreaVolumeName, err := windows.UTF16PtrFromString(pwszDiffAreaVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().ChangeDiffAreaMaximumSizeEx, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(_pwszDiffAreaVolumeName)), uintptr(uint32(llMaximumDiffSpace)), uintptr(uint64(llMaximumDiffSpace)>>32), _bool(bVolatile))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, _hr)
+	}
+	return err
+}
+
+// SetSnapshotPriority calls IVssDifferentialSoftwareSnapshotMgmt2::SetSnapshotPriority, slot 12 of the vtable.
+//
+// Reserved for future use; the reference page says it is not supported.
+//
+// Parameters:
+//   - idSnapshot (in VSS_ID): Reserved.
+//   - priority (in BYTE): Reserved.
+//
+// Documented return codes:
+//   - S_OK: The method succeeded; otherwise it returns an HRESULT error code.
+func (v *IVssDifferentialSoftwareSnapshotMgmt2) SetSnapshotPriority(idSnapshot windows.GUID, priority uint8) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().SetSnapshotPriority, uintptr(unsafe.Pointer(v)), _word32(unsafe.Pointer(&idSnapshot), 0), _word32(unsafe.Pointer(&idSnapshot), 1), _word32(unsafe.Pointer(&idSnapshot), 2), _word32(unsafe.Pointer(&idSnapshot), 3), uintptr(priority))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, _hr)
 	}
 	return err
 }

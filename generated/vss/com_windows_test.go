@@ -408,6 +408,18 @@ var _fakeInterfaces = []_fakeInterface{
 		unknown: true,
 	},
 	{
+		iids:    []windows.GUID{IID_IVssDifferentialSoftwareSnapshotMgmt, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot},
+		name:    "IVssDifferentialSoftwareSnapshotMgmt",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssEnumMgmtObject, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssEnumMgmtObject_Next, IVssEnumMgmtObject_Skip, IVssEnumMgmtObject_Reset, IVssEnumMgmtObject_Clone},
+		name:    "IVssEnumMgmtObject",
+		unknown: true,
+	},
+	{
 		iids:    []windows.GUID{IID_IVssEnumObject, IID_IUnknown},
 		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssEnumObject_Next, IVssEnumObject_Skip, IVssEnumObject_Reset, IVssEnumObject_Clone},
 		name:    "IVssEnumObject",
@@ -417,6 +429,18 @@ var _fakeInterfaces = []_fakeInterface{
 		iids:    []windows.GUID{IID_IVssExamineWriterMetadata, IID_IUnknown},
 		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML},
 		name:    "IVssExamineWriterMetadata",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssSnapshotMgmt, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssSnapshotMgmt_GetProviderMgmtInterface, IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, IVssSnapshotMgmt_QuerySnapshotsByVolume},
+		name:    "IVssSnapshotMgmt",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssSnapshotMgmt2, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssSnapshotMgmt2_GetMinDiffAreaSize},
+		name:    "IVssSnapshotMgmt2",
 		unknown: true,
 	},
 	{
@@ -451,6 +475,12 @@ var _fakeInterfaces = []_fakeInterface{
 		iids:    []windows.GUID{IID_IVssComponentEx, IID_IVssComponent, IID_IUnknown},
 		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName},
 		name:    "IVssComponentEx",
+		unknown: true,
+	},
+	{
+		iids:    []windows.GUID{IID_IVssDifferentialSoftwareSnapshotMgmt2, IID_IVssDifferentialSoftwareSnapshotMgmt, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority},
+		name:    "IVssDifferentialSoftwareSnapshotMgmt2",
 		unknown: true,
 	},
 	{
@@ -570,7 +600,7 @@ func (o *_fakeObject) call(slot int, args ...uintptr) uintptr {
 // receive takes parameter i from the call's words: it checks an in-value, and
 // writes an out-value when the call succeeds.
 func (o *_fakeObject) receive(i int, p *_stubParam) {
-	if !p.out && (p.kind == _kindGUID || p.kind == _kindFiletime) {
+	if !p.out && (p.kind == _kindGUID || p.kind == _kindFiletime || p.kind == _kindInteger && p.bytes == 8) {
 		o.receiveByValue(i, p)
 		return
 	}
@@ -598,16 +628,22 @@ func (o *_fakeObject) receive(i int, p *_stubParam) {
 	}
 }
 
-// receiveByValue takes a GUID or FILETIME passed by value and compares it
-// with the value the test passed, or with zero for a reserved one.
+// receiveByValue takes a GUID, FILETIME or 64-bit integer passed by value
+// and compares it with the value the test passed, or with zero for a
+// reserved one. A FILETIME and a 64-bit integer take the same words: two
+// on 386, low half first, and one elsewhere.
 func (o *_fakeObject) receiveByValue(i int, p *_stubParam) {
-	if p.kind == _kindFiletime {
+	if p.kind != _kindGUID {
 		want := p.word
 		if p.reserved {
 			want = 0
 		}
+		what := "FILETIME"
+		if p.kind == _kindInteger {
+			what = "64-bit integer"
+		}
 		if got := o.args.filetime(); got != want {
-			o.problemf("parameter %d (%s) arrived as FILETIME %#x, want %#x", i+1, p.name, got, want)
+			o.problemf("parameter %d (%s) arrived as %s %#x, want %#x", i+1, p.name, what, got, want)
 		}
 		return
 	}
@@ -1013,9 +1049,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a008700,
+					Data1: 0x6a009900,
 					Data2: 0x1000,
-					Data3: 0x2087,
+					Data3: 0x2099,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1025,7 +1061,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwBreakFlags",
-				word:  0x3A008701,
+				word:  0x3A009901,
 			},
 			{
 				kind:    _kindPointer,
@@ -1108,9 +1144,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a008400,
+					Data1: 0x6a009600,
 					Data2: 0x1000,
-					Data3: 0x2084,
+					Data3: 0x2096,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1120,7 +1156,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "ct",
-				word:  0x3A008401,
+				word:  0x3A009601,
 			},
 			{
 				kind: _kindWString,
@@ -1151,9 +1187,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a008600,
+					Data1: 0x6a009800,
 					Data2: 0x1000,
-					Data3: 0x2086,
+					Data3: 0x2098,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1163,7 +1199,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "ct",
-				word:  0x3A008601,
+				word:  0x3A009801,
 			},
 			{
 				kind: _kindWString,
@@ -1193,9 +1229,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a008500,
+					Data1: 0x6a009700,
 					Data2: 0x1000,
-					Data3: 0x2085,
+					Data3: 0x2097,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1205,7 +1241,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "ct",
-				word:  0x3A008501,
+				word:  0x3A009701,
 			},
 			{
 				kind: _kindWString,
@@ -1221,7 +1257,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "rollType",
-				word:  0x3A008504,
+				word:  0x3A009704,
 			},
 			{
 				kind: _kindWString,
@@ -1241,9 +1277,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a008300,
+					Data1: 0x6a009500,
 					Data2: 0x1000,
-					Data3: 0x2083,
+					Data3: 0x2095,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1269,9 +1305,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a009000,
+					Data1: 0x6a00a200,
 					Data2: 0x1000,
-					Data3: 0x2090,
+					Data3: 0x20a2,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1304,9 +1340,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6b009200,
+					Data1: 0x6b00a400,
 					Data2: 0x1000,
-					Data3: 0x2092,
+					Data3: 0x20a4,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1347,13 +1383,13 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iWriter",
-				word:  0x3A008F00,
+				word:  0x3A00A100,
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b008f01,
+					Data1: 0x6b00a101,
 					Data2: 0x1001,
-					Data3: 0x208f,
+					Data3: 0x20a1,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1362,9 +1398,9 @@ var _stubs = map[Method]*_stub{
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b008f02,
+					Data1: 0x6b00a102,
 					Data2: 0x1002,
-					Data3: 0x208f,
+					Data3: 0x20a1,
 					Data4: [8]byte{0x42, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1382,21 +1418,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pnStatus",
 				out:   true,
-				word:  0x5E008F04,
+				word:  0x5E00A104,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "phrFailureWriter",
 				out:   true,
-				word:  0x5E008F05,
+				word:  0x5E00A105,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "phrApplication",
 				out:   true,
-				word:  0x5E008F06,
+				word:  0x5E00A106,
 			},
 			{
 				kind: _kindBSTR,
@@ -1421,7 +1457,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A009100,
+				word:  0x3A00A300,
 			},
 			{
 				kind:    _kindPointer,
@@ -1486,13 +1522,13 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iWriter",
-				word:  0x3A007900,
+				word:  0x3A008700,
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b007901,
+					Data1: 0x6b008701,
 					Data2: 0x1001,
-					Data3: 0x2079,
+					Data3: 0x2087,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1518,9 +1554,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a007a00,
+					Data1: 0x6a008800,
 					Data2: 0x1000,
-					Data3: 0x207a,
+					Data3: 0x2088,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1530,7 +1566,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "ct",
-				word:  0x3A007A01,
+				word:  0x3A008801,
 			},
 			{
 				kind: _kindWString,
@@ -1550,9 +1586,9 @@ var _stubs = map[Method]*_stub{
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6a007a05,
+					Data1: 0x6a008805,
 					Data2: 0x1005,
-					Data3: 0x207a,
+					Data3: 0x2088,
 					Data4: [8]byte{0x45, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -3115,14 +3151,14 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "phr",
 				out:   true,
-				word:  0x5E008B00,
+				word:  0x5E009D00,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "phrApplication",
 				out:   true,
-				word:  0x5E008B01,
+				word:  0x5E009D01,
 			},
 			{
 				kind: _kindBSTR,
@@ -3135,7 +3171,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pdwReserved",
 				out:   true,
-				word:  0x5E008B03,
+				word:  0x5E009D03,
 			},
 		},
 		slot: 49,
@@ -3152,13 +3188,13 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "hr",
-				word:  0x3A008A00,
+				word:  0x3A009C00,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "hrApplication",
-				word:  0x3A008A01,
+				word:  0x3A009C01,
 			},
 			{
 				kind: _kindWString,
@@ -3275,7 +3311,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pRollType",
 				out:   true,
-				word:  0x5E008000,
+				word:  0x5E008E00,
 			},
 			{
 				kind: _kindBSTR,
@@ -4328,6 +4364,368 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 23,
 	},
+	IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssDifferentialSoftwareSnapshotMgmt2)(unsafe.Pointer(obj)).ChangeDiffAreaMaximumSizeEx(p[0].str, p[1].str, int64(p[2].word), p[3].word != 0)
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt2",
+		name:  "ChangeDiffAreaMaximumSizeEx",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszDiffAreaVolumeName",
+				str:  "in pwszDiffAreaVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: ü€𝄞",
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "llMaximumDiffSpace",
+				word:  0x1C0090023A009002,
+			},
+			{
+				bytes: 4,
+				kind:  _kindBool,
+				name:  "bVolatile",
+				word:  0x1,
+			},
+		},
+		slot: 9,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssDifferentialSoftwareSnapshotMgmt2)(unsafe.Pointer(obj)).MigrateDiffAreas(p[0].str, p[1].str, p[2].str)
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt2",
+		name:  "MigrateDiffAreas",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszDiffAreaVolumeName",
+				str:  "in pwszDiffAreaVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszNewDiffAreaVolumeName",
+				str:  "in pwszNewDiffAreaVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas: ü€𝄞",
+			},
+		},
+		slot: 10,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 *IVssAsync
+			out2, r.err = (*IVssDifferentialSoftwareSnapshotMgmt2)(unsafe.Pointer(obj)).QueryMigrationStatus(p[0].str, p[1].str)
+			r.ptrs[2] = unsafe.Pointer(out2)
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt2",
+		name:  "QueryMigrationStatus",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszDiffAreaVolumeName",
+				str:  "in pwszDiffAreaVolumeName of IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus: ü€𝄞",
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppAsync",
+				out:     true,
+				unknown: true,
+			},
+		},
+		slot: 11,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssDifferentialSoftwareSnapshotMgmt2)(unsafe.Pointer(obj)).SetSnapshotPriority(p[0].guid, uint8(p[1].word))
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt2",
+		name:  "SetSnapshotPriority",
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a009300,
+					Data2: 0x1000,
+					Data3: 0x2093,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "idSnapshot",
+			},
+			{
+				bytes: 1,
+				kind:  _kindInteger,
+				name:  "priority",
+				word:  0x1,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putGUID(&p[0].guid)
+			a.put(uintptr(p[1].word))
+			r, _, _ := syscall.SyscallN(obj.vtbl[12], a.w[:a.n]...)
+			return HRESULT(r)
+		},
+		slot: 12,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssDifferentialSoftwareSnapshotMgmt)(unsafe.Pointer(obj)).AddDiffArea(p[0].str, p[1].str, int64(p[2].word))
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt",
+		name:  "AddDiffArea",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszDiffAreaVolumeName",
+				str:  "in pwszDiffAreaVolumeName of IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: ü€𝄞",
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "llMaximumDiffSpace",
+				word:  0x1C005C023A005C02,
+			},
+		},
+		slot: 3,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssDifferentialSoftwareSnapshotMgmt)(unsafe.Pointer(obj)).ChangeDiffAreaMaximumSize(p[0].str, p[1].str, int64(p[2].word))
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt",
+		name:  "ChangeDiffAreaMaximumSize",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: ü€𝄞",
+			},
+			{
+				kind: _kindWString,
+				name: "pwszDiffAreaVolumeName",
+				str:  "in pwszDiffAreaVolumeName of IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: ü€𝄞",
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "llMaximumDiffSpace",
+				word:  0x1C005D023A005D02,
+			},
+		},
+		slot: 4,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 *IVssEnumMgmtObject
+			out1, r.err = (*IVssDifferentialSoftwareSnapshotMgmt)(unsafe.Pointer(obj)).QueryDiffAreasForSnapshot(p[0].guid)
+			r.ptrs[1] = unsafe.Pointer(out1)
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt",
+		name:  "QueryDiffAreasForSnapshot",
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a006100,
+					Data2: 0x1000,
+					Data3: 0x2061,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "SnapshotId",
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppEnum",
+				out:     true,
+				unknown: true,
+			},
+		},
+		slot: 8,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 *IVssEnumMgmtObject
+			out1, r.err = (*IVssDifferentialSoftwareSnapshotMgmt)(unsafe.Pointer(obj)).QueryDiffAreasForVolume(p[0].str)
+			r.ptrs[1] = unsafe.Pointer(out1)
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt",
+		name:  "QueryDiffAreasForVolume",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume: ü€𝄞",
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppEnum",
+				out:     true,
+				unknown: true,
+			},
+		},
+		slot: 6,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 *IVssEnumMgmtObject
+			out1, r.err = (*IVssDifferentialSoftwareSnapshotMgmt)(unsafe.Pointer(obj)).QueryDiffAreasOnVolume(p[0].str)
+			r.ptrs[1] = unsafe.Pointer(out1)
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt",
+		name:  "QueryDiffAreasOnVolume",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume: ü€𝄞",
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppEnum",
+				out:     true,
+				unknown: true,
+			},
+		},
+		slot: 7,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 *IVssEnumMgmtObject
+			out1, r.err = (*IVssDifferentialSoftwareSnapshotMgmt)(unsafe.Pointer(obj)).QueryVolumesSupportedForDiffAreas(p[0].str)
+			r.ptrs[1] = unsafe.Pointer(out1)
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt",
+		name:  "QueryVolumesSupportedForDiffAreas",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszOriginalVolumeName",
+				str:  "in pwszOriginalVolumeName of IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas: ü€𝄞",
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppEnum",
+				out:     true,
+				unknown: true,
+			},
+		},
+		slot: 5,
+	},
+	IVssEnumMgmtObject_Clone: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 *IVssEnumMgmtObject
+			out0, r.err = (*IVssEnumMgmtObject)(unsafe.Pointer(obj)).Clone()
+			r.ptrs[0] = unsafe.Pointer(out0)
+			return r
+		},
+		iface: "IVssEnumMgmtObject",
+		name:  "Clone",
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "ppenum",
+				out:     true,
+				unknown: true,
+			},
+		},
+		slot: 6,
+	},
+	IVssEnumMgmtObject_Next: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 uint32
+			out2, r.hr, r.err = (*IVssEnumMgmtObject)(unsafe.Pointer(obj)).Next(uint32(p[0].word), (*VSS_MGMT_OBJECT_PROP)(obj.target(1)))
+			r.words[2] = uint64(out2)
+			return r
+		},
+		iface:   "IVssEnumMgmtObject",
+		keepsHR: true,
+		name:    "Next",
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "celt",
+				word:  0x3A006200,
+			},
+			{
+				kind: _kindPointer,
+				name: "rgelt",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pceltFetched",
+				out:   true,
+				word:  0x5E006202,
+			},
+		},
+		slot: 3,
+	},
+	IVssEnumMgmtObject_Reset: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssEnumMgmtObject)(unsafe.Pointer(obj)).Reset()
+			return r
+		},
+		iface: "IVssEnumMgmtObject",
+		name:  "Reset",
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[5], uintptr(unsafe.Pointer(obj)))
+			return HRESULT(r)
+		},
+		slot: 5,
+	},
+	IVssEnumMgmtObject_Skip: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssEnumMgmtObject)(unsafe.Pointer(obj)).Skip(uint32(p[0].word))
+			return r
+		},
+		iface: "IVssEnumMgmtObject",
+		name:  "Skip",
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "celt",
+				word:  0x3A006300,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[4], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word))
+			return HRESULT(r)
+		},
+		slot: 4,
+	},
 	IVssEnumObject_Clone: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 *IVssEnumObject
@@ -4362,7 +4760,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "celt",
-				word:  0x3A005C00,
+				word:  0x3A006600,
 			},
 			{
 				kind: _kindPointer,
@@ -4373,7 +4771,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pceltFetched",
 				out:   true,
-				word:  0x5E005C02,
+				word:  0x5E006602,
 			},
 		},
 		slot: 3,
@@ -4404,7 +4802,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "celt",
-				word:  0x3A005D00,
+				word:  0x3A006700,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -4428,7 +4826,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pcExcludedFromSnapshot",
 				out:   true,
-				word:  0x5E008D00,
+				word:  0x5E009F00,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -4452,7 +4850,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iFile",
-				word:  0x3A008E00,
+				word:  0x3A00A000,
 			},
 			{
 				kind:    _kindPointer,
@@ -4480,14 +4878,14 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pdwMajorVersion",
 				out:   true,
-				word:  0x5E008C00,
+				word:  0x5E009E00,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pdwMinorVersion",
 				out:   true,
-				word:  0x5E008C01,
+				word:  0x5E009E01,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -4520,9 +4918,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6b008200,
+					Data1: 0x6b009400,
 					Data2: 0x1000,
-					Data3: 0x2082,
+					Data3: 0x2094,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -4531,9 +4929,9 @@ var _stubs = map[Method]*_stub{
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b008201,
+					Data1: 0x6b009401,
 					Data2: 0x1001,
-					Data3: 0x2082,
+					Data3: 0x2094,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -4557,14 +4955,14 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pUsage",
 				out:   true,
-				word:  0x5E008204,
+				word:  0x5E009404,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pSource",
 				out:   true,
-				word:  0x5E008205,
+				word:  0x5E009405,
 			},
 		},
 		slot: 14,
@@ -4583,7 +4981,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iMapping",
-				word:  0x3A006600,
+				word:  0x3A007000,
 			},
 			{
 				kind:    _kindPointer,
@@ -4609,7 +5007,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pdwSchemaMask",
 				out:   true,
-				word:  0x5E006700,
+				word:  0x5E007100,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -4633,7 +5031,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iComponent",
-				word:  0x3A006400,
+				word:  0x3A006E00,
 			},
 			{
 				kind:    _kindPointer,
@@ -4681,7 +5079,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iFile",
-				word:  0x3A006300,
+				word:  0x3A006D00,
 			},
 			{
 				kind:    _kindPointer,
@@ -4711,21 +5109,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pcIncludeFiles",
 				out:   true,
-				word:  0x5E006100,
+				word:  0x5E006B00,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pcExcludeFiles",
 				out:   true,
-				word:  0x5E006101,
+				word:  0x5E006B01,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pcComponents",
 				out:   true,
-				word:  0x5E006102,
+				word:  0x5E006B02,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -4757,9 +5155,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6b006000,
+					Data1: 0x6b006a00,
 					Data2: 0x1000,
-					Data3: 0x2060,
+					Data3: 0x206a,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -4768,9 +5166,9 @@ var _stubs = map[Method]*_stub{
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b006001,
+					Data1: 0x6b006a01,
 					Data2: 0x1001,
-					Data3: 0x2060,
+					Data3: 0x206a,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -4788,14 +5186,14 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pUsage",
 				out:   true,
-				word:  0x5E006003,
+				word:  0x5E006A03,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pSource",
 				out:   true,
-				word:  0x5E006004,
+				word:  0x5E006A04,
 			},
 		},
 		slot: 3,
@@ -4814,7 +5212,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iFile",
-				word:  0x3A006200,
+				word:  0x3A006C00,
 			},
 			{
 				kind:    _kindPointer,
@@ -4851,7 +5249,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pMethod",
 				out:   true,
-				word:  0x5E006500,
+				word:  0x5E006F00,
 			},
 			{
 				kind: _kindBSTR,
@@ -4870,7 +5268,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pwriterRestore",
 				out:   true,
-				word:  0x5E006503,
+				word:  0x5E006F03,
 			},
 			{
 				bytes: 1,
@@ -4884,7 +5282,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pcMappings",
 				out:   true,
-				word:  0x5E006505,
+				word:  0x5E006F05,
 			},
 		},
 		slot: 8,
@@ -4924,6 +5322,133 @@ var _stubs = map[Method]*_stub{
 			},
 		},
 		slot: 12,
+	},
+	IVssSnapshotMgmt2_GetMinDiffAreaSize: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 int64
+			out0, r.err = (*IVssSnapshotMgmt2)(unsafe.Pointer(obj)).GetMinDiffAreaSize()
+			r.words[0] = uint64(out0)
+			return r
+		},
+		iface: "IVssSnapshotMgmt2",
+		name:  "GetMinDiffAreaSize",
+		params: []_stubParam{
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "pllMinDiffAreaSize",
+				out:   true,
+				word:  0x1C0078005E007800,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var out0 int64
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
+			return HRESULT(r)
+		},
+		slot: 3,
+	},
+	IVssSnapshotMgmt_GetProviderMgmtInterface: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 *IUnknown
+			out2, r.err = (*IVssSnapshotMgmt)(unsafe.Pointer(obj)).GetProviderMgmtInterface(p[0].guid, (*windows.GUID)(obj.target(1)))
+			r.ptrs[2] = unsafe.Pointer(out2)
+			return r
+		},
+		iface: "IVssSnapshotMgmt",
+		name:  "GetProviderMgmtInterface",
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a007500,
+					Data2: 0x1000,
+					Data3: 0x2075,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "ProviderId",
+			},
+			{
+				kind: _kindPointer,
+				name: "InterfaceId",
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppItf",
+				out:     true,
+				unknown: true,
+			},
+		},
+		slot: 3,
+	},
+	IVssSnapshotMgmt_QuerySnapshotsByVolume: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 *IVssEnumObject
+			out2, r.err = (*IVssSnapshotMgmt)(unsafe.Pointer(obj)).QuerySnapshotsByVolume(p[0].str, p[1].guid)
+			r.ptrs[2] = unsafe.Pointer(out2)
+			return r
+		},
+		iface: "IVssSnapshotMgmt",
+		name:  "QuerySnapshotsByVolume",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssSnapshotMgmt.QuerySnapshotsByVolume: ü€𝄞",
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6a007701,
+					Data2: 0x1001,
+					Data3: 0x2077,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "ProviderId",
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppEnum",
+				out:     true,
+				unknown: true,
+			},
+		},
+		slot: 5,
+	},
+	IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 *IVssEnumMgmtObject
+			out2, r.err = (*IVssSnapshotMgmt)(unsafe.Pointer(obj)).QueryVolumesSupportedForSnapshots(p[0].guid, int32(p[1].word))
+			r.ptrs[2] = unsafe.Pointer(out2)
+			return r
+		},
+		iface: "IVssSnapshotMgmt",
+		name:  "QueryVolumesSupportedForSnapshots",
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a007600,
+					Data2: 0x1000,
+					Data3: 0x2076,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "ProviderId",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "lContext",
+				word:  0x3A007601,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppEnum",
+				out:     true,
+				unknown: true,
+			},
+		},
+		slot: 4,
 	},
 	IVssWMComponent_FreeComponentInfo: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -4972,7 +5497,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iDBFile",
-				word:  0x3A006E00,
+				word:  0x3A007C00,
 			},
 			{
 				kind:    _kindPointer,
@@ -4997,7 +5522,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iDbLogFile",
-				word:  0x3A006F00,
+				word:  0x3A007D00,
 			},
 			{
 				kind:    _kindPointer,
@@ -5022,7 +5547,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iDependency",
-				word:  0x3A007000,
+				word:  0x3A007E00,
 			},
 			{
 				kind:    _kindPointer,
@@ -5047,7 +5572,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iFile",
-				word:  0x3A006D00,
+				word:  0x3A007B00,
 			},
 			{
 				kind:    _kindPointer,
@@ -5111,9 +5636,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6b007100,
+					Data1: 0x6b007f00,
 					Data2: 0x1000,
-					Data3: 0x2071,
+					Data3: 0x207f,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -5150,7 +5675,7 @@ var _stubs = map[Method]*_stub{
 	},
 	IVssWMFiledesc_GetBackupTypeMask: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			var out0 uint32
+			var out0 VSS_FILE_SPEC_BACKUP_TYPE
 			out0, r.err = (*IVssWMFiledesc)(unsafe.Pointer(obj)).GetBackupTypeMask()
 			r.words[0] = uint64(out0)
 			return r
@@ -5163,11 +5688,11 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pdwTypeMask",
 				out:   true,
-				word:  0x5E007800,
+				word:  0x5E008600,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
-			var out0 uint32
+			var out0 VSS_FILE_SPEC_BACKUP_TYPE
 			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), uintptr(unsafe.Pointer(&out0)))
 			return HRESULT(r)
 		},
@@ -5332,7 +5857,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IVssWriterComponents_GetComponentCount, IVssWriterComponents_GetWriterInfo, IVssWriterComponents_GetComponent, IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssEnumObject_Next, IVssEnumObject_Skip, IVssEnumObject_Reset, IVssEnumObject_Clone, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssWMComponent_GetComponentInfo, IVssWMComponent_FreeComponentInfo, IVssWMComponent_GetFile, IVssWMComponent_GetDatabaseFile, IVssWMComponent_GetDatabaseLogFile, IVssWMComponent_GetDependency, IVssWMDependency_GetWriterId, IVssWMDependency_GetLogicalPath, IVssWMDependency_GetComponentName, IVssWMFiledesc_GetPath, IVssWMFiledesc_GetFilespec, IVssWMFiledesc_GetRecursive, IVssWMFiledesc_GetAlternateLocation, IVssWMFiledesc_GetBackupTypeMask, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName, IVssExamineWriterMetadataEx_GetIdentityEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery, IVssComponentEx2_SetFailure, IVssComponentEx2_GetFailure, IVssExamineWriterMetadataEx2_GetVersion, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, IVssBackupComponentsEx3_GetWriterStatusEx, IVssBackupComponentsEx3_AddSnapshotToRecoverySet, IVssBackupComponentsEx3_RecoverSet, IVssBackupComponentsEx3_GetSessionId, IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths}
+var _stubMethods = []Method{IVssWriterComponents_GetComponentCount, IVssWriterComponents_GetWriterInfo, IVssWriterComponents_GetComponent, IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, IVssEnumMgmtObject_Next, IVssEnumMgmtObject_Skip, IVssEnumMgmtObject_Reset, IVssEnumMgmtObject_Clone, IVssEnumObject_Next, IVssEnumObject_Skip, IVssEnumObject_Reset, IVssEnumObject_Clone, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssSnapshotMgmt_GetProviderMgmtInterface, IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, IVssSnapshotMgmt_QuerySnapshotsByVolume, IVssSnapshotMgmt2_GetMinDiffAreaSize, IVssWMComponent_GetComponentInfo, IVssWMComponent_FreeComponentInfo, IVssWMComponent_GetFile, IVssWMComponent_GetDatabaseFile, IVssWMComponent_GetDatabaseLogFile, IVssWMComponent_GetDependency, IVssWMDependency_GetWriterId, IVssWMDependency_GetLogicalPath, IVssWMDependency_GetComponentName, IVssWMFiledesc_GetPath, IVssWMFiledesc_GetFilespec, IVssWMFiledesc_GetRecursive, IVssWMFiledesc_GetAlternateLocation, IVssWMFiledesc_GetBackupTypeMask, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName, IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, IVssExamineWriterMetadataEx_GetIdentityEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery, IVssComponentEx2_SetFailure, IVssComponentEx2_GetFailure, IVssExamineWriterMetadataEx2_GetVersion, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, IVssBackupComponentsEx3_GetWriterStatusEx, IVssBackupComponentsEx3_AddSnapshotToRecoverySet, IVssBackupComponentsEx3_RecoverSet, IVssBackupComponentsEx3_GetSessionId, IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_DeleteSnapshots}
@@ -6057,6 +6582,73 @@ var _stubCases = []struct {
 	{"IVssComponent.GetDifferencedFile/VSS_E_INVALID_XML_DOCUMENT", IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, -1, 0, false, false},
 	{"IVssComponent.GetDifferencedFile/undocumented 0x8004FFFF", IVssComponent_GetDifferencedFile, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IVssComponent.GetDifferencedFile/undocumented success 0x0004FFFF", IVssComponent_GetDifferencedFile, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/S_OK", IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/E_ACCESSDENIED", IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/E_INVALIDARG", IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_INVALIDARG, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/E_OUTOFMEMORY", IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED", IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/VSS_E_NESTED_VOLUME_LIMIT", IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_NESTED_VOLUME_LIMIT, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/VSS_E_OBJECT_ALREADY_EXISTS", IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_OBJECT_ALREADY_EXISTS, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/VSS_E_UNEXPECTED", IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize/S_OK", IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize/E_ACCESSDENIED", IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize/E_INVALIDARG", IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_INVALIDARG, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize/E_OUTOFMEMORY", IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize/VSS_E_INSUFFICIENT_STORAGE", IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_INSUFFICIENT_STORAGE, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize/VSS_E_OBJECT_NOT_FOUND", IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize/VSS_E_UNEXPECTED", IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize/VSS_E_VOLUME_IN_USE", IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_VOLUME_IN_USE, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas/S_OK", IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas/E_ACCESSDENIED", IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas/E_INVALIDARG", IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_INVALIDARG, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas/E_OUTOFMEMORY", IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas/VSS_E_UNEXPECTED", IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume/S_OK", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume/E_ACCESSDENIED", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume/E_INVALIDARG", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_INVALIDARG, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume/E_OUTOFMEMORY", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume/VSS_E_UNEXPECTED", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume/S_OK", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume/E_ACCESSDENIED", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume/E_INVALIDARG", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_INVALIDARG, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume/E_OUTOFMEMORY", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume/VSS_E_UNEXPECTED", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot/S_OK", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot/E_ACCESSDENIED", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot/E_INVALIDARG", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_INVALIDARG, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot/E_OUTOFMEMORY", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot/VSS_E_UNEXPECTED", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssEnumMgmtObject.Next/S_OK", IVssEnumMgmtObject_Next, S_OK, -1, 0, false, false},
+	{"IVssEnumMgmtObject.Next/S_FALSE", IVssEnumMgmtObject_Next, S_FALSE, -1, 0, false, false},
+	{"IVssEnumMgmtObject.Next/undocumented 0x8004FFFF", IVssEnumMgmtObject_Next, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssEnumMgmtObject.Next/undocumented success 0x0004FFFF", IVssEnumMgmtObject_Next, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssEnumMgmtObject.Skip/S_OK", IVssEnumMgmtObject_Skip, S_OK, -1, 0, false, false},
+	{"IVssEnumMgmtObject.Skip/undocumented 0x8004FFFF", IVssEnumMgmtObject_Skip, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssEnumMgmtObject.Skip/undocumented success 0x0004FFFF", IVssEnumMgmtObject_Skip, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssEnumMgmtObject.Reset/S_OK", IVssEnumMgmtObject_Reset, S_OK, -1, 0, false, false},
+	{"IVssEnumMgmtObject.Reset/undocumented 0x8004FFFF", IVssEnumMgmtObject_Reset, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssEnumMgmtObject.Reset/undocumented success 0x0004FFFF", IVssEnumMgmtObject_Reset, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssEnumMgmtObject.Clone/S_OK", IVssEnumMgmtObject_Clone, S_OK, -1, 0, false, false},
+	{"IVssEnumMgmtObject.Clone/undocumented 0x8004FFFF", IVssEnumMgmtObject_Clone, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssEnumMgmtObject.Clone/undocumented success 0x0004FFFF", IVssEnumMgmtObject_Clone, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"IVssEnumObject.Next/S_OK", IVssEnumObject_Next, S_OK, -1, 0, false, false},
 	{"IVssEnumObject.Next/S_FALSE", IVssEnumObject_Next, S_FALSE, -1, 0, false, false},
 	{"IVssEnumObject.Next/E_FAIL", IVssEnumObject_Next, E_FAIL, -1, 0, false, false},
@@ -6150,6 +6742,18 @@ var _stubCases = []struct {
 	{"IVssExamineWriterMetadata.LoadFromXML/VSS_E_UNEXPECTED", IVssExamineWriterMetadata_LoadFromXML, VSS_E_UNEXPECTED, -1, 0, false, false},
 	{"IVssExamineWriterMetadata.LoadFromXML/undocumented 0x8004FFFF", IVssExamineWriterMetadata_LoadFromXML, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IVssExamineWriterMetadata.LoadFromXML/undocumented success 0x0004FFFF", IVssExamineWriterMetadata_LoadFromXML, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssSnapshotMgmt.GetProviderMgmtInterface/S_OK", IVssSnapshotMgmt_GetProviderMgmtInterface, S_OK, -1, 0, false, false},
+	{"IVssSnapshotMgmt.GetProviderMgmtInterface/undocumented 0x8004FFFF", IVssSnapshotMgmt_GetProviderMgmtInterface, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssSnapshotMgmt.GetProviderMgmtInterface/undocumented success 0x0004FFFF", IVssSnapshotMgmt_GetProviderMgmtInterface, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssSnapshotMgmt.QueryVolumesSupportedForSnapshots/S_OK", IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, S_OK, -1, 0, false, false},
+	{"IVssSnapshotMgmt.QueryVolumesSupportedForSnapshots/undocumented 0x8004FFFF", IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssSnapshotMgmt.QueryVolumesSupportedForSnapshots/undocumented success 0x0004FFFF", IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssSnapshotMgmt.QuerySnapshotsByVolume/S_OK", IVssSnapshotMgmt_QuerySnapshotsByVolume, S_OK, -1, 0, false, false},
+	{"IVssSnapshotMgmt.QuerySnapshotsByVolume/undocumented 0x8004FFFF", IVssSnapshotMgmt_QuerySnapshotsByVolume, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssSnapshotMgmt.QuerySnapshotsByVolume/undocumented success 0x0004FFFF", IVssSnapshotMgmt_QuerySnapshotsByVolume, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssSnapshotMgmt2.GetMinDiffAreaSize/S_OK", IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, -1, 0, false, false},
+	{"IVssSnapshotMgmt2.GetMinDiffAreaSize/undocumented 0x8004FFFF", IVssSnapshotMgmt2_GetMinDiffAreaSize, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssSnapshotMgmt2.GetMinDiffAreaSize/undocumented success 0x0004FFFF", IVssSnapshotMgmt2_GetMinDiffAreaSize, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"IVssWMComponent.GetComponentInfo/S_OK", IVssWMComponent_GetComponentInfo, S_OK, -1, 0, false, false},
 	{"IVssWMComponent.GetComponentInfo/E_INVALIDARG", IVssWMComponent_GetComponentInfo, E_INVALIDARG, -1, 0, false, false},
 	{"IVssWMComponent.GetComponentInfo/E_OUTOFMEMORY", IVssWMComponent_GetComponentInfo, E_OUTOFMEMORY, -1, 0, false, false},
@@ -6309,6 +6913,24 @@ var _stubCases = []struct {
 	{"IVssComponentEx.GetRestoreName/E_OUTOFMEMORY", IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, -1, 0, false, false},
 	{"IVssComponentEx.GetRestoreName/undocumented 0x8004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IVssComponentEx.GetRestoreName/undocumented success 0x0004FFFF", IVssComponentEx_GetRestoreName, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/S_OK", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/E_ACCESSDENIED", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/E_INVALIDARG", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/E_OUTOFMEMORY", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/VSS_E_INSUFFICIENT_STORAGE", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/VSS_E_OBJECT_NOT_FOUND", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas/S_OK", IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus/S_OK", IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority/S_OK", IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"IVssExamineWriterMetadataEx.GetIdentityEx/S_OK", IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, -1, 0, false, false},
 	{"IVssExamineWriterMetadataEx.GetIdentityEx/E_INVALIDARG", IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, -1, 0, false, false},
 	{"IVssExamineWriterMetadataEx.GetIdentityEx/E_OUTOFMEMORY", IVssExamineWriterMetadataEx_GetIdentityEx, E_OUTOFMEMORY, -1, 0, false, false},
@@ -6858,6 +7480,30 @@ var _osNoteCases = []struct {
 		Major: 6,
 		Minor: 1,
 	}, nil},
+	{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
+	{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
 	{IVssExamineWriterMetadata_GetIdentity, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
@@ -7115,6 +7761,64 @@ var _functions = []struct {
 			},
 		},
 		proc: _procShouldBlockRevertInternal,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 *IVssExamineWriterMetadata
+			out1, r.err = CreateVssExamineWriterMetadataInternal(p[0].str)
+			r.ptrs[1] = unsafe.Pointer(out1)
+			return r
+		},
+		inputs: true,
+		m:      Proc_CreateVssExamineWriterMetadataInternal,
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "bstrXML",
+				str:  "in bstrXML of vssapi.dll!CreateVssExamineWriterMetadataInternal: ü€𝄞",
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppMetadata",
+				out:     true,
+				unknown: true,
+			},
+		},
+		proc: _procCreateVssExamineWriterMetadataInternal,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 bool
+			var out2 VSS_SNAPSHOT_COMPATIBILITY
+			out1, out2, r.err = IsVolumeSnapshottedInternal(p[0].str)
+			r.words[1] = _fakeBoolWord(out1)
+			r.words[2] = uint64(out2)
+			return r
+		},
+		inputs: true,
+		m:      Proc_IsVolumeSnapshottedInternal,
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of vssapi.dll!IsVolumeSnapshottedInternal: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindBool,
+				name:  "pbSnapshotsPresent",
+				out:   true,
+				word:  0x100,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "plSnapshotCapability",
+				out:   true,
+				word:  0x5E00AA02,
+			},
+		},
+		proc: _procIsVolumeSnapshottedInternal,
 	},
 }
 

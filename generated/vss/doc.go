@@ -2,8 +2,8 @@
 // Source: spec/vss.yaml
 
 // Package vss is the Go binding vssgen generated from spec/vss.yaml: 94
-// HRESULT codes, 19 enums and flag sets, 5 C structs, 18 COM interfaces with
-// 148 methods and 3 DLL functions.
+// HRESULT codes, 23 enums and flag sets, 10 C structs, 23 COM interfaces with
+// 166 methods and 5 DLL functions.
 //
 // # Where to start
 //

@@ -1159,6 +1159,256 @@ func (v VSS_BACKUP_SCHEMA) String() string {
 	return s
 }
 
+// VSS_FILE_SPEC_BACKUP_TYPE is the C flag set of that name (vss.h).
+//
+// How a writer tags a file set in its metadata: for which backup types the
+// files take part, and for which they must be read from a shadow copy rather
+// than the live volume. IVssWMFiledesc::GetBackupTypeMask reports the mask in
+// a DWORD.
+type VSS_FILE_SPEC_BACKUP_TYPE int32
+
+const (
+
+	// VSS_FSBT_FULL_BACKUP_REQUIRED: The files take part in full backups
+	// (VSS_BT_FULL): the writer expects their current version to be there after
+	// such a backup is restored.
+	VSS_FSBT_FULL_BACKUP_REQUIRED VSS_FILE_SPEC_BACKUP_TYPE = 0x00000001
+
+	// VSS_FSBT_DIFFERENTIAL_BACKUP_REQUIRED: The files take part in differential
+	// backups (VSS_BT_DIFFERENTIAL). Express writers do not support it.
+	VSS_FSBT_DIFFERENTIAL_BACKUP_REQUIRED VSS_FILE_SPEC_BACKUP_TYPE = 0x00000002
+
+	// VSS_FSBT_INCREMENTAL_BACKUP_REQUIRED: The files take part in incremental
+	// backups (VSS_BT_INCREMENTAL). Express writers do not support it.
+	VSS_FSBT_INCREMENTAL_BACKUP_REQUIRED VSS_FILE_SPEC_BACKUP_TYPE = 0x00000004
+
+	// VSS_FSBT_LOG_BACKUP_REQUIRED: The files take part in log backups
+	// (VSS_BT_LOG). Express writers do not support it.
+	VSS_FSBT_LOG_BACKUP_REQUIRED VSS_FILE_SPEC_BACKUP_TYPE = 0x00000008
+
+	// VSS_FSBT_FULL_SNAPSHOT_REQUIRED: In a full backup the files must be copied
+	// from a shadow copy, never from the original volume.
+	VSS_FSBT_FULL_SNAPSHOT_REQUIRED VSS_FILE_SPEC_BACKUP_TYPE = 0x00000100
+
+	// VSS_FSBT_DIFFERENTIAL_SNAPSHOT_REQUIRED: In a differential backup the files
+	// must be copied from a shadow copy. Express writers do not support it.
+	VSS_FSBT_DIFFERENTIAL_SNAPSHOT_REQUIRED VSS_FILE_SPEC_BACKUP_TYPE = 0x00000200
+
+	// VSS_FSBT_INCREMENTAL_SNAPSHOT_REQUIRED: In an incremental backup the files
+	// must be copied from a shadow copy. Express writers do not support it.
+	VSS_FSBT_INCREMENTAL_SNAPSHOT_REQUIRED VSS_FILE_SPEC_BACKUP_TYPE = 0x00000400
+
+	// VSS_FSBT_LOG_SNAPSHOT_REQUIRED: In a log backup the files must be copied
+	// from a shadow copy. Express writers do not support it.
+	VSS_FSBT_LOG_SNAPSHOT_REQUIRED VSS_FILE_SPEC_BACKUP_TYPE = 0x00000800
+
+	// VSS_FSBT_CREATED_DURING_BACKUP: The files are created while the backup runs.
+	// Supported from Windows 8 and Windows Server 2012 on; express writers do not
+	// support it.
+	VSS_FSBT_CREATED_DURING_BACKUP VSS_FILE_SPEC_BACKUP_TYPE = 0x00010000
+
+	// VSS_FSBT_ALL_BACKUP_REQUIRED: All four *_BACKUP_REQUIRED bits: the files
+	// take part in every backup type. The default when a writer gives no mask.
+	VSS_FSBT_ALL_BACKUP_REQUIRED VSS_FILE_SPEC_BACKUP_TYPE = 0x0000000F
+
+	// VSS_FSBT_ALL_SNAPSHOT_REQUIRED: All four *_SNAPSHOT_REQUIRED bits: every
+	// backup type must read the files from a shadow copy.
+	VSS_FSBT_ALL_SNAPSHOT_REQUIRED VSS_FILE_SPEC_BACKUP_TYPE = 0x00000F00
+)
+
+// String gives the name of the value, or VSS_FILE_SPEC_BACKUP_TYPE(n) for a value the SDK does not name.
+// Other values are listed as their flags, joined by |.
+func (v VSS_FILE_SPEC_BACKUP_TYPE) String() string {
+	switch v {
+	case VSS_FSBT_FULL_BACKUP_REQUIRED:
+		return "VSS_FSBT_FULL_BACKUP_REQUIRED"
+	case VSS_FSBT_DIFFERENTIAL_BACKUP_REQUIRED:
+		return "VSS_FSBT_DIFFERENTIAL_BACKUP_REQUIRED"
+	case VSS_FSBT_INCREMENTAL_BACKUP_REQUIRED:
+		return "VSS_FSBT_INCREMENTAL_BACKUP_REQUIRED"
+	case VSS_FSBT_LOG_BACKUP_REQUIRED:
+		return "VSS_FSBT_LOG_BACKUP_REQUIRED"
+	case VSS_FSBT_FULL_SNAPSHOT_REQUIRED:
+		return "VSS_FSBT_FULL_SNAPSHOT_REQUIRED"
+	case VSS_FSBT_DIFFERENTIAL_SNAPSHOT_REQUIRED:
+		return "VSS_FSBT_DIFFERENTIAL_SNAPSHOT_REQUIRED"
+	case VSS_FSBT_INCREMENTAL_SNAPSHOT_REQUIRED:
+		return "VSS_FSBT_INCREMENTAL_SNAPSHOT_REQUIRED"
+	case VSS_FSBT_LOG_SNAPSHOT_REQUIRED:
+		return "VSS_FSBT_LOG_SNAPSHOT_REQUIRED"
+	case VSS_FSBT_CREATED_DURING_BACKUP:
+		return "VSS_FSBT_CREATED_DURING_BACKUP"
+	case VSS_FSBT_ALL_BACKUP_REQUIRED:
+		return "VSS_FSBT_ALL_BACKUP_REQUIRED"
+	case VSS_FSBT_ALL_SNAPSHOT_REQUIRED:
+		return "VSS_FSBT_ALL_SNAPSHOT_REQUIRED"
+	}
+	s, rest := "", uint32(v)
+	for _, f := range [...]struct {
+		bit  uint32
+		name string
+	}{{0x00000001, "VSS_FSBT_FULL_BACKUP_REQUIRED"}, {0x00000002, "VSS_FSBT_DIFFERENTIAL_BACKUP_REQUIRED"}, {0x00000004, "VSS_FSBT_INCREMENTAL_BACKUP_REQUIRED"}, {0x00000008, "VSS_FSBT_LOG_BACKUP_REQUIRED"}, {0x00000100, "VSS_FSBT_FULL_SNAPSHOT_REQUIRED"}, {0x00000200, "VSS_FSBT_DIFFERENTIAL_SNAPSHOT_REQUIRED"}, {0x00000400, "VSS_FSBT_INCREMENTAL_SNAPSHOT_REQUIRED"}, {0x00000800, "VSS_FSBT_LOG_SNAPSHOT_REQUIRED"}, {0x00010000, "VSS_FSBT_CREATED_DURING_BACKUP"}} {
+		if rest&f.bit != 0 {
+			if s != "" {
+				s += "|"
+			}
+			s += f.name
+			rest &^= f.bit
+		}
+	}
+	if rest != 0 || s == "" {
+		if s != "" {
+			s += "|"
+		}
+		s += "VSS_FILE_SPEC_BACKUP_TYPE(0x" + strconv.FormatUint(uint64(rest), 16) + ")"
+	}
+	return s
+}
+
+// VSS_COMPONENT_FLAGS is the C flag set of that name (vswriter.h).
+//
+// What a writer says about auto-recovery of a component, as seen in
+// VSS_COMPONENTINFO.dwComponentFlags (a DWORD).
+type VSS_COMPONENT_FLAGS int32
+
+const (
+
+	// VSS_CF_BACKUP_RECOVERY: The writer needs write access to the component after
+	// the shadow copy is made. With a hardware provider that masks LUNs it may be
+	// combined with VSS_VOLSNAP_ATTR_TRANSPORTABLE (not on Windows Vista or Server
+	// 2003 SP1). Express writers do not support it.
+	VSS_CF_BACKUP_RECOVERY VSS_COMPONENT_FLAGS = 0x00000001
+
+	// VSS_CF_APP_ROLLBACK_RECOVERY: For a rollback shadow copy
+	// (VSS_VOLSNAP_ATTR_ROLLBACK_RECOVERY), the writer needs write access to the
+	// component after it is made. The same notes on VSS_VOLSNAP_ATTR_TRANSPORTABLE
+	// and express writers apply.
+	VSS_CF_APP_ROLLBACK_RECOVERY VSS_COMPONENT_FLAGS = 0x00000002
+
+	// VSS_CF_NOT_SYSTEM_STATE: The component is not part of the system state.
+	// Windows Server 2003 SP1 does not know it; it arrived with Windows Vista.
+	VSS_CF_NOT_SYSTEM_STATE VSS_COMPONENT_FLAGS = 0x00000004
+)
+
+// String gives the name of the value, or VSS_COMPONENT_FLAGS(n) for a value the SDK does not name.
+// Other values are listed as their flags, joined by |.
+func (v VSS_COMPONENT_FLAGS) String() string {
+	switch v {
+	case VSS_CF_BACKUP_RECOVERY:
+		return "VSS_CF_BACKUP_RECOVERY"
+	case VSS_CF_APP_ROLLBACK_RECOVERY:
+		return "VSS_CF_APP_ROLLBACK_RECOVERY"
+	case VSS_CF_NOT_SYSTEM_STATE:
+		return "VSS_CF_NOT_SYSTEM_STATE"
+	}
+	s, rest := "", uint32(v)
+	for _, f := range [...]struct {
+		bit  uint32
+		name string
+	}{{0x00000001, "VSS_CF_BACKUP_RECOVERY"}, {0x00000002, "VSS_CF_APP_ROLLBACK_RECOVERY"}, {0x00000004, "VSS_CF_NOT_SYSTEM_STATE"}} {
+		if rest&f.bit != 0 {
+			if s != "" {
+				s += "|"
+			}
+			s += f.name
+			rest &^= f.bit
+		}
+	}
+	if rest != 0 || s == "" {
+		if s != "" {
+			s += "|"
+		}
+		s += "VSS_COMPONENT_FLAGS(0x" + strconv.FormatUint(uint64(rest), 16) + ")"
+	}
+	return s
+}
+
+// VSS_SNAPSHOT_COMPATIBILITY is the C flag set of that name (vss.h).
+//
+// Volume control and file I/O operations that are turned off on a volume while
+// it has a shadow copy, as IsVolumeSnapshottedInternal reports them in a LONG.
+type VSS_SNAPSHOT_COMPATIBILITY int32
+
+const (
+
+	// VSS_SC_DISABLE_DEFRAG: Defragmentation of the volume is turned off.
+	VSS_SC_DISABLE_DEFRAG VSS_SNAPSHOT_COMPATIBILITY = 0x00000001
+
+	// VSS_SC_DISABLE_CONTENTINDEX: The content indexing service is turned off for
+	// the volume.
+	VSS_SC_DISABLE_CONTENTINDEX VSS_SNAPSHOT_COMPATIBILITY = 0x00000002
+)
+
+// String gives the name of the value, or VSS_SNAPSHOT_COMPATIBILITY(n) for a value the SDK does not name.
+// Other values are listed as their flags, joined by |.
+func (v VSS_SNAPSHOT_COMPATIBILITY) String() string {
+	switch v {
+	case VSS_SC_DISABLE_DEFRAG:
+		return "VSS_SC_DISABLE_DEFRAG"
+	case VSS_SC_DISABLE_CONTENTINDEX:
+		return "VSS_SC_DISABLE_CONTENTINDEX"
+	}
+	s, rest := "", uint32(v)
+	for _, f := range [...]struct {
+		bit  uint32
+		name string
+	}{{0x00000001, "VSS_SC_DISABLE_DEFRAG"}, {0x00000002, "VSS_SC_DISABLE_CONTENTINDEX"}} {
+		if rest&f.bit != 0 {
+			if s != "" {
+				s += "|"
+			}
+			s += f.name
+			rest &^= f.bit
+		}
+	}
+	if rest != 0 || s == "" {
+		if s != "" {
+			s += "|"
+		}
+		s += "VSS_SNAPSHOT_COMPATIBILITY(0x" + strconv.FormatUint(uint64(rest), 16) + ")"
+	}
+	return s
+}
+
+// VSS_MGMT_OBJECT_TYPE is the C enum of that name (vsmgmt.h).
+//
+// Which member of a VSS_MGMT_OBJECT_PROP's union holds data.
+type VSS_MGMT_OBJECT_TYPE int32
+
+const (
+
+	// VSS_MGMT_OBJECT_UNKNOWN: The type is not known; this indicates an
+	// application error.
+	VSS_MGMT_OBJECT_UNKNOWN VSS_MGMT_OBJECT_TYPE = 0
+
+	// VSS_MGMT_OBJECT_VOLUME: A volume that can be shadow copied (Vol, a
+	// VSS_VOLUME_PROP).
+	VSS_MGMT_OBJECT_VOLUME VSS_MGMT_OBJECT_TYPE = 1
+
+	// VSS_MGMT_OBJECT_DIFF_VOLUME: A volume that can hold a shadow copy storage
+	// area (DiffVol, a VSS_DIFF_VOLUME_PROP).
+	VSS_MGMT_OBJECT_DIFF_VOLUME VSS_MGMT_OBJECT_TYPE = 2
+
+	// VSS_MGMT_OBJECT_DIFF_AREA: An association between a volume and a shadow copy
+	// storage area (DiffArea, a VSS_DIFF_AREA_PROP).
+	VSS_MGMT_OBJECT_DIFF_AREA VSS_MGMT_OBJECT_TYPE = 3
+)
+
+// String gives the name of the value, or VSS_MGMT_OBJECT_TYPE(n) for a value the SDK does not name.
+func (v VSS_MGMT_OBJECT_TYPE) String() string {
+	switch v {
+	case VSS_MGMT_OBJECT_UNKNOWN:
+		return "VSS_MGMT_OBJECT_UNKNOWN"
+	case VSS_MGMT_OBJECT_VOLUME:
+		return "VSS_MGMT_OBJECT_VOLUME"
+	case VSS_MGMT_OBJECT_DIFF_VOLUME:
+		return "VSS_MGMT_OBJECT_DIFF_VOLUME"
+	case VSS_MGMT_OBJECT_DIFF_AREA:
+		return "VSS_MGMT_OBJECT_DIFF_AREA"
+	}
+	return "VSS_MGMT_OBJECT_TYPE(" + strconv.Itoa(int(v)) + ")"
+}
+
 // VSS_RESTORE_TARGET is the C enum of that name (vswriter.h).
 //
 // Where a component's files are to be restored, as set on IVssComponent.

@@ -319,6 +319,36 @@ const (
 	// IVssComponent_GetDifferencedFile is IVssComponent.GetDifferencedFile, slot 40.
 	IVssComponent_GetDifferencedFile
 
+	// IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea is IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea, slot 3.
+	IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea
+
+	// IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize is IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize, slot 4.
+	IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize
+
+	// IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas is IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas, slot 5.
+	IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas
+
+	// IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume is IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume, slot 6.
+	IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume
+
+	// IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume is IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume, slot 7.
+	IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume
+
+	// IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot is IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot, slot 8.
+	IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot
+
+	// IVssEnumMgmtObject_Next is IVssEnumMgmtObject.Next, slot 3.
+	IVssEnumMgmtObject_Next
+
+	// IVssEnumMgmtObject_Skip is IVssEnumMgmtObject.Skip, slot 4.
+	IVssEnumMgmtObject_Skip
+
+	// IVssEnumMgmtObject_Reset is IVssEnumMgmtObject.Reset, slot 5.
+	IVssEnumMgmtObject_Reset
+
+	// IVssEnumMgmtObject_Clone is IVssEnumMgmtObject.Clone, slot 6.
+	IVssEnumMgmtObject_Clone
+
 	// IVssEnumObject_Next is IVssEnumObject.Next, slot 3.
 	IVssEnumObject_Next
 
@@ -363,6 +393,18 @@ const (
 
 	// IVssExamineWriterMetadata_LoadFromXML is IVssExamineWriterMetadata.LoadFromXML, slot 13.
 	IVssExamineWriterMetadata_LoadFromXML
+
+	// IVssSnapshotMgmt_GetProviderMgmtInterface is IVssSnapshotMgmt.GetProviderMgmtInterface, slot 3.
+	IVssSnapshotMgmt_GetProviderMgmtInterface
+
+	// IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots is IVssSnapshotMgmt.QueryVolumesSupportedForSnapshots, slot 4.
+	IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots
+
+	// IVssSnapshotMgmt_QuerySnapshotsByVolume is IVssSnapshotMgmt.QuerySnapshotsByVolume, slot 5.
+	IVssSnapshotMgmt_QuerySnapshotsByVolume
+
+	// IVssSnapshotMgmt2_GetMinDiffAreaSize is IVssSnapshotMgmt2.GetMinDiffAreaSize, slot 3.
+	IVssSnapshotMgmt2_GetMinDiffAreaSize
 
 	// IVssWMComponent_GetComponentInfo is IVssWMComponent.GetComponentInfo, slot 3.
 	IVssWMComponent_GetComponentInfo
@@ -433,6 +475,18 @@ const (
 	// IVssComponentEx_GetRestoreName is IVssComponentEx.GetRestoreName, slot 47.
 	IVssComponentEx_GetRestoreName
 
+	// IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx is IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx, slot 9.
+	IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx
+
+	// IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas is IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas, slot 10.
+	IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas
+
+	// IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus is IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus, slot 11.
+	IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus
+
+	// IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority is IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority, slot 12.
+	IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority
+
 	// IVssExamineWriterMetadataEx_GetIdentityEx is IVssExamineWriterMetadataEx.GetIdentityEx, slot 14.
 	IVssExamineWriterMetadataEx_GetIdentityEx
 
@@ -495,6 +549,12 @@ const (
 
 	// Proc_ShouldBlockRevertInternal is vssapi.dll!ShouldBlockRevertInternal, slot -1.
 	Proc_ShouldBlockRevertInternal
+
+	// Proc_CreateVssExamineWriterMetadataInternal is vssapi.dll!CreateVssExamineWriterMetadataInternal, slot -1.
+	Proc_CreateVssExamineWriterMetadataInternal
+
+	// Proc_IsVolumeSnapshottedInternal is vssapi.dll!IsVolumeSnapshottedInternal, slot -1.
+	Proc_IsVolumeSnapshottedInternal
 )
 
 var _methods = [...]struct {
@@ -502,160 +562,180 @@ var _methods = [...]struct {
 	slot              int
 	returns           []HRESULT
 }{
-	IUnknown_QueryInterface:                                  {"IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, nil},
-	IUnknown_AddRef:                                          {"IUnknown.AddRef", "IUnknown", "AddRef", 1, nil},
-	IUnknown_Release:                                         {"IUnknown.Release", "IUnknown", "Release", 2, nil},
-	IVssWriterComponents_GetComponentCount:                   {"IVssWriterComponents.GetComponentCount", "IVssWriterComponents", "GetComponentCount", 0, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssWriterComponents_GetWriterInfo:                       {"IVssWriterComponents.GetWriterInfo", "IVssWriterComponents", "GetWriterInfo", 1, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssWriterComponents_GetComponent:                        {"IVssWriterComponents.GetComponent", "IVssWriterComponents", "GetComponent", 2, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND}},
-	IVssAsync_Cancel:                                         {"IVssAsync.Cancel", "IVssAsync", "Cancel", 3, []HRESULT{S_OK, VSS_S_ASYNC_CANCELLED, VSS_S_ASYNC_FINISHED, VSS_E_UNEXPECTED}},
-	IVssAsync_Wait:                                           {"IVssAsync.Wait", "IVssAsync", "Wait", 4, []HRESULT{S_OK, E_ACCESSDENIED, VSS_E_UNEXPECTED}},
-	IVssAsync_QueryStatus:                                    {"IVssAsync.QueryStatus", "IVssAsync", "QueryStatus", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_GetWriterComponentsCount:            {"IVssBackupComponents.GetWriterComponentsCount", "IVssBackupComponents", "GetWriterComponentsCount", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_GetWriterComponents:                 {"IVssBackupComponents.GetWriterComponents", "IVssBackupComponents", "GetWriterComponents", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_InitializeForBackup:                 {"IVssBackupComponents.InitializeForBackup", "IVssBackupComponents", "InitializeForBackup", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_SetBackupState:                      {"IVssBackupComponents.SetBackupState", "IVssBackupComponents", "SetBackupState", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_InitializeForRestore:                {"IVssBackupComponents.InitializeForRestore", "IVssBackupComponents", "InitializeForRestore", 7, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_SetRestoreState:                     {"IVssBackupComponents.SetRestoreState", "IVssBackupComponents", "SetRestoreState", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_GatherWriterMetadata:                {"IVssBackupComponents.GatherWriterMetadata", "IVssBackupComponents", "GatherWriterMetadata", 9, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_WRITER_INFRASTRUCTURE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_GetWriterMetadataCount:              {"IVssBackupComponents.GetWriterMetadataCount", "IVssBackupComponents", "GetWriterMetadataCount", 10, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_GetWriterMetadata:                   {"IVssBackupComponents.GetWriterMetadata", "IVssBackupComponents", "GetWriterMetadata", 11, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_FreeWriterMetadata:                  {"IVssBackupComponents.FreeWriterMetadata", "IVssBackupComponents", "FreeWriterMetadata", 12, []HRESULT{S_OK, VSS_E_BAD_STATE}},
-	IVssBackupComponents_AddComponent:                        {"IVssBackupComponents.AddComponent", "IVssBackupComponents", "AddComponent", 13, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_PrepareForBackup:                    {"IVssBackupComponents.PrepareForBackup", "IVssBackupComponents", "PrepareForBackup", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_AbortBackup:                         {"IVssBackupComponents.AbortBackup", "IVssBackupComponents", "AbortBackup", 15, []HRESULT{S_OK, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_GatherWriterStatus:                  {"IVssBackupComponents.GatherWriterStatus", "IVssBackupComponents", "GatherWriterStatus", 16, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, VSS_E_WRITER_INFRASTRUCTURE}},
-	IVssBackupComponents_GetWriterStatusCount:                {"IVssBackupComponents.GetWriterStatusCount", "IVssBackupComponents", "GetWriterStatusCount", 17, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_FreeWriterStatus:                    {"IVssBackupComponents.FreeWriterStatus", "IVssBackupComponents", "FreeWriterStatus", 18, []HRESULT{S_OK, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssBackupComponents_GetWriterStatus:                     {"IVssBackupComponents.GetWriterStatus", "IVssBackupComponents", "GetWriterStatus", 19, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_SetBackupSucceeded:                  {"IVssBackupComponents.SetBackupSucceeded", "IVssBackupComponents", "SetBackupSucceeded", 20, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_SetBackupOptions:                    {"IVssBackupComponents.SetBackupOptions", "IVssBackupComponents", "SetBackupOptions", 21, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_SetSelectedForRestore:               {"IVssBackupComponents.SetSelectedForRestore", "IVssBackupComponents", "SetSelectedForRestore", 22, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_SetRestoreOptions:                   {"IVssBackupComponents.SetRestoreOptions", "IVssBackupComponents", "SetRestoreOptions", 23, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_SetAdditionalRestores:               {"IVssBackupComponents.SetAdditionalRestores", "IVssBackupComponents", "SetAdditionalRestores", 24, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_SetPreviousBackupStamp:              {"IVssBackupComponents.SetPreviousBackupStamp", "IVssBackupComponents", "SetPreviousBackupStamp", 25, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_SaveAsXML:                           {"IVssBackupComponents.SaveAsXML", "IVssBackupComponents", "SaveAsXML", 26, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_BackupComplete:                      {"IVssBackupComponents.BackupComplete", "IVssBackupComponents", "BackupComplete", 27, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_WRITER_ERROR}},
-	IVssBackupComponents_AddAlternativeLocationMapping:       {"IVssBackupComponents.AddAlternativeLocationMapping", "IVssBackupComponents", "AddAlternativeLocationMapping", 28, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_AddRestoreSubcomponent:              {"IVssBackupComponents.AddRestoreSubcomponent", "IVssBackupComponents", "AddRestoreSubcomponent", 29, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_SetFileRestoreStatus:                {"IVssBackupComponents.SetFileRestoreStatus", "IVssBackupComponents", "SetFileRestoreStatus", 30, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_AddNewTarget:                        {"IVssBackupComponents.AddNewTarget", "IVssBackupComponents", "AddNewTarget", 31, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_SetRangesFilePath:                   {"IVssBackupComponents.SetRangesFilePath", "IVssBackupComponents", "SetRangesFilePath", 32, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_PreRestore:                          {"IVssBackupComponents.PreRestore", "IVssBackupComponents", "PreRestore", 33, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_PostRestore:                         {"IVssBackupComponents.PostRestore", "IVssBackupComponents", "PostRestore", 34, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_SetContext:                          {"IVssBackupComponents.SetContext", "IVssBackupComponents", "SetContext", 35, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, E_NOTIMPL}},
-	IVssBackupComponents_StartSnapshotSet:                    {"IVssBackupComponents.StartSnapshotSet", "IVssBackupComponents", "StartSnapshotSet", 36, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_SNAPSHOT_SET_IN_PROGRESS, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_AddToSnapshotSet:                    {"IVssBackupComponents.AddToSnapshotSet", "IVssBackupComponents", "AddToSnapshotSet", 37, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, VSS_E_NESTED_VOLUME_LIMIT, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_NOT_REGISTERED, VSS_E_PROVIDER_VETO, VSS_E_SNAPSHOT_SET_IN_PROGRESS, VSS_E_VOLUME_NOT_SUPPORTED, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
-	IVssBackupComponents_DoSnapshotSet:                       {"IVssBackupComponents.DoSnapshotSet", "IVssBackupComponents", "DoSnapshotSet", 38, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INSUFFICIENT_STORAGE, VSS_E_FLUSH_WRITES_TIMEOUT, VSS_E_HOLD_WRITES_TIMEOUT, VSS_E_NESTED_VOLUME_LIMIT, VSS_E_PROVIDER_VETO, VSS_E_REBOOT_REQUIRED, VSS_E_TRANSACTION_FREEZE_TIMEOUT, VSS_E_TRANSACTION_THAW_TIMEOUT, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
-	IVssBackupComponents_DeleteSnapshots:                     {"IVssBackupComponents.DeleteSnapshots", "IVssBackupComponents", "DeleteSnapshots", 39, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
-	IVssBackupComponents_ImportSnapshots:                     {"IVssBackupComponents.ImportSnapshots", "IVssBackupComponents", "ImportSnapshots", 40, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_BreakSnapshotSet:                    {"IVssBackupComponents.BreakSnapshotSet", "IVssBackupComponents", "BreakSnapshotSet", 41, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_GetSnapshotProperties:               {"IVssBackupComponents.GetSnapshotProperties", "IVssBackupComponents", "GetSnapshotProperties", 42, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
-	IVssBackupComponents_Query:                               {"IVssBackupComponents.Query", "IVssBackupComponents", "Query", 43, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
-	IVssBackupComponents_IsVolumeSupported:                   {"IVssBackupComponents.IsVolumeSupported", "IVssBackupComponents", "IsVolumeSupported", 44, []HRESULT{S_OK, E_ACCESSDENIED, VSS_E_NESTED_VOLUME_LIMIT, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_DisableWriterClasses:                {"IVssBackupComponents.DisableWriterClasses", "IVssBackupComponents", "DisableWriterClasses", 45, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_EnableWriterClasses:                 {"IVssBackupComponents.EnableWriterClasses", "IVssBackupComponents", "EnableWriterClasses", 46, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_DisableWriterInstances:              {"IVssBackupComponents.DisableWriterInstances", "IVssBackupComponents", "DisableWriterInstances", 47, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
-	IVssBackupComponents_ExposeSnapshot:                      {"IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
-	IVssBackupComponents_RevertToSnapshot:                    {"IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, []HRESULT{S_OK, E_ACCESSDENIED, E_FAIL, E_INVALIDARG, E_NOTIMPL, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_NOT_REGISTERED, VSS_E_REVERT_IN_PROGRESS, VSS_E_UNSUPPORTED_CONTEXT, VSS_E_VOLUME_IN_USE, VSS_E_VOLUME_NOT_SUPPORTED}},
-	IVssBackupComponents_QueryRevertStatus:                   {"IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, []HRESULT{S_OK, E_ACCESSDENIED, E_FAIL, E_INVALIDARG, E_NOTIMPL, E_OUTOFMEMORY, E_POINTER, VSS_E_OBJECT_NOT_FOUND, VSS_E_VOLUME_NOT_SUPPORTED}},
-	IVssComponent_GetLogicalPath:                             {"IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_GetComponentType:                           {"IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_GetComponentName:                           {"IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_GetBackupSucceeded:                         {"IVssComponent.GetBackupSucceeded", "IVssComponent", "GetBackupSucceeded", 6, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_GetAlternateLocationMappingCount:           {"IVssComponent.GetAlternateLocationMappingCount", "IVssComponent", "GetAlternateLocationMappingCount", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssComponent_GetAlternateLocationMapping:                {"IVssComponent.GetAlternateLocationMapping", "IVssComponent", "GetAlternateLocationMapping", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
-	IVssComponent_SetBackupMetadata:                          {"IVssComponent.SetBackupMetadata", "IVssComponent", "SetBackupMetadata", 9, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_BAD_STATE}},
-	IVssComponent_GetBackupMetadata:                          {"IVssComponent.GetBackupMetadata", "IVssComponent", "GetBackupMetadata", 10, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_AddPartialFile:                             {"IVssComponent.AddPartialFile", "IVssComponent", "AddPartialFile", 11, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssComponent_GetPartialFileCount:                        {"IVssComponent.GetPartialFileCount", "IVssComponent", "GetPartialFileCount", 12, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssComponent_GetPartialFile:                             {"IVssComponent.GetPartialFile", "IVssComponent", "GetPartialFile", 13, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
-	IVssComponent_IsSelectedForRestore:                       {"IVssComponent.IsSelectedForRestore", "IVssComponent", "IsSelectedForRestore", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssComponent_GetAdditionalRestores:                      {"IVssComponent.GetAdditionalRestores", "IVssComponent", "GetAdditionalRestores", 15, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_GetNewTargetCount:                          {"IVssComponent.GetNewTargetCount", "IVssComponent", "GetNewTargetCount", 16, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssComponent_GetNewTarget:                               {"IVssComponent.GetNewTarget", "IVssComponent", "GetNewTarget", 17, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
-	IVssComponent_AddDirectedTarget:                          {"IVssComponent.AddDirectedTarget", "IVssComponent", "AddDirectedTarget", 18, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssComponent_GetDirectedTargetCount:                     {"IVssComponent.GetDirectedTargetCount", "IVssComponent", "GetDirectedTargetCount", 19, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssComponent_GetDirectedTarget:                          {"IVssComponent.GetDirectedTarget", "IVssComponent", "GetDirectedTarget", 20, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
-	IVssComponent_SetRestoreMetadata:                         {"IVssComponent.SetRestoreMetadata", "IVssComponent", "SetRestoreMetadata", 21, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_BAD_STATE}},
-	IVssComponent_GetRestoreMetadata:                         {"IVssComponent.GetRestoreMetadata", "IVssComponent", "GetRestoreMetadata", 22, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_SetRestoreTarget:                           {"IVssComponent.SetRestoreTarget", "IVssComponent", "SetRestoreTarget", 23, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssComponent_GetRestoreTarget:                           {"IVssComponent.GetRestoreTarget", "IVssComponent", "GetRestoreTarget", 24, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
-	IVssComponent_SetPreRestoreFailureMsg:                    {"IVssComponent.SetPreRestoreFailureMsg", "IVssComponent", "SetPreRestoreFailureMsg", 25, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssComponent_GetPreRestoreFailureMsg:                    {"IVssComponent.GetPreRestoreFailureMsg", "IVssComponent", "GetPreRestoreFailureMsg", 26, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_SetPostRestoreFailureMsg:                   {"IVssComponent.SetPostRestoreFailureMsg", "IVssComponent", "SetPostRestoreFailureMsg", 27, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssComponent_GetPostRestoreFailureMsg:                   {"IVssComponent.GetPostRestoreFailureMsg", "IVssComponent", "GetPostRestoreFailureMsg", 28, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_SetBackupStamp:                             {"IVssComponent.SetBackupStamp", "IVssComponent", "SetBackupStamp", 29, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssComponent_GetBackupStamp:                             {"IVssComponent.GetBackupStamp", "IVssComponent", "GetBackupStamp", 30, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_GetPreviousBackupStamp:                     {"IVssComponent.GetPreviousBackupStamp", "IVssComponent", "GetPreviousBackupStamp", 31, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_GetBackupOptions:                           {"IVssComponent.GetBackupOptions", "IVssComponent", "GetBackupOptions", 32, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_GetRestoreOptions:                          {"IVssComponent.GetRestoreOptions", "IVssComponent", "GetRestoreOptions", 33, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_GetRestoreSubcomponentCount:                {"IVssComponent.GetRestoreSubcomponentCount", "IVssComponent", "GetRestoreSubcomponentCount", 34, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssComponent_GetRestoreSubcomponent:                     {"IVssComponent.GetRestoreSubcomponent", "IVssComponent", "GetRestoreSubcomponent", 35, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
-	IVssComponent_GetFileRestoreStatus:                       {"IVssComponent.GetFileRestoreStatus", "IVssComponent", "GetFileRestoreStatus", 36, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssComponent_AddDifferencedFilesByLastModifyTime:        {"IVssComponent.AddDifferencedFilesByLastModifyTime", "IVssComponent", "AddDifferencedFilesByLastModifyTime", 37, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssComponent_AddDifferencedFilesByLastModifyLSN:         {"IVssComponent.AddDifferencedFilesByLastModifyLSN", "IVssComponent", "AddDifferencedFilesByLastModifyLSN", 38, nil},
-	IVssComponent_GetDifferencedFilesCount:                   {"IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssComponent_GetDifferencedFile:                         {"IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssEnumObject_Next:                                      {"IVssEnumObject.Next", "IVssEnumObject", "Next", 3, []HRESULT{S_OK, S_FALSE, E_FAIL, E_POINTER}},
-	IVssEnumObject_Skip:                                      {"IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, []HRESULT{S_OK, S_FALSE, E_FAIL}},
-	IVssEnumObject_Reset:                                     {"IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, []HRESULT{S_OK, E_FAIL}},
-	IVssEnumObject_Clone:                                     {"IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, []HRESULT{S_OK, E_FAIL, E_OUTOFMEMORY, E_POINTER}},
-	IVssExamineWriterMetadata_GetIdentity:                    {"IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssExamineWriterMetadata_GetFileCounts:                  {"IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssExamineWriterMetadata_GetIncludeFile:                 {"IVssExamineWriterMetadata.GetIncludeFile", "IVssExamineWriterMetadata", "GetIncludeFile", 5, nil},
-	IVssExamineWriterMetadata_GetExcludeFile:                 {"IVssExamineWriterMetadata.GetExcludeFile", "IVssExamineWriterMetadata", "GetExcludeFile", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssExamineWriterMetadata_GetComponent:                   {"IVssExamineWriterMetadata.GetComponent", "IVssExamineWriterMetadata", "GetComponent", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssExamineWriterMetadata_GetRestoreMethod:               {"IVssExamineWriterMetadata.GetRestoreMethod", "IVssExamineWriterMetadata", "GetRestoreMethod", 8, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssExamineWriterMetadata_GetAlternateLocationMapping:    {"IVssExamineWriterMetadata.GetAlternateLocationMapping", "IVssExamineWriterMetadata", "GetAlternateLocationMapping", 9, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssExamineWriterMetadata_GetBackupSchema:                {"IVssExamineWriterMetadata.GetBackupSchema", "IVssExamineWriterMetadata", "GetBackupSchema", 10, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssExamineWriterMetadata_GetDocument:                    {"IVssExamineWriterMetadata.GetDocument", "IVssExamineWriterMetadata", "GetDocument", 11, nil},
-	IVssExamineWriterMetadata_SaveAsXML:                      {"IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
-	IVssExamineWriterMetadata_LoadFromXML:                    {"IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssWMComponent_GetComponentInfo:                         {"IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssWMComponent_FreeComponentInfo:                        {"IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, []HRESULT{S_OK}},
-	IVssWMComponent_GetFile:                                  {"IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssWMComponent_GetDatabaseFile:                          {"IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssWMComponent_GetDatabaseLogFile:                       {"IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssWMComponent_GetDependency:                            {"IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssWMDependency_GetWriterId:                             {"IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssWMDependency_GetLogicalPath:                          {"IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssWMDependency_GetComponentName:                        {"IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssWMFiledesc_GetPath:                                   {"IVssWMFiledesc.GetPath", "IVssWMFiledesc", "GetPath", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssWMFiledesc_GetFilespec:                               {"IVssWMFiledesc.GetFilespec", "IVssWMFiledesc", "GetFilespec", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssWMFiledesc_GetRecursive:                              {"IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED, VSS_E_INVALID_XML_DOCUMENT}},
-	IVssWMFiledesc_GetAlternateLocation:                      {"IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssWMFiledesc_GetBackupTypeMask:                         {"IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponentsEx_GetWriterMetadataEx:               {"IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponentsEx_SetSelectedForRestoreEx:           {"IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssComponentEx_SetPrepareForBackupFailureMsg:            {"IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssComponentEx_SetPostSnapshotFailureMsg:                {"IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssComponentEx_GetPrepareForBackupFailureMsg:            {"IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssComponentEx_GetPostSnapshotFailureMsg:                {"IVssComponentEx.GetPostSnapshotFailureMsg", "IVssComponentEx", "GetPostSnapshotFailureMsg", 44, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssComponentEx_GetAuthoritativeRestore:                  {"IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssComponentEx_GetRollForward:                           {"IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssComponentEx_GetRestoreName:                           {"IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssExamineWriterMetadataEx_GetIdentityEx:                {"IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
-	IVssBackupComponentsEx2_UnexposeSnapshot:                 {"IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
-	IVssBackupComponentsEx2_SetAuthoritativeRestore:          {"IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponentsEx2_SetRollForward:                   {"IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponentsEx2_SetRestoreName:                   {"IVssBackupComponentsEx2.SetRestoreName", "IVssBackupComponentsEx2", "SetRestoreName", 56, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
-	IVssBackupComponentsEx2_BreakSnapshotSetEx:               {"IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BREAK_REVERT_ID_FAILED, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
-	IVssBackupComponentsEx2_PreFastRecovery:                  {"IVssBackupComponentsEx2.PreFastRecovery", "IVssBackupComponentsEx2", "PreFastRecovery", 58, nil},
-	IVssBackupComponentsEx2_FastRecovery:                     {"IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, nil},
-	IVssComponentEx2_SetFailure:                              {"IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, []HRESULT{S_OK}},
-	IVssComponentEx2_GetFailure:                              {"IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
-	IVssExamineWriterMetadataEx2_GetVersion:                  {"IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
-	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount: {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
-	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:  {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
-	IVssBackupComponentsEx3_GetWriterStatusEx:                {"IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND}},
-	IVssBackupComponentsEx3_AddSnapshotToRecoverySet:         {"IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, []HRESULT{S_OK, VSS_E_BAD_STATE, VSS_E_LEGACY_PROVIDER, VSS_E_OBJECT_NOT_FOUND, VSS_E_RESYNC_IN_PROGRESS, VSS_E_SNAPSHOT_NOT_IN_SET, VSS_E_VOLUME_NOT_SUPPORTED}},
-	IVssBackupComponentsEx3_RecoverSet:                       {"IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, []HRESULT{S_OK, E_NOTIMPL, VSS_E_BAD_STATE, VSS_E_LEGACY_PROVIDER, VSS_E_PROVIDER_VETO, VSS_E_UNSELECTED_VOLUME, VSS_E_CANNOT_REVERT_DISKID}},
-	IVssBackupComponentsEx3_GetSessionId:                     {"IVssBackupComponentsEx3.GetSessionId", "IVssBackupComponentsEx3", "GetSessionId", 63, []HRESULT{S_OK}},
-	IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths:     {"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths", "IVssBackupComponentsEx4", "GetRootAndLogicalPrefixPaths", 64, []HRESULT{S_OK, E_OUTOFMEMORY}},
-	Proc_CreateVssBackupComponentsInternal:                   {"vssapi.dll!CreateVssBackupComponentsInternal", "vssapi.dll", "CreateVssBackupComponentsInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
-	Proc_VssFreeSnapshotPropertiesInternal:                   {"vssapi.dll!VssFreeSnapshotPropertiesInternal", "vssapi.dll", "VssFreeSnapshotPropertiesInternal", -1, nil},
-	Proc_ShouldBlockRevertInternal:                           {"vssapi.dll!ShouldBlockRevertInternal", "vssapi.dll", "ShouldBlockRevertInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	IUnknown_QueryInterface:                                                {"IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, nil},
+	IUnknown_AddRef:                                                        {"IUnknown.AddRef", "IUnknown", "AddRef", 1, nil},
+	IUnknown_Release:                                                       {"IUnknown.Release", "IUnknown", "Release", 2, nil},
+	IVssWriterComponents_GetComponentCount:                                 {"IVssWriterComponents.GetComponentCount", "IVssWriterComponents", "GetComponentCount", 0, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssWriterComponents_GetWriterInfo:                                     {"IVssWriterComponents.GetWriterInfo", "IVssWriterComponents", "GetWriterInfo", 1, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssWriterComponents_GetComponent:                                      {"IVssWriterComponents.GetComponent", "IVssWriterComponents", "GetComponent", 2, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND}},
+	IVssAsync_Cancel:                                                       {"IVssAsync.Cancel", "IVssAsync", "Cancel", 3, []HRESULT{S_OK, VSS_S_ASYNC_CANCELLED, VSS_S_ASYNC_FINISHED, VSS_E_UNEXPECTED}},
+	IVssAsync_Wait:                                                         {"IVssAsync.Wait", "IVssAsync", "Wait", 4, []HRESULT{S_OK, E_ACCESSDENIED, VSS_E_UNEXPECTED}},
+	IVssAsync_QueryStatus:                                                  {"IVssAsync.QueryStatus", "IVssAsync", "QueryStatus", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GetWriterComponentsCount:                          {"IVssBackupComponents.GetWriterComponentsCount", "IVssBackupComponents", "GetWriterComponentsCount", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GetWriterComponents:                               {"IVssBackupComponents.GetWriterComponents", "IVssBackupComponents", "GetWriterComponents", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_InitializeForBackup:                               {"IVssBackupComponents.InitializeForBackup", "IVssBackupComponents", "InitializeForBackup", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetBackupState:                                    {"IVssBackupComponents.SetBackupState", "IVssBackupComponents", "SetBackupState", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_InitializeForRestore:                              {"IVssBackupComponents.InitializeForRestore", "IVssBackupComponents", "InitializeForRestore", 7, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetRestoreState:                                   {"IVssBackupComponents.SetRestoreState", "IVssBackupComponents", "SetRestoreState", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GatherWriterMetadata:                              {"IVssBackupComponents.GatherWriterMetadata", "IVssBackupComponents", "GatherWriterMetadata", 9, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_WRITER_INFRASTRUCTURE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GetWriterMetadataCount:                            {"IVssBackupComponents.GetWriterMetadataCount", "IVssBackupComponents", "GetWriterMetadataCount", 10, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GetWriterMetadata:                                 {"IVssBackupComponents.GetWriterMetadata", "IVssBackupComponents", "GetWriterMetadata", 11, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_FreeWriterMetadata:                                {"IVssBackupComponents.FreeWriterMetadata", "IVssBackupComponents", "FreeWriterMetadata", 12, []HRESULT{S_OK, VSS_E_BAD_STATE}},
+	IVssBackupComponents_AddComponent:                                      {"IVssBackupComponents.AddComponent", "IVssBackupComponents", "AddComponent", 13, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_PrepareForBackup:                                  {"IVssBackupComponents.PrepareForBackup", "IVssBackupComponents", "PrepareForBackup", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_AbortBackup:                                       {"IVssBackupComponents.AbortBackup", "IVssBackupComponents", "AbortBackup", 15, []HRESULT{S_OK, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GatherWriterStatus:                                {"IVssBackupComponents.GatherWriterStatus", "IVssBackupComponents", "GatherWriterStatus", 16, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, VSS_E_WRITER_INFRASTRUCTURE}},
+	IVssBackupComponents_GetWriterStatusCount:                              {"IVssBackupComponents.GetWriterStatusCount", "IVssBackupComponents", "GetWriterStatusCount", 17, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_FreeWriterStatus:                                  {"IVssBackupComponents.FreeWriterStatus", "IVssBackupComponents", "FreeWriterStatus", 18, []HRESULT{S_OK, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssBackupComponents_GetWriterStatus:                                   {"IVssBackupComponents.GetWriterStatus", "IVssBackupComponents", "GetWriterStatus", 19, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetBackupSucceeded:                                {"IVssBackupComponents.SetBackupSucceeded", "IVssBackupComponents", "SetBackupSucceeded", 20, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetBackupOptions:                                  {"IVssBackupComponents.SetBackupOptions", "IVssBackupComponents", "SetBackupOptions", 21, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetSelectedForRestore:                             {"IVssBackupComponents.SetSelectedForRestore", "IVssBackupComponents", "SetSelectedForRestore", 22, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetRestoreOptions:                                 {"IVssBackupComponents.SetRestoreOptions", "IVssBackupComponents", "SetRestoreOptions", 23, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetAdditionalRestores:                             {"IVssBackupComponents.SetAdditionalRestores", "IVssBackupComponents", "SetAdditionalRestores", 24, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetPreviousBackupStamp:                            {"IVssBackupComponents.SetPreviousBackupStamp", "IVssBackupComponents", "SetPreviousBackupStamp", 25, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SaveAsXML:                                         {"IVssBackupComponents.SaveAsXML", "IVssBackupComponents", "SaveAsXML", 26, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_BackupComplete:                                    {"IVssBackupComponents.BackupComplete", "IVssBackupComponents", "BackupComplete", 27, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_WRITER_ERROR}},
+	IVssBackupComponents_AddAlternativeLocationMapping:                     {"IVssBackupComponents.AddAlternativeLocationMapping", "IVssBackupComponents", "AddAlternativeLocationMapping", 28, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_AddRestoreSubcomponent:                            {"IVssBackupComponents.AddRestoreSubcomponent", "IVssBackupComponents", "AddRestoreSubcomponent", 29, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetFileRestoreStatus:                              {"IVssBackupComponents.SetFileRestoreStatus", "IVssBackupComponents", "SetFileRestoreStatus", 30, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_AddNewTarget:                                      {"IVssBackupComponents.AddNewTarget", "IVssBackupComponents", "AddNewTarget", 31, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetRangesFilePath:                                 {"IVssBackupComponents.SetRangesFilePath", "IVssBackupComponents", "SetRangesFilePath", 32, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_PreRestore:                                        {"IVssBackupComponents.PreRestore", "IVssBackupComponents", "PreRestore", 33, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_PostRestore:                                       {"IVssBackupComponents.PostRestore", "IVssBackupComponents", "PostRestore", 34, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_SetContext:                                        {"IVssBackupComponents.SetContext", "IVssBackupComponents", "SetContext", 35, []HRESULT{S_OK, E_INVALIDARG, VSS_E_BAD_STATE, VSS_E_UNEXPECTED, E_NOTIMPL}},
+	IVssBackupComponents_StartSnapshotSet:                                  {"IVssBackupComponents.StartSnapshotSet", "IVssBackupComponents", "StartSnapshotSet", 36, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_SNAPSHOT_SET_IN_PROGRESS, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_AddToSnapshotSet:                                  {"IVssBackupComponents.AddToSnapshotSet", "IVssBackupComponents", "AddToSnapshotSet", 37, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, VSS_E_NESTED_VOLUME_LIMIT, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_NOT_REGISTERED, VSS_E_PROVIDER_VETO, VSS_E_SNAPSHOT_SET_IN_PROGRESS, VSS_E_VOLUME_NOT_SUPPORTED, VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_DoSnapshotSet:                                     {"IVssBackupComponents.DoSnapshotSet", "IVssBackupComponents", "DoSnapshotSet", 38, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INSUFFICIENT_STORAGE, VSS_E_FLUSH_WRITES_TIMEOUT, VSS_E_HOLD_WRITES_TIMEOUT, VSS_E_NESTED_VOLUME_LIMIT, VSS_E_PROVIDER_VETO, VSS_E_REBOOT_REQUIRED, VSS_E_TRANSACTION_FREEZE_TIMEOUT, VSS_E_TRANSACTION_THAW_TIMEOUT, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_DeleteSnapshots:                                   {"IVssBackupComponents.DeleteSnapshots", "IVssBackupComponents", "DeleteSnapshots", 39, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_ImportSnapshots:                                   {"IVssBackupComponents.ImportSnapshots", "IVssBackupComponents", "ImportSnapshots", 40, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_BreakSnapshotSet:                                  {"IVssBackupComponents.BreakSnapshotSet", "IVssBackupComponents", "BreakSnapshotSet", 41, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_GetSnapshotProperties:                             {"IVssBackupComponents.GetSnapshotProperties", "IVssBackupComponents", "GetSnapshotProperties", 42, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_Query:                                             {"IVssBackupComponents.Query", "IVssBackupComponents", "Query", 43, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_IsVolumeSupported:                                 {"IVssBackupComponents.IsVolumeSupported", "IVssBackupComponents", "IsVolumeSupported", 44, []HRESULT{S_OK, E_ACCESSDENIED, VSS_E_NESTED_VOLUME_LIMIT, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_DisableWriterClasses:                              {"IVssBackupComponents.DisableWriterClasses", "IVssBackupComponents", "DisableWriterClasses", 45, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_EnableWriterClasses:                               {"IVssBackupComponents.EnableWriterClasses", "IVssBackupComponents", "EnableWriterClasses", 46, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_DisableWriterInstances:                            {"IVssBackupComponents.DisableWriterInstances", "IVssBackupComponents", "DisableWriterInstances", 47, []HRESULT{S_OK, E_ACCESSDENIED, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_UNEXPECTED}},
+	IVssBackupComponents_ExposeSnapshot:                                    {"IVssBackupComponents.ExposeSnapshot", "IVssBackupComponents", "ExposeSnapshot", 48, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponents_RevertToSnapshot:                                  {"IVssBackupComponents.RevertToSnapshot", "IVssBackupComponents", "RevertToSnapshot", 49, []HRESULT{S_OK, E_ACCESSDENIED, E_FAIL, E_INVALIDARG, E_NOTIMPL, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_NOT_REGISTERED, VSS_E_REVERT_IN_PROGRESS, VSS_E_UNSUPPORTED_CONTEXT, VSS_E_VOLUME_IN_USE, VSS_E_VOLUME_NOT_SUPPORTED}},
+	IVssBackupComponents_QueryRevertStatus:                                 {"IVssBackupComponents.QueryRevertStatus", "IVssBackupComponents", "QueryRevertStatus", 50, []HRESULT{S_OK, E_ACCESSDENIED, E_FAIL, E_INVALIDARG, E_NOTIMPL, E_OUTOFMEMORY, E_POINTER, VSS_E_OBJECT_NOT_FOUND, VSS_E_VOLUME_NOT_SUPPORTED}},
+	IVssComponent_GetLogicalPath:                                           {"IVssComponent.GetLogicalPath", "IVssComponent", "GetLogicalPath", 3, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetComponentType:                                         {"IVssComponent.GetComponentType", "IVssComponent", "GetComponentType", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetComponentName:                                         {"IVssComponent.GetComponentName", "IVssComponent", "GetComponentName", 5, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetBackupSucceeded:                                       {"IVssComponent.GetBackupSucceeded", "IVssComponent", "GetBackupSucceeded", 6, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetAlternateLocationMappingCount:                         {"IVssComponent.GetAlternateLocationMappingCount", "IVssComponent", "GetAlternateLocationMappingCount", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetAlternateLocationMapping:                              {"IVssComponent.GetAlternateLocationMapping", "IVssComponent", "GetAlternateLocationMapping", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_SetBackupMetadata:                                        {"IVssComponent.SetBackupMetadata", "IVssComponent", "SetBackupMetadata", 9, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_BAD_STATE}},
+	IVssComponent_GetBackupMetadata:                                        {"IVssComponent.GetBackupMetadata", "IVssComponent", "GetBackupMetadata", 10, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_AddPartialFile:                                           {"IVssComponent.AddPartialFile", "IVssComponent", "AddPartialFile", 11, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetPartialFileCount:                                      {"IVssComponent.GetPartialFileCount", "IVssComponent", "GetPartialFileCount", 12, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetPartialFile:                                           {"IVssComponent.GetPartialFile", "IVssComponent", "GetPartialFile", 13, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_IsSelectedForRestore:                                     {"IVssComponent.IsSelectedForRestore", "IVssComponent", "IsSelectedForRestore", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetAdditionalRestores:                                    {"IVssComponent.GetAdditionalRestores", "IVssComponent", "GetAdditionalRestores", 15, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetNewTargetCount:                                        {"IVssComponent.GetNewTargetCount", "IVssComponent", "GetNewTargetCount", 16, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetNewTarget:                                             {"IVssComponent.GetNewTarget", "IVssComponent", "GetNewTarget", 17, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_AddDirectedTarget:                                        {"IVssComponent.AddDirectedTarget", "IVssComponent", "AddDirectedTarget", 18, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetDirectedTargetCount:                                   {"IVssComponent.GetDirectedTargetCount", "IVssComponent", "GetDirectedTargetCount", 19, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetDirectedTarget:                                        {"IVssComponent.GetDirectedTarget", "IVssComponent", "GetDirectedTarget", 20, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_SetRestoreMetadata:                                       {"IVssComponent.SetRestoreMetadata", "IVssComponent", "SetRestoreMetadata", 21, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_BAD_STATE}},
+	IVssComponent_GetRestoreMetadata:                                       {"IVssComponent.GetRestoreMetadata", "IVssComponent", "GetRestoreMetadata", 22, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_SetRestoreTarget:                                         {"IVssComponent.SetRestoreTarget", "IVssComponent", "SetRestoreTarget", 23, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetRestoreTarget:                                         {"IVssComponent.GetRestoreTarget", "IVssComponent", "GetRestoreTarget", 24, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_SetPreRestoreFailureMsg:                                  {"IVssComponent.SetPreRestoreFailureMsg", "IVssComponent", "SetPreRestoreFailureMsg", 25, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetPreRestoreFailureMsg:                                  {"IVssComponent.GetPreRestoreFailureMsg", "IVssComponent", "GetPreRestoreFailureMsg", 26, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_SetPostRestoreFailureMsg:                                 {"IVssComponent.SetPostRestoreFailureMsg", "IVssComponent", "SetPostRestoreFailureMsg", 27, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetPostRestoreFailureMsg:                                 {"IVssComponent.GetPostRestoreFailureMsg", "IVssComponent", "GetPostRestoreFailureMsg", 28, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_SetBackupStamp:                                           {"IVssComponent.SetBackupStamp", "IVssComponent", "SetBackupStamp", 29, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponent_GetBackupStamp:                                           {"IVssComponent.GetBackupStamp", "IVssComponent", "GetBackupStamp", 30, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetPreviousBackupStamp:                                   {"IVssComponent.GetPreviousBackupStamp", "IVssComponent", "GetPreviousBackupStamp", 31, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetBackupOptions:                                         {"IVssComponent.GetBackupOptions", "IVssComponent", "GetBackupOptions", 32, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetRestoreOptions:                                        {"IVssComponent.GetRestoreOptions", "IVssComponent", "GetRestoreOptions", 33, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_GetRestoreSubcomponentCount:                              {"IVssComponent.GetRestoreSubcomponentCount", "IVssComponent", "GetRestoreSubcomponentCount", 34, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetRestoreSubcomponent:                                   {"IVssComponent.GetRestoreSubcomponent", "IVssComponent", "GetRestoreSubcomponent", 35, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND}},
+	IVssComponent_GetFileRestoreStatus:                                     {"IVssComponent.GetFileRestoreStatus", "IVssComponent", "GetFileRestoreStatus", 36, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssComponent_AddDifferencedFilesByLastModifyTime:                      {"IVssComponent.AddDifferencedFilesByLastModifyTime", "IVssComponent", "AddDifferencedFilesByLastModifyTime", 37, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssComponent_AddDifferencedFilesByLastModifyLSN:                       {"IVssComponent.AddDifferencedFilesByLastModifyLSN", "IVssComponent", "AddDifferencedFilesByLastModifyLSN", 38, nil},
+	IVssComponent_GetDifferencedFilesCount:                                 {"IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponent_GetDifferencedFile:                                       {"IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea:                       {"IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea", "IVssDifferentialSoftwareSnapshotMgmt", "AddDiffArea", 3, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, VSS_E_NESTED_VOLUME_LIMIT, VSS_E_OBJECT_ALREADY_EXISTS, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
+	IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize:         {"IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize", "IVssDifferentialSoftwareSnapshotMgmt", "ChangeDiffAreaMaximumSize", 4, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INSUFFICIENT_STORAGE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_VOLUME_IN_USE}},
+	IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas: {"IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas", "IVssDifferentialSoftwareSnapshotMgmt", "QueryVolumesSupportedForDiffAreas", 5, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
+	IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume:           {"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume", "IVssDifferentialSoftwareSnapshotMgmt", "QueryDiffAreasForVolume", 6, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
+	IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume:            {"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume", "IVssDifferentialSoftwareSnapshotMgmt", "QueryDiffAreasOnVolume", 7, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
+	IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot:         {"IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot", "IVssDifferentialSoftwareSnapshotMgmt", "QueryDiffAreasForSnapshot", 8, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
+	IVssEnumMgmtObject_Next:                                                {"IVssEnumMgmtObject.Next", "IVssEnumMgmtObject", "Next", 3, []HRESULT{S_OK, S_FALSE}},
+	IVssEnumMgmtObject_Skip:                                                {"IVssEnumMgmtObject.Skip", "IVssEnumMgmtObject", "Skip", 4, []HRESULT{S_OK}},
+	IVssEnumMgmtObject_Reset:                                               {"IVssEnumMgmtObject.Reset", "IVssEnumMgmtObject", "Reset", 5, []HRESULT{S_OK}},
+	IVssEnumMgmtObject_Clone:                                               {"IVssEnumMgmtObject.Clone", "IVssEnumMgmtObject", "Clone", 6, []HRESULT{S_OK}},
+	IVssEnumObject_Next:                                                    {"IVssEnumObject.Next", "IVssEnumObject", "Next", 3, []HRESULT{S_OK, S_FALSE, E_FAIL, E_POINTER}},
+	IVssEnumObject_Skip:                                                    {"IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, []HRESULT{S_OK, S_FALSE, E_FAIL}},
+	IVssEnumObject_Reset:                                                   {"IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, []HRESULT{S_OK, E_FAIL}},
+	IVssEnumObject_Clone:                                                   {"IVssEnumObject.Clone", "IVssEnumObject", "Clone", 6, []HRESULT{S_OK, E_FAIL, E_OUTOFMEMORY, E_POINTER}},
+	IVssExamineWriterMetadata_GetIdentity:                                  {"IVssExamineWriterMetadata.GetIdentity", "IVssExamineWriterMetadata", "GetIdentity", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetFileCounts:                                {"IVssExamineWriterMetadata.GetFileCounts", "IVssExamineWriterMetadata", "GetFileCounts", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetIncludeFile:                               {"IVssExamineWriterMetadata.GetIncludeFile", "IVssExamineWriterMetadata", "GetIncludeFile", 5, nil},
+	IVssExamineWriterMetadata_GetExcludeFile:                               {"IVssExamineWriterMetadata.GetExcludeFile", "IVssExamineWriterMetadata", "GetExcludeFile", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetComponent:                                 {"IVssExamineWriterMetadata.GetComponent", "IVssExamineWriterMetadata", "GetComponent", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetRestoreMethod:                             {"IVssExamineWriterMetadata.GetRestoreMethod", "IVssExamineWriterMetadata", "GetRestoreMethod", 8, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetAlternateLocationMapping:                  {"IVssExamineWriterMetadata.GetAlternateLocationMapping", "IVssExamineWriterMetadata", "GetAlternateLocationMapping", 9, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_GetBackupSchema:                              {"IVssExamineWriterMetadata.GetBackupSchema", "IVssExamineWriterMetadata", "GetBackupSchema", 10, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssExamineWriterMetadata_GetDocument:                                  {"IVssExamineWriterMetadata.GetDocument", "IVssExamineWriterMetadata", "GetDocument", 11, nil},
+	IVssExamineWriterMetadata_SaveAsXML:                                    {"IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadata_LoadFromXML:                                  {"IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssSnapshotMgmt_GetProviderMgmtInterface:                              {"IVssSnapshotMgmt.GetProviderMgmtInterface", "IVssSnapshotMgmt", "GetProviderMgmtInterface", 3, []HRESULT{S_OK}},
+	IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots:                     {"IVssSnapshotMgmt.QueryVolumesSupportedForSnapshots", "IVssSnapshotMgmt", "QueryVolumesSupportedForSnapshots", 4, []HRESULT{S_OK}},
+	IVssSnapshotMgmt_QuerySnapshotsByVolume:                                {"IVssSnapshotMgmt.QuerySnapshotsByVolume", "IVssSnapshotMgmt", "QuerySnapshotsByVolume", 5, []HRESULT{S_OK}},
+	IVssSnapshotMgmt2_GetMinDiffAreaSize:                                   {"IVssSnapshotMgmt2.GetMinDiffAreaSize", "IVssSnapshotMgmt2", "GetMinDiffAreaSize", 3, []HRESULT{S_OK}},
+	IVssWMComponent_GetComponentInfo:                                       {"IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMComponent_FreeComponentInfo:                                      {"IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, []HRESULT{S_OK}},
+	IVssWMComponent_GetFile:                                                {"IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssWMComponent_GetDatabaseFile:                                        {"IVssWMComponent.GetDatabaseFile", "IVssWMComponent", "GetDatabaseFile", 6, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssWMComponent_GetDatabaseLogFile:                                     {"IVssWMComponent.GetDatabaseLogFile", "IVssWMComponent", "GetDatabaseLogFile", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssWMComponent_GetDependency:                                          {"IVssWMComponent.GetDependency", "IVssWMComponent", "GetDependency", 8, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssWMDependency_GetWriterId:                                           {"IVssWMDependency.GetWriterId", "IVssWMDependency", "GetWriterId", 3, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMDependency_GetLogicalPath:                                        {"IVssWMDependency.GetLogicalPath", "IVssWMDependency", "GetLogicalPath", 4, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMDependency_GetComponentName:                                      {"IVssWMDependency.GetComponentName", "IVssWMDependency", "GetComponentName", 5, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMFiledesc_GetPath:                                                 {"IVssWMFiledesc.GetPath", "IVssWMFiledesc", "GetPath", 3, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMFiledesc_GetFilespec:                                             {"IVssWMFiledesc.GetFilespec", "IVssWMFiledesc", "GetFilespec", 4, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMFiledesc_GetRecursive:                                            {"IVssWMFiledesc.GetRecursive", "IVssWMFiledesc", "GetRecursive", 5, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED, VSS_E_INVALID_XML_DOCUMENT}},
+	IVssWMFiledesc_GetAlternateLocation:                                    {"IVssWMFiledesc.GetAlternateLocation", "IVssWMFiledesc", "GetAlternateLocation", 6, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssWMFiledesc_GetBackupTypeMask:                                       {"IVssWMFiledesc.GetBackupTypeMask", "IVssWMFiledesc", "GetBackupTypeMask", 7, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx_GetWriterMetadataEx:                             {"IVssBackupComponentsEx.GetWriterMetadataEx", "IVssBackupComponentsEx", "GetWriterMetadataEx", 51, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_INVALID_XML_DOCUMENT, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx_SetSelectedForRestoreEx:                         {"IVssBackupComponentsEx.SetSelectedForRestoreEx", "IVssBackupComponentsEx", "SetSelectedForRestoreEx", 52, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssComponentEx_SetPrepareForBackupFailureMsg:                          {"IVssComponentEx.SetPrepareForBackupFailureMsg", "IVssComponentEx", "SetPrepareForBackupFailureMsg", 41, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponentEx_SetPostSnapshotFailureMsg:                              {"IVssComponentEx.SetPostSnapshotFailureMsg", "IVssComponentEx", "SetPostSnapshotFailureMsg", 42, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssComponentEx_GetPrepareForBackupFailureMsg:                          {"IVssComponentEx.GetPrepareForBackupFailureMsg", "IVssComponentEx", "GetPrepareForBackupFailureMsg", 43, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponentEx_GetPostSnapshotFailureMsg:                              {"IVssComponentEx.GetPostSnapshotFailureMsg", "IVssComponentEx", "GetPostSnapshotFailureMsg", 44, []HRESULT{S_OK, S_FALSE, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponentEx_GetAuthoritativeRestore:                                {"IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponentEx_GetRollForward:                                         {"IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssComponentEx_GetRestoreName:                                         {"IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx:      {"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx", "IVssDifferentialSoftwareSnapshotMgmt2", "ChangeDiffAreaMaximumSizeEx", 9, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INSUFFICIENT_STORAGE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO}},
+	IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas:                 {"IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas", "IVssDifferentialSoftwareSnapshotMgmt2", "MigrateDiffAreas", 10, []HRESULT{S_OK}},
+	IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus:             {"IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus", "IVssDifferentialSoftwareSnapshotMgmt2", "QueryMigrationStatus", 11, []HRESULT{S_OK}},
+	IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority:              {"IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority", "IVssDifferentialSoftwareSnapshotMgmt2", "SetSnapshotPriority", 12, []HRESULT{S_OK}},
+	IVssExamineWriterMetadataEx_GetIdentityEx:                              {"IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx2_UnexposeSnapshot:                               {"IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
+	IVssBackupComponentsEx2_SetAuthoritativeRestore:                        {"IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx2_SetRollForward:                                 {"IVssBackupComponentsEx2.SetRollForward", "IVssBackupComponentsEx2", "SetRollForward", 55, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx2_SetRestoreName:                                 {"IVssBackupComponentsEx2.SetRestoreName", "IVssBackupComponentsEx2", "SetRestoreName", 56, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx2_BreakSnapshotSetEx:                             {"IVssBackupComponentsEx2.BreakSnapshotSetEx", "IVssBackupComponentsEx2", "BreakSnapshotSetEx", 57, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BREAK_REVERT_ID_FAILED, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx2_PreFastRecovery:                                {"IVssBackupComponentsEx2.PreFastRecovery", "IVssBackupComponentsEx2", "PreFastRecovery", 58, nil},
+	IVssBackupComponentsEx2_FastRecovery:                                   {"IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, nil},
+	IVssComponentEx2_SetFailure:                                            {"IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, []HRESULT{S_OK}},
+	IVssComponentEx2_GetFailure:                                            {"IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssExamineWriterMetadataEx2_GetVersion:                                {"IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount:               {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:                {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	IVssBackupComponentsEx3_GetWriterStatusEx:                              {"IVssBackupComponentsEx3.GetWriterStatusEx", "IVssBackupComponentsEx3", "GetWriterStatusEx", 60, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND}},
+	IVssBackupComponentsEx3_AddSnapshotToRecoverySet:                       {"IVssBackupComponentsEx3.AddSnapshotToRecoverySet", "IVssBackupComponentsEx3", "AddSnapshotToRecoverySet", 61, []HRESULT{S_OK, VSS_E_BAD_STATE, VSS_E_LEGACY_PROVIDER, VSS_E_OBJECT_NOT_FOUND, VSS_E_RESYNC_IN_PROGRESS, VSS_E_SNAPSHOT_NOT_IN_SET, VSS_E_VOLUME_NOT_SUPPORTED}},
+	IVssBackupComponentsEx3_RecoverSet:                                     {"IVssBackupComponentsEx3.RecoverSet", "IVssBackupComponentsEx3", "RecoverSet", 62, []HRESULT{S_OK, E_NOTIMPL, VSS_E_BAD_STATE, VSS_E_LEGACY_PROVIDER, VSS_E_PROVIDER_VETO, VSS_E_UNSELECTED_VOLUME, VSS_E_CANNOT_REVERT_DISKID}},
+	IVssBackupComponentsEx3_GetSessionId:                                   {"IVssBackupComponentsEx3.GetSessionId", "IVssBackupComponentsEx3", "GetSessionId", 63, []HRESULT{S_OK}},
+	IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths:                   {"IVssBackupComponentsEx4.GetRootAndLogicalPrefixPaths", "IVssBackupComponentsEx4", "GetRootAndLogicalPrefixPaths", 64, []HRESULT{S_OK, E_OUTOFMEMORY}},
+	Proc_CreateVssBackupComponentsInternal:                                 {"vssapi.dll!CreateVssBackupComponentsInternal", "vssapi.dll", "CreateVssBackupComponentsInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	Proc_VssFreeSnapshotPropertiesInternal:                                 {"vssapi.dll!VssFreeSnapshotPropertiesInternal", "vssapi.dll", "VssFreeSnapshotPropertiesInternal", -1, nil},
+	Proc_ShouldBlockRevertInternal:                                         {"vssapi.dll!ShouldBlockRevertInternal", "vssapi.dll", "ShouldBlockRevertInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
+	Proc_CreateVssExamineWriterMetadataInternal:                            {"vssapi.dll!CreateVssExamineWriterMetadataInternal", "vssapi.dll", "CreateVssExamineWriterMetadataInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INVALID_XML_DOCUMENT, VSS_E_UNEXPECTED}},
+	Proc_IsVolumeSnapshottedInternal:                                       {"vssapi.dll!IsVolumeSnapshottedInternal", "vssapi.dll", "IsVolumeSnapshottedInternal", -1, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND, VSS_E_UNEXPECTED, VSS_E_UNEXPECTED_PROVIDER_ERROR}},
 }
 
 // String gives Interface.Method, or Method(N) for an invalid value.
@@ -2004,6 +2084,130 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_INVALID_XML_DOCUMENT:
 			return "The XML document is not valid; the event log has the details.", true
 		}
+	case IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea:
+		switch code {
+		case S_OK:
+			return "The association was added.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED:
+			return "The volume already has the most storage areas it may have; nothing was associated.", true
+		case VSS_E_NESTED_VOLUME_LIMIT:
+			return "The volume is nested too deeply to take part in VSS operations.", true
+		case VSS_E_OBJECT_ALREADY_EXISTS:
+			return "The two volumes are associated already.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider failed and logged the error in the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize:
+		switch code {
+		case S_OK:
+			return "The maximum size was changed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INSUFFICIENT_STORAGE:
+			return "The storage volume has not enough free space.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The two volumes are not associated.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider failed and logged the error in the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_VOLUME_IN_USE:
+			return "A shadow copy is using the storage area.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas:
+		switch code {
+		case S_OK:
+			return "The volumes were listed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider failed and logged the error in the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume:
+		switch code {
+		case S_OK:
+			return "The storage areas were listed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider failed and logged the error in the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume:
+		switch code {
+		case S_OK:
+			return "The storage areas were listed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider failed and logged the error in the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot:
+		switch code {
+		case S_OK:
+			return "The storage areas were listed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider failed and logged the error in the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssEnumMgmtObject_Next:
+		switch code {
+		case S_OK:
+			return "The requested elements were returned.", true
+		case S_FALSE:
+			return "Fewer elements than requested were returned: the end of the enumeration was reached. The reference page names only S_OK; this is the success code of every COM enumerator at its end.", true
+		}
+	case IVssEnumMgmtObject_Skip:
+		switch code {
+		case S_OK:
+			return "The elements were skipped.", true
+		}
+	case IVssEnumMgmtObject_Reset:
+		switch code {
+		case S_OK:
+			return "The enumeration starts again at its first element.", true
+		}
+	case IVssEnumMgmtObject_Clone:
+		switch code {
+		case S_OK:
+			return "The copy of the enumerator was returned.", true
+		}
 	case IVssEnumObject_Next:
 		switch code {
 		case S_OK:
@@ -2164,6 +2368,26 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "The XML document is not valid; the event log has the details.", true
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case IVssSnapshotMgmt_GetProviderMgmtInterface:
+		switch code {
+		case S_OK:
+			return "The interface was returned; otherwise the method returns an HRESULT error code.", true
+		}
+	case IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots:
+		switch code {
+		case S_OK:
+			return "The method succeeded; otherwise it returns an HRESULT error code.", true
+		}
+	case IVssSnapshotMgmt_QuerySnapshotsByVolume:
+		switch code {
+		case S_OK:
+			return "The method succeeded; otherwise it returns an HRESULT error code.", true
+		}
+	case IVssSnapshotMgmt2_GetMinDiffAreaSize:
+		switch code {
+		case S_OK:
+			return "The size was returned; otherwise the method returns an HRESULT error code.", true
 		}
 	case IVssWMComponent_GetComponentInfo:
 		switch code {
@@ -2460,6 +2684,38 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case E_OUTOFMEMORY:
 			return "Not enough memory or other system resources.", true
 		}
+	case IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx:
+		switch code {
+		case S_OK:
+			return "The maximum size was changed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INSUFFICIENT_STORAGE:
+			return "The storage volume has not enough free space.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The two volumes are not associated.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and logged it in the event log.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas:
+		switch code {
+		case S_OK:
+			return "The method succeeded; otherwise it returns an HRESULT error code.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus:
+		switch code {
+		case S_OK:
+			return "The method succeeded; otherwise it returns an HRESULT error code.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority:
+		switch code {
+		case S_OK:
+			return "The method succeeded; otherwise it returns an HRESULT error code.", true
+		}
 	case IVssExamineWriterMetadataEx_GetIdentityEx:
 		switch code {
 		case S_OK:
@@ -2692,6 +2948,40 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case VSS_E_UNEXPECTED:
 			return "Unexpected failure. The error is recorded in the error log file.", true
 		}
+	case Proc_CreateVssExamineWriterMetadataInternal:
+		switch code {
+		case S_OK:
+			return "An IVssExamineWriterMetadata object was returned.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_INVALID_XML_DOCUMENT:
+			return "bstrXML is not well-formed XML, or it does not match the schema.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		}
+	case Proc_IsVolumeSnapshottedInternal:
+		switch code {
+		case S_OK:
+			return "The check completed.", true
+		case E_ACCESSDENIED:
+			return "The caller lacks backup privileges or is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter is invalid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory or other system resources.", true
+		case VSS_E_PROVIDER_VETO:
+			return "A provider reported an expected error and logged it in the event log.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The volume was not found.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+			return "A provider failed unexpectedly and logged the error in the event log.", true
+		}
 	}
 	return "", false
 }
@@ -2895,6 +3185,30 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}
+	case IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
 	case IVssExamineWriterMetadata_GetIdentity:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
@@ -3028,6 +3342,14 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 			return VSS_E_UNEXPECTED
 		}
 	case Proc_ShouldBlockRevertInternal:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case Proc_CreateVssExamineWriterMetadataInternal:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case Proc_IsVolumeSnapshottedInternal:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}

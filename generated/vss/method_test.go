@@ -110,6 +110,16 @@ func TestMethods(t *testing.T) {
 		{IVssComponent_AddDifferencedFilesByLastModifyLSN, "IVssComponent.AddDifferencedFilesByLastModifyLSN", "IVssComponent", "AddDifferencedFilesByLastModifyLSN", 38, 0},
 		{IVssComponent_GetDifferencedFilesCount, "IVssComponent.GetDifferencedFilesCount", "IVssComponent", "GetDifferencedFilesCount", 39, 3},
 		{IVssComponent_GetDifferencedFile, "IVssComponent.GetDifferencedFile", "IVssComponent", "GetDifferencedFile", 40, 5},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea", "IVssDifferentialSoftwareSnapshotMgmt", "AddDiffArea", 3, 9},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize", "IVssDifferentialSoftwareSnapshotMgmt", "ChangeDiffAreaMaximumSize", 4, 9},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas", "IVssDifferentialSoftwareSnapshotMgmt", "QueryVolumesSupportedForDiffAreas", 5, 6},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume", "IVssDifferentialSoftwareSnapshotMgmt", "QueryDiffAreasForVolume", 6, 6},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume", "IVssDifferentialSoftwareSnapshotMgmt", "QueryDiffAreasOnVolume", 7, 6},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot", "IVssDifferentialSoftwareSnapshotMgmt", "QueryDiffAreasForSnapshot", 8, 6},
+		{IVssEnumMgmtObject_Next, "IVssEnumMgmtObject.Next", "IVssEnumMgmtObject", "Next", 3, 2},
+		{IVssEnumMgmtObject_Skip, "IVssEnumMgmtObject.Skip", "IVssEnumMgmtObject", "Skip", 4, 1},
+		{IVssEnumMgmtObject_Reset, "IVssEnumMgmtObject.Reset", "IVssEnumMgmtObject", "Reset", 5, 1},
+		{IVssEnumMgmtObject_Clone, "IVssEnumMgmtObject.Clone", "IVssEnumMgmtObject", "Clone", 6, 1},
 		{IVssEnumObject_Next, "IVssEnumObject.Next", "IVssEnumObject", "Next", 3, 4},
 		{IVssEnumObject_Skip, "IVssEnumObject.Skip", "IVssEnumObject", "Skip", 4, 3},
 		{IVssEnumObject_Reset, "IVssEnumObject.Reset", "IVssEnumObject", "Reset", 5, 2},
@@ -125,6 +135,10 @@ func TestMethods(t *testing.T) {
 		{IVssExamineWriterMetadata_GetDocument, "IVssExamineWriterMetadata.GetDocument", "IVssExamineWriterMetadata", "GetDocument", 11, 0},
 		{IVssExamineWriterMetadata_SaveAsXML, "IVssExamineWriterMetadata.SaveAsXML", "IVssExamineWriterMetadata", "SaveAsXML", 12, 4},
 		{IVssExamineWriterMetadata_LoadFromXML, "IVssExamineWriterMetadata.LoadFromXML", "IVssExamineWriterMetadata", "LoadFromXML", 13, 6},
+		{IVssSnapshotMgmt_GetProviderMgmtInterface, "IVssSnapshotMgmt.GetProviderMgmtInterface", "IVssSnapshotMgmt", "GetProviderMgmtInterface", 3, 1},
+		{IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, "IVssSnapshotMgmt.QueryVolumesSupportedForSnapshots", "IVssSnapshotMgmt", "QueryVolumesSupportedForSnapshots", 4, 1},
+		{IVssSnapshotMgmt_QuerySnapshotsByVolume, "IVssSnapshotMgmt.QuerySnapshotsByVolume", "IVssSnapshotMgmt", "QuerySnapshotsByVolume", 5, 1},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, "IVssSnapshotMgmt2.GetMinDiffAreaSize", "IVssSnapshotMgmt2", "GetMinDiffAreaSize", 3, 1},
 		{IVssWMComponent_GetComponentInfo, "IVssWMComponent.GetComponentInfo", "IVssWMComponent", "GetComponentInfo", 3, 5},
 		{IVssWMComponent_FreeComponentInfo, "IVssWMComponent.FreeComponentInfo", "IVssWMComponent", "FreeComponentInfo", 4, 1},
 		{IVssWMComponent_GetFile, "IVssWMComponent.GetFile", "IVssWMComponent", "GetFile", 5, 6},
@@ -148,6 +162,10 @@ func TestMethods(t *testing.T) {
 		{IVssComponentEx_GetAuthoritativeRestore, "IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, 3},
 		{IVssComponentEx_GetRollForward, "IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, 3},
 		{IVssComponentEx_GetRestoreName, "IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, 3},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx", "IVssDifferentialSoftwareSnapshotMgmt2", "ChangeDiffAreaMaximumSizeEx", 9, 7},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, "IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas", "IVssDifferentialSoftwareSnapshotMgmt2", "MigrateDiffAreas", 10, 1},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, "IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus", "IVssDifferentialSoftwareSnapshotMgmt2", "QueryMigrationStatus", 11, 1},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, "IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority", "IVssDifferentialSoftwareSnapshotMgmt2", "SetSnapshotPriority", 12, 1},
 		{IVssExamineWriterMetadataEx_GetIdentityEx, "IVssExamineWriterMetadataEx.GetIdentityEx", "IVssExamineWriterMetadataEx", "GetIdentityEx", 14, 5},
 		{IVssBackupComponentsEx2_UnexposeSnapshot, "IVssBackupComponentsEx2.UnexposeSnapshot", "IVssBackupComponentsEx2", "UnexposeSnapshot", 53, 9},
 		{IVssBackupComponentsEx2_SetAuthoritativeRestore, "IVssBackupComponentsEx2.SetAuthoritativeRestore", "IVssBackupComponentsEx2", "SetAuthoritativeRestore", 54, 6},
@@ -169,6 +187,8 @@ func TestMethods(t *testing.T) {
 		{Proc_CreateVssBackupComponentsInternal, "vssapi.dll!CreateVssBackupComponentsInternal", "vssapi.dll", "CreateVssBackupComponentsInternal", -1, 5},
 		{Proc_VssFreeSnapshotPropertiesInternal, "vssapi.dll!VssFreeSnapshotPropertiesInternal", "vssapi.dll", "VssFreeSnapshotPropertiesInternal", -1, 0},
 		{Proc_ShouldBlockRevertInternal, "vssapi.dll!ShouldBlockRevertInternal", "vssapi.dll", "ShouldBlockRevertInternal", -1, 5},
+		{Proc_CreateVssExamineWriterMetadataInternal, "vssapi.dll!CreateVssExamineWriterMetadataInternal", "vssapi.dll", "CreateVssExamineWriterMetadataInternal", -1, 6},
+		{Proc_IsVolumeSnapshottedInternal, "vssapi.dll!IsVolumeSnapshottedInternal", "vssapi.dll", "IsVolumeSnapshottedInternal", -1, 8},
 	}
 	for _, tt := range tests {
 		if tt.m.String() != tt.full || tt.m.Interface() != tt.iface || tt.m.Name() != tt.name || tt.m.Slot() != tt.slot || len(tt.m.Returns()) != tt.returns {
@@ -14236,6 +14256,1331 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, VSS_E_INVALID_XML_DOCUMENT},
 		{IVssComponent_GetDifferencedFile, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, OSVersion{}, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{}, VSS_E_NESTED_VOLUME_LIMIT},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{}, VSS_E_OBJECT_ALREADY_EXISTS},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_INSUFFICIENT_STORAGE, OSVersion{}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_VOLUME_IN_USE, OSVersion{}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssEnumMgmtObject_Next, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumMgmtObject_Next, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumMgmtObject_Next, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumMgmtObject_Next, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumMgmtObject_Next, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumMgmtObject_Next, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumMgmtObject_Next, S_OK, OSVersion{}, S_OK},
+		{IVssEnumMgmtObject_Next, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssEnumMgmtObject_Next, S_FALSE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssEnumMgmtObject_Next, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssEnumMgmtObject_Next, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_FALSE},
+		{IVssEnumMgmtObject_Next, S_FALSE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_FALSE},
+		{IVssEnumMgmtObject_Next, S_FALSE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_FALSE},
+		{IVssEnumMgmtObject_Next, S_FALSE, OSVersion{}, S_FALSE},
+		{IVssEnumMgmtObject_Skip, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumMgmtObject_Skip, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumMgmtObject_Skip, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumMgmtObject_Skip, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumMgmtObject_Skip, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumMgmtObject_Skip, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumMgmtObject_Skip, S_OK, OSVersion{}, S_OK},
+		{IVssEnumMgmtObject_Reset, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumMgmtObject_Reset, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumMgmtObject_Reset, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumMgmtObject_Reset, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumMgmtObject_Reset, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumMgmtObject_Reset, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumMgmtObject_Reset, S_OK, OSVersion{}, S_OK},
+		{IVssEnumMgmtObject_Clone, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumMgmtObject_Clone, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumMgmtObject_Clone, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumMgmtObject_Clone, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssEnumMgmtObject_Clone, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssEnumMgmtObject_Clone, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssEnumMgmtObject_Clone, S_OK, OSVersion{}, S_OK},
 		{IVssEnumObject_Next, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -15961,6 +17306,106 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{IVssExamineWriterMetadata_LoadFromXML, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{IVssSnapshotMgmt_GetProviderMgmtInterface, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssSnapshotMgmt_GetProviderMgmtInterface, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssSnapshotMgmt_GetProviderMgmtInterface, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssSnapshotMgmt_GetProviderMgmtInterface, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssSnapshotMgmt_GetProviderMgmtInterface, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssSnapshotMgmt_GetProviderMgmtInterface, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssSnapshotMgmt_GetProviderMgmtInterface, S_OK, OSVersion{}, S_OK},
+		{IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, S_OK, OSVersion{}, S_OK},
+		{IVssSnapshotMgmt_QuerySnapshotsByVolume, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssSnapshotMgmt_QuerySnapshotsByVolume, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssSnapshotMgmt_QuerySnapshotsByVolume, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssSnapshotMgmt_QuerySnapshotsByVolume, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssSnapshotMgmt_QuerySnapshotsByVolume, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssSnapshotMgmt_QuerySnapshotsByVolume, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssSnapshotMgmt_QuerySnapshotsByVolume, S_OK, OSVersion{}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssSnapshotMgmt2_GetMinDiffAreaSize, S_OK, OSVersion{}, S_OK},
 		{IVssWMComponent_GetComponentInfo, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -19161,6 +20606,256 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_OUTOFMEMORY},
 		{IVssComponentEx_GetRestoreName, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{}, VSS_E_INSUFFICIENT_STORAGE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, S_OK, OSVersion{}, S_OK},
 		{IVssExamineWriterMetadataEx_GetIdentityEx, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -21661,6 +23356,406 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, E_UNEXPECTED},
 		{Proc_ShouldBlockRevertInternal, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, S_OK, OSVersion{}, S_OK},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{}, VSS_E_INVALID_XML_DOCUMENT},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, S_OK, OSVersion{}, S_OK},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{}, VSS_E_UNEXPECTED_PROVIDER_ERROR},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 	}
 	for _, tt := range tests {
 		if got := Documented(tt.m, tt.observed, tt.os); got != tt.want {
@@ -23888,6 +25983,222 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, VSS_E_INVALID_XML_DOCUMENT, "IVssComponent.GetDifferencedFile: VSS_E_INVALID_XML_DOCUMENT (0x80042311): The XML document is not valid; the event log has the details."},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: VSS_E_MAXIMUM_DIFFAREA_ASSOCIATIONS_REACHED (0x8004231E): The volume already has the most storage areas it may have; nothing was associated."},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_NESTED_VOLUME_LIMIT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_NESTED_VOLUME_LIMIT, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: VSS_E_NESTED_VOLUME_LIMIT (0x8004232C): The volume is nested too deeply to take part in VSS operations."},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_OBJECT_ALREADY_EXISTS, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_ALREADY_EXISTS, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: VSS_E_OBJECT_ALREADY_EXISTS (0x8004230D): The two volumes are associated already."},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: VSS_E_PROVIDER_VETO (0x80042306): The provider failed and logged the error in the event log."},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INSUFFICIENT_STORAGE, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: VSS_E_INSUFFICIENT_STORAGE (0x8004231F): The storage volume has not enough free space."},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: VSS_E_OBJECT_NOT_FOUND (0x80042308): The two volumes are not associated."},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: VSS_E_PROVIDER_VETO (0x80042306): The provider failed and logged the error in the event log."},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_IN_USE, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: VSS_E_VOLUME_IN_USE (0x8004231D): A shadow copy is using the storage area."},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas: VSS_E_PROVIDER_VETO (0x80042306): The provider failed and logged the error in the event log."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume: VSS_E_PROVIDER_VETO (0x80042306): The provider failed and logged the error in the event log."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume: VSS_E_PROVIDER_VETO (0x80042306): The provider failed and logged the error in the event log."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot: VSS_E_PROVIDER_VETO (0x80042306): The provider failed and logged the error in the event log."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssEnumObject_Next, E_FAIL, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -24676,6 +26987,30 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, E_OUTOFMEMORY, "IVssComponentEx.GetRestoreName: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INSUFFICIENT_STORAGE, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: VSS_E_INSUFFICIENT_STORAGE (0x8004231F): The storage volume has not enough free space."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: VSS_E_OBJECT_NOT_FOUND (0x80042308): The two volumes are not associated."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and logged it in the event log."},
 		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -25092,6 +27427,78 @@ func TestErrorMatching(t *testing.T) {
 			Major: 6,
 			Minor: 0,
 		}, VSS_E_UNEXPECTED, "vssapi.dll!ShouldBlockRevertInternal: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "vssapi.dll!CreateVssExamineWriterMetadataInternal: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "vssapi.dll!CreateVssExamineWriterMetadataInternal: E_INVALIDARG (0x80070057): A parameter is invalid."},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "vssapi.dll!CreateVssExamineWriterMetadataInternal: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_INVALID_XML_DOCUMENT, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_INVALID_XML_DOCUMENT, "vssapi.dll!CreateVssExamineWriterMetadataInternal: VSS_E_INVALID_XML_DOCUMENT (0x80042311): bstrXML is not well-formed XML, or it does not match the schema."},
+		{Proc_CreateVssExamineWriterMetadataInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!CreateVssExamineWriterMetadataInternal: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!CreateVssExamineWriterMetadataInternal: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!CreateVssExamineWriterMetadataInternal: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_CreateVssExamineWriterMetadataInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!CreateVssExamineWriterMetadataInternal: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_IsVolumeSnapshottedInternal, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "vssapi.dll!IsVolumeSnapshottedInternal: E_ACCESSDENIED (0x80070005): The caller lacks backup privileges or is not an administrator."},
+		{Proc_IsVolumeSnapshottedInternal, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "vssapi.dll!IsVolumeSnapshottedInternal: E_INVALIDARG (0x80070057): A parameter is invalid."},
+		{Proc_IsVolumeSnapshottedInternal, E_OUTOFMEMORY, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "vssapi.dll!IsVolumeSnapshottedInternal: E_OUTOFMEMORY (0x8007000E): Not enough memory or other system resources."},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "vssapi.dll!IsVolumeSnapshottedInternal: VSS_E_PROVIDER_VETO (0x80042306): A provider reported an expected error and logged it in the event log."},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "vssapi.dll!IsVolumeSnapshottedInternal: VSS_E_OBJECT_NOT_FOUND (0x80042308): The volume was not found."},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!IsVolumeSnapshottedInternal: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{Proc_IsVolumeSnapshottedInternal, VSS_E_UNEXPECTED_PROVIDER_ERROR, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED_PROVIDER_ERROR, "vssapi.dll!IsVolumeSnapshottedInternal: VSS_E_UNEXPECTED_PROVIDER_ERROR (0x8004230F): A provider failed unexpectedly and logged the error in the event log."},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!IsVolumeSnapshottedInternal: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!IsVolumeSnapshottedInternal: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{Proc_IsVolumeSnapshottedInternal, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "vssapi.dll!IsVolumeSnapshottedInternal: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 	}
 	for _, tt := range tests {
 		var err error = NewError(tt.m, tt.observed, tt.os)

@@ -22,6 +22,7 @@
 #include <vswriter.h>
 #include <vss.h>
 #include <vsbackup.h>
+#include <vsmgmt.h>
 #include <winerror.h>
 #include <vsserror.h>
 #include <stddef.h>
@@ -137,6 +138,24 @@ _Static_assert(offsetof(IVssComponentVtbl, AddDifferencedFilesByLastModifyLSN) /
 _Static_assert(offsetof(IVssComponentVtbl, GetDifferencedFilesCount) / sizeof(void *) == 39, "IVssComponent.GetDifferencedFilesCount slot");
 _Static_assert(offsetof(IVssComponentVtbl, GetDifferencedFile) / sizeof(void *) == 40, "IVssComponent.GetDifferencedFile slot");
 _Static_assert(sizeof(IVssComponentVtbl) / sizeof(void *) == 41, "IVssComponent vtable size");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, QueryInterface) / sizeof(void *) == 0, "IVssDifferentialSoftwareSnapshotMgmt.QueryInterface slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, AddRef) / sizeof(void *) == 1, "IVssDifferentialSoftwareSnapshotMgmt.AddRef slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, Release) / sizeof(void *) == 2, "IVssDifferentialSoftwareSnapshotMgmt.Release slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, AddDiffArea) / sizeof(void *) == 3, "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, ChangeDiffAreaMaximumSize) / sizeof(void *) == 4, "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, QueryVolumesSupportedForDiffAreas) / sizeof(void *) == 5, "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, QueryDiffAreasForVolume) / sizeof(void *) == 6, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, QueryDiffAreasOnVolume) / sizeof(void *) == 7, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmtVtbl, QueryDiffAreasForSnapshot) / sizeof(void *) == 8, "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot slot");
+_Static_assert(sizeof(IVssDifferentialSoftwareSnapshotMgmtVtbl) / sizeof(void *) == 9, "IVssDifferentialSoftwareSnapshotMgmt vtable size");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, QueryInterface) / sizeof(void *) == 0, "IVssEnumMgmtObject.QueryInterface slot");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, AddRef) / sizeof(void *) == 1, "IVssEnumMgmtObject.AddRef slot");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, Release) / sizeof(void *) == 2, "IVssEnumMgmtObject.Release slot");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, Next) / sizeof(void *) == 3, "IVssEnumMgmtObject.Next slot");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, Skip) / sizeof(void *) == 4, "IVssEnumMgmtObject.Skip slot");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, Reset) / sizeof(void *) == 5, "IVssEnumMgmtObject.Reset slot");
+_Static_assert(offsetof(IVssEnumMgmtObjectVtbl, Clone) / sizeof(void *) == 6, "IVssEnumMgmtObject.Clone slot");
+_Static_assert(sizeof(IVssEnumMgmtObjectVtbl) / sizeof(void *) == 7, "IVssEnumMgmtObject vtable size");
 _Static_assert(offsetof(IVssEnumObjectVtbl, QueryInterface) / sizeof(void *) == 0, "IVssEnumObject.QueryInterface slot");
 _Static_assert(offsetof(IVssEnumObjectVtbl, AddRef) / sizeof(void *) == 1, "IVssEnumObject.AddRef slot");
 _Static_assert(offsetof(IVssEnumObjectVtbl, Release) / sizeof(void *) == 2, "IVssEnumObject.Release slot");
@@ -160,6 +179,18 @@ _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, GetDocument) / sizeof(voi
 _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, SaveAsXML) / sizeof(void *) == 12, "IVssExamineWriterMetadata.SaveAsXML slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataVtbl, LoadFromXML) / sizeof(void *) == 13, "IVssExamineWriterMetadata.LoadFromXML slot");
 _Static_assert(sizeof(IVssExamineWriterMetadataVtbl) / sizeof(void *) == 14, "IVssExamineWriterMetadata vtable size");
+_Static_assert(offsetof(IVssSnapshotMgmtVtbl, QueryInterface) / sizeof(void *) == 0, "IVssSnapshotMgmt.QueryInterface slot");
+_Static_assert(offsetof(IVssSnapshotMgmtVtbl, AddRef) / sizeof(void *) == 1, "IVssSnapshotMgmt.AddRef slot");
+_Static_assert(offsetof(IVssSnapshotMgmtVtbl, Release) / sizeof(void *) == 2, "IVssSnapshotMgmt.Release slot");
+_Static_assert(offsetof(IVssSnapshotMgmtVtbl, GetProviderMgmtInterface) / sizeof(void *) == 3, "IVssSnapshotMgmt.GetProviderMgmtInterface slot");
+_Static_assert(offsetof(IVssSnapshotMgmtVtbl, QueryVolumesSupportedForSnapshots) / sizeof(void *) == 4, "IVssSnapshotMgmt.QueryVolumesSupportedForSnapshots slot");
+_Static_assert(offsetof(IVssSnapshotMgmtVtbl, QuerySnapshotsByVolume) / sizeof(void *) == 5, "IVssSnapshotMgmt.QuerySnapshotsByVolume slot");
+_Static_assert(sizeof(IVssSnapshotMgmtVtbl) / sizeof(void *) == 6, "IVssSnapshotMgmt vtable size");
+_Static_assert(offsetof(IVssSnapshotMgmt2Vtbl, QueryInterface) / sizeof(void *) == 0, "IVssSnapshotMgmt2.QueryInterface slot");
+_Static_assert(offsetof(IVssSnapshotMgmt2Vtbl, AddRef) / sizeof(void *) == 1, "IVssSnapshotMgmt2.AddRef slot");
+_Static_assert(offsetof(IVssSnapshotMgmt2Vtbl, Release) / sizeof(void *) == 2, "IVssSnapshotMgmt2.Release slot");
+_Static_assert(offsetof(IVssSnapshotMgmt2Vtbl, GetMinDiffAreaSize) / sizeof(void *) == 3, "IVssSnapshotMgmt2.GetMinDiffAreaSize slot");
+_Static_assert(sizeof(IVssSnapshotMgmt2Vtbl) / sizeof(void *) == 4, "IVssSnapshotMgmt2 vtable size");
 _Static_assert(offsetof(IVssWMComponentVtbl, QueryInterface) / sizeof(void *) == 0, "IVssWMComponent.QueryInterface slot");
 _Static_assert(offsetof(IVssWMComponentVtbl, AddRef) / sizeof(void *) == 1, "IVssWMComponent.AddRef slot");
 _Static_assert(offsetof(IVssWMComponentVtbl, Release) / sizeof(void *) == 2, "IVssWMComponent.Release slot");
@@ -293,6 +324,20 @@ _Static_assert(offsetof(IVssComponentExVtbl, GetAuthoritativeRestore) / sizeof(v
 _Static_assert(offsetof(IVssComponentExVtbl, GetRollForward) / sizeof(void *) == 46, "IVssComponentEx.GetRollForward slot");
 _Static_assert(offsetof(IVssComponentExVtbl, GetRestoreName) / sizeof(void *) == 47, "IVssComponentEx.GetRestoreName slot");
 _Static_assert(sizeof(IVssComponentExVtbl) / sizeof(void *) == 48, "IVssComponentEx vtable size");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, QueryInterface) / sizeof(void *) == 0, "IVssDifferentialSoftwareSnapshotMgmt2.QueryInterface slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, AddRef) / sizeof(void *) == 1, "IVssDifferentialSoftwareSnapshotMgmt2.AddRef slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, Release) / sizeof(void *) == 2, "IVssDifferentialSoftwareSnapshotMgmt2.Release slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, AddDiffArea) / sizeof(void *) == 3, "IVssDifferentialSoftwareSnapshotMgmt2.AddDiffArea slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, ChangeDiffAreaMaximumSize) / sizeof(void *) == 4, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSize slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, QueryVolumesSupportedForDiffAreas) / sizeof(void *) == 5, "IVssDifferentialSoftwareSnapshotMgmt2.QueryVolumesSupportedForDiffAreas slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, QueryDiffAreasForVolume) / sizeof(void *) == 6, "IVssDifferentialSoftwareSnapshotMgmt2.QueryDiffAreasForVolume slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, QueryDiffAreasOnVolume) / sizeof(void *) == 7, "IVssDifferentialSoftwareSnapshotMgmt2.QueryDiffAreasOnVolume slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, QueryDiffAreasForSnapshot) / sizeof(void *) == 8, "IVssDifferentialSoftwareSnapshotMgmt2.QueryDiffAreasForSnapshot slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, ChangeDiffAreaMaximumSizeEx) / sizeof(void *) == 9, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, MigrateDiffAreas) / sizeof(void *) == 10, "IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, QueryMigrationStatus) / sizeof(void *) == 11, "IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl, SetSnapshotPriority) / sizeof(void *) == 12, "IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority slot");
+_Static_assert(sizeof(IVssDifferentialSoftwareSnapshotMgmt2Vtbl) / sizeof(void *) == 13, "IVssDifferentialSoftwareSnapshotMgmt2 vtable size");
 _Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, QueryInterface) / sizeof(void *) == 0, "IVssExamineWriterMetadataEx.QueryInterface slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, AddRef) / sizeof(void *) == 1, "IVssExamineWriterMetadataEx.AddRef slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataExVtbl, Release) / sizeof(void *) == 2, "IVssExamineWriterMetadataEx.Release slot");
@@ -792,6 +837,40 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)-
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT *)), "IVssComponent.GetDifferencedFilesCount parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentVtbl *)0)->GetDifferencedFile),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponent *, UINT, BSTR *, BSTR *, BOOL *, BSTR *, FILETIME *)), "IVssComponent.GetDifferencedFile parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, REFIID, void **)), "IVssDifferentialSoftwareSnapshotMgmt.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *)), "IVssDifferentialSoftwareSnapshotMgmt.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *)), "IVssDifferentialSoftwareSnapshotMgmt.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->AddDiffArea),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, VSS_PWSZ, VSS_PWSZ, LONGLONG)), "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->ChangeDiffAreaMaximumSize),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, VSS_PWSZ, VSS_PWSZ, LONGLONG)), "IVssDifferentialSoftwareSnapshotMgmt.ChangeDiffAreaMaximumSize parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->QueryVolumesSupportedForDiffAreas),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, VSS_PWSZ, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt.QueryVolumesSupportedForDiffAreas parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->QueryDiffAreasForVolume),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, VSS_PWSZ, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForVolume parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->QueryDiffAreasOnVolume),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, VSS_PWSZ, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasOnVolume parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmtVtbl *)0)->QueryDiffAreasForSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt *, VSS_ID, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt.QueryDiffAreasForSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *, REFIID, void **)), "IVssEnumMgmtObject.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *)), "IVssEnumMgmtObject.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *)), "IVssEnumMgmtObject.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->Next),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *, ULONG, VSS_MGMT_OBJECT_PROP *, ULONG *))
+	|| __builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->Next),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *, ULONG, const VSS_MGMT_OBJECT_PROP *, ULONG *)), "IVssEnumMgmtObject.Next parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->Skip),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *, ULONG)), "IVssEnumMgmtObject.Skip parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->Reset),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *)), "IVssEnumMgmtObject.Reset parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumMgmtObjectVtbl *)0)->Clone),
+	HRESULT (STDMETHODCALLTYPE *)(IVssEnumMgmtObject *, IVssEnumMgmtObject **)), "IVssEnumMgmtObject.Clone parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IVssEnumObject *, REFIID, void **)), "IVssEnumObject.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssEnumObjectVtbl *)0)->AddRef),
@@ -835,6 +914,25 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetada
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, BSTR *)), "IVssExamineWriterMetadata.SaveAsXML parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataVtbl *)0)->LoadFromXML),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadata *, BSTR)), "IVssExamineWriterMetadata.LoadFromXML parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmtVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssSnapshotMgmt *, REFIID, void **)), "IVssSnapshotMgmt.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmtVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssSnapshotMgmt *)), "IVssSnapshotMgmt.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmtVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssSnapshotMgmt *)), "IVssSnapshotMgmt.Release parameters");
+/* IVssSnapshotMgmt.GetProviderMgmtInterface parameters: not checked: the spec declares ppItf as IUnknown, which may stand for an interface the spec does not describe; the slot is checked */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmtVtbl *)0)->QueryVolumesSupportedForSnapshots),
+	HRESULT (STDMETHODCALLTYPE *)(IVssSnapshotMgmt *, VSS_ID, LONG, IVssEnumMgmtObject **)), "IVssSnapshotMgmt.QueryVolumesSupportedForSnapshots parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmtVtbl *)0)->QuerySnapshotsByVolume),
+	HRESULT (STDMETHODCALLTYPE *)(IVssSnapshotMgmt *, VSS_PWSZ, VSS_ID, IVssEnumObject **)), "IVssSnapshotMgmt.QuerySnapshotsByVolume parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmt2Vtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssSnapshotMgmt2 *, REFIID, void **)), "IVssSnapshotMgmt2.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmt2Vtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssSnapshotMgmt2 *)), "IVssSnapshotMgmt2.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmt2Vtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssSnapshotMgmt2 *)), "IVssSnapshotMgmt2.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssSnapshotMgmt2Vtbl *)0)->GetMinDiffAreaSize),
+	HRESULT (STDMETHODCALLTYPE *)(IVssSnapshotMgmt2 *, LONGLONG *)), "IVssSnapshotMgmt2.GetMinDiffAreaSize parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IVssWMComponent *, REFIID, void **)), "IVssWMComponent.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssWMComponentVtbl *)0)->AddRef),
@@ -1099,6 +1197,32 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, VSS_ROLLFORWARD_TYPE *, BSTR *)), "IVssComponentEx.GetRollForward parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentExVtbl *)0)->GetRestoreName),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx *, BSTR *)), "IVssComponentEx.GetRestoreName parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *, REFIID, void **)), "IVssDifferentialSoftwareSnapshotMgmt2.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *)), "IVssDifferentialSoftwareSnapshotMgmt2.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *)), "IVssDifferentialSoftwareSnapshotMgmt2.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->AddDiffArea),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *, VSS_PWSZ, VSS_PWSZ, LONGLONG)), "IVssDifferentialSoftwareSnapshotMgmt2.AddDiffArea parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->ChangeDiffAreaMaximumSize),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *, VSS_PWSZ, VSS_PWSZ, LONGLONG)), "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSize parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->QueryVolumesSupportedForDiffAreas),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *, VSS_PWSZ, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt2.QueryVolumesSupportedForDiffAreas parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->QueryDiffAreasForVolume),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *, VSS_PWSZ, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt2.QueryDiffAreasForVolume parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->QueryDiffAreasOnVolume),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *, VSS_PWSZ, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt2.QueryDiffAreasOnVolume parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->QueryDiffAreasForSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *, VSS_ID, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt2.QueryDiffAreasForSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->ChangeDiffAreaMaximumSizeEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *, VSS_PWSZ, VSS_PWSZ, LONGLONG, BOOL)), "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->MigrateDiffAreas),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *, VSS_PWSZ, VSS_PWSZ, VSS_PWSZ)), "IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->QueryMigrationStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *, VSS_PWSZ, VSS_PWSZ, IVssAsync **)), "IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt2Vtbl *)0)->SetSnapshotPriority),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt2 *, VSS_ID, BYTE)), "IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx *, REFIID, void **)), "IVssExamineWriterMetadataEx.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataExVtbl *)0)->AddRef),
@@ -1669,6 +1793,10 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&VssFreeSnapshotPropertie
 	void (WINAPI *)(const VSS_SNAPSHOT_PROP *)), "vssapi.dll!VssFreeSnapshotPropertiesInternal parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&ShouldBlockRevertInternal),
 	HRESULT (WINAPI *)(LPCWSTR, boolean *)), "vssapi.dll!ShouldBlockRevertInternal parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&CreateVssExamineWriterMetadataInternal),
+	HRESULT (WINAPI *)(BSTR, IVssExamineWriterMetadata **)), "vssapi.dll!CreateVssExamineWriterMetadataInternal parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&IsVolumeSnapshottedInternal),
+	HRESULT (WINAPI *)(VSS_PWSZ, BOOL *, LONG *)), "vssapi.dll!IsVolumeSnapshottedInternal parameters");
 
 /* HRESULT values. */
 _Static_assert((ULONG)(S_OK) == 0x00000000UL, "S_OK value");
@@ -1930,6 +2058,30 @@ _Static_assert((ULONG)(VSS_BS_ROLLFORWARD_RESTORE) == 0x00001000UL, "VSS_BS_ROLL
 _Static_assert((ULONG)(VSS_BS_RESTORE_RENAME) == 0x00002000UL, "VSS_BS_RESTORE_RENAME value");
 _Static_assert((ULONG)(VSS_BS_AUTHORITATIVE_RESTORE) == 0x00004000UL, "VSS_BS_AUTHORITATIVE_RESTORE value");
 _Static_assert((ULONG)(VSS_BS_WRITER_SUPPORTS_PARALLEL_RESTORES) == 0x00008000UL, "VSS_BS_WRITER_SUPPORTS_PARALLEL_RESTORES value");
+_Static_assert(sizeof(VSS_FILE_SPEC_BACKUP_TYPE) == 4, "VSS_FILE_SPEC_BACKUP_TYPE size");
+_Static_assert((ULONG)(VSS_FSBT_FULL_BACKUP_REQUIRED) == 0x00000001UL, "VSS_FSBT_FULL_BACKUP_REQUIRED value");
+_Static_assert((ULONG)(VSS_FSBT_DIFFERENTIAL_BACKUP_REQUIRED) == 0x00000002UL, "VSS_FSBT_DIFFERENTIAL_BACKUP_REQUIRED value");
+_Static_assert((ULONG)(VSS_FSBT_INCREMENTAL_BACKUP_REQUIRED) == 0x00000004UL, "VSS_FSBT_INCREMENTAL_BACKUP_REQUIRED value");
+_Static_assert((ULONG)(VSS_FSBT_LOG_BACKUP_REQUIRED) == 0x00000008UL, "VSS_FSBT_LOG_BACKUP_REQUIRED value");
+_Static_assert((ULONG)(VSS_FSBT_FULL_SNAPSHOT_REQUIRED) == 0x00000100UL, "VSS_FSBT_FULL_SNAPSHOT_REQUIRED value");
+_Static_assert((ULONG)(VSS_FSBT_DIFFERENTIAL_SNAPSHOT_REQUIRED) == 0x00000200UL, "VSS_FSBT_DIFFERENTIAL_SNAPSHOT_REQUIRED value");
+_Static_assert((ULONG)(VSS_FSBT_INCREMENTAL_SNAPSHOT_REQUIRED) == 0x00000400UL, "VSS_FSBT_INCREMENTAL_SNAPSHOT_REQUIRED value");
+_Static_assert((ULONG)(VSS_FSBT_LOG_SNAPSHOT_REQUIRED) == 0x00000800UL, "VSS_FSBT_LOG_SNAPSHOT_REQUIRED value");
+_Static_assert((ULONG)(VSS_FSBT_CREATED_DURING_BACKUP) == 0x00010000UL, "VSS_FSBT_CREATED_DURING_BACKUP value");
+_Static_assert((ULONG)(VSS_FSBT_ALL_BACKUP_REQUIRED) == 0x0000000FUL, "VSS_FSBT_ALL_BACKUP_REQUIRED value");
+_Static_assert((ULONG)(VSS_FSBT_ALL_SNAPSHOT_REQUIRED) == 0x00000F00UL, "VSS_FSBT_ALL_SNAPSHOT_REQUIRED value");
+_Static_assert(sizeof(VSS_COMPONENT_FLAGS) == 4, "VSS_COMPONENT_FLAGS size");
+_Static_assert((ULONG)(VSS_CF_BACKUP_RECOVERY) == 0x00000001UL, "VSS_CF_BACKUP_RECOVERY value");
+_Static_assert((ULONG)(VSS_CF_APP_ROLLBACK_RECOVERY) == 0x00000002UL, "VSS_CF_APP_ROLLBACK_RECOVERY value");
+_Static_assert((ULONG)(VSS_CF_NOT_SYSTEM_STATE) == 0x00000004UL, "VSS_CF_NOT_SYSTEM_STATE value");
+_Static_assert(sizeof(VSS_SNAPSHOT_COMPATIBILITY) == 4, "VSS_SNAPSHOT_COMPATIBILITY size");
+_Static_assert((ULONG)(VSS_SC_DISABLE_DEFRAG) == 0x00000001UL, "VSS_SC_DISABLE_DEFRAG value");
+_Static_assert((ULONG)(VSS_SC_DISABLE_CONTENTINDEX) == 0x00000002UL, "VSS_SC_DISABLE_CONTENTINDEX value");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_TYPE) == 4, "VSS_MGMT_OBJECT_TYPE size");
+_Static_assert((LONG)(VSS_MGMT_OBJECT_UNKNOWN) == 0, "VSS_MGMT_OBJECT_UNKNOWN value");
+_Static_assert((LONG)(VSS_MGMT_OBJECT_VOLUME) == 1, "VSS_MGMT_OBJECT_VOLUME value");
+_Static_assert((LONG)(VSS_MGMT_OBJECT_DIFF_VOLUME) == 2, "VSS_MGMT_OBJECT_DIFF_VOLUME value");
+_Static_assert((LONG)(VSS_MGMT_OBJECT_DIFF_AREA) == 3, "VSS_MGMT_OBJECT_DIFF_AREA value");
 _Static_assert(sizeof(VSS_RESTORE_TARGET) == 4, "VSS_RESTORE_TARGET size");
 _Static_assert((LONG)(VSS_RT_UNDEFINED) == 0, "VSS_RT_UNDEFINED value");
 _Static_assert((LONG)(VSS_RT_ORIGINAL) == 1, "VSS_RT_ORIGINAL value");
@@ -1976,6 +2128,22 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)-
 _Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->cDatabases), UINT), "VSS_COMPONENTINFO.cDatabases type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->cLogFiles), UINT), "VSS_COMPONENTINFO.cLogFiles type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_COMPONENTINFO *)0)->cDependencies), UINT), "VSS_COMPONENTINFO.cDependencies type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_VOLUME_PROP *)0)->m_pwszVolumeName), VSS_PWSZ), "VSS_VOLUME_PROP.m_pwszVolumeName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_VOLUME_PROP *)0)->m_pwszVolumeDisplayName), VSS_PWSZ), "VSS_VOLUME_PROP.m_pwszVolumeDisplayName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_VOLUME_PROP *)0)->m_pwszVolumeName), VSS_PWSZ), "VSS_DIFF_VOLUME_PROP.m_pwszVolumeName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_VOLUME_PROP *)0)->m_pwszVolumeDisplayName), VSS_PWSZ), "VSS_DIFF_VOLUME_PROP.m_pwszVolumeDisplayName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_VOLUME_PROP *)0)->m_llVolumeFreeSpace), LONGLONG), "VSS_DIFF_VOLUME_PROP.m_llVolumeFreeSpace type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_VOLUME_PROP *)0)->m_llVolumeTotalSpace), LONGLONG), "VSS_DIFF_VOLUME_PROP.m_llVolumeTotalSpace type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_AREA_PROP *)0)->m_pwszVolumeName), VSS_PWSZ), "VSS_DIFF_AREA_PROP.m_pwszVolumeName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_AREA_PROP *)0)->m_pwszDiffAreaVolumeName), VSS_PWSZ), "VSS_DIFF_AREA_PROP.m_pwszDiffAreaVolumeName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_AREA_PROP *)0)->m_llMaximumDiffSpace), LONGLONG), "VSS_DIFF_AREA_PROP.m_llMaximumDiffSpace type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_AREA_PROP *)0)->m_llAllocatedDiffSpace), LONGLONG), "VSS_DIFF_AREA_PROP.m_llAllocatedDiffSpace type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_DIFF_AREA_PROP *)0)->m_llUsedDiffSpace), LONGLONG), "VSS_DIFF_AREA_PROP.m_llUsedDiffSpace type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_UNION *)0)->Vol), VSS_VOLUME_PROP), "VSS_MGMT_OBJECT_UNION.Vol type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_UNION *)0)->DiffVol), VSS_DIFF_VOLUME_PROP), "VSS_MGMT_OBJECT_UNION.DiffVol type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_UNION *)0)->DiffArea), VSS_DIFF_AREA_PROP), "VSS_MGMT_OBJECT_UNION.DiffArea type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_PROP *)0)->Type), VSS_MGMT_OBJECT_TYPE), "VSS_MGMT_OBJECT_PROP.Type type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_PROP *)0)->Obj), VSS_MGMT_OBJECT_UNION), "VSS_MGMT_OBJECT_PROP.Obj type");
 
 /*
  * Struct layouts on the architecture being compiled: size, alignment and
@@ -2028,6 +2196,29 @@ _Static_assert(offsetof(VSS_COMPONENTINFO, cFileCount) == 52, "VSS_COMPONENTINFO
 _Static_assert(offsetof(VSS_COMPONENTINFO, cDatabases) == 56, "VSS_COMPONENTINFO.cDatabases offset on amd64");
 _Static_assert(offsetof(VSS_COMPONENTINFO, cLogFiles) == 60, "VSS_COMPONENTINFO.cLogFiles offset on amd64");
 _Static_assert(offsetof(VSS_COMPONENTINFO, cDependencies) == 64, "VSS_COMPONENTINFO.cDependencies offset on amd64");
+_Static_assert(sizeof(VSS_VOLUME_PROP) == 16, "VSS_VOLUME_PROP size on amd64");
+_Static_assert(_Alignof(VSS_VOLUME_PROP) == 8, "VSS_VOLUME_PROP alignment on amd64");
+_Static_assert(offsetof(VSS_VOLUME_PROP, m_pwszVolumeName) == 0, "VSS_VOLUME_PROP.m_pwszVolumeName offset on amd64");
+_Static_assert(offsetof(VSS_VOLUME_PROP, m_pwszVolumeDisplayName) == 8, "VSS_VOLUME_PROP.m_pwszVolumeDisplayName offset on amd64");
+_Static_assert(sizeof(VSS_DIFF_VOLUME_PROP) == 32, "VSS_DIFF_VOLUME_PROP size on amd64");
+_Static_assert(_Alignof(VSS_DIFF_VOLUME_PROP) == 8, "VSS_DIFF_VOLUME_PROP alignment on amd64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_pwszVolumeName) == 0, "VSS_DIFF_VOLUME_PROP.m_pwszVolumeName offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_pwszVolumeDisplayName) == 8, "VSS_DIFF_VOLUME_PROP.m_pwszVolumeDisplayName offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_llVolumeFreeSpace) == 16, "VSS_DIFF_VOLUME_PROP.m_llVolumeFreeSpace offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_llVolumeTotalSpace) == 24, "VSS_DIFF_VOLUME_PROP.m_llVolumeTotalSpace offset on amd64");
+_Static_assert(sizeof(VSS_DIFF_AREA_PROP) == 40, "VSS_DIFF_AREA_PROP size on amd64");
+_Static_assert(_Alignof(VSS_DIFF_AREA_PROP) == 8, "VSS_DIFF_AREA_PROP alignment on amd64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_pwszVolumeName) == 0, "VSS_DIFF_AREA_PROP.m_pwszVolumeName offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_pwszDiffAreaVolumeName) == 8, "VSS_DIFF_AREA_PROP.m_pwszDiffAreaVolumeName offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llMaximumDiffSpace) == 16, "VSS_DIFF_AREA_PROP.m_llMaximumDiffSpace offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llAllocatedDiffSpace) == 24, "VSS_DIFF_AREA_PROP.m_llAllocatedDiffSpace offset on amd64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llUsedDiffSpace) == 32, "VSS_DIFF_AREA_PROP.m_llUsedDiffSpace offset on amd64");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_UNION) == 40, "VSS_MGMT_OBJECT_UNION size on amd64");
+_Static_assert(_Alignof(VSS_MGMT_OBJECT_UNION) == 8, "VSS_MGMT_OBJECT_UNION alignment on amd64");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_PROP) == 48, "VSS_MGMT_OBJECT_PROP size on amd64");
+_Static_assert(_Alignof(VSS_MGMT_OBJECT_PROP) == 8, "VSS_MGMT_OBJECT_PROP alignment on amd64");
+_Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Type) == 0, "VSS_MGMT_OBJECT_PROP.Type offset on amd64");
+_Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Obj) == 8, "VSS_MGMT_OBJECT_PROP.Obj offset on amd64");
 #elif defined(_M_IX86) || defined(__i386__)
 _Static_assert(sizeof(VSS_SNAPSHOT_PROP) == 96, "VSS_SNAPSHOT_PROP size on 386");
 _Static_assert(_Alignof(VSS_SNAPSHOT_PROP) == 8, "VSS_SNAPSHOT_PROP alignment on 386");
@@ -2075,6 +2266,29 @@ _Static_assert(offsetof(VSS_COMPONENTINFO, cFileCount) == 32, "VSS_COMPONENTINFO
 _Static_assert(offsetof(VSS_COMPONENTINFO, cDatabases) == 36, "VSS_COMPONENTINFO.cDatabases offset on 386");
 _Static_assert(offsetof(VSS_COMPONENTINFO, cLogFiles) == 40, "VSS_COMPONENTINFO.cLogFiles offset on 386");
 _Static_assert(offsetof(VSS_COMPONENTINFO, cDependencies) == 44, "VSS_COMPONENTINFO.cDependencies offset on 386");
+_Static_assert(sizeof(VSS_VOLUME_PROP) == 8, "VSS_VOLUME_PROP size on 386");
+_Static_assert(_Alignof(VSS_VOLUME_PROP) == 4, "VSS_VOLUME_PROP alignment on 386");
+_Static_assert(offsetof(VSS_VOLUME_PROP, m_pwszVolumeName) == 0, "VSS_VOLUME_PROP.m_pwszVolumeName offset on 386");
+_Static_assert(offsetof(VSS_VOLUME_PROP, m_pwszVolumeDisplayName) == 4, "VSS_VOLUME_PROP.m_pwszVolumeDisplayName offset on 386");
+_Static_assert(sizeof(VSS_DIFF_VOLUME_PROP) == 24, "VSS_DIFF_VOLUME_PROP size on 386");
+_Static_assert(_Alignof(VSS_DIFF_VOLUME_PROP) == 8, "VSS_DIFF_VOLUME_PROP alignment on 386");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_pwszVolumeName) == 0, "VSS_DIFF_VOLUME_PROP.m_pwszVolumeName offset on 386");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_pwszVolumeDisplayName) == 4, "VSS_DIFF_VOLUME_PROP.m_pwszVolumeDisplayName offset on 386");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_llVolumeFreeSpace) == 8, "VSS_DIFF_VOLUME_PROP.m_llVolumeFreeSpace offset on 386");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_llVolumeTotalSpace) == 16, "VSS_DIFF_VOLUME_PROP.m_llVolumeTotalSpace offset on 386");
+_Static_assert(sizeof(VSS_DIFF_AREA_PROP) == 32, "VSS_DIFF_AREA_PROP size on 386");
+_Static_assert(_Alignof(VSS_DIFF_AREA_PROP) == 8, "VSS_DIFF_AREA_PROP alignment on 386");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_pwszVolumeName) == 0, "VSS_DIFF_AREA_PROP.m_pwszVolumeName offset on 386");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_pwszDiffAreaVolumeName) == 4, "VSS_DIFF_AREA_PROP.m_pwszDiffAreaVolumeName offset on 386");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llMaximumDiffSpace) == 8, "VSS_DIFF_AREA_PROP.m_llMaximumDiffSpace offset on 386");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llAllocatedDiffSpace) == 16, "VSS_DIFF_AREA_PROP.m_llAllocatedDiffSpace offset on 386");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llUsedDiffSpace) == 24, "VSS_DIFF_AREA_PROP.m_llUsedDiffSpace offset on 386");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_UNION) == 32, "VSS_MGMT_OBJECT_UNION size on 386");
+_Static_assert(_Alignof(VSS_MGMT_OBJECT_UNION) == 8, "VSS_MGMT_OBJECT_UNION alignment on 386");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_PROP) == 40, "VSS_MGMT_OBJECT_PROP size on 386");
+_Static_assert(_Alignof(VSS_MGMT_OBJECT_PROP) == 8, "VSS_MGMT_OBJECT_PROP alignment on 386");
+_Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Type) == 0, "VSS_MGMT_OBJECT_PROP.Type offset on 386");
+_Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Obj) == 8, "VSS_MGMT_OBJECT_PROP.Obj offset on 386");
 #elif defined(_M_ARM64) || defined(__aarch64__)
 _Static_assert(sizeof(VSS_SNAPSHOT_PROP) == 128, "VSS_SNAPSHOT_PROP size on arm64");
 _Static_assert(_Alignof(VSS_SNAPSHOT_PROP) == 8, "VSS_SNAPSHOT_PROP alignment on arm64");
@@ -2122,6 +2336,29 @@ _Static_assert(offsetof(VSS_COMPONENTINFO, cFileCount) == 52, "VSS_COMPONENTINFO
 _Static_assert(offsetof(VSS_COMPONENTINFO, cDatabases) == 56, "VSS_COMPONENTINFO.cDatabases offset on arm64");
 _Static_assert(offsetof(VSS_COMPONENTINFO, cLogFiles) == 60, "VSS_COMPONENTINFO.cLogFiles offset on arm64");
 _Static_assert(offsetof(VSS_COMPONENTINFO, cDependencies) == 64, "VSS_COMPONENTINFO.cDependencies offset on arm64");
+_Static_assert(sizeof(VSS_VOLUME_PROP) == 16, "VSS_VOLUME_PROP size on arm64");
+_Static_assert(_Alignof(VSS_VOLUME_PROP) == 8, "VSS_VOLUME_PROP alignment on arm64");
+_Static_assert(offsetof(VSS_VOLUME_PROP, m_pwszVolumeName) == 0, "VSS_VOLUME_PROP.m_pwszVolumeName offset on arm64");
+_Static_assert(offsetof(VSS_VOLUME_PROP, m_pwszVolumeDisplayName) == 8, "VSS_VOLUME_PROP.m_pwszVolumeDisplayName offset on arm64");
+_Static_assert(sizeof(VSS_DIFF_VOLUME_PROP) == 32, "VSS_DIFF_VOLUME_PROP size on arm64");
+_Static_assert(_Alignof(VSS_DIFF_VOLUME_PROP) == 8, "VSS_DIFF_VOLUME_PROP alignment on arm64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_pwszVolumeName) == 0, "VSS_DIFF_VOLUME_PROP.m_pwszVolumeName offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_pwszVolumeDisplayName) == 8, "VSS_DIFF_VOLUME_PROP.m_pwszVolumeDisplayName offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_llVolumeFreeSpace) == 16, "VSS_DIFF_VOLUME_PROP.m_llVolumeFreeSpace offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_VOLUME_PROP, m_llVolumeTotalSpace) == 24, "VSS_DIFF_VOLUME_PROP.m_llVolumeTotalSpace offset on arm64");
+_Static_assert(sizeof(VSS_DIFF_AREA_PROP) == 40, "VSS_DIFF_AREA_PROP size on arm64");
+_Static_assert(_Alignof(VSS_DIFF_AREA_PROP) == 8, "VSS_DIFF_AREA_PROP alignment on arm64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_pwszVolumeName) == 0, "VSS_DIFF_AREA_PROP.m_pwszVolumeName offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_pwszDiffAreaVolumeName) == 8, "VSS_DIFF_AREA_PROP.m_pwszDiffAreaVolumeName offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llMaximumDiffSpace) == 16, "VSS_DIFF_AREA_PROP.m_llMaximumDiffSpace offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llAllocatedDiffSpace) == 24, "VSS_DIFF_AREA_PROP.m_llAllocatedDiffSpace offset on arm64");
+_Static_assert(offsetof(VSS_DIFF_AREA_PROP, m_llUsedDiffSpace) == 32, "VSS_DIFF_AREA_PROP.m_llUsedDiffSpace offset on arm64");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_UNION) == 40, "VSS_MGMT_OBJECT_UNION size on arm64");
+_Static_assert(_Alignof(VSS_MGMT_OBJECT_UNION) == 8, "VSS_MGMT_OBJECT_UNION alignment on arm64");
+_Static_assert(sizeof(VSS_MGMT_OBJECT_PROP) == 48, "VSS_MGMT_OBJECT_PROP size on arm64");
+_Static_assert(_Alignof(VSS_MGMT_OBJECT_PROP) == 8, "VSS_MGMT_OBJECT_PROP alignment on arm64");
+_Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Type) == 0, "VSS_MGMT_OBJECT_PROP.Type offset on arm64");
+_Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Obj) == 8, "VSS_MGMT_OBJECT_PROP.Obj offset on arm64");
 #else
 #error "no struct layouts for this architecture"
 #endif
@@ -2136,10 +2373,15 @@ static const struct {
 	{"IVssAsync IID", &IID_IVssAsync, {0x507c37b4, 0xcf5b, 0x4e95, {0xb0, 0xaf, 0x14, 0xeb, 0x97, 0x67, 0x46, 0x7e}}},
 	{"IVssBackupComponents IID", &IID_IVssBackupComponents, {0x665c1d5f, 0xc218, 0x414d, {0xa0, 0x5d, 0x7f, 0xef, 0x5f, 0x9d, 0x5c, 0x86}}},
 	{"IVssComponent IID", &IID_IVssComponent, {0xd2c72c96, 0xc121, 0x4518, {0xb6, 0x27, 0xe5, 0xa9, 0x3d, 0x01, 0x0e, 0xad}}},
+	{"IVssDifferentialSoftwareSnapshotMgmt IID", &IID_IVssDifferentialSoftwareSnapshotMgmt, {0x214a0f28, 0xb737, 0x4026, {0xb8, 0x47, 0x4f, 0x9e, 0x37, 0xd7, 0x95, 0x29}}},
+	{"IVssEnumMgmtObject IID", &IID_IVssEnumMgmtObject, {0x01954e6b, 0x9254, 0x4e6e, {0x80, 0x8c, 0xc9, 0xe0, 0x5d, 0x00, 0x76, 0x96}}},
 	{"IVssEnumObject IID", &IID_IVssEnumObject, {0xae1c7110, 0x2f60, 0x11d3, {0x8a, 0x39, 0x00, 0xc0, 0x4f, 0x72, 0xd8, 0xe3}}},
 	{"IVssExamineWriterMetadata IID", &IID_IVssExamineWriterMetadata, {0x902fcf7f, 0xb7fd, 0x42f8, {0x81, 0xf1, 0xb2, 0xe4, 0x00, 0xb1, 0xe5, 0xbd}}},
+	{"IVssSnapshotMgmt IID", &IID_IVssSnapshotMgmt, {0xfa7df749, 0x66e7, 0x4986, {0xa2, 0x7f, 0xe2, 0xf0, 0x4a, 0xe5, 0x37, 0x72}}},
+	{"IVssSnapshotMgmt2 IID", &IID_IVssSnapshotMgmt2, {0x0f61ec39, 0xfe82, 0x45f2, {0xa3, 0xf0, 0x76, 0x8b, 0x5d, 0x42, 0x71, 0x02}}},
 	{"IVssBackupComponentsEx IID", &IID_IVssBackupComponentsEx, {0x963f03ad, 0x9e4c, 0x4a34, {0xac, 0x15, 0xe4, 0xb6, 0x17, 0x4e, 0x50, 0x36}}},
 	{"IVssComponentEx IID", &IID_IVssComponentEx, {0x156c8b5e, 0xf131, 0x4bd7, {0x9c, 0x97, 0xd1, 0x92, 0x3b, 0xe7, 0xe1, 0xfa}}},
+	{"IVssDifferentialSoftwareSnapshotMgmt2 IID", &IID_IVssDifferentialSoftwareSnapshotMgmt2, {0x949d7353, 0x675f, 0x4275, {0x89, 0x69, 0xf0, 0x44, 0xc6, 0x27, 0x78, 0x15}}},
 	{"IVssExamineWriterMetadataEx IID", &IID_IVssExamineWriterMetadataEx, {0x0c0e5ec0, 0xca44, 0x472b, {0xb7, 0x02, 0xe6, 0x52, 0xdb, 0x1c, 0x04, 0x51}}},
 	{"IVssBackupComponentsEx2 IID", &IID_IVssBackupComponentsEx2, {0xacfe2b3a, 0x22c9, 0x4ef8, {0xbd, 0x03, 0x2f, 0x9c, 0xa2, 0x30, 0x08, 0x4e}}},
 	{"IVssComponentEx2 IID", &IID_IVssComponentEx2, {0x3b5be0f2, 0x07a9, 0x4e4b, {0xbd, 0xd3, 0xcf, 0xdc, 0x8e, 0x2c, 0x0d, 0x2d}}},
@@ -2186,6 +2428,8 @@ static const struct {
 	{"vssapi.dll!CreateVssBackupComponentsInternal export", "vssapi.dll", "CreateVssBackupComponentsInternal"},
 	{"vssapi.dll!VssFreeSnapshotPropertiesInternal export", "vssapi.dll", "VssFreeSnapshotPropertiesInternal"},
 	{"vssapi.dll!ShouldBlockRevertInternal export", "vssapi.dll", "ShouldBlockRevertInternal"},
+	{"vssapi.dll!CreateVssExamineWriterMetadataInternal export", "vssapi.dll", "CreateVssExamineWriterMetadataInternal"},
+	{"vssapi.dll!IsVolumeSnapshottedInternal export", "vssapi.dll", "IsVolumeSnapshottedInternal"},
 };
 
 /* load_system_dll loads a DLL from the system directory, as the Go package does. */
@@ -2232,7 +2476,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 1409;
+static const unsigned static_facts = 1556;
 
 int main(void)
 {

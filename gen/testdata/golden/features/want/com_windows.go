@@ -161,6 +161,7 @@ type IGadgetShopVtbl struct {
 	Find     uintptr // slot 3
 	Describe uintptr // slot 4
 	Props    uintptr // slot 5
+	Resize   uintptr // slot 6
 }
 
 // A compile error in this function means IGadgetShopVtbl no longer has the
@@ -172,7 +173,8 @@ func _() {
 	_ = x[unsafe.Offsetof(vt.Find)/ptr-3]
 	_ = x[unsafe.Offsetof(vt.Describe)/ptr-4]
 	_ = x[unsafe.Offsetof(vt.Props)/ptr-5]
-	_ = x[unsafe.Sizeof(vt)/ptr-6]
+	_ = x[unsafe.Offsetof(vt.Resize)/ptr-6]
+	_ = x[unsafe.Sizeof(vt)/ptr-7]
 }
 
 // IGadgetShop is the COM interface of that name, declared in widget.h.

@@ -140,6 +140,29 @@ func (v *IGadgetShop) Find(GadgetId windows.GUID, pwszName string, bstrNote stri
 	return pWidget, err
 }
 
+// Resize calls IGadgetShop::Resize, slot 6 of the vtable.
+//
+// 64-bit integers by value, which take two stack words on 386 and one
+// elsewhere.
+//
+// Parameters:
+//   - llMaximum (in LONGLONG): A signed 64-bit integer by value.
+//   - ullUsed (in ULONGLONG): An unsigned 64-bit integer by value.
+//   - llSpare (in LONGLONG): A reserved one is zero in as many words. Passed as
+//     NULL by this method.
+//   - dwAfter (in DWORD): Shows where the words after them go.
+//
+// Documented return codes:
+//   - S_OK: Resized.
+func (v *IGadgetShop) Resize(llMaximum int64, ullUsed uint64, dwAfter uint32) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Resize, uintptr(unsafe.Pointer(v)), uintptr(uint32(llMaximum)), uintptr(uint64(llMaximum)>>32), uintptr(uint32(ullUsed)), uintptr(uint64(ullUsed)>>32), 0, 0, uintptr(dwAfter))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IGadgetShop_Resize, _hr)
+	}
+	return err
+}
+
 // FindByGuid calls FindByGuid, exported by widgets.dll, which is loaded on first use.
 //
 // A function with a GUID by value.

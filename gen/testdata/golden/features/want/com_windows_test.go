@@ -385,7 +385,7 @@ var _fakeInterfaces = []_fakeInterface{
 	},
 	{
 		iids:    []windows.GUID{IID_IGadgetShop, IID_IUnknown},
-		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize},
 		name:    "IGadgetShop",
 		unknown: true,
 	},
@@ -482,7 +482,7 @@ func (o *_fakeObject) call(slot int, args ...uintptr) uintptr {
 // receive takes parameter i from the call's words: it checks an in-value, and
 // writes an out-value when the call succeeds.
 func (o *_fakeObject) receive(i int, p *_stubParam) {
-	if !p.out && (p.kind == _kindGUID || p.kind == _kindFiletime) {
+	if !p.out && (p.kind == _kindGUID || p.kind == _kindFiletime || p.kind == _kindInteger && p.bytes == 8) {
 		o.receiveByValue(i, p)
 		return
 	}
@@ -510,16 +510,22 @@ func (o *_fakeObject) receive(i int, p *_stubParam) {
 	}
 }
 
-// receiveByValue takes a GUID or FILETIME passed by value and compares it
-// with the value the test passed, or with zero for a reserved one.
+// receiveByValue takes a GUID, FILETIME or 64-bit integer passed by value
+// and compares it with the value the test passed, or with zero for a
+// reserved one. A FILETIME and a 64-bit integer take the same words: two
+// on 386, low half first, and one elsewhere.
 func (o *_fakeObject) receiveByValue(i int, p *_stubParam) {
-	if p.kind == _kindFiletime {
+	if p.kind != _kindGUID {
 		want := p.word
 		if p.reserved {
 			want = 0
 		}
+		what := "FILETIME"
+		if p.kind == _kindInteger {
+			what = "64-bit integer"
+		}
 		if got := o.args.filetime(); got != want {
-			o.problemf("parameter %d (%s) arrived as FILETIME %#x, want %#x", i+1, p.name, got, want)
+			o.problemf("parameter %d (%s) arrived as %s %#x, want %#x", i+1, p.name, what, got, want)
 		}
 		return
 	}
@@ -1008,6 +1014,51 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 5,
 	},
+	IGadgetShop_Resize: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Resize(int64(p[0].word), uint64(p[1].word), uint32(p[3].word))
+			return r
+		},
+		iface: "IGadgetShop",
+		name:  "Resize",
+		params: []_stubParam{
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "llMaximum",
+				word:  0x1C0003003A000300,
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "ullUsed",
+				word:  0x1C0003013A000301,
+			},
+			{
+				bytes:    8,
+				kind:     _kindInteger,
+				name:     "llSpare",
+				reserved: true,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwAfter",
+				word:  0x3A000303,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putFiletime(p[0].word)
+			a.putFiletime(p[1].word)
+			a.putFiletime(0)
+			a.put(uintptr(p[3].word))
+			r, _, _ := syscall.SyscallN(obj.vtbl[6], a.w[:a.n]...)
+			return HRESULT(r)
+		},
+		slot: 6,
+	},
 	ISuperWidget_Fly: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*ISuperWidget)(unsafe.Pointer(obj)).Fly()
@@ -1034,19 +1085,19 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwTurns",
-				word:  0x3A000300,
+				word:  0x3A000400,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lSpeed",
-				word:  0x3A000301,
+				word:  0x3A000401,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A000302,
+				word:  0x3A000402,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1074,21 +1125,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pHr",
 				out:   true,
-				word:  0x5E000400,
+				word:  0x5E000500,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pCount",
 				out:   true,
-				word:  0x5E000401,
+				word:  0x5E000501,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pColor",
 				out:   true,
-				word:  0x5E000402,
+				word:  0x5E000502,
 			},
 			{
 				bytes:    4,
@@ -1110,7 +1161,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
+var _stubMethods = []Method{IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{}
@@ -1140,6 +1191,9 @@ var _stubCases = []struct {
 	{"IGadgetShop.Props/S_OK", IGadgetShop_Props, S_OK, -1, 0, false, false},
 	{"IGadgetShop.Props/undocumented 0x8004FFFF", IGadgetShop_Props, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IGadgetShop.Props/undocumented success 0x0004FFFF", IGadgetShop_Props, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IGadgetShop.Resize/S_OK", IGadgetShop_Resize, S_OK, -1, 0, false, false},
+	{"IGadgetShop.Resize/undocumented 0x8004FFFF", IGadgetShop_Resize, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IGadgetShop.Resize/undocumented success 0x0004FFFF", IGadgetShop_Resize, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, -1, 0, false, false},
 	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, -1, 0, false, false},
 	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, -1, 0, false, false},
@@ -1502,9 +1556,9 @@ var _functions = []struct {
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a000800,
+					Data1: 0x6a000900,
 					Data2: 0x1000,
-					Data3: 0x2008,
+					Data3: 0x2009,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,

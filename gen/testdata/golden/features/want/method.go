@@ -52,6 +52,9 @@ const (
 	// IGadgetShop_Props is IGadgetShop.Props, slot 5.
 	IGadgetShop_Props
 
+	// IGadgetShop_Resize is IGadgetShop.Resize, slot 6.
+	IGadgetShop_Resize
+
 	// IWidget_Spin is IWidget.Spin, slot 3.
 	IWidget_Spin
 
@@ -82,6 +85,7 @@ var _methods = [...]struct {
 	IGadgetShop_Find:        {"IGadgetShop.Find", "IGadgetShop", "Find", 3, []HRESULT{S_OK}},
 	IGadgetShop_Describe:    {"IGadgetShop.Describe", "IGadgetShop", "Describe", 4, nil},
 	IGadgetShop_Props:       {"IGadgetShop.Props", "IGadgetShop", "Props", 5, []HRESULT{S_OK, WID_E_BROKEN}},
+	IGadgetShop_Resize:      {"IGadgetShop.Resize", "IGadgetShop", "Resize", 6, []HRESULT{S_OK}},
 	IWidget_Spin:            {"IWidget.Spin", "IWidget", "Spin", 3, []HRESULT{S_OK, S_FALSE, WID_E_UNEXPECTED}},
 	IWidget_Status:          {"IWidget.Status", "IWidget", "Status", 4, []HRESULT{S_OK, E_INVALIDARG}},
 	ISuperWidget_Fly:        {"ISuperWidget.Fly", "ISuperWidget", "Fly", 6, []HRESULT{S_OK, WID_E_BROKEN, WID_E_UNEXPECTED}},
@@ -146,6 +150,11 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "Done.", true
 		case WID_E_BROKEN:
 			return "Broken shop, reported through the async object.", true
+		}
+	case IGadgetShop_Resize:
+		switch code {
+		case S_OK:
+			return "Resized.", true
 		}
 	case IWidget_Spin:
 		switch code {
