@@ -626,7 +626,10 @@ func (w *walker) decode(n *yaml.Node, v reflect.Value, what string) {
 			e := reflect.New(v.Type().Elem()).Elem()
 			ok := w.value(item, e, fmt.Sprintf("%s[%d]", what, i))
 			scalar := e.Type() == strType || e.Type() == intType || e.Type() == boolType
-			if ok || scalar || item.Kind == yaml.MappingNode && item.Anchor == "" {
+			// A mapping refused for its tag was never read, so it has no
+			// position and is left out like any entry refused as a whole.
+			read := item.Kind == yaml.MappingNode && item.Anchor == "" && item.Style&yaml.TaggedStyle == 0
+			if ok || scalar || read {
 				s = reflect.Append(s, e)
 			}
 		}
