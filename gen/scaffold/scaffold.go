@@ -17,6 +17,7 @@ import (
 	"text/template"
 
 	"github.com/vssgen/vssgen/gen/model"
+	"github.com/vssgen/vssgen/gen/write"
 	"github.com/vssgen/vssgen/spec"
 )
 
@@ -157,7 +158,7 @@ func Write(dir string, files []File) (written []string, err error) {
 		return nil, &ExistsError{existing}
 	}
 
-	created := missingDirs(dir)
+	created := write.MissingDirs(dir)
 	defer func() {
 		if err == nil {
 			return
@@ -165,9 +166,7 @@ func Write(dir string, files []File) (written []string, err error) {
 		for _, p := range written {
 			os.Remove(p)
 		}
-		for _, d := range created { // deepest first
-			os.Remove(d)
-		}
+		write.RemoveDirs(created)
 		written = nil
 	}()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -193,23 +192,6 @@ func Write(dir string, files []File) (written []string, err error) {
 		}
 	}
 	return written, nil
-}
-
-// missingDirs lists dir and those of its ancestors that do not exist,
-// deepest first.
-func missingDirs(dir string) []string {
-	var out []string
-	for {
-		if _, err := os.Stat(dir); err == nil {
-			return out
-		}
-		out = append(out, dir)
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return out
-		}
-		dir = parent
-	}
 }
 
 // InModule reports whether dir lies inside a Go module: whether dir or one

@@ -109,10 +109,10 @@ func (p *Plan) ApplyContext(ctx context.Context) (err error) {
 	}
 	// The journal lives in dir, so dir is made first, outside the journal,
 	// and removed again on failure.
-	made := missingDirs(p.Dir)
+	made := MissingDirs(p.Dir)
 	if len(made) > 0 {
 		if err := ops.mkdirAll(p.Dir, 0o755); err != nil {
-			removeDirs(made)
+			RemoveDirs(made)
 			return &ApplyError{Err: err}
 		}
 	}
@@ -137,14 +137,14 @@ func (p *Plan) ApplyContext(ctx context.Context) (err error) {
 		j.Files = append(j.Files, journalFile{Name: name, Remove: true, Old: true})
 	}
 	if err := writeJournal(p.Dir, j, true); err != nil {
-		removeDirs(made)
+		RemoveDirs(made)
 		return &ApplyError{Err: fmt.Errorf("writing the journal: %w", err), Remains: leftover(filepath.Join(p.Dir, JournalName))}
 	}
 	defer func() {
 		if err != nil {
 			u := rollback(p.Dir, j, p.marker)
 			if u.clean() {
-				removeDirs(made)
+				RemoveDirs(made)
 				err = &ApplyError{Err: err}
 				return
 			}
@@ -243,14 +243,15 @@ func leftover(p string) []string {
 
 // removeDirs removes the directories a run made, deepest first, as far as
 // they are empty.
-func removeDirs(deepestFirst []string) {
+func RemoveDirs(deepestFirst []string) {
 	for _, d := range deepestFirst {
 		os.Remove(d)
 	}
 }
 
-// missingDirs lists d and its ancestors that do not exist yet, deepest first.
-func missingDirs(d string) []string {
+// MissingDirs lists d and its ancestors that do not exist yet, deepest
+// first: what MkdirAll(d) will make, for RemoveDirs to undo.
+func MissingDirs(d string) []string {
 	var out []string
 	for {
 		if _, err := os.Lstat(d); err == nil {

@@ -29,9 +29,9 @@ func Write(ctx context.Context, dir string, files []File, marker string, wait ti
 	if dir == "" {
 		return nil, errors.New("the output directory is empty; name one (\".\" for the current directory)")
 	}
-	made := missingDirs(dir)
+	made := MissingDirs(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		removeDirs(made)
+		RemoveDirs(made)
 		return nil, err
 	}
 	lock, err := lockDir(ctx, dir, wait)
@@ -49,7 +49,7 @@ func Write(ctx context.Context, dir string, files []File, marker string, wait ti
 		return &Result{Plan: plan}, nil
 	}
 	if err != nil {
-		removeDirs(made)
+		RemoveDirs(made)
 		return nil, err
 	}
 	defer func() {
@@ -66,7 +66,7 @@ func Write(ctx context.Context, dir string, files []File, marker string, wait ti
 		}
 		if err != nil && Clean(err) {
 			// Empty unless another run is using it.
-			removeDirs(made)
+			RemoveDirs(made)
 		}
 	}()
 	res = &Result{}

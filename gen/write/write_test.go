@@ -194,7 +194,7 @@ func failingOps(op string, n int) osOps {
 	return osOps{
 		mkdirAll: func(dir string, perm fs.FileMode) error {
 			if fail("mkdirAll") {
-				if missing := missingDirs(dir); len(missing) > 0 {
+				if missing := MissingDirs(dir); len(missing) > 0 {
 					os.Mkdir(missing[len(missing)-1], perm)
 				}
 				return &fs.PathError{Op: "mkdir", Path: dir, Err: errDiskFull}
