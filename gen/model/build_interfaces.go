@@ -792,11 +792,8 @@ func (b *builder) note(r load.Note, what string) *Note {
 		b.errorf(r.Pos, "%s: give either before or on, not both", what)
 		return nil
 	case r.Before.Set:
-		o, ok := b.os[r.Before.Value]
-		if !ok {
-			if !b.refusedOS[r.Before.Value] {
-				b.errorf(r.Before.Pos, "%s: unknown os version %q (%s)", what, r.Before.Value, b.declaredOS())
-			}
+		o := b.osRef(r.Before, what)
+		if o == nil {
 			return nil
 		}
 		if b.spec.OSVersions[0] == o {
@@ -805,14 +802,8 @@ func (b *builder) note(r load.Note, what string) *Note {
 		n.Before = o
 	case len(r.On) > 0:
 		for _, id := range r.On {
-			if id.Bad {
-				return nil // the load stage said what is wrong with it
-			}
-			o, ok := b.os[id.Value]
-			if !ok {
-				if !b.refusedOS[id.Value] {
-					b.errorf(id.Pos, "%s: unknown os version %q (%s)", what, id.Value, b.declaredOS())
-				}
+			o := b.osRef(id, what)
+			if o == nil {
 				return nil
 			}
 			n.On = append(n.On, o)

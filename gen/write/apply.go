@@ -241,7 +241,7 @@ func leftover(p string) []string {
 	return nil
 }
 
-// removeDirs removes the directories a run made, deepest first, as far as
+// RemoveDirs removes the directories a run made, deepest first, as far as
 // they are empty.
 func RemoveDirs(deepestFirst []string) {
 	for _, d := range deepestFirst {
