@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/mod/modfile"
 	"gopkg.in/yaml.v3"
 
 	"github.com/vssgen/vssgen/gen"
@@ -520,31 +521,41 @@ func TestControlCharactersInProseAreRefused(t *testing.T) {
 }
 
 // xsysVersion is the version of golang.org/x/sys this module requires.
+// repoGoMod is this repository's go.mod, parsed.
+func repoGoMod(t *testing.T) *modfile.File {
+	t.Helper()
+	path := filepath.Join(repoRoot(t), "go.mod")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := modfile.Parse(path, data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // repoGoVersion is the version on this repository's go line.
 func repoGoVersion(t *testing.T) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot(t), "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(data)
-	if m == nil {
+	f := repoGoMod(t)
+	if f.Go == nil {
 		t.Fatal("go.mod has no go line")
 	}
-	return string(m[1])
+	return f.Go.Version
 }
 
+// xsysVersion is the golang.org/x/sys this repository requires.
 func xsysVersion(t *testing.T) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot(t), "go.mod"))
-	if err != nil {
-		t.Fatal(err)
+	for _, r := range repoGoMod(t).Require {
+		if r.Mod.Path == "golang.org/x/sys" {
+			return r.Mod.Version
+		}
 	}
-	m := regexp.MustCompile(`(?m)^\s*golang\.org/x/sys (v\S+)`).FindSubmatch(data)
-	if m == nil {
-		t.Fatal("go.mod does not require golang.org/x/sys")
-	}
-	return string(m[1])
+	t.Fatal("go.mod does not require golang.org/x/sys")
+	return ""
 }
 
 // xsysSums are this module's go.sum lines for golang.org/x/sys, so that a
