@@ -245,43 +245,26 @@ func checkEq(what string, got, want Code) Code {
 
 // unusedValue picks a failure code of FACILITY_ITF that the table lacks, for
 // the unknown-code tests.
-func unusedValue(s *model.Spec) uint32 {
-	used := map[uint32]bool{}
-	for _, h := range s.HRESULTs {
-		used[h.Value] = true
-	}
-	v := uint32(0x8004FFFF)
-	for used[v] {
-		v--
-	}
-	return v
-}
+func unusedValue(s *model.Spec) uint32 { return firstUnused(s, 0x8004FFFF, -1) }
 
 // unusedSuccess is a success code with FACILITY_ITF that the spec does
 // not hold, for a call that succeeds with a code no method documents.
-func unusedSuccess(s *model.Spec) uint32 {
-	used := map[uint32]bool{}
-	for _, h := range s.HRESULTs {
-		used[h.Value] = true
-	}
-	v := uint32(0x0004FFFF)
-	for used[v] {
-		v--
-	}
-	return v
-}
+func unusedSuccess(s *model.Spec) uint32 { return firstUnused(s, 0x0004FFFF, -1) }
 
 // unusedSmallSuccess picks the smallest success code above S_FALSE that the
 // table lacks: its hex value has leading zeros, which Error and String
 // must keep.
-func unusedSmallSuccess(s *model.Spec) uint32 {
+func unusedSmallSuccess(s *model.Spec) uint32 { return firstUnused(s, 2, +1) }
+
+// firstUnused is the first value from v on, stepping by step, that no code
+// of the spec's table has.
+func firstUnused(s *model.Spec, v uint32, step int) uint32 {
 	used := map[uint32]bool{}
 	for _, h := range s.HRESULTs {
 		used[h.Value] = true
 	}
-	v := uint32(2)
 	for used[v] {
-		v++
+		v += uint32(step)
 	}
 	return v
 }
