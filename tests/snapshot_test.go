@@ -1,11 +1,13 @@
 package tests
 
 import (
+	"context"
 	"errors"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vssgen/vssgen/tests/internal/wine"
 )
@@ -29,52 +31,59 @@ func TestSnapshotBuildsForWindows(t *testing.T) {
 	}
 }
 
-// TestSnapshotUnderWine runs the command under Wine, whose vssapi.dll
-// answers CreateVssBackupComponentsInternal with E_NOTIMPL. The command
-// must get through COM's initialisation, fail at exactly that step with
-// status 1 and a message naming the step, the entry point and the code,
-// and end without a crash: no Go panic, no Wine crash report, and no step
-// after the failed one.
+// TestSnapshotUnderWine runs every subcommand under Wine, whose
+// vssapi.dll answers CreateVssBackupComponentsInternal with E_NOTIMPL.
+// Each must end promptly with status 1 and a message that names the code,
+// without a crash (no Go panic, no Wine crash report), without claiming an
+// interruption, and without going on as if it had succeeded: exec must not
+// run its program, and nothing may print a result.
 func TestSnapshotUnderWine(t *testing.T) {
 	p := wine.Shared(t)
 	exe := wine.Build(t, repoRoot(t), snapshotCmd)
 
-	out, err := p.Run(t.Context(), wine.Win10, exe, []string{"-v", "-timeout", "1m", `C:\`})
-	text := strings.ReplaceAll(string(out), "\r\n", "\n")
-	for _, crash := range []string{"panic:", "goroutine ", "fatal error:", "Unhandled exception", "Unhandled page fault", "Backtrace:"} {
-		if strings.Contains(text, crash) {
-			t.Fatalf("the output contains %q, a sign of a crash:\n%s", crash, text)
-		}
-	}
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) {
-		t.Fatalf("want the command to run and exit with status 1, got %v\n%s", err, text)
-	}
-	if exit.ExitCode() != 1 {
-		t.Errorf("exit status %d, want 1 (a failed step)\n%s", exit.ExitCode(), text)
-	}
-
-	// -v logs each step as it starts: the steps before the creation ran,
-	// the creation failed, and nothing was attempted after it (no
-	// InitializeForBackup, no AbortBackup, no device path).
-	wantLines := []string{
-		"vss-snapshot: initialising COM",
-		"vss-snapshot: setting COM security",
-		"vss-snapshot: creating the backup components",
-		"vss-snapshot: creating the backup components: vssapi.dll!CreateVssBackupComponentsInternal: E_NOTIMPL (0x80004001): ",
-	}
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	if len(lines) != len(wantLines) {
-		t.Fatalf("want %d lines, got %d:\n%s", len(wantLines), len(lines), text)
-	}
-	last := len(wantLines) - 1
-	for i, want := range wantLines[:last] {
-		if lines[i] != want {
-			t.Errorf("line %d is %q, want %q", i+1, lines[i], want)
-		}
-	}
-	// The error ends with the code's meaning, which is the spec's text.
-	if !strings.HasPrefix(lines[last], wantLines[last]) {
-		t.Errorf("the error is %q, want it to start with %q", lines[last], wantLines[last])
+	id := "{6c42f2b5-0000-4000-8000-000000000001}"
+	for _, args := range [][]string{
+		{"create", "C:"},
+		{"create", "--no-writers", "--timeout", "1m", `C:\`, "D:"},
+		{"exec", "C:", "--", "cmd", "/c", "echo", "PROGRAM-RAN"},
+		{"list"},
+		{"list", "--json"},
+		{"delete", id},
+		{"delete", "--volume", "C:"},
+		{"expose", id, "X:"},
+		{"unexpose", "X:"},
+		{"link", id, `C:\snap`},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+			defer cancel()
+			out, err := p.Run(ctx, wine.Win10, exe, args)
+			text := strings.ReplaceAll(string(out), "\r\n", "\n")
+			if ctx.Err() != nil {
+				t.Fatalf("the command hung:\n%s", text)
+			}
+			for _, crash := range []string{"panic:", "goroutine ", "fatal error:", "Unhandled exception", "Unhandled page fault", "Backtrace:"} {
+				if strings.Contains(text, crash) {
+					t.Fatalf("the output contains %q, a sign of a crash:\n%s", crash, text)
+				}
+			}
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) {
+				t.Fatalf("want the command to run and exit with status 1, got %v\n%s", err, text)
+			}
+			if exit.ExitCode() != 1 {
+				t.Errorf("exit status %d, want 1 (a failed step)\n%s", exit.ExitCode(), text)
+			}
+			if !strings.Contains(text, "E_NOTIMPL (0x80004001)") {
+				t.Errorf("the output does not name E_NOTIMPL:\n%s", text)
+			}
+			// Everything printed is an error of the command's: no result
+			// (a table, JSON, a device path) and no program output.
+			for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+				if !strings.HasPrefix(line, "vss-snapshot: ") || strings.Contains(line, "interrupted") {
+					t.Errorf("unexpected line %q in:\n%s", line, text)
+				}
+			}
+		})
 	}
 }
