@@ -260,6 +260,22 @@ func TestProgress(t *testing.T) {
 	if r.stderr != "" {
 		t.Errorf("in a script, stderr %q, want nothing", r.stderr)
 	}
+
+	// A step that goes on is shown again, with its time so far.
+	defer func(d time.Duration) { stillInterval = d }(stillInterval)
+	stillInterval = 20 * time.Millisecond
+	slow := &fakeService{createFn: func(context.Context) error {
+		time.Sleep(100 * time.Millisecond)
+		return nil
+	}}
+	r = runFake(t, t.Context(), slow, true, "create", "C:")
+	if !strings.Contains(r.stderr, "vss-snapshot: still taking the shadow copies (") {
+		t.Errorf("on a terminal, stderr %q does not show that the long step goes on", r.stderr)
+	}
+	r = runFake(t, t.Context(), slow, false, "create", "C:")
+	if r.stderr != "" {
+		t.Errorf("in a script, stderr %q, want nothing", r.stderr)
+	}
 }
 
 // TestFailures checks the statuses of failed steps: 1 with the step's

@@ -179,7 +179,9 @@ To work on shadow copies that disappear afterwards, use exec.`,
 			if svc == nil {
 				return code
 			}
-			set, err := svc.Create(ctx, req, a.progressFunc())
+			prog := a.startProgress()
+			set, err := svc.Create(ctx, req, prog.report())
+			prog.stop()
 			if err != nil {
 				return a.fail(ctx, err)
 			}

@@ -58,7 +58,9 @@ while the shadow copies are being made cancels that and cleans up.`,
 }
 
 func (a *app) exec(ctx context.Context, svc service, req createRequest, program []string) int {
-	set, err := svc.Create(ctx, req, a.progressFunc())
+	prog := a.startProgress()
+	set, err := svc.Create(ctx, req, prog.report())
+	prog.stop()
 	if err != nil {
 		return a.fail(ctx, err)
 	}
