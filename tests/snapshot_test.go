@@ -87,3 +87,24 @@ func TestSnapshotUnderWine(t *testing.T) {
 		})
 	}
 }
+
+// snapshotWindowsTests are the command's tests that must pass in its
+// Windows test binary: exec runs a real Windows program (the test binary
+// itself) and Ctrl-C ends it there without a Unix signal.
+var snapshotWindowsTests = []string{"TestHelp", "TestUsageErrors", "TestCreate", "TestFailures", "TestExec", "TestExecCleanupFails", "TestExecCannotRun", "TestExecInterrupted"}
+
+// TestSnapshotTestsUnderWine runs the tests of cmd/vss-snapshot as a
+// windows/amd64 test binary under Wine.
+func TestSnapshotTestsUnderWine(t *testing.T) {
+	p := wine.Shared(t)
+	exe := wine.BuildTest(t, repoRoot(t), snapshotCmd)
+	out, err := p.RunTest(t.Context(), wine.Win10, exe)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, name := range snapshotWindowsTests {
+		if !strings.Contains(out, "--- PASS: "+name+" ") {
+			t.Errorf("%s did not run and pass:\n%s", name, out)
+		}
+	}
+}

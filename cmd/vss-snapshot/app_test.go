@@ -211,7 +211,7 @@ func TestContexts(t *testing.T) {
 // is printed.
 func TestCreate(t *testing.T) {
 	svc := &fakeService{}
-	script := filepath.Join(t.TempDir(), "vars.cmd")
+	script := filepath.Join(tempDir(t), "vars.cmd")
 	r := runFake(t, t.Context(), svc, false, "create", "--writer-exclude", "SqlServerWriter,MSSearch Service Writer", "--writer-include", "{a65faa63-5ea8-4ebc-9dbd-a0c4db26912a}",
 		"--timeout", "2m", "--provider", "{b5946137-7b9f-4925-af80-51abd60b20d5}", "--backup-type", "full", "C:", `D:\mnt\data`, "--script", script)
 	if r.code != exitOK {

@@ -129,7 +129,7 @@ func TestExecCleanupFails(t *testing.T) {
 // and that the set is deleted all the same.
 func TestExecCannotRun(t *testing.T) {
 	svc := &fakeService{}
-	missing := filepath.Join(t.TempDir(), "no-such-program")
+	missing := filepath.Join(tempDir(t), "no-such-program")
 	r := runFake(t, t.Context(), svc, false, "exec", "C:", "--", missing)
 	if r.code != exitCannotRun || !strings.Contains(r.stderr, "running "+missing) {
 		t.Errorf("status %d, stderr %q; want %d and the program named", r.code, r.stderr, exitCannotRun)
@@ -146,7 +146,7 @@ func TestExecInterrupted(t *testing.T) {
 	exe := self(t)
 	defer func(d time.Duration) { childGrace = d }(childGrace)
 	childGrace = 2 * time.Second
-	started := filepath.Join(t.TempDir(), "started")
+	started := filepath.Join(tempDir(t), "started")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	go func() {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
+	"testing"
 )
 
 // fakeService is a service that records what the command asks of it, for
@@ -98,4 +100,17 @@ func (f *fakeService) Link(ctx context.Context, id, dir string) error {
 		return errors.New("the directory exists")
 	}
 	return nil
+}
+
+// tempDir is t.TempDir without its check that the removal succeeded: under
+// Wine that removal fails with "Invalid function" (a known difference from
+// Windows), which would fail tests that have nothing to do with it.
+func tempDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "vss-snapshot-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
