@@ -91,7 +91,7 @@ func TestSnapshotUnderWine(t *testing.T) {
 // snapshotWindowsTests are the command's tests that must pass in its
 // Windows test binary: exec runs a real Windows program (the test binary
 // itself) and Ctrl-C ends it there without a Unix signal.
-var snapshotWindowsTests = []string{"TestHelp", "TestUsageErrors", "TestCreate", "TestFailures", "TestExec", "TestExecCleanupFails", "TestExecCannotRun", "TestExecInterrupted"}
+var snapshotWindowsTests = []string{"TestHelp", "TestUsageErrors", "TestCreate", "TestFailures", "TestExec", "TestExecCleanupFails", "TestExecCannotRun", "TestExecInterrupted", "TestContextOptions", "TestParseGUID"}
 
 // TestSnapshotTestsUnderWine runs the tests of cmd/vss-snapshot as a
 // windows/amd64 test binary under Wine.
