@@ -60,11 +60,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 	}
 	c := findCommand(args[0])
 	if c == nil {
-		msg := fmt.Sprintf("unknown command %q", args[0])
-		if strings.HasPrefix(args[0], "-") {
-			msg = fmt.Sprintf("unknown flag %s: flags follow the command, as in 'vss-snapshot list %s'", args[0], args[0])
-		}
-		return a.usageError(msg, "")
+		return a.usageError(unknownCommand(args[0]), "")
 	}
 	fs := newFlagSet(c)
 	runCmd := c.setup(fs)
@@ -77,6 +73,21 @@ func (a *app) run(ctx context.Context, args []string) int {
 		return a.usageError(err.Error(), c.name)
 	}
 	return runCmd(ctx, a, rest)
+}
+
+// unknownCommand says what is wrong with a first argument that is no
+// command, with a guess at what was meant.
+func unknownCommand(arg string) string {
+	name := strings.TrimLeft(arg, "-")
+	switch {
+	case strings.HasPrefix(arg, "-") && findCommand(name) != nil:
+		return fmt.Sprintf("unknown flag %s: the commands are words; did you mean 'vss-snapshot %s'?", arg, name)
+	case strings.HasPrefix(arg, "-"):
+		return fmt.Sprintf("unknown flag %s: flags follow the command, as in 'vss-snapshot create %s C:'", arg, arg)
+	case len(strings.TrimSuffix(arg, `\`)) == 2 && arg[1] == ':':
+		return fmt.Sprintf("unknown command %q: to copy a volume, run 'vss-snapshot create %s' (persistent) or 'vss-snapshot exec %s -- PROGRAM'", arg, arg, arg)
+	}
+	return fmt.Sprintf("unknown command %q", arg)
 }
 
 // help is "vss-snapshot help [COMMAND]".

@@ -113,7 +113,9 @@ func TestUsageErrors(t *testing.T) {
 		help string // the help command the message points to
 	}{
 		{nil, "Usage:", ""},
-		{[]string{"--list"}, "unknown flag --list: flags follow the command", "vss-snapshot help"},
+		{[]string{"--list"}, "unknown flag --list: the commands are words; did you mean 'vss-snapshot list'?", "vss-snapshot help"},
+		{[]string{"-keep", `C:\`}, "unknown flag -keep: flags follow the command", "vss-snapshot help"},
+		{[]string{`C:\`}, "to copy a volume, run 'vss-snapshot create C:\\' (persistent) or 'vss-snapshot exec C:\\ -- PROGRAM'", "vss-snapshot help"},
 		{[]string{"snap", "C:"}, `unknown command "snap"`, "vss-snapshot help"},
 		{[]string{"help", "nothing"}, `unknown help topic "nothing"`, "vss-snapshot help"},
 		{[]string{"help", "create", "exec"}, "help takes one command", "vss-snapshot help"},
@@ -347,6 +349,17 @@ func TestListDeleteExposeLink(t *testing.T) {
 	svc = &fakeService{deleteFn: func(filter) ([]string, error) { return nil, nil }}
 	if r := runFake(t, t.Context(), svc, false, "delete", "--volume", "D:"); r.code != exitFailed || !strings.Contains(r.stderr, `deleting the shadow copies of D:\: no such shadow copy`) {
 		t.Errorf("deleting nothing: %d %q", r.code, r.stderr)
+	}
+
+	// Ctrl-C between two deletions: the second is not attempted.
+	ctx, cancel := context.WithCancel(t.Context())
+	svc = &fakeService{deleteFn: func(f filter) ([]string, error) {
+		cancel()
+		return []string{f.ID}, nil
+	}}
+	r = runFake(t, ctx, svc, false, "delete", "{6c42f2b5-0000-4000-8000-000000000001}", "{6c42f2b5-0000-4000-8000-000000000002}")
+	if r.code != exitInterrupted || len(svc.calls) != 1 || r.stdout != "{6c42f2b5-0000-4000-8000-000000000001}\n" {
+		t.Errorf("interrupted delete: %d, calls %q, stdout %q", r.code, svc.calls, r.stdout)
 	}
 
 	id := "{6c42f2b5-0000-4000-8000-000000000001}"

@@ -69,6 +69,9 @@ deleted. Deleting nothing is a failure, so that a mistyped ID is noticed.`,
 					break
 				}
 			}
+			if ctx.Err() != nil && len(errs) == 0 {
+				errs = append(errs, fmt.Errorf("deleting: %w", ctx.Err()))
+			}
 			if len(errs) > 0 {
 				return a.fail(ctx, errors.Join(errs...))
 			}
