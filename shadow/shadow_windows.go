@@ -5,6 +5,7 @@ package shadow
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/windows"
@@ -140,9 +141,32 @@ type Error struct {
 	Cleanup error  // what failed while cleaning up after Err, or nil
 }
 
-var errNotImplemented = errors.New("shadow: not implemented yet")
+// Error gives the step, the failure and, for a VSS code, what the code
+// means in general as vssgen explain says it, besides what it means for
+// the method; then what failed while cleaning up, if anything.
+func (e *Error) Error() string {
+	msg := e.Step + ": " + e.Err.Error() + explain(e.Err)
+	if e.Cleanup != nil {
+		msg += "; cleaning up after that also failed: " + e.Cleanup.Error() + explain(e.Cleanup)
+	}
+	return msg
+}
 
-func (e *Error) Error() string { return e.Step + ": " + e.Err.Error() }
+// explain gives, for an error that carries a *vss.Error, the general
+// meaning of its code in the form " (VSS_E_X: meaning)", or "" when the
+// message has it already or the code is unknown.
+func explain(err error) string {
+	var e *vss.Error
+	if !errors.As(err, &e) {
+		return ""
+	}
+	general := e.Documented.Error() // "NAME (0x...): meaning", or a note for an unknown code
+	_, meaning, ok := strings.Cut(general, "): ")
+	if !ok || strings.Contains(err.Error(), meaning) {
+		return ""
+	}
+	return " (vssgen explain " + e.Documented.String() + ": " + meaning + ")"
+}
 
 // Unwrap returns Err and, if set, Cleanup, so errors.Is and errors.As look
 // into both.
@@ -153,18 +177,10 @@ func (e *Error) Unwrap() []error {
 	return []error{e.Err, e.Cleanup}
 }
 
-// operation is one IVssBackupComponents and the OS thread it is used on.
-type operation struct{}
-
 // Create takes a shadow copy of each volume (C:\, a mounted folder or a
 // volume GUID path; the trailing backslash may be left off) as one set.
 func Create(ctx context.Context, volumes []string, opts Options) (*Set, error) {
 	return (*Service)(nil).Create(ctx, volumes, opts)
-}
-
-// Create is the package's Create with s's backup components.
-func (s *Service) Create(ctx context.Context, volumes []string, opts Options) (*Set, error) {
-	return nil, errNotImplemented
 }
 
 // Close ends the backup: it tells the writers the backup is complete
@@ -175,30 +191,15 @@ func (s *Set) Close() error {
 	return s.CloseContext(context.Background())
 }
 
-// CloseContext is Close bounded by ctx as well.
-func (s *Set) CloseContext(ctx context.Context) error {
-	return errNotImplemented
-}
-
 // List returns the shadow copies f selects, in every context.
 func List(ctx context.Context, f Filter) ([]Snapshot, error) {
 	return (*Service)(nil).List(ctx, f)
-}
-
-// List is the package's List with s's backup components.
-func (s *Service) List(ctx context.Context, f Filter) ([]Snapshot, error) {
-	return nil, errNotImplemented
 }
 
 // Get returns the shadow copy with the given ID. When there is none, the
 // error matches vss.VSS_E_OBJECT_NOT_FOUND.
 func Get(ctx context.Context, id windows.GUID) (Snapshot, error) {
 	return (*Service)(nil).Get(ctx, id)
-}
-
-// Get is the package's Get with s's backup components.
-func (s *Service) Get(ctx context.Context, id windows.GUID) (Snapshot, error) {
-	return Snapshot{}, errNotImplemented
 }
 
 // Delete deletes the shadow copies f selects and returns how many it
@@ -208,11 +209,6 @@ func Delete(ctx context.Context, f Filter) (int, error) {
 	return (*Service)(nil).Delete(ctx, f)
 }
 
-// Delete is the package's Delete with s's backup components.
-func (s *Service) Delete(ctx context.Context, f Filter) (int, error) {
-	return 0, errNotImplemented
-}
-
 // Expose makes the shadow copy with the given ID visible at where, a drive
 // letter (X:) or an empty directory, and returns the name VSS exposed it
 // under. Only persistent shadow copies can be exposed.
@@ -220,19 +216,9 @@ func Expose(ctx context.Context, id windows.GUID, where string) (string, error) 
 	return (*Service)(nil).Expose(ctx, id, where)
 }
 
-// Expose is the package's Expose with s's backup components.
-func (s *Service) Expose(ctx context.Context, id windows.GUID, where string) (string, error) {
-	return "", errNotImplemented
-}
-
 // Unexpose undoes Expose.
 func Unexpose(ctx context.Context, id windows.GUID) error {
 	return (*Service)(nil).Unexpose(ctx, id)
-}
-
-// Unexpose is the package's Unexpose with s's backup components.
-func (s *Service) Unexpose(ctx context.Context, id windows.GUID) error {
-	return errNotImplemented
 }
 
 // Link makes link a directory symbolic link to the shadow copy whose
@@ -241,5 +227,5 @@ func (s *Service) Unexpose(ctx context.Context, id windows.GUID) error {
 // the copy's \Users. os.Remove removes the link and leaves the copy alone.
 // Creating symbolic links takes an elevated process or developer mode.
 func Link(ctx context.Context, link, devicePath string) error {
-	return errNotImplemented
+	return linkTo(ctx, link, devicePath)
 }
