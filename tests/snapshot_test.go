@@ -62,6 +62,7 @@ func TestSnapshotUnderWine(t *testing.T) {
 			if ctx.Err() != nil {
 				t.Fatalf("the command hung:\n%s", text)
 			}
+			t.Logf("%s", text)
 			for _, crash := range []string{"panic:", "goroutine ", "fatal error:", "Unhandled exception", "Unhandled page fault", "Backtrace:"} {
 				if strings.Contains(text, crash) {
 					t.Fatalf("the output contains %q, a sign of a crash:\n%s", crash, text)
@@ -91,7 +92,8 @@ func TestSnapshotUnderWine(t *testing.T) {
 // snapshotWindowsTests are the command's tests that must pass in its
 // Windows test binary: exec runs a real Windows program (the test binary
 // itself) and Ctrl-C ends it there without a Unix signal.
-var snapshotWindowsTests = []string{"TestHelp", "TestUsageErrors", "TestCreate", "TestFailures", "TestExec", "TestExecCleanupFails", "TestExecCannotRun", "TestExecInterrupted", "TestContextOptions", "TestParseGUID"}
+var snapshotWindowsTests = []string{"TestHelp", "TestUsageErrors", "TestCreate", "TestFailures", "TestExec", "TestExecCleanupFails", "TestExecCannotRun", "TestExecInterrupted", "TestContextOptions", "TestParseGUID",
+	"TestShadowLifecycle", "TestShadowDelete", "TestShadowExec", "TestShadowFaults", "TestShadowWriters", "TestShadowCtrlC"}
 
 // TestSnapshotTestsUnderWine runs the tests of cmd/vss-snapshot as a
 // windows/amd64 test binary under Wine.
@@ -101,6 +103,9 @@ func TestSnapshotTestsUnderWine(t *testing.T) {
 	out, err := p.RunTest(t.Context(), wine.Win10, exe)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
+	}
+	if testing.Verbose() {
+		t.Log(out)
 	}
 	for _, name := range snapshotWindowsTests {
 		if !strings.Contains(out, "--- PASS: "+name+" ") {

@@ -131,6 +131,9 @@ func (a *app) fail(ctx context.Context, err error) int {
 	for line := range strings.SplitSeq(err.Error(), "\n") {
 		fmt.Fprintf(a.stderr, "%s: %s\n", progName, line)
 	}
+	if h := hint(err); h != "" {
+		fmt.Fprintf(a.stderr, "%s: %s\n", progName, h)
+	}
 	if errors.Is(err, errNeedsWindows) {
 		return exitUsage
 	}

@@ -7,3 +7,7 @@ package main
 // and go vet ./... work on every system, and its arguments are checked
 // before this answer.
 func newService() (service, error) { return nil, errNeedsWindows }
+
+// hint is advice for an error whose cause a user can fix; away from
+// Windows there is none.
+func hint(error) string { return "" }

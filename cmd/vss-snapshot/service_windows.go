@@ -247,3 +247,11 @@ func parseGUID(s string) (windows.GUID, error) {
 	}
 	return g, nil
 }
+
+// hint is advice for an error whose cause a user can fix, or "".
+func hint(err error) string {
+	if errors.Is(err, vss.E_ACCESSDENIED) {
+		return "VSS answers only to administrators and backup operators: run the command from an elevated prompt"
+	}
+	return ""
+}

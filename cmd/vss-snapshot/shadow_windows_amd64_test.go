@@ -1,0 +1,260 @@
+package main
+
+// These tests run the command, parsing and output included, against the
+// fake VSS service of package shadowtest, through the shadow package and
+// the generated vtables, as on Windows. After each run the fake checks
+// that every COM reference was released, that no shadow copy was left
+// that should not be, and that the backup was completed or aborted.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/windows"
+
+	"github.com/vssgen/vssgen/generated/vss"
+	"github.com/vssgen/vssgen/shadow/shadowtest"
+)
+
+// runShadow runs the command line args against fake.
+func runShadow(t *testing.T, ctx context.Context, fake *shadowtest.Service, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	a := &app{
+		stdin:  strings.NewReader(""),
+		stdout: &stdout,
+		stderr: &stderr,
+		env:    os.Environ(),
+		newService: func() (service, error) {
+			return &shadowService{svc: fake.Shadow()}, nil
+		},
+	}
+	code := a.run(ctx, args)
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// check fails t with what the fake found wrong, keeping the IDs in keep.
+func check(t *testing.T, fake *shadowtest.Service, keep ...windows.GUID) {
+	t.Helper()
+	if err := fake.Check(keep...); err != nil {
+		t.Errorf("after the command:\n%v\ncalls: %q", err, fake.Calls())
+	}
+}
+
+// TestShadowLifecycle goes through create, list, expose, unexpose and
+// delete as an administrator would.
+func TestShadowLifecycle(t *testing.T) {
+	fake := shadowtest.New()
+	ctx := t.Context()
+
+	r := runShadow(t, ctx, fake, "create", "--json", "C:", `D:\`)
+	if r.code != exitOK {
+		t.Fatalf("create: status %d\n%s", r.code, r.stderr)
+	}
+	var made []snapshot
+	if err := json.Unmarshal([]byte(r.stdout), &made); err != nil || len(made) != 2 {
+		t.Fatalf("create --json printed %s (%v)", r.stdout, err)
+	}
+	kept := fake.Existing()
+	if len(kept) != 2 {
+		t.Fatalf("create made %d shadow copies, want 2", len(kept))
+	}
+	for i, vol := range []string{`C:\`, `D:\`} {
+		if made[i].Volume != vol || !strings.HasPrefix(made[i].Device, `\\?\GLOBALROOT\Device\`) || !made[i].Persistent || made[i].Context != "app-rollback" {
+			t.Errorf("create's shadow copy %d: %+v", i, made[i])
+		}
+	}
+	check(t, fake, kept...)
+
+	r = runShadow(t, ctx, fake, "list")
+	if r.code != exitOK || !strings.Contains(r.stdout, made[0].Device) || !strings.Contains(r.stdout, made[1].Device) {
+		t.Errorf("list: status %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runShadow(t, ctx, fake, "list", "--json", "--volume", "D:")
+	var listed []snapshot
+	if err := json.Unmarshal([]byte(r.stdout), &listed); err != nil || len(listed) != 1 || listed[0].ID != made[1].ID {
+		t.Errorf("list --volume D: printed %s (%v), want %s only", r.stdout, err, made[1].ID)
+	}
+	check(t, fake, kept...)
+
+	r = runShadow(t, ctx, fake, "expose", made[0].ID, "X:")
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "X:") {
+		t.Errorf("expose: status %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = runShadow(t, ctx, fake, "unexpose", "x:")
+	if r.code != exitOK {
+		t.Errorf("unexpose: status %d\n%s", r.code, r.stderr)
+	}
+	r = runShadow(t, ctx, fake, "unexpose", "Y:")
+	if r.code != exitFailed || !strings.Contains(r.stderr, "no shadow copy is exposed at Y:") {
+		t.Errorf("unexpose Y:: status %d\n%s", r.code, r.stderr)
+	}
+	check(t, fake, kept...)
+
+	r = runShadow(t, ctx, fake, "delete", "--set", made[0].SetID)
+	if r.code != exitOK || strings.Count(r.stdout, "\n") != 2 {
+		t.Errorf("delete --set: status %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+	}
+	if left := fake.Existing(); len(left) != 0 {
+		t.Errorf("delete --set left %v", left)
+	}
+	r = runShadow(t, ctx, fake, "delete", made[0].ID)
+	if r.code != exitFailed || !strings.Contains(r.stderr, "no such shadow copy") {
+		t.Errorf("deleting a deleted copy: status %d\n%s", r.code, r.stderr)
+	}
+	check(t, fake)
+}
+
+// TestShadowDelete checks delete by ID, by volume and --all against
+// shadow copies made earlier.
+func TestShadowDelete(t *testing.T) {
+	fake := shadowtest.New()
+	c1, c2, d1 := fake.AddSnapshot(`C:\`), fake.AddSnapshot(`C:\`), fake.AddSnapshot(`D:\`)
+	r := runShadow(t, t.Context(), fake, "delete", "--volume", "c:")
+	if r.code != exitOK || !slices.Equal(fake.Existing(), []windows.GUID{d1}) {
+		t.Errorf("delete --volume c:: status %d, left %v\n%s", r.code, fake.Existing(), r.stderr)
+	}
+	for _, id := range []windows.GUID{c1, c2} {
+		if !strings.Contains(r.stdout, id.String()) {
+			t.Errorf("delete --volume did not print %v:\n%s", id, r.stdout)
+		}
+	}
+	fake.AddSnapshot(`D:\`)
+	r = runShadow(t, t.Context(), fake, "delete", "--all")
+	if r.code != exitOK || len(fake.Existing()) != 0 {
+		t.Errorf("delete --all: status %d, left %v\n%s", r.code, fake.Existing(), r.stderr)
+	}
+	check(t, fake)
+}
+
+// TestShadowExec checks that exec's program sees the shadow copies, that
+// its status is exec's and that the temporary shadow copies are gone
+// afterwards; with --persistent they stay.
+func TestShadowExec(t *testing.T) {
+	exe := self(t)
+	for _, status := range []int{0, 3} {
+		fake := shadowtest.New()
+		r := runShadow(t, t.Context(), fake, "exec", "C:", `C:\mnt\data`, "--", exe, "print", strconv.Itoa(status), "{C:}", "{2}")
+		if r.code != status {
+			t.Errorf("status %d, want the program's %d\n%s", r.code, status, r.stderr)
+		}
+		out := strings.ReplaceAll(r.stdout, "\r\n", "\n")
+		if !strings.Contains(out, `arg \\?\GLOBALROOT\Device\`) || !strings.Contains(out, "env VSS_SHADOW_COUNT=2\n") || !strings.Contains(out, `env VSS_SHADOW_2_VOLUME=C:\mnt\data\`) {
+			t.Errorf("the program saw:\n%s", out)
+		}
+		if left := fake.Existing(); len(left) != 0 {
+			t.Errorf("exec left %v", left)
+		}
+		check(t, fake)
+	}
+
+	fake := shadowtest.New()
+	r := runShadow(t, t.Context(), fake, "exec", "--persistent", "D:", "--", exe, "print", "0")
+	if r.code != exitOK || len(fake.Existing()) != 1 {
+		t.Errorf("exec --persistent: status %d, shadow copies %v\n%s", r.code, fake.Existing(), r.stderr)
+	}
+	check(t, fake, fake.Existing()...)
+}
+
+// TestShadowFaults injects the fake's faults under exec: each ends with
+// status 1 and the code named, the program does not run when the shadow
+// copies could not be made, and nothing is left behind. Another program's
+// set in progress, a transient state, is waited out.
+func TestShadowFaults(t *testing.T) {
+	exe := self(t)
+	tests := []struct {
+		name       string
+		fault      shadowtest.Fault
+		code       string // named on stderr; "" for success
+		programRan bool
+	}{
+		{"writer veto", shadowtest.WriterVeto("Fake Database Writer", "PrepareForBackup", vss.VSS_E_WRITERERROR_RETRYABLE), "VSS_E_WRITERERROR_RETRYABLE", false},
+		{"provider veto", shadowtest.ProviderVeto("DoSnapshotSet"), "VSS_E_PROVIDER_VETO", false},
+		{"set in progress, once", shadowtest.InProgress(1), "", true},
+		{"not elevated", shadowtest.Fault{Method: "Create", Code: vss.E_ACCESSDENIED}, "E_ACCESSDENIED (0x80070005)", false},
+		{"failed BackupComplete", shadowtest.FailBackupComplete(vss.VSS_E_BAD_STATE), "VSS_E_BAD_STATE", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := shadowtest.New()
+			fake.Inject(tt.fault)
+			r := runShadow(t, t.Context(), fake, "exec", "C:", "--", exe, "print", "0", "RAN")
+			want := exitFailed
+			if tt.code == "" {
+				want = exitOK
+			}
+			if r.code != want {
+				t.Errorf("status %d, want %d\n%s", r.code, want, r.stderr)
+			}
+			if !strings.Contains(r.stderr, tt.code) {
+				t.Errorf("stderr does not name %s:\n%s", tt.code, r.stderr)
+			}
+			if elevate := strings.Contains(r.stderr, "run the command from an elevated prompt"); elevate != (tt.fault.Code == vss.E_ACCESSDENIED) {
+				t.Errorf("advice to elevate: %t, want it for E_ACCESSDENIED only", elevate)
+			}
+			if ran := strings.Contains(r.stdout, "arg RAN"); ran != tt.programRan {
+				t.Errorf("the program ran: %t, want %t", ran, tt.programRan)
+			}
+			check(t, fake)
+		})
+	}
+}
+
+// TestShadowWriters checks that writers are named to the library as
+// given: a writer the service does not have is an error, and no shadow
+// copy stays.
+func TestShadowWriters(t *testing.T) {
+	fake := shadowtest.New()
+	r := runShadow(t, t.Context(), fake, "create", "--writer-exclude", "fake database writer", "C:")
+	if r.code != exitOK || len(fake.Existing()) != 1 {
+		t.Errorf("--writer-exclude: status %d\n%s", r.code, r.stderr)
+	}
+	check(t, fake, fake.Existing()...)
+
+	fake = shadowtest.New()
+	r = runShadow(t, t.Context(), fake, "create", "--writer-include", "No Such Writer", "C:")
+	if r.code != exitFailed || !strings.Contains(r.stderr, "No Such Writer") {
+		t.Errorf("--writer-include of an unknown writer: status %d\n%s", r.code, r.stderr)
+	}
+	check(t, fake)
+}
+
+// TestShadowCtrlC interrupts the command while DoSnapshotSet is pending,
+// once where the operation heeds Cancel and once where it does not (the
+// library then gives up at --timeout): the command exits 130, the program
+// never runs, and the backup is aborted with nothing left behind.
+func TestShadowCtrlC(t *testing.T) {
+	exe := self(t)
+	for _, ignoreCancel := range []bool{false, true} {
+		fake := shadowtest.New()
+		fake.Inject(shadowtest.Hang("DoSnapshotSet", ignoreCancel))
+		ctx, cancel := context.WithCancel(t.Context())
+		go func() {
+			defer cancel()
+			for fake.Called("DoSnapshotSet") == 0 {
+				time.Sleep(5 * time.Millisecond)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}()
+		begin := time.Now()
+		r := runShadow(t, ctx, fake, "exec", "--timeout", "5s", "C:", "--", exe, "print", "0", "RAN")
+		cancel()
+		if r.code != exitInterrupted {
+			t.Errorf("ignoreCancel %t: status %d, want %d\n%s", ignoreCancel, r.code, exitInterrupted, r.stderr)
+		}
+		if strings.Contains(r.stdout, "arg RAN") {
+			t.Errorf("ignoreCancel %t: the program ran", ignoreCancel)
+		}
+		if d := time.Since(begin); d > 30*time.Second {
+			t.Errorf("ignoreCancel %t: the command took %v", ignoreCancel, d)
+		}
+		check(t, fake)
+	}
+}
