@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -257,4 +258,46 @@ func TestShadowCtrlC(t *testing.T) {
 		}
 		check(t, fake)
 	}
+}
+
+// TestShadowLink checks that link makes a directory symbolic link to the
+// shadow copy's root, found by its ID, and that an unknown ID makes none.
+func TestShadowLink(t *testing.T) {
+	fake := shadowtest.New()
+	id := fake.AddSnapshot(`C:\`)
+	dir := filepath.Join(tempDir(t), "snap")
+
+	r := runShadow(t, t.Context(), fake, "link", "{6c42f2b5-0000-4000-8000-000000000009}", dir)
+	if r.code != exitFailed || !strings.Contains(r.stderr, "VSS_E_OBJECT_NOT_FOUND") {
+		t.Errorf("link to an unknown ID: status %d\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Lstat(dir); err == nil {
+		t.Errorf("link to an unknown ID made %s", dir)
+	}
+
+	r = runShadow(t, t.Context(), fake, "list", "--json", "--id", id.String())
+	var listed []snapshot
+	if err := json.Unmarshal([]byte(r.stdout), &listed); err != nil || len(listed) != 1 {
+		t.Fatalf("list --id printed %s (%v)", r.stdout, err)
+	}
+	r = runShadow(t, t.Context(), fake, "link", id.String(), dir)
+	if r.code != exitOK || r.stdout != dir+"\n" {
+		t.Fatalf("link: status %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+	}
+	// Wine makes the link as a Unix symbolic link to a path that does not
+	// exist there, and cannot read it back: its target is checked on
+	// Windows only.
+	if !underWine() {
+		target, err := os.Readlink(dir)
+		if err != nil || target != listed[0].Device+`\` {
+			t.Errorf("the link points to %q (%v), want %q", target, err, listed[0].Device+`\`)
+		}
+	}
+	check(t, fake, id)
+}
+
+// underWine reports whether the test runs under Wine, whose ntdll.dll
+// exports wine_get_version.
+func underWine() bool {
+	return windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
 }
