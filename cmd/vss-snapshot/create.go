@@ -32,12 +32,12 @@ func (f *setFlags) define(fs *flag.FlagSet, withPersistent bool) {
 	}
 	fs.BoolVar(&f.noWriters, "no-writers", false, "make the shadow copies without writers taking part: faster, but applications'\nfiles are only crash-consistent (vshadow -nw)")
 	fs.BoolVar(&f.noWriters, "nw", false, "short for --no-writers")
-	fs.StringVar(&f.context, "context", "", "the VSS context by name, instead of the one the other flags pick:\n"+contextList())
-	fs.Var(&f.include, "writer-include", "take part only these writers, by name or ID; repeat or separate with commas (vshadow -wi)")
-	fs.Var(&f.exclude, "writer-exclude", "leave out these writers, by name or ID; repeat or separate with commas (vshadow -wx)")
+	fs.StringVar(&f.context, "context", "", "the VSS `context` by name, instead of the one the other flags pick:\n"+contextList())
+	fs.Var(&f.include, "writer-include", "let only this `writer` (a name or ID) take part; repeat or separate with commas (vshadow -wi)")
+	fs.Var(&f.exclude, "writer-exclude", "leave this `writer` (a name or ID) out; repeat or separate with commas (vshadow -wx)")
 	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "how long making the shadow copies may take, and cleaning up after them")
-	fs.StringVar(&f.provider, "provider", "", "the ID of the provider to use, such as the system provider\n{b5946137-7b9f-4925-af80-51abd60b20d5}; default: VSS chooses")
-	fs.StringVar(&f.backupType, "backup-type", "copy", "the backup type writers are told of: "+backupTypeList()+";\nonly copy leaves application logs and backup history alone")
+	fs.StringVar(&f.provider, "provider", "", "the `ID` of the provider to use, such as the system provider\n{b5946137-7b9f-4925-af80-51abd60b20d5}; default: VSS chooses")
+	fs.StringVar(&f.backupType, "backup-type", "copy", "the backup `type` writers are told of: "+backupTypeList()+";\nonly copy leaves application logs and backup history alone")
 }
 
 func contextList() string {
@@ -168,7 +168,7 @@ To work on shadow copies that disappear afterwards, use exec.`,
 		var f setFlags
 		f.define(fs, false)
 		asJSON := fs.Bool("json", false, "print the shadow copies as JSON")
-		script := fs.String("script", "", "also write a cmd script of SET lines for the variables exec sets\n(see 'vss-snapshot help environment'; vshadow -script)")
+		script := fs.String("script", "", "also write to `file` a cmd script of SET lines for the variables exec sets\n(see 'vss-snapshot help environment'; vshadow -script)")
 		return func(ctx context.Context, a *app, args []string) int {
 			args = dropDashDash(args)
 			req, err := f.request(args, true)

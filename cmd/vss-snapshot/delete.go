@@ -20,8 +20,8 @@ deleted. Deleting nothing is a failure, so that a mistyped ID is noticed.`,
 	vss-snapshot delete --volume D:`,
 	setup: func(fs *flag.FlagSet) func(context.Context, *app, []string) int {
 		var f filterFlags
-		fs.StringVar(&f.set, "set", "", "delete the shadow copies of this set")
-		fs.StringVar(&f.volume, "volume", "", "delete every shadow copy of this volume")
+		fs.StringVar(&f.set, "set", "", "delete the shadow copies of the set with this `ID`")
+		fs.StringVar(&f.volume, "volume", "", "delete every shadow copy of this `volume`")
 		all := fs.Bool("all", false, "delete every shadow copy on the machine")
 		return func(ctx context.Context, a *app, args []string) int {
 			ids := dropDashDash(args)

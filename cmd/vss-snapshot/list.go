@@ -82,9 +82,9 @@ type filterFlags struct {
 }
 
 func (f *filterFlags) define(fs *flag.FlagSet) {
-	fs.StringVar(&f.id, "id", "", "only the shadow copy with this ID")
-	fs.StringVar(&f.set, "set", "", "only the shadow copies of this set")
-	fs.StringVar(&f.volume, "volume", "", "only the shadow copies of this volume")
+	fs.StringVar(&f.id, "id", "", "only the shadow copy with this `ID`")
+	fs.StringVar(&f.set, "set", "", "only the shadow copies of the set with this `ID`")
+	fs.StringVar(&f.volume, "volume", "", "only the shadow copies of this `volume`")
 }
 
 func (f *filterFlags) filter() (filter, error) {
