@@ -127,7 +127,6 @@ type snapshot struct {
 	exposed    string
 	deleted    bool
 	persistent bool
-	byTest     bool // AddSnapshot made it
 }
 
 // New returns a fake service with DefaultVolumes and DefaultWriters and no
@@ -229,8 +228,9 @@ func (s *Service) Existing() []windows.GUID {
 }
 
 // AddSnapshot makes a persistent shadow copy of the volume at path, as if
-// another program had made it earlier, and returns its ID; Check counts it
-// as asked for.
+// another program had made it earlier, and returns its ID. Like the
+// persistent copies a requester makes, it is to remain only if Check is
+// told to keep it.
 func (s *Service) AddSnapshot(path string) windows.GUID {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -239,14 +239,14 @@ func (s *Service) AddSnapshot(path string) windows.GUID {
 		panic("shadowtest: no volume " + path)
 	}
 	sn := s.newSnapshot(newGUID(), 1, v, vss.VSS_CTX_APP_ROLLBACK)
-	sn.persistent, sn.byTest = true, true
+	sn.persistent = true
 	return sn.id
 }
 
 // Check reports what went wrong with the requester: a reference to a fake
 // object not released; a shadow copy that is not persistent and still
-// exists; a persistent one that exists although neither keep lists it nor
-// AddSnapshot made it; one keep lists that does not exist; a backup
+// exists; a persistent one that exists although keep does not list it;
+// one keep lists that does not exist; a backup
 // components object released after StartSnapshotSet without
 // BackupComplete or AbortBackup, or after a DoSnapshotSet that did not
 // succeed without AbortBackup; a call out of order or on a released
@@ -272,7 +272,7 @@ func (s *Service) Check(keep ...windows.GUID) error {
 		case sn.deleted || kept[sn.id]:
 		case !sn.persistent:
 			problems = append(problems, fmt.Sprintf("shadow copy %v of %s (not persistent, %s) was not deleted", sn.id, sn.volume.Path, sn.context))
-		case !sn.byTest:
+		default:
 			problems = append(problems, fmt.Sprintf("persistent shadow copy %v of %s remains, and the test did not ask for it", sn.id, sn.volume.Path))
 		}
 	}
