@@ -55,7 +55,9 @@ var DefaultVolumes = []Volume{
 type Fault struct {
 	Method string
 	// Code is what the call returns, or with Async what its operation
-	// ends with, or with Writer the writer's failure.
+	// ends with, or with Writer the writer's failure. A success code
+	// returned by a method that starts an operation comes with its
+	// IVssAsync, which the caller must release.
 	Code vss.HRESULT
 	// Async: the call succeeds and the IVssAsync it returns ends with Code.
 	Async bool
