@@ -211,8 +211,9 @@ func Delete(ctx context.Context, f Filter) (int, error) {
 }
 
 // Expose makes the shadow copy with the given ID visible at where, a drive
-// letter (X:) or an empty directory, and returns the name VSS exposed it
-// under. Only persistent shadow copies can be exposed.
+// letter (X: or X) or an empty directory, and returns the name VSS exposed
+// it under. Expose it only while it exists: a copy that is not persistent
+// goes when the Set that made it is closed, so expose persistent ones.
 func Expose(ctx context.Context, id windows.GUID, where string) (string, error) {
 	return (*Service)(nil).Expose(ctx, id, where)
 }
