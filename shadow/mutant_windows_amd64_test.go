@@ -10,8 +10,8 @@ import (
 )
 
 // TestMutantsAreCaught shows that the checks after each scenario bite: the
-// package is made to skip one Release or one deletion, at one point, and
-// the fake service must report the leak that leaves.
+// package is made to skip one Release or one deletion, at one point, or
+// its CoInitializeEx, and the fake service must report what that leaves.
 func TestMutantsAreCaught(t *testing.T) {
 	createClose := func(t *testing.T, svc *shadowtest.Service) {
 		set, err := svc.Shadow().Create(t.Context(), []string{`C:\`, `D:\`}, shadow.Options{})
@@ -65,6 +65,7 @@ func TestMutantsAreCaught(t *testing.T) {
 		{"release IVssBackupComponentsEx2", manage, notReleased},
 		{"release backup components of a query", manage, notReleased},
 		{"delete shadow copy", manage, `of D:\ remains`},
+		{"initialise COM", createClose, "has not initialised COM"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.point, func(t *testing.T) {

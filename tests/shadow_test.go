@@ -43,8 +43,9 @@ var shadowScenarios = []string{
 }
 
 // shadowFakeTests are the fake service's own tests: out-of-order calls,
-// reference counts, the completion of a backup, Cancel.
-var shadowFakeTests = []string{"TestOutOfOrderIsBadState", "TestReferencesCounted", "TestCompletionRequired", "TestCancel", "TestSnapshotProperties"}
+// reference counts, the completion of a backup, Cancel, COM on the calling
+// thread.
+var shadowFakeTests = []string{"TestOutOfOrderIsBadState", "TestReferencesCounted", "TestCompletionRequired", "TestCancel", "TestSnapshotProperties", "TestCOMChecked"}
 
 // TestShadowUnderWine runs the tests of the library and of its fake VSS
 // service as windows/amd64 binaries under Wine: the library calls the
@@ -52,7 +53,7 @@ var shadowFakeTests = []string{"TestOutOfOrderIsBadState", "TestReferencesCounte
 // syscall.NewCallback functions. The library's scenarios run with Wine
 // reporting Windows 10 and Vista, whose Close also gathers the writers'
 // status after BackupComplete. Every scenario must pass, and every mutant
-// (a Release or a deletion skipped) must have been caught.
+// (a Release, a deletion or CoInitializeEx skipped) must have been caught.
 func TestShadowUnderWine(t *testing.T) {
 	p := wine.Shared(t)
 	root := repoRoot(t)

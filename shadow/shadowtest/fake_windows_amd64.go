@@ -164,7 +164,10 @@ func (s *Service) Create() (*vss.IVssBackupComponents, error) {
 		return nil, vss.NewError(vss.Proc_CreateVssBackupComponentsInternal, f.Code, vss.CurrentOSVersion())
 	}
 	o := s.newObject(kindBackup, fmt.Sprintf("backup components #%d", len(s.sessions)+1))
-	sess := &session{svc: s, obj: o, context: vss.VSS_CTX_BACKUP, disabled: map[int]bool{}}
+	sess := &session{svc: s, obj: o, context: vss.VSS_CTX_BACKUP, disabled: map[int]bool{}, thread: windows.GetCurrentThreadId()}
+	if !comInitialized() {
+		s.problemf("%s created on a thread that has not initialised COM (no CoInitializeEx)", o.name)
+	}
 	o.backup = sess
 	s.sessions = append(s.sessions, sess)
 	return (*vss.IVssBackupComponents)(unsafe.Pointer(o)), nil
@@ -245,7 +248,10 @@ func (s *Service) AddSnapshot(path string) windows.GUID {
 	return sn.id
 }
 
-// Check reports what went wrong with the requester: a reference to a fake
+// Check reports what went wrong with the requester: backup components
+// created on a thread that has not initialised COM, or called on another
+// thread than the one that created them (the package shadow keeps each on
+// one thread); a reference to a fake
 // object not released; a shadow copy that is not persistent and still
 // exists; a persistent one that exists although keep does not list it;
 // one keep lists that does not exist; a backup
@@ -411,6 +417,11 @@ func (s *Service) enter(o *object, f func(*session) uintptr) uintptr {
 	defer s.mu.Unlock()
 	if !s.alive(o, "a method") {
 		return uintptr(vss.E_UNEXPECTED)
+	}
+	if tid := windows.GetCurrentThreadId(); tid != o.backup.thread && !o.backup.otherThread {
+		// Reported once per object.
+		o.backup.otherThread = true
+		s.problemf("%s called on thread %d; it was created on thread %d", o.name, tid, o.backup.thread)
 	}
 	return f(o.backup)
 }

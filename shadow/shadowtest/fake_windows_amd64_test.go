@@ -3,6 +3,7 @@ package shadowtest
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,6 +17,20 @@ import (
 // These tests call the fake through the generated stubs directly, to show
 // that it enforces the protocol and that Check reports what a requester
 // gets wrong.
+
+// onCOMThread locks the test's goroutine to its thread and initialises COM
+// there until the test ends, as a requester does.
+func onCOMThread(t *testing.T) {
+	t.Helper()
+	runtime.LockOSThread()
+	if err := windows.CoInitializeEx(0, windows.COINIT_MULTITHREADED); err != nil && err != syscall.Errno(1) {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		windows.CoUninitialize()
+		runtime.UnlockOSThread()
+	})
+}
 
 // begin creates backup components initialised for backup in ctx.
 func begin(t *testing.T, svc *Service, ctx vss.VSS_SNAPSHOT_CONTEXT) *vss.IVssBackupComponents {
@@ -116,6 +131,7 @@ func TestOutOfOrderIsBadState(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			onCOMThread(t)
 			svc := New()
 			svc.pollsLeft = 5
 			b, err := svc.Create()
@@ -133,6 +149,7 @@ func TestOutOfOrderIsBadState(t *testing.T) {
 }
 
 func TestReferencesCounted(t *testing.T) {
+	onCOMThread(t)
 	svc := New()
 	b, err := svc.Create()
 	if err != nil {
@@ -159,6 +176,7 @@ func TestReferencesCounted(t *testing.T) {
 
 func TestCompletionRequired(t *testing.T) {
 	t.Run("neither BackupComplete nor AbortBackup", func(t *testing.T) {
+		onCOMThread(t)
 		svc := New()
 		b := begin(t, svc, vss.VSS_CTX_FILE_SHARE_BACKUP)
 		if _, err := b.StartSnapshotSet(); err != nil {
@@ -168,6 +186,7 @@ func TestCompletionRequired(t *testing.T) {
 		checkReports(t, svc, "neither BackupComplete nor AbortBackup")
 	})
 	t.Run("a failed DoSnapshotSet without AbortBackup", func(t *testing.T) {
+		onCOMThread(t)
 		svc := New()
 		svc.Inject(ProviderVeto("DoSnapshotSet"))
 		b := begin(t, svc, vss.VSS_CTX_FILE_SHARE_BACKUP)
@@ -199,6 +218,7 @@ func TestCompletionRequired(t *testing.T) {
 }
 
 func TestCancel(t *testing.T) {
+	onCOMThread(t)
 	for _, ignore := range []bool{false, true} {
 		svc := New()
 		svc.Inject(Hang("GatherWriterMetadata", ignore))
@@ -238,6 +258,7 @@ func TestCancel(t *testing.T) {
 // slot: the generated stub frees the strings with vssapi.dll's
 // VssFreeSnapshotPropertiesInternal, which Wine does not implement.
 func TestSnapshotProperties(t *testing.T) {
+	onCOMThread(t)
 	svc := New()
 	id := svc.AddSnapshot(`D:\`)
 	b := begin(t, svc, vss.VSS_CTX_ALL)
@@ -267,4 +288,30 @@ func TestSnapshotProperties(t *testing.T) {
 	if err := svc.Check(id); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestCOMChecked shows that Check reports backup components made on a
+// thread without COM, and used from a second thread.
+func TestCOMChecked(t *testing.T) {
+	svc := New()
+	done := make(chan *vss.IVssBackupComponents)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+		b, err := svc.Create() // no CoInitializeEx on this thread
+		if err != nil {
+			t.Error(err)
+		}
+		done <- b
+	}()
+	b := <-done
+	if b == nil {
+		t.FailNow()
+	}
+	onCOMThread(t)
+	if err := b.InitializeForBackup(""); err != nil { // on the test's thread
+		t.Error(err)
+	}
+	b.Release()
+	checkReports(t, svc, "has not initialised COM")
+	checkReports(t, svc, "called on thread")
 }

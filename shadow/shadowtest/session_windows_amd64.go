@@ -29,9 +29,11 @@ func (p phase) String() string { return phaseNames[p] }
 
 // session is the state of one backup components object.
 type session struct {
-	svc   *Service
-	obj   *object
-	phase phase
+	svc         *Service
+	obj         *object
+	phase       phase
+	thread      uint32 // the OS thread that created the object
+	otherThread bool   // a call came from another thread
 
 	contextSet bool
 	context    vss.VSS_SNAPSHOT_CONTEXT
