@@ -32,11 +32,13 @@ func startCOM() (*comThread, error) {
 		// The goroutine never unlocks the thread: when it ends, the
 		// runtime ends the thread too, with whatever COM left on it.
 		runtime.LockOSThread()
-		if err := windows.CoInitializeEx(0, windows.COINIT_MULTITHREADED); err != nil && err != sFalse {
-			started <- comError(err)
-			return
+		if mutate == nil || !mutate("initialise COM") {
+			if err := windows.CoInitializeEx(0, windows.COINIT_MULTITHREADED); err != nil && err != sFalse {
+				started <- comError(err)
+				return
+			}
+			defer windows.CoUninitialize()
 		}
-		defer windows.CoUninitialize()
 		initSecurityOnce.Do(initializeSecurity)
 		started <- nil
 		for f := range t.work {
@@ -118,7 +120,8 @@ func initializeSecurity() {
 }
 
 // mutate, when not nil, is asked at each point where the package releases
-// a reference or deletes shadow copies, and skips it when it answers true.
+// a reference, deletes shadow copies or initialises COM, and skips it when
+// it answers true.
 // Only the package's tests set it, to show that their leak checks catch
 // such a mistake.
 var mutate func(point string) bool

@@ -137,13 +137,18 @@ func (s *Service) createOnce(ctx context.Context, paths []string, opts Options) 
 	return set, nil
 }
 
+// noWriters reports whether the writers stay out of the set.
+func (c *creation) noWriters() bool {
+	return vss.VSS_VOLUME_SNAPSHOT_ATTRIBUTES(c.context)&vss.VSS_VOLSNAP_ATTR_NO_WRITERS != 0
+}
+
 // run goes through the protocol up to the shadow copies' properties.
 func (c *creation) run(ctx context.Context) (*Set, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Step: "starting", Err: context.Cause(ctx)}
 	}
 	var include, exclude []Writer
-	if len(c.opts.IncludeWriters)+len(c.opts.ExcludeWriters) > 0 && !c.opts.NoWriters {
+	if len(c.opts.IncludeWriters)+len(c.opts.ExcludeWriters) > 0 && !c.noWriters() {
 		var err error
 		if include, exclude, err = c.resolveWriters(ctx); err != nil {
 			return nil, err
@@ -156,7 +161,7 @@ func (c *creation) run(ctx context.Context) (*Set, error) {
 	}
 	c.backup = backup
 
-	if !c.opts.NoWriters {
+	if !c.noWriters() {
 		if err := c.chooseWriters(include, exclude); err != nil {
 			return nil, err
 		}
@@ -272,6 +277,11 @@ func await(ctx context.Context, progress func(string), step string, op vss.Metho
 	}
 	async, err := start()
 	if err != nil {
+		if async != nil {
+			// A success code the method does not document comes back as an
+			// error beside the object.
+			release(async, "IVssAsync beside an error")
+		}
 		return &Error{Step: step, Err: err}
 	}
 	defer release(async, "IVssAsync of "+op.Name())
@@ -435,7 +445,7 @@ func (c *creation) readWriters() error {
 // of them failed: VSS reports a writer's veto there, not as the step's
 // outcome.
 func (c *creation) checkWriters(ctx context.Context, step string) error {
-	if c.opts.NoWriters {
+	if c.noWriters() {
 		return nil
 	}
 	statuses, err := writerStatus(ctx, c.backup, c.opts.Progress)

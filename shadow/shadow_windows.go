@@ -48,7 +48,8 @@ type Options struct {
 	BackupType vss.VSS_BACKUP_TYPE
 	// Progress, when not nil, is called with a short description of each
 	// step before it starts ("taking the shadow copies"), for a program to
-	// show on a terminal.
+	// show on a terminal. It is called on the package's COM thread and must
+	// not call the package.
 	Progress func(step string)
 }
 
@@ -89,7 +90,7 @@ type Set struct {
 	// Volumes are the volumes of the set, in the order Create was given.
 	Volumes []Volume
 	// Writers are the writers that took part, with their state after the
-	// shadow copies were taken; empty with Options.NoWriters.
+	// shadow copies were taken; empty when writers were left out.
 	Writers []Writer
 
 	op *operation // the backup components, on their COM thread; nil once closed
@@ -210,8 +211,9 @@ func Delete(ctx context.Context, f Filter) (int, error) {
 }
 
 // Expose makes the shadow copy with the given ID visible at where, a drive
-// letter (X:) or an empty directory, and returns the name VSS exposed it
-// under. Only persistent shadow copies can be exposed.
+// letter (X: or X) or an empty directory, and returns the name VSS exposed
+// it under. Expose it only while it exists: a copy that is not persistent
+// goes when the Set that made it is closed, so expose persistent ones.
 func Expose(ctx context.Context, id windows.GUID, where string) (string, error) {
 	return (*Service)(nil).Expose(ctx, id, where)
 }

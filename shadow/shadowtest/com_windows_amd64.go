@@ -228,6 +228,7 @@ var (
 	ole32              = windows.NewLazySystemDLL("ole32.dll")
 	oleaut32           = windows.NewLazySystemDLL("oleaut32.dll")
 	procCoTaskMemAlloc = ole32.NewProc("CoTaskMemAlloc")
+	procCoGetAptType   = ole32.NewProc("CoGetApartmentType")
 	procSysAllocString = oleaut32.NewProc("SysAllocString")
 )
 
@@ -257,4 +258,18 @@ func bstr(s string) *uint16 {
 		panic("SysAllocString failed")
 	}
 	return *(**uint16)(unsafe.Pointer(&p)) // memory outside Go's heap
+}
+
+// coNotInitialized is CO_E_NOTINITIALIZED: the thread has not called
+// CoInitializeEx.
+const coNotInitialized = 0x800401F0
+
+// comInitialized reports whether the calling thread is in a COM apartment.
+func comInitialized() bool {
+	if procCoGetAptType.Find() != nil {
+		return true // a system without CoGetApartmentType cannot tell
+	}
+	var aptType, qualifier int32
+	r, _, _ := procCoGetAptType.Call(uintptr(unsafe.Pointer(&aptType)), uintptr(unsafe.Pointer(&qualifier)))
+	return uint32(r) != coNotInitialized
 }

@@ -55,7 +55,9 @@ var DefaultVolumes = []Volume{
 type Fault struct {
 	Method string
 	// Code is what the call returns, or with Async what its operation
-	// ends with, or with Writer the writer's failure.
+	// ends with, or with Writer the writer's failure. A success code
+	// returned by a method that starts an operation comes with its
+	// IVssAsync, which the caller must release.
 	Code vss.HRESULT
 	// Async: the call succeeds and the IVssAsync it returns ends with Code.
 	Async bool
@@ -127,7 +129,6 @@ type snapshot struct {
 	exposed    string
 	deleted    bool
 	persistent bool
-	byTest     bool // AddSnapshot made it
 }
 
 // New returns a fake service with DefaultVolumes and DefaultWriters and no
@@ -163,7 +164,10 @@ func (s *Service) Create() (*vss.IVssBackupComponents, error) {
 		return nil, vss.NewError(vss.Proc_CreateVssBackupComponentsInternal, f.Code, vss.CurrentOSVersion())
 	}
 	o := s.newObject(kindBackup, fmt.Sprintf("backup components #%d", len(s.sessions)+1))
-	sess := &session{svc: s, obj: o, context: vss.VSS_CTX_BACKUP, disabled: map[int]bool{}}
+	sess := &session{svc: s, obj: o, context: vss.VSS_CTX_BACKUP, disabled: map[int]bool{}, thread: windows.GetCurrentThreadId()}
+	if !comInitialized() {
+		s.problemf("%s created on a thread that has not initialised COM (no CoInitializeEx)", o.name)
+	}
 	o.backup = sess
 	s.sessions = append(s.sessions, sess)
 	return (*vss.IVssBackupComponents)(unsafe.Pointer(o)), nil
@@ -229,8 +233,9 @@ func (s *Service) Existing() []windows.GUID {
 }
 
 // AddSnapshot makes a persistent shadow copy of the volume at path, as if
-// another program had made it earlier, and returns its ID; Check counts it
-// as asked for.
+// another program had made it earlier, and returns its ID. Like the
+// persistent copies a requester makes, it is to remain only if Check is
+// told to keep it.
 func (s *Service) AddSnapshot(path string) windows.GUID {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -239,14 +244,17 @@ func (s *Service) AddSnapshot(path string) windows.GUID {
 		panic("shadowtest: no volume " + path)
 	}
 	sn := s.newSnapshot(newGUID(), 1, v, vss.VSS_CTX_APP_ROLLBACK)
-	sn.persistent, sn.byTest = true, true
+	sn.persistent = true
 	return sn.id
 }
 
-// Check reports what went wrong with the requester: a reference to a fake
+// Check reports what went wrong with the requester: backup components
+// created on a thread that has not initialised COM, or called on another
+// thread than the one that created them (the package shadow keeps each on
+// one thread); a reference to a fake
 // object not released; a shadow copy that is not persistent and still
-// exists; a persistent one that exists although neither keep lists it nor
-// AddSnapshot made it; one keep lists that does not exist; a backup
+// exists; a persistent one that exists although keep does not list it;
+// one keep lists that does not exist; a backup
 // components object released after StartSnapshotSet without
 // BackupComplete or AbortBackup, or after a DoSnapshotSet that did not
 // succeed without AbortBackup; a call out of order or on a released
@@ -272,7 +280,7 @@ func (s *Service) Check(keep ...windows.GUID) error {
 		case sn.deleted || kept[sn.id]:
 		case !sn.persistent:
 			problems = append(problems, fmt.Sprintf("shadow copy %v of %s (not persistent, %s) was not deleted", sn.id, sn.volume.Path, sn.context))
-		case !sn.byTest:
+		default:
 			problems = append(problems, fmt.Sprintf("persistent shadow copy %v of %s remains, and the test did not ask for it", sn.id, sn.volume.Path))
 		}
 	}
@@ -409,6 +417,11 @@ func (s *Service) enter(o *object, f func(*session) uintptr) uintptr {
 	defer s.mu.Unlock()
 	if !s.alive(o, "a method") {
 		return uintptr(vss.E_UNEXPECTED)
+	}
+	if tid := windows.GetCurrentThreadId(); tid != o.backup.thread && !o.backup.otherThread {
+		// Reported once per object.
+		o.backup.otherThread = true
+		s.problemf("%s called on thread %d; it was created on thread %d", o.name, tid, o.backup.thread)
 	}
 	return f(o.backup)
 }

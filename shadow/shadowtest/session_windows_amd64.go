@@ -29,9 +29,11 @@ func (p phase) String() string { return phaseNames[p] }
 
 // session is the state of one backup components object.
 type session struct {
-	svc   *Service
-	obj   *object
-	phase phase
+	svc         *Service
+	obj         *object
+	phase       phase
+	thread      uint32 // the OS thread that created the object
+	otherThread bool   // a call came from another thread
 
 	contextSet bool
 	context    vss.VSS_SNAPSHOT_CONTEXT
@@ -92,7 +94,7 @@ func (s *session) badState(method, why string) uintptr {
 // plainFault returns the code of a fault that makes the call itself fail.
 func (s *session) plainFault(method string) (*Fault, uintptr, bool) {
 	f := s.svc.fault(method)
-	if f != nil && !f.Async && !f.Pending && f.Writer == "" {
+	if f.plain() && f.Code.Failed() {
 		return f, uintptr(f.Code), true
 	}
 	return f, 0, false
@@ -116,7 +118,16 @@ func (s *session) startAsync(method string, f *Fault, out *unsafe.Pointer, onDon
 	o.async = a
 	s.busy = a
 	*out = unsafe.Pointer(o)
+	if f.plain() {
+		// A success code the method does not document, beside the object.
+		return uintptr(f.Code)
+	}
 	return hrOK
+}
+
+// plain reports whether f makes the call itself return its code.
+func (f *Fault) plain() bool {
+	return f != nil && !f.Async && !f.Pending && f.Writer == ""
 }
 
 // finish ends the operation a, applying its effect if it succeeded.
