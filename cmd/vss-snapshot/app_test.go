@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -313,12 +314,19 @@ func TestListDeleteExposeLink(t *testing.T) {
 		Device: `\\?\GLOBALROOT\Device\HarddiskVolumeShadowCopy9`, Created: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC), Context: "app-rollback", Persistent: true}
 	svc := &fakeService{snaps: []snapshot{snap}}
 	r := runFake(t, t.Context(), svc, false, "list", "--volume", "C:")
-	if r.code != 0 || !strings.Contains(r.stdout, snap.Device) || !strings.HasPrefix(r.stdout, "ID ") || svc.calls[0] != `List {ID: SetID: Volume:C:\}` {
+	if r.code != 0 || !strings.Contains(r.stdout, snap.Device) || !strings.Contains(r.stdout, snap.Volume) || !strings.HasPrefix(r.stdout, "ID ") || svc.calls[0] != `List {ID: SetID: Volume:C:\}` {
 		t.Errorf("list: %d %q %q", r.code, r.stdout, svc.calls)
+	}
+	// Where the volume is mounted says more than its GUID path.
+	snap.MountPoints = []string{`C:\`, `D:\mnt\c\`}
+	svc = &fakeService{snaps: []snapshot{snap}}
+	r = runFake(t, t.Context(), svc, false, "list")
+	if !strings.Contains(r.stdout, "  C:\\  ") || strings.Contains(r.stdout, snap.Volume) {
+		t.Errorf("list shows the volume's GUID path, not C:\\:\n%s", r.stdout)
 	}
 	r = runFake(t, t.Context(), svc, false, "list", "--json")
 	var got []snapshot
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got) != 1 || got[0] != snap {
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got) != 1 || !reflect.DeepEqual(got[0], snap) {
 		t.Errorf("list --json: %s (%v)", r.stdout, err)
 	}
 	r = runFake(t, t.Context(), &fakeService{}, false, "list", "--json")

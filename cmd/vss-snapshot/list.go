@@ -13,9 +13,11 @@ var listCmd = &command{
 	args:  "[flags]",
 	short: "list the shadow copies",
 	long: `List prints the shadow copies on this machine, one a line: ID, set ID,
-volume, creation time, context and device path (vshadow -q, -qx). With
---json it prints them as a JSON array of objects, with the fields id,
-set_id, volume, device, created, provider, context, persistent and exposed.`,
+volume (where it is mounted, such as C:\, when known), creation time,
+context and device path (vshadow -q, -qx). With --json it prints them as a
+JSON array of objects, with the fields id, set_id, volume (the volume GUID
+path), mount_points, device, created, provider, context, persistent and
+exposed.`,
 	examples: `	vss-snapshot list
 	vss-snapshot list --volume C:
 	vss-snapshot list --set {SET-ID} --json`,
@@ -71,7 +73,11 @@ func (a *app) printTable(snaps []snapshot) {
 		if ctxName == "" {
 			ctxName = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.SetID, s.Volume, created, ctxName, s.Device)
+		volume := s.Volume
+		if len(s.MountPoints) > 0 {
+			volume = s.MountPoints[0] // C:\ says more than \\?\Volume{...}\
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.SetID, volume, created, ctxName, s.Device)
 	}
 	tw.Flush()
 }

@@ -68,15 +68,18 @@ type filter struct {
 
 // snapshot describes one shadow copy, as list prints it.
 type snapshot struct {
-	ID         string    `json:"id"`
-	SetID      string    `json:"set_id"`
-	Volume     string    `json:"volume"`
-	Device     string    `json:"device"`
-	Created    time.Time `json:"created,omitzero"`
-	Provider   string    `json:"provider,omitempty"`
-	Context    string    `json:"context,omitempty"`
-	Persistent bool      `json:"persistent"`
-	Exposed    string    `json:"exposed,omitempty"`
+	ID     string `json:"id"`
+	SetID  string `json:"set_id"`
+	Volume string `json:"volume"`
+	// MountPoints are where the original volume is mounted (C:\), when
+	// known.
+	MountPoints []string  `json:"mount_points,omitempty"`
+	Device      string    `json:"device"`
+	Created     time.Time `json:"created,omitzero"`
+	Provider    string    `json:"provider,omitempty"`
+	Context     string    `json:"context,omitempty"`
+	Persistent  bool      `json:"persistent"`
+	Exposed     string    `json:"exposed,omitempty"`
 }
 
 // errNeedsWindows is the failure of every service call away from Windows.

@@ -19,6 +19,9 @@ func newService() (service, error) { return &shadowService{}, nil }
 // system's vssapi.dll, tests give a fake VSS service's.
 type shadowService struct {
 	svc *shadow.Service
+	// mountPoints lists where a volume GUID path is mounted; nil means
+	// GetVolumePathNamesForVolumeName.
+	mountPoints func(volume string) []string
 }
 
 // contextOptions are the shadow options for each context of contextNames.
@@ -143,9 +146,14 @@ func (s *shadowService) List(ctx context.Context, f filter) ([]snapshot, error) 
 	if err != nil {
 		return nil, err
 	}
+	mountPoints := s.mountPoints
+	if mountPoints == nil {
+		mountPoints = volumeMountPoints
+	}
 	snaps := make([]snapshot, len(found))
 	for i, c := range found {
 		snaps[i] = fromShadow(c)
+		snaps[i].MountPoints = mountPoints(c.Volume)
 	}
 	return snaps, nil
 }
@@ -254,4 +262,37 @@ func hint(err error) string {
 		return "VSS answers only to administrators and backup operators: run the command from an elevated prompt"
 	}
 	return ""
+}
+
+// volumeMountPoints lists where the volume with the GUID path volume is
+// mounted, such as C:\, or nothing when that cannot be found.
+func volumeMountPoints(volume string) []string {
+	name, err := windows.UTF16PtrFromString(volume)
+	if err != nil {
+		return nil
+	}
+	buf := make([]uint16, 256)
+	for {
+		var n uint32
+		err := windows.GetVolumePathNamesForVolumeName(name, &buf[0], uint32(len(buf)), &n)
+		if err == windows.ERROR_MORE_DATA && int(n) > len(buf) {
+			buf = make([]uint16, n)
+			continue
+		}
+		if err != nil {
+			return nil
+		}
+		// A list of strings, each ending with a NUL, and a NUL after the last.
+		var paths []string
+		for start, i := 0, 0; i < len(buf) && i < int(n); i++ {
+			if buf[i] == 0 {
+				if i == start {
+					break
+				}
+				paths = append(paths, windows.UTF16ToString(buf[start:i]))
+				start = i + 1
+			}
+		}
+		return paths
+	}
 }

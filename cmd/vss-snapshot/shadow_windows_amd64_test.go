@@ -34,11 +34,21 @@ func runShadow(t *testing.T, ctx context.Context, fake *shadowtest.Service, args
 		stderr: &stderr,
 		env:    os.Environ(),
 		newService: func() (service, error) {
-			return &shadowService{svc: fake.Shadow()}, nil
+			return &shadowService{svc: fake.Shadow(), mountPoints: fakeMountPoints}, nil
 		},
 	}
 	code := a.run(ctx, args)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// fakeMountPoints is where the fake's volumes are mounted.
+func fakeMountPoints(volume string) []string {
+	for _, v := range shadowtest.DefaultVolumes {
+		if strings.EqualFold(v.Name, volume) {
+			return []string{v.Path}
+		}
+	}
+	return nil
 }
 
 // check fails t with what the fake found wrong, keeping the IDs in keep.
@@ -78,10 +88,13 @@ func TestShadowLifecycle(t *testing.T) {
 	if r.code != exitOK || !strings.Contains(r.stdout, made[0].Device) || !strings.Contains(r.stdout, made[1].Device) {
 		t.Errorf("list: status %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	if !strings.Contains(r.stdout, "  D:\\  ") {
+		t.Errorf("list does not show D:\\ where the volume is mounted:\n%s", r.stdout)
+	}
 	r = runShadow(t, ctx, fake, "list", "--json", "--volume", "D:")
 	var listed []snapshot
-	if err := json.Unmarshal([]byte(r.stdout), &listed); err != nil || len(listed) != 1 || listed[0].ID != made[1].ID {
-		t.Errorf("list --volume D: printed %s (%v), want %s only", r.stdout, err, made[1].ID)
+	if err := json.Unmarshal([]byte(r.stdout), &listed); err != nil || len(listed) != 1 || listed[0].ID != made[1].ID || !slices.Equal(listed[0].MountPoints, []string{`D:\`}) {
+		t.Errorf("list --volume D: printed %s (%v), want %s only, mounted at D:\\", r.stdout, err, made[1].ID)
 	}
 	check(t, fake, kept...)
 
@@ -300,4 +313,21 @@ func TestShadowLink(t *testing.T) {
 // exports wine_get_version.
 func underWine() bool {
 	return windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
+}
+
+// TestVolumeMountPoints checks the lookup list uses by default on the
+// system's own C: drive, and that a volume the system does not have gives
+// nothing rather than an error.
+func TestVolumeMountPoints(t *testing.T) {
+	buf := make([]uint16, 64)
+	if err := windows.GetVolumeNameForVolumeMountPoint(windows.StringToUTF16Ptr(`C:\`), &buf[0], uint32(len(buf))); err != nil {
+		t.Fatalf("the volume GUID path of C:\\: %v", err)
+	}
+	name := windows.UTF16ToString(buf)
+	if got := volumeMountPoints(name); !slices.Contains(got, `C:\`) {
+		t.Errorf("volumeMountPoints(%s) = %q, want C:\\ among them", name, got)
+	}
+	if got := volumeMountPoints(shadowtest.DefaultVolumes[1].Name); got != nil {
+		t.Errorf("volumeMountPoints of a volume that does not exist = %q", got)
+	}
 }
