@@ -39,10 +39,7 @@ const (
 )
 
 func main() {
-	// Ctrl-C and Ctrl-Break (os.Interrupt), and closing the console or
-	// logging off (SIGTERM on Windows), cancel ctx: every step in flight
-	// is cancelled and what was made is deleted, as cancellation does.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	a := &app{
 		stdin:      os.Stdin,
@@ -55,4 +52,13 @@ func main() {
 	code := a.run(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)
+}
+
+// signalContext is cancelled by Ctrl-C and Ctrl-Break (os.Interrupt), and
+// by closing the console or logging off (SIGTERM on Windows): every step
+// in flight is cancelled and what was made is deleted, as cancellation
+// does, instead of the process dying with writers' applications frozen
+// or temporary shadow copies left.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
