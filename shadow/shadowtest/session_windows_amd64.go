@@ -385,6 +385,7 @@ func (s *session) setBackupState(sel, boot, typ, partial uintptr) uintptr {
 		return uintptr(vss.E_INVALIDARG)
 	}
 	s.backupStateSet = true
+	s.svc.backupType = vss.VSS_BACKUP_TYPE(word32(typ))
 	return hrOK
 }
 
