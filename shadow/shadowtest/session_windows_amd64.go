@@ -568,7 +568,9 @@ func (s *session) deleteSnapshots(id *windows.GUID, typ, force uintptr, deleted 
 	return hrOK
 }
 
-func (s *session) props(sn *snapshot, p *vss.VSS_SNAPSHOT_PROP) {
+// fillProps writes sn's properties into p, with strings from
+// CoTaskMemAlloc for the requester to free.
+func fillProps(sn *snapshot, p *vss.VSS_SNAPSHOT_PROP) {
 	*p = vss.VSS_SNAPSHOT_PROP{
 		SnapshotId:           sn.id,
 		SnapshotSetId:        sn.set,
@@ -596,7 +598,7 @@ func (s *session) getSnapshotProperties(id *windows.GUID, p *vss.VSS_SNAPSHOT_PR
 	if sn == nil || !s.visible(sn) {
 		return uintptr(vss.VSS_E_OBJECT_NOT_FOUND)
 	}
-	s.props(sn, p)
+	fillProps(sn, p)
 	return hrOK
 }
 
@@ -698,7 +700,7 @@ func (s *Service) enumNext(o *object, n uintptr, props *vss.VSS_OBJECT_PROP, fet
 			continue // deleted since the query
 		}
 		out[got].Type = vss.VSS_OBJECT_SNAPSHOT
-		o.backupProps(sn, out[got].Obj.Snap())
+		fillProps(sn, out[got].Obj.Snap())
 		got++
 	}
 	*fetched = uint32(got)
@@ -706,10 +708,6 @@ func (s *Service) enumNext(o *object, n uintptr, props *vss.VSS_OBJECT_PROP, fet
 		return uintptr(vss.S_FALSE)
 	}
 	return hrOK
-}
-
-func (o *object) backupProps(sn *snapshot, p *vss.VSS_SNAPSHOT_PROP) {
-	(&session{svc: o.svc}).props(sn, p)
 }
 
 func (s *Service) enumReset(o *object) uintptr {
