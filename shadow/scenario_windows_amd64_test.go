@@ -512,3 +512,37 @@ func TestLinkRefusesOtherPaths(t *testing.T) {
 		t.Error("Link to a directory that is not a shadow copy's device succeeded")
 	}
 }
+
+// TestProviderAndBackupType passes a provider and a backup type through,
+// and the copy backup by default.
+func TestProviderAndBackupType(t *testing.T) {
+	for _, tt := range []struct {
+		opts shadow.Options
+		want vss.VSS_BACKUP_TYPE
+		err  vss.HRESULT
+	}{
+		{shadow.Options{}, vss.VSS_BT_COPY, vss.S_OK},
+		{shadow.Options{Provider: shadowtest.SystemProvider, BackupType: vss.VSS_BT_FULL}, vss.VSS_BT_FULL, vss.S_OK},
+		{shadow.Options{Provider: windows.GUID{Data1: 1}}, vss.VSS_BT_UNDEFINED, vss.VSS_E_PROVIDER_NOT_REGISTERED},
+	} {
+		svc := shadowtest.New()
+		set, err := svc.Shadow().Create(t.Context(), []string{`C:\`}, tt.opts)
+		switch {
+		case tt.err != vss.S_OK:
+			if !errors.Is(err, tt.err) {
+				t.Errorf("%+v: %v, want %v", tt.opts, err, tt.err.String())
+			}
+		case err != nil:
+			t.Errorf("%+v: %v", tt.opts, err)
+		default:
+			if got := svc.BackupType(); got != tt.want {
+				t.Errorf("%+v: backup type %v, want %v", tt.opts, got, tt.want)
+			}
+			if set.Volumes[0].Provider != shadowtest.SystemProvider {
+				t.Errorf("provider %v", set.Volumes[0].Provider)
+			}
+			set.Close()
+		}
+		checkClean(t, svc)
+	}
+}

@@ -39,7 +39,7 @@ var shadowScenarios = []string{
 	"TestWriterSelection", "TestWriterVeto", "TestProviderVeto", "TestInProgressIsRetried",
 	"TestInProgressGivesUp", "TestTimeout", "TestProviderTimeout", "TestCancelDuringDoSnapshotSet",
 	"TestBackupCompleteFails", "TestFaultAtEveryStep", "TestErrorMessage", "TestBadArguments",
-	"TestManage", "TestDeleteSet", "TestMutantsAreCaught", "TestSystemServiceUnderWine",
+	"TestManage", "TestDeleteSet", "TestProviderAndBackupType", "TestMutantsAreCaught", "TestSystemServiceUnderWine",
 }
 
 // shadowFakeTests are the fake service's own tests: out-of-order calls,

@@ -116,6 +116,8 @@ type Service struct {
 	calls     []string
 	problems  []string
 	pollsLeft int // QueryStatus answers PENDING this often before an operation ends
+
+	backupType vss.VSS_BACKUP_TYPE // of the last SetBackupState
 }
 
 // snapshot is a shadow copy of the fake.
@@ -209,6 +211,14 @@ func (s *Service) Called(method string) int {
 		}
 	}
 	return n
+}
+
+// BackupType is the backup type the last SetBackupState gave, or
+// VSS_BT_UNDEFINED.
+func (s *Service) BackupType() vss.VSS_BACKUP_TYPE {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.backupType
 }
 
 // Exists reports whether the shadow copy exists.

@@ -385,6 +385,7 @@ func (s *session) setBackupState(sel, boot, typ, partial uintptr) uintptr {
 		return uintptr(vss.E_INVALIDARG)
 	}
 	s.backupStateSet = true
+	s.svc.backupType = vss.VSS_BACKUP_TYPE(word32(typ))
 	return hrOK
 }
 
@@ -567,7 +568,9 @@ func (s *session) deleteSnapshots(id *windows.GUID, typ, force uintptr, deleted 
 	return hrOK
 }
 
-func (s *session) props(sn *snapshot, p *vss.VSS_SNAPSHOT_PROP) {
+// fillProps writes sn's properties into p, with strings from
+// CoTaskMemAlloc for the requester to free.
+func fillProps(sn *snapshot, p *vss.VSS_SNAPSHOT_PROP) {
 	*p = vss.VSS_SNAPSHOT_PROP{
 		SnapshotId:           sn.id,
 		SnapshotSetId:        sn.set,
@@ -595,7 +598,7 @@ func (s *session) getSnapshotProperties(id *windows.GUID, p *vss.VSS_SNAPSHOT_PR
 	if sn == nil || !s.visible(sn) {
 		return uintptr(vss.VSS_E_OBJECT_NOT_FOUND)
 	}
-	s.props(sn, p)
+	fillProps(sn, p)
 	return hrOK
 }
 
@@ -697,7 +700,7 @@ func (s *Service) enumNext(o *object, n uintptr, props *vss.VSS_OBJECT_PROP, fet
 			continue // deleted since the query
 		}
 		out[got].Type = vss.VSS_OBJECT_SNAPSHOT
-		o.backupProps(sn, out[got].Obj.Snap())
+		fillProps(sn, out[got].Obj.Snap())
 		got++
 	}
 	*fetched = uint32(got)
@@ -705,10 +708,6 @@ func (s *Service) enumNext(o *object, n uintptr, props *vss.VSS_OBJECT_PROP, fet
 		return uintptr(vss.S_FALSE)
 	}
 	return hrOK
-}
-
-func (o *object) backupProps(sn *snapshot, p *vss.VSS_SNAPSHOT_PROP) {
-	(&session{svc: o.svc}).props(sn, p)
 }
 
 func (s *Service) enumReset(o *object) uintptr {
