@@ -93,7 +93,7 @@ func TestSnapshotUnderWine(t *testing.T) {
 // Windows test binary: exec runs a real Windows program (the test binary
 // itself) and Ctrl-C ends it there without a Unix signal.
 var snapshotWindowsTests = []string{"TestHelp", "TestUsageErrors", "TestCreate", "TestFailures", "TestExec", "TestExecCleanupFails", "TestExecCannotRun", "TestExecInterrupted", "TestContextOptions", "TestParseGUID",
-	"TestShadowLifecycle", "TestShadowDelete", "TestShadowExec", "TestShadowFaults", "TestShadowWriters", "TestShadowCtrlC", "TestShadowLink", "TestVolumeMountPoints"}
+	"TestShadowLifecycle", "TestShadowDelete", "TestShadowExec", "TestShadowFaults", "TestShadowWriters", "TestShadowCtrlC", "TestShadowLink", "TestVolumeMountPoints", "TestShadowOptions"}
 
 // TestSnapshotTestsUnderWine runs the tests of cmd/vss-snapshot as a
 // windows/amd64 test binary under Wine.

@@ -331,3 +331,39 @@ func TestVolumeMountPoints(t *testing.T) {
 		t.Errorf("volumeMountPoints of a volume that does not exist = %q", got)
 	}
 }
+
+// TestShadowOptions checks that create's flags reach VSS: the backup type
+// (copy unless asked), the provider (one the service lacks is refused)
+// and the context, which list reads back from the shadow copy.
+func TestShadowOptions(t *testing.T) {
+	fake := shadowtest.New()
+	r := runShadow(t, t.Context(), fake, "create", "C:")
+	if r.code != exitOK || fake.BackupType() != vss.VSS_BT_COPY {
+		t.Errorf("create: status %d, backup type %v, want VSS_BT_COPY\n%s", r.code, fake.BackupType(), r.stderr)
+	}
+	check(t, fake, fake.Existing()...)
+
+	fake = shadowtest.New()
+	r = runShadow(t, t.Context(), fake, "create", "--backup-type", "full", "--provider", "b5946137-7b9f-4925-af80-51abd60b20d5", "--context", "client-accessible-writers", "--json", "D:")
+	var made []snapshot
+	if err := json.Unmarshal([]byte(r.stdout), &made); r.code != exitOK || err != nil || len(made) != 1 {
+		t.Fatalf("create: status %d, stdout %s (%v)\n%s", r.code, r.stdout, err, r.stderr)
+	}
+	if fake.BackupType() != vss.VSS_BT_FULL {
+		t.Errorf("backup type %v, want VSS_BT_FULL", fake.BackupType())
+	}
+	r = runShadow(t, t.Context(), fake, "list", "--json", "--id", made[0].ID)
+	var listed []snapshot
+	if err := json.Unmarshal([]byte(r.stdout), &listed); err != nil || len(listed) != 1 ||
+		listed[0].Context != "client-accessible-writers" || !listed[0].Persistent || !strings.EqualFold(listed[0].Provider, shadowtest.SystemProvider.String()) {
+		t.Errorf("list --id printed %s (%v), want the context client-accessible-writers and the system provider", r.stdout, err)
+	}
+	check(t, fake, fake.Existing()...)
+
+	fake = shadowtest.New()
+	r = runShadow(t, t.Context(), fake, "create", "--provider", "{6c42f2b5-0000-4000-8000-000000000009}", "C:")
+	if r.code != exitFailed || !strings.Contains(r.stderr, "VSS_E_PROVIDER_NOT_REGISTERED") {
+		t.Errorf("an unknown provider: status %d\n%s", r.code, r.stderr)
+	}
+	check(t, fake)
+}
