@@ -330,6 +330,42 @@ func _() {
 	_ = x[unsafe.Sizeof(s)-40]
 }
 
+// VSS_VOLUME_PROTECTION_INFO is the C struct of that name (vsmgmt.h): 24 bytes on 386.
+//
+// The shadow copy protection level and state of a volume, as
+// IVssDifferentialSoftwareSnapshotMgmt3::GetVolumeProtectLevel returns them.
+// When the volume is not faulted, m_protectionFault and m_failureStatus are
+// zero.
+type VSS_VOLUME_PROTECTION_INFO struct {
+	// m_protectionLevel: The protection level the volume is set to.
+	ProtectionLevel VSS_PROTECTION_LEVEL
+	// m_volumeIsOfflineForProtection: Whether the volume is offline because of a
+	// protection fault.
+	VolumeIsOfflineForProtection int32
+	// m_protectionFault: The protection fault that took the volume offline.
+	ProtectionFault VSS_PROTECTION_FAULT
+	// m_failureStatus: The internal status code of the failure.
+	FailureStatus int32
+	// m_volumeHasUnusedDiffArea: Whether the volume holds shadow copy storage area
+	// files that are no longer used.
+	VolumeHasUnusedDiffArea int32
+	// m_reserved: Reserved for system use.
+	Reserved uint32
+}
+
+// A compile error in this function means VSS_VOLUME_PROTECTION_INFO no longer has the SDK's layout on 386.
+func _() {
+	var s VSS_VOLUME_PROTECTION_INFO
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(s.ProtectionLevel)-0]
+	_ = x[unsafe.Offsetof(s.VolumeIsOfflineForProtection)-4]
+	_ = x[unsafe.Offsetof(s.ProtectionFault)-8]
+	_ = x[unsafe.Offsetof(s.FailureStatus)-12]
+	_ = x[unsafe.Offsetof(s.VolumeHasUnusedDiffArea)-16]
+	_ = x[unsafe.Offsetof(s.Reserved)-20]
+	_ = x[unsafe.Sizeof(s)-24]
+}
+
 // AddComponent calls IVssBackupComponents::AddComponent, slot 13 of the vtable.
 //
 // Records in the Backup Components Document that a writer component takes part
@@ -1609,7 +1645,9 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 // ChangeDiffAreaMaximumSizeEx calls IVssDifferentialSoftwareSnapshotMgmt2::ChangeDiffAreaMaximumSizeEx, slot 9 of the vtable.
 //
 // Like ChangeDiffAreaMaximumSize, and says whether the change survives a
-// reboot.
+// reboot: with bVolatile FALSE the two are the same call. It makes the storage
+// area explicit, so it is not deleted with the last shadow copy, and from
+// Windows 7 on creates it when missing.
 //
 // Parameters:
 //   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
@@ -1632,6 +1670,11 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 //   - VSS_E_OBJECT_NOT_FOUND: The two volumes are not associated.
 //   - VSS_E_PROVIDER_VETO: The provider reported an expected error and logged it
 //     in the event log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_VOLUME_IN_USE: A shadow copy is using the storage area.
 func (v *IVssDifferentialSoftwareSnapshotMgmt2) ChangeDiffAreaMaximumSizeEx(pwszVolumeName string, pwszDiffAreaVolumeName string, llMaximumDiffSpace int64, bVolatile bool) (err error) {
 	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
 	if err != nil {

@@ -162,7 +162,7 @@ func TestMethods(t *testing.T) {
 		{IVssComponentEx_GetAuthoritativeRestore, "IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, 3},
 		{IVssComponentEx_GetRollForward, "IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, 3},
 		{IVssComponentEx_GetRestoreName, "IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, 3},
-		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx", "IVssDifferentialSoftwareSnapshotMgmt2", "ChangeDiffAreaMaximumSizeEx", 9, 7},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx", "IVssDifferentialSoftwareSnapshotMgmt2", "ChangeDiffAreaMaximumSizeEx", 9, 9},
 		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, "IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas", "IVssDifferentialSoftwareSnapshotMgmt2", "MigrateDiffAreas", 10, 1},
 		{IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, "IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus", "IVssDifferentialSoftwareSnapshotMgmt2", "QueryMigrationStatus", 11, 1},
 		{IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, "IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority", "IVssDifferentialSoftwareSnapshotMgmt2", "SetSnapshotPriority", 12, 1},
@@ -176,6 +176,10 @@ func TestMethods(t *testing.T) {
 		{IVssBackupComponentsEx2_FastRecovery, "IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, 0},
 		{IVssComponentEx2_SetFailure, "IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, 1},
 		{IVssComponentEx2_GetFailure, "IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, 4},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, "IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel", "IVssDifferentialSoftwareSnapshotMgmt3", "SetVolumeProtectLevel", 13, 6},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, "IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel", "IVssDifferentialSoftwareSnapshotMgmt3", "GetVolumeProtectLevel", 14, 6},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, "IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault", "IVssDifferentialSoftwareSnapshotMgmt3", "ClearVolumeProtectFault", 15, 6},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, "IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas", "IVssDifferentialSoftwareSnapshotMgmt3", "DeleteUnusedDiffAreas", 16, 6},
 		{IVssExamineWriterMetadataEx2_GetVersion, "IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, 4},
 		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, 4},
 		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, 4},
@@ -20781,6 +20785,81 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, VSS_E_PROVIDER_VETO},
 		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_UNEXPECTED, OSVersion{}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_VOLUME_IN_USE, OSVersion{}, VSS_E_VOLUME_IN_USE},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_UNEXPECTED},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
 		{IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -22131,6 +22210,606 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, VSS_E_BAD_STATE},
 		{IVssComponentEx2_GetFailure, VSS_E_BAD_STATE, OSVersion{}, VSS_E_BAD_STATE},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_NOTIMPL, OSVersion{}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_NOTIMPL, OSVersion{}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_NOTIMPL, OSVersion{}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, S_OK, OSVersion{}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_ACCESSDENIED, OSVersion{}, E_ACCESSDENIED},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_NOTIMPL, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_NOTIMPL, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_NOTIMPL, OSVersion{}, E_NOTIMPL},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{}, VSS_E_PROVIDER_VETO},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
 		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,
@@ -27011,6 +27690,26 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and logged it in the event log."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_UNEXPECTED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: VSS_E_UNEXPECTED (0x80042302): Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_VOLUME_IN_USE, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_VOLUME_IN_USE, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: VSS_E_VOLUME_IN_USE (0x8004231D): A shadow copy is using the storage area."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_UNEXPECTED, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: E_UNEXPECTED (0x8000FFFF) on Windows 5.2.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
+		{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_UNEXPECTED, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, VSS_E_UNEXPECTED, "IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log file."},
 		{IVssExamineWriterMetadataEx_GetIdentityEx, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
@@ -27231,6 +27930,86 @@ func TestErrorMatching(t *testing.T) {
 			Major: 10,
 			Minor: 0,
 		}, VSS_E_BAD_STATE, "IVssComponentEx2.GetFailure: VSS_E_BAD_STATE (0x80042301): The backup components object is not initialized, the call came during a restore, or it was made out of the required order."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel: E_ACCESSDENIED (0x80070005): The caller is not an administrator."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL, "IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel: E_NOTIMPL (0x80004001): The provider of the volume does not support shadow copy protection."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and logged it in the event log."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel: VSS_E_OBJECT_NOT_FOUND (0x80042308): The volume was not found."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel: E_ACCESSDENIED (0x80070005): The caller is not an administrator."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL, "IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel: E_NOTIMPL (0x80004001): The provider of the volume does not support shadow copy protection."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and logged it in the event log."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel: VSS_E_OBJECT_NOT_FOUND (0x80042308): The volume was not found."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault: E_ACCESSDENIED (0x80070005): The caller is not an administrator."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL, "IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault: E_NOTIMPL (0x80004001): The provider of the volume does not support shadow copy protection."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and logged it in the event log."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault: VSS_E_OBJECT_NOT_FOUND (0x80042308): The volume was not found."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_ACCESSDENIED, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_ACCESSDENIED, "IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas: E_ACCESSDENIED (0x80070005): The caller is not an administrator."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_INVALIDARG, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_INVALIDARG, "IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas: E_INVALIDARG (0x80070057): A parameter value is not valid."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_NOTIMPL, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, E_NOTIMPL, "IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas: E_NOTIMPL (0x80004001): The provider of the volume does not support shadow copy protection."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_PROVIDER_VETO, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_PROVIDER_VETO, "IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas: VSS_E_PROVIDER_VETO (0x80042306): The provider reported an expected error and logged it in the event log."},
+		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_OBJECT_NOT_FOUND, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, VSS_E_OBJECT_NOT_FOUND, "IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas: VSS_E_OBJECT_NOT_FOUND (0x80042308): The volume was not found."},
 		{IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, OSVersion{
 			Major: 10,
 			Minor: 0,
