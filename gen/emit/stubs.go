@@ -394,6 +394,12 @@ func methodDoc(m *model.Method) []Code {
 		if p.Optional {
 			text += " Optional: nil passes NULL."
 		}
+		if p.Buffer != nil {
+			text = fmt.Sprintf("%s (out %s *, a buffer the callee allocates): %s Returned as a copy; the stub frees the original with %s.", p.Name, p.Type.C, p.Doc, p.Buffer.Free)
+		}
+		if p.LengthOf != nil {
+			text += fmt.Sprintf(" Not returned: it is len(%s).", p.LengthOf.Name)
+		}
 		ps = append(ps, text)
 	}
 	out = append(out, listDoc("Parameters:", ps)...)

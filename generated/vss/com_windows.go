@@ -4965,11 +4965,11 @@ var IID_IVssDifferentialSoftwareSnapshotMgmt3 = windows.GUID{
 // IVssDifferentialSoftwareSnapshotMgmt3Vtbl is the function table of IVssDifferentialSoftwareSnapshotMgmt3, one pointer per slot.
 type IVssDifferentialSoftwareSnapshotMgmt3Vtbl struct {
 	IVssDifferentialSoftwareSnapshotMgmt2Vtbl
-	SetVolumeProtectLevel   uintptr // slot 13
-	GetVolumeProtectLevel   uintptr // slot 14
-	ClearVolumeProtectFault uintptr // slot 15
-	DeleteUnusedDiffAreas   uintptr // slot 16
-	_                       uintptr // slot 17, reserved: a method the spec does not bind
+	SetVolumeProtectLevel    uintptr // slot 13
+	GetVolumeProtectLevel    uintptr // slot 14
+	ClearVolumeProtectFault  uintptr // slot 15
+	DeleteUnusedDiffAreas    uintptr // slot 16
+	QuerySnapshotDeltaBitmap uintptr // slot 17
 }
 
 // A compile error in this function means IVssDifferentialSoftwareSnapshotMgmt3Vtbl no longer has the
@@ -4982,6 +4982,7 @@ func _() {
 	_ = x[unsafe.Offsetof(vt.GetVolumeProtectLevel)/ptr-14]
 	_ = x[unsafe.Offsetof(vt.ClearVolumeProtectFault)/ptr-15]
 	_ = x[unsafe.Offsetof(vt.DeleteUnusedDiffAreas)/ptr-16]
+	_ = x[unsafe.Offsetof(vt.QuerySnapshotDeltaBitmap)/ptr-17]
 	_ = x[unsafe.Sizeof(vt)/ptr-18]
 }
 

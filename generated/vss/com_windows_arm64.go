@@ -1975,6 +1975,44 @@ func (v *IVssBackupComponentsEx2) FastRecovery() (ppAsync *IVssAsync, err error)
 	return ppAsync, err
 }
 
+// QuerySnapshotDeltaBitmap calls IVssDifferentialSoftwareSnapshotMgmt3::QuerySnapshotDeltaBitmap, slot 17 of the vtable.
+//
+// Reserved for future use; the reference page says it is not supported. The
+// header declares the bitmap as a buffer the callee allocates, with its length
+// in bytes in pcBitmapLength; the stub returns a copy and frees the original
+// with CoTaskMemFree.
+//
+// Parameters:
+//   - idSnapshotOlder (in VSS_ID): Reserved.
+//   - idSnapshotYounger (in VSS_ID): Reserved.
+//   - pcBlockSizePerBit (out ULONG): Reserved.
+//   - pcBitmapLength (out ULONG): Reserved. Receives the length of ppbBitmap in
+//     bytes, which the Go signature gives as len(ppbBitmap). Not returned: it is
+//     len(ppbBitmap).
+//   - ppbBitmap (out BYTE *, a buffer the callee allocates): Reserved. Receives
+//     the bitmap, which the callee allocates. Returned as a copy; the stub frees
+//     the original with CoTaskMemFree.
+//
+// Documented return codes:
+//   - S_OK: The method succeeded; otherwise it returns an HRESULT error code.
+func (v *IVssDifferentialSoftwareSnapshotMgmt3) QuerySnapshotDeltaBitmap(idSnapshotOlder windows.GUID, idSnapshotYounger windows.GUID) (pcBlockSizePerBit uint32, ppbBitmap []byte, err error) {
+	var _pcBitmapLength uint32
+	var _ppbBitmap *byte
+	_r, _, _ := syscall.SyscallN(v.vtable().QuerySnapshotDeltaBitmap, uintptr(unsafe.Pointer(v)), _word64(unsafe.Pointer(&idSnapshotOlder), 0), _word64(unsafe.Pointer(&idSnapshotOlder), 1), _word64(unsafe.Pointer(&idSnapshotYounger), 0), _word64(unsafe.Pointer(&idSnapshotYounger), 1), uintptr(unsafe.Pointer(&pcBlockSizePerBit)), uintptr(unsafe.Pointer(&_pcBitmapLength)), uintptr(unsafe.Pointer(&_ppbBitmap)))
+	_hr := HRESULT(_r)
+	if _ppbBitmap != nil {
+		if !_hr.Failed() {
+			ppbBitmap = make([]byte, _pcBitmapLength)
+			copy(ppbBitmap, unsafe.Slice(_ppbBitmap, _pcBitmapLength))
+		}
+		windows.CoTaskMemFree(unsafe.Pointer(_ppbBitmap))
+	}
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, _hr)
+	}
+	return pcBlockSizePerBit, ppbBitmap, err
+}
+
 // AddSnapshotToRecoverySet calls IVssBackupComponentsEx3::AddSnapshotToRecoverySet, slot 61 of the vtable.
 //
 // Adds the volume of a shadow copy to the set of volumes for a LUN

@@ -75,6 +75,7 @@ const (
 	_kindFiletime                   // a FILETIME: in, by value; out, through a pointer
 	_kindPointer                    // an address: an interface, an untyped pointer, or anything passed by pointer
 	_kindStruct                     // a struct the object fills (out)
+	_kindBuffer                     // bytes the object allocates with CoTaskMemAlloc and hands over (out), their length in another out-parameter
 )
 
 // _stubParam is a parameter of a method after this, with the value the test
@@ -175,6 +176,18 @@ func _fakeCoTaskString(s string) *uint16 {
 	}
 	p := *(**uint16)(unsafe.Pointer(&r))
 	copy(unsafe.Slice(p, len(u)), u)
+	return p
+}
+
+// _fakeCoTaskBytes allocates the bytes of s with CoTaskMemAlloc, as COM
+// servers hand out buffers the caller frees.
+func _fakeCoTaskBytes(s string) unsafe.Pointer {
+	r, _, _ := syscall.SyscallN(_fakeCoTaskMemAlloc.Addr(), uintptr(len(s)))
+	if r == 0 {
+		panic("CoTaskMemAlloc failed")
+	}
+	p := *(*unsafe.Pointer)(unsafe.Pointer(&r))
+	copy(unsafe.Slice((*byte)(p), len(s)), s)
 	return p
 }
 
@@ -503,7 +516,7 @@ var _fakeInterfaces = []_fakeInterface{
 	},
 	{
 		iids:    []windows.GUID{IID_IVssDifferentialSoftwareSnapshotMgmt3, IID_IVssDifferentialSoftwareSnapshotMgmt2, IID_IVssDifferentialSoftwareSnapshotMgmt, IID_IUnknown},
-		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, 0},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap},
 		name:    "IVssDifferentialSoftwareSnapshotMgmt3",
 		unknown: true,
 	},
@@ -732,6 +745,10 @@ func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
 		o.allocs[i] = _spyAllocated(func() {
 			*(**uint16)(ptr) = _fakeCoTaskString(p.str)
 		})
+	case _kindBuffer:
+		o.allocs[i] = _spyAllocated(func() {
+			*(*unsafe.Pointer)(ptr) = _fakeCoTaskBytes(p.str)
+		})
 	case _kindBSTR:
 		o.allocs[i] = _spyAllocated(func() {
 			*(**uint16)(ptr) = _fakeBSTR(p.str)
@@ -849,9 +866,6 @@ var _fakeVtables = sync.OnceValue(func() map[string][]uintptr {
 	for _, it := range _fakeInterfaces {
 		vt := make([]uintptr, len(it.methods))
 		for slot, m := range it.methods {
-			if m == 0 {
-				continue // a reserved slot: nothing calls it
-			}
 			if cb, ok := unknown[m]; ok {
 				vt[slot] = cb
 				continue
@@ -1329,9 +1343,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a00a600,
+					Data1: 0x6a00a700,
 					Data2: 0x1000,
-					Data3: 0x20a6,
+					Data3: 0x20a7,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1364,9 +1378,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6b00a800,
+					Data1: 0x6b00a900,
 					Data2: 0x1000,
-					Data3: 0x20a8,
+					Data3: 0x20a9,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1407,13 +1421,13 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iWriter",
-				word:  0x3A00A500,
+				word:  0x3A00A600,
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b00a501,
+					Data1: 0x6b00a601,
 					Data2: 0x1001,
-					Data3: 0x20a5,
+					Data3: 0x20a6,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1422,9 +1436,9 @@ var _stubs = map[Method]*_stub{
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b00a502,
+					Data1: 0x6b00a602,
 					Data2: 0x1002,
-					Data3: 0x20a5,
+					Data3: 0x20a6,
 					Data4: [8]byte{0x42, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1442,21 +1456,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pnStatus",
 				out:   true,
-				word:  0x5E00A504,
+				word:  0x5E00A604,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "phrFailureWriter",
 				out:   true,
-				word:  0x5E00A505,
+				word:  0x5E00A605,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "phrApplication",
 				out:   true,
-				word:  0x5E00A506,
+				word:  0x5E00A606,
 			},
 			{
 				kind: _kindBSTR,
@@ -1481,7 +1495,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A00A700,
+				word:  0x3A00A800,
 			},
 			{
 				kind:    _kindPointer,
@@ -4567,6 +4581,62 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 14,
 	},
+	IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 uint32
+			var out4 []byte
+			out2, out4, r.err = (*IVssDifferentialSoftwareSnapshotMgmt3)(unsafe.Pointer(obj)).QuerySnapshotDeltaBitmap(p[0].guid, p[1].guid)
+			r.words[2] = uint64(out2)
+			r.strs[4] = string(out4)
+			r.words[3] = uint64(len(out4))
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt3",
+		name:  "QuerySnapshotDeltaBitmap",
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a00a200,
+					Data2: 0x1000,
+					Data3: 0x20a2,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "idSnapshotOlder",
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6a00a201,
+					Data2: 0x1001,
+					Data3: 0x20a2,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "idSnapshotYounger",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcBlockSizePerBit",
+				out:   true,
+				word:  0x5E00A202,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcBitmapLength",
+				out:   true,
+				word:  0x52,
+			},
+			{
+				kind: _kindBuffer,
+				name: "ppbBitmap",
+				out:  true,
+				str:  "ppbBitmap of IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap:\x00\x01\x7f\x80\xfe\xff",
+			},
+		},
+		slot: 17,
+	},
 	IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*IVssDifferentialSoftwareSnapshotMgmt3)(unsafe.Pointer(obj)).SetVolumeProtectLevel(p[0].str, VSS_PROTECTION_LEVEL(p[1].word))
@@ -4928,7 +4998,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pcExcludedFromSnapshot",
 				out:   true,
-				word:  0x5E00A300,
+				word:  0x5E00A400,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -4952,7 +5022,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iFile",
-				word:  0x3A00A400,
+				word:  0x3A00A500,
 			},
 			{
 				kind:    _kindPointer,
@@ -4980,14 +5050,14 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pdwMajorVersion",
 				out:   true,
-				word:  0x5E00A200,
+				word:  0x5E00A300,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pdwMinorVersion",
 				out:   true,
-				word:  0x5E00A201,
+				word:  0x5E00A301,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -5959,7 +6029,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IVssWriterComponents_GetComponentCount, IVssWriterComponents_GetWriterInfo, IVssWriterComponents_GetComponent, IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, IVssEnumMgmtObject_Next, IVssEnumMgmtObject_Skip, IVssEnumMgmtObject_Reset, IVssEnumMgmtObject_Clone, IVssEnumObject_Next, IVssEnumObject_Skip, IVssEnumObject_Reset, IVssEnumObject_Clone, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssSnapshotMgmt_GetProviderMgmtInterface, IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, IVssSnapshotMgmt_QuerySnapshotsByVolume, IVssSnapshotMgmt2_GetMinDiffAreaSize, IVssWMComponent_GetComponentInfo, IVssWMComponent_FreeComponentInfo, IVssWMComponent_GetFile, IVssWMComponent_GetDatabaseFile, IVssWMComponent_GetDatabaseLogFile, IVssWMComponent_GetDependency, IVssWMDependency_GetWriterId, IVssWMDependency_GetLogicalPath, IVssWMDependency_GetComponentName, IVssWMFiledesc_GetPath, IVssWMFiledesc_GetFilespec, IVssWMFiledesc_GetRecursive, IVssWMFiledesc_GetAlternateLocation, IVssWMFiledesc_GetBackupTypeMask, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName, IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, IVssExamineWriterMetadataEx_GetIdentityEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery, IVssComponentEx2_SetFailure, IVssComponentEx2_GetFailure, IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, IVssExamineWriterMetadataEx2_GetVersion, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, IVssBackupComponentsEx3_GetWriterStatusEx, IVssBackupComponentsEx3_AddSnapshotToRecoverySet, IVssBackupComponentsEx3_RecoverSet, IVssBackupComponentsEx3_GetSessionId, IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths}
+var _stubMethods = []Method{IVssWriterComponents_GetComponentCount, IVssWriterComponents_GetWriterInfo, IVssWriterComponents_GetComponent, IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, IVssEnumMgmtObject_Next, IVssEnumMgmtObject_Skip, IVssEnumMgmtObject_Reset, IVssEnumMgmtObject_Clone, IVssEnumObject_Next, IVssEnumObject_Skip, IVssEnumObject_Reset, IVssEnumObject_Clone, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssSnapshotMgmt_GetProviderMgmtInterface, IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, IVssSnapshotMgmt_QuerySnapshotsByVolume, IVssSnapshotMgmt2_GetMinDiffAreaSize, IVssWMComponent_GetComponentInfo, IVssWMComponent_FreeComponentInfo, IVssWMComponent_GetFile, IVssWMComponent_GetDatabaseFile, IVssWMComponent_GetDatabaseLogFile, IVssWMComponent_GetDependency, IVssWMDependency_GetWriterId, IVssWMDependency_GetLogicalPath, IVssWMDependency_GetComponentName, IVssWMFiledesc_GetPath, IVssWMFiledesc_GetFilespec, IVssWMFiledesc_GetRecursive, IVssWMFiledesc_GetAlternateLocation, IVssWMFiledesc_GetBackupTypeMask, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName, IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, IVssExamineWriterMetadataEx_GetIdentityEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery, IVssComponentEx2_SetFailure, IVssComponentEx2_GetFailure, IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, IVssExamineWriterMetadataEx2_GetVersion, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, IVssBackupComponentsEx3_GetWriterStatusEx, IVssBackupComponentsEx3_AddSnapshotToRecoverySet, IVssBackupComponentsEx3_RecoverSet, IVssBackupComponentsEx3_GetSessionId, IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_DeleteSnapshots}
@@ -7141,6 +7211,9 @@ var _stubCases = []struct {
 	{"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas/VSS_E_OBJECT_NOT_FOUND", IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
 	{"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap/S_OK", IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"IVssExamineWriterMetadataEx2.GetVersion/S_OK", IVssExamineWriterMetadataEx2_GetVersion, S_OK, -1, 0, false, false},
 	{"IVssExamineWriterMetadataEx2.GetVersion/E_INVALIDARG", IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, -1, 0, false, false},
 	{"IVssExamineWriterMetadataEx2.GetVersion/E_OUTOFMEMORY", IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, -1, 0, false, false},
@@ -7219,14 +7292,17 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 		if want := _fakeBoolWord(p.word != 0); got.words[i] != want {
 			t.Errorf("out-parameter %d (%s) = %t, want %t: the object wrote %#x in %d bytes", i+1, p.name, got.words[i] != 0, want != 0, p.word, p.bytes)
 		}
-	case _kindWString, _kindBSTR:
+	case _kindWString, _kindBSTR, _kindBuffer:
 		if got.strs[i] != p.str {
 			t.Errorf("out-parameter %d (%s) = %q, want %q", i+1, p.name, got.strs[i], p.str)
 		}
-		// The stub frees the string once, as it frees a struct.
+		// The stub frees the string or buffer once, as it frees a struct.
 		what, free := "string", "CoTaskMemFree"
-		if p.kind == _kindBSTR {
+		switch p.kind {
+		case _kindBSTR:
 			what, free = "BSTR", "SysFreeString"
+		case _kindBuffer:
+			what = "buffer"
 		}
 		if len(obj.allocs[i]) == 0 {
 			t.Errorf("out-parameter %d (%s): the task allocator saw no allocation of the %s the object wrote, so its free cannot be counted", i+1, p.name, what)
@@ -7955,7 +8031,7 @@ var _functions = []struct {
 				kind:  _kindInteger,
 				name:  "plSnapshotCapability",
 				out:   true,
-				word:  0x5E00AE02,
+				word:  0x5E00AF02,
 			},
 		},
 		proc: _procIsVolumeSnapshottedInternal,

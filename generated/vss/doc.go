@@ -3,7 +3,7 @@
 
 // Package vss is the Go binding vssgen generated from spec/vss.yaml: 94
 // HRESULT codes, 25 enums and flag sets, 11 C structs, 24 COM interfaces with
-// 170 methods and 5 DLL functions.
+// 171 methods and 5 DLL functions.
 //
 // # Where to start
 //

@@ -529,6 +529,9 @@ const (
 	// IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas is IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas, slot 16.
 	IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas
 
+	// IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap is IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap, slot 17.
+	IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap
+
 	// IVssExamineWriterMetadataEx2_GetVersion is IVssExamineWriterMetadataEx2.GetVersion, slot 15.
 	IVssExamineWriterMetadataEx2_GetVersion
 
@@ -739,6 +742,7 @@ var _methods = [...]struct {
 	IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel:            {"IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel", "IVssDifferentialSoftwareSnapshotMgmt3", "GetVolumeProtectLevel", 14, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_NOTIMPL, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND}},
 	IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault:          {"IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault", "IVssDifferentialSoftwareSnapshotMgmt3", "ClearVolumeProtectFault", 15, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_NOTIMPL, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND}},
 	IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas:            {"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas", "IVssDifferentialSoftwareSnapshotMgmt3", "DeleteUnusedDiffAreas", 16, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_NOTIMPL, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND}},
+	IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap:         {"IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap", "IVssDifferentialSoftwareSnapshotMgmt3", "QuerySnapshotDeltaBitmap", 17, []HRESULT{S_OK}},
 	IVssExamineWriterMetadataEx2_GetVersion:                                {"IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
 	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount:               {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
 	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:                {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
@@ -2909,6 +2913,11 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "The provider reported an expected error and logged it in the event log.", true
 		case VSS_E_OBJECT_NOT_FOUND:
 			return "The volume was not found.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap:
+		switch code {
+		case S_OK:
+			return "The method succeeded; otherwise it returns an HRESULT error code.", true
 		}
 	case IVssExamineWriterMetadataEx2_GetVersion:
 		switch code {

@@ -180,6 +180,7 @@ func TestMethods(t *testing.T) {
 		{IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, "IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel", "IVssDifferentialSoftwareSnapshotMgmt3", "GetVolumeProtectLevel", 14, 6},
 		{IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, "IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault", "IVssDifferentialSoftwareSnapshotMgmt3", "ClearVolumeProtectFault", 15, 6},
 		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, "IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas", "IVssDifferentialSoftwareSnapshotMgmt3", "DeleteUnusedDiffAreas", 16, 6},
+		{IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, "IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap", "IVssDifferentialSoftwareSnapshotMgmt3", "QuerySnapshotDeltaBitmap", 17, 1},
 		{IVssExamineWriterMetadataEx2_GetVersion, "IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, 4},
 		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, 4},
 		{IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, "IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, 4},
@@ -22810,6 +22811,31 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, VSS_E_OBJECT_NOT_FOUND},
 		{IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_OBJECT_NOT_FOUND, OSVersion{}, VSS_E_OBJECT_NOT_FOUND},
+		{IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, S_OK, OSVersion{
+			Major: 5,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, S_OK, OSVersion{
+			Major: 6,
+			Minor: 2,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, S_OK, OSVersion{
+			Major: 10,
+			Minor: 0,
+		}, S_OK},
+		{IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, S_OK, OSVersion{}, S_OK},
 		{IVssExamineWriterMetadataEx2_GetVersion, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,

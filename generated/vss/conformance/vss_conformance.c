@@ -483,6 +483,7 @@ _Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, SetVolumeProt
 _Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, GetVolumeProtectLevel) / sizeof(void *) == 14, "IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel slot");
 _Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, ClearVolumeProtectFault) / sizeof(void *) == 15, "IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault slot");
 _Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, DeleteUnusedDiffAreas) / sizeof(void *) == 16, "IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, QuerySnapshotDeltaBitmap) / sizeof(void *) == 17, "IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap slot");
 _Static_assert(sizeof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl) / sizeof(void *) == 18, "IVssDifferentialSoftwareSnapshotMgmt3 vtable size");
 _Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, QueryInterface) / sizeof(void *) == 0, "IVssExamineWriterMetadataEx2.QueryInterface slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, AddRef) / sizeof(void *) == 1, "IVssExamineWriterMetadataEx2.AddRef slot");
@@ -1530,6 +1531,8 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwar
 	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ)), "IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->DeleteUnusedDiffAreas),
 	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ)), "IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->QuerySnapshotDeltaBitmap),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_ID, VSS_ID, ULONG *, ULONG *, BYTE **)), "IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, REFIID, void **)), "IVssExamineWriterMetadataEx2.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->AddRef),
@@ -2580,7 +2583,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 1626;
+static const unsigned static_facts = 1628;
 
 int main(void)
 {

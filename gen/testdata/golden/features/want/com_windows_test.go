@@ -73,6 +73,7 @@ const (
 	_kindFiletime                   // a FILETIME: in, by value; out, through a pointer
 	_kindPointer                    // an address: an interface, an untyped pointer, or anything passed by pointer
 	_kindStruct                     // a struct the object fills (out)
+	_kindBuffer                     // bytes the object allocates with CoTaskMemAlloc and hands over (out), their length in another out-parameter
 )
 
 // _stubParam is a parameter of a method after this, with the value the test
@@ -173,6 +174,18 @@ func _fakeCoTaskString(s string) *uint16 {
 	}
 	p := *(**uint16)(unsafe.Pointer(&r))
 	copy(unsafe.Slice(p, len(u)), u)
+	return p
+}
+
+// _fakeCoTaskBytes allocates the bytes of s with CoTaskMemAlloc, as COM
+// servers hand out buffers the caller frees.
+func _fakeCoTaskBytes(s string) unsafe.Pointer {
+	r, _, _ := syscall.SyscallN(_fakeCoTaskMemAlloc.Addr(), uintptr(len(s)))
+	if r == 0 {
+		panic("CoTaskMemAlloc failed")
+	}
+	p := *(*unsafe.Pointer)(unsafe.Pointer(&r))
+	copy(unsafe.Slice((*byte)(p), len(s)), s)
 	return p
 }
 
@@ -385,7 +398,7 @@ var _fakeInterfaces = []_fakeInterface{
 	},
 	{
 		iids:    []windows.GUID{IID_IGadgetShop, IID_IUnknown},
-		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Bitmap},
 		name:    "IGadgetShop",
 		unknown: true,
 	},
@@ -608,6 +621,10 @@ func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
 		o.allocs[i] = _spyAllocated(func() {
 			*(**uint16)(ptr) = _fakeCoTaskString(p.str)
 		})
+	case _kindBuffer:
+		o.allocs[i] = _spyAllocated(func() {
+			*(*unsafe.Pointer)(ptr) = _fakeCoTaskBytes(p.str)
+		})
 	case _kindBSTR:
 		o.allocs[i] = _spyAllocated(func() {
 			*(**uint16)(ptr) = _fakeBSTR(p.str)
@@ -826,6 +843,42 @@ func _fakeFrees(tb testing.TB) {
 
 // _stubs describes every stub of the spec's interfaces.
 var _stubs = map[Method]*_stub{
+	IGadgetShop_Bitmap: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 []byte
+			var out2 uint32
+			out0, out2, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Bitmap()
+			r.strs[0] = string(out0)
+			r.words[1] = uint64(len(out0))
+			r.words[2] = uint64(out2)
+			return r
+		},
+		iface: "IGadgetShop",
+		name:  "Bitmap",
+		params: []_stubParam{
+			{
+				kind: _kindBuffer,
+				name: "ppbBits",
+				out:  true,
+				str:  "ppbBits of IGadgetShop.Bitmap:\x00\x01\x7f\x80\xfe\xff",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcbBits",
+				out:   true,
+				word:  0x24,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcWidth",
+				out:   true,
+				word:  0x5E000402,
+			},
+		},
+		slot: 7,
+	},
 	IGadgetShop_Describe: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 string
@@ -1085,19 +1138,19 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwTurns",
-				word:  0x3A000400,
+				word:  0x3A000500,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lSpeed",
-				word:  0x3A000401,
+				word:  0x3A000501,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A000402,
+				word:  0x3A000502,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1125,21 +1178,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pHr",
 				out:   true,
-				word:  0x5E000500,
+				word:  0x5E000600,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pCount",
 				out:   true,
-				word:  0x5E000501,
+				word:  0x5E000601,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pColor",
 				out:   true,
-				word:  0x5E000502,
+				word:  0x5E000602,
 			},
 			{
 				bytes:    4,
@@ -1161,7 +1214,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
+var _stubMethods = []Method{IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Bitmap, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{}
@@ -1194,6 +1247,9 @@ var _stubCases = []struct {
 	{"IGadgetShop.Resize/S_OK", IGadgetShop_Resize, S_OK, -1, 0, false, false},
 	{"IGadgetShop.Resize/undocumented 0x8004FFFF", IGadgetShop_Resize, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IGadgetShop.Resize/undocumented success 0x0004FFFF", IGadgetShop_Resize, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IGadgetShop.Bitmap/S_OK", IGadgetShop_Bitmap, S_OK, -1, 0, false, false},
+	{"IGadgetShop.Bitmap/undocumented 0x8004FFFF", IGadgetShop_Bitmap, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IGadgetShop.Bitmap/undocumented success 0x0004FFFF", IGadgetShop_Bitmap, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, -1, 0, false, false},
 	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, -1, 0, false, false},
 	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, -1, 0, false, false},
@@ -1228,14 +1284,17 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 		if want := _fakeBoolWord(p.word != 0); got.words[i] != want {
 			t.Errorf("out-parameter %d (%s) = %t, want %t: the object wrote %#x in %d bytes", i+1, p.name, got.words[i] != 0, want != 0, p.word, p.bytes)
 		}
-	case _kindWString, _kindBSTR:
+	case _kindWString, _kindBSTR, _kindBuffer:
 		if got.strs[i] != p.str {
 			t.Errorf("out-parameter %d (%s) = %q, want %q", i+1, p.name, got.strs[i], p.str)
 		}
-		// The stub frees the string once, as it frees a struct.
+		// The stub frees the string or buffer once, as it frees a struct.
 		what, free := "string", "CoTaskMemFree"
-		if p.kind == _kindBSTR {
+		switch p.kind {
+		case _kindBSTR:
 			what, free = "BSTR", "SysFreeString"
+		case _kindBuffer:
+			what = "buffer"
 		}
 		if len(obj.allocs[i]) == 0 {
 			t.Errorf("out-parameter %d (%s): the task allocator saw no allocation of the %s the object wrote, so its free cannot be counted", i+1, p.name, what)
@@ -1556,9 +1615,9 @@ var _functions = []struct {
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a000900,
+					Data1: 0x6a000a00,
 					Data2: 0x1000,
-					Data3: 0x2009,
+					Data3: 0x200a,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
