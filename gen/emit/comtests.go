@@ -49,6 +49,7 @@ func COMTests(s *model.Spec, cfg Config) ([]Output, error) {
 	c.testOSNotes(f)
 	c.testCurrentOS(f)
 	c.testFunctions(f)
+	c.testFunctionFakes(f)
 	c.testWait(f)
 	c.allocations(f)
 

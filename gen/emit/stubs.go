@@ -316,7 +316,7 @@ func emitMethod(f *File, m *model.Method, arch model.Arch) {
 	var fn, target *Statement
 	if m.Interface == nil {
 		fn = f.Func().Id(m.Name)
-		target = Id("_proc" + m.Name).Dot("Addr").Call()
+		target = Id("_procAddr").Call(Id("_proc" + m.Name))
 	} else {
 		fn = f.Func().Params(Id("v").Op("*").Id(m.Interface.Name)).Id(m.Name)
 		target = Id("v").Dot("vtable").Call().Dot(m.Name)

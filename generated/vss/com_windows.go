@@ -5541,12 +5541,28 @@ var (
 	_wow64     bool
 )
 
+// _procFakes maps a procedure to the address of a fake that the package's own
+// tests call in its place, so that they can pass arguments to a function
+// without acting on the system; it stays empty in every program.
+var _procFakes map[*windows.LazyProc]uintptr
+
+// _procAddr is the address a stub calls for the procedure p.
+func _procAddr(p *windows.LazyProc) uintptr {
+	if a, ok := _procFakes[p]; ok {
+		return a
+	}
+	return p.Addr()
+}
+
 // _loadProc refuses WOW64 and loads the procedure p of the function m, with
 // an error that names the DLL and the procedure when either is missing: the
 // error of a system DLL that does not load names neither.
 func _loadProc(m Method, p *windows.LazyProc) error {
 	if _isWOW64() {
 		return ErrWOW64
+	}
+	if _, ok := _procFakes[p]; ok {
+		return nil
 	}
 	if err := p.Find(); err != nil {
 		return fmt.Errorf("%s is not available: %w", m, err)
@@ -5579,7 +5595,7 @@ func CreateVssBackupComponentsInternal() (ppBackup *IVssBackupComponents, err er
 	if err = _loadProc(Proc_CreateVssBackupComponentsInternal, _procCreateVssBackupComponentsInternal); err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(_procCreateVssBackupComponentsInternal.Addr(), uintptr(unsafe.Pointer(&ppBackup)))
+	_r, _, _ := syscall.SyscallN(_procAddr(_procCreateVssBackupComponentsInternal), uintptr(unsafe.Pointer(&ppBackup)))
 	_hr := HRESULT(_r)
 	if _hr != 0 {
 		err = _newError(Proc_CreateVssBackupComponentsInternal, _hr)
@@ -5601,7 +5617,7 @@ func VssFreeSnapshotPropertiesInternal(pProp *VSS_SNAPSHOT_PROP) (err error) {
 	if err = _loadProc(Proc_VssFreeSnapshotPropertiesInternal, _procVssFreeSnapshotPropertiesInternal); err != nil {
 		return
 	}
-	syscall.SyscallN(_procVssFreeSnapshotPropertiesInternal.Addr(), uintptr(unsafe.Pointer(pProp)))
+	syscall.SyscallN(_procAddr(_procVssFreeSnapshotPropertiesInternal), uintptr(unsafe.Pointer(pProp)))
 	return err
 }
 
@@ -5635,7 +5651,7 @@ func ShouldBlockRevertInternal(wszVolumeName string) (pbBlock bool, err error) {
 		return
 	}
 	var _pbBlock uint8
-	_r, _, _ := syscall.SyscallN(_procShouldBlockRevertInternal.Addr(), uintptr(unsafe.Pointer(_wszVolumeName)), uintptr(unsafe.Pointer(&_pbBlock)))
+	_r, _, _ := syscall.SyscallN(_procAddr(_procShouldBlockRevertInternal), uintptr(unsafe.Pointer(_wszVolumeName)), uintptr(unsafe.Pointer(&_pbBlock)))
 	_hr := HRESULT(_r)
 	pbBlock = _pbBlock != 0
 	if _hr != 0 {
@@ -5678,7 +5694,7 @@ func CreateVssExamineWriterMetadataInternal(bstrXML string) (ppMetadata *IVssExa
 		return
 	}
 	defer _sysFreeString(_bstrXML)
-	_r, _, _ := syscall.SyscallN(_procCreateVssExamineWriterMetadataInternal.Addr(), uintptr(unsafe.Pointer(_bstrXML)), uintptr(unsafe.Pointer(&ppMetadata)))
+	_r, _, _ := syscall.SyscallN(_procAddr(_procCreateVssExamineWriterMetadataInternal), uintptr(unsafe.Pointer(_bstrXML)), uintptr(unsafe.Pointer(&ppMetadata)))
 	_hr := HRESULT(_r)
 	if _hr != 0 {
 		err = _newError(Proc_CreateVssExamineWriterMetadataInternal, _hr)
@@ -5726,7 +5742,7 @@ func IsVolumeSnapshottedInternal(pwszVolumeName string) (pbSnapshotsPresent bool
 		return
 	}
 	var _pbSnapshotsPresent int32
-	_r, _, _ := syscall.SyscallN(_procIsVolumeSnapshottedInternal.Addr(), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&_pbSnapshotsPresent)), uintptr(unsafe.Pointer(&plSnapshotCapability)))
+	_r, _, _ := syscall.SyscallN(_procAddr(_procIsVolumeSnapshottedInternal), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&_pbSnapshotsPresent)), uintptr(unsafe.Pointer(&plSnapshotCapability)))
 	_hr := HRESULT(_r)
 	pbSnapshotsPresent = _pbSnapshotsPresent != 0
 	if _hr != 0 {

@@ -606,7 +606,11 @@ func (o *_fakeObject) call(slot int, args ...uintptr) uintptr {
 	if o.hook != nil {
 		o.hook(m)
 	}
-	params := _stubs[m].params
+	// A DLL function's fake has no entry in _stubs: its values say it all.
+	var params []_stubParam
+	if st, ok := _stubs[m]; ok {
+		params = st.params
+	}
 	if v, ok := o.values[m]; ok {
 		params = v
 	}
@@ -7917,6 +7921,7 @@ var _functions = []struct {
 	m      Method
 	proc   *windows.LazyProc
 	inputs bool // the function takes in-parameters
+	void   bool // the function returns nothing
 	params []_stubParam
 	call   func(obj *_fakeObject, p []_stubParam) _stubResult
 }{
@@ -7952,6 +7957,7 @@ var _functions = []struct {
 			},
 		},
 		proc: _procVssFreeSnapshotPropertiesInternal,
+		void: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -8087,6 +8093,96 @@ func TestDLLFunctions(t *testing.T) {
 				t.Logf("%s failed with %s (%#x)", fn.m, e.Code.String(), uint32(e.Code))
 			}
 		})
+	}
+}
+
+// _fakeFunction is the fake object whose table the fake procedures answer by.
+var _fakeFunction *_fakeObject
+
+// _fakeProc makes the fake procedure of a function that takes words argument
+// words: a callback with that many word parameters, as a stdcall callee on
+// 386 must pop exactly what the caller pushed. The object's call decodes
+// them after a this word of its own, as it decodes a method's.
+func _fakeProc(words int) uintptr {
+	switch words {
+	case 1:
+		return syscall.NewCallback(func(a1 uintptr) uintptr {
+			return _fakeFunction.call(0, a1)
+		})
+	case 2:
+		return syscall.NewCallback(func(a1 uintptr, a2 uintptr) uintptr {
+			return _fakeFunction.call(0, a1, a2)
+		})
+	case 3:
+		return syscall.NewCallback(func(a1 uintptr, a2 uintptr, a3 uintptr) uintptr {
+			return _fakeFunction.call(0, a1, a2, a3)
+		})
+	}
+	panic(fmt.Sprintf("a function that takes %d argument words", words))
+}
+
+// _fakeProcs holds the fake procedures, one per word count, made once:
+// syscall.NewCallback never frees what it makes.
+var _fakeProcs = map[int]uintptr{}
+
+// TestDLLFunctionsThroughFakes calls every DLL entry point through a fake
+// procedure that answers S_OK, and then a failure: the in-parameters must
+// arrive as the test passed them (strings as UTF-16 or BSTRs, addresses),
+// the out-parameters come back as the fake wrote them, and a failure comes
+// back as an *Error of the function.
+func TestDLLFunctionsThroughFakes(t *testing.T) {
+	if _isWOW64() {
+		t.Skip("the DLL functions refuse WOW64 before they call anything")
+	}
+	_spyWatch(t)
+	for _, fn := range _functions {
+		for _, result := range []HRESULT{0, 0x8004FFFF} {
+			if fn.void && result != 0 {
+				continue
+			}
+			t.Run(fn.m.Name()+"/"+result.String(), func(t *testing.T) {
+				obj := &_fakeObject{
+					iface: &_fakeInterface{
+						methods: []Method{fn.m},
+						name:    fn.m.Name(),
+					},
+					refs:   1,
+					result: result,
+					values: map[Method][]_stubParam{fn.m: fn.params},
+				}
+				words := _fakeWords(fn.params) - 1
+				if _, ok := _fakeProcs[words]; !ok {
+					_fakeProcs[words] = _fakeProc(words)
+				}
+				_fakeFunction, _procFakes = obj, map[*windows.LazyProc]uintptr{fn.proc: _fakeProcs[words]}
+				defer func() {
+					_fakeFunction, _procFakes = nil, nil
+				}()
+				var got _stubResult
+				_fakeStack(func() {
+					got = fn.call(obj, fn.params)
+				})
+				if obj.calls[0] != 1 {
+					t.Fatalf("the fake procedure was called %d times, want once", obj.calls[0])
+				}
+				for _, problem := range obj.problems {
+					t.Error(problem)
+				}
+				if result == 0 {
+					if got.err != nil {
+						t.Fatalf("error %v for S_OK", got.err)
+					}
+					for i := range fn.params {
+						_checkOut(t, obj, i, &fn.params[i], &got)
+					}
+					return
+				}
+				var e *Error
+				if !errors.As(got.err, &e) || e.Method != fn.m || e.Code != result {
+					t.Errorf("%v, want an *Error of %s with %s", got.err, fn.m, result)
+				}
+			})
+		}
 	}
 }
 
