@@ -2026,21 +2026,20 @@ func (v *IVssBackupComponentsEx2) FastRecovery() (ppAsync *IVssAsync, err error)
 
 // QuerySnapshotDeltaBitmap calls IVssDifferentialSoftwareSnapshotMgmt3::QuerySnapshotDeltaBitmap, slot 17 of the vtable.
 //
-// Reserved for future use; the reference page says it is not supported. The
-// header declares the bitmap as a buffer the callee allocates, with its length
-// in bytes in pcBitmapLength; the stub returns a copy and frees the original
-// with CoTaskMemFree.
+// Reserved for future use; the reference page says it is not supported and
+// documents no parameter. The shape comes from vsmgmt.h: the bitmap is a
+// buffer the callee allocates (BYTE **), its length in bytes in
+// pcBitmapLength.
 //
 // Parameters:
 //   - idSnapshotOlder (in VSS_ID): Reserved.
 //   - idSnapshotYounger (in VSS_ID): Reserved.
 //   - pcBlockSizePerBit (out ULONG): Reserved.
 //   - pcBitmapLength (out ULONG): Reserved. Receives the length of ppbBitmap in
-//     bytes, which the Go signature gives as len(ppbBitmap). Not returned: it is
-//     len(ppbBitmap).
+//     bytes. Not returned: it is len(ppbBitmap).
 //   - ppbBitmap (out BYTE *, a buffer the callee allocates): Reserved. Receives
-//     the bitmap, which the callee allocates. Returned as a copy; the stub frees
-//     the original with CoTaskMemFree.
+//     the bitmap. Returned as a copy; the stub frees the original with
+//     CoTaskMemFree.
 //
 // Documented return codes:
 //   - S_OK: The method succeeded; otherwise it returns an HRESULT error code.
