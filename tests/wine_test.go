@@ -28,7 +28,7 @@ const generatedPkg = "./generated/vss"
 // windowsTests are the generated Windows tests every run must pass; a run
 // that lacks one of them did not test what it claims to. Both specs the
 // tier runs declare DLL functions.
-var windowsTests = []string{"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "TestDLLFunctions"}
+var windowsTests = []string{"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "TestDLLFunctions", "TestDLLFunctionsThroughFakes"}
 
 // outputExamples are the generated examples with an Output comment, which
 // the test binary runs: decoding a code from a log, and errors.Is across an
@@ -55,6 +55,11 @@ func checkEveryStubPassed(t *testing.T, spec *model.Spec, out string) {
 	}
 	if stubs == 0 {
 		t.Fatal("the spec has no stubs to check")
+	}
+	for _, fn := range spec.Functions {
+		if !strings.Contains(out, "--- PASS: TestDLLFunctionsThroughFakes/"+fn.Name+"/S_OK ") {
+			t.Errorf("no case of TestDLLFunctionsThroughFakes called %s through its fake procedure and passed", fn.Name)
+		}
 	}
 }
 
@@ -305,11 +310,12 @@ func byValueGUIDMethods(spec *model.Spec) map[string]bool {
 // stubMutant breaks one stub of the generated package the way hand-written
 // bindings break, and says how TestStubs must report it.
 type stubMutant struct {
-	file           string // the generated file that holds the stub
-	iface, method  string
+	file           string                           // the generated file that holds the stub
+	iface, method  string                           // iface is empty for a DLL function
 	breakArgs      func(args []ast.Expr) []ast.Expr // the broken argument words after the function pointer and this
 	breakError     ast.Expr                         // or: the broken condition under which the stub returns an *Error
-	failure, shows string                           // a case of TestStubs that must fail, and what it must say
+	dropCall       string                           // or: the function whose calls the stub no longer makes
+	failure, shows string                           // a case of TestStubs (TestDLLFunctionsThroughFakes for a function) that must fail, and what it must say
 }
 
 // TestBrokenStubsFailUnderWine proves that the Wine tier catches the bugs of
@@ -329,7 +335,13 @@ type stubMutant struct {
 //   - IVssExamineWriterMetadata.LoadFromXML returns nil for a success code
 //     the spec does not document;
 //   - IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea passes its LONGLONG
-//     cut to its low 32 bits, as a binding that treats it as a LONG would.
+//     cut to its low 32 bits, as a binding that treats it as a LONG would;
+//   - IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap copies
+//     the bitmap but never frees the buffer the callee allocated;
+//   - the DLL function IsVolumeSnapshottedInternal passes its two
+//     out-pointers in each other's place, which its fake procedure shows
+//     (TestDLLFunctionsThroughFakes), where the real function cannot be
+//     called under Wine.
 func TestBrokenStubsFailUnderWine(t *testing.T) {
 	p := wine.Shared(t)
 	expr := func(src string) ast.Expr {
@@ -406,6 +418,16 @@ func TestBrokenStubsFailUnderWine(t *testing.T) {
 			},
 			failure: "IVssDifferentialSoftwareSnapshotMgmt.AddDiffArea/S_OK", shows: "parameter 3 (llMaximumDiffSpace) arrived as 64-bit integer ",
 		},
+		{
+			file: "com_windows_amd64.go", iface: "IVssDifferentialSoftwareSnapshotMgmt3", method: "QuerySnapshotDeltaBitmap",
+			dropCall: "CoTaskMemFree",
+			failure:  "IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap/S_OK", shows: "out-parameter 5 (ppbBitmap): the buffer the object allocated (block ",
+		},
+		{
+			file: "com_windows.go", method: "IsVolumeSnapshottedInternal",
+			breakArgs: func(args []ast.Expr) []ast.Expr { return []ast.Expr{args[0], args[2], args[1]} },
+			failure:   "IsVolumeSnapshottedInternal/S_OK", shows: "out-parameter 3 (plSnapshotCapability) = ",
+		},
 	}
 	byFile := map[string][]stubMutant{}
 	for _, m := range mutants {
@@ -432,21 +454,25 @@ func TestBrokenStubsFailUnderWine(t *testing.T) {
 	}
 	exe := wine.BuildTest(t, "..", generatedPkg, "-overlay", writeOverlay(t, replace))
 
-	out, err := p.RunTest(t.Context(), wine.Win10, exe, "-test.run=^TestStubs$")
+	out, err := p.RunTest(t.Context(), wine.Win10, exe, "-test.run=^(TestStubs|TestDLLFunctionsThroughFakes)$")
 	if err == nil {
 		t.Fatalf("TestStubs passed with broken stubs:\n%s", out)
 	}
 	failed := map[string]bool{}
-	for _, f := range regexp.MustCompile(`--- FAIL: TestStubs/([^/\s]+)/`).FindAllStringSubmatch(out, -1) {
+	for _, f := range regexp.MustCompile(`--- FAIL: (?:TestStubs|TestDLLFunctionsThroughFakes)/([^/\s]+)/`).FindAllStringSubmatch(out, -1) {
 		failed[f[1]] = true
 	}
 	for _, m := range mutants {
-		for _, want := range []string{"--- FAIL: TestStubs/" + m.failure + " ", m.shows} {
+		test, name := "TestStubs/", m.iface+"."+m.method
+		if m.iface == "" {
+			test, name = "TestDLLFunctionsThroughFakes/", m.method
+		}
+		for _, want := range []string{"--- FAIL: " + test + m.failure + " ", m.shows} {
 			if !strings.Contains(out, want) {
 				t.Errorf("the output lacks %q:\n%s", want, out)
 			}
 		}
-		delete(failed, m.iface+"."+m.method)
+		delete(failed, name)
 	}
 	if len(failed) > 0 {
 		t.Errorf("stubs that were not broken failed too: %v\n%s", failed, out)
@@ -465,12 +491,49 @@ func breakStub(t *testing.T, src []byte, m stubMutant) []byte {
 		t.Fatal(err)
 	}
 	broken := 0
+	// The function pointer and this come first in a method's call; a DLL
+	// function's has no this.
+	skip := 2
+	if m.iface == "" {
+		skip = 1
+	}
 	for _, decl := range f.Decls {
 		fn, ok := decl.(*ast.FuncDecl)
-		if !ok || fn.Name.Name != m.method || fn.Recv == nil || len(fn.Recv.List) != 1 {
+		if !ok || fn.Name.Name != m.method {
 			continue
 		}
-		if star, ok := fn.Recv.List[0].Type.(*ast.StarExpr); !ok || !isIdent(star.X, m.iface) {
+		switch {
+		case m.iface == "" && fn.Recv != nil:
+			continue
+		case m.iface == "":
+		case fn.Recv == nil || len(fn.Recv.List) != 1:
+			continue
+		default:
+			if star, ok := fn.Recv.List[0].Type.(*ast.StarExpr); !ok || !isIdent(star.X, m.iface) {
+				continue
+			}
+		}
+		if m.dropCall != "" {
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				block, ok := n.(*ast.BlockStmt)
+				if !ok {
+					return true
+				}
+				for i, st := range block.List {
+					es, ok := st.(*ast.ExprStmt)
+					if !ok {
+						continue
+					}
+					if call, ok := es.X.(*ast.CallExpr); ok {
+						if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == m.dropCall {
+							block.List = append(block.List[:i:i], block.List[i+1:]...)
+							broken++
+							break
+						}
+					}
+				}
+				return true
+			})
 			continue
 		}
 		if m.breakError != nil {
@@ -492,15 +555,15 @@ func breakStub(t *testing.T, src []byte, m stubMutant) []byte {
 			// The function pointer and this come first; anything after
 			// them is an argument of the method.
 			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if ok && isIdent(sel.X, "syscall") && sel.Sel.Name == "SyscallN" && len(call.Args) > 2 {
-				call.Args = append(call.Args[:2:2], m.breakArgs(call.Args[2:])...)
+			if ok && isIdent(sel.X, "syscall") && sel.Sel.Name == "SyscallN" && len(call.Args) > skip {
+				call.Args = append(call.Args[:skip:skip], m.breakArgs(call.Args[skip:])...)
 				broken++
 			}
 			return true
 		})
 	}
 	if broken != 1 {
-		t.Fatalf("found %d syscall.SyscallN calls with arguments, or if statements that make an *Error, in %s.%s in %s, want 1", broken, m.iface, m.method, m.file)
+		t.Fatalf("found %d syscall.SyscallN calls with arguments, if statements that make an *Error, or calls to drop, in %s.%s in %s, want 1", broken, m.iface, m.method, m.file)
 	}
 	var b bytes.Buffer
 	if err := format.Node(&b, fset, f); err != nil {

@@ -23,12 +23,14 @@ type callShape struct {
 	returned        []Code
 	// needsArch says the argument words depend on the architecture.
 	needsArch bool
+	// void says the call returns nothing, so there is no _hr to look at.
+	void bool
 }
 
 // shapeOf derives the call shape of m for arch (empty arch: any, valid only
 // when no parameter needs per-architecture words).
 func shapeOf(m *model.Method, arch model.Arch) callShape {
-	var c callShape
+	c := callShape{void: m.Void}
 	words := 0
 	if m.Interface != nil {
 		words = 1 // the this pointer
@@ -112,6 +114,15 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 		return
 	}
 	switch {
+	case p.LengthOf != nil:
+		// The length of an out buffer: the stub reads it to copy the
+		// buffer, whose len then says it, so the signature leaves it out.
+		c.pre = append(c.pre, Var().Id(local).Id(t.Go))
+		c.args = append(c.args, ptrArg(Op("&").Id(local)))
+		*words++
+	case p.Buffer != nil:
+		c.buffer(p)
+		*words++
 	case p.Dir == model.In && p.ByPtr:
 		typ := Op("*").Add(rawType(t))
 		if t.Kind == model.GUIDKind {
@@ -312,4 +323,32 @@ func byValueWords(v string, t *model.Type, arch model.Arch, words *int) []Code {
 		return out
 	}
 	panic("emit: no architecture for a by-value struct parameter")
+}
+
+// buffer passes an out buffer the callee allocates (BYTE **): the stub
+// copies its length elements into a Go slice, on success, and frees the
+// original whenever the callee handed one over, so the caller cannot leak it.
+func (c *callShape) buffer(p *model.Param) {
+	name, local, n := p.Name, "_"+p.Name, Id("_"+p.Buffer.Length.Name)
+	c.addResult(name, Index().Byte())
+	c.pre = append(c.pre, Var().Id(local).Op("*").Byte())
+	c.args = append(c.args, ptrArg(Op("&").Id(local)))
+	copyOut := []Code{
+		Id(name).Op("=").Make(Index().Byte(), n),
+		Copy(Id(name), Qual("unsafe", "Slice").Call(Id(local), n.Clone())),
+	}
+	var free Code
+	switch p.Buffer.Free {
+	case "CoTaskMemFree":
+		free = Qual(winPkg, "CoTaskMemFree").Call(Qual("unsafe", "Pointer").Call(Id(local)))
+	default:
+		panic("emit: no free function " + p.Buffer.Free)
+	}
+	body := copyOut
+	if c.void {
+		body = append(body, free)
+	} else {
+		body = []Code{If(Op("!").Id("_hr").Dot("Failed").Call()).Block(copyOut...), free}
+	}
+	c.post = append(c.post, If(Id(local).Op("!=").Nil()).Block(body...))
 }

@@ -49,6 +49,7 @@ func COMTests(s *model.Spec, cfg Config) ([]Output, error) {
 	c.testOSNotes(f)
 	c.testCurrentOS(f)
 	c.testFunctions(f)
+	c.testFunctionFakes(f)
 	c.testWait(f)
 	c.allocations(f)
 
@@ -122,6 +123,9 @@ func testKind(p *model.Param) string {
 	if p.ByPtr {
 		return "_kindPointer"
 	}
+	if p.Buffer != nil {
+		return "_kindBuffer"
+	}
 	switch p.Type.Kind {
 	case model.Boolean:
 		return "_kindBool"
@@ -171,9 +175,21 @@ func (c comTests) value(m *model.Method, i int) paramValue {
 	if p.Dir == model.Out {
 		dir = "out"
 	}
+	if p.LengthOf != nil {
+		// The length the object writes is that of the buffer it hands over.
+		for j, q := range m.Params {
+			if q == p.LengthOf {
+				return paramValue{word: uint64(len(c.value(m, j).str))}
+			}
+		}
+	}
 	switch testKind(p) {
 	case "_kindInteger":
 		return paramValue{word: intValue(p.Dir, k, i, p.Type.Bytes)}
+	case "_kindBuffer":
+		// Bytes that are no text: a NUL, which a stub that copies up to
+		// the first zero would stop at, and bytes above 0x7f.
+		return paramValue{str: fmt.Sprintf("%s of %s:\x00\x01\x7f\x80\xfe\xff", p.Name, m.FullName())}
 	case "_kindBool":
 		if p.Dir == model.Out {
 			// True, as the C callee writes it: a BOOL true whose low byte

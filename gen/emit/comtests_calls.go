@@ -20,6 +20,7 @@ func (c comTests) testFunctions(f *File) {
 		Id("m").Id("Method"),
 		Id("proc").Op("*").Qual(winPkg, "LazyProc"),
 		Id("inputs").Bool().Comment("// the function takes in-parameters"),
+		Id("void").Bool().Comment("// the function returns nothing"),
 		Id("params").Index().Id("_stubParam"),
 		Id("call").Func().Params(Id("obj").Op("*").Id("_fakeObject"), Id("p").Index().Id("_stubParam")).Id("_stubResult"),
 	).ValuesFunc(func(g *Group) {
@@ -35,6 +36,9 @@ func (c comTests) testFunctions(f *File) {
 			}
 			if inputs {
 				d[Id("inputs")] = True()
+			}
+			if fn.Void {
+				d[Id("void")] = True()
 			}
 			if len(fn.Params) > 0 {
 				d[Id("params")] = c.paramsLit(fn)
@@ -96,6 +100,100 @@ func (c comTests) testFunctions(f *File) {
 					),
 				),
 			)),
+		),
+	)
+}
+
+// testFunctionFakes writes TestDLLFunctionsThroughFakes, which calls every
+// DLL entry point, those that take in-parameters included, through a fake
+// procedure: a syscall.NewCallback function that _procFakes puts in place of
+// the DLL's, taking its arguments apart as the fake objects do. So a stub
+// that garbles a string, passes an out-pointer wrongly or loses a result
+// fails here, without calling the real function, whose Wine stub may abort
+// the process.
+func (c comTests) testFunctionFakes(f *File) {
+	words := 0
+	for _, fn := range c.functions {
+		for _, arch := range model.Arches {
+			words = max(words, len(shapeOf(fn, arch).args))
+		}
+	}
+	if words == 0 {
+		return
+	}
+	f.Comment("// _fakeFunction is the fake object whose table the fake procedures answer by.")
+	f.Var().Id("_fakeFunction").Op("*").Id("_fakeObject")
+	f.Comment("// _fakeProc makes the fake procedure of a function that takes words argument")
+	f.Comment("// words: a callback with that many word parameters, as a stdcall callee on")
+	f.Comment("// 386 must pop exactly what the caller pushed. The object's call decodes")
+	f.Comment("// them after a this word of its own, as it decodes a method's.")
+	f.Func().Id("_fakeProc").Params(Id("words").Int()).Uintptr().Block(
+		Switch(Id("words")).BlockFunc(func(g *Group) {
+			for n := 1; n <= words; n++ {
+				var params, args []Code
+				args = append(args, Lit(0))
+				for j := 1; j <= n; j++ {
+					params = append(params, Id(fmt.Sprintf("a%d", j)).Uintptr())
+					args = append(args, Id(fmt.Sprintf("a%d", j)))
+				}
+				g.Case(Lit(n)).Block(Return(Qual("syscall", "NewCallback").Call(
+					Func().Params(params...).Uintptr().Block(Return(Id("_fakeFunction").Dot("call").Call(args...))),
+				)))
+			}
+		}),
+		Panic(Qual("fmt", "Sprintf").Call(Lit("a function that takes %d argument words"), Id("words"))),
+	)
+	f.Comment("// _fakeProcs holds the fake procedures, one per word count, made once:")
+	f.Comment("// syscall.NewCallback never frees what it makes.")
+	f.Var().Id("_fakeProcs").Op("=").Map(Int()).Uintptr().Values()
+	fn := func(field string) *Statement { return Id("fn").Dot(field) }
+	f.Comment("// TestDLLFunctionsThroughFakes calls every DLL entry point through a fake")
+	f.Comment("// procedure that answers S_OK, and then a failure: the in-parameters must")
+	f.Comment("// arrive as the test passed them (strings as UTF-16 or BSTRs, addresses),")
+	f.Comment("// the out-parameters come back as the fake wrote them, and a failure comes")
+	f.Comment("// back as an *Error of the function.")
+	f.Func().Id("TestDLLFunctionsThroughFakes").Params(tPtr()).Block(
+		If(Id("_isWOW64").Call()).Block(Id("t").Dot("Skip").Call(Lit("the DLL functions refuse WOW64 before they call anything"))),
+		Id("_spyWatch").Call(Id("t")),
+		For(List(Id("_"), Id("fn")).Op(":=").Range().Id("_functions")).Block(
+			For(List(Id("_"), Id("result")).Op(":=").Range().Index().Id("HRESULT").Values(Lit(0), Id(hexLit(unusedValue(c.s))))).Block(
+				If(fn("void").Op("&&").Id("result").Op("!=").Lit(0)).Block(Continue()),
+				Id("t").Dot("Run").Call(fn("m").Dot("Name").Call().Op("+").Lit("/").Op("+").Id("result").Dot("String").Call(), Func().Params(tPtr()).Block(
+					Id("obj").Op(":=").Op("&").Id("_fakeObject").Values(Dict{
+						Id("iface"):  Op("&").Id("_fakeInterface").Values(Dict{Id("name"): fn("m").Dot("Name").Call(), Id("methods"): Index().Id("Method").Values(fn("m"))}),
+						Id("refs"):   Lit(1),
+						Id("result"): Id("result"),
+						Id("values"): Map(Id("Method")).Index().Id("_stubParam").Values(Dict{fn("m"): fn("params")}),
+					}),
+					Id("words").Op(":=").Id("_fakeWords").Call(fn("params")).Op("-").Lit(1),
+					If(List(Id("_"), Id("ok")).Op(":=").Id("_fakeProcs").Index(Id("words")), Op("!").Id("ok")).Block(
+						Id("_fakeProcs").Index(Id("words")).Op("=").Id("_fakeProc").Call(Id("words")),
+					),
+					List(Id("_fakeFunction"), Id("_procFakes")).Op("=").List(Id("obj"), Map(Op("*").Qual(winPkg, "LazyProc")).Uintptr().Values(Dict{fn("proc"): Id("_fakeProcs").Index(Id("words"))})),
+					Defer().Func().Params().Block(List(Id("_fakeFunction"), Id("_procFakes")).Op("=").List(Nil(), Nil())).Call(),
+					Var().Id("got").Id("_stubResult"),
+					Id("_fakeStack").Call(Func().Params().Block(Id("got").Op("=").Add(fn("call")).Call(Id("obj"), fn("params")))),
+					If(Id("obj").Dot("calls").Index(Lit(0)).Op("!=").Lit(1)).Block(
+						fatalf("the fake procedure was called %d times, want once", Id("obj").Dot("calls").Index(Lit(0))),
+					),
+					For(List(Id("_"), Id("problem")).Op(":=").Range().Id("obj").Dot("problems")).Block(
+						Id("t").Dot("Error").Call(Id("problem")),
+					),
+					If(Id("result").Op("==").Lit(0)).Block(
+						If(Id("got").Dot("err").Op("!=").Nil()).Block(
+							fatalf("error %v for S_OK", Id("got").Dot("err")),
+						),
+						For(Id("i").Op(":=").Range().Add(fn("params"))).Block(
+							Id("_checkOut").Call(Id("t"), Id("obj"), Id("i"), Op("&").Add(fn("params")).Index(Id("i")), Op("&").Id("got")),
+						),
+						Return(),
+					),
+					Var().Id("e").Op("*").Id("Error"),
+					If(Op("!").Qual("errors", "As").Call(Id("got").Dot("err"), Op("&").Id("e")).Op("||").Id("e").Dot("Method").Op("!=").Add(fn("m")).Op("||").Id("e").Dot("Code").Op("!=").Id("result")).Block(
+						errorf("%v, want an *Error of %s with %s", Id("got").Dot("err"), fn("m"), Id("result")),
+					),
+				)),
+			),
 		),
 	)
 }

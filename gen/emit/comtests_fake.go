@@ -63,6 +63,7 @@ func (c comTests) fakeTypes(f *File) {
 		Id("_kindFiletime").Comment("// a FILETIME: in, by value; out, through a pointer"),
 		Id("_kindPointer").Comment("// an address: an interface, an untyped pointer, or anything passed by pointer"),
 		Id("_kindStruct").Comment("// a struct the object fills (out)"),
+		Id("_kindBuffer").Comment("// bytes the object allocates with CoTaskMemAlloc and hands over (out), their length in another out-parameter"),
 	)
 
 	f.Comment("// _stubParam is a parameter of a method after this, with the value the test")
@@ -147,6 +148,15 @@ func (c comTests) fakeTypes(f *File) {
 		If(Id("r").Op("==").Lit(0)).Block(Panic(Lit("CoTaskMemAlloc failed"))),
 		Id("p").Op(":=").Op("*").Parens(Op("**").Uint16()).Call(unsafePtr(Op("&").Id("r"))),
 		Copy(Qual("unsafe", "Slice").Call(Id("p"), Len(Id("u"))), Id("u")),
+		Return(Id("p")),
+	)
+	f.Comment("// _fakeCoTaskBytes allocates the bytes of s with CoTaskMemAlloc, as COM")
+	f.Comment("// servers hand out buffers the caller frees.")
+	f.Func().Id("_fakeCoTaskBytes").Params(Id("s").String()).Qual("unsafe", "Pointer").Block(
+		List(Id("r"), Id("_"), Id("_")).Op(":=").Qual("syscall", "SyscallN").Call(Id("_fakeCoTaskMemAlloc").Dot("Addr").Call(), Uintptr().Call(Len(Id("s")))),
+		If(Id("r").Op("==").Lit(0)).Block(Panic(Lit("CoTaskMemAlloc failed"))),
+		Id("p").Op(":=").Op("*").Parens(Op("*").Qual("unsafe", "Pointer")).Call(unsafePtr(Op("&").Id("r"))),
+		Copy(Qual("unsafe", "Slice").Call(Parens(Op("*").Byte()).Call(Id("p")), Len(Id("s"))), Id("s")),
 		Return(Id("p")),
 	)
 	f.Comment("// _fakeBSTR allocates s as a BSTR, as COM servers hand out BSTRs.")
@@ -424,7 +434,9 @@ func (c comTests) fakeObject(f *File) {
 		o().Dot("args").Dot("pos").Op("=").Lit(1),
 		Id("m").Op(":=").Add(o().Dot("iface").Dot("methods").Index(Id("slot"))),
 		If(o().Dot("hook").Op("!=").Nil()).Block(o().Dot("hook").Call(Id("m"))),
-		Id("params").Op(":=").Id("_stubs").Index(Id("m")).Dot("params"),
+		Comment("// A DLL function's fake has no entry in _stubs: its values say it all."),
+		Var().Id("params").Index().Id("_stubParam"),
+		If(List(Id("st"), Id("ok")).Op(":=").Id("_stubs").Index(Id("m")), Id("ok")).Block(Id("params").Op("=").Id("st").Dot("params")),
 		If(List(Id("v"), Id("ok")).Op(":=").Add(o().Dot("values").Index(Id("m"))), Id("ok")).Block(Id("params").Op("=").Id("v")),
 		For(Id("i").Op(":=").Range().Id("params")).Block(
 			o().Dot("receive").Call(Id("i"), Op("&").Id("params").Index(Id("i"))),
@@ -564,6 +576,9 @@ func (c comTests) fakeObject(f *File) {
 			Case(Id("_kindGUID")).Block(Op("*").Parens(Op("*").Qual(winPkg, "GUID")).Call(Id("ptr")).Op("=").Add(p("guid"))),
 			Case(Id("_kindWString")).Block(o().Dot("allocs").Index(Id("i")).Op("=").Id("_spyAllocated").Call(Func().Params().Block(
 				Op("*").Parens(Op("**").Uint16()).Call(Id("ptr")).Op("=").Id("_fakeCoTaskString").Call(p("str")),
+			))),
+			Case(Id("_kindBuffer")).Block(o().Dot("allocs").Index(Id("i")).Op("=").Id("_spyAllocated").Call(Func().Params().Block(
+				Op("*").Parens(Op("*").Qual("unsafe", "Pointer")).Call(Id("ptr")).Op("=").Id("_fakeCoTaskBytes").Call(p("str")),
 			))),
 			Case(Id("_kindBSTR")).Block(o().Dot("allocs").Index(Id("i")).Op("=").Id("_spyAllocated").Call(Func().Params().Block(
 				Op("*").Parens(Op("**").Uint16()).Call(Id("ptr")).Op("=").Id("_fakeBSTR").Call(p("str")),

@@ -71,7 +71,7 @@ func rawable(m *model.Method) bool {
 		if p.Reserved {
 			continue
 		}
-		if p.ByPtr {
+		if p.ByPtr || p.Buffer != nil {
 			return false
 		}
 		switch p.Type.Kind {
@@ -155,8 +155,8 @@ func (c comTests) callClosure(m *model.Method) Code {
 		post    []Code
 	)
 	for i, p := range m.Params {
-		if p.Reserved {
-			continue
+		if p.Reserved || p.LengthOf != nil {
+			continue // a buffer's length comes back as the buffer's len
 		}
 		if p.Dir == model.In {
 			args = append(args, inArg(p, i))
@@ -166,6 +166,13 @@ func (c comTests) callClosure(m *model.Method) Code {
 		body = append(body, Var().Add(out).Add(outType(p)))
 		results = append(results, out)
 		post = append(post, storeOut(p, i, out))
+		if p.Buffer != nil {
+			for j, q := range m.Params {
+				if q == p.Buffer.Length {
+					post = append(post, Id("r").Dot("words").Index(Lit(j)).Op("=").Uint64().Call(Len(out.Clone())))
+				}
+			}
+		}
 	}
 	if len(m.SuccessCodes()) > 0 {
 		results = append(results, Id("r").Dot("hr"))
@@ -213,6 +220,8 @@ func inArg(p *model.Param, i int) Code {
 func outType(p *model.Param) Code {
 	t := p.Type
 	switch {
+	case p.Buffer != nil:
+		return Index().Byte()
 	case p.ByPtr:
 		return Op("*").Id(t.Struct.Name)
 	case t.Kind == model.StructKind && t.Struct.GoName != "":
@@ -224,6 +233,8 @@ func outType(p *model.Param) Code {
 func storeOut(p *model.Param, i int, out *Statement) Code {
 	r := func(field string) *Statement { return Id("r").Dot(field).Index(Lit(i)) }
 	switch {
+	case p.Buffer != nil:
+		return r("strs").Op("=").String().Call(out)
 	case p.ByPtr, p.Type.Kind == model.InterfaceKind:
 		return r("ptrs").Op("=").Add(unsafePtr(out))
 	}
@@ -411,14 +422,15 @@ func (c comTests) testStubs(f *File) {
 					errorf("out-parameter %d (%s) = %t, want %t: the object wrote %#x in %d bytes", n(), p("name"), got("words").Op("!=").Lit(0), Id("want").Op("!=").Lit(0), p("word"), p("bytes")),
 				),
 			),
-			Case(Id("_kindWString"), Id("_kindBSTR")).Block(
+			Case(Id("_kindWString"), Id("_kindBSTR"), Id("_kindBuffer")).Block(
 				If(got("strs").Op("!=").Add(p("str"))).Block(
 					errorf("out-parameter %d (%s) = %q, want %q", n(), p("name"), got("strs"), p("str")),
 				),
-				Comment("// The stub frees the string once, as it frees a struct."),
+				Comment("// The stub frees the string or buffer once, as it frees a struct."),
 				List(Id("what"), Id("free")).Op(":=").List(Lit("string"), Lit("CoTaskMemFree")),
-				If(p("kind").Op("==").Id("_kindBSTR")).Block(
-					List(Id("what"), Id("free")).Op("=").List(Lit("BSTR"), Lit("SysFreeString")),
+				Switch(p("kind")).Block(
+					Case(Id("_kindBSTR")).Block(List(Id("what"), Id("free")).Op("=").List(Lit("BSTR"), Lit("SysFreeString"))),
+					Case(Id("_kindBuffer")).Block(Id("what").Op("=").Lit("buffer")),
 				),
 				If(Len(Id("obj").Dot("allocs").Index(Id("i"))).Op("==").Lit(0)).Block(
 					errorf("out-parameter %d (%s): the task allocator saw no allocation of the %s the object wrote, so its free cannot be counted", n(), p("name"), Id("what")),

@@ -51,11 +51,21 @@ func emitFunctions(f *File, s *model.Spec) {
 		Id("_wow64").Bool(),
 	)
 
+	f.Comment("// _procFakes maps a procedure to the address of a fake that the package's own")
+	f.Comment("// tests call in its place, so that they can pass arguments to a function")
+	f.Comment("// without acting on the system; it stays empty in every program.")
+	f.Var().Id("_procFakes").Map(Op("*").Qual(winPkg, "LazyProc")).Uintptr()
+	f.Comment("// _procAddr is the address a stub calls for the procedure p.")
+	f.Func().Id("_procAddr").Params(Id("p").Op("*").Qual(winPkg, "LazyProc")).Uintptr().Block(
+		If(List(Id("a"), Id("ok")).Op(":=").Id("_procFakes").Index(Id("p")), Id("ok")).Block(Return(Id("a"))),
+		Return(Id("p").Dot("Addr").Call()),
+	)
 	f.Comment("// _loadProc refuses WOW64 and loads the procedure p of the function m, with")
 	f.Comment("// an error that names the DLL and the procedure when either is missing: the")
 	f.Comment("// error of a system DLL that does not load names neither.")
 	f.Func().Id("_loadProc").Params(Id("m").Id("Method"), Id("p").Op("*").Qual(winPkg, "LazyProc")).Error().Block(
 		If(Id("_isWOW64").Call()).Block(Return(Id("ErrWOW64"))),
+		If(List(Id("_"), Id("ok")).Op(":=").Id("_procFakes").Index(Id("p")), Id("ok")).Block(Return(Nil())),
 		If(Err().Op(":=").Id("p").Dot("Find").Call(), Err().Op("!=").Nil()).Block(
 			Return(Qual("fmt", "Errorf").Call(Lit("%s is not available: %w"), Id("m"), Err())),
 		),

@@ -179,6 +179,12 @@ func referenceMethod(b *bytes.Buffer, m *model.Method) {
 				if par.Optional {
 					goSide += ", nil passes NULL"
 				}
+				if par.Buffer != nil {
+					goSide += ", a copy of the buffer; the original is freed with " + par.Buffer.Free
+				}
+				if par.LengthOf != nil {
+					goSide = "`len(" + par.LengthOf.Name + ")`"
+				}
 			}
 			dir := par.Dir.String()
 			if par.Optional {

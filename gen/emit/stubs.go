@@ -316,7 +316,7 @@ func emitMethod(f *File, m *model.Method, arch model.Arch) {
 	var fn, target *Statement
 	if m.Interface == nil {
 		fn = f.Func().Id(m.Name)
-		target = Id("_proc" + m.Name).Dot("Addr").Call()
+		target = Id("_procAddr").Call(Id("_proc" + m.Name))
 	} else {
 		fn = f.Func().Params(Id("v").Op("*").Id(m.Interface.Name)).Id(m.Name)
 		target = Id("v").Dot("vtable").Call().Dot(m.Name)
@@ -393,6 +393,12 @@ func methodDoc(m *model.Method) []Code {
 		}
 		if p.Optional {
 			text += " Optional: nil passes NULL."
+		}
+		if p.Buffer != nil {
+			text = fmt.Sprintf("%s (out %s *, a buffer the callee allocates): %s Returned as a copy; the stub frees the original with %s.", p.Name, p.Type.C, p.Doc, p.Buffer.Free)
+		}
+		if p.LengthOf != nil {
+			text += fmt.Sprintf(" Not returned: it is len(%s).", p.LengthOf.Name)
 		}
 		ps = append(ps, text)
 	}

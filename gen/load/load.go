@@ -229,7 +229,11 @@ type Param struct {
 	Enum     Str  `yaml:"enum"`
 	Reserved Bool `yaml:"reserved"`
 	Optional Bool `yaml:"optional"`
-	Doc      Str  `yaml:"doc"`
+	// Length and Free describe an out buffer the callee allocates: the
+	// out-parameter that receives its length, and the function that frees it.
+	Length Str `yaml:"length"`
+	Free   Str `yaml:"free"`
+	Doc    Str `yaml:"doc"`
 }
 
 // Return is a documented return code of a method, or a documented status code

@@ -78,7 +78,7 @@ var fixedNames = []string{
 	"TestHRESULTTable", "TestHRESULTUnknown", "TestHRESULTNoAllocation", "TestHRESULTFormat",
 	"TestMethods", "TestDocumented", "TestErrorMatching", "TestEnumStrings",
 	"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "BenchmarkStubs",
-	"TestDLLFunctions", "TestWaitContext",
+	"TestDLLFunctions", "TestDLLFunctionsThroughFakes", "TestWaitContext",
 	// the generated examples
 	"ExampleHRESULT", "ExampleNewError", "ExampleIVssAsync_WaitContext", "Example_shadowCopy",
 }

@@ -496,8 +496,102 @@ func (b *builder) params(m *Method, raw []load.Param) {
 		if r.Optional.Value && !b.optional(p, r, what) {
 			continue
 		}
+		if (r.Length.Set || r.Free.Set) && !b.buffer(p, r, what) {
+			continue
+		}
 		m.Params = append(m.Params, p)
 	}
+	b.bufferLengths(m, raw)
+}
+
+// buffer marks p as an out buffer the callee allocates (length: and free:),
+// which the stub returns as a []byte copy after freeing the original. Its
+// length is resolved by bufferLengths once every parameter is known.
+func (b *builder) buffer(p *Param, r load.Param, what string) bool {
+	key := r.Length
+	if !key.Set {
+		key = r.Free
+	}
+	switch {
+	case !r.Length.Set:
+		b.errorf(r.Free.Pos, "%s: free needs length, the out-parameter that receives the buffer's length", what)
+		return false
+	case !r.Free.Set:
+		b.errorf(r.Length.Pos, "%s: length needs free, the function that frees the buffer (CoTaskMemFree)", what)
+		return false
+	case p.Dir != Out:
+		b.errorf(key.Pos, "%s: length and free describe a buffer the callee allocates, so they apply to out parameters", what)
+		return false
+	case p.Reserved:
+		b.errorf(key.Pos, "%s: a reserved parameter is always passed as NULL; a buffer would never arrive", what)
+		return false
+	case p.ByPtr || p.Header != nil:
+		b.errorf(key.Pos, "%s: a buffer is a pointer to BYTE elements already; by and enum do not apply", what)
+		return false
+	case p.Type.Kind != Integer || p.Type.Bytes != 1:
+		b.errorf(r.Type.Pos, "%s: a buffer holds BYTE elements (Go []byte), not %s", what, p.Type.C)
+		return false
+	}
+	if _, ok := BufferFrees[r.Free.Value]; !ok {
+		b.errorf(r.Free.Pos, "%s: unknown free function %q; buffers are freed with CoTaskMemFree", what, r.Free.Value)
+		return false
+	}
+	p.Buffer = &Buffer{Free: r.Free.Value}
+	return true
+}
+
+// bufferLengths resolves the length: of each buffer of m to another
+// out-parameter of m: a 4-byte unsigned integer the callee writes, which no
+// other buffer uses. A buffer whose length cannot be resolved is dropped,
+// so that no emitter sees it half-made.
+func (b *builder) bufferLengths(m *Method, raw []load.Param) {
+	byName := map[string]*Param{}
+	for _, p := range m.Params {
+		byName[p.Name] = p
+	}
+	var keep []*Param
+	for _, p := range m.Params {
+		if p.Buffer == nil {
+			keep = append(keep, p)
+			continue
+		}
+		var r load.Param
+		for _, x := range raw {
+			if x.Name.Value == p.Name {
+				r = x
+				break
+			}
+		}
+		what := m.what() + ": parameter " + p.Name
+		l, ok := byName[r.Length.Value]
+		switch {
+		case !ok:
+			var names []string
+			for _, q := range m.Params {
+				if q != p {
+					names = append(names, q.Name)
+				}
+			}
+			if near := load.Suggest(r.Length.Value, names); near != "" {
+				b.errorf(r.Length.Pos, "%s: length %q is no parameter of the method; did you mean %s?", what, r.Length.Value, near)
+			} else {
+				b.errorf(r.Length.Pos, "%s: length %q is no parameter of the method", what, r.Length.Value)
+			}
+			continue
+		case l == p:
+			b.errorf(r.Length.Pos, "%s: length names the buffer itself; name the out-parameter that receives its length", what)
+			continue
+		case l.Dir != Out || l.Reserved || l.ByPtr || l.Buffer != nil || l.Type.Kind != Integer || l.Type.Bytes != 4 || l.Type.Signed:
+			b.errorf(r.Length.Pos, "%s: length %s must be an out-parameter of type ULONG, DWORD or UINT that the callee writes, not %s", what, l.Name, l.CDecl())
+			continue
+		case l.LengthOf != nil:
+			b.errorf(r.Length.Pos, "%s: length %s is the length of %s already", what, l.Name, l.LengthOf.Name)
+			continue
+		}
+		p.Buffer.Length, l.LengthOf = l, p
+		keep = append(keep, p)
+	}
+	m.Params = keep
 }
 
 // paramEnum gives p, declared by the header as a plain integer, the enum

@@ -240,8 +240,27 @@ type Param struct {
 	// Optional says the caller may pass NULL: a string becomes *string in
 	// the Go signature, nil passing NULL; a pointer is nil-able already.
 	Optional bool
+	// Buffer is set on an out-parameter through which the callee hands over
+	// a buffer it allocated (BYTE ** in C): the stub returns a Go copy and
+	// frees the original. Its length arrives through another out-parameter.
+	Buffer *Buffer
+	// LengthOf is set on the out-parameter that receives the length of the
+	// buffer LengthOf: the stub reads it, and the Go signature leaves it out,
+	// since the copy's len says it.
+	LengthOf *Param
 	Doc      string
 }
+
+// Buffer is an out buffer the callee allocates, with its length, in
+// elements, in another out-parameter, and freed with a named function.
+type Buffer struct {
+	Length *Param
+	Free   string // CoTaskMemFree, the only free function vssgen knows for buffers
+}
+
+// BufferFrees are the functions a buffer's free may name, with the DLL that
+// exports them.
+var BufferFrees = map[string]string{"CoTaskMemFree": "ole32.dll"}
 
 // Stars is how many pointer levels the C declaration has: one for out,
 // one for by-pointer, one for an interface (COM objects are always pointers).
@@ -250,7 +269,7 @@ func (p *Param) Stars() int {
 	if p.Dir == Out {
 		n++
 	}
-	if p.ByPtr {
+	if p.ByPtr || p.Buffer != nil {
 		n++
 	}
 	if p.Type.Kind == InterfaceKind {

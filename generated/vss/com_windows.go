@@ -2961,7 +2961,8 @@ func (v *IVssEnumMgmtObject) Next(celt uint32, rgelt *VSS_MGMT_OBJECT_PROP) (pce
 //   - celt (in ULONG): How many elements to skip.
 //
 // Documented return codes:
-//   - S_OK: The elements were skipped.
+//   - S_OK: The elements were skipped; otherwise the method returns an HRESULT
+//     error code.
 func (v *IVssEnumMgmtObject) Skip(celt uint32) (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Skip, uintptr(unsafe.Pointer(v)), uintptr(celt))
 	_hr := HRESULT(_r)
@@ -2976,7 +2977,8 @@ func (v *IVssEnumMgmtObject) Skip(celt uint32) (err error) {
 // Moves the enumeration back to its first element.
 //
 // Documented return codes:
-//   - S_OK: The enumeration starts again at its first element.
+//   - S_OK: The enumeration starts again at its first element; otherwise the
+//     method returns an HRESULT error code.
 func (v *IVssEnumMgmtObject) Reset() (err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Reset, uintptr(unsafe.Pointer(v)))
 	_hr := HRESULT(_r)
@@ -2991,11 +2993,13 @@ func (v *IVssEnumMgmtObject) Reset() (err error) {
 // Creates a second enumerator with the same contents and the same position.
 //
 // Parameters:
-//   - ppenum (out IVssEnumMgmtObject): Receives the new enumerator. The caller
-//     releases it.
+//   - ppenum (out IVssEnumMgmtObject): Receives the new enumerator, which the
+//     caller releases. The reference page marks it [in, out] and asks that it be
+//     NULL before the call; the stub passes a pointer to NULL.
 //
 // Documented return codes:
-//   - S_OK: The copy of the enumerator was returned.
+//   - S_OK: The copy of the enumerator was returned; otherwise the method returns
+//     an HRESULT error code.
 func (v *IVssEnumMgmtObject) Clone() (ppenum *IVssEnumMgmtObject, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().Clone, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&ppenum)))
 	_hr := HRESULT(_r)
@@ -4950,6 +4954,189 @@ func (v *IVssComponentEx2) GetFailure() (phr HRESULT, phrApplication HRESULT, pb
 	return phr, phrApplication, pbstrApplicationMessage, pdwReserved, err
 }
 
+// IID_IVssDifferentialSoftwareSnapshotMgmt3 is the interface identifier of IVssDifferentialSoftwareSnapshotMgmt3, {383f7e71-a4c5-401f-b27f-f826289f8458}.
+var IID_IVssDifferentialSoftwareSnapshotMgmt3 = windows.GUID{
+	Data1: 0x383f7e71,
+	Data2: 0xa4c5,
+	Data3: 0x401f,
+	Data4: [8]byte{0xb2, 0x7f, 0xf8, 0x26, 0x28, 0x9f, 0x84, 0x58},
+}
+
+// IVssDifferentialSoftwareSnapshotMgmt3Vtbl is the function table of IVssDifferentialSoftwareSnapshotMgmt3, one pointer per slot.
+type IVssDifferentialSoftwareSnapshotMgmt3Vtbl struct {
+	IVssDifferentialSoftwareSnapshotMgmt2Vtbl
+	SetVolumeProtectLevel    uintptr // slot 13
+	GetVolumeProtectLevel    uintptr // slot 14
+	ClearVolumeProtectFault  uintptr // slot 15
+	DeleteUnusedDiffAreas    uintptr // slot 16
+	QuerySnapshotDeltaBitmap uintptr // slot 17
+}
+
+// A compile error in this function means IVssDifferentialSoftwareSnapshotMgmt3Vtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IVssDifferentialSoftwareSnapshotMgmt3Vtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.SetVolumeProtectLevel)/ptr-13]
+	_ = x[unsafe.Offsetof(vt.GetVolumeProtectLevel)/ptr-14]
+	_ = x[unsafe.Offsetof(vt.ClearVolumeProtectFault)/ptr-15]
+	_ = x[unsafe.Offsetof(vt.DeleteUnusedDiffAreas)/ptr-16]
+	_ = x[unsafe.Offsetof(vt.QuerySnapshotDeltaBitmap)/ptr-17]
+	_ = x[unsafe.Sizeof(vt)/ptr-18]
+}
+
+// IVssDifferentialSoftwareSnapshotMgmt3 is the COM interface of that name, declared in vsmgmt.h.
+//
+// The shadow copy protection methods. Obtain it with QueryInterface on an
+// IVssDifferentialSoftwareSnapshotMgmt for
+// IID_IVssDifferentialSoftwareSnapshotMgmt3. A program with administrator
+// rights sets the same protection level on a volume and on the volume that
+// holds its storage area, and after a protection fault asks
+// GetVolumeProtectLevel for the cause.
+//
+// A *IVssDifferentialSoftwareSnapshotMgmt3 is the object pointer C code holds as IVssDifferentialSoftwareSnapshotMgmt3 *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IVssDifferentialSoftwareSnapshotMgmt3 struct {
+	IVssDifferentialSoftwareSnapshotMgmt2
+}
+
+func (v *IVssDifferentialSoftwareSnapshotMgmt3) vtable() *IVssDifferentialSoftwareSnapshotMgmt3Vtbl {
+	return (*IVssDifferentialSoftwareSnapshotMgmt3Vtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// SetVolumeProtectLevel calls IVssDifferentialSoftwareSnapshotMgmt3::SetVolumeProtectLevel, slot 13 of the vtable.
+//
+// Sets the shadow copy protection level of an original volume or of a storage
+// area volume. It does nothing when the level is already set; a faulted volume
+// set to VSS_PROTECTION_LEVEL_ORIGINAL_VOLUME is dismounted first. With
+// VSS_PROTECTION_LEVEL_SNAPSHOT the storage area associations must be set with
+// AddDiffArea.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
+//     folder path, a drive letter or a volume GUID path. It must not be NULL.
+//   - protectionLevel (in VSS_PROTECTION_LEVEL): The protection level to set.
+//
+// Documented return codes:
+//   - S_OK: The protection level was set.
+//   - E_ACCESSDENIED: The caller is not an administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_NOTIMPL: The provider of the volume does not support shadow copy
+//     protection.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and logged it
+//     in the event log.
+//   - VSS_E_OBJECT_NOT_FOUND: The volume was not found.
+func (v *IVssDifferentialSoftwareSnapshotMgmt3) SetVolumeProtectLevel(pwszVolumeName string, protectionLevel VSS_PROTECTION_LEVEL) (err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().SetVolumeProtectLevel, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(protectionLevel))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, _hr)
+	}
+	return err
+}
+
+// GetVolumeProtectLevel calls IVssDifferentialSoftwareSnapshotMgmt3::GetVolumeProtectLevel, slot 14 of the vtable.
+//
+// Returns the shadow copy protection level of a volume and, when it is
+// faulted, the fault and why.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
+//     folder path, a drive letter or a volume GUID path. It must not be NULL.
+//   - protectionLevel (out VSS_VOLUME_PROTECTION_INFO): Receives the level and the
+//     fault state of the volume.
+//
+// Documented return codes:
+//   - S_OK: The protection level was returned.
+//   - E_ACCESSDENIED: The caller is not an administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_NOTIMPL: The provider of the volume does not support shadow copy
+//     protection.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and logged it
+//     in the event log.
+//   - VSS_E_OBJECT_NOT_FOUND: The volume was not found.
+func (v *IVssDifferentialSoftwareSnapshotMgmt3) GetVolumeProtectLevel(pwszVolumeName string) (protectionLevel VSS_VOLUME_PROTECTION_INFO, err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().GetVolumeProtectLevel, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&protectionLevel)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, _hr)
+	}
+	return protectionLevel, err
+}
+
+// ClearVolumeProtectFault calls IVssDifferentialSoftwareSnapshotMgmt3::ClearVolumeProtectFault, slot 15 of the vtable.
+//
+// Clears the protection fault of a volume so that normal I/O goes on; the
+// volume is dismounted. It does nothing when the volume is not faulted.
+//
+// Parameters:
+//   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
+//     folder path, a drive letter or a volume GUID path. It must not be NULL.
+//
+// Documented return codes:
+//   - S_OK: The protection fault was cleared.
+//   - E_ACCESSDENIED: The caller is not an administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_NOTIMPL: The provider of the volume does not support shadow copy
+//     protection.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and logged it
+//     in the event log.
+//   - VSS_E_OBJECT_NOT_FOUND: The volume was not found.
+func (v *IVssDifferentialSoftwareSnapshotMgmt3) ClearVolumeProtectFault(pwszVolumeName string) (err error) {
+	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().ClearVolumeProtectFault, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszVolumeName)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, _hr)
+	}
+	return err
+}
+
+// DeleteUnusedDiffAreas calls IVssDifferentialSoftwareSnapshotMgmt3::DeleteUnusedDiffAreas, slot 16 of the vtable.
+//
+// Deletes the storage areas on a volume that no longer serve an original
+// volume, as happens when the original volume went offline after a protection
+// fault and may be lost for good; it is the only way to get that space back.
+//
+// Parameters:
+//   - pwszDiffAreaVolumeName (in VSS_PWSZ): The volume that holds the storage
+//     areas, ending in a backslash: a mounted folder path, a drive letter or a
+//     volume GUID path. It must not be NULL.
+//
+// Documented return codes:
+//   - S_OK: The unused storage areas were deleted.
+//   - E_ACCESSDENIED: The caller is not an administrator.
+//   - E_INVALIDARG: A parameter value is not valid.
+//   - E_NOTIMPL: The provider of the volume does not support shadow copy
+//     protection.
+//   - VSS_E_PROVIDER_VETO: The provider reported an expected error and logged it
+//     in the event log.
+//   - VSS_E_OBJECT_NOT_FOUND: The volume was not found.
+func (v *IVssDifferentialSoftwareSnapshotMgmt3) DeleteUnusedDiffAreas(pwszDiffAreaVolumeName string) (err error) {
+	_pwszDiffAreaVolumeName, err := windows.UTF16PtrFromString(pwszDiffAreaVolumeName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(v.vtable().DeleteUnusedDiffAreas, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pwszDiffAreaVolumeName)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, _hr)
+	}
+	return err
+}
+
 // IID_IVssExamineWriterMetadataEx2 is the interface identifier of IVssExamineWriterMetadataEx2, {ce115780-a611-431b-b57f-c38303ab6aee}.
 var IID_IVssExamineWriterMetadataEx2 = windows.GUID{
 	Data1: 0xce115780,
@@ -5354,12 +5541,28 @@ var (
 	_wow64     bool
 )
 
+// _procFakes maps a procedure to the address of a fake that the package's own
+// tests call in its place, so that they can pass arguments to a function
+// without acting on the system; it stays empty in every program.
+var _procFakes map[*windows.LazyProc]uintptr
+
+// _procAddr is the address a stub calls for the procedure p.
+func _procAddr(p *windows.LazyProc) uintptr {
+	if a, ok := _procFakes[p]; ok {
+		return a
+	}
+	return p.Addr()
+}
+
 // _loadProc refuses WOW64 and loads the procedure p of the function m, with
 // an error that names the DLL and the procedure when either is missing: the
 // error of a system DLL that does not load names neither.
 func _loadProc(m Method, p *windows.LazyProc) error {
 	if _isWOW64() {
 		return ErrWOW64
+	}
+	if _, ok := _procFakes[p]; ok {
+		return nil
 	}
 	if err := p.Find(); err != nil {
 		return fmt.Errorf("%s is not available: %w", m, err)
@@ -5392,7 +5595,7 @@ func CreateVssBackupComponentsInternal() (ppBackup *IVssBackupComponents, err er
 	if err = _loadProc(Proc_CreateVssBackupComponentsInternal, _procCreateVssBackupComponentsInternal); err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(_procCreateVssBackupComponentsInternal.Addr(), uintptr(unsafe.Pointer(&ppBackup)))
+	_r, _, _ := syscall.SyscallN(_procAddr(_procCreateVssBackupComponentsInternal), uintptr(unsafe.Pointer(&ppBackup)))
 	_hr := HRESULT(_r)
 	if _hr != 0 {
 		err = _newError(Proc_CreateVssBackupComponentsInternal, _hr)
@@ -5414,7 +5617,7 @@ func VssFreeSnapshotPropertiesInternal(pProp *VSS_SNAPSHOT_PROP) (err error) {
 	if err = _loadProc(Proc_VssFreeSnapshotPropertiesInternal, _procVssFreeSnapshotPropertiesInternal); err != nil {
 		return
 	}
-	syscall.SyscallN(_procVssFreeSnapshotPropertiesInternal.Addr(), uintptr(unsafe.Pointer(pProp)))
+	syscall.SyscallN(_procAddr(_procVssFreeSnapshotPropertiesInternal), uintptr(unsafe.Pointer(pProp)))
 	return err
 }
 
@@ -5448,7 +5651,7 @@ func ShouldBlockRevertInternal(wszVolumeName string) (pbBlock bool, err error) {
 		return
 	}
 	var _pbBlock uint8
-	_r, _, _ := syscall.SyscallN(_procShouldBlockRevertInternal.Addr(), uintptr(unsafe.Pointer(_wszVolumeName)), uintptr(unsafe.Pointer(&_pbBlock)))
+	_r, _, _ := syscall.SyscallN(_procAddr(_procShouldBlockRevertInternal), uintptr(unsafe.Pointer(_wszVolumeName)), uintptr(unsafe.Pointer(&_pbBlock)))
 	_hr := HRESULT(_r)
 	pbBlock = _pbBlock != 0
 	if _hr != 0 {
@@ -5491,7 +5694,7 @@ func CreateVssExamineWriterMetadataInternal(bstrXML string) (ppMetadata *IVssExa
 		return
 	}
 	defer _sysFreeString(_bstrXML)
-	_r, _, _ := syscall.SyscallN(_procCreateVssExamineWriterMetadataInternal.Addr(), uintptr(unsafe.Pointer(_bstrXML)), uintptr(unsafe.Pointer(&ppMetadata)))
+	_r, _, _ := syscall.SyscallN(_procAddr(_procCreateVssExamineWriterMetadataInternal), uintptr(unsafe.Pointer(_bstrXML)), uintptr(unsafe.Pointer(&ppMetadata)))
 	_hr := HRESULT(_r)
 	if _hr != 0 {
 		err = _newError(Proc_CreateVssExamineWriterMetadataInternal, _hr)
@@ -5539,7 +5742,7 @@ func IsVolumeSnapshottedInternal(pwszVolumeName string) (pbSnapshotsPresent bool
 		return
 	}
 	var _pbSnapshotsPresent int32
-	_r, _, _ := syscall.SyscallN(_procIsVolumeSnapshottedInternal.Addr(), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&_pbSnapshotsPresent)), uintptr(unsafe.Pointer(&plSnapshotCapability)))
+	_r, _, _ := syscall.SyscallN(_procAddr(_procIsVolumeSnapshottedInternal), uintptr(unsafe.Pointer(_pwszVolumeName)), uintptr(unsafe.Pointer(&_pbSnapshotsPresent)), uintptr(unsafe.Pointer(&plSnapshotCapability)))
 	_hr := HRESULT(_r)
 	pbSnapshotsPresent = _pbSnapshotsPresent != 0
 	if _hr != 0 {

@@ -345,6 +345,42 @@ func _() {
 	_ = x[unsafe.Sizeof(s)-48]
 }
 
+// VSS_VOLUME_PROTECTION_INFO is the C struct of that name (vsmgmt.h): 24 bytes on amd64.
+//
+// The shadow copy protection level and state of a volume, as
+// IVssDifferentialSoftwareSnapshotMgmt3::GetVolumeProtectLevel returns them.
+// When the volume is not faulted, m_protectionFault and m_failureStatus are
+// zero.
+type VSS_VOLUME_PROTECTION_INFO struct {
+	// m_protectionLevel: The protection level the volume is set to.
+	ProtectionLevel VSS_PROTECTION_LEVEL
+	// m_volumeIsOfflineForProtection: Whether the volume is offline because of a
+	// protection fault.
+	VolumeIsOfflineForProtection int32
+	// m_protectionFault: The protection fault that took the volume offline.
+	ProtectionFault VSS_PROTECTION_FAULT
+	// m_failureStatus: The internal status code of the failure.
+	FailureStatus int32
+	// m_volumeHasUnusedDiffArea: Whether the volume holds shadow copy storage area
+	// files that are no longer used.
+	VolumeHasUnusedDiffArea int32
+	// m_reserved: Reserved for system use.
+	Reserved uint32
+}
+
+// A compile error in this function means VSS_VOLUME_PROTECTION_INFO no longer has the SDK's layout on amd64.
+func _() {
+	var s VSS_VOLUME_PROTECTION_INFO
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(s.ProtectionLevel)-0]
+	_ = x[unsafe.Offsetof(s.VolumeIsOfflineForProtection)-4]
+	_ = x[unsafe.Offsetof(s.ProtectionFault)-8]
+	_ = x[unsafe.Offsetof(s.FailureStatus)-12]
+	_ = x[unsafe.Offsetof(s.VolumeHasUnusedDiffArea)-16]
+	_ = x[unsafe.Offsetof(s.Reserved)-20]
+	_ = x[unsafe.Sizeof(s)-24]
+}
+
 // AddComponent calls IVssBackupComponents::AddComponent, slot 13 of the vtable.
 //
 // Records in the Backup Components Document that a writer component takes part
@@ -1652,7 +1688,9 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 // ChangeDiffAreaMaximumSizeEx calls IVssDifferentialSoftwareSnapshotMgmt2::ChangeDiffAreaMaximumSizeEx, slot 9 of the vtable.
 //
 // Like ChangeDiffAreaMaximumSize, and says whether the change survives a
-// reboot.
+// reboot: with bVolatile FALSE the two are the same call. It makes the storage
+// area explicit, so it is not deleted with the last shadow copy, and from
+// Windows 7 on creates it when missing.
 //
 // Parameters:
 //   - pwszVolumeName (in VSS_PWSZ): The volume, ending in a backslash: a mounted
@@ -1675,6 +1713,11 @@ func (v *IVssBackupComponentsEx) SetSelectedForRestoreEx(writerId windows.GUID, 
 //   - VSS_E_OBJECT_NOT_FOUND: The two volumes are not associated.
 //   - VSS_E_PROVIDER_VETO: The provider reported an expected error and logged it
 //     in the event log.
+//   - VSS_E_UNEXPECTED: Unexpected failure. The error is recorded in the error log
+//     file. (Before Windows 7 / Windows Server 2008 R2 (6.1): Windows Server 2008,
+//     Vista, Server 2003 and XP return E_UNEXPECTED instead of this code. The
+//     returned error matches both codes with errors.Is.)
+//   - VSS_E_VOLUME_IN_USE: A shadow copy is using the storage area.
 func (v *IVssDifferentialSoftwareSnapshotMgmt2) ChangeDiffAreaMaximumSizeEx(pwszVolumeName string, pwszDiffAreaVolumeName string, llMaximumDiffSpace int64, bVolatile bool) (err error) {
 	_pwszVolumeName, err := windows.UTF16PtrFromString(pwszVolumeName)
 	if err != nil {
@@ -1979,6 +2022,45 @@ func (v *IVssBackupComponentsEx2) FastRecovery() (ppAsync *IVssAsync, err error)
 		err = _newError(IVssBackupComponentsEx2_FastRecovery, _hr)
 	}
 	return ppAsync, err
+}
+
+// QuerySnapshotDeltaBitmap calls IVssDifferentialSoftwareSnapshotMgmt3::QuerySnapshotDeltaBitmap, slot 17 of the vtable.
+//
+// Reserved for future use; the reference page says it is not supported and
+// documents no parameter. The shape comes from vsmgmt.h: the bitmap is a
+// buffer the callee allocates (BYTE **), its length in bytes in
+// pcBitmapLength.
+//
+// Parameters:
+//   - idSnapshotOlder (in VSS_ID): Reserved.
+//   - idSnapshotYounger (in VSS_ID): Reserved.
+//   - pcBlockSizePerBit (out ULONG): Reserved.
+//   - pcBitmapLength (out ULONG): Reserved. Receives the length of ppbBitmap in
+//     bytes. Not returned: it is len(ppbBitmap).
+//   - ppbBitmap (out BYTE *, a buffer the callee allocates): Reserved. Receives
+//     the bitmap. Returned as a copy; the stub frees the original with
+//     CoTaskMemFree.
+//
+// Documented return codes:
+//   - S_OK: The method succeeded; otherwise it returns an HRESULT error code.
+func (v *IVssDifferentialSoftwareSnapshotMgmt3) QuerySnapshotDeltaBitmap(idSnapshotOlder windows.GUID, idSnapshotYounger windows.GUID) (pcBlockSizePerBit uint32, ppbBitmap []byte, err error) {
+	var _idSnapshotOlderCopy _aligned16
+	var _idSnapshotYoungerCopy _aligned16
+	var _pcBitmapLength uint32
+	var _ppbBitmap *byte
+	_r, _, _ := syscall.SyscallN(v.vtable().QuerySnapshotDeltaBitmap, uintptr(unsafe.Pointer(v)), uintptr(_idSnapshotOlderCopy.guid(&idSnapshotOlder)), uintptr(_idSnapshotYoungerCopy.guid(&idSnapshotYounger)), uintptr(unsafe.Pointer(&pcBlockSizePerBit)), uintptr(unsafe.Pointer(&_pcBitmapLength)), uintptr(unsafe.Pointer(&_ppbBitmap)))
+	_hr := HRESULT(_r)
+	if _ppbBitmap != nil {
+		if !_hr.Failed() {
+			ppbBitmap = make([]byte, _pcBitmapLength)
+			copy(ppbBitmap, unsafe.Slice(_ppbBitmap, _pcBitmapLength))
+		}
+		windows.CoTaskMemFree(unsafe.Pointer(_ppbBitmap))
+	}
+	if _hr != 0 {
+		err = _newError(IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, _hr)
+	}
+	return pcBlockSizePerBit, ppbBitmap, err
 }
 
 // AddSnapshotToRecoverySet calls IVssBackupComponentsEx3::AddSnapshotToRecoverySet, slot 61 of the vtable.

@@ -75,6 +75,7 @@ const (
 	_kindFiletime                   // a FILETIME: in, by value; out, through a pointer
 	_kindPointer                    // an address: an interface, an untyped pointer, or anything passed by pointer
 	_kindStruct                     // a struct the object fills (out)
+	_kindBuffer                     // bytes the object allocates with CoTaskMemAlloc and hands over (out), their length in another out-parameter
 )
 
 // _stubParam is a parameter of a method after this, with the value the test
@@ -175,6 +176,18 @@ func _fakeCoTaskString(s string) *uint16 {
 	}
 	p := *(**uint16)(unsafe.Pointer(&r))
 	copy(unsafe.Slice(p, len(u)), u)
+	return p
+}
+
+// _fakeCoTaskBytes allocates the bytes of s with CoTaskMemAlloc, as COM
+// servers hand out buffers the caller frees.
+func _fakeCoTaskBytes(s string) unsafe.Pointer {
+	r, _, _ := syscall.SyscallN(_fakeCoTaskMemAlloc.Addr(), uintptr(len(s)))
+	if r == 0 {
+		panic("CoTaskMemAlloc failed")
+	}
+	p := *(*unsafe.Pointer)(unsafe.Pointer(&r))
+	copy(unsafe.Slice((*byte)(p), len(s)), s)
 	return p
 }
 
@@ -502,6 +515,12 @@ var _fakeInterfaces = []_fakeInterface{
 		unknown: true,
 	},
 	{
+		iids:    []windows.GUID{IID_IVssDifferentialSoftwareSnapshotMgmt3, IID_IVssDifferentialSoftwareSnapshotMgmt2, IID_IVssDifferentialSoftwareSnapshotMgmt, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap},
+		name:    "IVssDifferentialSoftwareSnapshotMgmt3",
+		unknown: true,
+	},
+	{
 		iids:    []windows.GUID{IID_IVssExamineWriterMetadataEx2, IID_IVssExamineWriterMetadataEx, IID_IVssExamineWriterMetadata, IID_IUnknown},
 		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssExamineWriterMetadataEx_GetIdentityEx, IVssExamineWriterMetadataEx2_GetVersion, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile},
 		name:    "IVssExamineWriterMetadataEx2",
@@ -587,7 +606,11 @@ func (o *_fakeObject) call(slot int, args ...uintptr) uintptr {
 	if o.hook != nil {
 		o.hook(m)
 	}
-	params := _stubs[m].params
+	// A DLL function's fake has no entry in _stubs: its values say it all.
+	var params []_stubParam
+	if st, ok := _stubs[m]; ok {
+		params = st.params
+	}
 	if v, ok := o.values[m]; ok {
 		params = v
 	}
@@ -725,6 +748,10 @@ func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
 	case _kindWString:
 		o.allocs[i] = _spyAllocated(func() {
 			*(**uint16)(ptr) = _fakeCoTaskString(p.str)
+		})
+	case _kindBuffer:
+		o.allocs[i] = _spyAllocated(func() {
+			*(*unsafe.Pointer)(ptr) = _fakeCoTaskBytes(p.str)
 		})
 	case _kindBSTR:
 		o.allocs[i] = _spyAllocated(func() {
@@ -939,6 +966,21 @@ func _fakeFill_VSS_SNAPSHOT_PROP(p unsafe.Pointer) any {
 		SnapshotsCount: int32(0x5C000002),
 		Status:         VSS_SNAPSHOT_STATE(0x5C00000C),
 	}
+}
+
+// _fakeFill_VSS_VOLUME_PROTECTION_INFO fills the VSS_VOLUME_PROTECTION_INFO at p as a COM server would, its
+// strings newly allocated, and returns what the stub must return for it.
+func _fakeFill_VSS_VOLUME_PROTECTION_INFO(p unsafe.Pointer) any {
+	s := (*VSS_VOLUME_PROTECTION_INFO)(p)
+	*s = VSS_VOLUME_PROTECTION_INFO{
+		FailureStatus:                int32(0x5C000003),
+		ProtectionFault:              VSS_PROTECTION_FAULT(0x5C000002),
+		ProtectionLevel:              VSS_PROTECTION_LEVEL(0x5C000000),
+		Reserved:                     uint32(0x5C000005),
+		VolumeHasUnusedDiffArea:      1,
+		VolumeIsOfflineForProtection: 1,
+	}
+	return *s
 }
 
 // _fakeFreed records the structs the fake free functions were given.
@@ -1305,9 +1347,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a00a200,
+					Data1: 0x6a00a700,
 					Data2: 0x1000,
-					Data3: 0x20a2,
+					Data3: 0x20a7,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1340,9 +1382,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6b00a400,
+					Data1: 0x6b00a900,
 					Data2: 0x1000,
-					Data3: 0x20a4,
+					Data3: 0x20a9,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1383,13 +1425,13 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iWriter",
-				word:  0x3A00A100,
+				word:  0x3A00A600,
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b00a101,
+					Data1: 0x6b00a601,
 					Data2: 0x1001,
-					Data3: 0x20a1,
+					Data3: 0x20a6,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1398,9 +1440,9 @@ var _stubs = map[Method]*_stub{
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b00a102,
+					Data1: 0x6b00a602,
 					Data2: 0x1002,
-					Data3: 0x20a1,
+					Data3: 0x20a6,
 					Data4: [8]byte{0x42, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1418,21 +1460,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pnStatus",
 				out:   true,
-				word:  0x5E00A104,
+				word:  0x5E00A604,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "phrFailureWriter",
 				out:   true,
-				word:  0x5E00A105,
+				word:  0x5E00A605,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "phrApplication",
 				out:   true,
-				word:  0x5E00A106,
+				word:  0x5E00A606,
 			},
 			{
 				kind: _kindBSTR,
@@ -1457,7 +1499,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A00A300,
+				word:  0x3A00A800,
 			},
 			{
 				kind:    _kindPointer,
@@ -4487,6 +4529,140 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 12,
 	},
+	IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssDifferentialSoftwareSnapshotMgmt3)(unsafe.Pointer(obj)).ClearVolumeProtectFault(p[0].str)
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt3",
+		name:  "ClearVolumeProtectFault",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault: ü€𝄞",
+			},
+		},
+		slot: 15,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssDifferentialSoftwareSnapshotMgmt3)(unsafe.Pointer(obj)).DeleteUnusedDiffAreas(p[0].str)
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt3",
+		name:  "DeleteUnusedDiffAreas",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszDiffAreaVolumeName",
+				str:  "in pwszDiffAreaVolumeName of IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas: ü€𝄞",
+			},
+		},
+		slot: 16,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 VSS_VOLUME_PROTECTION_INFO
+			out1, r.err = (*IVssDifferentialSoftwareSnapshotMgmt3)(unsafe.Pointer(obj)).GetVolumeProtectLevel(p[0].str)
+			r.values[1] = out1
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt3",
+		name:  "GetVolumeProtectLevel",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel: ü€𝄞",
+			},
+			{
+				fill: _fakeFill_VSS_VOLUME_PROTECTION_INFO,
+				kind: _kindStruct,
+				name: "protectionLevel",
+				out:  true,
+			},
+		},
+		slot: 14,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 uint32
+			var out4 []byte
+			out2, out4, r.err = (*IVssDifferentialSoftwareSnapshotMgmt3)(unsafe.Pointer(obj)).QuerySnapshotDeltaBitmap(p[0].guid, p[1].guid)
+			r.words[2] = uint64(out2)
+			r.strs[4] = string(out4)
+			r.words[3] = uint64(len(out4))
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt3",
+		name:  "QuerySnapshotDeltaBitmap",
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a00a200,
+					Data2: 0x1000,
+					Data3: 0x20a2,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "idSnapshotOlder",
+			},
+			{
+				guid: windows.GUID{
+					Data1: 0x6a00a201,
+					Data2: 0x1001,
+					Data3: 0x20a2,
+					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "idSnapshotYounger",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcBlockSizePerBit",
+				out:   true,
+				word:  0x5E00A202,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcBitmapLength",
+				out:   true,
+				word:  0x52,
+			},
+			{
+				kind: _kindBuffer,
+				name: "ppbBitmap",
+				out:  true,
+				str:  "ppbBitmap of IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap:\x00\x01\x7f\x80\xfe\xff",
+			},
+		},
+		slot: 17,
+	},
+	IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IVssDifferentialSoftwareSnapshotMgmt3)(unsafe.Pointer(obj)).SetVolumeProtectLevel(p[0].str, VSS_PROTECTION_LEVEL(p[1].word))
+			return r
+		},
+		iface: "IVssDifferentialSoftwareSnapshotMgmt3",
+		name:  "SetVolumeProtectLevel",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pwszVolumeName",
+				str:  "in pwszVolumeName of IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "protectionLevel",
+				word:  0x3A009E01,
+			},
+		},
+		slot: 13,
+	},
 	IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*IVssDifferentialSoftwareSnapshotMgmt)(unsafe.Pointer(obj)).AddDiffArea(p[0].str, p[1].str, int64(p[2].word))
@@ -4826,7 +5002,7 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pcExcludedFromSnapshot",
 				out:   true,
-				word:  0x5E009F00,
+				word:  0x5E00A400,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -4850,7 +5026,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "iFile",
-				word:  0x3A00A000,
+				word:  0x3A00A500,
 			},
 			{
 				kind:    _kindPointer,
@@ -4878,14 +5054,14 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pdwMajorVersion",
 				out:   true,
-				word:  0x5E009E00,
+				word:  0x5E00A300,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pdwMinorVersion",
 				out:   true,
-				word:  0x5E009E01,
+				word:  0x5E00A301,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -5857,7 +6033,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IVssWriterComponents_GetComponentCount, IVssWriterComponents_GetWriterInfo, IVssWriterComponents_GetComponent, IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, IVssEnumMgmtObject_Next, IVssEnumMgmtObject_Skip, IVssEnumMgmtObject_Reset, IVssEnumMgmtObject_Clone, IVssEnumObject_Next, IVssEnumObject_Skip, IVssEnumObject_Reset, IVssEnumObject_Clone, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssSnapshotMgmt_GetProviderMgmtInterface, IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, IVssSnapshotMgmt_QuerySnapshotsByVolume, IVssSnapshotMgmt2_GetMinDiffAreaSize, IVssWMComponent_GetComponentInfo, IVssWMComponent_FreeComponentInfo, IVssWMComponent_GetFile, IVssWMComponent_GetDatabaseFile, IVssWMComponent_GetDatabaseLogFile, IVssWMComponent_GetDependency, IVssWMDependency_GetWriterId, IVssWMDependency_GetLogicalPath, IVssWMDependency_GetComponentName, IVssWMFiledesc_GetPath, IVssWMFiledesc_GetFilespec, IVssWMFiledesc_GetRecursive, IVssWMFiledesc_GetAlternateLocation, IVssWMFiledesc_GetBackupTypeMask, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName, IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, IVssExamineWriterMetadataEx_GetIdentityEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery, IVssComponentEx2_SetFailure, IVssComponentEx2_GetFailure, IVssExamineWriterMetadataEx2_GetVersion, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, IVssBackupComponentsEx3_GetWriterStatusEx, IVssBackupComponentsEx3_AddSnapshotToRecoverySet, IVssBackupComponentsEx3_RecoverSet, IVssBackupComponentsEx3_GetSessionId, IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths}
+var _stubMethods = []Method{IVssWriterComponents_GetComponentCount, IVssWriterComponents_GetWriterInfo, IVssWriterComponents_GetComponent, IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_GetWriterComponentsCount, IVssBackupComponents_GetWriterComponents, IVssBackupComponents_InitializeForBackup, IVssBackupComponents_SetBackupState, IVssBackupComponents_InitializeForRestore, IVssBackupComponents_SetRestoreState, IVssBackupComponents_GatherWriterMetadata, IVssBackupComponents_GetWriterMetadataCount, IVssBackupComponents_GetWriterMetadata, IVssBackupComponents_FreeWriterMetadata, IVssBackupComponents_AddComponent, IVssBackupComponents_PrepareForBackup, IVssBackupComponents_AbortBackup, IVssBackupComponents_GatherWriterStatus, IVssBackupComponents_GetWriterStatusCount, IVssBackupComponents_FreeWriterStatus, IVssBackupComponents_GetWriterStatus, IVssBackupComponents_SetBackupSucceeded, IVssBackupComponents_SetBackupOptions, IVssBackupComponents_SetSelectedForRestore, IVssBackupComponents_SetRestoreOptions, IVssBackupComponents_SetAdditionalRestores, IVssBackupComponents_SetPreviousBackupStamp, IVssBackupComponents_SaveAsXML, IVssBackupComponents_BackupComplete, IVssBackupComponents_AddAlternativeLocationMapping, IVssBackupComponents_AddRestoreSubcomponent, IVssBackupComponents_SetFileRestoreStatus, IVssBackupComponents_AddNewTarget, IVssBackupComponents_SetRangesFilePath, IVssBackupComponents_PreRestore, IVssBackupComponents_PostRestore, IVssBackupComponents_SetContext, IVssBackupComponents_StartSnapshotSet, IVssBackupComponents_AddToSnapshotSet, IVssBackupComponents_DoSnapshotSet, IVssBackupComponents_DeleteSnapshots, IVssBackupComponents_ImportSnapshots, IVssBackupComponents_BreakSnapshotSet, IVssBackupComponents_GetSnapshotProperties, IVssBackupComponents_Query, IVssBackupComponents_IsVolumeSupported, IVssBackupComponents_DisableWriterClasses, IVssBackupComponents_EnableWriterClasses, IVssBackupComponents_DisableWriterInstances, IVssBackupComponents_ExposeSnapshot, IVssBackupComponents_RevertToSnapshot, IVssBackupComponents_QueryRevertStatus, IVssComponent_GetLogicalPath, IVssComponent_GetComponentType, IVssComponent_GetComponentName, IVssComponent_GetBackupSucceeded, IVssComponent_GetAlternateLocationMappingCount, IVssComponent_GetAlternateLocationMapping, IVssComponent_SetBackupMetadata, IVssComponent_GetBackupMetadata, IVssComponent_AddPartialFile, IVssComponent_GetPartialFileCount, IVssComponent_GetPartialFile, IVssComponent_IsSelectedForRestore, IVssComponent_GetAdditionalRestores, IVssComponent_GetNewTargetCount, IVssComponent_GetNewTarget, IVssComponent_AddDirectedTarget, IVssComponent_GetDirectedTargetCount, IVssComponent_GetDirectedTarget, IVssComponent_SetRestoreMetadata, IVssComponent_GetRestoreMetadata, IVssComponent_SetRestoreTarget, IVssComponent_GetRestoreTarget, IVssComponent_SetPreRestoreFailureMsg, IVssComponent_GetPreRestoreFailureMsg, IVssComponent_SetPostRestoreFailureMsg, IVssComponent_GetPostRestoreFailureMsg, IVssComponent_SetBackupStamp, IVssComponent_GetBackupStamp, IVssComponent_GetPreviousBackupStamp, IVssComponent_GetBackupOptions, IVssComponent_GetRestoreOptions, IVssComponent_GetRestoreSubcomponentCount, IVssComponent_GetRestoreSubcomponent, IVssComponent_GetFileRestoreStatus, IVssComponent_AddDifferencedFilesByLastModifyTime, IVssComponent_AddDifferencedFilesByLastModifyLSN, IVssComponent_GetDifferencedFilesCount, IVssComponent_GetDifferencedFile, IVssDifferentialSoftwareSnapshotMgmt_AddDiffArea, IVssDifferentialSoftwareSnapshotMgmt_ChangeDiffAreaMaximumSize, IVssDifferentialSoftwareSnapshotMgmt_QueryVolumesSupportedForDiffAreas, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasOnVolume, IVssDifferentialSoftwareSnapshotMgmt_QueryDiffAreasForSnapshot, IVssEnumMgmtObject_Next, IVssEnumMgmtObject_Skip, IVssEnumMgmtObject_Reset, IVssEnumMgmtObject_Clone, IVssEnumObject_Next, IVssEnumObject_Skip, IVssEnumObject_Reset, IVssEnumObject_Clone, IVssExamineWriterMetadata_GetIdentity, IVssExamineWriterMetadata_GetFileCounts, IVssExamineWriterMetadata_GetIncludeFile, IVssExamineWriterMetadata_GetExcludeFile, IVssExamineWriterMetadata_GetComponent, IVssExamineWriterMetadata_GetRestoreMethod, IVssExamineWriterMetadata_GetAlternateLocationMapping, IVssExamineWriterMetadata_GetBackupSchema, IVssExamineWriterMetadata_GetDocument, IVssExamineWriterMetadata_SaveAsXML, IVssExamineWriterMetadata_LoadFromXML, IVssSnapshotMgmt_GetProviderMgmtInterface, IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots, IVssSnapshotMgmt_QuerySnapshotsByVolume, IVssSnapshotMgmt2_GetMinDiffAreaSize, IVssWMComponent_GetComponentInfo, IVssWMComponent_FreeComponentInfo, IVssWMComponent_GetFile, IVssWMComponent_GetDatabaseFile, IVssWMComponent_GetDatabaseLogFile, IVssWMComponent_GetDependency, IVssWMDependency_GetWriterId, IVssWMDependency_GetLogicalPath, IVssWMDependency_GetComponentName, IVssWMFiledesc_GetPath, IVssWMFiledesc_GetFilespec, IVssWMFiledesc_GetRecursive, IVssWMFiledesc_GetAlternateLocation, IVssWMFiledesc_GetBackupTypeMask, IVssBackupComponentsEx_GetWriterMetadataEx, IVssBackupComponentsEx_SetSelectedForRestoreEx, IVssComponentEx_SetPrepareForBackupFailureMsg, IVssComponentEx_SetPostSnapshotFailureMsg, IVssComponentEx_GetPrepareForBackupFailureMsg, IVssComponentEx_GetPostSnapshotFailureMsg, IVssComponentEx_GetAuthoritativeRestore, IVssComponentEx_GetRollForward, IVssComponentEx_GetRestoreName, IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus, IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority, IVssExamineWriterMetadataEx_GetIdentityEx, IVssBackupComponentsEx2_UnexposeSnapshot, IVssBackupComponentsEx2_SetAuthoritativeRestore, IVssBackupComponentsEx2_SetRollForward, IVssBackupComponentsEx2_SetRestoreName, IVssBackupComponentsEx2_BreakSnapshotSetEx, IVssBackupComponentsEx2_PreFastRecovery, IVssBackupComponentsEx2_FastRecovery, IVssComponentEx2_SetFailure, IVssComponentEx2_GetFailure, IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, IVssExamineWriterMetadataEx2_GetVersion, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount, IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile, IVssBackupComponentsEx3_GetWriterStatusEx, IVssBackupComponentsEx3_AddSnapshotToRecoverySet, IVssBackupComponentsEx3_RecoverSet, IVssBackupComponentsEx3_GetSessionId, IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_DeleteSnapshots}
@@ -6920,6 +7096,8 @@ var _stubCases = []struct {
 	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/VSS_E_INSUFFICIENT_STORAGE", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_INSUFFICIENT_STORAGE, -1, 0, false, false},
 	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/VSS_E_OBJECT_NOT_FOUND", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
 	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/VSS_E_UNEXPECTED", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_UNEXPECTED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/VSS_E_VOLUME_IN_USE", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, VSS_E_VOLUME_IN_USE, -1, 0, false, false},
 	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas/S_OK", IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas, S_OK, -1, 0, false, false},
@@ -7005,6 +7183,41 @@ var _stubCases = []struct {
 	{"IVssComponentEx2.GetFailure/S_OK/phr=VSS_E_WRITER_STATUS_NOT_AVAILABLE", IVssComponentEx2_GetFailure, S_OK, 0, VSS_E_WRITER_STATUS_NOT_AVAILABLE, false, false},
 	{"IVssComponentEx2.GetFailure/undocumented 0x8004FFFF", IVssComponentEx2_GetFailure, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IVssComponentEx2.GetFailure/undocumented success 0x0004FFFF", IVssComponentEx2_GetFailure, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel/S_OK", IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel/E_ACCESSDENIED", IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel/E_INVALIDARG", IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_INVALIDARG, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel/E_NOTIMPL", IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, E_NOTIMPL, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel/VSS_E_OBJECT_NOT_FOUND", IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel/S_OK", IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel/E_ACCESSDENIED", IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel/E_INVALIDARG", IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_INVALIDARG, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel/E_NOTIMPL", IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, E_NOTIMPL, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel/VSS_E_OBJECT_NOT_FOUND", IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault/S_OK", IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault/E_ACCESSDENIED", IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault/E_INVALIDARG", IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_INVALIDARG, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault/E_NOTIMPL", IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, E_NOTIMPL, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault/VSS_E_OBJECT_NOT_FOUND", IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas/S_OK", IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas/E_ACCESSDENIED", IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_ACCESSDENIED, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas/E_INVALIDARG", IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_INVALIDARG, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas/E_NOTIMPL", IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, E_NOTIMPL, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas/VSS_E_PROVIDER_VETO", IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_PROVIDER_VETO, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas/VSS_E_OBJECT_NOT_FOUND", IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, VSS_E_OBJECT_NOT_FOUND, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap/S_OK", IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, S_OK, -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap/undocumented 0x8004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap/undocumented success 0x0004FFFF", IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"IVssExamineWriterMetadataEx2.GetVersion/S_OK", IVssExamineWriterMetadataEx2_GetVersion, S_OK, -1, 0, false, false},
 	{"IVssExamineWriterMetadataEx2.GetVersion/E_INVALIDARG", IVssExamineWriterMetadataEx2_GetVersion, E_INVALIDARG, -1, 0, false, false},
 	{"IVssExamineWriterMetadataEx2.GetVersion/E_OUTOFMEMORY", IVssExamineWriterMetadataEx2_GetVersion, E_OUTOFMEMORY, -1, 0, false, false},
@@ -7083,14 +7296,17 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 		if want := _fakeBoolWord(p.word != 0); got.words[i] != want {
 			t.Errorf("out-parameter %d (%s) = %t, want %t: the object wrote %#x in %d bytes", i+1, p.name, got.words[i] != 0, want != 0, p.word, p.bytes)
 		}
-	case _kindWString, _kindBSTR:
+	case _kindWString, _kindBSTR, _kindBuffer:
 		if got.strs[i] != p.str {
 			t.Errorf("out-parameter %d (%s) = %q, want %q", i+1, p.name, got.strs[i], p.str)
 		}
-		// The stub frees the string once, as it frees a struct.
+		// The stub frees the string or buffer once, as it frees a struct.
 		what, free := "string", "CoTaskMemFree"
-		if p.kind == _kindBSTR {
+		switch p.kind {
+		case _kindBSTR:
 			what, free = "BSTR", "SysFreeString"
+		case _kindBuffer:
+			what = "buffer"
 		}
 		if len(obj.allocs[i]) == 0 {
 			t.Errorf("out-parameter %d (%s): the task allocator saw no allocation of the %s the object wrote, so its free cannot be counted", i+1, p.name, what)
@@ -7596,6 +7812,10 @@ var _osNoteCases = []struct {
 		Major: 6,
 		Minor: 1,
 	}, nil},
+	{IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
+		Major: 6,
+		Minor: 1,
+	}, nil},
 	{IVssExamineWriterMetadataEx_GetIdentityEx, E_UNEXPECTED, VSS_E_UNEXPECTED, OSVersion{
 		Major: 6,
 		Minor: 1,
@@ -7701,6 +7921,7 @@ var _functions = []struct {
 	m      Method
 	proc   *windows.LazyProc
 	inputs bool // the function takes in-parameters
+	void   bool // the function returns nothing
 	params []_stubParam
 	call   func(obj *_fakeObject, p []_stubParam) _stubResult
 }{
@@ -7736,6 +7957,7 @@ var _functions = []struct {
 			},
 		},
 		proc: _procVssFreeSnapshotPropertiesInternal,
+		void: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -7815,7 +8037,7 @@ var _functions = []struct {
 				kind:  _kindInteger,
 				name:  "plSnapshotCapability",
 				out:   true,
-				word:  0x5E00AA02,
+				word:  0x5E00AF02,
 			},
 		},
 		proc: _procIsVolumeSnapshottedInternal,
@@ -7871,6 +8093,96 @@ func TestDLLFunctions(t *testing.T) {
 				t.Logf("%s failed with %s (%#x)", fn.m, e.Code.String(), uint32(e.Code))
 			}
 		})
+	}
+}
+
+// _fakeFunction is the fake object whose table the fake procedures answer by.
+var _fakeFunction *_fakeObject
+
+// _fakeProc makes the fake procedure of a function that takes words argument
+// words: a callback with that many word parameters, as a stdcall callee on
+// 386 must pop exactly what the caller pushed. The object's call decodes
+// them after a this word of its own, as it decodes a method's.
+func _fakeProc(words int) uintptr {
+	switch words {
+	case 1:
+		return syscall.NewCallback(func(a1 uintptr) uintptr {
+			return _fakeFunction.call(0, a1)
+		})
+	case 2:
+		return syscall.NewCallback(func(a1 uintptr, a2 uintptr) uintptr {
+			return _fakeFunction.call(0, a1, a2)
+		})
+	case 3:
+		return syscall.NewCallback(func(a1 uintptr, a2 uintptr, a3 uintptr) uintptr {
+			return _fakeFunction.call(0, a1, a2, a3)
+		})
+	}
+	panic(fmt.Sprintf("a function that takes %d argument words", words))
+}
+
+// _fakeProcs holds the fake procedures, one per word count, made once:
+// syscall.NewCallback never frees what it makes.
+var _fakeProcs = map[int]uintptr{}
+
+// TestDLLFunctionsThroughFakes calls every DLL entry point through a fake
+// procedure that answers S_OK, and then a failure: the in-parameters must
+// arrive as the test passed them (strings as UTF-16 or BSTRs, addresses),
+// the out-parameters come back as the fake wrote them, and a failure comes
+// back as an *Error of the function.
+func TestDLLFunctionsThroughFakes(t *testing.T) {
+	if _isWOW64() {
+		t.Skip("the DLL functions refuse WOW64 before they call anything")
+	}
+	_spyWatch(t)
+	for _, fn := range _functions {
+		for _, result := range []HRESULT{0, 0x8004FFFF} {
+			if fn.void && result != 0 {
+				continue
+			}
+			t.Run(fn.m.Name()+"/"+result.String(), func(t *testing.T) {
+				obj := &_fakeObject{
+					iface: &_fakeInterface{
+						methods: []Method{fn.m},
+						name:    fn.m.Name(),
+					},
+					refs:   1,
+					result: result,
+					values: map[Method][]_stubParam{fn.m: fn.params},
+				}
+				words := _fakeWords(fn.params) - 1
+				if _, ok := _fakeProcs[words]; !ok {
+					_fakeProcs[words] = _fakeProc(words)
+				}
+				_fakeFunction, _procFakes = obj, map[*windows.LazyProc]uintptr{fn.proc: _fakeProcs[words]}
+				defer func() {
+					_fakeFunction, _procFakes = nil, nil
+				}()
+				var got _stubResult
+				_fakeStack(func() {
+					got = fn.call(obj, fn.params)
+				})
+				if obj.calls[0] != 1 {
+					t.Fatalf("the fake procedure was called %d times, want once", obj.calls[0])
+				}
+				for _, problem := range obj.problems {
+					t.Error(problem)
+				}
+				if result == 0 {
+					if got.err != nil {
+						t.Fatalf("error %v for S_OK", got.err)
+					}
+					for i := range fn.params {
+						_checkOut(t, obj, i, &fn.params[i], &got)
+					}
+					return
+				}
+				var e *Error
+				if !errors.As(got.err, &e) || e.Method != fn.m || e.Code != result {
+					t.Errorf("%v, want an *Error of %s with %s", got.err, fn.m, result)
+				}
+			})
+		}
 	}
 }
 

@@ -2,8 +2,8 @@
 // Source: spec/vss.yaml
 
 // Package vss is the Go binding vssgen generated from spec/vss.yaml: 94
-// HRESULT codes, 23 enums and flag sets, 10 C structs, 23 COM interfaces with
-// 166 methods and 5 DLL functions.
+// HRESULT codes, 25 enums and flag sets, 11 C structs, 24 COM interfaces with
+// 171 methods and 5 DLL functions.
 //
 // # Where to start
 //

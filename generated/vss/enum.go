@@ -1409,6 +1409,160 @@ func (v VSS_MGMT_OBJECT_TYPE) String() string {
 	return "VSS_MGMT_OBJECT_TYPE(" + strconv.Itoa(int(v)) + ")"
 }
 
+// VSS_PROTECTION_LEVEL is the C enum of that name (vsmgmt.h).
+//
+// What a volume keeps when a copy-on-write to its shadow copy storage area
+// fails: the original volume's I/O, or its shadow copies. Set with
+// IVssDifferentialSoftwareSnapshotMgmt3::SetVolumeProtectLevel.
+type VSS_PROTECTION_LEVEL int32
+
+const (
+
+	// VSS_PROTECTION_LEVEL_ORIGINAL_VOLUME: The default: writes to the original
+	// volume go on, and shadow copies may be deleted when their integrity cannot
+	// be kept (a failed write to the storage area, memory that cannot be
+	// allocated).
+	VSS_PROTECTION_LEVEL_ORIGINAL_VOLUME VSS_PROTECTION_LEVEL = 0
+
+	// VSS_PROTECTION_LEVEL_SNAPSHOT: Shadow copy protection mode: the shadow
+	// copies are kept, and I/O to the original volume fails when a write to it
+	// cannot be matched by its copy-on-write to the storage area. The storage area
+	// associations must then be set with AddDiffArea.
+	VSS_PROTECTION_LEVEL_SNAPSHOT VSS_PROTECTION_LEVEL = 1
+)
+
+// String gives the name of the value, or VSS_PROTECTION_LEVEL(n) for a value the SDK does not name.
+func (v VSS_PROTECTION_LEVEL) String() string {
+	switch v {
+	case VSS_PROTECTION_LEVEL_ORIGINAL_VOLUME:
+		return "VSS_PROTECTION_LEVEL_ORIGINAL_VOLUME"
+	case VSS_PROTECTION_LEVEL_SNAPSHOT:
+		return "VSS_PROTECTION_LEVEL_SNAPSHOT"
+	}
+	return "VSS_PROTECTION_LEVEL(" + strconv.Itoa(int(v)) + ")"
+}
+
+// VSS_PROTECTION_FAULT is the C enum of that name (vsmgmt.h).
+//
+// Why a volume went offline for shadow copy protection, as
+// VSS_VOLUME_PROTECTION_INFO reports it. A protection fault happens when VSS
+// cannot complete a copy-on-write to the shadow copy storage area.
+type VSS_PROTECTION_FAULT int32
+
+const (
+
+	// VSS_PROTECTION_FAULT_NONE: No protection fault has happened.
+	VSS_PROTECTION_FAULT_NONE VSS_PROTECTION_FAULT = 0
+
+	// VSS_PROTECTION_FAULT_DIFF_AREA_MISSING: The volume holding the storage area
+	// was not found; usually it has not arrived in the system yet.
+	VSS_PROTECTION_FAULT_DIFF_AREA_MISSING VSS_PROTECTION_FAULT = 1
+
+	// VSS_PROTECTION_FAULT_IO_FAILURE_DURING_ONLINE: An I/O failure kept the
+	// volume holding the storage area from being brought online.
+	VSS_PROTECTION_FAULT_IO_FAILURE_DURING_ONLINE VSS_PROTECTION_FAULT = 2
+
+	// VSS_PROTECTION_FAULT_META_DATA_CORRUPTION: The shadow copy metadata of the
+	// storage area is corrupt.
+	VSS_PROTECTION_FAULT_META_DATA_CORRUPTION VSS_PROTECTION_FAULT = 3
+
+	// VSS_PROTECTION_FAULT_MEMORY_ALLOCATION_FAILURE: Memory could not be
+	// allocated, perhaps only for a while: it may not happen again once the fault
+	// is cleared and the operation restarted.
+	VSS_PROTECTION_FAULT_MEMORY_ALLOCATION_FAILURE VSS_PROTECTION_FAULT = 4
+
+	// VSS_PROTECTION_FAULT_MAPPED_MEMORY_FAILURE: Memory could not be mapped; the
+	// page file may be too small or memory low.
+	VSS_PROTECTION_FAULT_MAPPED_MEMORY_FAILURE VSS_PROTECTION_FAULT = 5
+
+	// VSS_PROTECTION_FAULT_COW_READ_FAILURE: A read failed during a copy-on-write
+	// from the live volume to the storage area volume.
+	VSS_PROTECTION_FAULT_COW_READ_FAILURE VSS_PROTECTION_FAULT = 6
+
+	// VSS_PROTECTION_FAULT_COW_WRITE_FAILURE: A read or write failed during a
+	// copy-on-write from the live volume to the storage area volume, for example
+	// because the storage area volume was removed.
+	VSS_PROTECTION_FAULT_COW_WRITE_FAILURE VSS_PROTECTION_FAULT = 7
+
+	// VSS_PROTECTION_FAULT_DIFF_AREA_FULL: The storage area or its volume is full.
+	// After clearing the fault, delete unused storage areas
+	// (DeleteUnusedDiffAreas) or raise the maximum size (ChangeDiffAreaMaximumSize
+	// or ChangeDiffAreaMaximumSizeEx).
+	VSS_PROTECTION_FAULT_DIFF_AREA_FULL VSS_PROTECTION_FAULT = 8
+
+	// VSS_PROTECTION_FAULT_GROW_TOO_SLOW: The storage area could not grow because
+	// its volume ran out of space.
+	VSS_PROTECTION_FAULT_GROW_TOO_SLOW VSS_PROTECTION_FAULT = 9
+
+	// VSS_PROTECTION_FAULT_GROW_FAILED: The storage area could not grow.
+	VSS_PROTECTION_FAULT_GROW_FAILED VSS_PROTECTION_FAULT = 10
+
+	// VSS_PROTECTION_FAULT_DESTROY_ALL_SNAPSHOTS: An unexpected error happened.
+	VSS_PROTECTION_FAULT_DESTROY_ALL_SNAPSHOTS VSS_PROTECTION_FAULT = 11
+
+	// VSS_PROTECTION_FAULT_FILE_SYSTEM_FAILURE: A file system operation failed:
+	// the storage area files could not be opened, or their volume could not be
+	// mounted.
+	VSS_PROTECTION_FAULT_FILE_SYSTEM_FAILURE VSS_PROTECTION_FAULT = 12
+
+	// VSS_PROTECTION_FAULT_IO_FAILURE: A read or write failed on the storage area
+	// volume.
+	VSS_PROTECTION_FAULT_IO_FAILURE VSS_PROTECTION_FAULT = 13
+
+	// VSS_PROTECTION_FAULT_DIFF_AREA_REMOVED: The storage area volume was removed
+	// from the system or could not be reached for another reason.
+	VSS_PROTECTION_FAULT_DIFF_AREA_REMOVED VSS_PROTECTION_FAULT = 14
+
+	// VSS_PROTECTION_FAULT_EXTERNAL_WRITER_TO_DIFF_AREA: Another application tried
+	// to write to the storage area.
+	VSS_PROTECTION_FAULT_EXTERNAL_WRITER_TO_DIFF_AREA VSS_PROTECTION_FAULT = 15
+
+	// VSS_PROTECTION_FAULT_MOUNT_DURING_CLUSTER_OFFLINE: Declared in vsmgmt.h; the
+	// reference page lists it without a description.
+	VSS_PROTECTION_FAULT_MOUNT_DURING_CLUSTER_OFFLINE VSS_PROTECTION_FAULT = 16
+)
+
+// String gives the name of the value, or VSS_PROTECTION_FAULT(n) for a value the SDK does not name.
+func (v VSS_PROTECTION_FAULT) String() string {
+	switch v {
+	case VSS_PROTECTION_FAULT_NONE:
+		return "VSS_PROTECTION_FAULT_NONE"
+	case VSS_PROTECTION_FAULT_DIFF_AREA_MISSING:
+		return "VSS_PROTECTION_FAULT_DIFF_AREA_MISSING"
+	case VSS_PROTECTION_FAULT_IO_FAILURE_DURING_ONLINE:
+		return "VSS_PROTECTION_FAULT_IO_FAILURE_DURING_ONLINE"
+	case VSS_PROTECTION_FAULT_META_DATA_CORRUPTION:
+		return "VSS_PROTECTION_FAULT_META_DATA_CORRUPTION"
+	case VSS_PROTECTION_FAULT_MEMORY_ALLOCATION_FAILURE:
+		return "VSS_PROTECTION_FAULT_MEMORY_ALLOCATION_FAILURE"
+	case VSS_PROTECTION_FAULT_MAPPED_MEMORY_FAILURE:
+		return "VSS_PROTECTION_FAULT_MAPPED_MEMORY_FAILURE"
+	case VSS_PROTECTION_FAULT_COW_READ_FAILURE:
+		return "VSS_PROTECTION_FAULT_COW_READ_FAILURE"
+	case VSS_PROTECTION_FAULT_COW_WRITE_FAILURE:
+		return "VSS_PROTECTION_FAULT_COW_WRITE_FAILURE"
+	case VSS_PROTECTION_FAULT_DIFF_AREA_FULL:
+		return "VSS_PROTECTION_FAULT_DIFF_AREA_FULL"
+	case VSS_PROTECTION_FAULT_GROW_TOO_SLOW:
+		return "VSS_PROTECTION_FAULT_GROW_TOO_SLOW"
+	case VSS_PROTECTION_FAULT_GROW_FAILED:
+		return "VSS_PROTECTION_FAULT_GROW_FAILED"
+	case VSS_PROTECTION_FAULT_DESTROY_ALL_SNAPSHOTS:
+		return "VSS_PROTECTION_FAULT_DESTROY_ALL_SNAPSHOTS"
+	case VSS_PROTECTION_FAULT_FILE_SYSTEM_FAILURE:
+		return "VSS_PROTECTION_FAULT_FILE_SYSTEM_FAILURE"
+	case VSS_PROTECTION_FAULT_IO_FAILURE:
+		return "VSS_PROTECTION_FAULT_IO_FAILURE"
+	case VSS_PROTECTION_FAULT_DIFF_AREA_REMOVED:
+		return "VSS_PROTECTION_FAULT_DIFF_AREA_REMOVED"
+	case VSS_PROTECTION_FAULT_EXTERNAL_WRITER_TO_DIFF_AREA:
+		return "VSS_PROTECTION_FAULT_EXTERNAL_WRITER_TO_DIFF_AREA"
+	case VSS_PROTECTION_FAULT_MOUNT_DURING_CLUSTER_OFFLINE:
+		return "VSS_PROTECTION_FAULT_MOUNT_DURING_CLUSTER_OFFLINE"
+	}
+	return "VSS_PROTECTION_FAULT(" + strconv.Itoa(int(v)) + ")"
+}
+
 // VSS_RESTORE_TARGET is the C enum of that name (vswriter.h).
 //
 // Where a component's files are to be restored, as set on IVssComponent.

@@ -517,6 +517,21 @@ const (
 	// IVssComponentEx2_GetFailure is IVssComponentEx2.GetFailure, slot 49.
 	IVssComponentEx2_GetFailure
 
+	// IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel is IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel, slot 13.
+	IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel
+
+	// IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel is IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel, slot 14.
+	IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel
+
+	// IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault is IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault, slot 15.
+	IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault
+
+	// IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas is IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas, slot 16.
+	IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas
+
+	// IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap is IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap, slot 17.
+	IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap
+
 	// IVssExamineWriterMetadataEx2_GetVersion is IVssExamineWriterMetadataEx2.GetVersion, slot 15.
 	IVssExamineWriterMetadataEx2_GetVersion
 
@@ -709,7 +724,7 @@ var _methods = [...]struct {
 	IVssComponentEx_GetAuthoritativeRestore:                                {"IVssComponentEx.GetAuthoritativeRestore", "IVssComponentEx", "GetAuthoritativeRestore", 45, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
 	IVssComponentEx_GetRollForward:                                         {"IVssComponentEx.GetRollForward", "IVssComponentEx", "GetRollForward", 46, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
 	IVssComponentEx_GetRestoreName:                                         {"IVssComponentEx.GetRestoreName", "IVssComponentEx", "GetRestoreName", 47, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx:      {"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx", "IVssDifferentialSoftwareSnapshotMgmt2", "ChangeDiffAreaMaximumSizeEx", 9, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INSUFFICIENT_STORAGE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO}},
+	IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx:      {"IVssDifferentialSoftwareSnapshotMgmt2.ChangeDiffAreaMaximumSizeEx", "IVssDifferentialSoftwareSnapshotMgmt2", "ChangeDiffAreaMaximumSizeEx", 9, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_INSUFFICIENT_STORAGE, VSS_E_OBJECT_NOT_FOUND, VSS_E_PROVIDER_VETO, VSS_E_UNEXPECTED, VSS_E_VOLUME_IN_USE}},
 	IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas:                 {"IVssDifferentialSoftwareSnapshotMgmt2.MigrateDiffAreas", "IVssDifferentialSoftwareSnapshotMgmt2", "MigrateDiffAreas", 10, []HRESULT{S_OK}},
 	IVssDifferentialSoftwareSnapshotMgmt2_QueryMigrationStatus:             {"IVssDifferentialSoftwareSnapshotMgmt2.QueryMigrationStatus", "IVssDifferentialSoftwareSnapshotMgmt2", "QueryMigrationStatus", 11, []HRESULT{S_OK}},
 	IVssDifferentialSoftwareSnapshotMgmt2_SetSnapshotPriority:              {"IVssDifferentialSoftwareSnapshotMgmt2.SetSnapshotPriority", "IVssDifferentialSoftwareSnapshotMgmt2", "SetSnapshotPriority", 12, []HRESULT{S_OK}},
@@ -723,6 +738,11 @@ var _methods = [...]struct {
 	IVssBackupComponentsEx2_FastRecovery:                                   {"IVssBackupComponentsEx2.FastRecovery", "IVssBackupComponentsEx2", "FastRecovery", 59, nil},
 	IVssComponentEx2_SetFailure:                                            {"IVssComponentEx2.SetFailure", "IVssComponentEx2", "SetFailure", 48, []HRESULT{S_OK}},
 	IVssComponentEx2_GetFailure:                                            {"IVssComponentEx2.GetFailure", "IVssComponentEx2", "GetFailure", 49, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_BAD_STATE}},
+	IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel:            {"IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel", "IVssDifferentialSoftwareSnapshotMgmt3", "SetVolumeProtectLevel", 13, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_NOTIMPL, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND}},
+	IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel:            {"IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel", "IVssDifferentialSoftwareSnapshotMgmt3", "GetVolumeProtectLevel", 14, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_NOTIMPL, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND}},
+	IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault:          {"IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault", "IVssDifferentialSoftwareSnapshotMgmt3", "ClearVolumeProtectFault", 15, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_NOTIMPL, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND}},
+	IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas:            {"IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas", "IVssDifferentialSoftwareSnapshotMgmt3", "DeleteUnusedDiffAreas", 16, []HRESULT{S_OK, E_ACCESSDENIED, E_INVALIDARG, E_NOTIMPL, VSS_E_PROVIDER_VETO, VSS_E_OBJECT_NOT_FOUND}},
+	IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap:         {"IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap", "IVssDifferentialSoftwareSnapshotMgmt3", "QuerySnapshotDeltaBitmap", 17, []HRESULT{S_OK}},
 	IVssExamineWriterMetadataEx2_GetVersion:                                {"IVssExamineWriterMetadataEx2.GetVersion", "IVssExamineWriterMetadataEx2", "GetVersion", 15, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
 	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotCount:               {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotCount", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotCount", 16, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
 	IVssExamineWriterMetadataEx2_GetExcludeFromSnapshotFile:                {"IVssExamineWriterMetadataEx2.GetExcludeFromSnapshotFile", "IVssExamineWriterMetadataEx2", "GetExcludeFromSnapshotFile", 17, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY, VSS_E_UNEXPECTED}},
@@ -2196,17 +2216,17 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 	case IVssEnumMgmtObject_Skip:
 		switch code {
 		case S_OK:
-			return "The elements were skipped.", true
+			return "The elements were skipped; otherwise the method returns an HRESULT error code.", true
 		}
 	case IVssEnumMgmtObject_Reset:
 		switch code {
 		case S_OK:
-			return "The enumeration starts again at its first element.", true
+			return "The enumeration starts again at its first element; otherwise the method returns an HRESULT error code.", true
 		}
 	case IVssEnumMgmtObject_Clone:
 		switch code {
 		case S_OK:
-			return "The copy of the enumerator was returned.", true
+			return "The copy of the enumerator was returned; otherwise the method returns an HRESULT error code.", true
 		}
 	case IVssEnumObject_Next:
 		switch code {
@@ -2700,6 +2720,10 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "The two volumes are not associated.", true
 		case VSS_E_PROVIDER_VETO:
 			return "The provider reported an expected error and logged it in the event log.", true
+		case VSS_E_UNEXPECTED:
+			return "Unexpected failure. The error is recorded in the error log file.", true
+		case VSS_E_VOLUME_IN_USE:
+			return "A shadow copy is using the storage area.", true
 		}
 	case IVssDifferentialSoftwareSnapshotMgmt2_MigrateDiffAreas:
 		switch code {
@@ -2829,6 +2853,71 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "Not enough memory or other system resources.", true
 		case VSS_E_BAD_STATE:
 			return "The backup components object is not initialized, the call came during a restore, or it was made out of the required order.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel:
+		switch code {
+		case S_OK:
+			return "The protection level was set.", true
+		case E_ACCESSDENIED:
+			return "The caller is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_NOTIMPL:
+			return "The provider of the volume does not support shadow copy protection.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and logged it in the event log.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The volume was not found.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel:
+		switch code {
+		case S_OK:
+			return "The protection level was returned.", true
+		case E_ACCESSDENIED:
+			return "The caller is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_NOTIMPL:
+			return "The provider of the volume does not support shadow copy protection.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and logged it in the event log.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The volume was not found.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault:
+		switch code {
+		case S_OK:
+			return "The protection fault was cleared.", true
+		case E_ACCESSDENIED:
+			return "The caller is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_NOTIMPL:
+			return "The provider of the volume does not support shadow copy protection.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and logged it in the event log.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The volume was not found.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas:
+		switch code {
+		case S_OK:
+			return "The unused storage areas were deleted.", true
+		case E_ACCESSDENIED:
+			return "The caller is not an administrator.", true
+		case E_INVALIDARG:
+			return "A parameter value is not valid.", true
+		case E_NOTIMPL:
+			return "The provider of the volume does not support shadow copy protection.", true
+		case VSS_E_PROVIDER_VETO:
+			return "The provider reported an expected error and logged it in the event log.", true
+		case VSS_E_OBJECT_NOT_FOUND:
+			return "The volume was not found.", true
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt3_QuerySnapshotDeltaBitmap:
+		switch code {
+		case S_OK:
+			return "The method succeeded; otherwise it returns an HRESULT error code.", true
 		}
 	case IVssExamineWriterMetadataEx2_GetVersion:
 		switch code {
@@ -3298,6 +3387,10 @@ func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 			return VSS_E_UNEXPECTED
 		}
 	case IVssBackupComponentsEx_SetSelectedForRestoreEx:
+		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
+			return VSS_E_UNEXPECTED
+		}
+	case IVssDifferentialSoftwareSnapshotMgmt2_ChangeDiffAreaMaximumSizeEx:
 		if observed == E_UNEXPECTED && os.OlderThan(6, 1) {
 			return VSS_E_UNEXPECTED
 		}

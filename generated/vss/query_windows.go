@@ -102,3 +102,16 @@ func (v *IVssComponent) QueryEx2() (*IVssComponentEx2, error) {
 	}
 	return (*IVssComponentEx2)(p), nil
 }
+
+// Query3 asks v for IVssDifferentialSoftwareSnapshotMgmt3, which Microsoft
+// documents on Windows Vista with SP1 and Windows Server 2008; the pages of
+// the protection methods name Windows Server 2008 only, with no client release
+// (Windows 6.0 and later). The caller releases what it returns. On an older
+// system a refusal is an *UnavailableError that wraps the refusal.
+func (v *IVssDifferentialSoftwareSnapshotMgmt) Query3() (*IVssDifferentialSoftwareSnapshotMgmt3, error) {
+	p, err := _query(unsafe.Pointer(v), &IID_IVssDifferentialSoftwareSnapshotMgmt3, "IVssDifferentialSoftwareSnapshotMgmt3", 6, 0, "6.0", "Windows Vista with SP1 and Windows Server 2008; the pages of the protection methods name Windows Server 2008 only, with no client release")
+	if err != nil {
+		return nil, err
+	}
+	return (*IVssDifferentialSoftwareSnapshotMgmt3)(p), nil
+}

@@ -95,4 +95,14 @@ var _queryCases = []struct {
 			return unsafe.Pointer(q), err
 		},
 	},
+	{
+		from:  "IVssDifferentialSoftwareSnapshotMgmt",
+		iface: "IVssDifferentialSoftwareSnapshotMgmt3",
+		major: 6,
+		minor: 0,
+		query: func(p unsafe.Pointer) (unsafe.Pointer, error) {
+			q, err := (*IVssDifferentialSoftwareSnapshotMgmt)(p).Query3()
+			return unsafe.Pointer(q), err
+		},
+	},
 }

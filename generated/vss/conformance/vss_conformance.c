@@ -466,6 +466,25 @@ _Static_assert(offsetof(IVssComponentEx2Vtbl, GetRestoreName) / sizeof(void *) =
 _Static_assert(offsetof(IVssComponentEx2Vtbl, SetFailure) / sizeof(void *) == 48, "IVssComponentEx2.SetFailure slot");
 _Static_assert(offsetof(IVssComponentEx2Vtbl, GetFailure) / sizeof(void *) == 49, "IVssComponentEx2.GetFailure slot");
 _Static_assert(sizeof(IVssComponentEx2Vtbl) / sizeof(void *) == 50, "IVssComponentEx2 vtable size");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, QueryInterface) / sizeof(void *) == 0, "IVssDifferentialSoftwareSnapshotMgmt3.QueryInterface slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, AddRef) / sizeof(void *) == 1, "IVssDifferentialSoftwareSnapshotMgmt3.AddRef slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, Release) / sizeof(void *) == 2, "IVssDifferentialSoftwareSnapshotMgmt3.Release slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, AddDiffArea) / sizeof(void *) == 3, "IVssDifferentialSoftwareSnapshotMgmt3.AddDiffArea slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, ChangeDiffAreaMaximumSize) / sizeof(void *) == 4, "IVssDifferentialSoftwareSnapshotMgmt3.ChangeDiffAreaMaximumSize slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, QueryVolumesSupportedForDiffAreas) / sizeof(void *) == 5, "IVssDifferentialSoftwareSnapshotMgmt3.QueryVolumesSupportedForDiffAreas slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, QueryDiffAreasForVolume) / sizeof(void *) == 6, "IVssDifferentialSoftwareSnapshotMgmt3.QueryDiffAreasForVolume slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, QueryDiffAreasOnVolume) / sizeof(void *) == 7, "IVssDifferentialSoftwareSnapshotMgmt3.QueryDiffAreasOnVolume slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, QueryDiffAreasForSnapshot) / sizeof(void *) == 8, "IVssDifferentialSoftwareSnapshotMgmt3.QueryDiffAreasForSnapshot slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, ChangeDiffAreaMaximumSizeEx) / sizeof(void *) == 9, "IVssDifferentialSoftwareSnapshotMgmt3.ChangeDiffAreaMaximumSizeEx slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, MigrateDiffAreas) / sizeof(void *) == 10, "IVssDifferentialSoftwareSnapshotMgmt3.MigrateDiffAreas slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, QueryMigrationStatus) / sizeof(void *) == 11, "IVssDifferentialSoftwareSnapshotMgmt3.QueryMigrationStatus slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, SetSnapshotPriority) / sizeof(void *) == 12, "IVssDifferentialSoftwareSnapshotMgmt3.SetSnapshotPriority slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, SetVolumeProtectLevel) / sizeof(void *) == 13, "IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, GetVolumeProtectLevel) / sizeof(void *) == 14, "IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, ClearVolumeProtectFault) / sizeof(void *) == 15, "IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, DeleteUnusedDiffAreas) / sizeof(void *) == 16, "IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas slot");
+_Static_assert(offsetof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl, QuerySnapshotDeltaBitmap) / sizeof(void *) == 17, "IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap slot");
+_Static_assert(sizeof(IVssDifferentialSoftwareSnapshotMgmt3Vtbl) / sizeof(void *) == 18, "IVssDifferentialSoftwareSnapshotMgmt3 vtable size");
 _Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, QueryInterface) / sizeof(void *) == 0, "IVssExamineWriterMetadataEx2.QueryInterface slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, AddRef) / sizeof(void *) == 1, "IVssExamineWriterMetadataEx2.AddRef slot");
 _Static_assert(offsetof(IVssExamineWriterMetadataEx2Vtbl, Release) / sizeof(void *) == 2, "IVssExamineWriterMetadataEx2.Release slot");
@@ -1478,6 +1497,42 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, HRESULT, HRESULT, LPCWSTR, DWORD)), "IVssComponentEx2.SetFailure parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssComponentEx2Vtbl *)0)->GetFailure),
 	HRESULT (STDMETHODCALLTYPE *)(IVssComponentEx2 *, HRESULT *, HRESULT *, BSTR *, DWORD *)), "IVssComponentEx2.GetFailure parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, REFIID, void **)), "IVssDifferentialSoftwareSnapshotMgmt3.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *)), "IVssDifferentialSoftwareSnapshotMgmt3.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *)), "IVssDifferentialSoftwareSnapshotMgmt3.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->AddDiffArea),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ, VSS_PWSZ, LONGLONG)), "IVssDifferentialSoftwareSnapshotMgmt3.AddDiffArea parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->ChangeDiffAreaMaximumSize),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ, VSS_PWSZ, LONGLONG)), "IVssDifferentialSoftwareSnapshotMgmt3.ChangeDiffAreaMaximumSize parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->QueryVolumesSupportedForDiffAreas),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt3.QueryVolumesSupportedForDiffAreas parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->QueryDiffAreasForVolume),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt3.QueryDiffAreasForVolume parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->QueryDiffAreasOnVolume),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt3.QueryDiffAreasOnVolume parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->QueryDiffAreasForSnapshot),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_ID, IVssEnumMgmtObject **)), "IVssDifferentialSoftwareSnapshotMgmt3.QueryDiffAreasForSnapshot parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->ChangeDiffAreaMaximumSizeEx),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ, VSS_PWSZ, LONGLONG, BOOL)), "IVssDifferentialSoftwareSnapshotMgmt3.ChangeDiffAreaMaximumSizeEx parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->MigrateDiffAreas),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ, VSS_PWSZ, VSS_PWSZ)), "IVssDifferentialSoftwareSnapshotMgmt3.MigrateDiffAreas parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->QueryMigrationStatus),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ, VSS_PWSZ, IVssAsync **)), "IVssDifferentialSoftwareSnapshotMgmt3.QueryMigrationStatus parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->SetSnapshotPriority),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_ID, BYTE)), "IVssDifferentialSoftwareSnapshotMgmt3.SetSnapshotPriority parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->SetVolumeProtectLevel),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ, VSS_PROTECTION_LEVEL)), "IVssDifferentialSoftwareSnapshotMgmt3.SetVolumeProtectLevel parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->GetVolumeProtectLevel),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ, VSS_VOLUME_PROTECTION_INFO *)), "IVssDifferentialSoftwareSnapshotMgmt3.GetVolumeProtectLevel parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->ClearVolumeProtectFault),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ)), "IVssDifferentialSoftwareSnapshotMgmt3.ClearVolumeProtectFault parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->DeleteUnusedDiffAreas),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_PWSZ)), "IVssDifferentialSoftwareSnapshotMgmt3.DeleteUnusedDiffAreas parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IVssDifferentialSoftwareSnapshotMgmt3Vtbl *)0)->QuerySnapshotDeltaBitmap),
+	HRESULT (STDMETHODCALLTYPE *)(IVssDifferentialSoftwareSnapshotMgmt3 *, VSS_ID, VSS_ID, ULONG *, ULONG *, BYTE **)), "IVssDifferentialSoftwareSnapshotMgmt3.QuerySnapshotDeltaBitmap parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IVssExamineWriterMetadataEx2 *, REFIID, void **)), "IVssExamineWriterMetadataEx2.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IVssExamineWriterMetadataEx2Vtbl *)0)->AddRef),
@@ -2082,6 +2137,27 @@ _Static_assert((LONG)(VSS_MGMT_OBJECT_UNKNOWN) == 0, "VSS_MGMT_OBJECT_UNKNOWN va
 _Static_assert((LONG)(VSS_MGMT_OBJECT_VOLUME) == 1, "VSS_MGMT_OBJECT_VOLUME value");
 _Static_assert((LONG)(VSS_MGMT_OBJECT_DIFF_VOLUME) == 2, "VSS_MGMT_OBJECT_DIFF_VOLUME value");
 _Static_assert((LONG)(VSS_MGMT_OBJECT_DIFF_AREA) == 3, "VSS_MGMT_OBJECT_DIFF_AREA value");
+_Static_assert(sizeof(VSS_PROTECTION_LEVEL) == 4, "VSS_PROTECTION_LEVEL size");
+_Static_assert((LONG)(VSS_PROTECTION_LEVEL_ORIGINAL_VOLUME) == 0, "VSS_PROTECTION_LEVEL_ORIGINAL_VOLUME value");
+_Static_assert((LONG)(VSS_PROTECTION_LEVEL_SNAPSHOT) == 1, "VSS_PROTECTION_LEVEL_SNAPSHOT value");
+_Static_assert(sizeof(VSS_PROTECTION_FAULT) == 4, "VSS_PROTECTION_FAULT size");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_NONE) == 0, "VSS_PROTECTION_FAULT_NONE value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_DIFF_AREA_MISSING) == 1, "VSS_PROTECTION_FAULT_DIFF_AREA_MISSING value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_IO_FAILURE_DURING_ONLINE) == 2, "VSS_PROTECTION_FAULT_IO_FAILURE_DURING_ONLINE value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_META_DATA_CORRUPTION) == 3, "VSS_PROTECTION_FAULT_META_DATA_CORRUPTION value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_MEMORY_ALLOCATION_FAILURE) == 4, "VSS_PROTECTION_FAULT_MEMORY_ALLOCATION_FAILURE value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_MAPPED_MEMORY_FAILURE) == 5, "VSS_PROTECTION_FAULT_MAPPED_MEMORY_FAILURE value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_COW_READ_FAILURE) == 6, "VSS_PROTECTION_FAULT_COW_READ_FAILURE value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_COW_WRITE_FAILURE) == 7, "VSS_PROTECTION_FAULT_COW_WRITE_FAILURE value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_DIFF_AREA_FULL) == 8, "VSS_PROTECTION_FAULT_DIFF_AREA_FULL value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_GROW_TOO_SLOW) == 9, "VSS_PROTECTION_FAULT_GROW_TOO_SLOW value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_GROW_FAILED) == 10, "VSS_PROTECTION_FAULT_GROW_FAILED value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_DESTROY_ALL_SNAPSHOTS) == 11, "VSS_PROTECTION_FAULT_DESTROY_ALL_SNAPSHOTS value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_FILE_SYSTEM_FAILURE) == 12, "VSS_PROTECTION_FAULT_FILE_SYSTEM_FAILURE value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_IO_FAILURE) == 13, "VSS_PROTECTION_FAULT_IO_FAILURE value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_DIFF_AREA_REMOVED) == 14, "VSS_PROTECTION_FAULT_DIFF_AREA_REMOVED value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_EXTERNAL_WRITER_TO_DIFF_AREA) == 15, "VSS_PROTECTION_FAULT_EXTERNAL_WRITER_TO_DIFF_AREA value");
+_Static_assert((LONG)(VSS_PROTECTION_FAULT_MOUNT_DURING_CLUSTER_OFFLINE) == 16, "VSS_PROTECTION_FAULT_MOUNT_DURING_CLUSTER_OFFLINE value");
 _Static_assert(sizeof(VSS_RESTORE_TARGET) == 4, "VSS_RESTORE_TARGET size");
 _Static_assert((LONG)(VSS_RT_UNDEFINED) == 0, "VSS_RT_UNDEFINED value");
 _Static_assert((LONG)(VSS_RT_ORIGINAL) == 1, "VSS_RT_ORIGINAL value");
@@ -2144,6 +2220,12 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_UNION *
 _Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_UNION *)0)->DiffArea), VSS_DIFF_AREA_PROP), "VSS_MGMT_OBJECT_UNION.DiffArea type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_PROP *)0)->Type), VSS_MGMT_OBJECT_TYPE), "VSS_MGMT_OBJECT_PROP.Type type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_MGMT_OBJECT_PROP *)0)->Obj), VSS_MGMT_OBJECT_UNION), "VSS_MGMT_OBJECT_PROP.Obj type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_VOLUME_PROTECTION_INFO *)0)->m_protectionLevel), VSS_PROTECTION_LEVEL), "VSS_VOLUME_PROTECTION_INFO.m_protectionLevel type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_VOLUME_PROTECTION_INFO *)0)->m_volumeIsOfflineForProtection), BOOL), "VSS_VOLUME_PROTECTION_INFO.m_volumeIsOfflineForProtection type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_VOLUME_PROTECTION_INFO *)0)->m_protectionFault), VSS_PROTECTION_FAULT), "VSS_VOLUME_PROTECTION_INFO.m_protectionFault type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_VOLUME_PROTECTION_INFO *)0)->m_failureStatus), LONG), "VSS_VOLUME_PROTECTION_INFO.m_failureStatus type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_VOLUME_PROTECTION_INFO *)0)->m_volumeHasUnusedDiffArea), BOOL), "VSS_VOLUME_PROTECTION_INFO.m_volumeHasUnusedDiffArea type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((VSS_VOLUME_PROTECTION_INFO *)0)->m_reserved), DWORD), "VSS_VOLUME_PROTECTION_INFO.m_reserved type");
 
 /*
  * Struct layouts on the architecture being compiled: size, alignment and
@@ -2219,6 +2301,14 @@ _Static_assert(sizeof(VSS_MGMT_OBJECT_PROP) == 48, "VSS_MGMT_OBJECT_PROP size on
 _Static_assert(_Alignof(VSS_MGMT_OBJECT_PROP) == 8, "VSS_MGMT_OBJECT_PROP alignment on amd64");
 _Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Type) == 0, "VSS_MGMT_OBJECT_PROP.Type offset on amd64");
 _Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Obj) == 8, "VSS_MGMT_OBJECT_PROP.Obj offset on amd64");
+_Static_assert(sizeof(VSS_VOLUME_PROTECTION_INFO) == 24, "VSS_VOLUME_PROTECTION_INFO size on amd64");
+_Static_assert(_Alignof(VSS_VOLUME_PROTECTION_INFO) == 4, "VSS_VOLUME_PROTECTION_INFO alignment on amd64");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_protectionLevel) == 0, "VSS_VOLUME_PROTECTION_INFO.m_protectionLevel offset on amd64");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_volumeIsOfflineForProtection) == 4, "VSS_VOLUME_PROTECTION_INFO.m_volumeIsOfflineForProtection offset on amd64");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_protectionFault) == 8, "VSS_VOLUME_PROTECTION_INFO.m_protectionFault offset on amd64");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_failureStatus) == 12, "VSS_VOLUME_PROTECTION_INFO.m_failureStatus offset on amd64");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_volumeHasUnusedDiffArea) == 16, "VSS_VOLUME_PROTECTION_INFO.m_volumeHasUnusedDiffArea offset on amd64");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_reserved) == 20, "VSS_VOLUME_PROTECTION_INFO.m_reserved offset on amd64");
 #elif defined(_M_IX86) || defined(__i386__)
 _Static_assert(sizeof(VSS_SNAPSHOT_PROP) == 96, "VSS_SNAPSHOT_PROP size on 386");
 _Static_assert(_Alignof(VSS_SNAPSHOT_PROP) == 8, "VSS_SNAPSHOT_PROP alignment on 386");
@@ -2289,6 +2379,14 @@ _Static_assert(sizeof(VSS_MGMT_OBJECT_PROP) == 40, "VSS_MGMT_OBJECT_PROP size on
 _Static_assert(_Alignof(VSS_MGMT_OBJECT_PROP) == 8, "VSS_MGMT_OBJECT_PROP alignment on 386");
 _Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Type) == 0, "VSS_MGMT_OBJECT_PROP.Type offset on 386");
 _Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Obj) == 8, "VSS_MGMT_OBJECT_PROP.Obj offset on 386");
+_Static_assert(sizeof(VSS_VOLUME_PROTECTION_INFO) == 24, "VSS_VOLUME_PROTECTION_INFO size on 386");
+_Static_assert(_Alignof(VSS_VOLUME_PROTECTION_INFO) == 4, "VSS_VOLUME_PROTECTION_INFO alignment on 386");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_protectionLevel) == 0, "VSS_VOLUME_PROTECTION_INFO.m_protectionLevel offset on 386");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_volumeIsOfflineForProtection) == 4, "VSS_VOLUME_PROTECTION_INFO.m_volumeIsOfflineForProtection offset on 386");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_protectionFault) == 8, "VSS_VOLUME_PROTECTION_INFO.m_protectionFault offset on 386");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_failureStatus) == 12, "VSS_VOLUME_PROTECTION_INFO.m_failureStatus offset on 386");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_volumeHasUnusedDiffArea) == 16, "VSS_VOLUME_PROTECTION_INFO.m_volumeHasUnusedDiffArea offset on 386");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_reserved) == 20, "VSS_VOLUME_PROTECTION_INFO.m_reserved offset on 386");
 #elif defined(_M_ARM64) || defined(__aarch64__)
 _Static_assert(sizeof(VSS_SNAPSHOT_PROP) == 128, "VSS_SNAPSHOT_PROP size on arm64");
 _Static_assert(_Alignof(VSS_SNAPSHOT_PROP) == 8, "VSS_SNAPSHOT_PROP alignment on arm64");
@@ -2359,6 +2457,14 @@ _Static_assert(sizeof(VSS_MGMT_OBJECT_PROP) == 48, "VSS_MGMT_OBJECT_PROP size on
 _Static_assert(_Alignof(VSS_MGMT_OBJECT_PROP) == 8, "VSS_MGMT_OBJECT_PROP alignment on arm64");
 _Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Type) == 0, "VSS_MGMT_OBJECT_PROP.Type offset on arm64");
 _Static_assert(offsetof(VSS_MGMT_OBJECT_PROP, Obj) == 8, "VSS_MGMT_OBJECT_PROP.Obj offset on arm64");
+_Static_assert(sizeof(VSS_VOLUME_PROTECTION_INFO) == 24, "VSS_VOLUME_PROTECTION_INFO size on arm64");
+_Static_assert(_Alignof(VSS_VOLUME_PROTECTION_INFO) == 4, "VSS_VOLUME_PROTECTION_INFO alignment on arm64");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_protectionLevel) == 0, "VSS_VOLUME_PROTECTION_INFO.m_protectionLevel offset on arm64");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_volumeIsOfflineForProtection) == 4, "VSS_VOLUME_PROTECTION_INFO.m_volumeIsOfflineForProtection offset on arm64");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_protectionFault) == 8, "VSS_VOLUME_PROTECTION_INFO.m_protectionFault offset on arm64");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_failureStatus) == 12, "VSS_VOLUME_PROTECTION_INFO.m_failureStatus offset on arm64");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_volumeHasUnusedDiffArea) == 16, "VSS_VOLUME_PROTECTION_INFO.m_volumeHasUnusedDiffArea offset on arm64");
+_Static_assert(offsetof(VSS_VOLUME_PROTECTION_INFO, m_reserved) == 20, "VSS_VOLUME_PROTECTION_INFO.m_reserved offset on arm64");
 #else
 #error "no struct layouts for this architecture"
 #endif
@@ -2385,6 +2491,7 @@ static const struct {
 	{"IVssExamineWriterMetadataEx IID", &IID_IVssExamineWriterMetadataEx, {0x0c0e5ec0, 0xca44, 0x472b, {0xb7, 0x02, 0xe6, 0x52, 0xdb, 0x1c, 0x04, 0x51}}},
 	{"IVssBackupComponentsEx2 IID", &IID_IVssBackupComponentsEx2, {0xacfe2b3a, 0x22c9, 0x4ef8, {0xbd, 0x03, 0x2f, 0x9c, 0xa2, 0x30, 0x08, 0x4e}}},
 	{"IVssComponentEx2 IID", &IID_IVssComponentEx2, {0x3b5be0f2, 0x07a9, 0x4e4b, {0xbd, 0xd3, 0xcf, 0xdc, 0x8e, 0x2c, 0x0d, 0x2d}}},
+	{"IVssDifferentialSoftwareSnapshotMgmt3 IID", &IID_IVssDifferentialSoftwareSnapshotMgmt3, {0x383f7e71, 0xa4c5, 0x401f, {0xb2, 0x7f, 0xf8, 0x26, 0x28, 0x9f, 0x84, 0x58}}},
 	{"IVssExamineWriterMetadataEx2 IID", &IID_IVssExamineWriterMetadataEx2, {0xce115780, 0xa611, 0x431b, {0xb5, 0x7f, 0xc3, 0x83, 0x03, 0xab, 0x6a, 0xee}}},
 	{"IVssBackupComponentsEx3 IID", &IID_IVssBackupComponentsEx3, {0xc191bfbc, 0xb602, 0x4675, {0x8b, 0xd1, 0x67, 0xd6, 0x42, 0xf5, 0x29, 0xd5}}},
 	{"IVssBackupComponentsEx4 IID", &IID_IVssBackupComponentsEx4, {0xf434c2fd, 0xb553, 0x4961, {0xa9, 0xf9, 0xa8, 0xe9, 0x0b, 0x67, 0x3e, 0x53}}},
@@ -2476,7 +2583,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 1556;
+static const unsigned static_facts = 1628;
 
 int main(void)
 {

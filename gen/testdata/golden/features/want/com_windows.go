@@ -162,6 +162,7 @@ type IGadgetShopVtbl struct {
 	Describe uintptr // slot 4
 	Props    uintptr // slot 5
 	Resize   uintptr // slot 6
+	Bitmap   uintptr // slot 7
 }
 
 // A compile error in this function means IGadgetShopVtbl no longer has the
@@ -174,7 +175,8 @@ func _() {
 	_ = x[unsafe.Offsetof(vt.Describe)/ptr-4]
 	_ = x[unsafe.Offsetof(vt.Props)/ptr-5]
 	_ = x[unsafe.Offsetof(vt.Resize)/ptr-6]
-	_ = x[unsafe.Sizeof(vt)/ptr-7]
+	_ = x[unsafe.Offsetof(vt.Bitmap)/ptr-7]
+	_ = x[unsafe.Sizeof(vt)/ptr-8]
 }
 
 // IGadgetShop is the COM interface of that name, declared in widget.h.
@@ -251,6 +253,39 @@ func (v *IGadgetShop) Props(pThings *THING_PROP) (pProp WidgetProperties, ppGadg
 		err = _newError(IGadgetShop_Props, _hr)
 	}
 	return pProp, ppGadget, err
+}
+
+// Bitmap calls IGadgetShop::Bitmap, slot 7 of the vtable.
+//
+// An out buffer the callee allocates, whose length arrives through another
+// out-parameter, after it.
+//
+// Parameters:
+//   - ppbBits (out BYTE *, a buffer the callee allocates): The bytes, copied to Go
+//     and freed with CoTaskMemFree. Returned as a copy; the stub frees the
+//     original with CoTaskMemFree.
+//   - pcbBits (out ULONG): The length of ppbBits in bytes. Not returned: it is
+//     len(ppbBits).
+//   - pcWidth (out DWORD): An ordinary out-value beside them.
+//
+// Documented return codes:
+//   - S_OK: Drawn.
+func (v *IGadgetShop) Bitmap() (ppbBits []byte, pcWidth uint32, err error) {
+	var _ppbBits *byte
+	var _pcbBits uint32
+	_r, _, _ := syscall.SyscallN(v.vtable().Bitmap, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_ppbBits)), uintptr(unsafe.Pointer(&_pcbBits)), uintptr(unsafe.Pointer(&pcWidth)))
+	_hr := HRESULT(_r)
+	if _ppbBits != nil {
+		if !_hr.Failed() {
+			ppbBits = make([]byte, _pcbBits)
+			copy(ppbBits, unsafe.Slice(_ppbBits, _pcbBits))
+		}
+		windows.CoTaskMemFree(unsafe.Pointer(_ppbBits))
+	}
+	if _hr != 0 {
+		err = _newError(IGadgetShop_Bitmap, _hr)
+	}
+	return ppbBits, pcWidth, err
 }
 
 // IID_IWidget is the interface identifier of IWidget, {11111111-2222-3333-4444-555555555555}.
@@ -435,12 +470,28 @@ var (
 	_wow64     bool
 )
 
+// _procFakes maps a procedure to the address of a fake that the package's own
+// tests call in its place, so that they can pass arguments to a function
+// without acting on the system; it stays empty in every program.
+var _procFakes map[*windows.LazyProc]uintptr
+
+// _procAddr is the address a stub calls for the procedure p.
+func _procAddr(p *windows.LazyProc) uintptr {
+	if a, ok := _procFakes[p]; ok {
+		return a
+	}
+	return p.Addr()
+}
+
 // _loadProc refuses WOW64 and loads the procedure p of the function m, with
 // an error that names the DLL and the procedure when either is missing: the
 // error of a system DLL that does not load names neither.
 func _loadProc(m Method, p *windows.LazyProc) error {
 	if _isWOW64() {
 		return ErrWOW64
+	}
+	if _, ok := _procFakes[p]; ok {
+		return nil
 	}
 	if err := p.Find(); err != nil {
 		return fmt.Errorf("%s is not available: %w", m, err)
@@ -462,7 +513,7 @@ func CreateGadgetShop() (ppShop *IGadgetShop, err error) {
 	if err = _loadProc(Proc_CreateGadgetShop, _procCreateGadgetShop); err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(_procCreateGadgetShop.Addr(), uintptr(unsafe.Pointer(&ppShop)))
+	_r, _, _ := syscall.SyscallN(_procAddr(_procCreateGadgetShop), uintptr(unsafe.Pointer(&ppShop)))
 	_hr := HRESULT(_r)
 	if _hr != 0 {
 		err = _newError(Proc_CreateGadgetShop, _hr)
@@ -480,7 +531,7 @@ func FreeWidgetProp(pProp *WIDGET_PROP) (err error) {
 	if err = _loadProc(Proc_FreeWidgetProp, _procFreeWidgetProp); err != nil {
 		return
 	}
-	syscall.SyscallN(_procFreeWidgetProp.Addr(), uintptr(unsafe.Pointer(pProp)))
+	syscall.SyscallN(_procAddr(_procFreeWidgetProp), uintptr(unsafe.Pointer(pProp)))
 	return err
 }
 

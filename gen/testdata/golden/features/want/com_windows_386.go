@@ -176,7 +176,7 @@ func FindByGuid(Id windows.GUID) (err error) {
 	if err = _loadProc(Proc_FindByGuid, _procFindByGuid); err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(_procFindByGuid.Addr(), _word32(unsafe.Pointer(&Id), 0), _word32(unsafe.Pointer(&Id), 1), _word32(unsafe.Pointer(&Id), 2), _word32(unsafe.Pointer(&Id), 3))
+	_r, _, _ := syscall.SyscallN(_procAddr(_procFindByGuid), _word32(unsafe.Pointer(&Id), 0), _word32(unsafe.Pointer(&Id), 1), _word32(unsafe.Pointer(&Id), 2), _word32(unsafe.Pointer(&Id), 3))
 	_hr := HRESULT(_r)
 	if _hr != 0 {
 		err = _newError(Proc_FindByGuid, _hr)

@@ -194,7 +194,7 @@ func FindByGuid(Id windows.GUID) (err error) {
 		return
 	}
 	var _IdCopy _aligned16
-	_r, _, _ := syscall.SyscallN(_procFindByGuid.Addr(), uintptr(_IdCopy.guid(&Id)))
+	_r, _, _ := syscall.SyscallN(_procAddr(_procFindByGuid), uintptr(_IdCopy.guid(&Id)))
 	_hr := HRESULT(_r)
 	if _hr != 0 {
 		err = _newError(Proc_FindByGuid, _hr)

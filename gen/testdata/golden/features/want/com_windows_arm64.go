@@ -179,7 +179,7 @@ func FindByGuid(Id windows.GUID) (err error) {
 	if err = _loadProc(Proc_FindByGuid, _procFindByGuid); err != nil {
 		return
 	}
-	_r, _, _ := syscall.SyscallN(_procFindByGuid.Addr(), _word64(unsafe.Pointer(&Id), 0), _word64(unsafe.Pointer(&Id), 1))
+	_r, _, _ := syscall.SyscallN(_procAddr(_procFindByGuid), _word64(unsafe.Pointer(&Id), 0), _word64(unsafe.Pointer(&Id), 1))
 	_hr := HRESULT(_r)
 	if _hr != 0 {
 		err = _newError(Proc_FindByGuid, _hr)

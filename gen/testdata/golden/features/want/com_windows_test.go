@@ -73,6 +73,7 @@ const (
 	_kindFiletime                   // a FILETIME: in, by value; out, through a pointer
 	_kindPointer                    // an address: an interface, an untyped pointer, or anything passed by pointer
 	_kindStruct                     // a struct the object fills (out)
+	_kindBuffer                     // bytes the object allocates with CoTaskMemAlloc and hands over (out), their length in another out-parameter
 )
 
 // _stubParam is a parameter of a method after this, with the value the test
@@ -173,6 +174,18 @@ func _fakeCoTaskString(s string) *uint16 {
 	}
 	p := *(**uint16)(unsafe.Pointer(&r))
 	copy(unsafe.Slice(p, len(u)), u)
+	return p
+}
+
+// _fakeCoTaskBytes allocates the bytes of s with CoTaskMemAlloc, as COM
+// servers hand out buffers the caller frees.
+func _fakeCoTaskBytes(s string) unsafe.Pointer {
+	r, _, _ := syscall.SyscallN(_fakeCoTaskMemAlloc.Addr(), uintptr(len(s)))
+	if r == 0 {
+		panic("CoTaskMemAlloc failed")
+	}
+	p := *(*unsafe.Pointer)(unsafe.Pointer(&r))
+	copy(unsafe.Slice((*byte)(p), len(s)), s)
 	return p
 }
 
@@ -385,7 +398,7 @@ var _fakeInterfaces = []_fakeInterface{
 	},
 	{
 		iids:    []windows.GUID{IID_IGadgetShop, IID_IUnknown},
-		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Bitmap},
 		name:    "IGadgetShop",
 		unknown: true,
 	},
@@ -469,7 +482,11 @@ func (o *_fakeObject) call(slot int, args ...uintptr) uintptr {
 	if o.hook != nil {
 		o.hook(m)
 	}
-	params := _stubs[m].params
+	// A DLL function's fake has no entry in _stubs: its values say it all.
+	var params []_stubParam
+	if st, ok := _stubs[m]; ok {
+		params = st.params
+	}
 	if v, ok := o.values[m]; ok {
 		params = v
 	}
@@ -607,6 +624,10 @@ func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
 	case _kindWString:
 		o.allocs[i] = _spyAllocated(func() {
 			*(**uint16)(ptr) = _fakeCoTaskString(p.str)
+		})
+	case _kindBuffer:
+		o.allocs[i] = _spyAllocated(func() {
+			*(*unsafe.Pointer)(ptr) = _fakeCoTaskBytes(p.str)
 		})
 	case _kindBSTR:
 		o.allocs[i] = _spyAllocated(func() {
@@ -826,6 +847,42 @@ func _fakeFrees(tb testing.TB) {
 
 // _stubs describes every stub of the spec's interfaces.
 var _stubs = map[Method]*_stub{
+	IGadgetShop_Bitmap: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 []byte
+			var out2 uint32
+			out0, out2, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Bitmap()
+			r.strs[0] = string(out0)
+			r.words[1] = uint64(len(out0))
+			r.words[2] = uint64(out2)
+			return r
+		},
+		iface: "IGadgetShop",
+		name:  "Bitmap",
+		params: []_stubParam{
+			{
+				kind: _kindBuffer,
+				name: "ppbBits",
+				out:  true,
+				str:  "ppbBits of IGadgetShop.Bitmap:\x00\x01\x7f\x80\xfe\xff",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcbBits",
+				out:   true,
+				word:  0x24,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "pcWidth",
+				out:   true,
+				word:  0x5E000402,
+			},
+		},
+		slot: 7,
+	},
 	IGadgetShop_Describe: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 string
@@ -1085,19 +1142,19 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwTurns",
-				word:  0x3A000400,
+				word:  0x3A000500,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lSpeed",
-				word:  0x3A000401,
+				word:  0x3A000501,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A000402,
+				word:  0x3A000502,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1125,21 +1182,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pHr",
 				out:   true,
-				word:  0x5E000500,
+				word:  0x5E000600,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pCount",
 				out:   true,
-				word:  0x5E000501,
+				word:  0x5E000601,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pColor",
 				out:   true,
-				word:  0x5E000502,
+				word:  0x5E000602,
 			},
 			{
 				bytes:    4,
@@ -1161,7 +1218,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
+var _stubMethods = []Method{IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Bitmap, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{}
@@ -1194,6 +1251,9 @@ var _stubCases = []struct {
 	{"IGadgetShop.Resize/S_OK", IGadgetShop_Resize, S_OK, -1, 0, false, false},
 	{"IGadgetShop.Resize/undocumented 0x8004FFFF", IGadgetShop_Resize, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IGadgetShop.Resize/undocumented success 0x0004FFFF", IGadgetShop_Resize, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IGadgetShop.Bitmap/S_OK", IGadgetShop_Bitmap, S_OK, -1, 0, false, false},
+	{"IGadgetShop.Bitmap/undocumented 0x8004FFFF", IGadgetShop_Bitmap, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IGadgetShop.Bitmap/undocumented success 0x0004FFFF", IGadgetShop_Bitmap, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, -1, 0, false, false},
 	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, -1, 0, false, false},
 	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, -1, 0, false, false},
@@ -1228,14 +1288,17 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 		if want := _fakeBoolWord(p.word != 0); got.words[i] != want {
 			t.Errorf("out-parameter %d (%s) = %t, want %t: the object wrote %#x in %d bytes", i+1, p.name, got.words[i] != 0, want != 0, p.word, p.bytes)
 		}
-	case _kindWString, _kindBSTR:
+	case _kindWString, _kindBSTR, _kindBuffer:
 		if got.strs[i] != p.str {
 			t.Errorf("out-parameter %d (%s) = %q, want %q", i+1, p.name, got.strs[i], p.str)
 		}
-		// The stub frees the string once, as it frees a struct.
+		// The stub frees the string or buffer once, as it frees a struct.
 		what, free := "string", "CoTaskMemFree"
-		if p.kind == _kindBSTR {
+		switch p.kind {
+		case _kindBSTR:
 			what, free = "BSTR", "SysFreeString"
+		case _kindBuffer:
+			what = "buffer"
 		}
 		if len(obj.allocs[i]) == 0 {
 			t.Errorf("out-parameter %d (%s): the task allocator saw no allocation of the %s the object wrote, so its free cannot be counted", i+1, p.name, what)
@@ -1510,6 +1573,7 @@ var _functions = []struct {
 	m      Method
 	proc   *windows.LazyProc
 	inputs bool // the function takes in-parameters
+	void   bool // the function returns nothing
 	params []_stubParam
 	call   func(obj *_fakeObject, p []_stubParam) _stubResult
 }{
@@ -1545,6 +1609,7 @@ var _functions = []struct {
 			},
 		},
 		proc: _procFreeWidgetProp,
+		void: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -1556,9 +1621,9 @@ var _functions = []struct {
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a000900,
+					Data1: 0x6a000a00,
 					Data2: 0x1000,
-					Data3: 0x2009,
+					Data3: 0x200a,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1618,6 +1683,100 @@ func TestDLLFunctions(t *testing.T) {
 				t.Logf("%s failed with %s (%#x)", fn.m, e.Code.String(), uint32(e.Code))
 			}
 		})
+	}
+}
+
+// _fakeFunction is the fake object whose table the fake procedures answer by.
+var _fakeFunction *_fakeObject
+
+// _fakeProc makes the fake procedure of a function that takes words argument
+// words: a callback with that many word parameters, as a stdcall callee on
+// 386 must pop exactly what the caller pushed. The object's call decodes
+// them after a this word of its own, as it decodes a method's.
+func _fakeProc(words int) uintptr {
+	switch words {
+	case 1:
+		return syscall.NewCallback(func(a1 uintptr) uintptr {
+			return _fakeFunction.call(0, a1)
+		})
+	case 2:
+		return syscall.NewCallback(func(a1 uintptr, a2 uintptr) uintptr {
+			return _fakeFunction.call(0, a1, a2)
+		})
+	case 3:
+		return syscall.NewCallback(func(a1 uintptr, a2 uintptr, a3 uintptr) uintptr {
+			return _fakeFunction.call(0, a1, a2, a3)
+		})
+	case 4:
+		return syscall.NewCallback(func(a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr) uintptr {
+			return _fakeFunction.call(0, a1, a2, a3, a4)
+		})
+	}
+	panic(fmt.Sprintf("a function that takes %d argument words", words))
+}
+
+// _fakeProcs holds the fake procedures, one per word count, made once:
+// syscall.NewCallback never frees what it makes.
+var _fakeProcs = map[int]uintptr{}
+
+// TestDLLFunctionsThroughFakes calls every DLL entry point through a fake
+// procedure that answers S_OK, and then a failure: the in-parameters must
+// arrive as the test passed them (strings as UTF-16 or BSTRs, addresses),
+// the out-parameters come back as the fake wrote them, and a failure comes
+// back as an *Error of the function.
+func TestDLLFunctionsThroughFakes(t *testing.T) {
+	if _isWOW64() {
+		t.Skip("the DLL functions refuse WOW64 before they call anything")
+	}
+	_spyWatch(t)
+	for _, fn := range _functions {
+		for _, result := range []HRESULT{0, 0x8004FFFF} {
+			if fn.void && result != 0 {
+				continue
+			}
+			t.Run(fn.m.Name()+"/"+result.String(), func(t *testing.T) {
+				obj := &_fakeObject{
+					iface: &_fakeInterface{
+						methods: []Method{fn.m},
+						name:    fn.m.Name(),
+					},
+					refs:   1,
+					result: result,
+					values: map[Method][]_stubParam{fn.m: fn.params},
+				}
+				words := _fakeWords(fn.params) - 1
+				if _, ok := _fakeProcs[words]; !ok {
+					_fakeProcs[words] = _fakeProc(words)
+				}
+				_fakeFunction, _procFakes = obj, map[*windows.LazyProc]uintptr{fn.proc: _fakeProcs[words]}
+				defer func() {
+					_fakeFunction, _procFakes = nil, nil
+				}()
+				var got _stubResult
+				_fakeStack(func() {
+					got = fn.call(obj, fn.params)
+				})
+				if obj.calls[0] != 1 {
+					t.Fatalf("the fake procedure was called %d times, want once", obj.calls[0])
+				}
+				for _, problem := range obj.problems {
+					t.Error(problem)
+				}
+				if result == 0 {
+					if got.err != nil {
+						t.Fatalf("error %v for S_OK", got.err)
+					}
+					for i := range fn.params {
+						_checkOut(t, obj, i, &fn.params[i], &got)
+					}
+					return
+				}
+				var e *Error
+				if !errors.As(got.err, &e) || e.Method != fn.m || e.Code != result {
+					t.Errorf("%v, want an *Error of %s with %s", got.err, fn.m, result)
+				}
+			})
+		}
 	}
 }
 

@@ -55,6 +55,9 @@ const (
 	// IGadgetShop_Resize is IGadgetShop.Resize, slot 6.
 	IGadgetShop_Resize
 
+	// IGadgetShop_Bitmap is IGadgetShop.Bitmap, slot 7.
+	IGadgetShop_Bitmap
+
 	// IWidget_Spin is IWidget.Spin, slot 3.
 	IWidget_Spin
 
@@ -86,6 +89,7 @@ var _methods = [...]struct {
 	IGadgetShop_Describe:    {"IGadgetShop.Describe", "IGadgetShop", "Describe", 4, nil},
 	IGadgetShop_Props:       {"IGadgetShop.Props", "IGadgetShop", "Props", 5, []HRESULT{S_OK, WID_E_BROKEN}},
 	IGadgetShop_Resize:      {"IGadgetShop.Resize", "IGadgetShop", "Resize", 6, []HRESULT{S_OK}},
+	IGadgetShop_Bitmap:      {"IGadgetShop.Bitmap", "IGadgetShop", "Bitmap", 7, []HRESULT{S_OK}},
 	IWidget_Spin:            {"IWidget.Spin", "IWidget", "Spin", 3, []HRESULT{S_OK, S_FALSE, WID_E_UNEXPECTED}},
 	IWidget_Status:          {"IWidget.Status", "IWidget", "Status", 4, []HRESULT{S_OK, E_INVALIDARG}},
 	ISuperWidget_Fly:        {"ISuperWidget.Fly", "ISuperWidget", "Fly", 6, []HRESULT{S_OK, WID_E_BROKEN, WID_E_UNEXPECTED}},
@@ -155,6 +159,11 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		switch code {
 		case S_OK:
 			return "Resized.", true
+		}
+	case IGadgetShop_Bitmap:
+		switch code {
+		case S_OK:
+			return "Drawn.", true
 		}
 	case IWidget_Spin:
 		switch code {

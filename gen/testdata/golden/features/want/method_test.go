@@ -22,6 +22,7 @@ func TestMethods(t *testing.T) {
 		{IGadgetShop_Describe, "IGadgetShop.Describe", "IGadgetShop", "Describe", 4, 0},
 		{IGadgetShop_Props, "IGadgetShop.Props", "IGadgetShop", "Props", 5, 2},
 		{IGadgetShop_Resize, "IGadgetShop.Resize", "IGadgetShop", "Resize", 6, 1},
+		{IGadgetShop_Bitmap, "IGadgetShop.Bitmap", "IGadgetShop", "Bitmap", 7, 1},
 		{IWidget_Spin, "IWidget.Spin", "IWidget", "Spin", 3, 3},
 		{IWidget_Status, "IWidget.Status", "IWidget", "Status", 4, 2},
 		{ISuperWidget_Fly, "ISuperWidget.Fly", "ISuperWidget", "Fly", 6, 3},
@@ -38,238 +39,63 @@ func TestMethods(t *testing.T) {
 		t.Errorf("Method(0).String() = %q", got)
 	}
 }
+
+// _methodTestOS are the systems the tables of TestDocumented and
+// TestErrorMatching refer to by index: the spec's, oldest first, then the
+// zero OSVersion of an unknown system.
+var _methodTestOS = []OSVersion{
+	{
+		Major: 5,
+		Minor: 1,
+	},
+	{
+		Major: 6,
+		Minor: 0,
+	},
+	{
+		Major: 6,
+		Minor: 1,
+	},
+	{},
+}
+
 func TestDocumented(t *testing.T) {
 	tests := []struct {
 		m        Method
 		observed HRESULT
-		os       OSVersion
-		want     HRESULT
+		want     []HRESULT // by index in _methodTestOS; nil: observed on every system
 	}{
-		{IGadgetShop_Find, S_OK, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, S_OK},
-		{IGadgetShop_Find, S_OK, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, S_OK},
-		{IGadgetShop_Find, S_OK, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, S_OK},
-		{IGadgetShop_Find, S_OK, OSVersion{}, S_OK},
-		{IGadgetShop_Props, S_OK, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, S_OK},
-		{IGadgetShop_Props, S_OK, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, S_OK},
-		{IGadgetShop_Props, S_OK, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, S_OK},
-		{IGadgetShop_Props, S_OK, OSVersion{}, S_OK},
-		{IGadgetShop_Props, WID_E_BROKEN, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, WID_E_BROKEN},
-		{IGadgetShop_Props, WID_E_BROKEN, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, WID_E_BROKEN},
-		{IGadgetShop_Props, WID_E_BROKEN, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, WID_E_BROKEN},
-		{IGadgetShop_Props, WID_E_BROKEN, OSVersion{}, WID_E_BROKEN},
-		{IGadgetShop_Resize, S_OK, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, S_OK},
-		{IGadgetShop_Resize, S_OK, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, S_OK},
-		{IGadgetShop_Resize, S_OK, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, S_OK},
-		{IGadgetShop_Resize, S_OK, OSVersion{}, S_OK},
-		{IWidget_Spin, S_OK, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, S_OK},
-		{IWidget_Spin, S_OK, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, S_OK},
-		{IWidget_Spin, S_OK, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, S_OK},
-		{IWidget_Spin, S_OK, OSVersion{}, S_OK},
-		{IWidget_Spin, S_FALSE, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, S_FALSE},
-		{IWidget_Spin, S_FALSE, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, S_FALSE},
-		{IWidget_Spin, S_FALSE, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, S_FALSE},
-		{IWidget_Spin, S_FALSE, OSVersion{}, S_FALSE},
-		{IWidget_Spin, WID_E_UNEXPECTED, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, WID_E_UNEXPECTED},
-		{IWidget_Spin, WID_E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, WID_E_UNEXPECTED},
-		{IWidget_Spin, WID_E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, WID_E_UNEXPECTED},
-		{IWidget_Spin, WID_E_UNEXPECTED, OSVersion{}, WID_E_UNEXPECTED},
-		{IWidget_Spin, E_UNEXPECTED, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, WID_E_UNEXPECTED},
-		{IWidget_Spin, E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, WID_E_UNEXPECTED},
-		{IWidget_Spin, E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, E_UNEXPECTED},
-		{IWidget_Spin, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
-		{IWidget_Status, S_OK, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, S_OK},
-		{IWidget_Status, S_OK, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, S_OK},
-		{IWidget_Status, S_OK, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, S_OK},
-		{IWidget_Status, S_OK, OSVersion{}, S_OK},
-		{IWidget_Status, E_INVALIDARG, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, E_INVALIDARG},
-		{IWidget_Status, E_INVALIDARG, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, E_INVALIDARG},
-		{IWidget_Status, E_INVALIDARG, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, E_INVALIDARG},
-		{IWidget_Status, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
-		{ISuperWidget_Fly, S_OK, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, S_OK},
-		{ISuperWidget_Fly, S_OK, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, S_OK},
-		{ISuperWidget_Fly, S_OK, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, S_OK},
-		{ISuperWidget_Fly, S_OK, OSVersion{}, S_OK},
-		{ISuperWidget_Fly, WID_E_BROKEN, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, WID_E_BROKEN},
-		{ISuperWidget_Fly, WID_E_BROKEN, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, WID_E_BROKEN},
-		{ISuperWidget_Fly, WID_E_BROKEN, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, WID_E_BROKEN},
-		{ISuperWidget_Fly, WID_E_BROKEN, OSVersion{}, WID_E_BROKEN},
-		{ISuperWidget_Fly, WID_E_UNEXPECTED, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, WID_E_UNEXPECTED},
-		{ISuperWidget_Fly, WID_E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, WID_E_UNEXPECTED},
-		{ISuperWidget_Fly, WID_E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, WID_E_UNEXPECTED},
-		{ISuperWidget_Fly, WID_E_UNEXPECTED, OSVersion{}, WID_E_UNEXPECTED},
-		{ISuperWidget_Fly, E_UNEXPECTED, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, WID_E_UNEXPECTED},
-		{ISuperWidget_Fly, E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, E_UNEXPECTED},
-		{ISuperWidget_Fly, E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, E_UNEXPECTED},
-		{ISuperWidget_Fly, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
-		{Proc_CreateGadgetShop, S_OK, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, S_OK},
-		{Proc_CreateGadgetShop, S_OK, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, S_OK},
-		{Proc_CreateGadgetShop, S_OK, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, S_OK},
-		{Proc_CreateGadgetShop, S_OK, OSVersion{}, S_OK},
-		{Proc_CreateGadgetShop, E_UNEXPECTED, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, E_UNEXPECTED},
-		{Proc_CreateGadgetShop, E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, E_UNEXPECTED},
-		{Proc_CreateGadgetShop, E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, E_UNEXPECTED},
-		{Proc_CreateGadgetShop, E_UNEXPECTED, OSVersion{}, E_UNEXPECTED},
-		{Proc_FindByGuid, S_OK, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, S_OK},
-		{Proc_FindByGuid, S_OK, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, S_OK},
-		{Proc_FindByGuid, S_OK, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, S_OK},
-		{Proc_FindByGuid, S_OK, OSVersion{}, S_OK},
+		{IGadgetShop_Find, S_OK, nil},
+		{IGadgetShop_Props, S_OK, nil},
+		{IGadgetShop_Props, WID_E_BROKEN, nil},
+		{IGadgetShop_Resize, S_OK, nil},
+		{IGadgetShop_Bitmap, S_OK, nil},
+		{IWidget_Spin, S_OK, nil},
+		{IWidget_Spin, S_FALSE, nil},
+		{IWidget_Spin, WID_E_UNEXPECTED, nil},
+		{IWidget_Spin, E_UNEXPECTED, []HRESULT{WID_E_UNEXPECTED, WID_E_UNEXPECTED, E_UNEXPECTED}},
+		{IWidget_Status, S_OK, nil},
+		{IWidget_Status, E_INVALIDARG, nil},
+		{ISuperWidget_Fly, S_OK, nil},
+		{ISuperWidget_Fly, WID_E_BROKEN, nil},
+		{ISuperWidget_Fly, WID_E_UNEXPECTED, nil},
+		{ISuperWidget_Fly, E_UNEXPECTED, []HRESULT{WID_E_UNEXPECTED, E_UNEXPECTED, E_UNEXPECTED}},
+		{Proc_CreateGadgetShop, S_OK, nil},
+		{Proc_CreateGadgetShop, E_UNEXPECTED, nil},
+		{Proc_FindByGuid, S_OK, nil},
 	}
 	for _, tt := range tests {
-		if got := Documented(tt.m, tt.observed, tt.os); got != tt.want {
-			t.Errorf("Documented(%s, %s, %s) = %s, want %s", tt.m, tt.observed.String(), tt.os, tt.want.String(), got.String())
+		if tt.want != nil && len(tt.want) != len(_methodTestOS)-1 {
+			t.Fatalf("%s, %s: %d wanted codes for %d systems", tt.m, tt.observed.String(), len(tt.want), len(_methodTestOS)-1)
+		}
+		for i, os := range _methodTestOS {
+			want := tt.observed
+			if tt.want != nil && i < len(tt.want) {
+				want = tt.want[i]
+			}
+			if got := Documented(tt.m, tt.observed, os); got != want {
+				t.Errorf("Documented(%s, %s, %s) = %s, want %s", tt.m, tt.observed.String(), os, got.String(), want.String())
+			}
 		}
 	}
 }
@@ -277,49 +103,22 @@ func TestErrorMatching(t *testing.T) {
 	tests := []struct {
 		m          Method
 		observed   HRESULT
-		os         OSVersion
+		os         int // index in _methodTestOS
 		documented HRESULT
 		text       string
 	}{
-		{IGadgetShop_Props, WID_E_BROKEN, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, WID_E_BROKEN, "IGadgetShop.Props: WID_E_BROKEN (0x80041001): Broken shop, reported through the async object."},
-		{IWidget_Spin, WID_E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, WID_E_UNEXPECTED, "IWidget.Spin: WID_E_UNEXPECTED (0x80041003): Unexpected trouble."},
-		{IWidget_Spin, E_UNEXPECTED, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, WID_E_UNEXPECTED, "IWidget.Spin: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as WID_E_UNEXPECTED: Unexpected trouble."},
-		{IWidget_Spin, E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 0,
-		}, WID_E_UNEXPECTED, "IWidget.Spin: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as WID_E_UNEXPECTED: Unexpected trouble."},
-		{IWidget_Status, E_INVALIDARG, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, E_INVALIDARG, "IWidget.Status: E_INVALIDARG (0x80070057): Bad pointer."},
-		{ISuperWidget_Fly, WID_E_BROKEN, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, WID_E_BROKEN, "ISuperWidget.Fly: WID_E_BROKEN (0x80041001): Cannot fly while broken."},
-		{ISuperWidget_Fly, WID_E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, WID_E_UNEXPECTED, "ISuperWidget.Fly: WID_E_UNEXPECTED (0x80041003): Trouble in the air."},
-		{ISuperWidget_Fly, E_UNEXPECTED, OSVersion{
-			Major: 5,
-			Minor: 1,
-		}, WID_E_UNEXPECTED, "ISuperWidget.Fly: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as WID_E_UNEXPECTED: Trouble in the air."},
-		{Proc_CreateGadgetShop, E_UNEXPECTED, OSVersion{
-			Major: 6,
-			Minor: 1,
-		}, E_UNEXPECTED, "widgets.dll!CreateGadgetShop: E_UNEXPECTED (0x8000FFFF): Could not."},
+		{IGadgetShop_Props, WID_E_BROKEN, 2, WID_E_BROKEN, "IGadgetShop.Props: WID_E_BROKEN (0x80041001): Broken shop, reported through the async object."},
+		{IWidget_Spin, WID_E_UNEXPECTED, 2, WID_E_UNEXPECTED, "IWidget.Spin: WID_E_UNEXPECTED (0x80041003): Unexpected trouble."},
+		{IWidget_Spin, E_UNEXPECTED, 0, WID_E_UNEXPECTED, "IWidget.Spin: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as WID_E_UNEXPECTED: Unexpected trouble."},
+		{IWidget_Spin, E_UNEXPECTED, 1, WID_E_UNEXPECTED, "IWidget.Spin: E_UNEXPECTED (0x8000FFFF) on Windows 6.0.0, documented as WID_E_UNEXPECTED: Unexpected trouble."},
+		{IWidget_Status, E_INVALIDARG, 2, E_INVALIDARG, "IWidget.Status: E_INVALIDARG (0x80070057): Bad pointer."},
+		{ISuperWidget_Fly, WID_E_BROKEN, 2, WID_E_BROKEN, "ISuperWidget.Fly: WID_E_BROKEN (0x80041001): Cannot fly while broken."},
+		{ISuperWidget_Fly, WID_E_UNEXPECTED, 2, WID_E_UNEXPECTED, "ISuperWidget.Fly: WID_E_UNEXPECTED (0x80041003): Trouble in the air."},
+		{ISuperWidget_Fly, E_UNEXPECTED, 0, WID_E_UNEXPECTED, "ISuperWidget.Fly: E_UNEXPECTED (0x8000FFFF) on Windows 5.1.0, documented as WID_E_UNEXPECTED: Trouble in the air."},
+		{Proc_CreateGadgetShop, E_UNEXPECTED, 2, E_UNEXPECTED, "widgets.dll!CreateGadgetShop: E_UNEXPECTED (0x8000FFFF): Could not."},
 	}
 	for _, tt := range tests {
-		var err error = NewError(tt.m, tt.observed, tt.os)
+		var err error = NewError(tt.m, tt.observed, _methodTestOS[tt.os])
 		if !errors.Is(err, tt.documented) {
 			t.Errorf("errors.Is(%v, %s) = false", err, tt.documented.String())
 		}

@@ -37,7 +37,8 @@ _Static_assert(offsetof(IGadgetShopVtbl, Find) / sizeof(void *) == 3, "IGadgetSh
 _Static_assert(offsetof(IGadgetShopVtbl, Describe) / sizeof(void *) == 4, "IGadgetShop.Describe slot");
 _Static_assert(offsetof(IGadgetShopVtbl, Props) / sizeof(void *) == 5, "IGadgetShop.Props slot");
 _Static_assert(offsetof(IGadgetShopVtbl, Resize) / sizeof(void *) == 6, "IGadgetShop.Resize slot");
-_Static_assert(sizeof(IGadgetShopVtbl) / sizeof(void *) == 7, "IGadgetShop vtable size");
+_Static_assert(offsetof(IGadgetShopVtbl, Bitmap) / sizeof(void *) == 7, "IGadgetShop.Bitmap slot");
+_Static_assert(sizeof(IGadgetShopVtbl) / sizeof(void *) == 8, "IGadgetShop vtable size");
 _Static_assert(offsetof(IWidgetVtbl, QueryInterface) / sizeof(void *) == 0, "IWidget.QueryInterface slot");
 _Static_assert(offsetof(IWidgetVtbl, AddRef) / sizeof(void *) == 1, "IWidget.AddRef slot");
 _Static_assert(offsetof(IWidgetVtbl, Release) / sizeof(void *) == 2, "IWidget.Release slot");
@@ -86,6 +87,8 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->P
 	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, WIDGET_PROP *, const GADGET_PROP **, const THING_PROP *)), "IGadgetShop.Props parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Resize),
 	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, LONGLONG, ULONGLONG, LONGLONG, DWORD)), "IGadgetShop.Resize parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Bitmap),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, BYTE **, ULONG *, DWORD *)), "IGadgetShop.Bitmap parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IWidget *, REFIID, void **)), "IWidget.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->AddRef),
@@ -316,7 +319,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 95;
+static const unsigned static_facts = 97;
 
 int main(void)
 {
