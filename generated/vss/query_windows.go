@@ -103,6 +103,30 @@ func (v *IVssComponent) QueryEx2() (*IVssComponentEx2, error) {
 	return (*IVssComponentEx2)(p), nil
 }
 
+// QueryIVssSnapshotMgmt2 asks v for IVssSnapshotMgmt2, which Microsoft
+// documents on Windows Vista, Windows Server 2008 and Windows Server 2003 with
+// SP1 (Windows 5.2 and later). The caller releases what it returns. On an
+// older system a refusal is an *UnavailableError that wraps the refusal.
+func (v *IUnknown) QueryIVssSnapshotMgmt2() (*IVssSnapshotMgmt2, error) {
+	p, err := _query(unsafe.Pointer(v), &IID_IVssSnapshotMgmt2, "IVssSnapshotMgmt2", 5, 2, "5.2", "Windows Vista, Windows Server 2008 and Windows Server 2003 with SP1")
+	if err != nil {
+		return nil, err
+	}
+	return (*IVssSnapshotMgmt2)(p), nil
+}
+
+// Query2 asks v for IVssDifferentialSoftwareSnapshotMgmt2, which Microsoft
+// documents on Windows Vista and Windows Server 2008 (Windows 6.0 and later).
+// The caller releases what it returns. On an older system a refusal is an
+// *UnavailableError that wraps the refusal.
+func (v *IVssDifferentialSoftwareSnapshotMgmt) Query2() (*IVssDifferentialSoftwareSnapshotMgmt2, error) {
+	p, err := _query(unsafe.Pointer(v), &IID_IVssDifferentialSoftwareSnapshotMgmt2, "IVssDifferentialSoftwareSnapshotMgmt2", 6, 0, "6.0", "Windows Vista and Windows Server 2008")
+	if err != nil {
+		return nil, err
+	}
+	return (*IVssDifferentialSoftwareSnapshotMgmt2)(p), nil
+}
+
 // Query3 asks v for IVssDifferentialSoftwareSnapshotMgmt3, which Microsoft
 // documents on Windows Vista with SP1 and Windows Server 2008; the pages of
 // the protection methods name Windows Server 2008 only, with no client release

@@ -96,6 +96,26 @@ var _queryCases = []struct {
 		},
 	},
 	{
+		from:  "IUnknown",
+		iface: "IVssSnapshotMgmt2",
+		major: 5,
+		minor: 2,
+		query: func(p unsafe.Pointer) (unsafe.Pointer, error) {
+			q, err := (*IUnknown)(p).QueryIVssSnapshotMgmt2()
+			return unsafe.Pointer(q), err
+		},
+	},
+	{
+		from:  "IVssDifferentialSoftwareSnapshotMgmt",
+		iface: "IVssDifferentialSoftwareSnapshotMgmt2",
+		major: 6,
+		minor: 0,
+		query: func(p unsafe.Pointer) (unsafe.Pointer, error) {
+			q, err := (*IVssDifferentialSoftwareSnapshotMgmt)(p).Query2()
+			return unsafe.Pointer(q), err
+		},
+	},
+	{
 		from:  "IVssDifferentialSoftwareSnapshotMgmt",
 		iface: "IVssDifferentialSoftwareSnapshotMgmt3",
 		major: 6,
