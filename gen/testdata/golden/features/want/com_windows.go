@@ -619,6 +619,7 @@ var (
 	_procWidgetTicks         = _dll_widgets.NewProc("WidgetTicks")
 	_procWidgetNameFromGuid  = _dll_widgets.NewProc("WidgetNameFromGuid")
 	_procReleaseWidgetMemory = _dll_widgets.NewProc("ReleaseWidgetMemory")
+	_procGetGadgetInfo       = _dll_widgets.NewProc("GetGadgetInfo")
 )
 
 // ErrWOW64 is returned by the DLL entry points in a 32-bit process on
@@ -736,6 +737,20 @@ func ReleaseWidgetMemory(pv unsafe.Pointer) (err error) {
 	}
 	syscall.SyscallN(_procReleaseWidgetMemory.Addr(), uintptr(pv))
 	return err
+}
+
+// GetGadgetInfo calls GetGadgetInfo, exported by widgets.dll, which is loaded on first use.
+//
+// A function that returns nothing and fills a struct.
+//
+// Parameters:
+//   - pGadget (out GADGET_PROP): Filled by the function.
+func GetGadgetInfo() (pGadget GADGET_PROP, err error) {
+	if err = _loadProc(Proc_GetGadgetInfo, _procGetGadgetInfo); err != nil {
+		return
+	}
+	syscall.SyscallN(_procGetGadgetInfo.Addr(), uintptr(unsafe.Pointer(&pGadget)))
+	return pGadget, err
 }
 
 // WidgetProperties is a Go copy of WIDGET_PROP with Go strings. Methods that fill a

@@ -43,6 +43,7 @@ func TestMethods(t *testing.T) {
 		{Proc_WidgetTicks, "widgets.dll!WidgetTicks", "widgets.dll", "WidgetTicks", -1, 0},
 		{Proc_WidgetNameFromGuid, "widgets.dll!WidgetNameFromGuid", "widgets.dll", "WidgetNameFromGuid", -1, 0},
 		{Proc_ReleaseWidgetMemory, "widgets.dll!ReleaseWidgetMemory", "widgets.dll", "ReleaseWidgetMemory", -1, 0},
+		{Proc_GetGadgetInfo, "widgets.dll!GetGadgetInfo", "widgets.dll", "GetGadgetInfo", -1, 0},
 	}
 	for _, tt := range tests {
 		if tt.m.String() != tt.full || tt.m.Interface() != tt.iface || tt.m.Name() != tt.name || tt.m.Slot() != tt.slot || len(tt.m.Returns()) != tt.returns {

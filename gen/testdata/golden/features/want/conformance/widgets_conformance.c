@@ -169,6 +169,8 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&WidgetNameFromGuid),
 	INT (WINAPI *)(REFGUID, PVOID, INT)), "widgets.dll!WidgetNameFromGuid parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&ReleaseWidgetMemory),
 	void (WINAPI *)(PVOID)), "widgets.dll!ReleaseWidgetMemory parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&GetGadgetInfo),
+	void (WINAPI *)(GADGET_PROP *)), "widgets.dll!GetGadgetInfo parameters");
 
 /* HRESULT values. */
 _Static_assert((ULONG)(S_OK) == 0x00000000UL, "S_OK value");
@@ -368,6 +370,7 @@ static const struct {
 	{"widgets.dll!WidgetTicks export", "widgets.dll", "WidgetTicks"},
 	{"widgets.dll!WidgetNameFromGuid export", "widgets.dll", "WidgetNameFromGuid"},
 	{"widgets.dll!ReleaseWidgetMemory export", "widgets.dll", "ReleaseWidgetMemory"},
+	{"widgets.dll!GetGadgetInfo export", "widgets.dll", "GetGadgetInfo"},
 };
 
 /* load_system_dll loads a DLL from the system directory, as the Go package does. */
@@ -414,7 +417,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 148;
+static const unsigned static_facts = 149;
 
 int main(void)
 {
