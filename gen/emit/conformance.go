@@ -194,7 +194,7 @@ func conformanceSignatures(c *cWriter, s *model.Spec) {
 				c.callCheck(fmt.Sprintf("%sVtbl *vtbl", it.Name), "vtbl->"+m.Name, it.Name+" *This", member, "STDMETHODCALLTYPE", fact, m)
 				continue
 			}
-			c.assert(typesCompatible(member, "HRESULT (STDMETHODCALLTYPE *)", paramTypeLists(it.Name+" *", m.Params)), fact)
+			c.assert(typesCompatible(member, m.ResultC()+" (STDMETHODCALLTYPE *)", paramTypeLists(it.Name+" *", m.Params)), fact)
 		}
 	}
 	if len(s.Functions) > 0 {
@@ -206,10 +206,7 @@ func conformanceSignatures(c *cWriter, s *model.Spec) {
 			c.printf("/* %s: not checked: %s */\n", fact, reason)
 			continue
 		}
-		ret := "HRESULT"
-		if f.Void {
-			ret = "void"
-		}
+		ret := f.ResultC()
 		if byPointerCount(f) > maxConstForms {
 			// Through a pointer of the function's type, so that the program
 			// does not link against the function: the DLL is looked up when
@@ -226,6 +223,9 @@ func conformanceSignatures(c *cWriter, s *model.Spec) {
 // it does not describe (IXMLDOMDocument in GetDocument), and C has no way
 // to accept any interface pointer where the header names a specific one.
 func signatureUncheckable(m *model.Method) string {
+	if t := m.Result; t != nil && t.Kind == model.InterfaceKind && t.Interface.Builtin {
+		return "the spec declares the result as IUnknown, which may stand for an interface the spec does not describe; the slot is checked"
+	}
 	for _, p := range m.Params {
 		if p.Type.Kind == model.InterfaceKind && p.Type.Interface.Builtin {
 			return fmt.Sprintf("the spec declares %s as IUnknown, which may stand for an interface the spec does not describe; the slot is checked", p.Name)
@@ -286,10 +286,7 @@ func (c *cWriter) callCheck(holder, callee, this, expr, convention, fact string,
 			promoted = true
 		}
 	}
-	ret := "HRESULT"
-	if m.Void {
-		ret = "void"
-	}
+	ret := m.ResultC()
 	call := fmt.Sprintf("%s(%s)", callee, strings.Join(args, ", "))
 	c.checks++
 	p := c.printf

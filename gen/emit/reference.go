@@ -167,6 +167,12 @@ func referenceMethod(b *bytes.Buffer, m *model.Method) {
 	if m.Doc != "" {
 		p("%s\n\n", mdText(m.Doc))
 	}
+	switch {
+	case m.Result != nil:
+		p("Returns `%s`, not an HRESULT: the stub returns it as `ret` (Go type `%s`), and there are no return codes.\n\n", m.ResultC(), goTypeString(goType(m.Result)))
+	case m.Void && m.Interface != nil:
+		p("Returns nothing (`void`), so there are no return codes.\n\n")
+	}
 	if len(m.Params) > 0 {
 		p("| Parameter | Direction | C type | Go | Meaning |\n|---|---|---|---|---|\n")
 		for _, par := range m.Params {
@@ -241,7 +247,7 @@ func referenceMethod(b *bytes.Buffer, m *model.Method) {
 // cDeclaration is the C declaration of a method (as a call through the
 // vtable sees it, This first) or of a DLL function.
 func cDeclaration(m *model.Method) string {
-	ret, params := "HRESULT", []string{}
+	ret, params := m.ResultC(), []string{}
 	if m.Interface != nil {
 		params = append(params, m.Interface.Name+" *This")
 	}
@@ -257,9 +263,6 @@ func cDeclaration(m *model.Method) string {
 	}
 	name := m.Name
 	if m.Interface == nil {
-		if m.Void {
-			ret = "void"
-		}
 		name = "WINAPI " + name
 	}
 	if len(params) == 0 {
