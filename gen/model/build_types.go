@@ -266,6 +266,7 @@ func (b *builder) functions(raw []load.Function) {
 		}
 		b.declare(r.Name.Pos, m.Name, what)
 		b.declare(r.Name.Pos, m.ID(), what+" (its identifier)")
+		m.Header = b.header(r.Header, what)
 		m.Doc = b.text(r.Doc, what+": doc")
 		b.params(m, r.Params)
 		b.checkArgWords(m, r.Name.Pos, what)
@@ -279,6 +280,47 @@ func (b *builder) functions(raw []load.Function) {
 			b.errorf(r.ReturnsUndocumented.Pos, "%s returns nothing (void: true), which says already that it has no return codes; drop returns_undocumented", what)
 		}
 		b.spec.Functions = append(b.spec.Functions, m)
+	}
+}
+
+// dlls collects the DLLs of the functions, in the order they first appear,
+// and gives each what the dlls list states of it.
+func (b *builder) dlls(raw []load.DLL) {
+	for _, fn := range b.spec.Functions {
+		if fn.DLL != "" && b.spec.DLL(fn.DLL) == nil {
+			b.spec.DLLs = append(b.spec.DLLs, &DLL{Name: fn.DLL})
+		}
+	}
+	stated := map[string]load.Pos{}
+	for _, r := range raw {
+		if !b.required(r.Pos, r.Name, "dll name") {
+			continue
+		}
+		if !dllRE.MatchString(r.Name.Value) {
+			b.errorf(r.Name.Pos, "dll %q is not a DLL file name like vssapi.dll", r.Name.Value)
+			continue
+		}
+		name := strings.ToLower(r.Name.Value)
+		what := "dll " + name
+		if pos, dup := stated[name]; dup {
+			b.errorf(r.Name.Pos, "%s is listed twice in dlls (first at %d:%d)", what, pos.Line, pos.Col)
+			continue
+		}
+		stated[name] = r.Name.Pos
+		d := b.spec.DLL(name)
+		if d == nil {
+			b.errorf(r.Name.Pos, "%s: no function names it as its dll, so what dlls states of it applies to nothing", what)
+			continue
+		}
+		if !r.RefusesWOW64.Set && !r.RefusesWOW64.Bad && !r.Refused["refuses_wow64"] {
+			b.errorf(r.Pos, "%s states nothing: give refuses_wow64, or leave it out of dlls", what)
+			continue
+		}
+		if r.RefusesWOW64.Set && strings.TrimSpace(r.RefusesWOW64.Value) == "" {
+			b.errorf(r.RefusesWOW64.Pos, "%s: refuses_wow64 is empty; say why the DLL's functions must not run in a 32-bit process on 64-bit Windows", what)
+		} else if r.RefusesWOW64.Set {
+			d.RefusesWOW64 = OneLine(b.text(r.RefusesWOW64, what+": refuses_wow64"))
+		}
 	}
 }
 

@@ -1524,6 +1524,7 @@ var _functions = []struct {
 	m      Method
 	proc   *windows.LazyProc
 	inputs bool // the function takes in-parameters
+	wow64  bool // its DLL refuses WOW64 (refuses_wow64)
 	params []_stubParam
 	call   func(obj *_fakeObject, p []_stubParam) _stubResult
 }{
@@ -1543,7 +1544,8 @@ var _functions = []struct {
 				unknown: true,
 			},
 		},
-		proc: _procCreateGadgetShop,
+		proc:  _procCreateGadgetShop,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -1558,7 +1560,8 @@ var _functions = []struct {
 				name: "pProp",
 			},
 		},
-		proc: _procFreeWidgetProp,
+		proc:  _procFreeWidgetProp,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -1579,7 +1582,16 @@ var _functions = []struct {
 				name: "Id",
 			},
 		},
-		proc: _procFindByGuid,
+		proc:  _procFindByGuid,
+		wow64: true,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = ResetGizmos()
+			return r
+		},
+		m:    Proc_ResetGizmos,
+		proc: _procResetGizmos,
 	},
 }
 
@@ -1593,7 +1605,7 @@ func TestDLLFunctions(t *testing.T) {
 	for _, fn := range _functions {
 		t.Run(fn.m.Name(), func(t *testing.T) {
 			obj := new(_fakeObject) // holds what address arguments point at
-			if _isWOW64() {
+			if fn.wow64 && _isWOW64() {
 				if err := fn.call(obj, fn.params).err; !errors.Is(err, ErrWOW64) {
 					t.Errorf("%s in a WOW64 process: %v, want ErrWOW64", fn.m, err)
 				}

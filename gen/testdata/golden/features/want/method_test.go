@@ -28,6 +28,7 @@ func TestMethods(t *testing.T) {
 		{Proc_CreateGadgetShop, "widgets.dll!CreateGadgetShop", "widgets.dll", "CreateGadgetShop", -1, 2},
 		{Proc_FreeWidgetProp, "widgets.dll!FreeWidgetProp", "widgets.dll", "FreeWidgetProp", -1, 0},
 		{Proc_FindByGuid, "widgets.dll!FindByGuid", "widgets.dll", "FindByGuid", -1, 1},
+		{Proc_ResetGizmos, "gizmo.dll!ResetGizmos", "gizmo.dll", "ResetGizmos", -1, 1},
 	}
 	for _, tt := range tests {
 		if tt.m.String() != tt.full || tt.m.Interface() != tt.iface || tt.m.Name() != tt.name || tt.m.Slot() != tt.slot || len(tt.m.Returns()) != tt.returns {
@@ -266,6 +267,19 @@ func TestDocumented(t *testing.T) {
 			Minor: 1,
 		}, S_OK},
 		{Proc_FindByGuid, S_OK, OSVersion{}, S_OK},
+		{Proc_ResetGizmos, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{Proc_ResetGizmos, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{Proc_ResetGizmos, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{Proc_ResetGizmos, S_OK, OSVersion{}, S_OK},
 	}
 	for _, tt := range tests {
 		if got := Documented(tt.m, tt.observed, tt.os); got != tt.want {

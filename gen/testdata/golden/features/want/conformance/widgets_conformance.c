@@ -20,8 +20,9 @@
 #include <windows.h>
 #include <unknwn.h>
 #include <widget.h>
+#include <widgetapi.h>
+#include <widgeterror.h>
 #include <winerror.h>
-#include <vsserror.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -118,6 +119,8 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&FreeWidgetProp),
 	void (WINAPI *)(const WIDGET_PROP *)), "widgets.dll!FreeWidgetProp parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&FindByGuid),
 	HRESULT (WINAPI *)(VSS_ID)), "widgets.dll!FindByGuid parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&ResetGizmos),
+	HRESULT (WINAPI *)(void)), "gizmo.dll!ResetGizmos parameters");
 
 /* HRESULT values. */
 _Static_assert((ULONG)(S_OK) == 0x00000000UL, "S_OK value");
@@ -270,6 +273,7 @@ static const struct {
 	{"widgets.dll!CreateGadgetShop export", "widgets.dll", "CreateGadgetShop"},
 	{"widgets.dll!FreeWidgetProp export", "widgets.dll", "FreeWidgetProp"},
 	{"widgets.dll!FindByGuid export", "widgets.dll", "FindByGuid"},
+	{"gizmo.dll!ResetGizmos export", "gizmo.dll", "ResetGizmos"},
 };
 
 /* load_system_dll loads a DLL from the system directory, as the Go package does. */
@@ -316,7 +320,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 95;
+static const unsigned static_facts = 96;
 
 int main(void)
 {
