@@ -28,7 +28,7 @@ const generatedPkg = "./generated/vss"
 // windowsTests are the generated Windows tests every run must pass; a run
 // that lacks one of them did not test what it claims to. Both specs the
 // tier runs declare DLL functions.
-var windowsTests = []string{"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "TestDLLFunctions"}
+var windowsTests = []string{"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "TestDLLFunctions", "TestBSTRNUL"}
 
 // outputExamples are the generated examples with an Output comment, which
 // the test binary runs: decoding a code from a log, and errors.Is across an
@@ -150,8 +150,9 @@ const featureSpec = "../gen/testdata/golden/features/spec.yaml"
 // every kind of parameter, reserved ones, status and success codes, both
 // kinds of OS-version note, structs returned by value, freed or owned by the
 // callee, DLL functions) under Wine, as Vista, where its "before 6.1" note
-// applies, and as Windows 10, where it does not. Its DLL, widgets.dll, does
-// not exist: every function must fail with an error that names it. The
+// applies, and as Windows 10, where it does not. Its DLLs, widgets.dll and
+// gizmo.dll, do not exist: every function must fail with an error that
+// names its DLL. The
 // package exists only in a go build overlay.
 func TestFeatureSpecUnderWine(t *testing.T) {
 	p := wine.Shared(t)
@@ -201,8 +202,8 @@ func TestFeatureSpecUnderWine(t *testing.T) {
 			}
 			for _, fn := range spec.Functions {
 				missing := regexp.MustCompile(regexp.QuoteMeta(fn.FullName()+" is not available: ") + ".*\n").FindString(out)
-				if missing == "" || !strings.Contains(missing, "widgets.dll") {
-					t.Errorf("%s must fail naming widgets.dll, which does not exist; the log has %q:\n%s", fn.FullName(), missing, out)
+				if missing == "" || !strings.Contains(missing, fn.DLL) {
+					t.Errorf("%s must fail naming %s, which does not exist; the log has %q:\n%s", fn.FullName(), fn.DLL, missing, out)
 				}
 			}
 		})

@@ -394,7 +394,7 @@ var _fakeInterfaces = []_fakeInterface{
 	},
 	{
 		iids:    []windows.GUID{IID_IGadgetShop, IID_IUnknown},
-		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Stat},
 		name:    "IGadgetShop",
 		unknown: true,
 	},
@@ -629,7 +629,9 @@ func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
 	case _kindPointer:
 		*(*unsafe.Pointer)(ptr) = o.target(i)
 	case _kindStruct:
-		o.filled[i] = p.fill(ptr)
+		o.allocs[i] = _spyAllocated(func() {
+			o.filled[i] = p.fill(ptr)
+		})
 	}
 }
 
@@ -816,6 +818,22 @@ func _fakeFill_WIDGET_PROP(p unsafe.Pointer) any {
 	}
 }
 
+// _fakeFill_GADGET_STAT fills the GADGET_STAT at p as a COM server would, its
+// strings newly allocated, and returns what the stub must return for it.
+func _fakeFill_GADGET_STAT(p unsafe.Pointer) any {
+	s := (*GADGET_STAT)(p)
+	*s = GADGET_STAT{
+		Name:  _fakeCoTaskString("GADGET_STAT.pwcsName: ü€𝄞"),
+		Owner: _fakeBSTR("GADGET_STAT.bstrOwner: ü€𝄞"),
+		Size:  uint64(0x1D500005C000002),
+	}
+	return GadgetStat{
+		Name:  "GADGET_STAT.pwcsName: ü€𝄞",
+		Owner: "GADGET_STAT.bstrOwner: ü€𝄞",
+		Size:  uint64(0x1D500005C000002),
+	}
+}
+
 // _fakeFreed records the structs the fake free functions were given.
 var _fakeFreed []uintptr
 
@@ -825,6 +843,16 @@ var _fakeFreed []uintptr
 // the test sees which struct was freed.
 func _fakeFrees(tb testing.TB) {
 	_fakeFreed = nil
+	{
+		saved := _freeGADGET_STAT
+		tb.Cleanup(func() {
+			_freeGADGET_STAT = saved
+		})
+		_freeGADGET_STAT = func(p *GADGET_STAT) error {
+			_fakeFreed = append(_fakeFreed, uintptr(unsafe.Pointer(p)))
+			return saved(p)
+		}
+	}
 	{
 		saved := _freeWIDGET_PROP
 		tb.Cleanup(func() {
@@ -1073,6 +1101,26 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 6,
 	},
+	IGadgetShop_Stat: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 GadgetStat
+			out0, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Stat()
+			r.values[0] = out0
+			return r
+		},
+		iface: "IGadgetShop",
+		name:  "Stat",
+		params: []_stubParam{
+			{
+				fill:  _fakeFill_GADGET_STAT,
+				frees: true,
+				kind:  _kindStruct,
+				name:  "pStat",
+				out:   true,
+			},
+		},
+		slot: 7,
+	},
 	ISuperWidget_Fly: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*ISuperWidget)(unsafe.Pointer(obj)).Fly()
@@ -1099,19 +1147,19 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwTurns",
-				word:  0x3A000400,
+				word:  0x3A000500,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lSpeed",
-				word:  0x3A000401,
+				word:  0x3A000501,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A000402,
+				word:  0x3A000502,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1139,21 +1187,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pHr",
 				out:   true,
-				word:  0x5E000500,
+				word:  0x5E000600,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pCount",
 				out:   true,
-				word:  0x5E000501,
+				word:  0x5E000601,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pColor",
 				out:   true,
-				word:  0x5E000502,
+				word:  0x5E000602,
 			},
 			{
 				bytes:    4,
@@ -1175,7 +1223,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
+var _stubMethods = []Method{IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Stat, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{}
@@ -1208,6 +1256,9 @@ var _stubCases = []struct {
 	{"IGadgetShop.Resize/S_OK", IGadgetShop_Resize, S_OK, -1, 0, false, false},
 	{"IGadgetShop.Resize/undocumented 0x8004FFFF", IGadgetShop_Resize, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IGadgetShop.Resize/undocumented success 0x0004FFFF", IGadgetShop_Resize, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IGadgetShop.Stat/S_OK", IGadgetShop_Stat, S_OK, -1, 0, false, false},
+	{"IGadgetShop.Stat/undocumented 0x8004FFFF", IGadgetShop_Stat, HRESULT(0x8004FFFF), -1, 0, false, false},
+	{"IGadgetShop.Stat/undocumented success 0x0004FFFF", IGadgetShop_Stat, HRESULT(0x0004FFFF), -1, 0, true, false},
 	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, -1, 0, false, false},
 	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, -1, 0, false, false},
 	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, -1, 0, false, false},
@@ -1282,6 +1333,12 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 		}
 		if freed != 1 {
 			t.Errorf("out-parameter %d (%s): the struct the object filled at %#x was freed %d times, want once (freed: %#x)", i+1, p.name, obj.argWords[i], freed, _fakeFreed)
+		}
+		// Each string the object allocated in the struct is freed once.
+		for _, b := range obj.allocs[i] {
+			if freed := _spyFreed(b); freed != 1 {
+				t.Errorf("out-parameter %d (%s): a string the object allocated in the struct (block %#x) was freed %d times, want once", i+1, p.name, b, freed)
+			}
 		}
 	}
 }
@@ -1573,9 +1630,9 @@ var _functions = []struct {
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a000900,
+					Data1: 0x6a000a00,
 					Data2: 0x1000,
-					Data3: 0x2009,
+					Data3: 0x200a,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,

@@ -3,7 +3,7 @@
 
 // Package widgets is the Go binding vssgen generated from
 // gen/testdata/golden/features/spec.yaml: 8 HRESULT codes, 2 enums and flag
-// sets, 4 C structs, 3 COM interfaces with 7 methods and 4 DLL functions.
+// sets, 5 C structs, 3 COM interfaces with 8 methods and 4 DLL functions.
 //
 // # Codes seen in logs
 //
