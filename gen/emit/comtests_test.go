@@ -63,6 +63,7 @@ func TestCOMTestCases(t *testing.T) {
 		"IGadgetShop.Stat/S_OK",
 		"IGadgetShop.Stat/undocumented 0x8004FFFF",
 		"IGadgetShop.Stat/undocumented success 0x0004FFFF",
+		"IGadgetShop.Stat/S_OK/optional parameters absent",
 		"IWidget.Spin/S_OK",
 		"IWidget.Spin/S_FALSE",
 		"IWidget.Spin/WID_E_UNEXPECTED",

@@ -227,13 +227,19 @@ func (v *IGadgetShop) Props(pThings *THING_PROP) (pProp WidgetProperties, ppGadg
 // A struct whose string fields the stub frees one by one.
 //
 // Parameters:
+//   - pHint (in VSS_ID): An optional GUID by pointer; nil passes NULL. Optional:
+//     nil passes NULL.
+//   - pFilter (in THING_PROP): An optional struct by pointer; nil passes NULL.
+//     Optional: nil passes NULL.
+//   - pContext (in PVOID): An optional untyped pointer; nil passes NULL. Optional:
+//     nil passes NULL.
 //   - pStat (out GADGET_STAT): Filled by the shop and copied to Go.
 //
 // Documented return codes:
 //   - S_OK: Described.
-func (v *IGadgetShop) Stat() (pStat GadgetStat, err error) {
+func (v *IGadgetShop) Stat(pHint *windows.GUID, pFilter *THING_PROP, pContext unsafe.Pointer) (pStat GadgetStat, err error) {
 	var _pStat GADGET_STAT
-	_r, _, _ := syscall.SyscallN(v.vtable().Stat, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pStat)))
+	_r, _, _ := syscall.SyscallN(v.vtable().Stat, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(pHint)), uintptr(unsafe.Pointer(pFilter)), uintptr(pContext), uintptr(unsafe.Pointer(&_pStat)))
 	_hr := HRESULT(_r)
 	if !_hr.Failed() {
 		pStat = _pStat.goCopy()

@@ -1103,14 +1103,29 @@ var _stubs = map[Method]*_stub{
 	},
 	IGadgetShop_Stat: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			var out0 GadgetStat
-			out0, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Stat()
-			r.values[0] = out0
+			var out3 GadgetStat
+			out3, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Stat((*windows.GUID)(obj.in(0, &p[0])), (*THING_PROP)(obj.in(1, &p[1])), obj.in(2, &p[2]))
+			r.values[3] = out3
 			return r
 		},
 		iface: "IGadgetShop",
 		name:  "Stat",
 		params: []_stubParam{
+			{
+				kind:     _kindPointer,
+				name:     "pHint",
+				optional: true,
+			},
+			{
+				kind:     _kindPointer,
+				name:     "pFilter",
+				optional: true,
+			},
+			{
+				kind:     _kindPointer,
+				name:     "pContext",
+				optional: true,
+			},
 			{
 				fill:  _fakeFill_GADGET_STAT,
 				frees: true,
@@ -1259,6 +1274,7 @@ var _stubCases = []struct {
 	{"IGadgetShop.Stat/S_OK", IGadgetShop_Stat, S_OK, -1, 0, false, false},
 	{"IGadgetShop.Stat/undocumented 0x8004FFFF", IGadgetShop_Stat, HRESULT(0x8004FFFF), -1, 0, false, false},
 	{"IGadgetShop.Stat/undocumented success 0x0004FFFF", IGadgetShop_Stat, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IGadgetShop.Stat/S_OK/optional parameters absent", IGadgetShop_Stat, S_OK, -1, 0, false, true},
 	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, -1, 0, false, false},
 	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, -1, 0, false, false},
 	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, -1, 0, false, false},

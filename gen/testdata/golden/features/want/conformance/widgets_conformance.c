@@ -89,7 +89,13 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->P
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Resize),
 	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, LONGLONG, ULONGLONG, LONGLONG, DWORD)), "IGadgetShop.Resize parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
-	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, GADGET_STAT *)), "IGadgetShop.Stat parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID *, THING_PROP *, PVOID, GADGET_STAT *))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID *, const THING_PROP *, PVOID, GADGET_STAT *))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, const VSS_ID *, THING_PROP *, PVOID, GADGET_STAT *))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, const VSS_ID *, const THING_PROP *, PVOID, GADGET_STAT *)), "IGadgetShop.Stat parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IWidget *, REFIID, void **)), "IWidget.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->AddRef),
