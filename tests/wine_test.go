@@ -572,3 +572,65 @@ func TestSecondaryBaseUnderWine(t *testing.T) {
 		t.Fatalf("TestIUnknownThroughTheSecondVtable did not pass:\n%s", out)
 	}
 }
+
+// TestFeatureOwnershipBitesUnderWine rebuilds the tests generated from the
+// feature spec with two frees and reads of what a callee hands out broken,
+// and expects the generated tests to say so under Wine:
+//   - the free of GADGET_STAT's BSTR field (free: SysFreeString) left out,
+//     which the task allocator's spy sees as a string freed 0 times;
+//   - a BSTR read up to its first NUL instead of its length, which loses
+//     the text after the NUL that every BSTR of the tests holds.
+func TestFeatureOwnershipBitesUnderWine(t *testing.T) {
+	p := wine.Shared(t)
+	files, err := gen.Generate(gen.Options{Spec: featureSpec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pkgDir = "tests/testdata/wine-features"
+	breaks := map[string][2]string{
+		"com_windows.go":  {"\t_sysFreeString(p.Owner)\n", "\t// broken: the BSTR field is not freed\n"},
+		"bstr_windows.go": {"return string(utf16.Decode(unsafe.Slice(p, n)))", "_ = n\n\treturn windows.UTF16PtrToString(p)"},
+	}
+	replace := map[string]string{}
+	tmp := t.TempDir()
+	for _, f := range files {
+		if strings.Contains(f.Name, "/") || !strings.HasSuffix(f.Name, ".go") {
+			continue
+		}
+		data := string(f.Data)
+		if b, ok := breaks[f.Name]; ok {
+			if strings.Count(data, b[0]) != 1 {
+				t.Fatalf("%s holds %q %d times, want once", f.Name, b[0], strings.Count(data, b[0]))
+			}
+			data = strings.Replace(data, b[0], b[1], 1)
+			delete(breaks, f.Name)
+		}
+		real := filepath.Join(tmp, f.Name)
+		if err := os.WriteFile(real, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		replace[filepath.Join(root, filepath.FromSlash(pkgDir), f.Name)] = real
+	}
+	if len(breaks) > 0 {
+		t.Fatalf("files to break were not generated: %v", breaks)
+	}
+	exe := wine.BuildTest(t, "..", "./"+pkgDir, "-vet=off", "-overlay", writeOverlay(t, replace))
+	out, err := p.RunTest(t.Context(), wine.Win10, exe, "-test.run=^(TestStubs|TestBSTRNUL)$")
+	if err == nil {
+		t.Fatalf("the tests passed with the frees and BSTR reads broken:\n%s", out)
+	}
+	for _, want := range []string{
+		"out-parameter 4 (pStat): a string the object allocated in the struct",
+		"was freed 0 times, want once",
+		`_bstrString(_sysAllocString("a\x00b")) = "a"`,
+		"--- FAIL: TestStubs/IGadgetShop.Describe/S_OK ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
+	}
+}
