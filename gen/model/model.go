@@ -173,8 +173,7 @@ func (s *Spec) RefusesWOW64() bool {
 type Method struct {
 	Interface   *Interface
 	DLL         string
-	Header      string // the C header that declares a DLL function, or ""
-	Void        bool   // a DLL function that returns nothing
+	Void        bool // a DLL function that returns nothing
 	Name        string
 	Slot        int
 	Doc         string
@@ -185,6 +184,8 @@ type Method struct {
 	// ReturnsUndocumented, when set, says why Returns is empty: Microsoft's
 	// page documents no return codes for the method.
 	ReturnsUndocumented string
+	// Header is the C header that declares a DLL function (header:), or "".
+	Header string
 }
 
 // ID is the Go name of the method's identifier in the generated package:
