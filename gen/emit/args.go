@@ -241,11 +241,11 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 			c.pre = append(c.pre, Var().Id(local).Op("*").Uint16())
 			c.args = append(c.args, ptrArg(Op("&").Id(local)))
 			c.post = append(c.post, If(Id(local).Op("!=").Nil()).Block(
-				Id(name).Op("=").Qual(winPkg, "UTF16PtrToString").Call(Id(local)),
+				Id(name).Op("=").Id("_bstrString").Call(Id(local)),
 				Id("_sysFreeString").Call(Id(local)),
 			))
 		case model.StructKind:
-			if st := t.Struct; st.Free != nil {
+			if st := t.Struct; st.Frees() {
 				// The service allocated the strings inside: copy them to Go
 				// and free the original, so the caller cannot leak it.
 				c.addResult(name, Id(st.GoName))

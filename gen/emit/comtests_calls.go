@@ -21,11 +21,12 @@ func (c comTests) testFunctions(f *File) {
 		Id("proc").Op("*").Qual(winPkg, "LazyProc"),
 		Id("inputs").Bool().Comment("// the function takes in-parameters"),
 		Id("void").Bool().Comment("// the function returns nothing"),
+		wow64Field(c.s),
 		Id("params").Index().Id("_stubParam"),
 		Id("call").Func().Params(Id("obj").Op("*").Id("_fakeObject"), Id("p").Index().Id("_stubParam")).Id("_stubResult"),
 	).ValuesFunc(func(g *Group) {
 		for _, fn := range c.functions {
-			inputs := false
+			inputs, refuses := false, false
 			for _, p := range fn.Params {
 				inputs = inputs || p.Dir == model.In && !p.Reserved
 			}
@@ -39,6 +40,12 @@ func (c comTests) testFunctions(f *File) {
 			}
 			if fn.Void {
 				d[Id("void")] = True()
+			}
+			if lib := c.s.DLL(fn.DLL); lib != nil && lib.RefusesWOW64 != "" {
+				refuses = true
+			}
+			if refuses {
+				d[Id("wow64")] = True()
 			}
 			if len(fn.Params) > 0 {
 				d[Id("params")] = c.paramsLit(fn)
@@ -58,12 +65,7 @@ func (c comTests) testFunctions(f *File) {
 		For(List(Id("_"), Id("fn")).Op(":=").Range().Id("_functions")).Block(
 			Id("t").Dot("Run").Call(fn("m").Dot("Name").Call(), Func().Params(tPtr()).Block(
 				Id("obj").Op(":=").New(Id("_fakeObject")).Comment("// holds what address arguments point at"),
-				If(Id("_isWOW64").Call()).Block(
-					If(Err().Op(":=").Add(fn("call")).Call(Id("obj"), fn("params")).Dot("err"), Op("!").Qual("errors", "Is").Call(Err(), Id("ErrWOW64"))).Block(
-						errorf("%s in a WOW64 process: %v, want ErrWOW64", fn("m"), Err()),
-					),
-					Return(),
-				),
+				wow64Check(c.s, fn),
 				Id("loadErr").Op(":=").Add(fn("proc")).Dot("Find").Call(),
 				Switch().Block(
 					Case(Id("loadErr").Op("!=").Nil()).Block(
@@ -153,9 +155,9 @@ func (c comTests) testFunctionFakes(f *File) {
 	f.Comment("// the out-parameters come back as the fake wrote them, and a failure comes")
 	f.Comment("// back as an *Error of the function.")
 	f.Func().Id("TestDLLFunctionsThroughFakes").Params(tPtr()).Block(
-		If(Id("_isWOW64").Call()).Block(Id("t").Dot("Skip").Call(Lit("the DLL functions refuse WOW64 before they call anything"))),
 		Id("_spyWatch").Call(Id("t")),
 		For(List(Id("_"), Id("fn")).Op(":=").Range().Id("_functions")).Block(
+			wow64Skip(c.s, fn),
 			For(List(Id("_"), Id("result")).Op(":=").Range().Index().Id("HRESULT").Values(Lit(0), Id(hexLit(unusedValue(c.s))))).Block(
 				If(fn("void").Op("&&").Id("result").Op("!=").Lit(0)).Block(Continue()),
 				Id("t").Dot("Run").Call(fn("m").Dot("Name").Call().Op("+").Lit("/").Op("+").Id("result").Dot("String").Call(), Func().Params(tPtr()).Block(
@@ -570,4 +572,39 @@ func (c comTests) allocations(f *File) {
 			)),
 		),
 	)
+}
+
+// wow64Check is the part of TestDLLFunctions that runs in a 32-bit process
+// on 64-bit Windows, when a DLL of the spec refuses WOW64: each function of
+// such a DLL must return ErrWOW64 without calling. Functions of other DLLs
+// are tested as in any process.
+func wow64Check(s *model.Spec, fn func(string) *Statement) Code {
+	if !s.RefusesWOW64() {
+		return Null()
+	}
+	return If(fn("wow64").Op("&&").Id("_isWOW64").Call()).Block(
+		If(Err().Op(":=").Add(fn("call")).Call(Id("obj"), fn("params")).Dot("err"), Op("!").Qual("errors", "Is").Call(Err(), Id("ErrWOW64"))).Block(
+			errorf("%s in a WOW64 process: %v, want ErrWOW64", fn("m"), Err()),
+		),
+		Return(),
+	)
+}
+
+// wow64Skip leaves out of TestDLLFunctionsThroughFakes, in a 32-bit process
+// on 64-bit Windows, the functions whose DLL refuses WOW64: they return
+// ErrWOW64 before they call anything, which TestDLLFunctions checks.
+func wow64Skip(s *model.Spec, fn func(string) *Statement) Code {
+	if !s.RefusesWOW64() {
+		return Null()
+	}
+	return If(fn("wow64").Op("&&").Id("_isWOW64").Call()).Block(Continue())
+}
+
+// wow64Field is the field of _functions that says a function's DLL refuses
+// WOW64, when a DLL of the spec does.
+func wow64Field(s *model.Spec) Code {
+	if !s.RefusesWOW64() {
+		return Null()
+	}
+	return Id("wow64").Bool().Comment("// its DLL refuses WOW64 (refuses_wow64)")
 }

@@ -170,6 +170,13 @@ func (c comTests) fakeTypes(f *File) {
 		If(Err().Op("!=").Nil()).Block(Panic(Err())),
 		Return(Id("p")),
 	)
+	f.Comment("// _fakeBSTRText reads the BSTR s as many UTF-16 units long as oleaut32's")
+	f.Comment("// SysStringLen says, so that NULs inside it count.")
+	f.Func().Id("_fakeBSTRText").Params(Id("s").Op("*").Uint16()).String().Block(
+		List(Id("n"), Id("_"), Id("_")).Op(":=").Qual("syscall", "SyscallN").Call(Id("_fakeSysStringLen").Dot("Addr").Call(), ptrArg(Id("s"))),
+		Return(String().Call(Qual("unicode/utf16", "Decode").Call(Qual("unsafe", "Slice").Call(Id("s"), Int().Call(Uint32().Call(Id("n"))))))),
+	)
+	f.Var().Id("_fakeSysStringLen").Op("=").Qual(winPkg, "NewLazySystemDLL").Call(Lit("oleaut32.dll")).Dot("NewProc").Call(Lit("SysStringLen"))
 	f.Comment("// _fakeStack runs f, which calls stubs on fakes, on a goroutine stack grown")
 	f.Comment("// well beyond what f and the fake methods need, with the garbage collector")
 	f.Comment("// off. The stubs pass the addresses of their own stack variables through")
@@ -567,7 +574,10 @@ func (c comTests) fakeObject(f *File) {
 					problemf("parameter %d (%s) arrived as %#x, which is no address of a string", n.Clone(), p("name"), Id("w")),
 					Return(),
 				),
-				If(Id("got").Op(":=").Qual(winPkg, "UTF16PtrToString").Call(Id("s")), Id("got").Op("!=").Add(p("str"))).Block(
+				Id("got").Op(":=").Qual(winPkg, "UTF16PtrToString").Call(Id("s")),
+				Comment("// A BSTR is read by its length prefix, NULs and all."),
+				If(p("kind").Op("==").Id("_kindBSTR")).Block(Id("got").Op("=").Id("_fakeBSTRText").Call(Id("s"))),
+				If(Id("got").Op("!=").Add(p("str"))).Block(
 					problemf("parameter %d (%s) arrived as %q, want %q", n.Clone(), p("name"), Id("got"), p("str")),
 					Return(),
 				),
@@ -602,7 +612,9 @@ func (c comTests) fakeObject(f *File) {
 				Op("*").Parens(Op("**").Uint16()).Call(Id("ptr")).Op("=").Id("_fakeBSTR").Call(p("str")),
 			))),
 			Case(Id("_kindPointer")).Block(Op("*").Parens(Op("*").Qual("unsafe", "Pointer")).Call(Id("ptr")).Op("=").Add(o().Dot("target").Call(Id("i")))),
-			Case(Id("_kindStruct")).Block(o().Dot("filled").Index(Id("i")).Op("=").Add(p("fill")).Call(Id("ptr"))),
+			Case(Id("_kindStruct")).Block(o().Dot("allocs").Index(Id("i")).Op("=").Id("_spyAllocated").Call(Func().Params().Block(
+				o().Dot("filled").Index(Id("i")).Op("=").Add(p("fill")).Call(Id("ptr")),
+			))),
 		),
 	))
 
@@ -734,10 +746,24 @@ func (c comTests) structFakes(f *File) {
 	f.Func().Id("_fakeFrees").Params(Id("tb").Qual("testing", "TB")).BlockFunc(func(g *Group) {
 		g.Id("_fakeFreed").Op("=").Nil()
 		for _, st := range c.s.Structs {
-			if st.Free == nil {
+			if !st.Frees() {
 				continue
 			}
 			v := freeVar(st)
+			if st.Free == nil {
+				// The fields' frees are the real CoTaskMemFree and
+				// SysFreeString: the fake records the struct and calls
+				// them, and the task allocator's spy counts the frees.
+				g.Block(
+					Id("saved").Op(":=").Id(v),
+					Id("tb").Dot("Cleanup").Call(Func().Params().Block(Id(v).Op("=").Id("saved"))),
+					Id(v).Op("=").Func().Params(Id("p").Op("*").Id(st.Name)).Error().Block(
+						Id("_fakeFreed").Op("=").Append(Id("_fakeFreed"), Uintptr().Call(unsafePtr(Id("p")))),
+						Return(Id("saved").Call(Id("p"))),
+					),
+				)
+				continue
+			}
 			g.Block(
 				Id("saved").Op(":=").Id(v),
 				Id("tb").Dot("Cleanup").Call(Func().Params().Block(Id(v).Op("=").Id("saved"))),

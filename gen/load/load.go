@@ -106,6 +106,17 @@ type Spec struct {
 	Structs    []Struct    `yaml:"structs"`
 	Interfaces []Interface `yaml:"interfaces"`
 	Functions  []Function  `yaml:"functions"`
+	DLLs       []DLL       `yaml:"dlls"`
+}
+
+// DLL states what holds for every function of one DLL.
+type DLL struct {
+	Pos     Pos
+	Refused Keys
+	Name    Str `yaml:"name"`
+	// RefusesWOW64 says why the DLL's functions must not be called in a
+	// 32-bit process on 64-bit Windows; absent, they may be.
+	RefusesWOW64 Str `yaml:"refuses_wow64"`
 }
 
 // Enum is an enum or flag set.
@@ -150,7 +161,10 @@ type Field struct {
 	Name   Str `yaml:"name"`
 	GoName Str `yaml:"go_name"`
 	Type   Str `yaml:"type"`
-	Doc    Str `yaml:"doc"`
+	// Free names the function that frees what the callee allocated for
+	// this field: CoTaskMemFree or SysFreeString.
+	Free Str `yaml:"free"`
+	Doc  Str `yaml:"doc"`
 }
 
 // Function is an entry point exported by a DLL.
@@ -158,6 +172,7 @@ type Function struct {
 	Pos     Pos
 	Name    Str      `yaml:"name"`
 	DLL     Str      `yaml:"dll"`
+	Header  Str      `yaml:"header"`
 	Doc     Str      `yaml:"doc"`
 	Void    Bool     `yaml:"void"`
 	Result  Str      `yaml:"result"`
@@ -180,6 +195,7 @@ type HRESULT struct {
 	Pos     Pos
 	Name    Str    `yaml:"name"`
 	Value   Int    `yaml:"value"`
+	Header  Str    `yaml:"header"`
 	Doc     Str    `yaml:"doc"`
 	AliasOf Str    `yaml:"alias_of"`
 	Notes   []Note `yaml:"notes"`

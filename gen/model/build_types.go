@@ -270,6 +270,7 @@ func (b *builder) functions(raw []load.Function) {
 		}
 		b.declare(r.Name.Pos, m.Name, what)
 		b.declare(r.Name.Pos, m.ID(), what+" (its identifier)")
+		m.Header = b.header(r.Header, what)
 		m.Doc = b.text(r.Doc, what+": doc")
 		result := "result: " + r.Result.Value
 		if r.Void.Value && r.Result.Set {
@@ -288,6 +289,90 @@ func (b *builder) functions(raw []load.Function) {
 	}
 }
 
+// dlls collects the DLLs of the functions, in the order they first appear,
+// and gives each what the dlls list states of it.
+func (b *builder) dlls(raw []load.DLL) {
+	for _, fn := range b.spec.Functions {
+		if fn.DLL != "" && b.spec.DLL(fn.DLL) == nil {
+			b.spec.DLLs = append(b.spec.DLLs, &DLL{Name: fn.DLL})
+		}
+	}
+	stated := map[string]load.Pos{}
+	for _, r := range raw {
+		if !b.required(r.Pos, r.Name, "dll name") {
+			continue
+		}
+		if !dllRE.MatchString(r.Name.Value) {
+			b.errorf(r.Name.Pos, "dll %q is not a DLL file name like vssapi.dll", r.Name.Value)
+			continue
+		}
+		name := strings.ToLower(r.Name.Value)
+		what := "dll " + name
+		if pos, dup := stated[name]; dup {
+			b.errorf(r.Name.Pos, "%s is listed twice in dlls (first at %d:%d)", what, pos.Line, pos.Col)
+			continue
+		}
+		stated[name] = r.Name.Pos
+		d := b.spec.DLL(name)
+		if d == nil {
+			b.errorf(r.Name.Pos, "%s: no function names it as its dll, so what dlls states of it applies to nothing", what)
+			continue
+		}
+		if !r.RefusesWOW64.Set && !r.RefusesWOW64.Bad && !r.Refused["refuses_wow64"] {
+			b.errorf(r.Pos, "%s states nothing: give refuses_wow64, or leave it out of dlls", what)
+			continue
+		}
+		if r.RefusesWOW64.Set && strings.TrimSpace(r.RefusesWOW64.Value) == "" {
+			b.errorf(r.RefusesWOW64.Pos, "%s: refuses_wow64 is empty; say why the DLL's functions must not run in a 32-bit process on 64-bit Windows", what)
+		} else if r.RefusesWOW64.Set {
+			d.RefusesWOW64 = OneLine(b.text(r.RefusesWOW64, what+": refuses_wow64"))
+		}
+	}
+}
+
+// fieldFrees resolves the free functions the fields of d name (free: on a
+// field) and reports whether any field has one. A field's free applies to a
+// string field of a struct that is not a union: CoTaskMemFree to LPCWSTR and
+// VSS_PWSZ, SysFreeString to BSTR. The struct needs a go_name for the copy.
+func (b *builder) fieldFrees(d declaredStruct) bool {
+	byName := map[string]*Field{}
+	for _, f := range d.s.Fields {
+		byName[f.Name] = f
+	}
+	found := false
+	for _, rf := range d.raw.Fields {
+		if !rf.Free.Set {
+			continue
+		}
+		f := byName[rf.Name.Value]
+		if f == nil {
+			continue // refused already
+		}
+		what := "struct " + d.s.Name + " field " + f.Name
+		kind, ok := FieldFrees[rf.Free.Value]
+		switch {
+		case d.s.Union:
+			b.errorf(rf.Free.Pos, "%s: a union's member cannot name a free function: which member holds what the callee allocated is not known", what)
+		case !ok:
+			b.errorf(rf.Free.Pos, "%s: free %q is not a function a field can name (CoTaskMemFree for LPCWSTR and VSS_PWSZ, SysFreeString for BSTR)", what, rf.Free.Value)
+		case f.Type.Kind != WString && f.Type.Kind != BSTRKind:
+			b.errorf(rf.Free.Pos, "%s: free applies to string fields; %s holds nothing the Go copy can take over", what, f.Type.C)
+		case f.Type.Kind != kind:
+			want := "CoTaskMemFree"
+			if f.Type.Kind == BSTRKind {
+				want = "SysFreeString"
+			}
+			b.errorf(rf.Free.Pos, "%s: %s is freed with %s, not %s", what, f.Type.C, want, rf.Free.Value)
+		case d.s.GoName == "":
+			b.errorf(rf.Free.Pos, "%s: a struct with a field to free needs a go_name for the Go copy that out-parameters return", what)
+		default:
+			f.Free = rf.Free.Value
+			found = true
+		}
+	}
+	return found
+}
+
 var cIdentRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 var dllRE = regexp.MustCompile(`^[A-Za-z0-9_-]+\.[dD][lL][lL]$`) // ASCII alone: (?i) would let U+017F pass for s and U+212A for k
@@ -301,9 +386,23 @@ func (b *builder) structFrees(ds []declaredStruct) {
 		byName[f.Name] = f
 	}
 	for _, d := range ds {
+		fieldFrees := b.fieldFrees(d)
 		if !d.raw.Free.Set {
-			if d.s.GoName != "" && !d.raw.Free.Bad {
-				b.errorf(d.raw.GoName.Pos, "struct %s: go_name names the Go copy made when free is set; set free too", d.s.Name)
+			// A field that names a free function, even one refused,
+			// explains the go_name.
+			named := false
+			for _, rf := range d.raw.Fields {
+				named = named || rf.Free.Set || rf.Free.Bad
+			}
+			if d.s.GoName != "" && !d.raw.Free.Bad && !named {
+				b.errorf(d.raw.GoName.Pos, "struct %s: go_name names the Go copy made when free is set, on the struct or on a field; set free too", d.s.Name)
+			}
+			continue
+		}
+		if fieldFrees {
+			b.errorf(d.raw.Free.Pos, "struct %s: free %s frees the whole struct, fields included; drop the fields' free, or the struct's", d.s.Name, d.raw.Free.Value)
+			for _, f := range d.s.Fields {
+				f.Free = ""
 			}
 			continue
 		}

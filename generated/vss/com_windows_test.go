@@ -205,6 +205,15 @@ func _fakeBSTR(s string) *uint16 {
 	return p
 }
 
+// _fakeBSTRText reads the BSTR s as many UTF-16 units long as oleaut32's
+// SysStringLen says, so that NULs inside it count.
+func _fakeBSTRText(s *uint16) string {
+	n, _, _ := syscall.SyscallN(_fakeSysStringLen.Addr(), uintptr(unsafe.Pointer(s)))
+	return string(utf16.Decode(unsafe.Slice(s, int(uint32(n)))))
+}
+
+var _fakeSysStringLen = windows.NewLazySystemDLL("oleaut32.dll").NewProc("SysStringLen")
+
 // _fakeStack runs f, which calls stubs on fakes, on a goroutine stack grown
 // well beyond what f and the fake methods need, with the garbage collector
 // off. The stubs pass the addresses of their own stack variables through
@@ -734,7 +743,12 @@ func (o *_fakeObject) check(i int, p *_stubParam, w uintptr) {
 			o.problemf("parameter %d (%s) arrived as %#x, which is no address of a string", i+1, p.name, w)
 			return
 		}
-		if got := windows.UTF16PtrToString(s); got != p.str {
+		got := windows.UTF16PtrToString(s)
+		// A BSTR is read by its length prefix, NULs and all.
+		if p.kind == _kindBSTR {
+			got = _fakeBSTRText(s)
+		}
+		if got != p.str {
 			o.problemf("parameter %d (%s) arrived as %q, want %q", i+1, p.name, got, p.str)
 			return
 		}
@@ -776,7 +790,9 @@ func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
 	case _kindPointer:
 		*(*unsafe.Pointer)(ptr) = o.target(i)
 	case _kindStruct:
-		o.filled[i] = p.fill(ptr)
+		o.allocs[i] = _spyAllocated(func() {
+			o.filled[i] = p.fill(ptr)
+		})
 	}
 }
 
@@ -1469,7 +1485,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrWriter",
 				out:  true,
-				str:  "out pbstrWriter of IVssBackupComponentsEx3.GetWriterStatusEx: ü€𝄞",
+				str:  "out pbstrWriter of IVssBackupComponentsEx3.GetWriterStatusEx: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -1496,7 +1512,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrApplicationMessage",
 				out:  true,
-				str:  "out pbstrApplicationMessage of IVssBackupComponentsEx3.GetWriterStatusEx: ü€𝄞",
+				str:  "out pbstrApplicationMessage of IVssBackupComponentsEx3.GetWriterStatusEx: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 60,
@@ -2421,7 +2437,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrWriter",
 				out:  true,
-				str:  "out pbstrWriter of IVssBackupComponents.GetWriterStatus: ü€𝄞",
+				str:  "out pbstrWriter of IVssBackupComponents.GetWriterStatus: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -2495,7 +2511,7 @@ var _stubs = map[Method]*_stub{
 			{
 				kind: _kindBSTR,
 				name: "bstrXML",
-				str:  "in bstrXML of IVssBackupComponents.InitializeForBackup: ü€𝄞",
+				str:  "in bstrXML of IVssBackupComponents.InitializeForBackup: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 5,
@@ -2511,7 +2527,7 @@ var _stubs = map[Method]*_stub{
 			{
 				kind: _kindBSTR,
 				name: "bstrXML",
-				str:  "in bstrXML of IVssBackupComponents.InitializeForRestore: ü€𝄞",
+				str:  "in bstrXML of IVssBackupComponents.InitializeForRestore: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 7,
@@ -2718,7 +2734,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrXML",
 				out:  true,
-				str:  "out pbstrXML of IVssBackupComponents.SaveAsXML: ü€𝄞",
+				str:  "out pbstrXML of IVssBackupComponents.SaveAsXML: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 26,
@@ -3222,7 +3238,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrApplicationMessage",
 				out:  true,
-				str:  "out pbstrApplicationMessage of IVssComponentEx2.GetFailure: ü€𝄞",
+				str:  "out pbstrApplicationMessage of IVssComponentEx2.GetFailure: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -3308,7 +3324,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrFailureMsg",
 				out:  true,
-				str:  "out pbstrFailureMsg of IVssComponentEx.GetPostSnapshotFailureMsg: ü€𝄞",
+				str:  "out pbstrFailureMsg of IVssComponentEx.GetPostSnapshotFailureMsg: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 44,
@@ -3328,7 +3344,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrFailureMsg",
 				out:  true,
-				str:  "out pbstrFailureMsg of IVssComponentEx.GetPrepareForBackupFailureMsg: ü€𝄞",
+				str:  "out pbstrFailureMsg of IVssComponentEx.GetPrepareForBackupFailureMsg: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 43,
@@ -3347,7 +3363,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrName",
 				out:  true,
-				str:  "out pbstrName of IVssComponentEx.GetRestoreName: ü€𝄞",
+				str:  "out pbstrName of IVssComponentEx.GetRestoreName: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 47,
@@ -3375,7 +3391,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPoint",
 				out:  true,
-				str:  "out pbstrPoint of IVssComponentEx.GetRollForward: ü€𝄞",
+				str:  "out pbstrPoint of IVssComponentEx.GetRollForward: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 46,
@@ -3646,7 +3662,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrData",
 				out:  true,
-				str:  "out pbstrData of IVssComponent.GetBackupMetadata: ü€𝄞",
+				str:  "out pbstrData of IVssComponent.GetBackupMetadata: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 10,
@@ -3666,7 +3682,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrBackupOptions",
 				out:  true,
-				str:  "out pbstrBackupOptions of IVssComponent.GetBackupOptions: ü€𝄞",
+				str:  "out pbstrBackupOptions of IVssComponent.GetBackupOptions: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 32,
@@ -3686,7 +3702,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrBackupStamp",
 				out:  true,
-				str:  "out pbstrBackupStamp of IVssComponent.GetBackupStamp: ü€𝄞",
+				str:  "out pbstrBackupStamp of IVssComponent.GetBackupStamp: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 30,
@@ -3732,7 +3748,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrName",
 				out:  true,
-				str:  "out pbstrName of IVssComponent.GetComponentName: ü€𝄞",
+				str:  "out pbstrName of IVssComponent.GetComponentName: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 5,
@@ -3790,13 +3806,13 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPath",
 				out:  true,
-				str:  "out pbstrPath of IVssComponent.GetDifferencedFile: ü€𝄞",
+				str:  "out pbstrPath of IVssComponent.GetDifferencedFile: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrFilespec",
 				out:  true,
-				str:  "out pbstrFilespec of IVssComponent.GetDifferencedFile: ü€𝄞",
+				str:  "out pbstrFilespec of IVssComponent.GetDifferencedFile: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -3809,7 +3825,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrLsnString",
 				out:  true,
-				str:  "out pbstrLsnString of IVssComponent.GetDifferencedFile: ü€𝄞",
+				str:  "out pbstrLsnString of IVssComponent.GetDifferencedFile: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindFiletime,
@@ -3875,37 +3891,37 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrSourcePath",
 				out:  true,
-				str:  "out pbstrSourcePath of IVssComponent.GetDirectedTarget: ü€𝄞",
+				str:  "out pbstrSourcePath of IVssComponent.GetDirectedTarget: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrSourceFileName",
 				out:  true,
-				str:  "out pbstrSourceFileName of IVssComponent.GetDirectedTarget: ü€𝄞",
+				str:  "out pbstrSourceFileName of IVssComponent.GetDirectedTarget: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrSourceRangeList",
 				out:  true,
-				str:  "out pbstrSourceRangeList of IVssComponent.GetDirectedTarget: ü€𝄞",
+				str:  "out pbstrSourceRangeList of IVssComponent.GetDirectedTarget: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrDestinationPath",
 				out:  true,
-				str:  "out pbstrDestinationPath of IVssComponent.GetDirectedTarget: ü€𝄞",
+				str:  "out pbstrDestinationPath of IVssComponent.GetDirectedTarget: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrDestinationFilename",
 				out:  true,
-				str:  "out pbstrDestinationFilename of IVssComponent.GetDirectedTarget: ü€𝄞",
+				str:  "out pbstrDestinationFilename of IVssComponent.GetDirectedTarget: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrDestinationRangeList",
 				out:  true,
-				str:  "out pbstrDestinationRangeList of IVssComponent.GetDirectedTarget: ü€𝄞",
+				str:  "out pbstrDestinationRangeList of IVssComponent.GetDirectedTarget: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 20,
@@ -3975,7 +3991,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPath",
 				out:  true,
-				str:  "out pbstrPath of IVssComponent.GetLogicalPath: ü€𝄞",
+				str:  "out pbstrPath of IVssComponent.GetLogicalPath: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 3,
@@ -4056,25 +4072,25 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPath",
 				out:  true,
-				str:  "out pbstrPath of IVssComponent.GetPartialFile: ü€𝄞",
+				str:  "out pbstrPath of IVssComponent.GetPartialFile: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrFilename",
 				out:  true,
-				str:  "out pbstrFilename of IVssComponent.GetPartialFile: ü€𝄞",
+				str:  "out pbstrFilename of IVssComponent.GetPartialFile: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrRange",
 				out:  true,
-				str:  "out pbstrRange of IVssComponent.GetPartialFile: ü€𝄞",
+				str:  "out pbstrRange of IVssComponent.GetPartialFile: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrMetadata",
 				out:  true,
-				str:  "out pbstrMetadata of IVssComponent.GetPartialFile: ü€𝄞",
+				str:  "out pbstrMetadata of IVssComponent.GetPartialFile: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 13,
@@ -4119,7 +4135,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPostRestoreFailureMsg",
 				out:  true,
-				str:  "out pbstrPostRestoreFailureMsg of IVssComponent.GetPostRestoreFailureMsg: ü€𝄞",
+				str:  "out pbstrPostRestoreFailureMsg of IVssComponent.GetPostRestoreFailureMsg: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 28,
@@ -4139,7 +4155,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPreRestoreFailureMsg",
 				out:  true,
-				str:  "out pbstrPreRestoreFailureMsg of IVssComponent.GetPreRestoreFailureMsg: ü€𝄞",
+				str:  "out pbstrPreRestoreFailureMsg of IVssComponent.GetPreRestoreFailureMsg: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 26,
@@ -4159,7 +4175,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrBackupStamp",
 				out:  true,
-				str:  "out pbstrBackupStamp of IVssComponent.GetPreviousBackupStamp: ü€𝄞",
+				str:  "out pbstrBackupStamp of IVssComponent.GetPreviousBackupStamp: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 31,
@@ -4179,7 +4195,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrRestoreMetadata",
 				out:  true,
-				str:  "out pbstrRestoreMetadata of IVssComponent.GetRestoreMetadata: ü€𝄞",
+				str:  "out pbstrRestoreMetadata of IVssComponent.GetRestoreMetadata: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 22,
@@ -4199,7 +4215,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrRestoreOptions",
 				out:  true,
-				str:  "out pbstrRestoreOptions of IVssComponent.GetRestoreOptions: ü€𝄞",
+				str:  "out pbstrRestoreOptions of IVssComponent.GetRestoreOptions: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 33,
@@ -4228,13 +4244,13 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrLogicalPath",
 				out:  true,
-				str:  "out pbstrLogicalPath of IVssComponent.GetRestoreSubcomponent: ü€𝄞",
+				str:  "out pbstrLogicalPath of IVssComponent.GetRestoreSubcomponent: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrComponentName",
 				out:  true,
-				str:  "out pbstrComponentName of IVssComponent.GetRestoreSubcomponent: ü€𝄞",
+				str:  "out pbstrComponentName of IVssComponent.GetRestoreSubcomponent: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 1,
@@ -5134,13 +5150,13 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrWriterName",
 				out:  true,
-				str:  "out pbstrWriterName of IVssExamineWriterMetadataEx.GetIdentityEx: ü€𝄞",
+				str:  "out pbstrWriterName of IVssExamineWriterMetadataEx.GetIdentityEx: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrInstanceName",
 				out:  true,
-				str:  "out pbstrInstanceName of IVssExamineWriterMetadataEx.GetIdentityEx: ü€𝄞",
+				str:  "out pbstrInstanceName of IVssExamineWriterMetadataEx.GetIdentityEx: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -5371,7 +5387,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrWriterName",
 				out:  true,
-				str:  "out pbstrWriterName of IVssExamineWriterMetadata.GetIdentity: ü€𝄞",
+				str:  "out pbstrWriterName of IVssExamineWriterMetadata.GetIdentity: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -5447,13 +5463,13 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrService",
 				out:  true,
-				str:  "out pbstrService of IVssExamineWriterMetadata.GetRestoreMethod: ü€𝄞",
+				str:  "out pbstrService of IVssExamineWriterMetadata.GetRestoreMethod: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrUserProcedure",
 				out:  true,
-				str:  "out pbstrUserProcedure of IVssExamineWriterMetadata.GetRestoreMethod: ü€𝄞",
+				str:  "out pbstrUserProcedure of IVssExamineWriterMetadata.GetRestoreMethod: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -5491,7 +5507,7 @@ var _stubs = map[Method]*_stub{
 			{
 				kind: _kindBSTR,
 				name: "bstrXML",
-				str:  "in bstrXML of IVssExamineWriterMetadata.LoadFromXML: ü€𝄞",
+				str:  "in bstrXML of IVssExamineWriterMetadata.LoadFromXML: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 13,
@@ -5510,7 +5526,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrXML",
 				out:  true,
-				str:  "out pbstrXML of IVssExamineWriterMetadata.SaveAsXML: ü€𝄞",
+				str:  "out pbstrXML of IVssExamineWriterMetadata.SaveAsXML: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 12,
@@ -5790,7 +5806,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrComponentName",
 				out:  true,
-				str:  "out pbstrComponentName of IVssWMDependency.GetComponentName: ü€𝄞",
+				str:  "out pbstrComponentName of IVssWMDependency.GetComponentName: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 5,
@@ -5810,7 +5826,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrLogicalPath",
 				out:  true,
-				str:  "out pbstrLogicalPath of IVssWMDependency.GetLogicalPath: ü€𝄞",
+				str:  "out pbstrLogicalPath of IVssWMDependency.GetLogicalPath: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 4,
@@ -5860,7 +5876,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrAlternateLocation",
 				out:  true,
-				str:  "out pbstrAlternateLocation of IVssWMFiledesc.GetAlternateLocation: ü€𝄞",
+				str:  "out pbstrAlternateLocation of IVssWMFiledesc.GetAlternateLocation: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 6,
@@ -5904,7 +5920,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrFilespec",
 				out:  true,
-				str:  "out pbstrFilespec of IVssWMFiledesc.GetFilespec: ü€𝄞",
+				str:  "out pbstrFilespec of IVssWMFiledesc.GetFilespec: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 4,
@@ -5923,7 +5939,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPath",
 				out:  true,
-				str:  "out pbstrPath of IVssWMFiledesc.GetPath: ü€𝄞",
+				str:  "out pbstrPath of IVssWMFiledesc.GetPath: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 3,
@@ -7387,6 +7403,12 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 		if freed != 1 {
 			t.Errorf("out-parameter %d (%s): the struct the object filled at %#x was freed %d times, want once (freed: %#x)", i+1, p.name, obj.argWords[i], freed, _fakeFreed)
 		}
+		// Each string the object allocated in the struct is freed once.
+		for _, b := range obj.allocs[i] {
+			if freed := _spyFreed(b); freed != 1 {
+				t.Errorf("out-parameter %d (%s): a string the object allocated in the struct (block %#x) was freed %d times, want once", i+1, p.name, b, freed)
+			}
+		}
 	}
 }
 
@@ -7974,6 +7996,7 @@ var _functions = []struct {
 	proc   *windows.LazyProc
 	inputs bool // the function takes in-parameters
 	void   bool // the function returns nothing
+	wow64  bool // its DLL refuses WOW64 (refuses_wow64)
 	params []_stubParam
 	call   func(obj *_fakeObject, p []_stubParam) _stubResult
 }{
@@ -7993,7 +8016,8 @@ var _functions = []struct {
 				unknown: true,
 			},
 		},
-		proc: _procCreateVssBackupComponentsInternal,
+		proc:  _procCreateVssBackupComponentsInternal,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -8008,8 +8032,9 @@ var _functions = []struct {
 				name: "pProp",
 			},
 		},
-		proc: _procVssFreeSnapshotPropertiesInternal,
-		void: true,
+		proc:  _procVssFreeSnapshotPropertiesInternal,
+		void:  true,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -8034,7 +8059,8 @@ var _functions = []struct {
 				word:  0x1,
 			},
 		},
-		proc: _procShouldBlockRevertInternal,
+		proc:  _procShouldBlockRevertInternal,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -8049,7 +8075,7 @@ var _functions = []struct {
 			{
 				kind: _kindBSTR,
 				name: "bstrXML",
-				str:  "in bstrXML of vssapi.dll!CreateVssExamineWriterMetadataInternal: ü€𝄞",
+				str:  "in bstrXML of vssapi.dll!CreateVssExamineWriterMetadataInternal: ü€𝄞\x00after NUL",
 			},
 			{
 				kind:    _kindPointer,
@@ -8058,7 +8084,8 @@ var _functions = []struct {
 				unknown: true,
 			},
 		},
-		proc: _procCreateVssExamineWriterMetadataInternal,
+		proc:  _procCreateVssExamineWriterMetadataInternal,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -8092,7 +8119,8 @@ var _functions = []struct {
 				word:  0x5E00AF02,
 			},
 		},
-		proc: _procIsVolumeSnapshottedInternal,
+		proc:  _procIsVolumeSnapshottedInternal,
+		wow64: true,
 	},
 }
 
@@ -8106,7 +8134,7 @@ func TestDLLFunctions(t *testing.T) {
 	for _, fn := range _functions {
 		t.Run(fn.m.Name(), func(t *testing.T) {
 			obj := new(_fakeObject) // holds what address arguments point at
-			if _isWOW64() {
+			if fn.wow64 && _isWOW64() {
 				if err := fn.call(obj, fn.params).err; !errors.Is(err, ErrWOW64) {
 					t.Errorf("%s in a WOW64 process: %v, want ErrWOW64", fn.m, err)
 				}
@@ -8183,11 +8211,11 @@ var _fakeProcs = map[int]uintptr{}
 // the out-parameters come back as the fake wrote them, and a failure comes
 // back as an *Error of the function.
 func TestDLLFunctionsThroughFakes(t *testing.T) {
-	if _isWOW64() {
-		t.Skip("the DLL functions refuse WOW64 before they call anything")
-	}
 	_spyWatch(t)
 	for _, fn := range _functions {
+		if fn.wow64 && _isWOW64() {
+			continue
+		}
 		for _, result := range []HRESULT{0, 0x8004FFFF} {
 			if fn.void && result != 0 {
 				continue

@@ -48,39 +48,6 @@ func _bool(b bool) uintptr {
 	return 0
 }
 
-// BSTRs belong to OLE: SysAllocString makes one, SysFreeString frees it.
-var (
-	_oleaut32      = windows.NewLazySystemDLL("oleaut32.dll")
-	_bstrAllocProc = _oleaut32.NewProc("SysAllocString")
-	_bstrFreeProc  = _oleaut32.NewProc("SysFreeString")
-)
-
-// _sysAllocString makes the BSTR for s. The empty string is passed as NULL,
-// which COM defines as the empty BSTR and which APIs such as
-// InitializeForBackup document as their default.
-func _sysAllocString(s string) (*uint16, error) {
-	if s == "" {
-		return nil, nil
-	}
-	p, err := windows.UTF16PtrFromString(s)
-	if err != nil {
-		return nil, err
-	}
-	if err := _bstrAllocProc.Find(); err != nil {
-		return nil, err
-	}
-	r, _, _ := syscall.SyscallN(_bstrAllocProc.Addr(), uintptr(unsafe.Pointer(p)))
-	if r == 0 {
-		return nil, windows.ERROR_NOT_ENOUGH_MEMORY
-	}
-	return *(**uint16)(unsafe.Pointer(&r)), nil
-}
-func _sysFreeString(p *uint16) {
-	if p != nil && _bstrFreeProc.Find() == nil {
-		syscall.SyscallN(_bstrFreeProc.Addr(), uintptr(unsafe.Pointer(p)))
-	}
-}
-
 // IID_IUnknown is the interface identifier of IUnknown, {00000000-0000-0000-c000-000000000046}.
 var IID_IUnknown = windows.GUID{
 	Data1: 0x00000000,
@@ -365,6 +332,7 @@ type IGadgetShopVtbl struct {
 	Props    uintptr // slot 5
 	Resize   uintptr // slot 6
 	Bitmap   uintptr // slot 7
+	Stat     uintptr // slot 8
 }
 
 // A compile error in this function means IGadgetShopVtbl no longer has the
@@ -378,7 +346,8 @@ func _() {
 	_ = x[unsafe.Offsetof(vt.Props)/ptr-5]
 	_ = x[unsafe.Offsetof(vt.Resize)/ptr-6]
 	_ = x[unsafe.Offsetof(vt.Bitmap)/ptr-7]
-	_ = x[unsafe.Sizeof(vt)/ptr-8]
+	_ = x[unsafe.Offsetof(vt.Stat)/ptr-8]
+	_ = x[unsafe.Sizeof(vt)/ptr-9]
 }
 
 // IGadgetShop is the COM interface of that name, declared in widget.h.
@@ -422,7 +391,7 @@ func (v *IGadgetShop) Describe(pOwner *IWidget) (pwszName string, pbstrNote stri
 		windows.CoTaskMemFree(unsafe.Pointer(_pwszName))
 	}
 	if _pbstrNote != nil {
-		pbstrNote = windows.UTF16PtrToString(_pbstrNote)
+		pbstrNote = _bstrString(_pbstrNote)
 		_sysFreeString(_pbstrNote)
 	}
 	pbShiny = _pbShiny != 0
@@ -488,6 +457,35 @@ func (v *IGadgetShop) Bitmap() (ppbBits []byte, pcWidth uint32, err error) {
 		err = _newError(IGadgetShop_Bitmap, _hr)
 	}
 	return ppbBits, pcWidth, err
+}
+
+// Stat calls IGadgetShop::Stat, slot 8 of the vtable.
+//
+// A struct whose string fields the stub frees one by one.
+//
+// Parameters:
+//   - pHint (in VSS_ID): An optional GUID by pointer; nil passes NULL. Optional:
+//     nil passes NULL.
+//   - pFilter (in THING_PROP): An optional struct by pointer; nil passes NULL.
+//     Optional: nil passes NULL.
+//   - pContext (in PVOID): An optional untyped pointer; nil passes NULL. Optional:
+//     nil passes NULL.
+//   - pStat (out GADGET_STAT): Filled by the shop and copied to Go.
+//
+// Documented return codes:
+//   - S_OK: Described.
+func (v *IGadgetShop) Stat(pHint *windows.GUID, pFilter *THING_PROP, pContext unsafe.Pointer) (pStat GadgetStat, err error) {
+	var _pStat GADGET_STAT
+	_r, _, _ := syscall.SyscallN(v.vtable().Stat, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(pHint)), uintptr(unsafe.Pointer(pFilter)), uintptr(pContext), uintptr(unsafe.Pointer(&_pStat)))
+	_hr := HRESULT(_r)
+	if !_hr.Failed() {
+		pStat = _pStat.goCopy()
+		_ = _freeGADGET_STAT(&_pStat)
+	}
+	if _hr != 0 {
+		err = _newError(IGadgetShop_Stat, _hr)
+	}
+	return pStat, err
 }
 
 // IID_IWidget is the interface identifier of IWidget, {11111111-2222-3333-4444-555555555555}.
@@ -647,6 +645,7 @@ func (v *ISuperWidget) Fly() (err error) {
 // the current directory.
 var (
 	_dll_widgets             = windows.NewLazySystemDLL("widgets.dll")
+	_dll_gizmo               = windows.NewLazySystemDLL("gizmo.dll")
 	_procCreateGadgetShop    = _dll_widgets.NewProc("CreateGadgetShop")
 	_procFreeWidgetProp      = _dll_widgets.NewProc("FreeWidgetProp")
 	_procFindByGuid          = _dll_widgets.NewProc("FindByGuid")
@@ -655,12 +654,13 @@ var (
 	_procWidgetNameFromGuid  = _dll_widgets.NewProc("WidgetNameFromGuid")
 	_procReleaseWidgetMemory = _dll_widgets.NewProc("ReleaseWidgetMemory")
 	_procGetGadgetInfo       = _dll_widgets.NewProc("GetGadgetInfo")
+	_procResetGizmos         = _dll_gizmo.NewProc("ResetGizmos")
 )
 
-// ErrWOW64 is returned by the DLL entry points in a 32-bit process on
-// 64-bit Windows: the Volume Shadow Copy Service does not support WOW64,
-// so such a process must not create backup components at all.
-var ErrWOW64 = errors.New("the Volume Shadow Copy Service does not support 32-bit processes on 64-bit Windows (WOW64); build the program for the machine's architecture")
+// ErrWOW64 is what the functions of widgets.dll return in a 32-bit process on
+// 64-bit Windows (WOW64), without calling them: the spec says that they do not
+// support such a process.
+var ErrWOW64 = errors.New("the widget service does not support 32-bit processes on 64-bit Windows (WOW64); build the program for the machine's architecture")
 
 // _isWOW64 reports whether this is a 32-bit process on 64-bit Windows.
 func _isWOW64() bool {
@@ -690,12 +690,16 @@ func _procAddr(p *windows.LazyProc) uintptr {
 	return p.Addr()
 }
 
-// _loadProc refuses WOW64 and loads the procedure p of the function m, with
-// an error that names the DLL and the procedure when either is missing: the
-// error of a system DLL that does not load names neither.
+// _loadProc refuses WOW64 for the functions of the DLLs that do, and loads
+// the procedure p of the function m, with an error that names the DLL and
+// the procedure when either is missing: the error of a system DLL that
+// does not load names neither.
 func _loadProc(m Method, p *windows.LazyProc) error {
 	if _isWOW64() {
-		return ErrWOW64
+		switch m.Interface() {
+		case "widgets.dll":
+			return ErrWOW64
+		}
 	}
 	if _, ok := _procFakes[p]; ok {
 		return nil
@@ -802,6 +806,56 @@ func GetGadgetInfo() (pGadget GADGET_PROP, err error) {
 	}
 	syscall.SyscallN(_procAddr(_procGetGadgetInfo), uintptr(unsafe.Pointer(&pGadget)))
 	return pGadget, err
+}
+
+// ResetGizmos calls ResetGizmos, exported by gizmo.dll, which is loaded on first use.
+//
+// Resets every gizmo.
+//
+// Documented return codes:
+//   - S_OK: Reset.
+func ResetGizmos() (err error) {
+	if err = _loadProc(Proc_ResetGizmos, _procResetGizmos); err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(_procAddr(_procResetGizmos))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(Proc_ResetGizmos, _hr)
+	}
+	return err
+}
+
+// GadgetStat is a Go copy of GADGET_STAT with Go strings. Methods that fill a
+// GADGET_STAT return it and free the original field by field (pwcsName with
+// CoTaskMemFree, bstrOwner with SysFreeString), so nothing leaks.
+type GadgetStat struct {
+	// Freed with CoTaskMemFree.
+	Name string
+	// Freed with SysFreeString.
+	Owner string
+	// Nothing to free.
+	Size uint64
+}
+
+// _freeGADGET_STAT frees the fields of a GADGET_STAT that the callee
+// allocated: pwcsName with CoTaskMemFree, bstrOwner with SysFreeString. It is
+// a variable so that the package's tests of fake COM objects can see the call.
+var _freeGADGET_STAT = func(p *GADGET_STAT) error {
+	windows.CoTaskMemFree(unsafe.Pointer(p.Name))
+	p.Name = nil
+	_sysFreeString(p.Owner)
+	p.Owner = nil
+	return nil
+}
+
+// goCopy copies p into a GadgetStat; the strings are copied, not shared.
+func (p *GADGET_STAT) goCopy() GadgetStat {
+	return GadgetStat{
+		Name:  windows.UTF16PtrToString(p.Name),
+		Owner: _bstrString(p.Owner),
+		Size:  p.Size,
+	}
 }
 
 // WidgetProperties is a Go copy of WIDGET_PROP with Go strings. Methods that fill a

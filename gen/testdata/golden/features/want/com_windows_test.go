@@ -203,6 +203,15 @@ func _fakeBSTR(s string) *uint16 {
 	return p
 }
 
+// _fakeBSTRText reads the BSTR s as many UTF-16 units long as oleaut32's
+// SysStringLen says, so that NULs inside it count.
+func _fakeBSTRText(s *uint16) string {
+	n, _, _ := syscall.SyscallN(_fakeSysStringLen.Addr(), uintptr(unsafe.Pointer(s)))
+	return string(utf16.Decode(unsafe.Slice(s, int(uint32(n)))))
+}
+
+var _fakeSysStringLen = windows.NewLazySystemDLL("oleaut32.dll").NewProc("SysStringLen")
+
 // _fakeStack runs f, which calls stubs on fakes, on a goroutine stack grown
 // well beyond what f and the fake methods need, with the garbage collector
 // off. The stubs pass the addresses of their own stack variables through
@@ -409,7 +418,7 @@ var _fakeInterfaces = []_fakeInterface{
 	},
 	{
 		iids:    []windows.GUID{IID_IGadgetShop, IID_IUnknown},
-		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Bitmap},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Bitmap, IGadgetShop_Stat},
 		name:    "IGadgetShop",
 		unknown: true,
 	},
@@ -616,7 +625,12 @@ func (o *_fakeObject) check(i int, p *_stubParam, w uintptr) {
 			o.problemf("parameter %d (%s) arrived as %#x, which is no address of a string", i+1, p.name, w)
 			return
 		}
-		if got := windows.UTF16PtrToString(s); got != p.str {
+		got := windows.UTF16PtrToString(s)
+		// A BSTR is read by its length prefix, NULs and all.
+		if p.kind == _kindBSTR {
+			got = _fakeBSTRText(s)
+		}
+		if got != p.str {
 			o.problemf("parameter %d (%s) arrived as %q, want %q", i+1, p.name, got, p.str)
 			return
 		}
@@ -658,7 +672,9 @@ func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
 	case _kindPointer:
 		*(*unsafe.Pointer)(ptr) = o.target(i)
 	case _kindStruct:
-		o.filled[i] = p.fill(ptr)
+		o.allocs[i] = _spyAllocated(func() {
+			o.filled[i] = p.fill(ptr)
+		})
 	}
 }
 
@@ -863,6 +879,22 @@ func _fakeFill_WIDGET_PROP(p unsafe.Pointer) any {
 	}
 }
 
+// _fakeFill_GADGET_STAT fills the GADGET_STAT at p as a COM server would, its
+// strings newly allocated, and returns what the stub must return for it.
+func _fakeFill_GADGET_STAT(p unsafe.Pointer) any {
+	s := (*GADGET_STAT)(p)
+	*s = GADGET_STAT{
+		Name:  _fakeCoTaskString("GADGET_STAT.pwcsName: ü€𝄞"),
+		Owner: _fakeBSTR("GADGET_STAT.bstrOwner: ü€𝄞"),
+		Size:  uint64(0x1D500005C000002),
+	}
+	return GadgetStat{
+		Name:  "GADGET_STAT.pwcsName: ü€𝄞",
+		Owner: "GADGET_STAT.bstrOwner: ü€𝄞",
+		Size:  uint64(0x1D500005C000002),
+	}
+}
+
 // _fakeFill_GADGET_PROP fills the GADGET_PROP at p as a COM server would, its
 // strings newly allocated, and returns what the stub must return for it.
 func _fakeFill_GADGET_PROP(p unsafe.Pointer) any {
@@ -888,6 +920,16 @@ var _fakeFreed []uintptr
 // the test sees which struct was freed.
 func _fakeFrees(tb testing.TB) {
 	_fakeFreed = nil
+	{
+		saved := _freeGADGET_STAT
+		tb.Cleanup(func() {
+			_freeGADGET_STAT = saved
+		})
+		_freeGADGET_STAT = func(p *GADGET_STAT) error {
+			_fakeFreed = append(_fakeFreed, uintptr(unsafe.Pointer(p)))
+			return saved(p)
+		}
+	}
 	{
 		saved := _freeWIDGET_PROP
 		tb.Cleanup(func() {
@@ -1311,7 +1353,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrNote",
 				out:  true,
-				str:  "out pbstrNote of IGadgetShop.Describe: ü€𝄞",
+				str:  "out pbstrNote of IGadgetShop.Describe: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 1,
@@ -1381,7 +1423,7 @@ var _stubs = map[Method]*_stub{
 			{
 				kind: _kindBSTR,
 				name: "bstrNote",
-				str:  "in bstrNote of IGadgetShop.Find: ü€𝄞",
+				str:  "in bstrNote of IGadgetShop.Find: ü€𝄞\x00after NUL",
 			},
 			{
 				kind:     _kindWString,
@@ -1393,7 +1435,7 @@ var _stubs = map[Method]*_stub{
 				kind:     _kindBSTR,
 				name:     "bstrMemo",
 				optional: true,
-				str:      "in bstrMemo of IGadgetShop.Find: ü€𝄞",
+				str:      "in bstrMemo of IGadgetShop.Find: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 1,
@@ -1506,6 +1548,41 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 6,
 	},
+	IGadgetShop_Stat: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out3 GadgetStat
+			out3, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Stat((*windows.GUID)(obj.in(0, &p[0])), (*THING_PROP)(obj.in(1, &p[1])), obj.in(2, &p[2]))
+			r.values[3] = out3
+			return r
+		},
+		iface: "IGadgetShop",
+		name:  "Stat",
+		params: []_stubParam{
+			{
+				kind:     _kindPointer,
+				name:     "pHint",
+				optional: true,
+			},
+			{
+				kind:     _kindPointer,
+				name:     "pFilter",
+				optional: true,
+			},
+			{
+				kind:     _kindPointer,
+				name:     "pContext",
+				optional: true,
+			},
+			{
+				fill:  _fakeFill_GADGET_STAT,
+				frees: true,
+				kind:  _kindStruct,
+				name:  "pStat",
+				out:   true,
+			},
+		},
+		slot: 8,
+	},
 	ISuperWidget_Fly: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*ISuperWidget)(unsafe.Pointer(obj)).Fly()
@@ -1532,19 +1609,19 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwTurns",
-				word:  0x3A001000,
+				word:  0x3A001100,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lSpeed",
-				word:  0x3A001001,
+				word:  0x3A001101,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A001002,
+				word:  0x3A001102,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1572,21 +1649,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pHr",
 				out:   true,
-				word:  0x5E001100,
+				word:  0x5E001200,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pCount",
 				out:   true,
-				word:  0x5E001101,
+				word:  0x5E001201,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pColor",
 				out:   true,
-				word:  0x5E001102,
+				word:  0x5E001202,
 			},
 			{
 				bytes:    4,
@@ -1608,7 +1685,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IAllocator_Alloc, IAllocator_Free, IAllocator_GetSize, IAllocator_Count, IAllocator_DidAlloc, IAllocator_IsEmpty, IAllocator_Total, IAllocator_Owner, IAllocator_Color, IAllocator_Shiny, IAllocator_Rename, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Bitmap, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
+var _stubMethods = []Method{IAllocator_Alloc, IAllocator_Free, IAllocator_GetSize, IAllocator_Count, IAllocator_DidAlloc, IAllocator_IsEmpty, IAllocator_Total, IAllocator_Owner, IAllocator_Color, IAllocator_Shiny, IAllocator_Rename, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Bitmap, IGadgetShop_Stat, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{}
@@ -1661,6 +1738,10 @@ var _stubCases = []struct {
 	{"IGadgetShop.Bitmap/S_OK", IGadgetShop_Bitmap, S_OK, -1, 0, false, false, 0x0},
 	{"IGadgetShop.Bitmap/undocumented 0x8004FFFF", IGadgetShop_Bitmap, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
 	{"IGadgetShop.Bitmap/undocumented success 0x0004FFFF", IGadgetShop_Bitmap, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IGadgetShop.Stat/S_OK", IGadgetShop_Stat, S_OK, -1, 0, false, false, 0x0},
+	{"IGadgetShop.Stat/undocumented 0x8004FFFF", IGadgetShop_Stat, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IGadgetShop.Stat/undocumented success 0x0004FFFF", IGadgetShop_Stat, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IGadgetShop.Stat/S_OK/optional parameters absent", IGadgetShop_Stat, S_OK, -1, 0, false, true, 0x0},
 	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, -1, 0, false, false, 0x0},
 	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, -1, 0, false, false, 0x0},
 	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, -1, 0, false, false, 0x0},
@@ -1768,6 +1849,12 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 		}
 		if freed != 1 {
 			t.Errorf("out-parameter %d (%s): the struct the object filled at %#x was freed %d times, want once (freed: %#x)", i+1, p.name, obj.argWords[i], freed, _fakeFreed)
+		}
+		// Each string the object allocated in the struct is freed once.
+		for _, b := range obj.allocs[i] {
+			if freed := _spyFreed(b); freed != 1 {
+				t.Errorf("out-parameter %d (%s): a string the object allocated in the struct (block %#x) was freed %d times, want once", i+1, p.name, b, freed)
+			}
 		}
 	}
 }
@@ -2016,6 +2103,7 @@ var _functions = []struct {
 	proc   *windows.LazyProc
 	inputs bool // the function takes in-parameters
 	void   bool // the function returns nothing
+	wow64  bool // its DLL refuses WOW64 (refuses_wow64)
 	params []_stubParam
 	call   func(obj *_fakeObject, p []_stubParam) _stubResult
 }{
@@ -2035,7 +2123,8 @@ var _functions = []struct {
 				unknown: true,
 			},
 		},
-		proc: _procCreateGadgetShop,
+		proc:  _procCreateGadgetShop,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2050,8 +2139,9 @@ var _functions = []struct {
 				name: "pProp",
 			},
 		},
-		proc: _procFreeWidgetProp,
-		void: true,
+		proc:  _procFreeWidgetProp,
+		void:  true,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2063,16 +2153,17 @@ var _functions = []struct {
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a001500,
+					Data1: 0x6a001600,
 					Data2: 0x1000,
-					Data3: 0x2015,
+					Data3: 0x2016,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
 				name: "Id",
 			},
 		},
-		proc: _procFindByGuid,
+		proc:  _procFindByGuid,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2088,10 +2179,11 @@ var _functions = []struct {
 				bytes: _fakePtrBytes,
 				kind:  _kindInteger,
 				name:  "cb",
-				word:  0x1C0016003A001600,
+				word:  0x1C0017003A001700,
 			},
 		},
-		proc: _procAllocWidgetMemory,
+		proc:  _procAllocWidgetMemory,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2100,8 +2192,9 @@ var _functions = []struct {
 			r.ret = uint64(ret)
 			return r
 		},
-		m:    Proc_WidgetTicks,
-		proc: _procWidgetTicks,
+		m:     Proc_WidgetTicks,
+		proc:  _procWidgetTicks,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2125,10 +2218,11 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "cchMax",
-				word:  0x3A001802,
+				word:  0x3A001902,
 			},
 		},
-		proc: _procWidgetNameFromGuid,
+		proc:  _procWidgetNameFromGuid,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2143,8 +2237,9 @@ var _functions = []struct {
 				name: "pv",
 			},
 		},
-		proc: _procReleaseWidgetMemory,
-		void: true,
+		proc:  _procReleaseWidgetMemory,
+		void:  true,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2162,8 +2257,17 @@ var _functions = []struct {
 				out:  true,
 			},
 		},
-		proc: _procGetGadgetInfo,
-		void: true,
+		proc:  _procGetGadgetInfo,
+		void:  true,
+		wow64: true,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = ResetGizmos()
+			return r
+		},
+		m:    Proc_ResetGizmos,
+		proc: _procResetGizmos,
 	},
 }
 
@@ -2177,7 +2281,7 @@ func TestDLLFunctions(t *testing.T) {
 	for _, fn := range _functions {
 		t.Run(fn.m.Name(), func(t *testing.T) {
 			obj := new(_fakeObject) // holds what address arguments point at
-			if _isWOW64() {
+			if fn.wow64 && _isWOW64() {
 				if err := fn.call(obj, fn.params).err; !errors.Is(err, ErrWOW64) {
 					t.Errorf("%s in a WOW64 process: %v, want ErrWOW64", fn.m, err)
 				}
@@ -2258,11 +2362,11 @@ var _fakeProcs = map[int]uintptr{}
 // the out-parameters come back as the fake wrote them, and a failure comes
 // back as an *Error of the function.
 func TestDLLFunctionsThroughFakes(t *testing.T) {
-	if _isWOW64() {
-		t.Skip("the DLL functions refuse WOW64 before they call anything")
-	}
 	_spyWatch(t)
 	for _, fn := range _functions {
+		if fn.wow64 && _isWOW64() {
+			continue
+		}
 		for _, result := range []HRESULT{0, 0x8004FFFF} {
 			if fn.void && result != 0 {
 				continue

@@ -91,6 +91,9 @@ const (
 	// IGadgetShop_Bitmap is IGadgetShop.Bitmap, slot 7.
 	IGadgetShop_Bitmap
 
+	// IGadgetShop_Stat is IGadgetShop.Stat, slot 8.
+	IGadgetShop_Stat
+
 	// IWidget_Spin is IWidget.Spin, slot 3.
 	IWidget_Spin
 
@@ -123,6 +126,9 @@ const (
 
 	// Proc_GetGadgetInfo is widgets.dll!GetGadgetInfo, slot -1.
 	Proc_GetGadgetInfo
+
+	// Proc_ResetGizmos is gizmo.dll!ResetGizmos, slot -1.
+	Proc_ResetGizmos
 )
 
 var _methods = [...]struct {
@@ -149,6 +155,7 @@ var _methods = [...]struct {
 	IGadgetShop_Props:        {"IGadgetShop.Props", "IGadgetShop", "Props", 5, []HRESULT{S_OK, WID_E_BROKEN}},
 	IGadgetShop_Resize:       {"IGadgetShop.Resize", "IGadgetShop", "Resize", 6, []HRESULT{S_OK}},
 	IGadgetShop_Bitmap:       {"IGadgetShop.Bitmap", "IGadgetShop", "Bitmap", 7, []HRESULT{S_OK}},
+	IGadgetShop_Stat:         {"IGadgetShop.Stat", "IGadgetShop", "Stat", 8, []HRESULT{S_OK}},
 	IWidget_Spin:             {"IWidget.Spin", "IWidget", "Spin", 3, []HRESULT{S_OK, S_FALSE, WID_E_UNEXPECTED}},
 	IWidget_Status:           {"IWidget.Status", "IWidget", "Status", 4, []HRESULT{S_OK, E_INVALIDARG}},
 	ISuperWidget_Fly:         {"ISuperWidget.Fly", "ISuperWidget", "Fly", 6, []HRESULT{S_OK, WID_E_BROKEN, WID_E_UNEXPECTED}},
@@ -160,6 +167,7 @@ var _methods = [...]struct {
 	Proc_WidgetNameFromGuid:  {"widgets.dll!WidgetNameFromGuid", "widgets.dll", "WidgetNameFromGuid", -1, nil},
 	Proc_ReleaseWidgetMemory: {"widgets.dll!ReleaseWidgetMemory", "widgets.dll", "ReleaseWidgetMemory", -1, nil},
 	Proc_GetGadgetInfo:       {"widgets.dll!GetGadgetInfo", "widgets.dll", "GetGadgetInfo", -1, nil},
+	Proc_ResetGizmos:         {"gizmo.dll!ResetGizmos", "gizmo.dll", "ResetGizmos", -1, []HRESULT{S_OK}},
 }
 
 // String gives Interface.Method, or Method(N) for an invalid value.
@@ -234,6 +242,11 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case S_OK:
 			return "Drawn.", true
 		}
+	case IGadgetShop_Stat:
+		switch code {
+		case S_OK:
+			return "Described.", true
+		}
 	case IWidget_Spin:
 		switch code {
 		case S_OK:
@@ -271,15 +284,20 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case S_OK:
 			return "Found.", true
 		}
+	case Proc_ResetGizmos:
+		switch code {
+		case S_OK:
+			return "Reset.", true
+		}
 	}
 	return "", false
 }
 
-// Documented returns the code that m's documentation names for a code
-// observed on the given Windows version. Microsoft documents some codes
-// that older systems report differently: before Windows 7, for example,
-// VSS returns E_UNEXPECTED where the documentation says VSS_E_UNEXPECTED.
-// Codes without such a note are returned unchanged.
+// Documented returns the code that m's documentation names for a code observed
+// on the given Windows version. Microsoft documents some codes that older
+// systems report differently: before New Windows (6.1), for example,
+// IWidget.Spin returns E_UNEXPECTED where its documentation says
+// WID_E_UNEXPECTED. Codes without such a note are returned unchanged.
 func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 	switch m {
 	case IWidget_Spin:

@@ -34,6 +34,7 @@ func TestMethods(t *testing.T) {
 		{IGadgetShop_Props, "IGadgetShop.Props", "IGadgetShop", "Props", 5, 2},
 		{IGadgetShop_Resize, "IGadgetShop.Resize", "IGadgetShop", "Resize", 6, 1},
 		{IGadgetShop_Bitmap, "IGadgetShop.Bitmap", "IGadgetShop", "Bitmap", 7, 1},
+		{IGadgetShop_Stat, "IGadgetShop.Stat", "IGadgetShop", "Stat", 8, 1},
 		{IWidget_Spin, "IWidget.Spin", "IWidget", "Spin", 3, 3},
 		{IWidget_Status, "IWidget.Status", "IWidget", "Status", 4, 2},
 		{ISuperWidget_Fly, "ISuperWidget.Fly", "ISuperWidget", "Fly", 6, 3},
@@ -45,6 +46,7 @@ func TestMethods(t *testing.T) {
 		{Proc_WidgetNameFromGuid, "widgets.dll!WidgetNameFromGuid", "widgets.dll", "WidgetNameFromGuid", -1, 0},
 		{Proc_ReleaseWidgetMemory, "widgets.dll!ReleaseWidgetMemory", "widgets.dll", "ReleaseWidgetMemory", -1, 0},
 		{Proc_GetGadgetInfo, "widgets.dll!GetGadgetInfo", "widgets.dll", "GetGadgetInfo", -1, 0},
+		{Proc_ResetGizmos, "gizmo.dll!ResetGizmos", "gizmo.dll", "ResetGizmos", -1, 1},
 	}
 	for _, tt := range tests {
 		if tt.m.String() != tt.full || tt.m.Interface() != tt.iface || tt.m.Name() != tt.name || tt.m.Slot() != tt.slot || len(tt.m.Returns()) != tt.returns {
@@ -87,6 +89,7 @@ func TestDocumented(t *testing.T) {
 		{IGadgetShop_Props, WID_E_BROKEN, nil},
 		{IGadgetShop_Resize, S_OK, nil},
 		{IGadgetShop_Bitmap, S_OK, nil},
+		{IGadgetShop_Stat, S_OK, nil},
 		{IWidget_Spin, S_OK, nil},
 		{IWidget_Spin, S_FALSE, nil},
 		{IWidget_Spin, WID_E_UNEXPECTED, nil},
@@ -100,6 +103,7 @@ func TestDocumented(t *testing.T) {
 		{Proc_CreateGadgetShop, S_OK, nil},
 		{Proc_CreateGadgetShop, E_UNEXPECTED, nil},
 		{Proc_FindByGuid, S_OK, nil},
+		{Proc_ResetGizmos, S_OK, nil},
 	}
 	for _, tt := range tests {
 		if tt.want != nil && len(tt.want) != len(_methodTestOS)-1 {

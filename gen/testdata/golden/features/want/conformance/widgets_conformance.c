@@ -20,8 +20,9 @@
 #include <windows.h>
 #include <unknwn.h>
 #include <widget.h>
+#include <widgetapi.h>
+#include <widgeterror.h>
 #include <winerror.h>
-#include <vsserror.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -53,7 +54,8 @@ _Static_assert(offsetof(IGadgetShopVtbl, Describe) / sizeof(void *) == 4, "IGadg
 _Static_assert(offsetof(IGadgetShopVtbl, Props) / sizeof(void *) == 5, "IGadgetShop.Props slot");
 _Static_assert(offsetof(IGadgetShopVtbl, Resize) / sizeof(void *) == 6, "IGadgetShop.Resize slot");
 _Static_assert(offsetof(IGadgetShopVtbl, Bitmap) / sizeof(void *) == 7, "IGadgetShop.Bitmap slot");
-_Static_assert(sizeof(IGadgetShopVtbl) / sizeof(void *) == 8, "IGadgetShop vtable size");
+_Static_assert(offsetof(IGadgetShopVtbl, Stat) / sizeof(void *) == 8, "IGadgetShop.Stat slot");
+_Static_assert(sizeof(IGadgetShopVtbl) / sizeof(void *) == 9, "IGadgetShop vtable size");
 _Static_assert(offsetof(IWidgetVtbl, QueryInterface) / sizeof(void *) == 0, "IWidget.QueryInterface slot");
 _Static_assert(offsetof(IWidgetVtbl, AddRef) / sizeof(void *) == 1, "IWidget.AddRef slot");
 _Static_assert(offsetof(IWidgetVtbl, Release) / sizeof(void *) == 2, "IWidget.Release slot");
@@ -132,6 +134,14 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->R
 	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, LONGLONG, ULONGLONG, LONGLONG, DWORD)), "IGadgetShop.Resize parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Bitmap),
 	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, BYTE **, ULONG *, DWORD *)), "IGadgetShop.Bitmap parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID *, THING_PROP *, PVOID, GADGET_STAT *))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID *, const THING_PROP *, PVOID, GADGET_STAT *))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, const VSS_ID *, THING_PROP *, PVOID, GADGET_STAT *))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, const VSS_ID *, const THING_PROP *, PVOID, GADGET_STAT *)), "IGadgetShop.Stat parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IWidget *, REFIID, void **)), "IWidget.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->AddRef),
@@ -174,6 +184,8 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&ReleaseWidgetMemory),
 	void (WINAPI *)(PVOID)), "widgets.dll!ReleaseWidgetMemory parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&GetGadgetInfo),
 	void (WINAPI *)(GADGET_PROP *)), "widgets.dll!GetGadgetInfo parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&ResetGizmos),
+	HRESULT (WINAPI *)(void)), "gizmo.dll!ResetGizmos parameters");
 
 /* HRESULT values. */
 _Static_assert((ULONG)(S_OK) == 0x00000000UL, "S_OK value");
@@ -202,6 +214,9 @@ _Static_assert((ULONG)(WF_ALL) == 0x00000005UL, "WF_ALL value");
 _Static_assert((ULONG)(WF_ANY) == 0xFFFFFFFFUL, "WF_ANY value");
 
 /* Struct and union members: the C type of each, on every target. */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((GADGET_STAT *)0)->pwcsName), LPCWSTR), "GADGET_STAT.pwcsName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((GADGET_STAT *)0)->bstrOwner), BSTR), "GADGET_STAT.bstrOwner type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((GADGET_STAT *)0)->cbSize), ULONGLONG), "GADGET_STAT.cbSize type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((WIDGET_PROP *)0)->m_Id), VSS_ID), "WIDGET_PROP.m_Id type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((WIDGET_PROP *)0)->m_pwszName), VSS_PWSZ), "WIDGET_PROP.m_pwszName type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((WIDGET_PROP *)0)->m_bShiny), boolean), "WIDGET_PROP.m_bShiny type");
@@ -228,6 +243,11 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((ALLOC_STATS *)0)->usCou
  * the offset of every field of a struct; size and alignment of a union.
  */
 #if defined(_M_AMD64) || defined(__x86_64__)
+_Static_assert(sizeof(GADGET_STAT) == 24, "GADGET_STAT size on amd64");
+_Static_assert(_Alignof(GADGET_STAT) == 8, "GADGET_STAT alignment on amd64");
+_Static_assert(offsetof(GADGET_STAT, pwcsName) == 0, "GADGET_STAT.pwcsName offset on amd64");
+_Static_assert(offsetof(GADGET_STAT, bstrOwner) == 8, "GADGET_STAT.bstrOwner offset on amd64");
+_Static_assert(offsetof(GADGET_STAT, cbSize) == 16, "GADGET_STAT.cbSize offset on amd64");
 _Static_assert(sizeof(WIDGET_PROP) == 48, "WIDGET_PROP size on amd64");
 _Static_assert(_Alignof(WIDGET_PROP) == 8, "WIDGET_PROP alignment on amd64");
 _Static_assert(offsetof(WIDGET_PROP, m_Id) == 0, "WIDGET_PROP.m_Id offset on amd64");
@@ -257,6 +277,11 @@ _Static_assert(offsetof(ALLOC_STATS, lpSigned) == 40, "ALLOC_STATS.lpSigned offs
 _Static_assert(offsetof(ALLOC_STATS, dwpMask) == 48, "ALLOC_STATS.dwpMask offset on amd64");
 _Static_assert(offsetof(ALLOC_STATS, usCount) == 56, "ALLOC_STATS.usCount offset on amd64");
 #elif defined(_M_IX86) || defined(__i386__)
+_Static_assert(sizeof(GADGET_STAT) == 16, "GADGET_STAT size on 386");
+_Static_assert(_Alignof(GADGET_STAT) == 8, "GADGET_STAT alignment on 386");
+_Static_assert(offsetof(GADGET_STAT, pwcsName) == 0, "GADGET_STAT.pwcsName offset on 386");
+_Static_assert(offsetof(GADGET_STAT, bstrOwner) == 4, "GADGET_STAT.bstrOwner offset on 386");
+_Static_assert(offsetof(GADGET_STAT, cbSize) == 8, "GADGET_STAT.cbSize offset on 386");
 _Static_assert(sizeof(WIDGET_PROP) == 40, "WIDGET_PROP size on 386");
 _Static_assert(_Alignof(WIDGET_PROP) == 8, "WIDGET_PROP alignment on 386");
 _Static_assert(offsetof(WIDGET_PROP, m_Id) == 0, "WIDGET_PROP.m_Id offset on 386");
@@ -286,6 +311,11 @@ _Static_assert(offsetof(ALLOC_STATS, lpSigned) == 32, "ALLOC_STATS.lpSigned offs
 _Static_assert(offsetof(ALLOC_STATS, dwpMask) == 36, "ALLOC_STATS.dwpMask offset on 386");
 _Static_assert(offsetof(ALLOC_STATS, usCount) == 40, "ALLOC_STATS.usCount offset on 386");
 #elif defined(_M_ARM64) || defined(__aarch64__)
+_Static_assert(sizeof(GADGET_STAT) == 24, "GADGET_STAT size on arm64");
+_Static_assert(_Alignof(GADGET_STAT) == 8, "GADGET_STAT alignment on arm64");
+_Static_assert(offsetof(GADGET_STAT, pwcsName) == 0, "GADGET_STAT.pwcsName offset on arm64");
+_Static_assert(offsetof(GADGET_STAT, bstrOwner) == 8, "GADGET_STAT.bstrOwner offset on arm64");
+_Static_assert(offsetof(GADGET_STAT, cbSize) == 16, "GADGET_STAT.cbSize offset on arm64");
 _Static_assert(sizeof(WIDGET_PROP) == 48, "WIDGET_PROP size on arm64");
 _Static_assert(_Alignof(WIDGET_PROP) == 8, "WIDGET_PROP alignment on arm64");
 _Static_assert(offsetof(WIDGET_PROP, m_Id) == 0, "WIDGET_PROP.m_Id offset on arm64");
@@ -374,6 +404,7 @@ static const struct {
 	{"widgets.dll!WidgetNameFromGuid export", "widgets.dll", "WidgetNameFromGuid"},
 	{"widgets.dll!ReleaseWidgetMemory export", "widgets.dll", "ReleaseWidgetMemory"},
 	{"widgets.dll!GetGadgetInfo export", "widgets.dll", "GetGadgetInfo"},
+	{"gizmo.dll!ResetGizmos export", "gizmo.dll", "ResetGizmos"},
 };
 
 /* load_system_dll loads a DLL from the system directory, as the Go package does. */
@@ -420,7 +451,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 151;
+static const unsigned static_facts = 162;
 
 int main(void)
 {
