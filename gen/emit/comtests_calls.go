@@ -20,7 +20,7 @@ func (c comTests) testFunctions(f *File) {
 		Id("m").Id("Method"),
 		Id("proc").Op("*").Qual(winPkg, "LazyProc"),
 		Id("inputs").Bool().Comment("// the function takes in-parameters"),
-		Id("void").Bool().Comment("// the function returns nothing"),
+		Id("noHRESULT").Bool().Comment("// the function returns no HRESULT: nothing, or a result of another type"),
 		wow64Field(c.s),
 		Id("params").Index().Id("_stubParam"),
 		Id("call").Func().Params(Id("obj").Op("*").Id("_fakeObject"), Id("p").Index().Id("_stubParam")).Id("_stubResult"),
@@ -38,8 +38,8 @@ func (c comTests) testFunctions(f *File) {
 			if inputs {
 				d[Id("inputs")] = True()
 			}
-			if fn.Void {
-				d[Id("void")] = True()
+			if !fn.ReturnsHRESULT() {
+				d[Id("noHRESULT")] = True()
 			}
 			if lib := c.s.DLL(fn.DLL); lib != nil && lib.RefusesWOW64 != "" {
 				refuses = true
@@ -120,7 +120,7 @@ func (c comTests) testFunctionFakes(f *File) {
 			words = max(words, len(shapeOf(fn, arch).args))
 		}
 	}
-	if words == 0 {
+	if len(c.functions) == 0 {
 		return
 	}
 	f.Comment("// _fakeFunction is the fake object whose table the fake procedures answer by.")
@@ -131,7 +131,7 @@ func (c comTests) testFunctionFakes(f *File) {
 	f.Comment("// them after a this word of its own, as it decodes a method's.")
 	f.Func().Id("_fakeProc").Params(Id("words").Int()).Uintptr().Block(
 		Switch(Id("words")).BlockFunc(func(g *Group) {
-			for n := 1; n <= words; n++ {
+			for n := 0; n <= words; n++ {
 				var params, args []Code
 				args = append(args, Lit(0))
 				for j := 1; j <= n; j++ {
@@ -159,7 +159,7 @@ func (c comTests) testFunctionFakes(f *File) {
 		For(List(Id("_"), Id("fn")).Op(":=").Range().Id("_functions")).Block(
 			wow64Skip(c.s, fn),
 			For(List(Id("_"), Id("result")).Op(":=").Range().Index().Id("HRESULT").Values(Lit(0), Id(hexLit(unusedValue(c.s))))).Block(
-				If(fn("void").Op("&&").Id("result").Op("!=").Lit(0)).Block(Continue()),
+				If(fn("noHRESULT").Op("&&").Id("result").Op("!=").Lit(0)).Block(Continue()),
 				Id("t").Dot("Run").Call(fn("m").Dot("Name").Call().Op("+").Lit("/").Op("+").Id("result").Dot("String").Call(), Func().Params(tPtr()).Block(
 					Id("obj").Op(":=").Op("&").Id("_fakeObject").Values(Dict{
 						Id("iface"):  Op("&").Id("_fakeInterface").Values(Dict{Id("name"): fn("m").Dot("Name").Call(), Id("methods"): Index().Id("Method").Values(fn("m"))}),

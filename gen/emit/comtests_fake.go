@@ -455,8 +455,9 @@ func (c comTests) fakeObject(f *File) {
 		For(Id("i").Op(":=").Range().Id("params")).Block(
 			o().Dot("receive").Call(Id("i"), Op("&").Id("params").Index(Id("i"))),
 		),
-		Id("st").Op(":=").Id("_stubs").Index(Id("m")),
+		Id("st").Op(":=").Id("_stubs").Index(Id("m")).Comment("// nil for a DLL function"),
 		Switch().Block(
+			Case(Id("st").Op("==").Nil()).Block(),
 			Case(Id("st").Dot("ret").Op("!=").Nil().Op("&&").Id("st").Dot("ret").Dot("kind").Op("==").Id("_kindPointer")).Block(
 				Return(Uintptr().Call(unsafePtr(Op("&").Add(o().Dot("retTarget"))))),
 			),

@@ -633,8 +633,9 @@ func (o *_fakeObject) call(slot int, args ...uintptr) uintptr {
 	for i := range params {
 		o.receive(i, &params[i])
 	}
-	st := _stubs[m]
+	st := _stubs[m] // nil for a DLL function
 	switch {
+	case st == nil:
 	case st.ret != nil && st.ret.kind == _kindPointer:
 		return uintptr(unsafe.Pointer(&o.retTarget))
 	case st.ret != nil || st.void:
@@ -7992,13 +7993,13 @@ func TestCurrentOSVersion(t *testing.T) {
 
 // _functions describes the DLL entry points.
 var _functions = []struct {
-	m      Method
-	proc   *windows.LazyProc
-	inputs bool // the function takes in-parameters
-	void   bool // the function returns nothing
-	wow64  bool // its DLL refuses WOW64 (refuses_wow64)
-	params []_stubParam
-	call   func(obj *_fakeObject, p []_stubParam) _stubResult
+	m         Method
+	proc      *windows.LazyProc
+	inputs    bool // the function takes in-parameters
+	noHRESULT bool // the function returns no HRESULT: nothing, or a result of another type
+	wow64     bool // its DLL refuses WOW64 (refuses_wow64)
+	params    []_stubParam
+	call      func(obj *_fakeObject, p []_stubParam) _stubResult
 }{
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -8024,8 +8025,9 @@ var _functions = []struct {
 			r.err = VssFreeSnapshotPropertiesInternal((*VSS_SNAPSHOT_PROP)(obj.target(0)))
 			return r
 		},
-		inputs: true,
-		m:      Proc_VssFreeSnapshotPropertiesInternal,
+		inputs:    true,
+		m:         Proc_VssFreeSnapshotPropertiesInternal,
+		noHRESULT: true,
 		params: []_stubParam{
 			{
 				kind: _kindPointer,
@@ -8033,7 +8035,6 @@ var _functions = []struct {
 			},
 		},
 		proc:  _procVssFreeSnapshotPropertiesInternal,
-		void:  true,
 		wow64: true,
 	},
 	{
@@ -8185,6 +8186,10 @@ var _fakeFunction *_fakeObject
 // them after a this word of its own, as it decodes a method's.
 func _fakeProc(words int) uintptr {
 	switch words {
+	case 0:
+		return syscall.NewCallback(func() uintptr {
+			return _fakeFunction.call(0)
+		})
 	case 1:
 		return syscall.NewCallback(func(a1 uintptr) uintptr {
 			return _fakeFunction.call(0, a1)
@@ -8217,7 +8222,7 @@ func TestDLLFunctionsThroughFakes(t *testing.T) {
 			continue
 		}
 		for _, result := range []HRESULT{0, 0x8004FFFF} {
-			if fn.void && result != 0 {
+			if fn.noHRESULT && result != 0 {
 				continue
 			}
 			t.Run(fn.m.Name()+"/"+result.String(), func(t *testing.T) {

@@ -515,8 +515,9 @@ func (o *_fakeObject) call(slot int, args ...uintptr) uintptr {
 	for i := range params {
 		o.receive(i, &params[i])
 	}
-	st := _stubs[m]
+	st := _stubs[m] // nil for a DLL function
 	switch {
+	case st == nil:
 	case st.ret != nil && st.ret.kind == _kindPointer:
 		return uintptr(unsafe.Pointer(&o.retTarget))
 	case st.ret != nil || st.void:
@@ -2099,13 +2100,13 @@ func TestCurrentOSVersion(t *testing.T) {
 
 // _functions describes the DLL entry points.
 var _functions = []struct {
-	m      Method
-	proc   *windows.LazyProc
-	inputs bool // the function takes in-parameters
-	void   bool // the function returns nothing
-	wow64  bool // its DLL refuses WOW64 (refuses_wow64)
-	params []_stubParam
-	call   func(obj *_fakeObject, p []_stubParam) _stubResult
+	m         Method
+	proc      *windows.LazyProc
+	inputs    bool // the function takes in-parameters
+	noHRESULT bool // the function returns no HRESULT: nothing, or a result of another type
+	wow64     bool // its DLL refuses WOW64 (refuses_wow64)
+	params    []_stubParam
+	call      func(obj *_fakeObject, p []_stubParam) _stubResult
 }{
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2131,8 +2132,9 @@ var _functions = []struct {
 			r.err = FreeWidgetProp((*WIDGET_PROP)(obj.target(0)))
 			return r
 		},
-		inputs: true,
-		m:      Proc_FreeWidgetProp,
+		inputs:    true,
+		m:         Proc_FreeWidgetProp,
+		noHRESULT: true,
 		params: []_stubParam{
 			{
 				kind: _kindPointer,
@@ -2140,7 +2142,6 @@ var _functions = []struct {
 			},
 		},
 		proc:  _procFreeWidgetProp,
-		void:  true,
 		wow64: true,
 	},
 	{
@@ -2172,8 +2173,9 @@ var _functions = []struct {
 			r.retPtr = unsafe.Pointer(ret)
 			return r
 		},
-		inputs: true,
-		m:      Proc_AllocWidgetMemory,
+		inputs:    true,
+		m:         Proc_AllocWidgetMemory,
+		noHRESULT: true,
 		params: []_stubParam{
 			{
 				bytes: _fakePtrBytes,
@@ -2192,9 +2194,10 @@ var _functions = []struct {
 			r.ret = uint64(ret)
 			return r
 		},
-		m:     Proc_WidgetTicks,
-		proc:  _procWidgetTicks,
-		wow64: true,
+		m:         Proc_WidgetTicks,
+		noHRESULT: true,
+		proc:      _procWidgetTicks,
+		wow64:     true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2203,8 +2206,9 @@ var _functions = []struct {
 			r.ret = uint64(ret)
 			return r
 		},
-		inputs: true,
-		m:      Proc_WidgetNameFromGuid,
+		inputs:    true,
+		m:         Proc_WidgetNameFromGuid,
+		noHRESULT: true,
 		params: []_stubParam{
 			{
 				kind: _kindPointer,
@@ -2229,8 +2233,9 @@ var _functions = []struct {
 			r.err = ReleaseWidgetMemory(obj.target(0))
 			return r
 		},
-		inputs: true,
-		m:      Proc_ReleaseWidgetMemory,
+		inputs:    true,
+		m:         Proc_ReleaseWidgetMemory,
+		noHRESULT: true,
 		params: []_stubParam{
 			{
 				kind: _kindPointer,
@@ -2238,7 +2243,6 @@ var _functions = []struct {
 			},
 		},
 		proc:  _procReleaseWidgetMemory,
-		void:  true,
 		wow64: true,
 	},
 	{
@@ -2248,7 +2252,8 @@ var _functions = []struct {
 			r.values[0] = out0
 			return r
 		},
-		m: Proc_GetGadgetInfo,
+		m:         Proc_GetGadgetInfo,
+		noHRESULT: true,
 		params: []_stubParam{
 			{
 				fill: _fakeFill_GADGET_PROP,
@@ -2258,7 +2263,6 @@ var _functions = []struct {
 			},
 		},
 		proc:  _procGetGadgetInfo,
-		void:  true,
 		wow64: true,
 	},
 	{
@@ -2332,6 +2336,10 @@ var _fakeFunction *_fakeObject
 // them after a this word of its own, as it decodes a method's.
 func _fakeProc(words int) uintptr {
 	switch words {
+	case 0:
+		return syscall.NewCallback(func() uintptr {
+			return _fakeFunction.call(0)
+		})
 	case 1:
 		return syscall.NewCallback(func(a1 uintptr) uintptr {
 			return _fakeFunction.call(0, a1)
@@ -2368,7 +2376,7 @@ func TestDLLFunctionsThroughFakes(t *testing.T) {
 			continue
 		}
 		for _, result := range []HRESULT{0, 0x8004FFFF} {
-			if fn.void && result != 0 {
+			if fn.noHRESULT && result != 0 {
 				continue
 			}
 			t.Run(fn.m.Name()+"/"+result.String(), func(t *testing.T) {
