@@ -81,12 +81,25 @@ func TestSnapshotUnderWine(t *testing.T) {
 			// Everything printed is an error of the command's: no result
 			// (a table, JSON, a device path) and no program output.
 			for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+				if wineOwnLine(line) {
+					continue
+				}
 				if !strings.HasPrefix(line, "vss-snapshot: ") || strings.Contains(line, "interrupted") {
 					t.Errorf("unexpected line %q in:\n%s", line, text)
 				}
 			}
 		})
 	}
+}
+
+// wineOwnLine reports whether line is one Wine writes about itself rather
+// than the program's output: Wine's client prints, for example, "wine
+// client error:258: sendmsg: Bad file descriptor" when its connection to
+// the wineserver breaks as the process exits, after the program has
+// written everything and chosen its status. It was seen once in a loaded
+// run; it says nothing about the command.
+func wineOwnLine(line string) bool {
+	return strings.HasPrefix(line, "wine client error:")
 }
 
 // snapshotWindowsTests are the command's tests that must pass in its
