@@ -1,0 +1,310 @@
+package tests
+
+import (
+	"bytes"
+	"encoding/json"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vssgen/vssgen/tests/internal/wine"
+)
+
+// The real-COM tier: spec/ole.yaml, generated into generated/ole, called
+// under Wine against ole32.dll and oleaut32.dll (tests/realcom), with the
+// expected observations made by a C program built against the SDK headers
+// (tests/realcom/expect/expect.c) and run under the same Wine.
+const (
+	oleSpec        = "../spec/ole.yaml"
+	oleGenerated   = "../generated/ole"
+	realcomPkg     = "./tests/realcom"
+	realcomExpectC = "realcom/expect/expect.c"
+	// realcomExpectEnv is realcom.ExpectEnv, which a Linux build cannot
+	// import: the package has only Windows files.
+	realcomExpectEnv = "VSSGEN_REALCOM_EXPECT"
+)
+
+// realcomExpectations builds expect.c for x86_64 and runs it under Wine
+// as Windows 10, returning the JSON it printed, which it checks is an
+// object of strings with at least one case of each group of the tier.
+func realcomExpectations(t *testing.T, p *wine.Prefix) string {
+	t.Helper()
+	var cc *wine.Compiler
+	for _, c := range wine.RequireCompilers(t) {
+		if c.GOARCH == "amd64" {
+			cc = &c
+		}
+	}
+	if cc == nil {
+		t.Fatal("no x86_64 mingw-w64 compiler")
+	}
+	exe := filepath.Join(t.TempDir(), "expect.exe")
+	if out, err := cc.Compile(t.Context(), realcomExpectC, exe, "-lole32", "-loleaut32", "-luuid"); err != nil {
+		t.Fatalf("compiling %s: %v\n%s", realcomExpectC, err, out)
+	}
+	out, err := p.Run(t.Context(), wine.Win10, exe, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var cases map[string]string
+	if err := json.Unmarshal(out, &cases); err != nil {
+		t.Fatalf("the C program's output is not a JSON object of strings: %v\n%s", err, out)
+	}
+	for _, group := range []string{"IIDFromString/", "CLSIDFromString/", "VarBstrFromI8/", "VarBstrFromUI8/", "VarBstrCmp/", "VarBstrCat/", "CoInitializeEx", "HGlobal/", "Docfile/"} {
+		found := false
+		for name := range cases {
+			found = found || strings.HasPrefix(name, group)
+		}
+		if !found {
+			t.Errorf("the C program made no call of %s", group)
+		}
+	}
+	return string(out)
+}
+
+// runRealCOM runs the test binary exe under Wine as Windows 10 with the
+// expectations, and reports whether it printed PASS as its last line.
+func runRealCOM(t *testing.T, p *wine.Prefix, exe, expect string) (out string, passed bool) {
+	t.Helper()
+	raw, err := p.Run(t.Context(), wine.Win10, exe, []string{"-test.v", "-test.run=^TestRealCOM$"}, realcomExpectEnv+"="+expect)
+	out = strings.ReplaceAll(string(raw), "\r\n", "\n")
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	return out, err == nil && lines[len(lines)-1] == "PASS"
+}
+
+// realcomCase is a line of the Go test's output that names a case.
+var realcomCase = regexp.MustCompile(`(?m)^    --- (PASS|FAIL): TestRealCOM/(\S+) `)
+
+// realcomResults maps each case the output names, in go test's spelling
+// of subtest names, to PASS or FAIL.
+func realcomResults(out string) map[string]string {
+	res := map[string]string{}
+	for _, m := range realcomCase.FindAllStringSubmatch(out, -1) {
+		res[m[2]] = m[1]
+	}
+	return res
+}
+
+// subtestName is how go test prints the name of subtest name.
+func subtestName(name string) string {
+	return strings.Join(strings.Fields(name), "_")
+}
+
+// TestRealCOMUnderWine runs the real-COM tier: every stub of
+// generated/ole that the cases call reaches the real ole32.dll or
+// oleaut32.dll under Wine, and each observation (HRESULT, success code,
+// string, GUID, bytes read, reference count) must be what expect.c
+// observed when it made the same call through the SDK's declarations.
+// Every case of the C program must have run and passed.
+func TestRealCOMUnderWine(t *testing.T) {
+	p := wine.Shared(t)
+	expect := realcomExpectations(t, p)
+	exe := wine.BuildTest(t, "..", realcomPkg)
+	out, passed := runRealCOM(t, p, exe, expect)
+	if !passed {
+		t.Fatalf("the real-COM tier failed:\n%s", out)
+	}
+	var cases map[string]string
+	if err := json.Unmarshal([]byte(expect), &cases); err != nil {
+		t.Fatal(err)
+	}
+	results := realcomResults(out)
+	for name := range cases {
+		if results[subtestName(name)] != "PASS" {
+			t.Errorf("case %q did not run and pass:\n%s", name, out)
+		}
+	}
+	for _, diff := range wineDifferences {
+		if got := cases[diff.name]; got != diff.wine {
+			t.Errorf("%s: Wine now gives %q, not %q; %s. Review the difference.", diff.name, got, diff.wine, diff.windows)
+		}
+	}
+	t.Logf("%d calls agree with the C program; %d differences from Windows accepted", len(cases), len(wineDifferences))
+}
+
+// wineDifference is a case where Wine's implementation does not do what
+// Microsoft documents for Windows. The tier accepts Wine's behaviour, as
+// the C program sees it too; TestRealCOMUnderWine fails if Wine changes.
+type wineDifference struct {
+	name    string // the case
+	wine    string // what Wine does
+	windows string // what Microsoft documents
+}
+
+// wineDifferences lists the differences the tier meets.
+var wineDifferences = []wineDifference{}
+
+// funcMutant breaks one DLL function stub of generated/ole.
+type funcMutant struct {
+	file, function string
+	breakArgs      func(args []ast.Expr) []ast.Expr // the broken argument words after the procedure's address
+	// fails says whether the case named name must fail with the stub broken.
+	fails func(name string) bool
+}
+
+// highWordCut predicts the cases of a 64-bit conversion function whose
+// value changes when the argument is cut to its low 32 bits.
+func highWordCut(function string, signed bool) func(string) bool {
+	return func(name string) bool {
+		rest, ok := strings.CutPrefix(name, function+"/")
+		if !ok {
+			return false
+		}
+		v, _, _ := strings.Cut(rest, "/")
+		if signed {
+			n, err := strconv.ParseInt(v, 10, 64)
+			return err != nil || int64(uint32(n)) != n
+		}
+		n, err := strconv.ParseUint(v, 10, 64)
+		return err != nil || uint64(uint32(n)) != n
+	}
+}
+
+// TestRealCOMBites proves that the real-COM tier catches broken stubs: it
+// rebuilds tests/realcom with stubs of generated/ole broken (through a go
+// build overlay, leaving the tree alone) and expects exactly the cases the
+// breakage changes to fail:
+//   - VarBstrFromI8 and VarBstrFromUI8 pass their 64-bit value cut to its
+//     low 32 bits, as a binding that declares it a LONG would: every value
+//     with a non-zero high word (negative ones included) formats wrongly;
+//   - VarBstrCat passes its two BSTRs swapped: only a concatenation whose
+//     halves differ notices.
+func TestRealCOMBites(t *testing.T) {
+	p := wine.Shared(t)
+	expr := func(src string) ast.Expr {
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	mutants := []funcMutant{
+		{
+			file: "com_windows_amd64.go", function: "VarBstrFromI8",
+			breakArgs: func(args []ast.Expr) []ast.Expr {
+				return append([]ast.Expr{expr("uintptr(uint32(i64In))")}, args[1:]...)
+			},
+			fails: highWordCut("VarBstrFromI8", true),
+		},
+		{
+			file: "com_windows_amd64.go", function: "VarBstrFromUI8",
+			breakArgs: func(args []ast.Expr) []ast.Expr {
+				return append([]ast.Expr{expr("uintptr(uint32(ui64In))")}, args[1:]...)
+			},
+			fails: highWordCut("VarBstrFromUI8", false),
+		},
+		{
+			file: "com_windows.go", function: "VarBstrCat",
+			breakArgs: func(args []ast.Expr) []ast.Expr { return append([]ast.Expr{args[1], args[0]}, args[2:]...) },
+			fails: func(name string) bool {
+				return name == "VarBstrCat/abc+def"
+			},
+		},
+	}
+	byFile := map[string][]funcMutant{}
+	for _, m := range mutants {
+		byFile[m.file] = append(byFile[m.file], m)
+	}
+	replace := map[string]string{}
+	for file, ms := range byFile {
+		path, err := filepath.Abs(filepath.Join(oleGenerated, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			src = breakFunction(t, src, m)
+		}
+		mutant := filepath.Join(t.TempDir(), file)
+		if err := os.WriteFile(mutant, src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		replace[path] = mutant
+	}
+	expect := realcomExpectations(t, p)
+	exe := wine.BuildTest(t, "..", realcomPkg, "-overlay", writeOverlay(t, replace))
+	out, passed := runRealCOM(t, p, exe, expect)
+	if passed {
+		t.Fatalf("the real-COM tier passed with broken stubs:\n%s", out)
+	}
+	var cases map[string]string
+	if err := json.Unmarshal([]byte(expect), &cases); err != nil {
+		t.Fatal(err)
+	}
+	results := realcomResults(out)
+	var wantFail, gotFail []string
+	for name := range cases {
+		for _, m := range mutants {
+			if m.fails(name) {
+				wantFail = append(wantFail, subtestName(name))
+				break
+			}
+		}
+		if results[subtestName(name)] == "FAIL" {
+			gotFail = append(gotFail, subtestName(name))
+		} else if results[subtestName(name)] != "PASS" {
+			t.Errorf("case %q did not run", name)
+		}
+	}
+	slices.Sort(wantFail)
+	slices.Sort(gotFail)
+	if len(wantFail) == 0 {
+		t.Fatal("no case can notice the broken stubs")
+	}
+	if !slices.Equal(gotFail, wantFail) {
+		t.Errorf("failed cases %q, want %q\n%s", gotFail, wantFail, out)
+	}
+	t.Logf("%d of %d cases failed with the stubs broken, as predicted", len(gotFail), len(cases))
+}
+
+// breakFunction returns the Go source src with the argument words of the
+// syscall.SyscallN call in the DLL function m.function replaced by
+// m.breakArgs.
+func breakFunction(t *testing.T, src []byte, m funcMutant) []byte {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, m.file, src, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := 0
+	for _, decl := range f.Decls {
+		fn, ok := decl.(*ast.FuncDecl)
+		if !ok || fn.Name.Name != m.function || fn.Recv != nil {
+			continue
+		}
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			// The procedure's address comes first; anything after it is
+			// an argument of the function.
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if ok && isIdent(sel.X, "syscall") && sel.Sel.Name == "SyscallN" && len(call.Args) > 1 {
+				call.Args = append(call.Args[:1:1], m.breakArgs(call.Args[1:])...)
+				broken++
+			}
+			return true
+		})
+	}
+	if broken != 1 {
+		t.Fatalf("found %d syscall.SyscallN calls with arguments in %s in %s, want 1", broken, m.function, m.file)
+	}
+	var b bytes.Buffer
+	if err := format.Node(&b, fset, f); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
