@@ -113,22 +113,31 @@ func TestSourceIndependentOfWorkingDirectory(t *testing.T) {
 	}
 }
 
-// TestFreshInEmptyDirectory regenerates the flagship spec into an empty
-// directory: the result must be the committed generated/vss, file for file.
+// TestFreshInEmptyDirectory regenerates each committed spec into an empty
+// directory: the result must be its committed package, file for file
+// (generated/vss from the flagship spec, generated/ole from the real-COM
+// tier's spec).
 func TestFreshInEmptyDirectory(t *testing.T) {
-	out := t.TempDir()
-	plan, err := gen.Plan(gen.Options{Spec: "../spec/vss.yaml", Out: out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := plan.Apply(); err != nil {
-		t.Fatal(err)
-	}
-	got := readTree(t, out)
-	committed := readTree(t, "../generated/vss")
-	delete(committed, "generate.go") // the go:generate line is written by hand
-	if diff := cmp.Diff(committed, got); diff != "" {
-		t.Errorf("generated/vss is stale; run go run ./cmd/vssgen (-committed +fresh):\n%s", diff)
+	for _, tc := range []struct{ spec, pkg, command string }{
+		{"spec/vss.yaml", "generated/vss", "go run ./cmd/vssgen"},
+		{"spec/ole.yaml", "generated/ole", "go run ./cmd/vssgen -spec spec/ole.yaml -out generated/ole"},
+	} {
+		t.Run(tc.pkg, func(t *testing.T) {
+			out := t.TempDir()
+			plan, err := gen.Plan(gen.Options{Spec: "../" + tc.spec, Out: out})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := plan.Apply(); err != nil {
+				t.Fatal(err)
+			}
+			got := readTree(t, out)
+			committed := readTree(t, "../"+tc.pkg)
+			delete(committed, "generate.go") // the go:generate line is written by hand
+			if diff := cmp.Diff(committed, got); diff != "" {
+				t.Errorf("%s is stale; run %s (-committed +fresh):\n%s", tc.pkg, tc.command, diff)
+			}
+		})
 	}
 }
 
