@@ -98,6 +98,25 @@ func subtestName(name string) string {
 	return strings.Join(strings.Fields(name), "_")
 }
 
+// TestOLEGeneratedTestsUnderWine runs the tests vssgen generates into
+// generated/ole under Wine as Windows 10, as TestGeneratedStubsUnderWine
+// does for generated/vss: every stub through a fake vtable, and the DLL
+// functions found in Wine's ole32.dll and oleaut32.dll.
+func TestOLEGeneratedTestsUnderWine(t *testing.T) {
+	p := wine.Shared(t)
+	exe := wine.BuildTest(t, "..", "./generated/ole")
+	out, err := p.RunTest(t.Context(), wine.Win10, exe)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, name := range windowsTests {
+		if !strings.Contains(out, "--- PASS: "+name+" ") {
+			t.Errorf("%s did not run and pass:\n%s", name, out)
+		}
+	}
+	checkEveryStubPassed(t, specModel(t, oleSpec), out)
+}
+
 // TestRealCOMUnderWine runs the real-COM tier: every stub of
 // generated/ole that the cases call reaches the real ole32.dll or
 // oleaut32.dll under Wine, and each observation (HRESULT, success code,
