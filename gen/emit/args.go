@@ -195,7 +195,7 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 			c.pre = append(c.pre, Var().Id(local).Op("*").Uint16())
 			c.args = append(c.args, ptrArg(Op("&").Id(local)))
 			c.post = append(c.post, If(Id(local).Op("!=").Nil()).Block(
-				Id(name).Op("=").Qual(winPkg, "UTF16PtrToString").Call(Id(local)),
+				Id(name).Op("=").Id("_bstrString").Call(Id(local)),
 				Id("_sysFreeString").Call(Id(local)),
 			))
 		case model.StructKind:

@@ -56,7 +56,7 @@ func COMTests(s *model.Spec, cfg Config) ([]Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	spy, err := verbatimFiles(s, cfg, "fakemalloc_windows_test.go")
+	spy, err := verbatimFiles(s, cfg, "fakemalloc_windows_test.go", "bstr_windows_test.go")
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +198,13 @@ func (c comTests) value(m *model.Method, i int) paramValue {
 	case "_kindWString", "_kindBSTR":
 		// Non-ASCII text, with a character outside the Basic Multilingual
 		// Plane (a UTF-16 surrogate pair), checks the UTF-16 conversions.
-		return paramValue{str: fmt.Sprintf("%s %s of %s: \u00fc\u20ac\U0001D11E", dir, p.Name, m.FullName())}
+		s := fmt.Sprintf("%s %s of %s: \u00fc\u20ac\U0001D11E", dir, p.Name, m.FullName())
+		if testKind(p) == "_kindBSTR" {
+			// A BSTR is counted, not NUL-terminated: a NUL inside it must
+			// arrive, and come back, with the text after it.
+			s += "\x00after NUL"
+		}
+		return paramValue{str: s}
 	case "_kindGUID":
 		base := uint32(0x6A000000)
 		if p.Dir == model.Out {

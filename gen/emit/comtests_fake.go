@@ -155,6 +155,13 @@ func (c comTests) fakeTypes(f *File) {
 		If(Err().Op("!=").Nil()).Block(Panic(Err())),
 		Return(Id("p")),
 	)
+	f.Comment("// _fakeBSTRText reads the BSTR s as many UTF-16 units long as oleaut32's")
+	f.Comment("// SysStringLen says, so that NULs inside it count.")
+	f.Func().Id("_fakeBSTRText").Params(Id("s").Op("*").Uint16()).String().Block(
+		List(Id("n"), Id("_"), Id("_")).Op(":=").Qual("syscall", "SyscallN").Call(Id("_fakeSysStringLen").Dot("Addr").Call(), ptrArg(Id("s"))),
+		Return(String().Call(Qual("unicode/utf16", "Decode").Call(Qual("unsafe", "Slice").Call(Id("s"), Int().Call(Uint32().Call(Id("n"))))))),
+	)
+	f.Var().Id("_fakeSysStringLen").Op("=").Qual(winPkg, "NewLazySystemDLL").Call(Lit("oleaut32.dll")).Dot("NewProc").Call(Lit("SysStringLen"))
 	f.Comment("// _fakeStack runs f, which calls stubs on fakes, on a goroutine stack grown")
 	f.Comment("// well beyond what f and the fake methods need, with the garbage collector")
 	f.Comment("// off. The stubs pass the addresses of their own stack variables through")
@@ -537,7 +544,10 @@ func (c comTests) fakeObject(f *File) {
 					problemf("parameter %d (%s) arrived as %#x, which is no address of a string", n.Clone(), p("name"), Id("w")),
 					Return(),
 				),
-				If(Id("got").Op(":=").Qual(winPkg, "UTF16PtrToString").Call(Id("s")), Id("got").Op("!=").Add(p("str"))).Block(
+				Id("got").Op(":=").Qual(winPkg, "UTF16PtrToString").Call(Id("s")),
+				Comment("// A BSTR is read by its length prefix, NULs and all."),
+				If(p("kind").Op("==").Id("_kindBSTR")).Block(Id("got").Op("=").Id("_fakeBSTRText").Call(Id("s"))),
+				If(Id("got").Op("!=").Add(p("str"))).Block(
 					problemf("parameter %d (%s) arrived as %q, want %q", n.Clone(), p("name"), Id("got"), p("str")),
 					Return(),
 				),

@@ -127,8 +127,10 @@ func copyType(t *model.Type) Code {
 
 func copyValue(fld *model.Field, v *Statement) Code {
 	switch fld.Type.Kind {
-	case model.WString, model.BSTRKind:
+	case model.WString:
 		return Qual(winPkg, "UTF16PtrToString").Call(v)
+	case model.BSTRKind:
+		return Id("_bstrString").Call(v)
 	case model.Boolean:
 		return v.Op("!=").Lit(0)
 	case model.StructKind:

@@ -48,7 +48,11 @@ func Stubs(s *model.Spec, cfg Config) ([]Output, error) {
 		}
 		outs = append(outs, file)
 	}
-	return outs, nil
+	bstr, err := verbatimFiles(s, cfg, "bstr_windows.go")
+	if err != nil {
+		return nil, err
+	}
+	return append(outs, bstr...), nil
 }
 
 // archMethods are the methods and functions whose argument words depend on
@@ -72,8 +76,9 @@ func needsArch(m *model.Method) bool {
 	return false
 }
 
-// emitRuntimeHelpers writes what every stub shares: the running OS version,
-// error construction, and the OLE string functions x/sys/windows lacks.
+// emitRuntimeHelpers writes what every stub shares: the running OS version
+// and error construction. The BSTR functions x/sys/windows lacks are in
+// _verbatim/bstr_windows.go.
 func emitRuntimeHelpers(f *File) {
 	f.Comment("// CurrentOSVersion is the running Windows version. It comes from")
 	f.Comment("// RtlGetVersion, which, unlike GetVersionEx, is not subject to")
@@ -104,31 +109,6 @@ func emitRuntimeHelpers(f *File) {
 	f.Func().Id("_bool").Params(Id("b").Bool()).Uintptr().Block(
 		If(Id("b")).Block(Return(Lit(1))),
 		Return(Lit(0)),
-	)
-	f.Comment("// BSTRs belong to OLE: SysAllocString makes one, SysFreeString frees it.")
-	f.Var().Defs(
-		Id("_oleaut32").Op("=").Qual(winPkg, "NewLazySystemDLL").Call(Lit("oleaut32.dll")),
-		Id("_bstrAllocProc").Op("=").Id("_oleaut32").Dot("NewProc").Call(Lit("SysAllocString")),
-		Id("_bstrFreeProc").Op("=").Id("_oleaut32").Dot("NewProc").Call(Lit("SysFreeString")),
-	)
-	f.Comment("// _sysAllocString makes the BSTR for s. The empty string is passed as NULL,")
-	f.Comment("// which COM defines as the empty BSTR and which APIs such as")
-	f.Comment("// InitializeForBackup document as their default.")
-	f.Func().Id("_sysAllocString").Params(Id("s").String()).Params(Op("*").Uint16(), Error()).Block(
-		If(Id("s").Op("==").Lit("")).Block(Return(Nil(), Nil())),
-		List(Id("p"), Err()).Op(":=").Qual(winPkg, "UTF16PtrFromString").Call(Id("s")),
-		If(Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
-		If(Err().Op(":=").Id("_bstrAllocProc").Dot("Find").Call(), Err().Op("!=").Nil()).Block(Return(Nil(), Err())),
-		List(Id("r"), Id("_"), Id("_")).Op(":=").Qual("syscall", "SyscallN").Call(Id("_bstrAllocProc").Dot("Addr").Call(), ptrArg(Id("p"))),
-		If(Id("r").Op("==").Lit(0)).Block(Return(Nil(), Qual(winPkg, "ERROR_NOT_ENOUGH_MEMORY"))),
-		// Reading the word's bits as a pointer, rather than converting
-		// uintptr to unsafe.Pointer, keeps go vet's pointer check meaningful.
-		Return(Op("*").Parens(Op("**").Uint16()).Call(Qual("unsafe", "Pointer").Call(Op("&").Id("r"))), Nil()),
-	)
-	f.Func().Id("_sysFreeString").Params(Id("p").Op("*").Uint16()).Block(
-		If(Id("p").Op("!=").Nil().Op("&&").Id("_bstrFreeProc").Dot("Find").Call().Op("==").Nil()).Block(
-			Qual("syscall", "SyscallN").Call(Id("_bstrFreeProc").Dot("Addr").Call(), ptrArg(Id("p"))),
-		),
 	)
 }
 

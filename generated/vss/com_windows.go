@@ -48,39 +48,6 @@ func _bool(b bool) uintptr {
 	return 0
 }
 
-// BSTRs belong to OLE: SysAllocString makes one, SysFreeString frees it.
-var (
-	_oleaut32      = windows.NewLazySystemDLL("oleaut32.dll")
-	_bstrAllocProc = _oleaut32.NewProc("SysAllocString")
-	_bstrFreeProc  = _oleaut32.NewProc("SysFreeString")
-)
-
-// _sysAllocString makes the BSTR for s. The empty string is passed as NULL,
-// which COM defines as the empty BSTR and which APIs such as
-// InitializeForBackup document as their default.
-func _sysAllocString(s string) (*uint16, error) {
-	if s == "" {
-		return nil, nil
-	}
-	p, err := windows.UTF16PtrFromString(s)
-	if err != nil {
-		return nil, err
-	}
-	if err := _bstrAllocProc.Find(); err != nil {
-		return nil, err
-	}
-	r, _, _ := syscall.SyscallN(_bstrAllocProc.Addr(), uintptr(unsafe.Pointer(p)))
-	if r == 0 {
-		return nil, windows.ERROR_NOT_ENOUGH_MEMORY
-	}
-	return *(**uint16)(unsafe.Pointer(&r)), nil
-}
-func _sysFreeString(p *uint16) {
-	if p != nil && _bstrFreeProc.Find() == nil {
-		syscall.SyscallN(_bstrFreeProc.Addr(), uintptr(unsafe.Pointer(p)))
-	}
-}
-
 // IID_IUnknown is the interface identifier of IUnknown, {00000000-0000-0000-c000-000000000046}.
 var IID_IUnknown = windows.GUID{
 	Data1: 0x00000000,
@@ -1023,7 +990,7 @@ func (v *IVssBackupComponents) GetWriterStatus(iWriter uint32) (pidInstance wind
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterStatus, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)), uintptr(unsafe.Pointer(&_pbstrWriter)), uintptr(unsafe.Pointer(&pnStatus)), uintptr(unsafe.Pointer(&phResultFailure)))
 	_hr := HRESULT(_r)
 	if _pbstrWriter != nil {
-		pbstrWriter = windows.UTF16PtrToString(_pbstrWriter)
+		pbstrWriter = _bstrString(_pbstrWriter)
 		_sysFreeString(_pbstrWriter)
 	}
 	if _hr != 0 {
@@ -1056,7 +1023,7 @@ func (v *IVssBackupComponents) SaveAsXML() (pbstrXML string, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SaveAsXML, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrXML)))
 	_hr := HRESULT(_r)
 	if _pbstrXML != nil {
-		pbstrXML = windows.UTF16PtrToString(_pbstrXML)
+		pbstrXML = _bstrString(_pbstrXML)
 		_sysFreeString(_pbstrXML)
 	}
 	if _hr != 0 {
@@ -1585,7 +1552,7 @@ func (v *IVssComponent) GetLogicalPath() (pbstrPath string, hr HRESULT, err erro
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrPath != nil {
-		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
+		pbstrPath = _bstrString(_pbstrPath)
 		_sysFreeString(_pbstrPath)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -1640,7 +1607,7 @@ func (v *IVssComponent) GetComponentName() (pbstrName string, hr HRESULT, err er
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrName != nil {
-		pbstrName = windows.UTF16PtrToString(_pbstrName)
+		pbstrName = _bstrString(_pbstrName)
 		_sysFreeString(_pbstrName)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -1778,7 +1745,7 @@ func (v *IVssComponent) GetBackupMetadata() (pbstrData string, hr HRESULT, err e
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrData != nil {
-		pbstrData = windows.UTF16PtrToString(_pbstrData)
+		pbstrData = _bstrString(_pbstrData)
 		_sysFreeString(_pbstrData)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -1884,19 +1851,19 @@ func (v *IVssComponent) GetPartialFile(iPartialFile uint32) (pbstrPath string, p
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPartialFile, uintptr(unsafe.Pointer(v)), uintptr(iPartialFile), uintptr(unsafe.Pointer(&_pbstrPath)), uintptr(unsafe.Pointer(&_pbstrFilename)), uintptr(unsafe.Pointer(&_pbstrRange)), uintptr(unsafe.Pointer(&_pbstrMetadata)))
 	_hr := HRESULT(_r)
 	if _pbstrPath != nil {
-		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
+		pbstrPath = _bstrString(_pbstrPath)
 		_sysFreeString(_pbstrPath)
 	}
 	if _pbstrFilename != nil {
-		pbstrFilename = windows.UTF16PtrToString(_pbstrFilename)
+		pbstrFilename = _bstrString(_pbstrFilename)
 		_sysFreeString(_pbstrFilename)
 	}
 	if _pbstrRange != nil {
-		pbstrRange = windows.UTF16PtrToString(_pbstrRange)
+		pbstrRange = _bstrString(_pbstrRange)
 		_sysFreeString(_pbstrRange)
 	}
 	if _pbstrMetadata != nil {
-		pbstrMetadata = windows.UTF16PtrToString(_pbstrMetadata)
+		pbstrMetadata = _bstrString(_pbstrMetadata)
 		_sysFreeString(_pbstrMetadata)
 	}
 	if _hr != 0 {
@@ -2116,27 +2083,27 @@ func (v *IVssComponent) GetDirectedTarget(iDirectedTarget uint32) (pbstrSourcePa
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDirectedTarget, uintptr(unsafe.Pointer(v)), uintptr(iDirectedTarget), uintptr(unsafe.Pointer(&_pbstrSourcePath)), uintptr(unsafe.Pointer(&_pbstrSourceFileName)), uintptr(unsafe.Pointer(&_pbstrSourceRangeList)), uintptr(unsafe.Pointer(&_pbstrDestinationPath)), uintptr(unsafe.Pointer(&_pbstrDestinationFilename)), uintptr(unsafe.Pointer(&_pbstrDestinationRangeList)))
 	_hr := HRESULT(_r)
 	if _pbstrSourcePath != nil {
-		pbstrSourcePath = windows.UTF16PtrToString(_pbstrSourcePath)
+		pbstrSourcePath = _bstrString(_pbstrSourcePath)
 		_sysFreeString(_pbstrSourcePath)
 	}
 	if _pbstrSourceFileName != nil {
-		pbstrSourceFileName = windows.UTF16PtrToString(_pbstrSourceFileName)
+		pbstrSourceFileName = _bstrString(_pbstrSourceFileName)
 		_sysFreeString(_pbstrSourceFileName)
 	}
 	if _pbstrSourceRangeList != nil {
-		pbstrSourceRangeList = windows.UTF16PtrToString(_pbstrSourceRangeList)
+		pbstrSourceRangeList = _bstrString(_pbstrSourceRangeList)
 		_sysFreeString(_pbstrSourceRangeList)
 	}
 	if _pbstrDestinationPath != nil {
-		pbstrDestinationPath = windows.UTF16PtrToString(_pbstrDestinationPath)
+		pbstrDestinationPath = _bstrString(_pbstrDestinationPath)
 		_sysFreeString(_pbstrDestinationPath)
 	}
 	if _pbstrDestinationFilename != nil {
-		pbstrDestinationFilename = windows.UTF16PtrToString(_pbstrDestinationFilename)
+		pbstrDestinationFilename = _bstrString(_pbstrDestinationFilename)
 		_sysFreeString(_pbstrDestinationFilename)
 	}
 	if _pbstrDestinationRangeList != nil {
-		pbstrDestinationRangeList = windows.UTF16PtrToString(_pbstrDestinationRangeList)
+		pbstrDestinationRangeList = _bstrString(_pbstrDestinationRangeList)
 		_sysFreeString(_pbstrDestinationRangeList)
 	}
 	if _hr != 0 {
@@ -2199,7 +2166,7 @@ func (v *IVssComponent) GetRestoreMetadata() (pbstrRestoreMetadata string, hr HR
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrRestoreMetadata != nil {
-		pbstrRestoreMetadata = windows.UTF16PtrToString(_pbstrRestoreMetadata)
+		pbstrRestoreMetadata = _bstrString(_pbstrRestoreMetadata)
 		_sysFreeString(_pbstrRestoreMetadata)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -2305,7 +2272,7 @@ func (v *IVssComponent) GetPreRestoreFailureMsg() (pbstrPreRestoreFailureMsg str
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrPreRestoreFailureMsg != nil {
-		pbstrPreRestoreFailureMsg = windows.UTF16PtrToString(_pbstrPreRestoreFailureMsg)
+		pbstrPreRestoreFailureMsg = _bstrString(_pbstrPreRestoreFailureMsg)
 		_sysFreeString(_pbstrPreRestoreFailureMsg)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -2365,7 +2332,7 @@ func (v *IVssComponent) GetPostRestoreFailureMsg() (pbstrPostRestoreFailureMsg s
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrPostRestoreFailureMsg != nil {
-		pbstrPostRestoreFailureMsg = windows.UTF16PtrToString(_pbstrPostRestoreFailureMsg)
+		pbstrPostRestoreFailureMsg = _bstrString(_pbstrPostRestoreFailureMsg)
 		_sysFreeString(_pbstrPostRestoreFailureMsg)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -2425,7 +2392,7 @@ func (v *IVssComponent) GetBackupStamp() (pbstrBackupStamp string, hr HRESULT, e
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrBackupStamp != nil {
-		pbstrBackupStamp = windows.UTF16PtrToString(_pbstrBackupStamp)
+		pbstrBackupStamp = _bstrString(_pbstrBackupStamp)
 		_sysFreeString(_pbstrBackupStamp)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -2459,7 +2426,7 @@ func (v *IVssComponent) GetPreviousBackupStamp() (pbstrBackupStamp string, hr HR
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrBackupStamp != nil {
-		pbstrBackupStamp = windows.UTF16PtrToString(_pbstrBackupStamp)
+		pbstrBackupStamp = _bstrString(_pbstrBackupStamp)
 		_sysFreeString(_pbstrBackupStamp)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -2492,7 +2459,7 @@ func (v *IVssComponent) GetBackupOptions() (pbstrBackupOptions string, hr HRESUL
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrBackupOptions != nil {
-		pbstrBackupOptions = windows.UTF16PtrToString(_pbstrBackupOptions)
+		pbstrBackupOptions = _bstrString(_pbstrBackupOptions)
 		_sysFreeString(_pbstrBackupOptions)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -2525,7 +2492,7 @@ func (v *IVssComponent) GetRestoreOptions() (pbstrRestoreOptions string, hr HRES
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrRestoreOptions != nil {
-		pbstrRestoreOptions = windows.UTF16PtrToString(_pbstrRestoreOptions)
+		pbstrRestoreOptions = _bstrString(_pbstrRestoreOptions)
 		_sysFreeString(_pbstrRestoreOptions)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -2584,11 +2551,11 @@ func (v *IVssComponent) GetRestoreSubcomponent(iComponent uint32) (pbstrLogicalP
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreSubcomponent, uintptr(unsafe.Pointer(v)), uintptr(iComponent), uintptr(unsafe.Pointer(&_pbstrLogicalPath)), uintptr(unsafe.Pointer(&_pbstrComponentName)), uintptr(unsafe.Pointer(&_pbRepair)))
 	_hr := HRESULT(_r)
 	if _pbstrLogicalPath != nil {
-		pbstrLogicalPath = windows.UTF16PtrToString(_pbstrLogicalPath)
+		pbstrLogicalPath = _bstrString(_pbstrLogicalPath)
 		_sysFreeString(_pbstrLogicalPath)
 	}
 	if _pbstrComponentName != nil {
-		pbstrComponentName = windows.UTF16PtrToString(_pbstrComponentName)
+		pbstrComponentName = _bstrString(_pbstrComponentName)
 		_sysFreeString(_pbstrComponentName)
 	}
 	pbRepair = _pbRepair != 0
@@ -2700,16 +2667,16 @@ func (v *IVssComponent) GetDifferencedFile(iDifferencedFile uint32) (pbstrPath s
 	_r, _, _ := syscall.SyscallN(v.vtable().GetDifferencedFile, uintptr(unsafe.Pointer(v)), uintptr(iDifferencedFile), uintptr(unsafe.Pointer(&_pbstrPath)), uintptr(unsafe.Pointer(&_pbstrFilespec)), uintptr(unsafe.Pointer(&_pbRecursive)), uintptr(unsafe.Pointer(&_pbstrLsnString)), uintptr(unsafe.Pointer(&pftLastModifyTime)))
 	_hr := HRESULT(_r)
 	if _pbstrPath != nil {
-		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
+		pbstrPath = _bstrString(_pbstrPath)
 		_sysFreeString(_pbstrPath)
 	}
 	if _pbstrFilespec != nil {
-		pbstrFilespec = windows.UTF16PtrToString(_pbstrFilespec)
+		pbstrFilespec = _bstrString(_pbstrFilespec)
 		_sysFreeString(_pbstrFilespec)
 	}
 	pbRecursive = _pbRecursive != 0
 	if _pbstrLsnString != nil {
-		pbstrLsnString = windows.UTF16PtrToString(_pbstrLsnString)
+		pbstrLsnString = _bstrString(_pbstrLsnString)
 		_sysFreeString(_pbstrLsnString)
 	}
 	if _hr != 0 {
@@ -3234,7 +3201,7 @@ func (v *IVssExamineWriterMetadata) GetIdentity() (pidInstance windows.GUID, pid
 	_r, _, _ := syscall.SyscallN(v.vtable().GetIdentity, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)), uintptr(unsafe.Pointer(&_pbstrWriterName)), uintptr(unsafe.Pointer(&pUsage)), uintptr(unsafe.Pointer(&pSource)))
 	_hr := HRESULT(_r)
 	if _pbstrWriterName != nil {
-		pbstrWriterName = windows.UTF16PtrToString(_pbstrWriterName)
+		pbstrWriterName = _bstrString(_pbstrWriterName)
 		_sysFreeString(_pbstrWriterName)
 	}
 	if _hr != 0 {
@@ -3398,11 +3365,11 @@ func (v *IVssExamineWriterMetadata) GetRestoreMethod() (pMethod VSS_RESTOREMETHO
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrService != nil {
-		pbstrService = windows.UTF16PtrToString(_pbstrService)
+		pbstrService = _bstrString(_pbstrService)
 		_sysFreeString(_pbstrService)
 	}
 	if _pbstrUserProcedure != nil {
-		pbstrUserProcedure = windows.UTF16PtrToString(_pbstrUserProcedure)
+		pbstrUserProcedure = _bstrString(_pbstrUserProcedure)
 		_sysFreeString(_pbstrUserProcedure)
 	}
 	pbRebootRequired = _pbRebootRequired != 0
@@ -3511,7 +3478,7 @@ func (v *IVssExamineWriterMetadata) SaveAsXML() (pbstrXML string, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().SaveAsXML, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrXML)))
 	_hr := HRESULT(_r)
 	if _pbstrXML != nil {
-		pbstrXML = windows.UTF16PtrToString(_pbstrXML)
+		pbstrXML = _bstrString(_pbstrXML)
 		_sysFreeString(_pbstrXML)
 	}
 	if _hr != 0 {
@@ -3967,7 +3934,7 @@ func (v *IVssWMDependency) GetLogicalPath() (pbstrLogicalPath string, hr HRESULT
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrLogicalPath != nil {
-		pbstrLogicalPath = windows.UTF16PtrToString(_pbstrLogicalPath)
+		pbstrLogicalPath = _bstrString(_pbstrLogicalPath)
 		_sysFreeString(_pbstrLogicalPath)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -4004,7 +3971,7 @@ func (v *IVssWMDependency) GetComponentName() (pbstrComponentName string, hr HRE
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrComponentName != nil {
-		pbstrComponentName = windows.UTF16PtrToString(_pbstrComponentName)
+		pbstrComponentName = _bstrString(_pbstrComponentName)
 		_sysFreeString(_pbstrComponentName)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -4081,7 +4048,7 @@ func (v *IVssWMFiledesc) GetPath() (pbstrPath string, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetPath, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrPath)))
 	_hr := HRESULT(_r)
 	if _pbstrPath != nil {
-		pbstrPath = windows.UTF16PtrToString(_pbstrPath)
+		pbstrPath = _bstrString(_pbstrPath)
 		_sysFreeString(_pbstrPath)
 	}
 	if _hr != 0 {
@@ -4113,7 +4080,7 @@ func (v *IVssWMFiledesc) GetFilespec() (pbstrFilespec string, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFilespec, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrFilespec)))
 	_hr := HRESULT(_r)
 	if _pbstrFilespec != nil {
-		pbstrFilespec = windows.UTF16PtrToString(_pbstrFilespec)
+		pbstrFilespec = _bstrString(_pbstrFilespec)
 		_sysFreeString(_pbstrFilespec)
 	}
 	if _hr != 0 {
@@ -4183,7 +4150,7 @@ func (v *IVssWMFiledesc) GetAlternateLocation() (pbstrAlternateLocation string, 
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrAlternateLocation != nil {
-		pbstrAlternateLocation = windows.UTF16PtrToString(_pbstrAlternateLocation)
+		pbstrAlternateLocation = _bstrString(_pbstrAlternateLocation)
 		_sysFreeString(_pbstrAlternateLocation)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -4462,7 +4429,7 @@ func (v *IVssComponentEx) GetPrepareForBackupFailureMsg() (pbstrFailureMsg strin
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrFailureMsg != nil {
-		pbstrFailureMsg = windows.UTF16PtrToString(_pbstrFailureMsg)
+		pbstrFailureMsg = _bstrString(_pbstrFailureMsg)
 		_sysFreeString(_pbstrFailureMsg)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -4493,7 +4460,7 @@ func (v *IVssComponentEx) GetPostSnapshotFailureMsg() (pbstrFailureMsg string, h
 	_hr := HRESULT(_r)
 	hr = _hr
 	if _pbstrFailureMsg != nil {
-		pbstrFailureMsg = windows.UTF16PtrToString(_pbstrFailureMsg)
+		pbstrFailureMsg = _bstrString(_pbstrFailureMsg)
 		_sysFreeString(_pbstrFailureMsg)
 	}
 	if _hr != 0 && _hr != S_FALSE {
@@ -4544,7 +4511,7 @@ func (v *IVssComponentEx) GetRollForward() (pRollType VSS_ROLLFORWARD_TYPE, pbst
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRollForward, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pRollType)), uintptr(unsafe.Pointer(&_pbstrPoint)))
 	_hr := HRESULT(_r)
 	if _pbstrPoint != nil {
-		pbstrPoint = windows.UTF16PtrToString(_pbstrPoint)
+		pbstrPoint = _bstrString(_pbstrPoint)
 		_sysFreeString(_pbstrPoint)
 	}
 	if _hr != 0 {
@@ -4571,7 +4538,7 @@ func (v *IVssComponentEx) GetRestoreName() (pbstrName string, err error) {
 	_r, _, _ := syscall.SyscallN(v.vtable().GetRestoreName, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pbstrName)))
 	_hr := HRESULT(_r)
 	if _pbstrName != nil {
-		pbstrName = windows.UTF16PtrToString(_pbstrName)
+		pbstrName = _bstrString(_pbstrName)
 		_sysFreeString(_pbstrName)
 	}
 	if _hr != 0 {
@@ -4756,11 +4723,11 @@ func (v *IVssExamineWriterMetadataEx) GetIdentityEx() (pidInstance windows.GUID,
 	_r, _, _ := syscall.SyscallN(v.vtable().GetIdentityEx, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)), uintptr(unsafe.Pointer(&_pbstrWriterName)), uintptr(unsafe.Pointer(&_pbstrInstanceName)), uintptr(unsafe.Pointer(&pUsage)), uintptr(unsafe.Pointer(&pSource)))
 	_hr := HRESULT(_r)
 	if _pbstrWriterName != nil {
-		pbstrWriterName = windows.UTF16PtrToString(_pbstrWriterName)
+		pbstrWriterName = _bstrString(_pbstrWriterName)
 		_sysFreeString(_pbstrWriterName)
 	}
 	if _pbstrInstanceName != nil {
-		pbstrInstanceName = windows.UTF16PtrToString(_pbstrInstanceName)
+		pbstrInstanceName = _bstrString(_pbstrInstanceName)
 		_sysFreeString(_pbstrInstanceName)
 	}
 	if _hr != 0 {
@@ -4941,7 +4908,7 @@ func (v *IVssComponentEx2) GetFailure() (phr HRESULT, phrApplication HRESULT, pb
 	_r, _, _ := syscall.SyscallN(v.vtable().GetFailure, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&phr)), uintptr(unsafe.Pointer(&phrApplication)), uintptr(unsafe.Pointer(&_pbstrApplicationMessage)), uintptr(unsafe.Pointer(&pdwReserved)))
 	_hr := HRESULT(_r)
 	if _pbstrApplicationMessage != nil {
-		pbstrApplicationMessage = windows.UTF16PtrToString(_pbstrApplicationMessage)
+		pbstrApplicationMessage = _bstrString(_pbstrApplicationMessage)
 		_sysFreeString(_pbstrApplicationMessage)
 	}
 	if _hr != 0 {
@@ -5172,11 +5139,11 @@ func (v *IVssBackupComponentsEx3) GetWriterStatusEx(iWriter uint32) (pidInstance
 	_r, _, _ := syscall.SyscallN(v.vtable().GetWriterStatusEx, uintptr(unsafe.Pointer(v)), uintptr(iWriter), uintptr(unsafe.Pointer(&pidInstance)), uintptr(unsafe.Pointer(&pidWriter)), uintptr(unsafe.Pointer(&_pbstrWriter)), uintptr(unsafe.Pointer(&pnStatus)), uintptr(unsafe.Pointer(&phrFailureWriter)), uintptr(unsafe.Pointer(&phrApplication)), uintptr(unsafe.Pointer(&_pbstrApplicationMessage)))
 	_hr := HRESULT(_r)
 	if _pbstrWriter != nil {
-		pbstrWriter = windows.UTF16PtrToString(_pbstrWriter)
+		pbstrWriter = _bstrString(_pbstrWriter)
 		_sysFreeString(_pbstrWriter)
 	}
 	if _pbstrApplicationMessage != nil {
-		pbstrApplicationMessage = windows.UTF16PtrToString(_pbstrApplicationMessage)
+		pbstrApplicationMessage = _bstrString(_pbstrApplicationMessage)
 		_sysFreeString(_pbstrApplicationMessage)
 	}
 	if _hr != 0 {

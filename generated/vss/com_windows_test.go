@@ -187,6 +187,15 @@ func _fakeBSTR(s string) *uint16 {
 	return p
 }
 
+// _fakeBSTRText reads the BSTR s as many UTF-16 units long as oleaut32's
+// SysStringLen says, so that NULs inside it count.
+func _fakeBSTRText(s *uint16) string {
+	n, _, _ := syscall.SyscallN(_fakeSysStringLen.Addr(), uintptr(unsafe.Pointer(s)))
+	return string(utf16.Decode(unsafe.Slice(s, int(uint32(n)))))
+}
+
+var _fakeSysStringLen = windows.NewLazySystemDLL("oleaut32.dll").NewProc("SysStringLen")
+
 // _fakeStack runs f, which calls stubs on fakes, on a goroutine stack grown
 // well beyond what f and the fake methods need, with the garbage collector
 // off. The stubs pass the addresses of their own stack variables through
@@ -695,7 +704,12 @@ func (o *_fakeObject) check(i int, p *_stubParam, w uintptr) {
 			o.problemf("parameter %d (%s) arrived as %#x, which is no address of a string", i+1, p.name, w)
 			return
 		}
-		if got := windows.UTF16PtrToString(s); got != p.str {
+		got := windows.UTF16PtrToString(s)
+		// A BSTR is read by its length prefix, NULs and all.
+		if p.kind == _kindBSTR {
+			got = _fakeBSTRText(s)
+		}
+		if got != p.str {
 			o.problemf("parameter %d (%s) arrived as %q, want %q", i+1, p.name, got, p.str)
 			return
 		}
@@ -1411,7 +1425,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrWriter",
 				out:  true,
-				str:  "out pbstrWriter of IVssBackupComponentsEx3.GetWriterStatusEx: ü€𝄞",
+				str:  "out pbstrWriter of IVssBackupComponentsEx3.GetWriterStatusEx: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -1438,7 +1452,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrApplicationMessage",
 				out:  true,
-				str:  "out pbstrApplicationMessage of IVssBackupComponentsEx3.GetWriterStatusEx: ü€𝄞",
+				str:  "out pbstrApplicationMessage of IVssBackupComponentsEx3.GetWriterStatusEx: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 60,
@@ -2363,7 +2377,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrWriter",
 				out:  true,
-				str:  "out pbstrWriter of IVssBackupComponents.GetWriterStatus: ü€𝄞",
+				str:  "out pbstrWriter of IVssBackupComponents.GetWriterStatus: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -2437,7 +2451,7 @@ var _stubs = map[Method]*_stub{
 			{
 				kind: _kindBSTR,
 				name: "bstrXML",
-				str:  "in bstrXML of IVssBackupComponents.InitializeForBackup: ü€𝄞",
+				str:  "in bstrXML of IVssBackupComponents.InitializeForBackup: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 5,
@@ -2453,7 +2467,7 @@ var _stubs = map[Method]*_stub{
 			{
 				kind: _kindBSTR,
 				name: "bstrXML",
-				str:  "in bstrXML of IVssBackupComponents.InitializeForRestore: ü€𝄞",
+				str:  "in bstrXML of IVssBackupComponents.InitializeForRestore: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 7,
@@ -2660,7 +2674,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrXML",
 				out:  true,
-				str:  "out pbstrXML of IVssBackupComponents.SaveAsXML: ü€𝄞",
+				str:  "out pbstrXML of IVssBackupComponents.SaveAsXML: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 26,
@@ -3164,7 +3178,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrApplicationMessage",
 				out:  true,
-				str:  "out pbstrApplicationMessage of IVssComponentEx2.GetFailure: ü€𝄞",
+				str:  "out pbstrApplicationMessage of IVssComponentEx2.GetFailure: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -3250,7 +3264,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrFailureMsg",
 				out:  true,
-				str:  "out pbstrFailureMsg of IVssComponentEx.GetPostSnapshotFailureMsg: ü€𝄞",
+				str:  "out pbstrFailureMsg of IVssComponentEx.GetPostSnapshotFailureMsg: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 44,
@@ -3270,7 +3284,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrFailureMsg",
 				out:  true,
-				str:  "out pbstrFailureMsg of IVssComponentEx.GetPrepareForBackupFailureMsg: ü€𝄞",
+				str:  "out pbstrFailureMsg of IVssComponentEx.GetPrepareForBackupFailureMsg: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 43,
@@ -3289,7 +3303,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrName",
 				out:  true,
-				str:  "out pbstrName of IVssComponentEx.GetRestoreName: ü€𝄞",
+				str:  "out pbstrName of IVssComponentEx.GetRestoreName: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 47,
@@ -3317,7 +3331,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPoint",
 				out:  true,
-				str:  "out pbstrPoint of IVssComponentEx.GetRollForward: ü€𝄞",
+				str:  "out pbstrPoint of IVssComponentEx.GetRollForward: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 46,
@@ -3588,7 +3602,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrData",
 				out:  true,
-				str:  "out pbstrData of IVssComponent.GetBackupMetadata: ü€𝄞",
+				str:  "out pbstrData of IVssComponent.GetBackupMetadata: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 10,
@@ -3608,7 +3622,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrBackupOptions",
 				out:  true,
-				str:  "out pbstrBackupOptions of IVssComponent.GetBackupOptions: ü€𝄞",
+				str:  "out pbstrBackupOptions of IVssComponent.GetBackupOptions: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 32,
@@ -3628,7 +3642,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrBackupStamp",
 				out:  true,
-				str:  "out pbstrBackupStamp of IVssComponent.GetBackupStamp: ü€𝄞",
+				str:  "out pbstrBackupStamp of IVssComponent.GetBackupStamp: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 30,
@@ -3674,7 +3688,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrName",
 				out:  true,
-				str:  "out pbstrName of IVssComponent.GetComponentName: ü€𝄞",
+				str:  "out pbstrName of IVssComponent.GetComponentName: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 5,
@@ -3732,13 +3746,13 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPath",
 				out:  true,
-				str:  "out pbstrPath of IVssComponent.GetDifferencedFile: ü€𝄞",
+				str:  "out pbstrPath of IVssComponent.GetDifferencedFile: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrFilespec",
 				out:  true,
-				str:  "out pbstrFilespec of IVssComponent.GetDifferencedFile: ü€𝄞",
+				str:  "out pbstrFilespec of IVssComponent.GetDifferencedFile: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -3751,7 +3765,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrLsnString",
 				out:  true,
-				str:  "out pbstrLsnString of IVssComponent.GetDifferencedFile: ü€𝄞",
+				str:  "out pbstrLsnString of IVssComponent.GetDifferencedFile: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindFiletime,
@@ -3817,37 +3831,37 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrSourcePath",
 				out:  true,
-				str:  "out pbstrSourcePath of IVssComponent.GetDirectedTarget: ü€𝄞",
+				str:  "out pbstrSourcePath of IVssComponent.GetDirectedTarget: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrSourceFileName",
 				out:  true,
-				str:  "out pbstrSourceFileName of IVssComponent.GetDirectedTarget: ü€𝄞",
+				str:  "out pbstrSourceFileName of IVssComponent.GetDirectedTarget: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrSourceRangeList",
 				out:  true,
-				str:  "out pbstrSourceRangeList of IVssComponent.GetDirectedTarget: ü€𝄞",
+				str:  "out pbstrSourceRangeList of IVssComponent.GetDirectedTarget: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrDestinationPath",
 				out:  true,
-				str:  "out pbstrDestinationPath of IVssComponent.GetDirectedTarget: ü€𝄞",
+				str:  "out pbstrDestinationPath of IVssComponent.GetDirectedTarget: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrDestinationFilename",
 				out:  true,
-				str:  "out pbstrDestinationFilename of IVssComponent.GetDirectedTarget: ü€𝄞",
+				str:  "out pbstrDestinationFilename of IVssComponent.GetDirectedTarget: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrDestinationRangeList",
 				out:  true,
-				str:  "out pbstrDestinationRangeList of IVssComponent.GetDirectedTarget: ü€𝄞",
+				str:  "out pbstrDestinationRangeList of IVssComponent.GetDirectedTarget: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 20,
@@ -3917,7 +3931,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPath",
 				out:  true,
-				str:  "out pbstrPath of IVssComponent.GetLogicalPath: ü€𝄞",
+				str:  "out pbstrPath of IVssComponent.GetLogicalPath: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 3,
@@ -3998,25 +4012,25 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPath",
 				out:  true,
-				str:  "out pbstrPath of IVssComponent.GetPartialFile: ü€𝄞",
+				str:  "out pbstrPath of IVssComponent.GetPartialFile: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrFilename",
 				out:  true,
-				str:  "out pbstrFilename of IVssComponent.GetPartialFile: ü€𝄞",
+				str:  "out pbstrFilename of IVssComponent.GetPartialFile: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrRange",
 				out:  true,
-				str:  "out pbstrRange of IVssComponent.GetPartialFile: ü€𝄞",
+				str:  "out pbstrRange of IVssComponent.GetPartialFile: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrMetadata",
 				out:  true,
-				str:  "out pbstrMetadata of IVssComponent.GetPartialFile: ü€𝄞",
+				str:  "out pbstrMetadata of IVssComponent.GetPartialFile: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 13,
@@ -4061,7 +4075,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPostRestoreFailureMsg",
 				out:  true,
-				str:  "out pbstrPostRestoreFailureMsg of IVssComponent.GetPostRestoreFailureMsg: ü€𝄞",
+				str:  "out pbstrPostRestoreFailureMsg of IVssComponent.GetPostRestoreFailureMsg: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 28,
@@ -4081,7 +4095,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPreRestoreFailureMsg",
 				out:  true,
-				str:  "out pbstrPreRestoreFailureMsg of IVssComponent.GetPreRestoreFailureMsg: ü€𝄞",
+				str:  "out pbstrPreRestoreFailureMsg of IVssComponent.GetPreRestoreFailureMsg: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 26,
@@ -4101,7 +4115,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrBackupStamp",
 				out:  true,
-				str:  "out pbstrBackupStamp of IVssComponent.GetPreviousBackupStamp: ü€𝄞",
+				str:  "out pbstrBackupStamp of IVssComponent.GetPreviousBackupStamp: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 31,
@@ -4121,7 +4135,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrRestoreMetadata",
 				out:  true,
-				str:  "out pbstrRestoreMetadata of IVssComponent.GetRestoreMetadata: ü€𝄞",
+				str:  "out pbstrRestoreMetadata of IVssComponent.GetRestoreMetadata: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 22,
@@ -4141,7 +4155,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrRestoreOptions",
 				out:  true,
-				str:  "out pbstrRestoreOptions of IVssComponent.GetRestoreOptions: ü€𝄞",
+				str:  "out pbstrRestoreOptions of IVssComponent.GetRestoreOptions: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 33,
@@ -4170,13 +4184,13 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrLogicalPath",
 				out:  true,
-				str:  "out pbstrLogicalPath of IVssComponent.GetRestoreSubcomponent: ü€𝄞",
+				str:  "out pbstrLogicalPath of IVssComponent.GetRestoreSubcomponent: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrComponentName",
 				out:  true,
-				str:  "out pbstrComponentName of IVssComponent.GetRestoreSubcomponent: ü€𝄞",
+				str:  "out pbstrComponentName of IVssComponent.GetRestoreSubcomponent: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 1,
@@ -4942,13 +4956,13 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrWriterName",
 				out:  true,
-				str:  "out pbstrWriterName of IVssExamineWriterMetadataEx.GetIdentityEx: ü€𝄞",
+				str:  "out pbstrWriterName of IVssExamineWriterMetadataEx.GetIdentityEx: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrInstanceName",
 				out:  true,
-				str:  "out pbstrInstanceName of IVssExamineWriterMetadataEx.GetIdentityEx: ü€𝄞",
+				str:  "out pbstrInstanceName of IVssExamineWriterMetadataEx.GetIdentityEx: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -5179,7 +5193,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrWriterName",
 				out:  true,
-				str:  "out pbstrWriterName of IVssExamineWriterMetadata.GetIdentity: ü€𝄞",
+				str:  "out pbstrWriterName of IVssExamineWriterMetadata.GetIdentity: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -5255,13 +5269,13 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrService",
 				out:  true,
-				str:  "out pbstrService of IVssExamineWriterMetadata.GetRestoreMethod: ü€𝄞",
+				str:  "out pbstrService of IVssExamineWriterMetadata.GetRestoreMethod: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrUserProcedure",
 				out:  true,
-				str:  "out pbstrUserProcedure of IVssExamineWriterMetadata.GetRestoreMethod: ü€𝄞",
+				str:  "out pbstrUserProcedure of IVssExamineWriterMetadata.GetRestoreMethod: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,
@@ -5299,7 +5313,7 @@ var _stubs = map[Method]*_stub{
 			{
 				kind: _kindBSTR,
 				name: "bstrXML",
-				str:  "in bstrXML of IVssExamineWriterMetadata.LoadFromXML: ü€𝄞",
+				str:  "in bstrXML of IVssExamineWriterMetadata.LoadFromXML: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 13,
@@ -5318,7 +5332,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrXML",
 				out:  true,
-				str:  "out pbstrXML of IVssExamineWriterMetadata.SaveAsXML: ü€𝄞",
+				str:  "out pbstrXML of IVssExamineWriterMetadata.SaveAsXML: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 12,
@@ -5598,7 +5612,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrComponentName",
 				out:  true,
-				str:  "out pbstrComponentName of IVssWMDependency.GetComponentName: ü€𝄞",
+				str:  "out pbstrComponentName of IVssWMDependency.GetComponentName: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 5,
@@ -5618,7 +5632,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrLogicalPath",
 				out:  true,
-				str:  "out pbstrLogicalPath of IVssWMDependency.GetLogicalPath: ü€𝄞",
+				str:  "out pbstrLogicalPath of IVssWMDependency.GetLogicalPath: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 4,
@@ -5668,7 +5682,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrAlternateLocation",
 				out:  true,
-				str:  "out pbstrAlternateLocation of IVssWMFiledesc.GetAlternateLocation: ü€𝄞",
+				str:  "out pbstrAlternateLocation of IVssWMFiledesc.GetAlternateLocation: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 6,
@@ -5712,7 +5726,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrFilespec",
 				out:  true,
-				str:  "out pbstrFilespec of IVssWMFiledesc.GetFilespec: ü€𝄞",
+				str:  "out pbstrFilespec of IVssWMFiledesc.GetFilespec: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 4,
@@ -5731,7 +5745,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrPath",
 				out:  true,
-				str:  "out pbstrPath of IVssWMFiledesc.GetPath: ü€𝄞",
+				str:  "out pbstrPath of IVssWMFiledesc.GetPath: ü€𝄞\x00after NUL",
 			},
 		},
 		slot: 3,
@@ -7775,7 +7789,7 @@ var _functions = []struct {
 			{
 				kind: _kindBSTR,
 				name: "bstrXML",
-				str:  "in bstrXML of vssapi.dll!CreateVssExamineWriterMetadataInternal: ü€𝄞",
+				str:  "in bstrXML of vssapi.dll!CreateVssExamineWriterMetadataInternal: ü€𝄞\x00after NUL",
 			},
 			{
 				kind:    _kindPointer,

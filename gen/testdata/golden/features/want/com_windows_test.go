@@ -185,6 +185,15 @@ func _fakeBSTR(s string) *uint16 {
 	return p
 }
 
+// _fakeBSTRText reads the BSTR s as many UTF-16 units long as oleaut32's
+// SysStringLen says, so that NULs inside it count.
+func _fakeBSTRText(s *uint16) string {
+	n, _, _ := syscall.SyscallN(_fakeSysStringLen.Addr(), uintptr(unsafe.Pointer(s)))
+	return string(utf16.Decode(unsafe.Slice(s, int(uint32(n)))))
+}
+
+var _fakeSysStringLen = windows.NewLazySystemDLL("oleaut32.dll").NewProc("SysStringLen")
+
 // _fakeStack runs f, which calls stubs on fakes, on a goroutine stack grown
 // well beyond what f and the fake methods need, with the garbage collector
 // off. The stubs pass the addresses of their own stack variables through
@@ -577,7 +586,12 @@ func (o *_fakeObject) check(i int, p *_stubParam, w uintptr) {
 			o.problemf("parameter %d (%s) arrived as %#x, which is no address of a string", i+1, p.name, w)
 			return
 		}
-		if got := windows.UTF16PtrToString(s); got != p.str {
+		got := windows.UTF16PtrToString(s)
+		// A BSTR is read by its length prefix, NULs and all.
+		if p.kind == _kindBSTR {
+			got = _fakeBSTRText(s)
+		}
+		if got != p.str {
 			o.problemf("parameter %d (%s) arrived as %q, want %q", i+1, p.name, got, p.str)
 			return
 		}
@@ -864,7 +878,7 @@ var _stubs = map[Method]*_stub{
 				kind: _kindBSTR,
 				name: "pbstrNote",
 				out:  true,
-				str:  "out pbstrNote of IGadgetShop.Describe: ü€𝄞",
+				str:  "out pbstrNote of IGadgetShop.Describe: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 1,
@@ -934,7 +948,7 @@ var _stubs = map[Method]*_stub{
 			{
 				kind: _kindBSTR,
 				name: "bstrNote",
-				str:  "in bstrNote of IGadgetShop.Find: ü€𝄞",
+				str:  "in bstrNote of IGadgetShop.Find: ü€𝄞\x00after NUL",
 			},
 			{
 				kind:     _kindWString,
@@ -946,7 +960,7 @@ var _stubs = map[Method]*_stub{
 				kind:     _kindBSTR,
 				name:     "bstrMemo",
 				optional: true,
-				str:      "in bstrMemo of IGadgetShop.Find: ü€𝄞",
+				str:      "in bstrMemo of IGadgetShop.Find: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 1,
