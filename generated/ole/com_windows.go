@@ -48,39 +48,6 @@ func _bool(b bool) uintptr {
 	return 0
 }
 
-// BSTRs belong to OLE: SysAllocString makes one, SysFreeString frees it.
-var (
-	_oleaut32      = windows.NewLazySystemDLL("oleaut32.dll")
-	_bstrAllocProc = _oleaut32.NewProc("SysAllocString")
-	_bstrFreeProc  = _oleaut32.NewProc("SysFreeString")
-)
-
-// _sysAllocString makes the BSTR for s. The empty string is passed as NULL,
-// which COM defines as the empty BSTR and which APIs such as
-// InitializeForBackup document as their default.
-func _sysAllocString(s string) (*uint16, error) {
-	if s == "" {
-		return nil, nil
-	}
-	p, err := windows.UTF16PtrFromString(s)
-	if err != nil {
-		return nil, err
-	}
-	if err := _bstrAllocProc.Find(); err != nil {
-		return nil, err
-	}
-	r, _, _ := syscall.SyscallN(_bstrAllocProc.Addr(), uintptr(unsafe.Pointer(p)))
-	if r == 0 {
-		return nil, windows.ERROR_NOT_ENOUGH_MEMORY
-	}
-	return *(**uint16)(unsafe.Pointer(&r)), nil
-}
-func _sysFreeString(p *uint16) {
-	if p != nil && _bstrFreeProc.Find() == nil {
-		syscall.SyscallN(_bstrFreeProc.Addr(), uintptr(unsafe.Pointer(p)))
-	}
-}
-
 // IID_IUnknown is the interface identifier of IUnknown, {00000000-0000-0000-c000-000000000046}.
 var IID_IUnknown = windows.GUID{
 	Data1: 0x00000000,
@@ -824,7 +791,7 @@ func VarBstrCat(bstrLeft string, bstrRight string) (pbstrResult string, err erro
 	_r, _, _ := syscall.SyscallN(_procVarBstrCat.Addr(), uintptr(unsafe.Pointer(_bstrLeft)), uintptr(unsafe.Pointer(_bstrRight)), uintptr(unsafe.Pointer(&_pbstrResult)))
 	_hr := HRESULT(_r)
 	if _pbstrResult != nil {
-		pbstrResult = windows.UTF16PtrToString(_pbstrResult)
+		pbstrResult = _bstrString(_pbstrResult)
 		_sysFreeString(_pbstrResult)
 	}
 	if _hr != 0 {

@@ -4,7 +4,6 @@
 package ole
 
 import (
-	"golang.org/x/sys/windows"
 	"syscall"
 	"unsafe"
 )
@@ -40,7 +39,7 @@ func VarBstrFromI8(i64In int64, lcid uint32, dwFlags uint32) (pbstrOut string, e
 	_r, _, _ := syscall.SyscallN(_procVarBstrFromI8.Addr(), uintptr(i64In), uintptr(lcid), uintptr(dwFlags), uintptr(unsafe.Pointer(&_pbstrOut)))
 	_hr := HRESULT(_r)
 	if _pbstrOut != nil {
-		pbstrOut = windows.UTF16PtrToString(_pbstrOut)
+		pbstrOut = _bstrString(_pbstrOut)
 		_sysFreeString(_pbstrOut)
 	}
 	if _hr != 0 {
@@ -70,7 +69,7 @@ func VarBstrFromUI8(ui64In uint64, lcid uint32, dwFlags uint32) (pbstrOut string
 	_r, _, _ := syscall.SyscallN(_procVarBstrFromUI8.Addr(), uintptr(ui64In), uintptr(lcid), uintptr(dwFlags), uintptr(unsafe.Pointer(&_pbstrOut)))
 	_hr := HRESULT(_r)
 	if _pbstrOut != nil {
-		pbstrOut = windows.UTF16PtrToString(_pbstrOut)
+		pbstrOut = _bstrString(_pbstrOut)
 		_sysFreeString(_pbstrOut)
 	}
 	if _hr != 0 {

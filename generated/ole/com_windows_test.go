@@ -185,6 +185,15 @@ func _fakeBSTR(s string) *uint16 {
 	return p
 }
 
+// _fakeBSTRText reads the BSTR s as many UTF-16 units long as oleaut32's
+// SysStringLen says, so that NULs inside it count.
+func _fakeBSTRText(s *uint16) string {
+	n, _, _ := syscall.SyscallN(_fakeSysStringLen.Addr(), uintptr(unsafe.Pointer(s)))
+	return string(utf16.Decode(unsafe.Slice(s, int(uint32(n)))))
+}
+
+var _fakeSysStringLen = windows.NewLazySystemDLL("oleaut32.dll").NewProc("SysStringLen")
+
 // _fakeStack runs f, which calls stubs on fakes, on a goroutine stack grown
 // well beyond what f and the fake methods need, with the garbage collector
 // off. The stubs pass the addresses of their own stack variables through
@@ -577,7 +586,12 @@ func (o *_fakeObject) check(i int, p *_stubParam, w uintptr) {
 			o.problemf("parameter %d (%s) arrived as %#x, which is no address of a string", i+1, p.name, w)
 			return
 		}
-		if got := windows.UTF16PtrToString(s); got != p.str {
+		got := windows.UTF16PtrToString(s)
+		// A BSTR is read by its length prefix, NULs and all.
+		if p.kind == _kindBSTR {
+			got = _fakeBSTRText(s)
+		}
+		if got != p.str {
 			o.problemf("parameter %d (%s) arrived as %q, want %q", i+1, p.name, got, p.str)
 			return
 		}
@@ -1585,7 +1599,7 @@ var _functions = []struct {
 				kind: _kindBSTR,
 				name: "pbstrOut",
 				out:  true,
-				str:  "out pbstrOut of oleaut32.dll!VarBstrFromI8: ü€𝄞",
+				str:  "out pbstrOut of oleaut32.dll!VarBstrFromI8: ü€𝄞\x00after NUL",
 			},
 		},
 		proc: _procVarBstrFromI8,
@@ -1622,7 +1636,7 @@ var _functions = []struct {
 				kind: _kindBSTR,
 				name: "pbstrOut",
 				out:  true,
-				str:  "out pbstrOut of oleaut32.dll!VarBstrFromUI8: ü€𝄞",
+				str:  "out pbstrOut of oleaut32.dll!VarBstrFromUI8: ü€𝄞\x00after NUL",
 			},
 		},
 		proc: _procVarBstrFromUI8,
@@ -1640,18 +1654,18 @@ var _functions = []struct {
 			{
 				kind: _kindBSTR,
 				name: "bstrLeft",
-				str:  "in bstrLeft of oleaut32.dll!VarBstrCat: ü€𝄞",
+				str:  "in bstrLeft of oleaut32.dll!VarBstrCat: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "bstrRight",
-				str:  "in bstrRight of oleaut32.dll!VarBstrCat: ü€𝄞",
+				str:  "in bstrRight of oleaut32.dll!VarBstrCat: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "pbstrResult",
 				out:  true,
-				str:  "out pbstrResult of oleaut32.dll!VarBstrCat: ü€𝄞",
+				str:  "out pbstrResult of oleaut32.dll!VarBstrCat: ü€𝄞\x00after NUL",
 			},
 		},
 		proc: _procVarBstrCat,
@@ -1667,12 +1681,12 @@ var _functions = []struct {
 			{
 				kind: _kindBSTR,
 				name: "bstrLeft",
-				str:  "in bstrLeft of oleaut32.dll!VarBstrCmp: ü€𝄞",
+				str:  "in bstrLeft of oleaut32.dll!VarBstrCmp: ü€𝄞\x00after NUL",
 			},
 			{
 				kind: _kindBSTR,
 				name: "bstrRight",
-				str:  "in bstrRight of oleaut32.dll!VarBstrCmp: ü€𝄞",
+				str:  "in bstrRight of oleaut32.dll!VarBstrCmp: ü€𝄞\x00after NUL",
 			},
 			{
 				bytes: 4,

@@ -113,12 +113,17 @@ var (
 		{"abc", "ABC", normIgnoreCase, "abc?ABC ignoring case"},
 		{"", "a", 0, "empty<a"},
 		{"a", "", 0, "a>empty"},
+		{"a\x00b", "a\x00c", 0, "a NUL b?a NUL c"},
+		{"a\x00b", "a\x00b", 0, "a NUL b?a NUL b"},
+		{"a", "a\x00", 0, "a?a NUL"},
 	}
 	concatenations = []struct{ left, right, name string }{
 		{"abc", "def", "abc+def"},
 		{"", "x", "empty+x"},
 		{"x", "", "x+empty"},
 		{"", "", "empty+empty"},
+		{"a\x00b", "c\x00", "a NUL b+c NUL"},
+		{"\x00", "z", "NUL+z"},
 	}
 	streamData = "hello, real COM"
 	docClass   = windows.GUID{Data1: 0x01234567, Data2: 0x89AB, Data3: 0xCDEF, Data4: [8]byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF}}

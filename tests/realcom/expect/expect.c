@@ -80,21 +80,35 @@ static const ULONGLONG unsigned64[] = {
 /* LCIDs: English (United States) and the invariant locale. */
 static const DWORD lcids[] = {0x0409, LOCALE_INVARIANT};
 
-static const struct { const WCHAR *left, *right; ULONG flags; const char *name; } comparisons[] = {
-	{L"abc", L"abd", 0, "abc<abd"},
-	{L"abd", L"abc", 0, "abd>abc"},
-	{L"abc", L"abc", 0, "abc=abc"},
-	{L"abc", L"ABC", 0, "abc?ABC"},
-	{L"abc", L"ABC", NORM_IGNORECASE, "abc?ABC ignoring case"},
-	{L"", L"a", 0, "empty<a"},
-	{L"a", L"", 0, "a>empty"},
+/* A BSTR's text with its length in characters, which may hold NULs. */
+struct counted {
+	const WCHAR *s;
+	UINT n;
+};
+#define T(lit) {lit, sizeof(lit) / sizeof(WCHAR) - 1}
+
+static BSTR alloc(struct counted t) { return SysAllocStringLen(t.s, t.n); }
+
+static const struct { struct counted left, right; ULONG flags; const char *name; } comparisons[] = {
+	{T(L"abc"), T(L"abd"), 0, "abc<abd"},
+	{T(L"abd"), T(L"abc"), 0, "abd>abc"},
+	{T(L"abc"), T(L"abc"), 0, "abc=abc"},
+	{T(L"abc"), T(L"ABC"), 0, "abc?ABC"},
+	{T(L"abc"), T(L"ABC"), NORM_IGNORECASE, "abc?ABC ignoring case"},
+	{T(L""), T(L"a"), 0, "empty<a"},
+	{T(L"a"), T(L""), 0, "a>empty"},
+	{T(L"a\0b"), T(L"a\0c"), 0, "a NUL b?a NUL c"},
+	{T(L"a\0b"), T(L"a\0b"), 0, "a NUL b?a NUL b"},
+	{T(L"a"), T(L"a\0"), 0, "a?a NUL"},
 };
 
-static const struct { const WCHAR *left, *right; const char *name; } concatenations[] = {
-	{L"abc", L"def", "abc+def"},
-	{L"", L"x", "empty+x"},
-	{L"x", L"", "x+empty"},
-	{L"", L"", "empty+empty"},
+static const struct { struct counted left, right; const char *name; } concatenations[] = {
+	{T(L"abc"), T(L"def"), "abc+def"},
+	{T(L""), T(L"x"), "empty+x"},
+	{T(L"x"), T(L""), "x+empty"},
+	{T(L""), T(L""), "empty+empty"},
+	{T(L"a\0b"), T(L"c\0"), "a NUL b+c NUL"},
+	{T(L"\0"), T(L"z"), "NUL+z"},
 };
 
 static void guidStringCases(void)
@@ -153,7 +167,7 @@ static void varCases(void)
 			end();
 		}
 		for (size_t i = 0; i < sizeof comparisons / sizeof comparisons[0]; i++) {
-			BSTR left = SysAllocString(comparisons[i].left), right = SysAllocString(comparisons[i].right);
+			BSTR left = alloc(comparisons[i].left), right = alloc(comparisons[i].right);
 			snprintf(name, sizeof name, "VarBstrCmp/%s/%04lX", comparisons[i].name, (unsigned long)lcids[l]);
 			key(name);
 			hr(VarBstrCmp(left, right, lcids[l], comparisons[i].flags));
@@ -163,7 +177,7 @@ static void varCases(void)
 		}
 	}
 	for (size_t i = 0; i < sizeof concatenations / sizeof concatenations[0]; i++) {
-		BSTR left = SysAllocString(concatenations[i].left), right = SysAllocString(concatenations[i].right), out = NULL;
+		BSTR left = alloc(concatenations[i].left), right = alloc(concatenations[i].right), out = NULL;
 		snprintf(name, sizeof name, "VarBstrCat/%s", concatenations[i].name);
 		key(name);
 		HRESULT h = VarBstrCat(left, right, &out);
