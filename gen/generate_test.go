@@ -196,3 +196,33 @@ func TestMissingSpec(t *testing.T) {
 		t.Fatalf("got %v, want a not-exist error", err)
 	}
 }
+
+// TestWithoutOSVersions: os_versions is optional, and a spec without it
+// whose method documents a failure code generates, the error-matching test
+// checking that code on the zero OSVersion (it has no notes to apply).
+func TestWithoutOSVersions(t *testing.T) {
+	spec := []byte(`package: nover
+hresults:
+  - {name: S_OK, value: 0, doc: Success.}
+  - {name: E_FAIL, value: 0x80004005, doc: Failure.}
+functions:
+  - name: DoIt
+    dll: doit.dll
+    returns:
+      - {code: S_OK, meaning: Done.}
+      - {code: E_FAIL, meaning: Not done.}
+`)
+	files, err := gen.GenerateBytes("nover.yaml", spec, gen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Name == "method_test.go" {
+			if want := []byte("{Proc_DoIt, E_FAIL, OSVersion{}, E_FAIL,"); !bytes.Contains(f.Data, want) {
+				t.Errorf("method_test.go lacks %q:\n%s", want, f.Data)
+			}
+			return
+		}
+	}
+	t.Fatal("no method_test.go")
+}

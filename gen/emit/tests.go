@@ -366,8 +366,13 @@ func methodTests(s *model.Spec, cfg Config) *File {
 			for _, m := range methods {
 				for _, r := range m.Returns {
 					if r.Code.Failed() {
-						last := s.OSVersions[len(s.OSVersions)-1]
-						g.Line().Values(Id(m.ID()), Id(r.Code.Name), osLit(last), Id(r.Code.Name),
+						// The newest version the spec knows; a spec without
+						// os_versions has no notes, so any version will do.
+						var newest Code = Id("OSVersion").Values()
+						if n := len(s.OSVersions); n > 0 {
+							newest = osLit(s.OSVersions[n-1])
+						}
+						g.Line().Values(Id(m.ID()), Id(r.Code.Name), newest, Id(r.Code.Name),
 							Lit(fmt.Sprintf("%s: %s (%s): %s", m.FullName(), r.Code.Name, r.Code.Hex(), model.OneLine(r.Meaning))))
 					}
 				}
