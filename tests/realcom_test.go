@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vssgen/vssgen/tests/internal/wine"
@@ -36,6 +37,23 @@ const (
 // as Windows 10, returning the JSON it printed, which it checks is an
 // object of strings with at least one case of each group of the tier.
 func realcomExpectations(t *testing.T, p *wine.Prefix) string {
+	t.Helper()
+	realcomExpectCache.Lock()
+	defer realcomExpectCache.Unlock()
+	if realcomExpectCache.json == "" {
+		realcomExpectCache.json = makeRealcomExpectations(t, p)
+	}
+	return realcomExpectCache.json
+}
+
+// realcomExpectCache keeps the C program's output for the tests of one
+// run: building and running it once is enough.
+var realcomExpectCache struct {
+	sync.Mutex
+	json string
+}
+
+func makeRealcomExpectations(t *testing.T, p *wine.Prefix) string {
 	t.Helper()
 	var cc *wine.Compiler
 	for _, c := range wine.RequireCompilers(t) {

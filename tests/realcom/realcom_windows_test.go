@@ -95,6 +95,7 @@ var (
 		{"all bits", "{FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF}"},
 		{"no braces", "0000000C-0000-0000-C000-000000000046"},
 		{"short", "{0000000C-0000-0000-C000-00000000004}"},
+		{"not hex", "{0000000C-0000-0000-C000-00000000004G}"},
 		{"empty", ""},
 		{"progid", "No.Such.ProgId"},
 	}

@@ -64,6 +64,7 @@ static const struct { const char *name; const WCHAR *s; } guidStrings[] = {
 	{"all bits", L"{FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF}"},
 	{"no braces", L"0000000C-0000-0000-C000-000000000046"},
 	{"short", L"{0000000C-0000-0000-C000-00000000004}"},
+	{"not hex", L"{0000000C-0000-0000-C000-00000000004G}"},
 	{"empty", L""},
 	{"progid", L"No.Such.ProgId"},
 };
