@@ -166,7 +166,7 @@ interfaces:
         params: [{name: x, dir: in, type: FLOAT}]
 `, []string{
 			"bad.yaml:4:12: hresult S_OK is declared twice",
-			`bad.yaml:12:43: method IThing.Do: parameter x: unknown type "FLOAT" (known: BOOL, BSTR, BYTE, CLSID, DWORD, FILETIME, GUID, HRESULT, INT, LONG, LONGLONG, LPCWSTR, PVOID, UINT, ULONG, ULONGLONG, VSS_ID, VSS_PWSZ, VSS_TIMESTAMP, boolean, or an enum, struct or interface of the spec)`,
+			`bad.yaml:12:43: method IThing.Do: parameter x: unknown type "FLOAT" (known: BOOL, BSTR, BYTE, CLSID, DWORD, DWORD_PTR, FILETIME, GUID, HRESULT, INT, LARGE_INTEGER, LONG, LONGLONG, LONG_PTR, LPCOLESTR, LPCWSTR, LPOLESTR, PVOID, REFCLSID, REFGUID, REFIID, SHORT, SIZE_T, UINT, ULARGE_INTEGER, ULONG, ULONGLONG, ULONG_PTR, USHORT, VSS_ID, VSS_PWSZ, VSS_TIMESTAMP, WORD, boolean, or an enum, struct or interface of the spec)`,
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -36,13 +36,46 @@ func shapeOf(m *model.Method, arch model.Arch) callShape {
 	for _, p := range m.Params {
 		c.param(p, arch, &words)
 	}
+	if m.Result != nil {
+		// What the method returns in place of an HRESULT, as it is.
+		c.addResult("ret", goType(m.Result))
+		c.needsArch = c.needsArch || m.Result.Is64()
+	}
 	if len(m.SuccessCodes()) > 0 {
 		c.results = append(c.results, Id("hr").Id("HRESULT"))
 		c.returned = append(c.returned, Id("hr"))
 	}
-	c.results = append(c.results, Err().Error())
-	c.returned = append(c.returned, Err())
+	if m.ReturnsHRESULT() || m.Interface == nil {
+		// A DLL function that returns no HRESULT still fails when its DLL
+		// or procedure cannot be loaded.
+		c.results = append(c.results, Err().Error())
+		c.returned = append(c.returned, Err())
+	}
 	return c
+}
+
+// resultValue converts what the call returned into the Go value of a
+// result of type t: r is the return register (EAX, RAX, x0); r2 is EDX on
+// 386, which holds the high half of a 64-bit result there, and "" where one
+// register holds the whole result.
+func resultValue(t *model.Type, r, r2 string) Code {
+	switch t.Kind {
+	case model.Boolean:
+		// Only the C type's own bytes: the rest of the register is undefined.
+		return Id(t.Go).Call(Id(r)).Op("!=").Lit(0)
+	case model.RawPointer, model.InterfaceKind:
+		// Reading the word's bits as a pointer, rather than converting
+		// uintptr to unsafe.Pointer, keeps go vet's pointer check meaningful.
+		return Op("*").Parens(Op("*").Add(goType(t))).Call(Qual("unsafe", "Pointer").Call(Op("&").Id(r)))
+	}
+	if r2 != "" {
+		v := Uint64().Call(Id(r)).Op("|").Uint64().Call(Id(r2)).Op("<<").Lit(32)
+		if t.Go == "uint64" {
+			return v
+		}
+		return goType(t).(*Statement).Clone().Call(v)
+	}
+	return goType(t).(*Statement).Clone().Call(Id(r))
 }
 
 // goType is the Go type of a parameter's value in a signature.
@@ -54,6 +87,8 @@ func goType(t *model.Type) Code {
 		return String()
 	case model.GUIDKind:
 		return Qual(winPkg, "GUID")
+	case model.GUIDRef:
+		return Op("*").Qual(winPkg, "GUID")
 	case model.Filetime:
 		return Qual(winPkg, "Filetime")
 	case model.RawPointer:
@@ -160,7 +195,7 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 			c.args = append(c.args, ptrArg(Id(local)))
 		case model.RawPointer:
 			c.args = append(c.args, Uintptr().Call(Id(name)))
-		case model.InterfaceKind:
+		case model.InterfaceKind, model.GUIDRef:
 			c.args = append(c.args, ptrArg(Id(name)))
 		case model.GUIDKind, model.Filetime:
 			c.needsArch = true
@@ -230,7 +265,7 @@ func byValueStruct(p *model.Param) bool {
 // passed by value, reserved or not: its argument words depend on the
 // architecture.
 func byValue64(p *model.Param) bool {
-	return p.Dir == model.In && !p.ByPtr && p.Type.Kind == model.Integer && p.Type.Bytes == 8
+	return p.Dir == model.In && !p.ByPtr && p.Type.Is64()
 }
 
 // int64Words passes the 64-bit integer v by value:

@@ -133,7 +133,7 @@ func testKind(p *model.Param) string {
 		return "_kindGUID"
 	case model.Filetime:
 		return "_kindFiletime"
-	case model.RawPointer, model.InterfaceKind:
+	case model.RawPointer, model.InterfaceKind, model.GUIDRef:
 		return "_kindPointer"
 	case model.StructKind:
 		return "_kindStruct"

@@ -36,6 +36,7 @@ func (c comTests) fakeTypes(f *File) {
 		Id("_fakeMaxParams").Op("=").Lit(c.params).Comment("// the most parameters a method takes, at least 1"),
 		Id("_fakeMaxWords").Op("=").Lit(max(c.words, 1)).Comment("// the most argument words a call takes, this included, on any architecture"),
 		Id("_fakeTargetWords").Op("=").Lit(c.targetWords).Comment("// 8-byte words in the largest struct an argument may point at"),
+		Id("_fakePtrBytes").Op("=").Int().Call(Qual("unsafe", "Sizeof").Call(Uintptr().Call(Lit(0)))).Comment("// the size of SIZE_T, ULONG_PTR and the other pointer-sized integers"),
 	)
 	f.Comment("// _fakeUpper is set in the upper half of every word a fake method returns on")
 	f.Comment("// 64-bit systems, where COM leaves it undefined for a 32-bit result: a stub")
@@ -86,6 +87,8 @@ func (c comTests) fakeTypes(f *File) {
 	f.Comment("// _stubResult is what a stub returned, its out-parameters by parameter index.")
 	f.Type().Id("_stubResult").Struct(
 		Id("hr").Id("HRESULT").Comment("// for stubs that return the HRESULT beside the error"),
+		Id("ret").Uint64().Comment("// what a method that returns no HRESULT returned: an integer or enum, a boolean as 0 or 1"),
+		Id("retPtr").Qual("unsafe", "Pointer").Comment("// ... or a pointer"),
 		Id("err").Error(),
 		Id("words").Index(Id("_fakeMaxParams")).Uint64().Comment("// integers, enums, HRESULTs, booleans as 0 or 1, FILETIMEs as 64 bits"),
 		Id("strs").Index(Id("_fakeMaxParams")).String(),
@@ -99,6 +102,8 @@ func (c comTests) fakeTypes(f *File) {
 		Id("slot").Int(),
 		Id("params").Index().Id("_stubParam"),
 		Id("keepsHR").Bool().Comment("// the stub returns the HRESULT beside the error"),
+		Id("ret").Op("*").Id("_stubParam").Comment("// what the method returns in place of an HRESULT (kind and bytes); nil for an HRESULT"),
+		Id("void").Bool().Comment("// the method returns nothing"),
 		Comment("// call calls the stub on obj, passing the in-values of p; what the"),
 		Comment("// in-parameters passed by address point at is obj.target(i)."),
 		Id("call").Func().Params(Id("obj").Op("*").Id("_fakeObject"), Id("p").Index().Id("_stubParam")).Id("_stubResult"),
@@ -387,6 +392,8 @@ func (c comTests) fakeObject(f *File) {
 		Id("refs").Uint32(),
 		Line(),
 		Id("result").Id("HRESULT").Comment("// what every method but IUnknown's returns"),
+		Id("ret").Uint64().Comment("// what a method that returns no HRESULT returns instead, the bits above its C size included"),
+		Id("retTarget").Index(Lit(2)).Uint64().Comment("// what a method that returns a pointer returns the address of"),
 		Id("values").Map(Id("Method")).Index().Id("_stubParam").Comment("// parameter values in place of those of _stubs, by method"),
 		Id("hook").Func().Params(Id("m").Id("Method")).Comment("// called first by every method but IUnknown's"),
 		Line(),
@@ -435,6 +442,17 @@ func (c comTests) fakeObject(f *File) {
 		If(List(Id("v"), Id("ok")).Op(":=").Add(o().Dot("values").Index(Id("m"))), Id("ok")).Block(Id("params").Op("=").Id("v")),
 		For(Id("i").Op(":=").Range().Id("params")).Block(
 			o().Dot("receive").Call(Id("i"), Op("&").Id("params").Index(Id("i"))),
+		),
+		Id("st").Op(":=").Id("_stubs").Index(Id("m")),
+		Switch().Block(
+			Case(Id("st").Dot("ret").Op("!=").Nil().Op("&&").Id("st").Dot("ret").Dot("kind").Op("==").Id("_kindPointer")).Block(
+				Return(Uintptr().Call(unsafePtr(Op("&").Add(o().Dot("retTarget"))))),
+			),
+			Case(Id("st").Dot("ret").Op("!=").Nil().Op("||").Id("st").Dot("void")).Block(
+				Comment("// The bits above the result's C size are set: the stub must ignore them,"),
+				Comment("// and a void method's stub must ignore the whole register."),
+				Return(Uintptr().Call(o().Dot("ret"))),
+			),
 		),
 		fakeReturn(o().Dot("result")),
 	))
@@ -765,6 +783,8 @@ func (c comTests) fieldValue(st *model.Struct, j int, fld *model.Field, raw, goC
 	case model.Integer, model.Status, model.EnumKind:
 		v := small
 		switch {
+		case t.PtrSized:
+			// 32 bits, which every architecture's uintptr and int hold.
 		case t.Bytes == 8:
 			v |= 0x01D5000000000000
 		case t.Bytes < 4:

@@ -96,10 +96,69 @@ func (c comTests) stubEntry(m *model.Method) Code {
 	if len(m.SuccessCodes()) > 0 {
 		d[Id("keepsHR")] = True()
 	}
+	if m.Result != nil {
+		d[Id("ret")] = Op("&").Id("_stubParam").Values(resultParam(m.Result))
+	}
+	if m.Void {
+		d[Id("void")] = True()
+	}
 	if rawable(m) {
 		d[Id("raw")] = c.rawClosure(m)
 	}
 	return Op("&").Id("_stub").Values(d)
+}
+
+// resultParam describes a method's result to the fakes as a _stubParam:
+// its kind and C size.
+func resultParam(t *model.Type) Dict {
+	p := &model.Param{Name: "ret", Dir: model.Out, Type: t}
+	kind := testKind(p)
+	d := Dict{Id("name"): Lit("ret"), Id("kind"): Id(kind), Id("out"): True()}
+	switch {
+	case kind == "_kindInteger" && t.PtrSized:
+		d[Id("bytes")] = Id("_fakePtrBytes")
+	case kind == "_kindInteger" || kind == "_kindBool":
+		d[Id("bytes")] = Lit(testBytes(p))
+	}
+	return d
+}
+
+// resultWords are the words the fake returns for a method's result in the
+// tests, with the results the stub must make of them: an integer with
+// every bit above its C size set, which the stub must drop; a boolean true
+// whose low byte is zero and a false whose upper bits are set; for a
+// pointer, the fake returns an address of its own and no word is needed.
+func resultWords(m *model.Method, k uint32) []struct {
+	name string
+	word uint64
+} {
+	type rw = struct {
+		name string
+		word uint64
+	}
+	t := m.Result
+	switch {
+	case m.Void:
+		return []rw{{"void", ^uint64(0)}}
+	case t.Kind == model.RawPointer || t.Kind == model.InterfaceKind:
+		return []rw{{"returns a pointer", 0}}
+	case t.Kind == model.Boolean:
+		garbage := ^uint64(0) << (8 * t.Bytes)
+		truth := uint64(1)
+		if t.Bytes == 4 {
+			truth = 0x100
+		}
+		return []rw{{"returns true", garbage | truth}, {"returns false", garbage}}
+	}
+	bytes := t.Bytes
+	if t.Kind == model.EnumKind || t.Kind == model.Status {
+		bytes = 4
+	}
+	v := intValue(model.Out, k, 0xff, bytes)
+	if bytes < 8 {
+		v |= ^uint64(0) << (8 * bytes)
+	}
+	return []rw{{fmt.Sprintf("returns %#x", v), v}}
 }
 
 func (c comTests) paramsLit(m *model.Method) Code {
@@ -110,7 +169,10 @@ func (c comTests) paramsLit(m *model.Method) Code {
 				Id("name"): Lit(p.Name),
 				Id("kind"): Id(kind),
 			}
-			if kind == "_kindInteger" || kind == "_kindBool" || p.Reserved {
+			switch {
+			case kind == "_kindInteger" && p.Type.PtrSized && !p.ByPtr:
+				d[Id("bytes")] = Id("_fakePtrBytes")
+			case kind == "_kindInteger" || kind == "_kindBool" || p.Reserved:
 				d[Id("bytes")] = Lit(testBytes(p))
 			}
 			if p.Dir == model.Out {
@@ -167,15 +229,33 @@ func (c comTests) callClosure(m *model.Method) Code {
 		results = append(results, out)
 		post = append(post, storeOut(p, i, out))
 	}
+	if t := m.Result; t != nil {
+		body = append(body, Var().Id("ret").Add(goType(t)))
+		results = append(results, Id("ret"))
+		switch t.Kind {
+		case model.RawPointer, model.InterfaceKind:
+			post = append(post, Id("r").Dot("retPtr").Op("=").Add(unsafePtr(Id("ret"))))
+		case model.Boolean:
+			post = append(post, Id("r").Dot("ret").Op("=").Id("_fakeBoolWord").Call(Id("ret")))
+		default:
+			post = append(post, Id("r").Dot("ret").Op("=").Uint64().Call(Id("ret")))
+		}
+	}
 	if len(m.SuccessCodes()) > 0 {
 		results = append(results, Id("r").Dot("hr"))
 	}
-	results = append(results, Id("r").Dot("err"))
+	if m.ReturnsHRESULT() || m.Interface == nil {
+		results = append(results, Id("r").Dot("err"))
+	}
 	target := Id(m.Name)
 	if m.Interface != nil {
 		target = Parens(Op("*").Id(m.Interface.Name)).Call(unsafePtr(Id("obj"))).Dot(m.Name)
 	}
-	body = append(body, List(results...).Op("=").Add(target).Call(args...))
+	if len(results) == 0 {
+		body = append(body, Add(target).Call(args...))
+	} else {
+		body = append(body, List(results...).Op("=").Add(target).Call(args...))
+	}
 	body = append(body, post...)
 	body = append(body, Return(Id("r")))
 	return Func().Params(Id("obj").Op("*").Id("_fakeObject"), Id("p").Index().Id("_stubParam")).Params(Id("r").Id("_stubResult")).Block(body...)
@@ -204,6 +284,8 @@ func inArg(p *model.Param, i int) Code {
 		return Id("_fakeFiletime").Call(v.Dot("word"))
 	case t.Kind == model.RawPointer:
 		return target
+	case t.Kind == model.GUIDRef:
+		return Parens(Op("*").Qual(winPkg, "GUID")).Call(target)
 	case t.Kind == model.InterfaceKind:
 		return Parens(Op("*").Id(t.Interface.Name)).Call(target)
 	}
@@ -312,7 +394,8 @@ type stubCase struct {
 	// undocumented: result is a success code the method does not document,
 	// which must come back as an *Error.
 	undocumented bool
-	absent       bool // the optional parameters are passed as nil
+	absent       bool   // the optional parameters are passed as nil
+	ret          uint64 // what the fake returns for a method that returns no HRESULT
 }
 
 func (c comTests) stubCases() []stubCase {
@@ -325,6 +408,26 @@ func (c comTests) stubCases() []stubCase {
 				status = i
 				break
 			}
+		}
+		if !m.ReturnsHRESULT() {
+			// No codes: the result comes back as the object returned it.
+			words := resultWords(m, uint32(c.index[m])&0xffff)
+			for _, w := range words {
+				cases = append(cases, stubCase{name: m.FullName() + "/" + w.name, m: m, status: -1, ret: w.word})
+			}
+			for _, r := range m.StatusCodes {
+				if status < 0 {
+					break
+				}
+				cases = append(cases, stubCase{name: m.FullName() + "/" + m.Params[status].Name + "=" + r.Code.Name, m: m, status: status, code: r.Code.Value, ret: words[0].word})
+			}
+			for _, p := range m.Params {
+				if p.Optional {
+					cases = append(cases, stubCase{name: m.FullName() + "/optional parameters absent", m: m, status: -1, absent: true, ret: words[0].word})
+					break
+				}
+			}
+			continue
 		}
 		for _, r := range m.Returns {
 			if !r.Async {
@@ -380,16 +483,46 @@ func (c comTests) testStubs(f *File) {
 		Id("code").Id("HRESULT"),
 		Id("undocumented").Bool().Comment("// result is a success code the method does not document: an *Error"),
 		Id("absent").Bool().Comment("// the optional parameters are passed as nil and must arrive as NULL"),
+		Id("ret").Uint64().Comment("// what the object returns for a method that returns no HRESULT"),
 	).ValuesFunc(func(g *Group) {
 		for _, tc := range c.stubCases() {
 			code := Code(Lit(0))
 			if tc.status >= 0 {
 				code = c.code(tc.code)
 			}
-			g.Line().Values(Lit(tc.name), Id(tc.m.ID()), c.code(tc.result), Lit(tc.status), code, Lit(tc.undocumented), Lit(tc.absent))
+			g.Line().Values(Lit(tc.name), Id(tc.m.ID()), c.code(tc.result), Lit(tc.status), code, Lit(tc.undocumented), Lit(tc.absent), Id(fmt.Sprintf("0x%X", tc.ret)))
 		}
 		g.Line()
 	})
+
+	f.Comment("// _checkResult compares what a method that returns no HRESULT returned with")
+	f.Comment("// what the object returned, word: only the result's C size counts. On 386")
+	f.Comment("// a 64-bit result comes back in EDX:EAX, and a Go callback sets EAX alone,")
+	f.Comment("// so there only the low half can be compared.")
+	f.Func().Id("_checkResult").Params(tPtr(), Id("obj").Op("*").Id("_fakeObject"), Id("p").Op("*").Id("_stubParam"), Id("word").Uint64(), Id("got").Op("*").Id("_stubResult")).Block(
+		Id("t").Dot("Helper").Call(),
+		Switch(Id("p").Dot("kind")).Block(
+			Case(Id("_kindPointer")).Block(
+				If(Id("want").Op(":=").Add(unsafePtr(Op("&").Id("obj").Dot("retTarget"))), Id("got").Dot("retPtr").Op("!=").Id("want")).Block(
+					errorf("the stub returned %p, want %p, the address the object returned", Id("got").Dot("retPtr"), Id("want")),
+				),
+			),
+			Case(Id("_kindBool")).Block(
+				If(Id("want").Op(":=").Id("_fakeBoolWord").Call(Id("_fakeLow").Call(Id("word"), Id("p").Dot("bytes")).Op("!=").Lit(0)), Id("got").Dot("ret").Op("!=").Id("want")).Block(
+					errorf("the stub returned %t, want %t: the object returned %#x, of which %d bytes count", Id("got").Dot("ret").Op("!=").Lit(0), Id("want").Op("!=").Lit(0), Id("word"), Id("p").Dot("bytes")),
+				),
+			),
+			Default().Block(
+				List(Id("gotRet"), Id("want")).Op(":=").List(Id("got").Dot("ret"), Id("_fakeLow").Call(Id("word"), Id("p").Dot("bytes"))),
+				If(Qual("runtime", "GOARCH").Op("==").Lit("386").Op("&&").Id("p").Dot("bytes").Op("==").Lit(8)).Block(
+					List(Id("gotRet"), Id("want")).Op("=").List(Id("_fakeLow").Call(Id("gotRet"), Lit(4)), Id("_fakeLow").Call(Id("want"), Lit(4))),
+				),
+				If(Id("gotRet").Op("!=").Id("want")).Block(
+					errorf("the stub returned %#x, want %#x: the object returned %#x, of which %d bytes count", Id("gotRet"), Id("want"), Id("word"), Id("p").Dot("bytes")),
+				),
+			),
+		),
+	)
 
 	p := func(field string) *Statement { return Id("p").Dot(field) }
 	got := func(field string) *Statement { return Id("got").Dot(field).Index(Id("i")) }
@@ -402,8 +535,12 @@ func (c comTests) testStubs(f *File) {
 		If(Op("!").Add(p("out")).Op("||").Add(p("reserved"))).Block(Return()),
 		Switch(p("kind")).Block(
 			Case(Id("_kindInteger"), Id("_kindFiletime")).Block(
-				If(got("words").Op("!=").Add(p("word"))).Block(
-					errorf("out-parameter %d (%s) = %#x, want %#x", n(), p("name"), got("words"), p("word")),
+				Id("want").Op(":=").Add(p("word")),
+				If(p("kind").Op("==").Id("_kindInteger")).Block(
+					Id("want").Op("=").Id("_fakeLow").Call(Id("want"), p("bytes")),
+				),
+				If(got("words").Op("!=").Id("want")).Block(
+					errorf("out-parameter %d (%s) = %#x, want %#x", n(), p("name"), got("words"), Id("want")),
 				),
 			),
 			Case(Id("_kindBool")).Block(
@@ -470,6 +607,7 @@ func (c comTests) testStubs(f *File) {
 				Id("st").Op(":=").Id("_stubs").Index(tc("m")),
 				Id("obj").Op(":=").Id("_newFake").Call(st("iface")),
 				Id("obj").Dot("result").Op("=").Add(tc("result")),
+				Id("obj").Dot("ret").Op("=").Add(tc("ret")),
 				Id("params").Op(":=").Add(st("params")),
 				If(tc("status").Op(">=").Lit(0)).Block(
 					Id("params").Op("=").Qual("slices", "Clone").Call(Id("params")),
@@ -498,6 +636,10 @@ func (c comTests) testStubs(f *File) {
 				Comment("// Every parameter arrived, in its place, as the test passed it."),
 				For(List(Id("_"), Id("problem")).Op(":=").Range().Id("obj").Dot("problems")).Block(
 					Id("t").Dot("Error").Call(Id("problem")),
+				),
+				Comment("// A result other than an HRESULT comes back as the object returned it."),
+				If(st("ret").Op("!=").Nil()).Block(
+					Id("_checkResult").Call(Id("t"), Id("obj"), st("ret"), tc("ret"), Op("&").Id("got")),
 				),
 				Comment("// Success codes stay observable."),
 				If(st("keepsHR").Op("&&").Id("got").Dot("hr").Op("!=").Add(tc("result"))).Block(

@@ -46,6 +46,24 @@ func TestCOMTestCases(t *testing.T) {
 		got = append(got, tc.name)
 	}
 	want := []string{
+		// A method that returns no HRESULT has no codes: the fake returns a
+		// word of the method's own, every bit above the result's C size set.
+		"IAllocator.Alloc/returns a pointer",
+		"IAllocator.Free/void",
+		"IAllocator.GetSize/returns 0x1c0002ff5e0002ff", // SIZE_T: 8 bytes on amd64, the low 4 on 386
+		"IAllocator.Count/returns 0xffffffff5e0003ff",
+		"IAllocator.DidAlloc/returns 0xffffffff5e0004ff",
+		"IAllocator.IsEmpty/returns true",
+		"IAllocator.IsEmpty/returns false",
+		"IAllocator.Total/returns 0x1c0006ff5e0006ff",
+		"IAllocator.Owner/returns a pointer",
+		"IAllocator.Owner/optional parameters absent",
+		"IAllocator.Color/returns 0xffffffff5e0008ff",
+		"IAllocator.Shiny/returns true",
+		"IAllocator.Shiny/returns false",
+		"IAllocator.Rename/S_OK",
+		"IAllocator.Rename/undocumented 0x8004FFFF",
+		"IAllocator.Rename/undocumented success 0x0004FFFF",
 		"IGadgetShop.Find/S_OK",
 		"IGadgetShop.Find/undocumented 0x8004FFFF",
 		"IGadgetShop.Find/undocumented success 0x0004FFFF",
@@ -78,6 +96,35 @@ func TestCOMTestCases(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("cases\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A boolean result is returned once true with its low byte zero (a BOOL),
+// which a stub that reads one byte takes for false, and once false with
+// every bit above its C size set, which a stub that reads more takes for
+// true.
+func TestCOMTestBooleanResults(t *testing.T) {
+	c := newCOMTests(loadFeatureSpec(t))
+	want := map[string][]uint64{
+		"IsEmpty": {0xFFFFFFFF00000100, 0xFFFFFFFF00000000}, // BOOL, 4 bytes
+		"Shiny":   {0xFFFFFFFFFFFFFF01, 0xFFFFFFFFFFFFFF00}, // boolean, 1 byte
+	}
+	for _, m := range c.stubbed {
+		w, ok := want[m.Name]
+		if !ok {
+			continue
+		}
+		var got []uint64
+		for _, rw := range resultWords(m, uint32(c.index[m])) {
+			got = append(got, rw.word)
+		}
+		if !slices.Equal(got, w) {
+			t.Errorf("%s: words %#x, want %#x", m.FullName(), got, w)
+		}
+		delete(want, m.Name)
+	}
+	if len(want) > 0 {
+		t.Errorf("the feature spec lacks %v", want)
 	}
 }
 

@@ -194,7 +194,7 @@ func conformanceSignatures(c *cWriter, s *model.Spec) {
 				c.callCheck(fmt.Sprintf("%sVtbl *vtbl", it.Name), "vtbl->"+m.Name, it.Name+" *This", member, "STDMETHODCALLTYPE", fact, m)
 				continue
 			}
-			c.assert(typesCompatible(member, "HRESULT (STDMETHODCALLTYPE *)", paramTypeLists(it.Name+" *", m.Params)), fact)
+			c.assert(typesCompatible(member, m.ResultC()+" (STDMETHODCALLTYPE *)", paramTypeLists(it.Name+" *", m.Params)), fact)
 		}
 	}
 	if len(s.Functions) > 0 {
@@ -206,10 +206,7 @@ func conformanceSignatures(c *cWriter, s *model.Spec) {
 			c.printf("/* %s: not checked: %s */\n", fact, reason)
 			continue
 		}
-		ret := "HRESULT"
-		if f.Void {
-			ret = "void"
-		}
+		ret := f.ResultC()
 		if byPointerCount(f) > maxConstForms {
 			// Through a pointer of the function's type, so that the program
 			// does not link against the function: the DLL is looked up when
@@ -286,10 +283,7 @@ func (c *cWriter) callCheck(holder, callee, this, expr, convention, fact string,
 			promoted = true
 		}
 	}
-	ret := "HRESULT"
-	if m.Void {
-		ret = "void"
-	}
+	ret := m.ResultC()
 	call := fmt.Sprintf("%s(%s)", callee, strings.Join(args, ", "))
 	c.checks++
 	p := c.printf

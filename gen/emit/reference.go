@@ -235,7 +235,7 @@ func referenceMethod(b *bytes.Buffer, m *model.Method) {
 // cDeclaration is the C declaration of a method (as a call through the
 // vtable sees it, This first) or of a DLL function.
 func cDeclaration(m *model.Method) string {
-	ret, params := "HRESULT", []string{}
+	ret, params := m.ResultC(), []string{}
 	if m.Interface != nil {
 		params = append(params, m.Interface.Name+" *This")
 	}
@@ -251,9 +251,6 @@ func cDeclaration(m *model.Method) string {
 	}
 	name := m.Name
 	if m.Interface == nil {
-		if m.Void {
-			ret = "void"
-		}
 		name = "WINAPI " + name
 	}
 	if len(params) == 0 {

@@ -68,6 +68,9 @@ func archMethods(s *model.Spec) []*model.Method {
 }
 
 func needsArch(m *model.Method) bool {
+	if m.Result != nil && m.Result.Is64() {
+		return true // EDX:EAX on 386, one register elsewhere
+	}
 	for _, p := range m.Params {
 		if byValueStruct(p) || byValue64(p) {
 			return true
@@ -316,6 +319,23 @@ func emitMethod(f *File, m *model.Method, arch model.Arch) {
 			for _, st := range c.post {
 				g.Add(st)
 			}
+			if len(c.results) > 0 {
+				g.Return(c.returned...)
+			}
+			return
+		}
+		if m.Result != nil {
+			r2 := ""
+			if m.Result.Is64() && arch == model.I386 {
+				r2 = "_r2"
+				g.List(Id("_r"), Id(r2), Id("_")).Op(":=").Add(call)
+			} else {
+				g.List(Id("_r"), Id("_"), Id("_")).Op(":=").Add(call)
+			}
+			for _, st := range c.post {
+				g.Add(st)
+			}
+			g.Id("ret").Op("=").Add(resultValue(m.Result, "_r", r2))
 			g.Return(c.returned...)
 			return
 		}
@@ -357,6 +377,14 @@ func methodDoc(m *model.Method) []Code {
 		line(fmt.Sprintf("%s calls %s, exported by %s, which is loaded on first use.", m.Name, m.Name, m.DLL))
 	} else {
 		line(fmt.Sprintf("%s calls %s::%s, slot %d of the vtable.", m.Name, m.Interface.Name, m.Name, m.Slot))
+	}
+	switch {
+	case m.Result != nil && m.Interface == nil:
+		line(fmt.Sprintf("It returns ret, the function's %s result, rather than an HRESULT; err only says that the function cannot be loaded.", m.ResultC()))
+	case m.Result != nil:
+		line(fmt.Sprintf("It returns ret, the method's %s result, rather than an HRESULT.", m.ResultC()))
+	case m.Void && m.Interface != nil:
+		line("The method returns nothing (void).")
 	}
 	if m.Doc != "" {
 		blank()

@@ -160,6 +160,7 @@ type Function struct {
 	DLL     Str      `yaml:"dll"`
 	Doc     Str      `yaml:"doc"`
 	Void    Bool     `yaml:"void"`
+	Result  Str      `yaml:"result"`
 	Params  []Param  `yaml:"params"`
 	Returns []Return `yaml:"returns"`
 	// ReturnsUndocumented says why the function lists no return codes.
@@ -211,6 +212,7 @@ type Method struct {
 	Name        Str      `yaml:"name"`
 	Slot        Int      `yaml:"slot"`
 	Doc         Str      `yaml:"doc"`
+	Result      Str      `yaml:"result"`
 	Params      []Param  `yaml:"params"`
 	Returns     []Return `yaml:"returns"`
 	StatusCodes []Return `yaml:"status_codes"`

@@ -30,6 +30,7 @@ func Build(raw *load.Spec, file, source string) (*Spec, error) {
 	b.functions(raw.Functions)
 	b.structFrees(structs)
 	b.checkParamShadowing()
+	b.checkResultOuts()
 	if len(b.problems) > 0 {
 		sort.SliceStable(b.problems, func(i, j int) bool {
 			pi, pj := b.problems[i].Pos, b.problems[j].Pos

@@ -348,12 +348,14 @@ func (b *builder) methods(it *Interface, raw []load.Method, reserved []load.Int)
 		b.declare(r.Name.Pos, m.ID(), what)
 		m.Doc = b.text(r.Doc, what+": doc")
 		m.Slot = takeSlot(r, what, false)
+		b.result(m, r.Result, what)
 		b.params(m, r.Params)
 		b.checkArgWords(m, r.Name.Pos, what)
 		m.Returns = b.returns(m, r.Returns, what+": returns", true)
 		m.ReturnsUndocumented = b.undocumented(r.Returns, r.ReturnsUndocumented, what)
 		m.StatusCodes = b.returns(m, r.StatusCodes, what+": status_codes", false)
 		b.checkResultNames(m, r.Params)
+		b.checkResultCodes(m, "result: "+r.Result.Value, r.Returns, r.ReturnsUndocumented, what)
 		if len(m.StatusCodes) > 0 && !m.hasStatusOut() {
 			b.errorf(r.StatusCodes[0].Pos, "%s: status_codes need an out parameter of type HRESULT", what)
 		}
@@ -536,7 +538,7 @@ func (b *builder) optional(p *Param, r load.Param, what string) bool {
 	case p.Dir == Out:
 		b.errorf(r.Optional.Pos, "%s: optional applies to in parameters; the stub always passes an out parameter somewhere to write", what)
 		return false
-	case !p.ByPtr && p.Type.Kind != WString && p.Type.Kind != BSTRKind && p.Type.Kind != RawPointer && p.Type.Kind != InterfaceKind:
+	case !p.ByPtr && p.Type.Kind != WString && p.Type.Kind != BSTRKind && p.Type.Kind != RawPointer && p.Type.Kind != InterfaceKind && p.Type.Kind != GUIDRef:
 		b.errorf(r.Optional.Pos, "%s: optional applies to strings and pointers, which can be NULL; %s passed by value cannot", what, p.Type.C)
 		return false
 	}
@@ -602,14 +604,77 @@ func (p *Param) stubLocal() bool {
 }
 
 // checkResultNames refuses a parameter named hr when the stub returns the
-// method's success codes in a result of that name.
+// method's success codes in a result of that name, and one named ret when
+// it returns the method's result (result:) in ret.
 func (b *builder) checkResultNames(m *Method, raw []load.Param) {
-	if len(m.SuccessCodes()) == 0 {
+	for _, r := range raw {
+		switch {
+		case r.Name.Value == "hr" && len(m.SuccessCodes()) > 0:
+			b.errorf(r.Name.Pos, "%s: parameter hr: the stub returns the method's success codes as hr; rename it", m.what())
+		case r.Name.Value == "ret" && m.Result != nil:
+			b.errorf(r.Name.Pos, "%s: parameter ret: the stub returns the method's %s result as ret; rename it", m.what(), m.Result.C)
+		}
+	}
+}
+
+// result reads result:, what a method or function returns when it is not
+// an HRESULT: void, or a type that comes back in the return register (an
+// integer of any size, BOOL, an enum, PVOID or an interface pointer).
+// HRESULT, the default, may be written out.
+func (b *builder) result(m *Method, s load.Str, what string) {
+	if !s.Set {
 		return
 	}
-	for _, r := range raw {
-		if r.Name.Value == "hr" {
-			b.errorf(r.Name.Pos, "%s: parameter hr: the stub returns the method's success codes as hr; rename it", m.what())
+	if s.Value == "void" {
+		m.Void = true
+		return
+	}
+	t := b.typeRef(s, what+": result")
+	if t == nil {
+		return
+	}
+	switch t.Kind {
+	case Status:
+	case Integer, Boolean, EnumKind, RawPointer, InterfaceKind:
+		m.Result = t
+	case WString, BSTRKind:
+		b.errorf(s.Pos, "%s: result %s: a returned string has no owner vssgen knows to free it; declare the result PVOID", what, t.C)
+	default:
+		b.errorf(s.Pos, "%s: result %s: a struct or GUID returned by value goes through a hidden pointer, which vssgen does not pass; a result is void, HRESULT, an integer, BOOL, an enum, PVOID or an interface", what, t.C)
+	}
+}
+
+// checkResultCodes refuses return codes on a method or function that does
+// not return an HRESULT: result says so (or void: true, for a function).
+func (b *builder) checkResultCodes(m *Method, result string, returns []load.Return, undocumented load.Str, what string) {
+	if m.ReturnsHRESULT() {
+		return
+	}
+	returnsWhat := fmt.Sprintf("returns %s (%s), not an HRESULT,", m.ResultC(), result)
+	if m.Void {
+		returnsWhat = fmt.Sprintf("returns nothing (%s)", result)
+	}
+	if len(returns) > 0 {
+		b.errorf(returns[0].Pos, "%s %s and cannot document return codes", what, returnsWhat)
+	}
+	if undocumented.Set {
+		b.errorf(undocumented.Pos, "%s %s, which says already that it has no return codes; drop returns_undocumented", what, returnsWhat)
+	}
+}
+
+// checkResultOuts refuses an out-parameter of a struct with a free function
+// in a method or function that returns no HRESULT: the stub frees such a
+// struct only when the call succeeded, which only an HRESULT tells.
+func (b *builder) checkResultOuts() {
+	for _, p := range b.paramPositions {
+		m := p.method
+		if m.ReturnsHRESULT() {
+			continue
+		}
+		for _, q := range m.Params {
+			if st := q.Type.Struct; q.Name == p.name && q.Dir == Out && !q.ByPtr && !q.Reserved && st != nil && st.Free != nil {
+				b.errorf(p.pos, "%s: parameter %s: the stub frees a %s only after a call that succeeded, which only an HRESULT tells, but the method returns %s", m.what(), q.Name, st.Name, m.ResultC())
+			}
 		}
 	}
 }
@@ -624,6 +689,10 @@ func (p *Param) passable() string {
 		return "interfaces are pointers already; by: pointer does not apply"
 	case p.ByPtr && p.Dir == Out && t.Kind != StructKind:
 		return "an out parameter passed by pointer must be a struct"
+	case t.Kind == GUIDRef && p.ByPtr:
+		return t.C + " is the address of a GUID already; by: pointer does not apply"
+	case t.Kind == GUIDRef && p.Dir == Out:
+		return t.C + " is a const GUID the callee reads; a GUID the callee writes is {dir: out, type: GUID}"
 	}
 	return ""
 }

@@ -156,6 +156,10 @@ func (b *builder) structFields(ds []declaredStruct) {
 				b.errorf(rf.Type.Pos, "%s: interface pointers in structs are not supported; use PVOID", fwhat)
 				continue
 			}
+			if f.Type.Kind == GUIDRef {
+				b.errorf(rf.Type.Pos, "%s: %s is a parameter type, the address of a GUID the callee reads; a GUID member is type GUID", fwhat, f.Type.C)
+				continue
+			}
 			st.Fields = append(st.Fields, f)
 		}
 		if len(st.Fields) == 0 && len(d.raw.Fields) == 0 && !d.raw.Refused["fields"] {
@@ -267,17 +271,19 @@ func (b *builder) functions(raw []load.Function) {
 		b.declare(r.Name.Pos, m.Name, what)
 		b.declare(r.Name.Pos, m.ID(), what+" (its identifier)")
 		m.Doc = b.text(r.Doc, what+": doc")
+		result := "result: " + r.Result.Value
+		if r.Void.Value && r.Result.Set {
+			b.errorf(r.Result.Pos, "%s: give result or void: true, not both (void: true is result: void)", what)
+		} else if r.Void.Value {
+			result = "void: true"
+		}
+		b.result(m, r.Result, what)
 		b.params(m, r.Params)
 		b.checkArgWords(m, r.Name.Pos, what)
 		m.Returns = b.returns(m, r.Returns, what+": returns", true)
 		m.ReturnsUndocumented = b.undocumented(r.Returns, r.ReturnsUndocumented, what)
 		b.checkResultNames(m, r.Params)
-		if m.Void && len(m.Returns) > 0 {
-			b.errorf(r.Returns[0].Pos, "%s returns nothing (void: true) and cannot document return codes", what)
-		}
-		if m.Void && r.ReturnsUndocumented.Set {
-			b.errorf(r.ReturnsUndocumented.Pos, "%s returns nothing (void: true), which says already that it has no return codes; drop returns_undocumented", what)
-		}
+		b.checkResultCodes(m, result, r.Returns, r.ReturnsUndocumented, what)
 		b.spec.Functions = append(b.spec.Functions, m)
 	}
 }

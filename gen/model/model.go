@@ -138,9 +138,13 @@ func (i *Interface) Chain() []*Interface {
 // Method is a method of an interface, or a function exported by a DLL
 // (Interface nil, DLL set).
 type Method struct {
-	Interface   *Interface
-	DLL         string
-	Void        bool // a DLL function that returns nothing
+	Interface *Interface
+	DLL       string
+	Void      bool // returns nothing (result: void, or void: true on a function)
+	// Result is what the method or function returns when that is neither an
+	// HRESULT nor nothing (result: ULONG): an integer, BOOL, enum, pointer or
+	// interface pointer, which the stub returns as it is. Nil for an HRESULT.
+	Result      *Type
 	Name        string
 	Slot        int
 	Doc         string
@@ -151,6 +155,23 @@ type Method struct {
 	// ReturnsUndocumented, when set, says why Returns is empty: Microsoft's
 	// page documents no return codes for the method.
 	ReturnsUndocumented string
+}
+
+// ReturnsHRESULT reports whether the method returns an HRESULT, as COM
+// methods do unless the spec says otherwise with result.
+func (m *Method) ReturnsHRESULT() bool { return !m.Void && m.Result == nil }
+
+// ResultC is the C type the method returns: HRESULT, void, or its result.
+func (m *Method) ResultC() string {
+	switch {
+	case m.Void:
+		return "void"
+	case m.Result == nil:
+		return "HRESULT"
+	case m.Result.Kind == InterfaceKind:
+		return m.Result.C + " *"
+	}
+	return m.Result.C
 }
 
 // ID is the Go name of the method's identifier in the generated package:

@@ -10,6 +10,7 @@ const (
 	Status                    // HRESULT
 	EnumKind                  // an enum of the spec; a 32-bit C enum
 	GUIDKind                  // VSS_ID, GUID, CLSID: 16 bytes, 4-aligned
+	GUIDRef                   // REFIID, REFCLSID, REFGUID: a const GUID passed by its address
 	Filetime                  // FILETIME: two DWORDs
 	WString                   // LPCWSTR, VSS_PWSZ: a NUL-terminated UTF-16 string
 	BSTRKind                  // BSTR: a length-prefixed UTF-16 string owned by OLE
@@ -51,6 +52,11 @@ type Type struct {
 	Bytes int
 	// Signed is set for signed integers.
 	Signed bool
+	// PtrSized is set for the integers as wide as a pointer (SIZE_T,
+	// ULONG_PTR, LONG_PTR, DWORD_PTR): 4 bytes on 386, 8 elsewhere. Their
+	// Bytes is 8, the widest they get; Size and Align give the width on an
+	// architecture.
+	PtrSized bool
 
 	Enum      *Enum
 	Struct    *Struct
@@ -59,6 +65,11 @@ type Type struct {
 
 func (t *Type) String() string { return t.C }
 
+// Is64 reports whether t is a 64-bit integer on every architecture
+// (LONGLONG, ULONGLONG, LARGE_INTEGER, ULARGE_INTEGER): passed by value it
+// takes two stack words on 386, and returned it comes back in EDX:EAX there.
+func (t *Type) Is64() bool { return t.Kind == Integer && t.Bytes == 8 && !t.PtrSized }
+
 // Size is the C size of t on a.
 func (t *Type) Size(a Arch) int {
 	switch t.Kind {
@@ -66,10 +77,13 @@ func (t *Type) Size(a Arch) int {
 		return 16
 	case Filetime:
 		return 8
-	case WString, BSTRKind, RawPointer, InterfaceKind:
+	case WString, BSTRKind, RawPointer, InterfaceKind, GUIDRef:
 		return a.PtrSize()
 	case StructKind:
 		return t.Struct.Layout(a).Size
+	}
+	if t.PtrSized {
+		return a.PtrSize()
 	}
 	return t.Bytes
 }
@@ -80,10 +94,13 @@ func (t *Type) Align(a Arch) int {
 	switch t.Kind {
 	case GUIDKind, Filetime:
 		return 4
-	case WString, BSTRKind, RawPointer, InterfaceKind:
+	case WString, BSTRKind, RawPointer, InterfaceKind, GUIDRef:
 		return a.PtrSize()
 	case StructKind:
 		return t.Struct.Layout(a).Align
+	}
+	if t.PtrSized {
+		return a.PtrSize()
 	}
 	return t.Bytes
 }
@@ -94,7 +111,7 @@ func (t *Type) GoAlign(a Arch) int {
 	case StructKind:
 		return t.Struct.Layout(a).GoAlign
 	case Integer:
-		if t.Bytes == 8 && a == I386 {
+		if t.Is64() && a == I386 {
 			return 4
 		}
 	}
@@ -111,6 +128,9 @@ func builtinTypes() map[string]*Type {
 		signed    bool
 	}{
 		{"BYTE", "uint8", 1, false},
+		{"WORD", "uint16", 2, false},
+		{"USHORT", "uint16", 2, false},
+		{"SHORT", "int16", 2, true},
 		{"DWORD", "uint32", 4, false},
 		{"ULONG", "uint32", 4, false},
 		{"UINT", "uint32", 4, false},
@@ -119,9 +139,20 @@ func builtinTypes() map[string]*Type {
 		{"LONGLONG", "int64", 8, true},
 		{"ULONGLONG", "uint64", 8, false},
 		{"VSS_TIMESTAMP", "int64", 8, true},
+		// The 8-byte unions of winnt.h, whose QuadPart member is the whole
+		// value: C passes and lays them out as it does LONGLONG (8-aligned in
+		// structs), so Go takes the 64-bit integer.
+		{"LARGE_INTEGER", "int64", 8, true},
+		{"ULARGE_INTEGER", "uint64", 8, false},
 	} {
 		add(&Type{C: i.c, Kind: Integer, Go: i.goType, Bytes: i.bytes, Signed: i.signed})
 	}
+	// The integers as wide as a pointer: Go's uintptr and int have the same
+	// width on every architecture.
+	for _, c := range []string{"SIZE_T", "ULONG_PTR", "DWORD_PTR"} {
+		add(&Type{C: c, Kind: Integer, Go: "uintptr", Bytes: 8, PtrSized: true})
+	}
+	add(&Type{C: "LONG_PTR", Kind: Integer, Go: "int", Bytes: 8, Signed: true, PtrSized: true})
 	add(&Type{C: "HRESULT", Kind: Status, Go: "HRESULT", Local: true, Bytes: 4})
 	add(&Type{C: "BOOL", Kind: Boolean, Go: "int32", Bytes: 4, Signed: true})
 	add(&Type{C: "boolean", Kind: Boolean, Go: "uint8", Bytes: 1})
@@ -131,6 +162,11 @@ func builtinTypes() map[string]*Type {
 	add(&Type{C: "FILETIME", Kind: Filetime, Go: "windows.Filetime"})
 	add(&Type{C: "LPCWSTR", Kind: WString, Go: "*uint16"})
 	add(&Type{C: "VSS_PWSZ", Kind: WString, Go: "*uint16"})
+	add(&Type{C: "LPOLESTR", Kind: WString, Go: "*uint16"})
+	add(&Type{C: "LPCOLESTR", Kind: WString, Go: "*uint16"})
+	for _, name := range []string{"REFIID", "REFCLSID", "REFGUID"} {
+		add(&Type{C: name, Kind: GUIDRef, Go: "*windows.GUID"})
+	}
 	add(&Type{C: "BSTR", Kind: BSTRKind, Go: "*uint16"})
 	add(&Type{C: "PVOID", Kind: RawPointer, Go: "unsafe.Pointer"})
 	return ts

@@ -29,7 +29,7 @@ func (m *Method) ArgWords(a Arch) int {
 		words = 1
 	}
 	for _, p := range m.Params {
-		if p.Dir == In && !p.ByPtr && p.Type.Kind == Integer && p.Type.Bytes == 8 {
+		if p.Dir == In && !p.ByPtr && p.Type.Is64() {
 			// A 64-bit integer by value: two stack words on 386, one
 			// register or stack slot elsewhere.
 			words++

@@ -114,6 +114,208 @@ func (v *IUnknown) Release() uint32 {
 	return uint32(r)
 }
 
+// IID_IAllocator is the interface identifier of IAllocator, {33333333-4444-5555-6666-777777777777}.
+var IID_IAllocator = windows.GUID{
+	Data1: 0x33333333,
+	Data2: 0x4444,
+	Data3: 0x5555,
+	Data4: [8]byte{0x66, 0x66, 0x77, 0x77, 0x77, 0x77, 0x77, 0x77},
+}
+
+// IAllocatorVtbl is the function table of IAllocator, one pointer per slot.
+type IAllocatorVtbl struct {
+	IUnknownVtbl
+	Alloc    uintptr // slot 3
+	Free     uintptr // slot 4
+	GetSize  uintptr // slot 5
+	Count    uintptr // slot 6
+	DidAlloc uintptr // slot 7
+	IsEmpty  uintptr // slot 8
+	Total    uintptr // slot 9
+	Owner    uintptr // slot 10
+	Color    uintptr // slot 11
+	Shiny    uintptr // slot 12
+	Rename   uintptr // slot 13
+}
+
+// A compile error in this function means IAllocatorVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IAllocatorVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.Alloc)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.Free)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.GetSize)/ptr-5]
+	_ = x[unsafe.Offsetof(vt.Count)/ptr-6]
+	_ = x[unsafe.Offsetof(vt.DidAlloc)/ptr-7]
+	_ = x[unsafe.Offsetof(vt.IsEmpty)/ptr-8]
+	_ = x[unsafe.Offsetof(vt.Total)/ptr-9]
+	_ = x[unsafe.Offsetof(vt.Owner)/ptr-10]
+	_ = x[unsafe.Offsetof(vt.Color)/ptr-11]
+	_ = x[unsafe.Offsetof(vt.Shiny)/ptr-12]
+	_ = x[unsafe.Offsetof(vt.Rename)/ptr-13]
+	_ = x[unsafe.Sizeof(vt)/ptr-14]
+}
+
+// IAllocator is the COM interface of that name, declared in widget.h.
+//
+// Methods that return something other than an HRESULT, and the SDK's other
+// integer, string and GUID types.
+//
+// A *IAllocator is the object pointer C code holds as IAllocator *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IAllocator struct {
+	IUnknown
+}
+
+func (v *IAllocator) vtable() *IAllocatorVtbl {
+	return (*IAllocatorVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// Alloc calls IAllocator::Alloc, slot 3 of the vtable.
+// It returns ret, the method's PVOID result, rather than an HRESULT.
+//
+// Returns a pointer.
+//
+// Parameters:
+//   - cb (in SIZE_T): A pointer-sized integer.
+func (v *IAllocator) Alloc(cb uintptr) (ret unsafe.Pointer) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Alloc, uintptr(unsafe.Pointer(v)), uintptr(cb))
+	ret = *(*unsafe.Pointer)(unsafe.Pointer(&_r))
+	return ret
+}
+
+// Free calls IAllocator::Free, slot 4 of the vtable.
+// The method returns nothing (void).
+//
+// Returns nothing.
+//
+// Parameters:
+//   - pv (in PVOID): What to free.
+func (v *IAllocator) Free(pv unsafe.Pointer) {
+	syscall.SyscallN(v.vtable().Free, uintptr(unsafe.Pointer(v)), uintptr(pv))
+}
+
+// GetSize calls IAllocator::GetSize, slot 5 of the vtable.
+// It returns ret, the method's SIZE_T result, rather than an HRESULT.
+//
+// Returns a pointer-sized integer.
+//
+// Parameters:
+//   - pv (in PVOID): What to measure.
+func (v *IAllocator) GetSize(pv unsafe.Pointer) (ret uintptr) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetSize, uintptr(unsafe.Pointer(v)), uintptr(pv))
+	ret = uintptr(_r)
+	return ret
+}
+
+// Count calls IAllocator::Count, slot 6 of the vtable.
+// It returns ret, the method's ULONG result, rather than an HRESULT.
+//
+// Returns a 4-byte unsigned integer, as IUnknown's AddRef does.
+func (v *IAllocator) Count() (ret uint32) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Count, uintptr(unsafe.Pointer(v)))
+	ret = uint32(_r)
+	return ret
+}
+
+// DidAlloc calls IAllocator::DidAlloc, slot 7 of the vtable.
+// It returns ret, the method's INT result, rather than an HRESULT.
+//
+// Returns an int; takes the 2-byte integers.
+//
+// Parameters:
+//   - wTag (in WORD): A WORD.
+//   - sDelta (in SHORT): A signed 2-byte integer.
+//   - usCount (in USHORT): A USHORT.
+func (v *IAllocator) DidAlloc(wTag uint16, sDelta int16, usCount uint16) (ret int32) {
+	_r, _, _ := syscall.SyscallN(v.vtable().DidAlloc, uintptr(unsafe.Pointer(v)), uintptr(wTag), uintptr(sDelta), uintptr(usCount))
+	ret = int32(_r)
+	return ret
+}
+
+// IsEmpty calls IAllocator::IsEmpty, slot 8 of the vtable.
+// It returns ret, the method's BOOL result, rather than an HRESULT.
+//
+// Returns a BOOL.
+func (v *IAllocator) IsEmpty() (ret bool) {
+	_r, _, _ := syscall.SyscallN(v.vtable().IsEmpty, uintptr(unsafe.Pointer(v)))
+	ret = int32(_r) != 0
+	return ret
+}
+
+// Owner calls IAllocator::Owner, slot 10 of the vtable.
+// It returns ret, the method's IWidget * result, rather than an HRESULT.
+//
+// Returns an interface pointer; takes GUIDs by reference and pointer-sized
+// integers.
+//
+// Parameters:
+//   - riid (in REFIID): The address of a GUID the callee reads.
+//   - rclsid (in REFCLSID): An optional one; nil passes NULL. Optional: nil passes
+//     NULL.
+//   - lpDelta (in LONG_PTR): A signed pointer-sized integer.
+//   - dwpMask (in DWORD_PTR): An unsigned one.
+//   - pulpTag (out ULONG_PTR): A pointer-sized integer out.
+//   - pwKind (out WORD): A WORD out.
+func (v *IAllocator) Owner(riid *windows.GUID, rclsid *windows.GUID, lpDelta int, dwpMask uintptr) (pulpTag uintptr, pwKind uint16, ret *IWidget) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Owner, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(riid)), uintptr(unsafe.Pointer(rclsid)), uintptr(lpDelta), uintptr(dwpMask), uintptr(unsafe.Pointer(&pulpTag)), uintptr(unsafe.Pointer(&pwKind)))
+	ret = *(**IWidget)(unsafe.Pointer(&_r))
+	return pulpTag, pwKind, ret
+}
+
+// Color calls IAllocator::Color, slot 11 of the vtable.
+// It returns ret, the method's WIDGET_COLOR result, rather than an HRESULT.
+//
+// Returns an enum.
+func (v *IAllocator) Color() (ret WIDGET_COLOR) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Color, uintptr(unsafe.Pointer(v)))
+	ret = WIDGET_COLOR(_r)
+	return ret
+}
+
+// Shiny calls IAllocator::Shiny, slot 12 of the vtable.
+// It returns ret, the method's boolean result, rather than an HRESULT.
+//
+// Returns a one-byte boolean.
+func (v *IAllocator) Shiny() (ret bool) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Shiny, uintptr(unsafe.Pointer(v)))
+	ret = uint8(_r) != 0
+	return ret
+}
+
+// Rename calls IAllocator::Rename, slot 13 of the vtable.
+//
+// An HRESULT method with OLE strings and a GUID by reference.
+//
+// Parameters:
+//   - pszName (in LPCOLESTR): An OLE string in.
+//   - rguid (in REFGUID): A GUID by reference.
+//   - ppszOld (out LPOLESTR): An OLE string out, freed with CoTaskMemFree.
+//   - pStats (out ALLOC_STATS): A struct of the SDK's pointer-sized integers and
+//     unions.
+//
+// Documented return codes:
+//   - S_OK: Renamed.
+func (v *IAllocator) Rename(pszName string, rguid *windows.GUID) (ppszOld string, pStats ALLOC_STATS, err error) {
+	_pszName, err := windows.UTF16PtrFromString(pszName)
+	if err != nil {
+		return
+	}
+	var _ppszOld *uint16
+	_r, _, _ := syscall.SyscallN(v.vtable().Rename, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(_pszName)), uintptr(unsafe.Pointer(rguid)), uintptr(unsafe.Pointer(&_ppszOld)), uintptr(unsafe.Pointer(&pStats)))
+	_hr := HRESULT(_r)
+	if _ppszOld != nil {
+		ppszOld = windows.UTF16PtrToString(_ppszOld)
+		windows.CoTaskMemFree(unsafe.Pointer(_ppszOld))
+	}
+	if _hr != 0 {
+		err = _newError(IAllocator_Rename, _hr)
+	}
+	return ppszOld, pStats, err
+}
+
 // IID_IGadgetShop is the interface identifier of IGadgetShop, {22222222-3333-4444-5555-666666666666}.
 var IID_IGadgetShop = windows.GUID{
 	Data1: 0x22222222,
@@ -376,10 +578,14 @@ func (v *ISuperWidget) Fly() (err error) {
 // The DLLs are loaded from the system directory on first use, never from
 // the current directory.
 var (
-	_dll_widgets          = windows.NewLazySystemDLL("widgets.dll")
-	_procCreateGadgetShop = _dll_widgets.NewProc("CreateGadgetShop")
-	_procFreeWidgetProp   = _dll_widgets.NewProc("FreeWidgetProp")
-	_procFindByGuid       = _dll_widgets.NewProc("FindByGuid")
+	_dll_widgets             = windows.NewLazySystemDLL("widgets.dll")
+	_procCreateGadgetShop    = _dll_widgets.NewProc("CreateGadgetShop")
+	_procFreeWidgetProp      = _dll_widgets.NewProc("FreeWidgetProp")
+	_procFindByGuid          = _dll_widgets.NewProc("FindByGuid")
+	_procAllocWidgetMemory   = _dll_widgets.NewProc("AllocWidgetMemory")
+	_procWidgetTicks         = _dll_widgets.NewProc("WidgetTicks")
+	_procWidgetNameFromGuid  = _dll_widgets.NewProc("WidgetNameFromGuid")
+	_procReleaseWidgetMemory = _dll_widgets.NewProc("ReleaseWidgetMemory")
 )
 
 // ErrWOW64 is returned by the DLL entry points in a 32-bit process on
@@ -448,6 +654,54 @@ func FreeWidgetProp(pProp *WIDGET_PROP) (err error) {
 		return
 	}
 	syscall.SyscallN(_procFreeWidgetProp.Addr(), uintptr(unsafe.Pointer(pProp)))
+	return err
+}
+
+// AllocWidgetMemory calls AllocWidgetMemory, exported by widgets.dll, which is loaded on first use.
+// It returns ret, the function's PVOID result, rather than an HRESULT; err only says that the function cannot be loaded.
+//
+// A function that returns a pointer.
+//
+// Parameters:
+//   - cb (in SIZE_T): How many bytes.
+func AllocWidgetMemory(cb uintptr) (ret unsafe.Pointer, err error) {
+	if err = _loadProc(Proc_AllocWidgetMemory, _procAllocWidgetMemory); err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(_procAllocWidgetMemory.Addr(), uintptr(cb))
+	ret = *(*unsafe.Pointer)(unsafe.Pointer(&_r))
+	return ret, err
+}
+
+// WidgetNameFromGuid calls WidgetNameFromGuid, exported by widgets.dll, which is loaded on first use.
+// It returns ret, the function's INT result, rather than an HRESULT; err only says that the function cannot be loaded.
+//
+// A function that returns an int.
+//
+// Parameters:
+//   - rguid (in REFGUID): The GUID.
+//   - lpsz (in PVOID): The caller's buffer.
+//   - cchMax (in INT): Its size in characters.
+func WidgetNameFromGuid(rguid *windows.GUID, lpsz unsafe.Pointer, cchMax int32) (ret int32, err error) {
+	if err = _loadProc(Proc_WidgetNameFromGuid, _procWidgetNameFromGuid); err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(_procWidgetNameFromGuid.Addr(), uintptr(unsafe.Pointer(rguid)), uintptr(lpsz), uintptr(cchMax))
+	ret = int32(_r)
+	return ret, err
+}
+
+// ReleaseWidgetMemory calls ReleaseWidgetMemory, exported by widgets.dll, which is loaded on first use.
+//
+// A function that returns nothing, said with result.
+//
+// Parameters:
+//   - pv (in PVOID): What to release.
+func ReleaseWidgetMemory(pv unsafe.Pointer) (err error) {
+	if err = _loadProc(Proc_ReleaseWidgetMemory, _procReleaseWidgetMemory); err != nil {
+		return
+	}
+	syscall.SyscallN(_procReleaseWidgetMemory.Addr(), uintptr(pv))
 	return err
 }
 

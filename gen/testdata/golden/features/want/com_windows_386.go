@@ -90,6 +90,57 @@ func _() {
 	_ = x[unsafe.Sizeof(s)-48]
 }
 
+// ALLOC_STATS is the C struct of that name (widget.h): 48 bytes on 386.
+//
+// The SDK's pointer-sized integers and 8-byte unions in a struct.
+type ALLOC_STATS struct {
+	// cbTotal: 4 bytes on 386, 8 elsewhere.
+	Total uintptr
+	_     [4]byte // C aligns the next member to 8 bytes; Go would not
+	// liOffset: 8-aligned in C: on 386, Go pads before it.
+	Offset int64
+	Kind   uint16
+	Delta  int16
+	Tag    uintptr
+	Size   uint64
+	Signed int
+	Mask   uintptr
+	Count  uint16
+	_      [4]byte // C rounds the size up to a multiple of 8 bytes
+}
+
+// A compile error in this function means ALLOC_STATS no longer has the SDK's layout on 386.
+func _() {
+	var s ALLOC_STATS
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(s.Total)-0]
+	_ = x[unsafe.Offsetof(s.Offset)-8]
+	_ = x[unsafe.Offsetof(s.Kind)-16]
+	_ = x[unsafe.Offsetof(s.Delta)-18]
+	_ = x[unsafe.Offsetof(s.Tag)-20]
+	_ = x[unsafe.Offsetof(s.Size)-24]
+	_ = x[unsafe.Offsetof(s.Signed)-32]
+	_ = x[unsafe.Offsetof(s.Mask)-36]
+	_ = x[unsafe.Offsetof(s.Count)-40]
+	_ = x[unsafe.Sizeof(s)-48]
+}
+
+// Total calls IAllocator::Total, slot 9 of the vtable.
+// It returns ret, the method's ULONGLONG result, rather than an HRESULT.
+//
+// Returns a 64-bit integer, in EDX:EAX on 386; takes the 8-byte unions by
+// value.
+//
+// Parameters:
+//   - liMove (in LARGE_INTEGER): Two stack words on 386, one elsewhere.
+//   - uliSize (in ULARGE_INTEGER): Likewise, unsigned.
+//   - pliNew (out ULARGE_INTEGER): An 8-byte union out.
+func (v *IAllocator) Total(liMove int64, uliSize uint64) (pliNew uint64, ret uint64) {
+	_r, _r2, _ := syscall.SyscallN(v.vtable().Total, uintptr(unsafe.Pointer(v)), uintptr(uint32(liMove)), uintptr(uint64(liMove)>>32), uintptr(uint32(uliSize)), uintptr(uint64(uliSize)>>32), uintptr(unsafe.Pointer(&pliNew)))
+	ret = uint64(_r) | uint64(_r2)<<32
+	return pliNew, ret
+}
+
 // Find calls IGadgetShop::Find, slot 3 of the vtable.
 //
 // Parameters:
@@ -182,4 +233,17 @@ func FindByGuid(Id windows.GUID) (err error) {
 		err = _newError(Proc_FindByGuid, _hr)
 	}
 	return err
+}
+
+// WidgetTicks calls WidgetTicks, exported by widgets.dll, which is loaded on first use.
+// It returns ret, the function's ULONGLONG result, rather than an HRESULT; err only says that the function cannot be loaded.
+//
+// A function that returns a 64-bit integer, in EDX:EAX on 386.
+func WidgetTicks() (ret uint64, err error) {
+	if err = _loadProc(Proc_WidgetTicks, _procWidgetTicks); err != nil {
+		return
+	}
+	_r, _r2, _ := syscall.SyscallN(_procWidgetTicks.Addr())
+	ret = uint64(_r) | uint64(_r2)<<32
+	return ret, err
 }

@@ -32,10 +32,11 @@ import (
 
 // Sizes the fakes need, from the spec.
 const (
-	_fakeSlots       = 8  // the size of the largest vtable
-	_fakeMaxParams   = 11 // the most parameters a method takes, at least 1
-	_fakeMaxWords    = 16 // the most argument words a call takes, this included, on any architecture
-	_fakeTargetWords = 7  // 8-byte words in the largest struct an argument may point at
+	_fakeSlots       = 14                             // the size of the largest vtable
+	_fakeMaxParams   = 11                             // the most parameters a method takes, at least 1
+	_fakeMaxWords    = 16                             // the most argument words a call takes, this included, on any architecture
+	_fakeTargetWords = 8                              // 8-byte words in the largest struct an argument may point at
+	_fakePtrBytes    = int(unsafe.Sizeof(uintptr(0))) // the size of SIZE_T, ULONG_PTR and the other pointer-sized integers
 )
 
 // _fakeUpper is set in the upper half of every word a fake method returns on
@@ -96,7 +97,9 @@ type _stubParam struct {
 
 // _stubResult is what a stub returned, its out-parameters by parameter index.
 type _stubResult struct {
-	hr     HRESULT // for stubs that return the HRESULT beside the error
+	hr     HRESULT        // for stubs that return the HRESULT beside the error
+	ret    uint64         // what a method that returns no HRESULT returned: an integer or enum, a boolean as 0 or 1
+	retPtr unsafe.Pointer // ... or a pointer
 	err    error
 	words  [_fakeMaxParams]uint64 // integers, enums, HRESULTs, booleans as 0 or 1, FILETIMEs as 64 bits
 	strs   [_fakeMaxParams]string
@@ -110,7 +113,9 @@ type _stub struct {
 	iface, name string
 	slot        int
 	params      []_stubParam
-	keepsHR     bool // the stub returns the HRESULT beside the error
+	keepsHR     bool        // the stub returns the HRESULT beside the error
+	ret         *_stubParam // what the method returns in place of an HRESULT (kind and bytes); nil for an HRESULT
+	void        bool        // the method returns nothing
 	// call calls the stub on obj, passing the in-values of p; what the
 	// in-parameters passed by address point at is obj.target(i).
 	call func(obj *_fakeObject, p []_stubParam) _stubResult
@@ -393,6 +398,12 @@ var _fakeInterfaces = []_fakeInterface{
 		unknown: true,
 	},
 	{
+		iids:    []windows.GUID{IID_IAllocator, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IAllocator_Alloc, IAllocator_Free, IAllocator_GetSize, IAllocator_Count, IAllocator_DidAlloc, IAllocator_IsEmpty, IAllocator_Total, IAllocator_Owner, IAllocator_Color, IAllocator_Shiny, IAllocator_Rename},
+		name:    "IAllocator",
+		unknown: true,
+	},
+	{
 		iids:    []windows.GUID{IID_IGadgetShop, IID_IUnknown},
 		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize},
 		name:    "IGadgetShop",
@@ -421,9 +432,11 @@ type _fakeObject struct {
 	iface  *_fakeInterface
 	refs   uint32
 
-	result HRESULT                 // what every method but IUnknown's returns
-	values map[Method][]_stubParam // parameter values in place of those of _stubs, by method
-	hook   func(m Method)          // called first by every method but IUnknown's
+	result    HRESULT                 // what every method but IUnknown's returns
+	ret       uint64                  // what a method that returns no HRESULT returns instead, the bits above its C size included
+	retTarget [2]uint64               // what a method that returns a pointer returns the address of
+	values    map[Method][]_stubParam // parameter values in place of those of _stubs, by method
+	hook      func(m Method)          // called first by every method but IUnknown's
 
 	calls    [_fakeSlots]int           // calls per vtable slot
 	args     _fakeArgs                 // the words the last call received, this first
@@ -484,6 +497,15 @@ func (o *_fakeObject) call(slot int, args ...uintptr) uintptr {
 	}
 	for i := range params {
 		o.receive(i, &params[i])
+	}
+	st := _stubs[m]
+	switch {
+	case st.ret != nil && st.ret.kind == _kindPointer:
+		return uintptr(unsafe.Pointer(&o.retTarget))
+	case st.ret != nil || st.void:
+		// The bits above the result's C size are set: the stub must ignore them,
+		// and a void method's stub must ignore the whole register.
+		return uintptr(o.ret)
 	}
 	return _fakeUpper | uintptr(o.result)
 }
@@ -786,6 +808,24 @@ func _newFake(iface string) *_fakeObject {
 	panic("no interface " + iface)
 }
 
+// _fakeFill_ALLOC_STATS fills the ALLOC_STATS at p as a COM server would, its
+// strings newly allocated, and returns what the stub must return for it.
+func _fakeFill_ALLOC_STATS(p unsafe.Pointer) any {
+	s := (*ALLOC_STATS)(p)
+	*s = ALLOC_STATS{
+		Count:  uint16(0x8),
+		Delta:  int16(0x3),
+		Kind:   uint16(0x2),
+		Mask:   uintptr(0x5C000007),
+		Offset: int64(0x1D500005C000001),
+		Signed: int(0x5C000006),
+		Size:   uint64(0x1D500005C000005),
+		Tag:    uintptr(0x5C000004),
+		Total:  uintptr(0x5C000000),
+	}
+	return *s
+}
+
 // _fakeFill_WIDGET_PROP fills the WIDGET_PROP at p as a COM server would, its
 // strings newly allocated, and returns what the stub must return for it.
 func _fakeFill_WIDGET_PROP(p unsafe.Pointer) any {
@@ -840,6 +880,340 @@ func _fakeFrees(tb testing.TB) {
 
 // _stubs describes every stub of the spec's interfaces.
 var _stubs = map[Method]*_stub{
+	IAllocator_Alloc: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret unsafe.Pointer
+			ret = (*IAllocator)(unsafe.Pointer(obj)).Alloc(uintptr(p[0].word))
+			r.retPtr = unsafe.Pointer(ret)
+			return r
+		},
+		iface: "IAllocator",
+		name:  "Alloc",
+		params: []_stubParam{
+			{
+				bytes: _fakePtrBytes,
+				kind:  _kindInteger,
+				name:  "cb",
+				word:  0x1C0000003A000000,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word))
+			return HRESULT(r)
+		},
+		ret: &_stubParam{
+			kind: _kindPointer,
+			name: "ret",
+			out:  true,
+		},
+		slot: 3,
+	},
+	IAllocator_Color: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret WIDGET_COLOR
+			ret = (*IAllocator)(unsafe.Pointer(obj)).Color()
+			r.ret = uint64(ret)
+			return r
+		},
+		iface: "IAllocator",
+		name:  "Color",
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[11], uintptr(unsafe.Pointer(obj)))
+			return HRESULT(r)
+		},
+		ret: &_stubParam{
+			bytes: 4,
+			kind:  _kindInteger,
+			name:  "ret",
+			out:   true,
+		},
+		slot: 11,
+	},
+	IAllocator_Count: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret uint32
+			ret = (*IAllocator)(unsafe.Pointer(obj)).Count()
+			r.ret = uint64(ret)
+			return r
+		},
+		iface: "IAllocator",
+		name:  "Count",
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[6], uintptr(unsafe.Pointer(obj)))
+			return HRESULT(r)
+		},
+		ret: &_stubParam{
+			bytes: 4,
+			kind:  _kindInteger,
+			name:  "ret",
+			out:   true,
+		},
+		slot: 6,
+	},
+	IAllocator_DidAlloc: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret int32
+			ret = (*IAllocator)(unsafe.Pointer(obj)).DidAlloc(uint16(p[0].word), int16(p[1].word), uint16(p[2].word))
+			r.ret = uint64(ret)
+			return r
+		},
+		iface: "IAllocator",
+		name:  "DidAlloc",
+		params: []_stubParam{
+			{
+				bytes: 2,
+				kind:  _kindInteger,
+				name:  "wTag",
+				word:  0x400,
+			},
+			{
+				bytes: 2,
+				kind:  _kindInteger,
+				name:  "sDelta",
+				word:  0x401,
+			},
+			{
+				bytes: 2,
+				kind:  _kindInteger,
+				name:  "usCount",
+				word:  0x402,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[7], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word), uintptr(p[1].word), uintptr(p[2].word))
+			return HRESULT(r)
+		},
+		ret: &_stubParam{
+			bytes: 4,
+			kind:  _kindInteger,
+			name:  "ret",
+			out:   true,
+		},
+		slot: 7,
+	},
+	IAllocator_Free: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			(*IAllocator)(unsafe.Pointer(obj)).Free(obj.target(0))
+			return r
+		},
+		iface: "IAllocator",
+		name:  "Free",
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "pv",
+			},
+		},
+		slot: 4,
+		void: true,
+	},
+	IAllocator_GetSize: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret uintptr
+			ret = (*IAllocator)(unsafe.Pointer(obj)).GetSize(obj.target(0))
+			r.ret = uint64(ret)
+			return r
+		},
+		iface: "IAllocator",
+		name:  "GetSize",
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "pv",
+			},
+		},
+		ret: &_stubParam{
+			bytes: _fakePtrBytes,
+			kind:  _kindInteger,
+			name:  "ret",
+			out:   true,
+		},
+		slot: 5,
+	},
+	IAllocator_IsEmpty: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret bool
+			ret = (*IAllocator)(unsafe.Pointer(obj)).IsEmpty()
+			r.ret = _fakeBoolWord(ret)
+			return r
+		},
+		iface: "IAllocator",
+		name:  "IsEmpty",
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[8], uintptr(unsafe.Pointer(obj)))
+			return HRESULT(r)
+		},
+		ret: &_stubParam{
+			bytes: 4,
+			kind:  _kindBool,
+			name:  "ret",
+			out:   true,
+		},
+		slot: 8,
+	},
+	IAllocator_Owner: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out4 uintptr
+			var out5 uint16
+			var ret *IWidget
+			out4, out5, ret = (*IAllocator)(unsafe.Pointer(obj)).Owner((*windows.GUID)(obj.target(0)), (*windows.GUID)(obj.in(1, &p[1])), int(p[2].word), uintptr(p[3].word))
+			r.words[4] = uint64(out4)
+			r.words[5] = uint64(out5)
+			r.retPtr = unsafe.Pointer(ret)
+			return r
+		},
+		iface: "IAllocator",
+		name:  "Owner",
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "riid",
+			},
+			{
+				kind:     _kindPointer,
+				name:     "rclsid",
+				optional: true,
+			},
+			{
+				bytes: _fakePtrBytes,
+				kind:  _kindInteger,
+				name:  "lpDelta",
+				word:  0x1C0007023A000702,
+			},
+			{
+				bytes: _fakePtrBytes,
+				kind:  _kindInteger,
+				name:  "dwpMask",
+				word:  0x1C0007033A000703,
+			},
+			{
+				bytes: _fakePtrBytes,
+				kind:  _kindInteger,
+				name:  "pulpTag",
+				out:   true,
+				word:  0x1C0007045E000704,
+			},
+			{
+				bytes: 2,
+				kind:  _kindInteger,
+				name:  "pwKind",
+				out:   true,
+				word:  0x705,
+			},
+		},
+		ret: &_stubParam{
+			kind: _kindPointer,
+			name: "ret",
+			out:  true,
+		},
+		slot: 10,
+	},
+	IAllocator_Rename: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 string
+			var out3 ALLOC_STATS
+			out2, out3, r.err = (*IAllocator)(unsafe.Pointer(obj)).Rename(p[0].str, (*windows.GUID)(obj.target(1)))
+			r.strs[2] = out2
+			r.values[3] = out3
+			return r
+		},
+		iface: "IAllocator",
+		name:  "Rename",
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "pszName",
+				str:  "in pszName of IAllocator.Rename: ü€𝄞",
+			},
+			{
+				kind: _kindPointer,
+				name: "rguid",
+			},
+			{
+				kind: _kindWString,
+				name: "ppszOld",
+				out:  true,
+				str:  "out ppszOld of IAllocator.Rename: ü€𝄞",
+			},
+			{
+				fill: _fakeFill_ALLOC_STATS,
+				kind: _kindStruct,
+				name: "pStats",
+				out:  true,
+			},
+		},
+		slot: 13,
+	},
+	IAllocator_Shiny: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret bool
+			ret = (*IAllocator)(unsafe.Pointer(obj)).Shiny()
+			r.ret = _fakeBoolWord(ret)
+			return r
+		},
+		iface: "IAllocator",
+		name:  "Shiny",
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[12], uintptr(unsafe.Pointer(obj)))
+			return HRESULT(r)
+		},
+		ret: &_stubParam{
+			bytes: 1,
+			kind:  _kindBool,
+			name:  "ret",
+			out:   true,
+		},
+		slot: 12,
+	},
+	IAllocator_Total: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 uint64
+			var ret uint64
+			out2, ret = (*IAllocator)(unsafe.Pointer(obj)).Total(int64(p[0].word), uint64(p[1].word))
+			r.words[2] = uint64(out2)
+			r.ret = uint64(ret)
+			return r
+		},
+		iface: "IAllocator",
+		name:  "Total",
+		params: []_stubParam{
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "liMove",
+				word:  0x1C0006003A000600,
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "uliSize",
+				word:  0x1C0006013A000601,
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "pliNew",
+				out:   true,
+				word:  0x1C0006025E000602,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putFiletime(p[0].word)
+			a.putFiletime(p[1].word)
+			a.put(uintptr(obj.target(2)))
+			r, _, _ := syscall.SyscallN(obj.vtbl[9], a.w[:a.n]...)
+			return HRESULT(r)
+		},
+		ret: &_stubParam{
+			bytes: 8,
+			kind:  _kindInteger,
+			name:  "ret",
+			out:   true,
+		},
+		slot: 9,
+	},
 	IGadgetShop_Describe: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 string
@@ -899,13 +1273,13 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "peColor",
 				out:   true,
-				word:  0x5E000105,
+				word:  0x5E000C05,
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b000106,
+					Data1: 0x6b000c06,
 					Data2: 0x1006,
-					Data3: 0x2001,
+					Data3: 0x200c,
 					Data4: [8]byte{0x46, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -932,9 +1306,9 @@ var _stubs = map[Method]*_stub{
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a000000,
+					Data1: 0x6a000b00,
 					Data2: 0x1000,
-					Data3: 0x2000,
+					Data3: 0x200b,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -977,12 +1351,12 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "eColor",
-				word:  0x3A000007,
+				word:  0x3A000B07,
 			},
 			{
 				kind: _kindFiletime,
 				name: "ftSince",
-				word: 0x1D000087A000008,
+				word: 0x1D000087A000B08,
 			},
 			{
 				kind: _kindPointer,
@@ -1040,13 +1414,13 @@ var _stubs = map[Method]*_stub{
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "llMaximum",
-				word:  0x1C0003003A000300,
+				word:  0x1C000E003A000E00,
 			},
 			{
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "ullUsed",
-				word:  0x1C0003013A000301,
+				word:  0x1C000E013A000E01,
 			},
 			{
 				bytes:    8,
@@ -1058,7 +1432,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwAfter",
-				word:  0x3A000303,
+				word:  0x3A000E03,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1099,19 +1473,19 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwTurns",
-				word:  0x3A000400,
+				word:  0x3A000F00,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lSpeed",
-				word:  0x3A000401,
+				word:  0x3A000F01,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A000402,
+				word:  0x3A000F02,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1139,21 +1513,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pHr",
 				out:   true,
-				word:  0x5E000500,
+				word:  0x5E001000,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pCount",
 				out:   true,
-				word:  0x5E000501,
+				word:  0x5E001001,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pColor",
 				out:   true,
-				word:  0x5E000502,
+				word:  0x5E001002,
 			},
 			{
 				bytes:    4,
@@ -1175,7 +1549,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
+var _stubMethods = []Method{IAllocator_Alloc, IAllocator_Free, IAllocator_GetSize, IAllocator_Count, IAllocator_DidAlloc, IAllocator_IsEmpty, IAllocator_Total, IAllocator_Owner, IAllocator_Color, IAllocator_Shiny, IAllocator_Rename, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{}
@@ -1191,38 +1565,81 @@ var _stubCases = []struct {
 	result       HRESULT // what the object returns
 	status       int     // the HRESULT out-parameter that carries code, or -1
 	code         HRESULT
-	undocumented bool // result is a success code the method does not document: an *Error
-	absent       bool // the optional parameters are passed as nil and must arrive as NULL
+	undocumented bool   // result is a success code the method does not document: an *Error
+	absent       bool   // the optional parameters are passed as nil and must arrive as NULL
+	ret          uint64 // what the object returns for a method that returns no HRESULT
 }{
-	{"IGadgetShop.Find/S_OK", IGadgetShop_Find, S_OK, -1, 0, false, false},
-	{"IGadgetShop.Find/undocumented 0x8004FFFF", IGadgetShop_Find, HRESULT(0x8004FFFF), -1, 0, false, false},
-	{"IGadgetShop.Find/undocumented success 0x0004FFFF", IGadgetShop_Find, HRESULT(0x0004FFFF), -1, 0, true, false},
-	{"IGadgetShop.Find/S_OK/optional parameters absent", IGadgetShop_Find, S_OK, -1, 0, false, true},
-	{"IGadgetShop.Describe/S_OK", IGadgetShop_Describe, S_OK, -1, 0, false, false},
-	{"IGadgetShop.Describe/undocumented 0x8004FFFF", IGadgetShop_Describe, HRESULT(0x8004FFFF), -1, 0, false, false},
-	{"IGadgetShop.Describe/undocumented success 0x0004FFFF", IGadgetShop_Describe, HRESULT(0x0004FFFF), -1, 0, true, false},
-	{"IGadgetShop.Describe/S_OK/optional parameters absent", IGadgetShop_Describe, S_OK, -1, 0, false, true},
-	{"IGadgetShop.Props/S_OK", IGadgetShop_Props, S_OK, -1, 0, false, false},
-	{"IGadgetShop.Props/undocumented 0x8004FFFF", IGadgetShop_Props, HRESULT(0x8004FFFF), -1, 0, false, false},
-	{"IGadgetShop.Props/undocumented success 0x0004FFFF", IGadgetShop_Props, HRESULT(0x0004FFFF), -1, 0, true, false},
-	{"IGadgetShop.Resize/S_OK", IGadgetShop_Resize, S_OK, -1, 0, false, false},
-	{"IGadgetShop.Resize/undocumented 0x8004FFFF", IGadgetShop_Resize, HRESULT(0x8004FFFF), -1, 0, false, false},
-	{"IGadgetShop.Resize/undocumented success 0x0004FFFF", IGadgetShop_Resize, HRESULT(0x0004FFFF), -1, 0, true, false},
-	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, -1, 0, false, false},
-	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, -1, 0, false, false},
-	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, -1, 0, false, false},
-	{"IWidget.Spin/undocumented 0x8004FFFF", IWidget_Spin, HRESULT(0x8004FFFF), -1, 0, false, false},
-	{"IWidget.Spin/undocumented success 0x0004FFFF", IWidget_Spin, HRESULT(0x0004FFFF), -1, 0, true, false},
-	{"IWidget.Status/S_OK", IWidget_Status, S_OK, -1, 0, false, false},
-	{"IWidget.Status/E_INVALIDARG", IWidget_Status, E_INVALIDARG, -1, 0, false, false},
-	{"IWidget.Status/S_OK/pHr=WID_S_PENDING", IWidget_Status, S_OK, 0, WID_S_PENDING, false, false},
-	{"IWidget.Status/undocumented 0x8004FFFF", IWidget_Status, HRESULT(0x8004FFFF), -1, 0, false, false},
-	{"IWidget.Status/undocumented success 0x0004FFFF", IWidget_Status, HRESULT(0x0004FFFF), -1, 0, true, false},
-	{"ISuperWidget.Fly/S_OK", ISuperWidget_Fly, S_OK, -1, 0, false, false},
-	{"ISuperWidget.Fly/WID_E_BROKEN", ISuperWidget_Fly, WID_E_BROKEN, -1, 0, false, false},
-	{"ISuperWidget.Fly/WID_E_UNEXPECTED", ISuperWidget_Fly, WID_E_UNEXPECTED, -1, 0, false, false},
-	{"ISuperWidget.Fly/undocumented 0x8004FFFF", ISuperWidget_Fly, HRESULT(0x8004FFFF), -1, 0, false, false},
-	{"ISuperWidget.Fly/undocumented success 0x0004FFFF", ISuperWidget_Fly, HRESULT(0x0004FFFF), -1, 0, true, false},
+	{"IAllocator.Alloc/returns a pointer", IAllocator_Alloc, S_OK, -1, 0, false, false, 0x0},
+	{"IAllocator.Free/void", IAllocator_Free, S_OK, -1, 0, false, false, 0xFFFFFFFFFFFFFFFF},
+	{"IAllocator.GetSize/returns 0x1c0002ff5e0002ff", IAllocator_GetSize, S_OK, -1, 0, false, false, 0x1C0002FF5E0002FF},
+	{"IAllocator.Count/returns 0xffffffff5e0003ff", IAllocator_Count, S_OK, -1, 0, false, false, 0xFFFFFFFF5E0003FF},
+	{"IAllocator.DidAlloc/returns 0xffffffff5e0004ff", IAllocator_DidAlloc, S_OK, -1, 0, false, false, 0xFFFFFFFF5E0004FF},
+	{"IAllocator.IsEmpty/returns true", IAllocator_IsEmpty, S_OK, -1, 0, false, false, 0xFFFFFFFF00000100},
+	{"IAllocator.IsEmpty/returns false", IAllocator_IsEmpty, S_OK, -1, 0, false, false, 0xFFFFFFFF00000000},
+	{"IAllocator.Total/returns 0x1c0006ff5e0006ff", IAllocator_Total, S_OK, -1, 0, false, false, 0x1C0006FF5E0006FF},
+	{"IAllocator.Owner/returns a pointer", IAllocator_Owner, S_OK, -1, 0, false, false, 0x0},
+	{"IAllocator.Owner/optional parameters absent", IAllocator_Owner, S_OK, -1, 0, false, true, 0x0},
+	{"IAllocator.Color/returns 0xffffffff5e0008ff", IAllocator_Color, S_OK, -1, 0, false, false, 0xFFFFFFFF5E0008FF},
+	{"IAllocator.Shiny/returns true", IAllocator_Shiny, S_OK, -1, 0, false, false, 0xFFFFFFFFFFFFFF01},
+	{"IAllocator.Shiny/returns false", IAllocator_Shiny, S_OK, -1, 0, false, false, 0xFFFFFFFFFFFFFF00},
+	{"IAllocator.Rename/S_OK", IAllocator_Rename, S_OK, -1, 0, false, false, 0x0},
+	{"IAllocator.Rename/undocumented 0x8004FFFF", IAllocator_Rename, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IAllocator.Rename/undocumented success 0x0004FFFF", IAllocator_Rename, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IGadgetShop.Find/S_OK", IGadgetShop_Find, S_OK, -1, 0, false, false, 0x0},
+	{"IGadgetShop.Find/undocumented 0x8004FFFF", IGadgetShop_Find, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IGadgetShop.Find/undocumented success 0x0004FFFF", IGadgetShop_Find, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IGadgetShop.Find/S_OK/optional parameters absent", IGadgetShop_Find, S_OK, -1, 0, false, true, 0x0},
+	{"IGadgetShop.Describe/S_OK", IGadgetShop_Describe, S_OK, -1, 0, false, false, 0x0},
+	{"IGadgetShop.Describe/undocumented 0x8004FFFF", IGadgetShop_Describe, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IGadgetShop.Describe/undocumented success 0x0004FFFF", IGadgetShop_Describe, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IGadgetShop.Describe/S_OK/optional parameters absent", IGadgetShop_Describe, S_OK, -1, 0, false, true, 0x0},
+	{"IGadgetShop.Props/S_OK", IGadgetShop_Props, S_OK, -1, 0, false, false, 0x0},
+	{"IGadgetShop.Props/undocumented 0x8004FFFF", IGadgetShop_Props, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IGadgetShop.Props/undocumented success 0x0004FFFF", IGadgetShop_Props, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IGadgetShop.Resize/S_OK", IGadgetShop_Resize, S_OK, -1, 0, false, false, 0x0},
+	{"IGadgetShop.Resize/undocumented 0x8004FFFF", IGadgetShop_Resize, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IGadgetShop.Resize/undocumented success 0x0004FFFF", IGadgetShop_Resize, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, -1, 0, false, false, 0x0},
+	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, -1, 0, false, false, 0x0},
+	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, -1, 0, false, false, 0x0},
+	{"IWidget.Spin/undocumented 0x8004FFFF", IWidget_Spin, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IWidget.Spin/undocumented success 0x0004FFFF", IWidget_Spin, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IWidget.Status/S_OK", IWidget_Status, S_OK, -1, 0, false, false, 0x0},
+	{"IWidget.Status/E_INVALIDARG", IWidget_Status, E_INVALIDARG, -1, 0, false, false, 0x0},
+	{"IWidget.Status/S_OK/pHr=WID_S_PENDING", IWidget_Status, S_OK, 0, WID_S_PENDING, false, false, 0x0},
+	{"IWidget.Status/undocumented 0x8004FFFF", IWidget_Status, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IWidget.Status/undocumented success 0x0004FFFF", IWidget_Status, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"ISuperWidget.Fly/S_OK", ISuperWidget_Fly, S_OK, -1, 0, false, false, 0x0},
+	{"ISuperWidget.Fly/WID_E_BROKEN", ISuperWidget_Fly, WID_E_BROKEN, -1, 0, false, false, 0x0},
+	{"ISuperWidget.Fly/WID_E_UNEXPECTED", ISuperWidget_Fly, WID_E_UNEXPECTED, -1, 0, false, false, 0x0},
+	{"ISuperWidget.Fly/undocumented 0x8004FFFF", ISuperWidget_Fly, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"ISuperWidget.Fly/undocumented success 0x0004FFFF", ISuperWidget_Fly, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+}
+
+// _checkResult compares what a method that returns no HRESULT returned with
+// what the object returned, word: only the result's C size counts. On 386
+// a 64-bit result comes back in EDX:EAX, and a Go callback sets EAX alone,
+// so there only the low half can be compared.
+func _checkResult(t *testing.T, obj *_fakeObject, p *_stubParam, word uint64, got *_stubResult) {
+	t.Helper()
+	switch p.kind {
+	case _kindPointer:
+		if want := unsafe.Pointer(&obj.retTarget); got.retPtr != want {
+			t.Errorf("the stub returned %p, want %p, the address the object returned", got.retPtr, want)
+		}
+	case _kindBool:
+		if want := _fakeBoolWord(_fakeLow(word, p.bytes) != 0); got.ret != want {
+			t.Errorf("the stub returned %t, want %t: the object returned %#x, of which %d bytes count", got.ret != 0, want != 0, word, p.bytes)
+		}
+	default:
+		gotRet, want := got.ret, _fakeLow(word, p.bytes)
+		if runtime.GOARCH == "386" && p.bytes == 8 {
+			gotRet, want = _fakeLow(gotRet, 4), _fakeLow(want, 4)
+		}
+		if gotRet != want {
+			t.Errorf("the stub returned %#x, want %#x: the object returned %#x, of which %d bytes count", gotRet, want, word, p.bytes)
+		}
+	}
 }
 
 // _checkOut compares out-parameter i of a call that succeeded with what the
@@ -1235,8 +1652,12 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 	}
 	switch p.kind {
 	case _kindInteger, _kindFiletime:
-		if got.words[i] != p.word {
-			t.Errorf("out-parameter %d (%s) = %#x, want %#x", i+1, p.name, got.words[i], p.word)
+		want := p.word
+		if p.kind == _kindInteger {
+			want = _fakeLow(want, p.bytes)
+		}
+		if got.words[i] != want {
+			t.Errorf("out-parameter %d (%s) = %#x, want %#x", i+1, p.name, got.words[i], want)
 		}
 	case _kindBool:
 		if want := _fakeBoolWord(p.word != 0); got.words[i] != want {
@@ -1299,6 +1720,7 @@ func TestStubs(t *testing.T) {
 			st := _stubs[tc.m]
 			obj := _newFake(st.iface)
 			obj.result = tc.result
+			obj.ret = tc.ret
 			params := st.params
 			if tc.status >= 0 {
 				params = slices.Clone(params)
@@ -1331,6 +1753,10 @@ func TestStubs(t *testing.T) {
 			// Every parameter arrived, in its place, as the test passed it.
 			for _, problem := range obj.problems {
 				t.Error(problem)
+			}
+			// A result other than an HRESULT comes back as the object returned it.
+			if st.ret != nil {
+				_checkResult(t, obj, st.ret, tc.ret, &got)
 			}
 			// Success codes stay observable.
 			if st.keepsHR && got.hr != tc.result {
@@ -1570,9 +1996,9 @@ var _functions = []struct {
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a000900,
+					Data1: 0x6a001400,
 					Data2: 0x1000,
-					Data3: 0x2009,
+					Data3: 0x2014,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1580,6 +2006,77 @@ var _functions = []struct {
 			},
 		},
 		proc: _procFindByGuid,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret unsafe.Pointer
+			ret, r.err = AllocWidgetMemory(uintptr(p[0].word))
+			r.retPtr = unsafe.Pointer(ret)
+			return r
+		},
+		inputs: true,
+		m:      Proc_AllocWidgetMemory,
+		params: []_stubParam{
+			{
+				bytes: _fakePtrBytes,
+				kind:  _kindInteger,
+				name:  "cb",
+				word:  0x1C0015003A001500,
+			},
+		},
+		proc: _procAllocWidgetMemory,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret uint64
+			ret, r.err = WidgetTicks()
+			r.ret = uint64(ret)
+			return r
+		},
+		m:    Proc_WidgetTicks,
+		proc: _procWidgetTicks,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret int32
+			ret, r.err = WidgetNameFromGuid((*windows.GUID)(obj.target(0)), obj.target(1), int32(p[2].word))
+			r.ret = uint64(ret)
+			return r
+		},
+		inputs: true,
+		m:      Proc_WidgetNameFromGuid,
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "rguid",
+			},
+			{
+				kind: _kindPointer,
+				name: "lpsz",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "cchMax",
+				word:  0x3A001702,
+			},
+		},
+		proc: _procWidgetNameFromGuid,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = ReleaseWidgetMemory(obj.target(0))
+			return r
+		},
+		inputs: true,
+		m:      Proc_ReleaseWidgetMemory,
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "pv",
+			},
+		},
+		proc: _procReleaseWidgetMemory,
 	},
 }
 

@@ -3,7 +3,7 @@
 
 // Package widgets is the Go binding vssgen generated from
 // gen/testdata/golden/features/spec.yaml: 8 HRESULT codes, 2 enums and flag
-// sets, 4 C structs, 3 COM interfaces with 7 methods and 3 DLL functions.
+// sets, 5 C structs, 4 COM interfaces with 18 methods and 7 DLL functions.
 //
 // # Codes seen in logs
 //
@@ -32,7 +32,7 @@
 // to build for Windows, in the package's directory:
 //
 //	GOOS=windows go doc -all
-//	GOOS=windows go doc IGadgetShop
+//	GOOS=windows go doc IAllocator
 //
 // # Reference
 //

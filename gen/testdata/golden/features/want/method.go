@@ -43,6 +43,39 @@ const (
 	// IUnknown_Release is IUnknown.Release, slot 2.
 	IUnknown_Release
 
+	// IAllocator_Alloc is IAllocator.Alloc, slot 3.
+	IAllocator_Alloc
+
+	// IAllocator_Free is IAllocator.Free, slot 4.
+	IAllocator_Free
+
+	// IAllocator_GetSize is IAllocator.GetSize, slot 5.
+	IAllocator_GetSize
+
+	// IAllocator_Count is IAllocator.Count, slot 6.
+	IAllocator_Count
+
+	// IAllocator_DidAlloc is IAllocator.DidAlloc, slot 7.
+	IAllocator_DidAlloc
+
+	// IAllocator_IsEmpty is IAllocator.IsEmpty, slot 8.
+	IAllocator_IsEmpty
+
+	// IAllocator_Total is IAllocator.Total, slot 9.
+	IAllocator_Total
+
+	// IAllocator_Owner is IAllocator.Owner, slot 10.
+	IAllocator_Owner
+
+	// IAllocator_Color is IAllocator.Color, slot 11.
+	IAllocator_Color
+
+	// IAllocator_Shiny is IAllocator.Shiny, slot 12.
+	IAllocator_Shiny
+
+	// IAllocator_Rename is IAllocator.Rename, slot 13.
+	IAllocator_Rename
+
 	// IGadgetShop_Find is IGadgetShop.Find, slot 3.
 	IGadgetShop_Find
 
@@ -72,6 +105,18 @@ const (
 
 	// Proc_FindByGuid is widgets.dll!FindByGuid, slot -1.
 	Proc_FindByGuid
+
+	// Proc_AllocWidgetMemory is widgets.dll!AllocWidgetMemory, slot -1.
+	Proc_AllocWidgetMemory
+
+	// Proc_WidgetTicks is widgets.dll!WidgetTicks, slot -1.
+	Proc_WidgetTicks
+
+	// Proc_WidgetNameFromGuid is widgets.dll!WidgetNameFromGuid, slot -1.
+	Proc_WidgetNameFromGuid
+
+	// Proc_ReleaseWidgetMemory is widgets.dll!ReleaseWidgetMemory, slot -1.
+	Proc_ReleaseWidgetMemory
 )
 
 var _methods = [...]struct {
@@ -79,19 +124,34 @@ var _methods = [...]struct {
 	slot              int
 	returns           []HRESULT
 }{
-	IUnknown_QueryInterface: {"IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, nil},
-	IUnknown_AddRef:         {"IUnknown.AddRef", "IUnknown", "AddRef", 1, nil},
-	IUnknown_Release:        {"IUnknown.Release", "IUnknown", "Release", 2, nil},
-	IGadgetShop_Find:        {"IGadgetShop.Find", "IGadgetShop", "Find", 3, []HRESULT{S_OK}},
-	IGadgetShop_Describe:    {"IGadgetShop.Describe", "IGadgetShop", "Describe", 4, nil},
-	IGadgetShop_Props:       {"IGadgetShop.Props", "IGadgetShop", "Props", 5, []HRESULT{S_OK, WID_E_BROKEN}},
-	IGadgetShop_Resize:      {"IGadgetShop.Resize", "IGadgetShop", "Resize", 6, []HRESULT{S_OK}},
-	IWidget_Spin:            {"IWidget.Spin", "IWidget", "Spin", 3, []HRESULT{S_OK, S_FALSE, WID_E_UNEXPECTED}},
-	IWidget_Status:          {"IWidget.Status", "IWidget", "Status", 4, []HRESULT{S_OK, E_INVALIDARG}},
-	ISuperWidget_Fly:        {"ISuperWidget.Fly", "ISuperWidget", "Fly", 6, []HRESULT{S_OK, WID_E_BROKEN, WID_E_UNEXPECTED}},
-	Proc_CreateGadgetShop:   {"widgets.dll!CreateGadgetShop", "widgets.dll", "CreateGadgetShop", -1, []HRESULT{S_OK, E_UNEXPECTED}},
-	Proc_FreeWidgetProp:     {"widgets.dll!FreeWidgetProp", "widgets.dll", "FreeWidgetProp", -1, nil},
-	Proc_FindByGuid:         {"widgets.dll!FindByGuid", "widgets.dll", "FindByGuid", -1, []HRESULT{S_OK}},
+	IUnknown_QueryInterface:  {"IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, nil},
+	IUnknown_AddRef:          {"IUnknown.AddRef", "IUnknown", "AddRef", 1, nil},
+	IUnknown_Release:         {"IUnknown.Release", "IUnknown", "Release", 2, nil},
+	IAllocator_Alloc:         {"IAllocator.Alloc", "IAllocator", "Alloc", 3, nil},
+	IAllocator_Free:          {"IAllocator.Free", "IAllocator", "Free", 4, nil},
+	IAllocator_GetSize:       {"IAllocator.GetSize", "IAllocator", "GetSize", 5, nil},
+	IAllocator_Count:         {"IAllocator.Count", "IAllocator", "Count", 6, nil},
+	IAllocator_DidAlloc:      {"IAllocator.DidAlloc", "IAllocator", "DidAlloc", 7, nil},
+	IAllocator_IsEmpty:       {"IAllocator.IsEmpty", "IAllocator", "IsEmpty", 8, nil},
+	IAllocator_Total:         {"IAllocator.Total", "IAllocator", "Total", 9, nil},
+	IAllocator_Owner:         {"IAllocator.Owner", "IAllocator", "Owner", 10, nil},
+	IAllocator_Color:         {"IAllocator.Color", "IAllocator", "Color", 11, nil},
+	IAllocator_Shiny:         {"IAllocator.Shiny", "IAllocator", "Shiny", 12, nil},
+	IAllocator_Rename:        {"IAllocator.Rename", "IAllocator", "Rename", 13, []HRESULT{S_OK}},
+	IGadgetShop_Find:         {"IGadgetShop.Find", "IGadgetShop", "Find", 3, []HRESULT{S_OK}},
+	IGadgetShop_Describe:     {"IGadgetShop.Describe", "IGadgetShop", "Describe", 4, nil},
+	IGadgetShop_Props:        {"IGadgetShop.Props", "IGadgetShop", "Props", 5, []HRESULT{S_OK, WID_E_BROKEN}},
+	IGadgetShop_Resize:       {"IGadgetShop.Resize", "IGadgetShop", "Resize", 6, []HRESULT{S_OK}},
+	IWidget_Spin:             {"IWidget.Spin", "IWidget", "Spin", 3, []HRESULT{S_OK, S_FALSE, WID_E_UNEXPECTED}},
+	IWidget_Status:           {"IWidget.Status", "IWidget", "Status", 4, []HRESULT{S_OK, E_INVALIDARG}},
+	ISuperWidget_Fly:         {"ISuperWidget.Fly", "ISuperWidget", "Fly", 6, []HRESULT{S_OK, WID_E_BROKEN, WID_E_UNEXPECTED}},
+	Proc_CreateGadgetShop:    {"widgets.dll!CreateGadgetShop", "widgets.dll", "CreateGadgetShop", -1, []HRESULT{S_OK, E_UNEXPECTED}},
+	Proc_FreeWidgetProp:      {"widgets.dll!FreeWidgetProp", "widgets.dll", "FreeWidgetProp", -1, nil},
+	Proc_FindByGuid:          {"widgets.dll!FindByGuid", "widgets.dll", "FindByGuid", -1, []HRESULT{S_OK}},
+	Proc_AllocWidgetMemory:   {"widgets.dll!AllocWidgetMemory", "widgets.dll", "AllocWidgetMemory", -1, nil},
+	Proc_WidgetTicks:         {"widgets.dll!WidgetTicks", "widgets.dll", "WidgetTicks", -1, nil},
+	Proc_WidgetNameFromGuid:  {"widgets.dll!WidgetNameFromGuid", "widgets.dll", "WidgetNameFromGuid", -1, nil},
+	Proc_ReleaseWidgetMemory: {"widgets.dll!ReleaseWidgetMemory", "widgets.dll", "ReleaseWidgetMemory", -1, nil},
 }
 
 // String gives Interface.Method, or Method(N) for an invalid value.
@@ -139,6 +199,11 @@ func (m Method) Returns() []HRESULT {
 // documentation says; ok is false when the method does not document code.
 func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 	switch m {
+	case IAllocator_Rename:
+		switch code {
+		case S_OK:
+			return "Renamed.", true
+		}
 	case IGadgetShop_Find:
 		switch code {
 		case S_OK:

@@ -18,6 +18,17 @@ func TestMethods(t *testing.T) {
 		{IUnknown_QueryInterface, "IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, 0},
 		{IUnknown_AddRef, "IUnknown.AddRef", "IUnknown", "AddRef", 1, 0},
 		{IUnknown_Release, "IUnknown.Release", "IUnknown", "Release", 2, 0},
+		{IAllocator_Alloc, "IAllocator.Alloc", "IAllocator", "Alloc", 3, 0},
+		{IAllocator_Free, "IAllocator.Free", "IAllocator", "Free", 4, 0},
+		{IAllocator_GetSize, "IAllocator.GetSize", "IAllocator", "GetSize", 5, 0},
+		{IAllocator_Count, "IAllocator.Count", "IAllocator", "Count", 6, 0},
+		{IAllocator_DidAlloc, "IAllocator.DidAlloc", "IAllocator", "DidAlloc", 7, 0},
+		{IAllocator_IsEmpty, "IAllocator.IsEmpty", "IAllocator", "IsEmpty", 8, 0},
+		{IAllocator_Total, "IAllocator.Total", "IAllocator", "Total", 9, 0},
+		{IAllocator_Owner, "IAllocator.Owner", "IAllocator", "Owner", 10, 0},
+		{IAllocator_Color, "IAllocator.Color", "IAllocator", "Color", 11, 0},
+		{IAllocator_Shiny, "IAllocator.Shiny", "IAllocator", "Shiny", 12, 0},
+		{IAllocator_Rename, "IAllocator.Rename", "IAllocator", "Rename", 13, 1},
 		{IGadgetShop_Find, "IGadgetShop.Find", "IGadgetShop", "Find", 3, 1},
 		{IGadgetShop_Describe, "IGadgetShop.Describe", "IGadgetShop", "Describe", 4, 0},
 		{IGadgetShop_Props, "IGadgetShop.Props", "IGadgetShop", "Props", 5, 2},
@@ -28,6 +39,10 @@ func TestMethods(t *testing.T) {
 		{Proc_CreateGadgetShop, "widgets.dll!CreateGadgetShop", "widgets.dll", "CreateGadgetShop", -1, 2},
 		{Proc_FreeWidgetProp, "widgets.dll!FreeWidgetProp", "widgets.dll", "FreeWidgetProp", -1, 0},
 		{Proc_FindByGuid, "widgets.dll!FindByGuid", "widgets.dll", "FindByGuid", -1, 1},
+		{Proc_AllocWidgetMemory, "widgets.dll!AllocWidgetMemory", "widgets.dll", "AllocWidgetMemory", -1, 0},
+		{Proc_WidgetTicks, "widgets.dll!WidgetTicks", "widgets.dll", "WidgetTicks", -1, 0},
+		{Proc_WidgetNameFromGuid, "widgets.dll!WidgetNameFromGuid", "widgets.dll", "WidgetNameFromGuid", -1, 0},
+		{Proc_ReleaseWidgetMemory, "widgets.dll!ReleaseWidgetMemory", "widgets.dll", "ReleaseWidgetMemory", -1, 0},
 	}
 	for _, tt := range tests {
 		if tt.m.String() != tt.full || tt.m.Interface() != tt.iface || tt.m.Name() != tt.name || tt.m.Slot() != tt.slot || len(tt.m.Returns()) != tt.returns {
@@ -45,6 +60,19 @@ func TestDocumented(t *testing.T) {
 		os       OSVersion
 		want     HRESULT
 	}{
+		{IAllocator_Rename, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IAllocator_Rename, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IAllocator_Rename, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IAllocator_Rename, S_OK, OSVersion{}, S_OK},
 		{IGadgetShop_Find, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,

@@ -30,6 +30,21 @@ _Static_assert(offsetof(IUnknownVtbl, QueryInterface) / sizeof(void *) == 0, "IU
 _Static_assert(offsetof(IUnknownVtbl, AddRef) / sizeof(void *) == 1, "IUnknown.AddRef slot");
 _Static_assert(offsetof(IUnknownVtbl, Release) / sizeof(void *) == 2, "IUnknown.Release slot");
 _Static_assert(sizeof(IUnknownVtbl) / sizeof(void *) == 3, "IUnknown vtable size");
+_Static_assert(offsetof(IAllocatorVtbl, QueryInterface) / sizeof(void *) == 0, "IAllocator.QueryInterface slot");
+_Static_assert(offsetof(IAllocatorVtbl, AddRef) / sizeof(void *) == 1, "IAllocator.AddRef slot");
+_Static_assert(offsetof(IAllocatorVtbl, Release) / sizeof(void *) == 2, "IAllocator.Release slot");
+_Static_assert(offsetof(IAllocatorVtbl, Alloc) / sizeof(void *) == 3, "IAllocator.Alloc slot");
+_Static_assert(offsetof(IAllocatorVtbl, Free) / sizeof(void *) == 4, "IAllocator.Free slot");
+_Static_assert(offsetof(IAllocatorVtbl, GetSize) / sizeof(void *) == 5, "IAllocator.GetSize slot");
+_Static_assert(offsetof(IAllocatorVtbl, Count) / sizeof(void *) == 6, "IAllocator.Count slot");
+_Static_assert(offsetof(IAllocatorVtbl, DidAlloc) / sizeof(void *) == 7, "IAllocator.DidAlloc slot");
+_Static_assert(offsetof(IAllocatorVtbl, IsEmpty) / sizeof(void *) == 8, "IAllocator.IsEmpty slot");
+_Static_assert(offsetof(IAllocatorVtbl, Total) / sizeof(void *) == 9, "IAllocator.Total slot");
+_Static_assert(offsetof(IAllocatorVtbl, Owner) / sizeof(void *) == 10, "IAllocator.Owner slot");
+_Static_assert(offsetof(IAllocatorVtbl, Color) / sizeof(void *) == 11, "IAllocator.Color slot");
+_Static_assert(offsetof(IAllocatorVtbl, Shiny) / sizeof(void *) == 12, "IAllocator.Shiny slot");
+_Static_assert(offsetof(IAllocatorVtbl, Rename) / sizeof(void *) == 13, "IAllocator.Rename slot");
+_Static_assert(sizeof(IAllocatorVtbl) / sizeof(void *) == 14, "IAllocator vtable size");
 _Static_assert(offsetof(IGadgetShopVtbl, QueryInterface) / sizeof(void *) == 0, "IGadgetShop.QueryInterface slot");
 _Static_assert(offsetof(IGadgetShopVtbl, AddRef) / sizeof(void *) == 1, "IGadgetShop.AddRef slot");
 _Static_assert(offsetof(IGadgetShopVtbl, Release) / sizeof(void *) == 2, "IGadgetShop.Release slot");
@@ -64,6 +79,34 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IUnknownVtbl *)0)->AddR
 	ULONG (STDMETHODCALLTYPE *)(IUnknown *)), "IUnknown.AddRef parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IUnknownVtbl *)0)->Release),
 	ULONG (STDMETHODCALLTYPE *)(IUnknown *)), "IUnknown.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IAllocator *, REFIID, void **)), "IAllocator.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IAllocator *)), "IAllocator.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IAllocator *)), "IAllocator.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->Alloc),
+	PVOID (STDMETHODCALLTYPE *)(IAllocator *, SIZE_T)), "IAllocator.Alloc parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->Free),
+	void (STDMETHODCALLTYPE *)(IAllocator *, PVOID)), "IAllocator.Free parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->GetSize),
+	SIZE_T (STDMETHODCALLTYPE *)(IAllocator *, PVOID)), "IAllocator.GetSize parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->Count),
+	ULONG (STDMETHODCALLTYPE *)(IAllocator *)), "IAllocator.Count parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->DidAlloc),
+	INT (STDMETHODCALLTYPE *)(IAllocator *, WORD, SHORT, USHORT)), "IAllocator.DidAlloc parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->IsEmpty),
+	BOOL (STDMETHODCALLTYPE *)(IAllocator *)), "IAllocator.IsEmpty parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->Total),
+	ULONGLONG (STDMETHODCALLTYPE *)(IAllocator *, LARGE_INTEGER, ULARGE_INTEGER, ULARGE_INTEGER *)), "IAllocator.Total parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->Owner),
+	IWidget * (STDMETHODCALLTYPE *)(IAllocator *, REFIID, REFCLSID, LONG_PTR, DWORD_PTR, ULONG_PTR *, WORD *)), "IAllocator.Owner parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->Color),
+	WIDGET_COLOR (STDMETHODCALLTYPE *)(IAllocator *)), "IAllocator.Color parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->Shiny),
+	boolean (STDMETHODCALLTYPE *)(IAllocator *)), "IAllocator.Shiny parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IAllocatorVtbl *)0)->Rename),
+	HRESULT (STDMETHODCALLTYPE *)(IAllocator *, LPCOLESTR, REFGUID, LPOLESTR *, ALLOC_STATS *)), "IAllocator.Rename parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, REFIID, void **)), "IGadgetShop.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->AddRef),
@@ -118,6 +161,14 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&FreeWidgetProp),
 	void (WINAPI *)(const WIDGET_PROP *)), "widgets.dll!FreeWidgetProp parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&FindByGuid),
 	HRESULT (WINAPI *)(VSS_ID)), "widgets.dll!FindByGuid parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&AllocWidgetMemory),
+	PVOID (WINAPI *)(SIZE_T)), "widgets.dll!AllocWidgetMemory parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&WidgetTicks),
+	ULONGLONG (WINAPI *)(void)), "widgets.dll!WidgetTicks parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&WidgetNameFromGuid),
+	INT (WINAPI *)(REFGUID, PVOID, INT)), "widgets.dll!WidgetNameFromGuid parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&ReleaseWidgetMemory),
+	void (WINAPI *)(PVOID)), "widgets.dll!ReleaseWidgetMemory parameters");
 
 /* HRESULT values. */
 _Static_assert((ULONG)(S_OK) == 0x00000000UL, "S_OK value");
@@ -157,6 +208,15 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((THING_UNION *)0)->Widge
 _Static_assert(__builtin_types_compatible_p(__typeof__(((THING_UNION *)0)->Gadget), GADGET_PROP), "THING_UNION.Gadget type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((THING_PROP *)0)->Color), WIDGET_COLOR), "THING_PROP.Color type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((THING_PROP *)0)->Thing), THING_UNION), "THING_PROP.Thing type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ALLOC_STATS *)0)->cbTotal), SIZE_T), "ALLOC_STATS.cbTotal type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ALLOC_STATS *)0)->liOffset), LARGE_INTEGER), "ALLOC_STATS.liOffset type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ALLOC_STATS *)0)->wKind), WORD), "ALLOC_STATS.wKind type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ALLOC_STATS *)0)->sDelta), SHORT), "ALLOC_STATS.sDelta type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ALLOC_STATS *)0)->ulpTag), ULONG_PTR), "ALLOC_STATS.ulpTag type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ALLOC_STATS *)0)->uliSize), ULARGE_INTEGER), "ALLOC_STATS.uliSize type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ALLOC_STATS *)0)->lpSigned), LONG_PTR), "ALLOC_STATS.lpSigned type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ALLOC_STATS *)0)->dwpMask), DWORD_PTR), "ALLOC_STATS.dwpMask type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((ALLOC_STATS *)0)->usCount), USHORT), "ALLOC_STATS.usCount type");
 
 /*
  * Struct layouts on the architecture being compiled: size, alignment and
@@ -180,6 +240,17 @@ _Static_assert(sizeof(THING_PROP) == 56, "THING_PROP size on amd64");
 _Static_assert(_Alignof(THING_PROP) == 8, "THING_PROP alignment on amd64");
 _Static_assert(offsetof(THING_PROP, Color) == 0, "THING_PROP.Color offset on amd64");
 _Static_assert(offsetof(THING_PROP, Thing) == 8, "THING_PROP.Thing offset on amd64");
+_Static_assert(sizeof(ALLOC_STATS) == 64, "ALLOC_STATS size on amd64");
+_Static_assert(_Alignof(ALLOC_STATS) == 8, "ALLOC_STATS alignment on amd64");
+_Static_assert(offsetof(ALLOC_STATS, cbTotal) == 0, "ALLOC_STATS.cbTotal offset on amd64");
+_Static_assert(offsetof(ALLOC_STATS, liOffset) == 8, "ALLOC_STATS.liOffset offset on amd64");
+_Static_assert(offsetof(ALLOC_STATS, wKind) == 16, "ALLOC_STATS.wKind offset on amd64");
+_Static_assert(offsetof(ALLOC_STATS, sDelta) == 18, "ALLOC_STATS.sDelta offset on amd64");
+_Static_assert(offsetof(ALLOC_STATS, ulpTag) == 24, "ALLOC_STATS.ulpTag offset on amd64");
+_Static_assert(offsetof(ALLOC_STATS, uliSize) == 32, "ALLOC_STATS.uliSize offset on amd64");
+_Static_assert(offsetof(ALLOC_STATS, lpSigned) == 40, "ALLOC_STATS.lpSigned offset on amd64");
+_Static_assert(offsetof(ALLOC_STATS, dwpMask) == 48, "ALLOC_STATS.dwpMask offset on amd64");
+_Static_assert(offsetof(ALLOC_STATS, usCount) == 56, "ALLOC_STATS.usCount offset on amd64");
 #elif defined(_M_IX86) || defined(__i386__)
 _Static_assert(sizeof(WIDGET_PROP) == 40, "WIDGET_PROP size on 386");
 _Static_assert(_Alignof(WIDGET_PROP) == 8, "WIDGET_PROP alignment on 386");
@@ -198,6 +269,17 @@ _Static_assert(sizeof(THING_PROP) == 48, "THING_PROP size on 386");
 _Static_assert(_Alignof(THING_PROP) == 8, "THING_PROP alignment on 386");
 _Static_assert(offsetof(THING_PROP, Color) == 0, "THING_PROP.Color offset on 386");
 _Static_assert(offsetof(THING_PROP, Thing) == 8, "THING_PROP.Thing offset on 386");
+_Static_assert(sizeof(ALLOC_STATS) == 48, "ALLOC_STATS size on 386");
+_Static_assert(_Alignof(ALLOC_STATS) == 8, "ALLOC_STATS alignment on 386");
+_Static_assert(offsetof(ALLOC_STATS, cbTotal) == 0, "ALLOC_STATS.cbTotal offset on 386");
+_Static_assert(offsetof(ALLOC_STATS, liOffset) == 8, "ALLOC_STATS.liOffset offset on 386");
+_Static_assert(offsetof(ALLOC_STATS, wKind) == 16, "ALLOC_STATS.wKind offset on 386");
+_Static_assert(offsetof(ALLOC_STATS, sDelta) == 18, "ALLOC_STATS.sDelta offset on 386");
+_Static_assert(offsetof(ALLOC_STATS, ulpTag) == 20, "ALLOC_STATS.ulpTag offset on 386");
+_Static_assert(offsetof(ALLOC_STATS, uliSize) == 24, "ALLOC_STATS.uliSize offset on 386");
+_Static_assert(offsetof(ALLOC_STATS, lpSigned) == 32, "ALLOC_STATS.lpSigned offset on 386");
+_Static_assert(offsetof(ALLOC_STATS, dwpMask) == 36, "ALLOC_STATS.dwpMask offset on 386");
+_Static_assert(offsetof(ALLOC_STATS, usCount) == 40, "ALLOC_STATS.usCount offset on 386");
 #elif defined(_M_ARM64) || defined(__aarch64__)
 _Static_assert(sizeof(WIDGET_PROP) == 48, "WIDGET_PROP size on arm64");
 _Static_assert(_Alignof(WIDGET_PROP) == 8, "WIDGET_PROP alignment on arm64");
@@ -216,6 +298,17 @@ _Static_assert(sizeof(THING_PROP) == 56, "THING_PROP size on arm64");
 _Static_assert(_Alignof(THING_PROP) == 8, "THING_PROP alignment on arm64");
 _Static_assert(offsetof(THING_PROP, Color) == 0, "THING_PROP.Color offset on arm64");
 _Static_assert(offsetof(THING_PROP, Thing) == 8, "THING_PROP.Thing offset on arm64");
+_Static_assert(sizeof(ALLOC_STATS) == 64, "ALLOC_STATS size on arm64");
+_Static_assert(_Alignof(ALLOC_STATS) == 8, "ALLOC_STATS alignment on arm64");
+_Static_assert(offsetof(ALLOC_STATS, cbTotal) == 0, "ALLOC_STATS.cbTotal offset on arm64");
+_Static_assert(offsetof(ALLOC_STATS, liOffset) == 8, "ALLOC_STATS.liOffset offset on arm64");
+_Static_assert(offsetof(ALLOC_STATS, wKind) == 16, "ALLOC_STATS.wKind offset on arm64");
+_Static_assert(offsetof(ALLOC_STATS, sDelta) == 18, "ALLOC_STATS.sDelta offset on arm64");
+_Static_assert(offsetof(ALLOC_STATS, ulpTag) == 24, "ALLOC_STATS.ulpTag offset on arm64");
+_Static_assert(offsetof(ALLOC_STATS, uliSize) == 32, "ALLOC_STATS.uliSize offset on arm64");
+_Static_assert(offsetof(ALLOC_STATS, lpSigned) == 40, "ALLOC_STATS.lpSigned offset on arm64");
+_Static_assert(offsetof(ALLOC_STATS, dwpMask) == 48, "ALLOC_STATS.dwpMask offset on arm64");
+_Static_assert(offsetof(ALLOC_STATS, usCount) == 56, "ALLOC_STATS.usCount offset on arm64");
 #else
 #error "no struct layouts for this architecture"
 #endif
@@ -227,6 +320,7 @@ static const struct {
 	IID spec;
 } iids[] = {
 	{"IUnknown IID", &IID_IUnknown, {0x00000000, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}}},
+	{"IAllocator IID", &IID_IAllocator, {0x33333333, 0x4444, 0x5555, {0x66, 0x66, 0x77, 0x77, 0x77, 0x77, 0x77, 0x77}}},
 	{"IGadgetShop IID", &IID_IGadgetShop, {0x22222222, 0x3333, 0x4444, {0x55, 0x55, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66}}},
 	{"IWidget IID", &IID_IWidget, {0x11111111, 0x2222, 0x3333, {0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55}}},
 	{"ISuperWidget IID", &IID_ISuperWidget, {0xaaaaaaaa, 0xbbbb, 0xcccc, {0xdd, 0xdd, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee}}},
@@ -270,6 +364,10 @@ static const struct {
 	{"widgets.dll!CreateGadgetShop export", "widgets.dll", "CreateGadgetShop"},
 	{"widgets.dll!FreeWidgetProp export", "widgets.dll", "FreeWidgetProp"},
 	{"widgets.dll!FindByGuid export", "widgets.dll", "FindByGuid"},
+	{"widgets.dll!AllocWidgetMemory export", "widgets.dll", "AllocWidgetMemory"},
+	{"widgets.dll!WidgetTicks export", "widgets.dll", "WidgetTicks"},
+	{"widgets.dll!WidgetNameFromGuid export", "widgets.dll", "WidgetNameFromGuid"},
+	{"widgets.dll!ReleaseWidgetMemory export", "widgets.dll", "ReleaseWidgetMemory"},
 };
 
 /* load_system_dll loads a DLL from the system directory, as the Go package does. */
@@ -316,7 +414,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 95;
+static const unsigned static_facts = 148;
 
 int main(void)
 {
