@@ -151,7 +151,7 @@ func TestProblemsArePositioned(t *testing.T) {
 		want       []string
 	}{
 		{"yaml syntax", "package: vss\nhresults: [\n", []string{"bad.yaml:3:1: YAML syntax error: did not find expected node content before the end of the file"}},
-		{"unknown field", "package: vss\ncolour: blue\n", []string{`bad.yaml:2:1: spec: unknown field "colour" (known fields: package, os_versions, hresults, enums, structs, interfaces, functions)`}},
+		{"unknown field", "package: vss\ncolour: blue\n", []string{`bad.yaml:2:1: spec: unknown field "colour" (known fields: package, os_versions, hresults, enums, structs, interfaces, functions, dlls)`}},
 		{"duplicate code and unknown type", `package: vss
 hresults:
   - {name: S_OK, value: 0, doc: ok}

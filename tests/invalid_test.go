@@ -270,6 +270,8 @@ functions:
     void: true
     params:
       - {name: pProp, dir: in, type: VSS_SNAPSHOT_PROP, by: pointer}
+dlls:
+  - {name: vssapi.dll, refuses_wow64: the service does not support WOW64}
 `
 	files, err := gen.GenerateBytes("base.yaml", []byte(base), gen.Options{})
 	if err != nil {

@@ -20,11 +20,12 @@ func (c comTests) testFunctions(f *File) {
 		Id("m").Id("Method"),
 		Id("proc").Op("*").Qual(winPkg, "LazyProc"),
 		Id("inputs").Bool().Comment("// the function takes in-parameters"),
+		wow64Field(c.s),
 		Id("params").Index().Id("_stubParam"),
 		Id("call").Func().Params(Id("obj").Op("*").Id("_fakeObject"), Id("p").Index().Id("_stubParam")).Id("_stubResult"),
 	).ValuesFunc(func(g *Group) {
 		for _, fn := range c.functions {
-			inputs := false
+			inputs, refuses := false, false
 			for _, p := range fn.Params {
 				inputs = inputs || p.Dir == model.In && !p.Reserved
 			}
@@ -35,6 +36,12 @@ func (c comTests) testFunctions(f *File) {
 			}
 			if inputs {
 				d[Id("inputs")] = True()
+			}
+			if lib := c.s.DLL(fn.DLL); lib != nil && lib.RefusesWOW64 != "" {
+				refuses = true
+			}
+			if refuses {
+				d[Id("wow64")] = True()
 			}
 			if len(fn.Params) > 0 {
 				d[Id("params")] = c.paramsLit(fn)
@@ -54,12 +61,7 @@ func (c comTests) testFunctions(f *File) {
 		For(List(Id("_"), Id("fn")).Op(":=").Range().Id("_functions")).Block(
 			Id("t").Dot("Run").Call(fn("m").Dot("Name").Call(), Func().Params(tPtr()).Block(
 				Id("obj").Op(":=").New(Id("_fakeObject")).Comment("// holds what address arguments point at"),
-				If(Id("_isWOW64").Call()).Block(
-					If(Err().Op(":=").Add(fn("call")).Call(Id("obj"), fn("params")).Dot("err"), Op("!").Qual("errors", "Is").Call(Err(), Id("ErrWOW64"))).Block(
-						errorf("%s in a WOW64 process: %v, want ErrWOW64", fn("m"), Err()),
-					),
-					Return(),
-				),
+				wow64Check(c.s, fn),
 				Id("loadErr").Op(":=").Add(fn("proc")).Dot("Find").Call(),
 				Switch().Block(
 					Case(Id("loadErr").Op("!=").Nil()).Block(
@@ -472,4 +474,29 @@ func (c comTests) allocations(f *File) {
 			)),
 		),
 	)
+}
+
+// wow64Check is the part of TestDLLFunctions that runs in a 32-bit process
+// on 64-bit Windows, when a DLL of the spec refuses WOW64: each function of
+// such a DLL must return ErrWOW64 without calling. Functions of other DLLs
+// are tested as in any process.
+func wow64Check(s *model.Spec, fn func(string) *Statement) Code {
+	if !s.RefusesWOW64() {
+		return Null()
+	}
+	return If(fn("wow64").Op("&&").Id("_isWOW64").Call()).Block(
+		If(Err().Op(":=").Add(fn("call")).Call(Id("obj"), fn("params")).Dot("err"), Op("!").Qual("errors", "Is").Call(Err(), Id("ErrWOW64"))).Block(
+			errorf("%s in a WOW64 process: %v, want ErrWOW64", fn("m"), Err()),
+		),
+		Return(),
+	)
+}
+
+// wow64Field is the field of _functions that says a function's DLL refuses
+// WOW64, when a DLL of the spec does.
+func wow64Field(s *model.Spec) Code {
+	if !s.RefusesWOW64() {
+		return Null()
+	}
+	return Id("wow64").Bool().Comment("// its DLL refuses WOW64 (refuses_wow64)")
 }

@@ -93,10 +93,11 @@ func (c *cWriter) assert(cond, fact string) {
 	c.facts++
 }
 
-// conformanceHeaders are the headers the program includes: those the
-// interfaces, enums and structs name, then the ones that define HRESULT
-// values, each once. DLL functions name no header: the ones above must
-// declare them.
+// conformanceHeaders are the headers the program includes, each once: those
+// the interfaces, enums, structs, DLL functions and HRESULT codes of the
+// spec name (header:), in that order, then winerror.h, which defines the
+// standard codes (windows.h includes it too). A DLL function without a
+// header must be declared by one of the others.
 func conformanceHeaders(s *model.Spec) []string {
 	var hs []string
 	add := func(h string) {
@@ -113,8 +114,13 @@ func conformanceHeaders(s *model.Spec) []string {
 	for _, st := range s.Structs {
 		add(st.Header)
 	}
+	for _, fn := range s.Functions {
+		add(fn.Header)
+	}
+	for _, h := range s.HRESULTs {
+		add(h.Header)
+	}
 	add("winerror.h")
-	add("vsserror.h")
 	return hs
 }
 

@@ -19,7 +19,7 @@ os_versions:
   - {id: w7, name: Windows 7, version: "6.1"}
 hresults:
   - {name: S_OK, value: 0x00000000, doc: Fine.}
-  - {name: DEMO_E_BROKEN, value: 0x80041001, doc: "Broken */ int injected_by_doc; /*"}
+  - {name: DEMO_E_BROKEN, value: 0x80041001, header: demoerror.h, doc: "Broken */ int injected_by_doc; /*"}
 interfaces:
   - name: IDemo
     iid: 11111111-2222-3333-4444-555555555555
@@ -113,6 +113,7 @@ interfaces:
 functions:
   - name: CreateKinds
     dll: kinds.dll
+    header: kindsapi.h
     params:
       - {name: ppList, dir: out, type: IKindList}
     returns:
@@ -168,7 +169,10 @@ func TestConformanceFacts(t *testing.T) {
 		t.Errorf("first line %q does not carry the generated marker", first)
 	}
 	containsAll(t, text, []string{
-		"#include <initguid.h>\n#include <windows.h>\n#include <unknwn.h>\n#include <demo.h>\n#include <winerror.h>\n#include <vsserror.h>\n",
+		// The headers the spec names: interfaces, enums and structs, then
+		// DLL functions and codes, then winerror.h; vsserror.h only when
+		// the spec names it.
+		"#include <initguid.h>\n#include <windows.h>\n#include <unknwn.h>\n#include <demo.h>\n#include <demoerror.h>\n#include <winerror.h>\n#include <stddef.h>\n",
 		`_Static_assert(offsetof(IUnknownVtbl, Release) / sizeof(void *) == 2, "IUnknown.Release slot");`,
 		`_Static_assert(offsetof(IDemoVtbl, Poke) / sizeof(void *) == 3, "IDemo.Poke slot");`,
 		`_Static_assert(offsetof(IDemo2Vtbl, Prod) / sizeof(void *) == 4, "IDemo2.Prod slot");`,
@@ -211,7 +215,8 @@ func TestConformanceFacts(t *testing.T) {
 func TestConformanceKinds(t *testing.T) {
 	_, text := conformanceText(t, buildSpec(t, conformanceKindsSpec, "kinds.yaml"))
 	containsAll(t, text, []string{
-		"#include <unknwn.h>\n#include <kinds.h>\n#include <kindstruct.h>\n#include <winerror.h>\n",
+		// CreateKinds names its header; FreeKinds names none.
+		"#include <unknwn.h>\n#include <kinds.h>\n#include <kindstruct.h>\n#include <kindsapi.h>\n#include <winerror.h>\n#include <stddef.h>\n",
 
 		// An interface without IUnknown: its own methods from slot 0, in
 		// its vtable and in the vtable of the interface that extends it.

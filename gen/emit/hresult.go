@@ -76,8 +76,12 @@ func HRESULTs(s *model.Spec, cfg Config) ([]Output, error) {
 		Return(Lit("HRESULT(").Op("+").Id("h").Dot("hex").Call().Op("+").Lit(")")),
 	)
 
-	f.Comment("// Error returns the name, the hex value and the meaning of h:")
-	f.Comment("// \"VSS_E_UNEXPECTED (0x80042302): ...\".")
+	if h := exampleFailure(s); h != nil {
+		f.Comment("// Error returns the name, the hex value and the meaning of h:")
+		f.Comment(fmt.Sprintf("// \"%s (%s): ...\".", h.Name, h.Hex()))
+	} else {
+		f.Comment("// Error returns the name, the hex value and the meaning of h.")
+	}
 	f.Func().Params(Id("h").Id("HRESULT")).Id("Error").Params().String().Block(
 		If(List(Id("i"), Id("ok")).Op(":=").Id("_HRESULT_index").Call(Id("h")), Id("ok")).Block(
 			Return(Id("_HRESULT_errors").Index(Id("i"))),
@@ -168,3 +172,22 @@ func primaries(s *model.Spec) []*model.HRESULT {
 // hexLit writes a code the way the SDK does, so the generated constants can
 // be compared with the headers by eye.
 func hexLit(v uint32) string { return fmt.Sprintf("0x%08X", v) }
+
+// exampleFailure is the failure code the doc comment of Error shows: the
+// one the most methods and functions document, the lowest value of those,
+// or nil when the spec has no failure code.
+func exampleFailure(s *model.Spec) *model.HRESULT {
+	uses := map[*model.HRESULT]int{}
+	for _, m := range allCallables(s) {
+		for _, r := range m.Returns {
+			uses[r.Code]++
+		}
+	}
+	var best *model.HRESULT
+	for _, h := range s.HRESULTs {
+		if h.Failed() && h.AliasOf == nil && (best == nil || uses[h] > uses[best]) {
+			best = h
+		}
+	}
+	return best
+}

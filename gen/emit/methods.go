@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"fmt"
+
 	"strconv"
 
 	. "github.com/dave/jennifer/jen"
@@ -111,11 +113,9 @@ func Methods(s *model.Spec, cfg Config) ([]Output, error) {
 		Return(Lit(""), False()),
 	)
 
-	f.Comment("// Documented returns the code that m's documentation names for a code")
-	f.Comment("// observed on the given Windows version. Microsoft documents some codes")
-	f.Comment("// that older systems report differently: before Windows 7, for example,")
-	f.Comment("// VSS returns E_UNEXPECTED where the documentation says VSS_E_UNEXPECTED.")
-	f.Comment("// Codes without such a note are returned unchanged.")
+	for _, l := range wrap(documentedDoc(methods)) {
+		f.Comment("// " + l)
+	}
 	f.Func().Id("Documented").Params(Id("m").Id("Method"), Id("observed").Id("HRESULT"), Id("os").Id("OSVersion")).Id("HRESULT").Block(
 		Switch(Id("m")).BlockFunc(func(g *Group) {
 			for _, m := range methods {
@@ -231,4 +231,18 @@ func joinOr(parts []Code) *Statement {
 		st = st.Op("||").Add(p)
 	}
 	return st
+}
+
+// documentedDoc is the doc comment of Documented, with the spec's first note
+// that makes one code stand for another as its example.
+func documentedDoc(methods []*model.Method) string {
+	text := "Documented returns the code that m's documentation names for a code observed on the given Windows version. Microsoft documents some codes that older systems report differently"
+	for _, m := range methods {
+		if subs := m.Substitutions(); len(subs) > 0 {
+			sub := subs[0]
+			text += fmt.Sprintf(": %s, for example, %s returns %s where its documentation says %s", model.OneLine(sub.Note.Systems()), m.FullName(), sub.Observed.Name, sub.Documented.Name)
+			break
+		}
+	}
+	return text + ". Codes without such a note are returned unchanged."
 }

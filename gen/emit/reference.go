@@ -39,7 +39,13 @@ func Reference(s *model.Spec, cfg Config) ([]Output, error) {
 	}
 	if len(s.Functions) > 0 {
 		p("## DLL functions\n\n")
-		p("Each Go function loads its DLL from the system directory on first use. In a 32-bit process on 64-bit Windows it returns `ErrWOW64` instead: the service does not support WOW64.\n\n")
+		p("Each Go function loads its DLL from the system directory on first use.")
+		for _, d := range s.DLLs {
+			if d.RefusesWOW64 != "" {
+				p(" In a 32-bit process on 64-bit Windows the functions of `%s` return `ErrWOW64` instead: %s.", mdCode(d.Name), mdText(strings.TrimSuffix(d.RefusesWOW64, ".")))
+			}
+		}
+		p("\n\n")
 		for _, f := range s.Functions {
 			referenceMethod(&b, f)
 		}

@@ -106,6 +106,17 @@ type Spec struct {
 	Structs    []Struct    `yaml:"structs"`
 	Interfaces []Interface `yaml:"interfaces"`
 	Functions  []Function  `yaml:"functions"`
+	DLLs       []DLL       `yaml:"dlls"`
+}
+
+// DLL states what holds for every function of one DLL.
+type DLL struct {
+	Pos     Pos
+	Refused Keys
+	Name    Str `yaml:"name"`
+	// RefusesWOW64 says why the DLL's functions must not be called in a
+	// 32-bit process on 64-bit Windows; absent, they may be.
+	RefusesWOW64 Str `yaml:"refuses_wow64"`
 }
 
 // Enum is an enum or flag set.
@@ -158,6 +169,7 @@ type Function struct {
 	Pos     Pos
 	Name    Str      `yaml:"name"`
 	DLL     Str      `yaml:"dll"`
+	Header  Str      `yaml:"header"`
 	Doc     Str      `yaml:"doc"`
 	Void    Bool     `yaml:"void"`
 	Result  Str      `yaml:"result"`
@@ -180,6 +192,7 @@ type HRESULT struct {
 	Pos     Pos
 	Name    Str    `yaml:"name"`
 	Value   Int    `yaml:"value"`
+	Header  Str    `yaml:"header"`
 	Doc     Str    `yaml:"doc"`
 	AliasOf Str    `yaml:"alias_of"`
 	Notes   []Note `yaml:"notes"`

@@ -28,6 +28,7 @@ func Build(raw *load.Spec, file, source string) (*Spec, error) {
 	b.structFields(structs)
 	b.interfaceMethods(its)
 	b.functions(raw.Functions)
+	b.dlls(raw.DLLs)
 	b.structFrees(structs)
 	b.checkParamShadowing()
 	b.checkResultOuts()
@@ -79,7 +80,7 @@ var fixedNames = []string{
 	"TestHRESULTTable", "TestHRESULTUnknown", "TestHRESULTNoAllocation", "TestHRESULTFormat",
 	"TestMethods", "TestDocumented", "TestErrorMatching", "TestEnumStrings",
 	"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "BenchmarkStubs",
-	"TestDLLFunctions", "TestWaitContext",
+	"TestDLLFunctions", "TestWaitContext", "TestBSTRNUL",
 	// the generated examples
 	"ExampleHRESULT", "ExampleNewError", "ExampleIVssAsync_WaitContext", "Example_shadowCopy",
 }
@@ -251,7 +252,7 @@ func (b *builder) hresults(raw []load.HRESULT) {
 			b.refusedCodes[name] = true
 			continue
 		}
-		h := &HRESULT{Name: name, Value: uint32(r.Value.Value)}
+		h := &HRESULT{Name: name, Value: uint32(r.Value.Value), Header: b.header(r.Header, "hresult "+name)}
 		if b.required(r.Pos, r.Doc, "hresult "+name+": doc") {
 			h.Doc = b.text(r.Doc, "hresult "+name+": doc")
 		}

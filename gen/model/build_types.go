@@ -270,6 +270,7 @@ func (b *builder) functions(raw []load.Function) {
 		}
 		b.declare(r.Name.Pos, m.Name, what)
 		b.declare(r.Name.Pos, m.ID(), what+" (its identifier)")
+		m.Header = b.header(r.Header, what)
 		m.Doc = b.text(r.Doc, what+": doc")
 		result := "result: " + r.Result.Value
 		if r.Void.Value && r.Result.Set {
@@ -285,6 +286,47 @@ func (b *builder) functions(raw []load.Function) {
 		b.checkResultNames(m, r.Params)
 		b.checkResultCodes(m, result, r.Returns, r.ReturnsUndocumented, what)
 		b.spec.Functions = append(b.spec.Functions, m)
+	}
+}
+
+// dlls collects the DLLs of the functions, in the order they first appear,
+// and gives each what the dlls list states of it.
+func (b *builder) dlls(raw []load.DLL) {
+	for _, fn := range b.spec.Functions {
+		if fn.DLL != "" && b.spec.DLL(fn.DLL) == nil {
+			b.spec.DLLs = append(b.spec.DLLs, &DLL{Name: fn.DLL})
+		}
+	}
+	stated := map[string]load.Pos{}
+	for _, r := range raw {
+		if !b.required(r.Pos, r.Name, "dll name") {
+			continue
+		}
+		if !dllRE.MatchString(r.Name.Value) {
+			b.errorf(r.Name.Pos, "dll %q is not a DLL file name like vssapi.dll", r.Name.Value)
+			continue
+		}
+		name := strings.ToLower(r.Name.Value)
+		what := "dll " + name
+		if pos, dup := stated[name]; dup {
+			b.errorf(r.Name.Pos, "%s is listed twice in dlls (first at %d:%d)", what, pos.Line, pos.Col)
+			continue
+		}
+		stated[name] = r.Name.Pos
+		d := b.spec.DLL(name)
+		if d == nil {
+			b.errorf(r.Name.Pos, "%s: no function names it as its dll, so what dlls states of it applies to nothing", what)
+			continue
+		}
+		if !r.RefusesWOW64.Set && !r.RefusesWOW64.Bad && !r.Refused["refuses_wow64"] {
+			b.errorf(r.Pos, "%s states nothing: give refuses_wow64, or leave it out of dlls", what)
+			continue
+		}
+		if r.RefusesWOW64.Set && strings.TrimSpace(r.RefusesWOW64.Value) == "" {
+			b.errorf(r.RefusesWOW64.Pos, "%s: refuses_wow64 is empty; say why the DLL's functions must not run in a 32-bit process on 64-bit Windows", what)
+		} else if r.RefusesWOW64.Set {
+			d.RefusesWOW64 = OneLine(b.text(r.RefusesWOW64, what+": refuses_wow64"))
+		}
 	}
 }
 

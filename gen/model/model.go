@@ -20,6 +20,7 @@ type Spec struct {
 	Structs    []*Struct    // members before the structs that hold them, ties in the spec's order
 	Interfaces []*Interface // IUnknown first, then bases before the interfaces that extend them, ties by name
 	Functions  []*Method    // DLL entry points, in the spec's order
+	DLLs       []*DLL       // the DLLs of Functions, in the order they first appear
 
 	// DeclaredInterfaces holds the same interfaces as Interfaces, IUnknown
 	// first and the others in the spec's order, for documents that follow it.
@@ -40,6 +41,7 @@ func (o *OSVersion) Version() string { return fmt.Sprintf("%d.%d", o.Major, o.Mi
 type HRESULT struct {
 	Name    string
 	Value   uint32
+	Header  string // the C header that defines the code, or ""
 	Doc     string
 	AliasOf *HRESULT // set when this name is a second name for AliasOf's value
 	// Notes are the code's own OS-version notes. Every method that documents
@@ -135,12 +137,44 @@ func (i *Interface) Chain() []*Interface {
 	return out
 }
 
+// DLL is a DLL that exports functions of the spec, with what the spec
+// states of all its functions.
+type DLL struct {
+	Name string // lower case: vssapi.dll
+	// RefusesWOW64, when set, says why the DLL's functions must not be
+	// called in a 32-bit process on 64-bit Windows: "the Volume Shadow
+	// Copy Service does not support 32-bit processes on 64-bit Windows
+	// (WOW64)". The stubs then return ErrWOW64 there without calling.
+	RefusesWOW64 string
+}
+
+// DLL returns the DLL named name (lower case), or nil.
+func (s *Spec) DLL(name string) *DLL {
+	for _, d := range s.DLLs {
+		if d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// RefusesWOW64 reports whether any DLL of the spec refuses WOW64.
+func (s *Spec) RefusesWOW64() bool {
+	for _, d := range s.DLLs {
+		if d.RefusesWOW64 != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Method is a method of an interface, or a function exported by a DLL
 // (Interface nil, DLL set).
 type Method struct {
 	Interface *Interface
 	DLL       string
-	Void      bool // returns nothing (result: void, or void: true on a function)
+	Header    string // the C header that declares a DLL function, or ""
+	Void      bool   // returns nothing (result: void, or void: true on a function)
 	// Result is what the method or function returns when that is neither an
 	// HRESULT nor nothing (result: ULONG): an integer, BOOL, enum, pointer or
 	// interface pointer, which the stub returns as it is. Nil for an HRESULT.

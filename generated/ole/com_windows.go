@@ -6,7 +6,6 @@
 package ole
 
 import (
-	"errors"
 	"fmt"
 	"golang.org/x/sys/windows"
 	"sync"
@@ -544,33 +543,10 @@ var (
 	_procVarBstrCmp            = _dll_oleaut32.NewProc("VarBstrCmp")
 )
 
-// ErrWOW64 is returned by the DLL entry points in a 32-bit process on
-// 64-bit Windows: the Volume Shadow Copy Service does not support WOW64,
-// so such a process must not create backup components at all.
-var ErrWOW64 = errors.New("the Volume Shadow Copy Service does not support 32-bit processes on 64-bit Windows (WOW64); build the program for the machine's architecture")
-
-// _isWOW64 reports whether this is a 32-bit process on 64-bit Windows.
-func _isWOW64() bool {
-	_wow64Once.Do(func() {
-		var wow64 bool
-		err := windows.IsWow64Process(windows.CurrentProcess(), &wow64)
-		_wow64 = err == nil && wow64
-	})
-	return _wow64
-}
-
-var (
-	_wow64Once sync.Once
-	_wow64     bool
-)
-
-// _loadProc refuses WOW64 and loads the procedure p of the function m, with
-// an error that names the DLL and the procedure when either is missing: the
-// error of a system DLL that does not load names neither.
+// _loadProc loads the procedure p of the function m, with an error that
+// names the DLL and the procedure when either is missing: the error of a
+// system DLL that does not load names neither.
 func _loadProc(m Method, p *windows.LazyProc) error {
-	if _isWOW64() {
-		return ErrWOW64
-	}
 	if err := p.Find(); err != nil {
 		return fmt.Errorf("%s is not available: %w", m, err)
 	}

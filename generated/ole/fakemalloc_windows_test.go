@@ -13,8 +13,8 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// The fake COM objects hand out strings as a COM server does: VSS_PWSZ
-// out-parameters allocated with CoTaskMemAlloc, BSTRs with SysAllocString.
+// The fake COM objects hand out strings as a COM server does: string
+// out-parameters allocated with CoTaskMemAlloc, BSTRs with SysAllocStringLen.
 // The stubs must free each once, with CoTaskMemFree or SysFreeString. To
 // count those frees as references are counted, the tests register an
 // IMallocSpy, which COM's task allocator calls around every allocation and

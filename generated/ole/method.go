@@ -442,11 +442,10 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 	return "", false
 }
 
-// Documented returns the code that m's documentation names for a code
-// observed on the given Windows version. Microsoft documents some codes
-// that older systems report differently: before Windows 7, for example,
-// VSS returns E_UNEXPECTED where the documentation says VSS_E_UNEXPECTED.
-// Codes without such a note are returned unchanged.
+// Documented returns the code that m's documentation names for a code observed
+// on the given Windows version. Microsoft documents some codes that older
+// systems report differently. Codes without such a note are returned
+// unchanged.
 func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 	switch m {
 	}

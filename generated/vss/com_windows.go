@@ -5301,9 +5301,9 @@ var (
 	_procIsVolumeSnapshottedInternal            = _dll_vssapi.NewProc("IsVolumeSnapshottedInternal")
 )
 
-// ErrWOW64 is returned by the DLL entry points in a 32-bit process on
-// 64-bit Windows: the Volume Shadow Copy Service does not support WOW64,
-// so such a process must not create backup components at all.
+// ErrWOW64 is what the functions of vssapi.dll return in a 32-bit process on
+// 64-bit Windows (WOW64), without calling them: the spec says that they do not
+// support such a process.
 var ErrWOW64 = errors.New("the Volume Shadow Copy Service does not support 32-bit processes on 64-bit Windows (WOW64); build the program for the machine's architecture")
 
 // _isWOW64 reports whether this is a 32-bit process on 64-bit Windows.
@@ -5321,12 +5321,16 @@ var (
 	_wow64     bool
 )
 
-// _loadProc refuses WOW64 and loads the procedure p of the function m, with
-// an error that names the DLL and the procedure when either is missing: the
-// error of a system DLL that does not load names neither.
+// _loadProc refuses WOW64 for the functions of the DLLs that do, and loads
+// the procedure p of the function m, with an error that names the DLL and
+// the procedure when either is missing: the error of a system DLL that
+// does not load names neither.
 func _loadProc(m Method, p *windows.LazyProc) error {
 	if _isWOW64() {
-		return ErrWOW64
+		switch m.Interface() {
+		case "vssapi.dll":
+			return ErrWOW64
+		}
 	}
 	if err := p.Find(); err != nil {
 		return fmt.Errorf("%s is not available: %w", m, err)

@@ -706,7 +706,7 @@ func (h HRESULT) String() string {
 }
 
 // Error returns the name, the hex value and the meaning of h:
-// "VSS_E_UNEXPECTED (0x80042302): ...".
+// "E_OUTOFMEMORY (0x8007000E): ...".
 func (h HRESULT) Error() string {
 	if i, ok := _HRESULT_index(h); ok {
 		return _HRESULT_errors[i]

@@ -2986,11 +2986,11 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 	return "", false
 }
 
-// Documented returns the code that m's documentation names for a code
-// observed on the given Windows version. Microsoft documents some codes
-// that older systems report differently: before Windows 7, for example,
-// VSS returns E_UNEXPECTED where the documentation says VSS_E_UNEXPECTED.
-// Codes without such a note are returned unchanged.
+// Documented returns the code that m's documentation names for a code observed
+// on the given Windows version. Microsoft documents some codes that older
+// systems report differently: before Windows 7 / Windows Server 2008 R2 (6.1),
+// for example, IVssAsync.Cancel returns E_UNEXPECTED where its documentation
+// says VSS_E_UNEXPECTED. Codes without such a note are returned unchanged.
 func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 	switch m {
 	case IVssAsync_Cancel:

@@ -21,7 +21,6 @@
 #include <unknwn.h>
 #include <objidl.h>
 #include <winerror.h>
-#include <vsserror.h>
 #include <stddef.h>
 #include <stdio.h>
 

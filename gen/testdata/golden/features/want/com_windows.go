@@ -579,6 +579,7 @@ func (v *ISuperWidget) Fly() (err error) {
 // the current directory.
 var (
 	_dll_widgets             = windows.NewLazySystemDLL("widgets.dll")
+	_dll_gizmo               = windows.NewLazySystemDLL("gizmo.dll")
 	_procCreateGadgetShop    = _dll_widgets.NewProc("CreateGadgetShop")
 	_procFreeWidgetProp      = _dll_widgets.NewProc("FreeWidgetProp")
 	_procFindByGuid          = _dll_widgets.NewProc("FindByGuid")
@@ -586,12 +587,13 @@ var (
 	_procWidgetTicks         = _dll_widgets.NewProc("WidgetTicks")
 	_procWidgetNameFromGuid  = _dll_widgets.NewProc("WidgetNameFromGuid")
 	_procReleaseWidgetMemory = _dll_widgets.NewProc("ReleaseWidgetMemory")
+	_procResetGizmos         = _dll_gizmo.NewProc("ResetGizmos")
 )
 
-// ErrWOW64 is returned by the DLL entry points in a 32-bit process on
-// 64-bit Windows: the Volume Shadow Copy Service does not support WOW64,
-// so such a process must not create backup components at all.
-var ErrWOW64 = errors.New("the Volume Shadow Copy Service does not support 32-bit processes on 64-bit Windows (WOW64); build the program for the machine's architecture")
+// ErrWOW64 is what the functions of widgets.dll return in a 32-bit process on
+// 64-bit Windows (WOW64), without calling them: the spec says that they do not
+// support such a process.
+var ErrWOW64 = errors.New("the widget service does not support 32-bit processes on 64-bit Windows (WOW64); build the program for the machine's architecture")
 
 // _isWOW64 reports whether this is a 32-bit process on 64-bit Windows.
 func _isWOW64() bool {
@@ -608,12 +610,16 @@ var (
 	_wow64     bool
 )
 
-// _loadProc refuses WOW64 and loads the procedure p of the function m, with
-// an error that names the DLL and the procedure when either is missing: the
-// error of a system DLL that does not load names neither.
+// _loadProc refuses WOW64 for the functions of the DLLs that do, and loads
+// the procedure p of the function m, with an error that names the DLL and
+// the procedure when either is missing: the error of a system DLL that
+// does not load names neither.
 func _loadProc(m Method, p *windows.LazyProc) error {
 	if _isWOW64() {
-		return ErrWOW64
+		switch m.Interface() {
+		case "widgets.dll":
+			return ErrWOW64
+		}
 	}
 	if err := p.Find(); err != nil {
 		return fmt.Errorf("%s is not available: %w", m, err)
@@ -702,6 +708,24 @@ func ReleaseWidgetMemory(pv unsafe.Pointer) (err error) {
 		return
 	}
 	syscall.SyscallN(_procReleaseWidgetMemory.Addr(), uintptr(pv))
+	return err
+}
+
+// ResetGizmos calls ResetGizmos, exported by gizmo.dll, which is loaded on first use.
+//
+// Resets every gizmo.
+//
+// Documented return codes:
+//   - S_OK: Reset.
+func ResetGizmos() (err error) {
+	if err = _loadProc(Proc_ResetGizmos, _procResetGizmos); err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(_procResetGizmos.Addr())
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(Proc_ResetGizmos, _hr)
+	}
 	return err
 }
 

@@ -1950,6 +1950,7 @@ var _functions = []struct {
 	m      Method
 	proc   *windows.LazyProc
 	inputs bool // the function takes in-parameters
+	wow64  bool // its DLL refuses WOW64 (refuses_wow64)
 	params []_stubParam
 	call   func(obj *_fakeObject, p []_stubParam) _stubResult
 }{
@@ -1969,7 +1970,8 @@ var _functions = []struct {
 				unknown: true,
 			},
 		},
-		proc: _procCreateGadgetShop,
+		proc:  _procCreateGadgetShop,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -1984,7 +1986,8 @@ var _functions = []struct {
 				name: "pProp",
 			},
 		},
-		proc: _procFreeWidgetProp,
+		proc:  _procFreeWidgetProp,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2005,7 +2008,8 @@ var _functions = []struct {
 				name: "Id",
 			},
 		},
-		proc: _procFindByGuid,
+		proc:  _procFindByGuid,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2024,7 +2028,8 @@ var _functions = []struct {
 				word:  0x1C0015003A001500,
 			},
 		},
-		proc: _procAllocWidgetMemory,
+		proc:  _procAllocWidgetMemory,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2033,8 +2038,9 @@ var _functions = []struct {
 			r.ret = uint64(ret)
 			return r
 		},
-		m:    Proc_WidgetTicks,
-		proc: _procWidgetTicks,
+		m:     Proc_WidgetTicks,
+		proc:  _procWidgetTicks,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2061,7 +2067,8 @@ var _functions = []struct {
 				word:  0x3A001702,
 			},
 		},
-		proc: _procWidgetNameFromGuid,
+		proc:  _procWidgetNameFromGuid,
+		wow64: true,
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -2076,7 +2083,16 @@ var _functions = []struct {
 				name: "pv",
 			},
 		},
-		proc: _procReleaseWidgetMemory,
+		proc:  _procReleaseWidgetMemory,
+		wow64: true,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = ResetGizmos()
+			return r
+		},
+		m:    Proc_ResetGizmos,
+		proc: _procResetGizmos,
 	},
 }
 
@@ -2090,7 +2106,7 @@ func TestDLLFunctions(t *testing.T) {
 	for _, fn := range _functions {
 		t.Run(fn.m.Name(), func(t *testing.T) {
 			obj := new(_fakeObject) // holds what address arguments point at
-			if _isWOW64() {
+			if fn.wow64 && _isWOW64() {
 				if err := fn.call(obj, fn.params).err; !errors.Is(err, ErrWOW64) {
 					t.Errorf("%s in a WOW64 process: %v, want ErrWOW64", fn.m, err)
 				}

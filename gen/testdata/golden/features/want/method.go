@@ -117,6 +117,9 @@ const (
 
 	// Proc_ReleaseWidgetMemory is widgets.dll!ReleaseWidgetMemory, slot -1.
 	Proc_ReleaseWidgetMemory
+
+	// Proc_ResetGizmos is gizmo.dll!ResetGizmos, slot -1.
+	Proc_ResetGizmos
 )
 
 var _methods = [...]struct {
@@ -152,6 +155,7 @@ var _methods = [...]struct {
 	Proc_WidgetTicks:         {"widgets.dll!WidgetTicks", "widgets.dll", "WidgetTicks", -1, nil},
 	Proc_WidgetNameFromGuid:  {"widgets.dll!WidgetNameFromGuid", "widgets.dll", "WidgetNameFromGuid", -1, nil},
 	Proc_ReleaseWidgetMemory: {"widgets.dll!ReleaseWidgetMemory", "widgets.dll", "ReleaseWidgetMemory", -1, nil},
+	Proc_ResetGizmos:         {"gizmo.dll!ResetGizmos", "gizmo.dll", "ResetGizmos", -1, []HRESULT{S_OK}},
 }
 
 // String gives Interface.Method, or Method(N) for an invalid value.
@@ -258,15 +262,20 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case S_OK:
 			return "Found.", true
 		}
+	case Proc_ResetGizmos:
+		switch code {
+		case S_OK:
+			return "Reset.", true
+		}
 	}
 	return "", false
 }
 
-// Documented returns the code that m's documentation names for a code
-// observed on the given Windows version. Microsoft documents some codes
-// that older systems report differently: before Windows 7, for example,
-// VSS returns E_UNEXPECTED where the documentation says VSS_E_UNEXPECTED.
-// Codes without such a note are returned unchanged.
+// Documented returns the code that m's documentation names for a code observed
+// on the given Windows version. Microsoft documents some codes that older
+// systems report differently: before New Windows (6.1), for example,
+// IWidget.Spin returns E_UNEXPECTED where its documentation says
+// WID_E_UNEXPECTED. Codes without such a note are returned unchanged.
 func Documented(m Method, observed HRESULT, os OSVersion) HRESULT {
 	switch m {
 	case IWidget_Spin:

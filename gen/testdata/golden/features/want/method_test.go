@@ -43,6 +43,7 @@ func TestMethods(t *testing.T) {
 		{Proc_WidgetTicks, "widgets.dll!WidgetTicks", "widgets.dll", "WidgetTicks", -1, 0},
 		{Proc_WidgetNameFromGuid, "widgets.dll!WidgetNameFromGuid", "widgets.dll", "WidgetNameFromGuid", -1, 0},
 		{Proc_ReleaseWidgetMemory, "widgets.dll!ReleaseWidgetMemory", "widgets.dll", "ReleaseWidgetMemory", -1, 0},
+		{Proc_ResetGizmos, "gizmo.dll!ResetGizmos", "gizmo.dll", "ResetGizmos", -1, 1},
 	}
 	for _, tt := range tests {
 		if tt.m.String() != tt.full || tt.m.Interface() != tt.iface || tt.m.Name() != tt.name || tt.m.Slot() != tt.slot || len(tt.m.Returns()) != tt.returns {
@@ -294,6 +295,19 @@ func TestDocumented(t *testing.T) {
 			Minor: 1,
 		}, S_OK},
 		{Proc_FindByGuid, S_OK, OSVersion{}, S_OK},
+		{Proc_ResetGizmos, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{Proc_ResetGizmos, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{Proc_ResetGizmos, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{Proc_ResetGizmos, S_OK, OSVersion{}, S_OK},
 	}
 	for _, tt := range tests {
 		if got := Documented(tt.m, tt.observed, tt.os); got != tt.want {

@@ -20,8 +20,9 @@
 #include <windows.h>
 #include <unknwn.h>
 #include <widget.h>
+#include <widgetapi.h>
+#include <widgeterror.h>
 #include <winerror.h>
-#include <vsserror.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -169,6 +170,8 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&WidgetNameFromGuid),
 	INT (WINAPI *)(REFGUID, PVOID, INT)), "widgets.dll!WidgetNameFromGuid parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&ReleaseWidgetMemory),
 	void (WINAPI *)(PVOID)), "widgets.dll!ReleaseWidgetMemory parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&ResetGizmos),
+	HRESULT (WINAPI *)(void)), "gizmo.dll!ResetGizmos parameters");
 
 /* HRESULT values. */
 _Static_assert((ULONG)(S_OK) == 0x00000000UL, "S_OK value");
@@ -368,6 +371,7 @@ static const struct {
 	{"widgets.dll!WidgetTicks export", "widgets.dll", "WidgetTicks"},
 	{"widgets.dll!WidgetNameFromGuid export", "widgets.dll", "WidgetNameFromGuid"},
 	{"widgets.dll!ReleaseWidgetMemory export", "widgets.dll", "ReleaseWidgetMemory"},
+	{"gizmo.dll!ResetGizmos export", "gizmo.dll", "ResetGizmos"},
 };
 
 /* load_system_dll loads a DLL from the system directory, as the Go package does. */
@@ -414,7 +418,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 148;
+static const unsigned static_facts = 149;
 
 int main(void)
 {
