@@ -113,6 +113,131 @@ func (v *IUnknown) Release() uint32 {
 	return uint32(r)
 }
 
+// IID_IMalloc is the interface identifier of IMalloc, {00000002-0000-0000-c000-000000000046}.
+var IID_IMalloc = windows.GUID{
+	Data1: 0x00000002,
+	Data2: 0x0000,
+	Data3: 0x0000,
+	Data4: [8]byte{0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46},
+}
+
+// IMallocVtbl is the function table of IMalloc, one pointer per slot.
+type IMallocVtbl struct {
+	IUnknownVtbl
+	Alloc        uintptr // slot 3
+	Realloc      uintptr // slot 4
+	Free         uintptr // slot 5
+	GetSize      uintptr // slot 6
+	DidAlloc     uintptr // slot 7
+	HeapMinimize uintptr // slot 8
+}
+
+// A compile error in this function means IMallocVtbl no longer has the
+// spec's slots: a method would be called through the wrong pointer.
+func _() {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	var vt IMallocVtbl
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.Alloc)/ptr-3]
+	_ = x[unsafe.Offsetof(vt.Realloc)/ptr-4]
+	_ = x[unsafe.Offsetof(vt.Free)/ptr-5]
+	_ = x[unsafe.Offsetof(vt.GetSize)/ptr-6]
+	_ = x[unsafe.Offsetof(vt.DidAlloc)/ptr-7]
+	_ = x[unsafe.Offsetof(vt.HeapMinimize)/ptr-8]
+	_ = x[unsafe.Sizeof(vt)/ptr-9]
+}
+
+// IMalloc is the COM interface of that name, declared in objidl.h.
+//
+// An allocator; CoGetMalloc returns COM's task allocator, the one
+// CoTaskMemAlloc and CoTaskMemFree use.
+//
+// A *IMalloc is the object pointer C code holds as IMalloc *: convert the
+// pointer a COM call returned; the Go methods call through its vtable.
+type IMalloc struct {
+	IUnknown
+}
+
+func (v *IMalloc) vtable() *IMallocVtbl {
+	return (*IMallocVtbl)(unsafe.Pointer(v.lpVtbl))
+}
+
+// Alloc calls IMalloc::Alloc, slot 3 of the vtable.
+// It returns ret, the method's PVOID result, rather than an HRESULT.
+//
+// Allocates cb bytes and returns them, or NULL when there is not enough
+// memory.
+//
+// Parameters:
+//   - cb (in SIZE_T): How many bytes.
+func (v *IMalloc) Alloc(cb uintptr) (ret unsafe.Pointer) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Alloc, uintptr(unsafe.Pointer(v)), uintptr(cb))
+	ret = *(*unsafe.Pointer)(unsafe.Pointer(&_r))
+	return ret
+}
+
+// Realloc calls IMalloc::Realloc, slot 4 of the vtable.
+// It returns ret, the method's PVOID result, rather than an HRESULT.
+//
+// Changes the size of a block and returns where it now is (NULL, keeping the
+// block, when there is not enough memory). A NULL pv allocates; a zero cb
+// frees and returns NULL.
+//
+// Parameters:
+//   - pv (in PVOID): The block, or NULL.
+//   - cb (in SIZE_T): The new size in bytes.
+func (v *IMalloc) Realloc(pv unsafe.Pointer, cb uintptr) (ret unsafe.Pointer) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Realloc, uintptr(unsafe.Pointer(v)), uintptr(pv), uintptr(cb))
+	ret = *(*unsafe.Pointer)(unsafe.Pointer(&_r))
+	return ret
+}
+
+// Free calls IMalloc::Free, slot 5 of the vtable.
+// The method returns nothing (void).
+//
+// Frees a block of this allocator; NULL is allowed.
+//
+// Parameters:
+//   - pv (in PVOID): The block, or NULL.
+func (v *IMalloc) Free(pv unsafe.Pointer) {
+	syscall.SyscallN(v.vtable().Free, uintptr(unsafe.Pointer(v)), uintptr(pv))
+}
+
+// GetSize calls IMalloc::GetSize, slot 6 of the vtable.
+// It returns ret, the method's SIZE_T result, rather than an HRESULT.
+//
+// Returns the size in bytes of a block of this allocator.
+//
+// Parameters:
+//   - pv (in PVOID): The block.
+func (v *IMalloc) GetSize(pv unsafe.Pointer) (ret uintptr) {
+	_r, _, _ := syscall.SyscallN(v.vtable().GetSize, uintptr(unsafe.Pointer(v)), uintptr(pv))
+	ret = uintptr(_r)
+	return ret
+}
+
+// DidAlloc calls IMalloc::DidAlloc, slot 7 of the vtable.
+// It returns ret, the method's INT result, rather than an HRESULT.
+//
+// Returns 1 if this allocator allocated pv, 0 if it did not, and -1 if it
+// cannot tell.
+//
+// Parameters:
+//   - pv (in PVOID): The block.
+func (v *IMalloc) DidAlloc(pv unsafe.Pointer) (ret int32) {
+	_r, _, _ := syscall.SyscallN(v.vtable().DidAlloc, uintptr(unsafe.Pointer(v)), uintptr(pv))
+	ret = int32(_r)
+	return ret
+}
+
+// HeapMinimize calls IMalloc::HeapMinimize, slot 8 of the vtable.
+// The method returns nothing (void).
+//
+// Returns memory the allocator no longer uses to the system.
+func (v *IMalloc) HeapMinimize() {
+	syscall.SyscallN(v.vtable().HeapMinimize, uintptr(unsafe.Pointer(v)))
+}
+
 // IID_ISequentialStream is the interface identifier of ISequentialStream, {0c733a30-2a1c-11ce-ade5-00aa0044773d}.
 var IID_ISequentialStream = windows.GUID{
 	Data1: 0x0c733a30,
@@ -208,7 +333,7 @@ type IStorageVtbl struct {
 	_              uintptr // slot 14, reserved: a method the spec does not bind
 	SetClass       uintptr // slot 15
 	_              uintptr // slot 16, reserved: a method the spec does not bind
-	_              uintptr // slot 17, reserved: a method the spec does not bind
+	Stat           uintptr // slot 17
 }
 
 // A compile error in this function means IStorageVtbl no longer has the
@@ -223,6 +348,7 @@ func _() {
 	_ = x[unsafe.Offsetof(vt.Revert)/ptr-10]
 	_ = x[unsafe.Offsetof(vt.DestroyElement)/ptr-12]
 	_ = x[unsafe.Offsetof(vt.SetClass)/ptr-15]
+	_ = x[unsafe.Offsetof(vt.Stat)/ptr-17]
 	_ = x[unsafe.Sizeof(vt)/ptr-18]
 }
 
@@ -397,7 +523,7 @@ func (v *IStorage) DestroyElement(pwcsName string) (err error) {
 // Records a class identifier in the storage, which Stat then reports.
 //
 // Parameters:
-//   - clsid (in CLSID): The class identifier (REFCLSID).
+//   - clsid (in REFCLSID): The class identifier.
 //
 // Documented return codes:
 //   - S_OK: The class identifier was recorded.
@@ -414,6 +540,32 @@ func (v *IStorage) SetClass(clsid *windows.GUID) (err error) {
 	return err
 }
 
+// Stat calls IStorage::Stat, slot 17 of the vtable.
+//
+// Fills a STATSTG about the storage.
+//
+// Parameters:
+//   - pstatstg (out STATSTG): Receives the description. Unless grfStatFlag has
+//     STATFLAG_NONAME, its pwcsName must be freed with CoTaskMemFree.
+//   - grfStatFlag (in STATFLAG, declared DWORD): Whether to leave the name out.
+//
+// Documented return codes:
+//   - S_OK: The STATSTG was filled.
+//   - E_PENDING: Asynchronous storage only; part of the data is not available yet.
+//   - STG_E_ACCESSDENIED: The caller may not read the storage's description.
+//   - STG_E_INSUFFICIENTMEMORY: Not enough memory for the name.
+//   - STG_E_INVALIDFLAG: grfStatFlag is not valid.
+//   - STG_E_INVALIDPOINTER: pstatstg is not valid.
+//   - STG_E_REVERTED: The storage was reverted.
+func (v *IStorage) Stat(grfStatFlag STATFLAG) (pstatstg STATSTG, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Stat, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pstatstg)), uintptr(grfStatFlag))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IStorage_Stat, _hr)
+	}
+	return pstatstg, err
+}
+
 // IID_IStream is the interface identifier of IStream, {0000000c-0000-0000-c000-000000000046}.
 var IID_IStream = windows.GUID{
 	Data1: 0x0000000c,
@@ -425,15 +577,15 @@ var IID_IStream = windows.GUID{
 // IStreamVtbl is the function table of IStream, one pointer per slot.
 type IStreamVtbl struct {
 	ISequentialStreamVtbl
-	_      uintptr // slot 5, reserved: a method the spec does not bind
-	_      uintptr // slot 6, reserved: a method the spec does not bind
-	_      uintptr // slot 7, reserved: a method the spec does not bind
-	Commit uintptr // slot 8
-	Revert uintptr // slot 9
-	_      uintptr // slot 10, reserved: a method the spec does not bind
-	_      uintptr // slot 11, reserved: a method the spec does not bind
-	_      uintptr // slot 12, reserved: a method the spec does not bind
-	Clone  uintptr // slot 13
+	_            uintptr // slot 5, reserved: a method the spec does not bind
+	SetSize      uintptr // slot 6
+	CopyTo       uintptr // slot 7
+	Commit       uintptr // slot 8
+	Revert       uintptr // slot 9
+	LockRegion   uintptr // slot 10
+	UnlockRegion uintptr // slot 11
+	Stat         uintptr // slot 12
+	Clone        uintptr // slot 13
 }
 
 // A compile error in this function means IStreamVtbl no longer has the
@@ -442,8 +594,13 @@ func _() {
 	const ptr = unsafe.Sizeof(uintptr(0))
 	var vt IStreamVtbl
 	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.SetSize)/ptr-6]
+	_ = x[unsafe.Offsetof(vt.CopyTo)/ptr-7]
 	_ = x[unsafe.Offsetof(vt.Commit)/ptr-8]
 	_ = x[unsafe.Offsetof(vt.Revert)/ptr-9]
+	_ = x[unsafe.Offsetof(vt.LockRegion)/ptr-10]
+	_ = x[unsafe.Offsetof(vt.UnlockRegion)/ptr-11]
+	_ = x[unsafe.Offsetof(vt.Stat)/ptr-12]
 	_ = x[unsafe.Offsetof(vt.Clone)/ptr-13]
 	_ = x[unsafe.Sizeof(vt)/ptr-14]
 }
@@ -502,6 +659,32 @@ func (v *IStream) Revert() (err error) {
 	return err
 }
 
+// Stat calls IStream::Stat, slot 12 of the vtable.
+//
+// Fills a STATSTG about the stream.
+//
+// Parameters:
+//   - pstatstg (out STATSTG): Receives the description. Unless grfStatFlag has
+//     STATFLAG_NONAME, its pwcsName must be freed with CoTaskMemFree.
+//   - grfStatFlag (in STATFLAG, declared DWORD): Whether to leave the name out.
+//
+// Documented return codes:
+//   - S_OK: The STATSTG was filled.
+//   - E_PENDING: Asynchronous storage only; part of the data is not available yet.
+//   - STG_E_ACCESSDENIED: The caller may not read the stream's description.
+//   - STG_E_INSUFFICIENTMEMORY: Not enough memory for the name.
+//   - STG_E_INVALIDFLAG: grfStatFlag is not valid.
+//   - STG_E_INVALIDPOINTER: pstatstg is not valid.
+//   - STG_E_REVERTED: The object was reverted.
+func (v *IStream) Stat(grfStatFlag STATFLAG) (pstatstg STATSTG, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Stat, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pstatstg)), uintptr(grfStatFlag))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IStream_Stat, _hr)
+	}
+	return pstatstg, err
+}
+
 // Clone calls IStream::Clone, slot 13 of the vtable.
 //
 // Makes a second stream object over the same bytes with its own seek position,
@@ -528,19 +711,31 @@ func (v *IStream) Clone() (ppstm *IStream, err error) {
 // The DLLs are loaded from the system directory on first use, never from
 // the current directory.
 var (
-	_dll_ole32                 = windows.NewLazySystemDLL("ole32.dll")
-	_dll_oleaut32              = windows.NewLazySystemDLL("oleaut32.dll")
-	_procCreateStreamOnHGlobal = _dll_ole32.NewProc("CreateStreamOnHGlobal")
-	_procStgCreateDocfile      = _dll_ole32.NewProc("StgCreateDocfile")
-	_procIIDFromString         = _dll_ole32.NewProc("IIDFromString")
-	_procCLSIDFromString       = _dll_ole32.NewProc("CLSIDFromString")
-	_procCoInitializeEx        = _dll_ole32.NewProc("CoInitializeEx")
-	_procCoUninitialize        = _dll_ole32.NewProc("CoUninitialize")
-	_procCoTaskMemFree         = _dll_ole32.NewProc("CoTaskMemFree")
-	_procVarBstrFromI8         = _dll_oleaut32.NewProc("VarBstrFromI8")
-	_procVarBstrFromUI8        = _dll_oleaut32.NewProc("VarBstrFromUI8")
-	_procVarBstrCat            = _dll_oleaut32.NewProc("VarBstrCat")
-	_procVarBstrCmp            = _dll_oleaut32.NewProc("VarBstrCmp")
+	_dll_ole32                     = windows.NewLazySystemDLL("ole32.dll")
+	_dll_oleaut32                  = windows.NewLazySystemDLL("oleaut32.dll")
+	_dll_mfplat                    = windows.NewLazySystemDLL("mfplat.dll")
+	_procCreateStreamOnHGlobal     = _dll_ole32.NewProc("CreateStreamOnHGlobal")
+	_procStgCreateDocfile          = _dll_ole32.NewProc("StgCreateDocfile")
+	_procIIDFromString             = _dll_ole32.NewProc("IIDFromString")
+	_procCLSIDFromString           = _dll_ole32.NewProc("CLSIDFromString")
+	_procCoInitializeEx            = _dll_ole32.NewProc("CoInitializeEx")
+	_procCoUninitialize            = _dll_ole32.NewProc("CoUninitialize")
+	_procCoTaskMemFree             = _dll_ole32.NewProc("CoTaskMemFree")
+	_procVarBstrFromI8             = _dll_oleaut32.NewProc("VarBstrFromI8")
+	_procVarBstrFromUI8            = _dll_oleaut32.NewProc("VarBstrFromUI8")
+	_procVarBstrCat                = _dll_oleaut32.NewProc("VarBstrCat")
+	_procVarBstrCmp                = _dll_oleaut32.NewProc("VarBstrCmp")
+	_procStringFromCLSID           = _dll_ole32.NewProc("StringFromCLSID")
+	_procStringFromIID             = _dll_ole32.NewProc("StringFromIID")
+	_procCoGetMalloc               = _dll_ole32.NewProc("CoGetMalloc")
+	_procCoTaskMemAlloc            = _dll_ole32.NewProc("CoTaskMemAlloc")
+	_procCoTaskMemRealloc          = _dll_ole32.NewProc("CoTaskMemRealloc")
+	_procVarI8FromStr              = _dll_oleaut32.NewProc("VarI8FromStr")
+	_procVarUI8FromStr             = _dll_oleaut32.NewProc("VarUI8FromStr")
+	_procSysStringLen              = _dll_oleaut32.NewProc("SysStringLen")
+	_procSysStringByteLen          = _dll_oleaut32.NewProc("SysStringByteLen")
+	_procMFTRegisterLocalByCLSID   = _dll_mfplat.NewProc("MFTRegisterLocalByCLSID")
+	_procMFTUnregisterLocalByCLSID = _dll_mfplat.NewProc("MFTUnregisterLocalByCLSID")
 )
 
 // _loadProc loads the procedure p of the function m, with an error that
@@ -815,4 +1010,261 @@ func VarBstrCmp(bstrLeft string, bstrRight string, lcid uint32, dwFlags uint32) 
 		err = _newError(Proc_VarBstrCmp, _hr)
 	}
 	return hr, err
+}
+
+// StringFromCLSID calls StringFromCLSID, exported by ole32.dll, which is loaded on first use.
+//
+// Formats a CLSID as a string in braces, allocated with the task allocator.
+//
+// Parameters:
+//   - rclsid (in REFCLSID): The CLSID.
+//   - lplpsz (out LPOLESTR): Receives the string; the stub frees it with
+//     CoTaskMemFree.
+//
+// Documented return codes:
+//   - S_OK: The string was made.
+//   - E_OUTOFMEMORY: Not enough memory.
+func StringFromCLSID(rclsid *windows.GUID) (lplpsz string, err error) {
+	if err = _loadProc(Proc_StringFromCLSID, _procStringFromCLSID); err != nil {
+		return
+	}
+	var _lplpsz *uint16
+	_r, _, _ := syscall.SyscallN(_procStringFromCLSID.Addr(), uintptr(unsafe.Pointer(rclsid)), uintptr(unsafe.Pointer(&_lplpsz)))
+	_hr := HRESULT(_r)
+	if _lplpsz != nil {
+		lplpsz = windows.UTF16PtrToString(_lplpsz)
+		windows.CoTaskMemFree(unsafe.Pointer(_lplpsz))
+	}
+	if _hr != 0 {
+		err = _newError(Proc_StringFromCLSID, _hr)
+	}
+	return lplpsz, err
+}
+
+// StringFromIID calls StringFromIID, exported by ole32.dll, which is loaded on first use.
+//
+// Formats an IID as a string in braces, allocated with the task allocator.
+//
+// Parameters:
+//   - rclsid (in REFIID): The IID.
+//   - lplpsz (out LPOLESTR): Receives the string; the stub frees it with
+//     CoTaskMemFree.
+//
+// Documented return codes:
+//   - S_OK: The string was made.
+//   - E_OUTOFMEMORY: Not enough memory.
+func StringFromIID(rclsid *windows.GUID) (lplpsz string, err error) {
+	if err = _loadProc(Proc_StringFromIID, _procStringFromIID); err != nil {
+		return
+	}
+	var _lplpsz *uint16
+	_r, _, _ := syscall.SyscallN(_procStringFromIID.Addr(), uintptr(unsafe.Pointer(rclsid)), uintptr(unsafe.Pointer(&_lplpsz)))
+	_hr := HRESULT(_r)
+	if _lplpsz != nil {
+		lplpsz = windows.UTF16PtrToString(_lplpsz)
+		windows.CoTaskMemFree(unsafe.Pointer(_lplpsz))
+	}
+	if _hr != 0 {
+		err = _newError(Proc_StringFromIID, _hr)
+	}
+	return lplpsz, err
+}
+
+// CoGetMalloc calls CoGetMalloc, exported by ole32.dll, which is loaded on first use.
+//
+// Returns COM's task allocator.
+//
+// Parameters:
+//   - dwMemContext (in DWORD): Must be MEMCTX_TASK (1).
+//   - ppMalloc (out IMalloc): Receives the allocator; the caller releases it.
+//
+// Documented return codes:
+//   - S_OK: The allocator was returned.
+//   - E_INVALIDARG: dwMemContext is not MEMCTX_TASK.
+func CoGetMalloc(dwMemContext uint32) (ppMalloc *IMalloc, err error) {
+	if err = _loadProc(Proc_CoGetMalloc, _procCoGetMalloc); err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(_procCoGetMalloc.Addr(), uintptr(dwMemContext), uintptr(unsafe.Pointer(&ppMalloc)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(Proc_CoGetMalloc, _hr)
+	}
+	return ppMalloc, err
+}
+
+// CoTaskMemAlloc calls CoTaskMemAlloc, exported by ole32.dll, which is loaded on first use.
+// It returns ret, the function's PVOID result, rather than an HRESULT; err only says that the function cannot be loaded.
+//
+// Allocates cb bytes with the task allocator and returns them, or NULL when
+// there is not enough memory.
+//
+// Parameters:
+//   - cb (in SIZE_T): How many bytes.
+func CoTaskMemAlloc(cb uintptr) (ret unsafe.Pointer, err error) {
+	if err = _loadProc(Proc_CoTaskMemAlloc, _procCoTaskMemAlloc); err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(_procCoTaskMemAlloc.Addr(), uintptr(cb))
+	ret = *(*unsafe.Pointer)(unsafe.Pointer(&_r))
+	return ret, err
+}
+
+// CoTaskMemRealloc calls CoTaskMemRealloc, exported by ole32.dll, which is loaded on first use.
+// It returns ret, the function's PVOID result, rather than an HRESULT; err only says that the function cannot be loaded.
+//
+// Changes the size of a block of the task allocator and returns where it now
+// is, or NULL when there is not enough memory.
+//
+// Parameters:
+//   - pv (in PVOID): The block, or NULL to allocate.
+//   - cb (in SIZE_T): The new size in bytes.
+func CoTaskMemRealloc(pv unsafe.Pointer, cb uintptr) (ret unsafe.Pointer, err error) {
+	if err = _loadProc(Proc_CoTaskMemRealloc, _procCoTaskMemRealloc); err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(_procCoTaskMemRealloc.Addr(), uintptr(pv), uintptr(cb))
+	ret = *(*unsafe.Pointer)(unsafe.Pointer(&_r))
+	return ret, err
+}
+
+// VarI8FromStr calls VarI8FromStr, exported by oleaut32.dll, which is loaded on first use.
+//
+// Parses a string as a signed 64-bit integer, rounding a fraction.
+//
+// Parameters:
+//   - strIn (in LPOLESTR): The string.
+//   - lcid (in DWORD): The locale identifier (LCID).
+//   - dwFlags (in ULONG): Parsing flags such as LOCALE_NOUSEROVERRIDE.
+//   - pi64Out (out LONGLONG): Receives the value (LONG64).
+//
+// Documented return codes:
+//   - S_OK: The string was converted.
+//   - DISP_E_OVERFLOW: The value does not fit in 64 bits.
+//   - DISP_E_TYPEMISMATCH: The string is not a number.
+//   - E_INVALIDARG: An argument is not valid.
+//   - E_OUTOFMEMORY: Not enough memory.
+func VarI8FromStr(strIn string, lcid uint32, dwFlags uint32) (pi64Out int64, err error) {
+	if err = _loadProc(Proc_VarI8FromStr, _procVarI8FromStr); err != nil {
+		return
+	}
+	_strIn, err := windows.UTF16PtrFromString(strIn)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(_procVarI8FromStr.Addr(), uintptr(unsafe.Pointer(_strIn)), uintptr(lcid), uintptr(dwFlags), uintptr(unsafe.Pointer(&pi64Out)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(Proc_VarI8FromStr, _hr)
+	}
+	return pi64Out, err
+}
+
+// VarUI8FromStr calls VarUI8FromStr, exported by oleaut32.dll, which is loaded on first use.
+//
+// Parses a string as an unsigned 64-bit integer, rounding a fraction.
+//
+// Parameters:
+//   - strIn (in LPOLESTR): The string.
+//   - lcid (in DWORD): The locale identifier (LCID).
+//   - dwFlags (in ULONG): Parsing flags such as LOCALE_NOUSEROVERRIDE.
+//   - pi64Out (out ULONGLONG): Receives the value (ULONG64).
+//
+// Documented return codes:
+//   - S_OK: The string was converted.
+//   - DISP_E_OVERFLOW: The value does not fit in 64 bits.
+//   - DISP_E_TYPEMISMATCH: The string is not a number.
+//   - E_INVALIDARG: An argument is not valid.
+//   - E_OUTOFMEMORY: Not enough memory.
+func VarUI8FromStr(strIn string, lcid uint32, dwFlags uint32) (pi64Out uint64, err error) {
+	if err = _loadProc(Proc_VarUI8FromStr, _procVarUI8FromStr); err != nil {
+		return
+	}
+	_strIn, err := windows.UTF16PtrFromString(strIn)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(_procVarUI8FromStr.Addr(), uintptr(unsafe.Pointer(_strIn)), uintptr(lcid), uintptr(dwFlags), uintptr(unsafe.Pointer(&pi64Out)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(Proc_VarUI8FromStr, _hr)
+	}
+	return pi64Out, err
+}
+
+// SysStringLen calls SysStringLen, exported by oleaut32.dll, which is loaded on first use.
+// It returns ret, the function's UINT result, rather than an HRESULT; err only says that the function cannot be loaded.
+//
+// Returns the length of a BSTR in characters, from its length prefix, so
+// embedded NULs count; 0 for NULL.
+//
+// Parameters:
+//   - pbstr (in BSTR): The string.
+func SysStringLen(pbstr string) (ret uint32, err error) {
+	if err = _loadProc(Proc_SysStringLen, _procSysStringLen); err != nil {
+		return
+	}
+	_pbstr, err := _sysAllocString(pbstr)
+	if err != nil {
+		return
+	}
+	defer _sysFreeString(_pbstr)
+	_r, _, _ := syscall.SyscallN(_procSysStringLen.Addr(), uintptr(unsafe.Pointer(_pbstr)))
+	ret = uint32(_r)
+	return ret, err
+}
+
+// SysStringByteLen calls SysStringByteLen, exported by oleaut32.dll, which is loaded on first use.
+// It returns ret, the function's UINT result, rather than an HRESULT; err only says that the function cannot be loaded.
+//
+// Returns the length of a BSTR in bytes, from its length prefix; 0 for NULL.
+//
+// Parameters:
+//   - bstr (in BSTR): The string.
+func SysStringByteLen(bstr string) (ret uint32, err error) {
+	if err = _loadProc(Proc_SysStringByteLen, _procSysStringByteLen); err != nil {
+		return
+	}
+	_bstr, err := _sysAllocString(bstr)
+	if err != nil {
+		return
+	}
+	defer _sysFreeString(_bstr)
+	_r, _, _ := syscall.SyscallN(_procSysStringByteLen.Addr(), uintptr(unsafe.Pointer(_bstr)))
+	ret = uint32(_r)
+	return ret, err
+}
+
+// MFTRegisterLocalByCLSID calls MFTRegisterLocalByCLSID, exported by mfplat.dll, which is loaded on first use.
+//
+// Registers a Media Foundation transform by its CLSID for the calling process
+// only, in a category, with the media types it takes and makes.
+//
+// Parameters:
+//   - clisdMFT (in REFCLSID): The transform's CLSID.
+//   - guidCategory (in REFGUID): The transform category, such as
+//     MFT_CATEGORY_OTHER.
+//   - pszName (in LPCWSTR): The transform's friendly name.
+//   - Flags (in UINT): _MFT_ENUM_FLAG values (UINT32).
+//   - cInputTypes (in UINT): How many entries pInputTypes holds (UINT32).
+//   - pInputTypes (in MFT_REGISTER_TYPE_INFO): The input types.
+//   - cOutputTypes (in UINT): How many entries pOutputTypes holds (UINT32).
+//   - pOutputTypes (in MFT_REGISTER_TYPE_INFO): The output types.
+//
+// Documented return codes:
+//   - S_OK: The transform was registered.
+func MFTRegisterLocalByCLSID(clisdMFT *windows.GUID, guidCategory *windows.GUID, pszName string, Flags uint32, cInputTypes uint32, pInputTypes *MFT_REGISTER_TYPE_INFO, cOutputTypes uint32, pOutputTypes *MFT_REGISTER_TYPE_INFO) (err error) {
+	if err = _loadProc(Proc_MFTRegisterLocalByCLSID, _procMFTRegisterLocalByCLSID); err != nil {
+		return
+	}
+	_pszName, err := windows.UTF16PtrFromString(pszName)
+	if err != nil {
+		return
+	}
+	_r, _, _ := syscall.SyscallN(_procMFTRegisterLocalByCLSID.Addr(), uintptr(unsafe.Pointer(clisdMFT)), uintptr(unsafe.Pointer(guidCategory)), uintptr(unsafe.Pointer(_pszName)), uintptr(Flags), uintptr(cInputTypes), uintptr(unsafe.Pointer(pInputTypes)), uintptr(cOutputTypes), uintptr(unsafe.Pointer(pOutputTypes)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(Proc_MFTRegisterLocalByCLSID, _hr)
+	}
+	return err
 }

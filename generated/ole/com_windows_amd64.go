@@ -32,6 +32,173 @@ func _word64(p unsafe.Pointer, i int) uintptr {
 	return uintptr(*(*uint64)(unsafe.Add(p, 8*i)))
 }
 
+// MFT_REGISTER_TYPE_INFO is the C struct of that name (mfobjects.h): 32 bytes on amd64.
+//
+// A media type a transform takes or makes, as a major type and a subtype.
+type MFT_REGISTER_TYPE_INFO struct {
+	// guidMajorType: The major type, such as MFMediaType_Video.
+	MajorType windows.GUID
+	// guidSubtype: The subtype, such as a video format.
+	Subtype windows.GUID
+}
+
+// A compile error in this function means MFT_REGISTER_TYPE_INFO no longer has the SDK's layout on amd64.
+func _() {
+	var s MFT_REGISTER_TYPE_INFO
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(s.MajorType)-0]
+	_ = x[unsafe.Offsetof(s.Subtype)-16]
+	_ = x[unsafe.Sizeof(s)-32]
+}
+
+// STATSTG is the C struct of that name (objidl.h): 80 bytes on amd64.
+//
+// What Stat reports about a storage, a stream or a byte array.
+type STATSTG struct {
+	// pwcsName: The element's name, allocated with CoTaskMemAlloc for the caller
+	// to free; NULL when STATFLAG_NONAME was given.
+	Name *uint16
+	// type: The kind of element, an STGTY value.
+	Type uint32
+	// cbSize: The size in bytes of a stream or byte array.
+	Size uint64
+	// mtime: When it was last modified.
+	Mtime windows.Filetime
+	// ctime: When it was created.
+	Ctime windows.Filetime
+	// atime: When it was last accessed.
+	Atime windows.Filetime
+	// grfMode: The STGM access mode given when it was opened.
+	Mode uint32
+	// grfLocksSupported: The LOCKTYPE values the object supports.
+	LocksSupported uint32
+	// clsid: The class identifier of a storage object.
+	Clsid windows.GUID
+	// grfStateBits: The state bits last set with SetStateBits.
+	StateBits uint32
+	// reserved: Reserved.
+	Reserved uint32
+}
+
+// A compile error in this function means STATSTG no longer has the SDK's layout on amd64.
+func _() {
+	var s STATSTG
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(s.Name)-0]
+	_ = x[unsafe.Offsetof(s.Type)-8]
+	_ = x[unsafe.Offsetof(s.Size)-16]
+	_ = x[unsafe.Offsetof(s.Mtime)-24]
+	_ = x[unsafe.Offsetof(s.Ctime)-32]
+	_ = x[unsafe.Offsetof(s.Atime)-40]
+	_ = x[unsafe.Offsetof(s.Mode)-48]
+	_ = x[unsafe.Offsetof(s.LocksSupported)-52]
+	_ = x[unsafe.Offsetof(s.Clsid)-56]
+	_ = x[unsafe.Offsetof(s.StateBits)-72]
+	_ = x[unsafe.Offsetof(s.Reserved)-76]
+	_ = x[unsafe.Sizeof(s)-80]
+}
+
+// SetSize calls IStream::SetSize, slot 6 of the vtable.
+//
+// Makes the stream libNewSize bytes long, cutting it or growing it with bytes
+// of undefined value; the seek position stays.
+//
+// Parameters:
+//   - libNewSize (in ULARGE_INTEGER): The new size in bytes.
+//
+// Documented return codes:
+//   - S_OK: The size was changed.
+//   - E_PENDING: Asynchronous storage only; part of the data is not available yet.
+//   - STG_E_MEDIUMFULL: There is no room for the new size.
+//   - STG_E_INVALIDFUNCTION: The size is not supported, for example one whose high
+//     32 bits are not zero.
+//   - STG_E_REVERTED: The object was reverted.
+func (v *IStream) SetSize(libNewSize uint64) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().SetSize, uintptr(unsafe.Pointer(v)), uintptr(libNewSize))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IStream_SetSize, _hr)
+	}
+	return err
+}
+
+// CopyTo calls IStream::CopyTo, slot 7 of the vtable.
+//
+// Copies up to cb bytes from this stream's seek position to another stream's,
+// moving both positions past them.
+//
+// Parameters:
+//   - pstm (in IStream): The stream that receives the bytes.
+//   - cb (in ULARGE_INTEGER): How many bytes to copy at most.
+//   - pcbRead (out ULARGE_INTEGER): Receives how many bytes were read from this
+//     stream.
+//   - pcbWritten (out ULARGE_INTEGER): Receives how many bytes were written to
+//     pstm.
+//
+// Documented return codes:
+//   - S_OK: The bytes were copied.
+//   - E_PENDING: Asynchronous storage only; part of the data is not available yet.
+//   - STG_E_INVALIDPOINTER: A pointer argument is not valid.
+//   - STG_E_MEDIUMFULL: There is no room left in pstm.
+//   - STG_E_REVERTED: The object was reverted.
+func (v *IStream) CopyTo(pstm *IStream, cb uint64) (pcbRead uint64, pcbWritten uint64, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().CopyTo, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(pstm)), uintptr(cb), uintptr(unsafe.Pointer(&pcbRead)), uintptr(unsafe.Pointer(&pcbWritten)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IStream_CopyTo, _hr)
+	}
+	return pcbRead, pcbWritten, err
+}
+
+// LockRegion calls IStream::LockRegion, slot 10 of the vtable.
+//
+// Restricts access to a range of bytes of the stream; not every stream
+// supports it.
+//
+// Parameters:
+//   - libOffset (in ULARGE_INTEGER): Where the range starts.
+//   - cb (in ULARGE_INTEGER): How many bytes it holds.
+//   - dwLockType (in LOCKTYPE, declared DWORD): The kind of lock.
+//
+// Documented return codes:
+//   - S_OK: The range was locked.
+//   - E_PENDING: Asynchronous storage only; part of the data is not available yet.
+//   - STG_E_INVALIDFUNCTION: The stream does not support locking.
+//   - STG_E_LOCKVIOLATION: The range or part of it is locked already.
+//   - STG_E_REVERTED: The object was reverted.
+func (v *IStream) LockRegion(libOffset uint64, cb uint64, dwLockType LOCKTYPE) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().LockRegion, uintptr(unsafe.Pointer(v)), uintptr(libOffset), uintptr(cb), uintptr(dwLockType))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IStream_LockRegion, _hr)
+	}
+	return err
+}
+
+// UnlockRegion calls IStream::UnlockRegion, slot 11 of the vtable.
+//
+// Removes a lock that LockRegion took, given the same range and kind.
+//
+// Parameters:
+//   - libOffset (in ULARGE_INTEGER): Where the range starts.
+//   - cb (in ULARGE_INTEGER): How many bytes it holds.
+//   - dwLockType (in LOCKTYPE, declared DWORD): The kind of lock.
+//
+// Documented return codes:
+//   - S_OK: The range was unlocked.
+//   - E_PENDING: Asynchronous storage only; part of the data is not available yet.
+//   - STG_E_INVALIDFUNCTION: The stream does not support locking.
+//   - STG_E_LOCKVIOLATION: No such lock was taken.
+//   - STG_E_REVERTED: The object was reverted.
+func (v *IStream) UnlockRegion(libOffset uint64, cb uint64, dwLockType LOCKTYPE) (err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().UnlockRegion, uintptr(unsafe.Pointer(v)), uintptr(libOffset), uintptr(cb), uintptr(dwLockType))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IStream_UnlockRegion, _hr)
+	}
+	return err
+}
+
 // VarBstrFromI8 calls VarBstrFromI8, exported by oleaut32.dll, which is loaded on first use.
 //
 // Formats a signed 64-bit integer as a BSTR.
@@ -90,4 +257,28 @@ func VarBstrFromUI8(ui64In uint64, lcid uint32, dwFlags uint32) (pbstrOut string
 		err = _newError(Proc_VarBstrFromUI8, _hr)
 	}
 	return pbstrOut, err
+}
+
+// MFTUnregisterLocalByCLSID calls MFTUnregisterLocalByCLSID, exported by mfplat.dll, which is loaded on first use.
+//
+// Removes a transform that MFTRegisterLocalByCLSID registered in this process;
+// one it does not know gives HRESULT_FROM_WIN32(ERROR_NOT_FOUND), 0x80070490,
+// which has no name in the SDK.
+//
+// Parameters:
+//   - clsidMFT (in CLSID): The transform's CLSID, by value.
+//
+// Documented return codes:
+//   - S_OK: The transform was unregistered.
+func MFTUnregisterLocalByCLSID(clsidMFT windows.GUID) (err error) {
+	if err = _loadProc(Proc_MFTUnregisterLocalByCLSID, _procMFTUnregisterLocalByCLSID); err != nil {
+		return
+	}
+	var _clsidMFTCopy _aligned16
+	_r, _, _ := syscall.SyscallN(_procMFTUnregisterLocalByCLSID.Addr(), uintptr(_clsidMFTCopy.guid(&clsidMFT)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(Proc_MFTUnregisterLocalByCLSID, _hr)
+	}
+	return err
 }

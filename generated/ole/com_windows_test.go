@@ -33,9 +33,9 @@ import (
 // Sizes the fakes need, from the spec.
 const (
 	_fakeSlots       = 18                             // the size of the largest vtable
-	_fakeMaxParams   = 5                              // the most parameters a method takes, at least 1
+	_fakeMaxParams   = 8                              // the most parameters a method takes, at least 1
 	_fakeMaxWords    = 6                              // the most argument words a call takes, this included, on any architecture
-	_fakeTargetWords = 2                              // 8-byte words in the largest struct an argument may point at
+	_fakeTargetWords = 10                             // 8-byte words in the largest struct an argument may point at
 	_fakePtrBytes    = int(unsafe.Sizeof(uintptr(0))) // the size of SIZE_T, ULONG_PTR and the other pointer-sized integers
 )
 
@@ -398,6 +398,12 @@ var _fakeInterfaces = []_fakeInterface{
 		unknown: true,
 	},
 	{
+		iids:    []windows.GUID{IID_IMalloc, IID_IUnknown},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IMalloc_Alloc, IMalloc_Realloc, IMalloc_Free, IMalloc_GetSize, IMalloc_DidAlloc, IMalloc_HeapMinimize},
+		name:    "IMalloc",
+		unknown: true,
+	},
+	{
 		iids:    []windows.GUID{IID_ISequentialStream, IID_IUnknown},
 		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, ISequentialStream_Read, 0},
 		name:    "ISequentialStream",
@@ -405,13 +411,13 @@ var _fakeInterfaces = []_fakeInterface{
 	},
 	{
 		iids:    []windows.GUID{IID_IStorage, IID_IUnknown},
-		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IStorage_CreateStream, IStorage_OpenStream, 0, 0, 0, 0, IStorage_Commit, IStorage_Revert, 0, IStorage_DestroyElement, 0, 0, IStorage_SetClass, 0, 0},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IStorage_CreateStream, IStorage_OpenStream, 0, 0, 0, 0, IStorage_Commit, IStorage_Revert, 0, IStorage_DestroyElement, 0, 0, IStorage_SetClass, 0, IStorage_Stat},
 		name:    "IStorage",
 		unknown: true,
 	},
 	{
 		iids:    []windows.GUID{IID_IStream, IID_ISequentialStream, IID_IUnknown},
-		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, ISequentialStream_Read, 0, 0, 0, 0, IStream_Commit, IStream_Revert, 0, 0, 0, IStream_Clone},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, ISequentialStream_Read, 0, 0, IStream_SetSize, IStream_CopyTo, IStream_Commit, IStream_Revert, IStream_LockRegion, IStream_UnlockRegion, IStream_Stat, IStream_Clone},
 		name:    "IStream",
 		unknown: true,
 	},
@@ -762,6 +768,40 @@ func _newFake(iface string) *_fakeObject {
 	panic("no interface " + iface)
 }
 
+// _fakeFill_STATSTG fills the STATSTG at p as a COM server would, its
+// strings newly allocated, and returns what the stub must return for it.
+func _fakeFill_STATSTG(p unsafe.Pointer) any {
+	s := (*STATSTG)(p)
+	*s = STATSTG{
+		Atime: windows.Filetime{
+			HighDateTime: 0x1D50005,
+			LowDateTime:  0x5C000005,
+		},
+		Clsid: windows.GUID{
+			Data1: 0x5c000008,
+			Data2: 0x5c01,
+			Data3: 0x5c02,
+			Data4: [8]byte{0x5c, 0x08, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07},
+		},
+		Ctime: windows.Filetime{
+			HighDateTime: 0x1D50004,
+			LowDateTime:  0x5C000004,
+		},
+		LocksSupported: uint32(0x5C000007),
+		Mode:           uint32(0x5C000006),
+		Mtime: windows.Filetime{
+			HighDateTime: 0x1D50003,
+			LowDateTime:  0x5C000003,
+		},
+		Name:      _fakeCoTaskString("STATSTG.pwcsName: ü€𝄞"),
+		Reserved:  uint32(0x5C00000A),
+		Size:      uint64(0x1D500005C000002),
+		StateBits: uint32(0x5C000009),
+		Type:      uint32(0x5C000001),
+	}
+	return *s
+}
+
 // _fakeFreed records the structs the fake free functions were given.
 var _fakeFreed []uintptr
 
@@ -775,6 +815,138 @@ func _fakeFrees(tb testing.TB) {
 
 // _stubs describes every stub of the spec's interfaces.
 var _stubs = map[Method]*_stub{
+	IMalloc_Alloc: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret unsafe.Pointer
+			ret = (*IMalloc)(unsafe.Pointer(obj)).Alloc(uintptr(p[0].word))
+			r.retPtr = unsafe.Pointer(ret)
+			return r
+		},
+		iface: "IMalloc",
+		name:  "Alloc",
+		params: []_stubParam{
+			{
+				bytes: _fakePtrBytes,
+				kind:  _kindInteger,
+				name:  "cb",
+				word:  0x1C0000003A000000,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[3], uintptr(unsafe.Pointer(obj)), uintptr(p[0].word))
+			return HRESULT(r)
+		},
+		ret: &_stubParam{
+			kind: _kindPointer,
+			name: "ret",
+			out:  true,
+		},
+		slot: 3,
+	},
+	IMalloc_DidAlloc: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret int32
+			ret = (*IMalloc)(unsafe.Pointer(obj)).DidAlloc(obj.target(0))
+			r.ret = uint64(ret)
+			return r
+		},
+		iface: "IMalloc",
+		name:  "DidAlloc",
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "pv",
+			},
+		},
+		ret: &_stubParam{
+			bytes: 4,
+			kind:  _kindInteger,
+			name:  "ret",
+			out:   true,
+		},
+		slot: 7,
+	},
+	IMalloc_Free: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			(*IMalloc)(unsafe.Pointer(obj)).Free(obj.target(0))
+			return r
+		},
+		iface: "IMalloc",
+		name:  "Free",
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "pv",
+			},
+		},
+		slot: 5,
+		void: true,
+	},
+	IMalloc_GetSize: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret uintptr
+			ret = (*IMalloc)(unsafe.Pointer(obj)).GetSize(obj.target(0))
+			r.ret = uint64(ret)
+			return r
+		},
+		iface: "IMalloc",
+		name:  "GetSize",
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "pv",
+			},
+		},
+		ret: &_stubParam{
+			bytes: _fakePtrBytes,
+			kind:  _kindInteger,
+			name:  "ret",
+			out:   true,
+		},
+		slot: 6,
+	},
+	IMalloc_HeapMinimize: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			(*IMalloc)(unsafe.Pointer(obj)).HeapMinimize()
+			return r
+		},
+		iface: "IMalloc",
+		name:  "HeapMinimize",
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			r, _, _ := syscall.SyscallN(obj.vtbl[8], uintptr(unsafe.Pointer(obj)))
+			return HRESULT(r)
+		},
+		slot: 8,
+		void: true,
+	},
+	IMalloc_Realloc: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret unsafe.Pointer
+			ret = (*IMalloc)(unsafe.Pointer(obj)).Realloc(obj.target(0), uintptr(p[1].word))
+			r.retPtr = unsafe.Pointer(ret)
+			return r
+		},
+		iface: "IMalloc",
+		name:  "Realloc",
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "pv",
+			},
+			{
+				bytes: _fakePtrBytes,
+				kind:  _kindInteger,
+				name:  "cb",
+				word:  0x1C0001013A000101,
+			},
+		},
+		ret: &_stubParam{
+			kind: _kindPointer,
+			name: "ret",
+			out:  true,
+		},
+		slot: 4,
+	},
 	ISequentialStream_Read: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out2 uint32
@@ -794,14 +966,14 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "cb",
-				word:  0x3A000001,
+				word:  0x3A000601,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pcbRead",
 				out:   true,
-				word:  0x5E000002,
+				word:  0x5E000602,
 			},
 		},
 		slot: 3,
@@ -818,7 +990,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "grfCommitFlags",
-				word:  0x3A000300,
+				word:  0x3A000900,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -846,7 +1018,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "grfMode",
-				word:  0x3A000101,
+				word:  0x3A000701,
 			},
 			{
 				bytes:    4,
@@ -910,7 +1082,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "grfMode",
-				word:  0x3A000202,
+				word:  0x3A000802,
 			},
 			{
 				bytes:    4,
@@ -955,6 +1127,31 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 15,
 	},
+	IStorage_Stat: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 STATSTG
+			out0, r.err = (*IStorage)(unsafe.Pointer(obj)).Stat(STATFLAG(p[1].word))
+			r.values[0] = out0
+			return r
+		},
+		iface: "IStorage",
+		name:  "Stat",
+		params: []_stubParam{
+			{
+				fill: _fakeFill_STATSTG,
+				kind: _kindStruct,
+				name: "pstatstg",
+				out:  true,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "grfStatFlag",
+				word:  0x3A000D01,
+			},
+		},
+		slot: 17,
+	},
 	IStream_Clone: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out0 *IStream
@@ -986,7 +1183,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "grfCommitFlags",
-				word:  0x3A000700,
+				word:  0x3A001000,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -994,6 +1191,84 @@ var _stubs = map[Method]*_stub{
 			return HRESULT(r)
 		},
 		slot: 8,
+	},
+	IStream_CopyTo: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 uint64
+			var out3 uint64
+			out2, out3, r.err = (*IStream)(unsafe.Pointer(obj)).CopyTo((*IStream)(obj.target(0)), uint64(p[1].word))
+			r.words[2] = uint64(out2)
+			r.words[3] = uint64(out3)
+			return r
+		},
+		iface: "IStream",
+		name:  "CopyTo",
+		params: []_stubParam{
+			{
+				kind:    _kindPointer,
+				name:    "pstm",
+				unknown: true,
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "cb",
+				word:  0x1C000F013A000F01,
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "pcbRead",
+				out:   true,
+				word:  0x1C000F025E000F02,
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "pcbWritten",
+				out:   true,
+				word:  0x1C000F035E000F03,
+			},
+		},
+		slot: 7,
+	},
+	IStream_LockRegion: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IStream)(unsafe.Pointer(obj)).LockRegion(uint64(p[0].word), uint64(p[1].word), LOCKTYPE(p[2].word))
+			return r
+		},
+		iface: "IStream",
+		name:  "LockRegion",
+		params: []_stubParam{
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "libOffset",
+				word:  0x1C0012003A001200,
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "cb",
+				word:  0x1C0012013A001201,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwLockType",
+				word:  0x3A001202,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putFiletime(p[0].word)
+			a.putFiletime(p[1].word)
+			a.put(uintptr(p[2].word))
+			r, _, _ := syscall.SyscallN(obj.vtbl[10], a.w[:a.n]...)
+			return HRESULT(r)
+		},
+		slot: 10,
 	},
 	IStream_Revert: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
@@ -1008,10 +1283,97 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 9,
 	},
+	IStream_SetSize: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IStream)(unsafe.Pointer(obj)).SetSize(uint64(p[0].word))
+			return r
+		},
+		iface: "IStream",
+		name:  "SetSize",
+		params: []_stubParam{
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "libNewSize",
+				word:  0x1C000E003A000E00,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putFiletime(p[0].word)
+			r, _, _ := syscall.SyscallN(obj.vtbl[6], a.w[:a.n]...)
+			return HRESULT(r)
+		},
+		slot: 6,
+	},
+	IStream_Stat: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 STATSTG
+			out0, r.err = (*IStream)(unsafe.Pointer(obj)).Stat(STATFLAG(p[1].word))
+			r.values[0] = out0
+			return r
+		},
+		iface: "IStream",
+		name:  "Stat",
+		params: []_stubParam{
+			{
+				fill: _fakeFill_STATSTG,
+				kind: _kindStruct,
+				name: "pstatstg",
+				out:  true,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "grfStatFlag",
+				word:  0x3A001401,
+			},
+		},
+		slot: 12,
+	},
+	IStream_UnlockRegion: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = (*IStream)(unsafe.Pointer(obj)).UnlockRegion(uint64(p[0].word), uint64(p[1].word), LOCKTYPE(p[2].word))
+			return r
+		},
+		iface: "IStream",
+		name:  "UnlockRegion",
+		params: []_stubParam{
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "libOffset",
+				word:  0x1C0013003A001300,
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "cb",
+				word:  0x1C0013013A001301,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwLockType",
+				word:  0x3A001302,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putFiletime(p[0].word)
+			a.putFiletime(p[1].word)
+			a.put(uintptr(p[2].word))
+			r, _, _ := syscall.SyscallN(obj.vtbl[11], a.w[:a.n]...)
+			return HRESULT(r)
+		},
+		slot: 11,
+	},
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{ISequentialStream_Read, IStorage_CreateStream, IStorage_OpenStream, IStorage_Commit, IStorage_Revert, IStorage_DestroyElement, IStorage_SetClass, IStream_Commit, IStream_Revert, IStream_Clone}
+var _stubMethods = []Method{IMalloc_Alloc, IMalloc_Realloc, IMalloc_Free, IMalloc_GetSize, IMalloc_DidAlloc, IMalloc_HeapMinimize, ISequentialStream_Read, IStorage_CreateStream, IStorage_OpenStream, IStorage_Commit, IStorage_Revert, IStorage_DestroyElement, IStorage_SetClass, IStorage_Stat, IStream_SetSize, IStream_CopyTo, IStream_Commit, IStream_Revert, IStream_LockRegion, IStream_UnlockRegion, IStream_Stat, IStream_Clone}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{}
@@ -1031,6 +1393,12 @@ var _stubCases = []struct {
 	absent       bool   // the optional parameters are passed as nil and must arrive as NULL
 	ret          uint64 // what the object returns for a method that returns no HRESULT
 }{
+	{"IMalloc.Alloc/returns a pointer", IMalloc_Alloc, S_OK, -1, 0, false, false, 0x0},
+	{"IMalloc.Realloc/returns a pointer", IMalloc_Realloc, S_OK, -1, 0, false, false, 0x0},
+	{"IMalloc.Free/void", IMalloc_Free, S_OK, -1, 0, false, false, 0xFFFFFFFFFFFFFFFF},
+	{"IMalloc.GetSize/returns 0x1c0003ff5e0003ff", IMalloc_GetSize, S_OK, -1, 0, false, false, 0x1C0003FF5E0003FF},
+	{"IMalloc.DidAlloc/returns 0xffffffff5e0004ff", IMalloc_DidAlloc, S_OK, -1, 0, false, false, 0xFFFFFFFF5E0004FF},
+	{"IMalloc.HeapMinimize/void", IMalloc_HeapMinimize, S_OK, -1, 0, false, false, 0xFFFFFFFFFFFFFFFF},
 	{"ISequentialStream.Read/S_OK", ISequentialStream_Read, S_OK, -1, 0, false, false, 0x0},
 	{"ISequentialStream.Read/S_FALSE", ISequentialStream_Read, S_FALSE, -1, 0, false, false, 0x0},
 	{"ISequentialStream.Read/E_PENDING", ISequentialStream_Read, E_PENDING, -1, 0, false, false, 0x0},
@@ -1101,6 +1469,29 @@ var _stubCases = []struct {
 	{"IStorage.SetClass/STG_E_REVERTED", IStorage_SetClass, STG_E_REVERTED, -1, 0, false, false, 0x0},
 	{"IStorage.SetClass/undocumented 0x8004FFFF", IStorage_SetClass, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
 	{"IStorage.SetClass/undocumented success 0x0004FFFF", IStorage_SetClass, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IStorage.Stat/S_OK", IStorage_Stat, S_OK, -1, 0, false, false, 0x0},
+	{"IStorage.Stat/E_PENDING", IStorage_Stat, E_PENDING, -1, 0, false, false, 0x0},
+	{"IStorage.Stat/STG_E_ACCESSDENIED", IStorage_Stat, STG_E_ACCESSDENIED, -1, 0, false, false, 0x0},
+	{"IStorage.Stat/STG_E_INSUFFICIENTMEMORY", IStorage_Stat, STG_E_INSUFFICIENTMEMORY, -1, 0, false, false, 0x0},
+	{"IStorage.Stat/STG_E_INVALIDFLAG", IStorage_Stat, STG_E_INVALIDFLAG, -1, 0, false, false, 0x0},
+	{"IStorage.Stat/STG_E_INVALIDPOINTER", IStorage_Stat, STG_E_INVALIDPOINTER, -1, 0, false, false, 0x0},
+	{"IStorage.Stat/STG_E_REVERTED", IStorage_Stat, STG_E_REVERTED, -1, 0, false, false, 0x0},
+	{"IStorage.Stat/undocumented 0x8004FFFF", IStorage_Stat, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IStorage.Stat/undocumented success 0x0004FFFF", IStorage_Stat, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IStream.SetSize/S_OK", IStream_SetSize, S_OK, -1, 0, false, false, 0x0},
+	{"IStream.SetSize/E_PENDING", IStream_SetSize, E_PENDING, -1, 0, false, false, 0x0},
+	{"IStream.SetSize/STG_E_MEDIUMFULL", IStream_SetSize, STG_E_MEDIUMFULL, -1, 0, false, false, 0x0},
+	{"IStream.SetSize/STG_E_INVALIDFUNCTION", IStream_SetSize, STG_E_INVALIDFUNCTION, -1, 0, false, false, 0x0},
+	{"IStream.SetSize/STG_E_REVERTED", IStream_SetSize, STG_E_REVERTED, -1, 0, false, false, 0x0},
+	{"IStream.SetSize/undocumented 0x8004FFFF", IStream_SetSize, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IStream.SetSize/undocumented success 0x0004FFFF", IStream_SetSize, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IStream.CopyTo/S_OK", IStream_CopyTo, S_OK, -1, 0, false, false, 0x0},
+	{"IStream.CopyTo/E_PENDING", IStream_CopyTo, E_PENDING, -1, 0, false, false, 0x0},
+	{"IStream.CopyTo/STG_E_INVALIDPOINTER", IStream_CopyTo, STG_E_INVALIDPOINTER, -1, 0, false, false, 0x0},
+	{"IStream.CopyTo/STG_E_MEDIUMFULL", IStream_CopyTo, STG_E_MEDIUMFULL, -1, 0, false, false, 0x0},
+	{"IStream.CopyTo/STG_E_REVERTED", IStream_CopyTo, STG_E_REVERTED, -1, 0, false, false, 0x0},
+	{"IStream.CopyTo/undocumented 0x8004FFFF", IStream_CopyTo, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IStream.CopyTo/undocumented success 0x0004FFFF", IStream_CopyTo, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
 	{"IStream.Commit/S_OK", IStream_Commit, S_OK, -1, 0, false, false, 0x0},
 	{"IStream.Commit/E_PENDING", IStream_Commit, E_PENDING, -1, 0, false, false, 0x0},
 	{"IStream.Commit/STG_E_MEDIUMFULL", IStream_Commit, STG_E_MEDIUMFULL, -1, 0, false, false, 0x0},
@@ -1112,6 +1503,29 @@ var _stubCases = []struct {
 	{"IStream.Revert/STG_E_REVERTED", IStream_Revert, STG_E_REVERTED, -1, 0, false, false, 0x0},
 	{"IStream.Revert/undocumented 0x8004FFFF", IStream_Revert, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
 	{"IStream.Revert/undocumented success 0x0004FFFF", IStream_Revert, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IStream.LockRegion/S_OK", IStream_LockRegion, S_OK, -1, 0, false, false, 0x0},
+	{"IStream.LockRegion/E_PENDING", IStream_LockRegion, E_PENDING, -1, 0, false, false, 0x0},
+	{"IStream.LockRegion/STG_E_INVALIDFUNCTION", IStream_LockRegion, STG_E_INVALIDFUNCTION, -1, 0, false, false, 0x0},
+	{"IStream.LockRegion/STG_E_LOCKVIOLATION", IStream_LockRegion, STG_E_LOCKVIOLATION, -1, 0, false, false, 0x0},
+	{"IStream.LockRegion/STG_E_REVERTED", IStream_LockRegion, STG_E_REVERTED, -1, 0, false, false, 0x0},
+	{"IStream.LockRegion/undocumented 0x8004FFFF", IStream_LockRegion, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IStream.LockRegion/undocumented success 0x0004FFFF", IStream_LockRegion, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IStream.UnlockRegion/S_OK", IStream_UnlockRegion, S_OK, -1, 0, false, false, 0x0},
+	{"IStream.UnlockRegion/E_PENDING", IStream_UnlockRegion, E_PENDING, -1, 0, false, false, 0x0},
+	{"IStream.UnlockRegion/STG_E_INVALIDFUNCTION", IStream_UnlockRegion, STG_E_INVALIDFUNCTION, -1, 0, false, false, 0x0},
+	{"IStream.UnlockRegion/STG_E_LOCKVIOLATION", IStream_UnlockRegion, STG_E_LOCKVIOLATION, -1, 0, false, false, 0x0},
+	{"IStream.UnlockRegion/STG_E_REVERTED", IStream_UnlockRegion, STG_E_REVERTED, -1, 0, false, false, 0x0},
+	{"IStream.UnlockRegion/undocumented 0x8004FFFF", IStream_UnlockRegion, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IStream.UnlockRegion/undocumented success 0x0004FFFF", IStream_UnlockRegion, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IStream.Stat/S_OK", IStream_Stat, S_OK, -1, 0, false, false, 0x0},
+	{"IStream.Stat/E_PENDING", IStream_Stat, E_PENDING, -1, 0, false, false, 0x0},
+	{"IStream.Stat/STG_E_ACCESSDENIED", IStream_Stat, STG_E_ACCESSDENIED, -1, 0, false, false, 0x0},
+	{"IStream.Stat/STG_E_INSUFFICIENTMEMORY", IStream_Stat, STG_E_INSUFFICIENTMEMORY, -1, 0, false, false, 0x0},
+	{"IStream.Stat/STG_E_INVALIDFLAG", IStream_Stat, STG_E_INVALIDFLAG, -1, 0, false, false, 0x0},
+	{"IStream.Stat/STG_E_INVALIDPOINTER", IStream_Stat, STG_E_INVALIDPOINTER, -1, 0, false, false, 0x0},
+	{"IStream.Stat/STG_E_REVERTED", IStream_Stat, STG_E_REVERTED, -1, 0, false, false, 0x0},
+	{"IStream.Stat/undocumented 0x8004FFFF", IStream_Stat, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IStream.Stat/undocumented success 0x0004FFFF", IStream_Stat, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
 	{"IStream.Clone/S_OK", IStream_Clone, S_OK, -1, 0, false, false, 0x0},
 	{"IStream.Clone/E_PENDING", IStream_Clone, E_PENDING, -1, 0, false, false, 0x0},
 	{"IStream.Clone/STG_E_INSUFFICIENTMEMORY", IStream_Clone, STG_E_INSUFFICIENTMEMORY, -1, 0, false, false, 0x0},
@@ -1498,7 +1912,7 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "grfMode",
-				word:  0x3A000B01,
+				word:  0x3A001701,
 			},
 			{
 				bytes:    4,
@@ -1532,9 +1946,9 @@ var _functions = []struct {
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b000c01,
+					Data1: 0x6b001801,
 					Data2: 0x1001,
-					Data3: 0x200c,
+					Data3: 0x2018,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1561,9 +1975,9 @@ var _functions = []struct {
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b000d01,
+					Data1: 0x6b001901,
 					Data2: 0x1001,
-					Data3: 0x200d,
+					Data3: 0x2019,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -1591,7 +2005,7 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwCoInit",
-				word:  0x3A000E01,
+				word:  0x3A001A01,
 			},
 		},
 		proc: _procCoInitializeEx,
@@ -1633,19 +2047,19 @@ var _functions = []struct {
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "i64In",
-				word:  0x1C0011003A001100,
+				word:  0x1C001D003A001D00,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lcid",
-				word:  0x3A001101,
+				word:  0x3A001D01,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A001102,
+				word:  0x3A001D02,
 			},
 			{
 				kind: _kindBSTR,
@@ -1670,19 +2084,19 @@ var _functions = []struct {
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "ui64In",
-				word:  0x1C0012003A001200,
+				word:  0x1C001E003A001E00,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lcid",
-				word:  0x3A001201,
+				word:  0x3A001E01,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A001202,
+				word:  0x3A001E02,
 			},
 			{
 				kind: _kindBSTR,
@@ -1744,16 +2158,310 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lcid",
-				word:  0x3A001402,
+				word:  0x3A002002,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A001403,
+				word:  0x3A002003,
 			},
 		},
 		proc: _procVarBstrCmp,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 string
+			out1, r.err = StringFromCLSID((*windows.GUID)(obj.target(0)))
+			r.strs[1] = out1
+			return r
+		},
+		inputs: true,
+		m:      Proc_StringFromCLSID,
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "rclsid",
+			},
+			{
+				kind: _kindWString,
+				name: "lplpsz",
+				out:  true,
+				str:  "out lplpsz of ole32.dll!StringFromCLSID: ü€𝄞",
+			},
+		},
+		proc: _procStringFromCLSID,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 string
+			out1, r.err = StringFromIID((*windows.GUID)(obj.target(0)))
+			r.strs[1] = out1
+			return r
+		},
+		inputs: true,
+		m:      Proc_StringFromIID,
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "rclsid",
+			},
+			{
+				kind: _kindWString,
+				name: "lplpsz",
+				out:  true,
+				str:  "out lplpsz of ole32.dll!StringFromIID: ü€𝄞",
+			},
+		},
+		proc: _procStringFromIID,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out1 *IMalloc
+			out1, r.err = CoGetMalloc(uint32(p[0].word))
+			r.ptrs[1] = unsafe.Pointer(out1)
+			return r
+		},
+		inputs: true,
+		m:      Proc_CoGetMalloc,
+		params: []_stubParam{
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwMemContext",
+				word:  0x3A002300,
+			},
+			{
+				kind:    _kindPointer,
+				name:    "ppMalloc",
+				out:     true,
+				unknown: true,
+			},
+		},
+		proc: _procCoGetMalloc,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret unsafe.Pointer
+			ret, r.err = CoTaskMemAlloc(uintptr(p[0].word))
+			r.retPtr = unsafe.Pointer(ret)
+			return r
+		},
+		inputs: true,
+		m:      Proc_CoTaskMemAlloc,
+		params: []_stubParam{
+			{
+				bytes: _fakePtrBytes,
+				kind:  _kindInteger,
+				name:  "cb",
+				word:  0x1C0024003A002400,
+			},
+		},
+		proc: _procCoTaskMemAlloc,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret unsafe.Pointer
+			ret, r.err = CoTaskMemRealloc(obj.target(0), uintptr(p[1].word))
+			r.retPtr = unsafe.Pointer(ret)
+			return r
+		},
+		inputs: true,
+		m:      Proc_CoTaskMemRealloc,
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "pv",
+			},
+			{
+				bytes: _fakePtrBytes,
+				kind:  _kindInteger,
+				name:  "cb",
+				word:  0x1C0025013A002501,
+			},
+		},
+		proc: _procCoTaskMemRealloc,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out3 int64
+			out3, r.err = VarI8FromStr(p[0].str, uint32(p[1].word), uint32(p[2].word))
+			r.words[3] = uint64(out3)
+			return r
+		},
+		inputs: true,
+		m:      Proc_VarI8FromStr,
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "strIn",
+				str:  "in strIn of oleaut32.dll!VarI8FromStr: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "lcid",
+				word:  0x3A002601,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwFlags",
+				word:  0x3A002602,
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "pi64Out",
+				out:   true,
+				word:  0x1C0026035E002603,
+			},
+		},
+		proc: _procVarI8FromStr,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out3 uint64
+			out3, r.err = VarUI8FromStr(p[0].str, uint32(p[1].word), uint32(p[2].word))
+			r.words[3] = uint64(out3)
+			return r
+		},
+		inputs: true,
+		m:      Proc_VarUI8FromStr,
+		params: []_stubParam{
+			{
+				kind: _kindWString,
+				name: "strIn",
+				str:  "in strIn of oleaut32.dll!VarUI8FromStr: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "lcid",
+				word:  0x3A002701,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwFlags",
+				word:  0x3A002702,
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "pi64Out",
+				out:   true,
+				word:  0x1C0027035E002703,
+			},
+		},
+		proc: _procVarUI8FromStr,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret uint32
+			ret, r.err = SysStringLen(p[0].str)
+			r.ret = uint64(ret)
+			return r
+		},
+		inputs: true,
+		m:      Proc_SysStringLen,
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "pbstr",
+				str:  "in pbstr of oleaut32.dll!SysStringLen: ü€𝄞\x00after NUL",
+			},
+		},
+		proc: _procSysStringLen,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var ret uint32
+			ret, r.err = SysStringByteLen(p[0].str)
+			r.ret = uint64(ret)
+			return r
+		},
+		inputs: true,
+		m:      Proc_SysStringByteLen,
+		params: []_stubParam{
+			{
+				kind: _kindBSTR,
+				name: "bstr",
+				str:  "in bstr of oleaut32.dll!SysStringByteLen: ü€𝄞\x00after NUL",
+			},
+		},
+		proc: _procSysStringByteLen,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = MFTRegisterLocalByCLSID((*windows.GUID)(obj.target(0)), (*windows.GUID)(obj.target(1)), p[2].str, uint32(p[3].word), uint32(p[4].word), (*MFT_REGISTER_TYPE_INFO)(obj.target(5)), uint32(p[6].word), (*MFT_REGISTER_TYPE_INFO)(obj.target(7)))
+			return r
+		},
+		inputs: true,
+		m:      Proc_MFTRegisterLocalByCLSID,
+		params: []_stubParam{
+			{
+				kind: _kindPointer,
+				name: "clisdMFT",
+			},
+			{
+				kind: _kindPointer,
+				name: "guidCategory",
+			},
+			{
+				kind: _kindWString,
+				name: "pszName",
+				str:  "in pszName of mfplat.dll!MFTRegisterLocalByCLSID: ü€𝄞",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "Flags",
+				word:  0x3A002A03,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "cInputTypes",
+				word:  0x3A002A04,
+			},
+			{
+				kind: _kindPointer,
+				name: "pInputTypes",
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "cOutputTypes",
+				word:  0x3A002A06,
+			},
+			{
+				kind: _kindPointer,
+				name: "pOutputTypes",
+			},
+		},
+		proc: _procMFTRegisterLocalByCLSID,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			r.err = MFTUnregisterLocalByCLSID(p[0].guid)
+			return r
+		},
+		inputs: true,
+		m:      Proc_MFTUnregisterLocalByCLSID,
+		params: []_stubParam{
+			{
+				guid: windows.GUID{
+					Data1: 0x6a002b00,
+					Data2: 0x1000,
+					Data3: 0x202b,
+					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
+				},
+				kind: _kindGUID,
+				name: "clsidMFT",
+			},
+		},
+		proc: _procMFTUnregisterLocalByCLSID,
 	},
 }
 

@@ -2,7 +2,8 @@
 // Source: spec/ole.yaml
 
 // Package ole is the Go binding vssgen generated from spec/ole.yaml: 34
-// HRESULT codes, 3 COM interfaces with 10 methods and 11 DLL functions.
+// HRESULT codes, 3 enums and flag sets, 2 C structs, 4 COM interfaces with 22
+// methods and 22 DLL functions.
 //
 // # Codes seen in logs
 //
@@ -25,18 +26,18 @@
 //
 // # Windows only
 //
-// The COM interfaces and DLL functions are built only for GOOS=windows; the
-// codes, Method, OSVersion, Documented and Error build everywhere. On another
-// system, go doc shows the Windows part when told to build for Windows, in the
-// package's directory:
+// The COM interfaces, DLL functions and C structs are built only for
+// GOOS=windows; the codes, enums, Method, OSVersion, Documented and Error
+// build everywhere. On another system, go doc shows the Windows part when told
+// to build for Windows, in the package's directory:
 //
 //	GOOS=windows go doc -all
-//	GOOS=windows go doc ISequentialStream
+//	GOOS=windows go doc IMalloc
 //
 // # Reference
 //
-// REFERENCE.md, beside this file, lists every code, interface, method and
-// parameter with the C declaration and the Go signature, for review when the
-// spec changes. The spec the package is generated from is spec/ole.yaml; run
-// go generate after editing it.
+// REFERENCE.md, beside this file, lists every code, interface, method,
+// parameter and struct layout with the C declaration and the Go signature, for
+// review when the spec changes. The spec the package is generated from is
+// spec/ole.yaml; run go generate after editing it.
 package ole

@@ -43,6 +43,24 @@ const (
 	// IUnknown_Release is IUnknown.Release, slot 2.
 	IUnknown_Release
 
+	// IMalloc_Alloc is IMalloc.Alloc, slot 3.
+	IMalloc_Alloc
+
+	// IMalloc_Realloc is IMalloc.Realloc, slot 4.
+	IMalloc_Realloc
+
+	// IMalloc_Free is IMalloc.Free, slot 5.
+	IMalloc_Free
+
+	// IMalloc_GetSize is IMalloc.GetSize, slot 6.
+	IMalloc_GetSize
+
+	// IMalloc_DidAlloc is IMalloc.DidAlloc, slot 7.
+	IMalloc_DidAlloc
+
+	// IMalloc_HeapMinimize is IMalloc.HeapMinimize, slot 8.
+	IMalloc_HeapMinimize
+
 	// ISequentialStream_Read is ISequentialStream.Read, slot 3.
 	ISequentialStream_Read
 
@@ -64,11 +82,29 @@ const (
 	// IStorage_SetClass is IStorage.SetClass, slot 15.
 	IStorage_SetClass
 
+	// IStorage_Stat is IStorage.Stat, slot 17.
+	IStorage_Stat
+
+	// IStream_SetSize is IStream.SetSize, slot 6.
+	IStream_SetSize
+
+	// IStream_CopyTo is IStream.CopyTo, slot 7.
+	IStream_CopyTo
+
 	// IStream_Commit is IStream.Commit, slot 8.
 	IStream_Commit
 
 	// IStream_Revert is IStream.Revert, slot 9.
 	IStream_Revert
+
+	// IStream_LockRegion is IStream.LockRegion, slot 10.
+	IStream_LockRegion
+
+	// IStream_UnlockRegion is IStream.UnlockRegion, slot 11.
+	IStream_UnlockRegion
+
+	// IStream_Stat is IStream.Stat, slot 12.
+	IStream_Stat
 
 	// IStream_Clone is IStream.Clone, slot 13.
 	IStream_Clone
@@ -105,6 +141,39 @@ const (
 
 	// Proc_VarBstrCmp is oleaut32.dll!VarBstrCmp, slot -1.
 	Proc_VarBstrCmp
+
+	// Proc_StringFromCLSID is ole32.dll!StringFromCLSID, slot -1.
+	Proc_StringFromCLSID
+
+	// Proc_StringFromIID is ole32.dll!StringFromIID, slot -1.
+	Proc_StringFromIID
+
+	// Proc_CoGetMalloc is ole32.dll!CoGetMalloc, slot -1.
+	Proc_CoGetMalloc
+
+	// Proc_CoTaskMemAlloc is ole32.dll!CoTaskMemAlloc, slot -1.
+	Proc_CoTaskMemAlloc
+
+	// Proc_CoTaskMemRealloc is ole32.dll!CoTaskMemRealloc, slot -1.
+	Proc_CoTaskMemRealloc
+
+	// Proc_VarI8FromStr is oleaut32.dll!VarI8FromStr, slot -1.
+	Proc_VarI8FromStr
+
+	// Proc_VarUI8FromStr is oleaut32.dll!VarUI8FromStr, slot -1.
+	Proc_VarUI8FromStr
+
+	// Proc_SysStringLen is oleaut32.dll!SysStringLen, slot -1.
+	Proc_SysStringLen
+
+	// Proc_SysStringByteLen is oleaut32.dll!SysStringByteLen, slot -1.
+	Proc_SysStringByteLen
+
+	// Proc_MFTRegisterLocalByCLSID is mfplat.dll!MFTRegisterLocalByCLSID, slot -1.
+	Proc_MFTRegisterLocalByCLSID
+
+	// Proc_MFTUnregisterLocalByCLSID is mfplat.dll!MFTUnregisterLocalByCLSID, slot -1.
+	Proc_MFTUnregisterLocalByCLSID
 )
 
 var _methods = [...]struct {
@@ -112,30 +181,53 @@ var _methods = [...]struct {
 	slot              int
 	returns           []HRESULT
 }{
-	IUnknown_QueryInterface:    {"IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, nil},
-	IUnknown_AddRef:            {"IUnknown.AddRef", "IUnknown", "AddRef", 1, nil},
-	IUnknown_Release:           {"IUnknown.Release", "IUnknown", "Release", 2, nil},
-	ISequentialStream_Read:     {"ISequentialStream.Read", "ISequentialStream", "Read", 3, []HRESULT{S_OK, S_FALSE, E_PENDING, STG_E_ACCESSDENIED, STG_E_INVALIDPOINTER, STG_E_REVERTED}},
-	IStorage_CreateStream:      {"IStorage.CreateStream", "IStorage", "CreateStream", 3, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_FILEALREADYEXISTS, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDFLAG, STG_E_INVALIDFUNCTION, STG_E_INVALIDNAME, STG_E_INVALIDPOINTER, STG_E_INVALIDPARAMETER, STG_E_REVERTED, STG_E_TOOMANYOPENFILES}},
-	IStorage_OpenStream:        {"IStorage.OpenStream", "IStorage", "OpenStream", 4, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_FILENOTFOUND, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDFLAG, STG_E_INVALIDFUNCTION, STG_E_INVALIDNAME, STG_E_INVALIDPOINTER, STG_E_INVALIDPARAMETER, STG_E_REVERTED, STG_E_TOOMANYOPENFILES}},
-	IStorage_Commit:            {"IStorage.Commit", "IStorage", "Commit", 9, []HRESULT{S_OK, E_PENDING, STG_E_INVALIDFLAG, STG_E_INVALIDPARAMETER, STG_E_MEDIUMFULL, STG_E_REVERTED}},
-	IStorage_Revert:            {"IStorage.Revert", "IStorage", "Revert", 10, []HRESULT{S_OK, E_PENDING, STG_E_INSUFFICIENTMEMORY, STG_E_TOOMANYOPENFILES, STG_E_REVERTED}},
-	IStorage_DestroyElement:    {"IStorage.DestroyElement", "IStorage", "DestroyElement", 12, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_FILENOTFOUND, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDNAME, STG_E_INVALIDPOINTER, STG_E_INVALIDPARAMETER, STG_E_REVERTED, STG_E_TOOMANYOPENFILES}},
-	IStorage_SetClass:          {"IStorage.SetClass", "IStorage", "SetClass", 15, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_MEDIUMFULL, STG_E_REVERTED}},
-	IStream_Commit:             {"IStream.Commit", "IStream", "Commit", 8, []HRESULT{S_OK, E_PENDING, STG_E_MEDIUMFULL, STG_E_REVERTED}},
-	IStream_Revert:             {"IStream.Revert", "IStream", "Revert", 9, []HRESULT{S_OK, E_PENDING, STG_E_REVERTED}},
-	IStream_Clone:              {"IStream.Clone", "IStream", "Clone", 13, []HRESULT{S_OK, E_PENDING, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDPOINTER, STG_E_REVERTED}},
-	Proc_CreateStreamOnHGlobal: {"ole32.dll!CreateStreamOnHGlobal", "ole32.dll", "CreateStreamOnHGlobal", -1, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	Proc_StgCreateDocfile:      {"ole32.dll!StgCreateDocfile", "ole32.dll", "StgCreateDocfile", -1, []HRESULT{S_OK, STG_E_ACCESSDENIED, STG_E_FILEALREADYEXISTS, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDFLAG, STG_E_INVALIDNAME, STG_E_INVALIDPOINTER, STG_E_LOCKVIOLATION, STG_E_SHAREVIOLATION, STG_E_TOOMANYOPENFILES}},
-	Proc_IIDFromString:         {"ole32.dll!IIDFromString", "ole32.dll", "IIDFromString", -1, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	Proc_CLSIDFromString:       {"ole32.dll!CLSIDFromString", "ole32.dll", "CLSIDFromString", -1, []HRESULT{S_OK, CO_E_CLASSSTRING}},
-	Proc_CoInitializeEx:        {"ole32.dll!CoInitializeEx", "ole32.dll", "CoInitializeEx", -1, []HRESULT{S_OK, S_FALSE, RPC_E_CHANGED_MODE}},
-	Proc_CoUninitialize:        {"ole32.dll!CoUninitialize", "ole32.dll", "CoUninitialize", -1, nil},
-	Proc_CoTaskMemFree:         {"ole32.dll!CoTaskMemFree", "ole32.dll", "CoTaskMemFree", -1, nil},
-	Proc_VarBstrFromI8:         {"oleaut32.dll!VarBstrFromI8", "oleaut32.dll", "VarBstrFromI8", -1, []HRESULT{S_OK, E_OUTOFMEMORY}},
-	Proc_VarBstrFromUI8:        {"oleaut32.dll!VarBstrFromUI8", "oleaut32.dll", "VarBstrFromUI8", -1, []HRESULT{S_OK, E_OUTOFMEMORY}},
-	Proc_VarBstrCat:            {"oleaut32.dll!VarBstrCat", "oleaut32.dll", "VarBstrCat", -1, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
-	Proc_VarBstrCmp:            {"oleaut32.dll!VarBstrCmp", "oleaut32.dll", "VarBstrCmp", -1, []HRESULT{VARCMP_LT, VARCMP_EQ, VARCMP_GT}},
+	IUnknown_QueryInterface:        {"IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, nil},
+	IUnknown_AddRef:                {"IUnknown.AddRef", "IUnknown", "AddRef", 1, nil},
+	IUnknown_Release:               {"IUnknown.Release", "IUnknown", "Release", 2, nil},
+	IMalloc_Alloc:                  {"IMalloc.Alloc", "IMalloc", "Alloc", 3, nil},
+	IMalloc_Realloc:                {"IMalloc.Realloc", "IMalloc", "Realloc", 4, nil},
+	IMalloc_Free:                   {"IMalloc.Free", "IMalloc", "Free", 5, nil},
+	IMalloc_GetSize:                {"IMalloc.GetSize", "IMalloc", "GetSize", 6, nil},
+	IMalloc_DidAlloc:               {"IMalloc.DidAlloc", "IMalloc", "DidAlloc", 7, nil},
+	IMalloc_HeapMinimize:           {"IMalloc.HeapMinimize", "IMalloc", "HeapMinimize", 8, nil},
+	ISequentialStream_Read:         {"ISequentialStream.Read", "ISequentialStream", "Read", 3, []HRESULT{S_OK, S_FALSE, E_PENDING, STG_E_ACCESSDENIED, STG_E_INVALIDPOINTER, STG_E_REVERTED}},
+	IStorage_CreateStream:          {"IStorage.CreateStream", "IStorage", "CreateStream", 3, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_FILEALREADYEXISTS, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDFLAG, STG_E_INVALIDFUNCTION, STG_E_INVALIDNAME, STG_E_INVALIDPOINTER, STG_E_INVALIDPARAMETER, STG_E_REVERTED, STG_E_TOOMANYOPENFILES}},
+	IStorage_OpenStream:            {"IStorage.OpenStream", "IStorage", "OpenStream", 4, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_FILENOTFOUND, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDFLAG, STG_E_INVALIDFUNCTION, STG_E_INVALIDNAME, STG_E_INVALIDPOINTER, STG_E_INVALIDPARAMETER, STG_E_REVERTED, STG_E_TOOMANYOPENFILES}},
+	IStorage_Commit:                {"IStorage.Commit", "IStorage", "Commit", 9, []HRESULT{S_OK, E_PENDING, STG_E_INVALIDFLAG, STG_E_INVALIDPARAMETER, STG_E_MEDIUMFULL, STG_E_REVERTED}},
+	IStorage_Revert:                {"IStorage.Revert", "IStorage", "Revert", 10, []HRESULT{S_OK, E_PENDING, STG_E_INSUFFICIENTMEMORY, STG_E_TOOMANYOPENFILES, STG_E_REVERTED}},
+	IStorage_DestroyElement:        {"IStorage.DestroyElement", "IStorage", "DestroyElement", 12, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_FILENOTFOUND, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDNAME, STG_E_INVALIDPOINTER, STG_E_INVALIDPARAMETER, STG_E_REVERTED, STG_E_TOOMANYOPENFILES}},
+	IStorage_SetClass:              {"IStorage.SetClass", "IStorage", "SetClass", 15, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_MEDIUMFULL, STG_E_REVERTED}},
+	IStorage_Stat:                  {"IStorage.Stat", "IStorage", "Stat", 17, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDFLAG, STG_E_INVALIDPOINTER, STG_E_REVERTED}},
+	IStream_SetSize:                {"IStream.SetSize", "IStream", "SetSize", 6, []HRESULT{S_OK, E_PENDING, STG_E_MEDIUMFULL, STG_E_INVALIDFUNCTION, STG_E_REVERTED}},
+	IStream_CopyTo:                 {"IStream.CopyTo", "IStream", "CopyTo", 7, []HRESULT{S_OK, E_PENDING, STG_E_INVALIDPOINTER, STG_E_MEDIUMFULL, STG_E_REVERTED}},
+	IStream_Commit:                 {"IStream.Commit", "IStream", "Commit", 8, []HRESULT{S_OK, E_PENDING, STG_E_MEDIUMFULL, STG_E_REVERTED}},
+	IStream_Revert:                 {"IStream.Revert", "IStream", "Revert", 9, []HRESULT{S_OK, E_PENDING, STG_E_REVERTED}},
+	IStream_LockRegion:             {"IStream.LockRegion", "IStream", "LockRegion", 10, []HRESULT{S_OK, E_PENDING, STG_E_INVALIDFUNCTION, STG_E_LOCKVIOLATION, STG_E_REVERTED}},
+	IStream_UnlockRegion:           {"IStream.UnlockRegion", "IStream", "UnlockRegion", 11, []HRESULT{S_OK, E_PENDING, STG_E_INVALIDFUNCTION, STG_E_LOCKVIOLATION, STG_E_REVERTED}},
+	IStream_Stat:                   {"IStream.Stat", "IStream", "Stat", 12, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDFLAG, STG_E_INVALIDPOINTER, STG_E_REVERTED}},
+	IStream_Clone:                  {"IStream.Clone", "IStream", "Clone", 13, []HRESULT{S_OK, E_PENDING, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDPOINTER, STG_E_REVERTED}},
+	Proc_CreateStreamOnHGlobal:     {"ole32.dll!CreateStreamOnHGlobal", "ole32.dll", "CreateStreamOnHGlobal", -1, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	Proc_StgCreateDocfile:          {"ole32.dll!StgCreateDocfile", "ole32.dll", "StgCreateDocfile", -1, []HRESULT{S_OK, STG_E_ACCESSDENIED, STG_E_FILEALREADYEXISTS, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDFLAG, STG_E_INVALIDNAME, STG_E_INVALIDPOINTER, STG_E_LOCKVIOLATION, STG_E_SHAREVIOLATION, STG_E_TOOMANYOPENFILES}},
+	Proc_IIDFromString:             {"ole32.dll!IIDFromString", "ole32.dll", "IIDFromString", -1, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	Proc_CLSIDFromString:           {"ole32.dll!CLSIDFromString", "ole32.dll", "CLSIDFromString", -1, []HRESULT{S_OK, CO_E_CLASSSTRING}},
+	Proc_CoInitializeEx:            {"ole32.dll!CoInitializeEx", "ole32.dll", "CoInitializeEx", -1, []HRESULT{S_OK, S_FALSE, RPC_E_CHANGED_MODE}},
+	Proc_CoUninitialize:            {"ole32.dll!CoUninitialize", "ole32.dll", "CoUninitialize", -1, nil},
+	Proc_CoTaskMemFree:             {"ole32.dll!CoTaskMemFree", "ole32.dll", "CoTaskMemFree", -1, nil},
+	Proc_VarBstrFromI8:             {"oleaut32.dll!VarBstrFromI8", "oleaut32.dll", "VarBstrFromI8", -1, []HRESULT{S_OK, E_OUTOFMEMORY}},
+	Proc_VarBstrFromUI8:            {"oleaut32.dll!VarBstrFromUI8", "oleaut32.dll", "VarBstrFromUI8", -1, []HRESULT{S_OK, E_OUTOFMEMORY}},
+	Proc_VarBstrCat:                {"oleaut32.dll!VarBstrCat", "oleaut32.dll", "VarBstrCat", -1, []HRESULT{S_OK, E_INVALIDARG, E_OUTOFMEMORY}},
+	Proc_VarBstrCmp:                {"oleaut32.dll!VarBstrCmp", "oleaut32.dll", "VarBstrCmp", -1, []HRESULT{VARCMP_LT, VARCMP_EQ, VARCMP_GT}},
+	Proc_StringFromCLSID:           {"ole32.dll!StringFromCLSID", "ole32.dll", "StringFromCLSID", -1, []HRESULT{S_OK, E_OUTOFMEMORY}},
+	Proc_StringFromIID:             {"ole32.dll!StringFromIID", "ole32.dll", "StringFromIID", -1, []HRESULT{S_OK, E_OUTOFMEMORY}},
+	Proc_CoGetMalloc:               {"ole32.dll!CoGetMalloc", "ole32.dll", "CoGetMalloc", -1, []HRESULT{S_OK, E_INVALIDARG}},
+	Proc_CoTaskMemAlloc:            {"ole32.dll!CoTaskMemAlloc", "ole32.dll", "CoTaskMemAlloc", -1, nil},
+	Proc_CoTaskMemRealloc:          {"ole32.dll!CoTaskMemRealloc", "ole32.dll", "CoTaskMemRealloc", -1, nil},
+	Proc_VarI8FromStr:              {"oleaut32.dll!VarI8FromStr", "oleaut32.dll", "VarI8FromStr", -1, []HRESULT{S_OK, DISP_E_OVERFLOW, DISP_E_TYPEMISMATCH, E_INVALIDARG, E_OUTOFMEMORY}},
+	Proc_VarUI8FromStr:             {"oleaut32.dll!VarUI8FromStr", "oleaut32.dll", "VarUI8FromStr", -1, []HRESULT{S_OK, DISP_E_OVERFLOW, DISP_E_TYPEMISMATCH, E_INVALIDARG, E_OUTOFMEMORY}},
+	Proc_SysStringLen:              {"oleaut32.dll!SysStringLen", "oleaut32.dll", "SysStringLen", -1, nil},
+	Proc_SysStringByteLen:          {"oleaut32.dll!SysStringByteLen", "oleaut32.dll", "SysStringByteLen", -1, nil},
+	Proc_MFTRegisterLocalByCLSID:   {"mfplat.dll!MFTRegisterLocalByCLSID", "mfplat.dll", "MFTRegisterLocalByCLSID", -1, []HRESULT{S_OK}},
+	Proc_MFTUnregisterLocalByCLSID: {"mfplat.dll!MFTUnregisterLocalByCLSID", "mfplat.dll", "MFTUnregisterLocalByCLSID", -1, []HRESULT{S_OK}},
 }
 
 // String gives Interface.Method, or Method(N) for an invalid value.
@@ -316,6 +408,49 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		case STG_E_REVERTED:
 			return "The storage was reverted.", true
 		}
+	case IStorage_Stat:
+		switch code {
+		case S_OK:
+			return "The STATSTG was filled.", true
+		case E_PENDING:
+			return "Asynchronous storage only; part of the data is not available yet.", true
+		case STG_E_ACCESSDENIED:
+			return "The caller may not read the storage's description.", true
+		case STG_E_INSUFFICIENTMEMORY:
+			return "Not enough memory for the name.", true
+		case STG_E_INVALIDFLAG:
+			return "grfStatFlag is not valid.", true
+		case STG_E_INVALIDPOINTER:
+			return "pstatstg is not valid.", true
+		case STG_E_REVERTED:
+			return "The storage was reverted.", true
+		}
+	case IStream_SetSize:
+		switch code {
+		case S_OK:
+			return "The size was changed.", true
+		case E_PENDING:
+			return "Asynchronous storage only; part of the data is not available yet.", true
+		case STG_E_MEDIUMFULL:
+			return "There is no room for the new size.", true
+		case STG_E_INVALIDFUNCTION:
+			return "The size is not supported, for example one whose high 32 bits are not zero.", true
+		case STG_E_REVERTED:
+			return "The object was reverted.", true
+		}
+	case IStream_CopyTo:
+		switch code {
+		case S_OK:
+			return "The bytes were copied.", true
+		case E_PENDING:
+			return "Asynchronous storage only; part of the data is not available yet.", true
+		case STG_E_INVALIDPOINTER:
+			return "A pointer argument is not valid.", true
+		case STG_E_MEDIUMFULL:
+			return "There is no room left in pstm.", true
+		case STG_E_REVERTED:
+			return "The object was reverted.", true
+		}
 	case IStream_Commit:
 		switch code {
 		case S_OK:
@@ -333,6 +468,49 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "The stream was reverted.", true
 		case E_PENDING:
 			return "Asynchronous storage only; part of the data is not available yet.", true
+		case STG_E_REVERTED:
+			return "The object was reverted.", true
+		}
+	case IStream_LockRegion:
+		switch code {
+		case S_OK:
+			return "The range was locked.", true
+		case E_PENDING:
+			return "Asynchronous storage only; part of the data is not available yet.", true
+		case STG_E_INVALIDFUNCTION:
+			return "The stream does not support locking.", true
+		case STG_E_LOCKVIOLATION:
+			return "The range or part of it is locked already.", true
+		case STG_E_REVERTED:
+			return "The object was reverted.", true
+		}
+	case IStream_UnlockRegion:
+		switch code {
+		case S_OK:
+			return "The range was unlocked.", true
+		case E_PENDING:
+			return "Asynchronous storage only; part of the data is not available yet.", true
+		case STG_E_INVALIDFUNCTION:
+			return "The stream does not support locking.", true
+		case STG_E_LOCKVIOLATION:
+			return "No such lock was taken.", true
+		case STG_E_REVERTED:
+			return "The object was reverted.", true
+		}
+	case IStream_Stat:
+		switch code {
+		case S_OK:
+			return "The STATSTG was filled.", true
+		case E_PENDING:
+			return "Asynchronous storage only; part of the data is not available yet.", true
+		case STG_E_ACCESSDENIED:
+			return "The caller may not read the stream's description.", true
+		case STG_E_INSUFFICIENTMEMORY:
+			return "Not enough memory for the name.", true
+		case STG_E_INVALIDFLAG:
+			return "grfStatFlag is not valid.", true
+		case STG_E_INVALIDPOINTER:
+			return "pstatstg is not valid.", true
 		case STG_E_REVERTED:
 			return "The object was reverted.", true
 		}
@@ -437,6 +615,63 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "The strings are equal.", true
 		case VARCMP_GT:
 			return "bstrLeft sorts after bstrRight.", true
+		}
+	case Proc_StringFromCLSID:
+		switch code {
+		case S_OK:
+			return "The string was made.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory.", true
+		}
+	case Proc_StringFromIID:
+		switch code {
+		case S_OK:
+			return "The string was made.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory.", true
+		}
+	case Proc_CoGetMalloc:
+		switch code {
+		case S_OK:
+			return "The allocator was returned.", true
+		case E_INVALIDARG:
+			return "dwMemContext is not MEMCTX_TASK.", true
+		}
+	case Proc_VarI8FromStr:
+		switch code {
+		case S_OK:
+			return "The string was converted.", true
+		case DISP_E_OVERFLOW:
+			return "The value does not fit in 64 bits.", true
+		case DISP_E_TYPEMISMATCH:
+			return "The string is not a number.", true
+		case E_INVALIDARG:
+			return "An argument is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory.", true
+		}
+	case Proc_VarUI8FromStr:
+		switch code {
+		case S_OK:
+			return "The string was converted.", true
+		case DISP_E_OVERFLOW:
+			return "The value does not fit in 64 bits.", true
+		case DISP_E_TYPEMISMATCH:
+			return "The string is not a number.", true
+		case E_INVALIDARG:
+			return "An argument is not valid.", true
+		case E_OUTOFMEMORY:
+			return "Not enough memory.", true
+		}
+	case Proc_MFTRegisterLocalByCLSID:
+		switch code {
+		case S_OK:
+			return "The transform was registered.", true
+		}
+	case Proc_MFTUnregisterLocalByCLSID:
+		switch code {
+		case S_OK:
+			return "The transform was unregistered.", true
 		}
 	}
 	return "", false

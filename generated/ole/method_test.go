@@ -18,6 +18,12 @@ func TestMethods(t *testing.T) {
 		{IUnknown_QueryInterface, "IUnknown.QueryInterface", "IUnknown", "QueryInterface", 0, 0},
 		{IUnknown_AddRef, "IUnknown.AddRef", "IUnknown", "AddRef", 1, 0},
 		{IUnknown_Release, "IUnknown.Release", "IUnknown", "Release", 2, 0},
+		{IMalloc_Alloc, "IMalloc.Alloc", "IMalloc", "Alloc", 3, 0},
+		{IMalloc_Realloc, "IMalloc.Realloc", "IMalloc", "Realloc", 4, 0},
+		{IMalloc_Free, "IMalloc.Free", "IMalloc", "Free", 5, 0},
+		{IMalloc_GetSize, "IMalloc.GetSize", "IMalloc", "GetSize", 6, 0},
+		{IMalloc_DidAlloc, "IMalloc.DidAlloc", "IMalloc", "DidAlloc", 7, 0},
+		{IMalloc_HeapMinimize, "IMalloc.HeapMinimize", "IMalloc", "HeapMinimize", 8, 0},
 		{ISequentialStream_Read, "ISequentialStream.Read", "ISequentialStream", "Read", 3, 6},
 		{IStorage_CreateStream, "IStorage.CreateStream", "IStorage", "CreateStream", 3, 12},
 		{IStorage_OpenStream, "IStorage.OpenStream", "IStorage", "OpenStream", 4, 12},
@@ -25,8 +31,14 @@ func TestMethods(t *testing.T) {
 		{IStorage_Revert, "IStorage.Revert", "IStorage", "Revert", 10, 5},
 		{IStorage_DestroyElement, "IStorage.DestroyElement", "IStorage", "DestroyElement", 12, 10},
 		{IStorage_SetClass, "IStorage.SetClass", "IStorage", "SetClass", 15, 5},
+		{IStorage_Stat, "IStorage.Stat", "IStorage", "Stat", 17, 7},
+		{IStream_SetSize, "IStream.SetSize", "IStream", "SetSize", 6, 5},
+		{IStream_CopyTo, "IStream.CopyTo", "IStream", "CopyTo", 7, 5},
 		{IStream_Commit, "IStream.Commit", "IStream", "Commit", 8, 4},
 		{IStream_Revert, "IStream.Revert", "IStream", "Revert", 9, 3},
+		{IStream_LockRegion, "IStream.LockRegion", "IStream", "LockRegion", 10, 5},
+		{IStream_UnlockRegion, "IStream.UnlockRegion", "IStream", "UnlockRegion", 11, 5},
+		{IStream_Stat, "IStream.Stat", "IStream", "Stat", 12, 7},
 		{IStream_Clone, "IStream.Clone", "IStream", "Clone", 13, 5},
 		{Proc_CreateStreamOnHGlobal, "ole32.dll!CreateStreamOnHGlobal", "ole32.dll", "CreateStreamOnHGlobal", -1, 3},
 		{Proc_StgCreateDocfile, "ole32.dll!StgCreateDocfile", "ole32.dll", "StgCreateDocfile", -1, 10},
@@ -39,6 +51,17 @@ func TestMethods(t *testing.T) {
 		{Proc_VarBstrFromUI8, "oleaut32.dll!VarBstrFromUI8", "oleaut32.dll", "VarBstrFromUI8", -1, 2},
 		{Proc_VarBstrCat, "oleaut32.dll!VarBstrCat", "oleaut32.dll", "VarBstrCat", -1, 3},
 		{Proc_VarBstrCmp, "oleaut32.dll!VarBstrCmp", "oleaut32.dll", "VarBstrCmp", -1, 3},
+		{Proc_StringFromCLSID, "ole32.dll!StringFromCLSID", "ole32.dll", "StringFromCLSID", -1, 2},
+		{Proc_StringFromIID, "ole32.dll!StringFromIID", "ole32.dll", "StringFromIID", -1, 2},
+		{Proc_CoGetMalloc, "ole32.dll!CoGetMalloc", "ole32.dll", "CoGetMalloc", -1, 2},
+		{Proc_CoTaskMemAlloc, "ole32.dll!CoTaskMemAlloc", "ole32.dll", "CoTaskMemAlloc", -1, 0},
+		{Proc_CoTaskMemRealloc, "ole32.dll!CoTaskMemRealloc", "ole32.dll", "CoTaskMemRealloc", -1, 0},
+		{Proc_VarI8FromStr, "oleaut32.dll!VarI8FromStr", "oleaut32.dll", "VarI8FromStr", -1, 5},
+		{Proc_VarUI8FromStr, "oleaut32.dll!VarUI8FromStr", "oleaut32.dll", "VarUI8FromStr", -1, 5},
+		{Proc_SysStringLen, "oleaut32.dll!SysStringLen", "oleaut32.dll", "SysStringLen", -1, 0},
+		{Proc_SysStringByteLen, "oleaut32.dll!SysStringByteLen", "oleaut32.dll", "SysStringByteLen", -1, 0},
+		{Proc_MFTRegisterLocalByCLSID, "mfplat.dll!MFTRegisterLocalByCLSID", "mfplat.dll", "MFTRegisterLocalByCLSID", -1, 1},
+		{Proc_MFTUnregisterLocalByCLSID, "mfplat.dll!MFTUnregisterLocalByCLSID", "mfplat.dll", "MFTUnregisterLocalByCLSID", -1, 1},
 	}
 	for _, tt := range tests {
 		if tt.m.String() != tt.full || tt.m.Interface() != tt.iface || tt.m.Name() != tt.name || tt.m.Slot() != tt.slot || len(tt.m.Returns()) != tt.returns {
@@ -336,6 +359,91 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, STG_E_REVERTED},
 		{IStorage_SetClass, STG_E_REVERTED, OSVersion{}, STG_E_REVERTED},
+		{IStorage_Stat, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{IStorage_Stat, S_OK, OSVersion{}, S_OK},
+		{IStorage_Stat, E_PENDING, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_PENDING},
+		{IStorage_Stat, E_PENDING, OSVersion{}, E_PENDING},
+		{IStorage_Stat, STG_E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_ACCESSDENIED},
+		{IStorage_Stat, STG_E_ACCESSDENIED, OSVersion{}, STG_E_ACCESSDENIED},
+		{IStorage_Stat, STG_E_INSUFFICIENTMEMORY, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INSUFFICIENTMEMORY},
+		{IStorage_Stat, STG_E_INSUFFICIENTMEMORY, OSVersion{}, STG_E_INSUFFICIENTMEMORY},
+		{IStorage_Stat, STG_E_INVALIDFLAG, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDFLAG},
+		{IStorage_Stat, STG_E_INVALIDFLAG, OSVersion{}, STG_E_INVALIDFLAG},
+		{IStorage_Stat, STG_E_INVALIDPOINTER, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDPOINTER},
+		{IStorage_Stat, STG_E_INVALIDPOINTER, OSVersion{}, STG_E_INVALIDPOINTER},
+		{IStorage_Stat, STG_E_REVERTED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_REVERTED},
+		{IStorage_Stat, STG_E_REVERTED, OSVersion{}, STG_E_REVERTED},
+		{IStream_SetSize, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{IStream_SetSize, S_OK, OSVersion{}, S_OK},
+		{IStream_SetSize, E_PENDING, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_PENDING},
+		{IStream_SetSize, E_PENDING, OSVersion{}, E_PENDING},
+		{IStream_SetSize, STG_E_MEDIUMFULL, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_MEDIUMFULL},
+		{IStream_SetSize, STG_E_MEDIUMFULL, OSVersion{}, STG_E_MEDIUMFULL},
+		{IStream_SetSize, STG_E_INVALIDFUNCTION, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDFUNCTION},
+		{IStream_SetSize, STG_E_INVALIDFUNCTION, OSVersion{}, STG_E_INVALIDFUNCTION},
+		{IStream_SetSize, STG_E_REVERTED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_REVERTED},
+		{IStream_SetSize, STG_E_REVERTED, OSVersion{}, STG_E_REVERTED},
+		{IStream_CopyTo, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{IStream_CopyTo, S_OK, OSVersion{}, S_OK},
+		{IStream_CopyTo, E_PENDING, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_PENDING},
+		{IStream_CopyTo, E_PENDING, OSVersion{}, E_PENDING},
+		{IStream_CopyTo, STG_E_INVALIDPOINTER, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDPOINTER},
+		{IStream_CopyTo, STG_E_INVALIDPOINTER, OSVersion{}, STG_E_INVALIDPOINTER},
+		{IStream_CopyTo, STG_E_MEDIUMFULL, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_MEDIUMFULL},
+		{IStream_CopyTo, STG_E_MEDIUMFULL, OSVersion{}, STG_E_MEDIUMFULL},
+		{IStream_CopyTo, STG_E_REVERTED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_REVERTED},
+		{IStream_CopyTo, STG_E_REVERTED, OSVersion{}, STG_E_REVERTED},
 		{IStream_Commit, S_OK, OSVersion{
 			Major: 5,
 			Minor: 0,
@@ -371,6 +479,91 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, STG_E_REVERTED},
 		{IStream_Revert, STG_E_REVERTED, OSVersion{}, STG_E_REVERTED},
+		{IStream_LockRegion, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{IStream_LockRegion, S_OK, OSVersion{}, S_OK},
+		{IStream_LockRegion, E_PENDING, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_PENDING},
+		{IStream_LockRegion, E_PENDING, OSVersion{}, E_PENDING},
+		{IStream_LockRegion, STG_E_INVALIDFUNCTION, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDFUNCTION},
+		{IStream_LockRegion, STG_E_INVALIDFUNCTION, OSVersion{}, STG_E_INVALIDFUNCTION},
+		{IStream_LockRegion, STG_E_LOCKVIOLATION, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_LOCKVIOLATION},
+		{IStream_LockRegion, STG_E_LOCKVIOLATION, OSVersion{}, STG_E_LOCKVIOLATION},
+		{IStream_LockRegion, STG_E_REVERTED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_REVERTED},
+		{IStream_LockRegion, STG_E_REVERTED, OSVersion{}, STG_E_REVERTED},
+		{IStream_UnlockRegion, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{IStream_UnlockRegion, S_OK, OSVersion{}, S_OK},
+		{IStream_UnlockRegion, E_PENDING, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_PENDING},
+		{IStream_UnlockRegion, E_PENDING, OSVersion{}, E_PENDING},
+		{IStream_UnlockRegion, STG_E_INVALIDFUNCTION, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDFUNCTION},
+		{IStream_UnlockRegion, STG_E_INVALIDFUNCTION, OSVersion{}, STG_E_INVALIDFUNCTION},
+		{IStream_UnlockRegion, STG_E_LOCKVIOLATION, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_LOCKVIOLATION},
+		{IStream_UnlockRegion, STG_E_LOCKVIOLATION, OSVersion{}, STG_E_LOCKVIOLATION},
+		{IStream_UnlockRegion, STG_E_REVERTED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_REVERTED},
+		{IStream_UnlockRegion, STG_E_REVERTED, OSVersion{}, STG_E_REVERTED},
+		{IStream_Stat, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{IStream_Stat, S_OK, OSVersion{}, S_OK},
+		{IStream_Stat, E_PENDING, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_PENDING},
+		{IStream_Stat, E_PENDING, OSVersion{}, E_PENDING},
+		{IStream_Stat, STG_E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_ACCESSDENIED},
+		{IStream_Stat, STG_E_ACCESSDENIED, OSVersion{}, STG_E_ACCESSDENIED},
+		{IStream_Stat, STG_E_INSUFFICIENTMEMORY, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INSUFFICIENTMEMORY},
+		{IStream_Stat, STG_E_INSUFFICIENTMEMORY, OSVersion{}, STG_E_INSUFFICIENTMEMORY},
+		{IStream_Stat, STG_E_INVALIDFLAG, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDFLAG},
+		{IStream_Stat, STG_E_INVALIDFLAG, OSVersion{}, STG_E_INVALIDFLAG},
+		{IStream_Stat, STG_E_INVALIDPOINTER, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDPOINTER},
+		{IStream_Stat, STG_E_INVALIDPOINTER, OSVersion{}, STG_E_INVALIDPOINTER},
+		{IStream_Stat, STG_E_REVERTED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_REVERTED},
+		{IStream_Stat, STG_E_REVERTED, OSVersion{}, STG_E_REVERTED},
 		{IStream_Clone, S_OK, OSVersion{
 			Major: 5,
 			Minor: 0,
@@ -551,6 +744,96 @@ func TestDocumented(t *testing.T) {
 			Minor: 0,
 		}, VARCMP_GT},
 		{Proc_VarBstrCmp, VARCMP_GT, OSVersion{}, VARCMP_GT},
+		{Proc_StringFromCLSID, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{Proc_StringFromCLSID, S_OK, OSVersion{}, S_OK},
+		{Proc_StringFromCLSID, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_StringFromCLSID, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{Proc_StringFromIID, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{Proc_StringFromIID, S_OK, OSVersion{}, S_OK},
+		{Proc_StringFromIID, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_StringFromIID, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{Proc_CoGetMalloc, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{Proc_CoGetMalloc, S_OK, OSVersion{}, S_OK},
+		{Proc_CoGetMalloc, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_CoGetMalloc, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{Proc_VarI8FromStr, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{Proc_VarI8FromStr, S_OK, OSVersion{}, S_OK},
+		{Proc_VarI8FromStr, DISP_E_OVERFLOW, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, DISP_E_OVERFLOW},
+		{Proc_VarI8FromStr, DISP_E_OVERFLOW, OSVersion{}, DISP_E_OVERFLOW},
+		{Proc_VarI8FromStr, DISP_E_TYPEMISMATCH, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, DISP_E_TYPEMISMATCH},
+		{Proc_VarI8FromStr, DISP_E_TYPEMISMATCH, OSVersion{}, DISP_E_TYPEMISMATCH},
+		{Proc_VarI8FromStr, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_VarI8FromStr, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{Proc_VarI8FromStr, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_VarI8FromStr, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{Proc_VarUI8FromStr, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{Proc_VarUI8FromStr, S_OK, OSVersion{}, S_OK},
+		{Proc_VarUI8FromStr, DISP_E_OVERFLOW, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, DISP_E_OVERFLOW},
+		{Proc_VarUI8FromStr, DISP_E_OVERFLOW, OSVersion{}, DISP_E_OVERFLOW},
+		{Proc_VarUI8FromStr, DISP_E_TYPEMISMATCH, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, DISP_E_TYPEMISMATCH},
+		{Proc_VarUI8FromStr, DISP_E_TYPEMISMATCH, OSVersion{}, DISP_E_TYPEMISMATCH},
+		{Proc_VarUI8FromStr, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_INVALIDARG},
+		{Proc_VarUI8FromStr, E_INVALIDARG, OSVersion{}, E_INVALIDARG},
+		{Proc_VarUI8FromStr, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_OUTOFMEMORY},
+		{Proc_VarUI8FromStr, E_OUTOFMEMORY, OSVersion{}, E_OUTOFMEMORY},
+		{Proc_MFTRegisterLocalByCLSID, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{Proc_MFTRegisterLocalByCLSID, S_OK, OSVersion{}, S_OK},
+		{Proc_MFTUnregisterLocalByCLSID, S_OK, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, S_OK},
+		{Proc_MFTUnregisterLocalByCLSID, S_OK, OSVersion{}, S_OK},
 	}
 	for _, tt := range tests {
 		if got := Documented(tt.m, tt.observed, tt.os); got != tt.want {
@@ -758,6 +1041,62 @@ func TestErrorMatching(t *testing.T) {
 			Major: 5,
 			Minor: 0,
 		}, STG_E_REVERTED, "IStorage.SetClass: STG_E_REVERTED (0x80030102): The storage was reverted."},
+		{IStorage_Stat, E_PENDING, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_PENDING, "IStorage.Stat: E_PENDING (0x8000000A): Asynchronous storage only; part of the data is not available yet."},
+		{IStorage_Stat, STG_E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_ACCESSDENIED, "IStorage.Stat: STG_E_ACCESSDENIED (0x80030005): The caller may not read the storage's description."},
+		{IStorage_Stat, STG_E_INSUFFICIENTMEMORY, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INSUFFICIENTMEMORY, "IStorage.Stat: STG_E_INSUFFICIENTMEMORY (0x80030008): Not enough memory for the name."},
+		{IStorage_Stat, STG_E_INVALIDFLAG, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDFLAG, "IStorage.Stat: STG_E_INVALIDFLAG (0x800300FF): grfStatFlag is not valid."},
+		{IStorage_Stat, STG_E_INVALIDPOINTER, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDPOINTER, "IStorage.Stat: STG_E_INVALIDPOINTER (0x80030009): pstatstg is not valid."},
+		{IStorage_Stat, STG_E_REVERTED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_REVERTED, "IStorage.Stat: STG_E_REVERTED (0x80030102): The storage was reverted."},
+		{IStream_SetSize, E_PENDING, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_PENDING, "IStream.SetSize: E_PENDING (0x8000000A): Asynchronous storage only; part of the data is not available yet."},
+		{IStream_SetSize, STG_E_MEDIUMFULL, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_MEDIUMFULL, "IStream.SetSize: STG_E_MEDIUMFULL (0x80030070): There is no room for the new size."},
+		{IStream_SetSize, STG_E_INVALIDFUNCTION, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDFUNCTION, "IStream.SetSize: STG_E_INVALIDFUNCTION (0x80030001): The size is not supported, for example one whose high 32 bits are not zero."},
+		{IStream_SetSize, STG_E_REVERTED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_REVERTED, "IStream.SetSize: STG_E_REVERTED (0x80030102): The object was reverted."},
+		{IStream_CopyTo, E_PENDING, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_PENDING, "IStream.CopyTo: E_PENDING (0x8000000A): Asynchronous storage only; part of the data is not available yet."},
+		{IStream_CopyTo, STG_E_INVALIDPOINTER, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDPOINTER, "IStream.CopyTo: STG_E_INVALIDPOINTER (0x80030009): A pointer argument is not valid."},
+		{IStream_CopyTo, STG_E_MEDIUMFULL, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_MEDIUMFULL, "IStream.CopyTo: STG_E_MEDIUMFULL (0x80030070): There is no room left in pstm."},
+		{IStream_CopyTo, STG_E_REVERTED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_REVERTED, "IStream.CopyTo: STG_E_REVERTED (0x80030102): The object was reverted."},
 		{IStream_Commit, E_PENDING, OSVersion{
 			Major: 5,
 			Minor: 0,
@@ -778,6 +1117,62 @@ func TestErrorMatching(t *testing.T) {
 			Major: 5,
 			Minor: 0,
 		}, STG_E_REVERTED, "IStream.Revert: STG_E_REVERTED (0x80030102): The object was reverted."},
+		{IStream_LockRegion, E_PENDING, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_PENDING, "IStream.LockRegion: E_PENDING (0x8000000A): Asynchronous storage only; part of the data is not available yet."},
+		{IStream_LockRegion, STG_E_INVALIDFUNCTION, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDFUNCTION, "IStream.LockRegion: STG_E_INVALIDFUNCTION (0x80030001): The stream does not support locking."},
+		{IStream_LockRegion, STG_E_LOCKVIOLATION, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_LOCKVIOLATION, "IStream.LockRegion: STG_E_LOCKVIOLATION (0x80030021): The range or part of it is locked already."},
+		{IStream_LockRegion, STG_E_REVERTED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_REVERTED, "IStream.LockRegion: STG_E_REVERTED (0x80030102): The object was reverted."},
+		{IStream_UnlockRegion, E_PENDING, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_PENDING, "IStream.UnlockRegion: E_PENDING (0x8000000A): Asynchronous storage only; part of the data is not available yet."},
+		{IStream_UnlockRegion, STG_E_INVALIDFUNCTION, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDFUNCTION, "IStream.UnlockRegion: STG_E_INVALIDFUNCTION (0x80030001): The stream does not support locking."},
+		{IStream_UnlockRegion, STG_E_LOCKVIOLATION, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_LOCKVIOLATION, "IStream.UnlockRegion: STG_E_LOCKVIOLATION (0x80030021): No such lock was taken."},
+		{IStream_UnlockRegion, STG_E_REVERTED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_REVERTED, "IStream.UnlockRegion: STG_E_REVERTED (0x80030102): The object was reverted."},
+		{IStream_Stat, E_PENDING, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_PENDING, "IStream.Stat: E_PENDING (0x8000000A): Asynchronous storage only; part of the data is not available yet."},
+		{IStream_Stat, STG_E_ACCESSDENIED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_ACCESSDENIED, "IStream.Stat: STG_E_ACCESSDENIED (0x80030005): The caller may not read the stream's description."},
+		{IStream_Stat, STG_E_INSUFFICIENTMEMORY, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INSUFFICIENTMEMORY, "IStream.Stat: STG_E_INSUFFICIENTMEMORY (0x80030008): Not enough memory for the name."},
+		{IStream_Stat, STG_E_INVALIDFLAG, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDFLAG, "IStream.Stat: STG_E_INVALIDFLAG (0x800300FF): grfStatFlag is not valid."},
+		{IStream_Stat, STG_E_INVALIDPOINTER, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_INVALIDPOINTER, "IStream.Stat: STG_E_INVALIDPOINTER (0x80030009): pstatstg is not valid."},
+		{IStream_Stat, STG_E_REVERTED, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, STG_E_REVERTED, "IStream.Stat: STG_E_REVERTED (0x80030102): The object was reverted."},
 		{IStream_Clone, E_PENDING, OSVersion{
 			Major: 5,
 			Minor: 0,
@@ -870,6 +1265,50 @@ func TestErrorMatching(t *testing.T) {
 			Major: 5,
 			Minor: 0,
 		}, E_OUTOFMEMORY, "oleaut32.dll!VarBstrCat: E_OUTOFMEMORY (0x8007000E): Not enough memory."},
+		{Proc_StringFromCLSID, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "ole32.dll!StringFromCLSID: E_OUTOFMEMORY (0x8007000E): Not enough memory."},
+		{Proc_StringFromIID, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "ole32.dll!StringFromIID: E_OUTOFMEMORY (0x8007000E): Not enough memory."},
+		{Proc_CoGetMalloc, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_INVALIDARG, "ole32.dll!CoGetMalloc: E_INVALIDARG (0x80070057): dwMemContext is not MEMCTX_TASK."},
+		{Proc_VarI8FromStr, DISP_E_OVERFLOW, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, DISP_E_OVERFLOW, "oleaut32.dll!VarI8FromStr: DISP_E_OVERFLOW (0x8002000A): The value does not fit in 64 bits."},
+		{Proc_VarI8FromStr, DISP_E_TYPEMISMATCH, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, DISP_E_TYPEMISMATCH, "oleaut32.dll!VarI8FromStr: DISP_E_TYPEMISMATCH (0x80020005): The string is not a number."},
+		{Proc_VarI8FromStr, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_INVALIDARG, "oleaut32.dll!VarI8FromStr: E_INVALIDARG (0x80070057): An argument is not valid."},
+		{Proc_VarI8FromStr, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "oleaut32.dll!VarI8FromStr: E_OUTOFMEMORY (0x8007000E): Not enough memory."},
+		{Proc_VarUI8FromStr, DISP_E_OVERFLOW, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, DISP_E_OVERFLOW, "oleaut32.dll!VarUI8FromStr: DISP_E_OVERFLOW (0x8002000A): The value does not fit in 64 bits."},
+		{Proc_VarUI8FromStr, DISP_E_TYPEMISMATCH, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, DISP_E_TYPEMISMATCH, "oleaut32.dll!VarUI8FromStr: DISP_E_TYPEMISMATCH (0x80020005): The string is not a number."},
+		{Proc_VarUI8FromStr, E_INVALIDARG, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_INVALIDARG, "oleaut32.dll!VarUI8FromStr: E_INVALIDARG (0x80070057): An argument is not valid."},
+		{Proc_VarUI8FromStr, E_OUTOFMEMORY, OSVersion{
+			Major: 5,
+			Minor: 0,
+		}, E_OUTOFMEMORY, "oleaut32.dll!VarUI8FromStr: E_OUTOFMEMORY (0x8007000E): Not enough memory."},
 	}
 	for _, tt := range tests {
 		var err error = NewError(tt.m, tt.observed, tt.os)

@@ -20,6 +20,12 @@
 #include <windows.h>
 #include <unknwn.h>
 #include <objidl.h>
+#include <wtypes.h>
+#include <mfobjects.h>
+#include <combaseapi.h>
+#include <objbase.h>
+#include <oleauto.h>
+#include <mfapi.h>
 #include <winerror.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -29,6 +35,16 @@ _Static_assert(offsetof(IUnknownVtbl, QueryInterface) / sizeof(void *) == 0, "IU
 _Static_assert(offsetof(IUnknownVtbl, AddRef) / sizeof(void *) == 1, "IUnknown.AddRef slot");
 _Static_assert(offsetof(IUnknownVtbl, Release) / sizeof(void *) == 2, "IUnknown.Release slot");
 _Static_assert(sizeof(IUnknownVtbl) / sizeof(void *) == 3, "IUnknown vtable size");
+_Static_assert(offsetof(IMallocVtbl, QueryInterface) / sizeof(void *) == 0, "IMalloc.QueryInterface slot");
+_Static_assert(offsetof(IMallocVtbl, AddRef) / sizeof(void *) == 1, "IMalloc.AddRef slot");
+_Static_assert(offsetof(IMallocVtbl, Release) / sizeof(void *) == 2, "IMalloc.Release slot");
+_Static_assert(offsetof(IMallocVtbl, Alloc) / sizeof(void *) == 3, "IMalloc.Alloc slot");
+_Static_assert(offsetof(IMallocVtbl, Realloc) / sizeof(void *) == 4, "IMalloc.Realloc slot");
+_Static_assert(offsetof(IMallocVtbl, Free) / sizeof(void *) == 5, "IMalloc.Free slot");
+_Static_assert(offsetof(IMallocVtbl, GetSize) / sizeof(void *) == 6, "IMalloc.GetSize slot");
+_Static_assert(offsetof(IMallocVtbl, DidAlloc) / sizeof(void *) == 7, "IMalloc.DidAlloc slot");
+_Static_assert(offsetof(IMallocVtbl, HeapMinimize) / sizeof(void *) == 8, "IMalloc.HeapMinimize slot");
+_Static_assert(sizeof(IMallocVtbl) / sizeof(void *) == 9, "IMalloc vtable size");
 _Static_assert(offsetof(ISequentialStreamVtbl, QueryInterface) / sizeof(void *) == 0, "ISequentialStream.QueryInterface slot");
 _Static_assert(offsetof(ISequentialStreamVtbl, AddRef) / sizeof(void *) == 1, "ISequentialStream.AddRef slot");
 _Static_assert(offsetof(ISequentialStreamVtbl, Release) / sizeof(void *) == 2, "ISequentialStream.Release slot");
@@ -43,13 +59,19 @@ _Static_assert(offsetof(IStorageVtbl, Commit) / sizeof(void *) == 9, "IStorage.C
 _Static_assert(offsetof(IStorageVtbl, Revert) / sizeof(void *) == 10, "IStorage.Revert slot");
 _Static_assert(offsetof(IStorageVtbl, DestroyElement) / sizeof(void *) == 12, "IStorage.DestroyElement slot");
 _Static_assert(offsetof(IStorageVtbl, SetClass) / sizeof(void *) == 15, "IStorage.SetClass slot");
+_Static_assert(offsetof(IStorageVtbl, Stat) / sizeof(void *) == 17, "IStorage.Stat slot");
 _Static_assert(sizeof(IStorageVtbl) / sizeof(void *) == 18, "IStorage vtable size");
 _Static_assert(offsetof(IStreamVtbl, QueryInterface) / sizeof(void *) == 0, "IStream.QueryInterface slot");
 _Static_assert(offsetof(IStreamVtbl, AddRef) / sizeof(void *) == 1, "IStream.AddRef slot");
 _Static_assert(offsetof(IStreamVtbl, Release) / sizeof(void *) == 2, "IStream.Release slot");
 _Static_assert(offsetof(IStreamVtbl, Read) / sizeof(void *) == 3, "IStream.Read slot");
+_Static_assert(offsetof(IStreamVtbl, SetSize) / sizeof(void *) == 6, "IStream.SetSize slot");
+_Static_assert(offsetof(IStreamVtbl, CopyTo) / sizeof(void *) == 7, "IStream.CopyTo slot");
 _Static_assert(offsetof(IStreamVtbl, Commit) / sizeof(void *) == 8, "IStream.Commit slot");
 _Static_assert(offsetof(IStreamVtbl, Revert) / sizeof(void *) == 9, "IStream.Revert slot");
+_Static_assert(offsetof(IStreamVtbl, LockRegion) / sizeof(void *) == 10, "IStream.LockRegion slot");
+_Static_assert(offsetof(IStreamVtbl, UnlockRegion) / sizeof(void *) == 11, "IStream.UnlockRegion slot");
+_Static_assert(offsetof(IStreamVtbl, Stat) / sizeof(void *) == 12, "IStream.Stat slot");
 _Static_assert(offsetof(IStreamVtbl, Clone) / sizeof(void *) == 13, "IStream.Clone slot");
 _Static_assert(sizeof(IStreamVtbl) / sizeof(void *) == 14, "IStream vtable size");
 
@@ -65,6 +87,24 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IUnknownVtbl *)0)->AddR
 	ULONG (STDMETHODCALLTYPE *)(IUnknown *)), "IUnknown.AddRef parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IUnknownVtbl *)0)->Release),
 	ULONG (STDMETHODCALLTYPE *)(IUnknown *)), "IUnknown.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IMallocVtbl *)0)->QueryInterface),
+	HRESULT (STDMETHODCALLTYPE *)(IMalloc *, REFIID, void **)), "IMalloc.QueryInterface parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IMallocVtbl *)0)->AddRef),
+	ULONG (STDMETHODCALLTYPE *)(IMalloc *)), "IMalloc.AddRef parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IMallocVtbl *)0)->Release),
+	ULONG (STDMETHODCALLTYPE *)(IMalloc *)), "IMalloc.Release parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IMallocVtbl *)0)->Alloc),
+	PVOID (STDMETHODCALLTYPE *)(IMalloc *, SIZE_T)), "IMalloc.Alloc parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IMallocVtbl *)0)->Realloc),
+	PVOID (STDMETHODCALLTYPE *)(IMalloc *, PVOID, SIZE_T)), "IMalloc.Realloc parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IMallocVtbl *)0)->Free),
+	void (STDMETHODCALLTYPE *)(IMalloc *, PVOID)), "IMalloc.Free parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IMallocVtbl *)0)->GetSize),
+	SIZE_T (STDMETHODCALLTYPE *)(IMalloc *, PVOID)), "IMalloc.GetSize parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IMallocVtbl *)0)->DidAlloc),
+	INT (STDMETHODCALLTYPE *)(IMalloc *, PVOID)), "IMalloc.DidAlloc parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IMallocVtbl *)0)->HeapMinimize),
+	void (STDMETHODCALLTYPE *)(IMalloc *)), "IMalloc.HeapMinimize parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((ISequentialStreamVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(ISequentialStream *, REFIID, void **)), "ISequentialStream.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((ISequentialStreamVtbl *)0)->AddRef),
@@ -90,9 +130,9 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->Reve
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->DestroyElement),
 	HRESULT (STDMETHODCALLTYPE *)(IStorage *, LPCWSTR)), "IStorage.DestroyElement parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->SetClass),
-	HRESULT (STDMETHODCALLTYPE *)(IStorage *, CLSID *))
-	|| __builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->SetClass),
-	HRESULT (STDMETHODCALLTYPE *)(IStorage *, const CLSID *)), "IStorage.SetClass parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IStorage *, REFCLSID)), "IStorage.SetClass parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IStorage *, STATSTG *, DWORD)), "IStorage.Stat parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IStream *, REFIID, void **)), "IStream.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->AddRef),
@@ -101,10 +141,20 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->Relea
 	ULONG (STDMETHODCALLTYPE *)(IStream *)), "IStream.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->Read),
 	HRESULT (STDMETHODCALLTYPE *)(IStream *, PVOID, ULONG, ULONG *)), "IStream.Read parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->SetSize),
+	HRESULT (STDMETHODCALLTYPE *)(IStream *, ULARGE_INTEGER)), "IStream.SetSize parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->CopyTo),
+	HRESULT (STDMETHODCALLTYPE *)(IStream *, IStream *, ULARGE_INTEGER, ULARGE_INTEGER *, ULARGE_INTEGER *)), "IStream.CopyTo parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->Commit),
 	HRESULT (STDMETHODCALLTYPE *)(IStream *, DWORD)), "IStream.Commit parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->Revert),
 	HRESULT (STDMETHODCALLTYPE *)(IStream *)), "IStream.Revert parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->LockRegion),
+	HRESULT (STDMETHODCALLTYPE *)(IStream *, ULARGE_INTEGER, ULARGE_INTEGER, DWORD)), "IStream.LockRegion parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->UnlockRegion),
+	HRESULT (STDMETHODCALLTYPE *)(IStream *, ULARGE_INTEGER, ULARGE_INTEGER, DWORD)), "IStream.UnlockRegion parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IStream *, STATSTG *, DWORD)), "IStream.Stat parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->Clone),
 	HRESULT (STDMETHODCALLTYPE *)(IStream *, IStream **)), "IStream.Clone parameters");
 
@@ -131,6 +181,34 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&VarBstrCat),
 	HRESULT (WINAPI *)(BSTR, BSTR, BSTR *)), "oleaut32.dll!VarBstrCat parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&VarBstrCmp),
 	HRESULT (WINAPI *)(BSTR, BSTR, DWORD, ULONG)), "oleaut32.dll!VarBstrCmp parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&StringFromCLSID),
+	HRESULT (WINAPI *)(REFCLSID, LPOLESTR *)), "ole32.dll!StringFromCLSID parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&StringFromIID),
+	HRESULT (WINAPI *)(REFIID, LPOLESTR *)), "ole32.dll!StringFromIID parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&CoGetMalloc),
+	HRESULT (WINAPI *)(DWORD, IMalloc **)), "ole32.dll!CoGetMalloc parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&CoTaskMemAlloc),
+	PVOID (WINAPI *)(SIZE_T)), "ole32.dll!CoTaskMemAlloc parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&CoTaskMemRealloc),
+	PVOID (WINAPI *)(PVOID, SIZE_T)), "ole32.dll!CoTaskMemRealloc parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&VarI8FromStr),
+	HRESULT (WINAPI *)(LPOLESTR, DWORD, ULONG, LONGLONG *)), "oleaut32.dll!VarI8FromStr parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&VarUI8FromStr),
+	HRESULT (WINAPI *)(LPOLESTR, DWORD, ULONG, ULONGLONG *)), "oleaut32.dll!VarUI8FromStr parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&SysStringLen),
+	UINT (WINAPI *)(BSTR)), "oleaut32.dll!SysStringLen parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&SysStringByteLen),
+	UINT (WINAPI *)(BSTR)), "oleaut32.dll!SysStringByteLen parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&MFTRegisterLocalByCLSID),
+	HRESULT (WINAPI *)(REFCLSID, REFGUID, LPCWSTR, UINT, UINT, MFT_REGISTER_TYPE_INFO *, UINT, MFT_REGISTER_TYPE_INFO *))
+	|| __builtin_types_compatible_p(__typeof__(&MFTRegisterLocalByCLSID),
+	HRESULT (WINAPI *)(REFCLSID, REFGUID, LPCWSTR, UINT, UINT, MFT_REGISTER_TYPE_INFO *, UINT, const MFT_REGISTER_TYPE_INFO *))
+	|| __builtin_types_compatible_p(__typeof__(&MFTRegisterLocalByCLSID),
+	HRESULT (WINAPI *)(REFCLSID, REFGUID, LPCWSTR, UINT, UINT, const MFT_REGISTER_TYPE_INFO *, UINT, MFT_REGISTER_TYPE_INFO *))
+	|| __builtin_types_compatible_p(__typeof__(&MFTRegisterLocalByCLSID),
+	HRESULT (WINAPI *)(REFCLSID, REFGUID, LPCWSTR, UINT, UINT, const MFT_REGISTER_TYPE_INFO *, UINT, const MFT_REGISTER_TYPE_INFO *)), "mfplat.dll!MFTRegisterLocalByCLSID parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&MFTUnregisterLocalByCLSID),
+	HRESULT (WINAPI *)(CLSID)), "mfplat.dll!MFTUnregisterLocalByCLSID parameters");
 
 /* HRESULT values. */
 _Static_assert((ULONG)(S_OK) == 0x00000000UL, "S_OK value");
@@ -168,6 +246,102 @@ _Static_assert((ULONG)(CO_E_CLASSSTRING) == 0x800401F3UL, "CO_E_CLASSSTRING valu
 _Static_assert((ULONG)(E_OUTOFMEMORY) == 0x8007000EUL, "E_OUTOFMEMORY value");
 _Static_assert((ULONG)(E_INVALIDARG) == 0x80070057UL, "E_INVALIDARG value");
 
+/*
+ * Enums: each is a 32-bit C enum. Flag values compare as 32-bit patterns in
+ * hex, as the headers write them (a flag set's 0xFFFFFFFF is -1 in the
+ * model); other values as the signed ints the model holds.
+ */
+_Static_assert(sizeof(STATFLAG) == 4, "STATFLAG size");
+_Static_assert((LONG)(STATFLAG_DEFAULT) == 0, "STATFLAG_DEFAULT value");
+_Static_assert((LONG)(STATFLAG_NONAME) == 1, "STATFLAG_NONAME value");
+_Static_assert((LONG)(STATFLAG_NOOPEN) == 2, "STATFLAG_NOOPEN value");
+_Static_assert(sizeof(LOCKTYPE) == 4, "LOCKTYPE size");
+_Static_assert((ULONG)(LOCK_WRITE) == 0x00000001UL, "LOCK_WRITE value");
+_Static_assert((ULONG)(LOCK_EXCLUSIVE) == 0x00000002UL, "LOCK_EXCLUSIVE value");
+_Static_assert((ULONG)(LOCK_ONLYONCE) == 0x00000004UL, "LOCK_ONLYONCE value");
+_Static_assert(sizeof(STGTY) == 4, "STGTY size");
+_Static_assert((LONG)(STGTY_STORAGE) == 1, "STGTY_STORAGE value");
+_Static_assert((LONG)(STGTY_STREAM) == 2, "STGTY_STREAM value");
+_Static_assert((LONG)(STGTY_LOCKBYTES) == 3, "STGTY_LOCKBYTES value");
+_Static_assert((LONG)(STGTY_PROPERTY) == 4, "STGTY_PROPERTY value");
+
+/* Struct and union members: the C type of each, on every target. */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((MFT_REGISTER_TYPE_INFO *)0)->guidMajorType), GUID), "MFT_REGISTER_TYPE_INFO.guidMajorType type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((MFT_REGISTER_TYPE_INFO *)0)->guidSubtype), GUID), "MFT_REGISTER_TYPE_INFO.guidSubtype type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((STATSTG *)0)->pwcsName), LPOLESTR), "STATSTG.pwcsName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((STATSTG *)0)->type), DWORD), "STATSTG.type type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((STATSTG *)0)->cbSize), ULARGE_INTEGER), "STATSTG.cbSize type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((STATSTG *)0)->mtime), FILETIME), "STATSTG.mtime type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((STATSTG *)0)->ctime), FILETIME), "STATSTG.ctime type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((STATSTG *)0)->atime), FILETIME), "STATSTG.atime type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((STATSTG *)0)->grfMode), DWORD), "STATSTG.grfMode type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((STATSTG *)0)->grfLocksSupported), DWORD), "STATSTG.grfLocksSupported type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((STATSTG *)0)->clsid), CLSID), "STATSTG.clsid type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((STATSTG *)0)->grfStateBits), DWORD), "STATSTG.grfStateBits type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((STATSTG *)0)->reserved), DWORD), "STATSTG.reserved type");
+
+/*
+ * Struct layouts on the architecture being compiled: size, alignment and
+ * the offset of every field of a struct; size and alignment of a union.
+ */
+#if defined(_M_AMD64) || defined(__x86_64__)
+_Static_assert(sizeof(MFT_REGISTER_TYPE_INFO) == 32, "MFT_REGISTER_TYPE_INFO size on amd64");
+_Static_assert(_Alignof(MFT_REGISTER_TYPE_INFO) == 4, "MFT_REGISTER_TYPE_INFO alignment on amd64");
+_Static_assert(offsetof(MFT_REGISTER_TYPE_INFO, guidMajorType) == 0, "MFT_REGISTER_TYPE_INFO.guidMajorType offset on amd64");
+_Static_assert(offsetof(MFT_REGISTER_TYPE_INFO, guidSubtype) == 16, "MFT_REGISTER_TYPE_INFO.guidSubtype offset on amd64");
+_Static_assert(sizeof(STATSTG) == 80, "STATSTG size on amd64");
+_Static_assert(_Alignof(STATSTG) == 8, "STATSTG alignment on amd64");
+_Static_assert(offsetof(STATSTG, pwcsName) == 0, "STATSTG.pwcsName offset on amd64");
+_Static_assert(offsetof(STATSTG, type) == 8, "STATSTG.type offset on amd64");
+_Static_assert(offsetof(STATSTG, cbSize) == 16, "STATSTG.cbSize offset on amd64");
+_Static_assert(offsetof(STATSTG, mtime) == 24, "STATSTG.mtime offset on amd64");
+_Static_assert(offsetof(STATSTG, ctime) == 32, "STATSTG.ctime offset on amd64");
+_Static_assert(offsetof(STATSTG, atime) == 40, "STATSTG.atime offset on amd64");
+_Static_assert(offsetof(STATSTG, grfMode) == 48, "STATSTG.grfMode offset on amd64");
+_Static_assert(offsetof(STATSTG, grfLocksSupported) == 52, "STATSTG.grfLocksSupported offset on amd64");
+_Static_assert(offsetof(STATSTG, clsid) == 56, "STATSTG.clsid offset on amd64");
+_Static_assert(offsetof(STATSTG, grfStateBits) == 72, "STATSTG.grfStateBits offset on amd64");
+_Static_assert(offsetof(STATSTG, reserved) == 76, "STATSTG.reserved offset on amd64");
+#elif defined(_M_IX86) || defined(__i386__)
+_Static_assert(sizeof(MFT_REGISTER_TYPE_INFO) == 32, "MFT_REGISTER_TYPE_INFO size on 386");
+_Static_assert(_Alignof(MFT_REGISTER_TYPE_INFO) == 4, "MFT_REGISTER_TYPE_INFO alignment on 386");
+_Static_assert(offsetof(MFT_REGISTER_TYPE_INFO, guidMajorType) == 0, "MFT_REGISTER_TYPE_INFO.guidMajorType offset on 386");
+_Static_assert(offsetof(MFT_REGISTER_TYPE_INFO, guidSubtype) == 16, "MFT_REGISTER_TYPE_INFO.guidSubtype offset on 386");
+_Static_assert(sizeof(STATSTG) == 72, "STATSTG size on 386");
+_Static_assert(_Alignof(STATSTG) == 8, "STATSTG alignment on 386");
+_Static_assert(offsetof(STATSTG, pwcsName) == 0, "STATSTG.pwcsName offset on 386");
+_Static_assert(offsetof(STATSTG, type) == 4, "STATSTG.type offset on 386");
+_Static_assert(offsetof(STATSTG, cbSize) == 8, "STATSTG.cbSize offset on 386");
+_Static_assert(offsetof(STATSTG, mtime) == 16, "STATSTG.mtime offset on 386");
+_Static_assert(offsetof(STATSTG, ctime) == 24, "STATSTG.ctime offset on 386");
+_Static_assert(offsetof(STATSTG, atime) == 32, "STATSTG.atime offset on 386");
+_Static_assert(offsetof(STATSTG, grfMode) == 40, "STATSTG.grfMode offset on 386");
+_Static_assert(offsetof(STATSTG, grfLocksSupported) == 44, "STATSTG.grfLocksSupported offset on 386");
+_Static_assert(offsetof(STATSTG, clsid) == 48, "STATSTG.clsid offset on 386");
+_Static_assert(offsetof(STATSTG, grfStateBits) == 64, "STATSTG.grfStateBits offset on 386");
+_Static_assert(offsetof(STATSTG, reserved) == 68, "STATSTG.reserved offset on 386");
+#elif defined(_M_ARM64) || defined(__aarch64__)
+_Static_assert(sizeof(MFT_REGISTER_TYPE_INFO) == 32, "MFT_REGISTER_TYPE_INFO size on arm64");
+_Static_assert(_Alignof(MFT_REGISTER_TYPE_INFO) == 4, "MFT_REGISTER_TYPE_INFO alignment on arm64");
+_Static_assert(offsetof(MFT_REGISTER_TYPE_INFO, guidMajorType) == 0, "MFT_REGISTER_TYPE_INFO.guidMajorType offset on arm64");
+_Static_assert(offsetof(MFT_REGISTER_TYPE_INFO, guidSubtype) == 16, "MFT_REGISTER_TYPE_INFO.guidSubtype offset on arm64");
+_Static_assert(sizeof(STATSTG) == 80, "STATSTG size on arm64");
+_Static_assert(_Alignof(STATSTG) == 8, "STATSTG alignment on arm64");
+_Static_assert(offsetof(STATSTG, pwcsName) == 0, "STATSTG.pwcsName offset on arm64");
+_Static_assert(offsetof(STATSTG, type) == 8, "STATSTG.type offset on arm64");
+_Static_assert(offsetof(STATSTG, cbSize) == 16, "STATSTG.cbSize offset on arm64");
+_Static_assert(offsetof(STATSTG, mtime) == 24, "STATSTG.mtime offset on arm64");
+_Static_assert(offsetof(STATSTG, ctime) == 32, "STATSTG.ctime offset on arm64");
+_Static_assert(offsetof(STATSTG, atime) == 40, "STATSTG.atime offset on arm64");
+_Static_assert(offsetof(STATSTG, grfMode) == 48, "STATSTG.grfMode offset on arm64");
+_Static_assert(offsetof(STATSTG, grfLocksSupported) == 52, "STATSTG.grfLocksSupported offset on arm64");
+_Static_assert(offsetof(STATSTG, clsid) == 56, "STATSTG.clsid offset on arm64");
+_Static_assert(offsetof(STATSTG, grfStateBits) == 72, "STATSTG.grfStateBits offset on arm64");
+_Static_assert(offsetof(STATSTG, reserved) == 76, "STATSTG.reserved offset on arm64");
+#else
+#error "no struct layouts for this architecture"
+#endif
+
 /* IIDs, as the spec states them, beside the SDK's; interfaces without an IID have none to check. */
 static const struct {
 	const char *fact;
@@ -175,6 +349,7 @@ static const struct {
 	IID spec;
 } iids[] = {
 	{"IUnknown IID", &IID_IUnknown, {0x00000000, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}}},
+	{"IMalloc IID", &IID_IMalloc, {0x00000002, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}}},
 	{"ISequentialStream IID", &IID_ISequentialStream, {0x0c733a30, 0x2a1c, 0x11ce, {0xad, 0xe5, 0x00, 0xaa, 0x00, 0x44, 0x77, 0x3d}}},
 	{"IStorage IID", &IID_IStorage, {0x0000000b, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}}},
 	{"IStream IID", &IID_IStream, {0x0000000c, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}}},
@@ -226,6 +401,17 @@ static const struct {
 	{"oleaut32.dll!VarBstrFromUI8 export", "oleaut32.dll", "VarBstrFromUI8"},
 	{"oleaut32.dll!VarBstrCat export", "oleaut32.dll", "VarBstrCat"},
 	{"oleaut32.dll!VarBstrCmp export", "oleaut32.dll", "VarBstrCmp"},
+	{"ole32.dll!StringFromCLSID export", "ole32.dll", "StringFromCLSID"},
+	{"ole32.dll!StringFromIID export", "ole32.dll", "StringFromIID"},
+	{"ole32.dll!CoGetMalloc export", "ole32.dll", "CoGetMalloc"},
+	{"ole32.dll!CoTaskMemAlloc export", "ole32.dll", "CoTaskMemAlloc"},
+	{"ole32.dll!CoTaskMemRealloc export", "ole32.dll", "CoTaskMemRealloc"},
+	{"oleaut32.dll!VarI8FromStr export", "oleaut32.dll", "VarI8FromStr"},
+	{"oleaut32.dll!VarUI8FromStr export", "oleaut32.dll", "VarUI8FromStr"},
+	{"oleaut32.dll!SysStringLen export", "oleaut32.dll", "SysStringLen"},
+	{"oleaut32.dll!SysStringByteLen export", "oleaut32.dll", "SysStringByteLen"},
+	{"mfplat.dll!MFTRegisterLocalByCLSID export", "mfplat.dll", "MFTRegisterLocalByCLSID"},
+	{"mfplat.dll!MFTUnregisterLocalByCLSID export", "mfplat.dll", "MFTUnregisterLocalByCLSID"},
 };
 
 /* load_system_dll loads a DLL from the system directory, as the Go package does. */
@@ -272,7 +458,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 95;
+static const unsigned static_facts = 180;
 
 int main(void)
 {
