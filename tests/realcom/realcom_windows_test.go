@@ -37,6 +37,7 @@ const (
 	stgmDeleteOnRelease     = 0x04000000
 	stgcDefault             = 0
 	gmemMoveable            = 0x2
+	memctxTask              = 1
 )
 
 // observations collects what the Go side saw, in the C program's format.
@@ -202,6 +203,139 @@ func apartmentCase(o *observations) {
 	o.add("CoInitializeEx", "first=0x%08X again=0x%08X other=0x%08X", uint32(codes[0]), uint32(codes[1]), uint32(codes[2]))
 }
 
+// stat formats a STATSTG as the C program does: everything but the times.
+func stat(st *ole.STATSTG, withName bool) string {
+	g := fmt.Sprintf(" type=%d size=%d mode=0x%X locks=0x%X bits=0x%X clsid=%s", st.Type, st.Size, st.Mode, st.LocksSupported, st.StateBits, guid(st.Clsid))
+	switch {
+	case !withName:
+		return g + fmt.Sprintf(" named=%d", boolInt(st.Name != nil))
+	case st.Name == nil:
+		return g + " name=NULL"
+	}
+	return g + " name=" + wide(windows.UTF16PtrToString(st.Name))
+}
+
+// freeName frees the name a Stat call allocated.
+func freeName(t *testing.T, st *ole.STATSTG) {
+	if err := ole.CoTaskMemFree(unsafe.Pointer(st.Name)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var numbers = []struct{ s, name string }{
+	{"0", "0"},
+	{"42", "42"},
+	{"-42", "-42"},
+	{"4294967296", "2^32"},
+	{"9223372036854775807", "int64 max"},
+	{"9223372036854775808", "int64 max+1"},
+	{"-9223372036854775808", "int64 min"},
+	{"18446744073709551615", "uint64 max"},
+	{"18446744073709551616", "uint64 max+1"},
+	{"12.5", "12.5"},
+	{"13.5", "13.5"},
+	{"  7  ", "spaces"},
+	{"abc", "abc"},
+	{"", "empty"},
+}
+
+func parseCases(o *observations) {
+	for _, n := range numbers {
+		v, err := ole.VarI8FromStr(n.s, 0x0409, 0)
+		if err == nil {
+			o.add("VarI8FromStr/"+n.name, "%s value=%d", hr(0, nil), v)
+		} else {
+			o.add("VarI8FromStr/"+n.name, "%s", hr(0, err))
+		}
+		u, err := ole.VarUI8FromStr(n.s, 0x0409, 0)
+		if err == nil {
+			o.add("VarUI8FromStr/"+n.name, "%s value=%d", hr(0, nil), u)
+		} else {
+			o.add("VarUI8FromStr/"+n.name, "%s", hr(0, err))
+		}
+	}
+}
+
+func stringFromGuidCases(o *observations) {
+	class := docClass
+	s, err := ole.StringFromCLSID(&class)
+	o.add("StringFromCLSID", "%s", withString(s, err))
+	s, err = ole.StringFromIID(&ole.IID_IStream)
+	o.add("StringFromIID", "%s", withString(s, err))
+}
+
+var lengths = []string{"", "abc", "a\x00b", "\x00\x00"}
+
+func lengthCases(o *observations) {
+	for i, b := range lengths {
+		n, err := ole.SysStringLen(b)
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		bytes, err := ole.SysStringByteLen(b)
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		o.add(fmt.Sprintf("SysStringLen/%d", i), "len=%d bytes=%d", n, bytes)
+	}
+}
+
+func mallocCases(o *observations) {
+	t := o.t
+	m, err := ole.CoGetMalloc(0)
+	o.add("Malloc/CoGetMalloc 0", "%s null=%d", hr(0, err), boolInt(m == nil))
+	if m != nil {
+		m.Release()
+	}
+	m, err = ole.CoGetMalloc(memctxTask)
+	o.add("Malloc/CoGetMalloc", "%s", hr(0, err))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Alloc(100)
+	o.add("Malloc/Alloc", "null=%d size=%d did=%d", boolInt(p == nil), m.GetSize(p), m.DidAlloc(p))
+	p = m.Realloc(p, 300)
+	o.add("Malloc/Realloc", "null=%d size=%d", boolInt(p == nil), m.GetSize(p))
+	m.Free(p)
+	o.add("Malloc/DidAlloc NULL", "did=%d", m.DidAlloc(nil))
+	m.HeapMinimize()
+
+	q, err := ole.CoTaskMemAlloc(64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.add("Malloc/CoTaskMemAlloc", "null=%d size=%d did=%d", boolInt(q == nil), m.GetSize(q), m.DidAlloc(q))
+	q, err = ole.CoTaskMemRealloc(q, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.add("Malloc/CoTaskMemRealloc", "null=%d size=%d", boolInt(q == nil), m.GetSize(q))
+	if err := ole.CoTaskMemFree(q); err != nil {
+		t.Fatal(err)
+	}
+	o.add("Malloc/Release", "refs=%d", m.Release())
+}
+
+// GUIDs of mfapi.h and mfobjects.h the MFT cases register with.
+var (
+	mftCategoryOther   = windows.GUID{Data1: 0x90175d57, Data2: 0xb7ea, Data3: 0x4901, Data4: [8]byte{0xae, 0xb3, 0x93, 0x3a, 0x87, 0x47, 0x75, 0x6f}}
+	mfMediaTypeVideo   = windows.GUID{Data1: 0x73646976, Data2: 0x0000, Data3: 0x0010, Data4: [8]byte{0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71}}
+	mfVideoFormatRGB32 = windows.GUID{Data1: 0x00000016, Data2: 0x0000, Data3: 0x0010, Data4: [8]byte{0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71}}
+	mfVideoFormatNV12  = windows.GUID{Data1: 0x3231564e, Data2: 0x0000, Data3: 0x0010, Data4: [8]byte{0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71}}
+	transform          = windows.GUID{Data1: 0x7E1A3C5B, Data2: 0x2D4F, Data3: 0x4A6B, Data4: [8]byte{0x8C, 0x9D, 0x0E, 0x1F, 0x20, 0x31, 0x42, 0x53}}
+	otherTransform     = windows.GUID{Data1: 0x7E1A3C5B, Data2: 0x2D4F, Data3: 0x4A6B, Data4: [8]byte{0x8C, 0x9D, 0x0E, 0x1F, 0x20, 0x31, 0x42, 0x54}}
+)
+
+func mftCases(o *observations) {
+	in := ole.MFT_REGISTER_TYPE_INFO{MajorType: mfMediaTypeVideo, Subtype: mfVideoFormatRGB32}
+	out := ole.MFT_REGISTER_TYPE_INFO{MajorType: mfMediaTypeVideo, Subtype: mfVideoFormatNV12}
+	clsid, category := transform, mftCategoryOther
+	o.add("MFT/MFTRegisterLocalByCLSID", "%s", hr(0, ole.MFTRegisterLocalByCLSID(&clsid, &category, "vssgen real COM", 0, 1, &in, 1, &out)))
+	o.add("MFT/Unregister other", "%s", hr(0, ole.MFTUnregisterLocalByCLSID(otherTransform)))
+	o.add("MFT/Unregister", "%s", hr(0, ole.MFTUnregisterLocalByCLSID(transform)))
+	o.add("MFT/Unregister again", "%s", hr(0, ole.MFTUnregisterLocalByCLSID(transform)))
+}
+
 // readCase reads up to n bytes from s and records the call.
 func readCase(o *observations, name string, s *ole.IStream, n uint32) {
 	buf := make([]byte, 64)
@@ -288,6 +422,36 @@ func hglobalCases(o *observations) {
 		t.Fatal(err)
 	}
 	readCase(o, "HGlobal/Read new block", s, 8)
+
+	// CopyTo from a stream over the block into the new one; a clone made
+	// before keeps position 0 to read the copy back. cb has a high word.
+	src, err := ole.CreateStreamOnHGlobal(handlePointer(mem), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := s.Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, written, err := src.CopyTo(s, 0x100000005)
+	o.add("HGlobal/CopyTo", "%s read=%d written=%d", hr(0, err), read, written)
+	st, err := s.Stat(ole.STATFLAG_NONAME)
+	o.add("HGlobal/Stat copy", "%s%s", hr(0, err), stat(&st, true))
+	readCase(o, "HGlobal/Read copy", back, 64)
+	st, err = src.Stat(ole.STATFLAG_DEFAULT)
+	o.add("HGlobal/Stat default", "%s%s", hr(0, err), stat(&st, true))
+	freeName(t, &st)
+
+	err = s.SetSize(0x100000003)
+	st, _ = s.Stat(ole.STATFLAG_NONAME)
+	o.add("HGlobal/SetSize 2^32+3", "%s size=%d", hr(0, err), st.Size)
+	err = s.SetSize(3)
+	st, _ = s.Stat(ole.STATFLAG_NONAME)
+	o.add("HGlobal/SetSize 3", "%s size=%d", hr(0, err), st.Size)
+	o.add("HGlobal/LockRegion", "%s", hr(0, s.LockRegion(1, 0x100000001, ole.LOCK_WRITE)))
+	o.add("HGlobal/UnlockRegion", "%s", hr(0, s.UnlockRegion(1, 0x100000001, ole.LOCK_WRITE)))
+	back.Release()
+	src.Release()
 	s.Release()
 }
 
@@ -312,6 +476,16 @@ func docfileCases(o *observations) {
 	}
 	s, err := stg.CreateStream("Contents", stgmCreate|stgmReadWrite|stgmShareExclusive)
 	o.add("Docfile/CreateStream", "%s", hr(0, err))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Stat(ole.STATFLAG_DEFAULT)
+	o.add("Docfile/Stream Stat", "%s%s", hr(0, err), stat(&st, true))
+	freeName(t, &st)
+	err = s.SetSize(16)
+	st, _ = s.Stat(ole.STATFLAG_NONAME)
+	o.add("Docfile/Stream SetSize", "%s size=%d", hr(0, err), st.Size)
+	o.add("Docfile/Stream LockRegion", "%s", hr(0, s.LockRegion(0, 1, ole.LOCK_WRITE)))
 	release(s)
 	s, err = stg.CreateStream("Contents", stgmReadWrite|stgmShareExclusive)
 	o.add("Docfile/CreateStream again", "%s null=%d", hr(0, err), boolInt(s == nil))
@@ -327,13 +501,18 @@ func docfileCases(o *observations) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	readCase(o, "Docfile/Read empty stream", s, 8)
+	readCase(o, "Docfile/Read stream", s, 8)
 	release(s)
 	s, err = stg.OpenStream("Missing", stgmRead|stgmShareExclusive)
 	o.add("Docfile/OpenStream missing", "%s", hr(0, err))
 	release(s)
 	class := docClass
 	o.add("Docfile/SetClass", "%s", hr(0, stg.SetClass(&class)))
+	st, err = stg.Stat(ole.STATFLAG_NONAME)
+	o.add("Docfile/Stat", "%s%s", hr(0, err), stat(&st, false))
+	st, err = stg.Stat(ole.STATFLAG_DEFAULT)
+	o.add("Docfile/Stat default", "%s%s", hr(0, err), stat(&st, false))
+	freeName(t, &st)
 	o.add("Docfile/Commit", "%s", hr(0, stg.Commit(stgcDefault)))
 	o.add("Docfile/Revert", "%s", hr(0, stg.Revert()))
 	o.add("Docfile/DestroyElement", "%s", hr(0, stg.DestroyElement("Contents")))
@@ -361,8 +540,13 @@ func TestRealCOM(t *testing.T) {
 	guidStringCases(o)
 	varCases(o)
 	apartmentCase(o)
+	parseCases(o)
+	stringFromGuidCases(o)
+	lengthCases(o)
+	mallocCases(o)
 	hglobalCases(o)
 	docfileCases(o)
+	mftCases(o)
 
 	for _, name := range o.order {
 		t.Run(name, func(t *testing.T) {

@@ -10,9 +10,11 @@
  * "hr=0x%08X" for a call's HRESULT, then space-separated key=value pairs.
  */
 #define COBJMACROS
+#include <initguid.h>
 #include <windows.h>
 #include <objbase.h>
 #include <oleauto.h>
+#include <mfapi.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -111,6 +113,169 @@ static const struct { struct counted left, right; const char *name; } concatenat
 	{T(L"a\0b"), T(L"c\0"), "a NUL b+c NUL"},
 	{T(L"\0"), T(L"z"), "NUL+z"},
 };
+
+/* stat reports a STATSTG: everything but the times, which are the clock's. */
+static void stat(const STATSTG *st, int withName)
+{
+	text(" type=%lu size=%llu mode=0x%lX locks=0x%lX bits=0x%lX clsid=", (unsigned long)st->type,
+		(unsigned long long)st->cbSize.QuadPart, (unsigned long)st->grfMode, (unsigned long)st->grfLocksSupported,
+		(unsigned long)st->grfStateBits);
+	guid(&st->clsid);
+	if (withName) {
+		text(" name=");
+		if (st->pwcsName)
+			wide(st->pwcsName, (UINT)wcslen(st->pwcsName));
+		else
+			text("NULL");
+	} else {
+		text(" named=%d", st->pwcsName != NULL);
+	}
+}
+
+/* The strings the Var*FromStr cases parse. */
+static const struct { const WCHAR *s; const char *name; } numbers[] = {
+	{L"0", "0"},
+	{L"42", "42"},
+	{L"-42", "-42"},
+	{L"4294967296", "2^32"},
+	{L"9223372036854775807", "int64 max"},
+	{L"9223372036854775808", "int64 max+1"},
+	{L"-9223372036854775808", "int64 min"},
+	{L"18446744073709551615", "uint64 max"},
+	{L"18446744073709551616", "uint64 max+1"},
+	{L"12.5", "12.5"},
+	{L"13.5", "13.5"},
+	{L"  7  ", "spaces"},
+	{L"abc", "abc"},
+	{L"", "empty"},
+};
+
+static void parseCases(void)
+{
+	char name[128];
+	for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+		LONG64 v = 0;
+		ULONG64 u = 0;
+		snprintf(name, sizeof name, "VarI8FromStr/%s", numbers[i].name);
+		key(name);
+		HRESULT h = VarI8FromStr((OLECHAR *)numbers[i].s, 0x0409, 0, &v);
+		hr(h);
+		if (SUCCEEDED(h))
+			text(" value=%lld", (long long)v);
+		end();
+		snprintf(name, sizeof name, "VarUI8FromStr/%s", numbers[i].name);
+		key(name);
+		h = VarUI8FromStr((OLECHAR *)numbers[i].s, 0x0409, 0, &u);
+		hr(h);
+		if (SUCCEEDED(h))
+			text(" value=%llu", (unsigned long long)u);
+		end();
+	}
+}
+
+static const CLSID docClass = {0x01234567, 0x89AB, 0xCDEF, {0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF}};
+
+static void stringFromGuidCases(void)
+{
+	LPOLESTR s = NULL;
+	key("StringFromCLSID");
+	HRESULT h = StringFromCLSID(&docClass, &s);
+	hr(h);
+	if (SUCCEEDED(h)) {
+		text(" str=");
+		wide(s, (UINT)wcslen(s));
+	}
+	CoTaskMemFree(s);
+	end();
+	s = NULL;
+	key("StringFromIID");
+	h = StringFromIID(&IID_IStream, &s);
+	hr(h);
+	if (SUCCEEDED(h)) {
+		text(" str=");
+		wide(s, (UINT)wcslen(s));
+	}
+	CoTaskMemFree(s);
+	end();
+}
+
+static const struct counted lengths[] = {T(L""), T(L"abc"), T(L"a\0b"), T(L"\0\0")};
+
+static void lengthCases(void)
+{
+	char name[64];
+	for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
+		BSTR b = alloc(lengths[i]);
+		snprintf(name, sizeof name, "SysStringLen/%u", (unsigned)i);
+		key(name);
+		text("len=%u bytes=%u", SysStringLen(b), SysStringByteLen(b));
+		end();
+		SysFreeString(b);
+	}
+}
+
+static void mallocCases(void)
+{
+	IMalloc *m = NULL;
+	key("Malloc/CoGetMalloc 0");
+	hr(CoGetMalloc(0, &m));
+	text(" null=%d", m == NULL);
+	end();
+	if (m)
+		IMalloc_Release(m);
+	m = NULL;
+	key("Malloc/CoGetMalloc");
+	hr(CoGetMalloc(1, &m));
+	end();
+
+	void *p = IMalloc_Alloc(m, 100);
+	key("Malloc/Alloc");
+	text("null=%d size=%llu did=%d", p == NULL, (unsigned long long)IMalloc_GetSize(m, p), IMalloc_DidAlloc(m, p));
+	end();
+	p = IMalloc_Realloc(m, p, 300);
+	key("Malloc/Realloc");
+	text("null=%d size=%llu", p == NULL, (unsigned long long)IMalloc_GetSize(m, p));
+	end();
+	IMalloc_Free(m, p);
+	key("Malloc/DidAlloc NULL");
+	text("did=%d", IMalloc_DidAlloc(m, NULL));
+	end();
+	IMalloc_HeapMinimize(m);
+
+	void *q = CoTaskMemAlloc(64);
+	key("Malloc/CoTaskMemAlloc");
+	text("null=%d size=%llu did=%d", q == NULL, (unsigned long long)IMalloc_GetSize(m, q), IMalloc_DidAlloc(m, q));
+	end();
+	q = CoTaskMemRealloc(q, 4096);
+	key("Malloc/CoTaskMemRealloc");
+	text("null=%d size=%llu", q == NULL, (unsigned long long)IMalloc_GetSize(m, q));
+	end();
+	CoTaskMemFree(q);
+	key("Malloc/Release");
+	text("refs=%lu", (unsigned long)IMalloc_Release(m));
+	end();
+}
+
+/* The transform the MFT cases register in this process, and one it never registers. */
+static const CLSID transform = {0x7E1A3C5B, 0x2D4F, 0x4A6B, {0x8C, 0x9D, 0x0E, 0x1F, 0x20, 0x31, 0x42, 0x53}};
+static const CLSID otherTransform = {0x7E1A3C5B, 0x2D4F, 0x4A6B, {0x8C, 0x9D, 0x0E, 0x1F, 0x20, 0x31, 0x42, 0x54}};
+
+static void mftCases(void)
+{
+	MFT_REGISTER_TYPE_INFO in = {MFMediaType_Video, MFVideoFormat_RGB32}, out = {MFMediaType_Video, MFVideoFormat_NV12};
+	key("MFT/MFTRegisterLocalByCLSID");
+	hr(MFTRegisterLocalByCLSID(&transform, &MFT_CATEGORY_OTHER, L"vssgen real COM", 0, 1, &in, 1, &out));
+	end();
+	key("MFT/Unregister other");
+	hr(MFTUnregisterLocalByCLSID(otherTransform));
+	end();
+	key("MFT/Unregister");
+	hr(MFTUnregisterLocalByCLSID(transform));
+	end();
+	key("MFT/Unregister again");
+	hr(MFTUnregisterLocalByCLSID(transform));
+	end();
+}
 
 static void guidStringCases(void)
 {
@@ -274,27 +439,98 @@ static void hglobalCases(void)
 	key("HGlobal/Release");
 	text("refs=%lu", (unsigned long)IStream_Release(s));
 	end();
-	GlobalFree(mem);
 
 	s = NULL;
 	key("HGlobal/new block");
 	hr(CreateStreamOnHGlobal(NULL, TRUE, &s));
 	end();
 	readCase("HGlobal/Read new block", s, 8);
+
+	/* CopyTo from a stream over the block into the new one; a clone made
+	 * before keeps position 0 to read the copy back. cb has a high word. */
+	IStream *src = NULL, *back = NULL;
+	STATSTG st;
+	ULARGE_INTEGER read, written, cb;
+	CreateStreamOnHGlobal(mem, FALSE, &src);
+	IStream_Clone(s, &back);
+	cb.QuadPart = 0x100000005ULL;
+	read.QuadPart = written.QuadPart = 0xFFFFFFFFFFFFFFFFULL;
+	key("HGlobal/CopyTo");
+	hr(IStream_CopyTo(src, s, cb, &read, &written));
+	text(" read=%llu written=%llu", (unsigned long long)read.QuadPart, (unsigned long long)written.QuadPart);
+	end();
+	memset(&st, 0, sizeof st);
+	key("HGlobal/Stat copy");
+	hr(IStream_Stat(s, &st, STATFLAG_NONAME));
+	stat(&st, 1);
+	end();
+	readCase("HGlobal/Read copy", back, 64);
+	memset(&st, 0, sizeof st);
+	key("HGlobal/Stat default");
+	hr(IStream_Stat(src, &st, STATFLAG_DEFAULT));
+	stat(&st, 1);
+	CoTaskMemFree(st.pwcsName);
+	end();
+
+	ULARGE_INTEGER size, offset, length;
+	size.QuadPart = 0x100000003ULL;
+	key("HGlobal/SetSize 2^32+3");
+	hr(IStream_SetSize(s, size));
+	memset(&st, 0, sizeof st);
+	IStream_Stat(s, &st, STATFLAG_NONAME);
+	text(" size=%llu", (unsigned long long)st.cbSize.QuadPart);
+	end();
+	size.QuadPart = 3;
+	key("HGlobal/SetSize 3");
+	hr(IStream_SetSize(s, size));
+	memset(&st, 0, sizeof st);
+	IStream_Stat(s, &st, STATFLAG_NONAME);
+	text(" size=%llu", (unsigned long long)st.cbSize.QuadPart);
+	end();
+	offset.QuadPart = 1;
+	length.QuadPart = 0x100000001ULL;
+	key("HGlobal/LockRegion");
+	hr(IStream_LockRegion(s, offset, length, LOCK_WRITE));
+	end();
+	key("HGlobal/UnlockRegion");
+	hr(IStream_UnlockRegion(s, offset, length, LOCK_WRITE));
+	end();
+	IStream_Release(back);
+	IStream_Release(src);
 	IStream_Release(s);
+	GlobalFree(mem);
 }
 
 static void docfileCases(void)
 {
 	IStorage *stg = NULL;
 	IStream *s = NULL;
-	static const CLSID clsid = {0x01234567, 0x89AB, 0xCDEF, {0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF}};
 
 	key("Docfile/StgCreateDocfile");
 	hr(StgCreateDocfile(NULL, STGM_CREATE | STGM_READWRITE | STGM_SHARE_EXCLUSIVE | STGM_DELETEONRELEASE, 0, &stg));
 	end();
 	key("Docfile/CreateStream");
 	hr(IStorage_CreateStream(stg, L"Contents", STGM_CREATE | STGM_READWRITE | STGM_SHARE_EXCLUSIVE, 0, 0, &s));
+	end();
+	STATSTG st;
+	ULARGE_INTEGER size, offset, length;
+	memset(&st, 0, sizeof st);
+	key("Docfile/Stream Stat");
+	hr(IStream_Stat(s, &st, STATFLAG_DEFAULT));
+	stat(&st, 1);
+	CoTaskMemFree(st.pwcsName);
+	end();
+	size.QuadPart = 16;
+	key("Docfile/Stream SetSize");
+	hr(IStream_SetSize(s, size));
+	memset(&st, 0, sizeof st);
+	IStream_Stat(s, &st, STATFLAG_NONAME);
+	text(" size=%llu", (unsigned long long)st.cbSize.QuadPart);
+	end();
+	offset.QuadPart = 0;
+	length.QuadPart = 1;
+	key("Docfile/Stream LockRegion");
+	hr(IStream_LockRegion(s, offset, length, LOCK_WRITE));
 	end();
 	IStream_Release(s);
 	s = NULL;
@@ -317,7 +553,7 @@ static void docfileCases(void)
 	key("Docfile/OpenStream");
 	hr(IStorage_OpenStream(stg, L"Contents", NULL, STGM_READ | STGM_SHARE_EXCLUSIVE, 0, &s));
 	end();
-	readCase("Docfile/Read empty stream", s, 8);
+	readCase("Docfile/Read stream", s, 8);
 	IStream_Release(s);
 	s = NULL;
 	key("Docfile/OpenStream missing");
@@ -327,7 +563,18 @@ static void docfileCases(void)
 		IStream_Release(s);
 	s = NULL;
 	key("Docfile/SetClass");
-	hr(IStorage_SetClass(stg, &clsid));
+	hr(IStorage_SetClass(stg, &docClass));
+	end();
+	memset(&st, 0, sizeof st);
+	key("Docfile/Stat");
+	hr(IStorage_Stat(stg, &st, STATFLAG_NONAME));
+	stat(&st, 0);
+	end();
+	memset(&st, 0, sizeof st);
+	key("Docfile/Stat default");
+	hr(IStorage_Stat(stg, &st, STATFLAG_DEFAULT));
+	stat(&st, 0);
+	CoTaskMemFree(st.pwcsName);
 	end();
 	key("Docfile/Commit");
 	hr(IStorage_Commit(stg, STGC_DEFAULT));
@@ -357,8 +604,13 @@ int main(void)
 	guidStringCases();
 	varCases();
 	apartmentCase();
+	parseCases();
+	stringFromGuidCases();
+	lengthCases();
+	mallocCases();
 	hglobalCases();
 	docfileCases();
+	mftCases();
 	printf("\n}\n");
 	return 0;
 }
