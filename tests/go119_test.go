@@ -22,8 +22,9 @@ const (
 )
 
 // TestGeneratedPackageBuildsWithGo119 builds generated/vss and
-// generated/ole, without their tests, with the real Go 1.19 toolchain for windows/amd64 and 386 (the
-// architectures Windows 7 runs on) and for Linux. It is part of the Windows
+// generated/ole, without their tests, with the real Go 1.19 toolchain for
+// windows/amd64 and 386 (the architectures Windows 7 runs on) and for
+// Linux. It is part of the Windows
 // tiers: without Go 1.19 it skips, or fails under VSSGEN_REQUIRE_WINE=1.
 func TestGeneratedPackageBuildsWithGo119(t *testing.T) {
 	if testing.Short() {
