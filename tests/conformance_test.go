@@ -481,3 +481,211 @@ func TestConformanceManyPointerParameters(t *testing.T) {
 		}
 	}
 }
+
+// sdkTypesSpec binds real SDK interfaces and functions with the SDK types
+// (SIZE_T, ULONG_PTR, DWORD_PTR, WORD, USHORT, SHORT, LPOLESTR, LPCOLESTR,
+// REFIID, REFCLSID, REFGUID, LARGE_INTEGER, ULARGE_INTEGER) and results other
+// than HRESULT (void, PVOID, SIZE_T, INT, BOOL, WORD, SHORT, DWORD_PTR,
+// ULONGLONG).
+const sdkTypesSpec = "testdata/sdktypes/spec.yaml"
+
+// TestConformanceSDKTypes compiles the conformance file of sdkTypesSpec
+// against the mingw-w64 headers for x86_64 and i686, where each signature,
+// result type included, struct member type and layout must hold, and runs
+// the x86_64 program under Wine, where the IIDs must equal the SDK's and
+// Wine's kernel32, user32, ole32 and oleaut32 must export each function.
+// Then it changes a result, a parameter's type and a struct member's type
+// in copies of the spec and expects exactly those facts to fail: a SIZE_T
+// result declared ULONG fails on x86_64 only, where the two differ in
+// size; on i686 both are unsigned long.
+func TestConformanceSDKTypes(t *testing.T) {
+	compilers := wine.RequireCompilers(t)
+	spec, err := os.ReadFile(sdkTypesSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := specModel(t, sdkTypesSpec)
+	src := conformanceFile(t, spec)
+	if data, err := os.ReadFile(src); err != nil {
+		t.Fatal(err)
+	} else if n := bytes.Count(data, []byte("not checked")); n != 2 {
+		// The two PVOID members of SYSTEM_INFO, whose types are left
+		// unchecked as every PVOID member is; nothing else may be.
+		t.Errorf("the conformance file leaves %d facts unchecked, want the 2 PVOID members of SYSTEM_INFO", n)
+	}
+	var amd64Exe string
+	for _, c := range compilers {
+		t.Run("compile/"+c.GOARCH, func(t *testing.T) {
+			exe := filepath.Join(t.TempDir(), "sdktypes_conformance.exe")
+			if out, err := c.Compile(t.Context(), src, exe); err != nil {
+				t.Fatalf("the SDK headers disagree with the spec (%v); failed facts: %q\n%s", err, failedAssertions(out), out)
+			}
+			if c.GOARCH == "amd64" {
+				dst := filepath.Join(filepath.Dir(src), "sdktypes_conformance_amd64.exe")
+				if err := os.Rename(exe, dst); err != nil {
+					t.Fatal(err)
+				}
+				amd64Exe = dst
+			}
+		})
+	}
+	t.Run("runtime", func(t *testing.T) {
+		if amd64Exe == "" {
+			t.Fatal("no x86_64 program to run: its compilation failed")
+		}
+		out, err := wine.Shared(t).Run(t.Context(), wine.Win10, amd64Exe, nil)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if !bytes.Contains(out, []byte("sdktypes_conformance: all 4 IIDs match the SDK")) {
+			t.Errorf("the program did not report the 4 IIDs (IUnknown's and the spec's 3) matching:\n%s", out)
+		}
+		facts := runtimeFacts(out)
+		for _, f := range model.Functions {
+			if got := facts[f.FullName()+" export"]; got != "found" {
+				t.Errorf("%s export: %q, want found", f.FullName(), got)
+			}
+		}
+	})
+
+	for _, tt := range []struct {
+		name     string
+		old, new string
+		facts    map[string][]string // by architecture; nil: compiles
+	}{
+		{
+			name:  "SIZE_T result declared ULONG",
+			old:   "{name: GetSize, slot: 6, result: SIZE_T,",
+			new:   "{name: GetSize, slot: 6, result: ULONG,",
+			facts: map[string][]string{"amd64": {"IMalloc.GetSize parameters"}, "386": nil},
+		},
+		{
+			name:  "void result declared INT",
+			old:   "{name: CoTaskMemFree, dll: ole32.dll, result: void,",
+			new:   "{name: CoTaskMemFree, dll: ole32.dll, result: INT,",
+			facts: map[string][]string{"amd64": {"ole32.dll!CoTaskMemFree parameters"}, "386": {"ole32.dll!CoTaskMemFree parameters"}},
+		},
+		{
+			name:  "WORD result declared SHORT",
+			old:   "{name: GetUserDefaultLangID, dll: kernel32.dll, result: WORD}",
+			new:   "{name: GetUserDefaultLangID, dll: kernel32.dll, result: SHORT}",
+			facts: map[string][]string{"amd64": {"kernel32.dll!GetUserDefaultLangID parameters"}},
+		},
+		{
+			name:  "HRESULT method declared void",
+			old:   "{name: Revert, slot: 9, returns_undocumented: Only the types are checked here.}",
+			new:   "{name: Revert, slot: 9, result: void}",
+			facts: map[string][]string{"386": {"IStream.Revert parameters"}},
+		},
+		{
+			name:  "LARGE_INTEGER parameter declared ULARGE_INTEGER",
+			old:   "{name: dlibMove, dir: in, type: LARGE_INTEGER}",
+			new:   "{name: dlibMove, dir: in, type: ULARGE_INTEGER}",
+			facts: map[string][]string{"amd64": {"IStream.Seek parameters"}},
+		},
+		{
+			name:  "pointer-sized out-parameter declared DWORD",
+			old:   "params: [{name: pToken, dir: out, type: ULONG_PTR}]",
+			new:   "params: [{name: pToken, dir: out, type: DWORD}]",
+			facts: map[string][]string{"amd64": {"ole32.dll!CoGetContextToken parameters"}},
+		},
+		{
+			name:  "ULARGE_INTEGER member declared LARGE_INTEGER",
+			old:   "{name: cbSize, go_name: Size, type: ULARGE_INTEGER}",
+			new:   "{name: cbSize, go_name: Size, type: LARGE_INTEGER}",
+			facts: map[string][]string{"386": {"STATSTG.cbSize type"}},
+		},
+	} {
+		src := conformanceFile(t, editSpec(t, spec, tt.old, tt.new))
+		for _, cc := range compilers {
+			want, ok := tt.facts[cc.GOARCH]
+			if !ok {
+				continue
+			}
+			t.Run(tt.name+"/"+cc.GOARCH, func(t *testing.T) {
+				t.Parallel()
+				out, err := cc.Compile(t.Context(), src, filepath.Join(t.TempDir(), "sdktypes_conformance.exe"))
+				switch {
+				case want == nil && err != nil:
+					t.Fatalf("the conformance file did not compile: %v; failed facts %q\n%s", err, failedAssertions(out), out)
+				case want == nil:
+				case err == nil:
+					t.Fatalf("the conformance file compiled although the spec contradicts the SDK")
+				default:
+					if got := failedAssertions(out); !slices.Equal(got, want) {
+						t.Fatalf("failed facts %q, want %q\n%s", got, want, out)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestConformanceInterfaceResult compiles the conformance file of a spec
+// whose method and function return an interface pointer and a LONG_PTR
+// (which no function the headers of the other tests declare without a
+// window handle does) against a header written here: it must compile as
+// the spec says, and fail naming the fact when the header returns another
+// interface or a LONG.
+func TestConformanceInterfaceResult(t *testing.T) {
+	compilers := wine.RequireCompilers(t)
+	src := conformanceFile(t, []byte(`package: thing
+hresults:
+  - {name: S_OK, value: 0, doc: Success.}
+interfaces:
+  - name: IThing
+    iid: none
+    base: IUnknown
+    header: thing.h
+    methods:
+      - {name: Owner, slot: 3, result: IThing, params: [{name: riid, dir: in, type: REFIID}]}
+      - {name: Offset, slot: 4, result: LONG_PTR, params: [{name: lpDelta, dir: in, type: LONG_PTR}]}
+functions:
+  - {name: ThingGet, dll: thing.dll, result: IThing, params: [{name: rclsid, dir: in, type: REFCLSID}]}
+`))
+	header := func(owner, offset string) string {
+		return "#include <windows.h>\n" +
+			"typedef struct IThing IThing;\ntypedef struct IThingVtbl {\n" +
+			"\tHRESULT (STDMETHODCALLTYPE *QueryInterface)(IThing *This, REFIID riid, void **ppvObject);\n" +
+			"\tULONG (STDMETHODCALLTYPE *AddRef)(IThing *This);\n\tULONG (STDMETHODCALLTYPE *Release)(IThing *This);\n" +
+			"\t" + owner + " (STDMETHODCALLTYPE *Owner)(IThing *This, REFIID riid);\n" +
+			"\t" + offset + " (STDMETHODCALLTYPE *Offset)(IThing *This, LONG_PTR lpDelta);\n" +
+			"} IThingVtbl;\nstruct IThing { IThingVtbl *lpVtbl; };\n" +
+			"IThing *WINAPI ThingGet(REFCLSID rclsid);\n"
+	}
+	for _, tt := range []struct {
+		name, owner, offset string
+		facts               map[string][]string
+	}{
+		{name: "as the spec says", owner: "IThing *", offset: "LONG_PTR", facts: map[string][]string{"amd64": nil, "386": nil}},
+		{name: "another interface", owner: "IUnknown *", offset: "LONG_PTR",
+			facts: map[string][]string{"amd64": {"IThing.Owner parameters"}, "386": {"IThing.Owner parameters"}}},
+		{name: "a LONG", owner: "IThing *", offset: "LONG", facts: map[string][]string{"amd64": {"IThing.Offset parameters"}}},
+	} {
+		for _, cc := range compilers {
+			want, ok := tt.facts[cc.GOARCH]
+			if !ok {
+				continue
+			}
+			t.Run(tt.name+"/"+cc.GOARCH, func(t *testing.T) {
+				t.Parallel()
+				dir := t.TempDir()
+				if err := os.WriteFile(filepath.Join(dir, "thing.h"), []byte(header(tt.owner, tt.offset)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				out, err := cc.Compile(t.Context(), src, filepath.Join(dir, "thing.exe"), "-I", dir)
+				switch {
+				case want == nil && err != nil:
+					t.Fatalf("the header agrees with the spec, but the conformance file did not compile: %v\n%s", err, out)
+				case want == nil:
+				case err == nil:
+					t.Fatalf("the conformance file compiled although the header contradicts the spec")
+				default:
+					if got := failedAssertions(out); !slices.Equal(got, want) {
+						t.Fatalf("failed facts %q, want %q\n%s", got, want, out)
+					}
+				}
+			})
+		}
+	}
+}

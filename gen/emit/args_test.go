@@ -5,9 +5,12 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	. "github.com/dave/jennifer/jen"
 
 	"github.com/vssgen/vssgen/gen/load"
 	"github.com/vssgen/vssgen/gen/model"
@@ -36,7 +39,9 @@ functions:
 // abiParams are the spec parameters of a list such as "a1 a2 G z": aN and z
 // are DWORDs, names starting with G GUIDs, with F FILETIMEs, with R
 // reserved GUIDs, with L LONGLONGs, with U ULONGLONGs and with Q reserved
-// LONGLONGs.
+// LONGLONGs; with I LARGE_INTEGERs and with J ULARGE_INTEGERs, the 8-byte
+// unions; with S SIZE_Ts, with T LONG_PTRs, with W WORDs, with H SHORTs and
+// with E REFIIDs.
 func abiParams(list string) string {
 	var b strings.Builder
 	for _, name := range strings.Fields(list) {
@@ -54,6 +59,20 @@ func abiParams(list string) string {
 			typ = "ULONGLONG"
 		case 'Q':
 			typ, extra = "LONGLONG", ", reserved: true"
+		case 'I':
+			typ = "LARGE_INTEGER"
+		case 'J':
+			typ = "ULARGE_INTEGER"
+		case 'S':
+			typ = "SIZE_T"
+		case 'T':
+			typ = "LONG_PTR"
+		case 'W':
+			typ = "WORD"
+		case 'H':
+			typ = "SHORT"
+		case 'E':
+			typ = "REFIID"
 		}
 		fmt.Fprintf(&b, "          - {name: %s, dir: in, type: %s%s}\n", name, typ, extra)
 	}
@@ -357,6 +376,40 @@ func TestByValueArgumentWords(t *testing.T) {
 			model.I386:  "sp+0=a1 sp+4=L[0:4] sp+8=L[4:8] sp+12=z",
 			model.ARM64: "x0=a1 x1=L x2=z",
 		},
+	}, {
+		// The 8-byte unions LARGE_INTEGER and ULARGE_INTEGER go as LONGLONG
+		// does (IStream::Seek, SetSize): one word where it fits x7 on arm64,
+		// two stack words on 386, the low half (LowPart) first.
+		name: "LargeIntegerInX7", params: "a1 a2 a3 a4 a5 a6 I z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=a1 r8=a2 r9=a3 sp+32=a4 sp+40=a5 sp+48=a6 sp+56=I sp+64=z",
+			model.I386: "sp+0=this sp+4=a1 sp+8=a2 sp+12=a3 sp+16=a4 sp+20=a5 sp+24=a6 " +
+				"sp+28=I[0:4] sp+32=I[4:8] sp+36=z",
+			model.ARM64: "x0=this x1=a1 x2=a2 x3=a3 x4=a4 x5=a5 x6=a6 x7=I sp+0=z",
+		},
+	}, {
+		name: "LargeIntegerThenUlarge", params: "I J a1",
+		want: placement{
+			model.AMD64: "rcx=this rdx=I r8=J r9=a1",
+			model.I386:  "sp+0=this sp+4=I[0:4] sp+8=I[4:8] sp+12=J[0:4] sp+16=J[4:8] sp+20=a1",
+			model.ARM64: "x0=this x1=I x2=J x3=a1",
+		},
+	}, {
+		name: "FuncUlargeInteger", params: "J z", function: true,
+		want: placement{
+			model.AMD64: "rcx=J rdx=z",
+			model.I386:  "sp+0=J[0:4] sp+4=J[4:8] sp+8=z",
+			model.ARM64: "x0=J x1=z",
+		},
+	}, {
+		// Pointer-sized integers, the 2-byte ones and a REFIID (the GUID's
+		// address) are one word each on every architecture: 4 bytes on 386.
+		name: "OneWordEach", params: "S T W H E z",
+		want: placement{
+			model.AMD64: "rcx=this rdx=S r8=T r9=W sp+32=H sp+40=E sp+48=z",
+			model.I386:  "sp+0=this sp+4=S sp+8=T sp+12=W sp+16=H sp+20=E sp+24=z",
+			model.ARM64: "x0=this x1=S x2=T x3=W x4=H x5=E x6=z",
+		},
 	}}
 
 	var methods, functions strings.Builder
@@ -485,5 +538,92 @@ func TestArgWordsMatchStubs(t *testing.T) {
 	}
 	if checked < 100 {
 		t.Errorf("checked %d method and architecture pairs; the specs should give more", checked)
+	}
+}
+
+// TestResultAssembly checks how each stub makes its Go result of what the
+// call returned, per architecture, against the Windows ABIs written out by
+// hand: a result comes back in EAX (386), RAX (amd64) or x0 (arm64), which
+// syscall.SyscallN returns first; a 64-bit one comes back in EDX:EAX on 386,
+// the high half in EDX, which SyscallN returns second, and in the one
+// register elsewhere. A result narrower than the register is its low bytes:
+// the rest is undefined. A pointer is the register's bits.
+func TestResultAssembly(t *testing.T) {
+	type want struct{ call, ret string }
+	one := func(ret string) map[model.Arch]want {
+		w := want{"_r, _, _", ret}
+		return map[model.Arch]want{model.AMD64: w, model.I386: w, model.ARM64: w}
+	}
+	wide := func(typ string) map[model.Arch]want {
+		conv := typ + "(_r)"
+		edx := typ + "(uint64(_r) | uint64(_r2)<<32)"
+		if typ == "uint64" {
+			edx = "uint64(_r) | uint64(_r2)<<32"
+		}
+		return map[model.Arch]want{
+			model.AMD64: {"_r, _, _", conv},
+			model.I386:  {"_r, _r2, _", edx},
+			model.ARM64: {"_r, _, _", conv},
+		}
+	}
+	cases := []struct {
+		result string
+		want   map[model.Arch]want
+	}{
+		{"ULONG", one("uint32(_r)")},
+		{"INT", one("int32(_r)")},
+		{"WORD", one("uint16(_r)")},
+		{"SHORT", one("int16(_r)")},
+		{"BYTE", one("uint8(_r)")},
+		{"SIZE_T", one("uintptr(_r)")},
+		{"LONG_PTR", one("int(_r)")},
+		{"BOOL", one("int32(_r) != 0")},
+		{"boolean", one("uint8(_r) != 0")},
+		{"PVOID", one("*(*unsafe.Pointer)(unsafe.Pointer(&_r))")},
+		{"IThing", one("*(**IThing)(unsafe.Pointer(&_r))")},
+		{"COLOR", one("COLOR(_r)")},
+		{"ULONGLONG", wide("uint64")},
+		{"LONGLONG", wide("int64")},
+		{"ULARGE_INTEGER", wide("uint64")},
+		{"LARGE_INTEGER", wide("int64")},
+	}
+	var methods, functions strings.Builder
+	for i, tc := range cases {
+		fmt.Fprintf(&methods, "      - {name: R%d, slot: %d, result: %s}\n", i, 3+i, tc.result)
+		fmt.Fprintf(&functions, "  - {name: F%d, dll: abi.dll, result: %s}\n", i, tc.result)
+	}
+	text := "package: abi\nhresults:\n  - {name: S_OK, value: 0, doc: Success.}\n" +
+		"enums:\n  - {name: COLOR, values: [{name: RED, value: 1}]}\n" +
+		"interfaces:\n  - name: IThing\n    iid: none\n    base: IUnknown\n    methods:\n" + methods.String() +
+		"functions:\n" + functions.String()
+	s := buildSpec(t, text, "abi.yaml")
+	var all []*model.Method
+	for _, it := range s.Interfaces {
+		if it.Name == "IThing" {
+			all = append(all, it.Methods...)
+		}
+	}
+	all = append(all, s.Functions...)
+	if len(all) != 2*len(cases) {
+		t.Fatalf("the spec has %d methods and functions, want %d", len(all), 2*len(cases))
+	}
+	callRE := regexp.MustCompile(`(?m)^\s*(.*) := syscall\.SyscallN\(`)
+	retRE := regexp.MustCompile(`(?m)^\s*ret = (.*)$`)
+	for i, m := range all {
+		tc := cases[i%len(cases)]
+		for _, arch := range model.Arches {
+			f := NewFile("abi")
+			emitMethod(f, m, arch)
+			src := fmt.Sprintf("%#v", f)
+			call, ret := callRE.FindStringSubmatch(src), retRE.FindStringSubmatch(src)
+			if call == nil || ret == nil {
+				t.Errorf("%s (%s) on %s: no call or no ret in\n%s", m.FullName(), tc.result, arch, src)
+				continue
+			}
+			if got := (want{call[1], ret[1]}); got != tc.want[arch] {
+				t.Errorf("%s (%s) on %s:\n got  %s := SyscallN; ret = %s\n want %s := SyscallN; ret = %s",
+					m.FullName(), tc.result, arch, got.call, got.ret, tc.want[arch].call, tc.want[arch].ret)
+			}
+		}
 	}
 }

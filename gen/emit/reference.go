@@ -173,6 +173,12 @@ func referenceMethod(b *bytes.Buffer, m *model.Method) {
 	if m.Doc != "" {
 		p("%s\n\n", mdText(m.Doc))
 	}
+	switch {
+	case m.Result != nil:
+		p("Returns `%s`, not an HRESULT: the stub returns it as `ret` (Go type `%s`), and there are no return codes.\n\n", m.ResultC(), goTypeString(goType(m.Result)))
+	case m.Void && m.Interface != nil:
+		p("Returns nothing (`void`), so there are no return codes.\n\n")
+	}
 	if len(m.Params) > 0 {
 		p("| Parameter | Direction | C type | Go | Meaning |\n|---|---|---|---|---|\n")
 		for _, par := range m.Params {

@@ -516,6 +516,9 @@ func (b *builder) paramEnum(p *Param, r load.Param, what string) bool {
 	case p.Type.Kind != Integer:
 		b.errorf(r.Enum.Pos, "%s: enum %s applies only to an integer type such as LONG or DWORD, not %s", what, t.C, p.Type.C)
 		return false
+	case p.Type.PtrSized:
+		b.errorf(r.Enum.Pos, "%s: enum %s is 4 bytes but %s is as wide as a pointer (8 bytes on amd64 and arm64): the argument would change size", what, t.C, p.Type.C)
+		return false
 	case p.Type.Bytes != t.Bytes:
 		b.errorf(r.Enum.Pos, "%s: enum %s is %d bytes but %s is %d: the argument would change size", what, t.C, t.Bytes, p.Type.C, p.Type.Bytes)
 		return false
@@ -650,12 +653,12 @@ func (b *builder) checkResultCodes(m *Method, result string, returns []load.Retu
 	if m.ReturnsHRESULT() {
 		return
 	}
-	returnsWhat := fmt.Sprintf("returns %s (%s), not an HRESULT,", m.ResultC(), result)
+	returnsWhat, and := fmt.Sprintf("returns %s (%s), not an HRESULT", m.ResultC(), result), ", and"
 	if m.Void {
-		returnsWhat = fmt.Sprintf("returns nothing (%s)", result)
+		returnsWhat, and = fmt.Sprintf("returns nothing (%s)", result), " and"
 	}
 	if len(returns) > 0 {
-		b.errorf(returns[0].Pos, "%s %s and cannot document return codes", what, returnsWhat)
+		b.errorf(returns[0].Pos, "%s %s%s cannot document return codes", what, returnsWhat, and)
 	}
 	if undocumented.Set {
 		b.errorf(undocumented.Pos, "%s %s, which says already that it has no return codes; drop returns_undocumented", what, returnsWhat)

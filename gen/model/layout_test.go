@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/vssgen/vssgen/gen/load"
@@ -97,6 +98,54 @@ func TestSmallUnions(t *testing.T) {
 			if n, word := u.UnionWords(a); n != tt.n || word != tt.word {
 				t.Errorf("%s on %s: [%d]%s, want [%d]%s", tt.name, a, n, word, tt.n, tt.word)
 			}
+		}
+	}
+}
+
+// TestSDKTypeLayouts lays out the SDK's pointer-sized integers, 2-byte
+// integers and 8-byte unions by the Microsoft ABI's rules, worked out by
+// hand: SIZE_T, ULONG_PTR, LONG_PTR and DWORD_PTR take 4 bytes, 4-aligned,
+// on 386 and 8 bytes, 8-aligned, on amd64 and arm64; LARGE_INTEGER and
+// ULARGE_INTEGER are 8 bytes, 8-aligned in C everywhere, where Go aligns
+// them to 4 on 386 and must pad.
+func TestSDKTypeLayouts(t *testing.T) {
+	raw, err := load.Bytes("s.yaml", []byte(`package: s
+structs:
+  - name: S
+    fields:
+      - {name: cb, go_name: Cb, type: SIZE_T}
+      - {name: li, go_name: Li, type: LARGE_INTEGER}
+      - {name: w, go_name: W, type: WORD}
+      - {name: s, go_name: S, type: SHORT}
+      - {name: ulp, go_name: Ulp, type: ULONG_PTR}
+      - {name: uli, go_name: Uli, type: ULARGE_INTEGER}
+      - {name: lp, go_name: Lp, type: LONG_PTR}
+      - {name: dwp, go_name: Dwp, type: DWORD_PTR}
+      - {name: us, go_name: Us, type: USHORT}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := model.Build(raw, "s.yaml", "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		arch        model.Arch
+		offsets     []int
+		size, align int
+		padBefore   []int
+		tailPad     int
+	}{
+		{model.I386, []int{0, 8, 16, 18, 20, 24, 32, 36, 40}, 48, 8, []int{0, 4, 0, 0, 0, 0, 0, 0, 0}, 4},
+		{model.AMD64, []int{0, 8, 16, 18, 24, 32, 40, 48, 56}, 64, 8, make([]int, 9), 0},
+		{model.ARM64, []int{0, 8, 16, 18, 24, 32, 40, 48, 56}, 64, 8, make([]int, 9), 0},
+	} {
+		l := spec.Structs[0].Layout(tc.arch)
+		if fmt.Sprint(l.Offsets) != fmt.Sprint(tc.offsets) || l.Size != tc.size || l.Align != tc.align ||
+			fmt.Sprint(l.PadBefore) != fmt.Sprint(tc.padBefore) || l.TailPad != tc.tailPad {
+			t.Errorf("on %s: offsets %v size %d align %d pads %v tail %d, want offsets %v size %d align %d pads %v tail %d",
+				tc.arch, l.Offsets, l.Size, l.Align, l.PadBefore, l.TailPad, tc.offsets, tc.size, tc.align, tc.padBefore, tc.tailPad)
 		}
 	}
 }
