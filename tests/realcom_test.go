@@ -234,6 +234,8 @@ func highWordCut(function string, signed bool) func(string) bool {
 //   - IStream.CopyTo passes its ULARGE_INTEGER byte count cut to its low
 //     word: the copy of 2^32+5 bytes (all 15 there are) stops after 5,
 //     which the copy's Stat and the read of it show too;
+//   - IIDFromString passes an absent optional string as L"" rather than
+//     NULL: the real function refuses it instead of returning GUID_NULL;
 //   - MFTUnregisterLocalByCLSID passes its CLSID by value with its two
 //     8-byte halves swapped: the transform registered is not found (the
 //     calls that find nothing anyway do not notice).
@@ -288,6 +290,19 @@ func TestRealCOMBites(t *testing.T) {
 		},
 	}
 	mutants = append(mutants, funcMutant{
+		// An absent optional string as L"", as bindings without optional
+		// parameters pass it.
+		file: "com_windows.go", function: "IIDFromString",
+		breakArgs: func(args []ast.Expr) []ast.Expr {
+			return append([]ast.Expr{expr(`uintptr(unsafe.Pointer(func() *uint16 {
+				if _lpsz == nil {
+					return new(uint16)
+				}
+				return _lpsz
+			}()))`)}, args[1:]...)
+		},
+		fails: func(name string) bool { return name == "IIDFromString/NULL" },
+	}, funcMutant{
 		file: "com_windows_amd64.go", function: "MFTUnregisterLocalByCLSID",
 		breakArgs: func(args []ast.Expr) []ast.Expr {
 			return []ast.Expr{expr(`uintptr(_clsidMFTCopy.guid(func() *windows.GUID {

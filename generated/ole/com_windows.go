@@ -373,7 +373,7 @@ func (v *IStorage) vtable() *IStorageVtbl {
 // it.
 //
 // Parameters:
-//   - pwcsName (in LPCWSTR): The stream's name, fewer than 32 characters.
+//   - pwcsName (in LPCOLESTR): The stream's name, fewer than 32 characters.
 //   - grfMode (in DWORD): The STGM access mode; STGM_SHARE_EXCLUSIVE is required.
 //   - reserved1 (in DWORD): Reserved; zero. Passed as NULL by this method.
 //   - reserved2 (in DWORD): Reserved; zero. Passed as NULL by this method.
@@ -411,7 +411,7 @@ func (v *IStorage) CreateStream(pwcsName string, grfMode uint32) (ppstm *IStream
 // Opens an existing stream of this storage.
 //
 // Parameters:
-//   - pwcsName (in LPCWSTR): The stream's name.
+//   - pwcsName (in LPCOLESTR): The stream's name.
 //   - reserved1 (in PVOID): Reserved; NULL. Passed as NULL by this method.
 //   - grfMode (in DWORD): The STGM access mode; STGM_SHARE_EXCLUSIVE is required.
 //   - reserved2 (in DWORD): Reserved; zero. Passed as NULL by this method.
@@ -492,7 +492,7 @@ func (v *IStorage) Revert() (err error) {
 // Removes a stream or storage from this storage.
 //
 // Parameters:
-//   - pwcsName (in LPCWSTR): The element's name.
+//   - pwcsName (in LPCOLESTR): The element's name.
 //
 // Documented return codes:
 //   - S_OK: The element was removed.
@@ -822,20 +822,23 @@ func StgCreateDocfile(pwcsName *string, grfMode uint32) (ppstgOpen *IStorage, er
 // {xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}, into an IID.
 //
 // Parameters:
-//   - lpsz (in LPCWSTR): The string.
+//   - lpsz (in LPCOLESTR): The string; NULL gives GUID_NULL. Optional: nil passes
+//     NULL.
 //   - lpiid (out GUID): Receives the IID.
 //
 // Documented return codes:
 //   - S_OK: The string was converted.
 //   - E_INVALIDARG: The string is not in the IID format.
 //   - E_OUTOFMEMORY: Not enough memory.
-func IIDFromString(lpsz string) (lpiid windows.GUID, err error) {
+func IIDFromString(lpsz *string) (lpiid windows.GUID, err error) {
 	if err = _loadProc(Proc_IIDFromString, _procIIDFromString); err != nil {
 		return
 	}
-	_lpsz, err := windows.UTF16PtrFromString(lpsz)
-	if err != nil {
-		return
+	var _lpsz *uint16
+	if lpsz != nil {
+		if _lpsz, err = windows.UTF16PtrFromString(*lpsz); err != nil {
+			return
+		}
 	}
 	_r, _, _ := syscall.SyscallN(_procIIDFromString.Addr(), uintptr(unsafe.Pointer(_lpsz)), uintptr(unsafe.Pointer(&lpiid)))
 	_hr := HRESULT(_r)
@@ -851,7 +854,7 @@ func IIDFromString(lpsz string) (lpiid windows.GUID, err error) {
 // CLSID.
 //
 // Parameters:
-//   - lpsz (in LPCWSTR): The string.
+//   - lpsz (in LPCOLESTR): The string.
 //   - pclsid (out CLSID): Receives the CLSID.
 //
 // Documented return codes:

@@ -1932,7 +1932,7 @@ var _functions = []struct {
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out1 windows.GUID
-			out1, r.err = IIDFromString(p[0].str)
+			out1, r.err = IIDFromString(_fakeOptional(&p[0]))
 			r.guids[1] = out1
 			return r
 		},
@@ -1940,9 +1940,10 @@ var _functions = []struct {
 		m:      Proc_IIDFromString,
 		params: []_stubParam{
 			{
-				kind: _kindWString,
-				name: "lpsz",
-				str:  "in lpsz of ole32.dll!IIDFromString: ü€𝄞",
+				kind:     _kindWString,
+				name:     "lpsz",
+				optional: true,
+				str:      "in lpsz of ole32.dll!IIDFromString: ü€𝄞",
 			},
 			{
 				guid: windows.GUID{

@@ -132,8 +132,10 @@ var (
 )
 
 func guidStringCases(o *observations) {
+	iid, err := ole.IIDFromString(nil)
+	o.add("IIDFromString/NULL", "%s guid=%s", hr(0, err), guid(iid))
 	for _, c := range guidStrings {
-		iid, err := ole.IIDFromString(c.s)
+		iid, err := ole.IIDFromString(&c.s)
 		if err == nil {
 			o.add("IIDFromString/"+c.name, "%s guid=%s", hr(0, nil), guid(iid))
 		} else {

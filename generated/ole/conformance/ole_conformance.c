@@ -120,15 +120,15 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->AddR
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->Release),
 	ULONG (STDMETHODCALLTYPE *)(IStorage *)), "IStorage.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->CreateStream),
-	HRESULT (STDMETHODCALLTYPE *)(IStorage *, LPCWSTR, DWORD, DWORD, DWORD, IStream **)), "IStorage.CreateStream parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IStorage *, LPCOLESTR, DWORD, DWORD, DWORD, IStream **)), "IStorage.CreateStream parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->OpenStream),
-	HRESULT (STDMETHODCALLTYPE *)(IStorage *, LPCWSTR, PVOID, DWORD, DWORD, IStream **)), "IStorage.OpenStream parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IStorage *, LPCOLESTR, PVOID, DWORD, DWORD, IStream **)), "IStorage.OpenStream parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->Commit),
 	HRESULT (STDMETHODCALLTYPE *)(IStorage *, DWORD)), "IStorage.Commit parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->Revert),
 	HRESULT (STDMETHODCALLTYPE *)(IStorage *)), "IStorage.Revert parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->DestroyElement),
-	HRESULT (STDMETHODCALLTYPE *)(IStorage *, LPCWSTR)), "IStorage.DestroyElement parameters");
+	HRESULT (STDMETHODCALLTYPE *)(IStorage *, LPCOLESTR)), "IStorage.DestroyElement parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->SetClass),
 	HRESULT (STDMETHODCALLTYPE *)(IStorage *, REFCLSID)), "IStorage.SetClass parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStorageVtbl *)0)->Stat),
@@ -164,9 +164,9 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&CreateStreamOnHGlobal),
 _Static_assert(__builtin_types_compatible_p(__typeof__(&StgCreateDocfile),
 	HRESULT (WINAPI *)(LPCWSTR, DWORD, DWORD, IStorage **)), "ole32.dll!StgCreateDocfile parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&IIDFromString),
-	HRESULT (WINAPI *)(LPCWSTR, GUID *)), "ole32.dll!IIDFromString parameters");
+	HRESULT (WINAPI *)(LPCOLESTR, GUID *)), "ole32.dll!IIDFromString parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&CLSIDFromString),
-	HRESULT (WINAPI *)(LPCWSTR, CLSID *)), "ole32.dll!CLSIDFromString parameters");
+	HRESULT (WINAPI *)(LPCOLESTR, CLSID *)), "ole32.dll!CLSIDFromString parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&CoInitializeEx),
 	HRESULT (WINAPI *)(PVOID, DWORD)), "ole32.dll!CoInitializeEx parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&CoUninitialize),

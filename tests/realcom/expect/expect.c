@@ -280,6 +280,13 @@ static void mftCases(void)
 static void guidStringCases(void)
 {
 	char name[128];
+	IID null;
+	memset(&null, 0xAB, sizeof null);
+	key("IIDFromString/NULL");
+	hr(IIDFromString(NULL, &null));
+	text(" guid=");
+	guid(&null);
+	end();
 	for (size_t i = 0; i < sizeof guidStrings / sizeof guidStrings[0]; i++) {
 		IID iid;
 		CLSID clsid;
