@@ -229,6 +229,9 @@ func conformanceSignatures(c *cWriter, s *model.Spec) {
 // it does not describe (IXMLDOMDocument in GetDocument), and C has no way
 // to accept any interface pointer where the header names a specific one.
 func signatureUncheckable(m *model.Method) string {
+	if t := m.Result; t != nil && t.Kind == model.InterfaceKind && t.Interface.Builtin {
+		return "the spec declares the result as IUnknown, which may stand for an interface the spec does not describe; the slot is checked"
+	}
 	for _, p := range m.Params {
 		if p.Type.Kind == model.InterfaceKind && p.Type.Interface.Builtin {
 			return fmt.Sprintf("the spec declares %s as IUnknown, which may stand for an interface the spec does not describe; the slot is checked", p.Name)

@@ -377,3 +377,41 @@ func TestConformanceByPointerGrowth(t *testing.T) {
 	}
 	t.Logf("conformance file sizes by by-pointer parameters: %v", size)
 }
+
+// A method or function that returns no HRESULT is checked with its result
+// type: void, an integer, an interface pointer. An IUnknown result may stand
+// for any interface, as an IUnknown parameter may: not checked, and the
+// file says why.
+func TestConformanceResults(t *testing.T) {
+	s := buildSpec(t, `package: results
+hresults:
+  - {name: S_OK, value: 0, doc: Success.}
+interfaces:
+  - name: IRes
+    iid: none
+    base: IUnknown
+    header: res.h
+    methods:
+      - {name: Size, slot: 3, result: SIZE_T, params: [{name: pv, dir: in, type: PVOID}]}
+      - {name: Drop, slot: 4, result: void}
+      - {name: Next, slot: 5, result: IRes, params: [{name: riid, dir: in, type: REFIID}]}
+      - {name: Any, slot: 6, result: IUnknown}
+functions:
+  - {name: Ticks, dll: res.dll, result: ULONGLONG}
+  - {name: Get, dll: res.dll, result: IRes, params: [{name: rclsid, dir: in, type: REFCLSID}]}
+`, "results.yaml")
+	_, text := conformanceText(t, s)
+	containsAll(t, text, []string{
+		"_Static_assert(__builtin_types_compatible_p(__typeof__(((IResVtbl *)0)->Size),\n" +
+			`	SIZE_T (STDMETHODCALLTYPE *)(IRes *, PVOID)), "IRes.Size parameters");`,
+		"_Static_assert(__builtin_types_compatible_p(__typeof__(((IResVtbl *)0)->Drop),\n" +
+			`	void (STDMETHODCALLTYPE *)(IRes *)), "IRes.Drop parameters");`,
+		"_Static_assert(__builtin_types_compatible_p(__typeof__(((IResVtbl *)0)->Next),\n" +
+			`	IRes * (STDMETHODCALLTYPE *)(IRes *, REFIID)), "IRes.Next parameters");`,
+		"/* IRes.Any parameters: not checked: the spec declares the result as IUnknown, which may stand for an interface the spec does not describe; the slot is checked */\n",
+		"_Static_assert(__builtin_types_compatible_p(__typeof__(&Ticks),\n" +
+			`	ULONGLONG (WINAPI *)(void)), "res.dll!Ticks parameters");`,
+		"_Static_assert(__builtin_types_compatible_p(__typeof__(&Get),\n" +
+			`	IRes * (WINAPI *)(REFCLSID)), "res.dll!Get parameters");`,
+	})
+}
