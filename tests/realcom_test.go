@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vssgen/vssgen/gen/model"
 	"github.com/vssgen/vssgen/tests/internal/wine"
 )
 
@@ -435,4 +436,69 @@ func breakFunction(t *testing.T, src []byte, m funcMutant) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// TestRealCOMCoverage holds the real-COM tier to its purpose: spec/ole.yaml
+// must use each kind of construct the tier exists to prove against real
+// code, and expect.c, whose every case the Go side must match, must call
+// every method and function the spec binds.
+func TestRealCOMCoverage(t *testing.T) {
+	spec := specModel(t, oleSpec)
+	params := map[string]func(p *model.Param) bool{
+		"a 64-bit integer by value": func(p *model.Param) bool {
+			return p.Dir == model.In && !p.ByPtr && p.Type.Kind == model.Integer && p.Type.Bytes == 8
+		},
+		"a GUID by value":      func(p *model.Param) bool { return p.ByValueStruct() && p.Type.Kind == model.GUIDKind },
+		"a GUID by reference":  func(p *model.Param) bool { return strings.HasPrefix(p.Type.C, "REF") },
+		"a BSTR in":            func(p *model.Param) bool { return p.Dir == model.In && p.Type.Kind == model.BSTRKind },
+		"a BSTR out":           func(p *model.Param) bool { return p.Dir == model.Out && p.Type.Kind == model.BSTRKind },
+		"a string out":         func(p *model.Param) bool { return p.Dir == model.Out && p.Type.Kind == model.WString },
+		"an optional string":   func(p *model.Param) bool { return p.Optional && p.Type.Kind == model.WString },
+		"an interface out":     func(p *model.Param) bool { return p.Dir == model.Out && p.Type.Kind == model.InterfaceKind },
+		"a struct filled":      func(p *model.Param) bool { return p.Dir == model.Out && p.Type.Kind == model.StructKind },
+		"a struct by pointer":  func(p *model.Param) bool { return p.Dir == model.In && p.ByPtr && p.Type.Kind == model.StructKind },
+		"a reserved parameter": func(p *model.Param) bool { return p.Reserved },
+	}
+	methods := map[string]func(m *model.Method) bool{
+		"a non-HRESULT result": func(m *model.Method) bool { return m.Result != nil },
+		"no result":            func(m *model.Method) bool { return m.Void },
+		"a documented success code other than S_OK": func(m *model.Method) bool { return len(m.SuccessCodes()) > 0 },
+	}
+	c, err := os.ReadFile(realcomExpectC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	check := func(m *model.Method, call *regexp.Regexp) {
+		for what, is := range methods {
+			seen[what] = seen[what] || is(m)
+		}
+		for _, p := range m.Params {
+			for what, is := range params {
+				seen[what] = seen[what] || is(p)
+			}
+		}
+		if !call.Match(c) {
+			t.Errorf("%s does not call %s", realcomExpectC, m.FullName())
+		}
+	}
+	for _, it := range spec.Interfaces {
+		for _, m := range it.Methods {
+			// Through the SDK's macro of the interface or of one derived from it.
+			check(m, regexp.MustCompile(`\b[A-Za-z]+_`+regexp.QuoteMeta(m.Name)+`\(`))
+		}
+	}
+	for _, f := range spec.Functions {
+		check(f, regexp.MustCompile(`\b`+regexp.QuoteMeta(f.Name)+`\(`))
+	}
+	for what := range params {
+		if !seen[what] {
+			t.Errorf("spec/ole.yaml has no parameter that is %s", what)
+		}
+	}
+	for what := range methods {
+		if !seen[what] {
+			t.Errorf("spec/ole.yaml has no method or function with %s", what)
+		}
+	}
 }
