@@ -28,7 +28,7 @@ const generatedPkg = "./generated/vss"
 // windowsTests are the generated Windows tests every run must pass; a run
 // that lacks one of them did not test what it claims to. Both specs the
 // tier runs declare DLL functions.
-var windowsTests = []string{"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "TestDLLFunctions"}
+var windowsTests = []string{"TestStubs", "TestIUnknownStubs", "TestStubOSNotes", "TestCurrentOSVersion", "TestStubAllocations", "TestDLLFunctions", "TestBSTRNUL"}
 
 // outputExamples are the generated examples with an Output comment, which
 // the test binary runs: decoding a code from a log, and errors.Is across an
@@ -150,8 +150,9 @@ const featureSpec = "../gen/testdata/golden/features/spec.yaml"
 // every kind of parameter, reserved ones, status and success codes, both
 // kinds of OS-version note, structs returned by value, freed or owned by the
 // callee, DLL functions) under Wine, as Vista, where its "before 6.1" note
-// applies, and as Windows 10, where it does not. Its DLL, widgets.dll, does
-// not exist: every function must fail with an error that names it. The
+// applies, and as Windows 10, where it does not. Its DLLs, widgets.dll and
+// gizmo.dll, do not exist: every function must fail with an error that
+// names its DLL. The
 // package exists only in a go build overlay.
 func TestFeatureSpecUnderWine(t *testing.T) {
 	p := wine.Shared(t)
@@ -201,8 +202,8 @@ func TestFeatureSpecUnderWine(t *testing.T) {
 			}
 			for _, fn := range spec.Functions {
 				missing := regexp.MustCompile(regexp.QuoteMeta(fn.FullName()+" is not available: ") + ".*\n").FindString(out)
-				if missing == "" || !strings.Contains(missing, "widgets.dll") {
-					t.Errorf("%s must fail naming widgets.dll, which does not exist; the log has %q:\n%s", fn.FullName(), missing, out)
+				if missing == "" || !strings.Contains(missing, fn.DLL) {
+					t.Errorf("%s must fail naming %s, which does not exist; the log has %q:\n%s", fn.FullName(), fn.DLL, missing, out)
 				}
 			}
 		})
@@ -569,5 +570,67 @@ func TestSecondaryBaseUnderWine(t *testing.T) {
 	}
 	if !strings.Contains(out, "--- PASS: TestIUnknownThroughTheSecondVtable") {
 		t.Fatalf("TestIUnknownThroughTheSecondVtable did not pass:\n%s", out)
+	}
+}
+
+// TestFeatureOwnershipBitesUnderWine rebuilds the tests generated from the
+// feature spec with two frees and reads of what a callee hands out broken,
+// and expects the generated tests to say so under Wine:
+//   - the free of GADGET_STAT's BSTR field (free: SysFreeString) left out,
+//     which the task allocator's spy sees as a string freed 0 times;
+//   - a BSTR read up to its first NUL instead of its length, which loses
+//     the text after the NUL that every BSTR of the tests holds.
+func TestFeatureOwnershipBitesUnderWine(t *testing.T) {
+	p := wine.Shared(t)
+	files, err := gen.Generate(gen.Options{Spec: featureSpec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pkgDir = "tests/testdata/wine-features"
+	breaks := map[string][2]string{
+		"com_windows.go":  {"\t_sysFreeString(p.Owner)\n", "\t// broken: the BSTR field is not freed\n"},
+		"bstr_windows.go": {"return string(utf16.Decode(unsafe.Slice(p, n)))", "_ = n\n\treturn windows.UTF16PtrToString(p)"},
+	}
+	replace := map[string]string{}
+	tmp := t.TempDir()
+	for _, f := range files {
+		if strings.Contains(f.Name, "/") || !strings.HasSuffix(f.Name, ".go") {
+			continue
+		}
+		data := string(f.Data)
+		if b, ok := breaks[f.Name]; ok {
+			if strings.Count(data, b[0]) != 1 {
+				t.Fatalf("%s holds %q %d times, want once", f.Name, b[0], strings.Count(data, b[0]))
+			}
+			data = strings.Replace(data, b[0], b[1], 1)
+			delete(breaks, f.Name)
+		}
+		real := filepath.Join(tmp, f.Name)
+		if err := os.WriteFile(real, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		replace[filepath.Join(root, filepath.FromSlash(pkgDir), f.Name)] = real
+	}
+	if len(breaks) > 0 {
+		t.Fatalf("files to break were not generated: %v", breaks)
+	}
+	exe := wine.BuildTest(t, "..", "./"+pkgDir, "-vet=off", "-overlay", writeOverlay(t, replace))
+	out, err := p.RunTest(t.Context(), wine.Win10, exe, "-test.run=^(TestStubs|TestBSTRNUL)$")
+	if err == nil {
+		t.Fatalf("the tests passed with the frees and BSTR reads broken:\n%s", out)
+	}
+	for _, want := range []string{
+		"out-parameter 4 (pStat): a string the object allocated in the struct",
+		"was freed 0 times, want once",
+		`_bstrString(_sysAllocString("a\x00b")) = "a"`,
+		"--- FAIL: TestStubs/IGadgetShop.Describe/S_OK ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -234,7 +234,7 @@ func (c *callShape) param(p *model.Param, arch model.Arch, words *int) {
 				Id("_sysFreeString").Call(Id(local)),
 			))
 		case model.StructKind:
-			if st := t.Struct; st.Free != nil {
+			if st := t.Struct; st.Frees() {
 				// The service allocated the strings inside: copy them to Go
 				// and free the original, so the caller cannot leak it.
 				c.addResult(name, Id(st.GoName))

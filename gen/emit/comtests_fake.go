@@ -597,7 +597,9 @@ func (c comTests) fakeObject(f *File) {
 				Op("*").Parens(Op("**").Uint16()).Call(Id("ptr")).Op("=").Id("_fakeBSTR").Call(p("str")),
 			))),
 			Case(Id("_kindPointer")).Block(Op("*").Parens(Op("*").Qual("unsafe", "Pointer")).Call(Id("ptr")).Op("=").Add(o().Dot("target").Call(Id("i")))),
-			Case(Id("_kindStruct")).Block(o().Dot("filled").Index(Id("i")).Op("=").Add(p("fill")).Call(Id("ptr"))),
+			Case(Id("_kindStruct")).Block(o().Dot("allocs").Index(Id("i")).Op("=").Id("_spyAllocated").Call(Func().Params().Block(
+				o().Dot("filled").Index(Id("i")).Op("=").Add(p("fill")).Call(Id("ptr")),
+			))),
 		),
 	))
 
@@ -729,10 +731,24 @@ func (c comTests) structFakes(f *File) {
 	f.Func().Id("_fakeFrees").Params(Id("tb").Qual("testing", "TB")).BlockFunc(func(g *Group) {
 		g.Id("_fakeFreed").Op("=").Nil()
 		for _, st := range c.s.Structs {
-			if st.Free == nil {
+			if !st.Frees() {
 				continue
 			}
 			v := freeVar(st)
+			if st.Free == nil {
+				// The fields' frees are the real CoTaskMemFree and
+				// SysFreeString: the fake records the struct and calls
+				// them, and the task allocator's spy counts the frees.
+				g.Block(
+					Id("saved").Op(":=").Id(v),
+					Id("tb").Dot("Cleanup").Call(Func().Params().Block(Id(v).Op("=").Id("saved"))),
+					Id(v).Op("=").Func().Params(Id("p").Op("*").Id(st.Name)).Error().Block(
+						Id("_fakeFreed").Op("=").Append(Id("_fakeFreed"), Uintptr().Call(unsafePtr(Id("p")))),
+						Return(Id("saved").Call(Id("p"))),
+					),
+				)
+				continue
+			}
 			g.Block(
 				Id("saved").Op(":=").Id(v),
 				Id("tb").Dot("Cleanup").Call(Func().Params().Block(Id(v).Op("=").Id("saved"))),

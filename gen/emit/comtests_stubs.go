@@ -196,7 +196,7 @@ func (c comTests) paramsLit(m *model.Method) Code {
 			}
 			if kind == "_kindStruct" && p.Dir == model.Out && !p.Reserved {
 				d[Id("fill")] = Id("_fakeFill_" + p.Type.Struct.Name)
-				if p.Type.Struct.Free != nil {
+				if p.Type.Struct.Frees() {
 					d[Id("frees")] = True()
 				}
 			}
@@ -587,6 +587,12 @@ func (c comTests) testStubs(f *File) {
 				),
 				If(Id("freed").Op("!=").Lit(1)).Block(
 					errorf("out-parameter %d (%s): the struct the object filled at %#x was freed %d times, want once (freed: %#x)", n(), p("name"), Id("obj").Dot("argWords").Index(Id("i")), Id("freed"), Id("_fakeFreed")),
+				),
+				Comment("// Each string the object allocated in the struct is freed once."),
+				For(List(Id("_"), Id("b")).Op(":=").Range().Id("obj").Dot("allocs").Index(Id("i"))).Block(
+					If(Id("freed").Op(":=").Id("_spyFreed").Call(Id("b")), Id("freed").Op("!=").Lit(1)).Block(
+						errorf("out-parameter %d (%s): a string the object allocated in the struct (block %#x) was freed %d times, want once", n(), p("name"), Id("b"), Id("freed")),
+					),
 				),
 			),
 		),

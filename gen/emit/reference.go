@@ -427,6 +427,13 @@ func referenceStruct(b *bytes.Buffer, st *model.Struct) {
 	if st.Free != nil {
 		p("Go copy: `%s`, with Go strings. Methods that fill a `%s` return the copy and free the original with [%s](%s).\n\n",
 			st.GoName, st.Name, st.Free.Name, anchor(st.Free.Name))
+	} else if st.Frees() {
+		var parts []string
+		for _, fld := range st.FreedFields() {
+			parts = append(parts, fmt.Sprintf("`%s` with `%s`", fld.Name, fld.Free))
+		}
+		p("Go copy: `%s`, with Go strings. Methods that fill a `%s` return the copy and free the original field by field: %s.\n\n",
+			st.GoName, st.Name, strings.Join(parts, ", "))
 	}
 	if st.Doc != "" {
 		p("%s\n\n", mdText(st.Doc))

@@ -69,7 +69,7 @@ func shape(m *model.Method) []string {
 		case model.EnumKind, model.InterfaceKind:
 			s += t.C
 		case model.StructKind:
-			if p.Dir != model.Out || p.ByPtr || t.Struct.Free == nil {
+			if p.Dir != model.Out || p.ByPtr || !t.Struct.Frees() {
 				return nil // the example expects the Go copy
 			}
 			s += t.C

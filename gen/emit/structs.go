@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"strings"
 
 	. "github.com/dave/jennifer/jen"
 
@@ -88,8 +89,14 @@ func emitStructCopy(f *File, st *model.Struct) {
 	if st.GoName == "" {
 		return
 	}
-	f.Comment(fmt.Sprintf("// %s is a Go copy of %s with Go strings. Methods that fill a", st.GoName, st.Name))
-	f.Comment(fmt.Sprintf("// %s return it and free the original with %s, so nothing leaks.", st.Name, st.Free.Name))
+	if st.Free != nil {
+		f.Comment(fmt.Sprintf("// %s is a Go copy of %s with Go strings. Methods that fill a", st.GoName, st.Name))
+		f.Comment(fmt.Sprintf("// %s return it and free the original with %s, so nothing leaks.", st.Name, st.Free.Name))
+	} else {
+		for _, l := range wrap(fmt.Sprintf("%s is a Go copy of %s with Go strings. Methods that fill a %s return it and free the original field by field (%s), so nothing leaks.", st.GoName, st.Name, st.Name, fieldFreeList(st))) {
+			f.Comment("// " + l)
+		}
+	}
 	f.Type().Id(st.GoName).StructFunc(func(g *Group) {
 		for _, fld := range st.Fields {
 			if fld.Doc != "" {
@@ -100,11 +107,30 @@ func emitStructCopy(f *File, st *model.Struct) {
 			g.Id(fld.GoName).Add(copyType(fld.Type))
 		}
 	})
-	f.Comment(fmt.Sprintf("// %s is %s, the function", freeVar(st), st.Free.Name))
-	f.Comment(fmt.Sprintf("// the stubs free a %s with. It is a variable so that the", st.Name))
-	f.Comment("// package's tests of fake COM objects, which allocate the strings")
-	f.Comment("// themselves, can check the call and free them without the DLL.")
-	f.Var().Id(freeVar(st)).Op("=").Id(st.Free.Name)
+	if st.Free != nil {
+		f.Comment(fmt.Sprintf("// %s is %s, the function", freeVar(st), st.Free.Name))
+		f.Comment(fmt.Sprintf("// the stubs free a %s with. It is a variable so that the", st.Name))
+		f.Comment("// package's tests of fake COM objects, which allocate the strings")
+		f.Comment("// themselves, can check the call and free them without the DLL.")
+		f.Var().Id(freeVar(st)).Op("=").Id(st.Free.Name)
+	} else {
+		for _, l := range wrap(fmt.Sprintf("%s frees the fields of a %s that the callee allocated: %s. It is a variable so that the package's tests of fake COM objects can see the call.", freeVar(st), st.Name, fieldFreeList(st))) {
+			f.Comment("// " + l)
+		}
+		f.Var().Id(freeVar(st)).Op("=").Func().Params(Id("p").Op("*").Id(st.Name)).Error().BlockFunc(func(g *Group) {
+			for _, fld := range st.FreedFields() {
+				v := Id("p").Dot(fld.GoName)
+				switch fld.Free {
+				case "CoTaskMemFree":
+					g.Qual(winPkg, "CoTaskMemFree").Call(Qual("unsafe", "Pointer").Call(v))
+				case "SysFreeString":
+					g.Id("_sysFreeString").Call(v)
+				}
+				g.Add(v.Clone().Op("=").Nil())
+			}
+			g.Return(Nil())
+		})
+	}
 	f.Comment(fmt.Sprintf("// goCopy copies p into a %s; the strings are copied, not shared.", st.GoName))
 	f.Func().Params(Id("p").Op("*").Id(st.Name)).Id("goCopy").Params().Id(st.GoName).Block(
 		Return(Id(st.GoName).Values(DictFunc(func(d Dict) {
@@ -113,6 +139,16 @@ func emitStructCopy(f *File, st *model.Struct) {
 			}
 		}))),
 	)
+}
+
+// fieldFreeList lists the fields of st that name a free function, each with
+// it: "pwcsName with CoTaskMemFree".
+func fieldFreeList(st *model.Struct) string {
+	var parts []string
+	for _, fld := range st.FreedFields() {
+		parts = append(parts, fld.Name+" with "+fld.Free)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // freeVar names the variable holding the free function of st.

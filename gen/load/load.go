@@ -161,7 +161,10 @@ type Field struct {
 	Name   Str `yaml:"name"`
 	GoName Str `yaml:"go_name"`
 	Type   Str `yaml:"type"`
-	Doc    Str `yaml:"doc"`
+	// Free names the function that frees what the callee allocated for
+	// this field: CoTaskMemFree or SysFreeString.
+	Free Str `yaml:"free"`
+	Doc  Str `yaml:"doc"`
 }
 
 // Function is an entry point exported by a DLL.

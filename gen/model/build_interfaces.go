@@ -570,8 +570,11 @@ func (b *builder) checkParamShadowing() {
 	for _, p := range b.paramPositions {
 		used := map[string]bool{"HRESULT": true, p.method.ID(): true}
 		for _, q := range p.method.Params {
-			if st := q.Type.Struct; q.Dir == Out && !q.ByPtr && st != nil && st.Free != nil {
-				used[st.Name], used[st.Free.Name] = true, true
+			if st := q.Type.Struct; q.Dir == Out && !q.ByPtr && st != nil && st.Frees() {
+				used[st.Name] = true
+				if st.Free != nil {
+					used[st.Free.Name] = true
+				}
 			}
 		}
 		if used[p.name] {
@@ -603,7 +606,7 @@ func (p *Param) stubLocal() bool {
 	case p.ByPtr:
 		return false
 	}
-	return t.Kind == Boolean || t.Kind == WString || t.Kind == BSTRKind || t.Kind == StructKind && t.Struct.Free != nil
+	return t.Kind == Boolean || t.Kind == WString || t.Kind == BSTRKind || t.Kind == StructKind && t.Struct.Frees()
 }
 
 // checkResultNames refuses a parameter named hr when the stub returns the

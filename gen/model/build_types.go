@@ -330,6 +330,49 @@ func (b *builder) dlls(raw []load.DLL) {
 	}
 }
 
+// fieldFrees resolves the free functions the fields of d name (free: on a
+// field) and reports whether any field has one. A field's free applies to a
+// string field of a struct that is not a union: CoTaskMemFree to LPCWSTR and
+// VSS_PWSZ, SysFreeString to BSTR. The struct needs a go_name for the copy.
+func (b *builder) fieldFrees(d declaredStruct) bool {
+	byName := map[string]*Field{}
+	for _, f := range d.s.Fields {
+		byName[f.Name] = f
+	}
+	found := false
+	for _, rf := range d.raw.Fields {
+		if !rf.Free.Set {
+			continue
+		}
+		f := byName[rf.Name.Value]
+		if f == nil {
+			continue // refused already
+		}
+		what := "struct " + d.s.Name + " field " + f.Name
+		kind, ok := FieldFrees[rf.Free.Value]
+		switch {
+		case d.s.Union:
+			b.errorf(rf.Free.Pos, "%s: a union's member cannot name a free function: which member holds what the callee allocated is not known", what)
+		case !ok:
+			b.errorf(rf.Free.Pos, "%s: free %q is not a function a field can name (CoTaskMemFree for LPCWSTR and VSS_PWSZ, SysFreeString for BSTR)", what, rf.Free.Value)
+		case f.Type.Kind != WString && f.Type.Kind != BSTRKind:
+			b.errorf(rf.Free.Pos, "%s: free applies to string fields; %s holds nothing the Go copy can take over", what, f.Type.C)
+		case f.Type.Kind != kind:
+			want := "CoTaskMemFree"
+			if f.Type.Kind == BSTRKind {
+				want = "SysFreeString"
+			}
+			b.errorf(rf.Free.Pos, "%s: %s is freed with %s, not %s", what, f.Type.C, want, rf.Free.Value)
+		case d.s.GoName == "":
+			b.errorf(rf.Free.Pos, "%s: a struct with a field to free needs a go_name for the Go copy that out-parameters return", what)
+		default:
+			f.Free = rf.Free.Value
+			found = true
+		}
+	}
+	return found
+}
+
 var cIdentRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 var dllRE = regexp.MustCompile(`^[A-Za-z0-9_-]+\.[dD][lL][lL]$`) // ASCII alone: (?i) would let U+017F pass for s and U+212A for k
@@ -343,9 +386,23 @@ func (b *builder) structFrees(ds []declaredStruct) {
 		byName[f.Name] = f
 	}
 	for _, d := range ds {
+		fieldFrees := b.fieldFrees(d)
 		if !d.raw.Free.Set {
-			if d.s.GoName != "" && !d.raw.Free.Bad {
-				b.errorf(d.raw.GoName.Pos, "struct %s: go_name names the Go copy made when free is set; set free too", d.s.Name)
+			// A field that names a free function, even one refused,
+			// explains the go_name.
+			named := false
+			for _, rf := range d.raw.Fields {
+				named = named || rf.Free.Set || rf.Free.Bad
+			}
+			if d.s.GoName != "" && !d.raw.Free.Bad && !named {
+				b.errorf(d.raw.GoName.Pos, "struct %s: go_name names the Go copy made when free is set, on the struct or on a field; set free too", d.s.Name)
+			}
+			continue
+		}
+		if fieldFrees {
+			b.errorf(d.raw.Free.Pos, "struct %s: free %s frees the whole struct, fields included; drop the fields' free, or the struct's", d.s.Name, d.raw.Free.Value)
+			for _, f := range d.s.Fields {
+				f.Free = ""
 			}
 			continue
 		}

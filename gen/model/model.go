@@ -173,8 +173,7 @@ func (s *Spec) RefusesWOW64() bool {
 type Method struct {
 	Interface *Interface
 	DLL       string
-	Header    string // the C header that declares a DLL function, or ""
-	Void      bool   // returns nothing (result: void, or void: true on a function)
+	Void      bool // returns nothing (result: void, or void: true on a function)
 	// Result is what the method or function returns when that is neither an
 	// HRESULT nor nothing (result: ULONG): an integer, BOOL, enum, pointer or
 	// interface pointer, which the stub returns as it is. Nil for an HRESULT.
@@ -189,6 +188,8 @@ type Method struct {
 	// ReturnsUndocumented, when set, says why Returns is empty: Microsoft's
 	// page documents no return codes for the method.
 	ReturnsUndocumented string
+	// Header is the C header that declares a DLL function (header:), or "".
+	Header string
 }
 
 // ReturnsHRESULT reports whether the method returns an HRESULT, as COM

@@ -201,7 +201,7 @@ type Struct struct {
 	// inside the struct; out-parameters of such a struct come back to Go as
 	// a copy with Go strings, and the stub frees the original.
 	Free *Method
-	// GoName names that Go copy (set when Free is).
+	// GoName names that Go copy (set when Free is, or a field's Free).
 	GoName string
 
 	layouts map[Arch]*Layout
@@ -213,6 +213,37 @@ type Field struct {
 	GoName string // exported Go name
 	Type   *Type
 	Doc    string
+	// Free frees what the callee allocated for this field of a struct it
+	// filled: CoTaskMemFree for a string, SysFreeString for a BSTR. The
+	// struct then has a Go copy, and the stub frees each such field once it
+	// is copied. Empty when the field holds nothing to free, or when the
+	// struct's own Free frees it all.
+	Free string
+}
+
+// FieldFrees are the free functions a field may name, by the kind of type
+// each frees.
+var FieldFrees = map[string]Kind{
+	"CoTaskMemFree": WString,
+	"SysFreeString": BSTRKind,
+}
+
+// Frees reports whether out-parameters of s come back as a Go copy and the
+// stub frees the original: with the struct's Free function, or with the
+// Free function of each field that has one.
+func (s *Struct) Frees() bool {
+	return s.Free != nil || len(s.FreedFields()) > 0
+}
+
+// FreedFields are the fields of s that name a Free function of their own.
+func (s *Struct) FreedFields() []*Field {
+	var out []*Field
+	for _, f := range s.Fields {
+		if f.Free != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Layout is a struct's C layout on one architecture and the padding the Go

@@ -651,7 +651,9 @@ func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
 	case _kindPointer:
 		*(*unsafe.Pointer)(ptr) = o.target(i)
 	case _kindStruct:
-		o.filled[i] = p.fill(ptr)
+		o.allocs[i] = _spyAllocated(func() {
+			o.filled[i] = p.fill(ptr)
+		})
 	}
 }
 
@@ -1622,6 +1624,12 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 		}
 		if freed != 1 {
 			t.Errorf("out-parameter %d (%s): the struct the object filled at %#x was freed %d times, want once (freed: %#x)", i+1, p.name, obj.argWords[i], freed, _fakeFreed)
+		}
+		// Each string the object allocated in the struct is freed once.
+		for _, b := range obj.allocs[i] {
+			if freed := _spyFreed(b); freed != 1 {
+				t.Errorf("out-parameter %d (%s): a string the object allocated in the struct (block %#x) was freed %d times, want once", i+1, p.name, b, freed)
+			}
 		}
 	}
 }

@@ -331,6 +331,7 @@ type IGadgetShopVtbl struct {
 	Describe uintptr // slot 4
 	Props    uintptr // slot 5
 	Resize   uintptr // slot 6
+	Stat     uintptr // slot 7
 }
 
 // A compile error in this function means IGadgetShopVtbl no longer has the
@@ -343,7 +344,8 @@ func _() {
 	_ = x[unsafe.Offsetof(vt.Describe)/ptr-4]
 	_ = x[unsafe.Offsetof(vt.Props)/ptr-5]
 	_ = x[unsafe.Offsetof(vt.Resize)/ptr-6]
-	_ = x[unsafe.Sizeof(vt)/ptr-7]
+	_ = x[unsafe.Offsetof(vt.Stat)/ptr-7]
+	_ = x[unsafe.Sizeof(vt)/ptr-8]
 }
 
 // IGadgetShop is the COM interface of that name, declared in widget.h.
@@ -420,6 +422,35 @@ func (v *IGadgetShop) Props(pThings *THING_PROP) (pProp WidgetProperties, ppGadg
 		err = _newError(IGadgetShop_Props, _hr)
 	}
 	return pProp, ppGadget, err
+}
+
+// Stat calls IGadgetShop::Stat, slot 7 of the vtable.
+//
+// A struct whose string fields the stub frees one by one.
+//
+// Parameters:
+//   - pHint (in VSS_ID): An optional GUID by pointer; nil passes NULL. Optional:
+//     nil passes NULL.
+//   - pFilter (in THING_PROP): An optional struct by pointer; nil passes NULL.
+//     Optional: nil passes NULL.
+//   - pContext (in PVOID): An optional untyped pointer; nil passes NULL. Optional:
+//     nil passes NULL.
+//   - pStat (out GADGET_STAT): Filled by the shop and copied to Go.
+//
+// Documented return codes:
+//   - S_OK: Described.
+func (v *IGadgetShop) Stat(pHint *windows.GUID, pFilter *THING_PROP, pContext unsafe.Pointer) (pStat GadgetStat, err error) {
+	var _pStat GADGET_STAT
+	_r, _, _ := syscall.SyscallN(v.vtable().Stat, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(pHint)), uintptr(unsafe.Pointer(pFilter)), uintptr(pContext), uintptr(unsafe.Pointer(&_pStat)))
+	_hr := HRESULT(_r)
+	if !_hr.Failed() {
+		pStat = _pStat.goCopy()
+		_ = _freeGADGET_STAT(&_pStat)
+	}
+	if _hr != 0 {
+		err = _newError(IGadgetShop_Stat, _hr)
+	}
+	return pStat, err
 }
 
 // IID_IWidget is the interface identifier of IWidget, {11111111-2222-3333-4444-555555555555}.
@@ -727,6 +758,38 @@ func ResetGizmos() (err error) {
 		err = _newError(Proc_ResetGizmos, _hr)
 	}
 	return err
+}
+
+// GadgetStat is a Go copy of GADGET_STAT with Go strings. Methods that fill a
+// GADGET_STAT return it and free the original field by field (pwcsName with
+// CoTaskMemFree, bstrOwner with SysFreeString), so nothing leaks.
+type GadgetStat struct {
+	// Freed with CoTaskMemFree.
+	Name string
+	// Freed with SysFreeString.
+	Owner string
+	// Nothing to free.
+	Size uint64
+}
+
+// _freeGADGET_STAT frees the fields of a GADGET_STAT that the callee
+// allocated: pwcsName with CoTaskMemFree, bstrOwner with SysFreeString. It is
+// a variable so that the package's tests of fake COM objects can see the call.
+var _freeGADGET_STAT = func(p *GADGET_STAT) error {
+	windows.CoTaskMemFree(unsafe.Pointer(p.Name))
+	p.Name = nil
+	_sysFreeString(p.Owner)
+	p.Owner = nil
+	return nil
+}
+
+// goCopy copies p into a GadgetStat; the strings are copied, not shared.
+func (p *GADGET_STAT) goCopy() GadgetStat {
+	return GadgetStat{
+		Name:  windows.UTF16PtrToString(p.Name),
+		Owner: _bstrString(p.Owner),
+		Size:  p.Size,
+	}
 }
 
 // WidgetProperties is a Go copy of WIDGET_PROP with Go strings. Methods that fill a

@@ -14,6 +14,28 @@ func _word32(p unsafe.Pointer, i int) uintptr {
 	return uintptr(*(*uint32)(unsafe.Add(p, 4*i)))
 }
 
+// GADGET_STAT is the C struct of that name (widget.h): 16 bytes on 386.
+//
+// What the shop says of a gadget, as IStream::Stat fills a STATSTG.
+type GADGET_STAT struct {
+	// pwcsName: Freed with CoTaskMemFree.
+	Name *uint16
+	// bstrOwner: Freed with SysFreeString.
+	Owner *uint16
+	// cbSize: Nothing to free.
+	Size uint64
+}
+
+// A compile error in this function means GADGET_STAT no longer has the SDK's layout on 386.
+func _() {
+	var s GADGET_STAT
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(s.Name)-0]
+	_ = x[unsafe.Offsetof(s.Owner)-4]
+	_ = x[unsafe.Offsetof(s.Size)-8]
+	_ = x[unsafe.Sizeof(s)-16]
+}
+
 // WIDGET_PROP is the C struct of that name (widget.h): 40 bytes on 386.
 //
 // What a widget knows about itself.

@@ -32,6 +32,28 @@ func _word64(p unsafe.Pointer, i int) uintptr {
 	return uintptr(*(*uint64)(unsafe.Add(p, 8*i)))
 }
 
+// GADGET_STAT is the C struct of that name (widget.h): 24 bytes on amd64.
+//
+// What the shop says of a gadget, as IStream::Stat fills a STATSTG.
+type GADGET_STAT struct {
+	// pwcsName: Freed with CoTaskMemFree.
+	Name *uint16
+	// bstrOwner: Freed with SysFreeString.
+	Owner *uint16
+	// cbSize: Nothing to free.
+	Size uint64
+}
+
+// A compile error in this function means GADGET_STAT no longer has the SDK's layout on amd64.
+func _() {
+	var s GADGET_STAT
+	var x [1]struct{}
+	_ = x[unsafe.Offsetof(s.Name)-0]
+	_ = x[unsafe.Offsetof(s.Owner)-8]
+	_ = x[unsafe.Offsetof(s.Size)-16]
+	_ = x[unsafe.Sizeof(s)-24]
+}
+
 // WIDGET_PROP is the C struct of that name (widget.h): 48 bytes on amd64.
 //
 // What a widget knows about itself.

@@ -405,7 +405,7 @@ var _fakeInterfaces = []_fakeInterface{
 	},
 	{
 		iids:    []windows.GUID{IID_IGadgetShop, IID_IUnknown},
-		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Stat},
 		name:    "IGadgetShop",
 		unknown: true,
 	},
@@ -651,7 +651,9 @@ func (o *_fakeObject) write(i int, p *_stubParam, ptr unsafe.Pointer) {
 	case _kindPointer:
 		*(*unsafe.Pointer)(ptr) = o.target(i)
 	case _kindStruct:
-		o.filled[i] = p.fill(ptr)
+		o.allocs[i] = _spyAllocated(func() {
+			o.filled[i] = p.fill(ptr)
+		})
 	}
 }
 
@@ -856,6 +858,22 @@ func _fakeFill_WIDGET_PROP(p unsafe.Pointer) any {
 	}
 }
 
+// _fakeFill_GADGET_STAT fills the GADGET_STAT at p as a COM server would, its
+// strings newly allocated, and returns what the stub must return for it.
+func _fakeFill_GADGET_STAT(p unsafe.Pointer) any {
+	s := (*GADGET_STAT)(p)
+	*s = GADGET_STAT{
+		Name:  _fakeCoTaskString("GADGET_STAT.pwcsName: ü€𝄞"),
+		Owner: _fakeBSTR("GADGET_STAT.bstrOwner: ü€𝄞"),
+		Size:  uint64(0x1D500005C000002),
+	}
+	return GadgetStat{
+		Name:  "GADGET_STAT.pwcsName: ü€𝄞",
+		Owner: "GADGET_STAT.bstrOwner: ü€𝄞",
+		Size:  uint64(0x1D500005C000002),
+	}
+}
+
 // _fakeFreed records the structs the fake free functions were given.
 var _fakeFreed []uintptr
 
@@ -865,6 +883,16 @@ var _fakeFreed []uintptr
 // the test sees which struct was freed.
 func _fakeFrees(tb testing.TB) {
 	_fakeFreed = nil
+	{
+		saved := _freeGADGET_STAT
+		tb.Cleanup(func() {
+			_freeGADGET_STAT = saved
+		})
+		_freeGADGET_STAT = func(p *GADGET_STAT) error {
+			_fakeFreed = append(_fakeFreed, uintptr(unsafe.Pointer(p)))
+			return saved(p)
+		}
+	}
 	{
 		saved := _freeWIDGET_PROP
 		tb.Cleanup(func() {
@@ -1447,6 +1475,41 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 6,
 	},
+	IGadgetShop_Stat: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out3 GadgetStat
+			out3, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).Stat((*windows.GUID)(obj.in(0, &p[0])), (*THING_PROP)(obj.in(1, &p[1])), obj.in(2, &p[2]))
+			r.values[3] = out3
+			return r
+		},
+		iface: "IGadgetShop",
+		name:  "Stat",
+		params: []_stubParam{
+			{
+				kind:     _kindPointer,
+				name:     "pHint",
+				optional: true,
+			},
+			{
+				kind:     _kindPointer,
+				name:     "pFilter",
+				optional: true,
+			},
+			{
+				kind:     _kindPointer,
+				name:     "pContext",
+				optional: true,
+			},
+			{
+				fill:  _fakeFill_GADGET_STAT,
+				frees: true,
+				kind:  _kindStruct,
+				name:  "pStat",
+				out:   true,
+			},
+		},
+		slot: 7,
+	},
 	ISuperWidget_Fly: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*ISuperWidget)(unsafe.Pointer(obj)).Fly()
@@ -1473,19 +1536,19 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwTurns",
-				word:  0x3A000F00,
+				word:  0x3A001000,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lSpeed",
-				word:  0x3A000F01,
+				word:  0x3A001001,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A000F02,
+				word:  0x3A001002,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1513,21 +1576,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pHr",
 				out:   true,
-				word:  0x5E001000,
+				word:  0x5E001100,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pCount",
 				out:   true,
-				word:  0x5E001001,
+				word:  0x5E001101,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pColor",
 				out:   true,
-				word:  0x5E001002,
+				word:  0x5E001102,
 			},
 			{
 				bytes:    4,
@@ -1549,7 +1612,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IAllocator_Alloc, IAllocator_Free, IAllocator_GetSize, IAllocator_Count, IAllocator_DidAlloc, IAllocator_IsEmpty, IAllocator_Total, IAllocator_Owner, IAllocator_Color, IAllocator_Shiny, IAllocator_Rename, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
+var _stubMethods = []Method{IAllocator_Alloc, IAllocator_Free, IAllocator_GetSize, IAllocator_Count, IAllocator_DidAlloc, IAllocator_IsEmpty, IAllocator_Total, IAllocator_Owner, IAllocator_Color, IAllocator_Shiny, IAllocator_Rename, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Stat, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{}
@@ -1599,6 +1662,10 @@ var _stubCases = []struct {
 	{"IGadgetShop.Resize/S_OK", IGadgetShop_Resize, S_OK, -1, 0, false, false, 0x0},
 	{"IGadgetShop.Resize/undocumented 0x8004FFFF", IGadgetShop_Resize, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
 	{"IGadgetShop.Resize/undocumented success 0x0004FFFF", IGadgetShop_Resize, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IGadgetShop.Stat/S_OK", IGadgetShop_Stat, S_OK, -1, 0, false, false, 0x0},
+	{"IGadgetShop.Stat/undocumented 0x8004FFFF", IGadgetShop_Stat, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IGadgetShop.Stat/undocumented success 0x0004FFFF", IGadgetShop_Stat, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IGadgetShop.Stat/S_OK/optional parameters absent", IGadgetShop_Stat, S_OK, -1, 0, false, true, 0x0},
 	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, -1, 0, false, false, 0x0},
 	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, -1, 0, false, false, 0x0},
 	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, -1, 0, false, false, 0x0},
@@ -1703,6 +1770,12 @@ func _checkOut(t *testing.T, obj *_fakeObject, i int, p *_stubParam, got *_stubR
 		}
 		if freed != 1 {
 			t.Errorf("out-parameter %d (%s): the struct the object filled at %#x was freed %d times, want once (freed: %#x)", i+1, p.name, obj.argWords[i], freed, _fakeFreed)
+		}
+		// Each string the object allocated in the struct is freed once.
+		for _, b := range obj.allocs[i] {
+			if freed := _spyFreed(b); freed != 1 {
+				t.Errorf("out-parameter %d (%s): a string the object allocated in the struct (block %#x) was freed %d times, want once", i+1, p.name, b, freed)
+			}
 		}
 	}
 }
@@ -1999,9 +2072,9 @@ var _functions = []struct {
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a001400,
+					Data1: 0x6a001500,
 					Data2: 0x1000,
-					Data3: 0x2014,
+					Data3: 0x2015,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -2025,7 +2098,7 @@ var _functions = []struct {
 				bytes: _fakePtrBytes,
 				kind:  _kindInteger,
 				name:  "cb",
-				word:  0x1C0015003A001500,
+				word:  0x1C0016003A001600,
 			},
 		},
 		proc:  _procAllocWidgetMemory,
@@ -2064,7 +2137,7 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "cchMax",
-				word:  0x3A001702,
+				word:  0x3A001802,
 			},
 		},
 		proc:  _procWidgetNameFromGuid,

@@ -88,6 +88,9 @@ const (
 	// IGadgetShop_Resize is IGadgetShop.Resize, slot 6.
 	IGadgetShop_Resize
 
+	// IGadgetShop_Stat is IGadgetShop.Stat, slot 7.
+	IGadgetShop_Stat
+
 	// IWidget_Spin is IWidget.Spin, slot 3.
 	IWidget_Spin
 
@@ -145,6 +148,7 @@ var _methods = [...]struct {
 	IGadgetShop_Describe:     {"IGadgetShop.Describe", "IGadgetShop", "Describe", 4, nil},
 	IGadgetShop_Props:        {"IGadgetShop.Props", "IGadgetShop", "Props", 5, []HRESULT{S_OK, WID_E_BROKEN}},
 	IGadgetShop_Resize:       {"IGadgetShop.Resize", "IGadgetShop", "Resize", 6, []HRESULT{S_OK}},
+	IGadgetShop_Stat:         {"IGadgetShop.Stat", "IGadgetShop", "Stat", 7, []HRESULT{S_OK}},
 	IWidget_Spin:             {"IWidget.Spin", "IWidget", "Spin", 3, []HRESULT{S_OK, S_FALSE, WID_E_UNEXPECTED}},
 	IWidget_Status:           {"IWidget.Status", "IWidget", "Status", 4, []HRESULT{S_OK, E_INVALIDARG}},
 	ISuperWidget_Fly:         {"ISuperWidget.Fly", "ISuperWidget", "Fly", 6, []HRESULT{S_OK, WID_E_BROKEN, WID_E_UNEXPECTED}},
@@ -224,6 +228,11 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		switch code {
 		case S_OK:
 			return "Resized.", true
+		}
+	case IGadgetShop_Stat:
+		switch code {
+		case S_OK:
+			return "Described.", true
 		}
 	case IWidget_Spin:
 		switch code {

@@ -33,6 +33,7 @@ func TestMethods(t *testing.T) {
 		{IGadgetShop_Describe, "IGadgetShop.Describe", "IGadgetShop", "Describe", 4, 0},
 		{IGadgetShop_Props, "IGadgetShop.Props", "IGadgetShop", "Props", 5, 2},
 		{IGadgetShop_Resize, "IGadgetShop.Resize", "IGadgetShop", "Resize", 6, 1},
+		{IGadgetShop_Stat, "IGadgetShop.Stat", "IGadgetShop", "Stat", 7, 1},
 		{IWidget_Spin, "IWidget.Spin", "IWidget", "Spin", 3, 3},
 		{IWidget_Status, "IWidget.Status", "IWidget", "Status", 4, 2},
 		{ISuperWidget_Fly, "ISuperWidget.Fly", "ISuperWidget", "Fly", 6, 3},
@@ -126,6 +127,19 @@ func TestDocumented(t *testing.T) {
 			Minor: 1,
 		}, S_OK},
 		{IGadgetShop_Resize, S_OK, OSVersion{}, S_OK},
+		{IGadgetShop_Stat, S_OK, OSVersion{
+			Major: 5,
+			Minor: 1,
+		}, S_OK},
+		{IGadgetShop_Stat, S_OK, OSVersion{
+			Major: 6,
+			Minor: 0,
+		}, S_OK},
+		{IGadgetShop_Stat, S_OK, OSVersion{
+			Major: 6,
+			Minor: 1,
+		}, S_OK},
+		{IGadgetShop_Stat, S_OK, OSVersion{}, S_OK},
 		{IWidget_Spin, S_OK, OSVersion{
 			Major: 5,
 			Minor: 1,

@@ -53,7 +53,8 @@ _Static_assert(offsetof(IGadgetShopVtbl, Find) / sizeof(void *) == 3, "IGadgetSh
 _Static_assert(offsetof(IGadgetShopVtbl, Describe) / sizeof(void *) == 4, "IGadgetShop.Describe slot");
 _Static_assert(offsetof(IGadgetShopVtbl, Props) / sizeof(void *) == 5, "IGadgetShop.Props slot");
 _Static_assert(offsetof(IGadgetShopVtbl, Resize) / sizeof(void *) == 6, "IGadgetShop.Resize slot");
-_Static_assert(sizeof(IGadgetShopVtbl) / sizeof(void *) == 7, "IGadgetShop vtable size");
+_Static_assert(offsetof(IGadgetShopVtbl, Stat) / sizeof(void *) == 7, "IGadgetShop.Stat slot");
+_Static_assert(sizeof(IGadgetShopVtbl) / sizeof(void *) == 8, "IGadgetShop vtable size");
 _Static_assert(offsetof(IWidgetVtbl, QueryInterface) / sizeof(void *) == 0, "IWidget.QueryInterface slot");
 _Static_assert(offsetof(IWidgetVtbl, AddRef) / sizeof(void *) == 1, "IWidget.AddRef slot");
 _Static_assert(offsetof(IWidgetVtbl, Release) / sizeof(void *) == 2, "IWidget.Release slot");
@@ -130,6 +131,14 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->P
 	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, WIDGET_PROP *, const GADGET_PROP **, const THING_PROP *)), "IGadgetShop.Props parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Resize),
 	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, LONGLONG, ULONGLONG, LONGLONG, DWORD)), "IGadgetShop.Resize parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID *, THING_PROP *, PVOID, GADGET_STAT *))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, VSS_ID *, const THING_PROP *, PVOID, GADGET_STAT *))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, const VSS_ID *, THING_PROP *, PVOID, GADGET_STAT *))
+	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, const VSS_ID *, const THING_PROP *, PVOID, GADGET_STAT *)), "IGadgetShop.Stat parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IWidget *, REFIID, void **)), "IWidget.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->AddRef),
@@ -200,6 +209,9 @@ _Static_assert((ULONG)(WF_ALL) == 0x00000005UL, "WF_ALL value");
 _Static_assert((ULONG)(WF_ANY) == 0xFFFFFFFFUL, "WF_ANY value");
 
 /* Struct and union members: the C type of each, on every target. */
+_Static_assert(__builtin_types_compatible_p(__typeof__(((GADGET_STAT *)0)->pwcsName), LPCWSTR), "GADGET_STAT.pwcsName type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((GADGET_STAT *)0)->bstrOwner), BSTR), "GADGET_STAT.bstrOwner type");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((GADGET_STAT *)0)->cbSize), ULONGLONG), "GADGET_STAT.cbSize type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((WIDGET_PROP *)0)->m_Id), VSS_ID), "WIDGET_PROP.m_Id type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((WIDGET_PROP *)0)->m_pwszName), VSS_PWSZ), "WIDGET_PROP.m_pwszName type");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((WIDGET_PROP *)0)->m_bShiny), boolean), "WIDGET_PROP.m_bShiny type");
@@ -226,6 +238,11 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((ALLOC_STATS *)0)->usCou
  * the offset of every field of a struct; size and alignment of a union.
  */
 #if defined(_M_AMD64) || defined(__x86_64__)
+_Static_assert(sizeof(GADGET_STAT) == 24, "GADGET_STAT size on amd64");
+_Static_assert(_Alignof(GADGET_STAT) == 8, "GADGET_STAT alignment on amd64");
+_Static_assert(offsetof(GADGET_STAT, pwcsName) == 0, "GADGET_STAT.pwcsName offset on amd64");
+_Static_assert(offsetof(GADGET_STAT, bstrOwner) == 8, "GADGET_STAT.bstrOwner offset on amd64");
+_Static_assert(offsetof(GADGET_STAT, cbSize) == 16, "GADGET_STAT.cbSize offset on amd64");
 _Static_assert(sizeof(WIDGET_PROP) == 48, "WIDGET_PROP size on amd64");
 _Static_assert(_Alignof(WIDGET_PROP) == 8, "WIDGET_PROP alignment on amd64");
 _Static_assert(offsetof(WIDGET_PROP, m_Id) == 0, "WIDGET_PROP.m_Id offset on amd64");
@@ -255,6 +272,11 @@ _Static_assert(offsetof(ALLOC_STATS, lpSigned) == 40, "ALLOC_STATS.lpSigned offs
 _Static_assert(offsetof(ALLOC_STATS, dwpMask) == 48, "ALLOC_STATS.dwpMask offset on amd64");
 _Static_assert(offsetof(ALLOC_STATS, usCount) == 56, "ALLOC_STATS.usCount offset on amd64");
 #elif defined(_M_IX86) || defined(__i386__)
+_Static_assert(sizeof(GADGET_STAT) == 16, "GADGET_STAT size on 386");
+_Static_assert(_Alignof(GADGET_STAT) == 8, "GADGET_STAT alignment on 386");
+_Static_assert(offsetof(GADGET_STAT, pwcsName) == 0, "GADGET_STAT.pwcsName offset on 386");
+_Static_assert(offsetof(GADGET_STAT, bstrOwner) == 4, "GADGET_STAT.bstrOwner offset on 386");
+_Static_assert(offsetof(GADGET_STAT, cbSize) == 8, "GADGET_STAT.cbSize offset on 386");
 _Static_assert(sizeof(WIDGET_PROP) == 40, "WIDGET_PROP size on 386");
 _Static_assert(_Alignof(WIDGET_PROP) == 8, "WIDGET_PROP alignment on 386");
 _Static_assert(offsetof(WIDGET_PROP, m_Id) == 0, "WIDGET_PROP.m_Id offset on 386");
@@ -284,6 +306,11 @@ _Static_assert(offsetof(ALLOC_STATS, lpSigned) == 32, "ALLOC_STATS.lpSigned offs
 _Static_assert(offsetof(ALLOC_STATS, dwpMask) == 36, "ALLOC_STATS.dwpMask offset on 386");
 _Static_assert(offsetof(ALLOC_STATS, usCount) == 40, "ALLOC_STATS.usCount offset on 386");
 #elif defined(_M_ARM64) || defined(__aarch64__)
+_Static_assert(sizeof(GADGET_STAT) == 24, "GADGET_STAT size on arm64");
+_Static_assert(_Alignof(GADGET_STAT) == 8, "GADGET_STAT alignment on arm64");
+_Static_assert(offsetof(GADGET_STAT, pwcsName) == 0, "GADGET_STAT.pwcsName offset on arm64");
+_Static_assert(offsetof(GADGET_STAT, bstrOwner) == 8, "GADGET_STAT.bstrOwner offset on arm64");
+_Static_assert(offsetof(GADGET_STAT, cbSize) == 16, "GADGET_STAT.cbSize offset on arm64");
 _Static_assert(sizeof(WIDGET_PROP) == 48, "WIDGET_PROP size on arm64");
 _Static_assert(_Alignof(WIDGET_PROP) == 8, "WIDGET_PROP alignment on arm64");
 _Static_assert(offsetof(WIDGET_PROP, m_Id) == 0, "WIDGET_PROP.m_Id offset on arm64");
@@ -418,7 +445,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 149;
+static const unsigned static_facts = 159;
 
 int main(void)
 {
