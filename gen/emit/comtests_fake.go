@@ -707,7 +707,7 @@ func (c comTests) fakeVtables(f *File) {
 func (c comTests) filledStructs() []*model.Struct {
 	var out []*model.Struct
 	seen := map[*model.Struct]bool{}
-	for _, m := range c.stubbed {
+	for _, m := range append(append([]*model.Method{}, c.stubbed...), c.functions...) {
 		for _, p := range m.Params {
 			if testKind(p) == "_kindStruct" && p.Dir == model.Out && !p.Reserved && !seen[p.Type.Struct] {
 				seen[p.Type.Struct] = true

@@ -618,6 +618,7 @@ var (
 	_procWidgetTicks         = _dll_widgets.NewProc("WidgetTicks")
 	_procWidgetNameFromGuid  = _dll_widgets.NewProc("WidgetNameFromGuid")
 	_procReleaseWidgetMemory = _dll_widgets.NewProc("ReleaseWidgetMemory")
+	_procGetGadgetInfo       = _dll_widgets.NewProc("GetGadgetInfo")
 	_procResetGizmos         = _dll_gizmo.NewProc("ResetGizmos")
 )
 
@@ -740,6 +741,20 @@ func ReleaseWidgetMemory(pv unsafe.Pointer) (err error) {
 	}
 	syscall.SyscallN(_procReleaseWidgetMemory.Addr(), uintptr(pv))
 	return err
+}
+
+// GetGadgetInfo calls GetGadgetInfo, exported by widgets.dll, which is loaded on first use.
+//
+// A function that returns nothing and fills a struct.
+//
+// Parameters:
+//   - pGadget (out GADGET_PROP): Filled by the function.
+func GetGadgetInfo() (pGadget GADGET_PROP, err error) {
+	if err = _loadProc(Proc_GetGadgetInfo, _procGetGadgetInfo); err != nil {
+		return
+	}
+	syscall.SyscallN(_procGetGadgetInfo.Addr(), uintptr(unsafe.Pointer(&pGadget)))
+	return pGadget, err
 }
 
 // ResetGizmos calls ResetGizmos, exported by gizmo.dll, which is loaded on first use.

@@ -874,6 +874,22 @@ func _fakeFill_GADGET_STAT(p unsafe.Pointer) any {
 	}
 }
 
+// _fakeFill_GADGET_PROP fills the GADGET_PROP at p as a COM server would, its
+// strings newly allocated, and returns what the stub must return for it.
+func _fakeFill_GADGET_PROP(p unsafe.Pointer) any {
+	s := (*GADGET_PROP)(p)
+	*s = GADGET_PROP{
+		Count: int32(0x5C000001),
+		Id: windows.GUID{
+			Data1: 0x5c000000,
+			Data2: 0x5c01,
+			Data3: 0x5c02,
+			Data4: [8]byte{0x5c, 0x00, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07},
+		},
+	}
+	return *s
+}
+
 // _fakeFreed records the structs the fake free functions were given.
 var _fakeFreed []uintptr
 
@@ -2157,6 +2173,25 @@ var _functions = []struct {
 			},
 		},
 		proc:  _procReleaseWidgetMemory,
+		wow64: true,
+	},
+	{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out0 GADGET_PROP
+			out0, r.err = GetGadgetInfo()
+			r.values[0] = out0
+			return r
+		},
+		m: Proc_GetGadgetInfo,
+		params: []_stubParam{
+			{
+				fill: _fakeFill_GADGET_PROP,
+				kind: _kindStruct,
+				name: "pGadget",
+				out:  true,
+			},
+		},
+		proc:  _procGetGadgetInfo,
 		wow64: true,
 	},
 	{

@@ -121,6 +121,9 @@ const (
 	// Proc_ReleaseWidgetMemory is widgets.dll!ReleaseWidgetMemory, slot -1.
 	Proc_ReleaseWidgetMemory
 
+	// Proc_GetGadgetInfo is widgets.dll!GetGadgetInfo, slot -1.
+	Proc_GetGadgetInfo
+
 	// Proc_ResetGizmos is gizmo.dll!ResetGizmos, slot -1.
 	Proc_ResetGizmos
 )
@@ -159,6 +162,7 @@ var _methods = [...]struct {
 	Proc_WidgetTicks:         {"widgets.dll!WidgetTicks", "widgets.dll", "WidgetTicks", -1, nil},
 	Proc_WidgetNameFromGuid:  {"widgets.dll!WidgetNameFromGuid", "widgets.dll", "WidgetNameFromGuid", -1, nil},
 	Proc_ReleaseWidgetMemory: {"widgets.dll!ReleaseWidgetMemory", "widgets.dll", "ReleaseWidgetMemory", -1, nil},
+	Proc_GetGadgetInfo:       {"widgets.dll!GetGadgetInfo", "widgets.dll", "GetGadgetInfo", -1, nil},
 	Proc_ResetGizmos:         {"gizmo.dll!ResetGizmos", "gizmo.dll", "ResetGizmos", -1, []HRESULT{S_OK}},
 }
 

@@ -44,6 +44,7 @@ func TestMethods(t *testing.T) {
 		{Proc_WidgetTicks, "widgets.dll!WidgetTicks", "widgets.dll", "WidgetTicks", -1, 0},
 		{Proc_WidgetNameFromGuid, "widgets.dll!WidgetNameFromGuid", "widgets.dll", "WidgetNameFromGuid", -1, 0},
 		{Proc_ReleaseWidgetMemory, "widgets.dll!ReleaseWidgetMemory", "widgets.dll", "ReleaseWidgetMemory", -1, 0},
+		{Proc_GetGadgetInfo, "widgets.dll!GetGadgetInfo", "widgets.dll", "GetGadgetInfo", -1, 0},
 		{Proc_ResetGizmos, "gizmo.dll!ResetGizmos", "gizmo.dll", "ResetGizmos", -1, 1},
 	}
 	for _, tt := range tests {

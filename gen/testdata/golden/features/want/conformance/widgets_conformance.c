@@ -179,6 +179,8 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(&WidgetNameFromGuid),
 	INT (WINAPI *)(REFGUID, PVOID, INT)), "widgets.dll!WidgetNameFromGuid parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&ReleaseWidgetMemory),
 	void (WINAPI *)(PVOID)), "widgets.dll!ReleaseWidgetMemory parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(&GetGadgetInfo),
+	void (WINAPI *)(GADGET_PROP *)), "widgets.dll!GetGadgetInfo parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(&ResetGizmos),
 	HRESULT (WINAPI *)(void)), "gizmo.dll!ResetGizmos parameters");
 
@@ -398,6 +400,7 @@ static const struct {
 	{"widgets.dll!WidgetTicks export", "widgets.dll", "WidgetTicks"},
 	{"widgets.dll!WidgetNameFromGuid export", "widgets.dll", "WidgetNameFromGuid"},
 	{"widgets.dll!ReleaseWidgetMemory export", "widgets.dll", "ReleaseWidgetMemory"},
+	{"widgets.dll!GetGadgetInfo export", "widgets.dll", "GetGadgetInfo"},
 	{"gizmo.dll!ResetGizmos export", "gizmo.dll", "ResetGizmos"},
 };
 
@@ -445,7 +448,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 159;
+static const unsigned static_facts = 160;
 
 int main(void)
 {
