@@ -545,8 +545,8 @@ func (v *IStorage) SetClass(clsid *windows.GUID) (err error) {
 // Fills a STATSTG about the storage.
 //
 // Parameters:
-//   - pstatstg (out STATSTG): Receives the description. Unless grfStatFlag has
-//     STATFLAG_NONAME, its pwcsName must be freed with CoTaskMemFree.
+//   - pstatstg (out STATSTG): Receives the description; the stub frees the name
+//     the callee allocated.
 //   - grfStatFlag (in STATFLAG, declared DWORD): Whether to leave the name out.
 //
 // Documented return codes:
@@ -557,9 +557,14 @@ func (v *IStorage) SetClass(clsid *windows.GUID) (err error) {
 //   - STG_E_INVALIDFLAG: grfStatFlag is not valid.
 //   - STG_E_INVALIDPOINTER: pstatstg is not valid.
 //   - STG_E_REVERTED: The storage was reverted.
-func (v *IStorage) Stat(grfStatFlag STATFLAG) (pstatstg STATSTG, err error) {
-	_r, _, _ := syscall.SyscallN(v.vtable().Stat, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pstatstg)), uintptr(grfStatFlag))
+func (v *IStorage) Stat(grfStatFlag STATFLAG) (pstatstg StorageStat, err error) {
+	var _pstatstg STATSTG
+	_r, _, _ := syscall.SyscallN(v.vtable().Stat, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pstatstg)), uintptr(grfStatFlag))
 	_hr := HRESULT(_r)
+	if !_hr.Failed() {
+		pstatstg = _pstatstg.goCopy()
+		_ = _freeSTATSTG(&_pstatstg)
+	}
 	if _hr != 0 {
 		err = _newError(IStorage_Stat, _hr)
 	}
@@ -664,8 +669,8 @@ func (v *IStream) Revert() (err error) {
 // Fills a STATSTG about the stream.
 //
 // Parameters:
-//   - pstatstg (out STATSTG): Receives the description. Unless grfStatFlag has
-//     STATFLAG_NONAME, its pwcsName must be freed with CoTaskMemFree.
+//   - pstatstg (out STATSTG): Receives the description; the stub frees the name
+//     the callee allocated.
 //   - grfStatFlag (in STATFLAG, declared DWORD): Whether to leave the name out.
 //
 // Documented return codes:
@@ -676,9 +681,14 @@ func (v *IStream) Revert() (err error) {
 //   - STG_E_INVALIDFLAG: grfStatFlag is not valid.
 //   - STG_E_INVALIDPOINTER: pstatstg is not valid.
 //   - STG_E_REVERTED: The object was reverted.
-func (v *IStream) Stat(grfStatFlag STATFLAG) (pstatstg STATSTG, err error) {
-	_r, _, _ := syscall.SyscallN(v.vtable().Stat, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&pstatstg)), uintptr(grfStatFlag))
+func (v *IStream) Stat(grfStatFlag STATFLAG) (pstatstg StorageStat, err error) {
+	var _pstatstg STATSTG
+	_r, _, _ := syscall.SyscallN(v.vtable().Stat, uintptr(unsafe.Pointer(v)), uintptr(unsafe.Pointer(&_pstatstg)), uintptr(grfStatFlag))
 	_hr := HRESULT(_r)
+	if !_hr.Failed() {
+		pstatstg = _pstatstg.goCopy()
+		_ = _freeSTATSTG(&_pstatstg)
+	}
 	if _hr != 0 {
 		err = _newError(IStream_Stat, _hr)
 	}
@@ -1250,9 +1260,11 @@ func SysStringByteLen(bstr string) (ret uint32, err error) {
 //   - pszName (in LPCWSTR): The transform's friendly name.
 //   - Flags (in UINT): _MFT_ENUM_FLAG values (UINT32).
 //   - cInputTypes (in UINT): How many entries pInputTypes holds (UINT32).
-//   - pInputTypes (in MFT_REGISTER_TYPE_INFO): The input types.
+//   - pInputTypes (in MFT_REGISTER_TYPE_INFO): The input types; NULL when
+//     cInputTypes is zero. Optional: nil passes NULL.
 //   - cOutputTypes (in UINT): How many entries pOutputTypes holds (UINT32).
-//   - pOutputTypes (in MFT_REGISTER_TYPE_INFO): The output types.
+//   - pOutputTypes (in MFT_REGISTER_TYPE_INFO): The output types; NULL when
+//     cOutputTypes is zero. Optional: nil passes NULL.
 //
 // Documented return codes:
 //   - S_OK: The transform was registered.
@@ -1270,4 +1282,59 @@ func MFTRegisterLocalByCLSID(clisdMFT *windows.GUID, guidCategory *windows.GUID,
 		err = _newError(Proc_MFTRegisterLocalByCLSID, _hr)
 	}
 	return err
+}
+
+// StorageStat is a Go copy of STATSTG with Go strings. Methods that fill a
+// STATSTG return it and free the original field by field (pwcsName with
+// CoTaskMemFree), so nothing leaks.
+type StorageStat struct {
+	// The element's name, which the callee allocates with CoTaskMemAlloc; NULL (in
+	// Go, empty) when STATFLAG_NONAME was given.
+	Name string
+	// The kind of element, an STGTY value.
+	Type uint32
+	// The size in bytes of a stream or byte array.
+	Size uint64
+	// When it was last modified.
+	Mtime windows.Filetime
+	// When it was created.
+	Ctime windows.Filetime
+	// When it was last accessed.
+	Atime windows.Filetime
+	// The STGM access mode given when it was opened.
+	Mode uint32
+	// The LOCKTYPE values the object supports.
+	LocksSupported uint32
+	// The class identifier of a storage object.
+	Clsid windows.GUID
+	// The state bits last set with SetStateBits.
+	StateBits uint32
+	// Reserved.
+	Reserved uint32
+}
+
+// _freeSTATSTG frees the fields of a STATSTG that the callee allocated:
+// pwcsName with CoTaskMemFree. It is a variable so that the package's tests of
+// fake COM objects can see the call.
+var _freeSTATSTG = func(p *STATSTG) error {
+	windows.CoTaskMemFree(unsafe.Pointer(p.Name))
+	p.Name = nil
+	return nil
+}
+
+// goCopy copies p into a StorageStat; the strings are copied, not shared.
+func (p *STATSTG) goCopy() StorageStat {
+	return StorageStat{
+		Atime:          p.Atime,
+		Clsid:          p.Clsid,
+		Ctime:          p.Ctime,
+		LocksSupported: p.LocksSupported,
+		Mode:           p.Mode,
+		Mtime:          p.Mtime,
+		Name:           windows.UTF16PtrToString(p.Name),
+		Reserved:       p.Reserved,
+		Size:           p.Size,
+		StateBits:      p.StateBits,
+		Type:           p.Type,
+	}
 }

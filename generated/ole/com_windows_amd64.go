@@ -55,8 +55,8 @@ func _() {
 //
 // What Stat reports about a storage, a stream or a byte array.
 type STATSTG struct {
-	// pwcsName: The element's name, allocated with CoTaskMemAlloc for the caller
-	// to free; NULL when STATFLAG_NONAME was given.
+	// pwcsName: The element's name, which the callee allocates with
+	// CoTaskMemAlloc; NULL (in Go, empty) when STATFLAG_NONAME was given.
 	Name *uint16
 	// type: The kind of element, an STGTY value.
 	Type uint32

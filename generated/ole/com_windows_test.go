@@ -801,7 +801,33 @@ func _fakeFill_STATSTG(p unsafe.Pointer) any {
 		StateBits: uint32(0x5C000009),
 		Type:      uint32(0x5C000001),
 	}
-	return *s
+	return StorageStat{
+		Atime: windows.Filetime{
+			HighDateTime: 0x1D50005,
+			LowDateTime:  0x5C000005,
+		},
+		Clsid: windows.GUID{
+			Data1: 0x5c000008,
+			Data2: 0x5c01,
+			Data3: 0x5c02,
+			Data4: [8]byte{0x5c, 0x08, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07},
+		},
+		Ctime: windows.Filetime{
+			HighDateTime: 0x1D50004,
+			LowDateTime:  0x5C000004,
+		},
+		LocksSupported: uint32(0x5C000007),
+		Mode:           uint32(0x5C000006),
+		Mtime: windows.Filetime{
+			HighDateTime: 0x1D50003,
+			LowDateTime:  0x5C000003,
+		},
+		Name:      "STATSTG.pwcsName: ü€𝄞",
+		Reserved:  uint32(0x5C00000A),
+		Size:      uint64(0x1D500005C000002),
+		StateBits: uint32(0x5C000009),
+		Type:      uint32(0x5C000001),
+	}
 }
 
 // _fakeFreed records the structs the fake free functions were given.
@@ -813,6 +839,16 @@ var _fakeFreed []uintptr
 // the test sees which struct was freed.
 func _fakeFrees(tb testing.TB) {
 	_fakeFreed = nil
+	{
+		saved := _freeSTATSTG
+		tb.Cleanup(func() {
+			_freeSTATSTG = saved
+		})
+		_freeSTATSTG = func(p *STATSTG) error {
+			_fakeFreed = append(_fakeFreed, uintptr(unsafe.Pointer(p)))
+			return saved(p)
+		}
+	}
 }
 
 // _stubs describes every stub of the spec's interfaces.
@@ -1131,7 +1167,7 @@ var _stubs = map[Method]*_stub{
 	},
 	IStorage_Stat: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			var out0 STATSTG
+			var out0 StorageStat
 			out0, r.err = (*IStorage)(unsafe.Pointer(obj)).Stat(STATFLAG(p[1].word))
 			r.values[0] = out0
 			return r
@@ -1140,10 +1176,11 @@ var _stubs = map[Method]*_stub{
 		name:  "Stat",
 		params: []_stubParam{
 			{
-				fill: _fakeFill_STATSTG,
-				kind: _kindStruct,
-				name: "pstatstg",
-				out:  true,
+				fill:  _fakeFill_STATSTG,
+				frees: true,
+				kind:  _kindStruct,
+				name:  "pstatstg",
+				out:   true,
 			},
 			{
 				bytes: 4,
@@ -1311,7 +1348,7 @@ var _stubs = map[Method]*_stub{
 	},
 	IStream_Stat: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			var out0 STATSTG
+			var out0 StorageStat
 			out0, r.err = (*IStream)(unsafe.Pointer(obj)).Stat(STATFLAG(p[1].word))
 			r.values[0] = out0
 			return r
@@ -1320,10 +1357,11 @@ var _stubs = map[Method]*_stub{
 		name:  "Stat",
 		params: []_stubParam{
 			{
-				fill: _fakeFill_STATSTG,
-				kind: _kindStruct,
-				name: "pstatstg",
-				out:  true,
+				fill:  _fakeFill_STATSTG,
+				frees: true,
+				kind:  _kindStruct,
+				name:  "pstatstg",
+				out:   true,
 			},
 			{
 				bytes: 4,
@@ -2403,7 +2441,7 @@ var _functions = []struct {
 	},
 	{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
-			r.err = MFTRegisterLocalByCLSID((*windows.GUID)(obj.target(0)), (*windows.GUID)(obj.target(1)), p[2].str, uint32(p[3].word), uint32(p[4].word), (*MFT_REGISTER_TYPE_INFO)(obj.target(5)), uint32(p[6].word), (*MFT_REGISTER_TYPE_INFO)(obj.target(7)))
+			r.err = MFTRegisterLocalByCLSID((*windows.GUID)(obj.target(0)), (*windows.GUID)(obj.target(1)), p[2].str, uint32(p[3].word), uint32(p[4].word), (*MFT_REGISTER_TYPE_INFO)(obj.in(5, &p[5])), uint32(p[6].word), (*MFT_REGISTER_TYPE_INFO)(obj.in(7, &p[7])))
 			return r
 		},
 		inputs: true,
@@ -2435,8 +2473,9 @@ var _functions = []struct {
 				word:  0x3A002A04,
 			},
 			{
-				kind: _kindPointer,
-				name: "pInputTypes",
+				kind:     _kindPointer,
+				name:     "pInputTypes",
+				optional: true,
 			},
 			{
 				bytes: 4,
@@ -2445,8 +2484,9 @@ var _functions = []struct {
 				word:  0x3A002A06,
 			},
 			{
-				kind: _kindPointer,
-				name: "pOutputTypes",
+				kind:     _kindPointer,
+				name:     "pOutputTypes",
+				optional: true,
 			},
 		},
 		proc: _procMFTRegisterLocalByCLSID,

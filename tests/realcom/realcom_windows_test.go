@@ -205,23 +205,14 @@ func apartmentCase(o *observations) {
 	o.add("CoInitializeEx", "first=0x%08X again=0x%08X other=0x%08X", uint32(codes[0]), uint32(codes[1]), uint32(codes[2]))
 }
 
-// stat formats a STATSTG as the C program does: everything but the times.
-func stat(st *ole.STATSTG, withName bool) string {
+// stat formats what Stat reported as the C program formats a STATSTG:
+// everything but the times.
+func stat(st *ole.StorageStat, withName bool) string {
 	g := fmt.Sprintf(" type=%d size=%d mode=0x%X locks=0x%X bits=0x%X clsid=%s", st.Type, st.Size, st.Mode, st.LocksSupported, st.StateBits, guid(st.Clsid))
-	switch {
-	case !withName:
-		return g + fmt.Sprintf(" named=%d", boolInt(st.Name != nil))
-	case st.Name == nil:
-		return g + " name=NULL"
+	if !withName {
+		return g + fmt.Sprintf(" named=%d", boolInt(st.Name != ""))
 	}
-	return g + " name=" + wide(windows.UTF16PtrToString(st.Name))
-}
-
-// freeName frees the name a Stat call allocated.
-func freeName(t *testing.T, st *ole.STATSTG) {
-	if err := ole.CoTaskMemFree(unsafe.Pointer(st.Name)); err != nil {
-		t.Fatal(err)
-	}
+	return g + " name=" + wide(st.Name)
 }
 
 var numbers = []struct{ s, name string }{
@@ -336,6 +327,10 @@ func mftCases(o *observations) {
 	o.add("MFT/Unregister other", "%s", hr(0, ole.MFTUnregisterLocalByCLSID(otherTransform)))
 	o.add("MFT/Unregister", "%s", hr(0, ole.MFTUnregisterLocalByCLSID(transform)))
 	o.add("MFT/Unregister again", "%s", hr(0, ole.MFTUnregisterLocalByCLSID(transform)))
+	// No media types: both arrays NULL, as their counts are zero.
+	other := otherTransform
+	o.add("MFT/MFTRegisterLocalByCLSID without types", "%s", hr(0, ole.MFTRegisterLocalByCLSID(&other, &category, "vssgen real COM, no types", 0, 0, nil, 0, nil)))
+	o.add("MFT/Unregister without types", "%s", hr(0, ole.MFTUnregisterLocalByCLSID(otherTransform)))
 }
 
 // readCase reads up to n bytes from s and records the call.
@@ -442,7 +437,6 @@ func hglobalCases(o *observations) {
 	readCase(o, "HGlobal/Read copy", back, 64)
 	st, err = src.Stat(ole.STATFLAG_DEFAULT)
 	o.add("HGlobal/Stat default", "%s%s", hr(0, err), stat(&st, true))
-	freeName(t, &st)
 
 	err = s.SetSize(0x100000003)
 	st, _ = s.Stat(ole.STATFLAG_NONAME)
@@ -483,7 +477,6 @@ func docfileCases(o *observations) {
 	}
 	st, err := s.Stat(ole.STATFLAG_DEFAULT)
 	o.add("Docfile/Stream Stat", "%s%s", hr(0, err), stat(&st, true))
-	freeName(t, &st)
 	err = s.SetSize(16)
 	st, _ = s.Stat(ole.STATFLAG_NONAME)
 	o.add("Docfile/Stream SetSize", "%s size=%d", hr(0, err), st.Size)
@@ -514,7 +507,6 @@ func docfileCases(o *observations) {
 	o.add("Docfile/Stat", "%s%s", hr(0, err), stat(&st, false))
 	st, err = stg.Stat(ole.STATFLAG_DEFAULT)
 	o.add("Docfile/Stat default", "%s%s", hr(0, err), stat(&st, false))
-	freeName(t, &st)
 	o.add("Docfile/Commit", "%s", hr(0, stg.Commit(stgcDefault)))
 	o.add("Docfile/Revert", "%s", hr(0, stg.Revert()))
 	o.add("Docfile/DestroyElement", "%s", hr(0, stg.DestroyElement("Contents")))

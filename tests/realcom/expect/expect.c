@@ -122,11 +122,10 @@ static void stat(const STATSTG *st, int withName)
 		(unsigned long)st->grfStateBits);
 	guid(&st->clsid);
 	if (withName) {
+		/* Go's copy of the struct holds a NULL name as the empty string. */
 		text(" name=");
 		if (st->pwcsName)
 			wide(st->pwcsName, (UINT)wcslen(st->pwcsName));
-		else
-			text("NULL");
 	} else {
 		text(" named=%d", st->pwcsName != NULL);
 	}
@@ -274,6 +273,13 @@ static void mftCases(void)
 	end();
 	key("MFT/Unregister again");
 	hr(MFTUnregisterLocalByCLSID(transform));
+	end();
+	/* No media types: both arrays NULL, as their counts are zero. */
+	key("MFT/MFTRegisterLocalByCLSID without types");
+	hr(MFTRegisterLocalByCLSID(&otherTransform, &MFT_CATEGORY_OTHER, L"vssgen real COM, no types", 0, 0, NULL, 0, NULL));
+	end();
+	key("MFT/Unregister without types");
+	hr(MFTUnregisterLocalByCLSID(otherTransform));
 	end();
 }
 
