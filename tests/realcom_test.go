@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vssgen/vssgen/gen"
 	"github.com/vssgen/vssgen/gen/model"
 	"github.com/vssgen/vssgen/tests/internal/wine"
 )
@@ -510,6 +511,25 @@ func TestRealCOMCoverage(t *testing.T) {
 	for what := range methods {
 		if !seen[what] {
 			t.Errorf("spec/ole.yaml has no method or function with %s", what)
+		}
+	}
+}
+
+// TestOLEPackageNamesNoVSS: spec/ole.yaml says nothing of the Volume
+// Shadow Copy Service, so nothing generated from it may name it: no
+// message, comment or identifier but vssgen's own name and its
+// environment variables.
+func TestOLEPackageNamesNoVSS(t *testing.T) {
+	files, err := gen.Generate(gen.Options{Spec: oleSpec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	word := regexp.MustCompile(`(?i)\w*(vss|shadow cop)\w*`)
+	for _, f := range files {
+		for _, w := range word.FindAllString(string(f.Data), -1) {
+			if !strings.HasPrefix(strings.ToLower(w), "vssgen") {
+				t.Errorf("%s names %q", f.Name, w)
+			}
 		}
 	}
 }
