@@ -113,22 +113,31 @@ func TestSourceIndependentOfWorkingDirectory(t *testing.T) {
 	}
 }
 
-// TestFreshInEmptyDirectory regenerates the flagship spec into an empty
-// directory: the result must be the committed generated/vss, file for file.
+// TestFreshInEmptyDirectory regenerates each committed spec into an empty
+// directory: the result must be its committed package, file for file
+// (generated/vss from the flagship spec, generated/ole from the real-COM
+// tier's spec).
 func TestFreshInEmptyDirectory(t *testing.T) {
-	out := t.TempDir()
-	plan, err := gen.Plan(gen.Options{Spec: "../spec/vss.yaml", Out: out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := plan.Apply(); err != nil {
-		t.Fatal(err)
-	}
-	got := readTree(t, out)
-	committed := readTree(t, "../generated/vss")
-	delete(committed, "generate.go") // the go:generate line is written by hand
-	if diff := cmp.Diff(committed, got); diff != "" {
-		t.Errorf("generated/vss is stale; run go run ./cmd/vssgen (-committed +fresh):\n%s", diff)
+	for _, tc := range []struct{ spec, pkg, command string }{
+		{"spec/vss.yaml", "generated/vss", "go run ./cmd/vssgen"},
+		{"spec/ole.yaml", "generated/ole", "go run ./cmd/vssgen -spec spec/ole.yaml -out generated/ole"},
+	} {
+		t.Run(tc.pkg, func(t *testing.T) {
+			out := t.TempDir()
+			plan, err := gen.Plan(gen.Options{Spec: "../" + tc.spec, Out: out})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := plan.Apply(); err != nil {
+				t.Fatal(err)
+			}
+			got := readTree(t, out)
+			committed := readTree(t, "../"+tc.pkg)
+			delete(committed, "generate.go") // the go:generate line is written by hand
+			if diff := cmp.Diff(committed, got); diff != "" {
+				t.Errorf("%s is stale; run %s (-committed +fresh):\n%s", tc.pkg, tc.command, diff)
+			}
+		})
 	}
 }
 
@@ -186,4 +195,35 @@ func TestMissingSpec(t *testing.T) {
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("got %v, want a not-exist error", err)
 	}
+}
+
+// TestWithoutOSVersions: os_versions is optional, and a spec without it
+// whose method documents a failure code generates, the error-matching test
+// checking that code on the zero OSVersion, index 0 of _methodTestOS (it
+// has no notes to apply).
+func TestWithoutOSVersions(t *testing.T) {
+	spec := []byte(`package: nover
+hresults:
+  - {name: S_OK, value: 0, doc: Success.}
+  - {name: E_FAIL, value: 0x80004005, doc: Failure.}
+functions:
+  - name: DoIt
+    dll: doit.dll
+    returns:
+      - {code: S_OK, meaning: Done.}
+      - {code: E_FAIL, meaning: Not done.}
+`)
+	files, err := gen.GenerateBytes("nover.yaml", spec, gen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Name == "method_test.go" {
+			if want := []byte("{Proc_DoIt, E_FAIL, 0, E_FAIL,"); !bytes.Contains(f.Data, want) {
+				t.Errorf("method_test.go lacks %q:\n%s", want, f.Data)
+			}
+			return
+		}
+	}
+	t.Fatal("no method_test.go")
 }

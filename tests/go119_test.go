@@ -21,9 +21,10 @@ const (
 	go119Package = "golang-1.19-go"
 )
 
-// TestGeneratedPackageBuildsWithGo119 builds generated/vss, without its
-// tests, with the real Go 1.19 toolchain for windows/amd64 and 386 (the
-// architectures Windows 7 runs on) and for Linux. It is part of the Windows
+// TestGeneratedPackageBuildsWithGo119 builds generated/vss and
+// generated/ole, without their tests, with the real Go 1.19 toolchain for
+// windows/amd64 and 386 (the architectures Windows 7 runs on) and for
+// Linux. It is part of the Windows
 // tiers: without Go 1.19 it skips, or fails under VSSGEN_REQUIRE_WINE=1.
 func TestGeneratedPackageBuildsWithGo119(t *testing.T) {
 	if testing.Short() {
@@ -42,23 +43,27 @@ func TestGeneratedPackageBuildsWithGo119(t *testing.T) {
 		"go.mod": "module example.com/old\n\ngo 1.19\n\nrequire golang.org/x/sys " + go119XSys + "\n",
 		"go.sum": string(sum),
 	}
-	src := filepath.Join(root, "generated", "vss")
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		name := e.Name()
-		// The generated tests use today's standard library; the package
-		// is what an old program imports. generate.go is this repository's.
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || name == "generate.go" {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(src, name))
+	// Both committed packages: the flagship's and the real-COM tier's,
+	// whose spec uses constructs the flagship does not.
+	for _, pkg := range []string{"vss", "ole"} {
+		src := filepath.Join(root, "generated", pkg)
+		entries, err := os.ReadDir(src)
 		if err != nil {
 			t.Fatal(err)
 		}
-		files["vss/"+name] = string(data)
+		for _, e := range entries {
+			name := e.Name()
+			// The generated tests use today's standard library; the package
+			// is what an old program imports. generate.go is this repository's.
+			if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || name == "generate.go" {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(src, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[pkg+"/"+name] = string(data)
+		}
 	}
 	mod := t.TempDir()
 	writeFiles(t, mod, files)

@@ -482,10 +482,11 @@ func (c comTests) stubCases() []stubCase {
 
 func (c comTests) testStubs(f *File) {
 	f.Comment("// _stubCases are the calls TestStubs makes: every documented return code of")
-	f.Comment("// every method (but those that arrive through an IVssAsync), every status")
-	f.Comment("// code delivered through an HRESULT out-parameter, and a failure code the")
-	f.Comment("// spec does not know, a success code the method does not document, and,")
-	f.Comment("// for a method with optional parameters, a call that passes them as nil.")
+	f.Comment("// every method (but those documented as arriving through an operation")
+	f.Comment("// object the method hands out), every status code delivered through an")
+	f.Comment("// HRESULT out-parameter, and a failure code the spec does not know, a")
+	f.Comment("// success code the method does not document, and, for a method with")
+	f.Comment("// optional parameters, a call that passes them as nil.")
 	f.Var().Id("_stubCases").Op("=").Index().Struct(
 		Id("name").String(),
 		Id("m").Id("Method"),

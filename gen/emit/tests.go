@@ -402,8 +402,13 @@ func methodTests(s *model.Spec, cfg Config) *File {
 			for _, m := range methods {
 				for _, r := range m.Returns {
 					if r.Code.Failed() {
-						last := s.OSVersions[len(s.OSVersions)-1]
-						g.Line().Values(Id(m.ID()), Id(r.Code.Name), Lit(osIndex[last]), Id(r.Code.Name),
+						// The newest system the spec knows; a spec without
+						// os_versions has no notes, so the unknown one will do.
+						newest := len(s.OSVersions)
+						if newest > 0 {
+							newest--
+						}
+						g.Line().Values(Id(m.ID()), Id(r.Code.Name), Lit(newest), Id(r.Code.Name),
 							Lit(fmt.Sprintf("%s: %s (%s): %s", m.FullName(), r.Code.Name, r.Code.Hex(), model.OneLine(r.Meaning))))
 					}
 				}

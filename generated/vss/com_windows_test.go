@@ -6072,10 +6072,11 @@ var _stubMethods = []Method{IVssWriterComponents_GetComponentCount, IVssWriterCo
 var _benchMethods = []Method{IVssAsync_Cancel, IVssAsync_Wait, IVssAsync_QueryStatus, IVssBackupComponents_DeleteSnapshots}
 
 // _stubCases are the calls TestStubs makes: every documented return code of
-// every method (but those that arrive through an IVssAsync), every status
-// code delivered through an HRESULT out-parameter, and a failure code the
-// spec does not know, a success code the method does not document, and,
-// for a method with optional parameters, a call that passes them as nil.
+// every method (but those documented as arriving through an operation
+// object the method hands out), every status code delivered through an
+// HRESULT out-parameter, and a failure code the spec does not know, a
+// success code the method does not document, and, for a method with
+// optional parameters, a call that passes them as nil.
 var _stubCases = []struct {
 	name         string
 	m            Method
