@@ -256,7 +256,7 @@ func (c comTests) callClosure(m *model.Method) Code {
 	}
 	target := Id(m.Name)
 	if m.Interface != nil {
-		target = Parens(Op("*").Id(m.Interface.Name)).Call(unsafePtr(Id("obj"))).Dot(m.Name)
+		target = Parens(Op("*").Id(m.Interface.Name)).Call(unsafePtr(Id("obj"))).Dot(m.GoMethodName())
 	}
 	if len(results) == 0 {
 		body = append(body, Add(target).Call(args...))

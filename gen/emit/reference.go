@@ -298,7 +298,7 @@ func goSignature(m *model.Method) string {
 		st = Func().Add(receiver(m)).Id(m.Name).Params().Uint32()
 	default:
 		params, results, _, _ := stubShape(m)
-		st = Func().Add(receiver(m)).Id(m.Name).Params(params...).Params(results...)
+		st = Func().Add(receiver(m)).Id(m.GoMethodName()).Params(params...).Params(results...)
 	}
 	return strings.TrimSpace(st.GoString())
 }

@@ -301,7 +301,7 @@ func emitMethod(f *File, m *model.Method, arch model.Arch) {
 		fn = f.Func().Id(m.Name)
 		target = Id("_procAddr").Call(Id("_proc" + m.Name))
 	} else {
-		fn = f.Func().Params(Id("v").Op("*").Id(m.Interface.Name)).Id(m.Name)
+		fn = f.Func().Params(Id("v").Op("*").Id(m.Interface.Name)).Id(m.GoMethodName())
 		target = Id("v").Dot("vtable").Call().Dot(m.Name)
 		c.args = append([]Code{this()}, c.args...)
 	}
@@ -376,7 +376,7 @@ func methodDoc(m *model.Method) []Code {
 	if m.Interface == nil {
 		line(fmt.Sprintf("%s calls %s, exported by %s, which is loaded on first use.", m.Name, m.Name, m.DLL))
 	} else {
-		line(fmt.Sprintf("%s calls %s::%s, slot %d of the vtable.", m.Name, m.Interface.Name, m.Name, m.Slot))
+		line(fmt.Sprintf("%s calls %s::%s, slot %d of the vtable.", m.GoMethodName(), m.Interface.Name, m.Name, m.Slot))
 	}
 	switch {
 	case m.Result != nil && m.Interface == nil:

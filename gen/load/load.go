@@ -226,6 +226,7 @@ type Available struct {
 type Method struct {
 	Pos         Pos
 	Name        Str      `yaml:"name"`
+	GoName      Str      `yaml:"go_name"` // the Go method's name, when not Name
 	Slot        Int      `yaml:"slot"`
 	Doc         Str      `yaml:"doc"`
 	Result      Str      `yaml:"result"`

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"go/token"
 	"maps"
 	"slices"
 	"sort"
@@ -282,8 +283,10 @@ func (b *builder) methods(it *Interface, raw []load.Method, reserved []load.Int)
 	// base does not shift every message about this interface.
 	first := it.Base.VtableSize()
 	names := map[string]bool{}
+	goNames := map[string]string{} // Go method name -> the method that has it
 	for _, m := range inherited {
 		names[m.Name] = true
+		goNames[m.GoMethodName()] = "the inherited method " + m.FullName()
 	}
 	type slotUse struct {
 		what string // the method, for messages
@@ -338,13 +341,35 @@ func (b *builder) methods(it *Interface, raw []load.Method, reserved []load.Int)
 		// embeds the base's vtable struct (its vtable method and IUnknown's
 		// lpVtbl field are unexported, so no method name can take them).
 		// IVssAsync also gets WaitContext (gen/emit/wait.go).
-		if it.Base != nil && (m.Name == it.Base.Name || m.Name == it.Base.Name+"Vtbl") ||
-			it.Name == "IVssAsync" && m.Name == "WaitContext" {
-			b.errorf(r.Name.Pos, "%s: Go name %s is already taken by a member vssgen generates for %s", what, m.Name, it.Name)
+		if r.GoName.Set {
+			if !b.goName(r.GoName, what+": go_name") {
+				takeSlot(r, what, true)
+				continue
+			}
+			if !token.IsExported(r.GoName.Value) {
+				b.errorf(r.GoName.Pos, "%s: go_name %q must start with an upper-case letter", what, r.GoName.Value)
+				takeSlot(r, what, true)
+				continue
+			}
+			m.GoName = r.GoName.Value
+		}
+		goName, goPos := m.GoMethodName(), r.Name.Pos
+		if m.GoName != "" {
+			goPos = r.GoName.Pos
+		}
+		if it.Base != nil && (goName == it.Base.Name || goName == it.Base.Name+"Vtbl") ||
+			it.Name == "IVssAsync" && goName == "WaitContext" {
+			b.errorf(goPos, "%s: Go name %s is already taken by a member vssgen generates for %s", what, goName, it.Name)
+			takeSlot(r, what, true)
+			continue
+		}
+		if other, ok := goNames[goName]; ok {
+			b.errorf(goPos, "%s: Go method name %s is already taken by %s", what, goName, other)
 			takeSlot(r, what, true)
 			continue
 		}
 		names[m.Name] = true
+		goNames[goName] = "method " + m.FullName()
 		b.declare(r.Name.Pos, m.ID(), what)
 		m.Doc = b.text(r.Doc, what+": doc")
 		m.Slot = takeSlot(r, what, false)

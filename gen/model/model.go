@@ -177,8 +177,11 @@ type Method struct {
 	// Result is what the method or function returns when that is neither an
 	// HRESULT nor nothing (result: ULONG): an integer, BOOL, enum, pointer or
 	// interface pointer, which the stub returns as it is. Nil for an HRESULT.
-	Result      *Type
-	Name        string
+	Result *Type
+	Name   string
+	// GoName is the Go method's name when the spec gives one (go_name),
+	// or "": see GoMethodName.
+	GoName      string
 	Slot        int
 	Doc         string
 	Params      []*Param
@@ -216,6 +219,15 @@ func (m *Method) ID() string {
 		return "Proc_" + m.Name
 	}
 	return m.Interface.Name + "_" + m.Name
+}
+
+// GoMethodName is the name of the generated Go method or function: the
+// spec's go_name, or else its C name.
+func (m *Method) GoMethodName() string {
+	if m.GoName != "" {
+		return m.GoName
+	}
+	return m.Name
 }
 
 // Owner is the interface that declares the method, or the DLL that exports the function.

@@ -333,6 +333,7 @@ type IGadgetShopVtbl struct {
 	Resize   uintptr // slot 6
 	Bitmap   uintptr // slot 7
 	Stat     uintptr // slot 8
+	Seek     uintptr // slot 9
 }
 
 // A compile error in this function means IGadgetShopVtbl no longer has the
@@ -347,7 +348,8 @@ func _() {
 	_ = x[unsafe.Offsetof(vt.Resize)/ptr-6]
 	_ = x[unsafe.Offsetof(vt.Bitmap)/ptr-7]
 	_ = x[unsafe.Offsetof(vt.Stat)/ptr-8]
-	_ = x[unsafe.Sizeof(vt)/ptr-9]
+	_ = x[unsafe.Offsetof(vt.Seek)/ptr-9]
+	_ = x[unsafe.Sizeof(vt)/ptr-10]
 }
 
 // IGadgetShop is the COM interface of that name, declared in widget.h.

@@ -237,6 +237,27 @@ func (v *IGadgetShop) Resize(llMaximum int64, ullUsed uint64, dwAfter uint32) (e
 	return err
 }
 
+// SeekTo calls IGadgetShop::Seek, slot 9 of the vtable.
+//
+// A method whose Go name differs from its C name: go vet wants a Go method
+// named Seek to be io.Seeker's.
+//
+// Parameters:
+//   - dlibMove (in LARGE_INTEGER): A signed 64-bit offset by value.
+//   - dwOrigin (in DWORD): Where the offset counts from.
+//   - plibNewPosition (out ULARGE_INTEGER): The new position.
+//
+// Documented return codes:
+//   - S_OK: Moved.
+func (v *IGadgetShop) SeekTo(dlibMove int64, dwOrigin uint32) (plibNewPosition uint64, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Seek, uintptr(unsafe.Pointer(v)), uintptr(dlibMove), uintptr(dwOrigin), uintptr(unsafe.Pointer(&plibNewPosition)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IGadgetShop_Seek, _hr)
+	}
+	return plibNewPosition, err
+}
+
 // FindByGuid calls FindByGuid, exported by widgets.dll, which is loaded on first use.
 //
 // A function with a GUID by value.

@@ -418,7 +418,7 @@ var _fakeInterfaces = []_fakeInterface{
 	},
 	{
 		iids:    []windows.GUID{IID_IGadgetShop, IID_IUnknown},
-		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Bitmap, IGadgetShop_Stat},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Bitmap, IGadgetShop_Stat, IGadgetShop_Seek},
 		name:    "IGadgetShop",
 		unknown: true,
 	},
@@ -1549,6 +1549,47 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 6,
 	},
+	IGadgetShop_Seek: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 uint64
+			out2, r.err = (*IGadgetShop)(unsafe.Pointer(obj)).SeekTo(int64(p[0].word), uint32(p[1].word))
+			r.words[2] = uint64(out2)
+			return r
+		},
+		iface: "IGadgetShop",
+		name:  "Seek",
+		params: []_stubParam{
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "dlibMove",
+				word:  0x1C0011003A001100,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwOrigin",
+				word:  0x3A001101,
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "plibNewPosition",
+				out:   true,
+				word:  0x1C0011025E001102,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putFiletime(p[0].word)
+			a.put(uintptr(p[1].word))
+			a.put(uintptr(obj.target(2)))
+			r, _, _ := syscall.SyscallN(obj.vtbl[9], a.w[:a.n]...)
+			return HRESULT(r)
+		},
+		slot: 9,
+	},
 	IGadgetShop_Stat: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			var out3 GadgetStat
@@ -1610,19 +1651,19 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwTurns",
-				word:  0x3A001100,
+				word:  0x3A001200,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lSpeed",
-				word:  0x3A001101,
+				word:  0x3A001201,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A001102,
+				word:  0x3A001202,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1650,21 +1691,21 @@ var _stubs = map[Method]*_stub{
 				kind:  _kindInteger,
 				name:  "pHr",
 				out:   true,
-				word:  0x5E001200,
+				word:  0x5E001300,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pCount",
 				out:   true,
-				word:  0x5E001201,
+				word:  0x5E001301,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "pColor",
 				out:   true,
-				word:  0x5E001202,
+				word:  0x5E001302,
 			},
 			{
 				bytes:    4,
@@ -1686,7 +1727,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IAllocator_Alloc, IAllocator_Free, IAllocator_GetSize, IAllocator_Count, IAllocator_DidAlloc, IAllocator_IsEmpty, IAllocator_Total, IAllocator_Owner, IAllocator_Color, IAllocator_Shiny, IAllocator_Rename, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Bitmap, IGadgetShop_Stat, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
+var _stubMethods = []Method{IAllocator_Alloc, IAllocator_Free, IAllocator_GetSize, IAllocator_Count, IAllocator_DidAlloc, IAllocator_IsEmpty, IAllocator_Total, IAllocator_Owner, IAllocator_Color, IAllocator_Shiny, IAllocator_Rename, IGadgetShop_Find, IGadgetShop_Describe, IGadgetShop_Props, IGadgetShop_Resize, IGadgetShop_Bitmap, IGadgetShop_Stat, IGadgetShop_Seek, IWidget_Spin, IWidget_Status, ISuperWidget_Fly}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{}
@@ -1744,6 +1785,9 @@ var _stubCases = []struct {
 	{"IGadgetShop.Stat/undocumented 0x8004FFFF", IGadgetShop_Stat, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
 	{"IGadgetShop.Stat/undocumented success 0x0004FFFF", IGadgetShop_Stat, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
 	{"IGadgetShop.Stat/S_OK/optional parameters absent", IGadgetShop_Stat, S_OK, -1, 0, false, true, 0x0},
+	{"IGadgetShop.Seek/S_OK", IGadgetShop_Seek, S_OK, -1, 0, false, false, 0x0},
+	{"IGadgetShop.Seek/undocumented 0x8004FFFF", IGadgetShop_Seek, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IGadgetShop.Seek/undocumented success 0x0004FFFF", IGadgetShop_Seek, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
 	{"IWidget.Spin/S_OK", IWidget_Spin, S_OK, -1, 0, false, false, 0x0},
 	{"IWidget.Spin/S_FALSE", IWidget_Spin, S_FALSE, -1, 0, false, false, 0x0},
 	{"IWidget.Spin/WID_E_UNEXPECTED", IWidget_Spin, WID_E_UNEXPECTED, -1, 0, false, false, 0x0},
@@ -2155,9 +2199,9 @@ var _functions = []struct {
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a001600,
+					Data1: 0x6a001700,
 					Data2: 0x1000,
-					Data3: 0x2016,
+					Data3: 0x2017,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -2182,7 +2226,7 @@ var _functions = []struct {
 				bytes: _fakePtrBytes,
 				kind:  _kindInteger,
 				name:  "cb",
-				word:  0x1C0017003A001700,
+				word:  0x1C0018003A001800,
 			},
 		},
 		proc:  _procAllocWidgetMemory,
@@ -2223,7 +2267,7 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "cchMax",
-				word:  0x3A001902,
+				word:  0x3A001A02,
 			},
 		},
 		proc:  _procWidgetNameFromGuid,

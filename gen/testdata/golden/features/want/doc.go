@@ -3,7 +3,7 @@
 
 // Package widgets is the Go binding vssgen generated from
 // gen/testdata/golden/features/spec.yaml: 8 HRESULT codes, 2 enums and flag
-// sets, 6 C structs, 4 COM interfaces with 20 methods and 9 DLL functions.
+// sets, 6 C structs, 4 COM interfaces with 21 methods and 9 DLL functions.
 //
 // # Codes seen in logs
 //

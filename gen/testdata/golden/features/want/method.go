@@ -94,6 +94,9 @@ const (
 	// IGadgetShop_Stat is IGadgetShop.Stat, slot 8.
 	IGadgetShop_Stat
 
+	// IGadgetShop_Seek is IGadgetShop.Seek, slot 9.
+	IGadgetShop_Seek
+
 	// IWidget_Spin is IWidget.Spin, slot 3.
 	IWidget_Spin
 
@@ -156,6 +159,7 @@ var _methods = [...]struct {
 	IGadgetShop_Resize:       {"IGadgetShop.Resize", "IGadgetShop", "Resize", 6, []HRESULT{S_OK}},
 	IGadgetShop_Bitmap:       {"IGadgetShop.Bitmap", "IGadgetShop", "Bitmap", 7, []HRESULT{S_OK}},
 	IGadgetShop_Stat:         {"IGadgetShop.Stat", "IGadgetShop", "Stat", 8, []HRESULT{S_OK}},
+	IGadgetShop_Seek:         {"IGadgetShop.Seek", "IGadgetShop", "Seek", 9, []HRESULT{S_OK}},
 	IWidget_Spin:             {"IWidget.Spin", "IWidget", "Spin", 3, []HRESULT{S_OK, S_FALSE, WID_E_UNEXPECTED}},
 	IWidget_Status:           {"IWidget.Status", "IWidget", "Status", 4, []HRESULT{S_OK, E_INVALIDARG}},
 	ISuperWidget_Fly:         {"ISuperWidget.Fly", "ISuperWidget", "Fly", 6, []HRESULT{S_OK, WID_E_BROKEN, WID_E_UNEXPECTED}},
@@ -246,6 +250,11 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 		switch code {
 		case S_OK:
 			return "Described.", true
+		}
+	case IGadgetShop_Seek:
+		switch code {
+		case S_OK:
+			return "Moved.", true
 		}
 	case IWidget_Spin:
 		switch code {

@@ -55,7 +55,8 @@ _Static_assert(offsetof(IGadgetShopVtbl, Props) / sizeof(void *) == 5, "IGadgetS
 _Static_assert(offsetof(IGadgetShopVtbl, Resize) / sizeof(void *) == 6, "IGadgetShop.Resize slot");
 _Static_assert(offsetof(IGadgetShopVtbl, Bitmap) / sizeof(void *) == 7, "IGadgetShop.Bitmap slot");
 _Static_assert(offsetof(IGadgetShopVtbl, Stat) / sizeof(void *) == 8, "IGadgetShop.Stat slot");
-_Static_assert(sizeof(IGadgetShopVtbl) / sizeof(void *) == 9, "IGadgetShop vtable size");
+_Static_assert(offsetof(IGadgetShopVtbl, Seek) / sizeof(void *) == 9, "IGadgetShop.Seek slot");
+_Static_assert(sizeof(IGadgetShopVtbl) / sizeof(void *) == 10, "IGadgetShop vtable size");
 _Static_assert(offsetof(IWidgetVtbl, QueryInterface) / sizeof(void *) == 0, "IWidget.QueryInterface slot");
 _Static_assert(offsetof(IWidgetVtbl, AddRef) / sizeof(void *) == 1, "IWidget.AddRef slot");
 _Static_assert(offsetof(IWidgetVtbl, Release) / sizeof(void *) == 2, "IWidget.Release slot");
@@ -142,6 +143,8 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->S
 	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, const VSS_ID *, THING_PROP *, PVOID, GADGET_STAT *))
 	|| __builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Stat),
 	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, const VSS_ID *, const THING_PROP *, PVOID, GADGET_STAT *)), "IGadgetShop.Stat parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IGadgetShopVtbl *)0)->Seek),
+	HRESULT (STDMETHODCALLTYPE *)(IGadgetShop *, LARGE_INTEGER, DWORD, ULARGE_INTEGER *)), "IGadgetShop.Seek parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->QueryInterface),
 	HRESULT (STDMETHODCALLTYPE *)(IWidget *, REFIID, void **)), "IWidget.QueryInterface parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IWidgetVtbl *)0)->AddRef),
@@ -451,7 +454,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 162;
+static const unsigned static_facts = 164;
 
 int main(void)
 {
