@@ -197,6 +197,12 @@ var wineDifferences = []wineDifference{
 		windows: "IStream::SetSize documents that a stream of at most 2^32 bytes, as an HGLOBAL stream is, needs the high " +
 			"DWORD of the size zero and may refuse another with STG_E_INVALIDFUNCTION; Wine drops the high DWORD and succeeds",
 	},
+	{
+		name: "Seek/invalid origin",
+		wine: "hr=0x80030019 pos=5",
+		windows: "IStream::Seek documents STG_E_INVALIDFUNCTION (0x80030001) for a dwOrigin that is not valid; Wine's " +
+			"HGLOBAL stream returns STG_E_SEEKERROR (0x80030019)",
+	},
 }
 
 // funcMutant breaks one DLL function stub of generated/ole.

@@ -582,7 +582,7 @@ var IID_IStream = windows.GUID{
 // IStreamVtbl is the function table of IStream, one pointer per slot.
 type IStreamVtbl struct {
 	ISequentialStreamVtbl
-	_            uintptr // slot 5, reserved: a method the spec does not bind
+	Seek         uintptr // slot 5
 	SetSize      uintptr // slot 6
 	CopyTo       uintptr // slot 7
 	Commit       uintptr // slot 8
@@ -599,6 +599,7 @@ func _() {
 	const ptr = unsafe.Sizeof(uintptr(0))
 	var vt IStreamVtbl
 	var x [1]struct{}
+	_ = x[unsafe.Offsetof(vt.Seek)/ptr-5]
 	_ = x[unsafe.Offsetof(vt.SetSize)/ptr-6]
 	_ = x[unsafe.Offsetof(vt.CopyTo)/ptr-7]
 	_ = x[unsafe.Offsetof(vt.Commit)/ptr-8]

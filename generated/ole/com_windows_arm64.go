@@ -85,6 +85,34 @@ func _() {
 	_ = x[unsafe.Sizeof(s)-80]
 }
 
+// SeekTo calls IStream::Seek, slot 5 of the vtable.
+//
+// Moves the seek position dlibMove bytes from the start, the current position
+// or the end, and reports where it now is.
+//
+// Parameters:
+//   - dlibMove (in LARGE_INTEGER): The signed offset in bytes, from dwOrigin.
+//   - dwOrigin (in STREAM_SEEK, declared DWORD): Where the offset counts from: the
+//     start, the current position or the end.
+//   - plibNewPosition (out ULARGE_INTEGER): Receives the new position from the
+//     start (the SDK allows NULL; the stub always passes a place for it).
+//
+// Documented return codes:
+//   - S_OK: The position was moved.
+//   - E_PENDING: Asynchronous storage only; part of the data is not available yet.
+//   - STG_E_INVALIDFUNCTION: dwOrigin is not valid, or the position would come
+//     before the start of the stream.
+//   - STG_E_INVALIDPOINTER: plibNewPosition points to memory that is not valid.
+//   - STG_E_REVERTED: The object was reverted.
+func (v *IStream) SeekTo(dlibMove int64, dwOrigin STREAM_SEEK) (plibNewPosition uint64, err error) {
+	_r, _, _ := syscall.SyscallN(v.vtable().Seek, uintptr(unsafe.Pointer(v)), uintptr(dlibMove), uintptr(dwOrigin), uintptr(unsafe.Pointer(&plibNewPosition)))
+	_hr := HRESULT(_r)
+	if _hr != 0 {
+		err = _newError(IStream_Seek, _hr)
+	}
+	return plibNewPosition, err
+}
+
 // SetSize calls IStream::SetSize, slot 6 of the vtable.
 //
 // Makes the stream libNewSize bytes long, cutting it or growing it with bytes

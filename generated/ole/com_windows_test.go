@@ -430,7 +430,7 @@ var _fakeInterfaces = []_fakeInterface{
 	},
 	{
 		iids:    []windows.GUID{IID_IStream, IID_ISequentialStream, IID_IUnknown},
-		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, ISequentialStream_Read, 0, 0, IStream_SetSize, IStream_CopyTo, IStream_Commit, IStream_Revert, IStream_LockRegion, IStream_UnlockRegion, IStream_Stat, IStream_Clone},
+		methods: []Method{IUnknown_QueryInterface, IUnknown_AddRef, IUnknown_Release, ISequentialStream_Read, 0, IStream_Seek, IStream_SetSize, IStream_CopyTo, IStream_Commit, IStream_Revert, IStream_LockRegion, IStream_UnlockRegion, IStream_Stat, IStream_Clone},
 		name:    "IStream",
 		unknown: true,
 	},
@@ -1244,7 +1244,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "grfCommitFlags",
-				word:  0x3A001000,
+				word:  0x3A001100,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1274,21 +1274,21 @@ var _stubs = map[Method]*_stub{
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "cb",
-				word:  0x1C000F013A000F01,
+				word:  0x1C0010013A001001,
 			},
 			{
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "pcbRead",
 				out:   true,
-				word:  0x1C000F025E000F02,
+				word:  0x1C0010025E001002,
 			},
 			{
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "pcbWritten",
 				out:   true,
-				word:  0x1C000F035E000F03,
+				word:  0x1C0010035E001003,
 			},
 		},
 		slot: 7,
@@ -1305,19 +1305,19 @@ var _stubs = map[Method]*_stub{
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "libOffset",
-				word:  0x1C0012003A001200,
+				word:  0x1C0013003A001300,
 			},
 			{
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "cb",
-				word:  0x1C0012013A001201,
+				word:  0x1C0013013A001301,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwLockType",
-				word:  0x3A001202,
+				word:  0x3A001302,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1344,6 +1344,47 @@ var _stubs = map[Method]*_stub{
 		},
 		slot: 9,
 	},
+	IStream_Seek: &_stub{
+		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
+			var out2 uint64
+			out2, r.err = (*IStream)(unsafe.Pointer(obj)).SeekTo(int64(p[0].word), STREAM_SEEK(p[1].word))
+			r.words[2] = uint64(out2)
+			return r
+		},
+		iface: "IStream",
+		name:  "Seek",
+		params: []_stubParam{
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "dlibMove",
+				word:  0x1C000E003A000E00,
+			},
+			{
+				bytes: 4,
+				kind:  _kindInteger,
+				name:  "dwOrigin",
+				word:  0x3A000E01,
+			},
+			{
+				bytes: 8,
+				kind:  _kindInteger,
+				name:  "plibNewPosition",
+				out:   true,
+				word:  0x1C000E025E000E02,
+			},
+		},
+		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
+			var a _fakeArgs
+			a.put(uintptr(unsafe.Pointer(obj)))
+			a.putFiletime(p[0].word)
+			a.put(uintptr(p[1].word))
+			a.put(uintptr(obj.target(2)))
+			r, _, _ := syscall.SyscallN(obj.vtbl[5], a.w[:a.n]...)
+			return HRESULT(r)
+		},
+		slot: 5,
+	},
 	IStream_SetSize: &_stub{
 		call: func(obj *_fakeObject, p []_stubParam) (r _stubResult) {
 			r.err = (*IStream)(unsafe.Pointer(obj)).SetSize(uint64(p[0].word))
@@ -1356,7 +1397,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "libNewSize",
-				word:  0x1C000E003A000E00,
+				word:  0x1C000F003A000F00,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1389,7 +1430,7 @@ var _stubs = map[Method]*_stub{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "grfStatFlag",
-				word:  0x3A001401,
+				word:  0x3A001501,
 			},
 		},
 		slot: 12,
@@ -1406,19 +1447,19 @@ var _stubs = map[Method]*_stub{
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "libOffset",
-				word:  0x1C0013003A001300,
+				word:  0x1C0014003A001400,
 			},
 			{
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "cb",
-				word:  0x1C0013013A001301,
+				word:  0x1C0014013A001401,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwLockType",
-				word:  0x3A001302,
+				word:  0x3A001402,
 			},
 		},
 		raw: func(obj *_fakeObject, p []_stubParam) HRESULT {
@@ -1435,7 +1476,7 @@ var _stubs = map[Method]*_stub{
 }
 
 // _stubMethods lists the keys of _stubs in the spec's order.
-var _stubMethods = []Method{IMalloc_Alloc, IMalloc_Realloc, IMalloc_Free, IMalloc_GetSize, IMalloc_DidAlloc, IMalloc_HeapMinimize, ISequentialStream_Read, IStorage_CreateStream, IStorage_OpenStream, IStorage_Commit, IStorage_Revert, IStorage_DestroyElement, IStorage_SetClass, IStorage_Stat, IStream_SetSize, IStream_CopyTo, IStream_Commit, IStream_Revert, IStream_LockRegion, IStream_UnlockRegion, IStream_Stat, IStream_Clone}
+var _stubMethods = []Method{IMalloc_Alloc, IMalloc_Realloc, IMalloc_Free, IMalloc_GetSize, IMalloc_DidAlloc, IMalloc_HeapMinimize, ISequentialStream_Read, IStorage_CreateStream, IStorage_OpenStream, IStorage_Commit, IStorage_Revert, IStorage_DestroyElement, IStorage_SetClass, IStorage_Stat, IStream_Seek, IStream_SetSize, IStream_CopyTo, IStream_Commit, IStream_Revert, IStream_LockRegion, IStream_UnlockRegion, IStream_Stat, IStream_Clone}
 
 // _benchMethods are the stubs BenchmarkStubs times beside their raw calls.
 var _benchMethods = []Method{}
@@ -1541,6 +1582,13 @@ var _stubCases = []struct {
 	{"IStorage.Stat/STG_E_REVERTED", IStorage_Stat, STG_E_REVERTED, -1, 0, false, false, 0x0},
 	{"IStorage.Stat/undocumented 0x8004FFFF", IStorage_Stat, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
 	{"IStorage.Stat/undocumented success 0x0004FFFF", IStorage_Stat, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
+	{"IStream.Seek/S_OK", IStream_Seek, S_OK, -1, 0, false, false, 0x0},
+	{"IStream.Seek/E_PENDING", IStream_Seek, E_PENDING, -1, 0, false, false, 0x0},
+	{"IStream.Seek/STG_E_INVALIDFUNCTION", IStream_Seek, STG_E_INVALIDFUNCTION, -1, 0, false, false, 0x0},
+	{"IStream.Seek/STG_E_INVALIDPOINTER", IStream_Seek, STG_E_INVALIDPOINTER, -1, 0, false, false, 0x0},
+	{"IStream.Seek/STG_E_REVERTED", IStream_Seek, STG_E_REVERTED, -1, 0, false, false, 0x0},
+	{"IStream.Seek/undocumented 0x8004FFFF", IStream_Seek, HRESULT(0x8004FFFF), -1, 0, false, false, 0x0},
+	{"IStream.Seek/undocumented success 0x0004FFFF", IStream_Seek, HRESULT(0x0004FFFF), -1, 0, true, false, 0x0},
 	{"IStream.SetSize/S_OK", IStream_SetSize, S_OK, -1, 0, false, false, 0x0},
 	{"IStream.SetSize/E_PENDING", IStream_SetSize, E_PENDING, -1, 0, false, false, 0x0},
 	{"IStream.SetSize/STG_E_MEDIUMFULL", IStream_SetSize, STG_E_MEDIUMFULL, -1, 0, false, false, 0x0},
@@ -1985,7 +2033,7 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "grfMode",
-				word:  0x3A001701,
+				word:  0x3A001801,
 			},
 			{
 				bytes:    4,
@@ -2020,9 +2068,9 @@ var _functions = []struct {
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b001801,
+					Data1: 0x6b001901,
 					Data2: 0x1001,
-					Data3: 0x2018,
+					Data3: 0x2019,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -2049,9 +2097,9 @@ var _functions = []struct {
 			},
 			{
 				guid: windows.GUID{
-					Data1: 0x6b001901,
+					Data1: 0x6b001a01,
 					Data2: 0x1001,
-					Data3: 0x2019,
+					Data3: 0x201a,
 					Data4: [8]byte{0x41, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,
@@ -2079,7 +2127,7 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwCoInit",
-				word:  0x3A001A01,
+				word:  0x3A001B01,
 			},
 		},
 		proc: _procCoInitializeEx,
@@ -2123,19 +2171,19 @@ var _functions = []struct {
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "i64In",
-				word:  0x1C001D003A001D00,
+				word:  0x1C001E003A001E00,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lcid",
-				word:  0x3A001D01,
+				word:  0x3A001E01,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A001D02,
+				word:  0x3A001E02,
 			},
 			{
 				kind: _kindBSTR,
@@ -2160,19 +2208,19 @@ var _functions = []struct {
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "ui64In",
-				word:  0x1C001E003A001E00,
+				word:  0x1C001F003A001F00,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lcid",
-				word:  0x3A001E01,
+				word:  0x3A001F01,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A001E02,
+				word:  0x3A001F02,
 			},
 			{
 				kind: _kindBSTR,
@@ -2234,13 +2282,13 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lcid",
-				word:  0x3A002002,
+				word:  0x3A002102,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A002003,
+				word:  0x3A002103,
 			},
 		},
 		proc: _procVarBstrCmp,
@@ -2305,7 +2353,7 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwMemContext",
-				word:  0x3A002300,
+				word:  0x3A002400,
 			},
 			{
 				kind:    _kindPointer,
@@ -2331,7 +2379,7 @@ var _functions = []struct {
 				bytes: _fakePtrBytes,
 				kind:  _kindInteger,
 				name:  "cb",
-				word:  0x1C0024003A002400,
+				word:  0x1C0025003A002500,
 			},
 		},
 		proc: _procCoTaskMemAlloc,
@@ -2355,7 +2403,7 @@ var _functions = []struct {
 				bytes: _fakePtrBytes,
 				kind:  _kindInteger,
 				name:  "cb",
-				word:  0x1C0025013A002501,
+				word:  0x1C0026013A002601,
 			},
 		},
 		proc: _procCoTaskMemRealloc,
@@ -2379,20 +2427,20 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lcid",
-				word:  0x3A002601,
+				word:  0x3A002701,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A002602,
+				word:  0x3A002702,
 			},
 			{
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "pi64Out",
 				out:   true,
-				word:  0x1C0026035E002603,
+				word:  0x1C0027035E002703,
 			},
 		},
 		proc: _procVarI8FromStr,
@@ -2416,20 +2464,20 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "lcid",
-				word:  0x3A002701,
+				word:  0x3A002801,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "dwFlags",
-				word:  0x3A002702,
+				word:  0x3A002802,
 			},
 			{
 				bytes: 8,
 				kind:  _kindInteger,
 				name:  "pi64Out",
 				out:   true,
-				word:  0x1C0027035E002703,
+				word:  0x1C0028035E002803,
 			},
 		},
 		proc: _procVarUI8FromStr,
@@ -2497,13 +2545,13 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "Flags",
-				word:  0x3A002A03,
+				word:  0x3A002B03,
 			},
 			{
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "cInputTypes",
-				word:  0x3A002A04,
+				word:  0x3A002B04,
 			},
 			{
 				kind:     _kindPointer,
@@ -2514,7 +2562,7 @@ var _functions = []struct {
 				bytes: 4,
 				kind:  _kindInteger,
 				name:  "cOutputTypes",
-				word:  0x3A002A06,
+				word:  0x3A002B06,
 			},
 			{
 				kind:     _kindPointer,
@@ -2534,9 +2582,9 @@ var _functions = []struct {
 		params: []_stubParam{
 			{
 				guid: windows.GUID{
-					Data1: 0x6a002b00,
+					Data1: 0x6a002c00,
 					Data2: 0x1000,
-					Data3: 0x202b,
+					Data3: 0x202c,
 					Data4: [8]byte{0x40, 0x41, 0x42, 0x43, 0x50, 0x51, 0x52, 0x53},
 				},
 				kind: _kindGUID,

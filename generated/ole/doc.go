@@ -2,7 +2,7 @@
 // Source: spec/ole.yaml
 
 // Package ole is the Go binding vssgen generated from spec/ole.yaml: 34
-// HRESULT codes, 3 enums and flag sets, 2 C structs, 4 COM interfaces with 22
+// HRESULT codes, 4 enums and flag sets, 2 C structs, 4 COM interfaces with 23
 // methods and 22 DLL functions.
 //
 // # Codes seen in logs

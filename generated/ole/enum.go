@@ -36,6 +36,36 @@ func (v STATFLAG) String() string {
 	return "STATFLAG(" + strconv.Itoa(int(v)) + ")"
 }
 
+// STREAM_SEEK is the C enum of that name (objidl.h).
+//
+// Where IStream::Seek counts its offset from.
+type STREAM_SEEK int32
+
+const (
+
+	// STREAM_SEEK_SET: The start of the stream.
+	STREAM_SEEK_SET STREAM_SEEK = 0
+
+	// STREAM_SEEK_CUR: The current seek position.
+	STREAM_SEEK_CUR STREAM_SEEK = 1
+
+	// STREAM_SEEK_END: The end of the stream.
+	STREAM_SEEK_END STREAM_SEEK = 2
+)
+
+// String gives the name of the value, or STREAM_SEEK(n) for a value the SDK does not name.
+func (v STREAM_SEEK) String() string {
+	switch v {
+	case STREAM_SEEK_SET:
+		return "STREAM_SEEK_SET"
+	case STREAM_SEEK_CUR:
+		return "STREAM_SEEK_CUR"
+	case STREAM_SEEK_END:
+		return "STREAM_SEEK_END"
+	}
+	return "STREAM_SEEK(" + strconv.Itoa(int(v)) + ")"
+}
+
 // LOCKTYPE is the C flag set of that name (objidl.h).
 //
 // The kinds of region lock LockRegion can take.

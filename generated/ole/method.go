@@ -85,6 +85,9 @@ const (
 	// IStorage_Stat is IStorage.Stat, slot 17.
 	IStorage_Stat
 
+	// IStream_Seek is IStream.Seek, slot 5.
+	IStream_Seek
+
 	// IStream_SetSize is IStream.SetSize, slot 6.
 	IStream_SetSize
 
@@ -198,6 +201,7 @@ var _methods = [...]struct {
 	IStorage_DestroyElement:        {"IStorage.DestroyElement", "IStorage", "DestroyElement", 12, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_FILENOTFOUND, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDNAME, STG_E_INVALIDPOINTER, STG_E_INVALIDPARAMETER, STG_E_REVERTED, STG_E_TOOMANYOPENFILES}},
 	IStorage_SetClass:              {"IStorage.SetClass", "IStorage", "SetClass", 15, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_MEDIUMFULL, STG_E_REVERTED}},
 	IStorage_Stat:                  {"IStorage.Stat", "IStorage", "Stat", 17, []HRESULT{S_OK, E_PENDING, STG_E_ACCESSDENIED, STG_E_INSUFFICIENTMEMORY, STG_E_INVALIDFLAG, STG_E_INVALIDPOINTER, STG_E_REVERTED}},
+	IStream_Seek:                   {"IStream.Seek", "IStream", "Seek", 5, []HRESULT{S_OK, E_PENDING, STG_E_INVALIDFUNCTION, STG_E_INVALIDPOINTER, STG_E_REVERTED}},
 	IStream_SetSize:                {"IStream.SetSize", "IStream", "SetSize", 6, []HRESULT{S_OK, E_PENDING, STG_E_MEDIUMFULL, STG_E_INVALIDFUNCTION, STG_E_REVERTED}},
 	IStream_CopyTo:                 {"IStream.CopyTo", "IStream", "CopyTo", 7, []HRESULT{S_OK, E_PENDING, STG_E_INVALIDPOINTER, STG_E_MEDIUMFULL, STG_E_REVERTED}},
 	IStream_Commit:                 {"IStream.Commit", "IStream", "Commit", 8, []HRESULT{S_OK, E_PENDING, STG_E_MEDIUMFULL, STG_E_REVERTED}},
@@ -424,6 +428,19 @@ func (m Method) Meaning(code HRESULT) (meaning string, ok bool) {
 			return "pstatstg is not valid.", true
 		case STG_E_REVERTED:
 			return "The storage was reverted.", true
+		}
+	case IStream_Seek:
+		switch code {
+		case S_OK:
+			return "The position was moved.", true
+		case E_PENDING:
+			return "Asynchronous storage only; part of the data is not available yet.", true
+		case STG_E_INVALIDFUNCTION:
+			return "dwOrigin is not valid, or the position would come before the start of the stream.", true
+		case STG_E_INVALIDPOINTER:
+			return "plibNewPosition points to memory that is not valid.", true
+		case STG_E_REVERTED:
+			return "The object was reverted.", true
 		}
 	case IStream_SetSize:
 		switch code {

@@ -451,6 +451,42 @@ func hglobalCases(o *observations) {
 	s.Release()
 }
 
+// seekCases moves the position of a 10-byte HGLOBAL stream from each
+// origin, by negative offsets and by offsets with a high DWORD, and with an
+// origin that is not a STREAM_SEEK value.
+func seekCases(o *observations) {
+	s, err := ole.CreateStreamOnHGlobal(nil, true)
+	o.add("Seek/CreateStreamOnHGlobal", "%s", hr(0, err))
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	defer s.Release()
+	if err := s.SetSize(10); err != nil {
+		o.t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		move   int64
+		origin ole.STREAM_SEEK
+	}{
+		{"Seek/SET 4", 4, ole.STREAM_SEEK_SET},
+		{"Seek/CUR 3", 3, ole.STREAM_SEEK_CUR},
+		{"Seek/CUR -5", -5, ole.STREAM_SEEK_CUR},
+		{"Seek/END -1", -1, ole.STREAM_SEEK_END},
+		{"Seek/END 0", 0, ole.STREAM_SEEK_END},
+		{"Seek/SET 2^32+1", 0x100000001, ole.STREAM_SEEK_SET},
+		{"Seek/CUR 2^32+6", 0x100000006, ole.STREAM_SEEK_CUR},
+		{"Seek/CUR -2^32-2", -0x100000002, ole.STREAM_SEEK_CUR},
+		{"Seek/SET -1", -1, ole.STREAM_SEEK_SET},
+		{"Seek/CUR -8", -8, ole.STREAM_SEEK_CUR},
+		{"Seek/invalid origin", 0, 3},
+		{"Seek/CUR 0", 0, ole.STREAM_SEEK_CUR},
+	} {
+		pos, err := s.SeekTo(c.move, c.origin)
+		o.add(c.name, "%s pos=%d", hr(0, err), pos)
+	}
+}
+
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -539,6 +575,7 @@ func TestRealCOM(t *testing.T) {
 	lengthCases(o)
 	mallocCases(o)
 	hglobalCases(o)
+	seekCases(o)
 	docfileCases(o)
 	mftCases(o)
 

@@ -65,6 +65,7 @@ _Static_assert(offsetof(IStreamVtbl, QueryInterface) / sizeof(void *) == 0, "ISt
 _Static_assert(offsetof(IStreamVtbl, AddRef) / sizeof(void *) == 1, "IStream.AddRef slot");
 _Static_assert(offsetof(IStreamVtbl, Release) / sizeof(void *) == 2, "IStream.Release slot");
 _Static_assert(offsetof(IStreamVtbl, Read) / sizeof(void *) == 3, "IStream.Read slot");
+_Static_assert(offsetof(IStreamVtbl, Seek) / sizeof(void *) == 5, "IStream.Seek slot");
 _Static_assert(offsetof(IStreamVtbl, SetSize) / sizeof(void *) == 6, "IStream.SetSize slot");
 _Static_assert(offsetof(IStreamVtbl, CopyTo) / sizeof(void *) == 7, "IStream.CopyTo slot");
 _Static_assert(offsetof(IStreamVtbl, Commit) / sizeof(void *) == 8, "IStream.Commit slot");
@@ -141,6 +142,8 @@ _Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->Relea
 	ULONG (STDMETHODCALLTYPE *)(IStream *)), "IStream.Release parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->Read),
 	HRESULT (STDMETHODCALLTYPE *)(IStream *, PVOID, ULONG, ULONG *)), "IStream.Read parameters");
+_Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->Seek),
+	HRESULT (STDMETHODCALLTYPE *)(IStream *, LARGE_INTEGER, DWORD, ULARGE_INTEGER *)), "IStream.Seek parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->SetSize),
 	HRESULT (STDMETHODCALLTYPE *)(IStream *, ULARGE_INTEGER)), "IStream.SetSize parameters");
 _Static_assert(__builtin_types_compatible_p(__typeof__(((IStreamVtbl *)0)->CopyTo),
@@ -255,6 +258,10 @@ _Static_assert(sizeof(STATFLAG) == 4, "STATFLAG size");
 _Static_assert((LONG)(STATFLAG_DEFAULT) == 0, "STATFLAG_DEFAULT value");
 _Static_assert((LONG)(STATFLAG_NONAME) == 1, "STATFLAG_NONAME value");
 _Static_assert((LONG)(STATFLAG_NOOPEN) == 2, "STATFLAG_NOOPEN value");
+_Static_assert(sizeof(STREAM_SEEK) == 4, "STREAM_SEEK size");
+_Static_assert((LONG)(STREAM_SEEK_SET) == 0, "STREAM_SEEK_SET value");
+_Static_assert((LONG)(STREAM_SEEK_CUR) == 1, "STREAM_SEEK_CUR value");
+_Static_assert((LONG)(STREAM_SEEK_END) == 2, "STREAM_SEEK_END value");
 _Static_assert(sizeof(LOCKTYPE) == 4, "LOCKTYPE size");
 _Static_assert((ULONG)(LOCK_WRITE) == 0x00000001UL, "LOCK_WRITE value");
 _Static_assert((ULONG)(LOCK_EXCLUSIVE) == 0x00000002UL, "LOCK_EXCLUSIVE value");
@@ -458,7 +465,7 @@ static unsigned check_exports(void)
 }
 
 /* How many static assertions the compiler checked (the struct layouts of one architecture). */
-static const unsigned static_facts = 180;
+static const unsigned static_facts = 186;
 
 int main(void)
 {

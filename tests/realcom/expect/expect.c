@@ -514,6 +514,47 @@ static void hglobalCases(void)
 	GlobalFree(mem);
 }
 
+static void seekCase(const char *name, IStream *s, LONGLONG move, DWORD origin)
+{
+	LARGE_INTEGER d;
+	ULARGE_INTEGER pos;
+	d.QuadPart = move;
+	pos.QuadPart = 0;
+	key(name);
+	hr(IStream_Seek(s, d, origin, &pos));
+	text(" pos=%llu", (unsigned long long)pos.QuadPart);
+	end();
+}
+
+/* seekCases moves the position of a 10-byte HGLOBAL stream from each
+   origin, by negative offsets and by offsets with a high DWORD, and with an
+   origin that is not a STREAM_SEEK value. */
+static void seekCases(void)
+{
+	IStream *s = NULL;
+	ULARGE_INTEGER size;
+	key("Seek/CreateStreamOnHGlobal");
+	hr(CreateStreamOnHGlobal(NULL, TRUE, &s));
+	end();
+	if (!s)
+		return;
+	size.QuadPart = 10;
+	IStream_SetSize(s, size);
+	seekCase("Seek/SET 4", s, 4, STREAM_SEEK_SET);
+	seekCase("Seek/CUR 3", s, 3, STREAM_SEEK_CUR);
+	seekCase("Seek/CUR -5", s, -5, STREAM_SEEK_CUR);
+	seekCase("Seek/END -1", s, -1, STREAM_SEEK_END);
+	seekCase("Seek/END 0", s, 0, STREAM_SEEK_END);
+	seekCase("Seek/SET 2^32+1", s, 0x100000001LL, STREAM_SEEK_SET);
+	seekCase("Seek/CUR 2^32+6", s, 0x100000006LL, STREAM_SEEK_CUR);
+	seekCase("Seek/CUR -2^32-2", s, -0x100000002LL, STREAM_SEEK_CUR);
+	seekCase("Seek/SET -1", s, -1, STREAM_SEEK_SET);
+	seekCase("Seek/CUR -8", s, -8, STREAM_SEEK_CUR);
+	seekCase("Seek/invalid origin", s, 0, 3);
+	seekCase("Seek/CUR 0", s, 0, STREAM_SEEK_CUR);
+	IStream_Release(s);
+}
+
 static void docfileCases(void)
 {
 	IStorage *stg = NULL;
@@ -622,6 +663,7 @@ int main(void)
 	lengthCases();
 	mallocCases();
 	hglobalCases();
+	seekCases();
 	docfileCases();
 	mftCases();
 	printf("\n}\n");
