@@ -243,6 +243,9 @@ func highWordCut(function string, signed bool) func(string) bool {
 //   - IStream.CopyTo passes its ULARGE_INTEGER byte count cut to its low
 //     word: the copy of 2^32+5 bytes (all 15 there are) stops after 5,
 //     which the copy's Stat and the read of it show too;
+//   - IStream.SeekTo passes its offset and its origin in each other's
+//     words: every seek fails or lands elsewhere (Wine reads only the low
+//     DWORD of the offset, so cutting its high word would go unnoticed);
 //   - IIDFromString passes an absent optional string as L"" rather than
 //     NULL: the real function refuses it instead of returning GUID_NULL;
 //   - MFTUnregisterLocalByCLSID passes its CLSID by value with its two
@@ -323,6 +326,17 @@ func TestRealCOMBites(t *testing.T) {
 			},
 			fails: func(name string) bool {
 				return slices.Contains([]string{"HGlobal/CopyTo", "HGlobal/Stat copy", "HGlobal/Read copy"}, name)
+			},
+		},
+		{
+			stubMutant: stubMutant{
+				file: "com_windows_amd64.go", iface: "IStream", method: "SeekTo",
+				breakArgs: func(args []ast.Expr) []ast.Expr {
+					return append([]ast.Expr{args[1], args[0]}, args[2:]...)
+				},
+			},
+			fails: func(name string) bool {
+				return strings.HasPrefix(name, "Seek/") && name != "Seek/CreateStreamOnHGlobal"
 			},
 		},
 	}
