@@ -98,7 +98,9 @@ func newCOMTests(s *model.Spec) comTests {
 	for _, m := range append(append([]*model.Method{}, c.stubbed...), c.functions...) {
 		c.params = max(c.params, len(m.Params))
 	}
-	for _, m := range c.stubbed {
+	// A DLL function's fake procedure hands the fake object a this word of
+	// its own before the function's words, so functions count as methods.
+	for _, m := range append(append([]*model.Method{}, c.stubbed...), c.functions...) {
 		for _, arch := range model.Arches {
 			c.words = max(c.words, 1+len(shapeOf(m, arch).args))
 		}

@@ -34,7 +34,7 @@ import (
 const (
 	_fakeSlots       = 18                             // the size of the largest vtable
 	_fakeMaxParams   = 8                              // the most parameters a method takes, at least 1
-	_fakeMaxWords    = 6                              // the most argument words a call takes, this included, on any architecture
+	_fakeMaxWords    = 9                              // the most argument words a call takes, this included, on any architecture
 	_fakeTargetWords = 10                             // 8-byte words in the largest struct an argument may point at
 	_fakePtrBytes    = int(unsafe.Sizeof(uintptr(0))) // the size of SIZE_T, ULONG_PTR and the other pointer-sized integers
 )
@@ -733,6 +733,18 @@ func _fakeCallback(slot, words int) uintptr {
 	case 6:
 		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr) uintptr {
 			return this.call(slot, a1, a2, a3, a4, a5)
+		})
+	case 7:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6)
+		})
+	case 8:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7)
+		})
+	case 9:
+		return syscall.NewCallback(func(this *_fakeObject, a1 uintptr, a2 uintptr, a3 uintptr, a4 uintptr, a5 uintptr, a6 uintptr, a7 uintptr, a8 uintptr) uintptr {
+			return this.call(slot, a1, a2, a3, a4, a5, a6, a7, a8)
 		})
 	}
 	panic(fmt.Sprintf("the method at slot %d takes %d argument words, more than _fakeMaxWords", slot, words))
