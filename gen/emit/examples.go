@@ -175,7 +175,7 @@ func exampleWaitContext(f *File, m *model.Method) {
 		m.FullName(), asyncInterface, m.FullName()))
 	f.Func().Id("Example"+asyncInterface+"_WaitContext").Params().Block(
 		Id("wait").Op(":=").Func().Params(Id("ctx").Qual("context", "Context"), Id("obj").Op("*").Id(it)).Error().Block(
-			List(Id("async"), Err()).Op(":=").Id("obj").Dot(m.Name).Call(),
+			List(Id("async"), Err()).Op(":=").Id("obj").Dot(m.GoMethodName()).Call(),
 			If(Err().Op("!=").Nil()).Block(Return(Err())),
 			Defer().Id("async").Dot("Release").Call(),
 			Comment("// Ten minutes at most; then WaitContext cancels the operation and"),
