@@ -582,9 +582,12 @@ func (b *builder) bufferLengths(m *Method, raw []load.Param) {
 			keep = append(keep, p)
 			continue
 		}
+		// The raw parameter of the same name that says length: another
+		// parameter may share the name (an error reported elsewhere), and
+		// its entry has no length to point at.
 		var r load.Param
 		for _, x := range raw {
-			if x.Name.Value == p.Name {
+			if x.Name.Value == p.Name && x.Length.Value != "" {
 				r = x
 				break
 			}
