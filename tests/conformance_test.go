@@ -124,6 +124,29 @@ func TestConformance(t *testing.T) {
 // left unchecked.
 var unchecked = regexp.MustCompile(`(?m)^/\* .*: not checked: .*\*/$`)
 
+// compileConformance compiles the conformance file src with each compiler,
+// one subtest each, and returns the x86_64 program, kept beside src as
+// stem_amd64.exe for the runtime check, or "" when it did not compile.
+func compileConformance(t *testing.T, compilers []wine.Compiler, src, stem string) string {
+	var amd64Exe string
+	for _, c := range compilers {
+		t.Run("compile/"+c.GOARCH, func(t *testing.T) {
+			exe := filepath.Join(t.TempDir(), stem+".exe")
+			if out, err := c.Compile(t.Context(), src, exe); err != nil {
+				t.Fatalf("the SDK headers disagree with the spec (%v); failed facts: %q\n%s", err, failedAssertions(out), out)
+			}
+			if c.GOARCH == "amd64" {
+				dst := filepath.Join(filepath.Dir(src), stem+"_amd64.exe")
+				if err := os.Rename(exe, dst); err != nil {
+					t.Fatal(err)
+				}
+				amd64Exe = dst
+			}
+		})
+	}
+	return amd64Exe
+}
+
 // conformance runs TestConformance for the spec at name.
 func conformance(t *testing.T, compilers []wine.Compiler, name string, everyFact bool) {
 	path := filepath.Join("..", filepath.FromSlash(name))
@@ -142,23 +165,7 @@ func conformance(t *testing.T, compilers []wine.Compiler, name string, everyFact
 			t.Errorf("the conformance file of %s leaves facts unchecked:\n%s", name, strings.Join(skipped, "\n"))
 		}
 	}
-	var amd64Exe string
-	for _, c := range compilers {
-		t.Run("compile/"+c.GOARCH, func(t *testing.T) {
-			exe := filepath.Join(t.TempDir(), "vss_conformance.exe")
-			if out, err := c.Compile(t.Context(), src, exe); err != nil {
-				t.Fatalf("the SDK headers disagree with the spec (%v); failed facts: %q\n%s", err, failedAssertions(out), out)
-			}
-			if c.GOARCH == "amd64" {
-				// Kept beyond the subtest: the runtime check below runs it.
-				dst := filepath.Join(filepath.Dir(src), "vss_conformance_amd64.exe")
-				if err := os.Rename(exe, dst); err != nil {
-					t.Fatal(err)
-				}
-				amd64Exe = dst
-			}
-		})
-	}
+	amd64Exe := compileConformance(t, compilers, src, "vss_conformance")
 	t.Run("runtime", func(t *testing.T) {
 		if amd64Exe == "" {
 			t.Fatal("no x86_64 program to run: its compilation failed")
@@ -513,22 +520,7 @@ func TestConformanceSDKTypes(t *testing.T) {
 		// unchecked as every PVOID member is; nothing else may be.
 		t.Errorf("the conformance file leaves %d facts unchecked, want the 2 PVOID members of SYSTEM_INFO", n)
 	}
-	var amd64Exe string
-	for _, c := range compilers {
-		t.Run("compile/"+c.GOARCH, func(t *testing.T) {
-			exe := filepath.Join(t.TempDir(), "sdktypes_conformance.exe")
-			if out, err := c.Compile(t.Context(), src, exe); err != nil {
-				t.Fatalf("the SDK headers disagree with the spec (%v); failed facts: %q\n%s", err, failedAssertions(out), out)
-			}
-			if c.GOARCH == "amd64" {
-				dst := filepath.Join(filepath.Dir(src), "sdktypes_conformance_amd64.exe")
-				if err := os.Rename(exe, dst); err != nil {
-					t.Fatal(err)
-				}
-				amd64Exe = dst
-			}
-		})
-	}
+	amd64Exe := compileConformance(t, compilers, src, "sdktypes_conformance")
 	t.Run("runtime", func(t *testing.T) {
 		if amd64Exe == "" {
 			t.Fatal("no x86_64 program to run: its compilation failed")
